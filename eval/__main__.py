@@ -1,0 +1,56 @@
+"""``python -m eval QUESTIONS.jsonl --index INDEX_DIR [--mode hybrid|dense|bm25|all]``"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from eval.questionset import QuestionSetError, load_questions
+from eval.report import failures_text, table, to_json
+from eval.runner import check_against_index, evaluate
+from retriever.search import MODES, Retriever
+from retriever.settings import Settings
+from retriever.store import IndexLoadError
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m eval", description="Score retrieval on a question set.")
+    p.add_argument("questions", type=Path, help="JSONL question set (sections/evidence or MedQuAD style)")
+    p.add_argument("--index", type=Path, default=None, help="index folder (default: $PDQ_INDEX_DIR or ./index)")
+    p.add_argument("--mode", choices=[*MODES, "all"], default="hybrid")
+    p.add_argument("--k", type=int, default=10, help="passages retrieved per question")
+    p.add_argument("--json", type=Path, default=None, help="also write every figure as JSON here")
+    p.add_argument("--failures", type=int, default=0, help="list the N worst misses")
+    args = p.parse_args(argv)
+    if args.k < 1:
+        p.error("--k must be at least 1")
+
+    settings = Settings()
+    index_dir = args.index or settings.index_dir
+    try:
+        qset = load_questions(args.questions)
+        retriever = Retriever.load(index_dir, settings)
+        check_against_index(qset, retriever)
+    except (QuestionSetError, IndexLoadError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    modes = list(MODES) if args.mode == "all" else [args.mode]
+    reports = [evaluate(qset, retriever, m, k=args.k, failures=args.failures) for m in modes]
+    print(f"{args.questions} ({len(qset.questions)} questions"
+          + (f", {qset.skipped} without a document skipped" if qset.skipped else "")
+          + f") on {index_dir} [{retriever.manifest.get('chunks_count')} chunks]\n")
+    print(table(reports))
+    if args.failures:
+        for r in reports:
+            print()
+            print(failures_text(r))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(to_json(reports, {"questions": str(args.questions), "index": str(index_dir),
+                                               "k": args.k, "abstain_threshold": settings.abstain_threshold}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Command line of the benchmarks: ``python -m eval.bench <command> [options]``.
+
+Each benchmark is an argparse subcommand. To add one (``ingest``, ``query``,
+``http``, ...), write an ``_add_<name>(subparsers)`` function that creates its parser
+and sets ``func`` to a callable taking the parsed namespace and returning an exit
+code, and call it from :func:`build_parser`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        values = [int(v.replace("_", "")) for v in text.split(",") if v.strip()]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from exc
+    if not values or any(v <= 0 for v in values):
+        raise argparse.ArgumentTypeError(f"expected positive integers, got {text!r}")
+    return values
+
+
+def _kind_list(text: str) -> list[str]:
+    from eval.bench.scale import KINDS
+
+    values = [v.strip() for v in text.split(",") if v.strip()]
+    bad = [v for v in values if v not in KINDS]
+    if not values or bad:
+        raise argparse.ArgumentTypeError(f"index kinds must be among {','.join(KINDS)}, got {text!r}")
+    return values
+
+
+def _run_scale(args: argparse.Namespace) -> int:
+    from eval.bench.scale import run_scale, write_report
+
+    started = time.perf_counter()
+    rows = run_scale(
+        sizes=args.sizes,
+        dim=args.dim,
+        n_queries=args.queries,
+        kinds=tuple(args.kinds),
+        seed=args.seed,
+        verbose=not args.quiet,
+    )
+    out = Path(args.out)
+    write_report(
+        rows,
+        out / "scale.md",
+        out / "scale.png",
+        command=args.command_line,
+        budget_ms=args.budget_ms,
+        min_recall=args.min_recall,
+        elapsed_s=time.perf_counter() - started,
+    )
+    print(f"wrote {out / 'scale.md'} and {out / 'scale.png'}")
+    return 0
+
+
+def _add_scale(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "scale",
+        help="flat vs HNSW (vs IVF) index at growing synthetic corpus sizes",
+        description="Build each FAISS index type on synthetic 384-d unit vectors of each size; "
+        "report build time, memory, single-query latency and recall@10; write "
+        "<out>/scale.md and <out>/scale.png.",
+    )
+    p.add_argument("--sizes", type=_int_list, default=[10_000, 100_000, 1_000_000],
+                   help="comma-separated corpus sizes (default: 10000,100000,1000000)")
+    p.add_argument("--kinds", type=_kind_list, default=["flat", "hnsw"],
+                   help="comma-separated index kinds among flat,hnsw,ivf (default: flat,hnsw)")
+    p.add_argument("--out", default="docs", help="directory for scale.md and scale.png (default: docs)")
+    p.add_argument("--queries", type=int, default=200, help="queries per size (default: 200)")
+    p.add_argument("--dim", type=int, default=384, help="vector dimension (default: 384)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the synthetic data (default: 0)")
+    p.add_argument("--budget-ms", type=float, default=5.0,
+                   help="latency budget for the 'where to switch' paragraph (default: 5)")
+    p.add_argument("--min-recall", type=float, default=0.95,
+                   help="minimum HNSW recall@10 for the 'where to switch' paragraph (default: 0.95)")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=_run_scale)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser with one subparser per benchmark."""
+    parser = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.splitlines()[0])
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="command")
+    _add_scale(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` (default ``sys.argv[1:]``) and run the chosen benchmark."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    args.command_line = shlex.join(["python", "-m", "eval.bench", *argv])
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Question sets: the section/evidence format and the MedQuAD-style format.
+
+Section/evidence items (``id, question, kind, sections, evidence``) are judged per passage:
+a passage is relevant when its ``section`` is one of the item's sections or its text
+contains one of the evidence quotes (whitespace, case and curly quotes folded).
+
+MedQuAD-style items (``question, answer, pdq_corpus_file``) are judged twice: by document
+(the passage comes from ``pdq_corpus_file``) and by passage (at least half of the passage's
+word trigrams also stand in the gold answer, so the passage says what the answer says).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+KINDS_OUT = "out_of_scope"
+
+
+class QuestionSetError(ValueError):
+    """A malformed question set: the message names the file, line and field."""
+
+
+def norm(text: str) -> str:
+    """Fold curly quotes, whitespace and case, as quotes are compared."""
+    text = (text.replace("\u2019", "'").replace("\u2018", "'")
+            .replace("\u201c", '"').replace("\u201d", '"'))
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    kind: str
+    sections: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    answer: str = ""
+    doc_source: str = ""
+    line: int = 0
+
+    @property
+    def in_scope(self) -> bool:
+        return self.kind != KINDS_OUT
+
+
+@dataclass
+class QuestionSet:
+    path: Path
+    style: str  # "sections" or "medquad"
+    questions: list[Question] = field(default_factory=list)
+    skipped: int = 0
+
+
+def _require(obj: dict, name: str, kind: type, where: str):
+    if name not in obj:
+        raise QuestionSetError(f"{where}: missing field '{name}'")
+    value = obj[name]
+    if not isinstance(value, kind):
+        raise QuestionSetError(f"{where}: field '{name}' must be {kind.__name__}")
+    return value
+
+
+def _str_list(obj: dict, name: str, where: str) -> tuple[str, ...]:
+    value = _require(obj, name, list, where)
+    if not all(isinstance(v, str) and v.strip() for v in value):
+        raise QuestionSetError(f"{where}: field '{name}' must be a list of non-empty strings")
+    return tuple(value)
+
+
+def load_questions(path: Path) -> QuestionSet:
+    """Read a JSONL question set of either style (decided by its first item).
+
+    Raises:
+        QuestionSetError: unreadable JSON, a missing or mistyped field, a duplicate id.
+    """
+    if not path.is_file():
+        raise QuestionSetError(f"{path}: no such file")
+    qset: QuestionSet | None = None
+    ids: set[str] = set()
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{n}"
+            try:
+                obj = json.loads(line)
+            except ValueError as exc:
+                raise QuestionSetError(f"{where}: not valid JSON ({exc.msg})") from None
+            if not isinstance(obj, dict):
+                raise QuestionSetError(f"{where}: expected a JSON object")
+            if qset is None:
+                qset = QuestionSet(path, "medquad" if "answer" in obj and "sections" not in obj else "sections")
+            qid = str(obj.get("id", f"line{n}"))
+            if qid in ids:
+                raise QuestionSetError(f"{where}: duplicate id {qid!r}")
+            ids.add(qid)
+            text = _require(obj, "question", str, where)
+            if not text.strip():
+                raise QuestionSetError(f"{where}: field 'question' is empty")
+            if qset.style == "medquad":
+                source = obj.get("pdq_corpus_file")
+                if not source:
+                    qset.skipped += 1
+                    continue
+                qset.questions.append(Question(qid, text, str(obj.get("qtype") or "medquad"),
+                                               answer=_require(obj, "answer", str, where),
+                                               doc_source=Path(source).name, line=n))
+                continue
+            kind = _require(obj, "kind", str, where)
+            sections = _str_list(obj, "sections", where)
+            evidence = _str_list(obj, "evidence", where)
+            if kind == KINDS_OUT and (sections or evidence):
+                raise QuestionSetError(f"{where}: out_of_scope item {qid} has sections or evidence")
+            if kind != KINDS_OUT and not sections and not evidence:
+                raise QuestionSetError(f"{where}: in-scope item {qid} has neither sections nor evidence")
+            qset.questions.append(Question(qid, text, kind, sections, evidence, line=n))
+    if qset is None or not qset.questions:
+        raise QuestionSetError(f"{path}: no questions")
+    return qset
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    w = re.findall(r"[a-z0-9]+", norm(text))
+    return {tuple(w[i:i + 3]) for i in range(len(w) - 2)}
+
+
+def passage_in_answer(passage: str, answer: str, share: float = 0.5) -> bool:
+    """True when at least ``share`` of the passage's word trigrams stand in the answer."""
+    p = _trigrams(passage)
+    return bool(p) and len(p & _trigrams(answer)) / len(p) >= share
+
+
+def is_relevant(q: Question, section: str, text: str, source: str, level: str = "passage") -> bool:
+    """Relevance of one passage to one question (see the module docstring)."""
+    if not q.in_scope:
+        return False
+    if q.doc_source:
+        if Path(source).name != q.doc_source:
+            return False
+        return level == "document" or passage_in_answer(text, q.answer)
+    if section in q.sections:
+        return True
+    t = norm(text)
+    return any(norm(e) in t for e in q.evidence)

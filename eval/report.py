@@ -1,0 +1,56 @@
+"""Terminal tables and JSON for eval results."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from eval.runner import OVERALL, ModeReport
+
+
+def _fmt(v: float) -> str:
+    return "   -" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.3f}"
+
+
+def table(reports: list[ModeReport]) -> str:
+    """Modes side by side: one block per question group, then abstention and latency."""
+    modes = [r.mode for r in reports]
+    width = 24
+    head = "".ljust(width) + "".join(m.rjust(10) for m in modes)
+    lines = []
+    groups = list(reports[0].metrics)
+    groups.sort(key=lambda g: (not g.startswith(OVERALL), g))
+    for group in groups:
+        n = reports[0].counts.get(group, 0)
+        lines.append(f"{group} (n={n})")
+        lines.append(head)
+        for metric in reports[0].metrics[group]:
+            lines.append(f"  {metric}".ljust(width) + "".join(_fmt(r.metrics[group][metric]).rjust(10) for r in reports))
+        lines.append("")
+    lines.append(f"abstention (out_of_scope n={reports[0].counts.get('out_of_scope', 0)})")
+    lines.append(head)
+    for key in ("out_of_scope_abstained", "in_scope_abstained"):
+        lines.append(f"  {key}".ljust(width) + "".join(_fmt(r.abstention[key]).rjust(10) for r in reports))
+    lines.append("")
+    lines.append("latency (ms, in-process)")
+    lines.append(head)
+    for key in ("p50_ms", "p95_ms"):
+        lines.append(f"  {key}".ljust(width) + "".join(f"{r.latency[key]:.1f}".rjust(10) for r in reports))
+    return "\n".join(lines)
+
+
+def failures_text(report: ModeReport) -> str:
+    out = [f"worst misses ({report.mode}):"]
+    for f in report.failures:
+        rr = "abstained" if f["abstained"] else (f"rr={f['rr']:.2f}" if f["rr"] is not None else "answered")
+        out.append(f"- {f['id']} [{rr}] {f['question']}")
+        out.append(f"    gold: {' | '.join(f['gold'])}")
+        for i, t in enumerate(f["top"], 1):
+            out.append(f"    {i}. {t}")
+    return "\n".join(out)
+
+
+def to_json(reports: list[ModeReport], meta: dict) -> str:
+    return json.dumps({"meta": meta, "modes": {r.mode: {
+        "metrics": r.metrics, "abstention": r.abstention, "latency": r.latency,
+        "counts": r.counts, "failures": r.failures} for r in reports}}, indent=2)

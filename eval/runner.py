@@ -1,0 +1,110 @@
+"""Run a retriever over a question set and score it."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from eval.metrics import ir_metrics, latency, per_question_rr
+from eval.questionset import Question, QuestionSet, QuestionSetError, is_relevant
+from retriever.search import Retriever
+
+OVERALL = "in_scope"
+
+
+@dataclass
+class ModeReport:
+    mode: str
+    metrics: dict[str, dict[str, float]] = field(default_factory=dict)  # group -> metric -> value
+    abstention: dict[str, float] = field(default_factory=dict)
+    latency: dict[str, float] = field(default_factory=dict)
+    failures: list[dict] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def check_against_index(qset: QuestionSet, retriever: Retriever) -> None:
+    """Fail early when the set names sections or documents the index does not hold."""
+    if qset.style == "medquad":
+        sources = {c.source.rsplit("/", 1)[-1] for c in retriever.chunks}
+        wanted = {q.doc_source for q in qset.questions}
+        if not wanted & sources:
+            raise QuestionSetError(f"{qset.path}: none of its documents ({len(wanted)}) are in the "
+                                   f"index {retriever.index_dir}; ingest the matching corpus")
+        return
+    sections = {c.section for c in retriever.chunks}
+    for q in qset.questions:
+        for s in q.sections:
+            if s not in sections:
+                raise QuestionSetError(f"{qset.path}:{q.line}: unknown section {s!r} in item {q.id} "
+                                       f"(not a heading of any document in {retriever.index_dir})")
+
+
+def _qrels(qset: QuestionSet, retriever: Retriever, level: str) -> dict[str, dict[str, int]]:
+    qrels: dict[str, dict[str, int]] = {}
+    for q in qset.questions:
+        if not q.in_scope:
+            continue
+        rel = {c.id: 1 for c in retriever.chunks if is_relevant(q, c.section, c.text, c.source, level)}
+        qrels[q.id] = rel or {"__unreachable__": 1}
+    return qrels
+
+
+def evaluate(qset: QuestionSet, retriever: Retriever, mode: str, k: int = 10,
+             failures: int = 0) -> ModeReport:
+    """Search every question once in ``mode`` and compute all metrics.
+
+    For MedQuAD-style sets the metrics are reported twice: by document and by passage.
+    """
+    levels = ["document", "passage"] if qset.style == "medquad" else ["passage"]
+    qrels = {lvl: _qrels(qset, retriever, lvl) for lvl in levels}
+    run: dict[str, dict[str, float]] = {}
+    top: dict[str, list] = {}
+    abstained: dict[str, bool] = {}
+    times: list[float] = []
+    for q in qset.questions:
+        t0 = time.perf_counter()
+        res = retriever.search(q.question, k=k, mode=mode)
+        times.append((time.perf_counter() - t0) * 1000)
+        abstained[q.id] = res.abstained
+        run[q.id] = {h.chunk.id: float(k + 1 - h.rank) for h in res.hits}
+        top[q.id] = res.hits[:3]
+
+    report = ModeReport(mode=mode, latency=latency(times))
+    groups: dict[str, list[Question]] = defaultdict(list)
+    for q in qset.questions:
+        if q.in_scope:
+            groups[OVERALL].append(q)
+            groups[q.kind].append(q)
+    for lvl in levels:
+        for group, qs in groups.items():
+            name = group if len(levels) == 1 else f"{group}/{lvl}"
+            sub = {q.id: qrels[lvl][q.id] for q in qs}
+            report.metrics[name] = ir_metrics(sub, run)
+            report.counts[name] = len(qs)
+    inscope = [q for q in qset.questions if q.in_scope]
+    outscope = [q for q in qset.questions if not q.in_scope]
+    report.abstention = {
+        "out_of_scope_abstained": (sum(abstained[q.id] for q in outscope) / len(outscope)) if outscope else float("nan"),
+        "in_scope_abstained": sum(abstained[q.id] for q in inscope) / len(inscope) if inscope else float("nan"),
+    }
+    report.counts["out_of_scope"] = len(outscope)
+    if failures:
+        lvl = levels[-1]
+        rr = per_question_rr({q.id: qrels[lvl][q.id] for q in inscope}, run)
+        worst = sorted(inscope, key=lambda q: (rr.get(q.id, 0.0), q.id))[:failures]
+        for q in worst:
+            if rr.get(q.id, 0.0) >= 1.0:
+                break
+            report.failures.append({
+                "id": q.id, "question": q.question, "rr": rr.get(q.id, 0.0),
+                "gold": list(q.sections) or [q.doc_source], "abstained": abstained[q.id],
+                "top": [f"{h.chunk.section}" + (f" [{h.chunk.source}]" if q.doc_source else "")
+                        for h in top[q.id]],
+            })
+        for q in outscope:
+            if not abstained[q.id] and len(report.failures) < 2 * failures:
+                report.failures.append({"id": q.id, "question": q.question, "rr": None,
+                                        "gold": ["(out of scope: should abstain)"], "abstained": False,
+                                        "top": [h.chunk.section for h in top[q.id]]})
+    return report

@@ -1,0 +1,51 @@
+"""``python -m ingest SRC_DIR --index INDEX_DIR [--strict]``"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ingest.indexing import IngestError, build_index
+from ingest.loading import DocumentError
+from ingest.publish import IngestLockedError
+from retriever.embedding import ModelError
+from retriever.settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest",
+                                     description="Index markdown documents for retrieval.")
+    parser.add_argument("src", type=Path, help="folder of .md/.txt files with YAML front matter")
+    parser.add_argument("--index", type=Path, default=None,
+                        help="index folder to publish (default: $PDQ_INDEX_DIR or ./index)")
+    parser.add_argument("--strict", action="store_true", help="stop at the first bad file")
+    parser.add_argument("--model", default=None, help="sentence-transformers model name or path")
+    parser.add_argument("--faiss-index", choices=["auto", "flat", "hnsw"], default=None)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+
+    overrides = {k: v for k, v in {"model": args.model, "faiss_index": args.faiss_index}.items() if v}
+    settings = Settings(**overrides)
+    index_dir = args.index or settings.index_dir
+    try:
+        report = build_index(args.src, index_dir, settings, strict=args.strict,
+                             progress=not args.quiet)
+    except DocumentError as err:
+        print(f"error: {err} (--strict: nothing indexed, previous index kept)", file=sys.stderr)
+        return 2
+    except (IngestError, IngestLockedError, ModelError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for err in report.errors:
+        print(f"skipped {err}", file=sys.stderr)
+    print(report.summary())
+    if report.errors:
+        print(f"error: {len(report.errors)} file(s) could not be ingested (listed above); "
+              f"the other {report.documents} were indexed", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

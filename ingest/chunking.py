@@ -1,0 +1,150 @@
+"""Cut parsed sections into passages that fit the embedding model, as pure functions.
+
+The token counter is passed in, so tests run without a model (a word counter does) while
+ingest uses the model's own tokenizer and its ``max_seq_length``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from ingest.loading import Document
+from ingest.parsing import Section, parse_sections
+from retriever.models import Chunk
+
+TokenCounter = Callable[[str], int]
+
+MIN_DEDUPE_CHARS = 80
+_sentence_end = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def embedding_text(heading_path: list[str], text: str, title: str = "") -> str:
+    """What a chunk is embedded (and token-counted) as: its breadcrumb, then its text.
+
+    The breadcrumb carries the words a question shares with the section ("appendix",
+    "side effects") even when the passage itself does not repeat them.
+    """
+    crumb = " > ".join(heading_path) if heading_path else title
+    return f"{crumb}\n{text}" if crumb else text
+
+
+def fold(text: str) -> str:
+    """Whitespace- and case-folded text, for duplicate detection."""
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def dedupe_blocks(sections: list[Section]) -> list[Section]:
+    """Keep a long block only where it first stands in the document.
+
+    PDQ summaries repeat whole paragraphs (the clinical-trial-search paragraph stands under
+    every treatment section); indexing it once keeps it from crowding every answer.
+    """
+    seen: set[str] = set()
+    out: list[Section] = []
+    for sec in sections:
+        blocks = []
+        for block in sec.blocks:
+            key = fold(block)
+            if len(key) >= MIN_DEDUPE_CHARS:
+                if key in seen:
+                    continue
+                seen.add(key)
+            blocks.append(block)
+        if blocks:
+            out.append(Section(sec.heading_path, sec.section, blocks))
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s for s in _sentence_end.split(text) if s.strip()]
+
+
+def _split_block(block: str, fits: Callable[[str], bool]) -> list[str]:
+    """Break one oversized block into pieces that fit: list items, then sentences, then words."""
+    if "\n" in block:
+        units = block.split("\n")
+        joiner = "\n"
+    else:
+        units = split_sentences(block)
+        joiner = " "
+        if len(units) <= 1:
+            units = block.split(" ")
+    if len(units) <= 1:  # a single unsplittable word: keep it whole rather than lose it
+        return [block]
+    return _pack(units, joiner, fits)
+
+
+def _pack(units: list[str], joiner: str, fits: Callable[[str], bool]) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    for unit in units:
+        candidate = joiner.join(current + [unit])
+        if fits(candidate):
+            current.append(unit)
+            continue
+        if current:
+            parts.append(joiner.join(current))
+            current = []
+        if fits(unit):
+            current = [unit]
+        else:
+            parts.extend(_split_block(unit, fits))
+    if current:
+        parts.append(joiner.join(current))
+    return parts
+
+
+def split_section(section: Section, count_tokens: TokenCounter, max_tokens: int) -> list[str]:
+    """The texts of a section, each fitting ``max_tokens`` with its breadcrumb prefix."""
+
+    def fits(text: str) -> bool:
+        return count_tokens(embedding_text(section.heading_path, text)) <= max_tokens
+
+    return _pack(section.blocks, "\n\n", fits)
+
+
+def is_outline(text: str, headings: set[str]) -> bool:
+    """True when most lines of ``text`` are list items naming headings of the same document."""
+    lines = [re.sub(r"^\s*(?:-|\d+\.)\s+", "", ln).strip() for ln in text.splitlines() if ln.strip()]
+    if len(lines) < 2:
+        return False
+    return sum(fold(ln) in headings for ln in lines) / len(lines) >= 0.6
+
+
+def chunk_document(doc: Document, count_tokens: TokenCounter, max_tokens: int) -> list[Chunk]:
+    """Parse, de-duplicate and cut one document into `Chunk`s."""
+    sections = dedupe_blocks(parse_sections(doc.body))
+    headings = {fold(h) for sec in sections for h in sec.heading_path}
+    chunks: list[Chunk] = []
+    for sec in sections:
+        for text in split_section(sec, count_tokens, max_tokens):
+            chunks.append(Chunk(
+                id=f"{doc.doc_id}#{len(chunks):04d}",
+                doc_id=doc.doc_id,
+                source=doc.source,
+                title=doc.title,
+                url=doc.url,
+                heading_path=list(sec.heading_path),
+                section=sec.section or doc.title,
+                text=text,
+                cancer_types=list(doc.cancer_types),
+                audience=doc.audience,
+                last_reviewed=doc.last_reviewed,
+                tags=list(doc.tags),
+                outline=is_outline(text, headings),
+            ))
+    return chunks
+
+
+def mark_shared(chunks: Iterable[Chunk], min_docs: int = 2) -> list[Chunk]:
+    """Flag chunks whose text stands in ``min_docs`` or more documents (corpus boilerplate)."""
+    chunks = list(chunks)
+    docs_by_text: dict[str, set[str]] = {}
+    for c in chunks:
+        docs_by_text.setdefault(fold(c.text), set()).add(c.doc_id)
+    out = []
+    for c in chunks:
+        shared = len(docs_by_text[fold(c.text)]) >= min_docs
+        out.append(c if c.shared == shared else Chunk(**{**c.to_dict(), "shared": shared}))
+    return out

@@ -1,0 +1,212 @@
+"""Build an index folder from a folder of documents: chunk, embed, write, publish.
+
+Embeddings are keyed by the hash of the exact text embedded, so re-ingesting a corpus
+re-embeds only passages that changed; unchanged documents cost a lookup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import bm25s
+import numpy as np
+from tqdm import tqdm
+
+from ingest.chunking import chunk_document, embedding_text, mark_shared
+from ingest.loading import Document, DocumentError, load_documents
+from ingest.publish import discard, ingest_lock, new_version_dir, publish
+from retriever import store
+from retriever.dense import build_dense, choose_kind, save_dense
+from retriever.embedding import Embedder, get_embedder
+from retriever.highlight import sentence_spans
+from retriever.models import Chunk
+from retriever.settings import Settings
+from retriever.tokenization import tokenize
+
+
+class IngestError(RuntimeError):
+    """Ingest cannot produce an index (nothing valid to index, or writing failed)."""
+
+
+@dataclass
+class BuildReport:
+    documents: int = 0
+    chunks: int = 0
+    sentences: int = 0
+    embedded: int = 0
+    reused: int = 0
+    reused_documents: int = 0
+    seconds: float = 0.0
+    index_dir: Path | None = None
+    errors: list[DocumentError] = field(default_factory=list)
+
+    def summary(self) -> str:
+        rate = self.chunks / self.seconds if self.seconds else 0.0
+        line = (f"indexed {self.documents} documents -> {self.chunks} chunks in "
+                f"{self.seconds:.1f} s ({rate:.1f} chunks/s); embedded {self.embedded} texts, "
+                f"reused {self.reused} ({self.reused_documents} unchanged documents)")
+        if self.errors:
+            line += f"; skipped {len(self.errors)} bad file(s)"
+        return line
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _previous_vectors(index_dir: Path, model: str) -> tuple[dict[str, np.ndarray], dict]:
+    """Vectors of the index being replaced, by text hash; empty when it is absent or unusable."""
+    try:
+        manifest = store.read_manifest(index_dir)
+        if manifest.get("model") != model:
+            return {}, {}
+        chunks = store.read_chunks(index_dir)
+        vecs = np.load(index_dir / store.EMBEDDINGS)
+        sents = store.SentenceTable.load(index_dir / store.SENTENCES)
+    except (store.IndexLoadError, OSError, ValueError, KeyError):
+        return {}, {}
+    cache: dict[str, np.ndarray] = {}
+    for i, c in enumerate(chunks):
+        cache[_key(embedding_text(c.heading_path, c.text, c.title))] = vecs[i]
+        spans, svecs = sents.of(i)
+        for (a, b), v in zip(spans, svecs):
+            cache[_key(c.text[a:b])] = v.astype(np.float32)
+    return cache, manifest.get("documents", {})
+
+
+def _embed_all(texts: list[str], cache: dict[str, np.ndarray], embedder: Embedder,
+               batch_size: int, progress: bool) -> tuple[np.ndarray, int]:
+    keys = [_key(t) for t in texts]
+    # Length-sorted batches pad least: three times faster than arbitrary order on CPU.
+    todo = sorted({k: t for k, t in zip(keys, texts) if k not in cache}.items(),
+                  key=lambda kt: len(kt[1]))
+    fresh: dict[str, np.ndarray] = {}
+    bar = tqdm(total=len(todo), unit="text", desc="embedding", disable=not progress or not todo)
+    step = batch_size * 4
+    for start in range(0, len(todo), step):
+        batch = todo[start:start + step]
+        vecs = embedder.encode([t for _, t in batch], batch_size=batch_size)
+        fresh.update({k: v for (k, _), v in zip(batch, vecs)})
+        bar.update(len(batch))
+    bar.close()
+    out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    for i, k in enumerate(keys):
+        out[i] = fresh[k] if k in fresh else cache[k]
+    return out, len(todo)
+
+
+def _chunk_all(docs: list[Document], embedder: Embedder) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for doc in docs:
+        chunks.extend(chunk_document(doc, embedder.count_tokens, embedder.max_seq_length))
+    return mark_shared(chunks)
+
+
+def _write(version: Path, chunks: list[Chunk], vecs: np.ndarray, table: store.SentenceTable,
+           settings: Settings) -> str:
+    store.write_chunks(version / store.CHUNKS, chunks)
+    with open(version / store.EMBEDDINGS, "wb") as f:
+        np.save(f, vecs)
+    kind = choose_kind(settings.faiss_index, len(chunks), settings.hnsw_min_chunks)
+    save_dense(build_dense(vecs, kind, settings.hnsw_m), version / store.DENSE)
+    table.save(version / store.SENTENCES)
+    bm25 = bm25s.BM25()
+    corpus_tokens = [tokenize(embedding_text(c.heading_path, c.text, c.title)) or ["_"] for c in chunks]
+    bm25.index(corpus_tokens, show_progress=False)
+    bm25.save(str(version / store.BM25_DIR), show_progress=False)
+    return kind
+
+
+def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool = False,
+                embedder: Embedder | None = None, progress: bool = True) -> BuildReport:
+    """Index every document under ``src_dir`` into ``index_dir``, atomically.
+
+    Args:
+        src_dir: Folder of ``.md``/``.txt`` documents with YAML front matter.
+        index_dir: Where the index is published (a symlink to a versioned folder).
+        settings: Model, index type and batch size.
+        strict: Stop at the first bad file instead of skipping it.
+        embedder: An already-loaded model (tests share one).
+        progress: Show a progress bar while embedding.
+
+    Returns:
+        Counts and timings; ``errors`` lists the files that were skipped.
+
+    Raises:
+        IngestError: nothing valid to index, or the index could not be written. The
+            previously published index is untouched in every case.
+        DocumentError: with ``strict``, the first bad file.
+    """
+    t0 = time.perf_counter()
+    if not src_dir.is_dir():
+        raise IngestError(f"source folder {src_dir} does not exist")
+    docs, errors = load_documents(src_dir, strict=strict)
+    if not docs:
+        found = "no .md or .txt files" if not errors else "no valid documents"
+        raise IngestError(f"{found} in {src_dir}; nothing indexed, previous index kept")
+    embedder = embedder or get_embedder(settings.model)
+
+    with ingest_lock(index_dir):
+        cache, prev_docs = _previous_vectors(index_dir, settings.model)
+        chunks = _chunk_all(docs, embedder)
+
+        passages = [embedding_text(c.heading_path, c.text, c.title) for c in chunks]
+        offsets = [0]
+        spans: list[tuple[int, int]] = []
+        sentences: list[str] = []
+        for c in chunks:
+            for a, b in sentence_spans(c.text):
+                spans.append((a, b))
+                sentences.append(c.text[a:b])
+            offsets.append(len(spans))
+        vecs, n_new = _embed_all(passages + sentences, cache, embedder,
+                                 settings.embed_batch_size, progress)
+        table = store.SentenceTable(
+            offsets=np.asarray(offsets, dtype=np.int64),
+            spans=np.asarray(spans, dtype=np.int32).reshape(-1, 2),
+            vectors=vecs[len(passages):].astype(np.float16),
+        )
+        version = new_version_dir(index_dir)
+        try:
+            kind = _write(version, chunks, vecs[:len(passages)], table, settings)
+            files = {p.relative_to(version).as_posix(): store.sha256_file(p)
+                     for p in store.index_files(version)}
+            doc_entries = {d.doc_id: {"source": d.source, "content_hash": d.content_hash,
+                                      "title": d.title, "url": d.url,
+                                      "cancer_types": d.cancer_types,
+                                      "chunks": sum(c.doc_id == d.doc_id for c in chunks)}
+                           for d in docs}
+            input_hash = hashlib.sha256("".join(
+                f"{d.source}\0{d.content_hash}\n" for d in docs).encode()).hexdigest()
+            store.write_json(version / store.MANIFEST, {
+                "schema_version": store.SCHEMA_VERSION,
+                "model": settings.model,
+                "dimension": embedder.dimension,
+                "max_seq_length": embedder.max_seq_length,
+                "faiss_index": kind,
+                "documents_count": len(docs),
+                "chunks_count": len(chunks),
+                "sentences_count": len(spans),
+                "input_hash": input_hash,
+                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "documents": doc_entries,
+                "files": files,
+            })
+            publish(version, index_dir)
+        except OSError as exc:
+            discard(version)
+            raise IngestError(f"could not write the index under {version.parent} "
+                              f"({exc.strerror or exc}); previous index kept") from None
+        except BaseException:
+            discard(version)
+            raise
+
+    reused_docs = sum(1 for d in docs if prev_docs.get(d.doc_id, {}).get("content_hash") == d.content_hash)
+    return BuildReport(documents=len(docs), chunks=len(chunks), sentences=len(spans),
+                       embedded=n_new, reused=len(passages) + len(sentences) - n_new,
+                       reused_documents=reused_docs, seconds=time.perf_counter() - t0,
+                       index_dir=index_dir, errors=errors)

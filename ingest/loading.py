@@ -1,0 +1,128 @@
+"""Read source documents (markdown with YAML front matter) and validate them.
+
+Every problem is reported against the file that caused it, so an operator can fix the
+file rather than read a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import frontmatter
+import yaml
+
+SUFFIXES = (".md", ".txt")
+
+
+class DocumentError(ValueError):
+    """A source file that cannot be ingested, and why."""
+
+    def __init__(self, source: str, problem: str):
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    source: str
+    title: str
+    url: str
+    body: str
+    content_hash: str
+    cancer_types: list[str] = field(default_factory=list)
+    audience: str = ""
+    last_reviewed: str = ""
+    tags: list[str] = field(default_factory=list)
+
+
+def find_sources(src_dir: Path) -> list[Path]:
+    """All ``.md``/``.txt`` files under ``src_dir``, in a stable order."""
+    return sorted(p for p in src_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                  and not any(part.startswith(".") for part in p.relative_to(src_dir).parts))
+
+
+def doc_id_for(source: str) -> str:
+    """The document id: its path without suffix, folders joined by ``--``."""
+    return str(Path(source).with_suffix("")).replace("/", "--")
+
+
+def _str_list(value, source: str, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(v) for v in value]
+    raise DocumentError(source, f"front-matter field '{name}' must be a list of strings")
+
+
+def parse_document(raw: bytes, source: str) -> Document:
+    """Validate one file's bytes and return its `Document`.
+
+    Raises:
+        DocumentError: naming the file and the problem (encoding, front matter, title, body).
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(source, f"not UTF-8 text (bad byte at offset {exc.start})") from None
+    if not text.lstrip().startswith("---"):
+        raise DocumentError(source, "no YAML front matter (the file must start with '---')")
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DocumentError(source, f"malformed front matter: {detail}") from None
+    except Exception as exc:  # python-frontmatter raises plain errors for odd delimiters
+        raise DocumentError(source, f"malformed front matter: {exc}") from None
+    meta = post.metadata
+    if not isinstance(meta, dict) or not meta:
+        raise DocumentError(source, "malformed front matter: expected 'key: value' pairs")
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise DocumentError(source, "missing front-matter field 'title'")
+    url = meta.get("url") or ""
+    if not isinstance(url, str):
+        raise DocumentError(source, "front-matter field 'url' must be text")
+    body = post.content
+    if not body.strip():
+        raise DocumentError(source, "empty body (nothing after the front matter)")
+    return Document(
+        doc_id=doc_id_for(source),
+        source=source,
+        title=title.strip(),
+        url=url.strip(),
+        body=body,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        cancer_types=_str_list(meta.get("cancerTypes"), source, "cancerTypes"),
+        audience=str(meta.get("audienceLevel") or ""),
+        last_reviewed=str(meta.get("lastReviewed") or ""),
+        tags=_str_list(meta.get("tags"), source, "tags"),
+    )
+
+
+def load_documents(src_dir: Path, strict: bool = False) -> tuple[list[Document], list[DocumentError]]:
+    """Load every source under ``src_dir``.
+
+    Args:
+        src_dir: Folder to read.
+        strict: Raise at the first bad file instead of collecting it.
+
+    Returns:
+        The valid documents and the errors of the files that were skipped.
+    """
+    docs: list[Document] = []
+    errors: list[DocumentError] = []
+    for path in find_sources(src_dir):
+        source = path.relative_to(src_dir).as_posix()
+        try:
+            docs.append(parse_document(path.read_bytes(), source))
+        except DocumentError as err:
+            if strict:
+                raise
+            errors.append(err)
+    return docs, errors

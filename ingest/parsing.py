@@ -1,0 +1,209 @@
+"""Turn a markdown body into sections of clean text blocks, using markdown-it-py tokens.
+
+A section is the text under its deepest heading. Bold-only lines (``**Rectum**``, or a
+one-item list ``- **Duodenum**``) act as sub-headings in PDQ summaries, so they open a
+sub-section whose path keeps the bold text while ``section`` stays the markdown heading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+DROPPED_LINK_TEXTS = {"enlarge"}
+DROPPED_PARAGRAPHS = {"go to health professional version"}
+
+_md = MarkdownIt("commonmark").enable("table")
+_ws = re.compile(r"[ \t\r\f\v\u00a0]+")
+
+
+@dataclass
+class Section:
+    heading_path: list[str]
+    section: str
+    blocks: list[str] = field(default_factory=list)
+
+
+def _collapse(text: str) -> str:
+    return _ws.sub(" ", text).strip()
+
+
+def render_inline(token: Token) -> str:
+    """Visible text of an inline token: links keep their text, images and "Enlarge" go."""
+    out: list[str] = []
+    skip_depth = 0
+    children = token.children or []
+    for i, child in enumerate(children):
+        if child.type == "link_open":
+            following = children[i + 1] if i + 1 < len(children) else None
+            if skip_depth or (following is not None and following.type == "text"
+                              and following.content.strip().lower() in DROPPED_LINK_TEXTS
+                              and i + 2 < len(children) and children[i + 2].type == "link_close"):
+                skip_depth += 1
+            continue
+        if child.type == "link_close":
+            if skip_depth:
+                skip_depth -= 1
+            continue
+        if skip_depth:
+            continue
+        if child.type in ("text", "code_inline"):
+            out.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        # images, html_inline, emphasis markers: no visible text of their own
+    return _collapse("".join(out))
+
+
+def _bold_only(token: Token) -> str | None:
+    """The bold text when an inline token is nothing but one ``**strong**`` run."""
+    kids = [c for c in (token.children or []) if not (c.type == "text" and not c.content.strip())]
+    if len(kids) >= 3 and kids[0].type == "strong_open" and kids[-1].type == "strong_close":
+        inner = kids[1:-1]
+        if all(c.type in ("text", "softbreak", "code_inline") for c in inner):
+            text = _collapse("".join(c.content if c.type != "softbreak" else " " for c in inner))
+            return text or None
+    return None
+
+
+def _render_list(tokens: list[Token], start: int) -> tuple[list[tuple[list[str], str | None]], int]:
+    """Render the list at ``tokens[start]`` (nested lists indented).
+
+    Returns:
+        One ``(lines, bold_label)`` pair per top-level item, where ``bold_label`` is set when
+        the item is nothing but bold text; and the index after the list.
+    """
+    items: list[tuple[list[str], str | None]] = []
+    depth = 0
+    counters: list[int | None] = []
+    open_items: list[str] = []
+    lines: list[str] = []
+    inlines: list[Token] = []
+    i = start
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            if open_items and open_items[-1].strip():
+                lines.append(open_items[-1])
+                open_items[-1] = ""
+            depth += 1
+            counters.append(int(tok.attrGet("start") or 1) if tok.type == "ordered_list_open" else None)
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            counters.pop()
+            if depth == 0:
+                return items, i + 1
+        elif tok.type == "list_item_open":
+            if depth == 1:
+                lines, inlines = [], []
+            n = counters[-1]
+            marker = "-" if n is None else f"{n}."
+            if n is not None:
+                counters[-1] = n + 1
+            open_items.append("  " * (depth - 1) + marker + " ")
+        elif tok.type == "list_item_close":
+            text = open_items.pop()
+            if text.strip() and not re.fullmatch(r"\s*(-|\d+\.)\s*", text):
+                lines.append(text)
+            if depth == 1:
+                label = _bold_only(inlines[0]) if len(inlines) == 1 else None
+                items.append((lines, label))
+        elif tok.type == "inline":
+            inlines.append(tok)
+            text = render_inline(tok)
+            if open_items:
+                cur = open_items[-1]
+                if re.fullmatch(r"\s*(-|\d+\.)\s*", cur) or not cur:
+                    open_items[-1] = (cur or "  " * depth) + text
+                else:
+                    open_items[-1] = cur + " " + text
+            elif text:
+                lines.append("  " * depth + text)
+        i += 1
+    return items, i
+
+
+def _render_table(tokens: list[Token], start: int) -> tuple[str, int]:
+    rows: list[list[str]] = []
+    i = start
+    while i < len(tokens) and tokens[i].type != "table_close":
+        tok = tokens[i]
+        if tok.type == "tr_open":
+            rows.append([])
+        elif tok.type == "inline" and rows:
+            rows[-1].append(render_inline(tok))
+        i += 1
+    return "\n".join(" | ".join(r) for r in rows if any(r)), i + 1
+
+
+def parse_sections(body: str) -> list[Section]:
+    """Split a markdown body into `Section`s with their heading paths.
+
+    Text before the first heading gets an empty path. Sections with no text are kept out.
+    """
+    tokens = _md.parse(body)
+    headings: list[tuple[int, str]] = []
+    pseudo: str | None = None
+    sections: list[Section] = []
+
+    def current() -> Section:
+        path = [h for _, h in headings] + ([pseudo] if pseudo else [])
+        deepest = headings[-1][1] if headings else ""
+        if not sections or sections[-1].heading_path != path:
+            sections.append(Section(heading_path=path, section=deepest))
+        return sections[-1]
+
+    def add(text: str) -> None:
+        if text.strip():
+            current().blocks.append(text)
+
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open":
+            level = int(tok.tag[1:])
+            text = render_inline(tokens[i + 1])
+            while headings and headings[-1][0] >= level:
+                headings.pop()
+            if text:
+                headings.append((level, text))
+            pseudo = None
+            i += 3
+            continue
+        if tok.type == "paragraph_open" and tok.level == 0:
+            inline = tokens[i + 1]
+            bold = _bold_only(inline)
+            if bold:
+                pseudo = bold
+            else:
+                text = render_inline(inline)
+                if text.lower() not in DROPPED_PARAGRAPHS:
+                    add(text)
+            i += 3
+            continue
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            items, i = _render_list(tokens, i)
+            pending: list[str] = []
+            for lines, label in items:
+                if label:
+                    add("\n".join(pending))
+                    pending = []
+                    pseudo = label
+                else:
+                    pending.extend(lines)
+            add("\n".join(pending))
+            continue
+        if tok.type == "table_open":
+            text, i = _render_table(tokens, i)
+            add(text)
+            continue
+        if tok.type in ("fence", "code_block"):
+            add(tok.content.rstrip("\n"))
+        elif tok.type == "inline" and tok.level > 0:
+            # paragraphs inside blockquotes and other containers
+            add(render_inline(tok))
+        i += 1
+    return [s for s in sections if s.blocks]

@@ -1,0 +1,90 @@
+"""Publish a finished index atomically, and keep two ingests from writing at once.
+
+``INDEX_DIR`` is a symbolic link to a versioned sibling folder (``.NAME-v<stamp>``). A new
+index is written into a fresh version folder and the link is replaced with ``rename(2)``,
+which is atomic: a reader sees the old index or the new one, never a mix, and an ingest
+killed at any point leaves the old link (and the old index) untouched.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class IngestLockedError(RuntimeError):
+    pass
+
+
+def version_prefix(index_dir: Path) -> str:
+    return f".{index_dir.name}-v"
+
+
+def new_version_dir(index_dir: Path) -> Path:
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6:06d}"
+    path = index_dir.parent / f"{version_prefix(index_dir)}{stamp}"
+    path.mkdir()
+    return path
+
+
+@contextmanager
+def ingest_lock(index_dir: Path):
+    """An exclusive lock per index, released even when the process is killed."""
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = index_dir.parent / f".{index_dir.name}.lock"
+    with open(lock_path, "w") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IngestLockedError(f"another ingest is writing {index_dir} "
+                                    f"(lock {lock_path}); wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(version_dir: Path, index_dir: Path) -> None:
+    """Point ``index_dir`` at ``version_dir`` in one atomic step, then tidy old versions.
+
+    A plain folder already at ``index_dir`` (made by hand or by an older layout) is first
+    moved aside as a version of its own, so it too is kept until the swap has happened.
+    """
+    if index_dir.exists() and not index_dir.is_symlink():
+        legacy = index_dir.parent / f"{version_prefix(index_dir)}legacy-{time.time_ns()}"
+        os.rename(index_dir, legacy)
+        os.symlink(legacy.name, index_dir)
+    previous = os.readlink(index_dir) if index_dir.is_symlink() else None
+    tmp_link = index_dir.parent / f".{index_dir.name}.link-{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    os.symlink(version_dir.name, tmp_link)
+    os.replace(tmp_link, index_dir)
+    _fsync_dir(index_dir.parent)
+    keep = {version_dir.name, previous}
+    prune_versions(index_dir, keep)
+
+
+def prune_versions(index_dir: Path, keep: set) -> None:
+    """Remove version folders that are neither current nor the one before (a reload may still read it)."""
+    prefix = version_prefix(index_dir)
+    for path in index_dir.parent.glob(prefix + "*"):
+        if path.name not in keep and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def discard(version_dir: Path) -> None:
+    shutil.rmtree(version_dir, ignore_errors=True)

@@ -1,0 +1,39 @@
+"""BM25 over the chunks (bm25s), plus the corpus vocabulary used for spelling."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from retriever.tokenization import words
+
+
+class KeywordIndex:
+    """A loaded bm25s index whose rows line up with ``chunks.jsonl``."""
+
+    def __init__(self, bm25: bm25s.BM25, n_docs: int):
+        self.bm25 = bm25
+        self.n_docs = n_docs
+        self.vocab = bm25.vocab_dict
+
+    @classmethod
+    def load(cls, path: Path, n_docs: int) -> "KeywordIndex":
+        return cls(bm25s.BM25.load(str(path), show_progress=False, verbosity=0), n_docs)
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every chunk for the query tokens (zeros when none is known)."""
+        known = [t for t in tokens if t in self.vocab]
+        if not known:
+            return np.zeros(self.n_docs, dtype=np.float32)
+        return self.bm25.get_scores(known)
+
+
+def surface_counts(texts: list[str]) -> Counter:
+    """How often each lower-cased word occurs: the vocabulary spelling correction trusts."""
+    counts: Counter = Counter()
+    for t in texts:
+        counts.update(words(t))
+    return counts

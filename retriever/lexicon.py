@@ -1,0 +1,100 @@
+"""A small, reviewed map from everyday words to the words PDQ summaries use.
+
+Patients write "belly", "poop", "the shot"; the summaries say "abdominal", "stool",
+"injection". Each entry was read against the seed summary's wording and kept only where
+the everyday word means the same thing in this setting. Keys are matched as whole words
+or phrases (lower case); values are appended to the keyword query, never replace it.
+"""
+
+from __future__ import annotations
+
+import re
+
+LAY_TERMS: dict[str, str] = {
+    # body and symptoms
+    "belly": "abdominal abdomen",
+    "tummy": "abdominal abdomen",
+    "stomach ache": "abdominal pain",
+    "stomachache": "abdominal pain",
+    "gut": "abdominal intestine",
+    "poop": "stool bowel movement",
+    "poo": "stool bowel movement",
+    "pooping": "stool bowel movement",
+    "bowel movements": "stool",
+    "pee": "urine",
+    "peeing": "urine",
+    "wee": "urine",
+    "throw up": "vomiting",
+    "throwing up": "vomiting",
+    "threw up": "vomiting",
+    "puke": "vomiting",
+    "puking": "vomiting",
+    "queasy": "nausea",
+    "sick to my stomach": "nausea",
+    "the runs": "diarrhea",
+    "loose stools": "diarrhea",
+    "constipated": "constipation",
+    "exhausted": "tired",
+    "worn out": "tired",
+    "fatigue": "tired",
+    "yellow skin": "jaundice",
+    "yellow eyes": "jaundice",
+    "yellowing": "jaundice",
+    "flushed": "flushing redness warmth",
+    "red face": "redness warmth face flushing",
+    "hot flashes": "flushing warmth",
+    "heart racing": "fast heartbeat",
+    "racing heart": "fast heartbeat",
+    "heart races": "fast heartbeat",
+    "heart pounding": "fast heartbeat",
+    "palpitations": "fast heartbeat",
+    "bloating": "bloated",
+    "short of breath": "trouble breathing",
+    "butt": "rectum anus",
+    "bottom": "rectum anus",
+    "back passage": "rectum anus",
+    "bum": "rectum anus",
+    "losing weight": "weight loss",
+    "lost weight": "weight loss",
+    # care and treatment
+    "shot": "injection",
+    "shots": "injection",
+    "jab": "injection",
+    "jabs": "injection",
+    "chemo": "chemotherapy",
+    "radiotherapy": "radiation therapy",
+    "cut out": "surgery remove",
+    "take it out": "surgery remove",
+    "operation": "surgery",
+    "operate": "surgery",
+    "camera pill": "capsule endoscopy",
+    "pill camera": "capsule endoscopy",
+    "scope": "endoscopy",
+    "came back": "recurrent recur",
+    "come back": "recurrent recur",
+    "coming back": "recurrent recur",
+    "spread": "metastatic metastasis spread",
+    "spreading": "metastatic metastasis spread",
+    "odds": "prognosis chance of recovery",
+    "outlook": "prognosis chance of recovery",
+    "chances": "prognosis chance of recovery",
+    "checkups": "follow-up tests",
+    "check ups": "follow-up tests",
+    "check-ups": "follow-up tests",
+    "study": "clinical trial",
+    "studies": "clinical trial",
+    "research study": "clinical trial",
+    "experimental": "clinical trial",
+    "carcinoid": "neuroendocrine",
+    "net": "neuroendocrine tumor",
+    "nets": "neuroendocrine tumors",
+}
+
+_patterns = sorted(LAY_TERMS, key=len, reverse=True)
+_matcher = re.compile(r"\b(" + "|".join(re.escape(p) for p in _patterns) + r")\b")
+
+
+def expansions(text: str) -> list[str]:
+    """Document words for the everyday words and phrases found in ``text`` (lower case)."""
+    found = _matcher.findall(text.lower())
+    return [LAY_TERMS[f] for f in dict.fromkeys(found)]

@@ -1,0 +1,105 @@
+"""Plain data passed between stages: ingest writes `Chunk`s, the retriever returns `Hit`s.
+
+Keeping these as small dataclasses (not ORM objects, not dicts) means every stage can be
+tested on its own and the JSON written to disk is exactly ``dataclasses.asdict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One passage of one document, as stored in ``chunks.jsonl``.
+
+    Attributes:
+        id: Stable id, ``"{doc_id}#{n}"``.
+        doc_id: Document id (the source file's stem).
+        source: File name relative to the ingested folder.
+        title: Document title from the front matter.
+        url: Canonical URL of the source page.
+        heading_path: Headings from H1 down, plus any bold pseudo-heading.
+        section: Deepest markdown heading (never a bold pseudo-heading); what a citation
+            and the question sets' ``sections`` refer to.
+        text: Clean passage text, verbatim from the document (links reduced to their text).
+        cancer_types: From the front matter, for filtering.
+        audience: ``audienceLevel`` from the front matter.
+        last_reviewed: ``lastReviewed`` from the front matter.
+        tags: From the front matter.
+        shared: True when the same text stands in several documents (boilerplate such as
+            "About PDQ"); the retriever ranks such passages below document-specific ones.
+        outline: True when the passage mostly repeats headings of its own document (a
+            "Key Points" list); the sections it lists answer better than the list does.
+    """
+
+    id: str
+    doc_id: str
+    source: str
+    title: str
+    url: str
+    heading_path: list[str]
+    section: str
+    text: str
+    cancer_types: list[str] = field(default_factory=list)
+    audience: str = ""
+    last_reviewed: str = ""
+    tags: list[str] = field(default_factory=list)
+    shared: bool = False
+    outline: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Chunk":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass(frozen=True)
+class Span:
+    """Character offsets ``[start, end)`` into a hit's ``text``."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A ranked passage returned for a query, with its citation and highlights."""
+
+    rank: int
+    score: float
+    chunk: Chunk
+    link: str
+    highlights: list[Span] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        c = self.chunk
+        return {
+            "rank": self.rank,
+            "score": round(float(self.score), 6),
+            "id": c.id,
+            "doc_id": c.doc_id,
+            "source": c.source,
+            "title": c.title,
+            "url": c.url,
+            "link": self.link,
+            "heading_path": list(c.heading_path),
+            "section": c.section,
+            "text": c.text,
+            "cancer_types": list(c.cancer_types),
+            "highlights": [{"start": s.start, "end": s.end} for s in self.highlights],
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What `Retriever.search` returns: the hits, or an honest abstention."""
+
+    query: str
+    hits: list[Hit]
+    abstained: bool
+    mode: str
+    confidence: float = 0.0

