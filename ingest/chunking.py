@@ -23,9 +23,12 @@ def embedding_text(heading_path: list[str], text: str, title: str = "") -> str:
     """What a chunk is embedded (and token-counted) as: its breadcrumb, then its text.
 
     The breadcrumb carries the words a question shares with the section ("appendix",
-    "side effects") even when the passage itself does not repeat them.
+    "side effects") even when the passage itself does not repeat them. The top heading
+    is left out when there are deeper ones: it is the same for every passage of a
+    document, so it only blurs them together (dev set Hit@1 0.80 -> 0.84).
     """
-    crumb = " > ".join(heading_path) if heading_path else title
+    path = heading_path[1:] if len(heading_path) > 1 else heading_path
+    crumb = " > ".join(path) if path else title
     return f"{crumb}\n{text}" if crumb else text
 
 

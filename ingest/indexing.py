@@ -7,6 +7,7 @@ re-embeds only passages that changed; unchanged documents cost a lookup.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -59,22 +60,24 @@ def _key(text: str) -> str:
 
 
 def _previous_vectors(index_dir: Path, model: str) -> tuple[dict[str, np.ndarray], dict]:
-    """Vectors of the index being replaced, by text hash; empty when it is absent or unusable."""
+    """Vectors of the index being replaced, by the hash of the text they embed.
+
+    Empty when there is no previous index, it used another model, or it is unreadable:
+    reuse is an optimisation and never a reason to fail.
+    """
     try:
         manifest = store.read_manifest(index_dir)
         if manifest.get("model") != model:
             return {}, {}
-        chunks = store.read_chunks(index_dir)
+        keys = json.loads((index_dir / store.TEXT_KEYS).read_text(encoding="utf-8"))
         vecs = np.load(index_dir / store.EMBEDDINGS)
         sents = store.SentenceTable.load(index_dir / store.SENTENCES)
-    except (store.IndexLoadError, OSError, ValueError, KeyError):
+        if len(keys["chunks"]) != len(vecs) or len(keys["sentences"]) != len(sents.vectors):
+            return {}, {}
+    except (store.IndexLoadError, OSError, ValueError, KeyError, TypeError):
         return {}, {}
-    cache: dict[str, np.ndarray] = {}
-    for i, c in enumerate(chunks):
-        cache[_key(embedding_text(c.heading_path, c.text, c.title))] = vecs[i]
-        spans, svecs = sents.of(i)
-        for (a, b), v in zip(spans, svecs):
-            cache[_key(c.text[a:b])] = v.astype(np.float32)
+    cache = dict(zip(keys["chunks"], vecs))
+    cache.update(zip(keys["sentences"], sents.vectors.astype(np.float32)))
     return cache, manifest.get("documents", {})
 
 
@@ -107,15 +110,18 @@ def _chunk_all(docs: list[Document], embedder: Embedder) -> list[Chunk]:
 
 
 def _write(version: Path, chunks: list[Chunk], vecs: np.ndarray, table: store.SentenceTable,
-           settings: Settings) -> str:
+           keys: dict[str, list[str]], settings: Settings) -> str:
     store.write_chunks(version / store.CHUNKS, chunks)
+    store.write_json(version / store.TEXT_KEYS, keys)
     with open(version / store.EMBEDDINGS, "wb") as f:
         np.save(f, vecs)
     kind = choose_kind(settings.faiss_index, len(chunks), settings.hnsw_min_chunks)
     save_dense(build_dense(vecs, kind, settings.hnsw_m), version / store.DENSE)
     table.save(version / store.SENTENCES)
     bm25 = bm25s.BM25()
-    corpus_tokens = [tokenize(embedding_text(c.heading_path, c.text, c.title)) or ["_"] for c in chunks]
+    # The title gives keyword search the document's identity, which the breadcrumb leaves out.
+    corpus_tokens = [tokenize(c.title + "\n" + embedding_text(c.heading_path, c.text)) or ["_"]
+                     for c in chunks]
     bm25.index(corpus_tokens, show_progress=False)
     bm25.save(str(version / store.BM25_DIR), show_progress=False)
     return kind
@@ -172,7 +178,8 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         )
         version = new_version_dir(index_dir)
         try:
-            kind = _write(version, chunks, vecs[:len(passages)], table, settings)
+            keys = {"chunks": [_key(t) for t in passages], "sentences": [_key(t) for t in sentences]}
+            kind = _write(version, chunks, vecs[:len(passages)], table, keys, settings)
             files = {p.relative_to(version).as_posix(): store.sha256_file(p)
                      for p in store.index_files(version)}
             doc_entries = {d.doc_id: {"source": d.source, "content_hash": d.content_hash,

@@ -47,4 +47,4 @@ def pick_highlights(spans: list[tuple[int, int]], scores: np.ndarray, max_spans:
     for j in order[1:max_spans]:
         if float(scores[j]) >= max(best * rel, floor):
             chosen.append(int(j))
-    return [Span(*spans[j]) for j in sorted(chosen)]
+    return [Span(int(spans[j][0]), int(spans[j][1])) for j in sorted(chosen)]

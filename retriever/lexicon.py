@@ -94,6 +94,11 @@ _patterns = sorted(LAY_TERMS, key=len, reverse=True)
 _matcher = re.compile(r"\b(" + "|".join(re.escape(p) for p in _patterns) + r")\b")
 
 
+def lay_words(text: str) -> set[str]:
+    """The words of ``text`` that belong to a lexicon entry."""
+    return {w for m in _matcher.findall(text.lower()) for w in m.split()}
+
+
 def expansions(text: str) -> list[str]:
     """Document words for the everyday words and phrases found in ``text`` (lower case)."""
     found = _matcher.findall(text.lower())

@@ -10,18 +10,18 @@ import numpy as np
 
 from ingest.chunking import fold
 from retriever import store
-from retriever.abstain import confidence, should_abstain
+from retriever.abstain import confidence, should_abstain, unknown_terms
 from retriever.citation import text_fragment_link
 from retriever.dense import load_dense
 from retriever.embedding import Embedder, get_embedder
 from retriever.fusion import rrf
 from retriever.highlight import pick_highlights
 from retriever.keyword import KeywordIndex, surface_counts
-from retriever.lexicon import expansions
+from retriever.lexicon import expansions, lay_words
 from retriever.models import Chunk, Hit, SearchResult
 from retriever.settings import Settings
 from retriever.spelling import Speller
-from retriever.tokenization import tokenize, words
+from retriever.tokenization import content_words, tokenize, words
 
 MODES = ("hybrid", "dense", "bm25")
 # Boilerplate and outline passages keep their place only when nothing specific competes.
@@ -44,6 +44,7 @@ class QueryPlan:
     dense_text: str
     tokens: list[str]
     corrections: dict[str, str]
+    unknown: list[str]
 
 
 class Retriever:
@@ -67,6 +68,7 @@ class Retriever:
         self.settings = settings
         self.speller = Speller(surface_counts([" ".join(c.heading_path) + " " + c.text for c in chunks]),
                                settings.fuzzy_min_score)
+        self._sentence_vectors = sentences.vectors.astype(np.float32)
         self._demoted = np.array([c.shared or c.outline for c in chunks], dtype=bool)
         self._fold = [fold(c.text) for c in chunks]
         self._doc_ids = np.array([c.doc_id for c in chunks])
@@ -122,7 +124,9 @@ class Retriever:
                 text = _replace_word(text, wrong, right)
         extra = expansions(text)
         tokens = tokenize(text) + tokenize(" ".join(extra))
-        return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections)
+        unknown = unknown_terms(content_words(text), self.speller.counts, lay_words(text))
+        return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
+                         unknown=unknown)
 
     # -- search --------------------------------------------------------------------------
 
@@ -148,6 +152,28 @@ class Retriever:
         sims = self.vectors[allowed_ids] @ qv
         order = np.argsort(-sims)[:n]
         return allowed_ids[order].tolist(), sims[order]
+
+    def _sentence_ranking(self, qv: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
+        """Chunks ranked by their single best-matching sentence or list item.
+
+        A lay question often matches one line of a passage ("Heartburn.") far better than
+        the passage as a whole, whose embedding averages many topics.
+        """
+        t = self.sentences
+        if not len(t.spans):
+            return []
+        sims = self._sentence_vectors @ qv
+        starts = t.offsets[:-1]
+        has = t.offsets[1:] > starts
+        best = np.full(len(self.chunks), -np.inf, dtype=np.float32)
+        best[has] = np.maximum.reduceat(sims, starts[has])
+        if allowed is not None:
+            best[~allowed] = -np.inf
+        n = min(n, int(np.isfinite(best).sum()))
+        if n <= 0:
+            return []
+        top = np.argpartition(-best, n - 1)[:n]
+        return top[np.argsort(-best[top])].tolist()
 
     def _bm25_ranking(self, tokens: list[str], n: int, allowed: np.ndarray | None) -> list[int]:
         scores = self.keyword.scores(tokens)
@@ -191,12 +217,13 @@ class Retriever:
         qv = self.embedder.encode_query(plan.dense_text)
         dense_ids, dense_scores = self._dense_ranking(qv, n, allowed)
         bm25_ids = self._bm25_ranking(plan.tokens, n, allowed) if mode != "dense" else []
-        if mode == "dense":
-            fused = {i: float(sc) for i, sc in zip(dense_ids, dense_scores)}
-        elif mode == "bm25":
+        sent_ids = self._sentence_ranking(qv, n, allowed) if mode != "bm25" else []
+        if mode == "bm25":
             fused = {i: 1.0 / (s.rrf_k + r) for r, i in enumerate(bm25_ids, 1)}
         else:
-            fused = rrf([dense_ids, bm25_ids], [s.dense_weight, s.bm25_weight], s.rrf_k)
+            lists = [dense_ids, sent_ids] + ([bm25_ids] if mode == "hybrid" else [])
+            weights = [s.dense_weight, s.sentence_weight, s.bm25_weight]
+            fused = rrf(lists, weights, s.rrf_k)
         for i in fused:
             if self._demoted[i]:
                 fused[i] *= DEMOTION
@@ -219,7 +246,7 @@ class Retriever:
                             highlights=pick_highlights([tuple(x) for x in spans], sims)))
             if len(hits) == k:
                 break
-        conf = confidence(best_chunk, best_sentence)
+        conf = confidence(max(best_chunk, best_sentence), len(plan.unknown))
         abstained = bool(hits) and should_abstain(conf, s.abstain_threshold) or not hits
         return SearchResult(query=query, hits=[] if abstained else hits, abstained=abstained,
                             mode=mode, confidence=conf)

@@ -36,11 +36,13 @@ class Settings(BaseSettings):
     # Retrieval
     rrf_k: int = 60
     dense_weight: float = 1.0
+    sentence_weight: float = Field(1.0, description="RRF weight of the best-sentence dense ranking.")
     bm25_weight: float = 1.0
     candidates: int = 50
     fuzzy_min_score: float = 85.0
     abstain_threshold: float = Field(
-        0.42, description="Abstain when the calibrated confidence falls below this."
+        0.41, description="Abstain when the calibrated confidence falls below this "
+        "(README, 'Abstention')."
     )
 
     # Service

@@ -7,6 +7,7 @@ Layout of an index folder::
     embeddings.npy    float32 [chunks, dim], normalised, row i = chunk i
     dense.faiss       FAISS index over the same rows (flat or HNSW)
     sentences.npz     sentence spans of every chunk and their embeddings (for highlights)
+    text_keys.json    hash of the exact text behind every vector (lets ingest reuse them)
     bm25/             bm25s index over the same chunks
 """
 
@@ -28,6 +29,7 @@ CHUNKS = "chunks.jsonl"
 EMBEDDINGS = "embeddings.npy"
 DENSE = "dense.faiss"
 SENTENCES = "sentences.npz"
+TEXT_KEYS = "text_keys.json"
 BM25_DIR = "bm25"
 
 

@@ -1,0 +1,1 @@
+"""The web service: a JSON API and two HTML pages over the retriever (see `service.app`)."""

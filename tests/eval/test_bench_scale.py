@@ -80,6 +80,13 @@ def test_run_scale_rows(rows):
         if r["index"] == "hnsw":
             assert r["recall_at_10"] >= 0.9, r
             assert "M=32" in r["params"] and "efS=128" in r["params"]
+            sweep = {e["ef_search"]: e for e in r["ef_sweep"]}
+            assert set(sweep) >= {32, 128, 512}
+            assert sweep[128]["recall_at_10"] == r["recall_at_10"]
+            assert sweep[512]["recall_at_10"] >= sweep[32]["recall_at_10"]
+            assert all(0 < e["p50_ms"] <= e["p95_ms"] for e in sweep.values())
+        else:
+            assert r["ef_sweep"] == []
     hnsw = [r for r in rows if r["index"] == "hnsw"]
     flat = [r for r in rows if r["index"] == "flat"]
     assert all(h["memory_bytes"] > f["memory_bytes"] for h, f in zip(hnsw, flat, strict=True))
@@ -102,6 +109,7 @@ def test_write_report(rows, tmp_path):
         for kind in KINDS:
             assert any(f"| {n:,} | {kind} |" in line for line in table), (n, kind)
     assert "## Where to switch" in text
+    assert "## HNSW efSearch sweep" in text and "| 128* |" in text
 
 
 def test_switch_advice_picks_smallest_size_over_budget():

@@ -1,0 +1,101 @@
+"""``python -m service --index INDEX_DIR [--host H] [--port P] [--workers N]``.
+
+The index is loaded (and so verified) before the server starts: a missing, corrupt or
+incompatible index stops start-up with the loader's message, which names the problem
+and the command that fixes it, instead of a traceback from inside a worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import sys
+
+import uvicorn
+from pydantic import ValidationError
+from uvicorn.config import LOGGING_CONFIG
+
+from retriever.embedding import ModelError
+from retriever.settings import Settings
+from retriever.store import IndexLoadError
+
+WORKER_START_S = 180
+
+
+def log_config(level: str) -> dict:
+    """Uvicorn's logging, plus the service's own loggers on stderr.
+
+    Uvicorn's access logger is left unused (``access_log=False``): it logs the query
+    string, which holds the user's question; ``service.access`` logs the path only.
+    """
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["service"] = {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    config["handlers"]["service"] = {"class": "logging.StreamHandler", "formatter": "service",
+                                     "stream": "ext://sys.stderr"}
+    config["loggers"]["service"] = {"handlers": ["service"], "level": level.upper(), "propagate": False}
+    return config
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    defaults = Settings()
+    p = argparse.ArgumentParser(prog="python -m service",
+                                description="Serve verbatim, cited PDQ passages over HTTP.")
+    p.add_argument("--index", default=None,
+                   help=f"index folder made by `python -m ingest` (default: PDQ_INDEX_DIR or {defaults.index_dir})")
+    p.add_argument("--host", default=None, help=f"address to bind (default {defaults.host})")
+    p.add_argument("--port", type=int, default=None, help=f"port (default {defaults.port})")
+    p.add_argument("--workers", type=int, default=None,
+                   help=f"worker processes, each with its own copy of the index (default {defaults.workers})")
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except ValidationError as exc:  # a bad PDQ_* variable
+        print(f"error: invalid setting: {exc}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None) -> int:
+    args = parse_args(argv)
+    # Workers are fresh processes that read their settings from the environment, so the
+    # command-line values go there too, and every process sees the same settings.
+    for name, value in (("INDEX_DIR", args.index), ("HOST", args.host), ("PORT", args.port),
+                        ("WORKERS", args.workers)):
+        if value is not None:
+            os.environ[f"PDQ_{name}"] = str(value)
+    settings = Settings()
+    if settings.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+
+    from retriever.search import Retriever  # heavy imports after argument errors
+
+    try:
+        retriever = Retriever.load(settings.index_dir, settings)
+    except (IndexLoadError, ModelError) as exc:
+        print(f"error: cannot start: {exc}", file=sys.stderr)
+        return 1
+
+    common = dict(host=settings.host, port=settings.port, access_log=False,
+                  log_config=log_config(args.log_level), log_level=args.log_level,
+                  timeout_graceful_shutdown=max(5, int(settings.request_timeout_s) + 1))
+    if settings.workers == 1:
+        from service.app import create_app
+
+        uvicorn.run(create_app(settings, retriever), **common)
+    else:
+        del retriever  # verified; each worker loads its own copy in its lifespan handler
+        # SIGHUP makes uvicorn replace the workers one by one, each new one loading the
+        # index now published; it must be given time to load it (a new worker whose index
+        # fails to load is dropped and the old one kept serving).
+        uvicorn.run("service.app:create_app", factory=True, workers=settings.workers,
+                    timeout_worker_healthcheck=WORKER_START_S, **common)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""One access log line per request, without the query string.
+
+Uvicorn's access log is switched off because it logs the full URL, and ``/?q=...``
+carries a patient's question. This line has the method, the path, the status and the
+latency: enough to operate the service, nothing about what was asked.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+logger = logging.getLogger("service.access")
+
+
+def printable(path: str, limit: int = 200) -> str:
+    """The path with control characters escaped (no forged log lines) and cut short."""
+    safe = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in path)
+    return safe if len(safe) <= limit else safe[:limit] + "..."
+
+
+class AccessLogMiddleware:
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        t0 = time.perf_counter()
+        status = 500
+
+        async def record(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record)
+        finally:
+            logger.info("%s %s %d %.1fms", scope.get("method", "-"), printable(scope.get("path", "")),
+                        status, (time.perf_counter() - t0) * 1000)

@@ -1,0 +1,75 @@
+"""Hot reload of the index: ``POST /admin/reload`` (opt-in) and SIGHUP.
+
+After ingest publishes a new index (an atomic symlink swap), a reload makes the running
+workers serve it without a restart. A new index that does not load is refused and the
+old one keeps serving; the route is off unless ``admin_reload`` is set, since anyone who
+can reach it can make the worker spend seconds and memory loading an index. Expose it
+only on an internal network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from fastapi import APIRouter, Request
+
+from retriever.embedding import ModelError
+from retriever.store import IndexLoadError
+from service.errors import ApiError
+from service.schemas import ErrorResponse, ReloadResponse
+from service.state import RetrieverHolder, describe
+
+logger = logging.getLogger("service")
+
+router = APIRouter()
+
+
+@router.post("/admin/reload", response_model=ReloadResponse, tags=["operations"],
+             summary="Load the published index again",
+             responses={404: {"model": ErrorResponse, "description": "admin_reload is off."},
+                        409: {"model": ErrorResponse, "description": "The new index was refused."}})
+async def reload_index(request: Request) -> ReloadResponse:
+    """Load ``index_dir`` again and swap it in; requests in flight finish on the old one.
+
+    Only this worker reloads; with several workers, send SIGHUP to the server process
+    instead (it restarts the workers one by one, each loading the new index).
+    """
+    holder: RetrieverHolder = request.app.state.holder
+    if not holder.settings.admin_reload:
+        raise ApiError(404, "not_found", "There is nothing at this address.")
+    try:
+        new = await holder.reload()
+    except (IndexLoadError, ModelError) as exc:
+        raise ApiError(409, "reload_failed", f"{exc} (still serving the previous index)") from None
+    return ReloadResponse(**describe(new))
+
+
+def install_sighup(holder: RetrieverHolder) -> bool:
+    """Reload on SIGHUP, when this process owns the signal (main thread, Unix).
+
+    Returns:
+        Whether the handler was installed (not in tests running the app in a thread).
+    """
+    try:
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(_reload_quietly(holder)))
+    except (ValueError, RuntimeError, NotImplementedError, AttributeError):
+        return False
+    return True
+
+
+def remove_sighup() -> None:
+    try:
+        asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+    except (ValueError, RuntimeError, NotImplementedError, AttributeError):
+        pass
+
+
+async def _reload_quietly(holder: RetrieverHolder) -> None:
+    # A refused index is logged by holder.reload; the signal has nobody to answer to.
+    try:
+        await holder.reload()
+    except (IndexLoadError, ModelError):
+        pass

@@ -1,0 +1,99 @@
+"""JSON routes: search, documents, health and readiness.
+
+Thin on purpose: parameters are validated by FastAPI and `service.searching`, the
+search is the retriever's, and the result is reshaped by `service.presentation`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from service.errors import ApiError
+from service.presentation import result_dict
+from service.schemas import (
+    ERROR_RESPONSES,
+    EXAMPLE_QUESTION,
+    K_MAX,
+    DocumentInfo,
+    DocumentsResponse,
+    ErrorResponse,
+    HealthResponse,
+    Mode,
+    ReadyResponse,
+    SearchRequest,
+    SearchResponse,
+)
+from service.searching import cancer_types, current, prepare, run_search
+from service.state import RetrieverHolder, describe
+
+router = APIRouter()
+
+
+def _holder(request: Request) -> RetrieverHolder:
+    return request.app.state.holder
+
+
+async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
+                  cancer_type: list[str]) -> SearchResponse:
+    holder = _holder(request)
+    retriever = current(holder)  # one retriever for the whole request, even across a reload
+    req = prepare(retriever, q, k, mode, doc, cancer_type, holder.settings.max_query_chars)
+    result, took_ms = await run_search(holder, retriever, req)
+    return SearchResponse(query=req.query, abstained=result.abstained,
+                          results=[result_dict(h) for h in result.hits], took_ms=round(took_ms, 1))
+
+
+@router.get("/api/search", response_model=SearchResponse, responses=ERROR_RESPONSES, tags=["search"],
+            summary="Passages that answer a question")
+async def search_get(
+    request: Request,
+    q: Annotated[str, Query(description="The question, as typed.", examples=[EXAMPLE_QUESTION])],
+    k: Annotated[int, Query(ge=1, le=K_MAX, description="How many passages.")] = 5,
+    mode: Annotated[Mode, Query(description="hybrid, dense (meaning) or bm25 (keywords).")] = "hybrid",
+    doc: Annotated[list[str], Query(description="Only these document ids; repeat for several.")] = [],  # noqa: B006
+    cancer_type: Annotated[list[str], Query(description="Only these cancer types; repeat for several.")] = [],  # noqa: B006
+) -> SearchResponse:
+    """The document's own passages that best answer ``q``, each with its citation.
+
+    Nothing is generated: every ``text`` is verbatim from an NCI PDQ summary. When no
+    passage answers well, ``abstained`` is true and ``results`` is empty.
+    """
+    return await _search(request, q, k, mode, doc, cancer_type)
+
+
+@router.post("/api/search", response_model=SearchResponse, responses=ERROR_RESPONSES, tags=["search"],
+             summary="Passages that answer a question (JSON body)")
+async def search_post(request: Request, body: SearchRequest) -> SearchResponse:
+    """Same as ``GET /api/search``, for clients that prefer a JSON body."""
+    return await _search(request, body.q, body.k, body.mode, body.doc, body.cancer_type)
+
+
+@router.get("/api/documents", response_model=DocumentsResponse, tags=["search"],
+            responses={503: ERROR_RESPONSES[503]}, summary="Indexed documents, for filters")
+async def documents(request: Request) -> DocumentsResponse:
+    """Every indexed document (id, title, cancer types), sorted by title."""
+    retriever = current(_holder(request))
+    docs = retriever.manifest.get("documents") or {}
+    items = [DocumentInfo(doc_id=doc_id, title=str(d.get("title") or doc_id),
+                          cancer_types=list(d.get("cancer_types") or []))
+             for doc_id, d in docs.items()]
+    items.sort(key=lambda d: (d.title.lower(), d.doc_id))
+    return DocumentsResponse(documents=items, cancer_types=cancer_types(retriever))
+
+
+@router.get("/healthz", response_model=HealthResponse, tags=["operations"], summary="Liveness")
+async def healthz() -> HealthResponse:
+    """200 while the process answers at all (the index may still be loading)."""
+    return HealthResponse()
+
+
+@router.get("/readyz", response_model=ReadyResponse, tags=["operations"], summary="Readiness",
+            responses={503: {"model": ErrorResponse, "description": "Index not loaded yet."}})
+async def readyz(request: Request) -> ReadyResponse:
+    """200 with the index being served once it is loaded; 503 before."""
+    retriever = _holder(request).retriever
+    if retriever is None:
+        raise ApiError(503, "not_ready", "The index is not loaded yet.", headers={"Retry-After": "5"})
+    return ReadyResponse(**describe(retriever))

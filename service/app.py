@@ -1,0 +1,93 @@
+"""The application factory: routes, error handlers and middleware around one retriever.
+
+``create_app`` builds everything from a `Settings` object, so tests and each uvicorn
+worker (``service.app:create_app`` with ``factory=True``) get identical apps. The index
+is loaded once per worker in the lifespan handler, unless a loaded retriever is passed in.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware import Middleware
+
+from retriever.search import Retriever
+from retriever.settings import Settings
+from service import admin, api, pages
+from service.access_log import AccessLogMiddleware
+from service.apidocs import install_docs
+from service.errors import UnhandledErrorMiddleware, install_error_handlers
+from service.security import BodyLimitMiddleware, RateLimitMiddleware, SecurityHeadersMiddleware
+from service.state import RetrieverHolder
+
+logger = logging.getLogger("service")
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+DESCRIPTION = """\
+Verbatim, cited passages from NCI's PDQ® cancer information summaries for plain-language
+questions. Nothing is generated: every `text` is quoted from a document, with its title,
+section path and a link. When no passage answers well the response says so
+(`abstained: true`) instead of returning something loosely related.
+
+Every error has the shape `{"error": {"code", "message", "field"}}`.
+"""
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    """Outermost first: the access log sees the final status, every response gets the
+    security headers (and CORS headers when enabled), errors included."""
+    stack = [Middleware(AccessLogMiddleware), Middleware(SecurityHeadersMiddleware)]
+    if settings.cors_origins:
+        stack.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                                allow_methods=["GET", "POST"], allow_headers=["Content-Type"],
+                                max_age=600))
+    stack += [
+        Middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(UnhandledErrorMiddleware),
+    ]
+    return stack
+
+
+def create_app(settings: Settings | None = None, retriever: Retriever | None = None) -> FastAPI:
+    """Build the web application.
+
+    Args:
+        settings: Service and retrieval settings; read from ``PDQ_*`` variables when
+            omitted (how uvicorn workers get them).
+        retriever: An index already loaded; otherwise ``settings.index_dir`` is loaded
+            at start-up, and /readyz answers 503 until then.
+    """
+    settings = settings or Settings()
+    holder = RetrieverHolder(settings, retriever)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if holder.retriever is None:
+            r = await holder.load()  # IndexLoadError/ModelError stop the worker's start-up
+            logger.info("serving index %s (%s chunks)", r.index_dir, r.manifest.get("chunks_count"))
+        sighup = admin.install_sighup(holder)
+        try:
+            yield
+        finally:
+            if sighup:
+                admin.remove_sighup()
+            holder.close()
+
+    app = FastAPI(title="PDQ passages", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None, middleware=_middleware(settings))
+    app.state.holder = holder
+    app.state.settings = settings
+    install_error_handlers(app)
+    install_docs(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(admin.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,189 @@
+"""One error shape for every failure: ``{"error": {"code", "message", "field"}}``.
+
+Clients (the web pages, staff scripts, monitoring) branch on ``code`` and show
+``message``; ``field`` names the request parameter at fault so a form can point at it.
+FastAPI's own handlers answer in three different shapes, so all of them are replaced
+here, and an ASGI middleware turns any unexpected exception into the same shape.
+
+Messages never echo the request's input: a question is health information, and input
+with lone surrogates or control characters could not always be encoded back anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+logger = logging.getLogger("service.error")
+
+# Codes for statuses raised by routing or by FastAPI itself.
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
+    500: "internal_error",
+    503: "not_ready",
+    504: "timeout",
+}
+
+STATUS_MESSAGES = {
+    404: "There is nothing at this address.",
+    405: "This method is not allowed here.",
+    413: "The request body is too large.",
+}
+
+# FastAPI's parameter names are the API's names, except the JSON body itself.
+BODY = "body"
+
+
+class ApiError(Exception):
+    """An expected failure that the client can act on (bad input, not ready, timeout).
+
+    Raised from routes and helpers; the handler below renders it in the error shape.
+    """
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None,
+                 headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.headers = headers
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    """The error object every route and middleware returns."""
+    return {"error": {"code": code, "message": message, "field": field}}
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(error_body(code, message, field), status_code=status, headers=headers)
+
+
+async def send_error(send: Send, status: int, code: str, message: str, field: str | None = None,
+                     headers: dict[str, str] | None = None) -> None:
+    """Send an error response from raw ASGI middleware (which has no Response objects)."""
+    body = json.dumps(error_body(code, message, field)).encode("utf-8")
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _validation_error(exc: RequestValidationError) -> tuple[int, str, str, str | None]:
+    """Map FastAPI's list of pydantic errors to one (status, code, message, field).
+
+    Only the first error is reported: it is what the client must fix first, and one
+    message reads better in a form than a list.
+    """
+    errors = exc.errors()
+    if not errors:
+        return 422, "invalid_request", "The request is not valid.", None
+    err = errors[0]
+    loc = [str(p) for p in err.get("loc", ())]
+    if err.get("type") == "json_invalid":
+        return 400, "invalid_json", "The request body is not valid JSON.", BODY
+    # loc is ("query", "k"), ("body", "k", 0) or just ("body",) for a wrong body type.
+    field = loc[1] if len(loc) > 1 and loc[0] in ("query", "body", "path", "header") else None
+    if field is None:
+        field = BODY if loc and loc[0] == BODY else (loc[-1] if loc else None)
+    msg = err.get("msg", "is not valid")
+    if err.get("type") == "missing":
+        msg = "is required"
+    code = "invalid_query" if field == "q" else f"invalid_{field}" if field else "invalid_request"
+    return 422, code, f"{field}: {msg}" if field else msg, field
+
+
+async def _api_error_handler(request: Request, exc: ApiError) -> JSONResponse:
+    return error_response(exc.status, exc.code, exc.message, exc.field, exc.headers)
+
+
+async def _validation_handler(request: Request, exc: RequestValidationError) -> JSONResponse:
+    status, code, message, field = _validation_error(exc)
+    return error_response(status, code, message, field)
+
+
+async def _http_handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    status = exc.status_code
+    code = STATUS_CODES.get(status, "error" if status >= 500 else "bad_request")
+    field = None
+    if status == 400:  # FastAPI's "There was an error parsing the body" (e.g. bad UTF-8)
+        code, field = "invalid_json", BODY
+    message = STATUS_MESSAGES.get(status) or (exc.detail if isinstance(exc.detail, str)
+                                              else "The request could not be handled.")
+    return error_response(status, code, message, field, dict(exc.headers or {}) or None)
+
+
+def log_unhandled(exc: BaseException, path: str) -> None:
+    """Log an unexpected exception without its message.
+
+    The traceback says where it failed; the message could quote the user's question
+    (pydantic and numpy errors quote their input), which is not logged by default.
+    """
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    logger.error("unhandled %s on %s\n%s", type(exc).__name__, path, frames)
+
+
+async def _unhandled_handler(request: Request, exc: Exception) -> JSONResponse:
+    # Backstop only: UnhandledErrorMiddleware normally answers first.
+    log_unhandled(exc, request.url.path)
+    return error_response(500, "internal_error", "Something went wrong on our side. Please try again.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Replace FastAPI's handlers so every error has the same shape."""
+    app.add_exception_handler(ApiError, _api_error_handler)
+    app.add_exception_handler(RequestValidationError, _validation_handler)
+    app.add_exception_handler(StarletteHTTPException, _http_handler)
+    app.add_exception_handler(Exception, _unhandled_handler)
+
+
+class UnhandledErrorMiddleware:
+    """Answer 500 in the error shape for any exception a route lets escape.
+
+    Starlette's own catch-all sits outside every user middleware and re-raises after
+    answering, so its 500 would miss the security headers and the access log line, and
+    the server would log the traceback with its message. Catching here, inside those
+    middlewares, keeps the 500 like every other response.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            log_unhandled(exc, scope.get("path", ""))
+            if not started:
+                await send_error(send, 500, "internal_error",
+                                 "Something went wrong on our side. Please try again.")

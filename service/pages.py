@@ -1,0 +1,126 @@
+"""HTML pages: the patients' question box (``/``) and the staff search (``/staff``).
+
+Both render the answer on the server from a plain form GET, so they work without
+JavaScript (the staff page's "Copy citation" button is the only script, in a static
+file). Validation and search are the API's (`service.searching`); a refusal is shown
+as a message on the page, with the same status the API would give.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from retriever.models import SearchResult
+from service.errors import ApiError
+from service.presentation import passage_view
+from service.schemas import K_MAX
+from service.searching import cancer_types, clean_text, current, prepare, run_search
+from service.state import RetrieverHolder
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+PATIENT_PASSAGES = 3
+STAFF_DEFAULT_K = 10
+# The staff page names modes for people; the API's names are accepted too.
+STAFF_MODES = {"hybrid": "hybrid", "keyword": "bm25", "semantic": "dense", "bm25": "bm25", "dense": "dense"}
+STAFF_MODE_LABELS = [("hybrid", "Hybrid"), ("keyword", "Keyword"), ("semantic", "Semantic")]
+
+# Explicit autoescape for every template, whatever its extension.
+templates = Jinja2Templates(env=jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True,
+    trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined))
+
+router = APIRouter(include_in_schema=False)
+
+
+def _holder(request: Request) -> RetrieverHolder:
+    return request.app.state.holder
+
+
+def _render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    holder = _holder(request)
+    base = {"contact": holder.settings.contact_line, "max_chars": holder.settings.max_query_chars,
+            "root": request.scope.get("root_path", "").rstrip("/")}
+    return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+
+
+async def _answer(request: Request, q: str, k: int, mode: str, doc: list[str],
+                  cancer_type: list[str]) -> tuple[str, SearchResult]:
+    holder = _holder(request)
+    retriever = current(holder)
+    req = prepare(retriever, q, k, mode, doc, cancer_type, holder.settings.max_query_chars)
+    result, _ = await run_search(holder, retriever, req)
+    return req.query, result
+
+
+@router.get("/", response_class=HTMLResponse)
+async def ask(request: Request, q: str | None = None) -> HTMLResponse:
+    """The question box; with ``?q=`` the best passages (or a kind "not covered")."""
+    if q is None:
+        return _render(request, "index.html", q="", result=None, passages=[], error=None)
+    shown = clean_text(q)
+    try:
+        query, result = await _answer(request, q, PATIENT_PASSAGES, "hybrid", [], [])
+    except ApiError as exc:
+        return _render(request, "index.html", status=200 if exc.code == "invalid_query" else exc.status,
+                       q=shown[:_holder(request).settings.max_query_chars], result=None, passages=[],
+                       error=_patient_message(exc))
+    return _render(request, "index.html", q=query, result=result,
+                   passages=[passage_view(h) for h in result.hits], error=None)
+
+
+def _patient_message(exc: ApiError) -> str:
+    if exc.code == "invalid_query":
+        return "Please type a question in the box."
+    if exc.code == "query_too_long":
+        return "That question is too long. Please shorten it and try again."
+    if exc.code == "timeout":
+        return "The search took too long. Please try again in a moment."
+    if exc.code == "not_ready":
+        return "The service is starting up. Please try again in a moment."
+    return exc.message
+
+
+@router.get("/staff", response_class=HTMLResponse)
+async def staff(request: Request, q: str | None = None, k: str | None = None, mode: str | None = None,
+                doc: str | None = None, cancer_type: str | None = None) -> HTMLResponse:
+    """Passage search for support staff: more results, scores, filters and citations."""
+    holder = _holder(request)
+    retriever = holder.retriever
+    documents = sorted(((i, str(d.get("title") or i)) for i, d in (retriever.manifest.get("documents") or {}).items()),
+                       key=lambda x: x[1].lower()) if retriever else []
+    form = {"q": clean_text(q or "")[:holder.settings.max_query_chars], "k": STAFF_DEFAULT_K,
+            "mode": mode if mode in STAFF_MODES else "hybrid", "doc": clean_text(doc or ""),
+            "cancer_type": clean_text(cancer_type or "")}
+    context = dict(form=form, documents=documents, cancer_types=cancer_types(retriever) if retriever else [],
+                   modes=STAFF_MODE_LABELS, k_max=K_MAX, result=None, passages=[], error=None, error_field=None)
+    if q is None:
+        return _render(request, "staff.html", **context)
+    try:
+        form["k"] = _parse_k(k)
+        if mode not in (None, "") and mode not in STAFF_MODES:
+            raise ApiError(422, "invalid_mode", "Choose hybrid, keyword or semantic.", "mode")
+        query, result = await _answer(request, q, form["k"], STAFF_MODES.get(mode or "hybrid", "hybrid"),
+                                      [form["doc"]], [form["cancer_type"]])
+    except ApiError as exc:
+        return _render(request, "staff.html", status=exc.status, **{**context, "error": exc.message,
+                                                                    "error_field": exc.field})
+    form["q"] = query
+    return _render(request, "staff.html", **{**context, "result": result,
+                                             "passages": [passage_view(h) for h in result.hits]})
+
+
+def _parse_k(k: str | None) -> int:
+    if k is None or not k.strip():
+        return STAFF_DEFAULT_K
+    try:
+        value = int(k.strip())
+    except ValueError:
+        raise ApiError(422, "invalid_k", f"k: enter a whole number from 1 to {K_MAX}.", "k") from None
+    if not 1 <= value <= K_MAX:
+        raise ApiError(422, "invalid_k", f"k: enter a whole number from 1 to {K_MAX}.", "k")
+    return value

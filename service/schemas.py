@@ -1,0 +1,168 @@
+"""Request and response models of the JSON API.
+
+They exist for the contract: validation of what comes in, and an OpenAPI description
+(with examples) of what goes out, so API users can rely on names and types. The search
+itself works on the retriever's own dataclasses.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Mode = Literal["hybrid", "dense", "bm25"]
+K_MAX = 50
+
+EXAMPLE_QUESTION = "What are the signs of a neuroendocrine tumor in the rectum?"
+EXAMPLE_RESULT = {
+    "rank": 1,
+    "score": 0.032522,
+    "id": "gi-neuroendocrine-tumors-treatment#7",
+    "doc_id": "gi-neuroendocrine-tumors-treatment",
+    "source": "gi-neuroendocrine-tumors-treatment.md",
+    "title": "Gastrointestinal Neuroendocrine Tumors Treatment - NCI",
+    "url": "https://www.cancer.gov/types/gi-neuroendocrine-tumors/patient/gi-neuroendocrine-treatment-pdq",
+    "link": "https://www.cancer.gov/types/gi-neuroendocrine-tumors/patient/gi-neuroendocrine-treatment-pdq"
+            "#:~:text=Signs%20and%20symptoms%20of%20GI%20neuroendocrine%20tumors%20in",
+    "heading_path": [
+        "Gastrointestinal Neuroendocrine Tumors Treatment (PDQ®)–Patient Version",
+        "General Information About Gastrointestinal Neuroendocrine Tumors",
+        "Some GI neuroendocrine tumors have no signs or symptoms in the early stages.",
+        "Rectum",
+    ],
+    "section": "Some GI neuroendocrine tumors have no signs or symptoms in the early stages.",
+    "text": "Signs and symptoms of GI neuroendocrine tumors in the rectum may include:\n\n"
+            "- Blood in the stool.\n- Pain in the rectum.\n- Constipation.",
+    "cancer_types": ["gi neuroendocrine tumors"],
+    "highlights": [{"start": 0, "end": 73}],
+    "citation": "Gastrointestinal Neuroendocrine Tumors Treatment - NCI — General Information About "
+                "Gastrointestinal Neuroendocrine Tumors > Some GI neuroendocrine tumors have no signs "
+                "or symptoms in the early stages. > Rectum — https://www.cancer.gov/...",
+}
+
+
+class SearchRequest(BaseModel):
+    """Body of ``POST /api/search``: the same fields as the GET query string."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"q": EXAMPLE_QUESTION, "k": 5, "mode": "hybrid"},
+        {"q": "surgery for stomach tumors", "k": 10, "mode": "bm25",
+         "doc": ["gi-neuroendocrine-tumors-treatment"], "cancer_type": ["gi neuroendocrine tumors"]},
+    ]})
+
+    q: str = Field(description="The question or search text, as typed (control characters are removed).")
+    k: int = Field(5, ge=1, le=K_MAX, description="How many passages to return.")
+    mode: Mode = Field("hybrid", description="hybrid (meaning + keywords), dense (meaning) or bm25 (keywords).")
+    doc: list[str] = Field(default_factory=list, description="Only these document ids (see /api/documents).")
+    cancer_type: list[str] = Field(default_factory=list, description="Only documents about these cancer types.")
+
+
+class Span(BaseModel):
+    """Character offsets ``[start, end)`` into ``text`` of a sentence that answers best."""
+
+    start: int
+    end: int
+
+
+class Result(BaseModel):
+    """One passage, verbatim, with everything needed to cite it."""
+
+    rank: int
+    score: float = Field(description="Ranking score; comparable only within one response.")
+    id: str = Field(description="Passage id, stable while the document is unchanged.")
+    doc_id: str
+    source: str
+    title: str = Field(description="Document title.")
+    url: str = Field(description="The document's page on cancer.gov.")
+    link: str = Field(description="url with a text fragment that scrolls to the passage.")
+    heading_path: list[str] = Field(description="Headings from the top of the document down to the passage.")
+    section: str = Field(description="The passage's deepest heading.")
+    text: str = Field(description="The passage, word for word from the document.")
+    cancer_types: list[str]
+    highlights: list[Span]
+    citation: str = Field(description='"Title — Section > Path — link", ready to paste.')
+
+
+class SearchResponse(BaseModel):
+    """Passages for a question, or ``abstained: true`` with no results."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"query": EXAMPLE_QUESTION, "abstained": False, "results": [EXAMPLE_RESULT], "took_ms": 18.4},
+        {"query": "When should adults get the flu vaccine?", "abstained": True, "results": [], "took_ms": 11.0},
+    ]})
+
+    query: str = Field(description="The question as searched (control characters removed).")
+    abstained: bool = Field(description="True when no passage answers well enough; results is then empty.")
+    results: list[Result]
+    took_ms: float
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable, machine-readable: invalid_query, invalid_k, not_found, ...")
+    message: str = Field(description="Human-readable explanation.")
+    field: str | None = Field(None, description="The request parameter at fault, if any.")
+
+
+class ErrorResponse(BaseModel):
+    """Every error, whatever the status."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"error": {"code": "invalid_k", "message": "k: Input should be less than or equal to 50",
+                   "field": "k"}},
+    ]})
+
+    error: ErrorDetail
+
+
+class DocumentInfo(BaseModel):
+    doc_id: str
+    title: str
+    cancer_types: list[str]
+
+
+class DocumentsResponse(BaseModel):
+    """The indexed documents, and every cancer type they cover (for filters)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "documents": [{"doc_id": "gi-neuroendocrine-tumors-treatment",
+                       "title": "Gastrointestinal Neuroendocrine Tumors Treatment - NCI",
+                       "cancer_types": ["gi neuroendocrine tumors"]}],
+        "cancer_types": ["gi neuroendocrine tumors"],
+    }]})
+
+    documents: list[DocumentInfo]
+    cancer_types: list[str]
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class ReadyResponse(BaseModel):
+    """The index being served."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "status": "ready", "model": "all-MiniLM-L6-v2", "documents": 1, "chunks": 59,
+        "index_created": "2026-01-05T12:00:00+00:00",
+    }]})
+
+    status: Literal["ready"] = "ready"
+    model: str
+    documents: int
+    chunks: int
+    index_created: str | None
+
+
+class ReloadResponse(ReadyResponse):
+    status: Literal["reloaded"] = "reloaded"  # type: ignore[assignment]
+
+
+ERROR_RESPONSES = {
+    400: {"model": ErrorResponse, "description": "Malformed JSON body."},
+    413: {"model": ErrorResponse, "description": "Body larger than max_body_bytes."},
+    422: {"model": ErrorResponse, "description": "A parameter is missing, of the wrong type or out of range."},
+    429: {"model": ErrorResponse, "description": "Too many requests from this address (Retry-After says when)."},
+    503: {"model": ErrorResponse, "description": "The index is not loaded yet."},
+    504: {"model": ErrorResponse, "description": "The search took longer than request_timeout_s."},
+}

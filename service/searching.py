@@ -1,0 +1,144 @@
+"""From raw request fields to a `SearchResult`: clean, validate, run with a time limit.
+
+Shared by the JSON API and the HTML pages so both accept and refuse exactly the same
+input. Every refusal is an `ApiError` naming the parameter at fault.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+
+from retriever.search import MODES, Filters, Retriever
+from retriever.models import SearchResult
+
+from service.errors import ApiError
+from service.schemas import K_MAX
+from service.state import RetrieverHolder
+
+query_log = logging.getLogger("service.query")
+
+_SPACE_CONTROLS = {"\t", "\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x1f", "\x85"}
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(text: str) -> str:
+    """Remove control characters and lone surrogates, and collapse whitespace.
+
+    Line breaks and tabs become spaces (a pasted question keeps its word boundaries);
+    NUL and other controls are dropped. Lone surrogates (possible in JSON) could not
+    be encoded into the response or the model's tokenizer, so they go too. Format
+    characters (category Cf) stay: emoji sequences need the zero-width joiner.
+    """
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if ch in _SPACE_CONTROLS:
+            out.append(" ")
+        elif cat not in ("Cc", "Cs"):
+            out.append(ch)
+    return _SPACES.sub(" ", "".join(out)).strip()
+
+
+def validate_query(q: str, max_chars: int) -> str:
+    """The cleaned question, or an `ApiError` for a blank or over-long one."""
+    text = clean_text(q)
+    if not text:
+        raise ApiError(422, "invalid_query", "q: type a question (it is empty).", "q")
+    if len(text) > max_chars:
+        raise ApiError(422, "query_too_long",
+                       f"q: the question is too long ({len(text)} characters; at most {max_chars}).", "q")
+    return text
+
+
+def validate_k(k: int) -> int:
+    if not 1 <= k <= K_MAX:
+        raise ApiError(422, "invalid_k", f"k: must be between 1 and {K_MAX}.", "k")
+    return k
+
+
+def validate_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise ApiError(422, "invalid_mode", f"mode: must be one of {', '.join(MODES)}.", "mode")
+    return mode
+
+
+def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) -> Filters:
+    """Filters from request values, refusing ids and types the index does not have.
+
+    An unknown value would silently match nothing and look like "no answer"; naming the
+    mistake is kinder to whoever scripted the call. Blank values (an "any" option in a
+    form) are ignored.
+    """
+    documents = retriever.manifest.get("documents") or {}
+    docs = tuple(dict.fromkeys(d for d in (clean_text(x) for x in doc) if d))
+    if any(d not in documents for d in docs):
+        raise ApiError(422, "invalid_doc", "doc: unknown document id (see GET /api/documents).", "doc")
+    known_types = {t.lower() for t in cancer_types(retriever)}
+    types = tuple(dict.fromkeys(t for t in (clean_text(x) for x in cancer_type) if t))
+    if any(t.lower() not in known_types for t in types):
+        raise ApiError(422, "invalid_cancer_type",
+                       "cancer_type: unknown cancer type (see GET /api/documents).", "cancer_type")
+    return Filters(doc_ids=docs, cancer_types=types)
+
+
+def cancer_types(retriever: Retriever) -> list[str]:
+    """Every cancer type named by an indexed document, sorted (the manifest has them)."""
+    documents = retriever.manifest.get("documents") or {}
+    return sorted({t for d in documents.values() for t in (d.get("cancer_types") or [])}, key=str.lower)
+
+
+@dataclass(frozen=True)
+class SearchRequestData:
+    """A validated search, ready to run."""
+
+    query: str
+    k: int
+    mode: str
+    filters: Filters
+
+
+def prepare(retriever: Retriever, q: str, k: int, mode: str, doc: list[str], cancer_type: list[str],
+            max_chars: int) -> SearchRequestData:
+    """Validate every field; the first problem found is raised as an `ApiError`."""
+    return SearchRequestData(query=validate_query(q, max_chars), k=validate_k(k),
+                             mode=validate_mode(mode), filters=build_filters(retriever, doc, cancer_type))
+
+
+def current(holder: RetrieverHolder) -> Retriever:
+    """The retriever to use for this whole request, or 503 before the index is loaded."""
+    retriever = holder.retriever
+    if retriever is None:
+        raise ApiError(503, "not_ready", "The service is starting and has not loaded its index yet.",
+                       headers={"Retry-After": "5"})
+    return retriever
+
+
+async def run_search(holder: RetrieverHolder, retriever: Retriever, req: SearchRequestData) -> tuple[SearchResult, float]:
+    """Run one search on the holder's threads, within ``request_timeout_s``.
+
+    Returns:
+        The result and the milliseconds it took.
+
+    Raises:
+        ApiError: 504 when the search overran its time (the thread finishes on its own;
+            its result is discarded).
+    """
+    settings = holder.settings
+    loop = asyncio.get_running_loop()
+    t0 = time.perf_counter()
+    future = loop.run_in_executor(holder.executor, lambda: retriever.search(
+        req.query, k=req.k, mode=req.mode, filters=req.filters))
+    try:
+        result = await asyncio.wait_for(future, timeout=settings.request_timeout_s)
+    except asyncio.TimeoutError:
+        raise ApiError(504, "timeout", "The search took too long. Please try again.") from None
+    took_ms = (time.perf_counter() - t0) * 1000
+    if settings.log_queries:
+        query_log.info("query=%r mode=%s k=%d abstained=%s hits=%d took_ms=%.1f", req.query, req.mode,
+                       req.k, result.abstained, len(result.hits), took_ms)
+    return result, took_ms

@@ -1,0 +1,84 @@
+import pytest
+
+from ingest.chunking import chunk_document, dedupe_blocks, embedding_text, mark_shared, split_section
+from ingest.loading import parse_document
+from ingest.parsing import Section, parse_sections
+from tests.conftest import SEED_DOC
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+@pytest.fixture(scope="module")
+def seed_doc():
+    return parse_document(SEED_DOC.read_bytes(), SEED_DOC.name)
+
+
+def test_every_chunk_fits_the_bound_with_its_prefix(seed_doc):
+    chunks = chunk_document(seed_doc, words, 60)
+    assert all(words(embedding_text(c.heading_path, c.text)) <= 60 for c in chunks)
+    assert len(chunks) > 60  # many sections had to split at this small bound
+
+
+def test_split_parts_keep_their_heading_path():
+    sec = Section(["Doc", "Big"], "Big", ["para one is here.", "- a\n- b\n- c\n- d", "para three."])
+    parts = split_section(sec, words, 6)
+    assert len(parts) > 1
+    assert "\n\n".join(parts).replace("\n\n", "\n").count("- ") == 4
+    for p in parts:
+        assert words(embedding_text(sec.heading_path, p)) <= 6 or len(p.split()) == 1
+
+
+def test_oversized_paragraph_splits_at_sentences_then_words():
+    sec = Section(["H"], "H", ["One two three. Four five six. Seven " + "x " * 30])
+    parts = split_section(sec, words, 8)
+    assert parts[0] == "One two three. Four five six."
+    assert " ".join(parts).split() == sec.blocks[0].split()
+
+
+def test_clinical_trial_paragraph_indexed_once(seed_doc):
+    chunks = chunk_document(seed_doc, words, 250)
+    assert sum("clinical trial search to find NCI-supported" in c.text for c in chunks) == 1
+    assert seed_doc.body.count("to find NCI-supported cancer clinical trials") == 7
+
+
+def test_dedupe_keeps_first_long_block_and_short_repeats():
+    long = "A long paragraph " * 10
+    secs = dedupe_blocks([Section(["a"], "a", [long, "Surgery."]), Section(["b"], "b", [long, "Surgery."])])
+    assert secs[0].blocks == [long, "Surgery."]
+    assert secs[1].blocks == ["Surgery."]
+
+
+def test_key_points_are_flagged_as_outline(seed_doc):
+    chunks = chunk_document(seed_doc, words, 250)
+    outline = [c for c in chunks if c.outline]
+    assert outline and all(c.section == "Key Points" for c in outline)
+
+
+def test_chunk_fields(seed_doc):
+    c = chunk_document(seed_doc, words, 250)[0]
+    assert c.id == f"{seed_doc.doc_id}#0000"
+    assert c.title == "Gastrointestinal Neuroendocrine Tumors Treatment - NCI"
+    assert c.url.startswith("https://www.cancer.gov/")
+    assert "gi neuroendocrine tumors" in c.cancer_types
+
+
+def test_mark_shared_flags_text_in_several_documents(seed_doc):
+    a = chunk_document(seed_doc, words, 250)
+    other = parse_document(SEED_DOC.read_bytes(), "copy.md")
+    b = chunk_document(other, words, 250)
+    marked = mark_shared(a + b)
+    assert all(c.shared for c in marked)
+    assert not any(c.shared for c in mark_shared(a))
+
+
+def test_embedding_text_drops_the_shared_top_heading():
+    assert embedding_text(["Doc", "Sec", "Sub"], "body") == "Sec > Sub\nbody"
+    assert embedding_text(["Doc"], "body") == "Doc\nbody"
+    assert embedding_text([], "body", title="T") == "T\nbody"
+
+
+def test_parse_sections_of_seed_has_no_empty_blocks():
+    secs = parse_sections(parse_document(SEED_DOC.read_bytes(), "x.md").body)
+    assert all(b.strip() for s in secs for b in s.blocks)

@@ -1,0 +1,97 @@
+"""Ingest end to end on the seed: needs the embedding model (session fixture)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import ingest.indexing as indexing
+from ingest.__main__ import main as ingest_main
+from ingest.chunking import embedding_text
+from ingest.indexing import IngestError, build_index
+from retriever import store
+from retriever.search import Retriever
+
+pytestmark = pytest.mark.model
+
+
+def test_seed_index_contents(seed_index: Path, embedder):
+    manifest = json.loads((seed_index / "manifest.json").read_text())
+    assert manifest["schema_version"] == store.SCHEMA_VERSION
+    assert manifest["documents_count"] == 1 and manifest["dimension"] == embedder.dimension
+    assert set(manifest["files"]) >= {"chunks.jsonl", "dense.faiss", "embeddings.npy", "sentences.npz"}
+    chunks = store.read_chunks(seed_index)
+    assert manifest["chunks_count"] == len(chunks) > 30
+    for c in chunks:
+        assert c.heading_path and c.section and c.text.strip()
+        assert embedder.count_tokens(embedding_text(c.heading_path, c.text)) <= embedder.max_seq_length
+        assert not re.search(r"\]\(|!\[|\[Enlarge\]", c.text)
+    assert sum("clinical trial search" in c.text for c in chunks) == 1
+    assert {"Hormone therapy", "Treatment of Neuroendocrine Tumors in the Rectum"} <= {c.section for c in chunks}
+
+
+def test_second_run_reuses_every_embedding(seed_copy, tmp_path, settings, embedder):
+    index = tmp_path / "idx"
+    first = build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    again = build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    assert first.embedded > 0
+    assert again.embedded == 0 and again.reused_documents == 1
+
+
+def test_changed_document_alone_is_re_embedded(seed_copy, tmp_path, settings, embedder):
+    doc = next(seed_copy.glob("*.md"))
+    (seed_copy / "small.md").write_text("---\ntitle: Small\nurl: https://example.org/s\n---\n"
+                                        "# Small\n\n## Part\n\nA short passage about nothing else.\n")
+    index = tmp_path / "idx"
+    build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    text = doc.read_text(encoding="utf-8").replace("Heartburn.", "Heartburn or indigestion.")
+    doc.write_text(text, encoding="utf-8")
+    report = build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    assert report.reused_documents == 1  # small.md
+    assert 0 < report.embedded <= 3  # the edited chunk and its edited sentence
+
+
+def test_failed_ingest_keeps_previous_index_whole(seed_copy, tmp_path, settings, embedder, monkeypatch):
+    index = tmp_path / "idx"
+    build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    before = {p.name: p.read_bytes() for p in index.iterdir() if p.is_file()}
+    target = index.resolve()
+
+    def boom(version, *args, **kwargs):
+        (version / "chunks.jsonl").write_text("half written")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(indexing, "_write", boom)
+    with pytest.raises(IngestError, match="No space left on device"):
+        build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    assert index.resolve() == target
+    assert {p.name: p.read_bytes() for p in index.iterdir() if p.is_file()} == before
+    assert Retriever.load(index, settings, embedder=embedder).search("carcinoid syndrome").hits
+    leftovers = [p for p in tmp_path.glob(".idx-v*") if p != target]
+    assert leftovers == []
+
+
+def test_empty_or_missing_source_folder_is_an_error(tmp_path, settings, embedder):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(IngestError, match="no .md or .txt files"):
+        build_index(tmp_path / "empty", tmp_path / "idx", settings, embedder=embedder)
+    with pytest.raises(IngestError, match="does not exist"):
+        build_index(tmp_path / "nope", tmp_path / "idx", settings, embedder=embedder)
+    assert not (tmp_path / "idx").exists()
+
+
+def test_cli_skips_bad_files_names_them_and_exits_non_zero(seed_copy, tmp_path, capsys, monkeypatch, embedder):
+    monkeypatch.setattr(indexing, "get_embedder", lambda name: embedder)
+    (seed_copy / "broken.md").write_text("---\ntitle: [oops\n---\nbody\n")
+    code = ingest_main([str(seed_copy), "--index", str(tmp_path / "idx"), "--quiet"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "broken.md: malformed front matter" in err
+    assert "indexed 1 documents" in out and "chunks/s" in out
+    assert Retriever.load(tmp_path / "idx", embedder=embedder).search("hormone therapy").hits
+
+    code = ingest_main([str(seed_copy), "--index", str(tmp_path / "idx2"), "--strict", "--quiet"])
+    assert code == 2
+    assert "broken.md" in capsys.readouterr().err
+    assert not (tmp_path / "idx2").exists()

@@ -1,0 +1,45 @@
+from pathlib import Path
+
+import pytest
+
+from ingest.loading import DocumentError, load_documents, parse_document
+
+GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---\n# H\n\nBody.\n"
+
+
+@pytest.mark.parametrize("raw, problem", [
+    (b"---\ntitle: [unclosed\n---\n# H\n\nBody\n", "malformed front matter"),
+    (b"---\nurl: https://x\n---\n# H\n\nBody\n", "missing front-matter field 'title'"),
+    (b"---\ntitle: '  '\n---\n# H\n\nBody\n", "missing front-matter field 'title'"),
+    (b"---\ntitle: T\n---\n\n   \n", "empty body"),
+    (b"---\ntitle: T\n---\n# H\n\n\xff\xfe bad\n", "not UTF-8"),
+    (b"# Just markdown\n\nNo front matter.\n", "no YAML front matter"),
+    (b"---\ntitle: T\ntags: {a: 1}\n---\n# H\n\nBody\n", "'tags' must be a list"),
+])
+def test_bad_files_are_named_with_their_problem(raw, problem):
+    with pytest.raises(DocumentError) as err:
+        parse_document(raw, "dir/bad.md")
+    assert err.value.source == "dir/bad.md"
+    assert problem in str(err.value)
+    assert str(err.value).startswith("dir/bad.md: ")
+
+
+def test_good_document_fields():
+    doc = parse_document(GOOD, "sub/a.md")
+    assert (doc.doc_id, doc.title, doc.url, doc.cancer_types) == ("sub--a", "A title", "https://example.org/a", ["x"])
+    assert len(doc.content_hash) == 64
+
+
+def test_load_collects_errors_and_keeps_good_files(tmp_path: Path):
+    (tmp_path / "good.md").write_bytes(GOOD)
+    (tmp_path / "bad.md").write_bytes(b"---\nurl: x\n---\nbody\n")
+    (tmp_path / "notes.json").write_text("{}")
+    docs, errors = load_documents(tmp_path)
+    assert [d.source for d in docs] == ["good.md"]
+    assert [e.source for e in errors] == ["bad.md"]
+    with pytest.raises(DocumentError):
+        load_documents(tmp_path, strict=True)
+
+
+def test_empty_folder_loads_nothing(tmp_path: Path):
+    assert load_documents(tmp_path) == ([], [])

@@ -1,0 +1,74 @@
+from ingest.parsing import parse_sections, render_inline
+from tests.conftest import SEED_DOC
+
+import frontmatter
+
+SEED_BODY = frontmatter.loads(SEED_DOC.read_text(encoding="utf-8")).content
+
+
+def _sections():
+    return parse_sections(SEED_BODY)
+
+
+def test_seed_named_sections_with_full_heading_paths():
+    by_section = {s.section: s for s in _sections()}
+    for name in ["Treatment of Neuroendocrine Tumors in the Appendix", "Hormone therapy", "About PDQ",
+                 "Carcinoid syndrome may occur if the tumor spreads to the liver or other parts of the body."]:
+        assert name in by_section, name
+    hormone = by_section["Hormone therapy"]
+    assert hormone.heading_path[1:] == ["Treatment Option Overview", "The following types of treatment are used:",
+                                        "Hormone therapy"]
+    assert hormone.heading_path[0].startswith("Gastrointestinal Neuroendocrine Tumors Treatment (PDQ")
+
+
+def test_bold_lines_open_sub_sections_but_keep_the_markdown_section():
+    paths = {tuple(s.heading_path[-2:]): s for s in _sections()}
+    liver = paths[("Treatment of Metastatic Gastrointestinal Neuroendocrine Tumors", "Liver metastases")]
+    assert liver.section == "Treatment of Metastatic Gastrointestinal Neuroendocrine Tumors"
+    rectum = [s for s in _sections() if s.heading_path[-1] == "Rectum"][0]
+    assert rectum.section.startswith("Some GI neuroendocrine tumors have no signs")
+    assert "Blood in the stool." in "\n".join(rectum.blocks)
+    # the bold label itself is a heading, not passage text
+    assert all("**" not in b for s in _sections() for b in s.blocks)
+
+
+def test_links_images_enlarge_and_professional_version_line_are_cleaned():
+    text = "\n".join(b for s in _sections() for b in s.blocks)
+    assert "](" not in text and "![" not in text and "Enlarge" not in text
+    assert "Go to Health Professional Version" not in text
+    assert "popDefinition" not in text
+    assert "The gastrointestinal (GI) tract is part of the body's digestive system" in text
+
+
+def test_lists_stay_lists():
+    risk = [s for s in _sections() if s.section.startswith("Health history")][0]
+    lines = "\n".join(risk.blocks).splitlines()
+    assert any(ln.startswith("- Having a family history of multiple endocrine neoplasia") for ln in lines)
+
+
+def test_bold_list_item_inside_a_longer_list_starts_a_sub_section():
+    body = "# T\n\n## S\n\nIntro:\n\n- one\n- two\n- **Label**\n\nAfter label.\n"
+    secs = parse_sections(body)
+    assert [s.heading_path for s in secs] == [["T", "S"], ["T", "S", "Label"]]
+    assert secs[0].blocks == ["Intro:", "- one\n- two"]
+    assert secs[1].blocks == ["After label."]
+    assert secs[1].section == "S"
+
+
+def test_nested_and_ordered_lists_and_tables():
+    body = "# T\n\n1. first\n2. second\n   - inner\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    blocks = parse_sections(body)[0].blocks
+    assert blocks[0] == "1. first\n2. second\n  - inner"
+    assert blocks[1] == "a | b\n1 | 2"
+
+
+def test_inline_rendering_keeps_link_text_drops_images():
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse('See [the tract](/x "t") ![img](/i.png) and `code`.')
+    assert render_inline(tokens[1]) == "See the tract and code."
+
+
+def test_text_before_first_heading_and_empty_sections():
+    secs = parse_sections("Lead text.\n\n# A\n\n# B\n\nBody.\n")
+    assert [(s.heading_path, s.blocks) for s in secs] == [([], ["Lead text."]), (["B"], ["Body."])]

@@ -1,0 +1,77 @@
+"""Retrieval behaviour on the seed index (needs the embedding model)."""
+
+import pytest
+
+from retriever.search import Filters, Retriever
+from retriever.store import IndexLoadError
+
+pytestmark = pytest.mark.model
+
+
+@pytest.mark.parametrize("query, section", [
+    ("what medicine stops the flushing and diarrhea", "Treatment for carcinoid syndrome may also be needed."),
+    ("octreotid shot", "Hormone therapy"),
+    ("how do they treat a carcinoyd in the apendix", "Treatment of Neuroendocrine Tumors in the Appendix"),
+    ("colonscopy", "Imaging studies and tests that examine the blood and urine are used to diagnose GI neuroendocrine tumors."),
+])
+def test_right_section_first(seed_retriever: Retriever, query, section):
+    res = seed_retriever.search(query, k=5)
+    assert not res.abstained
+    assert res.hits[0].chunk.section == section
+
+
+def test_typos_are_corrected_against_the_corpus(seed_retriever):
+    plan = seed_retriever.plan("carcinoyd and octreotid")
+    assert plan.corrections == {"carcinoyd": "carcinoid", "octreotid": "octreotide"}
+
+
+@pytest.mark.parametrize("query", ["what is the best mattress for back pain",
+                                   "How do I renew my passport?",
+                                   "mammogram schedule for women over 40"])
+def test_off_topic_questions_abstain(seed_retriever, query):
+    res = seed_retriever.search(query)
+    assert res.abstained and res.hits == []
+
+
+def test_hits_carry_citation_link_and_highlights(seed_retriever):
+    res = seed_retriever.search("blood in the stool and pain in the rectum", k=5)
+    hit = res.hits[0]
+    assert hit.link.startswith(hit.chunk.url + "#:~:text=")
+    assert hit.highlights
+    for span in hit.highlights:
+        assert 0 <= span.start < span.end <= len(hit.chunk.text)
+    assert "stool" in " ".join(hit.chunk.text[s.start:s.end] for s in hit.highlights).lower()
+    assert [h.rank for h in res.hits] == list(range(1, len(res.hits) + 1))
+
+
+def test_no_text_twice_and_k_honoured(seed_retriever):
+    for mode in ("hybrid", "dense"):
+        res = seed_retriever.search("clinical trials", k=20, mode=mode)
+        texts = [h.chunk.text for h in res.hits]
+        assert len(texts) == len(set(texts)) == 20
+    # keyword mode returns only passages that contain a query word
+    keyword = seed_retriever.search("clinical trials", k=20, mode="bm25").hits
+    assert 0 < len(keyword) <= 20
+    assert all("trial" in (h.chunk.text + " ".join(h.chunk.heading_path)).lower() for h in keyword)
+
+
+def test_filters(seed_retriever):
+    doc = seed_retriever.chunks[0].doc_id
+    assert seed_retriever.search("surgery", filters=Filters(doc_ids=(doc,))).hits
+    res = seed_retriever.search("surgery", filters=Filters(doc_ids=("no-such-doc",)))
+    assert res.hits == [] and res.abstained
+    assert seed_retriever.search("surgery", filters=Filters(cancer_types=("GI Neuroendocrine Tumors",))).hits
+    assert not seed_retriever.search("surgery", filters=Filters(cancer_types=("lung",))).hits
+
+
+@pytest.mark.parametrize("kwargs, message", [({"query": "  "}, "empty"), ({"query": "x", "k": 0}, "k"),
+                                             ({"query": "x", "mode": "magic"}, "mode")])
+def test_bad_arguments(seed_retriever, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        seed_retriever.search(**kwargs)
+
+
+def test_index_for_another_model_is_refused(seed_index, settings, embedder):
+    other = settings.model_copy(update={"model": "some/other-model"})
+    with pytest.raises(IndexLoadError, match="built with model"):
+        Retriever.load(seed_index, other, embedder=embedder)

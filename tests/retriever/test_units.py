@@ -1,0 +1,75 @@
+"""Pure pieces of the retriever: no model needed."""
+
+from collections import Counter
+
+import numpy as np
+
+from retriever.abstain import confidence, unknown_terms
+from retriever.citation import citation_line, opening_words, text_fragment_link
+from retriever.fusion import rrf
+from retriever.highlight import pick_highlights, sentence_spans
+from retriever.lexicon import expansions, lay_words
+from retriever.spelling import Speller
+from retriever.tokenization import tokenize
+
+
+def test_rrf_rewards_agreement_and_respects_weights():
+    fused = rrf([[1, 2, 3], [3, 1]], [1.0, 1.0], k=60)
+    assert max(fused, key=fused.get) == 1
+    only_second = rrf([[1, 2, 3], [3, 1]], [0.0, 1.0], k=60)
+    assert max(only_second, key=only_second.get) == 3 and 2 not in only_second
+
+
+def test_text_fragment_link_quotes_opening_words():
+    link = text_fragment_link("https://x.org/p#old", "- Surgery (resection) to remove part, or all, of it.\n- more")
+    assert link.startswith("https://x.org/p#:~:text=Surgery%20%28resection%29")
+    assert "%2C" in link and "#old" not in link
+    assert text_fragment_link("", "text") == ""
+    assert opening_words("Well-known: a b c d e f g h i j") == "Well-known: a b c d e f g"
+    assert "%2D" in text_fragment_link("https://x", "Well-known words")
+
+
+def test_citation_line_drops_heading_equal_to_title():
+    assert citation_line("T", ["T", "A", "B"], "L") == "T — A > B — L"
+
+
+def test_sentence_spans_cover_sentences_and_list_items():
+    text = "First one. Second one!\n- Item a.\n- Item b has two. Sentences here.\n12. Numbered"
+    spans = [text[a:b] for a, b in sentence_spans(text)]
+    assert spans[:2] == ["First one.", "Second one!"]
+    assert "Item a." in spans and "Numbered" in spans
+    assert all(not s.startswith("-") for s in spans)
+
+
+def test_pick_highlights_orders_by_position_and_drops_weak():
+    spans = [(0, 5), (6, 10), (11, 20)]
+    hl = pick_highlights(spans, np.array([0.2, 0.9, 0.85]))
+    assert [(h.start, h.end) for h in hl] == [(6, 10), (11, 20)]
+    assert len(pick_highlights(spans, np.array([0.9, 0.1, 0.1]))) == 1
+    assert pick_highlights([], np.zeros(0)) == []
+
+
+def test_speller_corrects_only_unknown_words():
+    sp = Speller(Counter({"carcinoid": 5, "octreotide": 3, "colonoscopy": 2, "tumor": 9}))
+    assert sp.correct("carcinoyd") == "carcinoid"
+    assert sp.correct("octreotid") == "octreotide"
+    assert sp.correct("colonscopy") == "colonoscopy"
+    assert sp.correct("tumor") is None and sp.correct("zebra") is None and sp.correct("the") is None
+
+
+def test_lexicon_bridges_lay_words():
+    assert "stool bowel movement" in expansions("my poop changed color")
+    assert "injection" in expansions("my dad's shot")
+    assert lay_words("throw up and the runs") == {"throw", "up", "the", "runs"}
+    assert expansions("the tumor") == []
+
+
+def test_unknown_rare_terms_lower_confidence():
+    vocab = {"tumor", "treatment"}
+    assert unknown_terms(["everolimus", "tumor", "treatment", "husband"], vocab, set()) == ["everolimus"]
+    assert unknown_terms(["pee"], vocab, {"pee"}) == []
+    assert confidence(0.6, 1) < confidence(0.6, 0)
+
+
+def test_tokenize_stems_and_drops_question_words():
+    assert tokenize("What are my dad's tumors?") == ["dad", "tumor"]

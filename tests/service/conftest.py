@@ -1,0 +1,98 @@
+"""Shared fixtures: one seed index and one Retriever for the whole session.
+
+Building the index (about 20 s) and loading the model dominate the run time, so every
+test app is created around the same loaded `Retriever`; apps themselves are cheap.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from ingest.indexing import build_index
+from retriever.models import SearchResult
+from retriever.search import Retriever
+from retriever.settings import Settings
+from service.app import create_app
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO / "seeds"
+DOC_ID = "gi-neuroendocrine-tumors-treatment"
+ANSWERED = "what are the signs of a carcinoid tumor in the rectum?"
+OFF_TOPIC = "When should adults get the flu vaccine?"
+
+
+@pytest.fixture(scope="session")
+def index_dir(tmp_path_factory) -> Path:
+    """The seed documents indexed once, published as ingest does (a symlink)."""
+    path = tmp_path_factory.mktemp("service-index") / "index"
+    build_index(SEEDS, path, Settings(), progress=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def base_settings(index_dir) -> Settings:
+    return Settings(index_dir=index_dir)
+
+
+@pytest.fixture(scope="session")
+def retriever(index_dir, base_settings) -> Retriever:
+    return Retriever.load(index_dir, base_settings)
+
+
+@pytest.fixture(scope="session")
+def client(base_settings, retriever):
+    """A client of an app with default service settings."""
+    with TestClient(create_app(base_settings, retriever)) as c:
+        yield c
+
+
+@pytest.fixture
+def make_client(base_settings, retriever):
+    """Build a client around an app with some settings changed (and/or another retriever)."""
+    opened = []
+
+    def make(retriever_=retriever, **overrides) -> TestClient:
+        settings = base_settings.model_copy(update=overrides)
+        c = TestClient(create_app(settings, retriever_), raise_server_exceptions=False)
+        c.__enter__()
+        opened.append(c)
+        return c
+
+    yield make
+    for c in opened:
+        c.__exit__(None, None, None)
+
+
+@pytest.fixture
+def index_copy(index_dir, tmp_path) -> Path:
+    """A private, published copy of the index: ``live`` is a symlink to a version folder,
+    like ingest makes, so tests can swap or corrupt it without touching the shared one."""
+    version = tmp_path / ".live-v1"
+    shutil.copytree(index_dir.resolve(), version)
+    link = tmp_path / "live"
+    link.symlink_to(version.name)
+    return link
+
+
+class FakeRetriever:
+    """Stands in for a `Retriever` where a test needs a slow, failing or odd search.
+
+    It borrows the real retriever's manifest and chunks so filters and pages work.
+    """
+
+    def __init__(self, real: Retriever, search):
+        self.manifest = real.manifest
+        self.chunks = real.chunks
+        self.index_dir = real.index_dir
+        self._search = search
+
+    def search(self, query, k=5, mode="hybrid", filters=None) -> SearchResult:
+        return self._search(query, k, mode, filters)
+
+
+# The document's top heading, which repeats its title and is left out of breadcrumbs.
+TITLE_HEADING = "Gastrointestinal Neuroendocrine Tumors Treatment (PDQ®)–Patient Version"

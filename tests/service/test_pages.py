@@ -1,0 +1,262 @@
+"""The HTML pages through TestClient: answers, abstention, escaping, no inline script."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+
+from retriever.citation import citation_line
+from retriever.models import Chunk, Hit, SearchResult, Span
+from service.presentation import breadcrumb, repeats_title, segments
+
+from tests.service.conftest import ANSWERED, DOC_ID, OFF_TOPIC, FakeRetriever
+
+pytestmark = pytest.mark.model
+
+TITLE = "Gastrointestinal Neuroendocrine Tumors Treatment - NCI"
+
+
+def passages(html: str) -> list[str]:
+    return re.findall(r'<article class="passage".*?</article>', html, re.S)
+
+
+def crumbs(passage_html: str) -> list[str]:
+    return [unescape(c) for c in re.findall(r'<span class="crumb">(.*?)</span>', passage_html)]
+
+
+class _Tags(HTMLParser):
+    """Every start tag with its attributes, and the text inside <script> elements."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.script_text = ""
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.script_text += data
+
+
+def assert_no_inline_script(html: str):
+    """Only external scripts from /static; no handlers, inline styles or javascript: URLs."""
+    parser = _Tags()
+    parser.feed(html)
+    assert not parser.script_text.strip(), "inline script body"
+    for tag, attrs in parser.tags:
+        if tag == "script":
+            assert re.fullmatch(r"/static/[\w.-]+\.js", attrs.get("src") or ""), attrs
+        assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
+        assert "style" not in attrs, (tag, attrs)  # blocked by the CSP anyway
+        for name in ("href", "src", "action", "formaction"):
+            assert not (attrs.get(name) or "").strip().lower().startswith("javascript:"), (tag, attrs)
+    assert {t for t, _ in parser.tags}.isdisjoint({"img", "svg", "iframe", "object", "embed"})
+
+
+def test_home_page_is_a_labelled_search_box(client):
+    resp = client.get("/")
+    assert resp.status_code == 200
+    html = resp.text
+    assert '<html lang="en">' in html
+    assert 'name="viewport"' in html
+    assert re.search(r'<label for="q">[^<]+</label>', html)
+    assert re.search(r'<input id="q" name="q"', html)
+    assert re.search(r'<button type="submit">Search</button>', html)
+    assert html.count("<h1") == 1
+    assert "not medical advice" in html
+    assert "PDQ" in html
+    assert not passages(html)
+    assert_no_inline_script(html)
+
+
+def test_form_get_renders_cited_passages(client):
+    resp = client.get("/", params={"q": ANSWERED})
+    assert resp.status_code == 200
+    html = resp.text
+    found = passages(html)
+    assert len(found) == 3
+    for p in found:
+        path = crumbs(p)
+        assert path[0] == TITLE
+        assert "Gastrointestinal Neuroendocrine Tumors Treatment (PDQ®)–Patient Version" not in path
+        assert re.search(r'<a href="https://www\.cancer\.gov/types/gi-neuroendocrine-tumors/[^"]*">'
+                         r"Read this on cancer\.gov</a>", p)
+        assert '<blockquote class="text"' in p
+    assert any(crumbs(p)[-1] == "Rectum" for p in found)
+    assert "<mark>" in html
+    assert "Blood in the stool." in html  # verbatim from the document
+    assert_no_inline_script(html)
+
+
+def test_headings_are_in_order(client):
+    html = client.get("/", params={"q": ANSWERED}).text
+    levels = [int(n) for n in re.findall(r"<h([1-6])\b", html)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+
+
+def test_abstention_is_kind_and_shows_no_passage(client):
+    resp = client.get("/", params={"q": OFF_TOPIC})
+    assert resp.status_code == 200
+    html = resp.text
+    assert "1-800-4-CANCER" in html
+    assert "don't seem to cover" in html
+    assert not passages(html)
+    assert "<mark>" not in html.split('class="answers"', 1)[1].split("</section>", 1)[0]
+
+
+def test_blank_question_asks_for_one(client):
+    resp = client.get("/", params={"q": " \x00 "})
+    assert resp.status_code == 200
+    assert "Please type a question" in resp.text and not passages(resp.text)
+
+
+def test_too_long_question_is_refused_on_the_page(client):
+    resp = client.get("/", params={"q": "why " * 400})
+    assert resp.status_code == 422
+    assert "too long" in resp.text and not passages(resp.text)
+
+
+@pytest.mark.parametrize("payload, shown", [
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ('"><img src=x onerror=alert(1)>', "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;"),
+    ("<svg onload=alert(1)>", "&lt;svg onload=alert(1)&gt;"),
+    ("javascript:alert(1)", "javascript:alert(1)"),
+    ("{{ 7*7 }}", "{{ 7*7 }}"),  # user text is data, never a template
+])
+@pytest.mark.parametrize("path", ["/", "/staff"])
+def test_user_text_is_escaped(client, path, payload, shown):
+    html = client.get(path, params={"q": payload}).text
+    assert f'value="{shown}"' in html
+    for raw in ("<script>alert", "<img src=x", "<svg", '"><img'):
+        assert raw not in html
+    assert_no_inline_script(html)
+
+
+def test_script_payload_appears_escaped_in_the_answer(client):
+    html = client.get("/", params={"q": "<script>alert(1)</script>"}).text
+    assert "<q>&lt;script&gt;alert(1)&lt;/script&gt;</q>" in html
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+
+
+def test_document_text_is_escaped_segment_by_segment(make_client, retriever):
+    """Highlights are marked up around escaped text, even for hostile document text."""
+    text = 'Safe start. <img src=x onerror=alert(1)> & "quoted" </mark><script>x()</script> end.'
+    chunk = Chunk(id=f"{DOC_ID}#9999", doc_id=DOC_ID, source="x.md", title=TITLE,
+                  url="javascript:alert(1)", heading_path=[TITLE, "<b>Bold</b> heading"], section="s", text=text)
+    hit = Hit(rank=1, score=0.5, chunk=chunk, link="javascript:alert(2)",
+              highlights=[Span(12, 40), Span(30, 60), Span(500, 900)])
+
+    def hostile(query, k, mode, filters):
+        return SearchResult(query=query, hits=[hit], abstained=False, mode=mode, confidence=0.9)
+
+    c = make_client(FakeRetriever(retriever, hostile))
+    for path in ("/", "/staff"):
+        html = c.get(path, params={"q": "anything"}).text
+        assert "<img src=x" not in html and "<script>x()" not in html and "<b>Bold" not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+        assert "&lt;b&gt;Bold&lt;/b&gt; heading" in html
+        assert "javascript:" not in html  # unsafe links are dropped, not rendered
+        body = re.search(r'<blockquote class="text"[^>]*>(.*?)</blockquote>', html, re.S).group(1)
+        assert unescape(body.replace("<mark>", "").replace("</mark>", "")) == text
+        assert body.count("<mark>") == 1  # overlapping spans merged, out-of-range span dropped
+
+
+def test_no_inline_script_on_any_page(client):
+    for path, params in (("/", {}), ("/", {"q": ANSWERED}), ("/", {"q": OFF_TOPIC}), ("/staff", {}),
+                         ("/staff", {"q": ANSWERED}), ("/staff", {"q": "x", "k": "0"})):
+        assert_no_inline_script(client.get(path, params=params).text)
+
+
+# -- staff page -----------------------------------------------------------------------
+
+
+def test_staff_page_has_filters_from_the_index(client):
+    html = client.get("/staff").text
+    assert html.count("<h1") == 1
+    assert f'<option value="{DOC_ID}">{TITLE}</option>' in html
+    for t in ("gi neuroendocrine tumors", "breast", "liver"):
+        assert f'<option value="{t}">{t}</option>' in html
+    for label in ('<label for="q">', '<label for="mode">', '<label for="k">', '<label for="doc">',
+                  '<label for="cancer_type">'):
+        assert label in html
+    assert re.search(r'<option value="keyword"\s*>Keyword</option>', html)
+    assert re.search(r'<option value="semantic"\s*>Semantic</option>', html)
+    assert '<script src="/static/copy.js" defer></script>' in html
+
+
+def test_staff_results_have_scores_and_citations(client, retriever):
+    html = client.get("/staff", params={"q": ANSWERED}).text
+    found = passages(html)
+    assert len(found) == 10  # the staff default
+    hits = {h.chunk.text: h for h in retriever.search(ANSWERED, k=10).hits}
+    for p in found:
+        assert re.search(r"score \d+\.\d{4}", p)
+        cite = unescape(re.search(r'<p class="citation" id="citation-\d+">(.*?)</p>', p, re.S).group(1))
+        assert cite.startswith(TITLE + " — ") and " — https://www.cancer.gov/" in cite
+        assert re.search(r'<button type="button" class="copy-citation secondary" data-target="citation-\d+" hidden>'
+                         r"Copy citation</button>", p)
+    first = unescape(re.search(r'<p class="citation" id="citation-1">(.*?)</p>', found[0], re.S).group(1))
+    some_hit = next(iter(hits.values()))
+    assert citation_line(some_hit.chunk.title, some_hit.chunk.heading_path[1:], some_hit.link) in {
+        unescape(m) for m in re.findall(r'<p class="citation" id="citation-\d+">(.*?)</p>', html, re.S)}
+    assert first
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "keyword", "semantic"])
+def test_staff_modes_and_k(client, mode):
+    html = client.get("/staff", params={"q": "chemotherapy", "k": "4", "mode": mode,
+                                        "doc": DOC_ID, "cancer_type": "liver"}).text
+    assert len(passages(html)) == 4
+    assert re.search(rf'<option value="{mode}"\s*selected>', html)
+    assert f'<option value="{DOC_ID}" selected>' in html
+    assert '<option value="liver" selected>' in html
+
+
+def test_staff_k_up_to_fifty(client):
+    assert len(passages(client.get("/staff", params={"q": "tumor", "k": "50"}).text)) == 50
+
+
+@pytest.mark.parametrize("params, field", [({"k": "51"}, "k"), ({"k": "zero"}, "k"), ({"mode": "magic"}, "mode"),
+                                           ({"doc": "nope"}, "doc"), ({"cancer_type": "nope"}, "cancer_type")])
+def test_staff_invalid_fields_are_explained(client, params, field):
+    resp = client.get("/staff", params={"q": "tumor", **params})
+    assert resp.status_code == 422
+    assert 'role="alert"' in resp.text and not passages(resp.text)
+
+
+def test_staff_abstains_too(client):
+    html = client.get("/staff", params={"q": OFF_TOPIC}).text
+    assert "No passage matches" in html and not passages(html)
+
+
+# -- presentation helpers -------------------------------------------------------------
+
+
+def test_breadcrumb_drops_a_first_heading_that_repeats_the_title():
+    assert repeats_title("Gastrointestinal Neuroendocrine Tumors Treatment (PDQ®)–Patient Version", TITLE)
+    assert not repeats_title("General Information About Gastrointestinal Neuroendocrine Tumors", TITLE)
+    assert breadcrumb(TITLE, [TITLE, "A", "B"]) == [TITLE, "A", "B"]
+    assert breadcrumb(TITLE, ["Treatment (PDQ®)", "A"]) == [TITLE, "Treatment (PDQ®)", "A"]
+    assert breadcrumb(TITLE, ["A", TITLE]) == [TITLE, "A", TITLE]
+
+
+@pytest.mark.parametrize("spans", [[], [(0, 5)], [(3, 8), (1, 4)], [(-5, 3), (8, 99)], [(5, 5), (7, 2)],
+                                   [{"start": 2, "end": 6}]])
+def test_segments_always_rebuild_the_text(spans):
+    text = "0123456789"
+    spans = [s if isinstance(s, dict) else Span(*s) for s in spans]
+    parts = segments(text, spans)
+    assert "".join(s for s, _ in parts) == text
+    assert all(s for s, _ in parts)
+    assert all(not (a[1] and b[1]) for a, b in zip(parts, parts[1:]))  # marks never touch
