@@ -21,7 +21,6 @@ def build_dense(vectors: np.ndarray, kind: str, hnsw_m: int = 32) -> faiss.Index
         index = faiss.IndexFlatIP(dim)
     elif kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
     else:
         raise ValueError(f"unknown faiss_index {kind!r}: use flat, hnsw or auto")
     if len(vectors):

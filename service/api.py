@@ -30,6 +30,9 @@ from service.state import RetrieverHolder, describe
 
 router = APIRouter()
 
+DOC_HELP = "Only these document ids; repeat for several. An id not in /api/documents is refused (422)."
+TYPE_HELP = "Only these cancer types; repeat for several. A type not in /api/documents is refused (422)."
+
 
 def _holder(request: Request) -> RetrieverHolder:
     return request.app.state.holder
@@ -52,8 +55,8 @@ async def search_get(
     q: Annotated[str, Query(description="The question, as typed.", examples=[EXAMPLE_QUESTION])],
     k: Annotated[int, Query(ge=1, le=K_MAX, description="How many passages.")] = 5,
     mode: Annotated[Mode, Query(description="hybrid, dense (meaning) or bm25 (keywords).")] = "hybrid",
-    doc: Annotated[list[str], Query(description="Only these document ids; repeat for several.")] = [],  # noqa: B006
-    cancer_type: Annotated[list[str], Query(description="Only these cancer types; repeat for several.")] = [],  # noqa: B006
+    doc: Annotated[list[str], Query(description=DOC_HELP)] = [],  # noqa: B006 (FastAPI copies it)
+    cancer_type: Annotated[list[str], Query(description=TYPE_HELP)] = [],  # noqa: B006
 ) -> SearchResponse:
     """The document's own passages that best answer ``q``, each with its citation.
 

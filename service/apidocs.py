@@ -29,6 +29,35 @@ def _docs_csp(html: str) -> str:
             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
+# A question must contain something visible: not only spaces or control characters.
+VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f]"
+
+
+def install_openapi(app: FastAPI, max_query_chars: int) -> None:
+    """Add the limits on ``q`` that depend on settings to the generated schema.
+
+    Route signatures are fixed at import time, but ``max_query_chars`` is a setting;
+    patching the schema keeps the contract exact for client generators and fuzzers.
+    """
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        limits = {"minLength": 1, "maxLength": max_query_chars, "pattern": VISIBLE}
+        for param in schema["paths"].get("/api/search", {}).get("get", {}).get("parameters", []):
+            if param.get("name") == "q":
+                param["schema"].update(limits)
+        for name in ("SearchRequest", "SearchRequest-Input"):
+            q = schema.get("components", {}).get("schemas", {}).get(name, {}).get("properties", {}).get("q")
+            if q is not None:
+                q.update(limits)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_docs(app: FastAPI, path: str = "/docs") -> None:
     """Serve Swagger UI at ``path`` (create the app with ``docs_url=None``)."""
     page = get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json",

@@ -20,7 +20,7 @@ from retriever.search import Retriever
 from retriever.settings import Settings
 from service import admin, api, pages
 from service.access_log import AccessLogMiddleware
-from service.apidocs import install_docs
+from service.apidocs import install_docs, install_openapi
 from service.errors import UnhandledErrorMiddleware, install_error_handlers
 from service.security import BodyLimitMiddleware, RateLimitMiddleware, SecurityHeadersMiddleware
 from service.state import RetrieverHolder
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
     app.state.settings = settings
     install_error_handlers(app)
     install_docs(app)
+    install_openapi(app, settings.max_query_chars)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(admin.router)

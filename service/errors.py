@@ -20,6 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("service.error")
@@ -129,7 +130,32 @@ async def _http_handler(request: Request, exc: StarletteHTTPException) -> JSONRe
         code, field = "invalid_json", BODY
     message = STATUS_MESSAGES.get(status) or (exc.detail if isinstance(exc.detail, str)
                                               else "The request could not be handled.")
-    return error_response(status, code, message, field, dict(exc.headers or {}) or None)
+    headers = dict(exc.headers or {})
+    if status == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return error_response(status, code, message, field, headers or None)
+
+
+def _leaf_routes(routes):
+    for route in routes:
+        # Included routers are wrapped (FastAPI >= 0.16x); look inside them.
+        inner = getattr(getattr(route, "original_router", None), "routes", None)
+        if inner is not None:
+            yield from _leaf_routes(inner)
+        else:
+            yield route
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Methods of every route at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in _leaf_routes(request.app.router.routes):
+        if not getattr(route, "methods", None):
+            continue
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE:
+            methods |= set(route.methods)
+    return sorted(methods) or ["GET"]
 
 
 def log_unhandled(exc: BaseException, path: str) -> None:

@@ -54,8 +54,10 @@ class SearchRequest(BaseModel):
     q: str = Field(description="The question or search text, as typed (control characters are removed).")
     k: int = Field(5, ge=1, le=K_MAX, description="How many passages to return.")
     mode: Mode = Field("hybrid", description="hybrid (meaning + keywords), dense (meaning) or bm25 (keywords).")
-    doc: list[str] = Field(default_factory=list, description="Only these document ids (see /api/documents).")
-    cancer_type: list[str] = Field(default_factory=list, description="Only documents about these cancer types.")
+    doc: list[str] = Field(default_factory=list,
+                           description="Only these document ids; unknown ids are refused (see /api/documents).")
+    cancer_type: list[str] = Field(default_factory=list,
+                                   description="Only these cancer types (any case); unknown types are refused.")
 
 
 class Span(BaseModel):

@@ -13,8 +13,8 @@ import time
 import unicodedata
 from dataclasses import dataclass
 
-from retriever.search import MODES, Filters, Retriever
 from retriever.models import SearchResult
+from retriever.search import MODES, Filters, Retriever
 
 from service.errors import ApiError
 from service.schemas import K_MAX
@@ -118,7 +118,8 @@ def current(holder: RetrieverHolder) -> Retriever:
     return retriever
 
 
-async def run_search(holder: RetrieverHolder, retriever: Retriever, req: SearchRequestData) -> tuple[SearchResult, float]:
+async def run_search(holder: RetrieverHolder, retriever: Retriever,
+                     req: SearchRequestData) -> tuple[SearchResult, float]:
     """Run one search on the holder's threads, within ``request_timeout_s``.
 
     Returns:

@@ -68,7 +68,7 @@ def test_exact_topk_matches_brute_force_and_recall_counts_ties():
 def test_run_scale_rows(rows):
     assert [(r["size"], r["index"]) for r in rows] == [(n, k) for n in SIZES for k in KINDS]
     for r in rows:
-        assert r["n_queries"] == 20 and r["k"] == 10 and r["dim"] == 384
+        assert r["n_queries"] == 20 and r["k"] == 10 and r["dim"] == 384 and r["repeats"] == 3
         assert r["build_s"] >= 0
         # Every index stores the raw float32 vectors at least.
         assert r["memory_bytes"] >= r["size"] * 384 * 4
@@ -132,7 +132,7 @@ def test_switch_advice_picks_smallest_size_over_budget():
 
 def test_cli_scale_writes_report(tmp_path, capsys):
     assert main(["scale", "--sizes", "500", "--kinds", "flat,hnsw", "--queries", "5",
-                 "--out", str(tmp_path), "--quiet"]) == 0
+                 "--repeats", "1", "--out", str(tmp_path), "--quiet"]) == 0
     text = (tmp_path / "scale.md").read_text(encoding="utf-8")
     assert "python -m eval.bench scale --sizes 500" in text
     assert "| 500 | flat |" in text and "| 500 | hnsw |" in text

@@ -1,0 +1,73 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from eval.questionset import QuestionSetError, is_relevant, load_questions, norm, passage_in_answer
+from ingest.loading import parse_document
+from ingest.parsing import parse_sections
+from tests.conftest import ROOT, SEED_DOC
+
+PROJECT_SET = ROOT / "eval" / "questions" / "seed_questions.jsonl"
+
+
+def test_project_set_is_valid_against_the_seed():
+    qset = load_questions(PROJECT_SET)
+    sections = parse_sections(parse_document(SEED_DOC.read_bytes(), SEED_DOC.name).body)
+    headings = {h for s in sections for h in s.heading_path} - {s.heading_path[-1] for s in sections
+                                                                 if s.heading_path and s.section != s.heading_path[-1]}
+    text = norm(" ".join(b for s in sections for b in s.blocks))
+    kinds = [q.kind for q in qset.questions]
+    assert len(kinds) >= 100 and kinds.count("out_of_scope") >= 20
+    assert {"patient", "typo", "staff", "out_of_scope"} <= set(kinds)
+    for q in qset.questions:
+        for s in q.sections:
+            assert s in headings, f"{q.id}: {s!r} is not a markdown heading of the seed"
+        for e in q.evidence:
+            assert norm(e) in text, f"{q.id}: evidence not in the seed: {e!r}"
+            assert 5 <= len(e.split()) <= 25, q.id
+
+
+@pytest.mark.parametrize("line, message", [
+    ("{not json", r"\.jsonl:1: not valid JSON"),
+    ('{"id": "a", "kind": "patient", "sections": ["S"], "evidence": []}', "missing field 'question'"),
+    ('{"id": "a", "question": "q", "kind": "patient", "sections": "S", "evidence": []}', "'sections' must be list"),
+    ('{"id": "a", "question": "q", "kind": "out_of_scope", "sections": ["S"], "evidence": []}', "has sections"),
+    ('{"id": "a", "question": "q", "kind": "patient", "sections": [], "evidence": []}', "neither sections"),
+])
+def test_malformed_sets_name_line_and_field(tmp_path: Path, line, message):
+    path = tmp_path / "set.jsonl"
+    path.write_text(line + "\n")
+    with pytest.raises(QuestionSetError, match=message):
+        load_questions(path)
+
+
+def test_duplicate_ids_are_refused(tmp_path):
+    item = {"id": "a", "question": "q", "kind": "out_of_scope", "sections": [], "evidence": []}
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps(item) + "\n" + json.dumps(item) + "\n")
+    with pytest.raises(QuestionSetError, match="2: duplicate id"):
+        load_questions(path)
+
+
+def test_medquad_style_set_and_relevance(tmp_path):
+    rows = [{"id": "m1", "question": "What is X?", "answer": "X is a rare tumor that grows slowly in the gut.",
+             "pdq_corpus_file": "x-treatment-pdq.md"},
+            {"id": "m2", "question": "Other?", "answer": "n/a", "pdq_corpus_file": None}]
+    path = tmp_path / "mq.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    qset = load_questions(path)
+    assert qset.style == "medquad" and qset.skipped == 1
+    q = qset.questions[0]
+    assert is_relevant(q, "S", "unrelated words entirely here", "x-treatment-pdq.md", level="document")
+    assert not is_relevant(q, "S", "unrelated words entirely here", "x-treatment-pdq.md", level="passage")
+    assert is_relevant(q, "S", "X is a rare tumor that grows slowly.", "x-treatment-pdq.md", level="passage")
+    assert not is_relevant(q, "S", "X is a rare tumor that grows slowly.", "other.md", level="passage")
+
+
+def test_section_or_evidence_relevance_folds_case_space_and_quotes():
+    q = load_questions(PROJECT_SET).questions[0]
+    assert is_relevant(q, q.sections[0], "", "")
+    assert is_relevant(q, "Other", "prefix " + q.evidence[0].upper().replace(" ", "  \n") + " suffix", "")
+    assert not is_relevant(q, "Other", "nothing", "")
+    assert passage_in_answer("it\u2019s a b c d", "It's a b c d e")
