@@ -37,3 +37,32 @@ def surface_counts(texts: list[str]) -> Counter:
     for t in texts:
         counts.update(words(t))
     return counts
+
+
+class DocumentTitles:
+    """BM25 over each document's title and top heading: which documents a question names.
+
+    Questions name their subject ("adult Hodgkin lymphoma"); passages rarely repeat it, so
+    a passage of the named document gets a bonus by its document's rank here.
+    """
+
+    def __init__(self, doc_of_chunk: list[str], labels: dict[str, str]):
+        from retriever.tokenization import tokenize
+
+        self.doc_ids = sorted(labels)
+        position = {d: i for i, d in enumerate(self.doc_ids)}
+        self.chunk_doc = np.array([position[d] for d in doc_of_chunk], dtype=np.int64)
+        self.bm25 = bm25s.BM25()
+        self.bm25.index([tokenize(labels[d]) or ["_"] for d in self.doc_ids], show_progress=False)
+
+    def ranks(self, tokens: list[str]) -> np.ndarray | None:
+        """Rank (1 = best) of every document, or None when no token names a document."""
+        known = [t for t in tokens if t in self.bm25.vocab_dict]
+        if len(self.doc_ids) < 2 or not known:
+            return None
+        scores = self.bm25.get_scores(known)
+        if not scores.any():
+            return None
+        ranks = np.empty(len(scores), dtype=np.int64)
+        ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+        return ranks

@@ -16,7 +16,7 @@ from retriever.dense import load_dense
 from retriever.embedding import Embedder, get_embedder
 from retriever.fusion import rrf
 from retriever.highlight import pick_highlights
-from retriever.keyword import KeywordIndex, surface_counts
+from retriever.keyword import DocumentTitles, KeywordIndex, surface_counts
 from retriever.lexicon import expansions, lay_words
 from retriever.models import Chunk, Hit, SearchResult
 from retriever.settings import Settings
@@ -73,6 +73,10 @@ class Retriever:
         self._fold = [fold(c.text) for c in chunks]
         self._doc_ids = np.array([c.doc_id for c in chunks])
         self._cancer_types = [{t.lower() for t in c.cancer_types} for c in chunks]
+        labels: dict[str, str] = {}
+        for c in chunks:
+            labels.setdefault(c.doc_id, c.title + " " + (c.heading_path[0] if c.heading_path else ""))
+        self.titles = DocumentTitles([c.doc_id for c in chunks], labels)
 
     @classmethod
     def load(cls, index_dir: Path | str, settings: Settings | None = None,
@@ -153,27 +157,23 @@ class Retriever:
         order = np.argsort(-sims)[:n]
         return allowed_ids[order].tolist(), sims[order]
 
-    def _sentence_ranking(self, qv: np.ndarray, n: int, allowed: np.ndarray | None) -> list[int]:
-        """Chunks ranked by their single best-matching sentence or list item.
+    def _sentence_ranking(self, qv: np.ndarray, candidates: list[int]) -> list[int]:
+        """Candidate chunks ranked by their single best-matching sentence or list item.
 
         A lay question often matches one line of a passage ("Heartburn.") far better than
-        the passage as a whole, whose embedding averages many topics.
+        the passage as a whole, whose embedding averages many topics. Only the candidates
+        of the other rankings are scored, which keeps the cost flat as the corpus grows.
         """
+        if not candidates:
+            return []
         t = self.sentences
-        if not len(t.spans):
-            return []
-        sims = self._sentence_vectors @ qv
-        starts = t.offsets[:-1]
-        has = t.offsets[1:] > starts
-        best = np.full(len(self.chunks), -np.inf, dtype=np.float32)
-        best[has] = np.maximum.reduceat(sims, starts[has])
-        if allowed is not None:
-            best[~allowed] = -np.inf
-        n = min(n, int(np.isfinite(best).sum()))
-        if n <= 0:
-            return []
-        top = np.argpartition(-best, n - 1)[:n]
-        return top[np.argsort(-best[top])].tolist()
+        best = np.full(len(candidates), -np.inf, dtype=np.float32)
+        for j, idx in enumerate(candidates):
+            a, b = t.offsets[idx], t.offsets[idx + 1]
+            if b > a:
+                best[j] = float((self._sentence_vectors[a:b] @ qv).max())
+        order = np.argsort(-best)
+        return [candidates[j] for j in order if np.isfinite(best[j])]
 
     def _bm25_ranking(self, tokens: list[str], n: int, allowed: np.ndarray | None) -> list[int]:
         scores = self.keyword.scores(tokens)
@@ -217,13 +217,18 @@ class Retriever:
         qv = self.embedder.encode_query(plan.dense_text)
         dense_ids, dense_scores = self._dense_ranking(qv, n, allowed)
         bm25_ids = self._bm25_ranking(plan.tokens, n, allowed) if mode != "dense" else []
-        sent_ids = self._sentence_ranking(qv, n, allowed) if mode != "bm25" else []
+        candidates = list(dict.fromkeys(dense_ids + bm25_ids))
+        sent_ids = self._sentence_ranking(qv, candidates) if mode != "bm25" else []
         if mode == "bm25":
             fused = {i: 1.0 / (s.rrf_k + r) for r, i in enumerate(bm25_ids, 1)}
         else:
             lists = [dense_ids, sent_ids] + ([bm25_ids] if mode == "hybrid" else [])
             weights = [s.dense_weight, s.sentence_weight, s.bm25_weight]
             fused = rrf(lists, weights, s.rrf_k)
+            doc_ranks = self.titles.ranks(plan.tokens) if mode == "hybrid" else None
+            if doc_ranks is not None and s.document_weight:
+                for i in fused:
+                    fused[i] += s.document_weight / (s.rrf_k + doc_ranks[self.titles.chunk_doc[i]])
         for i in fused:
             if self._demoted[i]:
                 fused[i] *= DEMOTION

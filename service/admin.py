@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request
 from retriever.embedding import ModelError
 from retriever.store import IndexLoadError
 from service.errors import ApiError
-from service.schemas import ErrorResponse, ReloadResponse
+from service.schemas import ERROR_RESPONSES, ErrorResponse, ReloadResponse
 from service.state import RetrieverHolder, describe
 
 logger = logging.getLogger("service")
@@ -29,7 +29,9 @@ router = APIRouter()
 @router.post("/admin/reload", response_model=ReloadResponse, tags=["operations"],
              summary="Load the published index again",
              responses={404: {"model": ErrorResponse, "description": "admin_reload is off."},
-                        409: {"model": ErrorResponse, "description": "The new index was refused."}})
+                        409: {"model": ErrorResponse, "description": "The new index was refused."},
+                        # Every POST passes the body limit and the rate limit first.
+                        413: ERROR_RESPONSES[413], 429: ERROR_RESPONSES[429]})
 async def reload_index(request: Request) -> ReloadResponse:
     """Load ``index_dir`` again and swap it in; requests in flight finish on the old one.
 

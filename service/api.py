@@ -74,7 +74,7 @@ async def search_post(request: Request, body: SearchRequest) -> SearchResponse:
 
 
 @router.get("/api/documents", response_model=DocumentsResponse, tags=["search"],
-            responses={503: ERROR_RESPONSES[503]}, summary="Indexed documents, for filters")
+            responses={k: ERROR_RESPONSES[k] for k in (429, 503)}, summary="Indexed documents, for filters")
 async def documents(request: Request) -> DocumentsResponse:
     """Every indexed document (id, title, cancer types), sorted by title."""
     retriever = current(_holder(request))

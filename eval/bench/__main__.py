@@ -89,11 +89,49 @@ def _add_scale(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run_scale)
 
 
+def _run_speed(args: argparse.Namespace) -> int:
+    from eval.bench.speed import bench_http, bench_ingest, bench_query, markdown, questions_from
+    from retriever.settings import Settings
+
+    settings = Settings()
+    ingest_rows = [bench_ingest(Path(src), settings) for src in args.ingest]
+    query_rows = []
+    questions = questions_from(Path(args.questions))
+    for index in args.index:
+        row = bench_query(Path(index), questions, settings)
+        if args.http:
+            row.update(bench_http(Path(index), questions))
+        query_rows.append(row)
+    text = markdown(ingest_rows, query_rows, args.command_line)
+    print(text)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text)
+    return 0
+
+
+def _add_speed(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "speed",
+        help="ingest documents/s and chunks/s; query embed / search / HTTP latency",
+        description="Index each --ingest folder from scratch, then time every question of "
+        "--questions against each --index: embedding alone, in-process search, and (with --http) "
+        "GET /api/search on a server started on loopback.",
+    )
+    p.add_argument("--ingest", action="append", default=[], help="source folder to index from scratch (repeatable)")
+    p.add_argument("--index", action="append", default=[], help="index folder to query (repeatable)")
+    p.add_argument("--questions", default="eval/questions/seed_questions.jsonl", help="question set to time")
+    p.add_argument("--http", action="store_true", help="also time HTTP search on a real server")
+    p.add_argument("--out", default=None, help="write the markdown table here too")
+    p.set_defaults(func=_run_speed)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser with one subparser per benchmark."""
     parser = argparse.ArgumentParser(prog="python -m eval.bench", description="Benchmarks of the retrieval service.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="command")
     _add_scale(subparsers)
+    _add_speed(subparsers)
     return parser
 
 

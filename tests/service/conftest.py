@@ -12,25 +12,21 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from ingest.indexing import build_index
 from retriever.models import SearchResult
 from retriever.search import Retriever
 from retriever.settings import Settings
 from service.app import create_app
 
 REPO = Path(__file__).resolve().parents[2]
-SEEDS = REPO / "seeds"
 DOC_ID = "gi-neuroendocrine-tumors-treatment"
 ANSWERED = "what are the signs of a carcinoid tumor in the rectum?"
 OFF_TOPIC = "When should adults get the flu vaccine?"
 
 
 @pytest.fixture(scope="session")
-def index_dir(tmp_path_factory) -> Path:
-    """The seed documents indexed once, published as ingest does (a symlink)."""
-    path = tmp_path_factory.mktemp("service-index") / "index"
-    build_index(SEEDS, path, Settings(), progress=False)
-    return path
+def index_dir(seed_index) -> Path:
+    """The seed documents indexed once for the whole session (tests/conftest.py)."""
+    return seed_index
 
 
 @pytest.fixture(scope="session")
@@ -39,8 +35,8 @@ def base_settings(index_dir) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def retriever(index_dir, base_settings) -> Retriever:
-    return Retriever.load(index_dir, base_settings)
+def retriever(index_dir, base_settings, embedder) -> Retriever:
+    return Retriever.load(index_dir, base_settings, embedder=embedder)
 
 
 @pytest.fixture(scope="session")

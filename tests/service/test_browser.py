@@ -59,11 +59,20 @@ def server(base_settings, retriever):
     sock.close()
 
 
+MISSING = (f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) "
+           "to run the browser tests")
+
+
+def test_chromium_is_installed():
+    """Fails (never skips) without the browser: CI installs it, so its absence is a bug."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(MISSING)
+
+
 @pytest.fixture(scope="module")
 def browser_context(tmp_path_factory):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) "
-                    "to run the browser tests")
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(MISSING)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

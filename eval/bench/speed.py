@@ -1,0 +1,125 @@
+"""Ingest and query speed on real documents: the figures behind the README's benchmark table.
+
+Query time is reported next to its floor, the time to embed the question alone: the
+retriever's own work (spelling, BM25, FAISS, fusion, highlights) is what lies above it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+from eval.questionset import load_questions
+from ingest.indexing import build_index
+from retriever.embedding import get_embedder
+from retriever.search import Retriever
+from retriever.settings import Settings
+
+
+def _stats(ms: list[float]) -> dict[str, float]:
+    a = np.asarray(ms)
+    return {"p50_ms": float(np.percentile(a, 50)), "p95_ms": float(np.percentile(a, 95)), "n": len(ms)}
+
+
+def bench_ingest(src: Path, settings: Settings) -> dict:
+    """Index ``src`` from scratch (no reuse) into a temporary folder; documents/s and chunks/s."""
+    embedder = get_embedder(settings.model)
+    with tempfile.TemporaryDirectory() as tmp:
+        report = build_index(src, Path(tmp) / "index", settings, embedder=embedder, progress=True)
+    return {"source": str(src), "documents": report.documents, "chunks": report.chunks,
+            "sentences": report.sentences, "seconds": report.seconds,
+            "docs_per_s": report.documents / report.seconds, "chunks_per_s": report.chunks / report.seconds}
+
+
+def bench_query(index: Path, questions: list[str], settings: Settings, repeats: int = 3) -> dict:
+    """Median and p95 of: embedding the question alone, and the whole in-process search."""
+    r = Retriever.load(index, settings)
+    for q in questions[:5]:
+        r.search(q)
+    embed_ms, search_ms = [], []
+    for _ in range(repeats):
+        for q in questions:
+            t0 = time.perf_counter()
+            r.embedder.encode_query(q)
+            t1 = time.perf_counter()
+            r.search(q, k=5)
+            t2 = time.perf_counter()
+            embed_ms.append((t1 - t0) * 1000)
+            search_ms.append((t2 - t1) * 1000)
+    out = {"index": str(index), "chunks": len(r.chunks), "embed": _stats(embed_ms), "search": _stats(search_ms)}
+    out["ratio_p50"] = out["search"]["p50_ms"] / out["embed"]["p50_ms"]
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_http(index: Path, questions: list[str], repeats: int = 2) -> dict:
+    """Sequential GET /api/search against a real server on loopback (one client)."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "service", "--index", str(index), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(base + "/readyz", timeout=2).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("service did not become ready within 120 s")
+        ms = []
+        for i in range(repeats):
+            for q in questions:
+                url = f"{base}/api/search?{urllib.parse.urlencode({'q': q, 'k': 5})}"
+                t0 = time.perf_counter()
+                with urllib.request.urlopen(url, timeout=30) as resp:
+                    json.loads(resp.read())
+                if i or q not in questions[:3]:
+                    ms.append((time.perf_counter() - t0) * 1000)
+        return {"http": _stats(ms)}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def questions_from(path: Path) -> list[str]:
+    return [q.question for q in load_questions(path).questions]
+
+
+def markdown(ingest_rows: list[dict], query_rows: list[dict], command: str) -> str:
+    lines = ["# Ingest and query speed", "", "Produced by:", "", "```", command, "```", ""]
+    if ingest_rows:
+        lines += ["| corpus | documents | chunks | seconds | documents/s | chunks/s |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for r in ingest_rows:
+            lines.append(f"| {r['source']} | {r['documents']} | {r['chunks']} | {r['seconds']:.1f} | "
+                         f"{r['docs_per_s']:.2f} | {r['chunks_per_s']:.1f} |")
+        lines.append("")
+    if query_rows:
+        lines += ["| index | chunks | embed query p50 / p95 ms | search p50 / p95 ms | search / embed (p50) | HTTP p50 / p95 ms |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for r in query_rows:
+            http = r.get("http")
+            h = f"{http['p50_ms']:.1f} / {http['p95_ms']:.1f}" if http else "-"
+            lines.append(f"| {r['index']} | {r['chunks']} | {r['embed']['p50_ms']:.1f} / {r['embed']['p95_ms']:.1f} | "
+                         f"{r['search']['p50_ms']:.1f} / {r['search']['p95_ms']:.1f} | {r['ratio_p50']:.2f} | {h} |")
+    lines.append("")
+    lines.append(f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; one run per row; "
+                 "every question of the set named in the command, searched with k=5.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,363 @@
+"""Faults, for real: a killed ingest, corrupted index files, a full disk.
+
+* ``python -m ingest`` is SIGKILLed at four points (while importing, while the model
+  loads, while it embeds, while it writes the new version folder); after each kill the
+  published index is still the old one, byte for byte, and loads; a later ingest succeeds
+  (the lock died with the process) and tidies the half-written folders away.
+* ``python -m service`` refuses a damaged index at start-up, before binding its port: a
+  non-zero exit within seconds, one ``error:`` line naming the file (or the model) and the
+  command that rebuilds the index, no traceback.
+* A full disk (``RLIMIT_FSIZE`` with SIGXFSZ ignored, so writes fail with EFBIG) makes
+  ingest exit non-zero with one clean line, keeping the old index and no partial folder.
+
+Processes run from the repository root with the test interpreter; the seed index of the
+session is copied, never touched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from retriever import store
+from retriever.search import Retriever
+from tests.conftest import ROOT, SEEDS
+
+pytestmark = [pytest.mark.fault, pytest.mark.model]
+
+FIX_COMMAND = "python -m ingest"
+
+
+def env() -> dict[str, str]:
+    e = {k: v for k, v in os.environ.items() if not k.startswith("PDQ_")}
+    e.update(HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+    return e
+
+
+def publish_copy(index: Path, parent: Path, name: str = "index") -> Path:
+    """A published copy of ``index`` under ``parent``: ``name`` -> ``.name-v0``."""
+    parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(index.resolve(), parent / f".{name}-v0")
+    link = parent / name
+    link.symlink_to(f".{name}-v0")
+    return link
+
+
+def digests(link: Path) -> dict[str, str]:
+    """sha256 of every file of the index, read through the symlink."""
+    out = {}
+    for root, _, files in os.walk(link):
+        for f in files:
+            p = Path(root, f)
+            out[str(p.relative_to(link))] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def versions(parent: Path, name: str = "index") -> set[str]:
+    return {p.name for p in parent.glob(f".{name}-v*")}
+
+
+def assert_clean_error(stderr: str, *needles: str) -> str:
+    """One ``error:`` line, last, with every needle, and no traceback; returns the line."""
+    assert "Traceback" not in stderr, stderr
+    lines = [ln for ln in stderr.replace("\r", "\n").splitlines() if ln.strip()]
+    errors = [ln for ln in lines if ln.startswith("error:")]
+    assert len(errors) == 1 and lines[-1] == errors[0], stderr
+    for needle in needles:
+        assert needle in errors[0], (needle, errors[0])
+    return errors[0]
+
+
+# -- (a) SIGKILL during ingest ---------------------------------------------------------------
+
+def extra_document(path: Path, paragraphs: int = 30, seed: int = 7) -> None:
+    """A new document of seed-like sentences: new text, so ingest has something to embed."""
+    vocab = sorted({w.strip(".,;:()").lower() for w in SEEDS.joinpath(
+        next(p.name for p in SEEDS.glob("*.md"))).read_text(encoding="utf-8").split()
+        if w.isalpha() and len(w) > 3})
+    rng = random.Random(seed)
+    body = ["# Fault drill document", "", "## Made-up section", ""]
+    for n in range(paragraphs):
+        if n % 8 == 0:
+            body += [f"## Part {n // 8}", ""]
+        sentences = [" ".join(rng.choice(vocab) for _ in range(rng.randint(6, 14))).capitalize() + "."
+                     for _ in range(4)]
+        body += [f"Drill{n} " + " ".join(sentences), ""]
+    path.write_text("---\ntitle: Fault drill\nurl: https://example.org/drill\n---\n" + "\n".join(body),
+                    encoding="utf-8")
+
+
+class Ingest:
+    """``python -m ingest`` in the background, its stderr collected as it comes."""
+
+    def __init__(self, src: Path, index: Path, quiet: bool = False):
+        cmd = [sys.executable, "-m", "ingest", str(src), "--index", str(index)] + (["--quiet"] if quiet else [])
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env(), stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, errors="replace")
+        self.err: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            chunk = self.proc.stderr.read(1)
+            if not chunk:
+                return
+            self.err.append(chunk)
+
+    @property
+    def stderr(self) -> str:
+        return "".join(self.err)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def kill(self) -> int:
+        self.proc.send_signal(signal.SIGKILL)
+        rc = self.proc.wait(timeout=30)
+        self._reader.join(timeout=5)
+        return rc
+
+
+def test_sigkill_at_any_point_leaves_the_previous_index_serving(seed_index, seed_copy, tmp_path,
+                                                                settings, embedder):
+    rng = random.Random(20240611)
+    extra_document(seed_copy / "fault-drill.md")
+    link = publish_copy(seed_index, tmp_path)
+    parent = tmp_path
+    before = digests(link)
+    chunks_before = json.loads((link / store.MANIFEST).read_text())["chunks_count"]
+
+    # Each trigger sees the running ingest and says when to kill it.
+    def after_start(run: Ingest) -> bool:
+        return run.elapsed() >= after_start.delay
+    after_start.delay = rng.uniform(0.3, 1.0)
+
+    def model_loading(run: Ingest) -> bool:
+        if "Loading weights" not in run.stderr:
+            return False
+        model_loading.seen = model_loading.seen or time.monotonic()
+        return time.monotonic() - model_loading.seen >= model_loading.delay
+    model_loading.seen, model_loading.delay = 0.0, rng.uniform(0.0, 0.2)
+
+    def embedding(run: Ingest) -> bool:
+        if "embedding:" not in run.stderr:
+            return False
+        embedding.seen = embedding.seen or time.monotonic()
+        return time.monotonic() - embedding.seen >= embedding.delay
+    embedding.seen, embedding.delay = 0.0, rng.uniform(0.2, 0.8)
+
+    def writing(run: Ingest) -> bool:
+        return bool(versions(parent) - {".index-v0"} - writing.known)
+    writing.known = set()
+
+    phases = [("importing", after_start), ("loading the model", model_loading),
+              ("embedding", embedding), ("writing", writing)]
+    outcomes = []
+    for name, trigger in phases:
+        writing.known = versions(parent) - {".index-v0"}  # left by earlier kills
+        run = Ingest(seed_copy, link)
+        deadline = time.monotonic() + 120
+        while not trigger(run):
+            assert run.proc.poll() is None, (f"ingest ended before the kill point ({name}): "
+                                             f"rc={run.proc.returncode}\n{run.stderr}")
+            assert time.monotonic() < deadline, f"never reached {name}:\n{run.stderr}"
+            time.sleep(0.001 if name == "writing" else 0.02)
+        at = run.elapsed()
+        rc = run.kill()
+        assert rc == -signal.SIGKILL, (name, rc, run.stderr)
+        outcomes.append((name, round(at, 2)))
+        if name == "writing":  # the kill did land mid-write: a half-made folder is left
+            assert versions(parent) - {".index-v0"} - writing.known, outcomes
+
+        assert os.readlink(link) == ".index-v0", (name, at)
+        assert digests(link) == before, f"index changed by an ingest killed while {name}"
+        r = Retriever.load(link, settings, embedder=embedder)
+        assert len(r.chunks) == chunks_before
+        assert r.search("carcinoid syndrome", k=3).hits
+
+    # The killed runs held the lock; it went with them. A full run now publishes the new
+    # corpus and prunes the half-written folders (keeping the previous version).
+    run = subprocess.run([sys.executable, "-m", "ingest", str(seed_copy), "--index", str(link), "--quiet"],
+                         cwd=ROOT, env=env(), capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, (outcomes, run.stderr)
+    new = os.readlink(link)
+    assert new != ".index-v0"
+    assert versions(parent) == {new, ".index-v0"}, outcomes
+    r = Retriever.load(link, settings, embedder=embedder)
+    assert "fault-drill" in r.manifest["documents"]
+    assert any(c.text.startswith("Drill0 ") for c in r.chunks)
+
+
+# -- (b) start-up refuses a damaged index ----------------------------------------------------
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _scribble(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    mid = len(data) // 2
+    data[mid:mid + 16] = b"\x00{not json at all"[:16]
+    path.write_bytes(bytes(data))
+
+
+def _rehash(index: Path, rel: str) -> None:
+    """Make the manifest agree with a damaged file (as if it had been written damaged)."""
+    manifest = json.loads((index / store.MANIFEST).read_text())
+    manifest["files"][rel] = store.sha256_file(index / rel)
+    (index / store.MANIFEST).write_text(json.dumps(manifest))
+
+
+def _other_model(index: Path) -> None:
+    manifest = json.loads((index / store.MANIFEST).read_text())
+    manifest["model"] = "sentence-transformers/all-mpnet-base-v2"
+    (index / store.MANIFEST).write_text(json.dumps(manifest))
+
+
+# name -> (damage, words the error line must hold)
+DAMAGE = {
+    "truncated dense.faiss": (lambda d: _truncate(d / store.DENSE), [store.DENSE, "corrupted"]),
+    "corrupted chunks.jsonl": (lambda d: _scribble(d / store.CHUNKS), [store.CHUNKS, "corrupted"]),
+    "manifest names another model": (_other_model, ["all-mpnet-base-v2", "all-MiniLM-L6-v2"]),
+    "missing sentences.npz": (lambda d: (d / store.SENTENCES).unlink(), [store.SENTENCES, "missing"]),
+    "missing manifest.json": (lambda d: (d / store.MANIFEST).unlink(), [store.MANIFEST, "missing"]),
+    # Damage the checksums cannot see: the manifest was written after the file went bad.
+    "truncated dense.faiss, checksum matching": (
+        lambda d: (_truncate(d / store.DENSE), _rehash(d, store.DENSE)), [store.DENSE]),
+    "corrupted chunks.jsonl, checksum matching": (
+        lambda d: (_scribble(d / store.CHUNKS), _rehash(d, store.CHUNKS)), [store.CHUNKS, "line"]),
+    "truncated sentences.npz, checksum matching": (
+        lambda d: (_truncate(d / store.SENTENCES), _rehash(d, store.SENTENCES)), [store.SENTENCES]),
+}
+# retriever/search.py wraps every loader's exception as "a file could not be read (...)";
+# numpy's "File is not a zip file" does not say which file.
+UNNAMED = {"truncated sentences.npz, checksum matching"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def refused_starts(seed_index, tmp_path_factory):
+    """Start ``python -m service`` on every damaged copy at once; their results by name."""
+    base = tmp_path_factory.mktemp("damaged")
+    runs = {}
+    for n, (name, (damage, _)) in enumerate(DAMAGE.items()):
+        link = publish_copy(seed_index, base / f"case{n}")
+        damage(link.resolve())
+        port = free_port()
+        proc = subprocess.Popen([sys.executable, "-m", "service", "--index", str(link), "--port", str(port)],
+                                cwd=ROOT, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        runs[name] = (proc, link, port, time.monotonic())
+    results = {}
+    for name, (proc, link, port, t0) in runs.items():
+        try:
+            out, err = proc.communicate(timeout=90)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+        results[name] = (proc.returncode, out + err, link, time.monotonic() - t0)
+    return results
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(
+    strict=True, reason="the loader's message for this file does not name it")) if c in UNNAMED else c
+    for c in DAMAGE])
+def test_service_refuses_a_damaged_index_at_start_up(refused_starts, case):
+    rc, output, link, seconds = refused_starts[case]
+    assert rc not in (0, None), (rc, output)
+    assert seconds < 60, seconds
+    assert "Uvicorn running" not in output and "Started server" not in output, output
+    assert_clean_error(output, "cannot start", FIX_COMMAND, *DAMAGE[case][1])
+
+
+@pytest.mark.xfail(strict=True, reason="retriever/search.py: Retriever.load verifies and reads the "
+                   "resolved version folder, so the message (and its rebuild command) names "
+                   ".index-v0 instead of the index path the operator gave")
+@pytest.mark.parametrize("case", ["truncated dense.faiss", "missing sentences.npz"])
+def test_start_up_error_names_the_index_path_given(refused_starts, case):
+    rc, output, link, _ = refused_starts[case]
+    assert f"--index {link}" in output and ".index-v0" not in output, output
+
+
+# -- (c) full disk during ingest --------------------------------------------------------------
+
+def _limit_file_size(limit: int):
+    def preexec() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return preexec
+
+
+def _size(index: Path, rel: str) -> int:
+    return (index.resolve() / rel).stat().st_size
+
+
+# name -> (extra ingest arguments, limit from the seed index's file sizes)
+FULL_DISK = {
+    # the first file written, chunks.jsonl, is cut off
+    "at chunks.jsonl": ([], lambda idx: _size(idx, store.CHUNKS) // 2),
+    # everything up to the FAISS index fits; sentences.npz (the largest) does not
+    "at sentences.npz": ([], lambda idx: max(_size(idx, f) for f in (
+        store.CHUNKS, store.EMBEDDINGS, store.DENSE, store.TEXT_KEYS)) + 1024),
+    # an HNSW graph is larger than the embeddings written before it: FAISS's own writer fails
+    "at dense.faiss (hnsw)": (["--faiss-index", "hnsw"], lambda idx: _size(idx, store.EMBEDDINGS) + 512),
+}
+
+
+@pytest.fixture(scope="module")
+def full_disk_runs(seed_index, tmp_path_factory):
+    """Each case on its own copy (the ingest lock is per index), run side by side."""
+    base = tmp_path_factory.mktemp("fulldisk")
+    runs = {}
+    for n, (name, (args, limit_of)) in enumerate(FULL_DISK.items()):
+        parent = base / f"case{n}"
+        link = publish_copy(seed_index, parent)
+        limit = limit_of(link)
+        before = digests(link)
+        # Unchanged seeds: every vector is reused, so the run goes quickly to writing.
+        proc = subprocess.Popen([sys.executable, "-m", "ingest", str(SEEDS), "--index", str(link),
+                                 "--quiet", *args], cwd=ROOT, env=env(), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, preexec_fn=_limit_file_size(limit))
+        runs[name] = (proc, parent, link, before)
+    results = {}
+    for name, (proc, parent, link, before) in runs.items():
+        out, err = proc.communicate(timeout=300)
+        results[name] = (proc.returncode, out, err, parent, link, before)
+    return results
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(
+    strict=True, reason="ingest/indexing.py catches OSError only; faiss.write_index raises "
+                        "RuntimeError on a failed write, which escapes as a traceback"))
+    if "faiss" in c else c for c in FULL_DISK])
+def test_full_disk_during_ingest_fails_cleanly(full_disk_runs, settings, embedder, case):
+    rc, out, err, parent, link, before = full_disk_runs[case]
+    # the previous index first: it must survive whatever the message looks like
+    assert os.readlink(link) == ".index-v0"
+    assert digests(link) == before
+    assert Retriever.load(link, settings, embedder=embedder).search("carcinoid syndrome").hits
+    assert versions(parent) == {".index-v0"}, "a partial version folder was left behind"
+    assert not list(parent.glob(".index.link-*"))
+    assert rc not in (0, None), (rc, err)
+    assert_clean_error(err, "File too large", "previous index kept")
