@@ -51,6 +51,31 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def _load_problem() -> str | None:
+    """Load the index as a worker would (settings from the environment); the problem, if any."""
+    from retriever.search import Retriever
+
+    settings = Settings()
+    try:
+        Retriever.load(settings.index_dir, settings)
+    except (IndexLoadError, ModelError) as exc:
+        return str(exc)
+    return None
+
+
+def verify_elsewhere() -> str | None:
+    """Check the index loads, in a child process that takes the model's memory with it.
+
+    With several workers the supervising process serves nothing; if it loaded the index
+    itself it would keep the model (a few hundred MB that ``del`` does not give back, the
+    embedder being cached) for the server's whole life, next to each worker's own copy.
+    """
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_load_problem)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
@@ -72,13 +97,19 @@ def _main(argv: list[str] | None) -> int:
         print("error: --workers must be at least 1", file=sys.stderr)
         return 2
 
-    from retriever.search import Retriever  # heavy imports after argument errors
+    if settings.workers == 1:
+        from retriever.search import Retriever  # heavy imports after argument errors
 
-    try:
-        retriever = Retriever.load(settings.index_dir, settings)
-    except (IndexLoadError, ModelError) as exc:
-        print(f"error: cannot start: {exc}", file=sys.stderr)
-        return 1
+        try:
+            retriever = Retriever.load(settings.index_dir, settings)
+        except (IndexLoadError, ModelError) as exc:
+            print(f"error: cannot start: {exc}", file=sys.stderr)
+            return 1
+    else:
+        problem = verify_elsewhere()
+        if problem:
+            print(f"error: cannot start: {problem}", file=sys.stderr)
+            return 1
 
     common = dict(host=settings.host, port=settings.port, access_log=False,
                   log_config=log_config(args.log_level), log_level=args.log_level,
@@ -88,7 +119,7 @@ def _main(argv: list[str] | None) -> int:
 
         uvicorn.run(create_app(settings, retriever), **common)
     else:
-        del retriever  # verified; each worker loads its own copy in its lifespan handler
+        # Verified in a throwaway process; each worker loads its own copy in its lifespan.
         # SIGHUP makes uvicorn replace the workers one by one, each new one loading the
         # index now published; it must be given time to load it (a new worker whose index
         # fails to load is dropped and the old one kept serving).

@@ -126,11 +126,80 @@ def _add_speed(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run_speed)
 
 
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from exc
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}")
+    return value
+
+
+def _run_load(args: argparse.Namespace) -> int:
+    from eval.bench.load import MAX_CLIENTS, MAX_SECONDS, report_section, run_load, write_report
+
+    if not 1 <= args.clients <= MAX_CLIENTS:
+        print(f"error: --clients must be between 1 and {MAX_CLIENTS}", file=sys.stderr)
+        return 2
+    if not 0 < args.seconds <= MAX_SECONDS:
+        print(f"error: --seconds must be in (0, {MAX_SECONDS}]", file=sys.stderr)
+        return 2
+    if not Path(args.index).exists():
+        print(f"error: index {args.index} does not exist; build it with: "
+              f"python -m ingest seeds --index {args.index}", file=sys.stderr)
+        return 2
+    results = []
+    for workers in args.workers:
+        try:
+            result = run_load(args.index, clients=args.clients, seconds=args.seconds, workers=workers,
+                              invalid_share=args.invalid_share, seed=args.seed, warmup_s=args.warmup,
+                              max_requests=args.max_requests, timeout=args.timeout, verbose=not args.quiet)
+        except RuntimeError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        results.append(result)
+    section = report_section(results, args.command_line, args.index)
+    print(section)
+    if args.out:
+        write_report(results, args.out, args.command_line, args.index)
+        print(f"appended to {args.out}")
+    bad = sum(r.server_errors + r.connection_errors for r in results)
+    return 1 if bad else 0
+
+
+def _add_load(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "load",
+        help="concurrent HTTP clients against a real `python -m service` on 127.0.0.1",
+        description="Start the service with each worker count, run N concurrent clients for T seconds "
+        "against /api/search with a fixed mix of questions and a share of invalid requests; report "
+        "requests/s, latency percentiles, statuses, 5xx, connection errors and server RSS. Exits 1 "
+        "when any 5xx or connection error was seen.",
+    )
+    p.add_argument("--index", required=True, help="index folder made by `python -m ingest`")
+    p.add_argument("--clients", type=int, default=50, help="concurrent clients (default: 50)")
+    p.add_argument("--seconds", type=float, default=60.0, help="measured seconds per worker count (default: 60)")
+    p.add_argument("--workers", type=_int_list, default=[1],
+                   help="comma-separated worker counts, one server run each (default: 1)")
+    p.add_argument("--invalid-share", type=_share, default=0.2,
+                   help="share of invalid requests, 0-1 (default: 0.2)")
+    p.add_argument("--out", default=None, help="markdown file to append the results table to")
+    p.add_argument("--warmup", type=float, default=2.0, help="unmeasured warm-up seconds (default: 2)")
+    p.add_argument("--max-requests", type=int, default=500_000,
+                   help="stop after this many requests per run (default: 500000)")
+    p.add_argument("--timeout", type=float, default=30.0, help="per-request timeout in seconds (default: 30)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the request mix (default: 0)")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=_run_load)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser with one subparser per benchmark."""
     parser = argparse.ArgumentParser(prog="python -m eval.bench", description="Benchmarks of the retrieval service.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="command")
     _add_scale(subparsers)
+    _add_load(subparsers)
     _add_speed(subparsers)
     return parser
 

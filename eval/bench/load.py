@@ -1,0 +1,417 @@
+"""HTTP load benchmark: a real ``python -m service`` on loopback, many concurrent clients.
+
+For each worker count, :func:`run_load` starts ``python -m service --index INDEX
+--workers W --port P --host 127.0.0.1`` as a subprocess (rate limit off), waits until every
+worker has finished start-up, warms it up, then runs ``clients`` concurrent asyncio
+clients (one ``httpx.AsyncClient``, hence one keep-alive connection, each) for
+``seconds`` against ``/api/search``, and stops the server.
+
+Each client draws its requests, from a seeded generator, out of a fixed mix:
+
+* lay questions, keyword queries, misspellings and off-topic questions (GET, a few as a
+  JSON POST), all expected to answer 200;
+* a share (``invalid_share``) of invalid requests, expected to answer 4xx: a blank ``q``,
+  ``k=0``, a ``q`` over 1000 characters, and a malformed JSON body.
+
+Reported per worker count: completed requests and requests per second; latency
+percentiles (p50/p95/p99) over all requests and over the valid searches alone; counts by
+status; 5xx responses; "unexpected" answers (a valid request not answered 200, an invalid
+one not answered 4xx); connection errors (any ``httpx.TransportError``, timeouts
+included); and the server's resident memory (psutil, the server process and all its
+workers summed) when ready, after the warm-up and after the run.
+
+Everything is bounded: the run time (``seconds``, at most :data:`MAX_SECONDS`), the number
+of requests (``max_requests``), each request (``timeout``), the server's start-up
+(``ready_timeout``) and its shutdown. The server only ever listens on 127.0.0.1.
+
+Typical use: ``python -m eval.bench load --index index --clients 50 --seconds 60
+--workers 1,2 --out docs/load.md``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import platform
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import httpx
+
+HOST = "127.0.0.1"
+MAX_SECONDS = 3600
+MAX_CLIENTS = 1000
+ROOT = Path(__file__).resolve().parents[2]
+
+LAY_QUESTIONS = [
+    "what are the signs of a carcinoid tumor in the rectum?",
+    "what is a neuroendocrine tumor?",
+    "can diet help with my symptoms?",
+    "how do doctors find a tumor in the stomach?",
+    "what happens after surgery for a tumor in the small intestine?",
+    "is carcinoid syndrome dangerous?",
+    "why does my face turn red and hot?",
+    "will I need a shot every month?",
+]
+KEYWORD_QUERIES = [
+    "octreotide",
+    "somatostatin receptor scintigraphy",
+    "hepatic artery embolization",
+    "appendix tumor surgery",
+    "carcinoyd syndrom",  # misspelled on purpose
+    "chromogranin A blood test",
+]
+OFF_TOPIC = [
+    "When should adults get the flu vaccine?",
+    "how do I renew my passport",
+    "best pizza near me",
+]
+VALID_QUERIES = LAY_QUESTIONS + KEYWORD_QUERIES + OFF_TOPIC
+INVALID_KINDS = ("blank_q", "k_zero", "q_too_long", "malformed_json")
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    params: dict | None = None
+    json_body: dict | None = None
+    content: bytes | None = None
+    valid: bool = True
+    kind: str = "search"
+
+
+def pick_request(rng: random.Random, invalid_share: float) -> Request:
+    """One request of the mix: valid most of the time, invalid with ``invalid_share``."""
+    if rng.random() < invalid_share:
+        kind = rng.choice(INVALID_KINDS)
+        if kind == "blank_q":
+            return Request("GET", params={"q": "   "}, valid=False, kind=kind)
+        if kind == "k_zero":
+            return Request("GET", params={"q": rng.choice(VALID_QUERIES), "k": 0}, valid=False, kind=kind)
+        if kind == "q_too_long":
+            return Request("GET", params={"q": "tumor " * 200}, valid=False, kind=kind)
+        return Request("POST", content=b'{"q": "what is a carcinoid tumor", "k": ', valid=False, kind=kind)
+    q = rng.choice(VALID_QUERIES)
+    if rng.random() < 0.2:
+        return Request("POST", json_body={"q": q, "k": 5})
+    return Request("GET", params={"q": q, "k": 5})
+
+
+# -- the server ----------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (0 once it is gone)."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root] + root.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+class ServiceProcess:
+    """``python -m service`` in its own session, stopped (all workers) on exit."""
+
+    def __init__(self, index: Path, workers: int, port: int | None = None, ready_timeout: float = 180.0,
+                 extra_env: dict[str, str] | None = None):
+        self.index = Path(index)
+        self.workers = workers
+        self.port = port or free_port()
+        self.ready_timeout = ready_timeout
+        self.base = f"http://{HOST}:{self.port}"
+        self.extra_env = extra_env or {}
+        self.proc: subprocess.Popen | None = None
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
+
+    def __enter__(self) -> "ServiceProcess":
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PDQ_")}
+        env.update(HF_HUB_OFFLINE="1", PDQ_RATE_LIMIT_PER_MINUTE="0", **self.extra_env)
+        cmd = [sys.executable, "-m", "service", "--index", str(self.index), "--workers", str(self.workers),
+               "--host", HOST, "--port", str(self.port)]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def output(self) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        text = self.log.read()
+        self.log.seek(0, os.SEEK_END)
+        return text
+
+    def _wait_ready(self) -> None:
+        """Until /readyz answers and every worker has logged the end of its start-up.
+
+        A worker accepts connections only once its lifespan (index load) is done, so a
+        200 from /readyz can come while other workers are still loading.
+        """
+        deadline = time.monotonic() + self.ready_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the service exited with {self.proc.returncode}:\n{self.output()[-2000:]}")
+            try:
+                ok = httpx.get(self.base + "/readyz", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            if ok and self.output().count("Application startup complete") >= self.workers:
+                return
+            time.sleep(0.25)
+        raise RuntimeError(f"the service was not ready within {self.ready_timeout:.0f} s:\n{self.output()[-2000:]}")
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def rss(self) -> int:
+        return tree_rss(self.pid)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)  # the session started above: server and workers
+            except ProcessLookupError:
+                pass
+            self.proc.wait(timeout=timeout)
+
+
+# -- the clients ---------------------------------------------------------------------------
+
+@dataclass
+class Stats:
+    latencies_ms: list[float] = field(default_factory=list)
+    valid_latencies_ms: list[float] = field(default_factory=list)
+    statuses: Counter = field(default_factory=Counter)
+    errors: Counter = field(default_factory=Counter)
+    unexpected: int = 0
+    requests: int = 0
+    elapsed_s: float = 0.0
+
+
+async def _client(base: str, rng: random.Random, invalid_share: float, deadline: float, budget: list[int],
+                  timeout: float, stats: Stats) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=timeout) as client:
+        while time.monotonic() < deadline and budget[0] > 0:
+            budget[0] -= 1
+            req = pick_request(rng, invalid_share)
+            t0 = time.perf_counter()
+            try:
+                if req.method == "GET":
+                    r = await client.get("/api/search", params=req.params)
+                elif req.content is not None:
+                    r = await client.post("/api/search", content=req.content,
+                                          headers={"content-type": "application/json"})
+                else:
+                    r = await client.post("/api/search", json=req.json_body)
+            except httpx.TransportError as exc:
+                stats.errors[type(exc).__name__] += 1
+                stats.requests += 1
+                continue
+            ms = (time.perf_counter() - t0) * 1000
+            stats.requests += 1
+            stats.latencies_ms.append(ms)
+            stats.statuses[r.status_code] += 1
+            if req.valid:
+                stats.valid_latencies_ms.append(ms)
+                stats.unexpected += r.status_code != 200
+            else:
+                stats.unexpected += not 400 <= r.status_code < 500
+
+
+async def drive(base: str, clients: int, seconds: float, invalid_share: float = 0.2, seed: int = 0,
+                max_requests: int = 1_000_000, timeout: float = 30.0) -> Stats:
+    """Run ``clients`` concurrent clients for ``seconds`` (or ``max_requests`` in all)."""
+    stats = Stats()
+    budget = [max_requests]
+    t0 = time.monotonic()
+    deadline = t0 + seconds
+    tasks = [_client(base, random.Random(seed * 100_003 + n), invalid_share, deadline, budget, timeout, stats)
+             for n in range(clients)]
+    # a request started just before the deadline may take up to `timeout`
+    await asyncio.wait_for(asyncio.gather(*tasks), timeout=seconds + timeout + 10)
+    stats.elapsed_s = time.monotonic() - t0
+    return stats
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0-100); NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+@dataclass
+class LoadResult:
+    workers: int
+    clients: int
+    seconds: float
+    invalid_share: float
+    requests: int
+    elapsed_s: float
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    valid_p50_ms: float
+    valid_p95_ms: float
+    valid_p99_ms: float
+    statuses: dict[int, int]
+    server_errors: int
+    unexpected: int
+    connection_errors: int
+    error_kinds: dict[str, int]
+    rss_ready_mb: float
+    rss_before_mb: float
+    rss_after_mb: float
+    load_avg_1m: float | None
+
+    @property
+    def rss_growth_mb(self) -> float:
+        return self.rss_after_mb - self.rss_before_mb
+
+
+def run_load(index: str | os.PathLike[str], clients: int, seconds: float, workers: int, invalid_share: float = 0.2,
+             seed: int = 0, warmup_s: float = 2.0, max_requests: int = 1_000_000, timeout: float = 30.0,
+             ready_timeout: float = 180.0, port: int | None = None, verbose: bool = False) -> LoadResult:
+    """Start the service with ``workers`` workers, load it, stop it; the measurements."""
+    if not 1 <= clients <= MAX_CLIENTS:
+        raise ValueError(f"clients must be between 1 and {MAX_CLIENTS}")
+    if not 0 < seconds <= MAX_SECONDS:
+        raise ValueError(f"seconds must be in (0, {MAX_SECONDS}]")
+    if not 0.0 <= invalid_share <= 1.0:
+        raise ValueError("invalid_share must be between 0 and 1")
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    mb = 1 / (1024 * 1024)
+    load_avg = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    with ServiceProcess(Path(index), workers, port=port, ready_timeout=ready_timeout) as server:
+        rss_ready = server.rss()
+        if verbose:
+            print(f"workers={workers}: ready on {server.base}, RSS {rss_ready * mb:.0f} MB; "
+                  f"warm-up {warmup_s:g} s", file=sys.stderr)
+        if warmup_s > 0:
+            asyncio.run(drive(server.base, min(clients, 4 * workers), warmup_s, invalid_share, seed + 1,
+                              max_requests, timeout))
+        rss_before = server.rss()
+        if verbose:
+            print(f"workers={workers}: {clients} clients for {seconds:g} s", file=sys.stderr)
+        stats = asyncio.run(drive(server.base, clients, seconds, invalid_share, seed, max_requests, timeout))
+        rss_after = server.rss()
+        alive = server.proc.poll() is None
+        output = server.output()
+    if not alive:
+        raise RuntimeError(f"the service died during the run:\n{output[-2000:]}")
+    completed = sum(stats.statuses.values())
+    return LoadResult(
+        workers=workers, clients=clients, seconds=seconds, invalid_share=invalid_share,
+        requests=stats.requests, elapsed_s=stats.elapsed_s,
+        rps=completed / stats.elapsed_s if stats.elapsed_s else 0.0,
+        p50_ms=percentile(stats.latencies_ms, 50), p95_ms=percentile(stats.latencies_ms, 95),
+        p99_ms=percentile(stats.latencies_ms, 99),
+        valid_p50_ms=percentile(stats.valid_latencies_ms, 50),
+        valid_p95_ms=percentile(stats.valid_latencies_ms, 95),
+        valid_p99_ms=percentile(stats.valid_latencies_ms, 99),
+        statuses=dict(sorted(stats.statuses.items())),
+        server_errors=sum(n for s, n in stats.statuses.items() if s >= 500),
+        unexpected=stats.unexpected,
+        connection_errors=sum(stats.errors.values()), error_kinds=dict(stats.errors),
+        rss_ready_mb=rss_ready * mb, rss_before_mb=rss_before * mb, rss_after_mb=rss_after * mb,
+        load_avg_1m=load_avg,
+    )
+
+
+# -- the report ----------------------------------------------------------------------------
+
+def _fmt(x: float) -> str:
+    return "–" if x != x else f"{x:.0f}" if x >= 100 else f"{x:.1f}"
+
+
+def report_section(results: Sequence[LoadResult], command: str, index: str) -> str:
+    """A markdown section: the command, the machine, one table row per worker count."""
+    machine = f"{platform.machine()}, {os.cpu_count()} logical CPUs, Python {platform.python_version()}"
+    loads = ", ".join(f"{r.load_avg_1m:.2f}" for r in results if r.load_avg_1m is not None) or "n/a"
+    r0 = results[0]
+    lines = [
+        f"### `{command}`",
+        "",
+        f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; {machine}; index `{index}`; "
+        f"{r0.clients} clients for {r0.seconds:g} s per worker count, {r0.invalid_share:.0%} invalid "
+        f"requests; 1-minute load average before each run: {loads}. Client and server share the machine.",
+        "",
+        "| workers | requests | req/s | p50 ms | p95 ms | p99 ms | valid p50 / p95 / p99 ms | statuses "
+        "| 5xx | unexpected | conn. errors | RSS ready / before / after MB |",
+        "|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---|",
+    ]
+    for r in results:
+        statuses = ", ".join(f"{s}: {n}" for s, n in r.statuses.items()) or "–"
+        errors = str(r.connection_errors) + (f" ({', '.join(f'{k} {v}' for k, v in r.error_kinds.items())})"
+                                             if r.error_kinds else "")
+        lines.append(
+            f"| {r.workers} | {r.requests} | {r.rps:.1f} | {_fmt(r.p50_ms)} | {_fmt(r.p95_ms)} | {_fmt(r.p99_ms)} "
+            f"| {_fmt(r.valid_p50_ms)} / {_fmt(r.valid_p95_ms)} / {_fmt(r.valid_p99_ms)} | {statuses} "
+            f"| {r.server_errors} | {r.unexpected} | {errors} "
+            f"| {r.rss_ready_mb:.0f} / {r.rss_before_mb:.0f} / {r.rss_after_mb:.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+HEADER = """# HTTP load
+
+`python -m eval.bench load` (eval/bench/load.py) starts `python -m service` on 127.0.0.1
+with the given number of workers, waits for every worker to be ready, warms it up for 2 s,
+then runs N concurrent clients (one keep-alive connection each) against `/api/search`
+for the given time with a fixed, seeded mix of lay questions, keyword queries,
+misspellings and off-topic questions (a fifth of them as JSON POSTs), plus a share of
+invalid requests (blank `q`, `k=0`, `q` over 1000 characters, malformed JSON).
+Latencies are client-side, per request, in milliseconds ("valid" excludes the invalid
+requests, which are answered without a search). "unexpected" counts valid requests not
+answered 200 and invalid ones not answered 4xx. RSS is the server process plus all its
+workers: when ready, after the warm-up, after the run.
+
+"""
+
+
+def write_report(results: Sequence[LoadResult], out: str | os.PathLike[str], command: str, index: str) -> None:
+    """Append this run's section to ``out`` (created with an explanatory header)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = out.read_text(encoding="utf-8") if out.exists() else HEADER
+    out.write_text(text.rstrip("\n") + "\n\n" + report_section(results, command, index), encoding="utf-8")
