@@ -66,13 +66,13 @@ def split_sentences(text: str) -> list[str]:
 def _split_block(block: str, fits: Callable[[str], bool]) -> list[str]:
     """Break one oversized block into pieces that fit: list items, then sentences, then words."""
     if "\n" in block:
-        units = block.split("\n")
+        units = [u for u in block.split("\n") if u.strip()]
         joiner = "\n"
     else:
         units = split_sentences(block)
         joiner = " "
         if len(units) <= 1:
-            units = block.split(" ")
+            units = block.split()
     if len(units) <= 1:  # a single unsplittable word: keep it whole rather than lose it
         return [block]
     return _pack(units, joiner, fits)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import faiss
@@ -29,7 +30,12 @@ def build_dense(vectors: np.ndarray, kind: str, hnsw_m: int = 32) -> faiss.Index
 
 
 def save_dense(index: faiss.Index, path: Path) -> None:
-    faiss.write_index(index, str(path))
+    """Write through Python's file API, so a full disk raises OSError like every other file."""
+    data = faiss.serialize_index(index)
+    with open(path, "wb") as f:
+        f.write(data.tobytes())
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def load_dense(path: Path, ef_search: int = 128) -> faiss.Index:

@@ -93,17 +93,16 @@ class Retriever:
             raise store.IndexLoadError(index_dir, f"it was built with model {manifest.get('model')!r} "
                                                   f"but the service is set to {settings.model!r}")
         resolved = index_dir.resolve()
-        store.verify_files(resolved, manifest)
         try:
-            chunks = store.read_chunks(resolved)
-            vectors = np.load(resolved / store.EMBEDDINGS)
-            dense = load_dense(resolved / store.DENSE, settings.hnsw_ef_search)
-            keyword = KeywordIndex.load(resolved / store.BM25_DIR, len(chunks))
-            sentences = store.SentenceTable.load(resolved / store.SENTENCES)
-        except store.IndexLoadError:
-            raise
-        except Exception as exc:
-            raise store.IndexLoadError(index_dir, f"a file could not be read ({exc})") from None
+            store.verify_files(resolved, manifest)
+            chunks = _read(store.CHUNKS, lambda: store.read_chunks(resolved))
+            vectors = _read(store.EMBEDDINGS, lambda: np.load(resolved / store.EMBEDDINGS))
+            dense = _read(store.DENSE, lambda: load_dense(resolved / store.DENSE, settings.hnsw_ef_search))
+            keyword = _read(store.BM25_DIR, lambda: KeywordIndex.load(resolved / store.BM25_DIR, len(chunks)))
+            sentences = _read(store.SENTENCES, lambda: store.SentenceTable.load(resolved / store.SENTENCES))
+        except store.IndexLoadError as exc:
+            # name the path the operator gave, not the version folder behind the link
+            raise store.IndexLoadError(index_dir, exc.problem) from None
         if not (len(chunks) == vectors.shape[0] == dense.ntotal == manifest.get("chunks_count")):
             raise store.IndexLoadError(index_dir, "chunks, embeddings and FAISS index disagree in size")
         embedder = embedder or get_embedder(settings.model)
@@ -255,6 +254,16 @@ class Retriever:
         abstained = bool(hits) and should_abstain(conf, s.abstain_threshold) or not hits
         return SearchResult(query=query, hits=[] if abstained else hits, abstained=abstained,
                             mode=mode, confidence=conf)
+
+
+def _read(name: str, load):
+    """Run one file's loader; any failure becomes an `IndexLoadError` naming the file."""
+    try:
+        return load()
+    except store.IndexLoadError:
+        raise
+    except Exception as exc:  # numpy, faiss, bm25s and json each raise their own types
+        raise store.IndexLoadError(Path("."), f"file {name} is unreadable ({type(exc).__name__}: {exc})") from None
 
 
 def _replace_word(text: str, wrong: str, right: str) -> str:
