@@ -47,6 +47,7 @@ class Embedder:
         import transformers
 
         transformers.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
         self.name = model
         path = resolve_model(model)
         try:

@@ -51,29 +51,38 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def _load_problem() -> str | None:
-    """Load the index as a worker would (settings from the environment); the problem, if any."""
-    from retriever.search import Retriever
-
-    settings = Settings()
-    try:
-        Retriever.load(settings.index_dir, settings)
-    except (IndexLoadError, ModelError) as exc:
-        return str(exc)
-    return None
-
-
 def verify_elsewhere() -> str | None:
     """Check the index loads, in a child process that takes the model's memory with it.
 
     With several workers the supervising process serves nothing; if it loaded the index
     itself it would keep the model (a few hundred MB that ``del`` does not give back, the
     embedder being cached) for the server's whole life, next to each worker's own copy.
+
+    Returns:
+        The loader's message when the index (or the model) cannot be loaded, else None.
     """
     import multiprocessing
 
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(_load_problem)
+    from service.state import report_load_problem
+
+    ctx = multiprocessing.get_context("spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=report_load_problem, args=(sender,), name="index-check", daemon=True)
+    proc.start()
+    sender.close()
+    try:
+        if not receiver.poll(WORKER_START_S):
+            return f"the index did not load within {WORKER_START_S} s"
+        try:
+            return receiver.recv()
+        except EOFError:
+            return f"the process checking the index died (exit code {proc.join(5) or proc.exitcode})"
+    finally:
+        receiver.close()
+        proc.join(timeout=10)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ is loaded once per worker in the lifespan handler, unless a loaded retriever is 
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -55,6 +56,18 @@ def _middleware(settings: Settings) -> list[Middleware]:
     return stack
 
 
+def share_cores(workers: int) -> None:
+    """Give each worker its share of the cores for embedding.
+
+    Every worker's torch otherwise starts one thread per core, and N workers then fight
+    over the same cores; one thread each measured more requests/s with 2 workers on 2 cores.
+    """
+    if workers > 1:
+        import torch
+
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // workers))
+
+
 def create_app(settings: Settings | None = None, retriever: Retriever | None = None) -> FastAPI:
     """Build the web application.
 
@@ -69,6 +82,7 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        share_cores(settings.workers)
         if holder.retriever is None:
             r = await holder.load()  # IndexLoadError/ModelError stop the worker's start-up
             logger.info("serving index %s (%s chunks)", r.index_dir, r.manifest.get("chunks_count"))

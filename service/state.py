@@ -89,6 +89,29 @@ class RetrieverHolder:
             self._executor = None
 
 
+def load_problem() -> str | None:
+    """Load the index as a worker would (settings from the environment); the problem, if any.
+
+    Run in a throwaway process by ``python -m service`` before it starts several workers.
+    """
+    settings = Settings()
+    try:
+        Retriever.load(settings.index_dir, settings)
+    except (IndexLoadError, ModelError) as exc:
+        return str(exc)
+    return None
+
+
+def report_load_problem(conn) -> None:
+    """`load_problem`, sent through a pipe (the target of ``python -m service``'s check process)."""
+    try:
+        problem = load_problem()
+    except Exception as exc:  # anything else the loader let escape: report it, don't die silently
+        problem = f"{type(exc).__name__}: {exc}"
+    conn.send(problem)
+    conn.close()
+
+
 def describe(retriever: Retriever) -> dict:
     """What /readyz and /admin/reload report about the index being served."""
     m = retriever.manifest

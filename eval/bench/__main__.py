@@ -154,7 +154,9 @@ def _run_load(args: argparse.Namespace) -> int:
         try:
             result = run_load(args.index, clients=args.clients, seconds=args.seconds, workers=workers,
                               invalid_share=args.invalid_share, seed=args.seed, warmup_s=args.warmup,
-                              max_requests=args.max_requests, timeout=args.timeout, verbose=not args.quiet)
+                              max_requests=args.max_requests, timeout=args.timeout,
+                              settle_load=args.settle_load, settle_max_s=args.settle_max,
+                              verbose=not args.quiet)
         except RuntimeError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -190,6 +192,11 @@ def _add_load(subparsers: argparse._SubParsersAction) -> None:
                    help="stop after this many requests per run (default: 500000)")
     p.add_argument("--timeout", type=float, default=30.0, help="per-request timeout in seconds (default: 30)")
     p.add_argument("--seed", type=int, default=0, help="seed of the request mix (default: 0)")
+    p.add_argument("--settle-load", type=float, default=1.5,
+                   help="before each worker count, wait for the 1-minute load average to fall below "
+                   "this (default: 1.5; 0: don't wait)")
+    p.add_argument("--settle-max", type=float, default=150.0,
+                   help="wait at most this many seconds for the load to settle (default: 150)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=_run_load)
 

@@ -2,7 +2,7 @@
 
 For each worker count, :func:`run_load` starts ``python -m service --index INDEX
 --workers W --port P --host 127.0.0.1`` as a subprocess (rate limit off), waits until every
-worker has finished start-up, warms it up, then runs ``clients`` concurrent asyncio
+worker has finished start-up, warms every worker up, then runs ``clients`` concurrent asyncio
 clients (one ``httpx.AsyncClient``, hence one keep-alive connection, each) for
 ``seconds`` against ``/api/search``, and stops the server.
 
@@ -309,10 +309,34 @@ class LoadResult:
         return self.rss_after_mb - self.rss_before_mb
 
 
+def settle(max_load: float, max_wait_s: float, verbose: bool = False) -> float | None:
+    """Wait (at most ``max_wait_s``) for the 1-minute load average to fall below ``max_load``.
+
+    A run started right after another one (or next to any busy process) on a small machine
+    measures the contention, not the service. Returns the load average finally seen.
+    """
+    if not hasattr(os, "getloadavg"):
+        return None
+    deadline = time.monotonic() + max_wait_s
+    load = os.getloadavg()[0]
+    if max_load > 0 and load >= max_load and verbose:
+        print(f"waiting up to {max_wait_s:.0f} s for the load average ({load:.2f}) to fall below "
+              f"{max_load:g}", file=sys.stderr)
+    while max_load > 0 and load >= max_load and time.monotonic() < deadline:
+        time.sleep(5)
+        load = os.getloadavg()[0]
+    return load
+
+
 def run_load(index: str | os.PathLike[str], clients: int, seconds: float, workers: int, invalid_share: float = 0.2,
              seed: int = 0, warmup_s: float = 2.0, max_requests: int = 1_000_000, timeout: float = 30.0,
-             ready_timeout: float = 180.0, port: int | None = None, verbose: bool = False) -> LoadResult:
-    """Start the service with ``workers`` workers, load it, stop it; the measurements."""
+             ready_timeout: float = 180.0, port: int | None = None, settle_load: float = 0.0,
+             settle_max_s: float = 120.0, verbose: bool = False) -> LoadResult:
+    """Start the service with ``workers`` workers, load it, stop it; the measurements.
+
+    With ``settle_load`` > 0, first wait (at most ``settle_max_s``) for the machine's
+    1-minute load average to fall below it.
+    """
     if not 1 <= clients <= MAX_CLIENTS:
         raise ValueError(f"clients must be between 1 and {MAX_CLIENTS}")
     if not 0 < seconds <= MAX_SECONDS:
@@ -322,14 +346,16 @@ def run_load(index: str | os.PathLike[str], clients: int, seconds: float, worker
     if workers < 1:
         raise ValueError("workers must be at least 1")
     mb = 1 / (1024 * 1024)
-    load_avg = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load_avg = settle(settle_load, settle_max_s, verbose)
     with ServiceProcess(Path(index), workers, port=port, ready_timeout=ready_timeout) as server:
         rss_ready = server.rss()
         if verbose:
             print(f"workers={workers}: ready on {server.base}, RSS {rss_ready * mb:.0f} MB; "
                   f"warm-up {warmup_s:g} s", file=sys.stderr)
         if warmup_s > 0:
-            asyncio.run(drive(server.base, min(clients, 4 * workers), warmup_s, invalid_share, seed + 1,
+            # Enough connections that every worker gets some: a worker's first searches grow
+            # its memory by ~100 MB (model buffers), which must not count as growth below.
+            asyncio.run(drive(server.base, max(clients, 8 * workers), warmup_s, invalid_share, seed + 1,
                               max_requests, timeout))
         rss_before = server.rss()
         if verbose:
@@ -374,8 +400,8 @@ def report_section(results: Sequence[LoadResult], command: str, index: str) -> s
         f"### `{command}`",
         "",
         f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; {machine}; index `{index}`; "
-        f"{r0.clients} clients for {r0.seconds:g} s per worker count, {r0.invalid_share:.0%} invalid "
-        f"requests; 1-minute load average before each run: {loads}. Client and server share the machine.",
+        f"{r0.clients} client{'s' if r0.clients != 1 else ''} for {r0.seconds:g} s per worker count, {r0.invalid_share:.0%} invalid "
+        f"requests; 1-minute load average when each run started: {loads}. Client and server share the machine.",
         "",
         "| workers | requests | req/s | p50 ms | p95 ms | p99 ms | valid p50 / p95 / p99 ms | statuses "
         "| 5xx | unexpected | conn. errors | RSS ready / before / after MB |",
@@ -396,15 +422,18 @@ def report_section(results: Sequence[LoadResult], command: str, index: str) -> s
 HEADER = """# HTTP load
 
 `python -m eval.bench load` (eval/bench/load.py) starts `python -m service` on 127.0.0.1
-with the given number of workers, waits for every worker to be ready, warms it up for 2 s,
-then runs N concurrent clients (one keep-alive connection each) against `/api/search`
-for the given time with a fixed, seeded mix of lay questions, keyword queries,
-misspellings and off-topic questions (a fifth of them as JSON POSTs), plus a share of
-invalid requests (blank `q`, `k=0`, `q` over 1000 characters, malformed JSON).
-Latencies are client-side, per request, in milliseconds ("valid" excludes the invalid
-requests, which are answered without a search). "unexpected" counts valid requests not
-answered 200 and invalid ones not answered 4xx. RSS is the server process plus all its
-workers: when ready, after the warm-up, after the run.
+with the given number of workers, waits for every worker to be ready, warms it up for
+2 s (at least 8 connections per worker, so that every worker has searched before its
+memory is measured: a worker's first searches add ~100 MB), then runs N concurrent
+clients (one keep-alive connection each) against `/api/search` for the given time with
+a fixed, seeded mix of lay questions, keyword queries, misspellings and off-topic
+questions (a fifth of them as JSON POSTs), plus a share of invalid requests (blank `q`,
+`k=0`, `q` over 1000 characters, malformed JSON). Before each worker count it waits (at
+most 150 s) for the 1-minute load average to fall below 1.5. Latencies are client-side,
+per request, in milliseconds ("valid" excludes the invalid requests, which are answered
+without a search). "unexpected" counts valid requests not answered 200 and invalid ones
+not answered 4xx. RSS is the server process plus all its workers: when ready, after the
+warm-up, after the run.
 
 """
 

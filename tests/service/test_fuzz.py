@@ -9,7 +9,10 @@ Every operation the schema lists is called with generated input, valid and inval
 
 The app wraps the session's seed retriever, so no model or index is loaded here. The
 admin route is switched on so its 200 body is checked too (each call reloads the seed
-index from disk, which is cheap next to the model, which stays shared).
+index from disk, which is cheap next to the model, which stays shared). A second app
+with a rate limit of one request a minute checks that the 429s (and every other answer
+a middleware gives before the route) are documented as well: that found /api/documents
+and /admin/reload without 429, and /admin/reload without 413, in the schema.
 
 Cases come from ``APIOperation.as_strategy`` under a plain ``@given`` rather than from
 ``schemathesis.pytest.from_fixture(...).parametrize()``: with pytest 9.2 the latter fails
@@ -21,7 +24,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -74,7 +78,7 @@ def _fuzz(schema, label: str, max_examples: int) -> dict[int, int]:
     statuses: dict[int, int] = {}
 
     @given(case=strategy)
-    @settings(max_examples=max_examples, deadline=None, derandomize=True, database=None,
+    @hypothesis_settings(max_examples=max_examples, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     def fuzz(case):
         response = case.call_and_validate(checks=CHECKS)
