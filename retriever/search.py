@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,10 +122,8 @@ class Retriever:
             if fixed:
                 corrections[w] = fixed
         text = query
-        if corrections:
-            text = " ".join(corrections.get(w.lower(), w) for w in query.split())
-            for wrong, right in corrections.items():
-                text = _replace_word(text, wrong, right)
+        for wrong, right in corrections.items():
+            text = _replace_word(text, wrong, right)
         extra = expansions(text)
         tokens = tokenize(text) + tokenize(" ".join(extra))
         unknown = unknown_terms(content_words(text), self.speller.counts, lay_words(text))
@@ -165,12 +164,11 @@ class Retriever:
         """
         if not candidates:
             return []
-        t = self.sentences
         best = np.full(len(candidates), -np.inf, dtype=np.float32)
         for j, idx in enumerate(candidates):
-            a, b = t.offsets[idx], t.offsets[idx + 1]
-            if b > a:
-                best[j] = float((self._sentence_vectors[a:b] @ qv).max())
+            sims = self._sentence_scores(idx, qv)[1]
+            if sims.size:
+                best[j] = float(sims.max())
         order = np.argsort(-best)
         return [candidates[j] for j in order if np.isfinite(best[j])]
 
@@ -183,11 +181,10 @@ class Retriever:
         top = top[np.argsort(-scores[top])]
         return [int(i) for i in top if scores[i] > 0]
 
-    def _sentence_best(self, idx: int, qv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        spans, vecs = self.sentences.of(idx)
-        if not len(spans):
-            return spans, np.zeros(0, dtype=np.float32)
-        return spans, vecs.astype(np.float32) @ qv
+    def _sentence_scores(self, idx: int, qv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Spans of chunk ``idx``'s sentences and their cosine with the query."""
+        a, b = self.sentences.offsets[idx], self.sentences.offsets[idx + 1]
+        return self.sentences.spans[a:b], self._sentence_vectors[a:b] @ qv
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid",
                filters: Filters | None = None) -> SearchResult:
@@ -241,7 +238,7 @@ class Retriever:
             if self._fold[idx] in seen:
                 continue
             seen.add(self._fold[idx])
-            spans, sims = self._sentence_best(idx, qv)
+            spans, sims = self._sentence_scores(idx, qv)
             if len(hits) < 3 and sims.size:
                 best_sentence = max(best_sentence, float(sims.max()))
             chunk = self.chunks[idx]
@@ -267,6 +264,4 @@ def _read(name: str, load):
 
 
 def _replace_word(text: str, wrong: str, right: str) -> str:
-    import re
-
     return re.sub(rf"\b{re.escape(wrong)}\b", right, text, flags=re.IGNORECASE)
