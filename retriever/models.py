@@ -103,3 +103,4 @@ class SearchResult:
     abstained: bool
     mode: str
     confidence: float = 0.0
+    missing: list[str] = field(default_factory=list)

@@ -11,7 +11,8 @@ import numpy as np
 
 from ingest.chunking import fold
 from retriever import store
-from retriever.abstain import confidence, should_abstain, unknown_terms
+from retriever.abstain import (Vocabulary, confidence, figure_missing, figures_asked, missing_topics,
+                               should_abstain, topic_words)
 from retriever.citation import text_fragment_link
 from retriever.dense import load_dense
 from retriever.embedding import Embedder, get_embedder
@@ -27,6 +28,8 @@ from retriever.tokenization import content_words, tokenize, words
 MODES = ("hybrid", "dense", "bm25")
 # Boilerplate and outline passages keep their place only when nothing specific competes.
 DEMOTION = 0.5
+# Abstention looks at this many of the best passages: the ones a reader sees first.
+ABSTAIN_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,8 @@ class QueryPlan:
     dense_text: str
     tokens: list[str]
     corrections: dict[str, str]
-    unknown: list[str]
+    topics: list[str]
+    figures: list[int]
 
 
 class Retriever:
@@ -126,9 +130,9 @@ class Retriever:
             text = _replace_word(text, wrong, right)
         extra = expansions(text)
         tokens = tokenize(text) + tokenize(" ".join(extra))
-        unknown = unknown_terms(content_words(text), self.speller.counts, lay_words(text))
+        topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled)
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
-                         unknown=unknown)
+                         topics=topics, figures=figures_asked(text))
 
     # -- search --------------------------------------------------------------------------
 
@@ -239,7 +243,7 @@ class Retriever:
                 continue
             seen.add(self._fold[idx])
             spans, sims = self._sentence_scores(idx, qv)
-            if len(hits) < 3 and sims.size:
+            if len(hits) < ABSTAIN_DEPTH and sims.size:
                 best_sentence = max(best_sentence, float(sims.max()))
             chunk = self.chunks[idx]
             hits.append(Hit(rank=len(hits) + 1, score=fused[idx], chunk=chunk,
@@ -247,10 +251,15 @@ class Retriever:
                             highlights=pick_highlights([tuple(x) for x in spans], sims)))
             if len(hits) == k:
                 break
-        conf = confidence(max(best_chunk, best_sentence), len(plan.unknown))
+        top = hits[:ABSTAIN_DEPTH]
+        missing = missing_topics(plan.topics, Vocabulary(words(" ".join(
+            h.chunk.text + " " + " ".join(h.chunk.heading_path) for h in top))))
+        if figure_missing(plan.figures, (h.chunk.text for h in top)):
+            missing.append("a figure")
+        conf = confidence(max(best_chunk, best_sentence), len(missing))
         abstained = bool(hits) and should_abstain(conf, s.abstain_threshold) or not hits
         return SearchResult(query=query, hits=[] if abstained else hits, abstained=abstained,
-                            mode=mode, confidence=conf)
+                            mode=mode, confidence=conf, missing=missing)
 
 
 def _read(name: str, load):

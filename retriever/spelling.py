@@ -7,12 +7,25 @@ touched; a candidate must be at least ``MIN_LEN`` letters and match a corpus wor
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from wordfreq import top_n_list, zipf_frequency
 
 from retriever.tokenization import STOPWORDS
 
 MIN_LEN = 5
+# A word this common in English is a word in its own right ("doses", "apart"), not a typo.
+ENGLISH_ZIPF = 3.0
+# A non-word this close to a corpus word, or to a common English word, reads as a
+# misspelling of it rather than as a name ("embolizashun", "frequancy"); English gets the
+# stricter bar because a drug name is often loosely like some English word
+# ("lutathera" / "lutheran" score 82).
+LOOSE_CORPUS_SCORE = 72.0
+# Short words lose more per letter: "lymf" / "lymph" score 67.
+SHORT_WORD, SHORT_CORPUS_SCORE = 5, 65.0
+LOOSE_ENGLISH_SCORE = 85.0
+ENGLISH_WORDS = 100_000
 
 
 class Speller:
@@ -33,7 +46,8 @@ class Speller:
 
     def correct(self, word: str) -> str | None:
         """The corpus word closest to ``word``, or None when it is known or nothing is close."""
-        if word in self.counts or word in STOPWORDS or len(word) < MIN_LEN or not word.isalpha():
+        if (word in self.counts or word in STOPWORDS or len(word) < MIN_LEN or not word.isalpha()
+                or zipf_frequency(word, "en") >= ENGLISH_ZIPF):
             return None
         pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self._by_len.get(n, ())]
         matches = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=self.min_score, limit=5)
@@ -41,3 +55,25 @@ class Speller:
             return None
         best = max(matches, key=lambda m: (m[1], self.counts[m[0]]))
         return best[0]
+
+    def looks_misspelled(self, word: str) -> bool:
+        """Whether ``word`` is loosely close to a corpus word or a common English word.
+
+        "embolizashun" and "diarea" are; "telotristat" is not. Used to keep a typo the speller
+        could not settle from counting as a topic the documents miss.
+        """
+        n = len(word)
+        corpus = [w for k in range(n - 2, n + 3) for w in self._by_len.get(k, ())]
+        english = [w for k in range(n - 2, n + 3) for w in _english_by_len().get(k, ())]
+        corpus_score = SHORT_CORPUS_SCORE if n <= SHORT_WORD else LOOSE_CORPUS_SCORE
+        return (process.extractOne(word, corpus, scorer=fuzz.ratio, score_cutoff=corpus_score) is not None
+                or process.extractOne(word, english, scorer=fuzz.ratio, score_cutoff=LOOSE_ENGLISH_SCORE) is not None)
+
+
+@lru_cache(maxsize=1)
+def _english_by_len() -> dict[int, list[str]]:
+    buckets: dict[int, list[str]] = defaultdict(list)
+    for w in top_n_list("en", ENGLISH_WORDS):
+        if w.isalpha() and len(w) >= MIN_LEN - 1:
+            buckets[len(w)].append(w)
+    return buckets

@@ -17,7 +17,8 @@ _stemmer = Stemmer.Stemmer("english")
 # Lucene's list plus the words questions are made of ("what", "my", "should"), which
 # carry no topic and would otherwise match every passage that uses them.
 STOPWORDS = frozenset(STOPWORDS_EN) | frozenset("""
-    s t d ll m re ve don doesn didn isn aren wasn weren can could should would may might
+    s t d ll m re ve don doesn didn isn aren wasn weren hasn haven hadn won wouldn couldn
+    shouldn mustn needn can could should would may might
     must shall also what which who whom whose when where why how i me my mine myself we us
     our ours you your yours he him his she her hers they them theirs its itself am been
     being do does did doing have has had having get gets got from about so than too very

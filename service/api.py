@@ -45,7 +45,8 @@ async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
     req = prepare(retriever, q, k, mode, doc, cancer_type, holder.settings.max_query_chars)
     result, took_ms = await run_search(holder, retriever, req)
     return SearchResponse(query=req.query, abstained=result.abstained,
-                          results=[result_dict(h) for h in result.hits], took_ms=round(took_ms, 1))
+                          results=[result_dict(h) for h in result.hits],
+                          not_covered=result.missing if result.abstained else [], took_ms=round(took_ms, 1))
 
 
 @router.get("/api/search", response_model=SearchResponse, responses=ERROR_RESPONSES, tags=["search"],

@@ -91,12 +91,17 @@ class SearchResponse(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [
         {"query": EXAMPLE_QUESTION, "abstained": False, "results": [EXAMPLE_RESULT], "took_ms": 18.4},
-        {"query": "When should adults get the flu vaccine?", "abstained": True, "results": [], "took_ms": 11.0},
+        {"query": "When should adults get the flu vaccine?", "abstained": True, "results": [],
+         "not_covered": ["flu", "vaccine"], "took_ms": 11.0},
     ]})
 
     query: str = Field(description="The question as searched (control characters removed).")
     abstained: bool = Field(description="True when no passage answers well enough; results is then empty.")
     results: list[Result]
+    not_covered: list[str] = Field(default_factory=list, description=(
+        "When abstaining: the health topics the question names that the best passages never "
+        "mention, and \"a figure\" when it asks for a number (a rate, dose, price, range or "
+        "time) they do not give. Empty otherwise."))
     took_ms: float
 
 

@@ -8,17 +8,19 @@ from ingest.loading import parse_document
 from ingest.parsing import parse_sections
 from tests.conftest import ROOT, SEED_DOC
 
-PROJECT_SET = ROOT / "eval" / "questions" / "seed_questions.jsonl"
+SETS = ROOT / "eval" / "questions"
 
 
-def test_project_set_is_valid_against_the_seed():
-    qset = load_questions(PROJECT_SET)
+@pytest.mark.parametrize("name, size, out_of_scope", [("seed_questions.jsonl", 100, 20),
+                                                      ("heldout_questions.jsonl", 60, 20)])
+def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope):
+    qset = load_questions(SETS / name)
     sections = parse_sections(parse_document(SEED_DOC.read_bytes(), SEED_DOC.name).body)
     headings = {h for s in sections for h in s.heading_path} - {s.heading_path[-1] for s in sections
                                                                  if s.heading_path and s.section != s.heading_path[-1]}
     text = norm(" ".join(b for s in sections for b in s.blocks))
     kinds = [q.kind for q in qset.questions]
-    assert len(kinds) >= 100 and kinds.count("out_of_scope") >= 20
+    assert len(kinds) >= size and kinds.count("out_of_scope") >= out_of_scope
     assert {"patient", "typo", "staff", "out_of_scope"} <= set(kinds)
     for q in qset.questions:
         for s in q.sections:
@@ -66,7 +68,7 @@ def test_medquad_style_set_and_relevance(tmp_path):
 
 
 def test_section_or_evidence_relevance_folds_case_space_and_quotes():
-    q = load_questions(PROJECT_SET).questions[0]
+    q = load_questions(SETS / "seed_questions.jsonl").questions[0]
     assert is_relevant(q, q.sections[0], "", "")
     assert is_relevant(q, "Other", "prefix " + q.evidence[0].upper().replace(" ", "  \n") + " suffix", "")
     assert not is_relevant(q, "Other", "nothing", "")

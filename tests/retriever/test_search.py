@@ -33,6 +33,21 @@ def test_off_topic_questions_abstain(seed_retriever, query):
     assert res.abstained and res.hits == []
 
 
+@pytest.mark.parametrize("query, missing", [
+    ("How is small cell lung cancer treated?", ["lung"]),
+    ("Is everolimus used for carcinoid tumors?", ["everolimus"]),
+    ("What is the 5-year survival rate for carcinoid tumors of the small intestine?", ["survival", "a figure"]),
+])
+def test_near_misses_abstain_and_name_what_is_missing(seed_retriever, query, missing):
+    res = seed_retriever.search(query)
+    assert res.abstained and res.missing == missing
+
+
+def test_everyday_words_the_summary_lacks_do_not_refuse(seed_retriever):
+    res = seed_retriever.search("the leaflet says my husband's tumor is in his gut. where do these grow?")
+    assert not res.abstained and res.missing == []
+
+
 def test_hits_carry_citation_link_and_highlights(seed_retriever):
     res = seed_retriever.search("blood in the stool and pain in the rectum", k=5)
     hit = res.hits[0]

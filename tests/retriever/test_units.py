@@ -4,7 +4,8 @@ from collections import Counter
 
 import numpy as np
 
-from retriever.abstain import confidence, unknown_terms
+from retriever.abstain import (Vocabulary, confidence, figure_missing, figures_asked, missing_topics,
+                               topic_words)
 from retriever.citation import citation_line, opening_words, text_fragment_link
 from retriever.fusion import rrf
 from retriever.highlight import pick_highlights, sentence_spans
@@ -57,6 +58,13 @@ def test_speller_corrects_only_unknown_words():
     assert sp.correct("tumor") is None and sp.correct("zebra") is None and sp.correct("the") is None
 
 
+def test_speller_leaves_real_words_and_recognises_loose_typos():
+    sp = Speller(Counter({"does": 9, "part": 4, "ablation": 2, "lymph": 3, "embolization": 1}))
+    assert sp.correct("doses") is None and sp.correct("apart") is None
+    assert sp.looks_misspelled("embolizashun") and sp.looks_misspelled("lymf")
+    assert not sp.looks_misspelled("telotristat")
+
+
 def test_lexicon_bridges_lay_words():
     assert "stool bowel movement" in expansions("my poop changed color")
     assert "injection" in expansions("my dad's shot")
@@ -64,11 +72,33 @@ def test_lexicon_bridges_lay_words():
     assert expansions("the tumor") == []
 
 
-def test_unknown_rare_terms_lower_confidence():
-    vocab = {"tumor", "treatment"}
-    assert unknown_terms(["everolimus", "tumor", "treatment", "husband"], vocab, set()) == ["everolimus"]
-    assert unknown_terms(["pee"], vocab, {"pee"}) == []
-    assert confidence(0.6, 1) < confidence(0.6, 0)
+def _never_a_typo(word):
+    return False
+
+
+def test_topic_words_are_health_topics_not_everyday_words():
+    words = ["lung", "insulinoma", "sunitinib", "telotristat", "leaflet", "jug", "husband", "tumor"]
+    assert topic_words(words, set(), _never_a_typo) == ["lung", "insulinoma", "sunitinib", "telotristat"]
+    assert topic_words(["shot", "flu"], {"shot"}, _never_a_typo) == ["flu"]
+    assert topic_words(["ablashun"], set(), lambda w: True) == []
+
+
+def test_missing_topics_accept_any_form_the_passages_use():
+    passages = Vocabulary("the lungs and the pancreatic tumor".split())
+    assert missing_topics(["lung", "pancreas", "breast"], passages) == ["breast"]
+    assert confidence(0.6, 1) < confidence(0.6, 0) == 0.6
+    assert confidence(0.9, 5) == confidence(0.9, 2)
+
+
+def test_figure_questions_need_the_right_kind_of_figure():
+    survival = figures_asked("What is the 5-year survival rate?")
+    assert survival and figure_missing(survival, ["Collect urine for 24 hours."])
+    assert not figure_missing(survival, ["About 90% of patients live 5 years."])
+    dose = figures_asked("what dose of octreotide is usual")
+    assert figure_missing(dose, ["Octreotide is given as an injection."])
+    assert not figure_missing(dose, ["The usual dose is 20 mg."])
+    assert figures_asked("Does that raise her chances of getting a tumor?") == []
+    assert figures_asked("why do they scan my bones") == []
 
 
 def test_tokenize_stems_and_drops_question_words():

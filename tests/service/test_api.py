@@ -58,6 +58,7 @@ def test_search_get_contract(client):
     assert set(body) >= {"query", "abstained", "results", "took_ms"}
     assert body["query"] == ANSWERED
     assert body["abstained"] is False
+    assert body["not_covered"] == []
     assert isinstance(body["took_ms"], float | int)
     assert len(body["results"]) == 5
     for rank, result in enumerate(body["results"], 1):
@@ -111,6 +112,7 @@ def test_off_topic_question_abstains(client):
     body = client.get("/api/search", params={"q": OFF_TOPIC}).json()
     assert body["abstained"] is True
     assert body["results"] == []
+    assert body["not_covered"] == ["flu", "vaccine"]
 
 
 def test_post_equals_get(client):

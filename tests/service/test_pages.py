@@ -113,6 +113,12 @@ def test_abstention_is_kind_and_shows_no_passage(client):
     assert "don't seem to cover" in html
     assert not passages(html)
     assert "<mark>" not in html.split('class="answers"', 1)[1].split("</section>", 1)[0]
+    assert "mention <q>flu</q>, <q>vaccine</q>." in html
+
+
+def test_abstention_on_a_figure_says_the_number_is_not_given(client):
+    html = client.get("/", params={"q": "how much does lanreotide cost each month?"}).text
+    assert "don't give the number you asked for" in html and not passages(html)
 
 
 def test_blank_question_asks_for_one(client):
