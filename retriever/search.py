@@ -13,6 +13,7 @@ from ingest.chunking import fold
 from retriever import store
 from retriever.abstain import (Vocabulary, confidence, figure_missing, figures_asked, missing_topics,
                                should_abstain, topic_words)
+from retriever.audience import is_childhood, names_a_child, url_words
 from retriever.citation import text_fragment_link
 from retriever.dense import load_dense
 from retriever.embedding import Embedder, get_embedder
@@ -75,12 +76,14 @@ class Retriever:
                                settings.fuzzy_min_score)
         self._sentence_vectors = sentences.vectors.astype(np.float32)
         self._demoted = np.array([c.shared or c.outline for c in chunks], dtype=bool)
+        self._childhood = np.array([is_childhood(c.title, c.url) for c in chunks], dtype=bool)
         self._fold = [fold(c.text) for c in chunks]
         self._doc_ids = np.array([c.doc_id for c in chunks])
         self._cancer_types = [{t.lower() for t in c.cancer_types} for c in chunks]
         labels: dict[str, str] = {}
         for c in chunks:
-            labels.setdefault(c.doc_id, c.title + " " + (c.heading_path[0] if c.heading_path else ""))
+            labels.setdefault(c.doc_id, " ".join([c.title, c.heading_path[0] if c.heading_path else "",
+                                                  url_words(c.url)]))
         self.titles = DocumentTitles([c.doc_id for c in chunks], labels)
 
     @classmethod
@@ -229,9 +232,12 @@ class Retriever:
             if doc_ranks is not None and s.document_weight:
                 for i in fused:
                     fused[i] += s.document_weight / (s.rrf_k + doc_ranks[self.titles.chunk_doc[i]])
+        adult = self._childhood.any() and not names_a_child(plan.dense_text)
         for i in fused:
             if self._demoted[i]:
                 fused[i] *= DEMOTION
+            if adult and self._childhood[i]:
+                fused[i] *= s.childhood_weight
         ordered = sorted(fused, key=lambda i: -fused[i])
 
         hits: list[Hit] = []

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     bm25_weight: float = 1.0
     document_weight: float = Field(0.5, description="RRF weight of the document-title ranking "
                                    "(many documents only; MedQuAD doc Hit@1 0.845 -> 0.875).")
+    childhood_weight: float = Field(0.5, description="Score factor for passages of childhood "
+                                    "summaries when the question names no child (retriever/audience.py; "
+                                    "MedQuAD doc Hit@1 0.868 -> 0.912).")
     candidates: int = 50
     fuzzy_min_score: float = 85.0
     abstain_threshold: float = Field(

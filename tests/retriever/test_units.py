@@ -103,3 +103,15 @@ def test_figure_questions_need_the_right_kind_of_figure():
 
 def test_tokenize_stems_and_drops_question_words():
     assert tokenize("What are my dad's tumors?") == ["dad", "tumor"]
+
+
+def test_audience_of_questions_and_documents():
+    from retriever.audience import is_childhood, names_a_child, url_words
+
+    assert names_a_child("my son has Hodgkin lymphoma") and names_a_child("Childhood ALL treatment")
+    assert not names_a_child("What is the outlook for Adult Hodgkin Lymphoma?")
+    assert is_childhood("Childhood Acute Lymphoblastic Leukemia - NCI", "")
+    assert is_childhood("Hodgkin Lymphoma", "https://www.cancer.gov/types/lymphoma/patient/child-hodgkin-treatment-pdq")
+    assert not is_childhood("Acute Lymphoblastic Leukemia Treatment - NCI",
+                            "https://www.cancer.gov/types/leukemia/patient/adult-all-treatment-pdq")
+    assert url_words("https://www.cancer.gov/types/leukemia/patient/adult-all-treatment-pdq") == "adult all treatment pdq"

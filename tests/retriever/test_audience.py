@@ -1,0 +1,51 @@
+"""Adult and childhood summaries of the same cancer in one index (needs the embedding model)."""
+
+import pytest
+
+from ingest.indexing import build_index
+from retriever.search import Retriever
+
+pytestmark = pytest.mark.model
+
+BODY = """# {title}
+
+## General Information About Wilms Tumor
+
+Wilms tumor is a disease in which cancer cells form in the kidney. {extra}
+
+## Treatment Option Overview
+
+Surgery, chemotherapy and radiation therapy are used to treat Wilms tumor.
+"""
+
+
+def _doc(title: str, slug: str, extra: str) -> str:
+    return (f"---\ntitle: {title}\nurl: https://www.cancer.gov/types/kidney/patient/{slug}\n"
+            f"cancerTypes:\n- kidney\n---\n" + BODY.format(title=title, extra=extra))
+
+
+@pytest.fixture(scope="module")
+def two_audiences(tmp_path_factory, settings, embedder):
+    docs = tmp_path_factory.mktemp("audience") / "docs"
+    docs.mkdir()
+    (docs / "adult.md").write_text(_doc("Wilms Tumor Treatment", "adult-wilms-treatment-pdq",
+                                        "It is found in grown-ups."))
+    (docs / "child.md").write_text(_doc("Childhood Wilms Tumor Treatment", "child-wilms-treatment-pdq",
+                                        "This is how Wilms tumor is treated."))
+    index = docs.parent / "index"
+    build_index(docs, index, settings, embedder=embedder, progress=False)
+    return Retriever.load(index, settings, embedder=embedder)
+
+
+def test_a_question_naming_no_child_gets_the_adult_summary(two_audiences):
+    hit = two_audiences.search("how is Wilms tumor treated?", k=1).hits[0]
+    assert hit.chunk.doc_id.endswith("adult")
+    # without the audience rule the childhood text, closer in words, would come first
+    even = Retriever.load(two_audiences.index_dir, two_audiences.settings.model_copy(update={"childhood_weight": 1.0}),
+                          embedder=two_audiences.embedder)
+    assert even.search("how is Wilms tumor treated?", k=1).hits[0].chunk.doc_id.endswith("child")
+
+
+def test_a_question_naming_a_child_gets_the_childhood_summary(two_audiences):
+    hit = two_audiences.search("how is Wilms tumor treated in my daughter? she is a child", k=1).hits[0]
+    assert hit.chunk.doc_id.endswith("child")
