@@ -95,6 +95,7 @@ LAY_TERMS: dict[str, str] = {
     "jab": "injection",
     "jabs": "injection",
     "chemo": "chemotherapy",
+    "kemo": "chemotherapy",
     "radiotherapy": "radiation therapy",
     "cut out": "surgery remove",
     "take it out": "surgery remove",

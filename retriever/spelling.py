@@ -6,6 +6,7 @@ touched; a candidate must be at least ``MIN_LEN`` letters and match a corpus wor
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 
@@ -24,8 +25,31 @@ ENGLISH_ZIPF = 3.0
 LOOSE_CORPUS_SCORE = 72.0
 # Short words lose more per letter: "lymf" / "lymph" score 67.
 SHORT_WORD, SHORT_CORPUS_SCORE = 5, 65.0
+# One wrong letter in five scores 80 ("tumer" / "tumor"), below the usual bar.
+SHORT_MIN_SCORE = 80.0
 LOOSE_ENGLISH_SCORE = 85.0
 ENGLISH_WORDS = 100_000
+
+
+# Spellings by ear that edit distance scores poorly: "ablashun" is 62 from "ablation" but
+# 93 once "shun" reads "tion".
+_SOUNDS = [(re.compile(a), b) for a, b in [
+    (r"shun\b", "tion"), (r"shon\b", "tion"), (r"^kemo", "chemo"), (r"^k", "c"), (r"^f", "ph"),
+    (r"(?<=[aeiou])k(?=[aeiouy])", "c"), (r"f", "ph"), (r"z", "s"),
+]]
+
+
+def sound_alikes(word: str) -> list[str]:
+    """The word respelled by common sound-alike patterns, each applied on its own and together."""
+    out, combined = [], word
+    for pattern, repl in _SOUNDS:
+        changed = pattern.sub(repl, word)
+        if changed != word:
+            out.append(changed)
+        combined = pattern.sub(repl, combined)
+    if combined != word:
+        out.append(combined)
+    return out
 
 
 class Speller:
@@ -49,9 +73,13 @@ class Speller:
         if (word in self.counts or word in STOPWORDS or len(word) < MIN_LEN or not word.isalpha()
                 or zipf_frequency(word, "en") >= ENGLISH_ZIPF):
             return None
-        pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self._by_len.get(n, ())]
-        matches = process.extract(word, pool, scorer=fuzz.ratio, score_cutoff=self.min_score, limit=5)
-        if not matches:
+        for spelling in dict.fromkeys([word, *sound_alikes(word)]):
+            pool = [w for n in range(len(spelling) - 2, len(spelling) + 3) for w in self._by_len.get(n, ())]
+            cutoff = min(self.min_score, SHORT_MIN_SCORE) if len(spelling) <= SHORT_WORD else self.min_score
+            matches = process.extract(spelling, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
+            if matches:
+                break
+        else:
             return None
         best = max(matches, key=lambda m: (m[1], self.counts[m[0]]))
         return best[0]

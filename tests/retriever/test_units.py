@@ -65,6 +65,14 @@ def test_speller_leaves_real_words_and_recognises_loose_typos():
     assert not sp.looks_misspelled("telotristat")
 
 
+def test_speller_hears_spellings_by_ear_and_short_slips():
+    sp = Speller(Counter({"ablation": 2, "chemotherapy": 5, "tumor": 9, "embolization": 1}))
+    assert sp.correct("ablashun") == "ablation"
+    assert sp.correct("embolizashun") == "embolization"
+    assert sp.correct("tumer") == "tumor"
+    assert sp.correct("tumbler") is None
+
+
 def test_lexicon_bridges_lay_words():
     assert "stool bowel movement" in expansions("my poop changed color")
     assert "injection" in expansions("my dad's shot")
