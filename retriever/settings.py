@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     candidates: int = 50
     fuzzy_min_score: float = 85.0
     abstain_threshold: float = Field(
-        0.33, description="Abstain when the calibrated confidence falls below this "
+        0.35, description="Abstain when the calibrated confidence falls below this "
         "(README, 'Abstention')."
     )
 
