@@ -8,11 +8,12 @@ Two signals, both cheap:
   as a real question, so the cosine alone cannot tell near-misses from answerable
   questions. What gives them away is a health topic the documents never name ("lung",
   "insulinoma", "everolimus", "vaccine"), or a request for a figure (a survival rate, a
-  percentage, a dose, a price, a normal range) that the passages found do not contain.
+  percentage, a dose, a price, a normal range, a length of time) that the passages found do
+not contain.
 
-A missing topic is a word of the question that no document uses (nor another form of it:
-same stem, or the same first ``PREFIX`` letters), that the lay lexicon does not bridge, and
-that names a health topic: it is one of the `HEALTH_TOPICS` (organs, other cancers, common
+A missing topic is a word of the question that none of the top three passages
+uses (nor another form of it: same stem, or the same first ``PREFIX`` letters), that the lay
+lexicon does not bridge, and that names a health topic: it is one of the `HEALTH_TOPICS` (organs, other cancers, common
 conditions, tests, drugs and supplements, tumour statistics), it has the ending of a
 disease or drug name ("-oma", "-itis", "-nib", "-mab", ...), or it is no English word at all
 and no misspelling of one (a drug or test name: "telotristat", "dotatate"). Everyday words
@@ -51,11 +52,11 @@ HEALTH_TOPICS = frozenset("""
     osteoporosis eczema psoriasis acne insomnia smoker smokers smoking vaping gallstones
     pneumonia covid19
     mammogram mammograms mammography psa pap dexa ekg ecg mri
-    vaccine vaccines vaccination vaccinated shot shots ibuprofen aspirin acetaminophen
+    vaccine vaccines vaccination vaccinated ibuprofen aspirin acetaminophen
     paracetamol tylenol advil antibiotic antibiotics statin statins insulin steroid
     steroids opioid opioids supplement supplements vitamin vitamins b12 turmeric cbd
     marijuana cannabis herbal herbs probiotic probiotics keto vegan
-    survival mortality incidence prevalence statistics odds grade graded grading ki
+    survival mortality incidence prevalence statistics grade graded grading ki
 """.split())
 # Endings of disease and drug names: "insulinoma", "gastritis", "sunitinib", "everolimus".
 _MEDICAL_ENDING = re.compile(
@@ -70,7 +71,7 @@ _FIGURES = [
      r"how many people|how many\b.*\b(alive|live|survive|die)\b",
      r"\d\s*(%|percent)|\d+ (in|out of) \d+"),
     (r"\b(doses?|dosage|milligrams?|mg)\b", r"\d\s*(mg|milligrams?|micrograms?|mcg|units?)\b"),
-    (r"\b(costs?|price|pay)\b", r"\$\s*\d|\d\s*dollars"),
+    (r"\b(costs?|price|prices|priced)\b", r"\$\s*\d|\d\s*dollars"),
     (r"normal (range|level|value)s?|\b(level|value|range) should\b",
      r"\d\s*(mg|ng|nmol|pmol|mcg|µg|units?|u)\s*/\s*(dl|ml|l)\b"),
     (r"how long|how many (days|weeks|months|years|times)|how soon|how often",
@@ -86,10 +87,10 @@ def zipf(word: str) -> float:
 
 
 class Vocabulary:
-    """The corpus's words in the forms `missing_topics` compares against.
+    """A set of words (the passages a reader will see) in every form a topic may take.
 
     Args:
-        words: Every surface word of the corpus (lower case).
+        words: Surface words, lower case.
     """
 
     def __init__(self, words: Iterable[str]):
