@@ -29,6 +29,9 @@ from retriever.tokenization import content_words, tokenize, words
 MODES = ("hybrid", "dense", "bm25")
 # Boilerplate and outline passages keep their place only when nothing specific competes.
 DEMOTION = 0.5
+# Searched once at load so the first real question doesn't pay for torch's first call and the
+# word lists (about 150 ms); it has a misspelling and an unknown name to reach every step.
+WARM_UP_QUERY = "carcinoyd tumor treatment with telotristat"
 # Abstention looks at this many of the best passages: the ones a reader sees first.
 ABSTAIN_DEPTH = 3
 
@@ -117,7 +120,9 @@ class Retriever:
         if embedder.dimension != manifest.get("dimension"):
             raise store.IndexLoadError(index_dir, f"dimension {manifest.get('dimension')} differs from "
                                                   f"the model's {embedder.dimension}")
-        return cls(resolved, manifest, chunks, vectors, dense, keyword, sentences, embedder, settings)
+        retriever = cls(resolved, manifest, chunks, vectors, dense, keyword, sentences, embedder, settings)
+        retriever.search(WARM_UP_QUERY)
+        return retriever
 
     # -- query understanding -------------------------------------------------------------
 
