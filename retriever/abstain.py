@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable
-from functools import lru_cache
 
-from wordfreq import zipf_frequency
-
-from retriever.tokenization import stem
+from retriever.tokenization import stem, zipf
 
 MISSING_PENALTY = 0.4
+# What `missing` holds for a figure the passages don't give (index.html tests for this text).
+FIGURE = "a figure"
 MAX_COUNTED = 2
 PREFIX = 7
 # Below this a word is not English at all: either a name (a drug, a test) or a misspelling.
@@ -79,11 +78,6 @@ _FIGURES = [
      r"(day|week|month|year)"),
 ]
 _FIGURES = [(re.compile(ask, re.IGNORECASE), re.compile(answer, re.IGNORECASE)) for ask, answer in _FIGURES]
-
-
-@lru_cache(maxsize=50_000)
-def zipf(word: str) -> float:
-    return zipf_frequency(word, "en")
 
 
 class Vocabulary:

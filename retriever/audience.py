@@ -25,10 +25,14 @@ def names_a_child(question: str) -> bool:
     return bool(_CHILD_WORDS.search(question))
 
 
+def _slug(url: str) -> str:
+    """The last part of a url's path ("child-all-treatment-pdq")."""
+    return urlparse(url).path.rstrip("/").rsplit("/", 1)[-1]
+
+
 def is_childhood(title: str, url: str) -> bool:
     """Whether a document is the childhood summary, by its title or its url's last part."""
-    slug = urlparse(url).path.rstrip("/").rsplit("/", 1)[-1]
-    return bool(re.search(r"\bchild(hood|ren)?\b", title, re.IGNORECASE)) or slug.startswith("child-")
+    return bool(re.search(r"\bchild(hood|ren)?\b", title, re.IGNORECASE)) or _slug(url).startswith("child-")
 
 
 def url_words(url: str) -> str:
@@ -36,5 +40,4 @@ def url_words(url: str) -> str:
 
     PDQ titles leave out "Adult" where the url keeps it, so title matching gets both.
     """
-    slug = urlparse(url).path.rstrip("/").rsplit("/", 1)[-1]
-    return re.sub(r"[-_]+", " ", slug)
+    return re.sub(r"[-_]+", " ", _slug(url))

@@ -11,8 +11,8 @@ import numpy as np
 
 from ingest.chunking import fold
 from retriever import store
-from retriever.abstain import (Vocabulary, confidence, figure_missing, figures_asked, missing_topics,
-                               should_abstain, topic_words)
+from retriever.abstain import (FIGURE, Vocabulary, confidence, figure_missing, figures_asked,
+                               missing_topics, should_abstain, topic_words)
 from retriever.audience import is_childhood, names_a_child, url_words
 from retriever.citation import text_fragment_link
 from retriever.dense import load_dense
@@ -29,8 +29,9 @@ from retriever.tokenization import content_words, tokenize, words
 MODES = ("hybrid", "dense", "bm25")
 # Boilerplate and outline passages keep their place only when nothing specific competes.
 DEMOTION = 0.5
-# Searched once at load so the first real question doesn't pay for torch's first call and the
-# word lists (about 150 ms); it has a misspelling and an unknown name to reach every step.
+# Searched by `Retriever.warm_up` so the first real question doesn't pay for torch's first
+# call and the word lists (about 150 ms); it has a misspelling and an unknown name to reach
+# every step.
 WARM_UP_QUERY = "carcinoyd tumor treatment with telotristat"
 # Abstention looks at this many of the best passages: the ones a reader sees first.
 ABSTAIN_DEPTH = 3
@@ -120,9 +121,11 @@ class Retriever:
         if embedder.dimension != manifest.get("dimension"):
             raise store.IndexLoadError(index_dir, f"dimension {manifest.get('dimension')} differs from "
                                                   f"the model's {embedder.dimension}")
-        retriever = cls(resolved, manifest, chunks, vectors, dense, keyword, sentences, embedder, settings)
-        retriever.search(WARM_UP_QUERY)
-        return retriever
+        return cls(resolved, manifest, chunks, vectors, dense, keyword, sentences, embedder, settings)
+
+    def warm_up(self) -> None:
+        """Search once, so a server's first real question doesn't pay for first calls."""
+        self.search(WARM_UP_QUERY)
 
     # -- query understanding -------------------------------------------------------------
 
@@ -263,10 +266,12 @@ class Retriever:
             if len(hits) == k:
                 break
         top = hits[:ABSTAIN_DEPTH]
-        missing = missing_topics(plan.topics, Vocabulary(words(" ".join(
-            h.chunk.text + " " + " ".join(h.chunk.heading_path) for h in top))))
+        missing = []
+        if plan.topics:  # most questions name none: skip reading the passages' words
+            seen = Vocabulary(words(" ".join(h.chunk.text + " " + " ".join(h.chunk.heading_path) for h in top)))
+            missing = missing_topics(plan.topics, seen)
         if figure_missing(plan.figures, (h.chunk.text for h in top)):
-            missing.append("a figure")
+            missing.append(FIGURE)
         conf = confidence(max(best_chunk, best_sentence), len(missing))
         abstained = bool(hits) and should_abstain(conf, s.abstain_threshold) or not hits
         return SearchResult(query=query, hits=[] if abstained else hits, abstained=abstained,

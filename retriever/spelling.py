@@ -11,9 +11,9 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from wordfreq import top_n_list, zipf_frequency
+from wordfreq import top_n_list
 
-from retriever.tokenization import STOPWORDS
+from retriever.tokenization import STOPWORDS, zipf
 
 MIN_LEN = 5
 # A word this common in English is a word in its own right ("doses", "apart"), not a typo.
@@ -71,10 +71,10 @@ class Speller:
     def correct(self, word: str) -> str | None:
         """The corpus word closest to ``word``, or None when it is known or nothing is close."""
         if (word in self.counts or word in STOPWORDS or len(word) < MIN_LEN or not word.isalpha()
-                or zipf_frequency(word, "en") >= ENGLISH_ZIPF):
+                or zipf(word) >= ENGLISH_ZIPF):
             return None
         for spelling in dict.fromkeys([word, *sound_alikes(word)]):
-            pool = [w for n in range(len(spelling) - 2, len(spelling) + 3) for w in self._by_len.get(n, ())]
+            pool = _near_length(self._by_len, len(spelling))
             cutoff = min(self.min_score, SHORT_MIN_SCORE) if len(spelling) <= SHORT_WORD else self.min_score
             matches = process.extract(spelling, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
             if matches:
@@ -91,11 +91,16 @@ class Speller:
         could not settle from counting as a topic the documents miss.
         """
         n = len(word)
-        corpus = [w for k in range(n - 2, n + 3) for w in self._by_len.get(k, ())]
-        english = [w for k in range(n - 2, n + 3) for w in _english_by_len().get(k, ())]
+        corpus = _near_length(self._by_len, n)
+        english = _near_length(_english_by_len(), n)
         corpus_score = SHORT_CORPUS_SCORE if n <= SHORT_WORD else LOOSE_CORPUS_SCORE
         return (process.extractOne(word, corpus, scorer=fuzz.ratio, score_cutoff=corpus_score) is not None
                 or process.extractOne(word, english, scorer=fuzz.ratio, score_cutoff=LOOSE_ENGLISH_SCORE) is not None)
+
+
+def _near_length(buckets: dict[int, list[str]], n: int) -> list[str]:
+    """The words within two letters of length ``n``: the only ones a close match can be."""
+    return [w for k in range(n - 2, n + 3) for w in buckets.get(k, ())]
 
 
 @lru_cache(maxsize=1)

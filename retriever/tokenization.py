@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
+from wordfreq import zipf_frequency
 
 _word = re.compile(r"[a-z0-9]+")
 _stemmer = Stemmer.Stemmer("english")
@@ -45,3 +46,9 @@ def stem(word: str) -> str:
 def tokenize(text: str) -> list[str]:
     """BM25 tokens of ``text``."""
     return [stem(w) for w in content_words(text)]
+
+
+@lru_cache(maxsize=50_000)
+def zipf(word: str) -> float:
+    """How common ``word`` is in everyday English (wordfreq's Zipf scale, 0 to about 8)."""
+    return zipf_frequency(word, "en")

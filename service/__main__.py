@@ -114,6 +114,7 @@ def _main(argv: list[str] | None) -> int:
         except (IndexLoadError, ModelError) as exc:
             print(f"error: cannot start: {exc}", file=sys.stderr)
             return 1
+        retriever.warm_up()  # the first question served is then not the slow one
     else:
         problem = verify_elsewhere()
         if problem:

@@ -60,7 +60,7 @@ class RetrieverHolder:
             IndexLoadError: missing, corrupted or incompatible index.
             ModelError: the embedding model cannot be loaded.
         """
-        self.retriever = await run_in_threadpool(Retriever.load, self.settings.index_dir, self.settings)
+        self.retriever = await run_in_threadpool(_load_warm, self.settings)
         return self.retriever
 
     async def reload(self) -> Retriever:
@@ -75,7 +75,7 @@ class RetrieverHolder:
         """
         async with self._reload_lock:
             try:
-                new = await run_in_threadpool(Retriever.load, self.settings.index_dir, self.settings)
+                new = await run_in_threadpool(_load_warm, self.settings)
             except (IndexLoadError, ModelError) as exc:
                 logger.error("reload refused, still serving the previous index: %s", exc)
                 raise
@@ -87,6 +87,13 @@ class RetrieverHolder:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+
+
+def _load_warm(settings: Settings) -> Retriever:
+    """Load the index and search it once, so the first question served is not the slow one."""
+    retriever = Retriever.load(settings.index_dir, settings)
+    retriever.warm_up()
+    return retriever
 
 
 def load_problem() -> str | None:
