@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from eval.bench.server import ServiceProcess
 from eval.questionset import load_questions
 from ingest.indexing import build_index
 from retriever.embedding import get_embedder
@@ -61,41 +60,23 @@ def bench_query(index: Path, questions: list[str], settings: Settings, repeats: 
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def bench_http(index: Path, questions: list[str], repeats: int = 2) -> dict:
-    """Sequential GET /api/search against a real server on loopback (one client)."""
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "service", "--index", str(index), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(base + "/readyz", timeout=2).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("service did not become ready within 120 s")
+    """Sequential GET /api/search against a real server on loopback (one client).
+
+    The server gets this process's ``PDQ_*`` settings, so it searches as `bench_query` does.
+    """
+    same_settings = {k: v for k, v in os.environ.items() if k.startswith("PDQ_")}
+    with ServiceProcess(index, workers=1, ready_timeout=120, extra_env=same_settings) as server:
         ms = []
         for i in range(repeats):
             for q in questions:
-                url = f"{base}/api/search?{urllib.parse.urlencode({'q': q, 'k': 5})}"
+                url = f"{server.base}/api/search?{urllib.parse.urlencode({'q': q, 'k': 5})}"
                 t0 = time.perf_counter()
                 with urllib.request.urlopen(url, timeout=30) as resp:
                     json.loads(resp.read())
                 if i or q not in questions[:3]:
                     ms.append((time.perf_counter() - t0) * 1000)
         return {"http": _stats(ms)}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def questions_from(path: Path) -> list[str]:

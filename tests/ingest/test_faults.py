@@ -23,7 +23,6 @@ import random
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.bench.server import free_port
 from retriever import store
 from retriever.search import Retriever
 from tests.conftest import ROOT, SEEDS
@@ -133,6 +133,24 @@ class Ingest:
         return rc
 
 
+def after_marker(marker: str, delay: float, next_phase):
+    """A kill trigger: ``delay`` seconds after ``marker`` shows on the ingest's stderr.
+
+    It also fires at the next phase's sign, should a library stop printing its progress.
+    """
+    seen = 0.0
+
+    def trigger(run: Ingest) -> bool:
+        nonlocal seen
+        if next_phase(run):
+            return True
+        if marker not in run.stderr:
+            return False
+        seen = seen or time.monotonic()
+        return time.monotonic() - seen >= delay
+    return trigger
+
+
 def test_sigkill_at_any_point_leaves_the_previous_index_serving(seed_index, seed_copy, tmp_path,
                                                                 settings, embedder):
     rng = random.Random(20240611)
@@ -147,28 +165,13 @@ def test_sigkill_at_any_point_leaves_the_previous_index_serving(seed_index, seed
         return run.elapsed() >= after_start.delay
     after_start.delay = rng.uniform(0.3, 1.0)
 
-    # (Falls back to the next phase's sign should a library stop printing its progress.)
-    def model_loading(run: Ingest) -> bool:
-        if "embedding:" in run.stderr:
-            return True
-        if "Loading weights" not in run.stderr:
-            return False
-        model_loading.seen = model_loading.seen or time.monotonic()
-        return time.monotonic() - model_loading.seen >= model_loading.delay
-    model_loading.seen, model_loading.delay = 0.0, rng.uniform(0.0, 0.2)
-
-    def embedding(run: Ingest) -> bool:
-        if writing(run):
-            return True
-        if "embedding:" not in run.stderr:
-            return False
-        embedding.seen = embedding.seen or time.monotonic()
-        return time.monotonic() - embedding.seen >= embedding.delay
-    embedding.seen, embedding.delay = 0.0, rng.uniform(0.2, 0.8)
-
     def writing(run: Ingest) -> bool:
         return bool(versions(parent) - {".index-v0"} - writing.known)
     writing.known = set()
+
+    model_loading = after_marker("Loading weights", rng.uniform(0.0, 0.2),
+                                 next_phase=lambda run: "embedding:" in run.stderr)
+    embedding = after_marker("embedding:", rng.uniform(0.2, 0.8), next_phase=writing)
 
     phases = [("importing", after_start), ("loading the model", model_loading),
               ("embedding", embedding), ("writing", writing)]
@@ -254,12 +257,6 @@ DAMAGE = {
     "truncated dense.faiss, 2 workers": (lambda d: _truncate(d / store.DENSE), [store.DENSE, "corrupted"]),
     "manifest names another model, 2 workers": (_other_model, ["all-mpnet-base-v2"]),
 }
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def refused_starts(seed_index, tmp_path_factory):

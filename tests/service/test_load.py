@@ -41,7 +41,7 @@ def test_with_two_workers_only_the_workers_hold_the_model(seed_index):
     import httpx
     import psutil
 
-    from eval.bench.load import ServiceProcess
+    from eval.bench.server import ServiceProcess
 
     with ServiceProcess(seed_index, workers=2, ready_timeout=180) as server:
         for _ in range(8):

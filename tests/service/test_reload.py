@@ -31,7 +31,8 @@ import pytest
 from ingest.indexing import build_index
 from retriever import store
 
-from tests.ingest.test_faults import env, free_port, publish_copy
+from eval.bench.server import free_port
+from tests.ingest.test_faults import env, publish_copy
 from tests.service.conftest import ANSWERED, OFF_TOPIC, REPO
 
 pytestmark = [pytest.mark.fault, pytest.mark.model]
