@@ -89,6 +89,16 @@ LAY_TERMS: dict[str, str] = {
     "pills": "capsule",
     "citation": "cite",
     "reuse": "use permission",
+    # ways of asking about causes, tests and further reading
+    "piece of the tumor": "tissue sample biopsy",
+    "piece of tissue": "tissue sample biopsy",
+    "sample of the tumor": "tissue sample biopsy",
+    "end up with": "risk factor",
+    "why did i get": "risk factor",
+    "how did i get": "risk factor",
+    "how could i get": "risk factor",
+    "more likely to get": "risk factor",
+    "info": "information",
     # care and treatment
     "shot": "injection",
     "shots": "injection",

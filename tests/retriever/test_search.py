@@ -13,6 +13,9 @@ pytestmark = pytest.mark.model
     ("octreotid shot", "Hormone therapy"),
     ("how do they treat a carcinoyd in the apendix", "Treatment of Neuroendocrine Tumors in the Appendix"),
     ("colonscopy", "Imaging studies and tests that examine the blood and urine are used to diagnose GI neuroendocrine tumors."),
+    ("do they need a piece of the tumor to check it?",
+     "Imaging studies and tests that examine the blood and urine are used to diagnose GI neuroendocrine tumors."),
+    ("where can I get more info?", "To Learn More About Gastrointestinal Neuroendocrine Tumors"),
 ])
 def test_right_section_first(seed_retriever: Retriever, query, section):
     res = seed_retriever.search(query, k=5)

@@ -80,6 +80,13 @@ def test_lexicon_bridges_lay_words():
     assert expansions("the tumor") == []
 
 
+def test_lexicon_names_the_summaries_words_for_everyday_phrasings():
+    assert expansions("where can I find more info") == ["information"]
+    assert expansions("will they take a piece of the tumor out") == ["tissue sample biopsy"]
+    assert expansions("how could I end up with this") == ["risk factor"]
+    assert expansions("what causes the flushing") == []  # a symptom's cause is not a risk factor
+
+
 def _never_a_typo(word):
     return False
 
