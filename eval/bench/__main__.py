@@ -37,7 +37,8 @@ def _kind_list(text: str) -> list[str]:
 
 
 def _run_scale(args: argparse.Namespace) -> int:
-    from eval.bench.scale import run_scale, write_report
+    from eval.bench.scale import run_scale
+    from eval.bench.scale_report import write_report
 
     started = time.perf_counter()
     rows = run_scale(

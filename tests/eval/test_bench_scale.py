@@ -9,14 +9,13 @@ pytest.importorskip("faiss")
 pytest.importorskip("matplotlib")
 
 from eval.bench.__main__ import main  # noqa: E402
-from eval.bench.scale import (  # noqa: E402
+from eval.bench.scale import run_scale  # noqa: E402
+from eval.bench.scale_report import switch_advice, write_report  # noqa: E402
+from eval.bench.synthetic import (  # noqa: E402
     SyntheticCorpus,
     SyntheticSpec,
     exact_topk,
     recall_at_k,
-    run_scale,
-    switch_advice,
-    write_report,
 )
 
 SIZES = (1_000, 2_000)
