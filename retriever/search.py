@@ -57,6 +57,20 @@ class QueryPlan:
     figures: list[int]
 
 
+@dataclass(frozen=True)
+class Signals:
+    """What each ranking says about one query: id lists best first, scores aligned."""
+
+    plan: QueryPlan
+    query_vector: np.ndarray
+    dense: list[int]
+    dense_scores: np.ndarray
+    bm25: list[int]
+    bm25_scores: np.ndarray
+    sentence: list[int]
+    sentence_scores: np.ndarray
+
+
 class Retriever:
     """Search one index folder.
 
@@ -170,7 +184,7 @@ class Retriever:
         order = np.argsort(-sims)[:n]
         return allowed_ids[order].tolist(), sims[order]
 
-    def _sentence_ranking(self, qv: np.ndarray, candidates: list[int]) -> list[int]:
+    def _sentence_ranking(self, qv: np.ndarray, candidates: list[int]) -> tuple[list[int], np.ndarray]:
         """Candidate chunks ranked by their single best-matching sentence or list item.
 
         A lay question often matches one line of a passage ("Heartburn.") far better than
@@ -178,28 +192,50 @@ class Retriever:
         of the other rankings are scored, which keeps the cost flat as the corpus grows.
         """
         if not candidates:
-            return []
+            return [], np.zeros(0, dtype=np.float32)
         best = np.full(len(candidates), -np.inf, dtype=np.float32)
         for j, idx in enumerate(candidates):
             sims = self._sentence_scores(idx, qv)[1]
             if sims.size:
                 best[j] = float(sims.max())
-        order = np.argsort(-best)
-        return [candidates[j] for j in order if np.isfinite(best[j])]
+        order = [j for j in np.argsort(-best) if np.isfinite(best[j])]
+        return [candidates[j] for j in order], best[order]
 
-    def _bm25_ranking(self, tokens: list[str], n: int, allowed: np.ndarray | None) -> list[int]:
+    def _bm25_ranking(self, tokens: list[str], n: int, allowed: np.ndarray | None) -> tuple[list[int], np.ndarray]:
         scores = self.keyword.scores(tokens)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
         n = min(n, len(scores))
         top = np.argpartition(-scores, n - 1)[:n] if n else np.zeros(0, dtype=int)
         top = top[np.argsort(-scores[top])]
-        return [int(i) for i in top if scores[i] > 0]
+        top = top[scores[top] > 0]
+        return [int(i) for i in top], scores[top]
 
     def _sentence_scores(self, idx: int, qv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Spans of chunk ``idx``'s sentences and their cosine with the query."""
         a, b = self.sentences.offsets[idx], self.sentences.offsets[idx + 1]
         return self.sentences.spans[a:b], self._sentence_vectors[a:b] @ qv
+
+    def signals(self, query: str, k: int = 5, mode: str = "hybrid",
+                filters: Filters | None = None) -> Signals:
+        """Each ranking's candidates for ``query``, best first, with their scores.
+
+        This is everything fusion combines; `search` fuses it, and benchmarks read it to
+        study the fusion on exactly the lists the retriever uses.
+        """
+        plan = self.plan(query.strip())
+        allowed = self._allowed(filters)
+        n = max(self.settings.candidates, k * 4)
+        qv = self.embedder.encode_query(plan.dense_text)
+        dense_ids, dense_scores = self._dense_ranking(qv, n, allowed)
+        bm25_ids, bm25_scores = (self._bm25_ranking(plan.tokens, n, allowed) if mode != "dense"
+                                 else ([], np.zeros(0, dtype=np.float32)))
+        candidates = list(dict.fromkeys(dense_ids + bm25_ids))
+        sent_ids, sent_scores = (self._sentence_ranking(qv, candidates) if mode != "bm25"
+                                 else ([], np.zeros(0, dtype=np.float32)))
+        return Signals(plan=plan, query_vector=qv, dense=dense_ids, dense_scores=dense_scores,
+                       bm25=bm25_ids, bm25_scores=bm25_scores, sentence=sent_ids,
+                       sentence_scores=sent_scores)
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid",
                filters: Filters | None = None) -> SearchResult:
@@ -221,15 +257,9 @@ class Retriever:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}")
         s = self.settings
-        plan = self.plan(query.strip())
-        allowed = self._allowed(filters)
-        n = max(s.candidates, k * 4)
-
-        qv = self.embedder.encode_query(plan.dense_text)
-        dense_ids, dense_scores = self._dense_ranking(qv, n, allowed)
-        bm25_ids = self._bm25_ranking(plan.tokens, n, allowed) if mode != "dense" else []
-        candidates = list(dict.fromkeys(dense_ids + bm25_ids))
-        sent_ids = self._sentence_ranking(qv, candidates) if mode != "bm25" else []
+        sig = self.signals(query, k, mode, filters)
+        plan, qv = sig.plan, sig.query_vector
+        dense_ids, dense_scores, bm25_ids, sent_ids = sig.dense, sig.dense_scores, sig.bm25, sig.sentence
         if mode == "bm25":
             fused = {i: 1.0 / (s.rrf_k + r) for r, i in enumerate(bm25_ids, 1)}
         else:

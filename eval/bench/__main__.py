@@ -202,6 +202,46 @@ def _add_load(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run_load)
 
 
+def _run_ceiling(args: argparse.Namespace) -> int:
+    from eval.bench.ceiling import FEATURES, run_ceiling
+    from eval.questionset import QuestionSetError, load_questions
+    from retriever.search import Retriever
+    from retriever.store import IndexLoadError
+
+    if args.folds < 2:
+        print(f"error: --folds must be at least 2, got {args.folds}", file=sys.stderr)
+        return 2
+    try:
+        result = run_ceiling(load_questions(Path(args.questions)), Retriever.load(args.index), folds=args.folds)
+    except (QuestionSetError, IndexLoadError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"`{args.command_line}` ({result['questions']} in-scope questions, abstention off)\n")
+    print("| Hit@1 | |\n|---|---:|")
+    for key, label in (("shipped", "shipped fusion"), ("cross_validated", f"weights fit on other folds ({args.folds}-fold)"),
+                       ("fit_on_set", "weights fit on the set (listwise loss)"),
+                       ("best_on_set", "best weighting found for the set (optimistic ceiling)"),
+                       ("reachable", "a relevant passage among the candidates")):
+        print(f"| {label} | {result[key]:.3f} |")
+    print("\nfitted weights: " + ", ".join(f"{f} {result['weights'][f]:+.2f}" for f in FEATURES))
+    return 0
+
+
+def _add_ceiling(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "ceiling",
+        help="how far re-weighting the retriever's own rankings could go on a question set",
+        description="Describe every candidate passage by the retriever's signals, fit linear weights "
+        "over them and report Hit@1 of the shipped fusion, of cross-validated weights and of the "
+        "best weights for the set itself (an optimistic ceiling: below a target means tuning "
+        "cannot reach it).",
+    )
+    p.add_argument("questions", help="sections/evidence question set (JSONL)")
+    p.add_argument("--index", default="index", help="index folder (default: index)")
+    p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
+    p.set_defaults(func=_run_ceiling)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser with one subparser per benchmark."""
     parser = argparse.ArgumentParser(prog="python -m eval.bench", description="Benchmarks of the retrieval service.")
@@ -209,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scale(subparsers)
     _add_load(subparsers)
     _add_speed(subparsers)
+    _add_ceiling(subparsers)
     return parser
 
 
