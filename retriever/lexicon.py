@@ -93,18 +93,14 @@ LAY_TERMS: dict[str, str] = {
     "piece of the tumor": "tissue sample biopsy",
     "piece of tissue": "tissue sample biopsy",
     "sample of the tumor": "tissue sample biopsy",
-    "end up with": "risk factor",
     "why did i get": "risk factor",
     "how did i get": "risk factor",
-    "how could i get": "risk factor",
     "more likely to get": "risk factor",
-    "info": "information",
     # care and treatment
     "shot": "injection",
     "shots": "injection",
     "jab": "injection",
     "jabs": "injection",
-    "chemo": "chemotherapy",
     "kemo": "chemotherapy",
     "radiotherapy": "radiation therapy",
     "cut out": "surgery remove",
@@ -141,6 +137,24 @@ LAY_TERMS: dict[str, str] = {
     "net": "neuroendocrine tumor",
     "nets": "neuroendocrine tumors",
 }
+
+# Short forms are written out in the question itself, before spelling and search: the
+# model, not only BM25, then sees the word the summaries use ("more info" alone is too
+# vague for it to match "For more information").
+SHORT_FORMS: dict[str, str] = {
+    "info": "information",
+    "chemo": "chemotherapy",
+    "mets": "metastases",
+    "tx": "treatment",
+    "dx": "diagnosis",
+}
+_short = re.compile(r"\b(" + "|".join(SHORT_FORMS) + r")\b", re.IGNORECASE)
+
+
+def spell_out(text: str) -> str:
+    """``text`` with its short forms ("chemo", "info") written out in full."""
+    return _short.sub(lambda m: SHORT_FORMS[m.group(1).lower()], text)
+
 
 _patterns = sorted(LAY_TERMS, key=len, reverse=True)
 _matcher = re.compile(r"\b(" + "|".join(re.escape(p) for p in _patterns) + r")\b")

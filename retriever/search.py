@@ -20,7 +20,7 @@ from retriever.embedding import Embedder, get_embedder
 from retriever.fusion import rrf
 from retriever.highlight import pick_highlights
 from retriever.keyword import DocumentTitles, KeywordIndex, surface_counts
-from retriever.lexicon import expansions, lay_words
+from retriever.lexicon import expansions, lay_words, spell_out
 from retriever.models import Chunk, Hit, SearchResult
 from retriever.settings import Settings
 from retriever.spelling import Speller
@@ -144,13 +144,14 @@ class Retriever:
     # -- query understanding -------------------------------------------------------------
 
     def plan(self, query: str) -> QueryPlan:
-        """Correct misspellings against the corpus and add document words for lay words."""
+        """Write out short forms, correct misspellings against the corpus and add document
+        words for lay words."""
+        text = spell_out(query)
         corrections = {}
-        for w in dict.fromkeys(words(query)):
+        for w in dict.fromkeys(words(text)):
             fixed = self.speller.correct(w)
             if fixed:
                 corrections[w] = fixed
-        text = query
         for wrong, right in corrections.items():
             text = _replace_word(text, wrong, right)
         extra = expansions(text)

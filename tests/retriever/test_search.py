@@ -51,6 +51,13 @@ def test_everyday_words_the_summary_lacks_do_not_refuse(seed_retriever):
     assert not res.abstained and res.missing == []
 
 
+def test_short_forms_are_read_in_full(seed_retriever):
+    res = seed_retriever.search("where can I find more info", k=2)  # refused when "info" was left as is
+    assert not res.abstained
+    assert "To Learn More About Gastrointestinal Neuroendocrine Tumors" in [h.chunk.section for h in res.hits]
+    assert seed_retriever.plan("is chemo used").dense_text == "is chemotherapy used"
+
+
 def test_hits_carry_citation_link_and_highlights(seed_retriever):
     res = seed_retriever.search("blood in the stool and pain in the rectum", k=5)
     hit = res.hits[0]

@@ -9,7 +9,7 @@ from retriever.abstain import (Vocabulary, confidence, figure_missing, figures_a
 from retriever.citation import citation_line, opening_words, text_fragment_link
 from retriever.fusion import rrf
 from retriever.highlight import pick_highlights, sentence_spans
-from retriever.lexicon import expansions, lay_words
+from retriever.lexicon import expansions, lay_words, spell_out
 from retriever.spelling import Speller
 from retriever.tokenization import tokenize
 
@@ -81,10 +81,17 @@ def test_lexicon_bridges_lay_words():
 
 
 def test_lexicon_names_the_summaries_words_for_everyday_phrasings():
-    assert expansions("where can I find more info") == ["information"]
     assert expansions("will they take a piece of the tumor out") == ["tissue sample biopsy"]
-    assert expansions("how could I end up with this") == ["risk factor"]
+    assert expansions("why did I get this") == ["risk factor"]
     assert expansions("what causes the flushing") == []  # a symptom's cause is not a risk factor
+    assert expansions("could I end up with the standard treatment") == []  # not about getting ill
+
+
+def test_short_forms_are_written_out():
+    assert spell_out("More INFO on chemo and mets, please") == \
+        "More information on chemotherapy and metastases, please"
+    assert spell_out("information about chemotherapy") == "information about chemotherapy"
+    assert spell_out("infos chemotherapist") == "infos chemotherapist"
 
 
 def _never_a_typo(word):
