@@ -9,7 +9,7 @@ Two signals, both cheap:
   questions. What gives them away is a health topic the documents never name ("lung",
   "insulinoma", "everolimus", "vaccine"), or a request for a figure (a survival rate, a
   percentage, a dose, a price, a normal range, a length of time) that the passages found do
-not contain.
+not contain, or for the best hospital or doctor, which PDQ summaries never name.
 
 A missing topic is a word of the question that none of the top three passages
 uses (nor another form of it: same stem, or the same first ``PREFIX`` letters), that the lay
@@ -19,6 +19,11 @@ disease or drug name ("-oma", "-itis", "-nib", "-mab", ...), or it is no English
 and no misspelling of one (a drug or test name: "telotristat", "dotatate"). Everyday words
 the documents happen not to use ("leaflet", "jug", "donor") do not count: patients' own
 wording is full of them, and refusing on them refused 44% of a held-out set's questions.
+
+Short questions ("outlook?", "is it genetic", "who do I call") match every passage weakly,
+so their cosine falls below the threshold even when a passage answers them. What shows
+they are answered is plain: one of the top passages contains every thing they ask about
+(`all_terms_found`); the confidence is then at least ``ALL_TERMS_FOUND``.
 
 Each missing topic, and a missing figure, lowers the confidence by ``MISSING_PENALTY`` (at
 most ``MAX_COUNTED`` count). The threshold and the penalty were calibrated on the project's
@@ -36,6 +41,9 @@ MISSING_PENALTY = 0.4
 # What `missing` holds for a figure the passages don't give (index.html tests for this text).
 FIGURE = "a figure"
 MAX_COUNTED = 2
+# Confidence when one top passage has every term of the question: above the default
+# threshold (0.35), so such a question is answered unless it also misses a topic or figure.
+ALL_TERMS_FOUND = 0.40
 PREFIX = 7
 # Below this a word is not English at all: either a name (a drug, a test) or a misspelling.
 NON_WORD_ZIPF = 1.0
@@ -78,6 +86,15 @@ _FIGURES = [
      r"(day|week|month|year)"),
 ]
 _FIGURES = [(re.compile(ask, re.IGNORECASE), re.compile(answer, re.IGNORECASE)) for ask, answer in _FIGURES]
+
+# What `missing` holds when a question asks which hospital or doctor to choose.
+PROVIDER = "a named hospital or doctor"
+_ASKS_PROVIDER = re.compile(
+    r"\b(best|top|good|leading|recommended)\b[\w\s'-]{0,40}?\b(doctors?|hospitals?|specialists?|"
+    r"surgeons?|oncologists?|clinics?|(cancer|medical) cent(er|re)s?)\b|\bnear me\b|\bin my area\b",
+    re.IGNORECASE)
+# Where a summary does point to places to be treated.
+_NAMES_PROVIDERS = re.compile(r"(designated|comprehensive) cancer cent(er|re)s?", re.IGNORECASE)
 
 
 class Vocabulary:
@@ -133,9 +150,20 @@ def figure_missing(kinds: list[int], texts: Iterable[str]) -> bool:
     return any(not any(_FIGURES[k][1].search(t) for t in texts) for k in kinds)
 
 
-def confidence(best_cosine: float, n_missing: int) -> float:
+def all_terms_found(terms: list[tuple[str, ...]], passages: Iterable[Vocabulary]) -> bool:
+    """Whether one passage names every term (any of its alternatives, in any form)."""
+    return bool(terms) and any(all(any(p.knows(w) for w in alts) for alts in terms) for p in passages)
+
+
+def provider_missing(question: str, texts: Iterable[str]) -> bool:
+    """Whether the question asks which hospital or doctor to choose and no text points to one."""
+    return bool(_ASKS_PROVIDER.search(question)) and not any(_NAMES_PROVIDERS.search(t) for t in texts)
+
+
+def confidence(best_cosine: float, n_missing: int, terms_found: bool = False) -> float:
     """How well the documents answer the question, roughly in [-1, 1]."""
-    return best_cosine - MISSING_PENALTY * min(n_missing, MAX_COUNTED)
+    base = max(best_cosine, ALL_TERMS_FOUND) if terms_found else best_cosine
+    return base - MISSING_PENALTY * min(n_missing, MAX_COUNTED)
 
 
 def should_abstain(conf: float, threshold: float) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from retriever.tokenization import content_words
+
 LAY_TERMS: dict[str, str] = {
     # body and symptoms
     "belly": "abdominal abdomen",
@@ -96,6 +98,23 @@ LAY_TERMS: dict[str, str] = {
     "why did i get": "risk factor",
     "how did i get": "risk factor",
     "more likely to get": "risk factor",
+    "hereditary": "family history",
+    "inherited": "family history",
+    "genetic": "family history",
+    "run in families": "family history",
+    "runs in families": "family history",
+    "run in the family": "family history",
+    "runs in the family": "family history",
+    "phone": "call",
+    "telephone": "call",
+    "read more": "learn more information",
+    "grow fast": "grow slowly",
+    "grows fast": "grow slowly",
+    "growing fast": "grow slowly",
+    "fast growing": "grow slowly",
+    "fast-growing": "grow slowly",
+    "grow quickly": "grow slowly",
+    "grows quickly": "grow slowly",
     # care and treatment
     "shot": "injection",
     "shots": "injection",
@@ -169,3 +188,17 @@ def expansions(text: str) -> list[str]:
     """Document words for the everyday words and phrases found in ``text`` (lower case)."""
     found = _matcher.findall(text.lower())
     return [LAY_TERMS[f] for f in dict.fromkeys(found)]
+
+
+def question_terms(text: str) -> list[tuple[str, ...]]:
+    """What ``text`` asks about, one entry per thing it names.
+
+    An entry is a content word that no lexicon phrase covers, or the document words of a
+    lexicon phrase, any one of which names the same thing ("outlook" is answered by a
+    passage that says "prognosis").
+    """
+    lower = text.lower()
+    found = list(dict.fromkeys(_matcher.findall(lower)))
+    bridged = {w for f in found for w in f.split()}
+    terms = [(w,) for w in dict.fromkeys(content_words(lower)) if w not in bridged]
+    return terms + [tuple(content_words(LAY_TERMS[f])) for f in found if content_words(LAY_TERMS[f])]

@@ -11,8 +11,9 @@ import numpy as np
 
 from ingest.chunking import fold
 from retriever import store
-from retriever.abstain import (FIGURE, Vocabulary, confidence, figure_missing, figures_asked,
-                               missing_topics, should_abstain, topic_words)
+from retriever.abstain import (ALL_TERMS_FOUND, FIGURE, PROVIDER, Vocabulary, all_terms_found,
+                               confidence, figure_missing, figures_asked, missing_topics,
+                               provider_missing, should_abstain, topic_words)
 from retriever.audience import is_childhood, names_a_child, url_words
 from retriever.citation import text_fragment_link
 from retriever.dense import load_dense
@@ -20,7 +21,7 @@ from retriever.embedding import Embedder, get_embedder
 from retriever.fusion import rrf
 from retriever.highlight import pick_highlights
 from retriever.keyword import DocumentTitles, KeywordIndex, surface_counts
-from retriever.lexicon import expansions, lay_words, spell_out
+from retriever.lexicon import expansions, lay_words, question_terms, spell_out
 from retriever.models import Chunk, Hit, SearchResult
 from retriever.settings import Settings
 from retriever.spelling import Speller
@@ -55,6 +56,7 @@ class QueryPlan:
     corrections: dict[str, str]
     topics: list[str]
     figures: list[int]
+    terms: list[tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ class Retriever:
         tokens = tokenize(text) + tokenize(" ".join(extra))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled)
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
-                         topics=topics, figures=figures_asked(text))
+                         topics=topics, figures=figures_asked(text), terms=question_terms(text))
 
     # -- search --------------------------------------------------------------------------
 
@@ -303,7 +305,12 @@ class Retriever:
             missing = missing_topics(plan.topics, seen)
         if figure_missing(plan.figures, (h.chunk.text for h in top)):
             missing.append(FIGURE)
-        conf = confidence(max(best_chunk, best_sentence), len(missing))
+        if provider_missing(plan.dense_text, (h.chunk.text for h in top)):
+            missing.append(PROVIDER)
+        best = max(best_chunk, best_sentence)
+        found = (not missing and best < ALL_TERMS_FOUND  # read the passages only when it can matter
+                 and all_terms_found(plan.terms, (_vocabulary(h.chunk) for h in top)))
+        conf = confidence(best, len(missing), found)
         abstained = bool(hits) and should_abstain(conf, s.abstain_threshold) or not hits
         return SearchResult(query=query, hits=[] if abstained else hits, abstained=abstained,
                             mode=mode, confidence=conf, missing=missing)
@@ -317,6 +324,10 @@ def _read(name: str, load):
         raise
     except Exception as exc:  # numpy, faiss, bm25s and json each raise their own types
         raise store.IndexLoadError(Path("."), f"file {name} is unreadable ({type(exc).__name__}: {exc})") from None
+
+
+def _vocabulary(chunk: Chunk) -> Vocabulary:
+    return Vocabulary(words(chunk.text + " " + " ".join(chunk.heading_path)))
 
 
 def _replace_word(text: str, wrong: str, right: str) -> str:

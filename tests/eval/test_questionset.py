@@ -11,17 +11,23 @@ from tests.conftest import ROOT, SEED_DOC
 SETS = ROOT / "eval" / "questions"
 
 
-@pytest.mark.parametrize("name, size, out_of_scope", [("seed_questions.jsonl", 100, 20),
-                                                      ("heldout_questions.jsonl", 60, 20)])
-def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope):
+ALL_KINDS = {"patient", "typo", "staff", "out_of_scope"}
+
+
+@pytest.mark.parametrize("name, size, out_of_scope, kinds", [
+    ("seed_questions.jsonl", 100, 20, ALL_KINDS),
+    ("heldout_questions.jsonl", 60, 20, ALL_KINDS),
+    ("short_questions.jsonl", 50, 15, {"patient", "staff", "out_of_scope"}),
+])
+def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds):
     qset = load_questions(SETS / name)
     sections = parse_sections(parse_document(SEED_DOC.read_bytes(), SEED_DOC.name).body)
     headings = {h for s in sections for h in s.heading_path} - {s.heading_path[-1] for s in sections
                                                                  if s.heading_path and s.section != s.heading_path[-1]}
     text = norm(" ".join(b for s in sections for b in s.blocks))
-    kinds = [q.kind for q in qset.questions]
-    assert len(kinds) >= size and kinds.count("out_of_scope") >= out_of_scope
-    assert {"patient", "typo", "staff", "out_of_scope"} <= set(kinds)
+    found = [q.kind for q in qset.questions]
+    assert len(found) >= size and found.count("out_of_scope") >= out_of_scope
+    assert set(found) == kinds
     for q in qset.questions:
         for s in q.sections:
             assert s in headings, f"{q.id}: {s!r} is not a markdown heading of the seed"

@@ -40,6 +40,8 @@ def test_off_topic_questions_abstain(seed_retriever, query):
     ("How is small cell lung cancer treated?", ["lung"]),
     ("Is everolimus used for carcinoid tumors?", ["everolimus"]),
     ("What is the 5-year survival rate for carcinoid tumors of the small intestine?", ["survival", "a figure"]),
+    ("who is the best carcinoid surgeon in Texas", ["a named hospital or doctor"]),
+    ("lung carcinoid", ["lung"]),
 ])
 def test_near_misses_abstain_and_name_what_is_missing(seed_retriever, query, missing):
     res = seed_retriever.search(query)
@@ -49,6 +51,17 @@ def test_near_misses_abstain_and_name_what_is_missing(seed_retriever, query, mis
 def test_everyday_words_the_summary_lacks_do_not_refuse(seed_retriever):
     res = seed_retriever.search("the leaflet says my husband's tumor is in his gut. where do these grow?")
     assert not res.abstained and res.missing == []
+
+
+@pytest.mark.parametrize("query, section", [
+    ("is it hereditary?", "Health history can affect the risk of GI neuroendocrine tumors."),
+    ("outlook", "Certain factors affect prognosis (chance of recovery) and treatment options."),
+    ("flushing", "Treatment for carcinoid syndrome may also be needed."),
+])
+def test_short_questions_are_answered_when_a_passage_has_every_word(seed_retriever, query, section):
+    res = seed_retriever.search(query, k=3)  # their cosine alone is below the threshold
+    assert not res.abstained and res.confidence >= seed_retriever.settings.abstain_threshold
+    assert section in [h.chunk.section for h in res.hits]
 
 
 def test_short_forms_are_read_in_full(seed_retriever):

@@ -4,12 +4,12 @@ from collections import Counter
 
 import numpy as np
 
-from retriever.abstain import (Vocabulary, confidence, figure_missing, figures_asked, missing_topics,
-                               topic_words)
+from retriever.abstain import (ALL_TERMS_FOUND, Vocabulary, all_terms_found, confidence, figure_missing,
+                               figures_asked, missing_topics, provider_missing, topic_words)
 from retriever.citation import citation_line, opening_words, text_fragment_link
 from retriever.fusion import rrf
 from retriever.highlight import pick_highlights, sentence_spans
-from retriever.lexicon import expansions, lay_words, spell_out
+from retriever.lexicon import expansions, lay_words, question_terms, spell_out
 from retriever.spelling import Speller
 from retriever.tokenization import tokenize
 
@@ -121,6 +121,31 @@ def test_figure_questions_need_the_right_kind_of_figure():
     assert not figure_missing(dose, ["The usual dose is 20 mg."])
     assert figures_asked("Does that raise her chances of getting a tumor?") == []
     assert figures_asked("why do they scan my bones") == []
+
+
+def test_provider_questions_need_a_place_to_be_treated():
+    assert provider_missing("which hospital has the best specialists?", ["Surgery is the usual treatment."])
+    assert provider_missing("NET doctor near me", [])
+    assert not provider_missing("which hospital is best?", ["Find an NCI-designated cancer center."])
+    assert not provider_missing("what is the best treatment for a small tumor?", [])
+    assert not provider_missing("what kind of doctor treats this?", [])
+
+
+def test_question_terms_count_a_lay_phrase_once_by_its_document_words():
+    assert question_terms("what is the outlook?") == [("prognosis", "chance", "recovery")]
+    assert question_terms("does my belly hurt") == [("hurt",), ("abdominal", "abdomen")]
+    assert question_terms("is it?") == []
+
+
+def test_a_passage_with_every_term_lifts_a_short_question():
+    terms = question_terms("outlook for a rectal tumor")
+    with_all = Vocabulary("the prognosis of tumors in the rectal wall".split())
+    with_some = Vocabulary("the prognosis depends on the tumor".split())
+    assert all_terms_found(terms, [with_some, with_all]) and not all_terms_found(terms, [with_some])
+    assert not all_terms_found([], [with_all])
+    assert confidence(0.2, 0, terms_found=True) == ALL_TERMS_FOUND
+    assert confidence(0.7, 0, terms_found=True) == 0.7
+    assert confidence(0.2, 1, terms_found=True) < ALL_TERMS_FOUND
 
 
 def test_tokenize_stems_and_drops_question_words():
