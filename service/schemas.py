@@ -100,8 +100,9 @@ class SearchResponse(BaseModel):
     results: list[Result]
     not_covered: list[str] = Field(default_factory=list, description=(
         "When abstaining: the health topics the question names that the best passages never "
-        "mention, and \"a figure\" when it asks for a number (a rate, dose, price, range or "
-        "time) they do not give. Empty otherwise."))
+        "mention, \"a figure\" when it asks for a number (a rate, dose, price, range or "
+        "time) they do not give, and \"a named hospital or doctor\" when it asks which to choose. "
+        "Empty otherwise."))
     took_ms: float
 
 

@@ -121,6 +121,12 @@ def test_abstention_on_a_figure_says_the_number_is_not_given(client):
     assert "don't give the number you asked for" in html and not passages(html)
 
 
+def test_abstention_on_a_provider_says_none_is_named(client):
+    html = client.get("/", params={"q": "best carcinoid doctor near me"}).text
+    assert "don't name or rank hospitals or doctors" in html and not passages(html)
+    assert "named hospital" not in html  # the marker is not shown as a missing word
+
+
 def test_blank_question_asks_for_one(client):
     resp = client.get("/", params={"q": " \x00 "})
     assert resp.status_code == 200
