@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     fuzzy_min_score: float = 85.0
     abstain_threshold: float = Field(
         0.35, description="Abstain when the calibrated confidence falls below this "
-        "(README, 'Abstention')."
+        "(README, 'Abstention'); above 0.40 short questions whose every word a passage has "
+        "are refused too."
     )
 
     # Service
