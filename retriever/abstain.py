@@ -25,7 +25,8 @@ so their cosine falls below the threshold even when a passage answers them. What
 they are answered is plain: one of the top passages contains every thing they ask about
 (`all_terms_found`); the confidence is then at least ``ALL_TERMS_FOUND``.
 
-Each missing topic, and a missing figure, lowers the confidence by ``MISSING_PENALTY`` (at
+When the top passages use none of the question's words, each word counts as missing
+(`nothing_found`). Each missing topic or word, and a missing figure, lowers the confidence by ``MISSING_PENALTY`` (at
 most ``MAX_COUNTED`` count). The threshold and the penalty were calibrated on the project's
 question set and the dev set and checked on a held-out set (README, "Abstention").
 """
@@ -35,7 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable
 
-from retriever.tokenization import stem, zipf
+from retriever.tokenization import stem, words, zipf
 
 MISSING_PENALTY = 0.4
 # What `missing` holds for a figure the passages don't give (index.html tests for this text).
@@ -160,10 +161,45 @@ def provider_missing(question: str, texts: Iterable[str]) -> bool:
     return bool(_ASKS_PROVIDER.search(question)) and not any(_NAMES_PROVIDERS.search(t) for t in texts)
 
 
+def nothing_found(terms: list[tuple[str, ...]], passages: list[Vocabulary]) -> list[str]:
+    """The question's own words when no passage names any of its terms, else nothing.
+
+    A question none of whose words the best passages use is about something else ("niacin",
+    "migraine relief"), however close its embedding lands. Lexicon terms count as found
+    or not like any other but are not listed: the reader did not write those words.
+    """
+    if not terms or any(any(p.knows(w) for w in alts) for alts in terms for p in passages):
+        return []
+    return [alts[0] for alts in terms if len(alts) == 1]
+
+
 def confidence(best_cosine: float, n_missing: int, terms_found: bool = False) -> float:
     """How well the documents answer the question, roughly in [-1, 1]."""
     base = max(best_cosine, ALL_TERMS_FOUND) if terms_found else best_cosine
     return base - MISSING_PENALTY * min(n_missing, MAX_COUNTED)
+
+
+def assess(question: str, best_cosine: float, passages: list[tuple[str, str]], terms: list[tuple[str, ...]],
+           topics: list[str], figures: list[int]) -> tuple[float, list[str]]:
+    """Confidence that ``passages`` answer the question, and what they miss.
+
+    Args:
+        question: The question as searched (short forms written out, typos corrected).
+        best_cosine: Best cosine of the question with these passages or their sentences.
+        passages: (text, heading path) of the top passages, best first.
+        terms, topics, figures: What the question asks about (`question_terms`,
+            `topic_words`, `figures_asked`).
+    """
+    texts = [text for text, _ in passages]
+    vocabularies = [Vocabulary(words(text + " " + path)) for text, path in passages]
+    missing = missing_topics(topics, Vocabulary(w for v in vocabularies for w in v.words)) if topics else []
+    missing = list(dict.fromkeys(missing + nothing_found(terms, vocabularies)))
+    if figure_missing(figures, texts):
+        missing.append(FIGURE)
+    if provider_missing(question, texts):
+        missing.append(PROVIDER)
+    found = not missing and best_cosine < ALL_TERMS_FOUND and all_terms_found(terms, vocabularies)
+    return confidence(best_cosine, len(missing), found), missing
 
 
 def should_abstain(conf: float, threshold: float) -> bool:

@@ -11,9 +11,7 @@ import numpy as np
 
 from ingest.chunking import fold
 from retriever import store
-from retriever.abstain import (ALL_TERMS_FOUND, FIGURE, PROVIDER, Vocabulary, all_terms_found,
-                               confidence, figure_missing, figures_asked, missing_topics,
-                               provider_missing, should_abstain, topic_words)
+from retriever.abstain import assess, figures_asked, should_abstain, topic_words
 from retriever.audience import is_childhood, names_a_child, url_words
 from retriever.citation import text_fragment_link
 from retriever.dense import load_dense
@@ -298,19 +296,9 @@ class Retriever:
                             highlights=pick_highlights([tuple(x) for x in spans], sims)))
             if len(hits) == k:
                 break
-        top = hits[:ABSTAIN_DEPTH]
-        missing = []
-        if plan.topics:  # most questions name none: skip reading the passages' words
-            seen = Vocabulary(words(" ".join(h.chunk.text + " " + " ".join(h.chunk.heading_path) for h in top)))
-            missing = missing_topics(plan.topics, seen)
-        if figure_missing(plan.figures, (h.chunk.text for h in top)):
-            missing.append(FIGURE)
-        if provider_missing(plan.dense_text, (h.chunk.text for h in top)):
-            missing.append(PROVIDER)
-        best = max(best_chunk, best_sentence)
-        found = (not missing and best < ALL_TERMS_FOUND  # read the passages only when it can matter
-                 and all_terms_found(plan.terms, (_vocabulary(h.chunk) for h in top)))
-        conf = confidence(best, len(missing), found)
+        top = [(h.chunk.text, " ".join(h.chunk.heading_path)) for h in hits[:ABSTAIN_DEPTH]]
+        conf, missing = assess(plan.dense_text, max(best_chunk, best_sentence), top, plan.terms,
+                               plan.topics, plan.figures)
         abstained = bool(hits) and should_abstain(conf, s.abstain_threshold) or not hits
         return SearchResult(query=query, hits=[] if abstained else hits, abstained=abstained,
                             mode=mode, confidence=conf, missing=missing)
@@ -324,10 +312,6 @@ def _read(name: str, load):
         raise
     except Exception as exc:  # numpy, faiss, bm25s and json each raise their own types
         raise store.IndexLoadError(Path("."), f"file {name} is unreadable ({type(exc).__name__}: {exc})") from None
-
-
-def _vocabulary(chunk: Chunk) -> Vocabulary:
-    return Vocabulary(words(chunk.text + " " + " ".join(chunk.heading_path)))
 
 
 def _replace_word(text: str, wrong: str, right: str) -> str:

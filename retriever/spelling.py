@@ -70,8 +70,11 @@ class Speller:
 
     def correct(self, word: str) -> str | None:
         """The corpus word closest to ``word``, or None when it is known or nothing is close."""
-        if (word in self.counts or word in STOPWORDS or len(word) < MIN_LEN or not word.isalpha()
-                or zipf(word) >= ENGLISH_ZIPF):
+        if word in self.counts:
+            return None
+        if not word.isalpha():
+            return self._split_digits(word)
+        if word in STOPWORDS or len(word) < MIN_LEN or zipf(word) >= ENGLISH_ZIPF:
             return None
         for spelling in dict.fromkeys([word, *sound_alikes(word)]):
             pool = _near_length(self._by_len, len(spelling))
@@ -83,6 +86,13 @@ class Speller:
             return None
         best = max(matches, key=lambda m: (m[1], self.counts[m[0]]))
         return best[0]
+
+    def _split_digits(self, word: str) -> str | None:
+        """"5hiaa" -> "5 hiaa" when the corpus writes the parts apart ("5-HIAA")."""
+        parts = re.findall(r"\d+|[a-z]+", word)
+        if len(parts) > 1 and all(p.isdigit() or (len(p) >= MIN_LEN - 1 and p in self.counts) for p in parts):
+            return " ".join(parts)
+        return None
 
     def looks_misspelled(self, word: str) -> bool:
         """Whether ``word`` is loosely close to a corpus word or a common English word.

@@ -42,6 +42,7 @@ def test_off_topic_questions_abstain(seed_retriever, query):
     ("What is the 5-year survival rate for carcinoid tumors of the small intestine?", ["survival", "a figure"]),
     ("who is the best carcinoid surgeon in Texas", ["a named hospital or doctor"]),
     ("lung carcinoid", ["lung"]),
+    ("niacin", ["niacin"]),
 ])
 def test_near_misses_abstain_and_name_what_is_missing(seed_retriever, query, missing):
     res = seed_retriever.search(query)
@@ -57,6 +58,7 @@ def test_everyday_words_the_summary_lacks_do_not_refuse(seed_retriever):
     ("is it hereditary?", "Health history can affect the risk of GI neuroendocrine tumors."),
     ("outlook", "Certain factors affect prognosis (chance of recovery) and treatment options."),
     ("flushing", "Treatment for carcinoid syndrome may also be needed."),
+    ("5HIAA", "Imaging studies and tests that examine the blood and urine are used to diagnose GI neuroendocrine tumors."),
 ])
 def test_short_questions_are_answered_when_a_passage_has_every_word(seed_retriever, query, section):
     res = seed_retriever.search(query, k=3)  # their cosine alone is below the threshold

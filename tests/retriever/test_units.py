@@ -5,7 +5,7 @@ from collections import Counter
 import numpy as np
 
 from retriever.abstain import (ALL_TERMS_FOUND, Vocabulary, all_terms_found, confidence, figure_missing,
-                               figures_asked, missing_topics, provider_missing, topic_words)
+                               figures_asked, missing_topics, nothing_found, provider_missing, topic_words)
 from retriever.citation import citation_line, opening_words, text_fragment_link
 from retriever.fusion import rrf
 from retriever.highlight import pick_highlights, sentence_spans
@@ -146,6 +146,22 @@ def test_a_passage_with_every_term_lifts_a_short_question():
     assert confidence(0.2, 0, terms_found=True) == ALL_TERMS_FOUND
     assert confidence(0.7, 0, terms_found=True) == 0.7
     assert confidence(0.2, 1, terms_found=True) < ALL_TERMS_FOUND
+
+
+def test_a_question_none_of_whose_words_the_passages_use_names_them():
+    passages = [Vocabulary("octreotide is injected under the skin".split()), Vocabulary(["prognosis"])]
+    assert nothing_found(question_terms("niacin"), passages) == ["niacin"]
+    assert nothing_found(question_terms("migraine relief"), passages) == ["migraine", "relief"]
+    assert nothing_found(question_terms("niacin injections"), passages) == []  # one word found
+    assert nothing_found(question_terms("outlook"), passages) == []  # found as "prognosis"
+    assert nothing_found([], passages) == []
+
+
+def test_speller_splits_a_number_from_the_letters_the_corpus_writes_apart():
+    sp = Speller(Counter({"5": 2, "hiaa": 2, "urine": 3, "b": 1, "12": 1}))
+    assert sp.correct("5hiaa") == "5 hiaa"
+    assert sp.correct("b12") is None  # one letter is no word to match
+    assert sp.correct("7xyzw") is None
 
 
 def test_tokenize_stems_and_drops_question_words():
