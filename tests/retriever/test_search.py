@@ -57,6 +57,7 @@ def test_everyday_words_the_summary_lacks_do_not_refuse(seed_retriever):
 @pytest.mark.parametrize("query, section", [
     ("is it hereditary?", "Health history can affect the risk of GI neuroendocrine tumors."),
     ("outlook", "Certain factors affect prognosis (chance of recovery) and treatment options."),
+    ("can it be cured", "Certain factors affect prognosis (chance of recovery) and treatment options."),
     ("flushing", "Treatment for carcinoid syndrome may also be needed."),
     ("5HIAA", "Imaging studies and tests that examine the blood and urine are used to diagnose GI neuroendocrine tumors."),
 ])
