@@ -7,18 +7,19 @@ Two signals, both cheap:
   "How is small cell lung cancer treated?" as close to a GI summary's chemotherapy passage
   as a real question, so the cosine alone cannot tell near-misses from answerable
   questions. What gives them away is a health topic the documents never name ("lung",
-  "insulinoma", "everolimus", "vaccine"), or a request for a figure (a survival rate, a
-  percentage, a dose, a price, a normal range, a length of time) that the passages found do
-not contain, or for the best hospital or doctor, which PDQ summaries never name.
+  "insulinoma", "everolimus", "vaccine"), a request for a figure (a survival rate, a
+  percentage, a dose, a price, a normal range, a length of time) that the passages found
+  do not contain, or one for the best hospital or doctor, which PDQ summaries never name.
 
-A missing topic is a word of the question that none of the top three passages
-uses (nor another form of it: same stem, or the same first ``PREFIX`` letters), that the lay
-lexicon does not bridge, and that names a health topic: it is one of the `HEALTH_TOPICS` (organs, other cancers, common
-conditions, tests, drugs and supplements, tumour statistics), it has the ending of a
-disease or drug name ("-oma", "-itis", "-nib", "-mab", ...), or it is no English word at all
-and no misspelling of one (a drug or test name: "telotristat", "dotatate"). Everyday words
-the documents happen not to use ("leaflet", "jug", "donor") do not count: patients' own
-wording is full of them, and refusing on them refused 44% of a held-out set's questions.
+A missing topic is a word of the question that none of the top three passages uses (nor
+another form of it: same stem, or the same first ``PREFIX`` letters), that the lay lexicon
+does not bridge, and that names a health topic: it is one of the `HEALTH_TOPICS` (organs,
+other cancers, common conditions, tests, drugs and supplements, tumour statistics), it has
+the ending of a disease or drug name ("-oma", "-itis", "-nib", "-mab", ...), or it is no
+English word at all and no misspelling of one (a drug or test name: "telotristat",
+"dotatate"). Everyday words the documents happen not to use ("leaflet", "jug", "donor") do
+not count: patients' own wording is full of them, and refusing on them refused 44% of a
+held-out set's questions.
 
 Short questions ("outlook?", "is it genetic", "who do I call") match every passage weakly,
 so their cosine falls below the threshold even when a passage answers them. What shows
@@ -26,9 +27,10 @@ they are answered is plain: one of the top passages contains every thing they as
 (`all_terms_found`); the confidence is then at least ``ALL_TERMS_FOUND``.
 
 When the top passages use none of the question's words, each word counts as missing
-(`nothing_found`). Each missing topic or word, and a missing figure, lowers the confidence by ``MISSING_PENALTY`` (at
-most ``MAX_COUNTED`` count). The threshold and the penalty were calibrated on the project's
-question set and the dev set and checked on a held-out set (README, "Abstention").
+(`nothing_found`). Each missing topic or word, and a missing figure or provider, lowers the
+confidence by ``MISSING_PENALTY`` (at most ``MAX_COUNTED`` count). The threshold and the
+penalty were calibrated on the project's question set and the dev set and checked on a
+held-out set (README, "Abstention").
 """
 
 from __future__ import annotations

@@ -184,17 +184,23 @@ def spell_out(text: str) -> str:
 
 _patterns = sorted(LAY_TERMS, key=len, reverse=True)
 _matcher = re.compile(r"\b(" + "|".join(re.escape(p) for p in _patterns) + r")\b")
+# Each entry's document words as question terms (the values' content words).
+_TERMS = {phrase: tuple(content_words(doc_words)) for phrase, doc_words in LAY_TERMS.items()}
+
+
+def _phrases(text: str) -> list[str]:
+    """The lexicon entries found in ``text``, once each, in order."""
+    return list(dict.fromkeys(_matcher.findall(text.lower())))
 
 
 def lay_words(text: str) -> set[str]:
     """The words of ``text`` that belong to a lexicon entry."""
-    return {w for m in _matcher.findall(text.lower()) for w in m.split()}
+    return {w for phrase in _phrases(text) for w in phrase.split()}
 
 
 def expansions(text: str) -> list[str]:
     """Document words for the everyday words and phrases found in ``text`` (lower case)."""
-    found = _matcher.findall(text.lower())
-    return [LAY_TERMS[f] for f in dict.fromkeys(found)]
+    return [LAY_TERMS[phrase] for phrase in _phrases(text)]
 
 
 def question_terms(text: str) -> list[tuple[str, ...]]:
@@ -204,8 +210,7 @@ def question_terms(text: str) -> list[tuple[str, ...]]:
     lexicon phrase, any one of which names the same thing ("outlook" is answered by a
     passage that says "prognosis").
     """
-    lower = text.lower()
-    found = list(dict.fromkeys(_matcher.findall(lower)))
-    bridged = {w for f in found for w in f.split()}
-    terms = [(w,) for w in dict.fromkeys(content_words(lower)) if w not in bridged]
-    return terms + [tuple(content_words(LAY_TERMS[f])) for f in found if content_words(LAY_TERMS[f])]
+    phrases = _phrases(text)
+    bridged = {w for phrase in phrases for w in phrase.split()}
+    own = [(w,) for w in dict.fromkeys(content_words(text)) if w not in bridged]
+    return own + [_TERMS[phrase] for phrase in phrases if _TERMS[phrase]]

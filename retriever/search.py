@@ -144,8 +144,7 @@ class Retriever:
     # -- query understanding -------------------------------------------------------------
 
     def plan(self, query: str) -> QueryPlan:
-        """Write out short forms, correct misspellings against the corpus and add document
-        words for lay words."""
+        """Write out short forms, correct misspellings and add document words for lay words."""
         text = spell_out(query)
         corrections = {}
         for w in dict.fromkeys(words(text)):

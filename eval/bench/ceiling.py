@@ -55,13 +55,10 @@ def question_candidates(retriever: Retriever, q: Question) -> Candidates:
     bm25 = dict(zip(sig.bm25, sig.bm25_scores.tolist()))
     top_bm25 = max(bm25.values(), default=0.0) or 1.0
     rr = [_reciprocal(r, rrf_k) for r in (sig.dense, sig.sentence, sig.bm25)]
-    rows = []
-    for i in ids:
-        c = retriever.chunks[i]
-        rows.append([float(retriever.vectors[i] @ sig.query_vector), sentence.get(i, -1.0),
-                     bm25.get(i, 0.0) / top_bm25, rr[0].get(i, 0.0), rr[1].get(i, 0.0), rr[2].get(i, 0.0),
-                     float(c.shared or c.outline)])
     chunks = [retriever.chunks[i] for i in ids]
+    rows = [[float(retriever.vectors[i] @ sig.query_vector), sentence.get(i, -1.0),
+             bm25.get(i, 0.0) / top_bm25, rr[0].get(i, 0.0), rr[1].get(i, 0.0), rr[2].get(i, 0.0),
+             float(c.shared or c.outline)] for i, c in zip(ids, chunks)]
     relevant = np.array([is_relevant(q, c.section, c.text, c.source) for c in chunks], dtype=bool)
     shipped = retriever.search(q.question, k=1)
     first = shipped.hits[0].chunk if shipped.hits else None
