@@ -59,7 +59,7 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _previous_vectors(index_dir: Path, model: str) -> tuple[dict[str, np.ndarray], dict]:
+def _previous_vectors(index_dir: Path, model: str, weights: str) -> tuple[dict[str, np.ndarray], dict]:
     """Vectors of the index being replaced, by the hash of the text they embed.
 
     Empty when there is no previous index, it used another model, or it is unreadable:
@@ -67,7 +67,7 @@ def _previous_vectors(index_dir: Path, model: str) -> tuple[dict[str, np.ndarray
     """
     try:
         manifest = store.read_manifest(index_dir)
-        if manifest.get("model") != model:
+        if manifest.get("model") != model or manifest.get("model_sha256", "") != weights:
             return {}, {}
         keys = json.loads((index_dir / store.TEXT_KEYS).read_text(encoding="utf-8"))
         vecs = np.load(index_dir / store.EMBEDDINGS)
@@ -102,10 +102,16 @@ def _embed_all(texts: list[str], cache: dict[str, np.ndarray], embedder: Embedde
     return out, len(todo)
 
 
-def _chunk_all(docs: list[Document], embedder: Embedder) -> list[Chunk]:
+def chunk_limit(settings: Settings, embedder: Embedder) -> int:
+    """Tokens a passage may have: the setting, never more than the model reads."""
+    limit = settings.chunk_tokens or embedder.max_seq_length
+    return min(limit, embedder.max_seq_length)
+
+
+def _chunk_all(docs: list[Document], embedder: Embedder, max_tokens: int) -> list[Chunk]:
     chunks: list[Chunk] = []
     for doc in docs:
-        chunks.extend(chunk_document(doc, embedder.count_tokens, embedder.max_seq_length))
+        chunks.extend(chunk_document(doc, embedder.count_tokens, max_tokens))
     return mark_shared(chunks)
 
 
@@ -157,8 +163,8 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
     embedder = embedder or get_embedder(settings.model)
 
     with ingest_lock(index_dir):
-        cache, prev_docs = _previous_vectors(index_dir, settings.model)
-        chunks = _chunk_all(docs, embedder)
+        cache, prev_docs = _previous_vectors(index_dir, settings.model, embedder.weights_sha256)
+        chunks = _chunk_all(docs, embedder, chunk_limit(settings, embedder))
 
         passages = [embedding_text(c.heading_path, c.text, c.title) for c in chunks]
         offsets = [0]
@@ -192,8 +198,10 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
             store.write_json(version / store.MANIFEST, {
                 "schema_version": store.SCHEMA_VERSION,
                 "model": settings.model,
+                "model_sha256": embedder.weights_sha256,
                 "dimension": embedder.dimension,
                 "max_seq_length": embedder.max_seq_length,
+                "chunk_tokens": chunk_limit(settings, embedder),
                 "faiss_index": kind,
                 "documents_count": len(docs),
                 "chunks_count": len(chunks),

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable
+from dataclasses import dataclass
 
 from retriever.tokenization import stem, words, zipf
 
@@ -175,15 +176,41 @@ def nothing_found(terms: list[tuple[str, ...]], passages: list[Vocabulary]) -> l
     return [alts[0] for alts in terms if len(alts) == 1]
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What the top passages say about whether they answer the question.
+
+    The signals a confidence is computed from: by the hand rule (`confidence`) or by a
+    logistic model fitted on training summaries (`Calibration`).
+    """
+
+    best_cosine: float
+    missing_topics: int
+    figure_missing: bool
+    provider_missing: bool
+    nothing_found: bool
+    all_terms_found: bool
+    coverage: float
+
+    def vector(self) -> list[float]:
+        return [self.best_cosine, float(min(self.missing_topics, MAX_COUNTED)),
+                float(self.figure_missing), float(self.provider_missing),
+                float(self.nothing_found), float(self.all_terms_found), self.coverage]
+
+
+FEATURES = ("best_cosine", "missing_topics", "figure_missing", "provider_missing",
+            "nothing_found", "all_terms_found", "coverage")
+
+
 def confidence(best_cosine: float, n_missing: int, terms_found: bool = False) -> float:
-    """How well the documents answer the question, roughly in [-1, 1]."""
+    """How well the documents answer the question, roughly in [-1, 1] (the hand rule)."""
     base = max(best_cosine, ALL_TERMS_FOUND) if terms_found else best_cosine
     return base - MISSING_PENALTY * min(n_missing, MAX_COUNTED)
 
 
-def assess(question: str, best_cosine: float, passages: list[tuple[str, str]], terms: list[tuple[str, ...]],
-           topics: list[str], figures: list[int]) -> tuple[float, list[str]]:
-    """Confidence that ``passages`` answer the question, and what they miss.
+def evidence(question: str, best_cosine: float, passages: list[tuple[str, str]],
+             terms: list[tuple[str, ...]], topics: list[str], figures: list[int]) -> tuple[Evidence, list[str]]:
+    """The signals of whether ``passages`` answer the question, and what they miss.
 
     Args:
         question: The question as searched (short forms written out, typos corrected).
@@ -194,14 +221,34 @@ def assess(question: str, best_cosine: float, passages: list[tuple[str, str]], t
     """
     texts = [text for text, _ in passages]
     vocabularies = [Vocabulary(words(text + " " + path)) for text, path in passages]
-    missing = missing_topics(topics, Vocabulary(w for v in vocabularies for w in v.words)) if topics else []
-    missing = list(dict.fromkeys(missing + nothing_found(terms, vocabularies)))
-    if figure_missing(figures, texts):
+    union = Vocabulary(w for v in vocabularies for w in v.words)
+    topics_missing = missing_topics(topics, union) if topics else []
+    nothing = nothing_found(terms, vocabularies)
+    missing = list(dict.fromkeys(topics_missing + nothing))
+    fig = figure_missing(figures, texts)
+    prov = provider_missing(question, texts)
+    if fig:
         missing.append(FIGURE)
-    if provider_missing(question, texts):
+    if prov:
         missing.append(PROVIDER)
-    found = not missing and best_cosine < ALL_TERMS_FOUND and all_terms_found(terms, vocabularies)
-    return confidence(best_cosine, len(missing), found), missing
+    found = all_terms_found(terms, vocabularies)
+    covered = sum(any(union.knows(w) for w in alts) for alts in terms) / len(terms) if terms else 1.0
+    ev = Evidence(best_cosine, len(topics_missing), fig, prov, bool(nothing), found, covered)
+    return ev, missing
+
+
+def hand_confidence(ev: Evidence, missing: list[str]) -> float:
+    """The hand rule: the best cosine, raised when one passage has every term, lowered by
+    ``MISSING_PENALTY`` for each thing missing."""
+    found = not missing and ev.best_cosine < ALL_TERMS_FOUND and ev.all_terms_found
+    return confidence(ev.best_cosine, len(missing), found)
+
+
+def assess(question: str, best_cosine: float, passages: list[tuple[str, str]], terms: list[tuple[str, ...]],
+           topics: list[str], figures: list[int]) -> tuple[float, list[str]]:
+    """Hand-rule confidence that ``passages`` answer the question, and what they miss."""
+    ev, missing = evidence(question, best_cosine, passages, terms, topics, figures)
+    return hand_confidence(ev, missing), missing
 
 
 def should_abstain(conf: float, threshold: float) -> bool:

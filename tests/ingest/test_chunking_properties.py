@@ -215,7 +215,7 @@ def test_generated_markdown_chunks_are_clean_bounded_and_lossless(gen, max_token
         assert "](" not in c.text and "![" not in c.text and "://" not in c.text, c.text
         assert "**" not in c.text, c.text
         assert "Enlarge" not in c.text.split(), c.text
-        size = count_words(embedding_text(c.heading_path, c.text))
+        size = count_words(embedding_text(c.heading_path, c.text, c.title))
         assert size <= max_tokens or len(c.text.split()) == 1, (size, max_tokens, c.heading_path, c.text)
 
     got: dict[tuple[str, ...], list[str]] = {}

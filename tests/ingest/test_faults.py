@@ -243,7 +243,7 @@ def _other_model(index: Path) -> None:
 DAMAGE = {
     "truncated dense.faiss": (lambda d: _truncate(d / store.DENSE), [store.DENSE, "corrupted"]),
     "corrupted chunks.jsonl": (lambda d: _scribble(d / store.CHUNKS), [store.CHUNKS, "corrupted"]),
-    "manifest names another model": (_other_model, ["all-mpnet-base-v2", "all-MiniLM-L6-v2"]),
+    "manifest names another model": (_other_model, ["all-mpnet-base-v2", "pdq-minilm-l6"]),
     "missing sentences.npz": (lambda d: (d / store.SENTENCES).unlink(), [store.SENTENCES, "missing"]),
     "missing manifest.json": (lambda d: (d / store.MANIFEST).unlink(), [store.MANIFEST, "missing"]),
     # Damage the checksums cannot see: the manifest was written after the file went bad.

@@ -25,7 +25,7 @@ def test_seed_index_contents(seed_index: Path, embedder):
     assert manifest["chunks_count"] == len(chunks) > 30
     for c in chunks:
         assert c.heading_path and c.section and c.text.strip()
-        assert embedder.count_tokens(embedding_text(c.heading_path, c.text)) <= embedder.max_seq_length
+        assert embedder.count_tokens(embedding_text(c.heading_path, c.text, c.title)) <= embedder.max_seq_length
         assert not re.search(r"\]\(|!\[|\[Enlarge\]", c.text)
     assert sum("clinical trial search" in c.text for c in chunks) == 1
     assert {"Hormone therapy", "Treatment of Neuroendocrine Tumors in the Rectum"} <= {c.section for c in chunks}

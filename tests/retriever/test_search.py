@@ -63,7 +63,7 @@ def test_everyday_words_the_summary_lacks_do_not_refuse(seed_retriever):
 ])
 def test_short_questions_are_answered_when_a_passage_has_every_word(seed_retriever, query, section):
     res = seed_retriever.search(query, k=3)  # their cosine alone is below the threshold
-    assert not res.abstained and res.confidence >= seed_retriever.settings.abstain_threshold
+    assert not res.abstained and res.confidence >= seed_retriever.threshold
     assert section in [h.chunk.section for h in res.hits]
 
 

@@ -1,0 +1,60 @@
+"""A learned abstention model shipped beside the embedding model that it calibrates.
+
+Cosines mean different things under different models, so the model folder carries its
+own calibration (``abstention.json``): a logistic regression over the `Evidence` signals,
+fitted on questions of training summaries (answerable ones, and near-misses asked of the
+corpus without the summary they name: ``python -m training calibrate``), with its threshold
+picked on validation summaries. A model without the file (the stock MiniLM) keeps the
+hand rule of `retriever.abstain`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from retriever.abstain import FEATURES, Evidence
+
+FILE = "abstention.json"
+
+
+class CalibrationError(ValueError):
+    """An abstention file that cannot be used, naming the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Calibration:
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    def confidence(self, ev: Evidence) -> float:
+        """Probability that the passages answer the question."""
+        z = self.bias + sum(w * x for w, x in zip(self.weights, ev.vector()))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self, **extra) -> str:
+        return json.dumps({"features": list(self.features), "weights": list(self.weights),
+                           "bias": self.bias, "threshold": self.threshold, **extra}, indent=2)
+
+    @classmethod
+    def load(cls, model_dir: str | Path) -> "Calibration | None":
+        """The calibration in ``model_dir``, or None when it has none."""
+        path = Path(model_dir) / FILE
+        if not path.is_file():
+            return None
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            cal = cls(tuple(raw["features"]), tuple(float(w) for w in raw["weights"]),
+                      float(raw["bias"]), float(raw["threshold"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CalibrationError(f"{path}: not an abstention calibration ({exc}); rebuild it "
+                                   "with: python -m training calibrate") from None
+        if cal.features != FEATURES:
+            raise CalibrationError(f"{path}: fitted on features {list(cal.features)}, this version "
+                                   f"computes {list(FEATURES)}; rebuild it with: "
+                                   "python -m training calibrate")
+        return cal

@@ -1,0 +1,85 @@
+"""Training questions: the committed file, the writers' lines and the checks on both."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from training.questions import (QuestionFileError, TrainingQuestion, copied_run, from_raw_line,
+                                read_questions)
+from training.sections import EXCLUDED_DOCS, load_sections
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "training" / "corpus"
+QUESTIONS = ROOT / "training" / "questions" / "questions.jsonl"
+
+
+@pytest.fixture(scope="module")
+def sections():
+    return {s.key: s for s in load_sections(CORPUS)}
+
+
+def _a_section(sections):
+    return next(s for s in sections.values() if s.words > 60 and s.doc_id not in EXCLUDED_DOCS)
+
+
+def test_committed_questions_validate_and_cover_the_corpus(sections):
+    qs = read_questions(QUESTIONS, sections)
+    docs = {q.doc_id for q in qs}
+    assert len(qs) >= 15_000 and len(docs) >= 150
+    assert not docs & EXCLUDED_DOCS, "the seed's own summaries must stay unseen"
+    assert {q.style for q in qs} == {"question", "query"}
+
+
+def test_a_good_writer_line_becomes_a_question(sections):
+    sec = _a_section(sections)
+    quote = " ".join(sec.text.split()[:6])
+    q = from_raw_line(f"{sec.key}\tquestion\twhat does this part say for my mum\t{quote}", sections)
+    assert q.doc_id == sec.doc_id and q.heading_path == sec.heading_path and q.style == "question"
+
+
+@pytest.mark.parametrize("field,value,problem", [
+    ("key", "no-such-doc/0", "unknown section"),
+    ("style", "essay", "style"),
+    ("evidence", "words that are surely not in the section at all", "verbatim"),
+])
+def test_bad_writer_lines_name_the_problem(sections, field, value, problem):
+    sec = _a_section(sections)
+    parts = {"key": sec.key, "style": "query", "question": "what is this",
+             "evidence": " ".join(sec.text.split()[:6])}
+    parts[field] = value
+    with pytest.raises(ValueError, match=problem):
+        from_raw_line("\t".join(parts[k] for k in ("key", "style", "question", "evidence")), sections)
+
+
+def test_a_question_copying_eight_words_is_refused(sections):
+    sec = _a_section(sections)
+    copied = " ".join(sec.text.split()[:9])
+    assert copied_run(copied, sec.text)
+    with pytest.raises(ValueError, match="copies"):
+        from_raw_line(f"{sec.key} | question | {copied} | {copied}", sections)
+
+
+def test_a_malformed_line_is_named_by_file_and_line(tmp_path, sections):
+    sec = _a_section(sections)
+    good = TrainingQuestion(sec.doc_id, sec.key, sec.heading_path, "is this the part for me",
+                            "question", " ".join(sec.text.split()[:5]))
+    path = tmp_path / "q.jsonl"
+    path.write_text(good.to_json() + "\n{not json\n" + good.to_json() + "\n", encoding="utf-8")
+    with pytest.raises(QuestionFileError) as err:
+        read_questions(path, sections)
+    message = str(err.value)
+    assert f"{path}:2: not a training question" in message
+    assert f"{path}:3: duplicate question" in message
+
+
+def test_heading_path_must_match_the_section(tmp_path, sections):
+    sec = _a_section(sections)
+    row = {"doc_id": sec.doc_id, "section": sec.key, "heading_path": ["Somewhere else"],
+           "question": "what now", "style": "question", "evidence": " ".join(sec.text.split()[:5])}
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(QuestionFileError, match=":1: heading_path"):
+        read_questions(path, sections)

@@ -1,0 +1,172 @@
+"""``python -m training {packets,collect,train}``: the shipped model, from committed data.
+
+    python -m training packets OUT_DIR            the writers' packets (one per helper)
+    python -m training collect RAW.tsv ...        writers' lines -> questions.jsonl
+    python -m training train [--force]            fine-tune -> models/pdq-minilm-l6
+    python -m training calibrate --index DIR      fit abstention on a corpus index
+    python -m training fusion --index DIR         grid-search the fusion weights
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+CORPUS = Path("training/corpus")
+QUESTIONS = Path("training/questions/questions.jsonl")
+MODEL_OUT = Path("models/pdq-minilm-l6")
+BASE_MODEL = "all-MiniLM-L6-v2"
+
+
+def _sections(corpus: Path):
+    from training.sections import load_sections
+    return {s.key: s for s in load_sections(corpus)}
+
+
+def _packets(args) -> int:
+    from training.packets import write_packets
+    quotas = write_packets(args.corpus, args.out, args.n)
+    print(f"{len(quotas)} packets, {sum(quotas)} questions asked for, in {args.out}")
+    return 0
+
+
+def _collect(args) -> int:
+    """Keep every line that validates, once; name each dropped line and why."""
+    from training.questions import from_raw_line, squash
+    sections = _sections(args.corpus)
+    kept, seen, dropped = [], set(), 0
+    for path in args.raw:
+        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                q = from_raw_line(line, sections)
+            except ValueError as exc:
+                dropped += 1
+                print(f"{path}:{lineno}: dropped: {exc}", file=sys.stderr)
+                continue
+            key = (q.doc_id, squash(q.question))
+            if key in seen:
+                dropped += 1
+                print(f"{path}:{lineno}: dropped: duplicate question", file=sys.stderr)
+                continue
+            seen.add(key)
+            kept.append(q)
+    order = {k: i for i, k in enumerate(sections)}
+    kept.sort(key=lambda q: order[q.section])
+    args.out.write_text("".join(q.to_json() + "\n" for q in kept), encoding="utf-8")
+    print(f"{len(kept)} questions over {len({q.doc_id for q in kept})} summaries -> {args.out}"
+          f" ({dropped} lines dropped)")
+    return 0
+
+
+def _train(args) -> int:
+    from retriever.embedding import resolve_model
+    from training.data import build_pairs, corpus_chunks
+    from training.questions import QuestionFileError, read_questions
+    from training.train import TrainConfig, fine_tune
+
+    if (args.out / "model.safetensors").exists() and not args.force:
+        print(f"error: {args.out} already holds a model; pass --force to replace it",
+              file=sys.stderr)
+        return 2
+    try:
+        questions = read_questions(args.questions, _sections(args.corpus))
+    except (QuestionFileError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from sentence_transformers import SentenceTransformer
+    base = resolve_model(args.base)
+    probe = SentenceTransformer(base, device="cpu")
+    tok = probe.tokenizer
+    chunks = corpus_chunks(args.corpus, lambda t: len(tok(t, truncation=False)["input_ids"]),
+                           probe.max_seq_length)
+    labels = {d: f"{cs[0].title}. " + "; ".join(dict.fromkeys(c.heading_path[-1] for c in cs))[:600]
+              for d, cs in chunks.items() if cs}
+    pairs = build_pairs(questions, chunks)
+    print(f"{len(questions)} questions, {len(pairs)} located in their passages")
+    cfg = TrainConfig(epochs=args.epochs)
+    record = fine_tune(base, pairs, labels, args.out, cfg, base_name=args.base)
+    print(f"trained on {record['rows']} pairs from {record['summaries']} summaries in "
+          f"{record['seconds']} s -> {args.out}")
+    return 0
+
+
+def _calibrate(args) -> int:
+    import json
+
+    from retriever.embedding import resolve_model
+    from retriever.search import Retriever
+    from retriever.settings import Settings
+    from training.calibrate import calibrate
+    from training.questions import QuestionFileError, read_questions
+
+    try:
+        questions = read_questions(args.questions, _sections(args.corpus))
+    except (QuestionFileError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from retriever.embedding import ModelError
+    from retriever.store import IndexLoadError
+
+    settings = Settings(model=args.model)
+    try:
+        retriever = Retriever.load(args.index, settings)
+    except (IndexLoadError, ModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    figures = calibrate(questions, retriever, args.out or Path(resolve_model(args.model)), n=args.n)
+    print(json.dumps(figures, indent=2))
+    return 0
+
+
+def _fusion(args) -> int:
+    import json
+
+    from retriever.search import Retriever
+    from retriever.settings import Settings
+    from training.fusion import fit_fusion
+    from training.questions import read_questions
+
+    questions = read_questions(args.questions, _sections(args.corpus))
+    retriever = Retriever.load(args.index, Settings())
+    print(json.dumps(fit_fusion(questions, retriever, n=args.n), indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m training", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--corpus", type=Path, default=CORPUS, help="folder of PDQ summaries")
+    sub = p.add_subparsers(dest="command", required=True)
+    pk = sub.add_parser("packets", help="write the writers' packets")
+    pk.add_argument("out", type=Path)
+    pk.add_argument("--n", type=int, default=8)
+    co = sub.add_parser("collect", help="validate writers' lines into questions.jsonl")
+    co.add_argument("raw", type=Path, nargs="+")
+    co.add_argument("--out", type=Path, default=QUESTIONS)
+    tr = sub.add_parser("train", help="fine-tune the embedding model")
+    tr.add_argument("--questions", type=Path, default=QUESTIONS)
+    tr.add_argument("--base", default=BASE_MODEL)
+    tr.add_argument("--out", type=Path, default=MODEL_OUT)
+    tr.add_argument("--epochs", type=float, default=1.0)
+    tr.add_argument("--force", action="store_true", help="replace a model already in --out")
+    ca = sub.add_parser("calibrate", help="fit the abstention model beside the embedding model")
+    ca.add_argument("--index", type=Path, required=True, help="corpus index built with --model")
+    ca.add_argument("--model", default="pdq-minilm-l6")
+    ca.add_argument("--questions", type=Path, default=QUESTIONS)
+    ca.add_argument("--n", type=int, default=1500, help="questions of each kind")
+    ca.add_argument("--out", type=Path, default=None, help="folder for abstention.json "
+                    "(default: the model's own folder)")
+    fu = sub.add_parser("fusion", help="grid-search the fusion weights on a corpus index")
+    fu.add_argument("--index", type=Path, required=True)
+    fu.add_argument("--questions", type=Path, default=QUESTIONS)
+    fu.add_argument("--n", type=int, default=500, help="questions sampled per split")
+    args = p.parse_args(argv)
+    return {"packets": _packets, "collect": _collect, "train": _train,
+            "calibrate": _calibrate, "fusion": _fusion}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
