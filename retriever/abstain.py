@@ -244,12 +244,5 @@ def hand_confidence(ev: Evidence, missing: list[str]) -> float:
     return confidence(ev.best_cosine, len(missing), found)
 
 
-def assess(question: str, best_cosine: float, passages: list[tuple[str, str]], terms: list[tuple[str, ...]],
-           topics: list[str], figures: list[int]) -> tuple[float, list[str]]:
-    """Hand-rule confidence that ``passages`` answer the question, and what they miss."""
-    ev, missing = evidence(question, best_cosine, passages, terms, topics, figures)
-    return hand_confidence(ev, missing), missing
-
-
 def should_abstain(conf: float, threshold: float) -> bool:
     return conf < threshold

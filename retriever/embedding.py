@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from retriever.store import sha256_file
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -112,12 +114,7 @@ def weights_hash(model: str, path: str) -> str:
                          f"the repository or rebuild it with: {REBUILD_MODEL}")
     if not weights.is_file():
         return ""
-    import hashlib
-    h = hashlib.sha256()
     try:
-        with open(weights, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
+        return sha256_file(weights)
     except OSError as exc:
         raise ModelError(f"model {model!r}: cannot read {weights} ({exc.strerror or exc})") from None
-    return h.hexdigest()
