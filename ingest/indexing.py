@@ -164,7 +164,8 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
 
     with ingest_lock(index_dir):
         cache, prev_docs = _previous_vectors(index_dir, settings.model, embedder.weights_sha256)
-        chunks = _chunk_all(docs, embedder, chunk_limit(settings, embedder))
+        max_tokens = chunk_limit(settings, embedder)
+        chunks = _chunk_all(docs, embedder, max_tokens)
 
         passages = [embedding_text(c.heading_path, c.text, c.title) for c in chunks]
         offsets = [0]
@@ -201,7 +202,7 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
                 "model_sha256": embedder.weights_sha256,
                 "dimension": embedder.dimension,
                 "max_seq_length": embedder.max_seq_length,
-                "chunk_tokens": chunk_limit(settings, embedder),
+                "chunk_tokens": max_tokens,
                 "faiss_index": kind,
                 "documents_count": len(docs),
                 "chunks_count": len(chunks),

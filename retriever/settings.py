@@ -10,7 +10,6 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_MODEL = "pdq-minilm-l6"
-STOCK_MODEL = "all-MiniLM-L6-v2"
 
 
 class Settings(BaseSettings):

@@ -33,18 +33,14 @@ def _packets(args) -> int:
 
 def _collect(args) -> int:
     """Keep every line that validates, once; name each dropped line and why."""
-    from training.questions import from_raw_line, squash
+    from training.questions import read_raw, squash
     sections = _sections(args.corpus)
     kept, seen, dropped = [], set(), 0
     for path in args.raw:
-        for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                q = from_raw_line(line, sections)
-            except ValueError as exc:
+        for lineno, q, why in read_raw(path, sections):
+            if q is None:
                 dropped += 1
-                print(f"{path}:{lineno}: dropped: {exc}", file=sys.stderr)
+                print(f"{path}:{lineno}: dropped: {why}", file=sys.stderr)
                 continue
             key = (q.doc_id, squash(q.question))
             if key in seen:
@@ -62,7 +58,7 @@ def _collect(args) -> int:
 
 
 def _train(args) -> int:
-    from retriever.embedding import resolve_model
+    from retriever.embedding import Embedder, ModelError, resolve_model
     from training.data import build_pairs, corpus_chunks
     from training.questions import QuestionFileError, read_questions
     from training.train import TrainConfig, fine_tune
@@ -76,18 +72,18 @@ def _train(args) -> int:
     except (QuestionFileError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from sentence_transformers import SentenceTransformer
-    base = resolve_model(args.base)
-    probe = SentenceTransformer(base, device="cpu")
-    tok = probe.tokenizer
-    chunks = corpus_chunks(args.corpus, lambda t: len(tok(t, truncation=False)["input_ids"]),
-                           probe.max_seq_length)
+    try:
+        embedder = Embedder(args.base)
+    except ModelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    chunks = corpus_chunks(args.corpus, embedder.count_tokens, embedder.max_seq_length)
     labels = {d: f"{cs[0].title}. " + "; ".join(dict.fromkeys(c.heading_path[-1] for c in cs))[:600]
               for d, cs in chunks.items() if cs}
     pairs = build_pairs(questions, chunks)
     print(f"{len(questions)} questions, {len(pairs)} located in their passages")
     cfg = TrainConfig(epochs=args.epochs)
-    record = fine_tune(base, pairs, labels, args.out, cfg, base_name=args.base)
+    record = fine_tune(resolve_model(args.base), pairs, labels, args.out, cfg, base_name=args.base)
     print(f"trained on {record['rows']} pairs from {record['summaries']} summaries in "
           f"{record['seconds']} s -> {args.out}")
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 from training.sections import ContentSection
@@ -124,3 +125,15 @@ def from_raw_line(line: str, sections: dict[str, ContentSection]) -> TrainingQue
     if why:
         raise ValueError(why)
     return q
+
+
+def read_raw(path: Path, sections: dict[str, ContentSection]
+             ) -> Iterator[tuple[int, TrainingQuestion | None, str]]:
+    """Each non-blank writer's line of ``path``: its number, its question or None, and why not."""
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield lineno, from_raw_line(line, sections), ""
+        except ValueError as exc:
+            yield lineno, None, str(exc)

@@ -6,7 +6,7 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
-from training.questions import from_raw_line
+from training.questions import read_raw
 from training.sections import load_sections
 
 
@@ -17,14 +17,10 @@ def main() -> None:
     args = ap.parse_args()
     sections = {s.key: s for s in load_sections(args.corpus)}
     ok, bad, styles = 0, 0, Counter()
-    for lineno, line in enumerate(args.file.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            q = from_raw_line(line, sections)
-        except ValueError as exc:
+    for lineno, q, why in read_raw(args.file, sections):
+        if q is None:
             bad += 1
-            print(f"{args.file}:{lineno}: {exc}")
+            print(f"{args.file}:{lineno}: {why}")
             continue
         ok += 1
         styles[q.style] += 1
