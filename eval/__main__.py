@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     reports = [evaluate(qset, retriever, m, k=args.k, failures=args.failures) for m in modes]
     print(f"{args.questions} ({len(qset.questions)} questions"
           + (f", {qset.skipped} without a document skipped" if qset.skipped else "")
-          + f") on {index_dir} [{retriever.manifest.get('chunks_count')} chunks]\n")
+          + f") on {index_dir} [{retriever.manifest.chunks_count} chunks]\n")
     print(table(reports))
     if args.failures:
         for r in reports:

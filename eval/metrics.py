@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 import ir_measures
-import numpy as np
 from ir_measures import RR, R, Success, nDCG
 
 MEASURES = [Success @ 1, Success @ 3, Success @ 5, Success @ 10, RR @ 10, nDCG @ 10, R @ 10]
@@ -30,8 +32,17 @@ def per_question_rr(qrels: dict[str, dict[str, int]], run: dict[str, dict[str, f
     return {m.query_id: float(m.value) for m in ir_measures.iter_calc([RR @ 10], qrels, run)}
 
 
-def latency(ms: list[float]) -> dict[str, float]:
-    if not ms:
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0-100): always a value that was measured; NaN for
+    no values. Every benchmark reports latencies through this one definition."""
+    if len(values) == 0:
+        return math.nan
+    ordered = sorted(float(v) for v in values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def latency(ms: Sequence[float]) -> dict[str, float]:
+    """p50 and p95 of some timings in milliseconds (0 for none)."""
+    if len(ms) == 0:
         return {"p50_ms": 0.0, "p95_ms": 0.0}
-    a = np.asarray(ms)
-    return {"p50_ms": float(np.percentile(a, 50)), "p95_ms": float(np.percentile(a, 95))}
+    return {"p50_ms": percentile(ms, 50), "p95_ms": percentile(ms, 95)}

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from retriever.text import fold, straighten_quotes
+
 KINDS_OUT = "out_of_scope"
 
 
@@ -25,9 +27,7 @@ class QuestionSetError(ValueError):
 
 def norm(text: str) -> str:
     """Fold curly quotes, whitespace and case, as quotes are compared."""
-    text = (text.replace("\u2019", "'").replace("\u2018", "'")
-            .replace("\u201c", '"').replace("\u201d", '"'))
-    return re.sub(r"\s+", " ", text).strip().lower()
+    return fold(straighten_quotes(text))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ def table(reports: list[ModeReport]) -> str:
         lines.append(f"{group} (n={n})")
         lines.append(head)
         for metric in reports[0].metrics[group]:
-            lines.append(f"  {metric}".ljust(width) + "".join(_fmt(r.metrics[group][metric]).rjust(10) for r in reports))
+            values = "".join(_fmt(r.metrics[group][metric]).rjust(10) for r in reports)
+            lines.append(f"  {metric}".ljust(width) + values)
         lines.append("")
     lines.append(f"abstention (out_of_scope n={reports[0].counts.get('out_of_scope', 0)})")
     lines.append(head)

@@ -85,7 +85,8 @@ def evaluate(qset: QuestionSet, retriever: Retriever, mode: str, k: int = 10,
     inscope = [q for q in qset.questions if q.in_scope]
     outscope = [q for q in qset.questions if not q.in_scope]
     report.abstention = {
-        "out_of_scope_abstained": (sum(abstained[q.id] for q in outscope) / len(outscope)) if outscope else float("nan"),
+        "out_of_scope_abstained": (sum(abstained[q.id] for q in outscope) / len(outscope)
+                                   if outscope else float("nan")),
         "in_scope_abstained": sum(abstained[q.id] for q in inscope) / len(inscope) if inscope else float("nan"),
     }
     report.counts["out_of_scope"] = len(outscope)

@@ -6,43 +6,16 @@ ingest uses the model's own tokenizer and its ``max_seq_length``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 
 from ingest.loading import Document
 from ingest.parsing import Section, parse_sections
 from retriever.models import Chunk
+from retriever.text import embedding_text, fold, split_sentences, strip_list_marker
 
 TokenCounter = Callable[[str], int]
 
 MIN_DEDUPE_CHARS = 80
-_sentence_end = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
-
-
-def short_title(title: str) -> str:
-    """A summary's title without the publisher suffix ("Melanoma Treatment - NCI")."""
-    return re.sub(r"\s*-\s*NCI'?\s*$", "", title).strip()
-
-
-def embedding_text(heading_path: list[str], text: str, title: str = "") -> str:
-    """What a chunk is embedded (and token-counted) as: its breadcrumb, then its text.
-
-    The breadcrumb is the summary's short title, then the headings below the top one (the
-    top heading only repeats the title). The headings carry the words a question shares
-    with the section ("appendix", "side effects") even when the passage does not repeat
-    them. The title is what tells "Stages of melanoma" from "Stages of skin cancer" on a
-    many-summary index: with it, the fine-tuned model ranks the right summary first for
-    the validation summaries' questions more often (README, "The model").
-    """
-    path = heading_path[1:] if len(heading_path) > 1 else ([] if title else heading_path)
-    crumbs = ([short_title(title)] if title else []) + list(path)
-    crumb = " > ".join(c for c in crumbs if c)
-    return f"{crumb}\n{text}" if crumb else text
-
-
-def fold(text: str) -> str:
-    """Whitespace- and case-folded text, for duplicate detection."""
-    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def dedupe_blocks(sections: list[Section]) -> list[Section]:
@@ -65,10 +38,6 @@ def dedupe_blocks(sections: list[Section]) -> list[Section]:
         if blocks:
             out.append(Section(sec.heading_path, sec.section, blocks))
     return out
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s for s in _sentence_end.split(text) if s.strip()]
 
 
 def _split_block(block: str, fits: Callable[[str], bool]) -> list[str]:
@@ -118,7 +87,7 @@ def split_section(section: Section, count_tokens: TokenCounter, max_tokens: int,
 
 def is_outline(text: str, headings: set[str]) -> bool:
     """True when most lines of ``text`` are list items naming headings of the same document."""
-    lines = [re.sub(r"^\s*(?:-|\d+\.)\s+", "", ln).strip() for ln in text.splitlines() if ln.strip()]
+    lines = [strip_list_marker(ln).strip() for ln in text.splitlines() if ln.strip()]
     if len(lines) < 2:
         return False
     return sum(fold(ln) in headings for ln in lines) / len(lines) >= 0.6

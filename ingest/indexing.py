@@ -10,23 +10,22 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-import bm25s
 import numpy as np
 from tqdm import tqdm
 
-from ingest.chunking import chunk_document, embedding_text, mark_shared
+from ingest.chunking import chunk_document, mark_shared
 from ingest.loading import Document, DocumentError, load_documents
 from ingest.publish import discard, ingest_lock, new_version_dir, publish
 from retriever import store
 from retriever.dense import build_dense, choose_kind, save_dense
 from retriever.embedding import Embedder, get_embedder
-from retriever.highlight import sentence_spans
+from retriever.keyword import KeywordIndex
 from retriever.models import Chunk
 from retriever.settings import Settings
-from retriever.tokenization import tokenize
+from retriever.text import embedding_text, sentence_spans
 
 
 class IngestError(RuntimeError):
@@ -59,15 +58,17 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _previous_vectors(index_dir: Path, model: str, weights: str) -> tuple[dict[str, np.ndarray], dict]:
+def _previous_vectors(index_dir: Path,
+                      embedder: Embedder) -> tuple[dict[str, np.ndarray], dict[str, store.DocumentEntry]]:
     """Vectors of the index being replaced, by the hash of the text they embed.
 
-    Empty when there is no previous index, it used another model, or it is unreadable:
-    reuse is an optimisation and never a reason to fail.
+    Empty when there is no previous index, it was embedded by another model or backend, or
+    it is unreadable: reuse is an optimisation and never a reason to fail.
     """
     try:
-        manifest = store.read_manifest(index_dir)
-        if manifest.get("model") != model or manifest.get("model_sha256", "") != weights:
+        manifest = store.Manifest.read(index_dir)
+        if (manifest.model, manifest.model_sha256, manifest.encoder_sha256) != (
+                embedder.name, embedder.weights_sha256, embedder.file_sha256):
             return {}, {}
         keys = json.loads((index_dir / store.TEXT_KEYS).read_text(encoding="utf-8"))
         vecs = np.load(index_dir / store.EMBEDDINGS)
@@ -78,7 +79,7 @@ def _previous_vectors(index_dir: Path, model: str, weights: str) -> tuple[dict[s
         return {}, {}
     cache = dict(zip(keys["chunks"], vecs))
     cache.update(zip(keys["sentences"], sents.vectors.astype(np.float32)))
-    return cache, manifest.get("documents", {})
+    return cache, manifest.documents
 
 
 def _embed_all(texts: list[str], cache: dict[str, np.ndarray], embedder: Embedder,
@@ -124,13 +125,22 @@ def _write(version: Path, chunks: list[Chunk], vecs: np.ndarray, table: store.Se
     kind = choose_kind(settings.faiss_index, len(chunks), settings.hnsw_min_chunks)
     save_dense(build_dense(vecs, kind, settings.hnsw_m), version / store.DENSE)
     table.save(version / store.SENTENCES)
-    bm25 = bm25s.BM25()
-    # The title gives keyword search the document's identity, which the breadcrumb leaves out.
-    corpus_tokens = [tokenize(c.title + "\n" + embedding_text(c.heading_path, c.text)) or ["_"]
-                     for c in chunks]
-    bm25.index(corpus_tokens, show_progress=False)
-    bm25.save(str(version / store.BM25_DIR), show_progress=False)
+    KeywordIndex.build(chunks).save(version / store.BM25_DIR)
     return kind
+
+
+def _manifest(docs: list[Document], chunks: list[Chunk], n_sentences: int, kind: str, max_tokens: int,
+              embedder: Embedder, settings: Settings, files: dict[str, str]) -> store.Manifest:
+    entries = {d.doc_id: store.DocumentEntry(
+        source=d.source, content_hash=d.content_hash, title=d.title, url=d.url,
+        cancer_types=d.cancer_types, chunks=sum(c.doc_id == d.doc_id for c in chunks)) for d in docs}
+    input_hash = hashlib.sha256("".join(f"{d.source}\0{d.content_hash}\n" for d in docs).encode()).hexdigest()
+    return store.Manifest(
+        model=settings.model, model_sha256=embedder.weights_sha256, backend=embedder.backend,
+        encoder_file=embedder.file, encoder_sha256=embedder.file_sha256, dimension=embedder.dimension,
+        max_seq_length=embedder.max_seq_length, chunk_tokens=max_tokens, faiss_index=kind,
+        chunks_count=len(chunks), sentences_count=n_sentences, input_hash=input_hash,
+        created=datetime.now(UTC).isoformat(timespec="seconds"), documents=entries, files=files)
 
 
 def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool = False,
@@ -160,10 +170,10 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
     if not docs:
         found = "no .md or .txt files" if not errors else "no valid documents"
         raise IngestError(f"{found} in {src_dir}; nothing indexed, previous index kept")
-    embedder = embedder or get_embedder(settings.model)
+    embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target)
 
     with ingest_lock(index_dir):
-        cache, prev_docs = _previous_vectors(index_dir, settings.model, embedder.weights_sha256)
+        cache, prev_docs = _previous_vectors(index_dir, embedder)
         max_tokens = chunk_limit(settings, embedder)
         chunks = _chunk_all(docs, embedder, max_tokens)
 
@@ -189,29 +199,7 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
             kind = _write(version, chunks, vecs[:len(passages)], table, keys, settings)
             files = {p.relative_to(version).as_posix(): store.sha256_file(p)
                      for p in store.index_files(version)}
-            doc_entries = {d.doc_id: {"source": d.source, "content_hash": d.content_hash,
-                                      "title": d.title, "url": d.url,
-                                      "cancer_types": d.cancer_types,
-                                      "chunks": sum(c.doc_id == d.doc_id for c in chunks)}
-                           for d in docs}
-            input_hash = hashlib.sha256("".join(
-                f"{d.source}\0{d.content_hash}\n" for d in docs).encode()).hexdigest()
-            store.write_json(version / store.MANIFEST, {
-                "schema_version": store.SCHEMA_VERSION,
-                "model": settings.model,
-                "model_sha256": embedder.weights_sha256,
-                "dimension": embedder.dimension,
-                "max_seq_length": embedder.max_seq_length,
-                "chunk_tokens": max_tokens,
-                "faiss_index": kind,
-                "documents_count": len(docs),
-                "chunks_count": len(chunks),
-                "sentences_count": len(spans),
-                "input_hash": input_hash,
-                "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "documents": doc_entries,
-                "files": files,
-            })
+            _manifest(docs, chunks, len(spans), kind, max_tokens, embedder, settings, files).write(version)
             publish(version, index_dir)
         except OSError as exc:
             discard(version)
@@ -221,7 +209,7 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
             discard(version)
             raise
 
-    reused_docs = sum(1 for d in docs if prev_docs.get(d.doc_id, {}).get("content_hash") == d.content_hash)
+    reused_docs = sum(1 for d in docs if d.doc_id in prev_docs and prev_docs[d.doc_id].content_hash == d.content_hash)
     return BuildReport(documents=len(docs), chunks=len(chunks), sentences=len(spans),
                        embedded=n_new, reused=len(passages) + len(sentences) - n_new,
                        reused_documents=reused_docs, seconds=time.perf_counter() - t0,

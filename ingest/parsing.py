@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from retriever.text import BARE_MARKER
+
 DROPPED_LINK_TEXTS = {"enlarge"}
 DROPPED_PARAGRAPHS = {"go to health professional version"}
 
@@ -106,7 +108,7 @@ def _render_list(tokens: list[Token], start: int) -> tuple[list[tuple[list[str],
             open_items.append("  " * (depth - 1) + marker + " ")
         elif tok.type == "list_item_close":
             text = open_items.pop()
-            if text.strip() and not re.fullmatch(r"\s*(-|\d+\.)\s*", text):
+            if text.strip() and not BARE_MARKER.fullmatch(text):
                 lines.append(text)
             if depth == 1:
                 label = _bold_only(inlines[0]) if len(inlines) == 1 else None
@@ -116,7 +118,7 @@ def _render_list(tokens: list[Token], start: int) -> tuple[list[tuple[list[str],
             text = render_inline(tok)
             if open_items:
                 cur = open_items[-1]
-                if re.fullmatch(r"\s*(-|\d+\.)\s*", cur) or not cur:
+                if BARE_MARKER.fullmatch(cur) or not cur:
                     open_items[-1] = (cur or "  " * depth) + text
                 else:
                     open_items[-1] = cur + " " + text

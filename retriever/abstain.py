@@ -202,10 +202,11 @@ FEATURES = ("best_cosine", "missing_topics", "figure_missing", "provider_missing
             "nothing_found", "all_terms_found", "coverage")
 
 
-def confidence(best_cosine: float, n_missing: int, terms_found: bool = False) -> float:
+def confidence(best_cosine: float, n_missing: int, terms_found: bool = False,
+               penalty: float = MISSING_PENALTY, floor: float = ALL_TERMS_FOUND) -> float:
     """How well the documents answer the question, roughly in [-1, 1] (the hand rule)."""
-    base = max(best_cosine, ALL_TERMS_FOUND) if terms_found else best_cosine
-    return base - MISSING_PENALTY * min(n_missing, MAX_COUNTED)
+    base = max(best_cosine, floor) if terms_found else best_cosine
+    return base - penalty * min(n_missing, MAX_COUNTED)
 
 
 def evidence(question: str, best_cosine: float, passages: list[tuple[str, str]],
@@ -237,12 +238,35 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, str]],
     return ev, missing
 
 
-def hand_confidence(ev: Evidence, missing: list[str]) -> float:
-    """The hand rule: the best cosine, raised when one passage has every term, lowered by
-    ``MISSING_PENALTY`` for each thing missing."""
-    found = not missing and ev.best_cosine < ALL_TERMS_FOUND and ev.all_terms_found
-    return confidence(ev.best_cosine, len(missing), found)
+def hand_confidence(ev: Evidence, missing: list[str], penalty: float = MISSING_PENALTY,
+                    floor: float = ALL_TERMS_FOUND) -> float:
+    """The hand rule: the best cosine, raised to ``floor`` when one passage has every term,
+    lowered by ``penalty`` for each thing missing."""
+    found = not missing and ev.best_cosine < floor and ev.all_terms_found
+    return confidence(ev.best_cosine, len(missing), found, penalty, floor)
 
 
-def should_abstain(conf: float, threshold: float) -> bool:
-    return conf < threshold
+@dataclass(frozen=True)
+class Verdict:
+    """Stage 8 of a search: whether to answer, how sure, and what the passages miss."""
+
+    abstained: bool
+    confidence: float
+    missing: list[str]
+    evidence: Evidence | None
+
+
+def judge(ev: Evidence, missing: list[str], calibration, threshold: float,
+          penalty: float = MISSING_PENALTY, floor: float = ALL_TERMS_FOUND) -> Verdict:
+    """Score the evidence (by the model's calibration, else the hand rule) and decide.
+
+    A missing figure or provider vetoes even a calibrated model: its training questions
+    never ask for figures or doctors, so it has not learnt what their absence means.
+    """
+    if calibration is None:
+        conf = hand_confidence(ev, missing, penalty, floor)
+    else:
+        conf = calibration.confidence(ev)
+        if ev.figure_missing or ev.provider_missing:
+            conf = 0.0
+    return Verdict(conf < threshold, conf, missing, ev)

@@ -41,7 +41,7 @@ class Calibration:
                            "bias": self.bias, "threshold": self.threshold, **extra}, indent=2)
 
     @classmethod
-    def load(cls, model_dir: str | Path) -> "Calibration | None":
+    def load(cls, model_dir: str | Path) -> Calibration | None:
         """The calibration in ``model_dir``, or None when it has none."""
         path = Path(model_dir) / FILE
         if not path.is_file():

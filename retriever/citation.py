@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import quote
+
+from retriever.text import strip_list_marker
 
 FRAGMENT_WORDS = 8
 
@@ -16,7 +17,7 @@ def _encode(text: str) -> str:
 def opening_words(text: str, n: int = FRAGMENT_WORDS) -> str:
     """The first ``n`` words of a passage's first line, without a list marker."""
     first = text.strip().splitlines()[0] if text.strip() else ""
-    first = re.sub(r"^\s*(?:-|\d+\.)\s+", "", first)
+    first = strip_list_marker(first)
     return " ".join(first.split()[:n]).rstrip(":;,")
 
 

@@ -39,7 +39,9 @@ def save_dense(index: faiss.Index, path: Path) -> None:
 
 
 def load_dense(path: Path, ef_search: int = 128) -> faiss.Index:
-    index = faiss.read_index(str(path))
+    """Read an index, memory-mapping a flat one's vectors (workers then share the page cache;
+    an unlinked old version stays readable while mapped)."""
+    index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
     hnsw = getattr(faiss.downcast_index(index), "hnsw", None)
     if hnsw is not None:
         hnsw.efSearch = ef_search

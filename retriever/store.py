@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -71,7 +71,72 @@ def write_chunks(path: Path, chunks: list[Chunk]) -> None:
         os.fsync(f.fileno())
 
 
-def read_manifest(index_dir: Path) -> dict:
+@dataclass(frozen=True)
+class DocumentEntry:
+    """One indexed document, as the manifest lists it."""
+
+    source: str
+    content_hash: str
+    title: str = ""
+    url: str = ""
+    cancer_types: list[str] = field(default_factory=list)
+    chunks: int = 0
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What an index folder holds and how it was built; ``manifest.json``, written last.
+
+    Ingest writes it and the retriever refuses an index whose model, weights, dimension
+    or files disagree with it.
+    """
+
+    model: str
+    dimension: int
+    chunks_count: int
+    documents: dict[str, DocumentEntry]
+    files: dict[str, str]
+    model_sha256: str = ""
+    backend: str = "torch"
+    encoder_file: str = ""
+    encoder_sha256: str = ""
+    max_seq_length: int = 0
+    chunk_tokens: int = 0
+    faiss_index: str = "flat"
+    sentences_count: int = 0
+    input_hash: str = ""
+    created: str | None = None
+    schema_version: int = SCHEMA_VERSION
+
+    @property
+    def documents_count(self) -> int:
+        return len(self.documents)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["documents_count"] = self.documents_count
+        return data
+
+    def write(self, folder: Path) -> None:
+        write_json(folder / MANIFEST, self.to_dict())
+
+    @classmethod
+    def read(cls, index_dir: Path) -> Manifest:
+        """The manifest of ``index_dir``.
+
+        Raises:
+            IndexLoadError: missing, not JSON, another schema version, or fields missing.
+        """
+        raw = _manifest_json(index_dir)
+        names = {f.name for f in fields(cls)}
+        try:
+            docs = {d: DocumentEntry(**e) for d, e in (raw.get("documents") or {}).items()}
+            return cls(**{**{k: v for k, v in raw.items() if k in names}, "documents": docs})
+        except TypeError as exc:
+            raise IndexLoadError(index_dir, f"{MANIFEST} lacks a field ({exc})") from None
+
+
+def _manifest_json(index_dir: Path) -> dict:
     path = index_dir / MANIFEST
     if not index_dir.exists():
         raise IndexLoadError(index_dir, "folder does not exist")
@@ -88,10 +153,9 @@ def read_manifest(index_dir: Path) -> dict:
     return manifest
 
 
-def verify_files(index_dir: Path, manifest: dict) -> None:
+def verify_files(index_dir: Path, manifest: Manifest) -> None:
     """Check every file the manifest lists is present and unchanged (sha256)."""
-    listed = manifest.get("files") or {}
-    for rel, digest in listed.items():
+    for rel, digest in manifest.files.items():
         path = index_dir / rel
         if not path.is_file():
             raise IndexLoadError(index_dir, f"file {rel} is missing")
@@ -119,10 +183,6 @@ class SentenceTable:
     spans: np.ndarray  # int32 [sentences, 2]
     vectors: np.ndarray  # float16 [sentences, dim]
 
-    def of(self, chunk_index: int) -> tuple[np.ndarray, np.ndarray]:
-        a, b = int(self.offsets[chunk_index]), int(self.offsets[chunk_index + 1])
-        return self.spans[a:b], self.vectors[a:b]
-
     def save(self, path: Path) -> None:
         with open(path, "wb") as f:
             np.savez(f, offsets=self.offsets, spans=self.spans, vectors=self.vectors)
@@ -130,6 +190,6 @@ class SentenceTable:
             os.fsync(f.fileno())
 
     @classmethod
-    def load(cls, path: Path) -> "SentenceTable":
+    def load(cls, path: Path) -> SentenceTable:
         with np.load(path) as data:
             return cls(data["offsets"], data["spans"], data["vectors"])

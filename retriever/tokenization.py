@@ -13,6 +13,8 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 from wordfreq import zipf_frequency
 
+from retriever.text import straighten_quotes
+
 _word = re.compile(r"[a-z0-9]+")
 _stemmer = Stemmer.Stemmer("english")
 # Lucene's list plus the words questions are made of ("what", "my", "should"), which
@@ -31,7 +33,7 @@ STOPWORDS = frozenset(STOPWORDS_EN) | frozenset("""
 
 def words(text: str) -> list[str]:
     """Surface words (lower case) of ``text``, stop words included."""
-    return _word.findall(text.lower().replace("\u2019", "'"))
+    return _word.findall(straighten_quotes(text.lower()))
 
 
 def content_words(text: str) -> list[str]:

@@ -20,3 +20,5 @@ if [ ! -f "$stamp" ]; then
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
+# The ONNX encoders (the default backend) are exported from the model once, beside it.
+HF_HUB_OFFLINE=1 .venv/bin/python -m retriever.export --if-missing

@@ -79,10 +79,8 @@ async def search_post(request: Request, body: SearchRequest) -> SearchResponse:
 async def documents(request: Request) -> DocumentsResponse:
     """Every indexed document (id, title, cancer types), sorted by title."""
     retriever = current(_holder(request))
-    docs = retriever.manifest.get("documents") or {}
-    items = [DocumentInfo(doc_id=doc_id, title=str(d.get("title") or doc_id),
-                          cancer_types=list(d.get("cancer_types") or []))
-             for doc_id, d in docs.items()]
+    items = [DocumentInfo(doc_id=doc_id, title=d.title or doc_id, cancer_types=list(d.cancer_types))
+             for doc_id, d in retriever.manifest.documents.items()]
     items.sort(key=lambda d: (d.title.lower(), d.doc_id))
     return DocumentsResponse(documents=items, cancer_types=cancer_types(retriever))
 

@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
         share_cores(settings.workers)
         if holder.retriever is None:
             r = await holder.load()  # IndexLoadError/ModelError stop the worker's start-up
-            logger.info("serving index %s (%s chunks)", r.index_dir, r.manifest.get("chunks_count"))
+            logger.info("serving index %s (%s chunks)", r.index_dir, r.manifest.chunks_count)
         sighup = admin.install_sighup(holder)
         try:
             yield

@@ -91,7 +91,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     """Passage search for support staff: more results, scores, filters and citations."""
     holder = _holder(request)
     retriever = holder.retriever
-    documents = sorted(((i, str(d.get("title") or i)) for i, d in (retriever.manifest.get("documents") or {}).items()),
+    documents = sorted(((i, d.title or i) for i, d in retriever.manifest.documents.items()),
                        key=lambda x: x[1].lower()) if retriever else []
     form = {"q": clean_text(q or "")[:holder.settings.max_query_chars], "k": STAFF_DEFAULT_K,
             "mode": mode if mode in STAFF_MODES else "hybrid", "doc": clean_text(doc or ""),

@@ -74,7 +74,7 @@ def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) 
     mistake is kinder to whoever scripted the call. Blank values (an "any" option in a
     form) are ignored.
     """
-    documents = retriever.manifest.get("documents") or {}
+    documents = retriever.manifest.documents
     docs = tuple(dict.fromkeys(d for d in (clean_text(x) for x in doc) if d))
     if any(d not in documents for d in docs):
         raise ApiError(422, "invalid_doc", "doc: unknown document id (see GET /api/documents).", "doc")
@@ -88,8 +88,7 @@ def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) 
 
 def cancer_types(retriever: Retriever) -> list[str]:
     """Every cancer type named by an indexed document, sorted (the manifest has them)."""
-    documents = retriever.manifest.get("documents") or {}
-    return sorted({t for d in documents.values() for t in (d.get("cancer_types") or [])}, key=str.lower)
+    return sorted({t for d in retriever.manifest.documents.values() for t in d.cancer_types}, key=str.lower)
 
 
 @dataclass(frozen=True)

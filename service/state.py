@@ -80,7 +80,7 @@ class RetrieverHolder:
                 logger.error("reload refused, still serving the previous index: %s", exc)
                 raise
             self.retriever = new
-            logger.info("reloaded index %s (%s chunks)", new.index_dir, new.manifest.get("chunks_count"))
+            logger.info("reloaded index %s (%s chunks)", new.index_dir, new.manifest.chunks_count)
             return new
 
     def close(self) -> None:
@@ -122,9 +122,5 @@ def report_load_problem(conn) -> None:
 def describe(retriever: Retriever) -> dict:
     """What /readyz and /admin/reload report about the index being served."""
     m = retriever.manifest
-    return {
-        "model": str(m.get("model", "")),
-        "documents": int(m.get("documents_count") or len(m.get("documents") or {})),
-        "chunks": int(m.get("chunks_count") or len(retriever.chunks)),
-        "index_created": m.get("created"),
-    }
+    return {"model": m.model, "documents": m.documents_count, "chunks": m.chunks_count,
+            "index_created": m.created}

@@ -23,7 +23,7 @@ def settings():
 def embedder(settings):
     from retriever.embedding import get_embedder
 
-    return get_embedder(settings.model)
+    return get_embedder(settings.model, settings.backend, settings.onnx_target)
 
 
 @pytest.fixture(scope="session")

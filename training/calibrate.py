@@ -10,6 +10,7 @@ of one unrelated summary alone. The threshold is the highest that refuses at mos
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -65,7 +66,7 @@ def calibrate(questions: list[TrainingQuestion], retriever: Retriever, model_dir
     """Fit, pick the threshold, write ``abstention.json`` into ``model_dir``; return figures."""
     from sklearn.linear_model import LogisticRegression
 
-    retriever.settings = retriever.settings.model_copy(update={"abstain_threshold": NO_ABSTENTION})
+    retriever = retriever.with_settings(replace(retriever.settings, abstain_threshold=NO_ABSTENTION))
     train = [q for q in questions if not is_validation(q.doc_id)]
     valid = [q for q in questions if is_validation(q.doc_id)]
     X, y = examples(train, retriever, n, seed=1)

@@ -13,10 +13,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.chunking import chunk_document, embedding_text
+from ingest.chunking import chunk_document
 from ingest.loading import load_documents
-from retriever.highlight import sentence_spans
 from retriever.models import Chunk
+from retriever.text import embedding_text, sentence_spans
 from training.questions import TrainingQuestion, squash
 
 #: Share of summaries held out as validation documents (issue: "about 15%").

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import replace
 
 from eval.lay import score
 from retriever.search import Retriever
@@ -33,12 +34,11 @@ def fit_fusion(questions: list[TrainingQuestion], retriever: Retriever, n: int =
     rng = random.Random(3)
     train = rng.sample(train, min(n, len(train)))
     valid = rng.sample(valid, min(n, len(valid)))
-    base = retriever.settings.model_copy(update={"abstain_threshold": -1e9})
+    base = replace(retriever.settings, abstain_threshold=-1e9)
     current = {k: getattr(base, k) for k in GRID}
 
     def run(weights: dict, qs) -> dict:
-        retriever.settings = base.model_copy(update=weights)
-        return score(qs, retriever)["all"]
+        return score(qs, retriever.with_settings(replace(base, **weights)))["all"]
 
     results = []
     for values in itertools.product(*GRID.values()):
@@ -50,5 +50,4 @@ def fit_fusion(questions: list[TrainingQuestion], retriever: Retriever, n: int =
     report = {"current": current, "best": best,
               "train_current": run(current, train), "train_best": results[0][2],
               "validation_current": run(current, valid), "validation_best": run(best, valid)}
-    retriever.settings = base
     return report

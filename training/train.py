@@ -71,8 +71,12 @@ def fine_tune(base: str, pairs: list[Pair], doc_labels: dict[str, str], out: Pat
     the run's record."""
     import torch
     from datasets import Dataset
-    from sentence_transformers import (SentenceTransformer, SentenceTransformerTrainer,
-                                       SentenceTransformerTrainingArguments, losses)
+    from sentence_transformers import (
+        SentenceTransformer,
+        SentenceTransformerTrainer,
+        SentenceTransformerTrainingArguments,
+        losses,
+    )
 
     from training.sampler import RelatedSummariesBatchSampler
 

@@ -1,5 +1,15 @@
-"""Benchmarks for the retrieval service (run as ``python -m eval.bench <command>``).
+"""Benchmarks: timings and studies, kept apart from the library code they measure.
 
-Only ``scale`` exists so far: synthetic-corpus timings of the FAISS index types,
-see :mod:`eval.bench.scale`.
+Run as ``python -m eval.bench <command>`` (``--help`` lists them):
+
+- ``speed`` (`eval.bench.speed`): ingest throughput, query embedding and search latency,
+  HTTP latency of a running service;
+- ``load`` (`eval.bench.load`): concurrent clients against real uvicorn workers;
+- ``scale`` (`eval.bench.scale`, `eval.bench.synthetic`, `eval.bench.scale_report`): FAISS
+  index types on synthetic corpora up to a million vectors;
+- ``ceiling`` (`eval.bench.ceiling`): how far re-weighting the retriever's own signals
+  could go on a question set.
+
+`eval.bench.server` starts and stops service processes for them. Results are written to
+``docs/`` and quoted in the README; no test asserts a timing.
 """

@@ -218,7 +218,8 @@ def _run_ceiling(args: argparse.Namespace) -> int:
         return 2
     print(f"`{args.command_line}` ({result['questions']} in-scope questions, abstention off)\n")
     print("| Hit@1 | |\n|---|---:|")
-    for key, label in (("shipped", "shipped fusion"), ("cross_validated", f"weights fit on other folds ({args.folds}-fold)"),
+    for key, label in (("shipped", "shipped fusion"),
+                       ("cross_validated", f"weights fit on other folds ({args.folds}-fold)"),
                        ("fit_on_set", "weights fit on the set (listwise loss)"),
                        ("best_on_set", "best weighting found for the set (optimistic ceiling)"),
                        ("reachable", "a relevant passage among the candidates")):

@@ -18,7 +18,7 @@ section/evidence question sets are supported (one document, passage relevance).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.optimize import minimize
@@ -47,16 +47,20 @@ def _reciprocal(ranking: list[int], rrf_k: int) -> dict[int, float]:
 
 
 def question_candidates(retriever: Retriever, q: Question) -> Candidates:
-    """Features of every passage any ranking proposes for ``q``, in the shipped order's terms."""
+    """Features of every passage any ranking proposes for ``q``, in the shipped order's terms.
+
+    ``retriever`` should not abstain (`run_ceiling` passes one that never does), so the
+    shipped order is judged on every question.
+    """
     sig = retriever.signals(q.question, k=10)
-    ids = list(dict.fromkeys(sig.dense + sig.bm25 + sig.sentence))
+    ids = list(dict.fromkeys(sig.dense.ids + sig.bm25.ids + sig.sentence.ids))
     rrf_k = retriever.settings.rrf_k
-    sentence = dict(zip(sig.sentence, sig.sentence_scores.tolist()))
-    bm25 = dict(zip(sig.bm25, sig.bm25_scores.tolist()))
+    sentence = dict(zip(sig.sentence.ids, sig.sentence.scores.tolist()))
+    bm25 = dict(zip(sig.bm25.ids, sig.bm25.scores.tolist()))
     top_bm25 = max(bm25.values(), default=0.0) or 1.0
-    rr = [_reciprocal(r, rrf_k) for r in (sig.dense, sig.sentence, sig.bm25)]
+    rr = [_reciprocal(r.ids, rrf_k) for r in (sig.dense, sig.sentence, sig.bm25)]
     chunks = [retriever.chunks[i] for i in ids]
-    rows = [[float(retriever.vectors[i] @ sig.query_vector), sentence.get(i, -1.0),
+    rows = [[float(retriever.vectors[i] @ sig.query.vector), sentence.get(i, -1.0),
              bm25.get(i, 0.0) / top_bm25, rr[0].get(i, 0.0), rr[1].get(i, 0.0), rr[2].get(i, 0.0),
              float(c.shared or c.outline)] for i, c in zip(ids, chunks)]
     relevant = np.array([is_relevant(q, c.section, c.text, c.source) for c in chunks], dtype=bool)
@@ -135,12 +139,8 @@ def run_ceiling(qset: QuestionSet, retriever: Retriever, folds: int = 5, l2: flo
     questions = [q for q in qset.questions if q.in_scope]
     if not questions:
         raise QuestionSetError(f"{qset.path}: no in-scope questions")
-    shipped_settings = retriever.settings
-    retriever.settings = shipped_settings.model_copy(update={"abstain_threshold": NO_ABSTENTION})
-    try:
-        lists = [question_candidates(retriever, q) for q in questions]
-    finally:
-        retriever.settings = shipped_settings
+    answering = retriever.with_settings(replace(retriever.settings, abstain_threshold=NO_ABSTENTION))
+    lists = [question_candidates(answering, q) for q in questions]
     w_all = fit(lists, l2)
     st = retriever.settings
     # the shipped RRF weights as a linear model (demotion as a small penalty), the fitted

@@ -31,7 +31,6 @@ Typical use: ``python -m eval.bench load --index index --clients 50 --seconds 60
 from __future__ import annotations
 
 import asyncio
-import math
 import os
 import platform
 import random
@@ -40,12 +39,13 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 
 from eval.bench.server import ServiceProcess
+from eval.metrics import percentile
 
 MAX_SECONDS = 3600
 MAX_CLIENTS = 1000
@@ -160,14 +160,6 @@ async def drive(base: str, clients: int, seconds: float, invalid_share: float = 
     await asyncio.wait_for(asyncio.gather(*tasks), timeout=seconds + timeout + 10)
     stats.elapsed_s = time.monotonic() - t0
     return stats
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile (``q`` in 0-100); NaN for no values."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
 @dataclass
@@ -290,8 +282,9 @@ def report_section(results: Sequence[LoadResult], command: str, index: str) -> s
     lines = [
         f"### `{command}`",
         "",
-        f"{datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; {machine}; index `{index}`; "
-        f"{r0.clients} client{'s' if r0.clients != 1 else ''} for {r0.seconds:g} s per worker count, {r0.invalid_share:.0%} invalid "
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; {machine}; index `{index}`; "
+        f"{r0.clients} client{'s' if r0.clients != 1 else ''} for {r0.seconds:g} s per worker count, "
+        f"{r0.invalid_share:.0%} invalid "
         f"requests; 1-minute load average when each run started: {loads}. Client and server share the machine.",
         "",
         "| workers | requests | req/s | p50 ms | p95 ms | p99 ms | valid p50 / p95 / p99 ms | statuses "

@@ -46,6 +46,7 @@ import faiss
 import numpy as np
 
 from eval.bench.synthetic import K, SyntheticCorpus, SyntheticSpec, exact_topk, recall_at_k
+from eval.metrics import percentile
 
 DEFAULT_SIZES: tuple[int, ...] = (10_000, 100_000, 1_000_000)
 """Corpus sizes measured by default."""
@@ -138,7 +139,8 @@ def _make_index(kind: str, n: int, dim: int, corpus: SyntheticCorpus, p: dict[st
     return index, spent
 
 
-def _params_for(kind: str, n: int, ip: IndexParams, hnsw_history: list[tuple[int, float]]) -> tuple[dict[str, int], str]:
+def _params_for(kind: str, n: int, ip: IndexParams,
+                hnsw_history: list[tuple[int, float]]) -> tuple[dict[str, int], str]:
     if kind == "flat":
         return {}, "exact"
     if kind == "ivf":
@@ -288,8 +290,8 @@ def run_scale(
                     sweep.append(
                         {
                             "ef_search": ef,
-                            "p50_ms": float(np.percentile(l2, 50)),
-                            "p95_ms": float(np.percentile(l2, 95)),
+                            "p50_ms": percentile(l2, 50),
+                            "p95_ms": percentile(l2, 95),
                             "recall_at_10": recall_at_k(i2, s2, true_i, true_s, K),
                         }
                     )
@@ -304,8 +306,8 @@ def run_scale(
                 "build_s": build_s,
                 "memory_bytes": memory_bytes,
                 "rss_delta_bytes": None if rss0 is None or rss1 is None else rss1 - rss0,
-                "p50_ms": float(np.percentile(lat, 50)),
-                "p95_ms": float(np.percentile(lat, 95)),
+                "p50_ms": percentile(lat, 50),
+                "p95_ms": percentile(lat, 95),
                 "mean_ms": float(lat.mean()),
                 "recall_at_10": recall_at_k(ids, scores, true_i, true_s, K),
                 "n_queries": n_queries,

@@ -18,7 +18,7 @@ import faiss
 import numpy as np
 
 from eval.bench.scale import KINDS, WARMUP_QUERIES
-from eval.bench.synthetic import K, TIE_TOLERANCE, SyntheticSpec
+from eval.bench.synthetic import TIE_TOLERANCE, K, SyntheticSpec
 
 
 def switch_advice(rows: Sequence[dict[str, Any]], budget_ms: float = 5.0, min_recall: float = 0.95) -> str:

@@ -60,7 +60,7 @@ class ServiceProcess:
         self.proc: subprocess.Popen | None = None
         self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8", errors="replace")
 
-    def __enter__(self) -> "ServiceProcess":
+    def __enter__(self) -> ServiceProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PDQ_")}
         env.update(HF_HUB_OFFLINE="1", PDQ_RATE_LIMIT_PER_MINUTE="0", **self.extra_env)
         cmd = [sys.executable, "-m", "service", "--index", str(self.index), "--workers", str(self.workers),

@@ -15,9 +15,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import numpy as np
-
 from eval.bench.server import ServiceProcess
+from eval.metrics import latency
 from eval.questionset import load_questions
 from ingest.indexing import build_index
 from retriever.embedding import get_embedder
@@ -26,8 +25,7 @@ from retriever.settings import Settings
 
 
 def _stats(ms: list[float]) -> dict[str, float]:
-    a = np.asarray(ms)
-    return {"p50_ms": float(np.percentile(a, 50)), "p95_ms": float(np.percentile(a, 95)), "n": len(ms)}
+    return {**latency(ms), "n": len(ms)}
 
 
 def bench_ingest(src: Path, settings: Settings) -> dict:
@@ -93,7 +91,8 @@ def markdown(ingest_rows: list[dict], query_rows: list[dict], command: str) -> s
                          f"{r['docs_per_s']:.2f} | {r['chunks_per_s']:.1f} |")
         lines.append("")
     if query_rows:
-        lines += ["| index | chunks | embed query p50 / p95 ms | search p50 / p95 ms | search / embed (p50) | HTTP p50 / p95 ms |",
+        lines += ["| index | chunks | embed query p50 / p95 ms | search p50 / p95 ms | search / embed (p50) "
+                  "| HTTP p50 / p95 ms |",
                   "|---|---:|---:|---:|---:|---:|"]
         for r in query_rows:
             http = r.get("http")

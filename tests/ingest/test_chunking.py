@@ -1,8 +1,9 @@
 import pytest
 
-from ingest.chunking import chunk_document, dedupe_blocks, embedding_text, mark_shared, split_section
+from ingest.chunking import chunk_document, dedupe_blocks, mark_shared, split_section
 from ingest.loading import parse_document
 from ingest.parsing import Section, parse_sections
+from retriever.text import embedding_text
 from tests.conftest import SEED_DOC
 
 

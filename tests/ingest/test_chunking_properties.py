@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.chunking import MIN_DEDUPE_CHARS, chunk_document, dedupe_blocks, embedding_text, split_section
+from ingest.chunking import MIN_DEDUPE_CHARS, chunk_document, dedupe_blocks, split_section
 from ingest.loading import Document
 from ingest.parsing import parse_sections
+from retriever.text import embedding_text
 
 MAX_EXAMPLES = 150
 PROPS = settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,

@@ -208,7 +208,7 @@ def test_sigkill_at_any_point_leaves_the_previous_index_serving(seed_index, seed
     assert new != ".index-v0"
     assert versions(parent) == {new, ".index-v0"}, outcomes
     r = Retriever.load(link, settings, embedder=embedder)
-    assert "fault-drill" in r.manifest["documents"]
+    assert "fault-drill" in r.manifest.documents
     assert any(c.text.startswith("Drill0 ") for c in r.chunks)
 
 
@@ -274,7 +274,7 @@ def refused_starts(seed_index, tmp_path_factory):
                                 text=True)
         runs[name] = (proc, link, port, time.monotonic())
     results = {}
-    for name, (proc, link, port, t0) in runs.items():
+    for name, (proc, link, _port, t0) in runs.items():
         try:
             out, err = proc.communicate(timeout=90)
         except subprocess.TimeoutExpired:

@@ -8,10 +8,10 @@ import pytest
 
 import ingest.indexing as indexing
 from ingest.__main__ import main as ingest_main
-from ingest.chunking import embedding_text
 from ingest.indexing import IngestError, build_index
 from retriever import store
 from retriever.search import Retriever
+from retriever.text import embedding_text
 
 pytestmark = pytest.mark.model
 
@@ -82,7 +82,7 @@ def test_empty_or_missing_source_folder_is_an_error(tmp_path, settings, embedder
 
 
 def test_cli_skips_bad_files_names_them_and_exits_non_zero(seed_copy, tmp_path, capsys, monkeypatch, embedder):
-    monkeypatch.setattr(indexing, "get_embedder", lambda name: embedder)
+    monkeypatch.setattr(indexing, "get_embedder", lambda *args: embedder)
     (seed_copy / "broken.md").write_text("---\ntitle: [oops\n---\nbody\n")
     code = ingest_main([str(seed_copy), "--index", str(tmp_path / "idx"), "--quiet"])
     out, err = capsys.readouterr()

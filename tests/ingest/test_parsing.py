@@ -1,7 +1,7 @@
+import frontmatter
+
 from ingest.parsing import parse_sections, render_inline
 from tests.conftest import SEED_DOC
-
-import frontmatter
 
 SEED_BODY = frontmatter.loads(SEED_DOC.read_text(encoding="utf-8")).content
 

@@ -1,5 +1,7 @@
 """Adult and childhood summaries of the same cancer in one index (needs the embedding model)."""
 
+from dataclasses import replace
+
 import pytest
 
 from ingest.indexing import build_index
@@ -41,8 +43,7 @@ def test_a_question_naming_no_child_gets_the_adult_summary(two_audiences):
     hit = two_audiences.search("how is Wilms tumor treated?", k=1).hits[0]
     assert hit.chunk.doc_id.endswith("adult")
     # without the audience rule the childhood text, closer in words, would come first
-    even = Retriever.load(two_audiences.index_dir, two_audiences.settings.model_copy(update={"childhood_weight": 1.0}),
-                          embedder=two_audiences.embedder)
+    even = two_audiences.with_settings(replace(two_audiences.settings, childhood_weight=1.0))
     assert even.search("how is Wilms tumor treated?", k=1).hits[0].chunk.doc_id.endswith("child")
 
 

@@ -7,12 +7,14 @@ from retriever.store import IndexLoadError
 
 pytestmark = pytest.mark.model
 
+DIAGNOSIS = "Imaging studies and tests that examine the blood and urine are used to diagnose GI neuroendocrine tumors."
+
 
 @pytest.mark.parametrize("query, section", [
     ("what medicine stops the flushing and diarrhea", "Treatment for carcinoid syndrome may also be needed."),
     ("octreotid shot", "Hormone therapy"),
     ("how do they treat a carcinoyd in the apendix", "Treatment of Neuroendocrine Tumors in the Appendix"),
-    ("colonscopy", "Imaging studies and tests that examine the blood and urine are used to diagnose GI neuroendocrine tumors."),
+    ("colonscopy", DIAGNOSIS),
     ("do they need a piece of the tumor to check it?",
      "Imaging studies and tests that examine the blood and urine are used to diagnose GI neuroendocrine tumors."),
     ("where can I get more info?", "To Learn More About Gastrointestinal Neuroendocrine Tumors"),
@@ -59,7 +61,7 @@ def test_everyday_words_the_summary_lacks_do_not_refuse(seed_retriever):
     ("outlook", "Certain factors affect prognosis (chance of recovery) and treatment options."),
     ("can it be cured", "Certain factors affect prognosis (chance of recovery) and treatment options."),
     ("flushing", "Treatment for carcinoid syndrome may also be needed."),
-    ("5HIAA", "Imaging studies and tests that examine the blood and urine are used to diagnose GI neuroendocrine tumors."),
+    ("5HIAA", DIAGNOSIS),
 ])
 def test_short_questions_are_answered_when_a_passage_has_every_word(seed_retriever, query, section):
     res = seed_retriever.search(query, k=3)  # their cosine alone is below the threshold

@@ -4,13 +4,24 @@ from collections import Counter
 
 import numpy as np
 
-from retriever.abstain import (ALL_TERMS_FOUND, Vocabulary, all_terms_found, confidence, figure_missing,
-                               figures_asked, missing_topics, nothing_found, provider_missing, topic_words)
+from retriever.abstain import (
+    ALL_TERMS_FOUND,
+    Vocabulary,
+    all_terms_found,
+    confidence,
+    figure_missing,
+    figures_asked,
+    missing_topics,
+    nothing_found,
+    provider_missing,
+    topic_words,
+)
 from retriever.citation import citation_line, opening_words, text_fragment_link
 from retriever.fusion import rrf
-from retriever.highlight import pick_highlights, sentence_spans
+from retriever.highlight import pick_highlights
 from retriever.lexicon import expansions, lay_words, question_terms, spell_out
 from retriever.spelling import Speller
+from retriever.text import sentence_spans
 from retriever.tokenization import tokenize
 
 
@@ -177,4 +188,5 @@ def test_audience_of_questions_and_documents():
     assert is_childhood("Hodgkin Lymphoma", "https://www.cancer.gov/types/lymphoma/patient/child-hodgkin-treatment-pdq")
     assert not is_childhood("Acute Lymphoblastic Leukemia Treatment - NCI",
                             "https://www.cancer.gov/types/leukemia/patient/adult-all-treatment-pdq")
-    assert url_words("https://www.cancer.gov/types/leukemia/patient/adult-all-treatment-pdq") == "adult all treatment pdq"
+    url = "https://www.cancer.gov/types/leukemia/patient/adult-all-treatment-pdq"
+    assert url_words(url) == "adult all treatment pdq"

@@ -35,8 +35,9 @@ def base_settings(index_dir) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def retriever(index_dir, base_settings, embedder) -> Retriever:
-    return Retriever.load(index_dir, base_settings, embedder=embedder)
+def retriever(seed_retriever) -> Retriever:
+    """The session's one loaded Retriever (tests/conftest.py), under the name service tests use."""
+    return seed_retriever
 
 
 @pytest.fixture(scope="session")

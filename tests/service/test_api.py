@@ -135,9 +135,9 @@ def test_healthz_and_readyz(client, retriever):
     assert ready.status_code == 200
     body = ready.json()
     assert body["status"] == "ready"
-    assert body["model"] == retriever.manifest["model"]
+    assert body["model"] == retriever.manifest.model
     assert body["documents"] == 1 and body["chunks"] == len(retriever.chunks)
-    assert body["index_created"] == retriever.manifest["created"]
+    assert body["index_created"] == retriever.manifest.created
 
 
 def test_not_ready_until_the_index_is_loaded(base_settings):

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from training.questions import (QuestionFileError, TrainingQuestion, copied_run, from_raw_line,
-                                read_questions)
+from training.questions import QuestionFileError, TrainingQuestion, copied_run, from_raw_line, read_questions
 from training.sections import EXCLUDED_DOCS, load_sections
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,85 @@
+"""Open an index folder for searching: every file read, checked against the manifest and
+against the model that will embed the questions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from retriever import store
+from retriever.dense import load_dense
+from retriever.embedding import Embedder
+from retriever.keyword import KeywordIndex
+from retriever.models import Chunk
+
+
+@dataclass(frozen=True)
+class IndexData:
+    """The files of one index, loaded; rows of every array line up with ``chunks``."""
+
+    folder: Path
+    manifest: store.Manifest
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    dense: faiss.Index
+    keyword: KeywordIndex
+    sentences: store.SentenceTable
+
+
+def read_index(index_dir: Path, model: str, ef_search: int) -> IndexData:
+    """Read and verify every file of ``index_dir``, built with ``model``.
+
+    Raises:
+        IndexLoadError: another model, or a missing, corrupted or inconsistent file, named
+            in the message with the path the operator gave (not the version folder behind
+            the link).
+    """
+    manifest = store.Manifest.read(index_dir)
+    if manifest.model != model:
+        raise store.IndexLoadError(index_dir, f"it was built with model {manifest.model!r} "
+                                              f"but the service is set to {model!r}")
+    folder = index_dir.resolve()
+    try:
+        store.verify_files(folder, manifest)
+        chunks = _read(store.CHUNKS, lambda: store.read_chunks(folder))
+        # memory-mapped: workers on one machine share the page cache instead of each a copy
+        vectors = _read(store.EMBEDDINGS, lambda: np.load(folder / store.EMBEDDINGS, mmap_mode="r"))
+        dense = _read(store.DENSE, lambda: load_dense(folder / store.DENSE, ef_search))
+        keyword = _read(store.BM25_DIR, lambda: KeywordIndex.load(folder / store.BM25_DIR, len(chunks)))
+        sentences = _read(store.SENTENCES, lambda: store.SentenceTable.load(folder / store.SENTENCES))
+    except store.IndexLoadError as exc:
+        raise store.IndexLoadError(index_dir, exc.problem) from None
+    if not (len(chunks) == vectors.shape[0] == dense.ntotal == manifest.chunks_count):
+        raise store.IndexLoadError(index_dir, "chunks, embeddings and FAISS index disagree in size")
+    return IndexData(folder, manifest, chunks, vectors, dense, keyword, sentences)
+
+
+def check_weights(index_dir: Path, manifest: store.Manifest, model: str, embedder: Embedder) -> None:
+    """Refuse an index embedded with other weights of the model, by another backend (its
+    vectors differ slightly: README, "Encoder backends"), or of another dimension."""
+    built_with = manifest.model_sha256
+    if built_with and embedder.weights_sha256 and built_with != embedder.weights_sha256:
+        raise store.IndexLoadError(index_dir, f"it was built with other weights of model "
+                                              f"{model!r} (sha256 {built_with[:12]}, "
+                                              f"now {embedder.weights_sha256[:12]})")
+    if manifest.encoder_sha256 and manifest.encoder_sha256 != embedder.file_sha256:
+        raise store.IndexLoadError(index_dir, f"it was embedded by the {manifest.backend} backend "
+                                              f"({manifest.encoder_file}) but the service runs "
+                                              f"{embedder.backend} ({embedder.file}); set PDQ_BACKEND="
+                                              f"{manifest.backend} or")
+    if embedder.dimension != manifest.dimension:
+        raise store.IndexLoadError(index_dir, f"dimension {manifest.dimension} differs from "
+                                              f"the model's {embedder.dimension}")
+
+
+def _read(name: str, load):
+    """Run one file's loader; any failure becomes an `IndexLoadError` naming the file."""
+    try:
+        return load()
+    except store.IndexLoadError:
+        raise
+    except Exception as exc:  # numpy, faiss, bm25s and json each raise their own types
+        raise store.IndexLoadError(Path("."), f"file {name} is unreadable ({type(exc).__name__}: {exc})") from None

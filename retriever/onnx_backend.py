@@ -1,0 +1,155 @@
+"""The ONNX backends: the model's transformer exported to ONNX, run by onnxruntime.
+
+The files follow sentence-transformers' layout (``<model>/onnx/model.onnx`` and
+``model_qint8_<target>.onnx``), and the pooling is the model's own (mean over tokens, then
+L2 normalisation, read from its ``1_Pooling`` config). They are run here with onnxruntime
+and the model's fast tokenizer rather than through sentence-transformers' ONNX backend:
+that backend loads through optimum-onnx, whose releases require transformers < 4.58,
+while this project runs transformers 5 (README, "Encoder backends"). Without torch in
+the process, a service worker is also several hundred MB smaller.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from pathlib import Path
+
+import numpy as np
+
+from retriever.embedding import ModelError
+from retriever.store import sha256_file
+
+ONNX_DIR = "onnx"
+FP32_FILE = "model.onnx"
+# Written by the export beside the files: their sha256, the weights they came from, and the
+# model's max_seq_length and dimension as sentence-transformers reads them.
+EXPORT_INFO = "export.json"
+# Dynamic int8 quantisation targets: the instruction set the int8 kernels are tuned for.
+TARGETS = ("avx512_vnni", "avx2", "arm64")
+EXPORT_COMMAND = "python -m retriever.export --model {model}"
+
+
+class BackendUnavailable(RuntimeError):
+    """This machine cannot run the requested ONNX backend (the caller falls back)."""
+
+
+def int8_file(target: str) -> str:
+    return f"model_qint8_{target}.onnx"
+
+
+def cpu_target() -> str | None:
+    """The int8 target this CPU runs best: ``avx512_vnni``, ``avx2``, ``arm64`` or None."""
+    if platform.machine().lower() in ("arm64", "aarch64"):
+        return "arm64"
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").split()
+    except OSError:
+        return None
+    for target in ("avx512_vnni", "avx2"):
+        if target in flags:
+            return target
+    return None
+
+
+def onnx_file(backend: str, target: str = "auto") -> str:
+    """The file, relative to the model folder, that ``backend`` runs on this machine.
+
+    Raises:
+        BackendUnavailable: onnxruntime is not installed, or no int8 target suits the CPU.
+    """
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        raise BackendUnavailable(f"backend {backend!r} needs onnxruntime, which is not installed") from None
+    if backend == "onnx":
+        return f"{ONNX_DIR}/{FP32_FILE}"
+    native = cpu_target()
+    if target != "auto" and target != native:
+        if native is None:
+            raise BackendUnavailable(f"int8 target {target!r} is not supported by this CPU")
+        import logging
+
+        logging.getLogger(__name__).warning("int8 target %r is not supported by this CPU; using %r",
+                                            target, native)
+    chosen = native if target == "auto" or target != native else target
+    if chosen is None:
+        raise BackendUnavailable("this CPU has no int8 target (AVX2, AVX-512 VNNI or ARM64)")
+    return f"{ONNX_DIR}/{int8_file(chosen)}"
+
+
+class OnnxEmbedder:
+    """Encodes with onnxruntime (see `retriever.embedding.Embedder`)."""
+
+    def __init__(self, model: str, folder: Path, file: str, weights_sha256: str):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.name, self.file, self.weights_sha256 = model, file, weights_sha256
+        self.backend = "onnx" if file.endswith(FP32_FILE) else "onnx-int8"
+        path = folder / file
+        rebuild = EXPORT_COMMAND.format(model=model)
+        if not path.is_file():
+            raise ModelError(f"model {model!r}: ONNX file {path} is missing; make it with: {rebuild}")
+        self.max_seq_length, self.dimension, self.file_sha256 = _read_config(model, folder, file, weights_sha256)
+        try:
+            self._session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+            self._inputs = {i.name for i in self._session.get_inputs()}
+            self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+            self._counter = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf types
+            raise ModelError(f"model {model!r}: cannot load {path} ({type(exc).__name__}: {exc}); "
+                             f"rebuild it with: {rebuild}") from None
+        self._tokenizer.enable_truncation(self.max_seq_length)
+        self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id("[PAD]") or 0)
+        self._counter.no_truncation()
+        self._counter.no_padding()
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model sees for ``text``, special tokens included."""
+        return len(self._counter.encode(text).ids)
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        # Length-sorted batches pad least, as sentence-transformers does.
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        for start in range(0, len(texts), batch_size):
+            rows = order[start:start + batch_size]
+            out[rows] = self._encode_batch([texts[i] for i in rows])
+        return out
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self._encode_batch([text])[0]
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": mask,
+                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64)}
+        tokens = self._session.run(None, {k: v for k, v in feed.items() if k in self._inputs})[0]
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (tokens * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+def _read_config(model: str, folder: Path, file: str, weights_sha256: str) -> tuple[int, int, str]:
+    """max_seq_length, dimension and the file's sha256 as the export recorded them, after
+    checking the export was made from these weights and ``file`` is unchanged since."""
+    rebuild = EXPORT_COMMAND.format(model=model)
+    path = folder / ONNX_DIR / EXPORT_INFO
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        expected = info["files"][Path(file).name]
+        max_seq_length, dimension = int(info["max_seq_length"]), int(info["dimension"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"model {model!r}: {path} is missing or unreadable ({exc}); "
+                         f"make the ONNX files with: {rebuild}") from None
+    if info.get("weights_sha256", "") != weights_sha256:
+        raise ModelError(f"model {model!r}: the ONNX files in {path.parent} were exported from other "
+                         f"weights; rebuild them with: {rebuild}")
+    if sha256_file(folder / file) != expected:
+        raise ModelError(f"model {model!r}: {folder / file} is damaged (checksum differs from "
+                         f"{EXPORT_INFO}); rebuild it with: {rebuild}")
+    return max_seq_length, dimension, expected

@@ -1,0 +1,63 @@
+"""Stage 1 of a search: what the question becomes before any ranking reads it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retriever.abstain import figures_asked, topic_words
+from retriever.lexicon import expansions, lay_words, question_terms, spell_out
+from retriever.spelling import Speller
+from retriever.tokenization import content_words, tokenize, words
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """The question as searched.
+
+    Attributes:
+        text: The question as typed.
+        dense_text: Short forms written out and misspellings corrected: what is embedded,
+            and what abstention reads.
+        tokens: BM25 tokens, with the lay lexicon's document words when it is on.
+        corrections: ``{typed: corrected}`` for every corrected word.
+        topics: Health topics the question names (abstention checks the passages have them).
+        figures: Kinds of figure the question asks for (a rate, a dose, ...).
+        terms: The question's terms, each with its lexicon alternatives.
+    """
+
+    text: str
+    dense_text: str
+    tokens: list[str]
+    corrections: dict[str, str]
+    topics: list[str]
+    figures: list[int]
+    terms: list[tuple[str, ...]]
+
+
+class Planner:
+    """Writes out short forms, corrects misspellings against the corpus vocabulary and adds
+    document words for lay words."""
+
+    def __init__(self, speller: Speller, lexicon: bool = True):
+        self.speller = speller
+        self.lexicon = lexicon
+
+    def plan(self, query: str) -> QueryPlan:
+        text = spell_out(query)
+        corrections = {}
+        for w in dict.fromkeys(words(text)):
+            fixed = self.speller.correct(w)
+            if fixed:
+                corrections[w] = fixed
+        for wrong, right in corrections.items():
+            text = _replace_word(text, wrong, right)
+        extra = expansions(text) if self.lexicon else []
+        tokens = tokenize(text) + tokenize(" ".join(extra))
+        topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled)
+        return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
+                         topics=topics, figures=figures_asked(text), terms=question_terms(text))
+
+
+def _replace_word(text: str, wrong: str, right: str) -> str:
+    return re.sub(rf"\b{re.escape(wrong)}\b", right, text, flags=re.IGNORECASE)

@@ -1,0 +1,96 @@
+"""Text conventions that ingest, retrieval and evaluation must share.
+
+A passage's list items are lines that start with ``- `` or ``1. `` (the parser writes them
+that way); sentences are found two ways, for two jobs (`split_sentences` packs prose into
+passages, `sentence_spans` gives the offsets that are embedded and highlighted); text is
+compared folded (`fold`). Keeping them in one module is what lets the chunker, the
+highlighter, the citation link and the question-set checker agree on what a list item,
+a sentence and "the same text" are.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A list item's marker at the start of a line, with its indentation (nested items).
+LIST_MARKER = re.compile(r"^\s*(?:-|\d+\.)\s+")
+# A line that is nothing but a marker: an empty list item.
+BARE_MARKER = re.compile(r"\s*(-|\d+\.)\s*")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
+_SENTENCE = re.compile(r"[^\n]+?(?:[.!?](?=\s|$)|$)", re.M)
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+_PUBLISHER = re.compile(r"\s*-\s*NCI'?\s*$")
+
+
+def strip_list_marker(line: str) -> str:
+    """``line`` without a leading list marker (and the indentation before it)."""
+    return LIST_MARKER.sub("", line, count=1)
+
+
+def fold(text: str) -> str:
+    """Whitespace- and case-folded text: two passages are "the same" when these agree."""
+    return _SPACE.sub(" ", text).strip().lower()
+
+
+def straighten_quotes(text: str) -> str:
+    """Curly quotes as straight ones (documents use both; readers type straight ones)."""
+    return text.translate(_QUOTES)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a prose block, for packing a long block into passages.
+
+    A sentence ends at ``.``, ``!`` or ``?`` followed by space and a capital, digit or
+    opening quote, so "e.g. the" and "2.5 cm" do not split.
+    """
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` offsets of each sentence or list item in ``text``.
+
+    These are embedded one by one at ingest and scored at query time (the best-sentence
+    ranking and the highlights). A list item is one span (its marker excluded) even when
+    it has several sentences, so a highlight never starts in the middle of an item.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in _SENTENCE.finditer(text):
+        start, end = m.start(), m.end()
+        marker = LIST_MARKER.match(text[start:end])
+        if marker and (start == 0 or text[start - 1] == "\n"):
+            start += marker.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end - start >= 2:
+            spans.append((start, end))
+    return spans
+
+
+def short_title(title: str) -> str:
+    """A summary's title without the publisher suffix ("Melanoma Treatment - NCI")."""
+    return _PUBLISHER.sub("", title).strip()
+
+
+def embedding_text(heading_path: list[str], text: str, title: str = "") -> str:
+    """What a chunk is embedded (and token-counted) as: its breadcrumb, then its text.
+
+    The breadcrumb is the summary's short title, then the headings below the top one (the
+    top heading only repeats the title). The headings carry the words a question shares
+    with the section ("appendix", "side effects") even when the passage does not repeat
+    them. The title is what tells "Stages of melanoma" from "Stages of skin cancer" on a
+    many-summary index: with it, the fine-tuned model ranks the right summary first for
+    the validation summaries' questions more often (README, "The model").
+    """
+    path = heading_path[1:] if len(heading_path) > 1 else ([] if title else heading_path)
+    crumbs = ([short_title(title)] if title else []) + list(path)
+    crumb = " > ".join(c for c in crumbs if c)
+    return f"{crumb}\n{text}" if crumb else text
+
+
+def keyword_text(title: str, heading_path: list[str], text: str) -> str:
+    """What BM25 indexes for a chunk: the title (the document's identity, which the
+    breadcrumb leaves out), then the breadcrumb and the text."""
+    return title + "\n" + embedding_text(heading_path, text)

@@ -1,0 +1,92 @@
+"""Encoder backends: torch, ONNX fp32 and ONNX int8 agree, and a missing, damaged or stale
+ONNX file stops start-up naming the file and the command that rebuilds it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+
+import numpy as np
+import pytest
+
+from retriever import embedding, onnx_backend
+from retriever.embedding import ModelError, get_embedder
+from retriever.onnx_backend import EXPORT_INFO, ONNX_DIR
+
+pytestmark = pytest.mark.model
+
+MODEL = "pdq-minilm-l6"
+TEXTS = ["Carcinoid syndrome may cause flushing of the face and diarrhea.",
+         "what is the shot they give for the flushing",
+         "Surgery to remove the appendix (appendectomy) may be done."]
+
+
+@pytest.fixture(scope="module")
+def torch_embedder():
+    return get_embedder(MODEL, "torch")
+
+
+@pytest.mark.parametrize("backend, min_cosine", [("onnx", 0.9999), ("onnx-int8", 0.98)])
+def test_onnx_backends_embed_like_torch(torch_embedder, backend, min_cosine):
+    other = get_embedder(MODEL, backend)
+    ref, vecs = torch_embedder.encode(TEXTS), other.encode(TEXTS)
+    assert vecs.dtype == np.float32 and vecs.shape == ref.shape
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    assert (ref * vecs).sum(axis=1).min() >= min_cosine
+    # int8 activations are scaled per batch, so a text's vector moves slightly with its batch
+    assert float(other.encode_query(TEXTS[1]) @ vecs[1]) >= min_cosine
+    assert [other.count_tokens(t) for t in TEXTS] == [torch_embedder.count_tokens(t) for t in TEXTS]
+    assert other.max_seq_length == torch_embedder.max_seq_length
+    assert other.weights_sha256 == torch_embedder.weights_sha256 and other.file_sha256 != other.weights_sha256
+
+
+@pytest.fixture
+def model_copy(tmp_path, monkeypatch):
+    """A private copy of the shipped model with its ONNX export, served under its name."""
+    folder = tmp_path / "model"
+    shutil.copytree(embedding.SHIPPED_NAMES[MODEL], folder)
+    monkeypatch.setitem(embedding.SHIPPED_NAMES, MODEL, folder)
+    return folder
+
+
+def _load(backend="onnx-int8"):
+    return get_embedder.__wrapped__(MODEL, backend)
+
+
+def test_a_missing_onnx_file_is_named_with_the_export_command(model_copy):
+    file = model_copy / _load().file
+    file.unlink()
+    with pytest.raises(ModelError) as err:
+        _load()
+    assert str(file) in str(err.value) and "python -m retriever.export --model pdq-minilm-l6" in str(err.value)
+
+
+def test_a_damaged_onnx_file_is_named_with_the_export_command(model_copy):
+    file = model_copy / _load().file
+    file.write_bytes(file.read_bytes()[:1000])
+    with pytest.raises(ModelError, match="damaged") as err:
+        _load()
+    assert str(file) in str(err.value) and "python -m retriever.export" in str(err.value)
+
+
+def test_an_export_of_other_weights_is_refused(model_copy):
+    info_path = model_copy / ONNX_DIR / EXPORT_INFO
+    info = json.loads(info_path.read_text())
+    info["weights_sha256"] = "0" * 64
+    info_path.write_text(json.dumps(info))
+    with pytest.raises(ModelError, match="exported from other weights"):
+        _load("onnx")
+
+
+def test_an_int8_target_the_cpu_lacks_falls_back_with_a_warning(monkeypatch, caplog):
+    monkeypatch.setattr(onnx_backend, "cpu_target", lambda: None)
+    with caplog.at_level(logging.WARNING):
+        fallback = get_embedder.__wrapped__(MODEL, "onnx-int8", "avx512_vnni")
+    assert fallback.backend == "torch"
+    assert "not supported by this CPU" in caplog.text and "torch backend" in caplog.text
+
+
+def test_an_unknown_backend_is_named():
+    with pytest.raises(ModelError, match="backend 'tpu' is unknown"):
+        get_embedder.__wrapped__(MODEL, "tpu")
