@@ -9,6 +9,7 @@ code, and call it from :func:`build_parser`.
 from __future__ import annotations
 
 import argparse
+import math
 import shlex
 import sys
 import time
@@ -202,6 +203,62 @@ def _add_load(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run_load)
 
 
+def _run_replicas(args: argparse.Namespace) -> int:
+    from eval.bench.haproxy import HaproxyMissing
+    from eval.bench.load import settle
+    from eval.bench.replicas import HEADER, report, run_replicas
+    from eval.bench.wrk import WrkMissing
+
+    if args.replicas < 1 or args.clients < 1 or args.duration <= 0:
+        print("error: --replicas and --clients must be at least 1, --duration above 0", file=sys.stderr)
+        return 2
+    for folder in (args.index, args.new_index):
+        if folder and not Path(folder).exists():
+            print(f"error: index {folder} does not exist; build it with: python -m ingest seeds --index {folder}",
+                  file=sys.stderr)
+            return 2
+    load_start = settle(args.settle_load, args.settle_max, verbose=True)
+    try:
+        rows, meta = run_replicas(Path(args.index), args.replicas, args.clients, args.duration,
+                                  Path(args.new_index) if args.new_index else None,
+                                  log=lambda line: print(line, file=sys.stderr))
+    except (HaproxyMissing, WrkMissing, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    meta["load_start"] = math.nan if load_start is None else load_start
+    text = report(rows, meta, args.command_line, args.clients)
+    print(text)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(HEADER + text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    return 1 if any(row.result.failures for row in rows) else 0
+
+
+def _add_replicas(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "replicas",
+        help="N replicas behind HAProxy: throughput, a killed replica, a rolling index rollout",
+        description="Start --replicas single-worker servers over --index and HAProxy in front, load them "
+        "with wrk, and report answers/s, p50/p99 and failed requests for one replica direct, all "
+        "behind HAProxy, one replica killed and restarted, and a rolling rollout of --new-index. "
+        "Exits 1 when any request failed.",
+    )
+    p.add_argument("--index", required=True, help="index folder made by `python -m ingest`")
+    p.add_argument("--replicas", type=int, default=2, help="replicas behind HAProxy (default: 2)")
+    p.add_argument("--clients", type=int, default=16, help="concurrent wrk connections (default: 16)")
+    p.add_argument("--duration", type=float, default=15.0,
+                   help="seconds of each run; the restart and rollout runs last until done (default: 15)")
+    p.add_argument("--new-index", default=None,
+                   help="index folder rolled out in run (d) (default: a copy of --index)")
+    p.add_argument("--out", default="docs/replicas.md", help="markdown report (default: docs/replicas.md; '' for none)")
+    p.add_argument("--settle-load", type=float, default=1.5,
+                   help="first wait for the 1-minute load average to fall below this (default: 1.5; 0: don't)")
+    p.add_argument("--settle-max", type=float, default=60.0,
+                   help="wait at most this many seconds for the load to settle (default: 60)")
+    p.set_defaults(func=_run_replicas)
+
+
 def _run_ceiling(args: argparse.Namespace) -> int:
     from eval.bench.ceiling import FEATURES, run_ceiling
     from eval.questionset import QuestionSetError, load_questions
@@ -251,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_load(subparsers)
     _add_speed(subparsers)
     _add_ceiling(subparsers)
+    _add_replicas(subparsers)
     return parser
 
 
