@@ -14,7 +14,7 @@ from retriever import store
 from retriever.abstain import evidence, hand_confidence, figures_asked, should_abstain, topic_words
 from retriever.calibration import Calibration, CalibrationError
 from retriever.audience import is_childhood, names_a_child, url_words
-from retriever.citation import text_fragment_link
+from retriever.citation import document_links  # ui: unique text fragments
 from retriever.dense import load_dense
 from retriever.embedding import Embedder, ModelError, get_embedder, resolve_model
 from retriever.fusion import rrf
@@ -107,6 +107,7 @@ class Retriever:
             labels.setdefault(c.doc_id, " ".join([c.title, c.heading_path[0] if c.heading_path else "",
                                                   url_words(c.url)]))
         self.titles = DocumentTitles([c.doc_id for c in chunks], labels)
+        self.links = document_links(chunks)  # ui: chunk id -> link with a unique text fragment
 
     @classmethod
     def load(cls, index_dir: Path | str, settings: Settings | None = None,
@@ -313,7 +314,7 @@ class Retriever:
                 best_sentence = max(best_sentence, float(sims.max()))
             chunk = self.chunks[idx]
             hits.append(Hit(rank=len(hits) + 1, score=fused[idx], chunk=chunk,
-                            link=text_fragment_link(chunk.url, chunk.text),
+                            link=self.links[chunk.id],
                             highlights=pick_highlights([tuple(x) for x in spans], sims)))
             if len(hits) == k:
                 break
@@ -329,7 +330,7 @@ class Retriever:
         abstained = bool(hits) and should_abstain(conf, self.threshold) or not hits
         return SearchResult(query=query, hits=[] if abstained else hits, abstained=abstained,
                             mode=mode, confidence=conf, missing=missing,
-                            evidence=ev)
+                            evidence=ev, corrections=plan.corrections)  # ui: say what was corrected
 
 
 def _read(name: str, load):
