@@ -29,7 +29,14 @@ from retriever.text import embedding_text, sentence_spans
 
 
 class IngestError(RuntimeError):
-    """Ingest cannot produce an index (nothing valid to index, or writing failed)."""
+    """Ingest cannot produce an index (nothing valid to index, or writing failed).
+
+    ``errors`` holds the bad files behind "no valid documents", each with its problem.
+    """
+
+    def __init__(self, message: str, errors: list[DocumentError] | None = None):
+        super().__init__(message)
+        self.errors = list(errors or [])
 
 
 @dataclass
@@ -169,7 +176,8 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
     docs, errors = load_documents(src_dir, strict=strict)
     if not docs:
         found = "no .md or .txt files" if not errors else "no valid documents"
-        raise IngestError(f"{found} in {src_dir}; nothing indexed, previous index kept")
+        bad = "".join(f"\n  {err}" for err in errors)  # each file and its problem
+        raise IngestError(f"{found} in {src_dir}; nothing indexed, previous index kept{bad}", errors)
     embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target)
 
     with ingest_lock(index_dir):

@@ -1,12 +1,32 @@
-"""Links that land a browser on the passage itself, with a URL text fragment."""
+"""Links that land a browser on the passage itself, with a URL text fragment.
+
+A text fragment (``#:~:text=[prefix-,]textStart[,textEnd][,-suffix]``, URL Fragment Text
+Directives) scrolls to the *first* place in the page that matches. A passage's opening
+words often stand elsewhere in its summary too ("Surgery (resection) to remove ..."
+starts a dozen list items), so a link built from them alone can land on the wrong
+passage. `document_links` therefore reads each passage against the whole document's
+text and grows the fragment until it matches once, at the passage.
+
+The document's text is rebuilt from its chunks in order: each new heading, then the
+passage's lines without list markers (a browser does not render "- " as text), table
+cells apart. A term never spans two of these blocks, because a browser matches a term
+inside one block only. A paragraph that ingest dropped as a repeat stands earlier in
+the document, in the passage that kept it: a browser, which takes the first match, lands
+there.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import quote
 
-from retriever.text import strip_list_marker
+from retriever.text import squash, strip_list_marker
 
 FRAGMENT_WORDS = 8
+# How many words a start, end, prefix or suffix term may grow to before giving up on it.
+MAX_TERM_WORDS = 12
+FIRST_TERM_WORDS = 4
+END_TERM_WORDS = 3
 
 
 def _encode(text: str) -> str:
@@ -24,6 +44,7 @@ def opening_words(text: str, n: int = FRAGMENT_WORDS) -> str:
 def text_fragment_link(url: str, text: str) -> str:
     """``url#:~:text=<opening words>``, or the bare url when there is nothing to quote.
 
+    The fallback when the rest of the document is unknown; `document_links` is better.
     Browsers without text-fragment support simply open the page.
     """
     if not url:
@@ -31,6 +52,170 @@ def text_fragment_link(url: str, text: str) -> str:
     words = opening_words(text)
     base = url.split("#", 1)[0]
     return f"{base}#:~:text={_encode(words)}" if words else base
+
+
+def text_blocks(text: str) -> list[str]:
+    """A passage as a browser shows it: one block per line or table cell, markers gone."""
+    out = []
+    for line in text.splitlines():
+        for cell in line.split(" | "):
+            cell = squash(strip_list_marker(cell))
+            if cell:
+                out.append(cell)
+    return out
+
+
+class DocumentText:
+    """A document as blocks of visible text, searched the way a browser finds a fragment.
+
+    Matching is case-insensitive, whitespace-collapsed and bounded by word edges; one
+    lower-cased string with a newline between blocks keeps every match inside a block.
+    """
+
+    def __init__(self, blocks: list[str]):
+        self.blocks = blocks
+        self.starts: list[int] = []
+        pos = 0
+        for b in blocks:
+            self.starts.append(pos)
+            pos += len(b) + 1
+        self.folded = "\n".join(b.lower() for b in blocks)
+
+    def find(self, term: str, pos: int = 0) -> list[int]:
+        """Offsets of every word-bounded occurrence of ``term`` at or after ``pos``.
+
+        ``str.find`` then an edge check: a regex over a long summary per term made
+        loading the 169-summary index seconds slower.
+        """
+        t, text, out = term.lower(), self.folded, []
+        i = text.find(t, pos)
+        while i >= 0:
+            if self._bounded(i, i + len(t)):
+                out.append(i)
+            i = text.find(t, i + 1)
+        return out
+
+    def _bounded(self, start: int, end: int) -> bool:
+        text = self.folded
+        return ((start == 0 or not (_wordish(text[start - 1]) and _wordish(text[start])))
+                and (end == len(text) or not (_wordish(text[end - 1]) and _wordish(text[end]))))
+
+    def preceded_by(self, pos: int, prefix: str) -> bool:
+        """True when ``prefix`` ends right before ``pos``, with only whitespace between."""
+        before = self.folded[:pos].rstrip()
+        p = prefix.lower()
+        return before.endswith(p) and not (len(before) > len(p) and before[-len(p) - 1].isalnum())
+
+    def followed_by(self, pos: int, suffix: str) -> bool:
+        """True when ``suffix`` starts right after ``pos``, with only whitespace between."""
+        after = self.folded[pos:].lstrip()
+        s = suffix.lower()
+        return after.startswith(s) and not (len(after) > len(s) and after[len(s)].isalnum())
+
+    def end_after(self, pos: int, end: str) -> int:
+        """Where the first occurrence of ``end`` at or after ``pos`` ends, or -1."""
+        t, text = end.lower(), self.folded
+        i = text.find(t, pos)
+        while i >= 0 and not self._bounded(i, i + len(t)):
+            i = text.find(t, i + 1)
+        return i + len(t) if i >= 0 else -1
+
+
+def _wordish(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _terms(words: list[str], first: int) -> Iterable[str]:
+    """Growing terms from ``words``: ``first`` words, one more each time, up to the cap."""
+    stop = min(len(words), MAX_TERM_WORDS)
+    for n in range(min(first, stop), stop + 1):
+        yield " ".join(words[:n])
+
+
+def _start_terms(doc: DocumentText, first: int) -> tuple[str, str, int]:
+    """The shortest opening term (with a prefix if needed) that occurs once, at ``first``.
+
+    Returns ``(prefix, start, offset of the match)``; start is "" when nothing tried is
+    unique. A prefix is the last words of the block before (a heading, mostly), and only
+    used when needed: the block before in the page may be a repeat the index dropped.
+    """
+    at = doc.starts[first]
+    terms = list(_terms(doc.blocks[first].split(), FIRST_TERM_WORDS))
+    for start in terms:
+        if doc.find(start) == [at]:
+            return "", start, at
+    before = doc.blocks[first - 1].split() if first > 0 else []
+    for start in (terms[0], terms[-1]):
+        hits = doc.find(start)
+        for n in range(1, min(len(before), MAX_TERM_WORDS) + 1):
+            prefix = " ".join(before[-n:])
+            if [h for h in hits if doc.preceded_by(h, prefix)] == [at]:
+                return prefix, start, at
+    return "", "", at
+
+
+def _end_term(doc: DocumentText, start_end: int, last: int) -> str:
+    """Closing words of block ``last`` that a match starting before ``start_end`` ends on."""
+    words = doc.blocks[last].split()
+    target = doc.starts[last] + len(doc.blocks[last])
+    for n in range(min(END_TERM_WORDS, len(words)), min(len(words), MAX_TERM_WORDS) + 1):
+        end = " ".join(words[-n:])
+        if doc.end_after(start_end, end) == target:
+            return end
+    return ""
+
+
+def fragment(doc: DocumentText, first: int, last: int) -> str:
+    """The text directive (without ``#:~:text=``) for blocks ``first..last`` of ``doc``.
+
+    It matches once in the document, at the passage, when any directive tried does;
+    otherwise it is the passage's opening words (the old behaviour). A textEnd is added
+    when the passage runs past its opening term, so the browser marks all of it.
+    """
+    prefix, start, at = _start_terms(doc, first)
+    if not start:
+        return _encode(" ".join(doc.blocks[first].split()[:FRAGMENT_WORDS]))
+    start_end = at + len(start)
+    end = ""
+    if last > first or len(start) < len(doc.blocks[first]):
+        end = _end_term(doc, start_end, last)
+        if end and doc.starts[last] + len(doc.blocks[last]) - len(end) < start_end:
+            end = ""  # the end term would overlap the start term
+    parts = ([_encode(prefix) + "-"] if prefix else []) + [_encode(start)] + ([_encode(end)] if end else [])
+    return ",".join(parts)
+
+
+def _new_headings(previous: list[str], path: list[str]) -> list[str]:
+    same = 0
+    while same < min(len(previous), len(path)) and previous[same] == path[same]:
+        same += 1
+    return [h for h in path[same:] if h.strip()]
+
+
+def document_links(chunks) -> dict[str, str]:
+    """A link with a unique text fragment for every chunk id, documents read in chunk order.
+
+    Computed once when an index is loaded: it needs every chunk of a document.
+    """
+    by_doc: dict[str, list] = {}
+    for c in chunks:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    links: dict[str, str] = {}
+    for doc_chunks in by_doc.values():
+        blocks: list[str] = []
+        spans: list[tuple[str, str, int, int]] = []
+        previous: list[str] = []
+        for c in doc_chunks:
+            blocks += [squash(h) for h in _new_headings(previous, list(c.heading_path))]
+            previous = list(c.heading_path)
+            own = text_blocks(c.text)
+            spans.append((c.id, c.url, len(blocks), len(blocks) + len(own) - 1))
+            blocks += own
+        doc = DocumentText(blocks)
+        for chunk_id, url, first, last in spans:
+            base = url.split("#", 1)[0] if url else ""
+            links[chunk_id] = f"{base}#:~:text={fragment(doc, first, last)}" if base and last >= first else base
+    return links
 
 
 def citation_line(title: str, heading_path: list[str], link: str) -> str:

@@ -77,24 +77,6 @@ class Hit:
     link: str
     highlights: list[Span] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
-        c = self.chunk
-        return {
-            "rank": self.rank,
-            "score": round(float(self.score), 6),
-            "id": c.id,
-            "doc_id": c.doc_id,
-            "source": c.source,
-            "title": c.title,
-            "url": c.url,
-            "link": self.link,
-            "heading_path": list(c.heading_path),
-            "section": c.section,
-            "text": c.text,
-            "cancer_types": list(c.cancer_types),
-            "highlights": [{"start": s.start, "end": s.end} for s in self.highlights],
-        }
-
 
 @dataclass(frozen=True)
 class SearchResult:
@@ -107,3 +89,5 @@ class SearchResult:
     confidence: float = 0.0
     missing: list[str] = field(default_factory=list)
     evidence: Evidence | None = None
+    # Misspelled question words and what they were read as ("carcinoyd" -> "carcinoid").
+    corrections: dict[str, str] = field(default_factory=dict)

@@ -24,7 +24,7 @@ from retriever import fusion
 from retriever.abstain import Verdict, evidence, judge
 from retriever.audience import is_childhood, names_a_child, url_words
 from retriever.calibration import Calibration, CalibrationError
-from retriever.citation import text_fragment_link
+from retriever.citation import document_links
 from retriever.embedding import Embedder, ModelError, get_embedder, resolve_model
 from retriever.highlight import pick_highlights
 from retriever.keyword import DocumentTitles, surface_counts
@@ -98,6 +98,7 @@ class Retriever:
             labels.setdefault(c.doc_id, " ".join([c.title, c.heading_path[0] if c.heading_path else "",
                                                   url_words(c.url)]))
         self.titles = DocumentTitles([c.doc_id for c in chunks], labels)
+        self.links = document_links(chunks)  # chunk id -> link whose text fragment is unique
 
     @classmethod
     def load(cls, index_dir: Path | str, settings: Settings | None = None,
@@ -216,7 +217,7 @@ class Retriever:
     def hit(self, rank: int, idx: int, score: float, sentences: SentenceScores) -> Hit:
         chunk = self.chunks[idx]
         spans = [tuple(x) for x in sentences.spans[idx]]
-        return Hit(rank=rank, score=score, chunk=chunk, link=text_fragment_link(chunk.url, chunk.text),
+        return Hit(rank=rank, score=score, chunk=chunk, link=self.links[chunk.id],
                    highlights=pick_highlights(spans, sentences.sims[idx]))
 
     def judge(self, sig: Signals, chosen: list[int]) -> Verdict:
@@ -250,7 +251,8 @@ class Retriever:
         verdict = self.judge(sig, chosen)
         abstained = verdict.abstained or not hits
         return SearchResult(query=query, hits=[] if abstained else hits, abstained=abstained, mode=mode,
-                            confidence=verdict.confidence, missing=verdict.missing, evidence=verdict.evidence)
+                            confidence=verdict.confidence, missing=verdict.missing, evidence=verdict.evidence,
+                            corrections=sig.query.plan.corrections)
 
 
 def check_request(query: str, k: int, mode: str) -> None:

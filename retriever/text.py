@@ -28,9 +28,14 @@ def strip_list_marker(line: str) -> str:
     return LIST_MARKER.sub("", line, count=1)
 
 
+def squash(text: str) -> str:
+    """Runs of whitespace as one space, ends trimmed: text as a browser lays it out."""
+    return _SPACE.sub(" ", text).strip()
+
+
 def fold(text: str) -> str:
     """Whitespace- and case-folded text: two passages are "the same" when these agree."""
-    return _SPACE.sub(" ", text).strip().lower()
+    return squash(text).lower()
 
 
 def straighten_quotes(text: str) -> str:

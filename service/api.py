@@ -11,15 +11,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from service.errors import ApiError
-from service.presentation import result_dict
+from service.presentation import api_result
 from service.schemas import (
     ERROR_RESPONSES,
     EXAMPLE_QUESTION,
-    K_MAX,
     DocumentInfo,
     DocumentsResponse,
     ErrorResponse,
     HealthResponse,
+    K,
     Mode,
     ReadyResponse,
     SearchRequest,
@@ -45,7 +45,7 @@ async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
     req = prepare(retriever, q, k, mode, doc, cancer_type, holder.settings.max_query_chars)
     result, took_ms = await run_search(holder, retriever, req)
     return SearchResponse(query=req.query, abstained=result.abstained,
-                          results=[result_dict(h) for h in result.hits],
+                          results=[api_result(h) for h in result.hits], corrections=result.corrections,
                           not_covered=result.missing if result.abstained else [], took_ms=round(took_ms, 1))
 
 
@@ -54,7 +54,7 @@ async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
 async def search_get(
     request: Request,
     q: Annotated[str, Query(description="The question, as typed.", examples=[EXAMPLE_QUESTION])],
-    k: Annotated[int, Query(ge=1, le=K_MAX, description="How many passages.")] = 5,
+    k: Annotated[K, Query(description="How many passages.")] = 5,
     mode: Annotated[Mode, Query(description="hybrid, dense (meaning) or bm25 (keywords).")] = "hybrid",
     doc: Annotated[list[str], Query(description=DOC_HELP)] = [],  # noqa: B006 (FastAPI copies it)
     cancer_type: Annotated[list[str], Query(description=TYPE_HELP)] = [],  # noqa: B006

@@ -13,17 +13,21 @@ from pathlib import Path
 import jinja2
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
 from starlette.templating import Jinja2Templates
 
 from retriever.models import SearchResult
 from service.errors import ApiError
-from service.presentation import passage_view
-from service.schemas import K_MAX
+from service.presentation import corrected, passage_views
+from service.schemas import K_ADAPTER, K_MAX
 from service.searching import cancer_types, clean_text, current, prepare, run_search
 from service.state import RetrieverHolder
+from service.summaries import catalog, choices
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PATIENT_PASSAGES = 3
+# Passages a many-summary search looks at to find the summaries a question might mean.
+CHOICE_DEPTH = 10
 STAFF_DEFAULT_K = 10
 # The staff page names modes for people; the API's names are accepted too.
 STAFF_MODES = {"hybrid": "hybrid", "keyword": "bm25", "semantic": "dense", "bm25": "bm25", "dense": "dense"}
@@ -58,19 +62,26 @@ async def _answer(request: Request, q: str, k: int, mode: str, doc: list[str],
 
 
 @router.get("/", response_class=HTMLResponse)
-async def ask(request: Request, q: str | None = None) -> HTMLResponse:
-    """The question box; with ``?q=`` the best passages (or a kind "not covered")."""
+async def ask(request: Request, q: str | None = None, doc: str | None = None) -> HTMLResponse:
+    """The question box; with ``?q=`` the best passages, a kind "not covered", or (on a
+    many-summary index, for a question that names no subject) the summaries to choose from."""
+    retriever = _holder(request).retriever
+    cat = catalog(retriever) if retriever else None
+    doc = clean_text(doc or "")
+    context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="")
     if q is None:
-        return _render(request, "index.html", q="", result=None, passages=[], error=None)
-    shown = clean_text(q)
+        return _render(request, "index.html", **context)
     try:
-        query, result = await _answer(request, q, PATIENT_PASSAGES, "hybrid", [], [])
+        wide = not doc and cat is not None and cat.count > 1
+        query, result = await _answer(request, q, CHOICE_DEPTH if wide else PATIENT_PASSAGES, "hybrid",
+                                      [doc], [])
     except ApiError as exc:
-        return _render(request, "index.html", status=200 if exc.code == "invalid_query" else exc.status,
-                       q=shown[:_holder(request).settings.max_query_chars], result=None, passages=[],
-                       error=_patient_message(exc))
-    return _render(request, "index.html", q=query, result=result,
-                   passages=[passage_view(h) for h in result.hits], error=None)
+        context.update(q=clean_text(q)[:_holder(request).settings.max_query_chars], error=_patient_message(exc))
+        return _render(request, "index.html", status=200 if exc.code == "invalid_query" else exc.status, **context)
+    offered = choices(query, result.hits, cat) if wide else []
+    context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
+                   passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]))
+    return _render(request, "index.html", **context)
 
 
 def _patient_message(exc: ApiError) -> str:
@@ -78,6 +89,8 @@ def _patient_message(exc: ApiError) -> str:
         return "Please type a question in the box."
     if exc.code == "query_too_long":
         return "That question is too long. Please shorten it and try again."
+    if exc.code == "invalid_doc":
+        return "That summary is not one we search. Please choose one from the list, or search them all."
     if exc.code == "timeout":
         return "The search took too long. Please try again in a moment."
     if exc.code == "not_ready":
@@ -87,7 +100,7 @@ def _patient_message(exc: ApiError) -> str:
 
 @router.get("/staff", response_class=HTMLResponse)
 async def staff(request: Request, q: str | None = None, k: str | None = None, mode: str | None = None,
-                doc: str | None = None, cancer_type: str | None = None) -> HTMLResponse:
+                doc: str | None = None, cancer_type: str | None = None, view: str | None = None) -> HTMLResponse:
     """Passage search for support staff: more results, scores, filters and citations."""
     holder = _holder(request)
     retriever = holder.retriever
@@ -95,32 +108,32 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
                        key=lambda x: x[1].lower()) if retriever else []
     form = {"q": clean_text(q or "")[:holder.settings.max_query_chars], "k": STAFF_DEFAULT_K,
             "mode": mode if mode in STAFF_MODES else "hybrid", "doc": clean_text(doc or ""),
-            "cancer_type": clean_text(cancer_type or "")}
+            "cancer_type": clean_text(cancer_type or ""), "view": "compact" if view == "compact" else "full"}
     context = dict(form=form, documents=documents, cancer_types=cancer_types(retriever) if retriever else [],
-                   modes=STAFF_MODE_LABELS, k_max=K_MAX, result=None, passages=[], error=None, error_field=None)
+                   modes=STAFF_MODE_LABELS, k_max=K_MAX, result=None, passages=[], error=None, error_field=None,
+                   corrected="")
     if q is None:
         return _render(request, "staff.html", **context)
     try:
         form["k"] = _parse_k(k)
         if mode not in (None, "") and mode not in STAFF_MODES:
-            raise ApiError(422, "invalid_mode", "Choose hybrid, keyword or semantic.", "mode")
+            raise ApiError(422, "invalid_mode", "mode: choose hybrid, keyword or semantic.", "mode")
         query, result = await _answer(request, q, form["k"], STAFF_MODES.get(mode or "hybrid", "hybrid"),
                                       [form["doc"]], [form["cancer_type"]])
     except ApiError as exc:
         return _render(request, "staff.html", status=exc.status, **{**context, "error": exc.message,
                                                                     "error_field": exc.field})
     form["q"] = query
-    return _render(request, "staff.html", **{**context, "result": result,
-                                             "passages": [passage_view(h) for h in result.hits]})
+    searched = corrected(query, result.corrections)
+    return _render(request, "staff.html", **{**context, "result": result, "corrected": searched,
+                                             "passages": passage_views(result.hits, query=searched or query)})
 
 
 def _parse_k(k: str | None) -> int:
+    """The form's k through the API's own type (`schemas.K`), so both accept the same values."""
     if k is None or not k.strip():
         return STAFF_DEFAULT_K
     try:
-        value = int(k.strip())
-    except ValueError:
+        return K_ADAPTER.validate_python(k.strip(), strict=False)
+    except ValidationError:
         raise ApiError(422, "invalid_k", f"k: enter a whole number from 1 to {K_MAX}.", "k") from None
-    if not 1 <= value <= K_MAX:
-        raise ApiError(422, "invalid_k", f"k: enter a whole number from 1 to {K_MAX}.", "k")
-    return value

@@ -1,18 +1,21 @@
 """Turn a retriever `Hit` into what a page or the API shows: breadcrumb, marked text, links.
 
-Nothing here builds HTML. Highlighted text becomes a list of ``(segment, marked)`` pairs
-and the template escapes every segment on its own, so document text (or anything else)
-can never inject markup, whatever offsets the highlighter returns.
+Nothing here builds HTML. A passage becomes a small structure (blocks: paragraphs and
+nested lists; items; segments of text with their marks) and the templates escape every
+segment on its own, so document text (or anything else) can never inject markup,
+whatever offsets the highlighter returns.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from retriever.citation import citation_line
 from retriever.models import Hit
+from service.passage_text import ListBlock, Paragraph, Segment, passage_blocks, snippet, term_spans
+from service.schemas import Result, Span
 
 # Words that decorate a PDQ title or top heading without changing what it names:
 # "X Treatment - NCI" and "X Treatment (PDQ®)–Patient Version" are the same document.
@@ -43,35 +46,12 @@ def breadcrumb(title: str, heading_path: list[str]) -> list[str]:
     return [title, *section_path(title, heading_path)] if title else section_path(title, heading_path)
 
 
-def segments(text: str, highlights) -> list[tuple[str, bool]]:
-    """Split ``text`` into consecutive ``(segment, marked)`` pieces.
+def short_title(title: str) -> str:
+    """"Melanoma Treatment" for "Melanoma Treatment - NCI": what a reader scans for."""
+    return re.sub(r"\s*-\s*NCI'?\s*$", "", title).strip() or title
 
-    Spans are clamped to the text, sorted and merged, so overlapping or out-of-range
-    offsets degrade to less highlighting, never to lost or repeated text: joining the
-    segments always gives back ``text`` exactly.
-    """
-    spans = []
-    for span in highlights or ():
-        start, end = (span.start, span.end) if hasattr(span, "start") else (span["start"], span["end"])
-        start, end = max(0, int(start)), min(len(text), int(end))
-        if start < end:
-            spans.append((start, end))
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    out: list[tuple[str, bool]] = []
-    pos = 0
-    for start, end in merged:
-        if start > pos:
-            out.append((text[pos:start], False))
-        out.append((text[start:end], True))
-        pos = end
-    if pos < len(text):
-        out.append((text[pos:], False))
-    return out
+
+# -- links and citations ------------------------------------------------------------------
 
 
 def safe_link(url: str) -> str:
@@ -96,13 +76,14 @@ def citation(hit: Hit) -> str:
     return citation_line(c.title, section_path(c.title, c.heading_path), link)
 
 
-def result_dict(hit: Hit) -> dict:
-    """A hit as the API returns it: the retriever's dict, plain ints, and the citation."""
-    d = hit.to_dict()
-    d["score"] = float(d["score"])
-    d["highlights"] = [{"start": int(h["start"]), "end": int(h["end"])} for h in d["highlights"]]
-    d["citation"] = citation(hit)
-    return d
+def api_result(hit: Hit) -> Result:
+    """A hit as the API returns it: the one place a hit is shaped for clients."""
+    c = hit.chunk
+    return Result(rank=hit.rank, score=round(float(hit.score), 6), id=c.id, doc_id=c.doc_id, source=c.source,
+                  title=c.title, url=c.url, link=hit.link, heading_path=list(c.heading_path),
+                  section=c.section, text=c.text, cancer_types=list(c.cancer_types),
+                  highlights=[Span(start=int(s.start), end=int(s.end)) for s in hit.highlights],
+                  citation=citation(hit))
 
 
 @dataclass(frozen=True)
@@ -111,17 +92,40 @@ class PassageView:
 
     rank: int
     score: float
+    doc_id: str
+    title: str
     crumbs: list[str]
-    segments: list[tuple[str, bool]]
+    blocks: list[Paragraph | ListBlock]
     url: str
     link: str
     host: str
     citation: str
+    show_title: bool = True
+    snippet: list[Segment] = field(default_factory=list)
 
 
-def passage_view(hit: Hit) -> PassageView:
-    c = hit.chunk
-    link = safe_link(hit.link) or safe_link(c.url)
-    return PassageView(rank=hit.rank, score=float(hit.score), crumbs=breadcrumb(c.title, c.heading_path),
-                       segments=segments(c.text, hit.highlights), url=safe_link(c.url), link=link,
-                       host=link_host(link), citation=citation(hit))
+def passage_views(hits: list[Hit], query: str = "") -> list[PassageView]:
+    """Views of ranked hits; a summary's title is shown where its run of passages starts.
+
+    ``query`` (staff page) marks the query's own words as well as the best sentences.
+    """
+    views = []
+    for i, hit in enumerate(hits):
+        c = hit.chunk
+        link = safe_link(hit.link) or safe_link(c.url)
+        terms = term_spans(c.text, query) if query else ()
+        blocks = passage_blocks(c.text, hit.highlights, terms)
+        views.append(PassageView(
+            rank=hit.rank, score=float(hit.score), doc_id=c.doc_id, title=short_title(c.title),
+            crumbs=section_path(c.title, c.heading_path) or [short_title(c.title)],
+            blocks=blocks, url=safe_link(c.url), link=link, host=link_host(link), citation=citation(hit),
+            show_title=i == 0 or hits[i - 1].chunk.doc_id != c.doc_id, snippet=snippet(blocks)))
+    return views
+
+
+def corrected(query: str, corrections: dict[str, str]) -> str:
+    """The question with each corrected word replaced, or "" when nothing was corrected."""
+    text = query
+    for wrong, right in corrections.items():
+        text = re.sub(rf"\b{re.escape(wrong)}\b", right, text, flags=re.IGNORECASE)
+    return text if text != query else ""

@@ -7,12 +7,19 @@ itself works on the retriever's own dataclasses.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import annotated_types
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-Mode = Literal["hybrid", "dense", "bm25"]
+from retriever.search import MODES
+
+# The retriever's modes, named once there; a Literal so the OpenAPI schema lists them.
+Mode = Literal[MODES]  # type: ignore[valid-type]
 K_MAX = 50
+# How many passages: validated here only, for the GET query, the POST body and the staff form.
+K = Annotated[int, annotated_types.Interval(ge=1, le=K_MAX)]
+K_ADAPTER = TypeAdapter(K)
 
 EXAMPLE_QUESTION = "What are the signs of a neuroendocrine tumor in the rectum?"
 EXAMPLE_RESULT = {
@@ -52,7 +59,7 @@ class SearchRequest(BaseModel):
     ]})
 
     q: str = Field(description="The question or search text, as typed (control characters are removed).")
-    k: int = Field(5, ge=1, le=K_MAX, description="How many passages to return.")
+    k: K = Field(5, description="How many passages to return.")
     mode: Mode = Field("hybrid", description="hybrid (meaning + keywords), dense (meaning) or bm25 (keywords).")
     doc: list[str] = Field(default_factory=list,
                            description="Only these document ids; unknown ids are refused (see /api/documents).")
@@ -98,6 +105,8 @@ class SearchResponse(BaseModel):
     query: str = Field(description="The question as searched (control characters removed).")
     abstained: bool = Field(description="True when no passage answers well enough; results is then empty.")
     results: list[Result]
+    corrections: dict[str, str] = Field(default_factory=dict, description=(
+        "Misspelled words of the question and the words they were searched as."))
     not_covered: list[str] = Field(default_factory=list, description=(
         "When abstaining: the health topics the question names that the best passages never "
         "mention, \"a figure\" when it asks for a number (a rate, dose, price, range or "

@@ -14,10 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from retriever.models import SearchResult
-from retriever.search import MODES, Filters, Retriever
-
+from retriever.search import Filters, Retriever
 from service.errors import ApiError
-from service.schemas import K_MAX
 from service.state import RetrieverHolder
 
 query_log = logging.getLogger("service.query")
@@ -55,18 +53,6 @@ def validate_query(q: str, max_chars: int) -> str:
     return text
 
 
-def validate_k(k: int) -> int:
-    if not 1 <= k <= K_MAX:
-        raise ApiError(422, "invalid_k", f"k: must be between 1 and {K_MAX}.", "k")
-    return k
-
-
-def validate_mode(mode: str) -> str:
-    if mode not in MODES:
-        raise ApiError(422, "invalid_mode", f"mode: must be one of {', '.join(MODES)}.", "mode")
-    return mode
-
-
 def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) -> Filters:
     """Filters from request values, refusing ids and types the index does not have.
 
@@ -93,7 +79,10 @@ def cancer_types(retriever: Retriever) -> list[str]:
 
 @dataclass(frozen=True)
 class SearchRequestData:
-    """A validated search, ready to run."""
+    """A validated search, ready to run.
+
+    ``k`` and ``mode`` arrive validated: by the API's pydantic types, or chosen by a page.
+    """
 
     query: str
     k: int
@@ -103,9 +92,9 @@ class SearchRequestData:
 
 def prepare(retriever: Retriever, q: str, k: int, mode: str, doc: list[str], cancer_type: list[str],
             max_chars: int) -> SearchRequestData:
-    """Validate every field; the first problem found is raised as an `ApiError`."""
-    return SearchRequestData(query=validate_query(q, max_chars), k=validate_k(k),
-                             mode=validate_mode(mode), filters=build_filters(retriever, doc, cancer_type))
+    """Validate the question and filters; the first problem found is raised as an `ApiError`."""
+    return SearchRequestData(query=validate_query(q, max_chars), k=k, mode=mode,
+                             filters=build_filters(retriever, doc, cancer_type))
 
 
 def current(holder: RetrieverHolder) -> Retriever:
@@ -135,7 +124,7 @@ async def run_search(holder: RetrieverHolder, retriever: Retriever,
         req.query, k=req.k, mode=req.mode, filters=req.filters))
     try:
         result = await asyncio.wait_for(future, timeout=settings.request_timeout_s)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         raise ApiError(504, "timeout", "The search took too long. Please try again.") from None
     took_ms = (time.perf_counter() - t0) * 1000
     if settings.log_queries:

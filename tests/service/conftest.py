@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from retriever.models import SearchResult
+from retriever.models import Chunk, Hit, SearchResult
 from retriever.search import Retriever
 from retriever.settings import Settings
 from service.app import create_app
@@ -93,3 +93,22 @@ class FakeRetriever:
 
 # The document's top heading, which repeats its title and is left out of breadcrumbs.
 TITLE_HEADING = "Gastrointestinal Neuroendocrine Tumors Treatment (PDQ®)–Patient Version"
+
+
+def _hit(doc_id: str, n: int, title: str) -> Hit:
+    """A hit of a stand-in summary, for pages over several summaries."""
+    chunk = Chunk(id=f"{doc_id}#{n}", doc_id=doc_id, source=f"{doc_id}.md", title=title,
+                  url=f"https://www.cancer.gov/{doc_id}", heading_path=[title, "Side effects"],
+                  section="Side effects", text=f"Surgery may cause pain ({doc_id}).")
+    return Hit(rank=n, score=0.1, chunk=chunk, link=chunk.url)
+
+
+# A manifest's "documents" for a three-summary index (one treatment, one screening, one CAM).
+MANY = {
+    "breast-treatment": {"title": "Breast Cancer Treatment - NCI", "cancer_types": ["breast"],
+                         "url": "https://www.cancer.gov/types/breast/patient/breast-treatment-pdq"},
+    "colon-screening": {"title": "Colorectal Cancer Screening - NCI", "cancer_types": ["colorectal"],
+                        "url": "https://www.cancer.gov/types/colorectal/patient/colorectal-screening-pdq"},
+    "acupuncture": {"title": "Acupuncture - NCI", "cancer_types": [],
+                    "url": "https://www.cancer.gov/about-cancer/treatment/cam/patient/acupuncture-pdq"},
+}

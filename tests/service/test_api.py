@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,7 +22,6 @@ from retriever.store import CHUNKS
 from service.app import create_app
 from service.security import CSP
 from service.state import RetrieverHolder
-
 from tests.service.conftest import ANSWERED, DOC_ID, OFF_TOPIC, REPO, FakeRetriever
 
 pytestmark = pytest.mark.model
@@ -176,12 +176,28 @@ def test_openapi_describes_the_api(client):
     assert "/" not in spec["paths"] and "/staff" not in spec["paths"]
 
 
-def test_docs_page_has_its_own_narrow_csp(client):
+def test_docs_page_uses_local_assets_under_the_site_csp(client):
     resp = client.get("/docs")
     assert resp.status_code == 200
     csp = resp.headers["content-security-policy"]
-    assert "https://cdn.jsdelivr.net" in csp and "'sha256-" in csp
-    assert "'unsafe-inline'" not in csp.split("script-src", 1)[1].split(";", 1)[0]
+    assert "script-src 'self';" in csp and "http" not in csp and "'unsafe-inline'" not in csp
+    srcs = re.findall(r'(?:src|href)="([^"]+)"', resp.text)
+    assert srcs and all(s.startswith("/static/") for s in srcs), srcs
+    for src in srcs:
+        asset = client.get(src)
+        assert asset.status_code == 200 and len(asset.content) > 100, src
+    assert "<script>" not in resp.text  # no inline script
+
+
+def test_one_result_shape_and_one_mode_list(client):
+    from retriever.search import MODES
+
+    spec = client.get("/openapi.json").json()
+    mode = next(p for p in spec["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "mode")
+    assert tuple(mode["schema"]["enum"]) == MODES
+    result = client.get("/api/search", params={"q": "carcinoyd rectum", "k": 1}).json()
+    assert set(result["results"][0]) == set(spec["components"]["schemas"]["Result"]["properties"])
+    assert result["corrections"] == {"carcinoyd": "carcinoid"}
 
 
 # -- errors ---------------------------------------------------------------------------

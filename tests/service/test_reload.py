@@ -28,10 +28,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from eval.bench.server import free_port
 from ingest.indexing import build_index
 from retriever import store
-
-from eval.bench.server import free_port
 from tests.ingest.test_faults import env, publish_copy
 from tests.service.conftest import ANSWERED, OFF_TOPIC, REPO
 
@@ -79,7 +78,7 @@ class Traffic:
                     else:
                         self.failures.append(f"{q!r}: {detail}")
 
-    def __enter__(self) -> "Traffic":
+    def __enter__(self) -> Traffic:
         for t in self.threads:
             t.start()
         return self

@@ -1,0 +1,9 @@
+// After a search, move keyboard and screen-reader focus to the results heading, so the
+// answer is what is read next. Without this script the page works the same, unfocused.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var heading = document.getElementById("answers-heading") || document.getElementById("results-heading");
+    if (heading && !document.querySelector("[aria-invalid=true]")) { heading.focus(); }
+  });
+})();

@@ -1,0 +1,133 @@
+"""Text-fragment links: each passage's link must match once in its page, at the passage.
+
+The check has its own matcher for the URL Fragment Text Directives syntax
+(``[prefix-,]textStart[,textEnd][,-suffix]``: case-insensitive, whole words, a term inside
+one block) and runs it on the seed summary's text rendered from its markdown (every
+heading and paragraph, repeats included, list markers gone), not on the chunks the links
+were built from.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+import pytest
+
+from ingest.loading import parse_document
+from ingest.parsing import parse_sections
+from retriever.citation import DocumentText, document_links, fragment, text_blocks
+from retriever.models import Chunk
+from tests.conftest import SEED_DOC
+
+MARKER = re.compile(r"^\s*(?:-|\d+\.)\s+")
+
+
+def page_blocks(markdown_file) -> list[str]:
+    """The summary's visible text, one block per heading, paragraph, list item or cell."""
+    doc = parse_document(markdown_file.read_bytes(), markdown_file.name)
+    blocks: list[str] = []
+    previous: list[str] = []
+    for sec in parse_sections(doc.body):
+        same = 0
+        while same < min(len(previous), len(sec.heading_path)) and previous[same] == sec.heading_path[same]:
+            same += 1
+        blocks += sec.heading_path[same:]
+        previous = sec.heading_path
+        for block in sec.blocks:
+            for line in block.splitlines():
+                blocks += [" ".join(MARKER.sub("", cell).split()) for cell in line.split(" | ") if cell.strip()]
+    return blocks
+
+
+def _word(term: str) -> str:
+    return r"(?<!\w)" + re.escape(term.lower()) + r"(?!\w)"
+
+
+def directive_matches(directive: str, page: str) -> list[tuple[int, int]]:
+    """Every range of ``page`` (blocks joined by newlines) the text directive matches."""
+    parts = [unquote(p) for p in directive.split(",")]
+    prefix = parts.pop(0)[:-1] if parts[0].endswith("-") else None
+    suffix = parts.pop()[1:] if parts[-1].startswith("-") else None
+    start, end = parts[0], parts[1] if len(parts) > 1 else None
+    text = page.lower()
+    found = []
+    for m in re.finditer(_word(start), text):
+        if prefix is not None and not re.search(_word(prefix) + r"\s*$", text[:m.start()]):
+            continue
+        stop = m.end()
+        if end is not None:
+            e = re.compile(_word(end)).search(text, m.end())
+            if not e:
+                continue
+            stop = e.end()
+        if suffix is not None and not re.match(r"\s*" + _word(suffix), text[stop:]):
+            continue
+        found.append((m.start(), stop))
+    return found
+
+
+def test_matcher_follows_the_spec_syntax():
+    page = "Surgery\nSurgery (resection) to remove it.\nRectum\nSurgery (resection) to remove it, or more."
+    assert len(directive_matches("Surgery", page)) == 3
+    assert directive_matches("Rectum-,Surgery", page) == [(page.index("Surgery (resection) to remove it,"),
+                                                           page.index("Surgery (resection) to remove it,") + 7)]
+    assert directive_matches("surgery%20%28resection%29,more.", page)[0][1] == len(page)
+    assert directive_matches("Surgery,-%28resection%29", page)[0][0] == page.index("Surgery (")
+    assert directive_matches("Surg", page) == []  # whole words only
+
+
+@pytest.mark.model
+def test_every_seed_passage_link_matches_once_at_the_passage(seed_retriever):
+    blocks = page_blocks(SEED_DOC)
+    page = "\n".join(blocks)
+    unique = 0
+    for chunk in seed_retriever.chunks:
+        link = seed_retriever.links[chunk.id]
+        assert link.startswith(chunk.url + "#:~:text="), link
+        passage = "\n".join(text_blocks(chunk.text))
+        at = page.find(passage)
+        assert at >= 0, chunk.id
+        matches = directive_matches(link.split("#:~:text=", 1)[1], page)
+        start, stop = matches[0]  # a browser goes to the first match
+        assert at <= start < at + len(passage) and stop <= at + len(passage), (chunk.id, link)
+        # A paragraph the summary repeats word for word ("For information about the
+        # treatments listed below ...", 7 times) is indexed where it first stands and
+        # matches at each copy; every other passage's link matches once.
+        opening = passage.split("\n", 1)[0]
+        if page.count(opening) == 1:
+            assert len(matches) == 1, (chunk.id, link, matches)
+            unique += 1
+    assert unique >= 0.9 * len(seed_retriever.chunks)  # the exact-once check did run
+    hit = seed_retriever.search("blood in the stool", k=1).hits[0]
+    assert hit.link == seed_retriever.links[hit.chunk.id]
+
+
+def _chunk(n: int, text: str, path: list[str]) -> Chunk:
+    return Chunk(id=f"d#{n}", doc_id="d", source="d.md", title="T", url="https://x.org/p#top",
+                 heading_path=path, section=path[-1], text=text)
+
+
+def test_repeated_opening_words_get_a_prefix_or_longer_start():
+    chunks = [_chunk(0, "- Surgery (resection) to remove the tumor.\n- Chemotherapy.", ["T", "Stomach"]),
+              _chunk(1, "- Surgery (resection) to remove the tumor.\n- Hormone therapy.", ["T", "Colon"]),
+              _chunk(2, "- Surgery (resection) to remove the tumor and nearby lymph nodes.", ["T", "Rectum"])]
+    links = document_links(chunks)
+    page = "\n".join(["T", "Stomach", "Surgery (resection) to remove the tumor.", "Chemotherapy.", "Colon",
+                      "Surgery (resection) to remove the tumor.", "Hormone therapy.", "Rectum",
+                      "Surgery (resection) to remove the tumor and nearby lymph nodes."])
+    for chunk, heading in zip(chunks, ["Stomach", "Colon", "Rectum"]):
+        directive = links[chunk.id].split("#:~:text=", 1)[1]
+        assert links[chunk.id].startswith("https://x.org/p#:~:text=")
+        matches = directive_matches(directive, page)
+        assert len(matches) == 1, directive
+        assert matches[0][0] == page.index(heading) + len(heading) + 1
+    assert links["d#1"].split("=", 1)[1].startswith("Colon-,")
+
+
+def test_special_characters_are_percent_encoded():
+    doc = DocumentText(["Well-known, risk & benefit: a b c"])
+    directive = fragment(doc, 0, 0)
+    assert "-" not in directive.replace("%2D", "") and "&" not in directive
+    start, end = directive.split(",")  # the comma inside the start term is encoded
+    assert unquote(start) == "Well-known, risk & benefit:" and unquote(end) == "a b c"
