@@ -6,12 +6,13 @@ ingest uses the model's own tokenizer and its ``max_seq_length``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
 from ingest.loading import Document
 from ingest.parsing import Section, parse_sections
 from retriever.models import Chunk
-from retriever.text import embedding_text, fold, split_sentences, strip_list_marker
+from retriever.text import LIST_MARKER, embedding_text, fold, split_sentences, strip_list_marker
 
 TokenCounter = Callable[[str], int]
 
@@ -40,10 +41,42 @@ def dedupe_blocks(sections: list[Section]) -> list[Section]:
     return out
 
 
+def _lines(block: str, glue: bool = True) -> list[str]:
+    """The lines of a block; with ``glue``, a lead-in line ending in a colon stays with the
+    line it introduces (and the blank line between them), so no part ends on a lead-in."""
+    parts = re.split(r"(\n+)", block)
+    units: list[str] = []
+    glued = False
+    for i in range(0, len(parts), 2):
+        line = parts[i]
+        if not line.strip():
+            continue
+        if glued:
+            units[-1] += parts[i - 1] + line
+        else:
+            units.append(line)
+        glued = glue and line.rstrip().endswith(":")
+    return units
+
+
+def _with_lead_ins(blocks: list[str]) -> list[str]:
+    """A paragraph ending in a colon joined to the list it introduces: one block, so packing
+    never leaves "...include:" at the end of a passage and its list in the next."""
+    out: list[str] = []
+    for block in blocks:
+        if out and out[-1].rstrip().endswith(":") and LIST_MARKER.match(block):
+            out[-1] = out[-1] + "\n\n" + block
+        else:
+            out.append(block)
+    return out
+
+
 def _split_block(block: str, fits: Callable[[str], bool]) -> list[str]:
     """Break one oversized block into pieces that fit: list items, then sentences, then words."""
     if "\n" in block:
-        units = [u for u in block.split("\n") if u.strip()]
+        units = _lines(block)
+        if len(units) <= 1:  # one lead-in glued to its whole list: split it after all
+            units = _lines(block, glue=False)
         joiner = "\n"
     else:
         units = split_sentences(block)
@@ -82,7 +115,7 @@ def split_section(section: Section, count_tokens: TokenCounter, max_tokens: int,
     def fits(text: str) -> bool:
         return count_tokens(embedding_text(section.heading_path, text, title)) <= max_tokens
 
-    return _pack(section.blocks, "\n\n", fits)
+    return _pack(_with_lead_ins(section.blocks), "\n\n", fits)
 
 
 def is_outline(text: str, headings: set[str]) -> bool:

@@ -67,8 +67,9 @@ HEALTH_TOPICS = frozenset("""
     paracetamol tylenol advil antibiotic antibiotics statin statins insulin steroid
     steroids opioid opioids supplement supplements vitamin vitamins b12 turmeric cbd
     marijuana cannabis herbal herbs probiotic probiotics keto vegan
+""".split()) | (STATISTICS := frozenset("""
     survival mortality incidence prevalence statistics grade graded grading ki
-""".split())
+""".split()))
 # Endings of disease and drug names: "insulinoma", "gastritis", "sunitinib", "everolimus".
 _MEDICAL_ENDING = re.compile(
     r"(omas?|itis|osis|emia|nib|mab|limus|stat|mide|abine|platin|taxel|cillin|mycin|"
@@ -191,6 +192,7 @@ class Evidence:
     nothing_found: bool
     all_terms_found: bool
     coverage: float
+    topics_missing: tuple[str, ...] = ()  # which health topics, for `near_miss`
 
     def vector(self) -> list[float]:
         return [self.best_cosine, float(min(self.missing_topics, MAX_COUNTED)),
@@ -234,7 +236,8 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, str]],
         missing.append(PROVIDER)
     found = all_terms_found(terms, vocabularies)
     covered = sum(any(union.knows(w) for w in alts) for alts in terms) / len(terms) if terms else 1.0
-    ev = Evidence(best_cosine, len(topics_missing), fig, prov, bool(nothing), found, covered)
+    ev = Evidence(best_cosine, len(topics_missing), fig, prov, bool(nothing), found, covered,
+                  tuple(topics_missing))
     return ev, missing
 
 
@@ -254,6 +257,16 @@ class Verdict:
     confidence: float
     missing: list[str]
     evidence: Evidence | None
+
+
+def near_miss(ev: Evidence | None, floor: float) -> bool:
+    """Whether a refusal is only for a figure the passages don't give, while they are about
+    the question's subject (cosine at least ``floor``, no topic missing but a
+    statistic): "what is the survival rate" has no answer in a PDQ summary, but its
+    prognosis passage is what the reader needs. Words of the question the passages lack
+    otherwise don't count: they are mostly the figure's own ("rate", "cost")."""
+    return bool(ev and ev.figure_missing and not ev.provider_missing and ev.best_cosine >= floor
+                and set(ev.topics_missing) <= STATISTICS)
 
 
 def judge(ev: Evidence, missing: list[str], calibration, threshold: float,

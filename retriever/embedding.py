@@ -37,6 +37,19 @@ WEIGHTS = "model.safetensors"
 REBUILD_MODEL = "python -m training train --force"
 
 
+_threads = 0  # 0: the library's default (one thread per core)
+
+
+def limit_threads(n: int) -> None:
+    """Threads each model loaded from now on may use (a server's share of the cores)."""
+    global _threads
+    _threads = n
+
+
+def threads() -> int:
+    return _threads
+
+
 class ModelError(RuntimeError):
     """The configured embedding model cannot be loaded."""
 

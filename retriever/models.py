@@ -91,3 +91,6 @@ class SearchResult:
     evidence: Evidence | None = None
     # Misspelled question words and what they were read as ("carcinoyd" -> "carcinoid").
     corrections: dict[str, str] = field(default_factory=dict)
+    # When abstaining only for a figure the passages don't give: the passage about the
+    # question's subject, offered apart and never as the answer.
+    related: list[Hit] = field(default_factory=list)

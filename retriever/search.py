@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from retriever import fusion
-from retriever.abstain import Verdict, evidence, judge
+from retriever.abstain import Verdict, evidence, judge, near_miss
 from retriever.audience import is_childhood, names_a_child, url_words
 from retriever.calibration import Calibration, CalibrationError
 from retriever.citation import document_links
@@ -124,6 +124,10 @@ class Retriever:
     def with_settings(self, settings: RetrievalSettings) -> Retriever:
         """The same index and model under other retrieval settings (benchmarks, ablations)."""
         return Retriever(self.index, self.embedder, settings, self.calibration, self.reranker)
+
+    def with_reranker(self, reranker: Reranker | None) -> Retriever:
+        """The same retriever with a reranker in stage 5."""
+        return Retriever(self.index, self.embedder, self.settings, self.calibration, reranker)
 
     @property
     def index_dir(self) -> Path:
@@ -250,9 +254,11 @@ class Retriever:
         hits = [self.hit(rank, idx, fused[idx], sig.sentences) for rank, idx in enumerate(chosen, 1)]
         verdict = self.judge(sig, chosen)
         abstained = verdict.abstained or not hits
+        related = hits[:self.settings.related_count] if abstained and near_miss(
+            verdict.evidence, self.settings.related_floor) else []
         return SearchResult(query=query, hits=[] if abstained else hits, abstained=abstained, mode=mode,
                             confidence=verdict.confidence, missing=verdict.missing, evidence=verdict.evidence,
-                            corrections=sig.query.plan.corrections)
+                            corrections=sig.query.plan.corrections, related=related)
 
 
 def check_request(query: str, k: int, mode: str) -> None:

@@ -119,5 +119,9 @@ class RetrievalSettings:
     # what each missing topic or figure costs, and the confidence of a question one top
     # passage has every term of (above the threshold, so it is answered).
     hand_threshold: float = 0.35
+    # A passage at least this close to a question the service refuses for a missing figure
+    # is about the same subject, and is offered as related reading.
+    related_floor: float = 0.30
+    related_count: int = 1
     missing_penalty: float = 0.4
     all_terms_floor: float = 0.40

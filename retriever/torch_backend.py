@@ -6,7 +6,7 @@ import os
 
 import numpy as np
 
-from retriever.embedding import WEIGHTS, ModelError
+from retriever.embedding import WEIGHTS, ModelError, threads
 
 
 class TorchEmbedder:
@@ -20,6 +20,8 @@ class TorchEmbedder:
         import transformers
         from sentence_transformers import SentenceTransformer
 
+        if threads():
+            torch.set_num_threads(threads())
         transformers.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
         self.name = model

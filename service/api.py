@@ -46,6 +46,7 @@ async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
     result, took_ms = await run_search(holder, retriever, req)
     return SearchResponse(query=req.query, abstained=result.abstained,
                           results=[api_result(h) for h in result.hits], corrections=result.corrections,
+                          related=[api_result(h) for h in result.related],
                           not_covered=result.missing if result.abstained else [], took_ms=round(took_ms, 1))
 
 

@@ -17,6 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware import Middleware
 
+from retriever.embedding import limit_threads
 from retriever.search import Retriever
 from retriever.settings import Settings
 from service import admin, api, pages
@@ -59,13 +60,12 @@ def _middleware(settings: Settings) -> list[Middleware]:
 def share_cores(workers: int) -> None:
     """Give each worker its share of the cores for embedding.
 
-    Every worker's torch otherwise starts one thread per core, and N workers then fight
-    over the same cores; one thread each measured more requests/s with 2 workers on 2 cores.
+    Every worker's torch or onnxruntime otherwise starts one thread per core, and N workers
+    then fight over the same cores; one thread each measured more requests/s with 2 workers
+    on 2 cores.
     """
     if workers > 1:
-        import torch
-
-        torch.set_num_threads(max(1, (os.cpu_count() or 1) // workers))
+        limit_threads(max(1, (os.cpu_count() or 1) // workers))
 
 
 def create_app(settings: Settings | None = None, retriever: Retriever | None = None) -> FastAPI:

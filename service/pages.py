@@ -68,7 +68,8 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     retriever = _holder(request).retriever
     cat = catalog(retriever) if retriever else None
     doc = clean_text(doc or "")
-    context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="")
+    context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="",
+                   related=[])
     if q is None:
         return _render(request, "index.html", **context)
     try:
@@ -80,7 +81,8 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
         return _render(request, "index.html", status=200 if exc.code == "invalid_query" else exc.status, **context)
     offered = choices(query, result.hits, cat) if wide else []
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
-                   passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]))
+                   passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
+                   related=passage_views(result.related))
     return _render(request, "index.html", **context)
 
 

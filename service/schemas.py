@@ -107,6 +107,10 @@ class SearchResponse(BaseModel):
     results: list[Result]
     corrections: dict[str, str] = Field(default_factory=dict, description=(
         "Misspelled words of the question and the words they were searched as."))
+    related: list[Result] = Field(default_factory=list, description=(
+        "When abstaining only because the passages lack the figure asked for (a rate, dose, "
+        "price, ...): the passage about the question's subject, which does not answer it. "
+        "Empty otherwise."))
     not_covered: list[str] = Field(default_factory=list, description=(
         "When abstaining: the health topics the question names that the best passages never "
         "mention, \"a figure\" when it asks for a number (a rate, dose, price, range or "

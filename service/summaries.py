@@ -13,6 +13,7 @@ import weakref
 from dataclasses import dataclass
 
 from retriever.models import Hit
+from retriever.store import DocumentEntry
 from retriever.tokenization import content_words, stem
 from service.presentation import short_title
 
@@ -64,20 +65,20 @@ def catalog(retriever) -> Catalog:
     """The catalog of a loaded retriever's index, built once per retriever."""
     found = _catalogs.get(retriever)
     if found is None:
-        found = _catalogs[retriever] = build_catalog(retriever.manifest.get("documents") or {})
+        found = _catalogs[retriever] = build_catalog(retriever.manifest.documents)
     return found
 
 
-def build_catalog(documents: dict) -> Catalog:
+def build_catalog(documents: dict[str, DocumentEntry]) -> Catalog:
     grouped: dict[str, list[Summary]] = {}
     stems: set[str] = set()
     titles: dict[str, str] = {}
     for doc_id, d in documents.items():
-        title, url = str(d.get("title") or doc_id), str(d.get("url") or "")
+        title, url = d.title or doc_id, d.url
         titles[doc_id] = short_title(title)
         group = next((name for name, test in GROUPS if test(title, url)), OTHER)
         grouped.setdefault(group, []).append(Summary(doc_id, titles[doc_id]))
-        words = content_words(" ".join([title, *(d.get("cancer_types") or [])]))
+        words = content_words(" ".join([title, *d.cancer_types]))
         stems |= {stem(w) for w in words if w not in GENERIC and not w.isdigit()}
     order = [name for name, _ in GROUPS] + [OTHER]
     groups = [(name, sorted(grouped[name], key=lambda s: s.title.lower())) for name in order if name in grouped]

@@ -16,6 +16,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from eval.bench import backends
+
 
 def _int_list(text: str) -> list[int]:
     try:
@@ -309,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_speed(subparsers)
     _add_ceiling(subparsers)
     _add_replicas(subparsers)
+    backends.add_command(subparsers)
     return parser
 
 

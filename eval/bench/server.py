@@ -28,22 +28,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (0 once it is gone)."""
+def _tree_rss(pid: int) -> list[int]:
+    """Resident bytes of a process and of each of its descendants (empty once it is gone)."""
     import psutil
 
     try:
         root = psutil.Process(pid)
         procs = [root] + root.children(recursive=True)
     except psutil.NoSuchProcess:
-        return 0
-    total = 0
+        return []
+    sizes = []
     for p in procs:
         try:
-            total += p.memory_info().rss
+            sizes.append(p.memory_info().rss)
         except psutil.NoSuchProcess:
             pass
-    return total
+    return sizes
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (0 once it is gone)."""
+    return sum(_tree_rss(pid))
 
 
 class ServiceProcess:
@@ -110,6 +115,10 @@ class ServiceProcess:
 
     def rss(self) -> int:
         return tree_rss(self.pid)
+
+    def worker_rss(self) -> int:
+        """Resident bytes of the largest process: a worker (the supervisor holds no model)."""
+        return max(_tree_rss(self.pid), default=0)
 
     def stop(self, timeout: float = 30.0) -> None:
         if self.proc is None or self.proc.poll() is not None:

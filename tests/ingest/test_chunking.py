@@ -90,3 +90,30 @@ def test_embedding_text_leads_with_the_summary_title_without_its_publisher():
 def test_parse_sections_of_seed_has_no_empty_blocks():
     secs = parse_sections(parse_document(SEED_DOC.read_bytes(), "x.md").body)
     assert all(b.strip() for s in secs for b in s.blocks)
+
+
+def test_a_lead_in_stays_with_its_list_when_the_list_must_move():
+    sec = Section(["Doc", "S"], "S", ["one two three four five six seven.",
+                                      "Signs may include:", "- pain\n- cramps\n- diarrhea"])
+    parts = split_section(sec, words, 12)
+    assert not any(p.rstrip().endswith(":") for p in parts)
+    assert any(p.startswith("Signs may include:\n\n- pain") for p in parts)
+
+
+def test_a_lead_in_glued_to_an_oversized_list_keeps_its_first_item():
+    sec = Section(["Doc", "S"], "S", ["Signs may include:", "- " + "\n- ".join(f"item {i} here" for i in range(8))])
+    parts = split_section(sec, words, 10)
+    assert len(parts) > 1 and not any(p.rstrip().endswith(":") for p in parts)
+    assert parts[0].startswith("Signs may include:\n\n- item 0 here")
+    assert "".join(parts).count("item") == 8  # nothing lost
+
+
+def test_a_seed_passage_ends_on_a_lead_in_only_where_sub_sections_continue_it(seed_doc):
+    # At the served bound. "Check with your doctor if you have:" introduces the sub-sections
+    # Duodenum, Jejunum and ileum, ...: the next passages' breadcrumbs say where it continues.
+    # (Far smaller bounds can still cut a long lead-in paragraph from its list.)
+    chunks = chunk_document(seed_doc, words, 256)
+    for c, nxt in zip(chunks, chunks[1:] + [None]):
+        if c.text.rstrip().endswith(":"):
+            assert nxt is not None and nxt.heading_path[:len(c.heading_path)] == c.heading_path, c.text
+            assert len(nxt.heading_path) > len(c.heading_path)

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from retriever.models import Chunk, Hit, SearchResult
 from retriever.search import Retriever
 from retriever.settings import Settings
+from retriever.store import DocumentEntry
 from service.app import create_app
 
 REPO = Path(__file__).resolve().parents[2]
@@ -105,10 +106,13 @@ def _hit(doc_id: str, n: int, title: str) -> Hit:
 
 # A manifest's "documents" for a three-summary index (one treatment, one screening, one CAM).
 MANY = {
-    "breast-treatment": {"title": "Breast Cancer Treatment - NCI", "cancer_types": ["breast"],
-                         "url": "https://www.cancer.gov/types/breast/patient/breast-treatment-pdq"},
-    "colon-screening": {"title": "Colorectal Cancer Screening - NCI", "cancer_types": ["colorectal"],
-                        "url": "https://www.cancer.gov/types/colorectal/patient/colorectal-screening-pdq"},
-    "acupuncture": {"title": "Acupuncture - NCI", "cancer_types": [],
-                    "url": "https://www.cancer.gov/about-cancer/treatment/cam/patient/acupuncture-pdq"},
+    "breast-treatment": DocumentEntry(source="breast-treatment.md", content_hash="",
+                                      title="Breast Cancer Treatment - NCI",
+                                      cancer_types=["breast"],
+                                      url="https://www.cancer.gov/types/breast/patient/breast-treatment-pdq"),
+    "colon-screening": DocumentEntry(source="colon-screening.md", content_hash="",
+                                     title="Colorectal Cancer Screening - NCI", cancer_types=["colorectal"],
+                                     url="https://www.cancer.gov/types/colorectal/patient/colorectal-screening-pdq"),
+    "acupuncture": DocumentEntry(source="acupuncture.md", content_hash="", title="Acupuncture - NCI",
+                                 url="https://www.cancer.gov/about-cancer/treatment/cam/patient/acupuncture-pdq"),
 }

@@ -108,6 +108,14 @@ def test_unknown_filters_are_named(client):
                  422, "invalid_cancer_type", "cancer_type")
 
 
+def test_a_refused_figure_question_returns_related_passages_apart(client):
+    body = client.get("/api/search", params={"q": "what is the survival rate"}).json()
+    assert body["abstained"] is True and body["results"] == [] and "a figure" in body["not_covered"]
+    assert [r["section"] for r in body["related"]] == [
+        "Certain factors affect prognosis (chance of recovery) and treatment options."]
+    assert client.get("/api/search", params={"q": "flu vaccine for adults"}).json()["related"] == []
+
+
 def test_off_topic_question_abstains(client):
     body = client.get("/api/search", params={"q": OFF_TOPIC}).json()
     assert body["abstained"] is True

@@ -48,14 +48,14 @@ def many_summaries(real):
         docs = list(filters.doc_ids) if filters and filters.doc_ids else list(MANY)
         hits = []
         for i, d in enumerate((docs * 4)[:k]):
-            h = _hit(d, i + 1, MANY[d]["title"])
+            h = _hit(d, i + 1, MANY[d].title)
             start = NESTED.index("surgery to remove part")
             chunk = dataclasses.replace(h.chunk, text=NESTED)
             hits.append(dataclasses.replace(h, chunk=chunk, highlights=[Span(start, start + 40)]))
         return SearchResult(query=query, hits=hits, abstained=False, mode=mode, confidence=0.9)
 
     fake = FakeRetriever(real, search)
-    fake.manifest = {**real.manifest, "documents": MANY}
+    fake.manifest = dataclasses.replace(real.manifest, documents=MANY)
     return fake
 
 
@@ -187,6 +187,18 @@ def test_an_off_topic_question_gets_the_kind_message(watched):
     assert page.locator("article.passage").count() == 0
     message = page.locator(".abstain").inner_text()
     assert "1-800-4-CANCER" in message
+    watched.clean()
+
+
+def test_a_refused_figure_question_shows_the_related_passage_apart(watched):
+    watched.ask("what is the survival rate")
+    page = watched.page
+    assert page.locator("#answers-heading").inner_text().startswith("We could not find an answer")
+    related = page.locator("section.related")
+    assert related.locator("#related-heading").inner_text() == "This doesn't answer your exact question, but may help"
+    assert related.locator("article.passage").count() == 1
+    assert "prognosis" in related.locator("article.passage").inner_text().lower()
+    assert page.locator("ol.passages").count() == 0  # never shown as an answer
     watched.clean()
 
 

@@ -37,7 +37,7 @@ def test_short_load_run_has_no_5xx_no_connection_errors_and_flat_memory(seed_ind
 @pytest.mark.model
 def test_with_two_workers_only_the_workers_hold_the_model(seed_index):
     """The supervisor checks the index in a throwaway process, so it does not keep a model
-    (~350 MB) of its own for the server's life; each worker loads its own."""
+    of its own for the server's life; each worker loads its own (and holds its index)."""
     import httpx
     import psutil
 
@@ -50,8 +50,9 @@ def test_with_two_workers_only_the_workers_hold_the_model(seed_index):
         workers = [p for p in supervisor.children() if "spawn_main" in " ".join(p.cmdline())]
         assert len(workers) == 2
         mb = 1024 * 1024
-        assert all(w.memory_info().rss > 250 * mb for w in workers)
-        assert supervisor.memory_info().rss < 200 * mb, supervisor.memory_info().rss / mb
+        sizes = [w.memory_info().rss / mb for w in workers]
+        own = supervisor.memory_info().rss / mb
+        assert own < 200 and all(size > own + 40 for size in sizes), (own, sizes)
 
 
 def test_request_mix_is_seeded_and_honours_the_invalid_share():

@@ -1,0 +1,74 @@
+"""The search's stages on the seed index: each one's output, the reranker slot, settings
+replaced rather than mutated, related passages for a refused figure question."""
+
+from __future__ import annotations
+
+from dataclasses import FrozenInstanceError, replace
+
+import pytest
+
+from retriever import fusion
+from retriever.keyword import KeywordIndex
+from retriever.store import Manifest
+
+pytestmark = pytest.mark.model
+
+QUESTION = "what are the signs of a carcinoid tumor in the rectum?"
+
+
+def test_stages_compose_into_search(seed_retriever):
+    sig = seed_retriever.signals(QUESTION, k=5)
+    assert sig.dense.ids and sig.bm25.ids and sig.sentence.ids
+    assert set(sig.sentence.ids) <= set(sig.dense.ids) | set(sig.bm25.ids)  # rescoring only
+    fused = seed_retriever.fuse(sig, "hybrid")
+    chosen = seed_retriever.order(sig, fused, 5)
+    result = seed_retriever.search(QUESTION, k=5)
+    assert [h.chunk.id for h in result.hits] == [seed_retriever.chunks[i].id for i in chosen]
+    assert [h.score for h in result.hits] == [fused[i] for i in chosen]
+
+
+class Reverse:
+    def rerank(self, query, candidates):
+        return list(reversed(candidates))
+
+
+def test_a_reranker_reorders_before_selection(seed_retriever):
+    plain = seed_retriever.search(QUESTION, k=3)
+    reranked = seed_retriever.with_reranker(Reverse()).search(QUESTION, k=3)
+    assert [h.chunk.id for h in reranked.hits] != [h.chunk.id for h in plain.hits]
+    assert seed_retriever.reranker is None
+
+
+def test_settings_are_frozen_and_replaced_not_mutated(seed_retriever):
+    with pytest.raises(FrozenInstanceError):
+        seed_retriever.settings.rrf_k = 60
+    bm25_only = seed_retriever.with_settings(replace(seed_retriever.settings, dense_weight=0.0,
+                                                     sentence_weight=0.0, document_weight=0.0))
+    assert bm25_only.settings.dense_weight == 0.0 and seed_retriever.settings.dense_weight == 1.0
+    sig = bm25_only.signals(QUESTION)
+    expected = fusion.best_first(fusion.adjust(fusion.rrf([sig.bm25.ids], [1.0], 10),
+                                               [(bm25_only._demoted, 0.5)]))
+    assert fusion.best_first(bm25_only.fuse(sig, "hybrid")) == expected
+
+
+def test_a_refused_figure_question_offers_the_passage_on_its_subject(seed_retriever):
+    res = seed_retriever.search("what is the survival rate")
+    assert res.abstained and not res.hits and "a figure" in res.missing
+    assert [h.chunk.section for h in res.related] == [
+        "Certain factors affect prognosis (chance of recovery) and treatment options."]
+    for off_topic in ("lung cancer survival rate", "When should adults get the flu vaccine?"):
+        other = seed_retriever.search(off_topic)
+        assert other.abstained and other.related == []
+    assert seed_retriever.search(QUESTION).related == []
+
+
+def test_the_manifest_is_typed_and_the_keyword_index_builds_itself(seed_index, seed_retriever):
+    manifest = Manifest.read(seed_index)
+    assert manifest.documents_count == 1 and manifest.chunks_count == len(seed_retriever.chunks)
+    assert manifest.backend == seed_retriever.embedder.backend
+    assert manifest.encoder_sha256 == seed_retriever.embedder.file_sha256
+    entry = manifest.documents["gi-neuroendocrine-tumors-treatment"]
+    assert entry.chunks == manifest.chunks_count and entry.title
+    rebuilt = KeywordIndex.build(seed_retriever.chunks)
+    tokens = seed_retriever.plan("octreotide injection").tokens
+    assert (rebuilt.scores(tokens) == seed_retriever.bm25.keyword.scores(tokens)).all()
