@@ -34,7 +34,7 @@ def per_question_rr(qrels: dict[str, dict[str, int]], run: dict[str, dict[str, f
 
 def percentile(values: Sequence[float], q: float) -> float:
     """Nearest-rank percentile (``q`` in 0-100): always a value that was measured; NaN for
-    no values. Every benchmark reports latencies through this one definition."""
+    no values. The project's own timings all use it (wrk reports its own histogram's)."""
     if len(values) == 0:
         return math.nan
     ordered = sorted(float(v) for v in values)

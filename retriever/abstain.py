@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from retriever.tokenization import stem, words, zipf
 
 MISSING_PENALTY = 0.4
+# The hand rule's threshold (README, "Abstention").
+HAND_THRESHOLD = 0.35
 # What `missing` holds for a figure the passages don't give (index.html tests for this text).
 FIGURE = "a figure"
 MAX_COUNTED = 2

@@ -34,26 +34,6 @@ def _encode(text: str) -> str:
     return quote(text, safe="").replace("-", "%2D")
 
 
-def opening_words(text: str, n: int = FRAGMENT_WORDS) -> str:
-    """The first ``n`` words of a passage's first line, without a list marker."""
-    first = text.strip().splitlines()[0] if text.strip() else ""
-    first = strip_list_marker(first)
-    return " ".join(first.split()[:n]).rstrip(":;,")
-
-
-def text_fragment_link(url: str, text: str) -> str:
-    """``url#:~:text=<opening words>``, or the bare url when there is nothing to quote.
-
-    The fallback when the rest of the document is unknown; `document_links` is better.
-    Browsers without text-fragment support simply open the page.
-    """
-    if not url:
-        return ""
-    words = opening_words(text)
-    base = url.split("#", 1)[0]
-    return f"{base}#:~:text={_encode(words)}" if words else base
-
-
 def text_blocks(text: str) -> list[str]:
     """A passage as a browser shows it: one block per line or table cell, markers gone."""
     out = []
@@ -105,12 +85,6 @@ class DocumentText:
         before = self.folded[:pos].rstrip()
         p = prefix.lower()
         return before.endswith(p) and not (len(before) > len(p) and before[-len(p) - 1].isalnum())
-
-    def followed_by(self, pos: int, suffix: str) -> bool:
-        """True when ``suffix`` starts right after ``pos``, with only whitespace between."""
-        after = self.folded[pos:].lstrip()
-        s = suffix.lower()
-        return after.startswith(s) and not (len(after) > len(s) and after[len(s)].isalnum())
 
     def end_after(self, pos: int, end: str) -> int:
         """Where the first occurrence of ``end`` at or after ``pos`` ends, or -1."""

@@ -63,20 +63,41 @@ def quantize(fp32: Path, target: str) -> Path:
 
 
 def export(model: str, targets: list[str]) -> Path:
-    """Export ``model`` and its int8 variants; return the folder written."""
+    """Export ``model`` and its int8 variants; return the folder written.
+
+    Files already exported from the same weights stay recorded, so exporting one more
+    target keeps the others usable, and the fp32 file is only rewritten when it is stale
+    (an index embedded with it would otherwise be refused).
+    """
     folder = Path(resolve_model(model))
     if not folder.is_dir():
         raise ModelError(f"model {model!r} is not a local folder ({folder}); nothing to export")
     out = folder / ONNX_DIR
     out.mkdir(exist_ok=True)
-    max_seq_length, dimension = export_fp32(model, folder, out / FP32_FILE)
+    weights = weights_hash(model, str(folder))
+    record = _record(out, weights)
+    if record.get("files", {}).get(FP32_FILE) != _sha(out / FP32_FILE):
+        record["max_seq_length"], record["dimension"] = export_fp32(model, folder, out / FP32_FILE)
+        record["files"] = {}
     files = [out / FP32_FILE] + [quantize(out / FP32_FILE, t) for t in targets]
-    write_json(out / EXPORT_INFO, {
-        "model": model, "weights_sha256": weights_hash(model, str(folder)),
-        "max_seq_length": max_seq_length, "dimension": dimension,
-        "files": {f.name: sha256_file(f) for f in files},
-    })
+    record["files"] = {**record.get("files", {}), **{f.name: sha256_file(f) for f in files}}
+    write_json(out / EXPORT_INFO, {"model": model, "weights_sha256": weights, **record})
     return out
+
+
+def _record(out: Path, weights: str) -> dict:
+    """The export record of ``out`` if it was made from these weights, else {}."""
+    try:
+        info = json.loads((out / EXPORT_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if info.get("weights_sha256") != weights:
+        return {}
+    return {k: info[k] for k in ("max_seq_length", "dimension", "files") if k in info}
+
+
+def _sha(path: Path) -> str:
+    return sha256_file(path) if path.is_file() else ""
 
 
 def is_current(model: str, targets: list[str]) -> bool:

@@ -37,11 +37,14 @@ def read_index(index_dir: Path, model: str, ef_search: int) -> IndexData:
             in the message with the path the operator gave (not the version folder behind
             the link).
     """
-    manifest = store.Manifest.read(index_dir)
+    folder = index_dir.resolve()  # once: an ingest may swap the link while this reads
+    try:
+        manifest = store.Manifest.read(folder)
+    except store.IndexLoadError as exc:
+        raise store.IndexLoadError(index_dir, exc.problem) from None
     if manifest.model != model:
         raise store.IndexLoadError(index_dir, f"it was built with model {manifest.model!r} "
                                               f"but the service is set to {model!r}")
-    folder = index_dir.resolve()
     try:
         store.verify_files(folder, manifest)
         chunks = _read(store.CHUNKS, lambda: store.read_chunks(folder))
@@ -65,11 +68,13 @@ def check_weights(index_dir: Path, manifest: store.Manifest, model: str, embedde
         raise store.IndexLoadError(index_dir, f"it was built with other weights of model "
                                               f"{model!r} (sha256 {built_with[:12]}, "
                                               f"now {embedder.weights_sha256[:12]})")
-    if manifest.encoder_sha256 and manifest.encoder_sha256 != embedder.file_sha256:
+    # An index from before backends were recorded was embedded by torch.
+    if manifest.backend != embedder.backend or (manifest.encoder_sha256
+                                                and manifest.encoder_sha256 != embedder.file_sha256):
         raise store.IndexLoadError(index_dir, f"it was embedded by the {manifest.backend} backend "
-                                              f"({manifest.encoder_file}) but the service runs "
-                                              f"{embedder.backend} ({embedder.file}); set PDQ_BACKEND="
-                                              f"{manifest.backend} or")
+                                              f"({manifest.encoder_file or 'model.safetensors'}) but the "
+                                              f"model runs on {embedder.backend} ({embedder.file}); set "
+                                              f"PDQ_BACKEND={manifest.backend}, or")
     if embedder.dimension != manifest.dimension:
         raise store.IndexLoadError(index_dir, f"dimension {manifest.dimension} differs from "
                                               f"the model's {embedder.dimension}")

@@ -76,6 +76,8 @@ class Hit:
     chunk: Chunk
     link: str
     highlights: list[Span] = field(default_factory=list)
+    # Which rankings proposed the passage ("dense", "bm25", "sentence"): why it is here.
+    found_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ the process, a service worker is also several hundred MB smaller.
 from __future__ import annotations
 
 import json
+import logging
 import platform
 from pathlib import Path
 
@@ -19,6 +20,8 @@ import numpy as np
 
 from retriever.embedding import ModelError, threads
 from retriever.store import sha256_file
+
+logger = logging.getLogger(__name__)
 
 ONNX_DIR = "onnx"
 FP32_FILE = "model.onnx"
@@ -41,22 +44,26 @@ def int8_file(target: str) -> str:
     return f"model_qint8_{target}.onnx"
 
 
-def cpu_target() -> str | None:
-    """The int8 target this CPU runs best: ``avx512_vnni``, ``avx2``, ``arm64`` or None."""
+def cpu_targets() -> list[str]:
+    """The int8 targets this CPU can run, best first (an AVX-512 VNNI CPU also runs AVX2)."""
     if platform.machine().lower() in ("arm64", "aarch64"):
-        return "arm64"
+        return ["arm64"]
     try:
-        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").split()
+        flags = set(Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").split())
     except OSError:
-        return None
-    for target in ("avx512_vnni", "avx2"):
-        if target in flags:
-            return target
-    return None
+        return []
+    return [t for t in ("avx512_vnni", "avx2") if t in flags]
+
+
+def cpu_target() -> str | None:
+    """The int8 target this CPU runs best, or None."""
+    return next(iter(cpu_targets()), None)
 
 
 def onnx_file(backend: str, target: str = "auto") -> str:
     """The file, relative to the model folder, that ``backend`` runs on this machine.
+
+    An int8 ``target`` the CPU cannot run falls back, with a warning, to the CPU's best.
 
     Raises:
         BackendUnavailable: onnxruntime is not installed, or no int8 target suits the CPU.
@@ -67,17 +74,12 @@ def onnx_file(backend: str, target: str = "auto") -> str:
         raise BackendUnavailable(f"backend {backend!r} needs onnxruntime, which is not installed") from None
     if backend == "onnx":
         return f"{ONNX_DIR}/{FP32_FILE}"
-    native = cpu_target()
-    if target != "auto" and target != native:
-        if native is None:
-            raise BackendUnavailable(f"int8 target {target!r} is not supported by this CPU")
-        import logging
-
-        logging.getLogger(__name__).warning("int8 target %r is not supported by this CPU; using %r",
-                                            target, native)
-    chosen = native if target == "auto" or target != native else target
-    if chosen is None:
+    runnable = cpu_targets()
+    if not runnable:
         raise BackendUnavailable("this CPU has no int8 target (AVX2, AVX-512 VNNI or ARM64)")
+    chosen = target if target in runnable else runnable[0]
+    if target not in ("auto", chosen):
+        logger.warning("int8 target %r is not supported by this CPU; using %r", target, chosen)
     return f"{ONNX_DIR}/{int8_file(chosen)}"
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from retriever.abstain import figures_asked, topic_words
 from retriever.lexicon import expansions, lay_words, question_terms, spell_out
 from retriever.spelling import Speller
+from retriever.text import replace_word
 from retriever.tokenization import content_words, tokenize, words
 
 
@@ -51,13 +51,9 @@ class Planner:
             if fixed:
                 corrections[w] = fixed
         for wrong, right in corrections.items():
-            text = _replace_word(text, wrong, right)
+            text = replace_word(text, wrong, right)
         extra = expansions(text) if self.lexicon else []
         tokens = tokenize(text) + tokenize(" ".join(extra))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled)
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
                          topics=topics, figures=figures_asked(text), terms=question_terms(text))
-
-
-def _replace_word(text: str, wrong: str, right: str) -> str:
-    return re.sub(rf"\b{re.escape(wrong)}\b", right, text, flags=re.IGNORECASE)

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -122,12 +123,22 @@ class Retriever:
         return cls(index, embedder, retrieval, calibration)
 
     def with_settings(self, settings: RetrievalSettings) -> Retriever:
-        """The same index and model under other retrieval settings (benchmarks, ablations)."""
-        return Retriever(self.index, self.embedder, settings, self.calibration, self.reranker)
+        """The same index and model under other retrieval settings (benchmarks, ablations).
+
+        The copy shares everything loaded and derived; only the planner is rebuilt when its
+        settings change. ``hnsw_ef_search`` is applied when an index is loaded, not here.
+        """
+        other = copy.copy(self)
+        other.settings = settings
+        if (settings.fuzzy_min_score, settings.lexicon) != (self.settings.fuzzy_min_score, self.settings.lexicon):
+            other.planner = Planner(Speller(self.planner.speller.counts, settings.fuzzy_min_score), settings.lexicon)
+        return other
 
     def with_reranker(self, reranker: Reranker | None) -> Retriever:
         """The same retriever with a reranker in stage 5."""
-        return Retriever(self.index, self.embedder, self.settings, self.calibration, reranker)
+        other = copy.copy(self)
+        other.reranker = reranker
+        return other
 
     @property
     def index_dir(self) -> Path:
@@ -212,17 +223,19 @@ class Retriever:
         """The passages to show, best first: fused order, reranked if a reranker is set, no
         text twice."""
         ranked = fusion.best_first(fused)
-        if self.reranker is not None:
-            ranked = self.reranker.rerank(sig.query, ranked)
+        if self.reranker is not None:  # only candidates it was given: every shown passage has a score
+            ranked = [i for i in self.reranker.rerank(sig.query, ranked) if i in fused]
         return fusion.select(ranked, self._fold, k)
 
     # -- stages 7 and 8: hits, abstain ---------------------------------------------------
 
-    def hit(self, rank: int, idx: int, score: float, sentences: SentenceScores) -> Hit:
+    def hit(self, rank: int, idx: int, score: float, sig: Signals) -> Hit:
         chunk = self.chunks[idx]
-        spans = [tuple(x) for x in sentences.spans[idx]]
+        spans = [tuple(x) for x in sig.sentences.spans[idx]]
+        found_by = tuple(name for name, r in (("dense", sig.dense), ("bm25", sig.bm25),
+                                                ("sentence", sig.sentence)) if idx in r.ids)
         return Hit(rank=rank, score=score, chunk=chunk, link=self.links[chunk.id],
-                   highlights=pick_highlights(spans, sentences.sims[idx]))
+                   highlights=pick_highlights(spans, sig.sentences.sims[idx]), found_by=found_by)
 
     def judge(self, sig: Signals, chosen: list[int]) -> Verdict:
         """Whether the first passages answer the question, from the evidence they give."""
@@ -251,7 +264,7 @@ class Retriever:
         sig = self.signals(query, k, mode, filters)
         fused = self.fuse(sig, mode)
         chosen = self.order(sig, fused, k)
-        hits = [self.hit(rank, idx, fused[idx], sig.sentences) for rank, idx in enumerate(chosen, 1)]
+        hits = [self.hit(rank, idx, fused[idx], sig) for rank, idx in enumerate(chosen, 1)]
         verdict = self.judge(sig, chosen)
         abstained = verdict.abstained or not hits
         related = hits[:self.settings.related_count] if abstained and near_miss(

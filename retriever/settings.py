@@ -16,6 +16,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from retriever.abstain import ALL_TERMS_FOUND, HAND_THRESHOLD, MISSING_PENALTY
+
 DEFAULT_MODEL = "pdq-minilm-l6"
 
 
@@ -118,10 +120,11 @@ class RetrievalSettings:
     # The hand rule (README, "Abstention"): its threshold for a model without a calibration,
     # what each missing topic or figure costs, and the confidence of a question one top
     # passage has every term of (above the threshold, so it is answered).
-    hand_threshold: float = 0.35
-    # A passage at least this close to a question the service refuses for a missing figure
-    # is about the same subject, and is offered as related reading.
+    hand_threshold: float = HAND_THRESHOLD
+    # When a question is refused for a missing figure and the best cosine of the top passages
+    # (or their sentences) reaches this, the first passage is about the same subject and is
+    # offered as related reading (`abstain.near_miss`).
     related_floor: float = 0.30
     related_count: int = 1
-    missing_penalty: float = 0.4
-    all_terms_floor: float = 0.40
+    missing_penalty: float = MISSING_PENALTY
+    all_terms_floor: float = ALL_TERMS_FOUND

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 
-# A list item's marker at the start of a line, with its indentation (nested items).
-LIST_MARKER = re.compile(r"^\s*(?:-|\d+\.)\s+")
+# A list item's marker at the start of a line: group 1 its indentation (two spaces a level
+# of nesting), group 2 the marker ("-" or "3.").
+LIST_MARKER = re.compile(r"^(\s*)(-|\d+\.)\s+")
 # A line that is nothing but a marker: an empty list item.
 BARE_MARKER = re.compile(r"\s*(-|\d+\.)\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
@@ -72,6 +73,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if end - start >= 2:
             spans.append((start, end))
     return spans
+
+
+def replace_word(text: str, wrong: str, right: str) -> str:
+    """``text`` with the whole word ``wrong`` (any case) replaced by ``right``: how a
+    corrected spelling is put into the question, for searching and for showing."""
+    return re.sub(rf"\b{re.escape(wrong)}\b", right, text, flags=re.IGNORECASE)
 
 
 def short_title(title: str) -> str:

@@ -13,8 +13,6 @@ from html import escape
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 
-SWAGGER_UI_VERSION = "5.35.0"  # service/static/swagger/README.md says how to update it
-
 _PAGE = """<!doctype html>
 <html lang="en">
 <head>

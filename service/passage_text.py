@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from retriever.text import LIST_MARKER
 from retriever.tokenization import content_words, stem
 
 _WORD = re.compile(r"[^\W_]+")
 # A list line: indentation (two spaces a level, as ingest writes it), marker, text.
-_LIST_LINE = re.compile(r"^( *)(-|\d+\.)\s+")
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def passage_blocks(text: str, best=(), terms=()) -> list[Paragraph | ListBlock]:
         if not line.strip():
             stack, para = [], None
             continue
-        m = _LIST_LINE.match(line)
+        m = LIST_MARKER.match(line)
         if m:
             para = None
             number = int(m.group(2)[:-1]) if m.group(2) != "-" else 1
@@ -173,9 +173,14 @@ def _item_rows(block: ListBlock) -> list[list[Segment]]:
 def snippet(blocks, limit: int = 200) -> list[Segment]:
     """The marked (best-matching) text of a passage for the compact list; else its opening."""
     segs = _segments_of(blocks)
-    best = [s for s in segs if s.best]
-    if best:
-        return best
+    if any(s.best for s in segs):
+        out: list[Segment] = []
+        for prev, s in zip([None, *segs], segs):
+            if s.best:
+                if out and not (prev and prev.best):
+                    out.append(Segment(" … "))  # marked lines apart in the passage stay apart
+                out.append(s)
+        return out
     out, used = [], 0
     for s in segs:
         if used >= limit:

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from retriever.citation import citation_line
 from retriever.models import Hit
+from retriever.text import replace_word
+from retriever.text import short_title as plain_title
 from service.passage_text import ListBlock, Paragraph, Segment, passage_blocks, snippet, term_spans
 from service.schemas import Result, Span
 
@@ -48,7 +50,7 @@ def breadcrumb(title: str, heading_path: list[str]) -> list[str]:
 
 def short_title(title: str) -> str:
     """"Melanoma Treatment" for "Melanoma Treatment - NCI": what a reader scans for."""
-    return re.sub(r"\s*-\s*NCI'?\s*$", "", title).strip() or title
+    return plain_title(title) or title
 
 
 # -- links and citations ------------------------------------------------------------------
@@ -83,7 +85,11 @@ def api_result(hit: Hit) -> Result:
                   title=c.title, url=c.url, link=hit.link, heading_path=list(c.heading_path),
                   section=c.section, text=c.text, cancer_types=list(c.cancer_types),
                   highlights=[Span(start=int(s.start), end=int(s.end)) for s in hit.highlights],
-                  citation=citation(hit))
+                  citation=citation(hit), found_by=list(hit.found_by))
+
+
+# How the staff page names the rankings a passage was found by.
+RANKING_NAMES = {"dense": "meaning", "bm25": "keywords", "sentence": "best sentence"}
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,7 @@ class PassageView:
     citation: str
     show_title: bool = True
     snippet: list[Segment] = field(default_factory=list)
+    found_by: tuple[str, ...] = ()
 
 
 def passage_views(hits: list[Hit], query: str = "") -> list[PassageView]:
@@ -119,13 +126,14 @@ def passage_views(hits: list[Hit], query: str = "") -> list[PassageView]:
             rank=hit.rank, score=float(hit.score), doc_id=c.doc_id, title=short_title(c.title),
             crumbs=section_path(c.title, c.heading_path) or [short_title(c.title)],
             blocks=blocks, url=safe_link(c.url), link=link, host=link_host(link), citation=citation(hit),
-            show_title=i == 0 or hits[i - 1].chunk.doc_id != c.doc_id, snippet=snippet(blocks)))
+            show_title=i == 0 or hits[i - 1].chunk.doc_id != c.doc_id, snippet=snippet(blocks),
+            found_by=tuple(RANKING_NAMES.get(f, f) for f in hit.found_by)))
     return views
 
 
 def corrected(query: str, corrections: dict[str, str]) -> str:
     """The question with each corrected word replaced, or "" when nothing was corrected."""
-    text = query
+    shown = query
     for wrong, right in corrections.items():
-        text = re.sub(rf"\b{re.escape(wrong)}\b", right, text, flags=re.IGNORECASE)
-    return text if text != query else ""
+        shown = replace_word(shown, wrong, right)
+    return shown if shown != query else ""

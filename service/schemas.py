@@ -43,6 +43,7 @@ EXAMPLE_RESULT = {
             "- Blood in the stool.\n- Pain in the rectum.\n- Constipation.",
     "cancer_types": ["gi neuroendocrine tumors"],
     "highlights": [{"start": 0, "end": 73}],
+    "found_by": ["dense", "bm25", "sentence"],
     "citation": "Gastrointestinal Neuroendocrine Tumors Treatment - NCI — General Information About "
                 "Gastrointestinal Neuroendocrine Tumors > Some GI neuroendocrine tumors have no signs "
                 "or symptoms in the early stages. > Rectum — https://www.cancer.gov/...",
@@ -91,6 +92,9 @@ class Result(BaseModel):
     cancer_types: list[str]
     highlights: list[Span]
     citation: str = Field(description='"Title — Section > Path — link", ready to paste.')
+    found_by: list[str] = Field(default_factory=list, description=(
+        "The rankings that proposed the passage: dense (meaning), bm25 (keywords), sentence "
+        "(its best sentence's meaning); the score fuses their ranks."))
 
 
 class SearchResponse(BaseModel):

@@ -8,20 +8,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 import unicodedata
 from dataclasses import dataclass
 
 from retriever.models import SearchResult
 from retriever.search import Filters, Retriever
+from retriever.text import squash
 from service.errors import ApiError
 from service.state import RetrieverHolder
 
 query_log = logging.getLogger("service.query")
 
 _SPACE_CONTROLS = {"\t", "\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x1f", "\x85"}
-_SPACES = re.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:
@@ -39,7 +38,7 @@ def clean_text(text: str) -> str:
             out.append(" ")
         elif cat not in ("Cc", "Cs"):
             out.append(ch)
-    return _SPACES.sub(" ", "".join(out)).strip()
+    return squash("".join(out))
 
 
 def validate_query(q: str, max_chars: int) -> str:
@@ -69,6 +68,11 @@ def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) 
     if any(t.lower() not in known_types for t in types):
         raise ApiError(422, "invalid_cancer_type",
                        "cancer_type: unknown cancer type (see GET /api/documents).", "cancer_type")
+    wanted = {t.lower() for t in types}
+    if docs and types and not any(wanted & {t.lower() for t in documents[d].cancer_types} for d in docs):
+        # both filters valid, but together they allow no passage: say so, not "not covered"
+        raise ApiError(422, "invalid_filters", "doc, cancer_type: none of these documents has any of "
+                       "these cancer types (see GET /api/documents).", "cancer_type")
     return Filters(doc_ids=docs, cancer_types=types)
 
 

@@ -58,7 +58,7 @@ def _collect(args) -> int:
 
 
 def _train(args) -> int:
-    from retriever.embedding import Embedder, ModelError, resolve_model
+    from retriever.embedding import ModelError, get_embedder, resolve_model
     from training.data import build_pairs, corpus_chunks
     from training.questions import QuestionFileError, read_questions
     from training.train import TrainConfig, fine_tune
@@ -73,7 +73,7 @@ def _train(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        embedder = Embedder(args.base)
+        embedder = get_embedder(args.base, "torch")
     except ModelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

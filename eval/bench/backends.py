@@ -17,15 +17,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eval.bench.server import ServiceProcess
-from eval.bench.speed import bench_query
 from eval.bench.wrk import WrkResult, run_wrk
-from eval.questionset import load_questions
-from eval.runner import evaluate
-from ingest.indexing import build_index
-from retriever.embedding import get_embedder
-from retriever.search import Retriever
-from retriever.settings import Settings
+
+# The library is imported inside the functions: `python -m eval.bench --help` and the other
+# commands stay quick to start.
 
 QUESTIONS = "eval/questions/seed_questions.jsonl"
 WORKERS = 2
@@ -43,20 +38,34 @@ class BackendRun:
     rss_mb: float = 0.0
 
 
-def answered_questions(index: Path, settings: Settings, n: int = 10) -> list[str]:
+def answered_questions(index: Path, settings, n: int = 10) -> list[str]:
     """The first ``n`` seed questions the retriever answers: wrk counts only answers."""
+    from eval.questionset import load_questions
+    from retriever.search import Retriever
+
     r = Retriever.load(index, settings)
     questions = [q.question for q in load_questions(Path(QUESTIONS)).questions if q.in_scope]
     return [q for q in questions if not r.search(q).abstained][:n]
 
 
-def quality(index: Path, settings: Settings, sets: list[Path]) -> dict[str, float]:
+def quality(index: Path, settings, sets: list[Path]) -> dict[str, float]:
+    from eval.questionset import load_questions
+    from eval.runner import evaluate
+    from retriever.search import Retriever
+
     r = Retriever.load(index, settings)
     return {p.stem: evaluate(load_questions(p), r, "hybrid").metrics["in_scope"]["Hit@1"] for p in sets}
 
 
 def run_backend(backend: str, seeds: Path, sets: list[Path], clients: list[int], seconds: float,
                 work: Path) -> BackendRun:
+    from eval.bench.server import ServiceProcess
+    from eval.bench.speed import bench_query
+    from eval.questionset import load_questions
+    from ingest.indexing import build_index
+    from retriever.embedding import get_embedder
+    from retriever.settings import Settings
+
     settings = Settings(backend=backend)
     embedder = get_embedder(settings.model, backend, settings.onnx_target)
     index = work / backend
@@ -65,7 +74,8 @@ def run_backend(backend: str, seeds: Path, sets: list[Path], clients: list[int],
     timing = bench_query(index, [q.question for q in load_questions(Path(QUESTIONS)).questions], settings)
     run.embed_p50_ms, run.search_p50_ms = timing["embed"]["p50_ms"], timing["search"]["p50_ms"]
     questions = answered_questions(index, settings)
-    with ServiceProcess(index, workers=WORKERS, extra_env={"PDQ_BACKEND": backend}) as server:
+    same = {k: v for k, v in os.environ.items() if k.startswith("PDQ_")}
+    with ServiceProcess(index, workers=WORKERS, extra_env={**same, "PDQ_BACKEND": backend}) as server:
         run_wrk(server.base, questions, clients=1, seconds=2)  # warm every worker up
         for n in clients:
             run.load[n] = run_wrk(server.base, questions, clients=n, seconds=seconds, threads=min(n, 2))

@@ -17,7 +17,6 @@ runs (c) and (d) must fail none. Every question sent is one the seed index answe
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import platform
@@ -27,7 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self
@@ -37,7 +36,7 @@ import httpx
 from eval.bench.haproxy import Haproxy, haproxy_version, server_name
 from eval.bench.server import ServiceProcess, free_port
 from eval.bench.wrk import WrkResult, WrkRun, find_wrk, run_wrk, wrk_version
-from retriever.store import MANIFEST
+from retriever.store import Manifest
 
 # Each is answered with passages over the seed index (none abstains), so an empty
 # result list is a failure, not a refusal.
@@ -149,7 +148,7 @@ def restart_under_load(fleet: Fleet, proxy: Haproxy, clients: int, seconds: floa
 
 def roll_out(fleet: Fleet, proxy: Haproxy, new_index: Path, clients: int, seconds: float) -> Row:
     """Run (d): restart each replica in turn on ``new_index``, the next once HAProxy has the last UP."""
-    expected = json.loads((new_index / MANIFEST).read_text())["created"]
+    expected = Manifest.read(new_index).created
     with WrkRun(proxy.base, QUESTIONS, clients) as load:
         t0 = time.monotonic()
         time.sleep(min(2.0, seconds / 4))
@@ -178,6 +177,9 @@ def run_replicas(index: Path, replicas: int, clients: int, seconds: float, new_i
     if new_index is None:
         copied = Path(tempfile.mkdtemp(prefix="pdq-new-index-")) / "index"
         shutil.copytree(Path(index).resolve(), copied)
+        # a new creation time, so the rollout check can tell the copy from the original
+        old = Manifest.read(copied)
+        replace(old, created=datetime.now(UTC).isoformat(timespec="microseconds")).write(copied)
     try:
         with Fleet(index, replicas) as fleet, Haproxy(fleet.ports) as proxy:
             log(f"{replicas} replicas ready on ports {fleet.ports}, HAProxy on {proxy.port}; warm-up 2 s")

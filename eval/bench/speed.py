@@ -30,7 +30,7 @@ def _stats(ms: list[float]) -> dict[str, float]:
 
 def bench_ingest(src: Path, settings: Settings) -> dict:
     """Index ``src`` from scratch (no reuse) into a temporary folder; documents/s and chunks/s."""
-    embedder = get_embedder(settings.model)
+    embedder = get_embedder(settings.model, settings.backend, settings.onnx_target)
     with tempfile.TemporaryDirectory() as tmp:
         report = build_index(src, Path(tmp) / "index", settings, embedder=embedder, progress=True)
     return {"source": str(src), "documents": report.documents, "chunks": report.chunks,
@@ -54,7 +54,7 @@ def bench_query(index: Path, questions: list[str], settings: Settings, repeats: 
             embed_ms.append((t1 - t0) * 1000)
             search_ms.append((t2 - t1) * 1000)
     out = {"index": str(index), "chunks": len(r.chunks), "embed": _stats(embed_ms), "search": _stats(search_ms)}
-    out["ratio_p50"] = out["search"]["p50_ms"] / out["embed"]["p50_ms"]
+    out["ratio_p50"] = out["search"]["p50_ms"] / out["embed"]["p50_ms"] if out["embed"]["p50_ms"] else 0.0
     return out
 
 

@@ -47,7 +47,7 @@ function request()
 end
 
 function response(status, headers, body)
-  if status == 200 and string.find(body, '"rank":', 1, true) then
+  if status == 200 and string.find(body, '"results":[{{', 1, true) then
     answered = answered + 1
   else
     failed = failed + 1
@@ -88,6 +88,8 @@ def wrk_version() -> str:
 
 def wrk_script(questions: list[str], k: int = 5) -> str:
     """The Lua script requesting ``GET /api/search?q=...&k=k`` for each question in turn."""
+    if not questions:
+        raise ValueError("wrk needs at least one question to ask")
     paths = ", ".join(json.dumps("/api/search?" + urlencode({"q": q, "k": k})) for q in questions)
     return LUA_TEMPLATE.format(paths=paths)
 

@@ -79,12 +79,22 @@ def test_an_export_of_other_weights_is_refused(model_copy):
         _load("onnx")
 
 
-def test_an_int8_target_the_cpu_lacks_falls_back_with_a_warning(monkeypatch, caplog):
-    monkeypatch.setattr(onnx_backend, "cpu_target", lambda: None)
+def test_a_cpu_without_an_int8_target_falls_back_to_torch_with_a_warning(monkeypatch, caplog):
+    monkeypatch.setattr(onnx_backend, "cpu_targets", lambda: [])
     with caplog.at_level(logging.WARNING):
         fallback = get_embedder.__wrapped__(MODEL, "onnx-int8", "avx512_vnni")
     assert fallback.backend == "torch"
-    assert "not supported by this CPU" in caplog.text and "torch backend" in caplog.text
+    assert "no int8 target" in caplog.text and "torch backend" in caplog.text
+
+
+def test_an_explicit_int8_target_is_honoured_when_the_cpu_runs_it(monkeypatch, caplog):
+    monkeypatch.setattr(onnx_backend, "cpu_targets", lambda: ["avx512_vnni", "avx2"])
+    assert onnx_backend.onnx_file("onnx-int8", "avx2") == "onnx/model_qint8_avx2.onnx"
+    assert onnx_backend.onnx_file("onnx-int8", "auto") == "onnx/model_qint8_avx512_vnni.onnx"
+    monkeypatch.setattr(onnx_backend, "cpu_targets", lambda: ["avx2"])
+    with caplog.at_level(logging.WARNING):
+        assert onnx_backend.onnx_file("onnx-int8", "avx512_vnni") == "onnx/model_qint8_avx2.onnx"
+    assert "'avx512_vnni' is not supported by this CPU; using 'avx2'" in caplog.text
 
 
 def test_an_unknown_backend_is_named():

@@ -16,7 +16,7 @@ from retriever.abstain import (
     provider_missing,
     topic_words,
 )
-from retriever.citation import citation_line, opening_words, text_fragment_link
+from retriever.citation import citation_line
 from retriever.fusion import rrf
 from retriever.highlight import pick_highlights
 from retriever.lexicon import expansions, lay_words, question_terms, spell_out
@@ -30,15 +30,6 @@ def test_rrf_rewards_agreement_and_respects_weights():
     assert max(fused, key=fused.get) == 1
     only_second = rrf([[1, 2, 3], [3, 1]], [0.0, 1.0], k=60)
     assert max(only_second, key=only_second.get) == 3 and 2 not in only_second
-
-
-def test_text_fragment_link_quotes_opening_words():
-    link = text_fragment_link("https://x.org/p#old", "- Surgery (resection) to remove part, or all, of it.\n- more")
-    assert link.startswith("https://x.org/p#:~:text=Surgery%20%28resection%29")
-    assert "%2C" in link and "#old" not in link
-    assert text_fragment_link("", "text") == ""
-    assert opening_words("Well-known: a b c d e f g h i j") == "Well-known: a b c d e f g"
-    assert "%2D" in text_fragment_link("https://x", "Well-known words")
 
 
 def test_citation_line_drops_heading_equal_to_title():

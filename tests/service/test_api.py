@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import re
@@ -22,7 +23,7 @@ from retriever.store import CHUNKS
 from service.app import create_app
 from service.security import CSP
 from service.state import RetrieverHolder
-from tests.service.conftest import ANSWERED, DOC_ID, OFF_TOPIC, REPO, FakeRetriever
+from tests.service.conftest import ANSWERED, DOC_ID, MANY, OFF_TOPIC, REPO, FakeRetriever
 
 pytestmark = pytest.mark.model
 
@@ -106,6 +107,23 @@ def test_unknown_filters_are_named(client):
     assert_error(client.get("/api/search", params={"q": ANSWERED, "doc": "no-such-doc"}), 422, "invalid_doc", "doc")
     assert_error(client.post("/api/search", json={"q": ANSWERED, "cancer_type": ["martian flu"]}),
                  422, "invalid_cancer_type", "cancer_type")
+
+
+def test_filters_that_together_allow_no_passage_are_named(make_client, retriever):
+    many = FakeRetriever(retriever, lambda *a: pytest.fail("searched despite filters that allow nothing"))
+    many.manifest = dataclasses.replace(retriever.manifest, documents=MANY)
+    c = make_client(many)
+    resp = c.get("/api/search", params={"q": "surgery", "doc": "acupuncture", "cancer_type": "breast"})
+    assert resp.status_code == 422
+    assert resp.json()["error"]["code"] == "invalid_filters" and resp.json()["error"]["field"] == "cancer_type"
+
+
+def test_each_result_says_which_rankings_found_it(client):
+    results = client.get("/api/search", params={"q": ANSWERED, "k": 10}).json()["results"]
+    assert all(r["found_by"] and set(r["found_by"]) <= {"dense", "bm25", "sentence"} for r in results)
+    assert results[0]["found_by"] == ["dense", "bm25", "sentence"]  # the best passage: every ranking
+    only_keywords = client.get("/api/search", params={"q": ANSWERED, "mode": "bm25"}).json()["results"]
+    assert all("bm25" in r["found_by"] for r in only_keywords)
 
 
 def test_a_refused_figure_question_returns_related_passages_apart(client):

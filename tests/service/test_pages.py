@@ -224,6 +224,8 @@ def test_staff_results_have_scores_and_citations(client, retriever):
     hits = {h.chunk.text: h for h in retriever.search(ANSWERED, k=10).hits}
     for p in found:
         assert re.search(r"fusion score \d+\.\d{4} <span class=\"score-note\">\(relative, this query only\)", p)
+        found_by = re.search(r"· found by ([a-z ,]+)", p).group(1).split(", ")
+        assert found_by and set(found_by) <= {"meaning", "keywords", "best sentence"}
         cite = unescape(re.search(r'<p class="citation" id="citation-\d+">(.*?)</p>', p, re.S).group(1))
         assert cite.startswith(TITLE + " — ") and " — https://www.cancer.gov/" in cite
         assert re.search(r'<button type="button" class="copy-citation secondary" data-target="citation-\d+" hidden>'
