@@ -82,8 +82,9 @@ def _train(args) -> int:
               for d, cs in chunks.items() if cs}
     pairs = build_pairs(questions, chunks)
     print(f"{len(questions)} questions, {len(pairs)} located in their passages")
-    cfg = TrainConfig(epochs=args.epochs)
-    record = fine_tune(resolve_model(args.base), pairs, labels, args.out, cfg, base_name=args.base)
+    cfg = TrainConfig(epochs=args.epochs, hard_negatives=args.hard_negatives)
+    record = fine_tune(resolve_model(args.base), pairs, labels, args.out, cfg, base_name=args.base,
+                       chunks=chunks)
     print(f"trained on {record['rows']} pairs from {record['summaries']} summaries in "
           f"{record['seconds']} s -> {args.out}")
     return 0
@@ -147,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--base", default=BASE_MODEL)
     tr.add_argument("--out", type=Path, default=MODEL_OUT)
     tr.add_argument("--epochs", type=float, default=1.0)
+    tr.add_argument("--hard-negatives", action="store_true",
+                    help="add a hard negative per question, mined with the starting model")
     tr.add_argument("--force", action="store_true", help="replace a model already in --out")
     ca = sub.add_parser("calibrate", help="fit the abstention model beside the embedding model")
     ca.add_argument("--index", type=Path, required=True, help="corpus index built with --model")

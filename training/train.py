@@ -35,6 +35,7 @@ class TrainConfig:
     max_tokens: int = TRAIN_MAX_TOKENS
     sentence_share: float = 0.2   # share of questions also paired with their sentence
     seed: int = 13
+    hard_negatives: bool = False  # a mined hard negative per row (training.negatives)
 
 
 def neighbours(model, doc_labels: dict[str, str]) -> dict[str, list[str]]:
@@ -46,27 +47,37 @@ def neighbours(model, doc_labels: dict[str, str]) -> dict[str, list[str]]:
     return {d: [ids[j] for j in np.argsort(-sims[i]) if j != i] for i, d in enumerate(ids)}
 
 
-def training_rows(pairs: list[Pair], cfg: TrainConfig) -> tuple[dict[str, list[str]], list[str], list[str]]:
-    """Columns (anchor, positive) and each row's summary and passage, training docs only."""
+def training_rows(pairs: list[Pair], cfg: TrainConfig, negatives: list[tuple[str, str]] | None = None
+                  ) -> tuple[dict[str, list[str]], list[str], list[str], list[str]]:
+    """Columns (anchor, positive[, negative]) and each row's summary, passage and negative
+    passage (chunk ids), training docs only."""
     rng = random.Random(cfg.seed)
-    anchors, positives, docs, keys = [], [], [], []
-    for p in pairs:
-        if is_validation(p.doc_id):
-            continue
-        anchors.append(p.question)
-        positives.append(p.passage)
+    columns: dict[str, list[str]] = {"anchor": [], "positive": []}
+    if negatives is not None:
+        columns["negative"] = []
+    docs, keys, negative_keys = [], [], []
+
+    def add(p: Pair, positive: str, negative: tuple[str, str]) -> None:
+        columns["anchor"].append(p.question)
+        columns["positive"].append(positive)
+        if negatives is not None:
+            columns["negative"].append(negative[1])
         docs.append(p.doc_id)
         keys.append(p.chunk_id)
+        negative_keys.append(negative[0])
+
+    for i, p in enumerate(pairs):
+        if is_validation(p.doc_id) or (negatives is not None and not negatives[i][0]):
+            continue
+        negative = negatives[i] if negatives is not None else ("", "")
+        add(p, p.passage, negative)
         if p.sentence and rng.random() < cfg.sentence_share:
-            anchors.append(p.question)
-            positives.append(p.sentence)
-            docs.append(p.doc_id)
-            keys.append(p.chunk_id)
-    return {"anchor": anchors, "positive": positives}, docs, keys
+            add(p, p.sentence, negative)
+    return columns, docs, keys, negative_keys
 
 
 def fine_tune(base: str, pairs: list[Pair], doc_labels: dict[str, str], out: Path,
-              cfg: TrainConfig = TrainConfig(), base_name: str = "") -> dict:
+              cfg: TrainConfig = TrainConfig(), base_name: str = "", chunks=None) -> dict:
     """Train from ``base`` (a local folder) and save to ``out`` (fp16 safetensors); return
     the run's record."""
     import torch
@@ -84,12 +95,18 @@ def fine_tune(base: str, pairs: list[Pair], doc_labels: dict[str, str], out: Pat
     model = SentenceTransformer(base, device="cpu")
     full_length = model.max_seq_length
     related = neighbours(model, doc_labels)
-    columns, docs, keys = training_rows(pairs, cfg)
+    negatives = None
+    if cfg.hard_negatives:
+        from training.negatives import mine_negatives
+
+        model.max_seq_length = cfg.max_tokens
+        negatives = mine_negatives(model, pairs, chunks)
+    columns, docs, keys, negative_keys = training_rows(pairs, cfg, negatives)
     dataset = Dataset.from_dict(columns)
 
     def sampler(ds, **kwargs):
-        return RelatedSummariesBatchSampler(ds, doc_of_row=docs, positive_of_row=keys,
-                                            neighbours=related, **kwargs)
+        return RelatedSummariesBatchSampler(ds, doc_of_row=docs, positive_of_row=keys, neighbours=related,
+                                            negative_of_row=negative_keys if negatives else None, **kwargs)
 
     model.max_seq_length = cfg.max_tokens
     args = SentenceTransformerTrainingArguments(

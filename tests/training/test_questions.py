@@ -82,3 +82,17 @@ def test_heading_path_must_match_the_section(tmp_path, sections):
     path.write_text(json.dumps(row) + "\n", encoding="utf-8")
     with pytest.raises(QuestionFileError, match=":1: heading_path"):
         read_questions(path, sections)
+
+
+def test_training_rows_carry_a_negative_column_when_mined():
+    from training.data import Pair, is_validation
+    from training.train import TrainConfig, training_rows
+
+    doc = next(f"doc-{i}" for i in range(100) if not is_validation(f"doc-{i}"))
+    pairs = [Pair("q1", doc, f"{doc}#1", "passage one", "sentence one"), Pair("q2", doc, f"{doc}#2", "passage two", "")]
+    negatives = [(f"{doc}#9", "a confusable passage"), ("", "")]
+    columns, docs, keys, negative_keys = training_rows(pairs, TrainConfig(sentence_share=1.0), negatives)
+    assert columns["anchor"] == ["q1", "q1"] and columns["negative"] == ["a confusable passage"] * 2
+    assert columns["positive"] == ["passage one", "sentence one"] and negative_keys == [f"{doc}#9"] * 2
+    plain, _, _, _ = training_rows(pairs, TrainConfig(sentence_share=0.0))
+    assert "negative" not in plain and plain["anchor"] == ["q1", "q2"]

@@ -43,3 +43,16 @@ def test_epochs_reshuffle():
     first = list(sampler)
     sampler.set_epoch(1)
     assert list(sampler) != first
+
+
+def test_no_row_s_hard_negative_is_another_row_s_positive_in_its_batch():
+    docs = ["a"] * 12 + ["b"] * 12
+    positives = [f"p{i}" for i in range(24)]
+    negatives = [f"p{(i + 1) % 24}" for i in range(24)]  # each row's negative is its neighbour's answer
+    sampler = RelatedSummariesBatchSampler(list(range(24)), batch_size=6, drop_last=False, doc_of_row=docs,
+                                           positive_of_row=positives, neighbours={"a": ["b"], "b": ["a"]},
+                                           negative_of_row=negatives)
+    batches = list(sampler)
+    assert sorted(r for b in batches for r in b) == list(range(24))
+    for batch in batches:
+        assert not {positives[r] for r in batch} & {negatives[r] for r in batch}
