@@ -102,6 +102,8 @@ class Fleet:
     def kill(self, i: int) -> None:
         """SIGKILL: the replica dies with its requests in flight."""
         replica = self.replicas[i]
+        if replica is None or replica.proc is None or replica.proc.poll() is not None:
+            return  # not running: nothing to kill
         os.killpg(replica.pid, signal.SIGKILL)
         replica.proc.wait(timeout=30)
 

@@ -148,6 +148,7 @@ class WrkRun:
         if self.proc.returncode is None:
             self.proc.kill()
             self._reap()
+        self.out.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def stop(self, interrupt: bool = True) -> WrkResult:
@@ -156,8 +157,10 @@ class WrkRun:
             self.proc.send_signal(signal.SIGINT)
         cpu_s = self._reap()
         self.out.seek(0)
+        output = self.out.read()
+        self.out.close()
         shutil.rmtree(self.dir, ignore_errors=True)
-        return parse_result(self.out.read(), cpu_s)
+        return parse_result(output, cpu_s)
 
     def _reap(self) -> float:
         """Wait for wrk and return its CPU seconds (os.wait4 gives this child's own usage)."""
