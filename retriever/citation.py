@@ -192,6 +192,28 @@ def document_links(chunks) -> dict[str, str]:
     return links
 
 
+def continuations(chunks) -> dict[str, tuple[str, ...]]:
+    """For a passage ending on a lead-in ("Check with your doctor if you have:") whose list
+    is the sub-sections after it: those sub-sections' headings, by chunk id.
+
+    Ingest keeps a lead-in with a list it introduces; when the list items are sub-sections
+    ("- **Duodenum**", ...), the reader is told where the passage continues instead.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for i, c in enumerate(chunks):
+        if not c.text.rstrip().endswith(":"):
+            continue
+        depth, names = len(c.heading_path), []
+        for nxt in chunks[i + 1:]:
+            if nxt.doc_id != c.doc_id or list(nxt.heading_path[:depth]) != list(c.heading_path):
+                break
+            if len(nxt.heading_path) == depth + 1 and nxt.heading_path[-1] not in names:
+                names.append(nxt.heading_path[-1])
+        if names:
+            out[c.id] = tuple(names)
+    return out
+
+
 def citation_line(title: str, heading_path: list[str], link: str) -> str:
     """"Title — Section > Path — link", as staff paste it."""
     path = " > ".join(h for h in heading_path if h != title)

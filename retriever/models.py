@@ -78,6 +78,8 @@ class Hit:
     highlights: list[Span] = field(default_factory=list)
     # Which rankings proposed the passage ("dense", "bm25", "sentence"): why it is here.
     found_by: tuple[str, ...] = ()
+    # For a passage ending on a lead-in to sub-sections: their headings (where it continues).
+    continues_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

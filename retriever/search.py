@@ -25,7 +25,7 @@ from retriever import fusion
 from retriever.abstain import Verdict, evidence, judge, near_miss
 from retriever.audience import is_childhood, names_a_child, url_words
 from retriever.calibration import Calibration, CalibrationError
-from retriever.citation import document_links
+from retriever.citation import continuations, document_links
 from retriever.embedding import Embedder, ModelError, get_embedder, resolve_model
 from retriever.highlight import pick_highlights
 from retriever.keyword import DocumentTitles, surface_counts
@@ -100,6 +100,7 @@ class Retriever:
                                                   url_words(c.url)]))
         self.titles = DocumentTitles([c.doc_id for c in chunks], labels)
         self.links = document_links(chunks)  # chunk id -> link whose text fragment is unique
+        self.continuations = continuations(chunks)
 
     @classmethod
     def load(cls, index_dir: Path | str, settings: Settings | None = None,
@@ -235,7 +236,8 @@ class Retriever:
         found_by = tuple(name for name, r in (("dense", sig.dense), ("bm25", sig.bm25),
                                                 ("sentence", sig.sentence)) if idx in r.ids)
         return Hit(rank=rank, score=score, chunk=chunk, link=self.links[chunk.id],
-                   highlights=pick_highlights(spans, sig.sentences.sims[idx]), found_by=found_by)
+                   highlights=pick_highlights(spans, sig.sentences.sims[idx]), found_by=found_by,
+                   continues_in=self.continuations.get(chunk.id, ()))
 
     def judge(self, sig: Signals, chosen: list[int]) -> Verdict:
         """Whether the first passages answer the question, from the evidence they give."""

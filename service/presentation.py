@@ -85,7 +85,7 @@ def api_result(hit: Hit) -> Result:
                   title=c.title, url=c.url, link=hit.link, heading_path=list(c.heading_path),
                   section=c.section, text=c.text, cancer_types=list(c.cancer_types),
                   highlights=[Span(start=int(s.start), end=int(s.end)) for s in hit.highlights],
-                  citation=citation(hit), found_by=list(hit.found_by))
+                  citation=citation(hit), found_by=list(hit.found_by), continues_in=list(hit.continues_in))
 
 
 # How the staff page names the rankings a passage was found by.
@@ -109,6 +109,7 @@ class PassageView:
     show_title: bool = True
     snippet: list[Segment] = field(default_factory=list)
     found_by: tuple[str, ...] = ()
+    continues_in: tuple[str, ...] = ()
 
 
 def passage_views(hits: list[Hit], query: str = "") -> list[PassageView]:
@@ -127,7 +128,7 @@ def passage_views(hits: list[Hit], query: str = "") -> list[PassageView]:
             crumbs=section_path(c.title, c.heading_path) or [short_title(c.title)],
             blocks=blocks, url=safe_link(c.url), link=link, host=link_host(link), citation=citation(hit),
             show_title=i == 0 or hits[i - 1].chunk.doc_id != c.doc_id, snippet=snippet(blocks),
-            found_by=tuple(RANKING_NAMES.get(f, f) for f in hit.found_by)))
+            found_by=tuple(RANKING_NAMES.get(f, f) for f in hit.found_by), continues_in=hit.continues_in))
     return views
 
 

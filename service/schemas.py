@@ -92,6 +92,9 @@ class Result(BaseModel):
     cancer_types: list[str]
     highlights: list[Span]
     citation: str = Field(description='"Title — Section > Path — link", ready to paste.')
+    continues_in: list[str] = Field(default_factory=list, description=(
+        "When the passage ends on a lead-in to the sub-sections after it (\"Check with your "
+        "doctor if you have:\"): their headings, where it continues. Empty otherwise."))
     found_by: list[str] = Field(default_factory=list, description=(
         "The rankings that proposed the passage: dense (meaning), bm25 (keywords), sentence "
         "(its best sentence's meaning); the score fuses their ranks."))

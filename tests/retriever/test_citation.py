@@ -16,7 +16,7 @@ import pytest
 
 from ingest.loading import parse_document
 from ingest.parsing import parse_sections
-from retriever.citation import DocumentText, document_links, fragment, text_blocks
+from retriever.citation import DocumentText, continuations, document_links, fragment, text_blocks
 from retriever.models import Chunk
 from tests.conftest import SEED_DOC
 
@@ -131,3 +131,13 @@ def test_special_characters_are_percent_encoded():
     assert "-" not in directive.replace("%2D", "") and "&" not in directive
     start, end = directive.split(",")  # the comma inside the start term is encoded
     assert unquote(start) == "Well-known, risk & benefit:" and unquote(end) == "a b c"
+
+
+def test_a_lead_in_to_sub_sections_says_where_it_continues():
+    chunks = [_chunk(0, "Intro. Check with your doctor if you have:", ["D", "Signs"]),
+              _chunk(1, "Duodenum signs include:\n\n- pain", ["D", "Signs", "Duodenum"]),
+              _chunk(2, "- cramps", ["D", "Signs", "Duodenum"]),
+              _chunk(3, "Rectum signs include:\n\n- blood", ["D", "Signs", "Rectum"]),
+              _chunk(4, "Treatment depends on:", ["D", "Treatment"]),
+              _chunk(5, "Surgery.", ["D", "Other"])]
+    assert continuations(chunks) == {"d#0": ("Duodenum", "Rectum")}  # a sibling section is not a continuation

@@ -190,6 +190,18 @@ def test_an_off_topic_question_gets_the_kind_message(watched):
     watched.clean()
 
 
+def test_a_passage_ending_on_a_lead_in_says_where_it_continues(watched):
+    watched.ask("signs and symptoms of a carcinoid tumor")
+    page = watched.page
+    lead_in = page.locator("article.passage", has_text="Check with your doctor if you have:")
+    assert lead_in.count() >= 1
+    assert lead_in.first.locator("p.continues").inner_text() == (
+        "Continues under: Duodenum, Jejunum and ileum, Colon, Rectum")
+    for text in page.locator("article.passage blockquote").all_inner_texts():
+        assert not text.rstrip().endswith(":") or "Check with your doctor if you have:" in text
+    watched.clean()
+
+
 def test_a_refused_figure_question_shows_the_related_passage_apart(watched):
     watched.ask("what is the survival rate")
     page = watched.page
