@@ -54,7 +54,11 @@ PREFIX = 7
 # Below this a word is not English at all: either a name (a drug, a test) or a misspelling.
 NON_WORD_ZIPF = 1.0
 
-HEALTH_TOPICS = frozenset("""
+# Tumour statistics: a question naming one asks for a figure (see `near_miss`).
+STATISTICS = frozenset("""
+    survival mortality incidence prevalence statistics grade graded grading ki
+""".split())
+HEALTH_TOPICS = STATISTICS | frozenset("""
     lung lungs breast breasts prostate kidney kidneys bladder ovary ovaries ovarian uterus
     uterine womb cervix cervical testicle testicles testicular thyroid adrenal pituitary
     teeth tooth gums sinus sinuses spine knee knees hip hips heartburn
@@ -69,9 +73,7 @@ HEALTH_TOPICS = frozenset("""
     paracetamol tylenol advil antibiotic antibiotics statin statins insulin steroid
     steroids opioid opioids supplement supplements vitamin vitamins b12 turmeric cbd
     marijuana cannabis herbal herbs probiotic probiotics keto vegan
-""".split()) | (STATISTICS := frozenset("""
-    survival mortality incidence prevalence statistics grade graded grading ki
-""".split()))
+""".split())
 # Endings of disease and drug names: "insulinoma", "gastritis", "sunitinib", "everolimus".
 _MEDICAL_ENDING = re.compile(
     r"(omas?|itis|osis|emia|nib|mab|limus|stat|mide|abine|platin|taxel|cillin|mycin|"

@@ -103,13 +103,9 @@ def _sha(path: Path) -> str:
 def is_current(model: str, targets: list[str]) -> bool:
     """Whether the export of ``model`` exists, covers ``targets`` and matches its weights."""
     folder = Path(resolve_model(model))
-    try:
-        info = json.loads((folder / ONNX_DIR / EXPORT_INFO).read_text(encoding="utf-8"))
-        wanted = [FP32_FILE] + [int8_file(t) for t in targets]
-        return (info["weights_sha256"] == weights_hash(model, str(folder))
-                and all(sha256_file(folder / ONNX_DIR / f) == info["files"][f] for f in wanted))
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
+    files = _record(folder / ONNX_DIR, weights_hash(model, str(folder))).get("files", {})
+    wanted = [FP32_FILE] + [int8_file(t) for t in targets]
+    return all(f in files and _sha(folder / ONNX_DIR / f) == files[f] for f in wanted)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@ benchmark replaces (`Retriever.with_settings`) rather than mutates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Literal
 
@@ -74,7 +74,8 @@ class Settings(BaseSettings):
 
     def retrieval(self) -> RetrievalSettings:
         """The retrieval fields as the retriever's frozen settings."""
-        return RetrievalSettings(**{name: getattr(self, name) for name in RetrievalSettings.FROM_ENV})
+        shared = {f.name for f in fields(RetrievalSettings)} & set(type(self).model_fields)
+        return RetrievalSettings(**{name: getattr(self, name) for name in shared})
 
     # Service (HTTP)
     host: str = "127.0.0.1"
@@ -94,25 +95,22 @@ class Settings(BaseSettings):
 class RetrievalSettings:
     """Everything that shapes a ranking or an abstention, fixed once a retriever is built.
 
-    The defaults are the shipped configuration; README, "Ranking" and "Abstention", give
-    the measurements behind each.
+    The fields without a default are `Settings` fields of the same name (their defaults and
+    the measurements behind them are there; `Settings.retrieval` copies them). The rest are
+    fixed here; README, "Ranking" and "Abstention", give the measurements behind each.
     """
 
-    FROM_ENV = ("rrf_k", "dense_weight", "sentence_weight", "bm25_weight", "document_weight",
-                "childhood_weight", "lexicon", "candidates", "fuzzy_min_score",
-                "abstain_threshold", "hnsw_ef_search")
-
-    rrf_k: int = 10
-    dense_weight: float = 1.0
-    sentence_weight: float = 0.5
-    bm25_weight: float = 1.0
-    document_weight: float = 0.5
-    childhood_weight: float = 0.5
-    lexicon: bool = True
-    candidates: int = 50
-    fuzzy_min_score: float = 85.0
-    abstain_threshold: float | None = None
-    hnsw_ef_search: int = 128
+    rrf_k: int
+    dense_weight: float
+    sentence_weight: float
+    bm25_weight: float
+    document_weight: float
+    childhood_weight: float
+    lexicon: bool
+    candidates: int
+    fuzzy_min_score: float
+    abstain_threshold: float | None
+    hnsw_ef_search: int
     # Boilerplate and outline passages keep their place only when nothing specific competes.
     demotion: float = 0.5
     # Abstention looks at this many of the best passages: the ones a reader sees first.

@@ -38,22 +38,19 @@ class BackendRun:
     rss_mb: float = 0.0
 
 
-def answered_questions(index: Path, settings, n: int = 10) -> list[str]:
-    """The first ``n`` seed questions the retriever answers: wrk counts only answers."""
+def answered_questions(r, n: int = 10) -> list[str]:
+    """The first ``n`` seed questions retriever ``r`` answers: wrk counts only answers."""
     from eval.questionset import load_questions
-    from retriever.search import Retriever
 
-    r = Retriever.load(index, settings)
     questions = [q.question for q in load_questions(Path(QUESTIONS)).questions if q.in_scope]
     return [q for q in questions if not r.search(q).abstained][:n]
 
 
-def quality(index: Path, settings, sets: list[Path]) -> dict[str, float]:
+def quality(r, sets: list[Path]) -> dict[str, float]:
+    """In-scope hybrid Hit@1 of retriever ``r`` on each question set."""
     from eval.questionset import load_questions
     from eval.runner import evaluate
-    from retriever.search import Retriever
 
-    r = Retriever.load(index, settings)
     return {p.stem: evaluate(load_questions(p), r, "hybrid").metrics["in_scope"]["Hit@1"] for p in sets}
 
 
@@ -64,16 +61,18 @@ def run_backend(backend: str, seeds: Path, sets: list[Path], clients: list[int],
     from eval.questionset import load_questions
     from ingest.indexing import build_index
     from retriever.embedding import get_embedder
+    from retriever.search import Retriever
     from retriever.settings import Settings
 
     settings = Settings(backend=backend)
     embedder = get_embedder(settings.model, backend, settings.onnx_target)
     index = work / backend
     report = build_index(seeds, index, settings, embedder=embedder, progress=False)
-    run = BackendRun(backend, embedder.file, report.seconds, quality(index, settings, sets))
+    retriever = Retriever.load(index, settings, embedder=embedder)
+    run = BackendRun(backend, embedder.file, report.seconds, quality(retriever, sets))
     timing = bench_query(index, [q.question for q in load_questions(Path(QUESTIONS)).questions], settings)
     run.embed_p50_ms, run.search_p50_ms = timing["embed"]["p50_ms"], timing["search"]["p50_ms"]
-    questions = answered_questions(index, settings)
+    questions = answered_questions(retriever)
     same = {k: v for k, v in os.environ.items() if k.startswith("PDQ_")}
     with ServiceProcess(index, workers=WORKERS, extra_env={**same, "PDQ_BACKEND": backend}) as server:
         run_wrk(server.base, questions, clients=1, seconds=2)  # warm every worker up

@@ -20,7 +20,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from ingest.indexing import build_index
 from retriever import store
 from tests.ingest.test_faults import env, publish_copy
 from tests.service.conftest import ANSWERED, OFF_TOPIC, REPO
+from tests.service.traffic import Traffic
 
 pytestmark = [pytest.mark.fault, pytest.mark.model]
 
@@ -46,46 +46,6 @@ def add_document(src: Path, name: str, phrase: str) -> None:
         f"# {name}\n\n## Drill section\n\nThe {phrase} is described only in this drill document. "
         "It exists so that a reloaded index can be told apart from the one before it.\n",
         encoding="utf-8")
-
-
-class Traffic:
-    """Threads searching in a loop; every answer that is not a 200 is kept as a failure."""
-
-    def __init__(self, base: str, threads: int = 2):
-        self.base = base
-        self.stop = threading.Event()
-        self.ok = 0
-        self.failures: list[str] = []
-        self.lock = threading.Lock()
-        self.threads = [threading.Thread(target=self._run, args=(n,), daemon=True) for n in range(threads)]
-
-    def _run(self, n: int) -> None:
-        i = n
-        with httpx.Client(base_url=self.base, timeout=30) as client:
-            while not self.stop.is_set():
-                q = QUESTIONS[i % len(QUESTIONS)]
-                i += 1
-                try:
-                    r = client.get("/api/search", params={"q": q, "k": 3})
-                    good = r.status_code == 200 and "results" in r.json()
-                    detail = f"{r.status_code} {r.text[:200]}"
-                except httpx.HTTPError as exc:
-                    good, detail = False, f"{type(exc).__name__}: {exc}"
-                with self.lock:
-                    if good:
-                        self.ok += 1
-                    else:
-                        self.failures.append(f"{q!r}: {detail}")
-
-    def __enter__(self) -> Traffic:
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        for t in self.threads:
-            t.join(timeout=60)
 
 
 def wait_ready(base: str, proc: subprocess.Popen, timeout: float = 120) -> dict:
@@ -149,7 +109,7 @@ def test_reload_under_traffic_never_fails_a_request(server, seed_copy, settings,
     first = httpx.get(base + "/readyz").json()
     assert first["documents"] == 1 and not found(base, PHRASE_1)
 
-    with Traffic(base) as traffic:
+    with Traffic(base, QUESTIONS) as traffic:
         time.sleep(1.0)
 
         # (i) a changed corpus is published into the same index path, then reloaded

@@ -13,17 +13,15 @@ these tests fail with the apt command to run.
 from __future__ import annotations
 
 import shutil
-import threading
 import time
-from typing import Self
 
-import httpx
 import pytest
 
 from eval.bench.__main__ import build_parser
 from eval.bench.haproxy import Haproxy, HaproxyMissing, check_config, find_haproxy, haproxy_config
 from eval.bench.replicas import QUESTIONS, Fleet
 from eval.bench.wrk import parse_result, run_wrk
+from tests.service.traffic import Traffic
 
 OFF_TOPIC = "best pizza near me"  # abstains: a 200 without passages, which wrk counts as failed
 
@@ -79,44 +77,6 @@ def test_replicas_is_a_subcommand_beside_the_others():
     assert args.func.__name__ == "_run_replicas"
 
 
-class Searches:
-    """Threads searching through the proxy without pause; anything but a 200 with passages is a failure."""
-
-    def __init__(self, base: str, threads: int = 4):
-        self.base = base
-        self.stop = threading.Event()
-        self.ok = 0
-        self.failures: list[str] = []
-        self.lock = threading.Lock()
-        self.threads = [threading.Thread(target=self._run, args=(n,), daemon=True) for n in range(threads)]
-
-    def _run(self, n: int) -> None:
-        with httpx.Client(base_url=self.base, timeout=30) as client:
-            i = n
-            while not self.stop.is_set():
-                i += 1
-                try:
-                    r = client.get("/api/search", params={"q": QUESTIONS[i % len(QUESTIONS)], "k": 3})
-                    good = r.status_code == 200 and bool(r.json()["results"])
-                    detail = f"question {i % len(QUESTIONS)}: {r.status_code} {r.text[:200]}"
-                except httpx.HTTPError as exc:
-                    good, detail = False, f"question {i % len(QUESTIONS)}: {type(exc).__name__}: {exc}"
-                with self.lock:
-                    self.ok += good
-                    if not good:
-                        self.failures.append(detail)
-
-    def __enter__(self) -> Self:
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop.set()
-        for t in self.threads:
-            t.join(timeout=60)
-
-
 @pytest.fixture(scope="module")
 def cluster(seed_index):
     """Two replicas over the seed index and HAProxy in front, for this module's tests."""
@@ -140,7 +100,8 @@ def test_wrk_through_haproxy_reaches_both_replicas_and_counts_what_has_no_passag
 def test_no_request_fails_while_replicas_are_killed_or_stopped_and_started_again(cluster):
     fleet, proxy = cluster
     retries_before = sum(proxy.retries())
-    with Searches(proxy.base) as searches:
+    # anything but a 200 with passages is a failure (every question of QUESTIONS is answered)
+    with Traffic(proxy.base, QUESTIONS, threads=4, good=lambda body: bool(body["results"])) as searches:
         time.sleep(1.5)
         fleet.kill(0)  # SIGKILL, with searches in flight
         proxy.wait_for("r0", "DOWN")
