@@ -21,9 +21,10 @@ from ingest.loading import Document, DocumentError, load_documents
 from ingest.publish import discard, ingest_lock, new_version_dir, publish
 from retriever import store
 from retriever.dense import build_dense, choose_kind, save_dense
-from retriever.embedding import Embedder, get_embedder
+from retriever.embedding import Embedder, get_embedder, resolve_model
 from retriever.keyword import KeywordIndex
 from retriever.models import Chunk
+from retriever.ranker import ranker_sha256
 from retriever.settings import Settings
 from retriever.text import embedding_text, sentence_spans
 
@@ -144,6 +145,7 @@ def _manifest(docs: list[Document], chunks: list[Chunk], n_sentences: int, kind:
     input_hash = hashlib.sha256("".join(f"{d.source}\0{d.content_hash}\n" for d in docs).encode()).hexdigest()
     return store.Manifest(
         model=settings.model, model_sha256=embedder.weights_sha256, backend=embedder.backend,
+        ranker_sha256=ranker_sha256(resolve_model(settings.model)),
         encoder_file=embedder.file, encoder_sha256=embedder.file_sha256, dimension=embedder.dimension,
         max_seq_length=embedder.max_seq_length, chunk_tokens=max_tokens, faiss_index=kind,
         chunks_count=len(chunks), sentences_count=n_sentences, input_hash=input_hash,

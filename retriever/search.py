@@ -6,7 +6,8 @@
 3. fuse      `fusion.rrf` (+ the document-title ranking on a many-document index)
 4. adjust    `fusion.adjust`: boilerplate and outline passages demoted, childhood passages
              for a question that names no child
-5. rerank    the optional `Reranker` slot, over the adjusted order
+5. rerank    `Reranker` (the model's learned ranker, `retriever.ranker`, when it ships
+             one): new scores for the adjusted candidates (hybrid searches)
 6. select    `fusion.select`: the first k passages, no text twice
 7. hits      `Retriever.hit`: citation link and highlights from the stage-2 sentence scores
 8. abstain   `abstain.evidence` + `abstain.judge` over the first hits
@@ -32,6 +33,7 @@ from retriever.keyword import DocumentTitles, surface_counts
 from retriever.loading import IndexData, check_weights, read_index
 from retriever.models import Hit, SearchResult
 from retriever.planning import Planner, QueryPlan
+from retriever.ranker import LearnedRanker, RankerError
 from retriever.searchers import DenseSearcher, KeywordSearcher, Query, Ranking, SentenceScorer, SentenceScores
 from retriever.settings import RetrievalSettings, Settings
 from retriever.spelling import Speller
@@ -64,9 +66,9 @@ class Signals:
 
 
 class Reranker(Protocol):
-    """Reorders fused candidates (a cross-encoder, a learned ranker): best first."""
+    """Rescores fused candidates (a learned ranker, a cross-encoder): higher is better."""
 
-    def rerank(self, query: Query, candidates: list[int]) -> list[int]: ...
+    def rerank(self, sig: Signals, fused: dict[int, float]) -> dict[int, float]: ...
 
 
 class Retriever:
@@ -89,10 +91,11 @@ class Retriever:
         self.dense = DenseSearcher(index.dense, index.vectors)
         self.bm25 = KeywordSearcher(index.keyword)
         self.sentence_scorer = SentenceScorer(index.sentences)
-        self._demoted = np.array([c.shared or c.outline for c in chunks], dtype=bool)
-        self._childhood = np.array([is_childhood(c.title, c.url) for c in chunks], dtype=bool)
+        self.demoted = np.array([c.shared or c.outline for c in chunks], dtype=bool)
+        self.childhood = np.array([is_childhood(c.title, c.url) for c in chunks], dtype=bool)
         self._fold = [fold(c.text) for c in chunks]
-        self._doc_ids = np.array([c.doc_id for c in chunks])
+        self.doc_ids = np.array([c.doc_id for c in chunks])
+        self.log_words = np.log1p([len(c.text.split()) for c in chunks]).astype(np.float32)
         self._cancer_types = [{t.lower() for t in c.cancer_types} for c in chunks]
         labels: dict[str, str] = {}
         for c in chunks:
@@ -121,7 +124,13 @@ class Retriever:
             calibration = Calibration.load(resolve_model(settings.model))
         except CalibrationError as exc:
             raise ModelError(str(exc)) from None
-        return cls(index, embedder, retrieval, calibration)
+        retriever = cls(index, embedder, retrieval, calibration)
+        if retrieval.ranker:
+            try:
+                retriever.reranker = LearnedRanker.load(resolve_model(settings.model), retriever)
+            except RankerError as exc:
+                raise ModelError(str(exc)) from None
+        return retriever
 
     def with_settings(self, settings: RetrievalSettings) -> Retriever:
         """The same index and model under other retrieval settings (benchmarks, ablations).
@@ -179,7 +188,7 @@ class Retriever:
             return None
         mask = np.ones(len(self.chunks), dtype=bool)
         if filters.doc_ids:
-            mask &= np.isin(self._doc_ids, list(filters.doc_ids))
+            mask &= np.isin(self.doc_ids, list(filters.doc_ids))
         if filters.cancer_types:
             wanted = {t.lower() for t in filters.cancer_types}
             mask &= np.array([bool(ct & wanted) for ct in self._cancer_types], dtype=bool)
@@ -216,17 +225,26 @@ class Retriever:
             if doc_ranks is not None and s.document_weight:
                 fused = fusion.add_document_ranks(fused, doc_ranks, self.titles.chunk_doc,
                                                   s.document_weight, s.rrf_k)
-        adult = self._childhood.any() and not names_a_child(sig.query.plan.dense_text)
-        factors = [(self._demoted, s.demotion)] + ([(self._childhood, s.childhood_weight)] if adult else [])
-        return fusion.adjust(fused, factors)
+        return fusion.adjust(fused, [(self.demoted, s.demotion)] + self.audience(sig))
 
-    def order(self, sig: Signals, fused: dict[int, float], k: int) -> list[int]:
-        """The passages to show, best first: fused order, reranked if a reranker is set, no
-        text twice."""
-        ranked = fusion.best_first(fused)
-        if self.reranker is not None:  # only candidates it was given: every shown passage has a score
-            ranked = [i for i in self.reranker.rerank(sig.query, ranked) if i in fused]
-        return fusion.select(ranked, self._fold, k)
+    def audience(self, sig: Signals) -> list[tuple[np.ndarray, float]]:
+        """The childhood factor, for a question that names no child on an index that has
+        childhood summaries (README, "Retrieval")."""
+        if self.childhood.any() and not names_a_child(sig.query.plan.dense_text):
+            return [(self.childhood, self.settings.childhood_weight)]
+        return []
+
+    def rerank(self, sig: Signals, fused: dict[int, float], mode: str) -> dict[int, float]:
+        """Stage 5: the reranker's scores for a hybrid search when one is set and the
+        ``ranker`` setting is on; otherwise the fused scores."""
+        if self.reranker is None or mode != "hybrid" or not self.settings.ranker or not fused:
+            return fused
+        scores = self.reranker.rerank(sig, fused)
+        return {i: scores[i] for i in fused if i in scores}  # only candidates it was given
+
+    def order(self, scores: dict[int, float], k: int) -> list[int]:
+        """Stage 6: the passages to show, best first, no text twice."""
+        return fusion.select(fusion.best_first(scores), self._fold, k)
 
     # -- stages 7 and 8: hits, abstain ---------------------------------------------------
 
@@ -264,9 +282,9 @@ class Retriever:
         """
         check_request(query, k, mode)
         sig = self.signals(query, k, mode, filters)
-        fused = self.fuse(sig, mode)
-        chosen = self.order(sig, fused, k)
-        hits = [self.hit(rank, idx, fused[idx], sig) for rank, idx in enumerate(chosen, 1)]
+        scores = self.rerank(sig, self.fuse(sig, mode), mode)
+        chosen = self.order(scores, k)
+        hits = [self.hit(rank, idx, scores[idx], sig) for rank, idx in enumerate(chosen, 1)]
         verdict = self.judge(sig, chosen)
         abstained = verdict.abstained or not hits
         related = hits[:self.settings.related_count] if abstained and near_miss(

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
                                     "MedQuAD doc Hit@1 0.868 -> 0.912).")
     lexicon: bool = Field(True, description="Add the lay lexicon's document words to the "
                           "keyword query (retriever/lexicon.py); off for ablations.")
+    ranker: bool = Field(True, description="Order hybrid results by the model's learned ranker "
+                         "when it ships one (retriever/ranker.py); off: the fused order.")
     candidates: int = 50
     fuzzy_min_score: float = 85.0
     abstain_threshold: float | None = Field(
@@ -107,6 +109,7 @@ class RetrievalSettings:
     document_weight: float
     childhood_weight: float
     lexicon: bool
+    ranker: bool
     candidates: int
     fuzzy_min_score: float
     abstain_threshold: float | None

@@ -97,6 +97,9 @@ class Manifest:
     documents: dict[str, DocumentEntry]
     files: dict[str, str]
     model_sha256: str = ""
+    # The model's learned ranker when the index was built (provenance only: it reads the
+    # index's signals at query time, so replacing it needs no rebuild).
+    ranker_sha256: str = ""
     backend: str = "torch"
     encoder_file: str = ""
     encoder_sha256: str = ""

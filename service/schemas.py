@@ -97,7 +97,8 @@ class Result(BaseModel):
         "doctor if you have:\"): their headings, where it continues. Empty otherwise."))
     found_by: list[str] = Field(default_factory=list, description=(
         "The rankings that proposed the passage: dense (meaning), bm25 (keywords), sentence "
-        "(its best sentence's meaning); the score fuses their ranks."))
+        "(its best sentence's meaning). The score fuses their ranks, or is the learned ranker's "
+        "when the model ships one (hybrid searches)."))
 
 
 class SearchResponse(BaseModel):
@@ -171,12 +172,14 @@ class ReadyResponse(BaseModel):
     """The index being served."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "status": "ready", "model": "pdq-minilm-l6", "documents": 1, "chunks": 59,
+        "status": "ready", "model": "pdq-minilm-l6", "ranker": "9ce0640ce718", "documents": 1, "chunks": 59,
         "index_created": "2026-01-05T12:00:00+00:00",
     }]})
 
     status: Literal["ready"] = "ready"
     model: str
+    ranker: str | None = Field(None, description="First 12 hex digits of the learned ranker's "
+                               "sha256; null when results keep the fused order.")
     documents: int
     chunks: int
     index_created: str | None

@@ -122,5 +122,6 @@ def report_load_problem(conn) -> None:
 def describe(retriever: Retriever) -> dict:
     """What /readyz and /admin/reload report about the index being served."""
     m = retriever.manifest
-    return {"model": m.model, "documents": m.documents_count, "chunks": m.chunks_count,
-            "index_created": m.created}
+    ranker = getattr(retriever.reranker, "sha256", None)
+    return {"model": m.model, "ranker": ranker[:12] if ranker else None,
+            "documents": m.documents_count, "chunks": m.chunks_count, "index_created": m.created}

@@ -5,6 +5,7 @@
     python -m training train [--force]            fine-tune -> models/pdq-minilm-l6
     python -m training calibrate --index DIR      fit abstention on a corpus index
     python -m training fusion --index DIR         grid-search the fusion weights
+    python -m training ranker --index DIR [--force]   fit the learned ranker on a corpus index
 """
 
 from __future__ import annotations
@@ -132,6 +133,33 @@ def _fusion(args) -> int:
     return 0
 
 
+def _ranker(args) -> int:
+    import json
+
+    from retriever.embedding import ModelError, resolve_model
+    from retriever.ranker import FOLDER, MODEL_FILE
+    from retriever.search import Retriever
+    from retriever.settings import Settings
+    from retriever.store import IndexLoadError
+    from training.questions import QuestionFileError, read_questions
+    from training.ranker import fit_ranker
+
+    model_dir = Path(resolve_model(args.model))
+    if (model_dir / FOLDER / MODEL_FILE).exists() and not args.force:
+        print(f"error: {model_dir / FOLDER} already holds a ranker; pass --force to replace it",
+              file=sys.stderr)
+        return 2
+    try:
+        questions = read_questions(args.questions, _sections(args.corpus))
+        retriever = Retriever.load(args.index, Settings(model=args.model, ranker=False))
+    except (QuestionFileError, OSError, IndexLoadError, ModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    record = fit_ranker(questions, retriever, model_dir)
+    print(json.dumps({k: record[k] for k in ("groups", "rows", "seconds", "validation")}, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -162,9 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     fu.add_argument("--index", type=Path, required=True)
     fu.add_argument("--questions", type=Path, default=QUESTIONS)
     fu.add_argument("--n", type=int, default=500, help="questions sampled per split")
+    ra = sub.add_parser("ranker", help="fit the learned ranker beside the embedding model")
+    ra.add_argument("--index", type=Path, required=True, help="corpus index built with --model")
+    ra.add_argument("--model", default="pdq-minilm-l6")
+    ra.add_argument("--questions", type=Path, default=QUESTIONS)
+    ra.add_argument("--force", action="store_true", help="replace a ranker the model already has")
     args = p.parse_args(argv)
-    return {"packets": _packets, "collect": _collect, "train": _train,
-            "calibrate": _calibrate, "fusion": _fusion}[args.command](args)
+    return {"packets": _packets, "collect": _collect, "train": _train, "calibrate": _calibrate,
+            "fusion": _fusion, "ranker": _ranker}[args.command](args)
 
 
 if __name__ == "__main__":

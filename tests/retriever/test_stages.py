@@ -1,4 +1,4 @@
-"""The search's stages on the seed index: each one's output, the reranker slot, settings
+"""The search's stages on the seed index: each one's output, the reranker stage, settings
 replaced rather than mutated, related passages for a refused figure question."""
 
 from __future__ import annotations
@@ -21,22 +21,41 @@ def test_stages_compose_into_search(seed_retriever):
     assert sig.dense.ids and sig.bm25.ids and sig.sentence.ids
     assert set(sig.sentence.ids) <= set(sig.dense.ids) | set(sig.bm25.ids)  # rescoring only
     fused = seed_retriever.fuse(sig, "hybrid")
-    chosen = seed_retriever.order(sig, fused, 5)
+    scores = seed_retriever.rerank(sig, fused, "hybrid")
+    assert set(scores) == set(fused)
+    chosen = seed_retriever.order(scores, 5)
     result = seed_retriever.search(QUESTION, k=5)
     assert [h.chunk.id for h in result.hits] == [seed_retriever.chunks[i].id for i in chosen]
-    assert [h.score for h in result.hits] == [fused[i] for i in chosen]
+    assert [h.score for h in result.hits] == [scores[i] for i in chosen]
+
+
+def test_without_the_ranker_the_fused_scores_order_the_passages(seed_retriever):
+    plain = seed_retriever.with_settings(replace(seed_retriever.settings, ranker=False))
+    sig = plain.signals(QUESTION, k=5)
+    fused = plain.fuse(sig, "hybrid")
+    assert plain.rerank(sig, fused, "hybrid") == fused
+    result = plain.search(QUESTION, k=5)
+    assert [h.score for h in result.hits] == [fused[i] for i in plain.order(fused, 5)]
 
 
 class Reverse:
-    def rerank(self, query, candidates):
-        return list(reversed(candidates))
+    def rerank(self, sig, fused):
+        return {i: -score for i, score in fused.items()}
 
 
 def test_a_reranker_reorders_before_selection(seed_retriever):
-    plain = seed_retriever.search(QUESTION, k=3)
+    plain = seed_retriever.with_reranker(None).search(QUESTION, k=3)
     reranked = seed_retriever.with_reranker(Reverse()).search(QUESTION, k=3)
     assert [h.chunk.id for h in reranked.hits] != [h.chunk.id for h in plain.hits]
-    assert seed_retriever.reranker is None
+    assert seed_retriever.reranker is not None  # the shipped model's ranker, untouched
+
+
+def test_the_keyword_and_dense_modes_keep_their_own_order(seed_retriever):
+    flipped = seed_retriever.with_reranker(Reverse())
+    for mode in ("bm25", "dense"):
+        sig = flipped.signals(QUESTION, k=5, mode=mode)
+        fused = flipped.fuse(sig, mode)
+        assert flipped.rerank(sig, fused, mode) == fused
 
 
 def test_settings_are_frozen_and_replaced_not_mutated(seed_retriever):
@@ -47,7 +66,7 @@ def test_settings_are_frozen_and_replaced_not_mutated(seed_retriever):
     assert bm25_only.settings.dense_weight == 0.0 and seed_retriever.settings.dense_weight == 1.0
     sig = bm25_only.signals(QUESTION)
     expected = fusion.best_first(fusion.adjust(fusion.rrf([sig.bm25.ids], [1.0], 10),
-                                               [(bm25_only._demoted, 0.5)]))
+                                               [(bm25_only.demoted, 0.5)]))
     assert fusion.best_first(bm25_only.fuse(sig, "hybrid")) == expected
 
 

@@ -164,6 +164,8 @@ def test_healthz_and_readyz(client, retriever):
     assert body["model"] == retriever.manifest.model
     assert body["documents"] == 1 and body["chunks"] == len(retriever.chunks)
     assert body["index_created"] == retriever.manifest.created
+    # the shipped ranker, the same one the index's manifest recorded when it was built
+    assert body["ranker"] == retriever.reranker.sha256[:12] == retriever.manifest.ranker_sha256[:12]
 
 
 def test_not_ready_until_the_index_is_loaded(base_settings):

@@ -1,0 +1,153 @@
+"""Stage 5 of a search: a learned ranker over the retriever's own signals.
+
+Reciprocal-rank fusion adds ranks and forgets by how much a passage won: a question whose
+best passage beats the next by a wide cosine margin looks the same as a near tie. The
+ranker sees the margins (each signal against the best candidate's), the raw cosines and
+BM25 strength, how much of the question a passage's words cover, and its document's
+standing, and orders the fused candidates by a LightGBM lambdarank model fitted on the
+training summaries' lay questions (``python -m training ranker``; README, "The model").
+
+It is shipped beside the embedding model whose cosines it reads (``ranker/`` in the model
+folder); a model without one (the stock MiniLM) keeps the fused order. It reorders
+``hybrid`` searches only: the dense and keyword modes are what staff ask for by name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from retriever.audience import names_a_child
+from retriever.tokenization import tokenize
+
+if TYPE_CHECKING:
+    from retriever.search import Retriever, Signals
+
+FOLDER = "ranker"
+MODEL_FILE = "ranker.txt"
+RECORD_FILE = "ranker.json"
+FEATURES = (
+    "fused",                # the RRF score the ranker refines
+    "dense", "dense_margin",        # passage cosine, and against the best candidate's
+    "sentence", "sentence_margin",  # best sentence cosine, and against the best
+    "bm25", "bm25_found",   # BM25 over the best candidate's (0: not among BM25's candidates)
+    "document_title",       # 1 / rank of its document by title words (0: the question names none)
+    "document_margin",      # its document's best passage cosine against the best candidate's
+    "document_share",       # share of the candidates from its document
+    "demoted",              # boilerplate or outline passage
+    "childhood_for_adult",  # a childhood passage for a question that names no child
+    "log_words",            # passage length
+    "coverage",             # share of the question's terms the passage has (BM25 tokens)
+)
+REBUILD = "python -m training ranker --index CORPUS_INDEX --force"
+
+
+
+class RankerError(ValueError):
+    """A ranker file that cannot be used, naming the file and the fix."""
+
+
+def coverage(keyword, terms: list[tuple[str, ...]], rows: np.ndarray) -> np.ndarray:
+    """Share of ``terms`` (each with its alternatives) that each row's passage contains.
+
+    A term counts when any stem of any alternative has a BM25 score in the row: the same
+    tokens, stems and fields that the keyword ranking indexed.
+    """
+    if not terms:
+        return np.ones(len(rows), dtype=np.float32)
+    found = np.zeros(len(rows), dtype=np.float32)
+    for alternatives in terms:
+        stems = [t for t in dict.fromkeys(tokenize(" ".join(alternatives))) if t in keyword.vocab]
+        if stems:
+            hit = np.zeros(len(rows), dtype=bool)
+            for s in stems:
+                hit |= keyword.bm25.get_scores([s])[rows] > 0
+            found += hit
+    return found / len(terms)
+
+
+def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float]) -> tuple[list[int], np.ndarray]:
+    """The candidates of ``fused`` and one row of `FEATURES` each."""
+    ids = list(fused)
+    rows = np.array(ids, dtype=np.int64)
+    plan = sig.query.plan
+    dense = retriever.vectors[rows] @ sig.query.vector
+    sentence = np.array([max(sig.sentences.best(i), -1.0) for i in ids], dtype=np.float32)
+    bm25_of = dict(zip(sig.bm25.ids, sig.bm25.scores))
+    top_bm25 = float(max(sig.bm25.scores)) if len(sig.bm25.scores) else 1.0
+    bm25 = np.array([bm25_of.get(i, 0.0) / top_bm25 for i in ids], dtype=np.float32)
+    docs = retriever.doc_ids[rows]
+    # Among one document's passages (a one-summary index, a search filtered to a summary) a
+    # document ranking says nothing: the same 0 as for a question that names no document.
+    doc_ranks = retriever.titles.ranks(plan.tokens) if len(set(docs)) > 1 else None
+    title = (1.0 / doc_ranks[retriever.titles.chunk_doc[rows]] if doc_ranks is not None
+             else np.zeros(len(ids)))
+    doc_best: dict[str, float] = {}
+    for d, v in zip(docs, dense):
+        doc_best[d] = max(doc_best.get(d, -1.0), float(v))
+    share = Counter(docs)
+    adult = retriever.childhood.any() and not names_a_child(plan.dense_text)
+    top = float(dense.max())
+    columns = [
+        [fused[i] for i in ids], dense, dense - top, sentence, sentence - sentence.max(),
+        bm25, bm25 > 0, title, [doc_best[d] - top for d in docs],
+        [share[d] / len(ids) for d in docs], retriever.demoted[rows],
+        retriever.childhood[rows] & adult, retriever.log_words[rows],
+        coverage(retriever.index.keyword, plan.terms, rows),
+    ]
+    return ids, np.column_stack(columns).astype(np.float32)
+
+
+def ranker_sha256(model_dir: str | Path) -> str:
+    """sha256 of the ranker shipped in ``model_dir`` ("" when it has none): an index
+    manifest records it, and /readyz reports the one in use."""
+    path = Path(model_dir) / FOLDER / MODEL_FILE
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+
+
+class LearnedRanker:
+    """A LightGBM ranking model over `signal_features`; `rerank` gives new scores."""
+
+    def __init__(self, booster, retriever: Retriever, path: Path):
+        self.booster = booster
+        self.retriever = retriever
+        self.path = path
+        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        self._lock = threading.Lock()  # one prediction at a time: a booster is not shared-safe
+
+    def rerank(self, sig: Signals, fused: dict[int, float]) -> dict[int, float]:
+        ids, X = signal_features(self.retriever, sig, fused)
+        if not ids:
+            return {}
+        with self._lock:
+            scores = self.booster.predict(X, num_threads=1)
+        return dict(zip(ids, (float(s) for s in scores)))
+
+    @classmethod
+    def load(cls, model_dir: str | Path, retriever: Retriever) -> LearnedRanker | None:
+        """The ranker shipped in ``model_dir``, or None when it has none.
+
+        Raises:
+            RankerError: an unreadable file, or one fitted on other features.
+        """
+        folder = Path(model_dir) / FOLDER
+        path, record = folder / MODEL_FILE, folder / RECORD_FILE
+        if not path.is_file():
+            return None
+        import lightgbm  # only a model that ships a ranker needs it loaded
+
+        try:
+            features = tuple(json.loads(record.read_text(encoding="utf-8"))["features"])
+            booster = lightgbm.Booster(model_file=str(path))
+        except (OSError, ValueError, KeyError, TypeError, lightgbm.basic.LightGBMError) as exc:
+            raise RankerError(f"{folder}: not a usable ranker ({exc}); rebuild it with: {REBUILD}") from None
+        if features != FEATURES or booster.num_feature() != len(FEATURES):
+            raise RankerError(f"{record}: fitted on features {list(features)}, this version computes "
+                              f"{list(FEATURES)}; rebuild it with: {REBUILD}")
+        return cls(booster, retriever, path)

@@ -1,0 +1,89 @@
+"""The learned ranker: its features, its files, and what a search does with it."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from retriever.embedding import resolve_model
+from retriever.keyword import KeywordIndex
+from retriever.models import Chunk
+from retriever.ranker import (
+    FEATURES,
+    FOLDER,
+    MODEL_FILE,
+    RECORD_FILE,
+    LearnedRanker,
+    RankerError,
+    coverage,
+    ranker_sha256,
+)
+
+QUESTION = "what are the signs of a carcinoid tumor in the rectum?"
+
+
+def _chunk(n: int, text: str) -> Chunk:
+    return Chunk(id=f"d#{n}", doc_id="d", source="d.md", title="Doc", url="https://example.org/d",
+                 heading_path=["Doc"], section="Doc", text=text)
+
+
+def test_coverage_counts_terms_in_any_form_or_alternative():
+    keyword = KeywordIndex.build([_chunk(0, "Nausea and vomiting after chemotherapy."),
+                                  _chunk(1, "The prognosis depends on the stage."),
+                                  _chunk(2, "Surgery removes the tumor.")])
+    terms = [("vomited",), ("outlook", "prognosis")]
+    assert coverage(keyword, terms, np.array([0, 1, 2])).tolist() == [0.5, 0.5, 0.0]
+    assert coverage(keyword, [], np.array([0, 2])).tolist() == [1.0, 1.0]
+
+
+@pytest.mark.model
+def test_the_shipped_model_ranks_by_its_ranker(seed_retriever):
+    assert isinstance(seed_retriever.reranker, LearnedRanker)
+    result = seed_retriever.search(QUESTION, k=5)
+    scores = [h.score for h in result.hits]
+    assert scores == sorted(scores, reverse=True) and len(scores) == 5
+
+
+@pytest.mark.model
+def test_features_have_one_row_per_candidate_within_their_ranges(seed_retriever):
+    from retriever.ranker import signal_features
+
+    sig = seed_retriever.signals(QUESTION)
+    fused = seed_retriever.fuse(sig, "hybrid")
+    ids, X = signal_features(seed_retriever, sig, fused)
+    assert ids == list(fused) and X.shape == (len(fused), len(FEATURES))
+    col = {name: X[:, j] for j, name in enumerate(FEATURES)}
+    assert col["dense_margin"].max() == 0 and (col["dense_margin"] <= 0).all()
+    assert ((0 <= col["coverage"]) & (col["coverage"] <= 1)).all()
+    assert ((0 <= col["bm25"]) & (col["bm25"] <= 1)).all() and col["bm25"].max() == 1
+    # one summary: no document ranking, every candidate from the same document
+    assert (col["document_title"] == 0).all() and (col["document_share"] == 1).all()
+
+
+def test_a_model_without_a_ranker_has_none(tmp_path):
+    assert LearnedRanker.load(tmp_path, retriever=None) is None
+    assert ranker_sha256(tmp_path) == ""
+
+
+def _ranker_folder(tmp_path, features, model_text):
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    (folder / RECORD_FILE).write_text(json.dumps({"features": features}), encoding="utf-8")
+    (folder / MODEL_FILE).write_text(model_text, encoding="utf-8")
+    return folder
+
+
+def test_a_corrupt_ranker_is_named_with_the_rebuild_command(tmp_path):
+    _ranker_folder(tmp_path, list(FEATURES), "not a lightgbm model")
+    with pytest.raises(RankerError, match=rf"{FOLDER}.*python -m training ranker"):
+        LearnedRanker.load(tmp_path, retriever=None)
+
+
+def test_a_ranker_fitted_on_other_features_is_refused(tmp_path):
+    shipped = (resolve_model("pdq-minilm-l6") + f"/{FOLDER}/{MODEL_FILE}")
+    with open(shipped, encoding="utf-8") as f:
+        _ranker_folder(tmp_path, ["fused", "dense"], f.read())
+    with pytest.raises(RankerError, match=r"fitted on features \['fused', 'dense'\].*rebuild"):
+        LearnedRanker.load(tmp_path, retriever=None)

@@ -1,0 +1,30 @@
+"""Fitting the learned ranker: what it trains on, and what it refuses to overwrite."""
+
+from __future__ import annotations
+
+import pytest
+
+from retriever.ranker import FOLDER, MODEL_FILE
+from training.__main__ import main
+
+
+def test_an_existing_ranker_is_not_replaced_without_force(tmp_path, capsys):
+    (tmp_path / FOLDER).mkdir()
+    (tmp_path / FOLDER / MODEL_FILE).write_text("shipped", encoding="utf-8")
+    assert main(["ranker", "--index", str(tmp_path / "none"), "--model", str(tmp_path)]) == 2
+    assert "pass --force" in capsys.readouterr().err
+    assert (tmp_path / FOLDER / MODEL_FILE).read_text(encoding="utf-8") == "shipped"
+
+
+@pytest.mark.model
+def test_heading_searches_come_from_training_summaries_and_name_them(seed_retriever):
+    from training.ranker import heading_searches
+
+    doc = seed_retriever.chunks[0].doc_id
+    assert heading_searches(seed_retriever, set()) == []
+    searches = heading_searches(seed_retriever, {doc})
+    assert searches
+    by_id = {c.id: c for c in seed_retriever.chunks}
+    for text, relevant, filters in searches:
+        assert filters is None and relevant
+        assert {by_id[i].heading_path[1] for i in relevant} == {text}

@@ -1,0 +1,116 @@
+"""Fit the learned ranker (`retriever.ranker`) on training summaries' questions.
+
+Each training question is searched over a corpus index built with the shipped model, and
+again within its own summary (as over a one-summary index, or with the summary picked);
+so is each training summary's section heading that names the summary. Each search's fused
+candidates become one ranking group, labelled 1 for the passage the question's quote pins
+(for a heading, its section's passages) and 0 for the rest. Candidates from summaries
+without training questions (the validation summaries, and the seed's two GI
+neuroendocrine summaries) are dropped from the groups, so those stay unseen: the
+validation summaries, with the seed's question sets, decide whether the ranker ships.
+LightGBM's lambdarank objective optimises the order at the top of each group.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from eval.lay import relevant_ids, score
+from retriever.ranker import FEATURES, FOLDER, MODEL_FILE, RECORD_FILE, LearnedRanker, signal_features
+from retriever.search import Filters, Retriever
+from training.data import is_validation
+from training.nearmiss import named_summaries
+from training.questions import TrainingQuestion
+
+PARAMS = {
+    "objective": "lambdarank", "n_estimators": 200, "learning_rate": 0.05, "num_leaves": 15,
+    "min_child_samples": 50, "subsample": 0.8, "subsample_freq": 1, "colsample_bytree": 0.8,
+    "lambdarank_truncation_level": 10, "random_state": 13, "deterministic": True,
+    "force_row_wise": True, "n_jobs": 2, "verbose": -1,
+}
+# Signals whose direction is known: more fused score, a better-named document, more of the
+# question's terms help; boilerplate and a childhood passage for an adult's question don't.
+MONOTONE = {"fused": 1, "document_title": 1, "coverage": 1, "demoted": -1, "childhood_for_adult": -1}
+
+
+Search = tuple[str, set[str], "Filters | None"]  # text, the ids of its answers, a filter
+
+
+def heading_searches(retriever: Retriever, docs: set[str]) -> list[Search]:
+    """Each training summary's section headings that name the summary ("Stages of Adult
+    Acute Lymphoblastic Leukemia"), as searches whose answers are that section's passages.
+
+    They are the precise, name-the-disease queries that staff type and that the lay
+    questions rarely are: without them the ranker learns to trust the question's wording
+    over the summary it names.
+    """
+    titles = {c.doc_id: c.title for c in retriever.chunks}
+    sections: dict[tuple[str, str], set[str]] = {}
+    for c in retriever.chunks:
+        if len(c.heading_path) > 1 and c.doc_id in docs:
+            sections.setdefault((c.doc_id, c.heading_path[1]), set()).add(c.id)
+    return [(heading, ids, None) for (doc, heading), ids in sections.items()
+            if doc in named_summaries(heading, titles)]
+
+
+def question_searches(questions: list[TrainingQuestion], retriever: Retriever) -> list[Search]:
+    """Each question over the whole index and within its own summary."""
+    return [(q.question, relevant_ids(q, retriever), f) for q in questions
+            for f in (None, Filters(doc_ids=(q.doc_id,)))]
+
+
+def ranking_groups(searches: list[Search], retriever: Retriever,
+                   docs: set[str]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Feature rows, labels and group sizes of the searches that have an answer among the
+    candidates; only candidates of the training summaries ``docs`` are kept."""
+    xs, ys, groups = [], [], []
+    for text, rel, filters in tqdm(searches, desc="ranking groups", unit="search"):
+        sig = retriever.signals(text, filters=filters)
+        ids, X = signal_features(retriever, sig, retriever.fuse(sig, "hybrid"))
+        keep = [j for j, i in enumerate(ids) if retriever.chunks[i].doc_id in docs]
+        y = np.array([retriever.chunks[ids[j]].id in rel for j in keep], dtype=np.int32)
+        if y.any():
+            xs.append(X[keep])
+            ys.append(y)
+            groups.append(len(keep))
+    return np.vstack(xs), np.concatenate(ys), groups
+
+
+def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_dir: Path) -> dict:
+    """Fit, save into ``model_dir``/ranker and return the record (with validation figures)."""
+    import lightgbm
+
+    known = {c.doc_id for c in retriever.chunks}
+    plain = retriever.with_settings(replace(retriever.settings, ranker=False))
+    train = [q for q in questions if not is_validation(q.doc_id) and q.doc_id in known]
+    valid = [q for q in questions if is_validation(q.doc_id) and q.doc_id in known]
+    start = time.time()
+    docs = {q.doc_id for q in train}  # not the validation summaries, nor the seed's (no questions)
+    searches = question_searches(train, plain) + heading_searches(plain, docs)
+    X, y, groups = ranking_groups(searches, plain, docs)
+    monotone = [MONOTONE.get(f, 0) for f in FEATURES]
+    model = lightgbm.LGBMRanker(**PARAMS, monotone_constraints=monotone).fit(X, y, group=groups)
+    folder = model_dir / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    model.booster_.save_model(str(folder / MODEL_FILE))
+    record = {
+        "features": list(FEATURES), "params": PARAMS, "monotone": MONOTONE, "questions": len(train),
+        "groups": len(groups), "rows": int(len(y)), "seconds": round(time.time() - start),
+        "gain": dict(zip(FEATURES, (round(float(g)) for g in model.booster_.feature_importance("gain")))),
+    }
+    _write(folder, record)
+    ranked = plain.with_reranker(LearnedRanker.load(model_dir, plain))
+    ranked = ranked.with_settings(replace(plain.settings, ranker=True))
+    record["validation"] = {"fused": score(valid, plain)["all"], "ranked": score(valid, ranked)["all"]}
+    _write(folder, record)
+    return record
+
+
+def _write(folder: Path, record: dict) -> None:
+    (folder / RECORD_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
