@@ -225,14 +225,9 @@ class Retriever:
             if doc_ranks is not None and s.document_weight:
                 fused = fusion.add_document_ranks(fused, doc_ranks, self.titles.chunk_doc,
                                                   s.document_weight, s.rrf_k)
-        return fusion.adjust(fused, [(self.demoted, s.demotion)] + self.audience(sig))
-
-    def audience(self, sig: Signals) -> list[tuple[np.ndarray, float]]:
-        """The childhood factor, for a question that names no child on an index that has
-        childhood summaries (README, "Retrieval")."""
-        if self.childhood.any() and not names_a_child(sig.query.plan.dense_text):
-            return [(self.childhood, self.settings.childhood_weight)]
-        return []
+        adult = self.childhood.any() and not names_a_child(sig.query.plan.dense_text)
+        factors = [(self.demoted, s.demotion)] + ([(self.childhood, s.childhood_weight)] if adult else [])
+        return fusion.adjust(fused, factors)
 
     def rerank(self, sig: Signals, fused: dict[int, float], mode: str) -> dict[int, float]:
         """Stage 5: the reranker's scores for a hybrid search when one is set and the
