@@ -114,17 +114,17 @@ def ranker_sha256(model_dir: str | Path) -> str:
 class LearnedRanker:
     """A LightGBM ranking model over `signal_features`; `rerank` gives new scores."""
 
-    def __init__(self, booster, retriever: Retriever, path: Path):
+    def __init__(self, booster, retriever: Retriever, path: Path, sha256: str):
         self.booster = booster
         self.retriever = retriever
         self.path = path
-        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        self.sha256 = sha256
         self._lock = threading.Lock()  # one prediction at a time: a booster is not shared-safe
 
     def rerank(self, sig: Signals, fused: dict[int, float]) -> dict[int, float]:
-        ids, X = signal_features(self.retriever, sig, fused)
-        if not ids:
+        if not fused:
             return {}
+        ids, X = signal_features(self.retriever, sig, fused)
         with self._lock:
             scores = self.booster.predict(X, num_threads=1)
         return dict(zip(ids, (float(s) for s in scores)))
@@ -133,21 +133,43 @@ class LearnedRanker:
     def load(cls, model_dir: str | Path, retriever: Retriever) -> LearnedRanker | None:
         """The ranker shipped in ``model_dir``, or None when it has none.
 
+        The file is checked against the sha256 its record holds before LightGBM reads it:
+        LightGBM's parser can crash the process on a cut-off file.
+
         Raises:
-            RankerError: an unreadable file, or one fitted on other features.
+            RankerError: an unreadable or partial file, one fitted on other features, or
+                LightGBM unable to load.
         """
         folder = Path(model_dir) / FOLDER
         path, record = folder / MODEL_FILE, folder / RECORD_FILE
         if not path.is_file():
             return None
-        import lightgbm  # only a model that ships a ranker needs it loaded
-
         try:
-            features = tuple(json.loads(record.read_text(encoding="utf-8"))["features"])
-            booster = lightgbm.Booster(model_file=str(path))
-        except (OSError, ValueError, KeyError, TypeError, lightgbm.basic.LightGBMError) as exc:
-            raise RankerError(f"{folder}: not a usable ranker ({exc}); rebuild it with: {REBUILD}") from None
-        if features != FEATURES or booster.num_feature() != len(FEATURES):
+            raw = json.loads(record.read_text(encoding="utf-8"))
+            features, recorded = tuple(raw["features"]), str(raw["sha256"])
+            sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise RankerError(f"{record}: not a ranker record ({exc}); rebuild it with: {REBUILD}") from None
+        if features != FEATURES:
             raise RankerError(f"{record}: fitted on features {list(features)}, this version computes "
                               f"{list(FEATURES)}; rebuild it with: {REBUILD}")
-        return cls(booster, retriever, path)
+        if sha256 != recorded:
+            raise RankerError(f"{path}: sha256 {sha256[:12]} does not match its record ({recorded[:12]}): "
+                              f"a partial or edited file; rebuild it with: {REBUILD}")
+        return cls(_read_booster(path), retriever, path, sha256)
+
+
+def _read_booster(path: Path):
+    try:
+        import lightgbm  # only a model that ships a ranker needs it loaded
+    except (ImportError, OSError) as exc:
+        raise RankerError(f"{path}: LightGBM cannot be loaded ({exc}); install the system OpenMP "
+                          "library (Debian: libgomp1) or set PDQ_RANKER=false") from None
+    try:
+        booster = lightgbm.Booster(model_file=str(path))
+    except (OSError, ValueError, lightgbm.basic.LightGBMError) as exc:
+        raise RankerError(f"{path}: not a usable ranker ({exc}); rebuild it with: {REBUILD}") from None
+    if booster.num_feature() != len(FEATURES):
+        raise RankerError(f"{path}: reads {booster.num_feature()} features, this version computes "
+                          f"{len(FEATURES)}; rebuild it with: {REBUILD}")
+    return booster

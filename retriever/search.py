@@ -136,7 +136,7 @@ class Retriever:
         """The same index and model under other retrieval settings (benchmarks, ablations).
 
         The copy shares everything loaded and derived; only the planner is rebuilt when its
-        settings change. ``hnsw_ef_search`` is applied when an index is loaded, not here.
+        settings change. ``hnsw_ef_search`` and the ranker come with loading, not here.
         """
         other = copy.copy(self)
         other.settings = settings

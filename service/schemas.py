@@ -24,7 +24,7 @@ K_ADAPTER = TypeAdapter(K)
 EXAMPLE_QUESTION = "What are the signs of a neuroendocrine tumor in the rectum?"
 EXAMPLE_RESULT = {
     "rank": 1,
-    "score": 0.032522,
+    "score": 3.232207,
     "id": "gi-neuroendocrine-tumors-treatment#7",
     "doc_id": "gi-neuroendocrine-tumors-treatment",
     "source": "gi-neuroendocrine-tumors-treatment.md",

@@ -128,7 +128,7 @@ def _fusion(args) -> int:
     from training.questions import read_questions
 
     questions = read_questions(args.questions, _sections(args.corpus))
-    retriever = Retriever.load(args.index, Settings())
+    retriever = Retriever.load(args.index, Settings(ranker=False))  # the fused order's own weights
     print(json.dumps(fit_fusion(questions, retriever, n=args.n), indent=2))
     return 0
 
@@ -137,7 +137,7 @@ def _ranker(args) -> int:
     import json
 
     from retriever.embedding import ModelError, resolve_model
-    from retriever.ranker import FOLDER, MODEL_FILE
+    from retriever.ranker import FOLDER, MODEL_FILE, RankerError
     from retriever.search import Retriever
     from retriever.settings import Settings
     from retriever.store import IndexLoadError
@@ -155,7 +155,11 @@ def _ranker(args) -> int:
     except (QuestionFileError, OSError, IndexLoadError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    record = fit_ranker(questions, retriever, model_dir)
+    try:
+        record = fit_ranker(questions, retriever, model_dir)
+    except RankerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps({k: record[k] for k in ("groups", "rows", "seconds", "validation")}, indent=2))
     return 0
 

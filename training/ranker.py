@@ -13,7 +13,9 @@ LightGBM's lambdarank objective optimises the order at the top of each group.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +24,7 @@ import numpy as np
 from tqdm import tqdm
 
 from eval.lay import relevant_ids, score
-from retriever.ranker import FEATURES, FOLDER, MODEL_FILE, RECORD_FILE, LearnedRanker, signal_features
+from retriever.ranker import FEATURES, FOLDER, MODEL_FILE, RECORD_FILE, LearnedRanker, RankerError, signal_features
 from retriever.search import Filters, Retriever
 from training.data import is_validation
 from training.nearmiss import named_summaries
@@ -79,6 +81,8 @@ def ranking_groups(searches: list[Search], retriever: Retriever,
             xs.append(X[keep])
             ys.append(y)
             groups.append(len(keep))
+    if not groups:
+        return np.zeros((0, len(FEATURES)), dtype=np.float32), np.zeros(0, dtype=np.int32), []
     return np.vstack(xs), np.concatenate(ys), groups
 
 
@@ -94,13 +98,19 @@ def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_di
     docs = {q.doc_id for q in train}  # not the validation summaries, nor the seed's (no questions)
     searches = question_searches(train, plain) + heading_searches(plain, docs)
     X, y, groups = ranking_groups(searches, plain, docs)
+    if not groups:
+        raise RankerError(f"{plain.index_dir}: no training question has its passage among the candidates; "
+                          "fit the ranker on a corpus index (python -m ingest training/corpus --index corpus-index)")
     monotone = [MONOTONE.get(f, 0) for f in FEATURES]
     model = lightgbm.LGBMRanker(**PARAMS, monotone_constraints=monotone).fit(X, y, group=groups)
     folder = model_dir / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    model.booster_.save_model(str(folder / MODEL_FILE))
+    partial = folder / (MODEL_FILE + ".partial")
+    model.booster_.save_model(str(partial))
+    sha256 = hashlib.sha256(partial.read_bytes()).hexdigest()
+    os.replace(partial, folder / MODEL_FILE)  # a reader never sees half a file
     record = {
-        "features": list(FEATURES), "params": PARAMS, "monotone": MONOTONE, "questions": len(train),
+        "features": list(FEATURES), "sha256": sha256, "params": PARAMS, "monotone": MONOTONE, "questions": len(train),
         "groups": len(groups), "rows": int(len(y)), "seconds": round(time.time() - start),
         "gain": dict(zip(FEATURES, (round(float(g)) for g in model.booster_.feature_importance("gain")))),
     }
@@ -113,4 +123,6 @@ def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_di
 
 
 def _write(folder: Path, record: dict) -> None:
-    (folder / RECORD_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    partial = folder / (RECORD_FILE + ".partial")
+    partial.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    os.replace(partial, folder / RECORD_FILE)

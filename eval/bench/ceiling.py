@@ -12,7 +12,8 @@ linear scorer over them with a listwise softmax loss:
 - **cross-validated**: fit on the other folds, scored on the held fold; the honest estimate
   of what learned weights would give on new questions.
 
-Both are compared with the shipped fusion on the same candidates, abstention off. Only
+Both are compared with the shipped order (the learned ranker's, when the model ships one)
+on the same candidates, abstention off. Only
 section/evidence question sets are supported (one document, passage relevance).
 """
 
@@ -129,7 +130,7 @@ def search_weights(lists: list[Candidates], start: np.ndarray, trials: int = 300
 
 def run_ceiling(qset: QuestionSet, retriever: Retriever, folds: int = 5, l2: float = 1e-3,
                 seed: int = 0) -> dict:
-    """Hit@1 of the shipped fusion, of weights fit on the set, and of cross-validated weights.
+    """Hit@1 of the shipped order, of weights fit on the set, and of cross-validated weights.
 
     Raises:
         QuestionSetError: a MedQuAD-style set, or one with no in-scope question.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import numpy as np
@@ -40,10 +41,18 @@ def test_coverage_counts_terms_in_any_form_or_alternative():
 
 @pytest.mark.model
 def test_the_shipped_model_ranks_by_its_ranker(seed_retriever):
-    assert isinstance(seed_retriever.reranker, LearnedRanker)
+    from retriever.ranker import signal_features
+
+    ranker = seed_retriever.reranker
+    assert isinstance(ranker, LearnedRanker)
+    sig = seed_retriever.signals(QUESTION)
+    ids, X = signal_features(seed_retriever, sig, seed_retriever.fuse(sig, "hybrid"))
+    predicted = dict(zip(ids, ranker.booster.predict(X)))
     result = seed_retriever.search(QUESTION, k=5)
-    scores = [h.score for h in result.hits]
-    assert scores == sorted(scores, reverse=True) and len(scores) == 5
+    assert [h.score for h in result.hits] == pytest.approx([predicted[ids[[seed_retriever.chunks[i].id
+                                                                            for i in ids].index(h.chunk.id)]]
+                                                             for h in result.hits])
+    assert [h.score for h in result.hits] == sorted(predicted.values(), reverse=True)[:5]
 
 
 @pytest.mark.model
@@ -67,12 +76,18 @@ def test_a_model_without_a_ranker_has_none(tmp_path):
     assert ranker_sha256(tmp_path) == ""
 
 
-def _ranker_folder(tmp_path, features, model_text):
+def _ranker_folder(tmp_path, features, model_text, recorded_text=None):
     folder = tmp_path / FOLDER
     folder.mkdir()
-    (folder / RECORD_FILE).write_text(json.dumps({"features": features}), encoding="utf-8")
+    sha = hashlib.sha256((model_text if recorded_text is None else recorded_text).encode()).hexdigest()
+    (folder / RECORD_FILE).write_text(json.dumps({"features": features, "sha256": sha}), encoding="utf-8")
     (folder / MODEL_FILE).write_text(model_text, encoding="utf-8")
     return folder
+
+
+def _shipped_text() -> str:
+    with open(resolve_model("pdq-minilm-l6") + f"/{FOLDER}/{MODEL_FILE}", encoding="utf-8") as f:
+        return f.read()
 
 
 def test_a_corrupt_ranker_is_named_with_the_rebuild_command(tmp_path):
@@ -82,8 +97,20 @@ def test_a_corrupt_ranker_is_named_with_the_rebuild_command(tmp_path):
 
 
 def test_a_ranker_fitted_on_other_features_is_refused(tmp_path):
-    shipped = (resolve_model("pdq-minilm-l6") + f"/{FOLDER}/{MODEL_FILE}")
-    with open(shipped, encoding="utf-8") as f:
-        _ranker_folder(tmp_path, ["fused", "dense"], f.read())
+    _ranker_folder(tmp_path, ["fused", "dense"], _shipped_text())
     with pytest.raises(RankerError, match=r"fitted on features \['fused', 'dense'\].*rebuild"):
+        LearnedRanker.load(tmp_path, retriever=None)
+
+
+def test_a_cut_off_ranker_is_refused_before_lightgbm_reads_it(tmp_path):
+    text = _shipped_text()
+    _ranker_folder(tmp_path, list(FEATURES), text[:len(text) // 2], recorded_text=text)
+    with pytest.raises(RankerError, match=rf"{MODEL_FILE}: sha256 \w+ does not match its record.*partial"):
+        LearnedRanker.load(tmp_path, retriever=None)
+
+
+def test_a_record_without_a_hash_is_named(tmp_path):
+    folder = _ranker_folder(tmp_path, list(FEATURES), _shipped_text())
+    (folder / RECORD_FILE).write_text(json.dumps({"features": list(FEATURES)}), encoding="utf-8")
+    with pytest.raises(RankerError, match=rf"{RECORD_FILE}: not a ranker record.*sha256"):
         LearnedRanker.load(tmp_path, retriever=None)

@@ -28,3 +28,13 @@ def test_heading_searches_come_from_training_summaries_and_name_them(seed_retrie
     for text, relevant, filters in searches:
         assert filters is None and relevant
         assert {by_id[i].heading_path[1] for i in relevant} == {text}
+
+
+@pytest.mark.model
+def test_an_index_without_training_questions_is_refused_by_name(seed_retriever, tmp_path):
+    from retriever.ranker import RankerError
+    from training.ranker import fit_ranker
+
+    with pytest.raises(RankerError, match="no training question.*corpus index"):
+        fit_ranker([], seed_retriever, tmp_path)
+    assert not (tmp_path / FOLDER).exists()
