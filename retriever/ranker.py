@@ -14,7 +14,6 @@ folder); a model without one (the stock MiniLM) keeps the fused order. It reorde
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from collections import Counter
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from retriever.audience import names_a_child
+from retriever.store import sha256_file
 from retriever.tokenization import tokenize
 
 if TYPE_CHECKING:
@@ -46,7 +46,6 @@ FEATURES = (
     "coverage",             # share of the question's terms the passage has (BM25 tokens)
 )
 REBUILD = "python -m training ranker --index CORPUS_INDEX --force"
-
 
 
 class RankerError(ValueError):
@@ -108,7 +107,7 @@ def ranker_sha256(model_dir: str | Path) -> str:
     """sha256 of the ranker shipped in ``model_dir`` ("" when it has none): an index
     manifest records it, and /readyz reports the one in use."""
     path = Path(model_dir) / FOLDER / MODEL_FILE
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    return sha256_file(path) if path.is_file() else ""
 
 
 class LearnedRanker:
@@ -147,7 +146,7 @@ class LearnedRanker:
         try:
             raw = json.loads(record.read_text(encoding="utf-8"))
             features, recorded = tuple(raw["features"]), str(raw["sha256"])
-            sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+            sha256 = sha256_file(path)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise RankerError(f"{record}: not a ranker record ({exc}); rebuild it with: {REBUILD}") from None
         if features != FEATURES:

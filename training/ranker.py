@@ -13,8 +13,6 @@ LightGBM's lambdarank objective optimises the order at the top of each group.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import time
 from dataclasses import replace
@@ -26,6 +24,7 @@ from tqdm import tqdm
 from eval.lay import relevant_ids, score
 from retriever.ranker import FEATURES, FOLDER, MODEL_FILE, RECORD_FILE, LearnedRanker, RankerError, signal_features
 from retriever.search import Filters, Retriever
+from retriever.store import sha256_file, write_json
 from training.data import is_validation
 from training.nearmiss import named_summaries
 from training.questions import TrainingQuestion
@@ -107,7 +106,7 @@ def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_di
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / (MODEL_FILE + ".partial")
     model.booster_.save_model(str(partial))
-    sha256 = hashlib.sha256(partial.read_bytes()).hexdigest()
+    sha256 = sha256_file(partial)
     os.replace(partial, folder / MODEL_FILE)  # a reader never sees half a file
     record = {
         "features": list(FEATURES), "sha256": sha256, "params": PARAMS, "monotone": MONOTONE, "questions": len(train),
@@ -124,5 +123,5 @@ def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_di
 
 def _write(folder: Path, record: dict) -> None:
     partial = folder / (RECORD_FILE + ".partial")
-    partial.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    write_json(partial, record)
     os.replace(partial, folder / RECORD_FILE)
