@@ -12,7 +12,7 @@ Two signals, both cheap:
   do not contain, or one for the best hospital or doctor, which PDQ summaries never name.
 
 A missing topic is a word of the question that none of the top three passages uses (nor
-another form of it: same stem, or the same first ``PREFIX`` letters), that the lay lexicon
+another form of it: same stem, or the same first `tokenization.PREFIX` letters), that the lay lexicon
 does not bridge, and that names a health topic: it is one of the `HEALTH_TOPICS` (organs,
 other cancers, common conditions, tests, drugs and supplements, tumour statistics), it has
 the ending of a disease or drug name ("-oma", "-itis", "-nib", "-mab", ...), or it is no
@@ -39,7 +39,7 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
-from retriever.tokenization import stem, words, zipf
+from retriever.tokenization import Vocabulary, passage_vocabulary, zipf
 
 MISSING_PENALTY = 0.4
 # The hand rule's threshold (README, "Abstention").
@@ -50,7 +50,6 @@ MAX_COUNTED = 2
 # Confidence when one top passage has every term of the question: above the default
 # threshold (0.35), so such a question is answered unless it also misses a topic or figure.
 ALL_TERMS_FOUND = 0.40
-PREFIX = 7
 # Below this a word is not English at all: either a name (a drug, a test) or a misspelling.
 NON_WORD_ZIPF = 1.0
 
@@ -104,23 +103,6 @@ _ASKS_PROVIDER = re.compile(
     re.IGNORECASE)
 # Where a summary does point to places to be treated.
 _NAMES_PROVIDERS = re.compile(r"(designated|comprehensive) cancer cent(er|re)s?", re.IGNORECASE)
-
-
-class Vocabulary:
-    """A set of words (the passages a reader will see) in every form a topic may take.
-
-    Args:
-        words: Surface words, lower case.
-    """
-
-    def __init__(self, words: Iterable[str]):
-        self.words = frozenset(words)
-        self.stems = frozenset(stem(w) for w in self.words)
-        self.prefixes = frozenset(w[:PREFIX] for w in self.words if len(w) >= PREFIX)
-
-    def knows(self, word: str) -> bool:
-        return (word in self.words or stem(word) in self.stems
-                or (len(word) >= PREFIX and word[:PREFIX] in self.prefixes))
 
 
 def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled) -> list[str]:
@@ -227,8 +209,8 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, str]],
             `topic_words`, `figures_asked`).
     """
     texts = [text for text, _ in passages]
-    vocabularies = [Vocabulary(words(text + " " + path)) for text, path in passages]
-    union = Vocabulary(w for v in vocabularies for w in v.words)
+    vocabularies = [passage_vocabulary(text, path) for text, path in passages]
+    union = Vocabulary.union(vocabularies)
     topics_missing = missing_topics(topics, union) if topics else []
     nothing = nothing_found(terms, vocabularies)
     missing = list(dict.fromkeys(topics_missing + nothing))

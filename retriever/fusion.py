@@ -35,7 +35,9 @@ def add_document_ranks(fused: dict[int, float], doc_ranks: np.ndarray, chunk_doc
     Questions name their subject ("adult Hodgkin lymphoma"); passages rarely repeat it, so
     on a many-document index the document the question names lifts all its passages.
     """
-    return {i: score + weight / (k + doc_ranks[chunk_doc[i]]) for i, score in fused.items()}
+    ids = np.fromiter(fused, dtype=np.int64, count=len(fused))
+    scores = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
+    return dict(zip(fused, (scores + weight / (k + doc_ranks[chunk_doc[ids]])).tolist()))
 
 
 def adjust(fused: dict[int, float], factors: Sequence[tuple[np.ndarray, float]]) -> dict[int, float]:
@@ -44,12 +46,11 @@ def adjust(fused: dict[int, float], factors: Sequence[tuple[np.ndarray, float]])
     The masks are per chunk row: boilerplate or outline passages (demoted unless nothing
     specific competes), childhood passages for a question that names no child.
     """
-    out = dict(fused)
-    for i in out:
-        for mask, factor in factors:
-            if mask[i]:
-                out[i] *= factor
-    return out
+    ids = np.fromiter(fused, dtype=np.int64, count=len(fused))
+    scores = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
+    for mask, factor in factors:
+        scores = np.where(mask[ids], scores * factor, scores)
+    return dict(zip(fused, scores.tolist()))
 
 
 def best_first(fused: dict[int, float]) -> list[int]:

@@ -43,6 +43,14 @@ class KeywordIndex:
             return np.zeros(self.n_docs, dtype=np.float32)
         return self.bm25.get_scores(known)
 
+    def postings(self, token: str) -> np.ndarray:
+        """Rows whose passage has ``token``: a column of bm25s's own sparse score matrix."""
+        matrix = self.bm25.scores
+        tid = self.vocab.get(token)
+        if tid is None or tid + 1 >= len(matrix["indptr"]):  # bm25s's "" token has no column
+            return np.zeros(0, dtype=np.int64)
+        return matrix["indices"][matrix["indptr"][tid]:matrix["indptr"][tid + 1]]
+
 
 def surface_counts(texts: list[str]) -> Counter:
     """How often each lower-cased word occurs: the vocabulary spelling correction trusts."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,7 +54,7 @@ class RankerError(ValueError):
 def coverage(keyword, terms: list[tuple[str, ...]], rows: np.ndarray) -> np.ndarray:
     """Share of ``terms`` (each with its alternatives) that each row's passage contains.
 
-    A term counts when any stem of any alternative has a BM25 score in the row: the same
+    A term counts when any stem of any alternative is in the row's postings: the same
     tokens, stems and fields that the keyword ranking indexed.
     """
     if not terms:
@@ -64,10 +63,10 @@ def coverage(keyword, terms: list[tuple[str, ...]], rows: np.ndarray) -> np.ndar
     for alternatives in terms:
         stems = [t for t in dict.fromkeys(tokenize(" ".join(alternatives))) if t in keyword.vocab]
         if stems:
-            hit = np.zeros(len(rows), dtype=bool)
+            has = np.zeros(keyword.n_docs, dtype=bool)
             for s in stems:
-                hit |= keyword.bm25.get_scores([s])[rows] > 0
-            found += hit
+                has[keyword.postings(s)] = True
+            found += has[rows]
     return found / len(terms)
 
 
@@ -81,22 +80,19 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float])
     bm25_of = dict(zip(sig.bm25.ids, sig.bm25.scores))
     top_bm25 = float(max(sig.bm25.scores)) if len(sig.bm25.scores) else 1.0
     bm25 = np.array([bm25_of.get(i, 0.0) / top_bm25 for i in ids], dtype=np.float32)
-    docs = retriever.doc_ids[rows]
+    codes = retriever.titles.chunk_doc[rows]  # each candidate's document
     # Among one document's passages (a one-summary index, a search filtered to a summary) a
     # document ranking says nothing: the same 0 as for a question that names no document.
-    doc_ranks = retriever.titles.ranks(plan.tokens) if len(set(docs)) > 1 else None
-    title = (1.0 / doc_ranks[retriever.titles.chunk_doc[rows]] if doc_ranks is not None
-             else np.zeros(len(ids)))
-    doc_best: dict[str, float] = {}
-    for d, v in zip(docs, dense):
-        doc_best[d] = max(doc_best.get(d, -1.0), float(v))
-    share = Counter(docs)
+    doc_ranks = retriever.titles.ranks(plan.tokens) if codes.min() != codes.max() else None
+    title = 1.0 / doc_ranks[codes] if doc_ranks is not None else np.zeros(len(ids))
+    doc_best = np.full(len(retriever.titles.doc_ids), -1.0, dtype=np.float32)
+    np.maximum.at(doc_best, codes, dense)
+    share = np.bincount(codes)[codes] / len(ids)
     adult = retriever.childhood.any() and not names_a_child(plan.dense_text)
     top = float(dense.max())
     columns = [
         [fused[i] for i in ids], dense, dense - top, sentence, sentence - sentence.max(),
-        bm25, bm25 > 0, title, [doc_best[d] - top for d in docs],
-        [share[d] / len(ids) for d in docs], retriever.demoted[rows],
+        bm25, bm25 > 0, title, doc_best[codes] - top, share, retriever.demoted[rows],
         retriever.childhood[rows] & adult, retriever.log_words[rows],
         coverage(retriever.index.keyword, plan.terms, rows),
     ]

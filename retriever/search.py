@@ -245,11 +245,11 @@ class Retriever:
 
     def hit(self, rank: int, idx: int, score: float, sig: Signals) -> Hit:
         chunk = self.chunks[idx]
-        spans = [tuple(x) for x in sig.sentences.spans[idx]]
+        spans, sims = sig.sentences.of(idx)
         found_by = tuple(name for name, r in (("dense", sig.dense), ("bm25", sig.bm25),
                                                 ("sentence", sig.sentence)) if idx in r.ids)
         return Hit(rank=rank, score=score, chunk=chunk, link=self.links[chunk.id],
-                   highlights=pick_highlights(spans, sig.sentences.sims[idx]), found_by=found_by,
+                   highlights=pick_highlights([tuple(x) for x in spans], sims), found_by=found_by,
                    continues_in=self.continuations.get(chunk.id, ()))
 
     def judge(self, sig: Signals, chosen: list[int]) -> Verdict:

@@ -44,8 +44,10 @@ class Settings(BaseSettings):
     onnx_target: Literal["auto", "avx512_vnni", "avx2", "arm64"] = Field(
         "auto", description="Instruction set of the int8 model; auto: this CPU's own.")
     faiss_index: Literal["auto", "flat", "hnsw"] = "auto"
-    hnsw_min_chunks: int = Field(100_000, description="'auto' switches to HNSW at this size "
-                                 "(docs/scale.md: flat passes 5 ms a query near 90k vectors).")
+    hnsw_min_chunks: int = Field(5_000, description="'auto' switches to HNSW at this size. On "
+                                 "the 169-summary corpus (7,886 passages) HNSW took 0.13 ms a query "
+                                 "against flat's 0.49, recall@50 0.997, the same validation figures "
+                                 "(README, 'Latency').")
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
     embed_batch_size: int = 64

@@ -30,7 +30,7 @@ from training.nearmiss import named_summaries
 from training.questions import TrainingQuestion
 
 PARAMS = {
-    "objective": "lambdarank", "n_estimators": 200, "learning_rate": 0.05, "num_leaves": 15,
+    "objective": "lambdarank", "n_estimators": 100, "learning_rate": 0.1, "num_leaves": 15,
     "min_child_samples": 50, "subsample": 0.8, "subsample_freq": 1, "colsample_bytree": 0.8,
     "lambdarank_truncation_level": 10, "random_state": 13, "deterministic": True,
     "force_row_wise": True, "n_jobs": 2, "verbose": -1,

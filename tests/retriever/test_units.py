@@ -181,3 +181,11 @@ def test_audience_of_questions_and_documents():
                             "https://www.cancer.gov/types/leukemia/patient/adult-all-treatment-pdq")
     url = "https://www.cancer.gov/types/leukemia/patient/adult-all-treatment-pdq"
     assert url_words(url) == "adult all treatment pdq"
+
+
+def test_a_union_of_vocabularies_knows_what_each_knows():
+    parts = [Vocabulary("the pancreatic tumor".split()), Vocabulary("octreotide injections".split())]
+    union = Vocabulary.union(parts)
+    whole = Vocabulary("the pancreatic tumor octreotide injections".split())
+    assert (union.words, union.stems, union.prefixes) == (whole.words, whole.stems, whole.prefixes)
+    assert union.knows("pancreas") and union.knows("injected") and not union.knows("lungs")

@@ -1,0 +1,58 @@
+"""Stage 2's searchers and scorers on small hand-made tables: no model needed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retriever import fusion, searchers
+from retriever.keyword import KeywordIndex
+from retriever.models import Chunk
+from retriever.searchers import Query, SentenceScorer
+from retriever.store import SentenceTable
+
+
+def _table(lengths: list[int], dim: int = 8, seed: int = 0) -> SentenceTable:
+    rng = np.random.default_rng(seed)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    spans = np.stack([np.arange(offsets[-1]) * 10, np.arange(offsets[-1]) * 10 + 9], axis=1).astype(np.int32)
+    return SentenceTable(offsets, spans, rng.normal(size=(offsets[-1], dim)).astype(np.float16))
+
+
+@pytest.mark.parametrize("as_float32", [True, False])
+def test_sentence_scores_equal_one_product_per_chunk(monkeypatch, as_float32):
+    """Chunk 2 has no sentences; candidates come in any order, as the rankings give them."""
+    if not as_float32:
+        monkeypatch.setattr(searchers, "FLOAT32_MAX_BYTES", 0)  # a table too big to convert
+    table = _table([3, 1, 0, 4, 2])
+    vector = np.random.default_rng(1).normal(size=8).astype(np.float32)
+    scores = SentenceScorer(table).score(Query(None, vector), [3, 0, 2, 4])
+    for idx in (3, 0, 4):
+        a, b = table.offsets[idx], table.offsets[idx + 1]
+        expected = table.vectors[a:b].astype(np.float32) @ vector
+        spans, sims = scores.of(idx)
+        np.testing.assert_allclose(sims, expected, rtol=1e-5, atol=1e-6)
+        assert spans.tolist() == table.spans[a:b].tolist()
+        assert scores.best(idx) == pytest.approx(float(expected.max()), abs=1e-6)
+    assert scores.best(2) == -np.inf and len(scores.of(2)[1]) == 0
+    assert scores.ranking([3, 0, 2, 4]).ids == sorted((3, 0, 4), key=lambda i: -scores.best(i))
+
+
+def test_postings_are_the_rows_bm25_scores():
+    texts = ["Nausea and vomiting after chemotherapy.", "The prognosis depends on the stage.",
+             "Chemotherapy and surgery.", "Surgery removes the tumor."]
+    keyword = KeywordIndex.build([Chunk(id=f"d#{i}", doc_id="d", source="d.md", title="Doc",
+                                        url="https://example.org/d", heading_path=["Doc"], section="Doc",
+                                        text=t) for i, t in enumerate(texts)])
+    for token in (t for t in keyword.vocab if t):  # bm25s's own "" token matches nothing
+        assert sorted(keyword.postings(token).tolist()) == np.flatnonzero(keyword.scores([token])).tolist()
+    assert keyword.postings("not-a-token").size == 0 and keyword.postings("").size == 0
+
+
+def test_adjust_and_document_ranks_keep_the_candidates_order():
+    fused = {5: 0.5, 1: 0.25, 3: 0.125}
+    masks = [(np.array([0, 1, 0, 0, 0, 1], dtype=bool), 0.5), (np.array([0, 0, 0, 1, 0, 1], dtype=bool), 0.1)]
+    assert fusion.adjust(fused, masks) == {5: 0.5 * 0.5 * 0.1, 1: 0.125, 3: 0.125 * 0.1}
+    assert list(fusion.adjust(fused, masks)) == [5, 1, 3]
+    ranked = fusion.add_document_ranks(fused, np.array([2, 1]), np.array([0, 0, 0, 1, 1, 1]), 1.0, 60)
+    assert ranked == {5: 0.5 + 1 / 61, 1: 0.25 + 1 / 62, 3: 0.125 + 1 / 61}
