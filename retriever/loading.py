@@ -52,7 +52,7 @@ def read_index(index_dir: Path, model: str, ef_search: int) -> IndexData:
         vectors = _read(store.EMBEDDINGS, lambda: np.load(folder / store.EMBEDDINGS, mmap_mode="r"))
         dense = _read(store.DENSE, lambda: load_dense(folder / store.DENSE, ef_search))
         keyword = _read(store.BM25_DIR, lambda: KeywordIndex.load(folder / store.BM25_DIR, len(chunks)))
-        sentences = _read(store.SENTENCES, lambda: store.SentenceTable.load(folder / store.SENTENCES))
+        sentences = _read(store.SENTENCES, lambda: store.SentenceTable.load(folder / store.SENTENCES).for_search())
     except store.IndexLoadError as exc:
         raise store.IndexLoadError(index_dir, exc.problem) from None
     if not (len(chunks) == vectors.shape[0] == dense.ntotal == manifest.chunks_count):

@@ -17,9 +17,6 @@ from retriever.keyword import KeywordIndex
 from retriever.planning import QueryPlan
 from retriever.store import SentenceTable
 
-# Sentence tables up to this size are held as float32 (`SentenceScorer`).
-FLOAT32_MAX_BYTES = 256 * 2**20
-
 
 @dataclass(frozen=True)
 class Query:
@@ -111,7 +108,8 @@ class SentenceScores:
         the passage as a whole, whose embedding averages many topics.
         """
         best = np.array([self.best(i) for i in candidates], dtype=np.float32)
-        order = [j for j in np.argsort(-best) if np.isfinite(best[j])]
+        # stable: tied passages (a sentence many passages share) keep the order proposed
+        order = [j for j in np.argsort(-best, kind="stable") if np.isfinite(best[j])]
         return Ranking([candidates[j] for j in order], best[order])
 
 
@@ -121,14 +119,7 @@ class SentenceScorer:
     def __init__(self, table: SentenceTable):
         self.offsets = table.offsets
         self.spans = table.spans
-        # Stored as float16. Converting rows to float32 cost 0.15 ms a search even on the
-        # seed (370 sentences), so tables up to FLOAT32_MAX_BYTES (a 169-summary corpus
-        # takes 78 MB) are converted once here; larger ones keep half the memory and
-        # convert only the candidates' rows. The products are the same either way.
-        vectors = table.vectors
-        if vectors.size * 4 <= FLOAT32_MAX_BYTES:
-            vectors = vectors.astype(np.float32)
-        self.vectors = vectors
+        self.vectors = table.vectors  # float32, or float16 for a very large table (`for_search`)
 
     def score(self, query: Query, candidates: list[int]) -> SentenceScores:
         """One gather and one product for all candidates' sentences (a product per chunk

@@ -52,3 +52,20 @@ def test_a_question_naming_no_child_gets_the_adult_summary(two_audiences):
 def test_a_question_naming_a_child_gets_the_childhood_summary(two_audiences):
     hit = two_audiences.search("how is Wilms tumor treated in my daughter? she is a child", k=1).hits[0]
     assert hit.chunk.doc_id.endswith("child")
+
+
+def test_the_rankers_document_signals_on_two_summaries(two_audiences):
+    """Which document the question names, its best passage and its share of the candidates."""
+    import numpy as np
+
+    from retriever.ranker import FEATURES, signal_features
+
+    sig = two_audiences.signals("how is childhood Wilms tumor treated?")
+    ids, X = signal_features(two_audiences, sig, two_audiences.fuse(sig, "hybrid"))
+    col = {name: X[:, j] for j, name in enumerate(FEATURES)}
+    child = np.array([two_audiences.chunks[i].doc_id.endswith("child") for i in ids])
+    assert child.any() and (~child).any()
+    assert (col["document_title"][child] == 1).all() and (col["document_title"][~child] == 0.5).all()
+    for side in (child, ~child):
+        assert np.allclose(col["document_margin"][side], col["dense"][side].max() - col["dense"].max())
+        assert np.allclose(col["document_share"][side], side.mean())

@@ -33,9 +33,10 @@ def _chunk(n: int, text: str) -> Chunk:
 def test_coverage_counts_terms_in_any_form_or_alternative():
     keyword = KeywordIndex.build([_chunk(0, "Nausea and vomiting after chemotherapy."),
                                   _chunk(1, "The prognosis depends on the stage."),
-                                  _chunk(2, "Surgery removes the tumor.")])
+                                  _chunk(2, "Surgery removes the tumor."),
+                                  _chunk(3, "The outlook is good.")])
     terms = [("vomited",), ("outlook", "prognosis")]
-    assert coverage(keyword, terms, np.array([0, 1, 2])).tolist() == [0.5, 0.5, 0.0]
+    assert coverage(keyword, terms, np.array([0, 1, 2, 3])).tolist() == [0.5, 0.5, 0.0, 0.5]
     assert coverage(keyword, [], np.array([0, 2])).tolist() == [1.0, 1.0]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retriever import fusion, searchers
+from retriever import fusion
 from retriever.keyword import KeywordIndex
 from retriever.models import Chunk
 from retriever.searchers import Query, SentenceScorer
@@ -19,14 +19,20 @@ def _table(lengths: list[int], dim: int = 8, seed: int = 0) -> SentenceTable:
     return SentenceTable(offsets, spans, rng.normal(size=(offsets[-1], dim)).astype(np.float16))
 
 
+def test_a_small_table_is_searched_as_float32_and_a_large_one_stays_float16():
+    table = _table([3, 1, 0, 4, 2])
+    assert table.for_search().vectors.dtype == np.float32
+    np.testing.assert_array_equal(table.for_search().vectors, table.vectors.astype(np.float32))
+    assert table.for_search(max_bytes=table.vectors.size * 4 - 1) is table
+
+
 @pytest.mark.parametrize("as_float32", [True, False])
-def test_sentence_scores_equal_one_product_per_chunk(monkeypatch, as_float32):
+def test_sentence_scores_equal_one_product_per_chunk(as_float32):
     """Chunk 2 has no sentences; candidates come in any order, as the rankings give them."""
-    if not as_float32:
-        monkeypatch.setattr(searchers, "FLOAT32_MAX_BYTES", 0)  # a table too big to convert
     table = _table([3, 1, 0, 4, 2])
     vector = np.random.default_rng(1).normal(size=8).astype(np.float32)
-    scores = SentenceScorer(table).score(Query(None, vector), [3, 0, 2, 4])
+    scorer = SentenceScorer(table.for_search() if as_float32 else table)
+    scores = scorer.score(Query(None, vector), [3, 0, 2, 4])
     for idx in (3, 0, 4):
         a, b = table.offsets[idx], table.offsets[idx + 1]
         expected = table.vectors[a:b].astype(np.float32) @ vector
@@ -56,3 +62,13 @@ def test_adjust_and_document_ranks_keep_the_candidates_order():
     assert list(fusion.adjust(fused, masks)) == [5, 1, 3]
     ranked = fusion.add_document_ranks(fused, np.array([2, 1]), np.array([0, 0, 0, 1, 1, 1]), 1.0, 60)
     assert ranked == {5: 0.5 + 1 / 61, 1: 0.25 + 1 / 62, 3: 0.125 + 1 / 61}
+
+
+def test_tied_sentences_keep_the_order_the_candidates_came_in():
+    table = _table([1] * 40)
+    first, second = table.vectors[0].copy(), table.vectors[1].copy()
+    table.vectors[:] = first  # one sentence shared by 40 passages...
+    table.vectors[::3] = second  # ...and another by every third
+    candidates = np.random.default_rng(2).permutation(40).tolist()
+    scores = SentenceScorer(table.for_search()).score(Query(None, np.ones(8, dtype=np.float32)), candidates)
+    assert scores.ranking(candidates).ids == sorted(candidates, key=lambda i: -scores.best(i))
