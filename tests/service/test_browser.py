@@ -191,7 +191,7 @@ def test_an_off_topic_question_gets_the_kind_message(watched):
 
 
 def test_a_passage_ending_on_a_lead_in_says_where_it_continues(watched):
-    watched.ask("signs and symptoms of a carcinoid tumor")
+    watched.ask("what are the signs of a GI carcinoid tumor, when should I check with my doctor")
     page = watched.page
     lead_in = page.locator("article.passage", has_text="Check with your doctor if you have:")
     assert lead_in.count() >= 1
