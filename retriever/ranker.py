@@ -83,7 +83,7 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float])
     codes = retriever.titles.chunk_doc[rows]  # each candidate's document
     # Among one document's passages (a one-summary index, a search filtered to a summary) a
     # document ranking says nothing: the same 0 as for a question that names no document.
-    doc_ranks = retriever.titles.ranks(plan.tokens) if codes.min() != codes.max() else None
+    doc_ranks = sig.documents if codes.min() != codes.max() else None
     title = 1.0 / doc_ranks[codes] if doc_ranks is not None else np.zeros(len(ids))
     doc_best = np.full(len(retriever.titles.doc_ids), -1.0, dtype=np.float32)
     np.maximum.at(doc_best, codes, dense)

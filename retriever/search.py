@@ -1,9 +1,9 @@
 """The retriever: one search as a pipeline of visible stages.
 
 1. plan      `Planner.plan`: short forms written out, typos corrected, lay words bridged
-2. retrieve  `Retriever.signals`: each searcher's `Ranking` (dense, BM25) and the sentence
-             scores of their candidates (`retriever.searchers`)
-3. fuse      `fusion.rrf` (+ the document-title ranking on a many-document index)
+2. retrieve  `Retriever.signals`: each searcher's `Ranking` (dense, BM25), the sentence
+             scores of their candidates (`retriever.searchers`), the documents' title ranks
+3. fuse      `fusion.rrf` (+ the title ranks of the documents on a many-document index)
 4. adjust    `fusion.adjust`: boilerplate and outline passages demoted, childhood passages
              for a question that names no child
 5. rerank    `Reranker` (the model's learned ranker, `retriever.ranker`, when it ships
@@ -63,6 +63,7 @@ class Signals:
     bm25: Ranking
     sentence: Ranking
     sentences: SentenceScores
+    documents: np.ndarray | None = None  # rank of every document by title words (hybrid)
 
 
 class Reranker(Protocol):
@@ -168,8 +169,7 @@ class Retriever:
 
     @property
     def threshold(self) -> float:
-        """The abstention threshold: the setting, else the model's calibrated one, else the
-        hand rule's."""
+        """The abstention threshold: the setting, else the model's calibrated one, else the hand rule's."""
         if self.settings.abstain_threshold is not None:
             return self.settings.abstain_threshold
         return self.calibration.threshold if self.calibration else self.settings.hand_threshold
@@ -209,7 +209,8 @@ class Retriever:
         candidates = list(dict.fromkeys(dense.ids + bm25.ids))
         sentences = self.sentence_scorer.score(q, candidates)
         sentence = sentences.ranking(candidates) if mode != "bm25" else Ranking.empty()
-        return Signals(q, dense, bm25, sentence, sentences)
+        return Signals(q, dense, bm25, sentence, sentences,
+                       self.titles.ranks(plan.tokens) if mode == "hybrid" else None)
 
     # -- stages 3 to 6: fuse, adjust, rerank, select -----------------------------------------
 
@@ -221,9 +222,8 @@ class Retriever:
         else:
             lists = [sig.dense.ids, sig.sentence.ids] + ([sig.bm25.ids] if mode == "hybrid" else [])
             fused = fusion.rrf(lists, [s.dense_weight, s.sentence_weight, s.bm25_weight], s.rrf_k)
-            doc_ranks = self.titles.ranks(sig.query.plan.tokens) if mode == "hybrid" else None
-            if doc_ranks is not None and s.document_weight:
-                fused = fusion.add_document_ranks(fused, doc_ranks, self.titles.chunk_doc,
+            if mode == "hybrid" and sig.documents is not None and s.document_weight:
+                fused = fusion.add_document_ranks(fused, sig.documents, self.titles.chunk_doc,
                                                   s.document_weight, s.rrf_k)
         adult = self.childhood.any() and not names_a_child(sig.query.plan.dense_text)
         factors = [(self.demoted, s.demotion)] + ([(self.childhood, s.childhood_weight)] if adult else [])

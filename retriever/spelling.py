@@ -107,7 +107,6 @@ class Speller:
         return (process.extractOne(word, corpus, scorer=fuzz.ratio, score_cutoff=corpus_score) is not None
                 or process.extractOne(word, english, scorer=fuzz.ratio, score_cutoff=LOOSE_ENGLISH_SCORE) is not None)
 
-
     def _pool(self, n: int) -> list[str]:
         """Corpus words near length ``n``, gathered once per length (a Speller is read-only
         once built; two threads gathering the same length store equal lists)."""
