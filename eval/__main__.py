@@ -9,7 +9,8 @@ from pathlib import Path
 from eval.questionset import QuestionSetError, load_questions
 from eval.report import failures_text, table, to_json
 from eval.runner import check_against_index, evaluate
-from retriever.search import MODES, Retriever
+from retriever.models import MODES
+from retriever.search import Retriever
 from retriever.settings import Settings
 from retriever.store import IndexLoadError
 

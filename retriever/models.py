@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field, fields
 
 from retriever.abstain import Evidence
 
+MODES = ("hybrid", "dense", "bm25")
+
 
 @dataclass(frozen=True)
 class Chunk:
@@ -98,3 +100,13 @@ class SearchResult:
     # When abstaining only for a figure the passages don't give: the passage about the
     # question's subject, offered apart and never as the answer.
     related: list[Hit] = field(default_factory=list)
+
+
+def check_request(query: str, k: int, mode: str) -> None:
+    """Raise ValueError for a blank query, k < 1 or an unknown mode."""
+    if not query or not query.strip():
+        raise ValueError("query is empty")
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}")

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from retriever.audience import names_a_child
+from retriever.audience import audience
 from retriever.store import sha256_file
 from retriever.tokenization import tokenize
 
@@ -41,6 +41,8 @@ FEATURES = (
     "document_share",       # share of the candidates from its document
     "demoted",              # boilerplate or outline passage
     "childhood_for_adult",  # a childhood passage for a question that names no child
+    "childhood_for_named_adult",  # ... for one that names an adult ("my husband", "I'm 54")
+    "adult_for_named_child",      # a passage not for children, for one that names a child
     "log_words",            # passage length
     "coverage",             # share of the question's terms the passage has (BM25 tokens)
 )
@@ -88,12 +90,14 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float])
     doc_best = np.full(len(retriever.titles.doc_ids), -1.0, dtype=np.float32)
     np.maximum.at(doc_best, codes, dense)
     share = np.bincount(codes)[codes] / len(ids)
-    adult = retriever.childhood.any() and not names_a_child(plan.dense_text)
+    who, childhood = audience(plan.dense_text), retriever.childhood[rows]
+    twins = retriever.childhood.any()  # without childhood passages there is no twin to prefer
     top = float(dense.max())
     columns = [
         [fused[i] for i in ids], dense, dense - top, sentence, sentence - sentence.max(),
         bm25, bm25 > 0, title, doc_best[codes] - top, share, retriever.demoted[rows],
-        retriever.childhood[rows] & adult, retriever.log_words[rows],
+        childhood & (who != "child"), childhood & (who == "adult"),
+        ~childhood & twins & (who == "child"), retriever.log_words[rows],
         coverage(retriever.index.keyword, plan.terms, rows),
     ]
     return ids, np.column_stack(columns).astype(np.float32)

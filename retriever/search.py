@@ -31,7 +31,7 @@ from retriever.embedding import Embedder, ModelError, get_embedder, resolve_mode
 from retriever.highlight import pick_highlights
 from retriever.keyword import DocumentTitles, surface_counts
 from retriever.loading import IndexData, check_weights, read_index
-from retriever.models import Hit, SearchResult
+from retriever.models import Hit, SearchResult, check_request
 from retriever.planning import Planner, QueryPlan
 from retriever.ranker import LearnedRanker, RankerError
 from retriever.searchers import DenseSearcher, KeywordSearcher, Query, Ranking, SentenceScorer, SentenceScores
@@ -39,7 +39,6 @@ from retriever.settings import RetrievalSettings, Settings
 from retriever.spelling import Speller
 from retriever.text import fold
 
-MODES = ("hybrid", "dense", "bm25")
 # Searched by `Retriever.warm_up` so the first real question doesn't pay for torch's first
 # call and the word lists (about 150 ms); it has a misspelling and an unknown name to reach
 # every step.
@@ -288,12 +287,3 @@ class Retriever:
                             confidence=verdict.confidence, missing=verdict.missing, evidence=verdict.evidence,
                             corrections=sig.query.plan.corrections, related=related)
 
-
-def check_request(query: str, k: int, mode: str) -> None:
-    """Raise ValueError for a blank query, k < 1 or an unknown mode."""
-    if not query or not query.strip():
-        raise ValueError("query is empty")
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {', '.join(MODES)}")

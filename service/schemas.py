@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from retriever.search import MODES
+from retriever.models import MODES
 
 # The retriever's modes, named once there; a Literal so the OpenAPI schema lists them.
 Mode = Literal[MODES]  # type: ignore[valid-type]
@@ -172,7 +172,7 @@ class ReadyResponse(BaseModel):
     """The index being served."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "status": "ready", "model": "pdq-minilm-l6", "ranker": "87f29378e37c", "documents": 1, "chunks": 59,
+        "status": "ready", "model": "pdq-minilm-l6", "ranker": "dc9199fe9e33", "documents": 1, "chunks": 59,
         "index_created": "2026-01-05T12:00:00+00:00",
     }]})
 

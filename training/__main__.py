@@ -16,6 +16,7 @@ from pathlib import Path
 
 CORPUS = Path("training/corpus")
 QUESTIONS = Path("training/questions/questions.jsonl")
+AUDIENCE = Path("training/questions/audience.jsonl")  # the ranker's only (AUDIENCE_BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")
 BASE_MODEL = "all-MiniLM-L6-v2"
 
@@ -150,13 +151,15 @@ def _ranker(args) -> int:
               file=sys.stderr)
         return 2
     try:
-        questions = read_questions(args.questions, _sections(args.corpus))
+        sections = _sections(args.corpus)
+        questions = read_questions(args.questions, sections)
+        audience = read_questions(args.audience, sections)
         retriever = Retriever.load(args.index, Settings(model=args.model, ranker=False))
     except (QuestionFileError, OSError, IndexLoadError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        record = fit_ranker(questions, retriever, model_dir)
+        record = fit_ranker(questions, retriever, model_dir, audience)
     except RankerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -198,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     ra.add_argument("--index", type=Path, required=True, help="corpus index built with --model")
     ra.add_argument("--model", default="pdq-minilm-l6")
     ra.add_argument("--questions", type=Path, default=QUESTIONS)
+    ra.add_argument("--audience", type=Path, default=AUDIENCE,
+                    help="questions that name who the patient is (adult or child)")
     ra.add_argument("--force", action="store_true", help="replace a ranker the model already has")
     args = p.parse_args(argv)
     return {"packets": _packets, "collect": _collect, "train": _train, "calibrate": _calibrate,

@@ -37,7 +37,8 @@ PARAMS = {
 }
 # Signals whose direction is known: more fused score, a better-named document, more of the
 # question's terms help; boilerplate and a childhood passage for an adult's question don't.
-MONOTONE = {"fused": 1, "document_title": 1, "coverage": 1, "demoted": -1, "childhood_for_adult": -1}
+MONOTONE = {"fused": 1, "document_title": 1, "coverage": 1, "demoted": -1, "childhood_for_adult": -1,
+            "childhood_for_named_adult": -1, "adult_for_named_child": -1}
 
 
 Search = tuple[str, set[str], "Filters | None"]  # text, the ids of its answers, a filter
@@ -85,17 +86,24 @@ def ranking_groups(searches: list[Search], retriever: Retriever,
     return np.vstack(xs), np.concatenate(ys), groups
 
 
-def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_dir: Path) -> dict:
-    """Fit, save into ``model_dir``/ranker and return the record (with validation figures)."""
+def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_dir: Path,
+               audience: list[TrainingQuestion] = ()) -> dict:
+    """Fit, save into ``model_dir``/ranker and return the record (with validation figures).
+
+    ``audience`` questions (AUDIENCE_BRIEF.md) name who the patient is; they are searched
+    over the whole index only, where an adult's and a child's summary compete.
+    """
     import lightgbm
 
     known = {c.doc_id for c in retriever.chunks}
     plain = retriever.with_settings(replace(retriever.settings, ranker=False))
     train = [q for q in questions if not is_validation(q.doc_id) and q.doc_id in known]
     valid = [q for q in questions if is_validation(q.doc_id) and q.doc_id in known]
+    named = [q for q in audience if not is_validation(q.doc_id) and q.doc_id in known]
     start = time.time()
     docs = {q.doc_id for q in train}  # not the validation summaries, nor the seed's (no questions)
-    searches = question_searches(train, plain) + heading_searches(plain, docs)
+    searches = (question_searches(train, plain) + heading_searches(plain, docs)
+                + [(q.question, relevant_ids(q, plain), None) for q in named])
     X, y, groups = ranking_groups(searches, plain, docs)
     if not groups:
         raise RankerError(f"{plain.index_dir}: no training question has its passage among the candidates; "
@@ -110,6 +118,7 @@ def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_di
     os.replace(partial, folder / MODEL_FILE)  # a reader never sees half a file
     record = {
         "features": list(FEATURES), "sha256": sha256, "params": PARAMS, "monotone": MONOTONE, "questions": len(train),
+        "audience_questions": len(named),
         "groups": len(groups), "rows": int(len(y)), "seconds": round(time.time() - start),
         "gain": dict(zip(FEATURES, (round(float(g)) for g in model.booster_.feature_importance("gain")))),
     }

@@ -19,6 +19,7 @@ ALL_KINDS = {"patient", "typo", "staff", "out_of_scope"}
     ("heldout_questions.jsonl", 60, 20, ALL_KINDS),
     ("short_questions.jsonl", 50, 15, {"patient", "staff", "out_of_scope"}),
     ("fresh_questions.jsonl", 90, 20, ALL_KINDS),
+    ("fresh2_questions.jsonl", 90, 20, ALL_KINDS),
 ])
 def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds):
     qset = load_questions(SETS / name)

@@ -69,3 +69,24 @@ def test_the_rankers_document_signals_on_two_summaries(two_audiences):
     for side in (child, ~child):
         assert np.allclose(col["document_margin"][side], col["dense"][side].max() - col["dense"].max())
         assert np.allclose(col["document_share"][side], side.mean())
+
+
+@pytest.mark.parametrize("question, childhood_named_adult, adult_named_child", [
+    ("my husband, 58, has Wilms tumor: how is it treated?", True, False),
+    ("our 6-year-old has Wilms tumor: how is it treated?", False, True),
+    ("how is Wilms tumor treated?", False, False),
+])
+def test_the_rankers_audience_signals(two_audiences, question, childhood_named_adult, adult_named_child):
+    """A named adult marks the childhood passages, a named child the others; naming nobody, neither."""
+    import numpy as np
+
+    from retriever.ranker import FEATURES, signal_features
+
+    sig = two_audiences.signals(question)
+    ids, X = signal_features(two_audiences, sig, two_audiences.fuse(sig, "hybrid"))
+    col = {name: X[:, j].astype(bool) for j, name in enumerate(FEATURES)}
+    child = np.array([two_audiences.chunks[i].doc_id.endswith("child") for i in ids])
+    assert child.any() and (~child).any()
+    assert (col["childhood_for_named_adult"] == (child & childhood_named_adult)).all()
+    assert (col["adult_for_named_child"] == (~child & adult_named_child)).all()
+    assert (col["childhood_for_adult"] == (child & (not adult_named_child))).all()

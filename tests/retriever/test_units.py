@@ -3,6 +3,7 @@
 from collections import Counter
 
 import numpy as np
+import pytest
 
 from retriever.abstain import (
     ALL_TERMS_FOUND,
@@ -181,6 +182,35 @@ def test_audience_of_questions_and_documents():
                             "https://www.cancer.gov/types/leukemia/patient/adult-all-treatment-pdq")
     url = "https://www.cancer.gov/types/leukemia/patient/adult-all-treatment-pdq"
     assert url_words(url) == "adult all treatment pdq"
+
+
+@pytest.mark.parametrize("question, who", [
+    ("my 6-year-old has Hodgkin lymphoma", "child"),
+    ("baby is 9 months old, is it serious", "child"),
+    ("our teen has ALL", "child"),
+    ("she is 7, will chemo hurt her", "child"),
+    ("my son, he's 35, has AML", "adult"),  # an age decides before a word
+    ("I'm 54 and have AML", "adult"),
+    ("45 yo with melanoma", "adult"),
+    ("in my 40s with melanoma", "adult"),
+    ("what are the treatments for Adult ALL?", "adult"),
+    ("my husband has lymphoma", "adult"),
+    ("my mom has leukemia", "adult"),
+    ("my brother, 47, has adrenal cancer", "adult"),
+    ("I finished treatment at 40, what should I watch for", "adult"),
+    ("I'm 7 months pregnant, is chemo safe for the baby", "adult"),
+    ("I had radiation as a kid and I'm now 38", "adult"),
+    ("my brother has lymphoma", None),  # a sibling may be a child or an adult
+    ("how is stage 2 treated", None),
+    ("is surgery needed at 3 cm", None),  # sizes, intervals and durations are no age
+    ("a scan every 3 months", None),
+    ("it came back after 2 years", None),
+    ("I'm 2 weeks out of surgery", None),
+])
+def test_who_a_question_is_about(question, who):
+    from retriever.audience import audience
+
+    assert audience(question) == who
 
 
 def test_a_union_of_vocabularies_knows_what_each_knows():

@@ -218,7 +218,7 @@ def test_docs_page_uses_local_assets_under_the_site_csp(client):
 
 
 def test_one_result_shape_and_one_mode_list(client):
-    from retriever.search import MODES
+    from retriever.models import MODES
 
     spec = client.get("/openapi.json").json()
     mode = next(p for p in spec["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "mode")

@@ -13,6 +13,7 @@ from training.sections import EXCLUDED_DOCS, load_sections
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "training" / "corpus"
 QUESTIONS = ROOT / "training" / "questions" / "questions.jsonl"
+AUDIENCE = ROOT / "training" / "questions" / "audience.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +31,18 @@ def test_committed_questions_validate_and_cover_the_corpus(sections):
     assert len(qs) >= 15_000 and len(docs) >= 150
     assert not docs & EXCLUDED_DOCS, "the seed's own summaries must stay unseen"
     assert {q.style for q in qs} == {"question", "query"}
+
+
+def test_committed_audience_questions_validate_and_name_their_patient(sections):
+    """Each names an adult for an adult's summary and a child for a childhood one, as the
+    ranker's audience signals read them; a few name only a brother or sister."""
+    from retriever.audience import audience
+
+    qs = read_questions(AUDIENCE, sections)
+    assert len(qs) >= 1_000 and not {q.doc_id for q in qs} & EXCLUDED_DOCS
+    wanted = ["child" if "-child-" in q.doc_id else "adult" for q in qs]
+    agree = sum(audience(q.question) == w for q, w in zip(qs, wanted))
+    assert agree >= 0.99 * len(qs)
 
 
 def test_a_good_writer_line_becomes_a_question(sections):

@@ -38,3 +38,13 @@ def test_an_index_without_training_questions_is_refused_by_name(seed_retriever, 
     with pytest.raises(RankerError, match="no training question.*corpus index"):
         fit_ranker([], seed_retriever, tmp_path)
     assert not (tmp_path / FOLDER).exists()
+
+
+def test_a_bad_audience_line_is_named_by_file_and_line(tmp_path, capsys):
+    bad = tmp_path / "audience.jsonl"
+    bad.write_text('{"doc_id": "x", "section": "x/0", "heading_path": ["X"], "question": "q",'
+                   ' "style": "question", "evidence": "e"}\n', encoding="utf-8")
+    assert main(["ranker", "--index", str(tmp_path / "none"), "--model", str(tmp_path),
+                 "--audience", str(bad)]) == 2
+    assert f"{bad}:1:" in capsys.readouterr().err
+    assert not (tmp_path / FOLDER).exists()
