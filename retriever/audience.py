@@ -4,8 +4,9 @@ PDQ keeps separate summaries for many cancers in children ("Childhood Hodgkin Ly
 Treatment") and in adults ("Hodgkin Lymphoma Treatment"). The two share most of their
 words, and the childhood titles are shorter, so keyword and title matching lean towards
 them. A question that names no child is almost always about an adult, so its passages from
-childhood summaries are ranked lower; a question that does name one ("my son", "teen")
-is left alone.
+childhood summaries are ranked lower; a question that does name one ("my son", "teen",
+"our 6-year-old") is left alone. The learned ranker also reads whether a question names an
+adult ("my husband", "I'm 54", "in adults"): `audience`.
 """
 
 from __future__ import annotations
@@ -16,47 +17,75 @@ from urllib.parse import urlparse
 _CHILD_WORDS = re.compile(
     r"\b(child|children|childhood|childs|kid|kids|son|sons|daughter|daughters|baby|babies|"
     r"infant|infants|toddler|toddlers|newborn|teen|teens|teenager|teenagers|adolescent|"
-    r"adolescents|pediatric|paediatric|boy|boys|girl|girls|youth|grandson|granddaughter)\b",
+    r"adolescents|pediatric|paediatric|boy|boys|girl|girls|youth|grandson|granddaughter|"
+    r"young adults?)\b",  # PDQ's childhood summaries cover adolescents and young adults
     re.IGNORECASE,
 )
-# Who the asker names when the patient is grown up: "my husband", "my mom", "in adults".
+# Who the asker names when the patient is grown up: "my husband", "my mom", "in adults"
+# ("adult-type fibrosarcoma" is a kind of tumour; MEN is multiple endocrine neoplasia).
 _ADULT_WORDS = re.compile(
-    r"\b(adult|adults|grown-?ups?|husbands?|wifes?|wives|spouses?|moms?|mums?|mothers?|dads?|"
-    r"fathers?|grandma|grandmother|grandpa|grandfather|grandparents?|aunt|uncle|elderly|"
-    r"boyfriend|girlfriend|fianc[eé]e?|partner|(wo)?man|men|women|retired|menopause)\b",
+    r"\b(adults?(?![- ]type)|grown-?ups?|husbands?|wifes?|wives|spouses?|moms?|mums?|mothers?|"
+    r"dads?|fathers?|grandma|grandmother|grandpa|grandfather|grandparents?|aunt|uncle|elderly|"
+    r"boyfriend|girlfriend|fianc[eé]e?|partner|(wo)?man|women|retired|menopause)\b"
+    r"|\bmen\b(?!\s*(syndromes?|type|\d))",
     re.IGNORECASE,
 )
-# A pregnant patient is an adult, whatever is said of the baby.
-_PREGNANT = re.compile(r"\bpregnan", re.IGNORECASE)
-_NOT_AN_AGE = r"(?!\s*(?:cm|mm|inch|inches|weeks?|days?|months?|years?|hours?|%|percent|times)\b)"
+_ADULT_CHILD = re.compile(r"\b(adult|grown(-up)?)\s+(son|daughter|child|children|kids?)\b", re.IGNORECASE)
+# The patient is pregnant now ("I'm 7 months pregnant", "my wife is pregnant"), whatever
+# is said of the baby; "x-rays while pregnant" says nothing of the patient.
+_PREGNANT = re.compile(r"\b(i'?m|i am|she'?s|she is|(wife|partner|girlfriend|sister|daughter)"
+                       r"(\s+is)?)\s+(\d+\s*(weeks?|months?)\s+)?pregnant\b", re.IGNORECASE)
+# A childhood cancer survivor asking as a grown-up: the childhood summaries (late effects)
+# answer them, as before ages were read.
+_SURVIVOR = re.compile(r"\bas an? (kid|child|teen|teenager|baby|toddler)\b|\bchildhood cancer\b|"
+                       r"\bwhen (i|he|she) was (a kid|a child|little|young|a baby|a teen(ager)?)\b",
+                       re.IGNORECASE)
+# What may follow a number that is no age: "3 cm", "10 mg", "3 weeks", "5 foot", "4 rounds".
+_NOT_AN_AGE = (r"(?![.,'’]?\d)(?!\s*(?:-|cm|mm|inch|inches|in\b|weeks?|days?|months?|years?|hours?|"
+               r"%|percent|times|mg|g\b|kg|lbs?|pounds?|gy|ft|feet|foot|cycles?|rounds?|sessions?|"
+               r"o'?clock|am\b|pm\b|sites?|tumou?rs?|spots?|nodes?|x\b))")
 _PERSON = (r"brother|sister|son|daughter|husband|wife|mom|mother|dad|father|boyfriend|girlfriend|"
            r"partner|friend|kid|child|boy|girl|baby")
-# An age: "my 6-year-old", "9 months old", "45 yo", "he's 12", "I'm now 54", "aged 70", "at 48",
-# "my brother, 47", "in my 40s" (not "every 3 months", "at 3 cm", "I'm 2 weeks out of surgery").
+# An age: "my 6-year-old", "9 months old", "45 yo", "he's 12", "I'm now 54", "aged 70",
+# "my son is 35", "my brother, 47", "diagnosed at 12", "in my 40s".
 _AGE = re.compile(
     r"\b(\d{1,2})\s*-?\s*(?:(?:years?|yrs?|months?)\s*-?\s*old|y/?o)\b"
-    r"|\b(?:i'?m|i am|he'?s|she'?s|he is|she is|aged?|at)\s+(?:now\s+)?(\d{1,2})\b" + _NOT_AN_AGE +
-    r"|\b(?:" + _PERSON + r")\s*[,(]\s*(\d{1,2})\b" + _NOT_AN_AGE +
+    r"|\b(?:i'?m|i am|he'?s|she'?s|he is|she is|aged?|at age|diagnosed at|when i was)\s+(?:now\s+)?"
+    r"(\d{1,2})\b" + _NOT_AN_AGE +
+    r"|\b(?:" + _PERSON + r")(?:'s)?(?:\s*[,(]|\s+(?:is|was|turned|who is))\s*(\d{1,2})\b" + _NOT_AN_AGE +
     r"|\bin (?:my|his|her|their) (\d)0'?s\b",
     re.IGNORECASE,
 )
 ADULT_AGE = 18
 
 
+def _ages(question: str) -> list[int]:
+    """Every age the question gives, in years (0 for one given in months)."""
+    out = []
+    for m in _AGE.finditer(question):
+        months = "month" in m.group(0).lower()
+        out.append(0 if months else int(next(g for g in m.groups() if g)) * (10 if m.group(4) else 1))
+    return out
+
+
 def audience(question: str) -> str | None:
     """Whom the question is about: ``"child"``, ``"adult"`` or None when it doesn't say.
 
-    A pregnancy or an age decides first ("my son, he's 35" is an adult; months old is a
-    child); else a word for a child ("my daughter", "teen"); else one for a grown-up ("my
-    husband", "adults"). A parent asking about a child names the child too, so a child's
-    word wins over a parent's. A brother or sister without an age says nothing.
+    In order: a childhood cancer survivor ("as a kid", "childhood cancer") is a child's
+    case, a pregnant patient an adult; then ages decide, a child's over a parent's ("I'm 40
+    and my 6-year-old..."); then words, a child's over a grown-up's ("my husband and I
+    worry about our son"), but "my adult son" is an adult. A brother or sister without an
+    age says nothing.
     """
+    if _SURVIVOR.search(question):
+        return "child"
     if _PREGNANT.search(question):
         return "adult"
-    for m in _AGE.finditer(question):
-        months = "month" in m.group(0).lower()
-        age = int(next(g for g in m.groups() if g)) * (10 if m.group(4) else 1)
-        return "child" if months or age < ADULT_AGE else "adult"
+    ages = _ages(question)
+    if ages:
+        return "child" if min(ages) < ADULT_AGE else "adult"
+    if _ADULT_CHILD.search(question):
+        return "adult"
     if _CHILD_WORDS.search(question):
         return "child"
     return "adult" if _ADULT_WORDS.search(question) else None

@@ -87,7 +87,7 @@ def ranking_groups(searches: list[Search], retriever: Retriever,
 
 
 def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_dir: Path,
-               audience: list[TrainingQuestion] = ()) -> dict:
+               audience: list[TrainingQuestion] | None = None) -> dict:
     """Fit, save into ``model_dir``/ranker and return the record (with validation figures).
 
     ``audience`` questions (AUDIENCE_BRIEF.md) name who the patient is; they are searched
@@ -99,7 +99,9 @@ def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_di
     plain = retriever.with_settings(replace(retriever.settings, ranker=False))
     train = [q for q in questions if not is_validation(q.doc_id) and q.doc_id in known]
     valid = [q for q in questions if is_validation(q.doc_id) and q.doc_id in known]
+    audience = audience or []
     named = [q for q in audience if not is_validation(q.doc_id) and q.doc_id in known]
+    named_valid = [q for q in audience if is_validation(q.doc_id) and q.doc_id in known]
     start = time.time()
     docs = {q.doc_id for q in train}  # not the validation summaries, nor the seed's (no questions)
     searches = (question_searches(train, plain) + heading_searches(plain, docs)
@@ -126,6 +128,8 @@ def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_di
     ranked = plain.with_reranker(LearnedRanker.load(model_dir, plain))
     ranked = ranked.with_settings(replace(plain.settings, ranker=True))
     record["validation"] = {"fused": score(valid, plain)["all"], "ranked": score(valid, ranked)["all"]}
+    if named_valid:
+        record["validation"]["audience_ranked"] = score(named_valid, ranked)["all"]
     _write(folder, record)
     return record
 

@@ -19,7 +19,7 @@ ALL_KINDS = {"patient", "typo", "staff", "out_of_scope"}
     ("heldout_questions.jsonl", 60, 20, ALL_KINDS),
     ("short_questions.jsonl", 50, 15, {"patient", "staff", "out_of_scope"}),
     ("fresh_questions.jsonl", 90, 20, ALL_KINDS),
-    ("fresh2_questions.jsonl", 90, 20, ALL_KINDS),
+    ("fresh2_questions.jsonl", 80, 19, ALL_KINDS),
 ])
 def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds):
     qset = load_questions(SETS / name)
@@ -81,3 +81,15 @@ def test_section_or_evidence_relevance_folds_case_space_and_quotes():
     assert is_relevant(q, "Other", "prefix " + q.evidence[0].upper().replace(" ", "  \n") + " suffix", "")
     assert not is_relevant(q, "Other", "nothing", "")
     assert passage_in_answer("it\u2019s a b c d", "It's a b c d e")
+
+
+def test_the_second_fresh_set_repeats_no_question_of_the_other_sets():
+    def norm_q(text):
+        return "".join(ch for ch in text.lower() if ch.isalnum() or ch == " ").strip()
+
+    others = {norm_q(q.question) for name in ("seed_questions.jsonl", "heldout_questions.jsonl",
+                                               "short_questions.jsonl", "fresh_questions.jsonl")
+              for q in load_questions(SETS / name).questions}
+    repeated = [q.id for q in load_questions(SETS / "fresh2_questions.jsonl").questions
+                if norm_q(q.question) in others]
+    assert repeated == []

@@ -197,15 +197,30 @@ def test_audience_of_questions_and_documents():
     ("my husband has lymphoma", "adult"),
     ("my mom has leukemia", "adult"),
     ("my brother, 47, has adrenal cancer", "adult"),
-    ("I finished treatment at 40, what should I watch for", "adult"),
+    ("I was diagnosed at 45, what should I watch for", "adult"),
+    ("I am 40 and my 6-year-old has ALL", "child"),  # a child's age over a parent's
+    ("my son is 35 and has AML", "adult"),
+    ("my adult son has ALL", "adult"),
+    ("I used pesticides while pregnant, could that have caused my child's Wilms tumor?", "child"),
+    ("types of MEN syndromes", None),  # multiple endocrine neoplasia, not men
+    ("adult-type fibrosarcoma", None),
+    ("cancer in young adults", "child"),  # PDQ's childhood summaries cover them
     ("I'm 7 months pregnant, is chemo safe for the baby", "adult"),
-    ("I had radiation as a kid and I'm now 38", "adult"),
+    ("I had radiation as a kid and I'm now 38", "child"),  # a survivor: late effects
     ("my brother has lymphoma", None),  # a sibling may be a child or an adult
     ("how is stage 2 treated", None),
     ("is surgery needed at 3 cm", None),  # sizes, intervals and durations are no age
     ("a scan every 3 months", None),
     ("it came back after 2 years", None),
     ("I'm 2 weeks out of surgery", None),
+    ("octreotide at 10 mg per day", None),
+    ("my PSA is at 4", None),
+    ("I'm 5 foot 2, is my weight ok", None),
+    ("he's 3 days post-op", None),
+    ("I'm 4 rounds in", None),
+    ("the tumor is 5.5 cm", None),
+    ("I'm 3 cycles into chemo", None),
+    ("got my period at 10 and went through menopause late", "adult"),
 ])
 def test_who_a_question_is_about(question, who):
     from retriever.audience import audience

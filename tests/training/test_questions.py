@@ -45,6 +45,16 @@ def test_committed_audience_questions_validate_and_name_their_patient(sections):
     assert agree >= 0.99 * len(qs)
 
 
+def test_lay_questions_of_childhood_summaries_are_not_read_as_adults(sections):
+    """Written without the audience reader in mind: a parent's pregnancy, a survivor's age,
+    MEN syndromes or "young adults" must not make a child's question an adult's."""
+    from retriever.audience import audience
+
+    qs = [q for q in read_questions(QUESTIONS, sections) if "-child-" in q.doc_id or "childhood" in q.doc_id]
+    adult = [q.question for q in qs if audience(q.question) == "adult"]
+    assert len(qs) > 4_000 and len(adult) <= 10, adult
+
+
 def test_a_good_writer_line_becomes_a_question(sections):
     sec = _a_section(sections)
     quote = " ".join(sec.text.split()[:6])

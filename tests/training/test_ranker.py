@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retriever.ranker import FOLDER, MODEL_FILE
-from training.__main__ import main
+from training.__main__ import QUESTIONS, main
 
 
 def test_an_existing_ranker_is_not_replaced_without_force(tmp_path, capsys):
@@ -44,7 +44,9 @@ def test_a_bad_audience_line_is_named_by_file_and_line(tmp_path, capsys):
     bad = tmp_path / "audience.jsonl"
     bad.write_text('{"doc_id": "x", "section": "x/0", "heading_path": ["X"], "question": "q",'
                    ' "style": "question", "evidence": "e"}\n', encoding="utf-8")
+    one = tmp_path / "questions.jsonl"  # one good lay question, so only the audience file is at fault
+    one.write_text(QUESTIONS.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     assert main(["ranker", "--index", str(tmp_path / "none"), "--model", str(tmp_path),
-                 "--audience", str(bad)]) == 2
+                 "--questions", str(one), "--audience", str(bad)]) == 2
     assert f"{bad}:1:" in capsys.readouterr().err
     assert not (tmp_path / FOLDER).exists()
