@@ -71,7 +71,7 @@ def _ages(question: str) -> list[int]:
     return out
 
 
-@lru_cache(maxsize=4096)  # a search asks twice (fusion, ranker); about 20 us a question
+@lru_cache(maxsize=4096)  # a search asks twice (fusion, ranker); about 15 us a question
 def audience(question: str) -> str | None:
     """Whom the question is about: ``"child"``, ``"adult"`` or None when it doesn't say.
 
