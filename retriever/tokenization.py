@@ -31,7 +31,11 @@ STOPWORDS = frozenset(STOPWORDS_EN) | frozenset("""
     just any some all each other more most only own same again further once here out up
     down over under off both few nor now ok okay please thanks thank really still even
     anything something thing things know tell want need like yes whether
-""".split())
+""".split()) | frozenset("""
+    whats wats wat hows whos wheres whens whys whatre im ive youre theyre thats theres heres
+    dont doesnt didnt cant couldnt shouldnt wouldnt wont isnt arent wasnt werent hasnt
+    havent hadnt ur pls plz
+""".split())  # the same words typed without their apostrophe or mistyped: "whats the outlook"
 
 
 def words(text: str) -> list[str]:

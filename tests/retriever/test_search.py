@@ -69,6 +69,14 @@ def test_short_questions_are_answered_when_a_passage_has_every_word(seed_retriev
     assert section in [h.chunk.section for h in res.hits]
 
 
+@pytest.mark.parametrize("typed", ["whats the outlook", "wat is the outlook", "hows the outlook"])
+def test_question_words_typed_without_apostrophe_are_question_words(seed_retriever, typed):
+    """"whats" is not a topic the passages lack: it is answered like "what is"."""
+    asked = seed_retriever.search("what is the outlook", k=1)
+    res = seed_retriever.search(typed, k=1)
+    assert not res.abstained and res.hits[0].chunk.id == asked.hits[0].chunk.id
+
+
 def test_short_forms_are_read_in_full(seed_retriever):
     res = seed_retriever.search("where can I find more info", k=2)  # refused when "info" was left as is
     assert not res.abstained

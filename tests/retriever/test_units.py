@@ -169,6 +169,8 @@ def test_speller_splits_a_number_from_the_letters_the_corpus_writes_apart():
 
 def test_tokenize_stems_and_drops_question_words():
     assert tokenize("What are my dad's tumors?") == ["dad", "tumor"]
+    assert tokenize("whats the outlook") == tokenize("what's the outlook") == ["outlook"]
+    assert tokenize("i dont know, im scared") == tokenize("I don't know, I'm scared")
 
 
 def test_audience_of_questions_and_documents():

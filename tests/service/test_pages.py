@@ -81,6 +81,13 @@ def test_home_page_is_a_labelled_search_box(client):
     assert_no_inline_script(html)
 
 
+@pytest.mark.parametrize("path", ["/", "/staff"])
+def test_pages_answer_head_for_uptime_checks(client, path):
+    resp = client.head(path)
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/html")
+    assert resp.content == b""
+
+
 def test_form_get_renders_cited_passages(client):
     resp = client.get("/", params={"q": ANSWERED})
     assert resp.status_code == 200
