@@ -18,7 +18,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -122,8 +122,16 @@ async def _validation_handler(request: Request, exc: RequestValidationError) -> 
     return error_response(status, code, message, field)
 
 
-async def _http_handler(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+def _wants_a_page(request: Request) -> bool:
+    """A browser asking for a page (not the JSON API, not a client that takes anything)."""
+    return "text/html" in request.headers.get("accept", "") and not request.url.path.startswith("/api")
+
+
+async def _http_handler(request: Request, exc: StarletteHTTPException) -> Response:
     status = exc.status_code
+    if status == 404 and _wants_a_page(request):
+        from service.pages import not_found_page  # the pages import this module
+        return not_found_page(request)
     code = STATUS_CODES.get(status, "error" if status >= 500 else "bad_request")
     field = None
     if status == 400:  # FastAPI's "There was an error parsing the body" (e.g. bad UTF-8)

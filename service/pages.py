@@ -52,6 +52,11 @@ def _render(request: Request, name: str, status: int = 200, **context) -> HTMLRe
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
 
 
+def not_found_page(request: Request) -> HTMLResponse:
+    """What a browser gets for an address that is not there: a page, not the API's JSON."""
+    return _render(request, "not_found.html", status=404)
+
+
 async def _answer(request: Request, q: str, k: int, mode: str, doc: list[str],
                   cancer_type: list[str]) -> tuple[str, SearchResult]:
     holder = _holder(request)

@@ -88,6 +88,17 @@ def test_pages_answer_head_for_uptime_checks(client, path):
     assert resp.content == b""
 
 
+def test_a_browser_gets_a_page_for_an_address_that_is_not_there(client):
+    browser = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    resp = client.get("/no/such/page", headers=browser)
+    assert resp.status_code == 404 and resp.headers["content-type"].startswith("text/html")
+    assert "Page not found" in resp.text and 'href="/"' in resp.text
+    assert_no_inline_script(resp.text)
+    # the API keeps its JSON errors, and so does a client that takes anything
+    assert client.get("/api/nothing", headers=browser).json()["error"]["code"] == "not_found"
+    assert client.get("/no/such/page").json()["error"]["code"] == "not_found"
+
+
 def test_form_get_renders_cited_passages(client):
     resp = client.get("/", params={"q": ANSWERED})
     assert resp.status_code == 200
