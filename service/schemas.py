@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import annotated_types
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, Strict, TypeAdapter
 
 from retriever.models import MODES
 
@@ -20,6 +20,8 @@ K_MAX = 50
 # How many passages: validated here only, for the GET query, the POST body and the staff form.
 K = Annotated[int, annotated_types.Interval(ge=1, le=K_MAX)]
 K_ADAPTER = TypeAdapter(K)
+# In a JSON body a count is a JSON number: true or "5" is refused, not read as 1 or 5.
+BodyK = Annotated[K, Strict()]
 
 EXAMPLE_QUESTION = "What are the signs of a neuroendocrine tumor in the rectum?"
 EXAMPLE_RESULT = {
@@ -60,7 +62,7 @@ class SearchRequest(BaseModel):
     ]})
 
     q: str = Field(description="The question or search text, as typed (control characters are removed).")
-    k: K = Field(5, description="How many passages to return.")
+    k: BodyK = Field(5, description="How many passages to return.")
     mode: Mode = Field("hybrid", description="hybrid (meaning + keywords), dense (meaning) or bm25 (keywords).")
     doc: list[str] = Field(default_factory=list,
                            description="Only these document ids; unknown ids are refused (see /api/documents).")
