@@ -128,6 +128,8 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
         query, result = await _answer(request, q, form["k"], STAFF_MODES.get(mode or "hybrid", "hybrid"),
                                       [form["doc"]], [form["cancer_type"]])
     except ApiError as exc:
+        if exc.field == "k":
+            form["k"] = clean_text(k or "")[:12]  # the box flagged as wrong shows what was typed
         return _render(request, "staff.html", status=exc.status, **{**context, "error": exc.message,
                                                                     "error_field": exc.field})
     form["q"] = query

@@ -395,3 +395,5 @@ def test_staff_marks_query_words_and_has_a_compact_view(client):
 def test_staff_k_uses_the_api_rule(client, k):
     resp = client.get("/staff", params={"q": "tumor", "k": k})
     assert resp.status_code == 422 and "k: enter a whole number from 1 to 50." in resp.text
+    box = re.search(r'<input id="k"[^>]*>', resp.text).group(0)
+    assert f'value="{k}"' in box and 'aria-invalid="true"' in box
