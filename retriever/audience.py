@@ -12,8 +12,9 @@ adult ("my husband", "I'm 54", "in adults"): `audience`.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from urllib.parse import urlparse
+
+from retriever.tokenization import words
 
 _CHILD_WORDS = frozenset("""
     child children childhood childs kid kids son sons daughter daughters baby babies infant
@@ -71,7 +72,6 @@ def _ages(question: str) -> list[int]:
     return out
 
 
-@lru_cache(maxsize=4096)  # a search asks twice (fusion, ranker); about 15 us a question
 def audience(question: str) -> str | None:
     """Whom the question is about: ``"child"``, ``"adult"`` or None when it doesn't say.
 
@@ -90,13 +90,9 @@ def audience(question: str) -> str | None:
         return "child" if min(ages) < ADULT_AGE else "adult"
     if _ADULT_CHILD.search(question):
         return "adult"
-    if not _CHILD_WORDS.isdisjoint(re.findall(r"[a-z]+", question.lower())) or _YOUNG_ADULT.search(question):
+    if not _CHILD_WORDS.isdisjoint(words(question)) or _YOUNG_ADULT.search(question):
         return "child"
     return "adult" if _ADULT_WORDS.search(question) else None
-
-
-def names_a_child(question: str) -> bool:
-    return audience(question) == "child"
 
 
 def _slug(url: str) -> str:

@@ -28,6 +28,12 @@ def rrf(rankings: Sequence[Sequence[int]], weights: Sequence[float], k: int = 60
     return fused
 
 
+def _arrays(fused: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates' rows and scores, in the dict's order, for the numpy adjustments."""
+    return (np.fromiter(fused, dtype=np.int64, count=len(fused)),
+            np.fromiter(fused.values(), dtype=np.float64, count=len(fused)))
+
+
 def add_document_ranks(fused: dict[int, float], doc_ranks: np.ndarray, chunk_doc: np.ndarray,
                        weight: float, k: int) -> dict[int, float]:
     """Give each passage ``weight / (k + rank)`` of its document in a document ranking.
@@ -35,8 +41,7 @@ def add_document_ranks(fused: dict[int, float], doc_ranks: np.ndarray, chunk_doc
     Questions name their subject ("adult Hodgkin lymphoma"); passages rarely repeat it, so
     on a many-document index the document the question names lifts all its passages.
     """
-    ids = np.fromiter(fused, dtype=np.int64, count=len(fused))
-    scores = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
+    ids, scores = _arrays(fused)
     return dict(zip(fused, (scores + weight / (k + doc_ranks[chunk_doc[ids]])).tolist()))
 
 
@@ -46,8 +51,7 @@ def adjust(fused: dict[int, float], factors: Sequence[tuple[np.ndarray, float]])
     The masks are per chunk row: boilerplate or outline passages (demoted unless nothing
     specific competes), childhood passages for a question that names no child.
     """
-    ids = np.fromiter(fused, dtype=np.int64, count=len(fused))
-    scores = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
+    ids, scores = _arrays(fused)
     for mask, factor in factors:
         scores = np.where(mask[ids], scores * factor, scores)
     return dict(zip(fused, scores.tolist()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from retriever.abstain import figures_asked, topic_words
+from retriever.audience import audience
 from retriever.lexicon import expansions, lay_words, question_terms, spell_out
 from retriever.spelling import Speller
 from retriever.text import replace_word
@@ -24,6 +25,8 @@ class QueryPlan:
         topics: Health topics the question names (abstention checks the passages have them).
         figures: Kinds of figure the question asks for (a rate, a dose, ...).
         terms: The question's terms, each with its lexicon alternatives.
+        audience: Whom it names as the patient, ``"child"``, ``"adult"`` or None
+            (`retriever.audience`): read once here for fusion and the ranker.
     """
 
     text: str
@@ -33,6 +36,7 @@ class QueryPlan:
     topics: list[str]
     figures: list[int]
     terms: list[tuple[str, ...]]
+    audience: str | None = None
 
 
 class Planner:
@@ -56,4 +60,5 @@ class Planner:
         tokens = tokenize(text) + tokenize(" ".join(extra))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled)
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
-                         topics=topics, figures=figures_asked(text), terms=question_terms(text))
+                         topics=topics, figures=figures_asked(text), terms=question_terms(text),
+                         audience=audience(text))

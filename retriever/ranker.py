@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from retriever.audience import audience
 from retriever.store import sha256_file
 from retriever.tokenization import tokenize
 
@@ -90,7 +89,7 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float])
     doc_best = np.full(len(retriever.titles.doc_ids), -1.0, dtype=np.float32)
     np.maximum.at(doc_best, codes, dense)
     share = np.bincount(codes)[codes] / len(ids)
-    who, childhood = audience(plan.dense_text), retriever.childhood[rows]
+    who, childhood = plan.audience, retriever.childhood[rows]
     twins = retriever.childhood.any()  # without childhood passages there is no twin to prefer
     top = float(dense.max())
     columns = [

@@ -24,7 +24,7 @@ import numpy as np
 
 from retriever import fusion
 from retriever.abstain import Verdict, evidence, judge, near_miss
-from retriever.audience import is_childhood, names_a_child, url_words
+from retriever.audience import is_childhood, url_words
 from retriever.calibration import Calibration, CalibrationError
 from retriever.citation import continuations, document_links
 from retriever.embedding import Embedder, ModelError, get_embedder, resolve_model
@@ -224,7 +224,7 @@ class Retriever:
             if mode == "hybrid" and sig.documents is not None and s.document_weight:
                 fused = fusion.add_document_ranks(fused, sig.documents, self.titles.chunk_doc,
                                                   s.document_weight, s.rrf_k)
-        adult = self.childhood.any() and not names_a_child(sig.query.plan.dense_text)
+        adult = self.childhood.any() and sig.query.plan.audience != "child"
         factors = [(self.demoted, s.demotion)] + ([(self.childhood, s.childhood_weight)] if adult else [])
         return fusion.adjust(fused, factors)
 

@@ -174,10 +174,10 @@ def test_tokenize_stems_and_drops_question_words():
 
 
 def test_audience_of_questions_and_documents():
-    from retriever.audience import is_childhood, names_a_child, url_words
+    from retriever.audience import audience, is_childhood, url_words
 
-    assert names_a_child("my son has Hodgkin lymphoma") and names_a_child("Childhood ALL treatment")
-    assert not names_a_child("What is the outlook for Adult Hodgkin Lymphoma?")
+    assert audience("my son has Hodgkin lymphoma") == audience("Childhood ALL treatment") == "child"
+    assert audience("What is the outlook for Adult Hodgkin Lymphoma?") != "child"
     assert is_childhood("Childhood Acute Lymphoblastic Leukemia - NCI", "")
     assert is_childhood("Hodgkin Lymphoma", "https://www.cancer.gov/types/lymphoma/patient/child-hodgkin-treatment-pdq")
     assert not is_childhood("Acute Lymphoblastic Leukemia Treatment - NCI",
