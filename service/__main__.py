@@ -19,6 +19,7 @@ from uvicorn.config import LOGGING_CONFIG
 from retriever.embedding import ModelError
 from retriever.settings import Settings
 from retriever.store import IndexLoadError
+from service.one_write import OneWriteHttpProtocol
 
 WORKER_START_S = 180
 
@@ -121,7 +122,7 @@ def _main(argv: list[str] | None) -> int:
             print(f"error: cannot start: {problem}", file=sys.stderr)
             return 1
 
-    common = dict(host=settings.host, port=settings.port, access_log=False,
+    common = dict(host=settings.host, port=settings.port, access_log=False, http=OneWriteHttpProtocol,
                   log_config=log_config(args.log_level), log_level=args.log_level,
                   timeout_graceful_shutdown=max(5, int(settings.request_timeout_s) + 1))
     if settings.workers == 1:

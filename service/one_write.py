@@ -1,0 +1,54 @@
+"""Each response leaves the process in one socket write, so a killed replica never sends half of one.
+
+uvicorn writes a response's status line and headers, then its body, as two socket writes.
+Between them the event loop's thread can wait for the GIL while a search thread holds it
+(up to the interpreter's 5 ms switch interval). A replica killed (SIGKILL) in that gap has
+sent headers that promise a body it never sends; HAProxy has already passed the headers on,
+so it cannot send the request to another replica, and the client gets a broken response.
+It happened once in 40 kills under 4 clients, and failed tests/service/test_replicas.py in CI.
+
+Holding the writes of one event-loop turn and sending them together closes the gap: a kill
+comes either before the response (HAProxy retries the request elsewhere) or after it (the
+kernel still delivers what the socket holds). Headers and a body are sent in the same turn,
+since nothing between ``http.response.start`` and the body awaits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+
+class OneWriteTransport:
+    """A transport whose writes within one event-loop turn reach the socket as one write."""
+
+    def __init__(self, transport: asyncio.Transport):
+        self._transport = transport
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._pending:
+            asyncio.get_running_loop().call_soon(self.flush)
+        self._pending.append(data)
+
+    def flush(self) -> None:
+        if self._pending:
+            data = b"".join(self._pending)
+            self._pending.clear()
+            self._transport.write(data)
+
+    def close(self) -> None:
+        """Send what is held first: asyncio's close still delivers what its buffer holds."""
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str):
+        return getattr(self._transport, name)
+
+
+class OneWriteHttpProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol over a `OneWriteTransport` (``uvicorn.run(http=...)``)."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(OneWriteTransport(transport))  # type: ignore[arg-type]

@@ -1,0 +1,132 @@
+"""A response leaves in one socket write (service/one_write.py).
+
+First the transport alone, over a recording stand-in; then real uvicorn serving the real
+app, whose socket writes are recorded: the status line, headers and body of a search must
+be one write, or a replica killed between them sends a response HAProxy cannot retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+
+import service.__main__ as service_main
+from service.app import create_app
+from service.one_write import OneWriteHttpProtocol, OneWriteTransport
+from tests.service.conftest import ANSWERED
+
+
+class Recorder:
+    """Stands in for an asyncio transport (or wraps a real one) and keeps every write."""
+
+    def __init__(self, transport=None):
+        self.transport = transport
+        self.writes: list[bytes] = []
+        self.events: list[str] = []
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(bytes(data))
+        self.events.append("write")
+        if self.transport is not None:
+            self.transport.write(data)
+
+    def close(self) -> None:
+        self.events.append("close")
+        if self.transport is not None:
+            self.transport.close()
+
+    def get_extra_info(self, name, default=None):
+        return self.transport.get_extra_info(name, default) if self.transport else ("127.0.0.1", 1)
+
+    def __getattr__(self, name):
+        return getattr(self.transport, name)
+
+
+def test_writes_of_one_turn_go_out_together_and_later_ones_separately():
+    async def scenario(recorder):
+        transport = OneWriteTransport(recorder)
+        transport.write(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n")
+        transport.write(b"{}")
+        assert recorder.writes == []  # held until the turn ends
+        await asyncio.sleep(0)
+        transport.write(b"next")
+        await asyncio.sleep(0)
+
+    recorder = Recorder()
+    asyncio.run(scenario(recorder))
+    assert recorder.writes == [b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}", b"next"]
+
+
+def test_close_sends_what_is_held_before_closing():
+    async def scenario(recorder):
+        transport = OneWriteTransport(recorder)
+        transport.write(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+        transport.close()
+        await asyncio.sleep(0)  # the scheduled flush finds nothing left to send
+
+    recorder = Recorder()
+    asyncio.run(scenario(recorder))
+    assert recorder.events == ["write", "close"] and recorder.writes == [b"HTTP/1.1 400 Bad Request\r\n\r\n"]
+
+
+def test_everything_else_is_the_wrapped_transport_s():
+    recorder = Recorder()
+    assert OneWriteTransport(recorder).get_extra_info("peername") == ("127.0.0.1", 1)
+
+
+class RecordingProtocol(OneWriteHttpProtocol):
+    """The service's protocol, over a transport that records what reaches the socket."""
+
+    sockets: list[Recorder] = []
+
+    def connection_made(self, transport):
+        recorder = Recorder(transport)
+        RecordingProtocol.sockets.append(recorder)
+        super().connection_made(recorder)
+
+
+@pytest.mark.model
+def test_a_real_server_sends_headers_and_body_of_a_search_in_one_write(base_settings, retriever):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(base_settings, retriever), http=RecordingProtocol,
+                            log_level="warning", access_log=False)
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not srv.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.05)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+            bodies = [client.get("/api/search", params={"q": ANSWERED, "k": 3}).content,
+                      client.get("/api/search", params={"q": ""}).content,  # an error response
+                      client.get("/?q=octreotide").content]  # the patients' page
+    finally:
+        srv.should_exit = True
+        thread.join(15)
+        sock.close()
+    writes = [w for recorder in RecordingProtocol.sockets for w in recorder.writes]
+    assert len(writes) == len(bodies) == 3
+    for write, body in zip(writes, bodies, strict=True):
+        assert write.startswith(b"HTTP/1.1 ") and write.endswith(b"\r\n\r\n" + body)
+
+
+def test_the_service_command_serves_with_the_one_write_protocol(monkeypatch, tmp_path, retriever):
+    from retriever.search import Retriever
+
+    for name in ("INDEX_DIR", "HOST", "PORT", "WORKERS"):  # _main sets them: restored afterwards
+        monkeypatch.delenv(f"PDQ_{name}", raising=False)
+    served = {}
+    monkeypatch.setattr(Retriever, "load", classmethod(lambda cls, *a, **k: retriever))
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(options))
+    assert service_main._main(["--index", str(tmp_path), "--port", "8123"]) == 0
+    assert served["http"] is OneWriteHttpProtocol and served["port"] == 8123
