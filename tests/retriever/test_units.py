@@ -76,6 +76,14 @@ def test_speller_hears_spellings_by_ear_and_short_slips():
     assert sp.correct("tumbler") is None
 
 
+def test_speller_keeps_a_rare_real_word_two_edits_from_a_corpus_word_but_fixes_its_slips():
+    sp = Speller(Counter({"cheeses": 2, "operable": 3, "rhabdoid": 4, "prostate": 9, "separate": 5}))
+    assert sp.correct("wheezes") is None  # not "cheeses"
+    assert sp.correct("inoperable") is None  # not its opposite
+    assert sp.correct("rhabdo") is None  # lay for rhabdomyosarcoma, not a rhabdoid tumour
+    assert sp.correct("prostrate") == "prostate" and sp.correct("seperate") == "separate"
+
+
 def test_lexicon_bridges_lay_words():
     assert "stool bowel movement" in expansions("my poop changed color")
     assert "injection" in expansions("my dad's shot")
