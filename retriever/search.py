@@ -221,7 +221,7 @@ class Retriever:
         else:
             lists = [sig.dense.ids, sig.sentence.ids] + ([sig.bm25.ids] if mode == "hybrid" else [])
             fused = fusion.rrf(lists, [s.dense_weight, s.sentence_weight, s.bm25_weight], s.rrf_k)
-            if mode == "hybrid" and sig.documents is not None and s.document_weight:
+            if sig.documents is not None and s.document_weight:  # title ranks: hybrid only
                 fused = fusion.add_document_ranks(fused, sig.documents, self.titles.chunk_doc,
                                                   s.document_weight, s.rrf_k)
         adult = self.childhood.any() and sig.query.plan.audience != "child"

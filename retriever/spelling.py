@@ -81,7 +81,10 @@ class Speller:
             return None
         if not word.isalpha():
             return self._split_digits(word)
-        if word in STOPWORDS or len(word) < MIN_LEN or zipf(word) >= ENGLISH_ZIPF:
+        if word in STOPWORDS or len(word) < MIN_LEN:
+            return None
+        english = zipf(word)
+        if english >= ENGLISH_ZIPF:
             return None
         for spelling in dict.fromkeys([word, *sound_alikes(word)]):
             pool = self._pool(len(spelling))
@@ -92,7 +95,7 @@ class Speller:
         else:
             return None
         best = max(matches, key=lambda m: (m[1], self.counts[m[0]]))[0]
-        if zipf(word) > 0 and DamerauLevenshtein.distance(word, best) > KNOWN_WORD_MAX_EDITS:
+        if english > 0 and DamerauLevenshtein.distance(word, best) > KNOWN_WORD_MAX_EDITS:
             return None
         return best
 

@@ -18,7 +18,7 @@ import numpy as np
 from retriever.abstain import FEATURES
 from retriever.calibration import FILE, Calibration
 from retriever.search import Filters, Retriever
-from training.data import is_validation
+from training.data import split
 from training.nearmiss import named_summaries
 from training.questions import TrainingQuestion
 
@@ -67,8 +67,7 @@ def calibrate(questions: list[TrainingQuestion], retriever: Retriever, model_dir
     from sklearn.linear_model import LogisticRegression
 
     retriever = retriever.with_settings(replace(retriever.settings, abstain_threshold=NO_ABSTENTION))
-    train = [q for q in questions if not is_validation(q.doc_id)]
-    valid = [q for q in questions if is_validation(q.doc_id)]
+    train, valid = split(questions)
     X, y = examples(train, retriever, n, seed=1)
     lr = LogisticRegression(C=1.0, max_iter=1000).fit(X, y)
     cal = Calibration(FEATURES, tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0]), 0.5)

@@ -29,6 +29,13 @@ def is_validation(doc_id: str) -> bool:
     return h / 0xFFFFFFFF < VALIDATION_SHARE
 
 
+def split(questions: list[TrainingQuestion], known: set[str] | None = None
+          ) -> tuple[list[TrainingQuestion], list[TrainingQuestion]]:
+    """The training and the validation questions (of the ``known`` summaries, when given)."""
+    kept = [q for q in questions if known is None or q.doc_id in known]
+    return [q for q in kept if not is_validation(q.doc_id)], [q for q in kept if is_validation(q.doc_id)]
+
+
 @dataclass(frozen=True)
 class Pair:
     question: str

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from eval.lay import score
 from retriever.search import Retriever
-from training.data import is_validation
+from training.data import split
 from training.questions import TrainingQuestion
 
 GRID = {
@@ -29,8 +29,7 @@ GRID = {
 def fit_fusion(questions: list[TrainingQuestion], retriever: Retriever, n: int = 500) -> dict:
     """Grid-search the fusion weights; return the current and best settings with figures."""
     known = {c.doc_id for c in retriever.chunks}
-    train = [q for q in questions if not is_validation(q.doc_id) and q.doc_id in known]
-    valid = [q for q in questions if is_validation(q.doc_id) and q.doc_id in known]
+    train, valid = split(questions, known)
     rng = random.Random(3)
     train = rng.sample(train, min(n, len(train)))
     valid = rng.sample(valid, min(n, len(valid)))

@@ -25,7 +25,7 @@ from eval.lay import relevant_ids, score
 from retriever.ranker import FEATURES, FOLDER, MODEL_FILE, RECORD_FILE, LearnedRanker, RankerError, signal_features
 from retriever.search import Filters, Retriever
 from retriever.store import sha256_file, write_json
-from training.data import is_validation
+from training.data import split
 from training.nearmiss import named_summaries
 from training.questions import TrainingQuestion
 
@@ -97,11 +97,8 @@ def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_di
 
     known = {c.doc_id for c in retriever.chunks}
     plain = retriever.with_settings(replace(retriever.settings, ranker=False))
-    train = [q for q in questions if not is_validation(q.doc_id) and q.doc_id in known]
-    valid = [q for q in questions if is_validation(q.doc_id) and q.doc_id in known]
-    audience = audience or []
-    named = [q for q in audience if not is_validation(q.doc_id) and q.doc_id in known]
-    named_valid = [q for q in audience if is_validation(q.doc_id) and q.doc_id in known]
+    train, valid = split(questions, known)
+    named, named_valid = split(audience or [], known)
     start = time.time()
     docs = {q.doc_id for q in train}  # not the validation summaries, nor the seed's (no questions)
     searches = (question_searches(train, plain) + heading_searches(plain, docs)

@@ -6,10 +6,15 @@ test app is created around the same loaded `Retriever`; apps themselves are chea
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from retriever.models import Chunk, Hit, SearchResult
@@ -116,3 +121,28 @@ MANY = {
     "acupuncture": DocumentEntry(source="acupuncture.md", content_hash="", title="Acupuncture - NCI",
                                  url="https://www.cancer.gov/about-cancer/treatment/cam/patient/acupuncture-pdq"),
 }
+
+
+@contextlib.contextmanager
+def serving(app, **options):
+    """uvicorn on 127.0.0.1 in a thread, on a socket bound before it starts (no port race);
+    ``options`` go to ``uvicorn.Config`` (``http=`` a protocol class). Yields the base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, host="127.0.0.1", port=port,
+                            log_level="warning", access_log=False, lifespan="on", **options)
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not srv.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(15)
+        sock.close()

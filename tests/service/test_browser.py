@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import socket
-import threading
-import time
 from urllib.parse import quote
 
 import pytest
-import uvicorn
 
 from retriever.models import SearchResult, Span
 from service.app import create_app
-from tests.service.conftest import MANY, REPO, TITLE_HEADING, FakeRetriever, _hit
+from tests.service.conftest import MANY, REPO, TITLE_HEADING, FakeRetriever, _hit, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -71,24 +67,8 @@ def many_server(base_settings, retriever):
 
 
 def _serve(app):
-    """uvicorn on 127.0.0.1 in a thread, on a socket bound before it starts (no port race)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port,
-                            log_level="warning", access_log=False, lifespan="on")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(15)
-    sock.close()
+    with serving(app) as base:
+        yield base
 
 
 MISSING = (f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) "

@@ -8,9 +8,6 @@ be one write, or a replica killed between them sends a response HAProxy cannot r
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
-import time
 
 import httpx
 import pytest
@@ -19,7 +16,7 @@ import uvicorn
 import service.__main__ as service_main
 from service.app import create_app
 from service.one_write import OneWriteHttpProtocol, OneWriteTransport
-from tests.service.conftest import ANSWERED
+from tests.service.conftest import ANSWERED, serving
 
 
 class Recorder:
@@ -93,27 +90,11 @@ class RecordingProtocol(OneWriteHttpProtocol):
 
 @pytest.mark.model
 def test_a_real_server_sends_headers_and_body_of_a_search_in_one_write(base_settings, retriever):
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(base_settings, retriever), http=RecordingProtocol,
-                            log_level="warning", access_log=False)
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 30
-        while not srv.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+    with serving(create_app(base_settings, retriever), http=RecordingProtocol) as base:
+        with httpx.Client(base_url=base, timeout=30) as client:
             bodies = [client.get("/api/search", params={"q": ANSWERED, "k": 3}).content,
                       client.get("/api/search", params={"q": ""}).content,  # an error response
                       client.get("/?q=octreotide").content]  # the patients' page
-    finally:
-        srv.should_exit = True
-        thread.join(15)
-        sock.close()
     writes = [w for recorder in RecordingProtocol.sockets for w in recorder.writes]
     assert len(writes) == len(bodies) == 3
     for write, body in zip(writes, bodies, strict=True):
