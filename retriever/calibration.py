@@ -58,3 +58,23 @@ class Calibration:
                                    f"computes {list(FEATURES)}; rebuild it with: "
                                    "python -m training calibrate")
         return cal
+
+
+THRESHOLD_FILE = "threshold.json"
+
+
+def model_threshold(model_dir: str | Path) -> float | None:
+    """The hand rule's threshold picked for the model in ``model_dir`` (``python -m training
+    threshold``), or None when it ships none (the stock MiniLM keeps `HAND_THRESHOLD`)."""
+    path = Path(model_dir) / THRESHOLD_FILE
+    if not path.is_file():
+        return None
+    try:
+        value = float(json.loads(path.read_text(encoding="utf-8"))["threshold"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CalibrationError(f"{path}: not a threshold record ({exc}); rebuild it with: "
+                               "python -m training threshold --force") from None
+    if not 0.0 < value < 1.0:
+        raise CalibrationError(f"{path}: threshold {value} is not between 0 and 1; rebuild it with: "
+                               "python -m training threshold --force")
+    return value

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -25,7 +25,7 @@ import numpy as np
 from retriever import fusion
 from retriever.abstain import Verdict, evidence, judge, near_miss
 from retriever.audience import is_childhood, url_words
-from retriever.calibration import Calibration, CalibrationError
+from retriever.calibration import Calibration, CalibrationError, model_threshold
 from retriever.citation import continuations, document_links
 from retriever.embedding import Embedder, ModelError, get_embedder, resolve_model
 from retriever.highlight import pick_highlights
@@ -122,8 +122,11 @@ class Retriever:
         check_weights(index_dir, index.manifest, settings.model, embedder)
         try:
             calibration = Calibration.load(resolve_model(settings.model))
+            threshold = model_threshold(resolve_model(settings.model))
         except CalibrationError as exc:
             raise ModelError(str(exc)) from None
+        if threshold is not None:  # the hand rule's threshold picked for this model's cosines
+            retrieval = replace(retrieval, hand_threshold=threshold)
         retriever = cls(index, embedder, retrieval, calibration)
         if retrieval.ranker:
             try:

@@ -174,7 +174,8 @@ class ReadyResponse(BaseModel):
     """The index being served."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "status": "ready", "model": "pdq-minilm-l6", "ranker": "31d8e156b4e8", "documents": 1, "chunks": 59,
+        "status": "ready", "model": "pdq-minilm-l6", "ranker": "31d8e156b4e8", "abstain_threshold": 0.28,
+        "documents": 1, "chunks": 59,
         "index_created": "2026-01-05T12:00:00+00:00",
     }]})
 
@@ -182,6 +183,8 @@ class ReadyResponse(BaseModel):
     model: str
     ranker: str | None = Field(None, description="First 12 hex digits of the learned ranker's "
                                "sha256; null when results keep the fused order.")
+    abstain_threshold: float = Field(description="Confidence below which a search abstains: "
+                                     "PDQ_ABSTAIN_THRESHOLD, else the model's own (README, 'Abstention').")
     documents: int
     chunks: int
     index_created: str | None

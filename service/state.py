@@ -124,4 +124,5 @@ def describe(retriever: Retriever) -> dict:
     m = retriever.manifest
     ranker = getattr(retriever.reranker, "sha256", None)
     return {"model": m.model, "ranker": ranker[:12] if ranker else None,
-            "documents": m.documents_count, "chunks": m.chunks_count, "index_created": m.created}
+            "abstain_threshold": retriever.threshold, "documents": m.documents_count,
+            "chunks": m.chunks_count, "index_created": m.created}

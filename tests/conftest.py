@@ -12,6 +12,19 @@ SEEDS = ROOT / "seeds"
 SEED_DOC = next(SEEDS.glob("*.md"))
 
 
+def headings_and_text(doc: Path) -> tuple[set[str], str]:
+    """A summary's markdown headings (not bold pseudo-headings) and its folded plain text,
+    as a question set's ``sections`` and ``evidence`` must match them."""
+    from eval.questionset import norm
+    from ingest.loading import parse_document
+    from ingest.parsing import parse_sections
+
+    sections = parse_sections(parse_document(doc.read_bytes(), doc.name).body)
+    headings = {h for s in sections for h in s.heading_path} - {s.heading_path[-1] for s in sections
+                                                                 if s.heading_path and s.section != s.heading_path[-1]}
+    return headings, norm(" ".join(b for s in sections for b in s.blocks))
+
+
 @pytest.fixture(scope="session")
 def settings():
     from retriever.settings import Settings

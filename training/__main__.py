@@ -6,6 +6,7 @@
     python -m training calibrate --index DIR      fit abstention on a corpus index
     python -m training fusion --index DIR         grid-search the fusion weights
     python -m training ranker --index DIR [--force]   fit the learned ranker on a corpus index
+    python -m training threshold [--force]        pick the abstention threshold (training/calibration)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 CORPUS = Path("training/corpus")
 QUESTIONS = Path("training/questions/questions.jsonl")
 AUDIENCE = Path("training/questions/audience.jsonl")  # the ranker's only (AUDIENCE_BRIEF.md)
+CALIBRATION = Path("training/calibration")  # patient-style questions of validation summaries (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")
 BASE_MODEL = "all-MiniLM-L6-v2"
 
@@ -167,6 +169,38 @@ def _ranker(args) -> int:
     return 0
 
 
+def _threshold(args) -> int:
+    import json
+
+    from eval.questionset import QuestionSetError
+    from ingest.loading import DocumentError
+    from retriever.calibration import THRESHOLD_FILE
+    from retriever.embedding import ModelError, resolve_model
+    from retriever.settings import Settings
+    from retriever.store import IndexLoadError, write_json
+    from training.threshold import calibrate_threshold
+
+    out = Path(resolve_model(args.model)) / THRESHOLD_FILE
+    if out.exists() and not args.force:
+        print(f"error: {out} exists; pass --force to replace it", file=sys.stderr)
+        return 2
+    files = sorted(args.questions.glob("*.jsonl"))
+    missing = [f.name for f in files if not (args.corpus / f"{f.stem}.md").is_file()]
+    if not files or missing:
+        print(f"error: {args.questions}: " + (f"no summary in {args.corpus} for {missing}" if missing
+              else "no question files (*.jsonl, one per summary)"), file=sys.stderr)
+        return 2
+    try:
+        record = calibrate_threshold(files, args.corpus, Settings(model=args.model, abstain_threshold=None))
+    except (QuestionSetError, DocumentError, IndexLoadError, ModelError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    write_json(out, record)
+    print(json.dumps({k: record[k] for k in ("threshold", "before", "questions", "figures")}, indent=2))
+    print(f"-> {out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -204,9 +238,13 @@ def main(argv: list[str] | None = None) -> int:
     ra.add_argument("--audience", type=Path, default=AUDIENCE,
                     help="questions that name who the patient is (adult or child)")
     ra.add_argument("--force", action="store_true", help="replace a ranker the model already has")
+    th = sub.add_parser("threshold", help="pick the hand rule's abstention threshold for a model")
+    th.add_argument("--model", default="pdq-minilm-l6")
+    th.add_argument("--questions", type=Path, default=CALIBRATION, help="folder of <doc_id>.jsonl sets")
+    th.add_argument("--force", action="store_true", help="replace the model's threshold.json")
     args = p.parse_args(argv)
     return {"packets": _packets, "collect": _collect, "train": _train, "calibrate": _calibrate,
-            "fusion": _fusion, "ranker": _ranker}[args.command](args)
+            "fusion": _fusion, "ranker": _ranker, "threshold": _threshold}[args.command](args)
 
 
 if __name__ == "__main__":

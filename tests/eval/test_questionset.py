@@ -4,9 +4,7 @@ from pathlib import Path
 import pytest
 
 from eval.questionset import QuestionSetError, is_relevant, load_questions, norm, passage_in_answer
-from ingest.loading import parse_document
-from ingest.parsing import parse_sections
-from tests.conftest import ROOT, SEED_DOC
+from tests.conftest import ROOT, SEED_DOC, headings_and_text
 
 SETS = ROOT / "eval" / "questions"
 
@@ -23,10 +21,7 @@ ALL_KINDS = {"patient", "typo", "staff", "out_of_scope"}
 ])
 def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds):
     qset = load_questions(SETS / name)
-    sections = parse_sections(parse_document(SEED_DOC.read_bytes(), SEED_DOC.name).body)
-    headings = {h for s in sections for h in s.heading_path} - {s.heading_path[-1] for s in sections
-                                                                 if s.heading_path and s.section != s.heading_path[-1]}
-    text = norm(" ".join(b for s in sections for b in s.blocks))
+    headings, text = headings_and_text(SEED_DOC)
     found = [q.kind for q in qset.questions]
     assert len(found) >= size and found.count("out_of_scope") >= out_of_scope
     assert set(found) == kinds

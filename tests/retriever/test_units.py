@@ -140,6 +140,11 @@ def test_provider_questions_need_a_place_to_be_treated():
     assert not provider_missing("which hospital is best?", ["Find an NCI-designated cancer center."])
     assert not provider_missing("what is the best treatment for a small tumor?", [])
     assert not provider_missing("what kind of doctor treats this?", [])
+    # the choice asked with the provider first
+    assert provider_missing("which hospital is the best for carcinoid tumor surgery", [])
+    assert provider_missing("Which surgeon at Johns Hopkins does the most Whipple operations?", [])
+    assert not provider_missing("which doctors will be on my child's care team?", [])
+    assert not provider_missing("which doctor is in charge, and who is best to ask about pain?", [])
 
 
 def test_question_terms_count_a_lay_phrase_once_by_its_document_words():

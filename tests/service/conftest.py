@@ -91,6 +91,7 @@ class FakeRetriever:
         self.manifest = real.manifest
         self.chunks = real.chunks
         self.index_dir = real.index_dir
+        self.threshold = real.threshold
         self._search = search
 
     def search(self, query, k=5, mode="hybrid", filters=None) -> SearchResult:

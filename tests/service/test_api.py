@@ -17,7 +17,9 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
+from retriever.calibration import model_threshold
 from retriever.citation import citation_line
+from retriever.embedding import resolve_model
 from retriever.models import SearchResult
 from retriever.store import CHUNKS
 from service.app import create_app
@@ -166,6 +168,8 @@ def test_healthz_and_readyz(client, retriever):
     assert body["index_created"] == retriever.manifest.created
     # the shipped ranker, the same one the index's manifest recorded when it was built
     assert body["ranker"] == retriever.reranker.sha256[:12] == retriever.manifest.ranker_sha256[:12]
+    # the threshold in force: the shipped model's own (threshold.json), not the stock model's
+    assert body["abstain_threshold"] == retriever.threshold == model_threshold(resolve_model(retriever.manifest.model))
 
 
 def test_not_ready_until_the_index_is_loaded(base_settings):

@@ -1,0 +1,31 @@
+"""The committed calibration questions (training/calibration, BRIEF.md): valid against their
+summaries, and split between summaries the threshold is picked on and summaries it is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.questionset import load_questions, norm
+from tests.conftest import ROOT, headings_and_text
+from training.data import is_validation
+
+FOLDER = ROOT / "training" / "calibration"
+FILES = sorted(FOLDER.glob("*.jsonl"))
+
+
+def test_both_groups_have_eight_summaries():
+    assert sum(not is_validation(f.stem) for f in FILES) == 8
+    assert sum(is_validation(f.stem) for f in FILES) == 8
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_each_file_is_valid_against_its_summary(path):
+    headings, text = headings_and_text(ROOT / "training" / "corpus" / f"{path.stem}.md")
+    kinds = [q.kind for q in load_questions(path).questions]
+    assert len(kinds) >= 40 and kinds.count("out_of_scope") >= 10
+    assert set(kinds) == {"patient", "typo", "staff", "out_of_scope"}
+    for q in load_questions(path).questions:
+        for s in q.sections:
+            assert s in headings, f"{path.name} {q.id}: {s!r} is not a heading of the summary"
+        for e in q.evidence:
+            assert norm(e) in text, f"{path.name} {q.id}: evidence not in the summary: {e!r}"

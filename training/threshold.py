@@ -1,0 +1,122 @@
+"""Pick the hand rule's abstention threshold for a model, on patient-style questions.
+
+The threshold compares a cosine, and cosines mean different things under different models:
+0.35 was chosen with the stock MiniLM on the seed's dev and project sets. A model's own
+threshold is picked here on the files of ``training/calibration/`` (BRIEF.md): each asks
+about one summary in patients' words, with out-of-scope questions beside them, and is
+asked of an index holding only its summary, as the service runs on one summary. The
+threshold is picked on the training summaries' files; the validation summaries' files,
+which nothing is tuned on, are reported beside it.
+
+The threshold kept is the highest that refuses at most `MAX_REFUSED` of the answerable
+questions, pooled over the summaries (a file of 32 answerable questions moves by 0.03 a
+question, so no single file decides). The synthetic lay training questions cannot do this:
+they reuse their summaries' words, so their cosines run higher than real questions' and
+call for a higher threshold (README, "Learned abstention").
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from eval.questionset import QuestionSet, load_questions
+from eval.runner import evaluate
+from ingest.indexing import build_index
+from retriever.search import Retriever
+from retriever.settings import Settings
+from training.data import is_validation
+
+#: The issue's bound on refused answerable questions.
+MAX_REFUSED = 0.03
+#: Thresholds tried (the hand rule's confidences are cosines minus penalties).
+GRID = tuple(round(t, 2) for t in np.arange(0.20, 0.5001, 0.01))
+FILE = "threshold.json"
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One calibration question's search, as the threshold sees it."""
+
+    summary: str
+    id: str
+    kind: str
+    in_scope: bool
+    confidence: float
+
+
+def summary_index(corpus: Path, doc_id: str, work: Path, settings: Settings) -> Path:
+    """An index of the one summary ``doc_id`` of ``corpus``, built in ``work``."""
+    src = work / "src" / doc_id
+    src.mkdir(parents=True, exist_ok=True)
+    shutil.copy(corpus / f"{doc_id}.md", src / f"{doc_id}.md")
+    index = work / "index" / doc_id
+    build_index(src, index, settings, strict=True, progress=False)
+    return index
+
+
+def ask(retriever: Retriever, qset: QuestionSet, summary: str) -> list[Asked]:
+    """Every question searched once; its confidence whatever the threshold."""
+    return [Asked(summary, q.id, q.kind, q.in_scope, float(retriever.search(q.question).confidence))
+            for q in qset.questions]
+
+
+def sweep(asked: list[Asked], grid: tuple[float, ...] = GRID) -> list[dict]:
+    """Per threshold: share of answerable questions refused, of out-of-scope ones abstained."""
+    inside = np.array([a.confidence for a in asked if a.in_scope])
+    outside = np.array([a.confidence for a in asked if not a.in_scope])
+    return [{"threshold": t, "refused": float((inside < t).mean()) if len(inside) else 0.0,
+             "abstained": float((outside < t).mean()) if len(outside) else 1.0} for t in grid]
+
+
+def pick(rows: list[dict], max_refused: float = MAX_REFUSED) -> float:
+    """The highest threshold refusing at most ``max_refused`` (the lowest tried if none does)."""
+    ok = [r["threshold"] for r in rows if r["refused"] <= max_refused]
+    return max(ok) if ok else min(r["threshold"] for r in rows)
+
+
+def calibrate_threshold(files: list[Path], corpus: Path, settings: Settings) -> dict:
+    """Ask every file of its own summary's index; pick on the training summaries' files and
+    report both groups' figures at the pick and at the threshold the model had."""
+    qsets = [(f.stem, load_questions(f)) for f in files]
+    groups = {"tuning": [(d, q) for d, q in qsets if not is_validation(d)],
+              "held_out": [(d, q) for d, q in qsets if is_validation(d)]}
+    with tempfile.TemporaryDirectory(prefix="pdq-threshold-") as tmp:
+        retrievers = {d: Retriever.load(summary_index(corpus, d, Path(tmp), settings), settings)
+                      for d, _ in qsets}
+        asked = {name: [a for d, q in group for a in ask(retrievers[d], q, d)]
+                 for name, group in groups.items()}
+        rows = sweep(asked["tuning"] or asked["held_out"])
+        chosen = pick(rows)
+        before = next(iter(retrievers.values())).threshold
+        figures = {name: {"before": _figures(group, retrievers, before),
+                          "picked": _figures(group, retrievers, chosen)}
+                   for name, group in groups.items() if group}
+    return {"threshold": chosen, "before": before, "max_refused": MAX_REFUSED,
+            "questions": {name: len(a) for name, a in asked.items()},
+            "summaries": {name: [d for d, _ in group] for name, group in groups.items()},
+            "figures": figures, "sweep": rows,
+            "held_out_sweep": sweep(asked["held_out"]) if asked["held_out"] else []}
+
+
+def _figures(qsets, retrievers, threshold: float) -> dict:
+    """Pooled Hit@1 (all answerable, patient), refused and abstained at ``threshold``."""
+    hit = pat = npat = n = refused = out = abst = 0.0
+    for doc_id, qset in qsets:
+        r = retrievers[doc_id]
+        rep = evaluate(qset, r.with_settings(replace(r.settings, abstain_threshold=threshold)), "hybrid", k=5)
+        c_in, c_pat, c_out = rep.counts["in_scope"], rep.counts.get("patient", 0), rep.counts["out_of_scope"]
+        hit += rep.metrics["in_scope"]["Hit@1"] * c_in
+        n += c_in
+        if c_pat:
+            pat += rep.metrics["patient"]["Hit@1"] * c_pat
+            npat += c_pat
+        refused += rep.abstention["in_scope_abstained"] * c_in
+        abst += rep.abstention["out_of_scope_abstained"] * c_out
+        out += c_out
+    return {"threshold": threshold, "Hit@1": round(hit / n, 3), "patient Hit@1": round(pat / max(npat, 1), 3),
+            "refused": round(refused / n, 3), "out_of_scope_abstained": round(abst / max(out, 1), 3)}
