@@ -260,7 +260,10 @@ class Retriever:
         top = chosen[:s.abstain_depth]
         best_chunk = float(sig.dense.scores[0]) if len(sig.dense.scores) else -1.0
         best = max([best_chunk, -1.0] + [sig.sentences.best(i) for i in top])
-        passages = [(self.chunks[i].text, " ".join(self.chunks[i].heading_path)) for i in top]
+        # A passage is about its summary's subject even where it doesn't repeat it: "kidney"
+        # in a question to the kidney summary (titled "Renal Cell Cancer") is not missing.
+        passages = [(self.chunks[i].text, " ".join(self.chunks[i].heading_path) + " " + url_words(self.chunks[i].url))
+                    for i in top]
         ev, missing = evidence(plan.dense_text, best, passages, plan.terms, plan.topics, plan.figures)
         return judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor)
 

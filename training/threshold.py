@@ -27,6 +27,7 @@ import numpy as np
 from eval.questionset import QuestionSet, load_questions
 from eval.runner import evaluate
 from ingest.indexing import build_index
+from retriever.abstain import HAND_THRESHOLD
 from retriever.search import Retriever
 from retriever.settings import Settings
 from training.data import is_validation
@@ -81,7 +82,7 @@ def pick(rows: list[dict], max_refused: float = MAX_REFUSED) -> float:
 
 def calibrate_threshold(files: list[Path], corpus: Path, settings: Settings) -> dict:
     """Ask every file of its own summary's index; pick on the training summaries' files and
-    report both groups' figures at the pick and at the threshold the model had."""
+    report both groups' figures at the pick and at the stock threshold."""
     qsets = [(f.stem, load_questions(f)) for f in files]
     groups = {"tuning": [(d, q) for d, q in qsets if not is_validation(d)],
               "held_out": [(d, q) for d, q in qsets if is_validation(d)]}
@@ -92,7 +93,7 @@ def calibrate_threshold(files: list[Path], corpus: Path, settings: Settings) -> 
                  for name, group in groups.items()}
         rows = sweep(asked["tuning"] or asked["held_out"])
         chosen = pick(rows)
-        before = next(iter(retrievers.values())).threshold
+        before = HAND_THRESHOLD  # what the model gets without this file
         figures = {name: {"before": _figures(group, retrievers, before),
                           "picked": _figures(group, retrievers, chosen)}
                    for name, group in groups.items() if group}

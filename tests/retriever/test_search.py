@@ -126,3 +126,23 @@ def test_index_for_another_model_is_refused(seed_index, settings, embedder):
     other = settings.model_copy(update={"model": "some/other-model"})
     with pytest.raises(IndexLoadError, match="built with model"):
         Retriever.load(seed_index, other, embedder=embedder)
+
+
+@pytest.mark.model
+def test_a_summary_subject_named_in_its_url_is_not_a_missing_topic(tmp_path, settings, embedder):
+    """The kidney summary is titled "Renal Cell Cancer": "kidney" in a question to it is its
+    own subject, found in the summary's url, not a topic its passages miss."""
+    import shutil
+
+    from ingest.indexing import build_index
+    from tests.conftest import ROOT
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(ROOT / "training" / "corpus" / "types-kidney-patient-kidney-treatment-pdq.md", src)
+    build_index(src, tmp_path / "index", settings, embedder=embedder, progress=False)
+    retriever = Retriever.load(tmp_path / "index", settings, embedder=embedder)
+    res = retriever.search("Radiation - only for easing pain, or can it actually treat the kidney tumor?")
+    assert "kidney" not in res.missing and not res.abstained
+    # a topic the summary does not name still counts
+    assert "lung" in retriever.search("can radiation treat a lung tumor").missing

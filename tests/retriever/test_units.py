@@ -132,6 +132,10 @@ def test_figure_questions_need_the_right_kind_of_figure():
     assert not figure_missing(dose, ["The usual dose is 20 mg."])
     assert figures_asked("Does that raise her chances of getting a tumor?") == []
     assert figures_asked("why do they scan my bones") == []
+    # a treatment's or a test's name is not a dose asked for
+    assert figures_asked("my son needs high-dose chemo with a stem cell rescue, why") == []
+    assert figures_asked("should smokers get a low dose CT scan") == []
+    assert figures_asked("is a high dose of vitamin C a problem, what dose is safe") == dose
 
 
 def test_provider_questions_need_a_place_to_be_treated():
