@@ -18,7 +18,7 @@ from pathlib import Path
 CORPUS = Path("training/corpus")
 QUESTIONS = Path("training/questions/questions.jsonl")
 AUDIENCE = Path("training/questions/audience.jsonl")  # the ranker's only (AUDIENCE_BRIEF.md)
-CALIBRATION = Path("training/calibration")  # patient-style questions of validation summaries (BRIEF.md)
+CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")
 BASE_MODEL = "all-MiniLM-L6-v2"
 
@@ -178,6 +178,7 @@ def _threshold(args) -> int:
     from retriever.embedding import ModelError, resolve_model
     from retriever.settings import Settings
     from retriever.store import IndexLoadError, write_json
+    from training.data import is_validation
     from training.threshold import calibrate_threshold
 
     out = Path(resolve_model(args.model)) / THRESHOLD_FILE
@@ -189,6 +190,10 @@ def _threshold(args) -> int:
     if not files or missing:
         print(f"error: {args.questions}: " + (f"no summary in {args.corpus} for {missing}" if missing
               else "no question files (*.jsonl, one per summary)"), file=sys.stderr)
+        return 2
+    if all(is_validation(f.stem) for f in files):
+        print(f"error: {args.questions}: every file is about a validation summary; the threshold is "
+              "picked on training summaries' files only", file=sys.stderr)
         return 2
     try:
         record = calibrate_threshold(files, args.corpus, Settings(model=args.model, abstain_threshold=None))

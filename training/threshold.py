@@ -36,7 +36,6 @@ from training.data import is_validation
 MAX_REFUSED = 0.03
 #: Thresholds tried (the hand rule's confidences are cosines minus penalties).
 GRID = tuple(round(t, 2) for t in np.arange(0.20, 0.5001, 0.01))
-FILE = "threshold.json"
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ def calibrate_threshold(files: list[Path], corpus: Path, settings: Settings) -> 
                       for d, _ in qsets}
         asked = {name: [a for d, q in group for a in ask(retrievers[d], q, d)]
                  for name, group in groups.items()}
-        rows = sweep(asked["tuning"] or asked["held_out"])
+        rows = sweep(asked["tuning"])  # never the held-out files (`_threshold` requires tuning ones)
         chosen = pick(rows)
         before = HAND_THRESHOLD  # what the model gets without this file
         figures = {name: {"before": _figures(group, retrievers, before),

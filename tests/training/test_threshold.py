@@ -64,6 +64,15 @@ def test_a_question_file_without_its_summary_is_named(tmp_path, capsys):
     assert not (tmp_path / THRESHOLD_FILE).exists()
 
 
+def test_held_out_files_alone_are_not_picked_on(tmp_path, capsys):
+    questions = tmp_path / "calibration"
+    questions.mkdir()
+    (questions / "types-anal-patient-anal-treatment-pdq.jsonl").write_text("", encoding="utf-8")  # validation
+    assert main(["threshold", "--model", str(tmp_path), "--questions", str(questions)]) == 2
+    assert "validation summary" in capsys.readouterr().err
+    assert not (tmp_path / THRESHOLD_FILE).exists()
+
+
 @pytest.mark.model
 def test_a_threshold_is_picked_on_one_summary_indexes_and_written_beside_the_model(tmp_path, monkeypatch,
                                                                                    seed_index, embedder):
