@@ -97,6 +97,10 @@ class Retriever:
         self.doc_ids = np.array([c.doc_id for c in chunks])
         self.log_words = np.log1p([len(c.text.split()) for c in chunks]).astype(np.float32)
         self._cancer_types = [{t.lower() for t in c.cancer_types} for c in chunks]
+        # What abstention reads beside each passage's text: its headings and its summary's
+        # subject in the url's words, which the text need not repeat ("kidney" for the summary
+        # titled "Renal Cell Cancer": not a topic the passage misses).
+        self._about = [" ".join(c.heading_path) + " " + url_words(c.url) for c in chunks]
         labels: dict[str, str] = {}
         for c in chunks:
             labels.setdefault(c.doc_id, " ".join([c.title, c.heading_path[0] if c.heading_path else "",
@@ -120,9 +124,10 @@ class Retriever:
         index = read_index(index_dir, settings.model, retrieval.hnsw_ef_search)
         embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target)
         check_weights(index_dir, index.manifest, settings.model, embedder)
+        model_dir = resolve_model(settings.model)
         try:
-            calibration = Calibration.load(resolve_model(settings.model))
-            threshold = model_threshold(resolve_model(settings.model))
+            calibration = Calibration.load(model_dir)
+            threshold = model_threshold(model_dir)
         except CalibrationError as exc:
             raise ModelError(str(exc)) from None
         if threshold is not None:  # the hand rule's threshold picked for this model's cosines
@@ -130,7 +135,7 @@ class Retriever:
         retriever = cls(index, embedder, retrieval, calibration)
         if retrieval.ranker:
             try:
-                retriever.reranker = LearnedRanker.load(resolve_model(settings.model), retriever)
+                retriever.reranker = LearnedRanker.load(model_dir, retriever)
             except RankerError as exc:
                 raise ModelError(str(exc)) from None
         return retriever
@@ -260,10 +265,7 @@ class Retriever:
         top = chosen[:s.abstain_depth]
         best_chunk = float(sig.dense.scores[0]) if len(sig.dense.scores) else -1.0
         best = max([best_chunk, -1.0] + [sig.sentences.best(i) for i in top])
-        # A passage is about its summary's subject even where it doesn't repeat it: "kidney"
-        # in a question to the kidney summary (titled "Renal Cell Cancer") is not missing.
-        passages = [(self.chunks[i].text, " ".join(self.chunks[i].heading_path) + " " + url_words(self.chunks[i].url))
-                    for i in top]
+        passages = [(self.chunks[i].text, self._about[i]) for i in top]
         ev, missing = evidence(plan.dense_text, best, passages, plan.terms, plan.topics, plan.figures)
         return judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor)
 
