@@ -87,14 +87,21 @@ _FIGURES = [
      r"\d\s*(%|percent)|\d+ (in|out of) \d+"),
     # "high-dose chemotherapy", "low-dose CT" name a treatment or a test, not a dose asked
     # for: 50 of the 80 training questions that asked a dose said one of them.
-    (r"(?<!high )(?<!high-)(?<!low )(?<!low-)\b(doses?|dosage|milligrams?|mg)\b",
+    # "what dose it mean" is "does" mistyped: a dose is never followed by a pronoun.
+    (r"(?<!high )(?<!high-)(?<!low )(?<!low-)\b(doses?|dosage|milligrams?|mg)\b"
+     r"(?!\s+(it|this|that|he|she|they|i|you|we)\b)",
      r"\d\s*(mg|milligrams?|micrograms?|mcg|units?)\b"),
     (r"\b(costs?|price|prices|priced)\b", r"\$\s*\d|\d\s*dollars"),
     (r"normal (range|level|value)s?|\b(level|value|range) should\b",
      r"\d\s*(mg|ng|nmol|pmol|mcg|µg|units?|u)\s*/\s*(dl|ml|l)\b"),
+    # "How long" asks a length as well as a time ("the anal canal ... is about 1 to 1½ inches
+    # long"; a tumour's size, "larger than 2 centimeters", is not one), and a time may be
+    # worded ("left in place for a few days").
     (r"how long|how many (days|weeks|months|years|times)|how soon|how often",
-     r"\d\s*-?\s*(hours?|days?|weeks?|months?|years?)\b|\b(once|twice|every) (a|each|\d+)? ?"
-     r"(day|week|month|year)"),
+     r"\d\s*-?\s*(hours?|days?|weeks?|months?|years?)\b|"
+     r"\d[½¼¾]?\s*(inch(es)?|feet|foot|cm|centimeters?|mm|millimeters?) long\b|"
+     r"\b(once|twice|every) (a|each|\d+)? ?(day|week|month|year)|"
+     r"\b(a few|several|a couple of) (hours|days|weeks|months|years)\b"),
 ]
 _FIGURES = [(re.compile(ask, re.IGNORECASE), re.compile(answer, re.IGNORECASE)) for ask, answer in _FIGURES]
 

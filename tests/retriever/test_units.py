@@ -84,6 +84,19 @@ def test_speller_keeps_a_rare_real_word_two_edits_from_a_corpus_word_but_fixes_i
     assert sp.correct("prostrate") == "prostate" and sp.correct("seperate") == "separate"
 
 
+def test_speller_fixes_one_slip_in_a_non_word_from_the_corpus_or_common_english():
+    sp = Speller(Counter({"cancer": 9, "cleanser": 1, "biopsy": 3, "tumor": 5}))
+    assert sp.correct("canser") == "cancer"  # one edit, though "cleanser" scores higher
+    assert sp.correct("biospy") == "biopsy"  # two letters swapped
+    # words a one-summary index lacks: common English words one edit away
+    assert sp.correct("hereditery") == "hereditary" and sp.correct("frequancy") == "frequency"
+    # names are not slips of an English word; rarer real words keep their spelling
+    assert sp.correct("telotristat") is None and sp.correct("lutathera") is None
+    assert sp.correct("wilms") is None and sp.correct("crohn") is None
+    # as near "stolen" as "swollen": no guess
+    assert sp.correct("swolen") is None
+
+
 def test_lexicon_bridges_lay_words():
     assert "stool bowel movement" in expansions("my poop changed color")
     assert "injection" in expansions("my dad's shot")
@@ -136,6 +149,16 @@ def test_figure_questions_need_the_right_kind_of_figure():
     assert figures_asked("my son needs high-dose chemo with a stem cell rescue, why") == []
     assert figures_asked("should smokers get a low dose CT scan") == []
     assert figures_asked("is a high dose of vitamin C a problem, what dose is safe") == dose
+    assert figures_asked("what dose it mean when the leukemia is recurrent") == []  # "does"
+
+
+def test_how_long_is_answered_by_a_length_or_a_worded_time():
+    how_long = figures_asked("the anal canal, how long is it anyway")
+    assert not figure_missing(how_long, ["The anal canal is about 1 to 1½ inches long."])
+    assert not figure_missing(how_long, ["Treatment usually lasts for several days."])
+    assert not figure_missing(how_long, ["Chemotherapy is given for 6 months."])
+    # a tumour's size is not a length of time or of an organ
+    assert figure_missing(how_long, ["Surgery for tumors larger than 2 centimeters."])
 
 
 def test_provider_questions_need_a_place_to_be_treated():
