@@ -18,6 +18,7 @@ from pathlib import Path
 CORPUS = Path("training/corpus")
 QUESTIONS = Path("training/questions/questions.jsonl")
 AUDIENCE = Path("training/questions/audience.jsonl")  # the ranker's only (AUDIENCE_BRIEF.md)
+SHARED = Path("training/questions/shared_sections.jsonl")  # train --shared (BOILERPLATE_BRIEF.md)
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")
 BASE_MODEL = "all-MiniLM-L6-v2"
@@ -65,6 +66,7 @@ def _train(args) -> int:
     from retriever.embedding import ModelError, get_embedder, resolve_model
     from training.data import build_pairs, corpus_chunks
     from training.questions import QuestionFileError, read_questions
+    from training.shared import attach, read_shared
     from training.train import TrainConfig, fine_tune
 
     if (args.out / "model.safetensors").exists() and not args.force:
@@ -84,8 +86,14 @@ def _train(args) -> int:
     chunks = corpus_chunks(args.corpus, embedder.count_tokens, embedder.max_seq_length)
     labels = {d: f"{cs[0].title}. " + "; ".join(dict.fromkeys(c.heading_path[-1] for c in cs))[:600]
               for d, cs in chunks.items() if cs}
-    pairs = build_pairs(questions, chunks)
-    print(f"{len(questions)} questions, {len(pairs)} located in their passages")
+    try:
+        shared = attach(read_shared(args.shared), chunks, args.shared) if args.shared else []
+    except (QuestionFileError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    pairs = build_pairs(questions + shared, chunks)
+    print(f"{len(questions)} questions and {len(shared)} about the shared sections, "
+          f"{len(pairs)} located in their passages")
     cfg = TrainConfig(epochs=args.epochs, hard_negatives=args.hard_negatives)
     record = fine_tune(resolve_model(args.base), pairs, labels, args.out, cfg, base_name=args.base,
                        chunks=chunks)
@@ -219,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     co.add_argument("--out", type=Path, default=QUESTIONS)
     tr = sub.add_parser("train", help="fine-tune the embedding model")
     tr.add_argument("--questions", type=Path, default=QUESTIONS)
+    tr.add_argument("--shared", type=Path, nargs="?", const=SHARED, default=None,
+                    help="also train on questions about the sections every summary shares "
+                         f"(default file {SHARED}; measured and not shipped: README)")
     tr.add_argument("--base", default=BASE_MODEL)
     tr.add_argument("--out", type=Path, default=MODEL_OUT)
     tr.add_argument("--epochs", type=float, default=1.0)

@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from eval.bench import backends
+from eval.bench import backends, topics
 
 
 def _int_list(text: str) -> list[int]:
@@ -312,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_ceiling(subparsers)
     _add_replicas(subparsers)
     backends.add_command(subparsers)
+    topics.add_command(subparsers)
     return parser
 
 

@@ -41,7 +41,7 @@ def test_off_topic_questions_abstain(seed_retriever, query):
 @pytest.mark.parametrize("query, missing", [
     ("How is small cell lung cancer treated?", ["lung"]),
     ("Is everolimus used for carcinoid tumors?", ["everolimus"]),
-    ("What is the 5-year survival rate for carcinoid tumors of the small intestine?", ["survival", "a figure"]),
+    ("What is the 5-year survival rate for carcinoid tumors of the small intestine?", ["a figure"]),
     ("who is the best carcinoid surgeon in Texas", ["a named hospital or doctor"]),
     ("lung carcinoid", ["lung"]),
     ("niacin", ["niacin"]),

@@ -1,0 +1,145 @@
+"""Which of abstention's health-topic words earn their place, on summaries nobody tuned on.
+
+A health topic that the top passages never mention costs a question 0.4 of confidence
+(`retriever.abstain`). When one group's penalties alone decide a refusal (the question would
+be answered without them), the group *helped* if the question is out of scope and *hurt* if
+it is answerable. Counted by group: the topic list's groups (`TOPIC_GROUPS`) and the two
+rules beside it, a disease or drug name's ending and a word that is no English word.
+
+Questions, each counted once per group:
+
+* validation summaries' lay questions (answerable), over the corpus and within their own
+  summary;
+* those that name their cancer, asked of the corpus without that cancer's summaries and of
+  one other summary (out of scope: `training.nearmiss`);
+* the calibration files (`training/calibration`), each asked of its own summary's index,
+  split into validation and training summaries;
+* the seed's sets over the seed index, when given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from retriever.abstain import MAX_COUNTED, MEDICAL_ENDING, MISSING_PENALTY, TOPIC_GROUPS
+
+CALIBRATION = Path("training/calibration")
+CORPUS = Path("training/corpus")
+LAY = Path("training/questions/questions.jsonl")
+GROUPS = (*TOPIC_GROUPS, "disease or drug ending", "no English word")
+
+
+def group_of(word: str) -> str:
+    for name, words in TOPIC_GROUPS.items():
+        if word in words:
+            return name
+    return "disease or drug ending" if len(word) > 5 and MEDICAL_ENDING.search(word) else "no English word"
+
+
+def deciding_groups(result, threshold: float) -> list[str]:
+    """The groups whose missing topics alone turned an answer into a refusal: without
+    their penalties the question would have been answered."""
+    ev = result.evidence
+    if not result.abstained or ev is None or ev.nothing_found:
+        return []
+    out = []
+    for group in dict.fromkeys(group_of(w) for w in ev.topics_missing):
+        left = [m for m in result.missing if m not in ev.topics_missing or group_of(m) != group]
+        if ev.best_cosine - MISSING_PENALTY * min(len(left), MAX_COUNTED) >= threshold:
+            out.append(group)
+    return out
+
+
+class Tally:
+    """Distinct questions helped and hurt, by source and group."""
+
+    def __init__(self):
+        self.seen: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+
+    def add(self, source: str, question: str, in_scope: bool, result, threshold: float) -> None:
+        for group in deciding_groups(result, threshold):
+            self.seen[(source, group, "hurt" if in_scope else "helped")].add(question)
+
+    def table(self, sources: list[str]) -> str:
+        head = "| group | " + " | ".join(f"{s}: helped / hurt" for s in sources) + " |"
+        rows = [head, "|---|" + "---:|" * len(sources)]
+        for g in GROUPS:
+            cells = [f"{len(self.seen[(s, g, 'helped')])} / {len(self.seen[(s, g, 'hurt')])}" for s in sources]
+            rows.append(f"| {g} | " + " | ".join(cells) + " |")
+        return "\n".join(rows)
+
+
+def _corpus(tally: Tally, index: Path, n_other: int = 1) -> None:
+    from eval.lay import load
+    from retriever.search import Filters, Retriever
+    from training.data import is_validation
+    from training.nearmiss import named_summaries
+
+    r = Retriever.load(index)
+    titles = {c.doc_id: c.title for c in r.chunks}
+    docs, rng = sorted(titles), random.Random(0)
+    for q in (q for q in load(LAY) if is_validation(q.doc_id) and q.doc_id in titles):
+        tally.add("validation lay", q.question, True, r.search(q.question), r.threshold)
+        tally.add("validation lay", q.question, True, r.search(q.question, filters=Filters(doc_ids=(q.doc_id,))),
+                  r.threshold)
+        named = named_summaries(q.question, titles)
+        if q.doc_id in named:
+            others = [d for d in docs if d not in named]
+            for f in (Filters(doc_ids=tuple(others)), Filters(doc_ids=(rng.choice(others),))):
+                tally.add("validation near-misses", q.question, False, r.search(q.question, filters=f), r.threshold)
+
+
+def _calibration(tally: Tally) -> None:
+    from eval.questionset import load_questions
+    from retriever.search import Retriever
+    from retriever.settings import Settings
+    from training.data import is_validation
+    from training.threshold import summary_index
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for f in sorted(CALIBRATION.glob("*.jsonl")):
+            r = Retriever.load(summary_index(CORPUS, f.stem, Path(tmp), Settings()))
+            source = "calibration, validation" if is_validation(f.stem) else "calibration, training"
+            for q in load_questions(f).questions:
+                tally.add(source, q.question, q.in_scope, r.search(q.question), r.threshold)
+
+
+def _seed(tally: Tally, index: Path, sets: list[Path]) -> None:
+    from eval.questionset import load_questions
+    from retriever.search import Retriever
+
+    r = Retriever.load(index)
+    for path in sets:
+        for q in load_questions(path).questions:
+            tally.add("seed sets", q.question, q.in_scope, r.search(q.question), r.threshold)
+
+
+def run(args: argparse.Namespace) -> int:
+    tally = Tally()
+    _corpus(tally, args.index)
+    _calibration(tally)
+    sources = ["validation lay", "validation near-misses", "calibration, validation", "calibration, training"]
+    if args.seed_sets:
+        _seed(tally, args.seed_index, args.seed_sets)
+        sources.append("seed sets")
+    text = (f"Questions whose refusal one group's missing topic alone decided (`{args.command_line}`):\n\n"
+            + tally.table(sources) + "\n")
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+def add_command(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "topics", help="which health-topic groups of abstention help or hurt, on unseen summaries",
+        description=__doc__.split("\n\n")[0])
+    p.add_argument("--index", type=Path, default=Path("corpus-index"), help="corpus index (default: corpus-index)")
+    p.add_argument("--seed-index", type=Path, default=Path("index"), help="seed index for --seed-sets")
+    p.add_argument("--seed-sets", type=Path, nargs="*", default=[], help="question sets asked of the seed index")
+    p.add_argument("--out", type=Path, help="also write the table here (markdown)")
+    p.set_defaults(func=run)

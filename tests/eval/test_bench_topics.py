@@ -1,0 +1,47 @@
+"""The topic-word audit: which missing topic alone decided a refusal, and its group."""
+
+from dataclasses import dataclass
+
+from eval.bench.topics import Tally, deciding_groups, group_of
+from retriever.abstain import Evidence
+
+
+@dataclass
+class _Result:
+    abstained: bool
+    missing: list
+    evidence: Evidence
+
+
+def _result(best, topics, missing=None, nothing=False):
+    ev = Evidence(best, len(topics), False, False, nothing, False, 0.5, tuple(topics))
+    return _Result(True, list(missing if missing is not None else topics), ev)
+
+
+def test_words_fall_in_their_group():
+    assert group_of("lungs") == "organs" and group_of("melanoma") == "cancers"
+    assert group_of("tylenol") == "drugs and supplements" and group_of("mri") == "tests"
+    assert group_of("insulinoma") == "disease or drug ending" and group_of("dotatate") == "no English word"
+
+
+def test_a_group_decides_only_when_its_penalties_alone_turn_the_answer_into_a_refusal():
+    assert deciding_groups(_result(0.6, ["lung"]), 0.33) == ["organs"]
+    assert deciding_groups(_result(0.3, ["lung"]), 0.33) == []  # refused without it too
+    # two words of one group count together; one word of each of two groups: each alone
+    # still leaves a penalty, 0.8 - 0.4 >= 0.33
+    assert deciding_groups(_result(0.6, ["lung", "breast"]), 0.33) == ["organs"]
+    assert deciding_groups(_result(0.8, ["lung", "melanoma"]), 0.33) == ["organs", "cancers"]
+    assert deciding_groups(_result(0.6, ["lung"], ["lung", "a figure"]), 0.33) == []
+    assert deciding_groups(_result(0.6, ["lung"], nothing=True), 0.33) == []  # every word was missing
+    answered = _result(0.6, ["lung"])
+    answered.abstained = False
+    assert deciding_groups(answered, 0.33) == []
+
+
+def test_the_tally_counts_distinct_questions_helped_and_hurt():
+    tally = Tally()
+    for _ in range(2):
+        tally.add("seed sets", "lung cancer outlook", False, _result(0.6, ["lung"]), 0.33)
+    tally.add("seed sets", "is it in her lungs now", True, _result(0.6, ["lungs"]), 0.33)
+    table = tally.table(["seed sets"])
+    assert "| organs | 1 / 1 |" in table and "| cancers | 0 / 0 |" in table
