@@ -67,6 +67,8 @@ def attach(questions: list[SharedQuestion], chunks: dict[str, list[Chunk]], path
     """Each question pinned to one training summary's copy of its section that holds its
     evidence: the first such summary from a place picked by a hash of the question."""
     docs = sorted(d for d in chunks if not is_validation(d))
+    if questions and not docs:
+        raise QuestionFileError(f"{path}: the corpus holds no training summary to attach its questions to")
     out = []
     for q in questions:
         start = int(hashlib.sha256(q.question.encode()).hexdigest(), 16) % len(docs)

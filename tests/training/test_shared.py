@@ -81,6 +81,13 @@ def test_only_a_copy_holding_the_evidence_is_used_and_none_is_an_error(tmp_path)
         attach(read_shared(path), chunks, path)
 
 
+def test_a_corpus_of_validation_summaries_only_is_named(tmp_path):
+    _, val = _docs()
+    path = _write(tmp_path, _line())
+    with pytest.raises(QuestionFileError, match="holds no training summary"):
+        attach(read_shared(path), {d: _chunks(d) for d in val}, path)
+
+
 def test_a_question_copying_eight_words_of_its_section_is_refused(tmp_path):
     train, _ = _docs(2)
     chunks = {d: _chunks(d) for d in train}
