@@ -96,9 +96,10 @@ _FIGURES = [
      r"\d\s*(%|percent)|\d+ (in|out of) \d+"),
     # "high-dose chemotherapy", "low-dose CT" name a treatment or a test, not a dose asked
     # for: 50 of the 80 training questions that asked a dose said one of them.
-    # "what dose it mean" is "does" mistyped: a dose is never followed by a pronoun.
+    # "what dose it mean" is "does" mistyped: no dose is followed by "it", "he" or "she",
+    # nor by "this mean" ("what dose i should take", "doses this drug comes in" still ask).
     (r"(?<!high )(?<!high-)(?<!low )(?<!low-)\b(doses?|dosage|milligrams?|mg)\b"
-     r"(?!\s+(it|this|that|he|she|they|i|you|we)\b)",
+     r"(?!\s+(it|he|she)\b|\s+(this|that)\s+mean)",
      r"\d\s*(mg|milligrams?|micrograms?|mcg|units?)\b"),
     (r"\b(costs?|price|prices|priced)\b", r"\$\s*\d|\d\s*dollars"),
     (r"normal (range|level|value)s?|\b(level|value|range) should\b",

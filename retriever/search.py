@@ -40,9 +40,9 @@ from retriever.spelling import Speller
 from retriever.text import fold
 
 # Searched by `Retriever.warm_up` so the first real question doesn't pay for torch's first
-# call and the word lists (about 350 ms); it has misspellings of a corpus word and of an
-# English one ("hereditery") and an unknown name to reach every step.
-WARM_UP_QUERY = "carcinoyd tumor treatment with telotristat, hereditery"
+# call and the word lists (about 150 ms); it has a misspelling and an unknown name to reach
+# every step.
+WARM_UP_QUERY = "carcinoyd tumor treatment with telotristat"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ touched; a candidate must be at least ``MIN_LEN`` letters and match a corpus wor
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -36,18 +35,15 @@ ENGLISH_WORDS = 100_000
 # one edit ("realy", "seperate", "prostrate"). Of the 356 corrections the training and seed
 # questions drew, 22 changed a known word by two or more edits, none of them a typo's fix.
 KNOWN_WORD_MAX_EDITS = 1
-# A typed word no English text uses (Zipf below 1: "canser", "hereditery", "radiaton") that
-# is one edit (a letter added, dropped, changed or two swapped) from a corpus word or a
-# common English word is a slip of it, though fuzzy scores rate short words poorly
-# ("canser" / "cancer" scores 83). English fixes matter on a one-summary index, whose
-# vocabulary lacks most of the patient's words: "hereditery" becomes "hereditary", which
-# the lay lexicon then bridges to "family history". Names (drugs, tests) are rarely one
-# edit from a common word; rarer words that English does use ("crohn", "wilms", "feron")
-# are left alone because they are one edit from one ("crown", "films", "fern").
+# A typed word no English text uses (Zipf below 1: "canser", "biospy", "radiaton") that is one
+# edit (a letter added, dropped, changed or two swapped) from exactly one corpus word is a
+# slip of it, though fuzzy scores rate short words poorly ("canser" / "cancer" scores 83,
+# "cleanser" 86). When several corpus words are one edit away ("freze": free, freeze;
+# "stuent": stent, student) the fuzzy score decides, as before. Rarer words that English
+# does use ("crohn", "wilms") never take this path. Correcting towards common English
+# words as well was tried and dropped: it turned names the summary lacks into other words
+# ("sutent" into "stent", "desmoid" into "desmond").
 SLIP_ZIPF = 1.0
-SLIP_ENGLISH_ZIPF = 2.5
-# How much commoner (Zipf) the likeliest English word must be than the next one edit away.
-SLIP_MARGIN = 1.0
 
 
 # Spellings by ear that edit distance scores poorly: "ablashun" is 62 from "ablation" but
@@ -109,18 +105,19 @@ class Speller:
             if matches:
                 break
         else:
-            return _english_slip(word) if english < SLIP_ZIPF else None
+            return None
         best = max(matches, key=lambda m: (m[1], self.counts[m[0]]))[0]
         if english > 0 and DamerauLevenshtein.distance(word, best) > KNOWN_WORD_MAX_EDITS:
             return None
         return best
 
-    def _one_slip(self, word: str, pool: list[str]) -> str | None:
-        """The word of ``pool`` one edit from ``word`` (a swap of two letters counts as one:
-        OSA, which is 4 times quicker than Damerau-Levenshtein and the same at one edit)
-        that the corpus, then English, uses most."""
-        near = process.extract(word, pool, scorer=OSA.distance, score_cutoff=1, limit=None)
-        return max((w for w, _, _ in near), key=lambda w: (self.counts.get(w, 0), zipf(w), w), default=None)
+    @staticmethod
+    def _one_slip(word: str, pool: list[str]) -> str | None:
+        """The one word of ``pool`` one edit from ``word``, if there is exactly one (a swap
+        of two letters counts as one edit: OSA, the same as Damerau-Levenshtein at one
+        edit and 4 times quicker)."""
+        near = process.extract(word, pool, scorer=OSA.distance, score_cutoff=1, limit=2)
+        return near[0][0] if len(near) == 1 else None
 
     def _split_digits(self, word: str) -> str | None:
         """"5hiaa" -> "5 hiaa" when the corpus writes the parts apart ("5-HIAA")."""
@@ -159,39 +156,6 @@ def _near_length(buckets: dict[int, list[str]], n: int) -> list[str]:
 def _english_by_len() -> dict[int, list[str]]:
     buckets: dict[int, list[str]] = defaultdict(list)
     for w in top_n_list("en", ENGLISH_WORDS):
-        if w.isalpha() and len(w) >= MIN_LEN - 1:
-            buckets[len(w)].append(w)
-    return buckets
-
-
-def _english_slip(word: str) -> str | None:
-    """The common English word one edit from ``word``, when one is clearly commoner than any
-    other: "swolen" is as near "stolen" as "swollen", and "wipple" as near "nipple" as
-    "Whipple", so neither is guessed (SLIP_MARGIN)."""
-    near = process.extract(word, _common_english_near(len(word)), scorer=OSA.distance, score_cutoff=1, limit=None)
-    ranked = sorted((zipf(w), w) for w, _, _ in near)
-    if not ranked or (len(ranked) > 1 and ranked[-1][0] - ranked[-2][0] < SLIP_MARGIN):
-        return None
-    return ranked[-1][1]
-
-
-@lru_cache(maxsize=64)
-def _common_english_near(n: int) -> list[str]:
-    """English words used at least SLIP_ENGLISH_ZIPF, one letter longer or shorter than
-    ``n`` at most: the only ones one edit away (0.5 to 1 ms to scan for a word no English
-    text uses, against 7 to 9 ms over all 100,000 words)."""
-    common = _common_english_by_len()
-    return [w for k in (n - 1, n, n + 1) for w in common.get(k, ())]
-
-
-@lru_cache(maxsize=1)
-def _common_english_by_len() -> dict[int, list[str]]:
-    """wordfreq lists words commonest first, so the common ones are a prefix of the list:
-    found by bisection rather than by looking up 100,000 frequencies (0.3 s)."""
-    ranked = top_n_list("en", ENGLISH_WORDS)
-    end = bisect.bisect_left(ranked, -SLIP_ENGLISH_ZIPF, key=lambda w: -zipf(w))
-    buckets: dict[int, list[str]] = defaultdict(list)
-    for w in ranked[:end]:
         if w.isalpha() and len(w) >= MIN_LEN - 1:
             buckets[len(w)].append(w)
     return buckets

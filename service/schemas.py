@@ -174,7 +174,7 @@ class ReadyResponse(BaseModel):
     """The index being served."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "status": "ready", "model": "pdq-minilm-l6", "ranker": "b7b1eec0cb64", "abstain_threshold": 0.33,
+        "status": "ready", "model": "pdq-minilm-l6", "ranker": "db0e133f25a9", "abstain_threshold": 0.33,
         "documents": 1, "chunks": 59,
         "index_created": "2026-01-05T12:00:00+00:00",
     }]})

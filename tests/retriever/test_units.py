@@ -84,17 +84,16 @@ def test_speller_keeps_a_rare_real_word_two_edits_from_a_corpus_word_but_fixes_i
     assert sp.correct("prostrate") == "prostate" and sp.correct("seperate") == "separate"
 
 
-def test_speller_fixes_one_slip_in_a_non_word_from_the_corpus_or_common_english():
-    sp = Speller(Counter({"cancer": 9, "cleanser": 1, "biopsy": 3, "tumor": 5}))
+def test_speller_fixes_one_slip_in_a_non_word_when_one_corpus_word_is_that_near():
+    sp = Speller(Counter({"cancer": 9, "cleanser": 1, "biopsy": 3, "free": 50, "freeze": 2,
+                          "stent": 4, "student": 1, "tumor": 5}))
     assert sp.correct("canser") == "cancer"  # one edit, though "cleanser" scores higher
     assert sp.correct("biospy") == "biopsy"  # two letters swapped
-    # words a one-summary index lacks: common English words one edit away
-    assert sp.correct("hereditery") == "hereditary" and sp.correct("frequancy") == "frequency"
-    # names are not slips of an English word; rarer real words keep their spelling
-    assert sp.correct("telotristat") is None and sp.correct("lutathera") is None
+    # two corpus words one edit away: the fuzzy score decides, not the commoner word
+    assert sp.correct("freze") == "freeze" and sp.correct("stuent") == "student"
+    # no English guesses: a drug or a tumour the summary lacks keeps its name
+    assert sp.correct("telotristat") is None and sp.correct("desmoid") is None
     assert sp.correct("wilms") is None and sp.correct("crohn") is None
-    # as near "stolen" as "swollen": no guess
-    assert sp.correct("swolen") is None
 
 
 def test_lexicon_bridges_lay_words():
@@ -150,6 +149,10 @@ def test_figure_questions_need_the_right_kind_of_figure():
     assert figures_asked("should smokers get a low dose CT scan") == []
     assert figures_asked("is a high dose of vitamin C a problem, what dose is safe") == dose
     assert figures_asked("what dose it mean when the leukemia is recurrent") == []  # "does"
+    assert figures_asked("what dose this mean for her") == []
+    for asks in ("what dose i should take of octreotide", "which dose they use for kids",
+                 "what doses this drug comes in"):
+        assert figures_asked(asks) == dose, asks
 
 
 def test_how_long_is_answered_by_a_length_or_a_worded_time():
