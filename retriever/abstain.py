@@ -39,7 +39,7 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
-from retriever.tokenization import Vocabulary, passage_vocabulary, zipf
+from retriever.tokenization import NON_WORD_ZIPF, Vocabulary, passage_vocabulary, zipf
 
 MISSING_PENALTY = 0.4
 # The hand rule's threshold (README, "Abstention").
@@ -50,8 +50,6 @@ MAX_COUNTED = 2
 # Confidence when one top passage has every term of the question: above the default
 # threshold (0.35), so such a question is answered unless it also misses a topic or figure.
 ALL_TERMS_FOUND = 0.40
-# Below this a word is not English at all: either a name (a drug, a test) or a misspelling.
-NON_WORD_ZIPF = 1.0
 
 # Grouped for the audit of which groups earn their place (`python -m eval.bench topics`, README
 # "Abstention"); a group of tumour statistics ("survival", "grade") did not and was dropped.

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, DamerauLevenshtein
 from wordfreq import top_n_list
 
-from retriever.tokenization import STOPWORDS, zipf
+from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, zipf
 
 MIN_LEN = 5
 # A word this common in English is a word in its own right ("doses", "apart"), not a typo.
@@ -35,7 +35,7 @@ ENGLISH_WORDS = 100_000
 # one edit ("realy", "seperate", "prostrate"). Of the 356 corrections the training and seed
 # questions drew, 22 changed a known word by two or more edits, none of them a typo's fix.
 KNOWN_WORD_MAX_EDITS = 1
-# A typed word no English text uses (Zipf below 1: "canser", "biospy", "radiaton") that is one
+# A typed word no English text uses (below NON_WORD_ZIPF: "canser", "biospy", "radiaton") that is one
 # edit (a letter added, dropped, changed or two swapped) from exactly one corpus word is a
 # slip of it, though fuzzy scores rate short words poorly ("canser" / "cancer" scores 83,
 # "cleanser" 86). When several corpus words are one edit away ("freze": free, freeze;
@@ -43,7 +43,6 @@ KNOWN_WORD_MAX_EDITS = 1
 # does use ("crohn", "wilms") never take this path. Correcting towards common English
 # words as well was tried and dropped: it turned names the summary lacks into other words
 # ("sutent" into "stent", "desmoid" into "desmond").
-SLIP_ZIPF = 1.0
 
 
 # Spellings by ear that edit distance scores poorly: "ablashun" is 62 from "ablation" but
@@ -95,7 +94,7 @@ class Speller:
         english = zipf(word)
         if english >= ENGLISH_ZIPF:
             return None
-        slip = self._one_slip(word, self._pool(len(word))) if english < SLIP_ZIPF else None
+        slip = self._one_slip(word, self._pool(len(word))) if english < NON_WORD_ZIPF else None
         if slip:
             return slip
         for spelling in dict.fromkeys([word, *sound_alikes(word)]):

@@ -57,6 +57,10 @@ def tokenize(text: str) -> list[str]:
     return [stem(w) for w in content_words(text)]
 
 
+# Below this a word is not English at all: either a name (a drug, a test) or a misspelling.
+NON_WORD_ZIPF = 1.0
+
+
 @lru_cache(maxsize=50_000)
 def zipf(word: str) -> float:
     """How common ``word`` is in everyday English (wordfreq's Zipf scale, 0 to about 8)."""

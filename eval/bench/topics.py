@@ -73,7 +73,7 @@ class Tally:
         return "\n".join(rows)
 
 
-def _corpus(tally: Tally, index: Path, n_other: int = 1) -> None:
+def _corpus(tally: Tally, index: Path) -> None:
     from eval.lay import load
     from retriever.search import Filters, Retriever
     from training.data import is_validation
