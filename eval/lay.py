@@ -17,20 +17,28 @@ import random
 import sys
 from pathlib import Path
 
+from retriever.embedding import ModelError
 from retriever.search import Filters, Retriever
 from retriever.settings import Settings
+from retriever.store import IndexLoadError
 from training.data import is_validation
 from training.nearmiss import named_summaries
-from training.questions import TrainingQuestion, squash
+from training.questions import QuestionFileError, TrainingQuestion, question_lines, squash
 
 
 def load(path: Path) -> list[TrainingQuestion]:
+    """Every question of a training-format file (not checked against the corpus: the index
+    decides which count); a line that is not one raises `QuestionFileError` naming it."""
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
+    for n, line in question_lines(path):
+        if not line.strip():
+            continue
+        try:
             d = json.loads(line)
             out.append(TrainingQuestion(d["doc_id"], d["section"], tuple(d["heading_path"]),
                                         d["question"], d["style"], d["evidence"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise QuestionFileError(f"{path}:{n}: not a training question ({type(exc).__name__}: {exc})") from None
     return out
 
 
@@ -88,12 +96,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--near-miss", action="store_true", help="also score near-miss refusals")
     p.add_argument("--json", type=Path)
     args = p.parse_args(argv)
-    qs = load(args.questions)
+    try:
+        qs = load(args.questions)
+        retriever = Retriever.load(args.index, Settings())
+    except (QuestionFileError, OSError, IndexLoadError, ModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.split != "all":
         qs = [q for q in qs if is_validation(q.doc_id) == (args.split == "validation")]
     if args.sample and args.sample < len(qs):
         qs = random.Random(0).sample(qs, args.sample)
-    retriever = Retriever.load(args.index, Settings())
     known = {c.doc_id for c in retriever.chunks}
     qs = [q for q in qs if q.doc_id in known]
     result = {"in_scope": score(qs, retriever)}

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from retriever.lines import LineError, numbered_lines
 from retriever.text import fold, straighten_quotes
 
 KINDS_OUT = "out_of_scope"
@@ -70,53 +71,60 @@ def _str_list(obj: dict, name: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _lines(path: Path):
+    """Numbered lines, with one that is not UTF-8 a `QuestionSetError`."""
+    try:
+        yield from numbered_lines(path)
+    except LineError as exc:
+        raise QuestionSetError(str(exc)) from None
+
+
 def load_questions(path: Path) -> QuestionSet:
     """Read a JSONL question set of either style (decided by its first item).
 
     Raises:
-        QuestionSetError: unreadable JSON, a missing or mistyped field, a duplicate id.
+        QuestionSetError: a line not UTF-8 or not JSON, a missing or mistyped field, a duplicate id.
     """
     if not path.is_file():
         raise QuestionSetError(f"{path}: no such file")
     qset: QuestionSet | None = None
     ids: set[str] = set()
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
+    for n, line in _lines(path):
+        if not line.strip():
+            continue
+        where = f"{path}:{n}"
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            raise QuestionSetError(f"{where}: not valid JSON ({exc.msg})") from None
+        if not isinstance(obj, dict):
+            raise QuestionSetError(f"{where}: expected a JSON object")
+        if qset is None:
+            qset = QuestionSet(path, "medquad" if "answer" in obj and "sections" not in obj else "sections")
+        qid = str(obj.get("id", f"line{n}"))
+        if qid in ids:
+            raise QuestionSetError(f"{where}: duplicate id {qid!r}")
+        ids.add(qid)
+        text = _require(obj, "question", str, where)
+        if not text.strip():
+            raise QuestionSetError(f"{where}: field 'question' is empty")
+        if qset.style == "medquad":
+            source = obj.get("pdq_corpus_file")
+            if not source:
+                qset.skipped += 1
                 continue
-            where = f"{path}:{n}"
-            try:
-                obj = json.loads(line)
-            except ValueError as exc:
-                raise QuestionSetError(f"{where}: not valid JSON ({exc.msg})") from None
-            if not isinstance(obj, dict):
-                raise QuestionSetError(f"{where}: expected a JSON object")
-            if qset is None:
-                qset = QuestionSet(path, "medquad" if "answer" in obj and "sections" not in obj else "sections")
-            qid = str(obj.get("id", f"line{n}"))
-            if qid in ids:
-                raise QuestionSetError(f"{where}: duplicate id {qid!r}")
-            ids.add(qid)
-            text = _require(obj, "question", str, where)
-            if not text.strip():
-                raise QuestionSetError(f"{where}: field 'question' is empty")
-            if qset.style == "medquad":
-                source = obj.get("pdq_corpus_file")
-                if not source:
-                    qset.skipped += 1
-                    continue
-                qset.questions.append(Question(qid, text, str(obj.get("qtype") or "medquad"),
-                                               answer=_require(obj, "answer", str, where),
-                                               doc_source=Path(source).name, line=n))
-                continue
-            kind = _require(obj, "kind", str, where)
-            sections = _str_list(obj, "sections", where)
-            evidence = _str_list(obj, "evidence", where)
-            if kind == KINDS_OUT and (sections or evidence):
-                raise QuestionSetError(f"{where}: out_of_scope item {qid} has sections or evidence")
-            if kind != KINDS_OUT and not sections and not evidence:
-                raise QuestionSetError(f"{where}: in-scope item {qid} has neither sections nor evidence")
-            qset.questions.append(Question(qid, text, kind, sections, evidence, line=n))
+            qset.questions.append(Question(qid, text, str(obj.get("qtype") or "medquad"),
+                                           answer=_require(obj, "answer", str, where),
+                                           doc_source=Path(source).name, line=n))
+            continue
+        kind = _require(obj, "kind", str, where)
+        sections = _str_list(obj, "sections", where)
+        evidence = _str_list(obj, "evidence", where)
+        if kind == KINDS_OUT and (sections or evidence):
+            raise QuestionSetError(f"{where}: out_of_scope item {qid} has sections or evidence")
+        if kind != KINDS_OUT and not sections and not evidence:
+            raise QuestionSetError(f"{where}: in-scope item {qid} has neither sections nor evidence")
+        qset.questions.append(Question(qid, text, kind, sections, evidence, line=n))
     if qset is None or not qset.questions:
         raise QuestionSetError(f"{path}: no questions")
     return qset

@@ -38,22 +38,23 @@ def _packets(args) -> int:
 
 def _collect(args) -> int:
     """Keep every line that validates, once; name each dropped line and why."""
-    from training.questions import read_raw, squash
+    from training.questions import QuestionFileError, read_raw, squash
     sections = _sections(args.corpus)
     kept, seen, dropped = [], set(), 0
-    for path in args.raw:
-        for lineno, q, why in read_raw(path, sections):
-            if q is None:
-                dropped += 1
-                print(f"{path}:{lineno}: dropped: {why}", file=sys.stderr)
-                continue
-            key = (q.doc_id, squash(q.question))
-            if key in seen:
-                dropped += 1
-                print(f"{path}:{lineno}: dropped: duplicate question", file=sys.stderr)
-                continue
-            seen.add(key)
-            kept.append(q)
+    try:
+        for path in args.raw:
+            for lineno, q, why in read_raw(path, sections):
+                key = q and (q.doc_id, squash(q.question))
+                why = why or ("duplicate question" if key in seen else "")
+                if why:
+                    dropped += 1
+                    print(f"{path}:{lineno}: dropped: {why}", file=sys.stderr)
+                    continue
+                seen.add(key)
+                kept.append(q)
+    except (QuestionFileError, OSError) as exc:  # not UTF-8, or unreadable: nothing is written
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     order = {k: i for i, k in enumerate(sections)}
     kept.sort(key=lambda q: order[q.section])
     args.out.write_text("".join(q.to_json() + "\n" for q in kept), encoding="utf-8")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from retriever.models import Chunk
 from training.data import is_validation
-from training.questions import STYLES, QuestionFileError, TrainingQuestion, copied_run, squash
+from training.questions import STYLES, QuestionFileError, TrainingQuestion, copied_run, question_lines, squash
 
 PARENT = "About This PDQ Summary"
 HEADINGS = ("About PDQ", "Purpose of This Summary", "Reviewers and Updates", "Clinical Trial Information",
@@ -41,7 +41,7 @@ def read_shared(path: Path) -> list[SharedQuestion]:
     """Every line of ``path``, checked for its keys, heading and style, and against
     duplicates; a bad line is named as ``file:line: what``."""
     out, seen = [], {}
-    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, raw in question_lines(path):
         if not raw.strip():
             continue
         try:

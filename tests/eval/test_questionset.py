@@ -88,3 +88,11 @@ def test_the_second_fresh_set_repeats_no_question_of_the_other_sets():
     repeated = [q.id for q in load_questions(SETS / "fresh2_questions.jsonl").questions
                 if norm_q(q.question) in others]
     assert repeated == []
+
+
+def test_a_set_saved_in_another_encoding_names_its_line(tmp_path):
+    path = tmp_path / "set.jsonl"
+    good = {"id": "a", "question": "q", "kind": "out_of_scope", "sections": [], "evidence": []}
+    path.write_bytes((json.dumps(good) + "\n").encode() + '{"id": "b", "question": "café"}\n'.encode("latin-1"))
+    with pytest.raises(QuestionSetError, match=r"set\.jsonl:2: not UTF-8 text"):
+        load_questions(path)

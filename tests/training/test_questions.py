@@ -119,3 +119,23 @@ def test_training_rows_carry_a_negative_column_when_mined():
     assert columns["positive"] == ["passage one", "sentence one"] and negative_keys == [f"{doc}#9"] * 2
     plain, _, _, _ = training_rows(pairs, TrainConfig(sentence_share=0.0))
     assert "negative" not in plain and plain["anchor"] == ["q1", "q2"]
+
+
+def test_a_file_in_another_encoding_is_named_by_file_and_line(tmp_path, sections):
+    sec = _a_section(sections)
+    good = TrainingQuestion(sec.doc_id, sec.key, sec.heading_path, "is this the part for me",
+                            "question", " ".join(sec.text.split()[:5]))
+    path = tmp_path / "q.jsonl"
+    path.write_bytes((good.to_json() + "\n").encode() + b'{"question": "is this the p\xe0rt for me"}\n')
+    with pytest.raises(QuestionFileError, match=rf"{path}:2: not UTF-8 text"):
+        read_questions(path, sections)
+
+
+def test_collect_refuses_a_writers_file_in_another_encoding_and_writes_nothing(tmp_path, capsys):
+    from training.__main__ import main
+
+    raw, out = tmp_path / "raw.tsv", tmp_path / "questions.jsonl"
+    raw.write_bytes("key\tquestion\tcaf\xe9 question\tquote\n".encode("latin-1"))
+    assert main(["collect", str(raw), "--out", str(out)]) == 2
+    assert f"{raw}:1: not UTF-8 text" in capsys.readouterr().err
+    assert not out.exists()

@@ -1,0 +1,40 @@
+"""`python -m eval.lay`: a bad questions file or index is an error naming it, not a traceback."""
+
+import json
+
+import pytest
+
+from eval.lay import load, main
+from training.questions import QuestionFileError
+
+LINE = {"doc_id": "d", "section": "d/0", "heading_path": ["T", "S"], "question": "is it safe",
+        "style": "question", "evidence": "it is safe to do"}
+
+
+def test_load_reads_training_format_lines(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps(LINE) + "\n\n", encoding="utf-8")
+    [q] = load(path)
+    assert (q.doc_id, q.heading_path, q.question) == ("d", ("T", "S"), "is it safe")
+
+
+def test_a_line_missing_a_field_is_named(tmp_path):
+    path = tmp_path / "q.jsonl"
+    no_evidence = {k: v for k, v in LINE.items() if k != "evidence"}
+    path.write_text(json.dumps(LINE) + "\n" + json.dumps(no_evidence) + "\n", encoding="utf-8")
+    with pytest.raises(QuestionFileError, match=rf"{path}:2: not a training question \(KeyError"):
+        load(path)
+
+
+def test_cli_names_a_file_in_another_encoding(tmp_path, capsys):
+    path = tmp_path / "q.jsonl"
+    path.write_bytes(json.dumps(LINE, ensure_ascii=False).replace("safe", "sûr").encode("latin-1") + b"\n")
+    assert main([str(path), "--index", str(tmp_path / "index")]) == 2
+    assert f"{path}:1: not UTF-8 text" in capsys.readouterr().err
+
+
+def test_cli_names_a_missing_index(tmp_path, capsys):
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps(LINE) + "\n", encoding="utf-8")
+    assert main([str(path), "--index", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere: folder does not exist" in capsys.readouterr().err
