@@ -39,6 +39,7 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
+from retriever.figures import figure_missing
 from retriever.tokenization import NON_WORD_ZIPF, Vocabulary, passage_vocabulary, zipf
 
 MISSING_PENALTY = 0.4
@@ -86,33 +87,6 @@ MEDICAL_ENDING = re.compile(
     r"statin|vir|pril|olol|sartan|azole|prazole|tide|tides)$"
 )
 
-# Questions asking for a figure, each with the kind of figure that answers it: a passage
-# with "24-hour" does not give a normal range, nor one with "2 cm" a survival rate.
-_FIGURES = [
-    (r"survival|life expectancy|what (percent|percentage)|percent(age)? of|how common|"
-     r"how many people|how many\b.*\b(alive|live|survive|die)\b",
-     r"\d\s*(%|percent)|\d+ (in|out of) \d+"),
-    # "high-dose chemotherapy", "low-dose CT" name a treatment or a test, not a dose asked
-    # for: 50 of the 80 training questions that asked a dose said one of them.
-    # "what dose it mean" is "does" mistyped: no dose is followed by "it", "he" or "she",
-    # nor by "this mean" ("what dose i should take", "doses this drug comes in" still ask).
-    (r"(?<!high )(?<!high-)(?<!low )(?<!low-)\b(doses?|dosage|milligrams?|mg)\b"
-     r"(?!\s+(it|he|she)\b|\s+(this|that)\s+mean)",
-     r"\d\s*(mg|milligrams?|micrograms?|mcg|units?)\b"),
-    (r"\b(costs?|price|prices|priced)\b", r"\$\s*\d|\d\s*dollars"),
-    (r"normal (range|level|value)s?|\b(level|value|range) should\b",
-     r"\d\s*(mg|ng|nmol|pmol|mcg|µg|units?|u)\s*/\s*(dl|ml|l)\b"),
-    # "How long" asks a length as well as a time ("the anal canal ... is about 1 to 1½ inches
-    # long"; a tumour's size, "larger than 2 centimeters", is not one), and a time may be
-    # worded ("left in place for a few days").
-    (r"how long|how many (days|weeks|months|years|times)|how soon|how often",
-     r"\d\s*-?\s*(hours?|days?|weeks?|months?|years?)\b|"
-     r"\d[½¼¾]?\s*(inch(es)?|feet|foot|cm|centimeters?|mm|millimeters?) long\b|"
-     r"\b(once|twice|every) (a|each|\d+)? ?(day|week|month|year)|"
-     r"\b(a few|several|a couple of) (hours|days|weeks|months|years)\b"),
-]
-_FIGURES = [(re.compile(ask, re.IGNORECASE), re.compile(answer, re.IGNORECASE)) for ask, answer in _FIGURES]
-
 # What `missing` holds when a question asks which hospital or doctor to choose.
 PROVIDER = "a named hospital or doctor"
 _PROVIDERS = r"(doctors?|hospitals?|specialists?|surgeons?|oncologists?|clinics?|(cancer|medical) cent(er|re)s?)"
@@ -151,17 +125,6 @@ def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled)
 def missing_topics(topics: Iterable[str], passages: Vocabulary) -> list[str]:
     """The topics that none of the passages found mentions, in any form."""
     return [w for w in topics if not passages.knows(w)]
-
-
-def figures_asked(question: str) -> list[int]:
-    """Which kinds of figure the question wants: a rate, a dose, a price, a range, a time."""
-    return [i for i, (ask, _) in enumerate(_FIGURES) if ask.search(question)]
-
-
-def figure_missing(kinds: list[int], texts: Iterable[str]) -> bool:
-    """Whether some figure the question wants stands in none of ``texts``."""
-    texts = list(texts)
-    return any(not any(_FIGURES[k][1].search(t) for t in texts) for k in kinds)
 
 
 def all_terms_found(terms: list[tuple[str, ...]], passages: Iterable[Vocabulary]) -> bool:

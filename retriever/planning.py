@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from retriever.abstain import figures_asked, topic_words
+from retriever.abstain import topic_words
 from retriever.audience import audience
+from retriever.figures import figures_asked
 from retriever.lexicon import expansions, lay_words, question_terms, spell_out
 from retriever.spelling import Speller
 from retriever.text import replace_word

@@ -4,7 +4,10 @@ A health topic that the top passages never mention costs a question 0.4 of confi
 (`retriever.abstain`). When one group's penalties alone decide a refusal (the question would
 be answered without them), the group *helped* if the question is out of scope and *hurt* if
 it is answerable. Counted by group: the topic list's groups (`TOPIC_GROUPS`) and the two
-rules beside it, a disease or drug name's ending and a word that is no English word.
+rules beside it, a disease or drug name's ending and a word that is no English word; and
+each kind of figure the question asks for (a rate, a dose, ...) when the passages give none,
+and the request for a named hospital or doctor (counted alike: the question would be
+answered without that one missing thing).
 
 Questions, each counted once per group:
 
@@ -25,12 +28,14 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from retriever.abstain import MAX_COUNTED, MEDICAL_ENDING, MISSING_PENALTY, TOPIC_GROUPS
+from retriever.abstain import FIGURE, MEDICAL_ENDING, PROVIDER, TOPIC_GROUPS, hand_confidence
+from retriever.figures import FIGURE_KINDS, figures_asked
 
 CALIBRATION = Path("training/calibration")
 CORPUS = Path("training/corpus")
 LAY = Path("training/questions/questions.jsonl")
-GROUPS = (*TOPIC_GROUPS, "disease or drug ending", "no English word")
+GROUPS = (*TOPIC_GROUPS, "disease or drug ending", "no English word", *(f"figure: {k}" for k in FIGURE_KINDS),
+          "a named hospital or doctor")
 
 
 def group_of(word: str) -> str:
@@ -41,17 +46,21 @@ def group_of(word: str) -> str:
 
 
 def deciding_groups(result, threshold: float) -> list[str]:
-    """The groups whose missing topics alone turned an answer into a refusal: without
-    their penalties the question would have been answered."""
+    """The groups whose missing things alone turned an answer into a refusal: by the hand
+    rule (`abstain.hand_confidence`), the question would have been answered without them."""
     ev = result.evidence
     if not result.abstained or ev is None or ev.nothing_found:
         return []
-    out = []
-    for group in dict.fromkeys(group_of(w) for w in ev.topics_missing):
-        left = [m for m in result.missing if m not in ev.topics_missing or group_of(m) != group]
-        if ev.best_cosine - MISSING_PENALTY * min(len(left), MAX_COUNTED) >= threshold:
-            out.append(group)
-    return out
+    groups: dict[str, set[str]] = {}
+    for w in ev.topics_missing:
+        groups.setdefault(group_of(w), set()).add(w)
+    if FIGURE in result.missing:  # every kind asked, when several are (rare)
+        for k in figures_asked(result.query):
+            groups[f"figure: {FIGURE_KINDS[k]}"] = {FIGURE}
+    if PROVIDER in result.missing:
+        groups[PROVIDER] = {PROVIDER}
+    return [g for g, things in groups.items()
+            if hand_confidence(ev, [m for m in result.missing if m not in things]) >= threshold]
 
 
 class Tally:
@@ -126,8 +135,8 @@ def run(args: argparse.Namespace) -> int:
     if args.seed_sets:
         _seed(tally, args.seed_index, args.seed_sets)
         sources.append("seed sets")
-    text = (f"Questions whose refusal one group's missing topic alone decided (`{args.command_line}`):\n\n"
-            + tally.table(sources) + "\n")
+    text = ("Questions whose refusal one group's missing topics, figure or provider alone decided "
+            f"(`{args.command_line}`):\n\n" + tally.table(sources) + "\n")
     print(text)
     if args.out:
         args.out.write_text(text, encoding="utf-8")

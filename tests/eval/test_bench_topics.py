@@ -11,11 +11,12 @@ class _Result:
     abstained: bool
     missing: list
     evidence: Evidence
+    query: str = "is it in the lungs"
 
 
-def _result(best, topics, missing=None, nothing=False):
+def _result(best, topics, missing=None, nothing=False, query="is it in the lungs"):
     ev = Evidence(best, len(topics), False, False, nothing, False, 0.5, tuple(topics))
-    return _Result(True, list(missing if missing is not None else topics), ev)
+    return _Result(True, list(missing if missing is not None else topics), ev, query)
 
 
 def test_words_fall_in_their_group():
@@ -36,6 +37,17 @@ def test_a_group_decides_only_when_its_penalties_alone_turn_the_answer_into_a_re
     answered = _result(0.6, ["lung"])
     answered.abstained = False
     assert deciding_groups(answered, 0.33) == []
+
+
+def test_a_missing_figure_or_provider_decides_by_its_kind():
+    rate = "what is the 5-year survival rate"
+    assert deciding_groups(_result(0.6, [], ["a figure"], query=rate), 0.33) == ["figure: a rate"]
+    assert deciding_groups(_result(0.3, [], ["a figure"], query=rate), 0.33) == []
+    dose = "what dose of octreotide and how often"
+    assert deciding_groups(_result(0.6, [], ["a figure"], query=dose), 0.33) == [
+        "figure: a dose", "figure: a time or length"]
+    best = _result(0.6, [], ["a named hospital or doctor"], query="best hospital for carcinoid")
+    assert deciding_groups(best, 0.33) == ["a named hospital or doctor"]
 
 
 def test_the_tally_counts_distinct_questions_helped_and_hurt():

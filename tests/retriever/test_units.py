@@ -10,14 +10,13 @@ from retriever.abstain import (
     Vocabulary,
     all_terms_found,
     confidence,
-    figure_missing,
-    figures_asked,
     missing_topics,
     nothing_found,
     provider_missing,
     topic_words,
 )
 from retriever.citation import citation_line
+from retriever.figures import figure_missing, figures_asked
 from retriever.fusion import rrf
 from retriever.highlight import pick_highlights
 from retriever.lexicon import expansions, lay_words, question_terms, spell_out
@@ -155,11 +154,33 @@ def test_figure_questions_need_the_right_kind_of_figure():
         assert figures_asked(asks) == dose, asks
 
 
+def test_a_survival_figure_or_a_dose_is_asked_only_in_so_many_words():
+    rate = figures_asked("What is the 5-year survival rate?")
+    for asks in ("5 year survival odds for stage 4", "what's the survival rate once it has spread",
+                 "average life expectancy in years", "what percent of people are alive after 5 years"):
+        assert figures_asked(asks) == rate, asks
+    # a prognosis passage answers these: no rate is asked for
+    for plain in ("psk gastric cancer survival", "eye melanoma survival factors", "child lymphoma survival chances",
+                  "how common is lung cancer in the US"):
+        assert figures_asked(plain) == [], plain
+    # a dose said to be lower, full or tiny is talked about, not asked for
+    for plain in ("why do people with AIDS get lower doses of lymphoma drugs", "can HIV meds allow full-dose chemo",
+                  "why start her pain medicine at such a tiny dose"):
+        assert figures_asked(plain) == [], plain
+    assert figures_asked("pain medicine dose older adults") == figures_asked("what dose of octreotide")
+
+
 def test_how_long_is_answered_by_a_length_or_a_worded_time():
     how_long = figures_asked("the anal canal, how long is it anyway")
     assert not figure_missing(how_long, ["The anal canal is about 1 to 1½ inches long."])
     assert not figure_missing(how_long, ["Treatment usually lasts for several days."])
     assert not figure_missing(how_long, ["Chemotherapy is given for 6 months."])
+    # a time without a number
+    how_often = figures_asked("how often does it get checked")
+    for worded in ("Summaries are reviewed regularly and updated.", "Imatinib is given for as long as the tumor "
+                   "does not grow.", "Patients need lifelong follow-up.", "Check-ups for the rest of their lives."):
+        assert not figure_missing(how_often, [worded]), worded
+    assert figure_missing(how_often, ["Follow-up tests may be needed."])
     # a tumour's size is not a length of time or of an organ
     assert figure_missing(how_long, ["Surgery for tumors larger than 2 centimeters."])
 
