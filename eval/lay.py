@@ -34,11 +34,11 @@ def load(path: Path) -> list[TrainingQuestion]:
         if not line.strip():
             continue
         try:
-            d = json.loads(line)
-            out.append(TrainingQuestion(d["doc_id"], d["section"], tuple(d["heading_path"]),
-                                        d["question"], d["style"], d["evidence"]))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise QuestionFileError(f"{path}:{n}: not a training question ({type(exc).__name__}: {exc})") from None
+            out.append(TrainingQuestion.from_json(line))
+        except ValueError as exc:
+            raise QuestionFileError(f"{path}:{n}: not a training question ({exc})") from None
+    if not out:
+        raise QuestionFileError(f"{path}: no questions")
     return out
 
 

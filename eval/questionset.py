@@ -97,6 +97,8 @@ def load_questions(path: Path) -> QuestionSet:
             obj = json.loads(line)
         except ValueError as exc:
             raise QuestionSetError(f"{where}: not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise QuestionSetError(f"{where}: JSON nested too deeply") from None
         if not isinstance(obj, dict):
             raise QuestionSetError(f"{where}: expected a JSON object")
         if qset is None:

@@ -5,7 +5,7 @@ question asking for one is answered only by a passage that has one: abstention c
 missing figure as one thing the passages miss (`retriever.abstain`). Each pattern was
 checked on the training summaries' lay questions, which their own sections answer: a
 question the ask pattern catches but whose section has no figure of that kind is one that
-the rule would refuse (README, "Which topic words earn their place").
+the rule would refuse (README, "Which figure questions abstention refuses").
 """
 
 from __future__ import annotations
@@ -13,56 +13,77 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# Questions asking for a figure, each with the kind of figure that answers it: a passage
-# with "24-hour" does not give a normal range, nor one with "2 cm" a survival rate.
+_I = re.IGNORECASE
+
+# A survival *figure* ("survival rate", "5-year survival", "median survival"), not
+# "survival factors" or a bare "psk gastric cancer survival", which a prognosis passage
+# answers; nor "how common", answered by "rare" or "the most common". The training
+# summaries' lay questions (all answerable) that a looser pattern caught: 66, 60 of them
+# without a rate in their section; this one catches 8, 3 without.
+_RATE = re.compile(
+    r"survival[\s-]*(rates?|odds|statistics|numbers|percentages?|%)|odds of survival|"
+    r"\b(\d+|one|two|three|five|ten)\s*[-\u2010\u2011\u2013]?\s*(years?|yrs?)\s+(\w+\s+)?survival|"
+    r"\b(median|average) survival|life expectancy|what (percent|percentage)|percent(age)? of|"
+    r"how many people|how many\b.*\b(alive|live|survive|die)\b", _I)
+
+# "high-dose chemotherapy", "low-dose CT" name a treatment or a test, and "lower doses of
+# lymphoma drugs", "full-dose chemo", "such a tiny dose" talk about a dose (5 of the
+# training summaries' 23 answerable dose questions): a dose asked for is not said to be
+# any of these, unless the question asks which one ("what is the full dose of ...").
+# "what dose it mean" is "does" mistyped: no dose is followed by "it", "he" or "she", nor
+# by "this mean" ("what dose i should take", "doses this drug comes in" still ask).
+_DOSE = re.compile(r"\b(doses?|dosage|milligrams?|mg)\b(?!\s+(it|he|she)\b|\s+(this|that)\s+mean)", _I)
+_SAID_OF_DOSE = re.compile(r"\b(high|higher|low|lower|full|tiny|small|smaller|extra|test|reduced)[\s-]+$", _I)
+_WHICH_DOSE = re.compile(r"\b(what|which|how much)\b[^?.,;]{0,15}\b(the|a|an|your|my)\s+$", _I)
+
+
+def _asks_dose(question: str) -> bool:
+    for m in _DOSE.finditer(question):
+        before = question[:m.start()]
+        said = _SAID_OF_DOSE.search(before)
+        if not said or _WHICH_DOSE.search(before[:said.start()]):
+            return True
+    return False
+
+
+# Numbers that answer "how long" and "how often" alike ("every 4 weeks", "for 6 months").
+_TIME = (r"\d\s*-?\s*(minutes?|hours?|days?|weeks?|months?|years?)\b|"
+         r"\b(once|twice|every) (a|each|\d+)? ?(day|week|month|year)|"
+         r"\b(a few|several|a couple of) (hours|days|weeks|months|years)\b")
+# A time or length: a length of something ("the anal canal ... is about 1 to 1½ inches
+# long"; a tumour's size, "larger than 2 centimeters", is not one), or a time said without
+# a number ("given for as long as the tumor does not grow", "lifelong follow-up").
+_DURATION = re.compile(
+    _TIME + r"|\d[½¼¾]?\s*(inch(es)?|feet|foot|cm|centimeters?|mm|millimeters?) long\b|"
+    r"\bfor as long as\b|\bfor the rest of (his|her|their|your|my) li(fe|ves)\b|"
+    r"\blifelong (follow|check|monitor|care|treatment|therapy|screening)", _I)
+# How often, said without a number ("check-ups frequently during the first year",
+# "reviewed regularly"); "daily" in "activities of daily living" is no frequency.
+_FREQUENCY = re.compile(
+    _TIME + r"|\b(regularly|frequently|weekly|monthly|yearly|annually)\b|"
+    r"(?<!of )\bdaily\b(?!\s+(li(fe|ves|ving)|activit|routine|tasks|needs))", _I)
+
+# (kind, asks, answered): a passage with "24-hour" does not give a normal range, nor one
+# with "2 cm" a survival rate.
 _FIGURES = [
-    # A survival *figure* ("survival rate", "5-year survival"), not "survival factors" or a
-    # bare "psk gastric cancer survival", which a prognosis passage answers; nor "how
-    # common", answered by "rare" or "the most common". The training summaries' lay
-    # questions (all answerable) that a looser pattern caught: 66, 60 of them without a
-    # rate in their section; this one catches 8, 3 without.
-    (r"survival (rates?|odds|statistics|numbers|percentages?)|\b(\d+|five|ten)[- ]years? survival|"
-     r"life expectancy|what (percent|percentage)|percent(age)? of|"
-     r"how many people|how many\b.*\b(alive|live|survive|die)\b",
-     r"\d\s*(%|percent)|\d+ (in|out of) \d+"),
-    # "high-dose chemotherapy", "low-dose CT" name a treatment or a test, not a dose asked
-    # for: 50 of the 80 training questions that asked a dose said one of them.
-    # "what dose it mean" is "does" mistyped: no dose is followed by "it", "he" or "she",
-    # nor by "this mean" ("what dose i should take", "doses this drug comes in" still ask).
-    # Nor does a dose said to be lower, full, tiny or extra ("lower doses of lymphoma drugs":
-    # 5 of the training summaries' 23 answerable dose questions).
-    (r"(?<!high )(?<!high-)(?<!low )(?<!low-)(?<!lower )(?<!higher )(?<!full )(?<!full-)(?<!tiny )"
-     r"(?<!small )(?<!smaller )(?<!extra )(?<!test )(?<!reduced )\b(doses?|dosage|milligrams?|mg)\b"
-     r"(?!\s+(it|he|she)\b|\s+(this|that)\s+mean)",
-     r"\d\s*(mg|milligrams?|micrograms?|mcg|units?)\b"),
-    (r"\b(costs?|price|prices|priced)\b", r"\$\s*\d|\d\s*dollars"),
-    (r"normal (range|level|value)s?|\b(level|value|range) should\b",
-     r"\d\s*(mg|ng|nmol|pmol|mcg|µg|units?|u)\s*/\s*(dl|ml|l)\b"),
-    # "How long" asks a length as well as a time ("the anal canal ... is about 1 to 1½ inches
-    # long"; a tumour's size, "larger than 2 centimeters", is not one), and a time may be
-    # worded ("left in place for a few days").
-    (r"how long|how many (days|weeks|months|years|times)|how soon|how often",
-     r"\d\s*-?\s*(hours?|days?|weeks?|months?|years?)\b|"
-     r"\d[½¼¾]?\s*(inch(es)?|feet|foot|cm|centimeters?|mm|millimeters?) long\b|"
-     r"\b(once|twice|every) (a|each|\d+)? ?(day|week|month|year)|"
-     r"\b(a few|several|a couple of) (hours|days|weeks|months|years)\b|"
-     # ... or said without a number: "given for as long as the tumor does not grow",
-     # "check-ups frequently during the first year", "reviewed regularly", "lifelong"
-     # (5 of the training summaries' 23 answerable time questions whose section has no number).
-     r"\bfor as long as\b|\b(regularly|frequently|lifelong|yearly|annually|monthly|weekly|daily)\b|"
-     r"\bfor the rest of (his|her|their|your|my) li(fe|ves)\b"),
+    ("a rate", _RATE.search, re.compile(r"\d\s*(%|percent)|\d+ (in|out of) \d+", _I)),
+    ("a dose", _asks_dose, re.compile(r"\d\s*(mg|milligrams?|micrograms?|mcg|units?)\b", _I)),
+    ("a price", re.compile(r"\b(costs?|price|prices|priced)\b", _I).search, re.compile(r"\$\s*\d|\d\s*dollars", _I)),
+    ("a normal range", re.compile(r"normal (range|level|value)s?|\b(level|value|range) should\b", _I).search,
+     re.compile(r"\d\s*(mg|ng|nmol|pmol|mcg|µg|units?|u)\s*/\s*(dl|ml|l)\b", _I)),
+    ("a time or length", re.compile(r"how long|how many (days|weeks|months|years)|how soon", _I).search, _DURATION),
+    ("a frequency", re.compile(r"how often|how many times|how frequently", _I).search, _FREQUENCY),
 ]
-_FIGURES = [(re.compile(ask, re.IGNORECASE), re.compile(answer, re.IGNORECASE)) for ask, answer in _FIGURES]
-# What each of them asks for, in `_FIGURES`' order (`python -m eval.bench topics` counts by kind).
-FIGURE_KINDS = ("a rate", "a dose", "a price", "a normal range", "a time or length")
+# What each asks for, in order (`python -m eval.bench topics` counts by kind).
+FIGURE_KINDS = tuple(kind for kind, _, _ in _FIGURES)
 
 
 def figures_asked(question: str) -> list[int]:
-    """Which kinds of figure the question wants: a rate, a dose, a price, a range, a time."""
-    return [i for i, (ask, _) in enumerate(_FIGURES) if ask.search(question)]
+    """Which kinds of figure the question wants (indexes into `FIGURE_KINDS`)."""
+    return [i for i, (_, asks, _) in enumerate(_FIGURES) if asks(question)]
 
 
 def figure_missing(kinds: list[int], texts: Iterable[str]) -> bool:
     """Whether some figure the question wants stands in none of ``texts``."""
     texts = list(texts)
-    return any(not any(_FIGURES[k][1].search(t) for t in texts) for k in kinds)
+    return any(not any(_FIGURES[k][2].search(t) for t in texts) for k in kinds)

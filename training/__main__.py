@@ -55,9 +55,17 @@ def _collect(args) -> int:
     except (QuestionFileError, OSError) as exc:  # not UTF-8, or unreadable: nothing is written
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if not kept:  # an empty file must not replace the committed questions
+        print(f"error: no usable question in {', '.join(map(str, args.raw))}; {args.out} left as it was",
+              file=sys.stderr)
+        return 2
     order = {k: i for i, k in enumerate(sections)}
     kept.sort(key=lambda q: order[q.section])
-    args.out.write_text("".join(q.to_json() + "\n" for q in kept), encoding="utf-8")
+    try:
+        args.out.write_text("".join(q.to_json() + "\n" for q in kept), encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot write {args.out} ({exc.strerror})", file=sys.stderr)
+        return 2
     print(f"{len(kept)} questions over {len({q.doc_id for q in kept})} summaries -> {args.out}"
           f" ({dropped} lines dropped)")
     return 0
@@ -134,13 +142,19 @@ def _calibrate(args) -> int:
 def _fusion(args) -> int:
     import json
 
+    from retriever.embedding import ModelError
     from retriever.search import Retriever
     from retriever.settings import Settings
+    from retriever.store import IndexLoadError
     from training.fusion import fit_fusion
-    from training.questions import read_questions
+    from training.questions import QuestionFileError, read_questions
 
-    questions = read_questions(args.questions, _sections(args.corpus))
-    retriever = Retriever.load(args.index, Settings(ranker=False))  # the fused order's own weights
+    try:
+        questions = read_questions(args.questions, _sections(args.corpus))
+        retriever = Retriever.load(args.index, Settings(ranker=False))  # the fused order's own weights
+    except (QuestionFileError, OSError, IndexLoadError, ModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(fit_fusion(questions, retriever, n=args.n), indent=2))
     return 0
 

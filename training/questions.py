@@ -38,6 +38,23 @@ class TrainingQuestion:
         return json.dumps({**asdict(self), "heading_path": list(self.heading_path)},
                           ensure_ascii=False)
 
+    @classmethod
+    def from_json(cls, line: str) -> TrainingQuestion:
+        """One JSONL line; ValueError naming the field that is missing or not text."""
+        try:
+            raw = json.loads(line)
+        except RecursionError:
+            raise ValueError("nested too deeply to be a question") from None
+        if not isinstance(raw, dict):
+            raise ValueError("expected a JSON object")
+        for name in ("doc_id", "section", "question", "style", "evidence"):
+            if not isinstance(raw.get(name), str):
+                raise ValueError(f"field {name!r} is missing or not text")
+        path = raw.get("heading_path")
+        if not isinstance(path, list) or not all(isinstance(h, str) for h in path):
+            raise ValueError("field 'heading_path' is missing or not a list of headings")
+        return cls(raw["doc_id"], raw["section"], tuple(path), raw["question"], raw["style"], raw["evidence"])
+
 
 def words(text: str) -> list[str]:
     return _word.findall(text.lower())
@@ -98,11 +115,9 @@ def read_questions(path: Path, sections: dict[str, ContentSection]) -> list[Trai
         if not line.strip():
             continue
         try:
-            raw = json.loads(line)
-            q = TrainingQuestion(raw["doc_id"], raw["section"], tuple(raw["heading_path"]),
-                                 raw["question"], raw["style"], raw["evidence"])
-        except (ValueError, KeyError, TypeError) as exc:
-            errors.append(f"{path}:{lineno}: not a training question ({type(exc).__name__}: {exc})")
+            q = TrainingQuestion.from_json(line)
+        except ValueError as exc:
+            errors.append(f"{path}:{lineno}: not a training question ({exc})")
             continue
         why = problem(q, sections)
         key = (q.doc_id, squash(q.question))

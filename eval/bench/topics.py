@@ -29,7 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from retriever.abstain import FIGURE, MEDICAL_ENDING, PROVIDER, TOPIC_GROUPS, hand_confidence
-from retriever.figures import FIGURE_KINDS, figures_asked
+from retriever.figures import FIGURE_KINDS
 
 CALIBRATION = Path("training/calibration")
 CORPUS = Path("training/corpus")
@@ -45,9 +45,11 @@ def group_of(word: str) -> str:
     return "disease or drug ending" if len(word) > 5 and MEDICAL_ENDING.search(word) else "no English word"
 
 
-def deciding_groups(result, threshold: float) -> list[str]:
+def deciding_groups(result, threshold: float, figures: list[int] = ()) -> list[str]:
     """The groups whose missing things alone turned an answer into a refusal: by the hand
-    rule (`abstain.hand_confidence`), the question would have been answered without them."""
+    rule (`abstain.hand_confidence`), the question would have been answered without them.
+    ``figures``: the kinds of figure the search's plan asked for (of the spell-corrected
+    question: `QueryPlan.figures`)."""
     ev = result.evidence
     if not result.abstained or ev is None or ev.nothing_found:
         return []
@@ -55,7 +57,7 @@ def deciding_groups(result, threshold: float) -> list[str]:
     for w in ev.topics_missing:
         groups.setdefault(group_of(w), set()).add(w)
     if FIGURE in result.missing:  # every kind asked, when several are (rare)
-        for k in figures_asked(result.query):
+        for k in figures:
             groups[f"figure: {FIGURE_KINDS[k]}"] = {FIGURE}
     if PROVIDER in result.missing:
         groups[PROVIDER] = {PROVIDER}
@@ -69,8 +71,10 @@ class Tally:
     def __init__(self):
         self.seen: dict[tuple[str, str, str], set[str]] = defaultdict(set)
 
-    def add(self, source: str, question: str, in_scope: bool, result, threshold: float) -> None:
-        for group in deciding_groups(result, threshold):
+    def add(self, source: str, question: str, in_scope: bool, searched, threshold: float) -> None:
+        """``searched``: a search's result and its plan's figure kinds (`search`)."""
+        result, figures = searched
+        for group in deciding_groups(result, threshold, figures):
             self.seen[(source, group, "hurt" if in_scope else "helped")].add(question)
 
     def table(self, sources: list[str]) -> str:
@@ -80,6 +84,11 @@ class Tally:
             cells = [f"{len(self.seen[(s, g, 'helped')])} / {len(self.seen[(s, g, 'hurt')])}" for s in sources]
             rows.append(f"| {g} | " + " | ".join(cells) + " |")
         return "\n".join(rows)
+
+
+def search(retriever, question: str, filters=None) -> tuple:
+    """A search, and the kinds of figure its plan asks for."""
+    return retriever.search(question, filters=filters), retriever.plan(question).figures
 
 
 def _corpus(tally: Tally, index: Path) -> None:
@@ -92,14 +101,14 @@ def _corpus(tally: Tally, index: Path) -> None:
     titles = {c.doc_id: c.title for c in r.chunks}
     docs, rng = sorted(titles), random.Random(0)
     for q in (q for q in load(LAY) if is_validation(q.doc_id) and q.doc_id in titles):
-        tally.add("validation lay", q.question, True, r.search(q.question), r.threshold)
-        tally.add("validation lay", q.question, True, r.search(q.question, filters=Filters(doc_ids=(q.doc_id,))),
+        tally.add("validation lay", q.question, True, search(r, q.question), r.threshold)
+        tally.add("validation lay", q.question, True, search(r, q.question, Filters(doc_ids=(q.doc_id,))),
                   r.threshold)
         named = named_summaries(q.question, titles)
         if q.doc_id in named:
             others = [d for d in docs if d not in named]
             for f in (Filters(doc_ids=tuple(others)), Filters(doc_ids=(rng.choice(others),))):
-                tally.add("validation near-misses", q.question, False, r.search(q.question, filters=f), r.threshold)
+                tally.add("validation near-misses", q.question, False, search(r, q.question, f), r.threshold)
 
 
 def _calibration(tally: Tally) -> None:
@@ -114,7 +123,7 @@ def _calibration(tally: Tally) -> None:
             r = Retriever.load(summary_index(CORPUS, f.stem, Path(tmp), Settings()))
             source = "calibration, validation" if is_validation(f.stem) else "calibration, training"
             for q in load_questions(f).questions:
-                tally.add(source, q.question, q.in_scope, r.search(q.question), r.threshold)
+                tally.add(source, q.question, q.in_scope, search(r, q.question), r.threshold)
 
 
 def _seed(tally: Tally, index: Path, sets: list[Path]) -> None:
@@ -124,7 +133,7 @@ def _seed(tally: Tally, index: Path, sets: list[Path]) -> None:
     r = Retriever.load(index)
     for path in sets:
         for q in load_questions(path).questions:
-            tally.add("seed sets", q.question, q.in_scope, r.search(q.question), r.threshold)
+            tally.add("seed sets", q.question, q.in_scope, search(r, q.question), r.threshold)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from eval.bench.topics import Tally, deciding_groups, group_of
 from retriever.abstain import Evidence
+from retriever.figures import figures_asked
 
 
 @dataclass
@@ -11,12 +12,11 @@ class _Result:
     abstained: bool
     missing: list
     evidence: Evidence
-    query: str = "is it in the lungs"
 
 
-def _result(best, topics, missing=None, nothing=False, query="is it in the lungs"):
+def _result(best, topics, missing=None, nothing=False):
     ev = Evidence(best, len(topics), False, False, nothing, False, 0.5, tuple(topics))
-    return _Result(True, list(missing if missing is not None else topics), ev, query)
+    return _Result(True, list(missing if missing is not None else topics), ev)
 
 
 def test_words_fall_in_their_group():
@@ -40,20 +40,19 @@ def test_a_group_decides_only_when_its_penalties_alone_turn_the_answer_into_a_re
 
 
 def test_a_missing_figure_or_provider_decides_by_its_kind():
-    rate = "what is the 5-year survival rate"
-    assert deciding_groups(_result(0.6, [], ["a figure"], query=rate), 0.33) == ["figure: a rate"]
-    assert deciding_groups(_result(0.3, [], ["a figure"], query=rate), 0.33) == []
-    dose = "what dose of octreotide and how often"
-    assert deciding_groups(_result(0.6, [], ["a figure"], query=dose), 0.33) == [
-        "figure: a dose", "figure: a time or length"]
-    best = _result(0.6, [], ["a named hospital or doctor"], query="best hospital for carcinoid")
+    rate = figures_asked("what is the 5-year survival rate")  # the plan's kinds, typos corrected
+    assert deciding_groups(_result(0.6, [], ["a figure"]), 0.33, rate) == ["figure: a rate"]
+    assert deciding_groups(_result(0.3, [], ["a figure"]), 0.33, rate) == []
+    dose = figures_asked("what dose of octreotide and how often")
+    assert deciding_groups(_result(0.6, [], ["a figure"]), 0.33, dose) == ["figure: a dose", "figure: a frequency"]
+    best = _result(0.6, [], ["a named hospital or doctor"])
     assert deciding_groups(best, 0.33) == ["a named hospital or doctor"]
 
 
 def test_the_tally_counts_distinct_questions_helped_and_hurt():
     tally = Tally()
     for _ in range(2):
-        tally.add("seed sets", "lung cancer outlook", False, _result(0.6, ["lung"]), 0.33)
-    tally.add("seed sets", "is it in her lungs now", True, _result(0.6, ["lungs"]), 0.33)
+        tally.add("seed sets", "lung cancer outlook", False, (_result(0.6, ["lung"]), []), 0.33)
+    tally.add("seed sets", "is it in her lungs now", True, (_result(0.6, ["lungs"]), []), 0.33)
     table = tally.table(["seed sets"])
     assert "| organs | 1 / 1 |" in table and "| cancers | 0 / 0 |" in table

@@ -22,7 +22,7 @@ def test_a_line_missing_a_field_is_named(tmp_path):
     path = tmp_path / "q.jsonl"
     no_evidence = {k: v for k, v in LINE.items() if k != "evidence"}
     path.write_text(json.dumps(LINE) + "\n" + json.dumps(no_evidence) + "\n", encoding="utf-8")
-    with pytest.raises(QuestionFileError, match=rf"{path}:2: not a training question \(KeyError"):
+    with pytest.raises(QuestionFileError, match=rf"{path}:2: not a training question \(field .evidence. is missing"):
         load(path)
 
 
@@ -38,3 +38,16 @@ def test_cli_names_a_missing_index(tmp_path, capsys):
     path.write_text(json.dumps(LINE) + "\n", encoding="utf-8")
     assert main([str(path), "--index", str(tmp_path / "nowhere")]) == 2
     assert "nowhere: folder does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("content, message", [
+    (json.dumps({**LINE, "question": 5}), r":1: not a training question \(field 'question' is missing or not text"),
+    (json.dumps({**LINE, "heading_path": "T > S"}), r":1: not a training question \(field 'heading_path'"),
+    ("[" * 100_000, r":1: not a training question \(nested too deeply"),
+    ("\n\n", r"q\.jsonl: no questions"),
+])
+def test_a_line_of_the_wrong_shape_is_named(tmp_path, content, message):
+    path = tmp_path / "q.jsonl"
+    path.write_text(content + "\n", encoding="utf-8")
+    with pytest.raises(QuestionFileError, match=message):
+        load(path)

@@ -96,3 +96,10 @@ def test_a_set_saved_in_another_encoding_names_its_line(tmp_path):
     path.write_bytes((json.dumps(good) + "\n").encode() + '{"id": "b", "question": "café"}\n'.encode("latin-1"))
     with pytest.raises(QuestionSetError, match=r"set\.jsonl:2: not UTF-8 text"):
         load_questions(path)
+
+
+def test_a_line_nested_too_deeply_is_named(tmp_path):
+    path = tmp_path / "set.jsonl"
+    path.write_text("[" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(QuestionSetError, match=r"set\.jsonl:1: JSON nested too deeply"):
+        load_questions(path)

@@ -18,3 +18,9 @@ def test_a_line_that_is_not_utf8_is_named(tmp_path):
     assert next(lines) == (1, '{"a": 1}')
     with pytest.raises(LineError, match=rf"{path}:2: not UTF-8 text \(bad byte at column 11\)"):
         next(lines)
+
+
+def test_old_mac_line_endings_end_lines_too(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_bytes(b'{"a": 1}\r{"b": 2}\r')
+    assert list(numbered_lines(path)) == [(1, '{"a": 1}'), (2, '{"b": 2}')]

@@ -157,7 +157,9 @@ def test_figure_questions_need_the_right_kind_of_figure():
 def test_a_survival_figure_or_a_dose_is_asked_only_in_so_many_words():
     rate = figures_asked("What is the 5-year survival rate?")
     for asks in ("5 year survival odds for stage 4", "what's the survival rate once it has spread",
-                 "average life expectancy in years", "what percent of people are alive after 5 years"):
+                 "average life expectancy in years", "what percent of people are alive after 5 years",
+                 "survival-rate for pancreatic cancer", "5yr survival breast cancer", "5\u2013year survival",
+                 "two year overall survival", "median survival of mesothelioma", "odds of survival", "survival %"):
         assert figures_asked(asks) == rate, asks
     # a prognosis passage answers these: no rate is asked for
     for plain in ("psk gastric cancer survival", "eye melanoma survival factors", "child lymphoma survival chances",
@@ -165,9 +167,13 @@ def test_a_survival_figure_or_a_dose_is_asked_only_in_so_many_words():
         assert figures_asked(plain) == [], plain
     # a dose said to be lower, full or tiny is talked about, not asked for
     for plain in ("why do people with AIDS get lower doses of lymphoma drugs", "can HIV meds allow full-dose chemo",
-                  "why start her pain medicine at such a tiny dose"):
+                  "why start her pain medicine at such a tiny dose", "is a lower-dose ct scan safe",
+                  "what is reduced-dose radiation", "is a LOWER  DOSE safer"):
         assert figures_asked(plain) == [], plain
-    assert figures_asked("pain medicine dose older adults") == figures_asked("what dose of octreotide")
+    dose = figures_asked("what dose of octreotide")
+    for asks in ("pain medicine dose older adults", "what is the full dose of methotrexate",
+                 "how much is a full dose of tylenol", "what's the latest dose"):
+        assert figures_asked(asks) == dose, asks
 
 
 def test_how_long_is_answered_by_a_length_or_a_worded_time():
@@ -175,12 +181,22 @@ def test_how_long_is_answered_by_a_length_or_a_worded_time():
     assert not figure_missing(how_long, ["The anal canal is about 1 to 1½ inches long."])
     assert not figure_missing(how_long, ["Treatment usually lasts for several days."])
     assert not figure_missing(how_long, ["Chemotherapy is given for 6 months."])
-    # a time without a number
+    assert not figure_missing(how_long, ["A panic attack usually lasts for 10 to 20 minutes."])
+    # a time without a number, and words that only look like one
+    for worded in ("Imatinib is given for as long as the tumor does not grow.", "Patients need lifelong follow-up.",
+                   "Check-ups for the rest of their lives."):
+        assert not figure_missing(how_long, [worded]), worded
+    for no_time in ("Itching affects your daily activities.", "Survivors have a lifelong risk of fatigue.",
+                    "Summaries are reviewed regularly."):
+        assert figure_missing(how_long, [no_time]), no_time
     how_often = figures_asked("how often does it get checked")
-    for worded in ("Summaries are reviewed regularly and updated.", "Imatinib is given for as long as the tumor "
-                   "does not grow.", "Patients need lifelong follow-up.", "Check-ups for the rest of their lives."):
+    assert how_often != how_long
+    for worded in ("Summaries are reviewed regularly and updated.", "Check-ups are done frequently in the first year.",
+                   "The drug is taken daily.", "Scans every 6 months."):
         assert not figure_missing(how_often, [worded]), worded
-    assert figure_missing(how_often, ["Follow-up tests may be needed."])
+    for no_time in ("Follow-up tests may be needed.", "Help with activities of daily living.",
+                    "Pain can affect daily life."):
+        assert figure_missing(how_often, [no_time]), no_time
     # a tumour's size is not a length of time or of an organ
     assert figure_missing(how_long, ["Surgery for tumors larger than 2 centimeters."])
 

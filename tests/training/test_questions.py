@@ -139,3 +139,14 @@ def test_collect_refuses_a_writers_file_in_another_encoding_and_writes_nothing(t
     assert main(["collect", str(raw), "--out", str(out)]) == 2
     assert f"{raw}:1: not UTF-8 text" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_collect_with_no_usable_line_leaves_the_output_as_it_was(tmp_path, capsys):
+    from training.__main__ import main
+
+    raw, out = tmp_path / "raw.tsv", tmp_path / "questions.jsonl"
+    raw.write_text("not\ta question\n\n", encoding="utf-8")
+    out.write_text("kept\n", encoding="utf-8")
+    assert main(["collect", str(raw), "--out", str(out)]) == 2
+    assert "no usable question" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "kept\n"
