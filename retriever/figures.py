@@ -29,7 +29,8 @@ _RATE = re.compile(
 # "high-dose chemotherapy", "low-dose CT" name a treatment or a test, and "lower doses of
 # lymphoma drugs", "full-dose chemo", "such a tiny dose" talk about a dose (5 of the
 # training summaries' 23 answerable dose questions): a dose asked for is not said to be
-# any of these, unless the question asks which one ("what is the full dose of ...").
+# any of these, unless the question asks how much ("what is the full dose of ...", but
+# not "what is a low dose CT").
 # "what dose it mean" is "does" mistyped: no dose is followed by "it", "he" or "she", nor
 # by "this mean" ("what dose i should take", "doses this drug comes in" still ask).
 _DOSE = re.compile(r"\b(doses?|dosage|milligrams?|mg)\b(?!\s+(it|he|she)\b|\s+(this|that)\s+mean)", _I)
@@ -41,7 +42,7 @@ def _asks_dose(question: str) -> bool:
     for m in _DOSE.finditer(question):
         before = question[:m.start()]
         said = _SAID_OF_DOSE.search(before)
-        if not said or _WHICH_DOSE.search(before[:said.start()]):
+        if not said or (_WHICH_DOSE.search(before[:said.start()]) and question[m.end():].lstrip().startswith("of ")):
             return True
     return False
 

@@ -168,7 +168,7 @@ def test_a_survival_figure_or_a_dose_is_asked_only_in_so_many_words():
     # a dose said to be lower, full or tiny is talked about, not asked for
     for plain in ("why do people with AIDS get lower doses of lymphoma drugs", "can HIV meds allow full-dose chemo",
                   "why start her pain medicine at such a tiny dose", "is a lower-dose ct scan safe",
-                  "what is reduced-dose radiation", "is a LOWER  DOSE safer"):
+                  "what is reduced-dose radiation", "is a LOWER  DOSE safer", "what is a low dose ct"):
         assert figures_asked(plain) == [], plain
     dose = figures_asked("what dose of octreotide")
     for asks in ("pain medicine dose older adults", "what is the full dose of methotrexate",
