@@ -115,6 +115,8 @@ def load_questions(path: Path) -> QuestionSet:
             if not source:
                 qset.skipped += 1
                 continue
+            if not isinstance(source, str):
+                raise QuestionSetError(f"{where}: field 'pdq_corpus_file' must be a file name")
             qset.questions.append(Question(qid, text, str(obj.get("qtype") or "medquad"),
                                            answer=_require(obj, "answer", str, where),
                                            doc_source=Path(source).name, line=n))

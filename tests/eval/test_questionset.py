@@ -103,3 +103,11 @@ def test_a_line_nested_too_deeply_is_named(tmp_path):
     path.write_text("[" * 100_000 + "\n", encoding="utf-8")
     with pytest.raises(QuestionSetError, match=r"set\.jsonl:1: JSON nested too deeply"):
         load_questions(path)
+
+
+def test_a_medquad_item_naming_no_file_is_refused(tmp_path):
+    path = tmp_path / "set.jsonl"
+    item = {"question": "What is (are) Skin Cancer ?", "answer": "Skin cancer is ...", "pdq_corpus_file": 7}
+    path.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    with pytest.raises(QuestionSetError, match=r"set\.jsonl:1: field 'pdq_corpus_file' must be a file name"):
+        load_questions(path)
