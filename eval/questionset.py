@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retriever.lines import LineError, numbered_lines
+from retriever.lines import LineError, is_text, numbered_lines
 from retriever.text import fold, straighten_quotes
 
 KINDS_OUT = "out_of_scope"
@@ -101,6 +101,8 @@ def load_questions(path: Path) -> QuestionSet:
             raise QuestionSetError(f"{where}: JSON nested too deeply") from None
         if not isinstance(obj, dict):
             raise QuestionSetError(f"{where}: expected a JSON object")
+        if not is_text(obj):
+            raise QuestionSetError(f"{where}: holds an escape of half a character (\\ud800-\\udfff), not text")
         if qset is None:
             qset = QuestionSet(path, "medquad" if "answer" in obj and "sections" not in obj else "sections")
         qid = str(obj.get("id", f"line{n}"))

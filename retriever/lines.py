@@ -7,6 +7,7 @@ Lines end at ``\n``, ``\r\n`` or a lone ``\r`` (as Python's text files read them
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,13 +26,29 @@ def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
         LineError: at the first line that is not UTF-8 (a byte-order mark is allowed).
         OSError: the file cannot be opened.
     """
-    raw_lines = _LINE_END.split(Path(path).read_bytes())
-    if raw_lines and not raw_lines[-1]:
-        raw_lines.pop()  # the file's last line ending
-    for n, raw in enumerate(raw_lines, 1):
-        try:
-            text = raw.decode("utf-8-sig" if n == 1 else "utf-8")
-        except UnicodeDecodeError as exc:
-            raise LineError(f"{path}:{n}: not UTF-8 text (bad byte at column {exc.start + 1}); "
-                            "save the file as UTF-8") from None
-        yield n, text
+    n = 0
+    with open(path, "rb") as f:
+        for chunk in f:  # one "\n"-ended line, which may hold old Mac "\r" line ends
+            parts = _LINE_END.split(chunk)
+            for raw in parts[:-1] if len(parts) > 1 and not parts[-1] else parts:
+                n += 1
+                yield n, _decode(path, n, raw)
+
+
+def is_text(value) -> bool:
+    """Whether a decoded JSON value holds only text: ``"\\ud800"`` escapes half a character,
+    which JSON allows and no tokenizer takes."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _decode(path: Path, n: int, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig" if n == 1 else "utf-8")
+    except UnicodeDecodeError as exc:
+        column = len(raw[:exc.start].decode("utf-8", "replace")) + 1  # in characters
+        raise LineError(f"{path}:{n}: not UTF-8 text (bad byte at column {column}); "
+                        "save the file as UTF-8") from None

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from retriever.lines import LineError, numbered_lines
+from retriever.lines import LineError, is_text, numbered_lines
 from training.sections import ContentSection
 
 STYLES = ("question", "query")
@@ -47,6 +47,8 @@ class TrainingQuestion:
             raise ValueError("nested too deeply to be a question") from None
         if not isinstance(raw, dict):
             raise ValueError("expected a JSON object")
+        if not is_text(raw):
+            raise ValueError("holds an escape of half a character (\\ud800-\\udfff), not text")
         for name in ("doc_id", "section", "question", "style", "evidence"):
             if not isinstance(raw.get(name), str):
                 raise ValueError(f"field {name!r} is missing or not text")

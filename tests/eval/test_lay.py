@@ -44,6 +44,7 @@ def test_cli_names_a_missing_index(tmp_path, capsys):
     (json.dumps({**LINE, "question": 5}), r":1: not a training question \(field 'question' is missing or not text"),
     (json.dumps({**LINE, "heading_path": "T > S"}), r":1: not a training question \(field 'heading_path'"),
     ("[" * 100_000, r":1: not a training question \(nested too deeply"),
+    (json.dumps({**LINE, "question": "pain \ud800"}), r":1: not a training question \(holds an escape of half"),
     ("\n\n", r"q\.jsonl: no questions"),
 ])
 def test_a_line_of_the_wrong_shape_is_named(tmp_path, content, message):

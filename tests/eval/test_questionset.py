@@ -111,3 +111,11 @@ def test_a_medquad_item_naming_no_file_is_refused(tmp_path):
     path.write_text(json.dumps(item) + "\n", encoding="utf-8")
     with pytest.raises(QuestionSetError, match=r"set\.jsonl:1: field 'pdq_corpus_file' must be a file name"):
         load_questions(path)
+
+
+def test_an_escape_of_half_a_character_is_named(tmp_path):
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"id": "a", "question": "pain \\ud800 relief", "kind": "patient", "sections": ["S"]}\n',
+                    encoding="utf-8")
+    with pytest.raises(QuestionSetError, match=r"set\.jsonl:1: holds an escape of half a character"):
+        load_questions(path)

@@ -24,3 +24,10 @@ def test_old_mac_line_endings_end_lines_too(tmp_path):
     path = tmp_path / "q.jsonl"
     path.write_bytes(b'{"a": 1}\r{"b": 2}\r')
     assert list(numbered_lines(path)) == [(1, '{"a": 1}'), (2, '{"b": 2}')]
+
+
+def test_the_column_of_a_bad_byte_counts_characters(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_bytes("ab\u00e9".encode() + b"\xff\n")
+    with pytest.raises(LineError, match=r":1: not UTF-8 text \(bad byte at column 4\)"):
+        list(numbered_lines(path))

@@ -159,7 +159,8 @@ def test_a_survival_figure_or_a_dose_is_asked_only_in_so_many_words():
     for asks in ("5 year survival odds for stage 4", "what's the survival rate once it has spread",
                  "average life expectancy in years", "what percent of people are alive after 5 years",
                  "survival-rate for pancreatic cancer", "5yr survival breast cancer", "5\u2013year survival",
-                 "two year overall survival", "median survival of mesothelioma", "odds of survival", "survival %"):
+                 "two year overall survival", "median survival of mesothelioma", "odds of survival", "survival %",
+                 "survival stats for stage 3 colon cancer", "survival probability", "four-year survival"):
         assert figures_asked(asks) == rate, asks
     # a prognosis passage answers these: no rate is asked for
     for plain in ("psk gastric cancer survival", "eye melanoma survival factors", "child lymphoma survival chances",
@@ -168,11 +169,15 @@ def test_a_survival_figure_or_a_dose_is_asked_only_in_so_many_words():
     # a dose said to be lower, full or tiny is talked about, not asked for
     for plain in ("why do people with AIDS get lower doses of lymphoma drugs", "can HIV meds allow full-dose chemo",
                   "why start her pain medicine at such a tiny dose", "is a lower-dose ct scan safe",
-                  "what is reduced-dose radiation", "is a LOWER  DOSE safer", "what is a low dose ct"):
+                  "what is reduced-dose radiation", "is a LOWER  DOSE safer", "what is a low dose ct",
+                  "might they lower her doses?", "do kids with downs syndrome get lower chemo doses",
+                  "large doses of vitamin C", "is a low\u2013dose CT safe",
+                  "what if they give a reduced dose of chemo"):
         assert figures_asked(plain) == [], plain
     dose = figures_asked("what dose of octreotide")
     for asks in ("pain medicine dose older adults", "what is the full dose of methotrexate",
-                 "how much is a full dose of tylenol", "what's the latest dose"):
+                 "how much is a full dose of tylenol", "what's the latest dose", "What Is The Full Dose Of Cisplatin",
+                 "what is the reduced dose for kidney problems"):
         assert figures_asked(asks) == dose, asks
 
 
@@ -195,7 +200,8 @@ def test_how_long_is_answered_by_a_length_or_a_worded_time():
                    "The drug is taken daily.", "Scans every 6 months."):
         assert not figure_missing(how_often, [worded]), worded
     for no_time in ("Follow-up tests may be needed.", "Help with activities of daily living.",
-                    "Pain can affect daily life."):
+                    "Pain can affect daily life.", "The FDA does not regularly review supplements.",
+                    "The total daily dose is split."):
         assert figure_missing(how_often, [no_time]), no_time
     # a tumour's size is not a length of time or of an organ
     assert figure_missing(how_long, ["Surgery for tumors larger than 2 centimeters."])
