@@ -18,19 +18,20 @@ import sys
 from pathlib import Path
 
 from retriever.embedding import ModelError
+from retriever.lines import numbered_lines
 from retriever.search import Filters, Retriever
 from retriever.settings import Settings
 from retriever.store import IndexLoadError
 from training.data import is_validation
 from training.nearmiss import named_summaries
-from training.questions import QuestionFileError, TrainingQuestion, question_lines, squash
+from training.questions import QuestionFileError, TrainingQuestion, squash
 
 
 def load(path: Path) -> list[TrainingQuestion]:
     """Every question of a training-format file (not checked against the corpus: the index
     decides which count); a line that is not one raises `QuestionFileError` naming it."""
     out = []
-    for n, line in question_lines(path):
+    for n, line in numbered_lines(path, QuestionFileError):
         if not line.strip():
             continue
         try:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retriever.lines import LineError, is_text, numbered_lines
+from retriever.lines import is_text, numbered_lines
 from retriever.text import fold, straighten_quotes
 
 KINDS_OUT = "out_of_scope"
@@ -71,14 +71,6 @@ def _str_list(obj: dict, name: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _lines(path: Path):
-    """Numbered lines, with one that is not UTF-8 a `QuestionSetError`."""
-    try:
-        yield from numbered_lines(path)
-    except LineError as exc:
-        raise QuestionSetError(str(exc)) from None
-
-
 def load_questions(path: Path) -> QuestionSet:
     """Read a JSONL question set of either style (decided by its first item).
 
@@ -89,7 +81,7 @@ def load_questions(path: Path) -> QuestionSet:
         raise QuestionSetError(f"{path}: no such file")
     qset: QuestionSet | None = None
     ids: set[str] = set()
-    for n, line in _lines(path):
+    for n, line in numbered_lines(path, QuestionSetError):
         if not line.strip():
             continue
         where = f"{path}:{n}"

@@ -19,20 +19,23 @@ class LineError(ValueError):
     """A line that is not UTF-8 text, named as ``file:line``."""
 
 
-def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
+def numbered_lines(path: Path, error: type[ValueError] = LineError) -> Iterator[tuple[int, str]]:
     """Each line of ``path`` with its number (from 1), newline removed.
 
     Raises:
-        LineError: at the first line that is not UTF-8 (a byte-order mark is allowed).
+        error: at the first line that is not UTF-8 (a byte-order mark is allowed); callers
+            pass their own file error (`QuestionSetError`, `QuestionFileError`).
         OSError: the file cannot be opened.
     """
     n = 0
     with open(path, "rb") as f:
         for chunk in f:  # one "\n"-ended line, which may hold old Mac "\r" line ends
             parts = _LINE_END.split(chunk)
-            for raw in parts[:-1] if len(parts) > 1 and not parts[-1] else parts:
+            if len(parts) > 1 and not parts[-1]:
+                parts.pop()  # what followed the line's own end
+            for raw in parts:
                 n += 1
-                yield n, _decode(path, n, raw)
+                yield n, _decode(path, n, raw, error)
 
 
 def is_text(value) -> bool:
@@ -45,10 +48,10 @@ def is_text(value) -> bool:
     return True
 
 
-def _decode(path: Path, n: int, raw: bytes) -> str:
+def _decode(path: Path, n: int, raw: bytes, error: type[ValueError]) -> str:
     try:
         return raw.decode("utf-8-sig" if n == 1 else "utf-8")
     except UnicodeDecodeError as exc:
         column = len(raw[:exc.start].decode("utf-8", "replace")) + 1  # in characters
-        raise LineError(f"{path}:{n}: not UTF-8 text (bad byte at column {column}); "
+        raise error(f"{path}:{n}: not UTF-8 text (bad byte at column {column}); "
                         "save the file as UTF-8") from None

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from retriever.lines import LineError, is_text, numbered_lines
+from retriever.lines import is_text, numbered_lines
 from training.sections import ContentSection
 
 STYLES = ("question", "query")
@@ -100,20 +100,12 @@ def problem(q: TrainingQuestion, sections: dict[str, ContentSection]) -> str | N
     return None
 
 
-def question_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """`retriever.lines.numbered_lines`, with a line that is not UTF-8 a `QuestionFileError`."""
-    try:
-        yield from numbered_lines(path)
-    except LineError as exc:
-        raise QuestionFileError(str(exc)) from None
-
-
 def read_questions(path: Path, sections: dict[str, ContentSection]) -> list[TrainingQuestion]:
     """Read and validate a JSONL file; raise naming every bad line (first 20)."""
     out: list[TrainingQuestion] = []
     errors: list[str] = []
     seen: set[tuple[str, str]] = set()
-    for lineno, line in question_lines(path):
+    for lineno, line in numbered_lines(path, QuestionFileError):
         if not line.strip():
             continue
         try:
@@ -156,7 +148,7 @@ def from_raw_line(line: str, sections: dict[str, ContentSection]) -> TrainingQue
 def read_raw(path: Path, sections: dict[str, ContentSection]
              ) -> Iterator[tuple[int, TrainingQuestion | None, str]]:
     """Each non-blank writer's line of ``path``: its number, its question or None, and why not."""
-    for lineno, line in question_lines(path):
+    for lineno, line in numbered_lines(path, QuestionFileError):
         if not line.strip():
             continue
         try:

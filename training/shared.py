@@ -18,9 +18,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from retriever.lines import numbered_lines
 from retriever.models import Chunk
 from training.data import is_validation
-from training.questions import STYLES, QuestionFileError, TrainingQuestion, copied_run, question_lines, squash
+from training.questions import STYLES, QuestionFileError, TrainingQuestion, copied_run, squash
 
 PARENT = "About This PDQ Summary"
 HEADINGS = ("About PDQ", "Purpose of This Summary", "Reviewers and Updates", "Clinical Trial Information",
@@ -41,7 +42,7 @@ def read_shared(path: Path) -> list[SharedQuestion]:
     """Every line of ``path``, checked for its keys, heading and style, and against
     duplicates; a bad line is named as ``file:line: what``."""
     out, seen = [], {}
-    for n, raw in question_lines(path):
+    for n, raw in numbered_lines(path, QuestionFileError):
         if not raw.strip():
             continue
         try:
