@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from eval.bench import backends, topics
+from eval.bench import backends, ceiling, cross_encoder, speed, topics
 
 
 def _int_list(text: str) -> list[int]:
@@ -93,43 +93,6 @@ def _add_scale(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run_scale)
 
 
-def _run_speed(args: argparse.Namespace) -> int:
-    from eval.bench.speed import bench_http, bench_ingest, bench_query, markdown, questions_from
-    from retriever.settings import Settings
-
-    settings = Settings()
-    ingest_rows = [bench_ingest(Path(src), settings) for src in args.ingest]
-    query_rows = []
-    questions = questions_from(Path(args.questions))
-    for index in args.index:
-        row = bench_query(Path(index), questions, settings)
-        if args.http:
-            row.update(bench_http(Path(index), questions))
-        query_rows.append(row)
-    text = markdown(ingest_rows, query_rows, args.command_line)
-    print(text)
-    if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text)
-    return 0
-
-
-def _add_speed(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
-        "speed",
-        help="ingest documents/s and chunks/s; query embed / search / HTTP latency",
-        description="Index each --ingest folder from scratch, then time every question of "
-        "--questions against each --index: embedding alone, in-process search, and (with --http) "
-        "GET /api/search on a server started on loopback.",
-    )
-    p.add_argument("--ingest", action="append", default=[], help="source folder to index from scratch (repeatable)")
-    p.add_argument("--index", action="append", default=[], help="index folder to query (repeatable)")
-    p.add_argument("--questions", default="eval/questions/seed_questions.jsonl", help="question set to time")
-    p.add_argument("--http", action="store_true", help="also time HTTP search on a real server")
-    p.add_argument("--out", default=None, help="write the markdown table here too")
-    p.set_defaults(func=_run_speed)
-
-
 def _share(text: str) -> float:
     try:
         value = float(text)
@@ -141,7 +104,8 @@ def _share(text: str) -> float:
 
 
 def _run_load(args: argparse.Namespace) -> int:
-    from eval.bench.load import MAX_CLIENTS, MAX_SECONDS, report_section, run_load, write_report
+    from eval.bench.load import MAX_CLIENTS, MAX_SECONDS, run_load
+    from eval.bench.load_report import report_section, write_report
 
     if not 1 <= args.clients <= MAX_CLIENTS:
         print(f"error: --clients must be between 1 and {MAX_CLIENTS}", file=sys.stderr)
@@ -261,58 +225,18 @@ def _add_replicas(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run_replicas)
 
 
-def _run_ceiling(args: argparse.Namespace) -> int:
-    from eval.bench.ceiling import FEATURES, run_ceiling
-    from eval.questionset import QuestionSetError, load_questions
-    from retriever.search import Retriever
-    from retriever.store import IndexLoadError
-
-    if args.folds < 2:
-        print(f"error: --folds must be at least 2, got {args.folds}", file=sys.stderr)
-        return 2
-    try:
-        result = run_ceiling(load_questions(Path(args.questions)), Retriever.load(args.index), folds=args.folds)
-    except (QuestionSetError, IndexLoadError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    print(f"`{args.command_line}` ({result['questions']} in-scope questions, abstention off)\n")
-    print("| Hit@1 | |\n|---|---:|")
-    for key, label in (("shipped", "shipped fusion"),
-                       ("cross_validated", f"weights fit on other folds ({args.folds}-fold)"),
-                       ("fit_on_set", "weights fit on the set (listwise loss)"),
-                       ("best_on_set", "best weighting found for the set (optimistic ceiling)"),
-                       ("reachable", "a relevant passage among the candidates")):
-        print(f"| {label} | {result[key]:.3f} |")
-    print("\nfitted weights: " + ", ".join(f"{f} {result['weights'][f]:+.2f}" for f in FEATURES))
-    return 0
-
-
-def _add_ceiling(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
-        "ceiling",
-        help="how far re-weighting the retriever's own rankings could go on a question set",
-        description="Describe every candidate passage by the retriever's signals, fit linear weights "
-        "over them and report Hit@1 of the shipped fusion, of cross-validated weights and of the "
-        "best weights for the set itself (an optimistic ceiling: below a target means tuning "
-        "cannot reach it).",
-    )
-    p.add_argument("questions", help="sections/evidence question set (JSONL)")
-    p.add_argument("--index", default="index", help="index folder (default: index)")
-    p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
-    p.set_defaults(func=_run_ceiling)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser with one subparser per benchmark."""
     parser = argparse.ArgumentParser(prog="python -m eval.bench", description="Benchmarks of the retrieval service.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="command")
     _add_scale(subparsers)
     _add_load(subparsers)
-    _add_speed(subparsers)
-    _add_ceiling(subparsers)
+    speed.add_command(subparsers)
+    ceiling.add_command(subparsers)
     _add_replicas(subparsers)
     backends.add_command(subparsers)
     topics.add_command(subparsers)
+    cross_encoder.add_command(subparsers)
     return parser
 
 

@@ -19,7 +19,10 @@ section/evidence question sets are supported (one document, passage relevance).
 
 from __future__ import annotations
 
+import argparse
+import sys
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
@@ -165,3 +168,42 @@ def run_ceiling(qset: QuestionSet, retriever: Retriever, folds: int = 5, l2: flo
         "weights": dict(zip(FEATURES, np.round(w_all, 3).tolist())),
         "folds": folds,
     }
+
+
+def run(args: argparse.Namespace) -> int:
+    from eval.questionset import load_questions
+    from retriever.store import IndexLoadError
+
+    if args.folds < 2:
+        print(f"error: --folds must be at least 2, got {args.folds}", file=sys.stderr)
+        return 2
+    try:
+        result = run_ceiling(load_questions(Path(args.questions)), Retriever.load(args.index), folds=args.folds)
+    except (QuestionSetError, IndexLoadError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(f"`{args.command_line}` ({result['questions']} in-scope questions, abstention off)\n")
+    print("| Hit@1 | |\n|---|---:|")
+    for key, label in (("shipped", "shipped fusion"),
+                       ("cross_validated", f"weights fit on other folds ({args.folds}-fold)"),
+                       ("fit_on_set", "weights fit on the set (listwise loss)"),
+                       ("best_on_set", "best weighting found for the set (optimistic ceiling)"),
+                       ("reachable", "a relevant passage among the candidates")):
+        print(f"| {label} | {result[key]:.3f} |")
+    print("\nfitted weights: " + ", ".join(f"{f} {result['weights'][f]:+.2f}" for f in FEATURES))
+    return 0
+
+
+def add_command(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "ceiling",
+        help="how far re-weighting the retriever's own rankings could go on a question set",
+        description="Describe every candidate passage by the retriever's signals, fit linear weights "
+        "over them and report Hit@1 of the shipped fusion, of cross-validated weights and of the "
+        "best weights for the set itself (an optimistic ceiling: below a target means tuning "
+        "cannot reach it).",
+    )
+    p.add_argument("questions", help="sections/evidence question set (JSONL)")
+    p.add_argument("--index", default="index", help="index folder (default: index)")
+    p.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
+    p.set_defaults(func=run)

@@ -6,6 +6,7 @@ retriever's own work (spelling, BM25, FAISS, fusion, highlights) is what lies ab
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -104,3 +105,37 @@ def markdown(ingest_rows: list[dict], query_rows: list[dict], command: str) -> s
     lines.append(f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}; one run per row; "
                  "every question of the set named in the command, searched with k=5.")
     return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings()
+    ingest_rows = [bench_ingest(Path(src), settings) for src in args.ingest]
+    query_rows = []
+    questions = questions_from(Path(args.questions))
+    for index in args.index:
+        row = bench_query(Path(index), questions, settings)
+        if args.http:
+            row.update(bench_http(Path(index), questions))
+        query_rows.append(row)
+    text = markdown(ingest_rows, query_rows, args.command_line)
+    print(text)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text)
+    return 0
+
+
+def add_command(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "speed",
+        help="ingest documents/s and chunks/s; query embed / search / HTTP latency",
+        description="Index each --ingest folder from scratch, then time every question of "
+        "--questions against each --index: embedding alone, in-process search, and (with --http) "
+        "GET /api/search on a server started on loopback.",
+    )
+    p.add_argument("--ingest", action="append", default=[], help="source folder to index from scratch (repeatable)")
+    p.add_argument("--index", action="append", default=[], help="index folder to query (repeatable)")
+    p.add_argument("--questions", default="eval/questions/seed_questions.jsonl", help="question set to time")
+    p.add_argument("--http", action="store_true", help="also time HTTP search on a real server")
+    p.add_argument("--out", default=None, help="write the markdown table here too")
+    p.set_defaults(func=run)

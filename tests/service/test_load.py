@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from eval.bench.__main__ import build_parser
-from eval.bench.load import pick_request, report_section, run_load
+from eval.bench.load import pick_request, run_load
+from eval.bench.load_report import report_section
 
 # RSS may grow a little as allocator pools and caches fill; a leak of a few KB per
 # request would show as tens of MB over a run of a few thousand requests.
