@@ -5,7 +5,7 @@ Run as ``python -m eval.bench <command>`` (``--help`` lists them):
 - ``speed`` (`eval.bench.speed`): ingest throughput, query embedding and search latency,
   HTTP latency of a running service;
 - ``load`` (`eval.bench.load`): concurrent clients against real uvicorn workers;
-- ``scale`` (`eval.bench.scale`, `eval.bench.synthetic`, `eval.bench.scale_report`): FAISS
+- ``scale`` (`eval.bench.scale`, `scale_index`, `synthetic`, `scale_report`, `scale_plot`): FAISS
   index types on synthetic corpora up to a million vectors;
 - ``ceiling`` (`eval.bench.ceiling`): how far re-weighting the retriever's own signals
   could go on a question set.
