@@ -18,6 +18,7 @@ from pathlib import Path
 CORPUS = Path("training/corpus")
 QUESTIONS = Path("training/questions/questions.jsonl")
 AUDIENCE = Path("training/questions/audience.jsonl")  # the ranker's only (AUDIENCE_BRIEF.md)
+SITUATION = Path("training/questions/situation.jsonl")  # the model's, not the ranker's (SITUATION_BRIEF.md)
 SHARED = Path("training/questions/shared_sections.jsonl")  # train --shared (BOILERPLATE_BRIEF.md)
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")
@@ -29,9 +30,15 @@ def _sections(corpus: Path):
     return {s.key: s for s in load_sections(corpus)}
 
 
+def _read_all(paths: list[Path], sections) -> list:
+    """Every question of every file, in order: each file validated and named on its own."""
+    from training.questions import read_questions
+    return [q for path in paths for q in read_questions(path, sections)]
+
+
 def _packets(args) -> int:
     from training.packets import write_packets
-    quotas = write_packets(args.corpus, args.out, args.n)
+    quotas = write_packets(args.corpus, args.out, args.n, args.each)
     print(f"{len(quotas)} packets, {sum(quotas)} questions asked for, in {args.out}")
     return 0
 
@@ -74,7 +81,7 @@ def _collect(args) -> int:
 def _train(args) -> int:
     from retriever.embedding import ModelError, get_embedder, resolve_model
     from training.data import build_pairs, corpus_chunks
-    from training.questions import QuestionFileError, read_questions
+    from training.questions import QuestionFileError
     from training.shared import attach, read_shared
     from training.train import TrainConfig, fine_tune
 
@@ -83,7 +90,7 @@ def _train(args) -> int:
               file=sys.stderr)
         return 2
     try:
-        questions = read_questions(args.questions, _sections(args.corpus))
+        questions = _read_all(args.questions, _sections(args.corpus))
     except (QuestionFileError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -177,7 +184,7 @@ def _ranker(args) -> int:
         return 2
     try:
         sections = _sections(args.corpus)
-        questions = read_questions(args.questions, sections)
+        questions = _read_all(args.questions, sections)
         audience = read_questions(args.audience, sections)
         retriever = Retriever.load(args.index, Settings(model=args.model, ranker=False))
     except (QuestionFileError, OSError, IndexLoadError, ModelError) as exc:
@@ -237,11 +244,13 @@ def main(argv: list[str] | None = None) -> int:
     pk = sub.add_parser("packets", help="write the writers' packets")
     pk.add_argument("out", type=Path)
     pk.add_argument("--n", type=int, default=8)
+    pk.add_argument("--each", type=int, default=None, help="ask N of each kind per section (default: by length)")
     co = sub.add_parser("collect", help="validate writers' lines into questions.jsonl")
     co.add_argument("raw", type=Path, nargs="+")
     co.add_argument("--out", type=Path, default=QUESTIONS)
     tr = sub.add_parser("train", help="fine-tune the embedding model")
-    tr.add_argument("--questions", type=Path, default=QUESTIONS)
+    tr.add_argument("--questions", type=Path, nargs="+", default=[QUESTIONS, SITUATION],
+                    help=f"question files (default {QUESTIONS} and {SITUATION})")
     tr.add_argument("--shared", type=Path, nargs="?", const=SHARED, default=None,
                     help="also train on questions about the sections every summary shares "
                          f"(default file {SHARED}; measured and not shipped: README)")
@@ -265,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     ra = sub.add_parser("ranker", help="fit the learned ranker beside the embedding model")
     ra.add_argument("--index", type=Path, required=True, help="corpus index built with --model")
     ra.add_argument("--model", default="pdq-minilm-l6")
-    ra.add_argument("--questions", type=Path, default=QUESTIONS)
+    ra.add_argument("--questions", type=Path, nargs="+", default=[QUESTIONS],
+                    help=f"question files (default {QUESTIONS})")
     ra.add_argument("--audience", type=Path, default=AUDIENCE,
                     help="questions that name who the patient is (adult or child)")
     ra.add_argument("--force", action="store_true", help="replace a ranker the model already has")

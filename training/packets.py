@@ -19,8 +19,12 @@ def quota(section: ContentSection) -> int:
     return min(6, max(2, math.ceil(section.words / 80)))
 
 
-def write_packets(corpus: Path, out: Path, n: int) -> list[int]:
-    """Split the summaries into ``n`` packets of about equal length; return their quotas."""
+def write_packets(corpus: Path, out: Path, n: int, each: int | None = None) -> list[int]:
+    """Split the summaries into ``n`` packets of about equal length; return their quotas.
+
+    ``each`` asks the same number of every section instead of the length-based quota: the
+    situation questions (SITUATION_BRIEF.md) add one kind of question per section.
+    """
     by_doc: dict[str, list[ContentSection]] = defaultdict(list)
     for sec in load_sections(corpus):
         if sec.doc_id not in EXCLUDED_DOCS:
@@ -38,7 +42,7 @@ def write_packets(corpus: Path, out: Path, n: int) -> list[int]:
             secs = by_doc[doc_id]
             lines.append(f"\n=============== SUMMARY: {secs[0].title}  (doc {doc_id})\n")
             for s in secs:
-                q = quota(s)
+                q = each or quota(s)
                 total += 2 * q
                 lines.append(f"----- KEY {s.key} | {' > '.join(s.heading_path)} | "
                              f"write {q} question + {q} query\n{s.text}\n")

@@ -150,3 +150,20 @@ def test_collect_with_no_usable_line_leaves_the_output_as_it_was(tmp_path, capsy
     assert main(["collect", str(raw), "--out", str(out)]) == 2
     assert "no usable question" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "kept\n"
+
+
+def test_train_reads_every_question_file_and_names_a_bad_line_in_the_second(tmp_path, sections, capsys):
+    """Several --questions files (lay and situation questions) are read one by one, so a bad
+    line is named by its own file; nothing is trained or written."""
+    from training.__main__ import main
+
+    sec = _a_section(sections)
+    good = TrainingQuestion(sec.doc_id, sec.key, sec.heading_path, "is this the part for me",
+                            "question", " ".join(sec.text.split()[:5]))
+    first, second, out = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "model"
+    first.write_text(good.to_json() + "\n", encoding="utf-8")
+    second.write_text(good.to_json().replace(sec.key, "no-such-summary/0") + "\n", encoding="utf-8")
+    assert main(["train", "--questions", str(first), str(second), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{second}:1:" in err and str(first) not in err
+    assert not out.exists()
