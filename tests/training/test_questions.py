@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "training" / "corpus"
 QUESTIONS = ROOT / "training" / "questions" / "questions.jsonl"
 AUDIENCE = ROOT / "training" / "questions" / "audience.jsonl"
+SITUATION = ROOT / "training" / "questions" / "situation.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +32,17 @@ def test_committed_questions_validate_and_cover_the_corpus(sections):
     assert len(qs) >= 15_000 and len(docs) >= 150
     assert not docs & EXCLUDED_DOCS, "the seed's own summaries must stay unseen"
     assert {q.style for q in qs} == {"question", "query"}
+
+
+def test_committed_situation_questions_validate_one_of_each_kind_per_section(sections):
+    """SITUATION_BRIEF.md asks one question and one query of every content section."""
+    qs = read_questions(SITUATION, sections)
+    assert not {q.doc_id for q in qs} & EXCLUDED_DOCS, "the seed's own summaries must stay unseen"
+    kinds: dict[str, set[str]] = {}
+    for q in qs:
+        kinds.setdefault(q.section, set()).add(q.style)
+    content = {k for k, s in sections.items() if s.doc_id not in EXCLUDED_DOCS}
+    assert set(kinds) == content and all(v == {"question", "query"} for v in kinds.values())
 
 
 def test_committed_audience_questions_validate_and_name_their_patient(sections):
