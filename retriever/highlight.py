@@ -8,13 +8,13 @@ import numpy as np
 from retriever.models import Span
 
 
-def pick_highlights(spans: list[tuple[int, int]], scores: np.ndarray, max_spans: int = 2,
+def pick_highlights(spans: np.ndarray | list[tuple[int, int]], scores: np.ndarray, max_spans: int = 2,
                     rel: float = 0.9, floor: float = 0.25) -> list[Span]:
     """The best-scoring spans: the top one, plus any within ``rel`` of it and over ``floor``.
 
     Returned in reading order.
     """
-    if not spans or scores.size == 0:
+    if len(spans) == 0 or scores.size == 0:
         return []
     order = np.argsort(-scores)
     best = float(scores[order[0]])

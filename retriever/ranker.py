@@ -77,10 +77,10 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float])
     rows = np.array(ids, dtype=np.int64)
     plan = sig.query.plan
     dense = retriever.vectors[rows] @ sig.query.vector
-    sentence = np.array([max(sig.sentences.best(i), -1.0) for i in ids], dtype=np.float32)
-    bm25_of = dict(zip(sig.bm25.ids, sig.bm25.scores))
-    top_bm25 = float(max(sig.bm25.scores)) if len(sig.bm25.scores) else 1.0
-    bm25 = np.array([bm25_of.get(i, 0.0) / top_bm25 for i in ids], dtype=np.float32)
+    sentence = np.maximum(sig.sentences.best_of(ids), np.float32(-1.0))
+    bm25_of = dict(zip(sig.bm25.ids, sig.bm25.scores.tolist())).get
+    top_bm25 = float(sig.bm25.scores.max()) if len(sig.bm25.scores) else 1.0
+    bm25 = np.fromiter((bm25_of(i, 0.0) for i in ids), dtype=np.float32, count=len(ids)) / top_bm25
     codes = retriever.titles.chunk_doc[rows]  # each candidate's document
     # Among one document's passages (a one-summary index, a search filtered to a summary) a
     # document ranking says nothing: the same 0 as for a question that names no document.
@@ -93,13 +93,17 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float])
     twins = retriever.childhood.any()  # without childhood passages there is no twin to prefer
     top = float(dense.max())
     columns = [
-        [fused[i] for i in ids], dense, dense - top, sentence, sentence - sentence.max(),
+        np.fromiter(fused.values(), dtype=np.float64, count=len(ids)), dense, dense - top,
+        sentence, sentence - sentence.max(),
         bm25, bm25 > 0, title, doc_best[codes] - top, share, retriever.demoted[rows],
         childhood & (who != "child"), childhood & (who == "adult"),
         ~childhood & twins & (who == "child"), retriever.log_words[rows],
         coverage(retriever.index.keyword, plan.terms, rows),
     ]
-    return ids, np.column_stack(columns).astype(np.float32)
+    features = np.empty((len(ids), len(columns)), dtype=np.float32)
+    for j, column in enumerate(columns):  # filled in place: one copy instead of two
+        features[:, j] = column
+    return ids, features
 
 
 def ranker_sha256(model_dir: str | Path) -> str:

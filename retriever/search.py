@@ -183,6 +183,7 @@ class Retriever:
 
     def warm_up(self) -> None:
         """Search once, so a server's first real question doesn't pay for first calls."""
+        self.planner.speller.warm_up()
         self.search(WARM_UP_QUERY)
 
     # -- stages 1 and 2: plan, retrieve ----------------------------------------------------
@@ -256,7 +257,7 @@ class Retriever:
         found_by = tuple(name for name, r in (("dense", sig.dense), ("bm25", sig.bm25),
                                                 ("sentence", sig.sentence)) if idx in r.ids)
         return Hit(rank=rank, score=score, chunk=chunk, link=self.links[chunk.id],
-                   highlights=pick_highlights([tuple(x) for x in spans], sims), found_by=found_by,
+                   highlights=pick_highlights(spans, sims), found_by=found_by,
                    continues_in=self.continuations.get(chunk.id, ()))
 
     def judge(self, sig: Signals, chosen: list[int]) -> Verdict:

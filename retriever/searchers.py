@@ -96,6 +96,11 @@ class SentenceScores:
         """The chunk's best sentence cosine (-inf for a chunk without sentences)."""
         return self.bests.get(idx, -np.inf)
 
+    def best_of(self, ids: list[int]) -> np.ndarray:
+        """`best` of each chunk of ``ids``, as one float32 array in their order."""
+        get = self.bests.get
+        return np.fromiter((get(i, -np.inf) for i in ids), dtype=np.float32, count=len(ids))
+
     def of(self, idx: int) -> tuple[np.ndarray, np.ndarray]:
         """The chunk's sentence spans (start, end in its text) and their cosines."""
         first, start, n = self.rows[idx]
@@ -107,10 +112,11 @@ class SentenceScores:
         A lay question often matches one line of a passage ("Heartburn.") far better than
         the passage as a whole, whose embedding averages many topics.
         """
-        best = np.array([self.best(i) for i in candidates], dtype=np.float32)
+        best = self.best_of(candidates)
         # stable: tied passages (a sentence many passages share) keep the order proposed
-        order = [j for j in np.argsort(-best, kind="stable") if np.isfinite(best[j])]
-        return Ranking([candidates[j] for j in order], best[order])
+        order = np.argsort(-best, kind="stable")
+        order = order[np.isfinite(best[order])]
+        return Ranking([candidates[j] for j in order.tolist()], best[order])
 
 
 class SentenceScorer:

@@ -137,6 +137,11 @@ class Speller:
         return (process.extractOne(word, corpus, scorer=fuzz.ratio, score_cutoff=corpus_score) is not None
                 or process.extractOne(word, english, scorer=fuzz.ratio, score_cutoff=LOOSE_ENGLISH_SCORE) is not None)
 
+    def warm_up(self) -> None:
+        """Gather the common-English word lists now. The first question holding a rare word
+        ("zorbitrex") otherwise paid for them: 140 ms, 700 ms on a busy machine."""
+        _english_by_len()
+
     def _pool(self, n: int) -> list[str]:
         """Corpus words near length ``n``, gathered once per length (a Speller is read-only
         once built; two threads gathering the same length store equal lists)."""
