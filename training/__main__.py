@@ -110,7 +110,7 @@ def _train(args) -> int:
     pairs = build_pairs(questions + shared, chunks)
     print(f"{len(questions)} questions and {len(shared)} about the shared sections, "
           f"{len(pairs)} located in their passages")
-    cfg = TrainConfig(epochs=args.epochs, hard_negatives=args.hard_negatives)
+    cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, hard_negatives=args.hard_negatives)
     record = fine_tune(resolve_model(args.base), pairs, labels, args.out, cfg, base_name=args.base,
                        chunks=chunks)
     print(f"trained on {record['rows']} pairs from {record['summaries']} summaries in "
@@ -257,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     tr.add_argument("--base", default=BASE_MODEL)
     tr.add_argument("--out", type=Path, default=MODEL_OUT)
     tr.add_argument("--epochs", type=float, default=1.0)
+    tr.add_argument("--batch-size", type=int, default=32, help="rows a batch, half from each of "
+                    "its two related summaries (their in-batch negatives)")
     tr.add_argument("--hard-negatives", action="store_true",
                     help="add a hard negative per question, mined with the starting model")
     tr.add_argument("--force", action="store_true", help="replace a model already in --out")

@@ -7,12 +7,14 @@ it is answerable. Counted by group: the topic list's groups (`TOPIC_GROUPS`) and
 rules beside it, a disease or drug name's ending and a word that is no English word; and
 each kind of figure the question asks for (a rate, a dose, ...) when the passages give none,
 and the request for a named hospital or doctor (counted alike: the question would be
-answered without that one missing thing).
+answered without that one missing thing); and the rule that a question none of whose words
+the top passages use is about something else (`abstain.nothing_found`: it would be
+answered without the question's own words counted missing).
 
 Questions, each counted once per group:
 
-* validation summaries' lay questions (answerable), over the corpus and within their own
-  summary;
+* validation summaries' lay and situation questions (answerable), over the corpus and
+  within their own summary;
 * those that name their cancer, asked of the corpus without that cancer's summaries and of
   one other summary (out of scope: `training.nearmiss`);
 * the calibration files (`training/calibration`), each asked of its own summary's index,
@@ -34,8 +36,10 @@ from retriever.figures import FIGURE_KINDS
 CALIBRATION = Path("training/calibration")
 CORPUS = Path("training/corpus")
 LAY = Path("training/questions/questions.jsonl")
+SITUATION = Path("training/questions/situation.jsonl")
+NOTHING = "no word of the question found"
 GROUPS = (*TOPIC_GROUPS, "disease or drug ending", "no English word", *(f"figure: {k}" for k in FIGURE_KINDS),
-          "a named hospital or doctor")
+          "a named hospital or doctor", NOTHING)
 
 
 def group_of(word: str) -> str:
@@ -51,8 +55,11 @@ def deciding_groups(result, threshold: float, figures: list[int] = ()) -> list[s
     ``figures``: the kinds of figure the search's plan asked for (of the spell-corrected
     question: `QueryPlan.figures`)."""
     ev = result.evidence
-    if not result.abstained or ev is None or ev.nothing_found:
+    if not result.abstained or ev is None:
         return []
+    if ev.nothing_found:  # every word is missing: only the rule itself can have decided
+        others = [*ev.topics_missing, *(m for m in result.missing if m in (FIGURE, PROVIDER))]
+        return [NOTHING] if hand_confidence(ev, others) >= threshold else []
     groups: dict[str, set[str]] = {}
     for w in ev.topics_missing:
         groups.setdefault(group_of(w), set()).add(w)
@@ -100,15 +107,15 @@ def _corpus(tally: Tally, index: Path) -> None:
     r = Retriever.load(index)
     titles = {c.doc_id: c.title for c in r.chunks}
     docs, rng = sorted(titles), random.Random(0)
-    for q in (q for q in load(LAY) if is_validation(q.doc_id) and q.doc_id in titles):
-        tally.add("validation lay", q.question, True, search(r, q.question), r.threshold)
-        tally.add("validation lay", q.question, True, search(r, q.question, Filters(doc_ids=(q.doc_id,))),
-                  r.threshold)
-        named = named_summaries(q.question, titles)
-        if q.doc_id in named:
-            others = [d for d in docs if d not in named]
-            for f in (Filters(doc_ids=tuple(others)), Filters(doc_ids=(rng.choice(others),))):
-                tally.add("validation near-misses", q.question, False, search(r, q.question, f), r.threshold)
+    for kind, path in (("lay", LAY), ("situation", SITUATION)):
+        for q in (q for q in load(path) if is_validation(q.doc_id) and q.doc_id in titles):
+            for f in (None, Filters(doc_ids=(q.doc_id,))):
+                tally.add(f"validation {kind}", q.question, True, search(r, q.question, f), r.threshold)
+            named = named_summaries(q.question, titles)
+            if q.doc_id in named:
+                others = [d for d in docs if d not in named]
+                for f in (Filters(doc_ids=tuple(others)), Filters(doc_ids=(rng.choice(others),))):
+                    tally.add(f"{kind} near-misses", q.question, False, search(r, q.question, f), r.threshold)
 
 
 def _calibration(tally: Tally) -> None:
@@ -140,11 +147,13 @@ def run(args: argparse.Namespace) -> int:
     tally = Tally()
     _corpus(tally, args.index)
     _calibration(tally)
-    sources = ["validation lay", "validation near-misses", "calibration, validation", "calibration, training"]
+    sources = ["validation lay", "lay near-misses", "validation situation", "situation near-misses",
+               "calibration, validation", "calibration, training"]
     if args.seed_sets:
         _seed(tally, args.seed_index, args.seed_sets)
         sources.append("seed sets")
-    text = ("Questions whose refusal one group's missing topics, figure or provider alone decided "
+    text = ("Questions whose refusal one group's missing topics, figure or provider, or the "
+            "nothing-found rule, alone decided "
             f"(`{args.command_line}`):\n\n" + tally.table(sources) + "\n")
     print(text)
     if args.out:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from eval.bench.topics import Tally, deciding_groups, group_of
+from eval.bench.topics import NOTHING, Tally, deciding_groups, group_of
 from retriever.abstain import Evidence
 from retriever.figures import figures_asked
 
@@ -47,6 +47,14 @@ def test_a_missing_figure_or_provider_decides_by_its_kind():
     assert deciding_groups(_result(0.6, [], ["a figure"]), 0.33, dose) == ["figure: a dose", "figure: a frequency"]
     best = _result(0.6, [], ["a named hospital or doctor"])
     assert deciding_groups(best, 0.33) == ["a named hospital or doctor"]
+
+
+def test_the_nothing_found_rule_decides_when_its_words_alone_refuse():
+    words = ["husband", "stumbled"]  # none of them in the top passages
+    assert deciding_groups(_result(0.5, [], words, nothing=True), 0.33) == [NOTHING]
+    assert deciding_groups(_result(0.3, [], words, nothing=True), 0.33) == []  # refused by its cosine
+    figure = _result(0.5, [], [*words, "a figure"], nothing=True)
+    assert deciding_groups(figure, 0.33) == []  # the missing figure refuses it too
 
 
 def test_the_tally_counts_distinct_questions_helped_and_hurt():

@@ -18,6 +18,7 @@ ALL_KINDS = {"patient", "typo", "staff", "out_of_scope"}
     ("short_questions.jsonl", 50, 15, {"patient", "staff", "out_of_scope"}),
     ("fresh_questions.jsonl", 90, 20, ALL_KINDS),
     ("fresh2_questions.jsonl", 80, 19, ALL_KINDS),
+    ("fresh3_questions.jsonl", 80, 18, ALL_KINDS),
 ])
 def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds):
     qset = load_questions(SETS / name)
@@ -78,15 +79,18 @@ def test_section_or_evidence_relevance_folds_case_space_and_quotes():
     assert passage_in_answer("it\u2019s a b c d", "It's a b c d e")
 
 
-def test_the_second_fresh_set_repeats_no_question_of_the_other_sets():
+EARLIER_SETS = ("seed_questions.jsonl", "heldout_questions.jsonl", "short_questions.jsonl",
+                "fresh_questions.jsonl", "fresh2_questions.jsonl", "fresh3_questions.jsonl")
+
+
+@pytest.mark.parametrize("name", ["fresh2_questions.jsonl", "fresh3_questions.jsonl"])
+def test_a_later_fresh_set_repeats_no_question_of_the_earlier_sets(name):
     def norm_q(text):
         return "".join(ch for ch in text.lower() if ch.isalnum() or ch == " ").strip()
 
-    others = {norm_q(q.question) for name in ("seed_questions.jsonl", "heldout_questions.jsonl",
-                                               "short_questions.jsonl", "fresh_questions.jsonl")
-              for q in load_questions(SETS / name).questions}
-    repeated = [q.id for q in load_questions(SETS / "fresh2_questions.jsonl").questions
-                if norm_q(q.question) in others]
+    earlier = EARLIER_SETS[:EARLIER_SETS.index(name)]
+    others = {norm_q(q.question) for e in earlier for q in load_questions(SETS / e).questions}
+    repeated = [q.id for q in load_questions(SETS / name).questions if norm_q(q.question) in others]
     assert repeated == []
 
 
