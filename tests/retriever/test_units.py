@@ -7,9 +7,11 @@ import pytest
 
 from retriever.abstain import (
     ALL_TERMS_FOUND,
+    NOTHING_FOUND_BELOW,
     Vocabulary,
     all_terms_found,
     confidence,
+    evidence,
     missing_topics,
     nothing_found,
     provider_missing,
@@ -244,6 +246,18 @@ def test_a_question_none_of_whose_words_the_passages_use_names_them():
     assert nothing_found(question_terms("niacin injections"), passages) == []  # one word found
     assert nothing_found(question_terms("outlook"), passages) == []  # found as "prognosis"
     assert nothing_found([], passages) == []
+
+
+def test_the_nothing_found_rule_yields_to_a_close_embedding():
+    """A lay question can share no word with the passage that answers it; a cosine at or
+    above ``NOTHING_FOUND_BELOW`` says the passage is about it anyway."""
+    passage = [("Opioids may cause drowsiness.", "Pain control")]
+    question = "strong painkillers make me sleepy"
+    terms = [("strong",), ("painkiller",), ("sleepy",)]
+    far, far_missing = evidence(question, NOTHING_FOUND_BELOW - 0.05, passage, terms, [], [])
+    close, close_missing = evidence(question, NOTHING_FOUND_BELOW, passage, terms, [], [])
+    assert far.nothing_found and far_missing == ["strong", "painkiller", "sleepy"]
+    assert not close.nothing_found and close_missing == []
 
 
 def test_speller_splits_a_number_from_the_letters_the_corpus_writes_apart():
