@@ -1,4 +1,5 @@
-"""Faults, for real: a killed ingest, corrupted index files, a full disk.
+"""Faults, for real: a killed ingest and corrupted index files (a full disk:
+``test_faults_disk.py``).
 
 * ``python -m ingest`` is SIGKILLed at four points (while importing, while the model
   loads, while it embeds, while it writes the new version folder); after each kill the
@@ -7,8 +8,6 @@
 * ``python -m service`` refuses a damaged index at start-up, before binding its port: a
   non-zero exit within seconds, one ``error:`` line naming the file (or the model) and the
   command that rebuilds the index, no traceback.
-* A full disk (``RLIMIT_FSIZE`` with SIGXFSZ ignored, so writes fail with EFBIG) makes
-  ingest exit non-zero with one clean line, keeping the old index and no partial folder.
 
 Processes run from the repository root with the test interpreter; the seed index of the
 session is copied, never touched.
@@ -16,12 +15,9 @@ session is copied, never touched.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
-import resource
-import shutil
 import signal
 import subprocess
 import sys
@@ -35,50 +31,9 @@ from eval.bench.server import free_port
 from retriever import store
 from retriever.search import Retriever
 from tests.conftest import ROOT, SEEDS
+from tests.ingest.faults import FIX_COMMAND, assert_clean_error, digests, env, publish_copy, versions
 
 pytestmark = [pytest.mark.fault, pytest.mark.model]
-
-FIX_COMMAND = "python -m ingest"
-
-
-def env() -> dict[str, str]:
-    e = {k: v for k, v in os.environ.items() if not k.startswith("PDQ_")}
-    e.update(HF_HUB_OFFLINE="1", PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
-    return e
-
-
-def publish_copy(index: Path, parent: Path, name: str = "index") -> Path:
-    """A published copy of ``index`` under ``parent``: ``name`` -> ``.name-v0``."""
-    parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(index.resolve(), parent / f".{name}-v0")
-    link = parent / name
-    link.symlink_to(f".{name}-v0")
-    return link
-
-
-def digests(link: Path) -> dict[str, str]:
-    """sha256 of every file of the index, read through the symlink."""
-    out = {}
-    for root, _, files in os.walk(link):
-        for f in files:
-            p = Path(root, f)
-            out[str(p.relative_to(link))] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return out
-
-
-def versions(parent: Path, name: str = "index") -> set[str]:
-    return {p.name for p in parent.glob(f".{name}-v*")}
-
-
-def assert_clean_error(stderr: str, *needles: str) -> str:
-    """One ``error:`` line, last, with every needle, and no traceback; returns the line."""
-    assert "Traceback" not in stderr, stderr
-    lines = [ln for ln in stderr.replace("\r", "\n").splitlines() if ln.strip()]
-    errors = [ln for ln in lines if ln.startswith("error:")]
-    assert len(errors) == 1 and lines[-1] == errors[0], stderr
-    for needle in needles:
-        assert needle in errors[0], (needle, errors[0])
-    return errors[0]
 
 
 # -- (a) SIGKILL during ingest ---------------------------------------------------------------
@@ -294,64 +249,3 @@ def test_service_refuses_a_damaged_index_at_start_up(refused_starts, case):
     # the rebuild command names the index path given, not the version folder behind it
     assert_clean_error(output, "cannot start", f"{FIX_COMMAND} seeds --index {link}", *DAMAGE[case][1])
     assert f"index {link}:" in output, output
-
-
-# -- (c) full disk during ingest --------------------------------------------------------------
-
-def _limit_file_size(limit: int):
-    def preexec() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-    return preexec
-
-
-def _size(index: Path, rel: str) -> int:
-    return (index.resolve() / rel).stat().st_size
-
-
-# name -> (extra ingest arguments, limit from the seed index's file sizes)
-FULL_DISK = {
-    # the first file written, chunks.jsonl, is cut off
-    "at chunks.jsonl": ([], lambda idx: _size(idx, store.CHUNKS) // 2),
-    # everything up to the FAISS index fits; sentences.npz (the largest) does not
-    "at sentences.npz": ([], lambda idx: max(_size(idx, f) for f in (
-        store.CHUNKS, store.EMBEDDINGS, store.DENSE, store.TEXT_KEYS)) + 1024),
-    # an HNSW graph is larger than the embeddings written before it, so the FAISS index is
-    # the file cut off (FAISS's own writer raised RuntimeError, a traceback, on a failed write)
-    "at dense.faiss (hnsw)": (["--faiss-index", "hnsw"], lambda idx: _size(idx, store.EMBEDDINGS) + 512),
-}
-
-
-@pytest.fixture(scope="module")
-def full_disk_runs(seed_index, tmp_path_factory):
-    """Each case on its own copy (the ingest lock is per index), run side by side."""
-    base = tmp_path_factory.mktemp("fulldisk")
-    runs = {}
-    for n, (name, (args, limit_of)) in enumerate(FULL_DISK.items()):
-        parent = base / f"case{n}"
-        link = publish_copy(seed_index, parent)
-        limit = limit_of(link)
-        before = digests(link)
-        # Unchanged seeds: every vector is reused, so the run goes quickly to writing.
-        proc = subprocess.Popen([sys.executable, "-m", "ingest", str(SEEDS), "--index", str(link),
-                                 "--quiet", *args], cwd=ROOT, env=env(), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, preexec_fn=_limit_file_size(limit))
-        runs[name] = (proc, parent, link, before)
-    results = {}
-    for name, (proc, parent, link, before) in runs.items():
-        out, err = proc.communicate(timeout=300)
-        results[name] = (proc.returncode, out, err, parent, link, before)
-    return results
-
-
-@pytest.mark.parametrize("case", list(FULL_DISK))
-def test_full_disk_during_ingest_fails_cleanly(full_disk_runs, settings, embedder, case):
-    rc, out, err, parent, link, before = full_disk_runs[case]
-    # the previous index first: it must survive whatever the message looks like
-    assert os.readlink(link) == ".index-v0"
-    assert digests(link) == before
-    assert Retriever.load(link, settings, embedder=embedder).search("carcinoid syndrome").hits
-    assert versions(parent) == {".index-v0"}, "a partial version folder was left behind"
-    assert not list(parent.glob(".index.link-*"))
-    assert rc not in (0, None), (rc, err)
-    assert_clean_error(err, "File too large", "previous index kept")

@@ -7,10 +7,12 @@ test app is created around the same loaded `Retriever`; apps themselves are chea
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import socket
 import threading
 import time
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -147,3 +149,38 @@ def serving(app, **options):
         srv.should_exit = True
         thread.join(15)
         sock.close()
+
+
+def assert_error(resp, status: int, code: str | None = None, field: str | None = "__any__"):
+    """The one error shape, with the expected status (and code / field when given)."""
+    assert resp.status_code == status, resp.text
+    assert resp.headers["content-type"].startswith("application/json")
+    body = resp.json()
+    assert set(body) == {"error"}
+    err = body["error"]
+    assert set(err) == {"code", "message", "field"}
+    assert isinstance(err["code"], str) and err["code"]
+    assert isinstance(err["message"], str) and err["message"]
+    assert "Traceback" not in resp.text and ".py" not in resp.text
+    if code is not None:
+        assert err["code"] == code, err
+    if field != "__any__":
+        assert err["field"] == field, err
+    return err
+
+
+def server_log(caplog) -> str:
+    """Everything logged but the test client's own request lines (httpx logs URLs)."""
+    return "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
+
+
+# The seed's title as the pages show it, and the passages and breadcrumbs of a page.
+TITLE = "Gastrointestinal Neuroendocrine Tumors Treatment - NCI"
+
+
+def passages(html: str) -> list[str]:
+    return re.findall(r'<article class="passage".*?</article>', html, re.S)
+
+
+def crumbs(passage_html: str) -> list[str]:
+    return [unescape(c) for c in re.findall(r'<span class="crumb">(.*?)</span>', passage_html)]

@@ -29,7 +29,7 @@ import pytest
 from eval.bench.server import free_port
 from ingest.indexing import build_index
 from retriever import store
-from tests.ingest.test_faults import env, publish_copy
+from tests.ingest.faults import env, publish_copy
 from tests.service.conftest import ANSWERED, OFF_TOPIC, REPO
 from tests.service.traffic import Traffic
 

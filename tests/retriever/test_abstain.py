@@ -1,0 +1,167 @@
+"""Abstention's pieces: health topics, figures, providers, the all-terms floor and the
+nothing-found rule (no model needed)."""
+
+from retriever.abstain import (
+    ALL_TERMS_FOUND,
+    NOTHING_FOUND_BELOW,
+    Vocabulary,
+    all_terms_found,
+    confidence,
+    evidence,
+    missing_topics,
+    nothing_found,
+    provider_missing,
+    topic_words,
+)
+from retriever.figures import figure_missing, figures_asked
+from retriever.lexicon import question_terms
+
+
+def _never_a_typo(word):
+    return False
+
+
+def test_topic_words_are_health_topics_not_everyday_words():
+    words = ["lung", "insulinoma", "sunitinib", "telotristat", "leaflet", "jug", "husband", "tumor"]
+    assert topic_words(words, set(), _never_a_typo) == ["lung", "insulinoma", "sunitinib", "telotristat"]
+    assert topic_words(["shot", "flu"], {"shot"}, _never_a_typo) == ["flu"]
+    assert topic_words(["ablashun"], set(), lambda w: True) == []
+
+
+def test_missing_topics_accept_any_form_the_passages_use():
+    passages = Vocabulary("the lungs and the pancreatic tumor".split())
+    assert missing_topics(["lung", "pancreas", "breast"], passages) == ["breast"]
+    assert confidence(0.6, 1) < confidence(0.6, 0) == 0.6
+    assert confidence(0.9, 5) == confidence(0.9, 2)
+
+
+def test_figure_questions_need_the_right_kind_of_figure():
+    survival = figures_asked("What is the 5-year survival rate?")
+    assert survival and figure_missing(survival, ["Collect urine for 24 hours."])
+    assert not figure_missing(survival, ["About 90% of patients live 5 years."])
+    dose = figures_asked("what dose of octreotide is usual")
+    assert figure_missing(dose, ["Octreotide is given as an injection."])
+    assert not figure_missing(dose, ["The usual dose is 20 mg."])
+    assert figures_asked("Does that raise her chances of getting a tumor?") == []
+    assert figures_asked("why do they scan my bones") == []
+    # a treatment's or a test's name is not a dose asked for
+    assert figures_asked("my son needs high-dose chemo with a stem cell rescue, why") == []
+    assert figures_asked("should smokers get a low dose CT scan") == []
+    assert figures_asked("is a high dose of vitamin C a problem, what dose is safe") == dose
+    assert figures_asked("what dose it mean when the leukemia is recurrent") == []  # "does"
+    assert figures_asked("what dose this mean for her") == []
+    for asks in ("what dose i should take of octreotide", "which dose they use for kids",
+                 "what doses this drug comes in"):
+        assert figures_asked(asks) == dose, asks
+
+
+def test_a_survival_figure_or_a_dose_is_asked_only_in_so_many_words():
+    rate = figures_asked("What is the 5-year survival rate?")
+    for asks in ("5 year survival odds for stage 4", "what's the survival rate once it has spread",
+                 "average life expectancy in years", "what percent of people are alive after 5 years",
+                 "survival-rate for pancreatic cancer", "5yr survival breast cancer", "5\u2013year survival",
+                 "two year overall survival", "median survival of mesothelioma", "odds of survival", "survival %",
+                 "survival stats for stage 3 colon cancer", "survival probability", "four-year survival"):
+        assert figures_asked(asks) == rate, asks
+    # a prognosis passage answers these: no rate is asked for
+    for plain in ("psk gastric cancer survival", "eye melanoma survival factors", "child lymphoma survival chances",
+                  "how common is lung cancer in the US"):
+        assert figures_asked(plain) == [], plain
+    # a dose said to be lower, full or tiny is talked about, not asked for
+    for plain in ("why do people with AIDS get lower doses of lymphoma drugs", "can HIV meds allow full-dose chemo",
+                  "why start her pain medicine at such a tiny dose", "is a lower-dose ct scan safe",
+                  "what is reduced-dose radiation", "is a LOWER  DOSE safer", "what is a low dose ct",
+                  "might they lower her doses?", "do kids with downs syndrome get lower chemo doses",
+                  "large doses of vitamin C", "is a low\u2013dose CT safe",
+                  "what if they give a reduced dose of chemo"):
+        assert figures_asked(plain) == [], plain
+    dose = figures_asked("what dose of octreotide")
+    for asks in ("pain medicine dose older adults", "what is the full dose of methotrexate",
+                 "how much is a full dose of tylenol", "what's the latest dose", "What Is The Full Dose Of Cisplatin",
+                 "what is the reduced dose for kidney problems"):
+        assert figures_asked(asks) == dose, asks
+
+
+def test_how_long_is_answered_by_a_length_or_a_worded_time():
+    how_long = figures_asked("the anal canal, how long is it anyway")
+    assert not figure_missing(how_long, ["The anal canal is about 1 to 1½ inches long."])
+    assert not figure_missing(how_long, ["Treatment usually lasts for several days."])
+    assert not figure_missing(how_long, ["Chemotherapy is given for 6 months."])
+    assert not figure_missing(how_long, ["A panic attack usually lasts for 10 to 20 minutes."])
+    # a time without a number, and words that only look like one
+    for worded in ("Imatinib is given for as long as the tumor does not grow.", "Patients need lifelong follow-up.",
+                   "Check-ups for the rest of their lives."):
+        assert not figure_missing(how_long, [worded]), worded
+    for no_time in ("Itching affects your daily activities.", "Survivors have a lifelong risk of fatigue.",
+                    "Summaries are reviewed regularly."):
+        assert figure_missing(how_long, [no_time]), no_time
+    how_often = figures_asked("how often does it get checked")
+    assert how_often != how_long
+    for worded in ("Summaries are reviewed regularly and updated.", "Check-ups are done frequently in the first year.",
+                   "The drug is taken daily.", "Scans every 6 months."):
+        assert not figure_missing(how_often, [worded]), worded
+    for no_time in ("Follow-up tests may be needed.", "Help with activities of daily living.",
+                    "Pain can affect daily life.", "The FDA does not regularly review supplements.",
+                    "The total daily dose is split."):
+        assert figure_missing(how_often, [no_time]), no_time
+    # a tumour's size is not a length of time or of an organ
+    assert figure_missing(how_long, ["Surgery for tumors larger than 2 centimeters."])
+
+
+def test_provider_questions_need_a_place_to_be_treated():
+    assert provider_missing("which hospital has the best specialists?", ["Surgery is the usual treatment."])
+    assert provider_missing("NET doctor near me", [])
+    assert not provider_missing("which hospital is best?", ["Find an NCI-designated cancer center."])
+    assert not provider_missing("what is the best treatment for a small tumor?", [])
+    assert not provider_missing("what kind of doctor treats this?", [])
+    # the choice asked with the provider first
+    assert provider_missing("which hospital is the best for carcinoid tumor surgery", [])
+    assert provider_missing("Which surgeon at Johns Hopkins does the most Whipple operations?", [])
+    assert not provider_missing("which doctors will be on my child's care team?", [])
+    assert not provider_missing("which doctor is in charge, and who is best to ask about pain?", [])
+
+
+def test_question_terms_count_a_lay_phrase_once_by_its_document_words():
+    assert question_terms("what is the outlook?") == [("prognosis", "chance", "recovery")]
+    assert question_terms("does my belly hurt") == [("hurt",), ("abdominal", "abdomen")]
+    assert question_terms("is it?") == []
+
+
+def test_a_passage_with_every_term_lifts_a_short_question():
+    terms = question_terms("outlook for a rectal tumor")
+    with_all = Vocabulary("the prognosis of tumors in the rectal wall".split())
+    with_some = Vocabulary("the prognosis depends on the tumor".split())
+    assert all_terms_found(terms, [with_some, with_all]) and not all_terms_found(terms, [with_some])
+    assert not all_terms_found([], [with_all])
+    assert confidence(0.2, 0, terms_found=True) == ALL_TERMS_FOUND
+    assert confidence(0.7, 0, terms_found=True) == 0.7
+    assert confidence(0.2, 1, terms_found=True) < ALL_TERMS_FOUND
+
+
+def test_a_question_none_of_whose_words_the_passages_use_names_them():
+    passages = [Vocabulary("octreotide is injected under the skin".split()), Vocabulary(["prognosis"])]
+    assert nothing_found(question_terms("niacin"), passages) == ["niacin"]
+    assert nothing_found(question_terms("migraine relief"), passages) == ["migraine", "relief"]
+    assert nothing_found(question_terms("niacin injections"), passages) == []  # one word found
+    assert nothing_found(question_terms("outlook"), passages) == []  # found as "prognosis"
+    assert nothing_found([], passages) == []
+
+
+def test_the_nothing_found_rule_yields_to_a_close_embedding():
+    """A lay question can share no word with the passage that answers it; a cosine at or
+    above ``NOTHING_FOUND_BELOW`` says the passage is about it anyway."""
+    passage = [("Opioids may cause drowsiness.", "Pain control")]
+    question = "strong painkillers make me sleepy"
+    terms = [("strong",), ("painkiller",), ("sleepy",)]
+    far, far_missing = evidence(question, NOTHING_FOUND_BELOW - 0.05, passage, terms, [], [])
+    close, close_missing = evidence(question, NOTHING_FOUND_BELOW, passage, terms, [], [])
+    assert far.nothing_found and far_missing == ["strong", "painkiller", "sleepy"]
+    assert not close.nothing_found and close_missing == []
+
+
+def test_a_union_of_vocabularies_knows_what_each_knows():
+    parts = [Vocabulary("the pancreatic tumor".split()), Vocabulary("octreotide injections".split())]
+    union = Vocabulary.union(parts)
+    whole = Vocabulary("the pancreatic tumor octreotide injections".split())
+    assert (union.words, union.stems, union.prefixes) == (whole.words, whole.stems, whole.prefixes)
+    assert union.knows("pancreas") and union.knows("injected") and not union.knows("lungs")

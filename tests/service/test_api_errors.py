@@ -1,0 +1,172 @@
+"""The JSON API's errors: one shape, named parameters, limits and odd input that never fails."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pytest
+
+from retriever.models import SearchResult
+from tests.service.conftest import ANSWERED, FakeRetriever, assert_error, server_log
+
+pytestmark = pytest.mark.model
+
+
+# -- errors ---------------------------------------------------------------------------
+
+JSON = {"content-type": "application/json"}
+
+
+@pytest.mark.parametrize("method, kwargs, status, code, field", [
+    ("get", {"params": {"q": ""}}, 422, "invalid_query", "q"),
+    ("get", {"params": {"q": "   \t  "}}, 422, "invalid_query", "q"),
+    ("get", {}, 422, "invalid_query", "q"),
+    ("get", {"params": {"q": "x" * 1001}}, 422, "query_too_long", "q"),
+    ("get", {"params": {"q": "x", "k": 0}}, 422, "invalid_k", "k"),
+    ("get", {"params": {"q": "x", "k": 51}}, 422, "invalid_k", "k"),
+    ("get", {"params": {"q": "x", "k": "ten"}}, 422, "invalid_k", "k"),
+    ("get", {"params": {"q": "x", "k": "2.5"}}, 422, "invalid_k", "k"),
+    ("get", {"params": {"q": "x", "mode": "magic"}}, 422, "invalid_mode", "mode"),
+    ("get", {"params": {"q": "x", "mode": "keyword"}}, 422, "invalid_mode", "mode"),
+    ("post", {"json": {"q": ""}}, 422, "invalid_query", "q"),
+    ("post", {"json": {"k": 3}}, 422, "invalid_query", "q"),
+    ("post", {"json": {"q": "x", "k": 99}}, 422, "invalid_k", "k"),
+    ("post", {"json": {"q": "x", "k": "many"}}, 422, "invalid_k", "k"),
+    ("post", {"json": {"q": "x", "k": True}}, 422, "invalid_k", "k"),
+    ("post", {"json": {"q": "x", "k": "5"}}, 422, "invalid_k", "k"),
+    ("post", {"json": {"q": "x", "k": 2.5}}, 422, "invalid_k", "k"),
+    ("post", {"json": {"q": "x", "mode": 3}}, 422, "invalid_mode", "mode"),
+    ("post", {"json": {"q": 42}}, 422, "invalid_query", "q"),
+    ("post", {"json": {"q": ["a", "b"]}}, 422, "invalid_query", "q"),
+    ("post", {"json": {"q": {"nested": "object"}}}, 422, "invalid_query", "q"),
+    ("post", {"json": {"q": None}}, 422, "invalid_query", "q"),
+    ("post", {"json": {"q": "x", "doc": "not-a-list"}}, 422, "invalid_doc", "doc"),
+    ("post", {"json": {"q": "x", "doc": [["nested"]]}}, 422, "invalid_doc", "doc"),
+    ("post", {"json": {"q": "x", "cancer_type": [1, 2]}}, 422, "invalid_cancer_type", "cancer_type"),
+    ("post", {"json": ["q", "x"]}, 422, "invalid_body", "body"),
+    ("post", {"json": "just a string"}, 422, "invalid_body", "body"),
+    ("post", {"content": b"{\"q\": \"x\",", "headers": JSON}, 400, "invalid_json", "body"),
+    ("post", {"content": b"{'q': 'x'}", "headers": JSON}, 400, "invalid_json", "body"),
+    ("post", {"content": b"{\"q\": \"\xff\xfe\"}", "headers": JSON}, 400, "invalid_json", "body"),
+    ("post", {"content": b"", "headers": JSON}, 422, "invalid_body", "body"),
+    ("post", {"content": b"q=x", "headers": {"content-type": "application/x-www-form-urlencoded"}},
+     422, "invalid_body", "body"),
+])
+def test_errors_have_one_shape(client, method, kwargs, status, code, field):
+    assert_error(getattr(client, method)("/api/search", **kwargs), status, code, field)
+
+
+def test_query_length_counts_characters_not_bytes(client):
+    assert client.get("/api/search", params={"q": "é" * 1000}).status_code == 200
+    assert_error(client.post("/api/search", json={"q": "é" * 1001}), 422, "query_too_long", "q")
+
+
+def test_unknown_route_and_wrong_method(client):
+    assert_error(client.get("/no/such/page"), 404, "not_found", None)
+    assert_error(client.get("/api/search/extra"), 404, "not_found", None)
+    resp = client.delete("/api/search")
+    assert_error(resp, 405, "method_not_allowed", None)
+    assert "GET" in resp.headers["allow"]
+    assert_error(client.put("/healthz"), 405, "method_not_allowed")
+
+
+def test_body_over_the_limit_is_413(make_client):
+    c = make_client(max_body_bytes=1024)
+    big = {"q": "x" * 2000}
+    assert_error(c.post("/api/search", json=big), 413, "body_too_large", "body")
+
+    def chunked():  # no Content-Length: the limit is enforced while reading
+        for _ in range(10):
+            yield b" " * 200
+        yield b'{"q": "x"}'
+
+    assert_error(c.post("/api/search", content=chunked(), headers=JSON), 413, "body_too_large", "body")
+    assert c.post("/api/search", json={"q": ANSWERED}).status_code == 200
+
+
+def test_default_body_limit_applies(client):
+    assert_error(client.post("/api/search", json={"q": "a" * 100_000}), 413, "body_too_large", "body")
+
+
+def test_a_slow_search_times_out_in_the_error_shape(make_client, retriever):
+    def slow(query, k, mode, filters):
+        time.sleep(1.5)
+        return SearchResult(query=query, hits=[], abstained=True, mode=mode)
+
+    c = make_client(FakeRetriever(retriever, slow), request_timeout_s=0.2)
+    t0 = time.perf_counter()
+    assert_error(c.get("/api/search", params={"q": ANSWERED}), 504, "timeout")
+    assert time.perf_counter() - t0 < 1.2  # answered at the timeout, not when the search ended
+    page = c.get("/", params={"q": ANSWERED})
+    assert page.status_code == 504 and "took too long" in page.text
+
+
+def test_an_unexpected_error_is_a_clean_500(make_client, retriever, caplog):
+    def broken(query, k, mode, filters):
+        raise RuntimeError(f"boom in /secret/path/module.py for {query}")
+
+    c = make_client(FakeRetriever(retriever, broken))
+    with caplog.at_level(logging.INFO):
+        resp = c.get("/api/search", params={"q": "private question"})
+    err = assert_error(resp, 500, "internal_error", None)
+    assert "boom" not in err["message"] and "secret" not in resp.text
+    assert resp.headers["x-content-type-options"] == "nosniff"
+    assert "RuntimeError" in server_log(caplog)
+    assert "private question" not in server_log(caplog)
+    page = c.get("/", params={"q": "private question"})
+    assert page.status_code == 500 and "secret" not in page.text
+
+
+ODD_QUERIES = [
+    "\x00", "\x00\x00\x00abc\x00", "\x1b[31mred\x1b[0m", "line\r\nbreak", "\u202eevil\u202c", "\ufeffbom",
+    "😀🎗️👩‍⚕️", "🎗" * 500, "a" * 1000, "Ω≈ç√∫˜µ≤≥÷", "日本語の質問", "ﷺ", "\u200b\u200b",
+    "' OR 1=1; DROP TABLE chunks; --", "\" OR \"\"=\"", "1; SELECT * FROM users",
+    "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "<svg onload=alert(1)>",
+    "javascript:alert(1)", "{{7*7}}", "${7*7}", "%s%s%s%n", "../../etc/passwd", "\\", "NaN", "null",
+    "-1", "9" * 400, "?" * 200, "AND OR NOT", "*", "\"", "'", "()[]{}",
+]
+
+
+@pytest.mark.parametrize("q", ODD_QUERIES)
+def test_odd_queries_never_fail(client, q):
+    for resp in (client.get("/api/search", params={"q": q}), client.post("/api/search", json={"q": q}),
+                 client.get("/", params={"q": q}), client.get("/staff", params={"q": q})):
+        assert resp.status_code < 500, resp.text
+        if resp.status_code >= 400 and resp.headers["content-type"].startswith("application/json"):
+            assert_error(resp, resp.status_code)
+
+
+@pytest.mark.parametrize("body", [
+    b'{"q": "\\ud800 lone surrogate"}', b'{"q": "\\u0000"}', b'{"q": "x", "k": 1e400}',
+    b'{"q": "x", "k": -1}', b'{"q": "x", "k": true}', b'{"q": "x", "k": [5]}', b'{"q": "x", "k": {"n": 5}}',
+    b'{"q": "x", "mode": ["hybrid"]}', b'{"q": "x", "mode": null}', b'{"q": "x", "doc": {"a": 1}}',
+    b'{"q": "x", "doc": [null]}', b'{"q": "x", "doc": [[["deep"]]]}', b'{"q": [[["deep"]]]}',
+    b'{"q": "x", "extra": {"ignored": true}}', b'{"q": "x", "q": "y"}', b'[[[[[[[[[[]]]]]]]]]]',
+    b'{"q": "x", "k": 99999999999999999999999999999}', b'"\\ud83d"', b"123", b"true", b"null",
+    b'{"q": "' + b"a" * 15000 + b'"}', b"{" * 5000, b"[" * 5000, b"\x00\x01\x02", b"\xef\xbb\xbf{\"q\": \"x\"}",
+])
+def test_odd_json_never_fails(client, body):
+    resp = client.post("/api/search", content=body, headers=JSON)
+    assert resp.status_code < 500, resp.text
+    if resp.status_code >= 400:
+        assert_error(resp, resp.status_code)
+
+
+@pytest.mark.parametrize("params", [
+    [("q", "x"), ("k", "")], [("q", "x"), ("k", "1e3")], [("q", "x"), ("k", "0x10")], [("q", "x"), ("k", "-0")],
+    [("q", "x"), ("mode", "")], [("q", "x"), ("doc", "")], [("q", "x"), ("doc", "\x00")],
+    [("q", "a"), ("q", "b")], [("q", "x"), ("cancer_type", "<b>")], [("q", "x" * 50_000)],
+])
+def test_odd_query_strings_never_fail(client, params):
+    resp = client.get("/api/search", params=params)
+    assert resp.status_code < 500, resp.text
+    if resp.status_code >= 400:
+        assert_error(resp, resp.status_code)
+
+
+def test_raw_percent_encoding_never_fails(client):
+    for url in ("/api/search?q=%ED%A0%80", "/api/search?q=%FF%FE", "/api/search?q=%", "/?q=%00%ZZ",
+                "/%ff", "/staff?k=%00&q=x", "/api/search?q=x&k=%F0%9F%98%80"):
+        resp = client.get(url)
+        assert resp.status_code < 500, (url, resp.text)

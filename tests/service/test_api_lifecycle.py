@@ -1,0 +1,115 @@
+"""Swapping the index under a running API (admin route, SIGHUP) and the command line's refusals."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from retriever.models import SearchResult
+from retriever.store import CHUNKS
+from service.state import RetrieverHolder
+from tests.service.conftest import ANSWERED, REPO, FakeRetriever, assert_error
+
+pytestmark = pytest.mark.model
+
+
+# -- reload ---------------------------------------------------------------------------
+
+
+def test_admin_reload_is_off_by_default(client):
+    assert_error(client.post("/admin/reload"), 404, "not_found")
+
+
+def test_admin_reload_swaps_and_refuses_a_bad_index(make_client, index_copy, base_settings):
+    c = make_client(index_dir=index_copy, admin_reload=True)
+    holder = c.app.state.holder
+    first = holder.retriever
+    resp = c.post("/admin/reload")
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["status"] == "reloaded" and resp.json()["chunks"] == len(first.chunks)
+    assert holder.retriever is not first
+
+    # Publish a corrupted version the way ingest would (swap the symlink).
+    good = holder.retriever
+    bad = index_copy.parent / ".live-v2"
+    shutil.copytree(index_copy.resolve(), bad)
+    with open(bad / CHUNKS, "a", encoding="utf-8") as f:
+        f.write("\n")
+    tmp = index_copy.parent / "tmp-link"
+    tmp.symlink_to(bad.name)
+    os.replace(tmp, index_copy)
+    err = assert_error(c.post("/admin/reload"), 409, "reload_failed")
+    assert "corrupted" in err["message"] and "python -m ingest" in err["message"]
+    assert holder.retriever is good
+    assert c.get("/api/search", params={"q": ANSWERED}).json()["results"]
+
+
+def test_requests_in_flight_keep_their_retriever(make_client, index_copy, retriever):
+    started = threading.Event()
+
+    def old_and_slow(query, k, mode, filters):
+        started.set()
+        time.sleep(1.0)
+        return SearchResult(query=query, hits=[], abstained=True, mode=mode)
+
+    c = make_client(FakeRetriever(retriever, old_and_slow), index_dir=index_copy, admin_reload=True)
+    out = {}
+    t = threading.Thread(target=lambda: out.setdefault("r", c.get("/api/search", params={"q": ANSWERED})))
+    t.start()
+    assert started.wait(5)
+    assert c.post("/admin/reload").status_code == 200
+    t.join(10)
+    assert out["r"].status_code == 200 and out["r"].json()["abstained"] is True  # the old object answered
+    assert c.get("/api/search", params={"q": ANSWERED}).json()["abstained"] is False  # the new one now
+
+
+def test_sighup_reloads(index_copy, base_settings, retriever):
+    from service.admin import install_sighup, remove_sighup
+
+    holder = RetrieverHolder(base_settings.model_copy(update={"index_dir": index_copy}), retriever)
+
+    async def main():
+        assert install_sighup(holder)
+        try:
+            os.kill(os.getpid(), signal.SIGHUP)
+            for _ in range(200):
+                await asyncio.sleep(0.05)
+                if holder.retriever is not retriever:
+                    break
+        finally:
+            remove_sighup()
+
+    asyncio.run(main())
+    assert holder.retriever is not retriever
+    assert holder.retriever.index_dir == index_copy.resolve()
+
+
+# -- command line ---------------------------------------------------------------------
+
+
+def test_cli_refuses_a_missing_index_without_a_traceback(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "service", "--index", str(tmp_path / "nothing"), "--port", "0"],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    assert "does not exist" in proc.stderr and "python -m ingest" in proc.stderr
+
+
+def test_cli_refuses_an_incompatible_index(tmp_path, index_copy):
+    manifest = index_copy / "manifest.json"
+    text = manifest.read_text(encoding="utf-8").replace('"schema_version": 1', '"schema_version": 99')
+    manifest.unlink()
+    manifest.write_text(text, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "service", "--index", str(index_copy)],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    assert "schema version 99" in proc.stderr and "python -m ingest" in proc.stderr

@@ -1,0 +1,94 @@
+"""The JSON API's headers, caching, CORS and rate limit, and what its log keeps of questions."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from service.security import CSP
+from tests.service.conftest import ANSWERED, assert_error, server_log
+
+pytestmark = pytest.mark.model
+
+
+# -- security -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/staff", "/api/search?q=tumor", "/api/search", "/healthz", "/nope",
+                                  "/static/style.css"])
+def test_security_headers_everywhere(client, path):
+    headers = client.get(path).headers
+    assert headers["content-security-policy"] == CSP
+    assert "script-src 'self'" in CSP and "unsafe-inline" not in CSP
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["x-frame-options"] == "DENY"
+    assert "camera=()" in headers["permissions-policy"]
+    assert "access-control-allow-origin" not in headers
+
+
+def test_answers_are_not_cached(client):
+    assert client.get("/api/search", params={"q": ANSWERED}).headers["cache-control"] == "no-store"
+    assert client.get("/", params={"q": ANSWERED}).headers["cache-control"] == "no-store"
+
+
+def test_cors_only_when_configured(client, make_client):
+    origin = {"Origin": "https://staff.example.org"}
+    assert "access-control-allow-origin" not in client.get("/api/search?q=x", headers=origin).headers
+    c = make_client(cors_origins=["https://staff.example.org"])
+    resp = c.get("/api/search", params={"q": ANSWERED}, headers=origin)
+    assert resp.headers["access-control-allow-origin"] == "https://staff.example.org"
+    other = c.get("/api/search", params={"q": ANSWERED}, headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+
+
+def test_rate_limit(make_client):
+    c = make_client(rate_limit_per_minute=3)
+    codes = [c.get("/api/search", params={"q": ANSWERED}).status_code for _ in range(3)]
+    assert codes == [200, 200, 200]
+    resp = c.get("/api/search", params={"q": ANSWERED})
+    assert_error(resp, 429, "rate_limited")
+    assert int(resp.headers["retry-after"]) >= 1
+    assert resp.headers["x-frame-options"] == "DENY"
+    assert c.get("/healthz").status_code == 200  # probes are never limited
+    assert c.get("/", params={"q": ANSWERED}).status_code == 429
+
+
+def test_no_rate_limit_by_default(client):
+    assert all(client.get("/healthz").status_code == 200 for _ in range(5))
+    assert all(client.get("/api/search", params={"q": "x", "k": 1}).status_code == 200 for _ in range(5))
+
+
+# -- privacy --------------------------------------------------------------------------
+
+SECRET = "my husband has a lump near his rectum"
+
+
+def test_questions_are_not_logged_by_default(client, caplog):
+    with caplog.at_level(logging.DEBUG):
+        client.get("/api/search", params={"q": SECRET})
+        client.post("/api/search", json={"q": SECRET})
+        client.get("/", params={"q": SECRET})
+        client.get("/api/search", params={"q": SECRET, "k": 0})
+    assert "lump" not in server_log(caplog) and "husband" not in server_log(caplog)
+    access = [r.getMessage() for r in caplog.records if r.name == "service.access"]
+    assert "GET /api/search 200" in access[0] and access[0].endswith("ms")
+    assert "POST /api/search 200" in access[1]
+    assert access[2].startswith("GET / 200")
+    assert "GET /api/search 422" in access[3]
+    assert all("?" not in line for line in access)
+
+
+def test_questions_are_logged_when_enabled(make_client, caplog):
+    c = make_client(log_queries=True)
+    with caplog.at_level(logging.INFO):
+        c.get("/api/search", params={"q": SECRET})
+    assert SECRET in server_log(caplog)
+
+
+def test_log_lines_cannot_be_forged(client, caplog):
+    with caplog.at_level(logging.INFO):
+        client.get("/nope%0AGET /admin 200 1.0ms")
+    line = [r.getMessage() for r in caplog.records if r.name == "service.access"][-1]
+    assert "\n" not in line and "404" in line

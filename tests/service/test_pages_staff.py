@@ -1,0 +1,200 @@
+"""The staff page and the pieces pages are built from: filters, scores, modes, list passages,
+the summary picker, corrections and marks."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from html import unescape
+
+import pytest
+
+from retriever.citation import citation_line
+from retriever.models import SearchResult, Span
+from service.passage_text import ListBlock, passage_blocks, segments
+from service.presentation import breadcrumb, repeats_title
+from service.summaries import build_catalog, choices, names_a_subject
+from tests.service.conftest import ANSWERED, DOC_ID, MANY, OFF_TOPIC, TITLE, FakeRetriever, _hit, crumbs, passages
+
+pytestmark = pytest.mark.model
+
+
+# -- staff page -----------------------------------------------------------------------
+
+
+def test_staff_page_has_filters_from_the_index(client):
+    html = client.get("/staff").text
+    assert html.count("<h1") == 1
+    assert f'<option value="{DOC_ID}">{TITLE}</option>' in html
+    for t in ("gi neuroendocrine tumors", "breast", "liver"):
+        assert f'<option value="{t}">{t}</option>' in html
+    for label in ('<label for="q">', '<label for="mode">', '<label for="k">', '<label for="doc">',
+                  '<label for="cancer_type">'):
+        assert label in html
+    assert re.search(r'<option value="keyword"\s*>Keyword</option>', html)
+    assert re.search(r'<option value="semantic"\s*>Semantic</option>', html)
+    assert '<script src="/static/copy.js" defer></script>' in html
+
+
+def test_staff_results_have_scores_and_citations(client, retriever):
+    html = client.get("/staff", params={"q": ANSWERED}).text
+    found = passages(html)
+    assert len(found) == 10  # the staff default
+    hits = {h.chunk.text: h for h in retriever.search(ANSWERED, k=10).hits}
+    for p in found:
+        assert re.search(r"ranking score -?\d+\.\d{4} <span class=\"score-note\">\(relative, this query only\)", p)
+        found_by = re.search(r"· found by ([a-z ,]+)", p).group(1).split(", ")
+        assert found_by and set(found_by) <= {"meaning", "keywords", "best sentence"}
+        cite = unescape(re.search(r'<p class="citation" id="citation-\d+">(.*?)</p>', p, re.S).group(1))
+        assert cite.startswith(TITLE + " — ") and " — https://www.cancer.gov/" in cite
+        assert re.search(r'<button type="button" class="copy-citation secondary" data-target="citation-\d+" hidden>'
+                         r"Copy citation</button>", p)
+    first = unescape(re.search(r'<p class="citation" id="citation-1">(.*?)</p>', found[0], re.S).group(1))
+    some_hit = next(iter(hits.values()))
+    assert citation_line(some_hit.chunk.title, some_hit.chunk.heading_path[1:], some_hit.link) in {
+        unescape(m) for m in re.findall(r'<p class="citation" id="citation-\d+">(.*?)</p>', html, re.S)}
+    assert first
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "keyword", "semantic"])
+def test_staff_modes_and_k(client, mode):
+    html = client.get("/staff", params={"q": "chemotherapy", "k": "4", "mode": mode,
+                                        "doc": DOC_ID, "cancer_type": "liver"}).text
+    assert len(passages(html)) == 4
+    assert re.search(rf'<option value="{mode}"\s*selected>', html)
+    assert f'<option value="{DOC_ID}" selected>' in html
+    assert '<option value="liver" selected>' in html
+
+
+def test_staff_k_up_to_fifty(client):
+    assert len(passages(client.get("/staff", params={"q": "tumor", "k": "50"}).text)) == 50
+
+
+@pytest.mark.parametrize("params, field", [({"k": "51"}, "k"), ({"k": "zero"}, "k"), ({"mode": "magic"}, "mode"),
+                                           ({"doc": "nope"}, "doc"), ({"cancer_type": "nope"}, "cancer_type")])
+def test_staff_invalid_fields_are_explained(client, params, field):
+    resp = client.get("/staff", params={"q": "tumor", **params})
+    assert resp.status_code == 422
+    assert 'role="alert"' in resp.text and not passages(resp.text)
+
+
+def test_staff_abstains_too(client):
+    html = client.get("/staff", params={"q": OFF_TOPIC}).text
+    assert "No passage matches" in html and not passages(html)
+
+
+# -- presentation helpers -------------------------------------------------------------
+
+
+def test_breadcrumb_drops_a_first_heading_that_repeats_the_title():
+    assert repeats_title("Gastrointestinal Neuroendocrine Tumors Treatment (PDQ®)–Patient Version", TITLE)
+    assert not repeats_title("General Information About Gastrointestinal Neuroendocrine Tumors", TITLE)
+    assert breadcrumb(TITLE, [TITLE, "A", "B"]) == [TITLE, "A", "B"]
+    assert breadcrumb(TITLE, ["Treatment (PDQ®)", "A"]) == [TITLE, "Treatment (PDQ®)", "A"]
+    assert breadcrumb(TITLE, ["A", TITLE]) == [TITLE, "A", TITLE]
+
+
+@pytest.mark.parametrize("spans", [[], [(0, 5)], [(3, 8), (1, 4)], [(-5, 3), (8, 99)], [(5, 5), (7, 2)],
+                                   [{"start": 2, "end": 6}]])
+def test_segments_always_rebuild_the_text(spans):
+    text = "0123456789"
+    spans = [s if isinstance(s, dict) else Span(*s) for s in spans]
+    parts = segments(text, spans)
+    assert "".join(s for s, _ in parts) == text
+    assert all(s for s, _ in parts)
+    assert all(not (a[1] and b[1]) for a, b in zip(parts, parts[1:]))  # marks never touch
+
+
+# -- lists, summaries, corrections, staff marks ------------------------------------------
+
+
+def test_list_passages_render_as_html_lists(client):
+    html = client.get("/", params={"q": ANSWERED}).text
+    rectum = next(p for p in passages(html) if crumbs(p)[-1] == "Rectum")
+    items = re.findall(r"<li>(.*?)</li>", rectum.split("<ul>", 1)[1].split("</ul>", 1)[0])
+    assert [re.sub(r"</?mark>", "", i) for i in items] == ["Blood in the stool.", "Pain in the rectum.",
+                                                           "Constipation."]
+    assert "- Blood" not in rectum  # the marker is the list's, not text
+
+
+def test_passage_blocks_keep_nesting_order_and_marks():
+    text = "Lead in:\n\n- a\n  - a1\n  - a2\n- b\n\n3. three\n4. four\n\nAfter."
+    blocks = passage_blocks(text, [(text.index("a1"), text.index("a1") + 2)])
+    assert [b.kind for b in blocks] == ["paragraph", "list", "list", "paragraph"]
+    bullets, numbers = blocks[1], blocks[2]
+    assert isinstance(bullets, ListBlock) and not bullets.ordered
+    assert ["".join(s.text for s in i.segments) for i in bullets.items] == ["a", "b"]
+    inner = bullets.items[0].lists[0]
+    assert [[(s.text, s.best) for s in i.segments] for i in inner.items] == [[("a1", True)], [("a2", False)]]
+    assert numbers.ordered and numbers.start == 3 and len(numbers.items) == 2
+
+
+def test_catalog_groups_and_subjects():
+    cat = build_catalog(MANY)
+    assert [(g, [s.title for s in ss]) for g, ss in cat.groups] == [
+        ("Cancer treatment", ["Breast Cancer Treatment"]), ("Screening", ["Colorectal Cancer Screening"]),
+        ("Complementary and alternative medicine", ["Acupuncture"])]
+    assert names_a_subject("how is breast cancer treated", cat)
+    assert not names_a_subject("what are the side effects of surgery", cat)
+    hits = [_hit("breast-treatment", 1, "B"), _hit("acupuncture", 2, "A"), _hit("breast-treatment", 3, "B")]
+    assert [s.doc_id for s in choices("side effects of surgery", hits, cat)] == ["breast-treatment", "acupuncture"]
+    assert choices("breast surgery side effects", hits, cat) == []  # names its cancer: answer it
+    assert choices("side effects", [hits[0], hits[2]], cat) == []  # one summary: answer it
+
+
+def test_many_summaries_picker_and_choices(make_client, retriever):
+    def spread(query, k, mode, filters):
+        docs = list(filters.doc_ids) if filters and filters.doc_ids else list(MANY)
+        hits = [_hit(d, i + 1, MANY[d].title) for i, d in enumerate(docs * 3)][:k]
+        return SearchResult(query=query, hits=hits, abstained=False, mode=mode, confidence=0.9)
+
+    fake = FakeRetriever(retriever, spread)
+    fake.manifest = dataclasses.replace(retriever.manifest, documents=MANY)
+    c = make_client(fake)
+    home = c.get("/").text
+    assert "Searching 3 NCI summaries." in home
+    assert '<optgroup label="Screening">' in home and '<option value="acupuncture">Acupuncture</option>' in home
+    html = c.get("/", params={"q": "what are the side effects of surgery"}).text
+    assert "Which summary do you mean?" in html and not passages(html)
+    links = re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html)
+    assert [t for _, t in links] == ["Breast Cancer Treatment", "Colorectal Cancer Screening", "Acupuncture"]
+    assert unescape(links[0][0]) == "/?q=what%20are%20the%20side%20effects%20of%20surgery&doc=breast-treatment"
+    chosen = c.get(unescape(links[2][0])).text
+    assert len(passages(chosen)) == 3 and "Searching one summary: <cite>Acupuncture</cite>" in chosen
+    assert '<option value="acupuncture" selected>' in chosen
+    named = c.get("/", params={"q": "breast cancer surgery side effects"}).text
+    assert len(passages(named)) == 3
+    bad = c.get("/", params={"q": "surgery", "doc": "nope"})
+    assert bad.status_code == 422 and "not one we search" in bad.text
+
+
+def test_corrected_words_are_said(client):
+    html = client.get("/", params={"q": "carcinoyd apendix treatment"}).text
+    assert "Showing results for <q>carcinoid appendix treatment</q>." in html
+    assert "Showing results for" not in client.get("/", params={"q": ANSWERED}).text
+
+
+def test_blank_question_error_is_tied_to_the_box(client):
+    html = client.get("/", params={"q": " "}).text
+    assert re.search(r'<input id="q"[^>]*aria-describedby="q-error q-limit disclaimer"[^>]*aria-invalid="true"', html)
+    assert '<p class="message error" id="q-error" role="alert">' in html
+    assert 'id="q-limit">Up to 1,000 characters' in client.get("/").text
+
+
+def test_staff_marks_query_words_and_has_a_compact_view(client):
+    html = client.get("/staff", params={"q": "carcinoyd rectum", "k": "3"}).text
+    assert "Showing results for <q>carcinoid rectum</q>." in html
+    terms = {unescape(t).lower() for t in re.findall(r'<b class="term">([^<]+)</b>', "".join(passages(html)))}
+    assert terms and terms <= {"carcinoid", "rectum", "rectal"}
+    compact = client.get("/staff", params={"q": "carcinoyd rectum", "k": "3", "view": "compact"}).text
+    assert len(passages(compact)) == 3 and compact.count('<p class="snippet">') == 3
+    assert "<blockquote" not in compact and "Copy citation" in compact
+    assert '<option value="compact" selected>' in compact
+
+
+@pytest.mark.parametrize("k", ["2.5", "-1", "1e3"])
+def test_staff_k_uses_the_api_rule(client, k):
+    resp = client.get("/staff", params={"q": "tumor", "k": k})
+    assert resp.status_code == 422 and "k: enter a whole number from 1 to 50." in resp.text
+    box = re.search(r'<input id="k"[^>]*>', resp.text).group(0)
+    assert f'value="{k}"' in box and 'aria-invalid="true"' in box
