@@ -7,6 +7,7 @@ test app is created around the same loaded `Retriever`; apps themselves are chea
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 import socket
@@ -184,3 +185,61 @@ def passages(html: str) -> list[str]:
 
 def crumbs(passage_html: str) -> list[str]:
     return [unescape(c) for c in re.findall(r'<span class="crumb">(.*?)</span>', passage_html)]
+
+
+# -- the browser tests' servers and pages (test_browser*.py; helpers in browser.py). Module-scoped:
+# Playwright's sync API must be closed before other modules' tests run their own event loops.
+
+
+@pytest.fixture(scope="module")
+def browser_context(tmp_path_factory):
+    from tests.service import browser
+
+    if not os.access(browser.CHROMIUM, os.X_OK):
+        pytest.fail(browser.MISSING)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=browser.CHROMIUM, headless=True,
+            args=browser.CHROMIUM_ARGS, viewport={"width": 1024, "height": 768}, locale="en-US")
+        context.set_default_timeout(30_000)
+        yield context
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def browser_server(base_settings, retriever):
+    """The app on a real uvicorn server, for the browser tests."""
+    yield from _serve(create_app(base_settings, retriever))
+
+
+@pytest.fixture(scope="module")
+def many_server(base_settings, retriever):
+    """A three-summary index whose passages are nested lists (a stand-in retriever)."""
+    from tests.service import browser
+
+    yield from _serve(create_app(base_settings, browser.many_summaries(retriever)))
+
+
+def _serve(app):
+    with serving(app) as base:
+        yield base
+
+
+@pytest.fixture
+def watched(browser_context, browser_server):
+    from tests.service import browser
+
+    w = browser.Watched(browser_context, browser_server)
+    yield w
+    w.page.close()
+
+
+@pytest.fixture
+def many(browser_context, many_server):
+    from tests.service import browser
+
+    w = browser.Watched(browser_context, many_server)
+    yield w
+    w.page.close()
