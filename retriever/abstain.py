@@ -54,6 +54,7 @@ MAX_COUNTED = 2
 # lay and situation questions and their near-misses (refusals the rule alone decided: at
 # 0.5 and above, 6 answerable against 2 near-misses; below, 7 against 24), confirmed on the
 # validation summaries (at 0.5 and above 7 against 0). README, "The nothing-found rule".
+# Fitted on the shipped model's cosines; not measured for another model.
 NOTHING_FOUND_BELOW = 0.5
 # Confidence when one top passage has every term of the question: above the default
 # threshold (0.35), so such a question is answered unless it also misses a topic or figure.

@@ -33,7 +33,7 @@ def test_a_group_decides_only_when_its_penalties_alone_turn_the_answer_into_a_re
     assert deciding_groups(_result(0.6, ["lung", "breast"]), 0.33) == ["organs"]
     assert deciding_groups(_result(0.8, ["lung", "melanoma"]), 0.33) == ["organs", "cancers"]
     assert deciding_groups(_result(0.6, ["lung"], ["lung", "a figure"]), 0.33) == []
-    assert deciding_groups(_result(0.6, ["lung"], nothing=True), 0.33) == []  # every word was missing
+    assert deciding_groups(_result(0.45, ["lung"], nothing=True), 0.33) == []  # every word was missing
     answered = _result(0.6, ["lung"])
     answered.abstained = False
     assert deciding_groups(answered, 0.33) == []
@@ -51,9 +51,9 @@ def test_a_missing_figure_or_provider_decides_by_its_kind():
 
 def test_the_nothing_found_rule_decides_when_its_words_alone_refuse():
     words = ["husband", "stumbled"]  # none of them in the top passages
-    assert deciding_groups(_result(0.5, [], words, nothing=True), 0.33) == [NOTHING]
+    assert deciding_groups(_result(0.45, [], words, nothing=True), 0.33) == [NOTHING]  # below NOTHING_FOUND_BELOW
     assert deciding_groups(_result(0.3, [], words, nothing=True), 0.33) == []  # refused by its cosine
-    figure = _result(0.5, [], [*words, "a figure"], nothing=True)
+    figure = _result(0.45, [], [*words, "a figure"], nothing=True)
     assert deciding_groups(figure, 0.33) == []  # the missing figure refuses it too
 
 
