@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from retriever.abstain import topic_words
@@ -49,7 +50,9 @@ class Planner:
         self.lexicon = lexicon
 
     def plan(self, query: str) -> QueryPlan:
-        text = spell_out(query)
+        # Compatibility forms as plain ones: full-width letters from a CJK keyboard
+        # ("ＣＡＲＣＩＮＯＩＤ"), ligatures, superscript digits. The documents use plain ones.
+        text = spell_out(unicodedata.normalize("NFKC", query))
         corrections = {}
         for w in dict.fromkeys(words(text)):
             fixed = self.speller.correct(w)
