@@ -109,6 +109,8 @@ def _validation_error(exc: RequestValidationError) -> tuple[int, str, str, str |
     msg = err.get("msg", "is not valid")
     if err.get("type") == "missing":
         msg = "is required"
+    if loc == [BODY]:  # a form post, a list, a bare string: pydantic's words name no fix
+        msg = 'send a JSON object such as {"q": "your question"}, with Content-Type: application/json'
     code = "invalid_query" if field == "q" else f"invalid_{field}" if field else "invalid_request"
     return 422, code, f"{field}: {msg}" if field else msg, field
 

@@ -57,6 +57,13 @@ def test_errors_have_one_shape(client, method, kwargs, status, code, field):
     assert_error(getattr(client, method)("/api/search", **kwargs), status, code, field)
 
 
+
+def test_a_body_that_is_no_json_object_is_told_how_to_send_one(client):
+    form = client.post("/api/search", content=b"q=x", headers={"content-type": "application/x-www-form-urlencoded"})
+    err = assert_error(form, 422, "invalid_body", "body")
+    assert err["message"].startswith("body: send a JSON object") and "application/json" in err["message"]
+    assert assert_error(client.post("/api/search", json=["q", "x"]), 422)["message"] == err["message"]
+
 def test_query_length_counts_characters_not_bytes(client):
     assert client.get("/api/search", params={"q": "é" * 1000}).status_code == 200
     assert_error(client.post("/api/search", json={"q": "é" * 1001}), 422, "query_too_long", "q")
