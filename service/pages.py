@@ -18,7 +18,7 @@ from starlette.templating import Jinja2Templates
 
 from retriever.models import SearchResult
 from service.errors import ApiError
-from service.presentation import corrected, passage_views
+from service.presentation import corrected, passage_views, words_to_name
 from service.schemas import K_ADAPTER, K_MAX
 from service.searching import cancer_types, clean_text, current, prepare, run_search
 from service.state import RetrieverHolder
@@ -74,7 +74,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     cat = catalog(retriever) if retriever else None
     doc = clean_text(doc or "")
     context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="",
-                   related=[])
+                   related=[], not_covered=[])
     if q is None:
         return _render(request, "index.html", **context)
     try:
@@ -86,6 +86,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
         return _render(request, "index.html", status=200 if exc.code == "invalid_query" else exc.status, **context)
     offered = choices(query, result.hits, cat) if wide else []
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
+                   not_covered=words_to_name(result),
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
                    related=passage_views(result.related))
     return _render(request, "index.html", **context)

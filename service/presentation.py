@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from retriever.abstain import FIGURE, PROVIDER
 from retriever.citation import citation_line
-from retriever.models import Hit
+from retriever.models import Hit, SearchResult
 from retriever.text import replace_word
 from retriever.text import short_title as plain_title
+from retriever.tokenization import zipf
 from service.passage_text import ListBlock, Paragraph, Segment, passage_blocks, snippet, term_spans
 from service.schemas import Result, Span
 
@@ -138,3 +140,18 @@ def corrected(query: str, corrections: dict[str, str]) -> str:
     for wrong, right in corrections.items():
         shown = replace_word(shown, wrong, right)
     return shown if shown != query else ""
+
+
+# A word of the question that the refusal page names must be rarer than this in everyday
+# English (wordfreq's Zipf scale; "sleepy" 3.7, "painkillers" 3.1, "niacin" 2.5). When no
+# passage uses any word of a question, every word counts as missing (`abstain.nothing_found`),
+# and quoting "going, die" back to someone who asked "am I going to die" helps nobody.
+EVERYDAY_ZIPF = 4.0
+
+
+def words_to_name(result: SearchResult) -> list[str]:
+    """The missing words a refusal page names: every health topic the passages lack, and
+    the question's other unused words only when they are not everyday English."""
+    topics = set(result.evidence.topics_missing) if result.evidence else set()
+    return [w for w in result.missing
+            if w not in (FIGURE, PROVIDER) and (w in topics or zipf(w) < EVERYDAY_ZIPF)]

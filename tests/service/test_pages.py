@@ -124,6 +124,25 @@ def test_abstention_is_kind_and_shows_no_passage(client):
     assert "mention <q>flu</q>, <q>vaccine</q>." in html
 
 
+
+@pytest.mark.parametrize("question, named, unnamed", [
+    ("am i going to die", [], ["going", "die"]),  # no passage uses a word of it: none is quoted back
+    ("strong painkillers make me sleepy", ["painkillers", "sleepy"], ["strong", "make"]),
+    ("niacin", ["niacin"], []),
+    ("how do I treat lung cancer", ["lung"], []),  # a health topic is named however common
+])
+def test_a_refusal_names_topics_and_uncommon_words_not_everyday_ones(client, question, named, unnamed):
+    html = client.get("/", params={"q": question}).text
+    assert "don't seem to cover" in html
+    shown = re.findall(r"<q>([^<]*)</q>", html.split('class="not-covered"', 1)[1].split("</p>", 1)[0]) if named else []
+    assert shown == named
+    if not named:
+        assert "don't mention" not in html
+    for word in unnamed:
+        assert f"<q>{word}</q>" not in html
+    api = client.get("/api/search", params={"q": question}).json()
+    assert set(named + unnamed) <= set(api["not_covered"])  # the API still lists every missing word
+
 def test_abstention_on_a_figure_says_the_number_is_not_given(client):
     html = client.get("/", params={"q": "how much does lanreotide cost?"}).text
     assert "don't give the number you asked for" in html and '<ol class="passages">' not in html
