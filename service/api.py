@@ -31,7 +31,9 @@ from service.state import RetrieverHolder, describe
 router = APIRouter()
 
 DOC_HELP = "Only these document ids; repeat for several. An id not in /api/documents is refused (422)."
-TYPE_HELP = "Only these cancer types; repeat for several. A type not in /api/documents is refused (422)."
+MODE_HELP = "hybrid, dense (meaning; the staff page's Semantic) or bm25 (keywords; its Keyword)."
+TYPE_HELP = ("Only summaries whose metadata lists one of these cancer types (the summary's related types, "
+             "not what its passages are about); repeat for several. A type not in /api/documents is refused (422).")
 
 
 def _holder(request: Request) -> RetrieverHolder:
@@ -56,7 +58,7 @@ async def search_get(
     request: Request,
     q: Annotated[str, Query(description="The question, as typed.", examples=[EXAMPLE_QUESTION])],
     k: Annotated[K, Query(description="How many passages.")] = 5,
-    mode: Annotated[Mode, Query(description="hybrid, dense (meaning) or bm25 (keywords).")] = "hybrid",
+    mode: Annotated[Mode, Query(description=MODE_HELP)] = "hybrid",
     doc: Annotated[list[str], Query(description=DOC_HELP)] = [],  # noqa: B006 (FastAPI copies it)
     cancer_type: Annotated[list[str], Query(description=TYPE_HELP)] = [],  # noqa: B006
 ) -> SearchResponse:
