@@ -29,10 +29,10 @@ they are answered is plain: one of the top passages contains every thing they as
 When the top passages use none of the question's words, each word counts as missing
 (`nothing_found`), unless the question's embedding lands close to them anyway
 (``NOTHING_FOUND_BELOW``): a long lay question ("elderly parent won't say it hurts") can
-share no word with the passage that answers it. Each missing topic or word, and a missing figure or provider, lowers the
-confidence by ``MISSING_PENALTY`` (at most ``MAX_COUNTED`` count). The threshold and the
-penalty were calibrated on the project's question set and the dev set and checked on a
-held-out set (README, "Abstention").
+share no word with the passage that answers it. Each missing topic or word, and a missing
+figure or provider, lowers the confidence by ``MISSING_PENALTY`` (at most ``MAX_COUNTED``
+count). The threshold and the penalty were calibrated on the project's question set and
+the dev set and checked on a held-out set (README, "Abstention").
 """
 
 from __future__ import annotations

@@ -151,7 +151,10 @@ EVERYDAY_ZIPF = 4.0
 
 def words_to_name(result: SearchResult) -> list[str]:
     """The missing words a refusal page names: every health topic the passages lack, and
-    the question's other unused words only when they are not everyday English."""
+    the question's other unused words only when they are not everyday English. An answer
+    names none (its `missing` is only the evidence read)."""
+    if not result.abstained:
+        return []
     topics = set(result.evidence.topics_missing) if result.evidence else set()
     return [w for w in result.missing
             if w not in (FIGURE, PROVIDER) and (w in topics or zipf(w) < EVERYDAY_ZIPF)]
