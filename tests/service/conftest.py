@@ -101,7 +101,9 @@ class FakeRetriever:
         return self._search(query, k, mode, filters)
 
 
-# The document's top heading, which repeats its title and is left out of breadcrumbs.
+# The seed's title as the pages show it, and its top heading, which repeats the title and
+# is left out of breadcrumbs.
+TITLE = "Gastrointestinal Neuroendocrine Tumors Treatment - NCI"
 TITLE_HEADING = "Gastrointestinal Neuroendocrine Tumors Treatment (PDQ®)–Patient Version"
 
 
@@ -175,10 +177,7 @@ def server_log(caplog) -> str:
     return "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
 
 
-# The seed's title as the pages show it, and the passages and breadcrumbs of a page.
-TITLE = "Gastrointestinal Neuroendocrine Tumors Treatment - NCI"
-
-
+# The passages and breadcrumbs of a page.
 def passages(html: str) -> list[str]:
     return re.findall(r'<article class="passage".*?</article>', html, re.S)
 
