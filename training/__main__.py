@@ -110,7 +110,8 @@ def _train(args) -> int:
     pairs = build_pairs(questions + shared, chunks)
     print(f"{len(questions)} questions and {len(shared)} about the shared sections, "
           f"{len(pairs)} located in their passages")
-    cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, hard_negatives=args.hard_negatives)
+    cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, hard_negatives=args.hard_negatives,
+                      loss=args.loss)
     record = fine_tune(resolve_model(args.base), pairs, labels, args.out, cfg, base_name=args.base,
                        chunks=chunks)
     print(f"trained on {record['rows']} pairs from {record['summaries']} summaries in "
@@ -233,6 +234,8 @@ def _threshold(args) -> int:
     write_json(out, record)
     print(json.dumps({k: record[k] for k in ("threshold", "before", "questions", "figures")}, indent=2))
     print(f"-> {out}")
+    if record["warning"]:
+        print(f"warning: {record['warning']}", file=sys.stderr)
     return 0
 
 
@@ -261,6 +264,10 @@ def main(argv: list[str] | None = None) -> int:
                     "its two related summaries (their in-batch negatives)")
     tr.add_argument("--hard-negatives", action="store_true",
                     help="add a hard negative per question, mined with the starting model")
+    tr.add_argument("--loss", choices=["infonce", "gte", "hardness"], default="infonce",
+                    help="infonce: question->passage; gte: also question->question, passage->question and "
+                         "passage->passage; hardness: the closest negatives weigh most (the last two "
+                         "measured and not shipped: README)")
     tr.add_argument("--force", action="store_true", help="replace a model already in --out")
     ca = sub.add_parser("calibrate", help="fit the abstention model beside the embedding model")
     ca.add_argument("--index", type=Path, required=True, help="corpus index built with --model")

@@ -79,6 +79,18 @@ def pick(rows: list[dict], max_refused: float = MAX_REFUSED) -> float:
     return max(ok) if ok else min(r["threshold"] for r in rows)
 
 
+def at_edge(chosen: float, rows: list[dict]) -> str:
+    """A warning when ``chosen`` is the highest or lowest threshold tried, else "": the bound
+    may then be met further out, where the grid does not look (a model whose cosines run
+    higher than the stock model's picked the grid's top, 0.50)."""
+    tried = [r["threshold"] for r in rows]
+    if chosen not in (min(tried), max(tried)):
+        return ""
+    return (f"the pick {chosen:.2f} is the {'highest' if chosen == max(tried) else 'lowest'} threshold tried "
+            f"({min(tried):.2f}-{max(tried):.2f}): this model's confidences may run outside that range; "
+            "widen training.threshold.GRID and pick again")
+
+
 def calibrate_threshold(files: list[Path], corpus: Path, settings: Settings) -> dict:
     """Ask every file of its own summary's index; pick on the training summaries' files and
     report both groups' figures at the pick and at the stock threshold."""
@@ -99,7 +111,7 @@ def calibrate_threshold(files: list[Path], corpus: Path, settings: Settings) -> 
     return {"threshold": chosen, "before": before, "max_refused": MAX_REFUSED,
             "questions": {name: len(a) for name, a in asked.items()},
             "summaries": {name: [d for d, _ in group] for name, group in groups.items()},
-            "figures": figures, "sweep": rows,
+            "figures": figures, "sweep": rows, "warning": at_edge(chosen, rows),
             "held_out_sweep": sweep(asked["held_out"]) if asked["held_out"] else []}
 
 

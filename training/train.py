@@ -36,6 +36,21 @@ class TrainConfig:
     sentence_share: float = 0.2   # share of questions also paired with their sentence
     seed: int = 13
     hard_negatives: bool = False  # a mined hard negative per row (training.negatives)
+    loss: str = "infonce"         # a key of LOSSES
+
+
+#: ``MultipleNegativesRankingLoss`` arguments for each ``--loss``. ``gte`` is the improved
+#: contrastive loss of Li et al. 2023 (one softmax over question->passage, question->question,
+#: passage->question and passage->passage), which the library recommends for (question,
+#: passage) pairs. ``hardness`` weights each in-batch negative by how close it already is
+#: (Lan et al. 2025), so the sibling section and the twin summary's section count most.
+#: Both measured and not shipped (README, "The model").
+LOSSES = {
+    "infonce": {"directions": ("query_to_doc",)},
+    "gte": {"directions": ("query_to_doc", "query_to_query", "doc_to_query", "doc_to_doc")},
+    "hardness": {"directions": ("query_to_doc",), "hardness_mode": "in_batch_negatives",
+                 "hardness_strength": 5.0},
+}
 
 
 def neighbours(model, doc_labels: dict[str, str]) -> dict[str, list[str]]:
@@ -86,8 +101,8 @@ def fine_tune(base: str, pairs: list[Pair], doc_labels: dict[str, str], out: Pat
         SentenceTransformer,
         SentenceTransformerTrainer,
         SentenceTransformerTrainingArguments,
-        losses,
     )
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
 
     from training.sampler import RelatedSummariesBatchSampler
 
@@ -115,7 +130,7 @@ def fine_tune(base: str, pairs: list[Pair], doc_labels: dict[str, str], out: Pat
         warmup_steps=cfg.warmup_ratio, batch_sampler=sampler, seed=cfg.seed,
         save_strategy="no", report_to="none", logging_steps=50, use_cpu=True,
         dataloader_drop_last=True)
-    loss = losses.MultipleNegativesRankingLoss(model, scale=cfg.scale)
+    loss = MultipleNegativesRankingLoss(model, scale=cfg.scale, **LOSSES[cfg.loss])
     t0 = time.perf_counter()
     SentenceTransformerTrainer(model=model, args=args, train_dataset=dataset, loss=loss).train()
     seconds = time.perf_counter() - t0

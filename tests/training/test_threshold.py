@@ -10,7 +10,7 @@ import pytest
 from retriever import embedding
 from retriever.calibration import THRESHOLD_FILE, CalibrationError, model_threshold
 from training.__main__ import main
-from training.threshold import Asked, pick, sweep
+from training.threshold import Asked, at_edge, pick, sweep
 
 
 def _asked(inside: list[float], outside: list[float]) -> list[Asked]:
@@ -31,6 +31,13 @@ def test_the_pick_is_the_highest_threshold_within_the_refusal_bound():
     assert pick(rows) == 0.32
     assert pick(rows, max_refused=0.0) == 0.28
     assert pick([{"threshold": 0.3, "refused": 0.2}, {"threshold": 0.2, "refused": 0.1}]) == 0.2
+
+
+def test_a_pick_at_either_end_of_the_grid_is_flagged():
+    rows = [{"threshold": t, "refused": r, "abstained": 0.0} for t, r in ((0.2, 0.0), (0.35, 0.01), (0.5, 0.02))]
+    assert at_edge(pick(rows), rows).startswith("the pick 0.50 is the highest threshold tried (0.20-0.50)")
+    assert "lowest" in at_edge(0.2, rows)
+    assert at_edge(0.35, rows) == ""
 
 
 def test_a_model_without_a_threshold_keeps_the_hand_rules(tmp_path):

@@ -1,0 +1,46 @@
+"""Each ``--loss`` of `python -m training train` is a loss the installed library builds and
+computes: a renamed argument would otherwise surface only after a training run's setup."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from training.train import LOSSES, TrainConfig
+
+QUESTIONS = ["will my husband get through this", "what is the shot for carcinoid", "how do they find it"]
+PASSAGES = ["Certain factors affect prognosis (chance of recovery).",
+            "Hormone therapy with a somatostatin analogue is injected under the skin.",
+            "Tests that examine the blood and urine are used to diagnose the tumor."]
+
+
+@pytest.fixture(scope="module")
+def stock_model():
+    from sentence_transformers import SentenceTransformer
+
+    from retriever.embedding import resolve_model
+
+    return SentenceTransformer(resolve_model("all-MiniLM-L6-v2"), device="cpu")
+
+
+def _loss_value(model, name: str) -> float:
+    import torch
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+
+    loss = MultipleNegativesRankingLoss(model, scale=TrainConfig().scale, **LOSSES[name])
+    features = [model.tokenize(QUESTIONS), model.tokenize(PASSAGES)]
+    with torch.no_grad():
+        return float(loss(features, labels=None))
+
+
+def test_the_default_loss_is_the_shipped_models():
+    assert TrainConfig().loss == "infonce" and LOSSES["infonce"] == {"directions": ("query_to_doc",)}
+
+
+def test_every_loss_option_builds_and_differs_from_the_plain_one(stock_model):
+    values = {name: _loss_value(stock_model, name) for name in LOSSES}
+    assert all(math.isfinite(v) and v > 0 for v in values.values()), values
+    # The extra terms and the hardness weights change the objective, not just its name.
+    assert values["gte"] != pytest.approx(values["infonce"])
+    assert values["hardness"] > values["infonce"]
