@@ -264,10 +264,10 @@ def main(argv: list[str] | None = None) -> int:
                     "its two related summaries (their in-batch negatives)")
     tr.add_argument("--hard-negatives", action="store_true",
                     help="add a hard negative per question, mined with the starting model")
-    tr.add_argument("--loss", choices=["infonce", "gte", "hardness"], default="infonce",
+    tr.add_argument("--loss", choices=["infonce", "gte", "hardness", "symmetric"], default="infonce",
                     help="infonce: question->passage; gte: also question->question, passage->question and "
-                         "passage->passage; hardness: the closest negatives weigh most (the last two "
-                         "measured and not shipped: README)")
+                         "passage->passage; hardness: the closest negatives weigh most; symmetric: also "
+                         "passage->question (the last three measured and not shipped: README)")
     tr.add_argument("--force", action="store_true", help="replace a model already in --out")
     ca = sub.add_parser("calibrate", help="fit the abstention model beside the embedding model")
     ca.add_argument("--index", type=Path, required=True, help="corpus index built with --model")

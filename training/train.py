@@ -44,12 +44,14 @@ class TrainConfig:
 #: passage->question and passage->passage), which the library recommends for (question,
 #: passage) pairs. ``hardness`` weights each in-batch negative by how close it already is
 #: (Lan et al. 2025), so the sibling section and the twin summary's section count most.
-#: Both measured and not shipped (README, "The model").
+#: ``symmetric`` adds passage->question with its own softmax (Günther et al. 2024).
+#: The three measured and not shipped (README, "The model").
 LOSSES = {
     "infonce": {"directions": ("query_to_doc",)},
     "gte": {"directions": ("query_to_doc", "query_to_query", "doc_to_query", "doc_to_doc")},
     "hardness": {"directions": ("query_to_doc",), "hardness_mode": "in_batch_negatives",
                  "hardness_strength": 5.0},
+    "symmetric": {"directions": ("query_to_doc", "doc_to_query"), "partition_mode": "per_direction"},
 }
 
 

@@ -43,4 +43,5 @@ def test_every_loss_option_builds_and_differs_from_the_plain_one(stock_model):
     assert all(math.isfinite(v) and v > 0 for v in values.values()), values
     # The extra terms and the hardness weights change the objective, not just its name.
     assert values["gte"] != pytest.approx(values["infonce"])
+    assert values["symmetric"] != pytest.approx(values["infonce"])
     assert values["hardness"] > values["infonce"]
