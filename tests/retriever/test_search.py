@@ -92,6 +92,7 @@ def test_full_width_letters_are_read_as_plain_ones(seed_retriever):
     assert not wide.abstained and wide.hits[0].chunk.id == plain.hits[0].chunk.id
     assert wide.query == "ＣＡＲＣＩＮＯＩＤ ｓｙｎｄｒｏｍｅ"  # the result still echoes what was typed
 
+
 def test_warm_up_gathers_the_word_lists_a_rare_name_needs(seed_retriever):
     """The first question with an unknown name ("zorbitrex") paid 140 ms for them."""
     _english_by_len.cache_clear()

@@ -45,3 +45,18 @@ def test_every_loss_option_builds_and_differs_from_the_plain_one(stock_model):
     assert values["gte"] != pytest.approx(values["infonce"])
     assert values["symmetric"] != pytest.approx(values["infonce"])
     assert values["hardness"] > values["infonce"]
+
+
+def test_the_command_offers_every_loss_and_no_other(tmp_path, capsys):
+    """The command's choices are written out (building them from `LOSSES` would import the
+    training code into every `python -m training` call); this keeps the two in step."""
+    from training.__main__ import main
+
+    missing = tmp_path / "no-such-questions.jsonl"
+    for name in LOSSES:  # accepted: the run stops at the missing question file
+        assert main(["--corpus", str(tmp_path), "train", "--loss", name, "--questions", str(missing),
+                     "--out", str(tmp_path / "model")]) == 2
+        assert "no-such-questions.jsonl" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["train", "--loss", "triplet"])
+    assert "invalid choice: 'triplet'" in capsys.readouterr().err
