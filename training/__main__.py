@@ -11,18 +11,10 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-CORPUS = Path("training/corpus")
-QUESTIONS = Path("training/questions/questions.jsonl")
-AUDIENCE = Path("training/questions/audience.jsonl")  # the ranker's only (AUDIENCE_BRIEF.md)
-SITUATION = Path("training/questions/situation.jsonl")  # the model's, not the ranker's (SITUATION_BRIEF.md)
-SHARED = Path("training/questions/shared_sections.jsonl")  # train --shared (BOILERPLATE_BRIEF.md)
-CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
-MODEL_OUT = Path("models/pdq-minilm-l6")
-BASE_MODEL = "all-MiniLM-L6-v2"
+from training.cli import GUIDE, build_parser
 
 
 def _sections(corpus: Path):
@@ -81,6 +73,8 @@ def _collect(args) -> int:
 def _train(args) -> int:
     from retriever.embedding import ModelError, get_embedder, resolve_model
     from training.data import build_pairs, corpus_chunks
+    from training.guide import GuideError
+    from training.guide import resolve as resolve_guide
     from training.questions import QuestionFileError
     from training.shared import attach, read_shared
     from training.train import TrainConfig, fine_tune
@@ -88,6 +82,11 @@ def _train(args) -> int:
     if (args.out / "model.safetensors").exists() and not args.force:
         print(f"error: {args.out} already holds a model; pass --force to replace it",
               file=sys.stderr)
+        return 2
+    try:
+        guide = str(resolve_guide(args.guide, args.loss, GUIDE)) if args.guide else ""
+    except (GuideError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
         questions = _read_all(args.questions, _sections(args.corpus))
@@ -111,7 +110,7 @@ def _train(args) -> int:
     print(f"{len(questions)} questions and {len(shared)} about the shared sections, "
           f"{len(pairs)} located in their passages")
     cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, hard_negatives=args.hard_negatives,
-                      loss=args.loss)
+                      loss=args.loss, guide=guide)
     record = fine_tune(resolve_model(args.base), pairs, labels, args.out, cfg, base_name=args.base,
                        chunks=chunks)
     print(f"trained on {record['rows']} pairs from {record['summaries']} summaries in "
@@ -240,59 +239,7 @@ def _threshold(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m training", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--corpus", type=Path, default=CORPUS, help="folder of PDQ summaries")
-    sub = p.add_subparsers(dest="command", required=True)
-    pk = sub.add_parser("packets", help="write the writers' packets")
-    pk.add_argument("out", type=Path)
-    pk.add_argument("--n", type=int, default=8)
-    pk.add_argument("--each", type=int, default=None, help="ask N of each kind per section (default: by length)")
-    co = sub.add_parser("collect", help="validate writers' lines into questions.jsonl")
-    co.add_argument("raw", type=Path, nargs="+")
-    co.add_argument("--out", type=Path, default=QUESTIONS)
-    tr = sub.add_parser("train", help="fine-tune the embedding model")
-    tr.add_argument("--questions", type=Path, nargs="+", default=[QUESTIONS, SITUATION],
-                    help=f"question files (default {QUESTIONS} and {SITUATION})")
-    tr.add_argument("--shared", type=Path, nargs="?", const=SHARED, default=None,
-                    help="also train on questions about the sections every summary shares "
-                         f"(default file {SHARED}; measured and not shipped: README)")
-    tr.add_argument("--base", default=BASE_MODEL)
-    tr.add_argument("--out", type=Path, default=MODEL_OUT)
-    tr.add_argument("--epochs", type=float, default=1.0)
-    tr.add_argument("--batch-size", type=int, default=32, help="rows a batch, half from each of "
-                    "its two related summaries (their in-batch negatives)")
-    tr.add_argument("--hard-negatives", action="store_true",
-                    help="add a hard negative per question, mined with the starting model")
-    tr.add_argument("--loss", choices=["infonce", "gte", "hardness", "symmetric"], default="infonce",
-                    help="infonce: question->passage; gte: also question->question, passage->question and "
-                         "passage->passage; hardness: the closest negatives weigh most; symmetric: also "
-                         "passage->question (the last three measured and not shipped: README)")
-    tr.add_argument("--force", action="store_true", help="replace a model already in --out")
-    ca = sub.add_parser("calibrate", help="fit the abstention model beside the embedding model")
-    ca.add_argument("--index", type=Path, required=True, help="corpus index built with --model")
-    ca.add_argument("--model", default="pdq-minilm-l6")
-    ca.add_argument("--questions", type=Path, default=QUESTIONS)
-    ca.add_argument("--n", type=int, default=1500, help="questions of each kind")
-    ca.add_argument("--out", type=Path, default=None, help="folder for abstention.json "
-                    "(default: the model's own folder)")
-    fu = sub.add_parser("fusion", help="grid-search the fusion weights on a corpus index")
-    fu.add_argument("--index", type=Path, required=True)
-    fu.add_argument("--questions", type=Path, default=QUESTIONS)
-    fu.add_argument("--n", type=int, default=500, help="questions sampled per split")
-    ra = sub.add_parser("ranker", help="fit the learned ranker beside the embedding model")
-    ra.add_argument("--index", type=Path, required=True, help="corpus index built with --model")
-    ra.add_argument("--model", default="pdq-minilm-l6")
-    ra.add_argument("--questions", type=Path, nargs="+", default=[QUESTIONS],
-                    help=f"question files (default {QUESTIONS})")
-    ra.add_argument("--audience", type=Path, default=AUDIENCE,
-                    help="questions that name who the patient is (adult or child)")
-    ra.add_argument("--force", action="store_true", help="replace a ranker the model already has")
-    th = sub.add_parser("threshold", help="pick the hand rule's abstention threshold for a model")
-    th.add_argument("--model", default="pdq-minilm-l6")
-    th.add_argument("--questions", type=Path, default=CALIBRATION, help="folder of <doc_id>.jsonl sets")
-    th.add_argument("--force", action="store_true", help="replace the model's threshold.json")
-    args = p.parse_args(argv)
+    args = build_parser(__doc__).parse_args(argv)
     return {"packets": _packets, "collect": _collect, "train": _train, "calibrate": _calibrate,
             "fusion": _fusion, "ranker": _ranker, "threshold": _threshold}[args.command](args)
 

@@ -37,6 +37,7 @@ class TrainConfig:
     seed: int = 13
     hard_negatives: bool = False  # a mined hard negative per row (training.negatives)
     loss: str = "infonce"         # a key of LOSSES
+    guide: str = ""               # a guide model's folder: GISTEmbedLoss (`guided_loss`)
 
 
 #: ``MultipleNegativesRankingLoss`` arguments for each ``--loss``. ``gte`` is the improved
@@ -53,6 +54,20 @@ LOSSES = {
                  "hardness_strength": 5.0},
     "symmetric": {"directions": ("query_to_doc", "doc_to_query"), "partition_mode": "per_direction"},
 }
+
+
+def guided_loss(model, guide_path: str, cfg: TrainConfig):
+    """``GISTEmbedLoss`` (Solatorio 2024): a stronger guide model drops each in-batch negative
+    that it finds closer to the question than the question's own passage. Batches drawn from
+    one summary hold sibling sections that often answer the question too; the plain loss
+    pushes those away. Question->passage only, at the same scale, as the shipped loss."""
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.losses import GISTEmbedLoss
+
+    guide = SentenceTransformer(guide_path, device="cpu")
+    guide.max_seq_length = cfg.max_tokens
+    return GISTEmbedLoss(model, guide, temperature=1.0 / cfg.scale,
+                         contrast_anchors=False, contrast_positives=False)
 
 
 def neighbours(model, doc_labels: dict[str, str]) -> dict[str, list[str]]:
@@ -132,7 +147,8 @@ def fine_tune(base: str, pairs: list[Pair], doc_labels: dict[str, str], out: Pat
         warmup_steps=cfg.warmup_ratio, batch_sampler=sampler, seed=cfg.seed,
         save_strategy="no", report_to="none", logging_steps=50, use_cpu=True,
         dataloader_drop_last=True)
-    loss = MultipleNegativesRankingLoss(model, scale=cfg.scale, **LOSSES[cfg.loss])
+    loss = (guided_loss(model, cfg.guide, cfg) if cfg.guide
+            else MultipleNegativesRankingLoss(model, scale=cfg.scale, **LOSSES[cfg.loss]))
     t0 = time.perf_counter()
     SentenceTransformerTrainer(model=model, args=args, train_dataset=dataset, loss=loss).train()
     seconds = time.perf_counter() - t0

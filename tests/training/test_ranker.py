@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from retriever.ranker import FOLDER, MODEL_FILE
-from training.__main__ import QUESTIONS, main
+from training.__main__ import main
+from training.cli import QUESTIONS
 
 
 def test_an_existing_ranker_is_not_replaced_without_force(tmp_path, capsys):

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from retriever.models import Chunk
-from training.__main__ import SHARED
+from training.cli import SHARED
 from training.data import is_validation
 from training.questions import QuestionFileError
 from training.shared import HEADINGS, PARENT, attach, read_shared

@@ -60,3 +60,40 @@ def test_the_command_offers_every_loss_and_no_other(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["train", "--loss", "triplet"])
     assert "invalid choice: 'triplet'" in capsys.readouterr().err
+
+
+
+#: Questions each plainly about one of `PASSAGES`: the stock model, as a guide, ranks each
+#: question's own passage first by a wide margin.
+PLAIN_QUESTIONS = ["what affects the chance of recovery", "is the hormone therapy injected under the skin",
+                   "which blood and urine tests diagnose the tumor"]
+
+
+def _guided_and_plain(model, passages: list[str], scale: float = TrainConfig().scale) -> tuple[float, float]:
+    """The guided loss (the stock model guiding itself) and the plain one, on one batch."""
+    import torch
+    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+
+    from retriever.embedding import resolve_model
+    from training.train import guided_loss
+
+    cfg = TrainConfig(scale=scale)
+    features = [model.tokenize(PLAIN_QUESTIONS), model.tokenize(passages)]
+    guided = guided_loss(model, resolve_model("all-MiniLM-L6-v2"), cfg)
+    plain = MultipleNegativesRankingLoss(model, scale=cfg.scale, **LOSSES["infonce"])
+    with torch.no_grad():
+        return float(guided(features, labels=None)), float(plain(features, labels=None))
+
+
+def test_the_guided_loss_is_the_plain_one_when_the_guide_masks_nothing(stock_model):
+    # At scale 1 the loss is far from 0 (at 20 this easy batch costs about 1e-6).
+    guided, plain = _guided_and_plain(stock_model, PASSAGES, scale=1.0)
+    assert plain > 0.5 and guided == pytest.approx(plain, rel=1e-5)
+
+
+def test_the_guide_drops_a_negative_it_ranks_above_the_positive(stock_model):
+    """The first and last questions' passages are swapped: each one's own passage, now its
+    negative, is what the guide ranks first, so it no longer counts against it."""
+    swapped = [PASSAGES[2], PASSAGES[1], PASSAGES[0]]
+    guided, plain = _guided_and_plain(stock_model, swapped)
+    assert math.isfinite(guided) and guided < plain - 0.5

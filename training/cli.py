@@ -1,0 +1,80 @@
+"""The ``python -m training`` command line: its subcommands, options and default paths.
+
+Kept apart from the commands (`training.__main__`) so that each stays short; nothing here
+imports the training code, so ``--help`` and argument errors answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+CORPUS = Path("training/corpus")
+QUESTIONS = Path("training/questions/questions.jsonl")
+AUDIENCE = Path("training/questions/audience.jsonl")  # the ranker's only (AUDIENCE_BRIEF.md)
+SITUATION = Path("training/questions/situation.jsonl")  # the model's, not the ranker's (SITUATION_BRIEF.md)
+SHARED = Path("training/questions/shared_sections.jsonl")  # train --shared (BOILERPLATE_BRIEF.md)
+CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
+MODEL_OUT = Path("models/pdq-minilm-l6")
+BASE_MODEL = "all-MiniLM-L6-v2"
+GUIDE = Path(".guide")  # train --guide unpacks all-mpnet-base-v2 here (training/guide.py)
+
+
+def build_parser(description: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m training", description=description,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--corpus", type=Path, default=CORPUS, help="folder of PDQ summaries")
+    sub = p.add_subparsers(dest="command", required=True)
+    pk = sub.add_parser("packets", help="write the writers' packets")
+    pk.add_argument("out", type=Path)
+    pk.add_argument("--n", type=int, default=8)
+    pk.add_argument("--each", type=int, default=None, help="ask N of each kind per section (default: by length)")
+    co = sub.add_parser("collect", help="validate writers' lines into questions.jsonl")
+    co.add_argument("raw", type=Path, nargs="+")
+    co.add_argument("--out", type=Path, default=QUESTIONS)
+    tr = sub.add_parser("train", help="fine-tune the embedding model")
+    tr.add_argument("--questions", type=Path, nargs="+", default=[QUESTIONS, SITUATION],
+                    help=f"question files (default {QUESTIONS} and {SITUATION})")
+    tr.add_argument("--shared", type=Path, nargs="?", const=SHARED, default=None,
+                    help="also train on questions about the sections every summary shares "
+                         f"(default file {SHARED}; measured and not shipped: README)")
+    tr.add_argument("--base", default=BASE_MODEL)
+    tr.add_argument("--out", type=Path, default=MODEL_OUT)
+    tr.add_argument("--epochs", type=float, default=1.0)
+    tr.add_argument("--batch-size", type=int, default=32, help="rows a batch, half from each of "
+                    "its two related summaries (their in-batch negatives)")
+    tr.add_argument("--hard-negatives", action="store_true",
+                    help="add a hard negative per question, mined with the starting model")
+    tr.add_argument("--loss", choices=["infonce", "gte", "hardness", "symmetric"], default="infonce",
+                    help="infonce: question->passage; gte: also question->question, passage->question and "
+                         "passage->passage; hardness: the closest negatives weigh most; symmetric: also "
+                         "passage->question (the last three measured and not shipped: README)")
+    tr.add_argument("--guide", type=Path, nargs="?", const=GUIDE, default=None,
+                    help="train with GISTEmbedLoss, guided by a larger model's folder (default: "
+                         f"all-mpnet-base-v2 from the '.[guide]' extra, unpacked to {GUIDE}/), which drops "
+                         "in-batch negatives the guide ranks above the passage")
+    tr.add_argument("--force", action="store_true", help="replace a model already in --out")
+    ca = sub.add_parser("calibrate", help="fit the abstention model beside the embedding model")
+    ca.add_argument("--index", type=Path, required=True, help="corpus index built with --model")
+    ca.add_argument("--model", default="pdq-minilm-l6")
+    ca.add_argument("--questions", type=Path, default=QUESTIONS)
+    ca.add_argument("--n", type=int, default=1500, help="questions of each kind")
+    ca.add_argument("--out", type=Path, default=None, help="folder for abstention.json "
+                    "(default: the model's own folder)")
+    fu = sub.add_parser("fusion", help="grid-search the fusion weights on a corpus index")
+    fu.add_argument("--index", type=Path, required=True)
+    fu.add_argument("--questions", type=Path, default=QUESTIONS)
+    fu.add_argument("--n", type=int, default=500, help="questions sampled per split")
+    ra = sub.add_parser("ranker", help="fit the learned ranker beside the embedding model")
+    ra.add_argument("--index", type=Path, required=True, help="corpus index built with --model")
+    ra.add_argument("--model", default="pdq-minilm-l6")
+    ra.add_argument("--questions", type=Path, nargs="+", default=[QUESTIONS],
+                    help=f"question files (default {QUESTIONS})")
+    ra.add_argument("--audience", type=Path, default=AUDIENCE,
+                    help="questions that name who the patient is (adult or child)")
+    ra.add_argument("--force", action="store_true", help="replace a ranker the model already has")
+    th = sub.add_parser("threshold", help="pick the hand rule's abstention threshold for a model")
+    th.add_argument("--model", default="pdq-minilm-l6")
+    th.add_argument("--questions", type=Path, default=CALIBRATION, help="folder of <doc_id>.jsonl sets")
+    th.add_argument("--force", action="store_true", help="replace the model's threshold.json")
+    return p
