@@ -56,7 +56,7 @@ LOSSES = {
 }
 
 
-def guided_loss(model, guide_path: str, cfg: TrainConfig):
+def guided_loss(model, cfg: TrainConfig):
     """``GISTEmbedLoss`` (Solatorio 2024): a stronger guide model drops each in-batch negative
     that it finds closer to the question than the question's own passage. Batches drawn from
     one summary hold sibling sections that often answer the question too; the plain loss
@@ -64,7 +64,7 @@ def guided_loss(model, guide_path: str, cfg: TrainConfig):
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.losses import GISTEmbedLoss
 
-    guide = SentenceTransformer(guide_path, device="cpu")
+    guide = SentenceTransformer(cfg.guide, device="cpu")
     guide.max_seq_length = cfg.max_tokens
     return GISTEmbedLoss(model, guide, temperature=1.0 / cfg.scale,
                          contrast_anchors=False, contrast_positives=False)
@@ -147,7 +147,7 @@ def fine_tune(base: str, pairs: list[Pair], doc_labels: dict[str, str], out: Pat
         warmup_steps=cfg.warmup_ratio, batch_sampler=sampler, seed=cfg.seed,
         save_strategy="no", report_to="none", logging_steps=50, use_cpu=True,
         dataloader_drop_last=True)
-    loss = (guided_loss(model, cfg.guide, cfg) if cfg.guide
+    loss = (guided_loss(model, cfg) if cfg.guide
             else MultipleNegativesRankingLoss(model, scale=cfg.scale, **LOSSES[cfg.loss]))
     t0 = time.perf_counter()
     SentenceTransformerTrainer(model=model, args=args, train_dataset=dataset, loss=loss).train()

@@ -62,7 +62,6 @@ def test_the_command_offers_every_loss_and_no_other(tmp_path, capsys):
     assert "invalid choice: 'triplet'" in capsys.readouterr().err
 
 
-
 #: Questions each plainly about one of `PASSAGES`: the stock model, as a guide, ranks each
 #: question's own passage first by a wide margin.
 PLAIN_QUESTIONS = ["what affects the chance of recovery", "is the hormone therapy injected under the skin",
@@ -77,9 +76,9 @@ def _guided_and_plain(model, passages: list[str], scale: float = TrainConfig().s
     from retriever.embedding import resolve_model
     from training.train import guided_loss
 
-    cfg = TrainConfig(scale=scale)
+    cfg = TrainConfig(scale=scale, guide=resolve_model("all-MiniLM-L6-v2"))
     features = [model.tokenize(PLAIN_QUESTIONS), model.tokenize(passages)]
-    guided = guided_loss(model, resolve_model("all-MiniLM-L6-v2"), cfg)
+    guided = guided_loss(model, cfg)
     plain = MultipleNegativesRankingLoss(model, scale=cfg.scale, **LOSSES["infonce"])
     with torch.no_grad():
         return float(guided(features, labels=None)), float(plain(features, labels=None))
