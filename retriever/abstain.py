@@ -32,7 +32,7 @@ When the top passages use none of the question's words, each word counts as miss
 share no word with the passage that answers it. Each missing topic or word, and a missing
 figure or provider, lowers the confidence by ``MISSING_PENALTY`` (at most ``MAX_COUNTED``
 count). The threshold and the penalty were calibrated on the project's question set and
-the dev set and checked on a held-out set (README, "Abstention").
+the dev set and checked on a held-out set (docs/abstention.md).
 """
 
 from __future__ import annotations
@@ -53,15 +53,15 @@ MAX_COUNTED = 2
 # The nothing-found rule counts only below this best cosine. Fitted on training summaries'
 # lay and situation questions and their near-misses (refusals the rule alone decided: at
 # 0.5 and above, 6 answerable against 2 near-misses; below, 7 against 24), confirmed on the
-# validation summaries (at 0.5 and above 7 against 0). README, "The nothing-found rule".
+# validation summaries (at 0.5 and above 7 against 0). docs/abstention.md, "The nothing-found rule".
 # Fitted on the shipped model's cosines; not measured for another model.
 NOTHING_FOUND_BELOW = 0.5
 # Confidence when one top passage has every term of the question: above the default
 # threshold (0.35), so such a question is answered unless it also misses a topic or figure.
 ALL_TERMS_FOUND = 0.40
 
-# Grouped for the audit of which groups earn their place (`python -m eval.bench topics`, README
-# "Abstention"); a group of tumour statistics ("survival", "grade") did not and was dropped.
+# Grouped for the audit of which groups earn their place (`python -m eval.bench topics`,
+# docs/abstention.md); a group of tumour statistics ("survival", "grade") did not and was dropped.
 TOPIC_GROUPS = {
     "organs": frozenset("""
         lung lungs breast breasts prostate kidney kidneys bladder ovary ovaries ovarian uterus

@@ -5,7 +5,7 @@ question asking for one is answered only by a passage that has one: abstention c
 missing figure as one thing the passages miss (`retriever.abstain`). Each pattern was
 checked on the training summaries' lay questions, which their own sections answer: a
 question the ask pattern catches but whose section has no figure of that kind is one that
-the rule would refuse (README, "Which figure questions abstention refuses").
+the rule would refuse (docs/abstention.md, "Which figure questions abstention refuses").
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ best passage beats the next by a wide cosine margin looks the same as a near tie
 ranker sees the margins (each signal against the best candidate's), the raw cosines and
 BM25 strength, how much of the question a passage's words cover, and its document's
 standing, and orders the fused candidates by a LightGBM lambdarank model fitted on the
-training summaries' lay questions (``python -m training ranker``; README, "The model").
+training summaries' lay questions (``python -m training ranker``; docs/model.md, "Learned ranker").
 
 It is shipped beside the embedding model whose cosines it reads (``ranker/`` in the model
 folder); a model without one (the stock MiniLM) keeps the fused order. It reorders

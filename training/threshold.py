@@ -12,7 +12,7 @@ The threshold kept is the highest that refuses at most `MAX_REFUSED` of the answ
 questions, pooled over the summaries (a file of 32 answerable questions moves by 0.03 a
 question, so no single file decides). The synthetic lay training questions cannot do this:
 they reuse their summaries' words, so their cosines run higher than real questions' and
-call for a higher threshold (README, "Learned abstention").
+call for a higher threshold (docs/abstention.md, "Learned abstention").
 """
 
 from __future__ import annotations

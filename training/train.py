@@ -46,7 +46,7 @@ class TrainConfig:
 #: passage) pairs. ``hardness`` weights each in-batch negative by how close it already is
 #: (Lan et al. 2025), so the sibling section and the twin summary's section count most.
 #: ``symmetric`` adds passage->question with its own softmax (Günther et al. 2024).
-#: The three measured and not shipped (README, "The model").
+#: The three measured and not shipped (docs/model.md, "Measured and not shipped").
 LOSSES = {
     "infonce": {"directions": ("query_to_doc",)},
     "gte": {"directions": ("query_to_doc", "query_to_query", "doc_to_query", "doc_to_doc")},
