@@ -23,15 +23,18 @@ def dedupe_blocks(sections: list[Section]) -> list[Section]:
     """Keep a long block only where it first stands in the document.
 
     PDQ summaries repeat whole paragraphs (the clinical-trial-search paragraph stands under
-    every treatment section); indexing it once keeps it from crowding every answer.
+    every treatment section); indexing it once keeps it from crowding every answer. A block
+    that a kept lead-in introduces ("Treatment of stage II ... may include:" and the same
+    list as stage I's) stays: without it the section would end on its lead-in.
     """
     seen: set[str] = set()
     out: list[Section] = []
     for sec in sections:
-        blocks = []
+        blocks: list[str] = []
         for block in sec.blocks:
             key = fold(block)
-            if len(key) >= MIN_DEDUPE_CHARS:
+            introduced = bool(blocks) and blocks[-1].rstrip().endswith(":")
+            if len(key) >= MIN_DEDUPE_CHARS and not introduced:
                 if key in seen:
                     continue
                 seen.add(key)

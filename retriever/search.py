@@ -43,6 +43,7 @@ from retriever.text import fold
 # call and the word lists (about 150 ms); it has a misspelling and an unknown name to reach
 # every step.
 WARM_UP_QUERY = "carcinoyd tumor treatment with telotristat"
+FUSED = {"hybrid": ("dense", "bm25", "sentence"), "dense": ("dense", "sentence"), "bm25": ("bm25",)}  # found_by
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Signals:
     sentence: Ranking
     sentences: SentenceScores
     documents: np.ndarray | None = None  # rank of every document by title words (hybrid)
+    fused: tuple[str, ...] = FUSED["hybrid"]  # bm25 mode runs dense too (for abstention) but fuses bm25 only
 
 
 class Reranker(Protocol):
@@ -218,7 +220,7 @@ class Retriever:
         sentences = self.sentence_scorer.score(q, candidates)
         sentence = sentences.ranking(candidates) if mode != "bm25" else Ranking.empty()
         return Signals(q, dense, bm25, sentence, sentences,
-                       self.titles.ranks(plan.tokens) if mode == "hybrid" else None)
+                       self.titles.ranks(plan.tokens) if mode == "hybrid" else None, FUSED[mode])
 
     # -- stages 3 to 6: fuse, adjust, rerank, select -----------------------------------------
 
@@ -255,7 +257,7 @@ class Retriever:
         chunk = self.chunks[idx]
         spans, sims = sig.sentences.of(idx)
         found_by = tuple(name for name, r in (("dense", sig.dense), ("bm25", sig.bm25),
-                                                ("sentence", sig.sentence)) if idx in r.ids)
+                                                ("sentence", sig.sentence)) if name in sig.fused and idx in r.ids)
         return Hit(rank=rank, score=score, chunk=chunk, link=self.links[chunk.id],
                    highlights=pick_highlights(spans, sims), found_by=found_by,
                    continues_in=self.continuations.get(chunk.id, ()))

@@ -25,7 +25,7 @@ from service.schemas import (
     SearchRequest,
     SearchResponse,
 )
-from service.searching import cancer_types, current, prepare, run_search
+from service.searching import cancer_types, current, prepare, reject_unknown, run_search
 from service.state import RetrieverHolder, describe
 
 router = APIRouter()
@@ -65,8 +65,10 @@ async def search_get(
     """The document's own passages that best answer ``q``, each with its citation.
 
     Nothing is generated: every ``text`` is verbatim from an NCI PDQ summary. When no
-    passage answers well, ``abstained`` is true and ``results`` is empty.
+    passage answers well, ``abstained`` is true and ``results`` is empty. A parameter the
+    search does not take is refused (422), so a misspelt filter is never ignored.
     """
+    reject_unknown(request.query_params.keys())
     return await _search(request, q, k, mode, doc, cancer_type)
 
 

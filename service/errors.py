@@ -23,6 +23,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.schemas import SEARCH_PARAMETERS
+
 logger = logging.getLogger("service.error")
 
 # Codes for statuses raised by routing or by FastAPI itself.
@@ -109,6 +111,11 @@ def _validation_error(exc: RequestValidationError) -> tuple[int, str, str, str |
     msg = err.get("msg", "is not valid")
     if err.get("type") == "missing":
         msg = "is required"
+    if err.get("type") == "extra_forbidden":  # a field SearchRequest does not have
+        return 422, "unknown_parameter", (f"{field}: the search takes no such field "
+                                          f"(it takes {', '.join(SEARCH_PARAMETERS)})."), field
+    if err.get("type") == "list_type":
+        msg = 'send a list, such as ["a value"]'
     if loc == [BODY]:  # a form post, a list, a bare string: pydantic's words name no fix
         msg = 'send a JSON object such as {"q": "your question"}, with Content-Type: application/json'
     code = "invalid_query" if field == "q" else f"invalid_{field}" if field else "invalid_request"

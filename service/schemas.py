@@ -52,10 +52,14 @@ EXAMPLE_RESULT = {
 }
 
 
+#: What ``/api/search`` takes, in the query string or the JSON body; anything else is refused.
+SEARCH_PARAMETERS = ("q", "k", "mode", "doc", "cancer_type")
+
+
 class SearchRequest(BaseModel):
     """Body of ``POST /api/search``: the same fields as the GET query string."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"q": EXAMPLE_QUESTION, "k": 5, "mode": "hybrid"},
         {"q": "surgery for stomach tumors", "k": 10, "mode": "bm25",
          "doc": ["gi-neuroendocrine-tumors-treatment"], "cancer_type": ["gi neuroendocrine tumors"]},
@@ -108,7 +112,7 @@ class Result(BaseModel):
 class SearchResponse(BaseModel):
     """Passages for a question, or ``abstained: true`` with no results."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"query": EXAMPLE_QUESTION, "abstained": False, "results": [EXAMPLE_RESULT], "took_ms": 18.4},
         {"query": "When should adults get the flu vaccine?", "abstained": True, "results": [],
          "not_covered": ["flu", "vaccine"], "took_ms": 11.0},
@@ -140,7 +144,7 @@ class ErrorDetail(BaseModel):
 class ErrorResponse(BaseModel):
     """Every error, whatever the status."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"error": {"code": "invalid_k", "message": "k: Input should be less than or equal to 50",
                    "field": "k"}},
     ]})
@@ -157,7 +161,7 @@ class DocumentInfo(BaseModel):
 class DocumentsResponse(BaseModel):
     """The indexed documents, and every cancer type they cover (for filters)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "documents": [{"doc_id": "gi-neuroendocrine-tumors-treatment",
                        "title": "Gastrointestinal Neuroendocrine Tumors Treatment - NCI",
                        "cancer_types": ["gi neuroendocrine tumors"]}],
@@ -175,7 +179,7 @@ class HealthResponse(BaseModel):
 class ReadyResponse(BaseModel):
     """The index being served."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "status": "ready", "model": "pdq-minilm-l6", "ranker": "db0e133f25a9", "abstain_threshold": 0.33,
         "documents": 1, "chunks": 59,
         "index_created": "2026-01-05T12:00:00+00:00",

@@ -16,6 +16,7 @@ from retriever.models import SearchResult
 from retriever.search import Filters, Retriever
 from retriever.text import squash
 from service.errors import ApiError
+from service.schemas import SEARCH_PARAMETERS
 from service.state import RetrieverHolder
 
 query_log = logging.getLogger("service.query")
@@ -50,6 +51,18 @@ def validate_query(q: str, max_chars: int) -> str:
         raise ApiError(422, "query_too_long",
                        f"q: the question is too long ({len(text)} characters; at most {max_chars}).", "q")
     return text
+
+
+def reject_unknown(names) -> None:
+    """An `ApiError` for the first parameter the search does not take.
+
+    A misspelt filter ("cancer_types", "filters") would otherwise be ignored, and the
+    results would look filtered while they are not.
+    """
+    for name in names:
+        if name not in SEARCH_PARAMETERS:
+            raise ApiError(422, "unknown_parameter", f"{name}: the search takes no such parameter "
+                           f"(it takes {', '.join(SEARCH_PARAMETERS)}).", name)
 
 
 def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) -> Filters:

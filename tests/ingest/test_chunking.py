@@ -51,6 +51,22 @@ def test_dedupe_keeps_first_long_block_and_short_repeats():
     assert secs[1].blocks == ["Surgery."]
 
 
+def test_a_repeated_list_stays_under_the_lead_in_that_introduces_it():
+    """Stage II's treatments are stage I's list word for word; dropping it would leave
+    "Treatment of stage II ... may include:" with nothing after it."""
+    treatments = "- Surgery to remove the adrenal gland and nearby lymph nodes.\n- A clinical trial of a new treatment."
+    trials = "Use our clinical trial search to find NCI-supported cancer clinical trials that are accepting patients."
+    secs = dedupe_blocks([
+        Section(["I"], "I", ["Treatment of stage I may include:", treatments, trials]),
+        Section(["II"], "II", ["Treatment of stage II may include:", treatments, trials]),
+    ])
+    assert secs[1].blocks == ["Treatment of stage II may include:", treatments]  # the paragraph still goes
+    doc = parse_document((
+        "---\ntitle: T\n---\n# T\n\n## I\n\nTreatment of stage I may include:\n\n" + treatments + "\n\n"
+        "## II\n\nTreatment of stage II may include:\n\n" + treatments + "\n").encode(), "d.md")
+    assert not any(c.text.rstrip().endswith(":") for c in chunk_document(doc, words, 250))
+
+
 def test_key_points_are_flagged_as_outline(seed_doc):
     chunks = chunk_document(seed_doc, words, 250)
     outline = [c for c in chunks if c.outline]

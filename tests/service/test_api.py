@@ -94,7 +94,9 @@ def test_each_result_says_which_rankings_found_it(client):
     assert all(r["found_by"] and set(r["found_by"]) <= {"dense", "bm25", "sentence"} for r in results)
     assert results[0]["found_by"] == ["dense", "bm25", "sentence"]  # the best passage: every ranking
     only_keywords = client.get("/api/search", params={"q": ANSWERED, "mode": "bm25"}).json()["results"]
-    assert all("bm25" in r["found_by"] for r in only_keywords)
+    assert only_keywords and all(r["found_by"] == ["bm25"] for r in only_keywords)  # the one ranking it fuses
+    meaning = client.get("/api/search", params={"q": ANSWERED, "mode": "dense"}).json()["results"]
+    assert meaning and all(set(r["found_by"]) <= {"dense", "sentence"} for r in meaning)
 
 
 def test_a_refused_figure_question_returns_related_passages_apart(client):

@@ -44,6 +44,10 @@ JSON = {"content-type": "application/json"}
     ("post", {"json": {"q": "x", "doc": "not-a-list"}}, 422, "invalid_doc", "doc"),
     ("post", {"json": {"q": "x", "doc": [["nested"]]}}, 422, "invalid_doc", "doc"),
     ("post", {"json": {"q": "x", "cancer_type": [1, 2]}}, 422, "invalid_cancer_type", "cancer_type"),
+    ("get", {"params": {"q": "x", "cancer_types": "lung"}}, 422, "unknown_parameter", "cancer_types"),
+    ("get", {"params": {"q": "x", "filter": "doc"}}, 422, "unknown_parameter", "filter"),
+    ("post", {"json": {"q": "x", "filters": {"doc": "x"}}}, 422, "unknown_parameter", "filters"),
+    ("post", {"json": {"q": "x", "cancer_types": ["lung"]}}, 422, "unknown_parameter", "cancer_types"),
     ("post", {"json": ["q", "x"]}, 422, "invalid_body", "body"),
     ("post", {"json": "just a string"}, 422, "invalid_body", "body"),
     ("post", {"content": b"{\"q\": \"x\",", "headers": JSON}, 400, "invalid_json", "body"),
@@ -63,6 +67,19 @@ def test_a_body_that_is_no_json_object_is_told_how_to_send_one(client):
     err = assert_error(form, 422, "invalid_body", "body")
     assert err["message"].startswith("body: send a JSON object") and "application/json" in err["message"]
     assert assert_error(client.post("/api/search", json=["q", "x"]), 422)["message"] == err["message"]
+
+def test_a_misspelt_parameter_is_named_with_what_the_search_takes(client):
+    """A filter under the wrong name must not quietly return unfiltered results."""
+    for resp in (client.get("/api/search", params={"q": "carcinoid", "cancer_types": "lung"}),
+                 client.post("/api/search", json={"q": "carcinoid", "cancer_types": ["lung"]})):
+        message = assert_error(resp, 422, "unknown_parameter", "cancer_types")["message"]
+        assert "cancer_types" in message and "cancer_type" in message.split("takes", 1)[1]
+
+
+def test_a_single_doc_in_json_is_told_to_send_a_list(client):
+    err = assert_error(client.post("/api/search", json={"q": "x", "doc": "some-id"}), 422, "invalid_doc", "doc")
+    assert '["' in err["message"]
+
 
 def test_query_length_counts_characters_not_bytes(client):
     assert client.get("/api/search", params={"q": "é" * 1000}).status_code == 200
