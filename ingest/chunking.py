@@ -34,8 +34,8 @@ def dedupe_blocks(sections: list[Section]) -> list[Section]:
         for block in sec.blocks:
             key = fold(block)
             introduced = bool(blocks) and blocks[-1].rstrip().endswith(":")
-            if len(key) >= MIN_DEDUPE_CHARS and not introduced:
-                if key in seen:
+            if len(key) >= MIN_DEDUPE_CHARS:
+                if key in seen and not introduced:
                     continue
                 seen.add(key)
             blocks.append(block)

@@ -61,6 +61,9 @@ def test_a_repeated_list_stays_under_the_lead_in_that_introduces_it():
         Section(["II"], "II", ["Treatment of stage II may include:", treatments, trials]),
     ])
     assert secs[1].blocks == ["Treatment of stage II may include:", treatments]  # the paragraph still goes
+    lead_in = "In stage III, the tumor has spread into tissues in the abdomen. Stage III is divided into:"
+    twice = dedupe_blocks([Section(["A"], "A", [lead_in, treatments]), Section(["B"], "B", [lead_in, treatments])])
+    assert [s.blocks for s in twice] == [[lead_in, treatments]]  # repeated with its lead-in: indexed once
     doc = parse_document((
         "---\ntitle: T\n---\n# T\n\n## I\n\nTreatment of stage I may include:\n\n" + treatments + "\n\n"
         "## II\n\nTreatment of stage II may include:\n\n" + treatments + "\n").encode(), "d.md")
