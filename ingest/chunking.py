@@ -23,9 +23,10 @@ def dedupe_blocks(sections: list[Section]) -> list[Section]:
     """Keep a long block only where it first stands in the document.
 
     PDQ summaries repeat whole paragraphs (the clinical-trial-search paragraph stands under
-    every treatment section); indexing it once keeps it from crowding every answer. A block
+    every treatment section); indexing it once keeps it from crowding every answer. A list
     that a kept lead-in introduces ("Treatment of stage II ... may include:" and the same
-    list as stage I's) stays: without it the section would end on its lead-in.
+    list as stage I's) stays: without it the section would end on its lead-in. Repeated
+    paragraphs between the two still go.
     """
     seen: set[str] = set()
     out: list[Section] = []
@@ -33,7 +34,7 @@ def dedupe_blocks(sections: list[Section]) -> list[Section]:
         blocks: list[str] = []
         for block in sec.blocks:
             key = fold(block)
-            introduced = bool(blocks) and blocks[-1].rstrip().endswith(":")
+            introduced = bool(blocks) and blocks[-1].rstrip().endswith(":") and bool(LIST_MARKER.match(block))
             if len(key) >= MIN_DEDUPE_CHARS:
                 if key in seen and not introduced:
                     continue

@@ -57,8 +57,8 @@ def test_a_repeated_list_stays_under_the_lead_in_that_introduces_it():
     treatments = "- Surgery to remove the adrenal gland and nearby lymph nodes.\n- A clinical trial of a new treatment."
     trials = "Use our clinical trial search to find NCI-supported cancer clinical trials that are accepting patients."
     secs = dedupe_blocks([
-        Section(["I"], "I", ["Treatment of stage I may include:", treatments, trials]),
-        Section(["II"], "II", ["Treatment of stage II may include:", treatments, trials]),
+        Section(["I"], "I", ["Treatment of stage I may include:", trials, treatments]),
+        Section(["II"], "II", ["Treatment of stage II may include:", trials, treatments]),
     ])
     assert secs[1].blocks == ["Treatment of stage II may include:", treatments]  # the paragraph still goes
     lead_in = "In stage III, the tumor has spread into tissues in the abdomen. Stage III is divided into:"
