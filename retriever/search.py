@@ -43,7 +43,7 @@ from retriever.text import fold
 # call and the word lists (about 150 ms); it has a misspelling and an unknown name to reach
 # every step.
 WARM_UP_QUERY = "carcinoyd tumor treatment with telotristat"
-FUSED = {"hybrid": ("dense", "bm25", "sentence"), "dense": ("dense", "sentence"), "bm25": ("bm25",)}  # found_by
+FUSED = {"hybrid": ("dense", "sentence", "bm25"), "dense": ("dense", "sentence"), "bm25": ("bm25",)}  # in RRF order
 
 
 @dataclass(frozen=True)
@@ -227,14 +227,14 @@ class Retriever:
     def fuse(self, sig: Signals, mode: str) -> dict[int, float]:
         """Fused and adjusted score of every candidate."""
         s = self.settings
-        if mode == "bm25":
-            fused = fusion.rrf([sig.bm25.ids], [1.0], s.rrf_k)
-        else:
-            lists = [sig.dense.ids, sig.sentence.ids] + ([sig.bm25.ids] if mode == "hybrid" else [])
-            fused = fusion.rrf(lists, [s.dense_weight, s.sentence_weight, s.bm25_weight], s.rrf_k)
-            if sig.documents is not None and s.document_weight:  # title ranks: hybrid only
-                fused = fusion.add_document_ranks(fused, sig.documents, self.titles.chunk_doc,
-                                                  s.document_weight, s.rrf_k)
+        rankings = {"dense": (sig.dense, s.dense_weight), "bm25": (sig.bm25, s.bm25_weight),
+                    "sentence": (sig.sentence, s.sentence_weight)}
+        used = [rankings[name] for name in FUSED[mode]]
+        weights = [w for _, w in used] if len(used) > 1 else [1.0]  # a lone ranking: its own order
+        fused = fusion.rrf([r.ids for r, _ in used], weights, s.rrf_k)
+        if sig.documents is not None and s.document_weight:  # title ranks: hybrid only
+            fused = fusion.add_document_ranks(fused, sig.documents, self.titles.chunk_doc,
+                                              s.document_weight, s.rrf_k)
         adult = self.childhood.any() and sig.query.plan.audience != "child"
         factors = [(self.demoted, s.demotion)] + ([(self.childhood, s.childhood_weight)] if adult else [])
         return fusion.adjust(fused, factors)

@@ -104,15 +104,15 @@ class Result(BaseModel):
         "When the passage ends on a lead-in to the sub-sections after it (\"Check with your "
         "doctor if you have:\"): their headings, where it continues. Empty otherwise."))
     found_by: list[str] = Field(default_factory=list, description=(
-        "The rankings that proposed the passage: dense (meaning), bm25 (keywords), sentence "
-        "(its best sentence's meaning). The score fuses their ranks, or is the learned ranker's "
-        "when the model ships one (hybrid searches)."))
+        "The rankings of the search's mode that proposed the passage: dense (meaning), bm25 "
+        "(keywords), sentence (its best sentence's meaning); a bm25 search names bm25 only. The "
+        "score fuses their ranks, or is the learned ranker's when the model ships one (hybrid searches)."))
 
 
 class SearchResponse(BaseModel):
     """Passages for a question, or ``abstained: true`` with no results."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+    model_config = ConfigDict(json_schema_extra={"examples": [
         {"query": EXAMPLE_QUESTION, "abstained": False, "results": [EXAMPLE_RESULT], "took_ms": 18.4},
         {"query": "When should adults get the flu vaccine?", "abstained": True, "results": [],
          "not_covered": ["flu", "vaccine"], "took_ms": 11.0},
@@ -144,7 +144,7 @@ class ErrorDetail(BaseModel):
 class ErrorResponse(BaseModel):
     """Every error, whatever the status."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+    model_config = ConfigDict(json_schema_extra={"examples": [
         {"error": {"code": "invalid_k", "message": "k: Input should be less than or equal to 50",
                    "field": "k"}},
     ]})
@@ -161,7 +161,7 @@ class DocumentInfo(BaseModel):
 class DocumentsResponse(BaseModel):
     """The indexed documents, and every cancer type they cover (for filters)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+    model_config = ConfigDict(json_schema_extra={"examples": [{
         "documents": [{"doc_id": "gi-neuroendocrine-tumors-treatment",
                        "title": "Gastrointestinal Neuroendocrine Tumors Treatment - NCI",
                        "cancer_types": ["gi neuroendocrine tumors"]}],
@@ -179,7 +179,7 @@ class HealthResponse(BaseModel):
 class ReadyResponse(BaseModel):
     """The index being served."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+    model_config = ConfigDict(json_schema_extra={"examples": [{
         "status": "ready", "model": "pdq-minilm-l6", "ranker": "db0e133f25a9", "abstain_threshold": 0.33,
         "documents": 1, "chunks": 59,
         "index_created": "2026-01-05T12:00:00+00:00",
@@ -203,7 +203,7 @@ class ReloadResponse(ReadyResponse):
 ERROR_RESPONSES = {
     400: {"model": ErrorResponse, "description": "Malformed JSON body."},
     413: {"model": ErrorResponse, "description": "Body larger than max_body_bytes."},
-    422: {"model": ErrorResponse, "description": "A parameter is missing, of the wrong type or out of range."},
+    422: {"model": ErrorResponse, "description": "A parameter is missing, unknown, of the wrong type or out of range."},
     429: {"model": ErrorResponse, "description": "Too many requests from this address (Retry-After says when)."},
     503: {"model": ErrorResponse, "description": "The index is not loaded yet."},
     504: {"model": ErrorResponse, "description": "The search took longer than request_timeout_s."},

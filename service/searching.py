@@ -1,7 +1,8 @@
 """From raw request fields to a `SearchResult`: clean, validate, run with a time limit.
 
-Shared by the JSON API and the HTML pages so both accept and refuse exactly the same
-input. Every refusal is an `ApiError` naming the parameter at fault.
+Shared by the JSON API and the HTML pages so both accept and refuse the same values.
+Every refusal is an `ApiError` naming the parameter at fault. Only the API refuses a
+parameter it does not take (`reject_unknown`): the pages' forms send their own fields.
 """
 
 from __future__ import annotations
