@@ -34,9 +34,8 @@ def dedupe_blocks(sections: list[Section]) -> list[Section]:
         blocks: list[str] = []
         for block in sec.blocks:
             key = fold(block)
-            introduced = bool(blocks) and blocks[-1].rstrip().endswith(":") and bool(LIST_MARKER.match(block))
             if len(key) >= MIN_DEDUPE_CHARS:
-                if key in seen and not introduced:
+                if key in seen and not (blocks and _introduces(blocks[-1], block)):
                     continue
                 seen.add(key)
             blocks.append(block)
@@ -63,12 +62,17 @@ def _lines(block: str, glue: bool = True) -> list[str]:
     return units
 
 
+def _introduces(lead_in: str, block: str) -> bool:
+    """True when ``lead_in`` ends in a colon and ``block`` is the list it introduces."""
+    return lead_in.rstrip().endswith(":") and bool(LIST_MARKER.match(block))
+
+
 def _with_lead_ins(blocks: list[str]) -> list[str]:
     """A paragraph ending in a colon joined to the list it introduces: one block, so packing
     never leaves "...include:" at the end of a passage and its list in the next."""
     out: list[str] = []
     for block in blocks:
-        if out and out[-1].rstrip().endswith(":") and LIST_MARKER.match(block):
+        if out and _introduces(out[-1], block):
             out[-1] = out[-1] + "\n\n" + block
         else:
             out.append(block)

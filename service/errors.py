@@ -71,6 +71,13 @@ class ApiError(Exception):
         self.headers = headers
 
 
+def unknown_parameter(name: str) -> ApiError:
+    """A query parameter or JSON field the search does not take: a misspelt filter
+    ("cancer_types", "filters") would otherwise be ignored and the results look filtered."""
+    return ApiError(422, "unknown_parameter", f"{name}: the search takes no such parameter "
+                    f"(it takes {', '.join(SEARCH_PARAMETERS)}).", name)
+
+
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
     """The error object every route and middleware returns."""
     return {"error": {"code": code, "message": message, "field": field}}
@@ -112,8 +119,8 @@ def _validation_error(exc: RequestValidationError) -> tuple[int, str, str, str |
     if err.get("type") == "missing":
         msg = "is required"
     if err.get("type") == "extra_forbidden":  # a field SearchRequest does not have
-        return 422, "unknown_parameter", (f"{field}: the search takes no such field "
-                                          f"(it takes {', '.join(SEARCH_PARAMETERS)})."), field
+        unknown = unknown_parameter(str(field))
+        return unknown.status, unknown.code, unknown.message, unknown.field
     if err.get("type") == "list_type":
         msg = 'send a list, such as ["a value"]'
     if loc == [BODY]:  # a form post, a list, a bare string: pydantic's words name no fix

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from retriever.models import SearchResult
 from retriever.search import Filters, Retriever
 from retriever.text import squash
-from service.errors import ApiError
+from service.errors import ApiError, unknown_parameter
 from service.schemas import SEARCH_PARAMETERS
 from service.state import RetrieverHolder
 
@@ -55,15 +55,10 @@ def validate_query(q: str, max_chars: int) -> str:
 
 
 def reject_unknown(names) -> None:
-    """An `ApiError` for the first parameter the search does not take.
-
-    A misspelt filter ("cancer_types", "filters") would otherwise be ignored, and the
-    results would look filtered while they are not.
-    """
+    """Raise `unknown_parameter` for the first parameter the search does not take."""
     for name in names:
         if name not in SEARCH_PARAMETERS:
-            raise ApiError(422, "unknown_parameter", f"{name}: the search takes no such parameter "
-                           f"(it takes {', '.join(SEARCH_PARAMETERS)}).", name)
+            raise unknown_parameter(name)
 
 
 def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) -> Filters:

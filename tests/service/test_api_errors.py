@@ -68,6 +68,7 @@ def test_a_body_that_is_no_json_object_is_told_how_to_send_one(client):
     assert err["message"].startswith("body: send a JSON object") and "application/json" in err["message"]
     assert assert_error(client.post("/api/search", json=["q", "x"]), 422)["message"] == err["message"]
 
+
 def test_a_misspelt_parameter_is_named_with_what_the_search_takes(client):
     """A filter under the wrong name must not quietly return unfiltered results."""
     for resp in (client.get("/api/search", params={"q": "carcinoid", "cancer_types": "lung"}),
