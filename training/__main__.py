@@ -231,7 +231,7 @@ def _threshold(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     write_json(out, record)
-    print(json.dumps({k: record[k] for k in ("threshold", "before", "questions", "figures")}, indent=2))
+    print(json.dumps({k: record[k] for k in ("threshold", "rule", "before", "questions", "figures")}, indent=2))
     print(f"-> {out}")
     if record["warning"]:
         print(f"warning: {record['warning']}", file=sys.stderr)

@@ -28,6 +28,10 @@ def test_topic_words_are_health_topics_not_everyday_words():
     assert topic_words(["ablashun"], set(), lambda w: True) == []
 
 
+def test_an_everyday_word_with_a_disease_ending_is_not_a_topic():
+    assert topic_words(["diagnosis", "prognosis", "arthritis"], set(), _never_a_typo) == ["prognosis", "arthritis"]
+
+
 def test_missing_topics_accept_any_form_the_passages_use():
     passages = Vocabulary("the lungs and the pancreatic tumor".split())
     assert missing_topics(["lung", "pancreas", "breast"], passages) == ["breast"]

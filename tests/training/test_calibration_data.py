@@ -3,6 +3,8 @@ summaries, and split between summaries the threshold is picked on and summaries 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from eval.questionset import load_questions, norm
@@ -13,9 +15,13 @@ FOLDER = ROOT / "training" / "calibration"
 FILES = sorted(FOLDER.glob("*.jsonl"))
 
 
-def test_both_groups_have_eight_summaries():
-    assert sum(not is_validation(f.stem) for f in FILES) == 8
+def test_the_threshold_is_picked_on_sixteen_summaries_and_checked_on_eight():
+    assert sum(not is_validation(f.stem) for f in FILES) == 16
     assert sum(is_validation(f.stem) for f in FILES) == 8
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
@@ -29,3 +35,8 @@ def test_each_file_is_valid_against_its_summary(path):
             assert s in headings, f"{path.name} {q.id}: {s!r} is not a heading of the summary"
         for e in q.evidence:
             assert norm(e) in text, f"{path.name} {q.id}: evidence not in the summary: {e!r}"
+    plain = " ".join(_words(text))
+    for q in load_questions(path).questions:  # the brief: no run of six words from the text
+        w = _words(q.question)
+        copied = [" ".join(w[i:i + 6]) for i in range(len(w) - 5) if " ".join(w[i:i + 6]) in plain]
+        assert not copied, f"{path.name} {q.id}: copies the summary: {copied[0]!r}"
