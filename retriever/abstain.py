@@ -96,7 +96,8 @@ MEDICAL_ENDING = re.compile(
 )
 # A word with such an ending that everyday English uses this often is a word of its own, not
 # a name: of wordfreq's 100,000 commonest English words, the ones at Zipf 4 or more are
-# "diagnosis", "thomas" and "oklahoma" ("arthritis", 3.8, and "tuberculosis", 3.5, stay).
+# "diagnosis", "thomas" and "oklahoma" (next come "diploma", 3.76, and "tuberculosis", 3.58,
+# which stays a topic).
 # "Where can I read more about my diagnosis" missed a topic in every passage but one.
 EVERYDAY_ZIPF = 4.0
 

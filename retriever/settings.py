@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     abstain_threshold: float | None = Field(
         None, description="Abstain when the confidence falls below this. Unset: the "
         "threshold calibrated with the model (its abstention.json), else the hand rule's "
-        "threshold picked for the model (its threshold.json: 0.33 for the shipped model), "
+        "threshold picked for the model (its threshold.json: 0.35 for the shipped model), "
         "else 0.35 (README, 'Abstention')."
     )
 

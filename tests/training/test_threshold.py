@@ -37,7 +37,7 @@ def test_out_of_the_refusal_bound_the_pick_makes_the_fewest_errors():
             for t, r, e in ((0.2, 0.05, 30), (0.3, 0.06, 22), (0.35, 0.07, 22), (0.4, 0.09, 25))]
     chosen, rule = pick(rows)
     assert chosen == 0.35  # the higher of the two with 22
-    assert rule.startswith("no threshold refuses at most 3% (the fewest, 5.0%")
+    assert rule.startswith("no threshold refuses at most 3% of answerable questions (the lowest share refused is 5.0%)")
 
 
 def test_a_pick_at_either_end_of_the_grid_is_flagged():
@@ -114,6 +114,7 @@ def test_a_threshold_is_picked_on_one_summary_indexes_and_written_beside_the_mod
     assert record["questions"] == {"tuning": 2, "held_out": 0}
     # nothing answerable is refused at the pick, and the pick is the highest such threshold
     assert record["figures"]["tuning"]["picked"]["refused"] == 0.0
+    assert record["rule"].startswith("the highest threshold refusing at most 3%")
     higher = [r for r in record["sweep"] if r["threshold"] > record["threshold"]]
     assert all(r["refused"] > 0.03 for r in higher)
     assert model_threshold(model) == record["threshold"]
