@@ -29,7 +29,8 @@ def test_topic_words_are_health_topics_not_everyday_words():
 
 
 def test_an_everyday_word_with_a_disease_ending_is_not_a_topic():
-    assert topic_words(["diagnosis", "prognosis", "tuberculosis"], set(), _never_a_typo) == ["prognosis", "tuberculosis"]
+    words = ["diagnosis", "prognosis", "tuberculosis"]
+    assert topic_words(words, set(), _never_a_typo) == ["prognosis", "tuberculosis"]
 
 
 def test_missing_topics_accept_any_form_the_passages_use():
