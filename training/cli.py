@@ -43,6 +43,8 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     tr.add_argument("--epochs", type=float, default=1.0)
     tr.add_argument("--batch-size", type=int, default=32, help="rows a batch, half from each of "
                     "its two related summaries (their in-batch negatives)")
+    tr.add_argument("--scale", type=float, default=20.0,
+                    help="the loss's inverse temperature: cosines are multiplied by it before the softmax")
     tr.add_argument("--hard-negatives", action="store_true",
                     help="add a hard negative per question, mined with the starting model")
     tr.add_argument("--loss", choices=["infonce", "gte", "hardness", "symmetric"], default="infonce",
