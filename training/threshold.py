@@ -10,11 +10,12 @@ which nothing is tuned on, are reported beside it.
 
 The threshold kept is the highest that refuses at most `MAX_REFUSED` of the answerable
 questions, pooled over the summaries (a file of 32 answerable questions moves by 0.03 a
-question, so no single file decides). Where none does (16 training summaries' files refuse
-3.1% even at 0.20, by missing topics and figures), it is the one with the fewest errors of
-both kinds (docs/abstention.md, "Threshold per model"). The synthetic lay training questions cannot do this:
-they reuse their summaries' words, so their cosines run higher than real questions' and
-call for a higher threshold (docs/abstention.md, "Learned abstention").
+question, so no single file decides). The synthetic lay training questions cannot do
+this: they reuse their summaries' words, so their cosines run higher than real questions'
+and call for a higher threshold (docs/abstention.md, "Learned abstention"). Where no
+threshold keeps within the bound (16 training summaries' files refuse 3.1% even at 0.20,
+by missing topics and figures), the kept one has the fewest errors of both kinds
+(docs/abstention.md, "Eight more training summaries").
 """
 
 from __future__ import annotations
@@ -77,7 +78,16 @@ def sweep(asked: list[Asked], grid: tuple[float, ...] = GRID) -> list[dict]:
              "errors": int((inside < t).sum() + (outside >= t).sum())} for t in grid]
 
 
-def pick(rows: list[dict], max_refused: float = MAX_REFUSED) -> tuple[float, str]:
+@dataclass(frozen=True)
+class Pick:
+    """The threshold picked, the rule that chose it, and whether that was the refusal bound."""
+
+    threshold: float
+    rule: str
+    within_bound: bool
+
+
+def pick(rows: list[dict], max_refused: float = MAX_REFUSED) -> Pick:
     """The highest threshold refusing at most ``max_refused``, and the rule that chose it.
 
     When no threshold keeps within the bound, the pick is the threshold with the fewest
@@ -89,12 +99,13 @@ def pick(rows: list[dict], max_refused: float = MAX_REFUSED) -> tuple[float, str
     """
     ok = [r["threshold"] for r in rows if r["refused"] <= max_refused]
     if ok:
-        return max(ok), f"the highest threshold refusing at most {max_refused:.0%} of answerable questions"
+        return Pick(max(ok), f"the highest threshold refusing at most {max_refused:.0%} of answerable questions",
+                    True)
     best = min(rows, key=lambda r: (r["errors"], -r["threshold"]))
     floor = min(r["refused"] for r in rows)
-    return best["threshold"], (f"no threshold refuses at most {max_refused:.0%} of answerable questions (the "
-                               f"lowest share refused is {floor:.1%}): the threshold with the fewest "
-                               "answerable questions refused plus out-of-scope ones answered")
+    return Pick(best["threshold"], (f"no threshold refuses at most {max_refused:.0%} of answerable questions (the "
+                                    f"lowest share refused is {floor:.1%}): the threshold with the fewest "
+                                    "answerable questions refused plus out-of-scope ones answered"), False)
 
 
 def at_edge(chosen: float, rows: list[dict]) -> str:
@@ -121,14 +132,14 @@ def calibrate_threshold(files: list[Path], corpus: Path, settings: Settings) -> 
         asked = {name: [a for d, q in group for a in ask(retrievers[d], q, d)]
                  for name, group in groups.items()}
         rows = sweep(asked["tuning"])  # never the held-out files (`_threshold` requires tuning ones)
-        chosen, rule = pick(rows)
-        within = any(r["refused"] <= MAX_REFUSED for r in rows)
-        warning = at_edge(chosen, rows) or ("" if within else rule)  # a fallback is worth a look
+        picked = pick(rows)
+        chosen = picked.threshold
+        warning = at_edge(chosen, rows) or ("" if picked.within_bound else picked.rule)  # a fallback is worth a look
         before = HAND_THRESHOLD  # what the model gets without this file
         figures = {name: {"before": _figures(group, retrievers, before),
                           "picked": _figures(group, retrievers, chosen)}
                    for name, group in groups.items() if group}
-    return {"threshold": chosen, "rule": rule, "before": before, "max_refused": MAX_REFUSED,
+    return {"threshold": chosen, "rule": picked.rule, "before": before, "max_refused": MAX_REFUSED,
             "questions": {name: len(a) for name, a in asked.items()},
             "summaries": {name: [d for d, _ in group] for name, group in groups.items()},
             "figures": figures, "sweep": rows, "warning": warning,

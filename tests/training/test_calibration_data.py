@@ -38,5 +38,6 @@ def test_each_file_is_valid_against_its_summary(path):
     plain = " " + " ".join(_words(text)) + " "
     for q in load_questions(path).questions:  # the brief: no run of six words from the text
         w = _words(q.question)
-        copied = [" ".join(w[i:i + 6]) for i in range(len(w) - 5) if f" {' '.join(w[i:i + 6])} " in plain]
+        runs = (" ".join(w[i:i + 6]) for i in range(len(w) - 5))
+        copied = [run for run in runs if f" {run} " in plain]
         assert not copied, f"{path.name} {q.id}: copies the summary: {copied[0]!r}"

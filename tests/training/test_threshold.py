@@ -10,7 +10,7 @@ import pytest
 from retriever import embedding
 from retriever.calibration import THRESHOLD_FILE, CalibrationError, model_threshold
 from training.__main__ import main
-from training.threshold import Asked, at_edge, pick, sweep
+from training.threshold import Asked, Pick, at_edge, pick, sweep
 
 
 def _asked(inside: list[float], outside: list[float]) -> list[Asked]:
@@ -28,21 +28,22 @@ def test_the_sweep_counts_refusals_and_abstentions_below_each_threshold():
 def test_the_pick_is_the_highest_threshold_within_the_refusal_bound():
     rows = [{"threshold": t, "refused": r, "abstained": 0.0}
             for t, r in ((0.28, 0.0), (0.30, 0.02), (0.32, 0.03), (0.34, 0.05))]
-    assert pick(rows)[0] == 0.32
-    assert pick(rows, max_refused=0.0)[0] == 0.28
+    assert pick(rows) == Pick(0.32, "the highest threshold refusing at most 3% of answerable questions", True)
+    assert pick(rows, max_refused=0.0).threshold == 0.28
 
 
 def test_out_of_the_refusal_bound_the_pick_makes_the_fewest_errors():
     rows = [{"threshold": t, "refused": r, "errors": e}
             for t, r, e in ((0.2, 0.05, 30), (0.3, 0.06, 22), (0.35, 0.07, 22), (0.4, 0.09, 25))]
-    chosen, rule = pick(rows)
-    assert chosen == 0.35  # the higher of the two with 22
-    assert rule.startswith("no threshold refuses at most 3% of answerable questions (the lowest share refused is 5.0%)")
+    picked = pick(rows)
+    assert picked.threshold == 0.35 and not picked.within_bound  # the higher of the two with 22
+    assert picked.rule.startswith("no threshold refuses at most 3% of answerable questions "
+                                  "(the lowest share refused is 5.0%)")
 
 
 def test_a_pick_at_either_end_of_the_grid_is_flagged():
     rows = [{"threshold": t, "refused": r, "abstained": 0.0} for t, r in ((0.2, 0.0), (0.35, 0.01), (0.5, 0.02))]
-    assert at_edge(pick(rows)[0], rows).startswith("the pick 0.50 is the highest threshold tried (0.20-0.50)")
+    assert at_edge(pick(rows).threshold, rows).startswith("the pick 0.50 is the highest threshold tried (0.20-0.50)")
     assert "lowest" in at_edge(0.2, rows)
     assert at_edge(0.35, rows) == ""
 
