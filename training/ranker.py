@@ -8,7 +8,8 @@ candidates become one ranking group, labelled 1 for the passage the question's q
 without training questions (the validation summaries, and the seed's two GI
 neuroendocrine summaries) are dropped from the groups, so those stay unseen: the
 validation summaries, with the seed's question sets, decide whether the ranker ships.
-LightGBM's lambdarank objective optimises the order at the top of each group.
+LightGBM's lambdarank objective optimises the order at the top of each group; the fitted
+trees are saved as ONNX (onnxmltools), which the retriever runs with onnxruntime.
 """
 
 from __future__ import annotations
@@ -110,11 +111,7 @@ def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_di
     monotone = [MONOTONE.get(f, 0) for f in FEATURES]
     model = lightgbm.LGBMRanker(**PARAMS, monotone_constraints=monotone).fit(X, y, group=groups)
     folder = model_dir / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / (MODEL_FILE + ".partial")
-    model.booster_.save_model(str(partial))
-    sha256 = sha256_file(partial)
-    os.replace(partial, folder / MODEL_FILE)  # a reader never sees half a file
+    sha256 = save_onnx(model.booster_, folder, X[::max(1, len(X) // 5000)])
     record = {
         "features": list(FEATURES), "sha256": sha256, "params": PARAMS, "monotone": MONOTONE, "questions": len(train),
         "audience_questions": len(named),
@@ -129,6 +126,35 @@ def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_di
         record["validation"]["audience_ranked"] = score(named_valid, ranked)["all"]
     _write(folder, record)
     return record
+
+
+def save_onnx(booster, folder: Path, rows: np.ndarray) -> str:
+    """Write ``booster`` as ``folder``/ranker.onnx and return the file's sha256.
+
+    Raises:
+        RankerError: the ONNX model does not give LightGBM's scores on ``rows`` (feature
+            rows it was fitted on): a converter that mistranslated a tree.
+    """
+    import onnxruntime as ort
+    from onnxmltools import convert_lightgbm
+    from onnxmltools.convert.common.data_types import FloatTensorType
+
+    # opset 15: the newest that onnxmltools' LightGBM converter writes
+    onx = convert_lightgbm(booster, initial_types=[("features", FloatTensorType([None, len(FEATURES)]))],
+                           target_opset=15, zipmap=False)
+    onx.graph.name = "pdq_ranker"  # the converter names the graph with a random uuid: same trees, same bytes
+    probe = np.ascontiguousarray(rows, dtype=np.float32)
+    session = ort.InferenceSession(onx.SerializeToString(), providers=["CPUExecutionProvider"])
+    gap = float(np.abs(session.run(None, {"features": probe})[0].ravel() - booster.predict(probe)).max())
+    if gap > 1e-4:
+        raise RankerError(f"the ONNX ranker's scores differ from LightGBM's by {gap:.2g}; "
+                          "check the onnxmltools version (constraints.txt)")
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / (MODEL_FILE + ".partial")
+    partial.write_bytes(onx.SerializeToString())
+    sha256 = sha256_file(partial)
+    os.replace(partial, folder / MODEL_FILE)  # a reader never sees half a file
+    return sha256
 
 
 def _write(folder: Path, record: dict) -> None:

@@ -48,7 +48,7 @@ def test_the_shipped_model_ranks_by_its_ranker(seed_retriever):
     assert isinstance(ranker, LearnedRanker)
     sig = seed_retriever.signals(QUESTION)
     ids, X = signal_features(seed_retriever, sig, seed_retriever.fuse(sig, "hybrid"))
-    predicted = dict(zip(ids, ranker.booster.predict(X)))
+    predicted = dict(zip(ids, ranker.predict(X).tolist()))
     result = seed_retriever.search(QUESTION, k=5)
     assert [h.score for h in result.hits] == pytest.approx([predicted[ids[[seed_retriever.chunks[i].id
                                                                             for i in ids].index(h.chunk.id)]]
@@ -77,41 +77,50 @@ def test_a_model_without_a_ranker_has_none(tmp_path):
     assert ranker_sha256(tmp_path) == ""
 
 
-def _ranker_folder(tmp_path, features, model_text, recorded_text=None):
+def _ranker_folder(tmp_path, features, model: bytes, recorded: bytes | None = None):
     folder = tmp_path / FOLDER
     folder.mkdir()
-    sha = hashlib.sha256((model_text if recorded_text is None else recorded_text).encode()).hexdigest()
+    sha = hashlib.sha256(model if recorded is None else recorded).hexdigest()
     (folder / RECORD_FILE).write_text(json.dumps({"features": features, "sha256": sha}), encoding="utf-8")
-    (folder / MODEL_FILE).write_text(model_text, encoding="utf-8")
+    (folder / MODEL_FILE).write_bytes(model)
     return folder
 
 
-def _shipped_text() -> str:
-    with open(resolve_model("pdq-minilm-l6") + f"/{FOLDER}/{MODEL_FILE}", encoding="utf-8") as f:
+def _shipped() -> bytes:
+    with open(resolve_model("pdq-minilm-l6") + f"/{FOLDER}/{MODEL_FILE}", "rb") as f:
         return f.read()
 
 
+def test_the_shipped_ranker_loads_and_scores_one_row_per_candidate(tmp_path):
+    _ranker_folder(tmp_path, list(FEATURES), _shipped())
+    ranker = LearnedRanker.load(tmp_path, retriever=None)
+    rows = np.random.default_rng(0).random((7, len(FEATURES)), dtype=np.float32)
+    scores = ranker.predict(rows)
+    assert scores.shape == (7,) and np.isfinite(scores).all() and len(set(scores.tolist())) > 1
+    assert ranker_sha256(tmp_path) == ranker.sha256
+
+
 def test_a_corrupt_ranker_is_named_with_the_rebuild_command(tmp_path):
-    _ranker_folder(tmp_path, list(FEATURES), "not a lightgbm model")
+    _ranker_folder(tmp_path, list(FEATURES), b"not an onnx model")
     with pytest.raises(RankerError, match=rf"{FOLDER}.*python -m training ranker"):
         LearnedRanker.load(tmp_path, retriever=None)
 
 
 def test_a_ranker_fitted_on_other_features_is_refused(tmp_path):
-    _ranker_folder(tmp_path, ["fused", "dense"], _shipped_text())
+    _ranker_folder(tmp_path, ["fused", "dense"], _shipped())
     with pytest.raises(RankerError, match=r"fitted on features \['fused', 'dense'\].*rebuild"):
         LearnedRanker.load(tmp_path, retriever=None)
 
 
-def test_a_cut_off_ranker_is_refused_before_lightgbm_reads_it(tmp_path):
-    text = _shipped_text()
-    _ranker_folder(tmp_path, list(FEATURES), text[:len(text) // 2], recorded_text=text)
+def test_a_cut_off_ranker_is_refused_before_onnxruntime_reads_it(tmp_path):
+    model = _shipped()
+    _ranker_folder(tmp_path, list(FEATURES), model[:len(model) // 2], recorded=model)
     with pytest.raises(RankerError, match=rf"{MODEL_FILE}: sha256 \w+ does not match its record.*partial"):
         LearnedRanker.load(tmp_path, retriever=None)
 
 
 def test_a_record_without_a_hash_is_named(tmp_path):
-    folder = _ranker_folder(tmp_path, list(FEATURES), _shipped_text())
+    folder = _ranker_folder(tmp_path, list(FEATURES), _shipped())
     (folder / RECORD_FILE).write_text(json.dumps({"features": list(FEATURES)}), encoding="utf-8")
     with pytest.raises(RankerError, match=rf"{RECORD_FILE}: not a ranker record.*sha256"):
         LearnedRanker.load(tmp_path, retriever=None)

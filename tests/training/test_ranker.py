@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from retriever.ranker import FOLDER, MODEL_FILE
+from retriever.ranker import FEATURES, FOLDER, MODEL_FILE, RECORD_FILE, LearnedRanker
 from training.__main__ import main
 from training.cli import QUESTIONS
 
 
 def test_an_existing_ranker_is_not_replaced_without_force(tmp_path, capsys):
     (tmp_path / FOLDER).mkdir()
-    (tmp_path / FOLDER / MODEL_FILE).write_text("shipped", encoding="utf-8")
+    (tmp_path / FOLDER / MODEL_FILE).write_bytes(b"shipped")
     assert main(["ranker", "--index", str(tmp_path / "none"), "--model", str(tmp_path)]) == 2
     assert "pass --force" in capsys.readouterr().err
-    assert (tmp_path / FOLDER / MODEL_FILE).read_text(encoding="utf-8") == "shipped"
+    assert (tmp_path / FOLDER / MODEL_FILE).read_bytes() == b"shipped"
+
+
+def test_the_saved_onnx_ranker_scores_as_lightgbm_does(tmp_path):
+    import lightgbm
+
+    from retriever.store import write_json
+    from training.ranker import save_onnx
+
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(600, len(FEATURES))).astype(np.float32)
+    y = (X[:, 1] + 0.5 * X[:, 5] > 0.8).astype(np.int32)  # relevance the trees can learn
+    booster = lightgbm.LGBMRanker(n_estimators=20, num_leaves=7, min_child_samples=5, verbose=-1).fit(
+        X, y, group=[20] * 30).booster_
+    sha256 = save_onnx(booster, tmp_path / FOLDER, X[:100])
+    write_json(tmp_path / FOLDER / RECORD_FILE, {"features": list(FEATURES), "sha256": sha256})
+    ranker = LearnedRanker.load(tmp_path, retriever=None)
+    fresh = rng.normal(size=(50, len(FEATURES))).astype(np.float32)
+    assert ranker.predict(fresh) == pytest.approx(booster.predict(fresh), abs=1e-5)
+    assert not list((tmp_path / FOLDER).glob("*.partial"))
+    assert save_onnx(booster, tmp_path / "again", X[:100]) == sha256  # same trees, same bytes
 
 
 @pytest.mark.model
