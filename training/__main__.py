@@ -7,6 +7,7 @@
     python -m training fusion --index DIR         grid-search the fusion weights
     python -m training ranker --index DIR [--force]   fit the learned ranker on a corpus index
     python -m training threshold [--force]        pick the abstention threshold (training/calibration)
+    python -m training words                      the corpus's own words the speller keeps as typed
 """
 
 from __future__ import annotations
@@ -238,10 +239,22 @@ def _threshold(args) -> int:
     return 0
 
 
+def _words(args) -> int:
+    from training.words import render
+    if not args.corpus.is_dir():
+        print(f"error: {args.corpus} is not a folder of PDQ summaries", file=sys.stderr)
+        return 2
+    text = render(args.corpus)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"{sum(not line.startswith('#') for line in text.splitlines())} words -> {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser(__doc__).parse_args(argv)
     return {"packets": _packets, "collect": _collect, "train": _train, "calibrate": _calibrate,
-            "fusion": _fusion, "ranker": _ranker, "threshold": _threshold}[args.command](args)
+            "fusion": _fusion, "ranker": _ranker, "threshold": _threshold,
+            "words": _words}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -79,9 +79,19 @@ def test_speller_fixes_one_slip_in_a_non_word_when_one_corpus_word_is_that_near(
     assert sp.correct("biospy") == "biopsy"  # two letters swapped
     # two corpus words one edit away: the fuzzy score decides, not the commoner word
     assert sp.correct("freze") == "freeze" and sp.correct("stuent") == "student"
-    # no English guesses: a drug or a tumour the summary lacks keeps its name
+    # a drug or a tumour the summary lacks keeps its name, though "desmond" is one edit away
     assert sp.correct("telotristat") is None and sp.correct("desmoid") is None
     assert sp.correct("wilms") is None and sp.correct("crohn") is None
+
+
+def test_speller_fixes_a_slip_of_an_everyday_word_the_corpus_lacks():
+    sp = Speller(Counter({"tumor": 9, "surgery": 4}))
+    assert sp.correct("mgiht") == "might" and sp.correct("atcually") == "actually"
+    assert sp.correct("numbar") == "number"
+    assert sp.correct("sutent") is None  # "stent" is too rare in English to be meant
+    assert sp.correct("desmoid") is None  # a PDQ word, though "desmond" is one edit away
+    assert sp.correct("realy") is None  # English uses it (Zipf 2.8): only a corpus word replaces it
+    assert sp.correct("zorbitrex") is None  # nothing one edit away
 
 
 def test_lexicon_bridges_lay_words():

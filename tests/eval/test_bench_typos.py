@@ -1,0 +1,39 @@
+"""The typo benchmark: its slips, and its scores against the eval's."""
+
+import random
+from pathlib import Path
+
+import pytest
+
+from eval.bench.typos import mistype, score, slip
+
+
+def test_a_slip_is_one_edit_after_the_first_letter():
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    rng = random.Random(3)
+    typed = [slip("surgery", rng) for _ in range(200)]
+    assert all(t[0] == "s" and DamerauLevenshtein.distance(t, "surgery") <= 1 for t in typed)
+    assert {len(t) for t in typed} == {6, 7, 8}  # dropped, swapped or replaced, doubled
+
+
+def test_mistyping_touches_only_long_words_and_repeats_with_its_seed():
+    question = "can they take it out by surgery instead"
+    a, b = mistype(question, 2, random.Random(5)), mistype(question, 2, random.Random(5))
+    assert a == b
+    changed = [(x, y) for x, y in zip(question.split(), a.split()) if x != y]
+    assert 1 <= len(changed) <= 2 and all(len(x) >= 5 for x, _ in changed)
+    assert mistype("is it bad", 2, random.Random(0)) == "is it bad"  # no word of five letters
+
+
+@pytest.mark.model
+def test_the_set_as_written_scores_as_the_eval_does(seed_retriever):
+    from eval.questionset import load_questions
+    from eval.runner import evaluate
+
+    qset = load_questions(Path("eval/questions/fresh_questions.jsonl"))
+    qs = [q for q in qset.questions if q.in_scope]
+    report = evaluate(qset, seed_retriever, "hybrid", k=5)
+    hit, refused = score(seed_retriever, qs, [q.question for q in qs])
+    assert hit == pytest.approx(report.metrics["in_scope"]["Hit@1"])
+    assert refused == pytest.approx(report.abstention["in_scope_abstained"])
