@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 FOLDER = "ranker"
 MODEL_FILE = "ranker.onnx"
+LIGHTGBM_FILE = "ranker.txt"  # what model folders held before; refused with the rebuild command
 RECORD_FILE = "ranker.json"
 FEATURES = (
     "fused",                # the RRF score the ranker refines
@@ -149,6 +150,9 @@ class LearnedRanker:
         folder = Path(model_dir) / FOLDER
         path, record = folder / MODEL_FILE, folder / RECORD_FILE
         if not path.is_file():
+            if (folder / LIGHTGBM_FILE).is_file():  # fitted before the ranker was shipped as ONNX
+                raise RankerError(f"{folder / LIGHTGBM_FILE}: a LightGBM ranker without its ONNX form "
+                                  f"({MODEL_FILE}); rebuild it with: {REBUILD}")
             return None
         try:
             raw = json.loads(record.read_text(encoding="utf-8"))

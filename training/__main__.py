@@ -240,12 +240,17 @@ def _threshold(args) -> int:
 
 
 def _words(args) -> int:
-    from training.words import render
-    if not args.corpus.is_dir():
-        print(f"error: {args.corpus} is not a folder of PDQ summaries", file=sys.stderr)
+    import os
+
+    from training.words import CorpusError, corpus_counts, render
+    try:
+        text = render(corpus_counts(args.corpus))
+    except (CorpusError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
-    text = render(args.corpus)
-    args.out.write_text(text, encoding="utf-8")
+    partial = args.out.with_name(args.out.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, args.out)  # a reader never sees half a list
     print(f"{sum(not line.startswith('#') for line in text.splitlines())} words -> {args.out}")
     return 0
 

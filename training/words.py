@@ -1,34 +1,59 @@
-"""The words PDQ summaries use that everyday English does not (`retriever/pdq_words.txt`).
+"""The PDQ summaries' own words that the speller must not take for a slip (`retriever/pdq_words.txt`).
 
 The speller corrects a typed non-word to the everyday English word one edit away
 ("mgiht" -> "might"). A few of the summaries' own terms are one edit from such a word too
 ("desmoid" / "desmond", "protocel" / "protocol"); asked of an index without the summary that
 uses them, they would be "corrected" and stop counting as a topic that index lacks. This
-list, derived from the corpus rather than written by hand, keeps them as typed.
+list, derived from the corpus rather than written by hand, keeps them as typed. A word one
+edit from a commoner word of the corpus is the corpus's own slip ("thryoid", once, beside
+"thyroid") and is left out, so that a patient's "thryoid" is still read as thyroid.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import frontmatter
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
-from retriever.spelling import MIN_LEN
+from retriever.spelling import MIN_LEN, everyday_slips
 from retriever.tokenization import NON_WORD_ZIPF, words, zipf
 
-HEADER = ("# Words of the PDQ summaries that everyday English does not use (wordfreq Zipf below 1):\n"
-          "# the speller never takes one for a slip of an everyday word. Made from the corpus by\n"
+HEADER = ("# The PDQ summaries' words that English does not use (wordfreq Zipf below 1) and that are one\n"
+          "# edit from an everyday word: the speller keeps them as typed. Made from the corpus by\n"
           "# python -m training words; tests/training/test_words.py checks it is current.\n")
 
 
-def pdq_words(corpus: Path) -> list[str]:
-    """Sorted words of at least `MIN_LEN` letters in the corpus's titles and text, Zipf < 1."""
-    found: set[str] = set()
-    for path in sorted(corpus.glob("*.md")):
+class CorpusError(ValueError):
+    """A corpus folder without summaries."""
+
+
+def corpus_counts(corpus: Path) -> Counter:
+    """How often each word occurs in the titles and text of the corpus's summaries."""
+    paths = sorted(corpus.glob("*.md"))
+    if not paths:
+        raise CorpusError(f"{corpus}: no PDQ summaries (*.md) in it; pass --corpus training/corpus")
+    counts: Counter = Counter()
+    for path in paths:
         post = frontmatter.load(path)
-        found.update(words(f"{post.metadata.get('title', '')} {post.content}"))
-    return sorted(w for w in found if w.isalpha() and len(w) >= MIN_LEN and zipf(w) < NON_WORD_ZIPF)
+        counts.update(words(f"{post.metadata.get('title', '')} {post.content}"))
+    return counts
 
 
-def render(corpus: Path) -> str:
-    return HEADER + "".join(f"{w}\n" for w in pdq_words(corpus))
+def pdq_words(counts: Counter) -> list[str]:
+    """Sorted non-words of the corpus (``MIN_LEN`` letters or more) one edit from an everyday
+    word, less the corpus's own slips."""
+    rare = [w for w in counts if w.isalpha() and len(w) >= MIN_LEN and zipf(w) < NON_WORD_ZIPF]
+    return sorted(w for w in rare if everyday_slips(w) and not _corpus_slip(w, counts))
+
+
+def _corpus_slip(word: str, counts: Counter) -> bool:
+    near = process.extract(word, [w for w in counts if abs(len(w) - len(word)) <= 1 and w != word],
+                           scorer=OSA.distance, score_cutoff=1, limit=5)
+    return any(counts[w] > counts[word] for w, _, _ in near)
+
+
+def render(counts: Counter) -> str:
+    return HEADER + "".join(f"{w}\n" for w in pdq_words(counts))

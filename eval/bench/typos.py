@@ -13,30 +13,36 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import sys
 from pathlib import Path
 
 _LETTERS = "aeiounrst"  # the commonest letters: a replaced letter is usually one of them
 
 
 def slip(word: str, rng: random.Random) -> str:
-    """``word`` with one slip after its first letter."""
-    j = rng.randrange(1, len(word) - 1)
-    kind = rng.choice("sdtr")
-    if kind == "s":  # swap two letters
-        return word[:j] + word[j + 1] + word[j] + word[j + 2:]
-    if kind == "d":  # drop one
-        return word[:j] + word[j + 1:]
-    if kind == "t":  # double one
-        return word[:j] + word[j] + word[j:]
-    return word[:j] + rng.choice(_LETTERS) + word[j + 1:]
+    """``word`` (letters, three or more) with one slip after its first letter; never the same
+    word (a letter is replaced by another, and only two different letters swap)."""
+    while True:
+        j = rng.randrange(1, len(word) - 1)
+        kind = rng.choice("sdtr")
+        if kind == "s" and word[j] != word[j + 1]:  # swap two letters
+            return word[:j] + word[j + 1] + word[j] + word[j + 2:]
+        if kind == "d":  # drop one
+            return word[:j] + word[j + 1:]
+        if kind == "t":  # double one
+            return word[:j] + word[j] + word[j:]
+        if kind == "r":  # replace one by another
+            return word[:j] + rng.choice(_LETTERS.replace(word[j], "")) + word[j + 1:]
 
 
 def mistype(question: str, slips: int, rng: random.Random) -> str:
-    """``question`` with a slip in each of ``slips`` of its words of five letters or more."""
+    """``question`` with a slip in each of ``slips`` of its words of five letters or more
+    (in the word's letters: "surgery?" keeps its question mark)."""
     words = question.split(" ")
-    long = [i for i, w in enumerate(words) if len(re.sub(r"\W", "", w)) >= 5]
-    for i in rng.sample(long, min(slips, len(long))):
-        words[i] = slip(words[i], rng)
+    runs = {i: m for i, w in enumerate(words) if (m := re.search(r"[A-Za-z]{5,}", w))}
+    for i in rng.sample(sorted(runs), min(slips, len(runs))):
+        m = runs[i]
+        words[i] = words[i][:m.start()] + slip(m.group(), rng) + words[i][m.end():]
     return " ".join(words)
 
 
@@ -57,8 +63,11 @@ def run(args: argparse.Namespace) -> int:
     from eval.questionset import load_questions
     from retriever.search import Retriever
 
-    retriever = Retriever.load(args.index)
     questions = [q for path in args.sets for q in load_questions(path).questions if q.in_scope]
+    if not questions:
+        print(f"error: no answerable question in {', '.join(map(str, args.sets))}", file=sys.stderr)
+        return 2
+    retriever = Retriever.load(args.index)
     lines = [f"`{args.command_line}`: {len(questions)} in-scope questions, {args.slips} slips each\n",
              "| draw | Hit@1 | refused |", "|---|---:|---:|"]
     hit, refused = score(retriever, questions, [q.question for q in questions])
@@ -74,12 +83,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
 def add_command(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("typos", help="right passage first and refusals with random slips in the questions",
                               description=__doc__.split("\n\n")[0])
     p.add_argument("sets", type=Path, nargs="+", help="question sets (sections/evidence style)")
     p.add_argument("--index", type=Path, default=Path("index"))
-    p.add_argument("--slips", type=int, default=2, help="slipped words per question")
+    p.add_argument("--slips", type=_positive, default=2, help="slipped words per question")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="one draw per seed")
     p.add_argument("--out", type=Path, help="also write the table here (markdown)")
     p.set_defaults(func=run)

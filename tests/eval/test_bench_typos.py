@@ -13,7 +13,8 @@ def test_a_slip_is_one_edit_after_the_first_letter():
 
     rng = random.Random(3)
     typed = [slip("surgery", rng) for _ in range(200)]
-    assert all(t[0] == "s" and DamerauLevenshtein.distance(t, "surgery") <= 1 for t in typed)
+    assert all(t[0] == "s" and DamerauLevenshtein.distance(t, "surgery") == 1 for t in typed)
+    assert all(slip("cool", rng) != "cool" for _ in range(100))  # "oo" never swaps into itself
     assert {len(t) for t in typed} == {6, 7, 8}  # dropped, swapped or replaced, doubled
 
 
@@ -24,6 +25,18 @@ def test_mistyping_touches_only_long_words_and_repeats_with_its_seed():
     changed = [(x, y) for x, y in zip(question.split(), a.split()) if x != y]
     assert 1 <= len(changed) <= 2 and all(len(x) >= 5 for x, _ in changed)
     assert mistype("is it bad", 2, random.Random(0)) == "is it bad"  # no word of five letters
+    typed = mistype("surgery?", 1, random.Random(1))
+    assert typed.endswith("?") and typed != "surgery?"  # the slip is in the letters
+
+
+def test_a_run_without_answerable_questions_says_so(tmp_path, capsys):
+    from eval.bench.__main__ import main
+
+    only_off_topic = tmp_path / "set.jsonl"
+    only_off_topic.write_text('{"id": "o1", "question": "best pizza in town", "kind": "out_of_scope", '
+                              '"sections": [], "evidence": []}\n', encoding="utf-8")
+    assert main(["typos", str(only_off_topic)]) == 2
+    assert "no answerable question" in capsys.readouterr().err
 
 
 @pytest.mark.model

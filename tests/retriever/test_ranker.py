@@ -41,7 +41,7 @@ def test_coverage_counts_terms_in_any_form_or_alternative():
 
 
 @pytest.mark.model
-def test_the_shipped_model_ranks_by_its_ranker(seed_retriever):
+def test_a_hybrid_search_orders_passages_by_the_ranker_s_scores(seed_retriever):
     from retriever.ranker import signal_features
 
     ranker = seed_retriever.reranker
@@ -75,6 +75,13 @@ def test_features_have_one_row_per_candidate_within_their_ranges(seed_retriever)
 def test_a_model_without_a_ranker_has_none(tmp_path):
     assert LearnedRanker.load(tmp_path, retriever=None) is None
     assert ranker_sha256(tmp_path) == ""
+
+
+def test_a_lightgbm_ranker_without_its_onnx_form_is_named_with_the_rebuild_command(tmp_path):
+    (tmp_path / FOLDER).mkdir()
+    (tmp_path / FOLDER / "ranker.txt").write_text("tree\n", encoding="utf-8")
+    with pytest.raises(RankerError, match=r"ranker\.txt: a LightGBM ranker without its ONNX form.*training ranker"):
+        LearnedRanker.load(tmp_path, retriever=None)
 
 
 def _ranker_folder(tmp_path, features, model: bytes, recorded: bytes | None = None):
