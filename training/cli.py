@@ -45,6 +45,8 @@ def build_parser(description: str) -> argparse.ArgumentParser:
                     "its two related summaries (their in-batch negatives)")
     tr.add_argument("--scale", type=float, default=20.0,
                     help="the loss's inverse temperature: cosines are multiplied by it before the softmax")
+    tr.add_argument("--seed", type=int, default=13, help="seeds the batches' order and the torch "
+                    "initialisation: another seed is another draw of the same recipe (the shipped model: 13)")
     tr.add_argument("--hard-negatives", action="store_true",
                     help="add a hard negative per question, mined with the starting model")
     tr.add_argument("--loss", choices=["infonce", "gte", "hardness", "symmetric"], default="infonce",

@@ -96,3 +96,11 @@ def test_the_guide_drops_a_negative_it_ranks_above_the_positive(stock_model):
     swapped = [PASSAGES[2], PASSAGES[1], PASSAGES[0]]
     guided, plain = _guided_and_plain(stock_model, swapped)
     assert math.isfinite(guided) and guided < plain - 0.5
+
+
+def test_the_command_s_seed_defaults_to_the_shipped_models_draw():
+    from training.cli import build_parser
+
+    parse = build_parser("").parse_args
+    assert parse(["train"]).seed == TrainConfig().seed  # the shipped model's draw
+    assert parse(["train", "--seed", "14"]).seed == 14
