@@ -95,10 +95,7 @@ class Speller:
     def __init__(self, counts: Counter, min_score: float = 85.0):
         self.counts = counts
         self.min_score = min_score
-        self._by_len: dict[int, list[str]] = defaultdict(list)
-        for w in counts:
-            if len(w) >= MIN_LEN - 1 and w.isalpha():
-                self._by_len[len(w)].append(w)
+        self._by_len = _by_length(counts)
         self._near: dict[int, list[str]] = {}
 
     def correct(self, word: str) -> str | None:
@@ -177,13 +174,18 @@ def _near_length(buckets: dict[int, list[str]], n: int) -> list[str]:
     return [w for k in range(n - 2, n + 3) for w in buckets.get(k, ())]
 
 
-@lru_cache(maxsize=1)
-def _english_by_len() -> dict[int, list[str]]:
+def _by_length(words) -> dict[int, list[str]]:
+    """``words`` of letters only, at least ``MIN_LEN - 1`` long, bucketed by length (in order)."""
     buckets: dict[int, list[str]] = defaultdict(list)
-    for w in top_n_list("en", ENGLISH_WORDS):
-        if w.isalpha() and len(w) >= MIN_LEN - 1:
+    for w in words:
+        if len(w) >= MIN_LEN - 1 and w.isalpha():
             buckets[len(w)].append(w)
     return buckets
+
+
+@lru_cache(maxsize=1)
+def _english_by_len() -> dict[int, list[str]]:
+    return _by_length(top_n_list("en", ENGLISH_WORDS))
 
 
 @lru_cache(maxsize=64)
@@ -219,11 +221,7 @@ def _everyday_by_len() -> dict[int, list[str]]:
     wordfreq's list, which is in order of frequency (a third of the words)."""
     ranked = top_n_list("en", ENGLISH_WORDS)
     end = bisect.bisect_left(ranked, True, key=lambda w: zipf_frequency(w, "en") < EVERYDAY_SLIP_ZIPF)
-    buckets: dict[int, list[str]] = defaultdict(list)
-    for w in ranked[:end]:
-        if w.isalpha() and len(w) >= MIN_LEN - 1:
-            buckets[len(w)].append(w)
-    return buckets
+    return _by_length(ranked[:end])
 
 
 @lru_cache(maxsize=1)

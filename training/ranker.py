@@ -144,15 +144,16 @@ def save_onnx(booster, folder: Path, rows: np.ndarray) -> str:
     onx = convert_lightgbm(booster, initial_types=[("features", FloatTensorType([None, len(FEATURES)]))],
                            target_opset=15, zipmap=False)
     onx.graph.name = "pdq_ranker"  # the converter names the graph with a random uuid: same trees, same bytes
+    model = onx.SerializeToString()
     probe = np.ascontiguousarray(rows, dtype=np.float32)
-    session = ort.InferenceSession(onx.SerializeToString(), providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])
     gap = float(np.abs(session.run(None, {"features": probe})[0].ravel() - booster.predict(probe)).max())
     if gap > 1e-4:
         raise RankerError(f"the ONNX ranker's scores differ from LightGBM's by {gap:.2g}; "
                           "check the onnxmltools version (constraints.txt)")
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / (MODEL_FILE + ".partial")
-    partial.write_bytes(onx.SerializeToString())
+    partial.write_bytes(model)
     sha256 = sha256_file(partial)
     os.replace(partial, folder / MODEL_FILE)  # a reader never sees half a file
     return sha256

@@ -18,8 +18,9 @@ import frontmatter
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from retriever.keyword import surface_counts
 from retriever.spelling import MIN_LEN, everyday_slips
-from retriever.tokenization import NON_WORD_ZIPF, words, zipf
+from retriever.tokenization import NON_WORD_ZIPF, zipf
 
 HEADER = ("# The PDQ summaries' words that English does not use (wordfreq Zipf below 1) and that are one\n"
           "# edit from an everyday word: the speller keeps them as typed. Made from the corpus by\n"
@@ -35,11 +36,8 @@ def corpus_counts(corpus: Path) -> Counter:
     paths = sorted(corpus.glob("*.md"))
     if not paths:
         raise CorpusError(f"{corpus}: no PDQ summaries (*.md) in it; pass --corpus training/corpus")
-    counts: Counter = Counter()
-    for path in paths:
-        post = frontmatter.load(path)
-        counts.update(words(f"{post.metadata.get('title', '')} {post.content}"))
-    return counts
+    posts = [frontmatter.load(path) for path in paths]
+    return surface_counts([f"{post.metadata.get('title', '')} {post.content}" for post in posts])
 
 
 def pdq_words(counts: Counter) -> list[str]:

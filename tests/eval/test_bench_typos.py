@@ -50,3 +50,5 @@ def test_the_set_as_written_scores_as_the_eval_does(seed_retriever):
     hit, refused = score(seed_retriever, qs, [q.question for q in qs])
     assert hit == pytest.approx(report.metrics["in_scope"]["Hit@1"])
     assert refused == pytest.approx(report.abstention["in_scope_abstained"])
+    # the texts given are what is searched: an off-topic text in place of each is refused
+    assert score(seed_retriever, qs, ["best pizza in town"] * len(qs)) == (0.0, 1.0)
