@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA, DamerauLevenshtein
 from wordfreq import top_n_list, zipf_frequency
 
 from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, zipf
+from retriever.wordpool import WordPool
 
 MIN_LEN = 5
 # A word this common in English is a word in its own right ("doses", "apart"), not a typo.
@@ -96,7 +97,7 @@ class Speller:
         self.counts = counts
         self.min_score = min_score
         self._by_len = _by_length(counts)
-        self._near: dict[int, list[str]] = {}
+        self._near: dict[int, WordPool] = {}
 
     def correct(self, word: str) -> str | None:
         """The corpus word closest to ``word`` (else, for a non-word, the everyday English
@@ -116,7 +117,8 @@ class Speller:
         for spelling in dict.fromkeys([word, *sound_alikes(word)]):
             pool = self._pool(len(spelling))
             cutoff = min(self.min_score, SHORT_MIN_SCORE) if len(spelling) <= SHORT_WORD else self.min_score
-            matches = process.extract(spelling, pool, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
+            matches = process.extract(spelling, pool.within_ratio(spelling, cutoff), scorer=fuzz.ratio,
+                                      score_cutoff=cutoff, limit=5)
             if matches:
                 break
         else:
@@ -127,11 +129,11 @@ class Speller:
         return best
 
     @staticmethod
-    def _one_slip(word: str, pool: list[str]) -> str | None:
+    def _one_slip(word: str, pool: WordPool) -> str | None:
         """The one word of ``pool`` one edit from ``word``, if there is exactly one (a swap
         of two letters counts as one edit: OSA, the same as Damerau-Levenshtein at one
         edit and 4 times quicker)."""
-        near = process.extract(word, pool, scorer=OSA.distance, score_cutoff=1, limit=2)
+        near = process.extract(word, pool.within_indel(word, 2), scorer=OSA.distance, score_cutoff=1, limit=2)
         return near[0][0] if len(near) == 1 else None
 
     def _split_digits(self, word: str) -> str | None:
@@ -150,17 +152,17 @@ class Speller:
         n = len(word)
         corpus, english = self._pool(n), _english_near(n)
         corpus_score = SHORT_CORPUS_SCORE if n <= SHORT_WORD else LOOSE_CORPUS_SCORE
-        return (process.extractOne(word, corpus, scorer=fuzz.ratio, score_cutoff=corpus_score) is not None
-                or process.extractOne(word, english, scorer=fuzz.ratio, score_cutoff=LOOSE_ENGLISH_SCORE) is not None)
+        return any(process.extractOne(word, pool.within_ratio(word, cutoff), scorer=fuzz.ratio, score_cutoff=cutoff)
+                   is not None for pool, cutoff in ((corpus, corpus_score), (english, LOOSE_ENGLISH_SCORE)))
 
     def warm_up(self) -> None:
-        """Gather the common-English word lists now. The first question holding a rare word
-        ("zorbitrex") otherwise paid for them: 140 ms, 700 ms on a busy machine."""
+        """Gather the common-English word lists and their letter masks now (0.3 s). The first
+        question holding a rare word ("zorbitrex") otherwise paid for them."""
         _english_by_len()
         _everyday_by_len()
         _pdq_words()
 
-    def _pool(self, n: int) -> list[str]:
+    def _pool(self, n: int) -> WordPool:
         """Corpus words near length ``n``, gathered once per length (a Speller is read-only
         once built; two threads gathering the same length store equal lists)."""
         pool = self._near.get(n)
@@ -169,27 +171,27 @@ class Speller:
         return pool
 
 
-def _near_length(buckets: dict[int, list[str]], n: int) -> list[str]:
+def _near_length(buckets: dict[int, WordPool], n: int) -> WordPool:
     """The words within two letters of length ``n``: the only ones a close match can be."""
-    return [w for k in range(n - 2, n + 3) for w in buckets.get(k, ())]
+    return WordPool.join([buckets[k] for k in range(n - 2, n + 3) if k in buckets])
 
 
-def _by_length(words) -> dict[int, list[str]]:
+def _by_length(words) -> dict[int, WordPool]:
     """``words`` of letters only, at least ``MIN_LEN - 1`` long, bucketed by length (in order)."""
     buckets: dict[int, list[str]] = defaultdict(list)
     for w in words:
         if len(w) >= MIN_LEN - 1 and w.isalpha():
             buckets[len(w)].append(w)
-    return buckets
+    return {n: WordPool(bucket) for n, bucket in buckets.items()}
 
 
 @lru_cache(maxsize=1)
-def _english_by_len() -> dict[int, list[str]]:
+def _english_by_len() -> dict[int, WordPool]:
     return _by_length(top_n_list("en", ENGLISH_WORDS))
 
 
 @lru_cache(maxsize=64)
-def _english_near(n: int) -> list[str]:
+def _english_near(n: int) -> WordPool:
     """Common English words near length ``n``: gathering them from 100,000 words took 0.8 ms
     on every rare word a question had."""
     return _near_length(_english_by_len(), n)
@@ -197,7 +199,8 @@ def _english_near(n: int) -> list[str]:
 
 def everyday_slips(word: str) -> list[str]:
     """Everyday English words (`EVERYDAY_SLIP_ZIPF`) one edit from ``word``, commonest first."""
-    near = process.extract(word, _everyday_near(len(word)), scorer=OSA.distance, score_cutoff=1, limit=20)
+    near = process.extract(word, _everyday_near(len(word)).within_indel(word, 2), scorer=OSA.distance,
+                           score_cutoff=1, limit=20)
     return sorted((w for w, _, _ in near), key=zipf, reverse=True)
 
 
@@ -211,12 +214,12 @@ def _everyday_slip(word: str) -> str | None:
 
 
 @lru_cache(maxsize=64)
-def _everyday_near(n: int) -> list[str]:
+def _everyday_near(n: int) -> WordPool:
     return _near_length(_everyday_by_len(), n)
 
 
 @lru_cache(maxsize=1)
-def _everyday_by_len() -> dict[int, list[str]]:
+def _everyday_by_len() -> dict[int, WordPool]:
     """`_english_by_len`, only the words at least `EVERYDAY_SLIP_ZIPF` common: a prefix of
     wordfreq's list, which is in order of frequency (a third of the words)."""
     ranked = top_n_list("en", ENGLISH_WORDS)
