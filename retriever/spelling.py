@@ -152,8 +152,10 @@ class Speller:
         n = len(word)
         corpus, english = self._pool(n), _english_near(n)
         corpus_score = SHORT_CORPUS_SCORE if n <= SHORT_WORD else LOOSE_CORPUS_SCORE
-        return any(process.extractOne(word, pool.within_ratio(word, cutoff), scorer=fuzz.ratio, score_cutoff=cutoff)
-                   is not None for pool, cutoff in ((corpus, corpus_score), (english, LOOSE_ENGLISH_SCORE)))
+        for pool, cutoff in ((corpus, corpus_score), (english, LOOSE_ENGLISH_SCORE)):
+            if process.extractOne(word, pool.within_ratio(word, cutoff), scorer=fuzz.ratio, score_cutoff=cutoff):
+                return True
+        return False
 
     def warm_up(self) -> None:
         """Gather the common-English word lists and their letter masks now (0.3 s). The first
@@ -164,7 +166,7 @@ class Speller:
 
     def _pool(self, n: int) -> WordPool:
         """Corpus words near length ``n``, gathered once per length (a Speller is read-only
-        once built; two threads gathering the same length store equal lists)."""
+        once built; two threads gathering the same length store equal pools)."""
         pool = self._near.get(n)
         if pool is None:
             pool = self._near[n] = _near_length(self._by_len, n)
