@@ -23,7 +23,7 @@ from typing import Protocol
 import numpy as np
 
 from retriever import fusion
-from retriever.abstain import Verdict, evidence, judge, near_miss
+from retriever.abstain import Verdict, asks_nothing, evidence, judge, near_miss
 from retriever.audience import is_childhood, url_words
 from retriever.calibration import Calibration, CalibrationError, model_threshold
 from retriever.citation import continuations, document_links
@@ -39,9 +39,8 @@ from retriever.settings import RetrievalSettings, Settings
 from retriever.spelling import Speller
 from retriever.text import fold
 
-# Searched by `Retriever.warm_up` so the first real question doesn't pay for torch's first
-# call and the word lists (about 150 ms); it has a misspelling and an unknown name to reach
-# every step.
+# Searched by `Retriever.warm_up` so the first real question doesn't pay for first calls and
+# the word lists; it has a misspelling and an unknown name to reach every step.
 WARM_UP_QUERY = "carcinoyd tumor treatment with telotristat"
 FUSED = {"hybrid": ("dense", "sentence", "bm25"), "dense": ("dense", "sentence"), "bm25": ("bm25",)}  # in RRF order
 
@@ -270,7 +269,8 @@ class Retriever:
         best = max([best_chunk, -1.0] + [sig.sentences.best(i) for i in top])
         passages = [(self.chunks[i].text, self._about[i]) for i in top]
         ev, missing = evidence(plan.dense_text, best, passages, plan.terms, plan.topics, plan.figures)
-        return judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor)
+        return judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor,
+                     asks_nothing(plan.dense_text, plan.terms))
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid",
                filters: Filters | None = None) -> SearchResult:

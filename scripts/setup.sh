@@ -14,8 +14,10 @@ stamp=.venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c
 if [ ! -f "$stamp" ]; then
   echo "setup: installing dependencies (torch CPU build first)"
   .venv/bin/python -m pip install -q --upgrade pip
-  # torch first, pinned: a plain 'torch' requirement would pull a multi-GB CUDA build.
-  .venv/bin/python -m pip install -q "torch==2.13.0"
+  # torch first, pinned: a plain 'torch' requirement would pull a multi-GB CUDA build. Where
+  # the package index offers only that build (public PyPI on Linux), TORCH_INDEX_URL names
+  # PyTorch's CPU index instead: https://download.pytorch.org/whl/cpu
+  .venv/bin/python -m pip install -q "torch==2.13.0" ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"}
   .venv/bin/python -m pip install -q -c constraints.txt -e ".[test,bench,train]"
   rm -f .venv/.installed-*
   touch "$stamp"

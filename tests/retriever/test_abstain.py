@@ -6,6 +6,7 @@ from retriever.abstain import (
     NOTHING_FOUND_BELOW,
     Vocabulary,
     all_terms_found,
+    asks_nothing,
     confidence,
     evidence,
     missing_topics,
@@ -170,3 +171,9 @@ def test_a_union_of_vocabularies_knows_what_each_knows():
     whole = Vocabulary("the pancreatic tumor octreotide injections".split())
     assert (union.words, union.stems, union.prefixes) == (whole.words, whole.stems, whole.prefixes)
     assert union.knows("pancreas") and union.knows("injected") and not union.knows("lungs")
+
+
+def test_only_a_query_without_terms_and_under_three_characters_asks_nothing():
+    assert asks_nothing("y", []) and asks_nothing("a?", []) and asks_nothing("an", [])
+    assert not asks_nothing("what now?", [])  # long enough: the cosine decides
+    assert not asks_nothing("T3", [("t3",)])  # a term: a stage, a drug code

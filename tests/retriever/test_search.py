@@ -52,6 +52,13 @@ def test_near_misses_abstain_and_name_what_is_missing(seed_retriever, query, mis
     assert res.abstained and res.missing == missing
 
 
+@pytest.mark.parametrize("query", ["a", "y", "an", "q?"])
+def test_a_letter_or_two_asks_nothing_and_is_refused(seed_retriever, query):
+    """Such queries match the seed's passages above the threshold on cosine alone."""
+    res = seed_retriever.search(query)
+    assert res.abstained and res.hits == []
+
+
 def test_everyday_words_the_summary_lacks_do_not_refuse(seed_retriever):
     res = seed_retriever.search("the leaflet says my husband's tumor is in his gut. where do these grow?")
     assert not res.abstained and res.missing == []
