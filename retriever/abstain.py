@@ -38,8 +38,10 @@ the dev set and checked on a held-out set (docs/abstention.md).
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from retriever.figures import figure_missing
 from retriever.tokenization import NON_WORD_ZIPF, Vocabulary, passage_vocabulary, zipf
@@ -99,6 +101,9 @@ MEDICAL_ENDING = re.compile(
     r"(omas?|itis|osis|emia|nib|mab|limus|stat|mide|abine|platin|taxel|cillin|mycin|"
     r"statin|vir|pril|olol|sartan|azole|prazole|tide|tides)$"
 )
+# The subjects the PDQ summaries' titles name (python -m training words): one the index never
+# mentions is a summary it lacks (docs/abstention.md, "Subjects of other summaries").
+SUBJECTS = Path(__file__).with_name("pdq_subjects.txt")
 # A word with such an ending that everyday English uses this often is a word of its own, not
 # a name: of wordfreq's 100,000 commonest English words, the ones at Zipf 4 or more are
 # "diagnosis", "thomas" and "oklahoma" (next come "diploma", 3.76, and "tuberculosis", 3.58,
@@ -121,7 +126,14 @@ _ASKS_PROVIDER = re.compile(
 _NAMES_PROVIDERS = re.compile(r"(designated|comprehensive) cancer cent(er|re)s?", re.IGNORECASE)
 
 
-def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled) -> list[str]:
+@lru_cache(maxsize=1)
+def pdq_subjects() -> frozenset[str]:
+    text = SUBJECTS.read_text(encoding="utf-8")  # shipped with the package
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+
+
+def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,
+                index_knows: Callable[[str], bool] | None = None) -> list[str]:
     """Words of the question that name a health topic (see the module docstring).
 
     Args:
@@ -129,12 +141,16 @@ def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled)
         bridged: Words the lay lexicon maps to document words.
         looks_misspelled: ``word -> bool``; a non-word close to a known word is a typo
             the speller could not settle, not a name.
+        index_knows: ``word -> bool``, whether the index mentions it in any form: a subject
+            of the PDQ summaries (`pdq_subjects`) it never mentions is a topic. None: no
+            subject counts.
     """
     out = []
     for w in dict.fromkeys(words):
         if w.isdigit() or w in bridged:
             continue
-        if w in HEALTH_TOPICS or (len(w) > 5 and MEDICAL_ENDING.search(w) and zipf(w) < EVERYDAY_ZIPF):
+        subject = index_knows is not None and w in pdq_subjects() and not index_knows(w)
+        if w in HEALTH_TOPICS or subject or (len(w) > 5 and MEDICAL_ENDING.search(w) and zipf(w) < EVERYDAY_ZIPF):
             out.append(w)
         elif w.isalpha() and zipf(w) < NON_WORD_ZIPF and not looks_misspelled(w):
             out.append(w)

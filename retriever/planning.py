@@ -11,7 +11,7 @@ from retriever.figures import figures_asked
 from retriever.lexicon import expansions, lay_words, question_terms, spell_out
 from retriever.spelling import Speller
 from retriever.text import replace_word
-from retriever.tokenization import content_words, tokenize, words
+from retriever.tokenization import Vocabulary, content_words, tokenize, words
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class Planner:
     def __init__(self, speller: Speller, lexicon: bool = True):
         self.speller = speller
         self.lexicon = lexicon
+        self.index_words = Vocabulary(speller.counts)  # every word of the index, in every form
 
     def plan(self, query: str) -> QueryPlan:
         # Compatibility forms as plain ones: full-width letters from a CJK keyboard
@@ -62,7 +63,8 @@ class Planner:
             text = replace_word(text, wrong, right)
         extra = expansions(text) if self.lexicon else []
         tokens = tokenize(text) + tokenize(" ".join(extra))
-        topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled)
+        topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,
+                             self.index_words.knows)
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
                          topics=topics, figures=figures_asked(text), terms=question_terms(text),
                          audience=audience(text))

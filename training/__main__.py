@@ -7,7 +7,8 @@
     python -m training fusion --index DIR         grid-search the fusion weights
     python -m training ranker --index DIR [--force]   fit the learned ranker on a corpus index
     python -m training threshold [--force]        pick the abstention threshold (training/calibration)
-    python -m training words                      the corpus's own words the speller keeps as typed
+    python -m training words                      the corpus's own words the speller keeps as typed,
+                                                  and the subjects its titles name (abstention)
 """
 
 from __future__ import annotations
@@ -242,16 +243,18 @@ def _threshold(args) -> int:
 def _words(args) -> int:
     import os
 
-    from training.words import CorpusError, corpus_counts, render
+    from training.words import CorpusError, corpus_counts, render, render_subjects, summaries
     try:
-        text = render(corpus_counts(args.corpus))
+        lists = {args.out: render(corpus_counts(args.corpus)),
+                 args.subjects_out: render_subjects([title for title, _ in summaries(args.corpus)])}
     except (CorpusError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    partial = args.out.with_name(args.out.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, args.out)  # a reader never sees half a list
-    print(f"{sum(not line.startswith('#') for line in text.splitlines())} words -> {args.out}")
+    for out, text in lists.items():
+        partial = out.with_name(out.name + ".partial")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, out)  # a reader never sees half a list
+        print(f"{sum(not line.startswith('#') for line in text.splitlines())} words -> {out}")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The PDQ summaries' own words that the speller must not take for a slip (`retriever/pdq_words.txt`).
+"""The PDQ summaries' own words that the speller must not take for a slip (`retriever/pdq_words.txt`),
+and the subjects their titles name (`retriever/pdq_subjects.txt`).
 
 The speller corrects a typed non-word to the everyday English word one edit away
 ("mgiht" -> "might"). A few of the summaries' own terms are one edit from such a word too
@@ -7,10 +8,16 @@ uses them, they would be "corrected" and stop counting as a topic that index lac
 list, derived from the corpus rather than written by hand, keeps them as typed. A word one
 edit from a commoner word of the corpus is the corpus's own slip ("thryoid", once, beside
 "thyroid") and is left out, so that a patient's "thryoid" is still read as thyroid.
+
+The subjects are the distinctive words of the summaries' titles ("esophageal", "adrenocortical",
+"gallbladder") that everyday English rarely uses: abstention counts one as a topic the
+passages miss when the index never mentions it (`retriever.abstain.topic_words`), so that a
+patient who names a cancer whose summary the index lacks is told so.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -18,26 +25,46 @@ import frontmatter
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from retriever.abstain import EVERYDAY_ZIPF
 from retriever.keyword import surface_counts
 from retriever.spelling import MIN_LEN, everyday_slips
 from retriever.tokenization import NON_WORD_ZIPF, zipf
+from training.nearmiss import GENERIC_TITLE_WORDS
 
 HEADER = ("# The PDQ summaries' words that English does not use (wordfreq Zipf below 1) and that are one\n"
           "# edit from an everyday word: the speller keeps them as typed. Made from the corpus by\n"
           "# python -m training words; tests/training/test_words.py checks it is current.\n")
+SUBJECTS_HEADER = ("# The distinctive words of the PDQ summaries' titles that everyday English rarely uses\n"
+                   "# (wordfreq Zipf below 4): a question naming one that the index never mentions is refused.\n"
+                   "# Made from the corpus by python -m training words; tests/training/test_words.py checks it.\n")
 
 
 class CorpusError(ValueError):
     """A corpus folder without summaries."""
 
 
-def corpus_counts(corpus: Path) -> Counter:
-    """How often each word occurs in the titles and text of the corpus's summaries."""
+def summaries(corpus: Path) -> list[tuple[str, str]]:
+    """(title, text) of each of the corpus's summaries."""
     paths = sorted(corpus.glob("*.md"))
     if not paths:
         raise CorpusError(f"{corpus}: no PDQ summaries (*.md) in it; pass --corpus training/corpus")
     posts = [frontmatter.load(path) for path in paths]
-    return surface_counts([f"{post.metadata.get('title', '')} {post.content}" for post in posts])
+    return [(str(post.metadata.get("title", "")), post.content) for post in posts]
+
+
+def corpus_counts(corpus: Path) -> Counter:
+    """How often each word occurs in the titles and text of the corpus's summaries."""
+    return surface_counts([f"{title} {text}" for title, text in summaries(corpus)])
+
+
+def pdq_subjects(titles: list[str]) -> list[str]:
+    """Sorted distinctive title words (`training.nearmiss`'s) rarer in English than `EVERYDAY_ZIPF`."""
+    return sorted({w for title in titles for w in re.findall(r"[a-z]+", title.lower())
+                   if len(w) > 2 and w not in GENERIC_TITLE_WORDS and zipf(w) < EVERYDAY_ZIPF})
+
+
+def render_subjects(titles: list[str]) -> str:
+    return SUBJECTS_HEADER + "".join(f"{w}\n" for w in pdq_subjects(titles))
 
 
 def pdq_words(counts: Counter) -> list[str]:

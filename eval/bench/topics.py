@@ -30,7 +30,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from retriever.abstain import FIGURE, MEDICAL_ENDING, PROVIDER, TOPIC_GROUPS, hand_confidence
+from retriever.abstain import FIGURE, MEDICAL_ENDING, PROVIDER, TOPIC_GROUPS, hand_confidence, pdq_subjects
 from retriever.figures import FIGURE_KINDS
 
 CALIBRATION = Path("training/calibration")
@@ -38,7 +38,8 @@ CORPUS = Path("training/corpus")
 LAY = Path("training/questions/questions.jsonl")
 SITUATION = Path("training/questions/situation.jsonl")
 NOTHING = "no word of the question found"
-GROUPS = (*TOPIC_GROUPS, "disease or drug ending", "no English word", *(f"figure: {k}" for k in FIGURE_KINDS),
+SUBJECTS = "subjects of PDQ summaries the index never mentions"
+GROUPS = (*TOPIC_GROUPS, SUBJECTS, "disease or drug ending", "no English word", *(f"figure: {k}" for k in FIGURE_KINDS),
           "a named hospital or doctor", NOTHING)
 
 
@@ -46,6 +47,8 @@ def group_of(word: str) -> str:
     for name, words in TOPIC_GROUPS.items():
         if word in words:
             return name
+    if word in pdq_subjects():  # a topic as a subject only where the index never mentions it
+        return SUBJECTS
     return "disease or drug ending" if len(word) > 5 and MEDICAL_ENDING.search(word) else "no English word"
 
 

@@ -177,3 +177,10 @@ def test_only_a_query_without_terms_and_under_three_characters_asks_nothing():
     assert asks_nothing("y", []) and asks_nothing("a?", []) and asks_nothing("an", [])
     assert not asks_nothing("what now?", [])  # long enough: the cosine decides
     assert not asks_nothing("T3", [("t3",)])  # a term: a stage, a drug code
+
+
+def test_a_subject_of_the_pdq_summaries_is_a_topic_only_where_the_index_never_mentions_it():
+    words = ["gallbladder", "rectal", "scan"]
+    assert topic_words(words, set(), _never_a_typo, lambda w: w == "rectal") == ["gallbladder"]
+    assert topic_words(words, set(), _never_a_typo, lambda w: True) == []
+    assert topic_words(words, set(), _never_a_typo) == []  # no index to ask: no subject counts

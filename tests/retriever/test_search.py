@@ -52,6 +52,13 @@ def test_near_misses_abstain_and_name_what_is_missing(seed_retriever, query, mis
     assert res.abstained and res.missing == missing
 
 
+def test_a_cancer_whose_summary_the_index_lacks_is_refused_by_name(seed_retriever):
+    res = seed_retriever.search("what is the treatment for gallbladder cancer?")
+    assert res.abstained and res.missing == ["gallbladder"]
+    # the seed's own subjects are not missing, though other summaries' titles name them too
+    assert "rectal" not in seed_retriever.search("can a rectal carcinoid cause bleeding?").missing
+
+
 @pytest.mark.parametrize("query", ["a", "y", "an", "q?"])
 def test_a_letter_or_two_asks_nothing_and_is_refused(seed_retriever, query):
     """Such queries match the seed's passages above the threshold on cosine alone."""

@@ -1,19 +1,29 @@
-"""The speller's list of the corpus's own words (`retriever/pdq_words.txt`)."""
+"""The speller's list of the corpus's own words (`retriever/pdq_words.txt`) and abstention's list
+of the subjects the corpus's titles name (`retriever/pdq_subjects.txt`)."""
 
 from __future__ import annotations
 
 from collections import Counter
 
+from retriever.abstain import SUBJECTS, pdq_subjects
 from retriever.spelling import PDQ_WORDS, Speller, everyday_slips
 from retriever.tokenization import zipf
 from training.__main__ import main
 from training.cli import CORPUS
-from training.words import corpus_counts, pdq_words, render
+from training.words import corpus_counts, pdq_words, render, render_subjects, summaries
 
 
 def test_the_shipped_list_is_the_corpus_s_own():
     assert PDQ_WORDS.read_text(encoding="utf-8") == render(corpus_counts(CORPUS)), \
         "retriever/pdq_words.txt is stale: run python -m training words"
+
+
+def test_the_shipped_subjects_are_the_corpus_titles_own():
+    titles = [title for title, _ in summaries(CORPUS)]
+    assert SUBJECTS.read_text(encoding="utf-8") == render_subjects(titles), \
+        "retriever/pdq_subjects.txt is stale: run python -m training words"
+    assert {"esophageal", "adrenocortical", "gallbladder", "neuroendocrine"} <= pdq_subjects()
+    assert not {"cancer", "treatment", "childhood", "pain", "heart", "skin"} & pdq_subjects()  # generic, everyday
 
 
 def test_it_holds_rare_terms_one_slip_from_everyday_words_and_not_the_corpus_s_own_slips():
@@ -29,6 +39,8 @@ def test_it_holds_rare_terms_one_slip_from_everyday_words_and_not_the_corpus_s_o
 def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys):
     out = tmp_path / "words.txt"
     out.write_text("kept\n", encoding="utf-8")
-    assert main(["--corpus", str(tmp_path), "words", "--out", str(out)]) == 2
+    subjects = tmp_path / "subjects.txt"
+    subjects.write_text("kept too\n", encoding="utf-8")
+    assert main(["--corpus", str(tmp_path), "words", "--out", str(out), "--subjects-out", str(subjects)]) == 2
     assert f"{tmp_path}: no PDQ summaries" in capsys.readouterr().err
-    assert out.read_text(encoding="utf-8") == "kept\n"
+    assert out.read_text(encoding="utf-8") == "kept\n" and subjects.read_text(encoding="utf-8") == "kept too\n"

@@ -1,0 +1,66 @@
+"""How often an index answers a question about a summary it does not hold.
+
+A patient names their cancer. For every summary of the corpus that the index lacks, its
+subject (the title less "Treatment", "Childhood", "(PDQ®)", ...) is asked three ways: as
+typed into a search box ("esophageal cancer"), with "treatment", and as a question ("what is
+the treatment for esophageal cancer?"). Another summary's passage is at best a neighbour's
+(the seed's tumours grow in the small intestine, colon and rectum too, and those subjects it
+does mention); most are wrong answers. Reported with abstention's rule for subjects the index never
+mentions (`retriever.abstain.topic_words`) and, for comparison, as if the index mentioned
+every subject (the rule off).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+from training.words import summaries
+
+TEMPLATES = ("{}", "{} treatment", "what is the treatment for {}?")
+_NOT_SUBJECT = re.compile(r"\s*-\s*NCI$|\((PDQ®?)\)|–.*|Patient Version|\b(Treatment|Prevention|Screening|"
+                          r"Childhood|Adult)\b", re.IGNORECASE)
+
+
+def subject(title: str) -> str:
+    """"Esophageal Cancer Treatment (PDQ®) - NCI" -> "esophageal cancer"."""
+    return re.sub(r"\s+", " ", _NOT_SUBJECT.sub(" ", title)).strip(" ,-").lower()
+
+
+def answered(retriever, subjects: list[str]) -> int:
+    return sum(not retriever.search(t.format(s), k=3).abstained for s in subjects for t in TEMPLATES)
+
+
+def run(args: argparse.Namespace) -> int:
+    from retriever.search import Retriever
+
+    retriever = Retriever.load(args.index)
+    held = {subject(c.title) for c in retriever.chunks}  # a childhood twin asks the same as the adult one
+    subjects = sorted({subject(t) for t, _ in summaries(args.corpus)} - held - {""})
+    n = len(subjects) * len(TEMPLATES)
+    with_rule = answered(retriever, subjects)
+    knows = retriever.planner.index_words.knows
+    retriever.planner.index_words.knows = lambda word: True  # as if every subject were mentioned
+    try:
+        without = answered(retriever, subjects)
+    finally:
+        retriever.planner.index_words.knows = knows
+    text = (f"`{args.command_line}`: {len(subjects)} subjects of summaries the index lacks, {n} queries\n\n"
+            "| | answered | refused |\n|---|---:|---:|\n"
+            f"| subjects rule off | {without} | {n - without} |\n"
+            f"| subjects rule on | {with_rule} | {n - with_rule} |\n")
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+def add_command(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("subjects", help="questions about summaries the index lacks: answered or refused",
+                              description=__doc__.split("\n\n")[0])
+    p.add_argument("--index", type=Path, default=Path("index"))
+    p.add_argument("--corpus", type=Path, default=Path("training/corpus"),
+                   help="the summaries whose subjects are asked")
+    p.add_argument("--out", type=Path, help="also write the table here (markdown)")
+    p.set_defaults(func=run)

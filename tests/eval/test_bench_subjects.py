@@ -1,0 +1,23 @@
+"""The benchmark of questions about summaries the index lacks."""
+
+from eval.bench.__main__ import main
+from eval.bench.subjects import subject
+
+
+def test_a_subject_is_the_title_less_what_every_title_says():
+    assert subject("Esophageal Cancer Treatment (PDQ®) - NCI") == "esophageal cancer"
+    assert subject("Childhood Gastrointestinal Neuroendocrine Tumors Treatment (PDQ®)–Patient Version") == \
+        "gastrointestinal neuroendocrine tumors"
+
+
+def test_the_seed_index_refuses_more_of_them_with_the_rule(seed_index, tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, title in (("gb", "Gallbladder Cancer Treatment (PDQ®) - NCI"),
+                        ("ac", "Adrenocortical Carcinoma Treatment (PDQ®) - NCI")):
+        (corpus / f"{name}.md").write_text(f"---\ntitle: {title}\n---\nText.\n", encoding="utf-8")
+    assert main(["subjects", "--index", str(seed_index), "--corpus", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert "2 subjects of summaries the index lacks, 6 queries" in out
+    rows = {line.split("|")[1].strip(): int(line.split("|")[2]) for line in out.splitlines() if "rule o" in line}
+    assert rows["subjects rule on"] < rows["subjects rule off"]
