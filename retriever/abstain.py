@@ -128,6 +128,7 @@ _NAMES_PROVIDERS = re.compile(r"(designated|comprehensive) cancer cent(er|re)s?"
 
 @lru_cache(maxsize=1)
 def pdq_subjects() -> frozenset[str]:
+    """The subjects of `SUBJECTS`, read once."""
     text = SUBJECTS.read_text(encoding="utf-8")  # shipped with the package
     return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
 
@@ -295,4 +296,4 @@ def judge(ev: Evidence, missing: list[str], calibration, threshold: float,
         conf = calibration.confidence(ev)
         if ev.figure_missing or ev.provider_missing:
             conf = 0.0
-    return Verdict(conf < threshold or nothing_asked, conf, missing, ev)
+    return Verdict(True, 0.0, missing, ev) if nothing_asked else Verdict(conf < threshold, conf, missing, ev)

@@ -244,17 +244,20 @@ def _words(args) -> int:
     import os
 
     from training.words import CorpusError, corpus_counts, render, render_subjects, summaries
+    if args.out.resolve() == args.subjects_out.resolve():
+        print(f"error: --out and --subjects-out both name {args.out}; give two files", file=sys.stderr)
+        return 2
     try:
-        lists = {args.out: render(corpus_counts(args.corpus)),
-                 args.subjects_out: render_subjects([title for title, _ in summaries(args.corpus)])}
+        lists = [(args.out, render(corpus_counts(args.corpus))),
+                 (args.subjects_out, render_subjects([title for title, _ in summaries(args.corpus)]))]
+        for out, text in lists:  # both written in full before either replaces its list
+            out.with_name(out.name + ".partial").write_text(text, encoding="utf-8")
+        for out, text in lists:
+            os.replace(out.with_name(out.name + ".partial"), out)  # a reader never sees half a list
+            print(f"{sum(not line.startswith('#') for line in text.splitlines())} words -> {out}")
     except (CorpusError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    for out, text in lists.items():
-        partial = out.with_name(out.name + ".partial")
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, out)  # a reader never sees half a list
-        print(f"{sum(not line.startswith('#') for line in text.splitlines())} words -> {out}")
     return 0
 
 

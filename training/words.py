@@ -9,8 +9,10 @@ list, derived from the corpus rather than written by hand, keeps them as typed. 
 edit from a commoner word of the corpus is the corpus's own slip ("thryoid", once, beside
 "thyroid") and is left out, so that a patient's "thryoid" is still read as thyroid.
 
-The subjects are the distinctive words of the summaries' titles ("esophageal", "adrenocortical",
-"gallbladder") that everyday English rarely uses: abstention counts one as a topic the
+The subjects are the distinctive words of the summaries' titles ("adrenocortical", "gallbladder",
+"mesothelioma") that are no words of everyday English (below the speller's `ENGLISH_ZIPF`: the
+supportive-care and remedy titles' "regimen", "cardiac", "plasma", "dietary" are, and
+patients use them of any summary): abstention counts one as a topic the
 passages miss when the index never mentions it (`retriever.abstain.topic_words`), so that a
 patient who names a cancer whose summary the index lacks is told so.
 """
@@ -18,6 +20,7 @@ patient who names a cancer whose summary the index lacks is told so.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -25,9 +28,8 @@ import frontmatter
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from retriever.abstain import EVERYDAY_ZIPF
 from retriever.keyword import surface_counts
-from retriever.spelling import MIN_LEN, everyday_slips
+from retriever.spelling import ENGLISH_ZIPF, MIN_LEN, everyday_slips
 from retriever.tokenization import NON_WORD_ZIPF, zipf
 from training.nearmiss import GENERIC_TITLE_WORDS
 
@@ -35,7 +37,7 @@ HEADER = ("# The PDQ summaries' words that English does not use (wordfreq Zipf b
           "# edit from an everyday word: the speller keeps them as typed. Made from the corpus by\n"
           "# python -m training words; tests/training/test_words.py checks it is current.\n")
 SUBJECTS_HEADER = ("# The distinctive words of the PDQ summaries' titles that everyday English rarely uses\n"
-                   "# (wordfreq Zipf below 4): a question naming one that the index never mentions is refused.\n"
+                   "# (wordfreq Zipf below 3): a question naming one that the index never mentions is refused.\n"
                    "# Made from the corpus by python -m training words; tests/training/test_words.py checks it.\n")
 
 
@@ -58,12 +60,15 @@ def corpus_counts(corpus: Path) -> Counter:
 
 
 def pdq_subjects(titles: list[str]) -> list[str]:
-    """Sorted distinctive title words (`training.nearmiss`'s) rarer in English than `EVERYDAY_ZIPF`."""
-    return sorted({w for title in titles for w in re.findall(r"[a-z]+", title.lower())
-                   if len(w) > 2 and w not in GENERIC_TITLE_WORDS and zipf(w) < EVERYDAY_ZIPF})
+    """Sorted distinctive title words (`training.nearmiss`'s) rarer in English than `ENGLISH_ZIPF`,
+    accents folded as the question's words are ("Sézary" -> sezary)."""
+    folded = (unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower() for t in titles)
+    return sorted({w for title in folded for w in re.findall(r"[a-z]+", title)
+                   if len(w) > 2 and w not in GENERIC_TITLE_WORDS and zipf(w) < ENGLISH_ZIPF})
 
 
 def render_subjects(titles: list[str]) -> str:
+    """The subjects file: its header, then one subject a line."""
     return SUBJECTS_HEADER + "".join(f"{w}\n" for w in pdq_subjects(titles))
 
 

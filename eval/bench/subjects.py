@@ -19,13 +19,17 @@ from pathlib import Path
 from training.words import summaries
 
 TEMPLATES = ("{}", "{} treatment", "what is the treatment for {}?")
-_NOT_SUBJECT = re.compile(r"\s*-\s*NCI$|\((PDQ®?)\)|–.*|Patient Version|\b(Treatment|Prevention|Screening|"
+_NOT_SUBJECT = re.compile(r"\s*-\s*(NCI|CAM)\b|\((PDQ®?)\)|–.*|Patient Version|\b(Treatment|Prevention|Screening|"
                           r"Childhood|Adult)\b", re.IGNORECASE)
+_DANGLING = re.compile(r"^(of|for|in|with)\s+|\s+(of|for|in|with)$")
 
 
 def subject(title: str) -> str:
-    """"Esophageal Cancer Treatment (PDQ®) - NCI" -> "esophageal cancer"."""
-    return re.sub(r"\s+", " ", _NOT_SUBJECT.sub(" ", title)).strip(" ,-").lower()
+    """"Esophageal Cancer Treatment (PDQ®) - NCI" -> "esophageal cancer"; "Late Effects of
+    Treatment for Childhood Cancer" -> "late effects of cancer"."""
+    text = re.sub(r"\s+", " ", _NOT_SUBJECT.sub(" ", title).replace("&", "and")).strip(" ,-").lower()
+    text = re.sub(r"\b(of|for) (of|for)\b", r"\1", text)
+    return _DANGLING.sub("", _DANGLING.sub("", text))
 
 
 def answered(retriever, subjects: list[str]) -> int:

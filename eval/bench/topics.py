@@ -32,6 +32,7 @@ from pathlib import Path
 
 from retriever.abstain import FIGURE, MEDICAL_ENDING, PROVIDER, TOPIC_GROUPS, hand_confidence, pdq_subjects
 from retriever.figures import FIGURE_KINDS
+from retriever.tokenization import NON_WORD_ZIPF, zipf
 
 CALIBRATION = Path("training/calibration")
 CORPUS = Path("training/corpus")
@@ -47,9 +48,10 @@ def group_of(word: str) -> str:
     for name, words in TOPIC_GROUPS.items():
         if word in words:
             return name
-    if word in pdq_subjects():  # a topic as a subject only where the index never mentions it
-        return SUBJECTS
-    return "disease or drug ending" if len(word) > 5 and MEDICAL_ENDING.search(word) else "no English word"
+    if len(word) > 5 and MEDICAL_ENDING.search(word):
+        return "disease or drug ending"
+    # a subject only where no earlier rule makes the word a topic (a non-word is one anyway)
+    return SUBJECTS if word in pdq_subjects() and zipf(word) >= NON_WORD_ZIPF else "no English word"
 
 
 def deciding_groups(result, threshold: float, figures: list[int] = ()) -> list[str]:

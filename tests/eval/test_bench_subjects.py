@@ -8,6 +8,10 @@ def test_a_subject_is_the_title_less_what_every_title_says():
     assert subject("Esophageal Cancer Treatment (PDQ®) - NCI") == "esophageal cancer"
     assert subject("Childhood Gastrointestinal Neuroendocrine Tumors Treatment (PDQ®)–Patient Version") == \
         "gastrointestinal neuroendocrine tumors"
+    assert subject("PC-SPES (PDQ®) - CAM") == "pc-spes"
+    assert subject("Late Effects of Treatment for Childhood Cancer (PDQ®)") == "late effects of cancer"
+    assert subject("Rare Cancers of Childhood Treatment (PDQ®)") == "rare cancers"
+    assert subject("Pheochromocytoma & Paraganglioma Treatment (PDQ®)") == "pheochromocytoma and paraganglioma"
 
 
 def test_the_seed_index_refuses_more_of_them_with_the_rule(seed_index, tmp_path, capsys):

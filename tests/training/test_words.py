@@ -22,8 +22,10 @@ def test_the_shipped_subjects_are_the_corpus_titles_own():
     titles = [title for title, _ in summaries(CORPUS)]
     assert SUBJECTS.read_text(encoding="utf-8") == render_subjects(titles), \
         "retriever/pdq_subjects.txt is stale: run python -m training words"
-    assert {"esophageal", "adrenocortical", "gallbladder", "neuroendocrine"} <= pdq_subjects()
-    assert not {"cancer", "treatment", "childhood", "pain", "heart", "skin"} & pdq_subjects()  # generic, everyday
+    assert {"esophageal", "adrenocortical", "gallbladder", "neuroendocrine", "sezary"} <= pdq_subjects()
+    # generic title words, and words of everyday English that patients use of any summary
+    assert not {"cancer", "treatment", "childhood", "pain", "skin", "regimen", "cardiac", "plasma", "dietary",
+                "colorectal"} & pdq_subjects()
 
 
 def test_it_holds_rare_terms_one_slip_from_everyday_words_and_not_the_corpus_s_own_slips():
@@ -34,6 +36,12 @@ def test_it_holds_rare_terms_one_slip_from_everyday_words_and_not_the_corpus_s_o
     assert counts["thryoid"] == 1 and "thryoid" not in listed  # the corpus's slip beside "thyroid"
     assert Speller(Counter({"tumor": 3})).correct("thryoid") == "thyroid"
     assert Speller(Counter({"tumor": 3})).correct("desmoid") is None
+
+
+def test_one_file_for_both_lists_is_refused(tmp_path, capsys):
+    out = tmp_path / "words.txt"
+    assert main(["words", "--out", str(out), "--subjects-out", str(out)]) == 2
+    assert "both name" in capsys.readouterr().err and not out.exists()
 
 
 def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys):
