@@ -270,7 +270,7 @@ class Retriever:
         passages = [(self.chunks[i].text, self._about[i]) for i in top]
         ev, missing = evidence(plan.dense_text, best, passages, plan.terms, plan.topics, plan.figures)
         return judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor,
-                     asks_nothing(plan.dense_text, plan.terms))
+                     nothing_asked=asks_nothing(plan.dense_text, plan.terms))
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid",
                filters: Filters | None = None) -> SearchResult:

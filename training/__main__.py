@@ -248,8 +248,9 @@ def _words(args) -> int:
         print(f"error: --out and --subjects-out both name {args.out}; give two files", file=sys.stderr)
         return 2
     try:
-        lists = [(args.out, render(corpus_counts(args.corpus))),
-                 (args.subjects_out, render_subjects([title for title, _ in summaries(args.corpus)]))]
+        docs = summaries(args.corpus)  # read once for both lists
+        lists = [(args.out, render(corpus_counts(docs))),
+                 (args.subjects_out, render_subjects([title for title, _ in docs]))]
         for out, text in lists:  # both written in full before either replaces its list
             out.with_name(out.name + ".partial").write_text(text, encoding="utf-8")
         for out, text in lists:

@@ -54,14 +54,14 @@ def summaries(corpus: Path) -> list[tuple[str, str]]:
     return [(str(post.metadata.get("title", "")), post.content) for post in posts]
 
 
-def corpus_counts(corpus: Path) -> Counter:
-    """How often each word occurs in the titles and text of the corpus's summaries."""
-    return surface_counts([f"{title} {text}" for title, text in summaries(corpus)])
+def corpus_counts(docs: list[tuple[str, str]]) -> Counter:
+    """How often each word occurs in the titles and text of the corpus's summaries (`summaries`)."""
+    return surface_counts([f"{title} {text}" for title, text in docs])
 
 
 def pdq_subjects(titles: list[str]) -> list[str]:
     """Sorted distinctive title words (`training.nearmiss`'s) rarer in English than `ENGLISH_ZIPF`,
-    accents folded as the question's words are ("Sézary" -> sezary)."""
+    accents dropped: "Sézary" is listed as "sezary", as a patient without the accent types it."""
     folded = (unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower() for t in titles)
     return sorted({w for title in folded for w in re.findall(r"[a-z]+", title)
                    if len(w) > 2 and w not in GENERIC_TITLE_WORDS and zipf(w) < ENGLISH_ZIPF})
