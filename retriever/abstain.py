@@ -219,21 +219,22 @@ def confidence(best_cosine: float, n_missing: int, terms_found: bool = False,
     return base - penalty * min(n_missing, MAX_COUNTED)
 
 
-def evidence(question: str, best_cosine: float, passages: list[tuple[str, str]],
+def evidence(question: str, best_cosine: float, passages: list[tuple[str, str, str]],
              terms: list[tuple[str, ...]], topics: list[str], figures: list[int]) -> tuple[Evidence, list[str]]:
     """The signals of whether ``passages`` answer the question, and what they miss.
 
     Args:
         question: The question as searched (short forms written out, typos corrected).
         best_cosine: Best cosine of the question with these passages or their sentences.
-        passages: (text, heading path) of the top passages, best first.
+        passages: (text, heading path, text less PDQ's notes: where topics are looked for).
         terms, topics, figures: What the question asks about (`question_terms`,
             `topic_words`, `figures_asked`).
     """
-    texts = [text for text, _ in passages]
-    vocabularies = [passage_vocabulary(text, path) for text, path in passages]
+    texts = [text for text, _, _ in passages]
+    vocabularies = [passage_vocabulary(text, path) for text, path, _ in passages]
     union = Vocabulary.union(vocabularies)
-    topics_missing = missing_topics(topics, union) if topics else []
+    own = [passage_vocabulary(text, path) for _, path, text in passages] if topics else []
+    topics_missing = missing_topics(topics, Vocabulary.union(own)) if topics else []
     nothing = nothing_found(terms, vocabularies) if best_cosine < NOTHING_FOUND_BELOW else []
     missing = list(dict.fromkeys(topics_missing + nothing))
     fig = figure_missing(figures, texts)

@@ -62,6 +62,14 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Filters:
+    """Restrict a search to some documents and/or cancer types (empty means no restriction)."""
+
+    doc_ids: tuple[str, ...] = ()
+    cancer_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Span:
     """Character offsets ``[start, end)`` into a hit's ``text``."""
 

@@ -25,13 +25,14 @@ import numpy as np
 from retriever import fusion
 from retriever.abstain import Verdict, asks_nothing, evidence, judge, near_miss
 from retriever.audience import is_childhood, url_words
+from retriever.boilerplate import own_text
 from retriever.calibration import Calibration, CalibrationError, model_threshold
 from retriever.citation import continuations, document_links
 from retriever.embedding import Embedder, ModelError, get_embedder, resolve_model
 from retriever.highlight import pick_highlights
 from retriever.keyword import DocumentTitles, surface_counts
 from retriever.loading import IndexData, check_weights, read_index
-from retriever.models import Hit, SearchResult, check_request
+from retriever.models import Filters, Hit, SearchResult, check_request
 from retriever.planning import Planner, QueryPlan
 from retriever.ranker import LearnedRanker, RankerError
 from retriever.searchers import DenseSearcher, KeywordSearcher, Query, Ranking, SentenceScorer, SentenceScores
@@ -43,14 +44,6 @@ from retriever.text import fold
 # the word lists; it has a misspelling and an unknown name to reach every step.
 WARM_UP_QUERY = "carcinoyd tumor treatment with telotristat"
 FUSED = {"hybrid": ("dense", "sentence", "bm25"), "dense": ("dense", "sentence"), "bm25": ("bm25",)}  # in RRF order
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrict a search to some documents and/or cancer types (empty means no restriction)."""
-
-    doc_ids: tuple[str, ...] = ()
-    cancer_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +88,7 @@ class Retriever:
         self.demoted = np.array([c.shared or c.outline for c in chunks], dtype=bool)
         self.childhood = np.array([is_childhood(c.title, c.url) for c in chunks], dtype=bool)
         self._fold = [fold(c.text) for c in chunks]
+        self._own = [own_text(c.text) for c in chunks]  # topics are not looked for in PDQ's notes
         self.doc_ids = np.array([c.doc_id for c in chunks])
         self.log_words = np.log1p([len(c.text.split()) for c in chunks]).astype(np.float32)
         self._cancer_types = [{t.lower() for t in c.cancer_types} for c in chunks]
@@ -267,7 +261,7 @@ class Retriever:
         top = chosen[:s.abstain_depth]
         best_chunk = float(sig.dense.scores[0]) if len(sig.dense.scores) else -1.0
         best = max([best_chunk, -1.0] + [sig.sentences.best(i) for i in top])
-        passages = [(self.chunks[i].text, self._about[i]) for i in top]
+        passages = [(self.chunks[i].text, self._about[i], self._own[i]) for i in top]
         ev, missing = evidence(plan.dense_text, best, passages, plan.terms, plan.topics, plan.figures)
         return judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor,
                      nothing_asked=asks_nothing(plan.dense_text, plan.terms))

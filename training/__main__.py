@@ -8,7 +8,8 @@
     python -m training ranker --index DIR [--force]   fit the learned ranker on a corpus index
     python -m training threshold [--force]        pick the abstention threshold (training/calibration)
     python -m training words                      the corpus's own words the speller keeps as typed,
-                                                  and the subjects its titles name (abstention)
+                                                  the subjects its titles name and the sentences
+                                                  every summary carries (abstention)
 """
 
 from __future__ import annotations
@@ -243,19 +244,22 @@ def _threshold(args) -> int:
 def _words(args) -> int:
     import os
 
-    from training.words import CorpusError, corpus_counts, render, render_subjects, summaries
-    if args.out.resolve() == args.subjects_out.resolve():
-        print(f"error: --out and --subjects-out both name {args.out}; give two files", file=sys.stderr)
+    from training.words import CorpusError, corpus_counts, render, render_boilerplate, render_subjects, summaries
+    outs = {"--out": args.out, "--subjects-out": args.subjects_out, "--boilerplate-out": args.boilerplate_out}
+    if len({p.resolve() for p in outs.values()}) < len(outs):
+        print(f"error: {', '.join(outs)} must name three files, not {', '.join(map(str, outs.values()))}",
+              file=sys.stderr)
         return 2
     try:
-        docs = summaries(args.corpus)  # read once for both lists
+        docs = summaries(args.corpus)  # read once for all lists
         lists = [(args.out, render(corpus_counts(docs))),
-                 (args.subjects_out, render_subjects([title for title, _ in docs]))]
-        for out, text in lists:  # both written in full before either replaces its list
+                 (args.subjects_out, render_subjects([title for title, _ in docs])),
+                 (args.boilerplate_out, render_boilerplate([text for _, text in docs]))]
+        for out, text in lists:  # all written in full before any replaces its list
             out.with_name(out.name + ".partial").write_text(text, encoding="utf-8")
         for out, text in lists:
             os.replace(out.with_name(out.name + ".partial"), out)  # a reader never sees half a list
-            print(f"{sum(not line.startswith('#') for line in text.splitlines())} words -> {out}")
+            print(f"{sum(not line.startswith('#') for line in text.splitlines())} lines -> {out}")
     except (CorpusError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

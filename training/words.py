@@ -28,8 +28,10 @@ import frontmatter
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from ingest.parsing import parse_sections
 from retriever.keyword import surface_counts
 from retriever.spelling import ENGLISH_ZIPF, MIN_LEN, everyday_slips
+from retriever.text import fold, sentence_spans
 from retriever.tokenization import NON_WORD_ZIPF, zipf
 from training.nearmiss import GENERIC_TITLE_WORDS
 
@@ -39,6 +41,10 @@ HEADER = ("# The PDQ summaries' words that English does not use (wordfreq Zipf b
 SUBJECTS_HEADER = ("# The distinctive words of the PDQ summaries' titles that everyday English rarely uses\n"
                    "# (wordfreq Zipf below 3): a question naming one that the index never mentions is refused.\n"
                    "# Made from the corpus by python -m training words; tests/training/test_words.py checks it.\n")
+BOILERPLATE_HEADER = ("# The sentences (folded) that nine in ten PDQ summaries carry, split as the index splits\n"
+                      "# them: abstention does not count their words as a passage's topics. Made from the corpus\n"
+                      "# by python -m training words; tests/training/test_words.py checks it is current.\n")
+BOILERPLATE_SHARE = 0.9  # 40 sentences at 0.8, 0.9 and 0.95 alike; the next most common stands in 56%
 
 
 class CorpusError(ValueError):
@@ -70,6 +76,20 @@ def pdq_subjects(titles: list[str]) -> list[str]:
 def render_subjects(titles: list[str]) -> str:
     """The subjects file: its header, then one subject a line."""
     return SUBJECTS_HEADER + "".join(f"{w}\n" for w in pdq_subjects(titles))
+
+
+def pdq_boilerplate(bodies: list[str]) -> list[str]:
+    """Sorted folded sentences that `BOILERPLATE_SHARE` of the summaries' bodies carry."""
+    carried: Counter = Counter()
+    for body in bodies:
+        carried.update({fold(block[a:b]) for section in parse_sections(body)
+                        for block in section.blocks for a, b in sentence_spans(block)})
+    return sorted(s for s, n in carried.items() if n >= BOILERPLATE_SHARE * len(bodies))
+
+
+def render_boilerplate(bodies: list[str]) -> str:
+    """The boilerplate file: its header, then one sentence a line."""
+    return BOILERPLATE_HEADER + "".join(f"{s}\n" for s in pdq_boilerplate(bodies))
 
 
 def pdq_words(counts: Counter) -> list[str]:

@@ -156,7 +156,7 @@ def test_a_question_none_of_whose_words_the_passages_use_names_them():
 def test_the_nothing_found_rule_yields_to_a_close_embedding():
     """A lay question can share no word with the passage that answers it; a cosine at or
     above ``NOTHING_FOUND_BELOW`` says the passage is about it anyway."""
-    passage = [("Opioids may cause drowsiness.", "Pain control")]
+    passage = [("Opioids may cause drowsiness.", "Pain control", "Opioids may cause drowsiness.")]
     question = "strong painkillers make me sleepy"
     terms = question_terms(question)
     far, far_missing = evidence(question, NOTHING_FOUND_BELOW - 0.05, passage, terms, [], [])

@@ -63,6 +63,15 @@ def test_a_cancer_whose_summary_the_index_lacks_is_refused_by_name(seed_retrieve
         assert not res.abstained and res.missing == [], query
 
 
+def test_pdq_s_notes_on_the_summary_are_no_evidence_of_a_topic(seed_retriever):
+    """Every summary's permission notice cites "breast cancer prevention" as an example; an
+    index of the GI summary answered "breast cancer" with it, first."""
+    res = seed_retriever.search("breast cancer")
+    assert res.abstained and res.missing == ["breast"]
+    res = seed_retriever.search("Cancer.gov E-mail Us contact")  # the notes still answer what they say
+    assert not res.abstained and "About This PDQ Summary" in res.hits[0].chunk.heading_path
+
+
 @pytest.mark.parametrize("query", ["a", "y", "an", "q?"])
 def test_a_letter_or_two_asks_nothing_and_is_refused(seed_retriever, query):
     """Such queries match the seed's passages above the threshold on cosine alone."""

@@ -1,16 +1,26 @@
-"""The speller's list of the corpus's own words (`retriever/pdq_words.txt`) and abstention's list
-of the subjects the corpus's titles name (`retriever/pdq_subjects.txt`)."""
+"""The speller's list of the corpus's own words (`retriever/pdq_words.txt`) and abstention's lists
+of the subjects the corpus's titles name (`retriever/pdq_subjects.txt`) and of the sentences every
+summary carries (`retriever/pdq_boilerplate.txt`)."""
 
 from __future__ import annotations
 
 from collections import Counter
 
 from retriever.abstain import SUBJECTS, pdq_subjects
+from retriever.boilerplate import BOILERPLATE
 from retriever.spelling import PDQ_WORDS, Speller, everyday_slips
 from retriever.tokenization import zipf
 from training.__main__ import main
 from training.cli import CORPUS
-from training.words import corpus_counts, pdq_words, render, render_subjects, summaries
+from training.words import (
+    corpus_counts,
+    pdq_boilerplate,
+    pdq_words,
+    render,
+    render_boilerplate,
+    render_subjects,
+    summaries,
+)
 
 
 def test_the_shipped_list_is_the_corpus_s_own():
@@ -28,6 +38,14 @@ def test_the_shipped_subjects_are_the_corpus_titles_own():
                 "colorectal"} & pdq_subjects()
 
 
+def test_the_shipped_boilerplate_is_what_nine_in_ten_summaries_carry():
+    bodies = [text for _, text in summaries(CORPUS)]
+    assert BOILERPLATE.read_text(encoding="utf-8") == render_boilerplate(bodies), \
+        "retriever/pdq_boilerplate.txt is stale: run python -m training words"
+    carried = pdq_boilerplate(bodies[:3] + ["# Title\n\nPDQ is a registered trademark. Only here.\n"])
+    assert "pdq is a registered trademark." in carried and "only here." not in carried
+
+
 def test_it_holds_rare_terms_one_slip_from_everyday_words_and_not_the_corpus_s_own_slips():
     counts = corpus_counts(summaries(CORPUS))
     listed = pdq_words(counts)
@@ -38,10 +56,11 @@ def test_it_holds_rare_terms_one_slip_from_everyday_words_and_not_the_corpus_s_o
     assert Speller(Counter({"tumor": 3})).correct("desmoid") is None
 
 
-def test_one_file_for_both_lists_is_refused(tmp_path, capsys):
+def test_one_file_for_two_lists_is_refused(tmp_path, capsys):
     out = tmp_path / "words.txt"
-    assert main(["words", "--out", str(out), "--subjects-out", str(out)]) == 2
-    assert "both name" in capsys.readouterr().err and not out.exists()
+    assert main(["words", "--out", str(out), "--subjects-out", str(tmp_path / "s.txt"),
+                 "--boilerplate-out", str(out)]) == 2
+    assert "must name three files" in capsys.readouterr().err and not out.exists()
 
 
 def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys):
@@ -49,6 +68,7 @@ def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys)
     out.write_text("kept\n", encoding="utf-8")
     subjects = tmp_path / "subjects.txt"
     subjects.write_text("kept too\n", encoding="utf-8")
-    assert main(["--corpus", str(tmp_path), "words", "--out", str(out), "--subjects-out", str(subjects)]) == 2
+    assert main(["--corpus", str(tmp_path), "words", "--out", str(out), "--subjects-out", str(subjects),
+                 "--boilerplate-out", str(tmp_path / "boilerplate.txt")]) == 2
     assert f"{tmp_path}: no PDQ summaries" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "kept\n" and subjects.read_text(encoding="utf-8") == "kept too\n"
