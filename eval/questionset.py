@@ -7,6 +7,8 @@ contains one of the evidence quotes (whitespace, case and curly quotes folded).
 MedQuAD-style items (``question, answer, pdq_corpus_file``) are judged twice: by document
 (the passage comes from ``pdq_corpus_file``) and by passage (at least half of the passage's
 word trigrams also stand in the gold answer, so the passage says what the answer says).
+Their optional ``focus`` (the subject asked about) groups them by whether one summary or
+several are about it (`eval.runner.focus_groups`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Question:
     answer: str = ""
     doc_source: str = ""
     line: int = 0
+    focus: str = ""  # MedQuAD's subject of the question ("Prostate Cancer"), when the set gives one
 
     @property
     def in_scope(self) -> bool:
@@ -113,7 +116,8 @@ def load_questions(path: Path) -> QuestionSet:
                 raise QuestionSetError(f"{where}: field 'pdq_corpus_file' must be a file name")
             qset.questions.append(Question(qid, text, str(obj.get("qtype") or "medquad"),
                                            answer=_require(obj, "answer", str, where),
-                                           doc_source=Path(source).name, line=n))
+                                           doc_source=Path(source).name, line=n,
+                                           focus=str(obj.get("focus") or "").strip().lower()))
             continue
         kind = _require(obj, "kind", str, where)
         sections = _str_list(obj, "sections", where)

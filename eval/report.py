@@ -19,7 +19,7 @@ def table(reports: list[ModeReport]) -> str:
     head = "".ljust(width) + "".join(m.rjust(10) for m in modes)
     lines = []
     groups = list(reports[0].metrics)
-    groups.sort(key=lambda g: (not g.startswith(OVERALL), g))
+    groups.sort(key=lambda g: (not g.startswith(OVERALL), not g.startswith("focus_"), g))
     for group in groups:
         n = reports[0].counts.get(group, 0)
         lines.append(f"{group} (n={n})")

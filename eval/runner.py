@@ -11,6 +11,7 @@ from eval.questionset import Question, QuestionSet, QuestionSetError, is_relevan
 from retriever.search import Retriever
 
 OVERALL = "in_scope"
+FOCUS_ONE, FOCUS_SEVERAL = "focus_one_summary", "focus_several_summaries"
 
 
 @dataclass
@@ -38,6 +39,25 @@ def check_against_index(qset: QuestionSet, retriever: Retriever) -> None:
             if s not in sections:
                 raise QuestionSetError(f"{qset.path}:{q.line}: unknown section {s!r} in item {q.id} "
                                        f"(not a heading of any document in {retriever.index_dir})")
+
+
+def focus_groups(questions: list[Question]) -> dict[str, list[Question]]:
+    """MedQuAD questions split by whether their subject is asked of one summary or of several.
+
+    MedQuAD asks its templates of each page: "Who is at risk for Prostate Cancer?" of the
+    prevention, screening and treatment summaries alike, and its gold is the page it came
+    from. Where several summaries answer the same question, putting the gold one first is
+    partly chance, so the two groups are reported apart. Questions without a focus: none.
+    """
+    sources: dict[str, set[str]] = defaultdict(set)
+    for q in questions:
+        if q.focus and q.in_scope:
+            sources[q.focus].add(q.doc_source)
+    out: dict[str, list[Question]] = defaultdict(list)
+    for q in questions:
+        if q.focus and q.in_scope:
+            out[FOCUS_SEVERAL if len(sources[q.focus]) > 1 else FOCUS_ONE].append(q)
+    return dict(out)
 
 
 def _qrels(qset: QuestionSet, retriever: Retriever, level: str) -> dict[str, dict[str, int]]:
@@ -76,6 +96,8 @@ def evaluate(qset: QuestionSet, retriever: Retriever, mode: str, k: int = 10,
         if q.in_scope:
             groups[OVERALL].append(q)
             groups[q.kind].append(q)
+    for name, qs in focus_groups(qset.questions).items():
+        groups[name] = qs
     for lvl in levels:
         for group, qs in groups.items():
             name = group if len(levels) == 1 else f"{group}/{lvl}"

@@ -72,6 +72,26 @@ def test_medquad_style_set_and_relevance(tmp_path):
     assert not is_relevant(q, "S", "X is a rare tumor that grows slowly.", "other.md", level="passage")
 
 
+def test_medquad_questions_are_grouped_by_how_many_summaries_their_focus_is_asked_of(tmp_path):
+    """MedQuAD asks "Who is at risk for Prostate Cancer?" of the prevention and the screening
+    summary alike; such questions are reported apart from those only one summary is about."""
+    from eval.runner import FOCUS_ONE, FOCUS_SEVERAL, focus_groups
+    rows = [{"id": "p1", "question": "Who is at risk?", "answer": "a", "focus": "Prostate Cancer",
+             "pdq_corpus_file": "prostate-prevention-pdq.md"},
+            {"id": "p2", "question": "Who is at risk?", "answer": "a", "focus": "prostate cancer ",
+             "pdq_corpus_file": "prostate-screening-pdq.md"},
+            {"id": "w1", "question": "What is it?", "answer": "a", "focus": "Wilms Tumor",
+             "pdq_corpus_file": "wilms-pdq.md"},
+            {"id": "w2", "question": "How to treat it?", "answer": "a", "focus": "Wilms Tumor",
+             "pdq_corpus_file": "wilms-pdq.md"},
+            {"id": "n1", "question": "No focus?", "answer": "a", "pdq_corpus_file": "x-pdq.md"}]
+    path = tmp_path / "mq.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    groups = focus_groups(load_questions(path).questions)
+    assert {name: [q.id for q in qs] for name, qs in groups.items()} == {
+        FOCUS_SEVERAL: ["p1", "p2"], FOCUS_ONE: ["w1", "w2"]}
+
+
 def test_section_or_evidence_relevance_folds_case_space_and_quotes():
     q = load_questions(SETS / "seed_questions.jsonl").questions[0]
     assert is_relevant(q, q.sections[0], "", "")
