@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -9,8 +10,13 @@ import bm25s
 import numpy as np
 
 from retriever.models import Chunk
+from retriever.store import IndexLoadError
 from retriever.text import keyword_text
-from retriever.tokenization import tokenize, words
+from retriever.tokenization import TOKENIZER_VERSION, tokenize, words
+
+# Saved beside bm25s's files: how their tokens were made. An index from before it was
+# written was tokenized by version 1.
+TOKENIZER_FILE = "tokenizer.json"
 
 
 class KeywordIndex:
@@ -31,9 +37,17 @@ class KeywordIndex:
 
     def save(self, path: Path) -> None:
         self.bm25.save(str(path), show_progress=False)
+        (path / TOKENIZER_FILE).write_text(json.dumps({"version": TOKENIZER_VERSION}), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path, n_docs: int) -> KeywordIndex:
+        """Raises `IndexLoadError` for an index whose tokens another tokenizer made: its words
+        and the questions' would not meet."""
+        saved = path / TOKENIZER_FILE
+        version = json.loads(saved.read_text(encoding="utf-8"))["version"] if saved.is_file() else 1
+        if version != TOKENIZER_VERSION:
+            raise IndexLoadError(path.parent, f"its keyword index was tokenized by version {version}, this program "
+                                              f"by version {TOKENIZER_VERSION} (a rebuild reuses the vectors)")
         return cls(bm25s.BM25.load(str(path), show_progress=False, verbosity=0), n_docs)
 
     def scores(self, tokens: list[str]) -> np.ndarray:

@@ -10,7 +10,7 @@ from retriever.audience import audience
 from retriever.figures import figures_asked
 from retriever.lexicon import expansions, lay_words, question_terms, spell_out
 from retriever.spelling import Speller
-from retriever.text import replace_word
+from retriever.text import replace_word, strip_accents
 from retriever.tokenization import Vocabulary, content_words, tokenize, words
 
 
@@ -53,7 +53,8 @@ class Planner:
     def plan(self, query: str) -> QueryPlan:
         # Compatibility forms as plain ones: full-width letters from a CJK keyboard
         # ("ＣＡＲＣＩＮＯＩＤ"), ligatures, superscript digits. The documents use plain ones.
-        text = spell_out(unicodedata.normalize("NFKC", query))
+        # Accents go too, as the tokenizer drops them, so a correction finds its word.
+        text = spell_out(strip_accents(unicodedata.normalize("NFKC", query)))
         corrections = {}
         for w in dict.fromkeys(words(text)):
             fixed = self.speller.correct(w)

@@ -11,6 +11,7 @@ a sentence and "the same text" are.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # A list item's marker at the start of a line: group 1 its indentation (two spaces a level
 # of nesting), group 2 the marker ("-" or "3.").
@@ -37,6 +38,14 @@ def squash(text: str) -> str:
 def fold(text: str) -> str:
     """Whitespace- and case-folded text: two passages are "the same" when these agree."""
     return squash(text).lower()
+
+
+def strip_accents(text: str) -> str:
+    """``text`` with accents dropped ("Sézary" -> "Sezary", "Waldenström" -> "Waldenstrom"):
+    readers type names without them, and a word cut at its accented letter matched nothing."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def straighten_quotes(text: str) -> str:

@@ -14,9 +14,12 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 from wordfreq import zipf_frequency
 
-from retriever.text import straighten_quotes
+from retriever.text import straighten_quotes, strip_accents
 
 _word = re.compile(r"[a-z0-9]+")
+# Bumped when `tokenize` changes what it makes of a text, so that a keyword index built by
+# another version is refused instead of silently missing words (2: accents dropped).
+TOKENIZER_VERSION = 2
 # Words sharing their first PREFIX letters count as one form ("pancreas", "pancreatic").
 PREFIX = 7
 _stemmer = Stemmer.Stemmer("english")
@@ -39,8 +42,8 @@ STOPWORDS = frozenset(STOPWORDS_EN) | frozenset("""
 
 
 def words(text: str) -> list[str]:
-    """Surface words (lower case) of ``text``, stop words included."""
-    return _word.findall(straighten_quotes(text.lower()))
+    """Surface words (lower case, accents dropped) of ``text``, stop words included."""
+    return _word.findall(strip_accents(straighten_quotes(text.lower())))
 
 
 def content_words(text: str) -> list[str]:

@@ -55,6 +55,26 @@ def test_postings_are_the_rows_bm25_scores():
     assert keyword.postings("not-a-token").size == 0 and keyword.postings("").size == 0
 
 
+def test_a_keyword_index_tokenized_by_another_version_is_refused(tmp_path):
+    import json
+
+    from retriever.keyword import TOKENIZER_FILE
+    from retriever.store import IndexLoadError
+    from retriever.tokenization import TOKENIZER_VERSION
+
+    chunk = Chunk(id="d#0", doc_id="d", source="d.md", title="Doc", url="https://example.org/d",
+                  heading_path=["Doc"], section="Doc", text="Sézary syndrome is treated.")
+    path = tmp_path / "bm25"
+    KeywordIndex.build([chunk]).save(path)
+    assert KeywordIndex.load(path, 1).scores(["sezari"])[0] > 0  # the accent-free stem
+    (path / TOKENIZER_FILE).write_text(json.dumps({"version": TOKENIZER_VERSION - 1}), encoding="utf-8")
+    with pytest.raises(IndexLoadError, match=f"tokenized by version {TOKENIZER_VERSION - 1}.*python -m ingest"):
+        KeywordIndex.load(path, 1)
+    (path / TOKENIZER_FILE).unlink()  # written before the version was: version 1
+    with pytest.raises(IndexLoadError, match="tokenized by version 1"):
+        KeywordIndex.load(path, 1)
+
+
 def test_adjust_and_document_ranks_keep_the_candidates_order():
     fused = {5: 0.5, 1: 0.25, 3: 0.125}
     masks = [(np.array([0, 1, 0, 0, 0, 1], dtype=bool), 0.5), (np.array([0, 0, 0, 1, 0, 1], dtype=bool), 0.1)]

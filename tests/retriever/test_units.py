@@ -128,6 +128,26 @@ def test_tokenize_stems_and_drops_question_words():
     assert tokenize("i dont know, im scared") == tokenize("I don't know, I'm scared")
 
 
+def test_accented_words_are_whole_words_typed_with_or_without_their_accents():
+    from retriever.text import strip_accents
+    from retriever.tokenization import words
+
+    assert words("Sézary syndrome") == words("Sezary syndrome") == ["sezary", "syndrome"]
+    assert tokenize("Waldenström macroglobulinemia") == tokenize("waldenstrom macroglobulinemia")
+    assert strip_accents("naïve café, Behçet") == "naive cafe, Behcet"
+    plain = "carcinoid tumor"
+    assert strip_accents(plain) is plain
+    # a corpus word with an accent is known whole, so the unaccented word is not "corrected"
+    assert Speller(Counter(words("Waldenström macroglobulinemia"))).correct("waldenstrom") is None
+    # and a slip of an accented word is corrected in what is searched, typed with its accent or not
+    from retriever.planning import Planner
+    planner = Planner(Speller(Counter(words("Sézary syndrome is treated " * 3))))
+    for typed in ("Sézzary syndrome", "Sezzary syndrome"):
+        plan = planner.plan(typed)
+        assert plan.corrections == {"sezzary": "sezary"} and plan.dense_text == "sezary syndrome"
+        assert tokenize("sezary") == [t for t in plan.tokens if t.startswith("sez")]
+
+
 def test_audience_of_questions_and_documents():
     from retriever.audience import audience, is_childhood, url_words
 
