@@ -26,13 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.k < 1:
         p.error("--k must be at least 1")
+    if args.failures < 0:
+        p.error("--failures must be 0 (none listed) or more")
 
     settings = Settings()
     index_dir = args.index or settings.index_dir
     try:
         qset = load_questions(args.questions)
         retriever = Retriever.load(index_dir, settings)
-        check_against_index(qset, retriever)
+        check_against_index(qset, retriever, index_dir)
     except (QuestionSetError, IndexLoadError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -49,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(to_json(reports, {"questions": str(args.questions), "index": str(index_dir),
-                                               "k": args.k, "abstain_threshold": settings.abstain_threshold}))
+                                               "k": args.k, "abstain_threshold": retriever.threshold}))
     return 0
 
 

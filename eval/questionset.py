@@ -22,6 +22,7 @@ from retriever.lines import is_text, numbered_lines
 from retriever.text import fold, straighten_quotes
 
 KINDS_OUT = "out_of_scope"
+KINDS = ("patient", "typo", "staff", KINDS_OUT)  # of the section/evidence format
 
 
 class QuestionSetError(ValueError):
@@ -91,7 +92,8 @@ def load_questions(path: Path) -> QuestionSet:
         try:
             obj = json.loads(line)
         except ValueError as exc:
-            raise QuestionSetError(f"{where}: not valid JSON ({exc.msg})") from None
+            raise QuestionSetError(f"{where}: not valid JSON at column {exc.colno} "
+                                   f"({exc.msg.removesuffix(' at')})") from None
         except RecursionError:
             raise QuestionSetError(f"{where}: JSON nested too deeply") from None
         if not isinstance(obj, dict):
@@ -100,7 +102,12 @@ def load_questions(path: Path) -> QuestionSet:
             raise QuestionSetError(f"{where}: holds an escape of half a character (\\ud800-\\udfff), not text")
         if qset is None:
             qset = QuestionSet(path, "medquad" if "answer" in obj and "sections" not in obj else "sections")
-        qid = str(obj.get("id", f"line{n}"))
+        if qset.style == "sections":
+            qid = _require(obj, "id", str, where)
+            if not qid.strip():
+                raise QuestionSetError(f"{where}: field 'id' is empty")
+        else:  # MedQuAD's own files name their pairs; other such sets need not
+            qid = str(obj.get("id", f"line{n}"))
         if qid in ids:
             raise QuestionSetError(f"{where}: duplicate id {qid!r}")
         ids.add(qid)
@@ -120,6 +127,8 @@ def load_questions(path: Path) -> QuestionSet:
                                            focus=str(obj.get("focus") or "").strip().lower()))
             continue
         kind = _require(obj, "kind", str, where)
+        if kind not in KINDS:
+            raise QuestionSetError(f"{where}: field 'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
         sections = _str_list(obj, "sections", where)
         evidence = _str_list(obj, "evidence", where)
         if kind == KINDS_OUT and (sections or evidence):

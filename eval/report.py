@@ -51,7 +51,19 @@ def failures_text(report: ModeReport) -> str:
     return "\n".join(out)
 
 
+def _no_nan(value):
+    """``value`` with NaN (a figure with no questions to compute it on) as None: JSON has no NaN."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_nan(v) for v in value]
+    return value
+
+
 def to_json(reports: list[ModeReport], meta: dict) -> str:
-    return json.dumps({"meta": meta, "modes": {r.mode: {
+    """Every figure as strict JSON; a figure without questions (no out-of-scope items) is null."""
+    return json.dumps(_no_nan({"meta": meta, "modes": {r.mode: {
         "metrics": r.metrics, "abstention": r.abstention, "latency": r.latency,
-        "counts": r.counts, "failures": r.failures} for r in reports}}, indent=2)
+        "counts": r.counts, "failures": r.failures} for r in reports}}), indent=2, allow_nan=False)

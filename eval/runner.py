@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from eval.metrics import ir_metrics, latency, per_question_rr
-from eval.questionset import Question, QuestionSet, QuestionSetError, is_relevant
+from eval.questionset import Question, QuestionSet, QuestionSetError, is_relevant, norm
 from retriever.search import Retriever
 
 OVERALL = "in_scope"
@@ -24,21 +25,31 @@ class ModeReport:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def check_against_index(qset: QuestionSet, retriever: Retriever) -> None:
-    """Fail early when the set names sections or documents the index does not hold."""
+def check_against_index(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> None:
+    """Fail early when the set names sections, quotes or documents the index does not hold:
+    such an item could never be found, and would only lower the scores.
+
+    ``index_name`` is the index as the user named it (default: the folder it resolved to).
+    """
+    where = index_name or retriever.index_dir
     if qset.style == "medquad":
         sources = {c.source.rsplit("/", 1)[-1] for c in retriever.chunks}
         wanted = {q.doc_source for q in qset.questions}
         if not wanted & sources:
             raise QuestionSetError(f"{qset.path}: none of its documents ({len(wanted)}) are in the "
-                                   f"index {retriever.index_dir}; ingest the matching corpus")
+                                   f"index {where}; ingest the matching corpus")
         return
     sections = {c.section for c in retriever.chunks}
+    texts = [norm(c.text) for c in retriever.chunks]
     for q in qset.questions:
         for s in q.sections:
             if s not in sections:
                 raise QuestionSetError(f"{qset.path}:{q.line}: unknown section {s!r} in item {q.id} "
-                                       f"(not a heading of any document in {retriever.index_dir})")
+                                       f"(not a heading of any document in {where})")
+        for e in q.evidence:
+            if not any(norm(e) in t for t in texts):
+                raise QuestionSetError(f"{qset.path}:{q.line}: evidence quote {e!r} of item {q.id} is in no "
+                                       f"passage of {where} (compared with whitespace, case and quotes folded)")
 
 
 def focus_groups(questions: list[Question]) -> dict[str, list[Question]]:

@@ -34,7 +34,36 @@ def test_unknown_section_is_a_clear_error(seed_index, tmp_path, capsys):
     bad.write_text(json.dumps({"id": "x", "question": "q", "kind": "patient",
                                "sections": ["No Such Heading"], "evidence": []}) + "\n")
     assert eval_main([str(bad), "--index", str(seed_index)]) == 2
-    assert "unknown section 'No Such Heading'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "unknown section 'No Such Heading'" in err and f"in {seed_index})" in err  # the index as named
+
+
+def test_an_evidence_quote_no_passage_holds_is_a_clear_error(seed_index, tmp_path, capsys):
+    """Such an item could never be found: scored, it would only lower the figures."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "x", "question": "q", "kind": "patient", "sections": [],
+                               "evidence": ["a quote the summary never says"]}) + "\n")
+    assert eval_main([str(bad), "--index", str(seed_index)]) == 2
+    err = capsys.readouterr().err
+    assert f"bad.jsonl:1: evidence quote 'a quote the summary never says' of item x is in no passage of {seed_index}" \
+        in err
+
+
+def test_a_set_without_out_of_scope_items_writes_strict_json(seed_index, tmp_path):
+    answerable = [line for line in PROJECT_SET.read_text(encoding="utf-8").splitlines()
+                  if '"out_of_scope"' not in line][:3]
+    qset, out = tmp_path / "in_scope.jsonl", tmp_path / "r.json"
+    qset.write_text("\n".join(answerable) + "\n", encoding="utf-8")
+    assert eval_main([str(qset), "--index", str(seed_index), "--json", str(out)]) == 0
+    data = json.loads(out.read_text(), parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
+    assert data["modes"]["hybrid"]["abstention"]["out_of_scope_abstained"] is None
+    assert data["meta"]["abstain_threshold"] == pytest.approx(0.35)  # the model's, in force
+
+
+def test_a_negative_failures_count_is_refused(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        eval_main([str(PROJECT_SET), "--failures", "-3"])
+    assert exit_.value.code == 2 and "--failures must be 0" in capsys.readouterr().err
 
 
 def test_missing_index_is_a_clear_error(tmp_path, capsys):

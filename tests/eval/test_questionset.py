@@ -41,6 +41,14 @@ def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds
     ('{"id": "a", "question": "q", "kind": "patient", "sections": "S", "evidence": []}', "'sections' must be list"),
     ('{"id": "a", "question": "q", "kind": "out_of_scope", "sections": ["S"], "evidence": []}', "has sections"),
     ('{"id": "a", "question": "q", "kind": "patient", "sections": [], "evidence": []}', "neither sections"),
+    ('{"question": "q", "kind": "patient", "sections": ["S"], "evidence": []}', ":1: missing field 'id'"),
+    ('{"id": " ", "question": "q", "kind": "patient", "sections": ["S"], "evidence": []}', "field 'id' is empty"),
+    ('{"id": "a", "question": "q", "kind": "doctor", "sections": ["S"], "evidence": []}',
+     "field 'kind' must be one of patient, typo, staff, out_of_scope, not 'doctor'"),
+    ('{"id": "a", "question": "q", "kind": "out-of-scope", "sections": [], "evidence": []}',
+     "must be one of .*, not 'out-of-scope'"),
+    ('{"id": "a", "question": "q\x00", "kind": "patient", "sections": ["S"], "evidence": []}',
+     r"not valid JSON at column 27 \(Invalid control character\)"),
 ])
 def test_malformed_sets_name_line_and_field(tmp_path: Path, line, message):
     path = tmp_path / "set.jsonl"
