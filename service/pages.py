@@ -118,8 +118,8 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
             "mode": mode if mode in STAFF_MODES else "hybrid", "doc": clean_text(doc or ""),
             "cancer_type": clean_text(cancer_type or ""), "view": "compact" if view == "compact" else "full"}
     context = dict(form=form, documents=documents, cancer_types=cancer_types(retriever) if retriever else [],
-                   modes=STAFF_MODE_LABELS, k_max=K_MAX, result=None, passages=[], error=None, error_field=None,
-                   corrected="")
+                   modes=STAFF_MODE_LABELS, k_max=K_MAX, result=None, passages=[], related=[], error=None,
+                   error_field=None, corrected="")
     if q is None:
         return _render(request, "staff.html", **context)
     try:
@@ -136,7 +136,8 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     form["q"] = query
     searched = corrected(query, result.corrections)
     return _render(request, "staff.html", **{**context, "result": result, "corrected": searched,
-                                             "passages": passage_views(result.hits, query=searched or query)})
+                                             "passages": passage_views(result.hits, query=searched or query),
+                                             "related": passage_views(result.related, query=searched or query)})
 
 
 def _parse_k(k: str | None) -> int:

@@ -83,6 +83,17 @@ def test_staff_abstains_too(client):
     assert "No passage matches" in html and not passages(html)
 
 
+def test_staff_refusal_names_what_is_lacking_and_offers_the_closest_passage_apart(client):
+    """As the API does: staff see why nothing answers and the passage on the subject."""
+    html = client.get("/staff", params={"q": "how much does lanreotide cost?"}).text
+    refusal = html.split('class="message abstain"', 1)[1].split("</div>", 1)[0]
+    assert "No passage matches" in refusal and "lack: <q>a figure</q>" in refusal
+    results, related = html.split('<section class="related"', 1)
+    assert not passages(results) and '<ol class="passages staff">' not in results
+    assert "they do not answer the search as asked" in related
+    assert len(passages(related)) == 1 and "Hormone therapy" in related and 'class="citation"' in related
+
+
 # -- presentation helpers -------------------------------------------------------------
 
 
