@@ -103,6 +103,11 @@ def test_breadcrumb_drops_a_first_heading_that_repeats_the_title():
     assert breadcrumb(TITLE, [TITLE, "A", "B"]) == [TITLE, "A", "B"]
     assert breadcrumb(TITLE, ["Treatment (PDQ®)", "A"]) == [TITLE, "Treatment (PDQ®)", "A"]
     assert breadcrumb(TITLE, ["A", TITLE]) == [TITLE, "A", TITLE]
+    # a PDQ page's top heading names the page even where its title words it otherwise
+    title = "Childhood Medulloblastoma & Other CNS Embryonal Tumors Treatment - NCI"
+    top = "Childhood Medulloblastoma and Other Central Nervous System Embryonal Tumors Treatment (PDQ®)–Patient Version"
+    assert breadcrumb(title, [top, "Stages", "Key Points"]) == [title, "Stages", "Key Points"]
+    assert not repeats_title("About This PDQ Summary", title)
 
 
 @pytest.mark.parametrize("spans", [[], [(0, 5)], [(3, 8), (1, 4)], [(-5, 3), (8, 99)], [(5, 5), (7, 2)],
