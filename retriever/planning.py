@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from retriever.abstain import topic_words
+from retriever.acronyms import write_out
 from retriever.audience import audience
 from retriever.figures import figures_asked
 from retriever.lexicon import expansions, lay_words, question_terms, spell_out
@@ -54,7 +55,7 @@ class Planner:
         # Compatibility forms as plain ones: full-width letters from a CJK keyboard
         # ("ＣＡＲＣＩＮＯＩＤ"), ligatures, superscript digits. The documents use plain ones.
         # Accents go too, as the tokenizer drops them, so a correction finds its word.
-        text = spell_out(strip_accents(unicodedata.normalize("NFKC", query)))
+        text = write_out(spell_out(strip_accents(unicodedata.normalize("NFKC", query))), self.index_words.knows)
         corrections = {}
         for w in dict.fromkeys(words(text)):
             fixed = self.speller.correct(w)

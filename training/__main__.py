@@ -9,7 +9,8 @@
     python -m training threshold [--force]        pick the abstention threshold (training/calibration)
     python -m training words                      the corpus's own words the speller keeps as typed,
                                                   the subjects its titles name and the sentences
-                                                  every summary carries (abstention)
+                                                  every summary carries (abstention), the acronyms
+                                                  it defines (planning)
 """
 
 from __future__ import annotations
@@ -244,17 +245,27 @@ def _threshold(args) -> int:
 def _words(args) -> int:
     import os
 
-    from training.words import CorpusError, corpus_counts, render, render_boilerplate, render_subjects, summaries
-    outs = {"--out": args.out, "--subjects-out": args.subjects_out, "--boilerplate-out": args.boilerplate_out}
+    from training.words import (
+        CorpusError,
+        corpus_counts,
+        render,
+        render_acronyms,
+        render_boilerplate,
+        render_subjects,
+        summaries,
+    )
+    outs = {"--out": args.out, "--subjects-out": args.subjects_out, "--boilerplate-out": args.boilerplate_out,
+            "--acronyms-out": args.acronyms_out}
     if len({p.resolve() for p in outs.values()}) < len(outs):
-        print(f"error: {', '.join(outs)} must name three files, not {', '.join(map(str, outs.values()))}",
+        print(f"error: {', '.join(outs)} must name four files, not {', '.join(map(str, outs.values()))}",
               file=sys.stderr)
         return 2
     try:
         docs = summaries(args.corpus)  # read once for all lists
         lists = [(args.out, render(corpus_counts(docs))),
                  (args.subjects_out, render_subjects([title for title, _ in docs])),
-                 (args.boilerplate_out, render_boilerplate([text for _, text in docs]))]
+                 (args.boilerplate_out, render_boilerplate([text for _, text in docs])),
+                 (args.acronyms_out, render_acronyms([text for _, text in docs]))]
         for out, text in lists:  # all written in full before any replaces its list
             out.with_name(out.name + ".partial").write_text(text, encoding="utf-8")
         for out, text in lists:

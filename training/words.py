@@ -19,6 +19,7 @@ patient who names a cancer whose summary the index lacks is told so.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -32,7 +33,7 @@ from ingest.parsing import parse_sections
 from retriever.keyword import surface_counts
 from retriever.spelling import ENGLISH_ZIPF, MIN_LEN, everyday_slips
 from retriever.text import fold, sentence_spans
-from retriever.tokenization import NON_WORD_ZIPF, zipf
+from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, zipf
 from training.nearmiss import GENERIC_TITLE_WORDS
 
 HEADER = ("# The PDQ summaries' words that English does not use (wordfreq Zipf below 1) and that are one\n"
@@ -90,6 +91,43 @@ def pdq_boilerplate(bodies: list[str]) -> list[str]:
 def render_boilerplate(bodies: list[str]) -> str:
     """The boilerplate file: its header, then one sentence a line."""
     return BOILERPLATE_HEADER + "".join(f"{s}\n" for s in pdq_boilerplate(bodies))
+
+
+ACRONYMS_HEADER = ("# The acronyms the PDQ summaries define (\"neuroendocrine tumors (NETs)\"), each with its\n"
+                   "# commonest definition, tab-separated: a question's acronym is written out. Made from the\n"
+                   "# corpus by python -m training words; tests/training/test_words.py checks it is current.\n")
+_ACRONYM = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Z0-9][A-Z0-9-]*s?$")  # two capitals or more: "MEN1", "NETs"
+_ROMAN = re.compile(r"^[IVXLC]+$")  # "stage IV" is no acronym
+
+
+def pdq_acronyms(bodies: list[str]) -> dict[str, str]:
+    """``{acronym: definition}`` the bodies define, each with its commonest definition (lower
+    case), a plural's singular added ("NET" from "NETs"). Roman numerals, acronyms that are
+    stop words ("US", "ALL") and partial definitions ("of alternative medicine") are left out."""
+    from abbreviations import schwartz_hearst  # the train extra
+
+    logging.getLogger(schwartz_hearst.__name__).setLevel(logging.WARNING)  # it logs every pair found
+
+    found: dict[str, Counter] = {}
+    for body in bodies:
+        text = "\n".join(block for section in parse_sections(body) for block in section.blocks)
+        for short, long in schwartz_hearst.extract_abbreviation_definition_pairs(doc_text=text).items():
+            found.setdefault(short, Counter())[long.lower()] += 1
+    out = {}
+    for short, defs in found.items():
+        long = defs.most_common(1)[0][0]
+        if _ACRONYM.match(short) and not _ROMAN.match(short) and short.lower() not in STOPWORDS \
+                and long.split()[0] not in STOPWORDS:
+            out[short] = long
+    for short, long in list(out.items()):  # "NETs" -> "NET", "neuroendocrine tumor"
+        if short.endswith("s") and long.endswith("s") and short[:-1] not in out:
+            out[short[:-1]] = long[:-1]
+    return dict(sorted(out.items()))
+
+
+def render_acronyms(bodies: list[str]) -> str:
+    """The acronyms file: its header, then ``ACRONYM<TAB>definition`` a line."""
+    return ACRONYMS_HEADER + "".join(f"{a}\t{d}\n" for a, d in pdq_acronyms(bodies).items())
 
 
 def pdq_words(counts: Counter) -> list[str]:

@@ -63,6 +63,14 @@ def test_a_cancer_whose_summary_the_index_lacks_is_refused_by_name(seed_retrieve
         assert not res.abstained and res.missing == [], query
 
 
+def test_an_acronym_the_summary_never_uses_is_searched_written_out(seed_retriever):
+    """The GI summary never says "NET": alone, it matched the permission notice first."""
+    res = seed_retriever.search("NET")
+    assert not res.abstained and res.hits[0].chunk.section.startswith("A gastrointestinal neuroendocrine tumor is")
+    res = seed_retriever.search("GIST")  # another summary's subject, once written out
+    assert res.abstained and "stromal" in res.missing
+
+
 def test_pdq_s_notes_on_the_summary_are_no_evidence_of_a_topic(seed_retriever):
     """Every summary's permission notice cites "breast cancer prevention" as an example; an
     index of the GI summary answered "breast cancer" with it, first."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 from retriever.abstain import SUBJECTS, pdq_subjects
+from retriever.acronyms import ACRONYMS
 from retriever.boilerplate import BOILERPLATE
 from retriever.spelling import PDQ_WORDS, Speller, everyday_slips
 from retriever.tokenization import zipf
@@ -14,9 +15,11 @@ from training.__main__ import main
 from training.cli import CORPUS
 from training.words import (
     corpus_counts,
+    pdq_acronyms,
     pdq_boilerplate,
     pdq_words,
     render,
+    render_acronyms,
     render_boilerplate,
     render_subjects,
     summaries,
@@ -46,6 +49,16 @@ def test_the_shipped_boilerplate_is_what_nine_in_ten_summaries_carry():
     assert "pdq is a registered trademark." in carried and "only here." not in carried
 
 
+def test_the_shipped_acronyms_are_the_corpus_s_own_definitions():
+    bodies = [text for _, text in summaries(CORPUS)]
+    assert ACRONYMS.read_text(encoding="utf-8") == render_acronyms(bodies), \
+        "retriever/pdq_acronyms.txt is stale: run python -m training words"
+    body = ("# T\n\nGastrointestinal stromal tumors (GISTs) are rare. Stage IV (IV) is late. The United "
+            "States (US) and the Office of Alternative Medicine (OAM) are named.\n")
+    assert pdq_acronyms([body]) == {"GIST": "gastrointestinal stromal tumor",
+                                    "GISTs": "gastrointestinal stromal tumors"}
+
+
 def test_it_holds_rare_terms_one_slip_from_everyday_words_and_not_the_corpus_s_own_slips():
     counts = corpus_counts(summaries(CORPUS))
     listed = pdq_words(counts)
@@ -59,8 +72,8 @@ def test_it_holds_rare_terms_one_slip_from_everyday_words_and_not_the_corpus_s_o
 def test_one_file_for_two_lists_is_refused(tmp_path, capsys):
     out = tmp_path / "words.txt"
     assert main(["words", "--out", str(out), "--subjects-out", str(tmp_path / "s.txt"),
-                 "--boilerplate-out", str(out)]) == 2
-    assert "must name three files" in capsys.readouterr().err and not out.exists()
+                 "--boilerplate-out", str(out), "--acronyms-out", str(tmp_path / "a.txt")]) == 2
+    assert "must name four files" in capsys.readouterr().err and not out.exists()
 
 
 def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys):
@@ -69,6 +82,7 @@ def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys)
     subjects = tmp_path / "subjects.txt"
     subjects.write_text("kept too\n", encoding="utf-8")
     assert main(["--corpus", str(tmp_path), "words", "--out", str(out), "--subjects-out", str(subjects),
-                 "--boilerplate-out", str(tmp_path / "boilerplate.txt")]) == 2
+                 "--boilerplate-out", str(tmp_path / "boilerplate.txt"),
+                 "--acronyms-out", str(tmp_path / "acronyms.txt")]) == 2
     assert f"{tmp_path}: no PDQ summaries" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "kept\n" and subjects.read_text(encoding="utf-8") == "kept too\n"
