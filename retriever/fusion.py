@@ -3,7 +3,7 @@ adjust the fused scores, select the passages to show."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
 
@@ -55,6 +55,16 @@ def adjust(fused: dict[int, float], factors: Sequence[tuple[np.ndarray, float]])
     for mask, factor in factors:
         scores = np.where(mask[ids], scores * factor, scores)
     return dict(zip(fused, scores.tolist()))
+
+
+def lift(scores: dict[int, float], rows: Iterable[int]) -> dict[int, float]:
+    """``scores`` with ``rows`` above every other candidate, each group in its own order:
+    the passages that hold a quoted phrase come first, as a search box's quotes promise."""
+    rows = set(rows) & scores.keys()
+    if not rows or len(rows) == len(scores):
+        return scores
+    gap = max(scores.values()) - min(scores[i] for i in rows) + 1.0
+    return {i: s + gap if i in rows else s for i, s in scores.items()}
 
 
 def best_first(fused: dict[int, float]) -> list[int]:

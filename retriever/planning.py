@@ -11,7 +11,7 @@ from retriever.audience import audience
 from retriever.figures import figures_asked
 from retriever.lexicon import expansions, lay_words, question_terms, spell_out
 from retriever.spelling import Speller
-from retriever.text import replace_word, strip_accents
+from retriever.text import fold, replace_word, straighten_quotes, strip_accents
 from retriever.tokenization import Vocabulary, content_words, tokenize, words
 
 
@@ -30,6 +30,8 @@ class QueryPlan:
         terms: The question's terms, each with its lexicon alternatives.
         audience: Whom it names as the patient, ``"child"``, ``"adult"`` or None
             (`retriever.audience`): read once here for fusion and the ranker.
+        phrases: What it puts in double quotes, folded (`text.fold`): passages holding
+            every one come first.
     """
 
     text: str
@@ -40,6 +42,15 @@ class QueryPlan:
     figures: list[int]
     terms: list[tuple[str, ...]]
     audience: str | None = None
+    phrases: tuple[str, ...] = ()
+
+
+def quoted(text: str) -> tuple[str, ...]:
+    """The phrases ``text`` puts in double quotes (straight or curly, paired left to right; an
+    unclosed quote quotes nothing), folded."""
+    parts = straighten_quotes(text).split('"')
+    inside = (parts[2 * i + 1] for i in range((len(parts) - 1) // 2))
+    return tuple(dict.fromkeys(fold(p) for p in inside if len(p.strip()) > 1))
 
 
 class Planner:
@@ -69,4 +80,4 @@ class Planner:
                              self.index_words.knows)
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
                          topics=topics, figures=figures_asked(text), terms=question_terms(text),
-                         audience=audience(text))
+                         audience=audience(text), phrases=quoted(text))

@@ -282,6 +282,8 @@ class Retriever:
         check_request(query, k, mode)
         sig = self.signals(query, k, mode, filters)
         scores = self.rerank(sig, self.fuse(sig, mode), mode)
+        if phrases := sig.query.plan.phrases:  # quoted: the passages holding them first
+            scores = fusion.lift(scores, [i for i in scores if all(p in self._fold[i] for p in phrases)])
         chosen = self.order(scores, k)
         hits = [self.hit(rank, idx, scores[idx], sig) for rank, idx in enumerate(chosen, 1)]
         verdict = self.judge(sig, chosen)

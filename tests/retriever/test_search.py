@@ -63,6 +63,21 @@ def test_a_cancer_whose_summary_the_index_lacks_is_refused_by_name(seed_retrieve
         assert not res.abstained and res.missing == [], query
 
 
+def test_passages_holding_a_quoted_phrase_come_first(seed_retriever):
+    """Staff quote an exact phrase; the passage that holds it is shown before closer matches."""
+    from retriever.text import fold
+
+    query = "treatment options"
+    hits = seed_retriever.search(query, 10).hits
+    earlier = " ".join(fold(h.chunk.text) for h in hits[:2])
+    words = fold(hits[4].chunk.text).split()
+    phrase = next(" ".join(words[i:i + 3]) for i in range(len(words) - 2)
+                  if " ".join(words[i:i + 3]) not in earlier and words[i].isalpha() and words[i + 2].isalpha())
+    quoted = seed_retriever.search(f'{query} "{phrase}"', 10).hits
+    assert phrase in fold(quoted[0].chunk.text)
+    assert [h.score for h in quoted] == sorted((h.score for h in quoted), reverse=True)
+
+
 def test_an_acronym_the_summary_never_uses_is_searched_written_out(seed_retriever):
     """The GI summary never says "NET": alone, it matched the permission notice first."""
     res = seed_retriever.search("NET")

@@ -148,6 +148,23 @@ def test_accented_words_are_whole_words_typed_with_or_without_their_accents():
         assert tokenize("sezary") == [t for t in plan.tokens if t.startswith("sez")]
 
 
+def test_quoted_phrases_are_read_folded_straight_or_curly():
+    from retriever.planning import quoted
+
+    assert quoted('octreotide "Slow  Release" and \u201cliver transplant\u201d') == ("slow release", "liver transplant")
+    assert quoted('a "" or " " or "x" quote, and an "unclosed one') == ()
+    assert quoted('"scan" then "scan"') == ("scan",)
+
+
+def test_lifted_rows_come_first_and_scores_still_descend():
+    from retriever.fusion import best_first, lift
+
+    scores = {1: 3.0, 2: 2.0, 3: 1.0, 4: -5.0}
+    lifted = lift(scores, [4, 3, 99])
+    assert best_first(lifted) == [3, 4, 1, 2]
+    assert lift(scores, []) == scores and lift(scores, [1, 2, 3, 4]) == scores
+
+
 def test_audience_of_questions_and_documents():
     from retriever.audience import audience, is_childhood, url_words
 
