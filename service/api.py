@@ -68,7 +68,7 @@ async def search_get(
     passage answers well, ``abstained`` is true and ``results`` is empty. A parameter the
     search does not take is refused (422), so a misspelt filter is never ignored.
     """
-    reject_unknown(request.query_params.keys())
+    reject_unknown(request.query_params)
     return await _search(request, q, k, mode, doc, cancer_type)
 
 

@@ -154,6 +154,8 @@ async def _http_handler(request: Request, exc: StarletteHTTPException) -> Respon
         code, field = "invalid_json", BODY
     message = STATUS_MESSAGES.get(status) or (exc.detail if isinstance(exc.detail, str)
                                               else "The request could not be handled.")
+    if status == 400 and message == "There was an error parsing the body":
+        message = "The request body could not be read: send JSON encoded as UTF-8."
     headers = dict(exc.headers or {})
     if status == 405:
         headers["Allow"] = ", ".join(_allowed_methods(request))

@@ -54,11 +54,19 @@ def validate_query(q: str, max_chars: int) -> str:
     return text
 
 
-def reject_unknown(names) -> None:
-    """Raise `unknown_parameter` for the first parameter the search does not take."""
-    for name in names:
+SINGLE_VALUED = ("q", "k", "mode")  # "doc" and "cancer_type" may repeat
+
+
+def reject_unknown(params) -> None:
+    """Raise `unknown_parameter` for the first parameter the search does not take, and a 422
+    for one of `SINGLE_VALUED` given twice (the last would win silently)."""
+    for name in params.keys():
         if name not in SEARCH_PARAMETERS:
             raise unknown_parameter(name)
+    for name in SINGLE_VALUED:
+        if len(params.getlist(name)) > 1:
+            raise ApiError(422, "repeated_parameter", f"{name}: give it once (only doc and cancer_type "
+                                                      f"may repeat).", name)
 
 
 def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) -> Filters:

@@ -46,6 +46,8 @@ JSON = {"content-type": "application/json"}
     ("post", {"json": {"q": "x", "cancer_type": [1, 2]}}, 422, "invalid_cancer_type", "cancer_type"),
     ("get", {"params": {"q": "x", "cancer_types": "lung"}}, 422, "unknown_parameter", "cancer_types"),
     ("get", {"params": {"q": "x", "filter": "doc"}}, 422, "unknown_parameter", "filter"),
+    ("get", {"params": [("q", "octreotide"), ("q", "lanreotide")]}, 422, "repeated_parameter", "q"),
+    ("get", {"params": [("q", "x"), ("k", "5"), ("k", "6")]}, 422, "repeated_parameter", "k"),
     ("post", {"json": {"q": "x", "filters": {"doc": "x"}}}, 422, "unknown_parameter", "filters"),
     ("post", {"json": {"q": "x", "cancer_types": ["lung"]}}, 422, "unknown_parameter", "cancer_types"),
     ("post", {"json": ["q", "x"]}, 422, "invalid_body", "body"),
@@ -67,6 +69,12 @@ def test_a_body_that_is_no_json_object_is_told_how_to_send_one(client):
     err = assert_error(form, 422, "invalid_body", "body")
     assert err["message"].startswith("body: send a JSON object") and "application/json" in err["message"]
     assert assert_error(client.post("/api/search", json=["q", "x"]), 422)["message"] == err["message"]
+
+
+def test_a_body_in_another_encoding_is_told_to_send_utf8(client):
+    latin1 = client.post("/api/search", content='{"q": "café tumor"}'.encode("latin-1"), headers=JSON)
+    err = assert_error(latin1, 400, "invalid_json", "body")
+    assert err["message"] == "The request body could not be read: send JSON encoded as UTF-8."
 
 
 def test_a_misspelt_parameter_is_named_with_what_the_search_takes(client):
