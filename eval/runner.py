@@ -27,7 +27,8 @@ class ModeReport:
 
 def check_against_index(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> None:
     """Fail early when the set names sections, quotes or documents the index does not hold:
-    such an item could never be found, and would only lower the scores.
+    the set was written for another text of the summaries (or mistyped), and its scores would
+    not mean what they say.
 
     ``index_name`` is the index as the user named it (default: the folder it resolved to).
     """
@@ -49,7 +50,8 @@ def check_against_index(qset: QuestionSet, retriever: Retriever, index_name: Pat
         for e in q.evidence:
             if not any(norm(e) in t for t in texts):
                 raise QuestionSetError(f"{qset.path}:{q.line}: evidence quote {e!r} of item {q.id} is in no "
-                                       f"passage of {where} (compared with whitespace, case and quotes folded)")
+                                       f"passage of {where} (compared with whitespace, case and quotes folded; "
+                                       f"copy quotes from the summary as indexed)")
 
 
 def focus_groups(questions: list[Question]) -> dict[str, list[Question]]:

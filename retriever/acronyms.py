@@ -19,7 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 
 ACRONYMS = Path(__file__).with_name("pdq_acronyms.txt")
-_CAPITALS = re.compile(r"\b[A-Z0-9][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*\b")
+# A word with its hyphenated parts: "T-ALL" is one acronym, "GIST-like" one acronym and a suffix.
+_WORD = re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
 
 
 @lru_cache(maxsize=1)
@@ -29,17 +30,51 @@ def acronyms() -> dict[str, str]:
     return dict(line.split("\t", 1) for line in text.split("\n") if line and not line.startswith("#"))
 
 
+def _defined(word: str, table: dict[str, str]) -> str | None:
+    """The table's key for ``word`` as typed ("NETS" typed for "NETs"), or None."""
+    if word in table:
+        return word
+    if word.endswith("S") and word[:-1] + "s" in table:
+        return word[:-1] + "s"
+    return None
+
+
+def _shouted(text: str, table: dict[str, str]) -> bool:
+    """A question typed all in capitals, not a run of acronyms ("GI NET")."""
+    return not any(c.islower() for c in text) and not all(_defined(w, table) for w in re.findall(r"\w{2,}", text))
+
+
+def typed_acronyms(text: str) -> list[str]:
+    """The acronyms of ``text`` that the table defines, as typed ("NET", "T-ALL"): the speller
+    leaves them alone ("HAART" is no slip of "heart")."""
+    table = acronyms()
+    if _shouted(text, table):
+        return []
+    found = []
+    for m in _WORD.finditer(text):
+        parts = [m[0]] if _defined(m[0], table) else m[0].split("-")
+        found += [p for p in parts if _defined(p, table)]
+    return found
+
+
 def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False) -> str:
     """``text`` with each acronym the summaries define and the index never uses after its
-    definition: "NET surgery" -> "neuroendocrine tumor (NET) surgery". One the index uses is
-    left as typed: written out, "PDQ" and "MEN1" pulled their searches away from the passages
-    that use them (the seed's sets lost three questions and answered one out-of-scope)."""
+    definition: "NET surgery" -> "neuroendocrine tumor (NET) surgery", "GIST-like" ->
+    "gastrointestinal stromal tumor (GIST)-like". One the index uses (every letter-and-digit
+    part of it: "T-ALL" is "t" and "all") is left as typed: written out, "PDQ" and "MEN1"
+    pulled their searches away from the passages that use them (the seed's sets lost three
+    questions and answered one out-of-scope)."""
     table = acronyms()
-    if not any(c.islower() for c in text) and not all(w in table for w in re.findall(r"\w{2,}", text)):
-        return text  # a question typed all in capitals, not a run of acronyms ("GI NET")
+    if _shouted(text, table):
+        return text
 
-    def one(m: re.Match) -> str:
-        word = m[0]
-        return f"{table[word]} ({word})" if word in table and not index_knows(word.lower()) else word
+    def one(word: str) -> str:
+        key = _defined(word, table)
+        if key is None or all(index_knows(p) for p in re.findall(r"[a-z0-9]+", word.lower())):
+            return word
+        return f"{table[key]} ({word})"
 
-    return _CAPITALS.sub(one, text)
+    def whole(m: re.Match) -> str:
+        return one(m[0]) if _defined(m[0], table) else "-".join(one(p) for p in m[0].split("-"))
+
+    return _WORD.sub(whole, text)

@@ -6,12 +6,12 @@ import unicodedata
 from dataclasses import dataclass
 
 from retriever.abstain import topic_words
-from retriever.acronyms import write_out
+from retriever.acronyms import typed_acronyms, write_out
 from retriever.audience import audience
 from retriever.figures import figures_asked
 from retriever.lexicon import expansions, lay_words, question_terms, spell_out
 from retriever.spelling import Speller
-from retriever.text import fold, replace_word, straighten_quotes, strip_accents
+from retriever.text import replace_word, straighten_quotes, strip_accents
 from retriever.tokenization import Vocabulary, content_words, tokenize, words
 
 
@@ -30,8 +30,8 @@ class QueryPlan:
         terms: The question's terms, each with its lexicon alternatives.
         audience: Whom it names as the patient, ``"child"``, ``"adult"`` or None
             (`retriever.audience`): read once here for fusion and the ranker.
-        phrases: What it puts in double quotes, folded (`text.fold`): passages holding
-            every one come first.
+        phrases: What it puts in double quotes, as typed (before any word is rewritten),
+            as space-joined words (`quoted`): passages holding every one come first.
     """
 
     text: str
@@ -47,10 +47,10 @@ class QueryPlan:
 
 def quoted(text: str) -> tuple[str, ...]:
     """The phrases ``text`` puts in double quotes (straight or curly, paired left to right; an
-    unclosed quote quotes nothing), folded."""
+    unclosed quote quotes nothing), as their words (`tokenization.words`) joined by spaces."""
     parts = straighten_quotes(text).split('"')
-    inside = (parts[2 * i + 1] for i in range((len(parts) - 1) // 2))
-    return tuple(dict.fromkeys(fold(p) for p in inside if len(p.strip()) > 1))
+    inside = (" ".join(words(parts[2 * i + 1])) for i in range((len(parts) - 1) // 2))
+    return tuple(dict.fromkeys(p for p in inside if len(p) > 1))
 
 
 class Planner:
@@ -66,18 +66,22 @@ class Planner:
         # Compatibility forms as plain ones: full-width letters from a CJK keyboard
         # ("ＣＡＲＣＩＮＯＩＤ"), ligatures, superscript digits. The documents use plain ones.
         # Accents go too, as the tokenizer drops them, so a correction finds its word.
-        text = write_out(spell_out(strip_accents(unicodedata.normalize("NFKC", query))), self.index_words.knows)
+        typed = strip_accents(unicodedata.normalize("NFKC", query))
+        text = spell_out(typed)
+        acronyms = set(words(" ".join(typed_acronyms(text))))  # "HAART" is no slip of "heart"
         corrections = {}
         for w in dict.fromkeys(words(text)):
-            fixed = self.speller.correct(w)
+            fixed = None if w in acronyms else self.speller.correct(w)
             if fixed:
                 corrections[w] = fixed
         for wrong, right in corrections.items():
             text = replace_word(text, wrong, right)
+        who = audience(text)  # read before acronyms are written out: a definition names no patient
+        text = write_out(text, self.index_words.knows)
         extra = expansions(text) if self.lexicon else []
         tokens = tokenize(text) + tokenize(" ".join(extra))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,
                              self.index_words.knows)
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
                          topics=topics, figures=figures_asked(text), terms=question_terms(text),
-                         audience=audience(text), phrases=quoted(text))
+                         audience=who, phrases=quoted(typed))

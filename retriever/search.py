@@ -39,6 +39,7 @@ from retriever.searchers import DenseSearcher, KeywordSearcher, Query, Ranking, 
 from retriever.settings import RetrievalSettings, Settings
 from retriever.spelling import Speller
 from retriever.text import fold
+from retriever.tokenization import spaced_words
 
 # Searched by `Retriever.warm_up` so the first real question doesn't pay for first calls and
 # the word lists; it has a misspelling and an unknown name to reach every step.
@@ -283,7 +284,8 @@ class Retriever:
         sig = self.signals(query, k, mode, filters)
         scores = self.rerank(sig, self.fuse(sig, mode), mode)
         if phrases := sig.query.plan.phrases:  # quoted: the passages holding them first
-            scores = fusion.lift(scores, [i for i in scores if all(p in self._fold[i] for p in phrases)])
+            scores = fusion.lift(scores, [i for i in scores if all(
+                f" {p} " in spaced_words(self.chunks[i].text) for p in phrases)])
         chosen = self.order(scores, k)
         hits = [self.hit(rank, idx, scores[idx], sig) for rank, idx in enumerate(chosen, 1)]
         verdict = self.judge(sig, chosen)

@@ -46,6 +46,13 @@ def words(text: str) -> list[str]:
     return _word.findall(strip_accents(straighten_quotes(text.lower())))
 
 
+@lru_cache(maxsize=8192)
+def spaced_words(text: str) -> str:
+    """`` w1 w2 ... `` of ``text`` (`words`, space-padded): a quoted phrase, read the same way,
+    is looked for in it word for word ("atc" is not found in "watchful")."""
+    return " " + " ".join(words(text)) + " "
+
+
 def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from retriever.text import LIST_MARKER
+from retriever.text import LIST_MARKER, strip_accents
 from retriever.tokenization import content_words, stem
 
 _WORD = re.compile(r"[^\W_]+")
@@ -74,9 +74,9 @@ def segments(text: str, highlights) -> list[tuple[str, bool]]:
 
 
 def term_spans(text: str, query: str) -> list[tuple[int, int]]:
-    """Where the query's own content words (by stem) stand in ``text``."""
+    """Where the query's own content words (by stem, accents aside) stand in ``text``."""
     stems = {stem(w) for w in content_words(query)}
-    return [(m.start(), m.end()) for m in _WORD.finditer(text) if stem(m.group().lower()) in stems]
+    return [(m.start(), m.end()) for m in _WORD.finditer(text) if stem(strip_accents(m.group().lower())) in stems]
 
 
 @dataclass(frozen=True)

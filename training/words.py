@@ -98,26 +98,32 @@ ACRONYMS_HEADER = ("# The acronyms the PDQ summaries define (\"neuroendocrine tu
                    "# corpus by python -m training words; tests/training/test_words.py checks it is current.\n")
 _ACRONYM = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Z0-9][A-Z0-9-]*s?$")  # two capitals or more: "MEN1", "NETs"
 _ROMAN = re.compile(r"^[IVXLC]+$")  # "stage IV" is no acronym
+# A word in lower case as prose uses it, not part of an address ("gist-treatment-pdq", "nih.gov").
+_LOWER_WORD = re.compile(r"(?<![\w/.@-])[a-z][a-z0-9]*(?![\w/@-]|\.\w)")
 
 
 def pdq_acronyms(bodies: list[str]) -> dict[str, str]:
     """``{acronym: definition}`` the bodies define, each with its commonest definition (lower
     case), a plural's singular added ("NET" from "NETs"). Roman numerals, acronyms that are
-    stop words ("US", "ALL") and partial definitions ("of alternative medicine") are left out."""
+    stop words ("US", "ALL") or words the summaries also write in lower case ("FISH" and
+    "fish oil", "MEN" and "men") and partial definitions ("of alternative medicine") are left
+    out: a patient may type such a word in capitals for emphasis."""
     from abbreviations import schwartz_hearst  # the train extra
 
     logging.getLogger(schwartz_hearst.__name__).setLevel(logging.WARNING)  # it logs every pair found
 
     found: dict[str, Counter] = {}
+    lower: Counter = Counter()  # words written in lower case: "fish", "men", "fit"
     for body in bodies:
         text = "\n".join(block for section in parse_sections(body) for block in section.blocks)
+        lower.update(_LOWER_WORD.findall(text))
         for short, long in schwartz_hearst.extract_abbreviation_definition_pairs(doc_text=text).items():
             found.setdefault(short, Counter())[long.lower()] += 1
     out = {}
     for short, defs in found.items():
         long = defs.most_common(1)[0][0]
         if _ACRONYM.match(short) and not _ROMAN.match(short) and short.lower() not in STOPWORDS \
-                and long.split()[0] not in STOPWORDS:
+                and long.split()[0] not in STOPWORDS and not lower[short.lower().removesuffix("s")]:
             out[short] = long
     for short, long in list(out.items()):  # "NETs" -> "NET", "neuroendocrine tumor"
         if short.endswith("s") and long.endswith("s") and short[:-1] not in out:

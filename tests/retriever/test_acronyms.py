@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retriever.acronyms import acronyms, write_out
+from retriever.acronyms import acronyms, typed_acronyms, write_out
 
 
 def never(word: str) -> bool:
@@ -14,12 +14,22 @@ def test_the_table_is_the_corpus_s_own_definitions():
     assert table["NETs"] == "neuroendocrine tumors" and table["NET"] == "neuroendocrine tumor"  # singular added
     assert table["MEN1"] == "multiple endocrine neoplasia type 1"
     assert not {"IV", "US", "ALL"} & set(table)  # a roman numeral and stop words are no acronyms
+    assert not {"FISH", "MEN", "FIT"} & set(table)  # words the summaries also write in lower case
 
 
 def test_an_acronym_the_index_never_uses_is_written_out_before_it():
     assert write_out("rectal NET surgery", never) == "rectal neuroendocrine tumor (NET) surgery"
     assert write_out("NETs", never) == "neuroendocrine tumors (NETs)"
     assert write_out("GI NET", never) == "gastrointestinal (GI) neuroendocrine tumor (NET)"  # all acronyms
+
+
+def test_hyphenated_and_capital_plural_acronyms():
+    assert write_out("GIST-like tumor", never) == "gastrointestinal stromal tumor (GIST)-like tumor"
+    assert write_out("a GI-NET", never) == "a gastrointestinal (GI)-neuroendocrine tumor (NET)"
+    assert write_out("NETS", never) == "neuroendocrine tumors (NETS)"
+    # an acronym the index uses in every part is left as typed ("T-ALL": "t" and "all")
+    assert write_out("adult T-ALL treatment", {"t", "all"}.__contains__) == "adult T-ALL treatment"
+    assert typed_acronyms("is HAART or T-ALL a net") == ["HAART", "T-ALL"]
 
 
 def test_an_acronym_the_index_uses_and_other_words_are_left_as_typed():

@@ -148,12 +148,29 @@ def test_accented_words_are_whole_words_typed_with_or_without_their_accents():
         assert tokenize("sezary") == [t for t in plan.tokens if t.startswith("sez")]
 
 
-def test_quoted_phrases_are_read_folded_straight_or_curly():
+def test_quoted_phrases_are_read_as_their_words_straight_or_curly():
     from retriever.planning import quoted
+    from retriever.tokenization import spaced_words
 
-    assert quoted('octreotide "Slow  Release" and \u201cliver transplant\u201d') == ("slow release", "liver transplant")
+    assert quoted('octreotide "Slow-Release" and \u201cliver transplant\u201d') == ("slow release", "liver transplant")
     assert quoted('a "" or " " or "x" quote, and an "unclosed one') == ()
     assert quoted('"scan" then "scan"') == ("scan",)
+    assert quoted('"Waldenström" and "patient\u2019s T cells"') == ("waldenstrom", "patient s t cells")
+    # looked for word for word: not inside another word, accents and curly quotes aside
+    assert " atc " not in spaced_words("Watchful waiting.")
+    assert " waldenstrom " in spaced_words("Waldenström macroglobulinemia")
+    assert " patient s t cells " in spaced_words("the patient’s T cells are")
+
+
+def test_the_planner_corrects_only_what_was_typed_and_reads_the_patient_before_acronyms():
+    from retriever.planning import Planner
+    from retriever.tokenization import words
+
+    planner = Planner(Speller(Counter(words("heart syndrome adult leukemia treatment " * 3))))
+    plan = planner.plan("What is HAART?")  # an acronym the index lacks: written out, not "corrected"
+    assert plan.corrections == {} and plan.dense_text == "What is highly active antiretroviral therapy (HAART)?"
+    plan = planner.plan('adult T-ALL treatment "T-ALL"')
+    assert plan.audience == "adult" and plan.phrases == ("t all",)  # the definition says "childhood"
 
 
 def test_lifted_rows_come_first_and_scores_still_descend():

@@ -92,6 +92,7 @@ def test_staff_refusal_names_what_is_lacking_and_offers_the_closest_passage_apar
     assert not passages(results) and '<ol class="passages staff">' not in results
     assert "they do not answer the search as asked" in related
     assert len(passages(related)) == 1 and "Hormone therapy" in related and 'class="citation"' in related
+    assert html.count('id="copy-status"') == 1  # where "Copy citation" announces itself
 
 
 # -- presentation helpers -------------------------------------------------------------
@@ -206,6 +207,14 @@ def test_staff_marks_query_words_and_has_a_compact_view(client):
     assert len(passages(compact)) == 3 and compact.count('<p class="snippet">') == 3
     assert "<blockquote" not in compact and "Copy citation" in compact
     assert '<option value="compact" selected>' in compact
+
+
+def test_query_words_are_marked_whatever_their_accents():
+    from service.passage_text import term_spans
+
+    text = "In Sézary syndrome, cancer cells are in the blood."
+    for query in ("Sezary syndrome", "Sézary syndrome"):
+        assert [text[a:b] for a, b in term_spans(text, query)] == ["Sézary", "syndrome"]
 
 
 @pytest.mark.parametrize("k", ["2.5", "-1", "1e3"])

@@ -54,7 +54,8 @@ def test_the_shipped_acronyms_are_the_corpus_s_own_definitions():
     assert ACRONYMS.read_text(encoding="utf-8") == render_acronyms(bodies), \
         "retriever/pdq_acronyms.txt is stale: run python -m training words"
     body = ("# T\n\nGastrointestinal stromal tumors (GISTs) are rare. Stage IV (IV) is late. The United "
-            "States (US) and the Office of Alternative Medicine (OAM) are named.\n")
+            "States (US) and the Office of Alternative Medicine (OAM) are named. Fluorescence in situ "
+            "hybridization (FISH) and fish oil. See [it](https://x.gov/gist-treatment-pdq).\n")
     assert pdq_acronyms([body]) == {"GIST": "gastrointestinal stromal tumor",
                                     "GISTs": "gastrointestinal stromal tumors"}
 
