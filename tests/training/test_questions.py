@@ -134,6 +134,23 @@ def test_training_rows_carry_a_negative_column_when_mined():
     assert "negative" not in plain and plain["anchor"] == ["q1", "q2"]
 
 
+def test_a_share_of_training_questions_can_carry_one_slip():
+    from training.data import Pair, is_validation
+    from training.train import TrainConfig, training_rows
+
+    doc = next(f"doc-{i}" for i in range(100) if not is_validation(f"doc-{i}"))
+    question = "what is the treatment for carcinoid tumors"
+    pairs = [Pair(question, doc, f"{doc}#{i}", f"passage {i}", "") for i in range(200)]
+    clean, _, _, _ = training_rows(pairs, TrainConfig())
+    assert clean["anchor"] == [question] * 200
+    slipped, _, keys, _ = training_rows(pairs, TrainConfig(typo_share=0.3))
+    changed = [a for a in slipped["anchor"] if a != question]
+    assert 40 <= len(changed) <= 80 and keys == [p.chunk_id for p in pairs]  # same rows, same order
+    for a in changed:  # one word of five letters or more, one edit away
+        diff = [(x, y) for x, y in zip(question.split(), a.split()) if x != y]
+        assert len(diff) == 1 and len(diff[0][0]) >= 5 and abs(len(diff[0][0]) - len(diff[0][1])) <= 1
+
+
 def test_a_file_in_another_encoding_is_named_by_file_and_line(tmp_path, sections):
     sec = _a_section(sections)
     good = TrainingQuestion(sec.doc_id, sec.key, sec.heading_path, "is this the part for me",
