@@ -44,6 +44,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from retriever.figures import figure_missing
+from retriever.text import shipped_lines
 from retriever.tokenization import NON_WORD_ZIPF, Vocabulary, passage_vocabulary, zipf
 
 MISSING_PENALTY = 0.4
@@ -129,8 +130,7 @@ _NAMES_PROVIDERS = re.compile(r"(designated|comprehensive) cancer cent(er|re)s?"
 @lru_cache(maxsize=1)
 def pdq_subjects() -> frozenset[str]:
     """The subjects of `SUBJECTS`, read once."""
-    text = SUBJECTS.read_text(encoding="utf-8")  # shipped with the package
-    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+    return frozenset(shipped_lines(SUBJECTS))
 
 
 def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,
@@ -233,8 +233,8 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, str, s
     texts = [text for text, _, _ in passages]
     vocabularies = [passage_vocabulary(text, path) for text, path, _ in passages]
     union = Vocabulary.union(vocabularies)
-    own = [passage_vocabulary(text, path) for _, path, text in passages] if topics else []
-    topics_missing = missing_topics(topics, Vocabulary.union(own)) if topics else []
+    topics_missing = missing_topics(topics, Vocabulary.union(
+        passage_vocabulary(own, path) for _, path, own in passages)) if topics else []
     nothing = nothing_found(terms, vocabularies) if best_cosine < NOTHING_FOUND_BELOW else []
     missing = list(dict.fromkeys(topics_missing + nothing))
     fig = figure_missing(figures, texts)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from retriever.text import fold, sentence_spans
+from retriever.text import fold, sentence_spans, shipped_lines
 
 BOILERPLATE = Path(__file__).with_name("pdq_boilerplate.txt")
 
@@ -21,8 +21,7 @@ BOILERPLATE = Path(__file__).with_name("pdq_boilerplate.txt")
 @lru_cache(maxsize=1)
 def boilerplate() -> frozenset[str]:
     """The folded sentences of `BOILERPLATE`, read once."""
-    text = BOILERPLATE.read_text(encoding="utf-8")  # shipped with the package
-    return frozenset(line for line in text.split("\n") if line and not line.startswith("#"))
+    return frozenset(shipped_lines(BOILERPLATE))
 
 
 def own_text(text: str) -> str:

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, DamerauLevenshtein
 from wordfreq import top_n_list, zipf_frequency
 
+from retriever.text import shipped_lines
 from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, zipf
 from retriever.wordpool import WordPool
 
@@ -231,5 +232,4 @@ def _everyday_by_len() -> dict[int, WordPool]:
 
 @lru_cache(maxsize=1)
 def _pdq_words() -> frozenset[str]:
-    text = PDQ_WORDS.read_text(encoding="utf-8")  # shipped with the package (python -m training words)
-    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+    return frozenset(shipped_lines(PDQ_WORDS))

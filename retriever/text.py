@@ -40,6 +40,12 @@ def fold(text: str) -> str:
     return squash(text).lower()
 
 
+def shipped_lines(path) -> list[str]:
+    """The entries of a list shipped with the package (`python -m training words` writes them):
+    one a line, ``#`` lines and blank lines skipped."""
+    return [line for line in path.read_text(encoding="utf-8").split("\n") if line and not line.startswith("#")]
+
+
 def strip_accents(text: str) -> str:
     """``text`` with accents dropped ("Sézary" -> "Sezary", "Waldenström" -> "Waldenstrom"):
     readers type names without them, and a word cut at its accented letter matched nothing."""

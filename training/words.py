@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from rapidfuzz.distance import OSA
 from ingest.parsing import parse_sections
 from retriever.keyword import surface_counts
 from retriever.spelling import ENGLISH_ZIPF, MIN_LEN, everyday_slips
-from retriever.text import fold, sentence_spans
+from retriever.text import fold, sentence_spans, strip_accents
 from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, zipf
 from training.nearmiss import GENERIC_TITLE_WORDS
 
@@ -52,6 +51,17 @@ class CorpusError(ValueError):
     """A corpus folder without summaries."""
 
 
+def listing(header: str, entries: list[str]) -> str:
+    """A shipped list's text: its header, then one entry a line (`retriever.text.shipped_lines`
+    reads it back)."""
+    return header + "".join(f"{e}\n" for e in entries)
+
+
+def blocks(body: str) -> list[str]:
+    """A summary body's paragraphs and lists, as the index reads them (`ingest.parsing`)."""
+    return [block for section in parse_sections(body) for block in section.blocks]
+
+
 def summaries(corpus: Path) -> list[tuple[str, str]]:
     """(title, text) of each of the corpus's summaries."""
     paths = sorted(corpus.glob("*.md"))
@@ -69,28 +79,26 @@ def corpus_counts(docs: list[tuple[str, str]]) -> Counter:
 def pdq_subjects(titles: list[str]) -> list[str]:
     """Sorted distinctive title words (`training.nearmiss`'s) rarer in English than `ENGLISH_ZIPF`,
     accents dropped: "Sézary" is listed as "sezary", as a patient without the accent types it."""
-    folded = (unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode().lower() for t in titles)
-    return sorted({w for title in folded for w in re.findall(r"[a-z]+", title)
+    return sorted({w for title in titles for w in re.findall(r"[a-z]+", strip_accents(title).lower())
                    if len(w) > 2 and w not in GENERIC_TITLE_WORDS and zipf(w) < ENGLISH_ZIPF})
 
 
 def render_subjects(titles: list[str]) -> str:
     """The subjects file: its header, then one subject a line."""
-    return SUBJECTS_HEADER + "".join(f"{w}\n" for w in pdq_subjects(titles))
+    return listing(SUBJECTS_HEADER, pdq_subjects(titles))
 
 
 def pdq_boilerplate(bodies: list[str]) -> list[str]:
     """Sorted folded sentences that `BOILERPLATE_SHARE` of the summaries' bodies carry."""
     carried: Counter = Counter()
     for body in bodies:
-        carried.update({fold(block[a:b]) for section in parse_sections(body)
-                        for block in section.blocks for a, b in sentence_spans(block)})
+        carried.update({fold(block[a:b]) for block in blocks(body) for a, b in sentence_spans(block)})
     return sorted(s for s, n in carried.items() if n >= BOILERPLATE_SHARE * len(bodies))
 
 
 def render_boilerplate(bodies: list[str]) -> str:
     """The boilerplate file: its header, then one sentence a line."""
-    return BOILERPLATE_HEADER + "".join(f"{s}\n" for s in pdq_boilerplate(bodies))
+    return listing(BOILERPLATE_HEADER, pdq_boilerplate(bodies))
 
 
 ACRONYMS_HEADER = ("# The acronyms the PDQ summaries define (\"neuroendocrine tumors (NETs)\"), each with its\n"
@@ -115,7 +123,7 @@ def pdq_acronyms(bodies: list[str]) -> dict[str, str]:
     found: dict[str, Counter] = {}
     lower: Counter = Counter()  # words written in lower case: "fish", "men", "fit"
     for body in bodies:
-        text = "\n".join(block for section in parse_sections(body) for block in section.blocks)
+        text = "\n".join(blocks(body))
         lower.update(_LOWER_WORD.findall(text))
         for short, long in schwartz_hearst.extract_abbreviation_definition_pairs(doc_text=text).items():
             found.setdefault(short, Counter())[long.lower()] += 1
@@ -133,7 +141,7 @@ def pdq_acronyms(bodies: list[str]) -> dict[str, str]:
 
 def render_acronyms(bodies: list[str]) -> str:
     """The acronyms file: its header, then ``ACRONYM<TAB>definition`` a line."""
-    return ACRONYMS_HEADER + "".join(f"{a}\t{d}\n" for a, d in pdq_acronyms(bodies).items())
+    return listing(ACRONYMS_HEADER, [f"{a}\t{d}" for a, d in pdq_acronyms(bodies).items()])
 
 
 def pdq_words(counts: Counter) -> list[str]:
@@ -150,4 +158,4 @@ def _corpus_slip(word: str, counts: Counter) -> bool:
 
 
 def render(counts: Counter) -> str:
-    return HEADER + "".join(f"{w}\n" for w in pdq_words(counts))
+    return listing(HEADER, pdq_words(counts))
