@@ -3,7 +3,7 @@ adjust the fused scores, select the passages to show."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 
@@ -57,14 +57,14 @@ def adjust(fused: dict[int, float], factors: Sequence[tuple[np.ndarray, float]])
     return dict(zip(fused, scores.tolist()))
 
 
-def lift(scores: dict[int, float], rows: Iterable[int]) -> dict[int, float]:
-    """``scores`` with ``rows`` above every other candidate, each group in its own order:
-    the passages that hold a quoted phrase come first, as a search box's quotes promise."""
-    rows = set(rows) & scores.keys()
-    if not rows or len(rows) == len(scores):
+def lift(scores: dict[int, float], tiers: dict[int, int]) -> dict[int, float]:
+    """``scores`` with higher tiers above lower ones (absent: tier 0), each tier in its own
+    order: a quoting search shows first the passages holding the most of what it asks for."""
+    tiers = {i: t for i, t in tiers.items() if t and i in scores}
+    if not tiers:
         return scores
-    gap = max(scores.values()) - min(scores[i] for i in rows) + 1.0
-    return {i: s + gap if i in rows else s for i, s in scores.items()}
+    gap = max(scores.values()) - min(scores.values()) + 1.0
+    return {i: s + gap * tiers.get(i, 0) for i, s in scores.items()}
 
 
 def best_first(fused: dict[int, float]) -> list[int]:

@@ -31,7 +31,7 @@ class QueryPlan:
         audience: Whom it names as the patient, ``"child"``, ``"adult"`` or None
             (`retriever.audience`): read once here for fusion and the ranker.
         phrases: What it puts in double quotes, as typed (before any word is rewritten),
-            as space-joined words (`quoted`): passages holding every one come first.
+            as space-joined words (`quoted`): passages holding the most of them (`held`) come first.
     """
 
     text: str
@@ -43,6 +43,16 @@ class QueryPlan:
     terms: list[tuple[str, ...]]
     audience: str | None = None
     phrases: tuple[str, ...] = ()
+
+
+def held(plan: QueryPlan, passage_words: str, vocabulary: Vocabulary) -> int:
+    """How many of the things a quoting query asks for a passage holds: each phrase, word for
+    word in ``passage_words`` (`spaced_words`), and each term outside the quotes, in any form.
+    A passage with the phrase and the other words comes before one with the phrase alone,
+    which ties with those holding the other words (the score then decides)."""
+    inside = {w for p in plan.phrases for w in p.split()}
+    return (sum(f" {p} " in passage_words for p in plan.phrases)
+            + sum(any(vocabulary.knows(w) for w in alts) for alts in plan.terms if alts[0] not in inside))
 
 
 def quoted(text: str) -> tuple[str, ...]:

@@ -33,13 +33,21 @@ from retriever.highlight import pick_highlights
 from retriever.keyword import DocumentTitles, surface_counts
 from retriever.loading import IndexData, check_weights, read_index
 from retriever.models import Filters, Hit, SearchResult, check_request
-from retriever.planning import Planner, QueryPlan
+from retriever.planning import Planner, QueryPlan, held
 from retriever.ranker import LearnedRanker, RankerError
-from retriever.searchers import DenseSearcher, KeywordSearcher, Query, Ranking, SentenceScorer, SentenceScores
+from retriever.searchers import (
+    DenseSearcher,
+    KeywordSearcher,
+    Query,
+    Ranking,
+    SentenceScorer,
+    SentenceScores,
+    allowed_rows,
+)
 from retriever.settings import RetrievalSettings, Settings
 from retriever.spelling import Speller
 from retriever.text import fold
-from retriever.tokenization import spaced_words
+from retriever.tokenization import passage_vocabulary, spaced_words
 
 # Searched by `Retriever.warm_up` so the first real question doesn't pay for first calls and
 # the word lists; it has a misspelling and an unknown name to reach every step.
@@ -187,17 +195,6 @@ class Retriever:
     def plan(self, query: str) -> QueryPlan:
         return self.planner.plan(query)
 
-    def _allowed(self, filters: Filters | None) -> np.ndarray | None:
-        if not filters or not (filters.doc_ids or filters.cancer_types):
-            return None
-        mask = np.ones(len(self.chunks), dtype=bool)
-        if filters.doc_ids:
-            mask &= np.isin(self.doc_ids, list(filters.doc_ids))
-        if filters.cancer_types:
-            wanted = {t.lower() for t in filters.cancer_types}
-            mask &= np.array([bool(ct & wanted) for ct in self._cancer_types], dtype=bool)
-        return mask
-
     def signals(self, query: str, k: int = 5, mode: str = "hybrid",
                 filters: Filters | None = None) -> Signals:
         """Each ranking's candidates for ``query``, best first, with their scores.
@@ -206,8 +203,9 @@ class Retriever:
         exactly the lists the retriever uses.
         """
         plan = self.plan(query.strip())
-        q = Query(plan, self.embedder.encode_query(plan.dense_text), self._allowed(filters))
-        n = max(self.settings.candidates, k * 4)
+        allowed = allowed_rows(filters, self.doc_ids, self._cancer_types)
+        q = Query(plan, self.embedder.encode_query(plan.dense_text), allowed)
+        n = max(self.settings.candidates, k)  # up to `candidates` (the API's most), k changes no rank
         dense = self.dense.search(q, n)
         bm25 = self.bm25.search(q, n) if mode != "dense" else Ranking.empty()
         candidates = list(dict.fromkeys(dense.ids + bm25.ids))
@@ -277,22 +275,25 @@ class Retriever:
             mode: ``hybrid`` (dense + BM25 by RRF), ``dense`` or ``bm25``.
             filters: Restrict to documents or cancer types.
 
+        The verdict and the related passage read the same passages whatever ``k`` is: the
+        patient page (3) and the API (5) never disagree on whether a question is answered.
+
         Raises:
             ValueError: blank query, k < 1 or an unknown mode.
         """
         check_request(query, k, mode)
         sig = self.signals(query, k, mode, filters)
         scores = self.rerank(sig, self.fuse(sig, mode), mode)
-        if phrases := sig.query.plan.phrases:  # quoted: the passages holding them first
-            scores = fusion.lift(scores, [i for i in scores if all(
-                f" {p} " in spaced_words(self.chunks[i].text) for p in phrases)])
-        chosen = self.order(scores, k)
-        hits = [self.hit(rank, idx, scores[idx], sig) for rank, idx in enumerate(chosen, 1)]
+        if (plan := sig.query.plan).phrases:  # quoted: the passages holding most of the query first
+            scores = fusion.lift(scores, {i: held(plan, spaced_words(self.chunks[i].text), passage_vocabulary(
+                self.chunks[i].text, self._about[i])) for i in scores})
+        s = self.settings
+        chosen = self.order(scores, max(k, s.abstain_depth, s.related_count))
         verdict = self.judge(sig, chosen)
+        hits = [self.hit(rank, idx, scores[idx], sig) for rank, idx in enumerate(chosen, 1)]
         abstained = verdict.abstained or not hits
-        related = hits[:self.settings.related_count] if abstained and near_miss(
-            verdict.evidence, self.settings.related_floor) else []
-        return SearchResult(query=query, hits=[] if abstained else hits, abstained=abstained, mode=mode,
+        related = hits[:s.related_count] if abstained and near_miss(verdict.evidence, s.related_floor) else []
+        return SearchResult(query=query, hits=[] if abstained else hits[:k], abstained=abstained, mode=mode,
                             confidence=verdict.confidence, missing=verdict.missing, evidence=verdict.evidence,
                             corrections=sig.query.plan.corrections, related=related)
 

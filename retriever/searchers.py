@@ -14,6 +14,7 @@ import faiss
 import numpy as np
 
 from retriever.keyword import KeywordIndex
+from retriever.models import Filters
 from retriever.planning import QueryPlan
 from retriever.store import SentenceTable
 
@@ -25,6 +26,19 @@ class Query:
     plan: QueryPlan
     vector: np.ndarray
     allowed: np.ndarray | None = None
+
+
+def allowed_rows(filters: Filters | None, doc_ids: list[str], cancer_types: list[set[str]]) -> np.ndarray | None:
+    """The chunks ``filters`` allow, as a mask over rows (None: no filter, all)."""
+    if not filters or not (filters.doc_ids or filters.cancer_types):
+        return None
+    mask = np.ones(len(doc_ids), dtype=bool)
+    if filters.doc_ids:
+        mask &= np.isin(doc_ids, list(filters.doc_ids))
+    if filters.cancer_types:
+        wanted = {t.lower() for t in filters.cancer_types}
+        mask &= np.array([bool(types & wanted) for types in cancer_types], dtype=bool)
+    return mask
 
 
 @dataclass(frozen=True)

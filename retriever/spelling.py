@@ -159,11 +159,12 @@ class Speller:
         return False
 
     def warm_up(self) -> None:
-        """Gather the common-English word lists and their letter masks now (0.3 s). The first
-        question holding a rare word ("zorbitrex") otherwise paid for them."""
-        _english_by_len()
-        _everyday_by_len()
+        """Gather the word lists, their letter masks and the pools of every word length now
+        (0.3 s). The first question holding a rare word ("zorbitrex") otherwise paid for the
+        lists, and the first word of each length 1 to 3 ms for its pools."""
         _pdq_words()
+        for n in range(MIN_LEN - 1, max(max(self._by_len, default=0), max(_english_by_len())) + 3):
+            self._pool(n), _english_near(n), _everyday_near(n)
 
     def _pool(self, n: int) -> WordPool:
         """Corpus words near length ``n``, gathered once per length (a Speller is read-only

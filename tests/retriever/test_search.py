@@ -3,7 +3,7 @@
 import pytest
 
 from retriever.search import Filters, Retriever
-from retriever.spelling import _english_by_len
+from retriever.spelling import _english_by_len, _english_near
 from retriever.store import IndexLoadError
 
 pytestmark = pytest.mark.model
@@ -146,10 +146,12 @@ def test_full_width_letters_are_read_as_plain_ones(seed_retriever):
 def test_warm_up_gathers_the_word_lists_a_rare_name_needs(seed_retriever):
     """The first question with an unknown name ("zorbitrex") paid 140 ms for them."""
     _english_by_len.cache_clear()
+    _english_near.cache_clear()
     seed_retriever.warm_up()
-    built = _english_by_len.cache_info().misses
-    seed_retriever.search("is zorbitrex safe for my mother")
+    built, pools = _english_by_len.cache_info().misses, _english_near.cache_info().misses
+    seed_retriever.search("is zorbitrex or antineoplastonz safe for my mother")  # words of 9 and 15 letters
     assert built == 1 and _english_by_len.cache_info().misses == built
+    assert pools > 10 and _english_near.cache_info().misses == pools  # every length's pool, at warm-up
 
 
 def test_hits_carry_citation_link_and_highlights(seed_retriever):
@@ -172,6 +174,18 @@ def test_no_text_twice_and_k_honoured(seed_retriever):
     keyword = seed_retriever.search("clinical trials", k=20, mode="bm25").hits
     assert 0 < len(keyword) <= 20
     assert all("trial" in (h.chunk.text + " ".join(h.chunk.heading_path)).lower() for h in keyword)
+
+
+@pytest.mark.parametrize("query", ["blood in the stool", "what is the survival rate", "lung cancer", "surgery"])
+def test_k_changes_how_many_passages_not_which_or_whether(seed_retriever, query):
+    """The patient page asks for 3, the API 5 by default, the staff page up to 50: the same
+    question gets the same verdict, related passage and first passages from each."""
+    full = seed_retriever.search(query, k=50)
+    for k in (1, 2, 3, 5, 20):
+        res = seed_retriever.search(query, k=k)
+        assert res.abstained == full.abstained and res.confidence == full.confidence
+        assert [h.chunk.id for h in res.hits] == [h.chunk.id for h in full.hits][:k]
+        assert [h.chunk.id for h in res.related] == [h.chunk.id for h in full.related]
 
 
 def test_filters(seed_retriever):

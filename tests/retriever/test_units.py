@@ -177,9 +177,10 @@ def test_lifted_rows_come_first_and_scores_still_descend():
     from retriever.fusion import best_first, lift
 
     scores = {1: 3.0, 2: 2.0, 3: 1.0, 4: -5.0}
-    lifted = lift(scores, [4, 3, 99])
+    lifted = lift(scores, {4: 1, 3: 1, 99: 2})
     assert best_first(lifted) == [3, 4, 1, 2]
-    assert lift(scores, []) == scores and lift(scores, [1, 2, 3, 4]) == scores
+    assert best_first(lift(scores, {4: 2, 2: 1, 3: 1})) == [4, 2, 3, 1]
+    assert lift(scores, {}) == scores and lift(scores, {1: 0, 2: 0}) == scores
 
 
 def test_audience_of_questions_and_documents():
@@ -237,3 +238,20 @@ def test_who_a_question_is_about(question, who):
     from retriever.audience import audience
 
     assert audience(question) == who
+
+
+def test_a_quoting_query_counts_each_phrase_and_each_other_term_a_passage_holds():
+    from retriever.planning import QueryPlan, held
+    from retriever.tokenization import Vocabulary, spaced_words
+
+    plan = QueryPlan(text='octreotide "slow-release"', dense_text='octreotide "slow-release"', tokens=[],
+                     corrections={}, topics=[], figures=[], terms=[("octreotide",), ("slow",), ("release",)],
+                     audience=None, phrases=("slow release",))
+
+    def count(text):
+        return held(plan, spaced_words(text), Vocabulary(spaced_words(text).split()))
+
+    assert count("Octreotide comes in a slow-release form.") == 2
+    assert count("Cartilage is sold as slow release tablets.") == 1
+    assert count("Octreotide is given as an injection.") == 1  # ties with the phrase alone
+    assert count("Slow, steady release of the drug.") == 0  # the phrase's words, not the phrase
