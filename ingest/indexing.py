@@ -173,6 +173,8 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         DocumentError: with ``strict``, the first bad file.
     """
     t0 = time.perf_counter()
+    if src_dir.is_file():
+        raise IngestError(f"{src_dir} is a file: give the folder that holds the documents ({src_dir.parent})")
     if not src_dir.is_dir():
         raise IngestError(f"source folder {src_dir} does not exist")
     docs, errors = load_documents(src_dir, strict=strict)

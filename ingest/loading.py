@@ -83,7 +83,9 @@ def parse_document(raw: bytes, source: str) -> Document:
     if not isinstance(meta, dict) or not meta:
         raise DocumentError(source, "malformed front matter: expected 'key: value' pairs")
     title = meta.get("title")
-    if not isinstance(title, str) or not title.strip():
+    if title is not None and not isinstance(title, str):
+        raise DocumentError(source, f"front-matter field 'title' must be text, not {title!r} (quote it)")
+    if not title or not title.strip():
         raise DocumentError(source, "missing front-matter field 'title'")
     url = meta.get("url") or ""
     if not isinstance(url, str):
@@ -117,12 +119,26 @@ def load_documents(src_dir: Path, strict: bool = False) -> tuple[list[Document],
     """
     docs: list[Document] = []
     errors: list[DocumentError] = []
+    seen: dict[tuple[str, str], Document] = {}  # ("url" or "text", its value) -> the document kept
     for path in find_sources(src_dir):
         source = path.relative_to(src_dir).as_posix()
         try:
-            docs.append(parse_document(path.read_bytes(), source))
+            doc = parse_document(path.read_bytes(), source)
+            _check_not_copy(doc, seen)
+            docs.append(doc)
         except DocumentError as err:
             if strict:
                 raise
             errors.append(err)
     return docs, errors
+
+
+def _check_not_copy(doc: Document, seen: dict[str, Document]) -> None:
+    """Refuse a second file of one summary (same url, or same text): indexed twice, each
+    passage would count as text many documents share and be ranked down like PDQ's notes."""
+    keys = {"url": doc.url, "text": hashlib.sha256(" ".join(doc.body.split()).encode()).hexdigest()}
+    for what, key in keys.items():
+        if key and (what, key) in seen:
+            raise DocumentError(doc.source, f"the same summary as {seen[what, key].source} (same {what}); "
+                                            f"keep one of the two files")
+    seen.update({(what, key): doc for what, key in keys.items() if key})

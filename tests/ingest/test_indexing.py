@@ -78,6 +78,9 @@ def test_empty_or_missing_source_folder_is_an_error(tmp_path, settings, embedder
         build_index(tmp_path / "empty", tmp_path / "idx", settings, embedder=embedder)
     with pytest.raises(IngestError, match="does not exist"):
         build_index(tmp_path / "nope", tmp_path / "idx", settings, embedder=embedder)
+    (tmp_path / "empty" / "a.md").write_text("---\ntitle: A\n---\nBody.\n")
+    with pytest.raises(IngestError, match=r"a.md is a file: give the folder that holds the documents \(.*empty\)"):
+        build_index(tmp_path / "empty" / "a.md", tmp_path / "idx", settings, embedder=embedder)
     assert not (tmp_path / "idx").exists()
 
 

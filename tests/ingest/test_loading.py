@@ -11,6 +11,7 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
     (b"---\ntitle: [unclosed\n---\n# H\n\nBody\n", "malformed front matter"),
     (b"---\nurl: https://x\n---\n# H\n\nBody\n", "missing front-matter field 'title'"),
     (b"---\ntitle: '  '\n---\n# H\n\nBody\n", "missing front-matter field 'title'"),
+    (b"---\ntitle: 12345\n---\n# H\n\nBody\n", "front-matter field 'title' must be text, not 12345 (quote it)"),
     (b"---\ntitle: T\n---\n\n   \n", "empty body"),
     (b"---\ntitle: T\n---\n# H\n\n\xff\xfe bad\n", "not UTF-8"),
     (b"# Just markdown\n\nNo front matter.\n", "no YAML front matter"),
@@ -43,3 +44,23 @@ def test_load_collects_errors_and_keeps_good_files(tmp_path: Path):
 
 def test_empty_folder_loads_nothing(tmp_path: Path):
     assert load_documents(tmp_path) == ([], [])
+
+
+def test_a_second_file_of_one_summary_is_refused_naming_the_first(tmp_path: Path):
+    """Indexed twice, each of its passages counted as text many documents share, ranked down."""
+    (tmp_path / "a.md").write_bytes(GOOD)
+    (tmp_path / "b-copy.md").write_bytes(GOOD.replace(b"Body.", b"Body.\n\n"))  # same text, spacing aside
+    (tmp_path / "c-moved.md").write_bytes(GOOD.replace(b"Body.", b"Other body."))  # same url
+    (tmp_path / "d.md").write_bytes(GOOD.replace(b"example.org/a", b"example.org/d").replace(b"Body.", b"D."))
+    docs, errors = load_documents(tmp_path)
+    assert [d.source for d in docs] == ["a.md", "d.md"]
+    assert [str(e) for e in errors] == [
+        "b-copy.md: the same summary as a.md (same url); keep one of the two files",
+        "c-moved.md: the same summary as a.md (same url); keep one of the two files"]
+    no_url = GOOD.replace(b"url: https://example.org/a\n", b"")
+    for name in ("c-moved.md", "d.md"):
+        (tmp_path / name).unlink()
+    for name in ("a.md", "b-copy.md"):
+        (tmp_path / name).write_bytes(no_url)
+    docs, errors = load_documents(tmp_path)
+    assert [d.source for d in docs] == ["a.md"] and "(same text)" in str(errors[0])
