@@ -8,7 +8,7 @@ from pathlib import Path
 
 from eval.questionset import QuestionSetError, load_questions
 from eval.report import failures_text, table, to_json
-from eval.runner import check_against_index, evaluate
+from eval.runner import check_against_index, document_ceiling, evaluate
 from retriever.models import MODES
 from retriever.search import Retriever
 from retriever.settings import Settings
@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.failures < 0:
         p.error("--failures must be 0 (none listed) or more")
 
+    if args.json and (problem := _unwritable(args.json)):
+        p.error(f"--json {args.json}: {problem}")  # said before the run, not after it
     settings = Settings()
     index_dir = args.index or settings.index_dir
     try:
@@ -43,16 +45,39 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.questions} ({len(qset.questions)} questions"
           + (f", {qset.skipped} without a document skipped" if qset.skipped else "")
           + f") on {index_dir} [{retriever.manifest.chunks_count} chunks]\n")
+    best, n = document_ceiling(qset.questions) if qset.style == "medquad" else (0, 0)
+    if n:
+        print(f"{n - best} of the {n} in-scope questions repeat another's wording with another summary as "
+              f"gold, so no ranking gets them all: document Hit@1 is at most {best / n:.3f}\n")
     print(table(reports))
     if args.failures:
         for r in reports:
             print()
             print(failures_text(r))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(to_json(reports, {"questions": str(args.questions), "index": str(index_dir),
-                                               "k": args.k, "abstain_threshold": retriever.threshold}))
+                                               "k": args.k, "abstain_threshold": retriever.threshold,
+                                               "document_hit1_ceiling": best / n if n else None}))
     return 0
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why ``path`` cannot be written (its folders are made if missing), or None."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"cannot make its folder ({exc.strerror})"
+    if path.is_dir():
+        return "is a folder; name a file"
+    existed = path.exists()
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        return f"cannot be written ({exc.strerror})"
+    if not existed:
+        path.unlink()
+    return None
 
 
 if __name__ == "__main__":

@@ -14,17 +14,20 @@ NAMES = {str(m): name for m, name in zip(
 NO_RESULT = "__no_result__"
 
 
-def ir_metrics(qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]]) -> dict[str, float]:
-    """Aggregate metrics over the questions in ``qrels``.
+def ir_metrics(qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]],
+               k: int = 10) -> dict[str, float]:
+    """Aggregate metrics over the questions in ``qrels``, those cut off at ``k`` or fewer
+    passages (with 1 retrieved, "Hit@5" would only repeat Hit@1 under another name).
 
     A question with an empty run (the retriever abstained) is given one non-relevant
     placeholder result so it counts as a miss instead of being dropped.
     """
+    measures = [m for m in MEASURES if m.params["cutoff"] <= k]
     if not qrels:
         return {}
     run = {qid: (run.get(qid) or {NO_RESULT: 0.0}) for qid in qrels}
-    agg = ir_measures.calc_aggregate(MEASURES, qrels, run)
-    return {NAMES[str(m)]: float(agg.get(m, 0.0)) for m in MEASURES}
+    agg = ir_measures.calc_aggregate(measures, qrels, run)
+    return {NAMES[str(m)]: float(agg.get(m, 0.0)) for m in measures}
 
 
 def per_question_rr(qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]]) -> dict[str, float]:

@@ -34,6 +34,10 @@ def norm(text: str) -> str:
     return fold(straighten_quotes(text))
 
 
+# The format's quotes are 5 to 25 words: "sun" alone would count many passages as answers.
+MIN_QUOTE_WORDS = 5
+
+
 @dataclass(frozen=True)
 class Question:
     id: str
@@ -81,6 +85,8 @@ def load_questions(path: Path) -> QuestionSet:
     Raises:
         QuestionSetError: a line not UTF-8 or not JSON, a missing or mistyped field, a duplicate id.
     """
+    if path.is_dir():
+        raise QuestionSetError(f"{path}: a folder; give one question file (JSONL) in it")
     if not path.is_file():
         raise QuestionSetError(f"{path}: no such file")
     qset: QuestionSet | None = None
@@ -131,6 +137,9 @@ def load_questions(path: Path) -> QuestionSet:
             raise QuestionSetError(f"{where}: field 'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
         sections = _str_list(obj, "sections", where)
         evidence = _str_list(obj, "evidence", where)
+        if short := next((e for e in evidence if len(e.split()) < MIN_QUOTE_WORDS), None):
+            raise QuestionSetError(f"{where}: evidence quote {short!r} of item {qid} is under {MIN_QUOTE_WORDS} "
+                                   f"words; a shorter quote is found in passages that do not answer")
         if kind == KINDS_OUT and (sections or evidence):
             raise QuestionSetError(f"{where}: out_of_scope item {qid} has sections or evidence")
         if kind != KINDS_OUT and not sections and not evidence:

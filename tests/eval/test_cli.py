@@ -70,3 +70,26 @@ def test_missing_index_is_a_clear_error(tmp_path, capsys):
     assert eval_main([str(PROJECT_SET), "--index", str(tmp_path / "none")]) == 2
     err = capsys.readouterr().err
     assert "does not exist" in err and "python -m ingest" in err
+
+
+def test_medquad_style_sets_report_the_ceiling_their_repeated_wordings_set(seed_index, tmp_path, capsys):
+    """The same question with two summaries as gold: one of the two is a miss whatever comes first."""
+    seed_file = next((ROOT / "seeds").glob("*.md")).name
+    rows = [{"question": "What are carcinoid tumors?", "answer": "a", "pdq_corpus_file": seed_file},
+            {"question": "What are  carcinoid tumors?", "answer": "a", "pdq_corpus_file": "another-summary.md"}]
+    qset, out = tmp_path / "mq.jsonl", tmp_path / "r.json"
+    qset.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    assert eval_main([str(qset), "--index", str(seed_index), "--json", str(out)]) == 0
+    assert "1 of the 2 in-scope questions repeat another's wording" in capsys.readouterr().out
+    assert json.loads(out.read_text())["meta"]["document_hit1_ceiling"] == 0.5
+
+
+def test_an_unwritable_json_path_is_refused_before_the_run(tmp_path, capsys):
+    """The whole evaluation ran, then ended in a traceback."""
+    (tmp_path / "taken").mkdir()
+    for target, problem in ((tmp_path / "taken", "is a folder; name a file"),
+                            (tmp_path / "file.txt" / "r.json", "cannot make its folder")):
+        (tmp_path / "file.txt").write_text("")
+        with pytest.raises(SystemExit) as exit_:
+            eval_main([str(PROJECT_SET), "--json", str(target)])
+        assert exit_.value.code == 2 and f"--json {target}: {problem}" in capsys.readouterr().err

@@ -100,6 +100,19 @@ def test_medquad_questions_are_grouped_by_how_many_summaries_their_focus_is_aske
         FOCUS_SEVERAL: ["p1", "p2"], FOCUS_ONE: ["w1", "w2"]}
 
 
+def test_document_ceiling_counts_one_gold_per_wording(tmp_path):
+    """The same wording with two golds: only one of them can be first, whatever the ranking."""
+    from eval.runner import document_ceiling
+    rows = [{"question": "Who is at risk for Skin Cancer?", "answer": "a", "pdq_corpus_file": "skin-prevention.md"},
+            {"question": "who is at risk for  skin cancer?", "answer": "a", "pdq_corpus_file": "skin-screening.md"},
+            {"question": "Who is at risk for Skin Cancer?", "answer": "a", "pdq_corpus_file": "skin-screening.md"},
+            {"question": "What is Wilms tumor?", "answer": "a", "pdq_corpus_file": "wilms.md"},
+            {"question": "What is Wilms tumor?", "answer": "a", "pdq_corpus_file": "wilms.md"}]
+    path = tmp_path / "mq.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    assert document_ceiling(load_questions(path).questions) == (4, 5)
+
+
 def test_section_or_evidence_relevance_folds_case_space_and_quotes():
     q = load_questions(SETS / "seed_questions.jsonl").questions[0]
     assert is_relevant(q, q.sections[0], "", "")
@@ -152,4 +165,18 @@ def test_an_escape_of_half_a_character_is_named(tmp_path):
     path.write_text('{"id": "a", "question": "pain \\ud800 relief", "kind": "patient", "sections": ["S"]}\n',
                     encoding="utf-8")
     with pytest.raises(QuestionSetError, match=r"set\.jsonl:1: holds an escape of half a character"):
+        load_questions(path)
+
+
+def test_a_folder_given_as_the_question_set_is_named_as_one(tmp_path):
+    with pytest.raises(QuestionSetError, match="a folder; give one question file"):
+        load_questions(tmp_path)
+
+
+def test_an_evidence_quote_under_five_words_is_refused(tmp_path):
+    """"sun" alone is in passages that do not answer: it would count them as right."""
+    path = tmp_path / "short.jsonl"
+    path.write_text(json.dumps({"id": "s1", "question": "does sun cause it", "kind": "patient",
+                                "sections": [], "evidence": ["sun"]}) + "\n")
+    with pytest.raises(QuestionSetError, match=r"short.jsonl:1: evidence quote 'sun' of item s1 is under 5 words"):
         load_questions(path)
