@@ -25,7 +25,7 @@ from service.schemas import (
     SearchRequest,
     SearchResponse,
 )
-from service.searching import cancer_types, current, prepare, reject_unknown, run_search
+from service.searching import cancer_types, current, prepare, reject_repeated_keys, reject_unknown, run_search
 from service.state import RetrieverHolder, describe
 
 router = APIRouter()
@@ -76,6 +76,7 @@ async def search_get(
              summary="Passages that answer a question (JSON body)")
 async def search_post(request: Request, body: SearchRequest) -> SearchResponse:
     """Same as ``GET /api/search``, for clients that prefer a JSON body."""
+    reject_repeated_keys(await request.body())
     return await _search(request, body.q, body.k, body.mode, body.doc, body.cancer_type)
 
 

@@ -8,6 +8,7 @@ parameter it does not take (`reject_unknown`): the pages' forms send their own f
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 import unicodedata
@@ -47,7 +48,8 @@ def validate_query(q: str, max_chars: int) -> str:
     """The cleaned question, or an `ApiError` for a blank or over-long one."""
     text = clean_text(q)
     if not text:
-        raise ApiError(422, "invalid_query", "q: type a question (it is empty).", "q")
+        why = "it is empty" if not q.strip() else "it holds no readable character: only controls or half-characters"
+        raise ApiError(422, "invalid_query", f"q: type a question ({why}).", "q")
     if len(text) > max_chars:
         raise ApiError(422, "query_too_long",
                        f"q: the question is too long ({len(text)} characters; at most {max_chars}).", "q")
@@ -67,6 +69,18 @@ def reject_unknown(params) -> None:
         if len(params.getlist(name)) > 1:
             raise ApiError(422, "repeated_parameter", f"{name}: give it once (only doc and cancer_type "
                                                       f"may repeat).", name)
+
+
+def reject_repeated_keys(body: bytes) -> None:
+    """A JSON body naming a field twice is refused as a repeated query parameter is (JSON
+    parsers keep the last value silently). The body has already parsed as JSON."""
+    def pairs(items: list[tuple[str, object]]) -> dict:
+        names = [name for name, _ in items]
+        if twice := next((n for n in names if names.count(n) > 1), None):
+            raise ApiError(422, "repeated_parameter", f"{twice}: give it once.", twice)
+        return dict(items)
+
+    json.loads(body, object_pairs_hook=pairs)
 
 
 def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) -> Filters:

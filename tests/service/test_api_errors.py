@@ -48,6 +48,8 @@ JSON = {"content-type": "application/json"}
     ("get", {"params": {"q": "x", "filter": "doc"}}, 422, "unknown_parameter", "filter"),
     ("get", {"params": [("q", "octreotide"), ("q", "lanreotide")]}, 422, "repeated_parameter", "q"),
     ("get", {"params": [("q", "x"), ("k", "5"), ("k", "6")]}, 422, "repeated_parameter", "k"),
+    ("post", {"content": b'{"q": "surgery", "q": "chemo"}', "headers": JSON}, 422, "repeated_parameter", "q"),
+    ("post", {"content": b'{"q": "x", "k": 3, "k": 4}', "headers": JSON}, 422, "repeated_parameter", "k"),
     ("post", {"json": {"q": "x", "filters": {"doc": "x"}}}, 422, "unknown_parameter", "filters"),
     ("post", {"json": {"q": "x", "cancer_types": ["lung"]}}, 422, "unknown_parameter", "cancer_types"),
     ("post", {"json": ["q", "x"]}, 422, "invalid_body", "body"),
@@ -203,3 +205,9 @@ def test_raw_percent_encoding_never_fails(client):
                 "/%ff", "/staff?k=%00&q=x", "/api/search?q=x&k=%F0%9F%98%80"):
         resp = client.get(url)
         assert resp.status_code < 500, (url, resp.text)
+
+
+def test_a_question_of_unreadable_characters_is_not_called_empty(client):
+    resp = client.post("/api/search", content=b'{"q": "\\ud800\\u0001"}', headers=JSON)
+    assert_error(resp, 422, "invalid_query", "q")
+    assert "no readable character" in resp.json()["error"]["message"]
