@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
           + (f", {qset.skipped} without a document skipped" if qset.skipped else "")
           + f") on {index_dir} [{retriever.manifest.chunks_count} chunks]\n")
     best, n = document_ceiling(qset.questions) if qset.style == "medquad" else (0, 0)
-    if n:
+    if best < n:
         print(f"{n - best} of the {n} in-scope questions repeat another's wording with another summary as "
               f"gold, so no ranking gets them all: document Hit@1 is at most {best / n:.3f}\n")
     print(table(reports))

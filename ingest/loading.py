@@ -133,7 +133,7 @@ def load_documents(src_dir: Path, strict: bool = False) -> tuple[list[Document],
     return docs, errors
 
 
-def _check_not_copy(doc: Document, seen: dict[str, Document]) -> None:
+def _check_not_copy(doc: Document, seen: dict[tuple[str, str], Document]) -> None:
     """Refuse a second file of one summary (same url, or same text): indexed twice, each
     passage would count as text many documents share and be ranked down like PDQ's notes."""
     keys = {"url": doc.url, "text": hashlib.sha256(" ".join(doc.body.split()).encode()).hexdigest()}

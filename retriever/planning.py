@@ -31,7 +31,8 @@ class QueryPlan:
         audience: Whom it names as the patient, ``"child"``, ``"adult"`` or None
             (`retriever.audience`): read once here for fusion and the ranker.
         phrases: What it puts in double quotes, as typed (before any word is rewritten),
-            as space-joined words (`quoted`): passages holding the most of them (`held`) come first.
+            as space-joined words (`quoted`): passages holding them come first (`held`).
+        outside: When it quotes, the terms of the rest of it (rewritten as the question is).
     """
 
     text: str
@@ -43,16 +44,17 @@ class QueryPlan:
     terms: list[tuple[str, ...]]
     audience: str | None = None
     phrases: tuple[str, ...] = ()
+    outside: tuple[tuple[str, ...], ...] = ()
 
 
 def held(plan: QueryPlan, passage_words: str, vocabulary: Vocabulary) -> int:
-    """How many of the things a quoting query asks for a passage holds: each phrase, word for
-    word in ``passage_words`` (`spaced_words`), and each term outside the quotes, in any form.
-    A passage with the phrase and the other words comes before one with the phrase alone,
-    which ties with those holding the other words (the score then decides)."""
-    inside = {w for p in plan.phrases for w in p.split()}
-    return (sum(f" {p} " in passage_words for p in plan.phrases)
-            + sum(any(vocabulary.knows(w) for w in alts) for alts in plan.terms if alts[0] not in inside))
+    """A passage's tier for a quoting query: the phrases it holds word for word (in
+    ``passage_words``, `spaced_words`) first, then the terms outside the quotes it holds in
+    any form. A quoted phrase is what the reader insists on, as in a search box: a passage
+    without it never comes before one with it; among those with it, the ones that also hold
+    the other words come first."""
+    phrases = sum(f" {p} " in passage_words for p in plan.phrases)
+    return phrases * (len(plan.outside) + 1) + sum(any(map(vocabulary.knows, alts)) for alts in plan.outside)
 
 
 def quoted(text: str) -> tuple[str, ...]:
@@ -61,6 +63,13 @@ def quoted(text: str) -> tuple[str, ...]:
     parts = straighten_quotes(text).split('"')
     inside = (" ".join(words(parts[2 * i + 1])) for i in range((len(parts) - 1) // 2))
     return tuple(dict.fromkeys(p for p in inside if len(p) > 1))
+
+
+def unquoted(text: str) -> str:
+    """``text`` less what `quoted` reads as quoted (an unclosed quote's tail stays)."""
+    parts = straighten_quotes(text).split('"')
+    closed = 2 * ((len(parts) - 1) // 2)
+    return " ".join(part for i, part in enumerate(parts) if i % 2 == 0 or i > closed)
 
 
 class Planner:
@@ -92,6 +101,8 @@ class Planner:
         tokens = tokenize(text) + tokenize(" ".join(extra))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,
                              self.index_words.knows)
+        phrases = quoted(typed)
+        outside = tuple(question_terms(unquoted(text))) if phrases else ()
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
                          topics=topics, figures=figures_asked(text), terms=question_terms(text),
-                         audience=who, phrases=quoted(typed))
+                         audience=who, phrases=phrases, outside=outside)

@@ -205,7 +205,7 @@ class Retriever:
         plan = self.plan(query.strip())
         allowed = allowed_rows(filters, self.doc_ids, self._cancer_types)
         q = Query(plan, self.embedder.encode_query(plan.dense_text), allowed)
-        n = max(self.settings.candidates, k)  # up to `candidates` (the API's most), k changes no rank
+        n = max(self.settings.candidates, k)  # k up to `candidates` (50, the API's most) changes no rank
         dense = self.dense.search(q, n)
         bm25 = self.bm25.search(q, n) if mode != "dense" else Ranking.empty()
         candidates = list(dict.fromkeys(dense.ids + bm25.ids))
@@ -284,7 +284,7 @@ class Retriever:
         check_request(query, k, mode)
         sig = self.signals(query, k, mode, filters)
         scores = self.rerank(sig, self.fuse(sig, mode), mode)
-        if (plan := sig.query.plan).phrases:  # quoted: the passages holding most of the query first
+        if (plan := sig.query.plan).phrases:  # quoted: passages holding the phrases first (`held`)
             scores = fusion.lift(scores, {i: held(plan, spaced_words(self.chunks[i].text), passage_vocabulary(
                 self.chunks[i].text, self._about[i])) for i in scores})
         s = self.settings

@@ -22,6 +22,8 @@ from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, zipf
 from retriever.wordpool import WordPool
 
 MIN_LEN = 5
+# Word lengths whose pools warm-up gathers: within the pools' caches (64); longer words are rare.
+WARM_LENGTHS = 40
 # A word this common in English is a word in its own right ("doses", "apart"), not a typo.
 ENGLISH_ZIPF = 3.0
 # A non-word this close to a corpus word, or to a common English word, reads as a
@@ -163,7 +165,8 @@ class Speller:
         (0.3 s). The first question holding a rare word ("zorbitrex") otherwise paid for the
         lists, and the first word of each length 1 to 3 ms for its pools."""
         _pdq_words()
-        for n in range(MIN_LEN - 1, max(max(self._by_len, default=0), max(_english_by_len())) + 3):
+        longest = min(max(max(self._by_len, default=0), max(_english_by_len())) + 2, WARM_LENGTHS)
+        for n in range(MIN_LEN - 1, longest + 1):
             self._pool(n), _english_near(n), _everyday_near(n)
 
     def _pool(self, n: int) -> WordPool:

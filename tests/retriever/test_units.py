@@ -240,18 +240,22 @@ def test_who_a_question_is_about(question, who):
     assert audience(question) == who
 
 
-def test_a_quoting_query_counts_each_phrase_and_each_other_term_a_passage_holds():
-    from retriever.planning import QueryPlan, held
-    from retriever.tokenization import Vocabulary, spaced_words
+def test_a_quoted_phrase_comes_first_then_the_other_terms_a_passage_holds():
+    from retriever.planning import Planner, held
+    from retriever.tokenization import Vocabulary, spaced_words, words
 
-    plan = QueryPlan(text='octreotide "slow-release"', dense_text='octreotide "slow-release"', tokens=[],
-                     corrections={}, topics=[], figures=[], terms=[("octreotide",), ("slow",), ("release",)],
-                     audience=None, phrases=("slow release",))
+    planner = Planner(Speller(Counter(words("octreotide slow release lung cancer prognosis outlook " * 3))))
 
-    def count(text):
+    plan = planner.plan('octreotide "slow-release"')
+    assert plan.phrases == ("slow release",) and plan.outside == (("octreotide",),)
+
+    def tier(text):
         return held(plan, spaced_words(text), Vocabulary(spaced_words(text).split()))
 
-    assert count("Octreotide comes in a slow-release form.") == 2
-    assert count("Cartilage is sold as slow release tablets.") == 1
-    assert count("Octreotide is given as an injection.") == 1  # ties with the phrase alone
-    assert count("Slow, steady release of the drug.") == 0  # the phrase's words, not the phrase
+    both, phrase, other = ("Octreotide comes in a slow-release form.", "Cartilage is sold as slow release tablets.",
+                           "Octreotide is given as an injection.")
+    assert tier(both) > tier(phrase) > tier(other) > tier("Slow, steady release of the drug.") == 0
+    # a quoted lay word is not counted again as the document word it is searched as
+    plan = planner.plan('"outlook" lung cancer')
+    assert plan.outside == (("lung",), ("cancer",))
+    assert planner.plan("no quotes at all").outside == ()
