@@ -67,6 +67,16 @@ def lift(scores: dict[int, float], tiers: dict[int, int]) -> dict[int, float]:
     return {i: s + gap * tiers.get(i, 0) for i, s in scores.items()}
 
 
+def include(scores: dict[int, float], rows: list[int]) -> dict[int, float]:
+    """``scores`` with ``rows`` not among them added below every candidate, in their order:
+    passages a quoted phrase must bring in though the fused rankings left them out."""
+    missing = [i for i in rows if i not in scores]
+    if not missing:
+        return scores
+    floor = min(scores.values(), default=0.0) - 1.0
+    return {**scores, **{i: floor - n * 1e-3 for n, i in enumerate(missing)}}
+
+
 def best_first(fused: dict[int, float]) -> list[int]:
     """Ids by fused score, best first; ties keep the order the rankings proposed them in."""
     return sorted(fused, key=lambda i: -fused[i])

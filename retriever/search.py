@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -36,12 +36,14 @@ from retriever.models import Filters, Hit, SearchResult, check_request
 from retriever.planning import Planner, QueryPlan, held
 from retriever.ranker import LearnedRanker, RankerError
 from retriever.searchers import (
+    FUSED,
     DenseSearcher,
     KeywordSearcher,
+    PhraseSearcher,
     Query,
     Ranking,
     SentenceScorer,
-    SentenceScores,
+    Signals,
     allowed_rows,
 )
 from retriever.settings import RetrievalSettings, Settings
@@ -52,20 +54,6 @@ from retriever.tokenization import passage_vocabulary, spaced_words
 # Searched by `Retriever.warm_up` so the first real question doesn't pay for first calls and
 # the word lists; it has a misspelling and an unknown name to reach every step.
 WARM_UP_QUERY = "carcinoyd tumor treatment with telotristat"
-FUSED = {"hybrid": ("dense", "sentence", "bm25"), "dense": ("dense", "sentence"), "bm25": ("bm25",)}  # in RRF order
-
-
-@dataclass(frozen=True)
-class Signals:
-    """Stage 2's output: what each ranking says about one query."""
-
-    query: Query
-    dense: Ranking
-    bm25: Ranking
-    sentence: Ranking
-    sentences: SentenceScores
-    documents: np.ndarray | None = None  # rank of every document by title words (hybrid)
-    fused: tuple[str, ...] = FUSED["hybrid"]  # bm25 mode runs dense too (for abstention) but fuses bm25 only
 
 
 class Reranker(Protocol):
@@ -93,6 +81,7 @@ class Retriever:
                                        settings.fuzzy_min_score), settings.lexicon)
         self.dense = DenseSearcher(index.dense, index.vectors)
         self.bm25 = KeywordSearcher(index.keyword)
+        self.phrase = PhraseSearcher(index.keyword, [c.text for c in chunks])
         self.sentence_scorer = SentenceScorer(index.sentences)
         self.demoted = np.array([c.shared or c.outline for c in chunks], dtype=bool)
         self.childhood = np.array([is_childhood(c.title, c.url) for c in chunks], dtype=bool)
@@ -208,11 +197,12 @@ class Retriever:
         n = max(self.settings.candidates, k)  # k up to `candidates` (50, the API's most) changes no rank
         dense = self.dense.search(q, n)
         bm25 = self.bm25.search(q, n) if mode != "dense" else Ranking.empty()
-        candidates = list(dict.fromkeys(dense.ids + bm25.ids))
+        phrase = self.phrase.search(q, n) if plan.phrases else Ranking.empty()
+        candidates = list(dict.fromkeys(dense.ids + bm25.ids + phrase.ids))
         sentences = self.sentence_scorer.score(q, candidates)
         sentence = sentences.ranking(candidates) if mode != "bm25" else Ranking.empty()
         return Signals(q, dense, bm25, sentence, sentences,
-                       self.titles.ranks(plan.tokens) if mode == "hybrid" else None, FUSED[mode])
+                       self.titles.ranks(plan.tokens) if mode == "hybrid" else None, FUSED[mode], phrase)
 
     # -- stages 3 to 6: fuse, adjust, rerank, select -----------------------------------------
 
@@ -285,8 +275,10 @@ class Retriever:
         sig = self.signals(query, k, mode, filters)
         scores = self.rerank(sig, self.fuse(sig, mode), mode)
         if (plan := sig.query.plan).phrases:  # quoted: passages holding the phrases first (`held`)
-            scores = fusion.lift(scores, {i: held(plan, spaced_words(self.chunks[i].text), passage_vocabulary(
-                self.chunks[i].text, self._about[i])) for i in scores})
+            scores = fusion.include(scores, sig.phrase.ids)
+            texts = {i: self.chunks[i].text for i in scores}
+            scores = fusion.lift(scores, {i: held(plan, spaced_words(t), passage_vocabulary(t, self._about[i]))
+                                          for i, t in texts.items()})
         s = self.settings
         chosen = self.order(scores, max(k, s.abstain_depth, s.related_count))
         verdict = self.judge(sig, chosen)

@@ -17,6 +17,9 @@ from retriever.keyword import KeywordIndex
 from retriever.models import Filters
 from retriever.planning import QueryPlan
 from retriever.store import SentenceTable
+from retriever.tokenization import spaced_words, tokenize
+
+FUSED = {"hybrid": ("dense", "sentence", "bm25"), "dense": ("dense", "sentence"), "bm25": ("bm25",)}  # in RRF order
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,33 @@ class KeywordSearcher:
         return Ranking([int(i) for i in top], scores[top])
 
 
+class PhraseSearcher:
+    """Passages holding every quoted phrase of the question word for word, by BM25 score.
+
+    A quoted phrase is a must-have, so the passages that hold it join the candidates even
+    when neither ranking proposed them: for `"fertility" chemotherapy young women` over the
+    corpus, 21 of the 24 passages saying "fertility" were not among them, and three of those
+    now come in the first five. Only passages with all the phrase's words (the keyword
+    index's postings) are read, and only for a quoting search.
+    """
+
+    def __init__(self, keyword: KeywordIndex, texts: list[str]):
+        self.keyword = keyword
+        self.texts = texts
+
+    def search(self, query: Query, k: int) -> Ranking:
+        phrases = query.plan.phrases
+        stems = {t for p in phrases for t in tokenize(p)}
+        if not stems or not stems <= self.keyword.vocab.keys():
+            return Ranking.empty()
+        rows = set.intersection(*(set(self.keyword.postings(t).tolist()) for t in stems))
+        rows = [i for i in sorted(rows) if (query.allowed is None or query.allowed[i])
+                and all(f" {p} " in spaced_words(self.texts[i]) for p in phrases)]
+        scores = self.keyword.scores(query.plan.tokens)
+        top = sorted(rows, key=lambda i: -scores[i])[:k]
+        return Ranking(top, scores[top])
+
+
 @dataclass(frozen=True)
 class SentenceScores:
     """Every sentence's cosine with the question, for the candidate chunks only.
@@ -154,3 +184,17 @@ class SentenceScorer:
         maxima = np.maximum.reduceat(sims, first[have]) if have.any() else np.zeros(0, np.float32)
         rows = dict(zip(candidates, zip(first.tolist(), starts.tolist(), lengths.tolist())))
         return SentenceScores(sims, rows, dict(zip(ids[have].tolist(), maxima.tolist())), self.spans)
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Stage 2's output: what each ranking says about one query."""
+
+    query: Query
+    dense: Ranking
+    bm25: Ranking
+    sentence: Ranking
+    sentences: SentenceScores
+    documents: np.ndarray | None = None  # rank of every document by title words (hybrid)
+    fused: tuple[str, ...] = FUSED["hybrid"]  # bm25 mode runs dense too (for abstention) but fuses bm25 only
+    phrase: Ranking = Ranking.empty()  # passages holding the quoted phrases (`PhraseSearcher`)

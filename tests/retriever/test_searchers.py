@@ -8,7 +8,7 @@ import pytest
 from retriever import fusion
 from retriever.keyword import KeywordIndex
 from retriever.models import Chunk
-from retriever.searchers import Query, SentenceScorer
+from retriever.searchers import PhraseSearcher, Query, SentenceScorer
 from retriever.store import SentenceTable
 
 
@@ -53,6 +53,27 @@ def test_postings_are_the_rows_bm25_scores():
     for token in (t for t in keyword.vocab if t):  # bm25s's own "" token matches nothing
         assert sorted(keyword.postings(token).tolist()) == np.flatnonzero(keyword.scores([token])).tolist()
     assert keyword.postings("not-a-token").size == 0 and keyword.postings("").size == 0
+
+
+def test_the_phrase_searcher_finds_every_passage_holding_the_phrases_word_for_word():
+    from retriever.planning import QueryPlan
+
+    texts = ["Hair loss after chemotherapy.", "Loss of hair is common.", "Hair-loss treatment and hair loss.",
+             "Treatment of the tumor.", "Hair LOSS, then treatment."]
+    chunks = [Chunk(id=f"d#{i}", doc_id="d", source="d.md", title="Doc", url="https://example.org/d",
+                    heading_path=["Doc"], section="Doc", text=t) for i, t in enumerate(texts)]
+    searcher = PhraseSearcher(KeywordIndex.build(chunks), texts)
+
+    def search(phrases, allowed=None, k=10):
+        plan = QueryPlan(text="", dense_text="", tokens=["hair", "loss", "treatment"], corrections={}, topics=[],
+                         figures=[], terms=[], phrases=phrases)
+        return searcher.search(Query(plan, np.zeros(1, np.float32), allowed), k).ids
+
+    assert sorted(search(("hair loss",))) == [0, 2, 4]  # not "loss of hair"
+    assert sorted(search(("hair loss", "treatment"))) == [2, 4]
+    assert search(("hair loss",), allowed=np.array([False, True, False, True, True])) == [4]
+    assert len(search(("hair loss",), k=1)) == 1
+    assert search(("hair of the dog",)) == [] and search(("the",)) == []  # a word no passage has; stop words only
 
 
 def test_a_keyword_index_tokenized_by_another_version_is_refused(tmp_path):

@@ -183,6 +183,14 @@ def test_lifted_rows_come_first_and_scores_still_descend():
     assert lift(scores, {}) == scores and lift(scores, {1: 0, 2: 0}) == scores
 
 
+def test_included_rows_join_below_every_candidate_in_their_order():
+    from retriever.fusion import best_first, include
+
+    scores = {1: 3.0, 2: 2.0}
+    assert best_first(include(scores, [7, 2, 5])) == [1, 2, 7, 5]
+    assert include(scores, [1]) is scores and best_first(include({}, [4, 3])) == [4, 3]
+
+
 def test_audience_of_questions_and_documents():
     from retriever.audience import audience, is_childhood, url_words
 
