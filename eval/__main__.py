@@ -11,7 +11,7 @@ from eval.report import failures_text, table, to_json
 from eval.runner import check_against_index, document_ceiling, evaluate
 from retriever.models import MODES
 from retriever.search import Retriever
-from retriever.settings import Settings
+from retriever.settings import SettingsProblem, read_settings
 from retriever.store import IndexLoadError
 
 
@@ -31,13 +31,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.json and (problem := _unwritable(args.json)):
         p.error(f"--json {args.json}: {problem}")  # said before the run, not after it
-    settings = Settings()
-    index_dir = args.index or settings.index_dir
     try:
+        settings = read_settings()
+        index_dir = args.index or settings.index_dir
         qset = load_questions(args.questions)
         retriever = Retriever.load(index_dir, settings)
         check_against_index(qset, retriever, index_dir)
-    except (QuestionSetError, IndexLoadError) as err:
+    except (QuestionSetError, IndexLoadError, SettingsProblem) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     modes = list(MODES) if args.mode == "all" else [args.mode]

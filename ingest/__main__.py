@@ -10,7 +10,7 @@ from ingest.indexing import IngestError, build_index
 from ingest.loading import DocumentError
 from ingest.publish import IngestLockedError
 from retriever.embedding import ModelError
-from retriever.settings import Settings
+from retriever.settings import SettingsProblem, read_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,15 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     overrides = {k: v for k, v in {"model": args.model, "faiss_index": args.faiss_index}.items() if v}
-    settings = Settings(**overrides)
-    index_dir = args.index or settings.index_dir
     try:
+        settings = read_settings(**overrides)
+        index_dir = args.index or settings.index_dir
         report = build_index(args.src, index_dir, settings, strict=args.strict,
                              progress=not args.quiet)
     except DocumentError as err:
         print(f"error: {err} (--strict: nothing indexed, previous index kept)", file=sys.stderr)
         return 2
-    except (IngestError, IngestLockedError, ModelError) as err:
+    except (IngestError, IngestLockedError, ModelError, SettingsProblem) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     for err in report.errors:

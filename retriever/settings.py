@@ -9,16 +9,19 @@ benchmark replaces (`Retriever.with_settings`) rather than mutates.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from retriever.abstain import ALL_TERMS_FOUND, HAND_THRESHOLD, MISSING_PENALTY
 
 DEFAULT_MODEL = "pdq-minilm-l6"
+# A passage must hold its breadcrumb (up to 40 model tokens on the corpus) and some text.
+MIN_CHUNK_TOKENS = 64
 
 
 class Settings(BaseSettings):
@@ -27,7 +30,8 @@ class Settings(BaseSettings):
     Each field can be set as ``PDQ_<FIELD>`` (e.g. ``PDQ_MODEL=/models/e5``).
     """
 
-    model_config = SettingsConfigDict(env_prefix="PDQ_", env_file=".env", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(env_prefix="PDQ_", env_file=".env", extra="ignore", frozen=True,
+                                      allow_inf_nan=False)
 
     # Ingest and index
     index_dir: Path = Path("index")
@@ -44,38 +48,54 @@ class Settings(BaseSettings):
     onnx_target: Literal["auto", "avx512_vnni", "avx2", "arm64"] = Field(
         "auto", description="Instruction set of the int8 model; auto: this CPU's own.")
     faiss_index: Literal["auto", "flat", "hnsw"] = "auto"
-    hnsw_min_chunks: int = Field(5_000, description="'auto' switches to HNSW at this size. On "
+    hnsw_min_chunks: int = Field(5_000, ge=0, description="'auto' switches to HNSW at this size. On "
                                  "the 169-summary corpus (7,886 passages) HNSW took 0.13 ms a query "
                                  "against flat's 0.49, recall@50 0.997, the same validation figures "
                                  "(docs/benchmarks.md, 'Latency').")
-    hnsw_m: int = 32
-    hnsw_ef_search: int = 128
-    embed_batch_size: int = 64
+    hnsw_m: int = Field(32, ge=2)
+    hnsw_ef_search: int = Field(128, ge=1)
+    embed_batch_size: int = Field(64, ge=1)
     chunk_tokens: int = Field(0, description="Longest passage in model tokens, breadcrumb "
-                              "included; 0 means the model's max_seq_length.")
+                              "included; 0 means the model's max_seq_length, else at least 64 "
+                              "(a breadcrumb alone takes up to 40).")
 
     # Retrieval
-    rrf_k: int = Field(10, description="RRF damping; 10 beat 30, 60 and 100 on both question sets.")
-    dense_weight: float = 1.0
-    sentence_weight: float = Field(0.5, description="RRF weight of the best-sentence dense ranking.")
-    bm25_weight: float = 1.0
-    document_weight: float = Field(0.5, description="RRF weight of the document-title ranking "
+    rrf_k: int = Field(10, ge=1, description="RRF damping; 10 beat 30, 60 and 100 on both question sets.")
+    dense_weight: float = Field(1.0, ge=0)
+    sentence_weight: float = Field(0.5, ge=0, description="RRF weight of the best-sentence dense ranking.")
+    bm25_weight: float = Field(1.0, ge=0)
+    document_weight: float = Field(0.5, ge=0, description="RRF weight of the document-title ranking "
                                    "(many documents only; MedQuAD doc Hit@1 0.845 -> 0.875).")
-    childhood_weight: float = Field(0.5, description="Score factor for passages of childhood "
+    childhood_weight: float = Field(0.5, ge=0, description="Score factor for passages of childhood "
                                     "summaries when the question names no child (retriever/audience.py; "
                                     "MedQuAD doc Hit@1 0.868 -> 0.912).")
     lexicon: bool = Field(True, description="Add the lay lexicon's document words to the "
                           "keyword query (retriever/lexicon.py); off for ablations.")
     ranker: bool = Field(True, description="Order hybrid results by the model's learned ranker "
                          "when it ships one (retriever/ranker.py); off: the fused order.")
-    candidates: int = 50
-    fuzzy_min_score: float = 85.0
+    candidates: int = Field(50, ge=1)
+    fuzzy_min_score: float = Field(85.0, ge=0, le=100)
     abstain_threshold: float | None = Field(
-        None, description="Abstain when the confidence falls below this. Unset: the "
+        None, ge=0, le=1, description="Abstain when the confidence falls below this. Unset: the "
         "threshold calibrated with the model (its abstention.json), else the hand rule's "
         "threshold picked for the model (its threshold.json: 0.35 for the shipped model), "
         "else 0.35 (README, 'Abstention')."
     )
+
+    @field_validator("chunk_tokens")
+    @classmethod
+    def _room_for_text(cls, value: int) -> int:
+        if value != 0 and value < MIN_CHUNK_TOKENS:
+            raise ValueError(f"must be 0 (the model's max_seq_length) or at least {MIN_CHUNK_TOKENS}")
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value):
+        """``https://a.org,https://b.org`` as typed in a shell, or a JSON list."""
+        if isinstance(value, str):
+            value = json.loads(value) if value.lstrip().startswith("[") else value.split(",")
+        return [v.strip() for v in value if v.strip()] if isinstance(value, list) else value
 
     def retrieval(self) -> RetrievalSettings:
         """The retrieval fields as the retriever's frozen settings."""
@@ -84,14 +104,15 @@ class Settings(BaseSettings):
 
     # Service (HTTP)
     host: str = "127.0.0.1"
-    port: int = 8000
-    workers: int = 1
+    port: int = Field(8000, ge=0, le=65535, description="0: any free port.")
+    workers: int = Field(1, ge=1)
     log_queries: bool = Field(False, description="Log raw question text (off: patients' health details).")
-    max_query_chars: int = 1000
-    max_body_bytes: int = 16_384
-    request_timeout_s: float = 10.0
-    rate_limit_per_minute: int = Field(0, description="Per client address; 0 turns it off.")
-    cors_origins: list[str] = Field(default_factory=list)
+    max_query_chars: int = Field(1000, ge=1)
+    max_body_bytes: int = Field(16_384, ge=64)
+    request_timeout_s: float = Field(10.0, gt=0)
+    rate_limit_per_minute: int = Field(0, ge=0, description="Per client address; 0 turns it off.")
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Origins allowed to "
+                                                         "call the API from a browser, comma-separated.")
     admin_reload: bool = Field(False, description="Enable POST /admin/reload.")
     contact_line: str = "1-800-4-CANCER (1-800-422-6237)"
 
@@ -132,3 +153,20 @@ class RetrievalSettings:
     related_count: int = 1
     missing_penalty: float = MISSING_PENALTY
     all_terms_floor: float = ALL_TERMS_FOUND
+
+
+class SettingsProblem(ValueError):
+    """``PDQ_*`` values (environment or ``.env``) that cannot be used, named as set."""
+
+
+def read_settings(**overrides) -> Settings:
+    """`Settings`, or a `SettingsProblem` naming each bad variable: "PDQ_PORT='99999': Input
+    should be less than or equal to 65535" rather than pydantic's dump of field names."""
+    try:
+        return Settings(**overrides)
+    except SettingsError as exc:
+        raise SettingsProblem(f"invalid setting: {exc}") from None
+    except ValidationError as exc:
+        raise SettingsProblem("invalid setting: " + "; ".join(
+            f"PDQ_{'_'.join(map(str, err['loc'])).upper()}={err.get('input')!r}: "
+            f"{err['msg'].removeprefix('Value error, ')}" for err in exc.errors())) from None

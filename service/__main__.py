@@ -13,11 +13,10 @@ import os
 import sys
 
 import uvicorn
-from pydantic import ValidationError
 from uvicorn.config import LOGGING_CONFIG
 
 from retriever.embedding import ModelError
-from retriever.settings import Settings
+from retriever.settings import SettingsProblem, read_settings
 from retriever.store import IndexLoadError
 from service.one_write import OneWriteHttpProtocol
 
@@ -39,7 +38,7 @@ def log_config(level: str) -> dict:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    defaults = Settings()
+    defaults = read_settings()
     p = argparse.ArgumentParser(prog="python -m service",
                                 description="Serve verbatim, cited PDQ passages over HTTP.")
     p.add_argument("--index", default=None,
@@ -89,8 +88,8 @@ def verify_elsewhere() -> str | None:
 def main(argv: list[str] | None = None) -> int:
     try:
         return _main(argv)
-    except ValidationError as exc:  # a bad PDQ_* variable
-        print(f"error: invalid setting: {exc}", file=sys.stderr)
+    except SettingsProblem as exc:  # a bad PDQ_* variable, or --port/--workers
+        print(f"error: {exc}", file=sys.stderr)
         return 2
 
 
@@ -102,10 +101,7 @@ def _main(argv: list[str] | None) -> int:
                         ("WORKERS", args.workers)):
         if value is not None:
             os.environ[f"PDQ_{name}"] = str(value)
-    settings = Settings()
-    if settings.workers < 1:
-        print("error: --workers must be at least 1", file=sys.stderr)
-        return 2
+    settings = read_settings()
 
     if settings.workers == 1:
         from retriever.search import Retriever  # heavy imports after argument errors

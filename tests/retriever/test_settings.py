@@ -1,0 +1,47 @@
+"""Operator settings: a bad PDQ_* value stops every command with its name, before any work."""
+
+import pytest
+
+from retriever.settings import SettingsProblem, read_settings
+
+
+@pytest.mark.parametrize("name, value, problem", [
+    ("PDQ_PORT", "99999", "less than or equal to 65535"),  # uvicorn wrapped it to another port
+    ("PDQ_REQUEST_TIMEOUT_S", "0", "greater than 0"),  # every search timed out
+    ("PDQ_REQUEST_TIMEOUT_S", "inf", "finite number"),
+    ("PDQ_ABSTAIN_THRESHOLD", "nan", "finite number"),  # nothing was ever refused
+    ("PDQ_ABSTAIN_THRESHOLD", "2", "less than or equal to 1"),  # everything was refused
+    ("PDQ_MAX_QUERY_CHARS", "0", "greater than or equal to 1"),
+    ("PDQ_RATE_LIMIT_PER_MINUTE", "-10", "greater than or equal to 0"),
+    ("PDQ_EMBED_BATCH_SIZE", "0", "greater than or equal to 1"),
+    ("PDQ_CHUNK_TOKENS", "-5", "must be 0 (the model's max_seq_length) or at least 64"),  # one word a passage
+    ("PDQ_WORKERS", "0", "greater than or equal to 1"),
+])
+def test_a_bad_value_is_named_as_the_operator_set_it(monkeypatch, name, value, problem):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsProblem) as err:
+        read_settings()
+    assert str(err.value).startswith(f"invalid setting: {name}={value!r}: ") and problem in str(err.value)
+
+
+def test_cors_origins_are_read_comma_separated_or_as_a_json_list(monkeypatch):
+    monkeypatch.setenv("PDQ_CORS_ORIGINS", "https://a.example.org, https://b.example.org")
+    assert read_settings().cors_origins == ["https://a.example.org", "https://b.example.org"]
+    monkeypatch.setenv("PDQ_CORS_ORIGINS", '["https://a.example.org"]')
+    assert read_settings().cors_origins == ["https://a.example.org"]
+    monkeypatch.setenv("PDQ_CHUNK_TOKENS", "0")
+    assert read_settings().chunk_tokens == 0 and read_settings(chunk_tokens=128).chunk_tokens == 128
+
+
+@pytest.mark.parametrize("command", ["service", "ingest", "eval"])
+def test_each_command_stops_on_a_bad_setting_before_any_work(monkeypatch, capsys, command, tmp_path):
+    import importlib
+
+    monkeypatch.setenv("PDQ_PORT", "99999")
+    main = importlib.import_module(f"{command}.__main__").main
+    argv = {"service": [], "ingest": [str(tmp_path), "--index", str(tmp_path / "idx")],
+            "eval": [str(tmp_path / "q.jsonl")]}[command]
+    (tmp_path / "q.jsonl").write_text('{"id": "a", "question": "q", "kind": "out_of_scope"}\n')
+    assert main(argv) == 2
+    assert "error: invalid setting: PDQ_PORT='99999'" in capsys.readouterr().err
+    assert not (tmp_path / "idx").exists()
