@@ -37,7 +37,8 @@ class IndexLoadError(RuntimeError):
     """An index folder that cannot be served; the message names the file and the fix."""
 
     def __init__(self, index_dir: Path, problem: str):
-        fix = f"rebuild it with: python -m ingest seeds --index {index_dir}"
+        fix = (f"rebuild it with: python -m ingest SOURCE_FOLDER --index {index_dir} (the folder of documents "
+               f"it was built from: seeds for the bundled summary)")
         super().__init__(f"index {index_dir}: {problem}; {fix}")
         self.index_dir = index_dir
         self.problem = problem

@@ -11,6 +11,7 @@ with lone surrogates or control characters could not always be encoded back anyw
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import traceback
@@ -89,10 +90,16 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
 
 
 async def send_error(send: Send, status: int, code: str, message: str, field: str | None = None,
-                     headers: dict[str, str] | None = None) -> None:
-    """Send an error response from raw ASGI middleware (which has no Response objects)."""
-    body = json.dumps(error_body(code, message, field)).encode("utf-8")
-    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+                     headers: dict[str, str] | None = None, page: bool = False) -> None:
+    """Send an error response from raw ASGI middleware (which has no Response objects): the
+    API's JSON shape, or with ``page`` a plain HTML page for a browser on the web pages."""
+    if page:
+        body = (f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{html.escape(message)}</title>'
+                f"<p>{html.escape(message)}</p></html>").encode()
+        kind = b"text/html; charset=utf-8"
+    else:
+        body, kind = json.dumps(error_body(code, message, field)).encode("utf-8"), b"application/json"
+    raw = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": body})

@@ -158,6 +158,12 @@ class RateLimiter:
             del self._buckets[c]
 
 
+def _wants_page(scope: Scope) -> bool:
+    """A browser asking for one of the web pages (not the API): it gets an error page, not JSON."""
+    accept = dict(scope.get("headers") or []).get(b"accept", b"")
+    return not scope.get("path", "").startswith(("/api", "/admin")) and b"text/html" in accept
+
+
 class RateLimitMiddleware:
     """429 with Retry-After once a client address exceeds its per-minute allowance."""
 
@@ -174,6 +180,6 @@ class RateLimitMiddleware:
         wait = self.limiter.take(client)
         if wait > 0:
             await send_error(send, 429, "rate_limited", "Too many requests. Please wait a moment and try again.",
-                             headers={"Retry-After": str(max(1, math.ceil(wait)))})
+                             headers={"Retry-After": str(max(1, math.ceil(wait)))}, page=_wants_page(scope))
             return
         await self.app(scope, receive, send)

@@ -247,5 +247,5 @@ def test_service_refuses_a_damaged_index_at_start_up(refused_starts, case):
     assert seconds < 60, seconds
     assert "Uvicorn running" not in output and "Started server" not in output, output
     # the rebuild command names the index path given, not the version folder behind it
-    assert_clean_error(output, "cannot start", f"{FIX_COMMAND} seeds --index {link}", *DAMAGE[case][1])
+    assert_clean_error(output, "cannot start", f"{FIX_COMMAND} SOURCE_FOLDER --index {link}", *DAMAGE[case][1])
     assert f"index {link}:" in output, output

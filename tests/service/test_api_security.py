@@ -53,6 +53,11 @@ def test_rate_limit(make_client):
     assert resp.headers["x-frame-options"] == "DENY"
     assert c.get("/healthz").status_code == 200  # probes are never limited
     assert c.get("/", params={"q": ANSWERED}).status_code == 429
+    page = c.get("/", params={"q": ANSWERED}, headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 429 and page.headers["content-type"].startswith("text/html")  # a browser: a page
+    assert "Too many requests" in page.text and int(page.headers["retry-after"]) >= 1
+    api = c.get("/api/search", params={"q": ANSWERED}, headers={"Accept": "text/html"})
+    assert_error(api, 429, "rate_limited")  # the API answers JSON whatever is accepted
 
 
 def test_no_rate_limit_by_default(client):
