@@ -102,11 +102,15 @@ class OnnxEmbedder:
             options.intra_op_num_threads = threads()
             self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
             self._inputs = {i.name for i in self._session.get_inputs()}
-            self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-            self._counter = Tokenizer.from_file(str(folder / "tokenizer.json"))
         except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf types
             raise ModelError(f"model {model!r}: cannot load {path} ({type(exc).__name__}: {exc}); "
                              f"rebuild it with: {rebuild}") from None
+        tokenizer = folder / "tokenizer.json"
+        try:  # the model's own file, not made by the export: restored, not rebuilt
+            self._tokenizer, self._counter = Tokenizer.from_file(str(tokenizer)), Tokenizer.from_file(str(tokenizer))
+        except Exception as exc:  # tokenizers raises a bare Exception
+            raise ModelError(f"model {model!r}: cannot read {tokenizer} ({exc}); it comes with the model: "
+                             f"restore it (git checkout {folder} for the shipped one)") from None
         self._tokenizer.enable_truncation(self.max_seq_length)
         self._tokenizer.enable_padding(pad_id=self._tokenizer.token_to_id("[PAD]") or 0)
         self._counter.no_truncation()
@@ -167,7 +171,9 @@ def _read_config(model: str, folder: Path, file: str, weights_sha256: str) -> tu
                          f"make the ONNX files with: {rebuild}") from None
     if info.get("weights_sha256", "") != weights_sha256:
         raise ModelError(f"model {model!r}: the ONNX files in {path.parent} were exported from other "
-                         f"weights; rebuild them with: {rebuild}")
+                         f"weights than {folder} holds now: if the weights were changed on purpose, rebuild "
+                         f"them with: {rebuild}; if not, the weights file is damaged: restore it (git checkout "
+                         f"{folder} for the shipped model)")
     if sha256_file(folder / file) != expected:
         raise ModelError(f"model {model!r}: {folder / file} is damaged (checksum differs from "
                          f"{EXPORT_INFO}); rebuild it with: {rebuild}")

@@ -159,14 +159,20 @@ class LearnedRanker:
             features, recorded = tuple(raw["features"]), str(raw["sha256"])
             sha256 = sha256_file(path)
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise RankerError(f"{record}: not a ranker record ({exc}); rebuild it with: {REBUILD}") from None
+            raise RankerError(f"{record}: not a ranker record ({exc}); {_restore(folder)}") from None
         if features != FEATURES:
             raise RankerError(f"{record}: fitted on features {list(features)}, this version computes "
                               f"{list(FEATURES)}; rebuild it with: {REBUILD}")
         if sha256 != recorded:
             raise RankerError(f"{path}: sha256 {sha256[:12]} does not match its record ({recorded[:12]}): "
-                              f"a partial or edited file; rebuild it with: {REBUILD}")
+                              f"a partial or edited file; {_restore(folder)}")
         return cls(_read_session(path), retriever, path, sha256)
+
+
+def _restore(folder: Path) -> str:
+    """The fix for a damaged ranker file: the files are committed, so restoring them comes
+    before refitting (minutes, and a corpus index)."""
+    return f"restore the shipped files (git checkout {folder}) or rebuild them with: {REBUILD}"
 
 
 def _read_session(path: Path):
@@ -179,7 +185,7 @@ def _read_session(path: Path):
         session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf types
         raise RankerError(f"{path}: not a usable ranker ({type(exc).__name__}: {exc}); "
-                          f"rebuild it with: {REBUILD}") from None
+                          f"{_restore(path.parent)}") from None
     inputs = session.get_inputs()
     width = inputs[0].shape[-1] if len(inputs) == 1 and inputs[0].shape else None
     if width != len(FEATURES):

@@ -75,8 +75,18 @@ def test_an_export_of_other_weights_is_refused(model_copy):
     info = json.loads(info_path.read_text())
     info["weights_sha256"] = "0" * 64
     info_path.write_text(json.dumps(info))
-    with pytest.raises(ModelError, match="exported from other weights"):
+    with pytest.raises(ModelError, match="exported from other weights") as err:
         _load("onnx")
+    assert "the weights file is damaged: restore it" in str(err.value)  # the other cause, and its fix
+
+
+def test_a_missing_tokenizer_is_named_and_restored_not_exported(model_copy):
+    """The export does not make it: the message said to rerun the export."""
+    (model_copy / "tokenizer.json").unlink()
+    with pytest.raises(ModelError) as err:
+        _load()
+    assert f"cannot read {model_copy / 'tokenizer.json'}" in str(err.value) and "restore it" in str(err.value)
+    assert "retriever.export" not in str(err.value)
 
 
 def test_a_cpu_without_an_int8_target_falls_back_to_torch_with_a_warning(monkeypatch, caplog):

@@ -122,8 +122,9 @@ def test_a_ranker_fitted_on_other_features_is_refused(tmp_path):
 def test_a_cut_off_ranker_is_refused_before_onnxruntime_reads_it(tmp_path):
     model = _shipped()
     _ranker_folder(tmp_path, list(FEATURES), model[:len(model) // 2], recorded=model)
-    with pytest.raises(RankerError, match=rf"{MODEL_FILE}: sha256 \w+ does not match its record.*partial"):
+    with pytest.raises(RankerError, match=rf"{MODEL_FILE}: sha256 \w+ does not match its record.*partial") as err:
         LearnedRanker.load(tmp_path, retriever=None)
+    assert "restore the shipped files (git checkout" in str(err.value)  # committed: restored before refitted
 
 
 def test_a_record_without_a_hash_is_named(tmp_path):
