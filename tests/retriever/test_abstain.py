@@ -125,6 +125,10 @@ def test_provider_questions_need_a_place_to_be_treated():
     assert provider_missing("Which surgeon at Johns Hopkins does the most Whipple operations?", [])
     assert not provider_missing("which doctors will be on my child's care team?", [])
     assert not provider_missing("which doctor is in charge, and who is best to ask about pain?", [])
+    # any kind of specialist: "-ologist" and physicians
+    assert provider_missing("best dermatologist in ohio", [])
+    assert provider_missing("which gastroenterologist is the best for this", [])
+    assert not provider_missing("what does a radiation oncologist do?", [])
 
 
 def test_question_terms_count_a_lay_phrase_once_by_its_document_words():
