@@ -114,7 +114,8 @@ EVERYDAY_ZIPF = 4.0
 
 # What `missing` holds when a question asks which hospital or doctor to choose.
 PROVIDER = "a named hospital or doctor"
-_PROVIDERS = r"(doctors?|hospitals?|specialists?|surgeons?|physicians?|\w*ologists?|clinics?|(cancer|medical) cent(er|re)s?)"
+_PROVIDERS = (r"(doctors?|hospitals?|specialists?|surgeons?|physicians?|\w*ologists?|clinics?|"
+              r"(cancer|medical) cent(er|re)s?)")
 # "best surgeon for ...", and "which hospital is the best for ...": 5 of the calibration
 # sets' 6 questions about choosing a hospital or surgeon (training/calibration) take the
 # second order, which the first pattern missed; no training question and no answerable

@@ -13,6 +13,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("service.access")
+UNKNOWN_PATH = "(unknown path)"
 
 
 def printable(path: str, limit: int = 200) -> str:
@@ -41,5 +42,7 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, record)
         finally:
-            logger.info("%s %s %d %.1fms", scope.get("method", "-"), printable(scope.get("path", "")),
-                        status, (time.perf_counter() - t0) * 1000)
+            # A path the service does not have is not logged: a client may have put the
+            # question there ("/api/search/my husband's lump"), as it would in the query.
+            path = printable(scope.get("path", "")) if status != 404 else UNKNOWN_PATH
+            logger.info("%s %s %d %.1fms", scope.get("method", "-"), path, status, (time.perf_counter() - t0) * 1000)

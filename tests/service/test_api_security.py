@@ -97,3 +97,11 @@ def test_log_lines_cannot_be_forged(client, caplog):
         client.get("/nope%0AGET /admin 200 1.0ms")
     line = [r.getMessage() for r in caplog.records if r.name == "service.access"][-1]
     assert "\n" not in line and "404" in line
+
+
+def test_a_question_put_in_the_path_is_not_logged(client, caplog):
+    """A client may put the question in the path as it would in the query string."""
+    with caplog.at_level(logging.INFO):
+        client.get(f"/api/search/{SECRET}")
+    line = [r.getMessage() for r in caplog.records if r.name == "service.access"][-1]
+    assert line.startswith("GET (unknown path) 404") and "lump" not in server_log(caplog)
