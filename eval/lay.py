@@ -20,7 +20,7 @@ from pathlib import Path
 from retriever.embedding import ModelError
 from retriever.lines import numbered_lines
 from retriever.search import Filters, Retriever
-from retriever.settings import Settings
+from retriever.settings import SettingsProblem, read_settings
 from retriever.store import IndexLoadError
 from training.data import is_validation
 from training.nearmiss import named_summaries
@@ -99,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     try:
         qs = load(args.questions)
-        retriever = Retriever.load(args.index, Settings())
-    except (QuestionFileError, OSError, IndexLoadError, ModelError) as exc:
+        retriever = Retriever.load(args.index, read_settings())
+    except (QuestionFileError, OSError, IndexLoadError, ModelError, SettingsProblem) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.split != "all":

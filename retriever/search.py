@@ -198,8 +198,8 @@ class Retriever:
         dense = self.dense.search(q, n)
         bm25 = self.bm25.search(q, n) if mode != "dense" else Ranking.empty()
         phrase = self.phrase.search(q, n) if plan.phrases else Ranking.empty()
-        candidates = list(dict.fromkeys(dense.ids + bm25.ids + phrase.ids))
-        sentences = self.sentence_scorer.score(q, candidates)
+        candidates = list(dict.fromkeys(dense.ids + bm25.ids))  # phrase holders join after the ranker
+        sentences = self.sentence_scorer.score(q, list(dict.fromkeys(candidates + phrase.ids)))
         sentence = sentences.ranking(candidates) if mode != "bm25" else Ranking.empty()
         return Signals(q, dense, bm25, sentence, sentences,
                        self.titles.ranks(plan.tokens) if mode == "hybrid" else None, FUSED[mode], phrase)
@@ -238,8 +238,8 @@ class Retriever:
     def hit(self, rank: int, idx: int, score: float, sig: Signals) -> Hit:
         chunk = self.chunks[idx]
         spans, sims = sig.sentences.of(idx)
-        found_by = tuple(name for name, r in (("dense", sig.dense), ("bm25", sig.bm25),
-                                                ("sentence", sig.sentence)) if name in sig.fused and idx in r.ids)
+        rankings = (("dense", sig.dense), ("bm25", sig.bm25), ("sentence", sig.sentence), ("phrase", sig.phrase))
+        found_by = tuple(name for name, r in rankings if name in (*sig.fused, "phrase") and idx in r.ids)
         return Hit(rank=rank, score=score, chunk=chunk, link=self.links[chunk.id],
                    highlights=pick_highlights(spans, sims), found_by=found_by,
                    continues_in=self.continuations.get(chunk.id, ()))

@@ -98,10 +98,10 @@ class PhraseSearcher:
     """Passages holding every quoted phrase of the question word for word, by BM25 score.
 
     A quoted phrase is a must-have, so the passages that hold it join the candidates even
-    when neither ranking proposed them: for `"fertility" chemotherapy young women` over the
-    corpus, 21 of the 24 passages saying "fertility" were not among them, and three of those
-    now come in the first five. Only passages with all the phrase's words (the keyword
-    index's postings) are read, and only for a quoting search.
+    when neither ranking proposed them (below them, until `fusion.lift` raises every passage
+    holding the phrase): for `"fertility" chemotherapy young women` over the corpus, 21 of the
+    24 passages saying "fertility" were not among them. Rows with all the phrase's words
+    (the keyword index's postings) are read best BM25 score first, until ``k`` hold it.
     """
 
     def __init__(self, keyword: KeywordIndex, texts: list[str]):
@@ -114,10 +114,15 @@ class PhraseSearcher:
         if not stems or not stems <= self.keyword.vocab.keys():
             return Ranking.empty()
         rows = set.intersection(*(set(self.keyword.postings(t).tolist()) for t in stems))
-        rows = [i for i in sorted(rows) if (query.allowed is None or query.allowed[i])
-                and all(f" {p} " in spaced_words(self.texts[i]) for p in phrases)]
-        scores = self.keyword.scores(query.plan.tokens)
-        top = sorted(rows, key=lambda i: -scores[i])[:k]
+        if query.allowed is not None:
+            rows = {i for i in rows if query.allowed[i]}
+        scores = self.keyword.scores(query.plan.tokens) if rows else np.zeros(0, dtype=np.float32)
+        top: list[int] = []
+        for i in sorted(rows, key=lambda i: (-scores[i], i)):  # a common word: stop at k holders
+            if all(f" {p} " in spaced_words(self.texts[i]) for p in phrases):
+                top.append(i)
+                if len(top) == k:
+                    break
         return Ranking(top, scores[top])
 
 

@@ -95,7 +95,13 @@ class Settings(BaseSettings):
         """``https://a.org,https://b.org`` as typed in a shell, or a JSON list."""
         if isinstance(value, str):
             value = json.loads(value) if value.lstrip().startswith("[") else value.split(",")
-        return [v.strip() for v in value if v.strip()] if isinstance(value, list) else value
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("must be origins, comma-separated or as a JSON list of strings")
+        origins = [v.strip() for v in value if v.strip()]
+        if bad := [o for o in origins if o != "*" and not o.startswith(("http://", "https://"))]:
+            raise ValueError(f"must be origins, comma-separated or as a JSON list of strings "
+                             f"(https://host[:port] or *), not {bad[0]!r}")
+        return origins
 
     def retrieval(self) -> RetrievalSettings:
         """The retrieval fields as the retriever's frozen settings."""

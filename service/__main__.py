@@ -11,12 +11,13 @@ import argparse
 import copy
 import os
 import sys
+from types import SimpleNamespace
 
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
 from retriever.embedding import ModelError
-from retriever.settings import SettingsProblem, read_settings
+from retriever.settings import Settings, SettingsProblem, read_settings
 from retriever.store import IndexLoadError
 from service.one_write import OneWriteHttpProtocol
 
@@ -38,7 +39,8 @@ def log_config(level: str) -> dict:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    defaults = read_settings()
+    """The flags; the environment is read after them, so a flag overrides a bad PDQ_* value."""
+    defaults = SimpleNamespace(**{name: f.default for name, f in Settings.model_fields.items()})
     p = argparse.ArgumentParser(prog="python -m service",
                                 description="Serve verbatim, cited PDQ passages over HTTP.")
     p.add_argument("--index", default=None,

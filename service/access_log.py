@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("service.access")
@@ -42,7 +43,17 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, record)
         finally:
-            # A path the service does not have is not logged: a client may have put the
-            # question there ("/api/search/my husband's lump"), as it would in the query.
-            path = printable(scope.get("path", "")) if status != 404 else UNKNOWN_PATH
-            logger.info("%s %s %d %.1fms", scope.get("method", "-"), path, status, (time.perf_counter() - t0) * 1000)
+            path = scope.get("path", "")
+            shown = printable(path) if _served(scope.get("app"), path, status) else UNKNOWN_PATH
+            logger.info("%s %s %d %.1fms", scope.get("method", "-"), shown, status, (time.perf_counter() - t0) * 1000)
+
+
+def _served(app, path: str, status: int) -> bool:
+    """Whether ``path`` is one the service has: only those are logged. A client may put the
+    question in the path ("/api/search/my husband's lump"), as it would in the query, and
+    the rate limit or the body limit answer before any route is matched."""
+    probe = {"type": "http", "path": path, "method": "GET", "root_path": "", "headers": [], "query_string": b""}
+    for route in getattr(app, "routes", ()):
+        if route.matches(probe)[0] != Match.NONE:  # a route's own path (any method)
+            return not isinstance(route, Mount) or status != 404  # a mount: a file it holds
+    return False

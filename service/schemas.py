@@ -105,7 +105,8 @@ class Result(BaseModel):
         "doctor if you have:\"): their headings, where it continues. Empty otherwise."))
     found_by: list[str] = Field(default_factory=list, description=(
         "The rankings of the search's mode that proposed the passage: dense (meaning), bm25 "
-        "(keywords), sentence (its best sentence's meaning); a bm25 search names bm25 only. The "
+        "(keywords), sentence (its best sentence's meaning), phrase (it holds the question's quoted "
+        "phrases: looked for in the whole index); a bm25 search names bm25 only. The "
         "score fuses their ranks, or is the learned ranker's when the model ships one (hybrid searches)."))
 
 

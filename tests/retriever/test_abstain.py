@@ -125,10 +125,13 @@ def test_provider_questions_need_a_place_to_be_treated():
     assert provider_missing("Which surgeon at Johns Hopkins does the most Whipple operations?", [])
     assert not provider_missing("which doctors will be on my child's care team?", [])
     assert not provider_missing("which doctor is in charge, and who is best to ask about pain?", [])
-    # any kind of specialist: "-ologist" and physicians
-    assert provider_missing("best dermatologist in ohio", [])
-    assert provider_missing("which gastroenterologist is the best for this", [])
+    # any kind of specialist, right after the adjective: "-ologist" and physicians
+    assert provider_missing("best dermatologist in ohio", []) and provider_missing("top rated urologist", [])
     assert not provider_missing("what does a radiation oncologist do?", [])
+    for clinical in ("what is the best test a urologist uses for prostate cancer",
+                     "good questions to ask my radiologist about the scan", "recommended tests a gynecologist does",
+                     "which test do radiologists think is best"):
+        assert not provider_missing(clinical, []), clinical
 
 
 def test_question_terms_count_a_lay_phrase_once_by_its_document_words():

@@ -16,6 +16,8 @@ from retriever.settings import SettingsProblem, read_settings
     ("PDQ_EMBED_BATCH_SIZE", "0", "greater than or equal to 1"),
     ("PDQ_CHUNK_TOKENS", "-5", "must be 0 (the model's max_seq_length) or at least 64"),  # one word a passage
     ("PDQ_WORKERS", "0", "greater than or equal to 1"),
+    ("PDQ_CORS_ORIGINS", "[1]", "must be origins, comma-separated or as a JSON list of strings"),
+    ("PDQ_CORS_ORIGINS", '{"a": 1}', "must be origins"),
 ])
 def test_a_bad_value_is_named_as_the_operator_set_it(monkeypatch, name, value, problem):
     monkeypatch.setenv(name, value)
@@ -45,3 +47,14 @@ def test_each_command_stops_on_a_bad_setting_before_any_work(monkeypatch, capsys
     assert main(argv) == 2
     assert "error: invalid setting: PDQ_PORT='99999'" in capsys.readouterr().err
     assert not (tmp_path / "idx").exists()
+
+
+def test_the_service_reads_its_flags_before_the_environment(monkeypatch, capsys):
+    """--help, and a --port meant to replace a bad PDQ_PORT, worked only with a good environment."""
+    from service.__main__ import parse_args
+
+    monkeypatch.setenv("PDQ_PORT", "99999")
+    assert parse_args(["--port", "8000"]).port == 8000
+    with pytest.raises(SystemExit) as exit_:
+        parse_args(["--help"])
+    assert exit_.value.code == 0 and "(default 8000)" in capsys.readouterr().out

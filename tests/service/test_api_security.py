@@ -93,15 +93,24 @@ def test_questions_are_logged_when_enabled(make_client, caplog):
 
 
 def test_log_lines_cannot_be_forged(client, caplog):
+    from service.access_log import printable
+
     with caplog.at_level(logging.INFO):
         client.get("/nope%0AGET /admin 200 1.0ms")
     line = [r.getMessage() for r in caplog.records if r.name == "service.access"][-1]
-    assert "\n" not in line and "404" in line
+    assert line.startswith("GET (unknown path) 404")
+    assert printable("/static/a\nGET /admin 200") == "/static/a\\nGET /admin 200"  # what is logged is escaped
 
 
-def test_a_question_put_in_the_path_is_not_logged(client, caplog):
-    """A client may put the question in the path as it would in the query string."""
+def test_a_question_put_in_the_path_is_not_logged(make_client, caplog):
+    """A client may put the question in the path as it would in the query string; the rate
+    limit answers before any route is matched."""
+    c = make_client(rate_limit_per_minute=2)
     with caplog.at_level(logging.INFO):
-        client.get(f"/api/search/{SECRET}")
-    line = [r.getMessage() for r in caplog.records if r.name == "service.access"][-1]
-    assert line.startswith("GET (unknown path) 404") and "lump" not in server_log(caplog)
+        codes = [c.get(f"/api/search/{SECRET}").status_code for _ in range(3)] + [c.get("/healthz").status_code]
+        c.get("/api/search", params={"q": "x"})
+    access = [r.getMessage() for r in caplog.records if r.name == "service.access"]
+    assert codes == [404, 404, 429, 200] and "lump" not in server_log(caplog)
+    unknown = [" ".join(a.split(" ")[1:4]) for a in access[:3]]
+    assert unknown == ["(unknown path) 404", "(unknown path) 404", "(unknown path) 429"]
+    assert access[3].startswith("GET /healthz 200") and access[4].startswith("GET /api/search 429")
