@@ -44,6 +44,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from retriever.figures import figure_missing
+from retriever.providers import PROVIDER, provider_missing
 from retriever.text import shipped_lines
 from retriever.tokenization import NON_WORD_ZIPF, Vocabulary, passage_vocabulary, zipf
 
@@ -112,23 +113,6 @@ SUBJECTS = Path(__file__).with_name("pdq_subjects.txt")
 # "Where can I read more about my diagnosis" missed a topic in every passage but one.
 EVERYDAY_ZIPF = 4.0
 
-# What `missing` holds when a question asks which hospital or doctor to choose.
-PROVIDER = "a named hospital or doctor"
-_PROVIDERS = r"(doctors?|hospitals?|specialists?|surgeons?|oncologists?|clinics?|(cancer|medical) cent(er|re)s?)"
-# "best surgeon for ...", and "which hospital is the best for ...": 5 of the calibration
-# sets' 6 questions about choosing a hospital or surgeon (training/calibration) take the
-# second order, which the first pattern missed; no training question and no answerable
-# item of any set matches it. Any other specialist only right after the adjective, a word
-# apart at most ("best dermatologist in ohio", "top rated urologist"): with the wide gap,
-# "the best test a urologist uses" would ask for a provider. No question of the training,
-# calibration or seed sets changes.
-_ASKS_PROVIDER = re.compile(
-    r"\b(best|top|good|leading|recommended)\b[\w\s'-]{0,40}?\b" + _PROVIDERS + r"\b|\bnear me\b|\bin my area\b|"
-    r"\b(which|what)\b[\w\s'-]{0,40}?\b" + _PROVIDERS + r"\b[\w\s'-]{0,60}?\b(best|better|most|top|leading)\b|"
-    r"\b(best|top|good|leading|recommended)\s+([\w-]+\s+)?(\w*ologists?|physicians?)\b",
-    re.IGNORECASE)
-# Where a summary does point to places to be treated.
-_NAMES_PROVIDERS = re.compile(r"(designated|comprehensive) cancer cent(er|re)s?", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -170,11 +154,6 @@ def missing_topics(topics: Iterable[str], passages: Vocabulary) -> list[str]:
 def all_terms_found(terms: list[tuple[str, ...]], passages: Iterable[Vocabulary]) -> bool:
     """Whether one passage names every term (any of its alternatives, in any form)."""
     return bool(terms) and any(all(any(p.knows(w) for w in alts) for alts in terms) for p in passages)
-
-
-def provider_missing(question: str, texts: Iterable[str]) -> bool:
-    """Whether the question asks which hospital or doctor to choose and no text points to one."""
-    return bool(_ASKS_PROVIDER.search(question)) and not any(_NAMES_PROVIDERS.search(t) for t in texts)
 
 
 def nothing_found(terms: list[tuple[str, ...]], passages: list[Vocabulary]) -> list[str]:

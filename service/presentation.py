@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from retriever.abstain import FIGURE, PROVIDER
+from retriever.abstain import FIGURE
 from retriever.citation import citation_line
 from retriever.models import Hit, SearchResult
+from retriever.providers import PROVIDER
 from retriever.text import replace_word
 from retriever.text import short_title as plain_title
 from retriever.tokenization import zipf

@@ -30,8 +30,9 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from retriever.abstain import FIGURE, MEDICAL_ENDING, PROVIDER, TOPIC_GROUPS, hand_confidence, pdq_subjects
+from retriever.abstain import FIGURE, MEDICAL_ENDING, TOPIC_GROUPS, hand_confidence, pdq_subjects
 from retriever.figures import FIGURE_KINDS
+from retriever.providers import PROVIDER
 from retriever.tokenization import NON_WORD_ZIPF, zipf
 
 CALIBRATION = Path("training/calibration")

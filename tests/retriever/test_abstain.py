@@ -11,7 +11,6 @@ from retriever.abstain import (
     evidence,
     missing_topics,
     nothing_found,
-    provider_missing,
     topic_words,
 )
 from retriever.figures import figure_missing, figures_asked
@@ -112,26 +111,6 @@ def test_how_long_is_answered_by_a_length_or_a_worded_time():
         assert figure_missing(how_often, [no_time]), no_time
     # a tumour's size is not a length of time or of an organ
     assert figure_missing(how_long, ["Surgery for tumors larger than 2 centimeters."])
-
-
-def test_provider_questions_need_a_place_to_be_treated():
-    assert provider_missing("which hospital has the best specialists?", ["Surgery is the usual treatment."])
-    assert provider_missing("NET doctor near me", [])
-    assert not provider_missing("which hospital is best?", ["Find an NCI-designated cancer center."])
-    assert not provider_missing("what is the best treatment for a small tumor?", [])
-    assert not provider_missing("what kind of doctor treats this?", [])
-    # the choice asked with the provider first
-    assert provider_missing("which hospital is the best for carcinoid tumor surgery", [])
-    assert provider_missing("Which surgeon at Johns Hopkins does the most Whipple operations?", [])
-    assert not provider_missing("which doctors will be on my child's care team?", [])
-    assert not provider_missing("which doctor is in charge, and who is best to ask about pain?", [])
-    # any kind of specialist, right after the adjective: "-ologist" and physicians
-    assert provider_missing("best dermatologist in ohio", []) and provider_missing("top rated urologist", [])
-    assert not provider_missing("what does a radiation oncologist do?", [])
-    for clinical in ("what is the best test a urologist uses for prostate cancer",
-                     "good questions to ask my radiologist about the scan", "recommended tests a gynecologist does",
-                     "which test do radiologists think is best"):
-        assert not provider_missing(clinical, []), clinical
 
 
 def test_question_terms_count_a_lay_phrase_once_by_its_document_words():

@@ -1,0 +1,21 @@
+from retriever.providers import provider_missing
+
+
+def test_provider_questions_need_a_place_to_be_treated():
+    assert provider_missing("which hospital has the best specialists?", ["Surgery is the usual treatment."])
+    assert provider_missing("NET doctor near me", [])
+    assert not provider_missing("which hospital is best?", ["Find an NCI-designated cancer center."])
+    assert not provider_missing("what is the best treatment for a small tumor?", [])
+    assert not provider_missing("what kind of doctor treats this?", [])
+    # the choice asked with the provider first
+    assert provider_missing("which hospital is the best for carcinoid tumor surgery", [])
+    assert provider_missing("Which surgeon at Johns Hopkins does the most Whipple operations?", [])
+    assert not provider_missing("which doctors will be on my child's care team?", [])
+    assert not provider_missing("which doctor is in charge, and who is best to ask about pain?", [])
+    # any kind of specialist, right after the adjective: "-ologist" and physicians
+    assert provider_missing("best dermatologist in ohio", []) and provider_missing("top rated urologist", [])
+    assert not provider_missing("what does a radiation oncologist do?", [])
+    for clinical in ("what is the best test a urologist uses for prostate cancer",
+                     "good questions to ask my radiologist about the scan", "recommended tests a gynecologist does",
+                     "which test do radiologists think is best"):
+        assert not provider_missing(clinical, []), clinical
