@@ -12,7 +12,7 @@ from retriever.figures import figures_asked
 from retriever.lexicon import expansions, lay_words, question_terms, spell_out
 from retriever.spelling import Speller
 from retriever.text import replace_word, straighten_quotes, strip_accents
-from retriever.tokenization import Vocabulary, content_words, tokenize, words
+from retriever.tokenization import Vocabulary, content_words, holds_phrase, tokenize, words
 
 
 @dataclass(frozen=True)
@@ -47,29 +47,34 @@ class QueryPlan:
     outside: tuple[tuple[str, ...], ...] = ()
 
 
-def held(plan: QueryPlan, passage_words: str, vocabulary: Vocabulary) -> int:
-    """A passage's tier for a quoting query: the phrases it holds word for word (in
-    ``passage_words``, `spaced_words`) first, then the terms outside the quotes it holds in
-    any form. A quoted phrase is what the reader insists on, as in a search box: a passage
-    without it never comes before one with it; among those with it, the ones that also hold
-    the other words come first."""
-    phrases = sum(f" {p} " in passage_words for p in plan.phrases)
+def held(plan: QueryPlan, text: str, vocabulary: Vocabulary) -> int:
+    """A passage's tier for a quoting query: the phrases its ``text`` holds word for word
+    first, then the terms outside the quotes it holds in any form. A quoted phrase is what
+    the reader insists on, as in a search box: a passage without it never comes before one
+    with it; among those with it, the ones that also hold the other words come first."""
+    phrases = sum(holds_phrase(text, p) for p in plan.phrases)
     return phrases * (len(plan.outside) + 1) + sum(any(map(vocabulary.knows, alts)) for alts in plan.outside)
 
 
-def quoted(text: str) -> tuple[str, ...]:
-    """The phrases ``text`` puts in double quotes (straight or curly, paired left to right; an
-    unclosed quote quotes nothing), as their words (`tokenization.words`) joined by spaces."""
+def _split_quotes(text: str) -> tuple[list[str], list[str]]:
+    """What ``text`` puts in double quotes (straight or curly, paired left to right) and the
+    rest; an unclosed quote quotes nothing, its tail stays outside."""
     parts = straighten_quotes(text).split('"')
-    inside = (" ".join(words(parts[2 * i + 1])) for i in range((len(parts) - 1) // 2))
-    return tuple(dict.fromkeys(p for p in inside if len(p) > 1))
+    closed = 2 * ((len(parts) - 1) // 2)  # parts[1], parts[3], ... below it are quoted
+    inside = [part for i, part in enumerate(parts) if i % 2 == 1 and i < closed]
+    return inside, [part for i, part in enumerate(parts) if i % 2 == 0 or i > closed]
+
+
+def quoted(text: str) -> tuple[str, ...]:
+    """The phrases ``text`` puts in double quotes, as their words (`tokenization.words`)
+    joined by spaces."""
+    phrases = (" ".join(words(part)) for part in _split_quotes(text)[0])
+    return tuple(dict.fromkeys(p for p in phrases if len(p) > 1))
 
 
 def unquoted(text: str) -> str:
-    """``text`` less what `quoted` reads as quoted (an unclosed quote's tail stays)."""
-    parts = straighten_quotes(text).split('"')
-    closed = 2 * ((len(parts) - 1) // 2)
-    return " ".join(part for i, part in enumerate(parts) if i % 2 == 0 or i > closed)
+    """``text`` less what `quoted` reads as quoted."""
+    return " ".join(_split_quotes(text)[1])
 
 
 class Planner:

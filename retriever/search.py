@@ -49,7 +49,7 @@ from retriever.searchers import (
 from retriever.settings import RetrievalSettings, Settings
 from retriever.spelling import Speller
 from retriever.text import fold
-from retriever.tokenization import passage_vocabulary, spaced_words
+from retriever.tokenization import passage_vocabulary
 
 # Searched by `Retriever.warm_up` so the first real question doesn't pay for first calls and
 # the word lists; it has a misspelling and an unknown name to reach every step.
@@ -277,7 +277,7 @@ class Retriever:
         if (plan := sig.query.plan).phrases:  # quoted: passages holding the phrases first (`held`)
             scores = fusion.include(scores, sig.phrase.ids)
             texts = {i: self.chunks[i].text for i in scores}
-            scores = fusion.lift(scores, {i: held(plan, spaced_words(t), passage_vocabulary(t, self._about[i]))
+            scores = fusion.lift(scores, {i: held(plan, t, passage_vocabulary(t, self._about[i]))
                                           for i, t in texts.items()})
         s = self.settings
         chosen = self.order(scores, max(k, s.abstain_depth, s.related_count))

@@ -17,7 +17,7 @@ from retriever.keyword import KeywordIndex
 from retriever.models import Filters
 from retriever.planning import QueryPlan
 from retriever.store import SentenceTable
-from retriever.tokenization import spaced_words, tokenize
+from retriever.tokenization import holds_phrase, tokenize
 
 FUSED = {"hybrid": ("dense", "sentence", "bm25"), "dense": ("dense", "sentence"), "bm25": ("bm25",)}  # in RRF order
 
@@ -31,7 +31,7 @@ class Query:
     allowed: np.ndarray | None = None
 
 
-def allowed_rows(filters: Filters | None, doc_ids: list[str], cancer_types: list[set[str]]) -> np.ndarray | None:
+def allowed_rows(filters: Filters | None, doc_ids: np.ndarray, cancer_types: list[set[str]]) -> np.ndarray | None:
     """The chunks ``filters`` allow, as a mask over rows (None: no filter, all)."""
     if not filters or not (filters.doc_ids or filters.cancer_types):
         return None
@@ -119,7 +119,7 @@ class PhraseSearcher:
         scores = self.keyword.scores(query.plan.tokens) if rows else np.zeros(0, dtype=np.float32)
         top: list[int] = []
         for i in sorted(rows, key=lambda i: (-scores[i], i)):  # a common word: stop at k holders
-            if all(f" {p} " in spaced_words(self.texts[i]) for p in phrases):
+            if all(holds_phrase(self.texts[i], p) for p in phrases):
                 top.append(i)
                 if len(top) == k:
                     break

@@ -53,6 +53,12 @@ def spaced_words(text: str) -> str:
     return " " + " ".join(words(text)) + " "
 
 
+def holds_phrase(text: str, phrase: str) -> bool:
+    """Whether ``text`` has ``phrase`` (words joined by spaces, as `planning.quoted` gives
+    them) word for word."""
+    return f" {phrase} " in spaced_words(text)
+
+
 def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
 

@@ -258,7 +258,7 @@ def test_a_quoted_phrase_comes_first_then_the_other_terms_a_passage_holds():
     assert plan.phrases == ("slow release",) and plan.outside == (("octreotide",),)
 
     def tier(text):
-        return held(plan, spaced_words(text), Vocabulary(spaced_words(text).split()))
+        return held(plan, text, Vocabulary(spaced_words(text).split()))
 
     both, phrase, other = ("Octreotide comes in a slow-release form.", "Cartilage is sold as slow release tablets.",
                            "Octreotide is given as an injection.")
