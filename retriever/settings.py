@@ -176,3 +176,21 @@ def read_settings(**overrides) -> Settings:
         raise SettingsProblem("invalid setting: " + "; ".join(
             f"PDQ_{'_'.join(map(str, err['loc'])).upper()}={err.get('input')!r}: "
             f"{err['msg'].removeprefix('Value error, ')}" for err in exc.errors())) from None
+
+
+def _index_dir_line() -> str:
+    """``"1 FOLDER"`` when PDQ_INDEX_DIR names the index (environment or .env), else
+    ``"0 FOLDER"`` with the default: scripts/serve.sh serves a named index as it is."""
+    settings = read_settings()
+    return f"{int('index_dir' in settings.model_fields_set)} {settings.index_dir}"
+
+
+if __name__ == "__main__":  # python -m retriever.settings index-dir (scripts/serve.sh)
+    import sys
+
+    if sys.argv[1:] != ["index-dir"]:
+        sys.exit("usage: python -m retriever.settings index-dir")
+    try:
+        print(_index_dir_line())
+    except SettingsProblem as exc:
+        sys.exit(f"error: {exc}")

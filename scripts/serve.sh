@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Install what is missing, (re)index seeds/ into ./index (unchanged passages are reused),
 # then serve on http://127.0.0.1:8000. Extra arguments go to `python -m service`.
-# An existing index named by PDQ_INDEX_DIR (read from the environment, not .env) is served
-# as it is: it may hold other documents (a corpus), which indexing the seeds would replace.
+# An existing index named by PDQ_INDEX_DIR (in the environment or .env) is served as it is:
+# it may hold other documents (a corpus), which indexing the seeds would replace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1
-index="${PDQ_INDEX_DIR:-index}"
-if [ -z "${PDQ_INDEX_DIR:-}" ] || [ -z "$(ls -A "$index" 2>/dev/null)" ]; then  # unnamed, absent or empty
+# The index folder as the service reads it (environment, then .env); a bad setting stops here, named.
+read -r named index < <(.venv/bin/python -m retriever.settings index-dir) || exit 2
+if [ "$named" = 0 ] || [ -z "$(ls -A "$index" 2>/dev/null)" ]; then  # unnamed, absent or empty
   .venv/bin/python -m ingest seeds --index "$index"
 fi
 exec .venv/bin/python -m service --index "$index" "$@"

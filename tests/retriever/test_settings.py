@@ -58,3 +58,25 @@ def test_the_service_reads_its_flags_before_the_environment(monkeypatch, capsys)
     with pytest.raises(SystemExit) as exit_:
         parse_args(["--help"])
     assert exit_.value.code == 0 and "(default 8000)" in capsys.readouterr().out
+
+
+def test_serve_script_reads_the_index_folder_from_env_file_as_the_service_does(monkeypatch, tmp_path):
+    """scripts/serve.sh read PDQ_INDEX_DIR from the environment only: one set in .env was
+    ignored and the seeds were indexed into ./index, while the service read .env's folder."""
+    import subprocess
+    import sys
+
+    monkeypatch.delenv("PDQ_INDEX_DIR", raising=False)
+    monkeypatch.delenv("PDQ_PORT", raising=False)
+
+    def ask():
+        return subprocess.run([sys.executable, "-m", "retriever.settings", "index-dir"], cwd=tmp_path,
+                              capture_output=True, text=True)
+
+    assert ask().stdout == "0 index\n"
+    (tmp_path / ".env").write_text("PDQ_INDEX_DIR=my corpus\n")
+    assert ask().stdout == "1 my corpus\n"
+    (tmp_path / ".env").write_text("PDQ_PORT=99999\n")
+    bad = ask()
+    assert bad.returncode != 0 and bad.stdout == ""
+    assert "error: invalid setting: PDQ_PORT='99999'" in bad.stderr
