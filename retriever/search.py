@@ -7,7 +7,8 @@
 4. adjust    `fusion.adjust`: boilerplate and outline passages demoted, childhood passages
              for a question that names no child
 5. rerank    `Reranker` (the model's learned ranker, `retriever.ranker`, when it ships
-             one): new scores for the adjusted candidates (hybrid searches)
+             one): new scores for the adjusted candidates (hybrid searches); a question
+             that names an adult gets adult summaries' passages before childhood ones
 6. select    `fusion.select`: the first k passages, no text twice
 7. hits      `Retriever.hit`: citation link and highlights from the stage-2 sentence scores
 8. abstain   `abstain.evidence` + `abstain.judge` over the first hits
@@ -274,6 +275,8 @@ class Retriever:
         check_request(query, k, mode)
         sig = self.signals(query, k, mode, filters)
         scores = self.rerank(sig, self.fuse(sig, mode), mode)
+        if sig.query.plan.audience == "adult" and self.childhood.any():  # adult summaries first (`audience`)
+            scores = fusion.lift(scores, {i: int(not self.childhood[i]) for i in scores})
         if (plan := sig.query.plan).phrases:  # quoted: passages holding the phrases first (`held`)
             scores = fusion.include(scores, sig.phrase.ids)
             texts = {i: self.chunks[i].text for i in scores}

@@ -49,6 +49,17 @@ def test_a_question_naming_no_child_gets_the_adult_summary(two_audiences):
     assert even.search("how is Wilms tumor treated?", k=1).hits[0].chunk.doc_id.endswith("child")
 
 
+def test_a_question_naming_an_adult_gets_every_adult_passage_first(two_audiences):
+    """Even where the scores favour the childhood summary: the ranker had put it first for
+    MedQuAD's "How to diagnose Adult Acute Lymphoblastic Leukemia"."""
+    even = two_audiences.with_settings(replace(two_audiences.settings, ranker=False, childhood_weight=1.0))
+    assert even.search("how is Wilms tumor treated?", k=1).hits[0].chunk.doc_id.endswith("child")
+    for retriever in (even, two_audiences):
+        hits = retriever.search("how is Wilms tumor treated in adults?", k=4).hits
+        childhood = [h.chunk.doc_id.endswith("child") for h in hits]
+        assert any(childhood) and childhood == sorted(childhood)
+
+
 def test_a_question_naming_a_child_gets_the_childhood_summary(two_audiences):
     hit = two_audiences.search("how is Wilms tumor treated in my daughter? she is a child", k=1).hits[0]
     assert hit.chunk.doc_id.endswith("child")

@@ -241,6 +241,7 @@ def test_audience_of_questions_and_documents():
     ("the tumor is 5.5 cm", None),
     ("I'm 3 cycles into chemo", None),
     ("got my period at 10 and went through menopause late", "adult"),
+    ("my husband had leukemia when he was 10, what late effects can show up", "child"),  # a survivor
 ])
 def test_who_a_question_is_about(question, who):
     from retriever.audience import audience
