@@ -113,3 +113,16 @@ def test_tied_sentences_keep_the_order_the_candidates_came_in():
     candidates = np.random.default_rng(2).permutation(40).tolist()
     scores = SentenceScorer(table.for_search()).score(Query(None, np.ones(8, dtype=np.float32)), candidates)
     assert scores.ranking(candidates).ids == sorted(candidates, key=lambda i: -scores.best(i))
+
+
+def test_an_index_copied_without_its_version_folder_is_named_as_such(tmp_path):
+    """`cp -r index elsewhere/` copies the published link, not the folder it names: the
+    message said only "folder does not exist" of a path the operator could see."""
+    from retriever.loading import read_index
+    from retriever.store import IndexLoadError
+
+    (tmp_path / "index").symlink_to(".index-v1")
+    with pytest.raises(IndexLoadError, match=r"index .*index: a link to \.index-v1, which does not exist .*cp -rL"):
+        read_index(tmp_path / "index", "any-model", 16)
+    with pytest.raises(IndexLoadError, match="folder does not exist"):
+        read_index(tmp_path / "absent", "any-model", 16)
