@@ -5,11 +5,13 @@ Treatment") and in adults ("Hodgkin Lymphoma Treatment"). The two share most of 
 words, and the childhood titles are shorter, so keyword and title matching lean towards
 them. A question that names no child is almost always about an adult, so its passages from
 childhood summaries are ranked lower; a question that does name one ("my son", "teen",
-"our 6-year-old") is left alone. A question that names an adult ("my husband", "I'm 54",
-"Adult Hodgkin Lymphoma") gets the adult summaries' passages before any childhood one,
-after the learned ranker: it had put the childhood summary first for 4 of MedQuAD's
-"Adult ..." questions (right summary first 558 -> 562 of 634, no question lost; the
-validation summaries' lay and situation questions unchanged).
+"our 6-year-old") is left alone. The learned ranker also reads whether a question names an
+adult ("my husband", "I'm 54"). One that names adults as such ("Adult Hodgkin Lymphoma",
+"ALL in adults": `names_adults`) gets the adult summaries' passages before any childhood
+one, whatever the ranker says: it had put the childhood summary first for 4 of MedQuAD's
+"Adult ..." questions. Not for every question whose `audience` is adult: parents and
+survivors who give ages ("I'm 38 and my toddler has ALL", "I had Hodgkin at 14") are read
+as adults, and 8 of 48 such questions lost their childhood summary.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ _ADULT_WORDS = re.compile(
     r"|\bmen\b(?!\s*(syndromes?|type|\d))",
     re.IGNORECASE,
 )
+_ADULTS = re.compile(r"\badults?\b(?![- ]type)", re.IGNORECASE)
 _ADULT_CHILD = re.compile(r"\b(adult|grown(-up)?)\s+(son|daughter|child|children|kids?)\b", re.IGNORECASE)
 # The patient is pregnant now ("I'm 7 months pregnant", "my wife is pregnant"), whatever
 # is said of the baby; "x-rays while pregnant" says nothing of the patient.
@@ -96,6 +99,14 @@ def audience(question: str) -> str | None:
     if not _CHILD_WORDS.isdisjoint(words(question)) or _YOUNG_ADULT.search(question):
         return "child"
     return "adult" if _ADULT_WORDS.search(question) else None
+
+
+def names_adults(question: str) -> bool:
+    """Whether the question names adults as such ("Adult Hodgkin Lymphoma", "ALL in adults"),
+    which is how PDQ names its adult summaries; "young adults", "adult-type" and "my adult son"
+    do not. Parents and survivors who give ages ("I'm 38 and my toddler...", "I had Hodgkin at
+    14") name no adults this way."""
+    return bool(_ADULTS.search(question)) and not _ADULT_CHILD.search(question) and not _YOUNG_ADULT.search(question)
 
 
 def _slug(url: str) -> str:

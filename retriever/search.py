@@ -7,8 +7,8 @@
 4. adjust    `fusion.adjust`: boilerplate and outline passages demoted, childhood passages
              for a question that names no child
 5. rerank    `Reranker` (the model's learned ranker, `retriever.ranker`, when it ships
-             one): new scores for the adjusted candidates (hybrid searches); a question
-             that names an adult gets adult summaries' passages before childhood ones
+             one): new scores for the adjusted candidates (hybrid searches); then
+             `Retriever.lift`: quoted phrases, and adult summaries for a question naming adults
 6. select    `fusion.select`: the first k passages, no text twice
 7. hits      `Retriever.hit`: citation link and highlights from the stage-2 sentence scores
 8. abstain   `abstain.evidence` + `abstain.judge` over the first hits
@@ -25,7 +25,7 @@ import numpy as np
 
 from retriever import fusion
 from retriever.abstain import Verdict, asks_nothing, evidence, judge, near_miss
-from retriever.audience import is_childhood, url_words
+from retriever.audience import is_childhood, names_adults, url_words
 from retriever.boilerplate import own_text
 from retriever.calibration import Calibration, CalibrationError, model_threshold
 from retriever.citation import continuations, document_links
@@ -230,6 +230,17 @@ class Retriever:
         scores = self.reranker.rerank(sig, fused)
         return {i: scores[i] for i in fused if i in scores}  # only candidates it was given
 
+    def lift(self, plan: QueryPlan, scores: dict[int, float]) -> dict[int, float]:
+        """What the reader insists on, above any score: passages holding the quoted phrases
+        first (`held`), then, for a question naming adults ("Adult Hodgkin Lymphoma"), adult
+        summaries' passages before childhood ones (`names_adults`)."""
+        adults = plan.audience == "adult" and self.childhood.any() and names_adults(plan.text)
+        if not (plan.phrases or adults):
+            return scores
+        texts = {i: self.chunks[i].text for i in scores}
+        return fusion.lift(scores, {i: int(adults and not self.childhood[i]) + 2 * (held(
+            plan, t, passage_vocabulary(t, self._about[i])) if plan.phrases else 0) for i, t in texts.items()})
+
     def order(self, scores: dict[int, float], k: int) -> list[int]:
         """Stage 6: the passages to show, best first, no text twice."""
         return fusion.select(fusion.best_first(scores), self._fold, k)
@@ -274,14 +285,8 @@ class Retriever:
         """
         check_request(query, k, mode)
         sig = self.signals(query, k, mode, filters)
-        scores = self.rerank(sig, self.fuse(sig, mode), mode)
-        if sig.query.plan.audience == "adult" and self.childhood.any():  # adult summaries first (`audience`)
-            scores = fusion.lift(scores, {i: int(not self.childhood[i]) for i in scores})
-        if (plan := sig.query.plan).phrases:  # quoted: passages holding the phrases first (`held`)
-            scores = fusion.include(scores, sig.phrase.ids)
-            texts = {i: self.chunks[i].text for i in scores}
-            scores = fusion.lift(scores, {i: held(plan, t, passage_vocabulary(t, self._about[i]))
-                                          for i, t in texts.items()})
+        scores = self.lift(sig.query.plan, fusion.include(self.rerank(sig, self.fuse(sig, mode), mode),
+                                                          sig.phrase.ids))
         s = self.settings
         chosen = self.order(scores, max(k, s.abstain_depth, s.related_count))
         verdict = self.judge(sig, chosen)

@@ -58,6 +58,12 @@ def test_a_question_naming_an_adult_gets_every_adult_passage_first(two_audiences
         hits = retriever.search("how is Wilms tumor treated in adults?", k=4).hits
         childhood = [h.chunk.doc_id.endswith("child") for h in hits]
         assert any(childhood) and childhood == sorted(childhood)
+    # a parent who gives an age is read as an adult, but names no adults: no lift
+    assert even.search("I'm 38, how is Wilms tumor treated?", k=1).hits[0].chunk.doc_id.endswith("child")
+    # a quoted phrase comes before the audience: passages holding it first, adult ones first among them
+    hits = even.search('"radiation therapy" Wilms tumor in adults', k=4).hits
+    holds = ["radiation therapy" in h.chunk.text for h in hits]
+    assert holds == sorted(holds, reverse=True) and hits[0].chunk.doc_id.endswith("adult")
 
 
 def test_a_question_naming_a_child_gets_the_childhood_summary(two_audiences):

@@ -249,6 +249,21 @@ def test_who_a_question_is_about(question, who):
     assert audience(question) == who
 
 
+@pytest.mark.parametrize("question, named", [
+    ("What is (are) Adult Soft Tissue Sarcoma ?", True),
+    ("how is ALL treated in adults", True),
+    ("Hodgkin lymphoma in young adults", False),
+    ("my adult son has Ewing sarcoma", False),
+    ("adult-type fibrosarcoma treatment", False),
+    ("I'm 38 and my toddler has ALL", False),
+    ("my husband has Hodgkin lymphoma", False),
+])
+def test_which_questions_name_adults_as_such(question, named):
+    from retriever.audience import names_adults
+
+    assert names_adults(question) == named
+
+
 def test_a_quoted_phrase_comes_first_then_the_other_terms_a_passage_holds():
     from retriever.planning import Planner, held
     from retriever.tokenization import Vocabulary, spaced_words, words
