@@ -70,13 +70,14 @@ def _previous_vectors(index_dir: Path,
                       embedder: Embedder) -> tuple[dict[str, np.ndarray], dict[str, store.DocumentEntry]]:
     """Vectors of the index being replaced, by the hash of the text they embed.
 
-    Empty when there is no previous index, it was embedded by another model or backend, or
-    it is unreadable: reuse is an optimisation and never a reason to fail.
+    Empty when there is no previous index, it was embedded by another model or backend or
+    run otherwise (`Embedder.runs`), or it is unreadable: reuse is an optimisation and never
+    a reason to fail.
     """
     try:
         manifest = store.Manifest.read(index_dir)
-        if (manifest.model, manifest.model_sha256, manifest.encoder_sha256) != (
-                embedder.name, embedder.weights_sha256, embedder.file_sha256):
+        if (manifest.model, manifest.model_sha256, manifest.encoder_sha256, manifest.encoder_runs) != (
+                embedder.name, embedder.weights_sha256, embedder.file_sha256, embedder.runs):
             return {}, {}
         keys = json.loads((index_dir / store.TEXT_KEYS).read_text(encoding="utf-8"))
         vecs = np.load(index_dir / store.EMBEDDINGS)
@@ -146,7 +147,8 @@ def _manifest(docs: list[Document], chunks: list[Chunk], n_sentences: int, kind:
     return store.Manifest(
         model=settings.model, model_sha256=embedder.weights_sha256, backend=embedder.backend,
         ranker_sha256=ranker_sha256(resolve_model(settings.model)),
-        encoder_file=embedder.file, encoder_sha256=embedder.file_sha256, dimension=embedder.dimension,
+        encoder_file=embedder.file, encoder_sha256=embedder.file_sha256, encoder_runs=embedder.runs,
+        dimension=embedder.dimension,
         max_seq_length=embedder.max_seq_length, chunk_tokens=max_tokens, faiss_index=kind,
         chunks_count=len(chunks), sentences_count=n_sentences, input_hash=input_hash,
         created=datetime.now(UTC).isoformat(timespec="seconds"), documents=entries, files=files)

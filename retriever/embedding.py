@@ -64,6 +64,9 @@ class Embedder(Protocol):
         file: The file the vectors come from, relative to the model folder.
         weights_sha256: sha256 of the model's safetensors weights ("" for a hub name).
         file_sha256: sha256 of ``file`` (the ONNX graph, or the weights again for torch).
+        runs: How `encode` runs its texts: ``"batches"``, or ``"one text a run"`` where a
+            batch would change a text's vector (int8). Recorded in the index manifest, and
+            vectors are reused only from an index whose vectors were run the same way.
     """
 
     name: str
@@ -71,6 +74,7 @@ class Embedder(Protocol):
     file: str
     weights_sha256: str
     file_sha256: str
+    runs: str
     dimension: int
     max_seq_length: int
 

@@ -104,6 +104,7 @@ class Manifest:
     backend: str = "torch"
     encoder_file: str = ""
     encoder_sha256: str = ""
+    encoder_runs: str = ""  # `Embedder.runs`: how the vectors were run ("" before it was recorded)
     max_seq_length: int = 0
     chunk_tokens: int = 0
     faiss_index: str = "flat"

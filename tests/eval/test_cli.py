@@ -57,7 +57,12 @@ def test_a_set_without_out_of_scope_items_writes_strict_json(seed_index, tmp_pat
     assert eval_main([str(qset), "--index", str(seed_index), "--json", str(out)]) == 0
     data = json.loads(out.read_text(), parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
     assert data["modes"]["hybrid"]["abstention"]["out_of_scope_abstained"] is None
-    assert data["meta"]["abstain_threshold"] == pytest.approx(0.35)  # the model's, in force
+    from retriever.calibration import model_threshold
+    from retriever.embedding import resolve_model
+    from retriever.settings import DEFAULT_MODEL
+
+    in_force = model_threshold(resolve_model(DEFAULT_MODEL))  # the model's, picked for it
+    assert in_force is not None and data["meta"]["abstain_threshold"] == pytest.approx(in_force)
 
 
 def test_a_negative_failures_count_is_refused(capsys):

@@ -39,6 +39,19 @@ def test_second_run_reuses_every_embedding(seed_copy, tmp_path, settings, embedd
     assert again.embedded == 0 and again.reused_documents == 1
 
 
+def test_vectors_run_another_way_are_embedded_again(seed_copy, tmp_path, settings, embedder):
+    """An index from before int8 ran one text at a time holds batch-run vectors: reusing them
+    would mix the two kinds in one index."""
+    index = tmp_path / "idx"
+    first = build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    manifest = json.loads((index / "manifest.json").read_text())
+    assert manifest["encoder_runs"] == embedder.runs
+    del manifest["encoder_runs"]  # as written before it was recorded
+    (index.resolve() / "manifest.json").write_text(json.dumps(manifest))
+    again = build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    assert again.embedded == first.embedded > 0 and again.reused_documents == 0
+
+
 def test_changed_document_alone_is_re_embedded(seed_copy, tmp_path, settings, embedder):
     doc = next(seed_copy.glob("*.md"))
     (seed_copy / "small.md").write_text("---\ntitle: Small\nurl: https://example.org/s\n---\n"
