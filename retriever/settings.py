@@ -30,8 +30,9 @@ class Settings(BaseSettings):
     Each field can be set as ``PDQ_<FIELD>`` (e.g. ``PDQ_MODEL=/models/e5``).
     """
 
+    # An empty variable (PDQ_INDEX_DIR= in a compose file or CI template) is unset, not "".
     model_config = SettingsConfigDict(env_prefix="PDQ_", env_file=".env", extra="ignore", frozen=True,
-                                      allow_inf_nan=False)
+                                      allow_inf_nan=False, env_ignore_empty=True)
 
     # Ingest and index
     index_dir: Path = Path("index")
@@ -178,11 +179,22 @@ def read_settings(**overrides) -> Settings:
             f"{err['msg'].removeprefix('Value error, ')}" for err in exc.errors())) from None
 
 
+class _IndexDir(BaseSettings):
+    """PDQ_INDEX_DIR alone, read as `Settings` reads it: another variable's bad value is the
+    service's to report, and a flag of serve.sh may replace it (``--port 8080``)."""
+
+    model_config = Settings.model_config
+    index_dir: Path = Settings.model_fields["index_dir"].default
+
+
 def _index_dir_line() -> str:
     """``"1 FOLDER"`` when PDQ_INDEX_DIR names the index (environment or .env), else
     ``"0 FOLDER"`` with the default: scripts/serve.sh serves a named index as it is."""
-    settings = read_settings()
-    return f"{int('index_dir' in settings.model_fields_set)} {settings.index_dir}"
+    try:
+        setting = _IndexDir()
+    except (SettingsError, ValidationError) as exc:
+        raise SettingsProblem(f"invalid setting: {exc}") from None
+    return f"{int('index_dir' in setting.model_fields_set)} {setting.index_dir}"
 
 
 if __name__ == "__main__":  # python -m retriever.settings index-dir (scripts/serve.sh)

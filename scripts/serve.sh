@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1
-# The index folder as the service reads it (environment, then .env); a bad setting stops here, named.
+# The index folder as the service reads it (environment, then .env; an empty variable is unset).
 read -r named index < <(.venv/bin/python -m retriever.settings index-dir) || exit 2
 if [ "$named" = 0 ] || [ -z "$(ls -A "$index" 2>/dev/null)" ]; then  # unnamed, absent or empty
   .venv/bin/python -m ingest seeds --index "$index"

@@ -63,20 +63,24 @@ def test_the_service_reads_its_flags_before_the_environment(monkeypatch, capsys)
 def test_serve_script_reads_the_index_folder_from_env_file_as_the_service_does(monkeypatch, tmp_path):
     """scripts/serve.sh read PDQ_INDEX_DIR from the environment only: one set in .env was
     ignored and the seeds were indexed into ./index, while the service read .env's folder."""
+    import os
     import subprocess
     import sys
+    from pathlib import Path
 
     monkeypatch.delenv("PDQ_INDEX_DIR", raising=False)
-    monkeypatch.delenv("PDQ_PORT", raising=False)
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[2]))  # this checkout's code
 
     def ask():
         return subprocess.run([sys.executable, "-m", "retriever.settings", "index-dir"], cwd=tmp_path,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, env=os.environ)
 
     assert ask().stdout == "0 index\n"
     (tmp_path / ".env").write_text("PDQ_INDEX_DIR=my corpus\n")
     assert ask().stdout == "1 my corpus\n"
-    (tmp_path / ".env").write_text("PDQ_PORT=99999\n")
-    bad = ask()
-    assert bad.returncode != 0 and bad.stdout == ""
-    assert "error: invalid setting: PDQ_PORT='99999'" in bad.stderr
+    # another variable's bad value is the service's to name (a flag of serve.sh may replace it)
+    (tmp_path / ".env").write_text("PDQ_INDEX_DIR=corpus\nPDQ_PORT=99999\n")
+    assert ask().stdout == "1 corpus\n"
+    (tmp_path / ".env").unlink()
+    monkeypatch.setenv("PDQ_INDEX_DIR", "")  # empty, as compose files and CI templates leave it: unset
+    assert ask().stdout == "0 index\n"
