@@ -76,7 +76,7 @@ def _previous_vectors(index_dir: Path,
     """
     try:
         manifest = store.Manifest.read(index_dir)
-        if (manifest.model, manifest.model_sha256, manifest.encoder_sha256, manifest.encoder_runs) != (
+        if (manifest.model, manifest.model_sha256, manifest.encoder_sha256, manifest.runs) != (
                 embedder.name, embedder.weights_sha256, embedder.file_sha256, embedder.runs):
             return {}, {}
         keys = json.loads((index_dir / store.TEXT_KEYS).read_text(encoding="utf-8"))

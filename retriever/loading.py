@@ -65,8 +65,9 @@ def read_index(index_dir: Path, model: str, ef_search: int) -> IndexData:
 
 
 def check_weights(index_dir: Path, manifest: store.Manifest, model: str, embedder: Embedder) -> None:
-    """Refuse an index embedded with other weights of the model, by another backend (its
-    vectors differ slightly: README, "Encoder backends"), or of another dimension."""
+    """Refuse an index embedded with other weights of the model, by another backend or run
+    another way (its vectors differ slightly: README, "Encoder backends"), or of another
+    dimension."""
     built_with = manifest.model_sha256
     if built_with and embedder.weights_sha256 and built_with != embedder.weights_sha256:
         raise store.IndexLoadError(index_dir, f"it was built with other weights of model "
@@ -79,6 +80,10 @@ def check_weights(index_dir: Path, manifest: store.Manifest, model: str, embedde
                                               f"({manifest.encoder_file or 'model.safetensors'}) but the "
                                               f"model runs on {embedder.backend} ({embedder.file}); set "
                                               f"PDQ_BACKEND={manifest.backend}, or")
+    if manifest.runs != embedder.runs:  # int8 in batches: vectors moved with their batch-mates
+        raise store.IndexLoadError(index_dir, f"its vectors were run as {manifest.runs!r} but the "
+                                              f"{embedder.backend} encoder now runs {embedder.runs!r}, as it "
+                                              f"runs questions (README, \"Encoder backends\")")
     if embedder.dimension != manifest.dimension:
         raise store.IndexLoadError(index_dir, f"dimension {manifest.dimension} differs from "
                                               f"the model's {embedder.dimension}")

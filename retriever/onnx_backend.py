@@ -39,7 +39,7 @@ TOKENS_PER_BATCH = 1024
 # query, which always runs alone. It runs each text alone (`OnnxEmbedder.encode`). Measured
 # against batches, same code, ranker and threshold: the five unseen seed sets' Hit@1 292 ->
 # 297 of 345, refused 14 -> 11; validation lay questions passage@1 0.673 -> 0.678; MedQuAD
-# right summary first 562 -> 565 of 634; corpus ingest 297 s instead of 218 s.
+# right summary first 562 -> 565 of 634; corpus ingest 304 s instead of 218 s.
 ONE_PER_RUN = "one text a run"
 EXPORT_COMMAND = "python -m retriever.export --model {model}"
 
@@ -130,13 +130,14 @@ class OnnxEmbedder:
         return len(self._counter.encode(text).ids)
 
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
-        """Vectors of ``texts``, in batches of similar token length and at most
-        `TOKENS_PER_BATCH` padded tokens (or ``batch_size`` texts).
+        """Vectors of ``texts``: fp32 in batches of similar token length and at most
+        `TOKENS_PER_BATCH` padded tokens (or ``batch_size`` texts), int8 one text a run.
 
         Batching by tokens rather than by count pads least and keeps a batch's activations
         in cache: 389 texts a second on corpus passages and sentences against 202 in
-        length-sorted batches of 64 (int8, 2 CPUs). The int8 model runs one text at a time
-        (`ONE_PER_RUN`), so that a text's vector is the one it gets as a query.
+        length-sorted batches of 64 (int8, 2 CPUs, when int8 still batched). The int8 model
+        now runs one text at a time (`ONE_PER_RUN`), so that a text's vector is the one it gets
+        as a query.
         """
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if self.runs == ONE_PER_RUN:

@@ -114,6 +114,11 @@ class Manifest:
     schema_version: int = SCHEMA_VERSION
 
     @property
+    def runs(self) -> str:
+        """How the vectors were run (`Embedder.runs`): in batches before it was recorded."""
+        return self.encoder_runs or "batches"
+
+    @property
     def documents_count(self) -> int:
         return len(self.documents)
 

@@ -41,15 +41,20 @@ def test_second_run_reuses_every_embedding(seed_copy, tmp_path, settings, embedd
 
 def test_vectors_run_another_way_are_embedded_again(seed_copy, tmp_path, settings, embedder):
     """An index from before int8 ran one text at a time holds batch-run vectors: reusing them
-    would mix the two kinds in one index."""
+    would mix the two kinds in one index, and serving it would compare questions run alone
+    with passages run in batches."""
     index = tmp_path / "idx"
     first = build_index(seed_copy, index, settings, embedder=embedder, progress=False)
     manifest = json.loads((index / "manifest.json").read_text())
     assert manifest["encoder_runs"] == embedder.runs
     del manifest["encoder_runs"]  # as written before it was recorded
     (index.resolve() / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(store.IndexLoadError, match="its vectors were run as 'batches' but the onnx-int8 "
+                                                   "encoder now runs 'one text a run'.*python -m ingest"):
+        Retriever.load(index, settings, embedder=embedder)  # served as is, its passages would not match
     again = build_index(seed_copy, index, settings, embedder=embedder, progress=False)
     assert again.embedded == first.embedded > 0 and again.reused_documents == 0
+    assert Retriever.load(index, settings, embedder=embedder).manifest.runs == "one text a run"
 
 
 def test_changed_document_alone_is_re_embedded(seed_copy, tmp_path, settings, embedder):
