@@ -231,15 +231,15 @@ class Retriever:
         return {i: scores[i] for i in fused if i in scores}  # only candidates it was given
 
     def lift(self, plan: QueryPlan, scores: dict[int, float]) -> dict[int, float]:
-        """What the reader insists on, above any score: passages holding the quoted phrases
-        first (`held`), then, for a question naming adults ("Adult Hodgkin Lymphoma"), adult
-        summaries' passages before childhood ones (`names_adults`)."""
+        """Above any score: quoted phrases' holders first (`held`), then adults' summaries (`names_adults`)."""
         adults = plan.audience == "adult" and self.childhood.any() and names_adults(plan.text)
         if not (plan.phrases or adults):
             return scores
-        texts = {i: self.chunks[i].text for i in scores}
-        return fusion.lift(scores, {i: int(adults and not self.childhood[i]) + 2 * (held(
-            plan, t, passage_vocabulary(t, self._about[i])) if plan.phrases else 0) for i, t in texts.items()})
+        tiers = {i: int(adults and not self.childhood[i]) for i in scores}
+        if plan.phrases:  # each phrase tier (x2) above the audience one
+            for i in scores:
+                tiers[i] += 2 * held(plan, text := self.chunks[i].text, passage_vocabulary(text, self._about[i]))
+        return fusion.lift(scores, tiers)
 
     def order(self, scores: dict[int, float], k: int) -> list[int]:
         """Stage 6: the passages to show, best first, no text twice."""

@@ -169,8 +169,12 @@ class SettingsProblem(ValueError):
 def read_settings(**overrides) -> Settings:
     """`Settings`, or a `SettingsProblem` naming each bad variable: "PDQ_PORT='99999': Input
     should be less than or equal to 65535" rather than pydantic's dump of field names."""
+    return _read(Settings, **overrides)
+
+
+def _read(cls: type[BaseSettings], **overrides):
     try:
-        return Settings(**overrides)
+        return cls(**overrides)
     except SettingsError as exc:
         raise SettingsProblem(f"invalid setting: {exc}") from None
     except ValidationError as exc:
@@ -190,10 +194,7 @@ class _IndexDir(BaseSettings):
 def _index_dir_line() -> str:
     """``"1 FOLDER"`` when PDQ_INDEX_DIR names the index (environment or .env), else
     ``"0 FOLDER"`` with the default: scripts/serve.sh serves a named index as it is."""
-    try:
-        setting = _IndexDir()
-    except (SettingsError, ValidationError) as exc:
-        raise SettingsProblem(f"invalid setting: {exc}") from None
+    setting = _read(_IndexDir)
     return f"{int('index_dir' in setting.model_fields_set)} {setting.index_dir}"
 
 

@@ -24,6 +24,9 @@ import numpy as np
 from retriever.models import Chunk
 
 SCHEMA_VERSION = 1
+# How an encoder runs its texts (`Embedder.runs`, recorded as the manifest's `encoder_runs`):
+# the int8 one runs each text alone (`retriever.onnx_backend`), the others in batches.
+RUN_IN_BATCHES, RUN_ALONE = "batches", "one text a run"
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 EMBEDDINGS = "embeddings.npy"
@@ -116,7 +119,7 @@ class Manifest:
     @property
     def runs(self) -> str:
         """How the vectors were run (`Embedder.runs`): in batches before it was recorded."""
-        return self.encoder_runs or "batches"
+        return self.encoder_runs or RUN_IN_BATCHES
 
     @property
     def documents_count(self) -> int:

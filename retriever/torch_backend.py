@@ -7,6 +7,7 @@ import os
 import numpy as np
 
 from retriever.embedding import WEIGHTS, ModelError, threads
+from retriever.store import RUN_IN_BATCHES
 
 
 class TorchEmbedder:
@@ -27,7 +28,7 @@ class TorchEmbedder:
         self.name = model
         self.file = WEIGHTS
         self.weights_sha256 = self.file_sha256 = weights_sha256
-        self.runs = "batches"  # fp32: a text's vector does not depend on its batch
+        self.runs = RUN_IN_BATCHES  # fp32: a text's vector does not depend on its batch
         try:
             # The shipped model is stored in fp16 to stay small; loaded as fp16, CPU inference
             # is about 4x slower (49 vs 209 ms a question here), so ask for fp32 at load.
