@@ -1,4 +1,8 @@
-"""``python -m eval QUESTIONS.jsonl --index INDEX_DIR [--mode hybrid|dense|bm25|all]``"""
+"""``python -m eval QUESTIONS.jsonl [MORE.jsonl ...] --index INDEX_DIR [--mode hybrid|dense|bm25|all]``
+
+One set gets every figure by question group; several get a row each and the pooled row
+(`eval.pooled`), the figure changes are judged on.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from eval.questionset import QuestionSetError, load_questions
-from eval.report import failures_text, table, to_json
+from eval import pooled
+from eval.questionset import QuestionSet, QuestionSetError, load_questions
+from eval.report import failures_text, pooled_json, table, to_json
 from eval.runner import check_against_index, document_ceiling, evaluate
 from retriever.models import MODES
 from retriever.search import Retriever
@@ -17,7 +22,8 @@ from retriever.store import IndexLoadError
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m eval", description="Score retrieval on a question set.")
-    p.add_argument("questions", type=Path, help="JSONL question set (sections/evidence or MedQuAD style)")
+    p.add_argument("questions", type=Path, nargs="+", help="JSONL question set (sections/evidence or MedQuAD "
+                   "style); several section sets are also scored pooled")
     p.add_argument("--index", type=Path, default=None, help="index folder (default: $PDQ_INDEX_DIR or ./index)")
     p.add_argument("--mode", choices=[*MODES, "all"], default="hybrid")
     p.add_argument("--k", type=int, default=10, help="passages retrieved per question")
@@ -34,15 +40,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = read_settings()
         index_dir = args.index or settings.index_dir
-        qset = load_questions(args.questions)
+        qsets = [load_questions(path) for path in args.questions]
+        if len(qsets) > 1 and (mq := next((q for q in qsets if q.style == "medquad"), None)):
+            raise QuestionSetError(f"{mq.path}: a MedQuAD-style set is judged by document as well as by "
+                                   "passage, so it is not pooled with other sets; score it on its own")
         retriever = Retriever.load(index_dir, settings)
-        check_against_index(qset, retriever, index_dir)
+        for qset in qsets:
+            check_against_index(qset, retriever, index_dir)
     except (QuestionSetError, IndexLoadError, SettingsProblem) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     modes = list(MODES) if args.mode == "all" else [args.mode]
+    if len(qsets) > 1:
+        return _several(args, qsets, retriever, index_dir, modes)
+    qset = qsets[0]
     reports = [evaluate(qset, retriever, m, k=args.k, failures=args.failures) for m in modes]
-    print(f"{args.questions} ({len(qset.questions)} questions"
+    print(f"{qset.path} ({len(qset.questions)} questions"
           + (f", {qset.skipped} without a document skipped" if qset.skipped else "")
           + f") on {index_dir} [{retriever.manifest.chunks_count} chunks]\n")
     best, n = document_ceiling(qset.questions) if qset.style == "medquad" else (0, 0)
@@ -55,9 +68,35 @@ def main(argv: list[str] | None = None) -> int:
             print()
             print(failures_text(r))
     if args.json:
-        args.json.write_text(to_json(reports, {"questions": str(args.questions), "index": str(index_dir),
+        args.json.write_text(to_json(reports, {"questions": str(qset.path), "index": str(index_dir),
                                                "k": args.k, "abstain_threshold": retriever.threshold,
                                                "document_hit1_ceiling": best / n if n else None}))
+    return 0
+
+
+def set_names(paths: list[Path]) -> list[str]:
+    """Short names for the sets' rows: the file name without ``_questions.jsonl``, or the
+    path as given where two files would share a name."""
+    short = [p.name.removesuffix(".jsonl").removesuffix("_questions") for p in paths]
+    return short if len(set(short)) == len(short) else [str(p) for p in paths]
+
+
+def _several(args, qsets: list[QuestionSet], retriever: Retriever, index_dir: Path, modes: list[str]) -> int:
+    names = set_names([q.path for q in qsets])
+    by_mode = {m: {name: evaluate(q, retriever, m, k=args.k, failures=args.failures)
+                   for name, q in zip(names, qsets)} for m in modes}
+    total = sum(len(q.questions) for q in qsets)
+    print(f"{len(qsets)} sets ({total} questions) on {index_dir} [{retriever.manifest.chunks_count} chunks]\n")
+    rows = {m: pooled.rows(reports) for m, reports in by_mode.items()}
+    print("\n\n".join(pooled.table(m, rows[m]) for m in modes))
+    if args.failures:
+        for reports in by_mode.values():
+            for name, r in reports.items():
+                print(f"\n{name}: " + failures_text(r))
+    if args.json:
+        args.json.write_text(pooled_json(by_mode, rows, {
+            "questions": [str(q.path) for q in qsets], "index": str(index_dir), "k": args.k,
+            "abstain_threshold": retriever.threshold}))
     return 0
 
 

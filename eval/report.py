@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+from eval.pooled import SetRow
 from eval.runner import OVERALL, ModeReport
 
 
@@ -67,3 +68,15 @@ def to_json(reports: list[ModeReport], meta: dict) -> str:
     return json.dumps(_no_nan({"meta": meta, "modes": {r.mode: {
         "metrics": r.metrics, "abstention": r.abstention, "latency": r.latency,
         "counts": r.counts, "failures": r.failures} for r in reports}}), indent=2, allow_nan=False)
+
+
+def pooled_json(by_mode: dict[str, dict[str, ModeReport]], rows: dict[str, list[SetRow]], meta: dict) -> str:
+    """Several sets' figures: each set's as `to_json` writes one set's, and the rows of `eval.pooled`."""
+    def one(r: ModeReport) -> dict:
+        return {"metrics": r.metrics, "abstention": r.abstention, "latency": r.latency,
+                "counts": r.counts, "failures": r.failures}
+    return json.dumps(_no_nan({
+        "meta": meta,
+        "sets": {name: {m: one(by_mode[m][name]) for m in by_mode} for name in next(iter(by_mode.values()))},
+        "rows": {m: [r.to_dict() for r in set_rows] for m, set_rows in rows.items()},
+    }), indent=2, allow_nan=False)

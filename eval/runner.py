@@ -23,6 +23,14 @@ class ModeReport:
     latency: dict[str, float] = field(default_factory=dict)
     failures: list[dict] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # Each question's outcome, so that several sets can be scored as one (`eval.pooled`):
+    # its kind, whether it was refused, the passages returned and, in scope, the relevant
+    # ones at the set's finest level (passage).
+    k: int = 10
+    kinds: dict[str, str] = field(default_factory=dict)
+    refused: dict[str, bool] = field(default_factory=dict)
+    run: dict[str, dict[str, float]] = field(default_factory=dict)
+    qrels: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def check_against_index(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> None:
@@ -118,7 +126,8 @@ def evaluate(qset: QuestionSet, retriever: Retriever, mode: str, k: int = 10,
         run[q.id] = {h.chunk.id: float(k + 1 - h.rank) for h in res.hits}
         top[q.id] = res.hits[:3]
 
-    report = ModeReport(mode=mode, latency=latency(times))
+    report = ModeReport(mode=mode, latency=latency(times), k=k, kinds={q.id: q.kind for q in qset.questions},
+                        refused=abstained, run=run, qrels=qrels[levels[-1]])
     groups: dict[str, list[Question]] = defaultdict(list)
     for q in qset.questions:
         if q.in_scope:

@@ -98,3 +98,35 @@ def test_an_unwritable_json_path_is_refused_before_the_run(tmp_path, capsys):
         with pytest.raises(SystemExit) as exit_:
             eval_main([str(PROJECT_SET), "--json", str(target)])
         assert exit_.value.code == 2 and f"--json {target}: {problem}" in capsys.readouterr().err
+
+
+def test_several_sets_get_a_row_each_and_the_pooled_row(seed_index, tmp_path, capsys):
+    lines = PROJECT_SET.read_text(encoding="utf-8").splitlines()
+    first, second = tmp_path / "first_questions.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[:30]) + "\n", encoding="utf-8")
+    second.write_text("\n".join(lines[30:50]) + "\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    assert eval_main([str(first), str(second), "--index", str(seed_index), "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "2 sets (50 questions)" in printed
+    table_rows = {line.split()[0]: line.split() for line in printed.splitlines() if line.split()}
+    assert {"first", "second", "pooled"} <= set(table_rows)
+    data = json.loads(out.read_text())
+    by_name = {r["name"]: r for r in data["rows"]["hybrid"]}
+    a, b, pool = by_name["first"], by_name["second"], by_name["pooled"]
+    assert pool["in_scope"] == a["in_scope"] + b["in_scope"] > 0
+    hits = a["hit1"] * a["in_scope"] + b["hit1"] * b["in_scope"]
+    assert round(pool["hit1"] * pool["in_scope"]) == round(hits)  # questions pooled, not figures averaged
+    assert set(data["sets"]) == {"first", "second"}
+    assert data["sets"]["first"]["hybrid"]["metrics"]["in_scope"]["Hit@1"] == a["hit1"]
+
+
+def test_a_medquad_set_is_not_pooled_with_others(seed_index, tmp_path, capsys):
+    """Its figures are by document as well as by passage: pooled with passage-judged sets
+    they would mean neither."""
+    seed_file = next((ROOT / "seeds").glob("*.md")).name
+    mq = tmp_path / "mq.jsonl"
+    mq.write_text(json.dumps({"question": "What are carcinoid tumors?", "answer": "a",
+                              "pdq_corpus_file": seed_file}) + "\n", encoding="utf-8")
+    assert eval_main([str(PROJECT_SET), str(mq), "--index", str(seed_index)]) == 2
+    assert f"{mq}: a MedQuAD-style set" in capsys.readouterr().err

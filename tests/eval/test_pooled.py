@@ -1,0 +1,55 @@
+import math
+
+from eval.pooled import POOLED, merged, row, rows, table
+from eval.runner import ModeReport
+
+
+def report(outcomes: dict[str, tuple[str, bool, str | None]], k: int = 10) -> ModeReport:
+    """A set's report from ``qid -> (kind, refused, first passage)``; each in-scope question's
+    relevant passage is ``gold-<qid>``."""
+    r = ModeReport(mode="hybrid", k=k)
+    for qid, (kind, refused, first) in outcomes.items():
+        r.kinds[qid], r.refused[qid] = kind, refused
+        r.run[qid] = {} if refused else {first: 2.0, "other": 1.0}
+        if kind != "out_of_scope":
+            r.qrels[qid] = {f"gold-{qid}": 1}
+    return r
+
+
+SMALL = report({"a": ("patient", False, "gold-a"), "b": ("staff", False, "x"),
+                "c": ("out_of_scope", True, None)})
+LARGE = report({"a": ("patient", False, "x"), "b": ("patient", True, None), "c": ("typo", False, "gold-c"),
+                "d": ("patient", False, "gold-d"), "e": ("out_of_scope", False, "x"),
+                "f": ("out_of_scope", True, None)})
+
+
+def test_one_set_row_counts_its_own_questions():
+    r = row("small", SMALL)
+    assert (r.in_scope, r.hit1, r.patient, r.patient_hit1, r.refused, r.out_of_scope, r.abstained) == \
+        (2, 0.5, 1, 1.0, 0.0, 1, 1.0)
+
+
+def test_the_pool_weighs_each_question_once_not_each_set():
+    """Two sets' Hit@1 of 0.5 (1 of 2) and 0.5 (2 of 4) pool to 3 of 6; a mean of figures of
+    sets of different sizes would be wrong whenever they differ (refused: 0 and 1/4 -> 1/6)."""
+    pool = row(POOLED, merged({"small": SMALL, "large": LARGE}))
+    assert (pool.in_scope, pool.hit1, pool.refused) == (6, 0.5, 1 / 6)
+    assert (pool.patient, pool.patient_hit1) == (4, 0.5)
+    assert (pool.out_of_scope, pool.abstained) == (3, 2 / 3)
+
+
+def test_sets_sharing_question_ids_stay_apart_in_the_pool():
+    both = merged({"one": SMALL, "two": SMALL})
+    assert len(both.kinds) == 6 and "one/a" in both.kinds and "two/a" in both.kinds
+
+
+def test_a_pool_without_out_of_scope_items_has_no_abstention_figure():
+    r = row(POOLED, merged({"x": report({"a": ("staff", False, "gold-a")})}))
+    assert r.out_of_scope == 0 and math.isnan(r.abstained) and r.to_dict()["abstained"] is None
+
+
+def test_the_table_ends_with_the_pool_and_what_one_question_weighs():
+    text = table("hybrid", rows({"small": SMALL, "large": LARGE}))
+    lines = text.splitlines()
+    assert lines[0] == "hybrid" and lines[-2].startswith("pooled")
+    assert "by 0.500 in the smallest set (small) and by 0.1667 pooled" in lines[-1]
