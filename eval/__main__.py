@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.failures < 0:
         p.error("--failures must be 0 (none listed) or more")
 
+    if len(named := [q.resolve() for q in args.questions]) != len(set(named)):
+        twice = next(q for q, r in zip(args.questions, named) if named.count(r) > 1)
+        p.error(f"{twice} is named twice; each set is scored once")
     if args.json and (problem := _unwritable(args.json)):
         p.error(f"--json {args.json}: {problem}")  # said before the run, not after it
     try:

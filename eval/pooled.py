@@ -71,6 +71,11 @@ def row(name: str, report: ModeReport) -> SetRow:
                   abstained=_share([report.refused[q] for q in outscope]))
 
 
+def in_scope_metrics(report: ModeReport) -> dict[str, float]:
+    """Every ir-measures figure of the report's in-scope questions (the pool's, in ``--json``)."""
+    return ir_metrics({q: r for q, r in report.qrels.items() if report.kinds[q] != KINDS_OUT}, report.run, report.k)
+
+
 def rows(reports: dict[str, ModeReport]) -> list[SetRow]:
     """A row per set, then the pooled row."""
     return [row(name, r) for name, r in reports.items()] + [row(POOLED, merged(reports))]

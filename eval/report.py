@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 
-from eval.pooled import SetRow
+from eval.pooled import SetRow, in_scope_metrics, merged
 from eval.runner import OVERALL, ModeReport
 
 
@@ -79,4 +79,5 @@ def pooled_json(by_mode: dict[str, dict[str, ModeReport]], rows: dict[str, list[
         "meta": meta,
         "sets": {name: {m: one(by_mode[m][name]) for m in by_mode} for name in next(iter(by_mode.values()))},
         "rows": {m: [r.to_dict() for r in set_rows] for m, set_rows in rows.items()},
+        "pooled_metrics": {m: in_scope_metrics(merged(reports)) for m, reports in by_mode.items()},
     }), indent=2, allow_nan=False)

@@ -27,6 +27,10 @@ FRAGMENT_WORDS = 8
 MAX_TERM_WORDS = 12
 FIRST_TERM_WORDS = 4
 END_TERM_WORDS = 3
+# The end may take the whole last line (a list item, a sentence) up to this many words: a
+# passage whose last item closes like an earlier one ("... the rectum, and part of the colon
+# through an incision made in the abdomen.") is told apart only by its first words.
+MAX_END_WORDS = 40
 
 
 def _encode(text: str) -> str:
@@ -132,7 +136,7 @@ def _end_term(doc: DocumentText, start_end: int, last: int) -> str:
     """Closing words of block ``last`` that a match starting before ``start_end`` ends on."""
     words = doc.blocks[last].split()
     target = doc.starts[last] + len(doc.blocks[last])
-    for n in range(min(END_TERM_WORDS, len(words)), min(len(words), MAX_TERM_WORDS) + 1):
+    for n in range(min(END_TERM_WORDS, len(words)), min(len(words), MAX_END_WORDS) + 1):
         end = " ".join(words[-n:])
         if doc.end_after(start_end, end) == target:
             return end

@@ -91,6 +91,8 @@ def test_every_seed_passage_link_matches_once_at_the_passage(seed_retriever):
         matches = directive_matches(link.split("#:~:text=", 1)[1], page)
         start, stop = matches[0]  # a browser goes to the first match
         assert at <= start < at + len(passage) and stop <= at + len(passage), (chunk.id, link)
+        if "\n" in passage:  # a passage of several lines is marked to its last word
+            assert stop == at + len(passage), (chunk.id, link)
         # A paragraph the summary repeats word for word ("For information about the
         # treatments listed below ...", 7 times) is indexed where it first stands and
         # matches at each copy; every other passage's link matches once.
@@ -123,6 +125,20 @@ def test_repeated_opening_words_get_a_prefix_or_longer_start():
         assert len(matches) == 1, directive
         assert matches[0][0] == page.index(heading) + len(heading) + 1
     assert links["d#1"].split("=", 1)[1].startswith("Colon-,")
+
+
+def test_a_last_item_closing_like_an_earlier_one_still_ends_the_mark():
+    """The seed's rectum treatment passage ends on "Surgery (resection) to remove the anus,
+    the rectum, and part of the colon through an incision made in the abdomen.", whose last
+    16 words close an earlier item too: an end of at most 12 words stopped the mark at that
+    earlier item, so the link had no end and a browser marked the opening line only."""
+    closing = "the anus, the rectum, and part of the colon through an incision made in the abdomen."
+    text = (f"Treatment may include:\n\n- surgery to remove {closing}\n\nOr, for larger tumors:\n\n"
+            f"- Surgery (resection) to remove {closing}")
+    chunk = _chunk(0, text, ["T", "Rectum"])
+    page = "\n".join(["T", "Rectum", *text_blocks(text)])
+    matches = directive_matches(document_links([chunk])[chunk.id].split("#:~:text=", 1)[1], page)
+    assert matches == [(page.index("Treatment may include:"), len(page))]
 
 
 def test_special_characters_are_percent_encoded():
