@@ -62,6 +62,13 @@ def check_against_index(qset: QuestionSet, retriever: Retriever, index_name: Pat
                                        f"copy quotes from the summary as indexed)")
 
 
+def label(chunk, words: int = 8) -> str:
+    """A returned passage as a miss lists it: its section and opening words, which tell apart
+    two passages of one section ("Chemotherapy" twice)."""
+    opening = chunk.text.split()
+    return f"{chunk.section} | {' '.join(opening[:words])}" + (" ..." if len(opening) > words else "")
+
+
 def focus_groups(questions: list[Question]) -> dict[str, list[Question]]:
     """MedQuAD questions split by whether their subject is asked of one summary or of several.
 
@@ -159,12 +166,11 @@ def evaluate(qset: QuestionSet, retriever: Retriever, mode: str, k: int = 10,
             report.failures.append({
                 "id": q.id, "question": q.question, "rr": rr.get(q.id, 0.0),
                 "gold": list(q.sections) or [q.doc_source], "abstained": abstained[q.id],
-                "top": [f"{h.chunk.section}" + (f" [{h.chunk.source}]" if q.doc_source else "")
-                        for h in top[q.id]],
+                "top": [label(h.chunk) + (f" [{h.chunk.source}]" if q.doc_source else "") for h in top[q.id]],
             })
         for q in outscope:
             if not abstained[q.id] and len(report.failures) < 2 * failures:
                 report.failures.append({"id": q.id, "question": q.question, "rr": None,
                                         "gold": ["(out of scope: should abstain)"], "abstained": False,
-                                        "top": [h.chunk.section for h in top[q.id]]})
+                                        "top": [label(h.chunk) for h in top[q.id]]})
     return report

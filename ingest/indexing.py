@@ -56,7 +56,8 @@ class BuildReport:
         rate = self.chunks / self.seconds if self.seconds else 0.0
         line = (f"indexed {self.documents} documents -> {self.chunks} chunks in "
                 f"{self.seconds:.1f} s ({rate:.1f} chunks/s); embedded {self.embedded} texts, "
-                f"reused {self.reused} ({self.reused_documents} unchanged documents)")
+                f"reused {self.reused} vectors (texts repeated in the documents or already in the "
+                f"previous index; {self.reused_documents} unchanged documents)")
         if self.errors:
             line += f"; skipped {len(self.errors)} bad file(s)"
         return line

@@ -17,6 +17,8 @@ def test_eval_all_modes_table_and_json(seed_index, tmp_path, capsys):
     assert code == 0
     assert "hybrid" in out and "dense" in out and "bm25" in out and "Hit@1" in out
     assert "worst misses (hybrid)" in out
+    listed = [line.strip() for line in out.splitlines() if line.strip()[:3] in ("1. ", "2. ", "3. ")]
+    assert listed and all(" | " in line for line in listed)  # section | opening words: two passages of a section differ
     data = json.loads(out_json.read_text())
     for mode in ("hybrid", "dense", "bm25"):
         m = data["modes"][mode]

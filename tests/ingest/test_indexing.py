@@ -116,3 +116,11 @@ def test_cli_skips_bad_files_names_them_and_exits_non_zero(seed_copy, tmp_path, 
     assert code == 2
     assert "broken.md" in capsys.readouterr().err
     assert not (tmp_path / "idx2").exists()
+
+
+def test_the_summary_says_what_reused_vectors_are():
+    """A first ingest reuses the vectors of texts the documents repeat: "reused 22" alone
+    read, on a fresh clone, as if an earlier index had been found."""
+    line = indexing.BuildReport(documents=1, chunks=57, embedded=405, reused=22, seconds=4.0).summary()
+    assert "embedded 405 texts, reused 22 vectors (texts repeated in the documents or already in the previous" \
+        in line and "0 unchanged documents" in line
