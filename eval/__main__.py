@@ -35,9 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.failures < 0:
         p.error("--failures must be 0 (none listed) or more")
 
-    if len(named := [q.resolve() for q in args.questions]) != len(set(named)):
-        twice = next(q for q, r in zip(args.questions, named) if named.count(r) > 1)
-        p.error(f"{twice} is named twice; each set is scored once")
+    named = [q.resolve() for q in args.questions]
+    if same := [str(q) for q, r in zip(args.questions, named) if named.count(r) > 1]:
+        p.error(f"{' and '.join(dict.fromkeys(same))} name one file twice; each set is scored once")
     if args.json and (problem := _unwritable(args.json)):
         p.error(f"--json {args.json}: {problem}")  # said before the run, not after it
     try:
@@ -81,17 +81,19 @@ def set_names(paths: list[Path]) -> list[str]:
     """Short names for the sets' rows: the file name without ``_questions.jsonl``, or the
     path as given where two files would share a name."""
     short = [p.name.removesuffix(".jsonl").removesuffix("_questions") for p in paths]
-    return short if len(set(short)) == len(short) else [str(p) for p in paths]
+    return short if len(set(short)) == len(short) and pooled.POOLED not in short else [str(p) for p in paths]
 
 
-def _several(args, qsets: list[QuestionSet], retriever: Retriever, index_dir: Path, modes: list[str]) -> int:
+def _several(args: argparse.Namespace, qsets: list[QuestionSet], retriever: Retriever, index_dir: Path,
+             modes: list[str]) -> int:
+    """Score each set in each mode and print a row per set and the pooled row (`eval.pooled`)."""
     names = set_names([q.path for q in qsets])
     by_mode = {m: {name: evaluate(q, retriever, m, k=args.k, failures=args.failures)
                    for name, q in zip(names, qsets)} for m in modes}
     total = sum(len(q.questions) for q in qsets)
     print(f"{len(qsets)} sets ({total} questions) on {index_dir} [{retriever.manifest.chunks_count} chunks]\n")
     rows = {m: pooled.rows(reports) for m, reports in by_mode.items()}
-    print("\n\n".join(pooled.table(m, rows[m]) for m in modes))
+    print("\n\n".join(pooled.table(m, rows[m], args.k) for m in modes))
     if args.failures:
         for reports in by_mode.values():
             for name, r in reports.items():

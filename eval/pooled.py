@@ -85,7 +85,7 @@ COLUMNS = ("in-scope", "Hit@1", "Hit@5", "MRR@10", "refused", "patient", "patien
            "abstained")
 
 
-def table(mode: str, set_rows: list[SetRow]) -> str:
+def table(mode: str, set_rows: list[SetRow], k: int = 10) -> str:
     """The rows as a terminal table, with what one question is worth in the smallest set and the pool."""
     def f(v: float) -> str:
         return "-" if math.isnan(v) else f"{v:.3f}"
@@ -96,8 +96,11 @@ def table(mode: str, set_rows: list[SetRow]) -> str:
         cells = (str(r.in_scope), f(r.hit1), f(r.hit5), f(r.mrr), f(r.refused), str(r.patient),
                  f(r.patient_hit1), str(r.out_of_scope), f(r.abstained))
         lines.append(r.name.ljust(width) + "  ".join(c.rjust(len(h)) for c, h in zip(cells, COLUMNS)))
-    smallest, pool = min(set_rows[:-1], key=lambda r: r.in_scope), set_rows[-1]
-    if smallest.in_scope:
+    answerable = [r for r in set_rows[:-1] if r.in_scope]
+    if answerable:
+        smallest = min(answerable, key=lambda r: r.in_scope)
         lines.append(f"one in-scope question moves Hit@1 by {1 / smallest.in_scope:.3f} in the smallest set "
-                     f"({smallest.name}) and by {1 / pool.in_scope:.4f} pooled")
+                     f"({smallest.name}) and by {1 / set_rows[-1].in_scope:.4f} pooled")
+    if k < 10:
+        lines.append(f"--k {k}: figures cut off past {k} passages (Hit@5 for k < 5, MRR@10) are left out, shown as -")
     return "\n".join(lines)

@@ -63,21 +63,24 @@ def _no_nan(value):
     return value
 
 
+def _figures(r: ModeReport) -> dict:
+    return {"metrics": r.metrics, "abstention": r.abstention, "latency": r.latency,
+            "counts": r.counts, "failures": r.failures}
+
+
 def to_json(reports: list[ModeReport], meta: dict) -> str:
     """Every figure as strict JSON; a figure without questions (no out-of-scope items) is null."""
-    return json.dumps(_no_nan({"meta": meta, "modes": {r.mode: {
-        "metrics": r.metrics, "abstention": r.abstention, "latency": r.latency,
-        "counts": r.counts, "failures": r.failures} for r in reports}}), indent=2, allow_nan=False)
+    return json.dumps(_no_nan({"meta": meta, "modes": {r.mode: _figures(r) for r in reports}}),
+                      indent=2, allow_nan=False)
 
 
 def pooled_json(by_mode: dict[str, dict[str, ModeReport]], rows: dict[str, list[SetRow]], meta: dict) -> str:
-    """Several sets' figures: each set's as `to_json` writes one set's, and the rows of `eval.pooled`."""
-    def one(r: ModeReport) -> dict:
-        return {"metrics": r.metrics, "abstention": r.abstention, "latency": r.latency,
-                "counts": r.counts, "failures": r.failures}
+    """Several sets' figures: ``sets[name][mode]`` holds what `to_json` writes for one set's
+    mode, ``rows[mode]`` the rows of `eval.pooled` and ``pooled_metrics[mode]`` the pool's
+    every ir-measures figure."""
     return json.dumps(_no_nan({
         "meta": meta,
-        "sets": {name: {m: one(by_mode[m][name]) for m in by_mode} for name in next(iter(by_mode.values()))},
+        "sets": {name: {m: _figures(by_mode[m][name]) for m in by_mode} for name in next(iter(by_mode.values()))},
         "rows": {m: [r.to_dict() for r in set_rows] for m, set_rows in rows.items()},
         "pooled_metrics": {m: in_scope_metrics(merged(reports)) for m, reports in by_mode.items()},
     }), indent=2, allow_nan=False)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from eval.metrics import ir_metrics, latency, per_question_rr
 from eval.questionset import Question, QuestionSet, QuestionSetError, is_relevant, norm
+from retriever.models import Chunk
 from retriever.search import Retriever
+from retriever.text import strip_list_marker
 
 OVERALL = "in_scope"
 FOCUS_ONE, FOCUS_SEVERAL = "focus_one_summary", "focus_several_summaries"
@@ -62,10 +64,10 @@ def check_against_index(qset: QuestionSet, retriever: Retriever, index_name: Pat
                                        f"copy quotes from the summary as indexed)")
 
 
-def label(chunk, words: int = 8) -> str:
+def label(chunk: Chunk, words: int = 8) -> str:
     """A returned passage as a miss lists it: its section and opening words, which tell apart
     two passages of one section ("Chemotherapy" twice)."""
-    opening = chunk.text.split()
+    opening = strip_list_marker(chunk.text.lstrip()).split()
     return f"{chunk.section} | {' '.join(opening[:words])}" + (" ..." if len(opening) > words else "")
 
 

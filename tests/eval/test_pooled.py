@@ -1,7 +1,14 @@
 import math
 
+import pytest
+
+from eval.__main__ import main as eval_main
+from eval.__main__ import set_names
 from eval.pooled import POOLED, merged, row, rows, table
 from eval.runner import ModeReport
+from tests.conftest import ROOT
+
+PROJECT_SET = ROOT / "eval" / "questions" / "seed_questions.jsonl"
 
 
 def report(outcomes: dict[str, tuple[str, bool, str | None]], k: int = 10) -> ModeReport:
@@ -53,3 +60,32 @@ def test_the_table_ends_with_the_pool_and_what_one_question_weighs():
     lines = text.splitlines()
     assert lines[0] == "hybrid" and lines[-2].startswith("pooled")
     assert "by 0.500 in the smallest set (small) and by 0.1667 pooled" in lines[-1]
+
+
+def test_a_set_without_in_scope_items_does_not_hide_what_a_question_weighs():
+    only_out = report({"x": ("out_of_scope", True, None)})
+    text = table("hybrid", rows({"off": only_out, "small": SMALL}))
+    assert "by 0.500 in the smallest set (small)" in text
+
+
+def test_figures_cut_off_by_a_small_k_are_said_to_be_left_out():
+    text = table("hybrid", rows({"a": report({"a": ("patient", False, "gold-a")}, k=3)}), k=3)
+    assert "--k 3: figures cut off past 3 passages" in text
+    assert "--k" not in table("hybrid", rows({"a": SMALL}))
+
+
+def test_a_file_called_pooled_does_not_take_the_pool_s_name(tmp_path):
+    paths = [tmp_path / "pooled_questions.jsonl", tmp_path / "fresh_questions.jsonl"]
+    assert set_names(paths) == [str(p) for p in paths]
+    assert set_names([tmp_path / "a_questions.jsonl", tmp_path / "b.jsonl"]) == ["a", "b"]
+
+
+def test_a_set_named_twice_is_refused_before_anything_loads(tmp_path, capsys):
+    """It was scored once and announced twice: "2 sets (110 questions)" over one set's rows."""
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(PROJECT_SET)
+    for again in (PROJECT_SET.parent / ".." / "questions" / PROJECT_SET.name, link):
+        with pytest.raises(SystemExit) as exit_:
+            eval_main([str(PROJECT_SET), str(again)])
+        assert exit_.value.code == 2
+        assert f"{PROJECT_SET} and {again} name one file twice" in capsys.readouterr().err
