@@ -141,6 +141,22 @@ def test_a_last_item_closing_like_an_earlier_one_still_ends_the_mark():
     assert matches == [(page.index("Treatment may include:"), len(page))]
 
 
+def test_a_first_line_opening_like_another_for_many_words_still_starts_the_mark_at_it():
+    """The late-effects summary opens several list items with "Blood chemistry studies use a
+    blood sample to check the amounts of certain substances released ...". A start of at most
+    12 words was not unique, so the link took the line before as a prefix; but the index
+    drops a paragraph the summary repeats, and on the page that repeat ("Talk to the doctor
+    ...") stands before the item, so the link matched nowhere."""
+    same = "Blood chemistry studies use a blood sample to check the amounts of certain substances released"
+    repeat = "Talk to the doctor about whether tests are needed."
+    chunks = [_chunk(0, f"{repeat}\n\n- {same} by the liver.", ["T", "Liver"]),
+              _chunk(1, f"- {same} by the thyroid.", ["T", "Thyroid"])]  # the repeat, dropped
+    page = "\n".join(["T", "Liver", repeat, f"{same} by the liver.", "Thyroid", repeat, f"{same} by the thyroid."])
+    thyroid = page.index(f"{same} by the thyroid.")
+    directive = document_links(chunks)[chunks[1].id].split("#:~:text=", 1)[1]
+    assert directive_matches(directive, page) == [(thyroid, len(page))], unquote(directive)
+
+
 def test_special_characters_are_percent_encoded():
     doc = DocumentText(["Well-known, risk & benefit: a b c"])
     directive = fragment(doc, 0, 0)
