@@ -35,6 +35,11 @@ def per_question_rr(qrels: dict[str, dict[str, int]], run: dict[str, dict[str, f
     return {m.query_id: float(m.value) for m in ir_measures.iter_calc([RR @ 10], qrels, run)}
 
 
+def share(flags: Sequence[bool]) -> float:
+    """The share of ``flags`` that are true (questions refused, abstained); NaN for none."""
+    return sum(flags) / len(flags) if len(flags) else math.nan
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """Nearest-rank percentile (``q`` in 0-100): always a value that was measured; NaN for
     no values. The project's own timings all use it (wrk reports its own histogram's)."""

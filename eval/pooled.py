@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from eval.metrics import ir_metrics
+from eval.metrics import ir_metrics, share
 from eval.questionset import KINDS_OUT
 from eval.runner import ModeReport
 
@@ -53,8 +53,9 @@ def merged(reports: dict[str, ModeReport]) -> ModeReport:
     return out
 
 
-def _share(flags: list[bool]) -> float:
-    return sum(flags) / len(flags) if flags else float("nan")
+def in_scope_metrics(report: ModeReport) -> dict[str, float]:
+    """Every ir-measures figure of the report's in-scope questions (a row's, and the pool's in ``--json``)."""
+    return ir_metrics({q: r for q, r in report.qrels.items() if report.kinds[q] != KINDS_OUT}, report.run, report.k)
 
 
 def row(name: str, report: ModeReport) -> SetRow:
@@ -63,17 +64,12 @@ def row(name: str, report: ModeReport) -> SetRow:
     patient = [q for q in inscope if report.kinds[q] == "patient"]
     outscope = [q for q, kind in report.kinds.items() if kind == KINDS_OUT]
     nan = float("nan")
-    m = ir_metrics({q: report.qrels[q] for q in inscope}, report.run, report.k)
+    m = in_scope_metrics(report)
     p = ir_metrics({q: report.qrels[q] for q in patient}, report.run, report.k)
     return SetRow(name=name, in_scope=len(inscope), hit1=m.get("Hit@1", nan), patient=len(patient),
                   patient_hit1=p.get("Hit@1", nan), hit5=m.get("Hit@5", nan), mrr=m.get("MRR@10", nan),
-                  refused=_share([report.refused[q] for q in inscope]), out_of_scope=len(outscope),
-                  abstained=_share([report.refused[q] for q in outscope]))
-
-
-def in_scope_metrics(report: ModeReport) -> dict[str, float]:
-    """Every ir-measures figure of the report's in-scope questions (the pool's, in ``--json``)."""
-    return ir_metrics({q: r for q, r in report.qrels.items() if report.kinds[q] != KINDS_OUT}, report.run, report.k)
+                  refused=share([report.refused[q] for q in inscope]), out_of_scope=len(outscope),
+                  abstained=share([report.refused[q] for q in outscope]))
 
 
 def rows(reports: dict[str, ModeReport]) -> list[SetRow]:

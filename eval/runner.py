@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from eval.metrics import ir_metrics, latency, per_question_rr
+from eval.metrics import ir_metrics, latency, per_question_rr, share
 from eval.questionset import Question, QuestionSet, QuestionSetError, is_relevant, norm
 from retriever.models import Chunk
 from retriever.search import Retriever
@@ -152,11 +152,8 @@ def evaluate(qset: QuestionSet, retriever: Retriever, mode: str, k: int = 10,
             report.counts[name] = len(qs)
     inscope = [q for q in qset.questions if q.in_scope]
     outscope = [q for q in qset.questions if not q.in_scope]
-    report.abstention = {
-        "out_of_scope_abstained": (sum(abstained[q.id] for q in outscope) / len(outscope)
-                                   if outscope else float("nan")),
-        "in_scope_abstained": sum(abstained[q.id] for q in inscope) / len(inscope) if inscope else float("nan"),
-    }
+    report.abstention = {"out_of_scope_abstained": share([abstained[q.id] for q in outscope]),
+                         "in_scope_abstained": share([abstained[q.id] for q in inscope])}
     report.counts["out_of_scope"] = len(outscope)
     if failures:
         lvl = levels[-1]

@@ -20,6 +20,7 @@ by missing topics and figures), the kept one has the fewest errors of both kinds
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from eval.pooled import POOLED, merged, row
 from eval.questionset import QuestionSet, load_questions
 from eval.runner import evaluate
 from ingest.indexing import build_index
@@ -148,18 +150,13 @@ def calibrate_threshold(files: list[Path], corpus: Path, settings: Settings) -> 
 
 def _figures(qsets, retrievers, threshold: float) -> dict:
     """Pooled Hit@1 (all answerable, patient), refused and abstained at ``threshold``."""
-    hit = pat = npat = n = refused = out = abst = 0.0
+    reports = {}
     for doc_id, qset in qsets:
         r = retrievers[doc_id]
-        rep = evaluate(qset, r.with_settings(replace(r.settings, abstain_threshold=threshold)), "hybrid", k=5)
-        c_in, c_pat, c_out = rep.counts["in_scope"], rep.counts.get("patient", 0), rep.counts["out_of_scope"]
-        hit += rep.metrics["in_scope"]["Hit@1"] * c_in
-        n += c_in
-        if c_pat:
-            pat += rep.metrics["patient"]["Hit@1"] * c_pat
-            npat += c_pat
-        refused += rep.abstention["in_scope_abstained"] * c_in
-        abst += rep.abstention["out_of_scope_abstained"] * c_out
-        out += c_out
-    return {"threshold": threshold, "Hit@1": round(hit / n, 3), "patient Hit@1": round(pat / max(npat, 1), 3),
-            "refused": round(refused / n, 3), "out_of_scope_abstained": round(abst / max(out, 1), 3)}
+        reports[doc_id] = evaluate(qset, r.with_settings(replace(r.settings, abstain_threshold=threshold)),
+                                   "hybrid", k=5)
+    pool = row(POOLED, merged(reports))
+    return {"threshold": threshold, "Hit@1": round(pool.hit1, 3),
+            "patient Hit@1": round(0.0 if math.isnan(pool.patient_hit1) else pool.patient_hit1, 3),
+            "refused": round(pool.refused, 3),
+            "out_of_scope_abstained": round(0.0 if math.isnan(pool.abstained) else pool.abstained, 3)}
