@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from retriever.tokenization import content_words
+from retriever.tokenization import content_words, negated
 
 LAY_TERMS: dict[str, str] = {
     # body and symptoms
@@ -212,5 +212,5 @@ def question_terms(text: str) -> list[tuple[str, ...]]:
     """
     phrases = _phrases(text)
     bridged = {w for phrase in phrases for w in phrase.split()}
-    own = [(w,) for w in dict.fromkeys(content_words(text)) if w not in bridged]
+    own = [(w,) for w in dict.fromkeys(negated(content_words(text))) if w not in bridged]
     return own + [_TERMS[phrase] for phrase in phrases if _TERMS[phrase]]

@@ -18,8 +18,9 @@ from retriever.text import straighten_quotes, strip_accents
 
 _word = re.compile(r"[a-z0-9]+")
 # Bumped when `tokenize` changes what it makes of a text, so that a keyword index built by
-# another version is refused instead of silently missing words (2: accents dropped).
-TOKENIZER_VERSION = 2
+# another version is refused instead of silently missing words (2: accents dropped; 3: "non"
+# joined to the word after it).
+TOKENIZER_VERSION = 3
 # Words sharing their first PREFIX letters count as one form ("pancreas", "pancreatic").
 PREFIX = 7
 _stemmer = Stemmer.Stemmer("english")
@@ -68,9 +69,23 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+def negated(ws: list[str]) -> list[str]:
+    """``ws`` with "non" joined to the word after it: "non-Hodgkin lymphoma" is another
+    disease than "Hodgkin lymphoma", and "non-small cell" another cancer than "small cell",
+    so neither may match the other's word ("non hodgkin", "nonhodgkin" and "non-Hodgkin"
+    all give "nonhodgkin")."""
+    out: list[str] = []
+    for w in ws:
+        if out and out[-1] == "non":
+            out[-1] += w
+        else:
+            out.append(w)
+    return out
+
+
 def tokenize(text: str) -> list[str]:
     """BM25 tokens of ``text``."""
-    return [stem(w) for w in content_words(text)]
+    return [stem(w) for w in negated(content_words(text))]
 
 
 # Below this a word is not English at all: either a name (a drug, a test) or a misspelling.
@@ -115,4 +130,5 @@ def passage_vocabulary(text: str, heading_path: str) -> Vocabulary:
     """A passage's words with its headings'. Cached: the same top passages come back for
     many questions, and stemming their words was a tenth of a search's time. 1,024
     corpus passages take about 15 MB."""
-    return Vocabulary(words(text + " " + heading_path))
+    ws = words(text + " " + heading_path)
+    return Vocabulary(ws + negated(ws))  # "non-Hodgkin" has "hodgkin" and "nonhodgkin"

@@ -55,6 +55,20 @@ def test_postings_are_the_rows_bm25_scores():
     assert keyword.postings("not-a-token").size == 0 and keyword.postings("").size == 0
 
 
+def test_a_disease_named_with_non_is_kept_apart_from_the_one_without():
+    """MedQuAD's "Adult Hodgkin Lymphoma" questions came first from the non-Hodgkin summary,
+    whose every passage repeats "hodgkin"."""
+    from retriever.tokenization import tokenize
+    texts = ["Non-Hodgkin lymphoma: chemotherapy for non-Hodgkin lymphoma.",
+             "Hodgkin lymphoma is treated with chemotherapy, radiation therapy or both, and sometimes surgery."]
+    keyword = KeywordIndex.build([Chunk(id=f"d#{i}", doc_id="d", source="d.md", title="Doc",
+                                        url="https://example.org/d", heading_path=["Doc"], section="Doc",
+                                        text=t) for i, t in enumerate(texts)])
+    for query, best in (("hodgkin lymphoma chemotherapy", 1), ("non hodgkins lymphoma chemotherapy", 0),
+                        ("nonhodgkin lymphoma", 0)):
+        assert int(np.argmax(keyword.scores(tokenize(query)))) == best, query
+
+
 def test_the_phrase_searcher_finds_every_passage_holding_the_phrases_word_for_word():
     from retriever.planning import QueryPlan
 

@@ -128,6 +128,17 @@ def test_tokenize_stems_and_drops_question_words():
     assert tokenize("i dont know, im scared") == tokenize("I don't know, I'm scared")
 
 
+def test_non_is_joined_to_the_word_it_negates_in_every_spelling():
+    from retriever.lexicon import question_terms
+    from retriever.tokenization import passage_vocabulary
+    assert tokenize("Non-Hodgkin lymphoma") == tokenize("non hodgkins lymphoma") == tokenize("nonhodgkin lymphoma")
+    assert "hodgkin" not in tokenize("non-Hodgkin lymphoma") and "hodgkin" in tokenize("Hodgkin lymphoma")
+    assert tokenize("non-small cell") != tokenize("small cell")
+    assert ("nonhodgkin",) in question_terms("treatments for non-Hodgkin lymphoma")
+    passage = passage_vocabulary("Adult non-Hodgkin lymphoma is a disease.", "Treatment")
+    assert passage.knows("nonhodgkin") and passage.knows("hodgkin")  # the words as written stay known
+
+
 def test_accented_words_are_whole_words_typed_with_or_without_their_accents():
     from retriever.text import strip_accents
     from retriever.tokenization import words
