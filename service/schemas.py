@@ -7,18 +7,31 @@ itself works on the retriever's own dataclasses.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 import annotated_types
-from pydantic import BaseModel, ConfigDict, Field, Strict, TypeAdapter
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, TypeAdapter
+from pydantic_core import PydanticCustomError
 
 from retriever.models import MODES
 
 # The retriever's modes, named once there; a Literal so the OpenAPI schema lists them.
 Mode = Literal[MODES]  # type: ignore[valid-type]
 K_MAX = 50
+_DIGITS = re.compile(r"\s*[0-9]+\s*")
+
+
+def _digits_only(value: object) -> object:
+    """A count typed in a URL or a form is digits: pydantic alone reads "5.0" as 5 and "5_0"
+    as 50, where the JSON body refuses 5.0, so the three ways in would disagree."""
+    if isinstance(value, str) and not _DIGITS.fullmatch(value):
+        raise PydanticCustomError("int_parsing", "Input should be a whole number")
+    return value
+
+
 # How many passages: validated here only, for the GET query, the POST body and the staff form.
-K = Annotated[int, annotated_types.Interval(ge=1, le=K_MAX)]
+K = Annotated[int, BeforeValidator(_digits_only), annotated_types.Interval(ge=1, le=K_MAX)]
 K_ADAPTER = TypeAdapter(K)
 # In a JSON body a count is a JSON number: true or "5" is refused, not read as 1 or 5.
 BodyK = Annotated[K, Strict()]

@@ -27,6 +27,8 @@ JSON = {"content-type": "application/json"}
     ("get", {"params": {"q": "x", "k": 51}}, 422, "invalid_k", "k"),
     ("get", {"params": {"q": "x", "k": "ten"}}, 422, "invalid_k", "k"),
     ("get", {"params": {"q": "x", "k": "2.5"}}, 422, "invalid_k", "k"),
+    ("get", {"params": {"q": "x", "k": "5.0"}}, 422, "invalid_k", "k"),  # as the body refuses 5.0
+    ("get", {"params": {"q": "x", "k": "5_0"}}, 422, "invalid_k", "k"),  # not 50
     ("get", {"params": {"q": "x", "mode": "magic"}}, 422, "invalid_mode", "mode"),
     ("get", {"params": {"q": "x", "mode": "keyword"}}, 422, "invalid_mode", "mode"),
     ("post", {"json": {"q": ""}}, 422, "invalid_query", "q"),

@@ -217,7 +217,7 @@ def test_query_words_are_marked_whatever_their_accents():
         assert [text[a:b] for a, b in term_spans(text, query)] == ["Sézary", "syndrome"]
 
 
-@pytest.mark.parametrize("k", ["2.5", "-1", "1e3"])
+@pytest.mark.parametrize("k", ["2.5", "-1", "1e3", "5.0"])
 def test_staff_k_uses_the_api_rule(client, k):
     resp = client.get("/staff", params={"q": "tumor", "k": k})
     assert resp.status_code == 422 and "k: enter a whole number from 1 to 50." in resp.text
