@@ -25,7 +25,15 @@ from service.schemas import (
     SearchRequest,
     SearchResponse,
 )
-from service.searching import cancer_types, current, prepare, reject_repeated_keys, reject_unknown, run_search
+from service.searching import (
+    cancer_types,
+    current,
+    prepare,
+    reject_repeated_keys,
+    reject_unknown,
+    reject_url_parameters,
+    run_search,
+)
 from service.state import RetrieverHolder, describe
 
 router = APIRouter()
@@ -75,7 +83,9 @@ async def search_get(
 @router.post("/api/search", response_model=SearchResponse, responses=ERROR_RESPONSES, tags=["search"],
              summary="Passages that answer a question (JSON body)")
 async def search_post(request: Request, body: SearchRequest) -> SearchResponse:
-    """Same as ``GET /api/search``, for clients that prefer a JSON body."""
+    """Same as ``GET /api/search``, for clients that prefer a JSON body. A parameter in the
+    URL is refused (422), so a filter put there is never ignored."""
+    reject_url_parameters(request.query_params)
     reject_repeated_keys(await request.body())
     return await _search(request, body.q, body.k, body.mode, body.doc, body.cancer_type)
 

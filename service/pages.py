@@ -29,9 +29,15 @@ PATIENT_PASSAGES = 3
 # Passages a many-summary search looks at to find the summaries a question might mean.
 CHOICE_DEPTH = 10
 STAFF_DEFAULT_K = 10
-# The staff page names modes for people; the API's names are accepted too.
+# The staff page names modes for people; the API's names are accepted too, and the menu then
+# shows the mode searched under the page's own name.
 STAFF_MODES = {"hybrid": "hybrid", "keyword": "bm25", "semantic": "dense", "bm25": "bm25", "dense": "dense"}
 STAFF_MODE_LABELS = [("hybrid", "Hybrid"), ("keyword", "Keyword"), ("semantic", "Semantic")]
+STAFF_NAME = {"hybrid": "hybrid", "bm25": "keyword", "dense": "semantic"}
+STAFF_VIEWS = ("full", "compact")
+# What the staff form sends; each once. A misspelt filter in a bookmarked or edited link
+# ("doc_id=...") is refused as the API refuses it, not searched unfiltered.
+STAFF_PARAMETERS = ("q", "k", "mode", "doc", "cancer_type", "view")
 
 # Explicit autoescape for every template, whatever its extension.
 templates = Jinja2Templates(env=jinja2.Environment(
@@ -115,7 +121,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     documents = sorted(((i, d.title or i) for i, d in retriever.manifest.documents.items()),
                        key=lambda x: x[1].lower()) if retriever else []
     form = {"q": clean_text(q or "")[:holder.settings.max_query_chars], "k": STAFF_DEFAULT_K,
-            "mode": mode if mode in STAFF_MODES else "hybrid", "doc": clean_text(doc or ""),
+            "mode": STAFF_NAME[STAFF_MODES[mode]] if mode in STAFF_MODES else "hybrid", "doc": clean_text(doc or ""),
             "cancer_type": clean_text(cancer_type or ""), "view": "compact" if view == "compact" else "full"}
     context = dict(form=form, documents=documents, cancer_types=cancer_types(retriever) if retriever else [],
                    modes=STAFF_MODE_LABELS, k_max=K_MAX, result=None, passages=[], related=[], error=None,
@@ -123,7 +129,10 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     if q is None:
         return _render(request, "staff.html", **context)
     try:
+        _check_staff_parameters(request.query_params)
         form["k"] = _parse_k(k)
+        if view not in (None, "", *STAFF_VIEWS):
+            raise ApiError(422, "invalid_view", "view: choose full or compact.", "view")
         if mode not in (None, "") and mode not in STAFF_MODES:
             raise ApiError(422, "invalid_mode", "mode: choose hybrid, keyword or semantic.", "mode")
         query, result = await _answer(request, q, form["k"], STAFF_MODES.get(mode or "hybrid", "hybrid"),
@@ -138,6 +147,16 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     return _render(request, "staff.html", **{**context, "result": result, "corrected": searched,
                                              "passages": passage_views(result.hits, query=searched or query),
                                              "related": passage_views(result.related, query=searched or query)})
+
+
+def _check_staff_parameters(params) -> None:
+    for name in params.keys():
+        if name not in STAFF_PARAMETERS:
+            raise ApiError(422, "unknown_parameter", f"{name}: the staff search takes no such parameter "
+                                                     f"(it takes {', '.join(STAFF_PARAMETERS)}).", name)
+    for name in STAFF_PARAMETERS:
+        if len(params.getlist(name)) > 1:
+            raise ApiError(422, "repeated_parameter", f"{name}: give it once.", name)
 
 
 def _parse_k(k: str | None) -> int:

@@ -71,6 +71,14 @@ def reject_unknown(params) -> None:
                                                       f"may repeat).", name)
 
 
+def reject_url_parameters(params) -> None:
+    """A POST's parameters travel in its JSON body: one in its URL (``POST
+    /api/search?doc=x``) would otherwise be ignored, and the results look filtered."""
+    for name in params.keys():
+        raise ApiError(422, "parameter_in_url", f"{name}: a POST takes its parameters in the JSON body, "
+                                                f"not in the URL.", name)
+
+
 def reject_repeated_keys(body: bytes) -> None:
     """A JSON body naming a field twice is refused as a repeated query parameter is (JSON
     parsers keep the last value silently). The body has already parsed as JSON."""

@@ -53,6 +53,8 @@ JSON = {"content-type": "application/json"}
     ("post", {"content": b'{"q": "surgery", "q": "chemo"}', "headers": JSON}, 422, "repeated_parameter", "q"),
     ("post", {"content": b'{"q": "x", "k": 3, "k": 4}', "headers": JSON}, 422, "repeated_parameter", "k"),
     ("post", {"json": {"q": "x", "filters": {"doc": "x"}}}, 422, "unknown_parameter", "filters"),
+    ("post", {"params": {"doc": "other"}, "json": {"q": "x"}}, 422, "parameter_in_url", "doc"),  # not ignored
+    ("post", {"params": {"k": "2"}, "json": {"q": "x", "k": 3}}, 422, "parameter_in_url", "k"),
     ("post", {"json": {"q": "x", "cancer_types": ["lung"]}}, 422, "unknown_parameter", "cancer_types"),
     ("post", {"json": ["q", "x"]}, 422, "invalid_body", "body"),
     ("post", {"json": "just a string"}, 422, "invalid_body", "body"),

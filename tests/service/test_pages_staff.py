@@ -56,12 +56,13 @@ def test_staff_results_have_scores_and_citations(client, retriever):
     assert first
 
 
-@pytest.mark.parametrize("mode", ["hybrid", "keyword", "semantic"])
-def test_staff_modes_and_k(client, mode):
+@pytest.mark.parametrize("mode, shown", [("hybrid", "hybrid"), ("keyword", "keyword"), ("semantic", "semantic"),
+                                         ("bm25", "keyword"), ("dense", "semantic")])  # the API's names too
+def test_staff_modes_and_k(client, mode, shown):
     html = client.get("/staff", params={"q": "chemotherapy", "k": "4", "mode": mode,
                                         "doc": DOC_ID, "cancer_type": "liver"}).text
     assert len(passages(html)) == 4
-    assert re.search(rf'<option value="{mode}"\s*selected>', html)
+    assert re.findall(r'<option value="(\w+)"\s*selected>', html)[0] == shown
     assert f'<option value="{DOC_ID}" selected>' in html
     assert '<option value="liver" selected>' in html
 
@@ -76,6 +77,19 @@ def test_staff_invalid_fields_are_explained(client, params, field):
     resp = client.get("/staff", params={"q": "tumor", **params})
     assert resp.status_code == 422
     assert 'role="alert"' in resp.text and not passages(resp.text)
+
+
+@pytest.mark.parametrize("params, field", [
+    ([("q", "tumor"), ("doc_id", DOC_ID)], "doc_id"),  # a misspelt filter is not searched unfiltered
+    ([("q", "tumor"), ("view", "weird")], "view"),
+    ([("q", "tumor"), ("k", "5"), ("k", "7")], "k"),
+    ([("q", "tumor"), ("q", "surgery")], "q"),
+])
+def test_staff_refuses_what_the_api_refuses_and_names_it(client, params, field):
+    resp = client.get("/staff", params=params)
+    assert resp.status_code == 422 and not passages(resp.text)
+    alert = re.search(r'role="alert"[^>]*>(.*?)</', resp.text, re.S).group(1)
+    assert alert.strip().startswith(f"{field}:")
 
 
 def test_staff_abstains_too(client):
