@@ -71,7 +71,7 @@ PDQ_WORDS = Path(__file__).with_name("pdq_words.txt")
 # 93 once "shun" reads "tion".
 _SOUNDS = [(re.compile(a), b) for a, b in [
     (r"shun\b", "tion"), (r"shon\b", "tion"), (r"^kemo", "chemo"), (r"^k", "c"), (r"^f", "ph"),
-    (r"(?<=[aeiou])k(?=[aeiouy])", "c"), (r"f", "ph"), (r"z", "s"),
+    (r"(?<=[aeiou])k(?=[aeiouy])", "c"), (r"(?<=[aeiou])c?k$", "ch"), (r"f", "ph"), (r"z", "s"),
 ]]
 
 
@@ -114,9 +114,13 @@ class Speller:
         english = zipf(word)
         if english >= ENGLISH_ZIPF:
             return None
-        slip = self._one_slip(word, self._pool(len(word))) if english < NON_WORD_ZIPF else None
-        if slip:
-            return slip
+        if english < NON_WORD_ZIPF:
+            # A spelling by ear that lands on a corpus word is that word, before any one-letter
+            # slip: "stomak" is one letter from "stoma" but sounds "stomach".
+            heard = next((s for s in sound_alikes(word) if s in self.counts), None)
+            slip = heard or self._one_slip(word, self._pool(len(word)))
+            if slip:
+                return slip
         for spelling in dict.fromkeys([word, *sound_alikes(word)]):
             pool = self._pool(len(spelling))
             cutoff = min(self.min_score, SHORT_MIN_SCORE) if len(spelling) <= SHORT_WORD else self.min_score

@@ -64,6 +64,14 @@ def test_speller_hears_spellings_by_ear_and_short_slips():
     assert sp.correct("tumbler") is None
 
 
+def test_a_spelling_by_ear_that_lands_on_a_corpus_word_beats_a_one_letter_slip():
+    """"stomak" is one letter from "stoma" (a PDQ word) but sounds "stomach"; a trial's
+    "tumor in my stomak" was refused on the seed and answered about stomas on the corpus."""
+    sp = Speller(Counter({"stoma": 3, "stomach": 40}))
+    assert sp.correct("stomak") == sp.correct("stomack") == "stomach"
+    assert Speller(Counter({"stoma": 3})).correct("stomak") == "stoma"  # no sound-alike: the slip stands
+
+
 def test_speller_keeps_a_rare_real_word_two_edits_from_a_corpus_word_but_fixes_its_slips():
     sp = Speller(Counter({"cheeses": 2, "operable": 3, "rhabdoid": 4, "prostate": 9, "separate": 5}))
     assert sp.correct("wheezes") is None  # not "cheeses"
