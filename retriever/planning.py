@@ -12,7 +12,7 @@ from retriever.figures import figures_asked
 from retriever.lexicon import expansions, lay_words, question_terms, spell_out
 from retriever.spelling import Speller
 from retriever.text import replace_word, straighten_quotes, strip_accents
-from retriever.tokenization import Vocabulary, content_words, holds_phrase, tokenize, words
+from retriever.tokenization import Vocabulary, content_words, holds_phrase, negated, tokenize, words
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def _split_quotes(text: str) -> tuple[list[str], list[str]]:
 def quoted(text: str) -> tuple[str, ...]:
     """The phrases ``text`` puts in double quotes, as their words (`tokenization.words`)
     joined by spaces."""
-    phrases = (" ".join(words(part)) for part in _split_quotes(text)[0])
+    phrases = (" ".join(negated(words(part))) for part in _split_quotes(text)[0])
     return tuple(dict.fromkeys(p for p in phrases if len(p) > 1))
 
 

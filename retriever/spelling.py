@@ -116,8 +116,9 @@ class Speller:
             return None
         if english < NON_WORD_ZIPF:
             # A spelling by ear that lands on a corpus word is that word, before any one-letter
-            # slip: "stomak" is one letter from "stoma" but sounds "stomach".
-            heard = next((s for s in sound_alikes(word) if s in self.counts), None)
+            # slip: "stomak" is one letter from "stoma" but sounds "stomach". A word the corpus
+            # has once may be its own typo ("hyphothyroidism"), so it is left to the fuzzy score.
+            heard = next((s for s in sound_alikes(word) if self.counts.get(s, 0) > 1), None)
             slip = heard or self._one_slip(word, self._pool(len(word)))
             if slip:
                 return slip

@@ -47,28 +47,6 @@ def words(text: str) -> list[str]:
     return _word.findall(strip_accents(straighten_quotes(text.lower())))
 
 
-@lru_cache(maxsize=8192)
-def spaced_words(text: str) -> str:
-    """`` w1 w2 ... `` of ``text`` (`words`, space-padded): a quoted phrase, read the same way,
-    is looked for in it word for word ("atc" is not found in "watchful")."""
-    return " " + " ".join(words(text)) + " "
-
-
-def holds_phrase(text: str, phrase: str) -> bool:
-    """Whether ``text`` has ``phrase`` (words joined by spaces, as `planning.quoted` gives
-    them) word for word."""
-    return f" {phrase} " in spaced_words(text)
-
-
-def content_words(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
-
-
-@lru_cache(maxsize=100_000)
-def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
-
-
 def negated(ws: list[str]) -> list[str]:
     """``ws`` with "non" joined to the word after it: "non-Hodgkin lymphoma" is another
     disease than "Hodgkin lymphoma", and "non-small cell" another cancer than "small cell",
@@ -81,6 +59,33 @@ def negated(ws: list[str]) -> list[str]:
         else:
             out.append(w)
     return out
+
+
+@lru_cache(maxsize=8192)
+def spaced_words(text: str) -> str:
+    """`` w1 w2 ... `` of ``text`` (`words`, "non" joined as `negated` joins it, space-padded):
+    a quoted phrase, read the same way, is looked for in it word for word ("atc" is not found
+    in "watchful", nor "Hodgkin lymphoma" in "non-Hodgkin lymphoma")."""
+    return " " + " ".join(negated(words(text))) + " "
+
+
+def holds_phrase(text: str, phrase: str) -> bool:
+    """Whether ``text`` has ``phrase`` (words joined by spaces, as `planning.quoted` gives
+    them) word for word."""
+    return f" {phrase} " in spaced_words(text)
+
+
+def content_words(text: str) -> list[str]:
+    return _content(words(text))
+
+
+def _content(ws: list[str]) -> list[str]:
+    return [w for w in ws if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
 
 
 def tokenize(text: str) -> list[str]:
@@ -131,4 +136,4 @@ def passage_vocabulary(text: str, heading_path: str) -> Vocabulary:
     many questions, and stemming their words was a tenth of a search's time. 1,024
     corpus passages take about 15 MB."""
     ws = words(text + " " + heading_path)
-    return Vocabulary(ws + negated(ws))  # "non-Hodgkin" has "hodgkin" and "nonhodgkin"
+    return Vocabulary(ws + negated(_content(ws)))  # "non-Hodgkin": "hodgkin" and, as BM25 has it, "nonhodgkin"

@@ -150,6 +150,8 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
 
 
 def _check_staff_parameters(params) -> None:
+    """The API's rule (`searching.reject_unknown`) over the form's own fields, each of which
+    takes one value: its document and type menus pick one."""
     for name in params.keys():
         if name not in STAFF_PARAMETERS:
             raise ApiError(422, "unknown_parameter", f"{name}: the staff search takes no such parameter "

@@ -74,7 +74,8 @@ def reject_unknown(params) -> None:
 def reject_url_parameters(params) -> None:
     """A POST's parameters travel in its JSON body: one in its URL (``POST
     /api/search?doc=x``) would otherwise be ignored, and the results look filtered."""
-    for name in params.keys():
+    if params:
+        name = next(iter(params.keys())) or "a parameter"  # "?=x" names none
         raise ApiError(422, "parameter_in_url", f"{name}: a POST takes its parameters in the JSON body, "
                                                 f"not in the URL.", name)
 

@@ -70,6 +70,9 @@ def test_a_spelling_by_ear_that_lands_on_a_corpus_word_beats_a_one_letter_slip()
     sp = Speller(Counter({"stoma": 3, "stomach": 40}))
     assert sp.correct("stomak") == sp.correct("stomack") == "stomach"
     assert Speller(Counter({"stoma": 3})).correct("stomak") == "stoma"  # no sound-alike: the slip stands
+    # A sound-alike the corpus has once is likelier its own typo than the word meant.
+    sp = Speller(Counter({"hyphothyroidism": 1, "hypothyroidism": 6}))
+    assert sp.correct("hyfothyroidism") == "hypothyroidism"
 
 
 def test_speller_keeps_a_rare_real_word_two_edits_from_a_corpus_word_but_fixes_its_slips():
@@ -145,6 +148,14 @@ def test_non_is_joined_to_the_word_it_negates_in_every_spelling():
     assert ("nonhodgkin",) in question_terms("treatments for non-Hodgkin lymphoma")
     passage = passage_vocabulary("Adult non-Hodgkin lymphoma is a disease.", "Treatment")
     assert passage.knows("nonhodgkin") and passage.knows("hodgkin")  # the words as written stay known
+
+
+def test_a_quoted_phrase_reads_non_as_the_keyword_index_does():
+    from retriever.planning import quoted
+    from retriever.tokenization import holds_phrase
+    text = "Adult non-Hodgkin lymphoma is treated with chemotherapy."
+    hodgkin, nhl = quoted('"Hodgkin lymphoma" "non-Hodgkin lymphoma" "non hodgkin lymphoma"')  # the last two are one
+    assert not holds_phrase(text, hodgkin) and holds_phrase(text, nhl)
 
 
 def test_accented_words_are_whole_words_typed_with_or_without_their_accents():
