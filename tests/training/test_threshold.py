@@ -117,7 +117,8 @@ def test_a_threshold_is_picked_on_one_summary_indexes_and_written_beside_the_mod
     assert record["questions"] == {"tuning": 2, "held_out": 0}
     # the pick makes no error, and every higher threshold makes one
     assert record["figures"]["tuning"]["picked"]["refused"] == 0.0
-    assert record["rule"] == "the threshold with the fewest answerable questions refused plus out-of-scope ones answered"
+    assert record["rule"] == ("the threshold with the fewest answerable questions refused plus out-of-scope "
+                              "ones answered")
     assert [r["errors"] for r in record["sweep"] if r["threshold"] == record["threshold"]] == [0]
     assert all(r["errors"] > 0 for r in record["sweep"] if r["threshold"] > record["threshold"])
     assert model_threshold(model) == record["threshold"]
