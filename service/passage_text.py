@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from retriever.text import LIST_MARKER, strip_accents
-from retriever.tokenization import content_words, stem
+from retriever.tokenization import content_words, negated, stem
 
 _WORD = re.compile(r"[^\W_]+")
 # A list line: indentation (two spaces a level, as ingest writes it), marker, text.
@@ -74,9 +74,21 @@ def segments(text: str, highlights) -> list[tuple[str, bool]]:
 
 
 def term_spans(text: str, query: str) -> list[tuple[int, int]]:
-    """Where the query's own content words (by stem, accents aside) stand in ``text``."""
-    stems = {stem(w) for w in content_words(query)}
-    return [(m.start(), m.end()) for m in _WORD.finditer(text) if stem(strip_accents(m.group().lower())) in stems]
+    """Where the query's own content words (by stem, accents aside) stand in ``text``, "non"
+    read with the word after it as the keyword index reads it: "hodgkin" does not mark the
+    "Hodgkin" of "non-Hodgkin", and "nonhodgkin" marks "non-Hodgkin" whole."""
+    stems = {stem(w) for w in negated(content_words(query))}
+    found = list(_WORD.finditer(text))
+    spans, i = [], 0
+    while i < len(found):
+        m = found[i]
+        word, step = strip_accents(m.group().lower()), 1
+        if word == "non" and i + 1 < len(found):
+            word, step = word + strip_accents(found[i + 1].group().lower()), 2
+        if stem(word) in stems:
+            spans.append((m.start(), found[i + step - 1].end()))
+        i += step
+    return spans
 
 
 @dataclass(frozen=True)

@@ -231,6 +231,14 @@ def test_query_words_are_marked_whatever_their_accents():
         assert [text[a:b] for a, b in term_spans(text, query)] == ["Sézary", "syndrome"]
 
 
+def test_query_words_are_marked_with_non_read_as_the_keyword_index_reads_it():
+    from service.passage_text import term_spans
+
+    text = "Hodgkin lymphoma and non-Hodgkin lymphoma differ."
+    assert [text[a:b] for a, b in term_spans(text, "hodgkin")] == ["Hodgkin"]
+    assert [text[a:b] for a, b in term_spans(text, "non hodgkins")] == ["non-Hodgkin"]
+
+
 @pytest.mark.parametrize("k", ["2.5", "-1", "1e3", "5.0"])
 def test_staff_k_uses_the_api_rule(client, k):
     resp = client.get("/staff", params={"q": "tumor", "k": k})
