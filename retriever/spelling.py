@@ -114,15 +114,16 @@ class Speller:
         english = zipf(word)
         if english >= ENGLISH_ZIPF:
             return None
+        alikes = sound_alikes(word)
         if english < NON_WORD_ZIPF:
             # A spelling by ear that lands on a corpus word is that word, before any one-letter
             # slip: "stomak" is one letter from "stoma" but sounds "stomach". A word the corpus
             # has once may be its own typo ("hyphothyroidism"), so it is left to the fuzzy score.
-            heard = next((s for s in sound_alikes(word) if self.counts.get(s, 0) > 1), None)
+            heard = next((s for s in alikes if self.counts.get(s, 0) > 1), None)
             slip = heard or self._one_slip(word, self._pool(len(word)))
             if slip:
                 return slip
-        for spelling in dict.fromkeys([word, *sound_alikes(word)]):
+        for spelling in dict.fromkeys([word, *alikes]):
             pool = self._pool(len(spelling))
             cutoff = min(self.min_score, SHORT_MIN_SCORE) if len(spelling) <= SHORT_WORD else self.min_score
             matches = process.extract(spelling, pool.within_ratio(spelling, cutoff), scorer=fuzz.ratio,

@@ -72,11 +72,11 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def unknown_parameter(name: str) -> ApiError:
+def unknown_parameter(name: str, takes: tuple[str, ...] = SEARCH_PARAMETERS) -> ApiError:
     """A query parameter or JSON field the search does not take: a misspelt filter
     ("cancer_types", "filters") would otherwise be ignored and the results look filtered."""
     return ApiError(422, "unknown_parameter", f"{name}: the search takes no such parameter "
-                    f"(it takes {', '.join(SEARCH_PARAMETERS)}).", name)
+                    f"(it takes {', '.join(takes)}).", name)
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:

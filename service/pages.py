@@ -20,7 +20,7 @@ from retriever.models import SearchResult
 from service.errors import ApiError
 from service.presentation import corrected, passage_views, words_to_name
 from service.schemas import K_ADAPTER, K_MAX
-from service.searching import cancer_types, clean_text, current, prepare, run_search
+from service.searching import cancer_types, clean_text, current, prepare, reject_unknown, run_search
 from service.state import RetrieverHolder
 from service.summaries import catalog, choices
 
@@ -33,7 +33,7 @@ STAFF_DEFAULT_K = 10
 # shows the mode searched under the page's own name.
 STAFF_MODES = {"hybrid": "hybrid", "keyword": "bm25", "semantic": "dense", "bm25": "bm25", "dense": "dense"}
 STAFF_MODE_LABELS = [("hybrid", "Hybrid"), ("keyword", "Keyword"), ("semantic", "Semantic")]
-STAFF_NAME = {"hybrid": "hybrid", "bm25": "keyword", "dense": "semantic"}
+STAFF_NAME = {STAFF_MODES[name]: name for name, _ in STAFF_MODE_LABELS}  # "bm25" -> "keyword"
 STAFF_VIEWS = ("full", "compact")
 # What the staff form sends; each once. A misspelt filter in a bookmarked or edited link
 # ("doc_id=...") is refused as the API refuses it, not searched unfiltered.
@@ -129,7 +129,8 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     if q is None:
         return _render(request, "staff.html", **context)
     try:
-        _check_staff_parameters(request.query_params)
+        # The API's rule over the form's own fields, each taking one value (its menus pick one).
+        reject_unknown(request.query_params, takes=STAFF_PARAMETERS, single=STAFF_PARAMETERS)
         form["k"] = _parse_k(k)
         if view not in (None, "", *STAFF_VIEWS):
             raise ApiError(422, "invalid_view", "view: choose full or compact.", "view")
@@ -147,18 +148,6 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     return _render(request, "staff.html", **{**context, "result": result, "corrected": searched,
                                              "passages": passage_views(result.hits, query=searched or query),
                                              "related": passage_views(result.related, query=searched or query)})
-
-
-def _check_staff_parameters(params) -> None:
-    """The API's rule (`searching.reject_unknown`) over the form's own fields, each of which
-    takes one value: its document and type menus pick one."""
-    for name in params.keys():
-        if name not in STAFF_PARAMETERS:
-            raise ApiError(422, "unknown_parameter", f"{name}: the staff search takes no such parameter "
-                                                     f"(it takes {', '.join(STAFF_PARAMETERS)}).", name)
-    for name in STAFF_PARAMETERS:
-        if len(params.getlist(name)) > 1:
-            raise ApiError(422, "repeated_parameter", f"{name}: give it once.", name)
 
 
 def _parse_k(k: str | None) -> int:

@@ -59,16 +59,18 @@ def validate_query(q: str, max_chars: int) -> str:
 SINGLE_VALUED = ("q", "k", "mode")  # "doc" and "cancer_type" may repeat
 
 
-def reject_unknown(params) -> None:
-    """Raise `unknown_parameter` for the first parameter the search does not take, and a 422
-    for one of `SINGLE_VALUED` given twice (the last would win silently)."""
+def reject_unknown(params, takes: tuple[str, ...] = SEARCH_PARAMETERS,
+                   single: tuple[str, ...] = SINGLE_VALUED) -> None:
+    """Raise `unknown_parameter` for the first parameter not in ``takes``, and a 422 for one
+    of ``single`` given twice (the last would win silently)."""
     for name in params.keys():
-        if name not in SEARCH_PARAMETERS:
-            raise unknown_parameter(name)
-    for name in SINGLE_VALUED:
+        if name not in takes:
+            raise unknown_parameter(name, takes)
+    repeatable = [name for name in takes if name not in single]
+    may_repeat = f" (only {' and '.join(repeatable)} may repeat)" if repeatable else ""
+    for name in single:
         if len(params.getlist(name)) > 1:
-            raise ApiError(422, "repeated_parameter", f"{name}: give it once (only doc and cancer_type "
-                                                      f"may repeat).", name)
+            raise ApiError(422, "repeated_parameter", f"{name}: give it once{may_repeat}.", name)
 
 
 def reject_url_parameters(params) -> None:

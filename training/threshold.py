@@ -81,7 +81,7 @@ def sweep(asked: list[Asked], grid: tuple[float, ...] = GRID) -> list[dict]:
 
 @dataclass(frozen=True)
 class Pick:
-    """The threshold picked, the rule that chose it, and whether that was the refusal bound."""
+    """The threshold picked, the rule that chose it, and whether it keeps the refusal bound."""
 
     threshold: float
     rule: str
@@ -136,7 +136,7 @@ def calibrate_threshold(files: list[Path], corpus: Path, settings: Settings) -> 
         rows = sweep(asked["tuning"])  # never the held-out files (`_threshold` requires tuning ones)
         picked = pick(rows)
         chosen = picked.threshold
-        warning = at_edge(chosen, rows) or ("" if picked.within_bound else picked.rule)  # a fallback is worth a look
+        warning = at_edge(chosen, rows) or ("" if picked.within_bound else picked.rule)  # over the bound: look
         before = HAND_THRESHOLD  # what the model gets without this file
         figures = {name: {"before": _figures(group, retrievers, before),
                           "picked": _figures(group, retrievers, chosen)}
