@@ -32,9 +32,16 @@ _RATE = re.compile(
 # training summaries' 23 answerable dose questions): a dose asked for is not said to be
 # any of these, unless the question asks how much ("what is the full dose of ...", but
 # not "what is a low dose CT").
-# "what dose it mean" is "does" mistyped: no dose is followed by "it", "he" or "she", nor
-# by "this mean" ("what dose i should take", "doses this drug comes in" still ask).
-_DOSE = re.compile(r"\b(doses?|dosage|milligrams?|mg)\b(?!\s+(it|he|she)\b|\s+(this|that)\s+mean)", _I)
+# "what dose it mean" is "does" mistyped: no dose is followed by "it", "he" or "she", and
+# no "dose" by a few words and "mean" with no "of", "does", "do", "did" or "and" between
+# ("what dose this mean", "what dose local exision mean"; "what dose i should take", "doses
+# this drug comes in", "what dose does the doctor mean" still ask); nor does one that opens
+# the question with a subject after it ("Dose an oatmeal bath help?"; "dose range for
+# octreotide" asks).
+_DOSE = re.compile(r"\b(doses?|dosage|milligrams?|mg)\b(?!\s+(it|he|she)\b)", _I)
+_DOES_MEAN = re.compile(r"dose(\s+(?!(of|for|does|do|did|and)\b)\w+){1,5}\s+means?\b", _I)
+_OPENING_DOES = re.compile(r"\W*dose\s+(a|an|the|this|that|these|those|it|he|she|they|i|you|we|my|his|her|"
+                           r"their|your|our|anyone|anybody|someone|everyone)\b", _I)
 # The qualifier may stand up to two words before the dose ("lower my chemo dose").
 _SAID_OF_DOSE = re.compile(
     r"\b(high|higher|low|lower|full|tiny|small|smaller|extra|test|reduced|big|large|single|divided|split|"
@@ -45,7 +52,12 @@ _OF_OR_FOR = re.compile(r"\s*(of|for)\b", _I)
 
 
 def _asks_dose(question: str) -> bool:
+    opening = _OPENING_DOES.match(question)
+    if opening:  # "does" mistyped: read what follows it
+        question = question[opening.end():]
     for m in _DOSE.finditer(question):
+        if _DOES_MEAN.match(question, m.start()):
+            continue
         before = question[:m.start()]
         said = _SAID_OF_DOSE.search(before)
         asks_how_much = _WHICH_DOSE.search(before[:said.start()]) if said else None

@@ -68,17 +68,33 @@ EVERYDAY_SLIP_ZIPF = 3.0
 PDQ_WORDS = Path(__file__).with_name("pdq_words.txt")
 
 # Spellings by ear that edit distance scores poorly: "ablashun" is 62 from "ablation" but
-# 93 once "shun" reads "tion".
+# 93 once "shun" reads "tion". "-uff" comes before "f": "enuff" is "enough", not "enuph".
 _SOUNDS = [(re.compile(a), b) for a, b in [
-    (r"shun\b", "tion"), (r"shon\b", "tion"), (r"^kemo", "chemo"), (r"^k", "c"), (r"^f", "ph"),
-    (r"(?<=[aeiou])k(?=[aeiouy])", "c"), (r"(?<=[aeiou])c?k$", "ch"), (r"f", "ph"), (r"z", "s"),
+    (r"shun(?=s?\b)", "tion"), (r"shon(?=s?\b)", "tion"), (r"^kemo", "chemo"), (r"^k", "c"), (r"uff$", "ough"),
+    (r"^f", "ph"), (r"(?<=[aeiou])k(?=[aeiouy])", "c"), (r"(?<=[aeiou])c?k$", "ch"), (r"f", "ph"), (r"z", "s"),
+    (r"(?<=[bcdgkmnpt])le$", "al"), (r"(?<=m)er$", "a"),
 ]]
+# A four-letter word is read by ear only below this Zipf: "kemo" (1.8), "anle" and "lymf" (0)
+# are slips, "doze" (2.6), "kava" (2.4) and "zits" (2.3) are words of their own.
+FOUR_LETTER_ZIPF = 2.0
+
+# British spellings of the American words PDQ uses. Those rarer in English than Zipf 3 and
+# one edit away ("oesophagus", "anaemia", "localised") the speller fixed already; "tumour",
+# "diarrhoea", "centre", "colour", "favourable" and "behavioural" are English words it left
+# alone, so the keyword index never matched them.
+_AMERICAN = [(re.compile(a), b) for a, b in [
+    (r"(?<=\w{3})our(?=(s|ed|able|ably|ite|ites|al|ally|ing|ful)?$)", "or"), (r"oea", "ea"),
+    (r"(?:(?<=^)|(?<=[^aeiou]))[ao]e(?=[^aeiou])", "e"), (r"(?<=[tb])re(?=s?$)", "er"),
+    (r"is(?=(e|ed|es|ing|ation|ations)$)", "iz"), (r"yse(?=(s|d)?$)", "yze"),
+]]
+# Shorter words are left alone: "does", "goes" and "toes" are no British "des", "ges", "tes".
+AMERICAN_MIN_LEN = 6
 
 
-def sound_alikes(word: str) -> list[str]:
-    """The word respelled by common sound-alike patterns, each applied on its own and together."""
+def _respellings(word: str, patterns) -> list[str]:
+    """``word`` rewritten by each pattern on its own, then by all of them together."""
     out, combined = [], word
-    for pattern, repl in _SOUNDS:
+    for pattern, repl in patterns:
         changed = pattern.sub(repl, word)
         if changed != word:
             out.append(changed)
@@ -86,6 +102,16 @@ def sound_alikes(word: str) -> list[str]:
     if combined != word:
         out.append(combined)
     return out
+
+
+def american(word: str) -> list[str]:
+    """The word with British spellings made American ("tumour" -> "tumor")."""
+    return _respellings(word, _AMERICAN) if len(word) >= AMERICAN_MIN_LEN else []
+
+
+def sound_alikes(word: str) -> list[str]:
+    """The word respelled by common sound-alike patterns ("ablashun" -> "ablation")."""
+    return _respellings(word, _SOUNDS)
 
 
 class Speller:
@@ -109,18 +135,24 @@ class Speller:
             return None
         if not word.isalpha():
             return self._split_digits(word)
-        if word in STOPWORDS or len(word) < MIN_LEN:
+        spelled = next((a for a in american(word) if self.counts.get(a, 0) > 1), None)
+        if spelled:  # the same word as the summaries spell it, however common in English
+            return spelled
+        if word in STOPWORDS or len(word) < MIN_LEN - 1:
             return None
         english = zipf(word)
         if english >= ENGLISH_ZIPF:
             return None
         alikes = sound_alikes(word)
+        if len(word) < MIN_LEN:  # four letters: only a rare one, and only as a corpus word heard in it
+            heard = next((s for s in alikes if self.counts.get(s, 0) > 1), None)
+            return heard if english < FOUR_LETTER_ZIPF else None
         if english < NON_WORD_ZIPF:
             # A spelling by ear that lands on a corpus word is that word, before any one-letter
             # slip: "stomak" is one letter from "stoma" but sounds "stomach". A word the corpus
             # has once may be its own typo ("hyphothyroidism"), so it is left to the fuzzy score.
             heard = next((s for s in alikes if self.counts.get(s, 0) > 1), None)
-            slip = heard or self._one_slip(word, self._pool(len(word)))
+            slip = heard or self._one_slip(word, self._pool(len(word))) or _heard_everyday(word, alikes)
             if slip:
                 return slip
         for spelling in dict.fromkeys([word, *alikes]):
@@ -158,6 +190,8 @@ class Speller:
         "embolizashun" and "diarea" are; "telotristat" is not. Used to keep a typo the speller
         could not settle from counting as a topic the documents miss.
         """
+        if any(a in self.counts or zipf(a) >= EVERYDAY_SLIP_ZIPF for a in sound_alikes(word)):
+            return True  # "injecshun": "injection" by ear, however far by letters
         n = len(word)
         corpus, english = self._pool(n), _english_near(n)
         corpus_score = SHORT_CORPUS_SCORE if n <= SHORT_WORD else LOOSE_CORPUS_SCORE
@@ -215,6 +249,15 @@ def everyday_slips(word: str) -> list[str]:
     near = process.extract(word, _everyday_near(len(word)).within_indel(word, 2), scorer=OSA.distance,
                            score_cutoff=1, limit=20)
     return sorted((w for w, _, _ in near), key=zipf, reverse=True)
+
+
+def _heard_everyday(word: str, alikes: list[str]) -> str | None:
+    """The everyday English word (`EVERYDAY_SLIP_ZIPF`) that ``word`` spells by ear, unless
+    the PDQ summaries use ``word`` themselves: "injecshun" is "injection" where the index
+    only says "injected", and "operashun" is "operation" (fuzzy scores rate both below 70)."""
+    if word in _pdq_words():
+        return None
+    return next((a for a in alikes if zipf(a) >= EVERYDAY_SLIP_ZIPF), None)
 
 
 def _everyday_slip(word: str) -> str | None:

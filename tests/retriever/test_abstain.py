@@ -55,6 +55,19 @@ def test_figure_questions_need_the_right_kind_of_figure():
     assert figures_asked("is a high dose of vitamin C a problem, what dose is safe") == dose
     assert figures_asked("what dose it mean when the leukemia is recurrent") == []  # "does"
     assert figures_asked("what dose this mean for her") == []
+    assert figures_asked("what dose local exision mean for my tumer") == []  # "does", a few words before "mean"
+    assert figures_asked("What dose stage 3 rectal cancer mean?") == []
+    assert figures_asked("what dose of octreotide means it works") != []  # a dose of something: asked
+    assert figures_asked("what dose that means") == []  # "means" as well as "mean"
+    # ...but not when the question says "does" or "do" itself, or is about a dosage
+    for asks in ("what dose does the doctor mean", "what dosage do they mean by standard",
+                 "what is the normal dose and what does that mean for me"):
+        assert figures_asked(asks) == dose, asks
+    # a question opening with "dose" and a subject after it opens with "does"
+    assert figures_asked("Dose an oatmeal bath help with itchin?") == []
+    assert figures_asked("dose my dad need surgery") == []
+    for asks in ("Dose of lanreotide for adults?", "dose for a child", "dose lanreotide", "Dose range for octreotide?"):
+        assert figures_asked(asks) == dose, asks
     for asks in ("what dose i should take of octreotide", "which dose they use for kids",
                  "what doses this drug comes in"):
         assert figures_asked(asks) == dose, asks

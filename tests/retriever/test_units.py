@@ -9,7 +9,7 @@ from retriever.citation import citation_line
 from retriever.fusion import rrf
 from retriever.highlight import pick_highlights
 from retriever.lexicon import expansions, lay_words, spell_out
-from retriever.spelling import Speller
+from retriever.spelling import Speller, sound_alikes
 from retriever.text import sentence_spans
 from retriever.tokenization import tokenize
 
@@ -103,6 +103,40 @@ def test_speller_fixes_a_slip_of_an_everyday_word_the_corpus_lacks():
     assert sp.correct("desmoid") is None  # a PDQ word, though "desmond" is one edit away
     assert sp.correct("realy") is None  # English uses it (Zipf 2.8): only a corpus word replaces it
     assert sp.correct("zorbitrex") is None  # nothing one edit away
+
+
+def test_speller_hears_an_everyday_word_the_corpus_lacks():
+    """"injecshun" is "injection" by ear where the index only says "injected": before, it
+    stayed as typed, read as a drug name the summary lacks, and refused the question."""
+    sp = Speller(Counter({"injected": 7, "tumor": 9, "desmoid": 2}))
+    assert sp.correct("injecshun") == "injection" and sp.correct("operashun") == "operation"
+    assert sp.correct("infecshuns") == "infections"  # the plural is heard the same way
+
+
+def test_speller_hears_endings_and_four_letter_words_only_as_corpus_words():
+    sp = Speller(Counter({"rectal": 5, "erectile": 2, "anal": 8, "lymphoma": 9, "chemo": 3, "gray": 2}))
+    assert sp.correct("rectle") == "rectal"  # not "erectile", two edits either way
+    assert sp.correct("lymphomer") == "lymphoma"
+    assert sp.correct("anle") == "anal" and sp.correct("kemo") == "chemo"
+    assert sp.correct("xray") is None  # one letter from "gray", but heard as nothing the corpus has
+    # four-letter words English uses are words, not slips: "doze" is no "dose", "kava" no "cava"
+    sp = Speller(Counter({"dose": 5, "cava": 3}))
+    assert sp.correct("doze") is None and sp.correct("kava") is None
+    assert "enough" in sound_alikes("enuff") and "cough" in sound_alikes("kuff")  # "-uff" before "f" -> "ph"
+    assert sp.looks_misspelled("injecshun")
+    assert sp.correct("telotristat") is None and not sp.looks_misspelled("telotristat")
+
+
+def test_speller_reads_british_spellings_as_the_summaries_american_ones():
+    """"tumour" and "diarrhoea" are English words (Zipf 3 and more) that the speller left
+    alone, so the keyword index never matched them; a respelling only counts when the
+    index has it."""
+    sp = Speller(Counter({"tumor": 9, "diarrhea": 4, "esophagus": 3, "center": 2, "des": 5}))
+    assert sp.correct("tumour") == "tumor" and sp.correct("diarrhoea") == "diarrhea"
+    assert sp.correct("oesophagus") == "esophagus" and sp.correct("centre") == "center"
+    assert sp.correct("colour") is None  # "color" is not in this index
+    assert Speller(Counter({"behavioral": 3})).correct("behavioural") == "behavioral"
+    assert sp.correct("does") is None and sp.correct("goes") is None  # no British "des"
 
 
 def test_lexicon_bridges_lay_words():

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from training.data import is_validation
 from training.questions import QuestionFileError, TrainingQuestion, copied_run, from_raw_line, read_questions
 from training.sections import EXCLUDED_DOCS, load_sections
 
@@ -197,3 +199,30 @@ def test_train_reads_every_question_file_and_names_a_bad_line_in_the_second(tmp_
     err = capsys.readouterr().err
     assert f"{second}:1:" in err and str(first) not in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["typos.jsonl", "typos_heldout.jsonl"])
+def test_a_typo_set_retypes_validation_questions_and_keeps_their_labels(name):
+    """Each line of a typo set is a line of questions.jsonl (validation summaries only) with
+    only its question retyped, so both forms are judged by the same section and quote."""
+    root = Path(__file__).resolve().parents[2] / "training" / "questions"
+    written = {}
+    for line in (root / "questions.jsonl").read_text(encoding="utf-8").splitlines():
+        q = TrainingQuestion.from_json(line)
+        written[(q.section, q.question)] = q
+    lines = [json.loads(line) for line in (root / name).read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 300
+    for raw in lines:
+        original = written[(raw["section"], raw["typed_from"])]
+        typed = TrainingQuestion.from_json(json.dumps(raw))
+        assert is_validation(typed.doc_id) and typed.question != original.question
+        assert replace(typed, question=original.question) == original
+
+
+def test_the_held_out_typo_set_shares_no_question_with_the_one_read_for_fixes():
+    root = Path(__file__).resolve().parents[2] / "training" / "questions"
+
+    def written(name):
+        return {json.loads(line)["typed_from"] for line in (root / name).read_text(encoding="utf-8").splitlines()}
+
+    assert not written("typos.jsonl") & written("typos_heldout.jsonl")
