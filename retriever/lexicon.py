@@ -120,7 +120,6 @@ LAY_TERMS: dict[str, str] = {
     "shots": "injection",
     "jab": "injection",
     "jabs": "injection",
-    "kemo": "chemotherapy",
     "radiotherapy": "radiation therapy",
     "cut out": "surgery remove",
     "take it out": "surgery remove",
@@ -170,6 +169,7 @@ LAY_TERMS: dict[str, str] = {
 SHORT_FORMS: dict[str, str] = {
     "info": "information",
     "chemo": "chemotherapy",
+    "kemo": "chemotherapy",  # as it is heard: a summary that never says "chemo" has nothing to correct it to
     "mets": "metastases",
     "tx": "treatment",
     "dx": "diagnosis",

@@ -162,11 +162,25 @@ async def _http_handler(request: Request, exc: StarletteHTTPException) -> Respon
     message = STATUS_MESSAGES.get(status) or (exc.detail if isinstance(exc.detail, str)
                                               else "The request could not be handled.")
     if status == 400 and message == "There was an error parsing the body":
-        message = "The request body could not be read: send JSON encoded as UTF-8."
+        message = _unreadable_body(await request.body())
     headers = dict(exc.headers or {})
     if status == 405:
         headers["Allow"] = ", ".join(_allowed_methods(request))
     return error_response(status, code, message, field, headers or None)
+
+
+def _unreadable_body(body: bytes) -> str:
+    """Why a body FastAPI could not parse (its JSON syntax errors it reports itself) is
+    unreadable: its encoding, its depth, or a number Python will not read."""
+    try:
+        json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "The request body could not be read: send JSON encoded as UTF-8."
+    except RecursionError:
+        return "The request body nests too deeply to read: send one JSON object of plain fields."
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        return "The request body could not be read: a number in it has too many digits."
+    return "The request body could not be read as JSON."
 
 
 def _leaf_routes(routes):

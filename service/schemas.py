@@ -20,11 +20,14 @@ from retriever.models import MODES
 Mode = Literal[MODES]  # type: ignore[valid-type]
 K_MAX = 50
 _DIGITS = re.compile(r"\s*[0-9]+\s*")
+_NEGATIVE = re.compile(r"\s*-[0-9]+\s*")
 
 
 def _digits_only(value: object) -> object:
     """A count typed in a URL or a form is digits: pydantic alone reads "5.0" as 5 and "5_0"
     as 50, where the JSON body refuses 5.0, so the three ways in would disagree."""
+    if isinstance(value, str) and _NEGATIVE.fullmatch(value):  # a whole number, below the range
+        raise PydanticCustomError("greater_than_equal", "Input should be greater than or equal to {ge}", {"ge": 1})
     if isinstance(value, str) and not _DIGITS.fullmatch(value):
         raise PydanticCustomError("int_parsing", "Input should be a whole number")
     return value

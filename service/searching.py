@@ -44,11 +44,18 @@ def clean_text(text: str) -> str:
     return squash("".join(out))
 
 
+def _readable(ch: str) -> bool:
+    """A letter, digit, punctuation mark or symbol, but not the replacement character a URL's
+    bytes that are no UTF-8 decode to ("%FF%FE"), nor a space or an invisible mark (U+200B)."""
+    return ch != "\ufffd" and unicodedata.category(ch)[0] in "LNPS"
+
+
 def validate_query(q: str, max_chars: int) -> str:
     """The cleaned question, or an `ApiError` for a blank or over-long one."""
     text = clean_text(q)
-    if not text:
-        why = "it is empty" if not q.strip() else "it holds no readable character: only controls or half-characters"
+    if not any(map(_readable, text)):
+        why = "it is empty" if not q.strip() else ("it holds no readable character: only controls, invisible "
+                                                    "marks, half-characters or bytes that are not UTF-8 text")
         raise ApiError(422, "invalid_query", f"q: type a question ({why}).", "q")
     if len(text) > max_chars:
         raise ApiError(422, "query_too_long",

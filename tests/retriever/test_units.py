@@ -158,6 +158,8 @@ def test_short_forms_are_written_out():
         "More information on chemotherapy and metastases, please"
     assert spell_out("information about chemotherapy") == "information about chemotherapy"
     assert spell_out("infos chemotherapist") == "infos chemotherapist"
+    # "kemo" as it is heard: the seed never says "chemo", so the speller had nothing to correct it to
+    assert spell_out("what kemo do they give") == "what chemotherapy do they give"
 
 
 def test_speller_splits_a_number_from_the_letters_the_corpus_writes_apart():

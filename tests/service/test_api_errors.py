@@ -29,6 +29,7 @@ JSON = {"content-type": "application/json"}
     ("get", {"params": {"q": "x", "k": "2.5"}}, 422, "invalid_k", "k"),
     ("get", {"params": {"q": "x", "k": "5.0"}}, 422, "invalid_k", "k"),  # as the body refuses 5.0
     ("get", {"params": {"q": "x", "k": "5_0"}}, 422, "invalid_k", "k"),  # not 50
+    ("get", {"params": {"q": "x", "k": "-1"}}, 422, "invalid_k", "k"),
     ("get", {"params": {"q": "x", "mode": "magic"}}, 422, "invalid_mode", "mode"),
     ("get", {"params": {"q": "x", "mode": "keyword"}}, 422, "invalid_mode", "mode"),
     ("post", {"json": {"q": ""}}, 422, "invalid_query", "q"),
@@ -81,6 +82,22 @@ def test_a_body_in_another_encoding_is_told_to_send_utf8(client):
     latin1 = client.post("/api/search", content='{"q": "café tumor"}'.encode("latin-1"), headers=JSON)
     err = assert_error(latin1, 400, "invalid_json", "body")
     assert err["message"] == "The request body could not be read: send JSON encoded as UTF-8."
+
+
+def test_an_unreadable_body_is_told_what_is_wrong_with_it(client):
+    """Only a body in another encoding is told to send UTF-8: one that nests too deeply, has a
+    number too long for Python or is no JSON at all is valid UTF-8."""
+    cases = {b'{"q": ' + b"[" * 8000 + b"]" * 8000 + b"}": "nests too deeply",
+             b'{"q": "x", "k": ' + b"9" * 5000 + b"}": "too many digits",
+             b"{'q': 'x'}": "not valid JSON"}
+    for body, says in cases.items():
+        err = assert_error(client.post("/api/search", content=body, headers=JSON), 400, "invalid_json", "body")
+        assert says in err["message"] and "UTF-8" not in err["message"], err["message"]
+
+
+def test_a_negative_count_is_told_the_range_not_that_it_is_no_number(client):
+    err = assert_error(client.get("/api/search", params={"q": "x", "k": "-1"}), 422, "invalid_k", "k")
+    assert "greater than or equal to 1" in err["message"] and "whole number" not in err["message"]
 
 
 def test_a_misspelt_parameter_is_named_with_what_the_search_takes(client):
@@ -215,3 +232,7 @@ def test_a_question_of_unreadable_characters_is_not_called_empty(client):
     resp = client.post("/api/search", content=b'{"q": "\\ud800\\u0001"}', headers=JSON)
     assert_error(resp, 422, "invalid_query", "q")
     assert "no readable character" in resp.json()["error"]["message"]
+    # bytes that are no UTF-8 and invisible marks read nothing either, where they were searched
+    for url in ("/api/search?q=%FF%FE", "/api/search?q=%E2%80%8B%E2%80%8B"):
+        assert "no readable character" in assert_error(client.get(url), 422, "invalid_query", "q")["message"]
+    assert client.get("/api/search", params={"q": "tumor \u200b"}).status_code == 200
