@@ -135,7 +135,7 @@ class Speller:
             return None
         if not word.isalpha():
             return self._split_digits(word)
-        spelled = next((a for a in american(word) if self.counts.get(a, 0) > 1), None)
+        spelled = self._established(american(word))
         if spelled:  # the same word as the summaries spell it, however common in English
             return spelled
         if word in STOPWORDS or len(word) < MIN_LEN - 1:
@@ -145,14 +145,12 @@ class Speller:
             return None
         alikes = sound_alikes(word)
         if len(word) < MIN_LEN:  # four letters: only a rare one, and only as a corpus word heard in it
-            heard = next((s for s in alikes if self.counts.get(s, 0) > 1), None)
-            return heard if english < FOUR_LETTER_ZIPF else None
+            return self._established(alikes) if english < FOUR_LETTER_ZIPF else None
         if english < NON_WORD_ZIPF:
             # A spelling by ear that lands on a corpus word is that word, before any one-letter
-            # slip: "stomak" is one letter from "stoma" but sounds "stomach". A word the corpus
-            # has once may be its own typo ("hyphothyroidism"), so it is left to the fuzzy score.
-            heard = next((s for s in alikes if self.counts.get(s, 0) > 1), None)
-            slip = heard or self._one_slip(word, self._pool(len(word))) or _heard_everyday(word, alikes)
+            # slip: "stomak" is one letter from "stoma" but sounds "stomach".
+            slip = (self._established(alikes) or self._one_slip(word, self._pool(len(word)))
+                    or _heard_everyday(word, alikes))
             if slip:
                 return slip
         for spelling in dict.fromkeys([word, *alikes]):
@@ -168,6 +166,11 @@ class Speller:
         if english > 0 and DamerauLevenshtein.distance(word, best) > KNOWN_WORD_MAX_EDITS:
             return None
         return best
+
+    def _established(self, spellings) -> str | None:
+        """The first of ``spellings`` the corpus uses more than once: a word it has once may be
+        its own typo ("hyphothyroidism"), so that one is left to the fuzzy score."""
+        return next((s for s in spellings if self.counts.get(s, 0) > 1), None)
 
     @staticmethod
     def _one_slip(word: str, pool: WordPool) -> str | None:
