@@ -49,9 +49,20 @@ _SAID_OF_DOSE = re.compile(
 _WHICH_DOSE = re.compile(r"\b(what|which|how much)(\s+of|\s+(is|are|was)|'s)?\s+(the|a|an|your|my)\s+(\w+\s+)?$", _I)
 
 _OF_OR_FOR = re.compile(r"\s*(of|for)\b", _I)
+# An amount to take asked without the word "dose" ("how much octreotide should he take",
+# "how much of it do I take"); "how many samples do they take" counts no amount. Of the
+# training and evaluation files' 34,000 questions it catches one, whose section gives no
+# amount ("How much curcumin should I take": its products vary), as "what dose of
+# curcumin" is refused. Time, blood or tissue taken, and time taken off, are no dose.
+_HOW_MUCH_TAKE = re.compile(r"\bhow much\b(?!\s+(time|longer|blood|tissue)\b)"
+                            r"(\s+(?!(should|do|does|can|must|will|would)\b)\w+){0,3}"
+                            r"\s+(should|do|does|can|must|will|would)\s+(i|he|she|you|(my|his|her|our)\s+\w+)"
+                            r"(\s+\w+){0,2}\s+(take|be given)\b(?!\s+(off|out|away|up)\b)", _I)
 
 
 def _asks_dose(question: str) -> bool:
+    if _HOW_MUCH_TAKE.search(question):
+        return True
     opening = _OPENING_DOES.match(question)
     if opening:  # "does" mistyped: read what follows it
         question = question[opening.end():]

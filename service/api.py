@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 
 from service.errors import ApiError
-from service.presentation import api_result
+from service.presentation import api_result, not_covered
 from service.schemas import (
     ERROR_RESPONSES,
     EXAMPLE_QUESTION,
@@ -57,7 +57,7 @@ async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
     return SearchResponse(query=req.query, abstained=result.abstained,
                           results=[api_result(h) for h in result.hits], corrections=result.corrections,
                           related=[api_result(h) for h in result.related],
-                          not_covered=result.missing if result.abstained else [], took_ms=round(took_ms, 1))
+                          not_covered=not_covered(result), took_ms=round(took_ms, 1))
 
 
 @router.get("/api/search", response_model=SearchResponse, responses=ERROR_RESPONSES, tags=["search"],

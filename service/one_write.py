@@ -16,6 +16,7 @@ since nothing between ``http.response.start`` and the body awaits.
 from __future__ import annotations
 
 import asyncio
+import json
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
@@ -47,8 +48,27 @@ class OneWriteTransport:
         return getattr(self._transport, name)
 
 
+# A request the HTTP parser refuses never reaches the app (a URL of 100,000 characters
+# overflows httptools' 80 KB of request line and headers): told in the API's error shape,
+# not uvicorn's plain "Invalid HTTP request received.".
+UNREADABLE = json.dumps({"error": {
+    "code": "invalid_request", "field": None,
+    "message": "the request could not be read as HTTP: it is malformed, or its URL and headers are "
+               "longer than the server reads (a question holds at most a few hundred words)."}}).encode("ascii")
+
+
 class OneWriteHttpProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol over a `OneWriteTransport` (``uvicorn.run(http=...)``)."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(OneWriteTransport(transport))  # type: ignore[arg-type]
+
+    def send_400_response(self, msg: str) -> None:
+        content = [b"HTTP/1.1 400 Bad Request\r\n"]
+        for name, value in self.server_state.default_headers:
+            content.extend([name, b": ", value, b"\r\n"])
+        content.extend([b"content-type: application/json\r\n",
+                        b"content-length: " + str(len(UNREADABLE)).encode("ascii") + b"\r\n",
+                        b"connection: close\r\n\r\n", UNREADABLE])
+        self.transport.write(b"".join(content))
+        self.transport.close()

@@ -18,7 +18,7 @@ from starlette.templating import Jinja2Templates
 
 from retriever.models import SearchResult
 from service.errors import ApiError
-from service.presentation import corrected, passage_views, words_to_name
+from service.presentation import corrected, not_covered, passage_views, words_to_name
 from service.schemas import K_ADAPTER, K_MAX
 from service.searching import cancer_types, clean_text, current, prepare, reject_unknown, run_search
 from service.state import RetrieverHolder
@@ -145,7 +145,11 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
                                                                     "error_field": exc.field})
     form["q"] = query
     searched = corrected(query, result.corrections)
+    # The hand rule's confidence is a cosine less penalties, so it can fall below 0: shown
+    # as 0.00 beside the bar it is judged against, which is what staff compare it with.
     return _render(request, "staff.html", **{**context, "result": result, "corrected": searched,
+                                             "lacking": not_covered(result), "bar": retriever.threshold,
+                                             "shown_confidence": max(result.confidence, 0.0),
                                              "passages": passage_views(result.hits, query=searched or query),
                                              "related": passage_views(result.related, query=searched or query)})
 

@@ -164,3 +164,11 @@ def words_to_name(result: SearchResult) -> list[str]:
     topics = set(result.evidence.topics_missing) if result.evidence else set()
     return [w for w in result.missing
             if w not in (FIGURE, PROVIDER) and (w in topics or zipf(w) < EVERYDAY_ZIPF)]
+
+
+def not_covered(result: SearchResult) -> list[str]:
+    """What a refusal says the documents lack (the API's ``not_covered``, the staff page's
+    list): the words the patient page names, then the figure or provider asked for. A client
+    may show it to the asker, so it holds no everyday word ("dad", "going")."""
+    markers = [m for m in (FIGURE, PROVIDER) if m in result.missing] if result.abstained else []
+    return words_to_name(result) + markers

@@ -146,9 +146,10 @@ class SearchResponse(BaseModel):
         "Empty otherwise."))
     not_covered: list[str] = Field(default_factory=list, description=(
         "When abstaining: the health topics the question names that the best passages never "
-        "mention, \"a figure\" when it asks for a number (a rate, dose, price, range or "
-        "time) they do not give, and \"a named hospital or doctor\" when it asks which to choose. "
-        "Empty otherwise."))
+        "mention and its other words they never use that are rare in everyday English (never "
+        "everyday words such as \"going\"), \"a figure\" when it asks for a number (a rate, "
+        "dose, price, range or time) they do not give, and \"a named hospital or doctor\" when it "
+        "asks which to choose. Empty otherwise."))
     took_ms: float
 
 

@@ -71,6 +71,13 @@ def test_figure_questions_need_the_right_kind_of_figure():
     for asks in ("what dose i should take of octreotide", "which dose they use for kids",
                  "what doses this drug comes in"):
         assert figures_asked(asks) == dose, asks
+    # an amount to take, asked without the word
+    for asks in ("how much octreotide should he take", "how much of it do I take",
+                 "how much vitamin d should my husband take", "how much will my mom need to take"):
+        assert figures_asked(asks) == dose, asks
+    for plain in ("how many samples do they take", "how much time should I take off work",
+                  "how much blood will they take", "how much does lanreotide take out of you"):
+        assert figures_asked(plain) == [], plain
 
 
 def test_a_survival_figure_or_a_dose_is_asked_only_in_so_many_words():

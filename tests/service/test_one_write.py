@@ -8,6 +8,8 @@ be one write, or a replica killed between them sends a response HAProxy cannot r
 from __future__ import annotations
 
 import asyncio
+import json
+import socket
 
 import httpx
 import pytest
@@ -99,6 +101,23 @@ def test_a_real_server_sends_headers_and_body_of_a_search_in_one_write(base_sett
     assert len(writes) == len(bodies) == 3
     for write, body in zip(writes, bodies, strict=True):
         assert write.startswith(b"HTTP/1.1 ") and write.endswith(b"\r\n\r\n" + body)
+
+
+@pytest.mark.model
+def test_a_request_the_http_parser_refuses_is_told_so_in_the_api_s_error_shape(base_settings, retriever):
+    """A 100,000-character question overflows the parser before the app sees it."""
+    with serving(create_app(base_settings, retriever), http=OneWriteHttpProtocol) as base:
+        host, port = base.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as sock:  # httpx refuses such a URL
+            sock.sendall(b"GET /api/search?q=" + b"a" * 100_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+            raw = b"".join(iter(lambda: sock.recv(65536), b""))
+        with httpx.Client(base_url=base, timeout=30) as client:
+            ok = client.get("/api/search", params={"q": ANSWERED, "k": 1})
+    head, body = raw.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"HTTP/1.1 400 ") and b"content-type: application/json" in head
+    error = json.loads(body)["error"]
+    assert error["code"] == "invalid_request" and "longer than the server reads" in error["message"]
+    assert ok.status_code == 200  # the server goes on serving
 
 
 def test_the_service_command_serves_with_the_one_write_protocol(monkeypatch, tmp_path, retriever):

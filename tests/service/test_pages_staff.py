@@ -97,6 +97,17 @@ def test_staff_abstains_too(client):
     assert "No passage matches" in html and not passages(html)
 
 
+def test_staff_refusal_shows_its_confidence_against_the_bar_and_no_everyday_words(client):
+    """The hand rule's confidence falls below 0 for "am i going to die" (a cosine less two
+    penalties): shown as 0.00 beside the bar, and the API's list, which names no word of it."""
+    html = client.get("/staff", params={"q": "am i going to die"}).text
+    refusal = html.split('class="message abstain"', 1)[1].split("</div>", 1)[0]
+    assert re.search(r"\(confidence 0\.00; passages are shown from 0\.\d\d\)", refusal), refusal
+    assert "-0." not in refusal and "not-covered" not in refusal
+    answered = client.get("/staff", params={"q": "what is octreotide"}).text
+    assert re.search(r"confidence 0\.\d\d \(passages are shown from 0\.\d\d\)", answered)
+
+
 def test_staff_refusal_names_what_is_lacking_and_offers_the_closest_passage_apart(client):
     """As the API does: staff see why nothing answers and the passage on the subject."""
     html = client.get("/staff", params={"q": "how much does lanreotide cost?"}).text
