@@ -36,8 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--failures must be 0 (none listed) or more")
 
     named = [q.resolve() for q in args.questions]
-    if same := [str(q) for q, r in zip(args.questions, named) if named.count(r) > 1]:
-        p.error(f"{' and '.join(dict.fromkeys(same))} name one file twice; each set is scored once")
+    if same := list(dict.fromkeys(str(q) for q, r in zip(args.questions, named) if named.count(r) > 1)):
+        said = f"{same[0]} is named twice" if len(same) == 1 else f"{' and '.join(same)} name one file twice"
+        p.error(f"{said}; each set is scored once")
     if args.json and (problem := _unwritable(args.json)):
         p.error(f"--json {args.json}: {problem}")  # said before the run, not after it
     try:

@@ -7,11 +7,14 @@ file rather than read a traceback.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import frontmatter
 import yaml
+
+from ingest.parsing import parse_sections
 
 SUFFIXES = (".md", ".txt")
 
@@ -75,24 +78,33 @@ def parse_document(raw: bytes, source: str) -> Document:
     try:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DocumentError(source, f"malformed front matter: {detail}") from None
+        raise DocumentError(source, f"malformed front matter{_yaml_problem(exc, text)}") from None
     except Exception as exc:  # python-frontmatter raises plain errors for odd delimiters
         raise DocumentError(source, f"malformed front matter: {exc}") from None
     meta = post.metadata
+    if not meta and len(_BOUNDARY.findall(text)) < 2:
+        raise DocumentError(source, "the front matter is not closed: add a line '---' after its last field")
     if not isinstance(meta, dict) or not meta:
         raise DocumentError(source, "malformed front matter: expected 'key: value' pairs")
     title = meta.get("title")
     if title is not None and not isinstance(title, str):
         raise DocumentError(source, f"front-matter field 'title' must be text, not {title!r} (quote it)")
-    if not title or not title.strip():
+    if title is None:
         raise DocumentError(source, "missing front-matter field 'title'")
+    if not title.strip():
+        raise DocumentError(source, "front-matter field 'title' is empty")
     url = meta.get("url") or ""
     if not isinstance(url, str):
         raise DocumentError(source, "front-matter field 'url' must be text")
+    if url.strip() and not _WEB_ADDRESS.match(url.strip()):  # every citation's link is built on it
+        raise DocumentError(source, f"front-matter field 'url' must be a web address (https://...), "
+                                    f"not {url.strip()[:80]!r}")
     body = post.content
     if not body.strip():
         raise DocumentError(source, "empty body (nothing after the front matter)")
+    if not any(block.strip() for section in parse_sections(body) for block in section.blocks):
+        # indexed, it had no passage, yet was listed and offered as a filter that finds nothing
+        raise DocumentError(source, "no passage text (only headings, images or links that are dropped)")
     return Document(
         doc_id=doc_id_for(source),
         source=source,
@@ -105,6 +117,28 @@ def parse_document(raw: bytes, source: str) -> Document:
         last_reviewed=str(meta.get("lastReviewed") or ""),
         tags=_str_list(meta.get("tags"), source, "tags"),
     )
+
+
+_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
+_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's own delimiter
+# What to do about the YAML problems a hand-edited front matter most often has.
+_YAML_HINTS = {"mapping values are not allowed": "quote a value that holds ': '",
+               "tab": "indent with spaces, not tabs"}
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
+    """" at line L, column C: problem (context); hint", lines counted in the whole file:
+    PyYAML counts them from the first '---' and its first line alone names no cause."""
+    mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
+    if mark is None or not problem:
+        return f": {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+    lead = text[:text.index("---")].count("\n") + 1
+    context, begun = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if context and begun is not None and begun.line != mark.line:
+        context += f" begun at line {lead + begun.line}"
+    hint = next((h for key, h in _YAML_HINTS.items() if key in problem), "")
+    return (f" at line {lead + mark.line}, column {mark.column + 1}: {problem}"
+            + (f" ({context})" if context else "") + (f"; {hint}" if hint else ""))
 
 
 def load_documents(src_dir: Path, strict: bool = False) -> tuple[list[Document], list[DocumentError]]:
@@ -135,10 +169,17 @@ def load_documents(src_dir: Path, strict: bool = False) -> tuple[list[Document],
 
 def _check_not_copy(doc: Document, seen: dict[tuple[str, str], Document]) -> None:
     """Refuse a second file of one summary (same url, or same text): indexed twice, each
-    passage would count as text many documents share and be ranked down like PDQ's notes."""
+    passage would count as text many documents share and be ranked down like PDQ's notes.
+    Refuse a second file whose path gives the same id too ("a/note.md", "a--note.md";
+    "twin.md", "twin.txt"): one id would hold both files' passages, and the manifest one."""
+    first = seen.get(("id", doc.doc_id))
+    if first is not None:
+        raise DocumentError(doc.source, f"the same document id '{doc.doc_id}' as {first.source} (an id is "
+                                        f"the path without its suffix, folders joined by '--'); rename one")
     keys = {"url": doc.url, "text": hashlib.sha256(" ".join(doc.body.split()).encode()).hexdigest()}
     for what, key in keys.items():
         if key and (what, key) in seen:
             raise DocumentError(doc.source, f"the same summary as {seen[what, key].source} (same {what}); "
                                             f"keep one of the two files")
     seen.update({(what, key): doc for what, key in keys.items() if key})
+    seen["id", doc.doc_id] = doc

@@ -2,9 +2,9 @@
 
 After ingest publishes a new index (an atomic symlink swap), a reload makes the running
 workers serve it without a restart. A new index that does not load is refused and the
-old one keeps serving; the route is off unless ``admin_reload`` is set, since anyone who
+old one keeps serving; the route exists only when ``admin_reload`` is set, since anyone who
 can reach it can make the worker spend seconds and memory loading an index. Expose it
-only on an internal network.
+only on an internal network; a web page of another site is refused (`_refuse_other_sites`).
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ router = APIRouter()
 
 @router.post("/admin/reload", response_model=ReloadResponse, tags=["operations"],
              summary="Load the published index again",
-             responses={404: {"model": ErrorResponse, "description": "admin_reload is off."},
+             responses={403: {"model": ErrorResponse, "description": "Sent by a web page of another site."},
                         409: {"model": ErrorResponse, "description": "The new index was refused."},
+                        422: {"model": ErrorResponse, "description": "A parameter or body: the reload takes none."},
                         # Every POST passes the body limit and the rate limit first.
                         413: ERROR_RESPONSES[413], 429: ERROR_RESPONSES[429]})
 async def reload_index(request: Request) -> ReloadResponse:
@@ -39,13 +40,31 @@ async def reload_index(request: Request) -> ReloadResponse:
     instead (it restarts the workers one by one, each loading the new index).
     """
     holder: RetrieverHolder = request.app.state.holder
-    if not holder.settings.admin_reload:
-        raise ApiError(404, "not_found", "There is nothing at this address.")
+    _refuse_other_sites(request)
+    for name in request.query_params.keys():
+        raise ApiError(422, "unknown_parameter", f"{name}: the reload takes no parameters; it loads the "
+                                                 f"published index it was started with.", name)
+    if await request.body():
+        raise ApiError(422, "invalid_body", "the reload takes no body; it loads the published index it "
+                                            "was started with.")
     try:
         new = await holder.reload()
     except (IndexLoadError, ModelError) as exc:
         raise ApiError(409, "reload_failed", f"{exc} (still serving the previous index)") from None
     return ReloadResponse(**describe(new))
+
+
+def _refuse_other_sites(request: Request) -> None:
+    """A web page of another site can POST a form to this address from an operator's browser
+    (no preflight: a form POST is a "simple" request), making the worker load an index again
+    and again. Browsers say where a request comes from (``Origin``, ``Sec-Fetch-Site``);
+    curl and scripts send neither, and /docs on this server is the same origin."""
+    origin = request.headers.get("origin")
+    own = f"{request.url.scheme}://{request.url.netloc}"
+    if (origin is not None and origin != own) or request.headers.get("sec-fetch-site") in ("cross-site", "same-site"):
+        raise ApiError(403, "cross_site", f"the reload is refused from a web page of another site "
+                                          f"(Origin {origin or 'not given'}); send it from the operators' "
+                                          f"network, e.g. curl -X POST {own}/admin/reload.")
 
 
 def install_sighup(holder: RetrieverHolder) -> bool:

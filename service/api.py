@@ -29,6 +29,7 @@ from service.searching import (
     cancer_types,
     current,
     prepare,
+    reject_blank_filters,
     reject_repeated_keys,
     reject_unknown,
     reject_url_parameters,
@@ -52,6 +53,7 @@ async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
                   cancer_type: list[str]) -> SearchResponse:
     holder = _holder(request)
     retriever = current(holder)  # one retriever for the whole request, even across a reload
+    reject_blank_filters(doc, cancer_type)
     req = prepare(retriever, q, k, mode, doc, cancer_type, holder.settings.max_query_chars)
     result, took_ms = await run_search(holder, retriever, req)
     return SearchResponse(query=req.query, abstained=result.abstained,
@@ -91,9 +93,13 @@ async def search_post(request: Request, body: SearchRequest) -> SearchResponse:
 
 
 @router.get("/api/documents", response_model=DocumentsResponse, tags=["search"],
-            responses={k: ERROR_RESPONSES[k] for k in (429, 503)}, summary="Indexed documents, for filters")
+            responses={k: ERROR_RESPONSES[k] for k in (422, 429, 503)}, summary="Indexed documents, for filters")
 async def documents(request: Request) -> DocumentsResponse:
-    """Every indexed document (id, title, cancer types), sorted by title."""
+    """Every indexed document (id, title, cancer types), sorted by title. It takes no
+    parameter: one is refused (422) rather than read as a filter it is not."""
+    for name in request.query_params.keys():
+        raise ApiError(422, "unknown_parameter", f"{name}: /api/documents takes no parameters; it lists "
+                                                 f"every document.", name)
     retriever = current(_holder(request))
     items = [DocumentInfo(doc_id=doc_id, title=d.title or doc_id, cancer_types=list(d.cancer_types))
              for doc_id, d in retriever.manifest.documents.items()]

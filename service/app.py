@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
     install_openapi(app, settings.max_query_chars)
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.include_router(admin.router)
+    if settings.admin_reload:  # off: not in /openapi.json or /docs either, and 404 like any unknown address
+        app.include_router(admin.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -84,6 +84,9 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     if q is None:
         return _render(request, "index.html", **context)
     try:
+        # Two questions in one link (``?q=a&q=b``) would answer the last silently; parameters
+        # the page does not take are left alone (a shared link may carry a tracker's).
+        reject_unknown(request.query_params, takes=tuple(request.query_params.keys()), single=("q", "doc"))
         wide = not doc and cat is not None and cat.count > 1
         query, result = await _answer(request, q, CHOICE_DEPTH if wide else PATIENT_PASSAGES, "hybrid",
                                       [doc], [])
@@ -101,6 +104,8 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
 def _patient_message(exc: ApiError) -> str:
     if exc.code == "invalid_query":
         return "Please type a question in the box."
+    if exc.code == "repeated_parameter":
+        return "Please ask one question at a time." if exc.field == "q" else "Please choose one summary."
     if exc.code == "query_too_long":
         return "That question is too long. Please shorten it and try again."
     if exc.code == "invalid_doc":

@@ -57,6 +57,8 @@ def validate_query(q: str, max_chars: int) -> str:
         why = "it is empty" if not q.strip() else ("it holds no readable character: only controls, invisible "
                                                     "marks, half-characters or bytes that are not UTF-8 text")
         raise ApiError(422, "invalid_query", f"q: type a question ({why}).", "q")
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in text):  # "???!!!": nothing to search for
+        raise ApiError(422, "invalid_query", "q: type a question (it holds no letter or digit).", "q")
     if len(text) > max_chars:
         raise ApiError(422, "query_too_long",
                        f"q: the question is too long ({len(text)} characters; at most {max_chars}).", "q")
@@ -99,6 +101,15 @@ def reject_repeated_keys(body: bytes) -> None:
         return dict(items)
 
     json.loads(body, object_pairs_hook=pairs)
+
+
+def reject_blank_filters(doc: list[str], cancer_type: list[str]) -> None:
+    """The API refuses a blank filter value (``doc=``): searched as no filter, it returned
+    every document's passages as if filtered. The pages' menus send one for "all"."""
+    for name, values in (("doc", doc), ("cancer_type", cancer_type)):
+        if any(not clean_text(v) for v in values):
+            raise ApiError(422, f"invalid_{name}", f"{name}: it is empty; leave {name} out to search "
+                                                   f"every document.", name)
 
 
 def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) -> Filters:

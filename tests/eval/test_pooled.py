@@ -89,3 +89,6 @@ def test_a_set_named_twice_is_refused_before_anything_loads(tmp_path, capsys):
             eval_main([str(PROJECT_SET), str(again)])
         assert exit_.value.code == 2
         assert f"{PROJECT_SET} and {again} name one file twice" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        eval_main([str(PROJECT_SET), str(PROJECT_SET)])
+    assert f"{PROJECT_SET} is named twice; each set is scored once" in capsys.readouterr().err

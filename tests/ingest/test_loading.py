@@ -8,11 +8,23 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
 
 
 @pytest.mark.parametrize("raw, problem", [
-    (b"---\ntitle: [unclosed\n---\n# H\n\nBody\n", "malformed front matter"),
+    (b"---\ntitle: [unclosed\n---\n# H\n\nBody\n", "malformed front matter at line 3, column 1: did not find "
+     "expected ',' or ']' (while parsing a flow sequence begun at line 2)"),
+    # where and what, in the file's own lines, and what to do
+    (b"\n---\ntitle: x\n\turl: y\n---\nBody\n", "malformed front matter at line 4, column 1: found a tab character"),
+    (b"---\ntitle: x\n\turl: y\n---\nBody\n", "; indent with spaces, not tabs"),
+    (b"---\ntitle: Title with colon: yes\n---\nBody\n", "malformed front matter at line 2, column 24: mapping "
+     "values are not allowed in this context; quote a value that holds ': '"),
+    (b"---\ntitle: T\nurl: u\n\nBody\n", "the front matter is not closed: add a line '---' after its last field"),
     (b"---\nurl: https://x\n---\n# H\n\nBody\n", "missing front-matter field 'title'"),
-    (b"---\ntitle: '  '\n---\n# H\n\nBody\n", "missing front-matter field 'title'"),
+    (b"---\ntitle: '  '\n---\n# H\n\nBody\n", "front-matter field 'title' is empty"),
+    (b'---\ntitle: ""\n---\n# H\n\nBody\n', "front-matter field 'title' is empty"),
     (b"---\ntitle: 12345\n---\n# H\n\nBody\n", "front-matter field 'title' must be text, not 12345 (quote it)"),
     (b"---\ntitle: T\n---\n\n   \n", "empty body"),
+    (b"---\ntitle: T\nurl: not a url\n---\n# H\n\nBody\n", "field 'url' must be a web address (https://...), "
+     "not 'not a url'"),
+    (b"---\ntitle: T\nurl: www.cancer.gov/x\n---\n# H\n\nBody\n", "field 'url' must be a web address"),
+    (b"---\ntitle: T\n---\n# Heading\n\n## Another\n", "no passage text (only headings"),
     (b"---\ntitle: T\n---\n# H\n\n\xff\xfe bad\n", "not UTF-8"),
     (b"# Just markdown\n\nNo front matter.\n", "no YAML front matter"),
     (b"---\ntitle: T\ntags: {a: 1}\n---\n# H\n\nBody\n", "'tags' must be a list"),
@@ -64,3 +76,19 @@ def test_a_second_file_of_one_summary_is_refused_naming_the_first(tmp_path: Path
         (tmp_path / name).write_bytes(no_url)
     docs, errors = load_documents(tmp_path)
     assert [d.source for d in docs] == ["a.md"] and "(same text)" in str(errors[0])
+
+
+def test_a_second_file_with_the_same_id_is_refused_naming_the_first(tmp_path: Path):
+    """"a/note.md" and "a--note.md" are both id a--note, "twin.md" and "twin.txt" both twin:
+    indexed, one id held both files' passages and the manifest listed one of them."""
+    (tmp_path / "a").mkdir()
+    for i, name in enumerate(("a/note.md", "a--note.md", "twin.md", "twin.txt")):
+        (tmp_path / name).write_bytes(GOOD.replace(b"example.org/a", f"example.org/{i}".encode())
+                                      .replace(b"Body.", f"Body {i}.".encode()))
+    docs, errors = load_documents(tmp_path)
+    assert [(d.doc_id, d.source) for d in docs] == [("a--note", "a/note.md"), ("twin", "twin.md")]
+    assert [str(e) for e in errors] == [
+        "a--note.md: the same document id 'a--note' as a/note.md (an id is the path without its suffix, "
+        "folders joined by '--'); rename one",
+        "twin.txt: the same document id 'twin' as twin.md (an id is the path without its suffix, "
+        "folders joined by '--'); rename one"]

@@ -23,6 +23,11 @@ JSON = {"content-type": "application/json"}
     ("get", {"params": {"q": "   \t  "}}, 422, "invalid_query", "q"),
     ("get", {}, 422, "invalid_query", "q"),
     ("get", {"params": {"q": "x" * 1001}}, 422, "query_too_long", "q"),
+    ("get", {"params": {"q": "???!!!...,,"}}, 422, "invalid_query", "q"),  # nothing to search for
+    # a blank filter is no filter: refused, not searched unfiltered as if filtered
+    ("get", {"params": {"q": "surgery", "doc": ""}}, 422, "invalid_doc", "doc"),
+    ("get", {"params": {"q": "surgery", "cancer_type": " "}}, 422, "invalid_cancer_type", "cancer_type"),
+    ("post", {"json": {"q": "surgery", "doc": [""]}}, 422, "invalid_doc", "doc"),
     ("get", {"params": {"q": "x", "k": 0}}, 422, "invalid_k", "k"),
     ("get", {"params": {"q": "x", "k": 51}}, 422, "invalid_k", "k"),
     ("get", {"params": {"q": "x", "k": "ten"}}, 422, "invalid_k", "k"),
@@ -69,6 +74,12 @@ JSON = {"content-type": "application/json"}
 def test_errors_have_one_shape(client, method, kwargs, status, code, field):
     assert_error(getattr(client, method)("/api/search", **kwargs), status, code, field)
 
+
+
+def test_the_documents_list_takes_no_parameter(client):
+    err = assert_error(client.get("/api/documents", params={"doc": "x"}), 422, "unknown_parameter", "doc")
+    assert "takes no parameters" in err["message"]
+    assert client.get("/api/documents").status_code == 200
 
 
 def test_a_body_that_is_no_json_object_is_told_how_to_send_one(client):

@@ -26,6 +26,23 @@ pytestmark = pytest.mark.model
 
 def test_admin_reload_is_off_by_default(client):
     assert_error(client.post("/admin/reload"), 404, "not_found")
+    assert "/admin/reload" not in client.get("/openapi.json").json()["paths"]  # nor offered in /docs
+
+
+def test_admin_reload_refuses_other_sites_parameters_and_bodies(make_client, index_copy):
+    """A form on any web page could POST here from an operator's browser; curl sends no Origin."""
+    c = make_client(index_dir=index_copy, admin_reload=True)
+    holder = c.app.state.holder
+    first = holder.retriever
+    for headers in ({"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"}):
+        err = assert_error(c.post("/admin/reload", headers=headers), 403, "cross_site")
+        assert "another site" in err["message"] and "curl -X POST" in err["message"]
+    assert_error(c.post("/admin/reload", params={"index": "/etc"}), 422, "unknown_parameter", "index")
+    assert_error(c.post("/admin/reload", json={"index": "/etc"}), 422, "invalid_body")
+    assert holder.retriever is first  # nothing was reloaded
+    assert "/admin/reload" in c.get("/openapi.json").json()["paths"]
+    same_site = c.post("/admin/reload", headers={"Origin": "http://testserver"})  # /docs on this server
+    assert same_site.status_code == 200 and holder.retriever is not first
 
 
 def test_admin_reload_swaps_and_refuses_a_bad_index(make_client, index_copy, base_settings):

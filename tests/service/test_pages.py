@@ -152,6 +152,10 @@ def test_abstention_on_a_figure_says_the_number_is_not_given(client, question):
     related = html.split('<section class="related"', 1)[1]
     assert "This doesn't answer your exact question, but may help" in related
     assert len(passages(related)) == 1 and "Hormone therapy" in related
+    # said of the passages, not of a "They" nobody named; headings nest under the label's h3
+    assert "The passages closest to your question don't give the number you asked for." in html
+    assert "not showing any passages" not in html
+    assert re.search(r'<h4 class="crumbs" id="related-1">', related) and '<h3 class="crumbs"' not in related
 
 
 def test_abstention_on_a_provider_says_none_is_named(client):
@@ -164,6 +168,15 @@ def test_blank_question_asks_for_one(client):
     resp = client.get("/", params={"q": " \x00 "})
     assert resp.status_code == 200
     assert "Please type a question" in resp.text and not passages(resp.text)
+
+
+def test_two_questions_in_one_link_are_refused_and_a_tracker_s_parameter_is_not(client):
+    """The API refuses a repeated q; the page answered the last one silently."""
+    twice = client.get("/", params=[("q", "carcinoid"), ("q", "x")])
+    assert twice.status_code == 422 and "Please ask one question at a time." in twice.text
+    assert not passages(twice.text)
+    shared = client.get("/", params={"q": "what is octreotide", "utm_source": "newsletter"})
+    assert shared.status_code == 200 and passages(shared.text)
 
 
 def test_too_long_question_is_refused_on_the_page(client):
