@@ -153,6 +153,8 @@ def _manifest_json(index_dir: Path) -> dict:
     path = index_dir / MANIFEST
     if not index_dir.exists():
         raise IndexLoadError(index_dir, "folder does not exist")
+    if not index_dir.is_dir():
+        raise IndexLoadError(index_dir, "is a file, not an index folder (give the folder ingest wrote)")
     if not path.is_file():
         raise IndexLoadError(index_dir, f"{MANIFEST} is missing (incomplete or not an index)")
     try:

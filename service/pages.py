@@ -91,7 +91,9 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
         query, result = await _answer(request, q, CHOICE_DEPTH if wide else PATIENT_PASSAGES, "hybrid",
                                       [doc], [])
     except ApiError as exc:
-        context.update(q=clean_text(q)[:_holder(request).settings.max_query_chars], error=_patient_message(exc))
+        picker = cat is not None and cat.count > 1
+        context.update(q=clean_text(q)[:_holder(request).settings.max_query_chars],
+                       error=_patient_message(exc, picker))
         return _render(request, "index.html", status=200 if exc.code == "invalid_query" else exc.status, **context)
     offered = choices(query, result.hits, cat) if wide else []
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
@@ -101,15 +103,16 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     return _render(request, "index.html", **context)
 
 
-def _patient_message(exc: ApiError) -> str:
+def _patient_message(exc: ApiError, picker: bool = True) -> str:
     if exc.code == "invalid_query":
         return "Please type a question in the box."
     if exc.code == "repeated_parameter":
         return "Please ask one question at a time." if exc.field == "q" else "Please choose one summary."
     if exc.code == "query_too_long":
         return "That question is too long. Please shorten it and try again."
-    if exc.code == "invalid_doc":
-        return "That summary is not one we search. Please choose one from the list, or search them all."
+    if exc.code == "invalid_doc":  # the page offers a list only on an index of several summaries
+        return "That summary is not one we search. " + ("Please choose one from the list, or search them all."
+                                                         if picker else "Please ask without choosing one.")
     if exc.code == "timeout":
         return "The search took too long. Please try again in a moment."
     if exc.code == "not_ready":

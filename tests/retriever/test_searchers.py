@@ -140,3 +140,6 @@ def test_an_index_copied_without_its_version_folder_is_named_as_such(tmp_path):
         read_index(tmp_path / "index", "any-model", 16)
     with pytest.raises(IndexLoadError, match="folder does not exist"):
         read_index(tmp_path / "absent", "any-model", 16)
+    (tmp_path / "README.md").write_text("not an index")
+    with pytest.raises(IndexLoadError, match=r"README\.md: is a file, not an index folder"):
+        read_index(tmp_path / "README.md", "any-model", 16)

@@ -179,6 +179,13 @@ def test_two_questions_in_one_link_are_refused_and_a_tracker_s_parameter_is_not(
     assert shared.status_code == 200 and passages(shared.text)
 
 
+def test_an_unknown_summary_in_a_link_on_a_one_summary_index_offers_no_list(client):
+    """There the page has no summary list to choose from."""
+    html = client.get("/", params={"q": "carcinoid", "doc": "nope"}).text
+    assert "That summary is not one we search. Please ask without choosing one." in html
+    assert "choose one from the list" not in html
+
+
 def test_too_long_question_is_refused_on_the_page(client):
     resp = client.get("/", params={"q": "why " * 400})
     assert resp.status_code == 422

@@ -97,6 +97,15 @@ def test_staff_abstains_too(client):
     assert "No passage matches" in html and not passages(html)
 
 
+def test_a_highlighted_sentence_is_one_mark_around_the_search_words_it_holds(client):
+    """It was a <mark> per segment, split at each underlined word ("Octreotide" / " and ...")."""
+    html = client.get("/staff", params={"q": "octreotide lanreotide carcinoid syndrome", "k": 3}).text
+    marks = re.findall(r"<mark>(.*?)</mark>", html.split('class="passages', 1)[1])
+    assert "</mark><mark>" not in html
+    assert any(re.fullmatch(r'<b class="term">Octreotide</b> and <b class="term">lanreotide</b>[^<]*', m)
+               for m in marks), marks
+
+
 def test_staff_refusal_shows_its_confidence_against_the_bar_and_no_everyday_words(client):
     """The hand rule's confidence falls below 0 for "am i going to die" (a cosine less two
     penalties): shown as 0.00 beside the bar, and the API's list, which names no word of it."""
