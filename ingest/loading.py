@@ -122,22 +122,28 @@ def parse_document(raw: bytes, source: str) -> Document:
 _WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's own delimiter
 # What to do about the YAML problems a hand-edited front matter most often has.
-_YAML_HINTS = {"mapping values are not allowed": "quote a value that holds ': '",
-               "tab": "indent with spaces, not tabs"}
+_MAPPING_HINT = "quote a value that holds ': ', or indent the field as the others"
 
 
 def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
     """" at line L, column C: problem (context); hint", lines counted in the whole file:
-    PyYAML counts them from the first '---' and its first line alone names no cause."""
+    PyYAML counts them from the end of the opening '---', and its first line alone names
+    no cause."""
     mark, problem = getattr(exc, "problem_mark", None), getattr(exc, "problem", None)
     if mark is None or not problem:
         return f": {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-    lead = text[:text.index("---")].count("\n") + 1
+    # PyYAML counts from where python-frontmatter's delimiter match ends, after any blank
+    # lines that follow the opening '---'.
+    opening = _BOUNDARY.search(text)
+    lead = text.count("\n", 0, opening.end()) + 1 if opening else 1
     context, begun = getattr(exc, "context", None), getattr(exc, "context_mark", None)
     if context and begun is not None and begun.line != mark.line:
         context += f" begun at line {lead + begun.line}"
-    hint = next((h for key, h in _YAML_HINTS.items() if key in problem), "")
-    return (f" at line {lead + mark.line}, column {mark.column + 1}: {problem}"
+    line = lead + mark.line
+    lines = text.split("\n")
+    hint = ("indent with spaces, not tabs" if "\t" in lines[min(line, len(lines)) - 1]  # libyaml hides the tab
+            else _MAPPING_HINT if "mapping values are not allowed" in problem else "")
+    return (f" at line {line}, column {mark.column + 1}: {problem}"
             + (f" ({context})" if context else "") + (f"; {hint}" if hint else ""))
 
 

@@ -50,14 +50,21 @@ _WHICH_DOSE = re.compile(r"\b(what|which|how much)(\s+of|\s+(is|are|was)|'s)?\s+
 
 _OF_OR_FOR = re.compile(r"\s*(of|for)\b", _I)
 # An amount to take asked without the word "dose" ("how much octreotide should he take",
-# "how much of it do I take"); "how many samples do they take" counts no amount. Of the
-# training and evaluation files' 34,000 questions it catches one, whose section gives no
-# amount ("How much curcumin should I take": its products vary), as "what dose of
-# curcumin" is refused. Time, blood or tissue taken, and time taken off, are no dose.
-_HOW_MUCH_TAKE = re.compile(r"\bhow much\b(?!\s+(time|longer|blood|tissue)\b)"
-                            r"(\s+(?!(should|do|does|can|must|will|would)\b)\w+){0,3}"
-                            r"\s+(should|do|does|can|must|will|would)\s+(i|he|she|you|(my|his|her|our)\s+\w+)"
-                            r"(\s+\w+){0,2}\s+(take|be given)\b(?!\s+(off|out|away|up)\b)", _I)
+# "how much of it do I take", "how much to take", "how much is he supposed to take"). Of
+# the training and evaluation files' 34,000 questions it catches three: one out of scope
+# (vitamin D) and two whose section gives no amount ("How much curcumin should I take":
+# its products vary), as "what dose of curcumin" is refused. How much of a body part
+# surgery takes ("how much of my colon will he take"), time, rest or leave taken, blood or
+# tissue taken, and time taken off are no dose (a review's examples).
+_NO_MEDICINE = r"time|longer|rest|break|leave|sleep|exercise|weight|blood|tissue|money"
+_AUXILIARY = r"should|do|does|can|must|will|would|is|are|am|to"
+_HOW_MUCH_TAKE = re.compile(
+    rf"\bhow much\b(?!(\s+\w+){{0,2}}?\s+({_NO_MEDICINE})\b)"
+    r"(?!(\s+\w+){0,3}?\s+of\s+(my|his|her|the|your|their|our|a|an)\b)"
+    rf"(\s+(?!({_AUXILIARY})\b)\w+){{0,3}}\s+"
+    r"((should|do|does|can|must|will|would)\s+(i|he|she|you|we|they|(my|his|her|our|your|the|a|an)\s+\w+)"
+    r"(\s+\w+){0,2}?|to|(is|are|am)\s+\w+\s+supposed\s+to)"
+    r"\s+(take|taking|be given)\b(?!\s+(off|out|away|up)\b)", _I)
 
 
 def _asks_dose(question: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 
@@ -41,7 +42,8 @@ async def reload_index(request: Request) -> ReloadResponse:
     """
     holder: RetrieverHolder = request.app.state.holder
     _refuse_other_sites(request)
-    for name in request.query_params.keys():
+    if request.query_params:
+        name = next(iter(request.query_params.keys())) or "a parameter"  # "?=x" names none
         raise ApiError(422, "unknown_parameter", f"{name}: the reload takes no parameters; it loads the "
                                                  f"published index it was started with.", name)
     if await request.body():
@@ -57,14 +59,28 @@ async def reload_index(request: Request) -> ReloadResponse:
 def _refuse_other_sites(request: Request) -> None:
     """A web page of another site can POST a form to this address from an operator's browser
     (no preflight: a form POST is a "simple" request), making the worker load an index again
-    and again. Browsers say where a request comes from (``Origin``, ``Sec-Fetch-Site``);
-    curl and scripts send neither, and /docs on this server is the same origin."""
+    and again. Browsers say where a request comes from: ``Sec-Fetch-Site``, else ``Origin``,
+    whose host name is compared with the request's (scheme and port aside: a TLS proxy in
+    front makes https://host reach http://host:8000). curl and scripts send neither. A page
+    that rebinds its own name to this address passes: the route is for operators' networks.
+    """
+    site = request.headers.get("sec-fetch-site")
     origin = request.headers.get("origin")
-    own = f"{request.url.scheme}://{request.url.netloc}"
-    if (origin is not None and origin != own) or request.headers.get("sec-fetch-site") in ("cross-site", "same-site"):
+    if site is not None:
+        refused = site not in ("same-origin", "none")
+    else:
+        refused = origin is not None and _host_name(origin) != _host_name("//" + request.headers.get("host", ""))
+    if refused:
         raise ApiError(403, "cross_site", f"the reload is refused from a web page of another site "
                                           f"(Origin {origin or 'not given'}); send it from the operators' "
-                                          f"network, e.g. curl -X POST {own}/admin/reload.")
+                                          f"network, e.g. curl -X POST {request.base_url}admin/reload.")
+
+
+def _host_name(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # a malformed Origin or Host names no host
+        return None
 
 
 def install_sighup(holder: RetrieverHolder) -> bool:

@@ -39,10 +39,12 @@ from service.state import RetrieverHolder, describe
 
 router = APIRouter()
 
-DOC_HELP = "Only these document ids; repeat for several. An id not in /api/documents is refused (422)."
+DOC_HELP = ("Only these document ids; repeat for several. An id not in /api/documents, or a blank one, "
+            "is refused (422).")
 MODE_HELP = "hybrid, dense (meaning; the staff page's Semantic) or bm25 (keywords; its Keyword)."
 TYPE_HELP = ("Only summaries whose metadata lists one of these cancer types (the summary's related types, "
-             "not what its passages are about); repeat for several. A type not in /api/documents is refused (422).")
+             "not what its passages are about); repeat for several. A type not in /api/documents, or a blank "
+             "one, is refused (422).")
 
 
 def _holder(request: Request) -> RetrieverHolder:
@@ -53,8 +55,8 @@ async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
                   cancer_type: list[str]) -> SearchResponse:
     holder = _holder(request)
     retriever = current(holder)  # one retriever for the whole request, even across a reload
+    req = prepare(retriever, q, k, mode, doc, cancer_type, holder.settings.max_query_chars)  # q first
     reject_blank_filters(doc, cancer_type)
-    req = prepare(retriever, q, k, mode, doc, cancer_type, holder.settings.max_query_chars)
     result, took_ms = await run_search(holder, retriever, req)
     return SearchResponse(query=req.query, abstained=result.abstained,
                           results=[api_result(h) for h in result.hits], corrections=result.corrections,
@@ -97,7 +99,8 @@ async def search_post(request: Request, body: SearchRequest) -> SearchResponse:
 async def documents(request: Request) -> DocumentsResponse:
     """Every indexed document (id, title, cancer types), sorted by title. It takes no
     parameter: one is refused (422) rather than read as a filter it is not."""
-    for name in request.query_params.keys():
+    if request.query_params:
+        name = next(iter(request.query_params.keys())) or "a parameter"  # "?=x" names none
         raise ApiError(422, "unknown_parameter", f"{name}: /api/documents takes no parameters; it lists "
                                                  f"every document.", name)
     retriever = current(_holder(request))

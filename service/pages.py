@@ -20,7 +20,15 @@ from retriever.models import SearchResult
 from service.errors import ApiError
 from service.presentation import corrected, not_covered, passage_views, words_to_name
 from service.schemas import K_ADAPTER, K_MAX
-from service.searching import cancer_types, clean_text, current, prepare, reject_unknown, run_search
+from service.searching import (
+    cancer_types,
+    clean_text,
+    current,
+    prepare,
+    reject_repeated,
+    reject_unknown,
+    run_search,
+)
 from service.state import RetrieverHolder
 from service.summaries import catalog, choices
 
@@ -64,12 +72,14 @@ def not_found_page(request: Request) -> HTMLResponse:
 
 
 async def _answer(request: Request, q: str, k: int, mode: str, doc: list[str],
-                  cancer_type: list[str]) -> tuple[str, SearchResult]:
+                  cancer_type: list[str]) -> tuple[str, SearchResult, float]:
+    """The question as searched, its result and the threshold it was judged against (that
+    of the retriever it ran on, even if a reload swaps another in meanwhile)."""
     holder = _holder(request)
     retriever = current(holder)
     req = prepare(retriever, q, k, mode, doc, cancer_type, holder.settings.max_query_chars)
     result, _ = await run_search(holder, retriever, req)
-    return req.query, result
+    return req.query, result, retriever.threshold
 
 
 @router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)  # HEAD: uptime checks
@@ -86,10 +96,10 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     try:
         # Two questions in one link (``?q=a&q=b``) would answer the last silently; parameters
         # the page does not take are left alone (a shared link may carry a tracker's).
-        reject_unknown(request.query_params, takes=tuple(request.query_params.keys()), single=("q", "doc"))
+        reject_repeated(request.query_params, ("q", "doc"))
         wide = not doc and cat is not None and cat.count > 1
-        query, result = await _answer(request, q, CHOICE_DEPTH if wide else PATIENT_PASSAGES, "hybrid",
-                                      [doc], [])
+        query, result, _ = await _answer(request, q, CHOICE_DEPTH if wide else PATIENT_PASSAGES, "hybrid",
+                                         [doc], [])
     except ApiError as exc:
         picker = cat is not None and cat.count > 1
         context.update(q=clean_text(q)[:_holder(request).settings.max_query_chars],
@@ -107,7 +117,9 @@ def _patient_message(exc: ApiError, picker: bool = True) -> str:
     if exc.code == "invalid_query":
         return "Please type a question in the box."
     if exc.code == "repeated_parameter":
-        return "Please ask one question at a time." if exc.field == "q" else "Please choose one summary."
+        if exc.field == "q":
+            return "Please ask one question at a time."
+        return "Please choose one summary." if picker else "Please ask without choosing a summary."
     if exc.code == "query_too_long":
         return "That question is too long. Please shorten it and try again."
     if exc.code == "invalid_doc":  # the page offers a list only on an index of several summaries
@@ -144,8 +156,8 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
             raise ApiError(422, "invalid_view", "view: choose full or compact.", "view")
         if mode not in (None, "") and mode not in STAFF_MODES:
             raise ApiError(422, "invalid_mode", "mode: choose hybrid, keyword or semantic.", "mode")
-        query, result = await _answer(request, q, form["k"], STAFF_MODES.get(mode or "hybrid", "hybrid"),
-                                      [form["doc"]], [form["cancer_type"]])
+        query, result, bar = await _answer(request, q, form["k"], STAFF_MODES.get(mode or "hybrid", "hybrid"),
+                                           [form["doc"]], [form["cancer_type"]])
     except ApiError as exc:
         if exc.field == "k":
             form["k"] = clean_text(k or "")[:12]  # the box flagged as wrong shows what was typed
@@ -156,7 +168,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     # The hand rule's confidence is a cosine less penalties, so it can fall below 0: shown
     # as 0.00 beside the bar it is judged against, which is what staff compare it with.
     return _render(request, "staff.html", **{**context, "result": result, "corrected": searched,
-                                             "lacking": not_covered(result), "bar": retriever.threshold,
+                                             "lacking": not_covered(result), "bar": bar,
                                              "shown_confidence": max(result.confidence, 0.0),
                                              "passages": passage_views(result.hits, query=searched or query),
                                              "related": passage_views(result.related, query=searched or query)})

@@ -76,10 +76,14 @@ def reject_unknown(params, takes: tuple[str, ...] = SEARCH_PARAMETERS,
         if name not in takes:
             raise unknown_parameter(name, takes)
     repeatable = [name for name in takes if name not in single]
-    may_repeat = f" (only {' and '.join(repeatable)} may repeat)" if repeatable else ""
-    for name in single:
+    reject_repeated(params, single, f" (only {' and '.join(repeatable)} may repeat)" if repeatable else "")
+
+
+def reject_repeated(params, names: tuple[str, ...], note: str = "") -> None:
+    """A 422 for the first of ``names`` given twice: the last would win silently."""
+    for name in names:
         if len(params.getlist(name)) > 1:
-            raise ApiError(422, "repeated_parameter", f"{name}: give it once{may_repeat}.", name)
+            raise ApiError(422, "repeated_parameter", f"{name}: give it once{note}.", name)
 
 
 def reject_url_parameters(params) -> None:
@@ -116,8 +120,8 @@ def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) 
     """Filters from request values, refusing ids and types the index does not have.
 
     An unknown value would silently match nothing and look like "no answer"; naming the
-    mistake is kinder to whoever scripted the call. Blank values (an "any" option in a
-    form) are ignored.
+    mistake is kinder to whoever scripted the call. Blank values (the pages' "all" option)
+    are ignored here; the API refuses them first (`reject_blank_filters`).
     """
     documents = retriever.manifest.documents
     docs = tuple(dict.fromkeys(d for d in (clean_text(x) for x in doc) if d))

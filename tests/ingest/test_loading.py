@@ -13,8 +13,11 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
     # where and what, in the file's own lines, and what to do
     (b"\n---\ntitle: x\n\turl: y\n---\nBody\n", "malformed front matter at line 4, column 1: found a tab character"),
     (b"---\ntitle: x\n\turl: y\n---\nBody\n", "; indent with spaces, not tabs"),
+    (b"---\n\n\ntitle: x\n\turl: y\n---\nBody\n", "at line 5, column 1"),  # blank lines after the opener
+    (b"---\ntitle: x\ntags:\n\t- a\n---\nBody\n", "at line 4, column 1: found character"),
+    (b"---\ntitle: x\ntags:\n\t- a\n---\nBody\n", "(while scanning for the next token); indent with spaces, not tabs"),
     (b"---\ntitle: Title with colon: yes\n---\nBody\n", "malformed front matter at line 2, column 24: mapping "
-     "values are not allowed in this context; quote a value that holds ': '"),
+     "values are not allowed in this context; quote a value that holds ': ', or indent the field as the others"),
     (b"---\ntitle: T\nurl: u\n\nBody\n", "the front matter is not closed: add a line '---' after its last field"),
     (b"---\nurl: https://x\n---\n# H\n\nBody\n", "missing front-matter field 'title'"),
     (b"---\ntitle: '  '\n---\n# H\n\nBody\n", "front-matter field 'title' is empty"),

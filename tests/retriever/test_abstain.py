@@ -73,10 +73,15 @@ def test_figure_questions_need_the_right_kind_of_figure():
         assert figures_asked(asks) == dose, asks
     # an amount to take, asked without the word
     for asks in ("how much octreotide should he take", "how much of it do I take",
-                 "how much vitamin d should my husband take", "how much will my mom need to take"):
+                 "how much vitamin d should my husband take", "how much will my mom need to take",
+                 "how much octreotide should he be taking", "how much to take", "how much is he supposed to take",
+                 "how much vitamin D should an adult take every day", "how much should they take"):
         assert figures_asked(asks) == dose, asks
     for plain in ("how many samples do they take", "how much time should I take off work",
-                  "how much blood will they take", "how much does lanreotide take out of you"):
+                  "how much blood will they take", "how much weight will I take off",  # taken off: no dose
+                  "how much of my colon will he take", "how much of my liver will my surgeon take",
+                  "how much rest should I take after surgery", "how much of a break should I take",
+                  "how much sick leave should I take"):
         assert figures_asked(plain) == [], plain
 
 

@@ -184,6 +184,8 @@ def test_an_unknown_summary_in_a_link_on_a_one_summary_index_offers_no_list(clie
     html = client.get("/", params={"q": "carcinoid", "doc": "nope"}).text
     assert "That summary is not one we search. Please ask without choosing one." in html
     assert "choose one from the list" not in html
+    twice = client.get("/", params=[("q", "carcinoid"), ("doc", "a"), ("doc", "b")]).text
+    assert "Please ask without choosing a summary." in twice
 
 
 def test_too_long_question_is_refused_on_the_page(client):

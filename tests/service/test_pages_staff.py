@@ -216,7 +216,9 @@ def test_many_summaries_picker_and_choices(make_client, retriever):
     named = c.get("/", params={"q": "breast cancer surgery side effects"}).text
     assert len(passages(named)) == 3
     bad = c.get("/", params={"q": "surgery", "doc": "nope"})
-    assert bad.status_code == 422 and "not one we search" in bad.text
+    assert bad.status_code == 422 and "Please choose one from the list, or search them all." in bad.text
+    twice = c.get("/", params=[("q", "surgery"), ("doc", "acupuncture"), ("doc", "breast-treatment")])
+    assert twice.status_code == 422 and "Please choose one summary." in twice.text
 
 
 def test_corrected_words_are_said(client):
