@@ -20,6 +20,8 @@ import json
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from service.errors import error_body
+
 
 class OneWriteTransport:
     """A transport whose writes within one event-loop turn reach the socket as one write."""
@@ -51,10 +53,10 @@ class OneWriteTransport:
 # A request the HTTP parser refuses never reaches the app (a URL of 100,000 characters
 # overflows httptools' 80 KB of request line and headers): told in the API's error shape,
 # not uvicorn's plain "Invalid HTTP request received.".
-UNREADABLE = json.dumps({"error": {
-    "code": "invalid_request", "field": None,
-    "message": "the request could not be read as HTTP: it is malformed, or its URL and headers are "
-               "longer than the server reads (a question holds at most a few hundred words)."}}).encode("ascii")
+UNREADABLE = json.dumps(error_body(
+    "invalid_request", "the request could not be read as HTTP: it is malformed, or its URL and headers are "
+                       "longer than the server reads (a question holds at most a few hundred words)."),
+    separators=(",", ":")).encode("ascii")  # as compact as the app's own errors
 
 
 class OneWriteHttpProtocol(HttpToolsProtocol):
