@@ -78,8 +78,8 @@ def check_weights(index_dir: Path, manifest: store.Manifest, model: str, embedde
                                                 and manifest.encoder_sha256 != embedder.file_sha256):
         raise store.IndexLoadError(index_dir, f"it was embedded by the {manifest.backend} backend "
                                               f"({manifest.encoder_file or 'model.safetensors'}) but the "
-                                              f"model runs on {embedder.backend} ({embedder.file}); set "
-                                              f"PDQ_BACKEND={manifest.backend}, or")
+                                              f"model runs on {embedder.backend} ({embedder.file}); to serve "
+                                              f"it as it is, set PDQ_BACKEND={manifest.backend}")
     if manifest.runs != embedder.runs:  # int8 in batches: vectors moved with their batch-mates
         raise store.IndexLoadError(index_dir, f"its vectors were run as {manifest.runs!r} but the "
                                               f"{embedder.backend} encoder now runs {embedder.runs!r}, as it "

@@ -5,6 +5,11 @@
 # it may hold other documents (a corpus), which indexing the seeds would replace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for arg in "$@"; do  # the seeds would be indexed into one folder and another served
+  case "$arg" in --index|--index=*)
+    echo "error: name the index with PDQ_INDEX_DIR=FOLDER bash scripts/serve.sh, not --index" >&2; exit 2;;
+  esac
+done
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1
 # The index folder as the service reads it (environment, then .env; an empty variable is unset).

@@ -71,9 +71,10 @@ def _refuse_other_sites(request: Request) -> None:
     else:
         refused = origin is not None and _host_name(origin) != _host_name("//" + request.headers.get("host", ""))
     if refused:
-        raise ApiError(403, "cross_site", f"the reload is refused from a web page of another site "
-                                          f"(Origin {origin or 'not given'}); send it from the operators' "
-                                          f"network, e.g. curl -X POST {request.base_url}admin/reload.")
+        said = f"Sec-Fetch-Site {site}" if site is not None else f"Origin {origin}"
+        raise ApiError(403, "cross_site", f"the reload is refused from a web page of another site ({said}); "
+                                          f"send it from the operators' network, e.g. curl -X POST "
+                                          f"{request.base_url}admin/reload.")
 
 
 def _host_name(url: str) -> str | None:

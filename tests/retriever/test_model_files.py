@@ -76,3 +76,19 @@ def test_manifest_records_the_weights_and_other_weights_are_refused(seed_index, 
     with pytest.raises(store.IndexLoadError, match="other weights") as err:
         Retriever.load(copy, settings, embedder=embedder)
     assert "python -m ingest" in str(err.value)
+
+
+@pytest.mark.model
+def test_an_index_of_another_backend_is_refused_with_both_fixes(seed_index, settings, embedder, tmp_path):
+    """The message read "set PDQ_BACKEND=torch, or; rebuild it with: ..."."""
+    manifest = json.loads((seed_index / store.MANIFEST).read_text())
+    copy = tmp_path / "index"
+    shutil.copytree(seed_index.resolve(), copy)
+    other = "torch" if embedder.backend != "torch" else "onnx-int8"
+    manifest["backend"] = other
+    (copy / store.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(store.IndexLoadError) as err:
+        Retriever.load(copy, settings, embedder=embedder)
+    message = str(err.value)
+    assert f"embedded by the {other} backend" in message and ", or;" not in message
+    assert f"to serve it as it is, set PDQ_BACKEND={other}; rebuild it with: python -m ingest" in message

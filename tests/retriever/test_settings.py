@@ -84,3 +84,16 @@ def test_serve_script_reads_the_index_folder_from_env_file_as_the_service_does(m
     (tmp_path / ".env").unlink()
     monkeypatch.setenv("PDQ_INDEX_DIR", "")  # empty, as compose files and CI templates leave it: unset
     assert ask().stdout == "0 index\n"
+
+
+def test_serve_script_refuses_an_index_flag_before_it_installs_or_indexes():
+    """`serve.sh --index X` indexed the seeds into ./index and then served X (the last
+    --index wins); the folder is named by PDQ_INDEX_DIR."""
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "serve.sh"
+    for flag in (["--index", "elsewhere"], ["--index=elsewhere"]):
+        run = subprocess.run(["bash", str(script), "--port", "8123", *flag], capture_output=True, text=True,
+                             timeout=30)
+        assert run.returncode == 2 and "PDQ_INDEX_DIR=FOLDER bash scripts/serve.sh" in run.stderr

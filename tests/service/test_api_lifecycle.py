@@ -38,6 +38,8 @@ def test_admin_reload_refuses_other_sites_parameters_and_bodies(make_client, ind
                     {"Sec-Fetch-Site": "same-site", "Origin": "http://testserver"}, {"Origin": "null"}):
         err = assert_error(c.post("/admin/reload", headers=headers), 403, "cross_site")
         assert "another site" in err["message"] and "curl -X POST http://testserver/admin/reload" in err["message"]
+        assert f"(Sec-Fetch-Site {headers['Sec-Fetch-Site']})" in err["message"] if "Sec-Fetch-Site" in headers \
+            else f"(Origin {headers['Origin']})" in err["message"]
     assert_error(c.post("/admin/reload", params={"index": "/etc"}), 422, "unknown_parameter", "index")
     assert_error(c.post("/admin/reload", json={"index": "/etc"}), 422, "invalid_body")
     assert_error(c.post("/admin/reload", params={"": "x"}), 422, "unknown_parameter", "a parameter")
