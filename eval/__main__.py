@@ -15,6 +15,7 @@ from eval.questionset import QuestionSet, QuestionSetError, load_questions
 from eval.report import failures_text, pooled_json, table, to_json
 from eval.runner import check_against_index, document_ceiling, evaluate
 from retriever.models import MODES
+from retriever.provenance import describe, run_line
 from retriever.search import Retriever
 from retriever.settings import SettingsProblem, read_settings
 from retriever.store import IndexLoadError
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     reports = [evaluate(qset, retriever, m, k=args.k, failures=args.failures) for m in modes]
     print(f"{qset.path} ({len(qset.questions)} questions"
           + (f", {qset.skipped} without a document skipped" if qset.skipped else "")
-          + f") on {index_dir} [{retriever.manifest.chunks_count} chunks]\n")
+          + f") on {index_dir} [{retriever.manifest.chunks_count} chunks]\n{run_line(retriever)}\n")
     best, n = document_ceiling(qset.questions) if qset.style == "medquad" else (0, 0)
     if best < n:
         print(f"{n - best} of the {n} in-scope questions repeat another's wording with another summary as "
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             print(failures_text(r))
     if args.json:
         args.json.write_text(to_json(reports, {"questions": str(qset.path), "index": str(index_dir),
-                                               "k": args.k, "abstain_threshold": retriever.threshold,
+                                               "k": args.k, **describe(retriever),
                                                "document_hit1_ceiling": best / n if n else None}))
     return 0
 
@@ -92,7 +93,8 @@ def _several(args: argparse.Namespace, qsets: list[QuestionSet], retriever: Retr
     by_mode = {m: {name: evaluate(q, retriever, m, k=args.k, failures=args.failures)
                    for name, q in zip(names, qsets)} for m in modes}
     total = sum(len(q.questions) for q in qsets)
-    print(f"{len(qsets)} sets ({total} questions) on {index_dir} [{retriever.manifest.chunks_count} chunks]\n")
+    print(f"{len(qsets)} sets ({total} questions) on {index_dir} [{retriever.manifest.chunks_count} chunks]\n"
+          f"{run_line(retriever)}\n")
     rows = {m: pooled.rows(reports) for m, reports in by_mode.items()}
     print("\n\n".join(pooled.table(m, rows[m], args.k) for m in modes))
     if args.failures:
@@ -102,7 +104,7 @@ def _several(args: argparse.Namespace, qsets: list[QuestionSet], retriever: Retr
     if args.json:
         args.json.write_text(pooled_json(by_mode, rows, {
             "questions": [str(q.path) for q in qsets], "index": str(index_dir), "k": args.k,
-            "abstain_threshold": retriever.threshold}))
+            **describe(retriever)}))
     return 0
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from retriever.embedding import ModelError
 from retriever.lines import numbered_lines
+from retriever.provenance import describe
 from retriever.search import Filters, Retriever
 from retriever.settings import SettingsProblem, read_settings
 from retriever.store import IndexLoadError
@@ -109,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         qs = random.Random(0).sample(qs, args.sample)
     known = {c.doc_id for c in retriever.chunks}
     qs = [q for q in qs if q.doc_id in known]
-    result = {"in_scope": score(qs, retriever)}
+    result = {"run": describe(retriever), "in_scope": score(qs, retriever)}
     if args.near_miss:
         result["near_miss"] = near_miss(qs, retriever)
     print(json.dumps(result, indent=2))

@@ -17,10 +17,11 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request
 
 from retriever.embedding import ModelError
+from retriever.provenance import describe
 from retriever.store import IndexLoadError
 from service.errors import ApiError
 from service.schemas import ERROR_RESPONSES, ErrorResponse, ReloadResponse
-from service.state import RetrieverHolder, describe
+from service.state import RetrieverHolder
 
 logger = logging.getLogger("service")
 

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from retriever.provenance import describe
 from service.errors import ApiError
 from service.presentation import api_result, not_covered
 from service.schemas import (
@@ -35,7 +36,7 @@ from service.searching import (
     reject_url_parameters,
     run_search,
 )
-from service.state import RetrieverHolder, describe
+from service.state import RetrieverHolder
 
 router = APIRouter()
 

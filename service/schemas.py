@@ -198,13 +198,17 @@ class ReadyResponse(BaseModel):
     """The index being served."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "status": "ready", "model": "pdq-minilm-l6", "ranker": "db0e133f25a9", "abstain_threshold": 0.33,
+        "status": "ready", "model": "pdq-minilm-l6", "backend": "onnx-int8", "encoder": "onnx/model_qint8_avx2.onnx",
+        "ranker": "cec0c43844b5", "abstain_threshold": 0.34,
         "documents": 1, "chunks": 59,
         "index_created": "2026-01-05T12:00:00+00:00",
     }]})
 
     status: Literal["ready"] = "ready"
     model: str
+    backend: str = Field(description="The encoder backend (PDQ_BACKEND): torch, onnx or onnx-int8.")
+    encoder: str = Field(description="The model's file that embeds questions, relative to its folder: "
+                         "int8 figures differ slightly by file and CPU (docs/backends.md).")
     ranker: str | None = Field(None, description="First 12 hex digits of the learned ranker's "
                                "sha256; null when results keep the fused order.")
     abstain_threshold: float = Field(description="Confidence below which a search abstains: "

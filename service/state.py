@@ -119,10 +119,3 @@ def report_load_problem(conn) -> None:
     conn.close()
 
 
-def describe(retriever: Retriever) -> dict:
-    """What /readyz and /admin/reload report about the index being served."""
-    m = retriever.manifest
-    ranker = getattr(retriever.reranker, "sha256", None)
-    return {"model": m.model, "ranker": ranker[:12] if ranker else None,
-            "abstain_threshold": retriever.threshold, "documents": m.documents_count,
-            "chunks": m.chunks_count, "index_created": m.created}

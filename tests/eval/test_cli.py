@@ -67,6 +67,21 @@ def test_a_set_without_out_of_scope_items_writes_strict_json(seed_index, tmp_pat
     assert in_force is not None and data["meta"]["abstain_threshold"] == pytest.approx(in_force)
 
 
+def test_a_report_names_the_model_files_its_figures_came_from(seed_index, seed_retriever, tmp_path, capsys):
+    """int8 figures move by encoder file and CPU (docs/backends.md): a report that does not
+    name them cannot be compared with another."""
+    out = tmp_path / "r.json"
+    assert eval_main([str(PROJECT_SET), "--index", str(seed_index), "--json", str(out)]) == 0
+    head = capsys.readouterr().out.splitlines()[1]
+    retriever = seed_retriever
+    embedder = retriever.embedder
+    assert head.startswith(f"{retriever.manifest.model} on {embedder.backend} ({embedder.file}), ranker ")
+    assert retriever.reranker.sha256[:12] in head and f"threshold {retriever.threshold:.2f}" in head
+    meta = json.loads(out.read_text())["meta"]
+    assert (meta["backend"], meta["encoder"], meta["ranker"]) == (embedder.backend, embedder.file,
+                                                                   retriever.reranker.sha256[:12])
+
+
 def test_a_negative_failures_count_is_refused(capsys):
     with pytest.raises(SystemExit) as exit_:
         eval_main([str(PROJECT_SET), "--failures", "-3"])

@@ -40,6 +40,18 @@ def test_cli_names_a_missing_index(tmp_path, capsys):
     assert "nowhere: folder does not exist" in capsys.readouterr().err
 
 
+def test_cli_scores_a_file_and_names_the_model_files_it_ran(seed_index, seed_retriever, tmp_path, capsys):
+    chunk = next(c for c in seed_retriever.chunks if "carcinoid syndrome" in c.text.lower())
+    line = {**LINE, "doc_id": chunk.doc_id, "section": chunk.id, "heading_path": list(chunk.heading_path),
+            "question": "what is carcinoid syndrome", "evidence": " ".join(chunk.text.split()[:8])}
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert main([str(path), "--index", str(seed_index), "--split", "all"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["in_scope"]["all"]["n"] == 1 and out["in_scope"]["all"]["summary@1"] == 1.0
+    assert (out["run"]["encoder"], out["run"]["chunks"]) == (seed_retriever.embedder.file, len(seed_retriever.chunks))
+
+
 @pytest.mark.parametrize("content, message", [
     (json.dumps({**LINE, "question": 5}), r":1: not a training question \(field 'question' is missing or not text"),
     (json.dumps({**LINE, "heading_path": "T > S"}), r":1: not a training question \(field 'heading_path'"),

@@ -1,0 +1,33 @@
+"""What produced a set of results: the index, the model, the encoder file, the ranker and
+the threshold in force.
+
+Figures are only comparable when these agree. The int8 encoder is a different file on an
+AVX-512 VNNI CPU than on an AVX2 one, and onnxruntime's int8 kernels round differently by
+CPU even for the same file: the same code and index put a few questions of the seed's 607
+first or not by machine (docs/backends.md, "Figures depend on the CPU"). So /readyz and
+every eval run name them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from retriever.search import Retriever
+
+
+def describe(retriever: Retriever) -> dict:
+    """The index being searched and what searches it, as /readyz reports it."""
+    m = retriever.manifest
+    ranker = getattr(retriever.reranker, "sha256", None)
+    return {"model": m.model, "backend": retriever.embedder.backend, "encoder": retriever.embedder.file,
+            "ranker": ranker[:12] if ranker else None, "abstain_threshold": retriever.threshold,
+            "documents": m.documents_count, "chunks": m.chunks_count, "index_created": m.created}
+
+
+def run_line(retriever: Retriever) -> str:
+    """One line for a report's header: "pdq-minilm-l6 on onnx-int8 (onnx/model_qint8_avx2.onnx),
+    ranker cec0c43844b5, abstention threshold 0.34"."""
+    d = describe(retriever)
+    return (f"{d['model']} on {d['backend']} ({d['encoder']}), ranker {d['ranker'] or 'off (fused order)'}, "
+            f"abstention threshold {d['abstain_threshold']:.2f}")
