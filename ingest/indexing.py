@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from ingest.chunking import chunk_document, mark_shared
 from ingest.loading import Document, DocumentError, load_documents
-from ingest.publish import discard, ingest_lock, new_version_dir, publish
+from ingest.publish import discard, ingest_lock, new_version_dir, publish, target_problem
 from retriever import store
 from retriever.dense import build_dense, choose_kind, save_dense
 from retriever.embedding import Embedder, get_embedder, resolve_model
@@ -180,6 +180,8 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         raise IngestError(f"{src_dir} is a file: give the folder that holds the documents ({src_dir.parent})")
     if not src_dir.is_dir():
         raise IngestError(f"source folder {src_dir} does not exist")
+    if problem := target_problem(index_dir):
+        raise IngestError(problem)
     docs, errors = load_documents(src_dir, strict=strict)
     if not docs:
         found = "no .md or .txt files" if not errors else "no valid documents"

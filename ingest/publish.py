@@ -15,6 +15,8 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from retriever.store import MANIFEST
+
 
 class IngestLockedError(RuntimeError):
     pass
@@ -55,6 +57,29 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def target_problem(index_dir: Path) -> str | None:
+    """Why ingest must not publish at ``index_dir``, or None.
+
+    Publishing turns ``index_dir`` into a link and, two ingests later, removes what stood
+    there. That is right for an index (a plain one from an older layout is kept as the
+    previous version until then) and for an empty folder, never for a folder of anything
+    else: a mistyped ``--index``, or the documents' own folder, was moved aside and later
+    deleted without a word.
+    """
+    if index_dir.is_symlink() or not index_dir.exists():
+        return None
+    if not index_dir.is_dir():
+        return f"--index {index_dir} is a file, not an index folder; name a new folder for the index"
+    try:
+        holds_index = (index_dir / MANIFEST).is_file() or not any(index_dir.iterdir())
+    except OSError as exc:
+        return f"--index {index_dir} cannot be read ({exc.strerror or exc})"
+    if holds_index:
+        return None
+    return (f"--index {index_dir} is a folder that holds no index (no {MANIFEST}) and ingest replaces the "
+            "folder it publishes to; name a new folder, or an index, for --index (nothing was changed)")
 
 
 def publish(version_dir: Path, index_dir: Path) -> None:

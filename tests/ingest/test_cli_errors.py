@@ -37,3 +37,28 @@ def test_the_error_carries_the_bad_files(tmp_path):
     with pytest.raises(IngestError) as info:
         build_index(src, tmp_path / "index", Settings(), progress=False)
     assert sorted(e.source for e in info.value.errors) == ["only.md", "sub/latin1.txt"]
+
+
+def test_a_folder_that_holds_no_index_is_never_published_over(tmp_path, capsys):
+    """It was moved aside and, two ingests later, deleted: a mistyped --index lost its files."""
+    src = tmp_path / "docs"  # a valid document: refused before any model is loaded
+    src.mkdir()
+    (src / "note.md").write_text("---\ntitle: T\n---\n# H\n\nA body.\n", encoding="utf-8")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "important.txt").write_text("keep me", encoding="utf-8")
+    for target in (notes, src):  # another folder, or the documents' own
+        assert main([str(src), "--index", str(target), "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert f"--index {target} is a folder that holds no index (no manifest.json)" in err
+        assert target.is_dir() and not target.is_symlink()
+    assert (notes / "important.txt").read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "notes"]  # nothing moved aside
+
+
+def test_a_file_named_as_the_index_is_refused(tmp_path, capsys):
+    src, target = _broken_folder(tmp_path), tmp_path / "index.txt"
+    target.write_text("not an index", encoding="utf-8")
+    assert main([str(src), "--index", str(target), "--quiet"]) == 2
+    assert f"--index {target} is a file, not an index folder" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "not an index"

@@ -39,6 +39,23 @@ def test_second_run_reuses_every_embedding(seed_copy, tmp_path, settings, embedd
     assert again.embedded == 0 and again.reused_documents == 1
 
 
+def test_an_empty_folder_or_a_plain_index_folder_is_published_over(seed_copy, seed_index, tmp_path, settings,
+                                                                     embedder):
+    """What `publish` may replace: a folder made by hand for the index, or an index of an
+    older layout (not a link), which is kept as the previous version."""
+    import shutil
+
+    empty, plain = tmp_path / "empty", tmp_path / "plain"
+    empty.mkdir()
+    shutil.copytree(seed_index.resolve(), plain)
+    for target in (empty, plain):
+        report = build_index(seed_copy, target, settings, embedder=embedder, progress=False)
+        assert target.is_symlink() and report.chunks == len(store.read_chunks(target))
+    assert report.embedded == 0  # the plain index's vectors were read before it was moved aside
+    [kept] = tmp_path.glob(".plain-vlegacy-*")
+    assert (kept / "manifest.json").is_file()
+
+
 def test_vectors_run_another_way_are_embedded_again(seed_copy, tmp_path, settings, embedder):
     """An index from before int8 ran one text at a time holds batch-run vectors: reusing them
     would mix the two kinds in one index, and serving it would compare questions run alone
