@@ -112,6 +112,15 @@ def test_a_negative_count_is_told_the_range_not_that_it_is_no_number(client):
     assert "greater than or equal to 1" in err["message"] and "whole number" not in err["message"]
 
 
+def test_a_count_that_is_no_whole_number_is_told_so_in_a_url_and_in_a_body(client):
+    """The URL said "whole number" where the JSON body said pydantic's "valid integer"."""
+    assert "k: Input should be a whole number" in assert_error(
+        client.get("/api/search", params={"q": "x", "k": "2.5"}), 422, "invalid_k", "k")["message"]
+    for k in (2.5, "5", True):
+        err = assert_error(client.post("/api/search", json={"q": "x", "k": k}), 422, "invalid_k", "k")
+        assert err["message"] == "k: Input should be a whole number, sent as a JSON number such as 5", k
+
+
 def test_a_misspelt_parameter_is_named_with_what_the_search_takes(client):
     """A filter under the wrong name must not quietly return unfiltered results."""
     for resp in (client.get("/api/search", params={"q": "carcinoid", "cancer_types": "lung"}),
