@@ -28,10 +28,12 @@ def test_words_fall_in_their_group():
 def test_a_group_decides_only_when_its_penalties_alone_turn_the_answer_into_a_refusal():
     assert deciding_groups(_result(0.6, ["lung"]), 0.33) == ["organs"]
     assert deciding_groups(_result(0.3, ["lung"]), 0.33) == []  # refused without it too
-    # two words of one group count together; one word of each of two groups: each alone
-    # still leaves a penalty, 0.8 - 0.4 >= 0.33
+    # two words of one group count together; one word of each of two groups: the other
+    # group's topic still vetoes (abstain.TOPIC_VETO), so neither decides alone
     assert deciding_groups(_result(0.6, ["lung", "breast"]), 0.33) == ["organs"]
-    assert deciding_groups(_result(0.8, ["lung", "melanoma"]), 0.33) == ["organs", "cancers"]
+    assert deciding_groups(_result(0.8, ["lung", "melanoma"]), 0.33) == []
+    # without the topic, 0.8 less the figure's 0.4 is answered: the topic decided
+    assert deciding_groups(_result(0.8, ["lung"], ["lung", "a figure"]), 0.33) == ["organs"]
     assert deciding_groups(_result(0.6, ["lung"], ["lung", "a figure"]), 0.33) == []
     assert deciding_groups(_result(0.45, ["lung"], nothing=True), 0.33) == []  # every word was missing
     answered = _result(0.6, ["lung"])

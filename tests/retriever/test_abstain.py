@@ -9,6 +9,7 @@ from retriever.abstain import (
     asks_nothing,
     confidence,
     evidence,
+    hand_confidence,
     missing_topics,
     nothing_found,
     topic_words,
@@ -174,6 +175,20 @@ def test_the_nothing_found_rule_yields_to_a_close_embedding():
     close, close_missing = evidence(question, NOTHING_FOUND_BELOW, passage, terms, [], [])
     assert far.nothing_found and far_missing == ["strong", "painkillers", "make", "sleepy"]
     assert not close.nothing_found and close_missing == []
+
+
+def test_a_missing_topic_vetoes_however_close_the_embedding():
+    """A short query lands close to a passage of the same kind in another cancer: "lung
+    cancer staging" had cosine 0.87 with the seed's staging passage and was answered."""
+    question = "lung cancer staging"
+    passage = [("Staging is the process used to find out if cancer has spread.", "Staging",
+                "Staging is the process used to find out if cancer has spread.")]
+    terms = question_terms(question)
+    ev, missing = evidence(question, 0.87, passage, terms, topic_words(question.split(), set(), _never_a_typo), [])
+    assert missing == ["lung"] and ev.topics_missing == ("lung",)
+    assert hand_confidence(ev, missing) <= 0.0 < confidence(0.87, 1) - 0.34  # the penalty alone let it pass
+    ok, none_missing = evidence("cancer staging", 0.87, passage, question_terms("cancer staging"), [], [])
+    assert hand_confidence(ok, none_missing) == 0.87  # without a missing topic, nothing changes
 
 
 def test_a_union_of_vocabularies_knows_what_each_knows():
