@@ -42,9 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     print(report.summary())
     if report.errors:
         print(f"error: {len(report.errors)} file(s) could not be ingested (listed above); "
-              f"the other {report.documents} were indexed", file=sys.stderr)
+              f"{_indexed(report.documents)}", file=sys.stderr)
         return 1
     return 0
+
+
+def _indexed(n: int) -> str:
+    return "the other document was indexed" if n == 1 else f"the other {n} were indexed"
 
 
 if __name__ == "__main__":

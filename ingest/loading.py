@@ -72,7 +72,11 @@ def parse_document(raw: bytes, source: str) -> Document:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DocumentError(source, f"not UTF-8 text (bad byte at offset {exc.start})") from None
+        before = raw[:exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1  # in characters
+        raise DocumentError(source, f"not UTF-8 text (bad byte at line {line}, column {column}); "
+                                    "save the file as UTF-8") from None
     if not text.lstrip().startswith("---"):
         raise DocumentError(source, "no YAML front matter (the file must start with '---')")
     try:

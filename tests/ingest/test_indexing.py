@@ -126,6 +126,7 @@ def test_cli_skips_bad_files_names_them_and_exits_non_zero(seed_copy, tmp_path, 
     out, err = capsys.readouterr()
     assert code == 1
     assert "broken.md: malformed front matter" in err
+    assert "1 file(s) could not be ingested (listed above); the other document was indexed" in err
     assert "indexed 1 documents" in out and "chunks/s" in out
     assert Retriever.load(tmp_path / "idx", embedder=embedder).search("hormone therapy").hits
 

@@ -28,7 +28,8 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
      "not 'not a url'"),
     (b"---\ntitle: T\nurl: www.cancer.gov/x\n---\n# H\n\nBody\n", "field 'url' must be a web address"),
     (b"---\ntitle: T\n---\n# Heading\n\n## Another\n", "no passage text (only headings"),
-    (b"---\ntitle: T\n---\n# H\n\n\xff\xfe bad\n", "not UTF-8"),
+    (b"---\ntitle: T\n---\n# H\n\n\xff\xfe bad\n", "not UTF-8 text (bad byte at line 6, column 1)"),
+    ("---\ntitle: T\n---\n# Café\n\nsé ".encode() + b"\xe9\n", "not UTF-8 text (bad byte at line 6, column 4)"),
     (b"# Just markdown\n\nNo front matter.\n", "no YAML front matter"),
     (b"---\ntitle: T\ntags: {a: 1}\n---\n# H\n\nBody\n", "'tags' must be a list"),
 ])
