@@ -9,6 +9,7 @@ killed at any point leaves the old link (and the old index) untouched.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import time
@@ -69,17 +70,31 @@ def target_problem(index_dir: Path) -> str | None:
     deleted without a word.
     """
     if index_dir.is_symlink() or not index_dir.exists():
+        parent = next((p for p in index_dir.absolute().parents if p.exists()), None)
+        if parent is not None and not parent.is_dir():
+            return f"--index {index_dir}: {parent} is a file, not a folder; name a folder for the index"
         return None
     if not index_dir.is_dir():
         return f"--index {index_dir} is a file, not an index folder; name a new folder for the index"
     try:
-        holds_index = (index_dir / MANIFEST).is_file() or not any(index_dir.iterdir())
+        holds_index = _is_index(index_dir) or not any(index_dir.iterdir())
     except OSError as exc:
         return f"--index {index_dir} cannot be read ({exc.strerror or exc})"
     if holds_index:
         return None
-    return (f"--index {index_dir} is a folder that holds no index (no {MANIFEST}) and ingest replaces the "
-            "folder it publishes to; name a new folder, or an index, for --index (nothing was changed)")
+    return (f"--index {index_dir} is a folder that holds no index (no {MANIFEST} that ingest wrote) and "
+            "ingest replaces the folder it publishes to; name a new folder, or an index, for --index "
+            "(nothing was changed)")
+
+
+def _is_index(folder: Path) -> bool:
+    """Whether ``folder`` holds an index of this program, of any schema version: its manifest
+    names a schema and a model. A web app's or a data set's manifest.json does not."""
+    try:
+        raw = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(raw, dict) and "schema_version" in raw and "model" in raw
 
 
 def publish(version_dir: Path, index_dir: Path) -> None:
@@ -92,7 +107,8 @@ def publish(version_dir: Path, index_dir: Path) -> None:
         legacy = index_dir.parent / f"{version_prefix(index_dir)}legacy-{time.time_ns()}"
         os.rename(index_dir, legacy)
         os.symlink(legacy.name, index_dir)
-    previous = os.readlink(index_dir) if index_dir.is_symlink() else None
+    # by name: a link written with an absolute path must still keep its version from pruning
+    previous = Path(os.readlink(index_dir)).name if index_dir.is_symlink() else None
     tmp_link = index_dir.parent / f".{index_dir.name}.link-{os.getpid()}"
     if tmp_link.is_symlink() or tmp_link.exists():
         tmp_link.unlink()

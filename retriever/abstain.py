@@ -292,4 +292,6 @@ def judge(ev: Evidence, missing: list[str], calibration, threshold: float,
         conf = calibration.confidence(ev)
         if ev.figure_missing or ev.provider_missing:
             conf = 0.0
+        if ev.topics_missing:  # as for the hand rule: a subject the documents never mention
+            conf = min(conf, TOPIC_VETO)
     return Verdict(True, 0.0, missing, ev) if nothing_asked else Verdict(conf < threshold, conf, missing, ev)

@@ -50,7 +50,7 @@ def test_a_folder_that_holds_no_index_is_never_published_over(tmp_path, capsys):
     for target in (notes, src):  # another folder, or the documents' own
         assert main([str(src), "--index", str(target), "--quiet"]) == 2
         err = capsys.readouterr().err
-        assert f"--index {target} is a folder that holds no index (no manifest.json)" in err
+        assert f"--index {target} is a folder that holds no index (no manifest.json that ingest wrote)" in err
         assert target.is_dir() and not target.is_symlink()
     assert (notes / "important.txt").read_text(encoding="utf-8") == "keep me"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "notes"]  # nothing moved aside
@@ -62,3 +62,23 @@ def test_a_file_named_as_the_index_is_refused(tmp_path, capsys):
     assert main([str(src), "--index", str(target), "--quiet"]) == 2
     assert f"--index {target} is a file, not an index folder" in capsys.readouterr().err
     assert target.read_text(encoding="utf-8") == "not an index"
+
+
+def test_a_folder_whose_manifest_json_is_someone_elses_is_no_index(tmp_path, capsys):
+    """A web app's manifest.json made the folder look like an index; it was then deleted."""
+    src = _broken_folder(tmp_path)
+    app = tmp_path / "webapp"
+    app.mkdir()
+    (app / "manifest.json").write_text('{"name": "My app", "start_url": "/"}', encoding="utf-8")
+    (app / "index.html").write_text("<html></html>", encoding="utf-8")
+    assert main([str(src), "--index", str(app), "--quiet"]) == 2
+    assert f"--index {app} is a folder that holds no index" in capsys.readouterr().err
+    assert (app / "index.html").is_file() and not app.is_symlink()
+
+
+def test_an_index_under_a_file_is_refused_before_anything_is_read(tmp_path, capsys):
+    src, afile = _broken_folder(tmp_path), tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    assert main([str(src), "--index", str(afile / "index"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"--index {afile / 'index'}: {afile} is a file, not a folder" in err and "Traceback" not in err

@@ -10,6 +10,7 @@ from retriever.abstain import (
     confidence,
     evidence,
     hand_confidence,
+    judge,
     missing_topics,
     nothing_found,
     topic_words,
@@ -189,6 +190,22 @@ def test_a_missing_topic_vetoes_however_close_the_embedding():
     assert hand_confidence(ev, missing) <= 0.0 < confidence(0.87, 1) - 0.34  # the penalty alone let it pass
     ok, none_missing = evidence("cancer staging", 0.87, passage, question_terms("cancer staging"), [], [])
     assert hand_confidence(ok, none_missing) == 0.87  # without a missing topic, nothing changes
+
+
+def test_a_missing_topic_vetoes_a_learned_calibration_too():
+    """``python -m training calibrate`` writes one; its weights must not answer a question
+    about a subject the documents never mention."""
+    class Sure:
+        def confidence(self, ev):
+            return 0.93
+
+    passage = [("Staging finds out if cancer has spread.", "Staging", "Staging finds out if cancer has spread.")]
+    question = "lung cancer staging"
+    ev, missing = evidence(question, 0.87, passage, question_terms(question),
+                           topic_words(question.split(), set(), _never_a_typo), [])
+    assert judge(ev, missing, Sure(), 0.34).abstained
+    ok, none_missing = evidence("cancer staging", 0.87, passage, question_terms("cancer staging"), [], [])
+    assert not judge(ok, none_missing, Sure(), 0.34).abstained
 
 
 def test_a_union_of_vocabularies_knows_what_each_knows():
