@@ -31,17 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path, default=None, help="also write every figure as JSON here")
     p.add_argument("--failures", type=int, default=0, help="list the N worst misses")
     args = p.parse_args(argv)
-    if args.k < 1:
-        p.error("--k must be at least 1")
-    if args.failures < 0:
-        p.error("--failures must be 0 (none listed) or more")
-
-    named = [q.resolve() for q in args.questions]
-    if same := list(dict.fromkeys(str(q) for q, r in zip(args.questions, named) if named.count(r) > 1)):
-        said = f"{same[0]} is named twice" if len(same) == 1 else f"{' and '.join(same)} name one file twice"
-        p.error(f"{said}; each set is scored once")
-    if args.json and (problem := _unwritable(args.json)):
-        p.error(f"--json {args.json}: {problem}")  # said before the run, not after it
+    if problem := _argument_problem(args):  # one "error:" line, as every other refusal here
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     try:
         settings = read_settings()
         index_dir = args.index or settings.index_dir
@@ -77,6 +69,21 @@ def main(argv: list[str] | None = None) -> int:
                                                "k": args.k, **describe(retriever),
                                                "document_hit1_ceiling": best / n if n else None}))
     return 0
+
+
+def _argument_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the arguments argparse accepted, said before anything loads."""
+    if args.k < 1:
+        return "--k must be at least 1"
+    if args.failures < 0:
+        return "--failures must be 0 (none listed) or more"
+    named = [q.resolve() for q in args.questions]
+    if same := list(dict.fromkeys(str(q) for q, r in zip(args.questions, named) if named.count(r) > 1)):
+        said = f"{same[0]} is named twice" if len(same) == 1 else f"{' and '.join(same)} name one file twice"
+        return f"{said}; each set is scored once"
+    if args.json and (problem := _unwritable(args.json)):
+        return f"--json {args.json}: {problem}"  # said before the run, not after it
+    return None
 
 
 def set_names(paths: list[Path]) -> list[str]:

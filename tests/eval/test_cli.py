@@ -82,10 +82,12 @@ def test_a_report_names_the_model_files_its_figures_came_from(seed_index, seed_r
                                                                    retriever.reranker.sha256[:12])
 
 
-def test_a_negative_failures_count_is_refused(capsys):
-    with pytest.raises(SystemExit) as exit_:
-        eval_main([str(PROJECT_SET), "--failures", "-3"])
-    assert exit_.value.code == 2 and "--failures must be 0" in capsys.readouterr().err
+def test_a_negative_failures_count_or_k_is_refused_in_one_line(capsys):
+    """argparse's usage block came first, where every other refusal is one "error:" line."""
+    for args, says in ((["--failures", "-3"], "--failures must be 0"), (["--k", "0"], "--k must be at least 1")):
+        assert eval_main([str(PROJECT_SET), *args]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {says}") and "usage:" not in err
 
 
 def test_missing_index_is_a_clear_error(tmp_path, capsys):
@@ -112,9 +114,8 @@ def test_an_unwritable_json_path_is_refused_before_the_run(tmp_path, capsys):
     for target, problem in ((tmp_path / "taken", "is a folder; name a file"),
                             (tmp_path / "file.txt" / "r.json", "cannot make its folder")):
         (tmp_path / "file.txt").write_text("")
-        with pytest.raises(SystemExit) as exit_:
-            eval_main([str(PROJECT_SET), "--json", str(target)])
-        assert exit_.value.code == 2 and f"--json {target}: {problem}" in capsys.readouterr().err
+        assert eval_main([str(PROJECT_SET), "--json", str(target)]) == 2
+        assert f"--json {target}: {problem}" in capsys.readouterr().err
 
 
 def test_several_sets_get_a_row_each_and_the_pooled_row(seed_index, tmp_path, capsys):
