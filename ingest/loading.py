@@ -15,6 +15,7 @@ import frontmatter
 import yaml
 
 from ingest.parsing import parse_sections
+from retriever.lines import bad_byte_at
 
 SUFFIXES = (".md", ".txt")
 
@@ -72,9 +73,7 @@ def parse_document(raw: bytes, source: str) -> Document:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = raw[:exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1  # in characters
+        line, column = bad_byte_at(raw, exc.start)
         raise DocumentError(source, f"not UTF-8 text (bad byte at line {line}, column {column}); "
                                     "save the file as UTF-8") from None
     if not text.lstrip().startswith("---"):

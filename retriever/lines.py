@@ -48,10 +48,18 @@ def is_text(value) -> bool:
     return True
 
 
+def bad_byte_at(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line (from 1, by ``\n``) and column (from 1, in characters) of byte ``offset`` of
+    ``raw``: where an editor shows a byte that is not UTF-8."""
+    before = raw[:offset]
+    start = before.rfind(b"\n") + 1
+    return before.count(b"\n") + 1, len(before[start:].decode("utf-8", "replace")) + 1
+
+
 def _decode(path: Path, n: int, raw: bytes, error: type[ValueError]) -> str:
     try:
         return raw.decode("utf-8-sig" if n == 1 else "utf-8")
     except UnicodeDecodeError as exc:
-        column = len(raw[:exc.start].decode("utf-8", "replace")) + 1  # in characters
+        _, column = bad_byte_at(raw, exc.start)  # raw is one line
         raise error(f"{path}:{n}: not UTF-8 text (bad byte at column {column}); "
                         "save the file as UTF-8") from None

@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,6 @@ def test_an_empty_folder_or_a_plain_index_folder_is_published_over(seed_copy, se
                                                                      embedder):
     """What `publish` may replace: a folder made by hand for the index, or an index of an
     older layout (not a link), which is kept as the previous version."""
-    import shutil
-
     empty, plain = tmp_path / "empty", tmp_path / "plain"
     empty.mkdir()
     shutil.copytree(seed_index.resolve(), plain)
