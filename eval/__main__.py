@@ -21,8 +21,16 @@ from retriever.settings import SettingsProblem, read_settings
 from retriever.store import IndexLoadError
 
 
+class _Parser(argparse.ArgumentParser):
+    """Refuses an option argparse cannot read ("--mode foo", "--k abc") in one "error:" line,
+    as `_argument_problem` refuses the ones it reads, rather than the usage block first."""
+
+    def error(self, message: str):
+        self.exit(2, f"error: {message} (python -m eval --help lists the options)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m eval", description="Score retrieval on a question set.")
+    p = _Parser(prog="python -m eval", description="Score retrieval on a question set.")
     p.add_argument("questions", type=Path, nargs="+", help="JSONL question set (sections/evidence or MedQuAD "
                    "style); several section sets are also scored pooled")
     p.add_argument("--index", type=Path, default=None, help="index folder (default: $PDQ_INDEX_DIR or ./index)")

@@ -76,6 +76,9 @@ def parse_document(raw: bytes, source: str) -> Document:
         line, column = bad_byte_at(raw, exc.start)
         raise DocumentError(source, f"not UTF-8 text (bad byte at line {line}, column {column}); "
                                     "save the file as UTF-8") from None
+    if not text.strip():
+        raise DocumentError(source, "the file is empty (a summary starts with '---', its front matter, "
+                                    "'---', then its text)")
     if not text.lstrip().startswith("---"):
         raise DocumentError(source, "no YAML front matter (the file must start with '---')")
     try:
@@ -87,7 +90,9 @@ def parse_document(raw: bytes, source: str) -> Document:
     meta = post.metadata
     if not meta and len(_BOUNDARY.findall(text)) < 2:
         raise DocumentError(source, "the front matter is not closed: add a line '---' after its last field")
-    if not isinstance(meta, dict) or not meta:
+    if isinstance(meta, dict) and not meta and not _front_block(text).strip():
+        raise DocumentError(source, "the front matter is empty: it needs at least 'title: ...'")
+    if not isinstance(meta, dict):
         raise DocumentError(source, "malformed front matter: expected 'key: value' pairs")
     title = meta.get("title")
     if title is not None and not isinstance(title, str):
@@ -120,6 +125,12 @@ def parse_document(raw: bytes, source: str) -> Document:
         last_reviewed=str(meta.get("lastReviewed") or ""),
         tags=_str_list(meta.get("tags"), source, "tags"),
     )
+
+
+def _front_block(text: str) -> str:
+    """What stands between the first two '---' lines."""
+    m = re.match(r"\s*---[ \t]*\r?\n(.*?)^---", text, re.S | re.M)
+    return m.group(1) if m else ""
 
 
 _WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from retriever.embedding import ModelError, resolve_model, weights_hash
 from retriever.onnx_backend import EXPORT_INFO, FP32_FILE, ONNX_DIR, TARGETS, cpu_target, int8_file
-from retriever.settings import Settings
+from retriever.settings import SettingsProblem, read_settings
 from retriever.store import sha256_file, write_json
 
 # Dynamic quantisation per target. Without VNNI, u8 x s8 products can saturate in 16 bits,
@@ -116,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--if-missing", action="store_true",
                    help="do nothing when the files exist and match the model's weights")
     args = p.parse_args(argv)
-    model = args.model or Settings().model
+    try:  # set-up runs this first: a bad PDQ_* variable is named here as the service names it
+        model = args.model or read_settings().model
+    except SettingsProblem as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     targets = args.target or [t for t in [cpu_target()] if t]
     if args.if_missing and not Path(resolve_model(model)).is_dir():
         print(f"export: model {model!r} is not a local folder; only the torch backend can run it")

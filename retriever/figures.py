@@ -107,7 +107,9 @@ _FIGURES = [
     ("a rate", _RATE.search, re.compile(r"\d\s*(%|percent)|\d+ (in|out of) \d+", _I)),
     ("a dose", _asks_dose, re.compile(r"\d\s*(mg|milligrams?|micrograms?|mcg|units?)\b", _I)),
     ("a price", re.compile(r"\b(costs?|price|prices|priced)\b", _I).search, re.compile(r"\$\s*\d|\d\s*dollars", _I)),
-    ("a normal range", re.compile(r"normal (range|level|value)s?|\b(level|value|range) should\b", _I).search,
+    # "normal chromogranin A range": up to three words may name what is measured
+    ("a normal range", re.compile(r"\bnormal\s+(?:[\w-]+\s+){0,3}(range|level|value)s?\b|"
+                                  r"\b(level|value|range) should\b", _I).search,
      re.compile(r"\d\s*(mg|ng|nmol|pmol|mcg|µg|units?|u)\s*/\s*(dl|ml|l)\b", _I)),
     ("a time or length", re.compile(r"how long|how many (days|weeks|months|years)|how soon", _I).search, _DURATION),
     ("a frequency", re.compile(r"how often|how many times|how frequently", _I).search, _FREQUENCY),

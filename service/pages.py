@@ -114,8 +114,9 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
 
 
 def _patient_message(exc: ApiError, picker: bool = True) -> str:
-    if exc.code == "invalid_query":
-        return "Please type a question in the box."
+    if exc.code == "invalid_query":  # blank, or nothing to search for ("???")
+        return ("Please type a question in the box." if "empty" in exc.message
+                else "Please type a question in words: this one has no letters or numbers to search for.")
     if exc.code == "repeated_parameter":
         if exc.field == "q":
             return "Please ask one question at a time."

@@ -34,7 +34,9 @@ def _digits_only(value: object) -> object:
 
 
 # How many passages: validated here only, for the GET query, the POST body and the staff form.
-K = Annotated[int, BeforeValidator(_digits_only), annotated_types.Interval(ge=1, le=K_MAX)]
+# The range stands before the validator: after it, pydantic wrote "ge"/"le" into the OpenAPI
+# schema, which JSON Schema does not know, instead of "minimum"/"maximum".
+K = Annotated[int, annotated_types.Interval(ge=1, le=K_MAX), BeforeValidator(_digits_only)]
 K_ADAPTER = TypeAdapter(K)
 # In a JSON body a count is a JSON number: true or "5" is refused, not read as 1 or 5.
 BodyK = Annotated[K, Strict()]

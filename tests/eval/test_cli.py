@@ -90,6 +90,15 @@ def test_a_negative_failures_count_or_k_is_refused_in_one_line(capsys):
         assert err.startswith(f"error: {says}") and "usage:" not in err
 
 
+def test_an_option_argparse_cannot_read_is_refused_in_one_line(capsys):
+    """"--mode foo" and "--k abc" still printed the usage block first (from a new user's trial)."""
+    for args, says in ((["--mode", "foo"], "invalid choice: 'foo'"), (["--k", "abc"], "invalid int value: 'abc'")):
+        with pytest.raises(SystemExit) as stop:
+            eval_main([str(PROJECT_SET), *args])
+        err = capsys.readouterr().err
+        assert stop.value.code == 2 and err.startswith("error: argument") and says in err and "usage:" not in err
+
+
 def test_missing_index_is_a_clear_error(tmp_path, capsys):
     assert eval_main([str(PROJECT_SET), "--index", str(tmp_path / "none")]) == 2
     err = capsys.readouterr().err

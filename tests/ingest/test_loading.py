@@ -31,6 +31,8 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
     (b"---\ntitle: T\n---\n# H\n\n\xff\xfe bad\n", "not UTF-8 text (bad byte at line 6, column 1)"),
     ("---\ntitle: T\n---\n# Café\n\nsé ".encode() + b"\xe9\n", "not UTF-8 text (bad byte at line 6, column 4)"),
     (b"# Just markdown\n\nNo front matter.\n", "no YAML front matter"),
+    (b"", "the file is empty"),  # these two said "no YAML front matter" and "expected 'key: value' pairs"
+    (b"---\n---\n# H\n\nBody\n", "the front matter is empty: it needs at least 'title: ...'"),
     (b"---\ntitle: T\ntags: {a: 1}\n---\n# H\n\nBody\n", "'tags' must be a list"),
 ])
 def test_bad_files_are_named_with_their_problem(raw, problem):

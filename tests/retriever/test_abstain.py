@@ -42,6 +42,19 @@ def test_missing_topics_accept_any_form_the_passages_use():
     assert confidence(0.9, 5) == confidence(0.9, 2)
 
 
+def test_a_normal_range_is_asked_with_the_measure_named_between():
+    """"normal chromogranin A range" and "a normal serotonin level" were answered with the
+    passage naming the test, which gives no range (from a new user's trial)."""
+    ranged = figures_asked("what is a normal range")
+    for asks in ("normal chromogranin A range", "what is a normal serotonin level",
+                 "what's a normal 5-HIAA level in urine"):
+        assert figures_asked(asks) == ranged, asks
+    assert figure_missing(ranged, ["Chromogranin A is a tumor marker measured in the blood."])
+    assert not figure_missing(ranged, ["A normal level is under 100 ng/mL."])
+    # a normal result of a test is not a range asked for
+    assert figures_asked("why could a normal psa result still be a worry") == []
+
+
 def test_figure_questions_need_the_right_kind_of_figure():
     survival = figures_asked("What is the 5-year survival rate?")
     assert survival and figure_missing(survival, ["Collect urine for 24 hours."])

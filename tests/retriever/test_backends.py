@@ -120,3 +120,14 @@ def test_an_explicit_int8_target_is_honoured_when_the_cpu_runs_it(monkeypatch, c
 def test_an_unknown_backend_is_named():
     with pytest.raises(ModelError, match="backend 'tpu' is unknown"):
         get_embedder.__wrapped__(MODEL, "tpu")
+
+
+def test_the_export_set_up_runs_names_a_bad_setting_in_one_line(monkeypatch, capsys):
+    """``scripts/setup.sh`` runs the export before the service starts: a bad ``PDQ_*``
+    variable printed pydantic's traceback there instead of the service's one-line error."""
+    from retriever import export
+
+    monkeypatch.setenv("PDQ_PORT", "99999")
+    assert export.main(["--if-missing"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: invalid setting: PDQ_PORT='99999'") and "Traceback" not in err

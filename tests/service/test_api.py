@@ -182,6 +182,16 @@ def test_openapi_describes_the_api(client):
     assert "/" not in spec["paths"] and "/staff" not in spec["paths"]
 
 
+def test_openapi_gives_the_range_of_k_in_json_schema_words(client):
+    """``ge``/``le`` are pydantic's words, not JSON Schema's: /docs and generated clients
+    did not show that k runs from 1 to 50 (from a new user's trial)."""
+    spec = client.get("/openapi.json").json()
+    get_k = next(p for p in spec["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "k")["schema"]
+    body_k = spec["components"]["schemas"]["SearchRequest"]["properties"]["k"]
+    for schema in (get_k, body_k):
+        assert (schema["minimum"], schema["maximum"]) == (1, 50) and "ge" not in schema and "le" not in schema
+
+
 def test_docs_page_uses_local_assets_under_the_site_csp(client):
     resp = client.get("/docs")
     assert resp.status_code == 200

@@ -106,11 +106,30 @@ def test_form_get_renders_cited_passages(client):
     assert_no_inline_script(html)
 
 
+def test_the_count_of_passages_is_said_in_good_english(client, monkeypatch):
+    """A summary with one matching passage said "The 1 passage that best match your
+    question" (from a new user's trial)."""
+    three = client.get("/", params={"q": ANSWERED}).text
+    assert "The 3 passages that best match your question." in three
+    monkeypatch.setattr("service.pages.PATIENT_PASSAGES", 1)
+    one = client.get("/", params={"q": ANSWERED}).text
+    assert len(passages(one)) == 1
+    assert "The passage that best matches your question." in one and "The 1 passage" not in one
+
+
 def test_headings_are_in_order(client):
     html = client.get("/", params={"q": ANSWERED}).text
     levels = [int(n) for n in re.findall(r"<h([1-6])\b", html)]
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+
+
+def test_a_question_of_no_letters_is_told_so_not_to_type_one(client):
+    """"???" was answered "Please type a question in the box." while the box showed "???"
+    (from a new user's trial); a blank question still gets that line."""
+    marks = client.get("/", params={"q": "???"})
+    assert marks.status_code == 200 and "has no letters or numbers to search for" in marks.text
+    assert "Please type a question in the box." in client.get("/", params={"q": "  "}).text
 
 
 def test_abstention_is_kind_and_shows_no_passage(client):
