@@ -36,9 +36,10 @@ def test_committed_questions_validate_and_cover_the_corpus(sections):
     assert {q.style for q in qs} == {"question", "query"}
 
 
-@pytest.mark.parametrize("name", ["situation.jsonl", "situation_round2.jsonl"])
+@pytest.mark.parametrize("name", ["situation.jsonl", "situation_round2.jsonl", "lay_words.jsonl"])
 def test_committed_situation_questions_validate_one_of_each_kind_per_section(sections, name):
-    """SITUATION_BRIEF.md asks one question and one query of every content section, each round."""
+    """SITUATION_BRIEF.md and LAY_WORDS_BRIEF.md ask one question and one query of every content
+    section, each round."""
     qs = read_questions(SITUATION.with_name(name), sections)
     assert not {q.doc_id for q in qs} & EXCLUDED_DOCS, "the seed's own summaries must stay unseen"
     kinds: dict[str, set[str]] = {}
