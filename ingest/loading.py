@@ -90,7 +90,7 @@ def parse_document(raw: bytes, source: str) -> Document:
     meta = post.metadata
     if not meta and len(_BOUNDARY.findall(text)) < 2:
         raise DocumentError(source, "the front matter is not closed: add a line '---' after its last field")
-    if isinstance(meta, dict) and not meta and not _front_block(text).strip():
+    if isinstance(meta, dict) and not meta and not _BOUNDARY.split(text, 2)[1].strip():
         raise DocumentError(source, "the front matter is empty: it needs at least 'title: ...'")
     if not isinstance(meta, dict):
         raise DocumentError(source, "malformed front matter: expected 'key: value' pairs")
@@ -125,12 +125,6 @@ def parse_document(raw: bytes, source: str) -> Document:
         last_reviewed=str(meta.get("lastReviewed") or ""),
         tags=_str_list(meta.get("tags"), source, "tags"),
     )
-
-
-def _front_block(text: str) -> str:
-    """What stands between the first two '---' lines."""
-    m = re.match(r"\s*---[ \t]*\r?\n(.*?)^---", text, re.S | re.M)
-    return m.group(1) if m else ""
 
 
 _WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)

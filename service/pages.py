@@ -103,7 +103,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     except ApiError as exc:
         picker = cat is not None and cat.count > 1
         context.update(q=clean_text(q)[:_holder(request).settings.max_query_chars],
-                       error=_patient_message(exc, picker))
+                       error=_patient_message(exc, picker, blank=not q.strip()))
         return _render(request, "index.html", status=200 if exc.code == "invalid_query" else exc.status, **context)
     offered = choices(query, result.hits, cat) if wide else []
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
@@ -113,9 +113,9 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     return _render(request, "index.html", **context)
 
 
-def _patient_message(exc: ApiError, picker: bool = True) -> str:
+def _patient_message(exc: ApiError, picker: bool = True, blank: bool = False) -> str:
     if exc.code == "invalid_query":  # blank, or nothing to search for ("???")
-        return ("Please type a question in the box." if "empty" in exc.message
+        return ("Please type a question in the box." if blank
                 else "Please type a question in words: this one has no letters or numbers to search for.")
     if exc.code == "repeated_parameter":
         if exc.field == "q":
