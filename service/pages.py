@@ -30,7 +30,7 @@ from service.searching import (
     run_search,
 )
 from service.state import RetrieverHolder
-from service.summaries import catalog, choices
+from service.summaries import Summary, catalog, choices
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PATIENT_PASSAGES = 3
@@ -106,11 +106,37 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
                        error=_patient_message(exc, picker, blank=not q.strip()))
         return _render(request, "index.html", status=200 if exc.code == "invalid_query" else exc.status, **context)
     offered = choices(query, result.hits, cat) if wide else []
+    if offered:
+        offered, only = await _answering(request, q, offered)
+        result = only or result
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
                    not_covered=words_to_name(result),
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
                    related=passage_views(result.related))
     return _render(request, "index.html", **context)
+
+
+async def _answering(request: Request, q: str, offered: list[Summary]) -> tuple[list[Summary], SearchResult | None]:
+    """The offered summaries whose own search answers ``q``, and, when only one does, its
+    result to show instead of asking.
+
+    Offering a summary that then says "not covered" sends a worried reader down a dead
+    end: "what foods should I avoid" on the seed and three corpus summaries offered two
+    whose own search refused. A choice that cannot be checked (a search over its time)
+    stays offered.
+    """
+    answered: list[tuple[Summary, SearchResult | None]] = []
+    for s in offered:
+        try:
+            _, own, _ = await _answer(request, q, PATIENT_PASSAGES, "hybrid", [s.doc_id], [])
+        except ApiError:
+            answered.append((s, None))
+            continue
+        if not own.abstained:
+            answered.append((s, own))
+    if len(answered) == 1 and answered[0][1] is not None:
+        return [], answered[0][1]
+    return ([s for s, _ in answered], None) if len(answered) > 1 else ([], None)
 
 
 def _patient_message(exc: ApiError, picker: bool = True, blank: bool = False) -> str:

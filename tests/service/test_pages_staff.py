@@ -221,6 +221,46 @@ def test_many_summaries_picker_and_choices(make_client, retriever):
     assert twice.status_code == 422 and "Please choose one summary." in twice.text
 
 
+def _refusing(*refuse: str):
+    """A search over MANY whose own search of each summary in ``refuse`` says "not covered"."""
+    def search(query, k, mode, filters):
+        docs = list(filters.doc_ids) if filters and filters.doc_ids else list(MANY)
+        if filters and filters.doc_ids and set(docs) <= set(refuse):
+            return SearchResult(query=query, hits=[], abstained=True, mode=mode, confidence=0.1)
+        hits = [_hit(d, i + 1, MANY[d].title) for i, d in enumerate(docs * 3)][:k]
+        return SearchResult(query=query, hits=hits, abstained=False, mode=mode, confidence=0.9)
+    return search
+
+
+def _many_client(make_client, retriever, search):
+    fake = FakeRetriever(retriever, search)
+    fake.manifest = dataclasses.replace(retriever.manifest, documents=MANY)
+    return make_client(fake)
+
+
+def test_the_picker_offers_only_summaries_that_answer(make_client, retriever):
+    c = _many_client(make_client, retriever, _refusing("colon-screening"))
+    html = c.get("/", params={"q": "what foods should I avoid"}).text
+    assert "Which summary do you mean?" in html
+    assert [t for _, t in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html)] == [
+        "Breast Cancer Treatment", "Acupuncture"]
+
+
+def test_when_one_summary_answers_its_passages_are_shown_without_asking(make_client, retriever):
+    c = _many_client(make_client, retriever, _refusing("colon-screening", "acupuncture"))
+    html = c.get("/", params={"q": "what foods should I avoid"}).text
+    assert "Which summary do you mean?" not in html
+    shown = passages(html)
+    assert len(shown) == 3 and all("(breast-treatment)" in p for p in shown)
+
+
+def test_when_no_summary_answers_alone_the_wide_search_is_shown(make_client, retriever):
+    c = _many_client(make_client, retriever, _refusing(*MANY))
+    html = c.get("/", params={"q": "what foods should I avoid"}).text
+    assert "Which summary do you mean?" not in html
+    assert len(passages(html)) == 3 and "(colon-screening)" in html
+
+
 def test_corrected_words_are_said(client):
     html = client.get("/", params={"q": "carcinoyd apendix treatment"}).text
     assert "Showing results for <q>carcinoid appendix treatment</q>." in html
