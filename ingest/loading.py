@@ -6,6 +6,7 @@ file rather than read a traceback.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -64,6 +65,22 @@ def _str_list(value, source: str, name: str) -> list[str]:
     raise DocumentError(source, f"front-matter field '{name}' must be a list of strings")
 
 
+def _review_date(value, source: str) -> str:
+    """``lastReviewed`` as YYYY-MM-DD ("" when absent): pages show it beside each citation, so
+    a value that is not a date ("last spring", "2025-13-40") is refused, not shown."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):  # YAML reads an unquoted 2025-12-30 as a date
+        return value.isoformat()
+    try:
+        return datetime.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        raise DocumentError(source, f"front-matter field 'lastReviewed' must be a date written "
+                                    f"YYYY-MM-DD (as 2025-12-30), not {str(value)[:40]!r}") from None
+
+
 def parse_document(raw: bytes, source: str) -> Document:
     """Validate one file's bytes and return its `Document`.
 
@@ -107,7 +124,7 @@ def parse_document(raw: bytes, source: str) -> Document:
     if url.strip() and not _WEB_ADDRESS.match(url.strip()):  # every citation's link is built on it
         raise DocumentError(source, f"front-matter field 'url' must be a web address (https://...), "
                                     f"not {url.strip()[:80]!r}")
-    body = post.content
+    body = _without_controls(post.content)
     if not body.strip():
         raise DocumentError(source, "empty body (nothing after the front matter)")
     if not any(block.strip() for section in parse_sections(body) for block in section.blocks):
@@ -116,15 +133,26 @@ def parse_document(raw: bytes, source: str) -> Document:
     return Document(
         doc_id=doc_id_for(source),
         source=source,
-        title=title.strip(),
+        title=_without_controls(title).strip(),
         url=url.strip(),
         body=body,
         content_hash=hashlib.sha256(raw).hexdigest(),
         cancer_types=_str_list(meta.get("cancerTypes"), source, "cancerTypes"),
         audience=str(meta.get("audienceLevel") or ""),
-        last_reviewed=str(meta.get("lastReviewed") or ""),
+        last_reviewed=_review_date(meta.get("lastReviewed"), source),
         tags=_str_list(meta.get("tags"), source, "tags"),
     )
+
+
+# Control characters (not tab or line breaks) that a copy from a PDF or a word processor
+# leaves: invisible on a page, yet they would be served in every passage's verbatim text and
+# JSON. A page or line break (form feed, vertical tab) ends a line.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_BREAKS = re.compile(r"[\x0b\x0c]")
+
+
+def _without_controls(text: str) -> str:
+    return _CONTROLS.sub("", _BREAKS.sub("\n", text))
 
 
 _WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)

@@ -8,6 +8,7 @@ whatever offsets the highlighter returns.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -93,7 +94,23 @@ def api_result(hit: Hit) -> Result:
                   title=c.title, url=c.url, link=hit.link, heading_path=list(c.heading_path),
                   section=c.section, text=c.text, cancer_types=list(c.cancer_types),
                   highlights=[Span(start=int(s.start), end=int(s.end)) for s in hit.highlights],
-                  citation=citation(hit), found_by=list(hit.found_by), continues_in=list(hit.continues_in))
+                  citation=citation(hit), last_reviewed=c.last_reviewed, found_by=list(hit.found_by),
+                  continues_in=list(hit.continues_in))
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def review_date(iso: str) -> str:
+    """"30 December 2025" for "2025-12-30", "" for none: written out, a day and a month
+    cannot be read the wrong way round. An index built before ingest checked the date may
+    hold any text: that is not shown."""
+    try:
+        d = datetime.date.fromisoformat(iso)
+    except ValueError:
+        return ""
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
 # How the staff page names the rankings a passage was found by.
@@ -115,6 +132,7 @@ class PassageView:
     host: str
     citation: str
     show_title: bool = True
+    reviewed: str = ""  # "30 December 2025": how fresh the advice is, beside its summary's title
     snippet: list[Segment] = field(default_factory=list)
     found_by: tuple[str, ...] = ()
     continues_in: tuple[str, ...] = ()
@@ -135,7 +153,8 @@ def passage_views(hits: list[Hit], query: str = "") -> list[PassageView]:
             rank=hit.rank, score=float(hit.score), doc_id=c.doc_id, title=short_title(c.title),
             crumbs=section_path(c.title, c.heading_path) or [short_title(c.title)],
             blocks=blocks, url=safe_link(c.url), link=link, host=link_host(link), citation=citation(hit),
-            show_title=i == 0 or hits[i - 1].chunk.doc_id != c.doc_id, snippet=snippet(blocks),
+            show_title=i == 0 or hits[i - 1].chunk.doc_id != c.doc_id, reviewed=review_date(c.last_reviewed),
+            snippet=snippet(blocks),
             found_by=tuple(RANKING_NAMES.get(f, f) for f in hit.found_by), continues_in=hit.continues_in))
     return views
 

@@ -118,6 +118,9 @@ class Result(BaseModel):
     cancer_types: list[str]
     highlights: list[Span]
     citation: str = Field(description='"Title — Section > Path — link", ready to paste.')
+    last_reviewed: str = Field("", description=(
+        "When the summary was last reviewed (YYYY-MM-DD, its front matter's lastReviewed); "
+        "empty when the file does not say."))
     continues_in: list[str] = Field(default_factory=list, description=(
         "When the passage ends on a lead-in to the sub-sections after it (\"Check with your "
         "doctor if you have:\"): their headings, where it continues. Empty otherwise."))

@@ -34,6 +34,9 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
     (b"", "the file is empty"),  # these two said "no YAML front matter" and "expected 'key: value' pairs"
     (b"---\n---\n# H\n\nBody\n", "the front matter is empty: it needs at least 'title: ...'"),
     (b"---\ntitle: T\ntags: {a: 1}\n---\n# H\n\nBody\n", "'tags' must be a list"),
+    (b"---\ntitle: T\nlastReviewed: last spring\n---\nBody\n",
+     "front-matter field 'lastReviewed' must be a date written YYYY-MM-DD (as 2025-12-30), not 'last spring'"),
+    (b"---\ntitle: T\nlastReviewed: '2025-13-40'\n---\nBody\n", "'lastReviewed' must be a date"),
 ])
 def test_bad_files_are_named_with_their_problem(raw, problem):
     with pytest.raises(DocumentError) as err:
@@ -47,6 +50,23 @@ def test_good_document_fields():
     doc = parse_document(GOOD, "sub/a.md")
     assert (doc.doc_id, doc.title, doc.url, doc.cancer_types) == ("sub--a", "A title", "https://example.org/a", ["x"])
     assert len(doc.content_hash) == 64
+
+
+@pytest.mark.parametrize("written, kept", [
+    ("'2025-12-30'", "2025-12-30"), ("2025-12-30", "2025-12-30"),  # quoted, or a YAML date
+    ("2025-12-30 08:00:00", "2025-12-30"), ("' 2025-01-05 '", "2025-01-05"), ("''", ""),
+])
+def test_review_dates_are_kept_as_iso_dates(written, kept):
+    raw = f"---\ntitle: T\nlastReviewed: {written}\n---\nBody.\n".encode()
+    assert parse_document(raw, "a.md").last_reviewed == kept
+    assert parse_document(GOOD, "a.md").last_reviewed == ""
+
+
+def test_control_characters_leave_the_text_and_a_page_break_ends_a_line():
+    raw = b'---\ntitle: "Bell\\x07 title"\n---\n# H\n\nBo\x00dy\x0cNext\tline\x1b.\r\n'
+    doc = parse_document(raw, "a.md")
+    assert doc.title == "Bell title"
+    assert doc.body.endswith("Body\nNext\tline.")
 
 
 def test_load_collects_errors_and_keeps_good_files(tmp_path: Path):

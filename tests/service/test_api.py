@@ -44,6 +44,7 @@ def test_search_get_contract(client):
             assert set(span) == {"start", "end"}
             assert 0 <= span["start"] < span["end"] <= len(result["text"])
         assert result["citation"] == citation_line(result["title"], result["heading_path"][1:], result["link"])
+        assert result["last_reviewed"] == "2025-12-30"  # the seed's front matter, as given
     scores = [r["score"] for r in body["results"]]
     assert scores == sorted(scores, reverse=True)
 

@@ -93,7 +93,8 @@ def test_form_get_renders_cited_passages(client):
     for n, p in enumerate(found):
         path = crumbs(p)
         assert TITLE not in path  # the title is said once, above the first passage of its summary
-        from_line = '<p class="from">From <cite>Gastrointestinal Neuroendocrine Tumors Treatment</cite></p>'
+        from_line = ('<p class="from">From <cite>Gastrointestinal Neuroendocrine Tumors Treatment</cite> '
+                     '<span class="reviewed">· last reviewed 30 December 2025</span></p>')
         assert (from_line in p) == (n == 0)
         assert "Gastrointestinal Neuroendocrine Tumors Treatment (PDQ®)–Patient Version" not in path
         link = re.search(r'<a href="https://www\.cancer\.gov/types/gi-neuroendocrine-tumors/[^"]*" '

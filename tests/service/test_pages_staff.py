@@ -12,7 +12,7 @@ import pytest
 from retriever.citation import citation_line
 from retriever.models import SearchResult, Span
 from service.passage_text import ListBlock, passage_blocks, segments
-from service.presentation import breadcrumb, repeats_title
+from service.presentation import breadcrumb, repeats_title, review_date
 from service.summaries import build_catalog, choices, names_a_subject
 from tests.service.conftest import ANSWERED, DOC_ID, MANY, OFF_TOPIC, TITLE, FakeRetriever, _hit, crumbs, passages
 
@@ -178,6 +178,12 @@ def test_passage_blocks_keep_nesting_order_and_marks():
     inner = bullets.items[0].lists[0]
     assert [[(s.text, s.best) for s in i.segments] for i in inner.items] == [[("a1", True)], [("a2", False)]]
     assert numbers.ordered and numbers.start == 3 and len(numbers.items) == 2
+
+
+@pytest.mark.parametrize("iso, shown", [("2025-12-30", "30 December 2025"), ("2024-01-05", "5 January 2024"),
+                                        ("", ""), ("last spring", "")])  # an index built before dates were checked
+def test_review_dates_are_written_out(iso, shown):
+    assert review_date(iso) == shown
 
 
 def test_catalog_groups_and_subjects():
