@@ -38,7 +38,7 @@ def test_a_lay_question_gets_a_cited_passage(watched, tmp_path):
     assert passages.count() == 3
     crumbs = page.locator("article.passage .crumbs").all_inner_texts()
     assert page.locator("article.passage .from").all_inner_texts() == [
-        "From Gastrointestinal Neuroendocrine Tumors Treatment"]  # the title once, not per passage
+        "From Gastrointestinal Neuroendocrine Tumors Treatment · last reviewed 30 December 2025"]  # the title once
     assert all(TITLE_HEADING not in c and "Neuroendocrine Tumors Treatment - NCI" not in c for c in crumbs)
     answer = [c for c in crumbs if c.rstrip().endswith(EXPECTED_HEADING)]
     assert answer, crumbs
