@@ -36,6 +36,7 @@ from retriever.loading import IndexData, check_weights, read_index
 from retriever.models import Filters, Hit, SearchResult, check_request
 from retriever.planning import Planner, QueryPlan, held
 from retriever.ranker import LearnedRanker, RankerError
+from retriever.scope import Scope
 from retriever.searchers import (
     FUSED,
     DenseSearcher,
@@ -80,6 +81,7 @@ class Retriever:
         chunks = index.chunks
         self.planner = Planner(Speller(surface_counts([" ".join(c.heading_path) + " " + c.text for c in chunks]),
                                        settings.fuzzy_min_score), settings.lexicon)
+        self.scope = Scope(chunks)
         self.dense = DenseSearcher(index.dense, index.vectors)
         self.bm25 = KeywordSearcher(index.keyword)
         self.phrase = PhraseSearcher(index.keyword, [c.text for c in chunks])
@@ -185,15 +187,14 @@ class Retriever:
     def plan(self, query: str) -> QueryPlan:
         return self.planner.plan(query)
 
-    def signals(self, query: str, k: int = 5, mode: str = "hybrid",
-                filters: Filters | None = None) -> Signals:
+    def signals(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Signals:
         """Each ranking's candidates for ``query``, best first, with their scores.
 
         This is everything fusion combines; benchmarks read it to study the fusion on
         exactly the lists the retriever uses.
         """
-        plan = self.plan(query.strip())
         allowed = allowed_rows(filters, self.doc_ids, self._cancer_types)
+        plan = self.scope.narrow(self.plan(query.strip()), allowed, self.planner.speller.looks_misspelled)
         q = Query(plan, self.embedder.encode_query(plan.dense_text), allowed)
         n = max(self.settings.candidates, k)  # k up to `candidates` (50, the API's most) changes no rank
         dense = self.dense.search(q, n)

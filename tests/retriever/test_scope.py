@@ -1,0 +1,62 @@
+"""A filtered search reads the topics of its own summaries (`retriever.scope`)."""
+
+from collections import Counter
+
+import numpy as np
+
+from retriever.models import Chunk
+from retriever.planning import Planner
+from retriever.scope import Scope
+from retriever.spelling import Speller
+
+DOCS = {
+    "colon": ("Colon Cancer Treatment", "Surgery to remove the colon is the most common treatment."),
+    "pancreatic": ("Pancreatic Cancer Treatment", "A Whipple procedure removes the head of the pancreas."),
+    "cohosh": ("Black Cohosh", "Black cohosh is a plant used for hot flashes at night."),
+}
+
+
+def _chunks() -> list[Chunk]:
+    return [Chunk(id=f"{d}#0", doc_id=d, source=f"{d}.md", title=title, url=f"https://example.org/{d}",
+                  heading_path=[title, "Overview"], section="Overview", text=text)
+            for d, (title, text) in DOCS.items()]
+
+
+def _narrowed(question: str, *kept: str) -> list[str]:
+    chunks = _chunks()
+    planner = Planner(Speller(Counter(w for c in chunks for w in (c.title + " " + c.text).lower().split())))
+    allowed = np.array([c.doc_id in kept for c in chunks]) if kept else None
+    return Scope(chunks).narrow(planner.plan(question), allowed, planner.speller.looks_misspelled).topics
+
+
+def test_another_summarys_subject_is_a_topic_of_a_search_filtered_away_from_it():
+    assert "pancreatic" in _narrowed("how is pancreatic cancer treated", "colon")
+    assert "pancreatic" not in _narrowed("how is pancreatic cancer treated", "pancreatic")
+    assert "pancreatic" not in _narrowed("how is pancreatic cancer treated", "colon", "pancreatic")
+
+
+def test_unfiltered_and_everyday_words_are_left_as_planned():
+    assert _narrowed("how is pancreatic cancer treated") == []  # the index mentions it: no topic
+    assert _narrowed("how is pancreatic cancer treated", *DOCS) == []  # a filter that keeps every summary
+    # "black" and "night" are words of another summary's title or text, but everyday ones:
+    # "black stools at night" asks nothing of the cohosh summary
+    assert _narrowed("black stools at night after surgery", "colon") == []
+
+
+def test_a_search_filtered_to_the_seed_refuses_another_summarys_subject(seed_copy, settings, embedder, tmp_path):
+    from ingest.indexing import build_index
+    from retriever.models import Filters
+    from retriever.search import Retriever
+
+    (seed_copy / "whipple.md").write_text(
+        "---\ntitle: The Whipple Procedure\nurl: https://example.org/whipple\n---\n# The Whipple Procedure\n\n"
+        "## What it is\n\nThe Whipple procedure removes the head of the pancreas, part of the small intestine "
+        "and the gallbladder.\n", encoding="utf-8")
+    build_index(seed_copy, tmp_path / "index", settings, embedder=embedder, progress=False)
+    r = Retriever.load(tmp_path / "index", settings, embedder=embedder)
+    seed = next(d for d in r.manifest.documents if d != "whipple")
+    question = "what is the whipple procedure"
+    assert r.search(question).hits[0].chunk.doc_id == "whipple"
+    filtered = r.search(question, filters=Filters(doc_ids=(seed,)))
+    assert filtered.abstained and "whipple" in filtered.missing
+    assert not r.search(question, filters=Filters(doc_ids=("whipple",))).abstained
