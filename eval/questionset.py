@@ -79,11 +79,17 @@ def _str_list(obj: dict, name: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+#: Bad lines named in one error before the rest are only counted: a set written by hand
+#: often has several, and one run should show them all.
+MAX_REPORTED = 20
+
+
 def load_questions(path: Path) -> QuestionSet:
     """Read a JSONL question set of either style (decided by its first item).
 
     Raises:
-        QuestionSetError: a line not UTF-8 or not JSON, a missing or mistyped field, a duplicate id.
+        QuestionSetError: a line not UTF-8 or not JSON, a missing or mistyped field, a
+            duplicate id; every bad line is named (the first `MAX_REPORTED`), one a line.
     """
     if path.is_dir():
         raise QuestionSetError(f"{path}: a folder; give one question file (JSONL) in it")
@@ -91,63 +97,83 @@ def load_questions(path: Path) -> QuestionSet:
         raise QuestionSetError(f"{path}: no such file")
     qset: QuestionSet | None = None
     ids: set[str] = set()
+    problems: list[str] = []
     for n, line in numbered_lines(path, QuestionSetError):
         if not line.strip():
             continue
-        where = f"{path}:{n}"
         try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            raise QuestionSetError(f"{where}: not valid JSON at column {exc.colno} "
-                                   f"({exc.msg.removesuffix(' at')})") from None
-        except RecursionError:
-            raise QuestionSetError(f"{where}: JSON nested too deeply") from None
-        if not isinstance(obj, dict):
-            raise QuestionSetError(f"{where}: expected a JSON object")
-        if not is_text(obj):
-            raise QuestionSetError(f"{where}: holds an escape of half a character (\\ud800-\\udfff), not text")
-        if qset is None:
-            qset = QuestionSet(path, "medquad" if "answer" in obj and "sections" not in obj else "sections")
-        if qset.style == "sections":
-            qid = _require(obj, "id", str, where)
-            if not qid.strip():
-                raise QuestionSetError(f"{where}: field 'id' is empty")
-        else:  # MedQuAD's own files name their pairs; other such sets need not
-            qid = str(obj.get("id", f"line{n}"))
-        if qid in ids:
-            raise QuestionSetError(f"{where}: duplicate id {qid!r}")
-        ids.add(qid)
-        text = _require(obj, "question", str, where)
-        if not text.strip():
-            raise QuestionSetError(f"{where}: field 'question' is empty")
-        if qset.style == "medquad":
-            source = obj.get("pdq_corpus_file")
-            if not source:
-                qset.skipped += 1
-                continue
-            if not isinstance(source, str):
-                raise QuestionSetError(f"{where}: field 'pdq_corpus_file' must be a file name")
-            qset.questions.append(Question(qid, text, str(obj.get("qtype") or "medquad"),
-                                           answer=_require(obj, "answer", str, where),
-                                           doc_source=Path(source).name, line=n,
-                                           focus=str(obj.get("focus") or "").strip().lower()))
+            obj = _object(line, f"{path}:{n}")
+            if qset is None:
+                qset = QuestionSet(path, "medquad" if "answer" in obj and "sections" not in obj else "sections")
+            question = _question(obj, f"{path}:{n}", n, qset, ids)
+        except QuestionSetError as exc:
+            problems.append(str(exc))
             continue
-        kind = _require(obj, "kind", str, where)
-        if kind not in KINDS:
-            raise QuestionSetError(f"{where}: field 'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
-        sections = _str_list(obj, "sections", where)
-        evidence = _str_list(obj, "evidence", where)
-        if short := next((e for e in evidence if len(e.split()) < MIN_QUOTE_WORDS), None):
-            raise QuestionSetError(f"{where}: evidence quote {short!r} of item {qid} is under {MIN_QUOTE_WORDS} "
-                                   f"words; a shorter quote is found in passages that do not answer")
-        if kind == KINDS_OUT and (sections or evidence):
-            raise QuestionSetError(f"{where}: out_of_scope item {qid} has sections or evidence")
-        if kind != KINDS_OUT and not sections and not evidence:
-            raise QuestionSetError(f"{where}: in-scope item {qid} has neither sections nor evidence")
-        qset.questions.append(Question(qid, text, kind, sections, evidence, line=n))
+        if question is None:
+            qset.skipped += 1
+        else:
+            qset.questions.append(question)
+    if len(problems) == 1:
+        raise QuestionSetError(problems[0])
+    if problems:
+        more = f"\n  ... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
+        raise QuestionSetError(f"{path}: {len(problems)} lines are not questions:\n  "
+                               + "\n  ".join(problems[:MAX_REPORTED]) + more)
     if qset is None or not qset.questions:
         raise QuestionSetError(f"{path}: no questions")
     return qset
+
+
+def _object(line: str, where: str) -> dict:
+    try:
+        obj = json.loads(line)
+    except ValueError as exc:
+        raise QuestionSetError(f"{where}: not valid JSON at column {exc.colno} "
+                               f"({exc.msg.removesuffix(' at')})") from None
+    except RecursionError:
+        raise QuestionSetError(f"{where}: JSON nested too deeply") from None
+    if not isinstance(obj, dict):
+        raise QuestionSetError(f"{where}: expected a JSON object")
+    if not is_text(obj):
+        raise QuestionSetError(f"{where}: holds an escape of half a character (\\ud800-\\udfff), not text")
+    return obj
+
+
+def _question(obj: dict, where: str, n: int, qset: QuestionSet, ids: set[str]) -> Question | None:
+    """One line's question (None: a MedQuAD pair without its page, skipped and counted)."""
+    if qset.style == "sections":
+        qid = _require(obj, "id", str, where)
+        if not qid.strip():
+            raise QuestionSetError(f"{where}: field 'id' is empty")
+    else:  # MedQuAD's own files name their pairs; other such sets need not
+        qid = str(obj.get("id", f"line{n}"))
+    if qid in ids:
+        raise QuestionSetError(f"{where}: duplicate id {qid!r}")
+    ids.add(qid)
+    text = _require(obj, "question", str, where)
+    if not text.strip():
+        raise QuestionSetError(f"{where}: field 'question' is empty")
+    if qset.style == "medquad":
+        source = obj.get("pdq_corpus_file")
+        if not source:
+            return None
+        if not isinstance(source, str):
+            raise QuestionSetError(f"{where}: field 'pdq_corpus_file' must be a file name")
+        return Question(qid, text, str(obj.get("qtype") or "medquad"), answer=_require(obj, "answer", str, where),
+                        doc_source=Path(source).name, line=n, focus=str(obj.get("focus") or "").strip().lower())
+    kind = _require(obj, "kind", str, where)
+    if kind not in KINDS:
+        raise QuestionSetError(f"{where}: field 'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
+    sections = _str_list(obj, "sections", where)
+    evidence = _str_list(obj, "evidence", where)
+    if short := next((e for e in evidence if len(e.split()) < MIN_QUOTE_WORDS), None):
+        raise QuestionSetError(f"{where}: evidence quote {short!r} of item {qid} is under {MIN_QUOTE_WORDS} "
+                               f"words; a shorter quote is found in passages that do not answer")
+    if kind == KINDS_OUT and (sections or evidence):
+        raise QuestionSetError(f"{where}: out_of_scope item {qid} has sections or evidence")
+    if kind != KINDS_OUT and not sections and not evidence:
+        raise QuestionSetError(f"{where}: in-scope item {qid} has neither sections nor evidence")
+    return Question(qid, text, kind, sections, evidence, line=n)
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:

@@ -39,8 +39,9 @@ def read_index(index_dir: Path, model: str, ef_search: int) -> IndexData:
             the link).
     """
     if index_dir.is_symlink() and not index_dir.exists():  # `cp -r` copies the link, not its version
-        raise store.IndexLoadError(index_dir, f"a link to {os.readlink(index_dir)}, which does not exist (an "
-                                              "index copied with cp -r: copy it with cp -rL, which follows the link)")
+        raise store.IndexLoadError(index_dir, f"a link to {os.readlink(index_dir)}, which does not exist (its "
+                                              "version folder was removed or moved; an index copied with cp -r "
+                                              "copies the link alone: copy it with cp -rL, which follows the link)")
     folder = index_dir.resolve()  # once: an ingest may swap the link while this reads
     try:
         manifest = store.Manifest.read(folder)

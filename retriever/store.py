@@ -40,8 +40,8 @@ class IndexLoadError(RuntimeError):
     """An index folder that cannot be served; the message names the file and the fix."""
 
     def __init__(self, index_dir: Path, problem: str):
-        fix = (f"rebuild it with: python -m ingest SOURCE_FOLDER --index {index_dir} (the folder of documents "
-               f"it was built from: seeds for the bundled summary)")
+        fix = (f"rebuild it with: python -m ingest SOURCE_FOLDER --index {index_dir} (SOURCE_FOLDER: the folder "
+               f"of documents it was built from, such as seeds for the bundled summary)")
         super().__init__(f"index {index_dir}: {problem}; {fix}")
         self.index_dir = index_dir
         self.problem = problem

@@ -59,9 +59,11 @@ def validate_query(q: str, max_chars: int) -> str:
         raise ApiError(422, "invalid_query", f"q: type a question ({why}).", "q")
     if not any(unicodedata.category(ch)[0] in "LN" for ch in text):  # "???!!!": nothing to search for
         raise ApiError(422, "invalid_query", "q: type a question (it holds no letter or digit).", "q")
-    if len(text) > max_chars:
+    # Counted as written (NFC): "é" typed as "e" and a combining accent is one character, as
+    # the reader sees it, not two.
+    if (n := len(unicodedata.normalize("NFC", text))) > max_chars:
         raise ApiError(422, "query_too_long",
-                       f"q: the question is too long ({len(text)} characters; at most {max_chars}).", "q")
+                       f"q: the question is too long ({n} characters; at most {max_chars}).", "q")
     return text
 
 

@@ -63,6 +63,26 @@ def test_malformed_sets_name_line_and_field(tmp_path: Path, line, message):
         load_questions(path)
 
 
+def test_every_bad_line_is_named_in_one_run(tmp_path):
+    good = {"id": "ok", "question": "q", "kind": "out_of_scope", "sections": [], "evidence": []}
+    lines = [json.dumps(good), '{"id": "b", "question": "q",', json.dumps({**good, "id": "c", "kind": "x"}),
+             json.dumps({**good, "id": "d"}), json.dumps({**good, "id": "e", "question": 3})]
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(QuestionSetError) as err:
+        load_questions(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: 3 lines are not questions:")
+    assert [line.split(": ")[0].strip() for line in message.splitlines()[1:]] == [f"{path}:{n}" for n in (2, 3, 5)]
+
+
+def test_past_twenty_bad_lines_the_rest_are_counted(tmp_path):
+    path = tmp_path / "set.jsonl"
+    path.write_text("not json\n" * 25)
+    with pytest.raises(QuestionSetError, match=r"25 lines are not questions:(\n  .*){20}\n  \.\.\. and 5 more$"):
+        load_questions(path)
+
+
 def test_duplicate_ids_are_refused(tmp_path):
     item = {"id": "a", "question": "q", "kind": "out_of_scope", "sections": [], "evidence": []}
     path = tmp_path / "set.jsonl"

@@ -139,6 +139,12 @@ def test_query_length_counts_characters_not_bytes(client):
     assert_error(client.post("/api/search", json={"q": "é" * 1001}), 422, "query_too_long", "q")
 
 
+def test_query_length_counts_an_accent_typed_apart_with_its_letter(client):
+    assert client.get("/api/search", params={"q": "e\u0301" * 1000}).status_code == 200  # 1,000 "é" as read
+    err = assert_error(client.get("/api/search", params={"q": "e\u0301" * 1001}), 422, "query_too_long", "q")
+    assert "(1001 characters; at most 1000)" in err["message"]
+
+
 def test_unknown_route_and_wrong_method(client):
     assert_error(client.get("/no/such/page"), 404, "not_found", None)
     assert_error(client.get("/api/search/extra"), 404, "not_found", None)
