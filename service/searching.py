@@ -82,9 +82,10 @@ def reject_unknown(params, takes: tuple[str, ...] = SEARCH_PARAMETERS,
 
 
 def reject_repeated(params, names: tuple[str, ...], note: str = "") -> None:
-    """A 422 for the first of ``names`` given twice: the last would win silently."""
+    """A 422 for the first of ``names`` given twice with different values: the last would win
+    silently. The same value twice (a link built by appending) asks one thing."""
     for name in names:
-        if len(params.getlist(name)) > 1:
+        if len(set(params.getlist(name))) > 1:
             raise ApiError(422, "repeated_parameter", f"{name}: give it once{note}.", name)
 
 

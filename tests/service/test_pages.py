@@ -199,6 +199,14 @@ def test_two_questions_in_one_link_are_refused_and_a_tracker_s_parameter_is_not(
     assert shared.status_code == 200 and passages(shared.text)
 
 
+def test_the_same_value_twice_in_a_link_asks_one_thing(client, retriever):
+    seed = next(iter(retriever.manifest.documents))
+    page = client.get("/", params=[("q", "what is octreotide"), ("doc", seed), ("doc", seed)])
+    assert page.status_code == 200 and passages(page.text)
+    api = client.get("/api/search", params=[("q", "octreotide"), ("q", "octreotide"), ("k", "2"), ("k", "2")])
+    assert api.status_code == 200 and len(api.json()["results"]) == 2
+
+
 def test_an_unknown_summary_in_a_link_on_a_one_summary_index_offers_no_list(client):
     """There the page has no summary list to choose from."""
     html = client.get("/", params={"q": "carcinoid", "doc": "nope"}).text
