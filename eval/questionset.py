@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retriever.lines import is_text, numbered_lines
+from retriever.lines import bad_lines, is_text, numbered_lines
 from retriever.text import fold, straighten_quotes
 
 KINDS_OUT = "out_of_scope"
@@ -79,17 +79,12 @@ def _str_list(obj: dict, name: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-#: Bad lines named in one error before the rest are only counted: a set written by hand
-#: often has several, and one run should show them all.
-MAX_REPORTED = 20
-
-
 def load_questions(path: Path) -> QuestionSet:
     """Read a JSONL question set of either style (decided by its first item).
 
     Raises:
         QuestionSetError: a line not UTF-8 or not JSON, a missing or mistyped field, a
-            duplicate id; every bad line is named (the first `MAX_REPORTED`), one a line.
+            duplicate id; every bad line is named (`retriever.lines.bad_lines`).
     """
     if path.is_dir():
         raise QuestionSetError(f"{path}: a folder; give one question file (JSONL) in it")
@@ -98,7 +93,7 @@ def load_questions(path: Path) -> QuestionSet:
     qset: QuestionSet | None = None
     ids: set[str] = set()
     problems: list[str] = []
-    for n, line in numbered_lines(path, QuestionSetError):
+    for n, line in numbered_lines(path, QuestionSetError, problems):
         if not line.strip():
             continue
         try:
@@ -116,9 +111,7 @@ def load_questions(path: Path) -> QuestionSet:
     if len(problems) == 1:
         raise QuestionSetError(problems[0])
     if problems:
-        more = f"\n  ... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
-        raise QuestionSetError(f"{path}: {len(problems)} lines are not questions:\n  "
-                               + "\n  ".join(problems[:MAX_REPORTED]) + more)
+        raise QuestionSetError(f"{path}: {len(problems)} lines are not questions:\n{bad_lines(problems)}")
     if qset is None or not qset.questions:
         raise QuestionSetError(f"{path}: no questions")
     return qset

@@ -67,18 +67,21 @@ def _str_list(value, source: str, name: str) -> list[str]:
 
 def _review_date(value, source: str) -> str:
     """``lastReviewed`` as YYYY-MM-DD ("" when absent): pages show it beside each citation, so
-    a value that is not a date ("last spring", "2025-13-40") is refused, not shown."""
+    a value that is not a date ("last spring", "2025-13-40", 20251230) is refused, not shown."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):  # YAML reads an unquoted 2025-12-30 as a date
         return value.isoformat()
+    text = str(value).strip()
     try:
-        return datetime.date.fromisoformat(str(value).strip()).isoformat()
+        if isinstance(value, str) and _ISO_DATE.fullmatch(text):
+            return datetime.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise DocumentError(source, f"front-matter field 'lastReviewed' must be a date written "
-                                    f"YYYY-MM-DD (as 2025-12-30), not {str(value)[:40]!r}") from None
+        pass
+    raise DocumentError(source, f"front-matter field 'lastReviewed' must be a date written "
+                                f"YYYY-MM-DD (as 2025-12-30), not {text[:40]!r}")
 
 
 def parse_document(raw: bytes, source: str) -> Document:
@@ -144,17 +147,18 @@ def parse_document(raw: bytes, source: str) -> Document:
     )
 
 
-# Control characters (not tab or line breaks) that a copy from a PDF or a word processor
-# leaves: invisible on a page, yet they would be served in every passage's verbatim text and
-# JSON. A page or line break (form feed, vertical tab) ends a line.
-_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_BREAKS = re.compile(r"[\x0b\x0c]")
+# Control characters (C0 and C1, not tab or line breaks) that a copy from a PDF or a word
+# processor leaves: invisible on a page, yet they would be served in every passage's verbatim
+# text and JSON. A page or line break (form feed, vertical tab, NEL, U+2028, U+2029) ends a line.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_BREAKS = re.compile(r"[\x0b\x0c\x85\u2028\u2029]")  # the line ends str.splitlines knows beyond \n and \r
 
 
 def _without_controls(text: str) -> str:
     return _CONTROLS.sub("", _BREAKS.sub("\n", text))
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's own delimiter
 # What to do about the YAML problems a hand-edited front matter most often has.

@@ -15,16 +15,30 @@ from pathlib import Path
 _LINE_END = re.compile(rb"\r\n|\r|\n")
 
 
+#: Bad lines one error names before the rest are only counted: a file written by hand often
+#: has several, and one run should show them all.
+MAX_REPORTED = 20
+
+
 class LineError(ValueError):
     """A line that is not UTF-8 text, named as ``file:line``."""
 
 
-def numbered_lines(path: Path, error: type[ValueError] = LineError) -> Iterator[tuple[int, str]]:
+def bad_lines(problems: list[str]) -> str:
+    """``problems`` (each ``file:line: why``) as one message: the first `MAX_REPORTED`, one a
+    line, then how many more."""
+    more = f"\n... and {len(problems) - MAX_REPORTED} more" if len(problems) > MAX_REPORTED else ""
+    return "\n".join(problems[:MAX_REPORTED]) + more
+
+
+def numbered_lines(path: Path, error: type[ValueError] = LineError,
+                   problems: list[str] | None = None) -> Iterator[tuple[int, str]]:
     """Each line of ``path`` with its number (from 1), newline removed.
 
     Raises:
         error: at the first line that is not UTF-8 (a byte-order mark is allowed); callers
-            pass their own file error (`QuestionSetError`, `QuestionFileError`).
+            pass their own file error (`QuestionSetError`, `QuestionFileError`). Given a
+            ``problems`` list, such a line is named in it and skipped instead.
         OSError: the file cannot be opened.
     """
     n = 0
@@ -35,7 +49,12 @@ def numbered_lines(path: Path, error: type[ValueError] = LineError) -> Iterator[
                 parts.pop()  # what followed the line's own end
             for raw in parts:
                 n += 1
-                yield n, _decode(path, n, raw, error)
+                try:
+                    yield n, _decode(path, n, raw, error)
+                except error as exc:
+                    if problems is None:
+                        raise
+                    problems.append(str(exc))
 
 
 def is_text(value) -> bool:

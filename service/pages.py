@@ -8,6 +8,7 @@ as a message on the page, with the same status the API would give.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import jinja2
@@ -122,21 +123,20 @@ async def _answering(request: Request, q: str, offered: list[Summary]) -> tuple[
 
     Offering a summary that then says "not covered" sends a worried reader down a dead
     end: "what foods should I avoid" on the seed and three corpus summaries offered two
-    whose own search refused. A choice that cannot be checked (a search over its time)
-    stays offered.
+    whose own search refused. The searches run together, so the page waits for the
+    slowest, within the one time limit each search has. A choice that cannot be checked
+    (its search over that time) stays offered.
     """
-    answered: list[tuple[Summary, SearchResult | None]] = []
-    for s in offered:
+    async def own(s: Summary) -> tuple[Summary, SearchResult | None]:
         try:
-            _, own, _ = await _answer(request, q, PATIENT_PASSAGES, "hybrid", [s.doc_id], [])
+            return s, (await _answer(request, q, PATIENT_PASSAGES, "hybrid", [s.doc_id], []))[1]
         except ApiError:
-            answered.append((s, None))
-            continue
-        if not own.abstained:
-            answered.append((s, own))
+            return s, None
+
+    answered = [(s, r) for s, r in await asyncio.gather(*map(own, offered)) if r is None or not r.abstained]
     if len(answered) == 1 and answered[0][1] is not None:
         return [], answered[0][1]
-    return ([s for s, _ in answered], None) if len(answered) > 1 else ([], None)
+    return [s for s, _ in answered], None
 
 
 def _patient_message(exc: ApiError, picker: bool = True, blank: bool = False) -> str:

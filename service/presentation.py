@@ -94,7 +94,7 @@ def api_result(hit: Hit) -> Result:
                   title=c.title, url=c.url, link=hit.link, heading_path=list(c.heading_path),
                   section=c.section, text=c.text, cancer_types=list(c.cancer_types),
                   highlights=[Span(start=int(s.start), end=int(s.end)) for s in hit.highlights],
-                  citation=citation(hit), last_reviewed=c.last_reviewed, found_by=list(hit.found_by),
+                  citation=citation(hit), last_reviewed=iso_date(c.last_reviewed), found_by=list(hit.found_by),
                   continues_in=list(hit.continues_in))
 
 
@@ -102,14 +102,21 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December")
 
 
-def review_date(iso: str) -> str:
-    """"30 December 2025" for "2025-12-30", "" for none: written out, a day and a month
-    cannot be read the wrong way round. An index built before ingest checked the date may
-    hold any text: that is not shown."""
+def iso_date(text: str) -> str:
+    """``text`` when it is a date written YYYY-MM-DD, else "": an index built before ingest
+    checked ``lastReviewed`` may hold any text, which is not served as a date."""
     try:
-        d = datetime.date.fromisoformat(iso)
+        return text if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) and datetime.date.fromisoformat(text) else ""
     except ValueError:
         return ""
+
+
+def review_date(iso: str) -> str:
+    """"30 December 2025" for "2025-12-30", "" for none (`iso_date`): written out, a day and a
+    month cannot be read the wrong way round."""
+    if not iso_date(iso):
+        return ""
+    d = datetime.date.fromisoformat(iso)
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 

@@ -247,17 +247,19 @@ def _words(args) -> int:
 
     from training.words import (
         CorpusError,
+        cancer_titles,
         corpus_counts,
         render,
         render_acronyms,
         render_boilerplate,
+        render_cancer_words,
         render_subjects,
         summaries,
     )
     outs = {"--out": args.out, "--subjects-out": args.subjects_out, "--boilerplate-out": args.boilerplate_out,
-            "--acronyms-out": args.acronyms_out}
+            "--acronyms-out": args.acronyms_out, "--cancer-words-out": args.cancer_words_out}
     if len({p.resolve() for p in outs.values()}) < len(outs):
-        print(f"error: {', '.join(outs)} must name four files, not {', '.join(map(str, outs.values()))}",
+        print(f"error: {', '.join(outs)} must name {len(outs)} files, not {', '.join(map(str, outs.values()))}",
               file=sys.stderr)
         return 2
     try:
@@ -265,7 +267,8 @@ def _words(args) -> int:
         lists = [(args.out, render(corpus_counts(docs))),
                  (args.subjects_out, render_subjects([title for title, _ in docs])),
                  (args.boilerplate_out, render_boilerplate([text for _, text in docs])),
-                 (args.acronyms_out, render_acronyms([text for _, text in docs]))]
+                 (args.acronyms_out, render_acronyms([text for _, text in docs])),
+                 (args.cancer_words_out, render_cancer_words(cancer_titles(args.corpus), docs))]
         for out, text in lists:  # all written in full before any replaces its list
             out.with_name(out.name + ".partial").write_text(text, encoding="utf-8")
         for out, text in lists:

@@ -84,6 +84,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     wo.add_argument("--subjects-out", type=Path, default=Path("retriever/pdq_subjects.txt"))
     wo.add_argument("--boilerplate-out", type=Path, default=Path("retriever/pdq_boilerplate.txt"))
     wo.add_argument("--acronyms-out", type=Path, default=Path("retriever/pdq_acronyms.txt"))
+    wo.add_argument("--cancer-words-out", type=Path, default=Path("retriever/pdq_cancer_words.txt"))
     th = sub.add_parser("threshold", help="pick the hand rule's abstention threshold for a model")
     th.add_argument("--model", default="pdq-minilm-l6")
     th.add_argument("--questions", type=Path, default=CALIBRATION, help="folder of <doc_id>.jsonl sets")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from retriever.lines import is_text, numbered_lines
+from retriever.lines import bad_lines, is_text, numbered_lines
 from training.sections import ContentSection
 
 STYLES = ("question", "query")
@@ -105,7 +105,7 @@ def read_questions(path: Path, sections: dict[str, ContentSection]) -> list[Trai
     out: list[TrainingQuestion] = []
     errors: list[str] = []
     seen: set[tuple[str, str]] = set()
-    for lineno, line in numbered_lines(path, QuestionFileError):
+    for lineno, line in numbered_lines(path, QuestionFileError, errors):
         if not line.strip():
             continue
         try:
@@ -123,8 +123,7 @@ def read_questions(path: Path, sections: dict[str, ContentSection]) -> list[Trai
         seen.add(key)
         out.append(q)
     if errors:
-        more = f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""
-        raise QuestionFileError("\n".join(errors[:20]) + more)
+        raise QuestionFileError(bad_lines(errors))
     return out
 
 

@@ -29,10 +29,12 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ingest.parsing import parse_sections
+from retriever.abstain import EVERYDAY_ZIPF
 from retriever.keyword import surface_counts
 from retriever.spelling import ENGLISH_ZIPF, MIN_LEN, everyday_slips
 from retriever.text import fold, sentence_spans, strip_accents
-from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, zipf
+from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, Vocabulary, zipf
+from retriever.tokenization import words as surface_words
 from training.nearmiss import GENERIC_TITLE_WORDS
 
 HEADER = ("# The PDQ summaries' words that English does not use (wordfreq Zipf below 1) and that are one\n"
@@ -41,6 +43,13 @@ HEADER = ("# The PDQ summaries' words that English does not use (wordfreq Zipf b
 SUBJECTS_HEADER = ("# The distinctive words of the PDQ summaries' titles that everyday English rarely uses\n"
                    "# (wordfreq Zipf below 3): a question naming one that the index never mentions is refused.\n"
                    "# Made from the corpus by python -m training words; tests/training/test_words.py checks it.\n")
+CANCER_WORDS_HEADER = ("# The words that name a cancer-type summary: its title's distinctive words, less everyday\n"
+                       "# English (Zipf 4 or more) and words that more than a quarter of the summaries mention. A\n"
+                       "# search filtered to summaries that never mention one refuses a question naming it. Made from\n"
+                       "# the corpus by python -m training words; tests/training/test_words.py checks it is current.\n")
+#: A word that more than this share of the summaries mention is said of any cancer, not the name
+#: of some: "malignant" (92 of 169), "metastatic", "gland", "carcinoma", "intestine".
+NAMING_SHARE = 0.25
 BOILERPLATE_HEADER = ("# The sentences (folded) that nine in ten PDQ summaries carry, split as the index splits\n"
                       "# them: abstention does not count their words as a passage's topics. Made from the corpus\n"
                       "# by python -m training words; tests/training/test_words.py checks it is current.\n")
@@ -76,11 +85,35 @@ def corpus_counts(docs: list[tuple[str, str]]) -> Counter:
     return surface_counts([f"{title} {text}" for title, text in docs])
 
 
+def _title_words(title: str) -> set[str]:
+    """A title's distinctive words (`training.nearmiss`'s), accents dropped: "Sézary" is read as
+    "sezary", as a patient without the accent types it."""
+    return {w for w in re.findall(r"[a-z]+", strip_accents(title).lower())
+            if len(w) > 2 and w not in GENERIC_TITLE_WORDS}
+
+
 def pdq_subjects(titles: list[str]) -> list[str]:
-    """Sorted distinctive title words (`training.nearmiss`'s) rarer in English than `ENGLISH_ZIPF`,
-    accents dropped: "Sézary" is listed as "sezary", as a patient without the accent types it."""
-    return sorted({w for title in titles for w in re.findall(r"[a-z]+", strip_accents(title).lower())
-                   if len(w) > 2 and w not in GENERIC_TITLE_WORDS and zipf(w) < ENGLISH_ZIPF})
+    """Sorted distinctive title words rarer in English than `ENGLISH_ZIPF`."""
+    return sorted({w for title in titles for w in _title_words(title) if zipf(w) < ENGLISH_ZIPF})
+
+
+def cancer_titles(corpus: Path) -> list[str]:
+    """The titles of the corpus's cancer-type summaries: those whose page is under /types/."""
+    posts = [frontmatter.load(path) for path in sorted(corpus.glob("*.md"))]
+    return [str(p.metadata.get("title", "")) for p in posts if "/types/" in str(p.metadata.get("url", ""))]
+
+
+def pdq_cancer_words(titles: list[str], docs: list[tuple[str, str]]) -> list[str]:
+    """Sorted distinctive words of ``titles`` below `EVERYDAY_ZIPF` that at most `NAMING_SHARE`
+    of ``docs`` (`summaries`) mention in any form (`Vocabulary.knows`, as abstention reads them)."""
+    candidates = {w for title in titles for w in _title_words(title) if zipf(w) < EVERYDAY_ZIPF}
+    vocabularies = [Vocabulary(surface_words(f"{title} {text}")) for title, text in docs]
+    return sorted(w for w in candidates if sum(v.knows(w) for v in vocabularies) <= NAMING_SHARE * len(docs))
+
+
+def render_cancer_words(titles: list[str], docs: list[tuple[str, str]]) -> str:
+    """The cancer words file: its header, then one word a line."""
+    return listing(CANCER_WORDS_HEADER, pdq_cancer_words(titles, docs))
 
 
 def render_subjects(titles: list[str]) -> str:

@@ -5,20 +5,20 @@ import json
 from eval.bench.__main__ import main
 from ingest.indexing import build_index
 
-WHIPPLE = ("---\ntitle: The Whipple Procedure\nurl: https://example.org/whipple\n---\n# The Whipple Procedure\n\n"
-           "## What it is\n\nThe Whipple procedure removes the head of the pancreas, part of the small intestine "
-           "and the gallbladder.\n")
+ANAL = ("---\ntitle: Anal Cancer Treatment\nurl: https://example.org/anal\n---\n# Anal Cancer Treatment\n\n"
+        "## Treatment\n\nAnal cancer is most often treated with chemotherapy and radiation therapy given "
+        "together, and sometimes with surgery.\n")
 
 
 def test_the_filtered_topic_check_refuses_the_other_summary(seed_copy, settings, embedder, tmp_path, capsys):
-    (seed_copy / "whipple.md").write_text(WHIPPLE, encoding="utf-8")
+    (seed_copy / "anal.md").write_text(ANAL, encoding="utf-8")
     index = tmp_path / "index"
     build_index(seed_copy, index, settings, embedder=embedder, progress=False)
     questions = tmp_path / "q.jsonl"
-    line = {"doc_id": "whipple", "section": "whipple/0", "heading_path": ["The Whipple Procedure", "What it is"],
-            "style": "question", "evidence": "removes the head of the pancreas"}
+    line = {"doc_id": "anal", "section": "anal/0", "heading_path": ["Anal Cancer Treatment", "Treatment"],
+            "style": "question", "evidence": "treated with chemotherapy and radiation therapy"}
     questions.write_text("".join(json.dumps({**line, "question": q}) + "\n" for q in (
-        "what is the whipple procedure", "whipple operation what gets removed")), encoding="utf-8")
+        "how is anal cancer treated", "anal cancer chemo and radiation")), encoding="utf-8")
     assert main(["filtered", "--index", str(index), "--questions", str(questions), "--split", "training"]) == 0
     out = capsys.readouterr().out
     assert "2 training summaries' questions" in out

@@ -68,18 +68,19 @@ def test_every_bad_line_is_named_in_one_run(tmp_path):
     lines = [json.dumps(good), '{"id": "b", "question": "q",', json.dumps({**good, "id": "c", "kind": "x"}),
              json.dumps({**good, "id": "d"}), json.dumps({**good, "id": "e", "question": 3})]
     path = tmp_path / "set.jsonl"
-    path.write_text("\n".join(lines) + "\n")
+    path.write_bytes(("\n".join(lines) + "\n").encode() + b'{"id": "f\xff"}\n')  # and one not UTF-8
     with pytest.raises(QuestionSetError) as err:
         load_questions(path)
     message = str(err.value)
-    assert message.startswith(f"{path}: 3 lines are not questions:")
-    assert [line.split(": ")[0].strip() for line in message.splitlines()[1:]] == [f"{path}:{n}" for n in (2, 3, 5)]
+    assert message.startswith(f"{path}: 4 lines are not questions:")
+    assert [line.split(": ")[0] for line in message.splitlines()[1:]] == [f"{path}:{n}" for n in (2, 3, 5, 6)]
+    assert message.endswith("6: not UTF-8 text (bad byte at column 10); save the file as UTF-8")
 
 
 def test_past_twenty_bad_lines_the_rest_are_counted(tmp_path):
     path = tmp_path / "set.jsonl"
     path.write_text("not json\n" * 25)
-    with pytest.raises(QuestionSetError, match=r"25 lines are not questions:(\n  .*){20}\n  \.\.\. and 5 more$"):
+    with pytest.raises(QuestionSetError, match=r"25 lines are not questions:(\n.*:\d+: .*){20}\n\.\.\. and 5 more$"):
         load_questions(path)
 
 

@@ -37,6 +37,8 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
     (b"---\ntitle: T\nlastReviewed: last spring\n---\nBody\n",
      "front-matter field 'lastReviewed' must be a date written YYYY-MM-DD (as 2025-12-30), not 'last spring'"),
     (b"---\ntitle: T\nlastReviewed: '2025-13-40'\n---\nBody\n", "'lastReviewed' must be a date"),
+    (b"---\ntitle: T\nlastReviewed: 20251230\n---\nBody\n", "'lastReviewed' must be a date"),  # a number
+    (b"---\ntitle: T\nlastReviewed: '2025-W01-1'\n---\nBody\n", "'lastReviewed' must be a date"),
 ])
 def test_bad_files_are_named_with_their_problem(raw, problem):
     with pytest.raises(DocumentError) as err:
@@ -67,6 +69,8 @@ def test_control_characters_leave_the_text_and_a_page_break_ends_a_line():
     doc = parse_document(raw, "a.md")
     assert doc.title == "Bell title"
     assert doc.body.endswith("Body\nNext\tline.")
+    c1 = parse_document("---\ntitle: T\n---\nA\x85B\u2028C\u2029D\x9dE\n".encode(), "a.md")
+    assert c1.body.strip() == "A\nB\nC\nDE"  # NEL and the Unicode separators end lines; C1 controls go
 
 
 def test_load_collects_errors_and_keeps_good_files(tmp_path: Path):

@@ -38,25 +38,25 @@ def test_another_summarys_subject_is_a_topic_of_a_search_filtered_away_from_it()
 def test_unfiltered_and_everyday_words_are_left_as_planned():
     assert _narrowed("how is pancreatic cancer treated") == []  # the index mentions it: no topic
     assert _narrowed("how is pancreatic cancer treated", *DOCS) == []  # a filter that keeps every summary
-    # "black" and "night" are words of another summary's title or text, but everyday ones:
+    # "black" and "night" are words of another summary's title or text, but name no cancer:
     # "black stools at night" asks nothing of the cohosh summary
     assert _narrowed("black stools at night after surgery", "colon") == []
 
 
-def test_a_search_filtered_to_the_seed_refuses_another_summarys_subject(seed_copy, settings, embedder, tmp_path):
+def test_a_search_filtered_to_the_seed_refuses_another_cancer(seed_copy, settings, embedder, tmp_path):
     from ingest.indexing import build_index
     from retriever.models import Filters
     from retriever.search import Retriever
 
-    (seed_copy / "whipple.md").write_text(
-        "---\ntitle: The Whipple Procedure\nurl: https://example.org/whipple\n---\n# The Whipple Procedure\n\n"
-        "## What it is\n\nThe Whipple procedure removes the head of the pancreas, part of the small intestine "
-        "and the gallbladder.\n", encoding="utf-8")
+    (seed_copy / "anal.md").write_text(
+        "---\ntitle: Anal Cancer Treatment\nurl: https://example.org/anal\n---\n# Anal Cancer Treatment\n\n"
+        "## Treatment\n\nAnal cancer is most often treated with chemotherapy and radiation therapy given "
+        "together, and sometimes with surgery.\n", encoding="utf-8")
     build_index(seed_copy, tmp_path / "index", settings, embedder=embedder, progress=False)
     r = Retriever.load(tmp_path / "index", settings, embedder=embedder)
-    seed = next(d for d in r.manifest.documents if d != "whipple")
-    question = "what is the whipple procedure"
-    assert r.search(question).hits[0].chunk.doc_id == "whipple"
+    seed = next(d for d in r.manifest.documents if d != "anal")
+    question = "how is anal cancer treated"
+    assert r.search(question).hits[0].chunk.doc_id == "anal"
     filtered = r.search(question, filters=Filters(doc_ids=(seed,)))
-    assert filtered.abstained and "whipple" in filtered.missing
-    assert not r.search(question, filters=Filters(doc_ids=("whipple",))).abstained
+    assert filtered.abstained and "anal" in filtered.missing
+    assert not r.search(question, filters=Filters(doc_ids=("anal",))).abstained

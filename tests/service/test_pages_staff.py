@@ -181,9 +181,19 @@ def test_passage_blocks_keep_nesting_order_and_marks():
 
 
 @pytest.mark.parametrize("iso, shown", [("2025-12-30", "30 December 2025"), ("2024-01-05", "5 January 2024"),
-                                        ("", ""), ("last spring", "")])  # an index built before dates were checked
-def test_review_dates_are_written_out(iso, shown):
+                                        ("", ""), ("last spring", ""), ("20251230", ""), ("2025-12-30 08:00", "")])
+def test_review_dates_are_written_out(iso, shown):  # an index built before ingest checked dates holds any text
     assert review_date(iso) == shown
+
+
+def test_the_api_serves_no_review_date_an_old_index_holds_unchecked(make_client, retriever):
+    def search(query, k, mode, filters):
+        hit = _hit("breast-treatment", 1, "Breast Cancer Treatment")
+        hit = dataclasses.replace(hit, chunk=dataclasses.replace(hit.chunk, last_reviewed="last spring"))
+        return SearchResult(query=query, hits=[hit], abstained=False, mode=mode, confidence=0.9)
+
+    body = make_client(FakeRetriever(retriever, search)).get("/api/search", params={"q": "surgery"}).json()
+    assert body["results"][0]["last_reviewed"] == ""
 
 
 def test_catalog_groups_and_subjects():
@@ -225,46 +235,6 @@ def test_many_summaries_picker_and_choices(make_client, retriever):
     assert bad.status_code == 422 and "Please choose one from the list, or search them all." in bad.text
     twice = c.get("/", params=[("q", "surgery"), ("doc", "acupuncture"), ("doc", "breast-treatment")])
     assert twice.status_code == 422 and "Please choose one summary." in twice.text
-
-
-def _refusing(*refuse: str):
-    """A search over MANY whose own search of each summary in ``refuse`` says "not covered"."""
-    def search(query, k, mode, filters):
-        docs = list(filters.doc_ids) if filters and filters.doc_ids else list(MANY)
-        if filters and filters.doc_ids and set(docs) <= set(refuse):
-            return SearchResult(query=query, hits=[], abstained=True, mode=mode, confidence=0.1)
-        hits = [_hit(d, i + 1, MANY[d].title) for i, d in enumerate(docs * 3)][:k]
-        return SearchResult(query=query, hits=hits, abstained=False, mode=mode, confidence=0.9)
-    return search
-
-
-def _many_client(make_client, retriever, search):
-    fake = FakeRetriever(retriever, search)
-    fake.manifest = dataclasses.replace(retriever.manifest, documents=MANY)
-    return make_client(fake)
-
-
-def test_the_picker_offers_only_summaries_that_answer(make_client, retriever):
-    c = _many_client(make_client, retriever, _refusing("colon-screening"))
-    html = c.get("/", params={"q": "what foods should I avoid"}).text
-    assert "Which summary do you mean?" in html
-    assert [t for _, t in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html)] == [
-        "Breast Cancer Treatment", "Acupuncture"]
-
-
-def test_when_one_summary_answers_its_passages_are_shown_without_asking(make_client, retriever):
-    c = _many_client(make_client, retriever, _refusing("colon-screening", "acupuncture"))
-    html = c.get("/", params={"q": "what foods should I avoid"}).text
-    assert "Which summary do you mean?" not in html
-    shown = passages(html)
-    assert len(shown) == 3 and all("(breast-treatment)" in p for p in shown)
-
-
-def test_when_no_summary_answers_alone_the_wide_search_is_shown(make_client, retriever):
-    c = _many_client(make_client, retriever, _refusing(*MANY))
-    html = c.get("/", params={"q": "what foods should I avoid"}).text
-    assert "Which summary do you mean?" not in html
-    assert len(passages(html)) == 3 and "(colon-screening)" in html
 
 
 def test_corrected_words_are_said(client):

@@ -9,11 +9,13 @@ from collections import Counter
 from retriever.abstain import SUBJECTS, pdq_subjects
 from retriever.acronyms import ACRONYMS
 from retriever.boilerplate import BOILERPLATE
+from retriever.scope import CANCER_WORDS, cancer_words
 from retriever.spelling import PDQ_WORDS, Speller, everyday_slips
 from retriever.tokenization import zipf
 from training.__main__ import main
 from training.cli import CORPUS
 from training.words import (
+    cancer_titles,
     corpus_counts,
     pdq_acronyms,
     pdq_boilerplate,
@@ -21,6 +23,7 @@ from training.words import (
     render,
     render_acronyms,
     render_boilerplate,
+    render_cancer_words,
     render_subjects,
     summaries,
 )
@@ -39,6 +42,16 @@ def test_the_shipped_subjects_are_the_corpus_titles_own():
     # generic title words, and words of everyday English that patients use of any summary
     assert not {"cancer", "treatment", "childhood", "pain", "skin", "regimen", "cardiac", "plasma", "dietary",
                 "colorectal"} & pdq_subjects()
+
+
+def test_the_shipped_cancer_words_name_cancer_type_summaries():
+    docs = summaries(CORPUS)
+    assert CANCER_WORDS.read_text(encoding="utf-8") == render_cancer_words(cancer_titles(CORPUS), docs), \
+        "retriever/pdq_cancer_words.txt is stale: run python -m training words"
+    assert {"pancreatic", "anal", "renal", "penile", "hairy", "adrenocortical"} <= cancer_words()
+    # said of any cancer (more than a quarter of the summaries), everyday English, or no cancer type's title
+    assert not {"malignant", "metastatic", "gland", "carcinoma", "heart", "complications", "distress",
+                "cancer", "tumor"} & cancer_words()
 
 
 def test_the_shipped_boilerplate_is_what_nine_in_ten_summaries_carry():
@@ -74,7 +87,7 @@ def test_one_file_for_two_lists_is_refused(tmp_path, capsys):
     out = tmp_path / "words.txt"
     assert main(["words", "--out", str(out), "--subjects-out", str(tmp_path / "s.txt"),
                  "--boilerplate-out", str(out), "--acronyms-out", str(tmp_path / "a.txt")]) == 2
-    assert "must name four files" in capsys.readouterr().err and not out.exists()
+    assert "must name 5 files" in capsys.readouterr().err and not out.exists()
 
 
 def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys):

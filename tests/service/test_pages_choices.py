@@ -1,0 +1,69 @@
+"""The patient page's "Which summary do you mean?": only summaries whose own search answers."""
+
+import dataclasses
+import re
+import time
+
+from retriever.models import SearchResult
+from tests.service.conftest import MANY, FakeRetriever, _hit, passages
+
+QUESTION = "what foods should I avoid"
+
+
+def _refusing(*refuse: str, slow: tuple[str, ...] = ()):
+    """A search over MANY whose own search of each summary in ``refuse`` says "not covered"
+    (and of each in ``slow`` takes a second)."""
+    def search(query, k, mode, filters):
+        if filters and filters.doc_ids and set(filters.doc_ids) <= set(slow):
+            time.sleep(1.0)
+        docs = list(filters.doc_ids) if filters and filters.doc_ids else list(MANY)
+        if filters and filters.doc_ids and set(docs) <= set(refuse):
+            return SearchResult(query=query, hits=[], abstained=True, mode=mode, confidence=0.1)
+        hits = [_hit(d, i + 1, MANY[d].title) for i, d in enumerate(docs * 3)][:k]
+        return SearchResult(query=query, hits=hits, abstained=False, mode=mode, confidence=0.9)
+    return search
+
+
+def _many_client(make_client, retriever, search):
+    fake = FakeRetriever(retriever, search)
+    fake.manifest = dataclasses.replace(retriever.manifest, documents=MANY)
+    return make_client(fake)
+
+
+def test_the_picker_offers_only_summaries_that_answer(make_client, retriever):
+    c = _many_client(make_client, retriever, _refusing("colon-screening"))
+    html = c.get("/", params={"q": QUESTION}).text
+    assert "Which summary do you mean?" in html
+    assert [t for _, t in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html)] == [
+        "Breast Cancer Treatment", "Acupuncture"]
+
+
+def test_when_one_summary_answers_its_passages_are_shown_without_asking(make_client, retriever):
+    c = _many_client(make_client, retriever, _refusing("colon-screening", "acupuncture"))
+    html = c.get("/", params={"q": QUESTION}).text
+    assert "Which summary do you mean?" not in html
+    shown = passages(html)
+    assert len(shown) == 3 and all("(breast-treatment)" in p for p in shown)
+
+
+def test_when_no_summary_answers_alone_the_wide_search_is_shown(make_client, retriever):
+    c = _many_client(make_client, retriever, _refusing(*MANY))
+    html = c.get("/", params={"q": QUESTION}).text
+    assert "Which summary do you mean?" not in html
+    assert len(passages(html)) == 3 and "(colon-screening)" in html
+
+
+def test_a_summary_whose_search_runs_out_of_time_stays_offered(make_client, retriever):
+    fake = FakeRetriever(retriever, _refusing("colon-screening", slow=("acupuncture",)))
+    fake.manifest = dataclasses.replace(retriever.manifest, documents=MANY)
+    html = make_client(fake, request_timeout_s=0.3).get("/", params={"q": QUESTION}).text
+    assert [t for _, t in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html)] == [
+        "Breast Cancer Treatment", "Acupuncture"]
+
+
+def test_a_lone_summary_that_could_not_be_checked_is_offered_not_dropped(make_client, retriever):
+    fake = FakeRetriever(retriever, _refusing("colon-screening", "breast-treatment", slow=("acupuncture",)))
+    fake.manifest = dataclasses.replace(retriever.manifest, documents=MANY)
+    html = make_client(fake, request_timeout_s=0.3).get("/", params={"q": QUESTION}).text
+    assert "Which summary do you mean?" in html and not passages(html)
+    assert [t for _, t in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html)] == ["Acupuncture"]
