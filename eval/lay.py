@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from retriever.embedding import ModelError
-from retriever.lines import numbered_lines
+from retriever.lines import bad_lines, numbered_lines
 from retriever.provenance import describe
 from retriever.search import Filters, Retriever
 from retriever.settings import SettingsProblem, read_settings
@@ -30,15 +30,18 @@ from training.questions import QuestionFileError, TrainingQuestion, squash
 
 def load(path: Path) -> list[TrainingQuestion]:
     """Every question of a training-format file (not checked against the corpus: the index
-    decides which count); a line that is not one raises `QuestionFileError` naming it."""
-    out = []
-    for n, line in numbered_lines(path, QuestionFileError):
+    decides which count); lines that are not one raise `QuestionFileError` naming each."""
+    out: list[TrainingQuestion] = []
+    problems: list[str] = []
+    for n, line in numbered_lines(path, QuestionFileError, problems):
         if not line.strip():
             continue
         try:
             out.append(TrainingQuestion.from_json(line))
         except ValueError as exc:
-            raise QuestionFileError(f"{path}:{n}: not a training question ({exc})") from None
+            problems.append(f"{path}:{n}: not a training question ({exc})")
+    if problems:
+        raise QuestionFileError(bad_lines(problems))
     if not out:
         raise QuestionFileError(f"{path}: no questions")
     return out

@@ -17,7 +17,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ingest.chunking import chunk_document, mark_shared
-from ingest.loading import Document, DocumentError, load_documents
+from ingest.loading import Document, DocumentError, doc_id_for, load_documents
 from ingest.publish import discard, ingest_lock, new_version_dir, publish, target_problem
 from retriever import store
 from retriever.dense import build_dense, choose_kind, save_dense
@@ -90,6 +90,17 @@ def _previous_vectors(index_dir: Path,
     cache = dict(zip(keys["chunks"], vecs))
     cache.update(zip(keys["sentences"], sents.vectors.astype(np.float32)))
     return cache, manifest.documents
+
+
+def _served_and_broken(index_dir: Path, docs: list[Document], errors: list[DocumentError]) -> list[DocumentError]:
+    """The skipped files whose summary the published index serves and no good file replaces:
+    a summary that served yesterday is not dropped for a typo made today."""
+    try:
+        served = store.Manifest.read(index_dir).documents
+    except (store.IndexLoadError, OSError, ValueError, KeyError, TypeError):
+        return []  # no index yet, or one that cannot be read: nothing served to lose
+    kept = {d.doc_id for d in docs}
+    return [e for e in errors if doc_id_for(e.source) in served and doc_id_for(e.source) not in kept]
 
 
 def _embed_all(texts: list[str], cache: dict[str, np.ndarray], embedder: Embedder,
@@ -187,6 +198,11 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         found = "no .md or .txt files" if not errors else "no valid documents"
         bad = "".join(f"\n  {err}" for err in errors)  # each file and its problem
         raise IngestError(f"{found} in {src_dir}; nothing indexed, previous index kept{bad}", errors)
+    if lost := _served_and_broken(index_dir, docs, errors):
+        bad = "".join(f"\n  {err}" for err in lost)
+        raise IngestError(f"{len(lost)} file(s) of summaries the index serves now fail, and indexing without them "
+                          f"would drop those summaries: nothing indexed, previous index kept. Fix them, or move "
+                          f"them out of {src_dir} to drop their summaries on purpose:{bad}", lost)
     embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target)
 
     with ingest_lock(index_dir):

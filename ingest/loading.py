@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ import yaml
 
 from ingest.parsing import parse_sections
 from retriever.lines import bad_byte_at
+from retriever.text import iso_date
 
 SUFFIXES = (".md", ".txt")
 
@@ -45,8 +47,9 @@ class Document:
 
 
 def find_sources(src_dir: Path) -> list[Path]:
-    """All ``.md``/``.txt`` files under ``src_dir``, in a stable order."""
-    return sorted(p for p in src_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+    """All ``.md``/``.txt`` files under ``src_dir``, in a stable order; a link to a file that
+    is not there is listed too, so that it is reported rather than passed over."""
+    return sorted(p for p in src_dir.rglob("*") if (p.is_file() or p.is_symlink()) and p.suffix.lower() in SUFFIXES
                   and not any(part.startswith(".") for part in p.relative_to(src_dir).parts))
 
 
@@ -75,11 +78,8 @@ def _review_date(value, source: str) -> str:
     if isinstance(value, datetime.date):  # YAML reads an unquoted 2025-12-30 as a date
         return value.isoformat()
     text = str(value).strip()
-    try:
-        if isinstance(value, str) and _ISO_DATE.fullmatch(text):
-            return datetime.date.fromisoformat(text).isoformat()
-    except ValueError:
-        pass
+    if isinstance(value, str) and iso_date(text):
+        return text
     raise DocumentError(source, f"front-matter field 'lastReviewed' must be a date written "
                                 f"YYYY-MM-DD (as 2025-12-30), not {text[:40]!r}")
 
@@ -136,7 +136,7 @@ def parse_document(raw: bytes, source: str) -> Document:
     return Document(
         doc_id=doc_id_for(source),
         source=source,
-        title=_without_controls(title).strip(),
+        title=" ".join(_without_controls(title).split()),  # a line break in a title is a space
         url=url.strip(),
         body=body,
         content_hash=hashlib.sha256(raw).hexdigest(),
@@ -158,7 +158,6 @@ def _without_controls(text: str) -> str:
     return _CONTROLS.sub("", _BREAKS.sub("\n", text))
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's own delimiter
 # What to do about the YAML problems a hand-edited front matter most often has.
@@ -203,7 +202,7 @@ def load_documents(src_dir: Path, strict: bool = False) -> tuple[list[Document],
     for path in find_sources(src_dir):
         source = path.relative_to(src_dir).as_posix()
         try:
-            doc = parse_document(path.read_bytes(), source)
+            doc = parse_document(_read(path, source), source)
             _check_not_copy(doc, seen)
             docs.append(doc)
         except DocumentError as err:
@@ -211,6 +210,15 @@ def load_documents(src_dir: Path, strict: bool = False) -> tuple[list[Document],
                 raise
             errors.append(err)
     return docs, errors
+
+
+def _read(path: Path, source: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        if path.is_symlink() and not path.exists():
+            raise DocumentError(source, f"a link to {os.readlink(path)}, which does not exist") from None
+        raise DocumentError(source, f"cannot be read ({exc.strerror or exc})") from None
 
 
 def _check_not_copy(doc: Document, seen: dict[tuple[str, str], Document]) -> None:

@@ -10,6 +10,7 @@ a sentence and "the same text" are.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 
@@ -39,6 +40,22 @@ def squash(text: str) -> str:
 def fold(text: str) -> str:
     """Whitespace- and case-folded text: two passages are "the same" when these agree."""
     return squash(text).lower()
+
+
+def iso_date(text: str) -> str:
+    """``text`` (stripped) when it is a calendar date written YYYY-MM-DD, else "": the one way
+    ingest takes a review date and the service serves one."""
+    text = text.strip()
+    if not _ISO_DATE.fullmatch(text):
+        return ""
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:  # "2025-13-40"
+        return ""
+    return text
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def shipped_lines(path) -> list[str]:

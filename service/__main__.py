@@ -99,11 +99,19 @@ def _main(argv: list[str] | None) -> int:
     args = parse_args(argv)
     # Workers are fresh processes that read their settings from the environment, so the
     # command-line values go there too, and every process sees the same settings.
+    given = {}
     for name, value in (("INDEX_DIR", args.index), ("HOST", args.host), ("PORT", args.port),
                         ("WORKERS", args.workers)):
         if value is not None:
             os.environ[f"PDQ_{name}"] = str(value)
-    settings = read_settings()
+            given[f"PDQ_{name}="] = f"--{name.lower().replace('_dir', '')} (PDQ_{name})="
+    try:
+        settings = read_settings()
+    except SettingsProblem as exc:  # name the flag the user typed, not the variable it set
+        message = str(exc)
+        for variable, flag in given.items():
+            message = message.replace(variable, flag)
+        raise SettingsProblem(message) from None
 
     if settings.workers == 1:
         from retriever.search import Retriever  # heavy imports after argument errors

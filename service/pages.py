@@ -37,6 +37,8 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 PATIENT_PASSAGES = 3
 # Passages a many-summary search looks at to find the summaries a question might mean.
 CHOICE_DEPTH = 10
+# The offered summaries' own searches one page runs at a time (`_answering`).
+CHOICE_SEARCHES = 2
 STAFF_DEFAULT_K = 10
 # The staff page names modes for people; the API's names are accepted too, and the menu then
 # shows the mode searched under the page's own name.
@@ -123,19 +125,23 @@ async def _answering(request: Request, q: str, offered: list[Summary]) -> tuple[
 
     Offering a summary that then says "not covered" sends a worried reader down a dead
     end: "what foods should I avoid" on the seed and three corpus summaries offered two
-    whose own search refused. The searches run together, so the page waits for the
-    slowest, within the one time limit each search has. A choice that cannot be checked
-    (its search over that time) stays offered.
+    whose own search refused. `CHOICE_SEARCHES` run at a time, so one page never holds the
+    whole search pool (4 threads on 2 CPUs) and its searches do not queue past their time
+    limit. A choice that cannot be checked (its search over that time) stays offered beside
+    others; alone, it is no choice, and the best passages of all are shown.
     """
+    gate = asyncio.Semaphore(CHOICE_SEARCHES)
+
     async def own(s: Summary) -> tuple[Summary, SearchResult | None]:
-        try:
-            return s, (await _answer(request, q, PATIENT_PASSAGES, "hybrid", [s.doc_id], []))[1]
-        except ApiError:
-            return s, None
+        async with gate:
+            try:
+                return s, (await _answer(request, q, PATIENT_PASSAGES, "hybrid", [s.doc_id], []))[1]
+            except ApiError:
+                return s, None
 
     answered = [(s, r) for s, r in await asyncio.gather(*map(own, offered)) if r is None or not r.abstained]
-    if len(answered) == 1 and answered[0][1] is not None:
-        return [], answered[0][1]
+    if len(answered) == 1:
+        return [], answered[0][1]  # None when it could not be checked: the wide search stands
     return [s for s, _ in answered], None
 
 

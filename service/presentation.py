@@ -17,7 +17,7 @@ from retriever.abstain import FIGURE
 from retriever.citation import citation_line
 from retriever.models import Hit, SearchResult
 from retriever.providers import PROVIDER
-from retriever.text import replace_word
+from retriever.text import iso_date, replace_word
 from retriever.text import short_title as plain_title
 from retriever.tokenization import zipf
 from service.passage_text import ListBlock, Paragraph, Segment, passage_blocks, snippet, term_spans
@@ -102,19 +102,11 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December")
 
 
-def iso_date(text: str) -> str:
-    """``text`` when it is a date written YYYY-MM-DD, else "": an index built before ingest
-    checked ``lastReviewed`` may hold any text, which is not served as a date."""
-    try:
-        return text if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) and datetime.date.fromisoformat(text) else ""
-    except ValueError:
-        return ""
-
-
-def review_date(iso: str) -> str:
-    """"30 December 2025" for "2025-12-30", "" for none (`iso_date`): written out, a day and a
-    month cannot be read the wrong way round."""
-    if not iso_date(iso):
+def review_date(text: str) -> str:
+    """"30 December 2025" for "2025-12-30", "" for none: written out, a day and a month cannot
+    be read the wrong way round. An index built before ingest checked ``lastReviewed`` may
+    hold any text, which is not shown as a date (`iso_date`)."""
+    if not (iso := iso_date(text)):
         return ""
     d = datetime.date.fromisoformat(iso)
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"

@@ -26,6 +26,14 @@ def test_a_line_missing_a_field_is_named(tmp_path):
         load(path)
 
 
+def test_every_bad_line_is_named_in_one_run(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_bytes(b"{x\n" + json.dumps(LINE).encode() + b"\n\xff\n[]\n")
+    with pytest.raises(QuestionFileError) as err:
+        load(path)
+    assert [line.split(": ")[0] for line in str(err.value).splitlines()] == [f"{path}:{n}" for n in (1, 3, 4)]
+
+
 def test_cli_names_a_file_in_another_encoding(tmp_path, capsys):
     path = tmp_path / "q.jsonl"
     path.write_bytes(json.dumps(LINE, ensure_ascii=False).replace("safe", "sûr").encode("latin-1") + b"\n")

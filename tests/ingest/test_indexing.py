@@ -135,6 +135,24 @@ def test_cli_skips_bad_files_names_them_and_exits_non_zero(seed_copy, tmp_path, 
     assert not (tmp_path / "idx2").exists()
 
 
+def test_a_served_summary_whose_file_now_fails_is_not_dropped(seed_copy, tmp_path, capsys, monkeypatch, embedder):
+    monkeypatch.setattr(indexing, "get_embedder", lambda *args: embedder)
+    index = tmp_path / "idx"
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 0
+    served = index.resolve()
+    capsys.readouterr()
+    (seed_copy / "new.md").write_text("---\ntitle: A new summary\n---\n# New\n\nIts text.\n")
+    [seed] = [p for p in seed_copy.glob("*.md") if p.name != "new.md"]
+    seed.write_text("---\ntitle: [oops\n---\nbody\n")  # the served summary's file, broken
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "1 file(s) of summaries the index serves now fail" in err and f"{seed.name}: malformed front matter" in err
+    assert index.resolve() == served  # nothing published: the seed is still served
+    seed.unlink()  # dropped on purpose: the new summary alone is published
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 0
+    assert set(Retriever.load(index, embedder=embedder).manifest.documents) == {"new"}
+
+
 def test_the_summary_says_what_reused_vectors_are():
     """A first ingest reuses the vectors of texts the documents repeat: "reused 22" alone
     read, on a fresh clone, as if an earlier index had been found."""

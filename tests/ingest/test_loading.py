@@ -71,6 +71,8 @@ def test_control_characters_leave_the_text_and_a_page_break_ends_a_line():
     assert doc.body.endswith("Body\nNext\tline.")
     c1 = parse_document("---\ntitle: T\n---\nA\x85B\u2028C\u2029D\x9dE\n".encode(), "a.md")
     assert c1.body.strip() == "A\nB\nC\nDE"  # NEL and the Unicode separators end lines; C1 controls go
+    titled = parse_document(b'---\ntitle: "Breast Cancer\\u2028Treatment"\n---\nText.\n', "a.md")
+    assert titled.title == "Breast Cancer Treatment"  # a title is one line
 
 
 def test_load_collects_errors_and_keeps_good_files(tmp_path: Path):
@@ -81,6 +83,16 @@ def test_load_collects_errors_and_keeps_good_files(tmp_path: Path):
     assert [d.source for d in docs] == ["good.md"]
     assert [e.source for e in errors] == ["bad.md"]
     with pytest.raises(DocumentError):
+        load_documents(tmp_path, strict=True)
+
+
+def test_a_link_to_a_missing_file_is_named_not_passed_over(tmp_path: Path):
+    (tmp_path / "good.md").write_bytes(GOOD)
+    (tmp_path / "gone.md").symlink_to(tmp_path / "elsewhere" / "x.md")
+    docs, errors = load_documents(tmp_path)
+    assert [d.source for d in docs] == ["good.md"]
+    assert [str(e) for e in errors] == [f"gone.md: a link to {tmp_path / 'elsewhere' / 'x.md'}, which does not exist"]
+    with pytest.raises(DocumentError, match="gone.md: a link to"):
         load_documents(tmp_path, strict=True)
 
 

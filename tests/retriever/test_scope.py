@@ -31,6 +31,7 @@ def _narrowed(question: str, *kept: str) -> list[str]:
 
 def test_another_summarys_subject_is_a_topic_of_a_search_filtered_away_from_it():
     assert "pancreatic" in _narrowed("how is pancreatic cancer treated", "colon")
+    assert "leukemias" in _narrowed("hot flashes with leukemias", "colon")  # a plural names it too
     assert "pancreatic" not in _narrowed("how is pancreatic cancer treated", "pancreatic")
     assert "pancreatic" not in _narrowed("how is pancreatic cancer treated", "colon", "pancreatic")
 
@@ -38,6 +39,7 @@ def test_another_summarys_subject_is_a_topic_of_a_search_filtered_away_from_it()
 def test_unfiltered_and_everyday_words_are_left_as_planned():
     assert _narrowed("how is pancreatic cancer treated") == []  # the index mentions it: no topic
     assert _narrowed("how is pancreatic cancer treated", *DOCS) == []  # a filter that keeps every summary
+    assert _narrowed("how is pancreatic cancer treated", "none") == []  # one that keeps none: nothing to judge
     # "black" and "night" are words of another summary's title or text, but name no cancer:
     # "black stools at night" asks nothing of the cohosh summary
     assert _narrowed("black stools at night after surgery", "colon") == []

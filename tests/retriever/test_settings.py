@@ -49,6 +49,14 @@ def test_each_command_stops_on_a_bad_setting_before_any_work(monkeypatch, capsys
     assert not (tmp_path / "idx").exists()
 
 
+def test_a_bad_flag_is_named_as_typed(monkeypatch, capsys):
+    from service.__main__ import main
+
+    monkeypatch.setenv("PDQ_PORT", "8000")  # recorded, so the 70000 that --port writes is undone
+    assert main(["--port", "70000"]) == 2
+    assert "error: invalid setting: --port (PDQ_PORT)='70000': " in capsys.readouterr().err
+
+
 def test_the_service_reads_its_flags_before_the_environment(monkeypatch, capsys):
     """--help, and a --port meant to replace a bad PDQ_PORT, worked only with a good environment."""
     from service.__main__ import parse_args

@@ -105,12 +105,13 @@ def test_a_malformed_line_is_named_by_file_and_line(tmp_path, sections):
     good = TrainingQuestion(sec.doc_id, sec.key, sec.heading_path, "is this the part for me",
                             "question", " ".join(sec.text.split()[:5]))
     path = tmp_path / "q.jsonl"
-    path.write_text(good.to_json() + "\n{not json\n" + good.to_json() + "\n", encoding="utf-8")
+    path.write_bytes((good.to_json() + "\n{not json\n" + good.to_json() + "\n").encode() + b"{\xff}\n{x\n")
     with pytest.raises(QuestionFileError) as err:
         read_questions(path, sections)
     message = str(err.value)
     assert f"{path}:2: not a training question" in message
     assert f"{path}:3: duplicate question" in message
+    assert f"{path}:4: not UTF-8 text" in message and f"{path}:5: not a training question" in message
 
 
 def test_heading_path_must_match_the_section(tmp_path, sections):
