@@ -17,7 +17,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ingest.chunking import chunk_document, mark_shared
-from ingest.loading import Document, DocumentError, doc_id_for, load_documents
+from ingest.loading import Document, DocumentError, DuplicateDocument, doc_id_for, load_documents
 from ingest.publish import discard, ingest_lock, new_version_dir, publish, target_problem
 from retriever import store
 from retriever.dense import build_dense, choose_kind, save_dense
@@ -30,9 +30,10 @@ from retriever.text import embedding_text, sentence_spans
 
 
 class IngestError(RuntimeError):
-    """Ingest cannot produce an index (nothing valid to index, or writing failed).
+    """Ingest cannot produce an index (nothing valid to index, a served summary's file now
+    bad, or writing failed).
 
-    ``errors`` holds the bad files behind "no valid documents", each with its problem.
+    ``errors`` holds the bad files behind it, each with its problem.
     """
 
     def __init__(self, message: str, errors: list[DocumentError] | None = None):
@@ -100,7 +101,8 @@ def _served_and_broken(index_dir: Path, docs: list[Document], errors: list[Docum
     except (store.IndexLoadError, OSError, ValueError, KeyError, TypeError):
         return []  # no index yet, or one that cannot be read: nothing served to lose
     kept = {d.doc_id for d in docs}
-    return [e for e in errors if doc_id_for(e.source) in served and doc_id_for(e.source) not in kept]
+    return [e for e in errors if not isinstance(e, DuplicateDocument)  # its summary is indexed from the other
+            and doc_id_for(e.source) in served and doc_id_for(e.source) not in kept]
 
 
 def _embed_all(texts: list[str], cache: dict[str, np.ndarray], embedder: Embedder,
@@ -182,8 +184,9 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         Counts and timings; ``errors`` lists the files that were skipped.
 
     Raises:
-        IngestError: nothing valid to index, or the index could not be written. The
-            previously published index is untouched in every case.
+        IngestError: nothing valid to index, a bad file of a summary the published index
+            serves (`_served_and_broken`), or the index could not be written. The previously
+            published index is untouched in every case.
         DocumentError: with ``strict``, the first bad file.
     """
     t0 = time.perf_counter()
@@ -200,9 +203,11 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         raise IngestError(f"{found} in {src_dir}; nothing indexed, previous index kept{bad}", errors)
     if lost := _served_and_broken(index_dir, docs, errors):
         bad = "".join(f"\n  {err}" for err in lost)
+        other = "".join(f"\n  {err}" for err in errors if err not in lost)
         raise IngestError(f"{len(lost)} file(s) of summaries the index serves now fail, and indexing without them "
                           f"would drop those summaries: nothing indexed, previous index kept. Fix them, or move "
-                          f"them out of {src_dir} to drop their summaries on purpose:{bad}", lost)
+                          f"them out of {src_dir} to drop their summaries on purpose:{bad}"
+                          + (f"\nOther files that would be skipped:{other}" if other else ""), errors)
     embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target)
 
     with ingest_lock(index_dir):

@@ -7,6 +7,7 @@ file rather than read a traceback.
 from __future__ import annotations
 
 import datetime
+import errno
 import hashlib
 import os
 import re
@@ -32,6 +33,10 @@ class DocumentError(ValueError):
         self.problem = problem
 
 
+class DuplicateDocument(DocumentError):
+    """A second file of a summary already read: the summary itself is indexed, from the other."""
+
+
 @dataclass(frozen=True)
 class Document:
     doc_id: str
@@ -49,7 +54,8 @@ class Document:
 def find_sources(src_dir: Path) -> list[Path]:
     """All ``.md``/``.txt`` files under ``src_dir``, in a stable order; a link to a file that
     is not there is listed too, so that it is reported rather than passed over."""
-    return sorted(p for p in src_dir.rglob("*") if (p.is_file() or p.is_symlink()) and p.suffix.lower() in SUFFIXES
+    return sorted(p for p in src_dir.rglob("*") if (p.is_file() or (p.is_symlink() and not p.exists()))
+                  and p.suffix.lower() in SUFFIXES
                   and not any(part.startswith(".") for part in p.relative_to(src_dir).parts))
 
 
@@ -216,8 +222,10 @@ def _read(path: Path, source: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise DocumentError(source, "a link that leads back to itself") from None
         if path.is_symlink() and not path.exists():
-            raise DocumentError(source, f"a link to {os.readlink(path)}, which does not exist") from None
+            raise DocumentError(source, f"a link to {os.path.realpath(path)}, which does not exist") from None
         raise DocumentError(source, f"cannot be read ({exc.strerror or exc})") from None
 
 
@@ -228,12 +236,12 @@ def _check_not_copy(doc: Document, seen: dict[tuple[str, str], Document]) -> Non
     "twin.md", "twin.txt"): one id would hold both files' passages, and the manifest one."""
     first = seen.get(("id", doc.doc_id))
     if first is not None:
-        raise DocumentError(doc.source, f"the same document id '{doc.doc_id}' as {first.source} (an id is "
+        raise DuplicateDocument(doc.source, f"the same document id '{doc.doc_id}' as {first.source} (an id is "
                                         f"the path without its suffix, folders joined by '--'); rename one")
     keys = {"url": doc.url, "text": hashlib.sha256(" ".join(doc.body.split()).encode()).hexdigest()}
     for what, key in keys.items():
         if key and (what, key) in seen:
-            raise DocumentError(doc.source, f"the same summary as {seen[what, key].source} (same {what}); "
+            raise DuplicateDocument(doc.source, f"the same summary as {seen[what, key].source} (same {what}); "
                                             f"keep one of the two files")
     seen.update({(what, key): doc for what, key in keys.items() if key})
     seen["id", doc.doc_id] = doc

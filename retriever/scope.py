@@ -22,7 +22,7 @@ from retriever.lexicon import lay_words
 from retriever.models import Chunk
 from retriever.planning import QueryPlan
 from retriever.text import shipped_lines
-from retriever.tokenization import Vocabulary, content_words, stem, words
+from retriever.tokenization import Vocabulary, content_words, words
 
 CANCER_WORDS = Path(__file__).with_name("pdq_cancer_words.txt")
 
@@ -31,12 +31,6 @@ CANCER_WORDS = Path(__file__).with_name("pdq_cancer_words.txt")
 def cancer_words() -> frozenset[str]:
     """The words of `CANCER_WORDS`, read once (made by ``python -m training words``)."""
     return frozenset(shipped_lines(CANCER_WORDS))
-
-
-@cache
-def _cancer_stems() -> frozenset[str]:
-    """`cancer_words` by stem: "leukemias" names what "leukemia" does."""
-    return frozenset(map(stem, cancer_words()))
 
 
 class Scope:
@@ -78,5 +72,7 @@ class Scope:
         text, knows = plan.dense_text, self.vocabulary(kept).knows
         asked, bridged = content_words(text), lay_words(text)
         topics = topic_words(asked, bridged, looks_misspelled, knows)
-        named = [w for w in dict.fromkeys(asked) if stem(w) in _cancer_stems() and w not in bridged and not knows(w)]
+        # the word as listed: by stem, "transition", "germs" and "gestation" would name
+        # "transitional", "germ" and "gestational" summaries
+        named = [w for w in dict.fromkeys(asked) if w in cancer_words() and w not in bridged and not knows(w)]
         return replace(plan, topics=list(dict.fromkeys(topics + named)))

@@ -151,6 +151,20 @@ def test_a_served_summary_whose_file_now_fails_is_not_dropped(seed_copy, tmp_pat
     seed.unlink()  # dropped on purpose: the new summary alone is published
     assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 0
     assert set(Retriever.load(index, embedder=embedder).manifest.documents) == {"new"}
+    (seed_copy / "another.md").write_text("---\ntitle: [oops\n---\nbody\n")  # a new bad file: skipped
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 1
+    assert set(Retriever.load(index, embedder=embedder).manifest.documents) == {"new"}
+
+
+def test_a_copy_of_a_served_summary_sorted_first_does_not_stop_ingest(seed_copy, tmp_path, monkeypatch, embedder):
+    """The copy is read first and the served file is then the second file of its summary:
+    the summary is still indexed, so nothing is lost and the copy's skip is no stop."""
+    monkeypatch.setattr(indexing, "get_embedder", lambda *args: embedder)
+    index = tmp_path / "idx"
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 0
+    [seed] = seed_copy.glob("*.md")
+    (seed_copy / f"0-copy-{seed.name}").write_bytes(seed.read_bytes())
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 1
 
 
 def test_the_summary_says_what_reused_vectors_are():

@@ -94,6 +94,10 @@ def test_a_link_to_a_missing_file_is_named_not_passed_over(tmp_path: Path):
     assert [str(e) for e in errors] == [f"gone.md: a link to {tmp_path / 'elsewhere' / 'x.md'}, which does not exist"]
     with pytest.raises(DocumentError, match="gone.md: a link to"):
         load_documents(tmp_path, strict=True)
+    (tmp_path / "gone.md").unlink()
+    (tmp_path / "loop.md").symlink_to(tmp_path / "loop.md")
+    (tmp_path / "folder.md").mkdir()  # a folder named like a summary is no file: passed over, as before
+    assert [str(e) for e in load_documents(tmp_path)[1]] == ["loop.md: a link that leads back to itself"]
 
 
 def test_empty_folder_loads_nothing(tmp_path: Path):

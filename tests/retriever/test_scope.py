@@ -31,7 +31,8 @@ def _narrowed(question: str, *kept: str) -> list[str]:
 
 def test_another_summarys_subject_is_a_topic_of_a_search_filtered_away_from_it():
     assert "pancreatic" in _narrowed("how is pancreatic cancer treated", "colon")
-    assert "leukemias" in _narrowed("hot flashes with leukemias", "colon")  # a plural names it too
+    # everyday words a cancer word's stem would catch name no summary
+    assert _narrowed("how do I transition back to work and avoid germs", "colon") == []
     assert "pancreatic" not in _narrowed("how is pancreatic cancer treated", "pancreatic")
     assert "pancreatic" not in _narrowed("how is pancreatic cancer treated", "colon", "pancreatic")
 
