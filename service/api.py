@@ -16,6 +16,7 @@ from service.presentation import api_result, not_covered
 from service.schemas import (
     ERROR_RESPONSES,
     EXAMPLE_QUESTION,
+    K_NOTE,
     DocumentInfo,
     DocumentsResponse,
     ErrorResponse,
@@ -70,7 +71,7 @@ async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
 async def search_get(
     request: Request,
     q: Annotated[str, Query(description="The question, as typed.", examples=[EXAMPLE_QUESTION])],
-    k: Annotated[K, Query(description="How many passages.")] = 5,
+    k: Annotated[K, Query(description=K_NOTE)] = 5,
     mode: Annotated[Mode, Query(description=MODE_HELP)] = "hybrid",
     doc: Annotated[list[str], Query(description=DOC_HELP)] = [],  # noqa: B006 (FastAPI copies it)
     cancer_type: Annotated[list[str], Query(description=TYPE_HELP)] = [],  # noqa: B006

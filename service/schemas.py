@@ -19,6 +19,10 @@ from retriever.models import MODES
 # The retriever's modes, named once there; a Literal so the OpenAPI schema lists them.
 Mode = Literal[MODES]  # type: ignore[valid-type]
 K_MAX = 50
+# Passages repeated word for word across summaries (PDQ's shared treatment descriptions) are
+# shown once, from the best-ranked summary, so a search can return fewer than k.
+K_NOTE = ("How many passages to return, at most: a passage whose text a better-ranked one repeats word for "
+          "word (shared across summaries) is left out, so fewer may come back.")
 _DIGITS = re.compile(r"\s*[0-9]+\s*")
 _NEGATIVE = re.compile(r"\s*-[0-9]+\s*")
 
@@ -84,7 +88,7 @@ class SearchRequest(BaseModel):
     ]})
 
     q: str = Field(description="The question or search text, as typed (control characters are removed).")
-    k: BodyK = Field(5, description="How many passages to return.")
+    k: BodyK = Field(5, description=K_NOTE)
     mode: Mode = Field("hybrid", description="hybrid (meaning + keywords), dense (meaning) or bm25 (keywords).")
     doc: list[str] = Field(default_factory=list,
                            description="Only these document ids; unknown ids are refused (see /api/documents).")

@@ -37,6 +37,8 @@ def test_the_picker_offers_only_summaries_that_answer(make_client, retriever):
     assert "Which summary do you mean?" in html
     assert [t for _, t in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html)] == [
         "Breast Cancer Treatment", "Acupuncture"]
+    # what it knows: the question names none of these summaries (it may name a cancer the index lacks)
+    assert "it names none of them" in html and "does not name a cancer" not in html
 
 
 def test_when_one_summary_answers_its_passages_are_shown_without_asking(make_client, retriever):
