@@ -190,8 +190,7 @@ class Retriever:
     def signals(self, query: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Signals:
         """Each ranking's candidates for ``query``, best first, with their scores.
 
-        This is everything fusion combines; benchmarks read it to study the fusion on
-        exactly the lists the retriever uses.
+        This is everything fusion combines; benchmarks read it to study the fusion on exactly the lists used.
         """
         allowed = allowed_rows(filters, self.doc_ids, self._cancer_types)
         plan = self.scope.narrow(self.plan(query.strip()), allowed, self.planner.speller.looks_misspelled)
