@@ -93,16 +93,23 @@ def _previous_vectors(index_dir: Path,
     return cache, manifest.documents
 
 
-def _served_and_broken(index_dir: Path, docs: list[Document], errors: list[DocumentError]) -> list[DocumentError]:
-    """The skipped files whose summary the published index serves and no good file replaces:
-    a summary that served yesterday is not dropped for a typo made today."""
+def _refuse_dropping(index_dir: Path, src_dir: Path, docs: list[Document], errors: list[DocumentError]) -> None:
+    """Raise `IngestError` for skipped files whose summary the published index serves and no
+    good file replaces: a summary that served yesterday is not dropped for a typo made today."""
     try:
         served = store.Manifest.read(index_dir).documents
     except (store.IndexLoadError, OSError, ValueError, KeyError, TypeError):
-        return []  # no index yet, or one that cannot be read: nothing served to lose
+        return  # no index yet, or one that cannot be read: nothing served to lose
     kept = {d.doc_id for d in docs}
-    return [e for e in errors if not isinstance(e, DuplicateDocument)  # its summary is indexed from the other
+    lost = [e for e in errors if not isinstance(e, DuplicateDocument)  # its summary is indexed from the other
             and doc_id_for(e.source) in served and doc_id_for(e.source) not in kept]
+    if lost:
+        bad = "".join(f"\n  {err}" for err in lost)
+        other = "".join(f"\n  {err}" for err in errors if err not in lost)
+        raise IngestError(f"{len(lost)} file(s) of summaries the index serves now fail, and indexing without them "
+                          f"would drop those summaries: nothing indexed, previous index kept. Fix them, or move "
+                          f"them out of {src_dir} to drop their summaries on purpose:{bad}"
+                          + (f"\nOther files that would be skipped:{other}" if other else ""), errors)
 
 
 def _embed_all(texts: list[str], cache: dict[str, np.ndarray], embedder: Embedder,
@@ -185,7 +192,7 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
 
     Raises:
         IngestError: nothing valid to index, a bad file of a summary the published index
-            serves (`_served_and_broken`), or the index could not be written. The previously
+            serves (`_refuse_dropping`), or the index could not be written. The previously
             published index is untouched in every case.
         DocumentError: with ``strict``, the first bad file.
     """
@@ -201,16 +208,10 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         found = "no .md or .txt files" if not errors else "no valid documents"
         bad = "".join(f"\n  {err}" for err in errors)  # each file and its problem
         raise IngestError(f"{found} in {src_dir}; nothing indexed, previous index kept{bad}", errors)
-    if lost := _served_and_broken(index_dir, docs, errors):
-        bad = "".join(f"\n  {err}" for err in lost)
-        other = "".join(f"\n  {err}" for err in errors if err not in lost)
-        raise IngestError(f"{len(lost)} file(s) of summaries the index serves now fail, and indexing without them "
-                          f"would drop those summaries: nothing indexed, previous index kept. Fix them, or move "
-                          f"them out of {src_dir} to drop their summaries on purpose:{bad}"
-                          + (f"\nOther files that would be skipped:{other}" if other else ""), errors)
     embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target)
 
-    with ingest_lock(index_dir):
+    with ingest_lock(index_dir):  # what is served is read under the lock: another ingest may publish first
+        _refuse_dropping(index_dir, src_dir, docs, errors)
         cache, prev_docs = _previous_vectors(index_dir, embedder)
         max_tokens = chunk_limit(settings, embedder)
         chunks = _chunk_all(docs, embedder, max_tokens)
