@@ -34,7 +34,7 @@ def _read_all(paths: list[Path], sections) -> list:
 
 def _packets(args) -> int:
     from training.packets import write_packets
-    quotas = write_packets(args.corpus, args.out, args.n, args.each)
+    quotas = write_packets(args.corpus, args.out, args.n, args.each, args.match)
     print(f"{len(quotas)} packets, {sum(quotas)} questions asked for, in {args.out}")
     return 0
 

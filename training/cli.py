@@ -7,6 +7,7 @@ imports the training code, so ``--help`` and argument errors answer at once.
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 CORPUS = Path("training/corpus")
@@ -14,10 +15,24 @@ QUESTIONS = Path("training/questions/questions.jsonl")
 AUDIENCE = Path("training/questions/audience.jsonl")  # the ranker's only (AUDIENCE_BRIEF.md)
 SITUATION = Path("training/questions/situation.jsonl")  # the model's, not the ranker's (SITUATION_BRIEF.md)
 SHARED = Path("training/questions/shared_sections.jsonl")  # train --shared (BOILERPLATE_BRIEF.md)
+WORRY = Path("training/questions/worry.jsonl")  # the model's (WORRY_BRIEF.md)
+#: The sections asked about in worry questions (WORRY_BRIEF.md): prognosis, recurrence, follow-up,
+#: survivorship, coping and end of life, found by their headings.
+WORRY_HEADINGS = (r"prognos|chance of recovery|surviv|outlook|recurren|come back|comes back|follow-up|coping"
+                  r"|\bcope\b|end of life|end-of-life|dying|\bdeath|palliative|hospice|feelings|emotion|distress"
+                  r"|\bfear|anxiety|depress|advance directive|late effects|quality of life|caregiver|supportive care"
+                  r"|remission|stopping|grief|\bhope|talk with|talk to")
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")
 BASE_MODEL = "all-MiniLM-L6-v2"
 GUIDE = Path(".guide")  # train --guide unpacks all-mpnet-base-v2 here (training/guide.py)
+
+
+def _pattern(text: str) -> re.Pattern[str]:
+    try:
+        return re.compile(text, re.IGNORECASE)
+    except re.error as exc:
+        raise argparse.ArgumentTypeError(f"not a regular expression: {text!r} ({exc})") from exc
 
 
 def build_parser(description: str) -> argparse.ArgumentParser:
@@ -29,6 +44,9 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     pk.add_argument("out", type=Path)
     pk.add_argument("--n", type=int, default=8)
     pk.add_argument("--each", type=int, default=None, help="ask N of each kind per section (default: by length)")
+    pk.add_argument("--match", type=_pattern, default=None, metavar="REGEX",
+                    help="only the sections whose heading path (joined by ' > ') this finds, ignoring case "
+                         f"(the worry questions: {WORRY_HEADINGS!r})")
     co = sub.add_parser("collect", help="validate writers' lines into questions.jsonl")
     co.add_argument("raw", type=Path, nargs="+")
     co.add_argument("--out", type=Path, default=QUESTIONS)

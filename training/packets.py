@@ -7,6 +7,7 @@ words, two to six of each), so long sections get their several passages asked ab
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,15 +20,18 @@ def quota(section: ContentSection) -> int:
     return min(6, max(2, math.ceil(section.words / 80)))
 
 
-def write_packets(corpus: Path, out: Path, n: int, each: int | None = None) -> list[int]:
+def write_packets(corpus: Path, out: Path, n: int, each: int | None = None,
+                  match: re.Pattern[str] | None = None) -> list[int]:
     """Split the summaries into ``n`` packets of about equal length; return their quotas.
 
     ``each`` asks the same number of every section instead of the length-based quota: the
     situation questions (SITUATION_BRIEF.md) add one kind of question per section.
+    ``match`` keeps only the sections whose heading path it finds: the worry questions
+    (WORRY_BRIEF.md) are asked of the sections that answer fears, not of every section.
     """
     by_doc: dict[str, list[ContentSection]] = defaultdict(list)
     for sec in load_sections(corpus):
-        if sec.doc_id not in EXCLUDED_DOCS:
+        if sec.doc_id not in EXCLUDED_DOCS and (match is None or match.search(" > ".join(sec.heading_path))):
             by_doc[sec.doc_id].append(sec)
     loads, packets = [0] * n, [[] for _ in range(n)]
     for doc_id in sorted(by_doc, key=lambda d: (-sum(s.words for s in by_doc[d]), d)):

@@ -26,6 +26,7 @@ ALL_KINDS = {"patient", "typo", "staff", "out_of_scope"}
     ("fresh8_questions.jsonl", 75, 20, ALL_KINDS),
     ("fresh9_questions.jsonl", 69, 18, {"patient", "typo", "out_of_scope"}),  # its staff items repeated
     ("fresh10_questions.jsonl", 78, 21, ALL_KINDS),
+    ("fresh11_questions.jsonl", 65, 13, ALL_KINDS),
 ])
 def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds):
     qset = load_questions(SETS / name)
@@ -152,13 +153,13 @@ EARLIER_SETS = ("seed_questions.jsonl", "heldout_questions.jsonl", "short_questi
                 "fresh_questions.jsonl", "fresh2_questions.jsonl", "fresh3_questions.jsonl",
                 "fresh4_questions.jsonl", "fresh5_questions.jsonl", "fresh6_questions.jsonl",
                 "fresh7_questions.jsonl", "fresh8_questions.jsonl", "fresh9_questions.jsonl",
-                "fresh10_questions.jsonl")
+                "fresh10_questions.jsonl", "fresh11_questions.jsonl")
 
 
 @pytest.mark.parametrize("name", ["fresh2_questions.jsonl", "fresh3_questions.jsonl", "fresh4_questions.jsonl",
                                   "fresh5_questions.jsonl", "fresh6_questions.jsonl", "fresh7_questions.jsonl",
                                   "fresh8_questions.jsonl", "fresh9_questions.jsonl",
-                                  "fresh10_questions.jsonl"])
+                                  "fresh10_questions.jsonl", "fresh11_questions.jsonl"])
 def test_a_later_fresh_set_repeats_no_question_of_the_earlier_sets(name):
     def norm_q(text):
         return "".join(ch for ch in text.lower() if ch.isalnum() or ch == " ").strip()
