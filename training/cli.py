@@ -15,7 +15,7 @@ QUESTIONS = Path("training/questions/questions.jsonl")
 AUDIENCE = Path("training/questions/audience.jsonl")  # the ranker's only (AUDIENCE_BRIEF.md)
 SITUATION = Path("training/questions/situation.jsonl")  # the model's, not the ranker's (SITUATION_BRIEF.md)
 SHARED = Path("training/questions/shared_sections.jsonl")  # train --shared (BOILERPLATE_BRIEF.md)
-WORRY = Path("training/questions/worry.jsonl")  # the model's (WORRY_BRIEF.md)
+WORRY = Path("training/questions/worry.jsonl")  # measured and not shipped: docs/model.md (WORRY_BRIEF.md)
 #: The sections asked about in worry questions (WORRY_BRIEF.md): prognosis, recurrence, follow-up,
 #: survivorship, coping and end of life, found by their headings.
 WORRY_HEADINGS = (r"prognos|chance of recovery|surviv|outlook|recurren|come back|comes back|follow-up|coping"
@@ -29,8 +29,9 @@ GUIDE = Path(".guide")  # train --guide unpacks all-mpnet-base-v2 here (training
 
 
 def _pattern(text: str) -> re.Pattern[str]:
+    """``--match``: a regular expression, or ``worry`` for the one the worry questions used."""
     try:
-        return re.compile(text, re.IGNORECASE)
+        return re.compile(WORRY_HEADINGS if text == "worry" else text, re.IGNORECASE)
     except re.error as exc:
         raise argparse.ArgumentTypeError(f"not a regular expression: {text!r} ({exc})") from exc
 
@@ -46,7 +47,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     pk.add_argument("--each", type=int, default=None, help="ask N of each kind per section (default: by length)")
     pk.add_argument("--match", type=_pattern, default=None, metavar="REGEX",
                     help="only the sections whose heading path (joined by ' > ') this finds, ignoring case "
-                         f"(the worry questions: {WORRY_HEADINGS!r})")
+                         "('worry': the sections the worry questions ask about, WORRY_HEADINGS)")
     co = sub.add_parser("collect", help="validate writers' lines into questions.jsonl")
     co.add_argument("raw", type=Path, nargs="+")
     co.add_argument("--out", type=Path, default=QUESTIONS)

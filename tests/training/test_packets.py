@@ -38,4 +38,10 @@ def test_without_match_every_content_section_is_asked_about(tmp_path):
 def test_a_bad_pattern_is_named_on_the_command_line(capsys):
     with pytest.raises(SystemExit):
         build_parser("").parse_args(["packets", "out", "--match", "prognos(is"])
-    assert "not a regular expression: 'prognos(is'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "argument --match" in err and "not a regular expression: 'prognos(is'" in err
+
+
+def test_worry_names_the_worry_questions_pattern():
+    args = build_parser("").parse_args(["packets", "out", "--match", "worry"])
+    assert args.match.pattern == WORRY_HEADINGS and args.match.flags & re.IGNORECASE

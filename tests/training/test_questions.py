@@ -54,9 +54,9 @@ def test_committed_worry_questions_ask_two_of_each_kind_of_the_worry_sections_on
     `WORRY_HEADINGS` finds (prognosis, follow-up, coping, end of life), and of no other."""
     import re
 
-    from training.cli import WORRY_HEADINGS
+    from training.cli import WORRY, WORRY_HEADINGS
 
-    qs = read_questions(SITUATION.with_name("worry.jsonl"), sections)
+    qs = read_questions(WORRY, sections)
     counts: dict[str, list[str]] = {}
     for q in qs:
         counts.setdefault(q.section, []).append(q.style)
