@@ -12,7 +12,7 @@ import numpy as np
 
 from retriever import store
 from retriever.dense import load_dense
-from retriever.embedding import Embedder
+from retriever.embedding import Embedder, resolve_model
 from retriever.keyword import KeywordIndex
 from retriever.models import Chunk
 
@@ -47,7 +47,7 @@ def read_index(index_dir: Path, model: str, ef_search: int) -> IndexData:
         manifest = store.Manifest.read(folder)
     except store.IndexLoadError as exc:
         raise store.IndexLoadError(index_dir, exc.problem) from None
-    if manifest.model != model:
+    if not same_model(manifest.model, model):
         raise store.IndexLoadError(index_dir, f"it was built with model {manifest.model!r} "
                                               f"but the service is set to {model!r}")
     try:
@@ -63,6 +63,16 @@ def read_index(index_dir: Path, model: str, ef_search: int) -> IndexData:
     if not (len(chunks) == vectors.shape[0] == dense.ntotal == manifest.chunks_count):
         raise store.IndexLoadError(index_dir, "chunks, embeddings and FAISS index disagree in size")
     return IndexData(folder, manifest, chunks, vectors, dense, keyword, sentences)
+
+
+def same_model(built_with: str, model: str) -> bool:
+    """Whether two names name one model: the shipped name and its folder's path (as the README
+    writes it, or absolute) are one model, so an index built under one serves under the other.
+    Other weights in the same folder are still refused, by `check_weights`."""
+    if built_with == model:
+        return True
+    a, b = Path(resolve_model(built_with)), Path(resolve_model(model))
+    return a.is_dir() and b.is_dir() and a.resolve() == b.resolve()
 
 
 def check_weights(index_dir: Path, manifest: store.Manifest, model: str, embedder: Embedder) -> None:

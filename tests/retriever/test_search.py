@@ -1,5 +1,7 @@
 """Retrieval behaviour on the seed index (needs the embedding model)."""
 
+from pathlib import Path
+
 import pytest
 
 from retriever.search import Filters, Retriever
@@ -209,6 +211,21 @@ def test_index_for_another_model_is_refused(seed_index, settings, embedder):
     other = settings.model_copy(update={"model": "some/other-model"})
     with pytest.raises(IndexLoadError, match="built with model"):
         Retriever.load(seed_index, other, embedder=embedder)
+
+
+def test_the_shipped_model_s_folder_is_the_shipped_model(seed_index, settings, embedder, monkeypatch):
+    """An index built under the name ``pdq-minilm-l6`` serves under its folder's path, relative
+    or absolute, and the other way round."""
+    from retriever.embedding import resolve_model
+    from retriever.loading import same_model
+    from tests.conftest import ROOT
+
+    folder = Path(resolve_model(settings.model))
+    monkeypatch.chdir(ROOT)
+    for name in (str(folder), str(folder.relative_to(ROOT))):
+        assert same_model(settings.model, name) and same_model(name, settings.model)
+        Retriever.load(seed_index, settings.model_copy(update={"model": name}), embedder=embedder)
+    assert not same_model(settings.model, str(ROOT / "models"))
 
 
 @pytest.mark.model
