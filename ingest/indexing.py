@@ -23,6 +23,7 @@ from retriever import store
 from retriever.dense import build_dense, choose_kind, save_dense
 from retriever.embedding import Embedder, get_embedder, resolve_model
 from retriever.keyword import KeywordIndex
+from retriever.loading import same_model
 from retriever.models import Chunk
 from retriever.ranker import ranker_sha256
 from retriever.settings import Settings
@@ -78,8 +79,9 @@ def _previous_vectors(index_dir: Path,
     """
     try:
         manifest = store.Manifest.read(index_dir)
-        if (manifest.model, manifest.model_sha256, manifest.encoder_sha256, manifest.runs) != (
-                embedder.name, embedder.weights_sha256, embedder.file_sha256, embedder.runs):
+        if not same_model(manifest.model, embedder.name) or (
+                manifest.model_sha256, manifest.encoder_sha256, manifest.runs) != (
+                embedder.weights_sha256, embedder.file_sha256, embedder.runs):
             return {}, {}
         keys = json.loads((index_dir / store.TEXT_KEYS).read_text(encoding="utf-8"))
         vecs = np.load(index_dir / store.EMBEDDINGS)

@@ -40,6 +40,20 @@ def test_second_run_reuses_every_embedding(seed_copy, tmp_path, settings, embedd
     assert again.embedded == 0 and again.reused_documents == 1
 
 
+def test_vectors_of_the_shipped_model_named_by_its_folder_are_reused(seed_copy, tmp_path, settings, embedder):
+    """The shipped model's name and its folder's path are one model (`same_model`): an index
+    built under the path keeps its vectors for an ingest under the name."""
+    from retriever.embedding import resolve_model
+
+    index = tmp_path / "idx"
+    build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    manifest = json.loads((index / "manifest.json").read_text())
+    manifest["model"] = str(Path(resolve_model(manifest["model"])).resolve())
+    (index.resolve() / "manifest.json").write_text(json.dumps(manifest))
+    again = build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    assert again.embedded == 0 and again.reused_documents == 1
+
+
 def test_an_empty_folder_or_a_plain_index_folder_is_published_over(seed_copy, seed_index, tmp_path, settings,
                                                                      embedder):
     """What `publish` may replace: a folder made by hand for the index, or an index of an
