@@ -17,7 +17,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ingest.chunking import chunk_document, mark_shared
-from ingest.loading import Document, DocumentError, DuplicateDocument, doc_id_for, load_documents
+from ingest.loading import Document, DocumentError, doc_id_for, load_documents
 from ingest.publish import discard, ingest_lock, new_version_dir, publish, target_problem
 from retriever import store
 from retriever.dense import build_dense, choose_kind, save_dense
@@ -95,16 +95,22 @@ def _previous_vectors(index_dir: Path,
     return cache, manifest.documents
 
 
+def served_ids(index_dir: Path) -> frozenset[str]:
+    """The document ids the published index serves (none: no index yet, or one that cannot be read)."""
+    try:
+        return frozenset(store.Manifest.read(index_dir).documents)
+    except (store.IndexLoadError, OSError, ValueError, KeyError, TypeError):
+        return frozenset()
+
+
 def _refuse_dropping(index_dir: Path, src_dir: Path, docs: list[Document], errors: list[DocumentError]) -> None:
     """Raise `IngestError` for skipped files whose summary the published index serves and no
-    good file replaces: a summary that served yesterday is not dropped for a typo made today."""
-    try:
-        served = store.Manifest.read(index_dir).documents
-    except (store.IndexLoadError, OSError, ValueError, KeyError, TypeError):
-        return  # no index yet, or one that cannot be read: nothing served to lose
+    good file replaces: a summary that served yesterday is not dropped for a typo made today.
+    A second file of a summary counts only when its id is the one served: the summary would
+    be indexed again, but under the other file's id, and saved links to it would fail."""
+    served = served_ids(index_dir)
     kept = {d.doc_id for d in docs}
-    lost = [e for e in errors if not isinstance(e, DuplicateDocument)  # its summary is indexed from the other
-            and doc_id_for(e.source) in served and doc_id_for(e.source) not in kept]
+    lost = [e for e in errors if doc_id_for(e.source) in served and doc_id_for(e.source) not in kept]
     if lost:
         bad = "".join(f"\n  {err}" for err in lost)
         other = "".join(f"\n  {err}" for err in errors if err not in lost)
@@ -205,7 +211,8 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         raise IngestError(f"source folder {src_dir} does not exist")
     if problem := target_problem(index_dir):
         raise IngestError(problem)
-    docs, errors = load_documents(src_dir, strict=strict)
+    # Read again under the lock below; here it picks, of two files of one summary, the served one.
+    docs, errors = load_documents(src_dir, strict=strict, served=served_ids(index_dir))
     if not docs:
         found = "no .md or .txt files" if not errors else "no valid documents"
         bad = "".join(f"\n  {err}" for err in errors)  # each file and its problem

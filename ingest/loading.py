@@ -192,30 +192,38 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
             + (f" ({context})" if context else "") + (f"; {hint}" if hint else ""))
 
 
-def load_documents(src_dir: Path, strict: bool = False) -> tuple[list[Document], list[DocumentError]]:
+def load_documents(src_dir: Path, strict: bool = False,
+                   served: frozenset[str] = frozenset()) -> tuple[list[Document], list[DocumentError]]:
     """Load every source under ``src_dir``.
 
     Args:
         src_dir: Folder to read.
         strict: Raise at the first bad file instead of collecting it.
+        served: Document ids the published index serves. Of two files of one summary, the
+            one with a served id is kept, whichever sorts first: a stray copy must not take
+            the summary's id, and with it saved links and filters.
 
     Returns:
         The valid documents and the errors of the files that were skipped.
     """
-    docs: list[Document] = []
+    docs: dict[str, Document] = {}  # source -> document, in reading order
     errors: list[DocumentError] = []
     seen: dict[tuple[str, str], Document] = {}  # ("url" or "text", its value) -> the document kept
     for path in find_sources(src_dir):
         source = path.relative_to(src_dir).as_posix()
         try:
             doc = parse_document(_read(path, source), source)
-            _check_not_copy(doc, seen)
-            docs.append(doc)
+            if (twin := _check_not_copy(doc, seen, served)) is not None:  # doc replaces it
+                del docs[twin.source]
+                if strict:
+                    raise _copy_of(twin, doc, "the index serves its id")
+                errors.append(_copy_of(twin, doc, "the index serves its id"))
+            docs[source] = doc
         except DocumentError as err:
             if strict:
                 raise
             errors.append(err)
-    return docs, errors
+    return list(docs.values()), errors
 
 
 def _read(path: Path, source: str) -> bytes:
@@ -229,19 +237,33 @@ def _read(path: Path, source: str) -> bytes:
         raise DocumentError(source, f"cannot be read ({exc.strerror or exc})") from None
 
 
-def _check_not_copy(doc: Document, seen: dict[tuple[str, str], Document]) -> None:
+def _check_not_copy(doc: Document, seen: dict[tuple[str, str], Document],
+                    served: frozenset[str] = frozenset()) -> Document | None:
     """Refuse a second file of one summary (same url, or same text): indexed twice, each
     passage would count as text many documents share and be ranked down like PDQ's notes.
     Refuse a second file whose path gives the same id too ("a/note.md", "a--note.md";
-    "twin.md", "twin.txt"): one id would hold both files' passages, and the manifest one."""
+    "twin.md", "twin.txt"): one id would hold both files' passages, and the manifest one.
+
+    Returns the earlier file when ``doc`` is to replace it: ``doc``'s id is served and the
+    earlier one's is not (a copy that sorts first)."""
     first = seen.get(("id", doc.doc_id))
     if first is not None:
         raise DuplicateDocument(doc.source, f"the same document id '{doc.doc_id}' as {first.source} (an id is "
-                                        f"the path without its suffix, folders joined by '--'); rename one")
+                                            f"the path without its suffix, folders joined by '--'); rename one")
     keys = {"url": doc.url, "text": hashlib.sha256(" ".join(doc.body.split()).encode()).hexdigest()}
-    for what, key in keys.items():
-        if key and (what, key) in seen:
-            raise DuplicateDocument(doc.source, f"the same summary as {seen[what, key].source} (same {what}); "
-                                            f"keep one of the two files")
+    twin = next((seen[what, key] for what, key in keys.items() if key and (what, key) in seen), None)
+    if twin is not None and not (doc.doc_id in served and twin.doc_id not in served):
+        raise _copy_of(doc, twin)
+    if twin is not None:  # forget the replaced file: its id may be taken again
+        for key in [k for k, d in seen.items() if d is twin]:
+            del seen[key]
     seen.update({(what, key): doc for what, key in keys.items() if key})
     seen["id", doc.doc_id] = doc
+    return twin
+
+
+def _copy_of(doc: Document, kept: Document, why: str = "") -> DuplicateDocument:
+    """``doc`` skipped as a second file of ``kept``'s summary."""
+    what = "url" if doc.url and doc.url == kept.url else "text"
+    return DuplicateDocument(doc.source, f"the same summary as {kept.source} (same {what})"
+                                         + (f", kept because {why}" if why else "") + "; keep one of the two files")

@@ -170,15 +170,41 @@ def test_a_served_summary_whose_file_now_fails_is_not_dropped(seed_copy, tmp_pat
     assert set(Retriever.load(index, embedder=embedder).manifest.documents) == {"new"}
 
 
-def test_a_copy_of_a_served_summary_sorted_first_does_not_stop_ingest(seed_copy, tmp_path, monkeypatch, embedder):
-    """The copy is read first and the served file is then the second file of its summary:
-    the summary is still indexed, so nothing is lost and the copy's skip is no stop."""
+def test_a_copy_of_a_served_summary_sorted_first_does_not_take_its_place(seed_copy, tmp_path, capsys, monkeypatch,
+                                                                        embedder):
+    """The copy is read first; the served file is kept all the same and the copy skipped
+    (exit 1), so the summary keeps its id and saved links and filters still find it. It had
+    been indexed under the copy's id."""
     monkeypatch.setattr(indexing, "get_embedder", lambda *args: embedder)
     index = tmp_path / "idx"
     assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 0
+    before = Retriever.load(index, embedder=embedder)
     [seed] = seed_copy.glob("*.md")
     (seed_copy / f"0-copy-{seed.name}").write_bytes(seed.read_bytes())
+    capsys.readouterr()
     assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 1
+    assert f"0-copy-{seed.name}: the same summary as {seed.name}" in capsys.readouterr().err
+    after = Retriever.load(index, embedder=embedder)
+    assert set(after.manifest.documents) == set(before.manifest.documents) == {seed.stem}
+    assert [c.id for c in after.chunks] == [c.id for c in before.chunks]
+
+
+def test_two_served_files_found_to_be_one_summary_stop_ingest(seed_copy, tmp_path, capsys, monkeypatch, embedder):
+    """Both ids are served; indexing one file would drop the other's id: a stop, exit 2."""
+    monkeypatch.setattr(indexing, "get_embedder", lambda *args: embedder)
+    index = tmp_path / "idx"
+    [seed] = seed_copy.glob("*.md")
+    other = seed_copy / "other.md"
+    text = seed.read_bytes()
+    other.write_bytes(text.replace(b"\n# ", b"\n# Other ", 1).replace(b"www.cancer.gov", b"example.org", 1))
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 0
+    served = index.resolve()
+    other.write_bytes(text)  # now a copy of the seed: one summary in two served files
+    capsys.readouterr()
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "of summaries the index serves now fail" in err and "the same summary as" in err
+    assert index.resolve() == served
 
 
 def test_the_summary_says_what_reused_vectors_are():

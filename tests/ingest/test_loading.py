@@ -124,6 +124,21 @@ def test_a_second_file_of_one_summary_is_refused_naming_the_first(tmp_path: Path
     assert [d.source for d in docs] == ["a.md"] and "(same text)" in str(errors[0])
 
 
+def test_of_two_files_of_one_summary_the_served_one_is_kept_whichever_sorts_first(tmp_path: Path):
+    """A stray copy that sorts first took the summary's id: saved links and filters to the
+    served id then failed. The served file is kept; without an index, the first, as before."""
+    (tmp_path / "0-copy.md").write_bytes(GOOD)
+    (tmp_path / "served.md").write_bytes(GOOD)
+    (tmp_path / "z.md").write_bytes(GOOD.replace(b"example.org/a", b"example.org/z").replace(b"Body.", b"Z."))
+    docs, errors = load_documents(tmp_path, served=frozenset({"served", "z"}))
+    assert [d.doc_id for d in docs] == ["served", "z"]
+    assert [str(e) for e in errors] == ["0-copy.md: the same summary as served.md (same url), kept because the "
+                                        "index serves its id; keep one of the two files"]
+    assert [d.doc_id for d in load_documents(tmp_path)[0]] == ["0-copy", "z"]
+    with pytest.raises(DocumentError, match="0-copy.md: the same summary as served.md"):
+        load_documents(tmp_path, strict=True, served=frozenset({"served"}))
+
+
 def test_a_second_file_with_the_same_id_is_refused_naming_the_first(tmp_path: Path):
     """"a/note.md" and "a--note.md" are both id a--note, "twin.md" and "twin.txt" both twin:
     indexed, one id held both files' passages and the manifest listed one of them."""
