@@ -11,7 +11,7 @@ from retriever.audience import audience
 from retriever.figures import figures_asked
 from retriever.lexicon import expansions, lay_words, question_terms, spell_out
 from retriever.spelling import Speller
-from retriever.text import replace_word, straighten_quotes, strip_accents
+from retriever.text import drop_emoji, replace_word, straighten_quotes, strip_accents
 from retriever.tokenization import Vocabulary, content_words, holds_phrase, negated, tokenize, words
 
 
@@ -90,7 +90,7 @@ class Planner:
         # Compatibility forms as plain ones: full-width letters from a CJK keyboard
         # ("ＣＡＲＣＩＮＯＩＤ"), ligatures, superscript digits. The documents use plain ones.
         # Accents go too, as the tokenizer drops them, so a correction finds its word.
-        typed = strip_accents(unicodedata.normalize("NFKC", query))
+        typed = strip_accents(unicodedata.normalize("NFKC", drop_emoji(query)))
         text = spell_out(typed)
         acronyms = set(words(" ".join(typed_acronyms(text))))  # "HAART" is no slip of "heart"
         corrections = {}

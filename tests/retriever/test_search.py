@@ -146,6 +146,17 @@ def test_full_width_letters_are_read_as_plain_ones(seed_retriever):
     assert wide.query == "ＣＡＲＣＩＮＯＩＤ ｓｙｎｄｒｏｍｅ"  # the result still echoes what was typed
 
 
+@pytest.mark.parametrize("query, emoji", [("my mum has cancer what do we do", " 😢"),
+                                          ("will he get through this", " 🙏"), ("what do we do now", "😭 ")])
+def test_an_emoji_changes_neither_the_answer_nor_whether_there_is_one(seed_retriever, query, emoji):
+    """A crying face answered a question refused without it, and a folded-hands one changed
+    the first passage: the embedding read them."""
+    plain, with_emoji = seed_retriever.search(query, k=5), seed_retriever.search(query + emoji, k=5)
+    assert with_emoji.abstained == plain.abstained and with_emoji.confidence == pytest.approx(plain.confidence)
+    assert [h.chunk.id for h in with_emoji.hits] == [h.chunk.id for h in plain.hits]
+    assert with_emoji.query == query + emoji  # the result still echoes what was typed
+
+
 def test_warm_up_gathers_the_word_lists_a_rare_name_needs(seed_retriever):
     """The first question with an unknown name ("zorbitrex") paid 140 ms for them."""
     _english_by_len.cache_clear()

@@ -194,6 +194,18 @@ def test_a_quoted_phrase_reads_non_as_the_keyword_index_does():
     assert not holds_phrase(text, hodgkin) and holds_phrase(text, nhl)
 
 
+def test_emoji_are_dropped_with_what_builds_them_and_other_symbols_kept():
+    from retriever.text import drop_emoji
+
+    assert drop_emoji("what do we do 😢").split() == ["what", "do", "we", "do"]
+    # joined families, skin tones, flags, keycaps and variation selectors leave nothing behind
+    assert drop_emoji("👨\u200d👩\u200d👧 help 🙏🏽 🇬🇧 1\ufe0f\u20e3 ❤\ufe0f").split() == ["help", "1"]
+    # letters of any script, degrees and arrows are no emoji
+    assert drop_emoji("类癌 38°C → ok") == "类癌 38°C → ok"
+    plain = "carcinoid tumor"
+    assert drop_emoji(plain) is plain
+
+
 def test_accented_words_are_whole_words_typed_with_or_without_their_accents():
     from retriever.text import strip_accents
     from retriever.tokenization import words
