@@ -6,7 +6,6 @@ file rather than read a traceback.
 
 from __future__ import annotations
 
-import datetime
 import errno
 import hashlib
 import os
@@ -74,20 +73,37 @@ def _str_list(value, source: str, name: str) -> list[str]:
     raise DocumentError(source, f"front-matter field '{name}' must be a list of strings")
 
 
+# A YAML timestamp's time, after its date ("2025-12-30 08:00:00", "2025-12-30T08:00:00Z").
+_TIME = re.compile(r"(?:[Tt]|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?\s*(?:Z|[-+]\d{1,2}(?::?\d{2})?)?")
+
+
 def _review_date(value, source: str) -> str:
     """``lastReviewed`` as YYYY-MM-DD ("" when absent): pages show it beside each citation, so
-    a value that is not a date ("last spring", "2025-13-40", 20251230) is refused, not shown."""
+    a value that is not a date ("last spring", "2025-13-40", 20251230) is refused, not shown.
+    Dates arrive as text (`_DatesAsText`); a timestamp keeps its date."""
     if value is None or value == "":
         return ""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):  # YAML reads an unquoted 2025-12-30 as a date
-        return value.isoformat()
     text = str(value).strip()
-    if isinstance(value, str) and iso_date(text):
-        return text
+    if isinstance(value, str) and iso_date(text[:10]) and (len(text) == 10 or _TIME.fullmatch(text[10:])):
+        return text[:10]
     raise DocumentError(source, f"front-matter field 'lastReviewed' must be a date written "
                                 f"YYYY-MM-DD (as 2025-12-30), not {text[:40]!r}")
+
+
+class _DatesAsText(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+    """YAML's safe loader (the one python-frontmatter uses) with dates left as text: PyYAML
+    read an unquoted "lastReviewed: 2025-13-45" itself and failed with "month must be in
+    1..12", naming neither the field nor the file's line; `_review_date` names the field."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+class _FrontMatter(frontmatter.YAMLHandler):
+    def load(self, fm: str, **kwargs) -> object:
+        return yaml.load(fm, Loader=_DatesAsText)  # noqa: S506 (a safe loader)
 
 
 def parse_document(raw: bytes, source: str) -> Document:
@@ -108,7 +124,7 @@ def parse_document(raw: bytes, source: str) -> Document:
     if not text.lstrip().startswith("---"):
         raise DocumentError(source, "no YAML front matter (the file must start with '---')")
     try:
-        post = frontmatter.loads(text)
+        post = frontmatter.loads(text, handler=_FrontMatter())
     except yaml.YAMLError as exc:
         raise DocumentError(source, f"malformed front matter{_yaml_problem(exc, text)}") from None
     except Exception as exc:  # python-frontmatter raises plain errors for odd delimiters

@@ -39,6 +39,11 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
     (b"---\ntitle: T\nlastReviewed: '2025-13-40'\n---\nBody\n", "'lastReviewed' must be a date"),
     (b"---\ntitle: T\nlastReviewed: 20251230\n---\nBody\n", "'lastReviewed' must be a date"),  # a number
     (b"---\ntitle: T\nlastReviewed: '2025-W01-1'\n---\nBody\n", "'lastReviewed' must be a date"),
+    # unquoted, YAML read these as dates itself and failed naming neither the field nor the line
+    (b"---\ntitle: T\nlastReviewed: 2025-13-45\n---\nBody\n",
+     "front-matter field 'lastReviewed' must be a date written YYYY-MM-DD (as 2025-12-30), not '2025-13-45'"),
+    (b"---\ntitle: T\nlastReviewed: 2025-02-30\n---\nBody\n", "'lastReviewed' must be a date"),
+    (b"---\ntitle: T\nlastReviewed: 2025-12-30 lunchtime\n---\nBody\n", "'lastReviewed' must be a date"),
 ])
 def test_bad_files_are_named_with_their_problem(raw, problem):
     with pytest.raises(DocumentError) as err:
@@ -56,7 +61,9 @@ def test_good_document_fields():
 
 @pytest.mark.parametrize("written, kept", [
     ("'2025-12-30'", "2025-12-30"), ("2025-12-30", "2025-12-30"),  # quoted, or a YAML date
-    ("2025-12-30 08:00:00", "2025-12-30"), ("' 2025-01-05 '", "2025-01-05"), ("''", ""),
+    ("2025-12-30 08:00:00", "2025-12-30"), ("2025-12-30T08:00:00Z", "2025-12-30"), ("2025-12-30t8:05:09.5 +01:00",
+                                                                                  "2025-12-30"),
+    ("' 2025-01-05 '", "2025-01-05"), ("''", ""),
 ])
 def test_review_dates_are_kept_as_iso_dates(written, kept):
     raw = f"---\ntitle: T\nlastReviewed: {written}\n---\nBody.\n".encode()
