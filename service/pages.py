@@ -19,7 +19,7 @@ from starlette.templating import Jinja2Templates
 
 from retriever.models import SearchResult
 from service.errors import ApiError
-from service.presentation import corrected, not_covered, passage_views, words_to_name
+from service.presentation import corrected, not_covered, passage_views, read_as, refusal_hints, words_to_name
 from service.schemas import K_ADAPTER, K_MAX
 from service.searching import (
     cancer_types,
@@ -93,7 +93,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     cat = catalog(retriever) if retriever else None
     doc = clean_text(doc or "")
     context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="",
-                   related=[], not_covered=[])
+                   read_as=[], related=[], not_covered=[], hints=[])
     if q is None:
         return _render(request, "index.html", **context)
     try:
@@ -113,7 +113,8 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
         offered, only = await _answering(request, q, offered)
         result = only or result
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
-                   not_covered=words_to_name(result),
+                   read_as=read_as(query, result.corrections), not_covered=words_to_name(result),
+                   hints=refusal_hints(query, result),
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
                    related=passage_views(result.related))
     return _render(request, "index.html", **context)
@@ -178,7 +179,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
             "cancer_type": clean_text(cancer_type or ""), "view": "compact" if view == "compact" else "full"}
     context = dict(form=form, documents=documents, cancer_types=cancer_types(retriever) if retriever else [],
                    modes=STAFF_MODE_LABELS, k_max=K_MAX, result=None, passages=[], related=[], error=None,
-                   error_field=None, corrected="")
+                   error_field=None, corrected="", read_as=[])
     if q is None:
         return _render(request, "staff.html", **context)
     try:
@@ -201,6 +202,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     # The hand rule's confidence is a cosine less penalties, so it can fall below 0: shown
     # as 0.00 beside the bar it is judged against, which is what staff compare it with.
     return _render(request, "staff.html", **{**context, "result": result, "corrected": searched,
+                                             "read_as": read_as(query, result.corrections),
                                              "lacking": not_covered(result), "bar": bar,
                                              "shown_confidence": max(result.confidence, 0.0),
                                              "passages": passage_views(result.hits, query=searched or query),

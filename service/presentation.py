@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from retriever.abstain import FIGURE
+from retriever.abstain import FIGURE, MIN_QUERY_CHARS
 from retriever.citation import citation_line
 from retriever.models import Hit, SearchResult
 from retriever.providers import PROVIDER
@@ -164,6 +164,34 @@ def corrected(query: str, corrections: dict[str, str]) -> str:
     for wrong, right in corrections.items():
         shown = replace_word(shown, wrong, right)
     return shown if shown != query else ""
+
+
+# Longer than this, a question is not shown again whole for a word or two corrected: one
+# "tumour" -> "tumor" in a 300-character story sent the reader hunting for what changed.
+WHOLE_QUESTION_WORDS = 12
+
+
+def read_as(query: str, corrections: dict[str, str]) -> list[tuple[str, str]]:
+    """The corrections as (typed, read) pairs when the question is too long to be shown
+    again whole (`WHOLE_QUESTION_WORDS`); [] when it is shown whole, or nothing changed."""
+    if len(query.split()) <= WHOLE_QUESTION_WORDS or not corrected(query, corrections):
+        return []
+    return list(corrections.items())
+
+
+def refusal_hints(query: str, result: SearchResult) -> list[str]:
+    """What the asker can do about a refusal that the question's own form explains: one or
+    two letters ask nothing, and a question in another script meets the English passages
+    only through the model's few words of it."""
+    if not result.abstained:
+        return []
+    letters = [ch for ch in query if ch.isalpha()]
+    hints = []
+    if sum(ch.isalnum() for ch in query) < MIN_QUERY_CHARS:
+        hints.append("Your question is very short. A few more words will help us find the right passage.")
+    elif letters and not any(ch.isascii() for ch in letters):
+        hints.append("The summaries we search are written in English, so asking in English may find an answer.")
+    return hints
 
 
 # A word of the question that the refusal page names must be rarer than this in everyday

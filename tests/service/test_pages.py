@@ -138,11 +138,24 @@ def test_abstention_is_kind_and_shows_no_passage(client):
     assert resp.status_code == 200
     html = resp.text
     assert "1-800-4-CANCER" in html
-    assert "don't seem to cover" in html
+    assert "don't seem to answer" in html
     assert not passages(html)
     assert "<mark>" not in html.split('class="answers"', 1)[1].split("</section>", 1)[0]
     assert "mention <q>flu</q>, <q>vaccine</q>." in html
 
+
+
+@pytest.mark.parametrize("question, hint", [
+    ("a", "Your question is very short. A few more words will help us find the right passage."),
+    ("类癌综合征是什么", "The summaries we search are written in English, so asking in English may find an answer."),
+    (OFF_TOPIC, None),
+])
+def test_a_refusal_says_what_the_question_s_own_form_explains(client, question, hint):
+    """A letter asks nothing, and a question in another script meets English passages only
+    through the model's few words of it; both got the refusal for a question not covered."""
+    html = client.get("/", params={"q": question}).text
+    assert "don't seem to answer" in html
+    assert re.findall(r'<p class="hint-refusal">([^<]*)</p>', html) == ([hint] if hint else [])
 
 
 @pytest.mark.parametrize("question, named, unnamed", [
@@ -153,7 +166,7 @@ def test_abstention_is_kind_and_shows_no_passage(client):
 ])
 def test_a_refusal_names_topics_and_uncommon_words_not_everyday_ones(client, question, named, unnamed):
     html = client.get("/", params={"q": question}).text
-    assert "don't seem to cover" in html
+    assert "don't seem to answer" in html
     shown = re.findall(r"<q>([^<]*)</q>", html.split('class="not-covered"', 1)[1].split("</p>", 1)[0]) if named else []
     assert shown == named
     if not named:

@@ -243,6 +243,16 @@ def test_corrected_words_are_said(client):
     assert "Showing results for" not in client.get("/", params={"q": ANSWERED}).text
 
 
+def test_a_long_question_is_not_shown_again_whole_for_a_corrected_word(client):
+    """One "tumour" -> "tumor" in a long story was shown as the whole story again."""
+    story = ("my dad is 70 and they found a carcinoid tumour in his small bowel after months of diarrhoea "
+             "and flushing, what treatment will he be offered")
+    html = client.get("/", params={"q": story}).text
+    assert "We read <q>tumour</q> as <q>tumor</q>" in html and "Showing results for" not in html
+    staff = client.get("/staff", params={"q": story}).text
+    assert "We read <q>tumour</q> as <q>tumor</q>" in staff and "Showing results for" not in staff
+
+
 def test_blank_question_error_is_tied_to_the_box(client):
     html = client.get("/", params={"q": " "}).text
     assert re.search(r'<input id="q"[^>]*aria-describedby="q-error q-limit disclaimer"[^>]*aria-invalid="true"', html)
