@@ -13,7 +13,7 @@ from pathlib import Path
 from eval import pooled
 from eval.questionset import QuestionSet, QuestionSetError, load_questions
 from eval.report import failures_text, pooled_json, table, to_json
-from eval.runner import check_against_index, document_ceiling, evaluate
+from eval.runner import check_against_index, document_ceiling, evaluate, index_problems
 from retriever.models import MODES
 from retriever.provenance import describe, run_line
 from retriever.search import Retriever
@@ -45,11 +45,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = read_settings()
         index_dir = args.index or settings.index_dir
-        qsets = [load_questions(path) for path in args.questions]
+        qsets, bad = _load_all(args.questions)
         if len(qsets) > 1 and (mq := next((q for q in qsets if q.style == "medquad"), None)):
             raise QuestionSetError(f"{mq.path}: a MedQuAD-style set is judged by document as well as by "
                                    "passage, so it is not pooled with other sets; score it on its own")
-        retriever = Retriever.load(index_dir, settings)
+        if bad and not any(err.partial for err in bad):  # nothing to check against the index
+            raise QuestionSetError("\n".join(map(str, bad)))
+        try:
+            retriever = Retriever.load(index_dir, settings)
+        except IndexLoadError:
+            if bad:  # the files' own problems first; the index's after they are fixed
+                raise QuestionSetError("\n".join(map(str, bad))) from None
+            raise
+        if bad:  # with each file's good lines checked against the index too: one run names all
+            raise QuestionSetError("\n".join(
+                "\n".join([str(err), *index_problems(err.partial, retriever, index_dir)]) if err.partial
+                else str(err) for err in bad))
         for qset in qsets:
             check_against_index(qset, retriever, index_dir)
     except (QuestionSetError, IndexLoadError, SettingsProblem) as err:
@@ -77,6 +88,18 @@ def main(argv: list[str] | None = None) -> int:
                                                "k": args.k, **describe(retriever),
                                                "document_hit1_ceiling": best / n if n else None}))
     return 0
+
+
+def _load_all(paths: list[Path]) -> tuple[list[QuestionSet], list[QuestionSetError]]:
+    """Every set that loads, and the errors of those that do not (each with its good lines,
+    when it has some, to check against the index as well)."""
+    qsets, bad = [], []
+    for path in paths:
+        try:
+            qsets.append(load_questions(path))
+        except QuestionSetError as err:
+            bad.append(err)
+    return qsets, bad
 
 
 def _argument_problem(args: argparse.Namespace) -> str | None:

@@ -26,7 +26,14 @@ KINDS = ("patient", "typo", "staff", KINDS_OUT)  # of the section/evidence forma
 
 
 class QuestionSetError(ValueError):
-    """A malformed question set: the message names the file, line and field."""
+    """A malformed question set: the message names the file, line and field.
+
+    ``partial`` holds the set's good lines when some were bad, so that they can still be
+    checked against the index in the same run (`eval.runner.index_problems`)."""
+
+    def __init__(self, message: str, partial: QuestionSet | None = None):
+        super().__init__(message)
+        self.partial = partial
 
 
 def norm(text: str) -> str:
@@ -91,7 +98,7 @@ def load_questions(path: Path) -> QuestionSet:
     if not path.is_file():
         raise QuestionSetError(f"{path}: no such file")
     qset: QuestionSet | None = None
-    ids: set[str] = set()
+    ids: dict[str, int] = {}  # id -> the line that first gave it
     problems: list[str] = []
     for n, line in numbered_lines(path, QuestionSetError, problems):
         if not line.strip():
@@ -108,10 +115,11 @@ def load_questions(path: Path) -> QuestionSet:
             qset.skipped += 1
         else:
             qset.questions.append(question)
+    partial = qset if qset is not None and qset.questions else None
     if len(problems) == 1:
-        raise QuestionSetError(problems[0])
+        raise QuestionSetError(problems[0], partial)
     if problems:
-        raise QuestionSetError(f"{path}: {len(problems)} lines are not questions:\n{bad_lines(problems)}")
+        raise QuestionSetError(f"{path}: {len(problems)} lines are not questions:\n{bad_lines(problems)}", partial)
     if qset is None or not qset.questions:
         raise QuestionSetError(f"{path}: no questions")
     return qset
@@ -132,7 +140,7 @@ def _object(line: str, where: str) -> dict:
     return obj
 
 
-def _question(obj: dict, where: str, n: int, qset: QuestionSet, ids: set[str]) -> Question | None:
+def _question(obj: dict, where: str, n: int, qset: QuestionSet, ids: dict[str, int]) -> Question | None:
     """One line's question (None: a MedQuAD pair without its page, skipped and counted)."""
     if qset.style == "sections":
         qid = _require(obj, "id", str, where)
@@ -141,8 +149,8 @@ def _question(obj: dict, where: str, n: int, qset: QuestionSet, ids: set[str]) -
     else:  # MedQuAD's own files name their pairs; other such sets need not
         qid = str(obj.get("id", f"line{n}"))
     if qid in ids:
-        raise QuestionSetError(f"{where}: duplicate id {qid!r}")
-    ids.add(qid)
+        raise QuestionSetError(f"{where}: duplicate id {qid!r} (first on line {ids[qid]})")
+    ids[qid] = n
     text = _require(obj, "question", str, where)
     if not text.strip():
         raise QuestionSetError(f"{where}: field 'question' is empty")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from eval.metrics import ir_metrics, latency, per_question_rr, share
 from eval.questionset import Question, QuestionSet, QuestionSetError, is_relevant, norm
+from retriever.lines import bad_lines
 from retriever.models import Chunk
 from retriever.search import Retriever
 from retriever.text import strip_list_marker
@@ -35,10 +36,10 @@ class ModeReport:
     qrels: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def check_against_index(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> None:
-    """Fail early when the set names sections, quotes or documents the index does not hold:
-    the set was written for another text of the summaries (or mistyped), and its scores would
-    not mean what they say.
+def index_problems(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> list[str]:
+    """Every item of ``qset`` that names a section, quote or document the index does not
+    hold, one ``file:line: why`` each: the set was written for another text of the
+    summaries (or mistyped), and its scores would not mean what they say.
 
     ``index_name`` is the index as the user named it (default: the folder it resolved to).
     """
@@ -46,22 +47,28 @@ def check_against_index(qset: QuestionSet, retriever: Retriever, index_name: Pat
     if qset.style == "medquad":
         sources = {c.source.rsplit("/", 1)[-1] for c in retriever.chunks}
         wanted = {q.doc_source for q in qset.questions}
-        if not wanted & sources:
-            raise QuestionSetError(f"{qset.path}: none of its documents ({len(wanted)}) are in the "
-                                   f"index {where}; ingest the matching corpus")
-        return
+        return [] if wanted & sources else [f"{qset.path}: none of its documents ({len(wanted)}) are in the "
+                                            f"index {where}; ingest the matching corpus"]
     sections = {c.section for c in retriever.chunks}
     texts = [norm(c.text) for c in retriever.chunks]
+    problems = []
     for q in qset.questions:
-        for s in q.sections:
-            if s not in sections:
-                raise QuestionSetError(f"{qset.path}:{q.line}: unknown section {s!r} in item {q.id} "
-                                       f"(not a heading of any document in {where})")
-        for e in q.evidence:
-            if not any(norm(e) in t for t in texts):
-                raise QuestionSetError(f"{qset.path}:{q.line}: evidence quote {e!r} of item {q.id} is in no "
-                                       f"passage of {where} (compared with whitespace, case and quotes folded; "
-                                       f"copy quotes from the summary as indexed)")
+        problems += [f"{qset.path}:{q.line}: unknown section {s!r} in item {q.id} (not a heading of any document "
+                     f"in {where})" for s in q.sections if s not in sections]
+        problems += [f"{qset.path}:{q.line}: evidence quote {e!r} of item {q.id} is in no passage of {where} "
+                     f"(compared with whitespace, case and quotes folded; copy quotes from the summary as indexed)"
+                     for e in q.evidence if not any(norm(e) in t for t in texts)]
+    return problems
+
+
+def check_against_index(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> None:
+    """Fail early, naming every item the index cannot judge (`index_problems`)."""
+    problems = index_problems(qset, retriever, index_name)
+    if len(problems) == 1:
+        raise QuestionSetError(problems[0])
+    if problems:
+        raise QuestionSetError(f"{qset.path}: {len(problems)} items do not match the index "
+                               f"{index_name or retriever.index_dir}:\n{bad_lines(problems)}")
 
 
 def label(chunk: Chunk, words: int = 8) -> str:

@@ -40,6 +40,25 @@ def test_unknown_section_is_a_clear_error(seed_index, tmp_path, capsys):
     assert "unknown section 'No Such Heading'" in err and f"in {seed_index})" in err  # the index as named
 
 
+def test_one_run_names_bad_lines_and_every_item_the_index_cannot_judge(seed_index, tmp_path, capsys):
+    """A file's unknown sections were named only once its bad lines were fixed, and then
+    only the first of them: three runs for three mistakes."""
+    item = {"question": "q", "kind": "patient", "sections": ["Key Points"], "evidence": []}
+    lines = [json.dumps({**item, "id": "a", "sections": ["No Such Heading"]}), "{not json",
+             json.dumps({**item, "id": "b"}), json.dumps({**item, "id": "c", "sections": ["Another Bad One"]})]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join(lines) + "\n")
+    assert eval_main([str(bad), "--index", str(seed_index)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.jsonl:2: not valid JSON" in err
+    assert "bad.jsonl:1: unknown section 'No Such Heading' in item a" in err
+    assert "bad.jsonl:4: unknown section 'Another Bad One' in item c" in err
+    good = tmp_path / "good_lines.jsonl"
+    good.write_text("\n".join(lines[:1] + lines[2:]) + "\n")
+    assert eval_main([str(good), "--index", str(seed_index)]) == 2
+    assert "2 items do not match the index" in capsys.readouterr().err
+
+
 def test_an_evidence_quote_no_passage_holds_is_a_clear_error(seed_index, tmp_path, capsys):
     """Such an item could never be found: scored, it would only lower the figures."""
     bad = tmp_path / "bad.jsonl"

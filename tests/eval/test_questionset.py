@@ -89,7 +89,7 @@ def test_duplicate_ids_are_refused(tmp_path):
     item = {"id": "a", "question": "q", "kind": "out_of_scope", "sections": [], "evidence": []}
     path = tmp_path / "set.jsonl"
     path.write_text(json.dumps(item) + "\n" + json.dumps(item) + "\n")
-    with pytest.raises(QuestionSetError, match="2: duplicate id"):
+    with pytest.raises(QuestionSetError, match=r"2: duplicate id 'a' \(first on line 1\)"):
         load_questions(path)
 
 
