@@ -139,13 +139,18 @@ class SearchResponse(BaseModel):
     """Passages for a question, or ``abstained: true`` with no results."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [
-        {"query": EXAMPLE_QUESTION, "abstained": False, "results": [EXAMPLE_RESULT], "took_ms": 18.4},
-        {"query": "When should adults get the flu vaccine?", "abstained": True, "results": [],
+        {"query": EXAMPLE_QUESTION, "abstained": False, "confidence": 0.62, "results": [EXAMPLE_RESULT],
+         "took_ms": 18.4},
+        {"query": "When should adults get the flu vaccine?", "abstained": True, "confidence": 0.0, "results": [],
          "not_covered": ["flu", "vaccine"], "took_ms": 11.0},
     ]})
 
     query: str = Field(description="The question as searched (control characters removed).")
     abstained: bool = Field(description="True when no passage answers well enough; results is then empty.")
+    confidence: float = Field(ge=0, description=(
+        "How well the best passages answer the question (the retriever's abstention score, "
+        "README 'Abstention'; shown from 0). Searches score below the service's "
+        "abstain_threshold (/readyz) are refused, so a client can tell a near miss from a far one."))
     results: list[Result]
     corrections: dict[str, str] = Field(default_factory=dict, description=(
         "Misspelled words of the question and the words they were searched as."))

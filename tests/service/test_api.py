@@ -115,6 +115,16 @@ def test_off_topic_question_abstains(client):
     assert body["not_covered"] == ["flu", "vaccine"]
 
 
+def test_the_confidence_tells_a_near_miss_from_an_answer_against_the_ready_threshold(client):
+    """The staff page showed it beside the threshold; the API gave clients nothing to tell a
+    near miss from a far one."""
+    bar = client.get("/readyz").json()["abstain_threshold"]
+    answered = client.get("/api/search", params={"q": ANSWERED}).json()
+    refused = client.get("/api/search", params={"q": "how many hours of sleep does a teenager need"}).json()
+    assert answered["confidence"] >= bar > refused["confidence"] >= 0
+    assert refused["abstained"] and not answered["abstained"]
+
+
 def test_post_equals_get(client):
     params = {"q": ANSWERED, "k": 4, "mode": "bm25"}
     got = client.get("/api/search", params={**params, "doc": DOC_ID}).json()
