@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from starlette.templating import Jinja2Templates
 
 from retriever.models import SearchResult
+from service.contents import contents
 from service.errors import ApiError
 from service.presentation import corrected, not_covered, passage_views, read_as, refusal_hints, words_to_name
 from service.schemas import K_ADAPTER, K_MAX
@@ -93,7 +94,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     cat = catalog(retriever) if retriever else None
     doc = clean_text(doc or "")
     context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="",
-                   read_as=[], related=[], not_covered=[], hints=[])
+                   read_as=[], related=[], not_covered=[], hints=[], contents=())
     if q is None:
         return _render(request, "index.html", **context)
     try:
@@ -112,7 +113,10 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     if offered:
         offered, only = await _answering(request, q, offered)
         result = only or result
+    # A refusal over one summary (the only one, or the one picked) shows its headings to browse.
+    one = doc if doc in cat.titles else next(iter(cat.titles)) if cat.count == 1 else ""
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
+                   contents=contents(retriever, one) if result.abstained and one else (),
                    read_as=read_as(query, result.corrections), not_covered=words_to_name(result),
                    hints=refusal_hints(query, result),
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),

@@ -93,6 +93,7 @@ class FakeRetriever:
     def __init__(self, real: Retriever, search):
         self.manifest = real.manifest
         self.chunks = real.chunks
+        self.links = real.links
         self.index_dir = real.index_dir
         self.threshold = real.threshold
         self._search = search

@@ -155,6 +155,18 @@ def test_no_serious_accessibility_violations(watched, path):
     watched.clean()
 
 
+def test_a_refusal_s_headings_open_and_pass_the_accessibility_check(watched):
+    """The headings are folded under a summary line; opened, they are links a keyboard reaches."""
+    watched.page.goto(watched.base + "/?q=" + quote("When should adults get the flu vaccine?"))
+    toggle = watched.page.locator("details.contents > summary")
+    assert not watched.page.get_by_role("link", name="Hormone therapy").is_visible()
+    toggle.focus()
+    watched.page.keyboard.press("Enter")
+    assert watched.page.get_by_role("link", name="Hormone therapy").is_visible()
+    assert _axe(watched.page, watched.base) == []
+    watched.clean()
+
+
 def test_no_serious_accessibility_violations_with_the_summary_picker(many):
     for path in ("/", "/?q=" + quote("what are the side effects of surgery")):
         many.page.goto(many.base + path)
