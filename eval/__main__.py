@@ -13,7 +13,7 @@ from pathlib import Path
 from eval import pooled
 from eval.questionset import QuestionSet, QuestionSetError, load_questions
 from eval.report import failures_text, pooled_json, table, to_json
-from eval.runner import check_against_index, document_ceiling, evaluate, index_problems
+from eval.runner import check_against_index, document_ceiling, evaluate, index_message
 from retriever.models import MODES
 from retriever.provenance import describe, run_line
 from retriever.search import Retriever
@@ -57,10 +57,10 @@ def main(argv: list[str] | None = None) -> int:
             if bad:  # the files' own problems first; the index's after they are fixed
                 raise QuestionSetError("\n".join(map(str, bad))) from None
             raise
-        if bad:  # with each file's good lines checked against the index too: one run names all
-            raise QuestionSetError("\n".join(
-                "\n".join([str(err), *index_problems(err.partial, retriever, index_dir)]) if err.partial
-                else str(err) for err in bad))
+        if bad:  # with every good line of every file checked against the index too: one run names all
+            checked = [err.partial for err in bad if err.partial] + qsets
+            raise QuestionSetError("\n".join([*map(str, bad), *filter(None, (
+                index_message(qset, retriever, index_dir) for qset in checked))]))
         for qset in qsets:
             check_against_index(qset, retriever, index_dir)
     except (QuestionSetError, IndexLoadError, SettingsProblem) as err:

@@ -61,14 +61,20 @@ def index_problems(qset: QuestionSet, retriever: Retriever, index_name: Path | s
     return problems
 
 
+def index_message(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> str:
+    """`index_problems` as one message ("" when there are none): one problem as it is, more
+    under a count, the first `bad_lines` shows, then how many more."""
+    problems = index_problems(qset, retriever, index_name)
+    if len(problems) < 2:
+        return "".join(problems)
+    return (f"{qset.path}: {len(problems)} items do not match the index {index_name or retriever.index_dir}:\n"
+            f"{bad_lines(problems)}")
+
+
 def check_against_index(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> None:
     """Fail early, naming every item the index cannot judge (`index_problems`)."""
-    problems = index_problems(qset, retriever, index_name)
-    if len(problems) == 1:
-        raise QuestionSetError(problems[0])
-    if problems:
-        raise QuestionSetError(f"{qset.path}: {len(problems)} items do not match the index "
-                               f"{index_name or retriever.index_dir}:\n{bad_lines(problems)}")
+    if message := index_message(qset, retriever, index_name):
+        raise QuestionSetError(message)
 
 
 def label(chunk: Chunk, words: int = 8) -> str:

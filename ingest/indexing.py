@@ -96,7 +96,8 @@ def _previous_vectors(index_dir: Path,
 
 
 def served_ids(index_dir: Path) -> frozenset[str]:
-    """The document ids the published index serves (none: no index yet, or one that cannot be read)."""
+    """The document ids the published index serves (none: no index yet, or one that cannot be
+    read): the ids that saved links and filters use, which a re-ingest must keep."""
     try:
         return frozenset(store.Manifest.read(index_dir).documents)
     except (store.IndexLoadError, OSError, ValueError, KeyError, TypeError):
@@ -211,7 +212,8 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         raise IngestError(f"source folder {src_dir} does not exist")
     if problem := target_problem(index_dir):
         raise IngestError(problem)
-    # Read again under the lock below; here it picks, of two files of one summary, the served one.
+    # Picks, of two files of one summary, the served one; `_refuse_dropping` reads the served
+    # ids again under the lock, in case another ingest published meanwhile.
     docs, errors = load_documents(src_dir, strict=strict, served=served_ids(index_dir))
     if not docs:
         found = "no .md or .txt files" if not errors else "no valid documents"

@@ -6,6 +6,7 @@ file rather than read a traceback.
 
 from __future__ import annotations
 
+import datetime
 import errno
 import hashlib
 import os
@@ -73,37 +74,44 @@ def _str_list(value, source: str, name: str) -> list[str]:
     raise DocumentError(source, f"front-matter field '{name}' must be a list of strings")
 
 
-# A YAML timestamp's time, after its date ("2025-12-30 08:00:00", "2025-12-30T08:00:00Z").
-_TIME = re.compile(r"(?:[Tt]|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d*)?)?\s*(?:Z|[-+]\d{1,2}(?::?\d{2})?)?")
-
-
 def _review_date(value, source: str) -> str:
     """``lastReviewed`` as YYYY-MM-DD ("" when absent): pages show it beside each citation, so
-    a value that is not a date ("last spring", "2025-13-40", 20251230) is refused, not shown.
-    Dates arrive as text (`_DatesAsText`); a timestamp keeps its date."""
+    a value that is not a date ("last spring", "2025-13-40", 20251230) is refused, not shown."""
     if value is None or value == "":
         return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):  # YAML reads an unquoted 2025-12-30 as a date
+        return value.isoformat()
     text = str(value).strip()
-    if isinstance(value, str) and iso_date(text[:10]) and (len(text) == 10 or _TIME.fullmatch(text[10:])):
-        return text[:10]
+    if isinstance(value, str) and iso_date(text):
+        return text
     raise DocumentError(source, f"front-matter field 'lastReviewed' must be a date written "
                                 f"YYYY-MM-DD (as 2025-12-30), not {text[:40]!r}")
 
 
-class _DatesAsText(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
-    """YAML's safe loader (the one python-frontmatter uses) with dates left as text: PyYAML
-    read an unquoted "lastReviewed: 2025-13-45" itself and failed with "month must be in
-    1..12", naming neither the field nor the file's line; `_review_date` names the field."""
+class _DatesOrText(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+    """YAML's safe loader (the one python-frontmatter uses), except that a date that is no
+    date stays text: PyYAML read an unquoted "lastReviewed: 2025-13-45" itself and failed with
+    "month must be in 1..12", naming neither the field nor its file's line; as text, the
+    field's own check (`_review_date`) names it."""
 
 
-_DatesAsText.yaml_implicit_resolvers = {
-    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_DatesOrText.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
 class _FrontMatter(frontmatter.YAMLHandler):
+    """python-frontmatter's YAML handler, reading with `_DatesOrText`."""
+
     def load(self, fm: str, **kwargs) -> object:
-        return yaml.load(fm, Loader=_DatesAsText)  # noqa: S506 (a safe loader)
+        return yaml.load(fm, Loader=_DatesOrText)  # noqa: S506 (a safe loader)
 
 
 def parse_document(raw: bytes, source: str) -> Document:
@@ -267,19 +275,23 @@ def _check_not_copy(doc: Document, seen: dict[tuple[str, str], Document],
         raise DuplicateDocument(doc.source, f"the same document id '{doc.doc_id}' as {first.source} (an id is "
                                             f"the path without its suffix, folders joined by '--'); rename one")
     keys = {"url": doc.url, "text": hashlib.sha256(" ".join(doc.body.split()).encode()).hexdigest()}
-    twin = next((seen[what, key] for what, key in keys.items() if key and (what, key) in seen), None)
-    if twin is not None and not (doc.doc_id in served and twin.doc_id not in served):
-        raise _copy_of(doc, twin)
-    if twin is not None:  # forget the replaced file: its id may be taken again
-        for key in [k for k, d in seen.items() if d is twin]:
-            del seen[key]
+    twins: list[Document] = []  # the files already read that share its url or its text
+    for twin in (seen[what, key] for what, key in keys.items() if key and (what, key) in seen):
+        if not any(twin is t for t in twins):
+            twins.append(twin)
+    if twins and not (len(twins) == 1 and doc.doc_id in served and twins[0].doc_id not in served):
+        raise _copy_of(doc, twins[0])
+    for key in [k for k, d in seen.items() if twins and d is twins[0]]:  # forget the file replaced
+        del seen[key]
     seen.update({(what, key): doc for what, key in keys.items() if key})
     seen["id", doc.doc_id] = doc
-    return twin
+    return twins[0] if twins else None
 
 
 def _copy_of(doc: Document, kept: Document, why: str = "") -> DuplicateDocument:
-    """``doc`` skipped as a second file of ``kept``'s summary."""
+    """``doc`` skipped as a second file of ``kept``'s summary, saying which they share, so
+    that the operator can tell a stray copy from a summary that moved."""
     what = "url" if doc.url and doc.url == kept.url else "text"
     return DuplicateDocument(doc.source, f"the same summary as {kept.source} (same {what})"
-                                         + (f", kept because {why}" if why else "") + "; keep one of the two files")
+                                         + (f"; {kept.source} is kept: {why}" if why else "")
+                                         + "; keep one of the two files")

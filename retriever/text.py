@@ -27,10 +27,14 @@ _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _PUBLISHER = re.compile(r"\s*-\s*NCI'?\s*$")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-# Emoji by Unicode's own emoji properties, with what builds them: joiners, skin tones, flag
-# letters, keycaps, variation selectors and tag characters.
-_EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}"
-                       r"\u200d\ufe0e\ufe0f\u20e3\U000E0020-\U000E007F]+")
+# Emoji by Unicode's own emoji properties: a character shown as an emoji by default, or a
+# symbol asked to be one (U+FE0F), with what builds on it (skin tones, keycaps, tag
+# characters, joined emoji); flags; a stray selector or keycap. A symbol shown as text by
+# default stays: the "®" of "Herceptin®", "©", "™", "♀"; so does a joiner between letters.
+_EMOJI = regex.compile(r"(?:\p{Emoji_Presentation}|\p{Extended_Pictographic}\ufe0f)"
+                       r"(?:[\p{Emoji_Modifier}\ufe0e\ufe0f\u20e3\U000E0020-\U000E007F]"
+                       r"|\u200d(?:\p{Emoji_Presentation}|\p{Extended_Pictographic}\ufe0f?))*"
+                       r"|\p{Regional_Indicator}+|[\ufe0f\u20e3]")
 
 
 def strip_list_marker(line: str) -> str:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 
 from retriever.provenance import describe
 from service.errors import ApiError
-from service.presentation import api_result, not_covered
+from service.presentation import api_result, not_covered, shown_confidence
 from service.schemas import (
     ERROR_RESPONSES,
     EXAMPLE_QUESTION,
@@ -60,7 +60,7 @@ async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
     req = prepare(retriever, q, k, mode, doc, cancer_type, holder.settings.max_query_chars)  # q first
     reject_blank_filters(doc, cancer_type)
     result, took_ms = await run_search(holder, retriever, req)
-    return SearchResponse(query=req.query, abstained=result.abstained, confidence=round(max(result.confidence, 0.0), 3),
+    return SearchResponse(query=req.query, abstained=result.abstained, confidence=shown_confidence(result),
                           results=[api_result(h) for h in result.hits], corrections=result.corrections,
                           related=[api_result(h) for h in result.related],
                           not_covered=not_covered(result), took_ms=round(took_ms, 1))

@@ -20,7 +20,15 @@ from starlette.templating import Jinja2Templates
 from retriever.models import SearchResult
 from service.contents import contents
 from service.errors import ApiError
-from service.presentation import corrected, not_covered, passage_views, read_as, refusal_hints, words_to_name
+from service.presentation import (
+    corrected,
+    not_covered,
+    passage_views,
+    read_as,
+    refusal_hints,
+    shown_confidence,
+    words_to_name,
+)
 from service.schemas import K_ADAPTER, K_MAX
 from service.searching import (
     cancer_types,
@@ -203,12 +211,11 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
                                                                     "error_field": exc.field})
     form["q"] = query
     searched = corrected(query, result.corrections)
-    # The hand rule's confidence is a cosine less penalties, so it can fall below 0: shown
-    # as 0.00 beside the bar it is judged against, which is what staff compare it with.
+    # Shown beside the bar it is judged against, as staff compare them (`shown_confidence`).
     return _render(request, "staff.html", **{**context, "result": result, "corrected": searched,
                                              "read_as": read_as(query, result.corrections),
                                              "lacking": not_covered(result), "bar": bar,
-                                             "shown_confidence": max(result.confidence, 0.0),
+                                             "shown_confidence": shown_confidence(result, 2),
                                              "passages": passage_views(result.hits, query=searched or query),
                                              "related": passage_views(result.related, query=searched or query)})
 

@@ -9,7 +9,9 @@ whatever offsets the highlighter returns.
 from __future__ import annotations
 
 import datetime
+import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -180,18 +182,26 @@ def read_as(query: str, corrections: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def refusal_hints(query: str, result: SearchResult) -> list[str]:
-    """What the asker can do about a refusal that the question's own form explains: one or
-    two letters ask nothing, and a question in another script meets the English passages
-    only through the model's few words of it."""
+    """What the asker can do about a refusal that the question's own form explains: a
+    question in another script meets the English passages only through the model's few
+    words of it ("肺癌" is a whole question), and one or two letters ask nothing."""
     if not result.abstained:
         return []
-    letters = [ch for ch in query if ch.isalpha()]
-    hints = []
-    if sum(ch.isalnum() for ch in query) < MIN_QUERY_CHARS:
-        hints.append("Your question is very short. A few more words will help us find the right passage.")
-    elif letters and not any(ch.isascii() for ch in letters):
-        hints.append("The summaries we search are written in English, so asking in English may find an answer.")
-    return hints
+    typed = unicodedata.normalize("NFKC", query)  # full-width "ＦＬＵ" is Latin, as the search reads it
+    letters = [ch for ch in typed if ch.isalpha()]
+    if letters and not any(unicodedata.name(ch, "").startswith("LATIN") for ch in letters):
+        return ["The summaries we search are written in English, so asking in English may find an answer."]
+    if sum(ch.isalnum() for ch in typed) < MIN_QUERY_CHARS:
+        return ["Your question is very short. A few more words will help us find the right passage."]
+    return []
+
+
+def shown_confidence(result: SearchResult, digits: int = 3) -> float:
+    """The confidence as shown beside the threshold: from 0 (the hand rule's cosine less
+    penalties can fall below it), rounded down, so that a refused 0.3399 never shows as the
+    threshold 0.34 it fell short of."""
+    scale = 10 ** digits
+    return math.floor(max(result.confidence, 0.0) * scale + 1e-9) / scale
 
 
 # A word of the question that the refusal page names must be rarer than this in everyday

@@ -57,6 +57,14 @@ def test_one_run_names_bad_lines_and_every_item_the_index_cannot_judge(seed_inde
     good.write_text("\n".join(lines[:1] + lines[2:]) + "\n")
     assert eval_main([str(good), "--index", str(seed_index)]) == 2
     assert "2 items do not match the index" in capsys.readouterr().err
+    # another file's items the index cannot judge are named beside a file's bad lines, and
+    # many of them under a count, as bad lines are
+    many = tmp_path / "many.jsonl"
+    many.write_text("\n".join(json.dumps({**item, "id": f"m{i}", "sections": [f"Nowhere {i}"]}) for i in range(25)))
+    assert eval_main([str(bad), str(many), "--index", str(seed_index)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.jsonl:2: not valid JSON" in err and "many.jsonl: 25 items do not match the index" in err
+    assert "many.jsonl:20: unknown section 'Nowhere 19'" in err and "Nowhere 20'" not in err and "and 5 more" in err
 
 
 def test_an_evidence_quote_no_passage_holds_is_a_clear_error(seed_index, tmp_path, capsys):

@@ -200,8 +200,10 @@ def test_emoji_are_dropped_with_what_builds_them_and_other_symbols_kept():
     assert drop_emoji("what do we do 😢").split() == ["what", "do", "we", "do"]
     # joined families, skin tones, flags, keycaps and variation selectors leave nothing behind
     assert drop_emoji("👨\u200d👩\u200d👧 help 🙏🏽 🇬🇧 1\ufe0f\u20e3 ❤\ufe0f").split() == ["help", "1"]
-    # letters of any script, degrees and arrows are no emoji
+    # letters of any script (a joiner inside a Devanagari word too), degrees, arrows, and
+    # symbols shown as text by default are no emoji
     assert drop_emoji("类癌 38°C → ok") == "类癌 38°C → ok"
+    assert drop_emoji("Herceptin® © ™ ♀ ❤ क्\u200dष") == "Herceptin® © ™ ♀ ❤ क्\u200dष"
     plain = "carcinoid tumor"
     assert drop_emoji(plain) is plain
 

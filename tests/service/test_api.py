@@ -125,6 +125,20 @@ def test_the_confidence_tells_a_near_miss_from_an_answer_against_the_ready_thres
     assert refused["abstained"] and not answered["abstained"]
 
 
+def test_a_shown_confidence_never_reaches_the_threshold_it_fell_short_of():
+    """Rounded to the nearest, a refused 0.3399 showed as 0.34 beside a threshold of 0.34."""
+    from retriever.models import SearchResult
+    from service.presentation import shown_confidence
+
+    def at(confidence: float, digits: int = 3) -> float:
+        return shown_confidence(SearchResult(query="q", hits=[], abstained=True, mode="hybrid",
+                                             confidence=confidence), digits)
+
+    assert at(0.33996) == 0.339 and at(0.3399, 2) == 0.33
+    assert at(0.34) == 0.34 and at(0.29, 2) == 0.29 and at(0.4) == 0.4  # exact figures are kept
+    assert at(-0.2) == 0.0  # the hand rule's cosine less penalties falls below 0
+
+
 def test_post_equals_get(client):
     params = {"q": ANSWERED, "k": 4, "mode": "bm25"}
     got = client.get("/api/search", params={**params, "doc": DOC_ID}).json()

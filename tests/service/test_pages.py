@@ -148,6 +148,9 @@ def test_abstention_is_kind_and_shows_no_passage(client):
 @pytest.mark.parametrize("question, hint", [
     ("a", "Your question is very short. A few more words will help us find the right passage."),
     ("类癌综合征是什么", "The summaries we search are written in English, so asking in English may find an answer."),
+    ("肺癌", "The summaries we search are written in English, so asking in English may find an answer."),
+    ("ＦＬＵ ｖａｃｃｉｎｅ", None),  # full-width Latin letters are read as plain ones
+    ("żółć", None),  # Latin letters with marks
     (OFF_TOPIC, None),
 ])
 def test_a_refusal_says_what_the_question_s_own_form_explains(client, question, hint):
