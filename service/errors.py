@@ -132,6 +132,9 @@ def _validation_error(exc: RequestValidationError) -> tuple[int, str, str, str |
         msg = "Input should be a whole number, sent as a JSON number such as 5"
     if err.get("type") == "list_type":
         msg = 'send a list, such as ["a value"]'
+    if field == "mode" and str(err.get("input", "")).strip().lower() in ("keyword", "semantic"):
+        # the staff page's names for them, copied from its address into an API call
+        msg += "; the staff page's keyword is bm25 here, and its semantic is dense"
     if loc == [BODY]:  # a form post, a list, a bare string: pydantic's words name no fix
         msg = 'send a JSON object such as {"q": "your question"}, with Content-Type: application/json'
     code = "invalid_query" if field == "q" else f"invalid_{field}" if field else "invalid_request"

@@ -77,6 +77,15 @@ def test_errors_have_one_shape(client, method, kwargs, status, code, field):
 
 
 
+def test_the_staff_page_s_mode_names_are_told_apart_from_the_api_s(client):
+    """/staff says keyword and semantic; its address copied into an API call got a bare 422."""
+    for staff in ("keyword", "semantic"):
+        body = client.get("/api/search", params={"q": "x", "mode": staff}).json()["error"]
+        assert body["code"] == "invalid_mode"
+        assert "the staff page's keyword is bm25 here, and its semantic is dense" in body["message"]
+    assert "staff page" not in client.get("/api/search", params={"q": "x", "mode": "magic"}).json()["error"]["message"]
+
+
 def test_the_documents_list_takes_no_parameter(client):
     err = assert_error(client.get("/api/documents", params={"doc": "x"}), 422, "unknown_parameter", "doc")
     assert "takes no parameters" in err["message"]

@@ -32,7 +32,8 @@ def test_a_refusal_offers_the_summary_s_headings_to_browse(client):
     "the shot in the bum every month", the prognosis section for "will my husband get
     through this"."""
     html = client.get("/", params={"q": "how many hours of sleep does a teenager need"}).text
-    assert "don't seem to answer" in html and "See what this summary covers" in html
+    assert "The NCI summary we search doesn't seem to answer this question" in html
+    assert "See what this summary covers" in html
     links = _links(html)
     headings = [text for _, text in links]
     assert "Hormone therapy" in headings and "Key Points" not in headings
@@ -50,6 +51,10 @@ def test_only_a_search_of_one_summary_offers_its_headings(make_client, retriever
     fake = FakeRetriever(retriever, refuse)
     fake.manifest = dataclasses.replace(retriever.manifest, documents={**MANY, **retriever.manifest.documents})
     c = make_client(fake)
-    assert "See what this summary covers" not in c.get("/", params={"q": "what foods should I avoid"}).text
+    wide = c.get("/", params={"q": "what foods should I avoid"}).text
+    assert "See what this summary covers" not in wide
+    assert "The NCI summaries we search don't seem to answer this question" in wide
     picked = c.get("/", params={"q": "what foods should I avoid", "doc": DOC_ID}).text
     assert "See what this summary covers" in picked and len(_links(picked)) > 20
+    # the refusal says which summary did not answer, as the search was of that one alone
+    assert "The summary <cite>Gastrointestinal Neuroendocrine Tumors Treatment</cite> doesn't seem" in picked

@@ -138,7 +138,7 @@ def test_abstention_is_kind_and_shows_no_passage(client):
     assert resp.status_code == 200
     html = resp.text
     assert "1-800-4-CANCER" in html
-    assert "don't seem to answer" in html
+    assert "seem to answer this question" in html
     assert not passages(html)
     assert "<mark>" not in html.split('class="answers"', 1)[1].split("</section>", 1)[0]
     assert "mention <q>flu</q>, <q>vaccine</q>." in html
@@ -157,7 +157,7 @@ def test_a_refusal_says_what_the_question_s_own_form_explains(client, question, 
     """A letter asks nothing, and a question in another script meets English passages only
     through the model's few words of it; both got the refusal for a question not covered."""
     html = client.get("/", params={"q": question}).text
-    assert "don't seem to answer" in html
+    assert "seem to answer this question" in html
     assert re.findall(r'<p class="hint-refusal">([^<]*)</p>', html) == ([hint] if hint else [])
 
 
@@ -169,7 +169,7 @@ def test_a_refusal_says_what_the_question_s_own_form_explains(client, question, 
 ])
 def test_a_refusal_names_topics_and_uncommon_words_not_everyday_ones(client, question, named, unnamed):
     html = client.get("/", params={"q": question}).text
-    assert "don't seem to answer" in html
+    assert "seem to answer this question" in html
     shown = re.findall(r"<q>([^<]*)</q>", html.split('class="not-covered"', 1)[1].split("</p>", 1)[0]) if named else []
     assert shown == named
     if not named:
