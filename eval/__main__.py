@@ -17,7 +17,7 @@ from eval.runner import check_against_index, document_ceiling, evaluate, index_m
 from retriever.models import MODES
 from retriever.provenance import describe, run_line
 from retriever.search import Retriever
-from retriever.settings import SettingsProblem, read_settings
+from retriever.settings import Settings, SettingsProblem, read_settings
 from retriever.store import IndexLoadError
 
 
@@ -49,18 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         if len(qsets) > 1 and (mq := next((q for q in qsets if q.style == "medquad"), None)):
             raise QuestionSetError(f"{mq.path}: a MedQuAD-style set is judged by document as well as by "
                                    "passage, so it is not pooled with other sets; score it on its own")
-        if bad and not any(err.partial for err in bad):  # nothing to check against the index
-            raise QuestionSetError("\n".join(map(str, bad)))
-        try:
-            retriever = Retriever.load(index_dir, settings)
-        except IndexLoadError:
-            if bad:  # the files' own problems first; the index's after they are fixed
-                raise QuestionSetError("\n".join(map(str, bad))) from None
-            raise
-        if bad:  # with every good line of every file checked against the index too: one run names all
-            checked = [err.partial for err in bad if err.partial] + qsets
-            raise QuestionSetError("\n".join([*map(str, bad), *filter(None, (
-                index_message(qset, retriever, index_dir) for qset in checked))]))
+        if bad:
+            raise QuestionSetError(_all_problems(bad, qsets, index_dir, settings))
+        retriever = Retriever.load(index_dir, settings)
         for qset in qsets:
             check_against_index(qset, retriever, index_dir)
     except (QuestionSetError, IndexLoadError, SettingsProblem) as err:
@@ -100,6 +91,22 @@ def _load_all(paths: list[Path]) -> tuple[list[QuestionSet], list[QuestionSetErr
         except QuestionSetError as err:
             bad.append(err)
     return qsets, bad
+
+
+def _all_problems(bad: list[QuestionSetError], qsets: list[QuestionSet], index_dir: Path,
+                  settings: Settings) -> str:
+    """The files' bad lines, then every good line of every file that the index cannot judge:
+    one run names all. The index is read only when there are good lines to check, and when
+    it cannot be read, the files' own problems come first; the index's after they are fixed."""
+    problems = [str(err) for err in bad]
+    if any(err.partial for err in bad):
+        try:
+            retriever = Retriever.load(index_dir, settings)
+        except IndexLoadError:
+            return "\n".join(problems)
+        checked = [err.partial for err in bad if err.partial] + qsets
+        problems += filter(None, (index_message(qset, retriever, index_dir) for qset in checked))
+    return "\n".join(problems)
 
 
 def _argument_problem(args: argparse.Namespace) -> str | None:

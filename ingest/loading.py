@@ -98,6 +98,7 @@ class _DatesOrText(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.Sa
 
 
 def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode):
+    """A timestamp as YAML reads it, or its text when it is no date (`_DatesOrText`)."""
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except ValueError:
@@ -239,9 +240,10 @@ def load_documents(src_dir: Path, strict: bool = False,
             doc = parse_document(_read(path, source), source)
             if (twin := _check_not_copy(doc, seen, served)) is not None:  # doc replaces it
                 del docs[twin.source]
+                replaced = _copy_of(twin, doc, "the index serves its id")
                 if strict:
-                    raise _copy_of(twin, doc, "the index serves its id")
-                errors.append(_copy_of(twin, doc, "the index serves its id"))
+                    raise replaced
+                errors.append(replaced)
             docs[source] = doc
         except DocumentError as err:
             if strict:
@@ -275,14 +277,14 @@ def _check_not_copy(doc: Document, seen: dict[tuple[str, str], Document],
         raise DuplicateDocument(doc.source, f"the same document id '{doc.doc_id}' as {first.source} (an id is "
                                             f"the path without its suffix, folders joined by '--'); rename one")
     keys = {"url": doc.url, "text": hashlib.sha256(" ".join(doc.body.split()).encode()).hexdigest()}
-    twins: list[Document] = []  # the files already read that share its url or its text
-    for twin in (seen[what, key] for what, key in keys.items() if key and (what, key) in seen):
-        if not any(twin is t for t in twins):
-            twins.append(twin)
+    # the files already read that share its url or its text (one file may share both)
+    twins = list({id(d): d for d in (seen[what, key] for what, key in keys.items() if key and (what, key) in seen)
+                  }.values())
     if twins and not (len(twins) == 1 and doc.doc_id in served and twins[0].doc_id not in served):
         raise _copy_of(doc, twins[0])
-    for key in [k for k, d in seen.items() if twins and d is twins[0]]:  # forget the file replaced
-        del seen[key]
+    if twins:  # forget the file replaced: its keys are doc's now, and its id is free
+        for key in [k for k, d in seen.items() if d is twins[0]]:
+            del seen[key]
     seen.update({(what, key): doc for what, key in keys.items() if key})
     seen["id", doc.doc_id] = doc
     return twins[0] if twins else None
