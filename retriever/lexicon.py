@@ -184,8 +184,14 @@ def spell_out(text: str) -> str:
 
 _patterns = sorted(LAY_TERMS, key=len, reverse=True)
 _matcher = re.compile(r"\b(" + "|".join(re.escape(p) for p in _patterns) + r")\b")
-# Each entry's document words as question terms (the values' content words).
-_TERMS = {phrase: tuple(content_words(doc_words)) for phrase, doc_words in LAY_TERMS.items()}
+# Each entry as a question term: the values' content words, and a one-word entry's own word,
+# which a passage may use as well ("carcinoid" is the GI summary's word as much as the lay one).
+def _term(phrase: str, doc_words: str) -> tuple[str, ...]:
+    own = content_words(phrase)
+    return tuple(dict.fromkeys((own if len(own) == 1 else []) + content_words(doc_words)))
+
+
+_TERMS = {phrase: _term(phrase, doc_words) for phrase, doc_words in LAY_TERMS.items()}
 
 
 def _phrases(text: str) -> list[str]:
@@ -208,7 +214,7 @@ def question_terms(text: str) -> list[tuple[str, ...]]:
 
     An entry is a content word that no lexicon phrase covers, or the document words of a
     lexicon phrase, any one of which names the same thing ("outlook" is answered by a
-    passage that says "prognosis").
+    passage that says "prognosis"), with a one-word entry's own word among them.
     """
     phrases = _phrases(text)
     bridged = {w for phrase in phrases for w in phrase.split()}

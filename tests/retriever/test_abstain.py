@@ -179,6 +179,16 @@ def test_a_question_none_of_whose_words_the_passages_use_names_them():
     assert nothing_found([], passages) == []
 
 
+def test_a_lay_word_the_passages_use_is_found_and_a_word_never_typed_is_never_named():
+    """"carcinoid" is the GI summary's word as well as the lexicon's lay word for
+    "neuroendocrine": a passage that says it answers the term, and a refusal names what the
+    reader typed, not the lexicon's document word."""
+    says_carcinoid = [Vocabulary("carcinoid tumors grow slowly".split())]
+    assert all_terms_found(question_terms("carcinoid"), says_carcinoid)
+    assert nothing_found(question_terms("carcinoid"), [Vocabulary(["prognosis"])]) == []
+    assert nothing_found(question_terms("belly"), [Vocabulary(["prognosis"])]) == []
+
+
 def test_the_nothing_found_rule_yields_to_a_close_embedding():
     """A lay question can share no word with the passage that answers it; a cosine at or
     above ``NOTHING_FOUND_BELOW`` says the passage is about it anyway."""
