@@ -108,6 +108,9 @@ class SearchResult:
     # When abstaining only for a figure the passages don't give: the passage about the
     # question's subject, offered apart and never as the answer.
     related: list[Hit] = field(default_factory=list)
+    # When abstaining: the passages the search would have given, for staff to check against
+    # the search themselves (the staff page folds them away, the patient page never shows them).
+    withheld: list[Hit] = field(default_factory=list)
 
 
 def check_request(query: str, k: int, mode: str) -> None:

@@ -295,5 +295,6 @@ class Retriever:
         related = hits[:s.related_count] if abstained and near_miss(verdict.evidence, s.related_floor) else []
         return SearchResult(query=query, hits=[] if abstained else hits[:k], abstained=abstained, mode=mode,
                             confidence=verdict.confidence, missing=verdict.missing, evidence=verdict.evidence,
-                            corrections=sig.query.plan.corrections, related=related)
+                            corrections=sig.query.plan.corrections, related=related,
+                            withheld=hits[:k] if abstained else [])
 

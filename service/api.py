@@ -63,6 +63,7 @@ async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
     return SearchResponse(query=req.query, abstained=result.abstained, confidence=shown_confidence(result),
                           results=[api_result(h) for h in result.hits], corrections=result.corrections,
                           related=[api_result(h) for h in result.related],
+                          withheld=[api_result(h) for h in result.withheld],
                           not_covered=not_covered(result), took_ms=round(took_ms, 1))
 
 

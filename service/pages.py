@@ -190,7 +190,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
             "mode": STAFF_NAME[STAFF_MODES[mode]] if mode in STAFF_MODES else "hybrid", "doc": clean_text(doc or ""),
             "cancer_type": clean_text(cancer_type or ""), "view": "compact" if view == "compact" else "full"}
     context = dict(form=form, documents=documents, cancer_types=cancer_types(retriever) if retriever else [],
-                   modes=STAFF_MODE_LABELS, k_max=K_MAX, result=None, passages=[], related=[], error=None,
+                   modes=STAFF_MODE_LABELS, k_max=K_MAX, result=None, passages=[], related=[], withheld=[], error=None,
                    error_field=None, corrected="", read_as=[])
     if q is None:
         return _render(request, "staff.html", **context)
@@ -217,7 +217,14 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
                                              "lacking": not_covered(result), "bar": bar,
                                              "shown_confidence": shown_confidence(result, 2),
                                              "passages": passage_views(result.hits, query=searched or query),
-                                             "related": passage_views(result.related, query=searched or query)})
+                                             "related": passage_views(result.related, query=searched or query),
+                                             "withheld": passage_views(_not_related(result), query=searched or query)})
+
+
+def _not_related(result) -> list:
+    """The passages a refusal held back, less the one already offered as related."""
+    offered = {h.chunk.id for h in result.related}
+    return [h for h in result.withheld if h.chunk.id not in offered]
 
 
 def _parse_k(k: str | None) -> int:

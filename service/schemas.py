@@ -159,6 +159,10 @@ class SearchResponse(BaseModel):
         "When abstaining only because the passages lack the figure asked for (a rate, dose, "
         "price, ...): the passage about the question's subject, which does not answer it. "
         "Empty otherwise."))
+    withheld: list[Result] = Field(default_factory=list, description=(
+        "When abstaining: the k passages the search would have given, best first, for staff to "
+        "check against the question themselves. They did not match well enough to be an answer; "
+        "never show them as one. Empty otherwise."))
     not_covered: list[str] = Field(default_factory=list, description=(
         "When abstaining: the health topics the question names that the best passages never "
         "mention and its other words they never use that are rare in everyday English (never "

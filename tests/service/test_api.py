@@ -108,6 +108,16 @@ def test_a_refused_figure_question_returns_related_passages_apart(client):
     assert client.get("/api/search", params={"q": "flu vaccine for adults"}).json()["related"] == []
 
 
+def test_a_refusal_returns_the_passages_it_withheld_apart(client):
+    """Staff scripts can check a refused search themselves: ``withheld`` holds the k passages
+    the search would have given; ``results`` stays empty, and an answer withholds nothing."""
+    body = client.get("/api/search", params={"q": OFF_TOPIC, "k": 3}).json()
+    assert body["abstained"] is True and body["results"] == []
+    assert len(body["withheld"]) == 3 and all(r["text"] and r["citation"] for r in body["withheld"])
+    answered = client.get("/api/search", params={"q": ANSWERED, "k": 3}).json()
+    assert answered["abstained"] is False and answered["withheld"] == []
+
+
 def test_off_topic_question_abstains(client):
     body = client.get("/api/search", params={"q": OFF_TOPIC}).json()
     assert body["abstained"] is True

@@ -167,6 +167,18 @@ def test_a_refusal_s_headings_open_and_pass_the_accessibility_check(watched):
     watched.clean()
 
 
+def test_a_staff_refusal_s_withheld_passages_open_and_pass_the_accessibility_check(watched):
+    """Folded under a summary line that says they are no answer; opened, they read as passages."""
+    watched.page.goto(watched.base + "/staff?q=" + quote("When should adults get the flu vaccine?") + "&k=3")
+    passages = watched.page.locator("details.withheld article.passage")
+    assert passages.count() == 3 and not passages.first.is_visible()
+    watched.page.locator("details.withheld > summary").focus()
+    watched.page.keyboard.press("Enter")
+    assert passages.first.is_visible()
+    assert _axe(watched.page, watched.base) == []
+    watched.clean()
+
+
 def test_no_serious_accessibility_violations_with_the_summary_picker(many):
     for path in ("/", "/?q=" + quote("what are the side effects of surgery")):
         many.page.goto(many.base + path)

@@ -92,9 +92,17 @@ def test_staff_refuses_what_the_api_refuses_and_names_it(client, params, field):
     assert alert.strip().startswith(f"{field}:")
 
 
-def test_staff_abstains_too(client):
-    html = client.get("/staff", params={"q": OFF_TOPIC}).text
-    assert "No passage matches" in html and not passages(html)
+def test_staff_abstains_too_and_folds_the_withheld_passages_away(client):
+    """A refusal shows no passage as a result; the ones it held back wait, closed, under a
+    summary that says they are not an answer, so staff can check a refused search themselves."""
+    html = client.get("/staff", params={"q": OFF_TOPIC, "k": 4}).text
+    shown, folded = html.split('<details class="withheld">', 1)
+    assert "No passage matches" in shown and not passages(shown)
+    assert "Show the closest passages anyway (4): they did not match well enough to be an answer" in folded
+    assert len(passages(folded.split("</details>", 1)[0])) == 4
+    assert "<details class=\"withheld\" open" not in html
+    answered = client.get("/staff", params={"q": ANSWERED}).text
+    assert "withheld" not in answered and passages(answered)
 
 
 def test_a_highlighted_sentence_is_one_mark_around_the_search_words_it_holds(client):
@@ -123,6 +131,8 @@ def test_staff_refusal_names_what_is_lacking_and_offers_the_closest_passage_apar
     refusal = html.split('class="message abstain"', 1)[1].split("</div>", 1)[0]
     assert "No passage matches" in refusal and "lack: <q>a figure</q>" in refusal
     results, related = html.split('<section class="related"', 1)
+    related, withheld = related.split("</section>", 1)
+    assert "Hormone therapy" not in [crumbs(p)[-1] for p in passages(withheld)]  # offered once, as related
     assert not passages(results) and '<ol class="passages staff">' not in results
     assert "they do not answer the search as asked" in related
     assert len(passages(related)) == 1 and "Hormone therapy" in related and 'class="citation"' in related
