@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ingest.indexing import IngestError, build_index
+from ingest.indexing import IngestError, build_index, sources_elsewhere
 from ingest.loading import DocumentError
 from ingest.publish import IngestLockedError
 from retriever.embedding import ModelError
@@ -23,12 +23,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="sentence-transformers model name or path")
     parser.add_argument("--faiss-index", choices=["auto", "flat", "hnsw"], default=None)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--unless-other", action="store_true",
+                        help="leave the index as it is when it serves documents SRC does not hold "
+                             "(scripts/serve.sh: an index built from another folder is not replaced by the seeds)")
     args = parser.parse_args(argv)
 
     overrides = {k: v for k, v in {"model": args.model, "faiss_index": args.faiss_index}.items() if v}
     try:
         settings = read_settings(**overrides)
         index_dir = args.index or settings.index_dir
+        if args.unless_other and (elsewhere := sources_elsewhere(index_dir, args.src)):
+            print(f"{index_dir} serves {len(elsewhere)} document(s) that {args.src} does not hold "
+                  f"({', '.join(elsewhere[:3])}{', ...' if len(elsewhere) > 3 else ''}): left as it is. "
+                  f"To index {args.src} into it anyway: python -m ingest {args.src} --index {index_dir}")
+            return 0
         report = build_index(args.src, index_dir, settings, strict=args.strict,
                              progress=not args.quiet)
     except DocumentError as err:

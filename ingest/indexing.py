@@ -104,6 +104,16 @@ def served_ids(index_dir: Path) -> frozenset[str]:
         return frozenset()
 
 
+def sources_elsewhere(index_dir: Path, src_dir: Path) -> list[str]:
+    """The source files of the published index's documents that ``src_dir`` does not hold:
+    an index built from another folder, which indexing ``src_dir`` would replace."""
+    try:
+        documents = store.Manifest.read(index_dir).documents
+    except (store.IndexLoadError, OSError, ValueError, KeyError, TypeError):
+        return []
+    return sorted(d.source for d in documents.values() if not (src_dir / d.source).is_file())
+
+
 def _refuse_dropping(index_dir: Path, src_dir: Path, docs: list[Document], errors: list[DocumentError]) -> None:
     """Raise `IngestError` for skipped files whose summary the published index serves and no
     good file replaces: a summary that served yesterday is not dropped for a typo made today.

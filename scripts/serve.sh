@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what is missing, (re)index seeds/ into ./index (unchanged passages are reused),
 # then serve on http://127.0.0.1:8000. Extra arguments go to `python -m service`.
+# A ./index built from another folder (python -m ingest DOCS --index index) is served as it is.
 # An existing index named by PDQ_INDEX_DIR (in the environment or .env) is served as it is:
 # it may hold other documents (a corpus), which indexing the seeds would replace.
 set -euo pipefail
@@ -14,7 +15,9 @@ bash scripts/setup.sh
 export HF_HUB_OFFLINE=1
 # The index folder as the service reads it (environment, then .env; an empty variable is unset).
 read -r named index < <(.venv/bin/python -m retriever.settings index-dir) || exit 2
-if [ "$named" = 0 ] || [ -z "$(ls -A "$index" 2>/dev/null)" ]; then  # unnamed, absent or empty
+if [ -z "$(ls -A "$index" 2>/dev/null)" ]; then  # absent or empty: the seeds
   .venv/bin/python -m ingest seeds --index "$index"
+elif [ "$named" = 0 ]; then  # the default ./index: the seeds again (edits picked up), unless built from another folder
+  .venv/bin/python -m ingest seeds --index "$index" --unless-other
 fi
 exec .venv/bin/python -m service --index "$index" "$@"

@@ -213,3 +213,23 @@ def test_the_summary_says_what_reused_vectors_are():
     line = indexing.BuildReport(documents=1, chunks=57, embedded=405, reused=22, seconds=4.0).summary()
     assert "embedded 405 texts, reused 22 vectors (texts repeated in the documents or already in the previous" \
         in line and "0 unchanged documents" in line
+
+
+def test_unless_other_leaves_an_index_built_from_another_folder(seed_copy, tmp_path, capsys, monkeypatch,
+                                                                embedder):
+    """scripts/serve.sh indexes the seeds into ./index on every start: with ``--unless-other``
+    an index built there from another folder is served as it is, not replaced by the seeds."""
+    monkeypatch.setattr(indexing, "get_embedder", lambda *args: embedder)
+    other, index = tmp_path / "other", tmp_path / "idx"
+    other.mkdir()
+    (other / "mine.md").write_text("---\ntitle: My summary\n---\n# Mine\n\nIts text about surgery.\n")
+    assert ingest_main([str(other), "--index", str(index), "--quiet"]) == 0
+    capsys.readouterr()
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet", "--unless-other"]) == 0
+    out = capsys.readouterr().out
+    assert f"serves 1 document(s) that {seed_copy} does not hold (mine.md): left as it is" in out
+    assert f"python -m ingest {seed_copy} --index {index}" in out
+    assert set(store.Manifest.read(index).documents) == {"mine"}
+    # an index of the folder's own documents is indexed again (an edit is picked up)
+    assert ingest_main([str(other), "--index", str(index), "--quiet", "--unless-other"]) == 0
+    assert "indexed 1 documents" in capsys.readouterr().out
