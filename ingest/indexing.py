@@ -114,6 +114,13 @@ def sources_elsewhere(index_dir: Path, src_dir: Path) -> list[str]:
     return sorted(d.source for d in documents.values() if not (src_dir / d.source).is_file())
 
 
+def _serves(served: frozenset[str], source: str) -> bool:
+    """Whether the index serves this file's summary, or, for a folder (``sub/``), any of its files'."""
+    if source.endswith("/"):
+        return any(doc_id.startswith(doc_id_for(source) + "--") for doc_id in served)
+    return doc_id_for(source) in served
+
+
 def _refuse_dropping(index_dir: Path, src_dir: Path, docs: list[Document], errors: list[DocumentError]) -> None:
     """Raise `IngestError` for skipped files whose summary the published index serves and no
     good file replaces: a summary that served yesterday is not dropped for a typo made today.
@@ -121,7 +128,7 @@ def _refuse_dropping(index_dir: Path, src_dir: Path, docs: list[Document], error
     be indexed again, but under the other file's id, and saved links to it would fail."""
     served = served_ids(index_dir)
     kept = {d.doc_id for d in docs}
-    lost = [e for e in errors if doc_id_for(e.source) in served and doc_id_for(e.source) not in kept]
+    lost = [e for e in errors if _serves(served, e.source) and doc_id_for(e.source) not in kept]
     if lost:
         bad = "".join(f"\n  {err}" for err in lost)
         other = "".join(f"\n  {err}" for err in errors if err not in lost)

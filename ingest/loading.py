@@ -7,9 +7,7 @@ file rather than read a traceback.
 from __future__ import annotations
 
 import datetime
-import errno
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,19 +16,9 @@ import frontmatter
 import yaml
 
 from ingest.parsing import parse_sections
+from ingest.sources import SUFFIXES, DocumentError, doc_id_for, find_sources, read_source  # noqa: F401 (re-exported)
 from retriever.lines import bad_byte_at
 from retriever.text import iso_date
-
-SUFFIXES = (".md", ".txt")
-
-
-class DocumentError(ValueError):
-    """A source file that cannot be ingested, and why."""
-
-    def __init__(self, source: str, problem: str):
-        super().__init__(f"{source}: {problem}")
-        self.source = source
-        self.problem = problem
 
 
 class DuplicateDocument(DocumentError):
@@ -49,19 +37,6 @@ class Document:
     audience: str = ""
     last_reviewed: str = ""
     tags: list[str] = field(default_factory=list)
-
-
-def find_sources(src_dir: Path) -> list[Path]:
-    """All ``.md``/``.txt`` files under ``src_dir``, in a stable order; a link to a file that
-    is not there is listed too, so that it is reported rather than passed over."""
-    return sorted(p for p in src_dir.rglob("*") if (p.is_file() or (p.is_symlink() and not p.exists()))
-                  and p.suffix.lower() in SUFFIXES
-                  and not any(part.startswith(".") for part in p.relative_to(src_dir).parts))
-
-
-def doc_id_for(source: str) -> str:
-    """The document id: its path without suffix, folders joined by ``--``."""
-    return str(Path(source).with_suffix("")).replace("/", "--")
 
 
 def _str_list(value, source: str, name: str) -> list[str]:
@@ -235,9 +210,9 @@ def load_documents(src_dir: Path, strict: bool = False,
     errors: list[DocumentError] = []
     seen: dict[tuple[str, str], Document] = {}  # ("url" or "text", its value) -> the document kept
     for path in find_sources(src_dir):
-        source = path.relative_to(src_dir).as_posix()
+        source = path.relative_to(src_dir).as_posix() + ("/" if path.is_dir() else "")
         try:
-            doc = parse_document(_read(path, source), source)
+            doc = parse_document(read_source(path, source), source)
             if (twin := _check_not_copy(doc, seen, served)) is not None:  # doc replaces it
                 del docs[twin.source]
                 replaced = _copy_of(twin, doc, "the index serves its id")
@@ -250,17 +225,6 @@ def load_documents(src_dir: Path, strict: bool = False,
                 raise
             errors.append(err)
     return list(docs.values()), errors
-
-
-def _read(path: Path, source: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise DocumentError(source, "a link that leads back to itself") from None
-        if path.is_symlink() and not path.exists():
-            raise DocumentError(source, f"a link to {os.path.realpath(path)}, which does not exist") from None
-        raise DocumentError(source, f"cannot be read ({exc.strerror or exc})") from None
 
 
 def _check_not_copy(doc: Document, seen: dict[tuple[str, str], Document],

@@ -233,3 +233,21 @@ def test_unless_other_leaves_an_index_built_from_another_folder(seed_copy, tmp_p
     # an index of the folder's own documents is indexed again (an edit is picked up)
     assert ingest_main([str(other), "--index", str(index), "--quiet", "--unless-other"]) == 0
     assert "indexed 1 documents" in capsys.readouterr().out
+
+
+def test_a_folder_that_cannot_be_read_and_holds_a_served_summary_stops_ingest(seed_copy, tmp_path, capsys,
+                                                                             monkeypatch, embedder):
+    """Exit 2 and the previous index kept, as for a served summary's file that cannot be read."""
+    from tests.ingest.test_loading import refuse_to_list
+    monkeypatch.setattr(indexing, "get_embedder", lambda *args: embedder)
+    index, sub = tmp_path / "idx", seed_copy / "sub"
+    sub.mkdir()
+    (sub / "mine.md").write_text("---\ntitle: My summary\n---\n# Mine\n\nIts text about surgery.\n")
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 0
+    served = index.resolve()
+    capsys.readouterr()
+    refuse_to_list(monkeypatch, sub)
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "summaries the index serves now fail" in err and "sub/: a folder that cannot be read" in err
+    assert index.resolve() == served and "sub--mine" in store.Manifest.read(index).documents

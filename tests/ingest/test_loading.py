@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,32 @@ def test_a_link_to_a_missing_file_is_named_not_passed_over(tmp_path: Path):
     (tmp_path / "loop.md").symlink_to(tmp_path / "loop.md")
     (tmp_path / "folder.md").mkdir()  # a folder named like a summary is no file: passed over, as before
     assert [str(e) for e in load_documents(tmp_path)[1]] == ["loop.md: a link that leads back to itself"]
+
+
+def refuse_to_list(monkeypatch, folder: Path) -> None:
+    """``folder`` reads as one without permission (the tests may run as root, whom chmod 000
+    does not stop)."""
+    for name in ("scandir", "listdir"):
+        real = getattr(os, name)
+
+        def fake(path=".", real=real):
+            if Path(path) == folder:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)
+        monkeypatch.setattr(os, name, fake)
+
+
+def test_a_folder_that_cannot_be_read_is_named_not_passed_over(tmp_path: Path, monkeypatch):
+    """It was skipped without a word, and a summary the index served in it dropped out."""
+    (tmp_path / "good.md").write_bytes(GOOD)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "other.md").write_bytes(GOOD.replace(b"/a", b"/b").replace(b"Body", b"Other body"))
+    assert [d.source for d in load_documents(tmp_path)[0]] == ["good.md", "sub/other.md"]
+    refuse_to_list(monkeypatch, tmp_path / "sub")
+    docs, errors = load_documents(tmp_path)
+    assert [d.source for d in docs] == ["good.md"]
+    assert [str(e) for e in errors] == ["sub/: a folder that cannot be read (Permission denied): none of its "
+                                        "files was read"]
 
 
 def test_empty_folder_loads_nothing(tmp_path: Path):
