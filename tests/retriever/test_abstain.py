@@ -153,9 +153,10 @@ def test_how_long_is_answered_by_a_length_or_a_worded_time():
     assert figure_missing(how_long, ["Surgery for tumors larger than 2 centimeters."])
 
 
-def test_question_terms_count_a_lay_phrase_once_by_its_document_words():
-    assert question_terms("what is the outlook?") == [("prognosis", "chance", "recovery")]
-    assert question_terms("does my belly hurt") == [("hurt",), ("abdominal", "abdomen")]
+def test_question_terms_count_a_lay_phrase_once_by_its_own_and_its_document_words():
+    assert question_terms("what is the outlook?") == [("outlook", "prognosis", "chance", "recovery")]
+    assert question_terms("does my belly hurt") == [("hurt",), ("belly", "abdominal", "abdomen")]
+    assert question_terms("stomach ache") == [("abdominal", "pain")]  # a phrase's words are no alternative
     assert question_terms("is it?") == []
 
 
