@@ -18,6 +18,7 @@ folder); a model without one (the stock MiniLM) keeps the fused order. It reorde
 from __future__ import annotations
 
 import json
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -121,7 +122,9 @@ class LearnedRanker:
 
     def __init__(self, session, retriever: Retriever, path: Path, sha256: str):
         self.session = session
-        self.retriever = retriever
+        # A weak reference: the retriever owns its ranker, and a cycle between them kept every
+        # index a reload replaced loaded (its files mapped) until the cyclic collector ran.
+        self.retriever = weakref.proxy(retriever)
         self.path = path
         self.sha256 = sha256
         self._input = session.get_inputs()[0].name

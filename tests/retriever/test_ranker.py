@@ -132,3 +132,23 @@ def test_a_record_without_a_hash_is_named(tmp_path):
     (folder / RECORD_FILE).write_text(json.dumps({"features": list(FEATURES)}), encoding="utf-8")
     with pytest.raises(RankerError, match=rf"{RECORD_FILE}: not a ranker record.*sha256"):
         LearnedRanker.load(tmp_path, retriever=None)
+
+
+@pytest.mark.model
+def test_a_retriever_with_its_ranker_is_freed_as_soon_as_it_is_dropped(seed_index, settings, embedder):
+    """The ranker held its retriever and the retriever its ranker: a cycle that kept every
+    index a reload replaced loaded, its files mapped, until the cyclic collector ran."""
+    import gc
+    import weakref
+
+    from retriever.search import Retriever
+
+    retriever = Retriever.load(seed_index, settings, embedder=embedder)
+    assert retriever.reranker is not None and retriever.search(QUESTION).hits
+    gone = weakref.ref(retriever)
+    gc.disable()
+    try:
+        del retriever
+        assert gone() is None
+    finally:
+        gc.enable()

@@ -117,6 +117,24 @@ def test_sighup_reloads(index_copy, base_settings, retriever):
     assert holder.retriever.index_dir == index_copy.resolve()
 
 
+def test_a_reload_frees_the_index_it_replaced(index_copy, base_settings):
+    """Without waiting for the cyclic collector: four reloads kept four replaced versions'
+    vectors mapped, their disk space held after ingest had deleted them."""
+    import gc
+    import weakref
+
+    holder = RetrieverHolder(base_settings.model_copy(update={"index_dir": index_copy}))
+    asyncio.run(holder.load())
+    replaced = weakref.ref(holder.retriever)
+    gc.disable()
+    try:
+        asyncio.run(holder.reload())
+        assert holder.retriever is not None and replaced() is None
+    finally:
+        gc.enable()
+        holder.close()
+
+
 # -- command line ---------------------------------------------------------------------
 
 
