@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     for err in report.errors:
         print(f"skipped {err}", file=sys.stderr)
     print(report.summary())
+    print("A running service serves the new index after a reload: SIGHUP, or POST /admin/reload (README, Service).")
     if report.errors:
         print(f"error: {len(report.errors)} file(s) could not be ingested (listed above); "
               f"{_indexed(report.documents)}", file=sys.stderr)

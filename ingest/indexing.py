@@ -53,15 +53,21 @@ class BuildReport:
     seconds: float = 0.0
     index_dir: Path | None = None
     errors: list[DocumentError] = field(default_factory=list)
+    # Documents the previous index served that this one does not: their files left the folder.
+    dropped: tuple[str, ...] = ()
 
     def summary(self) -> str:
         rate = self.chunks / self.seconds if self.seconds else 0.0
-        line = (f"indexed {self.documents} documents -> {self.chunks} chunks in "
+        line = (f"indexed {self.documents} document{'s' if self.documents != 1 else ''} -> {self.chunks} chunks in "
                 f"{self.seconds:.1f} s ({rate:.1f} chunks/s); embedded {self.embedded} texts, "
                 f"reused {self.reused} vectors (texts repeated in the documents or already in the "
                 f"previous index; {self.reused_documents} unchanged documents)")
         if self.errors:
             line += f"; skipped {len(self.errors)} bad file(s)"
+        if self.dropped:
+            more = len(self.dropped) - 5
+            names = ", ".join(self.dropped[:5]) + (f" and {more} more" if more > 0 else "")
+            line += f"\nno longer indexed ({len(self.dropped)}, their files are not in the folder): {names}"
         return line
 
 
@@ -240,6 +246,7 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
 
     with ingest_lock(index_dir):  # what is served is read under the lock: another ingest may publish first
         _refuse_dropping(index_dir, src_dir, docs, errors)
+        dropped = tuple(sorted(served_ids(index_dir) - {d.doc_id for d in docs}))
         cache, prev_docs = _previous_vectors(index_dir, embedder)
         max_tokens = chunk_limit(settings, embedder)
         chunks = _chunk_all(docs, embedder, max_tokens)
@@ -280,4 +287,5 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
     return BuildReport(documents=len(docs), chunks=len(chunks), sentences=len(spans),
                        embedded=n_new, reused=len(passages) + len(sentences) - n_new,
                        reused_documents=reused_docs, seconds=time.perf_counter() - t0,
-                       index_dir=index_dir, errors=errors)
+                       index_dir=index_dir, errors=errors,
+                       dropped=dropped)

@@ -140,7 +140,7 @@ def test_cli_skips_bad_files_names_them_and_exits_non_zero(seed_copy, tmp_path, 
     assert code == 1
     assert "broken.md: malformed front matter" in err
     assert "1 file(s) could not be ingested (listed above); the other document was indexed" in err
-    assert "indexed 1 documents" in out and "chunks/s" in out
+    assert "indexed 1 document -> " in out and "chunks/s" in out
     assert Retriever.load(tmp_path / "idx", embedder=embedder).search("hormone therapy").hits
 
     code = ingest_main([str(seed_copy), "--index", str(tmp_path / "idx2"), "--strict", "--quiet"])
@@ -162,8 +162,11 @@ def test_a_served_summary_whose_file_now_fails_is_not_dropped(seed_copy, tmp_pat
     err = capsys.readouterr().err
     assert "1 file(s) of summaries the index serves now fail" in err and f"{seed.name}: malformed front matter" in err
     assert index.resolve() == served  # nothing published: the seed is still served
-    seed.unlink()  # dropped on purpose: the new summary alone is published
+    seed.unlink()  # dropped on purpose: the new summary alone is published, and the drop said
     assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert f"no longer indexed (1, their files are not in the folder): {seed.stem}" in out
+    assert "serves the new index after a reload: SIGHUP, or POST /admin/reload" in out
     assert set(Retriever.load(index, embedder=embedder).manifest.documents) == {"new"}
     (seed_copy / "another.md").write_text("---\ntitle: [oops\n---\nbody\n")  # a new bad file: skipped
     assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 1
@@ -232,7 +235,7 @@ def test_unless_other_leaves_an_index_built_from_another_folder(seed_copy, tmp_p
     assert set(store.Manifest.read(index).documents) == {"mine"}
     # an index of the folder's own documents is indexed again (an edit is picked up)
     assert ingest_main([str(other), "--index", str(index), "--quiet", "--unless-other"]) == 0
-    assert "indexed 1 documents" in capsys.readouterr().out
+    assert "indexed 1 document -> " in capsys.readouterr().out
 
 
 def test_a_folder_that_cannot_be_read_and_holds_a_served_summary_stops_ingest(seed_copy, tmp_path, capsys,
