@@ -18,6 +18,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from retriever.abstain import ALL_TERMS_FOUND, HAND_THRESHOLD, MISSING_PENALTY
+from retriever.embedding import BUNDLED_NAMES, SHIPPED_NAMES
 
 DEFAULT_MODEL = "pdq-minilm-l6"
 # A passage must hold its breadcrumb (up to 40 model tokens on the corpus) and some text.
@@ -82,6 +83,17 @@ class Settings(BaseSettings):
         "threshold picked for the model (its threshold.json: 0.34 for the shipped model), "
         "else 0.35 (README, 'Abstention')."
     )
+
+    @field_validator("model")
+    @classmethod
+    def _known_model(cls, value: str) -> str:
+        """A misspelt name ("pdq-minilm-16") is named here, not met later as an index "built
+        with another model" or an ONNX file to export. A name with a slash may be a model in
+        the local sentence-transformers cache, and is left to the loader."""
+        if value.lower() in SHIPPED_NAMES or value.lower() in BUNDLED_NAMES or "/" in value or Path(value).is_dir():
+            return value
+        raise ValueError(f"no model of that name and no such folder: use {', '.join(SHIPPED_NAMES)} (the "
+                         f"default), all-MiniLM-L6-v2 (the stock model) or the folder of a sentence-transformers model")
 
     @field_validator("chunk_tokens")
     @classmethod
