@@ -2,7 +2,9 @@
 
 Section/evidence items (``id, question, kind, sections, evidence``) are judged per passage:
 a passage is relevant when its ``section`` is one of the item's sections or its text
-contains one of the evidence quotes (whitespace, case and curly quotes folded).
+contains one of the evidence quotes (whitespace, case and curly quotes folded). An optional
+``doc`` (the document's id or file name) keeps both to that document: on an index of several
+summaries, "Surgery" is a heading of many.
 
 MedQuAD-style items (``question, answer, pdq_corpus_file``) are judged twice: by document
 (the passage comes from ``pdq_corpus_file``) and by passage (at least half of the passage's
@@ -18,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.sources import doc_id_for
 from retriever.lines import bad_lines, is_text, numbered_lines
 from retriever.text import fold, straighten_quotes
 
@@ -56,6 +59,7 @@ class Question:
     doc_source: str = ""
     line: int = 0
     focus: str = ""  # MedQuAD's subject of the question ("Prostate Cancer"), when the set gives one
+    doc: str = ""  # the document a section/evidence item is about (its id or file name), when given
 
     @property
     def in_scope(self) -> bool:
@@ -174,7 +178,11 @@ def _question(obj: dict, where: str, n: int, qset: QuestionSet, ids: dict[str, i
         raise QuestionSetError(f"{where}: out_of_scope item {qid} has sections or evidence")
     if kind != KINDS_OUT and not sections and not evidence:
         raise QuestionSetError(f"{where}: in-scope item {qid} has neither sections nor evidence")
-    return Question(qid, text, kind, sections, evidence, line=n)
+    doc = obj.get("doc", "")
+    if not isinstance(doc, str) or (doc and not doc.strip()) or (doc and kind == KINDS_OUT):
+        raise QuestionSetError(f"{where}: field 'doc' of item {qid} must name the document its sections are in "
+                               f"(its id, as GET /api/documents lists it), and only for an in-scope item")
+    return Question(qid, text, kind, sections, evidence, line=n, doc=doc.strip())
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
@@ -196,6 +204,8 @@ def is_relevant(q: Question, section: str, text: str, source: str, level: str = 
         if Path(source).name != q.doc_source:
             return False
         return level == "document" or passage_in_answer(text, q.answer)
+    if q.doc and q.doc not in (source, Path(source).name, doc_id_for(source)):
+        return False  # the same heading in another summary ("Surgery") is not this item's
     if section in q.sections:
         return True
     t = norm(text)

@@ -49,16 +49,42 @@ def index_problems(qset: QuestionSet, retriever: Retriever, index_name: Path | s
         wanted = {q.doc_source for q in qset.questions}
         return [] if wanted & sources else [f"{qset.path}: none of its documents ({len(wanted)}) are in the "
                                             f"index {where}; ingest the matching corpus"]
-    sections = {c.section for c in retriever.chunks}
-    texts = [norm(c.text) for c in retriever.chunks]
+    texts = [norm(c.text) for c in retriever.chunks]  # once: a corpus has thousands
     problems = []
     for q in qset.questions:
-        problems += [f"{qset.path}:{q.line}: unknown section {s!r} in item {q.id} (not a heading of any document "
-                     f"in {where})" for s in q.sections if s not in sections]
-        problems += [f"{qset.path}:{q.line}: evidence quote {e!r} of item {q.id} is in no passage of {where} "
+        rows = [i for i, c in enumerate(retriever.chunks) if not q.doc or q.doc in _names(c)]
+        if not rows:
+            problems.append(f"{qset.path}:{q.line}: unknown doc {q.doc!r} in item {q.id} (no document of {where} "
+                            f"has that id or file name)")
+            continue
+        sections = {retriever.chunks[i].section for i in rows}
+        of, any_of = (f"document {q.doc} in {where}",) * 2 if q.doc else (where, f"any document in {where}")
+        problems += [f"{qset.path}:{q.line}: unknown section {s!r} in item {q.id} (not a heading of {any_of})"
+                     for s in q.sections if s not in sections]
+        problems += [f"{qset.path}:{q.line}: evidence quote {e!r} of item {q.id} is in no passage of {of} "
                      f"(compared with whitespace, case and quotes folded; copy quotes from the summary as indexed)"
-                     for e in q.evidence if not any(norm(e) in t for t in texts)]
+                     for e in q.evidence if not any(norm(e) in texts[i] for i in rows)]
     return problems
+
+
+def _names(chunk: Chunk) -> tuple[str, ...]:
+    """What an item's ``doc`` may say for the chunk's document: its id, path or file name."""
+    return chunk.doc_id, chunk.source, Path(chunk.source).name
+
+
+def shared_sections_note(qset: QuestionSet, retriever: Retriever) -> str:
+    """A note ("" when none applies) for items without ``doc`` naming a heading that several
+    documents of the index have: a passage of any of them counts as the answer."""
+    docs_of: dict[str, set[str]] = defaultdict(set)
+    for c in retriever.chunks:
+        docs_of[c.section].add(c.doc_id)
+    loose = [q for q in qset.questions if q.in_scope and not q.doc and any(len(docs_of[s]) > 1 for s in q.sections)]
+    if not loose:
+        return ""
+    shared = next(s for s in loose[0].sections if len(docs_of[s]) > 1)
+    return (f"note: {len(loose)} item(s) of {qset.path} name a section that several documents of the index have "
+            f"(as {shared!r}, item {loose[0].id}), so a passage of any of them counts; give such an item \"doc\" "
+            f"(its document's id) to judge it against its own\n")
 
 
 def index_message(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> str:

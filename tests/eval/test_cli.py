@@ -186,3 +186,30 @@ def test_a_medquad_set_is_not_pooled_with_others(seed_index, tmp_path, capsys):
     assert eval_main([str(PROJECT_SET), str(mq), "--index", str(seed_index)]) == 2
     assert f"{mq}: a MedQuAD-style set" in capsys.readouterr().err
 
+
+
+def test_a_section_several_documents_have_is_noted_and_doc_pins_it(tmp_path, capsys, settings, embedder):
+    """The helper's anal cancer question counted the seed's "Surgery" passage as its answer."""
+    import shutil
+
+    from ingest.indexing import build_index
+    from tests.conftest import SEEDS
+
+    src = tmp_path / "docs"
+    shutil.copytree(SEEDS, src)
+    (src / "other.md").write_text("---\ntitle: Other Treatment\nurl: https://example.org/other\n---\n# Other\n\n"
+                                  "## Surgery\n\nA wide local excision removes the growth and some skin around it.\n")
+    index = tmp_path / "index"
+    build_index(src, index, settings, embedder=embedder, progress=False)
+    item = {"id": "x", "question": "what operation removes the growth and skin around it", "kind": "patient",
+            "sections": ["Surgery"], "evidence": []}
+    loose, pinned, unknown = (tmp_path / f"{n}.jsonl" for n in ("loose", "pinned", "unknown"))
+    loose.write_text(json.dumps(item) + "\n")
+    pinned.write_text(json.dumps({**item, "doc": "other"}) + "\n")
+    unknown.write_text(json.dumps({**item, "doc": "nowhere"}) + "\n")
+    assert eval_main([str(loose), "--index", str(index)]) == 0
+    assert "1 item(s) of" in capsys.readouterr().out
+    assert eval_main([str(pinned), "--index", str(index)]) == 0
+    assert "note:" not in capsys.readouterr().out
+    assert eval_main([str(unknown), "--index", str(index)]) == 2
+    assert "unknown doc 'nowhere' in item x (no document of" in capsys.readouterr().err

@@ -54,6 +54,10 @@ def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds
      "field 'kind' must be one of patient, typo, staff, out_of_scope, not 'doctor'"),
     ('{"id": "a", "question": "q", "kind": "out-of-scope", "sections": [], "evidence": []}',
      "must be one of .*, not 'out-of-scope'"),
+    ('{"id": "a", "question": "q", "kind": "patient", "sections": ["S"], "evidence": [], "doc": 3}',
+     "field 'doc' of item a must name the document its sections are in"),
+    ('{"id": "a", "question": "q", "kind": "out_of_scope", "sections": [], "evidence": [], "doc": "d"}',
+     "and only for an in-scope item"),
     ('{"id": "a", "question": "q\x00", "kind": "patient", "sections": ["S"], "evidence": []}',
      r"not valid JSON at column 27 \(Invalid control character\)"),
 ])
@@ -147,6 +151,18 @@ def test_section_or_evidence_relevance_folds_case_space_and_quotes():
     assert is_relevant(q, "Other", "prefix " + q.evidence[0].upper().replace(" ", "  \n") + " suffix", "")
     assert not is_relevant(q, "Other", "nothing", "")
     assert passage_in_answer("it\u2019s a b c d", "It's a b c d e")
+
+
+def test_an_item_s_doc_keeps_its_sections_and_quotes_to_that_document():
+    """On an index of several summaries, "Surgery" is a heading of many: ``doc`` (the id or
+    the file name) says whose."""
+    from eval.questionset import Question
+    quote = "the tumor is removed in an operation"
+    q = Question("a", "what surgery", "patient", sections=("Surgery",), evidence=(quote,), doc="anal-treatment")
+    assert is_relevant(q, "Surgery", "", "anal-treatment.md") and is_relevant(q, "Other", quote, "anal-treatment.md")
+    assert not is_relevant(q, "Surgery", quote, "gi-treatment.md")
+    assert is_relevant(Question("b", "q", "patient", sections=("Surgery",), doc="sub/a.md"), "Surgery", "", "sub/a.md")
+    assert is_relevant(Question("c", "q", "patient", sections=("Surgery",)), "Surgery", "", "gi-treatment.md")
 
 
 EARLIER_SETS = ("seed_questions.jsonl", "heldout_questions.jsonl", "short_questions.jsonl",
