@@ -206,7 +206,12 @@ def lay_words(text: str) -> set[str]:
 
 def expansions(text: str) -> list[str]:
     """Document words for the everyday words and phrases found in ``text`` (lower case)."""
-    return [LAY_TERMS[phrase] for phrase in _phrases(text)]
+    return list(widenings(text).values())
+
+
+def widenings(text: str) -> dict[str, str]:
+    """``{everyday phrase: document words}`` for each entry found in ``text``, in order."""
+    return {phrase: LAY_TERMS[phrase] for phrase in _phrases(text)}
 
 
 def question_terms(text: str) -> list[tuple[str, ...]]:

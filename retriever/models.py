@@ -111,6 +111,9 @@ class SearchResult:
     # When abstaining: the passages the search would have given, for staff to check against
     # the search themselves (the staff page folds them away, the patient page never shows them).
     withheld: list[Hit] = field(default_factory=list)
+    # Everyday words of the question and the document words the keyword search added for
+    # them (the lay lexicon: "carcinoid" -> "neuroendocrine"); empty for a dense search.
+    also_searched: dict[str, str] = field(default_factory=dict)
 
 
 def check_request(query: str, k: int, mode: str) -> None:

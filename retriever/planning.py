@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from retriever.abstain import topic_words
 from retriever.acronyms import typed_acronyms, write_out
 from retriever.audience import audience
 from retriever.figures import figures_asked
-from retriever.lexicon import expansions, lay_words, question_terms, spell_out
+from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.spelling import Speller
 from retriever.text import drop_emoji, replace_word, straighten_quotes, strip_accents
 from retriever.tokenization import Vocabulary, content_words, holds_phrase, negated, tokenize, words
@@ -33,6 +33,8 @@ class QueryPlan:
         phrases: What it puts in double quotes, as typed (before any word is rewritten),
             as space-joined words (`quoted`): passages holding them come first (`held`).
         outside: When it quotes, the terms of the rest of it (rewritten as the question is).
+        widened: ``{everyday phrase: document words}`` the lexicon added to ``tokens``, so
+            that staff see why a keyword search found passages without their words.
     """
 
     text: str
@@ -45,6 +47,7 @@ class QueryPlan:
     audience: str | None = None
     phrases: tuple[str, ...] = ()
     outside: tuple[tuple[str, ...], ...] = ()
+    widened: dict[str, str] = field(default_factory=dict)
 
 
 def held(plan: QueryPlan, text: str, vocabulary: Vocabulary) -> int:
@@ -102,12 +105,12 @@ class Planner:
             text = replace_word(text, wrong, right)
         who = audience(text)  # read before acronyms are written out: a definition names no patient
         text = write_out(text, self.index_words.knows)
-        extra = expansions(text) if self.lexicon else []
-        tokens = tokenize(text) + tokenize(" ".join(extra))
+        extra = widenings(text) if self.lexicon else {}
+        tokens = tokenize(text) + tokenize(" ".join(extra.values()))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,
                              self.index_words.knows)
         phrases = quoted(typed)
         outside = tuple(question_terms(unquoted(text))) if phrases else ()
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
                          topics=topics, figures=figures_asked(text), terms=question_terms(text),
-                         audience=who, phrases=phrases, outside=outside)
+                         audience=who, phrases=phrases, outside=outside, widened=extra)

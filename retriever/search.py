@@ -296,5 +296,6 @@ class Retriever:
         return SearchResult(query=query, hits=[] if abstained else hits[:k], abstained=abstained, mode=mode,
                             confidence=verdict.confidence, missing=verdict.missing, evidence=verdict.evidence,
                             corrections=sig.query.plan.corrections, related=related,
-                            withheld=hits[:k] if abstained else [])
+                            withheld=hits[:k] if abstained else [],
+                            also_searched=dict(sig.query.plan.widened) if mode != "dense" else {})
 

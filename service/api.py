@@ -64,6 +64,7 @@ async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
                           results=[api_result(h) for h in result.hits], corrections=result.corrections,
                           related=[api_result(h) for h in result.related],
                           withheld=[api_result(h) for h in result.withheld],
+                          also_searched=result.also_searched,
                           not_covered=not_covered(result), took_ms=round(took_ms, 1))
 
 

@@ -159,6 +159,10 @@ class SearchResponse(BaseModel):
         "When abstaining only because the passages lack the figure asked for (a rate, dose, "
         "price, ...): the passage about the question's subject, which does not answer it. "
         "Empty otherwise."))
+    also_searched: dict[str, str] = Field(default_factory=dict, description=(
+        "Everyday words of the question and the document words the keyword ranking also "
+        "searched for them (the lay lexicon: {\"carcinoid\": \"neuroendocrine\"}), so a passage "
+        "without the typed word is explained. Empty in dense mode."))
     withheld: list[Result] = Field(default_factory=list, description=(
         "When abstaining: the k passages the search would have given, best first, for staff to "
         "check against the question themselves. They did not match well enough to be an answer; "

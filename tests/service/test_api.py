@@ -118,6 +118,16 @@ def test_a_refusal_returns_the_passages_it_withheld_apart(client):
     assert answered["abstained"] is False and answered["withheld"] == []
 
 
+def test_the_document_words_a_keyword_search_added_are_named(client):
+    """A keyword search for "carcinoid" also finds passages saying "neuroendocrine" only: staff
+    are told why, in every mode that searches keywords, and not in dense mode."""
+    for mode in ("bm25", "hybrid"):
+        body = client.get("/api/search", params={"q": "carcinoid belly pain", "mode": mode}).json()
+        assert body["also_searched"] == {"carcinoid": "neuroendocrine", "belly": "abdominal abdomen"}, mode
+    assert client.get("/api/search", params={"q": "carcinoid", "mode": "dense"}).json()["also_searched"] == {}
+    assert client.get("/api/search", params={"q": "octreotide"}).json()["also_searched"] == {}
+
+
 def test_off_topic_question_abstains(client):
     body = client.get("/api/search", params={"q": OFF_TOPIC}).json()
     assert body["abstained"] is True

@@ -92,6 +92,12 @@ def test_staff_refuses_what_the_api_refuses_and_names_it(client, params, field):
     assert alert.strip().startswith(f"{field}:")
 
 
+def test_staff_are_told_which_document_words_the_keyword_search_added(client):
+    html = client.get("/staff", params={"q": "carcinoid rectum", "mode": "keyword"}).text
+    assert "Keywords also searched: <q>neuroendocrine</q> for <q>carcinoid</q>." in html
+    assert "Keywords also searched" not in client.get("/staff", params={"q": "carcinoid", "mode": "semantic"}).text
+
+
 def test_staff_abstains_too_and_folds_the_withheld_passages_away(client):
     """A refusal shows no passage as a result; the ones it held back wait, closed, under a
     summary that says they are not an answer, so staff can check a refused search themselves."""
