@@ -9,11 +9,15 @@ benchmark replaces (`Retriever.with_settings`) rather than mutates.
 
 from __future__ import annotations
 
+import difflib
 import json
+import logging
+import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Annotated, Literal
 
+from dotenv import dotenv_values
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
@@ -180,8 +184,25 @@ class SettingsProblem(ValueError):
 
 def read_settings(**overrides) -> Settings:
     """`Settings`, or a `SettingsProblem` naming each bad variable: "PDQ_PORT='99999': Input
-    should be less than or equal to 65535" rather than pydantic's dump of field names."""
-    return _read(Settings, **overrides)
+    should be less than or equal to 65535" rather than pydantic's dump of field names. A
+    ``PDQ_*`` variable that is no setting is named in a warning (`unknown_variables`)."""
+    settings = _read(Settings, **overrides)
+    for warning in unknown_variables():
+        logging.getLogger("retriever.settings").warning(warning)
+    return settings
+
+
+def unknown_variables(env_file: str | Path = ".env") -> list[str]:
+    """A warning for each ``PDQ_*`` variable (environment or ``.env``) that is no setting:
+    pydantic ignores it, so a misspelt ``PDQ_ABSTAIN_THRESHOL=0.5`` changed nothing, silently."""
+    known = [f"PDQ_{name.upper()}" for name in Settings.model_fields]
+    names = list(os.environ) + (list(dotenv_values(env_file)) if Path(env_file).is_file() else [])
+    out = []
+    for name in sorted({n.upper() for n in names if n.upper().startswith("PDQ_")} - set(known)):
+        close = difflib.get_close_matches(name, known, n=1)
+        out.append(f"{name} is not a setting and is ignored" + (f" (did you mean {close[0]}?)" if close else "")
+                   + "; the settings are listed in the README, \"Settings\"")
+    return out
 
 
 def _read(cls: type[BaseSettings], **overrides):

@@ -107,3 +107,16 @@ def test_serve_script_refuses_an_index_flag_before_it_installs_or_indexes():
         run = subprocess.run(["bash", str(script), "--port", "8123", *flag], capture_output=True, text=True,
                              timeout=30)
         assert run.returncode == 2 and "PDQ_INDEX_DIR=FOLDER bash scripts/serve.sh" in run.stderr
+
+
+def test_a_pdq_variable_that_is_no_setting_is_named_with_the_nearest_one(monkeypatch, tmp_path, caplog):
+    """pydantic ignores it: PDQ_LOG_QUERY=true logged nothing and said nothing."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PDQ_LOG_QUERY", "true")
+    (tmp_path / ".env").write_text("PDQ_ABSTAIN_THRESHOL=0.5\nPDQ_PORT=8001\n")
+    with caplog.at_level("WARNING", logger="retriever.settings"):
+        settings = read_settings()
+    assert settings.port == 8001 and not settings.log_queries
+    assert "PDQ_LOG_QUERY is not a setting and is ignored (did you mean PDQ_LOG_QUERIES?)" in caplog.text
+    assert "PDQ_ABSTAIN_THRESHOL is not a setting and is ignored (did you mean PDQ_ABSTAIN_THRESHOLD?)" in caplog.text
+    assert "PDQ_PORT" not in caplog.text
