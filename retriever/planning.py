@@ -12,7 +12,7 @@ from retriever.figures import figures_asked
 from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.spelling import Speller
 from retriever.text import drop_emoji, replace_word, straighten_quotes, strip_accents
-from retriever.tokenization import Vocabulary, content_words, holds_phrase, negated, tokenize, words
+from retriever.tokenization import Vocabulary, content_words, holds_phrase, negated, query_tokens, tokenize, words
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class Planner:
         who = audience(text)  # read before acronyms are written out: a definition names no patient
         text = write_out(text, self.index_words.knows)
         extra = widenings(text) if self.lexicon else {}
-        tokens = tokenize(text) + tokenize(" ".join(extra.values()))
+        tokens = query_tokens(text) + tokenize(" ".join(extra.values()))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,
                              self.index_words.knows)
         phrases = quoted(typed)

@@ -124,7 +124,7 @@ class LearnedRanker:
         self.session = session
         # A weak reference: the retriever owns its ranker, and a cycle between them kept every
         # index a reload replaced loaded (its files mapped) until the cyclic collector ran.
-        self.retriever = weakref.proxy(retriever)
+        self.retriever = weakref.proxy(retriever) if retriever is not None else None
         self.path = path
         self.sha256 = sha256
         self._input = session.get_inputs()[0].name

@@ -1,7 +1,8 @@
 """Keyword tokens for BM25: lower-cased words, English stop words out, Snowball stems.
 
 The same function tokenizes passages at ingest and questions at query time, so the two
-always agree.
+always agree; a question only searches a hyphenated name with digits whole (`query_tokens`),
+a form its passages hold as well.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from retriever.text import straighten_quotes, strip_accents
 _word = re.compile(r"[a-z0-9]+")
 # Bumped when `tokenize` changes what it makes of a text, so that a keyword index built by
 # another version is refused instead of silently missing words (2: accents dropped; 3: "non"
-# joined to the word after it).
-TOKENIZER_VERSION = 3
+# joined to the word after it; 4: names with digits also as one token, `name_words`).
+TOKENIZER_VERSION = 4
 # Words sharing their first PREFIX letters count as one form ("pancreas", "pancreatic").
 PREFIX = 7
 _stemmer = Stemmer.Stemmer("english")
@@ -89,8 +90,44 @@ def stem(word: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """BM25 tokens of ``text``."""
-    return [stem(w) for w in negated(content_words(text))]
+    """BM25 tokens of ``text``: its content words, stemmed, then its `name_words`."""
+    return [stem(w) for w in negated(content_words(text))] + [stem(w) for w in name_words(text)]
+
+
+# A hyphenated name holding a digit and a letter ("MEN-1", "5-HIAA", "PD-L1", "Ki-67").
+_hyphenated = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b")
+# A gene or drug-target name: letters then one or two digits ("brca1", "cdk4").
+_numbered = re.compile(r"^([a-z]{3,})\d{1,2}$")
+# A numbered name's letters count as a token of their own only when they are no everyday
+# English word: "BRCA" finds "BRCA1", while "men" must not find "MEN1".
+NAME_PART_ZIPF = 3.0
+
+
+def query_tokens(text: str) -> list[str]:
+    """`tokenize` for a question: a hyphenated name it writes is searched whole ("MEN-1" as
+    "men1"), not also as its parts, which passages about older "men" hold too. Passages keep
+    both (`tokenize`), so "MEN 1" typed apart still finds them by its parts."""
+    return tokenize(_hyphenated.sub(_joined, strip_accents(straighten_quotes(text.lower()))))
+
+
+def _joined(match: re.Match) -> str:
+    name = match.group()
+    return name.replace("-", "") if re.search(r"\d", name) and re.search(r"[a-z]", name) else name
+
+
+def name_words(text: str) -> list[str]:
+    """Names with digits kept whole, besides the words `words` splits them into.
+
+    Support staff search gene, test and drug-target names: "MEN-1" split into "men" and "1"
+    found a prostate summary first ("most common in older men"), "5-HIAA" matched staging
+    passages by "5", and "BRCA" did not find "BRCA1". A hyphenated name holding a letter and a
+    digit also gives its parts joined ("men1", as "MEN1" is written); a numbered name whose
+    letters are no everyday word also gives its letters ("brca").
+    """
+    plain = strip_accents(straighten_quotes(text.lower()))
+    joined = [name for m in _hyphenated.finditer(plain) if (name := _joined(m)) != m.group()]
+    parts = [m.group(1) for w in words(text) if (m := _numbered.match(w)) and zipf(m.group(1)) < NAME_PART_ZIPF]
+    return joined + parts
 
 
 # Below this a word is not English at all: either a name (a drug, a test) or a misspelling.
@@ -136,4 +173,5 @@ def passage_vocabulary(text: str, heading_path: str) -> Vocabulary:
     many questions, and stemming their words was a tenth of a search's time. 1,024
     corpus passages take about 15 MB."""
     ws = words(text + " " + heading_path)
-    return Vocabulary(ws + negated(_content(ws)))  # "non-Hodgkin": "hodgkin" and, as BM25 has it, "nonhodgkin"
+    # "non-Hodgkin": "hodgkin" and, as BM25 has it, "nonhodgkin"; "MEN-1": "men1", "BRCA1": "brca"
+    return Vocabulary(ws + negated(_content(ws)) + name_words(text + " " + heading_path))

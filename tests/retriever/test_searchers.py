@@ -143,3 +143,23 @@ def test_an_index_copied_without_its_version_folder_is_named_as_such(tmp_path):
     (tmp_path / "README.md").write_text("not an index")
     with pytest.raises(IndexLoadError, match=r"README\.md: is a file, not an index folder"):
         read_index(tmp_path / "README.md", "any-model", 16)
+
+
+def test_names_with_digits_are_found_whole_and_by_a_gene_name_s_letters():
+    """Staff search "BRCA" and "MEN-1": "brca1" held no "brca", and "MEN-1" split into "men"
+    and "1" ranked a passage about older men above the MEN1 one."""
+    from retriever.tokenization import Vocabulary, name_words, passage_vocabulary, query_tokens, tokenize
+
+    assert name_words("MEN-1, 5-HIAA and PD-L1; BRCA1 or BRCA2") == ["men1", "5hiaa", "pdl1", "brca", "brca"]
+    assert name_words("MEN1 in men, a 24 hour test, stage 1-2, first-line") == []  # "men" is English
+    texts = ["Prostate cancer is most common in older men; men over 50 and men with a family history.",
+             "MEN1 syndrome causes tumors of the parathyroid and pituitary glands.",
+             "Women who carry BRCA1 or BRCA2 changes have a higher risk."]
+    chunks = [Chunk(id=f"d#{i}", doc_id="d", source="d.md", title="Doc", url="https://example.org/d",
+                    heading_path=["Doc"], section="Doc", text=t) for i, t in enumerate(texts)]
+    index = KeywordIndex.build(chunks)
+    assert query_tokens("MEN-1 syndrome") == ["men1", "syndrom"] and "men" in tokenize("MEN-1")
+    assert int(np.argmax(index.scores(query_tokens("MEN-1")))) == 1
+    assert index.scores(query_tokens("men 1"))[0] > 0  # typed apart: its parts, as passages have them too
+    assert index.scores(query_tokens("BRCA"))[2] > 0 and index.scores(query_tokens("BRCA"))[:2].max() == 0
+    assert passage_vocabulary(texts[2], "Doc").knows("brca") and not Vocabulary(["brca1"]).knows("brca")
