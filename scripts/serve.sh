@@ -14,7 +14,10 @@ done
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1
 # The index folder as the service reads it (environment, then .env; an empty variable is unset).
-read -r named index < <(.venv/bin/python -m retriever.settings index-dir) || exit 2
+# (A command substitution, not `< <(...)`: the process substitution's child outlived the `exec`
+# below as a zombie of the service.)
+line=$(.venv/bin/python -m retriever.settings index-dir) || exit 2
+read -r named index <<< "$line"
 if [ -z "$(ls -A "$index" 2>/dev/null)" ]; then  # absent or empty: the seeds
   .venv/bin/python -m ingest seeds --index "$index"
 elif [ "$named" = 0 ]; then  # the default ./index: the seeds again (edits picked up), unless built from another folder
