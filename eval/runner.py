@@ -50,9 +50,14 @@ def index_problems(qset: QuestionSet, retriever: Retriever, index_name: Path | s
         return [] if wanted & sources else [f"{qset.path}: none of its documents ({len(wanted)}) are in the "
                                             f"index {where}; ingest the matching corpus"]
     texts = [norm(c.text) for c in retriever.chunks]  # once: a corpus has thousands
+    every = list(range(len(retriever.chunks)))
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(retriever.chunks):
+        for name in dict.fromkeys(_names(c)):
+            by_doc[name].append(i)
     problems = []
     for q in qset.questions:
-        rows = [i for i, c in enumerate(retriever.chunks) if not q.doc or q.doc in _names(c)]
+        rows = by_doc.get(q.doc, []) if q.doc else every
         if not rows:
             problems.append(f"{qset.path}:{q.line}: unknown doc {q.doc!r} in item {q.id} (no document of {where} "
                             f"has that id or file name)")

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ingest.indexing import IngestError, build_index, sources_elsewhere
+from ingest.indexing import IngestError, build_index
 from ingest.loading import DocumentError
-from ingest.publish import IngestLockedError
+from ingest.publish import IngestLockedError, sources_elsewhere
 from retriever.embedding import ModelError
 from retriever.settings import SettingsProblem, read_settings
 
@@ -32,9 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = read_settings(**overrides)
         index_dir = args.index or settings.index_dir
-        if args.unless_other and (elsewhere := sources_elsewhere(index_dir, args.src)):
-            print(f"{index_dir} serves {len(elsewhere)} document(s) that {args.src} does not hold "
-                  f"({', '.join(elsewhere[:3])}{', ...' if len(elsewhere) > 3 else ''}): left as it is. "
+        if args.unless_other and args.src.is_dir() and (elsewhere := sources_elsewhere(index_dir, args.src)) != []:
+            held = ("an index whose manifest cannot be read" if elsewhere is None else
+                    f"{len(elsewhere)} document(s) that {args.src} does not hold "
+                    f"({', '.join(elsewhere[:3])}{', ...' if len(elsewhere) > 3 else ''})")
+            print(f"{index_dir} serves {held}: left as it is. "
                   f"To index {args.src} into it anyway: python -m ingest {args.src} --index {index_dir}")
             return 0
         report = build_index(args.src, index_dir, settings, strict=args.strict,
@@ -48,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     for err in report.errors:
         print(f"skipped {err}", file=sys.stderr)
     print(report.summary())
-    print("A running service serves the new index after a reload: SIGHUP, or POST /admin/reload (README, Service).")
+    if report.replaced:
+        print("A running service serves the new index after a reload: SIGHUP, or POST /admin/reload (README, Service).")
     if report.errors:
         print(f"error: {len(report.errors)} file(s) could not be ingested (listed above); "
               f"{_indexed(report.documents)}", file=sys.stderr)

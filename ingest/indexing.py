@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,6 +56,7 @@ class BuildReport:
     errors: list[DocumentError] = field(default_factory=list)
     # Documents the previous index served that this one does not: their files left the folder.
     dropped: tuple[str, ...] = ()
+    replaced: bool = False  # an index was published before this one
 
     def summary(self) -> str:
         rate = self.chunks / self.seconds if self.seconds else 0.0
@@ -110,20 +112,11 @@ def served_ids(index_dir: Path) -> frozenset[str]:
         return frozenset()
 
 
-def sources_elsewhere(index_dir: Path, src_dir: Path) -> list[str]:
-    """The source files of the published index's documents that ``src_dir`` does not hold:
-    an index built from another folder, which indexing ``src_dir`` would replace."""
-    try:
-        documents = store.Manifest.read(index_dir).documents
-    except (store.IndexLoadError, OSError, ValueError, KeyError, TypeError):
-        return []
-    return sorted(d.source for d in documents.values() if not (src_dir / d.source).is_file())
-
-
 def _serves(served: frozenset[str], source: str) -> bool:
-    """Whether the index serves this file's summary, or, for a folder (``sub/``), any of its files'."""
+    """Whether the index serves this file's summary, or, for a folder (``sub/``, ``v2.0/``),
+    any of its files' (their ids start with the folder's path, folders joined by ``--``)."""
     if source.endswith("/"):
-        return any(doc_id.startswith(doc_id_for(source) + "--") for doc_id in served)
+        return any(doc_id.startswith(source.rstrip("/").replace("/", "--") + "--") for doc_id in served)
     return doc_id_for(source) in served
 
 
@@ -134,7 +127,8 @@ def _refuse_dropping(index_dir: Path, src_dir: Path, docs: list[Document], error
     be indexed again, but under the other file's id, and saved links to it would fail."""
     served = served_ids(index_dir)
     kept = {d.doc_id for d in docs}
-    lost = [e for e in errors if _serves(served, e.source) and doc_id_for(e.source) not in kept]
+    lost = [e for e in errors
+            if _serves(served, e.source) and (e.source.endswith("/") or doc_id_for(e.source) not in kept)]
     if lost:
         bad = "".join(f"\n  {err}" for err in lost)
         other = "".join(f"\n  {err}" for err in errors if err not in lost)
@@ -233,6 +227,8 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         raise IngestError(f"{src_dir} is a file: give the folder that holds the documents ({src_dir.parent})")
     if not src_dir.is_dir():
         raise IngestError(f"source folder {src_dir} does not exist")
+    if not os.access(src_dir, os.R_OK | os.X_OK):
+        raise IngestError(f"source folder {src_dir} cannot be read (permission denied); previous index kept")
     if problem := target_problem(index_dir):
         raise IngestError(problem)
     # Picks, of two files of one summary, the served one; `_refuse_dropping` reads the served
@@ -246,7 +242,8 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
 
     with ingest_lock(index_dir):  # what is served is read under the lock: another ingest may publish first
         _refuse_dropping(index_dir, src_dir, docs, errors)
-        dropped = tuple(sorted(served_ids(index_dir) - {d.doc_id for d in docs}))
+        before = served_ids(index_dir)
+        dropped = tuple(sorted(before - {d.doc_id for d in docs}))
         cache, prev_docs = _previous_vectors(index_dir, embedder)
         max_tokens = chunk_limit(settings, embedder)
         chunks = _chunk_all(docs, embedder, max_tokens)
@@ -288,4 +285,4 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
                        embedded=n_new, reused=len(passages) + len(sentences) - n_new,
                        reused_documents=reused_docs, seconds=time.perf_counter() - t0,
                        index_dir=index_dir, errors=errors,
-                       dropped=dropped)
+                       dropped=dropped, replaced=bool(before))

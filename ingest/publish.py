@@ -16,6 +16,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from retriever import store
 from retriever.store import MANIFEST
 
 
@@ -129,3 +130,17 @@ def prune_versions(index_dir: Path, keep: set) -> None:
 
 def discard(version_dir: Path) -> None:
     shutil.rmtree(version_dir, ignore_errors=True)
+
+
+def sources_elsewhere(index_dir: Path, src_dir: Path) -> list[str] | None:
+    """The source files of the published index's documents that ``src_dir`` does not hold:
+    an index built from another folder, which indexing ``src_dir`` would replace. None for
+    an index whose manifest cannot be read: what it holds is unknown, so it is not replaced
+    on a guess."""
+    if not index_dir.is_dir() or not any(index_dir.iterdir()):  # nothing there yet: nothing to keep
+        return []
+    try:
+        documents = store.Manifest.read(index_dir).documents
+    except (store.IndexLoadError, OSError, ValueError, KeyError, TypeError):
+        return None
+    return sorted(d.source for d in documents.values() if not (src_dir / d.source).is_file())

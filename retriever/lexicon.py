@@ -187,8 +187,8 @@ _matcher = re.compile(r"\b(" + "|".join(re.escape(p) for p in _patterns) + r")\b
 # Each entry as a question term: the values' content words, and a one-word entry's own word,
 # which a passage may use as well ("carcinoid" is the GI summary's word as much as the lay one).
 def _term(phrase: str, doc_words: str) -> tuple[str, ...]:
-    own = content_words(phrase)
-    return tuple(dict.fromkeys((own if len(own) == 1 else []) + content_words(doc_words)))
+    own = content_words(phrase)  # "how well" is no "well", nor "check-ups" a "check"
+    return tuple(dict.fromkeys((own if len(phrase.split()) == 1 == len(own) else []) + content_words(doc_words)))
 
 
 _TERMS = {phrase: _term(phrase, doc_words) for phrase, doc_words in LAY_TERMS.items()}

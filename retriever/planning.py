@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from retriever.abstain import topic_words
@@ -84,9 +85,10 @@ class Planner:
     """Writes out short forms, corrects misspellings against the corpus vocabulary and adds
     document words for lay words."""
 
-    def __init__(self, speller: Speller, lexicon: bool = True):
+    def __init__(self, speller: Speller, lexicon: bool = True, tokens: Container[str] = ()):
         self.speller = speller
         self.lexicon = lexicon
+        self.tokens = tokens  # the keyword index's: which names with digits it holds whole
         self.index_words = Vocabulary(speller.counts)  # every word of the index, in every form
 
     def plan(self, query: str) -> QueryPlan:
@@ -106,7 +108,7 @@ class Planner:
         who = audience(text)  # read before acronyms are written out: a definition names no patient
         text = write_out(text, self.index_words.knows)
         extra = widenings(text) if self.lexicon else {}
-        tokens = query_tokens(text) + tokenize(" ".join(extra.values()))
+        tokens = query_tokens(text, self.tokens) + tokenize(" ".join(extra.values()))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,
                              self.index_words.knows)
         phrases = quoted(typed)

@@ -17,6 +17,7 @@ folder); a model without one (the stock MiniLM) keeps the fused order. It reorde
 
 from __future__ import annotations
 
+import copy
 import json
 import weakref
 from pathlib import Path
@@ -128,6 +129,13 @@ class LearnedRanker:
         self.path = path
         self.sha256 = sha256
         self._input = session.get_inputs()[0].name
+
+    def bound(self, retriever: Retriever) -> LearnedRanker:
+        """This ranker reading ``retriever``'s signals: a copy of a retriever gets its own, so
+        that it does not depend on the original staying alive (the reference is weak)."""
+        other = copy.copy(self)
+        other.retriever = weakref.proxy(retriever)
+        return other
 
     def predict(self, features: np.ndarray) -> np.ndarray:
         """One score per row of ``features`` (higher ranks first)."""

@@ -80,7 +80,7 @@ class Retriever:
         self.reranker = reranker
         chunks = index.chunks
         self.planner = Planner(Speller(surface_counts([" ".join(c.heading_path) + " " + c.text for c in chunks]),
-                                       settings.fuzzy_min_score), settings.lexicon)
+                                       settings.fuzzy_min_score), settings.lexicon, index.keyword.vocab)
         self.scope = Scope(chunks)
         self.dense = DenseSearcher(index.dense, index.vectors)
         self.bm25 = KeywordSearcher(index.keyword)
@@ -144,14 +144,17 @@ class Retriever:
         """
         other = copy.copy(self)
         other.settings = settings
+        if isinstance(self.reranker, LearnedRanker):
+            other.reranker = self.reranker.bound(other)
         if (settings.fuzzy_min_score, settings.lexicon) != (self.settings.fuzzy_min_score, self.settings.lexicon):
-            other.planner = Planner(Speller(self.planner.speller.counts, settings.fuzzy_min_score), settings.lexicon)
+            other.planner = Planner(Speller(self.planner.speller.counts, settings.fuzzy_min_score), settings.lexicon,
+                                    self.planner.tokens)
         return other
 
     def with_reranker(self, reranker: Reranker | None) -> Retriever:
         """The same retriever with a reranker in stage 5."""
         other = copy.copy(self)
-        other.reranker = reranker
+        other.reranker = reranker.bound(other) if isinstance(reranker, LearnedRanker) else reranker
         return other
 
     @property

@@ -1,14 +1,14 @@
 """Keyword tokens for BM25: lower-cased words, English stop words out, Snowball stems.
 
 The same function tokenizes passages at ingest and questions at query time, so the two
-always agree; a question only searches a hyphenated name with digits whole (`query_tokens`),
-a form its passages hold as well.
+always agree; a question only searches a hyphenated name with digits whole, not by its parts,
+where passages hold it whole (`query_tokens`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from functools import lru_cache
 
 import Stemmer
@@ -103,11 +103,15 @@ _numbered = re.compile(r"^([a-z]{3,})\d{1,2}$")
 NAME_PART_ZIPF = 3.0
 
 
-def query_tokens(text: str) -> list[str]:
+def query_tokens(text: str, known: Container[str] = ()) -> list[str]:
     """`tokenize` for a question: a hyphenated name it writes is searched whole ("MEN-1" as
-    "men1"), not also as its parts, which passages about older "men" hold too. Passages keep
-    both (`tokenize`), so "MEN 1" typed apart still finds them by its parts."""
-    return tokenize(_hyphenated.sub(_joined, strip_accents(straighten_quotes(text.lower()))))
+    "men1"), not also by its parts, which passages about older "men" hold too, when ``known``
+    (the keyword index's tokens) has it whole. Otherwise its parts are searched, as before:
+    the summaries write "I-131" and "HPV-16" apart as well ("HPV type 16")."""
+    def whole(match: re.Match) -> str:
+        name = _joined(match)
+        return name if stem(name) in known else match.group()
+    return tokenize(_hyphenated.sub(whole, strip_accents(straighten_quotes(text.lower()))))
 
 
 def _joined(match: re.Match) -> str:

@@ -164,9 +164,9 @@ class SearchResponse(BaseModel):
         "searched for them (the lay lexicon: {\"carcinoid\": \"neuroendocrine\"}), so a passage "
         "without the typed word is explained. Empty in dense mode."))
     withheld: list[Result] = Field(default_factory=list, description=(
-        "When abstaining: the k passages the search would have given, best first, for staff to "
-        "check against the question themselves. They did not match well enough to be an answer; "
-        "never show them as one. Empty otherwise."))
+        "When abstaining: the k passages the search would have given, best first (the related "
+        "passage among them), for staff to check against the question themselves. They did not "
+        "match well enough to be an answer; never show them as one. Empty otherwise."))
     not_covered: list[str] = Field(default_factory=list, description=(
         "When abstaining: the health topics the question names that the best passages never "
         "mention and its other words they never use that are rare in everyday English (never "
@@ -222,7 +222,7 @@ class ReadyResponse(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "status": "ready", "model": "pdq-minilm-l6", "backend": "onnx-int8", "encoder": "onnx/model_qint8_avx2.onnx",
-        "ranker": "1c2d9b2853c0", "abstain_threshold": 0.34,
+        "ranker": "204a224b533e", "abstain_threshold": 0.34,
         "documents": 1, "chunks": 59,
         "index_created": "2026-01-05T12:00:00+00:00",
     }]})

@@ -127,7 +127,7 @@ def _calibrate(args) -> int:
 
     from retriever.embedding import resolve_model
     from retriever.search import Retriever
-    from retriever.settings import Settings
+    from retriever.settings import read_settings
     from training.calibrate import calibrate
     from training.questions import QuestionFileError, read_questions
 
@@ -139,7 +139,7 @@ def _calibrate(args) -> int:
     from retriever.embedding import ModelError
     from retriever.store import IndexLoadError
 
-    settings = Settings(model=args.model)
+    settings = read_settings(model=args.model)
     try:
         retriever = Retriever.load(args.index, settings)
     except (IndexLoadError, ModelError) as exc:
@@ -155,14 +155,14 @@ def _fusion(args) -> int:
 
     from retriever.embedding import ModelError
     from retriever.search import Retriever
-    from retriever.settings import Settings
+    from retriever.settings import read_settings
     from retriever.store import IndexLoadError
     from training.fusion import fit_fusion
     from training.questions import QuestionFileError, read_questions
 
     try:
         questions = read_questions(args.questions, _sections(args.corpus))
-        retriever = Retriever.load(args.index, Settings(ranker=False))  # the fused order's own weights
+        retriever = Retriever.load(args.index, read_settings(ranker=False))  # the fused order's own weights
     except (QuestionFileError, OSError, IndexLoadError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -176,7 +176,7 @@ def _ranker(args) -> int:
     from retriever.embedding import ModelError, resolve_model
     from retriever.ranker import FOLDER, MODEL_FILE, RankerError
     from retriever.search import Retriever
-    from retriever.settings import Settings
+    from retriever.settings import read_settings
     from retriever.store import IndexLoadError
     from training.questions import QuestionFileError, read_questions
     from training.ranker import fit_ranker
@@ -190,7 +190,7 @@ def _ranker(args) -> int:
         sections = _sections(args.corpus)
         questions = _read_all(args.questions, sections)
         audience = read_questions(args.audience, sections)
-        retriever = Retriever.load(args.index, Settings(model=args.model, ranker=False))
+        retriever = Retriever.load(args.index, read_settings(model=args.model, ranker=False))
     except (QuestionFileError, OSError, IndexLoadError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -210,7 +210,7 @@ def _threshold(args) -> int:
     from ingest.loading import DocumentError
     from retriever.calibration import THRESHOLD_FILE
     from retriever.embedding import ModelError, resolve_model
-    from retriever.settings import Settings
+    from retriever.settings import read_settings
     from retriever.store import IndexLoadError, write_json
     from training.data import is_validation
     from training.threshold import calibrate_threshold
@@ -230,7 +230,7 @@ def _threshold(args) -> int:
               "picked on training summaries' files only", file=sys.stderr)
         return 2
     try:
-        record = calibrate_threshold(files, args.corpus, Settings(model=args.model, abstain_threshold=None))
+        record = calibrate_threshold(files, args.corpus, read_settings(model=args.model, abstain_threshold=None))
     except (QuestionSetError, DocumentError, IndexLoadError, ModelError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -281,10 +281,16 @@ def _words(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from retriever.settings import SettingsProblem
+
     args = build_parser(__doc__).parse_args(argv)
-    return {"packets": _packets, "collect": _collect, "train": _train, "calibrate": _calibrate,
-            "fusion": _fusion, "ranker": _ranker, "threshold": _threshold,
-            "words": _words}[args.command](args)
+    try:
+        return {"packets": _packets, "collect": _collect, "train": _train, "calibrate": _calibrate,
+                "fusion": _fusion, "ranker": _ranker, "threshold": _threshold,
+                "words": _words}[args.command](args)
+    except SettingsProblem as exc:  # a bad PDQ_* variable, or --model naming no model
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -227,7 +227,7 @@ def test_unless_other_leaves_an_index_built_from_another_folder(seed_copy, tmp_p
     other.mkdir()
     (other / "mine.md").write_text("---\ntitle: My summary\n---\n# Mine\n\nIts text about surgery.\n")
     assert ingest_main([str(other), "--index", str(index), "--quiet"]) == 0
-    capsys.readouterr()
+    assert "after a reload" not in capsys.readouterr().out  # a first index: no service serves one yet
     assert ingest_main([str(seed_copy), "--index", str(index), "--quiet", "--unless-other"]) == 0
     out = capsys.readouterr().out
     assert f"serves 1 document(s) that {seed_copy} does not hold (mine.md): left as it is" in out
@@ -254,3 +254,30 @@ def test_a_folder_that_cannot_be_read_and_holds_a_served_summary_stops_ingest(se
     err = capsys.readouterr().err
     assert "summaries the index serves now fail" in err and "sub/: a folder that cannot be read" in err
     assert index.resolve() == served and "sub--mine" in store.Manifest.read(index).documents
+
+
+def test_unless_other_leaves_an_index_it_cannot_read(tmp_path, capsys, seed_copy):
+    """What it holds is unknown, so it is not replaced on a guess (nothing is embedded)."""
+    index = tmp_path / "idx"
+    index.mkdir()
+    (index / "manifest.json").write_text("{not json")
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet", "--unless-other"]) == 0
+    assert f"{index} serves an index whose manifest cannot be read: left as it is" in capsys.readouterr().out
+    assert (index / "manifest.json").read_text() == "{not json"
+
+
+def test_an_unreadable_folder_counts_for_every_served_summary_under_its_path():
+    from ingest.indexing import _serves
+
+    assert _serves(frozenset({"v2.0--mine"}), "v2.0/") and _serves(frozenset({"a--b--c"}), "a/b/")
+    assert not _serves(frozenset({"sub"}), "sub/") and not _serves(frozenset({"subway--x"}), "sub/")
+    assert _serves(frozenset({"sub"}), "sub.md") and not _serves(frozenset({"sub--x"}), "sub.md")
+
+
+def test_a_source_folder_that_cannot_be_read_is_named(tmp_path, settings, monkeypatch):
+    """It was reported as holding no .md or .txt files."""
+    src = tmp_path / "docs"
+    src.mkdir()
+    monkeypatch.setattr(indexing.os, "access", lambda path, mode: Path(path) != src)
+    with pytest.raises(IngestError, match=f"source folder {src} cannot be read"):
+        build_index(src, tmp_path / "idx", settings)

@@ -152,3 +152,19 @@ def test_a_retriever_with_its_ranker_is_freed_as_soon_as_it_is_dropped(seed_inde
         assert gone() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.model
+def test_a_copy_of_a_retriever_ranks_after_the_original_is_gone(seed_index, settings, embedder):
+    """The ranker's reference is weak, so a copy (other settings, another reranker) gets a
+    ranker of its own: it held the original's and failed once that was freed."""
+    import dataclasses
+
+    from retriever.search import Retriever
+
+    original = Retriever.load(seed_index, settings, embedder=embedder)
+    ranker = original.reranker
+    other = original.with_settings(dataclasses.replace(original.settings, candidates=30))
+    again = original.with_reranker(ranker)
+    del original
+    assert other.search(QUESTION).hits and again.search(QUESTION).hits

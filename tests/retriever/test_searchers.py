@@ -158,8 +158,11 @@ def test_names_with_digits_are_found_whole_and_by_a_gene_name_s_letters():
     chunks = [Chunk(id=f"d#{i}", doc_id="d", source="d.md", title="Doc", url="https://example.org/d",
                     heading_path=["Doc"], section="Doc", text=t) for i, t in enumerate(texts)]
     index = KeywordIndex.build(chunks)
-    assert query_tokens("MEN-1 syndrome") == ["men1", "syndrom"] and "men" in tokenize("MEN-1")
-    assert int(np.argmax(index.scores(query_tokens("MEN-1")))) == 1
-    assert index.scores(query_tokens("men 1"))[0] > 0  # typed apart: its parts, as passages have them too
-    assert index.scores(query_tokens("BRCA"))[2] > 0 and index.scores(query_tokens("BRCA"))[:2].max() == 0
+    known = index.vocab
+    assert query_tokens("MEN-1 syndrome", known) == ["men1", "syndrom"] and "men" in tokenize("MEN-1")
+    assert int(np.argmax(index.scores(query_tokens("MEN-1", known)))) == 1
+    assert index.scores(query_tokens("men 1", known))[0] > 0  # typed apart: its parts, as passages have them too
+    # a name the passages never write whole ("HPV type 16") is searched by its parts
+    assert {"hpv", "16"} <= set(query_tokens("HPV-16", known)) and "hpv" not in known
+    assert index.scores(query_tokens("BRCA", known))[2] > 0 and index.scores(query_tokens("BRCA", known))[:2].max() == 0
     assert passage_vocabulary(texts[2], "Doc").knows("brca") and not Vocabulary(["brca1"]).knows("brca")

@@ -106,7 +106,7 @@ def test_staff_abstains_too_and_folds_the_withheld_passages_away(client):
     assert "No passage matches" in shown and not passages(shown)
     assert "Show the closest passages anyway (4): they did not match well enough to be an answer" in folded
     assert len(passages(folded.split("</details>", 1)[0])) == 4
-    assert "<details class=\"withheld\" open" not in html
+    assert not re.search(r"<details[^>]*withheld[^>]*\bopen\b", html)
     answered = client.get("/staff", params={"q": ANSWERED}).text
     assert "withheld" not in answered and passages(answered)
 

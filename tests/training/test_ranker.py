@@ -73,3 +73,8 @@ def test_a_bad_audience_line_is_named_by_file_and_line(tmp_path, capsys):
                  "--questions", str(one), "--audience", str(bad)]) == 2
     assert f"{bad}:1:" in capsys.readouterr().err
     assert not (tmp_path / FOLDER).exists()
+
+
+def test_a_model_name_that_names_no_model_is_an_error_not_a_traceback(tmp_path, capsys):
+    assert main(["ranker", "--index", str(tmp_path / "none"), "--model", "pdq-minilm-16", "--force"]) == 2
+    assert "PDQ_MODEL='pdq-minilm-16': no model of that name" in capsys.readouterr().err
