@@ -96,6 +96,7 @@ def tokenize(text: str) -> list[str]:
 
 # A hyphenated name holding a digit and a letter ("MEN-1", "5-HIAA", "PD-L1", "Ki-67").
 _hyphenated = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b")
+_digit = re.compile(r"\d")
 # A gene or drug-target name: letters then one or two digits ("brca1", "cdk4").
 _numbered = re.compile(r"^([a-z]{3,})\d{1,2}$")
 # A numbered name's letters count as a token of their own only when they are no everyday
@@ -111,6 +112,8 @@ def query_tokens(text: str, known: Container[str] = ()) -> list[str]:
     def whole(match: re.Match) -> str:
         name = _joined(match)
         return name if stem(name) in known else match.group()
+    if not _digit.search(text):  # most questions: nothing to join (and a search's time is counted)
+        return tokenize(text)
     return tokenize(_hyphenated.sub(whole, strip_accents(straighten_quotes(text.lower()))))
 
 
@@ -128,6 +131,8 @@ def name_words(text: str) -> list[str]:
     digit also gives its parts joined ("men1", as "MEN1" is written); a numbered name whose
     letters are no everyday word also gives its letters ("brca").
     """
+    if not _digit.search(text):  # both kinds of name hold a digit
+        return []
     plain = strip_accents(straighten_quotes(text.lower()))
     joined = [name for m in _hyphenated.finditer(plain) if (name := _joined(m)) != m.group()]
     parts = [m.group(1) for w in words(text) if (m := _numbered.match(w)) and zipf(m.group(1)) < NAME_PART_ZIPF]
