@@ -20,6 +20,7 @@ from tqdm import tqdm
 from ingest.chunking import chunk_document, mark_shared
 from ingest.loading import Document, DocumentError, doc_id_for, load_documents
 from ingest.publish import discard, ingest_lock, new_version_dir, publish, target_problem
+from ingest.sources import id_prefix
 from retriever import store
 from retriever.dense import build_dense, choose_kind, save_dense
 from retriever.embedding import Embedder, get_embedder, resolve_model
@@ -116,16 +117,15 @@ def _serves(served: frozenset[str], source: str) -> bool:
     """Whether the index serves this file's summary, or, for a folder (``sub/``, ``v2.0/``),
     any of its files' (their ids start with the folder's path, folders joined by ``--``)."""
     if source.endswith("/"):
-        return any(doc_id.startswith(source.rstrip("/").replace("/", "--") + "--") for doc_id in served)
+        return any(doc_id.startswith(id_prefix(source)) for doc_id in served)
     return doc_id_for(source) in served
 
 
-def _refuse_dropping(index_dir: Path, src_dir: Path, docs: list[Document], errors: list[DocumentError]) -> None:
+def _refuse_dropping(served: frozenset[str], src_dir: Path, docs: list[Document], errors: list[DocumentError]) -> None:
     """Raise `IngestError` for skipped files whose summary the published index serves and no
     good file replaces: a summary that served yesterday is not dropped for a typo made today.
     A second file of a summary counts only when its id is the one served: the summary would
     be indexed again, but under the other file's id, and saved links to it would fail."""
-    served = served_ids(index_dir)
     kept = {d.doc_id for d in docs}
     lost = [e for e in errors
             if _serves(served, e.source) and (e.source.endswith("/") or doc_id_for(e.source) not in kept)]
@@ -231,8 +231,8 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         raise IngestError(f"source folder {src_dir} cannot be read (permission denied); previous index kept")
     if problem := target_problem(index_dir):
         raise IngestError(problem)
-    # Picks, of two files of one summary, the served one; `_refuse_dropping` reads the served
-    # ids again under the lock, in case another ingest published meanwhile.
+    # Picks, of two files of one summary, the served one; the served ids are read again under
+    # the lock for `_refuse_dropping`, in case another ingest published meanwhile.
     docs, errors = load_documents(src_dir, strict=strict, served=served_ids(index_dir))
     if not docs:
         found = "no .md or .txt files" if not errors else "no valid documents"
@@ -241,8 +241,8 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
     embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target)
 
     with ingest_lock(index_dir):  # what is served is read under the lock: another ingest may publish first
-        _refuse_dropping(index_dir, src_dir, docs, errors)
         before = served_ids(index_dir)
+        _refuse_dropping(before, src_dir, docs, errors)
         dropped = tuple(sorted(before - {d.doc_id for d in docs}))
         cache, prev_docs = _previous_vectors(index_dir, embedder)
         max_tokens = chunk_limit(settings, embedder)

@@ -41,6 +41,11 @@ def doc_id_for(source: str) -> str:
     return str(Path(source).with_suffix("")).replace("/", "--")
 
 
+def id_prefix(folder: str) -> str:
+    """How the id of every file under ``folder`` (``"a/b/"``, as `find_sources` lists it) starts: "a--b--"."""
+    return folder.rstrip("/").replace("/", "--") + "--"
+
+
 def read_source(path: Path, source: str) -> bytes:
     """A file's bytes; `DocumentError` for a file or folder (``find_sources``) that cannot be read."""
     if path.is_dir():
