@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from ingest.chunking import chunk_document, mark_shared
 from ingest.loading import Document, DocumentError, doc_id_for, load_documents
-from ingest.publish import discard, ingest_lock, new_version_dir, publish, target_problem
+from ingest.publish import UNREADABLE, discard, ingest_lock, new_version_dir, publish, target_problem
 from ingest.sources import id_prefix
 from retriever import store
 from retriever.dense import build_dense, choose_kind, save_dense
@@ -97,7 +97,7 @@ def _previous_vectors(index_dir: Path,
         sents = store.SentenceTable.load(index_dir / store.SENTENCES)
         if len(keys["chunks"]) != len(vecs) or len(keys["sentences"]) != len(sents.vectors):
             return {}, {}
-    except (store.IndexLoadError, OSError, ValueError, KeyError, TypeError):
+    except UNREADABLE:
         return {}, {}
     cache = dict(zip(keys["chunks"], vecs))
     cache.update(zip(keys["sentences"], sents.vectors.astype(np.float32)))
@@ -109,7 +109,7 @@ def served_ids(index_dir: Path) -> frozenset[str]:
     read): the ids that saved links and filters use, which a re-ingest must keep."""
     try:
         return frozenset(store.Manifest.read(index_dir).documents)
-    except (store.IndexLoadError, OSError, ValueError, KeyError, TypeError):
+    except UNREADABLE:
         return frozenset()
 
 

@@ -132,6 +132,11 @@ def discard(version_dir: Path) -> None:
     shutil.rmtree(version_dir, ignore_errors=True)
 
 
+# What reading a published index's manifest or files may raise when it is missing, cut off or
+# of another version: ingest then treats the index as one it cannot read.
+UNREADABLE = (store.IndexLoadError, OSError, ValueError, KeyError, TypeError)
+
+
 def sources_elsewhere(index_dir: Path, src_dir: Path) -> list[str] | None:
     """The source files of the published index's documents that ``src_dir`` does not hold:
     an index built from another folder, which indexing ``src_dir`` would replace. None for
@@ -141,6 +146,6 @@ def sources_elsewhere(index_dir: Path, src_dir: Path) -> list[str] | None:
         return []
     try:
         documents = store.Manifest.read(index_dir).documents
-    except (store.IndexLoadError, OSError, ValueError, KeyError, TypeError):
+    except UNREADABLE:
         return None
     return sorted(d.source for d in documents.values() if not (src_dir / d.source).is_file())
