@@ -185,6 +185,12 @@ def _question(obj: dict, where: str, n: int, qset: QuestionSet, ids: dict[str, i
     return Question(qid, text, kind, sections, evidence, line=n, doc=doc.strip())
 
 
+def doc_names(source: str) -> tuple[str, ...]:
+    """What an item's ``doc`` may say for the document read from ``source``: its id, path or
+    file name."""
+    return doc_id_for(source), source, Path(source).name
+
+
 def _trigrams(text: str) -> set[tuple[str, ...]]:
     w = re.findall(r"[a-z0-9]+", norm(text))
     return {tuple(w[i:i + 3]) for i in range(len(w) - 2)}
@@ -204,7 +210,7 @@ def is_relevant(q: Question, section: str, text: str, source: str, level: str = 
         if Path(source).name != q.doc_source:
             return False
         return level == "document" or passage_in_answer(text, q.answer)
-    if q.doc and q.doc not in (source, Path(source).name, doc_id_for(source)):
+    if q.doc and q.doc not in doc_names(source):
         return False  # the same heading in another summary ("Surgery") is not this item's
     if section in q.sections:
         return True

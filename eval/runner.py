@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eval.metrics import ir_metrics, latency, per_question_rr, share
-from eval.questionset import Question, QuestionSet, QuestionSetError, is_relevant, norm
+from eval.questionset import Question, QuestionSet, QuestionSetError, doc_names, is_relevant, norm
 from retriever.lines import bad_lines
 from retriever.models import Chunk
 from retriever.search import Retriever
@@ -53,7 +53,7 @@ def index_problems(qset: QuestionSet, retriever: Retriever, index_name: Path | s
     every = list(range(len(retriever.chunks)))
     by_doc: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(retriever.chunks):
-        for name in dict.fromkeys(_names(c)):
+        for name in dict.fromkeys(doc_names(c.source)):
             by_doc[name].append(i)
     problems = []
     for q in qset.questions:
@@ -70,11 +70,6 @@ def index_problems(qset: QuestionSet, retriever: Retriever, index_name: Path | s
                      f"(compared with whitespace, case and quotes folded; copy quotes from the summary as indexed)"
                      for e in q.evidence if not any(norm(e) in texts[i] for i in rows)]
     return problems
-
-
-def _names(chunk: Chunk) -> tuple[str, ...]:
-    """What an item's ``doc`` may say for the chunk's document: its id, path or file name."""
-    return chunk.doc_id, chunk.source, Path(chunk.source).name
 
 
 def shared_sections_note(qset: QuestionSet, retriever: Retriever) -> str:

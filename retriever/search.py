@@ -142,10 +142,8 @@ class Retriever:
         The copy shares everything loaded and derived; only the planner is rebuilt when its
         settings change. ``hnsw_ef_search`` and the ranker come with loading, not here.
         """
-        other = copy.copy(self)
+        other = self.with_reranker(self.reranker)  # a copy, with a ranker that reads it
         other.settings = settings
-        if isinstance(self.reranker, LearnedRanker):
-            other.reranker = self.reranker.bound(other)
         if (settings.fuzzy_min_score, settings.lexicon) != (self.settings.fuzzy_min_score, self.settings.lexicon):
             other.planner = Planner(Speller(self.planner.speller.counts, settings.fuzzy_min_score), settings.lexicon,
                                     self.planner.tokens)

@@ -43,9 +43,14 @@ STOPWORDS = frozenset(STOPWORDS_EN) | frozenset("""
 """.split())  # the same words typed without their apostrophe or mistyped: "whats the outlook"
 
 
+def _plain(text: str) -> str:
+    """``text`` lower-cased, accents dropped and quotes straight: what words are read from."""
+    return strip_accents(straighten_quotes(text.lower()))
+
+
 def words(text: str) -> list[str]:
     """Surface words (lower case, accents dropped) of ``text``, stop words included."""
-    return _word.findall(strip_accents(straighten_quotes(text.lower())))
+    return _word.findall(_plain(text))
 
 
 def negated(ws: list[str]) -> list[str]:
@@ -114,12 +119,12 @@ def query_tokens(text: str, known: Container[str] = ()) -> list[str]:
         return name if stem(name) in known else match.group()
     if not _digit.search(text):  # most questions: nothing to join (and a search's time is counted)
         return tokenize(text)
-    return tokenize(_hyphenated.sub(whole, strip_accents(straighten_quotes(text.lower()))))
+    return tokenize(_hyphenated.sub(whole, _plain(text)))
 
 
 def _joined(match: re.Match) -> str:
     name = match.group()
-    return name.replace("-", "") if re.search(r"\d", name) and re.search(r"[a-z]", name) else name
+    return name.replace("-", "") if _digit.search(name) and re.search(r"[a-z]", name) else name
 
 
 def name_words(text: str) -> list[str]:
@@ -133,8 +138,7 @@ def name_words(text: str) -> list[str]:
     """
     if not _digit.search(text):  # both kinds of name hold a digit
         return []
-    plain = strip_accents(straighten_quotes(text.lower()))
-    joined = [name for m in _hyphenated.finditer(plain) if (name := _joined(m)) != m.group()]
+    joined = [name for m in _hyphenated.finditer(_plain(text)) if (name := _joined(m)) != m.group()]
     parts = [m.group(1) for w in words(text) if (m := _numbered.match(w)) and zipf(m.group(1)) < NAME_PART_ZIPF]
     return joined + parts
 
@@ -181,6 +185,7 @@ def passage_vocabulary(text: str, heading_path: str) -> Vocabulary:
     """A passage's words with its headings'. Cached: the same top passages come back for
     many questions, and stemming their words was a tenth of a search's time. 1,024
     corpus passages take about 15 MB."""
-    ws = words(text + " " + heading_path)
+    both = text + " " + heading_path
+    ws = words(both)
     # "non-Hodgkin": "hodgkin" and, as BM25 has it, "nonhodgkin"; "MEN-1": "men1", "BRCA1": "brca"
-    return Vocabulary(ws + negated(_content(ws)) + name_words(text + " " + heading_path))
+    return Vocabulary(ws + negated(_content(ws)) + name_words(both))
