@@ -68,10 +68,12 @@ EVERYDAY_SLIP_ZIPF = 3.0
 PDQ_WORDS = Path(__file__).with_name("pdq_words.txt")
 
 # Spellings by ear that edit distance scores poorly: "ablashun" is 62 from "ablation" but
-# 93 once "shun" reads "tion". "-uff" comes before "f": "enuff" is "enough", not "enuph".
+# 93 once "shun" reads "tion". "-uff" comes before "f": "enuff" is "enough", not "enuph". "ph" is
+# heard as "f" too: "tamoxiphen" is two edits from "tamoxifen" (fuzzy score 84).
 _SOUNDS = [(re.compile(a), b) for a, b in [
     (r"shun(?=s?\b)", "tion"), (r"shon(?=s?\b)", "tion"), (r"^kemo", "chemo"), (r"^k", "c"), (r"uff$", "ough"),
-    (r"^f", "ph"), (r"(?<=[aeiou])k(?=[aeiouy])", "c"), (r"(?<=[aeiou])c?k$", "ch"), (r"f", "ph"), (r"z", "s"),
+    (r"^f", "ph"), (r"(?<=[aeiou])k(?=[aeiouy])", "c"), (r"(?<=[aeiou])c?k$", "ch"), (r"f", "ph"), (r"ph", "f"),
+    (r"z", "s"),
     (r"(?<=[bcdgkmnpt])le$", "al"), (r"(?<=m)er$", "a"),
 ]]
 # A four-letter word is read by ear only below this Zipf: "kemo" (1.8), "anle" and "lymf" (0)

@@ -123,6 +123,7 @@ def test_speller_hears_endings_and_four_letter_words_only_as_corpus_words():
     sp = Speller(Counter({"dose": 5, "cava": 3}))
     assert sp.correct("doze") is None and sp.correct("kava") is None
     assert "enough" in sound_alikes("enuff") and "cough" in sound_alikes("kuff")  # "-uff" before "f" -> "ph"
+    assert Speller(Counter({"tamoxifen": 4})).correct("tamoxiphen") == "tamoxifen"  # "ph" heard as "f"
     assert sp.looks_misspelled("injecshun")
     assert sp.correct("telotristat") is None and not sp.looks_misspelled("telotristat")
 
