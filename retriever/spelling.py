@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, DamerauLevenshtein
 from wordfreq import top_n_list, zipf_frequency
 
+from retriever.respelling import american, sound_alikes
 from retriever.text import shipped_lines
 from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, zipf
 from retriever.wordpool import WordPool
@@ -67,53 +68,9 @@ KNOWN_WORD_MAX_EDITS = 1
 EVERYDAY_SLIP_ZIPF = 3.0
 PDQ_WORDS = Path(__file__).with_name("pdq_words.txt")
 
-# Spellings by ear that edit distance scores poorly: "ablashun" is 62 from "ablation" but
-# 93 once "shun" reads "tion". "-uff" comes before "f": "enuff" is "enough", not "enuph". "ph" is
-# heard as "f" too: "tamoxiphen" is two edits from "tamoxifen" (fuzzy score 84).
-_SOUNDS = [(re.compile(a), b) for a, b in [
-    (r"shun(?=s?\b)", "tion"), (r"shon(?=s?\b)", "tion"), (r"^kemo", "chemo"), (r"^k", "c"), (r"uff$", "ough"),
-    (r"^f", "ph"), (r"(?<=[aeiou])k(?=[aeiouy])", "c"), (r"(?<=[aeiou])c?k$", "ch"), (r"f", "ph"), (r"ph", "f"),
-    (r"z", "s"),
-    (r"(?<=[bcdgkmnpt])le$", "al"), (r"(?<=m)er$", "a"),
-]]
 # A four-letter word is read by ear only below this Zipf: "kemo" (1.8), "anle" and "lymf" (0)
 # are slips, "doze" (2.6), "kava" (2.4) and "zits" (2.3) are words of their own.
 FOUR_LETTER_ZIPF = 2.0
-
-# British spellings of the American words PDQ uses. Those rarer in English than Zipf 3 and
-# one edit away ("oesophagus", "anaemia", "localised") the speller fixed already; "tumour",
-# "diarrhoea", "centre", "colour", "favourable" and "behavioural" are English words it left
-# alone, so the keyword index never matched them.
-_AMERICAN = [(re.compile(a), b) for a, b in [
-    (r"(?<=\w{3})our(?=(s|ed|able|ably|ite|ites|al|ally|ing|ful)?$)", "or"), (r"oea", "ea"),
-    (r"(?:(?<=^)|(?<=[^aeiou]))[ao]e(?=[^aeiou])", "e"), (r"(?<=[tb])re(?=s?$)", "er"),
-    (r"is(?=(e|ed|es|ing|ation|ations)$)", "iz"), (r"yse(?=(s|d)?$)", "yze"),
-]]
-# Shorter words are left alone: "does", "goes" and "toes" are no British "des", "ges", "tes".
-AMERICAN_MIN_LEN = 6
-
-
-def _respellings(word: str, patterns) -> list[str]:
-    """``word`` rewritten by each pattern on its own, then by all of them together."""
-    out, combined = [], word
-    for pattern, repl in patterns:
-        changed = pattern.sub(repl, word)
-        if changed != word:
-            out.append(changed)
-        combined = pattern.sub(repl, combined)
-    if combined != word:
-        out.append(combined)
-    return out
-
-
-def american(word: str) -> list[str]:
-    """The word with British spellings made American ("tumour" -> "tumor")."""
-    return _respellings(word, _AMERICAN) if len(word) >= AMERICAN_MIN_LEN else []
-
-
-def sound_alikes(word: str) -> list[str]:
-    """The word respelled by common sound-alike patterns ("ablashun" -> "ablation")."""
-    return _respellings(word, _SOUNDS)
 
 
 class Speller:
@@ -136,7 +93,7 @@ class Speller:
         if word in self.counts:
             return None
         if not word.isalpha():
-            return self._split_digits(word)
+            return self._split_digits(word) or self._swapped(word)
         spelled = self._established(american(word))
         if spelled:  # the same word as the summaries spell it, however common in English
             return spelled
@@ -146,8 +103,8 @@ class Speller:
         if english >= ENGLISH_ZIPF:
             return None
         alikes = sound_alikes(word)
-        if len(word) < MIN_LEN:  # four letters: only a rare one, and only as a corpus word heard in it
-            return self._established(alikes) if english < FOUR_LETTER_ZIPF else None
+        if len(word) < MIN_LEN:  # four letters: only a rare one, as a corpus word heard in it or swapped
+            return (self._established(alikes) or self._one_swap(word)) if english < FOUR_LETTER_ZIPF else None
         if english < NON_WORD_ZIPF:
             # A spelling by ear that lands on a corpus word is that word, before any one-letter
             # slip: "stomak" is one letter from "stoma" but sounds "stomach".
@@ -181,6 +138,20 @@ class Speller:
         edit and 4 times quicker)."""
         near = process.extract(word, pool.within_indel(word, 2), scorer=OSA.distance, score_cutoff=1, limit=2)
         return near[0][0] if len(near) == 1 else None
+
+    def _one_swap(self, word: str) -> str | None:
+        """The one corpus word one edit from ``word``, if that edit swaps two letters: "migb"
+        is "mibg" and "scna" "scan", but "evry" is no "very" (nor "every": both are one edit)."""
+        slip = self._one_slip(word, self._pool(len(word)))
+        return slip if slip and sorted(slip) == sorted(word) else None
+
+    def _swapped(self, word: str) -> str | None:
+        """The one word the corpus uses more than once that ``word`` gives with two neighbouring
+        letters swapped: "brac1" is "brca1" (a word with digits is otherwise only split)."""
+        swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)
+                 if word[i].isalpha() and word[i + 1].isalpha()}
+        found = [w for w in swaps if self.counts.get(w, 0) > 1]
+        return found[0] if len(found) == 1 else None
 
     def _split_digits(self, word: str) -> str | None:
         """"5hiaa" -> "5 hiaa" when the corpus writes the parts apart ("5-HIAA")."""

@@ -9,7 +9,8 @@ from retriever.citation import citation_line
 from retriever.fusion import rrf
 from retriever.highlight import pick_highlights
 from retriever.lexicon import expansions, lay_words, spell_out
-from retriever.spelling import Speller, sound_alikes
+from retriever.respelling import sound_alikes
+from retriever.spelling import Speller
 from retriever.text import sentence_spans
 from retriever.tokenization import tokenize
 
@@ -126,6 +127,15 @@ def test_speller_hears_endings_and_four_letter_words_only_as_corpus_words():
     assert Speller(Counter({"tamoxifen": 4})).correct("tamoxiphen") == "tamoxifen"  # "ph" heard as "f"
     assert sp.looks_misspelled("injecshun")
     assert sp.correct("telotristat") is None and not sp.looks_misspelled("telotristat")
+
+
+def test_speller_reads_two_swapped_letters_in_short_words_and_names_with_digits():
+    """Four-letter words were only heard ("kemo") and words with digits only split ("5hiaa"),
+    so "MIGB scan" and "BRAC1" were searched as names the summaries lack."""
+    sp = Speller(Counter({"mibg": 5, "brca1": 4, "scan": 9, "very": 9, "every": 9}))
+    assert sp.correct("migb") == "mibg" and sp.correct("scna") == "scan" and sp.correct("brac1") == "brca1"
+    assert sp.correct("evry") is None  # one edit from "very" and from "every": not a swap of either
+    assert sp.correct("brca3") is None  # another digit is another gene
 
 
 def test_speller_reads_british_spellings_as_the_summaries_american_ones():
