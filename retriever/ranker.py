@@ -21,7 +21,7 @@ import copy
 import json
 import weakref
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -51,6 +51,12 @@ FEATURES = (
     "coverage",             # share of the question's terms the passage has (BM25 tokens)
 )
 REBUILD = "python -m training ranker --index CORPUS_INDEX --force"
+
+
+class Reranker(Protocol):
+    """Rescores fused candidates (a learned ranker, a cross-encoder): higher is better."""
+
+    def rerank(self, sig: Signals, fused: dict[int, float]) -> dict[int, float]: ...
 
 
 class RankerError(ValueError):

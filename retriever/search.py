@@ -19,7 +19,6 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
@@ -35,7 +34,7 @@ from retriever.keyword import DocumentTitles, surface_counts
 from retriever.loading import IndexData, check_weights, read_index
 from retriever.models import Filters, Hit, SearchResult, check_request
 from retriever.planning import Planner, QueryPlan, held
-from retriever.ranker import LearnedRanker, RankerError
+from retriever.ranker import LearnedRanker, RankerError, Reranker
 from retriever.scope import Scope
 from retriever.searchers import (
     FUSED,
@@ -56,12 +55,6 @@ from retriever.tokenization import passage_vocabulary
 # Searched by `Retriever.warm_up` so the first real question doesn't pay for first calls and
 # the word lists; it has a misspelling and an unknown name to reach every step.
 WARM_UP_QUERY = "carcinoyd tumor treatment with telotristat"
-
-
-class Reranker(Protocol):
-    """Rescores fused candidates (a learned ranker, a cross-encoder): higher is better."""
-
-    def rerank(self, sig: Signals, fused: dict[int, float]) -> dict[int, float]: ...
 
 
 class Retriever:
