@@ -1,0 +1,121 @@
+"""The speller: typed words read as the summaries' words, and real words left alone."""
+
+from collections import Counter
+
+from retriever.respelling import sound_alikes
+from retriever.spelling import Speller
+
+
+def test_speller_corrects_only_unknown_words():
+    sp = Speller(Counter({"carcinoid": 5, "octreotide": 3, "colonoscopy": 2, "tumor": 9}))
+    assert sp.correct("carcinoyd") == "carcinoid"
+    assert sp.correct("octreotid") == "octreotide"
+    assert sp.correct("colonscopy") == "colonoscopy"
+    assert sp.correct("tumor") is None and sp.correct("zebra") is None and sp.correct("the") is None
+
+
+def test_speller_leaves_real_words_and_recognises_loose_typos():
+    sp = Speller(Counter({"does": 9, "part": 4, "ablation": 2, "lymph": 3, "embolization": 1}))
+    assert sp.correct("doses") is None and sp.correct("apart") is None
+    assert sp.looks_misspelled("embolizashun") and sp.looks_misspelled("lymf")
+    assert not sp.looks_misspelled("telotristat")
+
+
+def test_speller_hears_spellings_by_ear_and_short_slips():
+    sp = Speller(Counter({"ablation": 2, "chemotherapy": 5, "tumor": 9, "embolization": 1}))
+    assert sp.correct("ablashun") == "ablation"
+    assert sp.correct("embolizashun") == "embolization"
+    assert sp.correct("tumer") == "tumor"
+    assert sp.correct("tumbler") is None
+
+
+def test_a_spelling_by_ear_that_lands_on_a_corpus_word_beats_a_one_letter_slip():
+    """"stomak" is one letter from "stoma" (a PDQ word) but sounds "stomach"; a trial's
+    "tumor in my stomak" was refused on the seed and answered about stomas on the corpus."""
+    sp = Speller(Counter({"stoma": 3, "stomach": 40}))
+    assert sp.correct("stomak") == sp.correct("stomack") == "stomach"
+    assert Speller(Counter({"stoma": 3})).correct("stomak") == "stoma"  # no sound-alike: the slip stands
+    # A sound-alike the corpus has once is likelier its own typo than the word meant.
+    sp = Speller(Counter({"hyphothyroidism": 1, "hypothyroidism": 6}))
+    assert sp.correct("hyfothyroidism") == "hypothyroidism"
+
+
+def test_speller_keeps_a_rare_real_word_two_edits_from_a_corpus_word_but_fixes_its_slips():
+    sp = Speller(Counter({"cheeses": 2, "operable": 3, "rhabdoid": 4, "prostate": 9, "separate": 5}))
+    assert sp.correct("wheezes") is None  # not "cheeses"
+    assert sp.correct("inoperable") is None  # not its opposite
+    assert sp.correct("rhabdo") is None  # lay for rhabdomyosarcoma, not a rhabdoid tumour
+    assert sp.correct("prostrate") == "prostate" and sp.correct("seperate") == "separate"
+
+
+def test_speller_fixes_one_slip_in_a_non_word_when_one_corpus_word_is_that_near():
+    sp = Speller(Counter({"cancer": 9, "cleanser": 1, "biopsy": 3, "free": 50, "freeze": 2,
+                          "stent": 4, "student": 1, "tumor": 5}))
+    assert sp.correct("canser") == "cancer"  # one edit, though "cleanser" scores higher
+    assert sp.correct("biospy") == "biopsy"  # two letters swapped
+    # two corpus words one edit away: the fuzzy score decides, not the commoner word
+    assert sp.correct("freze") == "freeze" and sp.correct("stuent") == "student"
+    # a drug or a tumour the summary lacks keeps its name, though "desmond" is one edit away
+    assert sp.correct("telotristat") is None and sp.correct("desmoid") is None
+    assert sp.correct("wilms") is None and sp.correct("crohn") is None
+
+
+def test_speller_fixes_a_slip_of_an_everyday_word_the_corpus_lacks():
+    sp = Speller(Counter({"tumor": 9, "surgery": 4}))
+    assert sp.correct("mgiht") == "might" and sp.correct("atcually") == "actually"
+    assert sp.correct("numbar") == "number"
+    assert sp.correct("sutent") is None  # "stent" is too rare in English to be meant
+    assert sp.correct("desmoid") is None  # a PDQ word, though "desmond" is one edit away
+    assert sp.correct("realy") is None  # English uses it (Zipf 2.8): only a corpus word replaces it
+    assert sp.correct("zorbitrex") is None  # nothing one edit away
+
+
+def test_speller_hears_an_everyday_word_the_corpus_lacks():
+    """"injecshun" is "injection" by ear where the index only says "injected": before, it
+    stayed as typed, read as a drug name the summary lacks, and refused the question."""
+    sp = Speller(Counter({"injected": 7, "tumor": 9, "desmoid": 2}))
+    assert sp.correct("injecshun") == "injection" and sp.correct("operashun") == "operation"
+    assert sp.correct("infecshuns") == "infections"  # the plural is heard the same way
+
+
+def test_speller_hears_endings_and_four_letter_words_only_as_corpus_words():
+    sp = Speller(Counter({"rectal": 5, "erectile": 2, "anal": 8, "lymphoma": 9, "chemo": 3, "gray": 2}))
+    assert sp.correct("rectle") == "rectal"  # not "erectile", two edits either way
+    assert sp.correct("lymphomer") == "lymphoma"
+    assert sp.correct("anle") == "anal" and sp.correct("kemo") == "chemo"
+    assert sp.correct("xray") is None  # one letter from "gray", but heard as nothing the corpus has
+    # four-letter words English uses are words, not slips: "doze" is no "dose", "kava" no "cava"
+    sp = Speller(Counter({"dose": 5, "cava": 3}))
+    assert sp.correct("doze") is None and sp.correct("kava") is None
+    assert "enough" in sound_alikes("enuff") and "cough" in sound_alikes("kuff")  # "-uff" before "f" -> "ph"
+    assert Speller(Counter({"tamoxifen": 4})).correct("tamoxiphen") == "tamoxifen"  # "ph" heard as "f"
+    assert sp.looks_misspelled("injecshun")
+    assert sp.correct("telotristat") is None and not sp.looks_misspelled("telotristat")
+
+
+def test_speller_reads_two_swapped_letters_in_short_words_and_names_with_digits():
+    """Four-letter words were only heard ("kemo") and words with digits only split ("5hiaa"),
+    so "MIGB scan" and "BRAC1" were searched as names the summaries lack."""
+    sp = Speller(Counter({"mibg": 5, "brca1": 4, "scan": 9, "very": 9, "every": 9}))
+    assert sp.correct("migb") == "mibg" and sp.correct("scna") == "scan" and sp.correct("brac1") == "brca1"
+    assert sp.correct("evry") is None  # one edit from "very" and from "every": not a swap of either
+    assert sp.correct("brca3") is None  # another digit is another gene
+
+
+def test_speller_reads_british_spellings_as_the_summaries_american_ones():
+    """"tumour" and "diarrhoea" are English words (Zipf 3 and more) that the speller left
+    alone, so the keyword index never matched them; a respelling only counts when the
+    index has it."""
+    sp = Speller(Counter({"tumor": 9, "diarrhea": 4, "esophagus": 3, "center": 2, "des": 5}))
+    assert sp.correct("tumour") == "tumor" and sp.correct("diarrhoea") == "diarrhea"
+    assert sp.correct("oesophagus") == "esophagus" and sp.correct("centre") == "center"
+    assert sp.correct("colour") is None  # "color" is not in this index
+    assert Speller(Counter({"behavioral": 3})).correct("behavioural") == "behavioral"
+    assert sp.correct("does") is None and sp.correct("goes") is None  # no British "des"
+
+
+def test_speller_splits_a_number_from_the_letters_the_corpus_writes_apart():
+    sp = Speller(Counter({"5": 2, "hiaa": 2, "urine": 3, "b": 1, "12": 1}))
+    assert sp.correct("5hiaa") == "5 hiaa"
+    assert sp.correct("b12") is None  # one letter is no word to match
+    assert sp.correct("7xyzw") is None
