@@ -114,8 +114,9 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
                                          [doc], [])
     except ApiError as exc:
         picker = cat is not None and cat.count > 1
-        context.update(q=clean_text(q)[:_holder(request).settings.max_query_chars],
-                       error=_patient_message(exc, picker, blank=not q.strip()))
+        limit = _holder(request).settings.max_query_chars
+        context.update(q=_echo(q, limit),
+                       error=_patient_message(exc, picker, blank=not q.strip(), limit=limit))
         return _render(request, "index.html", status=200 if exc.code == "invalid_query" else exc.status, **context)
     offered = choices(query, result.hits, cat) if wide else []
     if offered:
@@ -158,7 +159,13 @@ async def _answering(request: Request, q: str, offered: list[Summary]) -> tuple[
     return [s for s, _ in answered], None
 
 
-def _patient_message(exc: ApiError, picker: bool = True, blank: bool = False) -> str:
+def _echo(q: str, limit: int) -> str:
+    """The question as its box shows it again: cleaned, cut to the limit, and without the
+    marks of bytes that were no text ("chemo%FF"), which the reader never typed."""
+    return clean_text(q).replace("\ufffd", "")[:limit]
+
+
+def _patient_message(exc: ApiError, picker: bool = True, blank: bool = False, limit: int = 0) -> str:
     if exc.code == "invalid_query":  # blank, or nothing to search for ("???")
         return ("Please type a question in the box." if blank
                 else "Please type a question in words: this one has no letters or numbers to search for.")
@@ -167,7 +174,9 @@ def _patient_message(exc: ApiError, picker: bool = True, blank: bool = False) ->
             return "Please ask one question at a time."
         return "Please choose one summary." if picker else "Please ask without choosing a summary."
     if exc.code == "query_too_long":
-        return "That question is too long. Please shorten it and try again."
+        return f"That question is too long: please shorten it to {limit:,} characters or fewer and try again."
+    if exc.code == "invalid_encoding":  # a link whose bytes are no text ("chemo%FF"); a browser's form sends text
+        return "Part of that question could not be read. Please type it again in the box."
     if exc.code == "invalid_doc":  # the page offers a list only on an index of several summaries
         return "That summary is not one we search. " + ("Please choose one from the list, or search them all."
                                                          if picker else "Please ask without choosing one.")
@@ -186,7 +195,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     retriever = holder.retriever
     documents = sorted(((i, d.title or i) for i, d in retriever.manifest.documents.items()),
                        key=lambda x: x[1].lower()) if retriever else []
-    form = {"q": clean_text(q or "")[:holder.settings.max_query_chars], "k": STAFF_DEFAULT_K,
+    form = {"q": _echo(q or "", holder.settings.max_query_chars), "k": STAFF_DEFAULT_K,
             "mode": STAFF_NAME[STAFF_MODES[mode]] if mode in STAFF_MODES else "hybrid", "doc": clean_text(doc or ""),
             "cancer_type": clean_text(cancer_type or ""), "view": "compact" if view == "compact" else "full"}
     context = dict(form=form, documents=documents, cancer_types=cancer_types(retriever) if retriever else [],

@@ -272,3 +272,15 @@ def test_a_question_of_unreadable_characters_is_not_called_empty(client):
     for url in ("/api/search?q=%FF%FE", "/api/search?q=%E2%80%8B%E2%80%8B"):
         assert "no readable character" in assert_error(client.get(url), 422, "invalid_query", "q")["message"]
     assert client.get("/api/search", params={"q": "tumor \u200b"}).status_code == 200
+
+
+def test_a_question_partly_not_utf8_is_refused_not_searched_with_a_replacement_mark(client):
+    """"chemo%FF" was searched as "chemo\ufffd" and echoed back as the question asked."""
+    assert_error(client.get("/api/search?q=chemo%FF"), 422, "invalid_encoding", "q")
+    page, staff = client.get("/?q=chemo%FF"), client.get("/staff?q=chemo%FF")
+    assert page.status_code == staff.status_code == 422
+    assert "could not be read" in page.text and "not UTF-8 text" in staff.text
+    assert "\ufffd" not in page.text + staff.text and 'value="chemo"' in page.text
+    body = assert_error(client.post("/api/search", content='{"q": "chemo \ufffd"}'.encode(), headers=JSON),
+                        422, "invalid_encoding", "q")
+    assert "not UTF-8" in body["message"]

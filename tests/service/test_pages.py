@@ -236,6 +236,7 @@ def test_too_long_question_is_refused_on_the_page(client):
     resp = client.get("/", params={"q": "why " * 400})
     assert resp.status_code == 422
     assert "too long" in resp.text and not passages(resp.text)
+    assert "1,000 characters or fewer" in resp.text  # the page's message says the limit too
 
 
 @pytest.mark.parametrize("payload, shown", [
