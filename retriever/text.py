@@ -131,10 +131,17 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def replace_word(text: str, wrong: str, right: str) -> str:
+def replace_word(text: str, wrong: str, right: str, keep_case: bool = False) -> str:
     """``text`` with the whole word ``wrong`` (any case) replaced by ``right``: how a
-    corrected spelling is put into the question, for searching and for showing."""
-    return re.sub(rf"\b{re.escape(wrong)}\b", right, text, flags=re.IGNORECASE)
+    corrected spelling is put into the question, for searching and for showing. Shown, it
+    keeps the case it was typed in (``keep_case``): "HODGKINS LYMPHOMA" reads "HODGKIN
+    LYMPHOMA", not "hodgkin LYMPHOMA"."""
+    def cased(match: re.Match) -> str:
+        typed = match.group()
+        if not keep_case or typed.islower():
+            return right
+        return right.upper() if typed.isupper() and len(typed) > 1 else right[:1].upper() + right[1:]
+    return re.sub(rf"\b{re.escape(wrong)}\b", cased, text, flags=re.IGNORECASE)
 
 
 def short_title(title: str) -> str:

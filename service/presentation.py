@@ -164,7 +164,7 @@ def corrected(query: str, corrections: dict[str, str]) -> str:
     """The question with each corrected word replaced, or "" when nothing was corrected."""
     shown = query
     for wrong, right in corrections.items():
-        shown = replace_word(shown, wrong, right)
+        shown = replace_word(shown, wrong, right, keep_case=True)
     return shown if shown != query else ""
 
 

@@ -10,7 +10,7 @@ from retriever.fusion import rrf
 from retriever.highlight import pick_highlights
 from retriever.lexicon import expansions, lay_words, spell_out
 from retriever.spelling import Speller
-from retriever.text import sentence_spans
+from retriever.text import replace_word, sentence_spans
 from retriever.tokenization import tokenize
 
 
@@ -258,3 +258,9 @@ def test_a_quoted_phrase_comes_first_then_the_other_terms_a_passage_holds():
     plan = planner.plan('"outlook" lung cancer')
     assert plan.outside == (("lung",), ("cancer",))
     assert planner.plan("no quotes at all").outside == ()
+
+
+def test_a_word_replaced_for_showing_keeps_the_case_it_was_typed_in():
+    assert replace_word("HODGKINS LYMPHOMA", "hodgkins", "hodgkin", keep_case=True) == "HODGKIN LYMPHOMA"
+    assert replace_word("Tumour size", "tumour", "tumor", keep_case=True) == "Tumor size"
+    assert replace_word("my Tumour", "tumour", "tumor") == "my tumor"  # searched: as the speller gives it

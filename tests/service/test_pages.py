@@ -232,6 +232,12 @@ def test_an_unknown_summary_in_a_link_on_a_one_summary_index_offers_no_list(clie
     assert "Please ask without choosing a summary." in twice
 
 
+def test_a_corrected_word_is_shown_in_the_case_it_was_typed(client):
+    """"HODGKINS LYMPHOMA SURVIVAL" was shown as "hodgkin LYMPHOMA SURVIVAL"."""
+    html = client.get("/", params={"q": "CARCINOYD Apendix treatment"}).text
+    assert "Showing results for <q>CARCINOID Appendix treatment</q>." in html
+
+
 def test_too_long_question_is_refused_on_the_page(client):
     resp = client.get("/", params={"q": "why " * 400})
     assert resp.status_code == 422
