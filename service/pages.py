@@ -118,7 +118,8 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
         context.update(q=_echo(q, limit),
                        error=_patient_message(exc, picker, blank=not q.strip(), limit=limit))
         return _render(request, "index.html", status=200 if exc.code == "invalid_query" else exc.status, **context)
-    offered = choices(query, result.hits, cat) if wide else []
+    # Read as searched: "prostrate cancer" names the prostate summaries' subject once corrected.
+    offered = choices(corrected(query, result.corrections) or query, result.hits, cat) if wide else []
     if offered:
         offered, only = await _answering(request, q, offered)
         result = only or result

@@ -41,6 +41,16 @@ def test_the_picker_offers_only_summaries_that_answer(make_client, retriever):
     assert "it names none of them" in html and "does not name a cancer" not in html
 
 
+def test_a_misspelled_subject_names_its_summary_as_corrected(make_client, retriever):
+    """"prostrate cancer psa test" was told it "names none of them" and offered a choice."""
+    search = _refusing()
+
+    def corrected(query, k, mode, filters):
+        return dataclasses.replace(search(query, k, mode, filters), corrections={"brest": "breast"})
+    html = _many_client(make_client, retriever, corrected).get("/", params={"q": "brest cancer foods to avoid"}).text
+    assert "Which summary do you mean?" not in html and len(passages(html)) == 3
+
+
 def test_when_one_summary_answers_its_passages_are_shown_without_asking(make_client, retriever):
     c = _many_client(make_client, retriever, _refusing("colon-screening", "acupuncture"))
     html = c.get("/", params={"q": QUESTION}).text
