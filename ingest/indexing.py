@@ -61,10 +61,13 @@ class BuildReport:
 
     def summary(self) -> str:
         rate = self.chunks / self.seconds if self.seconds else 0.0
+        # A first index has no previous one to reuse from: only the texts its documents repeat.
+        same = self.reused_documents
+        reused = (f"texts repeated in the documents or already in the previous index; {same} unchanged "
+                  f"document{'s' if same != 1 else ''}" if self.replaced else "texts the documents repeat")
         line = (f"indexed {self.documents} document{'s' if self.documents != 1 else ''} -> {self.chunks} chunks in "
                 f"{self.seconds:.1f} s ({rate:.1f} chunks/s); embedded {self.embedded} texts, "
-                f"reused {self.reused} vectors (texts repeated in the documents or already in the "
-                f"previous index; {self.reused_documents} unchanged documents)")
+                f"reused {self.reused} vectors ({reused})")
         if self.errors:
             line += f"; skipped {len(self.errors)} bad file(s)"
         if self.dropped:

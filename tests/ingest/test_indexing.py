@@ -214,8 +214,12 @@ def test_the_summary_says_what_reused_vectors_are():
     """A first ingest reuses the vectors of texts the documents repeat: "reused 22" alone
     read, on a fresh clone, as if an earlier index had been found."""
     line = indexing.BuildReport(documents=1, chunks=57, embedded=405, reused=22, seconds=4.0).summary()
-    assert "embedded 405 texts, reused 22 vectors (texts repeated in the documents or already in the previous" \
-        in line and "0 unchanged documents" in line
+    assert "embedded 405 texts, reused 22 vectors (texts the documents repeat)" in line
+    assert "previous" not in line and "unchanged" not in line  # there was none: a fresh clone's first ingest
+    again = indexing.BuildReport(documents=1, chunks=57, embedded=0, reused=427, reused_documents=1, seconds=1.0,
+                                 replaced=True).summary()
+    assert "reused 427 vectors (texts repeated in the documents or already in the previous index; " \
+           "1 unchanged document)" in again
 
 
 def test_unless_other_leaves_an_index_built_from_another_folder(seed_copy, tmp_path, capsys, monkeypatch,
