@@ -19,7 +19,7 @@ from retriever.abstain import FIGURE, MIN_QUERY_CHARS
 from retriever.citation import citation_line
 from retriever.models import Hit, SearchResult
 from retriever.providers import PROVIDER
-from retriever.text import iso_date, replace_word
+from retriever.text import iso_date, replace_word, strip_list_marker
 from retriever.text import short_title as plain_title
 from retriever.tokenization import zipf
 from service.passage_text import ListBlock, Paragraph, Segment, passage_blocks, snippet, term_spans
@@ -137,6 +137,18 @@ class PassageView:
     snippet: list[Segment] = field(default_factory=list)
     found_by: tuple[str, ...] = ()
     continues_in: tuple[str, ...] = ()
+    # Its opening words, where another passage shown beside it has the same section path: their
+    # headings and links would otherwise read the same to a screen reader.
+    opening: str = ""
+
+
+# Words of a passage's opening that tell it from another passage of its section.
+OPENING_WORDS = 8
+
+
+def _opening(text: str) -> str:
+    opening = strip_list_marker(text.lstrip()).split()
+    return " ".join(opening[:OPENING_WORDS]) + ("…" if len(opening) > OPENING_WORDS else "")
 
 
 def passage_views(hits: list[Hit], query: str = "") -> list[PassageView]:
@@ -145,6 +157,7 @@ def passage_views(hits: list[Hit], query: str = "") -> list[PassageView]:
     ``query`` (staff page) marks the query's own words as well as the best sentences.
     """
     views = []
+    paths = [tuple(h.chunk.heading_path) for h in hits]
     for i, hit in enumerate(hits):
         c = hit.chunk
         link = safe_link(hit.link) or safe_link(c.url)
@@ -156,7 +169,8 @@ def passage_views(hits: list[Hit], query: str = "") -> list[PassageView]:
             blocks=blocks, url=safe_link(c.url), link=link, host=link_host(link), citation=citation(hit),
             show_title=i == 0 or hits[i - 1].chunk.doc_id != c.doc_id, reviewed=review_date(c.last_reviewed),
             snippet=snippet(blocks),
-            found_by=tuple(RANKING_NAMES.get(f, f) for f in hit.found_by), continues_in=hit.continues_in))
+            found_by=tuple(RANKING_NAMES.get(f, f) for f in hit.found_by), continues_in=hit.continues_in,
+            opening=_opening(c.text) if paths.count(paths[i]) > 1 else ""))
     return views
 
 
