@@ -14,6 +14,7 @@ from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.spelling import Speller
 from retriever.text import drop_emoji, replace_word, straighten_quotes, strip_accents
 from retriever.tokenization import Vocabulary, content_words, holds_phrase, negated, query_tokens, tokenize, words
+from retriever.wordbreaks import joined_pieces
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ class Planner:
         typed = strip_accents(unicodedata.normalize("NFKC", drop_emoji(query)))
         text = spell_out(typed)
         acronyms = set(words(" ".join(typed_acronyms(text))))  # "HAART" is no slip of "heart"
-        corrections = {}
+        corrections = joined_pieces(text, self.speller.counts)  # "neuro endo crine": one word
+        for wrong, right in corrections.items():
+            text = replace_word(text, wrong, right)
         for w in dict.fromkeys(words(text)):
             fixed = None if w in acronyms else self.speller.correct(w)
             if fixed:

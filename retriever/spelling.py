@@ -20,6 +20,7 @@ from wordfreq import top_n_list, zipf_frequency
 from retriever.respelling import american, sound_alikes
 from retriever.text import shipped_lines
 from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, zipf
+from retriever.wordbreaks import split_run
 from retriever.wordpool import WordPool
 
 MIN_LEN = 5
@@ -120,7 +121,9 @@ class Speller:
             if matches:
                 break
         else:
-            return _everyday_slip(word) if english < NON_WORD_ZIPF else None
+            if english >= NON_WORD_ZIPF:
+                return None
+            return split_run(word, self.counts, _pdq_words().__contains__) or _everyday_slip(word)
         best = max(matches, key=lambda m: (m[1], self.counts[m[0]]))[0]
         if english > 0 and DamerauLevenshtein.distance(word, best) > KNOWN_WORD_MAX_EDITS:
             return None
