@@ -7,13 +7,15 @@ from __future__ import annotations
 import re
 
 # Spellings by ear that edit distance scores poorly: "ablashun" is 62 from "ablation" but
-# 93 once "shun" reads "tion". "-uff" comes before "f": "enuff" is "enough", not "enuph". "ph" is
-# heard as "f" too: "tamoxiphen" is two edits from "tamoxifen" (fuzzy score 84).
+# 93 once "shun" reads "tion". "-uff" comes before "f": "enuff" is "enough", not "enuph".
 _SOUNDS = [(re.compile(a), b) for a, b in [
     (r"shun(?=s?\b)", "tion"), (r"shon(?=s?\b)", "tion"), (r"^kemo", "chemo"), (r"^k", "c"), (r"uff$", "ough"),
-    (r"^f", "ph"), (r"(?<=[aeiou])k(?=[aeiouy])", "c"), (r"(?<=[aeiou])c?k$", "ch"), (r"f", "ph"), (r"ph", "f"),
-    (r"z", "s"), (r"(?<=[bcdgkmnpt])le$", "al"), (r"(?<=m)er$", "a"),
+    (r"^f", "ph"), (r"(?<=[aeiou])k(?=[aeiouy])", "c"), (r"(?<=[aeiou])c?k$", "ch"), (r"f", "ph"), (r"z", "s"),
+    (r"(?<=[bcdgkmnpt])le$", "al"), (r"(?<=m)er$", "a"),
 ]]
+# "ph" is heard as "f" too ("tamoxiphen" is two edits from "tamoxifen", fuzzy score 84), but
+# on its own: among the others it undid their "f" -> "ph", and "fizician" lost "physician".
+_PH = re.compile("ph")
 
 # British spellings of the American words PDQ uses. Those rarer in English than Zipf 3 and
 # one edit away ("oesophagus", "anaemia", "localised") the speller fixed already; "tumour",
@@ -48,4 +50,4 @@ def american(word: str) -> list[str]:
 
 def sound_alikes(word: str) -> list[str]:
     """The word respelled by common sound-alike patterns ("ablashun" -> "ablation")."""
-    return _respellings(word, _SOUNDS)
+    return _respellings(word, _SOUNDS) + ([_PH.sub("f", word)] if "ph" in word else [])

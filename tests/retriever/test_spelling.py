@@ -89,6 +89,9 @@ def test_speller_hears_endings_and_four_letter_words_only_as_corpus_words():
     assert sp.correct("doze") is None and sp.correct("kava") is None
     assert "enough" in sound_alikes("enuff") and "cough" in sound_alikes("kuff")  # "-uff" before "f" -> "ph"
     assert Speller(Counter({"tamoxifen": 4})).correct("tamoxiphen") == "tamoxifen"  # "ph" heard as "f"
+    # ... on its own: among the other patterns it undid their "f" -> "ph"
+    assert Speller(Counter({"physician": 4})).correct("fizician") == "physician"
+    assert Speller(Counter({"lymphoma": 4})).correct("lymfomer") == "lymphoma"
     assert sp.looks_misspelled("injecshun")
     assert sp.correct("telotristat") is None and not sp.looks_misspelled("telotristat")
 
@@ -99,6 +102,7 @@ def test_speller_reads_two_swapped_letters_in_short_words_and_names_with_digits(
     sp = Speller(Counter({"mibg": 5, "brca1": 4, "scan": 9, "very": 9, "every": 9}))
     assert sp.correct("migb") == "mibg" and sp.correct("scna") == "scan" and sp.correct("brac1") == "brca1"
     assert sp.correct("evry") is None  # one edit from "very" and from "every": not a swap of either
+    assert Speller(Counter({"test": 9})).correct("tesh") is None  # one edit, but a letter changed, not swapped
     assert sp.correct("brca3") is None  # another digit is another gene
 
 
