@@ -2,7 +2,9 @@
 
 Only words the corpus has never seen are candidates, so correct spellings are never
 touched; a candidate must be at least ``MIN_LEN`` letters and match a corpus word closely,
-or, for a word English never uses, be one slip from an everyday English word.
+or, for a word English never uses, be one slip from an everyday English word. Shorter
+words are only heard ("kemo") or read with two letters swapped ("migb"), and a long run of
+letters may be a question typed without spaces (`retriever.wordbreaks`).
 """
 
 from __future__ import annotations
@@ -90,7 +92,8 @@ class Speller:
 
     def correct(self, word: str) -> str | None:
         """The corpus word closest to ``word`` (else, for a non-word, the everyday English
-        word it is one slip from), or None when it is known or nothing is close."""
+        word it is one slip from, or the words it runs together), or None when it is known
+        or nothing is close."""
         if word in self.counts:
             return None
         if not word.isalpha():

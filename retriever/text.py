@@ -141,7 +141,7 @@ def replace_word(text: str, wrong: str, right: str, keep_case: bool = False) -> 
         if not keep_case or typed.islower():
             return right
         return right.upper() if typed.isupper() and len(typed) > 1 else right[:1].upper() + right[1:]
-    apart = r"[\W_]+".join(map(re.escape, wrong.split()))  # "neuro endo crine" as "neuro-endo crine" too
+    apart = r"[\s-]+".join(map(re.escape, wrong.split()))  # "neuro endo crine" as "neuro-endo crine" too
     return re.sub(rf"\b{apart}\b", cased, text, flags=re.IGNORECASE)
 
 

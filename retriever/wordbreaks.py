@@ -13,17 +13,21 @@ from collections.abc import Callable, Mapping
 
 from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, zipf
 
-# A run of letters shorter than this is left to the speller. Names the corpus lacks split
-# into short words too easily ("dotatate" as "dot at ate", "multilineage" as "multi line
-# age", "antineoplaston" as "anti ne op last on"), while a question typed without spaces is
-# long, of whole words, and holds a question's little words ("what", "is", "my"): a run is
-# split only into such words, each of three letters or more or one of those little words,
-# at least one of them little, averaging `MIN_MEAN_WORD` letters or more.
+# A run of letters shorter than this is left to the speller. Names the index lacks split
+# into words too easily ("dotatate" as "dot at ate", "multilineage" as "multi line age",
+# "parathormone" as "par at hormone"), while a question typed without spaces is long, of
+# whole words, and holds a question's little words ("what", "is", "my"): a run is split only
+# into such words, each of three letters or more or one of those little words, at least
+# `MIN_LITTLE` of them little, averaging `MIN_MEAN_WORD` letters or more.
 MIN_RUN = 12
 MIN_MEAN_WORD = 3.5
 MIN_WORD = 3
-# Each word of a split run must be this common in English (or a word the corpus has more than
-# once): "sunitinib" would otherwise read "sun it in ib" (Zipf 3.45 for "ib").
+MIN_LITTLE = 2
+# Longer than this, a run is no question typed without spaces (and splitting it would try
+# every word of every length at every letter: 0.1 s for 1,000 letters).
+MAX_RUN = 60
+# Each word of a split run that is no little word must be this common in English, or a word
+# the index has more than once.
 SPLIT_ZIPF = 4.0
 MAX_WORD = 20
 # Pieces of a word typed apart: at most three, each of three letters or more ("a round" is two
@@ -36,11 +40,12 @@ _apart = re.compile(r"[\s-]+")
 
 def split_run(word: str, counts: Mapping[str, int], keep: Callable[[str], bool] = lambda w: False) -> str | None:
     """``word`` as the fewest words it is run together from ("whatcausesthesetumors" ->
-    "what causes these tumors"), or None when it is no such run: short, a word English or
-    the corpus knows, one ``keep`` names (the summaries' own words), or not all split into
-    words that are common or the corpus's own.
+    "what causes these tumors"), or None when it is no such run: too short or too long, a
+    word English or the corpus knows, one ``keep`` names (`pdq_words.txt`), or not all split
+    into words that are common or the corpus's own with little words among them.
     """
-    if len(word) < MIN_RUN or not word.isalpha() or word in counts or zipf(word) >= NON_WORD_ZIPF or keep(word):
+    if not MIN_RUN <= len(word) <= MAX_RUN or not word.isalpha() or word in counts or zipf(word) >= NON_WORD_ZIPF \
+            or keep(word):
         return None
     # best[i]: the fewest words that spell word[:i], and, on a tie, the commoner ones
     best: list[tuple[int, float, list[str]] | None] = [None] * (len(word) + 1)
@@ -55,7 +60,7 @@ def split_run(word: str, counts: Mapping[str, int], keep: Callable[[str], bool] 
                 best[end] = found
     done = best[len(word)]
     if not done or done[0] < 2 or len(word) / done[0] < MIN_MEAN_WORD \
-            or not any(part in STOPWORDS for part in done[2]):
+            or sum(part in STOPWORDS for part in done[2]) < MIN_LITTLE:
         return None
     return " ".join(done[2])
 
@@ -69,7 +74,8 @@ def _a_word(part: str, counts: Mapping[str, int]) -> bool:
 def joined_pieces(text: str, counts: Mapping[str, int]) -> dict[str, str]:
     """Runs of two or three typed words that are one corpus word cut apart, as replacements
     ({"neuro endo crine": "neuroendocrine"}): only where a piece is no word of the corpus, so
-    "some times" and "in to" stay as typed."""
+    "pain killers" is joined on an index without "killers", "blood stream" where "stream" is
+    missing, but two words the index has both of stay as typed."""
     found = list(_piece.finditer(text.lower()))
     out: dict[str, str] = {}
     i = 0

@@ -18,10 +18,14 @@ def test_a_question_typed_without_spaces_is_read_as_its_words():
 
 
 def test_a_name_the_corpus_lacks_is_not_split_into_short_words():
-    for name in ("dotatate", "sunitinib", "antineoplaston", "multilineage", "microsattelite", "abdominoperineal"):
-        assert split_run(name, CORPUS) is None, name
+    corpus = CORPUS + Counter({"hormone": 3, "transplant": 2})
+    for name in ("antineoplaston", "multilineage", "microsattelite", "abdominoperineal", "parathormone",
+                 "posttransplantation"):  # "par at hormone", "post transplant at ion": one little word
+        assert split_run(name, corpus) is None, name
     assert split_run("coloncancertreatment", CORPUS) is None  # no little word of a question: a name, maybe
     assert split_run("whatisthetreatment", CORPUS, keep=lambda w: True) is None  # the summaries' own word
+    assert split_run("whataboutit", CORPUS) is None  # too short to tell from a name
+    assert split_run("whatisthetreatment" * 4, CORPUS) is None  # too long for a question
 
 
 def test_a_word_typed_in_pieces_is_joined_only_where_a_piece_is_no_word():
@@ -31,7 +35,7 @@ def test_a_word_typed_in_pieces_is_joined_only_where_a_piece_is_no_word():
     assert joined_pieces("to many pain killers, ultra sound", CORPUS) == {"pain killers": "painkillers",
                                                                          "ultra sound": "ultrasound"}
     # two words, each a word of the corpus, a piece of one letter, or apart by an apostrophe
-    for text in ("a round mass, around sound", "my boy's scan", "letters like T and N on it"):
+    for text in ("a round mass, around sound", "my boy's scan", "letters like T and N on it", "inter'feron"):
         assert joined_pieces(text, CORPUS) == {}, text
 
 
