@@ -147,7 +147,7 @@ OPENING_WORDS = 8
 
 
 def _opening(text: str) -> str:
-    opening = strip_list_marker(text.lstrip()).split()
+    opening = [w for w in strip_list_marker(text.lstrip()).split() if any(ch.isalnum() for ch in w)]  # no "|"
     return " ".join(opening[:OPENING_WORDS]) + ("…" if len(opening) > OPENING_WORDS else "")
 
 

@@ -58,8 +58,8 @@ def validate_query(q: str, max_chars: int) -> str:
                                                     "marks, half-characters or bytes that are not UTF-8 text")
         raise ApiError(422, "invalid_query", f"q: type a question ({why}).", "q")
     if "\ufffd" in text:  # "chemo%FF": searched as "chemo\ufffd" and echoed back so, as if typed
-        raise ApiError(422, "invalid_encoding", "q: part of it is not UTF-8 text (a byte such as %FF that is no "
-                                             "character); send the question encoded as UTF-8.", "q")
+        raise ApiError(422, "invalid_encoding", "q: it holds U+FFFD, the mark left where bytes were not UTF-8 "
+                                                "text (such as %FF in a link); send the question as UTF-8 text.", "q")
     if not any(unicodedata.category(ch)[0] in "LN" for ch in text):  # "???!!!": nothing to search for
         raise ApiError(422, "invalid_query", "q: type a question (it holds no letter or digit).", "q")
     # Counted as written (NFC): "é" typed as "e" and a combining accent is one character, as

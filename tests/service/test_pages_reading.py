@@ -1,0 +1,28 @@
+"""What a reader reads on the pages: corrections in the case they were typed, and passages
+of one section told apart."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.model
+
+
+def test_a_corrected_word_is_shown_in_the_case_it_was_typed(client):
+    """"HODGKINS LYMPHOMA SURVIVAL" was shown as "hodgkin LYMPHOMA SURVIVAL"."""
+    html = client.get("/", params={"q": "CARCINOYD Apendix treatment"}).text
+    assert "Showing results for <q>CARCINOID Appendix treatment</q>." in html
+
+
+def test_passages_of_one_section_are_told_apart_by_their_opening_words(client):
+    """Two passages of one section had the same heading and the same link name, so a screen
+    reader could not tell them apart."""
+    for html in (client.get("/", params={"q": "tests to diagnose"}).text,
+                 client.get("/staff", params={"q": "tests to diagnose", "view": "compact"}).text):
+        labels = re.findall(r'<a href="[^"]+" aria-label="(Read[^"]+)"', html)
+        assert len(labels) >= 3 and len(set(labels)) == len(labels), labels
+        repeated = [label for label in labels if "the passage beginning" in label]
+        assert len(repeated) >= 2 and len(repeated) < len(labels)  # a section shown once needs no more
+        assert html.count('<span class="visually-hidden">, the passage beginning') == len(repeated)
