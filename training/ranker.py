@@ -144,6 +144,11 @@ def save_onnx(booster, folder: Path, rows: np.ndarray) -> str:
     onx = convert_lightgbm(booster, initial_types=[("features", FloatTensorType([None, len(FEATURES)]))],
                            target_opset=15, zipmap=False)
     onx.graph.name = "pdq_ranker"  # the converter names the graph with a random uuid: same trees, same bytes
+    # ... and lists its opsets in an order that follows Python's hash seed (2 processes in 20)
+    opsets = sorted((o.domain, o.version) for o in onx.opset_import)
+    del onx.opset_import[:]
+    for domain, version in opsets:
+        onx.opset_import.add(domain=domain, version=version)
     model = onx.SerializeToString()
     probe = np.ascontiguousarray(rows, dtype=np.float32)
     session = ort.InferenceSession(model, providers=["CPUExecutionProvider"])

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -37,6 +42,28 @@ def test_the_saved_onnx_ranker_scores_as_lightgbm_does(tmp_path):
     assert ranker.predict(fresh) == pytest.approx(booster.predict(fresh), abs=1e-5)
     assert not list((tmp_path / FOLDER).glob("*.partial"))
     assert save_onnx(booster, tmp_path / "again", X[:100]) == sha256  # same trees, same bytes
+
+
+def test_the_onnx_ranker_s_bytes_do_not_follow_python_s_hash_seed(tmp_path):
+    """The converter listed the file's opsets in an order set by the process's hash seed, so
+    `python -m training ranker` gave the same trees in other bytes in 2 runs of 20."""
+    lightgbm = pytest.importorskip("lightgbm")
+    pytest.importorskip("onnxmltools")
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(600, len(FEATURES))).astype(np.float32)
+    y = (X[:, 1] > 0.8).astype(np.int32)
+    lightgbm.LGBMRanker(n_estimators=5, num_leaves=7, min_child_samples=5, verbose=-1).fit(
+        X, y, group=[20] * 30).booster_.save_model(str(tmp_path / "trees.txt"))
+    np.save(tmp_path / "rows.npy", X[:100])
+    script = ("import sys, numpy as np, lightgbm; from pathlib import Path; from training.ranker import save_onnx; "
+              "print(save_onnx(lightgbm.Booster(model_file=sys.argv[1]), Path(sys.argv[2]), np.load(sys.argv[3])))")
+    shas = set()
+    for seed in ("20", "21"):  # seeds whose processes list the opsets in the two orders
+        run = subprocess.run([sys.executable, "-c", script, str(tmp_path / "trees.txt"), str(tmp_path / seed),
+                              str(tmp_path / "rows.npy")], env={**os.environ, "PYTHONHASHSEED": seed},
+                             cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True)
+        shas.add(run.stdout.strip())
+    assert len(shas) == 1
 
 
 @pytest.mark.model
