@@ -19,3 +19,9 @@ def test_provider_questions_need_a_place_to_be_treated():
                      "good questions to ask my radiologist about the scan", "recommended tests a gynecologist does",
                      "which test do radiologists think is best"):
         assert not provider_missing(clinical, []), clinical
+    # "near me" asks for a provider only after one: where a trial is, the trial search answers
+    assert provider_missing("hospitals in my area that treat carcinoid", [])
+    assert provider_missing("is there a cancer center near me", [])
+    for trial in ("find meso trial near me", "how do I search for neuroblastoma trials near me?",
+                  "there's no therapist near me, can I do cbt for sleep over video"):
+        assert not provider_missing(trial, []), trial

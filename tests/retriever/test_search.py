@@ -21,6 +21,7 @@ DIAGNOSIS = "Imaging studies and tests that examine the blood and urine are used
     ("do they need a piece of the tumor to check it?",
      "Imaging studies and tests that examine the blood and urine are used to diagnose GI neuroendocrine tumors."),
     ("where can I get more info?", "To Learn More About Gastrointestinal Neuroendocrine Tumors"),
+    ("how do i find a clinical trial near me", "Clinical Trial Information"),  # "near me": no provider asked
 ])
 def test_right_section_first(seed_retriever: Retriever, query, section):
     res = seed_retriever.search(query, k=5)
