@@ -20,15 +20,18 @@ _PROVIDERS = r"(doctors?|hospitals?|specialists?|surgeons?|oncologists?|clinics?
 # apart at most ("best dermatologist in ohio", "top rated urologist"): with the wide gap,
 # "the best test a urologist uses" would ask for a provider. No question of the training,
 # calibration or seed sets changes.
-# "near me" asks for a provider only after one, a word apart at most ("NET doctor near me",
-# "hospitals in my area"): on its own it vetoed the 5 answerable training questions that
-# ask where a trial is ("find meso trial near me", "how do I search for neuroblastoma trials
-# near me?", answered by the clinical trial search that filters by place) and "there's no
-# therapist near me, can I do cbt for sleep over video"; the 3 out-of-scope questions of
-# the seed and calibration sets that say "near me" all name a provider.
-_NEAR = r"\b" + _PROVIDERS + r"\s+([\w-]+\s+)?(near me|in my area)\b"
+# "near me" asks for a provider when one is named before it in the same sentence ("NET
+# doctor near me", "endocrinologist in my area", "a specialist for carcinoid tumors near
+# me"), but not across a trial or study ("my doctor says to find a trial near me"). On its
+# own it vetoed the 5 answerable training questions that ask where a trial is ("find meso
+# trial near me", answered by the clinical trial search that filters by place) and
+# "there's no therapist near me, can I do cbt for sleep over video"; the 3 out-of-scope
+# questions of the seed and calibration sets that say "near me" all name a provider.
+_NEAR = re.compile(r"\b(" + _PROVIDERS[1:-1] + r"|\w*ologists?|\w*surgeons?|physicians?)\b"
+                   r"(?P<gap>[^.?!]{0,80}?)\b(near me|in my area)\b", re.IGNORECASE)
+_STUDY = re.compile(r"\b(trials?|stud(y|ies))\b", re.IGNORECASE)
 _ASKS_PROVIDER = re.compile(
-    r"\b(best|top|good|leading|recommended)\b[\w\s'-]{0,40}?\b" + _PROVIDERS + r"\b|" + _NEAR + "|"
+    r"\b(best|top|good|leading|recommended)\b[\w\s'-]{0,40}?\b" + _PROVIDERS + r"\b|"
     r"\b(which|what)\b[\w\s'-]{0,40}?\b" + _PROVIDERS + r"\b[\w\s'-]{0,60}?\b(best|better|most|top|leading)\b|"
     r"\b(best|top|good|leading|recommended)\s+([\w-]+\s+)?(\w*ologists?|physicians?)\b",
     re.IGNORECASE)
@@ -38,4 +41,10 @@ _NAMES_PROVIDERS = re.compile(r"(designated|comprehensive) cancer cent(er|re)s?"
 
 def provider_missing(question: str, texts: Iterable[str]) -> bool:
     """Whether the question asks which hospital or doctor to choose and no text points to one."""
-    return bool(_ASKS_PROVIDER.search(question)) and not any(_NAMES_PROVIDERS.search(t) for t in texts)
+    return asks_provider(question) and not any(_NAMES_PROVIDERS.search(t) for t in texts)
+
+
+def asks_provider(question: str) -> bool:
+    """Whether ``question`` asks which hospital or doctor to choose, or where one is."""
+    near = _NEAR.search(question)
+    return bool(_ASKS_PROVIDER.search(question) or (near and not _STUDY.search(near["gap"])))

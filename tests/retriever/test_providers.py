@@ -19,9 +19,12 @@ def test_provider_questions_need_a_place_to_be_treated():
                      "good questions to ask my radiologist about the scan", "recommended tests a gynecologist does",
                      "which test do radiologists think is best"):
         assert not provider_missing(clinical, []), clinical
-    # "near me" asks for a provider only after one: where a trial is, the trial search answers
-    assert provider_missing("hospitals in my area that treat carcinoid", [])
-    assert provider_missing("is there a cancer center near me", [])
+    # "near me" asks for a provider named before it; where a trial is, the trial search answers
+    for provider in ("hospitals in my area that treat carcinoid", "is there a cancer center near me",
+                     "endocrinologist near me", "neurosurgeon near me", "find a physician near me",
+                     "is there a specialist for neuroendocrine tumors near me", "doctor, near me"):
+        assert provider_missing(provider, []), provider
     for trial in ("find meso trial near me", "how do I search for neuroblastoma trials near me?",
-                  "there's no therapist near me, can I do cbt for sleep over video"):
+                  "there's no therapist near me, can I do cbt for sleep over video",
+                  "my doctor says to find a trial near me", "the surgeon said it spread. Is there a trial near me?"):
         assert not provider_missing(trial, []), trial
