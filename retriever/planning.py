@@ -7,7 +7,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 
 from retriever.abstain import topic_words
-from retriever.acronyms import typed_acronyms, write_out
+from retriever.acronyms import typed_acronyms, typed_in_capitals, write_out
 from retriever.audience import audience
 from retriever.figures import figures_asked
 from retriever.lexicon import lay_words, question_terms, spell_out, widenings
@@ -102,9 +102,10 @@ class Planner:
         corrections = joined_pieces(text, self.speller.counts)  # "neuro endo crine": one word
         for wrong, right in corrections.items():
             text = replace_word(text, wrong, right)
+        capitals = typed_in_capitals(text)
         for w in dict.fromkeys(words(text)):
             fixed = None if w in acronyms else self.speller.correct(w)
-            if fixed:
+            if fixed and not (w in capitals and sorted(fixed) == sorted(w)):  # "DTPA" is no "DTaP"
                 corrections[w] = fixed
         for wrong, right in corrections.items():
             text = replace_word(text, wrong, right)

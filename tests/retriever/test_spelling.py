@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+from retriever.planning import Planner
 from retriever.respelling import sound_alikes
 from retriever.spelling import Speller
 
@@ -123,3 +124,15 @@ def test_speller_splits_a_number_from_the_letters_the_corpus_writes_apart():
     assert sp.correct("5hiaa") == "5 hiaa"
     assert sp.correct("b12") is None  # one letter is no word to match
     assert sp.correct("7xyzw") is None
+
+
+def test_a_name_typed_in_capitals_is_not_read_with_two_letters_swapped():
+    """A review found "In-111 DTPA octreotide scan" shown as "DTAP" and "FNAs" as "fans":
+    capitals say the name was copied as written. Lower case, or a question all in
+    capitals, still reads the swap."""
+    planner = Planner(Speller(Counter({"dtap": 3, "fans": 2, "mibg": 5, "scan": 9, "octreotide": 4})))
+    assert planner.plan("In-111 DTPA octreotide scan").corrections == {}
+    assert planner.plan("two FNAs done").corrections == {}
+    assert planner.plan("MIGB scan").corrections == {}
+    assert planner.plan("migb scan").corrections == {"migb": "mibg"}
+    assert planner.plan("MIGB SCNA").corrections == {"migb": "mibg", "scna": "scan"}
