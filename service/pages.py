@@ -176,8 +176,9 @@ def _patient_message(exc: ApiError, picker: bool = True, blank: bool = False, li
         return "Please choose one summary." if picker else "Please ask without choosing a summary."
     if exc.code == "query_too_long":
         return f"That question is too long: please shorten it to {limit:,} characters or fewer and try again."
-    if exc.code == "invalid_encoding":  # a link whose bytes are no text ("chemo%FF"); a browser's form sends text
-        return "Part of that question could not be read. Please type it again in the box."
+    if exc.code == "invalid_encoding":  # bytes that are no text ("chemo%FF"), or text pasted with their mark
+        return ("Part of that question could not be read: the box shows the rest. "
+                "Please check it and search again.")
     if exc.code == "invalid_doc":  # the page offers a list only on an index of several summaries
         return "That summary is not one we search. " + ("Please choose one from the list, or search them all."
                                                          if picker else "Please ask without choosing one.")

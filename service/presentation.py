@@ -140,6 +140,9 @@ class PassageView:
     # Its opening words, where another passage shown beside it has the same section path: their
     # headings and links would otherwise read the same to a screen reader.
     opening: str = ""
+    # What its link's label names: the section, and its summary where a passage of another
+    # summary shown beside it has a section of that name ("Chemotherapy" in four summaries).
+    link_name: str = ""
 
 
 # Words of a passage's opening that tell it from another passage of its section.
@@ -158,14 +161,16 @@ def passage_views(hits: list[Hit], query: str = "") -> list[PassageView]:
     """
     views = []
     paths = [tuple(h.chunk.heading_path) for h in hits]
+    crumbs = [section_path(h.chunk.title, h.chunk.heading_path) or [short_title(h.chunk.title)] for h in hits]
     for i, hit in enumerate(hits):
         c = hit.chunk
+        shared = any(cr[-1] == crumbs[i][-1] and h.chunk.doc_id != c.doc_id for cr, h in zip(crumbs, hits))
         link = safe_link(hit.link) or safe_link(c.url)
         terms = term_spans(c.text, query) if query else ()
         blocks = passage_blocks(c.text, hit.highlights, terms)
         views.append(PassageView(
             rank=hit.rank, score=float(hit.score), doc_id=c.doc_id, title=short_title(c.title),
-            crumbs=section_path(c.title, c.heading_path) or [short_title(c.title)],
+            crumbs=crumbs[i], link_name=crumbs[i][-1] + (f" in {short_title(c.title)}" if shared else ""),
             blocks=blocks, url=safe_link(c.url), link=link, host=link_host(link), citation=citation(hit),
             show_title=i == 0 or hits[i - 1].chunk.doc_id != c.doc_id, reviewed=review_date(c.last_reviewed),
             snippet=snippet(blocks),

@@ -279,7 +279,7 @@ def test_a_question_partly_not_utf8_is_refused_not_searched_with_a_replacement_m
     assert_error(client.get("/api/search?q=chemo%FF"), 422, "invalid_encoding", "q")
     page, staff = client.get("/?q=chemo%FF"), client.get("/staff?q=chemo%FF")
     assert page.status_code == staff.status_code == 422
-    assert "could not be read" in page.text and "not UTF-8 text" in staff.text
+    assert "could not be read: the box shows the rest" in page.text and "not UTF-8 text" in staff.text
     assert "\ufffd" not in page.text + staff.text and 'value="chemo"' in page.text
     body = assert_error(client.post("/api/search", content='{"q": "chemo \ufffd"}'.encode(), headers=JSON),
                         422, "invalid_encoding", "q")

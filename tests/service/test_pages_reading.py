@@ -7,6 +7,9 @@ import re
 
 import pytest
 
+from service.presentation import passage_views
+from tests.service.conftest import _hit
+
 pytestmark = pytest.mark.model
 
 
@@ -26,3 +29,15 @@ def test_passages_of_one_section_are_told_apart_by_their_opening_words(client):
         repeated = [label for label in labels if "the passage beginning" in label]
         assert len(repeated) >= 2 and len(repeated) < len(labels)  # a section shown once needs no more
         assert html.count('<span class="visually-hidden">, the passage beginning') == len(repeated)
+
+
+def test_links_to_sections_of_one_name_in_two_summaries_name_their_summary():
+    """A review found four "Read on cancer.gov: Chemotherapy" links on one staff page, each
+    of another summary: the heading shows the summary, the link's label did not."""
+    views = passage_views([_hit("breast-treatment", 1, "Breast Cancer Treatment - NCI"),
+                           _hit("acupuncture", 2, "Acupuncture - NCI"),
+                           _hit("acupuncture", 3, "Acupuncture - NCI")])
+    assert [v.link_name for v in views] == ["Side effects in Breast Cancer Treatment",
+                                            "Side effects in Acupuncture", "Side effects in Acupuncture"]
+    assert [bool(v.opening) for v in views] == [False, True, True]  # one summary's two: their opening words
+    assert passage_views([_hit("acupuncture", 1, "Acupuncture - NCI")])[0].link_name == "Side effects"
