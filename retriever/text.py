@@ -131,6 +131,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# What separates the pieces of a word typed apart: spaces, hyphens and dashes ("neuro – endo").
+APART = r"[\s\u2010-\u2015-]+"
+
+
 def replace_word(text: str, wrong: str, right: str, keep_case: bool = False) -> str:
     """``text`` with the whole word ``wrong`` (any case) replaced by ``right``: how a
     corrected spelling is put into the question, for searching and for showing. Shown, it
@@ -138,10 +142,10 @@ def replace_word(text: str, wrong: str, right: str, keep_case: bool = False) -> 
     LYMPHOMA", not "hodgkin LYMPHOMA"."""
     def cased(match: re.Match) -> str:
         typed = match.group()
-        if not keep_case or typed.islower():
+        if not keep_case or typed[:1].islower():  # "neuro Endo crine" is read from its first letter
             return right
         return right.upper() if typed.isupper() and len(typed) > 1 else right[:1].upper() + right[1:]
-    apart = r"[\s-]+".join(map(re.escape, wrong.split()))  # "neuro endo crine" as "neuro-endo crine" too
+    apart = APART.join(map(re.escape, wrong.split()))  # "neuro endo crine" as "neuro-endo crine" too
     return re.sub(rf"\b{apart}\b", cased, text, flags=re.IGNORECASE)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from retriever.text import APART
 from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, zipf
 
 # A run of letters shorter than this is left to the speller. Names the index lacks split
@@ -31,11 +32,11 @@ MAX_RUN = 60
 SPLIT_ZIPF = 4.0
 MAX_WORD = 20
 # Pieces of a word typed apart: at most three, each of three letters or more ("a round" is two
-# words, and so is "T and N on it"), written apart by spaces or hyphens, not apostrophes ("boy's").
+# words, and so is "T and N on it"), written apart by spaces, hyphens or dashes, not apostrophes ("boy's").
 MAX_PIECES = 3
 MIN_PIECE = 3
 _piece = re.compile(r"[a-z]+")
-_apart = re.compile(r"[\s-]+")
+_apart = re.compile(APART)
 
 
 def split_run(word: str, counts: Mapping[str, int], keep: Callable[[str], bool] = lambda w: False) -> str | None:

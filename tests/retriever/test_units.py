@@ -264,3 +264,6 @@ def test_a_word_replaced_for_showing_keeps_the_case_it_was_typed_in():
     assert replace_word("HODGKINS LYMPHOMA", "hodgkins", "hodgkin", keep_case=True) == "HODGKIN LYMPHOMA"
     assert replace_word("Tumour size", "tumour", "tumor", keep_case=True) == "Tumor size"
     assert replace_word("my Tumour", "tumour", "tumor") == "my tumor"  # searched: as the speller gives it
+    # pieces are shown in the case of the first; a dash sets them apart as a hyphen does
+    assert replace_word("a neuro Endo – crine", "neuro endo crine", "neuroendocrine", keep_case=True) \
+        == "a neuroendocrine"

@@ -46,3 +46,5 @@ def test_the_planner_searches_a_word_typed_in_pieces_whole():
     plan = Planner(Speller(CORPUS + Counter({"urine": 5}))).plan("what is a Neuro-endo crine tumor")
     assert plan.dense_text == "what is a neuroendocrine tumor"
     assert plan.corrections == {"neuro endo crine": "neuroendocrine"} and "urine" not in plan.tokens
+    dashed = Planner(Speller(CORPUS + Counter({"urine": 5}))).plan("what is a neuro \u2013 endo crine tumor")
+    assert dashed.dense_text == "what is a neuroendocrine tumor"
