@@ -27,7 +27,7 @@ def describe(retriever: Retriever) -> dict:
 
 def run_line(retriever: Retriever) -> str:
     """One line for a report's header: "pdq-minilm-l6 on onnx-int8 (onnx/model_qint8_avx2.onnx),
-    ranker 204a224b533e, abstention threshold 0.34"."""
+    ranker c60029e6d6c5, abstention threshold 0.34"."""
     d = describe(retriever)
     return (f"{d['model']} on {d['backend']} ({d['encoder']}), ranker {d['ranker'] or 'off (fused order)'}, "
             f"abstention threshold {d['abstain_threshold']:.2f}")

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 # What `missing` holds when a question asks which hospital or doctor to choose.
 PROVIDER = "a named hospital or doctor"
 _PROVIDERS = r"(doctors?|hospitals?|specialists?|surgeons?|oncologists?|clinics?|(cancer|medical) cent(er|re)s?)"
+# Any other specialist, by the ending of the word or as a physician.
+_SPECIALISTS = r"(\w*ologists?|physicians?)"
 # "best surgeon for ...", and "which hospital is the best for ...": 5 of the calibration
 # sets' 6 questions about choosing a hospital or surgeon (training/calibration) take the
 # second order, which the first pattern missed; no training question and no answerable
@@ -27,13 +29,13 @@ _PROVIDERS = r"(doctors?|hospitals?|specialists?|surgeons?|oncologists?|clinics?
 # trial near me", answered by the clinical trial search that filters by place) and
 # "there's no therapist near me, can I do cbt for sleep over video"; the 3 out-of-scope
 # questions of the seed and calibration sets that say "near me" all name a provider.
-_NEAR = re.compile(r"\b(" + _PROVIDERS[1:-1] + r"|\w*ologists?|\w*surgeons?|physicians?)\b"
+_NEAR = re.compile(r"\b(" + _PROVIDERS + "|" + _SPECIALISTS + r"|\w*surgeons?)\b"
                    r"(?P<gap>[^.?!]{0,80}?)\b(near me|in my area)\b", re.IGNORECASE)
 _STUDY = re.compile(r"\b(trials?|stud(y|ies))\b", re.IGNORECASE)
 _ASKS_PROVIDER = re.compile(
     r"\b(best|top|good|leading|recommended)\b[\w\s'-]{0,40}?\b" + _PROVIDERS + r"\b|"
     r"\b(which|what)\b[\w\s'-]{0,40}?\b" + _PROVIDERS + r"\b[\w\s'-]{0,60}?\b(best|better|most|top|leading)\b|"
-    r"\b(best|top|good|leading|recommended)\s+([\w-]+\s+)?(\w*ologists?|physicians?)\b",
+    r"\b(best|top|good|leading|recommended)\s+([\w-]+\s+)?" + _SPECIALISTS + r"\b",
     re.IGNORECASE)
 # Where a summary does point to places to be treated.
 _NAMES_PROVIDERS = re.compile(r"(designated|comprehensive) cancer cent(er|re)s?", re.IGNORECASE)

@@ -223,7 +223,7 @@ class ReadyResponse(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "status": "ready", "model": "pdq-minilm-l6", "backend": "onnx-int8", "encoder": "onnx/model_qint8_avx2.onnx",
-        "ranker": "204a224b533e", "abstain_threshold": 0.34,
+        "ranker": "c60029e6d6c5", "abstain_threshold": 0.34,
         "documents": 1, "chunks": 59,
         "index_created": "2026-01-05T12:00:00+00:00",
     }]})
