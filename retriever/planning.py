@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Container
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from retriever.spelling import Speller
 from retriever.text import drop_emoji, replace_word, straighten_quotes, strip_accents
 from retriever.tokenization import Vocabulary, content_words, holds_phrase, negated, query_tokens, tokenize, words
 from retriever.wordbreaks import joined_pieces
+from retriever.wordpairs import WordPairs, segments
 
 
 @dataclass(frozen=True)
@@ -86,11 +88,21 @@ class Planner:
     """Writes out short forms, corrects misspellings against the corpus vocabulary and adds
     document words for lay words."""
 
-    def __init__(self, speller: Speller, lexicon: bool = True, tokens: Container[str] = ()):
+    def __init__(self, speller: Speller, lexicon: bool = True, tokens: Container[str] = (),
+                 pairs: WordPairs | None = None):
         self.speller = speller
         self.lexicon = lexicon
         self.tokens = tokens  # the keyword index's: which names with digits it holds whole
         self.index_words = Vocabulary(speller.counts)  # every word of the index, in every form
+        self.pairs = pairs or WordPairs({}, {}, frozenset())  # its word pairs: words typed for another
+
+    @classmethod
+    def for_texts(cls, texts: list[str], min_score: float, lexicon: bool = True,
+                  tokens: Container[str] = ()) -> Planner:
+        """A planner whose speller and word pairs read ``texts`` (an index's passages)."""
+        stretches = [ws for t in texts for ws in segments(t)]  # together, every word of every text
+        return cls(Speller(Counter(w for ws in stretches for w in ws), min_score), lexicon, tokens,
+                   WordPairs.from_segments(stretches))
 
     def plan(self, query: str) -> QueryPlan:
         # Compatibility forms as plain ones: full-width letters from a CJK keyboard
@@ -108,6 +120,10 @@ class Planner:
             if fixed and not (w in capitals and sorted(fixed) == sorted(w)):  # "DTPA" is no "DTaP"
                 corrections[w] = fixed
         for wrong, right in corrections.items():
+            text = replace_word(text, wrong, right)
+        keep = acronyms | capitals | set(corrections.values())
+        for wrong, right in self.pairs.fixes(text, keep).items():  # "clinical trails"
+            corrections[wrong] = right
             text = replace_word(text, wrong, right)
         who = audience(text)  # read before acronyms are written out: a definition names no patient
         text = write_out(text, self.index_words.knows)

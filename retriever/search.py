@@ -30,7 +30,7 @@ from retriever.calibration import Calibration, CalibrationError, model_threshold
 from retriever.citation import continuations, document_links
 from retriever.embedding import Embedder, ModelError, get_embedder, resolve_model
 from retriever.highlight import pick_highlights
-from retriever.keyword import DocumentTitles, surface_counts
+from retriever.keyword import DocumentTitles
 from retriever.loading import IndexData, check_weights, read_index
 from retriever.models import Filters, Hit, SearchResult, check_request
 from retriever.planning import Planner, QueryPlan, held
@@ -72,8 +72,8 @@ class Retriever:
         self.calibration = calibration
         self.reranker = reranker
         chunks = index.chunks
-        self.planner = Planner(Speller(surface_counts([" ".join(c.heading_path) + " " + c.text for c in chunks]),
-                                       settings.fuzzy_min_score), settings.lexicon, index.keyword.vocab)
+        self.planner = Planner.for_texts([" ".join(c.heading_path) + " " + c.text for c in chunks],
+                                         settings.fuzzy_min_score, settings.lexicon, index.keyword.vocab)
         self.scope = Scope(chunks)
         self.dense = DenseSearcher(index.dense, index.vectors)
         self.bm25 = KeywordSearcher(index.keyword)
@@ -139,7 +139,7 @@ class Retriever:
         other.settings = settings
         if (settings.fuzzy_min_score, settings.lexicon) != (self.settings.fuzzy_min_score, self.settings.lexicon):
             other.planner = Planner(Speller(self.planner.speller.counts, settings.fuzzy_min_score), settings.lexicon,
-                                    self.planner.tokens)
+                                    self.planner.tokens, self.planner.pairs)
         return other
 
     def with_reranker(self, reranker: Reranker | None) -> Retriever:

@@ -34,6 +34,14 @@ def test_typos_are_corrected_against_the_corpus(seed_retriever):
     assert plan.corrections == {"carcinoyd": "carcinoid", "octreotid": "octreotide"}
 
 
+def test_a_slip_onto_another_word_is_read_from_the_seeds_word_pairs(seed_retriever):
+    """"trails" and "affects" are English: the speller leaves them, the summary's pairs do not."""
+    assert seed_retriever.plan("side affects of octreotide").corrections == {"affects": "effects"}
+    res = seed_retriever.search("clinical trails for carcinoid tumors")
+    assert res.corrections == {"trails": "trials"} and not res.abstained
+    assert "clinical trials" in res.hits[0].chunk.text.lower()
+
+
 @pytest.mark.parametrize("query", ["what is the best mattress for back pain",
                                    "How do I renew my passport?",
                                    "mammogram schedule for women over 40"])

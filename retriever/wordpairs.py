@@ -1,0 +1,114 @@
+"""Words spelled right but typed for another: "clinical trails", "lymph nods", "side affects".
+
+The speller leaves every word English or the index knows, as it must ("doses", "prostate"),
+so a slip that lands on another real word was searched as typed. The index's own word pairs
+say what was meant: after "lymph" its summaries write "nodes" in most cases, and never
+"nods". A typed word is read as the word its neighbour is almost always written beside when
+the two are one slip apart and the index never pairs the neighbour with the word as typed.
+Nothing here is a list: the pairs are the index's, read when it is loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+
+from retriever.tokenization import STOPWORDS, stem, words
+
+# A neighbour's partner: the word that follows it (or precedes it) in at least this share of
+# the index's pairs, and at least `MIN_PAIRS` times. Over the corpus index, the 24,901
+# questions of the seed's sets and the lay and situation training files, typed as written,
+# drew 6 readings with these values, each a slip of the writer's ("clinical trails", "side
+# affects", "defences"); a bare count of 3 pairs without a share drew 761, among them "cancer
+# mean" as "cancer men" (53) and "yet" as "pet" (32) (docs/abstention.md, "Words typed for
+# another").
+MIN_SHARE = 0.3
+MIN_PAIRS = 5
+MIN_LETTERS = 3
+VOWELS = frozenset("aeiou")
+# Words either side of a full stop, comma, colon or bracket are no pair: "... listed below. See
+# the ..." made "see" the partner of "below", and "op down below sex life" read "see life".
+_break = re.compile(r"[.,;:!?()\[\]\n]")
+
+
+def segments(text: str) -> list[list[str]]:
+    """The words (`tokenization.words`) of each stretch of ``text`` between punctuation:
+    together, exactly ``words(text)``, since no word holds punctuation."""
+    return [ws for part in _break.split(text) if (ws := words(part))]
+
+
+@dataclass(frozen=True)
+class WordPairs:
+    """The index's strong pairs of content words, and every pair its partnered words make.
+
+    Attributes:
+        after: word -> the words that follow it in at least `MIN_SHARE` of its pairs.
+        before: word -> the words that precede it in at least `MIN_SHARE` of its pairs.
+        seen: "a b" for every pair the index holds whose first word has partners after it or
+            whose second has partners before it: enough to tell that a typed pair is the
+            index's own, in a few MB rather than every pair of the corpus.
+    """
+
+    after: dict[str, tuple[str, ...]]
+    before: dict[str, tuple[str, ...]]
+    seen: frozenset[str]
+
+    @classmethod
+    def from_segments(cls, stretches: Iterable[list[str]]) -> WordPairs:
+        """The pairs of the index's stretches of words (`segments` of each passage)."""
+        pairs: Counter = Counter()
+        for ws in stretches:
+            pairs.update(zip(ws, ws[1:]))
+        left: Counter = Counter()
+        right: Counter = Counter()
+        for (a, b), n in pairs.items():
+            left[a] += n
+            right[b] += n
+        after: dict[str, list[str]] = {}
+        before: dict[str, list[str]] = {}
+        for (a, b), n in pairs.items():
+            if n < MIN_PAIRS or a in STOPWORDS or b in STOPWORDS:
+                continue
+            if n >= MIN_SHARE * left[a]:
+                after.setdefault(a, []).append(b)
+            if n >= MIN_SHARE * right[b]:
+                before.setdefault(b, []).append(a)
+        seen = frozenset(f"{a} {b}" for a, b in pairs if a in after or b in before)
+        return cls({k: tuple(v) for k, v in after.items()}, {k: tuple(v) for k, v in before.items()}, seen)
+
+    def fixes(self, text: str, keep: Collection[str] = ()) -> dict[str, str]:
+        """``{typed: meant}`` for the words of ``text`` that a neighbour's partner reads
+        better, when exactly one partner is one slip away; words in ``keep`` (typed in
+        capitals, acronyms, already corrected) stay as typed."""
+        out: dict[str, str] = {}
+        for ws in segments(text):
+            out.update(self._fixes(ws, keep))
+        return out
+
+    def _fixes(self, ws: list[str], keep: Collection[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for i, w in enumerate(ws):
+            if len(w) < MIN_LETTERS or not w.isalpha() or w in STOPWORDS or w in keep:
+                continue
+            meant: set[str] = set()
+            if i and f"{ws[i - 1]} {w}" not in self.seen:
+                meant.update(c for c in self.after.get(ws[i - 1], ()) if one_slip(w, c))
+            if i + 1 < len(ws) and f"{w} {ws[i + 1]}" not in self.seen:
+                meant.update(c for c in self.before.get(ws[i + 1], ()) if one_slip(w, c))
+            if len(meant) == 1:
+                out[w] = meant.pop()
+        return out
+
+
+def one_slip(typed: str, word: str) -> bool:
+    """Whether ``word`` is one slip of ``typed``'s (a letter added, dropped, changed or two
+    swapped) that keeps its first letter (a vowel may stand for a vowel: "affects"), and no
+    other form of the same word: "health" is no slip of "healthy", nor "lump" of "bump"."""
+    if word == typed or word.startswith(typed) or typed.startswith(word):
+        return False
+    first = word[0] == typed[0] or {word[0], typed[0]} <= VOWELS or word[:2] == typed[1::-1]
+    return first and OSA.distance(typed, word) == 1 and stem(word) != stem(typed)
