@@ -101,8 +101,8 @@ class Planner:
                   tokens: Container[str] = ()) -> Planner:
         """A planner whose speller and word pairs read ``texts`` (an index's passages)."""
         stretches = [ws for t in texts for ws in segments(t)]  # together, every word of every text
-        return cls(Speller(Counter(w for ws in stretches for w in ws), min_score), lexicon, tokens,
-                   WordPairs.from_segments(stretches))
+        counts = Counter(w for ws in stretches for w in ws)
+        return cls(Speller(counts, min_score), lexicon, tokens, WordPairs.from_segments(stretches, counts))
 
     def plan(self, query: str) -> QueryPlan:
         # Compatibility forms as plain ones: full-width letters from a CJK keyboard

@@ -35,8 +35,8 @@ def test_typos_are_corrected_against_the_corpus(seed_retriever):
 
 
 def test_a_slip_onto_another_word_is_read_from_the_seeds_word_pairs(seed_retriever):
-    """"trails" and "affects" are English: the speller leaves them, the summary's pairs do not."""
-    assert seed_retriever.plan("side affects of octreotide").corrections == {"affects": "effects"}
+    """"trails" and "nods" are English: the speller leaves them, the summary's pairs do not."""
+    assert seed_retriever.plan("were his lymph nods removed").corrections == {"nods": "nodes"}
     res = seed_retriever.search("clinical trails for carcinoid tumors")
     assert res.corrections == {"trails": "trials"} and not res.abstained
     assert "clinical trials" in res.hits[0].chunk.text.lower()
