@@ -100,16 +100,17 @@ class WordPairs:
         """``{typed: meant}`` for the words of ``text`` that a neighbour's partner reads
         better, when exactly one partner is one slip away; words in ``keep`` (typed in
         capitals, acronyms, already corrected) stay as typed."""
+        stretches = segments(text)
+        typed = Counter(w for ws in stretches for w in ws)  # a correction replaces every copy in the question
         out: dict[str, str] = {}
-        for ws in segments(text):
-            out.update(self._fixes(ws, keep))
+        for ws in stretches:
+            out.update(self._fixes(ws, keep, typed))
         return out
 
-    def _fixes(self, ws: list[str], keep: Collection[str]) -> dict[str, str]:
+    def _fixes(self, ws: list[str], keep: Collection[str], typed: Counter) -> dict[str, str]:
         out: dict[str, str] = {}
-        typed = Counter(ws)
         for i, w in enumerate(ws):
-            if typed[w] > 1 or not self._may_be_a_slip(w, keep):  # a correction replaces every copy
+            if typed[w] > 1 or not self._may_be_a_slip(w, keep):
                 continue
             meant: set[str] = set()
             if i and ws[i - 1].isalpha() and f"{ws[i - 1]} {w}" not in self.seen:

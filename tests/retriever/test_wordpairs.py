@@ -73,6 +73,7 @@ def test_a_word_typed_twice_or_beside_a_number_stays():
     """A correction replaces every copy of a word: "lymph nods, and he nods" would read "he nodes"."""
     wp = pairs()
     assert wp.fixes("lymph nods and he nods yes") == {}
+    assert wp.fixes("lymph nods, and he nods yes") == {}  # the copies in two stretches of the question
     assert built("age 25. " * 6).fixes("the ahe 25") == {}  # "3 years ago 25 sessions" read "age 25"
     assert built("25 cases. " * 6).fixes("in 25 csaes") == {}
 
