@@ -220,7 +220,7 @@ def test_train_reads_every_question_file_and_names_a_bad_line_in_the_second(tmp_
     assert not out.exists()
 
 
-@pytest.mark.parametrize("name", ["typos.jsonl", "typos_heldout.jsonl"])
+@pytest.mark.parametrize("name", ["typos.jsonl", "typos_heldout.jsonl", "typos_fresh.jsonl"])
 def test_a_typo_set_retypes_validation_questions_and_keeps_their_labels(name):
     """Each line of a typo set is a line of questions.jsonl (validation summaries only) with
     only its question retyped, so both forms are judged by the same section and quote."""
@@ -238,10 +238,11 @@ def test_a_typo_set_retypes_validation_questions_and_keeps_their_labels(name):
         assert replace(typed, question=original.question) == original
 
 
-def test_the_held_out_typo_set_shares_no_question_with_the_one_read_for_fixes():
+def test_the_typo_sets_share_no_question():
     root = Path(__file__).resolve().parents[2] / "training" / "questions"
 
     def written(name):
         return {json.loads(line)["typed_from"] for line in (root / name).read_text(encoding="utf-8").splitlines()}
 
-    assert not written("typos.jsonl") & written("typos_heldout.jsonl")
+    read, held_out, fresh = written("typos.jsonl"), written("typos_heldout.jsonl"), written("typos_fresh.jsonl")
+    assert not read & held_out and not read & fresh and not held_out & fresh
