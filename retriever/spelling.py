@@ -290,7 +290,8 @@ def _everyday_by_len() -> dict[int, WordPool]:
 
 
 def _sounds_like(typed: str, word: str) -> bool:
-    return metaphone(typed) == metaphone(word)
+    key = metaphone(typed)  # empty for letters it has no sound for ("абв"): then nothing is heard
+    return bool(key) and key == metaphone(word)
 
 
 @lru_cache(maxsize=1)

@@ -73,6 +73,8 @@ def test_a_non_word_nothing_else_reads_is_the_closest_corpus_word_when_heard_ali
     assert Speller(Counter({"iodine": 5})).correct("idney") == "kidney"
     # a drug the summary lacks is not an everyday word it sounds like ("xtandi", "stand": Zipf 5.1)
     assert Speller(Counter({"stand": 5})).correct("xtandi") is None
+    # letters metaphone cannot sound are heard as nothing, not as each other
+    assert Speller(Counter({"абвгдежзий": 5})).correct("абвгдежзкл") is None
 
 
 def test_speller_fixes_a_slip_of_an_everyday_word_the_corpus_lacks():
