@@ -148,10 +148,7 @@ class Speller:
         everyday word (`HEARD_MAX_ZIPF`): "sistoscopy" is cystoscopy and "jondice" jaundice,
         which no one slip reaches; "mylenoma" stays as typed, since "myeloma" is closer than
         "melanoma", which it sounds like. Tried only once every other reading has failed."""
-        cutoff = SHORT_CORPUS_SCORE if len(word) <= SHORT_WORD else LOOSE_CORPUS_SCORE
-        near = process.extract(word, self._pool(len(word)).within_ratio(word, cutoff), scorer=fuzz.ratio,
-                               score_cutoff=cutoff, limit=5)
-        best = max(near, key=lambda m: (m[1], self.counts[m[0]]), default=None)
+        best = max(self._loosely_close(word), key=lambda m: (m[1], self.counts[m[0]]), default=None)
         if best is None or zipf(best[0]) >= HEARD_MAX_ZIPF or not _sounds_like(word, best[0]):
             return None
         return best[0]
@@ -198,13 +195,15 @@ class Speller:
         """
         if any(a in self.counts or zipf(a) >= EVERYDAY_SLIP_ZIPF for a in sound_alikes(word)):
             return True  # "injecshun": "injection" by ear, however far by letters
-        n = len(word)
-        corpus, english = self._pool(n), _english_near(n)
-        corpus_score = SHORT_CORPUS_SCORE if n <= SHORT_WORD else LOOSE_CORPUS_SCORE
-        for pool, cutoff in ((corpus, corpus_score), (english, LOOSE_ENGLISH_SCORE)):
-            if process.extractOne(word, pool.within_ratio(word, cutoff), scorer=fuzz.ratio, score_cutoff=cutoff):
-                return True
-        return False
+        english = _english_near(len(word))
+        return bool(self._loosely_close(word, limit=1) or process.extractOne(
+            word, english.within_ratio(word, LOOSE_ENGLISH_SCORE), scorer=fuzz.ratio, score_cutoff=LOOSE_ENGLISH_SCORE))
+
+    def _loosely_close(self, word: str, limit: int = 5) -> list[tuple[str, float, int]]:
+        """The corpus words at least `LOOSE_CORPUS_SCORE` (`SHORT_CORPUS_SCORE` for short words) like ``word``."""
+        cutoff = SHORT_CORPUS_SCORE if len(word) <= SHORT_WORD else LOOSE_CORPUS_SCORE
+        return process.extract(word, self._pool(len(word)).within_ratio(word, cutoff), scorer=fuzz.ratio,
+                               score_cutoff=cutoff, limit=limit)
 
     def warm_up(self) -> None:
         """Gather the word lists, their letter masks and the pools of every word length now
