@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from retriever.dose_typed import reads_does
+
 _I = re.IGNORECASE
 
 # A survival *figure* ("survival rate", "5-year survival", "median survival"), not
@@ -32,16 +34,7 @@ _RATE = re.compile(
 # training summaries' 23 answerable dose questions): a dose asked for is not said to be
 # any of these, unless the question asks how much ("what is the full dose of ...", but
 # not "what is a low dose CT").
-# "what dose it mean" is "does" mistyped: no dose is followed by "it", "he" or "she", and
-# no "dose" by a few words and "mean" with no "of", "does", "do", "did" or "and" between
-# ("what dose this mean", "what dose local exision mean"; "what dose i should take", "doses
-# this drug comes in", "what dose does the doctor mean" still ask); nor does one that opens
-# the question with a subject after it ("Dose an oatmeal bath help?"; "dose range for
-# octreotide" asks).
-_DOSE = re.compile(r"\b(doses?|dosage|milligrams?|mg)\b(?!\s+(it|he|she)\b)", _I)
-_DOES_MEAN = re.compile(r"dose(\s+(?!(of|for|does|do|did|and)\b)\w+){1,5}\s+means?\b", _I)
-_OPENING_DOES = re.compile(r"\W*dose\s+(a|an|the|this|that|these|those|it|he|she|they|i|you|we|my|his|her|"
-                           r"their|your|our|anyone|anybody|someone|everyone)\b", _I)
+_DOSE = re.compile(r"\b(doses?|dosage|milligrams?|mg)\b", _I)
 # The qualifier may stand up to two words before the dose ("lower my chemo dose").
 _SAID_OF_DOSE = re.compile(
     r"\b(high|higher|low|lower|full|tiny|small|smaller|extra|test|reduced|big|large|single|divided|split|"
@@ -70,11 +63,8 @@ _HOW_MUCH_TAKE = re.compile(
 def _asks_dose(question: str) -> bool:
     if _HOW_MUCH_TAKE.search(question):
         return True
-    opening = _OPENING_DOES.match(question)
-    if opening:  # "does" mistyped: read what follows it
-        question = question[opening.end():]
     for m in _DOSE.finditer(question):
-        if _DOES_MEAN.match(question, m.start()):
+        if m.group().lower() == "dose" and reads_does(question, *m.span()):  # "does" mistyped
             continue
         before = question[:m.start()]
         said = _SAID_OF_DOSE.search(before)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from retriever.abstain import topic_words
 from retriever.acronyms import typed_acronyms, typed_in_capitals, write_out
 from retriever.audience import audience
+from retriever.dose_typed import read_does
 from retriever.figures import figures_asked
 from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.spelling import Speller
@@ -125,6 +126,8 @@ class Planner:
         for wrong, right in self.pairs.fixes(text, keep).items():  # "clinical trails"
             corrections[wrong] = right
             text = replace_word(text, wrong, right)
+        if (does := read_does(text)) != text:  # "how dose it work"
+            corrections["dose"], text = "does", does
         who = audience(text)  # read before acronyms are written out: a definition names no patient
         text = write_out(text, self.index_words.knows)
         extra = widenings(text) if self.lexicon else {}

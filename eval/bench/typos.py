@@ -6,6 +6,9 @@ one dropped, one doubled or one replaced (`slip`). Each question gets ``--slips`
 distinct words, drawn with ``--seed``, so a run repeats exactly and several seeds give
 several draws. Reported per draw: right passage first, and the share refused (an answer
 withheld from a question the summary answers).
+
+``--swap does:dose`` measures one slip onto another word instead: the questions that say
+"does", as written and with it typed "dose" (docs/abstention.md, "Dose typed for does").
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import random
 import re
 import sys
 from pathlib import Path
+
+from retriever.text import replace_word
 
 _LETTERS = "aeiounrst"  # the commonest letters: a replaced letter is usually one of them
 
@@ -46,6 +51,11 @@ def mistype(question: str, slips: int, rng: random.Random) -> str:
     return " ".join(words)
 
 
+def swapped(question: str, word: str, typed: str) -> str:
+    """``question`` with every ``word`` (a whole word, any case) typed ``typed``, in its case."""
+    return replace_word(question, word, typed, keep_case=True)
+
+
 def score(retriever, questions, texts: list[str]) -> tuple[float, float]:
     """Right passage first and refused, over ``questions`` searched as ``texts``: the eval's
     own figures (`eval.runner.evaluate`), of the questions retyped."""
@@ -66,15 +76,22 @@ def run(args: argparse.Namespace) -> int:
     from retriever.search import Retriever
 
     questions = [q for path in args.sets for q in load_questions(path).questions if q.in_scope]
+    if args.swap:
+        questions = [q for q in questions if swapped(q.question, *args.swap) != q.question]
     if not questions:
-        print(f"error: no answerable question in {', '.join(map(str, args.sets))}", file=sys.stderr)
+        saying = f' saying "{args.swap[0]}"' if args.swap else ""
+        print(f"error: no answerable question{saying} in {', '.join(map(str, args.sets))}", file=sys.stderr)
         return 2
     retriever = Retriever.load(args.index)
-    lines = [f"`{args.command_line}`: {len(questions)} in-scope questions, {args.slips} slips each\n",
+    what = f'"{args.swap[0]}" typed "{args.swap[1]}"' if args.swap else f"{args.slips} slips each"
+    lines = [f"`{args.command_line}`: {len(questions)} in-scope questions, {what}\n",
              "| draw | Hit@1 | refused |", "|---|---:|---:|"]
     hit, refused = score(retriever, questions, [q.question for q in questions])
     lines.append(f"| as written | {hit:.3f} | {refused:.3f} |")
-    for seed in args.seeds:
+    if args.swap:
+        hit, refused = score(retriever, questions, [swapped(q.question, *args.swap) for q in questions])
+        lines.append(f"| {what} | {hit:.3f} | {refused:.3f} |")
+    for seed in [] if args.swap else args.seeds:
         rng = random.Random(seed)
         hit, refused = score(retriever, questions, [mistype(q.question, args.slips, rng) for q in questions])
         lines.append(f"| slips, seed {seed} | {hit:.3f} | {refused:.3f} |")
@@ -91,6 +108,13 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _swap(text: str) -> tuple[str, str]:
+    word, _, typed = text.partition(":")
+    if not (word.isalpha() and typed.isalpha()) or word.lower() == typed.lower():
+        raise argparse.ArgumentTypeError(f"expected WORD:TYPED, two different words, got {text!r}")
+    return word, typed
+
+
 def add_command(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("typos", help="right passage first and refusals with random slips in the questions",
                               description=__doc__.split("\n\n")[0])
@@ -98,5 +122,7 @@ def add_command(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--index", type=Path, default=Path("index"))
     p.add_argument("--slips", type=_positive, default=2, help="slipped words per question")
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="one draw per seed")
+    p.add_argument("--swap", type=_swap, metavar="WORD:TYPED",
+                   help="instead of random slips: the questions saying WORD, with it typed TYPED (does:dose)")
     p.add_argument("--out", type=Path, help="also write the table here (markdown)")
     p.set_defaults(func=run)

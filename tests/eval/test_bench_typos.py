@@ -52,3 +52,19 @@ def test_the_set_as_written_scores_as_the_eval_does(seed_retriever):
     assert refused == pytest.approx(report.abstention["in_scope_abstained"])
     # the texts given are what is searched: an off-topic text in place of each is refused
     assert score(seed_retriever, qs, ["best pizza in town"] * len(qs)) == (0.0, 1.0)
+
+
+def test_a_swap_types_one_word_for_another_in_its_case_and_names_a_bad_pair(tmp_path, capsys):
+    from eval.bench.__main__ import main
+    from eval.bench.typos import swapped
+
+    assert swapped("Does it hurt? how does it work", "does", "dose") == "Dose it hurt? how dose it work"
+    assert swapped("what does doesn't mean", "does", "dose") == "what dose doesn't mean"  # whole words only
+    no_does = tmp_path / "set.jsonl"
+    no_does.write_text('{"id": "p1", "question": "can it be cured", "kind": "patient", '
+                       '"sections": ["Treatment"], "evidence": []}\n', encoding="utf-8")
+    assert main(["typos", str(no_does), "--swap", "does:dose"]) == 2
+    assert 'no answerable question saying "does"' in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["typos", str(no_does), "--swap", "does"])
+    assert "expected WORD:TYPED" in capsys.readouterr().err

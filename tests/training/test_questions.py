@@ -246,3 +246,12 @@ def test_the_typo_sets_share_no_question():
 
     read, held_out, fresh = written("typos.jsonl"), written("typos_heldout.jsonl"), written("typos_fresh.jsonl")
     assert not read & held_out and not read & fresh and not held_out & fresh
+
+
+def test_the_dose_set_validates_and_asks_only_of_validation_summaries(sections):
+    """DOSE_BRIEF.md: eight lines for each of the 25 validation summaries, most typing "dose"
+    for "does"; nothing a model or a fit reads may come from it."""
+    qs = read_questions(QUESTIONS.with_name("dose_typed.jsonl"), sections)
+    docs = {q.doc_id for q in qs}
+    assert len(qs) == 200 and len(docs) == 25 and all(map(is_validation, docs))
+    assert sum("dose" in q.question.lower().split() for q in qs) > len(qs) / 2
