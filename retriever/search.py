@@ -28,6 +28,7 @@ from retriever.audience import is_childhood, names_adults, url_words
 from retriever.boilerplate import own_text
 from retriever.calibration import Calibration, CalibrationError, model_threshold
 from retriever.citation import continuations, document_links
+from retriever.dose_typed import verbs
 from retriever.embedding import Embedder, ModelError, get_embedder, resolve_model
 from retriever.highlight import pick_highlights
 from retriever.keyword import DocumentTitles
@@ -174,6 +175,7 @@ class Retriever:
     def warm_up(self) -> None:
         """Search once, so a server's first real question doesn't pay for first calls."""
         self.planner.speller.warm_up()
+        verbs()  # the "does" typed "dose" reader's list
         self.search(WARM_UP_QUERY)
 
     # -- stages 1 and 2: plan, retrieve ----------------------------------------------------

@@ -10,7 +10,7 @@
     python -m training words                      the corpus's own words the speller keeps as typed,
                                                   the subjects its titles name and the sentences
                                                   every summary carries (abstention), the acronyms
-                                                  it defines (planning)
+                                                  it defines and the verbs it uses bare (planning)
 """
 
 from __future__ import annotations
@@ -245,36 +245,30 @@ def _threshold(args) -> int:
 def _words(args) -> int:
     import os
 
-    from training.words import (
-        CorpusError,
-        cancer_titles,
-        corpus_counts,
-        render,
-        render_acronyms,
-        render_boilerplate,
-        render_cancer_words,
-        render_subjects,
-        summaries,
-    )
+    from training import words as w
+
     outs = {"--out": args.out, "--subjects-out": args.subjects_out, "--boilerplate-out": args.boilerplate_out,
-            "--acronyms-out": args.acronyms_out, "--cancer-words-out": args.cancer_words_out}
+            "--acronyms-out": args.acronyms_out, "--cancer-words-out": args.cancer_words_out,
+            "--verbs-out": args.verbs_out}
     if len({p.resolve() for p in outs.values()}) < len(outs):
         print(f"error: {', '.join(outs)} must name {len(outs)} files, not {', '.join(map(str, outs.values()))}",
               file=sys.stderr)
         return 2
     try:
-        docs = summaries(args.corpus)  # read once for all lists
-        lists = [(args.out, render(corpus_counts(docs))),
-                 (args.subjects_out, render_subjects([title for title, _ in docs])),
-                 (args.boilerplate_out, render_boilerplate([text for _, text in docs])),
-                 (args.acronyms_out, render_acronyms([text for _, text in docs])),
-                 (args.cancer_words_out, render_cancer_words(cancer_titles(args.corpus), docs))]
+        docs = w.summaries(args.corpus)  # read once for all lists
+        bodies = [text for _, text in docs]
+        lists = [(args.out, w.render(w.corpus_counts(docs))),
+                 (args.subjects_out, w.render_subjects([title for title, _ in docs])),
+                 (args.boilerplate_out, w.render_boilerplate(bodies)),
+                 (args.acronyms_out, w.render_acronyms(bodies)),
+                 (args.cancer_words_out, w.render_cancer_words(w.cancer_titles(args.corpus), docs)),
+                 (args.verbs_out, w.render_verbs(bodies, w.training_questions(args.questions)))]
         for out, text in lists:  # all written in full before any replaces its list
             out.with_name(out.name + ".partial").write_text(text, encoding="utf-8")
         for out, text in lists:
             os.replace(out.with_name(out.name + ".partial"), out)  # a reader never sees half a list
             print(f"{sum(not line.startswith('#') for line in text.splitlines())} lines -> {out}")
-    except (CorpusError, OSError) as exc:
+    except (w.CorpusError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

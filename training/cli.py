@@ -104,6 +104,9 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     wo.add_argument("--boilerplate-out", type=Path, default=Path("retriever/pdq_boilerplate.txt"))
     wo.add_argument("--acronyms-out", type=Path, default=Path("retriever/pdq_acronyms.txt"))
     wo.add_argument("--cancer-words-out", type=Path, default=Path("retriever/pdq_cancer_words.txt"))
+    wo.add_argument("--verbs-out", type=Path, default=Path("retriever/pdq_verbs.txt"))
+    wo.add_argument("--questions", type=Path, default=QUESTIONS,
+                    help="lay questions whose training summaries' verbs join the verbs list")
     th = sub.add_parser("threshold", help="pick the hand rule's abstention threshold for a model")
     th.add_argument("--model", default="pdq-minilm-l6")
     th.add_argument("--questions", type=Path, default=CALIBRATION, help="folder of <doc_id>.jsonl sets")

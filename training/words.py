@@ -1,5 +1,6 @@
 """The PDQ summaries' own words that the speller must not take for a slip (`retriever/pdq_words.txt`),
-and the subjects their titles name (`retriever/pdq_subjects.txt`).
+the subjects their titles name (`retriever/pdq_subjects.txt`), and the words used as bare verbs
+(`retriever/pdq_verbs.txt`).
 
 The speller corrects a typed non-word to the everyday English word one edit away
 ("mgiht" -> "might"). A few of the summaries' own terms are one edit from such a word too
@@ -19,6 +20,7 @@ patient who names a cancer whose summary the index lacks is told so.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections import Counter
@@ -53,6 +55,19 @@ NAMING_SHARE = 0.25
 BOILERPLATE_HEADER = ("# The sentences (folded) that nine in ten PDQ summaries carry, split as the index splits\n"
                       "# them: abstention does not count their words as a passage's topics. Made from the corpus\n"
                       "# by python -m training words; tests/training/test_words.py checks it is current.\n")
+VERBS_HEADER = ("# Words used as bare verbs: after can, may, should or will in the PDQ summaries, or after\n"
+                "# \"does it\", \"can I\" in the training summaries' lay questions, at least twice and at least half\n"
+                "# as often as after a, an or the. \"does\" typed \"dose\" has one after its subject\n"
+                "# (retriever/dose_typed.py). Made by python -m training words; tests/training/test_words.py\n"
+                "# checks it is current.\n")
+_AFTER_MODAL = re.compile(r"\b(?:can|cannot|could|may|might|must|should|will|would)\s+([a-z]+)\b")
+_ASKED_VERB = re.compile(r"\b(?:does|do|did|can|could|will|would|should|may|might)\s+(?:it|he|she|they|i|you|we|this|"
+                         r"that)\s+([a-z]+)\b")
+_AFTER_ARTICLE = re.compile(r"\b(?:a|an|the)\s+([a-z]+)\b")
+#: Verbs that the keyword index's stopwords hold: a "dose" typed for "does" is often followed by them.
+_STOPWORD_VERBS = frozenset({"be", "do", "get", "have", "need"})
+#: Adverbs that stand between a modal and its verb ("may often cause").
+_BETWEEN = frozenset({"ever", "never", "often", "sometimes"})
 BOILERPLATE_SHARE = 0.9  # 40 sentences at 0.8, 0.9 and 0.95 alike; the next most common stands in 56%
 
 
@@ -192,3 +207,37 @@ def _corpus_slip(word: str, counts: Counter) -> bool:
 
 def render(counts: Counter) -> str:
     return listing(HEADER, pdq_words(counts))
+
+
+def bare_verbs(bodies: list[str], questions: list[str]) -> list[str]:
+    """Sorted words the summaries put after a modal verb, or the questions after "does it",
+    twice or more and at least half as often as after an article ("may help", "can change";
+    not "the scan")."""
+    text = "\n".join(bodies).lower()
+    used = Counter(_AFTER_MODAL.findall(text)) + Counter(w for q in questions for w in _ASKED_VERB.findall(q.lower()))
+    named = Counter(_AFTER_ARTICLE.findall(text))
+    return sorted(w for w, n in used.items() if n >= 2 and 2 * n >= named[w] and not w.endswith("ly")
+                  and w not in _BETWEEN and (w not in STOPWORDS or w in _STOPWORD_VERBS))
+
+
+def training_questions(path: Path) -> list[str]:
+    """The questions of ``path`` (JSONL) about training summaries: validation ones stay unread."""
+    from training.data import is_validation
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: not UTF-8 text ({exc})") from None
+    out = []
+    for n, line in enumerate(lines, 1):
+        try:
+            row = json.loads(line) if line.strip() else None
+            if row and not is_validation(row["doc_id"]):
+                out.append(str(row["question"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CorpusError(f"{path}:{n}: not a question line with doc_id and question ({exc})") from None
+    return out
+
+
+def render_verbs(bodies: list[str], questions: list[str]) -> str:
+    return listing(VERBS_HEADER, bare_verbs(bodies, questions))

@@ -21,6 +21,18 @@ DOSE = [FIGURE_KINDS.index("a dose")]
     ("What dose stage 4 lymphoma in a child mean?", "What does stage 4 lymphoma in a child mean?"),
     ("what dose HPV have to do with it", "what does HPV have to do with it"),  # a bare verb closes it
     ("what dose reishi do to polyps", "what does reishi do to polyps"),
+    ("the pain dose not go away", "the pain does not go away"),  # "not" and a bare verb
+    ("can you tell me how dose chemo work", "can you tell me how does chemo work"),  # right after "how"
+    ("She had a mastectomy. Dose radiation hurt?", "She had a mastectomy. Does radiation hurt?"),
+    ("dose these symptoms sound like lymphoma", "does these symptoms sound like lymphoma"),
+    ("dose a mole that is itchy mean melanoma", "does a mole that is itchy mean melanoma"),
+    ("dose melanoma of the iris spread much", "does melanoma of the iris spread much"),  # a bare verb a few words on
+    ("it spread to his liver dose he have it there now", "it spread to his liver does he have it there now"),
+    ("how fast dose tumors grow", "how fast does tumors grow"),  # a plural subject after "how"
+    ("Dose NCI have a kidney cancer page?", "Does NCI have a kidney cancer page?"),  # "have a": a bare verb
+    ("why dose the itching sometimes feel worse", "why does the itching sometimes feel worse"),
+    ("dose capsaicin or menthol cream help itching", "does capsaicin or menthol cream help itching"),
+    ("dose having a normal chest x-ray every year stop it", "does having a normal chest x-ray every year stop it"),
     ("what dose the PET scan show", "what does the PET scan show"),  # "what": a subject "does" agrees with
     ("how much dose that raise my chances", "how much does that raise my chances"),
     ("if i have risk factors dose that mean i get it", "if i have risk factors does that mean i get it"),
@@ -37,6 +49,9 @@ def test_dose_is_read_as_does_where_its_grammar_is_a_verbs(typed, meant):
     "Dose range for octreotide?", "dose lanreotide", "lanreotide dose for adults", "how dose is calculated",
     "is the dose the same for kids", "how much dose of radiation will I get", "20 mg dose or 30 mg dose",
     "worried about the dose my son gets", "what dose should I do", "what dose do kids get",
+    "lanreotide dose every 4 weeks", "what dose my son gets", "what dose she got last time",  # no "does" verb form
+    "what dose vitamin d do i need", "what dose chemo do kids get",  # "do" before a subject is its own verb
+    "what dose morphine have they prescribed", "which dose the kids get",
 ])
 def test_a_dose_named_as_one_stays_a_dose_asked(asks):
     assert read_does(asks) == asks
@@ -47,6 +62,10 @@ def test_a_dose_named_as_one_stays_a_dose_asked(asks):
     "why split the radiation dose into smaller treatments",  # a word after it makes it a noun
     "Does the radiation dose my son got affect his risk",  # its clause has its verb already
     "is high dose chemo hard on kids", "how dose-dense chemo works",
+    "dose escalation trial", "dose too high side effects", "dose question for my mom",  # no bare verb follows
+    "dose got reduced", "dose keeps going up", "why my chemo dose got lowered", "what chemo dose works best",
+    "how often do they dose", "when dose missed what to do", "after the first dose it hurt a lot",
+    "can they dose it by weight", "dose escalation to find the safest amount",
 ])
 def test_a_dose_talked_about_stays_as_typed(said):
     assert read_does(said) == said

@@ -9,6 +9,7 @@ from collections import Counter
 from retriever.abstain import SUBJECTS, pdq_subjects
 from retriever.acronyms import ACRONYMS
 from retriever.boilerplate import BOILERPLATE
+from retriever.dose_typed import PDQ_VERBS, verbs
 from retriever.scope import CANCER_WORDS, cancer_words
 from retriever.spelling import PDQ_WORDS, Speller, everyday_slips
 from retriever.tokenization import zipf
@@ -25,7 +26,9 @@ from training.words import (
     render_boilerplate,
     render_cancer_words,
     render_subjects,
+    render_verbs,
     summaries,
+    training_questions,
 )
 
 
@@ -87,7 +90,7 @@ def test_one_file_for_two_lists_is_refused(tmp_path, capsys):
     out = tmp_path / "words.txt"
     assert main(["words", "--out", str(out), "--subjects-out", str(tmp_path / "s.txt"),
                  "--boilerplate-out", str(out), "--acronyms-out", str(tmp_path / "a.txt")]) == 2
-    assert "must name 5 files" in capsys.readouterr().err and not out.exists()
+    assert "must name 6 files" in capsys.readouterr().err and not out.exists()
 
 
 def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys):
@@ -100,3 +103,24 @@ def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys)
                  "--acronyms-out", str(tmp_path / "acronyms.txt")]) == 2
     assert f"{tmp_path}: no PDQ summaries" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "kept\n" and subjects.read_text(encoding="utf-8") == "kept too\n"
+
+
+def test_the_shipped_verbs_are_the_corpus_and_training_questions_bare_verbs():
+    bodies = [text for _, text in summaries(CORPUS)]
+    asked = training_questions(CORPUS.parent / "questions" / "questions.jsonl")
+    assert PDQ_VERBS.read_text(encoding="utf-8") == render_verbs(bodies, asked), \
+        "retriever/pdq_verbs.txt is stale: run python -m training words"
+    assert {"hurt", "matter", "spread", "help", "work", "mean", "have"} <= verbs()
+    # named after an article more than twice as often as used after a modal, or adverbs between them
+    assert not {"scan", "test", "chemo", "trial", "treatment", "often", "never", "the", "it"} & verbs()
+
+
+def test_a_bad_question_line_is_named_by_file_and_line(tmp_path):
+    import pytest
+
+    from training.words import CorpusError
+
+    bad = tmp_path / "q.jsonl"
+    bad.write_text('{"doc_id": "d", "question": "ok"}\n{"question": "no doc"}\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"q\.jsonl:2: not a question line"):
+        training_questions(bad)
