@@ -55,6 +55,7 @@ _TIMES = frozenset("day days week weeks month months year years time times night
 _PAST = frozenset("got took gave had made came went said kept began grew became felt left ran saw told thought knew "
                   "brought bought found held meant sent spent lost paid".split())
 _MODAL_OR_BE = frozenset("should would will can could must is are was were".split())
+_NEVER_AFTER_DOES = _PAST | _MODAL_OR_BE
 _S_ADVERBS = frozenset("sometimes perhaps besides towards afterwards".split())
 _CLAUSE_BREAK = frozenset(". , ; : ! ? ( ) \u2013 \u2014 and or but so if when because since though although while "
                           "also".split())
@@ -79,7 +80,7 @@ def verbs() -> frozenset[str]:
 
 def _inflected(word: str) -> bool:
     """A verb form that "does" never takes: "got", "lowered", "gets", "should", "is"."""
-    if word in _PAST or word in _MODAL_OR_BE:
+    if word in _NEVER_AFTER_DOES:
         return True
     if len(word) < 4 or word.endswith(("eed", "'s", "ss", "us", "is", "ys")) or word in _S_ADVERBS:  # "need", "dad's"
         return False
@@ -91,20 +92,20 @@ def _subject_then_verb(after: list[str], asking: bool = False) -> bool:
     ("it", "the lump") with no other verb form after it, or plain words and a bare verb
     ("chemo hurt", "melanoma of the iris spread"). After "what dose" a plural head is no
     subject of "does" either ("what dose the kids get")."""
-    if not after or after[0] in _NOUN_AFTER or not after[0][0].isalnum() or after[0] in _PAST | _MODAL_OR_BE:
+    if not after or after[0] in _NOUN_AFTER or not after[0][0].isalnum() or after[0] in _NEVER_AFTER_DOES:
         return False
     if after[0] in _SUBJECTS:  # "dose it hurt", "dose these symptoms sound"; "what dose my son gets" asks
         window = after[1:2] if after[0] in _BARE_SUBJECTS else after[1:3]
         if window and (window[0] in _TIMES or window[0].isdigit() and after[0] in ("every", "each")):  # "dose a day"
             return False
         looked = window if asking or after[0] in _BARE_SUBJECTS else window[1:]
-        return not any(_inflected(w) for w in looked) and not any(w in _PAST | _MODAL_OR_BE for w in window)
+        return not any(_inflected(w) for w in looked) and not any(w in _NEVER_AFTER_DOES for w in window)
     for j, w in enumerate(after[1:9], 1):  # "dose having a normal chest x-ray every year stop ..."
         if w == "do":  # "what dose reishi do to polyps"; "what dose chemo do kids get" asks
             return after[j + 1:j + 2] in ([], ["to"], ["for"], ["with"]) or after[j + 1] in _CLAUSE_BREAK
         if w in verbs():  # "have" before a pronoun is "have they", no bare verb ("have a" is)
             return not (w in _AUXILIARIES and after[j + 1:j + 2] and after[j + 1] in _PRONOUNS)
-        if w in _PAST or w in _MODAL_OR_BE or not w[0].isalnum() or w in _WH or w == "to":
+        if w in _NEVER_AFTER_DOES or not w[0].isalnum() or w in _WH or w == "to":
             return False
     return False
 
@@ -157,8 +158,7 @@ def _after_subject(before: list[str], after: list[str]) -> bool:
     end ("how well he dose", "how well a man dose with it"); or a pronoun then a bare verb
     ("if it dose come back")."""
     # the subject of "dose", not of a verb before it ("how often do they dose" asks how they give it)
-    pronoun = bool(before) and before[-1] in _PRONOUNS and before[-2:-1] not in (["do"], ["does"], ["did"],
-                                                                                  ["can"], ["will"], ["would"])
+    pronoun = bool(before) and before[-1] in _PRONOUNS and not (len(before) > 1 and before[-2] in _AUXILIARIES)
     how_well = "well" in before[-4:-1] and "how" in before[-5:-2]
     ends = not after or after[0] in _CLAUSE_BREAK or after[0] in ("after", "with", "on", "in", "at")
     return (pronoun or how_well) and ends or pronoun and after[0] in verbs()
