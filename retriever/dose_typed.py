@@ -37,6 +37,8 @@ _SUBJECTS = frozenset("a an the this that these those it he she they i you we u 
 _AGREEING = frozenset("a an the this that it he she my his her your our their".split())
 _ASKING = frozenset("what which much many whats".split())
 _PRONOUNS = frozenset("he she it they you we i".split())
+# "does" never follows these: "they dose it by weight", "how to dose it" name the verb "dose".
+_NOT_WITH_DOES = frozenset("i you we they to".split())
 _BARE_SUBJECTS = _PRONOUNS | frozenset("this that anyone anybody someone everyone".split())  # the verb comes next
 # "the dose", "usual dose", "second dose", "20 mg dose".
 _NOUN_BEFORE = frozenset(
@@ -95,7 +97,8 @@ def _subject_then_verb(after: list[str], asking: bool = False) -> bool:
     if not after or after[0] in _NOUN_AFTER or not after[0][0].isalnum() or after[0] in _NEVER_AFTER_DOES:
         return False
     if after[0] in _SUBJECTS:  # "dose it hurt", "dose these symptoms sound"; "what dose my son gets" asks
-        window = after[1:2] if after[0] in _BARE_SUBJECTS else after[1:3]
+        # after "what dose", a word more: "what dose the oncologist usually recommends" asks
+        window = after[1:2 + asking] if after[0] in _BARE_SUBJECTS else after[1:3 + asking]
         if window and (window[0] in _TIMES or window[0].isdigit() and after[0] in ("every", "each")):  # "dose a day"
             return False
         looked = window if asking or after[0] in _BARE_SUBJECTS else window[1:]
@@ -117,7 +120,9 @@ def _verb_follows(after: list[str]) -> bool:
         return False
     if after[0] in _SUBJECTS:
         return _subject_then_verb(after)
-    return not _inflected(after[0]) or after[0].endswith("s")  # a plural subject: "how dose tumors grow"
+    if _inflected(after[0]) and not after[0].endswith("s"):  # "why dose reduced"; "how dose tumors grow" reads
+        return False
+    return not after[1:2] or not _inflected(after[1])  # "why dose timing matters", "when dose changes are needed"
 
 
 def _clause(before: list[str]) -> list[str]:
@@ -130,7 +135,7 @@ def _clause(before: list[str]) -> list[str]:
 
 def reads_does(text: str, start: int, end: int) -> bool:
     """Whether the "dose" at ``text[start:end]`` is "does" mistyped."""
-    if text[end:end + 1] == "-":  # "dose-dense"
+    if text[end:end + 1] in ("-", "\u2010", "\u2011"):  # "dose-dense"
         return False
     before, after = _TOKEN.findall(text[:start].lower()), _TOKEN.findall(text[end:].lower())
     prev = before[-1] if before else ""
@@ -138,7 +143,7 @@ def reads_does(text: str, start: int, end: int) -> bool:
         return True
     if prev in _ASKING:
         return bool(after) and (after[0] in _AGREEING or after[0] not in _SUBJECTS) and _subject_then_verb(after, True)
-    if prev in _NOUN_BEFORE or prev[:1].isdigit():
+    if prev in _NOUN_BEFORE or prev[:1].isdigit() or prev in _NOT_WITH_DOES:  # "the dose", "they dose it"
         return False
     if after[:1] == ["not"] and after[1:2] and after[1] in verbs():  # "the pain dose not go away"
         return True

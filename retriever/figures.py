@@ -34,7 +34,8 @@ _RATE = re.compile(
 # training summaries' 23 answerable dose questions): a dose asked for is not said to be
 # any of these, unless the question asks how much ("what is the full dose of ...", but
 # not "what is a low dose CT").
-_DOSE = re.compile(r"\b(doses?|dosage|milligrams?|mg)\b", _I)
+# "doses it hurt": "does" typed otherwise, no dose ("dose" itself is read by `reads_does`).
+_DOSE = re.compile(r"\b(dose|(doses|dosage|milligrams?|mg)(?!\s+(it|he|she)\b))\b", _I)
 # The qualifier may stand up to two words before the dose ("lower my chemo dose").
 _SAID_OF_DOSE = re.compile(
     r"\b(high|higher|low|lower|full|tiny|small|smaller|extra|test|reduced|big|large|single|divided|split|"

@@ -230,12 +230,16 @@ def training_questions(path: Path) -> list[str]:
         raise CorpusError(f"{path}: not UTF-8 text ({exc})") from None
     out = []
     for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
         try:
-            row = json.loads(line) if line.strip() else None
-            if row and not is_validation(row["doc_id"]):
-                out.append(str(row["question"]))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise CorpusError(f"{path}:{n}: not a question line with doc_id and question ({exc})") from None
+            row = json.loads(line)
+        except ValueError as exc:
+            raise CorpusError(f"{path}:{n}: not JSON ({exc})") from None
+        if not (isinstance(row, dict) and isinstance(row.get("doc_id"), str) and isinstance(row.get("question"), str)):
+            raise CorpusError(f"{path}:{n}: not a question line: doc_id and question must be strings")
+        if not is_validation(row["doc_id"]):
+            out.append(row["question"])
     return out
 
 

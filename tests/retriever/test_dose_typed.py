@@ -52,6 +52,7 @@ def test_dose_is_read_as_does_where_its_grammar_is_a_verbs(typed, meant):
     "lanreotide dose every 4 weeks", "what dose my son gets", "what dose she got last time",  # no "does" verb form
     "what dose vitamin d do i need", "what dose chemo do kids get",  # "do" before a subject is its own verb
     "what dose morphine have they prescribed", "which dose the kids get",
+    "what dose the oncologist usually recommends", "what dose my daughter usually gets",
 ])
 def test_a_dose_named_as_one_stays_a_dose_asked(asks):
     assert read_does(asks) == asks
@@ -65,10 +66,17 @@ def test_a_dose_named_as_one_stays_a_dose_asked(asks):
     "dose escalation trial", "dose too high side effects", "dose question for my mom",  # no bare verb follows
     "dose got reduced", "dose keeps going up", "why my chemo dose got lowered", "what chemo dose works best",
     "how often do they dose", "when dose missed what to do", "after the first dose it hurt a lot",
+    "how to dose it for kids", "why they dose it by body weight", "what if we dose it lower",  # "dose", the verb
+    "why dose timing matters", "when dose changes are needed", "how dose\u2010dense chemo works",
     "can they dose it by weight", "dose escalation to find the safest amount",
 ])
 def test_a_dose_talked_about_stays_as_typed(said):
     assert read_does(said) == said
+
+
+def test_does_typed_doses_before_a_pronoun_asks_no_dose():
+    assert figures_asked("doses it hurt") == [] and figures_asked("how doses it work") == []
+    assert figures_asked("how many doses are given") == DOSE
 
 
 def test_a_question_with_a_dose_and_the_slip_is_left_as_typed_but_asks_for_the_dose_only():

@@ -121,6 +121,11 @@ def test_a_bad_question_line_is_named_by_file_and_line(tmp_path):
     from training.words import CorpusError
 
     bad = tmp_path / "q.jsonl"
-    bad.write_text('{"doc_id": "d", "question": "ok"}\n{"question": "no doc"}\n', encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"q\.jsonl:2: not a question line"):
+    for second in ('{"question": "no doc"}', '{"doc_id": 5, "question": "x"}', '{"doc_id": "d", "question": null}',
+                   "{}", "0", "null"):
+        bad.write_text('{"doc_id": "d", "question": "ok"}\n' + second + "\n", encoding="utf-8")
+        with pytest.raises(CorpusError, match=r"q\.jsonl:2: not a question line"):
+            training_questions(bad)
+    bad.write_text('{"doc_id": "d", "question": "ok"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"q\.jsonl:2: not JSON"):
         training_questions(bad)
