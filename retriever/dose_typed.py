@@ -58,6 +58,8 @@ _PAST = frozenset("got took gave had made came went said kept began grew became 
                   "brought bought found held meant sent spent lost paid".split())
 _MODAL_OR_BE = frozenset("should would will can could must is are was were".split())
 _NEVER_AFTER_DOES = _PAST | _MODAL_OR_BE
+# A clause's own verb before "dose" ("has" and "have" left out: "i have risk factors dose that mean").
+_CLAUSE_VERBS = _AUXILIARIES - {"has", "have", "had"}
 _S_ADVERBS = frozenset("sometimes perhaps besides towards afterwards".split())
 _CLAUSE_BREAK = frozenset(". , ; : ! ? ( ) \u2013 \u2014 and or but so if when because since though although while "
                           "also".split())
@@ -69,9 +71,8 @@ _HOW_WORDS = frozenset("long often soon far fast quickly".split())
 # do with it" ("what dose of octreotide means it works", "what dose vitamin d do i need",
 # "when dose missed what to do", "what dose does the doctor mean" ask).
 _DOES_MEAN = re.compile(
-    r"dose(\s+(?!(of|for|and|to|is|are|was|were|am|do|does|did|can|could|will|would|should|shall|may|might|must|"
-    r"has|have|had)\b)[\w'-]+){1,6}\s+(means?|do(?=\s+(to|for|with|about)\b|\s*[.,;:!?]|\s*$)|have to do with)\b",
-    _I)
+    rf"dose(\s+(?!(of|for|and|to|{'|'.join(sorted(_AUXILIARIES - {'be'}))})\b)[\w'-]+){{1,6}}\s+"
+    r"(means?|do(?=\s+(to|for|with|about)\b|\s*[.,;:!?]|\s*$)|have to do with)\b", _I)
 
 
 @lru_cache(maxsize=1)
@@ -152,7 +153,7 @@ def reads_does(text: str, start: int, end: int) -> bool:
     if prev in ("how", "why", "where", "when") or (prev in _HOW_WORDS and before[-2:-1] == ["how"]):
         return _verb_follows(after)  # "can you tell me how dose chemo work", "how long dose it last"
     clause = _clause(before)
-    if any(w in _AUXILIARIES - {"has", "have", "had"} for w in clause):
+    if any(w in _CLAUSE_VERBS for w in clause):
         return False  # its clause has its verb: "does the radiation dose my son got ..."
     opens = not clause or clause[0] in _WH or after[:1] and after[0] in _SUBJECTS
     return bool(opens) and _subject_then_verb(after)
