@@ -156,7 +156,8 @@ class SearchResponse(BaseModel):
     corrections: dict[str, str] = Field(default_factory=dict, description=(
         "Misspelled words of the question (lower case; a word typed in pieces as its pieces, "
         "space-separated: \"neuro endo crine\"; a real word typed for another, read from the "
-        "index's word pairs: \"trails\" in \"clinical trails\") and the words they were searched as."))
+        "index's word pairs: \"trails\" in \"clinical trails\"; \"dose\" typed for \"does\": \"how dose it work\") "
+        "and the words they were searched as."))
     related: list[Result] = Field(default_factory=list, description=(
         "When abstaining only because the passages lack the figure asked for (a rate, dose, "
         "price, ...): the passage about the question's subject, which does not answer it. "
