@@ -18,33 +18,13 @@ import sys
 from pathlib import Path
 
 from retriever.embedding import ModelError
-from retriever.lines import bad_lines, numbered_lines
 from retriever.provenance import describe
 from retriever.search import Filters, Retriever
 from retriever.settings import SettingsProblem, read_settings
 from retriever.store import IndexLoadError
 from training.data import is_validation
 from training.nearmiss import named_summaries
-from training.questions import QuestionFileError, TrainingQuestion, squash
-
-
-def load(path: Path) -> list[TrainingQuestion]:
-    """Every question of a training-format file (not checked against the corpus: the index
-    decides which count); lines that are not one raise `QuestionFileError` naming each."""
-    out: list[TrainingQuestion] = []
-    problems: list[str] = []
-    for n, line in numbered_lines(path, QuestionFileError, problems):
-        if not line.strip():
-            continue
-        try:
-            out.append(TrainingQuestion.from_json(line))
-        except ValueError as exc:
-            problems.append(f"{path}:{n}: not a training question ({exc})")
-    if problems:
-        raise QuestionFileError(bad_lines(problems))
-    if not out:
-        raise QuestionFileError(f"{path}: no questions")
-    return out
+from training.questions import QuestionFileError, TrainingQuestion, load_questions, squash
 
 
 def relevant_ids(q: TrainingQuestion, retriever: Retriever) -> set[str]:
@@ -102,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", type=Path)
     args = p.parse_args(argv)
     try:
-        qs = load(args.questions)
+        qs = load_questions(args.questions)
         retriever = Retriever.load(args.index, read_settings())
     except (QuestionFileError, OSError, IndexLoadError, ModelError, SettingsProblem) as exc:
         print(f"error: {exc}", file=sys.stderr)

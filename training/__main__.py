@@ -246,6 +246,7 @@ def _words(args) -> int:
     import os
 
     from training import words as w
+    from training.questions import QuestionFileError
 
     outs = {"--out": args.out, "--subjects-out": args.subjects_out, "--boilerplate-out": args.boilerplate_out,
             "--acronyms-out": args.acronyms_out, "--cancer-words-out": args.cancer_words_out,
@@ -268,7 +269,7 @@ def _words(args) -> int:
         for out, text in lists:
             os.replace(out.with_name(out.name + ".partial"), out)  # a reader never sees half a list
             print(f"{sum(not line.startswith('#') for line in text.splitlines())} lines -> {out}")
-    except (w.CorpusError, OSError) as exc:
+    except (w.CorpusError, QuestionFileError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

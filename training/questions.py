@@ -127,6 +127,26 @@ def read_questions(path: Path, sections: dict[str, ContentSection]) -> list[Trai
     return out
 
 
+def load_questions(path: Path) -> list[TrainingQuestion]:
+    """Every question of a training-format file, not checked against the corpus (`read_questions`
+    does that; here the index decides which count); lines that are not one raise
+    `QuestionFileError` naming each."""
+    out: list[TrainingQuestion] = []
+    problems: list[str] = []
+    for n, line in numbered_lines(path, QuestionFileError, problems):
+        if not line.strip():
+            continue
+        try:
+            out.append(TrainingQuestion.from_json(line))
+        except ValueError as exc:
+            problems.append(f"{path}:{n}: not a training question ({exc})")
+    if problems:
+        raise QuestionFileError(bad_lines(problems))
+    if not out:
+        raise QuestionFileError(f"{path}: no questions")
+    return out
+
+
 def from_raw_line(line: str, sections: dict[str, ContentSection]) -> TrainingQuestion:
     """One writer's line, ``key<TAB>style<TAB>question<TAB>evidence`` (or `` | `` between)."""
     sep = "\t" if "\t" in line else " | "

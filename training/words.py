@@ -20,7 +20,6 @@ patient who names a cancer whose summary the index lacks is told so.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections import Counter
@@ -221,26 +220,13 @@ def bare_verbs(bodies: list[str], questions: list[str]) -> list[str]:
 
 
 def training_questions(path: Path) -> list[str]:
-    """The questions of ``path`` (JSONL) about training summaries: validation ones stay unread."""
-    from training.data import is_validation
+    """The questions of ``path`` about training summaries: validation ones stay unread.
 
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        raise CorpusError(f"{path}: not UTF-8 text ({exc})") from None
-    out = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            raise CorpusError(f"{path}:{n}: not JSON ({exc})") from None
-        if not (isinstance(row, dict) and isinstance(row.get("doc_id"), str) and isinstance(row.get("question"), str)):
-            raise CorpusError(f"{path}:{n}: not a question line: doc_id and question must be strings")
-        if not is_validation(row["doc_id"]):
-            out.append(row["question"])
-    return out
+    ``path`` is a training-format file; `load_questions` names every bad line."""
+    from training.data import is_validation
+    from training.questions import load_questions
+
+    return [q.question for q in load_questions(path) if not is_validation(q.doc_id)]
 
 
 def render_verbs(bodies: list[str], questions: list[str]) -> str:

@@ -90,15 +90,15 @@ def train(pairs: dict[str, list], init: str, max_length: int, seed: int):
 
 
 def run(args: argparse.Namespace) -> int:
-    from eval.lay import load
     from retriever.search import Retriever
     from retriever.text import embedding_text
     from training.data import split
+    from training.questions import load_questions
 
     retriever = Retriever.load(args.index)
     texts = [embedding_text(c.heading_path, c.text, c.title) for c in retriever.chunks]
     rng = random.Random(args.seed)
-    train_qs, val_qs = split(load(Path(args.questions)), {c.doc_id for c in retriever.chunks})
+    train_qs, val_qs = split(load_questions(Path(args.questions)), {c.doc_id for c in retriever.chunks})
     train_qs = rng.sample(train_qs, min(args.train, len(train_qs)))
     val_qs = rng.sample(val_qs, min(args.validate, len(val_qs)))
     started = time.perf_counter()

@@ -36,12 +36,12 @@ def _asked(retriever, questions, scoped: bool) -> tuple[int, int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from eval.lay import load
     from retriever.search import Retriever
+    from training.questions import load_questions
 
     retriever = Retriever.load(args.index)
     held = set(retriever.manifest.documents)
-    pool = [q for f in args.questions for q in load(f)
+    pool = [q for f in args.questions for q in load_questions(f)
             if q.doc_id in held and is_validation(q.doc_id) == (args.split == "validation")]
     random.Random(args.seed).shuffle(pool)
     questions = []

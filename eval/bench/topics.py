@@ -105,16 +105,16 @@ def search(retriever, question: str, filters=None) -> tuple:
 
 
 def _corpus(tally: Tally, index: Path) -> None:
-    from eval.lay import load
     from retriever.search import Filters, Retriever
     from training.data import is_validation
     from training.nearmiss import named_summaries
+    from training.questions import load_questions
 
     r = Retriever.load(index)
     titles = {c.doc_id: c.title for c in r.chunks}
     docs, rng = sorted(titles), random.Random(0)
     for kind, path in (("lay", LAY), ("situation", SITUATION)):
-        for q in (q for q in load(path) if is_validation(q.doc_id) and q.doc_id in titles):
+        for q in (q for q in load_questions(path) if is_validation(q.doc_id) and q.doc_id in titles):
             for f in (None, Filters(doc_ids=(q.doc_id,))):
                 tally.add(f"validation {kind}", q.question, True, search(r, q.question, f), r.threshold)
             named = named_summaries(q.question, titles)

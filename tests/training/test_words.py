@@ -115,17 +115,23 @@ def test_the_shipped_verbs_are_the_corpus_and_training_questions_bare_verbs():
     assert not {"scan", "test", "chemo", "trial", "treatment", "often", "never", "the", "it"} & verbs()
 
 
-def test_a_bad_question_line_is_named_by_file_and_line(tmp_path):
-    import pytest
+def test_verbs_read_training_summaries_questions_and_name_a_bad_line(tmp_path, capsys):
+    import json
 
-    from training.words import CorpusError
+    good = {"doc_id": "t", "section": "t#1", "heading_path": ["Title", "Section"], "question": "does it hurt",
+            "style": "question", "evidence": "it does not hurt"}
+    held_out = {**good, "doc_id": "d", "question": "is it bad"}  # "d" falls in the validation split
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps(held_out) + "\n", encoding="utf-8")
+    assert training_questions(path) == ["does it hurt"]
 
-    bad = tmp_path / "q.jsonl"
-    for second in ('{"question": "no doc"}', '{"doc_id": 5, "question": "x"}', '{"doc_id": "d", "question": null}',
-                   "{}", "0", "null"):
-        bad.write_text('{"doc_id": "d", "question": "ok"}\n' + second + "\n", encoding="utf-8")
-        with pytest.raises(CorpusError, match=r"q\.jsonl:2: not a question line"):
-            training_questions(bad)
-    bad.write_text('{"doc_id": "d", "question": "ok"}\nnot json\n', encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"q\.jsonl:2: not JSON"):
-        training_questions(bad)
+    path.write_text(json.dumps(good) + "\n" + json.dumps({**good, "question": None}) + "\n", encoding="utf-8")
+    verbs_out = tmp_path / "verbs.txt"
+    verbs_out.write_text("kept\n", encoding="utf-8")
+    outs = [f"--{name}" for name in ("out", "subjects-out", "boilerplate-out", "acronyms-out", "cancer-words-out")]
+    argv = ["words", "--questions", str(path), "--verbs-out", str(verbs_out)]
+    for i, flag in enumerate(outs):
+        argv += [flag, str(tmp_path / f"list{i}.txt")]
+    assert main(argv) == 2
+    assert f"{path}:2: not a training question (field 'question'" in capsys.readouterr().err
+    assert verbs_out.read_text(encoding="utf-8") == "kept\n" and not (tmp_path / "list0.txt").exists()
