@@ -125,17 +125,10 @@ def _argument_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-def set_names(paths: list[Path]) -> list[str]:
-    """Short names for the sets' rows: the file name without ``_questions.jsonl``, or the
-    path as given where two files would share a name."""
-    short = [p.name.removesuffix(".jsonl").removesuffix("_questions") for p in paths]
-    return short if len(set(short)) == len(short) and pooled.POOLED not in short else [str(p) for p in paths]
-
-
 def _several(args: argparse.Namespace, qsets: list[QuestionSet], retriever: Retriever, index_dir: Path,
              modes: list[str]) -> int:
     """Score each set in each mode and print a row per set and the pooled row (`eval.pooled`)."""
-    names = set_names([q.path for q in qsets])
+    names = pooled.set_names([q.path for q in qsets])
     by_mode = {m: {name: evaluate(q, retriever, m, k=args.k, failures=args.failures)
                    for name, q in zip(names, qsets)} for m in modes}
     total = sum(len(q.questions) for q in qsets)

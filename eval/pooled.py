@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from eval.metrics import ir_metrics, share
 from eval.questionset import KINDS_OUT
@@ -36,6 +37,13 @@ class SetRow:
 
     def to_dict(self) -> dict:
         return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in asdict(self).items()}
+
+
+def set_names(paths: list[Path]) -> list[str]:
+    """Short names for the sets' rows: the file name without ``_questions.jsonl``, or the
+    path as given where two files would share a name."""
+    short = [p.name.removesuffix(".jsonl").removesuffix("_questions") for p in paths]
+    return short if len(set(short)) == len(short) and POOLED not in short else [str(p) for p in paths]
 
 
 def merged(reports: dict[str, ModeReport]) -> ModeReport:

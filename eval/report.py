@@ -65,7 +65,7 @@ def _no_nan(value):
 
 def _figures(r: ModeReport) -> dict:
     return {"metrics": r.metrics, "abstention": r.abstention, "latency": r.latency,
-            "counts": r.counts, "failures": r.failures}
+            "counts": r.counts, "failures": r.failures, "outcomes": r.outcomes}
 
 
 def to_json(reports: list[ModeReport], meta: dict) -> str:

@@ -34,6 +34,15 @@ class ModeReport:
     refused: dict[str, bool] = field(default_factory=dict)
     run: dict[str, dict[str, float]] = field(default_factory=dict)
     qrels: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Each question's outcome as `python -m eval.compare` reads it from ``--json``: kind,
+    # refused, and the rank of its first relevant passage at each level (None: not retrieved).
+    outcomes: dict[str, dict] = field(default_factory=dict)
+
+
+def first_relevant(run: dict[str, float], relevant: dict[str, int], k: int) -> int | None:
+    """Rank of the first relevant passage of one question's run (scored ``k + 1 - rank``), or None."""
+    ranks = [k + 1 - int(score) for chunk, score in run.items() if relevant.get(chunk)]
+    return min(ranks) if ranks else None
 
 
 def index_problems(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> list[str]:
@@ -194,6 +203,10 @@ def evaluate(qset: QuestionSet, retriever: Retriever, mode: str, k: int = 10,
     report.abstention = {"out_of_scope_abstained": share([abstained[q.id] for q in outscope]),
                          "in_scope_abstained": share([abstained[q.id] for q in inscope])}
     report.counts["out_of_scope"] = len(outscope)
+    report.outcomes = {q.id: {"kind": q.kind, "refused": abstained[q.id],
+                              "rank": {lvl: first_relevant(run[q.id], qrels[lvl][q.id], k) if q.in_scope else None
+                                       for lvl in levels}}
+                       for q in qset.questions}
     if failures:
         lvl = levels[-1]
         rr = per_question_rr({q.id: qrels[lvl][q.id] for q in inscope}, run)

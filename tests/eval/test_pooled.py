@@ -1,8 +1,7 @@
 import math
 
 from eval.__main__ import main as eval_main
-from eval.__main__ import set_names
-from eval.pooled import POOLED, merged, row, rows, table
+from eval.pooled import POOLED, merged, row, rows, set_names, table
 from eval.runner import ModeReport
 from tests.conftest import ROOT
 

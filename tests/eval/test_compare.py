@@ -1,0 +1,106 @@
+"""`python -m eval.compare`: two eval reports, question by question."""
+
+import json
+
+import pytest
+
+from eval.__main__ import main as eval_main
+from eval.compare import ReportError, changes, compare, main, read_report
+from eval.pooled import POOLED
+from tests.conftest import ROOT
+
+SHORT_SET = ROOT / "eval" / "questions" / "short_questions.jsonl"
+
+
+def outcome(kind: str = "patient", rank: int | None = 1, refused: bool = False) -> dict:
+    return {"kind": kind, "refused": refused, "rank": {"passage": None if refused else rank}}
+
+
+def write(path, sets: dict[str, dict[str, dict]], mode: str = "hybrid"):
+    path.write_text(json.dumps({"meta": {}, "sets": {n: {mode: {"outcomes": o}} for n, o in sets.items()}}),
+                    encoding="utf-8")
+    return path
+
+
+BEFORE = {"a": {"q1": outcome(rank=1), "q2": outcome(rank=2), "q3": outcome(rank=9), "q4": outcome(refused=True),
+                "o1": outcome("out_of_scope", None, refused=True), "o2": outcome("out_of_scope", None)},
+          "b": {f"q{i}": outcome(rank=3) for i in range(6)}}
+AFTER = {"a": {"q1": outcome(rank=2), "q2": outcome(rank=1), "q3": outcome(rank=1), "q4": outcome(rank=4),
+               "o1": outcome("out_of_scope", None), "o2": outcome("out_of_scope", None)},
+         "b": {f"q{i}": outcome(rank=1) for i in range(6)}}
+
+
+def test_each_figure_names_the_questions_it_won_and_lost():
+    c = changes(BEFORE["a"], AFTER["a"], "passage")
+    assert (c["Hit@1"].n, c["Hit@1"].before, c["Hit@1"].after) == (4, 1, 2)
+    assert (c["Hit@1"].won, c["Hit@1"].lost) == (("q2", "q3"), ("q1",))
+    assert (c["Hit@5"].won, c["Hit@5"].lost) == (("q3", "q4"), ())
+    assert (c["refused"].won, c["refused"].lost) == ((), ("q4",))  # no longer refused
+    assert (c["abstained"].n, c["abstained"].won, c["abstained"].lost) == (2, (), ("o1",))
+
+
+def test_the_sign_test_counts_only_the_questions_that_changed():
+    rows, alone = compare(BEFORE, AFTER, "passage")
+    assert rows["b"]["Hit@1"].p == pytest.approx(2 / 2 ** 6)  # 6 won, none lost: 2 * 0.5^6
+    assert rows["a"]["Hit@1"].p == 1.0  # 2 won, 1 lost
+    assert rows["a"]["abstained"].p == 1.0 and rows["b"]["refused"].p == 1.0  # nothing changed
+    pool = rows[POOLED]["Hit@1"]
+    assert (pool.n, pool.before, pool.after, len(pool.won), len(pool.lost)) == (10, 1, 8, 8, 1)
+    assert pool.p == pytest.approx(20 / 2 ** 9)  # 2 * P(X <= 1), X ~ Bin(9, 1/2)
+    assert alone == []
+
+
+def test_sets_in_one_report_only_are_named_and_left_out(tmp_path, capsys):
+    before = write(tmp_path / "before.json", BEFORE)
+    after = write(tmp_path / "after.json", {"a": AFTER["a"], "c": AFTER["b"]})
+    assert main([str(before), str(after), "--list"]) == 0
+    out = capsys.readouterr().out
+    assert "not compared (in one report only): b, c" in out and POOLED not in out  # one set in common: no pool
+    assert "a Hit@1: + q2 q3; - q1" in out and "a refused: + (none); - q4" in out
+
+
+def test_a_one_set_report_is_named_as_its_row(tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({"meta": {"questions": "eval/questions/fresh_questions.jsonl"},
+                                "modes": {"hybrid": {"outcomes": BEFORE["a"]}}}), encoding="utf-8")
+    assert read_report(path, "hybrid") == {"fresh": BEFORE["a"]}
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json", "not a report of python -m eval --json"),
+    (json.dumps({"sets": {"a": {"hybrid": {"metrics": {}}}}}), "set 'a' has no per-question outcomes"),
+    (json.dumps({"sets": {"a": {"dense": {"outcomes": {}}}}}), "set 'a' was not scored in mode 'hybrid'"),
+    (json.dumps([1, 2]), "not a report of python -m eval --json"),
+])
+def test_a_report_that_cannot_be_compared_is_named(tmp_path, capsys, content, message):
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    assert main([str(bad), str(write(tmp_path / "good.json", BEFORE))]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and str(bad) in err and message in err
+
+
+def test_runs_of_different_questions_or_levels_are_refused():
+    with pytest.raises(ReportError, match=r"set 'a': the two runs hold different questions \(q9\)"):
+        compare(BEFORE, {**AFTER, "a": {**AFTER["a"], "q9": outcome()}}, "passage")
+    with pytest.raises(ReportError, match=r"set 'a': no 'document' level \(this set has passage\)"):
+        compare(BEFORE, AFTER, "document")
+    with pytest.raises(ReportError, match="share no set"):
+        compare({"x": BEFORE["a"]}, {"y": AFTER["a"]}, "passage")
+
+
+def test_an_eval_report_records_outcomes_that_agree_with_its_figures(seed_index, tmp_path, capsys):
+    path = tmp_path / "short.json"
+    assert eval_main([str(SHORT_SET), "--index", str(seed_index), "--json", str(path)]) == 0
+    capsys.readouterr()
+    report = json.loads(path.read_text(encoding="utf-8"))["modes"]["hybrid"]
+    answerable = [o for o in report["outcomes"].values() if o["kind"] != "out_of_scope"]
+    assert len(answerable) == report["counts"]["in_scope"]
+    assert sum(o["rank"]["passage"] == 1 for o in answerable) / len(answerable) == \
+        pytest.approx(report["metrics"]["in_scope"]["Hit@1"])
+    assert sum(o["refused"] for o in answerable) / len(answerable) == \
+        pytest.approx(report["abstention"]["in_scope_abstained"])
+    assert all(o["rank"]["passage"] is None for o in answerable if o["refused"])
+    assert main([str(path), str(path)]) == 0  # a run against itself: every figure even
+    hit1 = report["metrics"]["in_scope"]["Hit@1"]
+    assert f"{hit1:.3f}->{hit1:.3f} +0/-0 even" in capsys.readouterr().out
