@@ -2,7 +2,9 @@
 
 ``python -m eval.compare BEFORE.json AFTER.json [--mode hybrid] [--level passage] [--list]``
 
-Both files are ``python -m eval ... --json`` reports. A set of 40 to 90 questions moves one
+Both files are ``python -m eval ... --json`` reports, or both ``python -m eval.lay ... --json``
+ones (their passage level is the section's passage, their document level the summary, and
+with ``--near-miss`` the near-misses count as out-of-scope questions). A set of 40 to 90 questions moves one
 to two and a half points a question, and a change that wins four questions and loses three
 moves a figure as much as one that wins one. So each figure is given as the questions it
 won and lost, and the two-sided exact sign test (McNemar's, on the questions that changed)
@@ -57,6 +59,9 @@ def read_report(path: Path, mode: str) -> dict[str, dict[str, dict]]:
         raw = json.loads(path.read_text(encoding="utf-8"))
         if "sets" in raw:  # several sets
             figures = {name: modes.get(mode) for name, modes in raw["sets"].items()}
+        elif "in_scope" in raw:  # python -m eval.lay: one file's questions, hybrid only
+            [name] = set_names([Path(raw["questions"])])
+            figures = {name: raw if mode == "hybrid" else None}
         else:  # one set, named as its row would be
             [name] = set_names([Path(raw["meta"]["questions"])])
             figures = {name: raw["modes"].get(mode)}
@@ -68,7 +73,7 @@ def read_report(path: Path, mode: str) -> dict[str, dict[str, dict]]:
             raise ReportError(f"{path}: set {name!r} was not scored in mode {mode!r}; pick it with --mode")
         if "outcomes" not in fig:
             raise ReportError(f"{path}: set {name!r} has no per-question outcomes (a report written before "
-                              "they were recorded): score it again with python -m eval ... --json")
+                              "they were recorded): score it again with --json")
         out[name] = fig["outcomes"]
     return out
 

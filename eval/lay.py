@@ -12,11 +12,13 @@ cancer (a search filter), where the honest answer is a refusal.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import sys
 from pathlib import Path
 
+from eval.questionset import KINDS_OUT
 from retriever.embedding import ModelError
 from retriever.provenance import describe
 from retriever.search import Filters, Retriever
@@ -34,41 +36,64 @@ def relevant_ids(q: TrainingQuestion, retriever: Retriever) -> set[str]:
     return quoted or {c.id for c in in_section}
 
 
-def score(questions: list[TrainingQuestion], retriever: Retriever, k: int = 5) -> dict:
-    """summary@1, passage@1, passage@5 and refusals, overall and by style."""
-    rows = []
+def question_id(q: TrainingQuestion) -> str:
+    """A stable id for a training-format question, which has none: a hash of its summary and
+    wording, so `python -m eval.compare --list` names it without printing it."""
+    return hashlib.sha1(f"{q.doc_id}\n{q.question}".encode()).hexdigest()[:12]
+
+
+def _rank(found: list[bool]) -> int | None:
+    return found.index(True) + 1 if True in found else None
+
+
+def outcomes(questions: list[TrainingQuestion], retriever: Retriever, k: int = 5) -> dict[str, dict]:
+    """Each question's search as `eval.compare` reads it: its style as kind, whether it was
+    refused, and the rank of the first passage of its section (``passage``) and of its summary
+    (``document``)."""
+    out = {}
     for q in questions:
         res = retriever.search(q.question, k=k)
         rel = relevant_ids(q, retriever)
-        ids = [h.chunk.id for h in res.hits]
-        docs = [h.chunk.doc_id for h in res.hits]
-        rows.append((q.style, res.abstained, bool(docs) and docs[0] == q.doc_id,
-                     bool(ids) and ids[0] in rel, any(i in rel for i in ids[:5])))
-
-    def agg(sel):
-        n = len(sel) or 1
-        return {"n": len(sel), "refused": sum(r[1] for r in sel) / n,
-                "summary@1": sum(r[2] for r in sel) / n, "passage@1": sum(r[3] for r in sel) / n,
-                "passage@5": sum(r[4] for r in sel) / n}
-    out = {"all": agg(rows)}
-    for style in sorted({r[0] for r in rows}):
-        out[style] = agg([r for r in rows if r[0] == style])
+        out[question_id(q)] = {"kind": q.style, "refused": res.abstained, "rank": {
+            "passage": _rank([h.chunk.id in rel for h in res.hits]),
+            "document": _rank([h.chunk.doc_id == q.doc_id for h in res.hits])}}
     return out
 
 
-def near_miss(questions: list[TrainingQuestion], retriever: Retriever) -> dict:
-    """Share refused when the summaries a question names are taken out of the index."""
+def score(questions: list[TrainingQuestion], retriever: Retriever, k: int = 5,
+          searched: dict[str, dict] | None = None) -> dict:
+    """summary@1, passage@1, passage@5 and refusals, overall and by style (from ``searched``,
+    the questions' `outcomes`, when given)."""
+    searched = searched if searched is not None else outcomes(questions, retriever, k)
+
+    def agg(sel: list[dict]) -> dict:
+        n = len(sel) or 1
+        passage = [o["rank"]["passage"] for o in sel]
+        return {"n": len(sel), "refused": sum(o["refused"] for o in sel) / n,
+                "summary@1": sum(o["rank"]["document"] == 1 for o in sel) / n,
+                "passage@1": sum(r == 1 for r in passage) / n,
+                "passage@5": sum(r is not None and r <= 5 for r in passage) / n}
+    rows = list(searched.values())
+    out = {"all": agg(rows)}
+    for style in sorted({o["kind"] for o in rows}):
+        out[style] = agg([o for o in rows if o["kind"] == style])
+    return out
+
+
+def near_miss(questions: list[TrainingQuestion], retriever: Retriever) -> dict[str, dict]:
+    """Each question that names its own cancer, asked with the summaries it names taken out of
+    the index: an out-of-scope outcome (`outcomes`' form), which should be refused."""
     titles = {c.doc_id: c.title for c in retriever.chunks}
-    refused, n = 0, 0
+    out = {}
     for q in questions:
         named = named_summaries(q.question, titles)
         if q.doc_id not in named:
             continue
         keep = tuple(d for d in titles if d not in named)
         res = retriever.search(q.question, k=5, filters=Filters(doc_ids=keep))
-        n += 1
-        refused += res.abstained
-    return {"n": n, "abstained": refused / (n or 1)}
+        out[f"near-{question_id(q)}"] = {"kind": KINDS_OUT, "refused": res.abstained,
+                                         "rank": {"passage": None, "document": None}}
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,12 +118,17 @@ def main(argv: list[str] | None = None) -> int:
         qs = random.Random(0).sample(qs, args.sample)
     known = {c.doc_id for c in retriever.chunks}
     qs = [q for q in qs if q.doc_id in known]
-    result = {"run": describe(retriever), "in_scope": score(qs, retriever)}
+    searched = outcomes(qs, retriever)
+    result = {"questions": str(args.questions), "run": describe(retriever), "in_scope": score(qs, retriever,
+                                                                                           searched=searched)}
     if args.near_miss:
-        result["near_miss"] = near_miss(qs, retriever)
+        missed = near_miss(qs, retriever)
+        result["near_miss"] = {"n": len(missed), "abstained": sum(o["refused"] for o in missed.values())
+                               / (len(missed) or 1)}
+        searched.update(missed)
     print(json.dumps(result, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if args.json:  # with each question's outcome, for python -m eval.compare
+        args.json.write_text(json.dumps({**result, "outcomes": searched}, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

@@ -59,6 +59,15 @@ def test_sets_in_one_report_only_are_named_and_left_out(tmp_path, capsys):
     assert "a Hit@1: + q2 q3; - q1" in out and "a refused: + (none); - q4" in out
 
 
+def test_a_lay_report_is_one_set_named_for_its_file(tmp_path):
+    path = tmp_path / "lay.json"
+    path.write_text(json.dumps({"questions": "training/questions/situation.jsonl", "in_scope": {},
+                                "outcomes": BEFORE["b"]}), encoding="utf-8")
+    assert read_report(path, "hybrid") == {"situation": BEFORE["b"]}
+    with pytest.raises(ReportError, match="was not scored in mode 'dense'"):
+        read_report(path, "dense")
+
+
 def test_a_one_set_report_is_named_as_its_row(tmp_path):
     path = tmp_path / "one.json"
     path.write_text(json.dumps({"meta": {"questions": "eval/questions/fresh_questions.jsonl"},

@@ -32,3 +32,30 @@ def test_cli_scores_a_file_and_names_the_model_files_it_ran(seed_index, seed_ret
     out = json.loads(capsys.readouterr().out)
     assert out["in_scope"]["all"]["n"] == 1 and out["in_scope"]["all"]["summary@1"] == 1.0
     assert (out["run"]["encoder"], out["run"]["chunks"]) == (seed_retriever.embedder.file, len(seed_retriever.chunks))
+
+
+def test_the_json_report_keeps_each_question_outcome_for_compare(seed_index, seed_retriever, tmp_path, capsys):
+    from eval.compare import main as compare_main
+
+    lines = []
+    asked = (("what is carcinoid syndrome", "carcinoid syndrome"), ("how is the tumor staged", "stage"))
+    for question, needle in asked:
+        chunk = next(c for c in seed_retriever.chunks if needle in c.text.lower())
+        lines.append(json.dumps({**LINE, "doc_id": chunk.doc_id, "section": chunk.id,
+                                 "heading_path": list(chunk.heading_path), "question": question,
+                                 "evidence": " ".join(chunk.text.split()[:8])}))
+    path, report = tmp_path / "q.jsonl", tmp_path / "out" / "lay.json"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report.parent.mkdir()
+    assert main([str(path), "--index", str(seed_index), "--split", "all", "--json", str(report)]) == 0
+    assert "outcomes" not in json.loads(capsys.readouterr().out)  # the terminal gets the figures only
+    written = json.loads(report.read_text(encoding="utf-8"))
+    outcomes, figures = written["outcomes"], written["in_scope"]["all"]
+    assert len(outcomes) == figures["n"] == 2 and all(len(key) == 12 for key in outcomes)
+    assert not any(line["question"] in json.dumps(outcomes) for line in map(json.loads, lines))
+    assert figures["summary@1"] == sum(o["rank"]["document"] == 1 for o in outcomes.values()) / 2
+    assert figures["passage@1"] == sum(o["rank"]["passage"] == 1 for o in outcomes.values()) / 2
+    assert figures["refused"] == sum(o["refused"] for o in outcomes.values()) / 2
+    assert compare_main([str(report), str(report), "--level", "document"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert any(row.split()[:2] == ["q", "2"] for row in rows)  # one set, named for its file, 2 answerable
