@@ -13,6 +13,10 @@ for arg in "$@"; do  # the seeds would be indexed into one folder and another se
 done
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1
+# The options and settings checked before anything is indexed: a bad --port must not
+# re-index ./index (and retire the folder a running service reads) only to stop after.
+.venv/bin/python -m service --check "$@" || exit 2
+for arg in "$@"; do case "$arg" in -h|--help) exit 0;; esac; done  # the check printed it
 # The index folder as the service reads it (environment, then .env; an empty variable is unset).
 # (A command substitution, not `< <(...)`: the process substitution's child outlived the `exec`
 # below as a zombie of the service.)

@@ -50,6 +50,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--workers", type=int, default=None,
                    help=f"worker processes, each with its own copy of the index (default {defaults.workers})")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    p.add_argument("--check", action="store_true",
+                   help="check the options and PDQ_* settings, then exit without loading or serving "
+                        "(scripts/serve.sh does, before it indexes anything)")
     return p.parse_args(argv)
 
 
@@ -112,6 +115,8 @@ def _main(argv: list[str] | None) -> int:
         for variable, flag in given.items():
             message = message.replace(variable, flag)
         raise SettingsProblem(message) from None
+    if args.check:
+        return 0
 
     if settings.workers == 1:
         from retriever.search import Retriever  # heavy imports after argument errors

@@ -59,6 +59,33 @@ def test_a_bad_flag_is_named_as_typed(monkeypatch, capsys):
     assert "error: invalid setting: --port (PDQ_PORT)='70000': " in capsys.readouterr().err
 
 
+def test_check_reads_the_options_and_settings_and_loads_nothing(monkeypatch, capsys, tmp_path):
+    from service.__main__ import main
+
+    for name, value in (("PORT", "8000"), ("WORKERS", "1")):  # recorded, so what the flags write is undone
+        monkeypatch.setenv(f"PDQ_{name}", value)
+    monkeypatch.setenv("PDQ_INDEX_DIR", str(tmp_path / "nowhere"))  # not loaded: a check opens no index
+    assert main(["--check", "--port", "8123", "--workers", "2"]) == 0
+    assert main(["--check", "--workers", "0"]) == 2
+    assert "error: invalid setting: --workers (PDQ_WORKERS)='0'" in capsys.readouterr().err
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_serve_script_checks_its_options_before_it_indexes(tmp_path):
+    """`serve.sh --port 99999` indexed the seeds again, said a running service would serve the
+    new index after a reload, and only then stopped on the port."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "serve.sh"
+    env = {**os.environ, "PDQ_INDEX_DIR": str(tmp_path / "idx")}
+    run = subprocess.run(["bash", str(script), "--port", "99999"], capture_output=True, text=True, timeout=120,
+                         env=env)
+    assert run.returncode == 2 and "--port (PDQ_PORT)='99999'" in run.stderr
+    assert not (tmp_path / "idx").exists() and "indexed" not in run.stdout
+
+
 def test_the_service_reads_its_flags_before_the_environment(monkeypatch, capsys):
     """--help, and a --port meant to replace a bad PDQ_PORT, worked only with a good environment."""
     from service.__main__ import parse_args
