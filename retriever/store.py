@@ -39,9 +39,9 @@ BM25_DIR = "bm25"
 class IndexLoadError(RuntimeError):
     """An index folder that cannot be served; the message names the file and the fix."""
 
-    def __init__(self, index_dir: Path, problem: str):
-        fix = (f"rebuild it with: python -m ingest SOURCE_FOLDER --index {index_dir} (SOURCE_FOLDER: the folder "
-               f"of documents it was built from, such as seeds for the bundled summary)")
+    def __init__(self, index_dir: Path, problem: str, fix: str | None = None):
+        fix = fix or (f"rebuild it with: python -m ingest SOURCE_FOLDER --index {index_dir} (SOURCE_FOLDER: the "
+                      f"folder of documents it was built from, such as seeds for the bundled summary)")
         super().__init__(f"index {index_dir}: {problem}; {fix}")
         self.index_dir = index_dir
         self.problem = problem
@@ -147,6 +147,33 @@ class Manifest:
             return cls(**{**{k: v for k, v in raw.items() if k in names}, "documents": docs})
         except TypeError as exc:
             raise IndexLoadError(index_dir, f"{MANIFEST} lacks a field ({exc})") from None
+
+
+def not_an_index(index_dir: Path) -> IndexLoadError | None:
+    """The error for a folder named as an index that holds something else, or None.
+
+    Ingest rebuilds an index where one was published (a link to its version) or into an
+    empty folder, but refuses to replace a folder of anything else, so the usual fix (ingest
+    into the same folder) would fail there: a folder of documents (served where its index
+    was meant) is told to be indexed into a folder of its own, any other to be left alone.
+    """
+    try:
+        if index_dir.is_symlink() or not index_dir.is_dir() or (index_dir / MANIFEST).exists():
+            return None
+        entries = list(index_dir.iterdir())
+    except OSError:
+        return None  # the manifest read names it
+    documents = [p for p in entries if p.suffix.lower() in (".md", ".markdown")]
+    if documents:
+        own, files = index_dir.with_name(index_dir.name + "-index"), "files" if len(documents) > 1 else "file"
+        return IndexLoadError(index_dir, f"holds documents ({len(documents)} markdown {files}), not an index",
+                              f"index them into a folder of their own: python -m ingest {index_dir} --index {own}, "
+                              "and serve that folder")
+    if entries:
+        return IndexLoadError(index_dir, f"holds no index ({MANIFEST} is missing)",
+                              "build one in a new folder: python -m ingest SOURCE_FOLDER --index NEW_FOLDER, and "
+                              "serve that folder")
+    return None
 
 
 def _manifest_json(index_dir: Path) -> dict:

@@ -145,6 +145,35 @@ def test_an_index_copied_without_its_version_folder_is_named_as_such(tmp_path):
         read_index(tmp_path / "README.md", "any-model", 16)
 
 
+def test_a_folder_of_documents_named_as_the_index_is_told_to_be_indexed_elsewhere(tmp_path):
+    """PDQ_INDEX_DIR naming the documents' folder was told to rebuild it with
+    `python -m ingest SOURCE --index <that folder>`, which ingest refuses (it never replaces a
+    folder of anything but an index)."""
+    import subprocess
+    import sys
+
+    from retriever.loading import read_index
+    from retriever.store import IndexLoadError
+
+    docs, other, empty = tmp_path / "docs", tmp_path / "other", tmp_path / "empty"
+    for folder in (docs, other, empty):
+        folder.mkdir()
+    (docs / "a.md").write_text("---\ntitle: A\n---\n# A\n\nText.\n")
+    (other / "notes.txt").write_text("mine")
+    with pytest.raises(IndexLoadError) as err:
+        read_index(docs, "any-model", 16)
+    fix = f"python -m ingest {docs} --index {tmp_path / 'docs-index'}"
+    assert "holds documents (1 markdown file), not an index" in str(err.value) and fix in str(err.value)
+    ingest = subprocess.run([sys.executable, "-m", "ingest", str(docs), "--index", str(tmp_path / "docs-index"),
+                             "--quiet"], capture_output=True, text=True, timeout=300)
+    assert ingest.returncode == 0, ingest.stderr  # the command it gives works
+    with pytest.raises(IndexLoadError, match=r"holds no index \(manifest\.json is missing\); build one in a new "
+                                             r"folder: python -m ingest SOURCE_FOLDER --index NEW_FOLDER"):
+        read_index(other, "any-model", 16)
+    with pytest.raises(IndexLoadError, match=rf"manifest\.json is missing .*--index {empty}"):
+        read_index(empty, "any-model", 16)  # an empty folder: ingest builds there
+
+
 def test_names_with_digits_are_found_whole_and_by_a_gene_name_s_letters():
     """Staff search "BRCA" and "MEN-1": "brca1" held no "brca", and "MEN-1" split into "men"
     and "1" ranked a passage about older men above the MEN1 one."""
