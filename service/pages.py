@@ -31,6 +31,7 @@ from service.presentation import (
 )
 from service.schemas import K_ADAPTER, K_MAX
 from service.searching import (
+    LISTED,
     cancer_types,
     clean_text,
     current,
@@ -218,7 +219,8 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     except ApiError as exc:
         if exc.field == "k":
             form["k"] = clean_text(k or "")[:12]  # the box flagged as wrong shows what was typed
-        return _render(request, "staff.html", status=exc.status, **{**context, "error": exc.message,
+        message = exc.message.replace(LISTED, "the Document and cancer type lists below name them")
+        return _render(request, "staff.html", status=exc.status, **{**context, "error": message,
                                                                     "error_field": exc.field})
     form["q"] = query
     searched = corrected(query, result.corrections)

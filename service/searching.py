@@ -22,6 +22,8 @@ from service.schemas import SEARCH_PARAMETERS
 from service.state import RetrieverHolder
 
 query_log = logging.getLogger("service.query")
+# Where a filter's values are listed, in its errors; the staff page names its own lists instead.
+LISTED = "GET /api/documents lists them"
 
 _SPACE_CONTROLS = {"\t", "\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x1f", "\x85"}
 
@@ -131,18 +133,18 @@ def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) 
     """
     documents = retriever.manifest.documents
     docs = tuple(dict.fromkeys(d for d in (clean_text(x) for x in doc) if d))
-    if any(d not in documents for d in docs):
-        raise ApiError(422, "invalid_doc", "doc: unknown document id (see GET /api/documents).", "doc")
+    if unknown := [d for d in docs if d not in documents]:
+        raise ApiError(422, "invalid_doc", f"doc: no indexed document has the id {unknown[0]!r} ({LISTED}).", "doc")
     known_types = {t.lower() for t in cancer_types(retriever)}
     types = tuple(dict.fromkeys(t for t in (clean_text(x) for x in cancer_type) if t))
-    if any(t.lower() not in known_types for t in types):
-        raise ApiError(422, "invalid_cancer_type",
-                       "cancer_type: unknown cancer type (see GET /api/documents).", "cancer_type")
+    if unknown := [t for t in types if t.lower() not in known_types]:
+        raise ApiError(422, "invalid_cancer_type", f"cancer_type: no indexed document has the cancer type "
+                                                   f"{unknown[0]!r} ({LISTED}).", "cancer_type")
     wanted = {t.lower() for t in types}
     if docs and types and not any(wanted & {t.lower() for t in documents[d].cancer_types} for d in docs):
         # both filters valid, but together they allow no passage: say so, not "not covered"
         raise ApiError(422, "invalid_filters", "doc, cancer_type: none of these documents has any of "
-                       "these cancer types (see GET /api/documents).", "cancer_type")
+                       f"these cancer types ({LISTED}).", "cancer_type")
     return Filters(doc_ids=docs, cancer_types=types)
 
 

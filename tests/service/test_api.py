@@ -76,9 +76,12 @@ def test_doc_and_cancer_type_filters(client):
 
 
 def test_unknown_filters_are_named(client):
-    assert_error(client.get("/api/search", params={"q": ANSWERED, "doc": "no-such-doc"}), 422, "invalid_doc", "doc")
-    assert_error(client.post("/api/search", json={"q": ANSWERED, "cancer_type": ["martian flu"]}),
-                 422, "invalid_cancer_type", "cancer_type")
+    err = assert_error(client.get("/api/search", params={"q": ANSWERED, "doc": "no-such-doc"}), 422, "invalid_doc",
+                       "doc")
+    assert "'no-such-doc'" in err["message"] and "GET /api/documents lists them" in err["message"]
+    err = assert_error(client.post("/api/search", json={"q": ANSWERED, "cancer_type": ["liver", "martian flu"]}),
+                       422, "invalid_cancer_type", "cancer_type")
+    assert "the cancer type 'martian flu'" in err["message"]
 
 
 def test_filters_that_together_allow_no_passage_are_named(make_client, retriever):

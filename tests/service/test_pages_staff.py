@@ -79,6 +79,14 @@ def test_staff_invalid_fields_are_explained(client, params, field):
     assert 'role="alert"' in resp.text and not passages(resp.text)
 
 
+@pytest.mark.parametrize("field", ["doc", "cancer_type"])
+def test_a_staff_filter_error_names_the_value_and_the_page_lists(client, field):
+    """It said "doc: unknown document id (see GET /api/documents)": an API call, not the value."""
+    text = unescape(client.get("/staff", params={"q": "tumor", field: "nope"}).text)
+    assert f"{field}: no indexed document has the" in text and "'nope'" in text
+    assert "the Document and cancer type lists below name them" in text and "GET /api/documents" not in text
+
+
 @pytest.mark.parametrize("params, field", [
     ([("q", "tumor"), ("doc_id", DOC_ID)], "doc_id"),  # a misspelt filter is not searched unfiltered
     ([("q", "tumor"), ("view", "weird")], "view"),
