@@ -116,13 +116,16 @@ class Planner:
         for wrong, right in corrections.items():
             text = replace_word(text, wrong, right)
         capitals = typed_in_capitals(text)
+        # A quoted word is searched as typed, as a search box's quotes promise: the phrase is
+        # matched so, and the page must not say it was read as another word ("plugh" as "plug").
+        as_typed = acronyms | set(words(" ".join(_split_quotes(typed)[0])))
         for w in dict.fromkeys(words(text)):
-            fixed = None if w in acronyms else self.speller.correct(w)
+            fixed = None if w in as_typed else self.speller.correct(w)
             if fixed and not (w in capitals and sorted(fixed) == sorted(w)):  # "DTPA" is no "DTaP"
                 corrections[w] = fixed
         for wrong, right in corrections.items():
             text = replace_word(text, wrong, right)
-        keep = acronyms | capitals | set(corrections.values())
+        keep = as_typed | capitals | set(corrections.values())
         for wrong, right in self.pairs.fixes(text, keep).items():  # "clinical trails"
             corrections[wrong] = right
             text = replace_word(text, wrong, right)

@@ -148,6 +148,19 @@ def test_the_planner_corrects_only_what_was_typed_and_reads_the_patient_before_a
     assert plan.audience == "adult" and plan.phrases == ("t all",)  # the definition says "childhood"
 
 
+def test_a_quoted_word_is_searched_as_typed_and_the_rest_corrected():
+    """A quoted "plugh" was matched as typed but reported, and searched, as "plug"."""
+    from retriever.planning import Planner
+    from retriever.tokenization import words
+
+    planner = Planner(Speller(Counter(words("carcinoid syndrome is treated with a plug " * 3))))
+    plan = planner.plan('"xyzzy plugh" carcinoyd')
+    assert plan.corrections == {"carcinoyd": "carcinoid"} and plan.dense_text == '"xyzzy plugh" carcinoid'
+    assert plan.phrases == ("xyzzy plugh",)
+    assert planner.plan("plugh carcinoyd").corrections == {"plugh": "plug", "carcinoyd": "carcinoid"}
+    assert planner.plan('carcinoyd "syndrome plugh').corrections["plugh"] == "plug"  # an unclosed quote quotes nothing
+
+
 def test_lifted_rows_come_first_and_scores_still_descend():
     from retriever.fusion import best_first, lift
 
