@@ -87,7 +87,16 @@ class _FrontMatter(frontmatter.YAMLHandler):
     """python-frontmatter's YAML handler, reading with `_DatesOrText`."""
 
     def load(self, fm: str, **kwargs) -> object:
-        return yaml.load(fm, Loader=_DatesOrText)  # noqa: S506 (a safe loader)
+        data = yaml.load(fm, Loader=_DatesOrText)  # noqa: S506 (a safe loader)
+        if data is not None and not isinstance(data, dict):  # the library would drop it without a word
+            raise ValueError(f"expected 'key: value' fields, found a {_yaml_kind(data)}")
+        return data
+
+
+def _yaml_kind(data: object) -> str:
+    if isinstance(data, list):
+        return "list ('- item' lines)"
+    return "line of text" if isinstance(data, str) else f"single value ({data!r})"
 
 
 def parse_document(raw: bytes, source: str) -> Document:
@@ -118,8 +127,6 @@ def parse_document(raw: bytes, source: str) -> Document:
         raise DocumentError(source, "the front matter is not closed: add a line '---' after its last field")
     if isinstance(meta, dict) and not meta and not _BOUNDARY.split(text, 2)[1].strip():
         raise DocumentError(source, "the front matter is empty: it needs at least 'title: ...'")
-    if not isinstance(meta, dict):
-        raise DocumentError(source, "malformed front matter: expected 'key: value' pairs")
     title = meta.get("title")
     if title is not None and not isinstance(title, str):
         raise DocumentError(source, f"front-matter field 'title' must be text, not {title!r} (quote it)")

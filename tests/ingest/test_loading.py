@@ -34,6 +34,10 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
     (b"# Just markdown\n\nNo front matter.\n", "no YAML front matter"),
     (b"", "the file is empty"),  # these two said "no YAML front matter" and "expected 'key: value' pairs"
     (b"---\n---\n# H\n\nBody\n", "the front matter is empty: it needs at least 'title: ...'"),
+    # python-frontmatter drops front matter that is no mapping: "missing front-matter field 'title'"
+    (b"---\n- a\n- b\n---\n# H\n\nBody\n", "malformed front matter: expected 'key: value' fields, found a list"),
+    (b"---\njust words\n---\n# H\n\nBody\n", "expected 'key: value' fields, found a line of text"),
+    (b"---\n42\n---\n# H\n\nBody\n", "expected 'key: value' fields, found a single value (42)"),
     (b"---\ntitle: T\ntags: {a: 1}\n---\n# H\n\nBody\n", "'tags' must be a list"),
     (b"---\ntitle: T\nlastReviewed: last spring\n---\nBody\n",
      "front-matter field 'lastReviewed' must be a date written YYYY-MM-DD (as 2025-12-30), not 'last spring'"),
