@@ -87,7 +87,7 @@ class SearchRequest(BaseModel):
          "doc": ["gi-neuroendocrine-tumors-treatment"], "cancer_type": ["gi neuroendocrine tumors"]},
     ]})
 
-    q: str = Field(description="The question or search text, as typed (control characters are removed).")
+    q: str = Field(description="The question or search text, as typed (a control character is read as a space).")
     k: BodyK = Field(5, description=K_NOTE)
     mode: Mode = Field("hybrid", description="hybrid (meaning + keywords), dense (meaning) or bm25 (keywords).")
     doc: list[str] = Field(default_factory=list,
@@ -145,7 +145,7 @@ class SearchResponse(BaseModel):
          "not_covered": ["flu", "vaccine"], "took_ms": 11.0},
     ]})
 
-    query: str = Field(description="The question as searched (control characters removed).")
+    query: str = Field(description="The question as searched (a control character read as a space, spaces collapsed).")
     abstained: bool = Field(description="True when no passage answers well enough; results is then empty.")
     confidence: float = Field(ge=0, description=(
         "How well the best passages answer the question (the retriever's abstention score, "

@@ -25,23 +25,22 @@ query_log = logging.getLogger("service.query")
 # Where a filter's values are listed, in its errors; the staff page names its own lists instead.
 LISTED = "GET /api/documents lists them"
 
-_SPACE_CONTROLS = {"\t", "\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x1f", "\x85"}
-
-
 def clean_text(text: str) -> str:
     """Remove control characters and lone surrogates, and collapse whitespace.
 
-    Line breaks and tabs become spaces (a pasted question keeps its word boundaries);
-    NUL and other controls are dropped. Lone surrogates (possible in JSON) could not
-    be encoded into the response or the model's tokenizer, so they go too. Format
-    characters (category Cf) stay: emoji sequences need the zero-width joiner.
+    A control character (line break, tab, NUL, escape...) stands where a space may have been,
+    so it becomes one: dropped, "surgery<NUL>chemo" was searched as "surgerychemo" (a word
+    split by one, "sur<NUL>gery", is joined again by the planner's word breaks). Lone
+    surrogates (possible in JSON) could not be encoded into the response or the model's
+    tokenizer, so they go. Format characters (category Cf) stay: emoji sequences need the
+    zero-width joiner.
     """
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
-        if ch in _SPACE_CONTROLS:
+        if cat == "Cc":
             out.append(" ")
-        elif cat not in ("Cc", "Cs"):
+        elif cat != "Cs":
             out.append(ch)
     return squash("".join(out))
 

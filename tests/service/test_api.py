@@ -174,6 +174,9 @@ def test_control_characters_are_stripped(client):
     body = client.get("/api/search", params={"q": "signs\x00 of\x07 carcinoid\ttumor\n in the rectum\x1b"}).json()
     assert body["query"] == "signs of carcinoid tumor in the rectum"
     assert not body["abstained"]
+    # one between two words keeps them apart: dropped, it made "surgerychemo"
+    assert client.get("/api/search", params={"q": "surgery\x00chemo\x1bside effects"}).json()["query"] == \
+        "surgery chemo side effects"
 
 
 def test_healthz_and_readyz(client, retriever):
