@@ -9,7 +9,6 @@ killed at any point leaves the old link (and the old index) untouched.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import shutil
 import time
@@ -17,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from retriever import store
-from retriever.store import MANIFEST
+from retriever.store import MANIFEST, holds_index
 
 
 class IngestLockedError(RuntimeError):
@@ -78,24 +77,14 @@ def target_problem(index_dir: Path) -> str | None:
     if not index_dir.is_dir():
         return f"--index {index_dir} is a file, not an index folder; name a new folder for the index"
     try:
-        holds_index = _is_index(index_dir) or not any(index_dir.iterdir())
+        ours = holds_index(index_dir) or not any(index_dir.iterdir())
     except OSError as exc:
         return f"--index {index_dir} cannot be read ({exc.strerror or exc})"
-    if holds_index:
+    if ours:
         return None
     return (f"--index {index_dir} is a folder that holds no index (no {MANIFEST} that ingest wrote) and "
             "ingest replaces the folder it publishes to; name a new folder, or an index, for --index "
             "(nothing was changed)")
-
-
-def _is_index(folder: Path) -> bool:
-    """Whether ``folder`` holds an index of this program, of any schema version: its manifest
-    names a schema and a model. A web app's or a data set's manifest.json does not."""
-    try:
-        raw = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(raw, dict) and "schema_version" in raw and "model" in raw
 
 
 def publish(version_dir: Path, index_dir: Path) -> None:

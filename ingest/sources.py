@@ -10,7 +10,9 @@ import errno
 import os
 from pathlib import Path
 
-SUFFIXES = (".md", ".txt")
+from retriever.store import DOCUMENT_SUFFIXES
+
+SUFFIXES = DOCUMENT_SUFFIXES
 
 
 class DocumentError(ValueError):

@@ -34,6 +34,8 @@ DENSE = "dense.faiss"
 SENTENCES = "sentences.npz"
 TEXT_KEYS = "text_keys.json"
 BM25_DIR = "bm25"
+# The files ingest reads as documents (`ingest.sources`).
+DOCUMENT_SUFFIXES = (".md", ".txt")
 
 
 class IndexLoadError(RuntimeError):
@@ -149,31 +151,43 @@ class Manifest:
             raise IndexLoadError(index_dir, f"{MANIFEST} lacks a field ({exc})") from None
 
 
+def holds_index(folder: Path) -> bool:
+    """Whether ``folder`` holds an index of this program, of any schema version: its manifest
+    names a schema and a model. A web app's or a data set's manifest.json does not."""
+    try:
+        raw = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(raw, dict) and "schema_version" in raw and "model" in raw
+
+
 def not_an_index(index_dir: Path) -> IndexLoadError | None:
     """The error for a folder named as an index that holds something else, or None.
 
     Ingest rebuilds an index where one was published (a link to its version) or into an
     empty folder, but refuses to replace a folder of anything else, so the usual fix (ingest
-    into the same folder) would fail there: a folder of documents (served where its index
-    was meant) is told to be indexed into a folder of its own, any other to be left alone.
+    into the same folder) would fail there: a folder of documents only (served where its
+    index was meant) is told to be indexed into a folder of its own, any other to be left alone.
     """
     try:
-        if index_dir.is_symlink() or not index_dir.is_dir() or (index_dir / MANIFEST).exists():
+        if index_dir.is_symlink() or not index_dir.is_dir() or holds_index(index_dir):
             return None
         entries = list(index_dir.iterdir())
+        files = [p for p in entries if p.is_file() and not p.name.startswith(".")]
     except OSError:
         return None  # the manifest read names it
-    documents = [p for p in entries if p.suffix.lower() in (".md", ".markdown")]
-    if documents:
-        own, files = index_dir.with_name(index_dir.name + "-index"), "files" if len(documents) > 1 else "file"
-        return IndexLoadError(index_dir, f"holds documents ({len(documents)} markdown {files}), not an index",
+    if not entries:
+        return None  # an empty folder: ingest builds there
+    documents = [p for p in files if p.suffix.lower() in DOCUMENT_SUFFIXES]
+    if documents and len(documents) == len(files):
+        own = os.path.relpath(index_dir.resolve().with_name(index_dir.resolve().name + "-index"))
+        noun = "files" if len(documents) > 1 else "file"
+        return IndexLoadError(index_dir, f"holds documents ({len(documents)} {noun} to index), not an index",
                               f"index them into a folder of their own: python -m ingest {index_dir} --index {own}, "
                               "and serve that folder")
-    if entries:
-        return IndexLoadError(index_dir, f"holds no index ({MANIFEST} is missing)",
-                              "build one in a new folder: python -m ingest SOURCE_FOLDER --index NEW_FOLDER, and "
-                              "serve that folder")
-    return None
+    return IndexLoadError(index_dir, f"holds no index (no {MANIFEST} that ingest wrote)",
+                          "build one in a new folder: python -m ingest SOURCE_FOLDER --index NEW_FOLDER, and "
+                          "serve that folder")
 
 
 def _manifest_json(index_dir: Path) -> dict:

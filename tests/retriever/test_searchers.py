@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -145,31 +147,39 @@ def test_an_index_copied_without_its_version_folder_is_named_as_such(tmp_path):
         read_index(tmp_path / "README.md", "any-model", 16)
 
 
-def test_a_folder_of_documents_named_as_the_index_is_told_to_be_indexed_elsewhere(tmp_path):
+def test_a_folder_of_documents_named_as_the_index_is_told_to_be_indexed_elsewhere(tmp_path, monkeypatch):
     """PDQ_INDEX_DIR naming the documents' folder was told to rebuild it with
     `python -m ingest SOURCE --index <that folder>`, which ingest refuses (it never replaces a
     folder of anything but an index)."""
+    import json
     import subprocess
     import sys
 
     from retriever.loading import read_index
     from retriever.store import IndexLoadError
 
-    docs, other, empty = tmp_path / "docs", tmp_path / "other", tmp_path / "empty"
-    for folder in (docs, other, empty):
+    docs, notes, other, empty = tmp_path / "docs", tmp_path / "notes", tmp_path / "other", tmp_path / "empty"
+    for folder in (docs, notes, other, empty):
         folder.mkdir()
     (docs / "a.md").write_text("---\ntitle: A\n---\n# A\n\nText.\n")
-    (other / "notes.txt").write_text("mine")
-    with pytest.raises(IndexLoadError) as err:
-        read_index(docs, "any-model", 16)
-    fix = f"python -m ingest {docs} --index {tmp_path / 'docs-index'}"
-    assert "holds documents (1 markdown file), not an index" in str(err.value) and fix in str(err.value)
-    ingest = subprocess.run([sys.executable, "-m", "ingest", str(docs), "--index", str(tmp_path / "docs-index"),
-                             "--quiet"], capture_output=True, text=True, timeout=300)
+    (docs / ".DS_Store").write_bytes(b"\0")  # hidden files aside
+    (notes / "a.txt").write_text("---\ntitle: A\n---\n# A\n\nText.\n")
+    (notes / "b.txt").write_text("---\ntitle: B\n---\n# B\n\nText.\n")
+    (other / "manifest.json").write_text(json.dumps({"name": "a web app"}))  # no index's manifest
+    (other / "README.md").write_text("# Other\n")
+    monkeypatch.chdir(tmp_path)
+    for folder, count in ((docs, "1 file"), (notes, "2 files"), (Path("docs"), "1 file")):
+        with pytest.raises(IndexLoadError) as err:
+            read_index(folder, "any-model", 16)
+        fix = f"python -m ingest {folder} --index docs-index" if folder.name == "docs" else "--index notes-index"
+        assert f"holds documents ({count} to index), not an index" in str(err.value) and fix in str(err.value)
+    ingest = subprocess.run([sys.executable, "-m", "ingest", "notes", "--index", "notes-index", "--quiet"],
+                            capture_output=True, text=True, timeout=300)
     assert ingest.returncode == 0, ingest.stderr  # the command it gives works
-    with pytest.raises(IndexLoadError, match=r"holds no index \(manifest\.json is missing\); build one in a new "
-                                             r"folder: python -m ingest SOURCE_FOLDER --index NEW_FOLDER"):
-        read_index(other, "any-model", 16)
+    for folder in (other, Path(".")):  # "." had no name to build the new folder's on
+        with pytest.raises(IndexLoadError, match=r"holds no index \(no manifest\.json that ingest wrote\); build "
+                                                 r"one in a new folder: python -m ingest SOURCE_FOLDER --index NEW"):
+            read_index(folder, "any-model", 16)
     with pytest.raises(IndexLoadError, match=rf"manifest\.json is missing .*--index {empty}"):
         read_index(empty, "any-model", 16)  # an empty folder: ingest builds there
 
