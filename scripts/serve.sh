@@ -16,7 +16,7 @@ export HF_HUB_OFFLINE=1
 # The options and settings checked before anything is indexed: a bad --port must not
 # re-index ./index (and retire the folder a running service reads) only to stop after.
 .venv/bin/python -m service --check "$@" || exit 2
-for arg in "$@"; do case "$arg" in -h|--help) exit 0;; esac; done  # the check printed it
+for arg in "$@"; do case "$arg" in -h|--help|--check) exit 0;; esac; done  # checked (and any help printed)
 # The index folder as the service reads it (environment, then .env; an empty variable is unset).
 # (A command substitution, not `< <(...)`: the process substitution's child outlived the `exec`
 # below as a zombie of the service.)

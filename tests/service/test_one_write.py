@@ -124,7 +124,8 @@ def test_the_service_command_serves_with_the_one_write_protocol(monkeypatch, tmp
     from retriever.search import Retriever
 
     for name in ("INDEX_DIR", "HOST", "PORT", "WORKERS"):  # _main sets them: restored afterwards
-        monkeypatch.delenv(f"PDQ_{name}", raising=False)
+        monkeypatch.setenv(f"PDQ_{name}", "")  # recorded (a delenv of an unset variable records nothing)
+        monkeypatch.delenv(f"PDQ_{name}")
     served = {}
     monkeypatch.setattr(Retriever, "load", classmethod(lambda cls, *a, **k: retriever))
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(options))
