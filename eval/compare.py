@@ -60,7 +60,7 @@ def read_report(path: Path, mode: str) -> dict[str, dict[str, dict]]:
         if "sets" in raw:  # several sets
             figures = {name: modes.get(mode) for name, modes in raw["sets"].items()}
         elif "in_scope" in raw:  # python -m eval.lay: one file's questions, hybrid only
-            [name] = set_names([Path(raw["questions"])])
+            [name] = set_names([Path(raw.get("questions", path.stem))])
             figures = {name: raw if mode == "hybrid" else None}
         else:  # one set, named as its row would be
             [name] = set_names([Path(raw["meta"]["questions"])])
@@ -84,12 +84,25 @@ def _success(figure: str, outcome: dict, level: str) -> bool:
             "refused": outcome["refused"], "abstained": outcome["refused"]}[figure]
 
 
-def changes(before: dict[str, dict], after: dict[str, dict], level: str, where: str = "") -> dict[str, Change]:
-    """Every figure of `FIGURES` for one set's questions (both runs must hold the same ids)."""
+def same_questions(before: dict[str, dict], after: dict[str, dict], where: str = "") -> None:
+    """Refuse two runs of different questions: other ids, or one reworded or of another kind."""
     if before.keys() != after.keys():
         odd = sorted(before.keys() ^ after.keys())
         raise ReportError(f"{where}the two runs hold different questions ({', '.join(odd[:5])}"
                           f"{' ...' if len(odd) > 5 else ''}): compare runs of the same set files")
+    def reworded(a: dict, b: dict) -> bool:  # eval.lay's ids are a hash of the wording themselves
+        return "wording" in a and "wording" in b and a["wording"] != b["wording"]
+
+    edited = [q for q, o in before.items() if o["kind"] != after[q]["kind"] or reworded(o, after[q])]
+    if edited:
+        more = f", and {len(edited) - 1} more" if len(edited) > 1 else ""
+        raise ReportError(f"{where}question {edited[0]} changed between the runs (its wording or kind{more}): "
+                          "compare runs of the same set files")
+
+
+def changes(before: dict[str, dict], after: dict[str, dict], level: str, where: str = "") -> dict[str, Change]:
+    """Every figure of `FIGURES` for one set's questions (both runs must hold the same ones)."""
+    same_questions(before, after, where)
     some = next(iter(before.values()), None)
     if some is not None and level not in some["rank"]:
         raise ReportError(f"{where}no {level!r} level (this set has {', '.join(some['rank'])}); pick one with --level")

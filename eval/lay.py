@@ -42,6 +42,14 @@ def question_id(q: TrainingQuestion) -> str:
     return hashlib.sha1(f"{q.doc_id}\n{q.question}".encode()).hexdigest()[:12]
 
 
+def unique(key: str, taken: dict) -> str:
+    """``key``, or ``key-2``, ``key-3``...: a question asked twice (two files pooled) counts twice."""
+    n = 1
+    while (candidate := key if n == 1 else f"{key}-{n}") in taken:
+        n += 1
+    return candidate
+
+
 def _rank(found: list[bool]) -> int | None:
     return found.index(True) + 1 if True in found else None
 
@@ -54,7 +62,7 @@ def outcomes(questions: list[TrainingQuestion], retriever: Retriever, k: int = 5
     for q in questions:
         res = retriever.search(q.question, k=k)
         rel = relevant_ids(q, retriever)
-        out[question_id(q)] = {"kind": q.style, "refused": res.abstained, "rank": {
+        out[unique(question_id(q), out)] = {"kind": q.style, "refused": res.abstained, "rank": {
             "passage": _rank([h.chunk.id in rel for h in res.hits]),
             "document": _rank([h.chunk.doc_id == q.doc_id for h in res.hits])}}
     return out
@@ -91,7 +99,7 @@ def near_miss(questions: list[TrainingQuestion], retriever: Retriever) -> dict[s
             continue
         keep = tuple(d for d in titles if d not in named)
         res = retriever.search(q.question, k=5, filters=Filters(doc_ids=keep))
-        out[f"near-{question_id(q)}"] = {"kind": KINDS_OUT, "refused": res.abstained,
+        out[unique(f"near-{question_id(q)}", out)] = {"kind": KINDS_OUT, "refused": res.abstained,
                                          "rank": {"passage": None, "document": None}}
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -37,6 +38,12 @@ class ModeReport:
     # Each question's outcome as `python -m eval.compare` reads it from ``--json``: kind,
     # refused, and the rank of its first relevant passage at each level (None: not retrieved).
     outcomes: dict[str, dict] = field(default_factory=dict)
+
+
+def wording(question: str) -> str:
+    """A short hash of a question's text: `eval.compare` tells an edited question from a
+    changed result without the report holding the text."""
+    return hashlib.sha1(question.encode()).hexdigest()[:12]
 
 
 def first_relevant(run: dict[str, float], relevant: dict[str, int], k: int) -> int | None:
@@ -203,7 +210,7 @@ def evaluate(qset: QuestionSet, retriever: Retriever, mode: str, k: int = 10,
     report.abstention = {"out_of_scope_abstained": share([abstained[q.id] for q in outscope]),
                          "in_scope_abstained": share([abstained[q.id] for q in inscope])}
     report.counts["out_of_scope"] = len(outscope)
-    report.outcomes = {q.id: {"kind": q.kind, "refused": abstained[q.id],
+    report.outcomes = {q.id: {"kind": q.kind, "refused": abstained[q.id], "wording": wording(q.question),
                               "rank": {lvl: first_relevant(run[q.id], qrels[lvl][q.id], k) if q.in_scope else None
                                        for lvl in levels}}
                        for q in qset.questions}

@@ -13,7 +13,7 @@ SHORT_SET = ROOT / "eval" / "questions" / "short_questions.jsonl"
 
 
 def outcome(kind: str = "patient", rank: int | None = 1, refused: bool = False) -> dict:
-    return {"kind": kind, "refused": refused, "rank": {"passage": None if refused else rank}}
+    return {"kind": kind, "refused": refused, "rank": {"passage": None if refused else rank}, "wording": "w"}
 
 
 def write(path, sets: dict[str, dict[str, dict]], mode: str = "hybrid"):
@@ -77,6 +77,7 @@ def test_a_one_set_report_is_named_as_its_row(tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     ("not json", "not a report of python -m eval --json"),
+    (json.dumps({"in_scope": {"all": {}}}), "set 'bad' has no per-question outcomes"),  # eval.lay's, before them
     (json.dumps({"sets": {"a": {"hybrid": {"metrics": {}}}}}), "set 'a' has no per-question outcomes"),
     (json.dumps({"sets": {"a": {"dense": {"outcomes": {}}}}}), "set 'a' was not scored in mode 'hybrid'"),
     (json.dumps([1, 2]), "not a report of python -m eval --json"),
@@ -92,6 +93,14 @@ def test_a_report_that_cannot_be_compared_is_named(tmp_path, capsys, content, me
 def test_runs_of_different_questions_or_levels_are_refused():
     with pytest.raises(ReportError, match=r"set 'a': the two runs hold different questions \(q9\)"):
         compare(BEFORE, {**AFTER, "a": {**AFTER["a"], "q9": outcome()}}, "passage")
+    reworded = {**AFTER["a"], "q2": {**AFTER["a"]["q2"], "wording": "0123456789ab"}}
+    with pytest.raises(ReportError, match=r"set 'a': question q2 changed between the runs \(its wording or kind\)"):
+        compare(BEFORE, {**AFTER, "a": reworded}, "passage")
+    unrecorded = {q: {k: v for k, v in o.items() if k != "wording"} for q, o in BEFORE["a"].items()}
+    assert compare({"a": unrecorded}, AFTER, "passage")[0]["a"]["Hit@1"].won  # a report from before wordings
+    retyped = {q: {**o, "kind": "staff"} for q, o in AFTER["b"].items()}
+    with pytest.raises(ReportError, match=r"set 'b': question q0 changed .* kind, and 5 more\)"):
+        compare(BEFORE, {**AFTER, "b": retyped}, "passage")
     with pytest.raises(ReportError, match=r"set 'a': no 'document' level \(this set has passage\)"):
         compare(BEFORE, AFTER, "document")
     with pytest.raises(ReportError, match="share no set"):
@@ -110,6 +119,7 @@ def test_an_eval_report_records_outcomes_that_agree_with_its_figures(seed_index,
     assert sum(o["refused"] for o in answerable) / len(answerable) == \
         pytest.approx(report["abstention"]["in_scope_abstained"])
     assert all(o["rank"]["passage"] is None for o in answerable if o["refused"])
+    assert len({o["wording"] for o in report["outcomes"].values()}) == len(report["outcomes"])
     assert main([str(path), str(path)]) == 0  # a run against itself: every figure even
     hit1 = report["metrics"]["in_scope"]["Hit@1"]
     assert f"{hit1:.3f}->{hit1:.3f} +0/-0 even" in capsys.readouterr().out

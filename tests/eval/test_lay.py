@@ -59,3 +59,23 @@ def test_the_json_report_keeps_each_question_outcome_for_compare(seed_index, see
     assert compare_main([str(report), str(report), "--level", "document"]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert any(row.split()[:2] == ["q", "2"] for row in rows)  # one set, named for its file, 2 answerable
+
+
+def test_outcomes_count_a_repeated_question_twice_and_near_misses_as_out_of_scope(seed_retriever):
+    """Two files pooled may ask one question twice: both count. A question naming its summary
+    is a near-miss, recorded as an out-of-scope question; one that names none is not asked."""
+    from eval.lay import near_miss, outcomes, score
+    from training.questions import TrainingQuestion
+
+    chunk = next(c for c in seed_retriever.chunks if "carcinoid syndrome" in c.text.lower())
+    title = chunk.title.split("(")[0].strip()  # "Gastrointestinal Neuroendocrine Tumors Treatment"
+    q = TrainingQuestion(chunk.doc_id, chunk.id, tuple(chunk.heading_path), "what is carcinoid syndrome",
+                         "question", " ".join(chunk.text.split()[:8]))
+    named = TrainingQuestion(chunk.doc_id, chunk.id, tuple(chunk.heading_path),
+                             f"how is {title.lower()} done", "question", q.evidence)
+    searched = outcomes([q, q], seed_retriever)
+    assert len(searched) == 2 and sorted(searched) == [next(iter(searched)), next(iter(searched)) + "-2"]
+    assert score([q, q], seed_retriever, searched=searched)["all"]["n"] == 2
+    [(key, missed)] = near_miss([named, q], seed_retriever).items()
+    assert key.startswith("near-") and missed["kind"] == "out_of_scope" and isinstance(missed["refused"], bool)
+    assert missed["rank"] == {"passage": None, "document": None}
