@@ -112,13 +112,15 @@ class Planner:
         typed = strip_accents(unicodedata.normalize("NFKC", drop_emoji(query)))
         text = spell_out(typed)
         acronyms = set(words(" ".join(typed_acronyms(text))))  # "HAART" is no slip of "heart"
-        corrections = joined_pieces(text, self.speller.counts)  # "neuro endo crine": one word
+        # A quoted word is searched as typed, as a search box's quotes promise: the phrase is
+        # matched so, and the page must not say it was read as another word ("plugh" as "plug").
+        quoted_words = set(words(" ".join(_split_quotes(typed)[0])))
+        as_typed = acronyms | quoted_words
+        corrections = {pieces: whole for pieces, whole in joined_pieces(text, self.speller.counts).items()
+                       if not set(words(pieces)) <= quoted_words}  # "neuro endo crine": one word
         for wrong, right in corrections.items():
             text = replace_word(text, wrong, right)
         capitals = typed_in_capitals(text)
-        # A quoted word is searched as typed, as a search box's quotes promise: the phrase is
-        # matched so, and the page must not say it was read as another word ("plugh" as "plug").
-        as_typed = acronyms | set(words(" ".join(_split_quotes(typed)[0])))
         for w in dict.fromkeys(words(text)):
             fixed = None if w in as_typed else self.speller.correct(w)
             if fixed and not (w in capitals and sorted(fixed) == sorted(w)):  # "DTPA" is no "DTaP"
@@ -129,7 +131,7 @@ class Planner:
         for wrong, right in self.pairs.fixes(text, keep).items():  # "clinical trails"
             corrections[wrong] = right
             text = replace_word(text, wrong, right)
-        if (does := read_does(text)) != text:  # "how dose it work"
+        if "dose" not in quoted_words and (does := read_does(text)) != text:  # "how dose it work"
             corrections["dose"], text = "does", does
         who = audience(text)  # read before acronyms are written out: a definition names no patient
         text = write_out(text, self.index_words.knows)

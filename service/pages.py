@@ -219,7 +219,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     except ApiError as exc:
         if exc.field == "k":
             form["k"] = clean_text(k or "")[:12]  # the box flagged as wrong shows what was typed
-        message = exc.message.replace(LISTED, "the Document and cancer type lists below name them")
+        message = exc.message.replace(LISTED, "the form's Document and cancer type lists name them")
         return _render(request, "staff.html", status=exc.status, **{**context, "error": message,
                                                                     "error_field": exc.field})
     form["q"] = query

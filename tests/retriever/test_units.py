@@ -159,6 +159,10 @@ def test_a_quoted_word_is_searched_as_typed_and_the_rest_corrected():
     assert plan.phrases == ("xyzzy plugh",)
     assert planner.plan("plugh carcinoyd").corrections == {"plugh": "plug", "carcinoyd": "carcinoid"}
     assert planner.plan('carcinoyd "syndrome plugh').corrections["plugh"] == "plug"  # an unclosed quote quotes nothing
+    joined = Planner(Speller(Counter(words("neuroendocrine tumor " * 3))))
+    assert joined.plan("neuro endo crine tumor").corrections == {"neuro endo crine": "neuroendocrine"}
+    assert joined.plan('"neuro endo crine" tumor').corrections == {}  # pieces in quotes stay pieces
+    assert planner.plan('"how dose it work"').corrections == {} and planner.plan("how dose it work").corrections
 
 
 def test_lifted_rows_come_first_and_scores_still_descend():

@@ -84,7 +84,7 @@ def test_a_staff_filter_error_names_the_value_and_the_page_lists(client, field):
     """It said "doc: unknown document id (see GET /api/documents)": an API call, not the value."""
     text = unescape(client.get("/staff", params={"q": "tumor", field: "nope"}).text)
     assert f"{field}: no indexed document has the" in text and "'nope'" in text
-    assert "the Document and cancer type lists below name them" in text and "GET /api/documents" not in text
+    assert "the form's Document and cancer type lists name them" in text and "GET /api/documents" not in text
 
 
 @pytest.mark.parametrize("params, field", [
