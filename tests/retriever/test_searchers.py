@@ -171,7 +171,8 @@ def test_a_folder_of_documents_named_as_the_index_is_told_to_be_indexed_elsewher
     for folder, count in ((docs, "1 file"), (notes, "2 files"), (Path("docs"), "1 file")):
         with pytest.raises(IndexLoadError) as err:
             read_index(folder, "any-model", 16)
-        fix = f"python -m ingest {folder} --index docs-index" if folder.name == "docs" else "--index notes-index"
+        own = tmp_path / f"{folder.name}-index" if folder.is_absolute() else f"{folder.name}-index"
+        fix = f"python -m ingest {folder} --index {own}"
         assert f"holds documents ({count} to index), not an index" in str(err.value) and fix in str(err.value)
     ingest = subprocess.run([sys.executable, "-m", "ingest", "notes", "--index", "notes-index", "--quiet"],
                             capture_output=True, text=True, timeout=300)
