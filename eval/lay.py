@@ -98,6 +98,8 @@ def near_miss(questions: list[TrainingQuestion], retriever: Retriever) -> dict[s
         if q.doc_id not in named:
             continue
         keep = tuple(d for d in titles if d not in named)
+        if not keep:  # nothing left to ask: an empty filter would search every summary
+            continue
         res = retriever.search(q.question, k=5, filters=Filters(doc_ids=keep))
         out[unique(f"near-{question_id(q)}", out)] = {"kind": KINDS_OUT, "refused": res.abstained,
                                          "rank": {"passage": None, "document": None}}

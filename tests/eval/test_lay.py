@@ -1,6 +1,7 @@
 """`python -m eval.lay`: a bad questions file or index is an error naming it, not a traceback."""
 
 import json
+from types import SimpleNamespace
 
 from eval.lay import main
 
@@ -76,6 +77,18 @@ def test_outcomes_count_a_repeated_question_twice_and_near_misses_as_out_of_scop
     searched = outcomes([q, q], seed_retriever)
     assert len(searched) == 2 and sorted(searched) == [next(iter(searched)), next(iter(searched)) + "-2"]
     assert score([q, q], seed_retriever, searched=searched)["all"]["n"] == 2
-    [(key, missed)] = near_miss([named, q], seed_retriever).items()
-    assert key.startswith("near-") and missed["kind"] == "out_of_scope" and isinstance(missed["refused"], bool)
-    assert missed["rank"] == {"passage": None, "document": None}
+    # over a one-summary index a near-miss has no summary left to be asked of: not asked
+    assert near_miss([named, q], seed_retriever) == {}
+
+    class TwoSummaries:  # what near_miss reads of a retriever: the chunks' summaries, and search
+        chunks = [seed_retriever.chunks[0], SimpleNamespace(doc_id="other", title="Another Summary")]
+        asked = []
+
+        def search(self, question, k, filters):
+            self.asked.append(filters.doc_ids)
+            return SimpleNamespace(abstained=True)
+
+    [(key, missed)] = near_miss([named, q], TwoSummaries()).items()
+    assert TwoSummaries.asked == [("other",)]  # the named summary taken out
+    assert key.startswith("near-") and missed == {"kind": "out_of_scope", "refused": True,
+                                                  "rank": {"passage": None, "document": None}}
