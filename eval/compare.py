@@ -90,6 +90,7 @@ def same_questions(before: dict[str, dict], after: dict[str, dict], where: str =
         odd = sorted(before.keys() ^ after.keys())
         raise ReportError(f"{where}the two runs hold different questions ({', '.join(odd[:5])}"
                           f"{' ...' if len(odd) > 5 else ''}): compare runs of the same set files")
+
     def reworded(a: dict, b: dict) -> bool:  # eval.lay's ids are a hash of the wording themselves
         return "wording" in a and "wording" in b and a["wording"] != b["wording"]
 

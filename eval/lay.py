@@ -12,13 +12,13 @@ cancer (a search filter), where the honest answer is a refusal.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import sys
 from pathlib import Path
 
 from eval.questionset import KINDS_OUT
+from eval.runner import wording
 from retriever.embedding import ModelError
 from retriever.provenance import describe
 from retriever.search import Filters, Retriever
@@ -39,7 +39,7 @@ def relevant_ids(q: TrainingQuestion, retriever: Retriever) -> set[str]:
 def question_id(q: TrainingQuestion) -> str:
     """A stable id for a training-format question, which has none: a hash of its summary and
     wording, so `python -m eval.compare --list` names it without printing it."""
-    return hashlib.sha1(f"{q.doc_id}\n{q.question}".encode()).hexdigest()[:12]
+    return wording(f"{q.doc_id}\n{q.question}")
 
 
 def unique(key: str, taken: dict) -> str:

@@ -180,7 +180,8 @@ def not_an_index(index_dir: Path) -> IndexLoadError | None:
         return None  # an empty folder: ingest builds there
     documents = [p for p in files if p.suffix.lower() in DOCUMENT_SUFFIXES]
     if documents and len(documents) == len(files):
-        own = index_dir.resolve().with_name(index_dir.resolve().name + "-index")  # "." has no name of its own
+        full = index_dir.resolve()  # "." has no name of its own
+        own = full.with_name(full.name + "-index")
         own = own if index_dir.is_absolute() else os.path.relpath(own)  # named as the folder was
         noun = "files" if len(documents) > 1 else "file"
         return IndexLoadError(index_dir, f"holds documents ({len(documents)} {noun} to index), not an index",

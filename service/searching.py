@@ -25,6 +25,7 @@ query_log = logging.getLogger("service.query")
 # Where a filter's values are listed, in its errors; the staff page names its own lists instead.
 LISTED = "GET /api/documents lists them"
 
+
 def clean_text(text: str) -> str:
     """Remove control characters and lone surrogates, and collapse whitespace.
 
