@@ -9,6 +9,7 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from retriever.audience import url_words
 from retriever.models import Chunk
 from retriever.store import IndexLoadError
 from retriever.text import keyword_text
@@ -80,6 +81,15 @@ class DocumentTitles:
     Questions name their subject ("adult Hodgkin lymphoma"); passages rarely repeat it, so
     a passage of the named document gets a bonus by its document's rank here.
     """
+
+    @classmethod
+    def of(cls, chunks: list[Chunk]) -> DocumentTitles:
+        """Each document labelled by its title, its top heading and its url's words."""
+        labels: dict[str, str] = {}
+        for c in chunks:
+            labels.setdefault(c.doc_id, " ".join([c.title, c.heading_path[0] if c.heading_path else "",
+                                                  url_words(c.url)]))
+        return cls([c.doc_id for c in chunks], labels)
 
     def __init__(self, doc_of_chunk: list[str], labels: dict[str, str]):
         self.doc_ids = sorted(labels)

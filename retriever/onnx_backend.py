@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retriever.embedding import ModelError, threads
+from retriever.embedding import ModelError
 from retriever.store import RUN_ALONE, RUN_IN_BATCHES, sha256_file
 
 logger = logging.getLogger(__name__)
@@ -91,9 +91,10 @@ def onnx_file(backend: str, target: str = "auto") -> str:
 
 
 class OnnxEmbedder:
-    """Encodes with onnxruntime (see `retriever.embedding.Embedder`)."""
+    """Encodes with onnxruntime (see `retriever.embedding.Embedder`) on ``threads`` threads
+    (0: one per core)."""
 
-    def __init__(self, model: str, folder: Path, file: str, weights_sha256: str):
+    def __init__(self, model: str, folder: Path, file: str, weights_sha256: str, threads: int = 0):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -107,7 +108,7 @@ class OnnxEmbedder:
         self.max_seq_length, self.dimension, self.file_sha256 = _read_config(model, folder, file, weights_sha256)
         try:
             options = ort.SessionOptions()
-            options.intra_op_num_threads = threads()
+            options.intra_op_num_threads = threads
             self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
             self._inputs = {i.name for i in self._session.get_inputs()}
         except Exception as exc:  # onnxruntime raises its own Fail/InvalidProtobuf types
@@ -156,10 +157,16 @@ class OnnxEmbedder:
         return out
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self._encode_batch([text])[0]
+        """One text's vector, tokenized without `encode_batch`: that call lets go of the GIL,
+        and a planning thread that takes it then holds up the encoder until it is done
+        (`retriever.beside` plans beside the encoder, which lets go of it only while the
+        network runs). The same vector as in a batch of one, bit for bit."""
+        return self._run([self._tokenizer.encode(text)])[0]
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
+        return self._run(self._tokenizer.encode_batch(texts))
+
+    def _run(self, encodings) -> np.ndarray:
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         feed = {"input_ids": ids, "attention_mask": mask,

@@ -2,7 +2,8 @@
 
 1. plan      `Planner.plan`: short forms written out, typos corrected, lay words bridged
 2. retrieve  `Retriever.signals`: each searcher's `Ranking` (dense, BM25), the sentence
-             scores of their candidates (`retriever.searchers`), the documents' title ranks
+             scores of their candidates (`retriever.searchers`), the documents' title ranks;
+             stage 1 and the keyword searches run beside the encoder (`retriever.beside`)
 3. fuse      `fusion.rrf` (+ the title ranks of the documents on a many-document index)
 4. adjust    `fusion.adjust`: boilerplate and outline passages demoted, childhood passages
              for a question that names no child
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -25,11 +27,12 @@ import numpy as np
 from retriever import fusion
 from retriever.abstain import Verdict, asks_nothing, evidence, judge, near_miss
 from retriever.audience import is_childhood, names_adults, url_words
+from retriever.beside import keyword_half, plan_beside
 from retriever.boilerplate import own_text
 from retriever.calibration import Calibration, CalibrationError, model_threshold
 from retriever.citation import continuations, document_links
 from retriever.dose_typed import verbs
-from retriever.embedding import Embedder, ModelError, get_embedder, resolve_model
+from retriever.embedding import Embedder, ModelError, get_embedder, resolve_model, search_threads
 from retriever.highlight import pick_highlights
 from retriever.keyword import DocumentTitles
 from retriever.loading import IndexData, check_weights, read_index
@@ -42,11 +45,9 @@ from retriever.searchers import (
     DenseSearcher,
     KeywordSearcher,
     PhraseSearcher,
-    Query,
     Ranking,
     SentenceScorer,
     Signals,
-    allowed_rows,
 )
 from retriever.settings import RetrievalSettings, Settings
 from retriever.spelling import Speller
@@ -66,8 +67,9 @@ class Retriever:
     """
 
     def __init__(self, index: IndexData, embedder: Embedder, settings: RetrievalSettings,
-                 calibration: Calibration | None = None, reranker: Reranker | None = None):
+                 calibration: Calibration | None = None, reranker: Reranker | None = None, overlap: bool = False):
         self.index = index
+        self.overlap = overlap  # plan beside the encoder: it leaves a core free and lets go of the GIL
         self.embedder = embedder
         self.settings = settings
         self.calibration = calibration
@@ -91,11 +93,7 @@ class Retriever:
         # subject in the url's words, which the text need not repeat ("kidney" for the summary
         # titled "Renal Cell Cancer": not a topic the passage misses).
         self._about = [" ".join(c.heading_path) + " " + url_words(c.url) for c in chunks]
-        labels: dict[str, str] = {}
-        for c in chunks:
-            labels.setdefault(c.doc_id, " ".join([c.title, c.heading_path[0] if c.heading_path else "",
-                                                  url_words(c.url)]))
-        self.titles = DocumentTitles([c.doc_id for c in chunks], labels)
+        self.titles = DocumentTitles.of(chunks)
         self.links = document_links(chunks)  # chunk id -> link whose text fragment is unique
         self.continuations = continuations(chunks)
 
@@ -112,7 +110,9 @@ class Retriever:
         index_dir = Path(index_dir)
         retrieval = settings.retrieval()
         index = read_index(index_dir, settings.model, retrieval.hnsw_ef_search)
-        embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target)
+        threads, spare = search_threads() if settings.plan_beside else (None, False)  # None: `threads()`
+        embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target,
+                                            threads if settings.backend != "torch" else None)  # torch: the process's
         check_weights(index_dir, index.manifest, settings.model, embedder)
         model_dir = resolve_model(settings.model)
         try:
@@ -122,7 +122,7 @@ class Retriever:
             raise ModelError(str(exc)) from None
         if threshold is not None:  # the hand rule's threshold picked for this model's cosines
             retrieval = replace(retrieval, hand_threshold=threshold)
-        retriever = cls(index, embedder, retrieval, calibration)
+        retriever = cls(index, embedder, retrieval, calibration, overlap=spare and embedder.backend != "torch")
         if retrieval.ranker:
             try:
                 retriever.reranker = LearnedRanker.load(model_dir, retriever)
@@ -187,19 +187,16 @@ class Retriever:
         """Each ranking's candidates for ``query``, best first, with their scores.
 
         This is everything fusion combines; benchmarks read it to study the fusion on exactly the lists used.
+        With a core to spare, planning and the keyword searches run beside the encoder (`retriever.beside`).
         """
-        allowed = allowed_rows(filters, self.doc_ids, self._cancer_types)
-        plan = self.scope.narrow(self.plan(query.strip()), allowed, self.planner.speller.looks_misspelled)
-        q = Query(plan, self.embedder.encode_query(plan.dense_text), allowed)
         n = max(self.settings.candidates, k)  # k up to `candidates` (50, the API's most) changes no rank
+        lexical = partial(keyword_half, self, text := query.strip(), n, mode, filters)
+        q, bm25, phrase, documents = plan_beside(self.embedder, text, lexical) if self.overlap else lexical()
         dense = self.dense.search(q, n)
-        bm25 = self.bm25.search(q, n) if mode != "dense" else Ranking.empty()
-        phrase = self.phrase.search(q, n) if plan.phrases else Ranking.empty()
         candidates = list(dict.fromkeys(dense.ids + bm25.ids))  # phrase holders join after the ranker
         sentences = self.sentence_scorer.score(q, list(dict.fromkeys(candidates + phrase.ids)))
         sentence = sentences.ranking(candidates) if mode != "bm25" else Ranking.empty()
-        return Signals(q, dense, bm25, sentence, sentences,
-                       self.titles.ranks(plan.tokens) if mode == "hybrid" else None, FUSED[mode], phrase)
+        return Signals(q, dense, bm25, sentence, sentences, documents, FUSED[mode], phrase)
 
     # -- stages 3 to 6: fuse, adjust, rerank, select -----------------------------------------
 

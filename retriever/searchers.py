@@ -24,10 +24,13 @@ FUSED = {"hybrid": ("dense", "sentence", "bm25"), "dense": ("dense", "sentence")
 
 @dataclass(frozen=True)
 class Query:
-    """A planned question, its embedding, and the chunks a filter allows (None: all)."""
+    """A planned question, its embedding, and the chunks a filter allows (None: all).
+
+    The keyword searchers read the plan alone: they run before the vector is known (None).
+    """
 
     plan: QueryPlan
-    vector: np.ndarray
+    vector: np.ndarray | None
     allowed: np.ndarray | None = None
 
 

@@ -131,3 +131,20 @@ def test_the_export_set_up_runs_names_a_bad_setting_in_one_line(monkeypatch, cap
     assert export.main(["--if-missing"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: invalid setting: PDQ_PORT='99999'") and "Traceback" not in err
+
+
+def test_a_search_encoder_leaves_a_core_to_plan_on_and_gives_the_same_vectors(monkeypatch):
+    """A searching process's encoder takes its share of the cores less one
+    (`embedding.search_threads`); one thread fewer changes no vector, bit for bit, and a
+    question tokenized alone (`Tokenizer.encode`) gets its vector in a batch of one."""
+    monkeypatch.setattr(embedding, "_threads", 2)
+    assert embedding.search_threads() == (1, True)
+    monkeypatch.setattr(embedding, "_threads", 1)  # a worker's one-core share: nothing to spare
+    assert embedding.search_threads() == (1, False)
+    one = get_embedder(MODEL, "onnx-int8", "auto", 1)
+    assert one._session.get_session_options().intra_op_num_threads == 1
+    every = get_embedder(MODEL, "onnx-int8", "auto", 0)
+    assert one is not every
+    for text in TEXTS + [" ".join(TEXTS * 20)]:  # the last one cut to the model's length
+        assert np.array_equal(one.encode_query(text), every.encode_query(text))
+        assert np.array_equal(one.encode_query(text), every._encode_batch([text])[0])  # tokenized one way

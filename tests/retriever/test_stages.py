@@ -1,10 +1,13 @@
 """The search's stages on the seed index: each one's output, the reranker stage, settings
-replaced rather than mutated, related passages for a refused figure question."""
+replaced rather than mutated, related passages for a refused figure question, planning
+beside the encoder."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import FrozenInstanceError, replace
 
+import numpy as np
 import pytest
 
 from retriever import fusion
@@ -91,3 +94,35 @@ def test_the_manifest_is_typed_and_the_keyword_index_builds_itself(seed_index, s
     rebuilt = KeywordIndex.build(seed_retriever.chunks)
     tokens = seed_retriever.plan("octreotide injection").tokens
     assert (rebuilt.scores(tokens) == seed_retriever.bm25.keyword.scores(tokens)).all()
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_planning_beside_the_encoder_finds_what_planning_first_finds(seed_retriever, mode):
+    """The question is encoded as typed while another thread plans it; a question the plan
+    rewrites ("carcinoyd", "dose" for "does", a short form) is encoded as planned."""
+    beside = copy.copy(seed_retriever)
+    beside.overlap = True
+    first = copy.copy(seed_retriever)
+    first.overlap = False
+    for query in [QUESTION, "how dose octreotide work", "carcinoyd in the lungs", "what is a CT scan",
+                  '"somatostatin analog" side effects', "how do I treat a cold"]:
+        a, b = beside.signals(query, 5, mode), first.signals(query, 5, mode)
+        assert np.array_equal(a.query.vector, b.query.vector)
+        assert np.array_equal(a.query.vector, seed_retriever.embedder.encode_query(a.query.plan.dense_text))
+        assert (a.dense.ids, a.bm25.ids, a.sentence.ids, a.phrase.ids) == (b.dense.ids, b.bm25.ids, b.sentence.ids,
+                                                                           b.phrase.ids)
+        x, y = beside.search(query, 5, mode), first.search(query, 5, mode)
+        assert [(h.chunk.id, h.score) for h in x.hits] == [(h.chunk.id, h.score) for h in y.hits]
+        assert (x.abstained, x.corrections) == (y.abstained, y.corrections)
+
+
+def test_a_loaded_retriever_plans_beside_its_encoder_when_a_core_is_spare(seed_index, settings, embedder, monkeypatch):
+    from retriever import embedding
+    from retriever.search import Retriever
+
+    monkeypatch.setattr(embedding, "_threads", 2)
+    assert Retriever.load(seed_index, settings, embedder=embedder).overlap
+    monkeypatch.setattr(embedding, "_threads", 1)
+    assert not Retriever.load(seed_index, settings, embedder=embedder).overlap
+    monkeypatch.setattr(embedding, "_threads", 2)
+    assert not Retriever.load(seed_index, settings.model_copy(update={"plan_beside": False}), embedder=embedder).overlap
