@@ -13,6 +13,7 @@ on the corpus, 2.31 -> 2.22 on the seed, every result the same.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -27,8 +28,28 @@ from retriever.searchers import Query, Ranking, allowed_rows
 if TYPE_CHECKING:
     from retriever.search import Retriever
 
-# One thread per search under way, up to 4: a search waits for its own planning only.
-_PLANNERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="plan")
+# As many threads as the service runs searches at once (`service.state`: at most 8), so that
+# no search waits for another's planning; started when first needed.
+PLANNERS = 8
+_pool: ThreadPoolExecutor | None = None
+
+
+def _planners() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=PLANNERS, thread_name_prefix="plan")
+    return _pool
+
+
+def _forget_planners() -> None:
+    """In a forked child: the parent's threads are not there, and a pool that counts them
+    as idle would never run a task."""
+    global _pool
+    _pool = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_planners)
 
 
 def keyword_half(retriever: Retriever, text: str, n: int, mode: str, filters: Filters | None,
@@ -37,7 +58,7 @@ def keyword_half(retriever: Retriever, text: str, n: int, mode: str, filters: Fi
     ranks. The query's vector is None when its planned text is ``encoding``, which the encoder
     is embedding meanwhile (`plan_beside`); otherwise the planned text is encoded here."""
     r = retriever
-    allowed = allowed_rows(filters, r.doc_ids, r._cancer_types)
+    allowed = allowed_rows(filters, r.doc_ids, r.cancer_types)
     plan = r.scope.narrow(r.plan(text), allowed, r.planner.speller.looks_misspelled)
     q = Query(plan, None, allowed)
     bm25 = r.bm25.search(q, n) if mode != "dense" else Ranking.empty()
@@ -48,10 +69,13 @@ def keyword_half(retriever: Retriever, text: str, n: int, mode: str, filters: Fi
 
 
 def plan_beside(embedder: Embedder, text: str, lexical: Callable[..., tuple]) -> tuple:
-    """``lexical(encoding=text)`` (`keyword_half`) run on a planning
-    thread while ``embedder`` encodes ``text``; its query gets that vector unless it was
-    planned into another text, which ``lexical`` encoded itself."""
-    planned = _PLANNERS.submit(lexical, encoding=text)
+    """``lexical(encoding=text)`` (`keyword_half`) run on a planning thread while ``embedder``
+    encodes ``text``; its query gets that vector unless it was planned into another text,
+    which ``lexical`` encoded itself."""
+    try:
+        planned = _planners().submit(lexical, encoding=text)
+    except RuntimeError:  # the interpreter is shutting down and takes no new threads: plan here
+        return lexical()
     typed = embedder.encode_query(text)
     query, *rest = planned.result()
     return (query if query.vector is not None else replace(query, vector=typed), *rest)

@@ -51,17 +51,25 @@ def threads() -> int:
     return _threads
 
 
-def search_threads() -> tuple[int, bool]:
-    """A searching process's encoder threads (onnxruntime), and whether a core is left for
-    planning and the keyword search while the encoder runs (`retriever.beside`):
-    its share of the cores less one, when the share is more than one.
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity mask or cpuset), not the machine's count."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def cpu_share() -> int:
+    """The cores this process's models may use: its worker's share (`limit_threads`), else all it may run on."""
+    return _threads or available_cpus()
+
+
+def search_threads() -> int:
+    """Threads for a searching process's encoder (onnxruntime): its share of the cores less
+    one, which planning and the keyword search take while the encoder runs (`retriever.beside`).
 
     One thread encodes a question as fast as two on this machine's 2 cores (1.30 against
     1.28 ms), and gives the same vector bit for bit; with two, the planner beside it slowed
-    the encoder from 1.5 to 2.0 ms.
+    the encoder from 1.5 to 2.0 ms. Measured on 2 CPUs only.
     """
-    share = _threads or os.cpu_count() or 1
-    return max(1, share - 1), share > 1
+    return max(1, cpu_share() - 1)
 
 
 class ModelError(RuntimeError):
@@ -78,6 +86,7 @@ class Embedder(Protocol):
         file: The file the vectors come from, relative to the model folder.
         weights_sha256: sha256 of the model's safetensors weights ("" for a hub name).
         file_sha256: sha256 of ``file`` (the ONNX graph, or the weights again for torch).
+        threads: The threads it encodes on (0: one per core).
         runs: How `encode` runs its texts: ``"batches"``, or ``"one text a run"`` where a
             batch would change a text's vector (int8). Recorded in the index manifest, and
             vectors are reused only from an index whose vectors were run the same way.
@@ -88,6 +97,7 @@ class Embedder(Protocol):
     file: str
     weights_sha256: str
     file_sha256: str
+    threads: int
     runs: str
     dimension: int
     max_seq_length: int
@@ -112,10 +122,20 @@ def resolve_model(name: str) -> str:
     return name
 
 
-@lru_cache(maxsize=8)
 def get_embedder(model: str, backend: str = "torch", target: str = "auto", onnx_threads: int | None = None) -> Embedder:
     """One shared model per process, name, backend, int8 target and thread count (loading
-    costs a second). ``onnx_threads``: an ONNX session's threads (None: `threads`).
+    costs a second). ``onnx_threads``: an ONNX session's threads (None: `threads`; torch
+    always runs on those), so that a caller naming the default shares the default's copy."""
+    return _shared(model, backend, target, threads() if onnx_threads is None or backend == "torch" else onnx_threads)
+
+
+@lru_cache(maxsize=8)
+def _shared(model: str, backend: str, target: str, onnx_threads: int) -> Embedder:
+    return load_embedder(model, backend, target, onnx_threads)
+
+
+def load_embedder(model: str, backend: str = "torch", target: str = "auto", onnx_threads: int = 0) -> Embedder:
+    """A model of its own (`get_embedder` shares one).
 
     A backend this machine cannot run (onnxruntime missing, an int8 target its CPU lacks)
     falls back with a warning: to the CPU's own int8 target, else to torch.
@@ -135,8 +155,7 @@ def get_embedder(model: str, backend: str = "torch", target: str = "auto", onnx_
     except onnx_backend.BackendUnavailable as exc:
         logger.warning("%s; using the torch backend instead", exc)
         return get_embedder(model, "torch")
-    return onnx_backend.OnnxEmbedder(model, Path(path), file, weights,
-                                     threads() if onnx_threads is None else onnx_threads)
+    return onnx_backend.OnnxEmbedder(model, Path(path), file, weights, onnx_threads)
 
 
 def weights_hash(model: str, path: str) -> str:

@@ -98,7 +98,7 @@ class OnnxEmbedder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        self.name, self.file, self.weights_sha256 = model, file, weights_sha256
+        self.name, self.file, self.weights_sha256, self.threads = model, file, weights_sha256, threads
         self.backend = "onnx" if file.endswith(FP32_FILE) else "onnx-int8"
         self.runs = RUN_IN_BATCHES if self.backend == "onnx" else RUN_ALONE
         path = folder / file

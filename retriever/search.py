@@ -32,7 +32,7 @@ from retriever.boilerplate import own_text
 from retriever.calibration import Calibration, CalibrationError, model_threshold
 from retriever.citation import continuations, document_links
 from retriever.dose_typed import verbs
-from retriever.embedding import Embedder, ModelError, get_embedder, resolve_model, search_threads
+from retriever.embedding import Embedder, ModelError, cpu_share, get_embedder, resolve_model, search_threads
 from retriever.highlight import pick_highlights
 from retriever.keyword import DocumentTitles
 from retriever.loading import IndexData, check_weights, read_index
@@ -67,9 +67,9 @@ class Retriever:
     """
 
     def __init__(self, index: IndexData, embedder: Embedder, settings: RetrievalSettings,
-                 calibration: Calibration | None = None, reranker: Reranker | None = None, overlap: bool = False):
+                 calibration: Calibration | None = None, reranker: Reranker | None = None, plan_beside: bool = False):
         self.index = index
-        self.overlap = overlap  # plan beside the encoder: it leaves a core free and lets go of the GIL
+        self.plan_beside = plan_beside  # plan beside the encoder (`retriever.beside`)
         self.embedder = embedder
         self.settings = settings
         self.calibration = calibration
@@ -88,7 +88,7 @@ class Retriever:
         self._own = [own_text(c.text) for c in chunks]  # topics are not looked for in PDQ's notes
         self.doc_ids = np.array([c.doc_id for c in chunks])
         self.log_words = np.log1p([len(c.text.split()) for c in chunks]).astype(np.float32)
-        self._cancer_types = [{t.lower() for t in c.cancer_types} for c in chunks]
+        self.cancer_types = [{t.lower() for t in c.cancer_types} for c in chunks]
         # What abstention reads beside each passage's text: its headings and its summary's
         # subject in the url's words, which the text need not repeat ("kidney" for the summary
         # titled "Renal Cell Cancer": not a topic the passage misses).
@@ -110,9 +110,10 @@ class Retriever:
         index_dir = Path(index_dir)
         retrieval = settings.retrieval()
         index = read_index(index_dir, settings.model, retrieval.hnsw_ef_search)
-        threads, spare = search_threads() if settings.plan_beside else (None, False)  # None: `threads()`
-        embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target,
-                                            threads if settings.backend != "torch" else None)  # torch: the process's
+        threads = search_threads() if settings.plan_beside else None  # None: the process's share
+        embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target, threads)
+        # only an ONNX encoder that leaves a core free: torch takes the GIL between layers
+        beside = settings.plan_beside and embedder.backend != "torch" and 0 < embedder.threads < cpu_share()
         check_weights(index_dir, index.manifest, settings.model, embedder)
         model_dir = resolve_model(settings.model)
         try:
@@ -122,7 +123,7 @@ class Retriever:
             raise ModelError(str(exc)) from None
         if threshold is not None:  # the hand rule's threshold picked for this model's cosines
             retrieval = replace(retrieval, hand_threshold=threshold)
-        retriever = cls(index, embedder, retrieval, calibration, overlap=spare and embedder.backend != "torch")
+        retriever = cls(index, embedder, retrieval, calibration, plan_beside=beside)
         if retrieval.ranker:
             try:
                 retriever.reranker = LearnedRanker.load(model_dir, retriever)
@@ -191,7 +192,7 @@ class Retriever:
         """
         n = max(self.settings.candidates, k)  # k up to `candidates` (50, the API's most) changes no rank
         lexical = partial(keyword_half, self, text := query.strip(), n, mode, filters)
-        q, bm25, phrase, documents = plan_beside(self.embedder, text, lexical) if self.overlap else lexical()
+        q, bm25, phrase, documents = plan_beside(self.embedder, text, lexical) if self.plan_beside else lexical()
         dense = self.dense.search(q, n)
         candidates = list(dict.fromkeys(dense.ids + bm25.ids))  # phrase holders join after the ranker
         sentences = self.sentence_scorer.score(q, list(dict.fromkeys(candidates + phrase.ids)))

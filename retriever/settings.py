@@ -54,9 +54,9 @@ class Settings(BaseSettings):
     onnx_target: Literal["auto", "avx512_vnni", "avx2", "arm64"] = Field(
         "auto", description="Instruction set of the int8 model; auto: this CPU's own.")
     plan_beside: bool = Field(True, description="Plan a question and search it by keywords on a thread of "
-                              "its own while the encoder (ONNX) embeds it, on one core fewer, when the process "
-                              "has two or more (retriever/beside.py); false: the encoder gets every core and "
-                              "planning runs first.")
+                              "its own while the encoder (ONNX) embeds it on one core fewer, when the process's "
+                              "share of the cores is two or more (retriever/beside.py); false: the encoder gets "
+                              "the whole share and planning runs first.")
     faiss_index: Literal["auto", "flat", "hnsw"] = "auto"
     hnsw_min_chunks: int = Field(5_000, ge=0, description="'auto' switches to HNSW at this size. On "
                                  "the 169-summary corpus (7,886 passages) HNSW took 0.13 ms a query "

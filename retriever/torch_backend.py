@@ -21,8 +21,9 @@ class TorchEmbedder:
         import transformers
         from sentence_transformers import SentenceTransformer
 
-        if threads():
-            torch.set_num_threads(threads())
+        self.threads = threads()
+        if self.threads:
+            torch.set_num_threads(self.threads)
         transformers.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
         self.name = model

@@ -8,7 +8,6 @@ is loaded once per worker in the lifespan handler, unless a loaded retriever is 
 from __future__ import annotations
 
 import logging
-import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware import Middleware
 
-from retriever.embedding import limit_threads
+from retriever.embedding import available_cpus, limit_threads
 from retriever.search import Retriever
 from retriever.settings import Settings
 from service import admin, api, pages
@@ -65,7 +64,7 @@ def share_cores(workers: int) -> None:
     on 2 cores.
     """
     if workers > 1:
-        limit_threads(max(1, (os.cpu_count() or 1) // workers))
+        limit_threads(max(1, available_cpus() // workers))
 
 
 def create_app(settings: Settings | None = None, retriever: Retriever | None = None) -> FastAPI:

@@ -34,9 +34,10 @@ def settings():
 
 @pytest.fixture(scope="session")
 def embedder(settings):
-    from retriever.embedding import get_embedder
+    from retriever.embedding import get_embedder, search_threads
 
-    return get_embedder(settings.model, settings.backend, settings.onnx_target)
+    # the encoder a searching process gets, so that the suite's searches plan beside it
+    return get_embedder(settings.model, settings.backend, settings.onnx_target, search_threads())
 
 
 @pytest.fixture(scope="session")

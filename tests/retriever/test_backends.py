@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from retriever import embedding, onnx_backend
-from retriever.embedding import ModelError, get_embedder
+from retriever.embedding import ModelError, get_embedder, load_embedder
 from retriever.onnx_backend import EXPORT_INFO, ONNX_DIR
 
 pytestmark = pytest.mark.model
@@ -61,7 +61,7 @@ def model_copy(tmp_path, monkeypatch):
 
 
 def _load(backend="onnx-int8"):
-    return get_embedder.__wrapped__(MODEL, backend)
+    return load_embedder(MODEL, backend)
 
 
 def test_a_missing_onnx_file_is_named_with_the_export_command(model_copy):
@@ -102,7 +102,7 @@ def test_a_missing_tokenizer_is_named_and_restored_not_exported(model_copy):
 def test_a_cpu_without_an_int8_target_falls_back_to_torch_with_a_warning(monkeypatch, caplog):
     monkeypatch.setattr(onnx_backend, "cpu_targets", lambda: [])
     with caplog.at_level(logging.WARNING):
-        fallback = get_embedder.__wrapped__(MODEL, "onnx-int8", "avx512_vnni")
+        fallback = load_embedder(MODEL, "onnx-int8", "avx512_vnni")
     assert fallback.backend == "torch"
     assert "no int8 target" in caplog.text and "torch backend" in caplog.text
 
@@ -119,7 +119,7 @@ def test_an_explicit_int8_target_is_honoured_when_the_cpu_runs_it(monkeypatch, c
 
 def test_an_unknown_backend_is_named():
     with pytest.raises(ModelError, match="backend 'tpu' is unknown"):
-        get_embedder.__wrapped__(MODEL, "tpu")
+        load_embedder(MODEL, "tpu")
 
 
 def test_the_export_set_up_runs_names_a_bad_setting_in_one_line(monkeypatch, capsys):
@@ -138,13 +138,16 @@ def test_a_search_encoder_leaves_a_core_to_plan_on_and_gives_the_same_vectors(mo
     (`embedding.search_threads`); one thread fewer changes no vector, bit for bit, and a
     question tokenized alone (`Tokenizer.encode`) gets its vector in a batch of one."""
     monkeypatch.setattr(embedding, "_threads", 2)
-    assert embedding.search_threads() == (1, True)
-    monkeypatch.setattr(embedding, "_threads", 1)  # a worker's one-core share: nothing to spare
-    assert embedding.search_threads() == (1, False)
+    assert (embedding.cpu_share(), embedding.search_threads()) == (2, 1)
+    monkeypatch.setattr(embedding, "_threads", 0)  # no worker share: the CPUs this process may run on
+    monkeypatch.setattr(embedding, "available_cpus", lambda: 6)
+    assert (embedding.cpu_share(), embedding.search_threads()) == (6, 5)
+    monkeypatch.setattr(embedding, "available_cpus", lambda: 1)
+    assert embedding.search_threads() == 1
     one = get_embedder(MODEL, "onnx-int8", "auto", 1)
-    assert one._session.get_session_options().intra_op_num_threads == 1
+    assert one.threads == 1 and one._session.get_session_options().intra_op_num_threads == 1
     every = get_embedder(MODEL, "onnx-int8", "auto", 0)
-    assert one is not every
+    assert every is not one and every is get_embedder(MODEL, "onnx-int8")  # the default's copy, shared
     for text in TEXTS + [" ".join(TEXTS * 20)]:  # the last one cut to the model's length
         assert np.array_equal(one.encode_query(text), every.encode_query(text))
         assert np.array_equal(one.encode_query(text), every._encode_batch([text])[0])  # tokenized one way

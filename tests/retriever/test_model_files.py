@@ -45,7 +45,7 @@ def test_a_damaged_calibration_names_the_file_and_the_fix(tmp_path, content, pro
 def test_missing_shipped_weights_stop_start_up_naming_the_file(tmp_path, monkeypatch):
     monkeypatch.setitem(embedding.SHIPPED_NAMES, "pdq-minilm-l6", tmp_path / "gone")
     with pytest.raises(ModelError) as err:
-        embedding.get_embedder.__wrapped__("pdq-minilm-l6", "torch")
+        embedding.load_embedder("pdq-minilm-l6", "torch")
     assert str(tmp_path / "gone" / "model.safetensors") in str(err.value)
     assert embedding.REBUILD_MODEL in str(err.value)
 
@@ -56,7 +56,7 @@ def test_corrupt_shipped_weights_stop_start_up(tmp_path, monkeypatch):
     (folder / "model.safetensors").write_bytes(b"not a safetensors file")
     monkeypatch.setitem(embedding.SHIPPED_NAMES, "pdq-minilm-l6", folder)
     with pytest.raises(ModelError, match="cannot load embedding model 'pdq-minilm-l6'"):
-        embedding.get_embedder.__wrapped__("pdq-minilm-l6", "torch")
+        embedding.load_embedder("pdq-minilm-l6", "torch")
 
 
 def test_weights_hash_of_a_hub_name_is_empty():

@@ -5,6 +5,10 @@ beside the encoder."""
 from __future__ import annotations
 
 import copy
+import os
+import select
+import signal
+import threading
 from dataclasses import FrozenInstanceError, replace
 
 import numpy as np
@@ -12,6 +16,7 @@ import pytest
 
 from retriever import fusion
 from retriever.keyword import KeywordIndex
+from retriever.models import Filters
 from retriever.store import Manifest
 
 pytestmark = pytest.mark.model
@@ -96,33 +101,109 @@ def test_the_manifest_is_typed_and_the_keyword_index_builds_itself(seed_index, s
     assert (rebuilt.scores(tokens) == seed_retriever.bm25.keyword.scores(tokens)).all()
 
 
+QUESTIONS = [QUESTION, "how dose octreotide work", "carcinoyd in the lungs", "what is a CT scan",
+             '"somatostatin analog" side effects', "how do I treat a cold"]
+
+
+def _beside(retriever, on: bool):
+    other = copy.copy(retriever)
+    other.plan_beside = on
+    return other
+
+
+def _same(a, b) -> None:
+    assert [(h.chunk.id, h.score) for h in a.hits] == [(h.chunk.id, h.score) for h in b.hits]
+    assert (a.abstained, a.confidence, a.corrections) == (b.abstained, b.confidence, b.corrections)
+
+
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
-def test_planning_beside_the_encoder_finds_what_planning_first_finds(seed_retriever, mode):
+def test_planning_beside_the_encoder_finds_what_planning_first_finds(seed_retriever, mode, monkeypatch):
     """The question is encoded as typed while another thread plans it; a question the plan
     rewrites ("carcinoyd", "dose" for "does", a short form) is encoded as planned."""
-    beside = copy.copy(seed_retriever)
-    beside.overlap = True
-    first = copy.copy(seed_retriever)
-    first.overlap = False
-    for query in [QUESTION, "how dose octreotide work", "carcinoyd in the lungs", "what is a CT scan",
-                  '"somatostatin analog" side effects', "how do I treat a cold"]:
+    from retriever import search
+
+    planned_on = []
+
+    def keyword_half(*args, **kwargs):
+        planned_on.append(threading.current_thread().name)
+        return beside_half(*args, **kwargs)
+
+    beside_half = search.keyword_half
+    monkeypatch.setattr(search, "keyword_half", keyword_half)
+    beside, first = _beside(seed_retriever, True), _beside(seed_retriever, False)
+    for query in QUESTIONS:
         a, b = beside.signals(query, 5, mode), first.signals(query, 5, mode)
         assert np.array_equal(a.query.vector, b.query.vector)
         assert np.array_equal(a.query.vector, seed_retriever.embedder.encode_query(a.query.plan.dense_text))
         assert (a.dense.ids, a.bm25.ids, a.sentence.ids, a.phrase.ids) == (b.dense.ids, b.bm25.ids, b.sentence.ids,
                                                                            b.phrase.ids)
-        x, y = beside.search(query, 5, mode), first.search(query, 5, mode)
-        assert [(h.chunk.id, h.score) for h in x.hits] == [(h.chunk.id, h.score) for h in y.hits]
-        assert (x.abstained, x.corrections) == (y.abstained, y.corrections)
+        _same(beside.search(query, 5, mode), first.search(query, 5, mode))
+    main = threading.current_thread().name
+    assert planned_on[0].startswith("plan") and planned_on[1] == main  # beside, then first
 
 
-def test_a_loaded_retriever_plans_beside_its_encoder_when_a_core_is_spare(seed_index, settings, embedder, monkeypatch):
+def test_a_filtered_search_planned_beside_reads_its_filter(seed_retriever):
+    beside, first = _beside(seed_retriever, True), _beside(seed_retriever, False)
+    for filters in (Filters(doc_ids=("gi-neuroendocrine-tumors-treatment",)), Filters(cancer_types=("breast",))):
+        for query in QUESTIONS[:3]:
+            _same(beside.search(query, 5, filters=filters), first.search(query, 5, filters=filters))
+
+
+def test_a_failure_while_planning_beside_reaches_the_caller(seed_retriever, monkeypatch):
+    def broken(text):
+        raise ValueError("planning failed")
+
+    beside = _beside(seed_retriever, True)
+    monkeypatch.setattr(beside, "plan", broken)
+    with pytest.raises(ValueError, match="planning failed"):
+        beside.search(QUESTION)
+
+
+def test_a_forked_child_plans_beside_on_threads_of_its_own(seed_retriever):
+    """A forked child inherits a pool whose threads it lacks; without a fresh one its first
+    search waited forever."""
+    beside = _beside(seed_retriever, True)
+    expected = [h.chunk.id for h in beside.search(QUESTION).hits]  # the parent's planners have started
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: search, report, leave without running the parent's clean-up
+        try:
+            ids = [h.chunk.id for h in beside.search(QUESTION).hits]
+            os.write(write, ("ok " + " ".join(ids)).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    ready, _, _ = select.select([read], [], [], 60)
+    answer = os.read(read, 65536).decode() if ready else ""
+    os.close(read)
+    if not ready:
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    assert answer == "ok " + " ".join(expected)
+
+
+def test_a_loaded_retriever_plans_beside_an_encoder_that_leaves_a_core(seed_index, settings, monkeypatch):
     from retriever import embedding
+    from retriever.embedding import get_embedder
     from retriever.search import Retriever
 
     monkeypatch.setattr(embedding, "_threads", 2)
-    assert Retriever.load(seed_index, settings, embedder=embedder).overlap
-    monkeypatch.setattr(embedding, "_threads", 1)
-    assert not Retriever.load(seed_index, settings, embedder=embedder).overlap
-    monkeypatch.setattr(embedding, "_threads", 2)
-    assert not Retriever.load(seed_index, settings.model_copy(update={"plan_beside": False}), embedder=embedder).overlap
+    loaded = Retriever.load(seed_index, settings)
+    assert loaded.plan_beside and loaded.embedder.threads == 1
+    every = get_embedder(settings.model, settings.backend, settings.onnx_target, 0)
+    assert not Retriever.load(seed_index, settings, embedder=every).plan_beside  # it takes every core
+    assert not Retriever.load(seed_index, settings.model_copy(update={"plan_beside": False})).plan_beside
+    monkeypatch.setattr(embedding, "_threads", 1)  # a worker's one-core share: nothing to spare
+    assert not Retriever.load(seed_index, settings).plan_beside
+
+
+def test_a_search_while_the_interpreter_shuts_down_plans_on_its_own_thread(seed_retriever, monkeypatch):
+    """At exit the pool takes no new task (RuntimeError): a search still under way then plans first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from retriever import beside
+
+    closed = ThreadPoolExecutor(max_workers=1)
+    closed.shutdown()
+    monkeypatch.setattr(beside, "_pool", closed)
+    _same(_beside(seed_retriever, True).search(QUESTION), _beside(seed_retriever, False).search(QUESTION))
