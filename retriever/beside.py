@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -52,11 +52,30 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_planners)
 
 
+@dataclass(frozen=True)
+class KeywordHalf:
+    """What a search knows without the question's vector.
+
+    Attributes:
+        query: The planned question; its vector None while the encoder embeds it elsewhere.
+        bm25: The BM25 ranking (empty in dense mode).
+        phrase: Passages holding the quoted phrases.
+        documents: Every document's title rank (hybrid only; None when no word names one).
+        coverage: Every passage's share of the question's terms (hybrid only: the ranker's).
+    """
+
+    query: Query
+    bm25: Ranking
+    phrase: Ranking
+    documents: np.ndarray | None
+    coverage: np.ndarray | None
+
+
 def keyword_half(retriever: Retriever, text: str, n: int, mode: str, filters: Filters | None,
-                 encoding: str | None = None) -> tuple[Query, Ranking, Ranking, np.ndarray | None]:
-    """What needs no vector: the `Query`, the BM25 and phrase rankings and the documents' title
-    ranks. The query's vector is None when its planned text is ``encoding``, which the encoder
-    is embedding meanwhile (`plan_beside`); otherwise the planned text is encoded here."""
+                 encoding: str | None = None) -> KeywordHalf:
+    """Plan ``text`` and run what needs no vector. The query's vector is None when its planned
+    text is ``encoding``, which the encoder is embedding meanwhile (`plan_beside`); otherwise
+    the planned text is encoded here."""
     r = retriever
     allowed = allowed_rows(filters, r.doc_ids, r.cancer_types)
     plan = r.scope.narrow(r.plan(text), allowed, r.planner.speller.looks_misspelled)
@@ -64,11 +83,12 @@ def keyword_half(retriever: Retriever, text: str, n: int, mode: str, filters: Fi
     bm25 = r.bm25.search(q, n) if mode != "dense" else Ranking.empty()
     phrase = r.phrase.search(q, n) if plan.phrases else Ranking.empty()
     documents = r.titles.ranks(plan.tokens) if mode == "hybrid" else None
+    coverage = r.bm25.keyword.coverage(plan.terms) if mode == "hybrid" else None
     vector = None if plan.dense_text == encoding else r.embedder.encode_query(plan.dense_text)
-    return replace(q, vector=vector), bm25, phrase, documents
+    return KeywordHalf(replace(q, vector=vector), bm25, phrase, documents, coverage)
 
 
-def plan_beside(embedder: Embedder, text: str, lexical: Callable[..., tuple]) -> tuple:
+def plan_beside(embedder: Embedder, text: str, lexical: Callable[..., KeywordHalf]) -> KeywordHalf:
     """``lexical(encoding=text)`` (`keyword_half`) run on a planning thread while ``embedder``
     encodes ``text``; its query gets that vector unless it was planned into another text,
     which ``lexical`` encoded itself."""
@@ -77,5 +97,5 @@ def plan_beside(embedder: Embedder, text: str, lexical: Callable[..., tuple]) ->
     except RuntimeError:  # the interpreter is shutting down and takes no new threads: plan here
         return lexical()
     typed = embedder.encode_query(text)
-    query, *rest = planned.result()
-    return (query if query.vector is not None else replace(query, vector=typed), *rest)
+    half = planned.result()
+    return half if half.query.vector is not None else replace(half, query=replace(half.query, vector=typed))

@@ -58,6 +58,25 @@ class KeywordIndex:
             return np.zeros(self.n_docs, dtype=np.float32)
         return self.bm25.get_scores(known)
 
+    def coverage(self, terms: list[tuple[str, ...]]) -> np.ndarray:
+        """Share of ``terms`` (each with its alternatives) that each row's passage contains.
+
+        A term counts when any stem of any alternative is in the row's postings: the same
+        tokens, stems and fields that the ranking indexed. Every row at once, so that it is
+        read while the encoder runs (`retriever.beside`); the ranker takes its candidates'.
+        """
+        if not terms:
+            return np.ones(self.n_docs, dtype=np.float32)
+        found = np.zeros(self.n_docs, dtype=np.float32)
+        for alternatives in terms:
+            stems = [t for t in dict.fromkeys(tokenize(" ".join(alternatives))) if t in self.vocab]
+            if stems:
+                has = np.zeros(self.n_docs, dtype=bool)
+                for s in stems:
+                    has[self.postings(s)] = True
+                found += has
+        return found / len(terms)
+
     def postings(self, token: str) -> np.ndarray:
         """Rows whose passage has ``token``: a column of bm25s's own sparse score matrix."""
         matrix = self.bm25.scores

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from retriever.store import sha256_file
-from retriever.tokenization import tokenize
 
 if TYPE_CHECKING:
     from retriever.search import Retriever, Signals
@@ -63,25 +62,6 @@ class RankerError(ValueError):
     """A ranker file that cannot be used, naming the file and the fix."""
 
 
-def coverage(keyword, terms: list[tuple[str, ...]], rows: np.ndarray) -> np.ndarray:
-    """Share of ``terms`` (each with its alternatives) that each row's passage contains.
-
-    A term counts when any stem of any alternative is in the row's postings: the same
-    tokens, stems and fields that the keyword ranking indexed.
-    """
-    if not terms:
-        return np.ones(len(rows), dtype=np.float32)
-    found = np.zeros(len(rows), dtype=np.float32)
-    for alternatives in terms:
-        stems = [t for t in dict.fromkeys(tokenize(" ".join(alternatives))) if t in keyword.vocab]
-        if stems:
-            has = np.zeros(keyword.n_docs, dtype=bool)
-            for s in stems:
-                has[keyword.postings(s)] = True
-            found += has[rows]
-    return found / len(terms)
-
-
 def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float]) -> tuple[list[int], np.ndarray]:
     """The candidates of ``fused`` and one row of `FEATURES` each."""
     ids = list(fused)
@@ -109,7 +89,7 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float])
         bm25, bm25 > 0, title, doc_best[codes] - top, share, retriever.demoted[rows],
         childhood & (who != "child"), childhood & (who == "adult"),
         ~childhood & twins & (who == "child"), retriever.log_words[rows],
-        coverage(retriever.index.keyword, plan.terms, rows),
+        sig.coverage[rows] if sig.coverage is not None else retriever.index.keyword.coverage(plan.terms)[rows],
     ]
     features = np.empty((len(ids), len(columns)), dtype=np.float32)
     for j, column in enumerate(columns):  # filled in place: one copy instead of two

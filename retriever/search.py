@@ -192,12 +192,14 @@ class Retriever:
         """
         n = max(self.settings.candidates, k)  # k up to `candidates` (50, the API's most) changes no rank
         lexical = partial(keyword_half, self, text := query.strip(), n, mode, filters)
-        q, bm25, phrase, documents = plan_beside(self.embedder, text, lexical) if self.plan_beside else lexical()
+        half = plan_beside(self.embedder, text, lexical) if self.plan_beside else lexical()
+        q = half.query
         dense = self.dense.search(q, n)
-        candidates = list(dict.fromkeys(dense.ids + bm25.ids))  # phrase holders join after the ranker
-        sentences = self.sentence_scorer.score(q, list(dict.fromkeys(candidates + phrase.ids)))
+        candidates = list(dict.fromkeys(dense.ids + half.bm25.ids))  # phrase holders join after the ranker
+        sentences = self.sentence_scorer.score(q, list(dict.fromkeys(candidates + half.phrase.ids)))
         sentence = sentences.ranking(candidates) if mode != "bm25" else Ranking.empty()
-        return Signals(q, dense, bm25, sentence, sentences, documents, FUSED[mode], phrase)
+        return Signals(q, dense, half.bm25, sentence, sentences, half.documents, FUSED[mode], half.phrase,
+                       half.coverage)
 
     # -- stages 3 to 6: fuse, adjust, rerank, select -----------------------------------------
 

@@ -18,7 +18,6 @@ from retriever.ranker import (
     RECORD_FILE,
     LearnedRanker,
     RankerError,
-    coverage,
     ranker_sha256,
 )
 
@@ -36,8 +35,8 @@ def test_coverage_counts_terms_in_any_form_or_alternative():
                                   _chunk(2, "Surgery removes the tumor."),
                                   _chunk(3, "The outlook is good.")])
     terms = [("vomited",), ("outlook", "prognosis")]
-    assert coverage(keyword, terms, np.array([0, 1, 2, 3])).tolist() == [0.5, 0.5, 0.0, 0.5]
-    assert coverage(keyword, [], np.array([0, 2])).tolist() == [1.0, 1.0]
+    assert keyword.coverage(terms).tolist() == [0.5, 0.5, 0.0, 0.5]
+    assert keyword.coverage([]).tolist() == [1.0, 1.0, 1.0, 1.0]
 
 
 @pytest.mark.model

@@ -37,6 +37,18 @@ def test_stages_compose_into_search(seed_retriever):
     assert [h.score for h in result.hits] == [scores[i] for i in chosen]
 
 
+def test_term_coverage_is_read_before_the_vector_for_the_ranker(seed_retriever):
+    from retriever.ranker import FEATURES, signal_features
+
+    sig = seed_retriever.signals(QUESTION, k=5)
+    assert sig.coverage is not None and len(sig.coverage) == len(seed_retriever.chunks)
+    assert np.array_equal(sig.coverage, seed_retriever.bm25.keyword.coverage(sig.query.plan.terms))
+    ids, rows = signal_features(seed_retriever, sig, seed_retriever.fuse(sig, "hybrid"))
+    assert np.array_equal(rows[:, FEATURES.index("coverage")], sig.coverage[ids])
+    assert 0 < sig.coverage.max() <= 1 and sig.coverage.min() < sig.coverage.max()
+    assert seed_retriever.signals(QUESTION, k=5, mode="dense").coverage is None  # the ranker reads hybrid ones
+
+
 def test_without_the_ranker_the_fused_scores_order_the_passages(seed_retriever):
     plain = seed_retriever.with_settings(replace(seed_retriever.settings, ranker=False))
     sig = plain.signals(QUESTION, k=5)
