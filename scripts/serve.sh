@@ -7,8 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for arg in "$@"; do  # the seeds would be indexed into one folder and another served
-  case "$arg" in --index|--index=*)
-    echo "error: name the index with PDQ_INDEX_DIR=FOLDER bash scripts/serve.sh, not --index" >&2; exit 2;;
+  case "$arg" in
+    --index|--index=*)
+      echo "error: name the index with PDQ_INDEX_DIR=FOLDER bash scripts/serve.sh, not --index" >&2; exit 2;;
+    -h|--help)  # the service's own help follows; this script takes all of it but --index
+      echo "usage: [PDQ_INDEX_DIR=FOLDER] bash scripts/serve.sh [OPTIONS]"
+      echo "Installs what is missing, indexes seeds/ into ./index (or serves the index PDQ_INDEX_DIR names"
+      echo "as it is), then serves it. OPTIONS are python -m service's, below, all but --index."
+      echo;;
   esac
 done
 bash scripts/setup.sh

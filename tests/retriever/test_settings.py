@@ -122,6 +122,18 @@ def test_serve_script_reads_the_index_folder_from_env_file_as_the_service_does(m
     assert ask().stdout == "0 index\n"
 
 
+def test_serve_script_help_names_itself_and_the_index_variable():
+    """`serve.sh --help` printed only `python -m service`'s usage, whose --index it refuses."""
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "serve.sh"
+    run = subprocess.run(["bash", str(script), "--help"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0
+    assert run.stdout.startswith("usage: [PDQ_INDEX_DIR=FOLDER] bash scripts/serve.sh")
+    assert "all but --index" in run.stdout and "--workers" in run.stdout  # then the service's options
+
+
 def test_serve_script_refuses_an_index_flag_before_it_installs_or_indexes():
     """`serve.sh --index X` indexed the seeds into ./index and then served X (the last
     --index wins); the folder is named by PDQ_INDEX_DIR."""
