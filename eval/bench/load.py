@@ -183,10 +183,21 @@ class LoadResult:
     rss_before_mb: float
     rss_after_mb: float
     load_avg_1m: float | None
+    settings: dict[str, str] = field(default_factory=dict)  # the PDQ_* settings the server got
 
     @property
     def rss_growth_mb(self) -> float:
         return self.rss_after_mb - self.rss_before_mb
+
+
+# What the bench itself sets on the server's command line, or must keep off to measure it.
+OWN_SETTINGS = {"PDQ_INDEX_DIR", "PDQ_HOST", "PDQ_PORT", "PDQ_WORKERS", "PDQ_RATE_LIMIT_PER_MINUTE"}
+
+
+def server_settings() -> dict[str, str]:
+    """This process's ``PDQ_*`` settings, for the server, so that a run measures them
+    (``PDQ_PLAN_BESIDE=false python -m eval.bench load ...``); not the bench's own."""
+    return {k: v for k, v in sorted(os.environ.items()) if k.startswith("PDQ_") and k not in OWN_SETTINGS}
 
 
 def settle(max_load: float, max_wait_s: float, verbose: bool = False) -> float | None:
@@ -227,7 +238,8 @@ def run_load(index: str | os.PathLike[str], clients: int, seconds: float, worker
         raise ValueError("workers must be at least 1")
     mb = 1 / (1024 * 1024)
     load_avg = settle(settle_load, settle_max_s, verbose)
-    with ServiceProcess(Path(index), workers, port=port, ready_timeout=ready_timeout) as server:
+    settings = server_settings()
+    with ServiceProcess(Path(index), workers, port=port, ready_timeout=ready_timeout, extra_env=settings) as server:
         rss_ready = server.rss()
         if verbose:
             print(f"workers={workers}: ready on {server.base}, RSS {rss_ready * mb:.0f} MB; "
@@ -261,5 +273,5 @@ def run_load(index: str | os.PathLike[str], clients: int, seconds: float, worker
         unexpected=stats.unexpected,
         connection_errors=sum(stats.errors.values()), error_kinds=dict(stats.errors),
         rss_ready_mb=rss_ready * mb, rss_before_mb=rss_before * mb, rss_after_mb=rss_after * mb,
-        load_avg_1m=load_avg,
+        load_avg_1m=load_avg, settings=settings,
     )

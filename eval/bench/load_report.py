@@ -26,7 +26,8 @@ def report_section(results: Sequence[LoadResult], command: str, index: str) -> s
         f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; {machine}; index `{index}`; "
         f"{r0.clients} client{'s' if r0.clients != 1 else ''} for {r0.seconds:g} s per worker count, "
         f"{r0.invalid_share:.0%} invalid "
-        f"requests; 1-minute load average when each run started: {loads}. Client and server share the machine.",
+        f"requests; 1-minute load average when each run started: {loads}. Client and server share the machine."
+        + (f" Settings: {', '.join(f'{k}={v}' for k, v in r0.settings.items())}." if r0.settings else ""),
         "",
         "| workers | requests | req/s | p50 ms | p95 ms | p99 ms | valid p50 / p95 / p99 ms | statuses "
         "| 5xx | unexpected | conn. errors | RSS ready / before / after MB |",
@@ -58,7 +59,8 @@ most 150 s) for the 1-minute load average to fall below 1.5. Latencies are clien
 per request, in milliseconds ("valid" excludes the invalid requests, which are answered
 without a search). "unexpected" counts valid requests not answered 200 and invalid ones
 not answered 4xx. RSS is the server process plus all its workers: when ready, after the
-warm-up, after the run.
+warm-up, after the run. The server gets this process's `PDQ_*` settings (not the bench's
+own: index, host, port, workers and the rate limit, kept off), and a section names them.
 
 """
 

@@ -78,3 +78,38 @@ def test_load_is_a_subcommand_beside_the_others():
     assert parser.parse_args(["scale"]).func.__name__ == "_run_scale"
     with pytest.raises(SystemExit):
         parser.parse_args(["load", "--index", "idx", "--invalid-share", "1.5"])
+
+
+def test_the_load_bench_runs_its_server_with_this_process_settings(monkeypatch):
+    """`PDQ_PLAN_BESIDE=false python -m eval.bench load` measured the default: the server was
+    started without any PDQ_* setting. Now it gets them (not the bench's own), and the report says so."""
+    from dataclasses import replace
+
+    from eval.bench import load
+
+    monkeypatch.setenv("PDQ_PLAN_BESIDE", "false")
+    monkeypatch.setenv("PDQ_PORT", "9")  # the bench's own: its --port flag wins, and it is not reported
+    monkeypatch.setenv("PDQ_RATE_LIMIT_PER_MINUTE", "5")  # kept off, or the run would measure 429s
+    given = {}
+
+    class Stop(Exception):
+        pass
+
+    class Server:
+        def __init__(self, *args, extra_env=None, **kwargs):
+            given.update(extra_env or {})
+
+        def __enter__(self):
+            raise Stop
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(load, "ServiceProcess", Server)
+    with pytest.raises(Stop):
+        run_load("index", clients=1, seconds=1, workers=1)
+    assert given == {"PDQ_PLAN_BESIDE": "false"}
+    result = load.LoadResult(1, 1, 1.0, 0.0, 1, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, {200: 1}, 0, 0, 0, {},
+                             100.0, 100.0, 100.0, None)
+    assert "Settings:" not in report_section([result], "cmd", "index")
+    assert "Settings: PDQ_PLAN_BESIDE=false." in report_section([replace(result, settings=given)], "cmd", "index")
