@@ -4,12 +4,11 @@ searched by keywords on a thread of its own while the encoder embeds it as typed
 Encoding is most of a search, and onnxruntime lets go of the GIL while the network runs, so
 the planning (spelling, short forms, the lexicon), the BM25, phrase and title searches and
 the ranker's term coverage, which need no vector, cost no time when a core is spare
-(`embedding.search_threads`). 283
-of the 326 questions of the held-out and fresh 1-3 sets are embedded as typed; for the
-others, the planning thread encodes the planned text as soon as it has it, so a rewritten
-question waits for planning plus one encoding, not two. An A/B in one process over the
-fresh set (docs/benchmarks.md, "Planning beside the encoder"): search p50 2.91 -> 2.65 ms
-on the corpus, 2.31 -> 2.22 on the seed, every result the same.
+(`embedding.search_threads`). 283 of the 326 questions of the held-out and fresh 1-3 sets
+are embedded as typed; for the others, the planning thread encodes the planned text as soon
+as it has it, so a rewritten question waits for planning plus one encoding, not two. An A/B
+in one process over the fresh set (docs/benchmarks.md, "Planning beside the encoder"):
+search p50 2.91 -> 2.65 ms on the corpus, 2.31 -> 2.22 on the seed, every result the same.
 """
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float])
         bm25, bm25 > 0, title, doc_best[codes] - top, share, retriever.demoted[rows],
         childhood & (who != "child"), childhood & (who == "adult"),
         ~childhood & twins & (who == "child"), retriever.log_words[rows],
-        sig.coverage[rows] if sig.coverage is not None else retriever.index.keyword.coverage(plan.terms)[rows],
+        sig.coverage[rows],  # read for every passage beside the encoder (`retriever.beside`)
     ]
     features = np.empty((len(ids), len(columns)), dtype=np.float32)
     for j, column in enumerate(columns):  # filled in place: one copy instead of two

@@ -206,4 +206,4 @@ class Signals:
     documents: np.ndarray | None = None  # rank of every document by title words (hybrid)
     fused: tuple[str, ...] = FUSED["hybrid"]  # bm25 mode runs dense too (for abstention) but fuses bm25 only
     phrase: Ranking = Ranking.empty()  # passages holding the quoted phrases (`PhraseSearcher`)
-    coverage: np.ndarray | None = None  # share of the question's terms each row holds (`KeywordIndex.coverage`)
+    coverage: np.ndarray | None = None  # share of the question's terms each row holds (hybrid: the ranker's)
