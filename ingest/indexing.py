@@ -27,6 +27,7 @@ from retriever.embedding import Embedder, get_embedder, resolve_model
 from retriever.keyword import KeywordIndex
 from retriever.loading import same_model
 from retriever.models import Chunk
+from retriever.passage_words import PassageWords
 from retriever.ranker import ranker_sha256
 from retriever.settings import Settings
 from retriever.text import embedding_text, sentence_spans
@@ -185,6 +186,7 @@ def _write(version: Path, chunks: list[Chunk], vecs: np.ndarray, table: store.Se
     save_dense(build_dense(vecs, kind, settings.hnsw_m), version / store.DENSE)
     table.save(version / store.SENTENCES)
     KeywordIndex.build(chunks).save(version / store.BM25_DIR)
+    PassageWords.build(chunks).save(version / store.PASSAGE_WORDS)
     return kind
 
 

@@ -48,7 +48,7 @@ from pathlib import Path
 from retriever.figures import figure_missing
 from retriever.providers import PROVIDER, provider_missing
 from retriever.text import shipped_lines
-from retriever.tokenization import NON_WORD_ZIPF, Vocabulary, passage_vocabulary, zipf
+from retriever.tokenization import NON_WORD_ZIPF, Vocabulary, zipf
 
 MISSING_PENALTY = 0.4
 # The hand rule's threshold (README, "Abstention").
@@ -212,22 +212,22 @@ def confidence(best_cosine: float, n_missing: int, terms_found: bool = False,
     return base - penalty * min(n_missing, MAX_COUNTED)
 
 
-def evidence(question: str, best_cosine: float, passages: list[tuple[str, str, str]],
+def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabulary, Vocabulary]],
              terms: list[tuple[str, ...]], topics: list[str], figures: list[int]) -> tuple[Evidence, list[str]]:
     """The signals of whether ``passages`` answer the question, and what they miss.
 
     Args:
         question: The question as searched (short forms written out, typos corrected).
         best_cosine: Best cosine of the question with these passages or their sentences.
-        passages: (text, heading path, text less PDQ's notes: where topics are looked for).
+        passages: (text, its vocabulary, the vocabulary of the text less PDQ's notes: where
+            topics are looked for); `retriever.passage_words` makes both.
         terms, topics, figures: What the question asks about (`question_terms`,
             `topic_words`, `figures_asked`).
     """
     texts = [text for text, _, _ in passages]
-    vocabularies = [passage_vocabulary(text, path) for text, path, _ in passages]
+    vocabularies = [vocabulary for _, vocabulary, _ in passages]
     union = Vocabulary.union(vocabularies)
-    topics_missing = missing_topics(topics, Vocabulary.union(
-        passage_vocabulary(own, path) for _, path, own in passages)) if topics else []
+    topics_missing = missing_topics(topics, Vocabulary.union(own for _, _, own in passages)) if topics else []
     nothing = nothing_found(terms, vocabularies) if best_cosine < NOTHING_FOUND_BELOW else []
     missing = list(dict.fromkeys(topics_missing + nothing))
     fig = figure_missing(figures, texts)

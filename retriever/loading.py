@@ -15,6 +15,7 @@ from retriever.dense import load_dense
 from retriever.embedding import Embedder, resolve_model
 from retriever.keyword import KeywordIndex
 from retriever.models import Chunk
+from retriever.passage_words import PassageWords
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class IndexData:
     dense: faiss.Index
     keyword: KeywordIndex
     sentences: store.SentenceTable
+    words: PassageWords
 
 
 def read_index(index_dir: Path, model: str, ef_search: int) -> IndexData:
@@ -60,11 +62,22 @@ def read_index(index_dir: Path, model: str, ef_search: int) -> IndexData:
         dense = _read(store.DENSE, lambda: load_dense(folder / store.DENSE, ef_search))
         keyword = _read(store.BM25_DIR, lambda: KeywordIndex.load(folder / store.BM25_DIR, len(chunks)))
         sentences = _read(store.SENTENCES, lambda: store.SentenceTable.load(folder / store.SENTENCES).for_search())
+        words = _read(store.PASSAGE_WORDS, lambda: _passage_words(folder, manifest, len(chunks)))
     except store.IndexLoadError as exc:
         raise store.IndexLoadError(index_dir, exc.problem) from None
     if not (len(chunks) == vectors.shape[0] == dense.ntotal == manifest.chunks_count):
         raise store.IndexLoadError(index_dir, "chunks, embeddings and FAISS index disagree in size")
-    return IndexData(folder, manifest, chunks, vectors, dense, keyword, sentences)
+    return IndexData(folder, manifest, chunks, vectors, dense, keyword, sentences, words)
+
+
+def _passage_words(folder: Path, manifest: store.Manifest, n_chunks: int) -> PassageWords:
+    if store.PASSAGE_WORDS not in manifest.files:  # an index made before ingest stored them
+        raise store.IndexLoadError(folder, f"it has no {store.PASSAGE_WORDS} (made by an earlier version; "
+                                           "a rebuild reuses the vectors)")
+    try:
+        return PassageWords.load(folder / store.PASSAGE_WORDS, n_chunks)
+    except ValueError as exc:
+        raise store.IndexLoadError(folder, f"file {store.PASSAGE_WORDS}: {exc}") from None
 
 
 def same_model(built_with: str, model: str) -> bool:

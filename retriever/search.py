@@ -26,9 +26,8 @@ import numpy as np
 
 from retriever import fusion
 from retriever.abstain import Verdict, asks_nothing, evidence, judge, near_miss
-from retriever.audience import is_childhood, names_adults, url_words
+from retriever.audience import is_childhood, names_adults
 from retriever.beside import keyword_half, plan_beside
-from retriever.boilerplate import own_text
 from retriever.calibration import Calibration, CalibrationError, model_threshold
 from retriever.citation import continuations, document_links
 from retriever.dose_typed import verbs
@@ -52,7 +51,6 @@ from retriever.searchers import (
 from retriever.settings import RetrievalSettings, Settings
 from retriever.spelling import Speller
 from retriever.text import fold
-from retriever.tokenization import passage_vocabulary
 
 # Searched by `Retriever.warm_up` so the first real question doesn't pay for first calls and
 # the word lists; it has a misspelling and an unknown name to reach every step.
@@ -85,14 +83,10 @@ class Retriever:
         self.demoted = np.array([c.shared or c.outline for c in chunks], dtype=bool)
         self.childhood = np.array([is_childhood(c.title, c.url) for c in chunks], dtype=bool)
         self._fold = [fold(c.text) for c in chunks]
-        self._own = [own_text(c.text) for c in chunks]  # topics are not looked for in PDQ's notes
+        self.words = index.words  # each passage's words, as abstention and quoted phrases read them
         self.doc_ids = np.array([c.doc_id for c in chunks])
         self.log_words = np.log1p([len(c.text.split()) for c in chunks]).astype(np.float32)
         self.cancer_types = [{t.lower() for t in c.cancer_types} for c in chunks]
-        # What abstention reads beside each passage's text: its headings and its summary's
-        # subject in the url's words, which the text need not repeat ("kidney" for the summary
-        # titled "Renal Cell Cancer": not a topic the passage misses).
-        self._about = [" ".join(c.heading_path) + " " + url_words(c.url) for c in chunks]
         self.titles = DocumentTitles.of(chunks)
         self.links = document_links(chunks)  # chunk id -> link whose text fragment is unique
         self.continuations = continuations(chunks)
@@ -234,7 +228,7 @@ class Retriever:
         tiers = {i: int(adults and not self.childhood[i]) for i in scores}
         if plan.phrases:  # each phrase tier (x2) above the audience one
             for i in scores:
-                tiers[i] += 2 * held(plan, text := self.chunks[i].text, passage_vocabulary(text, self._about[i]))
+                tiers[i] += 2 * held(plan, self.chunks[i].text, self.words.of(i))
         return fusion.lift(scores, tiers)
 
     def order(self, scores: dict[int, float], k: int) -> list[int]:
@@ -258,7 +252,7 @@ class Retriever:
         top = chosen[:s.abstain_depth]
         best_chunk = float(sig.dense.scores[0]) if len(sig.dense.scores) else -1.0
         best = max([best_chunk, -1.0] + [sig.sentences.best(i) for i in top])
-        passages = [(self.chunks[i].text, self._about[i], self._own[i]) for i in top]
+        passages = [(self.chunks[i].text, self.words.of(i), self.words.own(i)) for i in top]
         ev, missing = evidence(plan.dense_text, best, passages, plan.terms, plan.topics, plan.figures)
         return judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor,
                      nothing_asked=asks_nothing(plan.dense_text, plan.terms))

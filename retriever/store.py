@@ -9,6 +9,7 @@ Layout of an index folder::
     sentences.npz     sentence spans of every chunk and their embeddings (for highlights)
     text_keys.json    hash of the exact text behind every vector (lets ingest reuse them)
     bm25/             bm25s index over the same chunks
+    passage_words.npz every chunk's words as abstention reads them (`retriever.passage_words`)
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ DENSE = "dense.faiss"
 SENTENCES = "sentences.npz"
 TEXT_KEYS = "text_keys.json"
 BM25_DIR = "bm25"
+PASSAGE_WORDS = "passage_words.npz"
 # The files ingest reads as documents (`ingest.sources`).
 DOCUMENT_SUFFIXES = (".md", ".txt")
 

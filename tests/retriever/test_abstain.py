@@ -17,6 +17,7 @@ from retriever.abstain import (
 )
 from retriever.figures import figure_missing, figures_asked
 from retriever.lexicon import question_terms
+from retriever.tokenization import passage_vocabulary
 
 
 def _never_a_typo(word):
@@ -191,10 +192,16 @@ def test_a_lay_word_the_passages_use_is_found_and_a_word_never_typed_is_never_na
     assert not all_terms_found(question_terms("how well surgery"), well)
 
 
+def _passage(text: str, headings: str) -> tuple[str, Vocabulary, Vocabulary]:
+    """A passage as `evidence` reads it: its text, its words and its own words (no PDQ notes here)."""
+    words = passage_vocabulary(text, headings)
+    return text, words, words
+
+
 def test_the_nothing_found_rule_yields_to_a_close_embedding():
     """A lay question can share no word with the passage that answers it; a cosine at or
     above ``NOTHING_FOUND_BELOW`` says the passage is about it anyway."""
-    passage = [("Opioids may cause drowsiness.", "Pain control", "Opioids may cause drowsiness.")]
+    passage = [_passage("Opioids may cause drowsiness.", "Pain control")]
     question = "strong painkillers make me sleepy"
     terms = question_terms(question)
     far, far_missing = evidence(question, NOTHING_FOUND_BELOW - 0.05, passage, terms, [], [])
@@ -207,8 +214,7 @@ def test_a_missing_topic_vetoes_however_close_the_embedding():
     """A short query lands close to a passage of the same kind in another cancer: "lung
     cancer staging" had cosine 0.87 with the seed's staging passage and was answered."""
     question = "lung cancer staging"
-    passage = [("Staging is the process used to find out if cancer has spread.", "Staging",
-                "Staging is the process used to find out if cancer has spread.")]
+    passage = [_passage("Staging is the process used to find out if cancer has spread.", "Staging")]
     terms = question_terms(question)
     ev, missing = evidence(question, 0.87, passage, terms, topic_words(question.split(), set(), _never_a_typo), [])
     assert missing == ["lung"] and ev.topics_missing == ("lung",)
@@ -224,7 +230,7 @@ def test_a_missing_topic_vetoes_a_learned_calibration_too():
         def confidence(self, ev):
             return 0.93
 
-    passage = [("Staging finds out if cancer has spread.", "Staging", "Staging finds out if cancer has spread.")]
+    passage = [_passage("Staging finds out if cancer has spread.", "Staging")]
     question = "lung cancer staging"
     ev, missing = evidence(question, 0.87, passage, question_terms(question),
                            topic_words(question.split(), set(), _never_a_typo), [])
