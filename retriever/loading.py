@@ -15,7 +15,7 @@ from retriever.dense import load_dense
 from retriever.embedding import Embedder, resolve_model
 from retriever.keyword import KeywordIndex
 from retriever.models import Chunk
-from retriever.passage_words import PassageWords
+from retriever.passage_words import PassageWords, PassageWordsError
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _passage_words(folder: Path, manifest: store.Manifest, n_chunks: int) -> Pas
                                            "a rebuild reuses the vectors)")
     try:
         return PassageWords.load(folder / store.PASSAGE_WORDS, n_chunks)
-    except ValueError as exc:
+    except PassageWordsError as exc:  # anything else is an unreadable file (`_read`)
         raise store.IndexLoadError(folder, f"file {store.PASSAGE_WORDS}: {exc}") from None
 
 

@@ -13,6 +13,7 @@ up to three a search, and every candidate of a quoting search. Ingest makes them
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,9 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from retriever.audience import url_words
-from retriever.boilerplate import own_text
+from retriever.boilerplate import BOILERPLATE, own_text
 from retriever.models import Chunk
 from retriever.tokenization import PREFIX, TOKENIZER_VERSION, Vocabulary, passage_vocabulary, stem
+
+# Bumped when what a passage's words are changes outside `tokenize` (whose version counts too):
+# `tokenization.passage_vocabulary`, `about`, `boilerplate.own_text` (see `recipe`).
+WORDS_VERSION = 1
 
 
 def about(chunk: Chunk) -> str:
@@ -51,8 +56,9 @@ class PassageWords:
 
     def __post_init__(self):
         object.__setattr__(self, "_stems", [stem(w) for w in self.table])
-        # as many as the search-time cache held (about 15 MB on the corpus); a miss costs little now
-        object.__setattr__(self, "_row", lru_cache(maxsize=1024)(self._vocabulary))
+        # Keyed by where the ids are, so a passage without notes is made once for both rows;
+        # as many as the search-time cache held (about 15 MB on the corpus): a miss costs little now.
+        object.__setattr__(self, "_made", lru_cache(maxsize=1024)(self._vocabulary))
 
     @property
     def chunks(self) -> int:
@@ -60,14 +66,13 @@ class PassageWords:
 
     def of(self, row: int) -> Vocabulary:
         """The vocabulary of chunk ``row``'s text and headings."""
-        return self._row(row)
+        return self._made(*self.spans[row].tolist())
 
     def own(self, row: int) -> Vocabulary:
         """The vocabulary of chunk ``row``'s text less PDQ's notes, and its headings."""
-        return self._row(self.chunks + row)
+        return self._made(*self.spans[self.chunks + row].tolist())
 
-    def _vocabulary(self, row: int) -> Vocabulary:
-        start, end = self.spans[row].tolist()
+    def _vocabulary(self, start: int, end: int) -> Vocabulary:
         ids = self.ids[start:end].tolist()
         table, stems = self.table, self._stems
         words = [table[i] for i in ids]
@@ -92,21 +97,45 @@ class PassageWords:
 
     def save(self, path: Path) -> None:
         with open(path, "wb") as f:
-            np.savez(f, version=np.int64(TOKENIZER_VERSION), table=np.asarray(self.table, dtype=str),
-                     spans=self.spans, ids=self.ids)
+            np.savez(f, recipe=np.str_(recipe()), table=np.asarray(self.table, dtype=str), spans=self.spans,
+                     ids=self.ids)
             f.flush()
             os.fsync(f.fileno())
 
     @classmethod
     def load(cls, path: Path, n_chunks: int) -> PassageWords:
-        """Raises `ValueError` for words another tokenizer made or rows that are not the index's."""
+        """Raises `PassageWordsError` for words made another way (`recipe`) or rows that are
+        not the index's; numpy's own errors for a file it cannot read."""
         with np.load(path) as data:
-            version, table, spans, ids = int(data["version"]), data["table"].tolist(), data["spans"], data["ids"]
-        if version != TOKENIZER_VERSION:
-            raise ValueError(f"its words were read by tokenizer version {version}, this program's is "
-                             f"{TOKENIZER_VERSION}")
-        if spans.shape != (2 * n_chunks, 2):
-            raise ValueError(f"it holds {len(spans) // 2} chunks' words, the index has {n_chunks} chunks")
-        if len(ids) and not 0 <= ids.min() <= ids.max() < len(table) or spans.max(initial=0) > len(ids):
-            raise ValueError("its word ids point outside its tables")
+            made_by, table, spans, ids = str(data["recipe"]), data["table"].tolist(), data["spans"], data["ids"]
+        if made_by != recipe():
+            raise PassageWordsError("its words were made by another version of the program or with other PDQ "
+                                    f"notes ({BOILERPLATE.name})")
+        if problem := _misfit(len(table), spans, ids, n_chunks):
+            raise PassageWordsError(problem)
         return cls(table, spans, ids)
+
+
+def _misfit(words: int, spans: np.ndarray, ids: np.ndarray, n_chunks: int) -> str | None:
+    """What is wrong with the rows of a passage words file for an index of ``n_chunks``, or None."""
+    if spans.shape != (2 * n_chunks, 2) or ids.ndim != 1 or spans.dtype.kind != "i" or ids.dtype.kind != "i":
+        return f"it does not hold two rows of word ids for each of the index's {n_chunks} chunks"
+    starts, ends = spans[:, 0], spans[:, 1]
+    if len(spans) and (starts.min() < 0 or (starts > ends).any() or ends.max() > len(ids)):
+        return "its rows point outside its word ids"
+    if len(ids) and (ids.min() < 0 or ids.max() >= words):
+        return "its word ids point outside its words"
+    return None
+
+
+class PassageWordsError(ValueError):
+    """A passage words file this program cannot use as it is; a rebuild of the index remakes it."""
+
+
+def recipe() -> str:
+    """What stored words depend on besides the passages: this module's and the tokenizer's
+    versions, and PDQ's notes (`boilerplate.BOILERPLATE`, which ``python -m training words``
+    remakes), left out of the words topics are looked for in. Words made otherwise are refused."""
+    digest = hashlib.sha256(f"{WORDS_VERSION}/{TOKENIZER_VERSION}/".encode())
+    digest.update(BOILERPLATE.read_bytes())
+    return digest.hexdigest()[:16]

@@ -15,6 +15,7 @@ from retriever.abstain import (
     nothing_found,
     topic_words,
 )
+from retriever.boilerplate import own_text
 from retriever.figures import figure_missing, figures_asked
 from retriever.lexicon import question_terms
 from retriever.tokenization import passage_vocabulary
@@ -193,9 +194,8 @@ def test_a_lay_word_the_passages_use_is_found_and_a_word_never_typed_is_never_na
 
 
 def _passage(text: str, headings: str) -> tuple[str, Vocabulary, Vocabulary]:
-    """A passage as `evidence` reads it: its text, its words and its own words (no PDQ notes here)."""
-    words = passage_vocabulary(text, headings)
-    return text, words, words
+    """A passage as `evidence` reads it: its text, its words, and its words less PDQ's notes."""
+    return text, passage_vocabulary(text, headings), passage_vocabulary(own_text(text), headings)
 
 
 def test_the_nothing_found_rule_yields_to_a_close_embedding():
@@ -221,6 +221,19 @@ def test_a_missing_topic_vetoes_however_close_the_embedding():
     assert hand_confidence(ev, missing) <= 0.0 < confidence(0.87, 1) - 0.34  # the penalty alone let it pass
     ok, none_missing = evidence("cancer staging", 0.87, passage, question_terms("cancer staging"), [], [])
     assert hand_confidence(ok, none_missing) == 0.87  # without a missing topic, nothing changes
+
+
+def test_a_topic_named_only_in_pdq_s_notes_is_missing():
+    """Every summary's permission notice cites "breast cancer prevention"; the notes answer
+    terms (the words are there) but are no evidence of a topic."""
+    notice = ("However, a user would be allowed to write a sentence such as \u201cNCI\u2019s PDQ cancer information "
+              "summary about breast cancer prevention states the risks in the following way: [include excerpt "
+              "from the summary].\u201d")
+    passage = [_passage("Staging finds out if cancer has spread.\n\n" + notice, "Staging")]
+    question = "breast cancer staging"
+    ev, missing = evidence(question, 0.6, passage, question_terms(question),
+                           topic_words(question.split(), set(), _never_a_typo), [])
+    assert ev.topics_missing == ("breast",) and missing == ["breast"] and ev.all_terms_found
 
 
 def test_a_missing_topic_vetoes_a_learned_calibration_too():

@@ -6,12 +6,12 @@ import shutil
 import numpy as np
 import pytest
 
-from retriever import store
+from retriever import passage_words, store
 from retriever.boilerplate import own_text
 from retriever.models import Chunk
-from retriever.passage_words import PassageWords, about
+from retriever.passage_words import PassageWords, PassageWordsError, about, recipe
 from retriever.search import Retriever
-from retriever.tokenization import TOKENIZER_VERSION, Vocabulary, passage_vocabulary
+from retriever.tokenization import Vocabulary, passage_vocabulary
 
 
 def _chunk(n: int, text: str, headings: list[str]) -> Chunk:
@@ -20,8 +20,13 @@ def _chunk(n: int, text: str, headings: list[str]) -> Chunk:
                  section=headings[-1], text=text)
 
 
+# PDQ's notes (retriever/pdq_boilerplate.txt): no evidence of a topic, so not among a passage's own words
+NOTES = ("PDQ is a registered trademark.\n\nHowever, a user would be allowed to write a sentence such as "
+         "\u201cNCI\u2019s PDQ cancer information summary about breast cancer prevention states the risks in "
+         "the following way: [include excerpt from the summary].\u201d")
 CHUNKS = [
     _chunk(0, "Non-Hodgkin lymphoma and MEN-1 are not renal cell cancer.", ["Renal Cell Cancer", "Other cancers"]),
+    _chunk(3, "The content of this summary can be used freely.\n\n" + NOTES, ["Renal Cell Cancer", "Permission"]),
     _chunk(1, "Sunitinib and pazopanib are targeted therapy drugs.", ["Renal Cell Cancer", "Targeted therapy"]),
     _chunk(2, "Sunitinib and pazopanib are targeted therapy drugs.", ["Renal Cell Cancer", "Targeted therapy"]),
 ]
@@ -39,8 +44,13 @@ def test_each_passage_s_words_are_those_made_at_search_time_before():
     first = words.of(0)
     assert first.knows("nonhodgkin") and first.knows("men1") and not first.knows("pancreas")
     assert first.knows("kidney") and first.knows("renal")  # the url's and the headings' words
-    assert words.of(1).knows("drug") and not words.of(1).knows("lymphoma")
-    assert len(words.ids) < 2 * sum(len(words.of(i).words) for i in range(3))  # a repeated passage stored once
+    assert words.of(2).knows("drug") and not words.of(2).knows("lymphoma")
+    assert words.own(2) is words.of(2) is words.of(3)  # no notes, the same text: stored and made once
+    assert len(words.ids) == sum(len(v.words) for v in (words.of(0), words.of(1), words.own(1), words.of(2)))
+    notes = words.of(1)
+    assert notes.knows("breast") and notes.knows("trademark") and notes.knows("freely")
+    own = words.own(1)
+    assert not own.knows("breast") and not own.knows("trademark") and own.knows("freely") and own.knows("kidney")
 
 
 def test_passage_words_saved_and_read_back_unchanged(tmp_path):
@@ -49,18 +59,54 @@ def test_passage_words_saved_and_read_back_unchanged(tmp_path):
     again = PassageWords.load(tmp_path / store.PASSAGE_WORDS, len(CHUNKS))
     assert again.table == words.table and np.array_equal(again.spans, words.spans)
     assert all(_same(again.of(i), words.of(i)) and _same(again.own(i), words.own(i)) for i in range(len(CHUNKS)))
+    assert not _same(again.own(1), again.of(1))
 
 
-def test_passage_words_of_another_tokenizer_or_index_are_refused(tmp_path):
-    path = tmp_path / store.PASSAGE_WORDS
-    PassageWords.build(CHUNKS).save(path)
-    with pytest.raises(ValueError, match=f"has {len(CHUNKS) + 1} chunks"):
-        PassageWords.load(path, len(CHUNKS) + 1)
+def _rewritten(path, change):
     with np.load(path) as data:
         fields = dict(data)
-    np.savez(path, **{**fields, "version": np.int64(TOKENIZER_VERSION - 1)})
-    with pytest.raises(ValueError, match=f"tokenizer version {TOKENIZER_VERSION - 1}, this program's is"):
+    np.savez(path, **{**fields, **change(fields)})
+
+
+def _ids_past_the_words(fields):
+    ids = fields["ids"].copy()
+    ids[0] = len(fields["table"])
+    return {"ids": ids}
+
+
+ROWS = 2 * len(CHUNKS)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda f: {}, None),
+    (lambda f: {"recipe": np.str_("0" * 16)}, r"made by another version of the program or with other PDQ notes"),
+    (lambda f: {"spans": f["spans"].astype(np.float64)}, r"two rows of word ids for each of the index's 4"),
+    (lambda f: {"spans": f["spans"][0]}, r"two rows of word ids for each"),
+    (lambda f: {"spans": np.tile([[3, 1]], (ROWS, 1))}, r"its rows point outside its word ids"),
+    (lambda f: {"spans": np.tile([[0, len(f["ids"]) + 1]], (ROWS, 1))}, r"its rows point outside its word ids"),
+    (_ids_past_the_words, r"its word ids point outside its words"),
+])
+def test_passage_words_made_otherwise_or_not_the_index_s_are_refused(tmp_path, change, message):
+    path = tmp_path / store.PASSAGE_WORDS
+    PassageWords.build(CHUNKS).save(path)
+    _rewritten(path, change)
+    if message is None:  # rewritten unchanged: still read
+        assert PassageWords.load(path, len(CHUNKS)).chunks == len(CHUNKS)
+        with pytest.raises(PassageWordsError, match="for each of the index's 5 chunks"):
+            PassageWords.load(path, len(CHUNKS) + 1)
+        return
+    with pytest.raises(PassageWordsError, match=message):
         PassageWords.load(path, len(CHUNKS))
+
+
+def test_the_recipe_follows_pdq_s_notes(tmp_path, monkeypatch):
+    """The notes list is remade by python -m training words: words stored with the old list
+    would look for topics in what it now calls notes, so they are refused."""
+    shipped = recipe()
+    notes = tmp_path / "notes.txt"
+    notes.write_bytes(passage_words.BOILERPLATE.read_bytes() + b"pdq is a service of the nci.\n")
+    monkeypatch.setattr(passage_words, "BOILERPLATE", notes)
+    assert recipe() != shipped
 
 
 @pytest.mark.model
