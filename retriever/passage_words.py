@@ -14,7 +14,6 @@ up to three a search, and every candidate of a quoting search. Ingest makes them
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +23,7 @@ import numpy as np
 from retriever.audience import url_words
 from retriever.boilerplate import BOILERPLATE, own_text
 from retriever.models import Chunk
+from retriever.store import write_npz
 from retriever.tokenization import PREFIX, TOKENIZER_VERSION, Vocabulary, passage_vocabulary, stem
 
 # Bumped when what a passage's words are changes outside `tokenize` (whose version counts too):
@@ -96,11 +96,8 @@ class PassageWords:
         return cls(list(table), np.asarray(spans, dtype=np.int64).reshape(-1, 2), np.asarray(ids, dtype=np.int32))
 
     def save(self, path: Path) -> None:
-        with open(path, "wb") as f:
-            np.savez(f, recipe=np.str_(recipe()), table=np.asarray(self.table, dtype=str), spans=self.spans,
-                     ids=self.ids)
-            f.flush()
-            os.fsync(f.fileno())
+        write_npz(path, recipe=np.str_(recipe()), table=np.asarray(self.table, dtype=str), spans=self.spans,
+                  ids=self.ids)
 
     @classmethod
     def load(cls, path: Path, n_chunks: int) -> PassageWords:

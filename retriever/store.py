@@ -71,6 +71,14 @@ def write_json(path: Path, data) -> None:
         os.fsync(f.fileno())
 
 
+def write_npz(path: Path, **arrays) -> None:
+    """``arrays`` in one uncompressed .npz, on disk before the manifest that lists it is written."""
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+        f.flush()
+        os.fsync(f.fileno())
+
+
 def write_chunks(path: Path, chunks: list[Chunk]) -> None:
     with open(path, "w", encoding="utf-8") as f:
         for c in chunks:
@@ -248,10 +256,7 @@ class SentenceTable:
     vectors: np.ndarray  # float16 [sentences, dim] (float32 once `for_search`)
 
     def save(self, path: Path) -> None:
-        with open(path, "wb") as f:
-            np.savez(f, offsets=self.offsets, spans=self.spans, vectors=self.vectors)
-            f.flush()
-            os.fsync(f.fileno())
+        write_npz(path, offsets=self.offsets, spans=self.spans, vectors=self.vectors)
 
     @classmethod
     def load(cls, path: Path) -> SentenceTable:
