@@ -27,6 +27,7 @@ ALL_KINDS = {"patient", "typo", "staff", "out_of_scope"}
     ("fresh9_questions.jsonl", 69, 18, {"patient", "typo", "out_of_scope"}),  # its staff items repeated
     ("fresh10_questions.jsonl", 78, 21, ALL_KINDS),
     ("fresh11_questions.jsonl", 65, 13, ALL_KINDS),
+    ("fresh12_questions.jsonl", 68, 13, ALL_KINDS),
 ])
 def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds):
     qset = load_questions(SETS / name)
@@ -35,6 +36,7 @@ def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds
     assert len(found) >= size and found.count("out_of_scope") >= out_of_scope
     assert set(found) == kinds
     for q in qset.questions:
+        assert bool(q.evidence) == (q.kind != "out_of_scope"), f"{q.id}: evidence is for in-scope items, 1-2 quotes"
         for s in q.sections:
             assert s in headings, f"{q.id}: {s!r} is not a markdown heading of the seed"
         for e in q.evidence:
@@ -169,13 +171,14 @@ EARLIER_SETS = ("seed_questions.jsonl", "heldout_questions.jsonl", "short_questi
                 "fresh_questions.jsonl", "fresh2_questions.jsonl", "fresh3_questions.jsonl",
                 "fresh4_questions.jsonl", "fresh5_questions.jsonl", "fresh6_questions.jsonl",
                 "fresh7_questions.jsonl", "fresh8_questions.jsonl", "fresh9_questions.jsonl",
-                "fresh10_questions.jsonl", "fresh11_questions.jsonl")
+                "fresh10_questions.jsonl", "fresh11_questions.jsonl", "fresh12_questions.jsonl")
 
 
 @pytest.mark.parametrize("name", ["fresh2_questions.jsonl", "fresh3_questions.jsonl", "fresh4_questions.jsonl",
                                   "fresh5_questions.jsonl", "fresh6_questions.jsonl", "fresh7_questions.jsonl",
                                   "fresh8_questions.jsonl", "fresh9_questions.jsonl",
-                                  "fresh10_questions.jsonl", "fresh11_questions.jsonl"])
+                                  "fresh10_questions.jsonl", "fresh11_questions.jsonl",
+                                  "fresh12_questions.jsonl"])
 def test_a_later_fresh_set_repeats_no_question_of_the_earlier_sets(name):
     def norm_q(text):
         return "".join(ch for ch in text.lower() if ch.isalnum() or ch == " ").strip()
