@@ -51,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped {err}", file=sys.stderr)
     print(report.summary())
     if report.replaced:
-        print("A running service serves the new index after a reload: SIGHUP, or POST /admin/reload (README, Service).")
+        print("A service already running on this index serves the new one after a reload: SIGHUP, or POST "
+              "/admin/reload (README, Service).")
     if report.errors:
         print(f"error: {len(report.errors)} file(s) could not be ingested (listed above); "
               f"{_indexed(report.documents)}", file=sys.stderr)

@@ -220,8 +220,10 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
         if exc.field == "k":
             form["k"] = clean_text(k or "")[:12]  # the box flagged as wrong shows what was typed
         message = exc.message.replace(LISTED, "the form's Document and cancer type lists name them")
-        return _render(request, "staff.html", status=exc.status, **{**context, "error": message,
-                                                                    "error_field": exc.field})
+        # An empty box is the form asking for words, as on the patients' page, not a failed request.
+        status = 200 if exc.code == "invalid_query" else exc.status
+        return _render(request, "staff.html", status=status, **{**context, "error": message,
+                                                               "error_field": exc.field})
     form["q"] = query
     searched = corrected(query, result.corrections)
     # Shown beside the bar it is judged against, as staff compare them (`shown_confidence`).

@@ -166,7 +166,7 @@ def test_a_served_summary_whose_file_now_fails_is_not_dropped(seed_copy, tmp_pat
     assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert f"no longer indexed (1, their files are not in the folder): {seed.stem}" in out
-    assert "serves the new index after a reload: SIGHUP, or POST /admin/reload" in out
+    assert "A service already running on this index serves the new one after a reload: SIGHUP, or POST" in out
     assert set(Retriever.load(index, embedder=embedder).manifest.documents) == {"new"}
     (seed_copy / "another.md").write_text("---\ntitle: [oops\n---\nbody\n")  # a new bad file: skipped
     assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 1

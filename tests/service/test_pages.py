@@ -61,6 +61,8 @@ def test_home_page_is_a_labelled_search_box(client):
     assert re.search(r'<button type="submit">Search</button>', html)
     assert html.count("<h1") == 1
     assert "not medical advice" in html
+    # Searched passages can look like an answer to "signs of a heart attack"; the page says where to turn.
+    assert "In an emergency, call 911 or your local emergency number." in html
     assert "PDQ" in html
     assert not passages(html)
     assert_no_inline_script(html)

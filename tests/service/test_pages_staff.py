@@ -284,6 +284,16 @@ def test_blank_question_error_is_tied_to_the_box(client):
     assert 'id="q-limit">Up to 1,000 characters' in client.get("/").text
 
 
+@pytest.mark.parametrize("q", ["", "   ", "???"])
+def test_an_empty_staff_box_asks_for_words_as_the_patient_page_does(client, q):
+    """The form sent with nothing to search: a 200 page whose alert asks for words, not a
+    422 error page (the patients' box answers the same with 200)."""
+    resp = client.get("/staff", params={"q": q})
+    alert = re.search(r'role="alert"[^>]*>(.*?)</', resp.text, re.S).group(1)
+    assert resp.status_code == 200 and alert.strip().startswith("q: type a question") and not passages(resp.text)
+    assert client.get("/", params={"q": q}).status_code == 200
+
+
 def test_staff_marks_query_words_and_has_a_compact_view(client):
     html = client.get("/staff", params={"q": "carcinoyd rectum", "k": "3"}).text
     assert "Showing results for <q>carcinoid rectum</q>." in html
