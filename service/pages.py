@@ -118,7 +118,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
         limit = _holder(request).settings.max_query_chars
         context.update(q=_echo(q, limit),
                        error=_patient_message(exc, picker, blank=not q.strip(), limit=limit))
-        return _render(request, "index.html", status=200 if exc.code == "invalid_query" else exc.status, **context)
+        return _render(request, "index.html", status=_form_status(exc), **context)
     # Read as searched: "prostrate cancer" names the prostate summaries' subject once corrected.
     offered = choices(corrected(query, result.corrections) or query, result.hits, cat) if wide else []
     if offered:
@@ -165,6 +165,12 @@ def _echo(q: str, limit: int) -> str:
     """The question as its box shows it again: cleaned, cut to the limit, and without the
     marks of bytes that were no text ("chemo%FF"), which the reader never typed."""
     return clean_text(q).replace("\ufffd", "")[:limit]
+
+
+def _form_status(exc: ApiError) -> int:
+    """A page's status for a search it refused: a box sent with nothing to search for is the
+    form asking for words (200), on both pages alike; anything else keeps the API's status."""
+    return 200 if exc.code == "invalid_query" else exc.status
 
 
 def _patient_message(exc: ApiError, picker: bool = True, blank: bool = False, limit: int = 0) -> str:
@@ -220,10 +226,8 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
         if exc.field == "k":
             form["k"] = clean_text(k or "")[:12]  # the box flagged as wrong shows what was typed
         message = exc.message.replace(LISTED, "the form's Document and cancer type lists name them")
-        # An empty box is the form asking for words, as on the patients' page, not a failed request.
-        status = 200 if exc.code == "invalid_query" else exc.status
-        return _render(request, "staff.html", status=status, **{**context, "error": message,
-                                                               "error_field": exc.field})
+        return _render(request, "staff.html", status=_form_status(exc), **{**context, "error": message,
+                                                                          "error_field": exc.field})
     form["q"] = query
     searched = corrected(query, result.corrections)
     # Shown beside the bar it is judged against, as staff compare them (`shown_confidence`).
