@@ -14,6 +14,7 @@ up to three a search, and every candidate of a quoting search. Ingest makes them
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +54,7 @@ class PassageWords:
     spans: np.ndarray
     ids: np.ndarray
     _stems: list[str] = field(init=False, repr=False, compare=False)
+    _made: Callable[[int, int], Vocabulary] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "_stems", [stem(w) for w in self.table])
