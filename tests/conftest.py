@@ -25,6 +25,19 @@ def headings_and_text(doc: Path) -> tuple[set[str], str]:
     return headings, norm(" ".join(b for s in sections for b in s.blocks))
 
 
+def section_texts(doc: Path) -> dict[str, str]:
+    """Each deepest section of a summary (as a question set's ``sections`` names it) and its
+    folded plain text, every passage of it together."""
+    from eval.questionset import norm
+    from ingest.loading import parse_document
+    from ingest.parsing import parse_sections
+
+    texts: dict[str, list[str]] = {}
+    for s in parse_sections(parse_document(doc.read_bytes(), doc.name).body):
+        texts.setdefault(s.section, []).append(norm(" ".join(s.blocks)))
+    return {section: " | ".join(parts) for section, parts in texts.items()}
+
+
 @pytest.fixture(scope="session")
 def settings():
     from retriever.settings import Settings

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from eval.questionset import QuestionSetError, is_relevant, load_questions, norm, passage_in_answer
-from tests.conftest import ROOT, SEED_DOC, headings_and_text
+from tests.conftest import ROOT, SEED_DOC, headings_and_text, section_texts
 
 SETS = ROOT / "eval" / "questions"
 
@@ -28,6 +28,7 @@ ALL_KINDS = {"patient", "typo", "staff", "out_of_scope"}
     ("fresh10_questions.jsonl", 78, 21, ALL_KINDS),
     ("fresh11_questions.jsonl", 65, 13, ALL_KINDS),
     ("fresh12_questions.jsonl", 68, 13, ALL_KINDS),
+    ("fresh13_questions.jsonl", 73, 17, ALL_KINDS),
 ])
 def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds):
     qset = load_questions(SETS / name)
@@ -42,6 +43,18 @@ def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds
         for e in q.evidence:
             assert norm(e) in text, f"{q.id}: evidence not in the seed: {e!r}"
             assert 5 <= len(e.split()) <= 25, q.id
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SETS.glob("*_questions.jsonl")))
+def test_every_quote_stands_under_its_own_sections_only(name):
+    """A quote also found under another section would make that section's passages relevant
+    too (`is_relevant` reads quotes as well as sections)."""
+    texts = section_texts(SEED_DOC)
+    for q in load_questions(SETS / name).questions:
+        for e in map(norm, q.evidence):
+            assert any(e in texts.get(s, "") for s in q.sections), f"{q.id}: {e!r} is under none of its sections"
+            others = [s for s, text in texts.items() if s not in q.sections and e in text]
+            assert not others, f"{q.id}: {e!r} also stands under {others}"
 
 
 @pytest.mark.parametrize("line, message", [
@@ -171,14 +184,15 @@ EARLIER_SETS = ("seed_questions.jsonl", "heldout_questions.jsonl", "short_questi
                 "fresh_questions.jsonl", "fresh2_questions.jsonl", "fresh3_questions.jsonl",
                 "fresh4_questions.jsonl", "fresh5_questions.jsonl", "fresh6_questions.jsonl",
                 "fresh7_questions.jsonl", "fresh8_questions.jsonl", "fresh9_questions.jsonl",
-                "fresh10_questions.jsonl", "fresh11_questions.jsonl", "fresh12_questions.jsonl")
+                "fresh10_questions.jsonl", "fresh11_questions.jsonl", "fresh12_questions.jsonl",
+                "fresh13_questions.jsonl")
 
 
 @pytest.mark.parametrize("name", ["fresh2_questions.jsonl", "fresh3_questions.jsonl", "fresh4_questions.jsonl",
                                   "fresh5_questions.jsonl", "fresh6_questions.jsonl", "fresh7_questions.jsonl",
                                   "fresh8_questions.jsonl", "fresh9_questions.jsonl",
                                   "fresh10_questions.jsonl", "fresh11_questions.jsonl",
-                                  "fresh12_questions.jsonl"])
+                                  "fresh12_questions.jsonl", "fresh13_questions.jsonl"])
 def test_a_later_fresh_set_repeats_no_question_of_the_earlier_sets(name):
     def norm_q(text):
         return "".join(ch for ch in text.lower() if ch.isalnum() or ch == " ").strip()
