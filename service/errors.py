@@ -48,7 +48,6 @@ STATUS_CODES = {
 
 STATUS_MESSAGES = {
     404: "There is nothing at this address.",
-    405: "This method is not allowed here.",
     413: "The request body is too large.",
 }
 
@@ -157,9 +156,13 @@ def _wants_a_page(request: Request) -> bool:
 
 async def _http_handler(request: Request, exc: StarletteHTTPException) -> Response:
     status = exc.status_code
-    if status == 404 and _wants_a_page(request):
-        from service.pages import not_found_page  # the pages import this module
-        return not_found_page(request)
+    if status in (404, 405) and _wants_a_page(request):
+        from service.pages import error_page  # the pages import this module
+        if status == 404:
+            return error_page(request, 404, "Page not found", STATUS_MESSAGES[404])
+        page = error_page(request, 405, "Not allowed here", _method_message(request))
+        page.headers["Allow"] = ", ".join(_allowed_methods(request))
+        return page
     code = STATUS_CODES.get(status, "error" if status >= 500 else "bad_request")
     field = None
     if status == 400:  # FastAPI's "There was an error parsing the body" (e.g. bad UTF-8)
@@ -171,7 +174,14 @@ async def _http_handler(request: Request, exc: StarletteHTTPException) -> Respon
     headers = dict(exc.headers or {})
     if status == 405:
         headers["Allow"] = ", ".join(_allowed_methods(request))
+        message = _method_message(request)
     return error_response(status, code, message, field, headers or None)
+
+
+def _method_message(request: Request) -> str:
+    """Which method was refused and which ones the address takes: a form posted to a page,
+    or a DELETE sent to the search, learns what to send instead."""
+    return f"{request.method} is not allowed here: this address takes {', '.join(_allowed_methods(request))}."
 
 
 def _unreadable_body(body: bytes) -> str:

@@ -79,9 +79,10 @@ def _render(request: Request, name: str, status: int = 200, **context) -> HTMLRe
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
 
 
-def not_found_page(request: Request) -> HTMLResponse:
-    """What a browser gets for an address that is not there: a page, not the API's JSON."""
-    return _render(request, "not_found.html", status=404)
+def error_page(request: Request, status: int, heading: str, message: str) -> HTMLResponse:
+    """What a browser gets for an address that is not there, or a method an address does
+    not take (a form posted to a page): a page, not the API's JSON."""
+    return _render(request, "error.html", status=status, heading=heading, message=message)
 
 
 async def _answer(request: Request, q: str, k: int, mode: str, doc: list[str],

@@ -158,9 +158,11 @@ def test_unknown_route_and_wrong_method(client):
     assert_error(client.get("/no/such/page"), 404, "not_found", None)
     assert_error(client.get("/api/search/extra"), 404, "not_found", None)
     resp = client.delete("/api/search")
-    assert_error(resp, 405, "method_not_allowed", None)
+    err = assert_error(resp, 405, "method_not_allowed", None)
     assert "GET" in resp.headers["allow"]
-    assert_error(client.put("/healthz"), 405, "method_not_allowed")
+    assert err["message"] == "DELETE is not allowed here: this address takes GET, POST."
+    err = assert_error(client.put("/healthz"), 405, "method_not_allowed")
+    assert err["message"].startswith("PUT is not allowed here: this address takes GET")
 
 
 def test_body_over_the_limit_is_413(make_client):

@@ -86,6 +86,16 @@ def test_a_browser_gets_a_page_for_an_address_that_is_not_there(client):
     assert client.get("/no/such/page").json()["error"]["code"] == "not_found"
 
 
+@pytest.mark.parametrize("path", ["/", "/staff"])
+def test_a_form_posted_to_a_page_gets_a_page_naming_the_method(client, path):
+    browser = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    resp = client.post(path, data={"q": "carcinoid"}, headers=browser)
+    assert resp.status_code == 405 and resp.headers["content-type"].startswith("text/html")
+    assert "POST is not allowed here: this address takes GET, HEAD." in resp.text
+    assert resp.headers["allow"] == "GET, HEAD" and 'href="/"' in resp.text
+    assert_no_inline_script(resp.text)
+
+
 def test_form_get_renders_cited_passages(client):
     resp = client.get("/", params={"q": ANSWERED})
     assert resp.status_code == 200
