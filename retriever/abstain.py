@@ -5,36 +5,26 @@ Two signals, both cheap:
 * how well the best passage or sentence matches the question (cosine of the embeddings);
 * whether the question hinges on something the documents never mention. All-MiniLM puts
   "How is small cell lung cancer treated?" as close to a GI summary's chemotherapy passage
-  as a real question, so the cosine alone cannot tell near-misses from answerable
-  questions. What gives them away is a health topic the documents never name ("lung",
-  "insulinoma", "everolimus", "vaccine"), a request for a figure (a survival rate, a
-  percentage, a dose, a price, a normal range, a length of time) that the passages found
-  do not contain, or one for the best hospital or doctor, which PDQ summaries never name.
+  as a real question. What gives such near-misses away is a health topic the documents
+  never name ("lung", "insulinoma", "everolimus", "vaccine"), a request for a figure (a
+  survival rate, a dose, a price, a normal range, a length of time) that the passages found
+  do not contain, one for the best hospital or doctor, which PDQ summaries never name, or
+  a question about something other than cancer (`retriever.domain`) whose terms the
+  passages mostly lack.
 
 A missing topic is a word of the question that none of the top three passages uses (nor
-another form of it: same stem, or the same first `tokenization.PREFIX` letters), that the lay lexicon
-does not bridge, and that names a health topic: it is one of the `HEALTH_TOPICS` (organs,
-other cancers, common conditions, tests, drugs and supplements), it has
-the ending of a disease or drug name ("-oma", "-itis", "-nib", "-mab", ...), or it is no
-English word at all and no misspelling of one (a drug or test name: "telotristat",
-"dotatate"). Everyday words the documents happen not to use ("leaflet", "jug", "donor") do
-not count: patients' own wording is full of them, and refusing on them refused 44% of a
-held-out set's questions.
+another form of it: same stem, or the same first `tokenization.PREFIX` letters), that the
+lay lexicon does not bridge, and that names a health topic: one of the `HEALTH_TOPICS`,
+the ending of a disease or drug name ("-oma", "-itis", "-nib", ...), or no English word
+at all and no misspelling of one ("telotristat"). Everyday words the documents happen not
+to use ("leaflet", "jug") do not count: refusing on them refused 44% of a held-out set.
 
-Short questions ("outlook?", "is it genetic", "who do I call") match every passage weakly,
-so their cosine falls below the threshold even when a passage answers them. What shows
-they are answered is plain: one of the top passages contains every thing they ask about
-(`all_terms_found`); the confidence is then at least ``ALL_TERMS_FOUND``.
-
-When the top passages use none of the question's words, each word counts as missing
-(`nothing_found`), unless the question's embedding lands close to them anyway
-(``NOTHING_FOUND_BELOW``): a long lay question ("elderly parent won't say it hurts") can
-share no word with the passage that answers it. Each missing topic or word, and a missing
-figure or provider, lowers the confidence by ``MISSING_PENALTY`` (at most ``MAX_COUNTED``
-count), and a missing topic caps it at ``TOPIC_VETO``, under any threshold: the
-documents never mention what the question is about. The threshold and the penalty were
-calibrated on the project's question set and the dev set and checked on a held-out set
-(docs/abstention.md).
+Short questions ("outlook?", "who do I call") match every passage weakly; one top passage
+holding every thing they ask about (`all_terms_found`) raises the confidence to
+``ALL_TERMS_FOUND``. When the top passages use none of the question's words, each counts
+as missing (`nothing_found`) unless the embedding lands close anyway
+(``NOTHING_FOUND_BELOW``). Each missing topic or word, figure or provider lowers the
+confidence by ``MISSING_PENALTY`` (at most ``MAX_COUNTED``); a missing topic caps it at ``TOPIC_VETO``.
 """
 
 from __future__ import annotations
@@ -55,6 +45,10 @@ MISSING_PENALTY = 0.4
 HAND_THRESHOLD = 0.35
 # What `missing` holds for a figure the passages don't give (index.html tests for this text).
 FIGURE = "a figure"
+# ... and for a question about something other than cancer (`retriever.domain`), which is
+# refused when the passages read hold fewer than `COVERAGE_BELOW` of its terms.
+EVERYDAY = "a subject other than cancer"
+COVERAGE_BELOW = 0.5
 MAX_COUNTED = 2
 # The nothing-found rule counts only below this best cosine. Fitted on training summaries'
 # lay and situation questions and their near-misses (refusals the rule alone decided: at
@@ -194,6 +188,7 @@ class Evidence:
     all_terms_found: bool
     coverage: float
     topics_missing: tuple[str, ...] = ()  # which health topics, for `near_miss`
+    everyday: bool = False  # about something other than cancer, with few of its terms found
 
     def vector(self) -> list[float]:
         return [self.best_cosine, float(min(self.missing_topics, MAX_COUNTED)),
@@ -213,7 +208,8 @@ def confidence(best_cosine: float, n_missing: int, terms_found: bool = False,
 
 
 def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabulary, Vocabulary]],
-             terms: list[tuple[str, ...]], topics: list[str], figures: list[int]) -> tuple[Evidence, list[str]]:
+             terms: list[tuple[str, ...]], topics: list[str], figures: list[int],
+             everyday: bool = False) -> tuple[Evidence, list[str]]:
     """The signals of whether ``passages`` answer the question, and what they miss.
 
     Args:
@@ -223,6 +219,8 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
             topics are looked for); `retriever.passage_words` makes both.
         terms, topics, figures: What the question asks about (`question_terms`,
             `topic_words`, `figures_asked`).
+        everyday: The domain check calls the question everyday (`retriever.domain`); it
+            counts only when the passages hold fewer than `COVERAGE_BELOW` of its terms.
     """
     texts = [text for text, _, _ in passages]
     vocabularies = [vocabulary for _, vocabulary, _ in passages]
@@ -238,8 +236,11 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
         missing.append(PROVIDER)
     found = all_terms_found(terms, vocabularies)
     covered = sum(any(union.knows(w) for w in alts) for alts in terms) / len(terms) if terms else 1.0
+    everyday = everyday and covered < COVERAGE_BELOW
+    if everyday:
+        missing.append(EVERYDAY)
     ev = Evidence(best_cosine, len(topics_missing), fig, prov, bool(nothing), found, covered,
-                  tuple(topics_missing))
+                  tuple(topics_missing), everyday)
     return ev, missing
 
 
@@ -250,7 +251,8 @@ def hand_confidence(ev: Evidence, missing: list[str], penalty: float = MISSING_P
     found = not missing and ev.best_cosine < floor and ev.all_terms_found
     conf = confidence(ev.best_cosine, len(missing), found, penalty, floor)
     # read from ``missing``: an audit asks what the rule decides with some of them left out
-    return min(conf, TOPIC_VETO) if any(t in missing for t in ev.topics_missing) else conf
+    vetoed = ev.everyday and EVERYDAY in missing or any(t in missing for t in ev.topics_missing)
+    return min(conf, TOPIC_VETO) if vetoed else conf
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,6 @@ def judge(ev: Evidence, missing: list[str], calibration, threshold: float,
         conf = calibration.confidence(ev)
         if ev.figure_missing or ev.provider_missing:
             conf = 0.0
-        if ev.topics_missing:  # as for the hand rule: a subject the documents never mention
+        if ev.topics_missing or ev.everyday:  # as for the hand rule: a subject the documents never mention
             conf = min(conf, TOPIC_VETO)
     return Verdict(True, 0.0, missing, ev) if nothing_asked else Verdict(conf < threshold, conf, missing, ev)

@@ -18,14 +18,13 @@ folder); a model without one (the stock MiniLM) keeps the fused order. It reorde
 from __future__ import annotations
 
 import copy
-import json
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from retriever.store import sha256_file
+from retriever.store import read_recorded, sha256_file
 
 if TYPE_CHECKING:
     from retriever.search import Retriever, Signals
@@ -151,18 +150,11 @@ class LearnedRanker:
                 raise RankerError(f"{folder / LIGHTGBM_FILE}: a LightGBM ranker without its ONNX form "
                                   f"({MODEL_FILE}); rebuild it with: {REBUILD}")
             return None
-        try:
-            raw = json.loads(record.read_text(encoding="utf-8"))
-            features, recorded = tuple(raw["features"]), str(raw["sha256"])
-            sha256 = sha256_file(path)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise RankerError(f"{record}: not a ranker record ({exc}); {_restore(folder)}") from None
-        if features != FEATURES:
-            raise RankerError(f"{record}: fitted on features {list(features)}, this version computes "
+        raw, sha256 = read_recorded(path, record, "ranker", _restore(folder), RankerError)
+        features = raw.get("features")
+        if not isinstance(features, list) or tuple(features) != FEATURES:
+            raise RankerError(f"{record}: fitted on features {features}, this version computes "
                               f"{list(FEATURES)}; rebuild it with: {REBUILD}")
-        if sha256 != recorded:
-            raise RankerError(f"{path}: sha256 {sha256[:12]} does not match its record ({recorded[:12]}): "
-                              f"a partial or edited file; {_restore(folder)}")
         return cls(_read_session(path), retriever, path, sha256)
 
 

@@ -30,6 +30,7 @@ from retriever.audience import is_childhood, names_adults
 from retriever.beside import keyword_half, plan_beside
 from retriever.calibration import Calibration, CalibrationError, model_threshold
 from retriever.citation import continuations, document_links
+from retriever.domain import DomainCheck, DomainError
 from retriever.dose_typed import verbs
 from retriever.embedding import Embedder, ModelError, cpu_share, get_embedder, resolve_model, search_threads
 from retriever.highlight import pick_highlights
@@ -65,8 +66,10 @@ class Retriever:
     """
 
     def __init__(self, index: IndexData, embedder: Embedder, settings: RetrievalSettings,
-                 calibration: Calibration | None = None, reranker: Reranker | None = None, plan_beside: bool = False):
+                 calibration: Calibration | None = None, reranker: Reranker | None = None, plan_beside: bool = False,
+                 domain: DomainCheck | None = None):
         self.index = index
+        self.domain = domain  # whether a question is about cancer at all (`retriever.domain`)
         self.plan_beside = plan_beside  # plan beside the encoder (`retriever.beside`)
         self.embedder = embedder
         self.settings = settings
@@ -113,11 +116,12 @@ class Retriever:
         try:
             calibration = Calibration.load(model_dir)
             threshold = model_threshold(model_dir)
-        except CalibrationError as exc:
+            domain = DomainCheck.load(model_dir, index.vectors.shape[1])
+        except (CalibrationError, DomainError) as exc:
             raise ModelError(str(exc)) from None
         if threshold is not None:  # the hand rule's threshold picked for this model's cosines
             retrieval = replace(retrieval, hand_threshold=threshold)
-        retriever = cls(index, embedder, retrieval, calibration, plan_beside=beside)
+        retriever = cls(index, embedder, retrieval, calibration, plan_beside=beside, domain=domain)
         if retrieval.ranker:
             try:
                 retriever.reranker = LearnedRanker.load(model_dir, retriever)
@@ -253,7 +257,8 @@ class Retriever:
         best_chunk = float(sig.dense.scores[0]) if len(sig.dense.scores) else -1.0
         best = max([best_chunk, -1.0] + [sig.sentences.best(i) for i in top])
         passages = [(self.chunks[i].text, self.words.of(i), self.words.own(i)) for i in top]
-        ev, missing = evidence(plan.dense_text, best, passages, plan.terms, plan.topics, plan.figures)
+        everyday = s.domain_check and self.domain is not None and self.domain.everyday(sig.query.vector)
+        ev, missing = evidence(plan.dense_text, best, passages, plan.terms, plan.topics, plan.figures, everyday)
         return judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor,
                      nothing_asked=asks_nothing(plan.dense_text, plan.terms))
 

@@ -83,6 +83,8 @@ class Settings(BaseSettings):
                           "keyword query (retriever/lexicon.py); off for ablations.")
     ranker: bool = Field(True, description="Order hybrid results by the model's learned ranker "
                          "when it ships one (retriever/ranker.py); off: the fused order.")
+    domain_check: bool = Field(True, description="Refuse questions about something other than cancer "
+                               "by the model's domain check when it ships one (retriever/domain.py).")
     candidates: int = Field(50, ge=1)
     fuzzy_min_score: float = Field(85.0, ge=0, le=100)
     abstain_threshold: float | None = Field(
@@ -161,6 +163,7 @@ class RetrievalSettings:
     childhood_weight: float
     lexicon: bool
     ranker: bool
+    domain_check: bool
     candidates: int
     fuzzy_min_score: float
     abstain_threshold: float | None

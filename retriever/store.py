@@ -59,6 +59,21 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def read_recorded(path: Path, record: Path, what: str, fix: str, error: type[ValueError]) -> tuple[dict, str]:
+    """A shipped file's record (JSON holding its ``sha256``) and the file's own sha256, checked
+    against each other, so that a cut-off or edited file is named as such before anything
+    parses it. Raises ``error`` naming the record or the file, and ``fix``."""
+    try:
+        raw = json.loads(record.read_text(encoding="utf-8"))
+        recorded, sha256 = str(raw["sha256"]), sha256_file(path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise error(f"{record}: not a {what} record ({exc}); {fix}") from None
+    if sha256 != recorded:
+        raise error(f"{path}: sha256 {sha256[:12]} does not match its record ({recorded[:12]}): "
+                    f"a partial or edited file; {fix}")
+    return raw, sha256
+
+
 def index_files(index_dir: Path) -> list[Path]:
     """Every data file of an index (all but the manifest), in a stable order."""
     return sorted(p for p in index_dir.rglob("*") if p.is_file() and p.name != MANIFEST)

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from retriever.abstain import FIGURE, MIN_QUERY_CHARS
+from retriever.abstain import EVERYDAY, FIGURE, MIN_QUERY_CHARS
 from retriever.citation import citation_line
 from retriever.models import Hit, SearchResult
 from retriever.providers import PROVIDER
@@ -238,12 +238,12 @@ def words_to_name(result: SearchResult) -> list[str]:
         return []
     topics = set(result.evidence.topics_missing) if result.evidence else set()
     return [w for w in result.missing
-            if w not in (FIGURE, PROVIDER) and (w in topics or zipf(w) < EVERYDAY_ZIPF)]
+            if w not in (FIGURE, PROVIDER, EVERYDAY) and (w in topics or zipf(w) < EVERYDAY_ZIPF)]
 
 
 def not_covered(result: SearchResult) -> list[str]:
     """What a refusal says the documents lack (the API's ``not_covered``, the staff page's
     list): the words the patient page names, then the figure or provider asked for. A client
     may show it to the asker, so it holds no everyday word ("dad", "going")."""
-    markers = [m for m in (FIGURE, PROVIDER) if m in result.missing] if result.abstained else []
+    markers = [m for m in (FIGURE, PROVIDER, EVERYDAY) if m in result.missing] if result.abstained else []
     return words_to_name(result) + markers

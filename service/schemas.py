@@ -174,8 +174,9 @@ class SearchResponse(BaseModel):
         "When abstaining: the health topics the question names that the best passages never "
         "mention and its other words they never use that are rare in everyday English (never "
         "everyday words such as \"going\"), \"a figure\" when it asks for a number (a rate, "
-        "dose, price, range or time) they do not give, and \"a named hospital or doctor\" when it "
-        "asks which to choose. Empty otherwise."))
+        "dose, price, range or time) they do not give, \"a named hospital or doctor\" when it "
+        "asks which to choose, and \"a subject other than cancer\" when the model's domain check "
+        "reads it as an everyday question the passages do not answer. Empty otherwise."))
     took_ms: float
 
 
@@ -225,7 +226,7 @@ class ReadyResponse(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "status": "ready", "model": "pdq-minilm-l6", "backend": "onnx-int8", "encoder": "onnx/model_qint8_avx2.onnx",
-        "ranker": "c60029e6d6c5", "abstain_threshold": 0.34,
+        "ranker": "c60029e6d6c5", "domain_check": "7e3956761f38", "abstain_threshold": 0.34,
         "documents": 1, "chunks": 59,
         "index_created": "2026-01-05T12:00:00+00:00",
     }]})
@@ -237,6 +238,8 @@ class ReadyResponse(BaseModel):
                          "int8 figures differ slightly by file and CPU (docs/backends.md).")
     ranker: str | None = Field(None, description="First 12 hex digits of the learned ranker's "
                                "sha256; null when results keep the fused order.")
+    domain_check: str | None = Field(None, description="First 12 hex digits of the domain check's "
+                                     "weights' sha256; null when it is off or the model ships none.")
     abstain_threshold: float = Field(description="Confidence below which a search abstains: "
                                      "PDQ_ABSTAIN_THRESHOLD, else the model's own (README, 'Abstention').")
     documents: int

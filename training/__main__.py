@@ -7,6 +7,7 @@
     python -m training fusion --index DIR         grid-search the fusion weights
     python -m training ranker --index DIR [--force]   fit the learned ranker on a corpus index
     python -m training threshold [--force]        pick the abstention threshold (training/calibration)
+    python -m training domain [--force]           fit the check of whether a question is about cancer
     python -m training words                      the corpus's own words the speller keeps as typed,
                                                   the subjects its titles name and the sentences
                                                   every summary carries (abstention), the acronyms
@@ -275,13 +276,18 @@ def _words(args) -> int:
     return 0
 
 
+def _domain(args) -> int:
+    from training.domain import command
+    return command(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     from retriever.settings import SettingsProblem
 
     args = build_parser(__doc__).parse_args(argv)
     try:
         return {"packets": _packets, "collect": _collect, "train": _train, "calibrate": _calibrate,
-                "fusion": _fusion, "ranker": _ranker, "threshold": _threshold,
+                "fusion": _fusion, "ranker": _ranker, "threshold": _threshold, "domain": _domain,
                 "words": _words}[args.command](args)
     except SettingsProblem as exc:  # a bad PDQ_* variable, or --model naming no model
         print(f"error: {exc}", file=sys.stderr)

@@ -22,6 +22,10 @@ WORRY_HEADINGS = (r"prognos|chance of recovery|surviv|outlook|recurren|come back
                   r"|\bcope\b|end of life|end-of-life|dying|\bdeath|palliative|hospice|feelings|emotion|distress"
                   r"|\bfear|anxiety|depress|advance directive|late effects|quality of life|caregiver|supportive care"
                   r"|remission|stopping|grief|\bhope|talk with|talk to")
+EVERYDAY = Path("training/questions/everyday.jsonl")  # not about cancer: the domain check's (EVERYDAY_BRIEF.md)
+#: Every lay-question file about the summaries: the domain check's cancer side.
+DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questions/lay_words.jsonl"),
+                    Path("training/questions/situation_round2.jsonl")]
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")
 BASE_MODEL = "all-MiniLM-L6-v2"
@@ -107,6 +111,12 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     wo.add_argument("--verbs-out", type=Path, default=Path("retriever/pdq_verbs.txt"))
     wo.add_argument("--questions", type=Path, default=QUESTIONS,
                     help="lay questions whose training summaries' verbs join the verbs list")
+    do = sub.add_parser("domain", help="fit the check of whether a question is about cancer at all")
+    do.add_argument("--model", default="pdq-minilm-l6")
+    do.add_argument("--questions", type=Path, nargs="+", default=DOMAIN_QUESTIONS,
+                    help="lay questions about cancer (training-question files)")
+    do.add_argument("--everyday", type=Path, default=EVERYDAY, help="questions not about cancer (EVERYDAY_BRIEF.md)")
+    do.add_argument("--force", action="store_true", help="replace the model's domain check")
     th = sub.add_parser("threshold", help="pick the hand rule's abstention threshold for a model")
     th.add_argument("--model", default="pdq-minilm-l6")
     th.add_argument("--questions", type=Path, default=CALIBRATION, help="folder of <doc_id>.jsonl sets")

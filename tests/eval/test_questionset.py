@@ -29,6 +29,7 @@ ALL_KINDS = {"patient", "typo", "staff", "out_of_scope"}
     ("fresh11_questions.jsonl", 65, 13, ALL_KINDS),
     ("fresh12_questions.jsonl", 68, 13, ALL_KINDS),
     ("fresh13_questions.jsonl", 73, 17, ALL_KINDS),
+    ("everyday_questions.jsonl", 120, 120, {"out_of_scope"}),
 ])
 def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds):
     qset = load_questions(SETS / name)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -135,7 +137,7 @@ def test_off_topic_question_abstains(client):
     body = client.get("/api/search", params={"q": OFF_TOPIC}).json()
     assert body["abstained"] is True
     assert body["results"] == []
-    assert body["not_covered"] == ["flu", "vaccine"]
+    assert body["not_covered"] == ["flu", "vaccine", "a subject other than cancer"]
 
 
 def test_the_confidence_tells_a_near_miss_from_an_answer_against_the_ready_threshold(client):
@@ -193,6 +195,9 @@ def test_healthz_and_readyz(client, retriever):
     assert body["index_created"] == retriever.manifest.created
     # the shipped ranker, the same one the index's manifest recorded when it was built
     assert body["ranker"] == retriever.reranker.sha256[:12] == retriever.manifest.ranker_sha256[:12]
+    # the shipped domain check, its weights' hash as its record gives it
+    record = json.loads((Path(resolve_model(retriever.manifest.model)) / "domain" / "domain.json").read_text())
+    assert body["domain_check"] == retriever.domain.sha256[:12] == record["sha256"][:12]
     # the threshold in force: the shipped model's own (threshold.json), not the stock model's
     assert body["abstain_threshold"] == retriever.threshold == model_threshold(resolve_model(retriever.manifest.model))
 

@@ -1,0 +1,93 @@
+"""Whether a question is about cancer at all, read from its own embedding.
+
+Patients type everything into the one box. "i have a cold and a sore throat what should i
+take" or "my back hurts" land close to a treatment or symptom passage (cosines of 0.5 to
+0.6, above the threshold), and no word of them is a topic the summaries lack, so neither
+the threshold nor the topic rule refuses them. A small network over the question's vector
+(the one the search already has), fitted on the training summaries' lay questions against
+everyday questions that are not about cancer (``python -m training domain``;
+training/questions/EVERYDAY_BRIEF.md), says which side it is on.
+
+Its cut lets through all but `FLAGGED_SHARE` of the validation summaries' questions, and it
+refuses only with the passages' own words agreeing: fewer than half of the question's terms
+in the passages read (`abstain.COVERAGE_BELOW`). Questions about a diet or insurance that the seed
+does answer are called everyday too, and the passages' words are what keep them answered
+(docs/abstention.md, "Everyday questions").
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from retriever.store import read_recorded, sha256_file
+
+FOLDER = "domain"
+WEIGHTS_FILE = "domain.npz"
+RECORD_FILE = "domain.json"
+REBUILD = "python -m training domain --force"
+# The share of the validation summaries' questions the cut calls everyday (docs/abstention.md).
+FLAGGED_SHARE = 0.02
+
+
+class DomainError(ValueError):
+    """A domain file that cannot be used, naming the file and the fix."""
+
+
+@dataclass(frozen=True)
+class DomainCheck:
+    """One hidden layer (ReLU) and a logistic output over a question's normalised vector."""
+
+    hidden_weights: np.ndarray  # (dimensions, hidden)
+    hidden_bias: np.ndarray     # (hidden,)
+    out_weights: np.ndarray     # (hidden,)
+    out_bias: float
+    cut: float                  # a logit: above it, the question is everyday
+    sha256: str = ""
+
+    def logit(self, vector: np.ndarray) -> float:
+        hidden = np.maximum(vector @ self.hidden_weights + self.hidden_bias, 0.0)
+        return float(hidden @ self.out_weights + self.out_bias)
+
+    def everyday(self, vector: np.ndarray | None) -> bool:
+        """Whether the question the vector embeds is about something other than cancer."""
+        return vector is not None and self.logit(vector) > self.cut
+
+    def save(self, folder: Path, **record) -> None:
+        """The weights and their record (sha256, cut, what they were fitted on)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / WEIGHTS_FILE
+        with open(path, "wb") as f:  # np.savez adds ".npz" to a name without it; a file object keeps it
+            np.savez(f, hidden_weights=self.hidden_weights, hidden_bias=self.hidden_bias,
+                     out_weights=self.out_weights, out_bias=np.float32(self.out_bias))
+        (folder / RECORD_FILE).write_text(json.dumps({"sha256": sha256_file(path), "cut": self.cut, **record},
+                                                     indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, model_dir: str | Path, dimensions: int) -> DomainCheck | None:
+        """The check shipped in ``model_dir``, or None when the model ships none (the stock MiniLM).
+
+        Raises:
+            DomainError: a record or weights file that is unreadable, edited or cut off, or
+                fitted on vectors of another size.
+        """
+        folder = Path(model_dir) / FOLDER
+        path, record = folder / WEIGHTS_FILE, folder / RECORD_FILE
+        if not path.is_file() and not record.is_file():
+            return None
+        fix = f"restore the shipped files (git checkout {folder}) or rebuild them with: {REBUILD}"
+        raw, sha256 = read_recorded(path, record, "domain check", fix, DomainError)
+        try:
+            cut = float(raw["cut"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DomainError(f"{record}: not a domain check record (cut: {exc}); {fix}") from None
+        with np.load(path) as z:
+            check = cls(z["hidden_weights"].astype(np.float32), z["hidden_bias"].astype(np.float32),
+                        z["out_weights"].astype(np.float32), float(z["out_bias"]), cut, sha256)
+        if check.hidden_weights.shape[0] != dimensions:
+            raise DomainError(f"{path}: reads vectors of {check.hidden_weights.shape[0]} dimensions, the "
+                              f"model gives {dimensions}; rebuild it with: {REBUILD}")
+        return check

@@ -1,0 +1,156 @@
+"""Fit the domain check (`retriever.domain`): lay questions about cancer against everyday ones.
+
+The cancer side is every training-question file's questions of the training summaries; the
+everyday side is ``training/questions/everyday.jsonl`` (EVERYDAY_BRIEF.md), less a fifth kept
+out by a hash of the question to report recall on. Each question is embedded as typed by
+the model's search encoder, and a one-layer network (scikit-learn's `MLPClassifier`) is
+fitted on the vectors, the everyday side repeated to weigh as much as the other. The cut
+is picked on the validation summaries' questions, which nothing is fitted on: it calls
+`FLAGGED_SHARE` of them everyday.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from retriever.domain import FLAGGED_SHARE, DomainCheck
+from retriever.lines import is_text, numbered_lines
+from training.data import is_validation
+from training.questions import TrainingQuestion, squash
+
+GROUPS = ("common_illness", "chronic", "aches_injuries", "digestion", "body_life", "mind",
+          "children_elders", "medicines", "not_health")
+STYLES = ("question", "query")
+# The brief's rule: no everyday line may be about cancer (word starts, any case).
+CANCER_WORDS = re.compile(r"\b(cancer|tumou?r|carcinoid|neuroendocrine|chemo|radiation|radiotherapy|biopsy"
+                          r"|oncolog|malignan|metasta|remission|hospice|lump|growth)", re.IGNORECASE)
+HELD_OUT_SHARE = 0.2
+PARAMS = {"hidden_layer_sizes": (64,), "alpha": 1e-2, "max_iter": 200, "early_stopping": True}
+
+
+class EverydayFileError(ValueError):
+    """An everyday-question file that cannot be used, naming file and line."""
+
+
+@dataclass(frozen=True)
+class EverydayQuestion:
+    question: str
+    topic: str
+    style: str
+
+
+def read_everyday(path: Path) -> list[EverydayQuestion]:
+    """Every line of ``path``, validated; raises naming each bad line (the first 20)."""
+    out, problems, seen = [], [], set()
+    for n, line in numbered_lines(path, EverydayFileError, problems):
+        if not line.strip():
+            continue
+        why = _problem(line, seen)
+        if isinstance(why, str):
+            problems.append(f"{path}:{n}: {why}")
+        else:
+            out.append(why)
+    if problems:
+        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+        raise EverydayFileError("; ".join(problems[:20]) + more)
+    return out
+
+
+def _problem(line: str, seen: set[str]) -> EverydayQuestion | str:
+    """The line's question, or what is wrong with it."""
+    try:
+        raw = json.loads(line)
+    except (ValueError, RecursionError):
+        return "not a JSON object"
+    if not isinstance(raw, dict) or not is_text(raw):
+        return "not a JSON object of text fields"
+    q = EverydayQuestion(*(raw.get(k) for k in ("question", "topic", "style")))
+    if not all(isinstance(v, str) and v.strip() for v in (q.question, q.topic, q.style)):
+        return "fields 'question', 'topic' and 'style' must each be text"
+    if q.style not in STYLES or q.topic not in GROUPS:
+        return f"style must be one of {', '.join(STYLES)} and topic one of {', '.join(GROUPS)}"
+    if m := CANCER_WORDS.search(q.question):
+        return f"about cancer ({m.group(0)!r}): the brief's questions never are"
+    if (key := squash(q.question)) in seen:
+        return "repeats an earlier line"
+    seen.add(key)
+    return q
+
+
+def held_out(text: str) -> bool:
+    """The everyday questions kept out of the fit: a content-free split by hash."""
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < HELD_OUT_SHARE
+
+
+def _encode(embedder, texts: list[str], what: str) -> np.ndarray:
+    return np.stack([embedder.encode_query(t) for t in tqdm(texts, desc=what, unit="question")])
+
+
+def fit_domain(cancer: list[TrainingQuestion], everyday: list[EverydayQuestion], embedder,
+               out: Path, seed: int = 13) -> dict:
+    """Fit, pick the cut, save to ``out`` (the model's ``domain/`` folder); the record."""
+    from sklearn.neural_network import MLPClassifier
+
+    t0 = time.time()
+    fit_in = [q.question for q in cancer if not is_validation(q.doc_id)]
+    check_in = [q.question for q in cancer if is_validation(q.doc_id)]
+    fit_out = [q.question for q in everyday if not held_out(q.question)]
+    check_out = [q.question for q in everyday if held_out(q.question)]
+    vectors = {name: _encode(embedder, texts, name) for name, texts in
+               (("cancer", fit_in), ("everyday", fit_out), ("validation", check_in), ("held out", check_out))}
+    repeat = max(1, len(fit_in) // len(fit_out))
+    X = np.vstack([vectors["cancer"]] + [vectors["everyday"]] * repeat)
+    y = np.r_[np.zeros(len(fit_in)), np.ones(len(fit_out) * repeat)]
+    mlp = MLPClassifier(**PARAMS, random_state=seed).fit(X, y)
+    check = DomainCheck(mlp.coefs_[0].astype(np.float32), mlp.intercepts_[0].astype(np.float32),
+                        mlp.coefs_[1][:, 0].astype(np.float32), float(mlp.intercepts_[1][0]), 0.0)
+    logits = {name: np.array([check.logit(v) for v in vecs]) for name, vecs in vectors.items()}
+    cut = round(float(np.quantile(logits["validation"], 1.0 - FLAGGED_SHARE)), 4)
+    record = {
+        "params": {**PARAMS, "hidden_layer_sizes": list(PARAMS["hidden_layer_sizes"]), "seed": seed},
+        "fitted_on": {"cancer questions": len(fit_in), "everyday questions": len(fit_out), "everyday repeated": repeat},
+        "validation summaries' questions called everyday": round(float(np.mean(logits["validation"] > cut)), 4),
+        "held-out everyday questions called everyday": round(float(np.mean(logits["held out"] > cut)), 4),
+        "validation": {"cancer questions": len(check_in), "everyday questions": len(check_out)},
+        "seconds": round(time.time() - t0, 1),
+    }
+    DomainCheck(check.hidden_weights, check.hidden_bias, check.out_weights, check.out_bias, cut).save(out, **record)
+    return {"cut": cut, **record}
+
+
+def command(args) -> int:
+    """``python -m training domain``: read and check both sides, fit, write beside the model."""
+    import sys
+
+    from retriever.domain import FOLDER, WEIGHTS_FILE
+    from retriever.embedding import ModelError, get_embedder, resolve_model
+    from retriever.settings import read_settings
+    from training.questions import QuestionFileError, load_questions
+
+    settings = read_settings(model=args.model)
+    out = Path(resolve_model(args.model)) / FOLDER
+    if (out / WEIGHTS_FILE).exists() and not args.force:
+        print(f"error: {out} already holds a domain check; pass --force to replace it", file=sys.stderr)
+        return 2
+    try:
+        cancer = [q for path in args.questions for q in load_questions(path)]
+        everyday = read_everyday(args.everyday)
+        embedder = get_embedder(settings.model, settings.backend, settings.onnx_target)
+    except (QuestionFileError, EverydayFileError, ModelError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not everyday or not cancer:
+        print(f"error: {args.everyday if not everyday else 'the --questions files'} hold no question",
+              file=sys.stderr)
+        return 2
+    print(json.dumps(fit_domain(cancer, everyday, embedder, out), indent=2))
+    print(f"-> {out}")
+    return 0
