@@ -201,25 +201,27 @@ def document_links(chunks) -> dict[str, str]:
     return links
 
 
-def continuations(chunks) -> dict[str, tuple[str, ...]]:
+def continuations(chunks) -> dict[str, tuple[tuple[str, str], ...]]:
     """For a passage ending on a lead-in ("Check with your doctor if you have:") whose list
-    is the sub-sections after it: those sub-sections' headings, by chunk id.
+    is the sub-sections after it: each sub-section's heading and the id of its first
+    passage, by chunk id.
 
     Ingest keeps a lead-in with a list it introduces; when the list items are sub-sections
-    ("- **Duodenum**", ...), the reader is told where the passage continues instead.
+    ("- **Duodenum**", ...), the reader is told where the passage continues instead, with a
+    link to each.
     """
-    out: dict[str, tuple[str, ...]] = {}
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
     for i, c in enumerate(chunks):
         if not c.text.rstrip().endswith(":"):
             continue
-        depth, names = len(c.heading_path), []
+        depth, found = len(c.heading_path), {}
         for nxt in chunks[i + 1:]:
             if nxt.doc_id != c.doc_id or list(nxt.heading_path[:depth]) != list(c.heading_path):
                 break
-            if len(nxt.heading_path) == depth + 1 and nxt.heading_path[-1] not in names:
-                names.append(nxt.heading_path[-1])
-        if names:
-            out[c.id] = tuple(names)
+            if len(nxt.heading_path) == depth + 1:
+                found.setdefault(nxt.heading_path[-1], nxt.id)
+        if found:
+            out[c.id] = tuple(found.items())
     return out
 
 

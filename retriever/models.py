@@ -88,8 +88,10 @@ class Hit:
     highlights: list[Span] = field(default_factory=list)
     # Which rankings proposed the passage ("dense", "bm25", "sentence"): why it is here.
     found_by: tuple[str, ...] = ()
-    # For a passage ending on a lead-in to sub-sections: their headings (where it continues).
+    # For a passage ending on a lead-in to sub-sections: their headings (where it continues),
+    # and the link that opens the source at each one's first passage.
     continues_in: tuple[str, ...] = ()
+    continues_at: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -248,7 +248,8 @@ class Retriever:
         found_by = tuple(name for name, r in rankings if name in (*sig.fused, "phrase") and idx in r.ids)
         return Hit(rank=rank, score=score, chunk=chunk, link=self.links[chunk.id],
                    highlights=pick_highlights(spans, sims), found_by=found_by,
-                   continues_in=self.continuations.get(chunk.id, ()))
+                   continues_in=tuple(name for name, _ in self.continuations.get(chunk.id, ())),
+                   continues_at=tuple(self.links[first] for _, first in self.continuations.get(chunk.id, ())))
 
     def judge(self, sig: Signals, chosen: list[int]) -> Verdict:
         """Whether the first passages answer the question, from the evidence they give."""

@@ -192,3 +192,21 @@ def passage_vocabulary(text: str, heading_path: str) -> Vocabulary:
     ws = words(both)
     # "non-Hodgkin": "hodgkin" and, as BM25 has it, "nonhodgkin"; "MEN-1": "men1", "BRCA1": "brca"
     return Vocabulary(ws + negated(_content(ws)) + name_words(both))
+
+
+# Languages a patient in the US or Europe may ask in with Latin letters; the summaries are English.
+OTHER_LANGUAGES = ("es", "fr", "pt", "de", "it")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def mostly_another_language(text: str) -> bool:
+    """Whether most words of ``text`` (two at least) are common in another language and much
+    rarer in English: "¿cuáles son los síntomas del tumor neuroendocrino?" (cuáles, los,
+    síntomas, del), while "son", "tumor" or a drug's name count for neither. A refusal of such
+    a question says the summaries are in English; the search itself reads every question."""
+    words = [w.lower() for w in _LETTERS.findall(text)]
+    if len(words) < 2:
+        return False
+    foreign = sum(max(zipf_frequency(w, lang) for lang in OTHER_LANGUAGES) >= max(3.0, zipf(w) + 1.5)
+                  for w in words)
+    return foreign * 2 >= len(words)

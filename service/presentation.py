@@ -21,7 +21,7 @@ from retriever.models import Hit, SearchResult
 from retriever.providers import PROVIDER
 from retriever.text import iso_date, replace_word, strip_list_marker
 from retriever.text import short_title as plain_title
-from retriever.tokenization import zipf
+from retriever.tokenization import mostly_another_language, zipf
 from service.passage_text import ListBlock, Paragraph, Segment, passage_blocks, snippet, term_spans
 from service.schemas import Result, Span
 
@@ -97,7 +97,7 @@ def api_result(hit: Hit) -> Result:
                   section=c.section, text=c.text, cancer_types=list(c.cancer_types),
                   highlights=[Span(start=int(s.start), end=int(s.end)) for s in hit.highlights],
                   citation=citation(hit), last_reviewed=iso_date(c.last_reviewed), found_by=list(hit.found_by),
-                  continues_in=list(hit.continues_in))
+                  continues_in=list(hit.continues_in), continues_at=list(hit.continues_at))
 
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -137,6 +137,7 @@ class PassageView:
     snippet: list[Segment] = field(default_factory=list)
     found_by: tuple[str, ...] = ()
     continues_in: tuple[str, ...] = ()
+    continues_at: tuple[str, ...] = ()  # a link for each of ``continues_in`` (safe_link'ed)
     # Its opening words, where another passage shown beside it has the same section path: their
     # headings and links would otherwise read the same to a screen reader.
     opening: str = ""
@@ -175,6 +176,7 @@ def passage_views(hits: list[Hit], query: str = "") -> list[PassageView]:
             show_title=i == 0 or hits[i - 1].chunk.doc_id != c.doc_id, reviewed=review_date(c.last_reviewed),
             snippet=snippet(blocks),
             found_by=tuple(RANKING_NAMES.get(f, f) for f in hit.found_by), continues_in=hit.continues_in,
+            continues_at=tuple(safe_link(u) for u in hit.continues_at),
             opening=_opening(c.text) if paths.count(paths[i]) > 1 else ""))
     return views
 
@@ -202,13 +204,15 @@ def read_as(query: str, corrections: dict[str, str]) -> list[tuple[str, str]]:
 
 def refusal_hints(query: str, result: SearchResult) -> list[str]:
     """What the asker can do about a refusal that the question's own form explains: a
-    question in another script meets the English passages only through the model's few
-    words of it ("肺癌" is a whole question), and one or two letters ask nothing."""
+    question in another script or language meets the English passages only through the
+    model's few words of it ("肺癌", "¿cuáles son los síntomas?"), and one or two letters ask
+    nothing."""
     if not result.abstained:
         return []
     typed = unicodedata.normalize("NFKC", query)  # full-width "ＦＬＵ" is Latin, as the search reads it
     letters = [ch for ch in typed if ch.isalpha()]
-    if letters and not any(unicodedata.name(ch, "").startswith("LATIN") for ch in letters):
+    if letters and (not any(unicodedata.name(ch, "").startswith("LATIN") for ch in letters)
+                    or mostly_another_language(typed)):
         return ["The summaries we search are written in English, so asking in English may find an answer."]
     if sum(ch.isalnum() for ch in typed) < MIN_QUERY_CHARS:
         return ["Your question is very short. A few more words will help us find the right passage."]

@@ -172,4 +172,5 @@ def test_a_lead_in_to_sub_sections_says_where_it_continues():
               _chunk(3, "Rectum signs include:\n\n- blood", ["D", "Signs", "Rectum"]),
               _chunk(4, "Treatment depends on:", ["D", "Treatment"]),
               _chunk(5, "Surgery.", ["D", "Other"])]
-    assert continuations(chunks) == {"d#0": ("Duodenum", "Rectum")}  # a sibling section is not a continuation
+    # a sibling section is not a continuation; each sub-section links to its first passage
+    assert continuations(chunks) == {"d#0": (("Duodenum", "d#1"), ("Rectum", "d#3"))}

@@ -75,6 +75,7 @@ def test_a_passage_ending_on_a_lead_in_says_where_it_continues(watched):
     assert lead_in.count() >= 1
     assert lead_in.first.locator("p.continues").inner_text() == (
         "Continues under: Duodenum, Jejunum and ileum, Colon, Rectum")
+    assert lead_in.first.locator("p.continues a").count() == 4  # each opens the source at its sub-section
     for text in page.locator("article.passage blockquote").all_inner_texts():
         assert not text.rstrip().endswith(":") or "Check with your doctor if you have:" in text
     watched.clean()

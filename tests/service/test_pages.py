@@ -164,6 +164,11 @@ def test_abstention_is_kind_and_shows_no_passage(client):
     ("ＦＬＵ ｖａｃｃｉｎｅ", None),  # full-width Latin letters are read as plain ones
     ("żółć", None),  # Latin letters with marks
     (OFF_TOPIC, None),
+    ("¿cuáles son los síntomas del tumor neuroendocrino?",
+     "The summaries we search are written in English, so asking in English may find an answer."),
+    ("wie wird ein karzinoid behandelt und welche nebenwirkungen gibt es",
+     "The summaries we search are written in English, so asking in English may find an answer."),
+    ("how do i tarin my dog to sit", None),  # a slip is English still
 ])
 def test_a_refusal_says_what_the_question_s_own_form_explains(client, question, hint):
     """A letter asks nothing, and a question in another script meets English passages only
@@ -218,6 +223,21 @@ def test_blank_question_asks_for_one(client):
     resp = client.get("/", params={"q": " \x00 "})
     assert resp.status_code == 200
     assert "Please type a question" in resp.text and not passages(resp.text)
+
+
+def test_where_a_lead_in_continues_is_a_link_to_each_sub_section(client, retriever):
+    html = client.get("/", params={"q": "what are the signs of a GI carcinoid tumor, when should I check "
+                                        "with my doctor"}).text
+    continues = re.search(r'<p class="continues">Continues under: (.*?)</p>', html)
+    assert continues, "the lead-in passage is among the first three"
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', continues.group(1))
+    assert [name for _, name in links] == ["Duodenum", "Jejunum and ileum", "Colon", "Rectum"]
+    first = {c.heading_path[-1]: c for c in reversed(retriever.chunks)}  # each sub-section's first passage
+    assert [unescape(href) for href, _ in links] == [retriever.links[first[n].id] for _, n in links]
+    api = client.get("/api/search", params={"q": "what are the signs of a GI carcinoid tumor, when should I "
+                                                 "check with my doctor"}).json()
+    lead_in = next(r for r in api["results"] if r["continues_in"])
+    assert lead_in["continues_at"] == [unescape(href) for href, _ in links]
 
 
 def test_an_everyday_question_is_told_the_summaries_are_about_cancer(client):

@@ -47,8 +47,10 @@ def test_staff_results_have_scores_and_citations(client, retriever):
         assert found_by and set(found_by) <= {"meaning", "keywords", "best sentence"}
         cite = unescape(re.search(r'<p class="citation" id="citation-\d+">(.*?)</p>', p, re.S).group(1))
         assert cite.startswith(TITLE + " — ") and " — https://www.cancer.gov/" in cite
-        assert re.search(r'<button type="button" class="copy-citation secondary" data-target="citation-\d+" hidden>'
-                         r"Copy citation</button>", p)
+        # each button is described by its own citation: a screen reader tells the ten apart
+        button = re.search(r'<button type="button" class="copy-citation secondary" data-target="(citation-\d+)" '
+                           r'aria-describedby="(citation-\d+)" hidden>Copy citation</button>', p)
+        assert button and button.group(1) == button.group(2) and f'id="{button.group(1)}"' in p
     first = unescape(re.search(r'<p class="citation" id="citation-1">(.*?)</p>', found[0], re.S).group(1))
     some_hit = next(iter(hits.values()))
     assert citation_line(some_hit.chunk.title, some_hit.chunk.heading_path[1:], some_hit.link) in {

@@ -1,0 +1,18 @@
+"""Which questions are mostly in another language (a refusal then says the summaries are English)."""
+
+import pytest
+
+from retriever.tokenization import mostly_another_language
+
+
+@pytest.mark.parametrize("text, other", [
+    ("¿cuáles son los síntomas del tumor neuroendocrino?", True),
+    ("quelle est la meilleure façon de dormir", True),
+    ("wie wird ein karzinoid behandelt", True),
+    ("am i going to die", False),
+    ("my mum has a carcinoid in her bowel, will the octreotide help", False),
+    ("whats teh octreotid shot for", False),  # slips and drug names count for no language
+    ("tumor", False),  # one word says nothing
+])
+def test_most_words_common_elsewhere_and_rare_in_english(text, other):
+    assert mostly_another_language(text) is other
