@@ -30,6 +30,7 @@ ALL_KINDS = {"patient", "typo", "staff", "out_of_scope"}
     ("fresh12_questions.jsonl", 68, 13, ALL_KINDS),
     ("fresh13_questions.jsonl", 73, 17, ALL_KINDS),
     ("everyday_questions.jsonl", 120, 120, {"out_of_scope"}),
+    ("everyday2_questions.jsonl", 100, 100, {"out_of_scope"}),
 ])
 def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds):
     qset = load_questions(SETS / name)
