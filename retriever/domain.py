@@ -9,10 +9,10 @@ everyday questions that are not about cancer (``python -m training domain``;
 training/questions/EVERYDAY_BRIEF.md), says which side it is on.
 
 Its cut lets through all but `FLAGGED_SHARE` of the validation summaries' questions, and it
-refuses only with the passages' own words agreeing: fewer than half of the question's terms
-in the passages read (`abstain.COVERAGE_BELOW`). Questions about a diet or insurance that the seed
-does answer are called everyday too, and the passages' words are what keep them answered
-(docs/abstention.md, "Everyday questions").
+refuses only with the passages' own words agreeing: fewer than half of the question's
+terms in the passages read (`abstain.COVERAGE_BELOW`). Questions about a diet or insurance
+that the seed does answer can be called everyday too, and the passages' words are what
+keep them answered (docs/abstention.md, "Everyday questions").
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class DomainError(ValueError):
     """A domain file that cannot be used, naming the file and the fix."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity
 class DomainCheck:
     """One hidden layer (ReLU) and a logistic output over a question's normalised vector."""
 
