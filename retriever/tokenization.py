@@ -200,7 +200,7 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def mostly_another_language(text: str) -> bool:
-    """Whether most words of ``text`` (two at least) are common in another language and much
+    """Whether most words of ``text`` (more than half) are common in another language and much
     rarer in English: "¿cuáles son los síntomas del tumor neuroendocrino?" (cuáles, los,
     síntomas, del), while "son", "tumor" or a drug's name count for neither. A refusal of such
     a question says the summaries are in English; the search itself reads every question."""
@@ -209,4 +209,4 @@ def mostly_another_language(text: str) -> bool:
         return False
     foreign = sum(max(zipf_frequency(w, lang) for lang in OTHER_LANGUAGES) >= max(3.0, zipf(w) + 1.5)
                   for w in words)
-    return foreign * 2 >= len(words)
+    return foreign * 2 > len(words)  # most: "im scared" ("im" is German too) is one of two

@@ -129,8 +129,11 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     one = doc if doc in cat.titles else next(iter(cat.titles)) if cat.count == 1 else ""
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
                    contents=contents(retriever, one) if result.abstained and one else (),
-                   read_as=read_as(query, result.corrections), not_covered=words_to_name(result),
-                   hints=refusal_hints(query, result),
+                   read_as=read_as(query, result.corrections),
+                   # a hint (another language, too short) explains the refusal; the words and the
+                   # subject the passages miss would only repeat it in other terms
+                   not_covered=[] if (hints := refusal_hints(query, result)) else words_to_name(result),
+                   hints=hints,
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
                    related=passage_views(result.related))
     return _render(request, "index.html", **context)

@@ -13,6 +13,8 @@ from retriever.tokenization import mostly_another_language
     ("my mum has a carcinoid in her bowel, will the octreotide help", False),
     ("whats teh octreotid shot for", False),  # slips and drug names count for no language
     ("tumor", False),  # one word says nothing
+    ("im scared", False),  # "im" is German too: one word of two is no language
+    ("¿puedo beber alcohol?", True),
 ])
 def test_most_words_common_elsewhere_and_rare_in_english(text, other):
     assert mostly_another_language(text) is other

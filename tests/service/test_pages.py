@@ -169,6 +169,7 @@ def test_abstention_is_kind_and_shows_no_passage(client):
     ("wie wird ein karzinoid behandelt und welche nebenwirkungen gibt es",
      "The summaries we search are written in English, so asking in English may find an answer."),
     ("how do i tarin my dog to sit", None),  # a slip is English still
+    ("im scared", None),
 ])
 def test_a_refusal_says_what_the_question_s_own_form_explains(client, question, hint):
     """A letter asks nothing, and a question in another script meets English passages only
@@ -176,6 +177,8 @@ def test_a_refusal_says_what_the_question_s_own_form_explains(client, question, 
     html = client.get("/", params={"q": question}).text
     assert "seem to answer this question" in html
     assert re.findall(r'<p class="hint-refusal">([^<]*)</p>', html) == ([hint] if hint else [])
+    if hint:  # the hint explains the refusal alone: no "don't mention cuales, sintomas", no "something else"
+        assert 'class="not-covered"' not in html
 
 
 @pytest.mark.parametrize("question, named, unnamed", [
@@ -243,7 +246,7 @@ def test_where_a_lead_in_continues_is_a_link_to_each_sub_section(client, retriev
 def test_an_everyday_question_is_told_the_summaries_are_about_cancer(client):
     html = client.get("/", params={"q": "i have a cold and a sore throat what should i take"}).text
     assert "seem to answer this question" in html and not passages(html)
-    assert "They are about cancer, and your question seems to be about something else." in html
+    assert "The NCI summary we search is about cancer, and your question seems to be about something else." in html
     api = client.get("/api/search", params={"q": "i have a cold and a sore throat what should i take"}).json()
     assert api["abstained"] and api["not_covered"] == ["a subject other than cancer"]
 
