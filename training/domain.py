@@ -104,6 +104,9 @@ def fit_domain(cancer: list[TrainingQuestion], everyday: list[EverydayQuestion],
     check_in = [q.question for q in cancer if is_validation(q.doc_id)]
     fit_out = [q.question for q in everyday if not held_out(q.question)]
     check_out = [q.question for q in everyday if held_out(q.question)]
+    if not (fit_in and check_in and fit_out):
+        raise EverydayFileError("the fit needs questions of training summaries and of validation ones, and "
+                                "everyday questions outside the held-out fifth; the files given lack some")
     vectors = {name: _encode(embedder, texts, name) for name, texts in
                (("cancer", fit_in), ("everyday", fit_out), ("validation", check_in), ("held out", check_out))}
     repeat = max(1, len(fit_in) // len(fit_out))
@@ -151,6 +154,11 @@ def command(args) -> int:
         print(f"error: {args.everyday if not everyday else 'the --questions files'} hold no question",
               file=sys.stderr)
         return 2
-    print(json.dumps(fit_domain(cancer, everyday, embedder, out), indent=2))
+    try:
+        record = fit_domain(cancer, everyday, embedder, out)
+    except EverydayFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(record, indent=2))
     print(f"-> {out}")
     return 0

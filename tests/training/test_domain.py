@@ -9,6 +9,7 @@ import pytest
 
 from retriever.domain import FOLDER, DomainCheck
 from training.cli import EVERYDAY
+from training.data import is_validation
 from training.domain import EverydayFileError, command, fit_domain, read_everyday
 from training.questions import TrainingQuestion
 
@@ -78,3 +79,12 @@ def test_the_command_never_replaces_a_shipped_check_without_force(tmp_path, monk
     assert command(args) == 2
     assert "already holds a domain check; pass --force" in capsys.readouterr().err
     assert (tmp_path / FOLDER / "domain.npz").read_bytes() == b"shipped"
+
+
+def test_a_fit_without_validation_summaries_questions_is_refused_before_any_work(tmp_path):
+    only_training = [TrainingQuestion("doc-1", "doc-1/0", ("T",), "is chemo hard", "question", "e")]
+    assert not is_validation("doc-1")  # so no validation summary's question is given
+    everyday = read_everyday_lines(tmp_path, [f"my knee hurts after run {i}" for i in range(10)])
+    with pytest.raises(EverydayFileError, match="needs questions of training summaries and of validation ones"):
+        fit_domain(only_training, everyday, _Letters(), tmp_path / FOLDER)
+    assert not (tmp_path / FOLDER).exists()
