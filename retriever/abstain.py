@@ -251,7 +251,7 @@ def hand_confidence(ev: Evidence, missing: list[str], penalty: float = MISSING_P
     found = not missing and ev.best_cosine < floor and ev.all_terms_found
     conf = confidence(ev.best_cosine, len(missing), found, penalty, floor)
     # read from ``missing``: an audit asks what the rule decides with some of them left out
-    vetoed = ev.everyday and EVERYDAY in missing or any(t in missing for t in ev.topics_missing)
+    vetoed = (ev.everyday and EVERYDAY in missing) or any(t in missing for t in ev.topics_missing)
     return min(conf, TOPIC_VETO) if vetoed else conf
 
 
@@ -272,7 +272,7 @@ def near_miss(ev: Evidence | None, floor: float) -> bool:
     prognosis passage is what the reader needs. Words of the question the passages lack
     otherwise don't count: they are mostly the figure's own ("rate", "cost")."""
     return bool(ev and ev.figure_missing and not ev.provider_missing and ev.best_cosine >= floor
-                and not ev.topics_missing)
+                and not ev.topics_missing and not ev.everyday)
 
 
 def asks_nothing(text: str, terms: list[tuple[str, ...]]) -> bool:

@@ -70,27 +70,45 @@ class DomainCheck:
                                                      indent=2) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, model_dir: str | Path, dimensions: int) -> DomainCheck | None:
+    def load(cls, model_dir: str | Path, dimensions: int, model_sha256: str = "") -> DomainCheck | None:
         """The check shipped in ``model_dir``, or None when the model ships none (the stock MiniLM).
 
+        Args:
+            dimensions: The model's vector size.
+            model_sha256: The weights' hash of the model whose vectors it will read (an index
+                manifest's); a check fitted on another model's vectors is refused.
+
         Raises:
-            DomainError: a record or weights file that is unreadable, edited or cut off, or
-                fitted on vectors of another size.
+            DomainError: a record or weights file that is missing, unreadable, edited or cut
+                off, or fitted on other vectors; the message names the file and the fix.
         """
         folder = Path(model_dir) / FOLDER
         path, record = folder / WEIGHTS_FILE, folder / RECORD_FILE
         if not path.is_file() and not record.is_file():
             return None
-        fix = f"restore the shipped files (git checkout {folder}) or rebuild them with: {REBUILD}"
+        fix = (f"restore the shipped files (git checkout {folder}) or rebuild them with: {REBUILD} "
+               "(PDQ_DOMAIN_CHECK=false serves without the check)")
+        if not path.is_file():
+            raise DomainError(f"{path}: missing beside its record {record.name}; {fix}")
         raw, sha256 = read_recorded(path, record, "domain check", fix, DomainError)
+        fitted_on = str(raw.get("model_sha256", ""))
+        if fitted_on and model_sha256 and fitted_on != model_sha256:
+            raise DomainError(f"{record}: fitted on the vectors of model weights {fitted_on[:12]}, the model "
+                              f"is now {model_sha256[:12]}; rebuild it with: {REBUILD}")
         try:
             cut = float(raw["cut"])
         except (KeyError, TypeError, ValueError) as exc:
             raise DomainError(f"{record}: not a domain check record (cut: {exc}); {fix}") from None
-        with np.load(path) as z:
-            check = cls(z["hidden_weights"].astype(np.float32), z["hidden_bias"].astype(np.float32),
-                        z["out_weights"].astype(np.float32), float(z["out_bias"]), cut, sha256)
-        if check.hidden_weights.shape[0] != dimensions:
-            raise DomainError(f"{path}: reads vectors of {check.hidden_weights.shape[0]} dimensions, the "
-                              f"model gives {dimensions}; rebuild it with: {REBUILD}")
+        try:
+            with np.load(path) as z:
+                check = cls(z["hidden_weights"].astype(np.float32), z["hidden_bias"].astype(np.float32),
+                            z["out_weights"].astype(np.float32), float(z["out_bias"]), cut, sha256)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise DomainError(f"{path}: not a domain check ({exc}); {fix}") from None
+        hidden = check.hidden_weights.shape
+        if len(hidden) != 2 or hidden[0] != dimensions or check.hidden_bias.shape != (hidden[1],) \
+                or check.out_weights.shape != (hidden[1],):
+            raise DomainError(f"{path}: weights of shapes {hidden}, {check.hidden_bias.shape} and "
+                              f"{check.out_weights.shape} do not read vectors of {dimensions} dimensions; "
+                              f"rebuild it with: {REBUILD}")
         return check

@@ -116,7 +116,8 @@ class Retriever:
         try:
             calibration = Calibration.load(model_dir)
             threshold = model_threshold(model_dir)
-            domain = DomainCheck.load(model_dir, index.vectors.shape[1])
+            domain = (DomainCheck.load(model_dir, index.vectors.shape[1], index.manifest.model_sha256)
+                      if retrieval.domain_check else None)
         except (CalibrationError, DomainError) as exc:
             raise ModelError(str(exc)) from None
         if threshold is not None:  # the hand rule's threshold picked for this model's cosines

@@ -207,6 +207,8 @@ def mostly_another_language(text: str) -> bool:
     words = [w.lower() for w in _LETTERS.findall(text)]
     if len(words) < 2:
         return False
-    foreign = sum(max(zipf_frequency(w, lang) for lang in OTHER_LANGUAGES) >= max(3.0, zipf(w) + 1.5)
-                  for w in words)
+    # the small lists hold every word at Zipf 3 or more, all that counts here: 18 MB and 0.05 s
+    # to load where the full ones take 190 MB and 0.6 s in every worker
+    foreign = sum(max(zipf_frequency(w, lang, wordlist="small") for lang in OTHER_LANGUAGES)
+                  >= max(3.0, zipf(w) + 1.5) for w in words)
     return foreign * 2 > len(words)  # most: "im scared" ("im" is German too) is one of two

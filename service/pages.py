@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from starlette.templating import Jinja2Templates
 
+from retriever.abstain import EVERYDAY
 from retriever.models import SearchResult
 from service.contents import contents
 from service.errors import ApiError
@@ -127,13 +128,13 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
         result = only or result
     # A refusal over one summary (the only one, or the one picked) shows its headings to browse.
     one = doc if doc in cat.titles else next(iter(cat.titles)) if cat.count == 1 else ""
+    hints = refusal_hints(query, result)
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
                    contents=contents(retriever, one) if result.abstained and one else (),
                    read_as=read_as(query, result.corrections),
                    # a hint (another language, too short) explains the refusal; the words and the
                    # subject the passages miss would only repeat it in other terms
-                   not_covered=[] if (hints := refusal_hints(query, result)) else words_to_name(result),
-                   hints=hints,
+                   not_covered=[] if hints else words_to_name(result), hints=hints,
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
                    related=passage_views(result.related))
     return _render(request, "index.html", **context)
@@ -237,7 +238,8 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     # Shown beside the bar it is judged against, as staff compare them (`shown_confidence`).
     return _render(request, "staff.html", **{**context, "result": result, "corrected": searched,
                                              "read_as": read_as(query, result.corrections),
-                                             "lacking": not_covered(result), "bar": bar,
+                                             "lacking": [w for w in not_covered(result) if w != EVERYDAY],
+                                             "everyday": EVERYDAY in not_covered(result), "bar": bar,
                                              "shown_confidence": shown_confidence(result, 2),
                                              "passages": passage_views(result.hits, query=searched or query),
                                              "related": passage_views(result.related, query=searched or query),

@@ -129,8 +129,9 @@ class Result(BaseModel):
         "When the passage ends on a lead-in to the sub-sections after it (\"Check with your "
         "doctor if you have:\"): their headings, where it continues. Empty otherwise."))
     continues_at: list[str] = Field(default_factory=list, description=(
-        "A link for each of continues_in, opening the source page at that sub-section's first "
-        "passage (as link does for this one)."))
+        "A link for each of continues_in, in the same order, opening the source page at that "
+        "sub-section's first passage (as link does for this one); \"\" for a document without "
+        "a source URL."))
     found_by: list[str] = Field(default_factory=list, description=(
         "The rankings of the search's mode that proposed the passage: dense (meaning), bm25 "
         "(keywords), sentence (its best sentence's meaning), phrase (it holds the question's quoted "

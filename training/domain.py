@@ -4,7 +4,7 @@ The cancer side is every training-question file's questions of the training summ
 everyday side is ``training/questions/everyday.jsonl`` (EVERYDAY_BRIEF.md), less a fifth kept
 out by a hash of the question to report recall on. Each question is embedded as typed by
 the model's search encoder, and a one-layer network (scikit-learn's `MLPClassifier`) is
-fitted on the vectors, the everyday side repeated to weigh as much as the other. The cut
+fitted on the vectors, the everyday side weighted to count as much as the other. The cut
 is picked on the validation summaries' questions, which nothing is fitted on: it calls
 `FLAGGED_SHARE` of them everyday.
 """
@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ STYLES = ("question", "query")
 CANCER_WORDS = re.compile(r"\b(cancer|tumou?r|carcinoid|neuroendocrine|chemo|radiation|radiotherapy|biopsy"
                           r"|oncolog|malignan|metasta|remission|hospice|lump|growth)", re.IGNORECASE)
 HELD_OUT_SHARE = 0.2
-PARAMS = {"hidden_layer_sizes": (64,), "alpha": 1e-2, "max_iter": 200, "early_stopping": True}
+PARAMS = {"hidden_layer_sizes": (64,), "alpha": 1e-2, "max_iter": 200, "early_stopping": False}
 
 
 class EverydayFileError(ValueError):
@@ -53,7 +54,7 @@ def read_everyday(path: Path) -> list[EverydayQuestion]:
     for n, line in numbered_lines(path, EverydayFileError, problems):
         if not line.strip():
             continue
-        why = _problem(line, seen)
+        why = _parse_line(line, seen)
         if isinstance(why, str):
             problems.append(f"{path}:{n}: {why}")
         else:
@@ -64,7 +65,7 @@ def read_everyday(path: Path) -> list[EverydayQuestion]:
     return out
 
 
-def _problem(line: str, seen: set[str]) -> EverydayQuestion | str:
+def _parse_line(line: str, seen: set[str]) -> EverydayQuestion | str:
     """The line's question, or what is wrong with it."""
     try:
         raw = json.loads(line)
@@ -97,6 +98,7 @@ def _encode(embedder, texts: list[str], what: str) -> np.ndarray:
 def fit_domain(cancer: list[TrainingQuestion], everyday: list[EverydayQuestion], embedder,
                out: Path, seed: int = 13) -> dict:
     """Fit, pick the cut, save to ``out`` (the model's ``domain/`` folder); the record."""
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
     t0 = time.time()
@@ -109,17 +111,23 @@ def fit_domain(cancer: list[TrainingQuestion], everyday: list[EverydayQuestion],
                                 "everyday questions outside the held-out fifth; the files given lack some")
     vectors = {name: _encode(embedder, texts, name) for name, texts in
                (("cancer", fit_in), ("everyday", fit_out), ("validation", check_in), ("held out", check_out))}
-    repeat = max(1, len(fit_in) // len(fit_out))
-    X = np.vstack([vectors["cancer"]] + [vectors["everyday"]] * repeat)
-    y = np.r_[np.zeros(len(fit_in)), np.ones(len(fit_out) * repeat)]
-    mlp = MLPClassifier(**PARAMS, random_state=seed).fit(X, y)
+    # each side weighs as much as the other; weights, not repeated rows, so that the tenth
+    # early stopping holds out shares no row with what it fits
+    weight = len(fit_in) / len(fit_out)
+    X = np.vstack([vectors["cancer"], vectors["everyday"]])
+    y = np.r_[np.zeros(len(fit_in)), np.ones(len(fit_out))]
+    with warnings.catch_warnings():  # it stops when its loss stops falling, else at 200 passes: recorded
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp = MLPClassifier(**PARAMS, random_state=seed).fit(X, y, sample_weight=np.where(y == 1, weight, 1.0))
     check = DomainCheck(mlp.coefs_[0].astype(np.float32), mlp.intercepts_[0].astype(np.float32),
                         mlp.coefs_[1][:, 0].astype(np.float32), float(mlp.intercepts_[1][0]), 0.0)
     logits = {name: np.array([check.logit(v) for v in vecs]) for name, vecs in vectors.items()}
     cut = round(float(np.quantile(logits["validation"], 1.0 - FLAGGED_SHARE)), 4)
     record = {
         "params": {**PARAMS, "hidden_layer_sizes": list(PARAMS["hidden_layer_sizes"]), "seed": seed},
-        "fitted_on": {"cancer questions": len(fit_in), "everyday questions": len(fit_out), "everyday repeated": repeat},
+        "model_sha256": getattr(embedder, "weights_sha256", ""), "passes": int(mlp.n_iter_),
+        "fitted_on": {"cancer questions": len(fit_in), "everyday questions": len(fit_out),
+                      "everyday weight": round(weight, 2)},
         "validation summaries' questions called everyday": round(float(np.mean(logits["validation"] > cut)), 4),
         "held-out everyday questions called everyday": round(float(np.mean(logits["held out"] > cut)), 4),
         "validation": {"cancer questions": len(check_in), "everyday questions": len(check_out)},
@@ -140,19 +148,24 @@ def command(args) -> int:
 
     settings = read_settings(model=args.model)
     out = Path(resolve_model(args.model)) / FOLDER
-    if (out / WEIGHTS_FILE).exists() and not args.force:
-        print(f"error: {out} already holds a domain check; pass --force to replace it", file=sys.stderr)
-        return 2
-    try:
+    try:  # the files are checked first: without --force, a shipped check stops the command after it
         cancer = [q for path in args.questions for q in load_questions(path)]
         everyday = read_everyday(args.everyday)
-        embedder = get_embedder(settings.model, settings.backend, settings.onnx_target)
-    except (QuestionFileError, EverydayFileError, ModelError, OSError) as exc:
+    except (QuestionFileError, EverydayFileError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if not everyday or not cancer:
         print(f"error: {args.everyday if not everyday else 'the --questions files'} hold no question",
               file=sys.stderr)
+        return 2
+    print(f"{len(cancer)} questions about cancer and {len(everyday)} everyday ones read")
+    if (out / WEIGHTS_FILE).exists() and not args.force:
+        print(f"error: {out} already holds a domain check; pass --force to replace it", file=sys.stderr)
+        return 2
+    try:
+        embedder = get_embedder(settings.model, settings.backend, settings.onnx_target)
+    except ModelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
         record = fit_domain(cancer, everyday, embedder, out)

@@ -53,13 +53,20 @@ def test_a_record_without_its_hash_or_a_missing_weights_file_is_named(tmp_path):
     with pytest.raises(DomainError, match=rf"{RECORD_FILE}: not a domain check record"):
         DomainCheck.load(tmp_path, dimensions=4)
     (tmp_path / FOLDER / WEIGHTS_FILE).unlink()
-    with pytest.raises(DomainError, match="not a domain check record"):
+    with pytest.raises(DomainError, match=rf"{WEIGHTS_FILE}: missing beside its record {RECORD_FILE}"):
+        DomainCheck.load(tmp_path, dimensions=4)
+
+
+def test_weights_whose_shapes_do_not_fit_together_are_refused_at_load_not_at_a_search(tmp_path):
+    check = _check()
+    DomainCheck(check.hidden_weights, np.zeros(3, np.float32), check.out_weights, 0.0, 0.0).save(tmp_path / FOLDER)
+    with pytest.raises(DomainError, match=r"weights of shapes \(4, 2\), \(3,\) and \(2,\)"):
         DomainCheck.load(tmp_path, dimensions=4)
 
 
 def test_weights_for_vectors_of_another_size_are_refused(tmp_path):
     _check(dims=8).save(tmp_path / FOLDER)
-    with pytest.raises(DomainError, match="reads vectors of 8 dimensions, the model gives 4"):
+    with pytest.raises(DomainError, match="do not read vectors of 4 dimensions"):
         DomainCheck.load(tmp_path, dimensions=4)
 
 
@@ -90,3 +97,38 @@ def test_the_seed_refuses_everyday_questions_it_answered_before(seed_retriever, 
 def test_the_seed_still_answers_its_diet_advice(seed_retriever):
     res = seed_retriever.search("foods to avoid flushing")
     assert not res.abstained and "cheeses" in res.hits[0].chunk.text
+
+
+def test_a_damaged_check_stops_loading_unless_it_is_off_and_one_of_another_model_is_refused(
+        tmp_path, monkeypatch, seed_index, embedder):
+    from retriever import embedding
+    from retriever.embedding import ModelError
+    from retriever.search import Retriever
+    from retriever.settings import Settings
+
+    model = tmp_path / "model"
+    shutil.copytree(embedding.SHIPPED_NAMES["pdq-minilm-l6"], model)
+    monkeypatch.setitem(embedding.SHIPPED_NAMES, "pdq-minilm-l6", model)
+    record = model / FOLDER / RECORD_FILE
+    shipped = json.loads(record.read_text(encoding="utf-8"))
+    record.write_text(json.dumps({**shipped, "model_sha256": "0" * 64}), encoding="utf-8")
+    with pytest.raises(ModelError, match="fitted on the vectors of model weights 000000000000.*training domain"):
+        Retriever.load(seed_index, Settings(), embedder=embedder)
+    record.write_text("{cut", encoding="utf-8")
+    with pytest.raises(ModelError, match=rf"{RECORD_FILE}: not a domain check record.*PDQ_DOMAIN_CHECK=false"):
+        Retriever.load(seed_index, Settings(), embedder=embedder)
+    off = Retriever.load(seed_index, Settings(domain_check=False), embedder=embedder)  # served without it
+    assert off.domain is None and off.search("my back hurts").hits
+
+
+def test_an_everyday_question_s_refusal_offers_no_related_passage():
+    """"how long should i wait to swim after eating" asks a figure too; the passage a figure
+    near-miss offers would contradict "your question seems to be about something else"."""
+    from retriever.abstain import near_miss
+
+    passage = [_passage("Surgery to remove the tumor takes a few hours; recovery takes weeks.", "Surgery")]
+    question = "how long should i wait to swim after eating"
+    ev, missing = evidence(question, 0.45, passage, question_terms(question), [], [1], everyday=True)
+    assert ev.everyday and ev.figure_missing and not near_miss(ev, 0.30)
+    plain, _ = evidence(question, 0.45, passage, question_terms(question), [], [1])
+    assert plain.figure_missing and near_miss(plain, 0.30)  # the same question, not called everyday

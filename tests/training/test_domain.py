@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from retriever.domain import FOLDER, DomainCheck
-from training.cli import EVERYDAY
+from training.cli import AUDIENCE, EVERYDAY
 from training.data import is_validation
 from training.domain import EverydayFileError, command, fit_domain, read_everyday
 from training.questions import TrainingQuestion
@@ -75,9 +75,11 @@ def test_the_command_never_replaces_a_shipped_check_without_force(tmp_path, monk
     (tmp_path / FOLDER).mkdir()
     (tmp_path / FOLDER / "domain.npz").write_bytes(b"shipped")
     monkeypatch.setattr("retriever.embedding.resolve_model", lambda name: str(tmp_path))
-    args = Namespace(model="pdq-minilm-l6", questions=[], everyday=EVERYDAY, force=False)
+    args = Namespace(model="pdq-minilm-l6", questions=[AUDIENCE], everyday=EVERYDAY, force=False)
     assert command(args) == 2
-    assert "already holds a domain check; pass --force" in capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert "questions about cancer and 1648 everyday ones read" in out  # checked before it stops
+    assert "already holds a domain check; pass --force" in err
     assert (tmp_path / FOLDER / "domain.npz").read_bytes() == b"shipped"
 
 
