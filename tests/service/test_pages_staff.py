@@ -329,3 +329,9 @@ def test_staff_k_uses_the_api_rule(client, k):
     assert resp.status_code == 422 and "k: enter a whole number from 1 to 50." in resp.text
     box = re.search(r'<input id="k"[^>]*>', resp.text).group(0)
     assert f'value="{k}"' in box and 'aria-invalid="true"' in box
+
+
+def test_an_everyday_refusal_says_what_it_means_not_a_missing_word(client):
+    html = client.get("/staff", params={"q": "i have a cold and a sore throat what should i take"}).text
+    assert "The model's domain check reads it as a question about something other than cancer" in html
+    assert "a subject other than cancer</q>" not in html
