@@ -17,13 +17,12 @@ keep them answered (docs/abstention.md, "Everyday questions").
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from retriever.store import read_recorded, sha256_file
+from retriever.store import read_recorded, sha256_file, write_json, write_npz
 
 FOLDER = "domain"
 WEIGHTS_FILE = "domain.npz"
@@ -63,11 +62,9 @@ class DomainCheck:
         """The weights and their record (sha256, cut, what they were fitted on)."""
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / WEIGHTS_FILE
-        with open(path, "wb") as f:  # np.savez adds ".npz" to a name without it; a file object keeps it
-            np.savez(f, hidden_weights=self.hidden_weights, hidden_bias=self.hidden_bias,
-                     out_weights=self.out_weights, out_bias=np.float32(self.out_bias))
-        (folder / RECORD_FILE).write_text(json.dumps({"sha256": sha256_file(path), "cut": self.cut, **record},
-                                                     indent=2) + "\n", encoding="utf-8")
+        write_npz(path, hidden_weights=self.hidden_weights, hidden_bias=self.hidden_bias,
+                  out_weights=self.out_weights, out_bias=np.float32(self.out_bias))
+        write_json(folder / RECORD_FILE, {"sha256": sha256_file(path), "cut": self.cut, **record})
 
     @classmethod
     def load(cls, model_dir: str | Path, dimensions: int, model_sha256: str = "") -> DomainCheck | None:

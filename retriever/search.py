@@ -92,7 +92,8 @@ class Retriever:
         self.cancer_types = [{t.lower() for t in c.cancer_types} for c in chunks]
         self.titles = DocumentTitles.of(chunks)
         self.links = document_links(chunks)  # chunk id -> link whose text fragment is unique
-        self.continuations = continuations(chunks)
+        self.continuations = {cid: (tuple(n for n, _ in pairs), tuple(self.links[f] for _, f in pairs))
+                              for cid, pairs in continuations(chunks).items()}  # chunk id -> (names, links)
 
     @classmethod
     def load(cls, index_dir: Path | str, settings: Settings | None = None,
@@ -247,10 +248,10 @@ class Retriever:
         spans, sims = sig.sentences.of(idx)
         rankings = (("dense", sig.dense), ("bm25", sig.bm25), ("sentence", sig.sentence), ("phrase", sig.phrase))
         found_by = tuple(name for name, r in rankings if name in (*sig.fused, "phrase") and idx in r.ids)
+        continues_in, continues_at = self.continuations.get(chunk.id, ((), ()))
         return Hit(rank=rank, score=score, chunk=chunk, link=self.links[chunk.id],
                    highlights=pick_highlights(spans, sims), found_by=found_by,
-                   continues_in=tuple(name for name, _ in self.continuations.get(chunk.id, ())),
-                   continues_at=tuple(self.links[first] for _, first in self.continuations.get(chunk.id, ())))
+                   continues_in=continues_in, continues_at=continues_at)
 
     def judge(self, sig: Signals, chosen: list[int]) -> Verdict:
         """Whether the first passages answer the question, from the evidence they give."""

@@ -235,11 +235,12 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
                                                                           "error_field": exc.field})
     form["q"] = query
     searched = corrected(query, result.corrections)
+    lacking = not_covered(result)
     # Shown beside the bar it is judged against, as staff compare them (`shown_confidence`).
     return _render(request, "staff.html", **{**context, "result": result, "corrected": searched,
                                              "read_as": read_as(query, result.corrections),
-                                             "lacking": [w for w in not_covered(result) if w != EVERYDAY],
-                                             "everyday": EVERYDAY in not_covered(result), "bar": bar,
+                                             "lacking": [w for w in lacking if w != EVERYDAY],
+                                             "everyday": EVERYDAY in lacking, "bar": bar,
                                              "shown_confidence": shown_confidence(result, 2),
                                              "passages": passage_views(result.hits, query=searched or query),
                                              "related": passage_views(result.related, query=searched or query),

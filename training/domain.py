@@ -23,7 +23,7 @@ import numpy as np
 from tqdm import tqdm
 
 from retriever.domain import FLAGGED_SHARE, DomainCheck
-from retriever.lines import is_text, numbered_lines
+from retriever.lines import bad_lines, is_text, numbered_lines
 from training.data import is_validation
 from training.questions import TrainingQuestion, squash
 
@@ -49,7 +49,7 @@ class EverydayQuestion:
 
 
 def read_everyday(path: Path) -> list[EverydayQuestion]:
-    """Every line of ``path``, validated; raises naming each bad line (the first 20)."""
+    """Every line of ``path``, validated; raises naming each bad line (`retriever.lines.bad_lines`)."""
     out, problems, seen = [], [], set()
     for n, line in numbered_lines(path, EverydayFileError, problems):
         if not line.strip():
@@ -60,8 +60,7 @@ def read_everyday(path: Path) -> list[EverydayQuestion]:
         else:
             out.append(why)
     if problems:
-        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-        raise EverydayFileError("; ".join(problems[:20]) + more)
+        raise EverydayFileError(bad_lines(problems))
     return out
 
 
@@ -163,13 +162,8 @@ def command(args) -> int:
         print(f"error: {out} already holds a domain check; pass --force to replace it", file=sys.stderr)
         return 2
     try:
-        embedder = get_embedder(settings.model, settings.backend, settings.onnx_target)
-    except ModelError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    try:
-        record = fit_domain(cancer, everyday, embedder, out)
-    except EverydayFileError as exc:
+        record = fit_domain(cancer, everyday, get_embedder(settings.model, settings.backend, settings.onnx_target), out)
+    except (ModelError, EverydayFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(record, indent=2))
