@@ -17,6 +17,7 @@ there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -36,6 +37,10 @@ END_TERM_WORDS = 3
 # markdown, or the browser drops the whole directive. Over the corpus, links that match
 # nowhere or away from their passage: 66 of 7,875 with 12-word terms, 39 with these.
 MAX_LINE_WORDS = 40
+# A template's blank ("Updated <MM/DD/YYYY>", in every summary's citation passage), which
+# the live page fills in: a term holding one matches nowhere there, and the browser drops
+# the whole directive. A start stops short of it; an end takes only the words after it.
+_PLACEHOLDER = re.compile(r"<[^<>\s]+>")
 
 
 def _encode(text: str) -> str:
@@ -109,8 +114,10 @@ def _wordish(ch: str) -> bool:
 
 
 def _terms(words: list[str], first: int) -> Iterable[str]:
-    """Growing terms from ``words``: ``first`` words, one more each time, up to the line's cap."""
+    """Growing terms from ``words``: ``first`` words, one more each time, up to the line's cap
+    or a template's blank (`_PLACEHOLDER`)."""
     stop = min(len(words), MAX_LINE_WORDS)
+    stop = next((i for i, w in enumerate(words[:stop]) if _PLACEHOLDER.search(w)), stop)
     for n in range(min(first, stop), stop + 1):
         yield " ".join(words[:n])
 
@@ -124,6 +131,8 @@ def _start_terms(doc: DocumentText, first: int) -> tuple[str, str, int]:
     """
     at = doc.starts[first]
     terms = list(_terms(doc.blocks[first].split(), FIRST_TERM_WORDS))
+    if not terms or not terms[0]:  # the block opens on a template's blank
+        return "", "", at
     for start in terms:
         if doc.find(start) == [at]:
             return "", start, at
@@ -140,6 +149,10 @@ def _start_terms(doc: DocumentText, first: int) -> tuple[str, str, int]:
 def _end_term(doc: DocumentText, start_end: int, last: int) -> str:
     """Closing words of block ``last`` that a match starting before ``start_end`` ends on."""
     words = doc.blocks[last].split()
+    blank = max((i for i, w in enumerate(words) if _PLACEHOLDER.search(w)), default=-1)
+    words = words[blank + 1:]  # "Accessed <MM/DD/YYYY>. [PMID: 26389212]" ends on "[PMID: 26389212]"
+    if not words:
+        return ""
     target = doc.starts[last] + len(doc.blocks[last])
     for n in range(min(END_TERM_WORDS, len(words)), min(len(words), MAX_LINE_WORDS) + 1):
         end = " ".join(words[-n:])

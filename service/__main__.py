@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import copy
+import errno
 import os
+import socket
 import sys
 from types import SimpleNamespace
 
@@ -54,6 +56,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="check the options and PDQ_* settings, then exit without loading or serving "
                         "(scripts/serve.sh does, before it indexes anything)")
     return p.parse_args(argv)
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host:port``, or None.
+
+    Asked before anything is indexed or loaded: scripts/serve.sh run beside a service already
+    on its port re-indexed the seeds, loaded them, and only then stopped on the port; a
+    second try retired the index folder the running service was reading. Bound as uvicorn
+    binds (SO_REUSEADDR), so a port a closed server left in TIME_WAIT is not called busy.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        return f"--host (PDQ_HOST)={host!r} is not an address this machine can listen on ({exc})"
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (f"port {port} on {host} is already in use (is the service running there?): "
+                        "stop that process or choose another with --port")
+            return f"cannot listen on {host}:{port} ({exc.strerror or exc}): choose another --host or --port"
+    return None
 
 
 def verify_elsewhere() -> str | None:
@@ -115,6 +141,10 @@ def _main(argv: list[str] | None) -> int:
         for variable, flag in given.items():
             message = message.replace(variable, flag)
         raise SettingsProblem(message) from None
+    busy = port_problem(settings.host, settings.port)
+    if busy:
+        print(f"error: cannot start: {busy}", file=sys.stderr)
+        return 2
     if args.check:
         return 0
 

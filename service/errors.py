@@ -128,7 +128,7 @@ def _validation_error(exc: RequestValidationError) -> tuple[int, str, str, str |
         unknown = unknown_parameter(str(field))
         return unknown.status, unknown.code, unknown.message, unknown.field
     if err.get("type") in ("int_type", "int_from_float"):  # a JSON body's 2.5, "5" or true
-        msg = "Input should be a whole number, sent as a JSON number such as 5"
+        msg = "Input should be a whole number without a decimal point, sent as a JSON number such as 5"
     if err.get("type") == "list_type":
         msg = 'send a list, such as ["a value"]'
     if field == "mode" and str(err.get("input", "")).strip().lower() in ("keyword", "semantic"):

@@ -25,6 +25,7 @@ from service.presentation import (
     corrected,
     not_covered,
     passage_views,
+    phrases_not_found,
     read_as,
     refusal_hints,
     shown_confidence,
@@ -214,7 +215,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
             "cancer_type": clean_text(cancer_type or ""), "view": "compact" if view == "compact" else "full"}
     context = dict(form=form, documents=documents, cancer_types=cancer_types(retriever) if retriever else [],
                    modes=STAFF_MODE_LABELS, k_max=K_MAX, result=None, passages=[], related=[], withheld=[], error=None,
-                   error_field=None, corrected="", read_as=[])
+                   error_field=None, corrected="", read_as=[], hints=[], phrases_not_found=[])
     if q is None:
         return _render(request, "staff.html", **context)
     try:
@@ -241,6 +242,8 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
                                              "read_as": read_as(query, result.corrections),
                                              "lacking": [w for w in lacking if w != EVERYDAY],
                                              "everyday": EVERYDAY in lacking, "bar": bar,
+                                             "phrases_not_found": phrases_not_found(query, result),
+                                             "hints": refusal_hints(query, result),
                                              "shown_confidence": shown_confidence(result, 2),
                                              "passages": passage_views(result.hits, query=searched or query),
                                              "related": passage_views(result.related, query=searched or query),

@@ -181,6 +181,10 @@ class SearchResponse(BaseModel):
         "dose, price, range or time) they do not give, \"a named hospital or doctor\" when it "
         "asks which to choose, and \"a subject other than cancer\" when the model's domain check "
         "reads it as an everyday question the passages do not answer. Empty otherwise."))
+    phrases_not_found: list[str] = Field(default_factory=list, description=(
+        "When answering: the phrases the question puts in double quotes (as its words, lower "
+        "case) that no passage given holds word for word; those passages match the phrase's "
+        "words, not the phrase. Empty otherwise."))
     took_ms: float
 
 

@@ -157,6 +157,21 @@ def test_a_first_line_opening_like_another_for_many_words_still_starts_the_mark_
     assert directive_matches(directive, page) == [(thyroid, len(page))], unquote(directive)
 
 
+def test_a_template_blank_the_live_page_fills_in_stays_out_of_the_link():
+    """Every summary's citation passage reads "Updated <MM/DD/YYYY>. ... Accessed <MM/DD/YYYY>.
+    [PMID: ...]", where the live page shows dates: a link ending on the blank matched nowhere
+    there, and a browser drops the whole directive (a support-staff trial)."""
+    text = ("PDQ Board. PDQ Tumors Treatment. Bethesda, MD: National Cancer Institute. Updated <MM/DD/YYYY>. "
+            "Available at: https://www.cancer.gov/x. Accessed <MM/DD/YYYY>. [PMID: 26389212]")
+    chunk = _chunk(0, f"Intro line.\n\n{text}", ["T", "Citation"])
+    directive = document_links([chunk])[chunk.id].split("#:~:text=", 1)[1]
+    assert "MM" not in unquote(directive) and "<" not in unquote(directive)
+    page = "\n".join(["T", "Citation", "Intro line.", text.replace("<MM/DD/YYYY>", "06/12/2025")])
+    assert len(directive_matches(directive, page)) == 1
+    opening = DocumentText(["Updated <MM/DD/YYYY> by the board."])
+    assert "MM" not in unquote(fragment(opening, 0, 0))  # a block opening on the blank: no term of it
+
+
 def test_special_characters_are_percent_encoded():
     doc = DocumentText(["Well-known, risk & benefit: a b c"])
     directive = fragment(doc, 0, 0)

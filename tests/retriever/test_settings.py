@@ -1,5 +1,7 @@
 """Operator settings: a bad PDQ_* value stops every command with its name, before any work."""
 
+import socket
+
 import pytest
 
 from retriever.settings import SettingsProblem, read_settings
@@ -82,6 +84,47 @@ def test_serve_script_checks_its_options_before_it_indexes(tmp_path):
     run = subprocess.run(["bash", str(script), "--port", "99999"], capture_output=True, text=True, timeout=120,
                          env=env)
     assert run.returncode == 2 and "--port (PDQ_PORT)='99999'" in run.stderr
+    assert not (tmp_path / "idx").exists() and "indexed" not in run.stdout
+
+
+def _listening() -> socket.socket:
+    """A socket listening on a free loopback port, as a running service would."""
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    held.listen()
+    return held
+
+
+def test_a_port_in_use_is_named_before_anything_loads(monkeypatch, capsys, tmp_path):
+    from service.__main__ import main, port_problem
+
+    with _listening() as held:
+        port = held.getsockname()[1]
+        assert "already in use" in port_problem("127.0.0.1", port)
+        monkeypatch.setenv("PDQ_PORT", "8000")  # recorded, so what --port writes is undone
+        monkeypatch.setenv("PDQ_INDEX_DIR", str(tmp_path / "nowhere"))
+        assert main(["--check", "--host", "127.0.0.1", "--port", str(port)]) == 2
+        assert main(["--host", "127.0.0.1", "--port", str(port)]) == 2  # before the index is read
+    err = capsys.readouterr().err
+    assert f"error: cannot start: port {port} on 127.0.0.1 is already in use" in err and "--port" in err
+    assert "nowhere" not in err
+    assert port_problem("127.0.0.1", port) is None  # free again once the other process lets go
+    assert "not an address" in port_problem("no-such-host.invalid", port)
+
+
+def test_serve_script_stops_on_a_busy_port_before_it_indexes(tmp_path):
+    """`serve.sh --port P` beside a service already on P re-indexed the seeds, loaded them and
+    only then stopped; a second try retired the index folder the running service read."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "serve.sh"
+    env = {**os.environ, "PDQ_INDEX_DIR": str(tmp_path / "idx"), "PDQ_HOST": "127.0.0.1"}
+    with _listening() as held:
+        run = subprocess.run(["bash", str(script), "--port", str(held.getsockname()[1])], capture_output=True,
+                             text=True, timeout=120, env=env)
+    assert run.returncode == 2 and "already in use" in run.stderr
     assert not (tmp_path / "idx").exists() and "indexed" not in run.stdout
 
 

@@ -335,3 +335,23 @@ def test_an_everyday_refusal_says_what_it_means_not_a_missing_word(client):
     html = client.get("/staff", params={"q": "i have a cold and a sore throat what should i take"}).text
     assert "The model's domain check reads it as a question about something other than cancer" in html
     assert "a subject other than cancer</q>" not in html
+
+
+def test_a_quoted_phrase_no_passage_holds_is_said_and_one_they_hold_is_not(client):
+    """A support-staff trial: "somatostatin receptor", which the seed never writes, was given
+    passages at 0.57 with no sign that none holds the phrase."""
+    html = client.get("/staff", params={"q": '"somatostatin receptor"'}).text
+    assert "No passage holds <q>somatostatin receptor</q> word for word: these match its words." in html
+    body = client.get("/api/search", params={"q": '"somatostatin receptor"'}).json()
+    assert not body["abstained"] and body["phrases_not_found"] == ["somatostatin receptor"]
+    held = client.get("/api/search", params={"q": '"carcinoid syndrome"'}).json()
+    assert held["phrases_not_found"] == [] and "carcinoid syndrome" in held["results"][0]["text"].lower()
+    assert "No passage holds" not in client.get("/staff", params={"q": '"carcinoid syndrome"'}).text
+
+
+def test_a_staff_search_in_another_language_is_told_the_summaries_are_in_english(client):
+    """A support-staff trial: a Spanish question showed "lack: cuales, sintomas" where the
+    patients' page says the summaries are written in English."""
+    html = client.get("/staff", params={"q": "¿cuáles son los síntomas de los tumores?"}).text
+    assert "The summaries we search are written in English" in html
+    assert "The closest passages lack" not in html and "cuales" not in html.split("</form>")[-1]
