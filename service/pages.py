@@ -21,6 +21,7 @@ from retriever.abstain import EVERYDAY
 from retriever.models import SearchResult
 from service.contents import contents
 from service.errors import ApiError
+from service.notices import as_typed, childhood_twin, phone_link
 from service.presentation import (
     corrected,
     not_covered,
@@ -76,7 +77,8 @@ def _holder(request: Request) -> RetrieverHolder:
 
 def _render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     holder = _holder(request)
-    base = {"contact": holder.settings.contact_line, "max_chars": holder.settings.max_query_chars,
+    contact = holder.settings.contact_line
+    base = {"contact": contact, "contact_tel": phone_link(contact), "max_chars": holder.settings.max_query_chars,
             "root": request.scope.get("root_path", "").rstrip("/")}
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
 
@@ -106,7 +108,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     cat = catalog(retriever) if retriever else None
     doc = clean_text(doc or "")
     context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="",
-                   read_as=[], related=[], not_covered=[], hints=[], contents=())
+                   read_as=[], related=[], not_covered=[], hints=[], contents=(), twin=None)
     if q is None:
         return _render(request, "index.html", **context)
     try:
@@ -135,7 +137,8 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
                    read_as=read_as(query, result.corrections),
                    # a hint (another language, too short) explains the refusal; the words and the
                    # subject the passages miss would only repeat it in other terms
-                   not_covered=[] if hints else words_to_name(result), hints=hints,
+                   not_covered=[] if hints else as_typed(query, words_to_name(result)), hints=hints,
+                   twin=childhood_twin(retriever, query),
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
                    related=passage_views(result.related))
     return _render(request, "index.html", **context)
@@ -240,7 +243,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     # Shown beside the bar it is judged against, as staff compare them (`shown_confidence`).
     return _render(request, "staff.html", **{**context, "result": result, "corrected": searched,
                                              "read_as": read_as(query, result.corrections),
-                                             "lacking": [w for w in lacking if w != EVERYDAY],
+                                             "lacking": as_typed(query, [w for w in lacking if w != EVERYDAY]),
                                              "everyday": EVERYDAY in lacking, "bar": bar,
                                              "phrases_not_found": phrases_not_found(query, result),
                                              "hints": refusal_hints(query, result),

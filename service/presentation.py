@@ -195,12 +195,20 @@ def corrected(query: str, corrections: dict[str, str]) -> str:
 WHOLE_QUESTION_WORDS = 12
 
 
+# A word typed at least this common in English is a spelling of its own ("diarrhoea" 3.0,
+# "oesophagus" 2.4) or another word ("trails"), not a slip ("tumer" 0, "kemo" 1.8).
+ENGLISH_AS_TYPED_ZIPF = 2.0
+
+
 def read_as(query: str, corrections: dict[str, str]) -> list[tuple[str, str]]:
     """The corrections as (typed, read) pairs when the question is too long to be shown
-    again whole (`WHOLE_QUESTION_WORDS`); [] when it is shown whole, or nothing changed."""
-    if len(query.split()) <= WHOLE_QUESTION_WORDS or not corrected(query, corrections):
+    again whole (`WHOLE_QUESTION_WORDS`) or every word changed is English as typed: "Showing
+    results for ... diarrhea" told a reader who wrote "diarrhoea" it was a mistake. [] when
+    the question is shown whole, or nothing changed."""
+    if not corrected(query, corrections):
         return []
-    return list(corrections.items())
+    spellings = all(zipf(typed) >= ENGLISH_AS_TYPED_ZIPF for typed in corrections)
+    return list(corrections.items()) if spellings or len(query.split()) > WHOLE_QUESTION_WORDS else []
 
 
 def refusal_hints(query: str, result: SearchResult) -> list[str]:

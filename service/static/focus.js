@@ -4,6 +4,13 @@
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
     var heading = document.getElementById("answers-heading") || document.getElementById("results-heading");
-    if (heading && !document.querySelector("[aria-invalid=true]")) { heading.focus(); }
+    if (heading && !document.querySelector("[aria-invalid=true]")) {
+      heading.focus();
+      // On a phone the heading can sit at the screen's bottom edge, "in view" to focus() but
+      // with the answer below it: bring it to the top.
+      if (window.matchMedia && window.matchMedia("(max-width: 30rem)").matches) {
+        heading.scrollIntoView({block: "start"});
+      }
+    }
   });
 })();

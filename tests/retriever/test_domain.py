@@ -140,7 +140,7 @@ def test_a_damaged_check_stops_loading_unless_it_is_off_and_one_of_another_model
 
 def test_an_everyday_question_s_refusal_offers_no_related_passage():
     """"how long should i wait to swim after eating" asks a figure too; the passage a figure
-    near-miss offers would contradict "your question seems to be about something else"."""
+    near-miss offers would contradict "your question may be about something else"."""
     from retriever.abstain import near_miss
 
     passage = [_passage("Surgery to remove the tumor takes a few hours; recovery takes weeks.", "Surgery")]

@@ -94,6 +94,7 @@ class FakeRetriever:
         self.manifest = real.manifest
         self.chunks = real.chunks
         self.links = real.links
+        self.childhood = real.childhood
         self.index_dir = real.index_dir
         self.threshold = real.threshold
         self._search = search

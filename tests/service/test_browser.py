@@ -139,6 +139,15 @@ def test_readable_on_a_phone(watched):
     assert overflow <= 0
     size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('blockquote')).fontSize)")
     assert size >= 16
+    # A caregiver's trial: the intro, box, hints and disclaimer filled the first screen, and
+    # focus() left the results heading at its bottom edge; the answer now starts on it.
+    heading = page.evaluate("document.getElementById('answers-heading').getBoundingClientRect().top")
+    first = page.evaluate("document.querySelector('article.passage').getBoundingClientRect().top")
+    assert 0 <= heading < 40 and first < 740 / 2, (heading, first)
+    assert not page.locator("p.lede").is_visible()  # the intro, once a question is asked
+    page.set_viewport_size({"width": 1280, "height": 740})
+    watched.ask(QUESTION)
+    assert page.evaluate("window.scrollY") == 0 and page.locator("p.lede").is_visible()  # a desktop stays put
     watched.clean()
 
 
