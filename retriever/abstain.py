@@ -3,25 +3,27 @@
 Two signals, both cheap:
 
 * how well the best passage or sentence matches the question (cosine of the embeddings);
-* whether the question hinges on something the documents never mention. All-MiniLM puts "How is small
-  cell lung cancer treated?" as close to a GI summary's chemotherapy passage as a real question. What
-  gives such near-misses away is a health topic the documents never name ("lung", "insulinoma",
-  "everolimus", "vaccine"), a request for a figure (a survival rate, a dose, a price, a normal range, a
-  length of time) that the passages found do not contain, one for the best hospital or doctor, which PDQ
-  summaries never name, or a question about something other than cancer (`retriever.domain`) whose terms
-  the passages mostly lack.
+* whether the question hinges on something the documents never mention. All-MiniLM puts
+  "How is small cell lung cancer treated?" as close to a GI summary's chemotherapy passage
+  as a real question. What gives such near-misses away is a health topic the documents
+  never name ("lung", "insulinoma", "everolimus", "vaccine"), a request for a figure (a
+  survival rate, a dose, a price, a normal range, a length of time) that the passages found
+  do not contain, one for the best hospital or doctor, which PDQ summaries never name, or
+  a question about something other than cancer (`retriever.domain`) whose terms the
+  passages mostly lack.
 
-A missing topic is a word of the question that none of the top three passages uses (nor another form of
-it: same stem, or the same first `tokenization.PREFIX` letters), that the lay lexicon does not bridge,
-and that names a health topic: one of the `HEALTH_TOPICS`, the ending of a disease or drug name ("-oma",
-"-itis", "-nib", ...), or no English word at all and no misspelling of one ("telotristat"). Everyday
-words the documents happen not to use ("leaflet", "jug") do not count: refusing on them refused 44% of a
-held-out set.
+A missing topic is a word of the question that none of the top three passages uses (nor
+another form of it: same stem, or the same first `tokenization.PREFIX` letters), that the
+lay lexicon does not bridge, and that names a health topic: one of the `HEALTH_TOPICS`,
+the ending of a disease or drug name ("-oma", "-itis", "-nib", ...), or no English word
+at all and no misspelling of one ("telotristat"). Everyday words the documents happen not
+to use ("leaflet", "jug") do not count: refusing on them refused 44% of a held-out set.
 
-Short questions ("outlook?", "who do I call") match every passage weakly; one top passage holding every
-thing they ask about (`all_terms_found`) raises the confidence to ``ALL_TERMS_FOUND``. When the top
-passages use none of the question's words, each counts as missing (`nothing_found`) unless the embedding
-lands close anyway (``NOTHING_FOUND_BELOW``). Each missing topic or word, figure or provider lowers the
+Short questions ("outlook?", "who do I call") match every passage weakly; one top passage
+holding every thing they ask about (`all_terms_found`) raises the confidence to
+``ALL_TERMS_FOUND``. When the top passages use none of the question's words, each counts
+as missing (`nothing_found`) unless the embedding lands close anyway
+(``NOTHING_FOUND_BELOW``). Each missing topic or word, figure or provider lowers the
 confidence by ``MISSING_PENALTY`` (at most ``MAX_COUNTED``); a missing topic caps it at ``TOPIC_VETO``.
 """
 
@@ -43,32 +45,36 @@ MISSING_PENALTY = 0.4
 HAND_THRESHOLD = 0.35
 # What `missing` holds for a figure the passages don't give (index.html tests for this text).
 FIGURE = "a figure"
-# ... and for a question about something other than cancer (`retriever.domain`), refused when the
-# passages read hold fewer than `COVERAGE_BELOW` of its terms, unless `names_the_gap`.
+# ... and for a question about something other than cancer (`retriever.domain`), which is
+# refused when the passages read hold fewer than `COVERAGE_BELOW` of its terms.
 EVERYDAY = "a subject other than cancer"
 COVERAGE_BELOW = 0.5
 MAX_COUNTED = 2
-# The nothing-found rule counts only below this best cosine. Fitted on training summaries' lay and
-# situation questions and their near-misses (refusals the rule alone decided: at 0.5 and above, 6
-# answerable against 2 near-misses; below, 7 against 24), confirmed on the validation summaries (at 0.5
-# and above 7 against 0; docs/abstention.md, "The nothing-found rule"). Shipped model's cosines only.
+# The nothing-found rule counts only below this best cosine. Fitted on training summaries'
+# lay and situation questions and their near-misses (refusals the rule alone decided: at
+# 0.5 and above, 6 answerable against 2 near-misses; below, 7 against 24), confirmed on the
+# validation summaries (at 0.5 and above 7 against 0). docs/abstention.md, "The nothing-found rule".
+# Fitted on the shipped model's cosines; not measured for another model.
 NOTHING_FOUND_BELOW = 0.5
-# The most confidence a question gets when the passages never name one of its health topics, however
-# close its embedding: a short query lands close to a passage of the same kind in another cancer ("lung
-# cancer staging", cosine 0.87 with the seed's staging passage, was answered at 0.47 after the one-topic
-# penalty). Over the corpus index the searches a missing topic did not refuse were 57 near-misses (asked
-# with their summaries taken out) against 8 right answers on the validation summaries, 284 against 33 on
-# the training summaries, none on the seed's sets (docs/abstention.md, "A missing topic vetoes").
+# The most confidence a question gets when the passages never name one of its health
+# topics, however close its embedding: a short query lands close to a passage of the same
+# kind in another cancer ("lung cancer staging", cosine 0.87 with the seed's staging
+# passage, was answered at 0.47 after the one-topic penalty). Over the corpus index the
+# searches a missing topic did not refuse were 57 near-misses (asked with their summaries
+# taken out) against 8 right answers on the validation summaries, 284 against 33 on the
+# training summaries, none on the seed's sets (docs/abstention.md, "A missing topic vetoes").
 TOPIC_VETO = 0.0
-# Confidence when one top passage has every term of the question: above the default threshold (0.35).
+# Confidence when one top passage has every term of the question: above the default
+# threshold (0.35), so such a question is answered unless it also misses a topic or figure.
 ALL_TERMS_FOUND = 0.40
-# A query of fewer letters and digits than this that names no term ("a", "y", "a?") asks nothing:
-# single letters matched the seed's passages at cosines of 0.36 to 0.38, above the threshold, and were
-# answered. No question of the seed sets, the calibration files or the 22,000 training questions is
-# that short (the shortest without a term: "what is a D&C?").
+# A query of fewer letters and digits than this that names no term ("a", "y", "a?") asks
+# nothing: single letters matched the seed's passages at cosines of 0.36 to 0.38, above the
+# threshold, and were answered. No question of the seed sets, the calibration files or the
+# 22,000 training questions is that short (the shortest without a term: "what is a D&C?").
 MIN_QUERY_CHARS = 3
 
-# Grouped for the audit of which groups earn their place (`python -m eval.bench topics`, docs/abstention.md).
+# Grouped for the audit of which groups earn their place (`python -m eval.bench topics`,
+# docs/abstention.md); a group of tumour statistics ("survival", "grade") did not and was dropped.
 TOPIC_GROUPS = {
     "organs": frozenset("""
         lung lungs breast breasts prostate kidney kidneys bladder ovary ovaries ovarian uterus
@@ -104,11 +110,13 @@ MEDICAL_ENDING = re.compile(
 # The subjects the PDQ summaries' titles name (python -m training words): one the index never
 # mentions is a summary it lacks (docs/abstention.md, "Subjects of other summaries").
 SUBJECTS = Path(__file__).with_name("pdq_subjects.txt")
-# A word with such an ending that everyday English uses this often is a word of its own, not a name:
-# of wordfreq's 100,000 commonest English words, those at Zipf 4 or more are "diagnosis", "thomas" and
-# "oklahoma" (next "diploma", 3.76, and "tuberculosis", 3.58, which stays a topic). "Where can I read
-# more about my diagnosis" missed a topic in every passage but one.
+# A word with such an ending that everyday English uses this often is a word of its own, not
+# a name: of wordfreq's 100,000 commonest English words, the ones at Zipf 4 or more are
+# "diagnosis", "thomas" and "oklahoma" (next come "diploma", 3.76, and "tuberculosis", 3.58,
+# which stays a topic).
+# "Where can I read more about my diagnosis" missed a topic in every passage but one.
 EVERYDAY_ZIPF = 4.0
+
 
 
 @lru_cache(maxsize=1)
@@ -164,20 +172,13 @@ def nothing_found(terms: list[tuple[str, ...]], passages: list[Vocabulary]) -> l
     return [alts[0] for alts in terms if len(alts) == 1]
 
 
-def names_the_gap(topics_missing: list[str], nothing: list[str], terms: list[tuple[str, ...]]) -> bool:
-    """Whether the missing words, not "a subject other than cancer", say why a question the
-    domain check calls everyday is refused: a name English does not use ("streptozocin", a
-    drug; the check, fitted on everyday questions, read it as one) or a keyword query's one
-    term ("NSE"). Either already refuses it (topic veto; nothing found, below the cosine)."""
-    if any(zipf(w) < NON_WORD_ZIPF for w in topics_missing):
-        return True
-    return len(terms) == 1 and bool(nothing) and zipf(nothing[0]) < EVERYDAY_ZIPF
-
-
 @dataclass(frozen=True)
 class Evidence:
-    """What the top passages say about whether they answer the question: the signals of the
-    hand rule (`confidence`) or of a logistic model fitted on training summaries (`Calibration`)."""
+    """What the top passages say about whether they answer the question.
+
+    The signals a confidence is computed from: by the hand rule (`confidence`) or by a
+    logistic model fitted on training summaries (`Calibration`).
+    """
 
     best_cosine: float
     missing_topics: int
@@ -219,8 +220,7 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
         terms, topics, figures: What the question asks about (`question_terms`,
             `topic_words`, `figures_asked`).
         everyday: The domain check calls the question everyday (`retriever.domain`); it
-            counts when the passages hold under `COVERAGE_BELOW` of its terms, and is said
-            unless their missing words say it better (`names_the_gap`).
+            counts only when the passages hold fewer than `COVERAGE_BELOW` of its terms.
     """
     texts = [text for text, _, _ in passages]
     vocabularies = [vocabulary for _, vocabulary, _ in passages]
@@ -237,7 +237,7 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
     found = all_terms_found(terms, vocabularies)
     covered = sum(any(union.knows(w) for w in alts) for alts in terms) / len(terms) if terms else 1.0
     everyday = everyday and covered < COVERAGE_BELOW
-    if everyday and not names_the_gap(topics_missing, nothing, terms):
+    if everyday:
         missing.append(EVERYDAY)
     ev = Evidence(best_cosine, len(topics_missing), fig, prov, bool(nothing), found, covered,
                   tuple(topics_missing), everyday)

@@ -169,8 +169,11 @@ def fragment(doc: DocumentText, first: int, last: int) -> str:
     when the passage runs past its opening term, so the browser marks all of it.
     """
     prefix, start, at = _start_terms(doc, first)
-    if not start:
-        return _encode(" ".join(doc.blocks[first].split()[:FRAGMENT_WORDS]))
+    if not start:  # the opening words, short of any blank: a term holding one matches nowhere
+        words = doc.blocks[first].split()
+        blank = next((i for i, w in enumerate(words) if _PLACEHOLDER.search(w)), len(words))
+        opening = words[:blank] or [w for w in words[blank:] if not _PLACEHOLDER.search(w)]
+        return _encode(" ".join(opening[:FRAGMENT_WORDS]))
     start_end = at + len(start)
     end = ""
     if last > first or len(start) < len(doc.blocks[first]):

@@ -53,8 +53,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help=f"worker processes, each with its own copy of the index (default {defaults.workers})")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     p.add_argument("--check", action="store_true",
-                   help="check the options and PDQ_* settings, then exit without loading or serving "
-                        "(scripts/serve.sh does, before it indexes anything)")
+                   help="check the options and PDQ_* settings, and that the port is free, then exit "
+                        "without loading or serving (scripts/serve.sh does, before it indexes anything)")
     return p.parse_args(argv)
 
 
@@ -63,22 +63,28 @@ def port_problem(host: str, port: int) -> str | None:
 
     Asked before anything is indexed or loaded: scripts/serve.sh run beside a service already
     on its port re-indexed the seeds, loaded them, and only then stopped on the port; a
-    second try retired the index folder the running service was reading. Bound as uvicorn
-    binds (SO_REUSEADDR), so a port a closed server left in TIME_WAIT is not called busy.
+    second try retired the index folder the running service was reading. Every address the
+    host names is tried as asyncio binds it (SO_REUSEADDR, IPv6 sockets IPv6 only), so a port
+    a closed server left in TIME_WAIT, or one held on the other protocol, is not called busy.
     """
+    shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        addresses = {(family, address) for family, _, _, _, address
+                     in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
     except (socket.gaierror, UnicodeError) as exc:
         return f"--host (PDQ_HOST)={host!r} is not an address this machine can listen on ({exc})"
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    for family, address in sorted(addresses, key=str):
         try:
-            probe.bind(address)
+            with socket.socket(family, socket.SOCK_STREAM) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6:
+                    probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                probe.bind(address)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 return (f"port {port} on {host} is already in use (is the service running there?): "
                         "stop that process or choose another with --port")
-            return f"cannot listen on {host}:{port} ({exc.strerror or exc}): choose another --host or --port"
+            return f"cannot listen on {shown} ({exc.strerror or exc}): choose another --host or --port"
     return None
 
 

@@ -13,47 +13,67 @@ import re
 from dataclasses import dataclass
 
 from retriever.audience import audience
-from retriever.text import strip_accents
+from retriever.text import short_title, strip_accents
 
 # A passage's line naming a childhood summary: PDQ's adult summaries end their first
 # section with "See the following ...: - Childhood Gastrointestinal Neuroendocrine Tumors Treatment".
 _CHILDHOOD_TITLE = re.compile(r"^(?:- )?(Childhood [^\n]{3,120}?)\s*$", re.MULTILINE)
-# A phone number: ten digits or more, with the separators people write.
-_PHONE = re.compile(r"\+?\d[\d ().-]{8,}\d")
+# Words a summary's title and its twin's differ by without naming another subject.
+_TWIN_WORDS = frozenset({"adult", "adults", "childhood", "treatment", "nci"})
+# A phone number: groups of digits, each maybe in parentheses, one separator between them
+# ("1-800-422-6237", "+44 20 7946 0958", "(555) 010-0199"); "(9 a.m." after it is not a group.
+_GROUP = r"(?:\(\d+\)|\d+)"
+_PHONE = re.compile(rf"\+?{_GROUP}(?:[-. ]?{_GROUP})*")
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
 
 @dataclass(frozen=True)
 class ChildhoodTwin:
-    """The childhood summary the searched summaries point to, and where they do."""
+    """The childhood version of the summary an answer comes from, and where it names it."""
 
-    title: str
-    link: str  # the passage naming it, on the source page: its link to the summary is there
+    of: str  # the summary searched, short title
+    title: str  # its childhood version, as it names it
+    link: str  # the passage naming it, on the source page: its link to that summary is there
 
 
-def childhood_twin(retriever, query: str) -> ChildhoodTwin | None:
-    """For a question about a child asked of summaries with no childhood one among them:
-    the childhood summary a passage of theirs names (the adults' summary's pointer), or None.
-    Nothing is said when the index holds childhood summaries (the ranker prefers them) or
-    its summaries name none."""
-    if retriever.childhood.any() or audience(query) != "child":
+def childhood_twin(retriever, query: str, result, doc: str = "") -> ChildhoodTwin | None:
+    """For a question about a child: the childhood version that the summary answering it
+    (``doc`` when one was picked, else the first passage's) names as its twin, or None.
+
+    A twin is a "Childhood ..." line of that summary whose other words its own title holds
+    ("Childhood Gastrointestinal Neuroendocrine Tumors Treatment" of "Gastrointestinal
+    Neuroendocrine Tumors Treatment"); the Wilms tumour summary's "Childhood Cancers" is no
+    twin. Nothing is said for a summary that is itself a childhood one.
+    """
+    if audience(query) != "child":
         return None
-    for chunk in retriever.chunks:
-        found = _CHILDHOOD_TITLE.search(chunk.text)
-        if found:
-            return ChildhoodTwin(found.group(1), retriever.links[chunk.id])
+    passages = [*result.hits, *result.withheld, *result.related]
+    doc = doc or (passages[0].chunk.doc_id if passages else "")
+    entry = retriever.manifest.documents.get(doc)
+    rows = [i for i, c in enumerate(retriever.chunks) if c.doc_id == doc]
+    if entry is None or not rows or retriever.childhood[rows].any():
+        return None
+    own = _title_words(entry.title)
+    for i in rows:
+        for found in _CHILDHOOD_TITLE.finditer(retriever.chunks[i].text):
+            named = _title_words(found.group(1))
+            if named and named <= own:
+                return ChildhoodTwin(short_title(entry.title), found.group(1), retriever.links[retriever.chunks[i].id])
     return None
+
+
+def _title_words(title: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]+", title.lower()) if w not in _TWIN_WORDS)
 
 
 def phone_link(contact: str) -> str:
     """A ``tel:`` link to the last phone number in ``contact`` ("1-800-4-CANCER
     (1-800-422-6237)" -> "tel:18004226237"), or "" when it holds none."""
-    numbers = _PHONE.findall(contact)
-    if not numbers:
-        return ""
-    number = numbers[-1]
-    digits = re.sub(r"\D", "", number)
-    return f"tel:{'+' if number.startswith('+') else ''}{digits}" if len(digits) >= 10 else ""
+    for number in reversed(_PHONE.findall(contact)):
+        digits = re.sub(r"\D", "", number)
+        if 10 <= len(digits) <= 15:  # E.164's most; fewer is an extension or an hour
+            return f"tel:{'+' if number.startswith('+') else ''}{digits}"
+    return ""
 
 
 def as_typed(query: str, words: list[str]) -> list[str]:

@@ -108,7 +108,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     cat = catalog(retriever) if retriever else None
     doc = clean_text(doc or "")
     context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="",
-                   read_as=[], related=[], not_covered=[], hints=[], contents=(), twin=None)
+                   read_as=[], related=[], not_covered=[], hints=[], contents=(), twin=None, everyday=False)
     if q is None:
         return _render(request, "index.html", **context)
     try:
@@ -138,7 +138,8 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
                    # a hint (another language, too short) explains the refusal; the words and the
                    # subject the passages miss would only repeat it in other terms
                    not_covered=[] if hints else as_typed(query, words_to_name(result)), hints=hints,
-                   twin=childhood_twin(retriever, query),
+                   everyday=EVERYDAY in not_covered(result),
+                   twin=childhood_twin(retriever, query, result, doc if doc in cat.titles else ""),
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
                    related=passage_views(result.related))
     return _render(request, "index.html", **context)

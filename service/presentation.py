@@ -22,7 +22,7 @@ from retriever.planning import quoted
 from retriever.providers import PROVIDER
 from retriever.text import iso_date, replace_word, strip_list_marker
 from retriever.text import short_title as plain_title
-from retriever.tokenization import holds_phrase, mostly_another_language, zipf
+from retriever.tokenization import NON_WORD_ZIPF, holds_phrase, mostly_another_language, zipf
 from service.passage_text import ListBlock, Paragraph, Segment, passage_blocks, snippet, term_spans
 from service.schemas import Result, Span
 
@@ -254,11 +254,31 @@ def words_to_name(result: SearchResult) -> list[str]:
             if w not in (FIGURE, PROVIDER, EVERYDAY) and (w in topics or zipf(w) < EVERYDAY_ZIPF)]
 
 
+def names_the_gap(result: SearchResult) -> bool:
+    """Whether the words a refusal names say why, not "a subject other than cancer": a name
+    English does not use ("streptozocin", a drug; the domain check, fitted on everyday
+    questions, read it as one), or a query's one word when none is found ("NSE"). Such a
+    search is refused for that word alone too (a missing topic vetoes; a word found nowhere
+    costs `abstain.MISSING_PENALTY` under a cosine of 0.5): only what is said changes."""
+    ev = result.evidence
+    if ev is None or not ev.everyday:
+        return False
+    if any(zipf(w) < NON_WORD_ZIPF for w in ev.topics_missing):
+        return True
+    words = [w for w in result.missing if w not in (FIGURE, PROVIDER, EVERYDAY)]
+    return ev.nothing_found and len(words) == 1 and zipf(words[0]) < EVERYDAY_ZIPF
+
+
 def not_covered(result: SearchResult) -> list[str]:
     """What a refusal says the documents lack (the API's ``not_covered``, the staff page's
-    list): the words the patient page names, then the figure or provider asked for. A client
-    may show it to the asker, so it holds no everyday word ("dad", "going")."""
-    markers = [m for m in (FIGURE, PROVIDER, EVERYDAY) if m in result.missing] if result.abstained else []
+    list): the words the patient page names, then the figure or provider asked for, and
+    whether it is about something other than cancer (`names_the_gap`). A client may show it
+    to the asker, so it holds no everyday word ("dad", "going")."""
+    if not result.abstained:
+        return []
+    markers = [m for m in (FIGURE, PROVIDER, EVERYDAY) if m in result.missing]
+    if EVERYDAY in markers and names_the_gap(result):
+        markers.remove(EVERYDAY)
     return words_to_name(result) + markers
 
 
@@ -266,6 +286,6 @@ def phrases_not_found(query: str, result: SearchResult) -> list[str]:
     """The phrases ``query`` quotes that no passage given holds word for word: its passages
     then match their words only. A support-staff trial searched "somatostatin receptor",
     which the seed never writes, and was given passages at 0.57 with no sign of it."""
-    if result.abstained or not result.hits or '"' not in query:
+    if result.abstained or not result.hits:
         return []
     return [p for p in quoted(query) if not any(holds_phrase(h.chunk.text, p) for h in result.hits)]

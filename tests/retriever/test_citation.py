@@ -168,8 +168,8 @@ def test_a_template_blank_the_live_page_fills_in_stays_out_of_the_link():
     assert "MM" not in unquote(directive) and "<" not in unquote(directive)
     page = "\n".join(["T", "Citation", "Intro line.", text.replace("<MM/DD/YYYY>", "06/12/2025")])
     assert len(directive_matches(directive, page)) == 1
-    opening = DocumentText(["Updated <MM/DD/YYYY> by the board."])
-    assert "MM" not in unquote(fragment(opening, 0, 0))  # a block opening on the blank: no term of it
+    opening = DocumentText(["<MM/DD/YYYY>: updated by the board."])
+    assert unquote(fragment(opening, 0, 0)) == "updated by the board."  # a block opening on the blank
 
 
 def test_special_characters_are_percent_encoded():

@@ -67,7 +67,10 @@ def test_check_reads_the_options_and_settings_and_loads_nothing(monkeypatch, cap
     for name, value in (("PORT", "8000"), ("WORKERS", "1")):  # recorded, so what the flags write is undone
         monkeypatch.setenv(f"PDQ_{name}", value)
     monkeypatch.setenv("PDQ_INDEX_DIR", str(tmp_path / "nowhere"))  # loaded, it would stop the start: 1
-    assert main(["--check", "--port", "8123", "--workers", "2"]) == 0
+    with socket.socket() as free:  # a port nothing listens on (the check now asks)
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    assert main(["--check", "--port", str(port), "--workers", "2"]) == 0
     assert main(["--check", "--workers", "0"]) == 2
     assert "error: invalid setting: --workers (PDQ_WORKERS)='0'" in capsys.readouterr().err
 
@@ -101,7 +104,8 @@ def test_a_port_in_use_is_named_before_anything_loads(monkeypatch, capsys, tmp_p
     with _listening() as held:
         port = held.getsockname()[1]
         assert "already in use" in port_problem("127.0.0.1", port)
-        monkeypatch.setenv("PDQ_PORT", "8000")  # recorded, so what --port writes is undone
+        for name, value in (("PORT", "8000"), ("HOST", "127.0.0.1")):  # recorded: what the flags write is undone
+            monkeypatch.setenv(f"PDQ_{name}", value)
         monkeypatch.setenv("PDQ_INDEX_DIR", str(tmp_path / "nowhere"))
         assert main(["--check", "--host", "127.0.0.1", "--port", str(port)]) == 2
         assert main(["--host", "127.0.0.1", "--port", str(port)]) == 2  # before the index is read

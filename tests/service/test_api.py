@@ -273,3 +273,25 @@ def test_one_result_shape_and_one_mode_list(client):
     result = client.get("/api/search", params={"q": "carcinoyd rectum", "k": 1}).json()
     assert set(result["results"][0]) == set(spec["components"]["schemas"]["Result"]["properties"])
     assert result["corrections"] == {"carcinoyd": "carcinoid"}
+
+
+@pytest.mark.parametrize("query, named", [("streptozocin", "streptozocin"), ("Xermelo", "xermelo"),
+                                          ("NSE", "nse"), ("Whipple", "whipple")])
+def test_a_drug_or_test_name_the_passages_lack_is_named_not_called_everyday(client, retriever, query, named):
+    """A support-staff trial: drug and test names were refused as "a subject other than
+    cancer"; the domain check, fitted on everyday questions, reads a name it never met as
+    one. They are refused as before (the search's own verdict and confidence are untouched)
+    and the name the passages lack is what is said."""
+    from retriever.abstain import EVERYDAY
+
+    body = client.get("/api/search", params={"q": query}).json()
+    assert body["abstained"] and body["not_covered"] == [named] and not body["related"]
+    res = retriever.search(query)
+    assert res.evidence.everyday and EVERYDAY in res.missing  # what abstention scored
+    staff = client.get("/staff", params={"q": query}).text
+    assert "domain check" not in staff and f"<q>{query}</q>" in staff
+
+
+def test_an_everyday_question_keeps_its_reason_beside_the_words_it_misses(client):
+    body = client.get("/api/search", params={"q": "how do i get rid of a headache"}).json()
+    assert body["abstained"] and body["not_covered"] == ["headache", "a subject other than cancer"]

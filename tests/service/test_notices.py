@@ -13,6 +13,8 @@ from service.notices import ChildhoodTwin, as_typed, childhood_twin, phone_link
     ("+44 20 7946 0958", "tel:+442079460958"),
     ("Call the front desk", ""),
     ("ext. 1234", ""),  # too short to be a number a phone dials
+    ("1-800-422-6237 (9 a.m. to 9 p.m. ET)", "tel:18004226237"),  # the hours are no part of it
+    ("(555) 010-0199, weekdays", "tel:5550100199"),
 ])
 def test_the_last_phone_number_of_the_contact_line_becomes_a_tel_link(contact, tel):
     assert phone_link(contact) == tel
@@ -23,17 +25,36 @@ def test_words_are_given_back_as_the_question_typed_them():
         ["PRRT", "Lutétium-177", "a figure"]
 
 
-def _index(texts, childhood):
-    chunks = [SimpleNamespace(id=f"d#{i}", text=t) for i, t in enumerate(texts)]
+def _index(docs: dict[str, tuple[str, list[str], bool]]):
+    """A stand-in index: doc id -> (title, passages, whether it is a childhood summary)."""
+    chunks, childhood, entries = [], [], {}
+    for doc, (title, texts, child) in docs.items():
+        entries[doc] = SimpleNamespace(title=title)
+        for i, text in enumerate(texts):
+            chunks.append(SimpleNamespace(id=f"{doc}#{i}", doc_id=doc, text=text))
+            childhood.append(child)
     return SimpleNamespace(chunks=chunks, childhood=np.array(childhood, dtype=bool),
-                           links={c.id: f"https://example.org/d#{c.id}" for c in chunks})
+                           manifest=SimpleNamespace(documents=entries),
+                           links={c.id: f"https://example.org/{c.id}" for c in chunks})
 
 
-def test_a_child_s_question_gets_the_childhood_summary_the_adults_one_names():
-    adults = _index(["Intro.", "See the following:\n\n- Childhood Liver Cancer Treatment"], [False, False])
-    assert childhood_twin(adults, "my 6 year old has a liver tumour") == ChildhoodTwin(
-        "Childhood Liver Cancer Treatment", "https://example.org/d#d#1")
-    assert childhood_twin(adults, "i have a liver tumour") is None  # not about a child
-    with_children = _index(["- Childhood Liver Cancer Treatment"], [True])
-    assert childhood_twin(with_children, "my son is 6") is None  # the ranker prefers them
-    assert childhood_twin(_index(["No pointer here."], [False]), "my son is 6") is None
+def _answered_from(doc):
+    return SimpleNamespace(hits=[SimpleNamespace(chunk=SimpleNamespace(doc_id=doc))], withheld=[], related=[])
+
+
+POINTER = "See the following:\n\n- Childhood Liver Cancer Treatment\n- Childhood Cancers"
+
+
+def test_a_child_s_question_gets_the_childhood_version_the_answering_summary_names():
+    index = _index({"liver": ("Liver Cancer Treatment - NCI", ["Intro.", POINTER], False),
+                    "wilms": ("Wilms Tumor and Other Childhood Kidney Tumors Treatment - NCI", [POINTER], False),
+                    "child": ("Childhood Liver Cancer Treatment - NCI", ["- Childhood Liver Cancer Treatment"], True)})
+    twin = childhood_twin(index, "my 6 year old has a liver tumour", _answered_from("liver"))
+    assert twin == ChildhoodTwin("Liver Cancer Treatment", "Childhood Liver Cancer Treatment",
+                                 "https://example.org/liver#1")
+    assert childhood_twin(index, "i have a liver tumour", _answered_from("liver")) is None  # not a child
+    assert childhood_twin(index, "my son is 6", _answered_from("child")) is None  # a childhood summary
+    # "Childhood Cancers" names no version of the Wilms summary, nor does another summary's pointer
+    assert childhood_twin(index, "my son is 6", _answered_from("wilms")) is None
+    picked = childhood_twin(index, "my son is 6", _answered_from("wilms"), doc="liver")  # the summary picked
+    assert picked.of == "Liver Cancer Treatment"

@@ -339,7 +339,7 @@ def test_no_inline_script_on_any_page(client):
 def test_a_refusal_giving_one_reason_does_not_add_the_everyday_one(client):
     """A caregiver's trial: "cost of injections insurance" got "They don't give the number you
     asked for" and "your question seems to be about something else" stacked; one reason is enough."""
-    html = client.get("/", params={"q": "how much do the injections cost with insurance"}).text
+    html = client.get("/", params={"q": "cost of injections insurance"}).text
     assert "don't give the number you asked for" in html
     assert "may be about something else" not in html
 
