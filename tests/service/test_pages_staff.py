@@ -344,6 +344,8 @@ def test_a_quoted_phrase_no_passage_holds_is_said_and_one_they_hold_is_not(clien
     assert "No passage holds <q>somatostatin receptor</q> word for word: these match its words." in html
     body = client.get("/api/search", params={"q": '"somatostatin receptor"'}).json()
     assert not body["abstained"] and body["phrases_not_found"] == ["somatostatin receptor"]
+    curly = client.get("/api/search", params={"q": "\u201csomatostatin receptor\u201d"}).json()  # a phone's quotes
+    assert curly["phrases_not_found"] == ["somatostatin receptor"]
     held = client.get("/api/search", params={"q": '"carcinoid syndrome"'}).json()
     assert held["phrases_not_found"] == [] and "carcinoid syndrome" in held["results"][0]["text"].lower()
     assert "No passage holds" not in client.get("/staff", params={"q": '"carcinoid syndrome"'}).text
