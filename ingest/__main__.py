@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     overrides = {k: v for k, v in {"model": args.model, "faiss_index": args.faiss_index}.items() if v}
+    index_dir = args.index
     try:
         settings = read_settings(**overrides)
         index_dir = args.index or settings.index_dir
@@ -47,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     except (IngestError, IngestLockedError, ModelError, SettingsProblem) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # a folder it may not write, a full disk: one line, not a traceback
+        print(f"error: {err.filename or index_dir}: {err.strerror or err}; nothing was published, the previous "
+              "index (if any) is kept. Check that folder's permissions and free space, or name another with "
+              "--index", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: nothing was published, the previous index (if any) is kept", file=sys.stderr)
+        return 130
     for err in report.errors:
         print(f"skipped {err}", file=sys.stderr)
     print(report.summary())

@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from retriever import store
-from retriever.store import MANIFEST, holds_index
+from retriever.folders import damaged_index, holds_index
+from retriever.store import MANIFEST
 
 
 class IngestLockedError(RuntimeError):
@@ -77,7 +78,7 @@ def target_problem(index_dir: Path) -> str | None:
     if not index_dir.is_dir():
         return f"--index {index_dir} is a file, not an index folder; name a new folder for the index"
     try:
-        ours = holds_index(index_dir) or not any(index_dir.iterdir())
+        ours = holds_index(index_dir) or damaged_index(index_dir) or not any(index_dir.iterdir())
     except OSError as exc:
         return f"--index {index_dir} cannot be read ({exc.strerror or exc})"
     if ours:

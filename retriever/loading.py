@@ -13,6 +13,7 @@ import numpy as np
 from retriever import store
 from retriever.dense import load_dense
 from retriever.embedding import Embedder, resolve_model
+from retriever.folders import not_an_index
 from retriever.keyword import KeywordIndex
 from retriever.models import Chunk
 from retriever.passage_words import PassageWords, PassageWordsError
@@ -44,7 +45,7 @@ def read_index(index_dir: Path, model: str, ef_search: int) -> IndexData:
         raise store.IndexLoadError(index_dir, f"a link to {os.readlink(index_dir)}, which does not exist (its "
                                               "version folder was removed or moved; an index copied with cp -r "
                                               "copies the link alone: copy it with cp -rL, which follows the link)")
-    if (other := store.not_an_index(index_dir)) is not None:
+    if (other := not_an_index(index_dir)) is not None:
         raise other
     folder = index_dir.resolve()  # once: an ingest may swap the link while this reads
     try:

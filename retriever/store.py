@@ -176,47 +176,6 @@ class Manifest:
             raise IndexLoadError(index_dir, f"{MANIFEST} lacks a field ({exc})") from None
 
 
-def holds_index(folder: Path) -> bool:
-    """Whether ``folder`` holds an index of this program, of any schema version: its manifest
-    names a schema and a model. A web app's or a data set's manifest.json does not."""
-    try:
-        raw = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(raw, dict) and "schema_version" in raw and "model" in raw
-
-
-def not_an_index(index_dir: Path) -> IndexLoadError | None:
-    """The error for a folder named as an index that holds something else, or None.
-
-    Ingest rebuilds an index where one was published (a link to its version) or into an
-    empty folder, but refuses to replace a folder of anything else, so the usual fix (ingest
-    into the same folder) would fail there: a folder of documents only (served where its
-    index was meant) is told to be indexed into a folder of its own, any other to be left alone.
-    """
-    try:
-        if index_dir.is_symlink() or not index_dir.is_dir() or holds_index(index_dir):
-            return None
-        entries = list(index_dir.iterdir())
-        files = [p for p in entries if p.is_file() and not p.name.startswith(".")]
-    except OSError:
-        return None  # the manifest read names it
-    if not entries:
-        return None  # an empty folder: ingest builds there
-    documents = [p for p in files if p.suffix.lower() in DOCUMENT_SUFFIXES]
-    if documents and len(documents) == len(files):
-        full = index_dir.resolve()  # "." has no name of its own
-        own = full.with_name(full.name + "-index")
-        own = own if index_dir.is_absolute() else os.path.relpath(own)  # named as the folder was
-        noun = "files" if len(documents) > 1 else "file"
-        return IndexLoadError(index_dir, f"holds documents ({len(documents)} {noun} to index), not an index",
-                              f"index them into a folder of their own: python -m ingest {index_dir} --index {own}, "
-                              "and serve that folder")
-    return IndexLoadError(index_dir, f"holds no index (no {MANIFEST} that ingest wrote)",
-                          "build one in a new folder: python -m ingest SOURCE_FOLDER --index NEW_FOLDER, and "
-                          "serve that folder")
-
-
 def _manifest_json(index_dir: Path) -> dict:
     path = index_dir / MANIFEST
     if not index_dir.exists():

@@ -83,8 +83,9 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
     async def lifespan(app: FastAPI):
         share_cores(settings.workers)
         if holder.retriever is None:
-            r = await holder.load()  # IndexLoadError/ModelError stop the worker's start-up
-            logger.info("serving index %s (%s chunks)", r.index_dir, r.manifest.chunks_count)
+            await holder.load()  # IndexLoadError/ModelError stop the worker's start-up
+        r = holder.retriever  # loaded here, or by `python -m service` before (one worker): said alike
+        logger.info("serving index %s (%s chunks)", r.index_dir, r.manifest.chunks_count)
         sighup = admin.install_sighup(holder)
         try:
             yield

@@ -82,3 +82,23 @@ def test_an_index_under_a_file_is_refused_before_anything_is_read(tmp_path, caps
     assert main([str(src), "--index", str(afile / "index"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert f"--index {afile / 'index'}: {afile} is a file, not a folder" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("raised, said, code", [
+    (PermissionError(13, "Permission denied", "/srv/pdq/.index.lock"),
+     "error: /srv/pdq/.index.lock: Permission denied; nothing was published", 2),
+    (OSError(28, "No space left on device"), "No space left on device; nothing was published", 2),
+    (KeyboardInterrupt(), "interrupted: nothing was published, the previous index (if any) is kept", 130),
+])
+def test_a_folder_it_may_not_write_or_an_interrupt_is_one_line_not_a_traceback(
+        tmp_path, capsys, monkeypatch, raised, said, code):
+    """An operator's trial: an index folder without write permission ended in Python's
+    PermissionError traceback (exit 1, as for skipped files), Ctrl-C in onnxruntime's."""
+    import ingest.__main__ as cli
+
+    def stopped(*args, **kwargs):
+        raise raised
+    monkeypatch.setattr(cli, "build_index", stopped)
+    assert main([str(_broken_folder(tmp_path)), "--index", str(tmp_path / "index"), "--quiet"]) == code
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err

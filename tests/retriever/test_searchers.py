@@ -206,3 +206,25 @@ def test_names_with_digits_are_found_whole_and_by_a_gene_name_s_letters():
     assert {"hpv", "16"} <= set(query_tokens("HPV-16", known)) and "hpv" not in known
     assert index.scores(query_tokens("BRCA", known))[2] > 0 and index.scores(query_tokens("BRCA", known))[:2].max() == 0
     assert passage_vocabulary(texts[2], "Doc").knows("brca") and not Vocabulary(["brca1"]).knows("brca")
+
+
+def test_a_cut_off_manifest_beside_the_index_files_is_named_and_ingest_may_rebuild_there(seed_index, tmp_path):
+    """An operator's trial: a truncated manifest.json was reported as "holds no index (no
+    manifest.json that ingest wrote)", which sends one looking for a missing file."""
+    import shutil
+
+    from ingest.publish import target_problem
+    from retriever.folders import damaged_index
+    from retriever.loading import read_index
+    from retriever.store import MANIFEST, IndexLoadError
+
+    copy = tmp_path / "copy"
+    shutil.copytree(seed_index.resolve(), copy)
+    (copy / MANIFEST).write_text('{"schema_version": 1, "mod', encoding="utf-8")
+    assert damaged_index(copy)
+    with pytest.raises(IndexLoadError, match=rf"holds an index whose {MANIFEST} is damaged.*rebuild it: "
+                                             rf"python -m ingest SOURCE_FOLDER --index {copy}"):
+        read_index(copy, "any-model", 16)
+    assert target_problem(copy) is None  # ingest rebuilds there, as the message says
+    (copy / MANIFEST).unlink()
+    assert not damaged_index(copy)
