@@ -127,19 +127,7 @@ def parse_document(raw: bytes, source: str) -> Document:
         raise DocumentError(source, "the front matter is not closed: add a line '---' after its last field")
     if isinstance(meta, dict) and not meta and not _BOUNDARY.split(text, 2)[1].strip():
         raise DocumentError(source, "the front matter is empty: it needs at least 'title: ...'")
-    title = meta.get("title")
-    if title is not None and not isinstance(title, str):
-        raise DocumentError(source, f"front-matter field 'title' must be text, not {title!r} (quote it)")
-    if title is None:
-        raise DocumentError(source, "missing front-matter field 'title'")
-    if not title.strip():
-        raise DocumentError(source, "front-matter field 'title' is empty")
-    url = meta.get("url") or ""
-    if not isinstance(url, str):
-        raise DocumentError(source, "front-matter field 'url' must be text")
-    if url.strip() and not _WEB_ADDRESS.match(url.strip()):  # every citation's link is built on it
-        raise DocumentError(source, f"front-matter field 'url' must be a web address (https://...), "
-                                    f"not {url.strip()[:80]!r}")
+    title, url, cancer_types, reviewed, tags = _fields(meta, source)
     body = _without_controls(post.content)
     if not body.strip():
         raise DocumentError(source, "empty body (nothing after the front matter)")
@@ -150,14 +138,54 @@ def parse_document(raw: bytes, source: str) -> Document:
         doc_id=doc_id_for(source),
         source=source,
         title=" ".join(_without_controls(title).split()),  # a line break in a title is a space
-        url=url.strip(),
+        url=url,
         body=body,
         content_hash=hashlib.sha256(raw).hexdigest(),
-        cancer_types=_str_list(meta.get("cancerTypes"), source, "cancerTypes"),
+        cancer_types=cancer_types,
         audience=str(meta.get("audienceLevel") or ""),
-        last_reviewed=_review_date(meta.get("lastReviewed"), source),
-        tags=_str_list(meta.get("tags"), source, "tags"),
+        last_reviewed=reviewed,
+        tags=tags,
     )
+
+
+def _fields(meta: dict, source: str) -> tuple[str, str, list[str], str, list[str]]:
+    """Title, url, cancer types, review date and tags, every bad one named in one error: an
+    operator's trial fixed a file's fields one ingest at a time ("title", then "url", then
+    "lastReviewed")."""
+    problems: list[str] = []
+
+    def read(check, *args):
+        try:
+            return check(*args)
+        except DocumentError as err:
+            problems.append(err.problem)
+            return None
+    found = (read(_title, meta.get("title"), source), read(_url, meta.get("url"), source),
+             read(_str_list, meta.get("cancerTypes"), source, "cancerTypes"),
+             read(_review_date, meta.get("lastReviewed"), source), read(_str_list, meta.get("tags"), source, "tags"))
+    if problems:
+        raise DocumentError(source, "; ".join(problems))
+    return found
+
+
+def _title(title, source: str) -> str:
+    if title is not None and not isinstance(title, str):
+        raise DocumentError(source, f"front-matter field 'title' must be text, not {title!r} (quote it)")
+    if title is None:
+        raise DocumentError(source, "missing front-matter field 'title'")
+    if not title.strip():
+        raise DocumentError(source, "front-matter field 'title' is empty")
+    return title
+
+
+def _url(url, source: str) -> str:
+    url = url or ""
+    if not isinstance(url, str):
+        raise DocumentError(source, "front-matter field 'url' must be text")
+    if url.strip() and not _WEB_ADDRESS.match(url.strip()):  # every citation's link is built on it
+        raise DocumentError(source, f"front-matter field 'url' must be a web address (https://...), "
+                                    f"not {url.strip()[:80]!r}")
+    return url.strip()
 
 
 # Control characters (C0 and C1, not tab or line breaks) that a copy from a PDF or a word

@@ -58,6 +58,15 @@ def test_bad_files_are_named_with_their_problem(raw, problem):
     assert str(err.value).startswith("dir/bad.md: ")
 
 
+def test_every_bad_field_of_a_file_is_named_at_once():
+    """An operator's trial fixed "title", then "url", then "lastReviewed", one ingest each."""
+    raw = b"---\ntitle: 123\nurl: not a url\nlastReviewed: last spring\ntags: {a: 1}\n---\n# H\n\nBody.\n"
+    with pytest.raises(DocumentError) as err:
+        parse_document(raw, "dir/bad.md")
+    problems = err.value.problem.split("; ")
+    assert [p.split("'")[1] for p in problems] == ["title", "url", "lastReviewed", "tags"], problems
+
+
 def test_good_document_fields():
     doc = parse_document(GOOD, "sub/a.md")
     assert (doc.doc_id, doc.title, doc.url, doc.cancer_types) == ("sub--a", "A title", "https://example.org/a", ["x"])
