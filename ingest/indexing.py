@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from tqdm import tqdm
 from ingest.chunking import chunk_document, mark_shared
 from ingest.loading import Document, DocumentError, doc_id_for, load_documents
 from ingest.publish import UNREADABLE, discard, ingest_lock, new_version_dir, publish, target_problem
+from ingest.report import BuildReport
 from ingest.sources import id_prefix
 from retriever import store
 from retriever.dense import build_dense, choose_kind, save_dense
@@ -43,39 +44,6 @@ class IngestError(RuntimeError):
     def __init__(self, message: str, errors: list[DocumentError] | None = None):
         super().__init__(message)
         self.errors = list(errors or [])
-
-
-@dataclass
-class BuildReport:
-    documents: int = 0
-    chunks: int = 0
-    sentences: int = 0
-    embedded: int = 0
-    reused: int = 0
-    reused_documents: int = 0
-    seconds: float = 0.0
-    index_dir: Path | None = None
-    errors: list[DocumentError] = field(default_factory=list)
-    # Documents the previous index served that this one does not: their files left the folder.
-    dropped: tuple[str, ...] = ()
-    replaced: bool = False  # an index was published before this one
-
-    def summary(self) -> str:
-        rate = self.chunks / self.seconds if self.seconds else 0.0
-        # A first index has no previous one to reuse from: only the texts its documents repeat.
-        same = self.reused_documents
-        reused = (f"texts repeated in the documents or already in the previous index; {same} unchanged "
-                  f"document{'s' if same != 1 else ''}" if self.replaced else "texts the documents repeat")
-        line = (f"indexed {self.documents} document{'s' if self.documents != 1 else ''} -> {self.chunks} chunks in "
-                f"{self.seconds:.1f} s ({rate:.1f} chunks/s); embedded {self.embedded} texts, "
-                f"reused {self.reused} vectors ({reused})")
-        if self.errors:
-            line += f"; skipped {len(self.errors)} bad file(s)"
-        if self.dropped:
-            more = len(self.dropped) - 5
-            names = ", ".join(self.dropped[:5]) + (f" and {more} more" if more > 0 else "")
-            line += f"\nno longer indexed ({len(self.dropped)}, their files are not in the folder): {names}"
-        return line
 
 
 def _key(text: str) -> str:
@@ -275,8 +243,13 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
             kind = _write(version, chunks, vecs[:len(passages)], table, keys, settings)
             files = {p.relative_to(version).as_posix(): store.sha256_file(p)
                      for p in store.index_files(version)}
-            _manifest(docs, chunks, len(spans), kind, max_tokens, embedder, settings, files).write(version)
-            publish(version, index_dir)
+            manifest = _manifest(docs, chunks, len(spans), kind, max_tokens, embedder, settings, files)
+            unchanged = _same_index(index_dir, manifest)
+            if unchanged:  # a new version of the same bytes would only retire the one served
+                discard(version)
+            else:
+                manifest.write(version)
+                publish(version, index_dir)
         except OSError as exc:
             discard(version)
             raise IngestError(f"could not write the index under {version.parent} "
@@ -290,4 +263,17 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
                        embedded=n_new, reused=len(passages) + len(sentences) - n_new,
                        reused_documents=reused_docs, seconds=time.perf_counter() - t0,
                        index_dir=index_dir, errors=errors,
-                       dropped=dropped, replaced=bool(before))
+                       dropped=dropped, replaced=bool(before) and not unchanged, unchanged=unchanged)
+
+
+def _same_index(index_dir: Path, built: store.Manifest) -> bool:
+    """Whether the published index is ``built`` already: the same manifest (its files' sha256
+    among it) but for when it was made. `scripts/serve.sh` ingests the seeds on every start.
+    A plain folder (an older layout) is published over all the same, as a link to a version."""
+    if not index_dir.is_symlink():
+        return False
+    try:
+        published = store.Manifest.read(index_dir)
+    except store.IndexLoadError:
+        return False
+    return replace(built, created=published.created) == published

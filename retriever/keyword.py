@@ -31,9 +31,12 @@ class KeywordIndex:
 
     @classmethod
     def build(cls, chunks: list[Chunk]) -> KeywordIndex:
+        docs = [tokenize(keyword_text(c.title, c.heading_path, c.text)) or ["_"] for c in chunks]
+        # Token ids in sorted order: bm25s numbers a set's, so the same chunks wrote other bytes
+        # in each process, and ingest could not tell an unchanged index from a new one.
+        vocab = {token: i for i, token in enumerate(sorted({t for doc in docs for t in doc}))}
         bm25 = bm25s.BM25()
-        bm25.index([tokenize(keyword_text(c.title, c.heading_path, c.text)) or ["_"] for c in chunks],
-                   show_progress=False)
+        bm25.index(([[vocab[t] for t in doc] for doc in docs], vocab), show_progress=False)
         return cls(bm25, len(chunks))
 
     def save(self, path: Path) -> None:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install what is missing, (re)index seeds/ into ./index (unchanged passages are reused),
+# Install what is missing, (re)index seeds/ into ./index (unchanged passages are reused; an
+# unchanged index is not published again),
 # then serve on http://127.0.0.1:8000. Extra arguments go to `python -m service`.
 # A ./index built from another folder (python -m ingest DOCS --index index) is served as it is.
 # An existing index named by PDQ_INDEX_DIR (in the environment or .env) is served as it is:

@@ -285,3 +285,21 @@ def test_a_source_folder_that_cannot_be_read_is_named(tmp_path, settings, monkey
     monkeypatch.setattr(indexing.os, "access", lambda path, mode: Path(path) != src)
     with pytest.raises(IngestError, match=f"source folder {src} cannot be read"):
         build_index(src, tmp_path / "idx", settings)
+
+
+def test_an_unchanged_index_is_not_published_again(seed_copy, tmp_path, capsys, monkeypatch, embedder):
+    """An operator's trial: every `scripts/serve.sh` start published a new version of the
+    same seed and said a running service "serves the new one after a reload"; two such runs
+    retired the version a service was reading."""
+    monkeypatch.setattr(indexing, "get_embedder", lambda *args: embedder)
+    index = tmp_path / "idx"
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 0
+    served = index.resolve()
+    capsys.readouterr()
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "nothing was published" in out and "after a reload" not in out
+    assert index.resolve() == served and len(list(tmp_path.glob(".idx-v*"))) == 1
+    (seed_copy / "new.md").write_text("---\ntitle: A new summary\n---\n# New\n\nIts text.\n", encoding="utf-8")
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 0
+    assert index.resolve() != served and "after a reload" in capsys.readouterr().out

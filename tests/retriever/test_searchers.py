@@ -228,3 +228,27 @@ def test_a_cut_off_manifest_beside_the_index_files_is_named_and_ingest_may_rebui
     assert target_problem(copy) is None  # ingest rebuilds there, as the message says
     (copy / MANIFEST).unlink()
     assert not damaged_index(copy)
+
+
+def test_the_keyword_index_of_the_same_chunks_is_the_same_bytes_in_any_process(tmp_path):
+    """bm25s numbered the tokens of a set, whose order changes with Python's hash seed: two
+    ingests of one folder wrote different files, so an unchanged index looked new."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    script = ("import sys; from pathlib import Path; from retriever.keyword import KeywordIndex; "
+              "from retriever.models import Chunk; "
+              "cs = [Chunk(id=f'd#{i}', doc_id='d', source='d.md', title='T', url='', heading_path=['T', h], "
+              "section=h, text=t) for i, (h, t) in enumerate([('Surgery', 'Surgery removes the tumor.'), "
+              "('Chemo', 'Chemotherapy uses drugs; octreotide eases flushing and diarrhea.')])]; "
+              "KeywordIndex.build(cs).save(Path(sys.argv[1]))")
+    digests = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        out.mkdir()
+        subprocess.run([sys.executable, "-c", script, str(out)], check=True, timeout=120,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())})
+    assert digests[0] == digests[1]
