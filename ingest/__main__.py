@@ -49,12 +49,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # a folder it may not write, a full disk: one line, not a traceback
-        print(f"error: {err.filename or index_dir}: {err.strerror or err}; nothing was published, the previous "
-              "index (if any) is kept. Check that folder's permissions and free space, or name another with "
-              "--index", file=sys.stderr)
+        print(f"error: {err.filename or index_dir or 'the index folder'}: {err.strerror or err}; nothing was "
+              "published, the previous index (if any) is kept. Check that file's or folder's permissions and "
+              "the free space, or name another index folder with --index", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted: nothing was published, the previous index (if any) is kept", file=sys.stderr)
+    except KeyboardInterrupt:  # the link is swapped in one step: what it serves is whole either way
+        print("interrupted: the index served is whole, the previous one or, if it was already published, "
+              "the new one", file=sys.stderr)
         return 130
     for err in report.errors:
         print(f"skipped {err}", file=sys.stderr)

@@ -250,12 +250,12 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
             else:
                 manifest.write(version)
                 publish(version, index_dir)
-        except OSError as exc:
-            discard(version)
+        except OSError as exc:  # raised before the swap (`publish` lets none out after it)
+            discard(version, index_dir)
             raise IngestError(f"could not write the index under {version.parent} "
                               f"({exc.strerror or exc}); previous index kept") from None
         except BaseException:
-            discard(version)
+            discard(version, index_dir)
             raise
 
     reused_docs = sum(1 for d in docs if d.doc_id in prev_docs and prev_docs[d.doc_id].content_hash == d.content_hash)
@@ -274,6 +274,7 @@ def _same_index(index_dir: Path, built: store.Manifest) -> bool:
         return False
     try:
         published = store.Manifest.read(index_dir)
+        store.verify_files(index_dir, published)  # a damaged file: rebuilt, as its error says
     except store.IndexLoadError:
         return False
     return replace(built, created=published.created) == published

@@ -105,9 +105,13 @@ def publish(version_dir: Path, index_dir: Path) -> None:
         tmp_link.unlink()
     os.symlink(version_dir.name, tmp_link)
     os.replace(tmp_link, index_dir)
-    _fsync_dir(index_dir.parent)
-    keep = {version_dir.name, previous}
-    prune_versions(index_dir, keep)
+    # Published from here on: what follows only tidies, and a failure of it must not read as
+    # a failed ingest (whose handler discards the version, here the one now served).
+    try:
+        _fsync_dir(index_dir.parent)
+    except OSError:
+        pass  # the link is in place; only its surviving a power cut right now is less sure
+    prune_versions(index_dir, {version_dir.name, previous})
 
 
 def prune_versions(index_dir: Path, keep: set) -> None:
@@ -118,7 +122,11 @@ def prune_versions(index_dir: Path, keep: set) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def discard(version_dir: Path) -> None:
+def discard(version_dir: Path, index_dir: Path | None = None) -> None:
+    """Remove an unpublished version; never the one ``index_dir`` links to (an ingest stopped
+    by Ctrl-C while tidying after its swap deleted the index it had just published)."""
+    if index_dir is not None and index_dir.is_symlink() and Path(os.readlink(index_dir)).name == version_dir.name:
+        return
     shutil.rmtree(version_dir, ignore_errors=True)
 
 

@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from retriever.store import CHUNKS, DENSE, DOCUMENT_SUFFIXES, MANIFEST, IndexLoadError
+from retriever.store import CHUNKS, DENSE, DOCUMENT_SUFFIXES, MANIFEST, TEXT_KEYS, IndexLoadError
 
 
 def holds_index(folder: Path) -> bool:
@@ -26,7 +26,7 @@ def damaged_index(folder: Path) -> bool:
     folder. Told apart, "holds no index" sent an operator who had truncated a manifest away."""
     try:
         return ((folder / MANIFEST).is_file() and not holds_index(folder)
-                and (folder / CHUNKS).is_file() and (folder / DENSE).is_file())
+                and all((folder / name).is_file() for name in (CHUNKS, DENSE, TEXT_KEYS)))
     except OSError:
         return False
 

@@ -88,7 +88,7 @@ def test_an_index_under_a_file_is_refused_before_anything_is_read(tmp_path, caps
     (PermissionError(13, "Permission denied", "/srv/pdq/.index.lock"),
      "error: /srv/pdq/.index.lock: Permission denied; nothing was published", 2),
     (OSError(28, "No space left on device"), "No space left on device; nothing was published", 2),
-    (KeyboardInterrupt(), "interrupted: nothing was published, the previous index (if any) is kept", 130),
+    (KeyboardInterrupt(), "interrupted: the index served is whole", 130),
 ])
 def test_a_folder_it_may_not_write_or_an_interrupt_is_one_line_not_a_traceback(
         tmp_path, capsys, monkeypatch, raised, said, code):

@@ -303,3 +303,35 @@ def test_an_unchanged_index_is_not_published_again(seed_copy, tmp_path, capsys, 
     (seed_copy / "new.md").write_text("---\ntitle: A new summary\n---\n# New\n\nIts text.\n", encoding="utf-8")
     assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 0
     assert index.resolve() != served and "after a reload" in capsys.readouterr().out
+
+
+def test_a_damaged_published_index_is_rebuilt_even_when_nothing_else_changed(seed_copy, tmp_path, settings,
+                                                                             embedder):
+    """A reviewer's finding: a cut-off dense.faiss is named with "rebuild it with: python -m
+    ingest ...", and that rebuild came out the same as the manifest said, so nothing was
+    published and the broken index stayed."""
+    index = tmp_path / "idx"
+    build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    served = index.resolve()
+    (served / store.DENSE).write_bytes((served / store.DENSE).read_bytes()[:100])
+    again = build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    assert not again.unchanged and index.resolve() != served
+    store.verify_files(index, store.Manifest.read(index))
+
+
+def test_ctrl_c_while_tidying_after_the_swap_keeps_the_index_just_published(seed_copy, tmp_path, settings,
+                                                                           embedder, monkeypatch):
+    """A reviewer's finding: an interrupt in `prune_versions`, after the link was swapped,
+    reached the handler that discards the new version: the link then pointed at nothing."""
+    from ingest import publish as publishing
+
+    index = tmp_path / "idx"
+    build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    (seed_copy / "new.md").write_text("---\ntitle: A new summary\n---\n# New\n\nIts text.\n", encoding="utf-8")
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(publishing, "prune_versions", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    assert index.resolve().is_dir() and "new" in store.Manifest.read(index).documents  # published, whole
