@@ -145,6 +145,9 @@ def test_readable_on_a_phone(watched):
     first = page.evaluate("document.querySelector('article.passage').getBoundingClientRect().top")
     assert 0 <= heading < 40 and first < 740 / 2, (heading, first)
     assert not page.locator("p.lede").is_visible()  # the intro, once a question is asked
+    watched.ask("how many hours of sleep does a teenager need")  # a refusal: its box holds the phone number
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0 and page.locator(".abstain a.phone").is_visible()
     page.set_viewport_size({"width": 1280, "height": 740})
     watched.ask(QUESTION)
     assert page.evaluate("window.scrollY") == 0 and page.locator("p.lede").is_visible()  # a desktop stays put
