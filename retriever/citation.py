@@ -113,11 +113,15 @@ def _wordish(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+def _blanks(words: list[str]) -> list[int]:
+    """Where ``words`` hold a template's blank (`_PLACEHOLDER`)."""
+    return [i for i, w in enumerate(words) if _PLACEHOLDER.search(w)]
+
+
 def _terms(words: list[str], first: int) -> Iterable[str]:
     """Growing terms from ``words``: ``first`` words, one more each time, up to the line's cap
-    or a template's blank (`_PLACEHOLDER`)."""
-    stop = min(len(words), MAX_LINE_WORDS)
-    stop = next((i for i, w in enumerate(words[:stop]) if _PLACEHOLDER.search(w)), stop)
+    or a template's blank."""
+    stop = min([len(words), MAX_LINE_WORDS, *_blanks(words)])
     for n in range(min(first, stop), stop + 1):
         yield " ".join(words[:n])
 
@@ -149,8 +153,8 @@ def _start_terms(doc: DocumentText, first: int) -> tuple[str, str, int]:
 def _end_term(doc: DocumentText, start_end: int, last: int) -> str:
     """Closing words of block ``last`` that a match starting before ``start_end`` ends on."""
     words = doc.blocks[last].split()
-    blank = max((i for i, w in enumerate(words) if _PLACEHOLDER.search(w)), default=-1)
-    words = words[blank + 1:]  # "Accessed <MM/DD/YYYY>. [PMID: 26389212]" ends on "[PMID: 26389212]"
+    # after the last blank: "Accessed <MM/DD/YYYY>. [PMID: 26389212]" ends on "[PMID: 26389212]"
+    words = words[max(_blanks(words), default=-1) + 1:]
     if not words:
         return ""
     target = doc.starts[last] + len(doc.blocks[last])
@@ -171,8 +175,8 @@ def fragment(doc: DocumentText, first: int, last: int) -> str:
     prefix, start, at = _start_terms(doc, first)
     if not start:  # the opening words, short of any blank: a term holding one matches nowhere
         words = doc.blocks[first].split()
-        blank = next((i for i, w in enumerate(words) if _PLACEHOLDER.search(w)), len(words))
-        opening = words[:blank] or [w for w in words[blank:] if not _PLACEHOLDER.search(w)]
+        blanks = _blanks(words)
+        opening = words[:min(blanks, default=len(words))] or [w for i, w in enumerate(words) if i not in blanks]
         return _encode(" ".join(opening[:FRAGMENT_WORDS]))
     start_end = at + len(start)
     end = ""

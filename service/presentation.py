@@ -241,6 +241,8 @@ def shown_confidence(result: SearchResult, digits: int = 3) -> float:
 # passage uses any word of a question, every word counts as missing (`abstain.nothing_found`),
 # and quoting "going, die" back to someone who asked "am I going to die" helps nobody.
 EVERYDAY_ZIPF = 4.0
+# What `missing` holds besides words: a figure, a hospital or doctor, a subject other than cancer.
+MARKERS = (FIGURE, PROVIDER, EVERYDAY)
 
 
 def words_to_name(result: SearchResult) -> list[str]:
@@ -251,7 +253,7 @@ def words_to_name(result: SearchResult) -> list[str]:
         return []
     topics = set(result.evidence.topics_missing) if result.evidence else set()
     return [w for w in result.missing
-            if w not in (FIGURE, PROVIDER, EVERYDAY) and (w in topics or zipf(w) < EVERYDAY_ZIPF)]
+            if w not in MARKERS and (w in topics or zipf(w) < EVERYDAY_ZIPF)]
 
 
 def names_the_gap(result: SearchResult) -> bool:
@@ -265,7 +267,7 @@ def names_the_gap(result: SearchResult) -> bool:
         return False
     if any(zipf(w) < NON_WORD_ZIPF for w in ev.topics_missing):
         return True
-    words = [w for w in result.missing if w not in (FIGURE, PROVIDER, EVERYDAY)]
+    words = [w for w in result.missing if w not in MARKERS]
     return ev.nothing_found and len(words) == 1 and zipf(words[0]) < EVERYDAY_ZIPF
 
 
@@ -276,7 +278,7 @@ def not_covered(result: SearchResult) -> list[str]:
     to the asker, so it holds no everyday word ("dad", "going")."""
     if not result.abstained:
         return []
-    markers = [m for m in (FIGURE, PROVIDER, EVERYDAY) if m in result.missing]
+    markers = [m for m in MARKERS if m in result.missing]
     if EVERYDAY in markers and names_the_gap(result):
         markers.remove(EVERYDAY)
     return words_to_name(result) + markers
