@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from retriever.audience import audience
 from retriever.text import short_title, strip_accents
 
@@ -50,8 +52,8 @@ def childhood_twin(retriever, query: str, result, doc: str = "") -> ChildhoodTwi
     passages = [*result.hits, *result.withheld, *result.related]
     doc = doc or (passages[0].chunk.doc_id if passages else "")
     entry = retriever.manifest.documents.get(doc)
-    rows = [i for i, c in enumerate(retriever.chunks) if c.doc_id == doc]
-    if entry is None or not rows or retriever.childhood[rows].any():
+    rows = np.flatnonzero(retriever.doc_ids == doc)
+    if entry is None or not len(rows) or retriever.childhood[rows].any():
         return None
     own = _title_words(entry.title)
     for i in rows:

@@ -95,6 +95,7 @@ class FakeRetriever:
         self.chunks = real.chunks
         self.links = real.links
         self.childhood = real.childhood
+        self.doc_ids = real.doc_ids
         self.index_dir = real.index_dir
         self.threshold = real.threshold
         self._search = search

@@ -34,6 +34,7 @@ def _index(docs: dict[str, tuple[str, list[str], bool]]):
             chunks.append(SimpleNamespace(id=f"{doc}#{i}", doc_id=doc, text=text))
             childhood.append(child)
     return SimpleNamespace(chunks=chunks, childhood=np.array(childhood, dtype=bool),
+                           doc_ids=np.array([c.doc_id for c in chunks]),
                            manifest=SimpleNamespace(documents=entries),
                            links={c.id: f"https://example.org/{c.id}" for c in chunks})
 
