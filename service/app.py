@@ -15,10 +15,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from retriever.embedding import available_cpus, limit_threads
+from retriever.embedding import ModelError, available_cpus, limit_threads
 from retriever.search import Retriever
 from retriever.settings import Settings
+from retriever.store import IndexLoadError
 from service import admin, api, pages
 from service.access_log import AccessLogMiddleware
 from service.apidocs import install_docs, install_openapi
@@ -43,7 +45,7 @@ Every error has the shape `{"error": {"code", "message", "field"}}`.
 def _middleware(settings: Settings) -> list[Middleware]:
     """Outermost first: the access log sees the final status, every response gets the
     security headers (and CORS headers when enabled), errors included."""
-    stack = [Middleware(AccessLogMiddleware), Middleware(SecurityHeadersMiddleware)]
+    stack = [Middleware(StartupMessage), Middleware(AccessLogMiddleware), Middleware(SecurityHeadersMiddleware)]
     if settings.cors_origins:
         stack.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                 allow_methods=["GET", "POST"], allow_headers=["Content-Type"],
@@ -54,6 +56,31 @@ def _middleware(settings: Settings) -> list[Middleware]:
         Middleware(UnhandledErrorMiddleware),
     ]
     return stack
+
+
+class StartupMessage:
+    """A worker whose index or model will not load says why in one line.
+
+    Starlette reports a failed start-up with the whole traceback, which uvicorn logs: with
+    several workers, a SIGHUP finding a damaged index published printed forty lines to say
+    what one line of ours says (the old workers keep serving either way).
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def said_plainly(message: Message) -> None:
+            problem = getattr(scope["app"].state, "start_problem", None)
+            if message["type"] == "lifespan.startup.failed" and problem:
+                message = {**message, "message": f"cannot start this worker: {problem}"}
+            await send(message)
+
+        await self.app(scope, receive, said_plainly)
 
 
 def share_cores(workers: int) -> None:
@@ -83,7 +110,11 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
     async def lifespan(app: FastAPI):
         share_cores(settings.workers)
         if holder.retriever is None:
-            await holder.load()  # IndexLoadError/ModelError stop the worker's start-up
+            try:
+                await holder.load()
+            except (IndexLoadError, ModelError) as exc:  # they stop the worker's start-up
+                app.state.start_problem = str(exc)  # said in one line by `StartupMessage`
+                raise
         r = holder.retriever  # loaded here, or by `python -m service` before (one worker): said alike
         logger.info("serving index %s (%s chunks)", r.index_dir, r.manifest.chunks_count)
         sighup = admin.install_sighup(holder)

@@ -135,6 +135,29 @@ def test_a_reload_frees_the_index_it_replaced(index_copy, base_settings):
         holder.close()
 
 
+def test_a_worker_that_cannot_load_its_index_says_why_in_one_line(index_copy, base_settings):
+    """What a uvicorn worker reports when its start-up fails (a SIGHUP finding a damaged
+    index): one line naming the file, not Starlette's traceback."""
+    from service.app import create_app
+
+    (index_copy / "manifest.json").write_text("garbage", encoding="utf-8")
+    app = create_app(base_settings.model_copy(update={"index_dir": index_copy}))
+    sent = []
+
+    async def receive():
+        return {"type": "lifespan.startup"}
+
+    async def send(message):
+        sent.append(message)
+
+    with pytest.raises(Exception, match="manifest.json is not valid JSON"):
+        asyncio.run(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, receive, send))
+    assert [m["type"] for m in sent] == ["lifespan.startup.failed"]
+    said = sent[0]["message"]
+    assert said.startswith("cannot start this worker: index ") and "not valid JSON" in said and "python -m ingest" in said
+    assert "Traceback" not in said and "\n" not in said
+
+
 # -- command line ---------------------------------------------------------------------
 
 
