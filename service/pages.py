@@ -42,6 +42,7 @@ from service.searching import (
     reject_repeated,
     reject_unknown,
     run_search,
+    tracking,
 )
 from service.state import RetrieverHolder
 from service.summaries import Summary, catalog, choices
@@ -60,7 +61,8 @@ STAFF_MODE_LABELS = [("hybrid", "Hybrid"), ("keyword", "Keyword"), ("semantic", 
 STAFF_NAME = {STAFF_MODES[name]: name for name, _ in STAFF_MODE_LABELS}  # "bm25" -> "keyword"
 STAFF_VIEWS = ("full", "compact")
 # What the staff form sends; each once. A misspelt filter in a bookmarked or edited link
-# ("doc_id=...") is refused as the API refuses it, not searched unfiltered.
+# ("doc_id=...") is refused as the API refuses it, not searched unfiltered; a tracker's
+# parameter in a shared link ("utm_source") is left alone, as the patients' page leaves it.
 STAFF_PARAMETERS = ("q", "k", "mode", "doc", "cancer_type", "view")
 
 # Explicit autoescape for every template, whatever its extension.
@@ -224,7 +226,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
         return _render(request, "staff.html", **context)
     try:
         # The API's rule over the form's own fields, each taking one value (its menus pick one).
-        reject_unknown(request.query_params, takes=STAFF_PARAMETERS, single=STAFF_PARAMETERS)
+        reject_unknown(request.query_params, takes=STAFF_PARAMETERS, single=STAFF_PARAMETERS, ignore=tracking)
         form["k"] = _parse_k(k)
         if view not in (None, "", *STAFF_VIEWS):
             raise ApiError(422, "invalid_view", "view: choose full or compact.", "view")

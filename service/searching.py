@@ -75,12 +75,18 @@ def validate_query(q: str, max_chars: int) -> str:
 SINGLE_VALUED = ("q", "k", "mode")  # "doc" and "cancer_type" may repeat
 
 
+def tracking(name: str) -> bool:
+    """A campaign tracker's parameter ("utm_source", "fbclid", "gclid"): a link shared by
+    e-mail or a post carries one, and it asks nothing of a search."""
+    return name.startswith("utm_") or name.endswith("clid")
+
+
 def reject_unknown(params, takes: tuple[str, ...] = SEARCH_PARAMETERS,
-                   single: tuple[str, ...] = SINGLE_VALUED) -> None:
-    """Raise `unknown_parameter` for the first parameter not in ``takes``, and a 422 for one
-    of ``single`` given twice (the last would win silently)."""
+                   single: tuple[str, ...] = SINGLE_VALUED, ignore=lambda name: False) -> None:
+    """Raise `unknown_parameter` for the first parameter not in ``takes`` (nor one to
+    ``ignore``), and a 422 for one of ``single`` given twice (the last would win silently)."""
     for name in params.keys():
-        if name not in takes:
+        if name not in takes and not ignore(name):
             raise unknown_parameter(name, takes)
     repeatable = [name for name in takes if name not in single]
     reject_repeated(params, single, f" (only {' and '.join(repeatable)} may repeat)" if repeatable else "")

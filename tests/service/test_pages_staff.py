@@ -102,6 +102,15 @@ def test_staff_refuses_what_the_api_refuses_and_names_it(client, params, field):
     assert alert.strip().startswith(f"{field}:")
 
 
+def test_a_shared_staff_link_keeps_working_with_a_trackers_parameters(client):
+    """A search link sent round by e-mail comes back with utm_* or a click id: the same
+    search, where a misspelt filter (above) is still refused."""
+    plain = passages(client.get("/staff", params={"q": "octreotide", "k": 3}).text)
+    tagged = client.get("/staff", params=[("q", "octreotide"), ("k", "3"), ("utm_source", "newsletter"),
+                                          ("utm_medium", "email"), ("fbclid", "IwAR0x")])
+    assert tagged.status_code == 200 and plain and passages(tagged.text) == plain
+
+
 def test_staff_are_told_which_document_words_the_keyword_search_added(client):
     html = client.get("/staff", params={"q": "carcinoid rectum", "mode": "keyword"}).text
     assert "Keywords also searched: <q>neuroendocrine</q> for <q>carcinoid</q>." in html
