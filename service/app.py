@@ -45,7 +45,8 @@ Every error has the shape `{"error": {"code", "message", "field"}}`.
 def _middleware(settings: Settings) -> list[Middleware]:
     """Outermost first: the access log sees the final status, every response gets the
     security headers (and CORS headers when enabled), errors included."""
-    stack = [Middleware(StartupMessage), Middleware(AccessLogMiddleware), Middleware(SecurityHeadersMiddleware)]
+    stack = [Middleware(StartupMessage), Middleware(AccessLogMiddleware), Middleware(HeadAsGet),
+             Middleware(SecurityHeadersMiddleware)]
     if settings.cors_origins:
         stack.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                                 allow_methods=["GET", "POST"], allow_headers=["Content-Type"],
@@ -81,6 +82,32 @@ class StartupMessage:
             await send(message)
 
         await self.app(scope, receive, said_plainly)
+
+
+class HeadAsGet:
+    """``HEAD`` on every address that takes ``GET``: the GET's status and headers, no body.
+
+    Uptime checks and load balancers often probe with HEAD; FastAPI's routes take only the
+    methods they list, so ``HEAD /healthz`` and ``HEAD /readyz`` answered 405. Inside the
+    access log, which still logs the HEAD.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return  # the rest of the body follows; only its end is sent, empty
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def share_cores(workers: int) -> None:

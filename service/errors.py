@@ -217,6 +217,8 @@ def _allowed_methods(request: Request) -> list[str]:
         match, _ = route.matches({**request.scope, "method": "GET"})
         if match != Match.NONE:
             methods |= set(route.methods)
+    if "GET" in methods:
+        methods.add("HEAD")  # answered for every GET address (`service.app.HeadAsGet`)
     return sorted(methods) or ["GET"]
 
 

@@ -102,7 +102,7 @@ async def _answer(request: Request, q: str, k: int, mode: str, doc: list[str],
     return req.query, result, retriever.threshold
 
 
-@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)  # HEAD: uptime checks
+@router.get("/", response_class=HTMLResponse)  # HEAD too, as every GET address (`service.app.HeadAsGet`)
 async def ask(request: Request, q: str | None = None, doc: str | None = None) -> HTMLResponse:
     """The question box; with ``?q=`` the best passages, a kind "not covered", or (on a
     many-summary index, for a question that names no subject) the summaries to choose from."""
@@ -208,7 +208,7 @@ def _patient_message(exc: ApiError, picker: bool = True, blank: bool = False, li
     return exc.message
 
 
-@router.api_route("/staff", methods=["GET", "HEAD"], response_class=HTMLResponse)
+@router.get("/staff", response_class=HTMLResponse)
 async def staff(request: Request, q: str | None = None, k: str | None = None, mode: str | None = None,
                 doc: str | None = None, cancer_type: str | None = None, view: str | None = None) -> HTMLResponse:
     """Passage search for support staff: more results, scores, filters and citations."""

@@ -161,7 +161,7 @@ def test_unknown_route_and_wrong_method(client):
     resp = client.delete("/api/search")
     err = assert_error(resp, 405, "method_not_allowed", None)
     assert "GET" in resp.headers["allow"]
-    assert err["message"] == "DELETE is not allowed here: this address takes GET, POST."
+    assert err["message"] == "DELETE is not allowed here: this address takes GET, HEAD, POST."
     err = assert_error(client.put("/healthz"), 405, "method_not_allowed")
     assert err["message"].startswith("PUT is not allowed here: this address takes GET")
 

@@ -68,11 +68,20 @@ def test_home_page_is_a_labelled_search_box(client):
     assert_no_inline_script(html)
 
 
-@pytest.mark.parametrize("path", ["/", "/staff"])
-def test_pages_answer_head_for_uptime_checks(client, path):
-    resp = client.head(path)
-    assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/html")
-    assert resp.content == b""
+@pytest.mark.parametrize("path", ["/", "/staff", "/?q=octreotide", "/healthz", "/readyz", "/api/search?q=octreotide",
+                                  "/api/documents", "/openapi.json", "/docs", "/static/style.css"])
+def test_every_get_address_answers_head_for_uptime_checks(client, path):
+    """Load balancers and uptime checks probe with HEAD: /healthz and /readyz answered 405."""
+    got, head = client.get(path), client.head(path)
+    assert got.status_code == head.status_code == 200 and got.content and head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers.get("cache-control") == got.headers.get("cache-control")
+
+
+def test_head_answers_as_get_does_when_refused(client):
+    assert client.head("/api/search?k=0").status_code == client.get("/api/search?k=0").status_code == 422
+    assert client.head("/no/such/page").status_code == 404
+    assert client.head("/admin/reload").status_code in (404, 405)
 
 
 def test_a_browser_gets_a_page_for_an_address_that_is_not_there(client):
