@@ -166,17 +166,28 @@ def test_abstention_is_kind_and_shows_no_passage(client):
 
 
 
+def test_the_language_hint_counts_the_summaries_searched():
+    """A trial read "The summaries we search" on the seed's one-summary index."""
+    from retriever.models import SearchResult
+    from service.presentation import refusal_hints
+
+    refused = SearchResult(query="肺癌", hits=[], abstained=True, mode="hybrid")
+    assert refusal_hints("肺癌", refused, 1)[0].startswith("The summary we search is written in English")
+    assert refusal_hints("肺癌", refused, 169)[0].startswith("The summaries we search are written in English")
+    assert refusal_hints("肺癌", SearchResult(query="肺癌", hits=[], abstained=False, mode="hybrid"), 1) == []
+
+
 @pytest.mark.parametrize("question, hint", [
     ("a", "Your question is very short. A few more words will help us find the right passage."),
-    ("类癌综合征是什么", "The summaries we search are written in English, so asking in English may find an answer."),
-    ("肺癌", "The summaries we search are written in English, so asking in English may find an answer."),
+    ("类癌综合征是什么", "The summary we search is written in English, so asking in English may find an answer."),
+    ("肺癌", "The summary we search is written in English, so asking in English may find an answer."),
     ("ＦＬＵ ｖａｃｃｉｎｅ", None),  # full-width Latin letters are read as plain ones
     ("żółć", None),  # Latin letters with marks
     (OFF_TOPIC, None),
     ("¿cuáles son los síntomas del tumor neuroendocrino?",
-     "The summaries we search are written in English, so asking in English may find an answer."),
+     "The summary we search is written in English, so asking in English may find an answer."),
     ("wie wird ein karzinoid behandelt und welche nebenwirkungen gibt es",
-     "The summaries we search are written in English, so asking in English may find an answer."),
+     "The summary we search is written in English, so asking in English may find an answer."),
     ("how do i tarin my dog to sit", None),  # a slip is English still
     ("im scared", None),
 ])

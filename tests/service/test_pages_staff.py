@@ -360,9 +360,9 @@ def test_a_quoted_phrase_no_passage_holds_is_said_and_one_they_hold_is_not(clien
     assert "No passage holds" not in client.get("/staff", params={"q": '"carcinoid syndrome"'}).text
 
 
-def test_a_staff_search_in_another_language_is_told_the_summaries_are_in_english(client):
+def test_a_staff_search_in_another_language_is_told_the_summary_is_in_english(client):
     """A support-staff trial: a Spanish question showed "lack: cuales, sintomas" where the
     patients' page says the summaries are written in English."""
     html = client.get("/staff", params={"q": "¿cuáles son los síntomas de los tumores?"}).text
-    assert "The summaries we search are written in English" in html
+    assert "The summary we search is written in English" in html
     assert "The closest passages lack" not in html and "cuales" not in html.split("</form>")[-1]
