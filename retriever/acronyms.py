@@ -76,6 +76,21 @@ def typed_in_capitals(text: str) -> set[str]:
     return {m[0].lower() for m in _CAPITALS.finditer(text)}
 
 
+# Letters in a case no slip gives: a capital after a small letter ("PanNET", "eHealth",
+# "CureSearch") or three capitals run into small letters ("NETest"). Not "Cancer", "CAncer"
+# (a shift key held a letter too long) nor a plural of capitals ("NETs").
+_NAMED = re.compile(r"\b(?:[A-Za-z]*[a-z][A-Z][A-Za-z]*|[A-Z]{3,}(?!s\b)[a-z][A-Za-z]*)\b")
+
+
+def typed_as_names(text: str) -> set[str]:
+    """The words of ``text`` whose mix of capitals and small letters says they are names
+    copied as written, lower-cased: the speller leaves them alone. Every such word in the
+    project's question files and training questions is a name (VIPoma, hCG, mTOR, CoQ,
+    PleurX), and the speller read five of them as other words ("NETest" as newest,
+    "PanNET" panned, "CureSearch" research, "eHealth" health, "PleurX" pleura)."""
+    return {m[0].lower() for m in _NAMED.finditer(text)}
+
+
 def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False) -> str:
     """``text`` with each acronym the summaries define and the index never uses after its
     definition: "NET surgery" -> "neuroendocrine tumor (NET) surgery", "GIST-like" ->

@@ -8,7 +8,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 
 from retriever.abstain import topic_words
-from retriever.acronyms import typed_acronyms, typed_in_capitals, write_out
+from retriever.acronyms import typed_acronyms, typed_as_names, typed_in_capitals, write_out
 from retriever.audience import audience
 from retriever.dose_typed import read_does
 from retriever.figures import figures_asked
@@ -115,7 +115,7 @@ class Planner:
         # A quoted word is searched as typed, as a search box's quotes promise: the phrase is
         # matched so, and the page must not say it was read as another word ("plugh" as "plug").
         quoted_words = set(words(" ".join(_split_quotes(typed)[0])))
-        as_typed = acronyms | quoted_words
+        as_typed = acronyms | quoted_words | typed_as_names(text)
         corrections = {pieces: whole for pieces, whole in joined_pieces(text, self.speller.counts).items()
                        if not set(words(pieces)) <= quoted_words}  # "neuro endo crine": one word
         for wrong, right in corrections.items():

@@ -152,3 +152,17 @@ def test_a_name_typed_in_capitals_is_not_read_with_two_letters_swapped():
     assert planner.plan("MIGB scan").corrections == {}
     assert planner.plan("migb scan").corrections == {"migb": "mibg"}
     assert planner.plan("MIGB SCNA").corrections == {"migb": "mibg", "scna": "scan"}
+
+
+def test_a_name_in_mixed_case_is_left_as_typed():
+    """A staff trial saw "NETest" read as newest; "PanNET", "CureSearch", "eHealth" and
+    "PleurX" were read as panned, research, health and pleura. A capital after a small
+    letter, or three capitals run into small ones, is a name copied as written; a slip of
+    the shift key ("CAncer", "Carcinoyd") and a plural of capitals are read as before."""
+    planner = Planner(Speller(Counter({"newest": 3, "panned": 2, "research": 4, "pleura": 5, "cancer": 9,
+                                       "carcinoid": 4, "health": 6, "test": 5})))
+    for name in ("NETest", "PanNET", "CureSearch", "eHealth", "PleurX"):
+        assert planner.plan(f"what is the {name} test").corrections == {}, name
+    assert planner.plan("what is the netest test").corrections == {"netest": "newest"}
+    assert planner.plan("CArcinoyd in the bowel").corrections == {"carcinoyd": "carcinoid"}
+    assert planner.plan("Carcinoyd in the bowel").corrections == {"carcinoyd": "carcinoid"}
