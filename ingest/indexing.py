@@ -55,14 +55,18 @@ def _previous_vectors(index_dir: Path,
     """Vectors of the index being replaced, by the hash of the text they embed.
 
     Empty when there is no previous index, it was embedded by another model or backend or
-    run otherwise (`Embedder.runs`), or it is unreadable: reuse is an optimisation and never
-    a reason to fail.
+    run otherwise (`Embedder.runs`), or it is unreadable or damaged (a file read here
+    differs from the manifest's checksum: its vectors would be copied into the new index,
+    which would record them as sound): reuse is an optimisation and never a reason to fail.
     """
     try:
         manifest = store.Manifest.read(index_dir)
         if not same_model(manifest.model, embedder.name) or (
                 manifest.model_sha256, manifest.encoder_sha256, manifest.runs) != (
                 embedder.weights_sha256, embedder.file_sha256, embedder.runs):
+            return {}, {}
+        reused = (store.TEXT_KEYS, store.EMBEDDINGS, store.SENTENCES)
+        if any(manifest.files.get(name) != store.sha256_file(index_dir / name) for name in reused):
             return {}, {}
         keys = json.loads((index_dir / store.TEXT_KEYS).read_text(encoding="utf-8"))
         vecs = np.load(index_dir / store.EMBEDDINGS)

@@ -40,6 +40,22 @@ def test_second_run_reuses_every_embedding(seed_copy, tmp_path, settings, embedd
     assert again.embedded == 0 and again.reused_documents == 1
 
 
+def test_damaged_vectors_are_embedded_again_not_copied(seed_copy, tmp_path, settings, embedder):
+    """Reuse read embeddings.npy unchecked: vectors changed on disk were copied into the
+    new index, whose manifest then vouched for them."""
+    import numpy as np
+
+    index = tmp_path / "idx"
+    build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    path = index.resolve() / store.EMBEDDINGS
+    sound = np.load(path)
+    path.unlink()
+    np.save(path, -sound)  # a readable file of the right shape, but not the vectors embedded
+    again = build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    assert again.embedded > 0 and again.reused_documents == 0
+    assert np.allclose(np.load(index.resolve() / store.EMBEDDINGS), sound, atol=1e-6)
+
+
 def test_vectors_of_the_shipped_model_named_by_its_folder_are_reused(seed_copy, tmp_path, settings, embedder):
     """The shipped model's name and its folder's path are one model (`same_model`): an index
     built under the path keeps its vectors for an ingest under the name."""
