@@ -1,4 +1,5 @@
-"""The HTML pages through TestClient: answers, abstention, escaping, no inline script."""
+"""The HTML pages through TestClient: answers, methods, escaping, no inline script
+(refusals: test_pages_refusals.py)."""
 
 from __future__ import annotations
 
@@ -154,94 +155,6 @@ def test_a_question_of_no_letters_is_told_so_not_to_type_one(client):
     assert "Please type a question in the box." in client.get("/", params={"q": "  "}).text
 
 
-def test_abstention_is_kind_and_shows_no_passage(client):
-    resp = client.get("/", params={"q": OFF_TOPIC})
-    assert resp.status_code == 200
-    html = resp.text
-    assert "1-800-4-CANCER" in html
-    assert "seem to answer this question" in html
-    assert not passages(html)
-    assert "<mark>" not in html.split('class="answers"', 1)[1].split("</section>", 1)[0]
-    assert "mention <q>flu</q>, <q>vaccine</q>." in html
-
-
-
-def test_the_language_hint_counts_the_summaries_searched():
-    """A trial read "The summaries we search" on the seed's one-summary index."""
-    from retriever.models import SearchResult
-    from service.presentation import refusal_hints
-
-    refused = SearchResult(query="肺癌", hits=[], abstained=True, mode="hybrid")
-    assert refusal_hints("肺癌", refused, 1)[0].startswith("The summary we search is written in English")
-    assert refusal_hints("肺癌", refused, 169)[0].startswith("The summaries we search are written in English")
-    assert refusal_hints("肺癌", SearchResult(query="肺癌", hits=[], abstained=False, mode="hybrid"), 1) == []
-
-
-@pytest.mark.parametrize("question, hint", [
-    ("a", "Your question is very short. A few more words will help us find the right passage."),
-    ("类癌综合征是什么", "The summary we search is written in English, so asking in English may find an answer."),
-    ("肺癌", "The summary we search is written in English, so asking in English may find an answer."),
-    ("ＦＬＵ ｖａｃｃｉｎｅ", None),  # full-width Latin letters are read as plain ones
-    ("żółć", None),  # Latin letters with marks
-    (OFF_TOPIC, None),
-    ("¿cuáles son los síntomas del tumor neuroendocrino?",
-     "The summary we search is written in English, so asking in English may find an answer."),
-    ("wie wird ein karzinoid behandelt und welche nebenwirkungen gibt es",
-     "The summary we search is written in English, so asking in English may find an answer."),
-    ("how do i tarin my dog to sit", None),  # a slip is English still
-    ("im scared", None),
-])
-def test_a_refusal_says_what_the_question_s_own_form_explains(client, question, hint):
-    """A letter asks nothing, and a question in another script meets English passages only
-    through the model's few words of it; both got the refusal for a question not covered."""
-    html = client.get("/", params={"q": question}).text
-    assert "seem to answer this question" in html
-    assert re.findall(r'<p class="hint-refusal">([^<]*)</p>', html) == ([hint] if hint else [])
-    if hint:  # the hint explains the refusal alone: no "don't mention cuales, sintomas", no "something else"
-        assert 'class="not-covered"' not in html
-
-
-@pytest.mark.parametrize("question, named, unnamed", [
-    ("am i going to die", [], ["going", "die"]),  # no passage uses a word of it: none is quoted back
-    ("strong painkillers make me sleepy", ["painkillers", "sleepy"], ["strong", "make"]),
-    ("niacin", ["niacin"], []),
-    ("how do I treat lung cancer", ["lung"], []),  # a health topic is named however common
-])
-def test_a_refusal_names_topics_and_uncommon_words_not_everyday_ones(client, question, named, unnamed):
-    html = client.get("/", params={"q": question}).text
-    assert "seem to answer this question" in html
-    shown = re.findall(r"<q>([^<]*)</q>", html.split('class="not-covered"', 1)[1].split("</p>", 1)[0]) if named else []
-    assert shown == named
-    if not named:
-        assert "don't mention" not in html
-    for word in unnamed:
-        assert f"<q>{word}</q>" not in html
-    api = client.get("/api/search", params={"q": question}).json()
-    # the API names what the page names, for clients that show it (and "niacin", a vitamin, is
-    # also read as a subject other than cancer: the page says that in a sentence of its own)
-    assert [w for w in api["not_covered"] if w != "a subject other than cancer"] == named
-
-
-@pytest.mark.parametrize("question", ["how much does lanreotide cost?", "how much octreotide should he take"])
-def test_abstention_on_a_figure_says_the_number_is_not_given(client, question):
-    html = client.get("/", params={"q": question}).text
-    assert "don't give the number you asked for" in html and '<ol class="passages">' not in html
-    # the passage on its subject is offered apart, under a label that says it is not the answer
-    related = html.split('<section class="related"', 1)[1]
-    assert "This doesn't answer your exact question, but may help" in related
-    assert len(passages(related)) == 1 and "Hormone therapy" in related
-    # said of the passages, not of a "They" nobody named; headings nest under the label's h3
-    assert "The passages closest to your question don't give the number you asked for." in html
-    assert "not showing any passages" not in html
-    assert re.search(r'<h4 class="crumbs" id="related-1">', related) and '<h3 class="crumbs"' not in related
-
-
-def test_abstention_on_a_provider_says_none_is_named(client):
-    html = client.get("/", params={"q": "best carcinoid doctor near me"}).text
-    assert "don't name or rank hospitals or doctors" in html and not passages(html)
-    assert "named hospital" not in html  # the marker is not shown as a missing word
-
-
 def test_blank_question_asks_for_one(client):
     resp = client.get("/", params={"q": " \x00 "})
     assert resp.status_code == 200
@@ -261,14 +174,6 @@ def test_where_a_lead_in_continues_is_a_link_to_each_sub_section(client, retriev
                                                  "check with my doctor"}).json()
     lead_in = next(r for r in api["results"] if r["continues_in"])
     assert lead_in["continues_at"] == [unescape(href) for href, _ in links]
-
-
-def test_an_everyday_question_is_told_the_summaries_are_about_cancer(client):
-    html = client.get("/", params={"q": "i have a cold and a sore throat what should i take"}).text
-    assert "seem to answer this question" in html and not passages(html)
-    assert "The NCI summary we search is about cancer, and your question may be about something else." in html
-    api = client.get("/api/search", params={"q": "i have a cold and a sore throat what should i take"}).json()
-    assert api["abstained"] and api["not_covered"] == ["a subject other than cancer"]
 
 
 def test_two_questions_in_one_link_are_refused_and_a_tracker_s_parameter_is_not(client):
@@ -356,50 +261,3 @@ def test_no_inline_script_on_any_page(client):
         assert_no_inline_script(client.get(path, params=params).text)
 
 
-def test_a_refusal_giving_one_reason_does_not_add_the_everyday_one(client):
-    """A caregiver's trial: "cost of injections insurance" got "They don't give the number you
-    asked for" and "your question seems to be about something else" stacked; one reason is enough."""
-    html = client.get("/", params={"q": "cost of injections insurance"}).text
-    assert "don't give the number you asked for" in html
-    assert "may be about something else" not in html
-
-
-def test_a_refusal_offering_a_passage_does_not_say_it_shows_none(client):
-    """It said "so we are not showing a passage that might not fit it" above the passage
-    offered under "This doesn't answer your exact question, but may help"."""
-    html = client.get("/", params={"q": "what is the survival rate for carcinoid tumors"}).text
-    assert "This doesn't answer your exact question, but may help" in html
-    assert "not showing a passage" not in html and "The passage below is about its subject and may help" in html
-    plain = client.get("/", params={"q": "how many hours of sleep does a teenager need"}).text
-    assert "so we are not showing a passage that might not fit it" in plain
-
-
-def test_words_a_refusal_names_are_written_as_typed(client):
-    html = client.get("/", params={"q": "Lutetium PRRT"}).text
-    assert "seem to answer this question" in html
-    assert "<q>Lutetium</q>, <q>PRRT</q>" in html and "<q>prrt</q>" not in html
-
-
-def test_a_question_about_a_child_is_pointed_to_the_childhood_summary(client, retriever):
-    """A parent asked about a teenager's appendix tumour and was not told the summary is the
-    adults' one, though its first section names the childhood summary."""
-    html = client.get("/", params={"q": "my 15 year old had a carcinoid in the appendix, what now"}).text
-    assert "written about adults" in html
-    assert "<cite>Childhood Gastrointestinal Neuroendocrine Tumors Treatment</cite>" in html
-    link = re.search(r'<p class="note twin">.*?<a href="([^"]+)"', html).group(1)
-    assert link.startswith(retriever.manifest.documents[next(iter(retriever.manifest.documents))].url + "#:~:text=")
-    assert "written about adults" not in client.get("/", params={"q": "carcinoid in the appendix, what now"}).text
-
-
-def test_the_contact_number_is_a_link_a_phone_can_call(client):
-    html = client.get("/").text
-    # each part kept whole (a caregiver's phone split "1-800-4-" from "CANCER"); the space may break
-    assert ('<a class="phone" href="tel:18004226237"><span class="nowrap">1-800-4-CANCER</span> '
-            '<span class="nowrap">(1-800-422-6237)</span></a>') in html
-
-
-def test_a_spelling_of_its_own_is_read_as_not_corrected(client):
-    """"diarrhoea" (British) was met with "Showing results for ... diarrhea", as for a slip."""
-    html = client.get("/", params={"q": "flushing and diarrhoea"}).text
-    assert "We read <q>diarrhoea</q> as <q>diarrhea</q>." in html and "Showing results for" not in html
-    assert "Showing results for" in client.get("/", params={"q": "carcinod tumer"}).text
