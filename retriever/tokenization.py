@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 from wordfreq import zipf_frequency
 
-from retriever.text import straighten_quotes, strip_accents
+from retriever.text import shipped_lines, straighten_quotes, strip_accents
 
 _word = re.compile(r"[a-z0-9]+")
 # Bumped when `tokenize` changes what it makes of a text, so that a keyword index built by
@@ -181,8 +182,33 @@ class Vocabulary:
                       frozenset().union(*(v.prefixes for v in vocabularies)))
 
     def knows(self, word: str) -> bool:
+        return self.knows_by_stem(word) or any(self.knows_by_stem(other) for other in other_number(word))
+
+    def knows_by_stem(self, word: str) -> bool:
+        """As written, by stem or by its first `PREFIX` letters (not by `other_number`)."""
         return (word in self.words or stem(word) in self.stems
                 or (len(word) >= PREFIX and word[:PREFIX] in self.prefixes))
+
+
+PLURALS = Path(__file__).with_name("english_plurals.txt")
+
+
+@lru_cache(maxsize=1)
+def _irregular() -> dict[str, tuple[str, ...]]:
+    """Each form of `PLURALS` with the other forms of its noun."""
+    pairs: dict[str, set[str]] = {}
+    for line in shipped_lines(PLURALS):
+        singular, plural = line.split("\t")
+        pairs.setdefault(singular, set()).add(plural)
+        pairs.setdefault(plural, set()).add(singular)
+    return {word: tuple(sorted(others)) for word, others in pairs.items()}
+
+
+def other_number(word: str) -> tuple[str, ...]:
+    """The noun's other forms where stemming does not join them ("teeth" -> "tooth", "feet" ->
+    "foot", "children" -> "child"; `training.plurals`): "will radiation hurt her teeth" was
+    refused as about a topic the passages lack, over a passage listing "Tooth decay"."""
+    return _irregular().get(word, ())
 
 
 def passage_vocabulary(text: str, heading_path: str) -> Vocabulary:

@@ -9,9 +9,9 @@
     python -m training threshold [--force]        pick the abstention threshold (training/calibration)
     python -m training domain [--force]           fit the check of whether a question is about cancer
     python -m training words                      the corpus's own words the speller keeps as typed,
-                                                  the subjects its titles name and the sentences
-                                                  every summary carries (abstention), the acronyms
-                                                  it defines and the verbs it uses bare (planning)
+                                                  the subjects its titles name, the sentences every
+                                                  summary carries and English's irregular plurals
+                                                  (abstention), its acronyms and bare verbs (planning)
 """
 
 from __future__ import annotations
@@ -251,7 +251,7 @@ def _words(args) -> int:
 
     outs = {"--out": args.out, "--subjects-out": args.subjects_out, "--boilerplate-out": args.boilerplate_out,
             "--acronyms-out": args.acronyms_out, "--cancer-words-out": args.cancer_words_out,
-            "--verbs-out": args.verbs_out}
+            "--verbs-out": args.verbs_out, "--plurals-out": args.plurals_out}
     if len({p.resolve() for p in outs.values()}) < len(outs):
         print(f"error: {', '.join(outs)} must name {len(outs)} files, not {', '.join(map(str, outs.values()))}",
               file=sys.stderr)
@@ -264,7 +264,8 @@ def _words(args) -> int:
                  (args.boilerplate_out, w.render_boilerplate(bodies)),
                  (args.acronyms_out, w.render_acronyms(bodies)),
                  (args.cancer_words_out, w.render_cancer_words(w.cancer_titles(args.corpus), docs)),
-                 (args.verbs_out, w.render_verbs(bodies, w.training_questions(args.questions)))]
+                 (args.verbs_out, w.render_verbs(bodies, w.training_questions(args.questions))),
+                 (args.plurals_out, w.render_plurals())]
         for out, text in lists:  # all written in full before any replaces its list
             out.with_name(out.name + ".partial").write_text(text, encoding="utf-8")
         for out, text in lists:

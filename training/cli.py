@@ -109,6 +109,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     wo.add_argument("--acronyms-out", type=Path, default=Path("retriever/pdq_acronyms.txt"))
     wo.add_argument("--cancer-words-out", type=Path, default=Path("retriever/pdq_cancer_words.txt"))
     wo.add_argument("--verbs-out", type=Path, default=Path("retriever/pdq_verbs.txt"))
+    wo.add_argument("--plurals-out", type=Path, default=Path("retriever/english_plurals.txt"))
     wo.add_argument("--questions", type=Path, default=QUESTIONS,
                     help="lay questions whose training summaries' verbs join the verbs list")
     do = sub.add_parser("domain", help="fit the check of whether a question is about cancer at all")

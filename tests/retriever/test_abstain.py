@@ -44,6 +44,17 @@ def test_missing_topics_accept_any_form_the_passages_use():
     assert confidence(0.9, 5) == confidence(0.9, 2)
 
 
+def test_a_topic_is_found_in_its_irregular_plural_or_singular():
+    """A trial: "will radiation hurt her teeth" was refused as about a topic the passages lack,
+    over a passage listing "Tooth decay and gum disease" (Snowball stems "teeth" as itself)."""
+    listing = passage_vocabulary("- Tooth decay and gum disease.", "Complications of radiation therapy")
+    assert missing_topics(["teeth", "gum"], listing) == []
+    assert missing_topics(["tooth", "foot"], Vocabulary(["teeth"])) == ["foot"]
+    assert missing_topics(["children", "feet", "lives"], Vocabulary(["child", "foot", "life"])) == []
+    # a plural read as another noun's is no pair: "cola" is not "colon", "dice" not "die"
+    assert missing_topics(["colon", "die"], Vocabulary(["cola", "dice"])) == ["colon", "die"]
+
+
 def test_a_normal_range_is_asked_with_the_measure_named_between():
     """"normal chromogranin A range" and "a normal serotonin level" were answered with the
     passage naming the test, which gives no range (from a new user's trial)."""

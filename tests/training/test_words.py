@@ -13,7 +13,9 @@ from retriever.dose_typed import PDQ_VERBS, verbs
 from retriever.scope import CANCER_WORDS, cancer_words
 from retriever.spelling import PDQ_WORDS, Speller, everyday_slips
 from retriever.tokenization import zipf
+from retriever.tokenization import PLURALS
 from training.__main__ import main
+from training.plurals import render_plurals
 from training.cli import CORPUS
 from training.words import (
     cancer_titles,
@@ -35,6 +37,14 @@ from training.words import (
 def test_the_shipped_list_is_the_corpus_s_own():
     assert PDQ_WORDS.read_text(encoding="utf-8") == render(corpus_counts(summaries(CORPUS))), \
         "retriever/pdq_words.txt is stale: run python -m training words"
+
+
+def test_the_shipped_plurals_are_lemminflect_s_irregular_ones():
+    assert PLURALS.read_text(encoding="utf-8") == render_plurals(), \
+        "retriever/english_plurals.txt is stale: run python -m training words"
+    pairs = set(render_plurals().splitlines())
+    assert {"tooth\tteeth", "foot\tfeet", "child\tchildren", "life\tlives"} <= pairs
+    assert not {"tumor\ttumors", "colon\tcola", "die\tdice"} & pairs  # stems join one; the others read another noun
 
 
 def test_the_shipped_subjects_are_the_corpus_titles_own():
@@ -90,7 +100,7 @@ def test_one_file_for_two_lists_is_refused(tmp_path, capsys):
     out = tmp_path / "words.txt"
     assert main(["words", "--out", str(out), "--subjects-out", str(tmp_path / "s.txt"),
                  "--boilerplate-out", str(out), "--acronyms-out", str(tmp_path / "a.txt")]) == 2
-    assert "must name 6 files" in capsys.readouterr().err and not out.exists()
+    assert "must name 7 files" in capsys.readouterr().err and not out.exists()
 
 
 def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys):
