@@ -65,12 +65,16 @@ def main(argv: list[str] | None = None) -> int:
               "/admin/reload (README, Service).")
     if report.errors:
         print(f"error: {len(report.errors)} file(s) could not be ingested (listed above); "
-              f"{_indexed(report.documents)}", file=sys.stderr)
+              f"{_indexed(report.documents, report.unchanged)}", file=sys.stderr)
         return 1
     return 0
 
 
-def _indexed(n: int) -> str:
+def _indexed(n: int, unchanged: bool = False) -> str:
+    """What became of the files that were read: indexed, or already served as they are (then
+    nothing was published, and "were indexed" read as if something had been)."""
+    if unchanged:
+        return "the other document is served as it was" if n == 1 else f"the other {n} are served as they were"
     return "the other document was indexed" if n == 1 else f"the other {n} were indexed"
 
 

@@ -6,7 +6,6 @@ file rather than read a traceback.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -15,10 +14,10 @@ from pathlib import Path
 import frontmatter
 import yaml
 
+from ingest.fields import read_fields
 from ingest.parsing import parse_sections
 from ingest.sources import SUFFIXES, DocumentError, doc_id_for, find_sources, read_source  # noqa: F401 (re-exported)
 from retriever.lines import bad_byte_at
-from retriever.text import iso_date
 
 
 class DuplicateDocument(DocumentError):
@@ -37,32 +36,6 @@ class Document:
     audience: str = ""
     last_reviewed: str = ""
     tags: list[str] = field(default_factory=list)
-
-
-def _str_list(value, source: str, name: str) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-        return [str(v) for v in value]
-    raise DocumentError(source, f"front-matter field '{name}' must be a list of strings")
-
-
-def _review_date(value, source: str) -> str:
-    """``lastReviewed`` as YYYY-MM-DD ("" when absent): pages show it beside each citation, so
-    a value that is not a date ("last spring", "2025-13-40", 20251230) is refused, not shown."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, datetime.date):  # YAML reads an unquoted 2025-12-30 as a date
-        return value.isoformat()
-    text = str(value).strip()
-    if isinstance(value, str) and iso_date(text):
-        return text
-    raise DocumentError(source, f"front-matter field 'lastReviewed' must be a date written "
-                                f"YYYY-MM-DD (as 2025-12-30), not {text[:40]!r}")
 
 
 class _DatesOrText(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
@@ -127,7 +100,7 @@ def parse_document(raw: bytes, source: str) -> Document:
         raise DocumentError(source, "the front matter is not closed: add a line '---' after its last field")
     if isinstance(meta, dict) and not meta and not _BOUNDARY.split(text, 2)[1].strip():
         raise DocumentError(source, "the front matter is empty: it needs at least 'title: ...'")
-    title, url, cancer_types, reviewed, tags = _fields(meta, source)
+    title, url, cancer_types, reviewed, tags = read_fields(meta, source, text)
     body = _without_controls(post.content)
     if not body.strip():
         raise DocumentError(source, "empty body (nothing after the front matter)")
@@ -148,46 +121,6 @@ def parse_document(raw: bytes, source: str) -> Document:
     )
 
 
-def _fields(meta: dict, source: str) -> tuple[str, str, list[str], str, list[str]]:
-    """Title, url, cancer types, review date and tags, every bad one named in one error: an
-    operator's trial fixed a file's fields one ingest at a time ("title", then "url", then
-    "lastReviewed")."""
-    problems: list[str] = []
-
-    def read(check, *args):
-        try:
-            return check(*args)
-        except DocumentError as err:
-            problems.append(err.problem)
-            return None
-    found = (read(_title, meta.get("title"), source), read(_url, meta.get("url"), source),
-             read(_str_list, meta.get("cancerTypes"), source, "cancerTypes"),
-             read(_review_date, meta.get("lastReviewed"), source), read(_str_list, meta.get("tags"), source, "tags"))
-    if problems:
-        raise DocumentError(source, "; ".join(problems))
-    return found
-
-
-def _title(title, source: str) -> str:
-    if title is not None and not isinstance(title, str):
-        raise DocumentError(source, f"front-matter field 'title' must be text, not {title!r} (quote it)")
-    if title is None:
-        raise DocumentError(source, "missing front-matter field 'title'")
-    if not title.strip():
-        raise DocumentError(source, "front-matter field 'title' is empty")
-    return title
-
-
-def _url(url, source: str) -> str:
-    url = url or ""
-    if not isinstance(url, str):
-        raise DocumentError(source, "front-matter field 'url' must be text")
-    if url.strip() and not _WEB_ADDRESS.match(url.strip()):  # every citation's link is built on it
-        raise DocumentError(source, f"front-matter field 'url' must be a web address (https://...), "
-                                    f"not {url.strip()[:80]!r}")
-    return url.strip()
-
-
 # Control characters (C0 and C1, not tab or line breaks) that a copy from a PDF or a word
 # processor leaves: invisible on a page, yet they would be served in every passage's verbatim
 # text and JSON. A page or line break (form feed, vertical tab, NEL, U+2028, U+2029) ends a line.
@@ -199,7 +132,6 @@ def _without_controls(text: str) -> str:
     return _CONTROLS.sub("", _BREAKS.sub("\n", text))
 
 
-_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's own delimiter
 # What to do about the YAML problems a hand-edited front matter most often has.
 _MAPPING_HINT = "quote a value that holds ': ', or indent the field as the others"

@@ -89,6 +89,9 @@ def test_cli_skips_bad_files_names_them_and_exits_non_zero(seed_copy, tmp_path, 
     assert "1 file(s) could not be ingested (listed above); the other document was indexed" in err
     assert "indexed 1 document -> " in out and "chunks/s" in out
     assert Retriever.load(tmp_path / "idx", embedder=embedder).search("hormone therapy").hits
+    # again, with nothing else changed: nothing is published, and it is not said to be indexed
+    assert ingest_main([str(seed_copy), "--index", str(tmp_path / "idx"), "--quiet"]) == 1
+    assert "the other document is served as it was" in capsys.readouterr().err
 
     code = ingest_main([str(seed_copy), "--index", str(tmp_path / "idx2"), "--strict", "--quiet"])
     assert code == 2

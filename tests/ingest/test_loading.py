@@ -1,4 +1,5 @@
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -21,13 +22,14 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
      "values are not allowed in this context; quote a value that holds ': ', or indent the field as the others"),
     (b"---\ntitle: T\nurl: u\n\nBody\n", "the front matter is not closed: add a line '---' after its last field"),
     (b"---\nurl: https://x\n---\n# H\n\nBody\n", "missing front-matter field 'title'"),
-    (b"---\ntitle: '  '\n---\n# H\n\nBody\n", "front-matter field 'title' is empty"),
-    (b'---\ntitle: ""\n---\n# H\n\nBody\n', "front-matter field 'title' is empty"),
-    (b"---\ntitle: 12345\n---\n# H\n\nBody\n", "front-matter field 'title' must be text, not 12345 (quote it)"),
+    (b"---\ntitle: '  '\n---\n# H\n\nBody\n", "front-matter field 'title' (line 2) is empty"),
+    (b'---\ntitle: ""\n---\n# H\n\nBody\n', "front-matter field 'title' (line 2) is empty"),
+    (b"---\ntitle: 12345\n---\n# H\n\nBody\n",
+     "front-matter field 'title' (line 2) must be text, not 12345 (quote it)"),
     (b"---\ntitle: T\n---\n\n   \n", "empty body"),
-    (b"---\ntitle: T\nurl: not a url\n---\n# H\n\nBody\n", "field 'url' must be a web address (https://...), "
-     "not 'not a url'"),
-    (b"---\ntitle: T\nurl: www.cancer.gov/x\n---\n# H\n\nBody\n", "field 'url' must be a web address"),
+    (b"---\ntitle: T\nurl: not a url\n---\n# H\n\nBody\n",
+     "field 'url' (line 3) must be a web address (https://...), not 'not a url'"),
+    (b"---\ntitle: T\nurl: www.cancer.gov/x\n---\n# H\n\nBody\n", "field 'url' (line 3) must be a web address"),
     (b"---\ntitle: T\n---\n# Heading\n\n## Another\n", "no passage text (only headings"),
     (b"---\ntitle: T\n---\n# H\n\n\xff\xfe bad\n", "not UTF-8 text (bad byte at line 6, column 1)"),
     ("---\ntitle: T\n---\n# Café\n\nsé ".encode() + b"\xe9\n", "not UTF-8 text (bad byte at line 6, column 4)"),
@@ -38,17 +40,18 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
     (b"---\n- a\n- b\n---\n# H\n\nBody\n", "malformed front matter: expected 'key: value' fields, found a list"),
     (b"---\njust words\n---\n# H\n\nBody\n", "expected 'key: value' fields, found a line of text"),
     (b"---\n42\n---\n# H\n\nBody\n", "expected 'key: value' fields, found a single value (42)"),
-    (b"---\ntitle: T\ntags: {a: 1}\n---\n# H\n\nBody\n", "'tags' must be a list"),
+    (b"---\ntitle: T\ntags: {a: 1}\n---\n# H\n\nBody\n", "'tags' (line 3) must be a list"),
     (b"---\ntitle: T\nlastReviewed: last spring\n---\nBody\n",
-     "front-matter field 'lastReviewed' must be a date written YYYY-MM-DD (as 2025-12-30), not 'last spring'"),
-    (b"---\ntitle: T\nlastReviewed: '2025-13-40'\n---\nBody\n", "'lastReviewed' must be a date"),
-    (b"---\ntitle: T\nlastReviewed: 20251230\n---\nBody\n", "'lastReviewed' must be a date"),  # a number
-    (b"---\ntitle: T\nlastReviewed: '2025-W01-1'\n---\nBody\n", "'lastReviewed' must be a date"),
+     "front-matter field 'lastReviewed' (line 3) must be a date written YYYY-MM-DD (as 2025-12-30), not 'last spring'"),
+    (b"---\ntitle: T\nlastReviewed: '2025-13-40'\n---\nBody\n",
+     "'lastReviewed' (line 3) is no real date: '2025-13-40' (month must be in 1..12)"),
+    (b"---\ntitle: T\nlastReviewed: 20251230\n---\nBody\n", "'lastReviewed' (line 3) must be a date"),  # a number
+    (b"---\ntitle: T\nlastReviewed: '2025-W01-1'\n---\nBody\n", "'lastReviewed' (line 3) must be a date"),
     # unquoted, YAML read these as dates itself and failed naming neither the field nor the line
     (b"---\ntitle: T\nlastReviewed: 2025-13-45\n---\nBody\n",
-     "front-matter field 'lastReviewed' must be a date written YYYY-MM-DD (as 2025-12-30), not '2025-13-45'"),
-    (b"---\ntitle: T\nlastReviewed: 2025-02-30\n---\nBody\n", "'lastReviewed' must be a date"),
-    (b"---\ntitle: T\nlastReviewed: 2025-02-30 10:00:00\n---\nBody\n", "'lastReviewed' must be a date"),
+     "front-matter field 'lastReviewed' (line 3) is no real date: '2025-13-45' (month must be in 1..12)"),
+    (b"---\ntitle: T\nlastReviewed: 2025-02-30\n---\nBody\n", "'lastReviewed' (line 3) is no real date"),
+    (b"---\ntitle: T\nlastReviewed: 2025-02-30 10:00:00\n---\nBody\n", "'lastReviewed' (line 3) must be a date"),
 ])
 def test_bad_files_are_named_with_their_problem(raw, problem):
     with pytest.raises(DocumentError) as err:
@@ -65,6 +68,8 @@ def test_every_bad_field_of_a_file_is_named_at_once():
         parse_document(raw, "dir/bad.md")
     problems = err.value.problem.split("; ")
     assert [p.split("'")[1] for p in problems] == ["title", "url", "lastReviewed", "tags"], problems
+    # each on the line that sets it (a new user could not tell which line held the bad url)
+    assert [re.search(r"\(line (\d+)\)", p)[1] for p in problems] == ["2", "3", "4", "5"], problems
 
 
 def test_good_document_fields():

@@ -1,0 +1,105 @@
+"""The front-matter fields a summary's pages and citations use, checked together: every bad
+one is named in one error, with the line it stands on (an operator's trial fixed a file's
+fields one ingest at a time, and a new user's could not tell which line held the bad url)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from ingest.sources import DocumentError
+from retriever.text import iso_date
+
+_WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
+_NAMED = re.compile(r"field '(\w+)'")
+
+
+def read_fields(meta: dict, source: str, text: str = "") -> tuple[str, str, list[str], str, list[str]]:
+    """Title, url, cancer types, review date and tags of the front matter ``meta`` read from
+    the file's ``text``.
+
+    Raises:
+        DocumentError: every bad field, each with its line in ``text``.
+    """
+    problems: list[str] = []
+
+    def read(check, *args):
+        try:
+            return check(*args)
+        except DocumentError as err:
+            problems.append(_with_line(err.problem, text))
+            return None
+    found = (read(_title, meta.get("title"), source), read(_url, meta.get("url"), source),
+             read(_str_list, meta.get("cancerTypes"), source, "cancerTypes"),
+             read(_review_date, meta.get("lastReviewed"), source), read(_str_list, meta.get("tags"), source, "tags"))
+    if problems:
+        raise DocumentError(source, "; ".join(problems))
+    return found
+
+
+def _with_line(problem: str, text: str) -> str:
+    """``problem`` with "(line N)" after the field it names, where the front matter sets it."""
+    named = _NAMED.search(problem)
+    head = text.split("\n---", 1)[0] if text.lstrip().startswith("---") else ""
+    at = re.search(rf"^{re.escape(named[1])}\s*:", head, re.MULTILINE) if named else None
+    if at is None:
+        return problem
+    return problem.replace(named[0], f"{named[0]} (line {head.count(chr(10), 0, at.start()) + 1})", 1)
+
+
+def _str_list(value, source: str, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(v) for v in value]
+    raise DocumentError(source, f"front-matter field '{name}' must be a list of strings")
+
+
+def _review_date(value, source: str) -> str:
+    """``lastReviewed`` as YYYY-MM-DD ("" when absent): pages show it beside each citation, so
+    a value that is not a date ("last spring", "2025-13-40", 20251230) is refused, not shown."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):  # YAML reads an unquoted 2025-12-30 as a date
+        return value.isoformat()
+    text = str(value).strip()
+    if isinstance(value, str) and iso_date(text):
+        return text
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # written so, but no day of the calendar
+        raise DocumentError(source, f"front-matter field 'lastReviewed' is no real date: {text!r} "
+                                    f"({_calendar_problem(text)})")
+    raise DocumentError(source, f"front-matter field 'lastReviewed' must be a date written "
+                                f"YYYY-MM-DD (as 2025-12-30), not {text[:40]!r}")
+
+
+def _calendar_problem(text: str) -> str:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        return str(exc)  # "month must be in 1..12", "day is out of range for month"
+    return "not a date"
+
+
+
+def _title(title, source: str) -> str:
+    if title is not None and not isinstance(title, str):
+        raise DocumentError(source, f"front-matter field 'title' must be text, not {title!r} (quote it)")
+    if title is None:
+        raise DocumentError(source, "missing front-matter field 'title'")
+    if not title.strip():
+        raise DocumentError(source, "front-matter field 'title' is empty")
+    return title
+
+
+def _url(url, source: str) -> str:
+    url = url or ""
+    if not isinstance(url, str):
+        raise DocumentError(source, "front-matter field 'url' must be text")
+    if url.strip() and not _WEB_ADDRESS.match(url.strip()):  # every citation's link is built on it
+        raise DocumentError(source, f"front-matter field 'url' must be a web address (https://...), "
+                                    f"not {url.strip()[:80]!r}")
+    return url.strip()
