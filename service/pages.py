@@ -29,6 +29,7 @@ from service.presentation import (
     phrases_not_found,
     read_as,
     refusal_hints,
+    short_title,
     shown_confidence,
     words_to_name,
 )
@@ -214,7 +215,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     """Passage search for support staff: more results, scores, filters and citations."""
     holder = _holder(request)
     retriever = holder.retriever
-    documents = sorted(((i, d.title or i) for i, d in retriever.manifest.documents.items()),
+    documents = sorted(((i, short_title(d.title) if d.title else i) for i, d in retriever.manifest.documents.items()),
                        key=lambda x: x[1].lower()) if retriever else []
     form = {"q": _echo(q or "", holder.settings.max_query_chars), "k": STAFF_DEFAULT_K,
             "mode": STAFF_NAME[STAFF_MODES[mode]] if mode in STAFF_MODES else "hybrid", "doc": clean_text(doc or ""),
