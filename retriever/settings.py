@@ -144,6 +144,8 @@ class Settings(BaseSettings):
                                                          "call the API from a browser, comma-separated.")
     admin_reload: bool = Field(False, description="Enable POST /admin/reload.")
     contact_line: str = "1-800-4-CANCER (1-800-422-6237)"
+    contact_name: str = Field("NCI's Cancer Information Service", min_length=1,
+                              description="Who answers the contact line, as the pages name it.")
 
 
 @dataclass(frozen=True)

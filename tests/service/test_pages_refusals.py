@@ -149,6 +149,15 @@ def test_the_contact_number_is_a_link_a_phone_can_call(client):
             '<span class="nowrap">(1-800-422-6237)</span></a>') in html
 
 
+def test_an_operator_s_own_contact_line_is_named_as_theirs(make_client):
+    """A charity's trial set PDQ_CONTACT_LINE to its own number, which the pages still called
+    NCI's Cancer Information Service."""
+    c = make_client(contact_line="0808 800 0000", contact_name="our nurse helpline")
+    home, refused = c.get("/").text, c.get("/", params={"q": OFF_TOPIC}).text
+    assert "Questions? Call our nurse helpline at" in home and "Cancer Information Service" not in home
+    assert "a cancer information specialist at our nurse helpline: call" in refused
+
+
 def test_a_spelling_of_its_own_is_read_as_not_corrected(client):
     """"diarrhoea" (British) was met with "Showing results for ... diarrhea", as for a slip."""
     html = client.get("/", params={"q": "flushing and diarrhoea"}).text
