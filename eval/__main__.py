@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 
 from eval import pooled
+from eval.indexcheck import check_against_index, index_message, shared_sections_note, stray_quotes_note
 from eval.questionset import QuestionSet, QuestionSetError, load_questions
 from eval.report import failures_text, pooled_json, table, to_json
-from eval.runner import check_against_index, document_ceiling, evaluate, index_message, shared_sections_note
+from eval.runner import document_ceiling, evaluate
 from retriever.models import MODES
 from retriever.provenance import describe, run_line
 from retriever.search import Retriever
@@ -65,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{qset.path} ({len(qset.questions)} questions"
           + (f", {qset.skipped} without a document skipped" if qset.skipped else "")
           + f") on {index_dir} [{retriever.manifest.chunks_count} chunks]\n{run_line(retriever)}\n")
-    print(shared_sections_note(qset, retriever), end="")
+    print(shared_sections_note(qset, retriever) + stray_quotes_note(qset, retriever), end="")
     best, n = document_ceiling(qset.questions) if qset.style == "medquad" else (0, 0)
     if best < n:
         print(f"{n - best} of the {n} in-scope questions repeat another's wording with another summary as "
@@ -134,7 +135,7 @@ def _several(args: argparse.Namespace, qsets: list[QuestionSet], retriever: Retr
     total = sum(len(q.questions) for q in qsets)
     print(f"{len(qsets)} sets ({total} questions) on {index_dir} [{retriever.manifest.chunks_count} chunks]\n"
           f"{run_line(retriever)}\n")
-    print("".join(shared_sections_note(q, retriever) for q in qsets), end="")
+    print("".join(shared_sections_note(q, retriever) + stray_quotes_note(q, retriever) for q in qsets), end="")
     rows = {m: pooled.rows(reports) for m, reports in by_mode.items()}
     print("\n\n".join(pooled.table(m, rows[m], args.k) for m in modes))
     if args.failures:
