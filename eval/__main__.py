@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     except (QuestionSetError, IndexLoadError, SettingsProblem) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    retriever.warm_up()  # the speller's and planner's lazy loads, paid before any search is timed
     modes = list(MODES) if args.mode == "all" else [args.mode]
     if len(qsets) > 1:
         return _several(args, qsets, retriever, index_dir, modes)

@@ -41,12 +41,27 @@ def table(reports: list[ModeReport]) -> str:
     return "\n".join(lines)
 
 
+def _refused(r: dict) -> str:
+    """A refused answerable question's `eval.runner.refusal` in words: how near it came."""
+    rank, n = r["held_back_rank"], r["held_back"]
+    where = f"its passage {rank} of the {n} held back" if rank else f"its passage not among the {n} held back"
+    vetoes = f"; {', '.join(r['vetoes'])}" if r["vetoes"] else ""
+    return f"refused: confidence {r['confidence']:.2f} under threshold {r['threshold']:.2f}{vetoes}; {where}"
+
+
 def failures_text(report: ModeReport) -> str:
+    """The misses `--failures` asked for; a refused answerable one with how near it came, and
+    the passages the search held back in place of its answer."""
+    if not report.failures:
+        return f"worst misses ({report.mode}): none"
     out = [f"worst misses ({report.mode}):"]
     for f in report.failures:
-        rr = "abstained" if f["abstained"] else (f"rr={f['rr']:.2f}" if f["rr"] is not None else "answered")
-        out.append(f"- {f['id']} [{rr}] {f['question']}")
+        why = (_refused(f["refusal"]) if "refusal" in f else "refused") if f["abstained"] else \
+            (f"rr={f['rr']:.2f}" if f["rr"] is not None else "answered")
+        out.append(f"- {f['id']} [{why}] {f['question']}")
         out.append(f"    gold: {' | '.join(f['gold'])}")
+        if f["abstained"] and f["top"]:
+            out.append("    held back:")
         for i, t in enumerate(f["top"], 1):
             out.append(f"    {i}. {t}")
     return "\n".join(out)

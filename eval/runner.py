@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from eval.metrics import ir_metrics, latency, per_question_rr, share
 from eval.questionset import Question, QuestionSet, is_relevant, norm
-from retriever.models import Chunk
+from retriever.models import Chunk, SearchResult
 from retriever.search import Retriever
 from retriever.text import strip_list_marker
 
@@ -110,16 +110,16 @@ def evaluate(qset: QuestionSet, retriever: Retriever, mode: str, k: int = 10,
     levels = ["document", "passage"] if qset.style == "medquad" else ["passage"]
     qrels = {lvl: _qrels(qset, retriever, lvl) for lvl in levels}
     run: dict[str, dict[str, float]] = {}
-    top: dict[str, list] = {}
-    abstained: dict[str, bool] = {}
+    results: dict[str, SearchResult] = {}
     times: list[float] = []
+    if qset.questions:  # untimed: the first search's lazy loads are no question's latency
+        retriever.search(qset.questions[0].question, k=k, mode=mode)
     for q in qset.questions:
         t0 = time.perf_counter()
-        res = retriever.search(q.question, k=k, mode=mode)
+        res = results[q.id] = retriever.search(q.question, k=k, mode=mode)
         times.append((time.perf_counter() - t0) * 1000)
-        abstained[q.id] = res.abstained
         run[q.id] = {h.chunk.id: float(k + 1 - h.rank) for h in res.hits}
-        top[q.id] = res.hits[:3]
+    abstained = {q: res.abstained for q, res in results.items()}
 
     report = ModeReport(mode=mode, latency=latency(times), k=k, kinds={q.id: q.kind for q in qset.questions},
                         refused=abstained, run=run, qrels=qrels[levels[-1]])
@@ -146,20 +146,43 @@ def evaluate(qset: QuestionSet, retriever: Retriever, mode: str, k: int = 10,
                                        for lvl in levels}}
                        for q in qset.questions}
     if failures:
-        lvl = levels[-1]
-        rr = per_question_rr({q.id: qrels[lvl][q.id] for q in inscope}, run)
-        worst = sorted(inscope, key=lambda q: (rr.get(q.id, 0.0), q.id))[:failures]
-        for q in worst:
-            if rr.get(q.id, 0.0) >= 1.0:
-                break
-            report.failures.append({
-                "id": q.id, "question": q.question, "rr": rr.get(q.id, 0.0),
-                "gold": list(q.sections) or [q.doc_source], "abstained": abstained[q.id],
-                "top": [label(h.chunk) + (f" [{h.chunk.source}]" if q.doc_source else "") for h in top[q.id]],
-            })
-        for q in outscope:
-            if not abstained[q.id] and len(report.failures) < 2 * failures:
-                report.failures.append({"id": q.id, "question": q.question, "rr": None,
-                                        "gold": ["(out of scope: should abstain)"], "abstained": False,
-                                        "top": [label(h.chunk) for h in top[q.id]]})
+        report.failures = misses(qset, results, run, qrels[levels[-1]], failures, retriever.threshold)
     return report
+
+
+def refusal(res: SearchResult, relevant: dict[str, int], threshold: float) -> dict:
+    """Why an answerable question was refused, and how near it came: its confidence against
+    the threshold, what vetoed it, and the rank of its first relevant passage among those
+    the search held back (None: not among them), which tells a near miss from a far one."""
+    ev = res.evidence
+    vetoes = [why for why, on in (("a figure no passage gives", ev and ev.figure_missing),
+                                  ("a provider no passage names", ev and ev.provider_missing),
+                                  ("not about cancer (domain check)", ev and ev.everyday),
+                                  ("no word of it found", ev and ev.nothing_found)) if on]
+    vetoes += [f"topic missing: {t}" for t in (ev.topics_missing if ev else ())]
+    return {"confidence": round(res.confidence, 3), "threshold": round(threshold, 3), "held_back": len(res.withheld),
+            "held_back_rank": next((n for n, h in enumerate(res.withheld, 1) if relevant.get(h.chunk.id)), None),
+            "vetoes": vetoes}
+
+
+def misses(qset: QuestionSet, results: dict[str, SearchResult], run: dict[str, dict[str, float]],
+           qrels: dict[str, dict[str, int]], n: int, threshold: float) -> list[dict]:
+    """The ``n`` answerable questions ranked worst (a refused one with `refusal`, its top
+    passages those held back), then up to ``n`` out-of-scope ones answered."""
+    inscope = [q for q in qset.questions if q.in_scope]
+    rr = per_question_rr({q.id: qrels[q.id] for q in inscope}, run)
+    out = []
+    for q in sorted(inscope, key=lambda q: (rr.get(q.id, 0.0), q.id))[:n]:
+        if rr.get(q.id, 0.0) >= 1.0:
+            break
+        res = results[q.id]
+        shown = (res.withheld if res.abstained else res.hits)[:3]
+        out.append({"id": q.id, "question": q.question, "rr": rr.get(q.id, 0.0),
+                    "gold": list(q.sections) or [q.doc_source], "abstained": res.abstained,
+                    "top": [label(h.chunk) + (f" [{h.chunk.source}]" if q.doc_source else "") for h in shown]}
+                   | ({"refusal": refusal(res, qrels[q.id], threshold)} if res.abstained else {}))
+    for q in qset.questions:
+        if not q.in_scope and not results[q.id].abstained and len(out) < 2 * n:
+            out.append({"id": q.id, "question": q.question, "rr": None, "gold": ["(out of scope: should abstain)"],
+                        "abstained": False, "top": [label(h.chunk) for h in results[q.id].hits[:3]]})
+    return out
