@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 from eval import pooled
 from eval.indexcheck import check_against_index, index_message, shared_sections_note, stray_quotes_note
 from eval.questionset import QuestionSet, QuestionSetError, load_questions
-from eval.report import failures_text, pooled_json, table, to_json
+from eval.report import LEGEND, failures_text, pooled_json, table, to_json
 from eval.runner import document_ceiling, evaluate
 from retriever.models import MODES
 from retriever.provenance import describe, run_line
@@ -31,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = _Parser(prog="python -m eval", description="Score retrieval on a question set.")
+    p = _Parser(prog="python -m eval", description="Score retrieval on a question set.", epilog=LEGEND)
     p.add_argument("questions", type=Path, nargs="+", help="JSONL question set (sections/evidence or MedQuAD "
                    "style); several section sets are also scored pooled")
     p.add_argument("--index", type=Path, default=None, help="index folder (default: $PDQ_INDEX_DIR or ./index)")
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n - best} of the {n} in-scope questions repeat another's wording with another summary as "
               f"gold, so no ranking gets them all: document Hit@1 is at most {best / n:.3f}\n")
     print(table(reports))
+    print("\n" + textwrap.fill(LEGEND, 100))
     if args.failures:
         for r in reports:
             print()
@@ -139,6 +141,7 @@ def _several(args: argparse.Namespace, qsets: list[QuestionSet], retriever: Retr
     print("".join(shared_sections_note(q, retriever) + stray_quotes_note(q, retriever) for q in qsets), end="")
     rows = {m: pooled.rows(reports) for m, reports in by_mode.items()}
     print("\n\n".join(pooled.table(m, rows[m], args.k) for m in modes))
+    print("\n" + textwrap.fill(LEGEND, 100))
     if args.failures:
         for reports in by_mode.values():
             for name, r in reports.items():

@@ -74,19 +74,23 @@ class QuestionSet:
     skipped: int = 0
 
 
+# A field's type as a set's writer knows it: JSON's words, not Python's.
+JSON_TYPES = {str: "text (a JSON string, in double quotes)", list: "a list (a JSON array, in [ ])"}
+
+
 def _require(obj: dict, name: str, kind: type, where: str):
     if name not in obj:
         raise QuestionSetError(f"{where}: missing field '{name}'")
     value = obj[name]
     if not isinstance(value, kind):
-        raise QuestionSetError(f"{where}: field '{name}' must be {kind.__name__}")
+        raise QuestionSetError(f"{where}: field '{name}' must be {JSON_TYPES.get(kind, kind.__name__)}")
     return value
 
 
 def _str_list(obj: dict, name: str, where: str) -> tuple[str, ...]:
     value = _require(obj, name, list, where)
     if not all(isinstance(v, str) and v.strip() for v in value):
-        raise QuestionSetError(f"{where}: field '{name}' must be a list of non-empty strings")
+        raise QuestionSetError(f"{where}: field '{name}' must be a list of non-empty texts (JSON strings)")
     return tuple(value)
 
 
