@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 
+from eval.fileshape import file_shape, line_hint
 from ingest.sources import doc_id_for
 from retriever.lines import bad_lines, is_text, numbered_lines
 from retriever.text import fold, straighten_quotes
@@ -105,6 +106,8 @@ def load_questions(path: Path) -> QuestionSet:
         raise QuestionSetError(f"{path}: a folder; give one question file (JSONL) in it")
     if not path.is_file():
         raise QuestionSetError(f"{path}: no such file")
+    if shape := file_shape(path):
+        raise QuestionSetError(shape)
     qset: QuestionSet | None = None
     ids: dict[str, int] = {}  # id -> the line that first gave it
     problems: list[str] = []
@@ -137,8 +140,8 @@ def _object(line: str, where: str) -> dict:
     try:
         obj = json.loads(line)
     except ValueError as exc:
-        raise QuestionSetError(f"{where}: not valid JSON at column {exc.colno} "
-                               f"({exc.msg.removesuffix(' at')})") from None
+        hint = line_hint(line) or exc.msg.removesuffix(" at")
+        raise QuestionSetError(f"{where}: not valid JSON at column {exc.colno} ({hint})") from None
     except RecursionError:
         raise QuestionSetError(f"{where}: JSON nested too deeply") from None
     if not isinstance(obj, dict):
