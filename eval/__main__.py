@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 from eval import pooled
+from eval.indexcheck import check_against_index, index_message, shared_sections_note, stray_quotes_note
 from eval.questionset import QuestionSet, QuestionSetError, load_questions
-from eval.report import failures_text, pooled_json, table, to_json
-from eval.runner import check_against_index, document_ceiling, evaluate, index_message, shared_sections_note
+from eval.report import LEGEND, failures_text, pooled_json, table, to_json
+from eval.runner import document_ceiling, evaluate
 from retriever.models import MODES
 from retriever.provenance import describe, run_line
 from retriever.search import Retriever
@@ -30,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = _Parser(prog="python -m eval", description="Score retrieval on a question set.")
+    p = _Parser(prog="python -m eval", description="Score retrieval on a question set.", epilog=LEGEND)
     p.add_argument("questions", type=Path, nargs="+", help="JSONL question set (sections/evidence or MedQuAD "
                    "style); several section sets are also scored pooled")
     p.add_argument("--index", type=Path, default=None, help="index folder (default: $PDQ_INDEX_DIR or ./index)")
@@ -57,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     except (QuestionSetError, IndexLoadError, SettingsProblem) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    retriever.warm_up()  # the speller's and planner's lazy loads, paid before any search is timed
     modes = list(MODES) if args.mode == "all" else [args.mode]
     if len(qsets) > 1:
         return _several(args, qsets, retriever, index_dir, modes)
@@ -65,12 +68,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{qset.path} ({len(qset.questions)} questions"
           + (f", {qset.skipped} without a document skipped" if qset.skipped else "")
           + f") on {index_dir} [{retriever.manifest.chunks_count} chunks]\n{run_line(retriever)}\n")
-    print(shared_sections_note(qset, retriever), end="")
+    print(shared_sections_note(qset, retriever) + stray_quotes_note(qset, retriever), end="")
     best, n = document_ceiling(qset.questions) if qset.style == "medquad" else (0, 0)
     if best < n:
         print(f"{n - best} of the {n} in-scope questions repeat another's wording with another summary as "
               f"gold, so no ranking gets them all: document Hit@1 is at most {best / n:.3f}\n")
     print(table(reports))
+    print("\n" + textwrap.fill(LEGEND, 100))
     if args.failures:
         for r in reports:
             print()
@@ -134,9 +138,10 @@ def _several(args: argparse.Namespace, qsets: list[QuestionSet], retriever: Retr
     total = sum(len(q.questions) for q in qsets)
     print(f"{len(qsets)} sets ({total} questions) on {index_dir} [{retriever.manifest.chunks_count} chunks]\n"
           f"{run_line(retriever)}\n")
-    print("".join(shared_sections_note(q, retriever) for q in qsets), end="")
+    print("".join(shared_sections_note(q, retriever) + stray_quotes_note(q, retriever) for q in qsets), end="")
     rows = {m: pooled.rows(reports) for m, reports in by_mode.items()}
     print("\n\n".join(pooled.table(m, rows[m], args.k) for m in modes))
+    print("\n" + textwrap.fill(LEGEND, 100))
     if args.failures:
         for reports in by_mode.values():
             for name, r in reports.items():

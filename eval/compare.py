@@ -13,6 +13,11 @@ under 0.05 on the pooled row is a real change; one near 1 is a draw. The pooled 
 every question of the sets both reports hold.
 
 ``--list`` names the questions that changed by id, not by text, so a set kept unread stays so.
+
+Two runs scored with different ``--k`` are refused: the one with fewer passages has no
+figure past its k, and a question it never looked for would count as lost. Two runs on
+another index or model are compared, since that is often the change being judged, under a
+note naming what differs.
 """
 
 from __future__ import annotations
@@ -25,11 +30,13 @@ from pathlib import Path
 
 from scipy.stats import binomtest
 
+from eval.lay import K as LAY_K
 from eval.pooled import POOLED, set_names
 from eval.questionset import KINDS_OUT
 
 # Hit@1 and Hit@5 of the answerable questions, the answerable ones refused, the out-of-scope ones abstained on.
 FIGURES = ("Hit@1", "Hit@5", "refused", "abstained")
+CUTOFF = {"Hit@1": 1, "Hit@5": 5}  # passages a figure looks at: past a run's k it does not exist
 
 
 class ReportError(ValueError):
@@ -53,29 +60,90 @@ class Change:
         return binomtest(len(self.won), changed, 0.5).pvalue if changed else 1.0
 
 
-def read_report(path: Path, mode: str) -> dict[str, dict[str, dict]]:
-    """Each set's per-question outcomes in ``mode``: ``{set: {question id: outcome}}``."""
+@dataclass(frozen=True)
+class Run:
+    """What a report was scored with: the passages retrieved a question (``k``; None in a
+    report that does not say) and the index and model (`retriever.provenance.describe`)."""
+
+    k: int | None
+    setup: dict
+
+
+# What `differences` compares: the index (as built) and what searched it.
+SETUP = ("index_created", "documents", "chunks", "model", "backend", "encoder", "ranker", "domain_check",
+         "abstain_threshold")
+
+
+def load(path: Path) -> dict:
+    """A report's JSON, or a one-line `ReportError` naming the file."""
+    if not path.is_file():
+        raise ReportError(f"{path}: {'a folder' if path.is_dir() else 'no such file'}; give a report written by "
+                          "python -m eval ... --json")
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ReportError(f"{path}: not a report of python -m eval --json ({exc})") from None
+    if not isinstance(raw, dict):
+        raise ReportError(f"{path}: not a report of python -m eval --json (not a JSON object)")
+    return raw
+
+
+def run_of(raw: dict) -> Run:
+    """The run a loaded report describes; a lay report searched `eval.lay.K` passages a question."""
+    if "in_scope" in raw:
+        meta = raw.get("run") if isinstance(raw.get("run"), dict) else {}
+        return Run(raw.get("k", LAY_K), {f: meta[f] for f in SETUP if f in meta})
+    meta = raw.get("meta") if isinstance(raw.get("meta"), dict) else {}
+    return Run(meta.get("k"), {f: meta[f] for f in SETUP if f in meta} | {"index": meta.get("index")})
+
+
+def differences(before: Run, after: Run, names: tuple[Path, Path]) -> list[str]:
+    """How the two runs' index and model differ, ``field: before -> after`` each.
+
+    Raises:
+        ReportError: they were scored with different ``--k``: the one with fewer passages has
+            no figure past its k (Hit@5 at k=1), so a question would be counted lost that was
+            never looked for.
+    """
+    if before.k is not None and after.k is not None and before.k != after.k:
+        raise ReportError(f"{names[0]} was scored with --k {before.k} and {names[1]} with --k {after.k}: figures "
+                          "past the smaller k do not exist in one of them; score both with the same --k")
+    a, b = before.setup, after.setup
+    out = [f"{f} {a[f]} -> {b[f]}" for f in SETUP if f in a and f in b and a[f] != b[f]]
+    if out and a.get("index") != b.get("index") and "index_created" in a:
+        out.insert(0, f"index {a.get('index')} -> {b.get('index')}")
+    return out
+
+
+def outcomes_of(raw: dict, path: Path, mode: str) -> dict[str, dict[str, dict]]:
+    """Each set's per-question outcomes in ``mode`` of a loaded report: ``{set: {question id: outcome}}``."""
+    try:
         if "sets" in raw:  # several sets
-            figures = {name: modes.get(mode) for name, modes in raw["sets"].items()}
+            modes = {name: modes for name, modes in raw["sets"].items()}
         elif "in_scope" in raw:  # python -m eval.lay: one file's questions, hybrid only
             [name] = set_names([Path(raw.get("questions", path.stem))])
-            figures = {name: raw if mode == "hybrid" else None}
+            modes = {name: {"hybrid": raw}}
         else:  # one set, named as its row would be
             [name] = set_names([Path(raw["meta"]["questions"])])
-            figures = {name: raw["modes"].get(mode)}
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            modes = {name: raw["modes"]}
+        figures = {name: (m.get(mode), sorted(m)) for name, m in modes.items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ReportError(f"{path}: not a report of python -m eval --json ({exc})") from None
     out = {}
-    for name, fig in figures.items():
+    for name, (fig, scored) in figures.items():
         if fig is None:
-            raise ReportError(f"{path}: set {name!r} was not scored in mode {mode!r}; pick it with --mode")
+            raise ReportError(f"{path}: set {name!r} was not scored in mode {mode!r} (the report has "
+                              f"{', '.join(scored) or 'no mode'}); pick one of those with --mode")
         if "outcomes" not in fig:
             raise ReportError(f"{path}: set {name!r} has no per-question outcomes (a report written before "
                               "they were recorded): score it again with --json")
         out[name] = fig["outcomes"]
     return out
+
+
+def read_report(path: Path, mode: str) -> dict[str, dict[str, dict]]:
+    """Each set's per-question outcomes in ``mode``: ``{set: {question id: outcome}}``."""
+    return outcomes_of(load(path), path, mode)
 
 
 def _success(figure: str, outcome: dict, level: str) -> bool:
@@ -101,8 +169,10 @@ def same_questions(before: dict[str, dict], after: dict[str, dict], where: str =
                           "compare runs of the same set files")
 
 
-def changes(before: dict[str, dict], after: dict[str, dict], level: str, where: str = "") -> dict[str, Change]:
-    """Every figure of `FIGURES` for one set's questions (both runs must hold the same ones)."""
+def changes(before: dict[str, dict], after: dict[str, dict], level: str, where: str = "",
+            k: int | None = None) -> dict[str, Change]:
+    """Every figure of `FIGURES` for one set's questions (both runs must hold the same ones);
+    one that looks past ``k`` passages is left empty (shown as -), never made up."""
     same_questions(before, after, where)
     some = next(iter(before.values()), None)
     if some is not None and level not in some["rank"]:
@@ -111,6 +181,9 @@ def changes(before: dict[str, dict], after: dict[str, dict], level: str, where: 
     for figure in FIGURES:
         out_of_scope = figure == "abstained"
         ids = sorted(q for q, o in before.items() if (o["kind"] == KINDS_OUT) == out_of_scope)
+        if k is not None and CUTOFF.get(figure, 0) > k:
+            out[figure] = Change(0, 0, 0, (), ())
+            continue
         b = {q: _success(figure, before[q], level) for q in ids}
         a = {q: _success(figure, after[q], level) for q in ids}
         out[figure] = Change(len(ids), sum(b.values()), sum(a.values()),
@@ -118,17 +191,20 @@ def changes(before: dict[str, dict], after: dict[str, dict], level: str, where: 
     return out
 
 
-def compare(before: dict[str, dict[str, dict]], after: dict[str, dict[str, dict]], level: str
-            ) -> tuple[dict[str, dict[str, Change]], list[str]]:
-    """Figures per common set and pooled, and the sets only one report holds."""
+def compare(before: dict[str, dict[str, dict]], after: dict[str, dict[str, dict]], level: str,
+            k: int | None = None) -> tuple[dict[str, dict[str, Change]], list[str]]:
+    """Figures per common set and pooled, and the sets only one report holds (``k``: the
+    passages both runs retrieved a question, when known)."""
     common = [name for name in before if name in after]
     if not common:
-        raise ReportError("the two reports share no set: compare runs of the same question files")
-    rows = {name: changes(before[name], after[name], level, f"set {name!r}: ") for name in common}
+        raise ReportError(f"the two reports share no set (sets are matched by their file's name: the first has "
+                          f"{', '.join(before) or 'none'}; the second has {', '.join(after) or 'none'}): "
+                          "compare runs of the same question files")
+    rows = {name: changes(before[name], after[name], level, f"set {name!r}: ", k) for name in common}
     if len(common) > 1:
         pool_b = {f"{name}/{q}": o for name in common for q, o in before[name].items()}
         pool_a = {f"{name}/{q}": o for name in common for q, o in after[name].items()}
-        rows[POOLED] = changes(pool_b, pool_a, level)
+        rows[POOLED] = changes(pool_b, pool_a, level, k=k)
     alone = sorted((before.keys() | after.keys()) - set(common))
     return rows, alone
 
@@ -150,7 +226,8 @@ def table(rows: dict[str, dict[str, Change]], listed: bool = False) -> str:
         lines.append(name.ljust(width) + str(r["Hit@1"].n).rjust(9)
                      + "".join(_cell(r[f]).rjust(w) for f, w in zip(FIGURES, cols)) + str(r["abstained"].n).rjust(14))
     lines.append("refused: answerable questions refused; abstained: out-of-scope ones refused. +n/-m: questions "
-                 "the figure newly counts / no longer counts; p: two-sided exact sign test over those n + m")
+                 "the figure newly counts / no longer counts; p: two-sided exact sign test over those n + m; "
+                 "-: no such figure (no such questions, or Hit@5 of runs with --k under 5)")
     if listed:
         for name, r in rows.items():
             for f in (f for f in FIGURES if name != POOLED and (r[f].won or r[f].lost)):
@@ -168,11 +245,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--list", action="store_true", help="name the questions each figure won and lost, by id")
     args = p.parse_args(argv)
     try:
-        rows, alone = compare(read_report(args.before, args.mode), read_report(args.after, args.mode), args.level)
+        raw = load(args.before), load(args.after)
+        runs = run_of(raw[0]), run_of(raw[1])
+        differ = differences(*runs, (args.before, args.after))
+        rows, alone = compare(outcomes_of(raw[0], args.before, args.mode), outcomes_of(raw[1], args.after, args.mode),
+                              args.level, runs[0].k)
     except ReportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"{args.mode}, {args.level} level: {args.before} -> {args.after}")
+    if differ:
+        print(f"note: the runs differ in {'; '.join(differ)}: a change below may come from these, not only "
+              "from the change being judged")
     print(table(rows, args.list))
     if alone:
         print(f"not compared (in one report only): {', '.join(alone)}")

@@ -54,7 +54,11 @@ def _rank(found: list[bool]) -> int | None:
     return found.index(True) + 1 if True in found else None
 
 
-def outcomes(questions: list[TrainingQuestion], retriever: Retriever, k: int = 5) -> dict[str, dict]:
+# Passages searched a question; `eval.compare` reads a lay report as scored with this k.
+K = 5
+
+
+def outcomes(questions: list[TrainingQuestion], retriever: Retriever, k: int = K) -> dict[str, dict]:
     """Each question's search as `eval.compare` reads it: its style as kind, whether it was
     refused, and the rank of the first passage of its section (``passage``) and of its summary
     (``document``)."""
@@ -68,7 +72,7 @@ def outcomes(questions: list[TrainingQuestion], retriever: Retriever, k: int = 5
     return out
 
 
-def score(questions: list[TrainingQuestion], retriever: Retriever, k: int = 5,
+def score(questions: list[TrainingQuestion], retriever: Retriever, k: int = K,
           searched: dict[str, dict] | None = None) -> dict:
     """summary@1, passage@1, passage@5 and refusals, overall and by style (from ``searched``,
     the questions' `outcomes`, when given)."""

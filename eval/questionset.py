@@ -3,7 +3,7 @@
 Section/evidence items (``id, question, kind, sections, evidence``) are judged per passage:
 a passage is relevant when its ``section`` is one of the item's sections or its text
 contains one of the evidence quotes (whitespace, case and curly quotes folded). An optional
-``doc`` (the document's id or file name) keeps both to that document: on an index of several
+``doc`` (the document's id, file name or path) keeps both to that document: on an index of several
 summaries, "Surgery" is a heading of many.
 
 MedQuAD-style items (``question, answer, pdq_corpus_file``) are judged twice: by document
@@ -18,8 +18,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath
 
+from eval.fileshape import file_shape, line_hint
 from ingest.sources import doc_id_for
 from retriever.lines import bad_lines, is_text, numbered_lines
 from retriever.text import fold, straighten_quotes
@@ -32,7 +33,7 @@ class QuestionSetError(ValueError):
     """A malformed question set: the message names the file, line and field.
 
     ``partial`` holds the set's good lines when some were bad, so that they can still be
-    checked against the index in the same run (`eval.runner.index_problems`)."""
+    checked against the index in the same run (`eval.indexcheck.index_problems`)."""
 
     def __init__(self, message: str, partial: QuestionSet | None = None):
         super().__init__(message)
@@ -74,19 +75,23 @@ class QuestionSet:
     skipped: int = 0
 
 
+# A field's type as a set's writer knows it: JSON's words, not Python's.
+JSON_TYPES = {str: "text (a JSON string, in double quotes)", list: "a list (a JSON array, in [ ])"}
+
+
 def _require(obj: dict, name: str, kind: type, where: str):
     if name not in obj:
         raise QuestionSetError(f"{where}: missing field '{name}'")
     value = obj[name]
     if not isinstance(value, kind):
-        raise QuestionSetError(f"{where}: field '{name}' must be {kind.__name__}")
+        raise QuestionSetError(f"{where}: field '{name}' must be {JSON_TYPES.get(kind, kind.__name__)}")
     return value
 
 
 def _str_list(obj: dict, name: str, where: str) -> tuple[str, ...]:
     value = _require(obj, name, list, where)
     if not all(isinstance(v, str) and v.strip() for v in value):
-        raise QuestionSetError(f"{where}: field '{name}' must be a list of non-empty strings")
+        raise QuestionSetError(f"{where}: field '{name}' must be a list of non-empty texts (JSON strings)")
     return tuple(value)
 
 
@@ -101,6 +106,8 @@ def load_questions(path: Path) -> QuestionSet:
         raise QuestionSetError(f"{path}: a folder; give one question file (JSONL) in it")
     if not path.is_file():
         raise QuestionSetError(f"{path}: no such file")
+    if shape := file_shape(path):
+        raise QuestionSetError(shape)
     qset: QuestionSet | None = None
     ids: dict[str, int] = {}  # id -> the line that first gave it
     problems: list[str] = []
@@ -133,8 +140,8 @@ def _object(line: str, where: str) -> dict:
     try:
         obj = json.loads(line)
     except ValueError as exc:
-        raise QuestionSetError(f"{where}: not valid JSON at column {exc.colno} "
-                               f"({exc.msg.removesuffix(' at')})") from None
+        hint = line_hint(line) or exc.msg.removesuffix(" at")
+        raise QuestionSetError(f"{where}: not valid JSON at column {exc.colno} ({hint})") from None
     except RecursionError:
         raise QuestionSetError(f"{where}: JSON nested too deeply") from None
     if not isinstance(obj, dict):
@@ -181,14 +188,19 @@ def _question(obj: dict, where: str, n: int, qset: QuestionSet, ids: dict[str, i
     doc = obj.get("doc", "")
     if not isinstance(doc, str) or (doc and not doc.strip()) or (doc and kind == KINDS_OUT):
         raise QuestionSetError(f"{where}: field 'doc' of item {qid} must name the document its sections are in "
-                               f"(its id, as GET /api/documents lists it), and only for an in-scope item")
+                               f"(its id, as GET /api/documents lists it, its file name or path), and only for an "
+                               f"in-scope item")
     return Question(qid, text, kind, sections, evidence, line=n, doc=doc.strip())
 
 
-def doc_names(source: str) -> tuple[str, ...]:
-    """What an item's ``doc`` may say for the document read from ``source``: its id, path or
-    file name."""
-    return doc_id_for(source), source, Path(source).name
+def doc_matches(doc: str, source: str) -> bool:
+    """Whether an item's ``doc`` names the document read from ``source`` (its path in the
+    folder ingested): by its id, its file name, or a path ending in that path, as a user
+    copies it from a shell (``seeds/x.md`` or ``/home/me/seeds/x.md`` for ``x.md``)."""
+    if doc in (doc_id_for(source), source, PurePosixPath(source).name):
+        return True
+    given, held = PurePath(doc).parts, PurePosixPath(source).parts
+    return len(given) >= len(held) and given[-len(held):] == held
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
@@ -210,7 +222,7 @@ def is_relevant(q: Question, section: str, text: str, source: str, level: str = 
         if Path(source).name != q.doc_source:
             return False
         return level == "document" or passage_in_answer(text, q.answer)
-    if q.doc and q.doc not in doc_names(source):
+    if q.doc and not doc_matches(q.doc, source):
         return False  # the same heading in another summary ("Surgery") is not this item's
     if section in q.sections:
         return True

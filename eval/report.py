@@ -6,6 +6,7 @@ import json
 import math
 
 from eval.pooled import SetRow, in_scope_metrics, merged
+from eval.questionset import KINDS_OUT
 from eval.runner import OVERALL, ModeReport
 
 
@@ -13,11 +14,21 @@ def _fmt(v: float) -> str:
     return "   -" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.3f}"
 
 
+# What the figures mean, printed once under the tables and in --help.
+LEGEND = ("Hit@k: share of answerable questions with a relevant passage in the first k; MRR@10: mean of "
+          "1/rank of the first relevant one (0 past 10); nDCG@10: how high the relevant passages rank in the "
+          "first 10; Recall@10: share of relevant passages in the first 10; refused: answerable questions "
+          "refused (each a miss above); abstained: out-of-scope questions refused; rr: one question's 1/rank; "
+          "-: a figure past --k or with no questions")
+
+
 def table(reports: list[ModeReport]) -> str:
-    """Modes side by side: one block per question group, then abstention and latency."""
-    modes = [r.mode for r in reports]
-    width = 24
-    head = "".ljust(width) + "".join(m.rjust(10) for m in modes)
+    """Modes side by side: one block per question group, then refusals and latency."""
+    answerable = sum(kind != KINDS_OUT for kind in reports[0].kinds.values())
+    refusals = {"in_scope_abstained": f"refused (answerable, n={answerable})",
+                "out_of_scope_abstained": f"abstained (out of scope, n={reports[0].counts.get('out_of_scope', 0)})"}
+    width = max(24, *(len(label) + 4 for label in refusals.values()))
+    head = "".ljust(width) + "".join(r.mode.rjust(10) for r in reports)
     lines = []
     groups = list(reports[0].metrics)
     groups.sort(key=lambda g: (not g.startswith(OVERALL), not g.startswith("focus_"), g))
@@ -29,10 +40,10 @@ def table(reports: list[ModeReport]) -> str:
             values = "".join(_fmt(r.metrics[group][metric]).rjust(10) for r in reports)
             lines.append(f"  {metric}".ljust(width) + values)
         lines.append("")
-    lines.append(f"abstention (out_of_scope n={reports[0].counts.get('out_of_scope', 0)})")
+    lines.append("refusals")
     lines.append(head)
-    for key in ("out_of_scope_abstained", "in_scope_abstained"):
-        lines.append(f"  {key}".ljust(width) + "".join(_fmt(r.abstention[key]).rjust(10) for r in reports))
+    for key, label in refusals.items():
+        lines.append(f"  {label}".ljust(width) + "".join(_fmt(r.abstention[key]).rjust(10) for r in reports))
     lines.append("")
     lines.append("latency (ms, in-process)")
     lines.append(head)
@@ -41,12 +52,27 @@ def table(reports: list[ModeReport]) -> str:
     return "\n".join(lines)
 
 
+def _refused(r: dict) -> str:
+    """A refused answerable question's `eval.runner.refusal` in words: how near it came."""
+    rank, n = r["held_back_rank"], r["held_back"]
+    where = f"its passage {rank} of the {n} held back" if rank else f"its passage not among the {n} held back"
+    vetoes = f"; {', '.join(r['vetoes'])}" if r["vetoes"] else ""
+    return f"refused: confidence {r['confidence']:.2f} under threshold {r['threshold']:.2f}{vetoes}; {where}"
+
+
 def failures_text(report: ModeReport) -> str:
+    """The misses `--failures` asked for; a refused answerable one with how near it came, and
+    the passages the search held back in place of its answer."""
+    if not report.failures:
+        return f"worst misses ({report.mode}): none"
     out = [f"worst misses ({report.mode}):"]
     for f in report.failures:
-        rr = "abstained" if f["abstained"] else (f"rr={f['rr']:.2f}" if f["rr"] is not None else "answered")
-        out.append(f"- {f['id']} [{rr}] {f['question']}")
+        why = (_refused(f["refusal"]) if "refusal" in f else "refused") if f["abstained"] else \
+            (f"rr={f['rr']:.2f}" if f["rr"] is not None else "answered")
+        out.append(f"- {f['id']} [{why}] {f['question']}")
         out.append(f"    gold: {' | '.join(f['gold'])}")
+        if f["abstained"] and f["top"]:
+            out.append("    held back:")
         for i, t in enumerate(f["top"], 1):
             out.append(f"    {i}. {t}")
     return "\n".join(out)

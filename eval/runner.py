@@ -6,12 +6,10 @@ import hashlib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from eval.metrics import ir_metrics, latency, per_question_rr, share
-from eval.questionset import Question, QuestionSet, QuestionSetError, doc_names, is_relevant, norm
-from retriever.lines import bad_lines
-from retriever.models import Chunk
+from eval.questionset import Question, QuestionSet, is_relevant, norm
+from retriever.models import Chunk, SearchResult
 from retriever.search import Retriever
 from retriever.text import strip_list_marker
 
@@ -50,73 +48,6 @@ def first_relevant(run: dict[str, float], relevant: dict[str, int], k: int) -> i
     """Rank of the first relevant passage of one question's run (scored ``k + 1 - rank``), or None."""
     ranks = [k + 1 - int(score) for chunk, score in run.items() if relevant.get(chunk)]
     return min(ranks) if ranks else None
-
-
-def index_problems(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> list[str]:
-    """Every item of ``qset`` that names a section, quote or document the index does not
-    hold, one ``file:line: why`` each: the set was written for another text of the
-    summaries (or mistyped), and its scores would not mean what they say.
-
-    ``index_name`` is the index as the user named it (default: the folder it resolved to).
-    """
-    where = index_name or retriever.index_dir
-    if qset.style == "medquad":
-        sources = {c.source.rsplit("/", 1)[-1] for c in retriever.chunks}
-        wanted = {q.doc_source for q in qset.questions}
-        return [] if wanted & sources else [f"{qset.path}: none of its documents ({len(wanted)}) are in the "
-                                            f"index {where}; ingest the matching corpus"]
-    texts = [norm(c.text) for c in retriever.chunks]  # once: a corpus has thousands
-    every = list(range(len(retriever.chunks)))
-    by_doc: dict[str, list[int]] = defaultdict(list)
-    for i, c in enumerate(retriever.chunks):
-        for name in dict.fromkeys(doc_names(c.source)):
-            by_doc[name].append(i)
-    problems = []
-    for q in qset.questions:
-        rows = by_doc.get(q.doc, []) if q.doc else every
-        if not rows:
-            problems.append(f"{qset.path}:{q.line}: unknown doc {q.doc!r} in item {q.id} (no document of {where} "
-                            f"has that id or file name)")
-            continue
-        sections = {retriever.chunks[i].section for i in rows}
-        of, any_of = (f"document {q.doc} in {where}",) * 2 if q.doc else (where, f"any document in {where}")
-        problems += [f"{qset.path}:{q.line}: unknown section {s!r} in item {q.id} (not a heading of {any_of})"
-                     for s in q.sections if s not in sections]
-        problems += [f"{qset.path}:{q.line}: evidence quote {e!r} of item {q.id} is in no passage of {of} "
-                     f"(compared with whitespace, case and quotes folded; copy quotes from the summary as indexed)"
-                     for e in q.evidence if not any(norm(e) in texts[i] for i in rows)]
-    return problems
-
-
-def shared_sections_note(qset: QuestionSet, retriever: Retriever) -> str:
-    """A note ("" when none applies) for items without ``doc`` naming a heading that several
-    documents of the index have: a passage of any of them counts as the answer."""
-    docs_of: dict[str, set[str]] = defaultdict(set)
-    for c in retriever.chunks:
-        docs_of[c.section].add(c.doc_id)
-    loose = [q for q in qset.questions if q.in_scope and not q.doc and any(len(docs_of[s]) > 1 for s in q.sections)]
-    if not loose:
-        return ""
-    shared = next(s for s in loose[0].sections if len(docs_of[s]) > 1)
-    return (f"note: {len(loose)} item(s) of {qset.path} name a section that several documents of the index have "
-            f"(as {shared!r}, item {loose[0].id}), so a passage of any of them counts; give such an item \"doc\" "
-            f"(its document's id) to judge it against its own\n")
-
-
-def index_message(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> str:
-    """`index_problems` as one message ("" when there are none): one problem as it is, more
-    under a count, the first `bad_lines` shows, then how many more."""
-    problems = index_problems(qset, retriever, index_name)
-    if len(problems) < 2:
-        return "".join(problems)
-    return (f"{qset.path}: {len(problems)} items do not match the index {index_name or retriever.index_dir}:\n"
-            f"{bad_lines(problems)}")
-
-
-def check_against_index(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> None:
-    """Fail early, naming every item the index cannot judge (`index_problems`)."""
-    if message := index_message(qset, retriever, index_name):
-        raise QuestionSetError(message)
 
 
 def label(chunk: Chunk, words: int = 8) -> str:
@@ -179,16 +110,16 @@ def evaluate(qset: QuestionSet, retriever: Retriever, mode: str, k: int = 10,
     levels = ["document", "passage"] if qset.style == "medquad" else ["passage"]
     qrels = {lvl: _qrels(qset, retriever, lvl) for lvl in levels}
     run: dict[str, dict[str, float]] = {}
-    top: dict[str, list] = {}
-    abstained: dict[str, bool] = {}
+    results: dict[str, SearchResult] = {}
     times: list[float] = []
+    if qset.questions:  # untimed: the first search's lazy loads are no question's latency
+        retriever.search(qset.questions[0].question, k=k, mode=mode)
     for q in qset.questions:
         t0 = time.perf_counter()
-        res = retriever.search(q.question, k=k, mode=mode)
+        res = results[q.id] = retriever.search(q.question, k=k, mode=mode)
         times.append((time.perf_counter() - t0) * 1000)
-        abstained[q.id] = res.abstained
         run[q.id] = {h.chunk.id: float(k + 1 - h.rank) for h in res.hits}
-        top[q.id] = res.hits[:3]
+    abstained = {q: res.abstained for q, res in results.items()}
 
     report = ModeReport(mode=mode, latency=latency(times), k=k, kinds={q.id: q.kind for q in qset.questions},
                         refused=abstained, run=run, qrels=qrels[levels[-1]])
@@ -215,20 +146,43 @@ def evaluate(qset: QuestionSet, retriever: Retriever, mode: str, k: int = 10,
                                        for lvl in levels}}
                        for q in qset.questions}
     if failures:
-        lvl = levels[-1]
-        rr = per_question_rr({q.id: qrels[lvl][q.id] for q in inscope}, run)
-        worst = sorted(inscope, key=lambda q: (rr.get(q.id, 0.0), q.id))[:failures]
-        for q in worst:
-            if rr.get(q.id, 0.0) >= 1.0:
-                break
-            report.failures.append({
-                "id": q.id, "question": q.question, "rr": rr.get(q.id, 0.0),
-                "gold": list(q.sections) or [q.doc_source], "abstained": abstained[q.id],
-                "top": [label(h.chunk) + (f" [{h.chunk.source}]" if q.doc_source else "") for h in top[q.id]],
-            })
-        for q in outscope:
-            if not abstained[q.id] and len(report.failures) < 2 * failures:
-                report.failures.append({"id": q.id, "question": q.question, "rr": None,
-                                        "gold": ["(out of scope: should abstain)"], "abstained": False,
-                                        "top": [label(h.chunk) for h in top[q.id]]})
+        report.failures = misses(qset, results, run, qrels[levels[-1]], failures, retriever.threshold)
     return report
+
+
+def refusal(res: SearchResult, relevant: dict[str, int], threshold: float) -> dict:
+    """Why an answerable question was refused, and how near it came: its confidence against
+    the threshold, what vetoed it, and the rank of its first relevant passage among those
+    the search held back (None: not among them), which tells a near miss from a far one."""
+    ev = res.evidence
+    vetoes = [why for why, on in (("a figure no passage gives", ev and ev.figure_missing),
+                                  ("a provider no passage names", ev and ev.provider_missing),
+                                  ("not about cancer (domain check)", ev and ev.everyday),
+                                  ("no word of it found", ev and ev.nothing_found)) if on]
+    vetoes += [f"topic missing: {t}" for t in (ev.topics_missing if ev else ())]
+    return {"confidence": round(res.confidence, 3), "threshold": round(threshold, 3), "held_back": len(res.withheld),
+            "held_back_rank": next((n for n, h in enumerate(res.withheld, 1) if relevant.get(h.chunk.id)), None),
+            "vetoes": vetoes}
+
+
+def misses(qset: QuestionSet, results: dict[str, SearchResult], run: dict[str, dict[str, float]],
+           qrels: dict[str, dict[str, int]], n: int, threshold: float) -> list[dict]:
+    """The ``n`` answerable questions ranked worst (a refused one with `refusal`, its top
+    passages those held back), then up to ``n`` out-of-scope ones answered."""
+    inscope = [q for q in qset.questions if q.in_scope]
+    rr = per_question_rr({q.id: qrels[q.id] for q in inscope}, run)
+    out = []
+    for q in sorted(inscope, key=lambda q: (rr.get(q.id, 0.0), q.id))[:n]:
+        if rr.get(q.id, 0.0) >= 1.0:
+            break
+        res = results[q.id]
+        shown = (res.withheld if res.abstained else res.hits)[:3]
+        out.append({"id": q.id, "question": q.question, "rr": rr.get(q.id, 0.0),
+                    "gold": list(q.sections) or [q.doc_source], "abstained": res.abstained,
+                    "top": [label(h.chunk) + (f" [{h.chunk.source}]" if q.doc_source else "") for h in shown]}
+                   | ({"refusal": refusal(res, qrels[q.id], threshold)} if res.abstained else {}))
+    for q in qset.questions:
+        if not q.in_scope and not results[q.id].abstained and len(out) < 2 * n:
+            out.append({"id": q.id, "question": q.question, "rr": None, "gold": ["(out of scope: should abstain)"],
+                        "abstained": False, "top": [label(h.chunk) for h in results[q.id].hits[:3]]})
+    return out

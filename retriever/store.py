@@ -44,7 +44,9 @@ class IndexLoadError(RuntimeError):
     """An index folder that cannot be served; the message names the file and the fix."""
 
     def __init__(self, index_dir: Path, problem: str, fix: str | None = None):
-        fix = fix or (f"rebuild it with: python -m ingest SOURCE_FOLDER --index {index_dir} (SOURCE_FOLDER: the "
+        # A path that is not there is more often mistyped than unbuilt: the path is checked first.
+        build = "rebuild it" if Path(index_dir).exists() else "if the path is right, build the index there"
+        fix = fix or (f"{build} with: python -m ingest SOURCE_FOLDER --index {index_dir} (SOURCE_FOLDER: the "
                       f"folder of documents it was built from, such as seeds for the bundled summary)")
         super().__init__(f"index {index_dir}: {problem}; {fix}")
         self.index_dir = index_dir
@@ -179,7 +181,7 @@ class Manifest:
 def _manifest_json(index_dir: Path) -> dict:
     path = index_dir / MANIFEST
     if not index_dir.exists():
-        raise IndexLoadError(index_dir, "folder does not exist")
+        raise IndexLoadError(index_dir, f"folder does not exist (check the path: it reads as {index_dir.absolute()})")
     if not index_dir.is_dir():
         raise IndexLoadError(index_dir, "is a file, not an index folder (give the folder ingest wrote)")
     if not path.is_file():

@@ -213,3 +213,10 @@ def test_a_section_several_documents_have_is_noted_and_doc_pins_it(tmp_path, cap
     assert "note:" not in capsys.readouterr().out
     assert eval_main([str(unknown), "--index", str(index)]) == 2
     assert "unknown doc 'nowhere' in item x (no document of" in capsys.readouterr().err
+
+
+def test_a_missing_index_says_to_check_the_path_before_a_rebuild(tmp_path, capsys):
+    """A mistyped --index was told to rebuild the index first."""
+    assert eval_main([str(PROJECT_SET), "--index", str(tmp_path / "indx")]) == 2
+    err = capsys.readouterr().err
+    assert err.index("folder does not exist (check the path") < err.index("if the path is right, build")

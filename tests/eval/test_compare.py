@@ -123,3 +123,58 @@ def test_an_eval_report_records_outcomes_that_agree_with_its_figures(seed_index,
     assert main([str(path), str(path)]) == 0  # a run against itself: every figure even
     hit1 = report["metrics"]["in_scope"]["Hit@1"]
     assert f"{hit1:.3f}->{hit1:.3f} +0/-0 even" in capsys.readouterr().out
+
+
+def with_meta(path, sets, **meta):
+    """A several-set report as `write` makes it, scored with ``meta`` (k, index, model...)."""
+    write(path, sets)
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**raw, "meta": meta}), encoding="utf-8")
+    return path
+
+
+RUN = {"k": 10, "index": "index", "index_created": "2024-01-01", "chunks": 57, "model": "pdq-minilm-l6",
+       "encoder": "onnx/model_qint8_avx512_vnni.onnx"}
+
+
+def test_runs_scored_with_different_k_are_refused_naming_both(tmp_path, capsys):
+    """At --k 1 a report has no Hit@5: compared with a k=10 run, every question found at
+    ranks 2 to 5 was counted a Hit@5 loss."""
+    before = with_meta(tmp_path / "k10.json", BEFORE, **RUN)
+    after = with_meta(tmp_path / "k1.json", AFTER, **{**RUN, "k": 1})
+    assert main([str(before), str(after)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {before} was scored with --k 10 and {after} with --k 1")
+
+
+def test_runs_at_a_k_under_five_have_no_hit5_to_win_or_lose(tmp_path, capsys):
+    before = with_meta(tmp_path / "a.json", BEFORE, **{**RUN, "k": 1})
+    after = with_meta(tmp_path / "b.json", AFTER, **{**RUN, "k": 1})
+    assert main([str(before), str(after), "--list"]) == 0
+    out = capsys.readouterr().out
+    assert "Hit@5:" not in out and "a Hit@1: + q2 q3; - q1" in out
+    rows, _ = compare(BEFORE, AFTER, "passage", k=1)
+    assert rows["a"]["Hit@5"].n == 0 and not rows["a"]["Hit@5"].lost and rows["a"]["Hit@1"].n == 4
+
+
+def test_runs_on_another_index_or_model_are_compared_under_a_note(tmp_path, capsys):
+    before = with_meta(tmp_path / "a.json", BEFORE, **RUN)
+    after = with_meta(tmp_path / "b.json", AFTER, **{**RUN, "model": "other-model", "index": "/tmp/other",
+                                                     "index_created": "2024-02-02", "chunks": 60})
+    assert main([str(before), str(after)]) == 0
+    note = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("note:"))
+    assert "index index -> /tmp/other" in note and "chunks 57 -> 60" in note and "model pdq-minilm-l6 -> other-model" \
+        in note and "encoder" not in note
+    same = with_meta(tmp_path / "c.json", AFTER, **{**RUN, "index": "./index"})  # the same index, named otherwise
+    assert main([str(before), str(same)]) == 0
+    assert "note:" not in capsys.readouterr().out
+
+
+def test_a_missing_report_a_mode_it_lacks_and_sets_in_common_are_said_plainly(tmp_path, capsys):
+    good = write(tmp_path / "good.json", BEFORE)
+    assert main([str(tmp_path / "gone.json"), str(good)]) == 2
+    assert f"error: {tmp_path / 'gone.json'}: no such file" in capsys.readouterr().err
+    assert main([str(good), str(good), "--mode", "bm25"]) == 2
+    assert "set 'a' was not scored in mode 'bm25' (the report has hybrid)" in capsys.readouterr().err
+    with pytest.raises(ReportError, match=r"matched by their file's name: the first has x, y; the second has z\)"):
+        compare({"x": BEFORE["a"], "y": BEFORE["b"]}, {"z": AFTER["a"]}, "passage")
