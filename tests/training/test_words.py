@@ -12,11 +12,10 @@ from retriever.boilerplate import BOILERPLATE
 from retriever.dose_typed import PDQ_VERBS, verbs
 from retriever.scope import CANCER_WORDS, cancer_words
 from retriever.spelling import PDQ_WORDS, Speller, everyday_slips
-from retriever.tokenization import zipf
-from retriever.tokenization import PLURALS
+from retriever.tokenization import PLURALS, zipf
 from training.__main__ import main
-from training.plurals import render_plurals
 from training.cli import CORPUS
+from training.plurals import render_plurals
 from training.words import (
     cancer_titles,
     corpus_counts,
