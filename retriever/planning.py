@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from retriever.abstain import topic_words
 from retriever.acronyms import typed_acronyms, typed_as_names, typed_in_capitals, write_out
 from retriever.audience import audience
+from retriever.dictionary import in_dictionary
 from retriever.dose_typed import read_does
 from retriever.figures import figures_asked
 from retriever.lexicon import lay_words, question_terms, spell_out, widenings
+from retriever.respelling import american
 from retriever.spelling import Speller
 from retriever.text import drop_emoji, replace_word, straighten_quotes, strip_accents
 from retriever.tokenization import Vocabulary, content_words, holds_phrase, negated, query_tokens, tokenize, words
@@ -105,6 +107,15 @@ class Planner:
         counts = Counter(w for ws in stretches for w in ws)
         return cls(Speller(counts, min_score), lexicon, tokens, WordPairs.from_segments(stretches, counts))
 
+    def _meant(self, text: str, typed: str, fixed: str) -> bool:
+        """Whether a correction stands. A word the dictionary holds is a word of its own
+        ("carer", "zapping", "testes", "areca"; `retriever.dictionary`), read as another only
+        where the index writes that other word beside the typed word's neighbour ("prostrate
+        cancer", "brest cancer": its pairs, `WordPairs.partners`); a British spelling is the
+        same word ("tumour")."""
+        return (not in_dictionary(typed) or fixed in american(typed)
+                or self.pairs.partners(text, typed, fixed))
+
     def plan(self, query: str) -> QueryPlan:
         # Compatibility forms as plain ones: full-width letters from a CJK keyboard
         # ("ＣＡＲＣＩＮＯＩＤ"), ligatures, superscript digits. The documents use plain ones.
@@ -123,8 +134,8 @@ class Planner:
         capitals = typed_in_capitals(text)
         for w in dict.fromkeys(words(text)):
             fixed = None if w in as_typed else self.speller.correct(w)
-            if fixed and not (w in capitals and sorted(fixed) == sorted(w)):  # "DTPA" is no "DTaP"
-                corrections[w] = fixed
+            if fixed and not (w in capitals and sorted(fixed) == sorted(w)) and self._meant(text, w, fixed):
+                corrections[w] = fixed  # "DTPA" is no "DTaP"
         for wrong, right in corrections.items():
             text = replace_word(text, wrong, right)
         keep = as_typed | capitals | set(corrections.values())

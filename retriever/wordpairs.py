@@ -121,6 +121,16 @@ class WordPairs:
                 out[w] = meant.pop()
         return out
 
+    def partners(self, text: str, typed: str, meant: str) -> bool:
+        """Whether, where ``text`` has ``typed``, the index writes ``meant`` beside the same
+        neighbour in at least `MIN_SHARE` of ``meant``'s pairs ("prostate" before "cancer")."""
+        for ws in segments(text):
+            for i, w in enumerate(ws):
+                if w == typed and ((i + 1 < len(ws) and ws[i + 1] in self.after.get(meant, ()))
+                                   or (i and ws[i - 1] in self.before.get(meant, ()))):
+                    return True
+        return False
+
     @staticmethod
     def _may_be_a_slip(w: str, keep: Collection[str]) -> bool:
         return (len(w) >= MIN_LETTERS and w.isalpha() and w not in STOPWORDS and w not in keep

@@ -166,3 +166,18 @@ def test_a_name_in_mixed_case_is_left_as_typed():
     assert planner.plan("what is the netest test").corrections == {"netest": "newest"}
     assert planner.plan("CArcinoyd in the bowel").corrections == {"carcinoyd": "carcinoid"}
     assert planner.plan("Carcinoyd in the bowel").corrections == {"carcinoyd": "carcinoid"}
+
+
+def test_a_word_the_dictionary_holds_is_read_as_another_only_beside_that_word_s_partner():
+    """A trial saw "carer" read as care; training questions' "zapping" (a tumour) was read as
+    mapping and "areca" (nut) as area. A real word stays as typed, unless the index writes the
+    word it is one slip from beside the same neighbour ("prostrate cancer"); a misspelling the
+    dictionary lacks is read as before."""
+    texts = ["Prostate cancer is treated with surgery. Prostate cancer may come back."] * 3 + [
+        "Family care and mapping of the area help caregivers.", "Carcinoid tumors are rare."]
+    planner = Planner.for_texts(texts, 85.0)
+    assert planner.plan("is prostrate cancer hereditary").corrections == {"prostrate": "prostate"}
+    assert planner.plan("tips for a carer").corrections == {}
+    assert planner.plan("zapping the tumour").corrections.get("zapping") is None
+    assert planner.plan("areca nut").corrections == {}
+    assert planner.plan("carcinoyd").corrections == {"carcinoyd": "carcinoid"}
