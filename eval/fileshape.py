@@ -39,13 +39,16 @@ def file_shape(path: Path) -> str | None:
     return None
 
 
-def line_hint(line: str) -> str | None:
-    """A hand-written slip that makes ``line`` invalid JSON, in plain words, or None."""
+def line_hint(line: str, column: int) -> str | None:
+    """A hand-written slip at ``column`` (1-based, where JSON's reader stopped) of ``line``, in
+    plain words, or None: read where the reader stopped, not anywhere in the line, so a
+    question that holds "'" or ", ]" in its text is not blamed for them."""
     text = line.strip()
     if text.startswith(("#", "//")):
         return "a comment: JSONL has no comments; delete the line"
-    if _TRAILING_COMMA.search(text):
+    at = column - 1
+    if line[at:at + 1] in ("}", "]") and line[:at].rstrip().endswith(","):
         return "a comma before a closing } or ]: JSON allows none there; remove it"
-    if text.startswith("{'") or re.search(r"[{,\[:]\s*'", text):
+    if line[at:at + 1] == "'":
         return "single quotes: JSON needs double quotes (\") around names and text"
     return None

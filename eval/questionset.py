@@ -140,8 +140,9 @@ def _object(line: str, where: str) -> dict:
     try:
         obj = json.loads(line)
     except ValueError as exc:
-        hint = line_hint(line) or exc.msg.removesuffix(" at")
-        raise QuestionSetError(f"{where}: not valid JSON at column {exc.colno} ({hint})") from None
+        hint = line_hint(line, exc.colno)  # said beside JSON's own reason, never instead of it
+        reason = exc.msg.removesuffix(" at") + (f"; {hint}" if hint else "")
+        raise QuestionSetError(f"{where}: not valid JSON at column {exc.colno} ({reason})") from None
     except RecursionError:
         raise QuestionSetError(f"{where}: JSON nested too deeply") from None
     if not isinstance(obj, dict):

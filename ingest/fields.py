@@ -12,6 +12,7 @@ from retriever.text import iso_date
 
 _WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _NAMED = re.compile(r"field '(\w+)'")
+_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's own delimiter
 
 
 def read_fields(meta: dict, source: str, text: str = "") -> tuple[str, str, list[str], str, list[str]]:
@@ -40,11 +41,14 @@ def read_fields(meta: dict, source: str, text: str = "") -> tuple[str, str, list
 def _with_line(problem: str, text: str) -> str:
     """``problem`` with "(line N)" after the field it names, where the front matter sets it."""
     named = _NAMED.search(problem)
-    head = text.split("\n---", 1)[0] if text.lstrip().startswith("---") else ""
-    at = re.search(rf"^{re.escape(named[1])}\s*:", head, re.MULTILINE) if named else None
+    bounds = list(_BOUNDARY.finditer(text))[:2]  # the front matter's '---' lines, blank lines before them too
+    if named is None or len(bounds) < 2:
+        return problem
+    at = re.compile(rf"^[\"']?{re.escape(named[1])}[\"']?\s*:", re.MULTILINE).search(text, bounds[0].end(),
+                                                                                      bounds[1].start())
     if at is None:
         return problem
-    return problem.replace(named[0], f"{named[0]} (line {head.count(chr(10), 0, at.start()) + 1})", 1)
+    return problem.replace(named[0], f"{named[0]} (line {text.count(chr(10), 0, at.start()) + 1})", 1)
 
 
 def _str_list(value, source: str, name: str) -> list[str]:

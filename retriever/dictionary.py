@@ -8,7 +8,7 @@ slip from a corpus word as that slip. wordfreq counts the web's misspellings too
 "ileus" as ileum, "sprain" as Spain. pyspellchecker's English list (built from subtitles
 and checked against the SCOWL word lists) holds the real words and not the misspellings; a
 real word typed for another ("prostrate" for prostate) is then read from its neighbours
-(`retriever.wordpairs`), as other real-word slips are.
+(`retriever.wordpairs`) or from the index's titles (`retriever.planning.Planner`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,14 @@ import gzip
 import json
 from functools import lru_cache
 from importlib.resources import files
+
+from retriever.tokenization import zipf
+
+# The list also holds words English barely uses that are common slips: "caner" (1.8),
+# "annal" (1.6), "surgy", "hemotherapy" (below 1). A word this common in everyday English
+# (wordfreq's Zipf scale) or more is one of its own; the ones misread were 1.9 to 3.0
+# ("areca" 1.93, "zapping" 2.25, "testes" 2.71, "carer" 2.86, "atrial" 2.96).
+MIN_ZIPF = 1.9
 
 
 @lru_cache(maxsize=1)
@@ -28,3 +36,8 @@ def english_words() -> frozenset[str]:
 
 def in_dictionary(word: str) -> bool:
     return word in english_words()
+
+
+def word_of_its_own(word: str) -> bool:
+    """Whether the dictionary holds ``word`` and everyday English uses it (`MIN_ZIPF`)."""
+    return word in english_words() and zipf(word) >= MIN_ZIPF

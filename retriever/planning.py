@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Container
+from collections.abc import Collection, Container, Iterable
 from dataclasses import dataclass, field
 
-from retriever.abstain import topic_words
+from retriever.abstain import EVERYDAY_ZIPF, topic_words
 from retriever.acronyms import typed_acronyms, typed_as_names, typed_in_capitals, write_out
 from retriever.audience import audience
-from retriever.dictionary import in_dictionary
+from retriever.dictionary import word_of_its_own
 from retriever.dose_typed import read_does
 from retriever.figures import figures_asked
 from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.respelling import american
 from retriever.spelling import Speller
 from retriever.text import drop_emoji, replace_word, straighten_quotes, strip_accents
-from retriever.tokenization import Vocabulary, content_words, holds_phrase, negated, query_tokens, tokenize, words
+from retriever.tokenization import (
+    Vocabulary,
+    content_words,
+    holds_phrase,
+    negated,
+    query_tokens,
+    tokenize,
+    words,
+    zipf,
+)
 from retriever.wordbreaks import joined_pieces
 from retriever.wordpairs import WordPairs, segments
 
@@ -92,8 +101,9 @@ class Planner:
     document words for lay words."""
 
     def __init__(self, speller: Speller, lexicon: bool = True, tokens: Container[str] = (),
-                 pairs: WordPairs | None = None):
+                 pairs: WordPairs | None = None, subjects: Collection[str] = ()):
         self.speller = speller
+        self.subjects = frozenset(subjects)  # the words of the index's summaries' titles
         self.lexicon = lexicon
         self.tokens = tokens  # the keyword index's: which names with digits it holds whole
         self.index_words = Vocabulary(speller.counts)  # every word of the index, in every form
@@ -101,20 +111,23 @@ class Planner:
 
     @classmethod
     def for_texts(cls, texts: list[str], min_score: float, lexicon: bool = True,
-                  tokens: Container[str] = ()) -> Planner:
-        """A planner whose speller and word pairs read ``texts`` (an index's passages)."""
+                  tokens: Container[str] = (), titles: Iterable[str] = ()) -> Planner:
+        """A planner whose speller and word pairs read ``texts`` (an index's passages), and
+        that knows its summaries' ``titles``."""
         stretches = [ws for t in texts for ws in segments(t)]  # together, every word of every text
         counts = Counter(w for ws in stretches for w in ws)
-        return cls(Speller(counts, min_score), lexicon, tokens, WordPairs.from_segments(stretches, counts))
+        return cls(Speller(counts, min_score), lexicon, tokens, WordPairs.from_segments(stretches, counts),
+                   {w for title in set(titles) for w in words(title)})
 
     def _meant(self, text: str, typed: str, fixed: str) -> bool:
-        """Whether a correction stands. A word the dictionary holds is a word of its own
-        ("carer", "zapping", "testes", "areca"; `retriever.dictionary`), read as another only
-        where the index writes that other word beside the typed word's neighbour ("prostrate
-        cancer", "brest cancer": its pairs, `WordPairs.partners`); a British spelling is the
-        same word ("tumour")."""
-        return (not in_dictionary(typed) or fixed in american(typed)
-                or self.pairs.partners(text, typed, fixed))
+        """Whether a word the dictionary holds, a word of its own ("carer", "zapping",
+        "testes", "areca"; `retriever.dictionary`), is read as the word it is one slip from:
+        only where the index writes that word beside the typed word's neighbour ("brest
+        cancer": its pairs, `WordPairs.partners`), or names its summaries by it and everyday
+        English rarely uses it ("biopsy of the prostrate", on an index of the prostate
+        summaries; "care" names some too, but "carer" is no slip of it)."""
+        return (self.pairs.partners(text, typed, fixed)
+                or (fixed in self.subjects and zipf(fixed) < EVERYDAY_ZIPF))
 
     def plan(self, query: str) -> QueryPlan:
         # Compatibility forms as plain ones: full-width letters from a CJK keyboard
@@ -132,12 +145,16 @@ class Planner:
         for wrong, right in corrections.items():
             text = replace_word(text, wrong, right)
         capitals = typed_in_capitals(text)
+        doubtful = {}  # real words the speller would read as others: decided once the rest are read
         for w in dict.fromkeys(words(text)):
             fixed = None if w in as_typed else self.speller.correct(w)
-            if fixed and not (w in capitals and sorted(fixed) == sorted(w)) and self._meant(text, w, fixed):
-                corrections[w] = fixed  # "DTPA" is no "DTaP"
+            if fixed and not (w in capitals and sorted(fixed) == sorted(w)):  # "DTPA" is no "DTaP"
+                (doubtful if word_of_its_own(w) and fixed not in american(w) else corrections)[w] = fixed
         for wrong, right in corrections.items():
             text = replace_word(text, wrong, right)
+        for wrong, right in doubtful.items():
+            if self._meant(text, wrong, right):  # "brest cancr": read with "cancer" already read
+                corrections[wrong], text = right, replace_word(text, wrong, right)
         keep = as_typed | capitals | set(corrections.values())
         for wrong, right in self.pairs.fixes(text, keep).items():  # "clinical trails"
             corrections[wrong] = right

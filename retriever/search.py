@@ -59,10 +59,8 @@ WARM_UP_QUERY = "carcinoyd tumor treatment with telotristat"
 
 
 class Retriever:
-    """Search one index folder.
-
-    Use `Retriever.load`; the object is read-only after that and safe to share between
-    threads. `with_settings` gives a copy with other retrieval settings.
+    """Search one index folder. Use `Retriever.load`; the object is read-only after that and
+    safe to share between threads. `with_settings` gives a copy with other retrieval settings.
     """
 
     def __init__(self, index: IndexData, embedder: Embedder, settings: RetrievalSettings,
@@ -76,8 +74,9 @@ class Retriever:
         self.calibration = calibration
         self.reranker = reranker
         chunks = index.chunks
-        self.planner = Planner.for_texts([" ".join(c.heading_path) + " " + c.text for c in chunks],
-                                         settings.fuzzy_min_score, settings.lexicon, index.keyword.vocab)
+        self.planner = Planner.for_texts([f"{' '.join(c.heading_path)} {c.text}" for c in chunks],
+                                         settings.fuzzy_min_score, settings.lexicon, index.keyword.vocab,
+                                         (c.title for c in chunks))
         self.scope = Scope(chunks)
         self.dense = DenseSearcher(index.dense, index.vectors)
         self.bm25 = KeywordSearcher(index.keyword)
@@ -141,7 +140,7 @@ class Retriever:
         other.settings = settings
         if (settings.fuzzy_min_score, settings.lexicon) != (self.settings.fuzzy_min_score, self.settings.lexicon):
             other.planner = Planner(Speller(self.planner.speller.counts, settings.fuzzy_min_score), settings.lexicon,
-                                    self.planner.tokens, self.planner.pairs)
+                                    self.planner.tokens, self.planner.pairs, self.planner.subjects)
         return other
 
     def with_reranker(self, reranker: Reranker | None) -> Retriever:

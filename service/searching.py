@@ -75,10 +75,16 @@ def validate_query(q: str, max_chars: int) -> str:
 SINGLE_VALUED = ("q", "k", "mode")  # "doc" and "cancer_type" may repeat
 
 
+# What mail and ad tools add to a shared link besides utm_* and the click ids ending in
+# "clid" (fbclid, gclid, dclid): Microsoft's and Mailchimp's, HubSpot's, Google Analytics'
+# cross-site ones, Instagram's share id.
+TRACKERS = frozenset({"msclkid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "_ga", "_gl", "igshid"})
+
+
 def tracking(name: str) -> bool:
-    """A campaign tracker's parameter ("utm_source", "fbclid", "gclid"): a link shared by
+    """A campaign tracker's parameter ("utm_source", "fbclid", "mc_cid"): a link shared by
     e-mail or a post carries one, and it asks nothing of a search."""
-    return name.startswith("utm_") or name.endswith("clid")
+    return name.startswith("utm_") or name.endswith("clid") or name in TRACKERS
 
 
 def reject_unknown(params, takes: tuple[str, ...] = SEARCH_PARAMETERS,

@@ -6,14 +6,16 @@ Abstention asks whether the passages name a question's topic "in any form"
 (`retriever.tokenization.Vocabulary`); the Snowball stem of "teeth" is "teeth", so "will
 radiation hurt her teeth" was refused as about a topic the passages lack, over a passage
 listing "Tooth decay". The pairs come from lemminflect's English inflection tables, kept
-where both forms are in everyday English (wordfreq Zipf 2 or more) and the plural reads
-back to that one singular alone (not "cola" for "colon", nor "dice" for "die").
+where both forms are in everyday English (wordfreq Zipf 2 or more) and an English spelling
+dictionary (`retriever.dictionary`; not "loca" for "locus", nor "pura" for "pus"), and the
+plural reads back to that one singular alone (not "cola" for "colon", nor "dice" for "die").
 """
 
 from __future__ import annotations
 
 from wordfreq import top_n_list, zipf_frequency
 
+from retriever.dictionary import in_dictionary
 from retriever.tokenization import Vocabulary
 
 HEADER = ("# English nouns whose plural neither the keyword stemmer nor the seven-letter prefix joins to its\n"
@@ -40,6 +42,7 @@ def english_plurals() -> list[tuple[str, str]]:
             continue
         for plural in getAllInflections(singular, upos="NOUN").get("NNS", ()):
             if (plural != singular and plural.isalpha() and zipf_frequency(plural, "en") >= MIN_ZIPF
+                    and in_dictionary(singular) and in_dictionary(plural)  # not Latin "loca", Spanish "pura"
                     and getAllLemmas(plural, upos="NOUN").get("NOUN") == (singular,)
                     and not _joined(singular, plural)):
                 pairs.add((singular, plural))

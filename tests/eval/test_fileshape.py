@@ -45,6 +45,17 @@ def test_hand_written_slips_are_said_in_plain_words(tmp_path):
              json.dumps(ITEM)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     message = refusal(path)
-    assert ":1: not valid JSON at column 1 (a comment: JSONL has no comments; delete the line)" in message
-    assert ":2: not valid JSON at column 2 (single quotes: JSON needs double quotes (\") around names" in message
-    assert ":3: not valid JSON at column" in message and "(a comma before a closing } or ]" in message
+    assert ":1: not valid JSON at column 1 (Expecting value; a comment: JSONL has no comments; delete the line)" \
+        in message
+    assert ":2: not valid JSON at column 2 (Expecting property name enclosed in double quotes; single quotes: " \
+           "JSON needs double quotes (\") around names" in message
+    assert ":3: not valid JSON at column" in message and "; a comma before a closing } or ]" in message
+
+
+def test_a_slip_is_named_where_the_reader_stopped_not_anywhere_in_the_line(tmp_path):
+    """A review: a question holding "'safe'" or ", ]" in its text was told of single quotes or
+    a trailing comma when the line's fault was a missing comma between two fields."""
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"id": "q1" "question": "is it, \'safe\' [a, ]?", "kind": "patient"}\n', encoding="utf-8")
+    message = refusal(path)
+    assert "not valid JSON at column 13 (Expecting ',' delimiter)" in message

@@ -70,6 +70,9 @@ def test_every_bad_field_of_a_file_is_named_at_once():
     assert [p.split("'")[1] for p in problems] == ["title", "url", "lastReviewed", "tags"], problems
     # each on the line that sets it (a new user could not tell which line held the bad url)
     assert [re.search(r"\(line (\d+)\)", p)[1] for p in problems] == ["2", "3", "4", "5"], problems
+    # blank lines before the front matter, and a quoted field name, are counted alike
+    with pytest.raises(DocumentError, match=r"field 'url' \(line 5\) must be a web address"):
+        parse_document(b"\n\n---\ntitle: T\n\"url\": nope\n---\n# H\n\nBody.\n", "dir/bad.md")
 
 
 def test_good_document_fields():

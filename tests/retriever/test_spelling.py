@@ -171,13 +171,19 @@ def test_a_name_in_mixed_case_is_left_as_typed():
 def test_a_word_the_dictionary_holds_is_read_as_another_only_beside_that_word_s_partner():
     """A trial saw "carer" read as care; training questions' "zapping" (a tumour) was read as
     mapping and "areca" (nut) as area. A real word stays as typed, unless the index writes the
-    word it is one slip from beside the same neighbour ("prostrate cancer"); a misspelling the
-    dictionary lacks is read as before."""
-    texts = ["Prostate cancer is treated with surgery. Prostate cancer may come back."] * 3 + [
-        "Family care and mapping of the area help caregivers.", "Carcinoid tumors are rare."]
-    planner = Planner.for_texts(texts, 85.0)
+    word it is one slip from beside the same neighbour ("prostrate cancer"; read after the
+    neighbour's own slip, "brest cancr") or names its summaries by that word and English
+    rarely uses it ("biopsy of the prostrate"; "care" names summaries too). A slip the
+    dictionary lists but English barely uses ("caner", "surgy") is read as before."""
+    texts = ["Prostate cancer is treated with surgery. Prostate cancer may come back.",
+             "Breast cancer is common. Breast cancer screening finds it."] * 3 + [
+        "Family care and mapping of the area help.", "Carcinoid tumors are rare. Cancer surgery."]
+    planner = Planner.for_texts(texts, 85.0, titles=["Prostate Cancer Treatment", "Nutrition in Cancer Care"])
     assert planner.plan("is prostrate cancer hereditary").corrections == {"prostrate": "prostate"}
+    assert planner.plan("biopsy of the prostrate").corrections == {"prostrate": "prostate"}
+    assert planner.plan("brest cancr symptoms").corrections == {"cancr": "cancer", "brest": "breast"}
     assert planner.plan("tips for a carer").corrections == {}
     assert planner.plan("zapping the tumour").corrections.get("zapping") is None
     assert planner.plan("areca nut").corrections == {}
+    assert planner.plan("caner surgy").corrections == {"caner": "cancer", "surgy": "surgery"}
     assert planner.plan("carcinoyd").corrections == {"carcinoyd": "carcinoid"}

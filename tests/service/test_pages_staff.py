@@ -103,7 +103,8 @@ def test_a_shared_staff_link_keeps_working_with_a_trackers_parameters(client):
     search, where a misspelt filter (above) is still refused."""
     plain = passages(client.get("/staff", params={"q": "octreotide", "k": 3}).text)
     tagged = client.get("/staff", params=[("q", "octreotide"), ("k", "3"), ("utm_source", "newsletter"),
-                                          ("utm_medium", "email"), ("fbclid", "IwAR0x")])
+                                          ("utm_medium", "email"), ("fbclid", "IwAR0x"), ("mc_cid", "7a1"),
+                                          ("msclkid", "b2")])
     assert tagged.status_code == 200 and plain and passages(tagged.text) == plain
 
 
