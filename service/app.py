@@ -31,6 +31,7 @@ from service.state import RetrieverHolder
 logger = logging.getLogger("service")
 
 STATIC_DIR = Path(__file__).parent / "static"
+STATIC_PREFIX = "/static/"  # where `create_app` mounts it
 
 DESCRIPTION = """\
 Verbatim, cited passages from NCI's PDQ® cancer information summaries for plain-language
@@ -89,14 +90,15 @@ class HeadAsGet:
 
     Uptime checks and load balancers often probe with HEAD; FastAPI's routes take only the
     methods they list, so ``HEAD /healthz`` and ``HEAD /readyz`` answered 405. Inside the
-    access log, which still logs the HEAD.
+    access log, which still logs the HEAD. Static files answer HEAD themselves, without
+    reading the file (the API page's script is 1.7 MB).
     """
 
     def __init__(self, app: ASGIApp):
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
+        if scope["type"] != "http" or scope["method"] != "HEAD" or scope["path"].startswith(STATIC_PREFIX):
             await self.app(scope, receive, send)
             return
 
@@ -163,5 +165,5 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
     app.include_router(pages.router)
     if settings.admin_reload:  # off: not in /openapi.json or /docs either, and 404 like any unknown address
         app.include_router(admin.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(STATIC_PREFIX.rstrip("/"), StaticFiles(directory=STATIC_DIR), name="static")
     return app

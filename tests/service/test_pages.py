@@ -79,6 +79,22 @@ def test_every_get_address_answers_head_for_uptime_checks(client, path):
     assert head.headers.get("cache-control") == got.headers.get("cache-control")
 
 
+def test_a_static_file_answers_head_itself_without_being_read(client, monkeypatch):
+    """HEAD was turned into GET for static files too, which read the 1.7 MB API page script."""
+    from starlette.staticfiles import StaticFiles
+
+    asked = []
+    real = StaticFiles.get_response
+
+    async def spy(self, path, scope):
+        asked.append(scope["method"])
+        return await real(self, path, scope)
+    monkeypatch.setattr(StaticFiles, "get_response", spy)
+    resp = client.head("/static/swagger/swagger-ui-bundle.js")
+    assert resp.status_code == 200 and resp.content == b"" and int(resp.headers["content-length"]) > 1_000_000
+    assert asked == ["HEAD"]
+
+
 def test_head_answers_as_get_does_when_refused(client):
     assert client.head("/api/search?k=0").status_code == client.get("/api/search?k=0").status_code == 422
     assert client.head("/no/such/page").status_code == 404
