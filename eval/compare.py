@@ -14,8 +14,9 @@ every question of the sets both reports hold.
 
 ``--list`` names the questions that changed by id, not by text, so a set kept unread stays so.
 
-Two runs scored with different ``--k`` are refused: the one with fewer passages has no
-figure past its k, and a question it never looked for would count as lost. Two runs on
+Two runs scored with different ``--k`` are refused when either stops before the deepest
+figure compared (Hit@5): it has no figure past its k, and a question it never looked for
+would count as lost. At k=5 and k=10 every figure exists in both. Two runs on
 another index or model are compared, since that is often the change being judged, under a
 note naming what differs.
 """
@@ -101,11 +102,11 @@ def differences(before: Run, after: Run, names: tuple[Path, Path]) -> list[str]:
     """How the two runs' index and model differ, ``field: before -> after`` each.
 
     Raises:
-        ReportError: they were scored with different ``--k``: the one with fewer passages has
-            no figure past its k (Hit@5 at k=1), so a question would be counted lost that was
-            never looked for.
+        ReportError: they were scored with different ``--k``, one under the deepest figure's
+            (Hit@5 at k=1), so a question would be counted lost that was never looked for.
     """
-    if before.k is not None and after.k is not None and before.k != after.k:
+    deepest = max(CUTOFF.values())
+    if before.k is not None and after.k is not None and before.k != after.k and min(before.k, after.k) < deepest:
         raise ReportError(f"{names[0]} was scored with --k {before.k} and {names[1]} with --k {after.k}: figures "
                           "past the smaller k do not exist in one of them; score both with the same --k")
     a, b = before.setup, after.setup

@@ -147,6 +147,14 @@ def test_runs_scored_with_different_k_are_refused_naming_both(tmp_path, capsys):
     assert err.count("\n") == 1 and err.startswith(f"error: {before} was scored with --k 10 and {after} with --k 1")
 
 
+def test_runs_scored_at_k_five_and_ten_are_compared(tmp_path, capsys):
+    """Every figure compared looks at five passages at most, so both runs have them all."""
+    before = with_meta(tmp_path / "k10.json", BEFORE, **RUN)
+    after = with_meta(tmp_path / "k5.json", AFTER, **{**RUN, "k": 5})
+    assert main([str(before), str(after)]) == 0
+    assert "Hit@5" in capsys.readouterr().out
+
+
 def test_runs_at_a_k_under_five_have_no_hit5_to_win_or_lose(tmp_path, capsys):
     before = with_meta(tmp_path / "a.json", BEFORE, **{**RUN, "k": 1})
     after = with_meta(tmp_path / "b.json", AFTER, **{**RUN, "k": 1})
