@@ -12,7 +12,7 @@ from retriever.text import iso_date
 
 _WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _NAMED = re.compile(r"field '(\w+)'")
-_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's own delimiter
+BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's own delimiter
 
 
 def read_fields(meta: dict, source: str, text: str = "") -> tuple[str, str, list[str], str, list[str]]:
@@ -41,7 +41,7 @@ def read_fields(meta: dict, source: str, text: str = "") -> tuple[str, str, list
 def _with_line(problem: str, text: str) -> str:
     """``problem`` with "(line N)" after the field it names, where the front matter sets it."""
     named = _NAMED.search(problem)
-    bounds = list(_BOUNDARY.finditer(text))[:2]  # the front matter's '---' lines, blank lines before them too
+    bounds = list(BOUNDARY.finditer(text))[:2]  # the front matter's '---' lines, blank lines before them too
     if named is None or len(bounds) < 2:
         return problem
     at = re.compile(rf"^[\"']?{re.escape(named[1])}[\"']?\s*:", re.MULTILINE).search(text, bounds[0].end(),
@@ -86,7 +86,6 @@ def _calendar_problem(text: str) -> str:
     except ValueError as exc:
         return str(exc)  # "month must be in 1..12", "day is out of range for month"
     return "not a date"
-
 
 
 def _title(title, source: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from ingest.fields import read_fields
+from ingest.fields import BOUNDARY, read_fields
 from ingest.parsing import parse_sections
 from ingest.sources import SUFFIXES, DocumentError, doc_id_for, find_sources, read_source  # noqa: F401 (re-exported)
 from retriever.lines import bad_byte_at
@@ -96,9 +96,9 @@ def parse_document(raw: bytes, source: str) -> Document:
     except Exception as exc:  # python-frontmatter raises plain errors for odd delimiters
         raise DocumentError(source, f"malformed front matter: {exc}") from None
     meta = post.metadata
-    if not meta and len(_BOUNDARY.findall(text)) < 2:
+    if not meta and len(BOUNDARY.findall(text)) < 2:
         raise DocumentError(source, "the front matter is not closed: add a line '---' after its last field")
-    if isinstance(meta, dict) and not meta and not _BOUNDARY.split(text, 2)[1].strip():
+    if isinstance(meta, dict) and not meta and not BOUNDARY.split(text, 2)[1].strip():
         raise DocumentError(source, "the front matter is empty: it needs at least 'title: ...'")
     title, url, cancer_types, reviewed, tags = read_fields(meta, source, text)
     body = _without_controls(post.content)
@@ -132,7 +132,6 @@ def _without_controls(text: str) -> str:
     return _CONTROLS.sub("", _BREAKS.sub("\n", text))
 
 
-_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's own delimiter
 # What to do about the YAML problems a hand-edited front matter most often has.
 _MAPPING_HINT = "quote a value that holds ': ', or indent the field as the others"
 
@@ -146,7 +145,7 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
         return f": {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
     # PyYAML counts from where python-frontmatter's delimiter match ends, after any blank
     # lines that follow the opening '---'.
-    opening = _BOUNDARY.search(text)
+    opening = BOUNDARY.search(text)
     lead = text.count("\n", 0, opening.end()) + 1 if opening else 1
     context, begun = getattr(exc, "context", None), getattr(exc, "context_mark", None)
     if context and begun is not None and begun.line != mark.line:

@@ -40,4 +40,4 @@ def in_dictionary(word: str) -> bool:
 
 def word_of_its_own(word: str) -> bool:
     """Whether the dictionary holds ``word`` and everyday English uses it (`MIN_ZIPF`)."""
-    return word in english_words() and zipf(word) >= MIN_ZIPF
+    return in_dictionary(word) and zipf(word) >= MIN_ZIPF

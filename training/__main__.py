@@ -8,10 +8,9 @@
     python -m training ranker --index DIR [--force]   fit the learned ranker on a corpus index
     python -m training threshold [--force]        pick the abstention threshold (training/calibration)
     python -m training domain [--force]           fit the check of whether a question is about cancer
-    python -m training words                      the corpus's own words the speller keeps as typed,
-                                                  the subjects its titles name, the sentences every
-                                                  summary carries and English's irregular plurals
-                                                  (abstention), its acronyms and bare verbs (planning)
+    python -m training words                      the corpus's own words the speller keeps as typed, the subjects
+                                                  its titles name, the sentences every summary carries and English's
+                                                  irregular plurals (abstention), its acronyms and bare verbs (planning)
 """
 
 from __future__ import annotations
@@ -246,6 +245,7 @@ def _threshold(args) -> int:
 def _words(args) -> int:
     import os
 
+    from training import plurals
     from training import words as w
     from training.questions import QuestionFileError
 
@@ -265,7 +265,7 @@ def _words(args) -> int:
                  (args.acronyms_out, w.render_acronyms(bodies)),
                  (args.cancer_words_out, w.render_cancer_words(w.cancer_titles(args.corpus), docs)),
                  (args.verbs_out, w.render_verbs(bodies, w.training_questions(args.questions))),
-                 (args.plurals_out, w.render_plurals())]
+                 (args.plurals_out, plurals.render_plurals())]
         for out, text in lists:  # all written in full before any replaces its list
             out.with_name(out.name + ".partial").write_text(text, encoding="utf-8")
         for out, text in lists:

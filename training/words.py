@@ -37,7 +37,6 @@ from retriever.text import fold, sentence_spans, strip_accents
 from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, Vocabulary, zipf
 from retriever.tokenization import words as surface_words
 from training.nearmiss import GENERIC_TITLE_WORDS
-from training.plurals import render_plurals  # noqa: F401  (one of the lists `python -m training words` writes)
 
 HEADER = ("# The PDQ summaries' words that English does not use (wordfreq Zipf below 1) and that are one\n"
           "# edit from an everyday word: the speller keeps them as typed. Made from the corpus by\n"
