@@ -175,7 +175,8 @@ def test_cli_refuses_an_incompatible_index(tmp_path, index_copy):
     text = manifest.read_text(encoding="utf-8").replace('"schema_version": 1', '"schema_version": 99')
     manifest.unlink()
     manifest.write_text(text, encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "service", "--index", str(index_copy)],
+    # any free port: the README's service may be running on the default one beside the tests
+    proc = subprocess.run([sys.executable, "-m", "service", "--index", str(index_copy), "--port", "0"],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
