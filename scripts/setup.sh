@@ -11,14 +11,30 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
+# A download cut off midway (seen on CI: onnxruntime stopped at 19 of 28 MB, six resumes
+# failed) is a network hiccup, not a broken project: each install is tried three times, and
+# pip itself resumes a cut download up to twenty times. Downloads already done stay in pip's
+# cache, so a later try fetches only what is missing.
+pip_install() {
+  local try
+  for try in 1 2 3; do
+    .venv/bin/python -m pip install -q --retries 10 --timeout 60 "$@" && return 0
+    [ "$try" -lt 3 ] || break
+    echo "setup: pip install failed (try $try of 3); trying again" >&2
+    sleep $((try * 10))
+  done
+  echo "setup: pip install failed three times; check the network or the package index, then run this again" >&2
+  return 1
+}
 if [ ! -f "$stamp" ]; then
   echo "setup: installing dependencies (torch CPU build first)"
-  .venv/bin/python -m pip install -q --upgrade pip
+  pip_install --upgrade pip
+  export PIP_RESUME_RETRIES=20
   # torch first, pinned: a plain 'torch' requirement would pull a multi-GB CUDA build. Where
   # the package index offers only that build (public PyPI on Linux), TORCH_INDEX_URL names
   # PyTorch's CPU index instead: https://download.pytorch.org/whl/cpu
-  .venv/bin/python -m pip install -q "torch==2.13.0" ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"}
-  .venv/bin/python -m pip install -q -c constraints.txt -e ".[test,bench,train]"
+  pip_install "torch==2.13.0" ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"}
+  pip_install -c constraints.txt -e ".[test,bench,train]"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
