@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from retriever.text import shipped_lines
+from retriever.tokenization import STOPWORDS
 
 ACRONYMS = Path(__file__).with_name("pdq_acronyms.txt")
 # A word with its hyphenated parts: "T-ALL" is one acronym, "GIST-like" one acronym and a suffix.
@@ -97,14 +98,17 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
     "gastrointestinal stromal tumor (GIST)-like". One the index uses (every letter-and-digit
     part of it: "T-ALL" is "t" and "all") is left as typed: written out, "PDQ" and "MEN1"
     pulled their searches away from the passages that use them (the seed's sets lost four
-    questions, gained one and answered one out-of-scope)."""
+    questions, gained one and answered one out-of-scope). An acronym that is a stop word
+    ("ALL", "WHO") is always written out: BM25 drops the word and the uncased model reads
+    "all", so its definition is the only way a search can find it."""
     table = acronyms()
     if _shouted(text, table):
         return text
 
     def one(word: str) -> str:
         key = _defined(word, table)
-        if key is None or all(index_knows(p) for p in re.findall(r"[a-z0-9]+", word.lower())):
+        if key is None or (word.lower() not in STOPWORDS
+                           and all(index_knows(p) for p in re.findall(r"[a-z0-9]+", word.lower()))):
             return word
         return f"{table[key]} ({word})"
 

@@ -159,10 +159,13 @@ _LOWER_WORD = re.compile(r"(?<![\w/.@-])[a-z][a-z0-9]*(?![\w/@-]|\.\w)")
 
 def pdq_acronyms(bodies: list[str]) -> dict[str, str]:
     """``{acronym: definition}`` the bodies define, each with its commonest definition (lower
-    case), a plural's singular added ("NET" from "NETs"). Roman numerals, acronyms that are
-    stop words ("US", "ALL") or words the summaries also write in lower case ("FISH" and
-    "fish oil", "MEN" and "men") and partial definitions ("of alternative medicine") are left
-    out: a patient may type such a word in capitals for emphasis."""
+    case), a plural's singular added ("NET" from "NETs"). Roman numerals, words the summaries
+    also write in lower case ("FISH" and "fish oil", "MEN" and "men") and partial definitions
+    ("of alternative medicine") are left out: a patient may type such a word in capitals for
+    emphasis, and the search still reads the word. An acronym that is a stop word ("ALL") is
+    kept: neither BM25 nor the uncased model can read it, so its definition is the only way
+    to find it, and the training questions type it in capitals only for the leukemia (108
+    times, never for emphasis)."""
     from abbreviations import schwartz_hearst  # the train extra
 
     logging.getLogger(schwartz_hearst.__name__).setLevel(logging.WARNING)  # it logs every pair found
@@ -177,8 +180,9 @@ def pdq_acronyms(bodies: list[str]) -> dict[str, str]:
     out = {}
     for short, defs in found.items():
         long = defs.most_common(1)[0][0]
-        if _ACRONYM.match(short) and not _ROMAN.match(short) and short.lower() not in STOPWORDS \
-                and long.split()[0] not in STOPWORDS and not lower[short.lower().removesuffix("s")]:
+        searchable = short.lower() not in STOPWORDS  # "ALL": its definition is all a search can read
+        if _ACRONYM.match(short) and not _ROMAN.match(short) and long.split()[0] not in STOPWORDS \
+                and not (searchable and lower[short.lower().removesuffix("s")]):
             out[short] = long
     for short, long in list(out.items()):  # "NETs" -> "NET", "neuroendocrine tumor"
         if short.endswith("s") and long.endswith("s") and short[:-1] not in out:

@@ -80,9 +80,12 @@ def test_the_shipped_acronyms_are_the_corpus_s_own_definitions():
         "retriever/pdq_acronyms.txt is stale: run python -m training words"
     body = ("# T\n\nGastrointestinal stromal tumors (GISTs) are rare. Stage IV (IV) is late. The United "
             "States (US) and the Office of Alternative Medicine (OAM) are named. Fluorescence in situ "
-            "hybridization (FISH) and fish oil. See [it](https://x.gov/gist-treatment-pdq).\n")
+            "hybridization (FISH) and fish oil. See [it](https://x.gov/gist-treatment-pdq). Acute "
+            "lymphoblastic leukemia (ALL) is all.\n")
+    # "US" and "ALL" are stop words, which a search reads only through their definitions
     assert pdq_acronyms([body]) == {"GIST": "gastrointestinal stromal tumor",
-                                    "GISTs": "gastrointestinal stromal tumors"}
+                                    "GISTs": "gastrointestinal stromal tumors", "US": "united states",
+                                    "ALL": "acute lymphoblastic leukemia"}
 
 
 def test_it_holds_rare_terms_one_slip_from_everyday_words_and_not_the_corpus_s_own_slips():
