@@ -168,19 +168,29 @@ def _end_term(doc: DocumentText, start_end: int, last: int) -> str:
 def fragment(doc: DocumentText, first: int, last: int) -> str:
     """The text directive (without ``#:~:text=``) for blocks ``first..last`` of ``doc``.
 
-    It matches once in the document, at the passage, when any directive tried does;
-    otherwise it is the passage's opening words (the old behaviour). A textEnd is added
-    when the passage runs past its opening term, so the browser marks all of it.
+    It matches once in the document, at the passage, when any directive tried does. When no
+    opening term is unique (37 of the corpus's 7,890 passages: "In stage III, one of the
+    following is true:"), the link still starts at the passage where the opening words
+    first stand there, and otherwise at the first later line of the passage that can be
+    told apart: a browser goes to the first match, which for the opening words alone was
+    another section's in 21 of them. Only when neither holds is it the opening words alone
+    (the old behaviour). A textEnd is added when the passage runs past its start, so the
+    browser marks all of it.
     """
-    prefix, start, at = _start_terms(doc, first)
-    if not start:  # the opening words, short of any blank: a term holding one matches nowhere
+    opening, (prefix, start, at) = first, _start_terms(doc, first)
+    if not start:
         words = doc.blocks[first].split()
-        blanks = _blanks(words)
-        opening = words[:min(blanks, default=len(words))] or [w for i, w in enumerate(words) if i not in blanks]
-        return _encode(" ".join(opening[:FRAGMENT_WORDS]))
+        blanks = _blanks(words)  # the opening words, short of any blank: a term holding one matches nowhere
+        words = words[:min(blanks, default=len(words))] or [w for i, w in enumerate(words) if i not in blanks]
+        start = " ".join(words[:FRAGMENT_WORDS])
+        if not start or doc.find(start)[:1] != [at]:
+            later = next(((b, found) for b in range(first + 1, last + 1) if (found := _start_terms(doc, b))[1]), None)
+            if later is None:  # an end would only stretch the mark from wherever the browser lands
+                return _encode(start)
+            opening, (prefix, start, at) = later
     start_end = at + len(start)
     end = ""
-    if last > first or len(start) < len(doc.blocks[first]):
+    if last > opening or len(start) < len(doc.blocks[opening]):
         end = _end_term(doc, start_end, last)
         if end and doc.starts[last] + len(doc.blocks[last]) - len(end) < start_end:
             end = ""  # the end term would overlap the start term

@@ -157,6 +157,26 @@ def test_a_first_line_opening_like_another_for_many_words_still_starts_the_mark_
     assert directive_matches(directive, page) == [(thyroid, len(page))], unquote(directive)
 
 
+def test_a_passage_whose_opening_line_stands_word_for_word_elsewhere_is_still_found_and_marked():
+    """Stage passages open alike ("In stage III, one of the following is true:") under
+    headings alike ("Stage III" for adults and for children), so neither an opening term
+    nor a prefix is unique. Such a link was the opening words alone: a browser went to
+    their first match, another section's passage, or marked the opening line only."""
+    same = "In stage III, one of the following is true:"
+    chunks = [_chunk(0, f"- {same}\n- the cancer is in the lung.", ["T", "Adults", "Stage III"]),
+              _chunk(1, f"- {same}\n- the cancer is in the liver.\n- it is in a bone.", ["T", "Children", "Stage III"])]
+    page = "\n".join(["T", "Adults", "Stage III", *text_blocks(chunks[0].text),
+                      "Children", "Stage III", *text_blocks(chunks[1].text)])
+    links = document_links(chunks)
+    for chunk in chunks:
+        passage = "\n".join(text_blocks(chunk.text))
+        directive = links[chunk.id].split("#:~:text=", 1)[1]
+        start, stop = directive_matches(directive, page)[0]  # where a browser goes
+        assert page.index(passage) <= start and stop == page.index(passage) + len(passage), unquote(directive)
+    assert unquote(links["d#0"]).split("=", 1)[1].startswith("In stage III, one")  # the first copy: its opening
+    assert "liver" in unquote(links["d#1"]).split(",")[0]  # the second: from its own next line
+
+
 def test_a_template_blank_the_live_page_fills_in_stays_out_of_the_link():
     """Every summary's citation passage reads "Updated <MM/DD/YYYY>. ... Accessed <MM/DD/YYYY>.
     [PMID: ...]", where the live page shows dates: a link ending on the blank matched nowhere
