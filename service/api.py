@@ -30,6 +30,7 @@ from service.schemas import (
 from service.searching import (
     cancer_types,
     current,
+    document_types,
     prepare,
     reject_blank_filters,
     reject_repeated_keys,
@@ -109,7 +110,8 @@ async def documents(request: Request) -> DocumentsResponse:
         raise ApiError(422, "unknown_parameter", f"{name}: /api/documents takes no parameters; it lists "
                                                  f"every document.", name)
     retriever = current(_holder(request))
-    items = [DocumentInfo(doc_id=doc_id, title=d.title or doc_id, cancer_types=list(d.cancer_types))
+    items = [DocumentInfo(doc_id=doc_id, title=d.title or doc_id, cancer_types=list(document_types(d)),
+                          listed_cancer_types=list(d.cancer_types))
              for doc_id, d in retriever.manifest.documents.items()]
     items.sort(key=lambda d: (d.title.lower(), d.doc_id))
     return DocumentsResponse(documents=items, cancer_types=cancer_types(retriever))

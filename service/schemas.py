@@ -119,7 +119,9 @@ class Result(BaseModel):
     heading_path: list[str] = Field(description="Headings from the top of the document down to the passage.")
     section: str = Field(description="The passage's deepest heading.")
     text: str = Field(description="The passage, word for word from the document.")
-    cancer_types: list[str]
+    cancer_types: list[str] = Field(description="The document's own cancer types, those a cancer_type filter "
+                                    "finds it by: of the types its front matter lists, the ones its title or "
+                                    "address names.")
     highlights: list[Span]
     citation: str = Field(description='"Title — Section > Path — link", ready to paste.')
     last_reviewed: str = Field("", description=(
@@ -206,9 +208,13 @@ class ErrorResponse(BaseModel):
 
 
 class DocumentInfo(BaseModel):
+    """``cancer_types``: the ones a ``cancer_type`` filter finds it by, those of its front
+    matter that its title or address names; ``listed_cancer_types``: all its front matter lists."""
+
     doc_id: str
     title: str
     cancer_types: list[str]
+    listed_cancer_types: list[str]
 
 
 class DocumentsResponse(BaseModel):
@@ -217,7 +223,8 @@ class DocumentsResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "documents": [{"doc_id": "gi-neuroendocrine-tumors-treatment",
                        "title": "Gastrointestinal Neuroendocrine Tumors Treatment - NCI",
-                       "cancer_types": ["gi neuroendocrine tumors"]}],
+                       "cancer_types": ["gi neuroendocrine tumors"],
+                       "listed_cancer_types": ["gi neuroendocrine tumors", "breast", "liver"]}],
         "cancer_types": ["gi neuroendocrine tumors"],
     }]})
 

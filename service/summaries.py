@@ -12,6 +12,7 @@ import re
 import weakref
 from dataclasses import dataclass
 
+from retriever.cancer_types import own_types
 from retriever.models import Hit
 from retriever.store import DocumentEntry
 from retriever.tokenization import content_words, stem
@@ -78,7 +79,7 @@ def build_catalog(documents: dict[str, DocumentEntry]) -> Catalog:
         titles[doc_id] = short_title(title)
         group = next((name for name, test in GROUPS if test(title, url)), OTHER)
         grouped.setdefault(group, []).append(Summary(doc_id, titles[doc_id]))
-        words = content_words(" ".join([title, *d.cancer_types]))
+        words = content_words(" ".join([title, *own_types(tuple(d.cancer_types), title, url)]))
         stems |= {stem(w) for w in words if w not in GENERIC and not w.isdigit()}
     order = [name for name, _ in GROUPS] + [OTHER]
     groups = [(name, sorted(grouped[name], key=lambda s: s.title.lower())) for name in order if name in grouped]

@@ -218,6 +218,8 @@ def test_filters(seed_retriever):
     assert res.hits == [] and res.abstained
     assert seed_retriever.search("surgery", filters=Filters(cancer_types=("GI Neuroendocrine Tumors",))).hits
     assert not seed_retriever.search("surgery", filters=Filters(cancer_types=("lung",))).hits
+    # "liver" is listed in the seed's front matter, beside its own type, as a related one
+    assert not seed_retriever.search("surgery", filters=Filters(cancer_types=("liver",))).hits
 
 
 @pytest.mark.parametrize("kwargs, message", [({"query": "  "}, "empty"), ({"query": "x", "k": 0}, "k"),

@@ -81,8 +81,9 @@ def test_unknown_filters_are_named(client):
     err = assert_error(client.get("/api/search", params={"q": ANSWERED, "doc": "no-such-doc"}), 422, "invalid_doc",
                        "doc")
     assert "'no-such-doc'" in err["message"] and "GET /api/documents lists them" in err["message"]
-    err = assert_error(client.post("/api/search", json={"q": ANSWERED, "cancer_type": ["liver", "martian flu"]}),
-                       422, "invalid_cancer_type", "cancer_type")
+    both = ["GI Neuroendocrine Tumors", "martian flu"]
+    err = assert_error(client.post("/api/search", json={"q": ANSWERED, "cancer_type": both}), 422,
+                       "invalid_cancer_type", "cancer_type")
     assert "the cancer type 'martian flu'" in err["message"]
 
 
@@ -220,10 +221,14 @@ def test_lifespan_loads_the_index(base_settings):
 
 def test_documents_list(client):
     body = client.get("/api/documents").json()
-    types = ["gi neuroendocrine tumors", "breast", "skin", "pancreatic", "liver"]
-    assert body["documents"] == [{"doc_id": DOC_ID, "cancer_types": types,
+    listed = ["gi neuroendocrine tumors", "breast", "skin", "pancreatic", "liver"]  # the seed's front matter
+    assert body["documents"] == [{"doc_id": DOC_ID, "cancer_types": ["gi neuroendocrine tumors"],
+                                  "listed_cancer_types": listed,
                                   "title": "Gastrointestinal Neuroendocrine Tumors Treatment - NCI"}]
-    assert "gi neuroendocrine tumors" in body["cancer_types"]
+    assert body["cancer_types"] == ["gi neuroendocrine tumors"]  # related types no summary is about: none
+    err = assert_error(client.get("/api/search", params={"q": ANSWERED, "cancer_type": "liver"}), 422,
+                       "invalid_cancer_type", "cancer_type")
+    assert "'liver'" in err["message"]
 
 
 def test_openapi_describes_the_api(client):

@@ -87,7 +87,7 @@ def test_staff_marks_query_words_and_compact_list(watched):
                                " return [s.textDecorationLine, s.backgroundColor]; })()")
     assert term_style[0] == "underline" and term_style[1] != mark_bg  # told apart from highlights
     assert "ranking score" in page.locator(".meta").first.inner_text()
-    assert page.get_by_label("Related cancer type (in the summary's metadata)").count() == 1
+    assert page.get_by_label("Cancer type", exact=True).count() == 1
     page.get_by_label("Show").select_option("compact")
     with page.expect_navigation():
         page.get_by_role("button", name="Search").click()

@@ -1,0 +1,25 @@
+"""A summary's own cancer types: those of its front matter that its title or address names.
+
+PDQ's front matter lists related cancer types beside the summary's own: the Wilms tumor
+summary lists kidney, breast, lung, skin, liver and bladder, and all 169 corpus summaries
+list breast. Filtered by those lists, a support-staff search for "side effects" in lung
+cancer found osteosarcoma and nasopharyngeal passages and no lung summary in its first ten.
+A listed type counts as the summary's own when its title or web address names it ("kidney"
+in ``/types/kidney/``). Over the corpus, each of the 132 summaries under ``/types/`` keeps
+exactly the type its address files it under; of the 37 others, the prostate-supplements and
+pruritus summaries keep "prostate" and "skin" (``.../skin-nail-changes/...``), and the coping,
+side-effect and complementary-medicine ones, which name none of their listed types, are
+filed under none.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+
+@lru_cache(maxsize=4096)
+def own_types(listed: tuple[str, ...], title: str, url: str) -> tuple[str, ...]:
+    """The types of ``listed`` that ``title`` or ``url`` names as whole words, in their order."""
+    named = " " + re.sub(r"[^a-z0-9]+", " ", f"{title} {url}".lower()) + " "
+    return tuple(t for t in listed if f" {re.sub(r'[^a-z0-9]+', ' ', t.lower()).strip()} " in named)
