@@ -3,8 +3,8 @@ tumor (NET)") so that the model and BM25 see the summaries' words too.
 
 Staff search by acronym ("NET", "MEN1", "GIST"), and a summary that spells a term out may
 never use its acronym: the GI summary says "neuroendocrine tumors" and never "NET", so
-"NET" alone matched its permission notice, first. Only acronyms the index never uses are
-written out. The table (`ACRONYMS`) is mined from the
+"NET" alone matched its permission notice, first. Acronyms the index never uses are
+written out, and so are those whose letters are also a word ("ALL", "FIT"). The table (`ACRONYMS`) is mined from the
 corpus's own definitions, "neuroendocrine tumors (NETs)", by ``python -m training words``
 (the Schwartz-Hearst algorithm), not written by hand. Only a word typed in capitals counts
 ("PET" is the scan, "pet" an animal), and none in a question typed all in capitals unless
@@ -19,7 +19,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from retriever.text import shipped_lines
-from retriever.tokenization import STOPWORDS
 
 ACRONYMS = Path(__file__).with_name("pdq_acronyms.txt")
 # A word with its hyphenated parts: "T-ALL" is one acronym, "GIST-like" one acronym and a suffix.
@@ -27,9 +26,19 @@ _WORD = re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
 
 
 @lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, str], frozenset[str]]:
+    rows = [line.split("\t") for line in shipped_lines(ACRONYMS)]
+    return {row[0]: row[1] for row in rows}, frozenset(row[0] for row in rows if row[2:] == ["word"])
+
+
 def acronyms() -> dict[str, str]:
     """``{acronym: definition}`` of `ACRONYMS`, read once."""
-    return dict(line.split("\t", 1) for line in shipped_lines(ACRONYMS))
+    return _table()[0]
+
+
+def also_words() -> frozenset[str]:
+    """The acronyms of `ACRONYMS` whose letters are also a word ("ALL", "FIT", "MEN")."""
+    return _table()[1]
 
 
 def _defined(word: str, table: dict[str, str]) -> str | None:
@@ -98,16 +107,17 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
     "gastrointestinal stromal tumor (GIST)-like". One the index uses (every letter-and-digit
     part of it: "T-ALL" is "t" and "all") is left as typed: written out, "PDQ" and "MEN1"
     pulled their searches away from the passages that use them (the seed's sets lost four
-    questions, gained one and answered one out-of-scope). An acronym that is a stop word
-    ("ALL", "WHO") is always written out: BM25 drops the word and the uncased model reads
-    "all", so its definition is the only way a search can find it."""
+    questions, gained one and answered one out-of-scope). An acronym that is also a word
+    (`also_words`: "ALL", "FIT") is always written out: the index knows the word, not the
+    acronym (BM25 drops "all"; "fit" finds "younger, fit patients"), and the uncased model
+    reads them as the words."""
     table = acronyms()
     if _shouted(text, table):
         return text
 
     def one(word: str) -> str:
         key = _defined(word, table)
-        if key is None or (word.lower() not in STOPWORDS
+        if key is None or (key not in also_words()
                            and all(index_knows(p) for p in re.findall(r"[a-z0-9]+", word.lower()))):
             return word
         return f"{table[key]} ({word})"

@@ -257,14 +257,14 @@ def _words(args) -> int:
               file=sys.stderr)
         return 2
     try:
-        docs = w.summaries(args.corpus)  # read once for all lists
+        docs, questions = w.summaries(args.corpus), w.training_questions(args.questions)  # read once for all lists
         bodies = [text for _, text in docs]
         lists = [(args.out, w.render(w.corpus_counts(docs))),
                  (args.subjects_out, w.render_subjects([title for title, _ in docs])),
                  (args.boilerplate_out, w.render_boilerplate(bodies)),
-                 (args.acronyms_out, w.render_acronyms(bodies)),
+                 (args.acronyms_out, w.render_acronyms(bodies, questions)),
                  (args.cancer_words_out, w.render_cancer_words(w.cancer_titles(args.corpus), docs)),
-                 (args.verbs_out, w.render_verbs(bodies, w.training_questions(args.questions))),
+                 (args.verbs_out, w.render_verbs(bodies, questions)),
                  (args.plurals_out, plurals.render_plurals())]
         for out, text in lists:  # all written in full before any replaces its list
             out.with_name(out.name + ".partial").write_text(text, encoding="utf-8")

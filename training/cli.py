@@ -111,7 +111,8 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     wo.add_argument("--verbs-out", type=Path, default=Path("retriever/pdq_verbs.txt"))
     wo.add_argument("--plurals-out", type=Path, default=Path("retriever/english_plurals.txt"))
     wo.add_argument("--questions", type=Path, default=QUESTIONS,
-                    help="lay questions whose training summaries' verbs join the verbs list")
+                    help="lay questions whose training summaries' verbs join the verbs list, and whose "
+                    "acronyms typed in capitals mark those that are also words")
     do = sub.add_parser("domain", help="fit the check of whether a question is about cancer at all")
     do.add_argument("--model", default="pdq-minilm-l6")
     do.add_argument("--questions", type=Path, nargs="+", default=DOMAIN_QUESTIONS,

@@ -149,7 +149,8 @@ def render_boilerplate(bodies: list[str]) -> str:
 
 
 ACRONYMS_HEADER = ("# The acronyms the PDQ summaries define (\"neuroendocrine tumors (NETs)\"), each with its\n"
-                   "# commonest definition, tab-separated: a question's acronym is written out. Made from the\n"
+                   "# commonest definition, tab-separated: a question's acronym is written out. A third field,\n"
+                   "# 'word', marks an acronym whose letters are also a word (\"FIT\", \"ALL\"). Made from the\n"
                    "# corpus by python -m training words; tests/training/test_words.py checks it is current.\n")
 _ACRONYM = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Z0-9][A-Z0-9-]*s?$")  # two capitals or more: "MEN1", "NETs"
 _ROMAN = re.compile(r"^[IVXLC]+$")  # "stage IV" is no acronym
@@ -157,15 +158,18 @@ _ROMAN = re.compile(r"^[IVXLC]+$")  # "stage IV" is no acronym
 _LOWER_WORD = re.compile(r"(?<![\w/.@-])[a-z][a-z0-9]*(?![\w/@-]|\.\w)")
 
 
-def pdq_acronyms(bodies: list[str]) -> dict[str, str]:
-    """``{acronym: definition}`` the bodies define, each with its commonest definition (lower
-    case), a plural's singular added ("NET" from "NETs"). Roman numerals, words the summaries
-    also write in lower case ("FISH" and "fish oil", "MEN" and "men") and partial definitions
-    ("of alternative medicine") are left out: a patient may type such a word in capitals for
-    emphasis, and the search still reads the word. An acronym that is a stop word ("ALL") is
-    kept: neither BM25 nor the uncased model can read it, so its definition is the only way
-    to find it, and the training questions type it in capitals only for the leukemia (108
-    times, never for emphasis)."""
+def pdq_acronyms(bodies: list[str], questions: list[str] = ()) -> dict[str, tuple[str, bool]]:
+    """``{acronym: (definition, also a word)}`` the bodies define, each with its commonest
+    definition (lower case), a plural's singular added ("NET" from "NETs"). Roman numerals and
+    partial definitions ("of alternative medicine") are left out.
+
+    An acronym whose letters are also a word, a stop word ("ALL") or one the summaries write
+    in lower case ("FIT" and "fit", "MEN" and "men"), is marked: the index cannot tell the
+    acronym from the word, so a question's acronym is written out even where the index has
+    the word. One the summaries write in lower case is kept only when the training
+    ``questions`` type it in capitals: there they do so for the acronym alone ("FIT test",
+    "MEN syndrome"; "ALL" 108 times in all the training files, never for emphasis), while
+    "REDUCE", a trial's name, is never typed so and a patient may shout it."""
     from abbreviations import schwartz_hearst  # the train extra
 
     logging.getLogger(schwartz_hearst.__name__).setLevel(logging.WARNING)  # it logs every pair found
@@ -177,22 +181,24 @@ def pdq_acronyms(bodies: list[str]) -> dict[str, str]:
         lower.update(_LOWER_WORD.findall(text))
         for short, long in schwartz_hearst.extract_abbreviation_definition_pairs(doc_text=text).items():
             found.setdefault(short, Counter())[long.lower()] += 1
+    typed = {w for q in questions for w in re.findall(r"\b[A-Z][A-Z0-9]+\b", q)}
     out = {}
     for short, defs in found.items():
         long = defs.most_common(1)[0][0]
-        searchable = short.lower() not in STOPWORDS  # "ALL": its definition is all a search can read
+        stop, written = short.lower() in STOPWORDS, lower[short.lower().removesuffix("s")] > 0
         if _ACRONYM.match(short) and not _ROMAN.match(short) and long.split()[0] not in STOPWORDS \
-                and not (searchable and lower[short.lower().removesuffix("s")]):
-            out[short] = long
-    for short, long in list(out.items()):  # "NETs" -> "NET", "neuroendocrine tumor"
+                and (stop or not written or short in typed):
+            out[short] = (long, stop or written)
+    for short, (long, word) in list(out.items()):  # "NETs" -> "NET", "neuroendocrine tumor"
         if short.endswith("s") and long.endswith("s") and short[:-1] not in out:
-            out[short[:-1]] = long[:-1]
+            out[short[:-1]] = (long[:-1], word)
     return dict(sorted(out.items()))
 
 
-def render_acronyms(bodies: list[str]) -> str:
-    """The acronyms file: its header, then ``ACRONYM<TAB>definition`` a line."""
-    return listing(ACRONYMS_HEADER, [f"{a}\t{d}" for a, d in pdq_acronyms(bodies).items()])
+def render_acronyms(bodies: list[str], questions: list[str] = ()) -> str:
+    """The acronyms file: its header, then ``ACRONYM<TAB>definition[<TAB>word]`` a line."""
+    return listing(ACRONYMS_HEADER, [f"{a}\t{d}" + ("\tword" if word else "")
+                                     for a, (d, word) in pdq_acronyms(bodies, questions).items()])
 
 
 def pdq_words(counts: Counter) -> list[str]:

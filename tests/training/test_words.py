@@ -76,16 +76,19 @@ def test_the_shipped_boilerplate_is_what_nine_in_ten_summaries_carry():
 
 def test_the_shipped_acronyms_are_the_corpus_s_own_definitions():
     bodies = [text for _, text in summaries(CORPUS)]
-    assert ACRONYMS.read_text(encoding="utf-8") == render_acronyms(bodies), \
+    asked = training_questions(CORPUS.parent / "questions" / "questions.jsonl")
+    assert ACRONYMS.read_text(encoding="utf-8") == render_acronyms(bodies, asked), \
         "retriever/pdq_acronyms.txt is stale: run python -m training words"
     body = ("# T\n\nGastrointestinal stromal tumors (GISTs) are rare. Stage IV (IV) is late. The United "
             "States (US) and the Office of Alternative Medicine (OAM) are named. Fluorescence in situ "
             "hybridization (FISH) and fish oil. See [it](https://x.gov/gist-treatment-pdq). Acute "
             "lymphoblastic leukemia (ALL) is all.\n")
-    # "US" and "ALL" are stop words, which a search reads only through their definitions
-    assert pdq_acronyms([body]) == {"GIST": "gastrointestinal stromal tumor",
-                                    "GISTs": "gastrointestinal stromal tumors", "US": "united states",
-                                    "ALL": "acute lymphoblastic leukemia"}
+    # "US" and "ALL" are stop words, which a search reads only through their definitions;
+    # "FISH" the summaries also write in lower case ("fish oil"), and no question types it
+    assert pdq_acronyms([body]) == {"GIST": ("gastrointestinal stromal tumor", False),
+                                    "GISTs": ("gastrointestinal stromal tumors", False),
+                                    "US": ("united states", True), "ALL": ("acute lymphoblastic leukemia", True)}
+    assert pdq_acronyms([body], ["is a FISH test painful"])["FISH"] == ("fluorescence in situ hybridization", True)
 
 
 def test_it_holds_rare_terms_one_slip_from_everyday_words_and_not_the_corpus_s_own_slips():
