@@ -55,7 +55,8 @@ def test_staff_results_have_scores_and_citations(client, retriever):
 
 
 @pytest.mark.parametrize("mode, shown", [("hybrid", "hybrid"), ("keyword", "keyword"), ("semantic", "semantic"),
-                                         ("bm25", "keyword"), ("dense", "semantic")])  # the API's names too
+                                         ("bm25", "keyword"), ("dense", "semantic"),  # the API's names too
+                                         ("Keyword", "keyword")])  # as the menu shows it
 def test_staff_modes_and_k(client, mode, shown):
     html = client.get("/staff", params={"q": "chemotherapy", "k": "4", "mode": mode,
                                         "doc": DOC_ID, "cancer_type": "gi neuroendocrine tumors"}).text
@@ -245,3 +246,11 @@ def test_a_staff_search_in_another_language_is_told_the_summary_is_in_english(cl
     html = client.get("/staff", params={"q": "¿cuáles son los síntomas de los tumores?"}).text
     assert "The summary we search is written in English" in html
     assert "The closest passages lack" not in html and "cuales" not in html.split("</form>")[-1]
+
+
+def test_fewer_passages_than_asked_says_why(client):
+    """A staff member asking for 50 and given 21 was not told why (a trial)."""
+    few = client.get("/staff", params={"q": "somatostatin", "k": "50", "mode": "keyword"}).text
+    shown = len(passages(few))
+    assert 0 < shown < 50 and f"{shown} passages of the 50 asked: no more match;" in few
+    assert " asked:" not in client.get("/staff", params={"q": "chemotherapy", "k": "4"}).text
