@@ -19,10 +19,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from retriever.text import shipped_lines
+from retriever.tokenization import STOPWORDS
 
 ACRONYMS = Path(__file__).with_name("pdq_acronyms.txt")
 # A word with its hyphenated parts: "T-ALL" is one acronym, "GIST-like" one acronym and a suffix.
 _WORD = re.compile(r"\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b")
+# The most words of a search in which an acronym that is also a word is read as the acronym
+# whatever follows it: staff search "ALL in adults", "FISH test chromosomes AML".
+KEYWORD_WORDS = 4
 
 
 @lru_cache(maxsize=1)
@@ -107,19 +111,32 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
     "gastrointestinal stromal tumor (GIST)-like". One the index uses (every letter-and-digit
     part of it: "T-ALL" is "t" and "all") is left as typed: written out, "PDQ" and "MEN1"
     pulled their searches away from the passages that use them (the seed's sets lost four
-    questions, gained one and answered one out-of-scope). An acronym that is also a word
-    (`also_words`: "ALL", "FIT") is always written out: the index knows the word, not the
-    acronym (BM25 drops "all"; "fit" finds "younger, fit patients"), and the uncased model
-    reads them as the words."""
+    questions, gained one and answered one out-of-scope).
+
+    An acronym that is also a word (`also_words`: "ALL", "FIT") is written out whether the
+    index uses it or not: the index knows the word, not the acronym (BM25 drops "all"; "fit"
+    found "younger, fit patients"), and the uncased model reads the word. In a question of
+    more than `KEYWORD_WORDS` words, one followed by a stop word is left as typed: the word in
+    capitals for emphasis comes before what it qualifies ("stop ALL my medicines", "a diet
+    RICH in fiber", "can MEN get it"), the acronym before a verb or a noun ("my mom's ALL
+    makes her tired"). A name holding it ("B-ALL", "MEN-2") is left as typed too."""
     table = acronyms()
     if _shouted(text, table):
         return text
+    keywords = len(text.split()) <= KEYWORD_WORDS
 
-    def one(word: str) -> str:
+    def one(word: str, named: bool) -> str:
         key = _defined(word, table)
-        if key is None or (key not in also_words()
-                           and all(index_knows(p) for p in re.findall(r"[a-z0-9]+", word.lower()))):
+        if key is None:
             return word
-        return f"{table[key]} ({word})"
+        if key in also_words():
+            return f"{table[key]} ({word})" if named else word
+        return word if all(index_knows(p) for p in re.findall(r"[a-z0-9]+", word.lower())) else f"{table[key]} ({word})"
 
-    return _WORD.sub(lambda m: "-".join(one(p) for p in _parts(m[0], table)), text)
+    def each(match: re.Match) -> str:
+        parts = _parts(match[0], table)
+        after = re.match(r"\s*([A-Za-z']+)", text[match.end():])
+        named = len(parts) == 1 and (keywords or not after or after[1].lower() not in STOPWORDS)
+        return "-".join(one(p, named) for p in parts)
+
+    return _WORD.sub(each, text)

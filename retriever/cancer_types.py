@@ -16,10 +16,18 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import urlsplit
+
+
+def _words(text: str) -> list[str]:
+    """Lower-cased words, a plural's "s" dropped ("lymphomas" names "lymphoma")."""
+    return [w.removesuffix("s") if len(w) > 3 else w for w in re.split(r"[\W_]+", text.lower()) if w]
 
 
 @lru_cache(maxsize=4096)
 def own_types(listed: tuple[str, ...], title: str, url: str) -> tuple[str, ...]:
-    """The types of ``listed`` that ``title`` or ``url`` names as whole words, in their order."""
-    named = " " + re.sub(r"[^a-z0-9]+", " ", f"{title} {url}".lower()) + " "
-    return tuple(t for t in listed if f" {re.sub(r'[^a-z0-9]+', ' ', t.lower()).strip()} " in named)
+    """The types of ``listed`` that ``title`` or the path of ``url`` names, word for word, in
+    their order. The address's host is left out: a type "cancer" is no subject of every
+    cancer.gov page."""
+    named = " " + " ".join(_words(f"{title} {urlsplit(url).path}")) + " "
+    return tuple(t for t in listed if (words := _words(t)) and f" {' '.join(words)} " in named)

@@ -23,7 +23,7 @@ pip_install() {
     echo "setup: pip install failed (try $try of 3); trying again" >&2
     sleep $((try * 10))
   done
-  echo "setup: pip install failed three times; check the network or the package index, then run this again" >&2
+  echo "setup: pip install failed three times (its message is above); if it names the network, run this again" >&2
   return 1
 }
 if [ ! -f "$stamp" ]; then

@@ -45,9 +45,9 @@ router = APIRouter()
 DOC_HELP = ("Only these document ids; repeat for several. An id not in /api/documents, or a blank one, "
             "is refused (422).")
 MODE_HELP = "hybrid, dense (meaning; the staff page's Semantic) or bm25 (keywords; its Keyword)."
-TYPE_HELP = ("Only summaries whose metadata lists one of these cancer types (the summary's related types, "
-             "not what its passages are about); repeat for several. A type not in /api/documents, or a blank "
-             "one, is refused (422).")
+TYPE_HELP = ("Only summaries of one of these cancer types (a summary's own: of the types its metadata lists, "
+             "those its title or address names); repeat for several. A type not in /api/documents' cancer_types, "
+             "or a blank one, is refused (422).")
 
 
 def _holder(request: Request) -> RetrieverHolder:

@@ -216,7 +216,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     """Passage search for support staff: more results, scores, filters and citations."""
     holder = _holder(request)
     retriever = holder.retriever
-    mode = mode.strip().lower() if mode else mode  # "Keyword", as the menu shows it, typed into a link
+    mode = mode.lower() if mode else mode  # "Keyword", as the menu shows it, typed into a link
     documents = sorted(((i, short_title(d.title) if d.title else i) for i, d in retriever.manifest.documents.items()),
                        key=lambda x: x[1].lower()) if retriever else []
     form = {"q": _echo(q or "", holder.settings.max_query_chars), "k": STAFF_DEFAULT_K,

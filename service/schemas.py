@@ -93,9 +93,9 @@ class SearchRequest(BaseModel):
     doc: list[str] = Field(default_factory=list,
                            description="Only these document ids; unknown ids are refused (see /api/documents).")
     cancer_type: list[str] = Field(default_factory=list,
-                                   description=("Only summaries whose metadata lists one of these cancer types "
-                                                "(any case; the summary's related types, not what its passages "
-                                                "are about); unknown types are refused."))
+                                   description=("Only summaries of one of these cancer types (any case; a "
+                                                "summary's own: of the types its metadata lists, those its title "
+                                                "or address names); unknown types are refused."))
 
 
 class Span(BaseModel):

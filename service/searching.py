@@ -152,13 +152,15 @@ def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) 
     known_types = {t.lower() for t in cancer_types(retriever)}
     types = tuple(dict.fromkeys(t for t in (clean_text(x) for x in cancer_type) if t))
     if unknown := [t for t in types if t.lower() not in known_types]:
-        raise ApiError(422, "invalid_cancer_type", f"cancer_type: no indexed document has the cancer type "
-                                                   f"{unknown[0]!r} ({LISTED}).", "cancer_type")
+        listed = any(unknown[0].lower() in {t.lower() for t in d.cancer_types} for d in documents.values())
+        aside = " (some list it among their related types; the filter reads a summary's own)" if listed else ""
+        raise ApiError(422, "invalid_cancer_type", f"cancer_type: no indexed document is of the cancer type "
+                                                   f"{unknown[0]!r}{aside} ({LISTED}).", "cancer_type")
     wanted = {t.lower() for t in types}
     if docs and types and not any(wanted & {t.lower() for t in document_types(documents[d])} for d in docs):
         # both filters valid, but together they allow no passage: say so, not "not covered"
-        raise ApiError(422, "invalid_filters", "doc, cancer_type: none of these documents has any of "
-                       f"these cancer types ({LISTED}).", "cancer_type")
+        raise ApiError(422, "invalid_filters", "doc, cancer_type: none of these documents is of any of "
+                       f"these cancer types, its own ({LISTED}).", "cancer_type")
     return Filters(doc_ids=docs, cancer_types=types)
 
 

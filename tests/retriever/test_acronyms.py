@@ -50,6 +50,12 @@ def test_an_acronym_that_is_also_a_word_is_written_out_though_the_index_has_the_
     assert write_out("adult ALL", has_all) == "adult acute lymphoblastic leukemia (ALL)"
     assert write_out("FIT test", has_all) == "fecal immunochemical test (FIT) test"
     assert write_out("PET scan", has_all) == "PET scan"  # the index uses it, and "pet" is no word of it
+    # in a question, a stop word after it says it is the word typed for emphasis
+    assert write_out("do I have to stop ALL my medicines", has_all) == "do I have to stop ALL my medicines"
+    assert write_out("why does my mom's ALL make her tired", has_all) == \
+        "why does my mom's acute lymphoblastic leukemia (ALL) make her tired"
+    assert write_out("ALL in adults", has_all) == "acute lymphoblastic leukemia (ALL) in adults"  # a search
+    assert write_out("adult B-ALL", has_all) == "adult B-ALL"  # a name holding it
     assert write_out("ALL", has_all) == "acute lymphoblastic leukemia (ALL)"  # every word an acronym: not shouted
     assert write_out("all adults", has_all) == "all adults"  # not capitals: the word
     assert write_out("adult T-ALL", has_all) == "adult T-ALL"  # a name holding it, used whole by the index

@@ -25,6 +25,13 @@ def test_a_summary_about_no_listed_type_is_filed_under_none():
     assert own_types((), "Breast Cancer Treatment", "") == ()  # only types the front matter lists
 
 
+def test_forms_and_odd_types_are_read_as_words():
+    assert own_types(("lymphomas",), "Lymphoma Treatment", "") == ("lymphomas",)  # a plural
+    assert own_types(("cancer", "gov"), "Fatigue", "https://www.cancer.gov/fatigue-pdq") == ()  # the host
+    assert own_types(("乳腺癌", "肺癌"), "乳腺癌 治疗", "") == ("乳腺癌",)  # words in any script
+    assert own_types(("", "-", "c++"), "C++ and - notes", "") == ("c++",)  # nothing to name: no type
+
+
 def test_the_seed_keeps_its_own_type_of_the_five_it_lists():
     meta = frontmatter.load(SEED_DOC).metadata
     assert len(meta["cancerTypes"]) == 5
