@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retriever.audience import audience
+from retriever.dictionary import in_dictionary
 from retriever.text import short_title, strip_accents
 
 # A passage's line naming a childhood summary: PDQ's adult summaries end their first
@@ -86,3 +87,16 @@ def as_typed(query: str, words: list[str]) -> list[str]:
     for token in _TOKEN.findall(query):
         typed.setdefault(strip_accents(token.casefold()), token)
     return [typed.get(w, w) for w in words]
+
+
+# The longest word a refusal reads as maybe short for another: "cn" (can), "tke" (take), "abt".
+SHORTHAND_LETTERS = 3
+
+
+def maybe_shorthand(named: list[str]) -> list[str]:
+    """The words a refusal names (as typed) that may be a typo or text shorthand: short, in
+    small letters, and no English word. "cn u tke it out" was refused naming "cn" and
+    "tke", which told the reader nothing to do; "psa" may be the test, so the page only says
+    that typing such a word out may help. One typed in capitals ("PSA") is an acronym."""
+    return [w for w in named if len(w) <= SHORTHAND_LETTERS and w.isalpha() and w.islower()
+            and not in_dictionary(w)]

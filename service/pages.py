@@ -21,7 +21,7 @@ from retriever.abstain import EVERYDAY
 from retriever.models import SearchResult
 from service.contents import contents
 from service.errors import ApiError
-from service.notices import as_typed, childhood_twin, phone_link
+from service.notices import as_typed, childhood_twin, maybe_shorthand, phone_link
 from service.presentation import (
     corrected,
     not_covered,
@@ -112,7 +112,8 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     cat = catalog(retriever) if retriever else None
     doc = clean_text(doc or "")
     context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="",
-                   read_as=[], related=[], not_covered=[], hints=[], contents=(), twin=None, everyday=False)
+                   read_as=[], related=[], not_covered=[], shorthand=[], hints=[], contents=(), twin=None,
+                   everyday=False)
     if q is None:
         return _render(request, "index.html", **context)
     try:
@@ -136,12 +137,13 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     # A refusal over one summary (the only one, or the one picked) shows its headings to browse.
     one = doc if doc in cat.titles else next(iter(cat.titles)) if cat.count == 1 else ""
     hints = refusal_hints(query, result, cat.count)
+    named = [] if hints else as_typed(query, words_to_name(result))
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
                    contents=contents(retriever, one) if result.abstained and one else (),
                    read_as=read_as(query, result.corrections),
                    # a hint (another language, too short) explains the refusal; the words and the
                    # subject the passages miss would only repeat it in other terms
-                   not_covered=[] if hints else as_typed(query, words_to_name(result)), hints=hints,
+                   not_covered=named, shorthand=maybe_shorthand(named), hints=hints,
                    everyday=EVERYDAY in not_covered(result),
                    twin=childhood_twin(retriever, query, result, doc if doc in cat.titles else ""),
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from service.notices import ChildhoodTwin, as_typed, childhood_twin, phone_link
+from service.notices import ChildhoodTwin, as_typed, childhood_twin, maybe_shorthand, phone_link
 
 
 @pytest.mark.parametrize("contact, tel", [
@@ -59,3 +59,7 @@ def test_a_child_s_question_gets_the_childhood_version_the_answering_summary_nam
     assert childhood_twin(index, "my son is 6", _answered_from("wilms")) is None
     picked = childhood_twin(index, "my son is 6", _answered_from("wilms"), doc="liver")  # the summary picked
     assert picked.of == "Liver Cancer Treatment"
+
+
+def test_short_small_non_words_may_be_shorthand():
+    assert maybe_shorthand(["cn", "tke", "niacin", "PSA", "psa", "the", "5fu", "lung"]) == ["cn", "tke", "psa"]

@@ -131,6 +131,15 @@ def test_words_a_refusal_names_are_written_as_typed(client):
     assert "<q>Lutetium</q>, <q>PRRT</q>" in html and "<q>prrt</q>" not in html
 
 
+def test_a_refusal_naming_text_shorthand_says_typing_it_out_may_help(client):
+    """"cn u tke it out" was refused naming "cn" and "tke", with nothing to do about it."""
+    html = client.get("/", params={"q": "cn u tke it out"}).text
+    assert "seem to answer this question" in html
+    assert ("<q>cn</q>, <q>tke</q>. If <q>cn</q>, <q>tke</q> are short for other words, typing them in full "
+            "may help.") in html
+    assert "short for other words" not in client.get("/", params={"q": "Lutetium PRRT"}).text  # capitals: names
+
+
 def test_a_question_about_a_child_is_pointed_to_the_childhood_summary(client, retriever):
     """A parent asked about a teenager's appendix tumour and was not told the summary is the
     adults' one, though its first section names the childhood summary."""
