@@ -46,7 +46,7 @@ from service.searching import (
     tracking,
 )
 from service.state import RetrieverHolder
-from service.summaries import Summary, catalog, choices
+from service.summaries import Summary, catalog, choices, names_a_subject
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PATIENT_PASSAGES = 3
@@ -105,9 +105,11 @@ async def _answer(request: Request, q: str, k: int, mode: str, doc: list[str],
 
 
 @router.get("/", response_class=HTMLResponse)  # HEAD too, as every GET address (`service.app.HeadAsGet`)
-async def ask(request: Request, q: str | None = None, doc: str | None = None) -> HTMLResponse:
+async def ask(request: Request, q: str | None = None, doc: str | None = None,
+              every: str | None = None) -> HTMLResponse:
     """The question box; with ``?q=`` the best passages, a kind "not covered", or (on a
-    many-summary index, for a question that names no subject) the summaries to choose from."""
+    many-summary index, for a question that names no subject) the summaries to choose from.
+    ``every``: the choices' "none of these" link, the passages of all summaries instead."""
     retriever = _holder(request).retriever
     cat = catalog(retriever) if retriever else None
     doc = clean_text(doc or "")
@@ -120,7 +122,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
         # Two questions in one link (``?q=a&q=b``) would answer the last silently; parameters
         # the page does not take are left alone (a shared link may carry a tracker's).
         reject_repeated(request.query_params, ("q", "doc"))
-        wide = not doc and cat is not None and cat.count > 1
+        wide = not doc and not every and cat is not None and cat.count > 1
         query, result, _ = await _answer(request, q, CHOICE_DEPTH if wide else PATIENT_PASSAGES, "hybrid",
                                          [doc], [])
     except ApiError as exc:
@@ -138,6 +140,10 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
     one = doc if doc in cat.titles else next(iter(cat.titles)) if cat.count == 1 else ""
     hints = refusal_hints(query, result, cat.count)
     named = [] if hints else as_typed(query, words_to_name(result))
+    searched = corrected(query, result.corrections) or query
+    # A related passage for a question naming no summary's subject, over many summaries, comes
+    # from whichever summary ranked first: "whats the survival rate" got a mushroom study's.
+    helps = doc or cat.count == 1 or names_a_subject(searched, cat)
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
                    contents=contents(retriever, one) if result.abstained and one else (),
                    read_as=read_as(query, result.corrections),
@@ -147,7 +153,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None) ->
                    everyday=EVERYDAY in not_covered(result),
                    twin=childhood_twin(retriever, query, result, doc if doc in cat.titles else ""),
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
-                   related=passage_views(result.related))
+                   related=passage_views(result.related) if helps else [])
     return _render(request, "index.html", **context)
 
 

@@ -96,3 +96,37 @@ def test_the_summaries_are_searched_two_at_a_time(make_client, retriever):
     fake.manifest = dataclasses.replace(retriever.manifest, documents={d: MANY[d] for d in list(MANY)[:2]})
     html = make_client(fake).get("/", params={"q": QUESTION}).text
     assert "Which summary do you mean?" in html and not meet.broken
+
+
+def test_none_of_these_shows_the_passages_of_every_summary(make_client, retriever):
+    """A caregiver offered five childhood summaries for "should we get a second opinion" had
+    no way on but to pick one."""
+    c = _many_client(make_client, retriever, _refusing())
+    html = c.get("/", params={"q": QUESTION}).text
+    link = re.search(r'None of these\? <a href="([^"]+)">', html).group(1)
+    assert link.endswith("&amp;every=1") and "1-800-4-CANCER" in html.split("None of these?")[1]
+    shown = c.get(link.replace("&amp;", "&")).text
+    assert "Which summary do you mean?" not in shown
+    assert {re.search(r"\((\S+)\)", p).group(1) for p in passages(shown)} == {"breast-treatment", "colon-screening",
+                                                                             "acupuncture"}
+
+
+def test_a_related_passage_needs_a_summary_the_question_names(make_client, retriever):
+    """"whats the survival rate" over many summaries offered a mushroom study's passage."""
+    related = _hit("acupuncture", 1, MANY["acupuncture"].title)
+
+    def refused(query, k, mode, filters):
+        return SearchResult(query=query, hits=[], abstained=True, mode=mode, confidence=0.2, related=[related])
+    c = _many_client(make_client, retriever, refused)
+    assert "may help" not in c.get("/", params={"q": "whats the survival rate"}).text
+    assert "may help" in c.get("/", params={"q": "acupuncture survival rate"}).text  # names its subject
+    assert "may help" in c.get("/", params={"q": "whats the survival rate", "doc": "acupuncture"}).text
+
+
+def test_a_refusal_says_what_was_searched_when_spelling_was_corrected(make_client, retriever):
+    """"folfox side efects" was refused without "Showing results for", unlike an answer."""
+    def refused(query, k, mode, filters):
+        return SearchResult(query=query, hits=[], abstained=True, mode=mode, confidence=0.2,
+                            corrections={"efects": "effects"})
+    html = _many_client(make_client, retriever, refused).get("/", params={"q": "folfox side efects"}).text
+    assert "could not find an answer" in html and "side effects" in html.split("You asked:")[1]
