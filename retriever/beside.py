@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 # no search waits for another's planning; started when first needed.
 PLANNERS = 8
 _pool: ThreadPoolExecutor | None = None
+# The most passages holding a question's rarest word that all join the candidates: a drug or
+# test name stands in a handful ("oxaliplatin": 4 of the corpus's 7,890), a common word in many.
+RARE_ROWS = 10
 
 
 def _planners() -> ThreadPoolExecutor:
@@ -62,6 +65,7 @@ class KeywordHalf:
         phrase: Passages holding the quoted phrases.
         documents: Every document's title rank (hybrid only; None when no word names one).
         coverage: Every passage's share of the question's terms (hybrid only: the ranker's).
+        rare: The passages holding its rarest word, when few do (hybrid only; `KeywordSearcher.rare`).
     """
 
     query: Query
@@ -69,6 +73,7 @@ class KeywordHalf:
     phrase: Ranking
     documents: np.ndarray | None
     coverage: np.ndarray | None
+    rare: list[int] = field(default_factory=list)
 
 
 def keyword_half(retriever: Retriever, text: str, n: int, mode: str, filters: Filters | None,
@@ -85,7 +90,8 @@ def keyword_half(retriever: Retriever, text: str, n: int, mode: str, filters: Fi
     documents = r.titles.ranks(plan.tokens) if mode == "hybrid" else None
     coverage = r.bm25.keyword.coverage(plan.terms) if mode == "hybrid" else None
     vector = None if plan.dense_text == encoding else r.embedder.encode_query(plan.dense_text)
-    return KeywordHalf(replace(q, vector=vector), bm25, phrase, documents, coverage)
+    rare = r.bm25.rare(q, RARE_ROWS) if mode == "hybrid" else []
+    return KeywordHalf(replace(q, vector=vector), bm25, phrase, documents, coverage, rare)
 
 
 def plan_beside(embedder: Embedder, text: str, lexical: Callable[..., KeywordHalf]) -> KeywordHalf:

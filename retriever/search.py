@@ -195,7 +195,7 @@ class Retriever:
         half = plan_beside(self.embedder, text, lexical) if self.plan_beside else lexical()
         q = half.query
         dense = self.dense.search(q, n)
-        candidates = list(dict.fromkeys(dense.ids + half.bm25.ids))  # phrase holders join after the ranker
+        candidates = list(dict.fromkeys(dense.ids + half.bm25.ids + half.rare))  # phrase holders: after the ranker
         sentences = self.sentence_scorer.score(q, list(dict.fromkeys(candidates + half.phrase.ids)))
         sentence = sentences.ranking(candidates) if mode != "bm25" else Ranking.empty()
         return Signals(q, dense, half.bm25, sentence, sentences, half.documents, FUSED[mode], half.phrase,

@@ -92,6 +92,29 @@ def test_the_phrase_searcher_finds_every_passage_holding_the_phrases_word_for_wo
     assert search(("hair of the dog",)) == [] and search(("the",)) == []  # a word no passage has; stop words only
 
 
+def test_the_passages_holding_a_questions_rarest_word_join_the_candidates():
+    """"oxaliplatin side effects": BM25 put 71 passages saying "side effects" above the two
+    that list the drug and say nothing of side effects."""
+    from retriever.planning import QueryPlan
+    from retriever.searchers import KeywordSearcher
+
+    texts = ["Drugs used: capecitabine, oxaliplatin."] + [f"Side effects of treatment {i}." for i in range(6)] + [
+        "Oxaliplatin side effects include numbness."]
+    chunks = [Chunk(id=f"d#{i}", doc_id="d", source="d.md", title="Doc", url="https://example.org/d",
+                    heading_path=["Doc"], section="Doc", text=t) for i, t in enumerate(texts)]
+    searcher = KeywordSearcher(KeywordIndex.build(chunks))
+
+    def rare(tokens, most=10, allowed=None):
+        plan = QueryPlan(text="", dense_text="", tokens=tokens, corrections={}, topics=[], figures=[], terms=[])
+        return sorted(searcher.rare(Query(plan, None, allowed), most))
+
+    assert rare(["oxaliplatin", "side", "effect"]) == [0, 7]  # every holder of the rarest word
+    assert rare(["side", "effect"], most=3) == []  # 7 passages hold the rarer: too common to add them all
+    assert rare(["oxaliplatin", "side"], most=1) == []  # more holders than asked: a common word, none
+    assert rare(["oxaliplatin"], allowed=np.array([i != 0 for i in range(len(texts))])) == [7]  # the filter's
+    assert rare(["unknown"]) == []
+
+
 def test_a_keyword_index_tokenized_by_another_version_is_refused(tmp_path):
     import json
 
