@@ -46,7 +46,7 @@ from service.searching import (
     tracking,
 )
 from service.state import RetrieverHolder
-from service.summaries import Summary, catalog, choices, names_a_subject
+from service.summaries import MAX_CHOICES, Summary, catalog, choices, names_a_subject
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PATIENT_PASSAGES = 3
@@ -132,10 +132,12 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
                        error=_patient_message(exc, picker, blank=not q.strip(), limit=limit))
         return _render(request, "index.html", status=_form_status(exc), **context)
     # Read as searched: "prostrate cancer" names the prostate summaries' subject once corrected.
-    offered = choices(corrected(query, result.corrections) or query, result.hits, cat) if wide else []
+    # Twice the list's length are checked: "oxaliplatin side effects" over the corpus had three
+    # summaries in its first five that refuse it alone, and the colon summary sixth.
+    offered = choices(corrected(query, result.corrections) or query, result.hits, cat, 2 * MAX_CHOICES) if wide else []
     if offered:
         offered, only = await _answering(request, q, offered)
-        result = only or result
+        offered, result = offered[:MAX_CHOICES], only or result
     # A refusal over one summary (the only one, or the one picked) shows its headings to browse.
     one = doc if doc in cat.titles else next(iter(cat.titles)) if cat.count == 1 else ""
     hints = refusal_hints(query, result, cat.count)

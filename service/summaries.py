@@ -91,15 +91,15 @@ def names_a_subject(question: str, cat: Catalog) -> bool:
     return any(stem(w) in cat.subject_stems for w in content_words(re.sub(r"[-/]", " ", question)))
 
 
-def choices(question: str, hits: list[Hit], cat: Catalog) -> list[Summary]:
+def choices(question: str, hits: list[Hit], cat: Catalog, most: int = MAX_CHOICES) -> list[Summary]:
     """Summaries to offer instead of passages, or [] when the passages can be shown.
 
     Offered when the question names no summary's subject and the best passages come
-    from more than one summary; listed in the order of their best passage.
+    from more than one summary; listed in the order of their best passage, ``most`` of them.
     """
     if cat.count < 2 or len({h.chunk.doc_id for h in hits[:AMBIGUOUS_DEPTH]}) < 2:
         return []
     if names_a_subject(question, cat):
         return []
     seen = dict.fromkeys(h.chunk.doc_id for h in hits)
-    return [Summary(d, cat.titles.get(d, d)) for d in list(seen)[:MAX_CHOICES]]
+    return [Summary(d, cat.titles.get(d, d)) for d in list(seen)[:most]]

@@ -130,3 +130,14 @@ def test_a_refusal_says_what_was_searched_when_spelling_was_corrected(make_clien
                             corrections={"efects": "effects"})
     html = _many_client(make_client, retriever, refused).get("/", params={"q": "folfox side efects"}).text
     assert "could not find an answer" in html and "side effects" in html.split("You asked:")[1]
+
+
+def test_summaries_past_the_lists_length_are_checked_when_earlier_ones_refuse(make_client, retriever, monkeypatch):
+    """"oxaliplatin side effects" over the corpus: three of the first five summaries refuse
+    it alone, and the colon summary, which answers it, came sixth and was never offered."""
+    import service.pages
+
+    monkeypatch.setattr(service.pages, "MAX_CHOICES", 2)
+    html = _many_client(make_client, retriever, _refusing("breast-treatment")).get("/", params={"q": QUESTION}).text
+    assert [t for _, t in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html)] == [
+        "Colorectal Cancer Screening", "Acupuncture"]
