@@ -287,3 +287,10 @@ def test_a_question_partly_not_utf8_is_refused_not_searched_with_a_replacement_m
     body = assert_error(client.post("/api/search", content='{"q": "chemo \ufffd"}'.encode(), headers=JSON),
                         422, "invalid_encoding", "q")
     assert "not UTF-8" in body["message"]
+
+
+def test_a_related_type_no_summary_is_about_is_refused_and_says_so(client):
+    """The seed lists "liver" among its related types; the filter reads a summary's own."""
+    err = assert_error(client.get("/api/search", params={"q": ANSWERED, "cancer_type": "liver"}), 422,
+                       "invalid_cancer_type", "cancer_type")
+    assert "'liver' (some list it among their related types; the filter reads a summary's own)" in err["message"]
