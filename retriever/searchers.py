@@ -104,10 +104,10 @@ class KeywordSearcher:
         summaries' chemotherapy passages, which list the drug, and neither ranking proposed
         them. These join the candidates, for the ranker to weigh."""
         postings = [self.keyword.postings(t) for t in dict.fromkeys(query.plan.tokens)]
+        if query.allowed is not None:  # rarest among the passages the filter leaves
+            postings = [p[query.allowed[p]] for p in postings]
         rows = min((p for p in postings if len(p)), key=len, default=np.zeros(0, dtype=np.int64))
-        if len(rows) > most:
-            return []
-        return [int(i) for i in rows if query.allowed is None or query.allowed[i]]
+        return [int(i) for i in rows] if len(rows) <= most else []
 
 
 class PhraseSearcher:

@@ -95,8 +95,9 @@ SHORTHAND_LETTERS = 3
 
 def maybe_shorthand(named: list[str]) -> list[str]:
     """The words a refusal names (as typed) that may be a typo or text shorthand: short, in
-    small letters, and no English word. "cn u tke it out" was refused naming "cn" and
-    "tke", which told the reader nothing to do; "psa" may be the test, so the page only says
-    that typing such a word out may help. One typed in capitals ("PSA") is an acronym."""
-    return [w for w in named if len(w) <= SHORTHAND_LETTERS and w.isalpha() and w.islower()
-            and not in_dictionary(w)]
+    small letters (a phone's capital first letter aside: "Cn"), and no English word. "cn u
+    tke it out" was refused naming "cn" and "tke", which told the reader nothing to do;
+    "psa" may be the test, so the page only says that typing such a word out may help. One
+    typed in capitals ("PSA") is an acronym."""
+    return [w for w in named if len(w) <= SHORTHAND_LETTERS and w.isalpha() and w[1:].islower()
+            and not in_dictionary(w.lower())]

@@ -46,7 +46,7 @@ from service.searching import (
     tracking,
 )
 from service.state import RetrieverHolder
-from service.summaries import MAX_CHOICES, Summary, catalog, choices, names_a_subject
+from service.summaries import MAX_CHOICES, Summary, catalog, choices
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 PATIENT_PASSAGES = 3
@@ -121,10 +121,13 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
     try:
         # Two questions in one link (``?q=a&q=b``) would answer the last silently; parameters
         # the page does not take are left alone (a shared link may carry a tracker's).
-        reject_repeated(request.query_params, ("q", "doc"))
-        wide = not doc and not every and cat is not None and cat.count > 1
+        reject_repeated(request.query_params, ("q", "doc", "every"))
+        elsewhere = every == "1" and not doc and cat is not None and cat.count > 1
+        wide = not doc and cat is not None and cat.count > 1
         query, result, _ = await _answer(request, q, CHOICE_DEPTH if wide else PATIENT_PASSAGES, "hybrid",
                                          [doc], [])
+        if elsewhere:
+            query, result, wide = *await _elsewhere(request, q, query, result, cat), False
     except ApiError as exc:
         picker = cat is not None and cat.count > 1
         limit = _holder(request).settings.max_query_chars
@@ -142,10 +145,6 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
     one = doc if doc in cat.titles else next(iter(cat.titles)) if cat.count == 1 else ""
     hints = refusal_hints(query, result, cat.count)
     named = [] if hints else as_typed(query, words_to_name(result))
-    searched = corrected(query, result.corrections) or query
-    # A related passage for a question naming no summary's subject, over many summaries, comes
-    # from whichever summary ranked first: "whats the survival rate" got a mushroom study's.
-    helps = doc or cat.count == 1 or names_a_subject(searched, cat)
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
                    contents=contents(retriever, one) if result.abstained and one else (),
                    read_as=read_as(query, result.corrections),
@@ -155,8 +154,23 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
                    everyday=EVERYDAY in not_covered(result),
                    twin=childhood_twin(retriever, query, result, doc if doc in cat.titles else ""),
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
-                   related=passage_views(result.related) if helps else [])
+                   related=passage_views(result.related))
     return _render(request, "index.html", **context)
+
+
+async def _elsewhere(request: Request, q: str, query: str, result: SearchResult,
+                     cat) -> tuple[str, SearchResult]:
+    """The choices' "None of these?": the best passages of the summaries not among those the
+    list was drawn from. The same wide search draws the same list, so the best passages of
+    all summaries were mostly the offered ones again ("should we get a second opinion": five
+    childhood summaries offered, then three of their passages)."""
+    pool = {s.doc_id for s in choices(corrected(query, result.corrections) or query, result.hits, cat,
+                                      2 * MAX_CHOICES)}
+    others = [d for d in cat.titles if d not in pool]
+    if not pool or not others:  # the question names a subject (no list), or every summary was in it
+        return query, result
+    query, result, _ = await _answer(request, q, PATIENT_PASSAGES, "hybrid", others, [])
+    return query, result
 
 
 async def _answering(request: Request, q: str, offered: list[Summary]) -> tuple[list[Summary], SearchResult | None]:

@@ -112,6 +112,10 @@ def test_the_passages_holding_a_questions_rarest_word_join_the_candidates():
     assert rare(["side", "effect"], most=3) == []  # 7 passages hold the rarer: too common to add them all
     assert rare(["oxaliplatin", "side"], most=1) == []  # more holders than asked: a common word, none
     assert rare(["oxaliplatin"], allowed=np.array([i != 0 for i in range(len(texts))])) == [7]  # the filter's
+    # the rarest among the passages a filter leaves, and the cap counted there
+    only_last = np.array([i == 7 for i in range(len(texts))])
+    assert rare(["side", "effect", "numbness"], most=1, allowed=only_last) == [7]
+    assert rare(["oxaliplatin", "side"], most=1, allowed=np.array([i in (0, 1) for i in range(len(texts))])) == [0]
     assert rare(["unknown"]) == []
 
 

@@ -63,3 +63,4 @@ def test_a_child_s_question_gets_the_childhood_version_the_answering_summary_nam
 
 def test_short_small_non_words_may_be_shorthand():
     assert maybe_shorthand(["cn", "tke", "niacin", "PSA", "psa", "the", "5fu", "lung"]) == ["cn", "tke", "psa"]
+    assert maybe_shorthand(["Cn", "CN", "The"]) == ["Cn"]  # a phone's capital first letter

@@ -98,29 +98,23 @@ def test_the_summaries_are_searched_two_at_a_time(make_client, retriever):
     assert "Which summary do you mean?" in html and not meet.broken
 
 
-def test_none_of_these_shows_the_passages_of_every_summary(make_client, retriever):
+def test_none_of_these_shows_the_passages_of_the_summaries_not_offered(make_client, retriever):
     """A caregiver offered five childhood summaries for "should we get a second opinion" had
-    no way on but to pick one."""
-    c = _many_client(make_client, retriever, _refusing())
+    no way on but to pick one; a link to the best passages of all summaries showed the same
+    ones again."""
+    def search(query, k, mode, filters):
+        docs = list(filters.doc_ids) if filters and filters.doc_ids else ["breast-treatment", "colon-screening"]
+        hits = [_hit(d, i + 1, MANY[d].title) for i, d in enumerate(docs * 3)][:k]
+        return SearchResult(query=query, hits=hits, abstained=False, mode=mode, confidence=0.9)
+    c = _many_client(make_client, retriever, search)
     html = c.get("/", params={"q": QUESTION}).text
     link = re.search(r'None of these\? <a href="([^"]+)">', html).group(1)
     assert link.endswith("&amp;every=1") and "1-800-4-CANCER" in html.split("None of these?")[1]
     shown = c.get(link.replace("&amp;", "&")).text
     assert "Which summary do you mean?" not in shown
-    assert {re.search(r"\((\S+)\)", p).group(1) for p in passages(shown)} == {"breast-treatment", "colon-screening",
-                                                                             "acupuncture"}
-
-
-def test_a_related_passage_needs_a_summary_the_question_names(make_client, retriever):
-    """"whats the survival rate" over many summaries offered a mushroom study's passage."""
-    related = _hit("acupuncture", 1, MANY["acupuncture"].title)
-
-    def refused(query, k, mode, filters):
-        return SearchResult(query=query, hits=[], abstained=True, mode=mode, confidence=0.2, related=[related])
-    c = _many_client(make_client, retriever, refused)
-    assert "may help" not in c.get("/", params={"q": "whats the survival rate"}).text
-    assert "may help" in c.get("/", params={"q": "acupuncture survival rate"}).text  # names its subject
-    assert "may help" in c.get("/", params={"q": "whats the survival rate", "doc": "acupuncture"}).text
+    assert {re.search(r"\((\S+)\)", p).group(1) for p in passages(shown)} == {"acupuncture"}
+    again = c.get("/", params=[("q", QUESTION), ("every", "1"), ("every", "0")])
+    assert again.status_code == 422 and not passages(again.text)  # two values: which one was meant?
 
 
 def test_a_refusal_says_what_was_searched_when_spelling_was_corrected(make_client, retriever):
@@ -141,3 +135,14 @@ def test_summaries_past_the_lists_length_are_checked_when_earlier_ones_refuse(ma
     html = _many_client(make_client, retriever, _refusing("breast-treatment")).get("/", params={"q": QUESTION}).text
     assert [t for _, t in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html)] == [
         "Colorectal Cancer Screening", "Acupuncture"]
+
+
+def test_a_refusal_explained_by_a_hint_says_no_reading_of_its_words(make_client, retriever):
+    """A question in French was shown "Showing results for quels sont les effects ... de la
+    chemo" beside "written in English": the speller's English reading of French words."""
+    def refused(query, k, mode, filters):
+        return SearchResult(query=query, hits=[], abstained=True, mode=mode, confidence=0.2,
+                            corrections={"effets": "effects"})
+    html = _many_client(make_client, retriever, refused).get(
+        "/", params={"q": "quels sont les effets secondaires de la chimio"}).text
+    assert "written in English" in html and "Showing results for" not in html
