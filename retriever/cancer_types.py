@@ -31,3 +31,10 @@ def own_types(listed: tuple[str, ...], title: str, url: str) -> tuple[str, ...]:
     cancer.gov page."""
     named = " " + " ".join(_words(f"{title} {urlsplit(url).path}")) + " "
     return tuple(t for t in listed if (words := _words(t)) and f" {' '.join(words)} " in named)
+
+
+def types_of(entry) -> tuple[str, ...]:
+    """`own_types` of a chunk or a manifest's document entry: each carries its front
+    matter's ``cancer_types``, ``title`` and ``url``. The filter, the API and the pages read
+    a document's types through this one call."""
+    return own_types(tuple(entry.cancer_types), entry.title, entry.url)

@@ -29,7 +29,7 @@ from retriever.abstain import Verdict, asks_nothing, evidence, judge, near_miss
 from retriever.audience import is_childhood, names_adults
 from retriever.beside import keyword_half, plan_beside
 from retriever.calibration import Calibration, CalibrationError, model_threshold
-from retriever.cancer_types import own_types
+from retriever.cancer_types import types_of
 from retriever.citation import continuations, document_links
 from retriever.domain import DomainCheck, DomainError
 from retriever.dose_typed import verbs
@@ -89,7 +89,7 @@ class Retriever:
         self.words = index.words  # each passage's words, as abstention and quoted phrases read them
         self.doc_ids = np.array([c.doc_id for c in chunks])
         self.log_words = np.log1p([len(c.text.split()) for c in chunks]).astype(np.float32)
-        self.cancer_types = [{t.lower() for t in own_types(tuple(c.cancer_types), c.title, c.url)} for c in chunks]
+        self.cancer_types = [{t.lower() for t in types_of(c)} for c in chunks]
         self.titles = DocumentTitles.of(chunks)
         self.links = document_links(chunks)  # chunk id -> link whose text fragment is unique
         self.continuations = {cid: (tuple(n for n, _ in pairs), tuple(self.links[f] for _, f in pairs))

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
+from retriever.cancer_types import types_of
 from retriever.provenance import describe
 from service.errors import ApiError
 from service.presentation import api_result, not_covered, phrases_not_found, shown_confidence
@@ -30,7 +31,6 @@ from service.schemas import (
 from service.searching import (
     cancer_types,
     current,
-    document_types,
     prepare,
     reject_blank_filters,
     reject_repeated_keys,
@@ -110,7 +110,7 @@ async def documents(request: Request) -> DocumentsResponse:
         raise ApiError(422, "unknown_parameter", f"{name}: /api/documents takes no parameters; it lists "
                                                  f"every document.", name)
     retriever = current(_holder(request))
-    items = [DocumentInfo(doc_id=doc_id, title=d.title or doc_id, cancer_types=list(document_types(d)),
+    items = [DocumentInfo(doc_id=doc_id, title=d.title or doc_id, cancer_types=list(types_of(d)),
                           listed_cancer_types=list(d.cancer_types))
              for doc_id, d in retriever.manifest.documents.items()]
     items.sort(key=lambda d: (d.title.lower(), d.doc_id))

@@ -109,24 +109,22 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
               every: str | None = None) -> HTMLResponse:
     """The question box; with ``?q=`` the best passages, a kind "not covered", or (on a
     many-summary index, for a question that names no subject) the summaries to choose from.
-    ``every``: the choices' "none of these" link, the passages of all summaries instead."""
+    ``every``: the choices' "None of these?" link, the passages of the summaries not offered."""
     retriever = _holder(request).retriever
     cat = catalog(retriever) if retriever else None
     doc = clean_text(doc or "")
-    context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="",
-                   read_as=[], related=[], not_covered=[], shorthand=[], hints=[], contents=(), twin=None,
-                   everyday=False)
+    context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="", hints=[],
+                   read_as=[], related=[], not_covered=[], shorthand=[], contents=(), twin=None, everyday=False)
     if q is None:
         return _render(request, "index.html", **context)
     try:
         # Two questions in one link (``?q=a&q=b``) would answer the last silently; parameters
         # the page does not take are left alone (a shared link may carry a tracker's).
         reject_repeated(request.query_params, ("q", "doc", "every"))
-        elsewhere = every == "1" and not doc and cat is not None and cat.count > 1
         wide = not doc and cat is not None and cat.count > 1
         query, result, _ = await _answer(request, q, CHOICE_DEPTH if wide else PATIENT_PASSAGES, "hybrid",
                                          [doc], [])
-        if elsewhere:
+        if every == "1" and wide:
             query, result, wide = *await _elsewhere(request, q, query, result, cat), False
     except ApiError as exc:
         picker = cat is not None and cat.count > 1
@@ -134,10 +132,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
         context.update(q=_echo(q, limit),
                        error=_patient_message(exc, picker, blank=not q.strip(), limit=limit))
         return _render(request, "index.html", status=_form_status(exc), **context)
-    # Read as searched: "prostrate cancer" names the prostate summaries' subject once corrected.
-    # Twice the list's length are checked: "oxaliplatin side effects" over the corpus had three
-    # summaries in its first five that refuse it alone, and the colon summary sixth.
-    offered = choices(corrected(query, result.corrections) or query, result.hits, cat, 2 * MAX_CHOICES) if wide else []
+    offered = _candidates(query, result, cat) if wide else []
     if offered:
         offered, only = await _answering(request, q, offered)
         offered, result = offered[:MAX_CHOICES], only or result
@@ -158,14 +153,19 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
     return _render(request, "index.html", **context)
 
 
+def _candidates(query: str, result: SearchResult, cat) -> list[Summary]:
+    """The summaries a wide search may offer, read as searched ("prostrate cancer" names its
+    subject once corrected); twice the list's length, as some refuse the question alone
+    ("oxaliplatin side effects": three of the first five, and the colon summary sixth)."""
+    return choices(corrected(query, result.corrections) or query, result.hits, cat, 2 * MAX_CHOICES)
+
+
 async def _elsewhere(request: Request, q: str, query: str, result: SearchResult,
                      cat) -> tuple[str, SearchResult]:
-    """The choices' "None of these?": the best passages of the summaries not among those the
-    list was drawn from. The same wide search draws the same list, so the best passages of
-    all summaries were mostly the offered ones again ("should we get a second opinion": five
-    childhood summaries offered, then three of their passages)."""
-    pool = {s.doc_id for s in choices(corrected(query, result.corrections) or query, result.hits, cat,
-                                      2 * MAX_CHOICES)}
+    """The choices' "None of these?": the best passages of the summaries the list was not drawn
+    from; those of all summaries were mostly the offered ones again ("should we get a second
+    opinion": five childhood summaries offered, then three of their passages)."""
+    pool = {s.doc_id for s in _candidates(query, result, cat)}
     others = [d for d in cat.titles if d not in pool]
     if not pool or not others:  # the question names a subject (no list), or every summary was in it
         return query, result

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from retriever.abstain import EVERYDAY, FIGURE, MIN_QUERY_CHARS
-from retriever.cancer_types import own_types
+from retriever.cancer_types import types_of
 from retriever.citation import citation_line
 from retriever.models import Hit, SearchResult
 from retriever.planning import quoted
@@ -96,7 +96,7 @@ def api_result(hit: Hit) -> Result:
     c = hit.chunk
     return Result(rank=hit.rank, score=round(float(hit.score), 6), id=c.id, doc_id=c.doc_id, source=c.source,
                   title=c.title, url=c.url, link=hit.link, heading_path=list(c.heading_path),
-                  section=c.section, text=c.text, cancer_types=list(own_types(tuple(c.cancer_types), c.title, c.url)),
+                  section=c.section, text=c.text, cancer_types=list(types_of(c)),
                   highlights=[Span(start=int(s.start), end=int(s.end)) for s in hit.highlights],
                   citation=citation(hit), last_reviewed=iso_date(c.last_reviewed), found_by=list(hit.found_by),
                   continues_in=list(hit.continues_in), continues_at=list(hit.continues_at))

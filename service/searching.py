@@ -14,10 +14,9 @@ import time
 import unicodedata
 from dataclasses import dataclass
 
-from retriever.cancer_types import own_types
+from retriever.cancer_types import types_of
 from retriever.models import SearchResult
 from retriever.search import Filters, Retriever
-from retriever.store import DocumentEntry
 from retriever.text import squash
 from service.errors import ApiError, unknown_parameter
 from service.schemas import SEARCH_PARAMETERS
@@ -157,22 +156,16 @@ def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) 
         raise ApiError(422, "invalid_cancer_type", f"cancer_type: no indexed document is of the cancer type "
                                                    f"{unknown[0]!r}{aside} ({LISTED}).", "cancer_type")
     wanted = {t.lower() for t in types}
-    if docs and types and not any(wanted & {t.lower() for t in document_types(documents[d])} for d in docs):
+    if docs and types and not any(wanted & {t.lower() for t in types_of(documents[d])} for d in docs):
         # both filters valid, but together they allow no passage: say so, not "not covered"
         raise ApiError(422, "invalid_filters", "doc, cancer_type: none of these documents is of any of "
                        f"these cancer types, its own ({LISTED}).", "cancer_type")
     return Filters(doc_ids=docs, cancer_types=types)
 
 
-def document_types(d: DocumentEntry) -> tuple[str, ...]:
-    """The cancer types a filter finds the document by: those of its front matter that its
-    title or address names (`retriever.cancer_types`), not the related ones listed beside them."""
-    return own_types(tuple(d.cancer_types), d.title, d.url)
-
-
 def cancer_types(retriever: Retriever) -> list[str]:
-    """Every indexed document's own cancer types (`document_types`), sorted."""
-    return sorted({t for d in retriever.manifest.documents.values() for t in document_types(d)}, key=str.lower)
+    """Every indexed document's own cancer types (`retriever.cancer_types.types_of`), sorted."""
+    return sorted({t for d in retriever.manifest.documents.values() for t in types_of(d)}, key=str.lower)
 
 
 @dataclass(frozen=True)
