@@ -30,6 +30,7 @@ ALL_KINDS = {"patient", "typo", "staff", "out_of_scope"}
     ("fresh12_questions.jsonl", 68, 13, ALL_KINDS),
     ("fresh13_questions.jsonl", 73, 17, ALL_KINDS),
     ("fresh14_questions.jsonl", 76, 19, ALL_KINDS),
+    ("fresh15_questions.jsonl", 69, 13, ALL_KINDS),
     ("everyday_questions.jsonl", 120, 120, {"out_of_scope"}),
     ("everyday2_questions.jsonl", 100, 100, {"out_of_scope"}),
 ])
