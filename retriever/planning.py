@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from retriever.abstain import EVERYDAY_ZIPF, topic_words
 from retriever.acronyms import typed_acronyms, typed_as_names, typed_in_capitals, write_out
 from retriever.audience import audience
+from retriever.cancer_names import index_cancers, unnamed_cancers
 from retriever.dictionary import word_of_its_own
 from retriever.dose_typed import read_does
 from retriever.figures import figures_asked
@@ -101,9 +102,12 @@ class Planner:
     document words for lay words."""
 
     def __init__(self, speller: Speller, lexicon: bool = True, tokens: Container[str] = (),
-                 pairs: WordPairs | None = None, subjects: Collection[str] = ()):
+                 pairs: WordPairs | None = None, subjects: Collection[str] = (),
+                 cancers: Collection[str] | None = None):
         self.speller = speller
         self.subjects = frozenset(subjects)  # the words of the index's summaries' titles
+        # the cancers its passages name (`cancer_names.index_cancers`); None: not read, none is a topic
+        self.cancers = None if cancers is None else frozenset(cancers)
         self.lexicon = lexicon
         self.tokens = tokens  # the keyword index's: which names with digits it holds whole
         self.index_words = Vocabulary(speller.counts)  # every word of the index, in every form
@@ -117,7 +121,7 @@ class Planner:
         stretches = [ws for t in texts for ws in segments(t)]  # together, every word of every text
         counts = Counter(w for ws in stretches for w in ws)
         return cls(Speller(counts, min_score), lexicon, tokens, WordPairs.from_segments(stretches, counts),
-                   {w for title in set(titles) for w in words(title)})
+                   {w for title in set(titles) for w in words(title)}, index_cancers(texts))
 
     def _meant(self, text: str, typed: str, fixed: str) -> bool:
         """Whether a word the dictionary holds, a word of its own ("carer", "zapping",
@@ -166,7 +170,7 @@ class Planner:
         extra = widenings(text) if self.lexicon else {}
         tokens = query_tokens(text, self.tokens) + tokenize(" ".join(extra.values()))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,
-                             self.index_words.knows)
+                             self.index_words.knows) + unnamed_cancers(text, self.cancers)
         phrases = quoted(typed)
         outside = tuple(question_terms(unquoted(text))) if phrases else ()
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,

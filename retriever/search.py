@@ -134,14 +134,14 @@ class Retriever:
     def with_settings(self, settings: RetrievalSettings) -> Retriever:
         """The same index and model under other retrieval settings (benchmarks, ablations).
 
-        The copy shares everything loaded and derived; only the planner is rebuilt when its
-        settings change. ``hnsw_ef_search`` and the ranker come with loading, not here.
-        """
+        The copy shares everything loaded and derived; the planner gets its own speller when its
+        settings change. ``hnsw_ef_search`` and the ranker come with loading, not here."""
         other = self.with_reranker(self.reranker)  # a copy, with a ranker that reads it
         other.settings = settings
         if (settings.fuzzy_min_score, settings.lexicon) != (self.settings.fuzzy_min_score, self.settings.lexicon):
-            other.planner = Planner(Speller(self.planner.speller.counts, settings.fuzzy_min_score), settings.lexicon,
-                                    self.planner.tokens, self.planner.pairs, self.planner.subjects)
+            other.planner = copy.copy(self.planner)  # what it read of the index is shared
+            other.planner.speller = Speller(self.planner.speller.counts, settings.fuzzy_min_score)
+            other.planner.lexicon = settings.lexicon
         return other
 
     def with_reranker(self, reranker: Reranker | None) -> Retriever:

@@ -1,15 +1,15 @@
-"""``python -m training {packets,collect,train}``: the shipped model, from committed data.
+"""python -m training: the shipped model, its ranker, threshold and word lists, from committed data.
 
     python -m training packets OUT_DIR            the writers' packets (one per helper)
     python -m training collect RAW.tsv ...        writers' lines -> questions.jsonl
     python -m training train [--force]            fine-tune -> models/pdq-minilm-l6
-    python -m training calibrate --index DIR      fit abstention on a corpus index
+    python -m training calibrate --index DIR      fit abstention on a corpus index (measured, not shipped)
     python -m training fusion --index DIR         grid-search the fusion weights
     python -m training ranker --index DIR [--force]   fit the learned ranker on a corpus index
     python -m training threshold [--force]        pick the abstention threshold (training/calibration)
     python -m training domain [--force]           fit the check of whether a question is about cancer
     python -m training words                      the corpus's own words the speller keeps as typed, the subjects
-                                                  its titles name, the sentences every summary carries and English's
+                                                  and cancers it names, the sentences every summary carries, English's
                                                   irregular plurals (abstention), its acronyms and bare verbs (planning)
 """
 
@@ -249,9 +249,7 @@ def _words(args) -> int:
     from training import words as w
     from training.questions import QuestionFileError
 
-    outs = {"--out": args.out, "--subjects-out": args.subjects_out, "--boilerplate-out": args.boilerplate_out,
-            "--acronyms-out": args.acronyms_out, "--cancer-words-out": args.cancer_words_out,
-            "--verbs-out": args.verbs_out, "--plurals-out": args.plurals_out}
+    outs = {f"--{k.replace('_', '-')}": v for k, v in vars(args).items() if k == "out" or k.endswith("_out")}
     if len({p.resolve() for p in outs.values()}) < len(outs):
         print(f"error: {', '.join(outs)} must name {len(outs)} files, not {', '.join(map(str, outs.values()))}",
               file=sys.stderr)
@@ -264,6 +262,7 @@ def _words(args) -> int:
                  (args.boilerplate_out, w.render_boilerplate(bodies)),
                  (args.acronyms_out, w.render_acronyms(bodies, questions)),
                  (args.cancer_words_out, w.render_cancer_words(w.cancer_titles(args.corpus), docs)),
+                 (args.cancer_names_out, w.render_cancer_names(args.corpus)),
                  (args.verbs_out, w.render_verbs(bodies, questions)),
                  (args.plurals_out, plurals.render_plurals())]
         for out, text in lists:  # all written in full before any replaces its list

@@ -61,9 +61,10 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     tr.add_argument("--shared", type=Path, nargs="?", const=SHARED, default=None,
                     help="also train on questions about the sections every summary shares "
                          f"(default file {SHARED}; measured and not shipped: docs/model.md)")
-    tr.add_argument("--base", default=BASE_MODEL)
-    tr.add_argument("--out", type=Path, default=MODEL_OUT)
-    tr.add_argument("--epochs", type=float, default=1.0)
+    tr.add_argument("--base", default=BASE_MODEL, help=f"model fine-tuned (default {BASE_MODEL})")
+    tr.add_argument("--out", type=Path, default=MODEL_OUT,
+                    help=f"folder written (default {MODEL_OUT}, the shipped model: --force to replace it)")
+    tr.add_argument("--epochs", type=float, default=1.0, help="passes over the pairs (default 1)")
     tr.add_argument("--batch-size", type=int, default=32, help="rows a batch, half from each of "
                     "its two related summaries (their in-batch negatives)")
     tr.add_argument("--scale", type=float, default=20.0,
@@ -108,6 +109,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     wo.add_argument("--boilerplate-out", type=Path, default=Path("retriever/pdq_boilerplate.txt"))
     wo.add_argument("--acronyms-out", type=Path, default=Path("retriever/pdq_acronyms.txt"))
     wo.add_argument("--cancer-words-out", type=Path, default=Path("retriever/pdq_cancer_words.txt"))
+    wo.add_argument("--cancer-names-out", type=Path, default=Path("retriever/pdq_cancer_names.txt"))
     wo.add_argument("--verbs-out", type=Path, default=Path("retriever/pdq_verbs.txt"))
     wo.add_argument("--plurals-out", type=Path, default=Path("retriever/english_plurals.txt"))
     wo.add_argument("--questions", type=Path, default=QUESTIONS,

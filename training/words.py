@@ -1,6 +1,6 @@
 """The PDQ summaries' own words that the speller must not take for a slip (`retriever/pdq_words.txt`),
-the subjects their titles name (`retriever/pdq_subjects.txt`), and the words used as bare verbs
-(`retriever/pdq_verbs.txt`).
+the subjects their titles name (`retriever/pdq_subjects.txt`), the cancers they name
+(`retriever/pdq_cancer_names.txt`), and the words used as bare verbs (`retriever/pdq_verbs.txt`).
 
 The speller corrects a typed non-word to the everyday English word one edit away
 ("mgiht" -> "might"). A few of the summaries' own terms are one edit from such a word too
@@ -48,6 +48,15 @@ CANCER_WORDS_HEADER = ("# The words that name a cancer-type summary: its title's
                        "# English (Zipf 4 or more) and words that more than a quarter of the summaries mention. A\n"
                        "# search filtered to summaries that never mention one refuses a question naming it. Made from\n"
                        "# the corpus by python -m training words; tests/training/test_words.py checks it is current.\n")
+CANCER_NAMES_HEADER = ("# The words that name a cancer before 'cancer': the summaries' one-word cancer types (front\n"
+                       "# matter) and the word that opens a title's '... Cancer'. A question naming '<word> cancer'\n"
+                       "# that no passage of the index names is refused (retriever/cancer_names.py). Made from the\n"
+                       "# corpus by python -m training words; tests/training/test_words.py checks it is current.\n")
+# The word before a title's "Cancer" that opens the cancer's name: first in the title, or after
+# "Childhood", "Adult", "of", "and", a comma or "&" ("Colon", "Childhood Ovarian", "Ovarian
+# Epithelial, Fallopian, & Peritoneal Cancers"), not the end of a longer name ("Small
+# Intestine", "Renal Cell", "Oral Cavity", "Salivary Gland"); `GENERIC_TITLE_WORDS` ("Rare") name none.
+_TITLE_NAME = re.compile(r"(?:^|(?:Childhood|Adult|of|and)\s|[,&]\s)([A-Z][a-z]+)\s+Cancers?\b")
 #: A word that more than this share of the summaries mention is said of any cancer, not the name
 #: of some: "malignant" (92 of 169), "metastatic", "gland", "carcinoma", "intestine".
 NAMING_SHARE = 0.25
@@ -123,6 +132,21 @@ def pdq_cancer_words(titles: list[str], docs: list[tuple[str, str]]) -> list[str
     candidates = {w for title in titles for w in _title_words(title) if zipf(w) < EVERYDAY_ZIPF}
     vocabularies = [Vocabulary(surface_words(f"{title} {text}")) for title, text in docs]
     return sorted(w for w in candidates if sum(v.knows(w) for v in vocabularies) <= NAMING_SHARE * len(docs))
+
+
+def pdq_cancer_names(corpus: Path) -> list[str]:
+    """Sorted names of cancers (`CANCER_NAMES_HEADER`), from the corpus's front matter and titles."""
+    names: set[str] = set()
+    for path in sorted(corpus.glob("*.md")):
+        meta = frontmatter.load(path).metadata
+        names |= {str(t).strip().lower() for t in meta.get("cancerTypes") or [] if " " not in str(t).strip()}
+        names |= {m.group(1).lower() for m in _TITLE_NAME.finditer(str(meta.get("title", "")))}
+    return sorted(strip_accents(n) for n in names if n.isalpha() and n not in GENERIC_TITLE_WORDS)  # "Rare Cancers"
+
+
+def render_cancer_names(corpus: Path) -> str:
+    """The cancer names file: its header, then one name a line."""
+    return listing(CANCER_NAMES_HEADER, pdq_cancer_names(corpus))
 
 
 def render_cancer_words(titles: list[str], docs: list[tuple[str, str]]) -> str:

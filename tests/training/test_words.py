@@ -9,6 +9,7 @@ from collections import Counter
 from retriever.abstain import SUBJECTS, pdq_subjects
 from retriever.acronyms import ACRONYMS
 from retriever.boilerplate import BOILERPLATE
+from retriever.cancer_names import CANCER_NAMES, pdq_cancer_names
 from retriever.dose_typed import PDQ_VERBS, verbs
 from retriever.scope import CANCER_WORDS, cancer_words
 from retriever.spelling import PDQ_WORDS, Speller, everyday_slips
@@ -25,6 +26,7 @@ from training.words import (
     render,
     render_acronyms,
     render_boilerplate,
+    render_cancer_names,
     render_cancer_words,
     render_subjects,
     render_verbs,
@@ -54,6 +56,14 @@ def test_the_shipped_subjects_are_the_corpus_titles_own():
     # generic title words, and words of everyday English that patients use of any summary
     assert not {"cancer", "treatment", "childhood", "pain", "skin", "regimen", "cardiac", "plasma", "dietary",
                 "colorectal"} & pdq_subjects()
+
+
+def test_the_shipped_cancer_names_are_the_corpus_s_own():
+    assert CANCER_NAMES.read_text(encoding="utf-8") == render_cancer_names(CORPUS), \
+        "retriever/pdq_cancer_names.txt is stale: run python -m training words"
+    assert {"skin", "bone", "brain", "liver", "colon", "rectal", "pancreatic", "peritoneal"} <= pdq_cancer_names()
+    # the end of a longer name ("Small Intestine", "Renal Cell", "Oral Cavity") and "Rare Cancers" name none
+    assert not {"intestine", "cell", "cavity", "gland", "neck", "rare", "childhood"} & pdq_cancer_names()
 
 
 def test_the_shipped_cancer_words_name_cancer_type_summaries():
@@ -105,7 +115,7 @@ def test_one_file_for_two_lists_is_refused(tmp_path, capsys):
     out = tmp_path / "words.txt"
     assert main(["words", "--out", str(out), "--subjects-out", str(tmp_path / "s.txt"),
                  "--boilerplate-out", str(out), "--acronyms-out", str(tmp_path / "a.txt")]) == 2
-    assert "must name 7 files" in capsys.readouterr().err and not out.exists()
+    assert "must name 8 files" in capsys.readouterr().err and not out.exists()
 
 
 def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys):

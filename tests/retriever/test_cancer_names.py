@@ -1,0 +1,43 @@
+import pytest
+
+from retriever.abstain import missing_topics
+from retriever.cancer_names import cancers_named, index_cancers, unnamed_cancers
+from retriever.planning import Planner
+from retriever.tokenization import passage_vocabulary
+
+
+def test_a_cancer_is_named_by_its_word_before_cancer_in_any_case_or_number():
+    assert cancers_named("Skin Cancer signs, and bone cancers?") == ["skin", "bone"]
+    assert cancers_named("is the skin red from cancer") == []  # not a name: not before "cancer"
+    assert cancers_named("small intestine cancer, renal cell cancer") == []  # ends of longer names
+
+
+def test_a_cancer_the_index_names_is_no_topic_and_one_it_never_names_is_missing_from_every_passage():
+    named = index_cancers(["The disease is metastatic GI neuroendocrine tumor, not liver cancer."])
+    assert named == frozenset({"liver"})
+    assert unnamed_cancers("does he have liver cancer now", named) == []
+    assert unnamed_cancers("skin cancer signs", named) == ["skin cancer"]
+    skin = passage_vocabulary("Redness of the skin and cancer cells", "Carcinoid syndrome")  # never the name
+    assert missing_topics(["skin cancer"], skin) == ["skin cancer"]
+    assert missing_topics(["lung", "lung cancer"], skin) == ["lung"]  # named once
+
+
+def test_the_planner_reads_the_cancers_its_index_names():
+    planner = Planner.for_texts(["A tumor that spreads to the liver is not liver cancer.", "Skin may flush."], 80)
+    assert "skin cancer" in planner.plan("skin cancer signs").topics
+    assert not [t for t in planner.plan("is it liver cancer now").topics if "cancer" in t]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", ["skin cancer signs", "brain cancer symptoms", "colon cancer treatment",
+                                      "is this the same as pancreatic cancer"])
+def test_a_cancer_the_summary_never_names_is_refused_on_the_seed(seed_retriever, question):
+    result = seed_retriever.search(question, 5)
+    assert result.abstained and any(m.endswith(" cancer") for m in result.missing)
+
+
+@pytest.mark.model
+def test_liver_cancer_stays_answered_on_the_seed(seed_retriever):
+    """The summary says a tumor spread to the liver is "not liver cancer"."""
+    result = seed_retriever.search("the tumor spread to his liver, does he have liver cancer now?", 5)
+    assert not result.abstained and "not liver cancer" in result.hits[0].chunk.text
