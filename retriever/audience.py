@@ -65,6 +65,21 @@ _AGE = re.compile(
     re.IGNORECASE,
 )
 ADULT_AGE = 18
+_KIN = r"(?:kids?|children|sons?|daughters?|grandkids|grandchildren|grandsons?|granddaughters?)"
+# Children named as the ones who may inherit it or be born, not as the patient: "will my daughter
+# get it", "can our children get this too", "should my kids be tested", "can I still have kids"
+# (a trial's heredity and fertility questions got the childhood summary's note); "her having
+# kids" after a child's treatment is a child's late effect, and "did we pass it to our son" asks
+# about a child who has it: both stay a child's.
+_KIN_AT_RISK = re.compile(
+    r"\b(?:will|would|can|could|might|may|do|does|should|are|is)\s+(?:my|our|his|her|their|the)\s+" + _KIN
+    + r"\s+(?:also\s+|too\s+|ever\s+)?(?:inherit|be\s+(?:tested|checked|screened|at\s+risk)|(?:get|catch|have|develop)"
+    r"\s+(?:it|this|that|cancer|the\s+same|th(?:e|is|at)\s+(?:cancer|disease|tumou?r|syndrome)))\b"
+    r"|\b(?:can|could|will|would|might|may|do|does|is)\s+(?:\w+\s+){0,3}?pass(?:ed|es|ing)?\b[^.?!]{0,20}?\bto\s+"
+    r"(?:my|our|his|her|their|the)\s+" + _KIN + r"\b"
+    r"|\b(?:i|i'?m|we)\s+(?:\w+\s+){0,2}?(?:have|having)\s+(?:more\s+|any\s+|a\s+)?(?:kids|children|babies|baby)\b",
+    re.IGNORECASE,
+)
 
 
 def _ages(question: str) -> list[int]:
@@ -85,8 +100,9 @@ def audience(question: str) -> str | None:
     case, a pregnant patient an adult; then ages decide, a child's over a parent's ("I'm 40
     and my 6-year-old..."); then words, a child's over a grown-up's ("my husband and I
     worry about our son"), but "my adult son" is an adult. A brother or sister without an
-    age says nothing.
+    age says nothing, nor do children who may inherit it or be born (`_KIN_AT_RISK`).
     """
+    question = _KIN_AT_RISK.sub(" ", question)  # whoever the patient is, it is not them
     if _SURVIVOR.search(question):
         return "child"
     if "pregnan" in question.lower() and _PREGNANT.search(question):

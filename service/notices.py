@@ -17,6 +17,7 @@ import numpy as np
 from retriever.audience import audience
 from retriever.dictionary import in_dictionary
 from retriever.text import short_title, strip_accents
+from retriever.tokenization import mostly_another_language
 
 # A passage's line naming a childhood summary: PDQ's adult summaries end their first
 # section with "See the following ...: - Childhood Gastrointestinal Neuroendocrine Tumors Treatment".
@@ -48,7 +49,7 @@ def childhood_twin(retriever, query: str, result, doc: str = "") -> ChildhoodTwi
     Neuroendocrine Tumors Treatment"); the Wilms tumour summary's "Childhood Cancers" is no
     twin. Nothing is said for a summary that is itself a childhood one.
     """
-    if audience(query) != "child":
+    if audience(query) != "child" or mostly_another_language(query):  # "¿cuáles son ...?": no son
         return None
     passages = [*result.hits, *result.withheld, *result.related]
     doc = doc or (passages[0].chunk.doc_id if passages else "")

@@ -27,8 +27,8 @@ from service.presentation import (
     not_covered,
     passage_views,
     phrases_not_found,
+    question_hints,
     read_as,
-    refusal_hints,
     short_title,
     shown_confidence,
     words_to_name,
@@ -138,7 +138,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
         offered, result = offered[:MAX_CHOICES], only or result
     # A refusal over one summary (the only one, or the one picked) shows its headings to browse.
     one = doc if doc in cat.titles else next(iter(cat.titles)) if cat.count == 1 else ""
-    hints = refusal_hints(query, result, cat.count)
+    hints = question_hints(query, result, cat.count)
     named = [] if hints else as_typed(query, words_to_name(result))
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
                    contents=contents(retriever, one) if result.abstained and one else (),
@@ -276,7 +276,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
                                              "lacking": as_typed(query, [w for w in lacking if w != EVERYDAY]),
                                              "everyday": EVERYDAY in lacking, "bar": bar,
                                              "phrases_not_found": phrases_not_found(query, result),
-                                             "hints": refusal_hints(query, result, len(documents)),
+                                             "hints": question_hints(query, result, len(documents)),
                                              "shown_confidence": shown_confidence(result, 2),
                                              "passages": passage_views(result.hits, query=searched or query),
                                              "related": passage_views(result.related, query=searched or query),

@@ -212,19 +212,21 @@ def read_as(query: str, corrections: dict[str, str]) -> list[tuple[str, str]]:
     return list(corrections.items()) if spellings or len(query.split()) > WHOLE_QUESTION_WORDS else []
 
 
-def refusal_hints(query: str, result: SearchResult, summaries: int = 2) -> list[str]:
-    """What the asker can do about a refusal that the question's own form explains: a
-    question in another script or language meets the English passages only through the
-    model's few words of it ("肺癌", "¿cuáles son los síntomas?"), and one or two letters ask
-    nothing. ``summaries``: how many the index holds, so that one is not called several."""
-    if not result.abstained:
-        return []
+def question_hints(query: str, result: SearchResult, summaries: int = 2) -> list[str]:
+    """What the asker can do about what the question's own form explains: a question in
+    another script or language meets the English passages only through the model's few
+    words of it ("肺癌", "¿cuáles son los síntomas?"), refused or answered (a trial's Spanish
+    question got a passage with no word on it); one or two letters ask nothing. ``summaries``:
+    how many the index holds, so that one is not called several."""
     typed = unicodedata.normalize("NFKC", query)  # full-width "ＦＬＵ" is Latin, as the search reads it
     letters = [ch for ch in typed if ch.isalpha()]
     if letters and (not any(unicodedata.name(ch, "").startswith("LATIN") for ch in letters)
                     or mostly_another_language(typed)):
         searched = "The summaries we search are" if summaries != 1 else "The summary we search is"
-        return [f"{searched} written in English, so asking in English may find an answer."]
+        found = "an answer" if result.abstained else "a better answer"
+        return [f"{searched} written in English, so asking in English may find {found}."]
+    if not result.abstained:
+        return []
     if sum(ch.isalnum() for ch in typed) < MIN_QUERY_CHARS:
         return ["Your question is very short. A few more words will help us find the right passage."]
     return []

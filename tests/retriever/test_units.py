@@ -234,6 +234,16 @@ def test_audience_of_questions_and_documents():
     ("I'm 3 cycles into chemo", None),
     ("got my period at 10 and went through menopause late", "adult"),
     ("my husband had leukemia when he was 10, what late effects can show up", "child"),  # a survivor
+    ("will my daughter get it", None),  # children who may inherit it or be born are no patients
+    ("can our children get this too, is it hereditary", None),
+    ("should my kids be tested", None),
+    ("my husband has it, will our son inherit it", "adult"),
+    ("can i still have kids after the surgery", None),
+    ("does it pass down to my children", None),
+    ("did we pass it down to our son, he has a carcinoid tumor", "child"),  # the son has it
+    ("could the chemo stop her having kids one day", "child"),  # a child's late effect
+    ("my daughter has a carcinoid tumor", "child"),
+    ("will my son get chemo", "child"),  # chemo is had by the patient
 ])
 def test_who_a_question_is_about(question, who):
     from retriever.audience import audience

@@ -54,6 +54,8 @@ def test_a_child_s_question_gets_the_childhood_version_the_answering_summary_nam
     assert twin == ChildhoodTwin("Liver Cancer Treatment", "Childhood Liver Cancer Treatment",
                                  "https://example.org/liver#1")
     assert childhood_twin(index, "i have a liver tumour", _answered_from("liver")) is None  # not a child
+    assert childhood_twin(index, "will my son get it too", _answered_from("liver")) is None  # at risk, no patient
+    assert childhood_twin(index, "¿cuáles son los síntomas del tumor?", _answered_from("liver")) is None  # Spanish
     assert childhood_twin(index, "my son is 6", _answered_from("child")) is None  # a childhood summary
     # "Childhood Cancers" names no version of the Wilms summary, nor does another summary's pointer
     assert childhood_twin(index, "my son is 6", _answered_from("wilms")) is None

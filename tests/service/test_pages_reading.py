@@ -41,3 +41,15 @@ def test_links_to_sections_of_one_name_in_two_summaries_name_their_summary():
                                             "Side effects in Acupuncture", "Side effects in Acupuncture"]
     assert [bool(v.opening) for v in views] == [False, True, True]  # one summary's two: their opening words
     assert passage_views([_hit("acupuncture", 1, "Acupuncture - NCI")])[0].link_name == "Side effects"
+
+
+def test_an_answer_to_a_question_in_another_language_says_the_summary_is_in_english(client):
+    """A trial's Spanish question was answered, with a half-Spanish "Showing results for" line
+    and no word that the passages had met it through a few words of the model."""
+    html = client.get("/", params={"q": "tratamiento del tumor neuroendocrino del apéndice"}).text
+    assert "What NCI&#39;s information says" in html or "What NCI's information says" in html
+    assert re.findall(r'<p class="hint-language">([^<]*)</p>', html) == [
+        "The summary we search is written in English, so asking in English may find a better answer."]
+    assert "Showing results for" not in html
+    english = client.get("/", params={"q": "treatment of a neuroendocrine tumor of the appendix"}).text
+    assert "hint-language" not in english

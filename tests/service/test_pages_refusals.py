@@ -26,12 +26,15 @@ def test_abstention_is_kind_and_shows_no_passage(client):
 def test_the_language_hint_counts_the_summaries_searched():
     """A trial read "The summaries we search" on the seed's one-summary index."""
     from retriever.models import SearchResult
-    from service.presentation import refusal_hints
+    from service.presentation import question_hints
 
     refused = SearchResult(query="肺癌", hits=[], abstained=True, mode="hybrid")
-    assert refusal_hints("肺癌", refused, 1)[0].startswith("The summary we search is written in English")
-    assert refusal_hints("肺癌", refused, 169)[0].startswith("The summaries we search are written in English")
-    assert refusal_hints("肺癌", SearchResult(query="肺癌", hits=[], abstained=False, mode="hybrid"), 1) == []
+    assert question_hints("肺癌", refused, 1)[0].startswith("The summary we search is written in English")
+    assert question_hints("肺癌", refused, 169)[0].startswith("The summaries we search are written in English")
+    answered = SearchResult(query="肺癌", hits=[], abstained=False, mode="hybrid")
+    assert question_hints("肺癌", answered, 1) == [
+        "The summary we search is written in English, so asking in English may find a better answer."]
+    assert question_hints("a", answered, 1) == question_hints("what is octreotide", answered, 1) == []
 
 
 @pytest.mark.parametrize("question, hint", [
