@@ -12,7 +12,13 @@ import textwrap
 from pathlib import Path
 
 from eval import pooled
-from eval.indexcheck import check_against_index, index_message, shared_sections_note, stray_quotes_note
+from eval.indexcheck import (
+    check_against_index,
+    index_message,
+    repeated_heading_note,
+    shared_sections_note,
+    stray_quotes_note,
+)
 from eval.questionset import QuestionSet, QuestionSetError, load_questions
 from eval.report import LEGEND, failures_text, pooled_json, table, to_json
 from eval.runner import document_ceiling, evaluate
@@ -34,10 +40,10 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: list[str] | None = None) -> int:
     p = _Parser(prog="python -m eval", description="Score retrieval on a question set.", epilog=LEGEND)
     p.add_argument("questions", type=Path, nargs="+", help="JSONL question set (sections/evidence or MedQuAD "
-                   "style); several section sets are also scored pooled")
+                   "style; the format: eval/questions/README.md); several section sets are also scored pooled")
     p.add_argument("--index", type=Path, default=None, help="index folder (default: $PDQ_INDEX_DIR or ./index)")
-    p.add_argument("--mode", choices=[*MODES, "all"], default="hybrid")
-    p.add_argument("--k", type=int, default=10, help="passages retrieved per question")
+    p.add_argument("--mode", choices=[*MODES, "all"], default="hybrid", help="searcher(s) scored (default hybrid)")
+    p.add_argument("--k", type=int, default=10, help="passages retrieved per question (default 10)")
     p.add_argument("--json", type=Path, default=None, help="also write every figure as JSON here")
     p.add_argument("--failures", type=int, default=0, help="list the N worst misses")
     args = p.parse_args(argv)
@@ -65,10 +71,11 @@ def main(argv: list[str] | None = None) -> int:
         return _several(args, qsets, retriever, index_dir, modes)
     qset = qsets[0]
     reports = [evaluate(qset, retriever, m, k=args.k, failures=args.failures) for m in modes]
-    print(f"{qset.path} ({len(qset.questions)} questions"
+    print(f"{qset.path} ({len(qset.questions)} question{'s' * (len(qset.questions) != 1)}"
           + (f", {qset.skipped} without a document skipped" if qset.skipped else "")
           + f") on {index_dir} [{retriever.manifest.chunks_count} chunks]\n{run_line(retriever)}\n")
-    print(shared_sections_note(qset, retriever) + stray_quotes_note(qset, retriever), end="")
+    print(shared_sections_note(qset, retriever) + repeated_heading_note(qset, retriever)
+          + stray_quotes_note(qset, retriever), end="")
     best, n = document_ceiling(qset.questions) if qset.style == "medquad" else (0, 0)
     if best < n:
         print(f"{n - best} of the {n} in-scope questions repeat another's wording with another summary as "
@@ -138,7 +145,8 @@ def _several(args: argparse.Namespace, qsets: list[QuestionSet], retriever: Retr
     total = sum(len(q.questions) for q in qsets)
     print(f"{len(qsets)} sets ({total} questions) on {index_dir} [{retriever.manifest.chunks_count} chunks]\n"
           f"{run_line(retriever)}\n")
-    print("".join(shared_sections_note(q, retriever) + stray_quotes_note(q, retriever) for q in qsets), end="")
+    print("".join(shared_sections_note(q, retriever) + repeated_heading_note(q, retriever)
+                  + stray_quotes_note(q, retriever) for q in qsets), end="")
     rows = {m: pooled.rows(reports) for m, reports in by_mode.items()}
     print("\n\n".join(pooled.table(m, rows[m], args.k) for m in modes))
     print("\n" + textwrap.fill(LEGEND, 100))

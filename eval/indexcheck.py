@@ -100,6 +100,18 @@ def _rows(qset: QuestionSet, retriever: Retriever) -> dict[str, list[int]]:
     return rows | {"": list(range(len(retriever.chunks)))}
 
 
+def _unknown_section(qset: QuestionSet, q: Question, section: str, chunks: list, any_of: str) -> str:
+    """Why ``section`` judges no passage: a heading whose text all stands under the headings
+    below it ("Treatment Option Overview"), or no heading at all (with the nearest ones)."""
+    below = list(dict.fromkeys(c.section for c in chunks if section in c.heading_path[:-1]))
+    if below:
+        shown = ", ".join(map(repr, below[:4])) + (", ..." if len(below) > 4 else "")
+        return (f"{qset.path}:{q.line}: section {section!r} in item {q.id} is a heading with no text of its own; "
+                f"name the section(s) under it that answer the item: {shown}")
+    return (f"{qset.path}:{q.line}: unknown section {section!r} in item {q.id} (not a heading of {any_of})"
+            f"{_did_you_mean(nearest(section, {c.section for c in chunks}))}")
+
+
 def index_problems(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> list[str]:
     """Every item of ``qset`` that names a section, quote or document the index does not
     hold, or a quote under none of its sections, one ``file:line: why`` each.
@@ -120,8 +132,8 @@ def index_problems(qset: QuestionSet, retriever: Retriever, index_name: Path | s
             continue
         sections = {retriever.chunks[i].section for i in rows}
         of, any_of = (f"document {q.doc} in {where}",) * 2 if q.doc else (where, f"any document in {where}")
-        problems += [f"{qset.path}:{q.line}: unknown section {s!r} in item {q.id} (not a heading of {any_of})"
-                     f"{_did_you_mean(nearest(s, sections))}" for s in q.sections if s not in sections]
+        problems += [_unknown_section(qset, q, s, [retriever.chunks[i] for i in rows], any_of)
+                     for s in q.sections if s not in sections]
         held = {e: _held(e, rows, texts, retriever) for e in q.evidence}
         problems += _quote_problems(q, qset, held, of)
     return problems
@@ -157,6 +169,23 @@ def shared_sections_note(qset: QuestionSet, retriever: Retriever) -> str:
     return (f"note: {len(loose)} item(s) of {qset.path} name a section that several documents of the index have "
             f"(as {shared!r}, item {loose[0].id}), so a passage of any of them counts; give such an item \"doc\" "
             f"(its document's id) to judge it against its own\n")
+
+
+def repeated_heading_note(qset: QuestionSet, retriever: Retriever) -> str:
+    """A note ("" when none applies) for items naming a heading that one document repeats over
+    different parts ("Key Points" heads each part of a PDQ summary): a passage under any of them
+    counts, whatever the item's quotes say (`questionset.is_relevant` reads either)."""
+    parents: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
+    for c in retriever.chunks:
+        parents[(c.doc_id, c.section)].add(tuple(c.heading_path[:-1]))
+    repeated = {s for (_, s), where in parents.items() if len(where) > 1}
+    loose = [q for q in qset.questions if q.in_scope and set(q.sections) & repeated]
+    if not loose:
+        return ""
+    named = sorted(set(loose[0].sections) & repeated)[0]
+    return (f"note: {len(loose)} item(s) of {qset.path} name a heading that a document repeats under other "
+            f"headings (as {named!r}, item {loose[0].id}), so a passage under any of them counts; judge such an "
+            f"item by an evidence quote alone (\"sections\": [])\n")
 
 
 def index_message(qset: QuestionSet, retriever: Retriever, index_name: Path | str | None = None) -> str:

@@ -132,7 +132,8 @@ def load_questions(path: Path) -> QuestionSet:
     if problems:
         raise QuestionSetError(f"{path}: {len(problems)} lines are not questions:\n{bad_lines(problems)}", partial)
     if qset is None or not qset.questions:
-        raise QuestionSetError(f"{path}: no questions")
+        raise QuestionSetError(f"{path}: no questions (it is empty or blank); write one JSON object a line, "
+                               "as eval/questions/README.md's \"Format\" shows")
     return qset
 
 

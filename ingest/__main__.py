@@ -14,14 +14,18 @@ from retriever.settings import SettingsProblem, read_settings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest",
-                                     description="Index markdown documents for retrieval.")
+    parser = argparse.ArgumentParser(prog="python -m ingest", description="Index markdown documents for retrieval.",
+                                     epilog="Exit status: 0 indexed; 1 indexed, but some files were skipped (each "
+                                     "named); 2 nothing published (the previous index is kept); 130 interrupted. "
+                                     "PDQ_* settings are read from the environment or .env (README, Settings).")
     parser.add_argument("src", type=Path, help="folder of .md/.txt files with YAML front matter")
     parser.add_argument("--index", type=Path, default=None,
                         help="index folder to publish (default: $PDQ_INDEX_DIR or ./index)")
     parser.add_argument("--strict", action="store_true", help="stop at the first bad file")
     parser.add_argument("--model", default=None, help="sentence-transformers model name or path")
-    parser.add_argument("--faiss-index", choices=["auto", "flat", "hnsw"], default=None)
+    parser.add_argument("--faiss-index", choices=["auto", "flat", "hnsw"], default=None,
+                        help="dense index kind for this run (default: PDQ_FAISS_INDEX, auto: HNSW from "
+                             "PDQ_HNSW_MIN_CHUNKS passages, else exact)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--unless-other", action="store_true",
                         help="leave the index as it is when it serves documents SRC does not hold "

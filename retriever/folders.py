@@ -40,6 +40,9 @@ def not_an_index(index_dir: Path) -> IndexLoadError | None:
     index was meant) is told to be indexed into a folder of its own, any other to be left alone.
     """
     try:
+        if index_dir.is_file():  # "rebuild it there" would be refused by ingest too
+            return IndexLoadError(index_dir, "is a file, not an index folder",
+                                  "name the folder an index was built into (such as index or corpus-index)")
         if index_dir.is_symlink() or not index_dir.is_dir() or holds_index(index_dir):
             return None
         entries = list(index_dir.iterdir())

@@ -54,7 +54,9 @@ def read_index(index_dir: Path, model: str, ef_search: int) -> IndexData:
         raise store.IndexLoadError(index_dir, exc.problem) from None
     if not same_model(manifest.model, model):
         raise store.IndexLoadError(index_dir, f"it was built with model {manifest.model!r} "
-                                              f"but the service is set to {model!r}")
+                                              f"but the service is set to {model!r}",
+                                   f"to read it as it is, set PDQ_MODEL={manifest.model}; to use {model!r}, "
+                                   f"rebuild it: python -m ingest SOURCE_FOLDER --index {index_dir}")
     try:
         store.verify_files(folder, manifest)
         chunks = _read(store.CHUNKS, lambda: store.read_chunks(folder))

@@ -214,6 +214,15 @@ def unknown_variables(env_file: str | Path = ".env") -> list[str]:
     return out
 
 
+def _from_env_file(field: str) -> str:
+    """" (in .env)" when a setting's value came from ``.env``, not the environment (which wins):
+    a user who never exported ``PDQ_PORT=notaport`` is told where it was written."""
+    name = f"PDQ_{field.upper()}"
+    if any(n.upper() == name for n in os.environ) or not Path(".env").is_file():
+        return ""
+    return " (in .env)" if any(n.upper() == name for n in dotenv_values(".env")) else ""
+
+
 def _read(cls: type[BaseSettings], **overrides):
     try:
         return cls(**overrides)
@@ -221,7 +230,7 @@ def _read(cls: type[BaseSettings], **overrides):
         raise SettingsProblem(f"invalid setting: {exc}") from None
     except ValidationError as exc:
         raise SettingsProblem("invalid setting: " + "; ".join(
-            f"PDQ_{'_'.join(map(str, err['loc'])).upper()}={err.get('input')!r}: "
+            f"PDQ_{(f := '_'.join(map(str, err['loc']))).upper()}={err.get('input')!r}{_from_env_file(f)}: "
             f"{err['msg'].removeprefix('Value error, ')}" for err in exc.errors())) from None
 
 

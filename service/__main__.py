@@ -43,8 +43,10 @@ def log_config(level: str) -> dict:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The flags; the environment is read after them, so a flag overrides a bad PDQ_* value."""
     defaults = SimpleNamespace(**{name: f.default for name, f in Settings.model_fields.items()})
-    p = argparse.ArgumentParser(prog="python -m service",
-                                description="Serve verbatim, cited PDQ passages over HTTP.")
+    p = argparse.ArgumentParser(prog="python -m service", description="Serve verbatim, cited PDQ passages over HTTP.",
+                                epilog="Every option has a PDQ_* setting, read from the environment or .env; "
+                                "the README's \"Settings\" lists them all. Exit status: 2 a bad option or "
+                                "setting, or a busy port; 1 an index or model that cannot be loaded.")
     p.add_argument("--index", default=None,
                    help=f"index folder made by `python -m ingest` (default: PDQ_INDEX_DIR or {defaults.index_dir})")
     p.add_argument("--host", default=None, help=f"address to bind (default {defaults.host})")

@@ -69,3 +69,23 @@ def test_doc_matches_by_id_file_name_or_path_ending():
     assert doc_matches("a", "a.md") and doc_matches("a.md", "a.md") and doc_matches("/home/me/seeds/a.md", "a.md")
     assert doc_matches("corpus/sub/a.md", "sub/a.md") and doc_matches("sub--a", "sub/a.md")
     assert not doc_matches("other/a.md", "sub/a.md") and not doc_matches("ba.md", "a.md")
+
+
+@pytest.mark.model
+def test_a_heading_with_no_text_of_its_own_names_the_headings_under_it(seed_index, tmp_path, capsys):
+    """It is a heading, so "not a heading" misled an evaluator: its passages stand under its sub-headings."""
+    code, _, err = run(tmp_path, seed_index, capsys, sections=["Treatment Option Overview"])
+    assert code == 2 and "section 'Treatment Option Overview' in item x is a heading with no text of its own" in err
+    assert "name the section(s) under it that answer the item: 'Key Points'" in err and "unknown section" not in err
+
+
+@pytest.mark.model
+def test_a_heading_the_document_repeats_is_scored_under_a_note(seed_index, tmp_path, capsys):
+    """"Key Points" heads each part of the summary: any of its passages counted, unremarked."""
+    code, out, _ = run(tmp_path, seed_index, capsys, sections=["Key Points"])
+    assert code == 0
+    assert "note: 1 item(s) of" in out and "name a heading that a document repeats under other headings" in out
+    assert "(as 'Key Points', item x)" in out
+    assert 'judge such an item by an evidence quote alone ("sections": [])' in out
+    _, out, _ = run(tmp_path, seed_index, capsys, sections=["Chemotherapy"])
+    assert "repeats" not in out

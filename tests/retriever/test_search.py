@@ -231,8 +231,18 @@ def test_bad_arguments(seed_retriever, kwargs, message):
 
 def test_index_for_another_model_is_refused(seed_index, settings, embedder):
     other = settings.model_copy(update={"model": "some/other-model"})
-    with pytest.raises(IndexLoadError, match="built with model"):
+    with pytest.raises(IndexLoadError, match="built with model") as caught:
         Retriever.load(seed_index, other, embedder=embedder)
+    built_with = Retriever.load(seed_index, settings, embedder=embedder).manifest.model
+    fix = f"to read it as it is, set PDQ_MODEL={built_with}; to use 'some/other-model', rebuild it"
+    assert fix in str(caught.value)
+
+
+def test_a_file_named_as_the_index_is_refused_as_a_file(tmp_path, settings, embedder):
+    """Rebuilding "there" would be refused by ingest too: the message asks for the folder."""
+    (readme := tmp_path / "README.md").write_text("# not an index\n", encoding="utf-8")
+    with pytest.raises(IndexLoadError, match="is a file, not an index folder; name the folder an index was built"):
+        Retriever.load(readme, settings, embedder=embedder)
 
 
 def test_the_shipped_model_s_folder_is_the_shipped_model(seed_index, settings, embedder, monkeypatch):

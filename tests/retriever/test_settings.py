@@ -30,6 +30,17 @@ def test_a_bad_value_is_named_as_the_operator_set_it(monkeypatch, name, value, p
     assert str(err.value).startswith(f"invalid setting: {name}={value!r}: ") and problem in str(err.value)
 
 
+def test_a_bad_value_from_dot_env_is_said_to_come_from_there(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PDQ_PORT", raising=False)
+    (tmp_path / ".env").write_text("PDQ_PORT=notaport\n", encoding="utf-8")
+    with pytest.raises(SettingsProblem, match=r"^invalid setting: PDQ_PORT='notaport' \(in \.env\): "):
+        read_settings()
+    monkeypatch.setenv("PDQ_PORT", "alsobad")  # the environment's value wins, and is the one named
+    with pytest.raises(SettingsProblem, match=r"^invalid setting: PDQ_PORT='alsobad': "):
+        read_settings()
+
+
 def test_cors_origins_are_read_comma_separated_or_as_a_json_list(monkeypatch):
     monkeypatch.setenv("PDQ_CORS_ORIGINS", "https://a.example.org, https://b.example.org")
     assert read_settings().cors_origins == ["https://a.example.org", "https://b.example.org"]
