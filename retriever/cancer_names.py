@@ -16,13 +16,18 @@ cancer" or "<name> cancers" has that cancer as a topic its passages miss (`absta
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
 from retriever.text import shipped_lines
 from retriever.tokenization import words
+from retriever.wordpairs import segments
 
 CANCER_NAMES = Path(__file__).with_name("pdq_cancer_names.txt")
+# Words that name a tumour the question is about beside the cancer it names ("NET" is written
+# out to "neuroendocrine tumor" before this reads the question).
+TUMOUR_WORDS = frozenset("tumor tumors tumour tumours carcinoid carcinoids neoplasm neoplasms".split())
 
 
 @lru_cache(maxsize=1)
@@ -38,8 +43,10 @@ def _named() -> re.Pattern:
 
 
 def cancers_named(text: str) -> list[str]:
-    """The names of `CANCER_NAMES` that ``text`` puts before "cancer" or "cancers", in order."""
-    return list(dict.fromkeys(m.group(1) for m in _named().finditer(" ".join(words(text)))))
+    """The names of `CANCER_NAMES` that ``text`` puts before "cancer" or "cancers", in order, within
+    one stretch between punctuation ("... of the skin. Cancer spread" names none)."""
+    found = (m.group(1) for ws in segments(text) for m in _named().finditer(" ".join(ws)))
+    return list(dict.fromkeys(found))
 
 
 def index_cancers(texts: list[str]) -> frozenset[str]:
@@ -47,7 +54,17 @@ def index_cancers(texts: list[str]) -> frozenset[str]:
     return frozenset(name for text in texts for name in cancers_named(text))
 
 
-def unnamed_cancers(text: str, named: frozenset[str] | None) -> list[str]:
+def unnamed_cancers(text: str, named: frozenset[str] | None, subjects: Collection[str] = ()) -> list[str]:
     """"<name> cancer" for each cancer ``text`` names that the index never does (``named``:
-    `index_cancers`; None, not known: none), as a topic its passages miss."""
-    return [] if named is None else [f"{name} cancer" for name in cancers_named(text) if name not in named]
+    `index_cancers`; None, not known: none), as a topic its passages miss: only when the
+    question names no tumour and none of ``subjects`` (the distinctive words of the index's
+    titles) and no cancer of its own beside it. "my dad had colon cancer, now he has a
+    carcinoid tumor" and "is a carcinoid a type of colon cancer" ask about the summary's own
+    subject (a review's examples, answered before this rule)."""
+    if named is None:
+        return []
+    asked, names = words(text), cancers_named(text)
+    own = sum(w in ("cancer", "cancers") for w in asked) > len(names)  # "my back passage cancer ... lung cancer now?"
+    if own or any(w in TUMOUR_WORDS or w in subjects for w in asked):
+        return []
+    return [f"{name} cancer" for name in names if name not in named]

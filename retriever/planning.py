@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Collection, Container, Iterable
 from dataclasses import dataclass, field
 
-from retriever.abstain import EVERYDAY_ZIPF, topic_words
+from retriever.abstain import EVERYDAY_ZIPF, pdq_subjects, topic_words
 from retriever.acronyms import typed_acronyms, typed_as_names, typed_in_capitals, write_out
 from retriever.audience import audience
 from retriever.cancer_names import index_cancers, unnamed_cancers
@@ -170,7 +170,8 @@ class Planner:
         extra = widenings(text) if self.lexicon else {}
         tokens = query_tokens(text, self.tokens) + tokenize(" ".join(extra.values()))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,
-                             self.index_words.knows) + unnamed_cancers(text, self.cancers)
+                             self.index_words.knows)
+        topics += unnamed_cancers(text, self.cancers, self.subjects & pdq_subjects())
         phrases = quoted(typed)
         outside = tuple(question_terms(unquoted(text))) if phrases else ()
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,

@@ -6,7 +6,7 @@ summary, "how is pancreatic cancer treated" has no topic to miss. Searched in th
 summary alone, it has one: the colon passages it would show never say "pancreatic", and
 were given as the answer. A search filtered to some summaries reads only theirs, and a word
 that names a cancer-type summary (`CANCER_WORDS`: "pancreatic", "anal", "renal") and that
-they never mention is a topic too.
+they never mention is a topic too, and so is a cancer they never name (`cancer_names`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from retriever.abstain import topic_words
+from retriever.abstain import pdq_subjects, topic_words
+from retriever.cancer_names import index_cancers, unnamed_cancers
 from retriever.lexicon import lay_words
 from retriever.models import Chunk
 from retriever.planning import QueryPlan
@@ -46,6 +47,17 @@ class Scope:
             self._rows.setdefault(c.doc_id, []).append(i)
         self._words: dict[str, Vocabulary] = {}
         self._unions: dict[tuple[str, ...], Vocabulary] = {}
+        self._cancers: dict[str, frozenset[str]] = {}
+
+    def cancers(self, doc_ids: tuple[str, ...]) -> tuple[frozenset[str], set[str]]:
+        """The cancers the summaries ``doc_ids`` name (`cancer_names.index_cancers`), and the
+        distinctive words of their titles (`abstain.pdq_subjects`)."""
+        for d in doc_ids:
+            if d not in self._cancers:
+                self._cancers[d] = index_cancers([". ".join([*self._chunks[i].heading_path, self._chunks[i].text])
+                                                  for i in self._rows[d]])
+        titles = {w for d in doc_ids for w in words(self._chunks[self._rows[d][0]].title)}
+        return frozenset().union(*(self._cancers[d] for d in doc_ids)), titles & pdq_subjects()
 
     def vocabulary(self, doc_ids: tuple[str, ...]) -> Vocabulary:
         """The words of the summaries ``doc_ids`` (sorted), in every form."""
@@ -75,4 +87,4 @@ class Scope:
         # the word as listed: by stem, "transition", "germs" and "gestation" would name
         # "transitional", "germ" and "gestational" summaries
         named = [w for w in dict.fromkeys(asked) if w in cancer_words() and w not in bridged and not knows(w)]
-        return replace(plan, topics=list(dict.fromkeys(topics + named)))
+        return replace(plan, topics=list(dict.fromkeys(topics + named + unnamed_cancers(text, *self.cancers(kept)))))

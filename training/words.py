@@ -36,6 +36,7 @@ from retriever.spelling import ENGLISH_ZIPF, MIN_LEN, everyday_slips
 from retriever.text import fold, sentence_spans, strip_accents
 from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, Vocabulary, zipf
 from retriever.tokenization import words as surface_words
+from retriever.wordpairs import segments
 from training.nearmiss import GENERIC_TITLE_WORDS
 
 HEADER = ("# The PDQ summaries' words that English does not use (wordfreq Zipf below 1) and that are one\n"
@@ -56,7 +57,7 @@ CANCER_NAMES_HEADER = ("# The words that name a cancer before 'cancer': the summ
 # "Childhood", "Adult", "of", "and", a comma or "&" ("Colon", "Childhood Ovarian", "Ovarian
 # Epithelial, Fallopian, & Peritoneal Cancers"), not the end of a longer name ("Small
 # Intestine", "Renal Cell", "Oral Cavity", "Salivary Gland"); `GENERIC_TITLE_WORDS` ("Rare") name none.
-_TITLE_NAME = re.compile(r"(?:^|(?:Childhood|Adult|of|and)\s|[,&]\s)([A-Z][a-z]+)\s+Cancers?\b")
+_TITLE_NAME = re.compile(r"(?:^|\b(?:Childhood|Adult|of|and)\s|[,&]\s)([A-Z][a-z]+)\s+Cancers?\b")
 #: A word that more than this share of the summaries mention is said of any cancer, not the name
 #: of some: "malignant" (92 of 169), "metastatic", "gland", "carcinoma", "intestine".
 NAMING_SHARE = 0.25
@@ -135,13 +136,20 @@ def pdq_cancer_words(titles: list[str], docs: list[tuple[str, str]]) -> list[str
 
 
 def pdq_cancer_names(corpus: Path) -> list[str]:
-    """Sorted names of cancers (`CANCER_NAMES_HEADER`), from the corpus's front matter and titles."""
+    """Sorted names of cancers (`CANCER_NAMES_HEADER`), from the corpus's front matter and titles,
+    kept where its summaries write the name before "cancer": "thymoma", "myeloma" and
+    "pituitary" are types the corpus never says so of, and "is thymoma cancer" asks about it."""
     names: set[str] = set()
+    texts = []
     for path in sorted(corpus.glob("*.md")):
-        meta = frontmatter.load(path).metadata
-        names |= {str(t).strip().lower() for t in meta.get("cancerTypes") or [] if " " not in str(t).strip()}
-        names |= {m.group(1).lower() for m in _TITLE_NAME.finditer(str(meta.get("title", "")))}
-    return sorted(strip_accents(n) for n in names if n.isalpha() and n not in GENERIC_TITLE_WORDS)  # "Rare Cancers"
+        post = frontmatter.load(path)
+        names |= {str(t).strip().lower() for t in post.metadata.get("cancerTypes") or [] if " " not in str(t).strip()}
+        names |= {m.group(1).lower() for m in _TITLE_NAME.finditer(str(post.metadata.get("title", "")))}
+        texts.append(post.content)
+    said = {w for text in texts for ws in segments(text) for w, after in zip(ws, ws[1:])
+            if after in ("cancer", "cancers")}
+    return sorted(n for n in map(strip_accents, names)
+                  if n.isalpha() and n not in GENERIC_TITLE_WORDS and n in said)  # "Rare Cancers" names none
 
 
 def render_cancer_names(corpus: Path) -> str:

@@ -26,6 +26,10 @@ def test_the_planner_reads_the_cancers_its_index_names():
     planner = Planner.for_texts(["A tumor that spreads to the liver is not liver cancer.", "Skin may flush."], 80)
     assert "skin cancer" in planner.plan("skin cancer signs").topics
     assert not [t for t in planner.plan("is it liver cancer now").topics if "cancer" in t]
+    assert not [t for t in planner.plan("is my tumor a skin cancer").topics if "cancer" in t]  # its own tumour
+    assert not [t for t in planner.plan("red skin. cancer in the liver").topics if "cancer" in t]  # two stretches
+    own = planner.plan("my back passage cancer has spread, is it skin cancer now")  # a cancer of its own beside
+    assert not [t for t in own.topics if "cancer" in t]
 
 
 @pytest.mark.model
@@ -41,3 +45,17 @@ def test_liver_cancer_stays_answered_on_the_seed(seed_retriever):
     """The summary says a tumor spread to the liver is "not liver cancer"."""
     result = seed_retriever.search("the tumor spread to his liver, does he have liver cancer now?", 5)
     assert not result.abstained and "not liver cancer" in result.hits[0].chunk.text
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", [
+    "my dad had colon cancer, now he has a carcinoid tumor in the small intestine, how is it treated?",
+    "are neuroendocrine tumors of the rectum treated like rectal cancer",
+    "is a carcinoid tumor a type of colon cancer?",
+    "what are the signs of carcinoid syndrome? my skin cancer doctor asked",
+    "carcinoid syndrome flushing of the skin. cancer spread to liver treatment",  # across a full stop
+])
+def test_a_question_about_the_summary_s_own_tumour_that_mentions_another_cancer_is_answered(seed_retriever, question):
+    """A review's: family history, comparisons and screening name other cancers beside the tumour asked about."""
+    result = seed_retriever.search(question, 5)
+    assert not any(m.endswith(" cancer") for m in result.missing) and not result.abstained

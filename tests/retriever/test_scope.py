@@ -63,3 +63,12 @@ def test_a_search_filtered_to_the_seed_refuses_another_cancer(seed_copy, setting
     filtered = r.search(question, filters=Filters(doc_ids=(seed,)))
     assert filtered.abstained and "anal" in filtered.missing
     assert not r.search(question, filters=Filters(doc_ids=("anal",))).abstained
+
+
+def test_a_cancer_the_filtered_summaries_never_name_is_a_topic_of_the_filtered_search():
+    """Filtered to one summary, "skin cancer signs" was answered from it: the filter's own
+    summaries decide which cancers are named, as the whole index does unfiltered."""
+    assert "skin cancer" in _narrowed("skin cancer signs", "colon")
+    assert "skin cancer" in _narrowed("skin cancer signs", "colon", "pancreatic")
+    assert not [t for t in _narrowed("how is colon cancer treated", "colon") if t.endswith(" cancer")]
+    assert "skin cancer" not in _narrowed("is the colon tumor a kind of skin cancer", "colon")  # a tumour named
