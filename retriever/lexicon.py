@@ -16,6 +16,7 @@ LAY_TERMS: dict[str, str] = {
     # body and symptoms
     "belly": "abdominal abdomen",
     "tummy": "abdominal abdomen",
+    "womb": "uterus uterine",
     "stomach ache": "abdominal pain",
     "stomachache": "abdominal pain",
     "gut": "abdominal intestine",
