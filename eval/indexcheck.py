@@ -171,18 +171,23 @@ def shared_sections_note(qset: QuestionSet, retriever: Retriever) -> str:
             f"(its document's id) to judge it against its own\n")
 
 
+def _repeats(q: Question, parents: dict[tuple[str, str], set[tuple[str, ...]]]) -> set[str]:
+    """The item's sections that its document (any, without ``doc``) repeats under other headings."""
+    return {s for (source, s), where in parents.items()
+            if s in q.sections and len(where) > 1 and (not q.doc or doc_matches(q.doc, source))}
+
+
 def repeated_heading_note(qset: QuestionSet, retriever: Retriever) -> str:
     """A note ("" when none applies) for items naming a heading that one document repeats over
     different parts ("Key Points" heads each part of a PDQ summary): a passage under any of them
     counts, whatever the item's quotes say (`questionset.is_relevant` reads either)."""
     parents: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
     for c in retriever.chunks:
-        parents[(c.doc_id, c.section)].add(tuple(c.heading_path[:-1]))
-    repeated = {s for (_, s), where in parents.items() if len(where) > 1}
-    loose = [q for q in qset.questions if q.in_scope and set(q.sections) & repeated]
+        parents[(c.source, c.section)].add(tuple(c.heading_path[:-1]))
+    loose = [q for q in qset.questions if q.in_scope and _repeats(q, parents)]
     if not loose:
         return ""
-    named = sorted(set(loose[0].sections) & repeated)[0]
+    named = sorted(_repeats(loose[0], parents))[0]
     return (f"note: {len(loose)} item(s) of {qset.path} name a heading that a document repeats under other "
             f"headings (as {named!r}, item {loose[0].id}), so a passage under any of them counts; judge such an "
             f"item by an evidence quote alone (\"sections\": [])\n")

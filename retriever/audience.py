@@ -72,9 +72,11 @@ _KIN = r"(?:kids?|children|sons?|daughters?|grandkids|grandchildren|grandsons?|g
 # kids" after a child's treatment is a child's late effect, and "did we pass it to our son" asks
 # about a child who has it: both stay a child's.
 _KIN_AT_RISK = re.compile(
-    r"\b(?:will|would|can|could|might|may|do|does|should|are|is)\s+(?:my|our|his|her|their|the)\s+" + _KIN
-    + r"\s+(?:also\s+|too\s+|ever\s+)?(?:inherit|be\s+(?:tested|checked|screened|at\s+risk)|(?:get|catch|have|develop)"
-    r"\s+(?:it|this|that|cancer|the\s+same|th(?:e|is|at)\s+(?:cancer|disease|tumou?r|syndrome)))\b"
+    r"\b(?:will|can|could|might|may|should)\s+(?:my|our|his|her|their|the)\s+" + _KIN
+    + r"\s+(?:also\s+|too\s+|ever\s+)?(?:inherit|be\s+at\s+risk|be\s+(?:tested|checked|screened)\b(?!\s+again)"
+    r"|(?:get|catch|develop)\s+(?:it|this|that|cancer|the\s+same|th(?:e|is|at)\s+(?:cancer|disease|tumou?r|syndrome))"
+    r"\b(?!\s+(?:again|back|removed|out|treated|checked)))"
+    r"|\b(?:is|are)\s+(?:my|our|his|her|their|the)\s+" + _KIN + r"\s+(?:also\s+)?at\s+risk\b"
     r"|\b(?:can|could|will|would|might|may|do|does|is)\s+(?:\w+\s+){0,3}?pass(?:ed|es|ing)?\b[^.?!]{0,20}?\bto\s+"
     r"(?:my|our|his|her|their|the)\s+" + _KIN + r"\b"
     r"|\b(?:i|i'?m|we)\s+(?:\w+\s+){0,2}?(?:have|having)\s+(?:more\s+|any\s+|a\s+)?(?:kids|children|babies|baby)\b",

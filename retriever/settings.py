@@ -215,10 +215,10 @@ def unknown_variables(env_file: str | Path = ".env") -> list[str]:
 
 
 def _from_env_file(field: str) -> str:
-    """" (in .env)" when a setting's value came from ``.env``, not the environment (which wins):
-    a user who never exported ``PDQ_PORT=notaport`` is told where it was written."""
+    """" (in .env)" when a setting's value came from ``.env``, not the environment (which wins
+    unless empty): a user who never exported ``PDQ_PORT=notaport`` is told where it was written."""
     name = f"PDQ_{field.upper()}"
-    if any(n.upper() == name for n in os.environ) or not Path(".env").is_file():
+    if any(n.upper() == name and value for n, value in os.environ.items()) or not Path(".env").is_file():
         return ""
     return " (in .env)" if any(n.upper() == name for n in dotenv_values(".env")) else ""
 

@@ -16,14 +16,14 @@ import re
 
 import numpy as np
 
-_NUMBER = r"(\d+(?:\.\d+)?)"
+_NUMBER = r"(\d+(?:[.,]\d+)?)"  # "1,5 cm" as a European writes 1.5
 _UNIT = r"(mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?|inch(?:es)?)\b"
 _CM = {"mm": 0.1, "mi": 0.1, "cm": 1.0, "ce": 1.0, "in": 2.54}  # by the unit's first two letters
 _SMALLER = r"(?:smaller|less|under|below)"
 _LARGER = r"(?:larger|bigger|greater|more|over|above)"
-_ASKED = re.compile(rf"(?:\b({_SMALLER}|{_LARGER})(?:\s+than)?\s+)?{_NUMBER}\s*-?\s*{_UNIT}", re.IGNORECASE)
+_ASKED = re.compile(rf"(?:\b({_SMALLER}|{_LARGER})(?:\s+than)?\s+|([<>≤≥])\s*)?{_NUMBER}\s*-?\s*{_UNIT}", re.IGNORECASE)
 _EDGE = 1e-6  # "smaller than 1" leaves 1 itself to "1 to 2"
-_SPAN = re.compile(rf"\b{_NUMBER}\s*(?:to|-|–)\s*{_NUMBER}\s*{_UNIT}", re.IGNORECASE)
+_SPAN = re.compile(rf"\b(?:between\s+)?{_NUMBER}\s*(?:to|-|–|and)\s*{_NUMBER}\s*{_UNIT}", re.IGNORECASE)
 # (pattern, the range a match states, in the unit's numbers)
 _RANGES = (
     (re.compile(rf"\b{_SMALLER} than {_NUMBER}\s*{_UNIT}", re.I), lambda a, b: (0.0, a - _EDGE)),
@@ -35,7 +35,7 @@ _RANGES = (
 
 
 def _cm(number: str, unit: str) -> float:
-    return float(number) * _CM[unit.lower()[:2]]
+    return float(number.replace(",", ".")) * _CM[unit.lower()[:2]]
 
 
 def size_asked(question: str) -> float | None:
@@ -47,11 +47,12 @@ def size_asked(question: str) -> float | None:
     found = _ASKED.findall(question)
     if len(found) != 1:
         return None
-    bound, number, unit = found[0]
+    bound, sign, number, unit = found[0]
     size = _cm(number, unit)
-    if not bound:
+    if not (bound or sign):
         return size
-    return size * (0.99 if re.fullmatch(_SMALLER, bound, re.I) else 1.01)
+    smaller = sign in ("<", "≤") or bool(bound and re.fullmatch(_SMALLER, bound, re.IGNORECASE))
+    return size * (0.99 if smaller else 1.01)
 
 
 def _holds(sentence: str, size: float) -> bool:

@@ -15,6 +15,7 @@ SPANS = sentence_spans(RECTUM)
 @pytest.mark.parametrize("question, size", [
     ("rectal carcinoid 5 mm", 0.5), ("1.5cm what now", 1.5), ("tumor is 3 centimeters", 3.0),
     ("under 1 cm", 0.99), ("more than 2 cm", 2.02), ("1-2 cm", 1.5), ("no size", None), ("2 cm and 3 cm", None),
+    ("<1cm", 0.99), (">2cm", 2.02), ("1,5 cm", 1.5), ("between 1 and 2 cm", 1.5),  # a review's
 ])
 def test_the_size_a_question_gives_in_centimeters(question, size):
     assert size_asked(question) == pytest.approx(size) if size else size_asked(question) is None

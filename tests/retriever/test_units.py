@@ -242,6 +242,11 @@ def test_audience_of_questions_and_documents():
     ("does it pass down to my children", None),
     ("did we pass it down to our son, he has a carcinoid tumor", "child"),  # the son has it
     ("could the chemo stop her having kids one day", "child"),  # a child's late effect
+    ("does my son have it", "child"),  # a child who has it, asked about (a review's)
+    ("can my son get it again", "child"),
+    ("should my son be checked again after surgery", "child"),
+    ("can my daughter have it removed", "child"),
+    ("are my kids at risk", None),
     ("my daughter has a carcinoid tumor", "child"),
     ("will my son get chemo", "child"),  # chemo is had by the patient
 ])

@@ -38,7 +38,7 @@ def test_the_picker_offers_only_summaries_that_answer(make_client, retriever):
     assert [t for _, t in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html)] == [
         "Breast Cancer Treatment", "Acupuncture"]
     # what it knows: the question names none of these summaries (it may name a cancer the index lacks)
-    assert "your question doesn't say which it is about" in html and "does not name a cancer" not in html
+    assert "it doesn't say which cancer or subject it is about" in html and "does not name a cancer" not in html
 
 
 def test_a_misspelled_subject_names_its_summary_as_corrected(make_client, retriever):
