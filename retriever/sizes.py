@@ -55,6 +55,10 @@ def size_asked(question: str) -> float | None:
     return size * (0.99 if smaller else 1.01)
 
 
+def _states_size(sentence: str) -> bool:
+    return any(pattern.search(sentence) for pattern, _ in _RANGES)
+
+
 def _holds(sentence: str, size: float) -> bool:
     for pattern, stated in _RANGES:
         for m in pattern.finditer(sentence):
@@ -68,13 +72,18 @@ def _holds(sentence: str, size: float) -> bool:
 
 def by_size(spans, scores: np.ndarray, text: str, question: str) -> np.ndarray:
     """``scores`` of the sentences ``spans`` of ``text``, with the one sentence whose stated
-    size range holds the question's size (if exactly one does) raised above the rest."""
+    size range holds the question's size (if exactly one does) raised above the rest, and the
+    sentences stating other ranges lowered below any highlight."""
     size = size_asked(question) if len(spans) > 1 else None
     if size is None:
         return scores
-    holding = [j for j, (start, end) in enumerate(spans) if _holds(text[start:end], size)]
+    said = {j: _holds(text[start:end], size) for j, (start, end) in enumerate(spans) if _states_size(text[start:end])}
+    holding = [j for j, holds in said.items() if holds]
     if len(holding) != 1:
         return scores
     raised = np.array(scores, dtype=float, copy=True)
     raised[holding[0]] = float(raised.max()) + 0.01
+    for j, holds in said.items():  # "larger than 2 centimeters" is no answer for 5 mm: not highlighted beside it
+        if not holds:
+            raised[j] = -1.0
     return raised

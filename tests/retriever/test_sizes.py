@@ -27,8 +27,8 @@ def test_the_sentence_whose_range_holds_the_size_is_highlighted_first(question, 
     assert len(SPANS) == 3 and RECTUM[slice(*SPANS[1])].startswith("Surgery")
     scores = np.array([0.2, 0.9, 0.3])  # the embedding's pick: "larger than 2 centimeters"
     raised = by_size(SPANS, scores, RECTUM, question)
-    assert int(np.argmax(raised)) == first and sorted(np.delete(raised, first)) == sorted(np.delete(scores, first))
-    assert Span(*SPANS[first]) in pick_highlights(SPANS, scores, RECTUM, question)
+    assert int(np.argmax(raised)) == first and all(raised[j] < 0 for j in range(3) if j != first)
+    assert pick_highlights(SPANS, scores, RECTUM, question) == [Span(*SPANS[first])]  # no other size beside it
 
 
 def test_no_size_or_no_single_holding_sentence_leaves_the_scores():
@@ -46,3 +46,5 @@ def test_a_rectal_tumour_s_size_highlights_its_own_treatment_on_the_seed(seed_re
     hit = next(h for h in seed_retriever.search(question, 5).hits if "Rectum" in h.chunk.section)
     shown = [hit.chunk.text[s.start:s.end] for s in hit.highlights]
     assert any(said in text for text in shown), shown
+    others = {"smaller than 1 centimeter", "1 to 2 centimeters", "larger than 2 centimeters"} - {said}
+    assert not any(o in text for o in others for text in shown), shown
