@@ -36,6 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from retriever.figures import figure_missing
+from retriever.lexicon import LAY_TERMS
 from retriever.providers import PROVIDER, provider_missing
 from retriever.text import shipped_lines
 from retriever.tokenization import NON_WORD_ZIPF, Vocabulary, zipf
@@ -50,11 +51,10 @@ FIGURE = "a figure"
 EVERYDAY = "a subject other than cancer"
 COVERAGE_BELOW = 0.5
 MAX_COUNTED = 2
-# The nothing-found rule counts only below this best cosine. Fitted on training summaries'
-# lay and situation questions and their near-misses (refusals the rule alone decided: at
-# 0.5 and above, 6 answerable against 2 near-misses; below, 7 against 24), confirmed on the
-# validation summaries (at 0.5 and above 7 against 0). docs/abstention.md, "The nothing-found rule".
-# Fitted on the shipped model's cosines; not measured for another model.
+# The nothing-found rule counts only below this best cosine. Fitted on the shipped model's cosines of training
+# summaries' lay and situation questions and their near-misses (refusals the rule alone decided: at 0.5 and
+# above, 6 answerable against 2 near-misses; below, 7 against 24), confirmed on the validation summaries (at
+# 0.5 and above 7 against 0); not measured for another model. docs/abstention.md, "The nothing-found rule".
 NOTHING_FOUND_BELOW = 0.5
 # The most confidence a question gets when the passages never name one of its health
 # topics, however close its embedding: a short query lands close to a passage of the same
@@ -138,7 +138,7 @@ def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,
     """
     out = []
     for w in dict.fromkeys(words):
-        if w.isdigit() or w in bridged:
+        if w.isdigit() or (w in bridged and w not in HEALTH_TOPICS):  # "womb" stays one, found as "uterus"
             continue
         subject = index_knows is not None and w in pdq_subjects() and not index_knows(w)
         if w in HEALTH_TOPICS or subject or (len(w) > 5 and MEDICAL_ENDING.search(w) and zipf(w) < EVERYDAY_ZIPF):
@@ -149,9 +149,9 @@ def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,
 
 
 def missing_topics(topics: Iterable[str], passages: Vocabulary) -> list[str]:
-    """The topics none of the passages mentions in any form; no passage names a cancer's name (`cancer_names`),
-    which is left out where its first word is missing too ("lung", "lung cancer")."""
-    out = [w for w in topics if " " in w or not passages.knows(w)]
+    """The topics none of the passages mentions in any form, or as the lay lexicon's words ("womb": uterus); no
+    passage names a cancer's name (`cancer_names`), left out where its first word is missing too ("lung")."""
+    out = [w for w in topics if " " in w or not any(map(passages.knows, [w, *LAY_TERMS.get(w, "").split()]))]
     return [w for w in out if " " not in w or w.split(" ")[0] not in out]
 
 

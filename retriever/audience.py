@@ -71,13 +71,15 @@ _KIN = r"(?:kids?|children|sons?|daughters?|grandkids|grandchildren|grandsons?|g
 # (a trial's heredity and fertility questions got the childhood summary's note); "her having
 # kids" after a child's treatment is a child's late effect, and "did we pass it to our son" asks
 # about a child who has it: both stay a child's.
+# At risk of getting it, not of what a child's treatment may bring ("at risk of relapse").
+_AT_RISK = r"at\s+risk\b(?!\s+(?:of|for)\s+(?!(?:getting\s+)?(?:it|this|that|cancer|the\s+same)\b))"
 _KIN_AT_RISK = re.compile(
-    r"\b(?:will|can|could|might|may|should)\s+(?:my|our|his|her|their|the)\s+" + _KIN
-    + r"\s+(?:also\s+|too\s+|ever\s+)?(?:inherit|be\s+at\s+risk|be\s+(?:tested|checked|screened)\b(?!\s+again)"
-    r"|(?:get|catch|develop)\s+(?:it|this|that|cancer|the\s+same|th(?:e|is|at)\s+(?:cancer|disease|tumou?r|syndrome))"
+    r"\b(?:will|would|can|could|might|may|should)\s+(?:my|our|his|her|their|the)\s+" + _KIN
+    + r"\s+(?:also\s+|too\s+|ever\s+)?(?:inherit|be\s+" + _AT_RISK + r"|be\s+(?:tested|checked|screened)\b(?!\s+again)"
+    r"|(?:get|catch|develop|have)\s+(?:it|this|that|cancer|the\s+same|th(?:e|is|at)\s+(?:cancer|disease|tumou?r|syndrome))"
     r"\b(?!\s+(?:again|back|removed|out|treated|checked)))"
-    r"|\b(?:is|are)\s+(?:my|our|his|her|their|the)\s+" + _KIN + r"\s+(?:also\s+)?at\s+risk\b"
-    r"|\b(?:can|could|will|would|might|may|do|does|is)\s+(?:\w+\s+){0,3}?pass(?:ed|es|ing)?\b[^.?!]{0,20}?\bto\s+"
+    r"|\b(?:is|are)\s+(?:my|our|his|her|their|the)\s+" + _KIN + r"\s+(?:also\s+)?" + _AT_RISK
+    + r"|\b(?:can|could|will|would|might|may|do|does|is)\s+(?:\w+\s+){0,3}?pass(?:ed|es|ing)?\b[^.?!]{0,20}?\bto\s+"
     r"(?:my|our|his|her|their|the)\s+" + _KIN + r"\b"
     r"|\b(?:i|i'?m|we)\s+(?:\w+\s+){0,2}?(?:have|having)\s+(?:more\s+|any\s+|a\s+)?(?:kids|children|babies|baby)\b",
     re.IGNORECASE,

@@ -28,6 +28,7 @@ CANCER_NAMES = Path(__file__).with_name("pdq_cancer_names.txt")
 # Words that name a tumour the question is about beside the cancer it names ("NET" is written
 # out to "neuroendocrine tumor" before this reads the question).
 TUMOUR_WORDS = frozenset("tumor tumors tumour tumours carcinoid carcinoids neoplasm neoplasms".split())
+_NAMED_TUMOUR = re.compile(r"\bcancers? (?:tumou?rs?|growths?)\b")
 
 
 @lru_cache(maxsize=1)
@@ -58,13 +59,14 @@ def unnamed_cancers(text: str, named: frozenset[str] | None, subjects: Collectio
     """"<name> cancer" for each cancer ``text`` names that the index never does (``named``:
     `index_cancers`; None, not known: none), as a topic its passages miss: only when the
     question names no tumour and none of ``subjects`` (the distinctive words of the index's
-    titles) and no cancer of its own beside it. "my dad had colon cancer, now he has a
-    carcinoid tumor" and "is a carcinoid a type of colon cancer" ask about the summary's own
-    subject (a review's examples, answered before this rule)."""
+    titles) beside it. "my dad had colon cancer, now he has a carcinoid tumor" and "is a
+    carcinoid a type of colon cancer" ask about the summary's own subject (a review's
+    examples, answered before this rule); "my pancreatic cancer tumor is 3 cm" names no
+    other tumour than that cancer (a second review's)."""
     if named is None:
         return []
-    asked, names = words(text), cancers_named(text)
-    own = sum(w in ("cancer", "cancers") for w in asked) > len(names)  # "my back passage cancer ... lung cancer now?"
-    if own or any(w in TUMOUR_WORDS or w in subjects for w in asked):
+    names = cancers_named(text)
+    beside = _NAMED_TUMOUR.sub(" ", " ".join(words(text))).split()  # "pancreatic cancer tumor" is that cancer
+    if any(w in TUMOUR_WORDS or w in subjects for w in beside):
         return []
     return [f"{name} cancer" for name in names if name not in named]

@@ -16,7 +16,7 @@ LAY_TERMS: dict[str, str] = {
     # body and symptoms
     "belly": "abdominal abdomen",
     "tummy": "abdominal abdomen",
-    "womb": "uterus uterine",
+    "womb": "uterus uterine endometrial endometrium",
     "stomach ache": "abdominal pain",
     "stomachache": "abdominal pain",
     "gut": "abdominal intestine",

@@ -21,13 +21,20 @@ _UNIT = r"(mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?|inch(?:es)?)\b"
 _CM = {"mm": 0.1, "mi": 0.1, "cm": 1.0, "ce": 1.0, "in": 2.54}  # by the unit's first two letters
 _SMALLER = r"(?:smaller|less|under|below)"
 _LARGER = r"(?:larger|bigger|greater|more|over|above)"
-_ASKED = re.compile(rf"(?:\b({_SMALLER}|{_LARGER})(?:\s+than)?\s+|([<>≤≥])\s*)?{_NUMBER}\s*-?\s*{_UNIT}", re.IGNORECASE)
+# A size asked, with the bound it may carry before ("under", "at least", "<", ">=") or after
+# ("or larger", "+"): a bound reads the size just inside its side.
+_ASKED = re.compile(rf"(?:\b({_SMALLER}|{_LARGER}|at least|at most)(?:\s+than)?\s+|([<>≤≥]=?)\s*)?{_NUMBER}\s*-?\s*"
+                    rf"{_UNIT}(?:\s*(\+|or (?:{_SMALLER}|{_LARGER}|bigger)))?", re.IGNORECASE)
 _EDGE = 1e-6  # "smaller than 1" leaves 1 itself to "1 to 2"
-_SPAN = re.compile(rf"\b(?:between\s+)?{_NUMBER}\s*(?:to|-|–|and)\s*{_NUMBER}\s*{_UNIT}", re.IGNORECASE)
+# A span asked ("1-2 cm", "between 1 and 2 cm"); "1 and 2 cm" alone may be two tumours.
+_SPAN = re.compile(rf"\b(?:{_NUMBER}\s*(?:to|-|–)|between\s+{_NUMBER}\s*and)\s*{_NUMBER}\s*{_UNIT}", re.IGNORECASE)
+_TWO = re.compile(rf"(?<!between )\b\d+(?:[.,]\d+)?(?:\s*and\s*|,\s+){_NUMBER}\s*{_UNIT}", re.IGNORECASE)
 # (pattern, the range a match states, in the unit's numbers)
 _RANGES = (
-    (re.compile(rf"\b{_SMALLER} than {_NUMBER}\s*{_UNIT}", re.I), lambda a, b: (0.0, a - _EDGE)),
-    (re.compile(rf"\b{_LARGER} than {_NUMBER}\s*{_UNIT}", re.I), lambda a, b: (a + _EDGE, math.inf)),
+    (re.compile(rf"(?<!not )\b{_SMALLER} than {_NUMBER}\s*{_UNIT}", re.I), lambda a, b: (0.0, a - _EDGE)),
+    (re.compile(rf"(?<!not )\b{_LARGER} than {_NUMBER}\s*{_UNIT}", re.I), lambda a, b: (a + _EDGE, math.inf)),
+    (re.compile(rf"\bnot {_LARGER} than {_NUMBER}\s*{_UNIT}", re.I), lambda a, b: (0.0, a)),
+    (re.compile(rf"\bnot {_SMALLER} than {_NUMBER}\s*{_UNIT}", re.I), lambda a, b: (a, math.inf)),
     (re.compile(rf"\b{_NUMBER}\s*{_UNIT} or (?:smaller|less)\b", re.I), lambda a, b: (0.0, a)),
     (re.compile(rf"\b{_NUMBER}\s*{_UNIT} or (?:larger|bigger|more)\b", re.I), lambda a, b: (a, math.inf)),
     (re.compile(rf"\b{_NUMBER}\s*(?:to|-|–|and)\s*{_NUMBER}\s*{_UNIT}", re.I), lambda a, b: (a, b)),
@@ -42,16 +49,17 @@ def size_asked(question: str) -> float | None:
     """The one size the question gives, in centimeters ("under 1 cm" just under 1); None
     when it gives none or several."""
     if len(spans := _SPAN.findall(question)) == 1:  # "1-2 cm": its middle
-        low, high, unit = spans[0]
-        return (_cm(low, unit) + _cm(high, unit)) / 2
+        low, from_between, high, unit = spans[0]
+        return (_cm(low or from_between, unit) + _cm(high, unit)) / 2
     found = _ASKED.findall(question)
-    if len(found) != 1:
+    if len(found) != 1 or _TWO.search(question):  # "1 and 2 cm": two tumours, or a stage and a size
         return None
-    bound, sign, number, unit = found[0]
+    before, sign, number, unit, after = found[0]
     size = _cm(number, unit)
-    if not (bound or sign):
+    bound = (before or sign or after).lower()
+    if not bound:
         return size
-    smaller = sign in ("<", "≤") or bool(bound and re.fullmatch(_SMALLER, bound, re.IGNORECASE))
+    smaller = bound[0] in "<≤" or bool(re.search(rf"{_SMALLER}|at most", bound))
     return size * (0.99 if smaller else 1.01)
 
 

@@ -28,8 +28,8 @@ def test_the_planner_reads_the_cancers_its_index_names():
     assert not [t for t in planner.plan("is it liver cancer now").topics if "cancer" in t]
     assert not [t for t in planner.plan("is my tumor a skin cancer").topics if "cancer" in t]  # its own tumour
     assert not [t for t in planner.plan("red skin. cancer in the liver").topics if "cancer" in t]  # two stretches
-    own = planner.plan("my back passage cancer has spread, is it skin cancer now")  # a cancer of its own beside
-    assert not [t for t in own.topics if "cancer" in t]
+    assert "skin cancer" in planner.plan("my skin cancer tumor is 3 cm").topics  # that cancer's tumour (a review's)
+    assert "skin cancer" in planner.plan("how is skin cancer treated? my cancer doctor said surgery").topics
 
 
 @pytest.mark.model

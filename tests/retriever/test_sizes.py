@@ -16,6 +16,8 @@ SPANS = sentence_spans(RECTUM)
     ("rectal carcinoid 5 mm", 0.5), ("1.5cm what now", 1.5), ("tumor is 3 centimeters", 3.0),
     ("under 1 cm", 0.99), ("more than 2 cm", 2.02), ("1-2 cm", 1.5), ("no size", None), ("2 cm and 3 cm", None),
     ("<1cm", 0.99), (">2cm", 2.02), ("1,5 cm", 1.5), ("between 1 and 2 cm", 1.5),  # a review's
+    (">=2cm", 2.02), ("2cm+", 2.02), ("2 cm or larger", 2.02), ("at least 2 cm", 2.02), ("at most 1 cm", 0.99),
+    ("two of them, 1 and 2 cm", None), ("stage 1 and 2 cm", None),  # a second review's
 ])
 def test_the_size_a_question_gives_in_centimeters(question, size):
     assert size_asked(question) == pytest.approx(size) if size else size_asked(question) is None
@@ -29,6 +31,11 @@ def test_the_sentence_whose_range_holds_the_size_is_highlighted_first(question, 
     raised = by_size(SPANS, scores, RECTUM, question)
     assert int(np.argmax(raised)) == first and all(raised[j] < 0 for j in range(3) if j != first)
     assert pick_highlights(SPANS, scores, RECTUM, question) == [Span(*SPANS[first])]  # no other size beside it
+
+
+def test_a_range_said_with_not_is_read_the_other_way():
+    from retriever.sizes import _holds
+    assert _holds("lymph nodes are not larger than 6 centimeters", 4) and not _holds("larger than 6 centimeters", 4)
 
 
 def test_no_size_or_no_single_holding_sentence_leaves_the_scores():

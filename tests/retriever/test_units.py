@@ -247,6 +247,11 @@ def test_audience_of_questions_and_documents():
     ("should my son be checked again after surgery", "child"),
     ("can my daughter have it removed", "child"),
     ("are my kids at risk", None),
+    ("would my children inherit this", None),  # a second review's
+    ("will my kids have this", None),
+    ("is my son at risk of relapse after leukemia treatment", "child"),
+    ("is my daughter at risk of infertility after Hodgkin treatment", "child"),
+    ("are my kids at risk of getting it", None),
     ("my daughter has a carcinoid tumor", "child"),
     ("will my son get chemo", "child"),  # chemo is had by the patient
 ])
