@@ -65,8 +65,7 @@ def unnamed_cancers(text: str, named: frozenset[str] | None, subjects: Collectio
     other tumour than that cancer (a second review's)."""
     if named is None:
         return []
-    names = cancers_named(text)
     beside = _NAMED_TUMOUR.sub(" ", " ".join(words(text))).split()  # "pancreatic cancer tumor" is that cancer
     if any(w in TUMOUR_WORDS or w in subjects for w in beside):
         return []
-    return [f"{name} cancer" for name in names if name not in named]
+    return [f"{name} cancer" for name in cancers_named(text) if name not in named]

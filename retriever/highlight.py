@@ -10,16 +10,16 @@ from retriever.sizes import by_size
 
 
 def pick_highlights(spans: np.ndarray | list[tuple[int, int]], scores: np.ndarray, text: str = "",
-                    question: str = "", max_spans: int = 2, rel: float = 0.9, floor: float = 0.25) -> list[Span]:
+                    size: float | None = None, max_spans: int = 2, rel: float = 0.9, floor: float = 0.25) -> list[Span]:
     """The best-scoring spans: the top one, plus any within ``rel`` of it and over ``floor``;
-    given the passage's ``text`` and the ``question``, the one sentence whose size range holds
-    the size asked comes first (`sizes.by_size`).
+    given the passage's ``text`` and the question's ``size`` (`QueryPlan.size`), the one
+    sentence whose size range holds it comes first (`sizes.by_size`).
 
     Returned in reading order.
     """
     if len(spans) == 0 or scores.size == 0:
         return []
-    scores = by_size(spans, scores, text, question) if question else scores
+    scores = by_size(spans, scores, text, size)
     order = np.argsort(-scores)
     best = float(scores[order[0]])
     chosen = [int(order[0])]

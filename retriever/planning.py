@@ -16,6 +16,7 @@ from retriever.dose_typed import read_does
 from retriever.figures import figures_asked
 from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.respelling import american
+from retriever.sizes import size_asked
 from retriever.spelling import Speller
 from retriever.text import drop_emoji, replace_word, straighten_quotes, strip_accents
 from retriever.tokenization import (
@@ -52,6 +53,8 @@ class QueryPlan:
         outside: When it quotes, the terms of the rest of it (rewritten as the question is).
         widened: ``{everyday phrase: document words}`` the lexicon added to ``tokens``, so
             that staff see why a keyword search found passages without their words.
+        size: The one tumour size it gives, in centimeters, or None (`sizes.size_asked`):
+            read once here for every hit's highlights.
     """
 
     text: str
@@ -65,6 +68,7 @@ class QueryPlan:
     phrases: tuple[str, ...] = ()
     outside: tuple[tuple[str, ...], ...] = ()
     widened: dict[str, str] = field(default_factory=dict)
+    size: float | None = None
 
 
 def held(plan: QueryPlan, text: str, vocabulary: Vocabulary) -> int:
@@ -176,4 +180,4 @@ class Planner:
         outside = tuple(question_terms(unquoted(text))) if phrases else ()
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
                          topics=topics, figures=figures_asked(text), terms=question_terms(text),
-                         audience=who, phrases=phrases, outside=outside, widened=extra)
+                         audience=who, phrases=phrases, outside=outside, widened=extra, size=size_asked(query))

@@ -250,7 +250,7 @@ class Retriever:
         found_by = tuple(name for name, r in rankings if name in (*sig.fused, "phrase") and idx in r.ids)
         continues_in, continues_at = self.continuations.get(chunk.id, ((), ()))
         return Hit(rank=rank, score=score, chunk=chunk, link=self.links[chunk.id],
-                   highlights=pick_highlights(spans, sims, chunk.text, sig.query.plan.text), found_by=found_by,
+                   highlights=pick_highlights(spans, sims, chunk.text, sig.query.plan.size), found_by=found_by,
                    continues_in=continues_in, continues_at=continues_at)
 
     def judge(self, sig: Signals, chosen: list[int]) -> Verdict:

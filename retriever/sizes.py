@@ -63,35 +63,33 @@ def size_asked(question: str) -> float | None:
     return size * (0.99 if smaller else 1.01)
 
 
-def _states_size(sentence: str) -> bool:
-    return any(pattern.search(sentence) for pattern, _ in _RANGES)
-
-
-def _holds(sentence: str, size: float) -> bool:
+def _ranges(sentence: str) -> list[tuple[float, float]]:
+    """The size ranges ``sentence`` states, in centimeters (both ends included)."""
+    out = []
     for pattern, stated in _RANGES:
         for m in pattern.finditer(sentence):
             groups = m.groups()
             unit = groups[-1]
-            low, high = stated(_cm(groups[0], unit), _cm(groups[1], unit) if len(groups) == 3 else 0.0)
-            if low <= size <= high:
-                return True
-    return False
+            out.append(stated(_cm(groups[0], unit), _cm(groups[1], unit) if len(groups) == 3 else 0.0))
+    return out
 
 
-def by_size(spans, scores: np.ndarray, text: str, question: str) -> np.ndarray:
+def _holds(sentence: str, size: float) -> bool:
+    return any(low <= size <= high for low, high in _ranges(sentence))
+
+
+def by_size(spans, scores: np.ndarray, text: str, size: float | None) -> np.ndarray:
     """``scores`` of the sentences ``spans`` of ``text``, with the one sentence whose stated
-    size range holds the question's size (if exactly one does) raised above the rest, and the
-    sentences stating other ranges lowered below any highlight."""
-    size = size_asked(question) if len(spans) > 1 else None
-    if size is None:
+    size range holds ``size`` (the question's, `size_asked`; None: no size) raised above the
+    rest, if exactly one does, and the sentences stating other ranges lowered below any highlight."""
+    if size is None or len(spans) < 2:
         return scores
-    said = {j: _holds(text[start:end], size) for j, (start, end) in enumerate(spans) if _states_size(text[start:end])}
-    holding = [j for j, holds in said.items() if holds]
+    stated = {j: ranges for j, (start, end) in enumerate(spans) if (ranges := _ranges(text[start:end]))}
+    holding = [j for j, ranges in stated.items() if any(low <= size <= high for low, high in ranges)]
     if len(holding) != 1:
         return scores
     raised = np.array(scores, dtype=float, copy=True)
     raised[holding[0]] = float(raised.max()) + 0.01
-    for j, holds in said.items():  # "larger than 2 centimeters" is no answer for 5 mm: not highlighted beside it
-        if not holds:
-            raised[j] = -1.0
+    for j in stated.keys() - set(holding):  # "larger than 2 centimeters" is no answer for 5 mm
+        raised[j] = -1.0
     return raised

@@ -28,9 +28,10 @@ def test_the_size_a_question_gives_in_centimeters(question, size):
 def test_the_sentence_whose_range_holds_the_size_is_highlighted_first(question, first):
     assert len(SPANS) == 3 and RECTUM[slice(*SPANS[1])].startswith("Surgery")
     scores = np.array([0.2, 0.9, 0.3])  # the embedding's pick: "larger than 2 centimeters"
-    raised = by_size(SPANS, scores, RECTUM, question)
+    raised = by_size(SPANS, scores, RECTUM, size_asked(question))
     assert int(np.argmax(raised)) == first and all(raised[j] < 0 for j in range(3) if j != first)
-    assert pick_highlights(SPANS, scores, RECTUM, question) == [Span(*SPANS[first])]  # no other size beside it
+    # no sentence of another size beside it
+    assert pick_highlights(SPANS, scores, RECTUM, size_asked(question)) == [Span(*SPANS[first])]
 
 
 def test_a_range_said_with_not_is_read_the_other_way():
@@ -40,9 +41,9 @@ def test_a_range_said_with_not_is_read_the_other_way():
 
 def test_no_size_or_no_single_holding_sentence_leaves_the_scores():
     scores = np.array([0.2, 0.9, 0.3])
-    assert by_size(SPANS, scores, RECTUM, "what is the treatment") is scores
+    assert by_size(SPANS, scores, RECTUM, size_asked("what is the treatment")) is scores
     two = "Tumors of 1 to 3 cm are removed. Tumors of 2 to 4 cm are watched. Others are not."
-    assert by_size(sentence_spans(two), scores, two, "2.5 cm") is scores  # two ranges hold it
+    assert by_size(sentence_spans(two), scores, two, size_asked("2.5 cm")) is scores  # two ranges hold it
 
 
 @pytest.mark.model
