@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retriever.store import read_recorded, sha256_file, write_json, write_npz
+from retriever.store import read_check, sha256_file, write_json, write_npz
 
 FOLDER = "domain"
 WEIGHTS_FILE = "domain.npz"
@@ -81,17 +81,11 @@ class DomainCheck:
         """
         folder = Path(model_dir) / FOLDER
         path, record = folder / WEIGHTS_FILE, folder / RECORD_FILE
-        if not path.is_file() and not record.is_file():
+        read = read_check(folder, WEIGHTS_FILE, RECORD_FILE, "domain check", REBUILD, "PDQ_DOMAIN_CHECK",
+                          model_sha256, DomainError)
+        if read is None:
             return None
-        fix = (f"restore the shipped files (git checkout {folder}) or rebuild them with: {REBUILD} "
-               "(PDQ_DOMAIN_CHECK=false serves without the check)")
-        if not path.is_file():
-            raise DomainError(f"{path}: missing beside its record {record.name}; {fix}")
-        raw, sha256 = read_recorded(path, record, "domain check", fix, DomainError)
-        fitted_on = str(raw.get("model_sha256", ""))
-        if fitted_on and model_sha256 and fitted_on != model_sha256:
-            raise DomainError(f"{record}: fitted on the vectors of model weights {fitted_on[:12]}, the model "
-                              f"is now {model_sha256[:12]}; rebuild it with: {REBUILD}")
+        raw, sha256, fix = read
         try:
             cut = float(raw["cut"])
         except (KeyError, TypeError, ValueError) as exc:

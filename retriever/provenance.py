@@ -23,13 +23,20 @@ def describe(retriever: Retriever) -> dict:
     domain = retriever.domain.sha256 if retriever.domain and retriever.settings.domain_check else None
     return {"model": m.model, "backend": retriever.embedder.backend, "encoder": retriever.embedder.file,
             "ranker": ranker[:12] if ranker else None, "domain_check": domain[:12] if domain else None,
+            "answer_check": _short(retriever.answer_check, retriever.settings.answer_check),
             "abstain_threshold": retriever.threshold,
             "documents": m.documents_count, "chunks": m.chunks_count, "index_created": m.created}
 
 
+def _short(check, on: bool) -> str | None:
+    """First 12 hex digits of a shipped check's sha256; None when it is off or not shipped."""
+    return check.sha256[:12] if check is not None and on else None
+
+
 def run_line(retriever: Retriever) -> str:
     """One line for a report's header: "pdq-minilm-l6 on onnx-int8 (onnx/model_qint8_avx2.onnx),
-    ranker c60029e6d6c5, domain check 1a2b3c4d5e6f, abstention threshold 0.34"."""
+    ranker c60029e6d6c5, domain check 1a2b3c4d5e6f, answerable check 0a1b2c3d4e5f, abstention threshold 0.34"."""
     d = describe(retriever)
     return (f"{d['model']} on {d['backend']} ({d['encoder']}), ranker {d['ranker'] or 'off (fused order)'}, "
-            f"domain check {d['domain_check'] or 'off'}, abstention threshold {d['abstain_threshold']:.2f}")
+            f"domain check {d['domain_check'] or 'off'}, answerable check {d['answer_check'] or 'off'}, "
+            f"abstention threshold {d['abstain_threshold']:.2f}")

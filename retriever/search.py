@@ -12,7 +12,8 @@
              `Retriever.lift`: quoted phrases, and adult summaries for a question naming adults
 6. select    `fusion.select`: the first k passages, no text twice
 7. hits      `Retriever.hit`: citation link and highlights from the stage-2 sentence scores
-8. abstain   `abstain.evidence` + `abstain.judge` over the first hits
+8. abstain   `abstain.evidence` + `abstain.judge` over the first hits, the confidence moved by
+             what the question's wording says (`retriever.answerable`, when the model ships it)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import numpy as np
 
 from retriever import fusion
 from retriever.abstain import Verdict, asks_nothing, evidence, judge, near_miss
+from retriever.answerable import AnswerCheck, AnswerCheckError, checked
 from retriever.audience import is_childhood, names_adults
 from retriever.beside import keyword_half, plan_beside
 from retriever.calibration import Calibration, CalibrationError, model_threshold
@@ -41,15 +43,7 @@ from retriever.models import Filters, Hit, SearchResult, check_request
 from retriever.planning import Planner, QueryPlan, held
 from retriever.ranker import LearnedRanker, RankerError, Reranker
 from retriever.scope import Scope
-from retriever.searchers import (
-    FUSED,
-    DenseSearcher,
-    KeywordSearcher,
-    PhraseSearcher,
-    Ranking,
-    SentenceScorer,
-    Signals,
-)
+from retriever.searchers import FUSED, DenseSearcher, KeywordSearcher, PhraseSearcher, Ranking, SentenceScorer, Signals
 from retriever.settings import RetrievalSettings, Settings
 from retriever.spelling import Speller
 from retriever.text import fold
@@ -66,9 +60,10 @@ class Retriever:
 
     def __init__(self, index: IndexData, embedder: Embedder, settings: RetrievalSettings,
                  calibration: Calibration | None = None, reranker: Reranker | None = None, plan_beside: bool = False,
-                 domain: DomainCheck | None = None):
+                 domain: DomainCheck | None = None, answer_check: AnswerCheck | None = None):
         self.index = index
         self.domain = domain  # whether a question is about cancer at all (`retriever.domain`)
+        self.answer_check = answer_check  # what the question's wording says (`retriever.answerable`)
         self.plan_beside = plan_beside  # plan beside the encoder (`retriever.beside`)
         self.embedder = embedder
         self.settings = settings
@@ -119,11 +114,13 @@ class Retriever:
             threshold = model_threshold(model_dir)
             domain = (DomainCheck.load(model_dir, index.vectors.shape[1], index.manifest.model_sha256)
                       if retrieval.domain_check else None)
-        except (CalibrationError, DomainError) as exc:
+            answer = (AnswerCheck.load(model_dir, index.vectors.shape[1], index.manifest.model_sha256)
+                      if retrieval.answer_check else None)
+        except (CalibrationError, DomainError, AnswerCheckError) as exc:
             raise ModelError(str(exc)) from None
         if threshold is not None:  # the hand rule's threshold picked for this model's cosines
             retrieval = replace(retrieval, hand_threshold=threshold)
-        retriever = cls(index, embedder, retrieval, calibration, plan_beside=beside, domain=domain)
+        retriever = cls(index, embedder, retrieval, calibration, plan_beside=beside, domain=domain, answer_check=answer)
         if retrieval.ranker:
             try:
                 retriever.reranker = LearnedRanker.load(model_dir, retriever)
@@ -262,8 +259,11 @@ class Retriever:
         passages = [(self.chunks[i].text, self.words.of(i), self.words.own(i)) for i in top]
         everyday = s.domain_check and self.domain is not None and self.domain.everyday(sig.query.vector)
         ev, missing = evidence(plan.dense_text, best, passages, plan.terms, plan.topics, plan.figures, everyday)
-        return judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor,
-                     nothing_asked=asks_nothing(plan.dense_text, plan.terms))
+        verdict = judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor,
+                        nothing_asked=asks_nothing(plan.dense_text, plan.terms))
+        check = self.answer_check if s.answer_check and top else None
+        return checked(verdict, check, sig.query.vector, self.vectors[top[0]] if top else None, self.threshold,
+                       plan.text)
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid",
                filters: Filters | None = None) -> SearchResult:

@@ -85,6 +85,9 @@ class Settings(BaseSettings):
                          "when it ships one (retriever/ranker.py); off: the fused order.")
     domain_check: bool = Field(True, description="Refuse questions about something other than cancer "
                                "by the model's domain check when it ships one (retriever/domain.py).")
+    answer_check: bool = Field(True, description="Move the abstention confidence by what the question's "
+                               "wording says, by the model's answerable check when it ships one "
+                               "(retriever/answerable.py).")
     candidates: int = Field(50, ge=1)
     fuzzy_min_score: float = Field(85.0, ge=0, le=100)
     abstain_threshold: float | None = Field(
@@ -166,6 +169,7 @@ class RetrievalSettings:
     lexicon: bool
     ranker: bool
     domain_check: bool
+    answer_check: bool
     candidates: int
     fuzzy_min_score: float
     abstain_threshold: float | None

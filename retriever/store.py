@@ -69,11 +69,33 @@ def read_recorded(path: Path, record: Path, what: str, fix: str, error: type[Val
         raw = json.loads(record.read_text(encoding="utf-8"))
         recorded, sha256 = str(raw["sha256"]), sha256_file(path)
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise error(f"{record}: not a {what} record ({exc}); {fix}") from None
+        article = "an" if what[:1] in "aeiou" else "a"
+        raise error(f"{record}: not {article} {what} record ({exc}); {fix}") from None
     if sha256 != recorded:
         raise error(f"{path}: sha256 {sha256[:12]} does not match its record ({recorded[:12]}): "
                     f"a partial or edited file; {fix}")
     return raw, sha256
+
+
+def read_check(folder: Path, weights: str, record_name: str, what: str, rebuild: str, switch: str,
+               model_sha256: str, error: type[ValueError]) -> tuple[dict, str, str] | None:
+    """A check shipped beside a model (its weights and their record): None when neither file
+    is there, else the record, the weights' sha256 and the fix an error names. Raises
+    ``error`` for weights missing beside their record, edited or cut off, or fitted on the
+    vectors of another model than ``model_sha256`` (an index manifest's)."""
+    path, record = folder / weights, folder / record_name
+    if not path.is_file() and not record.is_file():
+        return None
+    fix = (f"restore the shipped files (git checkout {folder}) or rebuild them with: {rebuild} "
+           f"({switch}=false serves without the check)")
+    if not path.is_file():
+        raise error(f"{path}: missing beside its record {record.name}; {fix}")
+    raw, sha256 = read_recorded(path, record, what, fix, error)
+    fitted_on = str(raw.get("model_sha256", ""))
+    if fitted_on and model_sha256 and fitted_on != model_sha256:
+        raise error(f"{record}: fitted on the vectors of model weights {fitted_on[:12]}, the model "
+                    f"is now {model_sha256[:12]}; rebuild it with: {rebuild}")
+    return raw, sha256, fix
 
 
 def index_files(index_dir: Path) -> list[Path]:

@@ -8,6 +8,7 @@ where passages hold it whole (`query_tokens`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Container, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -238,3 +239,13 @@ def mostly_another_language(text: str) -> bool:
     foreign = sum(max(zipf_frequency(w, lang, wordlist="small") for lang in OTHER_LANGUAGES)
                   >= max(3.0, zipf(w) + 1.5) for w in words)
     return foreign * 2 > len(words)  # most: "im scared" ("im" is German too) is one of two
+
+
+def not_in_english(text: str) -> bool:
+    """Whether ``text`` is in another script (no Latin letter: "类癌综合征是什么"; full-width
+    "ＦＬＵ" is Latin) or `mostly_another_language`: the English model meets such a question
+    only through its few words of it."""
+    typed = unicodedata.normalize("NFKC", text)
+    letters = [ch for ch in typed if ch.isalpha()]
+    return bool(letters) and (not any(unicodedata.name(ch, "").startswith("LATIN") for ch in letters)
+                              or mostly_another_language(typed))

@@ -102,3 +102,47 @@ def maybe_shorthand(named: list[str]) -> list[str]:
     typed in capitals ("PSA") is an acronym."""
     return [w for w in named if len(w) <= SHORTHAND_LETTERS and w.isalpha() and w[1:].islower()
             and not in_dictionary(w.lower())]
+
+
+# Words that say the asker, or someone they know, may be thinking of suicide or self-harm
+# ("i dont want to live anymore with this cancer", "i want to end my life"): a patient trial
+# got a surgery passage for the one and "try asking in other words" for the other. The page
+# then shows crisis help first (`in_crisis`). A fear of dying ("I don't want to die", "will
+# he get through this") is no such wish, nor is "my back is killing me" or "lifting without
+# hurting myself". Of the 48,412 committed questions (training, calibration and evaluation
+# files, the dev set, MedQuAD), 27 match, every one about suicide or self-harm ("suicide
+# risk factors cancer", "who do I call if I'm having thoughts of ending my life at night?").
+_CRISIS = re.compile(
+    r"\bsuicid(?:e|al)\b"
+    r"|\bkill(?:ing)?\s+my\s*self\b"
+    r"|\b(?:end|ending|take|taking)\s+(?:my\s+(?:own\s+)?)life\b"
+    r"|\bend\s+it\s+all\b"
+    r"|(?<!don't\s)(?<!dont\s)(?<!not\s)\b(?:i\s+(?:just\s+|really\s+)?(?:want|wanna)\s+to\s+die)\b"
+    r"|\b(?:don'?t|do\s+not|no\s+longer)\s+want\s+to\s+(?:live|be\s+alive|be\s+here|go\s+on)\b"
+    r"|\bno\s+(?:reason|point)\s+(?:to|in)\s+(?:live|living|going\s+on)\b"
+    r"|\bbetter\s+off\s+(?:dead|without\s+me)\b"
+    r"|\bharm(?:ing)?\s+my\s*self\b|\bself[-\s]?harm",
+    re.IGNORECASE)
+
+
+# A passage that speaks to such a question: PDQ's depression summary names the lifeline and
+# the risk of suicide. Another passage (a surgery one, for "i dont want to live anymore with
+# this cancer") is not shown beside crisis help.
+_CRISIS_PASSAGE = re.compile(r"\bsuicid|\bself[-\s]?harm|\blifeline\b|\bcrisis\b", re.IGNORECASE)
+
+
+def in_crisis(query: str) -> bool:
+    """Whether the question reads as thoughts of suicide or self-harm (`_CRISIS`): the page
+    then gives the crisis line (988 in the US) and emergency help first."""
+    return bool(_CRISIS.search(query.replace("\u2019", "'")))
+
+
+def speaks_to_crisis(text: str) -> bool:
+    """Whether a passage is about suicide, self-harm or a crisis line (`_CRISIS_PASSAGE`)."""
+    return bool(_CRISIS_PASSAGE.search(text))
+
+
+def beside_crisis(query: str, hits: list) -> list:
+    """``hits`` as a page shows them: beside crisis help (`in_crisis`), only those that speak
+    to it (`speaks_to_crisis`)."""
+    return [h for h in hits if speaks_to_crisis(h.chunk.text)] if in_crisis(query) else hits

@@ -21,7 +21,7 @@ from retriever.abstain import EVERYDAY
 from retriever.models import SearchResult
 from service.contents import contents
 from service.errors import ApiError
-from service.notices import as_typed, childhood_twin, maybe_shorthand, phone_link
+from service.notices import as_typed, beside_crisis, childhood_twin, in_crisis, maybe_shorthand, phone_link
 from service.presentation import (
     corrected,
     not_covered,
@@ -114,12 +114,12 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
     cat = catalog(retriever) if retriever else None
     doc = clean_text(doc or "")
     context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="", hints=[],
-                   read_as=[], related=[], not_covered=[], shorthand=[], contents=(), twin=None, everyday=False)
+                   read_as=[], related=[], not_covered=[], shorthand=[], contents=(), twin=None, everyday=False,
+                   crisis=False)
     if q is None:
         return _render(request, "index.html", **context)
     try:
-        # Two questions in one link (``?q=a&q=b``) would answer the last silently; parameters
-        # the page does not take are left alone (a shared link may carry a tracker's).
+        # Two questions in one link (``?q=a&q=b``) would answer the last silently; other parameters are left alone.
         reject_repeated(request.query_params, ("q", "doc", "every"))
         wide = not doc and cat is not None and cat.count > 1
         query, result, _ = await _answer(request, q, CHOICE_DEPTH if wide else PATIENT_PASSAGES, "hybrid",
@@ -132,7 +132,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
         context.update(q=_echo(q, limit),
                        error=_patient_message(exc, picker, blank=not q.strip(), limit=limit))
         return _render(request, "index.html", status=_form_status(exc), **context)
-    offered = _candidates(query, result, cat) if wide else []
+    offered = _candidates(query, result, cat) if wide and not in_crisis(query) else []  # crisis help comes first
     if offered:
         offered, only = await _answering(request, q, offered)
         offered, result = offered[:MAX_CHOICES], only or result
@@ -148,8 +148,8 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
                    not_covered=named, shorthand=maybe_shorthand(named), hints=hints,
                    everyday=EVERYDAY in not_covered(result),
                    twin=childhood_twin(retriever, query, result, doc if doc in cat.titles else ""),
-                   passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
-                   related=passage_views(result.related))
+                   passages=[] if offered else passage_views(beside_crisis(query, result.hits[:PATIENT_PASSAGES])),
+                   related=passage_views(beside_crisis(query, result.related)), crisis=in_crisis(query))
     return _render(request, "index.html", **context)
 
 

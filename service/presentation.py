@@ -23,7 +23,7 @@ from retriever.planning import quoted
 from retriever.providers import PROVIDER
 from retriever.text import iso_date, replace_word, strip_list_marker
 from retriever.text import short_title as plain_title
-from retriever.tokenization import NON_WORD_ZIPF, holds_phrase, mostly_another_language, zipf
+from retriever.tokenization import NON_WORD_ZIPF, holds_phrase, not_in_english, zipf
 from service.passage_text import ListBlock, Paragraph, Segment, passage_blocks, snippet, term_spans
 from service.schemas import Result, Span
 
@@ -219,9 +219,7 @@ def question_hints(query: str, result: SearchResult, summaries: int = 2) -> list
     question got a passage with no word on it); one or two letters ask nothing. ``summaries``:
     how many the index holds, so that one is not called several."""
     typed = unicodedata.normalize("NFKC", query)  # full-width "ＦＬＵ" is Latin, as the search reads it
-    letters = [ch for ch in typed if ch.isalpha()]
-    if letters and (not any(unicodedata.name(ch, "").startswith("LATIN") for ch in letters)
-                    or mostly_another_language(typed)):
+    if not_in_english(typed):
         searched = "The summaries we search are" if summaries != 1 else "The summary we search is"
         found = "an answer" if result.abstained else "a better answer"
         return [f"{searched} written in English, so asking in English may find {found}."]

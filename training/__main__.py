@@ -8,6 +8,7 @@
     python -m training ranker --index DIR [--force]   fit the learned ranker on a corpus index
     python -m training threshold [--force]        pick the abstention threshold (training/calibration)
     python -m training domain [--force]           fit the check of whether a question is about cancer
+    python -m training answerable [--force]       fit the check of what a question's wording says (training/calibration)
     python -m training words                      the corpus's own words the speller keeps as typed, the subjects
                                                   and cancers it names, the sentences every summary carries, English's
                                                   irregular plurals (abstention), its acronyms and bare verbs (planning)
@@ -15,6 +16,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -203,45 +205,6 @@ def _ranker(args) -> int:
     return 0
 
 
-def _threshold(args) -> int:
-    import json
-
-    from eval.questionset import QuestionSetError
-    from ingest.loading import DocumentError
-    from retriever.calibration import THRESHOLD_FILE
-    from retriever.embedding import ModelError, resolve_model
-    from retriever.settings import read_settings
-    from retriever.store import IndexLoadError, write_json
-    from training.data import is_validation
-    from training.threshold import calibrate_threshold
-
-    out = Path(resolve_model(args.model)) / THRESHOLD_FILE
-    if out.exists() and not args.force:
-        print(f"error: {out} exists; pass --force to replace it", file=sys.stderr)
-        return 2
-    files = sorted(args.questions.glob("*.jsonl"))
-    missing = [f.name for f in files if not (args.corpus / f"{f.stem}.md").is_file()]
-    if not files or missing:
-        print(f"error: {args.questions}: " + (f"no summary in {args.corpus} for {missing}" if missing
-              else "no question files (*.jsonl, one per summary)"), file=sys.stderr)
-        return 2
-    if all(is_validation(f.stem) for f in files):
-        print(f"error: {args.questions}: every file is about a validation summary; the threshold is "
-              "picked on training summaries' files only", file=sys.stderr)
-        return 2
-    try:
-        record = calibrate_threshold(files, args.corpus, read_settings(model=args.model, abstain_threshold=None))
-    except (QuestionSetError, DocumentError, IndexLoadError, ModelError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    write_json(out, record)
-    print(json.dumps({k: record[k] for k in ("threshold", "rule", "before", "questions", "figures")}, indent=2))
-    print(f"-> {out}")
-    if record["warning"]:
-        print(f"warning: {record['warning']}", file=sys.stderr)
-    return 0
-
-
 def _words(args) -> int:
     import os
 
@@ -276,19 +239,18 @@ def _words(args) -> int:
     return 0
 
 
-def _domain(args) -> int:
-    from training.domain import command
-    return command(args)
+def _command(module: str):
+    """A subcommand whose module holds its own ``command(args)``, imported when it runs."""
+    return lambda args: importlib.import_module(module).command(args)
 
 
 def main(argv: list[str] | None = None) -> int:
     from retriever.settings import SettingsProblem
-
     args = build_parser(__doc__).parse_args(argv)
     try:
-        return {"packets": _packets, "collect": _collect, "train": _train, "calibrate": _calibrate,
-                "fusion": _fusion, "ranker": _ranker, "threshold": _threshold, "domain": _domain,
-                "words": _words}[args.command](args)
+        commands = {"packets": _packets, "collect": _collect, "train": _train, "calibrate": _calibrate,
+                    "fusion": _fusion, "ranker": _ranker, "words": _words}
+        return (commands.get(args.command) or _command(f"training.{args.command}"))(args)
     except SettingsProblem as exc:  # a bad PDQ_* variable, or --model naming no model
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -160,3 +160,43 @@ def _figures(qsets, retrievers, threshold: float) -> dict:
             "patient Hit@1": round(0.0 if math.isnan(pool.patient_hit1) else pool.patient_hit1, 3),
             "refused": round(pool.refused, 3),
             "out_of_scope_abstained": round(0.0 if math.isnan(pool.abstained) else pool.abstained, 3)}
+
+
+def command(args) -> int:
+    """``python -m training threshold``: pick on the calibration files, write beside the model."""
+    import json
+    import sys
+
+    from eval.questionset import QuestionSetError
+    from ingest.loading import DocumentError
+    from retriever.calibration import THRESHOLD_FILE
+    from retriever.embedding import ModelError, resolve_model
+    from retriever.settings import read_settings
+    from retriever.store import IndexLoadError, write_json
+
+    out = Path(resolve_model(args.model)) / THRESHOLD_FILE
+    if out.exists() and not args.force:
+        print(f"error: {out} exists; pass --force to replace it", file=sys.stderr)
+        return 2
+    files = sorted(args.questions.glob("*.jsonl"))
+    missing = [f.name for f in files if not (args.corpus / f"{f.stem}.md").is_file()]
+    if not files or missing:
+        print(f"error: {args.questions}: " + (f"no summary in {args.corpus} for {missing}" if missing
+              else "no question files (*.jsonl, one per summary)"), file=sys.stderr)
+        return 2
+    if all(is_validation(f.stem) for f in files):
+        print(f"error: {args.questions}: every file is about a validation summary; the threshold is "
+              "picked on training summaries' files only", file=sys.stderr)
+        return 2
+    try:
+        settings = read_settings(model=args.model, abstain_threshold=None, answer_check=False)  # the hand rule's
+        record = calibrate_threshold(files, args.corpus, settings)
+    except (QuestionSetError, DocumentError, IndexLoadError, ModelError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    write_json(out, record)
+    print(json.dumps({k: record[k] for k in ("threshold", "rule", "before", "questions", "figures")}, indent=2))
+    print(f"-> {out}")
+    if record["warning"]:
+        print(f"warning: {record['warning']}", file=sys.stderr)
+    return 0

@@ -3,7 +3,9 @@
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
-    var heading = document.getElementById("answers-heading") || document.getElementById("results-heading");
+    // crisis help, when the question reads as thoughts of suicide or self-harm, comes first
+    var heading = document.getElementById("crisis-heading") || document.getElementById("answers-heading") ||
+      document.getElementById("results-heading");
     if (heading && !document.querySelector("[aria-invalid=true]")) {
       heading.focus();
       // On a phone the heading can sit at the screen's bottom edge, "in view" to focus() but

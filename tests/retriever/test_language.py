@@ -2,7 +2,7 @@
 
 import pytest
 
-from retriever.tokenization import mostly_another_language
+from retriever.tokenization import mostly_another_language, not_in_english
 
 
 @pytest.mark.parametrize("text, other", [
@@ -18,3 +18,16 @@ from retriever.tokenization import mostly_another_language
 ])
 def test_most_words_common_elsewhere_and_rare_in_english(text, other):
     assert mostly_another_language(text) is other
+
+
+@pytest.mark.parametrize("text, other", [
+    ("类癌综合征是什么", True),  # no Latin letter
+    ("肺癌", True),
+    ("ＦＬＵ ｖａｃｃｉｎｅ", False),  # full-width Latin letters are Latin
+    ("żółć", False),  # Latin letters with marks, one word
+    ("¿cuáles son los síntomas del tumor neuroendocrino?", True),
+    ("5-HIAA 24 hour urine", False),
+    ("???", False),  # no letter at all: no language to name
+])
+def test_not_in_english_is_another_script_or_mostly_another_language(text, other):
+    assert not_in_english(text) is other

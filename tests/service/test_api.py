@@ -199,6 +199,8 @@ def test_healthz_and_readyz(client, retriever):
     # the shipped domain check, its weights' hash as its record gives it
     record = json.loads((Path(resolve_model(retriever.manifest.model)) / "domain" / "domain.json").read_text())
     assert body["domain_check"] == retriever.domain.sha256[:12] == record["sha256"][:12]
+    record = json.loads((Path(resolve_model(retriever.manifest.model)) / "answerable" / "answerable.json").read_text())
+    assert body["answer_check"] == retriever.answer_check.sha256[:12] == record["sha256"][:12]
     # the threshold in force: the shipped model's own (threshold.json), not the stock model's
     assert body["abstain_threshold"] == retriever.threshold == model_threshold(resolve_model(retriever.manifest.model))
 

@@ -175,3 +175,24 @@ def test_a_spelling_of_its_own_is_read_as_not_corrected(client):
     html = client.get("/", params={"q": "flushing and diarrhoea"}).text
     assert "We read <q>diarrhoea</q> as <q>diarrhea</q>." in html and "Showing results for" not in html
     assert "Showing results for" in client.get("/", params={"q": "carcinod tumer"}).text
+
+
+@pytest.mark.parametrize("query", ["i dont want to live anymore with this cancer", "i want to end my life"])
+def test_thoughts_of_suicide_get_crisis_help_first_and_no_unrelated_passage(client, query):
+    """A trial got a surgery passage for the first and "try asking in other words" for the other."""
+    html = client.get("/", params={"q": query}).text
+    crisis = html.split('class="crisis"', 1)[1].split("</section>", 1)[0]
+    assert 'role="alert"' in html and 'href="tel:988"' in crisis and 'href="tel:911"' in crisis
+    assert "1-800-4-CANCER" in crisis
+    assert not passages(html) and "try asking in other words" not in html and 'class="answers"' not in html
+
+
+def test_a_question_without_such_words_gets_no_crisis_help(client):
+    html = client.get("/", params={"q": "is my father going to die from this carcinoid"}).text
+    assert 'class="crisis"' not in html and 'class="answers"' in html
+
+
+def test_the_api_flags_a_crisis_and_still_gives_the_search_s_results(client):
+    body = client.get("/api/search", params={"q": "i dont want to live anymore with this cancer"}).json()
+    assert body["crisis"] is True and (body["results"] or body["withheld"])
+    assert client.get("/api/search", params={"q": "what is carcinoid syndrome"}).json()["crisis"] is False
