@@ -23,13 +23,15 @@ from 0.23 to 0.47 and answered with a passage on how cancer spreads).
 
 from __future__ import annotations
 
+import math
+import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from retriever.abstain import TOPIC_VETO, Verdict
-from retriever.store import read_check, sha256_file, write_json, write_npz
+from retriever.store import finite_number, read_check, sha256_file, write_json, write_npz
 from retriever.tokenization import not_in_english
 
 FOLDER = "answerable"
@@ -45,23 +47,26 @@ class AnswerCheckError(ValueError):
 @dataclass(frozen=True, eq=False)  # arrays: compared by identity
 class AnswerCheck:
     """The regression's weights: on the hand confidence, the question's vector and the
-    question-passage product; ``cut`` is the logit at which it answers."""
+    question-passage product; ``cut`` is the logit at which it answers at ``threshold``, the
+    hand rule's threshold it was fitted at."""
 
     confidence_weight: float
     question_weights: np.ndarray  # (dimensions,)
     pair_weights: np.ndarray      # (dimensions,)
     bias: float
     cut: float
+    threshold: float
     sha256: str = ""
 
     def logit(self, confidence: float, question: np.ndarray, passage: np.ndarray) -> float:
         return float(self.confidence_weight * confidence + question @ self.question_weights
                      + (question * passage) @ self.pair_weights + self.bias)
 
-    def adjust(self, confidence: float, question: np.ndarray, passage: np.ndarray, threshold: float) -> float:
-        """The confidence on the hand rule's scale, moved so that it reaches ``threshold``
-        exactly when the regression's logit reaches its cut."""
-        return threshold + (self.logit(confidence, question, passage) - self.cut) / self.confidence_weight
+    def adjust(self, confidence: float, question: np.ndarray, passage: np.ndarray) -> float:
+        """The confidence on the hand rule's scale, moved by what the regression learnt: it
+        reaches the threshold the check was fitted at exactly when the logit reaches the cut,
+        and a threshold set higher or lower (``PDQ_ABSTAIN_THRESHOLD``) asks more or less of it."""
+        return self.threshold + (self.logit(confidence, question, passage) - self.cut) / self.confidence_weight
 
     def save(self, folder: Path, **record) -> None:
         """The weights and their record (sha256, cut, what they were fitted on)."""
@@ -69,7 +74,8 @@ class AnswerCheck:
         path = folder / WEIGHTS_FILE
         write_npz(path, confidence_weight=np.float32(self.confidence_weight), question_weights=self.question_weights,
                   pair_weights=self.pair_weights, bias=np.float32(self.bias))
-        write_json(folder / RECORD_FILE, {"sha256": sha256_file(path), "cut": self.cut, **record})
+        write_json(folder / RECORD_FILE, {"sha256": sha256_file(path), "cut": self.cut, "threshold": self.threshold,
+                                          **record})
 
     @classmethod
     def load(cls, model_dir: str | Path, dimensions: int, model_sha256: str = "") -> AnswerCheck | None:
@@ -86,18 +92,22 @@ class AnswerCheck:
             return None
         raw, sha256, fix = read
         path = folder / WEIGHTS_FILE
+        cut, threshold = (raw.get(name) for name in ("cut", "threshold"))
+        if not (finite_number(cut) and finite_number(threshold)):
+            raise AnswerCheckError(f"{folder / RECORD_FILE}: not an answerable check record (cut {cut!r} and "
+                                   f"threshold {threshold!r} must be finite numbers); {fix}")
         try:
-            cut = float(raw["cut"])
             with np.load(path) as z:
-                check = cls(float(z["confidence_weight"]), z["question_weights"].astype(np.float32),
-                            z["pair_weights"].astype(np.float32), float(z["bias"]), cut, sha256)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+                weights = (z["question_weights"].astype(np.float32), z["pair_weights"].astype(np.float32))
+                check = cls(float(z["confidence_weight"]), *weights, float(z["bias"]), float(cut), float(threshold),
+                            sha256)
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
             raise AnswerCheckError(f"{path}: not an answerable check ({exc}); {fix}") from None
         if check.question_weights.shape != (dimensions,) or check.pair_weights.shape != (dimensions,):
             raise AnswerCheckError(f"{path}: weights of shapes {check.question_weights.shape} and "
                                    f"{check.pair_weights.shape} do not read vectors of {dimensions} "
                                    f"dimensions; rebuild it with: {REBUILD}")
-        if not check.confidence_weight > 0:  # the adjusted confidence divides by it, and must rise with it
+        if not (check.confidence_weight > 0 and math.isfinite(check.confidence_weight)):  # divided by; must rise
             raise AnswerCheckError(f"{path}: its weight on the confidence is {check.confidence_weight}, not "
                                    f"positive; rebuild it with: {REBUILD}")
         return check
@@ -105,14 +115,15 @@ class AnswerCheck:
 
 def checked(verdict: Verdict, check: AnswerCheck | None, question: np.ndarray | None, passage: np.ndarray | None,
             threshold: float, text: str = "") -> Verdict:
-    """``verdict`` with its confidence moved by ``check`` (None: as it is). A veto, and a
-    query that asks nothing, stay refused: their confidence is at most `TOPIC_VETO`. One
-    passage holding every term of the question, with nothing missing, keeps the floor that
-    earns it (`abstain.ALL_TERMS_FOUND`): a test's name typed alone ("5HIAA") reads unlike a
-    question, and no out-of-scope question of any set has every term in one passage."""
+    """``verdict`` with its confidence moved by ``check`` (None: as it is), judged against
+    ``threshold``. A veto, and a query that asks nothing, stay refused: their confidence is
+    at most `TOPIC_VETO`. One passage holding every term of the question, with nothing
+    missing, is never lowered below the hand rule's confidence (raised to the floor that
+    earns it, `abstain.ALL_TERMS_FOUND`): a test's name typed alone ("5HIAA") reads unlike
+    a question."""
     if check is None or question is None or passage is None or verdict.confidence <= TOPIC_VETO:
         return verdict
-    confidence = check.adjust(verdict.confidence, question, passage, threshold)
+    confidence = check.adjust(verdict.confidence, question, passage)
     ev = verdict.evidence
     if ev is not None and ev.all_terms_found and not verdict.missing:
         confidence = max(confidence, verdict.confidence)

@@ -17,12 +17,14 @@ keep them answered (docs/abstention.md, "Everyday questions").
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
-from retriever.store import read_check, sha256_file, write_json, write_npz
+from retriever.store import finite_number, read_check, sha256_file, write_json, write_npz
 
 FOLDER = "domain"
 WEIGHTS_FILE = "domain.npz"
@@ -41,7 +43,18 @@ class DomainError(ValueError):
 
 @dataclass(frozen=True, eq=False)  # arrays: compared by identity
 class DomainCheck:
-    """One hidden layer (ReLU) and a logistic output over a question's normalised vector."""
+    """One hidden layer (ReLU) and a logistic output over a question's normalised vector.
+
+    The class attributes name its files and what an error says; `retriever.crisis` reads
+    another check of the same form from files of its own."""
+
+    FOLDER: ClassVar[str] = FOLDER
+    WEIGHTS_FILE: ClassVar[str] = WEIGHTS_FILE
+    RECORD_FILE: ClassVar[str] = RECORD_FILE
+    REBUILD: ClassVar[str] = REBUILD
+    WHAT: ClassVar[str] = "domain check"
+    SWITCH: ClassVar[str] = "PDQ_DOMAIN_CHECK"
+    ERROR: ClassVar[type[ValueError]] = DomainError
 
     hidden_weights: np.ndarray  # (dimensions, hidden)
     hidden_bias: np.ndarray     # (hidden,)
@@ -54,17 +67,21 @@ class DomainCheck:
         hidden = np.maximum(vector @ self.hidden_weights + self.hidden_bias, 0.0)
         return float(hidden @ self.out_weights + self.out_bias)
 
+    def flags(self, vector: np.ndarray | None) -> bool:
+        """Whether the question the vector embeds is on the check's side of its cut."""
+        return vector is not None and self.logit(vector) > self.cut
+
     def everyday(self, vector: np.ndarray | None) -> bool:
         """Whether the question the vector embeds is about something other than cancer."""
-        return vector is not None and self.logit(vector) > self.cut
+        return self.flags(vector)
 
     def save(self, folder: Path, **record) -> None:
         """The weights and their record (sha256, cut, what they were fitted on)."""
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / WEIGHTS_FILE
+        path = folder / self.WEIGHTS_FILE
         write_npz(path, hidden_weights=self.hidden_weights, hidden_bias=self.hidden_bias,
                   out_weights=self.out_weights, out_bias=np.float32(self.out_bias))
-        write_json(folder / RECORD_FILE, {"sha256": sha256_file(path), "cut": self.cut, **record})
+        write_json(folder / self.RECORD_FILE, {"sha256": sha256_file(path), "cut": self.cut, **record})
 
     @classmethod
     def load(cls, model_dir: str | Path, dimensions: int, model_sha256: str = "") -> DomainCheck | None:
@@ -79,27 +96,26 @@ class DomainCheck:
             DomainError: a record or weights file that is missing, unreadable, edited or cut
                 off, or fitted on other vectors; the message names the file and the fix.
         """
-        folder = Path(model_dir) / FOLDER
-        path, record = folder / WEIGHTS_FILE, folder / RECORD_FILE
-        read = read_check(folder, WEIGHTS_FILE, RECORD_FILE, "domain check", REBUILD, "PDQ_DOMAIN_CHECK",
-                          model_sha256, DomainError)
+        folder = Path(model_dir) / cls.FOLDER
+        path, record = folder / cls.WEIGHTS_FILE, folder / cls.RECORD_FILE
+        read = read_check(folder, cls.WEIGHTS_FILE, cls.RECORD_FILE, cls.WHAT, cls.REBUILD, cls.SWITCH,
+                          model_sha256, cls.ERROR)
         if read is None:
             return None
         raw, sha256, fix = read
-        try:
-            cut = float(raw["cut"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise DomainError(f"{record}: not a domain check record (cut: {exc}); {fix}") from None
+        cut = raw.get("cut")
+        if not finite_number(cut):
+            raise cls.ERROR(f"{record}: not a {cls.WHAT} record (cut {cut!r} must be a finite number); {fix}")
         try:
             with np.load(path) as z:
                 check = cls(z["hidden_weights"].astype(np.float32), z["hidden_bias"].astype(np.float32),
-                            z["out_weights"].astype(np.float32), float(z["out_bias"]), cut, sha256)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise DomainError(f"{path}: not a domain check ({exc}); {fix}") from None
+                            z["out_weights"].astype(np.float32), float(z["out_bias"]), float(cut), sha256)
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
+            raise cls.ERROR(f"{path}: not a {cls.WHAT} ({exc}); {fix}") from None
         hidden = check.hidden_weights.shape
         if len(hidden) != 2 or hidden[0] != dimensions or check.hidden_bias.shape != (hidden[1],) \
                 or check.out_weights.shape != (hidden[1],):
-            raise DomainError(f"{path}: weights of shapes {hidden}, {check.hidden_bias.shape} and "
-                              f"{check.out_weights.shape} do not read vectors of {dimensions} dimensions; "
-                              f"rebuild it with: {REBUILD}")
+            raise cls.ERROR(f"{path}: weights of shapes {hidden}, {check.hidden_bias.shape} and "
+                            f"{check.out_weights.shape} do not read vectors of {dimensions} dimensions; "
+                            f"rebuild it with: {cls.REBUILD}")
         return check

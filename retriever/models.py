@@ -116,6 +116,9 @@ class SearchResult:
     # Everyday words of the question and the document words the keyword search added for
     # them (the lay lexicon: "carcinoid" -> "neuroendocrine"); empty for a dense search.
     also_searched: dict[str, str] = field(default_factory=dict)
+    # The question reads as thoughts of suicide or self-harm (`retriever.crisis`): a page
+    # shows crisis help first.
+    crisis: bool = False
 
 
 def check_request(query: str, k: int, mode: str) -> None:

@@ -27,13 +27,14 @@ import numpy as np
 
 from retriever import fusion
 from retriever.abstain import Verdict, asks_nothing, evidence, judge, near_miss
-from retriever.answerable import AnswerCheck, AnswerCheckError, checked
+from retriever.answerable import AnswerCheck, checked
 from retriever.audience import is_childhood, names_adults
 from retriever.beside import keyword_half, plan_beside
-from retriever.calibration import Calibration, CalibrationError, model_threshold
+from retriever.calibration import Calibration
 from retriever.cancer_types import types_of
 from retriever.citation import continuations, document_links
-from retriever.domain import DomainCheck, DomainError
+from retriever.crisis import CrisisCheck
+from retriever.domain import DomainCheck
 from retriever.dose_typed import verbs
 from retriever.embedding import Embedder, ModelError, cpu_share, get_embedder, resolve_model, search_threads
 from retriever.highlight import pick_highlights
@@ -45,6 +46,7 @@ from retriever.ranker import LearnedRanker, RankerError, Reranker
 from retriever.scope import Scope
 from retriever.searchers import FUSED, DenseSearcher, KeywordSearcher, PhraseSearcher, Ranking, SentenceScorer, Signals
 from retriever.settings import RetrievalSettings, Settings
+from retriever.shipped import load_shipped
 from retriever.spelling import Speller
 from retriever.text import fold
 
@@ -60,10 +62,12 @@ class Retriever:
 
     def __init__(self, index: IndexData, embedder: Embedder, settings: RetrievalSettings,
                  calibration: Calibration | None = None, reranker: Reranker | None = None, plan_beside: bool = False,
-                 domain: DomainCheck | None = None, answer_check: AnswerCheck | None = None):
+                 domain: DomainCheck | None = None, answer_check: AnswerCheck | None = None,
+                 crisis: CrisisCheck | None = None):
         self.index = index
         self.domain = domain  # whether a question is about cancer at all (`retriever.domain`)
         self.answer_check = answer_check  # what the question's wording says (`retriever.answerable`)
+        self.crisis = crisis  # whether it reads as thoughts of suicide or self-harm (`retriever.crisis`)
         self.plan_beside = plan_beside  # plan beside the encoder (`retriever.beside`)
         self.embedder = embedder
         self.settings = settings
@@ -109,18 +113,11 @@ class Retriever:
         beside = settings.plan_beside and embedder.backend != "torch" and 0 < embedder.threads < cpu_share()
         check_weights(index_dir, index.manifest, settings.model, embedder)
         model_dir = resolve_model(settings.model)
-        try:
-            calibration = Calibration.load(model_dir)
-            threshold = model_threshold(model_dir)
-            domain = (DomainCheck.load(model_dir, index.vectors.shape[1], index.manifest.model_sha256)
-                      if retrieval.domain_check else None)
-            answer = (AnswerCheck.load(model_dir, index.vectors.shape[1], index.manifest.model_sha256)
-                      if retrieval.answer_check else None)
-        except (CalibrationError, DomainError, AnswerCheckError) as exc:
-            raise ModelError(str(exc)) from None
-        if threshold is not None:  # the hand rule's threshold picked for this model's cosines
-            retrieval = replace(retrieval, hand_threshold=threshold)
-        retriever = cls(index, embedder, retrieval, calibration, plan_beside=beside, domain=domain, answer_check=answer)
+        shipped = load_shipped(model_dir, retrieval, index.vectors.shape[1], index.manifest.model_sha256)
+        if shipped.threshold is not None:  # the hand rule's threshold picked for this model's cosines
+            retrieval = replace(retrieval, hand_threshold=shipped.threshold)
+        retriever = cls(index, embedder, retrieval, shipped.calibration, plan_beside=beside, domain=shipped.domain,
+                        answer_check=shipped.answer, crisis=shipped.crisis)
         if retrieval.ranker:
             try:
                 retriever.reranker = LearnedRanker.load(model_dir, retriever)
@@ -261,7 +258,7 @@ class Retriever:
         ev, missing = evidence(plan.dense_text, best, passages, plan.terms, plan.topics, plan.figures, everyday)
         verdict = judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor,
                         nothing_asked=asks_nothing(plan.dense_text, plan.terms))
-        check = self.answer_check if s.answer_check and top else None
+        check = self.answer_check if s.answer_check and top and plan.terms else None  # "thanks": nothing to read
         return checked(verdict, check, sig.query.vector, self.vectors[top[0]] if top else None, self.threshold,
                        plan.text)
 
@@ -295,5 +292,6 @@ class Retriever:
                             confidence=verdict.confidence, missing=verdict.missing, evidence=verdict.evidence,
                             corrections=sig.query.plan.corrections, related=related,
                             withheld=hits[:k] if abstained else [],
-                            also_searched=dict(sig.query.plan.widened) if mode != "dense" else {})
+                            also_searched=dict(sig.query.plan.widened) if mode != "dense" else {},
+                            crisis=bool(s.crisis_check and self.crisis and self.crisis.flags(sig.query.vector)))
 

@@ -85,6 +85,8 @@ class Settings(BaseSettings):
                          "when it ships one (retriever/ranker.py); off: the fused order.")
     domain_check: bool = Field(True, description="Refuse questions about something other than cancer "
                                "by the model's domain check when it ships one (retriever/domain.py).")
+    crisis_check: bool = Field(True, description="Say when a question reads as thoughts of suicide or "
+                               "self-harm, by the model's crisis check when it ships one (retriever/crisis.py).")
     answer_check: bool = Field(True, description="Move the abstention confidence by what the question's "
                                "wording says, by the model's answerable check when it ships one "
                                "(retriever/answerable.py).")
@@ -170,6 +172,7 @@ class RetrievalSettings:
     ranker: bool
     domain_check: bool
     answer_check: bool
+    crisis_check: bool
     candidates: int
     fuzzy_min_score: float
     abstain_threshold: float | None

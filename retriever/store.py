@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -75,6 +76,11 @@ def read_recorded(path: Path, record: Path, what: str, fix: str, error: type[Val
         raise error(f"{path}: sha256 {sha256[:12]} does not match its record ({recorded[:12]}): "
                     f"a partial or edited file; {fix}")
     return raw, sha256
+
+
+def finite_number(value) -> bool:
+    """Whether a value read from JSON is a finite number (not a bool, string, NaN or infinity)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def read_check(folder: Path, weights: str, record_name: str, what: str, rebuild: str, switch: str,

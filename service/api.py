@@ -13,7 +13,6 @@ from fastapi import APIRouter, Query, Request
 from retriever.cancer_types import types_of
 from retriever.provenance import describe
 from service.errors import ApiError
-from service.notices import in_crisis
 from service.presentation import api_result, not_covered, phrases_not_found, shown_confidence
 from service.schemas import (
     ERROR_RESPONSES,
@@ -68,7 +67,7 @@ async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
                           withheld=[api_result(h) for h in result.withheld],
                           also_searched=result.also_searched,
                           not_covered=not_covered(result), phrases_not_found=phrases_not_found(req.query, result),
-                          crisis=in_crisis(req.query), took_ms=round(took_ms, 1))
+                          crisis=result.crisis, took_ms=round(took_ms, 1))
 
 
 @router.get("/api/search", response_model=SearchResponse, responses=ERROR_RESPONSES, tags=["search"],

@@ -21,7 +21,7 @@ from retriever.abstain import EVERYDAY
 from retriever.models import SearchResult
 from service.contents import contents
 from service.errors import ApiError
-from service.notices import as_typed, beside_crisis, childhood_twin, in_crisis, maybe_shorthand, phone_link
+from service.notices import as_typed, childhood_twin, maybe_shorthand, phone_link
 from service.presentation import (
     corrected,
     not_covered,
@@ -132,7 +132,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
         context.update(q=_echo(q, limit),
                        error=_patient_message(exc, picker, blank=not q.strip(), limit=limit))
         return _render(request, "index.html", status=_form_status(exc), **context)
-    offered = _candidates(query, result, cat) if wide and not in_crisis(query) else []  # crisis help comes first
+    offered = _candidates(query, result, cat) if wide else []
     if offered:
         offered, only = await _answering(request, q, offered)
         offered, result = offered[:MAX_CHOICES], only or result
@@ -148,8 +148,8 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
                    not_covered=named, shorthand=maybe_shorthand(named), hints=hints,
                    everyday=EVERYDAY in not_covered(result),
                    twin=childhood_twin(retriever, query, result, doc if doc in cat.titles else ""),
-                   passages=[] if offered else passage_views(beside_crisis(query, result.hits[:PATIENT_PASSAGES])),
-                   related=passage_views(beside_crisis(query, result.related)), crisis=in_crisis(query))
+                   passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
+                   related=passage_views(result.related), crisis=result.crisis)
     return _render(request, "index.html", **context)
 
 

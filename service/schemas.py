@@ -188,10 +188,10 @@ class SearchResponse(BaseModel):
         "case) that no passage given holds word for word; those passages match the phrase's "
         "words, not the phrase. Empty otherwise."))
     crisis: bool = Field(False, description=(
-        "The question reads as thoughts of suicide or self-harm (\"i want to end my life\"; "
-        "README, 'Crisis help'). A page for patients should show crisis help first (the 988 "
-        "Suicide & Crisis Lifeline in the US, 911 in danger), as this service's own page does; "
-        "the results are the search's as for any question."))
+        "The model's crisis check reads the question as thoughts of suicide or self-harm (\"i "
+        "want to end my life\"; README, 'Crisis help'). A page for patients should show crisis "
+        "help first (the 988 Suicide & Crisis Lifeline in the US, 911 in danger), as this "
+        "service's own page does; the results are the search's as for any question."))
     took_ms: float
 
 
@@ -247,7 +247,7 @@ class ReadyResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "status": "ready", "model": "pdq-minilm-l6", "backend": "onnx-int8", "encoder": "onnx/model_qint8_avx2.onnx",
         "ranker": "c60029e6d6c5", "domain_check": "7e3956761f38", "answer_check": "046fabb3915f",
-        "abstain_threshold": 0.34,
+        "crisis_check": "3c1f0a9e4b2d", "abstain_threshold": 0.34,
         "documents": 1, "chunks": 59,
         "index_created": "2026-01-05T12:00:00+00:00",
     }]})
@@ -262,6 +262,8 @@ class ReadyResponse(BaseModel):
     domain_check: str | None = Field(None, description="First 12 hex digits of the domain check's "
                                      "weights' sha256; null when it is off or the model ships none.")
     answer_check: str | None = Field(None, description="First 12 hex digits of the answerable check's "
+                                     "weights' sha256; null when it is off or the model ships none.")
+    crisis_check: str | None = Field(None, description="First 12 hex digits of the crisis check's "
                                      "weights' sha256; null when it is off or the model ships none.")
     abstain_threshold: float = Field(description="Confidence below which a search abstains: "
                                      "PDQ_ABSTAIN_THRESHOLD, else the model's own (README, 'Abstention').")

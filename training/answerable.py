@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,10 @@ C = 3.0
 PAIR_SCALE = 10.0
 
 
+class AnswerFitError(ValueError):
+    """Files the check cannot be fitted on, or a fit that cannot be shipped."""
+
+
 @dataclass(frozen=True)
 class Asked:
     """One calibration question as the check reads it."""
@@ -50,13 +54,13 @@ class Asked:
 
 
 def ask_all(files: list[Path], corpus: Path, settings: Settings) -> tuple[list[Asked], float, str]:
-    """Every file's questions asked of its own summary's index, the check off; the model's
-    threshold and weights' sha256."""
+    """Every file's questions asked of its own summary's index, the check off (a shipped one,
+    stale or damaged, is not even read); the model's threshold and weights' sha256."""
+    settings = settings.model_copy(update={"answer_check": False, "crisis_check": False})
     out = []
     with tempfile.TemporaryDirectory(prefix="pdq-answerable-") as tmp:
         for f in tqdm(files, desc="summaries", unit="summary"):
             r = Retriever.load(summary_index(corpus, f.stem, Path(tmp), settings), settings)
-            r = r.with_settings(replace(r.settings, answer_check=False))
             for q in load_questions(f).questions:
                 res = r.search(q.question)
                 hits = res.hits or res.withheld
@@ -111,12 +115,18 @@ def fit_answerable(files: list[Path], corpus: Path, settings: Settings, out: Pat
     asked, threshold, model_sha256 = ask_all(files, corpus, settings)
     tuning = [a for a in asked if not is_validation(a.summary)]
     held = [a for a in asked if is_validation(a.summary)]
+    if len({a.summary for a in tuning}) < 2:
+        raise AnswerFitError("the cut is picked on each training summary's questions left out of a fit on the "
+                             "others: give the files of two training summaries or more")
     cut = round(pick_cut(left_out_logits(tuning), tuning), 4)
     model = _fit(tuning)
     w = model.coef_[0]
     n = len(tuning[0].question)
+    if not w[0] > 0:
+        raise AnswerFitError(f"the fit weighs the hand rule's confidence by {w[0]:.4f}: a higher confidence must "
+                             "mean answerable; nothing was written")
     check = AnswerCheck(float(w[0]), w[1:n + 1].astype(np.float32), (w[n + 1:] * PAIR_SCALE).astype(np.float32),
-                        float(model.intercept_[0]), cut)
+                        float(model.intercept_[0]), cut, threshold)
 
     def figures(group: list[Asked]) -> dict:
         before = np.array([a.confidence - threshold for a in group])  # the hand rule: answered at >= 0
@@ -124,7 +134,7 @@ def fit_answerable(files: list[Path], corpus: Path, settings: Settings, out: Pat
         return {name: dict(zip(("answerable refused", "out of scope answered"), errors(x, group, c)))
                 for name, x, c in (("hand rule", before, 0.0), ("with the check", after, cut))}
 
-    record = {"C": C, "model_sha256": model_sha256, "threshold": threshold,
+    record = {"C": C, "model_sha256": model_sha256,
               "fitted_on": {"summaries": len({a.summary for a in tuning}), "questions": len(tuning),
                             "answerable": sum(a.in_scope for a in tuning)},
               "left_out_errors": dict(zip(("answerable refused", "out of scope answered"),
@@ -159,7 +169,7 @@ def command(args) -> int:
         return 2
     try:
         record = fit_answerable(files, args.corpus, read_settings(model=args.model, abstain_threshold=None), out)
-    except (QuestionSetError, DocumentError, IndexLoadError, ModelError, OSError) as exc:
+    except (QuestionSetError, DocumentError, IndexLoadError, ModelError, AnswerFitError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(record, indent=2))

@@ -121,6 +121,13 @@ def build_parser(description: str) -> argparse.ArgumentParser:
                     help="lay questions about cancer (training-question files)")
     do.add_argument("--everyday", type=Path, default=EVERYDAY, help="questions not about cancer (EVERYDAY_BRIEF.md)")
     do.add_argument("--force", action="store_true", help="replace the model's domain check")
+    cr = sub.add_parser("crisis", help="fit the check of whether a question reads as thoughts of suicide or self-harm")
+    cr.add_argument("--model", default="pdq-minilm-l6")
+    cr.add_argument("--lines", type=Path, default=Path("training/questions/crisis.jsonl"),
+                    help="labelled lines (CRISIS_BRIEF.md)")
+    cr.add_argument("--questions", type=Path, nargs="+", default=DOMAIN_QUESTIONS,
+                    help="lay questions about cancer (training-question files): the unflagged side with the lines")
+    cr.add_argument("--force", action="store_true", help="replace the model's crisis check")
     an = sub.add_parser("answerable", help="fit the check of what a question's wording says about its answer")
     an.add_argument("--model", default="pdq-minilm-l6")
     an.add_argument("--questions", type=Path, default=CALIBRATION, help="folder of <doc_id>.jsonl sets")

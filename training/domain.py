@@ -50,28 +50,41 @@ class EverydayQuestion:
 
 def read_everyday(path: Path) -> list[EverydayQuestion]:
     """Every line of ``path``, validated; raises naming each bad line (`retriever.lines.bad_lines`)."""
+    return read_records(path, _parse_line, EverydayFileError)
+
+
+def read_records(path: Path, parse, error: type[ValueError]) -> list:
+    """``parse(line, seen)`` of every line of ``path`` (a record, or what is wrong with the
+    line); raises ``error`` naming each bad line by file and line."""
     out, problems, seen = [], [], set()
-    for n, line in numbered_lines(path, EverydayFileError, problems):
+    for n, line in numbered_lines(path, error, problems):
         if not line.strip():
             continue
-        why = _parse_line(line, seen)
+        why = parse(line, seen)
         if isinstance(why, str):
             problems.append(f"{path}:{n}: {why}")
         else:
             out.append(why)
     if problems:
-        raise EverydayFileError(bad_lines(problems))
+        raise error(bad_lines(problems))
     return out
 
 
-def _parse_line(line: str, seen: set[str]) -> EverydayQuestion | str:
-    """The line's question, or what is wrong with it."""
+def text_fields(line: str) -> dict | str:
+    """The line's JSON object of text fields, or what is wrong with it."""
     try:
         raw = json.loads(line)
     except (ValueError, RecursionError):
         return "not a JSON object"
     if not isinstance(raw, dict) or not is_text(raw):
         return "not a JSON object of text fields"
+    return raw
+
+
+def _parse_line(line: str, seen: set[str]) -> EverydayQuestion | str:
+    """The line's question, or what is wrong with it."""
+    if isinstance(raw := text_fields(line), str):
+        return raw
     q = EverydayQuestion(*(raw.get(k) for k in ("question", "topic", "style")))
     if not all(isinstance(v, str) and v.strip() for v in (q.question, q.topic, q.style)):
         return "fields 'question', 'topic' and 'style' must each be text"

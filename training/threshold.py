@@ -189,7 +189,8 @@ def command(args) -> int:
               "picked on training summaries' files only", file=sys.stderr)
         return 2
     try:
-        settings = read_settings(model=args.model, abstain_threshold=None, answer_check=False)  # the hand rule's
+        # the hand rule's threshold, with no check read that a retrain would leave stale
+        settings = read_settings(model=args.model, abstain_threshold=None, answer_check=False, crisis_check=False)
         record = calibrate_threshold(files, args.corpus, settings)
     except (QuestionSetError, DocumentError, IndexLoadError, ModelError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

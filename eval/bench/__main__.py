@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from eval.bench import backends, ceiling, cross_encoder, dose, filtered, speed, subjects, topics, typos
+from eval.bench import backends, ceiling, crisis, cross_encoder, dose, filtered, speed, subjects, topics, typos
 
 
 def _int_list(text: str) -> list[int]:
@@ -240,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     typos.add_command(subparsers)
     dose.add_command(subparsers)
     subjects.add_command(subparsers)
+    crisis.add_command(subparsers)
     filtered.add_command(subparsers)
     return parser
 

@@ -17,7 +17,7 @@ def _check(cut=0.0, dims=4, confidence_weight=5.0) -> AnswerCheck:
     question[0] = 2.0  # the question's first dimension raises the logit
     pair = np.zeros(dims, np.float32)
     pair[1] = 4.0  # and so does what question and passage share in the second
-    return AnswerCheck(confidence_weight, question, pair, -1.0, cut)
+    return AnswerCheck(confidence_weight, question, pair, -1.0, cut, 0.34)
 
 
 def _unit(*values) -> np.ndarray:
@@ -34,10 +34,20 @@ def test_the_logit_weighs_the_confidence_the_question_and_their_product():
 @pytest.mark.parametrize("confidence", [-0.3, 0.1, 0.3, 0.34, 0.5, 0.9])
 @pytest.mark.parametrize("question", [_unit(1, 0, 0, 0), _unit(0, 1, 0, 0), _unit(0, 0, 0, 1)])
 def test_the_adjusted_confidence_reaches_the_threshold_exactly_when_the_logit_reaches_the_cut(confidence, question):
-    check, passage, threshold = _check(cut=1.5), _unit(0, 1, 0, 0), 0.34
-    adjusted = check.adjust(confidence, question, passage, threshold)
-    assert (adjusted >= threshold) == (check.logit(confidence, question, passage) >= check.cut)
-    assert check.adjust(confidence + 0.1, question, passage, threshold) > adjusted  # it still rises with it
+    check, passage = _check(cut=1.5), _unit(0, 1, 0, 0)
+    adjusted = check.adjust(confidence, question, passage)
+    assert (adjusted >= check.threshold) == (check.logit(confidence, question, passage) >= check.cut)
+    assert check.adjust(confidence + 0.1, question, passage) > adjusted  # it still rises with it
+
+
+def test_a_threshold_set_higher_or_lower_still_asks_more_or_less():
+    """The threshold in force (PDQ_ABSTAIN_THRESHOLD) must keep deciding with the check on:
+    a first version moved every confidence to the threshold in force, so none did."""
+    check, question, passage = _check(cut=1.0), _unit(1, 0, 0, 0), _unit(1, 0, 0, 0)
+    verdict = Verdict(True, 0.2, [], None)  # logit 2: answered at the check's own threshold
+    assert not checked(verdict, check, question, passage, 0.34).abstained
+    assert checked(verdict, check, question, passage, 0.6).abstained
+    assert not checked(Verdict(True, 0.01, [], None), check, question, passage, -1e9).abstained  # no abstention
 
 
 def test_a_verdict_is_moved_but_a_veto_stays_refused():
@@ -92,12 +102,30 @@ def test_an_edited_or_cut_off_weights_file_is_named_with_the_fix(tmp_path):
     assert "git checkout" in str(err.value) and "python -m training answerable --force" in str(err.value)
 
 
-def test_a_record_without_its_cut_or_a_missing_weights_file_is_named(tmp_path):
+@pytest.mark.parametrize("cut", [None, float("nan"), float("inf"), "0.5", True])
+def test_a_record_without_a_finite_cut_is_named(tmp_path, cut):
     _check().save(tmp_path / FOLDER)
     record = tmp_path / FOLDER / RECORD_FILE
-    record.write_text(json.dumps({"sha256": json.loads(record.read_text())["sha256"]}), encoding="utf-8")
-    with pytest.raises(AnswerCheckError, match=rf"{WEIGHTS_FILE}: not an answerable check \('cut'\)"):
+    raw = {k: v for k, v in json.loads(record.read_text()).items() if k != "cut"}
+    record.write_text(json.dumps(raw if cut is None else {**raw, "cut": cut}), encoding="utf-8")
+    with pytest.raises(AnswerCheckError, match=rf"{RECORD_FILE}: not an answerable check record \(cut .* must be "
+                                               r"finite numbers\)"):
         AnswerCheck.load(tmp_path, dimensions=4)
+
+
+def test_a_weights_file_cut_off_with_its_record_hash_made_to_match_is_named(tmp_path):
+    from retriever.store import sha256_file
+
+    _check().save(tmp_path / FOLDER)
+    path, record = tmp_path / FOLDER / WEIGHTS_FILE, tmp_path / FOLDER / RECORD_FILE
+    path.write_bytes(path.read_bytes()[:200])
+    record.write_text(json.dumps({**json.loads(record.read_text()), "sha256": sha256_file(path)}), encoding="utf-8")
+    with pytest.raises(AnswerCheckError, match=rf"{WEIGHTS_FILE}: not an answerable check"):
+        AnswerCheck.load(tmp_path, dimensions=4)
+
+
+def test_a_missing_weights_file_is_named(tmp_path):
+    _check().save(tmp_path / FOLDER)
     (tmp_path / FOLDER / WEIGHTS_FILE).unlink()
     with pytest.raises(AnswerCheckError, match=rf"{WEIGHTS_FILE}: missing beside its record {RECORD_FILE}"):
         AnswerCheck.load(tmp_path, dimensions=4)
@@ -126,6 +154,14 @@ def test_the_seed_answers_a_family_s_palliative_question_the_hand_rule_refused(s
     assert without.search(query).abstained
     res = seed_retriever.search(query)
     assert not res.abstained and "palliative therapy" in res.hits[0].chunk.text
+
+
+@pytest.mark.parametrize("query", ["thanks", "yes", "why", "is it", "the"])
+def test_a_query_that_names_no_term_is_left_to_the_hand_rule(seed_retriever, query):
+    """A review found each of these answered once the check read their vectors."""
+    without = seed_retriever.with_settings(replace(seed_retriever.settings, answer_check=False))
+    res = seed_retriever.search(query)
+    assert res.abstained and res.confidence == without.search(query).confidence
 
 
 def test_the_check_leaves_a_vetoed_question_refused_on_the_seed(seed_retriever):

@@ -5,15 +5,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from service.notices import (
-    ChildhoodTwin,
-    as_typed,
-    beside_crisis,
-    childhood_twin,
-    in_crisis,
-    maybe_shorthand,
-    phone_link,
-)
+from service.notices import ChildhoodTwin, as_typed, childhood_twin, maybe_shorthand, phone_link
 
 
 @pytest.mark.parametrize("contact, tel", [
@@ -74,31 +66,3 @@ def test_a_child_s_question_gets_the_childhood_version_the_answering_summary_nam
 def test_short_small_non_words_may_be_shorthand():
     assert maybe_shorthand(["cn", "tke", "niacin", "PSA", "psa", "the", "5fu", "lung"]) == ["cn", "tke", "psa"]
     assert maybe_shorthand(["Cn", "CN", "The"]) == ["Cn"]  # a phone's capital first letter
-
-
-@pytest.mark.parametrize("query", [
-    "i dont want to live anymore with this cancer", "i want to end my life", "I just want to die",
-    "i feel suicidal since the diagnosis", "is there a suicide hotline", "I don’t want to be alive anymore",
-    "my brother says he wants to end it all", "everyone would be better off without me", "thoughts of self-harm",
-])
-def test_thoughts_of_suicide_or_self_harm_are_read_as_a_crisis(query):
-    assert in_crisis(query)
-
-
-@pytest.mark.parametrize("query", [
-    "I don't want to die", "will he get through this", "am i going to die", "how long do i have to live",
-    "my back is killing me from the bone pain", "lifting without hurting myself", "will i live to see my kids grow up",
-    "what if the treatment kills me", "killing cancer cells with radiation",
-])
-def test_fear_of_dying_and_everyday_pain_are_no_crisis(query):
-    assert not in_crisis(query)
-
-
-def test_beside_crisis_help_only_passages_that_speak_to_it_are_kept():
-    def hit(text):
-        return SimpleNamespace(chunk=SimpleNamespace(text=text))
-
-    surgery = hit("Surgery (resection) to remove as much of the tumor as possible.")
-    lifeline = hit("Call or text the 988 Suicide & Crisis Lifeline.")
-    assert beside_crisis("i want to end my life", [surgery, lifeline]) == [lifeline]
-    assert beside_crisis("what is the surgery like", [surgery, lifeline]) == [surgery, lifeline]

@@ -177,18 +177,23 @@ def test_a_spelling_of_its_own_is_read_as_not_corrected(client):
     assert "Showing results for" in client.get("/", params={"q": "carcinod tumer"}).text
 
 
-@pytest.mark.parametrize("query", ["i dont want to live anymore with this cancer", "i want to end my life"])
-def test_thoughts_of_suicide_get_crisis_help_first_and_no_unrelated_passage(client, query):
-    """A trial got a surgery passage for the first and "try asking in other words" for the other."""
+@pytest.mark.parametrize("query", ["i dont want to live anymore with this cancer", "i want to end my life",
+                                   "my dad says he wants to kill himself"])
+def test_thoughts_of_suicide_get_crisis_help_before_anything_else(client, query):
+    """A trial got a surgery passage for the first and "try asking in other words" for the
+    second; a reviewer of a phrase list found the third missed. The search's own answer or
+    refusal still follows: the check can be wrong, and must then hide nothing."""
     html = client.get("/", params={"q": query}).text
     crisis = html.split('class="crisis"', 1)[1].split("</section>", 1)[0]
-    assert 'role="alert"' in html and 'href="tel:988"' in crisis and 'href="tel:911"' in crisis
-    assert "1-800-4-CANCER" in crisis
-    assert not passages(html) and "try asking in other words" not in html and 'class="answers"' not in html
+    assert 'role="alert"' in crisis and 'href="tel:988"' in crisis and 'href="tel:911"' in crisis
+    assert "1-800-4-CANCER" in crisis and 'id="crisis-heading"' in crisis
+    assert html.index('class="crisis"') < html.index('class="answers"')
 
 
-def test_a_question_without_such_words_gets_no_crisis_help(client):
-    html = client.get("/", params={"q": "is my father going to die from this carcinoid"}).text
+@pytest.mark.parametrize("query", ["is my father going to die from this carcinoid", "will the chemo kill the cancer",
+                                   "the pain is killing me"])
+def test_a_fear_of_dying_or_an_idiom_gets_no_crisis_help(client, query):
+    html = client.get("/", params={"q": query}).text
     assert 'class="crisis"' not in html and 'class="answers"' in html
 
 

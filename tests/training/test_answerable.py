@@ -65,6 +65,16 @@ def test_the_command_never_replaces_a_shipped_check_without_force(tmp_path, monk
     assert (tmp_path / FOLDER / WEIGHTS_FILE).read_bytes() == b"shipped"
 
 
+def test_a_fit_on_one_training_summary_is_refused_and_writes_nothing(tmp_path):
+    from retriever.settings import Settings
+    from training.answerable import AnswerFitError, fit_answerable
+
+    shutil.copy(CALIBRATION / f"{TRAINING_FILE}.jsonl", tmp_path / f"{TRAINING_FILE}.jsonl")
+    with pytest.raises(AnswerFitError, match="two training summaries or more"):
+        fit_answerable(sorted(tmp_path.glob("*.jsonl")), CORPUS, Settings(), tmp_path / FOLDER)
+    assert not (tmp_path / FOLDER).exists()
+
+
 @pytest.mark.parametrize("files, message", [
     ([VALIDATION_FILE], "no question file (<doc_id>.jsonl) of a training summary"),
     (["no-such-summary"], "no summary in"),

@@ -1,0 +1,67 @@
+"""The crisis check: its files, and what a seed search says of a question about suicide."""
+
+import json
+import shutil
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from retriever.crisis import CrisisCheck, CrisisError
+from retriever.embedding import resolve_model
+
+
+def _check(cut=0.0) -> CrisisCheck:
+    w = np.zeros((4, 2), np.float32)
+    w[0, 0] = 1.0
+    return CrisisCheck(w, np.zeros(2, np.float32), np.array([2.0, 0.0], np.float32), -1.0, cut)
+
+
+def test_its_own_files_load_back_and_name_its_own_fix(tmp_path):
+    _check(cut=0.5).save(tmp_path / "crisis")
+    assert (tmp_path / "crisis" / "crisis.npz").is_file() and not (tmp_path / "domain").exists()
+    loaded = CrisisCheck.load(tmp_path, dimensions=4)
+    assert isinstance(loaded, CrisisCheck) and loaded.cut == 0.5
+    assert loaded.flags(np.array([1.0, 0, 0, 0], np.float32)) and not loaded.flags(None)
+    (tmp_path / "crisis" / "crisis.json").write_text("{", encoding="utf-8")
+    with pytest.raises(CrisisError, match=r"crisis.json: not a crisis check record.*training crisis --force"
+                                          r".*PDQ_CRISIS_CHECK=false"):
+        CrisisCheck.load(tmp_path, dimensions=4)
+
+
+def test_the_shipped_check_loads_for_the_model_s_vectors(tmp_path):
+    shutil.copytree(resolve_model("pdq-minilm-l6") + "/crisis", tmp_path / "crisis")
+    assert CrisisCheck.load(tmp_path, dimensions=384).hidden_weights.shape[0] == 384
+
+
+@pytest.mark.parametrize("query, crisis", [
+    ("i dont want to live anymore with this cancer", True),
+    ("i wanna die", True),
+    ("my wife wants to end her life", True),
+    ("what is carcinoid syndrome", False),
+    ("I don't want to die, what are my chances", False),
+    ("what is suicide gene therapy", False),
+])
+def test_a_seed_search_says_whether_the_question_reads_as_a_crisis(seed_retriever, query, crisis):
+    assert seed_retriever.search(query).crisis is crisis
+
+
+def test_the_check_is_off_when_its_setting_is(seed_retriever):
+    off = seed_retriever.with_settings(replace(seed_retriever.settings, crisis_check=False))
+    assert not off.search("i dont want to live anymore with this cancer").crisis
+
+
+def test_a_check_of_another_model_is_refused(tmp_path, monkeypatch, seed_index, embedder):
+    from retriever import embedding
+    from retriever.embedding import ModelError
+    from retriever.search import Retriever
+    from retriever.settings import Settings
+
+    model = tmp_path / "model"
+    shutil.copytree(embedding.SHIPPED_NAMES["pdq-minilm-l6"], model)
+    monkeypatch.setitem(embedding.SHIPPED_NAMES, "pdq-minilm-l6", model)
+    record = model / "crisis" / "crisis.json"
+    record.write_text(json.dumps({**json.loads(record.read_text()), "model_sha256": "0" * 64}), encoding="utf-8")
+    with pytest.raises(ModelError, match="fitted on the vectors of model weights 000000000000.*training crisis"):
+        Retriever.load(seed_index, Settings(), embedder=embedder)
+    assert Retriever.load(seed_index, Settings(crisis_check=False), embedder=embedder).crisis is None

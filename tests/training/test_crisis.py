@@ -1,0 +1,92 @@
+"""The crisis check's training: its labelled lines, the fit, its cut and the command's guards."""
+
+import json
+import re
+from argparse import Namespace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from retriever.crisis import CrisisCheck
+from training.crisis import CrisisFileError, command, fit_crisis, read_crisis
+from training.data import is_validation
+from training.domain import held_out
+from training.questions import TrainingQuestion
+
+LINES = Path("training/questions/crisis.jsonl")
+
+
+def _line(text="i want to end my life", label="crisis", kind="direct"):
+    return json.dumps({"text": text, "label": label, "kind": kind})
+
+
+def test_the_committed_lines_are_valid_and_cover_the_three_labels():
+    lines = read_crisis(LINES)
+    counts = {label: sum(c.label == label for c in lines) for label in ("crisis", "topic", "not")}
+    assert counts["crisis"] >= 500 and counts["topic"] >= 150 and counts["not"] >= 500
+    assert sum(held_out(c.text) and c.label == "crisis" for c in lines) >= 50  # enough to pick the cut on
+
+
+@pytest.mark.parametrize("line, message", [
+    ("{not json", "not a JSON object"),
+    (_line(label="maybe"), "label must be one of crisis, topic, not"),
+    (json.dumps({"text": "i want to die", "label": "crisis"}), "fields 'text', 'label' and 'kind' must each be text"),
+    (_line(text="I want to END my life!"), "repeats an earlier line"),
+])
+def test_a_bad_line_is_named_by_file_and_line(tmp_path, line, message):
+    path = tmp_path / "crisis.jsonl"
+    path.write_text(_line() + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(CrisisFileError, match=rf"crisis.jsonl:2: .*{re.escape(message)}"):
+        read_crisis(path)
+
+
+class _Words:
+    """A stand-in encoder: a line's vector says whether it speaks of ending a life."""
+
+    def encode_query(self, text):
+        crisis = any(w in text for w in ("end my life", "kill myself", "want to die"))
+        return np.array([1.0, 0.0] if crisis else [0.0, 1.0], np.float32)
+
+
+def _lines(tmp_path, texts_labels):
+    path = tmp_path / "lines.jsonl"
+    path.write_text("".join(_line(t, lab) + "\n" for t, lab in texts_labels), encoding="utf-8")
+    return read_crisis(path)
+
+
+def test_fit_writes_a_check_that_flags_the_kept_out_crisis_lines(tmp_path):
+    texts = [(f"i want to end my life {i}", "crisis") for i in range(80)] + \
+            [(f"i want to kill myself now {i}", "crisis") for i in range(80)] + \
+            [(f"will chemo make me tired {i}", "not") for i in range(80)]
+    lay = [TrainingQuestion(f"doc-{i}", f"doc-{i}/0", ("T",), f"what is a scan {i}", "question", "e")
+           for i in range(400)]
+    assert any(is_validation(q.doc_id) for q in lay) and not all(is_validation(q.doc_id) for q in lay)
+    record = fit_crisis(_lines(tmp_path, texts), lay, _Words(), tmp_path / CrisisCheck.FOLDER)
+    check = CrisisCheck.load(tmp_path, dimensions=2)
+    assert check.cut == record["cut"] and record["kept out flagged"]["crisis"] == 1.0
+    assert record["validation summaries' questions flagged"] <= 0.002
+    assert check.flags(_Words().encode_query("some days i want to die"))
+    assert not check.flags(_Words().encode_query("is the scan painful"))
+
+
+def test_a_fit_without_kept_out_crisis_lines_is_refused_before_any_work(tmp_path):
+    texts = [(t, "crisis") for t in ("i want to end my life", "kill myself")]
+    assert not any(held_out(t) for t, _ in texts)
+    with pytest.raises(CrisisFileError, match="crisis lines within it"):
+        fit_crisis(_lines(tmp_path, texts), [], _Words(), tmp_path / CrisisCheck.FOLDER)
+    assert not (tmp_path / CrisisCheck.FOLDER).exists()
+
+
+def test_the_command_never_replaces_a_shipped_check_without_force(tmp_path, monkeypatch, capsys):
+    (tmp_path / CrisisCheck.FOLDER).mkdir()
+    (tmp_path / CrisisCheck.FOLDER / CrisisCheck.WEIGHTS_FILE).write_bytes(b"shipped")
+    monkeypatch.setattr("retriever.embedding.resolve_model", lambda name: str(tmp_path))
+    lines = tmp_path / "lines.jsonl"
+    lines.write_text(_line() + "\n", encoding="utf-8")
+    args = Namespace(model="pdq-minilm-l6", lines=lines, questions=[Path("training/questions/audience.jsonl")],
+                     force=False)
+    assert command(args) == 2
+    out, err = capsys.readouterr()
+    assert "1 crisis-file lines" in out and "already holds a crisis check; pass --force" in err
+    assert (tmp_path / CrisisCheck.FOLDER / CrisisCheck.WEIGHTS_FILE).read_bytes() == b"shipped"

@@ -1,0 +1,148 @@
+"""Fit the crisis check (`retriever.crisis`): thoughts of suicide or self-harm against the rest.
+
+The lines are ``training/questions/crisis.jsonl`` (CRISIS_BRIEF.md): "crisis" (the asker or
+someone they ask about may be thinking of suicide or self-harm), "topic" (suicide or
+self-harm asked about as a subject) and "not" (hard negatives: a fear of dying, wishes for
+the end of life, idioms, "suicide gene therapy"). A fifth of them, by a hash of the text,
+is kept out to pick the cut on. The flagged side is "crisis" and "topic"; the other side is
+"not" and the training summaries' lay questions (the domain check's cancer side). Each is
+embedded as typed by the model's search encoder and the domain check's network is fitted
+(scikit-learn's `MLPClassifier`), the flagged side weighted to count as half, the hard
+negatives and the lay questions a quarter each. The cut lets through all but
+`FLAGGED_SHARE` of the validation summaries' lay questions, as the domain check's does:
+the page then shows crisis help above the answer of one ordinary question in 500, and the
+kept-out lines say how many cries for help it reads (docs/abstention.md, "Crisis help").
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from retriever.crisis import CrisisCheck
+from training.data import is_validation
+from training.domain import PARAMS, _encode, held_out, read_records, text_fields
+from training.questions import TrainingQuestion
+
+LABELS = ("crisis", "topic", "not")
+FLAGGED = ("crisis", "topic")
+# The share of the validation summaries' lay questions the cut flags. At 0.2% it reads 82% of
+# the kept-out "crisis" lines; at 0.5%, 84% (and 27 of the project's 1,635 evaluation questions
+# against 10); cutting for 95% of them flagged 3.4% of those questions. A phrase list beside it
+# read 1.5% more of them for twice the harmless lines flagged (docs/abstention.md, "Crisis help").
+FLAGGED_SHARE = 0.002
+
+
+class CrisisFileError(ValueError):
+    """A crisis-line file that cannot be used, naming file and line."""
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    text: str
+    label: str
+    kind: str
+
+
+def read_crisis(path: Path) -> list[CrisisLine]:
+    """Every line of ``path``, validated; raises naming each bad line (`retriever.lines.bad_lines`)."""
+    return read_records(path, _parse_line, CrisisFileError)
+
+
+def _parse_line(line: str, seen: set[str]) -> CrisisLine | str:
+    """The line, or what is wrong with it."""
+    if isinstance(raw := text_fields(line), str):
+        return raw
+    c = CrisisLine(*(raw.get(k) for k in ("text", "label", "kind")))
+    if not all(isinstance(v, str) and v.strip() for v in (c.text, c.label, c.kind)):
+        return "fields 'text', 'label' and 'kind' must each be text"
+    if c.label not in LABELS:
+        return f"label must be one of {', '.join(LABELS)}"
+    if (key := " ".join(re.findall(r"\w+", c.text.casefold()))) in seen:  # any script: "我想自杀" too
+        return "repeats an earlier line"
+    seen.add(key)
+    return c
+
+
+def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder, out: Path, seed: int = 13) -> dict:
+    """Fit, pick the cut on the kept-out fifth, save to ``out`` (the model's ``crisis/``); the record."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    t0 = time.time()
+    fit = [c for c in lines if not held_out(c.text)]
+    kept = [c for c in lines if held_out(c.text)]
+    lay = [q.question for q in cancer if not is_validation(q.doc_id)]
+    validation = [q.question for q in cancer if is_validation(q.doc_id)]
+    if not (any(c.label == "crisis" for c in kept) and any(c.label in FLAGGED for c in fit) and lay and validation):
+        raise CrisisFileError("the fit needs flagged lines outside the kept-out fifth, crisis lines within it, "
+                              "and lay questions of training and of validation summaries; the files given lack some")
+    vectors = {name: _encode(embedder, texts, name) for name, texts in (
+        ("flagged", [c.text for c in fit if c.label in FLAGGED]), ("not", [c.text for c in fit if c.label == "not"]),
+        ("lay", lay), ("kept out", [c.text for c in kept]), ("validation", validation))}
+    X = np.vstack([vectors["flagged"], vectors["not"], vectors["lay"]])
+    sizes = [len(vectors["flagged"]), len(vectors["not"]), len(vectors["lay"])]
+    y = np.r_[np.ones(sizes[0]), np.zeros(sizes[1] + sizes[2])]
+    share = (0.5, 0.25, 0.25)  # of the weight: flagged, hard negatives, lay questions
+    weight = np.concatenate([np.full(n, len(X) * s / max(n, 1)) for n, s in zip(sizes, share)])
+    with warnings.catch_warnings():  # it stops when its loss stops falling, else at 200 passes: recorded
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp = MLPClassifier(**PARAMS, random_state=seed).fit(X, y, sample_weight=weight)
+    check = CrisisCheck(mlp.coefs_[0].astype(np.float32), mlp.intercepts_[0].astype(np.float32),
+                        mlp.coefs_[1][:, 0].astype(np.float32), float(mlp.intercepts_[1][0]), 0.0)
+    logits = {name: np.array([check.logit(v) for v in vecs]) for name, vecs in vectors.items()}
+    kept_logits = {label: logits["kept out"][[c.label == label for c in kept]] for label in LABELS}
+    # rounded up, so that questions tied at the quantile stay under the cut
+    cut = math.ceil(float(np.quantile(logits["validation"], 1.0 - FLAGGED_SHARE)) * 1e4) / 1e4
+
+    def flagged(x: np.ndarray) -> float:
+        return round(float(np.mean(x > cut)), 4) if len(x) else 0.0
+
+    record = {
+        "params": {**PARAMS, "hidden_layer_sizes": list(PARAMS["hidden_layer_sizes"]), "seed": seed},
+        "model_sha256": getattr(embedder, "weights_sha256", ""), "passes": int(mlp.n_iter_),
+        "fitted_on": {"flagged lines": sizes[0], "hard negatives": sizes[1], "lay questions": sizes[2]},
+        "kept out flagged": {label: flagged(kept_logits[label]) for label in LABELS},
+        "kept out": {label: int(len(kept_logits[label])) for label in LABELS},
+        "validation summaries' questions flagged": flagged(logits["validation"]),
+        "seconds": round(time.time() - t0, 1),
+    }
+    CrisisCheck(check.hidden_weights, check.hidden_bias, check.out_weights, check.out_bias, cut).save(out, **record)
+    return {"cut": cut, **record}
+
+
+def command(args) -> int:
+    """``python -m training crisis``: read and check the files, fit, write beside the model."""
+    import sys
+
+    from retriever.embedding import ModelError, get_embedder, resolve_model
+    from retriever.settings import read_settings
+    from training.questions import QuestionFileError, load_questions
+
+    settings = read_settings(model=args.model)
+    out = Path(resolve_model(args.model)) / CrisisCheck.FOLDER
+    try:  # the files are checked first: without --force, a shipped check stops the command after it
+        lines = read_crisis(args.lines)
+        cancer = [q for path in args.questions for q in load_questions(path)]
+    except (QuestionFileError, CrisisFileError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{len(lines)} crisis-file lines and {len(cancer)} lay questions read")
+    if (out / CrisisCheck.WEIGHTS_FILE).exists() and not args.force:
+        print(f"error: {out} already holds a crisis check; pass --force to replace it", file=sys.stderr)
+        return 2
+    try:
+        record = fit_crisis(lines, cancer, get_embedder(settings.model, settings.backend, settings.onnx_target), out)
+    except (ModelError, CrisisFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(record, indent=2))
+    print(f"-> {out}")
+    return 0
