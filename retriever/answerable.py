@@ -103,6 +103,8 @@ class AnswerCheck:
                             sha256)
         except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
             raise AnswerCheckError(f"{path}: not an answerable check ({exc}); {fix}") from None
+        if not all(np.isfinite(a).all() for a in (check.question_weights, check.pair_weights, np.float32(check.bias))):
+            raise AnswerCheckError(f"{path}: weights that are not finite numbers; {fix}")
         if check.question_weights.shape != (dimensions,) or check.pair_weights.shape != (dimensions,):
             raise AnswerCheckError(f"{path}: weights of shapes {check.question_weights.shape} and "
                                    f"{check.pair_weights.shape} do not read vectors of {dimensions} "

@@ -112,6 +112,9 @@ class DomainCheck:
                             z["out_weights"].astype(np.float32), float(z["out_bias"]), float(cut), sha256)
         except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
             raise cls.ERROR(f"{path}: not a {cls.WHAT} ({exc}); {fix}") from None
+        arrays = (check.hidden_weights, check.hidden_bias, check.out_weights, np.float32(check.out_bias))
+        if not all(np.isfinite(a).all() for a in arrays):
+            raise cls.ERROR(f"{path}: weights that are not finite numbers; {fix}")
         hidden = check.hidden_weights.shape
         if len(hidden) != 2 or hidden[0] != dimensions or check.hidden_bias.shape != (hidden[1],) \
                 or check.out_weights.shape != (hidden[1],):

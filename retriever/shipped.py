@@ -3,6 +3,7 @@ abstention calibration and threshold, and its domain, answerable and crisis chec
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +28,15 @@ def load_shipped(model_dir: str | Path, retrieval: RetrievalSettings, dimensions
     """The model's files, each only when its setting is on; a damaged one raises `ModelError`
     naming the file and the fix (the setting that serves without it among them)."""
     try:
-        return Shipped(
+        shipped = Shipped(
             Calibration.load(model_dir), model_threshold(model_dir),
             DomainCheck.load(model_dir, dimensions, model_sha256) if retrieval.domain_check else None,
             AnswerCheck.load(model_dir, dimensions, model_sha256) if retrieval.answer_check else None,
             CrisisCheck.load(model_dir, dimensions, model_sha256) if retrieval.crisis_check else None)
     except (CalibrationError, DomainError, AnswerCheckError, CrisisError) as exc:
         raise ModelError(str(exc)) from None
+    if retrieval.crisis_check and shipped.crisis is None:  # the stock MiniLM, a model of one's own
+        logging.getLogger(__name__).warning(
+            "the model in %s ships no crisis check: a question that reads as thoughts of suicide gets no crisis "
+            "help first (fit one: python -m training crisis --model NAME)", model_dir)
+    return shipped

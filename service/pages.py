@@ -132,7 +132,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
         context.update(q=_echo(q, limit),
                        error=_patient_message(exc, picker, blank=not q.strip(), limit=limit))
         return _render(request, "index.html", status=_form_status(exc), **context)
-    offered = _candidates(query, result, cat) if wide else []
+    offered = _candidates(query, result, cat) if wide and not result.crisis else []  # no menu beside crisis help
     if offered:
         offered, only = await _answering(request, q, offered)
         offered, result = offered[:MAX_CHOICES], only or result

@@ -152,7 +152,7 @@ def command(args) -> int:
 
     from eval.questionset import QuestionSetError
     from ingest.loading import DocumentError
-    from retriever.answerable import FOLDER, WEIGHTS_FILE
+    from retriever.answerable import FOLDER, RECORD_FILE, WEIGHTS_FILE
     from retriever.embedding import ModelError, resolve_model
     from retriever.settings import read_settings
     from retriever.store import IndexLoadError
@@ -164,7 +164,7 @@ def command(args) -> int:
         print(f"error: {args.questions}: " + (f"no summary in {args.corpus} for {missing}" if missing else
               "no question file (<doc_id>.jsonl) of a training summary"), file=sys.stderr)
         return 2
-    if (out / WEIGHTS_FILE).exists() and not args.force:
+    if any((out / name).exists() for name in (WEIGHTS_FILE, RECORD_FILE)) and not args.force:
         print(f"error: {out} already holds an answerable check; pass --force to replace it", file=sys.stderr)
         return 2
     try:

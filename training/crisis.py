@@ -135,7 +135,7 @@ def command(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"{len(lines)} crisis-file lines and {len(cancer)} lay questions read")
-    if (out / CrisisCheck.WEIGHTS_FILE).exists() and not args.force:
+    if any((out / name).exists() for name in (CrisisCheck.WEIGHTS_FILE, CrisisCheck.RECORD_FILE)) and not args.force:
         print(f"error: {out} already holds a crisis check; pass --force to replace it", file=sys.stderr)
         return 2
     try:

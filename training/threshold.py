@@ -162,6 +162,17 @@ def _figures(qsets, retrievers, threshold: float) -> dict:
             "out_of_scope_abstained": round(0.0 if math.isnan(pool.abstained) else pool.abstained, 3)}
 
 
+def fitted_at(model_dir: Path) -> float | None:
+    """The threshold the model's answerable check was fitted at (None: no readable check)."""
+    import json
+
+    try:
+        raw = json.loads((model_dir / "answerable" / "answerable.json").read_text(encoding="utf-8"))
+        return float(raw["threshold"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def command(args) -> int:
     """``python -m training threshold``: pick on the calibration files, write beside the model."""
     import json
@@ -197,6 +208,9 @@ def command(args) -> int:
         return 2
     write_json(out, record)
     print(json.dumps({k: record[k] for k in ("threshold", "rule", "before", "questions", "figures")}, indent=2))
+    if fitted_at(out.parent) not in (None, record["threshold"]):  # the answerable check's, which moved
+        print(f"warning: {out.parent / 'answerable'} was fitted at another threshold; refit it: python -m "
+              f"training answerable --force --model {args.model}", file=sys.stderr)
     print(f"-> {out}")
     if record["warning"]:
         print(f"warning: {record['warning']}", file=sys.stderr)

@@ -124,6 +124,15 @@ def test_a_weights_file_cut_off_with_its_record_hash_made_to_match_is_named(tmp_
         AnswerCheck.load(tmp_path, dimensions=4)
 
 
+def test_weights_that_are_not_finite_are_refused_at_load(tmp_path):
+    check = _check()
+    question = check.question_weights.copy()
+    question[2] = np.inf
+    AnswerCheck(check.confidence_weight, question, check.pair_weights, -1.0, 0.0, 0.34).save(tmp_path / FOLDER)
+    with pytest.raises(AnswerCheckError, match=rf"{WEIGHTS_FILE}: weights that are not finite numbers"):
+        AnswerCheck.load(tmp_path, dimensions=4)
+
+
 def test_a_missing_weights_file_is_named(tmp_path):
     _check().save(tmp_path / FOLDER)
     (tmp_path / FOLDER / WEIGHTS_FILE).unlink()

@@ -65,3 +65,29 @@ def test_a_check_of_another_model_is_refused(tmp_path, monkeypatch, seed_index, 
     with pytest.raises(ModelError, match="fitted on the vectors of model weights 000000000000.*training crisis"):
         Retriever.load(seed_index, Settings(), embedder=embedder)
     assert Retriever.load(seed_index, Settings(crisis_check=False), embedder=embedder).crisis is None
+
+
+def test_weights_that_are_not_finite_are_refused_at_load(tmp_path):
+    check = _check()
+    w = check.hidden_weights.copy()
+    w[1, 1] = np.nan
+    CrisisCheck(w, check.hidden_bias, check.out_weights, check.out_bias, 0.0).save(tmp_path / "crisis")
+    with pytest.raises(CrisisError, match="crisis.npz: weights that are not finite numbers"):
+        CrisisCheck.load(tmp_path, dimensions=4)
+
+
+def test_a_model_without_a_crisis_check_loads_with_a_warning(tmp_path, monkeypatch, seed_index, embedder, caplog):
+    from retriever import embedding
+    from retriever.search import Retriever
+    from retriever.settings import Settings
+
+    model = tmp_path / "model"
+    shutil.copytree(embedding.SHIPPED_NAMES["pdq-minilm-l6"], model, ignore=shutil.ignore_patterns("crisis"))
+    monkeypatch.setitem(embedding.SHIPPED_NAMES, "pdq-minilm-l6", model)
+    with caplog.at_level("WARNING", logger="retriever.shipped"):
+        retriever = Retriever.load(seed_index, Settings(), embedder=embedder)
+    assert "ships no crisis check" in caplog.text and "python -m training crisis" in caplog.text
+    assert retriever.crisis is None and not retriever.search("i want to end my life").crisis
+    caplog.clear()
+    Retriever.load(seed_index, Settings(crisis_check=False), embedder=embedder)  # turned off: nothing to say
+    assert "crisis" not in caplog.text

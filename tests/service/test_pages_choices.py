@@ -146,3 +146,15 @@ def test_a_refusal_explained_by_a_hint_says_no_reading_of_its_words(make_client,
     html = _many_client(make_client, retriever, refused).get(
         "/", params={"q": "quels sont les effets secondaires de la chimio"}).text
     assert "written in English" in html and "Showing results for" not in html
+
+
+def test_a_question_read_as_a_crisis_gets_no_summary_menu(make_client, retriever):
+    """A review found "i want to kill myself" answered with "Which summary do you mean?"
+    and five childhood leukaemia summaries under the crisis help."""
+    search = _refusing()
+
+    def crisis(query, k, mode, filters):
+        return dataclasses.replace(search(query, k, mode, filters), crisis=True)
+    html = _many_client(make_client, retriever, crisis).get("/", params={"q": "i want to kill myself"}).text
+    assert 'class="crisis"' in html and "Which summary do you mean?" not in html and len(passages(html)) == 3
+    assert "share your words" in html and "<mark>highlighted</mark>" not in html

@@ -188,6 +188,7 @@ def test_thoughts_of_suicide_get_crisis_help_before_anything_else(client, query)
     assert 'role="alert"' in crisis and 'href="tel:988"' in crisis and 'href="tel:911"' in crisis
     assert "1-800-4-CANCER" in crisis and 'id="crisis-heading"' in crisis
     assert html.index('class="crisis"') < html.index('class="answers"')
+    assert "try asking in other words" not in html and "What NCI's information says" not in html
 
 
 @pytest.mark.parametrize("query", ["is my father going to die from this carcinoid", "will the chemo kill the cancer",

@@ -90,3 +90,22 @@ def test_files_it_cannot_fit_on_are_refused_before_any_work(tmp_path, monkeypatc
     args = Namespace(model="pdq-minilm-l6", questions=tmp_path, corpus=CORPUS, force=True)
     assert command(args) == 2
     assert message in capsys.readouterr().err and not (tmp_path / "model").exists()
+
+
+def test_the_threshold_a_check_was_fitted_at_is_read_for_the_threshold_command_s_warning(tmp_path):
+    from training.threshold import fitted_at
+
+    assert fitted_at(tmp_path) is None  # no check: nothing to warn about
+    (tmp_path / FOLDER).mkdir()
+    (tmp_path / FOLDER / "answerable.json").write_text('{"threshold": 0.34}', encoding="utf-8")
+    assert fitted_at(tmp_path) == 0.34
+    (tmp_path / FOLDER / "answerable.json").write_text("{", encoding="utf-8")
+    assert fitted_at(tmp_path) is None  # unreadable: the check's own load names it
+
+
+def test_a_lone_record_is_not_replaced_without_force(tmp_path, monkeypatch, capsys):
+    (tmp_path / FOLDER).mkdir()
+    (tmp_path / FOLDER / "answerable.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr("retriever.embedding.resolve_model", lambda name: str(tmp_path))
+    args = Namespace(model="pdq-minilm-l6", questions=CALIBRATION, corpus=CORPUS, force=False)
+    assert command(args) == 2 and "already holds an answerable check" in capsys.readouterr().err
