@@ -176,24 +176,3 @@ def test_a_query_that_names_no_term_is_left_to_the_hand_rule(seed_retriever, que
 def test_the_check_leaves_a_vetoed_question_refused_on_the_seed(seed_retriever):
     res = seed_retriever.search("how is small cell lung cancer treated")
     assert res.abstained and "lung" in res.missing and res.confidence <= 0.0
-
-
-def test_a_damaged_check_stops_loading_unless_it_is_off(tmp_path, monkeypatch, seed_index, embedder):
-    from retriever import embedding
-    from retriever.embedding import ModelError
-    from retriever.search import Retriever
-    from retriever.settings import Settings
-
-    model = tmp_path / "model"
-    shutil.copytree(embedding.SHIPPED_NAMES["pdq-minilm-l6"], model)
-    monkeypatch.setitem(embedding.SHIPPED_NAMES, "pdq-minilm-l6", model)
-    record = model / FOLDER / RECORD_FILE
-    shipped = json.loads(record.read_text(encoding="utf-8"))
-    record.write_text(json.dumps({**shipped, "model_sha256": "0" * 64}), encoding="utf-8")
-    with pytest.raises(ModelError, match="fitted on the vectors of model weights 000000000000.*training answerable"):
-        Retriever.load(seed_index, Settings(), embedder=embedder)
-    record.write_text("{cut", encoding="utf-8")
-    with pytest.raises(ModelError, match=rf"{RECORD_FILE}: not an answerable check record.*PDQ_ANSWER_CHECK=false"):
-        Retriever.load(seed_index, Settings(), embedder=embedder)
-    off = Retriever.load(seed_index, Settings(answer_check=False), embedder=embedder)  # served without it
-    assert off.answer_check is None and off.search("what is a carcinoid tumor").hits

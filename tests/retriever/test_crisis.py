@@ -1,6 +1,5 @@
 """The crisis check: its files, and what a seed search says of a question about suicide."""
 
-import json
 import shutil
 from dataclasses import replace
 
@@ -49,22 +48,6 @@ def test_a_seed_search_says_whether_the_question_reads_as_a_crisis(seed_retrieve
 def test_the_check_is_off_when_its_setting_is(seed_retriever):
     off = seed_retriever.with_settings(replace(seed_retriever.settings, crisis_check=False))
     assert not off.search("i dont want to live anymore with this cancer").crisis
-
-
-def test_a_check_of_another_model_is_refused(tmp_path, monkeypatch, seed_index, embedder):
-    from retriever import embedding
-    from retriever.embedding import ModelError
-    from retriever.search import Retriever
-    from retriever.settings import Settings
-
-    model = tmp_path / "model"
-    shutil.copytree(embedding.SHIPPED_NAMES["pdq-minilm-l6"], model)
-    monkeypatch.setitem(embedding.SHIPPED_NAMES, "pdq-minilm-l6", model)
-    record = model / "crisis" / "crisis.json"
-    record.write_text(json.dumps({**json.loads(record.read_text()), "model_sha256": "0" * 64}), encoding="utf-8")
-    with pytest.raises(ModelError, match="fitted on the vectors of model weights 000000000000.*training crisis"):
-        Retriever.load(seed_index, Settings(), embedder=embedder)
-    assert Retriever.load(seed_index, Settings(crisis_check=False), embedder=embedder).crisis is None
 
 
 def test_weights_that_are_not_finite_are_refused_at_load(tmp_path):

@@ -99,28 +99,6 @@ def test_the_seed_still_answers_its_diet_advice(seed_retriever):
     assert not res.abstained and "cheeses" in res.hits[0].chunk.text
 
 
-def test_a_damaged_check_stops_loading_unless_it_is_off_and_one_of_another_model_is_refused(
-        tmp_path, monkeypatch, seed_index, embedder):
-    from retriever import embedding
-    from retriever.embedding import ModelError
-    from retriever.search import Retriever
-    from retriever.settings import Settings
-
-    model = tmp_path / "model"
-    shutil.copytree(embedding.SHIPPED_NAMES["pdq-minilm-l6"], model)
-    monkeypatch.setitem(embedding.SHIPPED_NAMES, "pdq-minilm-l6", model)
-    record = model / FOLDER / RECORD_FILE
-    shipped = json.loads(record.read_text(encoding="utf-8"))
-    record.write_text(json.dumps({**shipped, "model_sha256": "0" * 64}), encoding="utf-8")
-    with pytest.raises(ModelError, match="fitted on the vectors of model weights 000000000000.*training domain"):
-        Retriever.load(seed_index, Settings(), embedder=embedder)
-    record.write_text("{cut", encoding="utf-8")
-    with pytest.raises(ModelError, match=rf"{RECORD_FILE}: not a domain check record.*PDQ_DOMAIN_CHECK=false"):
-        Retriever.load(seed_index, Settings(), embedder=embedder)
-    off = Retriever.load(seed_index, Settings(domain_check=False), embedder=embedder)  # served without it
-    assert off.domain is None and off.search("my back hurts").hits
-
-
 def test_an_everyday_question_s_refusal_offers_no_related_passage():
     """"how long should i wait to swim after eating" asks a figure too; the passage a figure
     near-miss offers would contradict "your question may be about something else"."""
