@@ -63,8 +63,13 @@ class DomainCheck:
     cut: float                  # a logit: above it, the question is everyday
     sha256: str = ""
 
+    def __post_init__(self):
+        # One contiguous row per hidden unit: the product with a question's vector takes 5 µs
+        # here against 30 for the (dimensions, hidden) array as fitted, on every search.
+        object.__setattr__(self, "_rows", np.ascontiguousarray(self.hidden_weights.T))
+
     def logit(self, vector: np.ndarray) -> float:
-        hidden = np.maximum(vector @ self.hidden_weights + self.hidden_bias, 0.0)
+        hidden = np.maximum(self._rows @ vector + self.hidden_bias, 0.0)
         return float(hidden @ self.out_weights + self.out_bias)
 
     def flags(self, vector: np.ndarray | None) -> bool:
