@@ -10,7 +10,7 @@ named "prrt" for the "PRRT" the reader typed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -102,3 +102,12 @@ def maybe_shorthand(named: list[str]) -> list[str]:
     typed in capitals ("PSA") is an acronym."""
     return [w for w in named if len(w) <= SHORTHAND_LETTERS and w.isalpha() and w[1:].islower()
             and not in_dictionary(w.lower())]
+
+
+def unmarked(result):
+    """``result`` with no sentence of its passages highlighted: beside crisis help, the
+    passages only share the question's words, and marking "kill cancer cells" in them, as a
+    review saw, reads as an answer to it."""
+    def plain(hits):
+        return [replace(h, highlights=[]) for h in hits]
+    return replace(result, hits=plain(result.hits), related=plain(result.related), withheld=plain(result.withheld))

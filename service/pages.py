@@ -21,7 +21,7 @@ from retriever.abstain import EVERYDAY
 from retriever.models import SearchResult
 from service.contents import contents
 from service.errors import ApiError
-from service.notices import as_typed, childhood_twin, maybe_shorthand, phone_link
+from service.notices import as_typed, childhood_twin, maybe_shorthand, phone_link, unmarked
 from service.presentation import (
     corrected,
     not_covered,
@@ -133,6 +133,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
                        error=_patient_message(exc, picker, blank=not q.strip(), limit=limit))
         return _render(request, "index.html", status=_form_status(exc), **context)
     offered = _candidates(query, result, cat) if wide and not result.crisis else []  # no menu beside crisis help
+    result = unmarked(result) if result.crisis else result  # nothing of "kill cancer cells" highlighted beside it
     if offered:
         offered, only = await _answering(request, q, offered)
         offered, result = offered[:MAX_CHOICES], only or result
@@ -143,8 +144,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
                    contents=contents(retriever, one) if result.abstained and one else (),
                    read_as=read_as(query, result.corrections),
-                   # a hint (another language, too short) explains the refusal; the words and the
-                   # subject the passages miss would only repeat it in other terms
+                   # a hint (another language, too short) explains the refusal; the rest would repeat it
                    not_covered=named, shorthand=maybe_shorthand(named), hints=hints,
                    everyday=EVERYDAY in not_covered(result),
                    twin=childhood_twin(retriever, query, result, doc if doc in cat.titles else ""),

@@ -189,6 +189,7 @@ def test_thoughts_of_suicide_get_crisis_help_before_anything_else(client, query)
     assert "1-800-4-CANCER" in crisis and 'id="crisis-heading"' in crisis
     assert html.index('class="crisis"') < html.index('class="answers"')
     assert "try asking in other words" not in html and "What NCI's information says" not in html
+    assert "<mark>" not in html.split('class="answers"', 1)[1]  # no sentence of theirs marked as an answer
 
 
 @pytest.mark.parametrize("query", ["is my father going to die from this carcinoid", "will the chemo kill the cancer",
