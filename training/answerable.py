@@ -94,6 +94,11 @@ def errors(logits: np.ndarray, asked: list[Asked], cut: float) -> tuple[int, int
     return int((inside & ~answered).sum()), int((~inside & answered).sum())
 
 
+def named(counts: tuple[int, int]) -> dict[str, int]:
+    """`errors` as the record names them."""
+    return dict(zip(("answerable refused", "out of scope answered"), counts))
+
+
 def left_out_logits(asked: list[Asked]) -> np.ndarray:
     """Each summary's questions' logits from a fit on the other summaries."""
     out = np.zeros(len(asked))
@@ -118,7 +123,8 @@ def fit_answerable(files: list[Path], corpus: Path, settings: Settings, out: Pat
     if len({a.summary for a in tuning}) < 2:
         raise AnswerFitError("the cut is picked on each training summary's questions left out of a fit on the "
                              "others: give the files of two training summaries or more")
-    cut = round(pick_cut(left_out_logits(tuning), tuning), 4)
+    left_out = left_out_logits(tuning)  # sixteen fits: once, for the cut and the record
+    cut = round(pick_cut(left_out, tuning), 4)
     model = _fit(tuning)
     w = model.coef_[0]
     n = len(tuning[0].question)
@@ -131,14 +137,13 @@ def fit_answerable(files: list[Path], corpus: Path, settings: Settings, out: Pat
     def figures(group: list[Asked]) -> dict:
         before = np.array([a.confidence - threshold for a in group])  # the hand rule: answered at >= 0
         after = np.array([check.logit(a.confidence, a.question, a.passage) for a in group])
-        return {name: dict(zip(("answerable refused", "out of scope answered"), errors(x, group, c)))
+        return {name: named(errors(x, group, c))
                 for name, x, c in (("hand rule", before, 0.0), ("with the check", after, cut))}
 
     record = {"C": C, "model_sha256": model_sha256,
               "fitted_on": {"summaries": len({a.summary for a in tuning}), "questions": len(tuning),
                             "answerable": sum(a.in_scope for a in tuning)},
-              "left_out_errors": dict(zip(("answerable refused", "out of scope answered"),
-                                          errors(left_out_logits(tuning), tuning, cut))),
+              "left_out_errors": named(errors(left_out, tuning, cut)),
               "training summaries": figures(tuning), "validation summaries": figures(held) if held else {},
               "seconds": round(time.time() - t0, 1)}
     check.save(out, **record)

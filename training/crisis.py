@@ -21,7 +21,7 @@ import math
 import re
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -114,7 +114,7 @@ def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder
         "validation summaries' questions flagged": flagged(logits["validation"]),
         "seconds": round(time.time() - t0, 1),
     }
-    CrisisCheck(check.hidden_weights, check.hidden_bias, check.out_weights, check.out_bias, cut).save(out, **record)
+    replace(check, cut=cut).save(out, **record)
     return {"cut": cut, **record}
 
 

@@ -166,8 +166,10 @@ def fitted_at(model_dir: Path) -> float | None:
     """The threshold the model's answerable check was fitted at (None: no readable check)."""
     import json
 
+    from retriever.answerable import FOLDER, RECORD_FILE
+
     try:
-        raw = json.loads((model_dir / "answerable" / "answerable.json").read_text(encoding="utf-8"))
+        raw = json.loads((model_dir / FOLDER / RECORD_FILE).read_text(encoding="utf-8"))
         return float(raw["threshold"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -180,6 +182,7 @@ def command(args) -> int:
 
     from eval.questionset import QuestionSetError
     from ingest.loading import DocumentError
+    from retriever.answerable import FOLDER as ANSWER_FOLDER
     from retriever.calibration import THRESHOLD_FILE
     from retriever.embedding import ModelError, resolve_model
     from retriever.settings import read_settings
@@ -209,7 +212,7 @@ def command(args) -> int:
     write_json(out, record)
     print(json.dumps({k: record[k] for k in ("threshold", "rule", "before", "questions", "figures")}, indent=2))
     if fitted_at(out.parent) not in (None, record["threshold"]):  # the answerable check's, which moved
-        print(f"warning: {out.parent / 'answerable'} was fitted at another threshold; refit it: python -m "
+        print(f"warning: {out.parent / ANSWER_FOLDER} was fitted at another threshold; refit it: python -m "
               f"training answerable --force --model {args.model}", file=sys.stderr)
     print(f"-> {out}")
     if record["warning"]:
