@@ -13,3 +13,11 @@ Run as ``python -m eval.bench <command>`` (``--help`` lists them):
 `eval.bench.server` starts and stops service processes for them. Results are written to
 ``docs/`` and quoted in the README; no test asserts a timing.
 """
+
+
+def publish(text: str, out) -> int:
+    """Print a study's report and write it to ``out`` too, when given; the command's exit status."""
+    print(text)
+    if out:
+        out.write_text(text, encoding="utf-8")
+    return 0

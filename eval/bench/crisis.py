@@ -14,6 +14,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from eval.bench import publish
+
 
 def flagged_by_label(retriever, rows: list[dict]) -> tuple[Counter, Counter, list[str]]:
     """Lines and lines flagged per label, and the "crisis" lines missed."""
@@ -39,10 +41,7 @@ def run(args: argparse.Namespace) -> int:
     lines = [f"`{args.command_line}`\n", "| label | lines | flagged |", "|---|---:|---:|"]
     lines += [f"| {label} | {total[label]} | {flagged[label]} |" for label in sorted(total)]
     text = "\n".join(lines) + "\n\nmissed crisis lines:\n" + "".join(f"- {t}\n" for t in missed)
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    return 0
+    return publish(text, args.out)
 
 
 def add_command(subparsers: argparse._SubParsersAction) -> None:

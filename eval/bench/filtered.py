@@ -14,6 +14,7 @@ import argparse
 import random
 from pathlib import Path
 
+from eval.bench import publish
 from retriever.models import Filters
 from training.data import is_validation
 
@@ -53,10 +54,7 @@ def run(args: argparse.Namespace) -> int:
     text = (f"`{args.command_line}`: {len(questions)} {args.split} summaries' questions\n\n"
             "| topics read in | own summary refused | other summary abstained |\n|---|---:|---:|\n"
             + "".join(f"| {name} | {r} / {len(questions)} | {a} / {n} |\n" for name, (r, n, a) in rows.items()))
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    return 0
+    return publish(text, args.out)
 
 
 def add_command(subparsers: argparse._SubParsersAction) -> None:

@@ -16,6 +16,7 @@ import argparse
 import re
 from pathlib import Path
 
+from eval.bench import publish
 from training.words import summaries
 
 TEMPLATES = ("{}", "{} treatment", "what is the treatment for {}?")
@@ -54,10 +55,7 @@ def run(args: argparse.Namespace) -> int:
             "| | answered | refused |\n|---|---:|---:|\n"
             f"| subjects rule off | {without} | {n - without} |\n"
             f"| subjects rule on | {with_rule} | {n - with_rule} |\n")
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    return 0
+    return publish(text, args.out)
 
 
 def add_command(subparsers: argparse._SubParsersAction) -> None:

@@ -30,6 +30,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from eval.bench import publish
 from retriever.abstain import FIGURE, MEDICAL_ENDING, TOPIC_GROUPS, hand_confidence, pdq_subjects
 from retriever.figures import FIGURE_KINDS
 from retriever.providers import PROVIDER
@@ -161,10 +162,7 @@ def run(args: argparse.Namespace) -> int:
     text = ("Questions whose refusal one group's missing topics, figure or provider, or the "
             "nothing-found rule, alone decided "
             f"(`{args.command_line}`):\n\n" + tally.table(sources) + "\n")
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    return 0
+    return publish(text, args.out)
 
 
 def add_command(subparsers: argparse._SubParsersAction) -> None:

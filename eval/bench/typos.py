@@ -19,6 +19,7 @@ import re
 import sys
 from pathlib import Path
 
+from eval.bench import publish
 from retriever.text import replace_word
 
 _LETTERS = "aeiounrst"  # the commonest letters: a replaced letter is usually one of them
@@ -96,10 +97,7 @@ def run(args: argparse.Namespace) -> int:
         hit, refused = score(retriever, questions, [mistype(q.question, args.slips, rng) for q in questions])
         lines.append(f"| slips, seed {seed} | {hit:.3f} | {refused:.3f} |")
     text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    return 0
+    return publish(text, args.out)
 
 
 def _positive(text: str) -> int:
