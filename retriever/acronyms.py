@@ -59,6 +59,11 @@ def _parts(word: str, table: dict[str, str]) -> list[str]:
     return [word] if _defined(word, table) else word.split("-")
 
 
+def defined(word: str) -> bool:
+    """Whether the table defines ``word`` as typed ("NETs" for "NETs", "NETS" too)."""
+    return _defined(word, acronyms()) is not None
+
+
 def _shouted(text: str, table: dict[str, str]) -> bool:
     """A question typed all in capitals, not a run of acronyms ("GI NET")."""
     return not any(c.islower() for c in text) and not all(_defined(w, table) for w in re.findall(r"\w{2,}", text))

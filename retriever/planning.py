@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Collection, Container, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from retriever.abstain import EVERYDAY_ZIPF, pdq_subjects, topic_words
-from retriever.acronyms import typed_acronyms, typed_as_names, typed_in_capitals, write_out
+from retriever.acronyms import acronyms, defined, typed_acronyms, typed_as_names, typed_in_capitals, write_out
 from retriever.audience import audience
 from retriever.cancer_names import index_cancers, unnamed_cancers
 from retriever.dictionary import word_of_its_own
 from retriever.dose_typed import read_does
 from retriever.figures import figures_asked
+from retriever.initialisms import Initialisms, is_name
 from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.respelling import american
 from retriever.sizes import size_asked
@@ -31,6 +37,10 @@ from retriever.tokenization import (
 )
 from retriever.wordbreaks import joined_pieces
 from retriever.wordpairs import WordPairs, segments
+
+# Initials as typed, a lower-case plural at most ("NSCLC", "PNETs"); `typed_in_capitals` says
+# whether the question is shouted.
+_INITIALS = re.compile(r"\b[A-Z]{3,}s?\b")
 
 
 @dataclass(frozen=True)
@@ -107,7 +117,7 @@ class Planner:
 
     def __init__(self, speller: Speller, lexicon: bool = True, tokens: Container[str] = (),
                  pairs: WordPairs | None = None, subjects: Collection[str] = (),
-                 cancers: Collection[str] | None = None):
+                 cancers: Collection[str] | None = None, initialisms: Initialisms | None = None):
         self.speller = speller
         self.subjects = frozenset(subjects)  # the words of the index's summaries' titles
         # the cancers its passages name (`cancer_names.index_cancers`); None: not read, none is a topic
@@ -116,16 +126,19 @@ class Planner:
         self.tokens = tokens  # the keyword index's: which names with digits it holds whole
         self.index_words = Vocabulary(speller.counts)  # every word of the index, in every form
         self.pairs = pairs or WordPairs({}, {}, frozenset())  # its word pairs: words typed for another
+        self.initialisms = initialisms or Initialisms(())  # the names its headings spell ("NSCLC")
 
     @classmethod
     def for_texts(cls, texts: list[str], min_score: float, lexicon: bool = True,
-                  tokens: Container[str] = (), titles: Iterable[str] = ()) -> Planner:
+                  tokens: Container[str] = (), titles: Iterable[str] = (), headings: Iterable[str] = ()) -> Planner:
         """A planner whose speller and word pairs read ``texts`` (an index's passages), and
-        that knows its summaries' ``titles``."""
+        that knows its summaries' ``titles`` and the names its ``headings`` spell."""
         stretches = [ws for t in texts for ws in segments(t)]  # together, every word of every text
         counts = Counter(w for ws in stretches for w in ws)
+        titles = set(titles)
         return cls(Speller(counts, min_score), lexicon, tokens, WordPairs.from_segments(stretches, counts),
-                   {w for title in set(titles) for w in words(title)}, index_cancers(texts))
+                   {w for title in titles for w in words(title)}, index_cancers(texts),
+                   Initialisms([*headings, *sorted(titles)], texts))
 
     def _meant(self, text: str, typed: str, fixed: str) -> bool:
         """Whether a word the dictionary holds, a word of its own ("carer", "zapping",
@@ -136,6 +149,42 @@ class Planner:
         summaries; "care" names some too, but "carer" is no slip of it)."""
         return (self.pairs.partners(text, typed, fixed)
                 or (fixed in self.subjects and zipf(fixed) < EVERYDAY_ZIPF))
+
+    @cached_property
+    def _known(self) -> list[str]:
+        """The index's words of three letters or more and the summaries' acronyms, lower-cased."""
+        return sorted({w for w in self.speller.counts if len(w) >= 3} | {a.lower() for a in acronyms()})
+
+    def _slip(self, word: str) -> bool:
+        return process.extractOne(word, self._known, scorer=OSA.distance, score_cutoff=1) is not None
+
+    @staticmethod
+    def _built_on_acronym(initials: str) -> bool:
+        """Whether ``initials`` start or end with an acronym of three letters or more that the
+        summaries define ("GEPNET": NET)."""
+        return any(defined(initials[:i]) or defined(initials[-i:]) for i in range(3, len(initials)))
+
+    def _initials(self, text: str, capitals: set[str]) -> tuple[str, list[str]]:
+        """``text`` with each name typed as initials that the index never uses written out as
+        its headings spell it ("NSCLC" -> "non small cell lung cancer (NSCLC)"), and the
+        initials that no heading spells and no run of its passages' words could stand for,
+        lower-cased: topics the passages must name (`retriever.initialisms`). Initials one
+        edit from a word the index uses or an acronym the summaries define ("MIGB", "NTE"),
+        or built on such an acronym ("GEPNET"), are no topic. A question typed all in
+        capitals gives no ``capitals``: its initials are read once the speller has read it
+        ("NSCLC" typed alone)."""
+        names = []
+        for typed in dict.fromkeys(_INITIALS.findall(text)):
+            bare = typed[:-1] if typed.endswith("s") else typed
+            if (capitals and typed.lower() not in capitals) or defined(typed) or self.index_words.knows(typed.lower()):
+                continue
+            if not is_name(bare):  # "OTC", "EEG": everyday abbreviations, read as typed
+                continue
+            if spelled := self.initialisms.spelled(bare):
+                text = replace_word(text, typed, f"{spelled} ({typed})")
+            elif not (self._slip(bare.lower()) or self._built_on_acronym(bare) or self.initialisms.mentioned(bare)):
+                names.append(bare.lower())
+        return text, names
 
     def plan(self, query: str) -> QueryPlan:
         # Compatibility forms as plain ones: full-width letters from a CJK keyboard
@@ -171,11 +220,13 @@ class Planner:
             corrections["dose"], text = "does", does
         who = audience(text)  # read before acronyms are written out: a definition names no patient
         text = write_out(text, self.index_words.knows)
+        text, names = self._initials(text, capitals)
         extra = widenings(text) if self.lexicon else {}
         tokens = query_tokens(text, self.tokens) + tokenize(" ".join(extra.values()))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,
                              self.index_words.knows)
         topics += unnamed_cancers(text, self.cancers, self.subjects & pdq_subjects())
+        topics += [name for name in names if name not in topics]  # "FOLFOX": a rare word already
         phrases = quoted(typed)
         outside = tuple(question_terms(unquoted(text))) if phrases else ()
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,

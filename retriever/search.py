@@ -76,7 +76,8 @@ class Retriever:
         chunks = index.chunks
         self.planner = Planner.for_texts([f"{' '.join(c.heading_path)} {c.text}" for c in chunks],
                                          settings.fuzzy_min_score, settings.lexicon, index.keyword.vocab,
-                                         (c.title for c in chunks))
+                                         (c.title for c in chunks),
+                                         (h for c in chunks if not c.shared for h in c.heading_path))
         self.scope = Scope(chunks)
         self.dense = DenseSearcher(index.dense, index.vectors)
         self.bm25 = KeywordSearcher(index.keyword)
@@ -170,6 +171,7 @@ class Retriever:
     def warm_up(self) -> None:
         """Search once, so a server's first real question doesn't pay for first calls."""
         self.planner.speller.warm_up()
+        self.planner.initialisms.passages  # noqa: B018 (read now, not on the first question typing initials)
         verbs()  # the "does" typed "dose" reader's list
         self.search(WARM_UP_QUERY)
 
