@@ -13,7 +13,15 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from retriever.abstain import EVERYDAY_ZIPF, pdq_subjects, topic_words
-from retriever.acronyms import acronyms, defined, typed_acronyms, typed_as_names, typed_in_capitals, write_out
+from retriever.acronyms import (
+    KEYWORD_WORDS,
+    acronyms,
+    defined,
+    typed_acronyms,
+    typed_as_names,
+    typed_in_capitals,
+    write_out,
+)
 from retriever.audience import audience
 from retriever.cancer_names import index_cancers, unnamed_cancers
 from retriever.dictionary import word_of_its_own
@@ -38,6 +46,8 @@ from retriever.tokenization import (
 from retriever.wordbreaks import joined_pieces
 from retriever.wordpairs import WordPairs, segments
 
+# The most initials of one question read (each a scan of the index's letters: 4 ms on the corpus).
+MAX_INITIALS = 3
 # Initials as typed, a lower-case plural at most ("NSCLC", "PNETs"); `typed_in_capitals` says
 # whether the question is shouted.
 _INITIALS = re.compile(r"\b[A-Z]{3,}s?\b")
@@ -171,10 +181,12 @@ class Planner:
         lower-cased: topics the passages must name (`retriever.initialisms`). Initials one
         edit from a word the index uses or an acronym the summaries define ("MIGB", "NTE"),
         or built on such an acronym ("GEPNET"), are no topic. A question typed all in
-        capitals gives no ``capitals``: its initials are read once the speller has read it
-        ("NSCLC" typed alone)."""
-        names = []
-        for typed in dict.fromkeys(_INITIALS.findall(text)):
+        capitals gives no ``capitals``: a search of `KEYWORD_WORDS` words at most is read once
+        the speller has read it ("NSCLC" typed alone), a longer one is a shout."""
+        names: list[str] = []
+        if not capitals and len(text.split()) > KEYWORD_WORDS:  # "MY DAUGHTER KAYLEE HAS ALL": a shout
+            return text, names
+        for typed in list(dict.fromkeys(_INITIALS.findall(text)))[:MAX_INITIALS]:
             bare = typed[:-1] if typed.endswith("s") else typed
             if (capitals and typed.lower() not in capitals) or defined(typed) or self.index_words.knows(typed.lower()):
                 continue
@@ -226,7 +238,7 @@ class Planner:
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,
                              self.index_words.knows)
         topics += unnamed_cancers(text, self.cancers, self.subjects & pdq_subjects())
-        topics += [name for name in names if name not in topics]  # "FOLFOX": a rare word already
+        topics += [n for n in names if n not in topics and f"{n}s" not in topics]  # "FOLFOX": a rare word already
         phrases = quoted(typed)
         outside = tuple(question_terms(unquoted(text))) if phrases else ()
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
