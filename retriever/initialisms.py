@@ -1,4 +1,4 @@
-"""Names typed as their initials that the summaries never shorten: "NSCLC", "HCL", "PPB".
+"""Names typed as their initials that the summaries never shorten: "NSCLC", "ALCL", "TNBC".
 
 The acronym table (`retriever.acronyms`) holds only what the summaries define in brackets.
 Patients and staff also type initials the summaries never write: the lung summary says
@@ -17,8 +17,9 @@ hyphenated word too ("Non-Small": n, s), and a compound of a combining form and 
 word the second word's as well ("Pleuropulmonary": p, p; "Gastrointestinal": g, i).
 
 Typed initials that the index never uses are written out as the name they spell in most
-headings ("non small cell lung cancer (NSCLC)"), when everyday English does not use them
-(`NAME_ZIPF`: "OTC", "EEG" and "PCP" are read as typed). Initials no heading spells, and
+headings ("non small cell lung cancer (NSCLC)"), when they have `MIN_LETTERS` letters or
+more and everyday English does not use them (`NAME_ZIPF`: "OTC" and "EEG" are read as
+typed). Initials no heading spells, and
 that no run of words in the passages could stand for either (`mentioned`), are a topic the
 passages must name: the question is refused on an index without it, not answered about
 something else.
@@ -146,14 +147,16 @@ class Initialisms:
     could stand for initials no heading spells."""
 
     def __init__(self, headings: Iterable[str], texts: Iterable[str] = ()):
-        named = (s for h in dict.fromkeys(h for h in headings if titled(h)) for s in _stretches(h))
+        named = (s for h in dict.fromkeys(headings) if titled(h) for s in _stretches(h))
         self.headings = _Letters(named, compounds=True)
         self._texts = list(texts)
 
     @cached_property
     def passages(self) -> _Letters:
-        """The passages' initials, read on first need: most questions type no unknown initials."""
-        return _Letters((s for t in self._texts for s in _stretches(t)), compounds=False)
+        """The passages' initials, read on first need (`Retriever.warm_up`): most questions type
+        no unknown initials. The texts are let go once read."""
+        texts, self._texts = self._texts, []
+        return _Letters((s for t in texts for s in _stretches(t)), compounds=False)
 
     def spelled(self, initials: str) -> str | None:
         """The name most headings spell with ``initials`` ("NSCLC" -> "non small cell lung cancer"), or None."""
