@@ -32,6 +32,7 @@ from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.respelling import american
 from retriever.sizes import size_asked
 from retriever.spelling import Speller
+from retriever.stage_numbers import roman_stages
 from retriever.text import drop_emoji, replace_word, straighten_quotes, strip_accents
 from retriever.tokenization import (
     Vocabulary,
@@ -233,6 +234,7 @@ class Planner:
         who = audience(text)  # read before acronyms are written out: a definition names no patient
         text = write_out(text, self.index_words.knows)
         text, names = self._initials(text, capitals)
+        text = roman_stages(text)  # after acronyms: "stage IV" is no "intravenous (IV)"
         extra = widenings(text) if self.lexicon else {}
         tokens = query_tokens(text, self.tokens) + tokenize(" ".join(extra.values()))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,
