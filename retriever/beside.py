@@ -84,7 +84,7 @@ def keyword_half(retriever: Retriever, text: str, n: int, mode: str, filters: Fi
     r = retriever
     allowed = allowed_rows(filters, r.doc_ids, r.cancer_types)
     plan = r.scope.narrow(r.plan(text), allowed, r.planner.speller.looks_misspelled)
-    q = Query(plan, None, allowed)
+    q = Query(plan, None, r.titles.rule_out(plan.dense_text, allowed))
     bm25 = r.bm25.search(q, n) if mode != "dense" else Ranking.empty()
     phrase = r.phrase.search(q, n) if plan.phrases else Ranking.empty()
     documents = r.titles.ranks(plan.tokens) if mode == "hybrid" else None

@@ -13,7 +13,7 @@ from retriever.audience import url_words
 from retriever.models import Chunk
 from retriever.store import IndexLoadError
 from retriever.text import keyword_text
-from retriever.tokenization import TOKENIZER_VERSION, tokenize, words
+from retriever.tokenization import TOKENIZER_VERSION, negations, tokenize, words
 
 # Saved beside bm25s's files: how their tokens were made. An index from before it was
 # written was tokenized by version 1.
@@ -119,6 +119,23 @@ class DocumentTitles:
         self.chunk_doc = np.array([position[d] for d in doc_of_chunk], dtype=np.int64)
         self.bm25 = bm25s.BM25()
         self.bm25.index([tokenize(labels[d]) or ["_"] for d in self.doc_ids], show_progress=False)
+        self.words = [frozenset(tokenize(labels[d])) for d in self.doc_ids]
+
+    def rule_out(self, text: str, allowed: np.ndarray | None) -> np.ndarray | None:
+        """``allowed`` (a mask over passages; None: all) less the summaries the question rules
+        out: "non" before a word a title holds bare ("non-Hodgkin lymphoma": the Hodgkin
+        lymphoma summaries; "non small cell": the small cell one). The model places
+        "non-Hodgkin" beside "Hodgkin" and found the Hodgkin summary first for "treatment of
+        adult non-Hodgkin lymphoma". Nothing is ruled out where the question names the word
+        bare too ("Hodgkin or non-Hodgkin") or where nothing else would be left."""
+        if "non" not in text.lower():
+            return allowed
+        typed = set(tokenize(text))
+        pairs = [(bare[0], tokenize(f"non-{w}")[0]) for w in negations(words(text)) if (bare := tokenize(w))]
+        pairs = [(bare, non) for bare, non in pairs if bare not in typed]
+        ruled = np.array([any(bare in t and non not in t for bare, non in pairs) for t in self.words])
+        kept = ~ruled[self.chunk_doc] if allowed is None else allowed & ~ruled[self.chunk_doc]
+        return kept if ruled.any() and kept.any() else allowed
 
     def ranks(self, tokens: list[str]) -> np.ndarray | None:
         """Rank (1 = best) of every document, or None when no token names a document."""

@@ -39,6 +39,7 @@ from retriever.tokenization import (
     content_words,
     holds_phrase,
     negated,
+    negations,
     query_tokens,
     tokenize,
     words,
@@ -240,6 +241,9 @@ class Planner:
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,
                              self.index_words.knows)
         topics += unnamed_cancers(text, self.cancers, self.subjects & pdq_subjects())
+        # a topic typed after "non" is what the passages must not be about: they must name the
+        # "non" kind ("non-melanoma skin cancer" is no question about melanoma)
+        topics = [negatives.get(t, t) for t in topics] if (negatives := negations(words(text))) else topics
         topics += [n for n in names if n not in topics and f"{n}s" not in topics]  # "FOLFOX": a rare word already
         phrases = quoted(typed)
         outside = tuple(question_terms(unquoted(text))) if phrases else ()

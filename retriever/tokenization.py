@@ -69,6 +69,12 @@ def negated(ws: list[str]) -> list[str]:
     return out
 
 
+def negations(ws: list[str]) -> dict[str, str]:
+    """Each word of ``ws`` that follows "non", with the word `negated` makes of the two:
+    ``{"hodgkin": "nonhodgkin"}`` for "non-Hodgkin lymphoma"."""
+    return {w: f"non{w}" for before, w in zip(ws, ws[1:]) if before == "non" and w != "non"}
+
+
 @lru_cache(maxsize=8192)
 def spaced_words(text: str) -> str:
     """`` w1 w2 ... `` of ``text`` (`words`, "non" joined as `negated` joins it, space-padded):
