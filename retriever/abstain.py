@@ -39,7 +39,7 @@ from retriever.figures import figure_missing
 from retriever.lexicon import LAY_TERMS
 from retriever.providers import PROVIDER, provider_missing
 from retriever.text import shipped_lines
-from retriever.tokenization import NON_WORD_ZIPF, Vocabulary, zipf
+from retriever.tokenization import NON_WORD_ZIPF, Vocabulary, negated, negations, zipf
 
 MISSING_PENALTY = 0.4
 # The hand rule's threshold (README, "Abstention").
@@ -146,6 +146,19 @@ def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,
         elif w.isalpha() and zipf(w) < NON_WORD_ZIPF and not looks_misspelled(w):
             out.append(w)
     return out
+
+
+def negated_topics(topics: list[str], typed: list[str], index_knows: Callable[[str], bool]) -> list[str]:
+    """``topics`` with each one the question (its words ``typed``) puts after "non" read as the
+    "non" kind, where the index writes that kind: "non-melanoma skin cancer" asks for passages
+    that name nonmelanoma, not melanoma, which the skin cancer summary's basal cell passages
+    lack. One the index never writes ("non-HPV") stays as typed, and so does one the question
+    also names bare ("melanoma and non-melanoma")."""
+    negatives = negations(typed)
+    if not negatives:
+        return topics
+    bare = set(negated(typed))
+    return [negatives[t] if t in negatives and t not in bare and index_knows(negatives[t]) else t for t in topics]
 
 
 def missing_topics(topics: Iterable[str], passages: Vocabulary) -> list[str]:

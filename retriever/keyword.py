@@ -13,7 +13,7 @@ from retriever.audience import url_words
 from retriever.models import Chunk
 from retriever.store import IndexLoadError
 from retriever.text import keyword_text
-from retriever.tokenization import TOKENIZER_VERSION, negations, tokenize, words
+from retriever.tokenization import TOKENIZER_VERSION, negated, negations, tokenize, words
 
 # Saved beside bm25s's files: how their tokens were made. An index from before it was
 # written was tokenized by version 1.
@@ -119,21 +119,34 @@ class DocumentTitles:
         self.chunk_doc = np.array([position[d] for d in doc_of_chunk], dtype=np.int64)
         self.bm25 = bm25s.BM25()
         self.bm25.index([tokenize(labels[d]) or ["_"] for d in self.doc_ids], show_progress=False)
-        self.words = [frozenset(tokenize(labels[d])) for d in self.doc_ids]
+        # each title's words ("non" joined) and word pairs, and each "non" kind a title writes
+        # with the words that follow it: {"nonhodgkin": {"lymphoma"}}
+        titled = [negated(words(labels[d])) for d in self.doc_ids]
+        self.word_pairs = [set(ws) | set(zip(ws, ws[1:])) for ws in titled]
+        self.kinds: dict[str, set[str]] = {}
+        for ws in titled:
+            for w, after in zip(ws, ws[1:]):
+                if w.startswith("non") and len(w) > 4:
+                    self.kinds.setdefault(w, set()).add(after)
 
     def rule_out(self, text: str, allowed: np.ndarray | None) -> np.ndarray | None:
         """``allowed`` (a mask over passages; None: all) less the summaries the question rules
-        out: "non" before a word a title holds bare ("non-Hodgkin lymphoma": the Hodgkin
-        lymphoma summaries; "non small cell": the small cell one). The model places
-        "non-Hodgkin" beside "Hodgkin" and found the Hodgkin summary first for "treatment of
-        adult non-Hodgkin lymphoma". Nothing is ruled out where the question names the word
-        bare too ("Hodgkin or non-Hodgkin") or where nothing else would be left."""
-        if "non" not in text.lower():
+        out with "non": where titles write a "non" kind ("Non-Hodgkin Lymphoma", "Non-Small
+        Cell"), the summaries whose title holds the same words bare ("Hodgkin Lymphoma",
+        "Small Cell", not "Small Intestine"). The model places "non-Hodgkin" beside "Hodgkin"
+        and found the Hodgkin summary first for "treatment of adult non-Hodgkin lymphoma". A
+        "non" no title writes rules out nothing ("non-cancerous", "non-hereditary"), nor one
+        whose word the question names bare too ("Hodgkin or non-Hodgkin"); nor does any "non"
+        where nothing else would be left."""
+        if "non" not in text.lower() or not self.kinds:
             return allowed
-        typed = set(tokenize(text))
-        pairs = [(bare[0], tokenize(f"non-{w}")[0]) for w in negations(words(text)) if (bare := tokenize(w))]
-        pairs = [(bare, non) for bare, non in pairs if bare not in typed]
-        ruled = np.array([any(bare in t and non not in t for bare, non in pairs) for t in self.words])
+        typed = words(text)
+        bare = set(negated(typed))
+        pairs = [(w, non) for w, non in negations(typed).items() if non in self.kinds and w not in bare]
+        if not pairs:
+            return allowed
+        ruled = np.array([any(non not in pairs_of and any((w, after) in pairs_of for after in self.kinds[non])
+                              for w, non in pairs) for pairs_of in self.word_pairs], dtype=bool)
         kept = ~ruled[self.chunk_doc] if allowed is None else allowed & ~ruled[self.chunk_doc]
         return kept if ruled.any() and kept.any() else allowed
 

@@ -12,7 +12,7 @@ from functools import cached_property
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from retriever.abstain import EVERYDAY_ZIPF, pdq_subjects, topic_words
+from retriever.abstain import EVERYDAY_ZIPF, negated_topics, pdq_subjects, topic_words
 from retriever.acronyms import (
     KEYWORD_WORDS,
     acronyms,
@@ -32,14 +32,12 @@ from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.respelling import american
 from retriever.sizes import size_asked
 from retriever.spelling import Speller
-from retriever.stage_numbers import roman_stages
 from retriever.text import drop_emoji, replace_word, straighten_quotes, strip_accents
 from retriever.tokenization import (
     Vocabulary,
     content_words,
     holds_phrase,
     negated,
-    negations,
     query_tokens,
     tokenize,
     words,
@@ -235,15 +233,12 @@ class Planner:
         who = audience(text)  # read before acronyms are written out: a definition names no patient
         text = write_out(text, self.index_words.knows)
         text, names = self._initials(text, capitals)
-        text = roman_stages(text)  # after acronyms: "stage IV" is no "intravenous (IV)"
         extra = widenings(text) if self.lexicon else {}
         tokens = query_tokens(text, self.tokens) + tokenize(" ".join(extra.values()))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,
                              self.index_words.knows)
         topics += unnamed_cancers(text, self.cancers, self.subjects & pdq_subjects())
-        # a topic typed after "non" is what the passages must not be about: they must name the
-        # "non" kind ("non-melanoma skin cancer" is no question about melanoma)
-        topics = [negatives.get(t, t) for t in topics] if (negatives := negations(words(text))) else topics
+        topics = negated_topics(topics, words(text), self.index_words.knows)
         topics += [n for n in names if n not in topics and f"{n}s" not in topics]  # "FOLFOX": a rare word already
         phrases = quoted(typed)
         outside = tuple(question_terms(unquoted(text))) if phrases else ()

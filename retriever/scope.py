@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retriever.abstain import pdq_subjects, topic_words
+from retriever.abstain import negated_topics, pdq_subjects, topic_words
 from retriever.cancer_names import index_cancers, unnamed_cancers
 from retriever.lexicon import lay_words
 from retriever.models import Chunk
@@ -87,4 +87,5 @@ class Scope:
         # the word as listed: by stem, "transition", "germs" and "gestation" would name
         # "transitional", "germ" and "gestational" summaries
         named = [w for w in dict.fromkeys(asked) if w in cancer_words() and w not in bridged and not knows(w)]
-        return replace(plan, topics=list(dict.fromkeys(topics + named + unnamed_cancers(text, *self.cancers(kept)))))
+        topics = negated_topics(topics + named + unnamed_cancers(text, *self.cancers(kept)), words(text), knows)
+        return replace(plan, topics=list(dict.fromkeys(topics)))

@@ -59,6 +59,12 @@ class Ranking:
         return cls([], np.zeros(0, dtype=np.float32))
 
 
+# A search leaving out at most 1/LEFT_OUT_SHARE of the passages (the summaries a "non" rules
+# out: "non-Hodgkin" leaves out 2 of 169) asks the index for as many more and drops them: the
+# exact scoring of the rest, kept for filters to a few summaries, took 18 ms against 3.6 on the corpus.
+LEFT_OUT_SHARE = 10
+
+
 class DenseSearcher:
     """Passages by the cosine of their embedding with the question's (FAISS)."""
 
@@ -67,11 +73,12 @@ class DenseSearcher:
         self.vectors = vectors
 
     def search(self, query: Query, k: int) -> Ranking:
-        if query.allowed is None:
-            scores, ids = self.index.search(query.vector[None, :], min(k, len(self.vectors)))
-            keep = ids[0] >= 0
-            return Ranking(ids[0][keep].tolist(), scores[0][keep])
-        # A filtered search scores the allowed rows exactly: FAISS cannot skip rows cheaply.
+        left_out = 0 if query.allowed is None else len(query.allowed) - int(query.allowed.sum())
+        if left_out <= max(k, len(self.vectors) // LEFT_OUT_SHARE):  # none or few: the index's search
+            scores, ids = self.index.search(query.vector[None, :], min(k + left_out, len(self.vectors)))
+            keep = (ids[0] >= 0) & (True if query.allowed is None else query.allowed[np.maximum(ids[0], 0)])
+            return Ranking(ids[0][keep][:k].tolist(), scores[0][keep][:k])
+        # A filter to a few summaries scores their rows exactly: FAISS cannot skip rows cheaply.
         allowed_ids = np.flatnonzero(query.allowed)
         if not len(allowed_ids):
             return Ranking.empty()

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from retriever.abstain import negated_topics
 from retriever.keyword import DocumentTitles
 from retriever.tokenization import negations, words
 
@@ -23,35 +24,52 @@ def test_the_word_after_non_is_paired_with_the_word_they_make():
     assert negations(words("is it non")) == {}
 
 
+def test_a_topic_after_non_is_its_non_kind_where_the_index_writes_that_kind():
+    knows = {"nonmelanoma", "melanoma", "skin"}.__contains__
+    assert negated_topics(["melanoma"], words("non-melanoma skin cancer treatment"), knows) == ["nonmelanoma"]
+    # the index never writes "nonhpv": the topic stays as typed, as before
+    assert negated_topics(["hpv"], words("non-HPV throat cancer"), knows) == ["hpv"]
+    # named bare too: the question is about both
+    assert negated_topics(["melanoma"], words("melanoma and non-melanoma, the difference"), knows) == ["melanoma"]
+
+
 def _titles() -> DocumentTitles:
     labels = {"hl": "Adult Hodgkin Lymphoma Treatment", "nhl": "Adult Non-Hodgkin Lymphoma Treatment",
-              "sclc": "Small Cell Lung Cancer Treatment", "nsclc": "Non-Small Cell Lung Cancer Treatment"}
-    return DocumentTitles(["hl", "hl", "nhl", "sclc", "nsclc"], labels)
+              "sclc": "Small Cell Lung Cancer Treatment", "nsclc": "Non-Small Cell Lung Cancer Treatment",
+              "si": "Small Intestine Cancer Treatment", "ov": "Childhood Ovarian Cancer Treatment"}
+    return DocumentTitles(["hl", "hl", "nhl", "sclc", "nsclc", "si", "ov"], labels)
 
 
-def test_a_summary_whose_title_holds_the_word_a_question_says_non_to_is_ruled_out():
+def test_the_summaries_titled_with_the_words_a_non_kind_takes_bare_are_ruled_out():
     titles = _titles()
-    assert titles.rule_out("treatment of adult non-hodgkin lymphoma", None).tolist() == [False, False, True, True,
-                                                                                          True]
-    assert titles.rule_out("non small cell lung cancer stage IV", None).tolist() == [True, True, True, False, True]
+    assert titles.kinds == {"nonhodgkin": {"lymphoma"}, "nonsmall": {"cell"}}
+    assert titles.rule_out("treatment of adult non-hodgkin lymphoma", None).tolist() == [False, False] + [True] * 5
+    # "Small Intestine" is no "Small Cell"
+    assert titles.rule_out("non small cell lung cancer stage 4", None).tolist() == [True] * 3 + [False] + [True] * 3
+
+
+def test_a_non_no_title_writes_rules_out_nothing():
+    """"cancer" stands bare in nearly every title: ruling those out for "non-cancerous" left a
+    child's benign ovarian tumour question without its summary."""
+    titles = _titles()
+    assert titles.rule_out("how is a non-cancerous ovarian tumor treated in a child", None) is None
+    assert titles.rule_out("non-hereditary kidney cancer", None) is None
+    assert titles.rule_out("none of it helps", None) is None
 
 
 def test_a_question_naming_the_word_bare_too_or_ruling_out_everything_left_rules_out_nothing():
     titles = _titles()
     assert titles.rule_out("hodgkin or non-hodgkin, which is worse", None) is None
     assert titles.rule_out("hodgkin lymphoma treatment", None) is None
-    only_hodgkin = np.array([True, True, False, False, False])
+    only_hodgkin = np.array([True, True] + [False] * 5)
     assert titles.rule_out("non-hodgkin lymphoma", only_hodgkin) is only_hodgkin  # a filter to the ruled-out one
-    assert titles.rule_out("non-hodgkin lymphoma", ~only_hodgkin).tolist() == [False, False, True, True, True]
+    assert titles.rule_out("non-hodgkin lymphoma", ~only_hodgkin).tolist() == [False, False] + [True] * 5
 
 
 @pytest.mark.model
-def test_a_topic_after_non_is_the_non_kind_the_passages_must_name(seed_retriever):
-    """"non-melanoma skin cancer treatment" was refused over the corpus: melanoma was a topic
-    its skin cancer passages lack."""
-    assert seed_retriever.plan("non-melanoma skin cancer treatment").topics[0] == "nonmelanoma"
-    assert "hodgkin" not in seed_retriever.plan("non-Hodgkin lymphoma").topics
-    assert seed_retriever.search("non-Hodgkin lymphoma treatment").abstained  # the seed is about neither
+def test_the_seed_refuses_a_non_kind_it_never_names(seed_retriever):
+    assert "melanoma" in seed_retriever.plan("non-melanoma skin cancer treatment").topics  # no "nonmelanoma" here
+    assert seed_retriever.search("non-Hodgkin lymphoma treatment").abstained
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +95,20 @@ def test_a_question_ruling_out_a_summary_gets_the_other(lymphoma_retriever):
     assert {h.chunk.doc_id for h in result.hits} == {LYMPHOMA[1][:-3]}
     both = lymphoma_retriever.search("hodgkin or non-hodgkin lymphoma, which is worse", k=10)
     assert {h.chunk.doc_id for h in both.hits} == {name[:-3] for name in LYMPHOMA}
+
+
+@pytest.mark.model
+def test_leaving_out_a_few_summaries_searches_the_vectors_as_unfiltered(lymphoma_retriever, monkeypatch):
+    """A "non" leaves out a few summaries: the index's own search, asked for as many more
+    passages as are left out, gives what scoring every kept passage exactly gives."""
+    from retriever import searchers
+
+    query = lymphoma_retriever.signals("treatment of adult non-hodgkin lymphoma", k=5).query
+    assert query.allowed is not None and not query.allowed.all()
+    monkeypatch.setattr(searchers, "LEFT_OUT_SHARE", 1)  # any mask: the index's search
+    fast = lymphoma_retriever.dense.search(query, 20)
+    monkeypatch.setattr(searchers, "LEFT_OUT_SHARE", len(query.allowed) * 10)  # any mask: scored exactly
+    exact = lymphoma_retriever.dense.search(query, 20)
+    assert fast.ids == exact.ids
+    assert np.allclose(fast.scores, exact.scores, atol=1e-5)
+    assert all(query.allowed[i] for i in fast.ids)
