@@ -84,7 +84,7 @@ def keyword_half(retriever: Retriever, text: str, n: int, mode: str, filters: Fi
     r = retriever
     allowed = allowed_rows(filters, r.doc_ids, r.cancer_types)
     plan = r.scope.narrow(r.plan(text), allowed, r.planner.speller.looks_misspelled)
-    q = Query(plan, None, r.titles.rule_out(plan.dense_text, allowed))
+    q = Query(plan, None, _ruled_out(r, plan, allowed))
     bm25 = r.bm25.search(q, n) if mode != "dense" else Ranking.empty()
     phrase = r.phrase.search(q, n) if plan.phrases else Ranking.empty()
     documents = r.titles.ranks(plan.tokens) if mode == "hybrid" else None
@@ -92,6 +92,20 @@ def keyword_half(retriever: Retriever, text: str, n: int, mode: str, filters: Fi
     vector = None if plan.dense_text == encoding else r.embedder.encode_query(plan.dense_text)
     rare = r.bm25.rare(q, RARE_ROWS) if mode == "hybrid" else []
     return KeywordHalf(replace(q, vector=vector), bm25, phrase, documents, coverage, rare)
+
+
+def _ruled_out(r: Retriever, plan, allowed: np.ndarray | None) -> np.ndarray | None:
+    """``allowed`` less the summaries the question's "non" rules out (`DocumentTitles.rule_out`),
+    unless it quotes a phrase or some word of it only they hold: "do non-Hodgkin lymphomas have
+    Reed-Sternberg cells" is answered by the Hodgkin summaries alone."""
+    kept = r.titles.rule_out(plan.dense_text, allowed)
+    if kept is allowed or plan.phrases:
+        return allowed
+    for token in dict.fromkeys(plan.tokens):
+        rows = r.bm25.keyword.postings(token)
+        if len(rows) and not kept[rows].any() and (allowed is None or allowed[rows].any()):
+            return allowed
+    return kept
 
 
 def plan_beside(embedder: Embedder, text: str, lexical: Callable[..., KeywordHalf]) -> KeywordHalf:

@@ -13,7 +13,7 @@ from retriever.audience import url_words
 from retriever.models import Chunk
 from retriever.store import IndexLoadError
 from retriever.text import keyword_text
-from retriever.tokenization import TOKENIZER_VERSION, negated, negations, tokenize, words
+from retriever.tokenization import TOKENIZER_VERSION, negated, tokenize, words
 
 # Saved beside bm25s's files: how their tokens were made. An index from before it was
 # written was tokenized by version 1.
@@ -140,9 +140,8 @@ class DocumentTitles:
         where nothing else would be left."""
         if "non" not in text.lower() or not self.kinds:
             return allowed
-        typed = words(text)
-        bare = set(negated(typed))
-        pairs = [(w, non) for w, non in negations(typed).items() if non in self.kinds and w not in bare]
+        typed = negated(words(text))  # "non-Hodgkin", "non hodgkin" and "nonhodgkin" alike
+        pairs = [(non[3:], non) for non in dict.fromkeys(typed) if non in self.kinds and non[3:] not in typed]
         if not pairs:
             return allowed
         ruled = np.array([any(non not in pairs_of and any((w, after) in pairs_of for after in self.kinds[non])

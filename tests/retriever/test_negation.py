@@ -44,6 +44,7 @@ def test_the_summaries_titled_with_the_words_a_non_kind_takes_bare_are_ruled_out
     titles = _titles()
     assert titles.kinds == {"nonhodgkin": {"lymphoma"}, "nonsmall": {"cell"}}
     assert titles.rule_out("treatment of adult non-hodgkin lymphoma", None).tolist() == [False, False] + [True] * 5
+    assert titles.rule_out("nonhodgkin lymphoma treatment for adults", None).tolist() == [False, False] + [True] * 5
     # "Small Intestine" is no "Small Cell"
     assert titles.rule_out("non small cell lung cancer stage 4", None).tolist() == [True] * 3 + [False] + [True] * 3
 
@@ -93,6 +94,9 @@ def test_a_question_ruling_out_a_summary_gets_the_other(lymphoma_retriever):
     result = lymphoma_retriever.search("treatment of adult non-hodgkin lymphoma", k=5)
     assert not result.abstained
     assert {h.chunk.doc_id for h in result.hits} == {LYMPHOMA[1][:-3]}
+    # a word only the ruled-out summary holds, or a quoted phrase, keeps it in the search
+    for question in ("do non-Hodgkin lymphomas have Reed-Sternberg cells", 'non-hodgkin "Reed-Sternberg"'):
+        assert "Reed-Sternberg" in lymphoma_retriever.search(question, k=3).hits[0].chunk.text
     both = lymphoma_retriever.search("hodgkin or non-hodgkin lymphoma, which is worse", k=10)
     assert {h.chunk.doc_id for h in both.hits} == {name[:-3] for name in LYMPHOMA}
 
