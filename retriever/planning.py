@@ -45,6 +45,7 @@ from retriever.tokenization import (
 )
 from retriever.wordbreaks import joined_pieces
 from retriever.wordpairs import WordPairs, segments
+from retriever.wordpool import WordPool
 
 # The most initials of one question read (each a scan of the index's letters: 4 ms on the corpus).
 MAX_INITIALS = 3
@@ -161,12 +162,15 @@ class Planner:
                 or (fixed in self.subjects and zipf(fixed) < EVERYDAY_ZIPF))
 
     @cached_property
-    def _known(self) -> list[str]:
+    def _known(self) -> WordPool:
         """The index's words of three letters or more and the summaries' acronyms, lower-cased."""
-        return sorted({w for w in self.speller.counts if len(w) >= 3} | {a.lower() for a in acronyms()})
+        return WordPool(sorted({w for w in self.speller.counts if len(w) >= 3} | {a.lower() for a in acronyms()}))
 
     def _slip(self, word: str) -> bool:
-        return process.extractOne(word, self._known, scorer=OSA.distance, score_cutoff=1) is not None
+        """Whether ``word`` is one edit from a known word: only those the letter masks leave
+        (two insertions and deletions: a swap or a substitution) are scored."""
+        near = self._known.within_indel(word, 2)
+        return process.extractOne(word, near, scorer=OSA.distance, score_cutoff=1) is not None
 
     @staticmethod
     def _built_on_acronym(initials: str) -> bool:
