@@ -13,7 +13,13 @@ from retriever.audience import url_words
 from retriever.models import Chunk
 from retriever.store import IndexLoadError
 from retriever.text import keyword_text
-from retriever.tokenization import TOKENIZER_VERSION, negated, tokenize, words
+from retriever.tokenization import TOKENIZER_VERSION, negated, tokenize, words, zipf
+
+# A word everyday English uses this often ("small", Zipf 5.5) names a "non" kind's bare twin
+# only beside the word that follows it in the titles ("small cell"): "non-small cell lung
+# cancer with a small tumor" asks about one kind. A rarer word is a name wherever it stands
+# ("Hodgkin", 2.6: "Hodgkin or non-Hodgkin"). The same line as `abstain.EVERYDAY_ZIPF`.
+BARE_NAME_ZIPF = 4.0
 
 # Saved beside bm25s's files: how their tokens were made. An index from before it was
 # written was tokenized by version 1.
@@ -136,18 +142,32 @@ class DocumentTitles:
         "Small Cell", not "Small Intestine"). The model places "non-Hodgkin" beside "Hodgkin"
         and found the Hodgkin summary first for "treatment of adult non-Hodgkin lymphoma". A
         "non" no title writes rules out nothing ("non-cancerous", "non-hereditary"), nor one
-        whose word the question names bare too ("Hodgkin or non-Hodgkin"); nor does any "non"
-        where nothing else would be left."""
+        whose word the question names bare too ("Hodgkin or non-Hodgkin", `bare`); nor does any
+        "non" where nothing else would be left."""
         if "non" not in text.lower() or not self.kinds:
             return allowed
         typed = negated(words(text))  # "non-Hodgkin", "non hodgkin" and "nonhodgkin" alike
-        pairs = [(non[3:], non) for non in dict.fromkeys(typed) if non in self.kinds and non[3:] not in typed]
+        pairs = [(non[3:], non) for non in dict.fromkeys(typed) if non in self.kinds and not self.bare(non, typed)]
         if not pairs:
             return allowed
         ruled = np.array([any(non not in pairs_of and any((w, after) in pairs_of for after in self.kinds[non])
                               for w, non in pairs) for pairs_of in self.word_pairs], dtype=bool)
         kept = ~ruled[self.chunk_doc] if allowed is None else allowed & ~ruled[self.chunk_doc]
         return kept if ruled.any() and kept.any() else allowed
+
+    def bare(self, non: str, typed: list[str]) -> bool:
+        """Whether ``typed`` names the bare twin of the "non" kind ``non`` too (`BARE_NAME_ZIPF`):
+        an everyday word only before the titles' next word ("small cell", "small cells") or
+        one word before the "non" kind itself ("small and non-small cell", "small/non-small")."""
+        word = non[3:]
+        if zipf(word) < BARE_NAME_ZIPF:
+            return word in typed
+        after = self.kinds[non]
+        for i in (i for i, w in enumerate(typed) if w == word):
+            nxt = typed[i + 1:i + 3]
+            if nxt and (nxt[0] in after or nxt[0].removesuffix("s") in after or non in nxt):
+                return True
+        return False
 
     def ranks(self, tokens: list[str]) -> np.ndarray | None:
         """Rank (1 = best) of every document, or None when no token names a document."""

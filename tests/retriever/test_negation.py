@@ -67,6 +67,16 @@ def test_a_question_naming_the_word_bare_too_or_ruling_out_everything_left_rules
     assert titles.rule_out("non-hodgkin lymphoma", ~only_hodgkin).tolist() == [False, False] + [True] * 5
 
 
+def test_an_everyday_word_names_the_bare_kind_only_beside_the_word_that_follows_it():
+    """"small" is everyday English: a "small tumor" is no "small cell" cancer."""
+    titles = _titles()
+    kept = titles.rule_out("non-small cell lung cancer with a small tumor, what surgery", None)
+    assert kept is not None and kept.tolist() == [True] * 3 + [False] + [True] * 3
+    for both in ("small cell or non-small cell, which grows faster", "small and non-small cell lung cancer",
+                 "small cells vs non small cell", "small/non-small cell"):
+        assert titles.rule_out(both, None) is None, both
+
+
 @pytest.mark.model
 def test_the_seed_refuses_a_non_kind_it_never_names(seed_retriever):
     assert "melanoma" in seed_retriever.plan("non-melanoma skin cancer treatment").topics  # no "nonmelanoma" here
