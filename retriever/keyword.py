@@ -9,17 +9,12 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from retriever.abstain import EVERYDAY_ZIPF
 from retriever.audience import url_words
 from retriever.models import Chunk
 from retriever.store import IndexLoadError
 from retriever.text import keyword_text
 from retriever.tokenization import TOKENIZER_VERSION, negated, tokenize, words, zipf
-
-# A word everyday English uses this often ("small", Zipf 5.5) names a "non" kind's bare twin
-# only beside the word that follows it in the titles ("small cell"): "non-small cell lung
-# cancer with a small tumor" asks about one kind. A rarer word is a name wherever it stands
-# ("Hodgkin", 2.6: "Hodgkin or non-Hodgkin"). The same line as `abstain.EVERYDAY_ZIPF`.
-BARE_NAME_ZIPF = 4.0
 
 # Saved beside bm25s's files: how their tokens were made. An index from before it was
 # written was tokenized by version 1.
@@ -156,11 +151,13 @@ class DocumentTitles:
         return kept if ruled.any() and kept.any() else allowed
 
     def bare(self, non: str, typed: list[str]) -> bool:
-        """Whether ``typed`` names the bare twin of the "non" kind ``non`` too (`BARE_NAME_ZIPF`):
-        an everyday word only before the titles' next word ("small cell", "small cells") or
-        one word before the "non" kind itself ("small and non-small cell", "small/non-small")."""
+        """Whether ``typed`` names the bare twin of the "non" kind ``non`` too. A rare word is a
+        name wherever it stands ("Hodgkin", Zipf 2.6: "Hodgkin or non-Hodgkin"); an everyday one
+        (`abstain.EVERYDAY_ZIPF` or more: "small", 5.5) only before the titles' next word ("small
+        cell", "small cells") or one word before the "non" kind itself ("small and non-small
+        cell", "small/non-small"), not in "non-small cell lung cancer with a small tumor"."""
         word = non[3:]
-        if zipf(word) < BARE_NAME_ZIPF:
+        if zipf(word) < EVERYDAY_ZIPF:
             return word in typed
         after = self.kinds[non]
         for i in (i for i, w in enumerate(typed) if w == word):

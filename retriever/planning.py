@@ -191,7 +191,7 @@ class Planner:
         if not capitals and len(text.split()) > KEYWORD_WORDS:  # "MY DAUGHTER KAYLEE HAS ALL": a shout
             return text, names
         for typed in list(dict.fromkeys(_INITIALS.findall(text)))[:MAX_INITIALS]:
-            bare = typed[:-1] if typed.endswith("s") else typed
+            bare = typed.removesuffix("s")
             if (capitals and typed.lower() not in capitals) or defined(typed) or self.index_words.knows(typed.lower()):
                 continue
             if not is_name(bare):  # "OTC", "EEG": everyday abbreviations, read as typed
