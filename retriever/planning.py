@@ -27,13 +27,14 @@ from retriever.cancer_names import index_cancers, unnamed_cancers
 from retriever.dictionary import word_of_its_own
 from retriever.dose_typed import read_does
 from retriever.figures import figures_asked
-from retriever.initialisms import Initialisms, is_name
+from retriever.initialisms import MIN_LETTERS, Initialisms, is_name
 from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.respelling import american
 from retriever.sizes import size_asked
 from retriever.spelling import Speller
 from retriever.text import drop_emoji, replace_word, straighten_quotes, strip_accents
 from retriever.tokenization import (
+    STOPWORDS,
     Vocabulary,
     content_words,
     holds_phrase,
@@ -52,6 +53,13 @@ MAX_INITIALS = 3
 # Initials as typed, a lower-case plural at most ("NSCLC", "PNETs"); `typed_in_capitals` says
 # whether the question is shouted.
 _INITIALS = re.compile(r"\b[A-Z]{3,}s?\b")
+# Initials typed in lower case, as staff type them in a search box ("nsclc stage 3", or
+# "Nsclc" as a phone starts a sentence): written out only where the index's headings spell
+# them and no word is nearer (`Planner._lower_initials`).
+_LOWER_INITIALS = re.compile(r"\b[A-Za-z][a-z]{3,}\b")
+# What PDQ titles add after their subject ("Adrenocortical Carcinoma Treatment - NCI"): a name
+# ending so is a title read whole, not a subject, so "acct" stays "acct" (a review's "my acct").
+_TITLE_TAILS = frozenset({"treatment", "prevention", "screening", "nci"})
 
 
 @dataclass(frozen=True)
@@ -178,7 +186,32 @@ class Planner:
         summaries define ("GEPNET": NET)."""
         return any(defined(initials[:i]) or defined(initials[-i:]) for i in range(3, len(initials)))
 
-    def _initials(self, text: str, capitals: set[str]) -> tuple[str, list[str]]:
+    def _lower_initials(self, text: str, quoted: Collection[str]) -> dict[str, str]:
+        """``{typed: name}`` for each word of ``text`` typed in lower case (or capitalised), not
+        quoted, that is no word of the index nor of everyday English (`is_name`) and whose
+        letters are the initials of a name its headings spell: "nsclc" -> "non small cell lung
+        cancer". A word of the dictionary ("sips") or one edit from a word of the index ("appt",
+        "optns", "robt": a slip, or text-speak) stays as typed, for the speller, as does any
+        other: in lower case, "smth" or "mgmt" are as likely as initials."""
+        out: dict[str, str] = {}
+        for typed in dict.fromkeys(_LOWER_INITIALS.findall(text)):
+            word = typed.lower()
+            if (len(out) == MAX_INITIALS or word in quoted or word in map(str.lower, out) or not is_name(word)
+                    or self.index_words.knows(word) or word_of_its_own(word) or self._near_index_word(word)):
+                continue
+            spelled = self.initialisms.spelled(word) or self.initialisms.spelled(word.removesuffix("s"))
+            if spelled and spelled.split()[-1] not in _TITLE_TAILS:
+                out[typed] = spelled
+        return out
+
+    def _near_index_word(self, word: str) -> bool:
+        """Whether ``word`` is one edit from a word of the index of four letters or more that
+        is no stop word nor acronym: "appt", "robt", "cllt" are slips or short forms of words."""
+        near = [w for w in self._known.within_indel(word, 2) if len(w) >= MIN_LETTERS and w not in STOPWORDS
+                and w.upper() not in acronyms()]
+        return process.extractOne(word, near, scorer=OSA.distance, score_cutoff=1) is not None
+
+    def _initials(self, text: str, capitals: set[str], lower: dict[str, str]) -> tuple[str, list[str]]:
         """``text`` with each name typed as initials that the index never uses written out as
         its headings spell it ("NSCLC" -> "non small cell lung cancer (NSCLC)"), and the
         initials that no heading spells and no run of its passages' words could stand for,
@@ -188,6 +221,8 @@ class Planner:
         capitals gives no ``capitals``: a search of `KEYWORD_WORDS` words at most is read once
         the speller has read it ("NSCLC" typed alone), a longer one is a shout."""
         names: list[str] = []
+        for typed, spelled in lower.items():
+            text = replace_word(text, typed, f"{spelled} ({typed})")
         if not capitals and len(text.split()) > KEYWORD_WORDS:  # "MY DAUGHTER KAYLEE HAS ALL": a shout
             return text, names
         for typed in list(dict.fromkeys(_INITIALS.findall(text)))[:MAX_INITIALS]:
@@ -212,7 +247,8 @@ class Planner:
         # A quoted word is searched as typed, as a search box's quotes promise: the phrase is
         # matched so, and the page must not say it was read as another word ("plugh" as "plug").
         quoted_words = set(words(" ".join(_split_quotes(typed)[0])))
-        as_typed = acronyms | quoted_words | typed_as_names(text)
+        lower = self._lower_initials(text, quoted_words)  # "nsclc": no slip
+        as_typed = acronyms | quoted_words | typed_as_names(text) | {w.lower() for w in lower}
         corrections = {pieces: whole for pieces, whole in joined_pieces(text, self.speller.counts).items()
                        if not set(words(pieces)) <= quoted_words}  # "neuro endo crine": one word
         for wrong, right in corrections.items():
@@ -236,7 +272,7 @@ class Planner:
             corrections["dose"], text = "does", does
         who = audience(text)  # read before acronyms are written out: a definition names no patient
         text = write_out(text, self.index_words.knows)
-        text, names = self._initials(text, capitals)
+        text, names = self._initials(text, capitals, lower)
         extra = widenings(text) if self.lexicon else {}
         tokens = query_tokens(text, self.tokens) + tokenize(" ".join(extra.values()))
         topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,

@@ -246,7 +246,7 @@ class ReadyResponse(BaseModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "status": "ready", "model": "pdq-minilm-l6", "backend": "onnx-int8", "encoder": "onnx/model_qint8_avx2.onnx",
-        "ranker": "e8ffe1c9533a", "domain_check": "7e3956761f38", "answer_check": "046fabb3915f",
+        "ranker": "da250ba83023", "domain_check": "7e3956761f38", "answer_check": "046fabb3915f",
         "crisis_check": "3c1f0a9e4b2d", "abstain_threshold": 0.34,
         "documents": 1, "chunks": 59,
         "index_created": "2026-01-05T12:00:00+00:00",

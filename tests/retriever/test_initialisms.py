@@ -88,6 +88,29 @@ def test_the_planner_writes_out_initials_its_headings_spell_and_makes_the_others
     assert "kaylee" not in planner.plan("MY DAUGHTER KAYLEE HAS TNBC").topics  # a shout: read as before
 
 
+def test_initials_typed_in_lower_case_are_written_out_only_where_headings_spell_them():
+    planner = Planner.for_texts(PASSAGES, 85.0, headings=HEADINGS)
+    plan = planner.plan("nsclc stage 4 treatment")
+    assert "non small cell lung cancer (nsclc)" in plan.dense_text and not plan.corrections
+    assert "nsclc" not in plan.topics
+    assert "small cell lung cancer (Sclc)" in planner.plan("Sclc stages").dense_text  # a phone's capital
+    assert "anaplastic large cell lymphoma (alcls)" in planner.plan("what are alcls").dense_text  # a plural
+    for question in ("can u tell me smth about it", "mgmt of pain", 'is "nsclc" here', "malignant cells"):
+        plan = planner.plan(question)  # text-speak, a quoted word, words the index knows: as typed
+        assert "(" not in plan.dense_text and not plan.topics, question
+    assert "non small cell lung cancer (Nsclc) or non small cell lung cancer (Nsclc)" in \
+        planner.plan("Nsclc or nsclc").dense_text  # once each, never written out inside its own name
+
+
+def test_lower_case_words_near_an_index_word_or_naming_a_whole_title_stay_as_typed():
+    headings = ["Stages of Recurrent Ovarian Borderline Tumors", "Adrenocortical Carcinoma Treatment",
+                "Stage III Paranasal Sinus"]
+    planner = Planner.for_texts(["A robot arm helps the surgeon remove the tumors."], 85.0, headings=headings)
+    assert Initialisms(headings).spelled("robt") and Initialisms(headings).spelled("acct")
+    for question in ("robt surgery", "how do I set up my acct", "can I have sips of water"):
+        assert "(" not in planner.plan(question).dense_text, question  # one edit from "robot"; a title; a word
+
+
 def test_initials_the_index_uses_or_that_are_a_slip_a_word_or_built_on_an_acronym_stay_as_typed():
     planner = Planner.for_texts(PASSAGES + ["It is diffuse large B-cell lymphoma."], 85.0, headings=HEADINGS)
     for question in ("is the ICU far", "MIGB scan", "MIBG scan", "GEPNET surgery", "DLBCL outlook", "OTC painkillers"):
