@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Container, Iterable
+from collections.abc import Callable, Collection, Container, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -174,10 +174,13 @@ class Planner:
         """The index's words of three letters or more and the summaries' acronyms, lower-cased."""
         return WordPool(sorted({w for w in self.speller.counts if len(w) >= 3} | {a.lower() for a in acronyms()}))
 
-    def _slip(self, word: str) -> bool:
-        """Whether ``word`` is one edit from a known word: only those the letter masks leave
-        (two insertions and deletions: a swap or a substitution) are scored."""
+    def _slip(self, word: str, counts: Callable[[str], bool] | None = None) -> bool:
+        """Whether ``word`` is one edit from a known word (of those ``counts`` keeps): only
+        those the letter masks leave (two insertions and deletions: a swap or a substitution)
+        are scored."""
         near = self._known.within_indel(word, 2)
+        if counts is not None:
+            near = [w for w in near if counts(w)]
         return process.extractOne(word, near, scorer=OSA.distance, score_cutoff=1) is not None
 
     @staticmethod
@@ -199,7 +202,9 @@ class Planner:
             if (len(out) == MAX_INITIALS or word in quoted or word in map(str.lower, out) or not is_name(word)
                     or self.index_words.knows(word) or word_of_its_own(word) or self._near_index_word(word)):
                 continue
-            spelled = self.initialisms.spelled(word) or self.initialisms.spelled(word.removesuffix("s"))
+            for form in dict.fromkeys((word, word.removesuffix("s"))):  # "alcls": its singular too
+                if spelled := self.initialisms.spelled(form):
+                    break
             if spelled and spelled.split()[-1] not in _TITLE_TAILS:
                 out[typed] = spelled
         return out
@@ -207,9 +212,7 @@ class Planner:
     def _near_index_word(self, word: str) -> bool:
         """Whether ``word`` is one edit from a word of the index of four letters or more that
         is no stop word nor acronym: "appt", "robt", "cllt" are slips or short forms of words."""
-        near = [w for w in self._known.within_indel(word, 2) if len(w) >= MIN_LETTERS and w not in STOPWORDS
-                and w.upper() not in acronyms()]
-        return process.extractOne(word, near, scorer=OSA.distance, score_cutoff=1) is not None
+        return self._slip(word, lambda w: len(w) >= MIN_LETTERS and w not in STOPWORDS and w.upper() not in acronyms())
 
     def _initials(self, text: str, capitals: set[str], lower: dict[str, str]) -> tuple[str, list[str]]:
         """``text`` with each name typed as initials that the index never uses written out as
