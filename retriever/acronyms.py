@@ -40,6 +40,12 @@ def acronyms() -> dict[str, str]:
     return _table()[0]
 
 
+@lru_cache(maxsize=1)
+def lowered() -> frozenset[str]:
+    """The acronyms of `ACRONYMS` lower-cased ("nets" for "NETs"): how they meet words that are."""
+    return frozenset(a.lower() for a in acronyms())
+
+
 def also_words() -> frozenset[str]:
     """The acronyms of `ACRONYMS` whose letters are also a word ("ALL", "FIT", "MEN")."""
     return _table()[1]

@@ -15,8 +15,8 @@ from rapidfuzz.distance import OSA
 from retriever.abstain import EVERYDAY_ZIPF, negated_topics, pdq_subjects, topic_words
 from retriever.acronyms import (
     KEYWORD_WORDS,
-    acronyms,
     defined,
+    lowered,
     typed_acronyms,
     typed_as_names,
     typed_in_capitals,
@@ -172,7 +172,7 @@ class Planner:
     @cached_property
     def _known(self) -> WordPool:
         """The index's words of three letters or more and the summaries' acronyms, lower-cased."""
-        return WordPool(sorted({w for w in self.speller.counts if len(w) >= 3} | {a.lower() for a in acronyms()}))
+        return WordPool(sorted({w for w in self.speller.counts if len(w) >= 3} | lowered()))
 
     def _slip(self, word: str, counts: Callable[[str], bool] | None = None) -> bool:
         """Whether ``word`` is one edit from a known word (of those ``counts`` keeps): only
@@ -212,7 +212,7 @@ class Planner:
     def _near_index_word(self, word: str) -> bool:
         """Whether ``word`` is one edit from a word of the index of four letters or more that
         is no stop word nor acronym: "appt", "robt", "cllt" are slips or short forms of words."""
-        return self._slip(word, lambda w: len(w) >= MIN_LETTERS and w not in STOPWORDS and w.upper() not in acronyms())
+        return self._slip(word, lambda w: len(w) >= MIN_LETTERS and w not in STOPWORDS and w not in lowered())
 
     def _initials(self, text: str, capitals: set[str], lower: dict[str, str]) -> tuple[str, list[str]]:
         """``text`` with each name typed as initials that the index never uses written out as

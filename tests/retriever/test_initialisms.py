@@ -111,6 +111,13 @@ def test_lower_case_words_near_an_index_word_or_naming_a_whole_title_stay_as_typ
         assert "(" not in planner.plan(question).dense_text, question  # one edit from "robot"; a title; a word
 
 
+def test_an_acronym_written_in_mixed_case_is_no_index_word_a_lower_case_word_could_be_a_slip_of():
+    planner = Planner.for_texts(["Wilms tumor is treated with surgery."], 85.0,
+                                headings=["Results of the National Wilms Tumor Study"])
+    # one edit from "nets" (the summaries' "NETs"), which is an acronym, not a word it could be a slip of
+    assert "national wilms tumor study (nwts)" in planner.plan("nwts results for my son").dense_text
+
+
 def test_initials_the_index_uses_or_that_are_a_slip_a_word_or_built_on_an_acronym_stay_as_typed():
     planner = Planner.for_texts(PASSAGES + ["It is diffuse large B-cell lymphoma."], 85.0, headings=HEADINGS)
     for question in ("is the ICU far", "MIGB scan", "MIBG scan", "GEPNET surgery", "DLBCL outlook", "OTC painkillers"):
