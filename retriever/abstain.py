@@ -12,12 +12,8 @@ Two signals, both cheap:
   a question about something other than cancer (`retriever.domain`) whose terms the
   passages mostly lack.
 
-A missing topic is a word of the question that none of the top three passages uses (nor
-another form of it: same stem, or the same first `tokenization.PREFIX` letters), that the
-lay lexicon does not bridge, and that names a health topic: one of the `HEALTH_TOPICS`,
-the ending of a disease or drug name ("-oma", "-itis", "-nib", ...), or no English word
-at all and no misspelling of one ("telotristat"). Everyday words the documents happen not
-to use ("leaflet", "jug") do not count: refusing on them refused 44% of a held-out set.
+A missing topic is a word of the question naming a health topic that none of the top three
+passages uses (`retriever.health_topics`).
 
 Short questions ("outlook?", "who do I call") match every passage weakly; one top passage
 holding every thing they ask about (`all_terms_found`) raises the confidence to
@@ -29,17 +25,13 @@ confidence by ``MISSING_PENALTY`` (at most ``MAX_COUNTED``); a missing topic cap
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from retriever.figures import figure_missing
-from retriever.lexicon import LAY_TERMS
+from retriever.health_topics import missing_topics
 from retriever.providers import PROVIDER, provider_missing
-from retriever.text import shipped_lines
-from retriever.tokenization import NON_WORD_ZIPF, Vocabulary, negated, negations, zipf
+from retriever.tokenization import Vocabulary
 
 MISSING_PENALTY = 0.4
 # The hand rule's threshold (README, "Abstention").
@@ -72,101 +64,6 @@ ALL_TERMS_FOUND = 0.40
 # threshold, and were answered. No question of the seed sets, the calibration files or the
 # 22,000 training questions is that short (the shortest without a term: "what is a D&C?").
 MIN_QUERY_CHARS = 3
-
-# Grouped for the audit of which groups earn their place (`python -m eval.bench topics`,
-# docs/abstention.md); a group of tumour statistics ("survival", "grade") did not and was dropped.
-TOPIC_GROUPS = {
-    "organs": frozenset("""
-        lung lungs breast breasts prostate kidney kidneys bladder ovary ovaries ovarian uterus
-        uterine womb cervix cervical testicle testicles testicular thyroid adrenal pituitary
-        teeth tooth gums sinus sinuses spine knee knees hip hips heartburn
-    """.split()),
-    "cancers": frozenset("""
-        leukemia leukaemia lymphoma myeloma melanoma sarcoma glioma mesothelioma hepatocellular
-    """.split()),
-    "conditions": frozenset("""
-        diabetes diabetic asthma arthritis flu influenza covid coronavirus hiv aids hpv
-        hepatitis stroke strokes cholesterol hypertension migraine migraines allergy allergies
-        depression anxiety pregnancy pregnant dementia alzheimer alzheimers obesity
-        osteoporosis eczema psoriasis acne insomnia smoker smokers smoking vaping gallstones
-        pneumonia covid19
-    """.split()),
-    "tests": frozenset("""
-        mammogram mammograms mammography psa pap dexa ekg ecg mri
-    """.split()),
-    "drugs and supplements": frozenset("""
-        vaccine vaccines vaccination vaccinated ibuprofen aspirin acetaminophen
-        paracetamol tylenol advil antibiotic antibiotics statin statins insulin steroid
-        steroids opioid opioids supplement supplements vitamin vitamins b12 turmeric cbd
-        marijuana cannabis herbal herbs probiotic probiotics keto vegan
-    """.split()),
-}
-HEALTH_TOPICS = frozenset().union(*TOPIC_GROUPS.values())
-# Endings of disease and drug names: "insulinoma", "gastritis", "sunitinib", "everolimus".
-MEDICAL_ENDING = re.compile(
-    r"(omas?|itis|osis|emia|nib|mab|limus|stat|mide|abine|platin|taxel|cillin|mycin|"
-    r"statin|vir|pril|olol|sartan|azole|prazole|tide|tides)$"
-)
-# The subjects the PDQ summaries' titles name (python -m training words): one the index never
-# mentions is a summary it lacks (docs/abstention.md, "Subjects of other summaries").
-SUBJECTS = Path(__file__).with_name("pdq_subjects.txt")
-# A word with such an ending that everyday English uses this often is a word of its own, not
-# a name: of wordfreq's 100,000 commonest English words, the ones at Zipf 4 or more are
-# "diagnosis", "thomas" and "oklahoma" (next come "diploma", 3.76, and "tuberculosis", 3.58,
-# which stays a topic). "Where can I read more about my diagnosis" missed a topic in every passage but one.
-EVERYDAY_ZIPF = 4.0
-
-
-@lru_cache(maxsize=1)
-def pdq_subjects() -> frozenset[str]:
-    """The subjects of `SUBJECTS`, read once."""
-    return frozenset(shipped_lines(SUBJECTS))
-
-
-def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,
-                index_knows: Callable[[str], bool] | None = None) -> list[str]:
-    """Words of the question that name a health topic (see the module docstring).
-
-    Args:
-        words: Content words of the (corrected) question.
-        bridged: Words the lay lexicon maps to document words.
-        looks_misspelled: ``word -> bool``; a non-word close to a known word is a typo
-            the speller could not settle, not a name.
-        index_knows: ``word -> bool``, whether the index mentions it in any form: a subject
-            of the PDQ summaries (`pdq_subjects`) it never mentions is a topic. None: no
-            subject counts.
-    """
-    out = []
-    for w in dict.fromkeys(words):
-        if w.isdigit() or (w in bridged and w not in HEALTH_TOPICS):  # "womb" stays one, found as "uterus"
-            continue
-        subject = index_knows is not None and w in pdq_subjects() and not index_knows(w)
-        if w in HEALTH_TOPICS or subject or (len(w) > 5 and MEDICAL_ENDING.search(w) and zipf(w) < EVERYDAY_ZIPF):
-            out.append(w)
-        elif w.isalpha() and zipf(w) < NON_WORD_ZIPF and not looks_misspelled(w):
-            out.append(w)
-    return out
-
-
-def negated_topics(topics: list[str], typed: list[str], index_knows: Callable[[str], bool]) -> list[str]:
-    """``topics`` with each one the question (its words ``typed``) puts after "non" read as the
-    "non" kind, where the index writes that kind: "non-melanoma skin cancer" asks for passages
-    that name nonmelanoma, not melanoma, which the skin cancer summary's basal cell passages
-    lack. One the index never writes ("non-HPV") stays as typed, and so does one the question
-    also names bare ("melanoma and non-melanoma")."""
-    negatives = negations(typed)
-    if not negatives:
-        return topics
-    bare = set(negated(typed))
-    return [negatives[t] if t in negatives and t not in bare and index_knows(negatives[t]) else t for t in topics]
-
-
-def missing_topics(topics: Iterable[str], passages: Vocabulary) -> list[str]:
-    """The topics none of the passages mentions in any form, or as the lay lexicon's words ("womb": uterus); no
-    passage names a cancer's name (`cancer_names`), left out where its first word is missing too ("lung")."""
-    out = [w for w in topics if " " in w or not any(map(passages.knows, [w, *LAY_TERMS.get(w, "").split()]))]
-    return [w for w in out if " " not in w or w.split(" ")[0] not in out]
-
 
 def all_terms_found(terms: list[tuple[str, ...]], passages: Iterable[Vocabulary]) -> bool:
     """Whether one passage names every term (any of its alternatives, in any form)."""

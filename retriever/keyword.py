@@ -9,8 +9,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from retriever.abstain import EVERYDAY_ZIPF
 from retriever.audience import url_words
+from retriever.health_topics import EVERYDAY_ZIPF
 from retriever.models import Chunk
 from retriever.store import IndexLoadError
 from retriever.text import keyword_text
@@ -153,7 +153,7 @@ class DocumentTitles:
     def bare(self, non: str, typed: list[str]) -> bool:
         """Whether ``typed`` names the bare twin of the "non" kind ``non`` too. A rare word is a
         name wherever it stands ("Hodgkin", Zipf 2.6: "Hodgkin or non-Hodgkin"); an everyday one
-        (`abstain.EVERYDAY_ZIPF` or more: "small", 5.5) only before the titles' next word ("small
+        (`health_topics.EVERYDAY_ZIPF` or more: "small", 5.5) only before the titles' next word ("small
         cell", "small cells") or one word before the "non" kind itself ("small and non-small
         cell", "small/non-small"), not in "non-small cell lung cancer with a small tumor"."""
         word = non[3:]

@@ -12,7 +12,6 @@ from functools import cached_property
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from retriever.abstain import EVERYDAY_ZIPF, negated_topics, pdq_subjects, topic_words
 from retriever.acronyms import (
     KEYWORD_WORDS,
     defined,
@@ -27,6 +26,7 @@ from retriever.cancer_names import index_cancers, unnamed_cancers
 from retriever.dictionary import word_of_its_own
 from retriever.dose_typed import read_does
 from retriever.figures import figures_asked
+from retriever.health_topics import EVERYDAY_ZIPF, negated_topics, pdq_subjects, topic_words
 from retriever.initialisms import MIN_LETTERS, Initialisms, is_name
 from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.respelling import american

@@ -1,7 +1,7 @@
 """What a filtered search's summaries mention: the topic check reads their words alone.
 
 A subject of the PDQ summaries counts as a topic the question asks about only when the
-index never mentions it (`abstain.topic_words`): on an index holding the pancreatic
+index never mentions it (`health_topics.topic_words`): on an index holding the pancreatic
 summary, "how is pancreatic cancer treated" has no topic to miss. Searched in the colon
 summary alone, it has one: the colon passages it would show never say "pancreatic", and
 were given as the answer. A search filtered to some summaries reads only theirs, and a word
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from retriever.abstain import negated_topics, pdq_subjects, topic_words
 from retriever.cancer_names import index_cancers, unnamed_cancers
+from retriever.health_topics import negated_topics, pdq_subjects, topic_words
 from retriever.lexicon import lay_words
 from retriever.models import Chunk
 from retriever.planning import QueryPlan
@@ -51,7 +51,7 @@ class Scope:
 
     def cancers(self, doc_ids: tuple[str, ...]) -> tuple[frozenset[str], set[str]]:
         """The cancers the summaries ``doc_ids`` name (`cancer_names.index_cancers`), and the
-        distinctive words of their titles (`abstain.pdq_subjects`)."""
+        distinctive words of their titles (`health_topics.pdq_subjects`)."""
         for d in doc_ids:
             if d not in self._cancers:
                 self._cancers[d] = index_cancers([". ".join([*self._chunks[i].heading_path, self._chunks[i].text])

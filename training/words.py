@@ -14,7 +14,7 @@ The subjects are the distinctive words of the summaries' titles ("adrenocortical
 "mesothelioma") that are no words of everyday English (below the speller's `ENGLISH_ZIPF`: the
 supportive-care and remedy titles' "regimen", "cardiac", "plasma", "dietary" are, and
 patients use them of any summary): abstention counts one as a topic the
-passages miss when the index never mentions it (`retriever.abstain.topic_words`), so that a
+passages miss when the index never mentions it (`retriever.health_topics.topic_words`), so that a
 patient who names a cancer whose summary the index lacks is told so.
 """
 
@@ -30,7 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ingest.parsing import parse_sections
-from retriever.abstain import EVERYDAY_ZIPF
+from retriever.health_topics import EVERYDAY_ZIPF
 from retriever.keyword import surface_counts
 from retriever.spelling import ENGLISH_ZIPF, MIN_LEN, everyday_slips
 from retriever.text import fold, sentence_spans, strip_accents

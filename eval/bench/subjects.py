@@ -6,7 +6,7 @@ typed into a search box ("esophageal cancer"), with "treatment", and as a questi
 the treatment for esophageal cancer?"). Another summary's passage is at best a neighbour's
 (the seed's tumours grow in the small intestine, colon and rectum too, and those subjects it
 does mention); most are wrong answers. Reported with abstention's rule for subjects the index never
-mentions (`retriever.abstain.topic_words`) and, for comparison, as if the index mentioned
+mentions (`retriever.health_topics.topic_words`) and, for comparison, as if the index mentioned
 every subject (the rule off).
 """
 

@@ -31,8 +31,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from eval.bench import publish
-from retriever.abstain import FIGURE, MEDICAL_ENDING, TOPIC_GROUPS, hand_confidence, pdq_subjects
+from retriever.abstain import FIGURE, hand_confidence
 from retriever.figures import FIGURE_KINDS
+from retriever.health_topics import MEDICAL_ENDING, TOPIC_GROUPS, pdq_subjects
 from retriever.providers import PROVIDER
 from retriever.tokenization import NON_WORD_ZIPF, zipf
 

@@ -1,7 +1,7 @@
 import pytest
 
-from retriever.abstain import missing_topics
 from retriever.cancer_names import cancers_named, index_cancers, unnamed_cancers
+from retriever.health_topics import missing_topics
 from retriever.planning import Planner
 from retriever.tokenization import passage_vocabulary
 

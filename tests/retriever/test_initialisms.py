@@ -1,4 +1,4 @@
-from retriever.abstain import missing_topics
+from retriever.health_topics import missing_topics
 from retriever.initialisms import Initialisms, compound_tail, is_name, titled
 from retriever.planning import Planner
 from retriever.tokenization import passage_vocabulary

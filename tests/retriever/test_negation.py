@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retriever.abstain import negated_topics
+from retriever.health_topics import negated_topics
 from retriever.keyword import DocumentTitles
 from retriever.tokenization import negations, words
 

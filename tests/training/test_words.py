@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from retriever.abstain import SUBJECTS, pdq_subjects
 from retriever.acronyms import ACRONYMS
 from retriever.boilerplate import BOILERPLATE
 from retriever.cancer_names import CANCER_NAMES, pdq_cancer_names
 from retriever.dose_typed import PDQ_VERBS, verbs
+from retriever.health_topics import SUBJECTS, pdq_subjects
 from retriever.scope import CANCER_WORDS, cancer_words
 from retriever.spelling import PDQ_WORDS, Speller, everyday_slips
 from retriever.tokenization import PLURALS, zipf

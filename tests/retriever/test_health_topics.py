@@ -1,0 +1,43 @@
+"""Which words of a question are health topics, and which the passages miss (no model needed)."""
+
+from retriever.health_topics import missing_topics, topic_words
+from retriever.tokenization import Vocabulary, passage_vocabulary
+
+
+def _never_a_typo(word):
+    return False
+
+
+def test_topic_words_are_health_topics_not_everyday_words():
+    words = ["lung", "insulinoma", "sunitinib", "telotristat", "leaflet", "jug", "husband", "tumor"]
+    assert topic_words(words, set(), _never_a_typo) == ["lung", "insulinoma", "sunitinib", "telotristat"]
+    assert topic_words(["shot", "flu"], {"shot"}, _never_a_typo) == ["flu"]
+    assert topic_words(["ablashun"], set(), lambda w: True) == []
+
+
+def test_an_everyday_word_with_a_disease_ending_is_not_a_topic():
+    words = ["diagnosis", "prognosis", "tuberculosis"]
+    assert topic_words(words, set(), _never_a_typo) == ["prognosis", "tuberculosis"]
+
+
+def test_missing_topics_accept_any_form_the_passages_use():
+    passages = Vocabulary("the lungs and the pancreatic tumor".split())
+    assert missing_topics(["lung", "pancreas", "breast"], passages) == ["breast"]
+
+
+def test_a_topic_is_found_in_its_irregular_plural_or_singular():
+    """A trial: "will radiation hurt her teeth" was refused as about a topic the passages lack,
+    over a passage listing "Tooth decay and gum disease" (Snowball stems "teeth" as itself)."""
+    listing = passage_vocabulary("- Tooth decay and gum disease.", "Complications of radiation therapy")
+    assert missing_topics(["teeth", "gum"], listing) == []
+    assert missing_topics(["tooth", "foot"], Vocabulary(["teeth"])) == ["foot"]
+    assert missing_topics(["children", "feet", "lives"], Vocabulary(["child", "foot", "life"])) == []
+    # a plural read as another noun's is no pair: "cola" is not "colon", "dice" not "die"
+    assert missing_topics(["colon", "die"], Vocabulary(["cola", "dice"])) == ["colon", "die"]
+
+
+def test_a_subject_of_the_pdq_summaries_is_a_topic_only_where_the_index_never_mentions_it():
+    words = ["gallbladder", "rectal", "scan"]
+    assert topic_words(words, set(), _never_a_typo, lambda w: w == "rectal") == ["gallbladder"]
+    assert topic_words(words, set(), _never_a_typo, lambda w: True) == []
+    assert topic_words(words, set(), _never_a_typo) == []  # no index to ask: no subject counts
