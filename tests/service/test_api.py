@@ -8,12 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from retriever.calibration import model_threshold
 from retriever.citation import citation_line
 from retriever.embedding import resolve_model
-from service.app import create_app
 from tests.service.conftest import ANSWERED, DOC_ID, MANY, OFF_TOPIC, FakeRetriever, assert_error
 
 pytestmark = pytest.mark.model
@@ -205,22 +203,6 @@ def test_healthz_and_readyz(client, retriever):
     assert body["crisis_check"] == retriever.crisis.sha256[:12] == record["sha256"][:12]
     # the threshold in force: the shipped model's own (threshold.json), not the stock model's
     assert body["abstain_threshold"] == retriever.threshold == model_threshold(resolve_model(retriever.manifest.model))
-
-
-def test_not_ready_until_the_index_is_loaded(base_settings):
-    # Without entering the client, the lifespan (which loads the index) never runs.
-    c = TestClient(create_app(base_settings))
-    assert c.get("/healthz").status_code == 200
-    assert_error(c.get("/readyz"), 503, "not_ready")
-    assert_error(c.get("/api/search", params={"q": ANSWERED}), 503, "not_ready")
-    page = c.get("/", params={"q": ANSWERED})
-    assert page.status_code == 503 and "starting up" in page.text
-
-
-def test_lifespan_loads_the_index(base_settings):
-    with TestClient(create_app(base_settings)) as c:
-        assert c.get("/readyz").status_code == 200
-        assert c.get("/api/search", params={"q": ANSWERED}).json()["results"]
 
 
 def test_documents_list(client):

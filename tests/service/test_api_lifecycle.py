@@ -1,4 +1,5 @@
-"""Swapping the index under a running API (admin route, SIGHUP) and the command line's refusals."""
+"""The API's lifespan: not ready until the index is loaded, swapping it under a running API (admin
+route, SIGHUP), and the command line's refusals."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import threading
 import time
 
 import pytest
+from fastapi.testclient import TestClient
 
 from retriever.models import SearchResult
 from retriever.store import CHUNKS
+from service.app import create_app
 from service.state import RetrieverHolder
 from tests.service.conftest import ANSWERED, REPO, FakeRetriever, assert_error
 
@@ -181,3 +184,19 @@ def test_cli_refuses_an_incompatible_index(tmp_path, index_copy):
     assert proc.returncode != 0
     assert "Traceback" not in proc.stderr
     assert "schema version 99" in proc.stderr and "python -m ingest" in proc.stderr
+
+
+def test_not_ready_until_the_index_is_loaded(base_settings):
+    # Without entering the client, the lifespan (which loads the index) never runs.
+    c = TestClient(create_app(base_settings))
+    assert c.get("/healthz").status_code == 200
+    assert_error(c.get("/readyz"), 503, "not_ready")
+    assert_error(c.get("/api/search", params={"q": ANSWERED}), 503, "not_ready")
+    page = c.get("/", params={"q": ANSWERED})
+    assert page.status_code == 503 and "starting up" in page.text
+
+
+def test_lifespan_loads_the_index(base_settings):
+    with TestClient(create_app(base_settings)) as c:
+        assert c.get("/readyz").status_code == 200
+        assert c.get("/api/search", params={"q": ANSWERED}).json()["results"]
