@@ -128,7 +128,7 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
         passages: (text, its vocabulary, the vocabulary of the text less PDQ's notes: where
             topics are looked for); `retriever.passage_words` makes both.
         terms, topics, figures: What the question asks about (`question_terms`,
-            `topic_words`, `figures_asked`).
+            `health_topics.topic_words`, `figures_asked`).
         everyday: The domain check calls the question everyday (`retriever.domain`); it
             counts only when the passages hold fewer than `COVERAGE_BELOW` of its terms.
     """

@@ -10,7 +10,8 @@ spread to the liver is "not liver cancer", and every seed question set asks just
 The names are the corpus's own (`CANCER_NAMES`, made by ``python -m training words``): the
 one-word cancer types of the summaries' front matter and the word that opens a title's
 "... Cancer". A question naming "<name> cancer" where no passage of the index says "<name>
-cancer" or "<name> cancers" has that cancer as a topic its passages miss (`abstain`).
+cancer" or "<name> cancers" has that cancer as a topic its passages miss
+(`health_topics.missing_topics`).
 """
 
 from __future__ import annotations

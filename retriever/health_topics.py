@@ -1,11 +1,13 @@
 """Which words of a question name a health topic, and which of those the passages miss.
 
-A missing topic is a word of the question that none of the top three passages uses (nor
-another form of it: same stem, or the same first `tokenization.PREFIX` letters), that the
-lay lexicon does not bridge, and that names a health topic: one of the `HEALTH_TOPICS`,
-the ending of a disease or drug name ("-oma", "-itis", "-nib", ...), a subject of the PDQ
-summaries the index never mentions, or no English word at all and no misspelling of one
-("telotristat"). Everyday words the documents happen not to use ("leaflet", "jug") do not
+A missing topic is a word of the question (or a cancer's name, "lung cancer":
+`retriever.cancer_names`) that none of the top three passages uses (nor another form of it:
+same stem, or the same first `tokenization.PREFIX` letters), that the lay lexicon does not
+bridge, and that names a health topic: one of the `HEALTH_TOPICS`, the ending of a disease
+or drug name ("-oma", "-itis", "-nib", ...), a subject of the PDQ summaries the index never
+mentions, or no English word at all and no misspelling of one ("telotristat"). A topic put
+after "non" is read as the "non" kind where the index writes it (`negated_topics`:
+"non-melanoma"). Everyday words the documents happen not to use ("leaflet", "jug") do not
 count: refusing on them refused 44% of a held-out set. Abstention (`retriever.abstain`)
 lowers its confidence for each one missing.
 """
@@ -62,6 +64,8 @@ SUBJECTS = Path(__file__).with_name("pdq_subjects.txt")
 # a name: of wordfreq's 100,000 commonest English words, the ones at Zipf 4 or more are
 # "diagnosis", "thomas" and "oklahoma" (next come "diploma", 3.76, and "tuberculosis", 3.58,
 # which stays a topic). "Where can I read more about my diagnosis" missed a topic in every passage but one.
+# The same line marks an everyday word wherever one is told from a name (the "non" rule, the
+# words a refusal page names).
 EVERYDAY_ZIPF = 4.0
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from retriever.abstain import EVERYDAY, FIGURE, MIN_QUERY_CHARS
 from retriever.cancer_types import types_of
 from retriever.citation import citation_line
+from retriever.health_topics import EVERYDAY_ZIPF
 from retriever.models import Hit, SearchResult
 from retriever.planning import quoted
 from retriever.providers import PROVIDER
@@ -238,19 +239,17 @@ def shown_confidence(result: SearchResult, digits: int = 3) -> float:
     return math.floor(max(result.confidence, 0.0) * scale + 1e-9) / scale
 
 
-# A word of the question that the refusal page names must be rarer than this in everyday
-# English (wordfreq's Zipf scale; "sleepy" 3.7, "painkillers" 3.1, "niacin" 2.5). When no
-# passage uses any word of a question, every word counts as missing (`abstain.nothing_found`),
-# and quoting "going, die" back to someone who asked "am I going to die" helps nobody.
-EVERYDAY_ZIPF = 4.0
 # What `missing` holds besides words: a figure, a hospital or doctor, a subject other than cancer.
 MARKERS = (FIGURE, PROVIDER, EVERYDAY)
 
 
 def words_to_name(result: SearchResult) -> list[str]:
     """The missing words a refusal page names: every health topic the passages lack, and
-    the question's other unused words only when they are not everyday English. An answer
-    names none (its `missing` is only the evidence read)."""
+    the question's other unused words only when they are not everyday English (rarer than
+    `EVERYDAY_ZIPF`: "sleepy" 3.7, "painkillers" 3.1, "niacin" 2.5). When no passage uses
+    any word of a question, every word counts as missing (`abstain.nothing_found`), and
+    quoting "going, die" back to someone who asked "am I going to die" helps nobody. An
+    answer names none (its `missing` is only the evidence read)."""
     if not result.abstained:
         return []
     topics = set(result.evidence.topics_missing) if result.evidence else set()
