@@ -21,7 +21,7 @@ from pathlib import Path
 
 from retriever.lexicon import LAY_TERMS
 from retriever.text import shipped_lines
-from retriever.tokenization import NON_WORD_ZIPF, Vocabulary, negated, negations, zipf
+from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, Vocabulary, negated, negations, zipf
 
 # Grouped for the audit of which groups earn their place (`python -m eval.bench topics`,
 # docs/abstention.md); a group of tumour statistics ("survival", "grade") did not and was dropped.
@@ -60,13 +60,6 @@ MEDICAL_ENDING = re.compile(
 # The subjects the PDQ summaries' titles name (python -m training words): one the index never
 # mentions is a summary it lacks (docs/abstention.md, "Subjects of other summaries").
 SUBJECTS = Path(__file__).with_name("pdq_subjects.txt")
-# A word with such an ending that everyday English uses this often is a word of its own, not
-# a name: of wordfreq's 100,000 commonest English words, the ones at Zipf 4 or more are
-# "diagnosis", "thomas" and "oklahoma" (next come "diploma", 3.76, and "tuberculosis", 3.58,
-# which stays a topic). "Where can I read more about my diagnosis" missed a topic in every passage but one.
-# The same line marks an everyday word wherever one is told from a name (the "non" rule, the
-# words a refusal page names).
-EVERYDAY_ZIPF = 4.0
 
 
 @lru_cache(maxsize=1)

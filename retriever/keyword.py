@@ -10,11 +10,10 @@ import bm25s
 import numpy as np
 
 from retriever.audience import url_words
-from retriever.health_topics import EVERYDAY_ZIPF
 from retriever.models import Chunk
 from retriever.store import IndexLoadError
 from retriever.text import keyword_text
-from retriever.tokenization import TOKENIZER_VERSION, negated, tokenize, words, zipf
+from retriever.tokenization import EVERYDAY_ZIPF, TOKENIZER_VERSION, negated, tokenize, words, zipf
 
 # Saved beside bm25s's files: how their tokens were made. An index from before it was
 # written was tokenized by version 1.
@@ -153,7 +152,7 @@ class DocumentTitles:
     def bare(self, non: str, typed: list[str]) -> bool:
         """Whether ``typed`` names the bare twin of the "non" kind ``non`` too. A rare word is a
         name wherever it stands ("Hodgkin", Zipf 2.6: "Hodgkin or non-Hodgkin"); an everyday one
-        (`health_topics.EVERYDAY_ZIPF` or more: "small", 5.5) only before the titles' next word ("small
+        (`tokenization.EVERYDAY_ZIPF` or more: "small", 5.5) only before the titles' next word ("small
         cell", "small cells") or one word before the "non" kind itself ("small and non-small
         cell", "small/non-small"), not in "non-small cell lung cancer with a small tumor"."""
         word = non[3:]

@@ -26,7 +26,7 @@ from retriever.cancer_names import index_cancers, unnamed_cancers
 from retriever.dictionary import word_of_its_own
 from retriever.dose_typed import read_does
 from retriever.figures import figures_asked
-from retriever.health_topics import EVERYDAY_ZIPF, negated_topics, pdq_subjects, topic_words
+from retriever.health_topics import negated_topics, pdq_subjects, topic_words
 from retriever.initialisms import MIN_LETTERS, Initialisms, is_name
 from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.respelling import american
@@ -34,6 +34,7 @@ from retriever.sizes import size_asked
 from retriever.spelling import Speller
 from retriever.text import drop_emoji, replace_word, straighten_quotes, strip_accents
 from retriever.tokenization import (
+    EVERYDAY_ZIPF,
     STOPWORDS,
     Vocabulary,
     content_words,

@@ -153,6 +153,13 @@ def name_words(text: str) -> list[str]:
 
 # Below this a word is not English at all: either a name (a drug, a test) or a misspelling.
 NON_WORD_ZIPF = 1.0
+# At this or above a word is everyday English, not a name: a disease or drug ending in such a
+# word makes no topic (of wordfreq's 100,000 commonest English words, the ones at Zipf 4 or
+# more with such an ending are "diagnosis", "thomas" and "oklahoma"; next come "diploma", 3.76,
+# and "tuberculosis", 3.58, which stays a topic: "Where can I read more about my diagnosis"
+# missed a topic in every passage but one). The same line tells an everyday word from a name
+# wherever one is told (the "non" rule, the titles' distinctive words, the words a refusal page names).
+EVERYDAY_ZIPF = 4.0
 
 
 @lru_cache(maxsize=50_000)

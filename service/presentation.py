@@ -18,13 +18,12 @@ from urllib.parse import urlsplit
 from retriever.abstain import EVERYDAY, FIGURE, MIN_QUERY_CHARS
 from retriever.cancer_types import types_of
 from retriever.citation import citation_line
-from retriever.health_topics import EVERYDAY_ZIPF
 from retriever.models import Hit, SearchResult
 from retriever.planning import quoted
 from retriever.providers import PROVIDER
 from retriever.text import iso_date, replace_word, strip_list_marker
 from retriever.text import short_title as plain_title
-from retriever.tokenization import NON_WORD_ZIPF, holds_phrase, not_in_english, zipf
+from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, holds_phrase, not_in_english, zipf
 from service.passage_text import ListBlock, Paragraph, Segment, passage_blocks, snippet, term_spans
 from service.schemas import Result, Span
 

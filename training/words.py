@@ -30,11 +30,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ingest.parsing import parse_sections
-from retriever.health_topics import EVERYDAY_ZIPF
 from retriever.keyword import surface_counts
 from retriever.spelling import ENGLISH_ZIPF, MIN_LEN, everyday_slips
 from retriever.text import fold, sentence_spans, strip_accents
-from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, Vocabulary, zipf
+from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, STOPWORDS, Vocabulary, zipf
 from retriever.tokenization import words as surface_words
 from retriever.wordpairs import segments
 from training.nearmiss import GENERIC_TITLE_WORDS
