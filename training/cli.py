@@ -22,6 +22,10 @@ WORRY_HEADINGS = (r"prognos|chance of recovery|surviv|outlook|recurren|come back
                   r"|\bcope\b|end of life|end-of-life|dying|\bdeath|palliative|hospice|feelings|emotion|distress"
                   r"|\bfear|anxiety|depress|advance directive|late effects|quality of life|caregiver|supportive care"
                   r"|remission|stopping|grief|\bhope|talk with|talk to")
+CAUSE = Path("training/questions/cause.jsonl")  # measured and not shipped: docs/model.md (CAUSE_BRIEF.md)
+#: The sections asked about in cause questions (CAUSE_BRIEF.md): risk factors, what raises a risk, what
+#: causes a problem, found by their headings.
+CAUSE_HEADINGS = r"risk factor|cause|causes|risk of|why "
 EVERYDAY = Path("training/questions/everyday.jsonl")  # not about cancer: the domain check's (EVERYDAY_BRIEF.md)
 #: Every lay-question file about the summaries: the domain check's cancer side.
 DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questions/lay_words.jsonl"),
@@ -33,9 +37,9 @@ GUIDE = Path(".guide")  # train --guide unpacks all-mpnet-base-v2 here (training
 
 
 def _pattern(text: str) -> re.Pattern[str]:
-    """``--match``: a regular expression, or ``worry`` for the one the worry questions used."""
+    """``--match``: a regular expression, or ``worry`` or ``cause`` for the one those questions used."""
     try:
-        return re.compile(WORRY_HEADINGS if text == "worry" else text, re.IGNORECASE)
+        return re.compile({"worry": WORRY_HEADINGS, "cause": CAUSE_HEADINGS}.get(text, text), re.IGNORECASE)
     except re.error as exc:
         raise argparse.ArgumentTypeError(f"not a regular expression: {text!r} ({exc})") from exc
 
@@ -51,7 +55,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     pk.add_argument("--each", type=int, default=None, help="ask N of each kind per section (default: by length)")
     pk.add_argument("--match", type=_pattern, default=None, metavar="REGEX",
                     help="only the sections whose heading path (joined by ' > ') this finds, ignoring case "
-                         "('worry': the sections the worry questions ask about, WORRY_HEADINGS)")
+                         "('worry', 'cause': the sections those questions ask about, WORRY_HEADINGS, CAUSE_HEADINGS)")
     co = sub.add_parser("collect", help="validate writers' lines into questions.jsonl")
     co.add_argument("raw", type=Path, nargs="+")
     co.add_argument("--out", type=Path, default=QUESTIONS)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from training.cli import WORRY_HEADINGS, build_parser
+from training.cli import CAUSE_HEADINGS, WORRY_HEADINGS, build_parser
 from training.packets import write_packets
 
 CORPUS = Path(__file__).resolve().parents[2] / "training" / "corpus"
@@ -42,6 +42,7 @@ def test_a_bad_pattern_is_named_on_the_command_line(capsys):
     assert "argument --match" in err and "not a regular expression: 'prognos(is'" in err
 
 
-def test_worry_names_the_worry_questions_pattern():
-    args = build_parser("").parse_args(["packets", "out", "--match", "worry"])
-    assert args.match.pattern == WORRY_HEADINGS and args.match.flags & re.IGNORECASE
+def test_worry_and_cause_name_their_questions_patterns():
+    for name, pattern in (("worry", WORRY_HEADINGS), ("cause", CAUSE_HEADINGS)):
+        args = build_parser("").parse_args(["packets", "out", "--match", name])
+        assert args.match.pattern == pattern and args.match.flags & re.IGNORECASE

@@ -72,6 +72,23 @@ def test_committed_worry_questions_ask_two_of_each_kind_of_the_worry_sections_on
     assert all(sorted(v) == ["query", "query", "question", "question"] for v in counts.values())
 
 
+def test_committed_cause_questions_ask_two_of_each_kind_of_the_cause_sections_only(sections):
+    """CAUSE_BRIEF.md asks two questions and two queries of every section whose heading
+    `CAUSE_HEADINGS` finds (risk factors, what raises a risk or causes a problem), and of no other."""
+    import re
+
+    from training.cli import CAUSE, CAUSE_HEADINGS
+
+    qs = read_questions(CAUSE, sections)
+    counts: dict[str, list[str]] = {}
+    for q in qs:
+        counts.setdefault(q.section, []).append(q.style)
+    asked = {k for k, s in sections.items() if s.doc_id not in EXCLUDED_DOCS
+             and re.search(CAUSE_HEADINGS, " > ".join(s.heading_path), re.I)}
+    assert set(counts) == asked
+    assert all(sorted(v) == ["query", "query", "question", "question"] for v in counts.values())
+
+
 def test_committed_audience_questions_validate_and_name_their_patient(sections):
     """Each names an adult for an adult's summary and a child for a childhood one, as the
     ranker's audience signals read them; a few name only a brother or sister."""
