@@ -24,10 +24,12 @@ WORRY_HEADINGS = (r"prognos|chance of recovery|surviv|outlook|recurren|come back
                   r"|remission|stopping|grief|\bhope|talk with|talk to")
 CAUSE = Path("training/questions/cause.jsonl")  # measured and not shipped: docs/model.md (CAUSE_BRIEF.md)
 #: The sections asked about in cause questions (CAUSE_BRIEF.md): risk factors, what raises a risk, what
-#: causes a problem, found by their headings.
+#: causes a problem, found by their headings. Kept as the packets were cut: "cause" also finds three
+#: headings saying "because", and "why " none.
 CAUSE_HEADINGS = r"risk factor|cause|causes|risk of|why "
 EVERYDAY = Path("training/questions/everyday.jsonl")  # not about cancer: the domain check's (EVERYDAY_BRIEF.md)
-#: Every lay-question file about the summaries: the domain check's cancer side.
+#: The lay-question files about the summaries that the domain check's cancer side was fitted on (not
+#: cause.jsonl, written after it).
 DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questions/lay_words.jsonl"),
                     Path("training/questions/situation_round2.jsonl")]
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)

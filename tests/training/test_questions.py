@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from training.cli import CAUSE_HEADINGS, WORRY_HEADINGS
 from training.data import is_validation
 from training.questions import (
     QuestionFileError,
@@ -55,36 +57,16 @@ def test_committed_situation_questions_validate_one_of_each_kind_per_section(sec
     assert set(kinds) == content and all(v == {"question", "query"} for v in kinds.values())
 
 
-def test_committed_worry_questions_ask_two_of_each_kind_of_the_worry_sections_only(sections):
-    """WORRY_BRIEF.md asks two questions and two queries of every section whose heading
-    `WORRY_HEADINGS` finds (prognosis, follow-up, coping, end of life), and of no other."""
-    import re
-
-    from training.cli import WORRY, WORRY_HEADINGS
-
-    qs = read_questions(WORRY, sections)
+@pytest.mark.parametrize("name,pattern", [("worry.jsonl", WORRY_HEADINGS), ("cause.jsonl", CAUSE_HEADINGS)])
+def test_committed_focused_questions_ask_two_of_each_kind_of_their_sections_only(sections, name, pattern):
+    """WORRY_BRIEF.md and CAUSE_BRIEF.md ask two questions and two queries of every section whose
+    heading their pattern finds (prognosis and coping; risk factors and causes), and of no other."""
+    qs = read_questions(SITUATION.with_name(name), sections)
     counts: dict[str, list[str]] = {}
     for q in qs:
         counts.setdefault(q.section, []).append(q.style)
     asked = {k for k, s in sections.items() if s.doc_id not in EXCLUDED_DOCS
-             and re.search(WORRY_HEADINGS, " > ".join(s.heading_path), re.I)}
-    assert set(counts) == asked
-    assert all(sorted(v) == ["query", "query", "question", "question"] for v in counts.values())
-
-
-def test_committed_cause_questions_ask_two_of_each_kind_of_the_cause_sections_only(sections):
-    """CAUSE_BRIEF.md asks two questions and two queries of every section whose heading
-    `CAUSE_HEADINGS` finds (risk factors, what raises a risk or causes a problem), and of no other."""
-    import re
-
-    from training.cli import CAUSE, CAUSE_HEADINGS
-
-    qs = read_questions(CAUSE, sections)
-    counts: dict[str, list[str]] = {}
-    for q in qs:
-        counts.setdefault(q.section, []).append(q.style)
-    asked = {k for k, s in sections.items() if s.doc_id not in EXCLUDED_DOCS
-             and re.search(CAUSE_HEADINGS, " > ".join(s.heading_path), re.I)}
+             and re.search(pattern, " > ".join(s.heading_path), re.I)}
     assert set(counts) == asked
     assert all(sorted(v) == ["query", "query", "question", "question"] for v in counts.values())
 
