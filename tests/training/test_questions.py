@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from training.cli import CAUSE_HEADINGS, WORRY_HEADINGS
+from training.cli import CAUSE, CAUSE_HEADINGS, WORRY, WORRY_HEADINGS
 from training.data import is_validation
 from training.questions import (
     QuestionFileError,
@@ -57,11 +57,11 @@ def test_committed_situation_questions_validate_one_of_each_kind_per_section(sec
     assert set(kinds) == content and all(v == {"question", "query"} for v in kinds.values())
 
 
-@pytest.mark.parametrize("name,pattern", [("worry.jsonl", WORRY_HEADINGS), ("cause.jsonl", CAUSE_HEADINGS)])
-def test_committed_focused_questions_ask_two_of_each_kind_of_their_sections_only(sections, name, pattern):
+@pytest.mark.parametrize("path,pattern", [(WORRY, WORRY_HEADINGS), (CAUSE, CAUSE_HEADINGS)])
+def test_committed_focused_questions_ask_two_of_each_kind_of_their_sections_only(sections, path, pattern):
     """WORRY_BRIEF.md and CAUSE_BRIEF.md ask two questions and two queries of every section whose
     heading their pattern finds (prognosis and coping; risk factors and causes), and of no other."""
-    qs = read_questions(SITUATION.with_name(name), sections)
+    qs = read_questions(ROOT / path, sections)
     counts: dict[str, list[str]] = {}
     for q in qs:
         counts.setdefault(q.section, []).append(q.style)
