@@ -51,3 +51,15 @@ def american(word: str) -> list[str]:
 def sound_alikes(word: str) -> list[str]:
     """The word respelled by common sound-alike patterns ("ablashun" -> "ablation")."""
     return _respellings(word, _SOUNDS) + ([_PH.sub("f", word)] if "ph" in word else [])
+
+
+# Initials have no vowel: "hnscc" (head and neck squamous cell carcinoma), one letter from
+# "hnpcc", is another disease, "pdgfrb" another gene than "pdgfra". A word typed without its
+# vowels ("smptms", "stmch") has none either, and is the word with exactly its consonants.
+VOWELS = frozenset("aeiouy")
+
+
+def vowelless_reading(typed: str, word: str) -> bool:
+    """Whether ``typed``, a word with no vowel, may be read as ``word``: only as its own
+    letters swapped ("nslcc" -> "nsclc") or with its vowels put back ("stmch" -> "stomach")."""
+    return sorted(typed) == sorted(word) or "".join(c for c in word if c not in VOWELS) == typed

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, DamerauLevenshtein
 from wordfreq import top_n_list, zipf_frequency
 
-from retriever.respelling import american, sound_alikes
+from retriever.respelling import VOWELS, american, sound_alikes, vowelless_reading
 from retriever.text import shipped_lines
 from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, zipf
 from retriever.wordbreaks import split_run
@@ -54,9 +54,7 @@ KNOWN_WORD_MAX_EDITS = 1
 # "stuent": stent, student) the fuzzy score decides, as before. Rarer words that English
 # does use ("crohn", "wilms") never take this path. This path towards any common English
 # word as well was tried and dropped: it turned names the summary lacks into other words
-# ("sutent" into "stent", "desmoid" into "desmond"); `EVERYDAY_SLIP_ZIPF` is the narrower
-# path that stayed.
-
+# ("sutent" into "stent", "desmoid" into "desmond"); `EVERYDAY_SLIP_ZIPF` is the narrower path that stayed.
 
 # A typed word that English never uses and that no corpus word is close to, one edit from
 # an everyday word (Zipf 3 or more), is a slip of that word ("mgiht", "atcually", "clolect",
@@ -80,7 +78,6 @@ PDQ_WORDS = Path(__file__).with_name("pdq_words.txt")
 # lacks the word meant ("origano": organ). Sound choosing between words a slip is as near
 # was dropped: "feber" read "fiber" (docs/abstention.md, "Words heard alike").
 HEARD_MAX_ZIPF = 5.0
-
 # A four-letter word is read by ear only below this Zipf: "kemo" (1.8), "anle" and "lymf" (0)
 # are slips, "doze" (2.6), "kava" (2.4) and "zits" (2.3) are words of their own.
 FOUR_LETTER_ZIPF = 2.0
@@ -101,9 +98,13 @@ class Speller:
         self._near: dict[int, WordPool] = {}
 
     def correct(self, word: str) -> str | None:
-        """The corpus word closest to ``word`` (else, for a non-word, the everyday English
-        word it is one slip from, or the words it runs together), or None when it is known
-        or nothing is close."""
+        """The corpus word closest to ``word`` (else, for a non-word, the everyday English word it
+        is one slip from, or the words it runs together), or None when it is known or nothing is
+        close; for a word with no vowel, only a reading that `vowelless_reading` allows."""
+        fixed = self._reading(word)
+        return None if fixed and not VOWELS.intersection(word) and not vowelless_reading(word, fixed) else fixed
+
+    def _reading(self, word: str) -> str | None:
         if word in self.counts:
             return None
         if not word.isalpha():

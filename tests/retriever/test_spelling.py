@@ -123,6 +123,17 @@ def test_speller_reads_two_swapped_letters_in_short_words_and_names_with_digits(
     assert sp.correct("brca3") is None  # another digit is another gene
 
 
+def test_a_word_without_a_vowel_is_read_only_as_its_letters_swapped_or_its_vowels_put_back():
+    """"hnscc" (head and neck squamous cell carcinoma) was read as "hnpcc", Lynch syndrome,
+    and "what is hnscc" answered with inherited-risk passages: initials one letter apart
+    name another disease or gene. A word typed without its vowels is still read."""
+    assert Speller(Counter({"hnpcc": 3})).correct("hnscc") is None
+    sp = Speller(Counter({"pdgfra": 2, "nsclc": 4, "symptoms": 9, "stomach": 5}))
+    assert sp.correct("pdgfrb") is None
+    assert sp.correct("nslcc") == "nsclc"  # two letters swapped: a slip of the same initials
+    assert sp.correct("smptms") == "symptoms" and sp.correct("stmch") == "stomach"
+
+
 def test_speller_reads_british_spellings_as_the_summaries_american_ones():
     """"tumour" and "diarrhoea" are English words (Zipf 3 and more) that the speller left
     alone, so the keyword index never matched them; a respelling only counts when the
