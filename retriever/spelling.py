@@ -33,7 +33,8 @@ WARM_LENGTHS = 40
 ENGLISH_ZIPF = 3.0
 # A non-word this close to a corpus word, or to a common English word, reads as a
 # misspelling of it rather than as a name ("embolizashun", "frequancy"); English gets the
-# stricter bar because a drug name is often loosely like some English word ("lutathera" / "lutheran" score 82).
+# stricter bar because a drug name is often loosely like some English word
+# ("lutathera" / "lutheran" score 82).
 LOOSE_CORPUS_SCORE = 72.0
 # Short words lose more per letter: "lymf" / "lymph" score 67.
 SHORT_WORD, SHORT_CORPUS_SCORE = 5, 65.0
@@ -289,9 +290,8 @@ def _everyday_by_len() -> dict[int, WordPool]:
 
 
 def _sounds_like(typed: str, word: str) -> bool:
-    # "H" is dropped from both keys: a slip moves or drops a silent h ("diareah" is TR, diarrhea TRH).
-    key = metaphone(typed).replace("H", "")  # empty for letters it has no sound for ("абв"): nothing is heard
-    return bool(key) and key == metaphone(word).replace("H", "")
+    key = metaphone(typed)  # empty for letters it has no sound for ("абв"): then nothing is heard
+    return bool(key) and key == metaphone(word)
 
 
 @lru_cache(maxsize=1)
