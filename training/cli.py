@@ -27,6 +27,8 @@ CAUSE = Path("training/questions/cause.jsonl")  # measured and not shipped: docs
 #: causes a problem, found by their headings. Kept as the packets were cut: "cause" also finds three
 #: headings saying "because", and "why " none.
 CAUSE_HEADINGS = r"risk factor|cause|causes|risk of|why "
+#: ``packets --match`` names for the patterns the focused question files were cut with.
+MATCH_NAMES = {"worry": WORRY_HEADINGS, "cause": CAUSE_HEADINGS}
 EVERYDAY = Path("training/questions/everyday.jsonl")  # not about cancer: the domain check's (EVERYDAY_BRIEF.md)
 #: The lay-question files about the summaries that the domain check's cancer side was fitted on (not
 #: cause.jsonl, written after it).
@@ -41,7 +43,7 @@ GUIDE = Path(".guide")  # train --guide unpacks all-mpnet-base-v2 here (training
 def _pattern(text: str) -> re.Pattern[str]:
     """``--match``: a regular expression, or ``worry`` or ``cause`` for the one those questions used."""
     try:
-        return re.compile({"worry": WORRY_HEADINGS, "cause": CAUSE_HEADINGS}.get(text, text), re.IGNORECASE)
+        return re.compile(MATCH_NAMES.get(text, text), re.IGNORECASE)
     except re.error as exc:
         raise argparse.ArgumentTypeError(f"not a regular expression: {text!r} ({exc})") from exc
 
