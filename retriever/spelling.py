@@ -15,12 +15,11 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-from jellyfish import metaphone
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, DamerauLevenshtein
 from wordfreq import top_n_list, zipf_frequency
 
-from retriever.respelling import VOWELS, american, sound_alikes, vowelless_reading
+from retriever.respelling import VOWELS, VowelsPutBack, american, sound_alikes, sounds_like
 from retriever.text import shipped_lines
 from retriever.tokenization import NON_WORD_ZIPF, STOPWORDS, zipf
 from retriever.wordbreaks import split_run
@@ -96,13 +95,14 @@ class Speller:
         self.min_score = min_score
         self._by_len = _by_length(counts)
         self._near: dict[int, WordPool] = {}
+        self._vowelless = VowelsPutBack(counts, MIN_LEN)  # 8 ms over the corpus's words
 
     def correct(self, word: str) -> str | None:
         """The corpus word closest to ``word`` (else, for a non-word, the everyday English word it
         is one slip from, or the words it runs together), or None when it is known or nothing is
-        close; for a word with no vowel, only a reading that `vowelless_reading` allows."""
+        close; a word with no vowel is read by `VowelsPutBack`."""
         fixed = self._reading(word)
-        return None if fixed and not VOWELS.intersection(word) and not vowelless_reading(word, fixed) else fixed
+        return fixed if VOWELS.intersection(word) else self._vowelless.read(word, fixed)
 
     def _reading(self, word: str) -> str | None:
         if word in self.counts:
@@ -150,7 +150,7 @@ class Speller:
         which no one slip reaches; "mylenoma" stays as typed, since "myeloma" is closer than
         "melanoma", which it sounds like. Tried only once every other reading has failed."""
         best = max(self._loosely_close(word), key=lambda m: (m[1], self.counts[m[0]]), default=None)
-        if best is None or zipf(best[0]) >= HEARD_MAX_ZIPF or not _sounds_like(word, best[0]):
+        if best is None or zipf(best[0]) >= HEARD_MAX_ZIPF or not sounds_like(word, best[0]):
             return None
         return best[0]
 
@@ -287,11 +287,6 @@ def _everyday_by_len() -> dict[int, WordPool]:
     ranked = top_n_list("en", ENGLISH_WORDS)
     end = bisect.bisect_left(ranked, True, key=lambda w: zipf_frequency(w, "en") < EVERYDAY_SLIP_ZIPF)
     return _by_length(ranked[:end])
-
-
-def _sounds_like(typed: str, word: str) -> bool:
-    key = metaphone(typed)  # empty for letters it has no sound for ("абв"): then nothing is heard
-    return bool(key) and key == metaphone(word)
 
 
 @lru_cache(maxsize=1)

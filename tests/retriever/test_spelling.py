@@ -3,7 +3,7 @@
 from collections import Counter
 
 from retriever.planning import Planner
-from retriever.respelling import sound_alikes
+from retriever.respelling import VowelsPutBack, sound_alikes
 from retriever.spelling import Speller
 
 
@@ -132,6 +132,18 @@ def test_a_word_without_a_vowel_is_read_only_as_its_letters_swapped_or_its_vowel
     assert sp.correct("pdgfrb") is None
     assert sp.correct("nslcc") == "nsclc"  # two letters swapped: a slip of the same initials
     assert sp.correct("smptms") == "symptoms" and sp.correct("stmch") == "stomach"
+
+
+def test_a_word_typed_without_its_vowels_is_the_commonest_word_with_its_consonants():
+    """"ptnts" scores 80 against "pants" and 77 against "patients": the closest match was
+    another word, which the vowel rule refuses, so the word stayed as typed."""
+    sp = Speller(Counter({"patients": 9, "pants": 2, "potents": 2, "hnpcc": 3, "studies": 9}))
+    assert sp.correct("ptnts") == "patients"
+    # the first letter is kept when vowels are dropped
+    assert VowelsPutBack(Counter({"anything": 9, "nothing": 2}), 5).read("nthng", None) == "nothing"
+    assert sp.correct("hnscc") is None and sp.correct("hnpcc") is None  # initials, as before
+    assert sp.correct("stds") is None  # four letters are mostly initials: no "studies"
+    assert Speller(Counter({"patients": 1})).correct("ptnts") is None  # a word used once may be a typo
 
 
 def test_speller_reads_british_spellings_as_the_summaries_american_ones():
