@@ -25,6 +25,7 @@ from retriever.audience import audience
 from retriever.cancer_names import index_cancers, unnamed_cancers
 from retriever.dictionary import word_of_its_own
 from retriever.dose_typed import read_does
+from retriever.drug_names import read_drug_names
 from retriever.figures import figures_asked
 from retriever.health_topics import negated_topics, pdq_subjects, topic_words
 from retriever.initialisms import MIN_LETTERS, Initialisms, is_name
@@ -252,9 +253,11 @@ class Planner:
         # matched so, and the page must not say it was read as another word ("plugh" as "plug").
         quoted_words = set(words(" ".join(_split_quotes(typed)[0])))
         lower = self._lower_initials(text, quoted_words)  # "nsclc": no slip
-        as_typed = acronyms | quoted_words | typed_as_names(text) | {w.lower() for w in lower}
+        drugs, brands = read_drug_names(dict.fromkeys(words(text)), self.index_words.knows)  # "sutent": sunitinib
+        as_typed = acronyms | quoted_words | typed_as_names(text) | {w.lower() for w in lower} | brands
         corrections = {pieces: whole for pieces, whole in joined_pieces(text, self.speller.counts).items()
                        if not set(words(pieces)) <= quoted_words}  # "neuro endo crine": one word
+        corrections |= {typed: drug for typed, drug in drugs.items() if typed not in quoted_words}
         for wrong, right in corrections.items():
             text = replace_word(text, wrong, right)
         capitals = typed_in_capitals(text)

@@ -12,7 +12,8 @@
     python -m training crisis [--force]           fit the check of whether a question reads as thoughts of suicide
     python -m training words                      the corpus's own words the speller keeps as typed, the subjects
                                                   and cancers it names, the sentences every summary carries, English's
-                                                  irregular plurals (abstention), its acronyms and bare verbs (planning)
+                                                  irregular plurals (abstention), its acronyms and bare verbs, and the
+                                                  brand names of the drugs it names (planning)
 """
 
 from __future__ import annotations
@@ -211,6 +212,7 @@ def _words(args) -> int:
 
     from training import plurals
     from training import words as w
+    from training.drug_names import render_drug_names
     from training.questions import QuestionFileError
 
     outs = {f"--{k.replace('_', '-')}": v for k, v in vars(args).items() if k == "out" or k.endswith("_out")}
@@ -228,7 +230,8 @@ def _words(args) -> int:
                  (args.cancer_words_out, w.render_cancer_words(w.cancer_titles(args.corpus), docs)),
                  (args.cancer_names_out, w.render_cancer_names(args.corpus)),
                  (args.verbs_out, w.render_verbs(bodies, questions)),
-                 (args.plurals_out, plurals.render_plurals())]
+                 (args.plurals_out, plurals.render_plurals()),
+                 (args.drug_names_out, render_drug_names(w.corpus_counts(docs)))]
         for out, text in lists:  # all written in full before any replaces its list
             out.with_name(out.name + ".partial").write_text(text, encoding="utf-8")
         for out, text in lists:

@@ -10,12 +10,14 @@ from retriever.acronyms import ACRONYMS
 from retriever.boilerplate import BOILERPLATE
 from retriever.cancer_names import CANCER_NAMES, pdq_cancer_names
 from retriever.dose_typed import PDQ_VERBS, verbs
+from retriever.drug_names import DRUG_NAMES
 from retriever.health_topics import SUBJECTS, pdq_subjects
 from retriever.scope import CANCER_WORDS, cancer_words
 from retriever.spelling import PDQ_WORDS, Speller, everyday_slips
 from retriever.tokenization import PLURALS, zipf
 from training.__main__ import main
 from training.cli import CORPUS
+from training.drug_names import drug_names, render_drug_names
 from training.plurals import render_plurals
 from training.words import (
     cancer_titles,
@@ -117,7 +119,7 @@ def test_one_file_for_two_lists_is_refused(tmp_path, capsys):
     out = tmp_path / "words.txt"
     assert main(["words", "--out", str(out), "--subjects-out", str(tmp_path / "s.txt"),
                  "--boilerplate-out", str(out), "--acronyms-out", str(tmp_path / "a.txt")]) == 2
-    assert "must name 8 files" in capsys.readouterr().err and not out.exists()
+    assert "must name 9 files" in capsys.readouterr().err and not out.exists()
 
 
 def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys):
@@ -162,3 +164,19 @@ def test_verbs_read_training_summaries_questions_and_name_a_bad_line(tmp_path, c
     assert main(argv) == 2
     assert f"{path}:2: not a training question (field 'question'" in capsys.readouterr().err
     assert verbs_out.read_text(encoding="utf-8") == "kept\n" and not (tmp_path / "list0.txt").exists()
+
+
+def test_the_shipped_drug_names_are_the_dictionary_s_for_the_corpus_s_drugs():
+    assert DRUG_NAMES.read_text(encoding="utf-8") == render_drug_names(corpus_counts(summaries(CORPUS))), \
+        "retriever/pdq_drug_names.txt is stale: run python -m training words"
+    counts = Counter({"sunitinib": 4, "octreotide": 3, "lanreotide": 2, "gleevec": 2, "imatinib": 2, "cancer": 9})
+    dictionary = {"sutent": ["sunitinib"], "gleevec": ["imatinib"], "armour": ["octreotide"],
+                  "somatuline depot": ["lanreotide"], "somatuline autogel": ["lanreotide"],
+                  "sandostatin lar": ["octreotide"], "sandostatin": ["octreotide"], "mixtab": ["sunitinib", "imatinib"],
+                  "tylenol": ["acetaminophen"], "hycamtin": ["topotecan hydrochloride"]}
+    medicines = {"sunitinib", "octreotide", "lanreotide", "imatinib", "acetaminophen"}
+    assert drug_names(counts, dictionary, medicines) == {"sandostatin": "octreotide", "somatuline": "lanreotide",
+                                                         "sutent": "sunitinib"}
+    # "gleevec": the summaries write it; "armour": an English word; "mixtab": two drugs;
+    # "tylenol": a drug the corpus never names; "hycamtin": a drug named in two words
+    assert drug_names(counts, dictionary, medicines - {"sunitinib"}).get("sutent") is None  # no medicine

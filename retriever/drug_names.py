@@ -1,0 +1,35 @@
+"""A drug's other names read as the name the summaries use: "sutent" -> sunitinib.
+
+Patients and staff name a drug by its brand ("Sutent", "Sandostatin", "Afinitor"); PDQ
+summaries name the drug ("sunitinib", "octreotide", "everolimus"). A brand the index never
+writes matched nothing, and where a corpus word was one letter away the speller read it as
+that word: "sutent" as "stent". The table (`DRUG_NAMES`) is made from a drug dictionary by
+``python -m training words`` (`training.drug_names`), not written by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from retriever.text import shipped_lines
+
+DRUG_NAMES = Path(__file__).with_name("pdq_drug_names.txt")
+
+
+@lru_cache(maxsize=1)
+def drug_names() -> dict[str, str]:
+    """``{other name: the summaries' name}`` of `DRUG_NAMES`, read once."""
+    return dict(line.split("\t") for line in shipped_lines(DRUG_NAMES))
+
+
+def read_drug_names(words: Iterable[str], index_knows: Callable[[str], bool]) -> tuple[dict[str, str], set[str]]:
+    """``({typed: drug}, kept)``: each of ``words`` that is another name of a drug and no word
+    of the index, read as the summaries' name where the index has it; where it does not
+    (a one-summary index: "sutent" on the GI summary), kept as typed, so that the speller
+    reads it as no other word and the search can say the passages never name it."""
+    table = drug_names()
+    named = {w: table[w] for w in words if w in table and not index_knows(w)}
+    read = {w: drug for w, drug in named.items() if index_knows(drug)}
+    return read, set(named) - set(read)

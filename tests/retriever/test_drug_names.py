@@ -1,0 +1,32 @@
+"""Drugs' other names read as the names the summaries use (`retriever.drug_names`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from retriever.drug_names import drug_names, read_drug_names
+from retriever.planning import Planner
+from retriever.spelling import Speller
+
+
+def test_the_shipped_table_reads_brands_as_the_summaries_names():
+    table = drug_names()
+    assert table["sutent"] == "sunitinib" and table["sandostatin"] == "octreotide"
+    assert table["somatuline"] == "lanreotide"  # the first word of "Somatuline Depot"
+    assert "armour" not in table  # a word of its own in English, not the thyroid drug
+
+
+def test_a_brand_is_read_as_its_drug_only_where_the_index_names_the_drug():
+    assert read_drug_names(["my", "sutent"], {"sunitinib"}.__contains__) == ({"sutent": "sunitinib"}, set())
+    assert read_drug_names(["sutent"], {"stent"}.__contains__) == ({}, {"sutent"})  # kept as typed
+    assert read_drug_names(["sutent"], {"sutent", "sunitinib"}.__contains__) == ({}, set())  # the index's own word
+
+
+def test_a_brand_the_index_lacks_is_no_slip_of_another_word():
+    """"sutent" was read as "stent", one letter away, and answered with stent passages."""
+    planner = Planner(Speller(Counter({"stent": 5, "side": 9, "effects": 9})))
+    assert planner.plan("my dad is on sutent").corrections == {}
+    planner = Planner(Speller(Counter({"stent": 5, "sunitinib": 3})))
+    plan = planner.plan("my dad is on Sutent")
+    assert plan.corrections == {"sutent": "sunitinib"} and "sunitinib" in plan.dense_text
+    assert planner.plan('"sutent" side effects').corrections == {}  # quoted: searched as typed
