@@ -30,7 +30,7 @@ from retriever.figures import figures_asked
 from retriever.health_topics import negated_topics, pdq_subjects, topic_words
 from retriever.initialisms import MIN_LETTERS, Initialisms, is_name
 from retriever.lexicon import lay_words, question_terms, spell_out, widenings
-from retriever.respelling import american
+from retriever.respelling import VOWELS, american
 from retriever.sizes import size_asked
 from retriever.spelling import Speller
 from retriever.text import drop_emoji, replace_word, straighten_quotes, strip_accents
@@ -264,7 +264,8 @@ class Planner:
         doubtful = {}  # real words the speller would read as others: decided once the rest are read
         for w in dict.fromkeys(words(text)):
             fixed = None if w in as_typed else self.speller.correct(w)
-            if fixed and not (w in capitals and sorted(fixed) == sorted(w)):  # "DTPA" is no "DTaP"
+            if fixed and not (w in capitals and (sorted(fixed) == sorted(w) or not VOWELS.intersection(w))):
+                # capitals copy a name as written: "DTPA" is no "DTaP", and initials get no vowels put back
                 (doubtful if word_of_its_own(w) and fixed not in american(w) else corrections)[w] = fixed
         for wrong, right in corrections.items():
             text = replace_word(text, wrong, right)

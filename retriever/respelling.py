@@ -5,8 +5,10 @@ edit distance scores them poorly."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jellyfish import metaphone
+from wordfreq import zipf_frequency
 
 # Spellings by ear that edit distance scores poorly: "ablashun" is 62 from "ablation" but
 # 93 once "shun" reads "tion". "-uff" comes before "f": "enuff" is "enough", not "enuph".
@@ -68,6 +70,7 @@ VOWELS = frozenset("aeiouy")
 
 
 def consonants(word: str) -> str:
+    """``word`` less its vowels (`VOWELS`)."""
     return "".join(c for c in word if c not in VOWELS)
 
 
@@ -77,29 +80,40 @@ def vowelless_reading(typed: str, word: str) -> bool:
     return sorted(typed) == sorted(word) or consonants(word) == typed
 
 
-class VowelsPutBack:
-    """Words typed without their vowels, read as the commonest word the corpus uses more than
-    once with exactly those consonants.
+@lru_cache(maxsize=2)
+def _first_by_consonants(words: tuple[str, ...]) -> dict[str, str]:
+    """The first of ``words`` (commonest first) with each run of consonants, among those that
+    start with a consonant: typing without vowels keeps the first letter."""
+    out: dict[str, str] = {}
+    for word in words:
+        if word.isalpha() and word[0] not in VOWELS:
+            out.setdefault(consonants(word), word)
+    return out
 
-    Fuzzy scores rate such a word poorly against the word meant ("ptnts" / "patients" scores
-    77, "pants" 80), so the closest match was often another word, which `vowelless_reading`
-    refuses: "ptnts" stayed as typed. Initials the corpus lacks ("hnscc") have no word with
-    their consonants and stay as typed. Four letters are too few: "stds" and "rcts" are
-    initials, not "studies" and "reacts". A word is only read with the first letter typed,
-    as such typing keeps it ("nthng" is "nothing", not "anything").
+
+class VowelsPutBack:
+    """Words typed without their vowels, read as the commonest word, in English or in the
+    index, with exactly those consonants and that first letter.
+
+    The speller's closest match is often another word ("thrgh" is one letter from "thigh"),
+    which `vowelless_reading` refuses, so the word stayed as typed. English decides before the index's counts: "slpng"
+    is sleeping, not the corpus's salpingo, and "prtcl" protocol, not protocel. Initials the
+    corpus lacks ("hnscc") have no word with their consonants and stay as typed. Words of
+    fewer than ``min_len`` letters less a plural "s" are too short: "stds", "rcts" and
+    "prrts" are initials, not "studies", "reacts" and "pruritus".
     """
 
-    def __init__(self, counts, min_len: int):
+    def __init__(self, counts, min_len: int, everyday: tuple[str, ...] = ()):
         self.counts, self.min_len = counts, min_len
-        best: dict[str, tuple[int, str]] = {}
-        for word, n in counts.items():
-            if n > 1 and word.isalpha() and word[0] not in VOWELS:
-                best[consonants(word)] = max(best.get(consonants(word), (0, "")), (n, word))
-        self._words = {key: word for key, (_, word) in best.items()}
+        used = sorted((w for w, n in counts.items() if n > 1), key=lambda w: (-zipf_frequency(w, "en"), -counts[w], w))
+        self._index = _first_by_consonants(tuple(used))
+        self._everyday = _first_by_consonants(everyday)
 
     def read(self, typed: str, reading: str | None) -> str | None:
-        """``reading``, the speller's, where `vowelless_reading` allows it; else, for an unknown
-        word of at least ``min_len`` letters, the word with its vowels put back."""
-        if reading and vowelless_reading(typed, reading):
-            return reading
-        return None if typed in self.counts or len(typed) < self.min_len else self._words.get(typed)
+        """The commonest in English of ``reading`` (the speller's, where `vowelless_reading`
+        allows it) and, for an unknown word long enough, the words with its vowels put back:
+        "bldng" is building, not the speller's "balding"."""
+        found = [reading] if reading and vowelless_reading(typed, reading) else []
+        if typed not in self.counts and len(typed.removesuffix("s")) >= self.min_len:
+            found += [w for w in (self._index.get(typed), self._everyday.get(typed)) if w]
+        return max(found, key=lambda w: (zipf_frequency(w, "en"), self.counts.get(w, 0)), default=None)

@@ -95,7 +95,7 @@ class Speller:
         self.min_score = min_score
         self._by_len = _by_length(counts)
         self._near: dict[int, WordPool] = {}
-        self._vowelless = VowelsPutBack(counts, MIN_LEN)  # 8 ms over the corpus's words
+        self._vowelless = VowelsPutBack(counts, MIN_LEN, everyday_words())  # 8 ms over the corpus's words
 
     def correct(self, word: str) -> str | None:
         """The corpus word closest to ``word`` (else, for a non-word, the everyday English word it
@@ -281,12 +281,16 @@ def _everyday_near(n: int) -> WordPool:
 
 
 @lru_cache(maxsize=1)
-def _everyday_by_len() -> dict[int, WordPool]:
-    """`_english_by_len`, only the words at least `EVERYDAY_SLIP_ZIPF` common: a prefix of
-    wordfreq's list, which is in order of frequency (a third of the words)."""
+def everyday_words() -> tuple[str, ...]:
+    """wordfreq's words at least `EVERYDAY_SLIP_ZIPF` common, commonest first: a prefix of its
+    list, which is in order of frequency (a third of `ENGLISH_WORDS`)."""
     ranked = top_n_list("en", ENGLISH_WORDS)
-    end = bisect.bisect_left(ranked, True, key=lambda w: zipf_frequency(w, "en") < EVERYDAY_SLIP_ZIPF)
-    return _by_length(ranked[:end])
+    return tuple(ranked[:bisect.bisect_left(ranked, True, key=lambda w: zipf_frequency(w, "en") < EVERYDAY_SLIP_ZIPF)])
+
+
+@lru_cache(maxsize=1)
+def _everyday_by_len() -> dict[int, WordPool]:
+    return _by_length(everyday_words())
 
 
 @lru_cache(maxsize=1)

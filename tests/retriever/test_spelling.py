@@ -135,15 +135,25 @@ def test_a_word_without_a_vowel_is_read_only_as_its_letters_swapped_or_its_vowel
 
 
 def test_a_word_typed_without_its_vowels_is_the_commonest_word_with_its_consonants():
-    """"ptnts" scores 80 against "pants" and 77 against "patients": the closest match was
-    another word, which the vowel rule refuses, so the word stayed as typed."""
-    sp = Speller(Counter({"patients": 9, "pants": 2, "potents": 2, "hnpcc": 3, "studies": 9}))
-    assert sp.correct("ptnts") == "patients"
+    """"thrgh" is one letter from "thigh", which the vowel rule refuses, so it stayed as typed."""
+    sp = Speller(Counter({"through": 9, "thigh": 3, "salpingo": 40, "hnpcc": 3, "studies": 9, "pruritus": 9,
+                          "quintrax": 2}))
+    assert sp.correct("thrgh") == "through" and sp.correct("qntrx") == "quintrax"
+    assert sp.correct("slpng") == "sleeping"  # English decides, not the index's commoner "salpingo"
     # the first letter is kept when vowels are dropped
     assert VowelsPutBack(Counter({"anything": 9, "nothing": 2}), 5).read("nthng", None) == "nothing"
     assert sp.correct("hnscc") is None and sp.correct("hnpcc") is None  # initials, as before
-    assert sp.correct("stds") is None  # four letters are mostly initials: no "studies"
-    assert Speller(Counter({"patients": 1})).correct("ptnts") is None  # a word used once may be a typo
+    assert sp.correct("stds") is None and sp.correct("prrts") is None  # four letters, a plural's too: initials
+    assert Speller(Counter({"quintrax": 1})).correct("qntrx") is None  # a word used once may be a typo
+
+
+def test_initials_in_capitals_are_not_read_with_their_vowels_put_back():
+    """"are PRRTs safe for carcinoid tumors" was answered from the pruritus summary."""
+    planner = Planner(Speller(Counter({"pruritus": 9, "carcinoid": 4, "through": 9, "symptoms": 9})))
+    assert planner.plan("are PRRTs safe for carcinoid tumors").corrections == {}  # a plural of initials
+    assert planner.plan("what are the SMPTMS of carcinoid").corrections == {}  # capitals: a name as written
+    assert planner.plan("what are the smptms of carcinoid").corrections == {"smptms": "symptoms"}
+    assert planner.plan("will i get thrgh this").corrections == {"thrgh": "through"}
 
 
 def test_speller_reads_british_spellings_as_the_summaries_american_ones():
