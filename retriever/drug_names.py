@@ -24,12 +24,18 @@ def drug_names() -> dict[str, str]:
     return dict(line.split("\t") for line in shipped_lines(DRUG_NAMES))
 
 
-def read_drug_names(words: Iterable[str], index_knows: Callable[[str], bool]) -> tuple[dict[str, str], set[str]]:
-    """``({typed: drug}, kept)``: each of ``words`` that is another name of a drug and no word
-    of the index, read as the summaries' name where the index has it; where it does not
-    (a one-summary index: "sutent" on the GI summary), kept as typed, so that the speller
-    reads it as no other word and the search can say the passages never name it."""
+def read_drug_names(words: Iterable[str], index_has: Callable[[str], bool]) -> tuple[dict[str, str], set[str]]:
+    """``({typed: drug}, unread)``: each of ``words`` (or its singular, "sutents") that is
+    another name of a drug and no word of the index, read as the summaries' name where the
+    index has every word of it; where it does not (a one-summary index: "sutent" on the GI
+    summary), left unread, for the planner to keep as typed (no slip of another word) and to
+    count as a topic the passages must name. ``index_has`` is exact: a stem or prefix match
+    took "hydroxyurea" for hydroxyzine and answered "atarax for itching" with hydrazine."""
     table = drug_names()
-    named = {w: table[w] for w in words if w in table and not index_knows(w)}
-    read = {w: drug for w, drug in named.items() if index_knows(drug)}
+    named = {}
+    for w in words:
+        other = next((form for form in (w, w.removesuffix("s")) if form in table), None)
+        if other and not index_has(w) and not index_has(other):
+            named[w] = table[other]
+    read = {w: drug for w, drug in named.items() if all(index_has(part) for part in drug.split())}
     return read, set(named) - set(read)

@@ -253,8 +253,8 @@ class Planner:
         # matched so, and the page must not say it was read as another word ("plugh" as "plug").
         quoted_words = set(words(" ".join(_split_quotes(typed)[0])))
         lower = self._lower_initials(text, quoted_words)  # "nsclc": no slip
-        drugs, brands = read_drug_names(dict.fromkeys(words(text)), self.index_words.knows)  # "sutent": sunitinib
-        as_typed = acronyms | quoted_words | typed_as_names(text) | {w.lower() for w in lower} | brands
+        drugs, unread = read_drug_names(dict.fromkeys(words(text)), self.speller.counts.__contains__)  # "sutent"
+        as_typed = acronyms | quoted_words | typed_as_names(text) | {w.lower() for w in lower} | unread
         corrections = {pieces: whole for pieces, whole in joined_pieces(text, self.speller.counts).items()
                        if not set(words(pieces)) <= quoted_words}  # "neuro endo crine": one word
         corrections |= {typed: drug for typed, drug in drugs.items() if typed not in quoted_words}
@@ -287,7 +287,7 @@ class Planner:
                              self.index_words.knows)
         topics += unnamed_cancers(text, self.cancers, self.subjects & pdq_subjects())
         topics = negated_topics(topics, words(text), self.index_words.knows)
-        topics += [n for n in names if n not in topics and f"{n}s" not in topics]  # "FOLFOX": a rare word already
+        topics += [n for n in [*names, *unread] if n not in topics and f"{n}s" not in topics]  # or a rare word already
         phrases = quoted(typed)
         outside = tuple(question_terms(unquoted(text))) if phrases else ()
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
