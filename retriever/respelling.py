@@ -67,6 +67,9 @@ def sounds_like(typed: str, word: str) -> bool:
 # "hnpcc", is another disease, "pdgfrb" another gene than "pdgfra". A word typed without its
 # vowels ("smptms", "stmch") has none either, and is the word with exactly its consonants.
 VOWELS = frozenset("aeiouy")
+# An index word this common in English is the likeliest reading of its consonants (the
+# speller's `EVERYDAY_SLIP_ZIPF`).
+EVERYDAY_ZIPF = 3.0
 
 
 def consonants(word: str) -> str:
@@ -82,38 +85,45 @@ def vowelless_reading(typed: str, word: str) -> bool:
 
 @lru_cache(maxsize=2)
 def _first_by_consonants(words: tuple[str, ...]) -> dict[str, str]:
-    """The first of ``words`` (commonest first) with each run of consonants, among those that
-    start with a consonant: typing without vowels keeps the first letter."""
+    """The first of ``words`` (likeliest first) with each run of consonants, among those that
+    start with a consonant (typing without vowels keeps the first letter) and have a vowel."""
     out: dict[str, str] = {}
     for word in words:
-        if word.isalpha() and word[0] not in VOWELS:
+        if word.isalpha() and word[0] not in VOWELS and VOWELS.intersection(word):
             out.setdefault(consonants(word), word)
     return out
 
 
 class VowelsPutBack:
-    """Words typed without their vowels, read as the commonest word, in English or in the
-    index, with exactly those consonants and that first letter.
+    """Words typed without their vowels, read as a word with exactly those consonants and
+    that first letter: the index's commonest that English uses every day, else the commonest
+    everyday English word, else the index's commonest.
 
     The speller's closest match is often another word ("thrgh" is one letter from "thigh"),
-    which `vowelless_reading` refuses, so the word stayed as typed. English decides before the index's counts: "slpng"
-    is sleeping, not the corpus's salpingo, and "prtcl" protocol, not protocel. Initials the
-    corpus lacks ("hnscc") have no word with their consonants and stay as typed. Words of
-    fewer than ``min_len`` letters less a plural "s" are too short: "stds", "rcts" and
-    "prrts" are initials, not "studies", "reacts" and "pruritus".
+    which `vowelless_reading` refuses, so the word stayed as typed. An index word English
+    uses every day comes first ("bldng" is bleeding and "flshng" flushing over the corpus, not
+    building and flashing), then everyday English ("slpng" is sleeping, not the corpus's
+    salpingo; "prtcl" protocol, not protocel). Initials the corpus lacks ("hnscc") have no
+    word with their consonants and stay as typed. Words of fewer than ``min_len`` letters
+    less a plural "s" are too short: "stds", "rcts" and "prrts" are initials, not "studies",
+    "reacts" and "pruritus".
     """
 
     def __init__(self, counts, min_len: int, everyday: tuple[str, ...] = ()):
         self.counts, self.min_len = counts, min_len
-        used = sorted((w for w, n in counts.items() if n > 1), key=lambda w: (-zipf_frequency(w, "en"), -counts[w], w))
-        self._index = _first_by_consonants(tuple(used))
+        self._index = _first_by_consonants(tuple(sorted((w for w, n in counts.items() if n > 1), key=self._rank)))
         self._everyday = _first_by_consonants(everyday)
 
+    def _rank(self, word: str) -> tuple:
+        """Likeliest first: an index word of everyday English by its count in the index, then
+        other words by how common English finds them (`read`'s order)."""
+        everyday = self.counts.get(word, 0) > 1 and zipf_frequency(word, "en") >= EVERYDAY_ZIPF
+        return (not everyday, -self.counts.get(word, 0) if everyday else 0, -zipf_frequency(word, "en"), word)
+
     def read(self, typed: str, reading: str | None) -> str | None:
-        """The commonest in English of ``reading`` (the speller's, where `vowelless_reading`
-        allows it) and, for an unknown word long enough, the words with its vowels put back:
-        "bldng" is building, not the speller's "balding"."""
+        """The likeliest (`_rank`) of ``reading`` (the speller's, where `vowelless_reading`
+        allows it) and, for an unknown word long enough, the words with its vowels put back."""
         found = [reading] if reading and vowelless_reading(typed, reading) else []
         if typed not in self.counts and len(typed.removesuffix("s")) >= self.min_len:
             found += [w for w in (self._index.get(typed), self._everyday.get(typed)) if w]
-        return max(found, key=lambda w: (zipf_frequency(w, "en"), self.counts.get(w, 0)), default=None)
+        return min(found, key=self._rank, default=None)

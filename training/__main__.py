@@ -231,7 +231,7 @@ def _words(args) -> int:
                  (args.cancer_names_out, w.render_cancer_names(args.corpus)),
                  (args.verbs_out, w.render_verbs(bodies, questions)),
                  (args.plurals_out, plurals.render_plurals()),
-                 (args.drug_names_out, render_drug_names(w.corpus_counts(docs)))]
+                 (args.drug_names_out, render_drug_names(docs))]
         for out, text in lists:  # all written in full before any replaces its list
             out.with_name(out.name + ".partial").write_text(text, encoding="utf-8")
         for out, text in lists:

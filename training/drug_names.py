@@ -13,8 +13,9 @@ DrugBank, MeSH, MedlinePlus and Wikipedia), not written by hand. A name is liste
   "pregnan" and "pulvis" are trial, pregnant and pelvis, not three drugs;
 - it names exactly one drug, a medicine MedlinePlus describes for patients (the
   dictionary's other substances, MeSH's "iron" or "mesothelin", it maps from loose names),
-  which the summaries write as the dictionary names it, or as its first word where the rest
-  is a salt or a form ("imatinib mesylate" is imatinib, "zoledronic acid" stays whole).
+  which the summaries' passages write as the dictionary names it, or as its first word
+  where that is a medicine of its own ("imatinib mesylate" is imatinib, "zoledronic acid"
+  stays whole, "sodium oxybate" is neither).
 docs/abstention.md, "Drugs' other names", has the review of the list.
 """
 
@@ -22,9 +23,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Container
 
+from retriever.keyword import surface_counts
 from retriever.spelling import ENGLISH_ZIPF, everyday_slips
 from retriever.tokenization import zipf
+from training.words import blocks
 
 HEADER = ("# Other names (brands, foreign spellings) of the medicines the PDQ summaries name, each with\n"
           "# the name they use, tab-separated: a question's brand the index never writes is searched as\n"
@@ -34,9 +38,9 @@ HEADER = ("# Other names (brands, foreign spellings) of the medicines the PDQ su
 MIN_NAME = 5
 
 
-def _dictionary() -> dict[str, set[str]]:
-    """``{name: {drugs}}``: each one-word synonym of each medicine with a MedlinePlus page,
-    lower-cased, and the medicines it names as the package writes them."""
+def _dictionary() -> tuple[dict[str, set[str]], set[str]]:
+    """``{name: {drugs}}``, each one-word synonym of each medicine with a MedlinePlus page,
+    lower-cased, with the medicines it names as the package writes them; and those names."""
     from drug_named_entity_recognition import drugs_finder
 
     names: dict[str, set[str]] = defaultdict(set)
@@ -45,27 +49,39 @@ def _dictionary() -> dict[str, set[str]]:
             for synonym in data.get("synonyms", []):
                 if " " not in synonym.strip():
                     names[synonym.strip().lower()].add(str(data["name"]).lower())
-    return names
+    return names, {drug for drugs in names.values() for drug in drugs}
 
 
-def summaries_name(drug: str, counts: Counter) -> str | None:
-    """The name the summaries (their word ``counts``) give ``drug``: as the dictionary writes
-    it, or its first word, or None when they never write it (exactly: "hydroxyzine" is not
-    named by "hydroxyurea", with which a stem or prefix match confused it) or it is two drugs."""
+def passage_counts(docs: list[tuple[str, str]]) -> Counter:
+    """How often each word occurs in the summaries' titles and passages as the index reads
+    them: not in links' addresses, where "aldesleukin" is all that names "proleukin"."""
+    return surface_counts([" ".join([title, *blocks(text)]) for title, text in docs])
+
+
+def summaries_name(drug: str, counts: Counter, medicines: Container[str]) -> str | None:
+    """The name the summaries (their word ``counts``) give ``drug``: its first word where
+    that is a medicine of its own ("imatinib mesylate", "fentanyl patch"), else the name as
+    the dictionary writes it; None when they never write it (exactly: "hydroxyurea" names no
+    hydroxyzine, as a stem or prefix match took it to), or it is two drugs. A first word
+    that is no medicine is no name ("sodium oxybate" is no sodium, "zoster vaccine live" no
+    zoster)."""
     words = re.sub(r"\(.*?\)", " ", drug).split()
-    if "and" in words:  # a combination ("acetaminophen and codeine") is no one drug
+    if not words or "and" in words:  # a combination ("acetaminophen and codeine") is no one drug
         return None
-    if words and all(counts.get(w, 0) for w in words):
-        return " ".join(words)
-    return words[0] if words and counts.get(words[0], 0) and words[0].isalpha() else None
+    if words[0] in medicines and counts.get(words[0], 0):
+        return words[0]
+    return " ".join(words) if all(counts.get(w, 0) for w in words) else None
 
 
-def other_names(counts: Counter, dictionary: dict[str, set[str]] | None = None) -> dict[str, str]:
-    """``{other name: the summaries' name}`` for the medicines the corpus (its word ``counts``) names."""
-    dictionary = _dictionary() if dictionary is None else dictionary
+def other_names(counts: Counter, dictionary: dict[str, set[str]] | None = None,
+                medicines: Container[str] = ()) -> dict[str, str]:
+    """``{other name: the summaries' name}`` for the medicines the corpus (its passages' word
+    ``counts``, `passage_counts`) names; ``medicines`` as `_dictionary` gives them."""
+    if dictionary is None:
+        dictionary, medicines = _dictionary()
     out = {}
     for name, drugs in dictionary.items():
-        named = {summaries_name(d, counts) for d in drugs}
+        named = {summaries_name(d, counts, medicines) for d in drugs}
         if len(named) != 1 or None in named or not (name.isascii() and name.isalpha()) or len(name) < MIN_NAME:
             continue
         drug = named.pop()
@@ -74,5 +90,6 @@ def other_names(counts: Counter, dictionary: dict[str, set[str]] | None = None) 
     return dict(sorted(out.items()))
 
 
-def render_drug_names(counts: Counter) -> str:
-    return HEADER + "".join(f"{name}\t{drug}\n" for name, drug in other_names(counts).items())
+def render_drug_names(docs: list[tuple[str, str]]) -> str:
+    """The list's text for the corpus's summaries ((title, text) each, `training.words.summaries`)."""
+    return HEADER + "".join(f"{name}\t{drug}\n" for name, drug in other_names(passage_counts(docs)).items())
