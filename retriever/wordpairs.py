@@ -41,6 +41,8 @@ MAX_TYPED_ZIPF = 4.0
 # Nor is a word the index itself uses at least this share as often as the word it would
 # become ("hiv" beside "hpv").
 MAX_TYPED_SHARE = 0.05
+# Vowels that may stand for each other as a word's first letter ("affects" for "effects"); not
+# "y", which starts a word as a consonant (`respelling.VOWELS` counts it, inside a word).
 VOWELS = frozenset("aeiou")
 # Words either side of a full stop, comma, colon or bracket are no pair: "... listed below. See
 # the ..." made "see" the partner of "below", and "op down below sex life" read "see life".
