@@ -8,7 +8,8 @@ import re
 from functools import lru_cache
 
 from jellyfish import metaphone
-from wordfreq import zipf_frequency
+
+from retriever.tokenization import zipf
 
 # Spellings by ear that edit distance scores poorly: "ablashun" is 62 from "ablation" but
 # 93 once "shun" reads "tion". "-uff" comes before "f": "enuff" is "enough", not "enuph".
@@ -67,9 +68,6 @@ def sounds_like(typed: str, word: str) -> bool:
 # "hnpcc", is another disease, "pdgfrb" another gene than "pdgfra". A word typed without its
 # vowels ("smptms", "stmch") has none either, and is the word with exactly its consonants.
 VOWELS = frozenset("aeiouy")
-# An index word this common in English is the likeliest reading of its consonants (the
-# speller's `EVERYDAY_SLIP_ZIPF`).
-EVERYDAY_ZIPF = 3.0
 
 
 def consonants(word: str) -> str:
@@ -110,15 +108,16 @@ class VowelsPutBack:
     """
 
     def __init__(self, counts, min_len: int, everyday: tuple[str, ...] = ()):
-        self.counts, self.min_len = counts, min_len
+        """``everyday``: everyday English words, commonest first (the speller's `everyday_words`)."""
+        self.counts, self.min_len, self._everyday_words = counts, min_len, frozenset(everyday)
         self._index = _first_by_consonants(tuple(sorted((w for w, n in counts.items() if n > 1), key=self._rank)))
         self._everyday = _first_by_consonants(everyday)
 
     def _rank(self, word: str) -> tuple:
         """Likeliest first: an index word of everyday English by its count in the index, then
         other words by how common English finds them (`read`'s order)."""
-        everyday = self.counts.get(word, 0) > 1 and zipf_frequency(word, "en") >= EVERYDAY_ZIPF
-        return (not everyday, -self.counts.get(word, 0) if everyday else 0, -zipf_frequency(word, "en"), word)
+        everyday = self.counts.get(word, 0) > 1 and word in self._everyday_words
+        return (not everyday, -self.counts[word] if everyday else 0, -zipf(word), word)
 
     def read(self, typed: str, reading: str | None) -> str | None:
         """The likeliest (`_rank`) of ``reading`` (the speller's, where `vowelless_reading`
