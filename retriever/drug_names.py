@@ -24,7 +24,7 @@ def drug_names() -> dict[str, str]:
     return dict(line.split("\t") for line in shipped_lines(DRUG_NAMES))
 
 
-def read_drug_names(words: Iterable[str], index_has: Callable[[str], bool]) -> tuple[dict[str, str], set[str]]:
+def read_drug_names(words: Iterable[str], index_has: Callable[[str], bool]) -> tuple[dict[str, str], list[str]]:
     """``({typed: drug}, unread)``: each of ``words`` (or its singular, "sutents") that is
     another name of a drug and no word of the index, read as the summaries' name where the
     index has every word of it; where it does not (a one-summary index: "sutent" on the GI
@@ -38,4 +38,4 @@ def read_drug_names(words: Iterable[str], index_has: Callable[[str], bool]) -> t
         if other and not index_has(w) and not index_has(other):
             named[w] = table[other]
     read = {w: drug for w, drug in named.items() if all(index_has(part) for part in drug.split())}
-    return read, set(named) - set(read)
+    return read, [w for w in named if w not in read]  # in the question's order: the topics' order

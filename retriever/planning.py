@@ -254,7 +254,7 @@ class Planner:
         quoted_words = set(words(" ".join(_split_quotes(typed)[0])))
         lower = self._lower_initials(text, quoted_words)  # "nsclc": no slip
         drugs, unread = read_drug_names(dict.fromkeys(words(text)), self.speller.counts.__contains__)  # "sutent"
-        as_typed = acronyms | quoted_words | typed_as_names(text) | {w.lower() for w in lower} | unread
+        as_typed = acronyms | quoted_words | typed_as_names(text) | {w.lower() for w in lower} | {*unread}
         corrections = {pieces: whole for pieces, whole in joined_pieces(text, self.speller.counts).items()
                        if not set(words(pieces)) <= quoted_words}  # "neuro endo crine": one word
         corrections |= {typed: drug for typed, drug in drugs.items() if typed not in quoted_words}

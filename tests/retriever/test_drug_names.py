@@ -17,11 +17,13 @@ def test_the_shipped_table_reads_brands_as_the_summaries_names():
 
 
 def test_a_brand_is_read_as_its_drug_only_where_the_index_names_the_drug_exactly():
-    assert read_drug_names(["my", "sutent"], {"sunitinib"}.__contains__) == ({"sutent": "sunitinib"}, set())
-    assert read_drug_names(["sutents"], {"sunitinib"}.__contains__) == ({"sutents": "sunitinib"}, set())
-    assert read_drug_names(["sutent"], {"stent"}.__contains__) == ({}, {"sutent"})  # kept as typed
-    assert read_drug_names(["sutent"], {"sutent", "sunitinib"}.__contains__) == ({}, set())  # the index's own word
-    assert read_drug_names(["zometa"], {"zoledronic"}.__contains__) == ({}, {"zometa"})  # every word of the name
+    assert read_drug_names(["my", "sutent"], {"sunitinib"}.__contains__) == ({"sutent": "sunitinib"}, [])
+    assert read_drug_names(["sutents"], {"sunitinib"}.__contains__) == ({"sutents": "sunitinib"}, [])
+    assert read_drug_names(["sutent"], {"stent"}.__contains__) == ({}, ["sutent"])  # kept as typed
+    # in the question's order, as the topics a refusal names are
+    assert read_drug_names(["votrient", "or", "sutent"], {"or"}.__contains__) == ({}, ["votrient", "sutent"])
+    assert read_drug_names(["sutent"], {"sutent", "sunitinib"}.__contains__) == ({}, [])  # the index's own word
+    assert read_drug_names(["zometa"], {"zoledronic"}.__contains__) == ({}, ["zometa"])  # every word of the name
 
 
 def test_a_brand_the_index_lacks_is_no_slip_of_another_word_and_a_topic_it_must_name():
