@@ -33,7 +33,7 @@ from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.respelling import VOWELS, american
 from retriever.sizes import size_asked
 from retriever.spelling import Speller
-from retriever.text import drop_emoji, replace_word, straighten_quotes, strip_accents
+from retriever.text import drop_emoji, drop_invisible, replace_word, straighten_quotes, strip_accents
 from retriever.tokenization import (
     EVERYDAY_ZIPF,
     STOPWORDS,
@@ -245,8 +245,9 @@ class Planner:
     def plan(self, query: str) -> QueryPlan:
         # Compatibility forms as plain ones: full-width letters from a CJK keyboard
         # ("ＣＡＲＣＩＮＯＩＤ"), ligatures, superscript digits. The documents use plain ones.
-        # Accents go too, as the tokenizer drops them, so a correction finds its word.
-        typed = strip_accents(unicodedata.normalize("NFKC", drop_emoji(query)))
+        # Accents go too, as the tokenizer drops them, so a correction finds its word; and so do
+        # invisible characters, after the emoji whose parts they join.
+        typed = strip_accents(unicodedata.normalize("NFKC", drop_invisible(drop_emoji(query))))
         text = spell_out(typed)
         acronyms = set(words(" ".join(typed_acronyms(text))))  # "HAART" is no slip of "heart"
         # A quoted word is searched as typed, as a search box's quotes promise: the phrase is

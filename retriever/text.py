@@ -35,6 +35,9 @@ _EMOJI = regex.compile(r"(?:\p{Emoji_Presentation}|\p{Extended_Pictographic}\ufe
                        r"(?:[\p{Emoji_Modifier}\ufe0e\ufe0f\u20e3\U000E0020-\U000E007F]"
                        r"|\u200d(?:\p{Emoji_Presentation}|\p{Extended_Pictographic}\ufe0f?))*"
                        r"|\p{Regional_Indicator}+|[\ufe0f\u20e3]")
+# Invisible format characters (Unicode's Cf): soft hyphens, zero-width spaces and joiners,
+# word joiners, byte-order marks, direction marks.
+_INVISIBLE = regex.compile(r"\p{Cf}+")
 
 
 def strip_list_marker(line: str) -> str:
@@ -79,6 +82,14 @@ def drop_emoji(text: str) -> str:
     question's embedding enough to answer or refuse it ("my mum has cancer what do we do"
     refused at 0.32, answered at 0.36 with a crying face) or to change its first passage."""
     return text if text.isascii() else _EMOJI.sub(" ", text)
+
+
+def drop_invisible(text: str) -> str:
+    """``text`` without invisible format characters. Text pasted from a web page or a PDF
+    carries them inside words: "octr\u00adeotide" (a soft hyphen) was read as "octr" and
+    "eotide" and refused for lacking "eotide", though the encoder's tokenizer drops them
+    and embedded it as octreotide. Dropped here too, the words are the ones the encoder reads."""
+    return text if text.isascii() else _INVISIBLE.sub("", text)
 
 
 def strip_accents(text: str) -> str:

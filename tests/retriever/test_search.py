@@ -155,6 +155,17 @@ def test_full_width_letters_are_read_as_plain_ones(seed_retriever):
     assert wide.query == "ＣＡＲＣＩＮＯＩＤ ｓｙｎｄｒｏｍｅ"  # the result still echoes what was typed
 
 
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u2060", "\ufeff"])
+def test_an_invisible_character_pasted_inside_a_word_changes_nothing(seed_retriever, invisible):
+    """Text copied from a web page or a PDF brings soft hyphens and zero-width spaces inside
+    its words: "octr\u00adeotide side effects" was refused for lacking "eotide"."""
+    plain = seed_retriever.search("octreotide side effects", k=5)
+    pasted = seed_retriever.search(f"octr{invisible}eotide side effects", k=5)
+    assert not pasted.abstained and pasted.missing == plain.missing == []
+    assert [h.chunk.id for h in pasted.hits] == [h.chunk.id for h in plain.hits]
+    assert pasted.confidence == pytest.approx(plain.confidence)
+
+
 @pytest.mark.parametrize("query, emoji", [("my mum has cancer what do we do", " 😢"),
                                           ("will he get through this", " 🙏"), ("what do we do now", "😭 ")])
 def test_an_emoji_changes_neither_the_answer_nor_whether_there_is_one(seed_retriever, query, emoji):

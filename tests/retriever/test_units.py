@@ -102,6 +102,18 @@ def test_emoji_are_dropped_with_what_builds_them_and_other_symbols_kept():
     assert drop_emoji(plain) is plain
 
 
+def test_invisible_characters_are_dropped_and_visible_ones_kept():
+    from retriever.text import drop_invisible
+    from retriever.tokenization import words
+
+    assert words(drop_invisible("octr\u00adeotide, carci\u200bnoid \ufeffliver\u2060s")) == \
+        ["octreotide", "carcinoid", "livers"]
+    assert drop_invisible("\u200eright-to-left\u200f mark") == "right-to-left mark"
+    assert drop_invisible("类癌 38°C → naïve") == "类癌 38°C → naïve"
+    plain = "carcinoid tumor"
+    assert drop_invisible(plain) is plain
+
+
 def test_accented_words_are_whole_words_typed_with_or_without_their_accents():
     from retriever.text import strip_accents
     from retriever.tokenization import words
