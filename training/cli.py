@@ -34,6 +34,8 @@ EVERYDAY = Path("training/questions/everyday.jsonl")  # not about cancer: the do
 #: cause.jsonl, written after it).
 DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questions/lay_words.jsonl"),
                     Path("training/questions/situation_round2.jsonl")]
+#: The crisis check's labelled lines: sentences, and inputs of one to five words (their briefs beside them).
+CRISIS_LINES = [Path("training/questions/crisis.jsonl"), Path("training/questions/crisis_short.jsonl")]
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")
 BASE_MODEL = "all-MiniLM-L6-v2"
@@ -132,8 +134,8 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     do.add_argument("--force", action="store_true", help="replace the model's domain check")
     cr = sub.add_parser("crisis", help="fit the check of whether a question reads as thoughts of suicide or self-harm")
     cr.add_argument("--model", default="pdq-minilm-l6")
-    cr.add_argument("--lines", type=Path, default=Path("training/questions/crisis.jsonl"),
-                    help="labelled lines (CRISIS_BRIEF.md)")
+    cr.add_argument("--lines", type=Path, nargs="+", default=CRISIS_LINES,
+                    help="labelled lines (CRISIS_BRIEF.md, CRISIS_SHORT_BRIEF.md)")
     cr.add_argument("--questions", type=Path, nargs="+", default=DOMAIN_QUESTIONS,
                     help="lay questions about cancer (training-question files): the unflagged side with the lines")
     cr.add_argument("--force", action="store_true", help="replace the model's crisis check")

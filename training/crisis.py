@@ -1,14 +1,16 @@
 """Fit the crisis check (`retriever.crisis`): thoughts of suicide or self-harm against the rest.
 
-The lines are ``training/questions/crisis.jsonl`` (CRISIS_BRIEF.md): "crisis" (the asker or
-someone they ask about may be thinking of suicide or self-harm), "topic" (suicide or
-self-harm asked about as a subject) and "not" (hard negatives: a fear of dying, wishes for
-the end of life, idioms, "suicide gene therapy"). A fifth of them, by a hash of the text,
-is kept out to pick the cut on. The flagged side is "crisis" and "topic"; the other side is
-"not" and the training summaries' lay questions (the domain check's cancer side). Each is
-embedded as typed by the model's search encoder and the domain check's network is fitted
-(scikit-learn's `MLPClassifier`), the flagged side weighted to count as half, the hard
-negatives and the lay questions a quarter each. The cut lets through all but
+The lines are ``training/questions/crisis.jsonl`` (CRISIS_BRIEF.md) and, of one to five
+words, ``crisis_short.jsonl`` (CRISIS_SHORT_BRIEF.md): "crisis" (the asker or someone they
+ask about may be thinking of suicide or self-harm), "topic" (suicide or self-harm asked
+about as a subject) and "not" (hard negatives: a fear of dying, wishes for the end of life,
+idioms, "suicide gene therapy", a symptom or a day typed alone). A fifth of them, by a hash
+of the text, is kept out to pick the cut on. The flagged side is "crisis" and "topic"; the
+other side is "not" and the training summaries' lay questions (the domain check's cancer
+side). Each is embedded as typed by the model's search encoder and `NETWORKS` of the domain
+check's networks are fitted (scikit-learn's `MLPClassifier`) and averaged into one, the
+flagged side weighted to count as half, the hard negatives and the lay questions a quarter
+each. The cut lets through all but
 `FLAGGED_SHARE` of the validation summaries' lay questions, as the domain check's does:
 the page then shows crisis help above the answer of one ordinary question in 500, and the
 kept-out lines say how many cries for help it reads (docs/abstention.md, "Crisis help").
@@ -38,6 +40,11 @@ FLAGGED = ("crisis", "topic")
 # against 10); cutting for 95% of them flagged 3.4% of those questions. A phrase list beside it
 # read 1.5% more of them for twice the harmless lines flagged (docs/abstention.md, "Crisis help").
 FLAGGED_SHARE = 0.002
+# Networks fitted from consecutive seeds and averaged into one (`averaged`). One network's seed
+# moved what it read by 2 to 4 of the 70 crisis lines and 3 of the 89 others of a short-input
+# file nobody fitted on (seeds 13 to 15); five together read 63 and 5 (docs/abstention.md,
+# "Crisis help in a few words").
+NETWORKS = 5
 
 
 class CrisisFileError(ValueError):
@@ -51,9 +58,22 @@ class CrisisLine:
     kind: str
 
 
-def read_crisis(path: Path) -> list[CrisisLine]:
-    """Every line of ``path``, validated; raises naming each bad line (`retriever.lines.bad_lines`)."""
-    return read_records(path, _parse_line, CrisisFileError)
+def read_crisis(*paths: Path) -> list[CrisisLine]:
+    """Every line of ``paths``, validated; raises naming each bad line (`retriever.lines.bad_lines`),
+    and a line that repeats one of an earlier file."""
+    out: list[CrisisLine] = []
+    first: dict[str, Path] = {}
+    for path in paths:
+        for c in read_records(path, _parse_line, CrisisFileError):
+            if (earlier := first.setdefault(_key(c.text), path)) != path:
+                raise CrisisFileError(f"{path}: {c.text!r} repeats a line of {earlier}; keep one of them")
+            out.append(c)
+    return out
+
+
+def _key(text: str) -> str:
+    """What two lines that say the same share: their words, in any script ("我想自杀" too)."""
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 def _parse_line(line: str, seen: set[str]) -> CrisisLine | str:
@@ -65,7 +85,7 @@ def _parse_line(line: str, seen: set[str]) -> CrisisLine | str:
         return "fields 'text', 'label' and 'kind' must each be text"
     if c.label not in LABELS:
         return f"label must be one of {', '.join(LABELS)}"
-    if (key := " ".join(re.findall(r"\w+", c.text.casefold()))) in seen:  # any script: "我想自杀" too
+    if (key := _key(c.text)) in seen:
         return "repeats an earlier line"
     seen.add(key)
     return c
@@ -92,11 +112,11 @@ def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder
     y = np.r_[np.ones(sizes[0]), np.zeros(sizes[1] + sizes[2])]
     share = (0.5, 0.25, 0.25)  # of the weight: flagged, hard negatives, lay questions
     weight = np.concatenate([np.full(n, len(X) * s / max(n, 1)) for n, s in zip(sizes, share)])
-    with warnings.catch_warnings():  # it stops when its loss stops falling, else at 200 passes: recorded
+    with warnings.catch_warnings():  # each stops when its loss stops falling, else at 200 passes: recorded
         warnings.simplefilter("ignore", ConvergenceWarning)
-        mlp = MLPClassifier(**PARAMS, random_state=seed).fit(X, y, sample_weight=weight)
-    check = CrisisCheck(mlp.coefs_[0].astype(np.float32), mlp.intercepts_[0].astype(np.float32),
-                        mlp.coefs_[1][:, 0].astype(np.float32), float(mlp.intercepts_[1][0]), 0.0)
+        mlps = [MLPClassifier(**PARAMS, random_state=seed + i).fit(X, y, sample_weight=weight)
+                for i in range(NETWORKS)]
+    check = averaged(mlps)
     logits = {name: np.array([check.logit(v) for v in vecs]) for name, vecs in vectors.items()}
     kept_logits = {label: logits["kept out"][[c.label == label for c in kept]] for label in LABELS}
     # rounded up, so that questions tied at the quantile stay under the cut
@@ -106,8 +126,9 @@ def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder
         return round(float(np.mean(x > cut)), 4) if len(x) else 0.0
 
     record = {
-        "params": {**PARAMS, "hidden_layer_sizes": list(PARAMS["hidden_layer_sizes"]), "seed": seed},
-        "model_sha256": getattr(embedder, "weights_sha256", ""), "passes": int(mlp.n_iter_),
+        "params": {**PARAMS, "hidden_layer_sizes": list(PARAMS["hidden_layer_sizes"]), "seed": seed,
+                   "networks": NETWORKS},
+        "model_sha256": getattr(embedder, "weights_sha256", ""), "passes": [int(m.n_iter_) for m in mlps],
         "fitted_on": {"flagged lines": sizes[0], "hard negatives": sizes[1], "lay questions": sizes[2]},
         "kept out flagged": {label: flagged(kept_logits[label]) for label in LABELS},
         "kept out": {label: int(len(kept_logits[label])) for label in LABELS},
@@ -116,6 +137,16 @@ def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder
     }
     replace(check, cut=cut).save(out, **record)
     return {"cut": cut, **record}
+
+
+def averaged(mlps: list) -> CrisisCheck:
+    """One check whose logit is the mean of the fitted networks' (cut 0 until picked): their
+    hidden units side by side, each network's output weights divided by their number."""
+    n = len(mlps)
+    return CrisisCheck(np.hstack([m.coefs_[0] for m in mlps]).astype(np.float32),
+                       np.concatenate([m.intercepts_[0] for m in mlps]).astype(np.float32),
+                       (np.concatenate([m.coefs_[1][:, 0] for m in mlps]) / n).astype(np.float32),
+                       float(np.mean([m.intercepts_[1][0] for m in mlps])), 0.0)
 
 
 def command(args) -> int:
@@ -129,7 +160,7 @@ def command(args) -> int:
     settings = read_settings(model=args.model)
     out = Path(resolve_model(args.model)) / CrisisCheck.FOLDER
     try:  # the files are checked first: without --force, a shipped check stops the command after it
-        lines = read_crisis(args.lines)
+        lines = read_crisis(*args.lines)
         cancer = [q for path in args.questions for q in load_questions(path)]
     except (QuestionFileError, CrisisFileError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

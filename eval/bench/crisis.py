@@ -17,16 +17,18 @@ from pathlib import Path
 from eval.bench import publish
 
 
-def flagged_by_label(retriever, rows: list[dict]) -> tuple[Counter, Counter, list[str]]:
-    """Lines and lines flagged per label, and the "crisis" lines missed."""
-    total, flagged, missed = Counter(), Counter(), []
+def flagged_by_label(retriever, rows: list[dict]) -> tuple[Counter, Counter, list[str], list[str]]:
+    """Lines and lines flagged per label, the "crisis" lines missed and the "not" lines flagged."""
+    total, flagged, missed, needless = Counter(), Counter(), [], []
     for row in rows:
         hit = retriever.search(row["text"], k=3).crisis
         total[row["label"]] += 1
         flagged[row["label"]] += hit
         if row["label"] == "crisis" and not hit:
             missed.append(row["text"])
-    return total, flagged, missed
+        elif row["label"] == "not" and hit:
+            needless.append(row["text"])
+    return total, flagged, missed, needless
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,10 +39,11 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: {args.lines}: {exc}")
         return 2
-    total, flagged, missed = flagged_by_label(Retriever.load(args.index), rows)
+    total, flagged, missed, needless = flagged_by_label(Retriever.load(args.index), rows)
     lines = [f"`{args.command_line}`\n", "| label | lines | flagged |", "|---|---:|---:|"]
     lines += [f"| {label} | {total[label]} | {flagged[label]} |" for label in sorted(total)]
     text = "\n".join(lines) + "\n\nmissed crisis lines:\n" + "".join(f"- {t}\n" for t in missed)
+    text += "\n\"not\" lines flagged:\n" + "".join(f"- {t}\n" for t in needless)
     return publish(text, args.out)
 
 

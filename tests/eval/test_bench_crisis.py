@@ -13,11 +13,12 @@ class _Flags:
         return SimpleNamespace(crisis="die" in text)
 
 
-def test_flags_are_counted_per_label_and_missed_crisis_lines_named():
+def test_flags_are_counted_per_label_and_missed_and_needless_ones_named():
     rows = [{"text": "i want to die", "label": "crisis"}, {"text": "kms", "label": "crisis"},
             {"text": "I want to die at home", "label": "not"}, {"text": "what is a scan", "label": "not"}]
-    total, flagged, missed = flagged_by_label(_Flags(), rows)
-    assert total == {"crisis": 2, "not": 2} and flagged == {"crisis": 1, "not": 1} and missed == ["kms"]
+    total, flagged, missed, needless = flagged_by_label(_Flags(), rows)
+    assert total == {"crisis": 2, "not": 2} and flagged == {"crisis": 1, "not": 1}
+    assert missed == ["kms"] and needless == ["I want to die at home"]
 
 
 def test_the_committed_reviewer_lines_are_labelled():

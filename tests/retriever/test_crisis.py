@@ -40,6 +40,12 @@ def test_the_shipped_check_loads_for_the_model_s_vectors(tmp_path):
     ("what is carcinoid syndrome", False),
     ("I don't want to die, what are my chances", False),
     ("what is suicide gene therapy", False),
+    # a symptom, a day or a drug typed alone or nearly: ordinary search-box inputs read as a crisis
+    # before the check was fitted on inputs of one to five words (CRISIS_SHORT_BRIEF.md)
+    ("flushing", False),
+    ("whats the weather tomorrow", False),
+    ("can I drink alcohol while on lupron", False),
+    ("wanna die", True),
 ])
 def test_a_seed_search_says_whether_the_question_reads_as_a_crisis(seed_retriever, query, crisis):
     assert seed_retriever.search(query).crisis is crisis

@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 
 from retriever.crisis import CrisisCheck
-from training.crisis import CrisisFileError, command, fit_crisis, read_crisis
+from training.crisis import CrisisFileError, averaged, command, fit_crisis, read_crisis
 from training.data import is_validation
 from training.domain import held_out
 from training.questions import TrainingQuestion
 
 LINES = Path("training/questions/crisis.jsonl")
+SHORT = Path("training/questions/crisis_short.jsonl")
 
 
 def _line(text="i want to end my life", label="crisis", kind="direct"):
@@ -26,6 +27,22 @@ def test_the_committed_lines_are_valid_and_cover_the_three_labels():
     counts = {label: sum(c.label == label for c in lines) for label in ("crisis", "topic", "not")}
     assert counts["crisis"] >= 500 and counts["topic"] >= 150 and counts["not"] >= 500
     assert sum(held_out(c.text) and c.label == "crisis" for c in lines) >= 50  # enough to pick the cut on
+
+
+def test_the_committed_short_lines_are_one_to_five_words_of_every_label():
+    lines = read_crisis(LINES, SHORT)  # no line of one file repeats the other's
+    short = lines[len(read_crisis(LINES)):]
+    assert short == read_crisis(SHORT) and all(1 <= len(c.text.split()) <= 5 for c in short)
+    assert {c.label for c in short} == {"crisis", "topic", "not"} and all(c.kind.startswith("short_") for c in short)
+    assert sum(c.label == "crisis" for c in short) >= 200 and sum(c.label == "not" for c in short) >= 300
+
+
+def test_a_line_repeating_one_of_an_earlier_file_is_named(tmp_path):
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(_line() + "\n", encoding="utf-8")
+    second.write_text(_line("is chemo painful", "not") + "\n" + _line("I want to END my life") + "\n", encoding="utf-8")
+    with pytest.raises(CrisisFileError, match=r"b.jsonl: 'I want to END my life' repeats a line of .*a.jsonl"):
+        read_crisis(first, second)
 
 
 @pytest.mark.parametrize("line, message", [
@@ -70,6 +87,24 @@ def test_fit_writes_a_check_that_flags_the_kept_out_crisis_lines(tmp_path):
     assert not check.flags(_Words().encode_query("is the scan painful"))
 
 
+def test_networks_averaged_into_one_give_the_mean_of_their_logits():
+    import warnings
+
+    from sklearn.neural_network import MLPClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] > 0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mlps = [MLPClassifier(hidden_layer_sizes=(4,), max_iter=50, random_state=s).fit(X, y) for s in (1, 2, 3)]
+    check = averaged(mlps)
+    assert check.hidden_weights.shape == (3, 12) and check.out_weights.shape == (12,)
+    for x in X[:5]:
+        logits = [float(np.log(p / (1 - p))) for p in (m.predict_proba(x[None])[0, 1] for m in mlps)]
+        assert check.logit(x.astype(np.float32)) == pytest.approx(np.mean(logits), abs=1e-4)
+
+
 def test_a_fit_without_kept_out_crisis_lines_is_refused_before_any_work(tmp_path):
     texts = [(t, "crisis") for t in ("i want to end my life", "kill myself")]
     assert not any(held_out(t) for t, _ in texts)
@@ -84,7 +119,7 @@ def test_the_command_never_replaces_a_shipped_check_without_force(tmp_path, monk
     monkeypatch.setattr("retriever.embedding.resolve_model", lambda name: str(tmp_path))
     lines = tmp_path / "lines.jsonl"
     lines.write_text(_line() + "\n", encoding="utf-8")
-    args = Namespace(model="pdq-minilm-l6", lines=lines, questions=[Path("training/questions/audience.jsonl")],
+    args = Namespace(model="pdq-minilm-l6", lines=[lines], questions=[Path("training/questions/audience.jsonl")],
                      force=False)
     assert command(args) == 2
     out, err = capsys.readouterr()
