@@ -183,8 +183,12 @@ def spell_out(text: str) -> str:
     return _short.sub(lambda m: SHORT_FORMS[m.group(1).lower()], text)
 
 
-_patterns = sorted(LAY_TERMS, key=len, reverse=True)
-_matcher = re.compile(r"\b(" + "|".join(re.escape(p) for p in _patterns) + r")\b")
+def matcher(phrases) -> re.Pattern:
+    """Whole words or phrases of ``phrases``, the longest tried first ("come back" before "back")."""
+    return re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")\b")
+
+
+_matcher = matcher(LAY_TERMS)  # `eval.bench lexicon` swaps it for one without an entry
 # Each entry as a question term: the values' content words, and a one-word entry's own word,
 # which a passage may use as well ("carcinoid" is the GI summary's word as much as the lay one).
 def _term(phrase: str, doc_words: str) -> tuple[str, ...]:

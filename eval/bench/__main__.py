@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from eval.bench import backends, ceiling, crisis, cross_encoder, dose, filtered, speed, subjects, topics, typos
+from eval.bench import backends, ceiling, crisis, cross_encoder, dose, filtered, lexicon, speed, subjects, topics, typos
 
 
 def _int_list(text: str) -> list[int]:
@@ -236,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_replicas(subparsers)
     backends.add_command(subparsers)
     topics.add_command(subparsers)
+    lexicon.add_command(subparsers)
     cross_encoder.add_command(subparsers)
     typos.add_command(subparsers)
     dose.add_command(subparsers)
