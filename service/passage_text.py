@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from retriever.text import LIST_MARKER, strip_accents
+from retriever.text import LIST_MARKER, drop_invisible, strip_accents
 from retriever.tokenization import content_words, negated, stem
 
 _WORD = re.compile(r"[^\W_]+")
@@ -77,7 +77,7 @@ def term_spans(text: str, query: str) -> list[tuple[int, int]]:
     """Where the query's own content words (by stem, accents aside) stand in ``text``, "non"
     read with the word after it as the keyword index reads it: "hodgkin" does not mark the
     "Hodgkin" of "non-Hodgkin", and "nonhodgkin" marks "non-Hodgkin" whole."""
-    stems = {stem(w) for w in negated(content_words(query))}
+    stems = {stem(w) for w in negated(content_words(drop_invisible(query)))}
     found = list(_WORD.finditer(text))
     spans, i = [], 0
     while i < len(found):

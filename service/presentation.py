@@ -21,7 +21,7 @@ from retriever.citation import citation_line
 from retriever.models import Hit, SearchResult
 from retriever.planning import quoted
 from retriever.providers import PROVIDER
-from retriever.text import iso_date, replace_word, strip_list_marker
+from retriever.text import drop_invisible, iso_date, replace_word, strip_list_marker
 from retriever.text import short_title as plain_title
 from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, holds_phrase, not_in_english, zipf
 from service.passage_text import ListBlock, Paragraph, Segment, passage_blocks, snippet, term_spans
@@ -184,11 +184,14 @@ def passage_views(hits: list[Hit], query: str = "") -> list[PassageView]:
 
 
 def corrected(query: str, corrections: dict[str, str]) -> str:
-    """The question with each corrected word replaced, or "" when nothing was corrected."""
-    shown = query
+    """The question with each corrected word replaced, or "" when nothing was corrected; read
+    without invisible characters, as the planner read it ("carci\u00adnod" was corrected as
+    "carcinod")."""
+    typed = drop_invisible(query)
+    shown = typed
     for wrong, right in corrections.items():
         shown = replace_word(shown, wrong, right, keep_case=True)
-    return shown if shown != query else ""
+    return shown if shown != typed else ""
 
 
 # Longer than this, a question is not shown again whole for a word or two corrected: one

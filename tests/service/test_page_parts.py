@@ -128,6 +128,17 @@ def test_query_words_are_marked_whatever_their_accents():
         assert [text[a:b] for a, b in term_spans(text, query)] == ["Sézary", "syndrome"]
 
 
+def test_a_word_typed_with_an_invisible_character_is_marked_and_shown_corrected():
+    from service.passage_text import term_spans
+    from service.presentation import corrected
+
+    text = "Octreotide is given as an injection."
+    assert [text[a:b] for a, b in term_spans(text, "octr\u00adeotide shots")] == ["Octreotide"]
+    # the planner corrects the word it reads, invisible character dropped
+    assert corrected("carci\u00adnod syndrome", {"carcinod": "carcinoid"}) == "carcinoid syndrome"
+    assert corrected("carci\u00adnoid syndrome", {}) == ""  # nothing corrected: nothing to show
+
+
 def test_query_words_are_marked_with_non_read_as_the_keyword_index_reads_it():
     from service.passage_text import term_spans
 
