@@ -42,8 +42,8 @@ FLAGGED = ("crisis", "topic")
 FLAGGED_SHARE = 0.002
 # Networks fitted from consecutive seeds and averaged into one (`averaged`). One network's seed
 # moved what it read by 2 to 4 of the 70 crisis lines and 3 of the 89 others of a short-input
-# file nobody fitted on (seeds 13 to 15); five together read 63 and 5 (docs/abstention.md,
-# "Crisis help in a few words").
+# file nobody fitted on (seeds 13 to 15); five together read 62 and flag 5 through the search
+# (docs/abstention.md, "Crisis help in a few words").
 NETWORKS = 5
 
 
@@ -61,6 +61,8 @@ class CrisisLine:
 def read_crisis(*paths: Path) -> list[CrisisLine]:
     """Every line of ``paths``, validated; raises naming each bad line (`retriever.lines.bad_lines`),
     and a line that repeats one of an earlier file."""
+    if len({p.resolve() for p in paths}) < len(paths):
+        raise CrisisFileError(f"{', '.join(map(str, paths))}: a file is named twice; name each once")
     out: list[CrisisLine] = []
     first: dict[str, Path] = {}
     for path in paths:

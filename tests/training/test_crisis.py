@@ -43,6 +43,8 @@ def test_a_line_repeating_one_of_an_earlier_file_is_named(tmp_path):
     second.write_text(_line("is chemo painful", "not") + "\n" + _line("I want to END my life") + "\n", encoding="utf-8")
     with pytest.raises(CrisisFileError, match=r"b.jsonl: 'I want to END my life' repeats a line of .*a.jsonl"):
         read_crisis(first, second)
+    with pytest.raises(CrisisFileError, match="a file is named twice; name each once"):
+        read_crisis(first, tmp_path / "." / "a.jsonl")
 
 
 @pytest.mark.parametrize("line, message", [
