@@ -6,12 +6,25 @@ from eval.bench.lexicon import EntryCount, count_entry, left_out, table
 from retriever import lexicon
 
 
-def test_an_entry_is_left_out_inside_and_back_after():
+def test_an_entry_is_left_out_inside_and_back_after_an_error_too():
     assert lexicon.widenings("my belly hurts after the shot") == {"belly": "abdominal abdomen", "shot": "injection"}
     with left_out("belly"):
         assert lexicon.widenings("my belly hurts after the shot") == {"shot": "injection"}
         assert lexicon.widenings("is my tummy sore") == {"tummy": "abdominal abdomen"}
     assert "belly" in lexicon.widenings("my belly hurts")
+    from retriever.health_topics import missing_topics
+    from retriever.tokenization import Vocabulary
+
+    uterus = Vocabulary(["uterus"])
+    with left_out("womb"):  # abstention no longer finds "womb" as the passages' "uterus"
+        assert missing_topics(["womb"], uterus) == ["womb"]
+    assert missing_topics(["womb"], uterus) == [] and "womb" in lexicon.LAY_TERMS
+    try:
+        with left_out("belly"):
+            raise RuntimeError("a search failed")
+    except RuntimeError:
+        pass
+    assert "belly" in lexicon.widenings("my belly hurts") and list(lexicon.LAY_TERMS)[0] == "belly"  # its place kept
 
 
 def test_only_the_questions_using_an_entry_are_counted_before_and_after():
