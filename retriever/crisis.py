@@ -9,9 +9,10 @@ that only share their words ("I want to die at home, how do I set up hospice", "
 suicide gene therapy"). This check is the domain check's form (`retriever.domain`: one
 hidden layer over the question's vector, the vector the search already has) fitted by
 ``python -m training crisis`` on synthetic lines written to a committed brief
-(training/questions/CRISIS_BRIEF.md): thoughts of suicide or self-harm, and questions
-about suicide as a subject, against hard negatives (a fear of dying, wishes for the end
-of life, idioms, "suicide gene therapy") and the training summaries' lay questions. Its
+(training/questions/CRISIS_BRIEF.md, and CRISIS_SHORT_BRIEF.md for inputs of one to five
+words): thoughts of suicide or self-harm, and questions about suicide as a subject,
+against hard negatives (a fear of dying, wishes for the end of life, idioms, "suicide
+gene therapy", a symptom or a day typed alone) and the training summaries' lay questions. Its
 cut is picked for recall on a held-out fifth of the lines (docs/abstention.md, "Crisis
 help").
 
