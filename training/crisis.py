@@ -6,11 +6,12 @@ ask about may be thinking of suicide or self-harm), "topic" (suicide or self-har
 about as a subject) and "not" (hard negatives: a fear of dying, wishes for the end of life,
 idioms, "suicide gene therapy", a symptom or a day typed alone). A fifth of them, by a hash
 of the text, is kept out to pick the cut on. The flagged side is "crisis" and "topic"; the
-other side is "not" and the training summaries' lay questions (the domain check's cancer
-side). Each is embedded as typed by the model's search encoder and `NETWORKS` of the domain
-check's networks are fitted (scikit-learn's `MLPClassifier`) and averaged into one, the
-flagged side weighted to count as half, the hard negatives and the lay questions a quarter
-each. The cut lets through all but
+other side is "not", the training summaries' lay questions (the domain check's cancer
+side) and every name of the drug-name list (`retriever.drug_names`) typed alone. Each is
+embedded as typed by the model's search encoder and `NETWORKS` of the domain check's
+networks are fitted (scikit-learn's `MLPClassifier`) and averaged into one, the flagged
+side weighted to count as half, the hard negatives and the lay questions a fifth each and
+the names a tenth (`SHARES`). The cut lets through all but
 `FLAGGED_SHARE` of the validation summaries' lay questions, as the domain check's does:
 the page then shows crisis help above the answer of one ordinary question in 500, and the
 kept-out lines say how many cries for help it reads (docs/abstention.md, "Crisis help").
@@ -42,9 +43,15 @@ FLAGGED = ("crisis", "topic")
 FLAGGED_SHARE = 0.002
 # Networks fitted from consecutive seeds and averaged into one (`averaged`). One network's seed
 # moved what it read by 2 to 4 of the 70 crisis lines and 3 of the 89 others of a short-input
-# file nobody fitted on (seeds 13 to 15); five together read 62 and flag 5 through the search
-# (docs/abstention.md, "Crisis help in a few words").
+# file nobody fitted on (seeds 13 to 15); five together, with the drug names (`SHARES`), read 63
+# and flag 2 through the search (docs/abstention.md, "Crisis help in a few words").
 NETWORKS = 5
+# Of the weight, with the drug-name list's names typed alone as a fourth group: flagged lines,
+# hard negatives, lay questions, names. Staff search a drug by its name alone, and 75 of the
+# 1,625 names (a brand, "cosmegen", or the summaries' "flutamide") read as a crisis; at 0.1 of
+# the weight none of the kept-out fifth of them did, and the other figures held or gained
+# (docs/abstention.md, "Crisis help in a few words"). Without names, the first three.
+SHARES = (0.5, 0.2, 0.2, 0.1)
 
 
 class CrisisFileError(ValueError):
@@ -93,8 +100,10 @@ def _parse_line(line: str, seen: set[str]) -> CrisisLine | str:
     return c
 
 
-def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder, out: Path, seed: int = 13) -> dict:
-    """Fit, pick the cut on the kept-out fifth, save to ``out`` (the model's ``crisis/``); the record."""
+def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder, out: Path, seed: int = 13,
+               names: list[str] = ()) -> dict:
+    """Fit, pick the cut on the kept-out fifth, save to ``out`` (the model's ``crisis/``); the
+    record. ``names``: drug names, each typed alone on the unflagged side (`SHARES`)."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
@@ -106,13 +115,16 @@ def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder
     if not (any(c.label == "crisis" for c in kept) and any(c.label in FLAGGED for c in fit) and lay and validation):
         raise CrisisFileError("the fit needs flagged lines outside the kept-out fifth, crisis lines within it, "
                               "and lay questions of training and of validation summaries; the files given lack some")
-    vectors = {name: _encode(embedder, texts, name) for name, texts in (
-        ("flagged", [c.text for c in fit if c.label in FLAGGED]), ("not", [c.text for c in fit if c.label == "not"]),
-        ("lay", lay), ("kept out", [c.text for c in kept]), ("validation", validation))}
-    X = np.vstack([vectors["flagged"], vectors["not"], vectors["lay"]])
-    sizes = [len(vectors["flagged"]), len(vectors["not"]), len(vectors["lay"])]
-    y = np.r_[np.ones(sizes[0]), np.zeros(sizes[1] + sizes[2])]
-    share = (0.5, 0.25, 0.25)  # of the weight: flagged, hard negatives, lay questions
+    groups = {"flagged": [c.text for c in fit if c.label in FLAGGED], "not": [c.text for c in fit if c.label == "not"],
+              "lay": lay, "names": [n for n in names if not held_out(n)]}
+    groups = {g: texts for g, texts in groups.items() if texts or g != "names"}
+    checked = {"kept out": [c.text for c in kept], "validation": validation,
+               "names kept out": [n for n in names if held_out(n)]}
+    vectors = {name: _encode(embedder, texts, name) for name, texts in (groups | checked).items() if texts}
+    X = np.vstack([vectors[g] for g in groups])
+    sizes = [len(texts) for texts in groups.values()]
+    y = np.r_[np.ones(sizes[0]), np.zeros(sum(sizes[1:]))]
+    share = SHARES if "names" in groups else (0.5, 0.25, 0.25)
     weight = np.concatenate([np.full(n, len(X) * s / max(n, 1)) for n, s in zip(sizes, share)])
     with warnings.catch_warnings():  # each stops when its loss stops falling, else at 200 passes: recorded
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -131,9 +143,12 @@ def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder
         "params": {**PARAMS, "hidden_layer_sizes": list(PARAMS["hidden_layer_sizes"]), "seed": seed,
                    "networks": NETWORKS},
         "model_sha256": getattr(embedder, "weights_sha256", ""), "passes": [int(m.n_iter_) for m in mlps],
-        "fitted_on": {"flagged lines": sizes[0], "hard negatives": sizes[1], "lay questions": sizes[2]},
-        "kept out flagged": {label: flagged(kept_logits[label]) for label in LABELS},
-        "kept out": {label: int(len(kept_logits[label])) for label in LABELS},
+        "fitted_on": {"flagged lines": sizes[0], "hard negatives": sizes[1], "lay questions": sizes[2],
+                      "drug names": len(groups.get("names", []))},
+        "kept out flagged": {**{label: flagged(kept_logits[label]) for label in LABELS},
+                             "drug names": flagged(logits.get("names kept out", np.zeros(0)))},
+        "kept out": {**{label: int(len(kept_logits[label])) for label in LABELS},
+                     "drug names": len(checked["names kept out"])},
         "validation summaries' questions flagged": flagged(logits["validation"]),
         "seconds": round(time.time() - t0, 1),
     }
@@ -155,6 +170,7 @@ def command(args) -> int:
     """``python -m training crisis``: read and check the files, fit, write beside the model."""
     import sys
 
+    from retriever.drug_names import drug_names
     from retriever.embedding import ModelError, get_embedder, resolve_model
     from retriever.settings import read_settings
     from training.questions import QuestionFileError, load_questions
@@ -172,7 +188,9 @@ def command(args) -> int:
         print(f"error: {out} already holds a crisis check; pass --force to replace it", file=sys.stderr)
         return 2
     try:
-        record = fit_crisis(lines, cancer, get_embedder(settings.model, settings.backend, settings.onnx_target), out)
+        table = drug_names()  # brands and the summaries' names, each as staff type it alone
+        record = fit_crisis(lines, cancer, get_embedder(settings.model, settings.backend, settings.onnx_target), out,
+                            names=sorted({*table, *table.values()}))
     except (ModelError, CrisisFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

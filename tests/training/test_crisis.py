@@ -107,6 +107,19 @@ def test_networks_averaged_into_one_give_the_mean_of_their_logits():
         assert check.logit(x.astype(np.float32)) == pytest.approx(np.mean(logits), abs=1e-4)
 
 
+def test_drug_names_join_the_unflagged_side_and_their_kept_out_fifth_is_scored(tmp_path):
+    texts = [(f"i want to end my life {i}", "crisis") for i in range(80)] + \
+            [(f"will chemo make me tired {i}", "not") for i in range(80)]
+    lay = [TrainingQuestion(f"doc-{i}", f"doc-{i}/0", ("T",), f"what is a scan {i}", "question", "e")
+           for i in range(400)]
+    names = [f"drugname{i}" for i in range(60)]
+    record = fit_crisis(_lines(tmp_path, texts), lay, _Words(), tmp_path / CrisisCheck.FOLDER, names=names)
+    kept = sum(held_out(n) for n in names)
+    assert 0 < kept < len(names)
+    assert record["fitted_on"]["drug names"] == len(names) - kept and record["kept out"]["drug names"] == kept
+    assert record["kept out flagged"]["drug names"] == 0.0 and record["kept out flagged"]["crisis"] == 1.0
+
+
 def test_a_fit_without_kept_out_crisis_lines_is_refused_before_any_work(tmp_path):
     texts = [(t, "crisis") for t in ("i want to end my life", "kill myself")]
     assert not any(held_out(t) for t, _ in texts)
