@@ -86,7 +86,7 @@ def drop_emoji(text: str) -> str:
 
 def drop_invisible(text: str) -> str:
     """``text`` without invisible format characters. Text pasted from a web page or a PDF
-    carries them inside words: "octr\u00adeotide" (a soft hyphen) was read as "octr" and
+    carries them inside words: "octr\\u00adeotide" (a soft hyphen) was read as "octr" and
     "eotide" and refused for lacking "eotide", though the encoder's tokenizer drops them
     and embedded it as octreotide. Dropped here too, the words are the ones the encoder reads."""
     return text if text.isascii() else _INVISIBLE.sub("", text)

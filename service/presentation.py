@@ -185,7 +185,7 @@ def passage_views(hits: list[Hit], query: str = "") -> list[PassageView]:
 
 def corrected(query: str, corrections: dict[str, str]) -> str:
     """The question with each corrected word replaced, or "" when nothing was corrected; read
-    without invisible characters, as the planner read it ("carci\u00adnod" was corrected as
+    without invisible characters, as the planner read it ("carci\\u00adnod" was corrected as
     "carcinod")."""
     typed = drop_invisible(query)
     shown = typed

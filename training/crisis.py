@@ -50,8 +50,9 @@ NETWORKS = 5
 # hard negatives, lay questions, names. Staff search a drug by its name alone, and 75 of the
 # 1,625 names (a brand, "cosmegen", or the summaries' "flutamide") read as a crisis; at 0.1 of
 # the weight none of the kept-out fifth of them did, and the other figures held or gained
-# (docs/abstention.md, "Crisis help in a few words"). Without names, the first three.
+# (docs/abstention.md, "Crisis help in a few words").
 SHARES = (0.5, 0.2, 0.2, 0.1)
+SHARES_WITHOUT_NAMES = (0.5, 0.25, 0.25)  # flagged lines, hard negatives, lay questions
 
 
 class CrisisFileError(ValueError):
@@ -116,15 +117,16 @@ def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder
         raise CrisisFileError("the fit needs flagged lines outside the kept-out fifth, crisis lines within it, "
                               "and lay questions of training and of validation summaries; the files given lack some")
     groups = {"flagged": [c.text for c in fit if c.label in FLAGGED], "not": [c.text for c in fit if c.label == "not"],
-              "lay": lay, "names": [n for n in names if not held_out(n)]}
-    groups = {g: texts for g, texts in groups.items() if texts or g != "names"}
+              "lay": lay}
+    if fitted_names := [n for n in names if not held_out(n)]:
+        groups["names"] = fitted_names
     checked = {"kept out": [c.text for c in kept], "validation": validation,
                "names kept out": [n for n in names if held_out(n)]}
     vectors = {name: _encode(embedder, texts, name) for name, texts in (groups | checked).items() if texts}
     X = np.vstack([vectors[g] for g in groups])
     sizes = [len(texts) for texts in groups.values()]
     y = np.r_[np.ones(sizes[0]), np.zeros(sum(sizes[1:]))]
-    share = SHARES if "names" in groups else (0.5, 0.25, 0.25)
+    share = SHARES if fitted_names else SHARES_WITHOUT_NAMES
     weight = np.concatenate([np.full(n, len(X) * s / max(n, 1)) for n, s in zip(sizes, share)])
     with warnings.catch_warnings():  # each stops when its loss stops falling, else at 200 passes: recorded
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -144,7 +146,7 @@ def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder
                    "networks": NETWORKS},
         "model_sha256": getattr(embedder, "weights_sha256", ""), "passes": [int(m.n_iter_) for m in mlps],
         "fitted_on": {"flagged lines": sizes[0], "hard negatives": sizes[1], "lay questions": sizes[2],
-                      "drug names": len(groups.get("names", []))},
+                      "drug names": len(fitted_names)},
         "kept out flagged": {**{label: flagged(kept_logits[label]) for label in LABELS},
                              "drug names": flagged(logits.get("names kept out", np.zeros(0)))},
         "kept out": {**{label: int(len(kept_logits[label])) for label in LABELS},

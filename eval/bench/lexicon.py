@@ -56,7 +56,7 @@ def count_entry(entry: str, questions: list, first_right) -> EntryCount:
     lexicon stands when it is called."""
     from retriever import lexicon
 
-    users = [q for q in questions if entry in lexicon._matcher.findall(q.question.lower())]
+    users = [q for q in questions if entry in lexicon.widenings(q.question)]
     before = [first_right(q) for q in users]
     with left_out(entry):
         after = [first_right(q) for q in users]
