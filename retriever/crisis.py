@@ -14,7 +14,8 @@ words): thoughts of suicide or self-harm, and questions about suicide as a subje
 against hard negatives (a fear of dying, wishes for the end of life, idioms, "suicide
 gene therapy", a symptom or a day typed alone) and the training summaries' lay questions. Its
 cut is picked for recall on a held-out fifth of the lines (docs/abstention.md, "Crisis
-help").
+help"). Beside the vector, a second reader weighs the question's own words
+(`retriever.crisis_words`): a vector made by an English model blurs "quiero morir" and "kms".
 
 It decides nothing about the passages: the search and its abstention run as for any
 question, and the page shows crisis help first (`service.pages`).
@@ -22,18 +23,29 @@ question, and the page shows crisis help first (`service.pages`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
 
+import numpy as np
+
+from retriever.crisis_words import CrisisWords
 from retriever.domain import DomainCheck
+from retriever.store import check_fix
 
 
 class CrisisError(ValueError):
     """A crisis-check file that cannot be used, naming the file and the fix."""
 
 
+def reads_crisis(check: CrisisCheck | None, vector: np.ndarray | None, text: str) -> bool:
+    """Whether ``check`` (None: off, or none shipped) reads the question as a crisis."""
+    return check is not None and check.reads(vector, text)
+
+
 @dataclass(frozen=True, eq=False)
 class CrisisCheck(DomainCheck):
-    """The domain check's form, read from the model's ``crisis/`` folder."""
+    """The domain check's form, read from the model's ``crisis/`` folder, and its words reader."""
 
     FOLDER = "crisis"
     WEIGHTS_FILE = "crisis.npz"
@@ -42,3 +54,28 @@ class CrisisCheck(DomainCheck):
     WHAT = "crisis check"
     SWITCH = "PDQ_CRISIS_CHECK"
     ERROR = CrisisError
+
+    words: CrisisWords | None = None  # None: a check fitted before the words reader, the vector alone
+
+    def reads(self, vector: np.ndarray | None, text: str) -> bool:
+        """Whether the question (its vector, and its words as typed) reads as a crisis."""
+        return self.flags(vector) or (self.words is not None and self.words.flags(text))
+
+    def save(self, folder: Path, **record) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.words is not None:  # written first: the record names its hash
+            record["words"] = {"sha256": self.words.save(folder), "cut": self.words.cut}
+        super().save(folder, **record)
+
+    @classmethod
+    def load(cls, model_dir: str | Path, dimensions: int, model_sha256: str = "") -> CrisisCheck | None:
+        """`DomainCheck.load`, with the words reader the record names (raises `CrisisError`)."""
+        check = super().load(model_dir, dimensions, model_sha256)
+        if check is None:
+            return None
+        folder = Path(model_dir) / cls.FOLDER
+        record = json.loads((folder / cls.RECORD_FILE).read_text(encoding="utf-8"))  # read and checked above
+        if "words" not in record:
+            return check
+        fix = check_fix(folder, cls.REBUILD, cls.SWITCH)
+        return replace(check, words=CrisisWords.load(folder, record["words"], fix, cls.ERROR))

@@ -33,7 +33,7 @@ from retriever.beside import keyword_half, plan_beside
 from retriever.calibration import Calibration
 from retriever.cancer_types import types_of
 from retriever.citation import continuations, document_links
-from retriever.crisis import CrisisCheck
+from retriever.crisis import CrisisCheck, reads_crisis
 from retriever.domain import DomainCheck
 from retriever.dose_typed import verbs
 from retriever.embedding import Embedder, ModelError, cpu_share, get_embedder, resolve_model, search_threads
@@ -295,5 +295,5 @@ class Retriever:
                             corrections=sig.query.plan.corrections, related=related,
                             withheld=hits[:k] if abstained else [],
                             also_searched=dict(sig.query.plan.widened) if mode != "dense" else {},
-                            crisis=bool(s.crisis_check and self.crisis and self.crisis.flags(sig.query.vector)))
+                            crisis=reads_crisis(self.crisis if s.crisis_check else None, sig.query.vector, query))
 

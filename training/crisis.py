@@ -15,6 +15,9 @@ the names a tenth (`SHARES`). The cut lets through all but
 `FLAGGED_SHARE` of the validation summaries' lay questions, as the domain check's does:
 the page then shows crisis help above the answer of one ordinary question in 500, and the
 kept-out lines say how many cries for help it reads (docs/abstention.md, "Crisis help").
+Beside the networks, a logistic regression over the same texts' words and word pairs
+(`retriever.crisis_words`) is fitted with the same weights; each reader is cut at half that
+share, and either flags a question.
 """
 
 from __future__ import annotations
@@ -30,16 +33,18 @@ from pathlib import Path
 import numpy as np
 
 from retriever.crisis import CrisisCheck
+from retriever.crisis_words import CrisisWords, terms
 from training.data import is_validation
 from training.domain import PARAMS, _encode, held_out, read_records, text_fields
 from training.questions import TrainingQuestion
 
 LABELS = ("crisis", "topic", "not")
 FLAGGED = ("crisis", "topic")
-# The share of the validation summaries' lay questions the cut flags. At 0.2% it reads 82% of
-# the kept-out "crisis" lines; at 0.5%, 84% (and 27 of the project's 1,635 evaluation questions
-# against 10); cutting for 95% of them flagged 3.4% of those questions. A phrase list beside it
-# read 1.5% more of them for twice the harmless lines flagged (docs/abstention.md, "Crisis help").
+# The share of the validation summaries' lay questions the check flags (each reader, `_cut`, half
+# of it). At 0.2%, the vector alone read 82% of the kept-out "crisis" lines; at 0.5%, 84% (and 27
+# of the project's 1,635 evaluation questions against 10); cutting for 95% of them flagged 3.4% of
+# those questions. A phrase list beside it read 1.5% more of them for twice the harmless lines
+# flagged (docs/abstention.md, "Crisis help").
 FLAGGED_SHARE = 0.002
 # Networks fitted from consecutive seeds and averaged into one (`averaged`). One network's seed
 # moved what it read by 2 to 4 of the 70 crisis lines and 3 of the 89 others of a short-input
@@ -53,6 +58,14 @@ NETWORKS = 5
 # (docs/abstention.md, "Crisis help in a few words").
 SHARES = (0.5, 0.2, 0.2, 0.1)
 SHARES_WITHOUT_NAMES = (0.5, 0.25, 0.25)  # flagged lines, hard negatives, lay questions
+# The words reader's regularisation and the fewest lines a term is in. Each reader cut at 0.1%
+# of the validation questions, the kept-out fifth's crisis lines read rose from 145 to 157 of
+# 173 (hard negatives flagged 9 -> 19 of 176), the short-input evaluation file's from 64 to 65
+# of 70 (ordinary lines 2 -> 1 of 89), the reviewer's 63 of 66 both (10 -> 9 of 55 others); C 1
+# and 16, and every term kept, gave the same within two lines (docs/abstention.md, "Crisis help
+# from the words too").
+WORDS_C = 4.0
+WORDS_MIN_DF = 2
 
 
 class CrisisFileError(ValueError):
@@ -105,9 +118,6 @@ def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder
                names: list[str] = ()) -> dict:
     """Fit, pick the cut on the kept-out fifth, save to ``out`` (the model's ``crisis/``); the
     record. ``names``: drug names, each typed alone on the unflagged side (`SHARES`)."""
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier
-
     t0 = time.time()
     fit = [c for c in lines if not held_out(c.text)]
     kept = [c for c in lines if held_out(c.text)]
@@ -128,34 +138,61 @@ def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder
     y = np.r_[np.ones(sizes[0]), np.zeros(sum(sizes[1:]))]
     share = SHARES if fitted_names else SHARES_WITHOUT_NAMES
     weight = np.concatenate([np.full(n, len(X) * s / max(n, 1)) for n, s in zip(sizes, share)])
-    with warnings.catch_warnings():  # each stops when its loss stops falling, else at 200 passes: recorded
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        mlps = [MLPClassifier(**PARAMS, random_state=seed + i).fit(X, y, sample_weight=weight)
-                for i in range(NETWORKS)]
-    check = averaged(mlps)
-    logits = {name: np.array([check.logit(v) for v in vecs]) for name, vecs in vectors.items()}
-    kept_logits = {label: logits["kept out"][[c.label == label for c in kept]] for label in LABELS}
-    # rounded up, so that questions tied at the quantile stay under the cut
-    cut = math.ceil(float(np.quantile(logits["validation"], 1.0 - FLAGGED_SHARE)) * 1e4) / 1e4
+    mlps = fit_networks(X, y, weight, seed)
+    check, words = averaged(mlps), fit_words([t for texts in groups.values() for t in texts], y, weight)
+    vec = {name: np.array([check.logit(v) for v in vectors[name]]) for name in checked if name in vectors}
+    said = {name: np.array([words.logit(t) for t in texts]) for name, texts in checked.items()}
+    cut, words_cut = (_cut(logits["validation"]) for logits in (vec, said))
+    hit = {name: (vec.get(name, np.zeros(0)) > cut) | (said[name] > words_cut) for name in checked}
+    kept_hit = {label: hit["kept out"][[c.label == label for c in kept]] for label in LABELS}
 
     def flagged(x: np.ndarray) -> float:
-        return round(float(np.mean(x > cut)), 4) if len(x) else 0.0
+        return round(float(np.mean(x)), 4) if len(x) else 0.0
 
     record = {
         "params": {**PARAMS, "hidden_layer_sizes": list(PARAMS["hidden_layer_sizes"]), "seed": seed,
-                   "networks": NETWORKS},
+                   "networks": NETWORKS, "words_C": WORDS_C, "words_min_df": WORDS_MIN_DF},
         "model_sha256": getattr(embedder, "weights_sha256", ""), "passes": [int(m.n_iter_) for m in mlps],
         "fitted_on": {"flagged lines": sizes[0], "hard negatives": sizes[1], "lay questions": sizes[2],
-                      "drug names": len(fitted_names)},
-        "kept out flagged": {**{label: flagged(kept_logits[label]) for label in LABELS},
-                             "drug names": flagged(logits.get("names kept out", np.zeros(0)))},
-        "kept out": {**{label: int(len(kept_logits[label])) for label in LABELS},
+                      "drug names": len(fitted_names), "terms": len(words.vocabulary)},
+        "kept out flagged": {**{label: flagged(kept_hit[label]) for label in LABELS},
+                             "drug names": flagged(hit["names kept out"])},
+        "kept out": {**{label: int(len(kept_hit[label])) for label in LABELS},
                      "drug names": len(checked["names kept out"])},
-        "validation summaries' questions flagged": flagged(logits["validation"]),
+        "validation summaries' questions flagged": flagged(hit["validation"]),
         "seconds": round(time.time() - t0, 1),
     }
-    replace(check, cut=cut).save(out, **record)
-    return {"cut": cut, **record}
+    replace(check, cut=cut, words=replace(words, cut=words_cut)).save(out, **record)
+    return {"cut": cut, "words cut": words_cut, **record}
+
+
+def fit_networks(X: np.ndarray, y: np.ndarray, weight: np.ndarray, seed: int) -> list:
+    """`NETWORKS` of the domain check's networks, from consecutive seeds."""
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    with warnings.catch_warnings():  # each stops when its loss stops falling, else at 200 passes: recorded
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return [MLPClassifier(**PARAMS, random_state=seed + i).fit(X, y, sample_weight=weight)
+                for i in range(NETWORKS)]
+
+
+def _cut(validation: np.ndarray) -> float:
+    """A reader's cut: it flags half of `FLAGGED_SHARE` of the validation questions (rounded up,
+    so that questions tied at the quantile stay under it)."""
+    return math.ceil(float(np.quantile(validation, 1.0 - FLAGGED_SHARE / 2)) * 1e4) / 1e4
+
+
+def fit_words(texts: list[str], y: np.ndarray, weight: np.ndarray, min_df: int = WORDS_MIN_DF) -> CrisisWords:
+    """The words reader over ``texts`` (cut 0 until picked): TF-IDF of `terms`, as it reads them."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(analyzer=terms, sublinear_tf=True, min_df=min_df)
+    X = vectorizer.fit_transform(texts)
+    lr = LogisticRegression(C=WORDS_C, max_iter=3000).fit(X, y, sample_weight=weight)
+    return CrisisWords(tuple(vectorizer.get_feature_names_out().tolist()), vectorizer.idf_, lr.coef_[0],
+                       float(lr.intercept_[0]), 0.0)
 
 
 def averaged(mlps: list) -> CrisisCheck:

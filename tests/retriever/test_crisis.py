@@ -30,7 +30,8 @@ def test_its_own_files_load_back_and_name_its_own_fix(tmp_path):
 
 def test_the_shipped_check_loads_for_the_model_s_vectors(tmp_path):
     shutil.copytree(resolve_model("pdq-minilm-l6") + "/crisis", tmp_path / "crisis")
-    assert CrisisCheck.load(tmp_path, dimensions=384).hidden_weights.shape[0] == 384
+    check = CrisisCheck.load(tmp_path, dimensions=384)
+    assert check.hidden_weights.shape[0] == 384 and len(check.words.vocabulary) > 10_000
 
 
 @pytest.mark.parametrize("query, crisis", [
@@ -46,6 +47,10 @@ def test_the_shipped_check_loads_for_the_model_s_vectors(tmp_path):
     ("whats the weather tomorrow", False),
     ("can I drink alcohol while on lupron", False),
     ("wanna die", True),
+    # read by the words alone: the vector of an English model blurs slang and other languages
+    ("thinking of kms", True),
+    ("quiero morirme ya", True),
+    ("je veux me tuer", True),
 ])
 def test_a_seed_search_says_whether_the_question_reads_as_a_crisis(seed_retriever, query, crisis):
     assert seed_retriever.search(query).crisis is crisis

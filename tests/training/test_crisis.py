@@ -84,9 +84,11 @@ def test_fit_writes_a_check_that_flags_the_kept_out_crisis_lines(tmp_path):
     record = fit_crisis(_lines(tmp_path, texts), lay, _Words(), tmp_path / CrisisCheck.FOLDER)
     check = CrisisCheck.load(tmp_path, dimensions=2)
     assert check.cut == record["cut"] and record["kept out flagged"]["crisis"] == 1.0
-    assert record["validation summaries' questions flagged"] <= 0.002
+    assert check.words.cut == record["words cut"] and record["fitted_on"]["terms"] == len(check.words.vocabulary)
+    assert record["validation summaries' questions flagged"] <= 0.002  # both readers together
     assert check.flags(_Words().encode_query("some days i want to die"))
     assert not check.flags(_Words().encode_query("is the scan painful"))
+    assert check.words.flags("i want to kill myself") and not check.words.flags("what is a scan")
 
 
 def test_networks_averaged_into_one_give_the_mean_of_their_logits():
