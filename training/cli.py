@@ -34,8 +34,9 @@ EVERYDAY = Path("training/questions/everyday.jsonl")  # not about cancer: the do
 #: cause.jsonl, written after it).
 DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questions/lay_words.jsonl"),
                     Path("training/questions/situation_round2.jsonl")]
-#: The crisis check's labelled lines: sentences, and inputs of one to five words (their briefs beside them).
-CRISIS_LINES = [Path("training/questions/crisis.jsonl"), Path("training/questions/crisis_short.jsonl")]
+#: The crisis check's labelled lines: sentences, inputs of one to five words, and lines in the languages
+#: most spoken at home in the US after English (their briefs beside them).
+CRISIS_LINES = [Path(f"training/questions/{name}.jsonl") for name in ("crisis", "crisis_short", "crisis_languages")]
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")
 BASE_MODEL = "all-MiniLM-L6-v2"
@@ -135,7 +136,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     cr = sub.add_parser("crisis", help="fit the check of whether a question reads as thoughts of suicide or self-harm")
     cr.add_argument("--model", default="pdq-minilm-l6")
     cr.add_argument("--lines", type=Path, nargs="+", default=CRISIS_LINES,
-                    help="labelled lines (CRISIS_BRIEF.md, CRISIS_SHORT_BRIEF.md)")
+                    help="labelled lines (CRISIS_BRIEF.md, CRISIS_SHORT_BRIEF.md, CRISIS_LANGUAGES_BRIEF.md)")
     cr.add_argument("--questions", type=Path, nargs="+", default=DOMAIN_QUESTIONS,
                     help="lay questions about cancer (training-question files): the unflagged side with the lines")
     cr.add_argument("--force", action="store_true", help="replace the model's crisis check")

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from retriever.crisis import CrisisCheck
+from training.cli import CRISIS_LINES
 from training.crisis import CrisisFileError, averaged, command, fit_crisis, read_crisis
 from training.data import is_validation
 from training.domain import held_out
@@ -16,6 +17,7 @@ from training.questions import TrainingQuestion
 
 LINES = Path("training/questions/crisis.jsonl")
 SHORT = Path("training/questions/crisis_short.jsonl")
+LANGUAGES = Path("training/questions/crisis_languages.jsonl")
 
 
 def _line(text="i want to end my life", label="crisis", kind="direct"):
@@ -35,6 +37,18 @@ def test_the_committed_short_lines_are_one_to_five_words_of_every_label():
     assert short == read_crisis(SHORT) and all(1 <= len(c.text.split()) <= 5 for c in short)
     assert {c.label for c in short} == {"crisis", "topic", "not"} and all(c.kind.startswith("short_") for c in short)
     assert sum(c.label == "crisis" for c in short) >= 200 and sum(c.label == "not" for c in short) >= 300
+
+
+def test_the_committed_lines_in_other_languages_hold_each_label_with_more_ordinary_than_crisis_lines():
+    lines = read_crisis(*CRISIS_LINES)[len(read_crisis(LINES, SHORT)):]
+    assert lines == read_crisis(LANGUAGES)
+    by_language = {}
+    for c in lines:
+        language, label = c.kind.split("_")
+        assert label == c.label
+        by_language.setdefault(language, []).append(label)
+    assert {"es", "mixed", "pt", "fr", "tl", "vi", "ht", "it"} <= set(by_language)
+    assert all(labels.count("not") >= labels.count("crisis") > 0 for labels in by_language.values())
 
 
 def test_a_line_repeating_one_of_an_earlier_file_is_named(tmp_path):
