@@ -186,13 +186,8 @@ def near_miss(ev: Evidence | None, floor: float) -> bool:
 
 
 def asks_nothing(text: str, terms: list[tuple[str, ...]]) -> bool:
-    """Whether the query names no term and is too short to be a question (`MIN_QUERY_CHARS`),
-    or its terms are numbers alone: "1=1", "2+2" and "' OR 1=1 --" were answered with the
-    seed's passages that say "1" or "2", and a number alone names no subject ("stage 2",
-    "T4" and "5-HIAA" name one)."""
-    if not terms:
-        return sum(ch.isalnum() for ch in text) < MIN_QUERY_CHARS
-    return not any(ch.isalpha() for alternatives in terms for term in alternatives for ch in term)
+    """Whether the query names no term and is too short to be a question (`MIN_QUERY_CHARS`)."""
+    return not terms and sum(ch.isalnum() for ch in text) < MIN_QUERY_CHARS
 
 
 def judge(ev: Evidence, missing: list[str], calibration, threshold: float,

@@ -8,14 +8,16 @@ wants to kill himself", "quiero morir", "sucide thoughts") and caught 19 of 60 q
 that only share their words ("I want to die at home, how do I set up hospice", "what is
 suicide gene therapy"). This check is the domain check's form (`retriever.domain`: one
 hidden layer over the question's vector, the vector the search already has) fitted by
-``python -m training crisis`` on synthetic lines written to a committed brief
-(training/questions/CRISIS_BRIEF.md, and CRISIS_SHORT_BRIEF.md for inputs of one to five
-words): thoughts of suicide or self-harm, and questions about suicide as a subject,
-against hard negatives (a fear of dying, wishes for the end of life, idioms, "suicide
-gene therapy", a symptom or a day typed alone) and the training summaries' lay questions. Its
-cut is picked for recall on a held-out fifth of the lines (docs/abstention.md, "Crisis
-help"). Beside the vector, a second reader weighs the question's own words
-(`retriever.crisis_words`): a vector made by an English model blurs "quiero morir" and "kms".
+``python -m training crisis`` on synthetic lines written to committed briefs
+(training/questions/CRISIS_BRIEF.md; CRISIS_SHORT_BRIEF.md for inputs of one to five words,
+CRISIS_LANGUAGES_BRIEF.md for Spanish and six other languages): thoughts of suicide or
+self-harm, and questions about suicide as a subject, against hard negatives (a fear of
+dying, wishes for the end of life, idioms, "suicide gene therapy", a symptom or a day typed
+alone) and the training summaries' lay questions. Beside the vector, a second reader weighs
+the question's own words (`retriever.crisis_words`): a vector made by an English model
+blurs "kms" and "burden to my family". Either reader flags a question; their cuts are
+picked so that together they flag one validation question in 500 (docs/abstention.md,
+"Crisis help").
 
 It decides nothing about the passages: the search and its abstention run as for any
 question, and the page shows crisis help first (`service.pages`).
@@ -23,6 +25,7 @@ question, and the page shows crisis help first (`service.pages`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,7 +34,6 @@ import numpy as np
 
 from retriever.crisis_words import CrisisWords
 from retriever.domain import DomainCheck
-from retriever.store import check_fix
 
 
 class CrisisError(ValueError):
@@ -62,20 +64,19 @@ class CrisisCheck(DomainCheck):
         return self.flags(vector) or (self.words is not None and self.words.flags(text))
 
     def save(self, folder: Path, **record) -> None:
+        """The network's files, and the words reader's with its hash and cut in the record."""
         folder.mkdir(parents=True, exist_ok=True)
         if self.words is not None:  # written first: the record names its hash
             record["words"] = {"sha256": self.words.save(folder), "cut": self.words.cut}
         super().save(folder, **record)
 
     @classmethod
-    def load(cls, model_dir: str | Path, dimensions: int, model_sha256: str = "") -> CrisisCheck | None:
-        """`DomainCheck.load`, with the words reader the record names (raises `CrisisError`)."""
-        check = super().load(model_dir, dimensions, model_sha256)
-        if check is None:
-            return None
-        folder = Path(model_dir) / cls.FOLDER
-        record = json.loads((folder / cls.RECORD_FILE).read_text(encoding="utf-8"))  # read and checked above
+    def completed(cls, check: CrisisCheck, folder: Path, record: dict, fix: str) -> CrisisCheck:
+        """The words reader the record names, beside the network (none in a record written
+        before it). The check's ``sha256`` then covers both readers' weights and cuts, so that
+        /readyz tells apart two checks whose network is the same file."""
         if "words" not in record:
             return check
-        fix = check_fix(folder, cls.REBUILD, cls.SWITCH)
-        return replace(check, words=CrisisWords.load(folder, record["words"], fix, cls.ERROR))
+        words = CrisisWords.load(folder, record["words"], folder / cls.RECORD_FILE, fix, cls.ERROR)
+        both = json.dumps([check.sha256, check.cut, words.sha256, words.cut]).encode()
+        return replace(check, words=words, sha256=hashlib.sha256(both).hexdigest())

@@ -6,8 +6,10 @@ model makes, and a vector blurs what a few words say plainly: "quiero morir", "k
 question's words and adjacent word pairs, weighed as scikit-learn's `TfidfVectorizer` does
 (sublinear counts, idf, unit length), fitted on the same lines by ``python -m training
 crisis``, reads them. Either reader flags a question; each is cut at half the ordinary
-questions' share the vector alone was cut at, so together they flag as many ordinary
-questions as before (docs/abstention.md, "Crisis help from the words too").
+questions' share the vector alone was cut at, so together they flag at most as many
+ordinary questions as before (docs/abstention.md, "Crisis help from the words too"). A
+sentence in a script written without spaces (Chinese) is one token to it and matches no
+term: such questions rely on the vector alone.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retriever.store import sha256_file, write_npz
+from retriever.store import finite_number, sha256_file, write_npz
 from retriever.text import drop_invisible
 
 WORDS_FILE = "crisis_words.npz"
@@ -59,6 +61,7 @@ class CrisisWords:
         return float(x @ self.coef[ids] / np.linalg.norm(x) + self.bias)
 
     def flags(self, text: str) -> bool:
+        """Whether the question's words, as typed, are on the crisis side of the cut."""
         return self.logit(text) > self.cut
 
     def save(self, folder: Path) -> str:
@@ -70,17 +73,17 @@ class CrisisWords:
         return sha256_file(path)
 
     @classmethod
-    def load(cls, folder: Path, recorded: object, fix: str, error: type[ValueError]) -> CrisisWords:
-        """The weights ``recorded`` in the check's record (``{"sha256": ..., "cut": ...}``);
+    def load(cls, folder: Path, recorded: object, record: Path, fix: str, error: type[ValueError]) -> CrisisWords:
+        """The weights ``recorded`` in the check's ``record`` (``{"sha256": ..., "cut": ...}``);
         raises ``error`` naming the file for weights missing, edited, cut off or not finite."""
         path = folder / WORDS_FILE
         if not (isinstance(recorded, dict) and isinstance(recorded.get("sha256"), str)
-                and isinstance(recorded.get("cut"), (int, float)) and np.isfinite(recorded["cut"])):
-            raise error(f"{folder}: the crisis check's record holds no sha256 and cut for {WORDS_FILE}; {fix}")
+                and finite_number(recorded.get("cut"))):
+            raise error(f"{record}: holds no sha256 and cut for {WORDS_FILE} under 'words'; {fix}")
         if not path.is_file():
-            raise error(f"{path}: missing beside its record; {fix}")
+            raise error(f"{path}: missing beside its record {record.name}; {fix}")
         if (sha256 := sha256_file(path)) != recorded["sha256"]:
-            raise error(f"{path}: its sha256 is not the one its record holds (edited or cut off); {fix}")
+            raise error(f"{path}: its sha256 is not the one {record.name} holds (edited or cut off); {fix}")
         try:
             with np.load(path, allow_pickle=False) as z:
                 vocabulary = tuple(z["vocabulary"].tobytes().decode("utf-8").split("\n"))

@@ -126,4 +126,10 @@ class DomainCheck:
             raise cls.ERROR(f"{path}: weights of shapes {hidden}, {check.hidden_bias.shape} and "
                             f"{check.out_weights.shape} do not read vectors of {dimensions} dimensions; "
                             f"rebuild it with: {cls.REBUILD}")
+        return cls.completed(check, folder, raw, fix)
+
+    @classmethod
+    def completed(cls, check: DomainCheck, folder: Path, record: dict, fix: str) -> DomainCheck:
+        """``check`` with whatever else its ``record`` names (a subclass's other files): the
+        record as `load` read and checked it, so that both come from one reading."""
         return check

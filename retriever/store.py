@@ -83,12 +83,6 @@ def finite_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def check_fix(folder: Path, rebuild: str, switch: str) -> str:
-    """What an error about a shipped check's files tells the operator to do."""
-    return (f"restore the shipped files (git checkout {folder}) or rebuild them with: {rebuild} "
-            f"({switch}=false serves without the check)")
-
-
 def read_check(folder: Path, weights: str, record_name: str, what: str, rebuild: str, switch: str,
                model_sha256: str, error: type[ValueError]) -> tuple[dict, str, str] | None:
     """A check shipped beside a model (its weights and their record): None when neither file
@@ -98,7 +92,8 @@ def read_check(folder: Path, weights: str, record_name: str, what: str, rebuild:
     path, record = folder / weights, folder / record_name
     if not path.is_file() and not record.is_file():
         return None
-    fix = check_fix(folder, rebuild, switch)
+    fix = (f"restore the shipped files (git checkout {folder}) or rebuild them with: {rebuild} "
+           f"({switch}=false serves without the check)")
     if not path.is_file():
         raise error(f"{path}: missing beside its record {record.name}; {fix}")
     raw, sha256 = read_recorded(path, record, what, fix, error)

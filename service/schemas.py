@@ -264,7 +264,8 @@ class ReadyResponse(BaseModel):
     answer_check: str | None = Field(None, description="First 12 hex digits of the answerable check's "
                                      "weights' sha256; null when it is off or the model ships none.")
     crisis_check: str | None = Field(None, description="First 12 hex digits of the crisis check's "
-                                     "weights' sha256; null when it is off or the model ships none.")
+                                     "sha256, over both its readers' weights and cuts; null when it is "
+                                     "off or the model ships none.")
     abstain_threshold: float = Field(description="Confidence below which a search abstains: "
                                      "PDQ_ABSTAIN_THRESHOLD, else the model's own (README, 'Abstention').")
     documents: int

@@ -34,8 +34,8 @@ EVERYDAY = Path("training/questions/everyday.jsonl")  # not about cancer: the do
 #: cause.jsonl, written after it).
 DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questions/lay_words.jsonl"),
                     Path("training/questions/situation_round2.jsonl")]
-#: The crisis check's labelled lines: sentences, inputs of one to five words, and lines in the languages
-#: most spoken at home in the US after English (their briefs beside them).
+#: The crisis check's labelled lines: sentences, inputs of one to five words, and lines in Spanish and six
+#: other languages written in the Latin alphabet (their briefs beside them).
 CRISIS_LINES = [Path(f"training/questions/{name}.jsonl") for name in ("crisis", "crisis_short", "crisis_languages")]
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")

@@ -20,7 +20,7 @@ def test_its_own_files_load_back_and_name_its_own_fix(tmp_path):
     _check(cut=0.5).save(tmp_path / "crisis")
     assert (tmp_path / "crisis" / "crisis.npz").is_file() and not (tmp_path / "domain").exists()
     loaded = CrisisCheck.load(tmp_path, dimensions=4)
-    assert isinstance(loaded, CrisisCheck) and loaded.cut == 0.5
+    assert isinstance(loaded, CrisisCheck) and loaded.cut == 0.5 and loaded.words is None  # no words reader
     assert loaded.flags(np.array([1.0, 0, 0, 0], np.float32)) and not loaded.flags(None)
     (tmp_path / "crisis" / "crisis.json").write_text("{", encoding="utf-8")
     with pytest.raises(CrisisError, match=r"crisis.json: not a crisis check record.*training crisis --force"
@@ -47,13 +47,16 @@ def test_the_shipped_check_loads_for_the_model_s_vectors(tmp_path):
     ("whats the weather tomorrow", False),
     ("can I drink alcohol while on lupron", False),
     ("wanna die", True),
-    # read by the words alone: the vector of an English model blurs slang and other languages
-    ("thinking of kms", True),
-    ("quiero morirme ya", True),
-    ("je veux me tuer", True),
 ])
 def test_a_seed_search_says_whether_the_question_reads_as_a_crisis(seed_retriever, query, crisis):
     assert seed_retriever.search(query).crisis is crisis
+
+
+@pytest.mark.parametrize("query", ["thinking of kms", "je veux me tuer"])
+def test_slang_and_other_languages_the_vector_blurs_are_read_by_the_words(seed_retriever, query):
+    check = seed_retriever.crisis
+    assert not check.flags(seed_retriever.signals(query).query.vector) and check.words.flags(query)
+    assert seed_retriever.search(query).crisis
 
 
 def test_the_check_is_off_when_its_setting_is(seed_retriever):

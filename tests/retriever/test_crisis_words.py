@@ -8,6 +8,7 @@ import pytest
 
 from retriever.crisis import CrisisCheck, CrisisError, reads_crisis
 from retriever.crisis_words import WORDS_FILE, CrisisWords, terms
+from retriever.store import sha256_file
 from training.crisis import fit_words
 
 TEXTS = ["i want to end my life", "kms", "quiero morir", "no point going on", "burden to everyone",
@@ -69,10 +70,26 @@ def test_the_words_load_back_with_the_cut_their_record_holds(tmp_path):
     assert loaded.words.logit("quiero morir") == pytest.approx(_words().logit("quiero morir"), abs=1e-5)
 
 
+def _rewrite(folder, words=None, **arrays):
+    """Replace the words file's arrays (its record's hash made to match), or the record's entry."""
+    record = json.loads((folder / "crisis.json").read_text(encoding="utf-8"))
+    if arrays:
+        with np.load(folder / WORDS_FILE) as z:
+            np.savez(folder / WORDS_FILE, **{**dict(z), **arrays})
+        record["words"]["sha256"] = sha256_file(folder / WORDS_FILE)
+    if words is not None:
+        record["words"] = words
+    (folder / "crisis.json").write_text(json.dumps(record), encoding="utf-8")
+
+
 @pytest.mark.parametrize("harm, message", [
-    ("edit", "crisis_words.npz: its sha256 is not the one its record holds"),
-    ("delete", "crisis_words.npz: missing beside its record"),
-    ("record", "holds no sha256 and cut for crisis_words.npz"),
+    ("edit", "crisis_words.npz: its sha256 is not the one crisis.json holds"),
+    ("delete", "crisis_words.npz: missing beside its record crisis.json"),
+    ("record", "crisis.json: holds no sha256 and cut for crisis_words.npz"),
+    ("cut", "crisis.json: holds no sha256 and cut for crisis_words.npz"),
+    ("shapes", "crisis_words.npz: .* terms with"),
+    ("nan", "crisis_words.npz: weights that are not finite numbers"),
+    ("garbage", "crisis_words.npz: not the crisis check's word weights"),
 ])
 def test_damaged_words_files_are_refused_naming_the_file_and_the_fix(tmp_path, harm, message):
     _vector_check(_words()).save(tmp_path / "crisis")
@@ -81,9 +98,23 @@ def test_damaged_words_files_are_refused_naming_the_file_and_the_fix(tmp_path, h
         (folder / WORDS_FILE).write_bytes((folder / WORDS_FILE).read_bytes()[:-10])
     elif harm == "delete":
         (folder / WORDS_FILE).unlink()
+    elif harm in ("record", "cut"):
+        sha = json.loads((folder / "crisis.json").read_text(encoding="utf-8"))["words"]["sha256"]
+        _rewrite(folder, words={"cut": 0.1} if harm == "record" else {"sha256": sha, "cut": True})
+    elif harm == "shapes":
+        _rewrite(folder, idf=np.ones(3, np.float32))
+    elif harm == "nan":
+        _rewrite(folder, coef=np.full(len(_words().vocabulary), np.nan, np.float32))
     else:
-        record = json.loads((folder / "crisis.json").read_text(encoding="utf-8"))
-        record["words"] = {"cut": 0.1}
-        (folder / "crisis.json").write_text(json.dumps(record), encoding="utf-8")
+        (folder / WORDS_FILE).write_bytes(b"not a zip")
+        _rewrite(folder, words={"sha256": sha256_file(folder / WORDS_FILE), "cut": 0.1})
     with pytest.raises(CrisisError, match=rf"{message}.*training crisis --force.*PDQ_CRISIS_CHECK=false"):
         CrisisCheck.load(tmp_path, dimensions=4)
+
+
+def test_its_hash_tells_apart_checks_whose_network_is_the_same_file(tmp_path):
+    _vector_check(_words(cut=0.25)).save(tmp_path / "a" / "crisis")
+    _vector_check(_words(cut=0.5)).save(tmp_path / "b" / "crisis")
+    a, b = (CrisisCheck.load(tmp_path / name, dimensions=4) for name in "ab")
+    assert a.sha256 != b.sha256 and len(a.sha256) == 64
+    assert a.sha256 == CrisisCheck.load(tmp_path / "a", dimensions=4).sha256  # the same files: the same hash

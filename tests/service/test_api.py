@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -199,8 +200,10 @@ def test_healthz_and_readyz(client, retriever):
     assert body["domain_check"] == retriever.domain.sha256[:12] == record["sha256"][:12]
     record = json.loads((Path(resolve_model(retriever.manifest.model)) / "answerable" / "answerable.json").read_text())
     assert body["answer_check"] == retriever.answer_check.sha256[:12] == record["sha256"][:12]
+    # the shipped crisis check: one hash over both readers' weights and cuts, as its record gives them
     record = json.loads((Path(resolve_model(retriever.manifest.model)) / "crisis" / "crisis.json").read_text())
-    assert body["crisis_check"] == retriever.crisis.sha256[:12] == record["sha256"][:12]
+    both = json.dumps([record["sha256"], record["cut"], record["words"]["sha256"], record["words"]["cut"]])
+    assert body["crisis_check"] == retriever.crisis.sha256[:12] == hashlib.sha256(both.encode()).hexdigest()[:12]
     # the threshold in force: the shipped model's own (threshold.json), not the stock model's
     assert body["abstain_threshold"] == retriever.threshold == model_threshold(resolve_model(retriever.manifest.model))
 
