@@ -178,7 +178,7 @@ def test_a_spelling_of_its_own_is_read_as_not_corrected(client):
 
 
 @pytest.mark.parametrize("query", ["i dont want to live anymore with this cancer", "i want to end my life",
-                                   "my dad says he wants to kill himself"])
+                                   "my dad says he wants to kill himself", "ya no aguanto, me quiero quitar la vida"])
 def test_thoughts_of_suicide_get_crisis_help_before_anything_else(client, query):
     """A trial got a surgery passage for the first and "try asking in other words" for the
     second; a reviewer of a phrase list found the third missed. The search's own answer or
@@ -188,6 +188,8 @@ def test_thoughts_of_suicide_get_crisis_help_before_anything_else(client, query)
     assert 'role="alert"' in crisis and 'href="tel:988"' in crisis and 'href="tel:911"' in crisis
     assert "1-800-4-CANCER" in crisis and 'id="crisis-heading"' in crisis
     assert html.index('class="crisis"') < html.index('class="answers"')
+    # the Lifeline in Spanish, marked as Spanish for screen readers: the check reads Spanish too
+    assert '<p lang="es">En español: llame al <a href="tel:988">988</a> y oprima el 2' in crisis
     assert "try asking in other words" not in html and "What NCI's information says" not in html
     assert "<mark>" not in html.split('class="answers"', 1)[1]  # no sentence of theirs marked as an answer
 
