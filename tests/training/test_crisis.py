@@ -18,6 +18,7 @@ from training.questions import TrainingQuestion
 LINES = Path("training/questions/crisis.jsonl")
 SHORT = Path("training/questions/crisis_short.jsonl")
 LANGUAGES = Path("training/questions/crisis_languages.jsonl")
+ORDINARY = Path("training/questions/crisis_languages_ordinary.jsonl")
 
 
 def _line(text="i want to end my life", label="crisis", kind="direct"):
@@ -42,11 +43,14 @@ def test_the_committed_short_lines_are_one_to_five_words_of_every_label():
 def test_the_committed_lines_in_other_languages_hold_each_label_with_more_ordinary_than_crisis_lines():
     lines = read_crisis(*CRISIS_LINES)[len(read_crisis(LINES, SHORT)):]
     assert lines == read_crisis(LANGUAGES)
+    # the second round, measured and not fitted by default: valid, ordinary, and no repeat of the others
+    assert all(c.label == "not" and c.kind.endswith("_ordinary") for c in read_crisis(*CRISIS_LINES, ORDINARY)[
+        len(read_crisis(*CRISIS_LINES)):])
     by_language = {}
     for c in lines:
-        language, label = c.kind.split("_")
-        assert label == c.label
-        by_language.setdefault(language, []).append(label)
+        language, kind = c.kind.split("_")
+        assert kind in (c.label, "ordinary")
+        by_language.setdefault(language, []).append(c.label)
     assert {"es", "mixed", "pt", "fr", "tl", "vi", "ht", "it"} <= set(by_language)
     assert all(labels.count("not") >= labels.count("crisis") > 0 for labels in by_language.values())
 
