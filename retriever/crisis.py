@@ -40,9 +40,11 @@ class CrisisError(ValueError):
     """A crisis-check file that cannot be used, naming the file and the fix."""
 
 
-def reads_crisis(check: CrisisCheck | None, vector: np.ndarray | None, text: str) -> bool:
-    """Whether ``check`` (None: off, or none shipped) reads the question as a crisis."""
-    return check is not None and check.reads(vector, text)
+def reads_crisis(check: CrisisCheck | None, vector: np.ndarray | None, words: bool) -> bool:
+    """Whether ``check`` (None: off, or none shipped) reads the question as a crisis: from its
+    vector, or ``words``, its words reader's flag (`CrisisCheck.reads_words`), which a search
+    reads beside the encoder (`retriever.beside`)."""
+    return check is not None and (words or check.flags(vector))
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,7 +63,11 @@ class CrisisCheck(DomainCheck):
 
     def reads(self, vector: np.ndarray | None, text: str) -> bool:
         """Whether the question (its vector, and its words as typed) reads as a crisis."""
-        return self.flags(vector) or (self.words is not None and self.words.flags(text))
+        return self.flags(vector) or self.reads_words(text)
+
+    def reads_words(self, text: str) -> bool:
+        """Whether the words reader flags the question as typed (never, for a check fitted before it)."""
+        return self.words is not None and self.words.flags(text)
 
     def save(self, folder: Path, **record) -> None:
         """The network's files, and the words reader's with its hash and cut in the record."""

@@ -195,7 +195,7 @@ class Retriever:
         sentences = self.sentence_scorer.score(q, list(dict.fromkeys(candidates + half.phrase.ids)))
         sentence = sentences.ranking(candidates) if mode != "bm25" else Ranking.empty()
         return Signals(q, dense, half.bm25, sentence, sentences, half.documents, FUSED[mode], half.phrase,
-                       half.coverage)
+                       half.coverage, half.crisis_words)
 
     # -- stages 3 to 6: fuse, adjust, rerank, select -----------------------------------------
 
@@ -290,10 +290,9 @@ class Retriever:
         hits = [self.hit(rank, idx, scores[idx], sig) for rank, idx in enumerate(chosen, 1)]
         abstained = verdict.abstained or not hits
         related = hits[:s.related_count] if abstained and near_miss(verdict.evidence, s.related_floor) else []
+        plan, crisis = sig.query.plan, self.crisis if s.crisis_check else None
         return SearchResult(query=query, hits=[] if abstained else hits[:k], abstained=abstained, mode=mode,
                             confidence=verdict.confidence, missing=verdict.missing, evidence=verdict.evidence,
-                            corrections=sig.query.plan.corrections, related=related,
-                            withheld=hits[:k] if abstained else [],
-                            also_searched=dict(sig.query.plan.widened) if mode != "dense" else {},
-                            crisis=reads_crisis(self.crisis if s.crisis_check else None, sig.query.vector, query))
-
+                            corrections=plan.corrections, related=related, withheld=hits[:k] if abstained else [],
+                            also_searched=dict(plan.widened) if mode != "dense" else {},
+                            crisis=reads_crisis(crisis, sig.query.vector, sig.crisis_words))

@@ -227,3 +227,4 @@ class Signals:
     fused: tuple[str, ...] = FUSED["hybrid"]  # bm25 mode runs dense too (for abstention) but fuses bm25 only
     phrase: Ranking = Ranking.empty()  # passages holding the quoted phrases (`PhraseSearcher`)
     coverage: np.ndarray | None = None  # share of the question's terms each row holds (hybrid: the ranker's)
+    crisis_words: bool = False  # the crisis check's words reader flags the question (`retriever.beside`)

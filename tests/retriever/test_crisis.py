@@ -54,14 +54,16 @@ def test_a_seed_search_says_whether_the_question_reads_as_a_crisis(seed_retrieve
 
 @pytest.mark.parametrize("query", ["thinking of kms", "je veux me tuer"])
 def test_slang_and_other_languages_the_vector_blurs_are_read_by_the_words(seed_retriever, query):
-    check = seed_retriever.crisis
-    assert not check.flags(seed_retriever.signals(query).query.vector) and check.words.flags(query)
+    check, sig = seed_retriever.crisis, seed_retriever.signals(query)
+    assert not check.flags(sig.query.vector) and check.words.flags(query)
+    assert sig.crisis_words  # read beside the encoder, with the keyword half
     assert seed_retriever.search(query).crisis
 
 
 def test_the_check_is_off_when_its_setting_is(seed_retriever):
     off = seed_retriever.with_settings(replace(seed_retriever.settings, crisis_check=False))
     assert not off.search("i dont want to live anymore with this cancer").crisis
+    assert not off.signals("thinking of kms").crisis_words and not off.search("thinking of kms").crisis
 
 
 def test_weights_that_are_not_finite_are_refused_at_load(tmp_path):

@@ -58,7 +58,9 @@ def test_either_reader_flags_a_question(tmp_path):
     assert check.reads(ordinary, "quiero morir") and not check.reads(ordinary, "is chemo painful")
     assert check.reads(np.array([1.0, 0, 0, 0], np.float32), "is chemo painful")  # the vector alone
     assert not _vector_check().reads(ordinary, "quiero morir")  # a check fitted before the words reader
-    assert not reads_crisis(None, ordinary, "quiero morir")  # off, or none shipped
+    assert check.reads_words("quiero morir") and not _vector_check().reads_words("quiero morir")
+    assert reads_crisis(check, ordinary, words=True) and not reads_crisis(check, ordinary, words=False)
+    assert not reads_crisis(None, np.array([1.0, 0, 0, 0], np.float32), words=True)  # off, or none shipped
 
 
 def test_the_words_load_back_with_the_cut_their_record_holds(tmp_path):
