@@ -273,7 +273,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     # Shown beside the bar it is judged against, as staff compare them (`shown_confidence`).
     return _render(request, "staff.html", **{**context, "result": result, "corrected": searched,
                                              "read_as": read_as(query, result.corrections),
-                                             "lacking": as_typed(query, [w for w in lacking if w != EVERYDAY]),
+                                             "lacking": [w for w in lacking if w != EVERYDAY],
                                              "everyday": EVERYDAY in lacking, "bar": bar,
                                              "phrases_not_found": phrases_not_found(query, result),
                                              "hints": question_hints(query, result, len(documents)),

@@ -24,6 +24,7 @@ from retriever.providers import PROVIDER
 from retriever.text import drop_invisible, iso_date, replace_word, strip_list_marker
 from retriever.text import short_title as plain_title
 from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, holds_phrase, not_in_english, zipf
+from service.notices import as_typed
 from service.passage_text import ListBlock, Paragraph, Segment, passage_blocks, snippet, term_spans
 from service.schemas import Result, Span
 
@@ -278,13 +279,14 @@ def not_covered(result: SearchResult) -> list[str]:
     """What a refusal says the documents lack (the API's ``not_covered``, the staff page's
     list): the words the patient page names, then the figure or provider asked for, and
     whether it is about something other than cancer (`names_the_gap`). A client may show it
-    to the asker, so it holds no everyday word ("dad", "going")."""
+    to the asker, so it holds no everyday word ("dad", "going"), and the words are written as
+    the question writes them ("PRRT", as the patient page names it; `notices.as_typed`)."""
     if not result.abstained:
         return []
     markers = [m for m in MARKERS if m in result.missing]
     if EVERYDAY in markers and names_the_gap(result):
         markers.remove(EVERYDAY)
-    return words_to_name(result) + markers
+    return as_typed(result.query, words_to_name(result)) + markers
 
 
 def phrases_not_found(query: str, result: SearchResult) -> list[str]:
