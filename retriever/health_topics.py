@@ -62,10 +62,28 @@ MEDICAL_ENDING = re.compile(
 SUBJECTS = Path(__file__).with_name("pdq_subjects.txt")
 
 
+# The words that name a cancer-type summary (python -m training words): a question naming one
+# asks about that cancer (`retriever.scope`: "A cancer the question names").
+CANCER_WORDS = Path(__file__).with_name("pdq_cancer_words.txt")
+
+
 @lru_cache(maxsize=1)
 def pdq_subjects() -> frozenset[str]:
     """The subjects of `SUBJECTS`, read once."""
     return frozenset(shipped_lines(SUBJECTS))
+
+
+@lru_cache(maxsize=1)
+def cancer_words() -> frozenset[str]:
+    """The words of `CANCER_WORDS`, read once."""
+    return frozenset(shipped_lines(CANCER_WORDS))
+
+
+def named_cancers(words: Iterable[str], bridged: Container[str]) -> tuple[str, ...]:
+    """The ``words`` that name a cancer-type summary, less those the lay lexicon bridges.
+    Matched as listed: by stem, "transition", "germs" and "gestation" would name the
+    "transitional", "germ" and "gestational" summaries."""
+    return tuple(w for w in dict.fromkeys(words) if w in cancer_words() and w not in bridged)
 
 
 def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,

@@ -27,7 +27,7 @@ from retriever.dictionary import word_of_its_own
 from retriever.dose_typed import read_does
 from retriever.drug_names import read_drug_names
 from retriever.figures import figures_asked
-from retriever.health_topics import negated_topics, pdq_subjects, topic_words
+from retriever.health_topics import named_cancers, negated_topics, pdq_subjects, topic_words
 from retriever.initialisms import MIN_LETTERS, Initialisms, is_name
 from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.respelling import VOWELS, american
@@ -86,6 +86,7 @@ class QueryPlan:
             that staff see why a keyword search found passages without their words.
         size: The one tumour size it gives, in centimeters, or None (`sizes.size_asked`):
             read once here for every hit's highlights.
+        cancers: The words naming a cancer-type summary (`health_topics.named_cancers`).
     """
 
     text: str
@@ -100,6 +101,7 @@ class QueryPlan:
     outside: tuple[tuple[str, ...], ...] = ()
     widened: dict[str, str] = field(default_factory=dict)
     size: float | None = None
+    cancers: tuple[str, ...] = ()
 
 
 def held(plan: QueryPlan, text: str, vocabulary: Vocabulary) -> int:
@@ -284,8 +286,8 @@ class Planner:
         text, names = self._initials(text, capitals, lower)
         extra = widenings(text) if self.lexicon else {}
         tokens = query_tokens(text, self.tokens) + tokenize(" ".join(extra.values()))
-        topics = topic_words(content_words(text), lay_words(text), self.speller.looks_misspelled,
-                             self.index_words.knows)
+        asked, bridged = content_words(text), lay_words(text)
+        topics = topic_words(asked, bridged, self.speller.looks_misspelled, self.index_words.knows)
         topics += unnamed_cancers(text, self.cancers, self.subjects & pdq_subjects())
         topics = negated_topics(topics, words(text), self.index_words.knows)
         topics += [n for n in [*names, *unread] if n not in topics and f"{n}s" not in topics]  # or a rare word already
@@ -293,4 +295,5 @@ class Planner:
         outside = tuple(question_terms(unquoted(text))) if phrases else ()
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
                          topics=topics, figures=figures_asked(text), terms=question_terms(text),
-                         audience=who, phrases=phrases, outside=outside, widened=extra, size=size_asked(query))
+                         audience=who, phrases=phrases, outside=outside, widened=extra, size=size_asked(query),
+                         cancers=named_cancers(asked, bridged))

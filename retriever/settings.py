@@ -95,7 +95,7 @@ class Settings(BaseSettings):
     abstain_threshold: float | None = Field(
         None, ge=0, le=1, description="Abstain when the confidence falls below this. Unset: the "
         "threshold calibrated with the model (its abstention.json), else the hand rule's "
-        "threshold picked for the model (its threshold.json: 0.34 for the shipped model), "
+        "threshold picked for the model (its threshold.json: 0.35 for the shipped model), "
         "else 0.35 (README, 'Abstention')."
     )
 

@@ -1,6 +1,7 @@
 """A filtered search reads the topics of its own summaries (`retriever.scope`)."""
 
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 
@@ -8,11 +9,14 @@ from retriever.models import Chunk
 from retriever.planning import Planner
 from retriever.scope import Scope
 from retriever.spelling import Speller
+from retriever.tokenization import Vocabulary, words
 
 DOCS = {
     "colon": ("Colon Cancer Treatment", "Surgery to remove the colon is the most common treatment."),
     "pancreatic": ("Pancreatic Cancer Treatment", "A Whipple procedure removes the head of the pancreas."),
     "cohosh": ("Black Cohosh", "Black cohosh is a plant used for hot flashes at night."),
+    "diet": ("Eating Well", "Some foods are hard to digest after a colostomy."),
+    "ostomy": ("Colon Ostomy Care", "A colostomy bag is changed every few days."),
 }
 
 
@@ -22,9 +26,13 @@ def _chunks() -> list[Chunk]:
             for d, (title, text) in DOCS.items()]
 
 
+def _planner(chunks: list[Chunk]) -> Planner:
+    return Planner(Speller(Counter(w for c in chunks for w in (c.title + " " + c.text).lower().split())))
+
+
 def _narrowed(question: str, *kept: str) -> list[str]:
     chunks = _chunks()
-    planner = Planner(Speller(Counter(w for c in chunks for w in (c.title + " " + c.text).lower().split())))
+    planner = _planner(chunks)
     allowed = np.array([c.doc_id in kept for c in chunks]) if kept else None
     return Scope(chunks).narrow(planner.plan(question), allowed, planner.speller.looks_misspelled).topics
 
@@ -72,3 +80,34 @@ def test_a_cancer_the_filtered_summaries_never_name_is_a_topic_of_the_filtered_s
     assert "skin cancer" in _narrowed("skin cancer signs", "colon", "pancreatic")
     assert not [t for t in _narrowed("how is colon cancer treated", "colon") if t.endswith(" cancer")]
     assert "skin cancer" not in _narrowed("is the colon tumor a kind of skin cancer", "colon")  # a tumour named
+
+
+def _unnamed(question: str, *docs: str, topics: list[str] | None = None) -> list[str]:
+    """What `Scope.unnamed` says of ``question`` when the first passages are those of ``docs``
+    (their text only: the words a passage holds beside the summary that holds it)."""
+    chunks = _chunks()
+    plan = _planner(chunks).plan(question)
+    plan = plan if topics is None else replace(plan, topics=topics)
+    rows = [i for i, c in enumerate(chunks) if c.doc_id in docs]
+    return Scope(chunks).unnamed(plan, rows, [Vocabulary(words(chunks[i].text)) for i in rows])
+
+
+def test_a_cancer_the_question_names_must_be_named_by_the_first_passages():
+    assert _unnamed("colon cancer surgery", "pancreatic") == ["colon"]
+    assert _unnamed("colon cancer surgery", "colon") == []
+    # "colostomy" has its first four letters, in a summary that says "colon" (its title)
+    assert _unnamed("colon cancer surgery", "ostomy") == []
+    assert _unnamed("colon cancer surgery", "pancreatic", "ostomy") == []  # one passage is enough
+    # the same word in a summary that never says "colon" is no answer about colon cancer
+    assert _unnamed("colon cancer surgery", "diet") == ["colon"]
+    assert _unnamed("colon cancer surgery", "pancreatic", topics=["colon"]) == []  # a topic already
+    assert _unnamed("what to eat after surgery", "pancreatic") == []  # names no cancer
+
+
+def test_a_cancer_named_as_the_passages_do_not_name_it_is_still_answered_on_the_seed(seed_retriever):
+    """The seed's symptom passages say "rectum"; the summary says "rectal" once, elsewhere."""
+    question = "can a rectal carcinoid cause bleeding"
+    result = seed_retriever.search(question)
+    rows = {c.id: i for i, c in enumerate(seed_retriever.chunks)}
+    assert not any(seed_retriever.words.own(rows[h.chunk.id]).knows("rectal") for h in result.hits[:3])
+    assert seed_retriever.plan(question).cancers == ("rectal",) and not result.abstained

@@ -11,8 +11,7 @@ from retriever.boilerplate import BOILERPLATE
 from retriever.cancer_names import CANCER_NAMES, pdq_cancer_names
 from retriever.dose_typed import PDQ_VERBS, verbs
 from retriever.drug_names import DRUG_NAMES, drug_names
-from retriever.health_topics import SUBJECTS, pdq_subjects
-from retriever.scope import CANCER_WORDS, cancer_words
+from retriever.health_topics import CANCER_WORDS, SUBJECTS, cancer_words, pdq_subjects
 from retriever.spelling import PDQ_WORDS, Speller, everyday_slips
 from retriever.tokenization import PLURALS, zipf
 from training.__main__ import main
