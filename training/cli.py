@@ -36,7 +36,8 @@ DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questi
                     Path("training/questions/situation_round2.jsonl")]
 #: The crisis check's labelled lines: sentences, inputs of one to five words, and lines in Spanish and six
 #: other languages written in the Latin alphabet (their briefs beside them).
-CRISIS_LINES = [Path(f"training/questions/{name}.jsonl") for name in ("crisis", "crisis_short", "crisis_languages")]
+CRISIS_LINES = [Path(f"training/questions/{name}.jsonl") for name in ("crisis", "crisis_short", "crisis_languages",
+                                                                     "crisis_contacts")]
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")
 BASE_MODEL = "all-MiniLM-L6-v2"
@@ -136,7 +137,8 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     cr = sub.add_parser("crisis", help="fit the check of whether a question reads as thoughts of suicide or self-harm")
     cr.add_argument("--model", default="pdq-minilm-l6")
     cr.add_argument("--lines", type=Path, nargs="+", default=CRISIS_LINES,
-                    help="labelled lines (CRISIS_BRIEF.md, CRISIS_SHORT_BRIEF.md, CRISIS_LANGUAGES_BRIEF.md)")
+                    help="labelled lines (CRISIS_BRIEF.md, CRISIS_SHORT_BRIEF.md, CRISIS_LANGUAGES_BRIEF.md, "
+                         "CRISIS_CONTACTS_BRIEF.md)")
     cr.add_argument("--questions", type=Path, nargs="+", default=DOMAIN_QUESTIONS,
                     help="lay questions about cancer (training-question files): the unflagged side with the lines")
     cr.add_argument("--force", action="store_true", help="replace the model's crisis check")

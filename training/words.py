@@ -46,9 +46,9 @@ SUBJECTS_HEADER = ("# The distinctive words of the PDQ summaries' titles that ev
                    "# Made from the corpus by python -m training words; tests/training/test_words.py checks it.\n")
 CANCER_WORDS_HEADER = ("# The words that name a cancer-type summary: its title's distinctive words, less everyday\n"
                        "# English (Zipf 4 or more) and words that more than a quarter of the summaries mention. A\n"
-                       "# question naming one is refused when its first passages never name it (nor their summary, for a\n"
-                       "# word of its first four letters there). Made from the corpus by python -m training words;\n"
-                       "# tests/training/test_words.py checks it is current.\n")
+                       "# question naming one is refused when its first passages never name it (nor hold a word\n"
+                       "# of its first four letters where their summary names it). Made from the corpus by\n"
+                       "# python -m training words; tests/training/test_words.py checks it is current.\n")
 CANCER_NAMES_HEADER = ("# The words that name a cancer before 'cancer': the summaries' one-word cancer types (front\n"
                        "# matter) and the word that opens a title's '... Cancer'. A question naming '<word> cancer'\n"
                        "# that no passage of the index names is refused (retriever/cancer_names.py). Made from the\n"

@@ -19,6 +19,7 @@ LINES = Path("training/questions/crisis.jsonl")
 SHORT = Path("training/questions/crisis_short.jsonl")
 LANGUAGES = Path("training/questions/crisis_languages.jsonl")
 ORDINARY = Path("training/questions/crisis_languages_ordinary.jsonl")
+CONTACTS = Path("training/questions/crisis_contacts.jsonl")
 
 
 def _line(text="i want to end my life", label="crisis", kind="direct"):
@@ -41,7 +42,7 @@ def test_the_committed_short_lines_are_one_to_five_words_of_every_label():
 
 
 def test_the_committed_lines_in_other_languages_hold_each_label_with_more_ordinary_than_crisis_lines():
-    lines = read_crisis(*CRISIS_LINES)[len(read_crisis(LINES, SHORT)):]
+    lines = read_crisis(LINES, SHORT, LANGUAGES)[len(read_crisis(LINES, SHORT)):]
     assert lines == read_crisis(LANGUAGES)
     # the second round, measured and not fitted by default: valid, ordinary, and no repeat of the others
     assert all(c.label == "not" and c.kind.endswith("_ordinary") for c in read_crisis(*CRISIS_LINES, ORDINARY)[
@@ -53,6 +54,17 @@ def test_the_committed_lines_in_other_languages_hold_each_label_with_more_ordina
         by_language.setdefault(language, []).append(c.label)
     assert {"es", "mixed", "pt", "fr", "tl", "vi", "ht", "it"} <= set(by_language)
     assert all(labels.count("not") >= labels.count("crisis") > 0 for labels in by_language.values())
+
+
+def test_the_committed_lines_asking_whom_to_call_are_fitted_by_default_and_mostly_ordinary():
+    """A new user's trial found "what number do i call" read as a crisis: the earlier files
+    asked for a number only about suicide (CRISIS_CONTACTS_BRIEF.md)."""
+    assert CRISIS_LINES == [LINES, SHORT, LANGUAGES, CONTACTS]
+    lines = read_crisis(*CRISIS_LINES)[len(read_crisis(LINES, SHORT, LANGUAGES)):]
+    assert lines == read_crisis(CONTACTS) and all(c.kind.startswith("contact_") for c in lines)
+    counts = {label: sum(c.label == label for c in lines) for label in ("crisis", "topic", "not")}
+    assert counts["not"] >= 200 and counts["crisis"] >= 40 and counts["topic"] >= 20
+    assert all(c.label == "not" for c in lines if c.kind in ("contact_number", "contact_person", "contact_urgent"))
 
 
 def test_a_line_repeating_one_of_an_earlier_file_is_named(tmp_path):
