@@ -62,10 +62,6 @@ class CrisisCheck(DomainCheck):
 
     words: CrisisWords | None = None  # None: a check fitted before the words reader, the vector alone
 
-    def reads(self, vector: np.ndarray | None, text: str) -> bool:
-        """Whether the question (its vector, and its words as typed) reads as a crisis."""
-        return self.flags(vector) or self.reads_words(text)
-
     def reads_words(self, text: str) -> bool:
         """Whether the words reader flags the question as typed (never, for a check fitted before it)."""
         return self.words is not None and self.words.flags(text)

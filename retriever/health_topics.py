@@ -79,11 +79,14 @@ def cancer_words() -> frozenset[str]:
     return frozenset(shipped_lines(CANCER_WORDS))
 
 
-def named_cancers(words: Iterable[str], bridged: Container[str]) -> tuple[str, ...]:
-    """The ``words`` that name a cancer-type summary, less those the lay lexicon bridges.
-    Matched as listed: by stem, "transition", "germs" and "gestation" would name the
-    "transitional", "germ" and "gestational" summaries."""
-    return tuple(w for w in dict.fromkeys(words) if w in cancer_words() and w not in bridged)
+def named_cancers(words: Iterable[str], bridged: Container[str], typed: list[str],
+                  index_knows: Callable[[str], bool]) -> tuple[str, ...]:
+    """The ``words`` that name a cancer-type summary, less those the lay lexicon bridges, and
+    one put after "non" read as the "non" kind (`negated_topics`: the skin cancer passages
+    say "nonmelanoma", never "melanoma"). Matched as listed: by stem, "transition", "germs"
+    and "gestation" would name the "transitional", "germ" and "gestational" summaries."""
+    named = [w for w in dict.fromkeys(words) if w in cancer_words() and w not in bridged]
+    return tuple(negated_topics(named, typed, index_knows))
 
 
 def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,

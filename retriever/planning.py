@@ -296,4 +296,4 @@ class Planner:
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
                          topics=topics, figures=figures_asked(text), terms=question_terms(text),
                          audience=who, phrases=phrases, outside=outside, widened=extra, size=size_asked(query),
-                         cancers=named_cancers(asked, bridged))
+                         cancers=named_cancers(asked, bridged, words(text), self.index_words.knows))

@@ -15,10 +15,11 @@ def test_a_subject_is_the_title_less_what_every_title_says():
 
 
 def test_the_seed_index_refuses_more_of_them_with_the_rule(seed_index, tmp_path, capsys):
+    """A remedy's or a symptom's summary: a cancer's is also refused without the rule, since
+    its first passages must name it (`Scope.unnamed`)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for name, title in (("gb", "Gallbladder Cancer Treatment (PDQ®) - NCI"),
-                        ("ac", "Adrenocortical Carcinoma Treatment (PDQ®) - NCI")):
+    for name, title in (("ar", "Aromatherapy With Essential Oils (PDQ®) - NCI"), ("pr", "Pruritus (PDQ®) - NCI")):
         (corpus / f"{name}.md").write_text(f"---\ntitle: {title}\n---\nText.\n", encoding="utf-8")
     assert main(["subjects", "--index", str(seed_index), "--corpus", str(corpus)]) == 0
     out = capsys.readouterr().out

@@ -52,15 +52,15 @@ def test_a_text_with_no_term_it_knows_says_nothing():
 
 
 def test_either_reader_flags_a_question(tmp_path):
-    words = _words()
-    check = _vector_check(words)
-    ordinary = np.array([0, 1.0, 0, 0], np.float32)
-    assert check.reads(ordinary, "quiero morir") and not check.reads(ordinary, "is chemo painful")
-    assert check.reads(np.array([1.0, 0, 0, 0], np.float32), "is chemo painful")  # the vector alone
-    assert not _vector_check().reads(ordinary, "quiero morir")  # a check fitted before the words reader
-    assert check.reads_words("quiero morir") and not _vector_check().reads_words("quiero morir")
-    assert reads_crisis(check, ordinary, words=True) and not reads_crisis(check, ordinary, words=False)
-    assert not reads_crisis(None, np.array([1.0, 0, 0, 0], np.float32), words=True)  # off, or none shipped
+    check = _vector_check(_words())
+    ordinary, flagged = np.array([0, 1.0, 0, 0], np.float32), np.array([1.0, 0, 0, 0], np.float32)
+
+    def reads(c: CrisisCheck, vector: np.ndarray, text: str) -> bool:  # as a search does
+        return reads_crisis(c, vector, c.reads_words(text))
+    assert reads(check, ordinary, "quiero morir") and not reads(check, ordinary, "is chemo painful")
+    assert reads(check, flagged, "is chemo painful")  # the vector alone
+    assert not reads(_vector_check(), ordinary, "quiero morir")  # a check fitted before the words reader
+    assert not reads_crisis(None, flagged, words=True)  # off, or none shipped
 
 
 def test_the_words_load_back_with_the_cut_their_record_holds(tmp_path):

@@ -1,6 +1,6 @@
 """Which words of a question are health topics, and which the passages miss (no model needed)."""
 
-from retriever.health_topics import missing_topics, topic_words
+from retriever.health_topics import missing_topics, named_cancers, topic_words
 from retriever.tokenization import Vocabulary, passage_vocabulary
 
 
@@ -41,3 +41,12 @@ def test_a_subject_of_the_pdq_summaries_is_a_topic_only_where_the_index_never_me
     assert topic_words(words, set(), _never_a_typo, lambda w: w == "rectal") == ["gallbladder"]
     assert topic_words(words, set(), _never_a_typo, lambda w: True) == []
     assert topic_words(words, set(), _never_a_typo) == []  # no index to ask: no subject counts
+
+
+def test_a_cancer_named_after_non_is_the_non_kind_where_the_index_writes_it():
+    """A reviewer found "non-melanoma skin cancer treatment" refused for "melanoma", which the
+    skin cancer passages never write apart from "nonmelanoma"."""
+    typed = ["non", "melanoma", "skin", "cancer", "treatment"]
+    assert named_cancers(["melanoma", "skin", "cancer"], (), typed, lambda w: w == "nonmelanoma") == ("nonmelanoma",)
+    assert named_cancers(["melanoma", "skin", "cancer"], (), typed, lambda w: False) == ("melanoma",)
+    assert named_cancers(["womb", "melanoma"], ("melanoma",), ["womb", "melanoma"], lambda w: True) == ()  # bridged

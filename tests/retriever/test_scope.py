@@ -17,6 +17,7 @@ DOCS = {
     "cohosh": ("Black Cohosh", "Black cohosh is a plant used for hot flashes at night."),
     "diet": ("Eating Well", "Some foods are hard to digest after a colostomy."),
     "ostomy": ("Colon Ostomy Care", "A colostomy bag is changed every few days."),
+    "carcinoid": ("Anal Carcinoid Tumors", "A carcinoid tumor can grow in the lining; a blood analysis finds it."),
 }
 
 
@@ -102,6 +103,12 @@ def test_a_cancer_the_question_names_must_be_named_by_the_first_passages():
     assert _unnamed("colon cancer surgery", "diet") == ["colon"]
     assert _unnamed("colon cancer surgery", "pancreatic", topics=["colon"]) == []  # a topic already
     assert _unnamed("what to eat after surgery", "pancreatic") == []  # names no cancer
+    # a word of four letters has no shorter form: "analysis" does not name "anal", though the
+    # passage's summary does (its title)
+    assert _unnamed("anal cancer surgery", "carcinoid") == ["anal"]
+    # a kind of tumour the passages name is what is asked about; "tumor" alone is no kind
+    assert _unnamed("is a carcinoid a kind of colon cancer", "carcinoid") == []
+    assert _unnamed("colon tumor growth", "carcinoid") == ["colon"]
 
 
 def test_a_cancer_named_as_the_passages_do_not_name_it_is_still_answered_on_the_seed(seed_retriever):
