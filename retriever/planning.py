@@ -286,14 +286,14 @@ class Planner:
         text, names = self._initials(text, capitals, lower)
         extra = widenings(text) if self.lexicon else {}
         tokens = query_tokens(text, self.tokens) + tokenize(" ".join(extra.values()))
-        asked, bridged = content_words(text), lay_words(text)
+        asked, bridged, read = content_words(text), lay_words(text), words(text)
         topics = topic_words(asked, bridged, self.speller.looks_misspelled, self.index_words.knows)
         topics += unnamed_cancers(text, self.cancers, self.subjects & pdq_subjects())
-        topics = negated_topics(topics, words(text), self.index_words.knows)
+        topics = negated_topics(topics, read, self.index_words.knows)
         topics += [n for n in [*names, *unread] if n not in topics and f"{n}s" not in topics]  # or a rare word already
         phrases = quoted(typed)
         outside = tuple(question_terms(unquoted(text))) if phrases else ()
         return QueryPlan(text=query, dense_text=text, tokens=tokens, corrections=corrections,
                          topics=topics, figures=figures_asked(text), terms=question_terms(text),
                          audience=who, phrases=phrases, outside=outside, widened=extra, size=size_asked(query),
-                         cancers=named_cancers(asked, bridged, words(text), self.index_words.knows))
+                         cancers=named_cancers(asked, bridged, read, self.index_words.knows))
