@@ -119,7 +119,7 @@ def confidence(best_cosine: float, n_missing: int, terms_found: bool = False,
 
 def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabulary, Vocabulary]],
              terms: list[tuple[str, ...]], topics: list[str], figures: list[int],
-             everyday: bool = False) -> tuple[Evidence, list[str]]:
+             everyday: bool = False, unanswered: list[str] | tuple[str, ...] = ()) -> tuple[Evidence, list[str]]:
     """The signals of whether ``passages`` answer the question, and what they miss.
 
     Args:
@@ -131,11 +131,14 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
             `health_topics.topic_words`, `figures_asked`).
         everyday: The domain check calls the question everyday (`retriever.domain`); it
             counts only when the passages hold fewer than `COVERAGE_BELOW` of its terms.
+        unanswered: Topics found missing already, though the passages may mention them: the
+            cancers they are not about (`scope.Scope.unnamed`).
     """
     texts = [text for text, _, _ in passages]
     vocabularies = [vocabulary for _, vocabulary, _ in passages]
     union = Vocabulary.union(vocabularies)
     topics_missing = missing_topics(topics, Vocabulary.union(own for _, _, own in passages)) if topics else []
+    topics_missing += [w for w in unanswered if w not in topics_missing]
     nothing = nothing_found(terms, vocabularies) if best_cosine < NOTHING_FOUND_BELOW else []
     missing = list(dict.fromkeys(topics_missing + nothing))
     fig = figure_missing(figures, texts)

@@ -13,8 +13,11 @@ Over many summaries every such word is mentioned somewhere, and a question about
 whose summary the index lacks was answered from another cancer's passages: "endometrial
 cancer staging tests" with esophageal staging, as 55% of the validation summaries'
 questions that name their cancer were when asked without its summaries. A cancer the
-question names must therefore be named by the passages themselves (`Scope.unnamed`;
-docs/abstention.md, "A cancer the question names").
+question names must therefore be named by the passages themselves, and one of them must be
+about it: its summary's title or its own headings name it (`Scope.unnamed`; docs/abstention.md,
+"A cancer the question names"). A passage that names it in passing ("bladder and/or prostate
+cancer may occur at the same time as urethral cancer", shown for "prostate cancer symptoms"
+asked without the prostate summaries) answers nothing about it.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from retriever.health_topics import negated_topics, pdq_subjects, topic_words
 from retriever.lexicon import lay_words
 from retriever.models import Chunk
 from retriever.planning import QueryPlan
-from retriever.tokenization import Vocabulary, content_words, words
+from retriever.tokenization import Vocabulary, content_words, negated, passage_vocabulary, words
 
 # A passage names a cancer by a word of the same first letters too, where its summary names
 # the cancer itself: "rectum" for "rectal", "laryngeal" for "larynx". The validation
@@ -45,18 +48,33 @@ SAME_START = 4
 KINDS = TUMOUR_WORDS - {"tumor", "tumors", "tumour", "tumours"}
 
 
+def asked_about(plan: QueryPlan) -> list[str]:
+    """What the question asks about that a summary may be about: the words naming a cancer-type
+    summary (`QueryPlan.cancers`) and the subjects of the PDQ summaries' titles it uses
+    ("mistletoe": `health_topics.pdq_subjects`; "non" joined to the word after it, as the
+    planner reads "non-Hodgkin"). Not a cancer named by an everyday word ("lung cancer"): patients
+    name where theirs spread so ("it spread to her lungs, does she have lung cancer now?"), and
+    with those the validation summaries' worry questions were refused twice as often (0.017 ->
+    0.034; docs/abstention.md, "A cancer the passages are about")."""
+    subjects = [w for w in negated(words(plan.dense_text)) if w in pdq_subjects()]
+    return list(dict.fromkeys([*plan.cancers, *subjects]))
+
+
 class Scope:
     """Each summary's words (headings and text, as the index-wide list has them), read the
     first time a search is filtered to that summary or judges a passage of it by a cancer's
-    first letters (`unnamed`); the union for a filter, kept for the next search with the same one."""
+    first letters (`unnamed`); the union for a filter, kept for the next search with the same
+    one; and each passage's title and headings the first time it is judged (`about`)."""
 
     def __init__(self, chunks: list[Chunk]):
         self._chunks = chunks
         self._doc_ids = np.array([c.doc_id for c in chunks])
+        self._codes = np.unique(self._doc_ids, return_inverse=True)[1]  # each row's summary as a number
         self._rows: dict[str, list[int]] = {}
         for i, c in enumerate(chunks):
             self._rows.setdefault(c.doc_id, []).append(i)
         self._words: dict[str, Vocabulary] = {}
+        self._headings: dict[tuple[str, ...], tuple[Vocabulary, frozenset[str]]] = {}
         self._unions: dict[tuple[str, ...], Vocabulary] = {}
         self._cancers: dict[str, frozenset[str]] = {}
 
@@ -87,19 +105,57 @@ class Scope:
             found = self._unions[doc_ids] = Vocabulary.union(self.summary(d) for d in doc_ids)
         return found
 
-    def unnamed(self, plan: QueryPlan, rows: list[int], vocabularies: list[Vocabulary]) -> list[str]:
-        """The cancers ``plan`` names (`QueryPlan.cancers`; its topics are read already) that
-        none of the passages ``rows`` names, their words being ``vocabularies``: in no form,
-        nor by a word of the same first `SAME_START` letters in a passage whose summary names it;
-        none when the question names a kind of tumour they name (`KINDS`)."""
+    def unnamed(self, plan: QueryPlan, rows: list[int], vocabularies: list[Vocabulary],
+                allowed: np.ndarray | None = None) -> list[str]:
+        """What the question asks about that the passages ``rows`` (their words
+        ``vocabularies``) do not answer: each cancer it names (`QueryPlan.cancers`) that none of
+        them names (in no form, nor by a word of the same first `SAME_START` letters in a passage
+        whose summary names it; a topic of the plan is read so already), and, while the search
+        reads several summaries (``allowed``: its rows; None, all), everything it asks about
+        (`asked_about`) when none of the passages is about any of it (`about`). None when the
+        question names a kind of tumour they name (`KINDS`); none is asked to be about one
+        when their summaries name the kind."""
         def names(w: str, row: int, vocabulary: Vocabulary) -> bool:
             start = w[:SAME_START]
             return vocabulary.knows(w) or (len(w) > SAME_START and any(v.startswith(start) for v in vocabulary.words)
                                            and self.summary(self._doc_ids[row]).knows(w))
-        asked = [w for w in plan.cancers if w not in plan.topics]
-        if not asked or any(k in KINDS and any(v.knows(k) for v in vocabularies) for k in words(plan.dense_text)):
+        kinds = [k for k in words(plan.dense_text) if k in KINDS]
+        if any(v.knows(k) for k in kinds for v in vocabularies):
             return []
-        return [w for w in asked if not any(names(w, row, v) for row, v in zip(rows, vocabularies))]
+        unnamed = [w for w in plan.cancers if w not in plan.topics
+                   and not any(names(w, row, v) for row, v in zip(rows, vocabularies))]
+        asked = asked_about(plan) if self.several(allowed) else []
+        docs = set(self._doc_ids[rows].tolist())
+        if not asked or any(self.summary(d).knows(k) for k in kinds for d in docs) or any(
+                self.about(w, row) for w in asked for row in rows):
+            return unnamed
+        return list(dict.fromkeys(unnamed + asked))
+
+    def several(self, allowed: np.ndarray | None) -> bool:
+        """Whether a search reads more than one summary (``allowed``: its rows; None, all). Over
+        one, which summary is about a cancer is no question: whether it names the cancer at
+        all is read already (`narrow`, `planning`), and asking its passages to be about it
+        refused 3 more of the validation summaries' 512 calibration questions, for none more
+        out of scope refused (docs/abstention.md, "A cancer the passages are about")."""
+        if allowed is None:
+            return len(self._rows) > 1
+        codes = self._codes[allowed]
+        return len(codes) > 1 and codes.min() != codes.max()
+
+    def about(self, word: str, row: int) -> bool:
+        """Whether the passage ``row`` is about the cancer ``word``: its summary's title or its
+        own headings name it in some form, or by a word of the same first `SAME_START` letters
+        ("Colorectal Cancer Prevention" is about colon cancer, the seed's "Rectum" symptoms
+        about rectal). Its own headings, not every heading of its summary: with those the
+        validation summaries' near-misses were refused 0.628 instead of 0.683
+        (docs/abstention.md, "A cancer the passages are about")."""
+        c = self._chunks[row]
+        key = (c.title, *c.heading_path)  # a section's passages share it
+        if key not in self._headings:
+            subjects = passage_vocabulary(c.title, " ".join(c.heading_path))
+            self._headings[key] = subjects, frozenset(w[:SAME_START] for w in subjects.words)
+        subjects, starts = self._headings[key]
+        return subjects.knows(word) or (len(word) > SAME_START and word[:SAME_START] in starts)
 
     def narrow(self, plan: QueryPlan, allowed: np.ndarray | None, looks_misspelled) -> QueryPlan:
         """``plan`` with its topics read against the summaries ``allowed`` leaves (all of

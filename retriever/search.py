@@ -256,9 +256,9 @@ class Retriever:
         best_chunk = float(sig.dense.scores[0]) if len(sig.dense.scores) else -1.0
         best = max([best_chunk, -1.0] + [sig.sentences.best(i) for i in top])
         passages = [(self.chunks[i].text, self.words.of(i), self.words.own(i)) for i in top]
-        topics = plan.topics + self.scope.unnamed(plan, top, [own for *_, own in passages])
+        other = self.scope.unnamed(plan, top, [own for *_, own in passages], sig.query.allowed)  # not about
         everyday = s.domain_check and self.domain is not None and self.domain.everyday(sig.query.vector)
-        ev, missing = evidence(plan.dense_text, best, passages, plan.terms, topics, plan.figures, everyday)
+        ev, missing = evidence(plan.dense_text, best, passages, plan.terms, plan.topics, plan.figures, everyday, other)
         verdict = judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor,
                         nothing_asked=asks_nothing(plan.dense_text, plan.terms))
         check = self.answer_check if s.answer_check and top and plan.terms else None  # "thanks": nothing to read

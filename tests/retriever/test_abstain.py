@@ -237,6 +237,19 @@ def test_a_missing_topic_vetoes_a_learned_calibration_too():
     assert not judge(ok, none_missing, Sure(), 0.34).abstained
 
 
+def test_a_cancer_the_passages_mention_but_are_not_about_vetoes_too():
+    """The scope (`Scope.unnamed`) finds the urethral passage not about prostate cancer,
+    though it names it: that word counts as missing whatever the passage's words say."""
+    passage = [_passage("Bladder and/or prostate cancer may occur at the same time as urethral cancer.", "Signs")]
+    question = "prostate cancer symptoms"
+    topics = topic_words(question.split(), set(), _never_a_typo)
+    read, read_missing = evidence(question, 0.7, passage, question_terms(question), topics, [])
+    assert "prostate" in topics and read_missing == []  # its words alone: the topic is there
+    ev, missing = evidence(question, 0.7, passage, question_terms(question), topics, [], unanswered=["prostate"])
+    assert ev.topics_missing == ("prostate",) and missing == ["prostate"]
+    assert hand_confidence(ev, missing) <= 0.0
+
+
 def test_a_union_of_vocabularies_knows_what_each_knows():
     parts = [Vocabulary("the pancreatic tumor".split()), Vocabulary("octreotide injections".split())]
     union = Vocabulary.union(parts)

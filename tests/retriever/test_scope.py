@@ -7,7 +7,7 @@ import numpy as np
 
 from retriever.models import Chunk
 from retriever.planning import Planner
-from retriever.scope import Scope
+from retriever.scope import Scope, asked_about
 from retriever.spelling import Speller
 from retriever.tokenization import Vocabulary, words
 
@@ -18,12 +18,19 @@ DOCS = {
     "diet": ("Eating Well", "Some foods are hard to digest after a colostomy."),
     "ostomy": ("Colon Ostomy Care", "A colostomy bag is changed every few days."),
     "carcinoid": ("Anal Carcinoid Tumors", "A carcinoid tumor can grow in the lining; a blood analysis finds it."),
+    "urethral": ("Urethral Cancer Treatment", "Bladder and/or prostate cancer may occur at the same time."),
+    "support": ("Colon Cancer Support", "Support groups meet every week."),
+    "urology": ("Urologic Care", "Bladder and/or prostate cancer may occur at the same time."),
+    "merkel": ("Merkel Cell Carcinoma Treatment", "Merkel cell carcinoma is rarer than melanoma."),
+    "herbs": ("Mistletoe Extracts", "Mistletoe extracts have been studied in the lab."),
 }
+# A passage's own heading (the others': "Overview").
+HEADINGS = {"urology": "Prostate cancer and the bladder"}
 
 
 def _chunks() -> list[Chunk]:
     return [Chunk(id=f"{d}#0", doc_id=d, source=f"{d}.md", title=title, url=f"https://example.org/{d}",
-                  heading_path=[title, "Overview"], section="Overview", text=text)
+                  heading_path=[title, HEADINGS.get(d, "Overview")], section=HEADINGS.get(d, "Overview"), text=text)
             for d, (title, text) in DOCS.items()]
 
 
@@ -74,6 +81,23 @@ def test_a_search_filtered_to_the_seed_refuses_another_cancer(seed_copy, setting
     assert not r.search(question, filters=Filters(doc_ids=("anal",))).abstained
 
 
+def test_a_search_refuses_a_cancer_its_passages_name_only_in_passing(seed_copy, settings, embedder, tmp_path):
+    from ingest.indexing import build_index
+    from retriever.search import Retriever
+
+    (seed_copy / "urethral.md").write_text(
+        "---\ntitle: Urethral Cancer Treatment\nurl: https://example.org/urethral\n---\n"
+        "# Urethral Cancer Treatment\n\n## Signs of urethral cancer\n\nSigns of urethral cancer include bleeding "
+        "or trouble with the flow of urine. Bladder and/or prostate cancer may occur at the same time as "
+        "urethral cancer.\n", encoding="utf-8")
+    build_index(seed_copy, tmp_path / "index", settings, embedder=embedder, progress=False)
+    r = Retriever.load(tmp_path / "index", settings, embedder=embedder)
+    result = r.search("what are the signs of prostate cancer")
+    assert result.abstained and "prostate" in result.missing
+    assert any(h.chunk.doc_id == "urethral" and "prostate" in h.chunk.text for h in result.withheld)
+    assert not r.search("what are the signs of urethral cancer").abstained
+
+
 def test_a_cancer_the_filtered_summaries_never_name_is_a_topic_of_the_filtered_search():
     """Filtered to one summary, "skin cancer signs" was answered from it: the filter's own
     summaries decide which cancers are named, as the whole index does unfiltered."""
@@ -101,7 +125,9 @@ def test_a_cancer_the_question_names_must_be_named_by_the_first_passages():
     assert _unnamed("colon cancer surgery", "pancreatic", "ostomy") == []  # one passage is enough
     # the same word in a summary that never says "colon" is no answer about colon cancer
     assert _unnamed("colon cancer surgery", "diet") == ["colon"]
-    assert _unnamed("colon cancer surgery", "pancreatic", topics=["colon"]) == []  # a topic already
+    # a topic is read against the passages' words already; the title still makes it their subject
+    assert _unnamed("colon cancer surgery", "support", topics=["colon"]) == []
+    assert _unnamed("colon cancer surgery", "support") == ["colon"]  # named by the title, not the passage
     assert _unnamed("what to eat after surgery", "pancreatic") == []  # names no cancer
     # a word of four letters has no shorter form: "analysis" does not name "anal", though the
     # passage's summary does (its title)
@@ -109,6 +135,66 @@ def test_a_cancer_the_question_names_must_be_named_by_the_first_passages():
     # a kind of tumour the passages name is what is asked about; "tumor" alone is no kind
     assert _unnamed("is a carcinoid a kind of colon cancer", "carcinoid") == []
     assert _unnamed("colon tumor growth", "carcinoid") == ["colon"]
+
+
+def test_a_cancer_the_passages_name_in_passing_is_not_their_subject():
+    """"prostate cancer symptoms" asked without the prostate summaries was answered from the
+    urethral summary's passage that names prostate cancer beside urethral cancer."""
+    assert _unnamed("prostate cancer symptoms", "urethral") == ["prostate"]
+    assert _unnamed("prostate cancer symptoms", "urology") == []  # under its own heading on it
+    assert _unnamed("prostate cancer symptoms", "urethral", "urology") == []  # one passage about it is enough
+    assert _unnamed("colon cancer surgery", "ostomy") == []  # its title's word
+    assert _unnamed("colon cancer surgery", "pancreatic", "ostomy") == []
+
+
+def test_over_one_summary_its_passages_need_only_name_the_cancer():
+    """Which summary is about a cancer is no question over one: "the report mentions my colon"
+    asked of the ovarian summary alone is answered by its staging passage."""
+    chunks = [c for c in _chunks() if c.doc_id == "urethral"]
+    plan = _planner(chunks).plan("prostate cancer symptoms")
+    vocabularies = [Vocabulary(words(chunks[0].text))]
+    assert Scope(chunks).unnamed(plan, [0], vocabularies) == []
+    assert Scope(_chunks()).unnamed(plan, [_chunks().index(chunks[0])], vocabularies) == ["prostate"]
+    # ... and so over a search filtered to one summary of many
+    scope, row = Scope(_chunks()), [c.doc_id for c in _chunks()].index("urethral")
+    one = np.array([c.doc_id == "urethral" for c in _chunks()])
+    assert scope.unnamed(plan, [row], vocabularies, one) == []
+    assert scope.unnamed(plan, [row], vocabularies, one | np.array([c.doc_id == "colon" for c in _chunks()])) == [
+        "prostate"]
+
+
+def test_one_passage_about_one_cancer_the_question_names_is_enough():
+    """A question comparing its cancer with another names both ("merkel cell vs melanoma"):
+    a passage about either answers it."""
+    assert _unnamed("is merkel cell worse than melanoma", "merkel") == []
+    assert _unnamed("is prostate cancer worse than melanoma", "urethral") == ["prostate", "melanoma"]
+
+
+def test_what_a_question_asks_about_is_its_cancers_and_the_summaries_subjects():
+    plan = _planner(_chunks()).plan
+    assert asked_about(plan("does mistletoe help with anal cancer")) == ["anal", "mistletoe"]
+    assert asked_about(plan("what to eat after surgery")) == []
+    assert asked_about(plan("does mistletoe help with lung cancer")) == ["mistletoe"]  # an everyday word's cancer
+    assert _unnamed("does mistletoe help with lung cancer", "herbs") == []  # its title
+    assert _unnamed("does mistletoe help with lung cancer", "cohosh") == ["mistletoe"]
+
+
+def test_a_kind_of_tumour_the_passages_summary_names_leaves_the_cancer_words_as_sites():
+    """"they found a carcinoid when they took out my appendix; will they take part of my colon"
+    was refused on the seed: its surgery passage says "neuroendocrine tumor", never
+    "carcinoid", and is not about the colon; the summary is about carcinoid tumors."""
+    title = "Appendix Tumors"
+    chunks = [Chunk(id=f"appendix#{i}", doc_id="appendix", source="appendix.md", title=title,
+                    url="https://example.org/appendix", heading_path=[title, heading], section=heading, text=text)
+              for i, (heading, text) in enumerate([
+                  ("Overview", "Carcinoid tumors of the appendix are often found by chance."),
+                  ("Surgery", "Surgery removes the right side of the colon with the appendix.")])] + _chunks()
+    scope, planner = Scope(chunks), _planner(chunks)
+    surgery = [1]
+    for question, expected in [("a carcinoid in my appendix: will they take out colon", []),
+                               ("a tumor in my appendix: will they take out colon", ["colon"])]:
+        plan = planner.plan(question)
+        assert scope.unnamed(plan, surgery, [Vocabulary(words(chunks[1].text))]) == expected, question
 
 
 def test_a_cancer_named_as_the_passages_do_not_name_it_is_still_answered_on_the_seed(seed_retriever):
