@@ -131,14 +131,14 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
             `health_topics.topic_words`, `figures_asked`).
         everyday: The domain check calls the question everyday (`retriever.domain`); it
             counts only when the passages hold fewer than `COVERAGE_BELOW` of its terms.
-        unanswered: Topics found missing already, though the passages may mention them: the
-            cancers they are not about (`scope.Scope.unnamed`).
+        unanswered: Topics found missing already, whatever the passages' words: the cancers
+            they do not name and the subjects none of them is about (`scope.Scope.unnamed`).
     """
     texts = [text for text, _, _ in passages]
     vocabularies = [vocabulary for _, vocabulary, _ in passages]
     union = Vocabulary.union(vocabularies)
-    topics_missing = missing_topics(topics, Vocabulary.union(own for _, _, own in passages)) if topics else []
-    topics_missing += [w for w in unanswered if w not in topics_missing]
+    topics_missing = missing_topics(topics, Vocabulary.union(own for _, _, own in passages),
+                                    unanswered) if topics or unanswered else []
     nothing = nothing_found(terms, vocabularies) if best_cosine < NOTHING_FOUND_BELOW else []
     missing = list(dict.fromkeys(topics_missing + nothing))
     fig = figure_missing(figures, texts)

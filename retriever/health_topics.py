@@ -127,8 +127,10 @@ def negated_topics(topics: list[str], typed: list[str], index_knows: Callable[[s
     return [negatives[t] if t in negatives and t not in bare and index_knows(negatives[t]) else t for t in topics]
 
 
-def missing_topics(topics: Iterable[str], passages: Vocabulary) -> list[str]:
-    """The topics none of the passages mentions in any form, or as the lay lexicon's words ("womb": uterus); no
-    passage names a cancer's name (`cancer_names`), left out where its first word is missing too ("lung")."""
+def missing_topics(topics: Iterable[str], passages: Vocabulary, missing: Iterable[str] = ()) -> list[str]:
+    """The topics none of the passages mentions in any form, or as the lay lexicon's words ("womb": uterus), and
+    those found ``missing`` already; no passage names a cancer's name (`cancer_names`), left out where its first
+    word is missing too ("lung")."""
     out = [w for w in topics if " " in w or not any(map(passages.knows, [w, *LAY_TERMS.get(w, "").split()]))]
+    out = list(dict.fromkeys([*out, *missing]))
     return [w for w in out if " " not in w or w.split(" ")[0] not in out]

@@ -13,11 +13,12 @@ Over many summaries every such word is mentioned somewhere, and a question about
 whose summary the index lacks was answered from another cancer's passages: "endometrial
 cancer staging tests" with esophageal staging, as 55% of the validation summaries'
 questions that name their cancer were when asked without its summaries. A cancer the
-question names must therefore be named by the passages themselves, and one of them must be
-about it: its summary's title or its own headings name it (`Scope.unnamed`; docs/abstention.md,
-"A cancer the question names"). A passage that names it in passing ("bladder and/or prostate
-cancer may occur at the same time as urethral cancer", shown for "prostate cancer symptoms"
-asked without the prostate summaries) answers nothing about it.
+question names must therefore be named by the passages themselves (`Scope.unnamed`;
+docs/abstention.md, "A cancer the question names"), and, over several summaries, one of them
+must be about it (`Scope.about`; "A cancer the passages are about"): a cancer-type summary's
+passage that names it in passing ("bladder and/or prostate cancer may occur at the same time
+as urethral cancer", shown for "prostate cancer symptoms" asked without the prostate
+summaries) answers nothing about it.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ SAME_START = 4
 # bare "tumor" is no kind: "wilms tumor" asked without the Wilms summary is a near-miss
 # (with it, 0.579 of the validation near-misses refused instead of 0.588).
 KINDS = TUMOUR_WORDS - {"tumor", "tumors", "tumour", "tumours"}
+# The front matter tag of a summary about a cancer type (the PDQ corpus's 132 of 169; the
+# others are remedies, symptoms and coping): only such a summary's title and headings say
+# which cancers it is about (`Scope.about`).
+CANCER_TYPE = "cancer-type"
 
 
 def asked_about(plan: QueryPlan) -> list[str]:
@@ -109,53 +114,60 @@ class Scope:
                 allowed: np.ndarray | None = None) -> list[str]:
         """What the question asks about that the passages ``rows`` (their words
         ``vocabularies``) do not answer: each cancer it names (`QueryPlan.cancers`) that none of
-        them names (in no form, nor by a word of the same first `SAME_START` letters in a passage
-        whose summary names it; a topic of the plan is read so already), and, while the search
+        them names (`names`; a topic of the plan is read so already), and, while the search
         reads several summaries (``allowed``: its rows; None, all), everything it asks about
         (`asked_about`) when none of the passages is about any of it (`about`). None when the
         question names a kind of tumour they name (`KINDS`); none is asked to be about one
         when their summaries name the kind."""
-        def names(w: str, row: int, vocabulary: Vocabulary) -> bool:
-            start = w[:SAME_START]
-            return vocabulary.knows(w) or (len(w) > SAME_START and any(v.startswith(start) for v in vocabulary.words)
-                                           and self.summary(self._doc_ids[row]).knows(w))
         kinds = [k for k in words(plan.dense_text) if k in KINDS]
         if any(v.knows(k) for k in kinds for v in vocabularies):
             return []
-        unnamed = [w for w in plan.cancers if w not in plan.topics
-                   and not any(names(w, row, v) for row, v in zip(rows, vocabularies))]
+        passages = list(zip(rows, vocabularies))
+        unnamed = [w for w in plan.cancers if w not in plan.topics and not any(self.names(w, *p) for p in passages)]
         asked = asked_about(plan) if self.several(allowed) else []
         docs = set(self._doc_ids[rows].tolist())
         if not asked or any(self.summary(d).knows(k) for k in kinds for d in docs) or any(
-                self.about(w, row) for w in asked for row in rows):
+                self.about(w, *p) for w in asked for p in passages):
             return unnamed
         return list(dict.fromkeys(unnamed + asked))
 
+    def names(self, word: str, row: int, vocabulary: Vocabulary) -> bool:
+        """Whether the passage ``row`` (its words ``vocabulary``) names ``word``: in some form,
+        or by a word of the same first `SAME_START` letters where its summary names ``word``."""
+        return vocabulary.knows(word) or (len(word) > SAME_START and self.summary(self._doc_ids[row]).knows(word)
+                                          and any(v.startswith(word[:SAME_START]) for v in vocabulary.words))
+
     def several(self, allowed: np.ndarray | None) -> bool:
-        """Whether a search reads more than one summary (``allowed``: its rows; None, all). Over
-        one, which summary is about a cancer is no question: whether it names the cancer at
-        all is read already (`narrow`, `planning`), and asking its passages to be about it
-        refused 3 more of the validation summaries' 512 calibration questions, for none more
-        out of scope refused (docs/abstention.md, "A cancer the passages are about")."""
+        """Whether a search reads more than one summary (``allowed``: its rows as a boolean
+        mask; None, all). Over one, which summary is about a cancer is no question: whether it
+        names the cancer at all is read already (`narrow`, `planning`), and asking its passages
+        to be about it refused answerable questions of the threshold's calibration files
+        (docs/abstention.md, "A cancer the passages are about")."""
         if allowed is None:
             return len(self._rows) > 1
         codes = self._codes[allowed]
         return len(codes) > 1 and codes.min() != codes.max()
 
-    def about(self, word: str, row: int) -> bool:
-        """Whether the passage ``row`` is about the cancer ``word``: its summary's title or its
-        own headings name it in some form, or by a word of the same first `SAME_START` letters
-        ("Colorectal Cancer Prevention" is about colon cancer, the seed's "Rectum" symptoms
-        about rectal). Its own headings, not every heading of its summary: with those the
-        validation summaries' near-misses were refused 0.628 instead of 0.683
+    def about(self, word: str, row: int, vocabulary: Vocabulary) -> bool:
+        """Whether the passage ``row`` (its words ``vocabulary``) is about the cancer or
+        subject ``word``. A passage of a summary about a cancer type (tagged `CANCER_TYPE`) is
+        about what its summary's title or its own headings name, in some form or by a word of
+        the same first `SAME_START` letters where its summary names ``word`` ("Colorectal
+        Cancer Prevention" is about colon cancer); not by every heading of its summary: with
+        those the validation summaries' near-misses were refused 0.628 instead of 0.683. A
+        passage of any other summary (a remedy, a symptom, coping) is about every cancer it
+        names: "acupuncture may relieve hot flashes in people with prostate cancer"
         (docs/abstention.md, "A cancer the passages are about")."""
         c = self._chunks[row]
+        if CANCER_TYPE not in c.tags:
+            return self.names(word, row, vocabulary)
         key = (c.title, *c.heading_path)  # a section's passages share it
         if key not in self._headings:
             subjects = passage_vocabulary(c.title, " ".join(c.heading_path))
             self._headings[key] = subjects, frozenset(w[:SAME_START] for w in subjects.words)
         subjects, starts = self._headings[key]
-        return subjects.knows(word) or (len(word) > SAME_START and word[:SAME_START] in starts)
+        return subjects.knows(word) or (len(word) > SAME_START and word[:SAME_START] in starts
+                                        and self.summary(self._doc_ids[row]).knows(word))
 
     def narrow(self, plan: QueryPlan, allowed: np.ndarray | None, looks_misspelled) -> QueryPlan:
         """``plan`` with its topics read against the summaries ``allowed`` leaves (all of

@@ -7,7 +7,7 @@ import numpy as np
 
 from retriever.models import Chunk
 from retriever.planning import Planner
-from retriever.scope import Scope, asked_about
+from retriever.scope import CANCER_TYPE, Scope, asked_about
 from retriever.spelling import Speller
 from retriever.tokenization import Vocabulary, words
 
@@ -23,14 +23,20 @@ DOCS = {
     "urology": ("Urologic Care", "Bladder and/or prostate cancer may occur at the same time."),
     "merkel": ("Merkel Cell Carcinoma Treatment", "Merkel cell carcinoma is rarer than melanoma."),
     "herbs": ("Mistletoe Extracts", "Mistletoe extracts have been studied in the lab."),
+    "hot": ("Hot Flashes and Night Sweats", "Hot flashes in men treated for prostate cancer may be eased."),
+    "penile": ("Penile Cancer Treatment", "A doctor feels the penis and nearby lymph nodes for lumps."),
+    "rectum": ("Rectum Care", "After rectal surgery the bowel heals in a few weeks."),
 }
 # A passage's own heading (the others': "Overview").
-HEADINGS = {"urology": "Prostate cancer and the bladder"}
+HEADINGS = {"urology": "Prostate cancer and the bladder", "penile": "Tests that examine the penis"}
+# Summaries about a remedy or a symptom, not a cancer type (`scope.CANCER_TYPE`).
+REMEDIES = {"cohosh", "diet", "herbs", "hot"}
 
 
 def _chunks() -> list[Chunk]:
     return [Chunk(id=f"{d}#0", doc_id=d, source=f"{d}.md", title=title, url=f"https://example.org/{d}",
-                  heading_path=[title, HEADINGS.get(d, "Overview")], section=HEADINGS.get(d, "Overview"), text=text)
+                  heading_path=[title, HEADINGS.get(d, "Overview")], section=HEADINGS.get(d, "Overview"), text=text,
+                  tags=[] if d in REMEDIES else [CANCER_TYPE])
             for d, (title, text) in DOCS.items()]
 
 
@@ -86,7 +92,7 @@ def test_a_search_refuses_a_cancer_its_passages_name_only_in_passing(seed_copy, 
     from retriever.search import Retriever
 
     (seed_copy / "urethral.md").write_text(
-        "---\ntitle: Urethral Cancer Treatment\nurl: https://example.org/urethral\n---\n"
+        "---\ntitle: Urethral Cancer Treatment\nurl: https://example.org/urethral\ntags:\n- cancer-type\n---\n"
         "# Urethral Cancer Treatment\n\n## Signs of urethral cancer\n\nSigns of urethral cancer include bleeding "
         "or trouble with the flow of urine. Bladder and/or prostate cancer may occur at the same time as "
         "urethral cancer.\n", encoding="utf-8")
@@ -147,6 +153,24 @@ def test_a_cancer_the_passages_name_in_passing_is_not_their_subject():
     assert _unnamed("colon cancer surgery", "pancreatic", "ostomy") == []
 
 
+def test_a_remedy_s_or_symptom_s_passage_is_about_every_cancer_it_names():
+    """A review's example: "does acupuncture help hot flashes in prostate cancer" was refused;
+    a summary about a remedy or a symptom says which cancers it helps only in its passages."""
+    assert _unnamed("hot flashes after prostate cancer treatment", "hot") == []
+    assert _unnamed("hot flashes after prostate cancer treatment", "urethral") == ["prostate"]
+    assert _unnamed("hot flashes after anal cancer treatment", "hot") == ["anal"]  # it must name it still
+
+
+def test_a_heading_sharing_a_cancer_s_first_letters_is_about_it_only_where_its_summary_names_it():
+    """A review's example: the penile summary's "Tests that examine the penis" was about
+    "testicular" by its first four letters."""
+    chunks = _chunks()
+    scope, row = Scope(chunks), [c.doc_id for c in chunks].index
+    about = [(w, d) for w, d in [("testicular", "penile"), ("colon", "ostomy"),
+                                 ("rectal", "rectum")] if scope.about(w, row(d), Vocabulary(()))]
+    assert about == [("colon", "ostomy"), ("rectal", "rectum")]  # "Rectum Care" says "rectal"
+
+
 def test_over_one_summary_its_passages_need_only_name_the_cancer():
     """Which summary is about a cancer is no question over one: "the report mentions my colon"
     asked of the ovarian summary alone is answered by its staging passage."""
@@ -180,12 +204,14 @@ def test_what_a_question_asks_about_is_its_cancers_and_the_summaries_subjects():
 
 
 def test_a_kind_of_tumour_the_passages_summary_names_leaves_the_cancer_words_as_sites():
-    """"they found a carcinoid when they took out my appendix; will they take part of my colon"
-    was refused on the seed: its surgery passage says "neuroendocrine tumor", never
-    "carcinoid", and is not about the colon; the summary is about carcinoid tumors."""
+    """The project set's "they found a carcinoid when they took out my appendix; will they take
+    part of my colon" was refused on the seed with the rule on over one summary: its surgery
+    passage says "neuroendocrine tumor", never "carcinoid", and is not about the colon; the
+    summary is about carcinoid tumors."""
     title = "Appendix Tumors"
     chunks = [Chunk(id=f"appendix#{i}", doc_id="appendix", source="appendix.md", title=title,
-                    url="https://example.org/appendix", heading_path=[title, heading], section=heading, text=text)
+                    url="https://example.org/appendix", heading_path=[title, heading], section=heading, text=text,
+                    tags=[CANCER_TYPE])
               for i, (heading, text) in enumerate([
                   ("Overview", "Carcinoid tumors of the appendix are often found by chance."),
                   ("Surgery", "Surgery removes the right side of the colon with the appendix.")])] + _chunks()
