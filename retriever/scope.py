@@ -23,6 +23,7 @@ summaries) answers nothing about it.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 import numpy as np
@@ -32,7 +33,7 @@ from retriever.health_topics import negated_topics, pdq_subjects, topic_words
 from retriever.lexicon import lay_words
 from retriever.models import Chunk
 from retriever.planning import QueryPlan
-from retriever.tokenization import Vocabulary, content_words, negated, passage_vocabulary, words
+from retriever.tokenization import Vocabulary, content_words, negated, passage_vocabulary, stem, words
 
 # A passage names a cancer by a word of the same first letters too, where its summary names
 # the cancer itself: "rectum" for "rectal", "laryngeal" for "larynx". The validation
@@ -80,6 +81,7 @@ class Scope:
             self._rows.setdefault(c.doc_id, []).append(i)
         self._words: dict[str, Vocabulary] = {}
         self._headings: dict[tuple[str, ...], tuple[Vocabulary, frozenset[str]]] = {}
+        self._common: frozenset[str] | None = None
         self._unions: dict[tuple[str, ...], Vocabulary] = {}
         self._cancers: dict[str, frozenset[str]] = {}
 
@@ -126,8 +128,9 @@ class Scope:
         unnamed = [w for w in plan.cancers if w not in plan.topics and not any(self.names(w, *p) for p in passages)]
         asked = asked_about(plan) if self.several(allowed) else []
         docs = set(self._doc_ids[rows].tolist())
+        others = [w for w in content_words(plan.dense_text) if w not in asked]
         if not asked or any(self.summary(d).knows(k) for k in kinds for d in docs) or any(
-                self.about(w, *p) for w in asked for p in passages):
+                self.about(w, *p, others) for w in asked for p in passages):
             return unnamed
         return list(dict.fromkeys(unnamed + asked))
 
@@ -148,26 +151,41 @@ class Scope:
         codes = self._codes[allowed]
         return len(codes) > 1 and codes.min() != codes.max()
 
-    def about(self, word: str, row: int, vocabulary: Vocabulary) -> bool:
+    def about(self, word: str, row: int, vocabulary: Vocabulary, others: list[str] = ()) -> bool:
         """Whether the passage ``row`` (its words ``vocabulary``) is about the cancer or
         subject ``word``. A passage of a summary about a cancer type (tagged `CANCER_TYPE`) is
         about what its summary's title or its own headings name, in some form or by a word of
         the same first `SAME_START` letters where its summary names ``word`` ("Colorectal
         Cancer Prevention" is about colon cancer); not by every heading of its summary: with
         those the validation summaries' near-misses were refused 0.628 instead of 0.683. A
-        passage of any other summary (a remedy, a symptom, coping) is about every cancer it
-        names: "acupuncture may relieve hot flashes in people with prostate cancer"
-        (docs/abstention.md, "A cancer the passages are about")."""
+        passage of any other summary (a remedy, a symptom, coping) is about a cancer it names
+        when the question also asks about what its title or headings name, by a word not
+        `common` to many summaries: "acupuncture may relieve hot flashes in people with
+        prostate cancer" answers "does acupuncture help hot flashes in prostate cancer", not
+        "prostate cancer symptoms" (docs/abstention.md, "A cancer the passages are about")."""
         c = self._chunks[row]
-        if CANCER_TYPE not in c.tags:
-            return self.names(word, row, vocabulary)
         key = (c.title, *c.heading_path)  # a section's passages share it
         if key not in self._headings:
             subjects = passage_vocabulary(c.title, " ".join(c.heading_path))
             self._headings[key] = subjects, frozenset(w[:SAME_START] for w in subjects.words)
         subjects, starts = self._headings[key]
-        return subjects.knows(word) or (len(word) > SAME_START and word[:SAME_START] in starts
-                                        and self.summary(self._doc_ids[row]).knows(word))
+        if subjects.knows(word):
+            return True
+        if CANCER_TYPE not in c.tags:
+            common = self.common()
+            return self.names(word, row, vocabulary) and any(subjects.knows(w) for w in others
+                                                             if stem(w) not in common)
+        return len(word) > SAME_START and word[:SAME_START] in starts and self.summary(self._doc_ids[row]).knows(word)
+
+    def common(self) -> frozenset[str]:
+        """The stems of the words in the titles or headings of more than a third of the summaries
+        ("cancer", "treatment", "symptoms"): a question sharing one with a passage's headings
+        does not ask about what that passage is about."""
+        if self._common is None:
+            counts = Counter(stem(w) for rows in self._rows.values() for w in set(content_words(" ".join(
+                dict.fromkeys(h for i in rows for h in [self._chunks[i].title, *self._chunks[i].heading_path])))))
+            self._common = frozenset(w for w, n in counts.items() if n > len(self._rows) / 3)
+        return self._common
 
     def narrow(self, plan: QueryPlan, allowed: np.ndarray | None, looks_misspelled) -> QueryPlan:
         """``plan`` with its topics read against the summaries ``allowed`` leaves (all of
