@@ -128,7 +128,7 @@ class Scope:
         unnamed = [w for w in plan.cancers if w not in plan.topics and not any(self.names(w, *p) for p in passages)]
         asked = asked_about(plan) if self.several(allowed) else []
         docs = set(self._doc_ids[rows].tolist())
-        others = [w for w in content_words(plan.dense_text) if w not in asked]
+        others = [w for w in content_words(plan.dense_text) if w not in asked] if asked else []
         if not asked or any(self.summary(d).knows(k) for k in kinds for d in docs) or any(
                 self.about(w, *p, others) for w in asked for p in passages):
             return unnamed
