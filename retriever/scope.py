@@ -127,10 +127,11 @@ class Scope:
         passages = list(zip(rows, vocabularies))
         unnamed = [w for w in plan.cancers if w not in plan.topics and not any(self.names(w, *p) for p in passages)]
         asked = asked_about(plan) if self.several(allowed) else []
-        docs = set(self._doc_ids[rows].tolist())
-        others = [w for w in content_words(plan.dense_text) if w not in asked] if asked else []
-        if not asked or any(self.summary(d).knows(k) for k in kinds for d in docs) or any(
-                self.about(w, *p, others) for w in asked for p in passages):
+        if not asked or any(self.summary(d).knows(k) for k in kinds for d in set(self._doc_ids[rows].tolist())):
+            return unnamed
+        common = self.common()
+        others = [w for w in content_words(plan.dense_text) if w not in asked and stem(w) not in common]
+        if any(self.about(w, *p, others) for w in asked for p in passages):
             return unnamed
         return list(dict.fromkeys(unnamed + asked))
 
@@ -153,7 +154,8 @@ class Scope:
 
     def about(self, word: str, row: int, vocabulary: Vocabulary, others: list[str] = ()) -> bool:
         """Whether the passage ``row`` (its words ``vocabulary``) is about the cancer or
-        subject ``word``. A passage of a summary about a cancer type (tagged `CANCER_TYPE`) is
+        subject ``word``, the question's other words being ``others`` (less those `common` to
+        many summaries). A passage of a summary about a cancer type (tagged `CANCER_TYPE`) is
         about what its summary's title or its own headings name, in some form or by a word of
         the same first `SAME_START` letters where its summary names ``word`` ("Colorectal
         Cancer Prevention" is about colon cancer); not by every heading of its summary: with
@@ -172,9 +174,7 @@ class Scope:
         if subjects.knows(word):
             return True
         if CANCER_TYPE not in c.tags:
-            common = self.common()
-            return self.names(word, row, vocabulary) and any(subjects.knows(w) for w in others
-                                                             if stem(w) not in common)
+            return self.names(word, row, vocabulary) and any(map(subjects.knows, others))
         return len(word) > SAME_START and word[:SAME_START] in starts and self.summary(self._doc_ids[row]).knows(word)
 
     def common(self) -> frozenset[str]:
@@ -182,8 +182,8 @@ class Scope:
         ("cancer", "treatment", "symptoms"): a question sharing one with a passage's headings
         does not ask about what that passage is about."""
         if self._common is None:
-            counts = Counter(stem(w) for rows in self._rows.values() for w in set(content_words(" ".join(
-                dict.fromkeys(h for i in rows for h in [self._chunks[i].title, *self._chunks[i].heading_path])))))
+            counts = Counter(w for rows in self._rows.values() for w in {stem(w) for w in content_words(" ".join(
+                dict.fromkeys(h for i in rows for h in [self._chunks[i].title, *self._chunks[i].heading_path])))})
             self._common = frozenset(w for w, n in counts.items() if n > len(self._rows) / 3)
         return self._common
 

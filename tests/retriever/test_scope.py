@@ -167,6 +167,15 @@ def test_a_remedy_s_or_symptom_s_passage_is_about_a_cancer_it_names_when_asked_a
     assert "overview" in Scope(_chunks()).common() and _unnamed("prostate cancer overview", "hot") == ["prostate"]
 
 
+def test_a_word_is_common_by_the_summaries_that_use_it_not_by_its_forms():
+    """"Tumor" and "Tumors" in one summary's headings are one summary of three, not two."""
+    chunks = [Chunk(id=f"{d}#{i}", doc_id=d, source=f"{d}.md", title=d.title(), url=f"https://example.org/{d}",
+                    heading_path=[d.title(), heading], section=heading, text="Some text.")
+              for d, headings in {"one": ["Tumor", "Tumors"], "two": ["Care"], "three": ["Care"]}.items()
+              for i, heading in enumerate(headings)]
+    assert Scope(chunks).common() == frozenset({"care"})
+
+
 def test_a_heading_sharing_a_cancer_s_first_letters_is_about_it_only_where_its_summary_names_it():
     """A review's example: the penile summary's "Tests that examine the penis" was about
     "testicular" by its first four letters."""
