@@ -29,7 +29,7 @@ from dataclasses import replace
 import numpy as np
 
 from retriever.cancer_names import TUMOUR_WORDS, index_cancers, unnamed_cancers
-from retriever.health_topics import negated_topics, pdq_subjects, topic_words
+from retriever.health_topics import cancer_words, negated_topics, pdq_subjects, topic_words
 from retriever.lexicon import lay_words
 from retriever.models import Chunk
 from retriever.planning import QueryPlan
@@ -52,6 +52,10 @@ KINDS = TUMOUR_WORDS - {"tumor", "tumors", "tumour", "tumours"}
 # others are remedies, symptoms and coping): only such a summary's title and headings say
 # which cancers it is about (`Scope.about`).
 CANCER_TYPE = "cancer-type"
+# A summary naming this share of the words that name a cancer-type summary serves many cancers
+# (`Scope.general`): of the PDQ corpus's 101 such words, the late-effects summary names 41 and
+# the rare childhood cancers one 32; the next, adult non-Hodgkin lymphoma, 19.
+GENERAL_SHARE = 0.25
 
 
 def asked_about(plan: QueryPlan) -> list[str]:
@@ -84,6 +88,7 @@ class Scope:
         self._common: frozenset[str] | None = None
         self._unions: dict[tuple[str, ...], Vocabulary] = {}
         self._cancers: dict[str, frozenset[str]] = {}
+        self._general: dict[str, bool] = {}
 
     def cancers(self, doc_ids: tuple[str, ...]) -> tuple[frozenset[str], set[str]]:
         """The cancers the summaries ``doc_ids`` name (`cancer_names.index_cancers`), and the
@@ -112,8 +117,44 @@ class Scope:
             found = self._unions[doc_ids] = Vocabulary.union(self.summary(d) for d in doc_ids)
         return found
 
+    def covered(self, plan: QueryPlan, rows: list[int]) -> tuple[str, ...]:
+        """The cancers the question names (`QueryPlan.cancers`) that the passages ``rows`` answer
+        for without naming them: all of them when the first belongs to a summary about cancers in
+        general (`general`) and its own headings name something else the question asks about, by
+        a word not `common` to many summaries. "my son had neuroblastoma, could his hearing be
+        affected later?" is answered by the late-effects summary's "Hearing" section, which never
+        says "neuroblastoma"; "how is neuroblastoma treated" by none of its passages. Any of the
+        first three instead of the first let other summaries' passages answer near-misses
+        (docs/abstention.md, "Summaries about cancers in general")."""
+        if not (plan.cancers and rows and self.general(rows[0])):
+            return ()
+        asked, common, headings = asked_about(plan), self.common(), self.subjects(rows[0], title=False)[0]
+        others = [w for w in content_words(plan.dense_text) if w not in asked and stem(w) not in common]
+        return plan.cancers if any(map(headings.knows, others)) else ()
+
+    def general(self, row: int) -> bool:
+        """Whether the passage ``row`` belongs to a summary about cancers in general: a
+        cancer-type summary naming at least `GENERAL_SHARE` of the words that name a cancer-type
+        summary (`health_topics.cancer_words`)."""
+        doc = self._doc_ids[row]
+        if doc not in self._general:
+            vocabulary, names = self.summary(doc), cancer_words()
+            self._general[doc] = (CANCER_TYPE in self._chunks[row].tags
+                                  and sum(map(vocabulary.knows, names)) >= GENERAL_SHARE * len(names))
+        return self._general[doc]
+
+    def subjects(self, row: int, title: bool = True) -> tuple[Vocabulary, frozenset[str]]:
+        """The words of the passage ``row``'s title (unless not ``title``) and own headings, and
+        their first `SAME_START` letters; cached, as a section's passages share them."""
+        c = self._chunks[row]
+        key = (c.title, *c.heading_path) if title else ("", *c.heading_path[1:])  # [0]: the page's own title
+        if key not in self._headings:
+            subjects = passage_vocabulary(key[0], " ".join(key[1:]))
+            self._headings[key] = subjects, frozenset(w[:SAME_START] for w in subjects.words)
+        return self._headings[key]
+
     def unnamed(self, plan: QueryPlan, rows: list[int], vocabularies: list[Vocabulary],
-                allowed: np.ndarray | None = None) -> list[str]:
+                allowed: np.ndarray | None = None, covered: tuple[str, ...] = ()) -> list[str]:
         """What the question asks about that the passages ``rows`` (their words
         ``vocabularies``) do not answer: each cancer it names (`QueryPlan.cancers`) that none of
         them names (`names`; a topic of the plan is read so already), and, while the search
@@ -125,8 +166,9 @@ class Scope:
         if any(v.knows(k) for k in kinds for v in vocabularies):
             return []
         passages = list(zip(rows, vocabularies))
-        unnamed = [w for w in plan.cancers if w not in plan.topics and not any(self.names(w, *p) for p in passages)]
-        asked = asked_about(plan) if self.several(allowed) else []
+        unnamed = [w for w in plan.cancers if w not in plan.topics and w not in covered
+                   and not any(self.names(w, *p) for p in passages)]
+        asked = asked_about(plan) if self.several(allowed) and not covered else []
         if not asked or any(self.summary(d).knows(k) for k in kinds for d in set(self._doc_ids[rows].tolist())):
             return unnamed
         common = self.common()
@@ -166,11 +208,7 @@ class Scope:
         prostate cancer" answers "does acupuncture help hot flashes in prostate cancer", not
         "prostate cancer symptoms" (docs/abstention.md, "A cancer the passages are about")."""
         c = self._chunks[row]
-        key = (c.title, *c.heading_path)  # a section's passages share it
-        if key not in self._headings:
-            subjects = passage_vocabulary(c.title, " ".join(c.heading_path))
-            self._headings[key] = subjects, frozenset(w[:SAME_START] for w in subjects.words)
-        subjects, starts = self._headings[key]
+        subjects, starts = self.subjects(row)
         if subjects.knows(word):
             return True
         if CANCER_TYPE not in c.tags:

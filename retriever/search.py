@@ -215,8 +215,7 @@ class Retriever:
         return fusion.adjust(fused, factors)
 
     def rerank(self, sig: Signals, fused: dict[int, float], mode: str) -> dict[int, float]:
-        """Stage 5: the reranker's scores for a hybrid search when one is set and the
-        ``ranker`` setting is on; otherwise the fused scores."""
+        """Stage 5: the reranker's scores for a hybrid search with the ``ranker`` setting on, else the fused ones."""
         if self.reranker is None or mode != "hybrid" or not self.settings.ranker or not fused:
             return fused
         scores = self.reranker.rerank(sig, fused)
@@ -256,9 +255,11 @@ class Retriever:
         best_chunk = float(sig.dense.scores[0]) if len(sig.dense.scores) else -1.0
         best = max([best_chunk, -1.0] + [sig.sentences.best(i) for i in top])
         passages = [(self.chunks[i].text, self.words.of(i), self.words.own(i)) for i in top]
-        other = self.scope.unnamed(plan, top, [own for *_, own in passages], sig.query.allowed)  # not about
+        covered = self.scope.covered(plan, top)  # cancers a summary about cancers in general answers for
+        other = self.scope.unnamed(plan, top, [own for *_, own in passages], sig.query.allowed, covered)  # not about
         everyday = s.domain_check and self.domain is not None and self.domain.everyday(sig.query.vector)
-        ev, missing = evidence(plan.dense_text, best, passages, plan.terms, plan.topics, plan.figures, everyday, other)
+        topics = [t for t in plan.topics if t not in covered]
+        ev, missing = evidence(plan.dense_text, best, passages, plan.terms, topics, plan.figures, everyday, other)
         verdict = judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor,
                         nothing_asked=asks_nothing(plan.dense_text, plan.terms))
         check = self.answer_check if s.answer_check and top and plan.terms else None  # "thanks": nothing to read

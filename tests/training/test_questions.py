@@ -260,3 +260,15 @@ def test_the_dose_set_validates_and_asks_only_of_validation_summaries(sections):
     docs = {q.doc_id for q in qs}
     assert len(qs) == 200 and len(docs) == 25 and all(map(is_validation, docs))
     assert sum("dose" in q.question.lower().split() for q in qs) > len(qs) / 2
+
+
+def test_the_survivors_set_validates_and_is_read_by_no_fit(sections):
+    """SURVIVOR_BRIEF.md: a question and a query of the late-effects and rare childhood cancers
+    summaries' sections, measured only; no file list a fit reads names it."""
+    qs = read_questions(QUESTIONS.with_name("survivors_heldout.jsonl"), sections)
+    docs = {q.doc_id for q in qs}
+    assert len(qs) >= 200 and docs == {"types-childhood-cancers-late-effects-pdq",
+                                       "types-childhood-cancers-patient-rare-childhood-cancers-pdq"}
+    assert {q.style for q in qs} == {"question", "query"}
+    fitted = (ROOT / "training" / "cli.py").read_text(encoding="utf-8")
+    assert "survivors_heldout" not in fitted
