@@ -119,18 +119,22 @@ class Scope:
 
     def covered(self, plan: QueryPlan, rows: list[int]) -> tuple[str, ...]:
         """The cancers the question names (`QueryPlan.cancers`) that the passages ``rows`` answer
-        for without naming them: all of them when the first belongs to a summary about cancers in
-        general (`general`) and its own headings name something else the question asks about, by
-        a word not `common` to many summaries. "my son had neuroblastoma, could his hearing be
-        affected later?" is answered by the late-effects summary's "Hearing" section, which never
-        says "neuroblastoma"; "how is neuroblastoma treated" by none of its passages. Any of the
-        first three instead of the first let other summaries' passages answer near-misses
-        (docs/abstention.md, "Summaries about cancers in general")."""
+        for without naming them: those the first one's summary names, when that summary is about
+        cancers in general (`general`) and the passage's own headings name something else the
+        question asks about, by a word not `common` to many summaries. "my son had
+        neuroblastoma, could his hearing be affected later?" is answered by the late-effects
+        summary's "Hearing" section, which never says "neuroblastoma"; "how is neuroblastoma
+        treated" by none of its passages, nor a question about a cancer the summary never names
+        ("I had anal cancer, could the chemo hurt my hearing"). Any of the first three instead of
+        the first let other summaries' passages answer near-misses (docs/abstention.md,
+        "Summaries about cancers in general")."""
         if not (plan.cancers and rows and self.general(rows[0])):
             return ()
-        asked, common, headings = asked_about(plan), self.common(), self.subjects(rows[0], title=False)[0]
+        asked, common = asked_about(plan), self.common()
         others = [w for w in content_words(plan.dense_text) if w not in asked and stem(w) not in common]
-        return plan.cancers if any(map(headings.knows, others)) else ()
+        if not any(map(self.headings(rows[0]).knows, others)):
+            return ()
+        return tuple(w for w in plan.cancers if self.summary(self._doc_ids[rows[0]]).knows(w))
 
     def general(self, row: int) -> bool:
         """Whether the passage ``row`` belongs to a summary about cancers in general: a
@@ -138,16 +142,23 @@ class Scope:
         summary (`health_topics.cancer_words`)."""
         doc = self._doc_ids[row]
         if doc not in self._general:
-            vocabulary, names = self.summary(doc), cancer_words()
-            self._general[doc] = (CANCER_TYPE in self._chunks[row].tags
-                                  and sum(map(vocabulary.knows, names)) >= GENERAL_SHARE * len(names))
+            names = cancer_words()
+            self._general[doc] = CANCER_TYPE in self._chunks[row].tags and (
+                sum(map(self.summary(doc).knows, names)) >= GENERAL_SHARE * len(names))
         return self._general[doc]
 
-    def subjects(self, row: int, title: bool = True) -> tuple[Vocabulary, frozenset[str]]:
-        """The words of the passage ``row``'s title (unless not ``title``) and own headings, and
-        their first `SAME_START` letters; cached, as a section's passages share them."""
+    def subjects(self, row: int) -> tuple[Vocabulary, frozenset[str]]:
+        """The words of the passage ``row``'s title and headings, and their first `SAME_START`
+        letters; cached, as a section's passages share them."""
         c = self._chunks[row]
-        key = (c.title, *c.heading_path) if title else ("", *c.heading_path[1:])  # [0]: the page's own title
+        return self._heading_words((c.title, *c.heading_path))
+
+    def headings(self, row: int) -> Vocabulary:
+        """The words of the passage ``row``'s own headings, without its summary's title (the
+        first of its heading path)."""
+        return self._heading_words(("", *self._chunks[row].heading_path[1:]))[0]
+
+    def _heading_words(self, key: tuple[str, ...]) -> tuple[Vocabulary, frozenset[str]]:
         if key not in self._headings:
             subjects = passage_vocabulary(key[0], " ".join(key[1:]))
             self._headings[key] = subjects, frozenset(w[:SAME_START] for w in subjects.words)
@@ -168,7 +179,7 @@ class Scope:
         passages = list(zip(rows, vocabularies))
         unnamed = [w for w in plan.cancers if w not in plan.topics and w not in covered
                    and not any(self.names(w, *p) for p in passages)]
-        asked = asked_about(plan) if self.several(allowed) and not covered else []
+        asked = [w for w in asked_about(plan) if w not in covered] if self.several(allowed) else []
         if not asked or any(self.summary(d).knows(k) for k in kinds for d in set(self._doc_ids[rows].tolist())):
             return unnamed
         common = self.common()

@@ -252,8 +252,7 @@ class Retriever:
         """Whether the first passages answer the question, from the evidence they give."""
         s, plan = self.settings, sig.query.plan
         top = chosen[:s.abstain_depth]
-        best_chunk = float(sig.dense.scores[0]) if len(sig.dense.scores) else -1.0
-        best = max([best_chunk, -1.0] + [sig.sentences.best(i) for i in top])
+        best = float(max([*sig.dense.scores[:1], -1.0, *map(sig.sentences.best, top)]))  # passage or sentence
         passages = [(self.chunks[i].text, self.words.of(i), self.words.own(i)) for i in top]
         covered = self.scope.covered(plan, top)  # cancers a summary about cancers in general answers for
         other = self.scope.unnamed(plan, top, [own for *_, own in passages], sig.query.allowed, covered)  # not about

@@ -249,15 +249,17 @@ def test_a_cancer_named_as_the_passages_do_not_name_it_is_still_answered_on_the_
     assert seed_retriever.plan(question).cancers == ("rectal",) and not result.abstained
 
 
-def _with_late_effects() -> tuple[list[Chunk], int, int]:
+def _with_late_effects(named: int = 0) -> tuple[list[Chunk], int, int]:
     """`_chunks` and a summary about cancers in general, as PDQ's late-effects one is: its
-    title names no cancer, its text names many (`GENERAL_SHARE` of the cancer words), and its
-    "Hearing" section none. Returns the chunks and the rows of its two passages."""
+    title names no cancer, its text names ``named`` of the cancer words (0: `GENERAL_SHARE` of
+    them, colon cancer among them, vulvar cancer not), and its "Hearing" section none. Returns
+    the chunks and the rows of its two passages."""
+    names = sorted(cancer_words() - {"colon", "vulvar"})
+    many = ", ".join(names[:(named or math.ceil(GENERAL_SHARE * len(cancer_words()))) - 1] + ["colon"])
     title = "Late Effects of Treatment for Childhood Cancer"
-    many = ", ".join(sorted(cancer_words())[:math.ceil(GENERAL_SHARE * len(cancer_words()))])
     late = [Chunk(id=f"late#{i}", doc_id="late", source="late.md", title=title, url="https://example.org/late",
                   heading_path=[title, heading], section=heading, text=text, tags=[CANCER_TYPE])
-            for i, (heading, text) in enumerate([("Who is at risk", f"Survivors of {many} may have late effects."),
+            for i, (heading, text) in enumerate([("Who is at risk", f"Survivors of {many} cancer may have problems."),
                                                  ("Hearing", "Some drugs can cause hearing loss years later.")])]
     chunks = _chunks() + late
     return chunks, len(chunks) - 2, len(chunks) - 1
@@ -270,6 +272,8 @@ def test_a_summary_naming_many_cancers_is_about_cancers_in_general():
     assert not scope.general(row("colon")) and not scope.general(row("hot"))
     remedy = [replace(c, tags=[]) if c.doc_id == "late" else c for c in chunks]  # a remedy's is no cancer type
     assert not Scope(remedy).general(hearing)
+    fewer, _, hearing = _with_late_effects(math.ceil(GENERAL_SHARE * len(cancer_words())) - 1)
+    assert not Scope(fewer).general(hearing)  # one cancer word short of the share
 
 
 def test_a_general_summary_s_first_passage_answers_for_the_cancer_when_its_headings_are_asked_about():
@@ -288,6 +292,22 @@ def test_a_general_summary_s_first_passage_answers_for_the_cancer_when_its_headi
     assert scope.covered(plan("could hearing be affected later"), [hearing]) == ()  # no cancer to cover
 
 
+def test_a_general_summary_answers_only_for_cancers_it_names_and_only_by_its_own_headings():
+    """A review's examples: "I had anal cancer, could the chemo hurt my hearing years later" was
+    answered by the late-effects summary, which never names anal cancer; "my son had
+    neuroblastoma, can mistletoe help his hearing loss" by its Hearing section, though nothing
+    shown is about mistletoe."""
+    chunks, _, hearing = _with_late_effects()
+    scope, plan = Scope(chunks), _planner(chunks).plan
+    assert plan("I had vulvar cancer").cancers == ("vulvar",)
+    assert scope.covered(plan("I had vulvar cancer, could the chemo hurt my hearing years later"), [hearing]) == ()
+    assert scope.covered(plan("my son had colon cancer, what are the late effects"), [hearing]) == ()  # its title's
+    herbal = plan("my son had colon cancer, can mistletoe help his hearing later")
+    assert scope.covered(herbal, [hearing]) == ("colon",)
+    assert scope.unnamed(herbal, [hearing], [Vocabulary(words(chunks[hearing].text))], None, ("colon",)) == [
+        "mistletoe"]
+
+
 def test_a_survivor_s_question_is_answered_by_the_late_effects_section_it_asks_about(seed_copy, settings, embedder,
                                                                                       tmp_path):
     from ingest.indexing import build_index
@@ -297,8 +317,9 @@ def test_a_survivor_s_question_is_answered_by_the_late_effects_section_it_asks_a
     (seed_copy / "late.md").write_text(
         "---\ntitle: Late Effects of Treatment for Childhood Cancer\nurl: https://example.org/late\ntags:\n"
         "- cancer-type\n---\n# Late Effects of Treatment for Childhood Cancer\n\n## Who is at risk\n\nSurvivors of "
-        f"{many} may have health problems years after treatment.\n\n## Hearing\n\nSome anticancer drugs, such as "
-        "cisplatin, can damage the inner ear and cause hearing loss that shows up years after treatment ends.\n",
+        f"{many} and neuroblastoma may have health problems years after treatment.\n\n## Hearing\n\nSome "
+        "anticancer drugs, such as cisplatin, can damage the inner ear and cause hearing loss that shows up "
+        "years after treatment ends.\n",
         encoding="utf-8")
     for name, heading in [("cohosh", "Hot flashes"), ("diet", "Eating well"), ("ostomy", "Bag care")]:  # so that
         (seed_copy / f"{name}.md").write_text(  # "hearing", in one summary's headings of five, is not common

@@ -262,13 +262,17 @@ def test_the_dose_set_validates_and_asks_only_of_validation_summaries(sections):
     assert sum("dose" in q.question.lower().split() for q in qs) > len(qs) / 2
 
 
-def test_the_survivors_set_validates_and_is_read_by_no_fit(sections):
+@pytest.mark.parametrize("name", ["survivors_heldout.jsonl", "survivors_fresh.jsonl"])
+def test_the_survivors_sets_validate_and_are_read_by_no_fit(sections, name):
     """SURVIVOR_BRIEF.md: a question and a query of the late-effects and rare childhood cancers
-    summaries' sections, measured only; no file list a fit reads names it."""
-    qs = read_questions(QUESTIONS.with_name("survivors_heldout.jsonl"), sections)
+    summaries' sections, measured only; no file list a fit reads names them."""
+    qs = read_questions(QUESTIONS.with_name(name), sections)
     docs = {q.doc_id for q in qs}
     assert len(qs) >= 200 and docs == {"types-childhood-cancers-late-effects-pdq",
                                        "types-childhood-cancers-patient-rare-childhood-cancers-pdq"}
     assert {q.style for q in qs} == {"question", "query"}
-    fitted = (ROOT / "training" / "cli.py").read_text(encoding="utf-8")
-    assert "survivors_heldout" not in fitted
+    import training.cli as cli
+
+    read = [v for v in vars(cli).values() if isinstance(v, Path)]
+    read += [p for v in vars(cli).values() if isinstance(v, list | tuple) for p in v if isinstance(p, Path)]
+    assert QUESTIONS.name in {p.name for p in read} and name not in {p.name for p in read}  # what fits are given
