@@ -24,11 +24,12 @@ summaries) answers nothing about it.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
-from retriever.cancer_names import TUMOUR_WORDS, index_cancers, unnamed_cancers
+from retriever.cancer_names import TUMOUR_WORDS, cancers_named, index_cancers, unnamed_cancers
 from retriever.health_topics import cancer_words, negated_topics, pdq_subjects, topic_words
 from retriever.lexicon import lay_words
 from retriever.models import Chunk
@@ -56,6 +57,12 @@ CANCER_TYPE = "cancer-type"
 # (`Scope.general`): of the PDQ corpus's 101 such words, the late-effects summary names 41 and
 # the rare childhood cancers one 32; the next, adult non-Hodgkin lymphoma, 19.
 GENERAL_SHARE = 0.25
+# A cancer-type summary holding a cancer's name in this share of its passages (as BM25 reads
+# them, headings with the text) is about it (`Scope.asked`). Over the corpus no summary holds
+# "breast" in more than 18% of its passages, "liver" 22%, "bladder" 35%; the retinoblastoma one
+# holds "eye" in 56%, the adult brain tumours one "brain" in 79%, "Colon Cancer Treatment" "colon"
+# in all (its title heads every passage's headings).
+THROUGHOUT = 0.5
 
 
 def asked_about(plan: QueryPlan) -> list[str]:
@@ -65,7 +72,8 @@ def asked_about(plan: QueryPlan) -> list[str]:
     planner reads "non-Hodgkin"). Not a cancer named by an everyday word ("lung cancer"): patients
     name where theirs spread so ("it spread to her lungs, does she have lung cancer now?"), and
     with those the validation summaries' worry questions were refused twice as often (0.017 ->
-    0.034; docs/abstention.md, "A cancer the passages are about")."""
+    0.034; docs/abstention.md, "A cancer the passages are about"). `Scope.asked` adds those
+    that no summary of the search is about."""
     subjects = [w for w in negated(words(plan.dense_text)) if w in pdq_subjects()]
     return list(dict.fromkeys([*plan.cancers, *subjects]))
 
@@ -76,10 +84,14 @@ class Scope:
     first letters (`unnamed`); the union for a filter, kept for the next search with the same
     one; and each passage's title and headings the first time it is judged (`about`)."""
 
-    def __init__(self, chunks: list[Chunk]):
+    def __init__(self, chunks: list[Chunk], postings: Callable[[str], np.ndarray] | None = None):
         self._chunks = chunks
         self._doc_ids = np.array([c.doc_id for c in chunks])
         self._codes = np.unique(self._doc_ids, return_inverse=True)[1]  # each row's summary as a number
+        self._postings = postings  # the rows holding a BM25 token (`KeywordIndex.postings`), where known
+        self._sizes = np.bincount(self._codes)  # each summary's passages
+        self._typed = np.bincount(self._codes, [CANCER_TYPE in c.tags for c in chunks]) > 0
+        self._through: dict[str, np.ndarray] = {}
         self._rows: dict[str, list[int]] = {}
         for i, c in enumerate(chunks):
             self._rows.setdefault(c.doc_id, []).append(i)
@@ -116,6 +128,31 @@ class Scope:
                 self._unions.clear()
             found = self._unions[doc_ids] = Vocabulary.union(self.summary(d) for d in doc_ids)
         return found
+
+    def asked(self, plan: QueryPlan, allowed: np.ndarray | None) -> list[str]:
+        """`asked_about`, and each cancer the question names by an everyday word ("breast
+        cancer": `cancer_names.cancers_named`) that no cancer-type summary of the search holds in
+        at least `THROUGHOUT` of its passages: the corpus has no breast or liver cancer summary,
+        and "breast cancer symptoms" got the childhood testicular summary's symptoms. Not a
+        summary's title: the corpus's say "Central Nervous System" for brain tumours and never
+        "eye" for retinoblastoma, and with titles the validation summaries' answerable
+        questions were refused 21 more times of 5,041 (docs/abstention.md, "A cancer no summary
+        is about")."""
+        asked = asked_about(plan)
+        named = cancers_named(plan.dense_text) if self._postings is not None else []
+        if not named:
+            return asked
+        searched = np.zeros(len(self._sizes), dtype=bool)
+        searched[self._codes if allowed is None else self._codes[allowed]] = True
+        return list(dict.fromkeys(asked + [w for w in named if not (self.throughout(w) & searched).any()]))
+
+    def throughout(self, word: str) -> np.ndarray:
+        """Which summaries (by number) are cancer-type ones holding ``word``'s BM25 token in at
+        least `THROUGHOUT` of their passages ("brain" in the central nervous system ones)."""
+        if word not in self._through:
+            holding = np.bincount(self._codes[self._postings(stem(word))], minlength=len(self._sizes))
+            self._through[word] = self._typed & (holding >= THROUGHOUT * self._sizes)
+        return self._through[word]
 
     def covered(self, plan: QueryPlan, rows: list[int]) -> tuple[str, ...]:
         """The cancers the question names (`QueryPlan.cancers`) that the passages ``rows`` answer
@@ -179,7 +216,7 @@ class Scope:
         passages = list(zip(rows, vocabularies))
         unnamed = [w for w in plan.cancers if w not in plan.topics and w not in covered
                    and not any(self.names(w, *p) for p in passages)]
-        asked = [w for w in asked_about(plan) if w not in covered] if self.several(allowed) else []
+        asked = [w for w in self.asked(plan, allowed) if w not in covered] if self.several(allowed) else []
         if not asked or any(self.summary(d).knows(k) for k in kinds for d in set(self._doc_ids[rows].tolist())):
             return unnamed
         common = self.common()

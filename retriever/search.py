@@ -78,7 +78,7 @@ class Retriever:
                                          settings.fuzzy_min_score, settings.lexicon, index.keyword.vocab,
                                          (c.title for c in chunks),
                                          (h for c in chunks if not c.shared for h in c.heading_path))
-        self.scope = Scope(chunks)
+        self.scope = Scope(chunks, index.keyword.postings)
         self.dense = DenseSearcher(index.dense, index.vectors)
         self.bm25 = KeywordSearcher(index.keyword)
         self.phrase = PhraseSearcher(index.keyword, [c.text for c in chunks])

@@ -11,7 +11,7 @@ from retriever.models import Chunk
 from retriever.planning import Planner
 from retriever.scope import CANCER_TYPE, GENERAL_SHARE, Scope, asked_about
 from retriever.spelling import Speller
-from retriever.tokenization import Vocabulary, words
+from retriever.tokenization import Vocabulary, stem, words
 
 DOCS = {
     "colon": ("Colon Cancer Treatment", "Surgery to remove the colon is the most common treatment."),
@@ -332,3 +332,41 @@ def test_a_survivor_s_question_is_answered_by_the_late_effects_section_it_asks_a
     assert "neuroblastoma" not in answered.hits[0].chunk.text.lower()
     refused = r.search("how is neuroblastoma treated")
     assert refused.abstained and "neuroblastoma" in refused.missing
+
+
+def _summaries(texts: dict[str, tuple[str, list[str], bool]]) -> list[Chunk]:
+    """Chunks of summaries ``{doc: (title, passages, cancer-type)}``, a passage each heading."""
+    return [Chunk(id=f"{d}#{i}", doc_id=d, source=f"{d}.md", title=title, url=f"https://example.org/{d}",
+                  heading_path=[title, f"Part {i}"], section=f"Part {i}", text=text,
+                  tags=[CANCER_TYPE] if typed else [])
+            for d, (title, passages, typed) in texts.items() for i, text in enumerate(passages)]
+
+
+def _postings(chunks: list[Chunk]):
+    """`KeywordIndex.postings` over ``chunks``: the rows whose headings or text hold a stem."""
+    held = [{stem(w) for w in words(" ".join([*c.heading_path, c.text]))} for c in chunks]
+    return lambda token: np.array([i for i, h in enumerate(held) if token in h], dtype=np.int64)
+
+
+def test_a_cancer_named_by_an_everyday_word_is_asked_where_no_summary_is_about_it():
+    """A new user's trial over the corpus, which has no breast cancer summary: "breast cancer
+    symptoms" got the childhood testicular summary's symptoms, whose passage names breast
+    cancer. A summary is about a cancer when half its passages or more hold its name."""
+    chunks = _summaries({
+        "testicular": ("Testicular Cancer Treatment", ["A lump in the testicle is a symptom.",
+                                                       "Breast growth is not breast cancer.",
+                                                       "Surgery removes the testicle."], True),
+        "lung": ("Lung Cancer Treatment", ["Smoking harms the lungs.", "Surgery removes part of a lung."], True),
+        "hot": ("Hot Flashes", ["Hot flashes after breast cancer treatment may be eased."], False),
+    })
+    scope, plan = Scope(chunks, _postings(chunks)), _planner(chunks).plan
+    assert "breast" in scope.asked(plan("breast cancer symptoms"), None)  # a third of one summary; a remedy's all
+    assert "lung" not in scope.asked(plan("lung cancer symptoms"), None)  # every passage of its own
+    without_lung = np.array([c.doc_id != "lung" for c in chunks])
+    assert "lung" in scope.asked(plan("lung cancer symptoms"), without_lung)  # a search filtered away from it
+    assert Scope(chunks).asked(plan("breast cancer symptoms"), None) == asked_about(plan("breast cancer symptoms"))
+    rows = [i for i, c in enumerate(chunks) if c.doc_id == "testicular"][:2]
+    vocabularies = [Vocabulary(words(chunks[i].text)) for i in rows]
+    assert scope.unnamed(plan("breast cancer symptoms"), rows, vocabularies) == ["breast"]
+    hot = [i for i, c in enumerate(chunks) if c.doc_id == "hot"]
+    assert scope.unnamed(plan("hot flashes after breast cancer"), hot, [Vocabulary(words(chunks[hot[0]].text))]) == []
