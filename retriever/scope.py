@@ -129,22 +129,21 @@ class Scope:
             found = self._unions[doc_ids] = Vocabulary.union(self.summary(d) for d in doc_ids)
         return found
 
-    def asked(self, plan: QueryPlan, allowed: np.ndarray | None) -> list[str]:
-        """`asked_about`, and each cancer the question names by an everyday word ("breast
-        cancer": `cancer_names.cancers_named`) that no cancer-type summary of the search holds in
-        at least `THROUGHOUT` of its passages: the corpus has no breast or liver cancer summary,
-        and "breast cancer symptoms" got the childhood testicular summary's symptoms. Not a
-        summary's title: the corpus's say "Central Nervous System" for brain tumours and never
-        "eye" for retinoblastoma, and with titles the validation summaries' answerable
-        questions were refused 21 more times of 5,041 (docs/abstention.md, "A cancer no summary
-        is about")."""
-        asked = asked_about(plan)
+    def everyday(self, plan: QueryPlan, allowed: np.ndarray | None) -> list[str]:
+        """Each cancer the question names by an everyday word ("breast cancer":
+        `cancer_names.cancers_named`) that no cancer-type summary of the search holds in at least
+        `THROUGHOUT` of its passages: asked about too (`unnamed`), as `asked_about` leaves them
+        out. The corpus has no breast or liver cancer summary, and "breast cancer symptoms" got
+        the childhood testicular summary's symptoms. Not a summary's title: the corpus's say
+        "Central Nervous System" for brain tumours and never "eye" for retinoblastoma, and with
+        titles the validation summaries' answerable questions were refused 21 more times of
+        5,041 (docs/abstention.md, "A cancer no summary is about")."""
         named = cancers_named(plan.dense_text) if self._postings is not None else []
         if not named:
-            return asked
+            return []
         searched = np.zeros(len(self._sizes), dtype=bool)
         searched[self._codes if allowed is None else self._codes[allowed]] = True
-        return list(dict.fromkeys(asked + [w for w in named if not (self.throughout(w) & searched).any()]))
+        return [w for w in named if w not in plan.cancers and not (self.throughout(w) & searched).any()]
 
     def throughout(self, word: str) -> np.ndarray:
         """Which summaries (by number) are cancer-type ones holding ``word``'s BM25 token in at
@@ -155,8 +154,9 @@ class Scope:
         return self._through[word]
 
     def covered(self, plan: QueryPlan, rows: list[int]) -> tuple[str, ...]:
-        """The cancers the question names (`QueryPlan.cancers`) that the passages ``rows`` answer
-        for without naming them: those the first one's summary names, when that summary is about
+        """The cancers the question names (`QueryPlan.cancers`, and "breast cancer" and the like:
+        `cancer_names.cancers_named`) that the passages ``rows`` answer for without naming them:
+        those the first one's summary names, when that summary is about
         cancers in general (`general`) and the passage's own headings name something else the
         question asks about, by a word not `common` to many summaries. "my son had
         neuroblastoma, could his hearing be affected later?" is answered by the late-effects
@@ -171,7 +171,8 @@ class Scope:
         others = [w for w in content_words(plan.dense_text) if w not in asked and stem(w) not in common]
         if not any(map(self.headings(rows[0]).knows, others)):
             return ()
-        return tuple(w for w in plan.cancers if self.summary(self._doc_ids[rows[0]]).knows(w))
+        named = dict.fromkeys([*plan.cancers, *cancers_named(plan.dense_text)])  # "breast cancer" after radiation too
+        return tuple(w for w in named if self.summary(self._doc_ids[rows[0]]).knows(w))
 
     def general(self, row: int) -> bool:
         """Whether the passage ``row`` belongs to a summary about cancers in general: a
@@ -207,7 +208,7 @@ class Scope:
         ``vocabularies``) do not answer: each cancer it names (`QueryPlan.cancers`) that none of
         them names (`names`; a topic of the plan is read so already), and, while the search
         reads several summaries (``allowed``: its rows; None, all), everything it asks about
-        (`asked_about`) when none of the passages is about any of it (`about`). None when the
+        (`asked_about`, `everyday`) when none of the passages is about any of it (`about`). None when the
         question names a kind of tumour they name (`KINDS`); none is asked to be about one
         when their summaries name the kind."""
         kinds = [k for k in words(plan.dense_text) if k in KINDS]
@@ -216,20 +217,24 @@ class Scope:
         passages = list(zip(rows, vocabularies))
         unnamed = [w for w in plan.cancers if w not in plan.topics and w not in covered
                    and not any(self.names(w, *p) for p in passages)]
-        asked = [w for w in self.asked(plan, allowed) if w not in covered] if self.several(allowed) else []
+        several = self.several(allowed)
+        everyday = self.everyday(plan, allowed) if several else []
+        asked = [w for w in dict.fromkeys(asked_about(plan) + everyday) if w not in covered] if several else []
         if not asked or any(self.summary(d).knows(k) for k in kinds for d in set(self._doc_ids[rows].tolist())):
             return unnamed
         common = self.common()
         others = [w for w in content_words(plan.dense_text) if w not in asked and stem(w) not in common]
-        if any(self.about(w, *p, others) for w in asked for p in passages):
+        # an everyday name by its own forms only: "breathing" is no form of "breast"
+        if any(self.about(w, *p, others, w not in everyday) for w in asked for p in passages):
             return unnamed
         return list(dict.fromkeys(unnamed + asked))
 
-    def names(self, word: str, row: int, vocabulary: Vocabulary) -> bool:
+    def names(self, word: str, row: int, vocabulary: Vocabulary, starts: bool = True) -> bool:
         """Whether the passage ``row`` (its words ``vocabulary``) names ``word``: in some form,
-        or by a word of the same first `SAME_START` letters where its summary names ``word``."""
-        return vocabulary.knows(word) or (len(word) > SAME_START and self.summary(self._doc_ids[row]).knows(word)
-                                          and any(v.startswith(word[:SAME_START]) for v in vocabulary.words))
+        or (with ``starts``) by a word of the same first `SAME_START` letters where its summary
+        names ``word``."""
+        return vocabulary.knows(word) or (starts and len(word) > SAME_START and self.summary(
+            self._doc_ids[row]).knows(word) and any(v.startswith(word[:SAME_START]) for v in vocabulary.words))
 
     def several(self, allowed: np.ndarray | None) -> bool:
         """Whether a search reads more than one summary (``allowed``: its rows as a boolean
@@ -242,7 +247,7 @@ class Scope:
         codes = self._codes[allowed]
         return len(codes) > 1 and codes.min() != codes.max()
 
-    def about(self, word: str, row: int, vocabulary: Vocabulary, others: list[str] = ()) -> bool:
+    def about(self, word: str, row: int, vocabulary: Vocabulary, others: list[str] = (), starts: bool = True) -> bool:
         """Whether the passage ``row`` (its words ``vocabulary``) is about the cancer or
         subject ``word``, the question's other words being ``others`` (less those `common` to
         many summaries). A passage of a summary about a cancer type (tagged `CANCER_TYPE`) is
@@ -254,14 +259,16 @@ class Scope:
         when the question also asks about what its title or headings name, by a word not
         `common` to many summaries: "acupuncture may relieve hot flashes in people with
         prostate cancer" answers "does acupuncture help hot flashes in prostate cancer", not
-        "prostate cancer symptoms" (docs/abstention.md, "A cancer the passages are about")."""
+        "prostate cancer symptoms" (docs/abstention.md, "A cancer the passages are about").
+        Without ``starts``, by ``word``'s own forms only."""
         c = self._chunks[row]
-        subjects, starts = self.subjects(row)
+        subjects, firsts = self.subjects(row)
         if subjects.knows(word):
             return True
         if CANCER_TYPE not in c.tags:
-            return self.names(word, row, vocabulary) and any(map(subjects.knows, others))
-        return len(word) > SAME_START and word[:SAME_START] in starts and self.summary(self._doc_ids[row]).knows(word)
+            return self.names(word, row, vocabulary, starts) and any(map(subjects.knows, others))
+        return starts and len(word) > SAME_START and word[:SAME_START] in firsts and self.summary(
+            self._doc_ids[row]).knows(word)
 
     def common(self) -> frozenset[str]:
         """The stems of the words in the titles or headings of more than a third of the summaries

@@ -360,13 +360,40 @@ def test_a_cancer_named_by_an_everyday_word_is_asked_where_no_summary_is_about_i
         "hot": ("Hot Flashes", ["Hot flashes after breast cancer treatment may be eased."], False),
     })
     scope, plan = Scope(chunks, _postings(chunks)), _planner(chunks).plan
-    assert "breast" in scope.asked(plan("breast cancer symptoms"), None)  # a third of one summary; a remedy's all
-    assert "lung" not in scope.asked(plan("lung cancer symptoms"), None)  # every passage of its own
+    assert "breast" in scope.everyday(plan("breast cancer symptoms"), None)  # a third of one summary; a remedy's all
+    assert "lung" not in scope.everyday(plan("lung cancer symptoms"), None)  # every passage of its own
     without_lung = np.array([c.doc_id != "lung" for c in chunks])
-    assert "lung" in scope.asked(plan("lung cancer symptoms"), without_lung)  # a search filtered away from it
-    assert Scope(chunks).asked(plan("breast cancer symptoms"), None) == asked_about(plan("breast cancer symptoms"))
+    assert "lung" in scope.everyday(plan("lung cancer symptoms"), without_lung)  # a search filtered away from it
+    assert Scope(chunks).everyday(plan("breast cancer symptoms"), None) == []  # no postings: not read
     rows = [i for i, c in enumerate(chunks) if c.doc_id == "testicular"][:2]
     vocabularies = [Vocabulary(words(chunks[i].text)) for i in rows]
     assert scope.unnamed(plan("breast cancer symptoms"), rows, vocabularies) == ["breast"]
     hot = [i for i, c in enumerate(chunks) if c.doc_id == "hot"]
     assert scope.unnamed(plan("hot flashes after breast cancer"), hot, [Vocabulary(words(chunks[hot[0]].text))]) == []
+
+
+def test_an_everyday_cancer_name_is_named_by_its_own_forms_only():
+    """A review's example: "what are the early signs of breast cancer" was answered by a
+    nasopharyngeal passage under "trouble breathing", its summary naming breast cancer in its
+    shared notes: "breath" has the first four letters of "breast"."""
+    title = "Nasopharyngeal Cancer Treatment"
+    chunks = [Chunk(id=f"naso#{i}", doc_id="naso", source="naso.md", title=title, url="https://example.org/naso",
+                    heading_path=[title, heading], section=heading, text=text, tags=[CANCER_TYPE])
+              for i, (heading, text) in enumerate([("Signs include trouble breathing", "A lump in the neck."),
+                                                   ("About this summary", "See also breast cancer prevention."),
+                                                   ("Treatment", "Radiation therapy is used.")])] + _chunks()
+    scope, plan = Scope(chunks, _postings(chunks)), _planner(chunks).plan
+    signs = plan("what are the early signs of breast cancer")
+    assert scope.everyday(signs, None) == ["breast"]
+    assert scope.unnamed(signs, [0], [Vocabulary(words(chunks[0].text))]) == ["breast"]
+
+
+def test_a_general_summary_answers_for_an_everyday_cancer_name_it_names():
+    """A review's example: "my daughter had chest radiation for Hodgkin lymphoma, is she at risk
+    of breast cancer later" is answered by the late-effects summary's second cancers section."""
+    chunks, risk, hearing = _with_late_effects()
+    chunks[risk] = replace(chunks[risk], text=chunks[risk].text + " Chest radiation raises the risk of breast cancer.")
+    scope, plan = Scope(chunks, _postings(chunks)), _planner(chunks).plan
+    asked = plan("she had colon cancer, could breast cancer or hearing loss come later")
+    assert scope.covered(asked, [hearing]) == ("colon", "breast")
+    assert scope.unnamed(asked, [hearing], [Vocabulary(words(chunks[hearing].text))], None, ("colon", "breast")) == []
