@@ -58,7 +58,7 @@ CANCER_TYPE = "cancer-type"
 # the rare childhood cancers one 32; the next, adult non-Hodgkin lymphoma, 19.
 GENERAL_SHARE = 0.25
 # A cancer-type summary holding a cancer's name in this share of its passages (as BM25 reads
-# them, headings with the text) is about it (`Scope.asked`). Over the corpus no summary holds
+# them, headings with the text) is about it (`Scope.everyday`). Over the corpus no summary holds
 # "breast" in more than 18% of its passages, "liver" 22%, "bladder" 35%; the retinoblastoma one
 # holds "eye" in 56%, the adult brain tumours one "brain" in 79%, "Colon Cancer Treatment" "colon"
 # in all (its title heads every passage's headings).
@@ -72,7 +72,7 @@ def asked_about(plan: QueryPlan) -> list[str]:
     planner reads "non-Hodgkin"). Not a cancer named by an everyday word ("lung cancer"): patients
     name where theirs spread so ("it spread to her lungs, does she have lung cancer now?"), and
     with those the validation summaries' worry questions were refused twice as often (0.017 ->
-    0.034; docs/abstention.md, "A cancer the passages are about"). `Scope.asked` adds those
+    0.034; docs/abstention.md, "A cancer the passages are about"). `Scope.everyday` reads those
     that no summary of the search is about."""
     subjects = [w for w in negated(words(plan.dense_text)) if w in pdq_subjects()]
     return list(dict.fromkeys([*plan.cancers, *subjects]))
@@ -165,13 +165,13 @@ class Scope:
         ("I had anal cancer, could the chemo hurt my hearing"). Any of the first three instead of
         the first let other summaries' passages answer near-misses (docs/abstention.md,
         "Summaries about cancers in general")."""
-        if not (plan.cancers and rows and self.general(rows[0])):
+        named = dict.fromkeys([*plan.cancers, *cancers_named(plan.dense_text)])  # "breast cancer" after radiation too
+        if not (named and rows and self.general(rows[0])):
             return ()
-        asked, common = asked_about(plan), self.common()
+        asked, common = {*asked_about(plan), *named}, self.common()
         others = [w for w in content_words(plan.dense_text) if w not in asked and stem(w) not in common]
         if not any(map(self.headings(rows[0]).knows, others)):
             return ()
-        named = dict.fromkeys([*plan.cancers, *cancers_named(plan.dense_text)])  # "breast cancer" after radiation too
         return tuple(w for w in named if self.summary(self._doc_ids[rows[0]]).knows(w))
 
     def general(self, row: int) -> bool:
@@ -260,11 +260,13 @@ class Scope:
         `common` to many summaries: "acupuncture may relieve hot flashes in people with
         prostate cancer" answers "does acupuncture help hot flashes in prostate cancer", not
         "prostate cancer symptoms" (docs/abstention.md, "A cancer the passages are about").
-        Without ``starts``, by ``word``'s own forms only."""
+        Without ``starts`` (an everyday name: "breast"), by ``word``'s own forms only, and a
+        passage of a summary about cancers in general (`general`) that says "breast cancer" is
+        about it."""
         c = self._chunks[row]
         subjects, firsts = self.subjects(row)
-        if subjects.knows(word):
-            return True
+        if subjects.knows(word) or (not starts and self.general(row) and word in cancers_named(c.text)):
+            return True  # a general summary's passage saying "breast cancer": its second cancers
         if CANCER_TYPE not in c.tags:
             return self.names(word, row, vocabulary, starts) and any(map(subjects.knows, others))
         return starts and len(word) > SAME_START and word[:SAME_START] in firsts and self.summary(

@@ -397,3 +397,7 @@ def test_a_general_summary_answers_for_an_everyday_cancer_name_it_names():
     asked = plan("she had colon cancer, could breast cancer or hearing loss come later")
     assert scope.covered(asked, [hearing]) == ("colon", "breast")
     assert scope.unnamed(asked, [hearing], [Vocabulary(words(chunks[hearing].text))], None, ("colon", "breast")) == []
+    radiation = plan("could breast cancer come years after chest radiation")
+    assert scope.unnamed(radiation, [risk], [Vocabulary(words(chunks[risk].text))]) == []  # it says "breast cancer"
+    assert scope.about("breast", risk, Vocabulary(()), [], starts=False)
+    assert not scope.about("breast", hearing, Vocabulary(()), [], starts=False)
