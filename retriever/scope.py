@@ -168,11 +168,13 @@ class Scope:
         named = dict.fromkeys([*plan.cancers, *cancers_named(plan.dense_text)])  # "breast cancer" after radiation too
         if not (named and rows and self.general(rows[0])):
             return ()
-        asked, common = {*asked_about(plan), *named}, self.common()
-        others = [w for w in content_words(plan.dense_text) if w not in asked and stem(w) not in common]
-        if not any(map(self.headings(rows[0]).knows, others)):
+        if not any(map(self.headings(rows[0]).knows, self.others(plan, {*asked_about(plan), *named}))):
             return ()
         return tuple(w for w in named if self.summary(self._doc_ids[rows[0]]).knows(w))
+
+    def others(self, plan: QueryPlan, asked) -> list[str]:
+        """The question's words but ``asked``, less those `common` to many summaries."""
+        return [w for w in content_words(plan.dense_text) if w not in asked and stem(w) not in self.common()]
 
     def general(self, row: int) -> bool:
         """Whether the passage ``row`` belongs to a summary about cancers in general: a
@@ -222,8 +224,7 @@ class Scope:
         asked = [w for w in dict.fromkeys(asked_about(plan) + everyday) if w not in covered] if several else []
         if not asked or any(self.summary(d).knows(k) for k in kinds for d in set(self._doc_ids[rows].tolist())):
             return unnamed
-        common = self.common()
-        others = [w for w in content_words(plan.dense_text) if w not in asked and stem(w) not in common]
+        others = self.others(plan, asked)
         # an everyday name by its own forms only: "breathing" is no form of "breast"
         if any(self.about(w, *p, others, w not in everyday) for w in asked for p in passages):
             return unnamed
