@@ -28,8 +28,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from retriever.cancer_names import pdq_cancer_names
 from retriever.figures import figure_missing
-from retriever.health_topics import missing_topics
+from retriever.health_topics import cancer_words, missing_topics
 from retriever.providers import PROVIDER, provider_missing
 from retriever.tokenization import Vocabulary
 
@@ -99,6 +100,7 @@ class Evidence:
     coverage: float
     topics_missing: tuple[str, ...] = ()  # which health topics, for `near_miss`
     everyday: bool = False  # about something other than cancer, with few of its terms found
+    cancer_missing: bool = False  # a missing topic names a cancer (`names_cancer`): asked about, not in passing
 
     def vector(self) -> list[float]:
         return [self.best_cosine, float(min(self.missing_topics, MAX_COUNTED)),
@@ -152,9 +154,18 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
     everyday = everyday and covered < COVERAGE_BELOW
     if everyday:
         missing.append(EVERYDAY)
+    cancer = any(t in unanswered or names_cancer(t) for t in topics_missing)
     ev = Evidence(best_cosine, len(topics_missing), fig, prov, bool(nothing), found, covered,
-                  tuple(topics_missing), everyday)
+                  tuple(topics_missing), everyday, cancer)
     return ev, missing
+
+
+def names_cancer(topic: str) -> bool:
+    """Whether a missing topic names a cancer: "<name> cancer" (`cancer_names.unnamed_cancers`),
+    a word naming a cancer-type summary ("hodgkin", `health_topics.cancer_words`) or one put
+    before "cancer" ("lung", `cancer_names.pdq_cancer_names`). Such a topic is what a near-miss
+    asks about ("how is lung cancer staged" of the seed), never lifted (`answerable.lifted`)."""
+    return topic.endswith(" cancer") or topic in cancer_words() or topic in pdq_cancer_names()
 
 
 def hand_confidence(ev: Evidence, missing: list[str], penalty: float = MISSING_PENALTY,

@@ -11,6 +11,7 @@ from retriever.abstain import (
     evidence,
     hand_confidence,
     judge,
+    names_cancer,
     nothing_found,
 )
 from retriever.boilerplate import own_text
@@ -262,3 +263,21 @@ def test_only_a_query_without_terms_and_under_three_characters_asks_nothing():
     assert asks_nothing("y", []) and asks_nothing("a?", []) and asks_nothing("an", [])
     assert not asks_nothing("what now?", [])  # long enough: the cosine decides
     assert not asks_nothing("T3", [("t3",)])  # a term: a stage, a drug code
+
+
+def test_a_missing_topic_that_names_a_cancer_is_marked_and_one_named_in_passing_is_not():
+    """The answerable check may lift a veto for a topic named in passing ("spread to his
+    lungs") but never for a cancer asked about: that is what a near-miss names."""
+    passage = [_passage("Treatment of metastatic tumors may include surgery and radiation therapy.", "Treatment")]
+
+    def marked(question, unanswered=()):
+        topics = topic_words(question.split(), set(), _never_a_typo)
+        ev, _ = evidence(question, 0.7, passage, question_terms(question), topics, [], unanswered=unanswered)
+        assert ev.topics_missing, question  # each question here is vetoed
+        return ev.cancer_missing
+
+    assert not marked("it spread to his lungs what treatment is left")
+    assert marked("lung cancer staging")  # a word put before "cancer"
+    assert marked("it spread to his lungs what treatment is left", unanswered=["prostate"])  # the scope's
+    assert names_cancer("prostate cancer") and names_cancer("lung") and names_cancer("hodgkin")  # a summary's word
+    assert not names_cancer("lungs") and not names_cancer("pregnant")
