@@ -37,13 +37,13 @@ from retriever.store import finite_number, read_check, sha256_file, write_json, 
 from retriever.tokenization import not_in_english
 
 FOLDER = "answerable"
-# How far past its cut the check must read a question the hand rule vetoed for a topic named
-# in passing before it answers it (`lifted`): above the highest any out-of-scope question of the
-# 36 training summaries' calibration files reached, 3.19 ("found a lump on my testicle, is it
-# always cancer" of the esophageal summary). There it lifts 6 of 13 such vetoes of answerable
-# questions; at 2.0, the fewest errors there, the seed's unseen sets answered 7 more of their
-# 298 out-of-scope questions (docs/abstention.md, "A topic named in passing").
-LIFT_MARGIN = 3.2
+# How far past the threshold, on the check's logit scale, the check must read a question the
+# hand rule vetoed for a topic named in passing before it answers it (`lifted`): above the
+# highest any out-of-scope question of the 36 training summaries' calibration files reached
+# among those vetoes, 2.45 ("what causes type 2 diabetes" of the childhood thyroid summary).
+# There it lifts 3 of their 4 answerable questions so vetoed (docs/abstention.md, "A topic
+# named in passing").
+LIFT_MARGIN = 2.5
 WEIGHTS_FILE = "answerable.npz"
 RECORD_FILE = "answerable.json"
 REBUILD = "python -m training answerable --force"
@@ -148,17 +148,17 @@ def checked(verdict: Verdict, check: AnswerCheck | None, question: np.ndarray | 
 
 def lifted(verdict: Verdict, check: AnswerCheck, question: np.ndarray, passage: np.ndarray, threshold: float,
            text: str = "") -> Verdict:
-    """``verdict``, vetoed, answered when its only reason is a topic named in passing: no
-    missing topic names a cancer (`abstain.names_cancer`, or one the search's summaries are
-    not about), nothing else vetoes, and the check, reading the best cosine before any penalty,
-    clears its cut by `LIFT_MARGIN`. "stage 4, spread to his lungs. what treatment is even left"
-    asked of the pancreatic summary, which never says "lungs", gets its metastatic treatment
-    passage; "how is lung cancer staged" asked of the seed stays refused."""
+    """``verdict``, vetoed, answered when its only reason is one topic named in passing
+    (`abstain.named_in_passing`: a condition, or an organ the cancer spread to) and the check,
+    reading the best cosine before any penalty, clears ``threshold`` by `LIFT_MARGIN` on its
+    logit's scale. "stage 4, spread to his lungs. what treatment is even left" asked of the
+    pancreatic summary, which never says "lungs", gets its metastatic treatment passage; "how
+    is lung cancer staged" asked of the seed, and "my cervix biopsy showed abnormal cells",
+    stay refused, as does anything a figure, a provider or a subject other than cancer vetoes."""
     ev = verdict.evidence
-    if (ev is None or not ev.topics_missing or ev.cancer_missing or ev.everyday or ev.figure_missing
-            or ev.provider_missing):
-        return verdict
-    if check.logit(ev.best_cosine, question, passage) - check.cut < LIFT_MARGIN or not_in_english(text):
+    if ev is None or not ev.in_passing or ev.everyday or ev.figure_missing or ev.provider_missing:
         return verdict
     confidence = check.adjust(ev.best_cosine, question, passage)
-    return replace(verdict, abstained=bool(confidence < threshold), confidence=confidence)
+    if confidence < threshold + LIFT_MARGIN / check.confidence_weight or not_in_english(text):
+        return verdict
+    return replace(verdict, abstained=False, confidence=confidence)
