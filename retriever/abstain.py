@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from retriever.cancer_names import cancers_named
+from retriever.cancer_names import TUMOUR_WORDS, cancers_named
 from retriever.figures import figure_missing
 from retriever.health_topics import TOPIC_GROUPS, cancer_words, missing_topics
 from retriever.providers import PROVIDER, provider_missing
@@ -44,10 +44,19 @@ FIGURE = "a figure"
 EVERYDAY = "a subject other than cancer"
 COVERAGE_BELOW = 0.5
 MAX_COUNTED = 2
-# Words saying where a cancer went, read before an organ the passages never name: the organ is
-# then a place it spread to, named in passing (`named_in_passing`), not the question's subject.
-SPREAD = frozenset("spread spreads spreading gone went moved metastasized metastasised metastasis metastases".split())
+# Words saying a cancer spread, read before an organ the passages never name with "to", "into"
+# or "in" between and no "from": the organ is then where it spread, named in passing
+# (`named_in_passing`). Not "went" or "moved": "the pain moved to my hip", "I went and had my
+# kidneys scanned" (a second review's probes, answered when they counted).
+SPREAD = frozenset("spread spreads spreading gone metastasized metastasised metastasis metastases".split())
 SPREAD_WINDOW = 5
+# Conditions that cause cancers: a question naming one asks about it ("I have AIDS, which
+# cancers am I more at risk of"), never in passing.
+CAUSES = frozenset("hiv aids hpv hepatitis smoker smokers smoking vaping obesity".split())
+# Words that say a question is about a tumour, which a condition named in passing stands
+# beside ("pregnant when they found the carcinoid"; a word naming a cancer-type summary too,
+# "leukemia"); without one, "I'm pregnant, is it safe to have a CT scan" asks about the pregnancy.
+ABOUT_A_TUMOUR = TUMOUR_WORDS | frozenset("cancer cancers neuroendocrine net nets malignant".split())
 # The nothing-found rule counts only below this best cosine. Fitted on the shipped model's cosines of training
 # summaries' lay and situation questions and their near-misses (refusals the rule alone decided: at 0.5 and
 # above, 6 answerable against 2 near-misses; below, 7 against 24), confirmed on the validation summaries (at
@@ -166,22 +175,34 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
 
 
 def named_in_passing(topic: str, question: str) -> bool:
-    """Whether ``question`` names the health topic ``topic`` beside what it asks, not as its
-    subject: a condition of the person's ("while I was pregnant", "he has diabetes") or an
-    organ the cancer spread to ("spread to his lungs", `SPREAD` within `SPREAD_WINDOW` words
-    before it). Never a cancer ("<name> cancer", a word naming a cancer-type summary such as
-    "hodgkin", a word the question puts before "cancer"): that is what a near-miss asks about.
-    Nor an organ named otherwise: "my cervix biopsy showed abnormal cells" and "a lump in my
-    testicle" ask about that organ (a review's probes, answered by a first version that lifted
-    any topic not naming a cancer; docs/abstention.md, "A topic named in passing")."""
+    """Whether ``question`` names the health topic ``topic`` beside what it asks about a
+    tumour, not as its subject: a condition of the person's ("pregnant when they found the
+    carcinoid in my appendix"; not one of the `CAUSES`), or an organ the cancer spread to
+    ("spread to his lungs": a `SPREAD` word within `SPREAD_WINDOW` words before it, "to",
+    "into" or "in" between and no "from"). Never a cancer ("<name> cancer", a word naming a
+    cancer-type summary such as "hodgkin", a name of `cancer_names.CANCER_NAMES` it puts before
+    "cancer"): that is what a near-miss asks about. Nor an organ named otherwise: "my cervix
+    biopsy showed abnormal cells" asks about that organ (a review's probe, answered by a first
+    version that lifted any topic not naming a cancer; docs/abstention.md, "A topic named in
+    passing")."""
     if topic.endswith(" cancer") or topic in cancer_words() or topic in cancers_named(question):
         return False
-    if topic in TOPIC_GROUPS["conditions"]:
-        return True
-    if topic not in TOPIC_GROUPS["organs"]:
-        return False
     typed = words(question)
-    return any(SPREAD & set(typed[max(0, i - SPREAD_WINDOW):i]) for i, w in enumerate(typed) if w == topic)
+    if topic in TOPIC_GROUPS["conditions"]:
+        return topic not in CAUSES and any(w in ABOUT_A_TUMOUR or w in cancer_words() for w in typed)
+    return topic in TOPIC_GROUPS["organs"] and any(_spread_to(typed[max(0, i - SPREAD_WINDOW):i])
+                                                   for i, w in enumerate(typed) if w == topic)
+
+
+def _spread_to(before: list[str]) -> bool:
+    """Whether the words ``before`` an organ say the cancer spread to it: "spread to his",
+    "has gone into the", not "spread from his lungs to" (read back from the organ)."""
+    for j in range(len(before) - 1, -1, -1):
+        if before[j] == "from":
+            return False
+        if before[j] in SPREAD:
+            return any(w in ("to", "into", "in") for w in before[j + 1:])
+    return False
 
 
 def hand_confidence(ev: Evidence, missing: list[str], penalty: float = MISSING_PENALTY,

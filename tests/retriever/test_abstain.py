@@ -280,18 +280,26 @@ def test_a_topic_named_in_passing_is_marked_and_one_asked_about_is_not():
 
     assert passing("it spread to his lungs what treatment is left")
     assert passing("it has spread to his lung what treatment is left")  # singular alike
-    assert passing("I had an x-ray while I was pregnant could that have caused it")
+    assert passing("I had an x-ray while I was pregnant could that have caused her tumor")
     assert not passing("lung cancer staging")  # a word put before "cancer"
     assert not passing("my cervix biopsy showed abnormal cells what happens next")  # the organ asked about
     assert not passing("the lump in my testicles has spread to my lungs what now")  # two topics
     assert not passing("it spread to his lungs what treatment is left", unanswered=["lungs"])  # the scope's
 
 
-def test_only_conditions_and_organs_a_cancer_spread_to_are_named_in_passing():
-    assert named_in_passing("diabetes", "he has diabetes, what are the signs")
-    assert named_in_passing("spine", "the tumor has gone to her spine, can it be treated")
-    assert not named_in_passing("spine", "fluid around his spine")  # no spreading said
+def test_only_conditions_beside_a_tumour_and_organs_a_cancer_spread_to_are_named_in_passing():
+    """A second review's probes: each `False` here was answered on the seed by a version that
+    read any "went"/"moved" before an organ, "from" as "to", and any condition as in passing."""
+    assert named_in_passing("diabetes", "he has diabetes, what are the signs of a carcinoid tumor")
+    assert named_in_passing("pregnant", "I was pregnant when they found the carcinoid in my appendix")
+    assert named_in_passing("spine", "the tumor has gone into her spine, can it be treated")
+    assert named_in_passing("lungs", "the carcinoid metastasized to both lungs")
+    assert not named_in_passing("pregnant", "I'm pregnant, is it safe to have a CT scan")  # no tumour asked about
+    assert not named_in_passing("aids", "I have AIDS, which cancers am I more at risk of")  # a cause of cancers
+    assert not named_in_passing("lungs", "it spread from his lungs to his stomach")  # where it began
+    assert not named_in_passing("hip", "the pain moved to my hip, is it the tumor")  # no spreading said
+    assert not named_in_passing("kidneys", "I went and had my kidneys scanned and they saw a tumor")
+    assert not named_in_passing("spine", "fluid around his spine")
     assert not named_in_passing("lung", "lung cancer that spread to the liver")  # a cancer named
     assert not named_in_passing("hodgkin", "it spread to his hodgkin")  # a word naming a cancer-type summary
-    assert not named_in_passing("lung cancer", "it spread, is it lung cancer")
     assert not named_in_passing("ibuprofen", "it spread to his bones, can he take ibuprofen")  # a drug is asked about

@@ -82,9 +82,9 @@ def test_one_passage_holding_every_term_keeps_its_floor():
 
 def _vetoed(best=0.5, **flags) -> Verdict:
     """A search vetoed for "lungs", a topic its passages never name, at best cosine ``best``."""
-    ev = Evidence(best, 1, flags.get("figure", False), False, False, False, 0.8, ("lungs",),
-                  flags.get("everyday", False), flags.get("passing", True))
-    return Verdict(True, 0.0, ["lungs"], ev)
+    figure, everyday = flags.get("figure", False), flags.get("everyday", False)
+    ev = Evidence(best, 1, figure, False, False, False, 0.8, ("lungs",), everyday, flags.get("passing", True))
+    return Verdict(True, 0.0, ["lungs"] + ["a figure"] * figure + ["a subject other than cancer"] * everyday, ev)
 
 
 def test_a_veto_for_a_topic_named_in_passing_is_lifted_only_past_the_margin():
@@ -228,6 +228,7 @@ def test_a_topic_named_in_passing_is_answered_on_the_seed_and_a_cancer_stays_ref
     assert without.search(query).abstained  # the veto alone
     res = seed_retriever.search(query)
     assert not res.abstained and res.hits[0].chunk.heading_path[1].startswith("Treatment of Metastatic")
+    assert "Distant metastases" in [h.chunk.heading_path[-1] for h in res.hits]  # the lungs' own passage, if not first
     for out in ("how is lung cancer staged", "my cervix biopsy showed abnormal cells, what happens next"):
         refused = seed_retriever.search(out)
         assert refused.abstained and not refused.evidence.in_passing, out
