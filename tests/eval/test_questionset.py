@@ -31,6 +31,8 @@ ALL_KINDS = {"patient", "typo", "staff", "out_of_scope"}
     ("fresh13_questions.jsonl", 73, 17, ALL_KINDS),
     ("fresh14_questions.jsonl", 76, 19, ALL_KINDS),
     ("fresh15_questions.jsonl", 69, 13, ALL_KINDS),
+    ("passing_questions.jsonl", 73, 25, {"patient", "typo", "out_of_scope"}),  # PASSING_BRIEF.md
+    ("passing2_questions.jsonl", 71, 25, {"patient", "typo", "out_of_scope"}),
     ("everyday_questions.jsonl", 120, 120, {"out_of_scope"}),
     ("everyday2_questions.jsonl", 100, 100, {"out_of_scope"}),
 ])
