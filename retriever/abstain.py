@@ -32,7 +32,7 @@ from retriever.cancer_names import TUMOUR_WORDS, cancers_named
 from retriever.figures import figure_missing
 from retriever.health_topics import TOPIC_GROUPS, cancer_words, missing_topics
 from retriever.providers import PROVIDER, provider_missing
-from retriever.tokenization import Vocabulary, words
+from retriever.tokenization import Vocabulary, words, zipf
 
 MISSING_PENALTY = 0.4
 # The hand rule's threshold (README, "Abstention").
@@ -53,6 +53,17 @@ SPREAD_WINDOW = 5
 # Conditions that cause cancers: a question naming one asks about it ("I have AIDS, which
 # cancers am I more at risk of"), never in passing.
 CAUSES = frozenset("hiv aids hpv hepatitis smoker smokers smoking vaping obesity".split())
+# A condition is the person's when one of these stands in the `HAVING_WINDOW` words before it
+# ("she has diabetes", "while I was pregnant", "I'm pregnant"); otherwise it is what is asked
+# about: "does octreotide cause osteoporosis", "can carcinoid tumors cause hypertension"
+# (a third review's probes, answered when any condition counted).
+HAVING = frozenset("have has had having with was were am m s being been got during while dealing living".split())
+HAVING_WINDOW = 3
+# A question that names a topic in passing asks nothing else the passages lack: a word of it
+# that no top passage uses, rarer in English than this, is what it asks ("it spread to his
+# lungs, is he contagious" 3.6, "will he be paralyzed" 3.4, "does she need a mastectomy" 2.7),
+# where "what treatment is left" (5.6) and "what are the options" (4.7) are not.
+ASKS_ELSE_ZIPF = 4.5
 # Words that say a question is about a tumour, which a condition named in passing stands
 # beside ("pregnant when they found the carcinoid"; a word naming a cancer-type summary too,
 # "leukemia"); without one, "I'm pregnant, is it safe to have a CT scan" asks about the pregnancy.
@@ -168,7 +179,8 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
     if everyday:
         missing.append(EVERYDAY)
     passing = (len(topics_missing) == 1 and not nothing and topics_missing[0] not in unanswered
-               and named_in_passing(topics_missing[0], question))
+               and named_in_passing(topics_missing[0], question)
+               and not asks_else(topics_missing[0], terms, union))
     ev = Evidence(best_cosine, len(topics_missing), fig, prov, bool(nothing), found, covered,
                   tuple(topics_missing), everyday, passing)
     return ev, missing
@@ -189,9 +201,18 @@ def named_in_passing(topic: str, question: str) -> bool:
         return False
     typed = words(question)
     if topic in TOPIC_GROUPS["conditions"]:
-        return topic not in CAUSES and any(w in ABOUT_A_TUMOUR or w in cancer_words() for w in typed)
+        return (topic not in CAUSES and any(w in ABOUT_A_TUMOUR or w in cancer_words() for w in typed)
+                and any(HAVING & set(typed[max(0, i - HAVING_WINDOW):i]) for i, w in enumerate(typed) if w == topic))
     return topic in TOPIC_GROUPS["organs"] and any(_spread_to(typed[max(0, i - SPREAD_WINDOW):i])
                                                    for i, w in enumerate(typed) if w == topic)
+
+
+def asks_else(topic: str, terms: list[tuple[str, ...]], found: Vocabulary) -> bool:
+    """Whether the question asks about something else the passages ``found`` lack: a term
+    but ``topic`` that none of its words names, rarer than `ASKS_ELSE_ZIPF` (not a `SPREAD` word:
+    "metastasized to her lungs" asks where it went)."""
+    return any(zipf(alts[0]) < ASKS_ELSE_ZIPF for alts in terms
+               if alts[0] != topic and alts[0] not in SPREAD and not any(map(found.knows, alts)))
 
 
 def _spread_to(before: list[str]) -> bool:

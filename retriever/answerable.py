@@ -39,13 +39,13 @@ from retriever.tokenization import not_in_english
 FOLDER = "answerable"
 # How far past the threshold, on the check's logit scale, the check must read a question the
 # hand rule vetoed for a topic named in passing before it answers it (`lifted`). The words
-# decide first (`abstain.named_in_passing`); this is a second guard: the check must be surer
-# than it is of nine in ten out-of-scope questions a topic vetoes on the 36 training
-# summaries' calibration files (their 90th percentile, 1.41; 17 of their 18 answerable ones
-# so vetoed read above it). At 2.5, above all but 3 of those 196, the fresh set
-# passing2_questions.jsonl answered 4 fewer of its 46 questions (docs/abstention.md, "A
-# topic named in passing").
-LIFT_MARGIN = 1.4
+# decide first (`abstain.named_in_passing`, `abstain.asks_else`); this is a second guard: the
+# check must be surer than it is of all but 3 of the 196 out-of-scope questions a topic
+# vetoes on the 36 training summaries' calibration files (3.19, 2.64, 2.54 read above it; 14
+# of their 18 answerable ones do). At their 90th percentile, 1.4, a review's 74 out-of-scope
+# probes had 3 answered with wrong passages ("I'm pregnant with a carcinoid, is octreotide
+# safe for the baby"), none at 2.5 (docs/abstention.md, "A topic named in passing").
+LIFT_MARGIN = 2.5
 WEIGHTS_FILE = "answerable.npz"
 RECORD_FILE = "answerable.json"
 REBUILD = "python -m training answerable --force"

@@ -303,3 +303,21 @@ def test_only_conditions_beside_a_tumour_and_organs_a_cancer_spread_to_are_named
     assert not named_in_passing("lung", "lung cancer that spread to the liver")  # a cancer named
     assert not named_in_passing("hodgkin", "it spread to his hodgkin")  # a word naming a cancer-type summary
     assert not named_in_passing("ibuprofen", "it spread to his bones, can he take ibuprofen")  # a drug is asked about
+    assert not named_in_passing("osteoporosis", "does octreotide for my carcinoid cause osteoporosis")  # asked about
+    assert named_in_passing("asthma", "my husband has asthma and now a carcinoid, what symptoms should we watch")
+
+
+def test_a_topic_named_beside_a_question_the_passages_cannot_answer_is_not_in_passing():
+    """A third review's probes: "spread to his lungs, is he contagious" asks about something
+    the passages lack ("contagious", rare in English); "what treatment is left" does not."""
+    passage = [_passage("Treatment of metastatic tumors may include surgery and radiation therapy.", "Treatment")]
+
+    def passing(question):
+        ev, _ = evidence(question, 0.7, passage, question_terms(question),
+                         topic_words(question.split(), set(), _never_a_typo), [])
+        return ev.in_passing
+
+    assert passing("the tumor spread to his lungs what treatment is left")
+    assert passing("the tumor metastasized to his lungs what treatment is left")  # "metastasized" is where it went
+    assert not passing("the tumor spread to his lungs is he contagious")
+    assert not passing("the tumor spread to his spine will he be paralyzed")
