@@ -28,11 +28,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from retriever.cancer_names import TUMOUR_WORDS, cancers_named
 from retriever.figures import figure_missing
-from retriever.health_topics import TOPIC_GROUPS, cancer_words, missing_topics
+from retriever.health_topics import missing_topics
 from retriever.providers import PROVIDER, provider_missing
-from retriever.tokenization import Vocabulary, words, zipf
+from retriever.tokenization import Vocabulary
 
 MISSING_PENALTY = 0.4
 # The hand rule's threshold (README, "Abstention").
@@ -44,30 +43,6 @@ FIGURE = "a figure"
 EVERYDAY = "a subject other than cancer"
 COVERAGE_BELOW = 0.5
 MAX_COUNTED = 2
-# Words saying a cancer spread, read before an organ the passages never name with "to", "into"
-# or "in" between and no "from": the organ is then where it spread, named in passing
-# (`named_in_passing`). Not "went" or "moved": "the pain moved to my hip", "I went and had my
-# kidneys scanned" (a second review's probes, answered when they counted).
-SPREAD = frozenset("spread spreads spreading gone metastasized metastasised metastasis metastases".split())
-SPREAD_WINDOW = 5
-# Conditions that cause cancers: a question naming one asks about it ("I have AIDS, which
-# cancers am I more at risk of"), never in passing.
-CAUSES = frozenset("hiv aids hpv hepatitis smoker smokers smoking vaping obesity".split())
-# A condition is the person's when one of these stands in the `HAVING_WINDOW` words before it
-# ("she has diabetes", "while I was pregnant", "I'm pregnant"); otherwise it is what is asked
-# about: "does octreotide cause osteoporosis", "can carcinoid tumors cause hypertension"
-# (a third review's probes, answered when any condition counted).
-HAVING = frozenset("have has had having with was were am m s being been got during while dealing living".split())
-HAVING_WINDOW = 3
-# A question that names a topic in passing asks nothing else the passages lack: a word of it
-# that no top passage uses, rarer in English than this, is what it asks ("it spread to his
-# lungs, is he contagious" 3.6, "will he be paralyzed" 3.4, "does she need a mastectomy" 2.7),
-# where "what treatment is left" (5.6) and "what are the options" (4.7) are not.
-ASKS_ELSE_ZIPF = 4.5
-# Words that say a question is about a tumour, which a condition named in passing stands
-# beside ("pregnant when they found the carcinoid"; a word naming a cancer-type summary too,
-# "leukemia"); without one, "I'm pregnant, is it safe to have a CT scan" asks about the pregnancy.
-ABOUT_A_TUMOUR = TUMOUR_WORDS | frozenset("cancer cancers neuroendocrine net nets malignant".split())
 # The nothing-found rule counts only below this best cosine. Fitted on the shipped model's cosines of training
 # summaries' lay and situation questions and their near-misses (refusals the rule alone decided: at 0.5 and
 # above, 6 answerable against 2 near-misses; below, 7 against 24), confirmed on the validation summaries (at
@@ -124,7 +99,6 @@ class Evidence:
     coverage: float
     topics_missing: tuple[str, ...] = ()  # which health topics, for `near_miss`
     everyday: bool = False  # about something other than cancer, with few of its terms found
-    in_passing: bool = False  # the one topic missing is named in passing (`named_in_passing`)
 
     def vector(self) -> list[float]:
         return [self.best_cosine, float(min(self.missing_topics, MAX_COUNTED)),
@@ -178,52 +152,9 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
     everyday = everyday and covered < COVERAGE_BELOW
     if everyday:
         missing.append(EVERYDAY)
-    passing = (len(topics_missing) == 1 and not nothing and topics_missing[0] not in unanswered
-               and named_in_passing(topics_missing[0], question)
-               and not asks_else(topics_missing[0], terms, union))
     ev = Evidence(best_cosine, len(topics_missing), fig, prov, bool(nothing), found, covered,
-                  tuple(topics_missing), everyday, passing)
+                  tuple(topics_missing), everyday)
     return ev, missing
-
-
-def named_in_passing(topic: str, question: str) -> bool:
-    """Whether ``question`` names the health topic ``topic`` beside what it asks about a
-    tumour, not as its subject: a condition of the person's ("pregnant when they found the
-    carcinoid in my appendix"; not one of the `CAUSES`), or an organ the cancer spread to
-    ("spread to his lungs": a `SPREAD` word within `SPREAD_WINDOW` words before it, "to",
-    "into" or "in" between and no "from"). Never a cancer ("<name> cancer", a word naming a
-    cancer-type summary such as "hodgkin", a name of `cancer_names.CANCER_NAMES` it puts before
-    "cancer"): that is what a near-miss asks about. Nor an organ named otherwise: "my cervix
-    biopsy showed abnormal cells" asks about that organ (a review's probe, answered by a first
-    version that lifted any topic not naming a cancer; docs/abstention.md, "A topic named in
-    passing")."""
-    if topic.endswith(" cancer") or topic in cancer_words() or topic in cancers_named(question):
-        return False
-    typed = words(question)
-    if topic in TOPIC_GROUPS["conditions"]:
-        return (topic not in CAUSES and any(w in ABOUT_A_TUMOUR or w in cancer_words() for w in typed)
-                and any(HAVING & set(typed[max(0, i - HAVING_WINDOW):i]) for i, w in enumerate(typed) if w == topic))
-    return topic in TOPIC_GROUPS["organs"] and any(_spread_to(typed[max(0, i - SPREAD_WINDOW):i])
-                                                   for i, w in enumerate(typed) if w == topic)
-
-
-def asks_else(topic: str, terms: list[tuple[str, ...]], found: Vocabulary) -> bool:
-    """Whether the question asks about something else the passages ``found`` lack: a term
-    but ``topic`` that none of its words names, rarer than `ASKS_ELSE_ZIPF` (not a `SPREAD` word:
-    "metastasized to her lungs" asks where it went)."""
-    return any(zipf(alts[0]) < ASKS_ELSE_ZIPF for alts in terms
-               if alts[0] != topic and alts[0] not in SPREAD and not any(map(found.knows, alts)))
-
-
-def _spread_to(before: list[str]) -> bool:
-    """Whether the words ``before`` an organ say the cancer spread to it: "spread to his",
-    "has gone into the", not "spread from his lungs to" (read back from the organ)."""
-    for j in range(len(before) - 1, -1, -1):
-        if before[j] == "from":
-            return False
-        if before[j] in SPREAD:
-            return any(w in ("to", "into", "in") for w in before[j + 1:])
-    return False
 
 
 def hand_confidence(ev: Evidence, missing: list[str], penalty: float = MISSING_PENALTY,

@@ -15,12 +15,10 @@ answers exactly when the regression's probability reaches its cut, which is pick
 the training summaries' files, each summary's questions predicted by a fit on the other
 summaries, make the fewest errors of both kinds (docs/abstention.md, "What kind of question
 it is"). A question the hand rule vetoes (a topic or subject the passages never name)
-stays refused, unless the only reason is a topic named in passing ("spread to his lungs",
-"while I was pregnant") and the check is surer still (`lifted`). A question not in English
-(`tokenization.not_in_english`) is left to the hand rule wherever the check would change its
-decision: the check was fitted on English questions, and such a question's vector is unlike
-any it read ("类癌综合征是什么" was raised from 0.23 to 0.47 and answered with a passage on how
-cancer spreads).
+stays refused. A question not in English (`tokenization.not_in_english`) is left to the
+hand rule wherever the check would change its decision: the check was fitted on English
+questions, and such a question's vector is unlike any it read ("类癌综合征是什么" was raised
+from 0.23 to 0.47 and answered with a passage on how cancer spreads).
 """
 
 from __future__ import annotations
@@ -37,15 +35,6 @@ from retriever.store import finite_number, read_check, sha256_file, write_json, 
 from retriever.tokenization import not_in_english
 
 FOLDER = "answerable"
-# How far past the threshold, on the check's logit scale, the check must read a question the
-# hand rule vetoed for a topic named in passing before it answers it (`lifted`). The words
-# decide first (`abstain.named_in_passing`, `abstain.asks_else`); this is a second guard: the
-# check must be surer than it is of all but 3 of the 196 out-of-scope questions a topic
-# vetoes on the 36 training summaries' calibration files (3.19, 2.64, 2.54 read above it; 14
-# of their 18 answerable ones do). At their 90th percentile, 1.4, a review's 74 out-of-scope
-# probes had 3 answered with wrong passages ("I'm pregnant with a carcinoid, is octreotide
-# safe for the baby"), none at 2.5 (docs/abstention.md, "A topic named in passing").
-LIFT_MARGIN = 2.5
 WEIGHTS_FILE = "answerable.npz"
 RECORD_FILE = "answerable.json"
 REBUILD = "python -m training answerable --force"
@@ -129,16 +118,13 @@ class AnswerCheck:
 def checked(verdict: Verdict, check: AnswerCheck | None, question: np.ndarray | None, passage: np.ndarray | None,
             threshold: float, text: str = "") -> Verdict:
     """``verdict`` with its confidence moved by ``check`` (None: as it is), judged against
-    ``threshold``. A veto (confidence at most `TOPIC_VETO`) stays refused unless its only
-    reason is a topic named in passing (`lifted`); a query that asks nothing names no topic,
-    so it stays refused too. One
-    passage holding every term of the question, with nothing missing, is never lowered below
-    the hand rule's confidence (raised to the floor that earns it, `abstain.ALL_TERMS_FOUND`):
-    a test's name typed alone ("5HIAA") reads unlike a question."""
-    if check is None or question is None or passage is None:
+    ``threshold``. A veto, and a query that asks nothing, stay refused: their confidence is
+    at most `TOPIC_VETO`. One passage holding every term of the question, with nothing
+    missing, is never lowered below the hand rule's confidence (raised to the floor that
+    earns it, `abstain.ALL_TERMS_FOUND`): a test's name typed alone ("5HIAA") reads unlike
+    a question."""
+    if check is None or question is None or passage is None or verdict.confidence <= TOPIC_VETO:
         return verdict
-    if verdict.confidence <= TOPIC_VETO:
-        return lifted(verdict, check, question, passage, threshold, text)
     confidence = check.adjust(verdict.confidence, question, passage)
     ev = verdict.evidence
     if ev is not None and ev.all_terms_found and not verdict.missing:
@@ -147,21 +133,3 @@ def checked(verdict: Verdict, check: AnswerCheck | None, question: np.ndarray | 
     if abstained != verdict.abstained and not_in_english(text):  # read only where it decides: 0.1 ms
         return verdict
     return replace(verdict, abstained=abstained, confidence=confidence)
-
-
-def lifted(verdict: Verdict, check: AnswerCheck, question: np.ndarray, passage: np.ndarray, threshold: float,
-           text: str = "") -> Verdict:
-    """``verdict``, vetoed, answered when its only reason is one topic named in passing
-    (`abstain.named_in_passing`: a condition, or an organ the cancer spread to) and the check,
-    reading the best cosine before any penalty, clears ``threshold`` by `LIFT_MARGIN` on its
-    logit's scale. "stage 4, spread to his lungs. what treatment is even left" asked of the
-    pancreatic summary, which never says "lungs", gets its metastatic treatment passage; "how
-    is lung cancer staged" asked of the seed, and "my cervix biopsy showed abnormal cells",
-    stay refused, as does anything a figure, a provider or a subject other than cancer vetoes."""
-    ev = verdict.evidence
-    if ev is None or not ev.in_passing or verdict.missing != list(ev.topics_missing):  # nothing else missing
-        return verdict
-    confidence = check.adjust(ev.best_cosine, question, passage)
-    if confidence < threshold + LIFT_MARGIN / check.confidence_weight or not_in_english(text):
-        return verdict
-    return replace(verdict, abstained=False, confidence=confidence)

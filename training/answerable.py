@@ -78,9 +78,7 @@ def features(asked: list[Asked]) -> np.ndarray:
 
 
 def vetoed(asked: list[Asked]) -> np.ndarray:
-    """Questions the hand rule vetoes, counted refused: the check fitted here answers none of
-    them, and the few it lifts in a search (one topic named in passing, `answerable.lifted`)
-    are measured apart (docs/abstention.md, "A topic named in passing")."""
+    """Questions the hand rule vetoes, which the check leaves refused."""
     return np.array([a.confidence <= TOPIC_VETO for a in asked])
 
 

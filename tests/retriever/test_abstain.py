@@ -11,7 +11,6 @@ from retriever.abstain import (
     evidence,
     hand_confidence,
     judge,
-    named_in_passing,
     nothing_found,
 )
 from retriever.boilerplate import own_text
@@ -263,61 +262,3 @@ def test_only_a_query_without_terms_and_under_three_characters_asks_nothing():
     assert asks_nothing("y", []) and asks_nothing("a?", []) and asks_nothing("an", [])
     assert not asks_nothing("what now?", [])  # long enough: the cosine decides
     assert not asks_nothing("T3", [("t3",)])  # a term: a stage, a drug code
-
-
-def test_a_topic_named_in_passing_is_marked_and_one_asked_about_is_not():
-    """The answerable check may lift a veto for one topic named in passing ("spread to his
-    lungs", "while I was pregnant") but never for a cancer, nor an organ that is the
-    question's subject: a review's probes "my cervix biopsy showed abnormal cells" and "a lump
-    in my testicles has spread to my lungs" were answered on the seed when it could."""
-    passage = [_passage("Treatment of metastatic tumors may include surgery and radiation therapy.", "Treatment")]
-
-    def passing(question, unanswered=()):
-        topics = topic_words(question.split(), set(), _never_a_typo)
-        ev, _ = evidence(question, 0.7, passage, question_terms(question), topics, [], unanswered=unanswered)
-        assert ev.topics_missing, question  # each question here is vetoed
-        return ev.in_passing
-
-    assert passing("it spread to his lungs what treatment is left")
-    assert passing("it has spread to his lung what treatment is left")  # singular alike
-    assert passing("I had an x-ray while I was pregnant could that have caused her tumor")
-    assert not passing("lung cancer staging")  # a word put before "cancer"
-    assert not passing("my cervix biopsy showed abnormal cells what happens next")  # the organ asked about
-    assert not passing("the lump in my testicles has spread to my lungs what now")  # two topics
-    assert not passing("it spread to his lungs what treatment is left", unanswered=["lungs"])  # the scope's
-
-
-def test_only_conditions_beside_a_tumour_and_organs_a_cancer_spread_to_are_named_in_passing():
-    """A second review's probes: each `False` here was answered on the seed by a version that
-    read any "went"/"moved" before an organ, "from" as "to", and any condition as in passing."""
-    assert named_in_passing("diabetes", "he has diabetes, what are the signs of a carcinoid tumor")
-    assert named_in_passing("pregnant", "I was pregnant when they found the carcinoid in my appendix")
-    assert named_in_passing("spine", "the tumor has gone into her spine, can it be treated")
-    assert named_in_passing("lungs", "the carcinoid metastasized to both lungs")
-    assert not named_in_passing("pregnant", "I'm pregnant, is it safe to have a CT scan")  # no tumour asked about
-    assert not named_in_passing("aids", "I have AIDS, which cancers am I more at risk of")  # a cause of cancers
-    assert not named_in_passing("lungs", "it spread from his lungs to his stomach")  # where it began
-    assert not named_in_passing("hip", "the pain moved to my hip, is it the tumor")  # no spreading said
-    assert not named_in_passing("kidneys", "I went and had my kidneys scanned and they saw a tumor")
-    assert not named_in_passing("spine", "fluid around his spine")
-    assert not named_in_passing("lung", "lung cancer that spread to the liver")  # a cancer named
-    assert not named_in_passing("hodgkin", "it spread to his hodgkin")  # a word naming a cancer-type summary
-    assert not named_in_passing("ibuprofen", "it spread to his bones, can he take ibuprofen")  # a drug is asked about
-    assert not named_in_passing("osteoporosis", "does octreotide for my carcinoid cause osteoporosis")  # asked about
-    assert named_in_passing("asthma", "my husband has asthma and now a carcinoid, what symptoms should we watch")
-
-
-def test_a_topic_named_beside_a_question_the_passages_cannot_answer_is_not_in_passing():
-    """A third review's probes: "spread to his lungs, is he contagious" asks about something
-    the passages lack ("contagious", rare in English); "what treatment is left" does not."""
-    passage = [_passage("Treatment of metastatic tumors may include surgery and radiation therapy.", "Treatment")]
-
-    def passing(question):
-        ev, _ = evidence(question, 0.7, passage, question_terms(question),
-                         topic_words(question.split(), set(), _never_a_typo), [])
-        return ev.in_passing
-
-    assert passing("the tumor spread to his lungs what treatment is left")
-    assert passing("the tumor metastasized to his lungs what treatment is left")  # "metastasized" is where it went
-    assert not passing("the tumor spread to his lungs is he contagious")
-    assert not passing("the tumor spread to his spine will he be paralyzed")

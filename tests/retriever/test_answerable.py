@@ -7,16 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from retriever.abstain import Evidence, Verdict
-from retriever.answerable import (
-    FOLDER,
-    LIFT_MARGIN,
-    RECORD_FILE,
-    WEIGHTS_FILE,
-    AnswerCheck,
-    AnswerCheckError,
-    checked,
-)
+from retriever.abstain import Verdict
+from retriever.answerable import FOLDER, RECORD_FILE, WEIGHTS_FILE, AnswerCheck, AnswerCheckError, checked
 from retriever.embedding import resolve_model
 
 
@@ -72,48 +64,14 @@ def test_a_verdict_is_moved_but_a_veto_stays_refused():
 def test_one_passage_holding_every_term_keeps_its_floor():
     """A test's name typed alone ("5HIAA") reads unlike a question, and the check would
     lower it under the threshold; one passage holding its every term keeps it answered."""
+    from retriever.abstain import Evidence
+
     check, question, passage = _check(cut=9.0), _unit(0, 0, 0, 1), _unit(0, 0, 0, 1)
     found = Evidence(0.2, 0, False, False, False, True, 1.0)
     floored = Verdict(False, 0.40, [], found)
     assert checked(floored, check, question, passage, 0.34).confidence == 0.40
     lacking = Verdict(False, 0.40, ["a figure"], found)  # something missing: no floor to keep
     assert checked(lacking, check, question, passage, 0.34).abstained
-
-
-def _vetoed(best=0.5, **flags) -> Verdict:
-    """A search vetoed for "lungs", a topic its passages never name, at best cosine ``best``."""
-    figure, everyday = flags.get("figure", False), flags.get("everyday", False)
-    ev = Evidence(best, 1, figure, False, False, False, 0.8, ("lungs",), everyday, flags.get("passing", True))
-    return Verdict(True, 0.0, ["lungs"] + ["a figure"] * figure + ["a subject other than cancer"] * everyday, ev)
-
-
-def test_a_veto_for_a_topic_named_in_passing_is_lifted_only_past_the_margin():
-    """ "stage 4, spread to his lungs. what treatment is even left" of a summary that never
-    says "lungs": the check reads the best cosine before the penalty and must clear the
-    threshold by `LIFT_MARGIN` on its logit's scale, not merely reach it."""
-    check, passage = _check(cut=0.0, confidence_weight=1.0), _unit(0, 0, 0, 0)
-    logit = lambda best, q: check.logit(best, q, passage) - check.cut  # noqa: E731
-    sure, unsure = _unit((LIFT_MARGIN + 0.6) / 2, 0, 0, 0), _unit(LIFT_MARGIN / 2, 0, 0, 0)  # logit 2 q - 0.5
-    assert logit(0.5, sure) >= LIFT_MARGIN > logit(0.5, unsure) > 0  # unsure would still pass a plain cut
-    lifted = checked(_vetoed(), check, sure, passage, 0.34)
-    assert not lifted.abstained and lifted.confidence >= 0.34 and lifted.missing == ["lungs"]
-    assert checked(_vetoed(), check, unsure, passage, 0.34).abstained
-    higher = checked(_vetoed(), check, sure, passage, 0.6)  # a threshold set higher asks more of it
-    assert higher.abstained and higher.confidence <= 0.0  # and a veto left alone keeps its confidence
-
-
-@pytest.mark.parametrize("flags", [{"passing": False}, {"everyday": True}, {"figure": True}])
-def test_a_veto_for_a_topic_asked_about_a_subject_other_than_cancer_or_a_figure_is_never_lifted(flags):
-    check, sure, passage = _check(cut=0.0, confidence_weight=1.0), _unit(20, 0, 0, 0), _unit(0, 0, 0, 0)
-    vetoed = _vetoed(**flags)
-    assert checked(vetoed, check, sure, passage, 0.34) is vetoed
-    assert checked(vetoed, check, sure, passage, 0.34, "类癌综合征是什么") is vetoed
-
-
-def test_a_veto_in_another_language_is_left_to_the_hand_rule():
-    check, sure, passage = _check(cut=0.0, confidence_weight=1.0), _unit(20, 0, 0, 0), _unit(0, 0, 0, 0)
-    vetoed = _vetoed()
-    assert checked(vetoed, check, sure, passage, 0.34, "¿se extendió a los pulmones?") is vetoed
 
 
 @pytest.mark.parametrize("text, kept", [("类癌综合征是什么", True), ("¿cuáles son los síntomas del tumor?", True),
@@ -218,17 +176,3 @@ def test_a_query_that_names_no_term_is_left_to_the_hand_rule(seed_retriever, que
 def test_the_check_leaves_a_vetoed_question_refused_on_the_seed(seed_retriever):
     res = seed_retriever.search("how is small cell lung cancer treated")
     assert res.abstained and "lung" in res.missing and res.confidence <= 0.0
-
-
-def test_a_topic_named_in_passing_is_answered_on_the_seed_and_a_cancer_stays_refused(seed_retriever):
-    """The seed's summary never says "lungs"; its metastatic treatment passage answers a
-    family whose cancer has spread there. "lung cancer" names another cancer: refused."""
-    query = "it spread to her lungs, what treatment is left"
-    without = seed_retriever.with_settings(replace(seed_retriever.settings, answer_check=False))
-    assert without.search(query).abstained  # the veto alone
-    res = seed_retriever.search(query)
-    assert not res.abstained and res.hits[0].chunk.heading_path[1].startswith("Treatment of Metastatic")
-    assert "Distant metastases" in [h.chunk.heading_path[-1] for h in res.hits]  # the lungs' own passage, if not first
-    for out in ("how is lung cancer staged", "my cervix biopsy showed abnormal cells, what happens next"):
-        refused = seed_retriever.search(out)
-        assert refused.abstained and not refused.evidence.in_passing, out
