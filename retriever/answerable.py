@@ -40,6 +40,22 @@ RECORD_FILE = "answerable.json"
 REBUILD = "python -m training answerable --force"
 
 
+@dataclass(frozen=True)
+class CheckFiles:
+    """Where a model ships a check of this form, and what its errors name: the answerable
+    check below, and the check of a topic named in passing (`retriever.passing`)."""
+
+    folder: str
+    weights: str
+    record: str
+    what: str
+    rebuild: str
+    switch: str
+
+
+ANSWERABLE = CheckFiles(FOLDER, WEIGHTS_FILE, RECORD_FILE, "answerable check", REBUILD, "PDQ_ANSWER_CHECK")
+
+
 class AnswerCheckError(ValueError):
     """An answerable-check file that cannot be used, naming the file and the fix."""
 
@@ -68,33 +84,34 @@ class AnswerCheck:
         and a threshold set higher or lower (``PDQ_ABSTAIN_THRESHOLD``) asks more or less of it."""
         return self.threshold + (self.logit(confidence, question, passage) - self.cut) / self.confidence_weight
 
-    def save(self, folder: Path, **record) -> None:
+    def save(self, folder: Path, files: CheckFiles = ANSWERABLE, **record) -> None:
         """The weights and their record (sha256, cut, what they were fitted on)."""
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / WEIGHTS_FILE
+        path = folder / files.weights
         write_npz(path, confidence_weight=np.float32(self.confidence_weight), question_weights=self.question_weights,
                   pair_weights=self.pair_weights, bias=np.float32(self.bias))
-        write_json(folder / RECORD_FILE, {"sha256": sha256_file(path), "cut": self.cut, "threshold": self.threshold,
+        write_json(folder / files.record, {"sha256": sha256_file(path), "cut": self.cut, "threshold": self.threshold,
                                           **record})
 
     @classmethod
-    def load(cls, model_dir: str | Path, dimensions: int, model_sha256: str = "") -> AnswerCheck | None:
+    def load(cls, model_dir: str | Path, dimensions: int, model_sha256: str = "",
+             files: CheckFiles = ANSWERABLE) -> AnswerCheck | None:
         """The check shipped in ``model_dir``, or None when the model ships none (the stock MiniLM).
 
         Raises:
             AnswerCheckError: a record or weights file that is missing, unreadable, edited or
                 cut off, or fitted on another model's vectors; the message names the file and the fix.
         """
-        folder = Path(model_dir) / FOLDER
-        read = read_check(folder, WEIGHTS_FILE, RECORD_FILE, "answerable check", REBUILD, "PDQ_ANSWER_CHECK",
+        folder = Path(model_dir) / files.folder
+        read = read_check(folder, files.weights, files.record, files.what, files.rebuild, files.switch,
                           model_sha256, AnswerCheckError)
         if read is None:
             return None
         raw, sha256, fix = read
-        path = folder / WEIGHTS_FILE
+        path, what = folder / files.weights, files.what
         cut, threshold = (raw.get(name) for name in ("cut", "threshold"))
         if not (finite_number(cut) and finite_number(threshold)):
-            raise AnswerCheckError(f"{folder / RECORD_FILE}: not an answerable check record (cut {cut!r} and "
+            raise AnswerCheckError(f"{folder / files.record}: not an {what} record (cut {cut!r} and "
                                    f"threshold {threshold!r} must be finite numbers); {fix}")
         try:
             with np.load(path) as z:
@@ -102,16 +119,16 @@ class AnswerCheck:
                 check = cls(float(z["confidence_weight"]), *weights, float(z["bias"]), float(cut), float(threshold),
                             sha256)
         except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
-            raise AnswerCheckError(f"{path}: not an answerable check ({exc}); {fix}") from None
+            raise AnswerCheckError(f"{path}: not an {what} ({exc}); {fix}") from None
         if not all(np.isfinite(a).all() for a in (check.question_weights, check.pair_weights, np.float32(check.bias))):
             raise AnswerCheckError(f"{path}: weights that are not finite numbers; {fix}")
         if check.question_weights.shape != (dimensions,) or check.pair_weights.shape != (dimensions,):
             raise AnswerCheckError(f"{path}: weights of shapes {check.question_weights.shape} and "
                                    f"{check.pair_weights.shape} do not read vectors of {dimensions} "
-                                   f"dimensions; rebuild it with: {REBUILD}")
+                                   f"dimensions; rebuild it with: {files.rebuild}")
         if not (check.confidence_weight > 0 and math.isfinite(check.confidence_weight)):  # divided by; must rise
             raise AnswerCheckError(f"{path}: its weight on the confidence is {check.confidence_weight}, not "
-                                   f"positive; rebuild it with: {REBUILD}")
+                                   f"positive; rebuild it with: {files.rebuild}")
         return check
 
 

@@ -25,6 +25,7 @@ def describe(retriever: Retriever) -> dict:
             "ranker": ranker[:12] if ranker else None, "domain_check": domain[:12] if domain else None,
             "answer_check": _short(retriever.answer_check, retriever.settings.answer_check),
             "crisis_check": _short(retriever.crisis, retriever.settings.crisis_check),
+            "passing_check": _short(retriever.passing, retriever.settings.passing_check),
             "abstain_threshold": retriever.threshold,
             "documents": m.documents_count, "chunks": m.chunks_count, "index_created": m.created}
 

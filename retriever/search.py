@@ -13,7 +13,8 @@
 6. select    `fusion.select`: the first k passages, no text twice
 7. hits      `Retriever.hit`: citation link and highlights from the stage-2 sentence scores
 8. abstain   `abstain.evidence` + `abstain.judge` over the first hits, the confidence moved by
-             what the question's wording says (`retriever.answerable`, when the model ships it)
+             what the question's wording says (`retriever.answerable`, when the model ships it),
+             a topic named in passing answered (`retriever.passing`, likewise)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from retriever.highlight import pick_highlights
 from retriever.keyword import DocumentTitles
 from retriever.loading import IndexData, check_weights, read_index
 from retriever.models import Filters, Hit, SearchResult, check_request
+from retriever.passing import lifted
 from retriever.planning import Planner, QueryPlan, held
 from retriever.ranker import LearnedRanker, RankerError, Reranker
 from retriever.scope import Scope
@@ -63,10 +65,11 @@ class Retriever:
     def __init__(self, index: IndexData, embedder: Embedder, settings: RetrievalSettings,
                  calibration: Calibration | None = None, reranker: Reranker | None = None, plan_beside: bool = False,
                  domain: DomainCheck | None = None, answer_check: AnswerCheck | None = None,
-                 crisis: CrisisCheck | None = None):
+                 crisis: CrisisCheck | None = None, passing: AnswerCheck | None = None):
         self.index = index
         self.domain = domain  # whether a question is about cancer at all (`retriever.domain`)
         self.answer_check = answer_check  # what the question's wording says (`retriever.answerable`)
+        self.passing = passing  # whether a topic the passages lack is named in passing (`retriever.passing`)
         self.crisis = crisis  # whether it reads as thoughts of suicide or self-harm (`retriever.crisis`)
         self.plan_beside = plan_beside  # plan beside the encoder (`retriever.beside`)
         self.embedder = embedder
@@ -118,7 +121,7 @@ class Retriever:
         if shipped.threshold is not None:  # the hand rule's threshold picked for this model's cosines
             retrieval = replace(retrieval, hand_threshold=shipped.threshold)
         retriever = cls(index, embedder, retrieval, shipped.calibration, plan_beside=beside, domain=shipped.domain,
-                        answer_check=shipped.answer, crisis=shipped.crisis)
+                        answer_check=shipped.answer, crisis=shipped.crisis, passing=shipped.passing)
         if retrieval.ranker:
             try:
                 retriever.reranker = LearnedRanker.load(model_dir, retriever)
@@ -149,13 +152,8 @@ class Retriever:
     def index_dir(self) -> Path:
         return self.index.folder
 
-    @property
-    def manifest(self):
-        return self.index.manifest
-
-    @property
-    def chunks(self):
-        return self.index.chunks
+    manifest = property(lambda self: self.index.manifest)
+    chunks = property(lambda self: self.index.chunks)
 
     @property
     def vectors(self) -> np.ndarray:
@@ -262,8 +260,10 @@ class Retriever:
         verdict = judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor,
                         nothing_asked=asks_nothing(plan.dense_text, plan.terms))
         check = self.answer_check if s.answer_check and top and plan.terms else None  # "thanks": nothing to read
-        return checked(verdict, check, sig.query.vector, self.vectors[top[0]] if top else None, self.threshold,
-                       plan.text)
+        first = self.vectors[top[0]] if top else None
+        verdict = checked(verdict, check, sig.query.vector, first, self.threshold, plan.text)
+        return lifted(verdict, self.passing if s.passing_check else None, sig.query.vector, first, self.threshold,
+                      plan, other)
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid",
                filters: Filters | None = None) -> SearchResult:

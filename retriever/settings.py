@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     answer_check: bool = Field(True, description="Move the abstention confidence by what the question's "
                                "wording says, by the model's answerable check when it ships one "
                                "(retriever/answerable.py).")
+    passing_check: bool = Field(True, description="Answer a question refused only for a health topic the "
+                                "passages never name when the model's in-passing check reads the topic as "
+                                "named in passing, not asked about (retriever/passing.py).")
     candidates: int = Field(50, ge=1)
     fuzzy_min_score: float = Field(85.0, ge=0, le=100)
     abstain_threshold: float | None = Field(
@@ -173,6 +176,7 @@ class RetrievalSettings:
     domain_check: bool
     answer_check: bool
     crisis_check: bool
+    passing_check: bool
     candidates: int
     fuzzy_min_score: float
     abstain_threshold: float | None

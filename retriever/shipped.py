@@ -1,5 +1,5 @@
 """What a model ships beside its weights for searching, read and checked in one place: its
-abstention calibration and threshold, and its domain, answerable and crisis checks."""
+abstention calibration and threshold, and its domain, answerable, in-passing and crisis checks."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from retriever.calibration import Calibration, CalibrationError, model_threshold
 from retriever.crisis import CrisisCheck, CrisisError
 from retriever.domain import DomainCheck, DomainError
 from retriever.embedding import ModelError
+from retriever.passing import IN_PASSING
 from retriever.settings import RetrievalSettings
 
 
@@ -22,6 +23,7 @@ class Shipped:
     domain: DomainCheck | None
     answer: AnswerCheck | None
     crisis: CrisisCheck | None
+    passing: AnswerCheck | None = None  # whether a topic the passages lack is named in passing
 
 
 def load_shipped(model_dir: str | Path, retrieval: RetrievalSettings, dimensions: int, model_sha256: str) -> Shipped:
@@ -32,7 +34,8 @@ def load_shipped(model_dir: str | Path, retrieval: RetrievalSettings, dimensions
             Calibration.load(model_dir), model_threshold(model_dir),
             DomainCheck.load(model_dir, dimensions, model_sha256) if retrieval.domain_check else None,
             AnswerCheck.load(model_dir, dimensions, model_sha256) if retrieval.answer_check else None,
-            CrisisCheck.load(model_dir, dimensions, model_sha256) if retrieval.crisis_check else None)
+            CrisisCheck.load(model_dir, dimensions, model_sha256) if retrieval.crisis_check else None,
+            AnswerCheck.load(model_dir, dimensions, model_sha256, IN_PASSING) if retrieval.passing_check else None)
     except (CalibrationError, DomainError, AnswerCheckError, CrisisError) as exc:
         raise ModelError(str(exc)) from None
     if retrieval.crisis_check and shipped.crisis is None:  # the stock MiniLM, a model of one's own

@@ -252,10 +252,10 @@ def words_to_name(result: SearchResult) -> list[str]:
     `EVERYDAY_ZIPF`: "sleepy" 3.7, "painkillers" 3.1, "niacin" 2.5). When no passage uses
     any word of a question, every word counts as missing (`abstain.nothing_found`), and
     quoting "going, die" back to someone who asked "am I going to die" helps nobody. An
-    answer names none (its `missing` is only the evidence read)."""
-    if not result.abstained:
-        return []
+    answer names only the topics it was answered without (`retriever.passing`: named in passing)."""
     topics = set(result.evidence.topics_missing) if result.evidence else set()
+    if not result.abstained:
+        return [w for w in result.missing if w in topics]
     return [w for w in result.missing
             if w not in MARKERS and (w in topics or zipf(w) < EVERYDAY_ZIPF)]
 

@@ -247,7 +247,7 @@ class ReadyResponse(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "status": "ready", "model": "pdq-minilm-l6", "backend": "onnx-int8", "encoder": "onnx/model_qint8_avx2.onnx",
         "ranker": "da250ba83023", "domain_check": "7e3956761f38", "answer_check": "046fabb3915f",
-        "crisis_check": "3c1f0a9e4b2d", "abstain_threshold": 0.34,
+        "crisis_check": "3c1f0a9e4b2d", "passing_check": "5d2e8b1c7a90", "abstain_threshold": 0.34,
         "documents": 1, "chunks": 59,
         "index_created": "2026-01-05T12:00:00+00:00",
     }]})
@@ -266,6 +266,8 @@ class ReadyResponse(BaseModel):
     crisis_check: str | None = Field(None, description="First 12 hex digits of the crisis check's "
                                      "sha256, over both its readers' weights and cuts; null when it is "
                                      "off or the model ships none.")
+    passing_check: str | None = Field(None, description="First 12 hex digits of the in-passing check's "
+                                      "weights' sha256; null when it is off or the model ships none.")
     abstain_threshold: float = Field(description="Confidence below which a search abstains: "
                                      "PDQ_ABSTAIN_THRESHOLD, else the model's own (README, 'Abstention').")
     documents: int

@@ -9,6 +9,7 @@
     python -m training threshold [--force]        pick the abstention threshold (training/calibration)
     python -m training domain [--force]           fit the check of whether a question is about cancer
     python -m training answerable [--force]       fit the check of what a question's wording says (training/calibration)
+    python -m training passing [--force]          fit the check of whether a topic the passages lack is named in passing
     python -m training crisis [--force]           fit the check of whether a question reads as thoughts of suicide
     python -m training words                      the corpus's own words the speller keeps as typed, the subjects
                                                   and cancers it names, the sentences every summary carries, English's

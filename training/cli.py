@@ -39,6 +39,7 @@ DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questi
 CRISIS_LINES = [Path(f"training/questions/{name}.jsonl") for name in ("crisis", "crisis_short", "crisis_languages",
                                                                      "crisis_contacts")]
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
+PASSING = Path("training/passing")  # questions naming what their summary never mentions (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")
 BASE_MODEL = "all-MiniLM-L6-v2"
 GUIDE = Path(".guide")  # train --guide unpacks all-mpnet-base-v2 here (training/guide.py)
@@ -146,6 +147,13 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     an.add_argument("--model", default="pdq-minilm-l6")
     an.add_argument("--questions", type=Path, default=CALIBRATION, help="folder of <doc_id>.jsonl sets")
     an.add_argument("--force", action="store_true", help="replace the model's answerable check")
+    pa = sub.add_parser("passing", help="fit the check of whether a topic the passages lack is named in passing")
+    pa.add_argument("--model", default="pdq-minilm-l6")
+    pa.add_argument("--questions", type=Path, nargs="+", default=[CALIBRATION, CALIBRATION / "more", PASSING],
+                    help="folders of <doc_id>.jsonl sets")
+    pa.add_argument("--across", type=Path, default=QUESTIONS,
+                    help="lay questions (training-question file) asked of other summaries' indexes, out of scope there")
+    pa.add_argument("--force", action="store_true", help="replace the model's in-passing check")
     th = sub.add_parser("threshold", help="pick the hand rule's abstention threshold for a model")
     th.add_argument("--model", default="pdq-minilm-l6")
     th.add_argument("--questions", type=Path, default=CALIBRATION, help="folder of <doc_id>.jsonl sets")

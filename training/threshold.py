@@ -204,7 +204,8 @@ def command(args) -> int:
         return 2
     try:
         # the hand rule's threshold, with no check read that a retrain would leave stale
-        settings = read_settings(model=args.model, abstain_threshold=None, answer_check=False, crisis_check=False)
+        settings = read_settings(model=args.model, abstain_threshold=None, answer_check=False, crisis_check=False,
+                                 passing_check=False)
         record = calibrate_threshold(files, args.corpus, settings)
     except (QuestionSetError, DocumentError, IndexLoadError, ModelError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -53,3 +53,15 @@ def test_an_answer_to_a_question_in_another_language_says_the_summary_is_in_engl
     assert "Showing results for" not in html
     english = client.get("/", params={"q": "treatment of a neuroendocrine tumor of the appendix"}).text
     assert "hint-language" not in english
+
+
+def test_an_answer_to_a_question_naming_something_in_passing_says_the_passages_do_not_mention_it(client):
+    """Answered by the in-passing check (`retriever.passing`): the reader is told what the
+    passages leave out, and the API still lists it in ``missing``, not ``not_covered``."""
+    question = "my husband has diabetes and they found a neuroendocrine tumor in his appendix, what surgery will he need"
+    html = client.get("/", params={"q": question}).text
+    answers = html.split('class="answers"', 1)[1]
+    assert '<ol class="passages">' in answers and "seem to answer this question" not in answers
+    assert "The passages below don't mention <q>diabetes</q>." in answers
+    api = client.get("/api/search", params={"q": question}).json()
+    assert not api["abstained"] and api["not_covered"] == [] and "Appendix" in api["results"][0]["section"]

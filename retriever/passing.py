@@ -1,0 +1,74 @@
+"""Whether a health topic the passages never name is what the question asks, or named in passing.
+
+A topic the passages never mention vetoes a search (`abstain.hand_confidence`): "does being
+pregnant raise the risk of carcinoid tumors" asks about the pregnancy, which the summary
+never names. Families often name such a thing beside what they ask: "my mom had a stroke
+years ago and now has a carcinoid tumor in her stomach, how is it treated" is answered by the
+treatment passage. Word rules could not tell the two apart on wording nobody had seen
+(docs/abstention.md, "A topic named in passing": every version's review found new wording
+answered wrongly), so a check learns it.
+
+The check has the answerable check's form (`answerable.AnswerCheck`): a logistic regression
+over the best cosine, the question's vector and its product with the first passage's vector.
+It is fitted (``python -m training passing``) on the questions a topic alone vetoes in the
+training summaries' calibration files and in files written for this (training/passing/BRIEF.md:
+questions that name something the summary never mentions, in passing or as their subject),
+labelled answerable when their passage comes first. Its cut makes the fewest errors on them,
+left out one summary at a time, a wrong answer counting three refusals
+(`training.passing.WRONG_ANSWER_COST`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+import numpy as np
+
+from retriever.abstain import TOPIC_VETO, Verdict
+from retriever.answerable import AnswerCheck, CheckFiles
+from retriever.cancer_names import cancers_named
+from retriever.planning import QueryPlan
+from retriever.tokenization import not_in_english
+
+IN_PASSING = CheckFiles("passing", "passing.npz", "passing.json", "in-passing check",
+                        "python -m training passing --force", "PDQ_PASSING_CHECK")
+
+
+def cancers_asked(plan: QueryPlan, other: Iterable[str] = ()) -> set[str]:
+    """The cancers the question names (`QueryPlan.cancers`, `cancers_named`, a topic "<word>
+    cancer" and its word) and ``other``, what `scope.Scope.unnamed` found it asks about that no
+    passage is about: what a near-miss asks, never something named in passing. Lifted, the
+    validation summaries' near-misses (questions naming their own cancer, asked without its
+    summaries) were answered 406 more times of 1,391 (docs/abstention.md, "A topic named in
+    passing, learned")."""
+    named = {*plan.cancers, *cancers_named(plan.dense_text), *other}
+    for topic in plan.topics:
+        if topic.endswith(" cancer"):
+            named |= {topic, topic.split(" ")[0]}
+    return named
+
+
+def liftable(verdict: Verdict, plan: QueryPlan, other: Iterable[str] = ()) -> bool:
+    """Whether ``verdict`` refuses only because of health topics the passages never name (not
+    also a figure, a provider, a subject other than cancer or words found nowhere), none of them
+    a cancer the question asks about (`cancers_asked`). A `SearchResult` reads as a verdict."""
+    ev = verdict.evidence
+    if not (verdict.abstained and verdict.confidence <= TOPIC_VETO and ev is not None and ev.topics_missing):
+        return False
+    return set(verdict.missing) <= set(ev.topics_missing) and not set(ev.topics_missing) & cancers_asked(plan, other)
+
+
+def lifted(verdict: Verdict, check: AnswerCheck | None, question: np.ndarray | None, passage: np.ndarray | None,
+           threshold: float, plan: QueryPlan, other: Iterable[str] = ()) -> Verdict:
+    """``verdict``, answered when it is `liftable` and ``check``, reading the best cosine, the
+    question and the first passage, says the question is answered all the same: its confidence
+    on the hand rule's scale (`AnswerCheck.adjust`) reaches ``threshold``. The topics stay in
+    ``missing``: the page says the passages do not mention them. A question not in English
+    stays refused: the check read English questions only."""
+    if check is None or question is None or passage is None or not liftable(verdict, plan, other):
+        return verdict
+    confidence = check.adjust(verdict.evidence.best_cosine, question, passage)
+    if confidence < threshold or not_in_english(plan.text):
+        return verdict
+    return replace(verdict, abstained=False, confidence=confidence)
