@@ -262,8 +262,8 @@ class Retriever:
         check = self.answer_check if s.answer_check and top and plan.terms else None  # "thanks": nothing to read
         first = self.vectors[top[0]] if top else None
         verdict = checked(verdict, check, sig.query.vector, first, self.threshold, plan.text)
-        return lifted(verdict, self.passing if s.passing_check else None, sig.query.vector, first, self.threshold,
-                      plan, other)
+        passing = self.passing if s.passing_check and sig.fused == FUSED["hybrid"] else None  # fitted on hybrid's
+        return lifted(verdict, passing, sig.query.vector, first, self.threshold, plan, other)
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid",
                filters: Filters | None = None) -> SearchResult:

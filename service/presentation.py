@@ -278,11 +278,12 @@ def names_the_gap(result: SearchResult) -> bool:
 def not_covered(result: SearchResult) -> list[str]:
     """What a refusal says the documents lack (the API's ``not_covered``, the staff page's
     list): the words the patient page names, then the figure or provider asked for, and
-    whether it is about something other than cancer (`names_the_gap`). A client may show it
+    whether it is about something other than cancer (`names_the_gap`); for an answer, the
+    topics named in passing it was given without (`retriever.passing`). A client may show it
     to the asker, so it holds no everyday word ("dad", "going"), and the words are written as
     the question writes them ("PRRT", as the patient page names it; `notices.as_typed`)."""
     if not result.abstained:
-        return []
+        return as_typed(result.query, words_to_name(result))
     markers = [m for m in MARKERS if m in result.missing]
     if EVERYDAY in markers and names_the_gap(result):
         markers.remove(EVERYDAY)

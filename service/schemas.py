@@ -182,7 +182,10 @@ class SearchResponse(BaseModel):
         "everyday words such as \"going\"), \"a figure\" when it asks for a number (a rate, "
         "dose, price, range or time) they do not give, \"a named hospital or doctor\" when it "
         "asks which to choose, and \"a subject other than cancer\" when the model's domain check "
-        "reads it as an everyday question the passages do not answer. Empty otherwise."))
+        "reads it as an everyday question the passages do not answer. When answering, the health "
+        "topics the question names that the passages never mention, which the model's in-passing "
+        "check read as named in passing (\"diabetes\" in \"my husband has diabetes and a tumor in "
+        "his appendix, what surgery\"). Empty otherwise."))
     phrases_not_found: list[str] = Field(default_factory=list, description=(
         "When answering: the phrases the question puts in double quotes (as its words, lower "
         "case) that no passage given holds word for word; those passages match the phrase's "

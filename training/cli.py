@@ -149,7 +149,8 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     an.add_argument("--force", action="store_true", help="replace the model's answerable check")
     pa = sub.add_parser("passing", help="fit the check of whether a topic the passages lack is named in passing")
     pa.add_argument("--model", default="pdq-minilm-l6")
-    pa.add_argument("--questions", type=Path, nargs="+", default=[CALIBRATION, CALIBRATION / "more", PASSING],
+    pa.add_argument("--questions", type=Path, nargs="+", default=[CALIBRATION, CALIBRATION / "more", PASSING,
+                                                                    PASSING / "pairs"],
                     help="folders of <doc_id>.jsonl sets")
     pa.add_argument("--across", type=Path, default=QUESTIONS,
                     help="lay questions (training-question file) asked of other summaries' indexes, out of scope there")

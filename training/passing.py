@@ -132,7 +132,7 @@ def pick_cut(logits: np.ndarray, vetoed: list[Vetoed], cost: float = WRONG_ANSWE
     return float(min(np.unique(logits), key=lambda c: (errors(c), -c)))
 
 
-def lifted(logits: np.ndarray, vetoed: list[Vetoed], cut: float) -> dict[str, int]:
+def answered_at(logits: np.ndarray, vetoed: list[Vetoed], cut: float) -> dict[str, int]:
     """What the check answers at ``cut``: right passages, other sections' passages, out-of-scope questions."""
     up = logits >= cut
     return {"answered with its passage": int(sum(u and v.answered for u, v in zip(up, vetoed))),
@@ -145,6 +145,8 @@ def fit_passing(files: list[Path], corpus: Path, settings: Settings, out: Path,
                 across: list[TrainingQuestion] = ()) -> dict:
     """Fit on the training summaries' vetoed questions, pick the cut, save to ``out``; the record."""
     t0 = time.time()
+    if not files:
+        raise AnswerFitError("no question file to fit on")
     vetoed, threshold, model_sha256 = ask_vetoed(files, corpus, settings, across)
     tuning = [v for v in vetoed if not is_validation(v.summary)]
     held = [v for v in vetoed if is_validation(v.summary)]
@@ -165,8 +167,9 @@ def fit_passing(files: list[Path], corpus: Path, settings: Settings, out: Path,
               "across_each": ACROSS_EACH,
               "fitted_on": {"summaries": len({v.summary for v in tuning}), "vetoed questions": len(tuning),
                             "answered": sum(v.answered for v in tuning)},
-              "left_out": lifted(left_out, tuning, cut), "training summaries": lifted(logits(tuning), tuning, cut),
-              "validation summaries": lifted(logits(held), held, cut) if held else {},
+              "left_out": answered_at(left_out, tuning, cut),
+              "training summaries": answered_at(logits(tuning), tuning, cut),
+              "validation summaries": answered_at(logits(held), held, cut) if held else {},
               "seconds": round(time.time() - t0, 1)}
     check.save(out, IN_PASSING, **record)
     return {"cut": cut, **record}

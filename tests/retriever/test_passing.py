@@ -111,6 +111,8 @@ def test_the_seed_answers_a_condition_named_in_passing(seed_retriever):
     assert without.search(query).abstained and "diabetes" in without.search(query).missing
     res = seed_retriever.search(query)
     assert not res.abstained and "Appendix" in res.hits[0].chunk.section and "diabetes" in res.missing
+    # fitted on the hybrid search's first passage: a dense or keyword search stays refused
+    assert seed_retriever.search(query, mode="dense").abstained and seed_retriever.search(query, mode="bm25").abstained
 
 
 @pytest.mark.parametrize("query", [

@@ -56,12 +56,15 @@ def test_an_answer_to_a_question_in_another_language_says_the_summary_is_in_engl
 
 
 def test_an_answer_to_a_question_naming_something_in_passing_says_the_passages_do_not_mention_it(client):
-    """Answered by the in-passing check (`retriever.passing`): the reader is told what the
-    passages leave out, and the API still lists it in ``missing``, not ``not_covered``."""
-    question = "my husband has diabetes and they found a neuroendocrine tumor in his appendix, what surgery will he need"
+    """Answered by the in-passing check (`retriever.passing`): the reader, the staff and an
+    API client are told what the passages leave out."""
+    question = ("my husband has diabetes and they found a neuroendocrine tumor in his appendix, what surgery will "
+                "he need")
     html = client.get("/", params={"q": question}).text
     answers = html.split('class="answers"', 1)[1]
     assert '<ol class="passages">' in answers and "seem to answer this question" not in answers
     assert "The passages below don't mention <q>diabetes</q>." in answers
     api = client.get("/api/search", params={"q": question}).json()
-    assert not api["abstained"] and api["not_covered"] == [] and "Appendix" in api["results"][0]["section"]
+    assert not api["abstained"] and api["not_covered"] == ["diabetes"] and "Appendix" in api["results"][0]["section"]
+    staff = client.get("/staff", params={"q": question}).text
+    assert "These passages don't mention <q>diabetes</q>: the model's in-passing check" in staff

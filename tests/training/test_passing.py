@@ -9,7 +9,7 @@ import pytest
 from retriever.passing import IN_PASSING
 from training.answerable import AnswerFitError
 from training.cli import CALIBRATION, CORPUS, PASSING, QUESTIONS
-from training.passing import Vetoed, command, left_out_logits, lifted, pick_cut
+from training.passing import Vetoed, answered_at, command, left_out_logits, pick_cut
 
 VALIDATION_FILE = "types-anal-patient-anal-treatment-pdq"
 TRAINING_FILE = "types-kidney-patient-kidney-treatment-pdq"
@@ -32,7 +32,7 @@ def test_the_cut_makes_the_fewest_errors_a_wrong_answer_counting_more_than_a_ref
 
 def test_what_is_lifted_is_counted_by_kind():
     vetoed = [_vetoed("a", True, True, 0), _vetoed("a", True, False, 0), _vetoed("a", False, False, 1)]
-    counts = lifted(np.array([3.0, 2.0, 1.0]), vetoed, 1.5)
+    counts = answered_at(np.array([3.0, 2.0, 1.0]), vetoed, 1.5)
     assert (counts["answered with its passage"], counts["answered with another passage"],
             counts["out of scope answered"]) == (1, 1, 0)
     assert counts["of"] == {"answerable": 2, "out of scope": 1}
