@@ -37,8 +37,9 @@ def _short(check, on: bool) -> str | None:
 
 def run_line(retriever: Retriever) -> str:
     """One line for a report's header: "pdq-minilm-l6 on onnx-int8 (onnx/model_qint8_avx2.onnx),
-    ranker c60029e6d6c5, domain check 1a2b3c4d5e6f, answerable check 0a1b2c3d4e5f, abstention threshold 0.34"."""
+    ranker c60029e6d6c5, domain check 1a2b3c4d5e6f, answerable check 0a1b2c3d4e5f, in-passing check
+    5d2e8b1c7a90, abstention threshold 0.34"."""
     d = describe(retriever)
     return (f"{d['model']} on {d['backend']} ({d['encoder']}), ranker {d['ranker'] or 'off (fused order)'}, "
             f"domain check {d['domain_check'] or 'off'}, answerable check {d['answer_check'] or 'off'}, "
-            f"abstention threshold {d['abstain_threshold']:.2f}")
+            f"in-passing check {d['passing_check'] or 'off'}, abstention threshold {d['abstain_threshold']:.2f}")

@@ -39,17 +39,17 @@ from training.threshold import summary_index
 
 # A wrong answer (an out-of-scope question answered, or an answerable one with another
 # section's passage) counts this many refusals when the cut is picked: patients must never
-# be given a wrong passage. Left out one training summary at a time, 2, 3 and 4 pick the same
-# cut (1.5% of the out-of-scope questions answered); 5 picks one that answers 21 fewer for 4
-# fewer wrong (docs/abstention.md, "A topic named in passing, learned").
+# be given a wrong passage. Left out one training summary at a time, 3 and 4 pick the same
+# cut (295 answered with their passage, 20 with another's, 7 of 575 out of scope); 2 answers
+# 28 more for 11 more wrong, 5 answers 59 fewer for 14 fewer wrong (docs/abstention.md, "A
+# topic named in passing, learned").
 WRONG_ANSWER_COST = 3
 # Other summaries' lay questions asked of each summary's index (training/questions/BRIEF.md,
 # full questions of the same split): a question about another cancer names its organ, which
 # the summary never does, as a question about a lung carcinoid does on the seed.
 ACROSS_EACH = 15
-# The regression's inverse regularisation: left out one summary at a time, C of 1 and 3 let
-# through 197 and 201 of the 229 answered training questions at the same 7 out-of-scope ones
-# (docs/abstention.md, "A topic named in passing, learned").
+# The regression's inverse regularisation, the answerable check's: at that cost, C of 1, 3
+# and 10 answer 277, 295 and 302 with their passage for 22, 27 and 33 wrong answers.
 C = 3.0
 
 
