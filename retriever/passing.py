@@ -2,19 +2,20 @@
 
 A topic the passages never mention vetoes a search (`abstain.hand_confidence`): "does being
 pregnant raise the risk of carcinoid tumors" asks about the pregnancy, which the summary
-never names. Families often name such a thing beside what they ask: "my mom had a stroke
-years ago and now has a carcinoid tumor in her stomach, how is it treated" is answered by the
-treatment passage. Word rules could not tell the two apart on wording nobody had seen
-(docs/abstention.md, "A topic named in passing": every version's review found new wording
-answered wrongly), so a check learns it.
+never names. Families often name such a thing beside what they ask: "my husband has diabetes
+and they found a neuroendocrine tumor in his appendix, what surgery will he need" is answered
+by the appendix treatment passage. Word rules could not tell the two apart on wording nobody
+had seen (docs/abstention.md, "A topic named in passing": every version's review found new
+wording answered wrongly), so a check learns it.
 
 The check has the answerable check's form (`answerable.AnswerCheck`): a logistic regression
 over the best cosine, the question's vector and its product with the first passage's vector.
-It is fitted (``python -m training passing``) on the questions a topic alone vetoes in the
-training summaries' calibration files and in files written for this (training/passing/BRIEF.md:
-questions that name something the summary never mentions, in passing or as their subject),
-labelled answerable when their passage comes first. Its cut makes the fewest errors on them,
-left out one summary at a time, a wrong answer counting three refusals
+It is fitted (``python -m training passing``) on the questions a topic alone vetoes, each
+asked of its own summary: the training summaries' calibration files, questions written for
+it (training/passing/BRIEF.md: naming something the summary never mentions, in passing or as
+their subject, some in twins that differ only in that) and other summaries' lay questions,
+labelled answered when answerable with their passage first. Its cut makes the fewest errors
+on them, left out one summary at a time, a wrong answer counting three refusals
 (`training.passing.WRONG_ANSWER_COST`).
 """
 
