@@ -82,9 +82,18 @@ def vetoed(asked: list[Asked]) -> np.ndarray:
     return np.array([a.confidence <= TOPIC_VETO for a in asked])
 
 
-def _fit(asked: list[Asked]):
+def fit_regression(asked: list, label: str = "in_scope"):
+    """The regression over `features`, to the rows' ``label`` (the in-passing check's rows
+    share the form: `training.passing.Vetoed`, labelled ``answered``)."""
     from sklearn.linear_model import LogisticRegression
-    return LogisticRegression(C=C, max_iter=5000).fit(features(asked), [int(a.in_scope) for a in asked])
+    return LogisticRegression(C=C, max_iter=5000).fit(features(asked), [int(getattr(a, label)) for a in asked])
+
+
+def as_check(model, dimensions: int, cut: float, threshold: float) -> AnswerCheck:
+    """`fit_regression`'s weights as the retriever reads them (the product's unscaled)."""
+    w = model.coef_[0]
+    return AnswerCheck(float(w[0]), w[1:dimensions + 1].astype(np.float32),
+                       (w[dimensions + 1:] * PAIR_SCALE).astype(np.float32), float(model.intercept_[0]), cut, threshold)
 
 
 def errors(logits: np.ndarray, asked: list[Asked], cut: float) -> tuple[int, int]:
@@ -99,12 +108,12 @@ def named(counts: tuple[int, int]) -> dict[str, int]:
     return dict(zip(("answerable refused", "out of scope answered"), counts))
 
 
-def left_out_logits(asked: list[Asked]) -> np.ndarray:
+def left_out_logits(asked: list, label: str = "in_scope") -> np.ndarray:
     """Each summary's questions' logits from a fit on the other summaries."""
     out = np.zeros(len(asked))
     for name in sorted({a.summary for a in asked}):
         mask = np.array([a.summary == name for a in asked])
-        model = _fit([a for a, m in zip(asked, mask) if not m])
+        model = fit_regression([a for a, m in zip(asked, mask) if not m], label)
         out[mask] = model.decision_function(features([a for a, m in zip(asked, mask) if m]))
     return out
 
@@ -125,14 +134,10 @@ def fit_answerable(files: list[Path], corpus: Path, settings: Settings, out: Pat
                              "others: give the files of two training summaries or more")
     left_out = left_out_logits(tuning)  # sixteen fits: once, for the cut and the record
     cut = round(pick_cut(left_out, tuning), 4)
-    model = _fit(tuning)
-    w = model.coef_[0]
-    n = len(tuning[0].question)
-    if not w[0] > 0:
-        raise AnswerFitError(f"the fit weighs the hand rule's confidence by {w[0]:.4f}: a higher confidence must "
-                             "mean answerable; nothing was written")
-    check = AnswerCheck(float(w[0]), w[1:n + 1].astype(np.float32), (w[n + 1:] * PAIR_SCALE).astype(np.float32),
-                        float(model.intercept_[0]), cut, threshold)
+    check = as_check(fit_regression(tuning), len(tuning[0].question), cut, threshold)
+    if not check.confidence_weight > 0:
+        raise AnswerFitError(f"the fit weighs the hand rule's confidence by {check.confidence_weight:.4f}: a higher "
+                             "confidence must mean answerable; nothing was written")
 
     def figures(group: list[Asked]) -> dict:
         before = np.array([a.confidence - threshold for a in group])  # the hand rule: answered at >= 0

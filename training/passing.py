@@ -28,11 +28,10 @@ import numpy as np
 from tqdm import tqdm
 
 from eval.questionset import Question, is_relevant, load_questions
-from retriever.answerable import AnswerCheck
 from retriever.passing import IN_PASSING, liftable
 from retriever.search import Retriever
 from retriever.settings import Settings
-from training.answerable import PAIR_SCALE, AnswerFitError
+from training.answerable import AnswerFitError, C, as_check, fit_regression, left_out_logits
 from training.data import is_validation
 from training.questions import TrainingQuestion
 from training.threshold import summary_index
@@ -48,9 +47,9 @@ WRONG_ANSWER_COST = 3
 # full questions of the same split): a question about another cancer names its organ, which
 # the summary never does, as a question about a lung carcinoid does on the seed.
 ACROSS_EACH = 15
-# The regression's inverse regularisation, the answerable check's: at that cost, C of 1, 3
-# and 10 answer 277, 295 and 302 with their passage for 22, 27 and 33 wrong answers.
-C = 3.0
+# The regression and its C are the answerable check's (`training.answerable.fit_regression`): at
+# that cost, C of 1, 3 and 10 answer 277, 295 and 302 with their passage for 22, 27 and 33
+# wrong answers.
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ class Vetoed:
     summary: str
     in_scope: bool
     answered: bool  # answerable, and its passage first: what a lift should give
-    best_cosine: float
+    confidence: float  # the best cosine: what this check reads where the answerable check reads the hand rule's
     question: np.ndarray
     passage: np.ndarray
 
@@ -90,36 +89,14 @@ def ask_vetoed(files: list[Path], corpus: Path, settings: Settings, across: list
 def _vetoed(r: Retriever, summary: str, text: str, q: Question | None = None) -> Vetoed | None:
     """``text`` asked of ``r``, as the check reads it when a topic alone vetoes it; None if not.
     Without ``q`` (another summary's question) it is out of scope."""
-    res = r.search(text)
-    if not (liftable(res, r.plan(text.strip())) and res.withheld):  # one summary: no `other`
+    res, plan = r.search(text), r.plan(text.strip())
+    if not (liftable(res, plan) and res.withheld):  # one summary: no `other`
         return None
     first = res.withheld[0].chunk
     answered = q is not None and q.in_scope and is_relevant(q, first.section, first.text, first.source)
-    vector = r.embedder.encode_query(r.plan(text.strip()).dense_text)
+    vector = r.embedder.encode_query(plan.dense_text)
     return Vetoed(summary, q is not None and q.in_scope, answered, res.evidence.best_cosine, vector,
                   r.vectors[r.chunks.index(first)])
-
-
-def features(vetoed: list[Vetoed]) -> np.ndarray:
-    best = np.array([[v.best_cosine] for v in vetoed])
-    q = np.stack([v.question for v in vetoed])
-    p = np.stack([v.passage for v in vetoed])
-    return np.hstack([best, q, q * p * PAIR_SCALE])
-
-
-def _fit(vetoed: list[Vetoed]):
-    from sklearn.linear_model import LogisticRegression
-    return LogisticRegression(C=C, max_iter=5000).fit(features(vetoed), [int(v.answered) for v in vetoed])
-
-
-def left_out_logits(vetoed: list[Vetoed]) -> np.ndarray:
-    """Each summary's questions' logits from a fit on the other summaries."""
-    out = np.zeros(len(vetoed))
-    for name in sorted({v.summary for v in vetoed}):
-        mask = np.array([v.summary == name for v in vetoed])
-        out[mask] = _fit([v for v, m in zip(vetoed, mask) if not m]).decision_function(
-            features([v for v, m in zip(vetoed, mask) if m]))
-    return out
 
 
 def pick_cut(logits: np.ndarray, vetoed: list[Vetoed], cost: float = WRONG_ANSWER_COST) -> float:
@@ -153,16 +130,13 @@ def fit_passing(files: list[Path], corpus: Path, settings: Settings, out: Path,
     if len({v.summary for v in tuning}) < 2 or len({v.answered for v in tuning}) < 2:
         raise AnswerFitError("the cut is picked on each training summary's questions left out of a fit on the others: "
                              "give vetoed questions of two training summaries or more, answered and not")
-    left_out = left_out_logits(tuning)
+    left_out = left_out_logits(tuning, "answered")
     cut = round(pick_cut(left_out, tuning), 4)
-    model = _fit(tuning)
-    w, n = model.coef_[0], len(tuning[0].question)
-    check = AnswerCheck(float(w[0]), w[1:n + 1].astype(np.float32), (w[n + 1:] * PAIR_SCALE).astype(np.float32),
-                        float(model.intercept_[0]), cut, threshold)
+    check = as_check(fit_regression(tuning, "answered"), len(tuning[0].question), cut, threshold)
     if not check.confidence_weight > 0:
         raise AnswerFitError(f"the fit weighs the best cosine by {check.confidence_weight:.4f}: a closer passage must "
                              "mean answered; nothing was written")
-    logits = lambda group: np.array([check.logit(v.best_cosine, v.question, v.passage) for v in group])  # noqa: E731
+    logits = lambda group: np.array([check.logit(v.confidence, v.question, v.passage) for v in group])  # noqa: E731
     record = {"C": C, "wrong_answer_cost": WRONG_ANSWER_COST, "model_sha256": model_sha256,
               "across_each": ACROSS_EACH,
               "fitted_on": {"summaries": len({v.summary for v in tuning}), "vetoed questions": len(tuning),

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from retriever.passing import IN_PASSING
-from training.answerable import AnswerFitError
+from training.answerable import AnswerFitError, left_out_logits
 from training.cli import CALIBRATION, CORPUS, PASSING, QUESTIONS
-from training.passing import Vetoed, answered_at, command, left_out_logits, pick_cut
+from training.passing import Vetoed, answered_at, command, pick_cut
 
 VALIDATION_FILE = "types-anal-patient-anal-treatment-pdq"
 TRAINING_FILE = "types-kidney-patient-kidney-treatment-pdq"
@@ -44,7 +44,7 @@ def test_left_out_logits_come_from_fits_on_the_other_summaries():
     for s in "abcd":
         rows += [_vetoed(s, True, True, 0) for _ in range(6)] + [_vetoed(s, False, False, 1) for _ in range(6)]
         rows += [_vetoed(s, s != "d", s != "d", 2) for _ in range(6)]
-    logits = left_out_logits(rows)
+    logits = left_out_logits(rows, "answered")
     by = {s: [lg for r, lg in zip(rows, logits) if r.summary == s] for s in "abcd"}
     assert all(np.mean(v[:6]) > np.mean(v[6:12]) for v in by.values())
     assert np.mean(by["d"][12:]) > np.mean(by["d"][6:12])
