@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from retriever.abstain import EVERYDAY, evidence, hand_confidence, judge
+from retriever.abstain import EVERYDAY, TOPIC_VETO, evidence, hand_confidence, judge
 from retriever.domain import FOLDER, RECORD_FILE, WEIGHTS_FILE, DomainCheck, DomainError
 from retriever.embedding import resolve_model
 from retriever.lexicon import question_terms
@@ -87,11 +87,14 @@ def test_an_everyday_question_is_refused_only_when_the_passages_lack_most_of_its
 
 
 @pytest.mark.parametrize("query", ["i have a cold and a sore throat what should i take", "my back hurts"])
-def test_the_seed_refuses_everyday_questions_it_answered_before(seed_retriever, query):
+def test_the_seed_refuses_everyday_questions_for_what_they_are(seed_retriever, query):
+    """Without the check these were answered from the closest passages on avx512_vnni; on avx2
+    the cold question falls just under the threshold without it (0.334 against 0.35), so what
+    is asserted is the check's own part: nothing else vetoes them, the check does and says why."""
     res = seed_retriever.search(query)
-    assert res.abstained and EVERYDAY in res.missing
-    without = seed_retriever.with_settings(replace(seed_retriever.settings, domain_check=False))
-    assert not without.search(query).abstained  # the close passages it gave before
+    assert res.abstained and EVERYDAY in res.missing and res.confidence <= TOPIC_VETO
+    without = seed_retriever.with_settings(replace(seed_retriever.settings, domain_check=False)).search(query)
+    assert not without.missing and without.confidence > TOPIC_VETO
 
 
 def test_the_seed_still_answers_its_diet_advice(seed_retriever):

@@ -45,8 +45,10 @@ def test_links_to_sections_of_one_name_in_two_summaries_name_their_summary():
 
 def test_an_answer_to_a_question_in_another_language_says_the_summary_is_in_english(client):
     """A trial's Spanish question was answered, with a half-Spanish "Showing results for" line
-    and no word that the passages had met it through a few words of the model."""
-    html = client.get("/", params={"q": "tratamiento del tumor neuroendocrino del apéndice"}).text
+    and no word that the passages had met it through a few words of the model. The question here
+    is answered well above the threshold on every int8 target: the trial's own ("tratamiento del
+    tumor neuroendocrino del apéndice") sits at it, answered on avx512_vnni and refused on avx2."""
+    html = client.get("/", params={"q": "tratamiento del síndrome carcinoide"}).text
     assert "What NCI&#39;s information says" in html or "What NCI's information says" in html
     assert re.findall(r'<p class="hint-language">([^<]*)</p>', html) == [
         "The summary we search is written in English, so asking in English may find a better answer."]
