@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +51,7 @@ class CheckFiles:
     what: str
     rebuild: str
     switch: str
+    extra_features: int = 0  # read beside the vectors (`retriever.passing.reading`); the answerable check reads none
 
 
 ANSWERABLE = CheckFiles(FOLDER, WEIGHTS_FILE, RECORD_FILE, "answerable check", REBUILD, "PDQ_ANSWER_CHECK")
@@ -63,8 +64,9 @@ class AnswerCheckError(ValueError):
 @dataclass(frozen=True, eq=False)  # arrays: compared by identity
 class AnswerCheck:
     """The regression's weights: on the hand confidence, the question's vector and the
-    question-passage product; ``cut`` is the logit at which it answers at ``threshold``, the
-    hand rule's threshold it was fitted at."""
+    question-passage product, and on ``extra`` features where the check reads some
+    (`CheckFiles.extra_features`); ``cut`` is the logit at which it answers at ``threshold``,
+    the hand rule's threshold it was fitted at."""
 
     confidence_weight: float
     question_weights: np.ndarray  # (dimensions,)
@@ -73,23 +75,28 @@ class AnswerCheck:
     cut: float
     threshold: float
     sha256: str = ""
+    extra_weights: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
 
-    def logit(self, confidence: float, question: np.ndarray, passage: np.ndarray) -> float:
+    def logit(self, confidence: float, question: np.ndarray, passage: np.ndarray,
+              extra: np.ndarray | None = None) -> float:
+        more = float(extra @ self.extra_weights) if self.extra_weights.size else 0.0
         return float(self.confidence_weight * confidence + question @ self.question_weights
-                     + (question * passage) @ self.pair_weights + self.bias)
+                     + (question * passage) @ self.pair_weights + self.bias) + more
 
-    def adjust(self, confidence: float, question: np.ndarray, passage: np.ndarray) -> float:
+    def adjust(self, confidence: float, question: np.ndarray, passage: np.ndarray,
+               extra: np.ndarray | None = None) -> float:
         """The confidence on the hand rule's scale, moved by what the regression learnt: it
         reaches the threshold the check was fitted at exactly when the logit reaches the cut,
         and a threshold set higher or lower (``PDQ_ABSTAIN_THRESHOLD``) asks more or less of it."""
-        return self.threshold + (self.logit(confidence, question, passage) - self.cut) / self.confidence_weight
+        return self.threshold + (self.logit(confidence, question, passage, extra) - self.cut) / self.confidence_weight
 
     def save(self, folder: Path, files: CheckFiles = ANSWERABLE, **record) -> None:
         """The weights and their record (sha256, cut, what they were fitted on)."""
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / files.weights
+        extra = {"extra_weights": self.extra_weights} if self.extra_weights.size else {}
         write_npz(path, confidence_weight=np.float32(self.confidence_weight), question_weights=self.question_weights,
-                  pair_weights=self.pair_weights, bias=np.float32(self.bias))
+                  pair_weights=self.pair_weights, bias=np.float32(self.bias), **extra)
         write_json(folder / files.record, {"sha256": sha256_file(path), "cut": self.cut, "threshold": self.threshold,
                                           **record})
 
@@ -116,16 +123,21 @@ class AnswerCheck:
         try:
             with np.load(path) as z:
                 weights = (z["question_weights"].astype(np.float32), z["pair_weights"].astype(np.float32))
+                extra = z["extra_weights"].astype(np.float32) if "extra_weights" in z else np.zeros(0, np.float32)
                 check = cls(float(z["confidence_weight"]), *weights, float(z["bias"]), float(cut), float(threshold),
-                            sha256)
+                            sha256, extra)
         except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as exc:
             raise AnswerCheckError(f"{path}: not an {what} ({exc}); {fix}") from None
-        if not all(np.isfinite(a).all() for a in (check.question_weights, check.pair_weights, np.float32(check.bias))):
+        arrays = (check.question_weights, check.pair_weights, check.extra_weights, np.float32(check.bias))
+        if not all(np.isfinite(a).all() for a in arrays):
             raise AnswerCheckError(f"{path}: weights that are not finite numbers; {fix}")
         if check.question_weights.shape != (dimensions,) or check.pair_weights.shape != (dimensions,):
             raise AnswerCheckError(f"{path}: weights of shapes {check.question_weights.shape} and "
                                    f"{check.pair_weights.shape} do not read vectors of {dimensions} "
                                    f"dimensions; rebuild it with: {files.rebuild}")
+        if check.extra_weights.shape != (files.extra_features,):
+            raise AnswerCheckError(f"{path}: {check.extra_weights.size} weights on features beside the vectors where "
+                                   f"the {what} reads {files.extra_features}; rebuild it with: {files.rebuild}")
         if not (check.confidence_weight > 0 and math.isfinite(check.confidence_weight)):  # divided by; must rise
             raise AnswerCheckError(f"{path}: its weight on the confidence is {check.confidence_weight}, not "
                                    f"positive; rebuild it with: {files.rebuild}")

@@ -262,8 +262,8 @@ class Retriever:
         check = self.answer_check if s.answer_check and top and plan.terms else None  # "thanks": nothing to read
         first = self.vectors[top[0]] if top else None
         verdict = checked(verdict, check, sig.query.vector, first, self.threshold, plan.text)
-        passing = self.passing if s.passing_check and sig.fused == FUSED["hybrid"] else None  # fitted on hybrid's
-        return lifted(verdict, passing, sig.query.vector, first, self.threshold, plan, other)
+        lift = self.passing if s.passing_check and sig.fused == FUSED["hybrid"] else None  # fitted on hybrid's
+        return lifted(verdict, lift, sig.query.vector, first, self.threshold, plan, other, self.embedder.encode_query)
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid",
                filters: Filters | None = None) -> SearchResult:

@@ -108,13 +108,14 @@ def named(counts: tuple[int, int]) -> dict[str, int]:
     return dict(zip(("answerable refused", "out of scope answered"), counts))
 
 
-def left_out_logits(asked: list, label: str = "in_scope") -> np.ndarray:
-    """Each summary's questions' logits from a fit on the other summaries."""
+def left_out_logits(asked: list, label: str = "in_scope", fit=fit_regression, featurize=features) -> np.ndarray:
+    """Each summary's questions' logits from a ``fit`` on the other summaries (the in-passing
+    check gives its own fit and features: `training.passing`)."""
     out = np.zeros(len(asked))
     for name in sorted({a.summary for a in asked}):
         mask = np.array([a.summary == name for a in asked])
-        model = fit_regression([a for a, m in zip(asked, mask) if not m], label)
-        out[mask] = model.decision_function(features([a for a, m in zip(asked, mask) if m]))
+        model = fit([a for a, m in zip(asked, mask) if not m], label)
+        out[mask] = model.decision_function(featurize([a for a, m in zip(asked, mask) if m]))
     return out
 
 

@@ -9,8 +9,10 @@ refused only for health topics the passages never name, none a cancer they ask a
 (`retriever.passing.liftable`), are kept: answered when
 answerable and their passage comes first, else not (an out-of-scope question, or an
 answerable one whose first passage is another section's). A logistic regression over the
-best cosine, the question's vector and its product with the first passage's vector
-(`training.answerable`'s form) is fitted on the training summaries' questions. Its cut is
+best cosine, the question's vector, its product with the first passage's vector
+(`training.answerable`'s form) and how the question holds its topics
+(`retriever.passing.reading`), on standardised features, is fitted on the training
+summaries' questions, and the standardising is folded into its weights. Its cut is
 picked on each training summary's questions predicted by a fit on the others: the fewest
 errors, a wrong answer counting `WRONG_ANSWER_COST` refusals. The validation summaries'
 files, which nothing is fitted on, are reported beside.
@@ -28,10 +30,11 @@ import numpy as np
 from tqdm import tqdm
 
 from eval.questionset import Question, is_relevant, load_questions
-from retriever.passing import IN_PASSING, liftable
+from retriever.answerable import AnswerCheck
+from retriever.passing import EXTRA_FEATURES, IN_PASSING, liftable, reading
 from retriever.search import Retriever
 from retriever.settings import Settings
-from training.answerable import AnswerFitError, C, as_check, fit_regression, left_out_logits
+from training.answerable import AnswerFitError, left_out_logits
 from training.data import is_validation
 from training.questions import TrainingQuestion
 from training.threshold import summary_index
@@ -47,9 +50,12 @@ WRONG_ANSWER_COST = 3
 # full questions of the same split): a question about another cancer names its organ, which
 # the summary never does, as a question about a lung carcinoid does on the seed.
 ACROSS_EACH = 15
-# The regression and its C are the answerable check's (`training.answerable.fit_regression`): at
-# that cost, C of 1, 3 and 10 answer 277, 295 and 302 with their passage for 22, 27 and 33
-# wrong answers.
+# The regression's C, on standardised features. Left out one training summary at a time (the
+# cut picked at that cost each time; int8 vectors on avx2): 0.001, 0.002, 0.003 and 0.005
+# answer 332, 327, 318 and 343 of 457 with their passage for 34, 31, 29 and 39 wrong answers,
+# errors 227, 223, 226 and 231; the vectors alone (the answerable check's form, C 3 unscaled)
+# 305 for 32, errors 248 (docs/abstention.md, "How the question holds its topics").
+PASSING_C = 0.002
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,7 @@ class Vetoed:
     confidence: float  # the best cosine: what this check reads where the answerable check reads the hand rule's
     question: np.ndarray
     passage: np.ndarray
+    extra: np.ndarray  # how the question holds its topics (`retriever.passing.reading`)
 
 
 def ask_vetoed(files: list[Path], corpus: Path, settings: Settings, across: list[TrainingQuestion] = (),
@@ -94,9 +101,35 @@ def _vetoed(r: Retriever, summary: str, text: str, q: Question | None = None) ->
         return None
     first = res.withheld[0].chunk
     answered = q is not None and q.in_scope and is_relevant(q, first.section, first.text, first.source)
-    vector = r.embedder.encode_query(plan.dense_text)
-    return Vetoed(summary, q is not None and q.in_scope, answered, res.evidence.best_cosine, vector,
-                  r.vectors[r.chunks.index(first)])
+    vector, passage = r.embedder.encode_query(plan.dense_text), r.vectors[r.chunks.index(first)]
+    extra = reading(plan.dense_text, res.evidence.topics_missing, vector, passage, r.embedder.encode_query)
+    return Vetoed(summary, q is not None and q.in_scope, answered, res.evidence.best_cosine, vector, passage, extra)
+
+
+def features(vetoed: list[Vetoed]) -> np.ndarray:
+    """The best cosine, the question, its product with the passage, and `reading`'s features."""
+    q, p = np.stack([v.question for v in vetoed]), np.stack([v.passage for v in vetoed])
+    return np.hstack([np.array([[v.confidence] for v in vetoed]), q, q * p, np.stack([v.extra for v in vetoed])])
+
+
+def fit_regression(vetoed: list[Vetoed], label: str = "answered"):
+    """Standardised features, then the regression: the vectors' hundreds of small features and
+    `reading`'s few large ones are weighed on one scale."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    return make_pipeline(StandardScaler(), LogisticRegression(C=PASSING_C, max_iter=5000)).fit(
+        features(vetoed), [int(getattr(v, label)) for v in vetoed])
+
+
+def as_check(model, dimensions: int, cut: float, threshold: float) -> AnswerCheck:
+    """`fit_regression`'s pipeline as the retriever reads it: weights on the unscaled features."""
+    scaler, regression = model[0], model[-1]
+    w = regression.coef_[0] / scaler.scale_
+    bias = float(regression.intercept_[0] - w @ scaler.mean_)
+    parts = np.split(w, [1, 1 + dimensions, 1 + 2 * dimensions])
+    return AnswerCheck(float(parts[0][0]), *(part.astype(np.float32) for part in parts[1:3]), bias, cut, threshold,
+                       extra_weights=parts[3].astype(np.float32))
 
 
 def pick_cut(logits: np.ndarray, vetoed: list[Vetoed], cost: float = WRONG_ANSWER_COST) -> float:
@@ -130,15 +163,17 @@ def fit_passing(files: list[Path], corpus: Path, settings: Settings, out: Path,
     if len({v.summary for v in tuning}) < 2 or len({v.answered for v in tuning}) < 2:
         raise AnswerFitError("the cut is picked on each training summary's questions left out of a fit on the others: "
                              "give vetoed questions of two training summaries or more, answered and not")
-    left_out = left_out_logits(tuning, "answered")
+    left_out = left_out_logits(tuning, "answered", fit_regression, features)
     cut = round(pick_cut(left_out, tuning), 4)
-    check = as_check(fit_regression(tuning, "answered"), len(tuning[0].question), cut, threshold)
+    check = as_check(fit_regression(tuning), len(tuning[0].question), cut, threshold)
     if not check.confidence_weight > 0:
         raise AnswerFitError(f"the fit weighs the best cosine by {check.confidence_weight:.4f}: a closer passage must "
                              "mean answered; nothing was written")
-    logits = lambda group: np.array([check.logit(v.confidence, v.question, v.passage) for v in group])  # noqa: E731
-    record = {"C": C, "wrong_answer_cost": WRONG_ANSWER_COST, "model_sha256": model_sha256,
+    logits = lambda group: np.array([check.logit(v.confidence, v.question, v.passage, v.extra)  # noqa: E731
+                                     for v in group])
+    record = {"C": PASSING_C, "wrong_answer_cost": WRONG_ANSWER_COST, "model_sha256": model_sha256,
               "across_each": ACROSS_EACH,
+              "extra_features": {name: round(float(w), 4) for name, w in zip(EXTRA_FEATURES, check.extra_weights)},
               "fitted_on": {"summaries": len({v.summary for v in tuning}), "vetoed questions": len(tuning),
                             "answered": sum(v.answered for v in tuning)},
               "left_out": answered_at(left_out, tuning, cut),

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from retriever.abstain import FIGURE, Evidence, Verdict
-from retriever.answerable import AnswerCheck
+from retriever.answerable import AnswerCheck, AnswerCheckError
 from retriever.embedding import resolve_model
-from retriever.passing import IN_PASSING, cancers_asked, liftable, lifted
+from retriever.passing import EXTRA_FEATURES, IN_PASSING, cancers_asked, liftable, lifted, reading, without_topics
 from retriever.planning import QueryPlan
 
 
@@ -101,7 +101,48 @@ def test_the_shipped_check_loads_for_the_model_s_vectors(tmp_path):
     shutil.copytree(resolve_model("pdq-minilm-l6") + f"/{IN_PASSING.folder}", tmp_path / IN_PASSING.folder)
     check = AnswerCheck.load(tmp_path, 384, files=IN_PASSING)
     assert check.question_weights.shape == check.pair_weights.shape == (384,) and check.confidence_weight > 0
+    assert check.extra_weights.shape == (len(EXTRA_FEATURES),)
     assert AnswerCheck.load(tmp_path / "none", 384, files=IN_PASSING) is None  # a model that ships none
+
+
+def test_a_check_without_the_features_beside_the_vectors_is_refused_with_the_rebuild_command(tmp_path):
+    """A check written before `reading` (vectors only) would read a question's topics as nothing."""
+    _check().save(tmp_path / IN_PASSING.folder, IN_PASSING)
+    with pytest.raises(AnswerCheckError, match=r"0 weights on features beside the vectors where the in-passing "
+                                               r"check reads 9; rebuild it with: python -m training passing"):
+        AnswerCheck.load(tmp_path, 4, files=IN_PASSING)
+
+
+def _encode(text: str) -> np.ndarray:
+    """A stand-in encoder: a question still about surgery keeps dimension 1; "stroke" is dimension 2."""
+    vector = np.array([0.1, float("surgery" in text), float("stroke" in text), 0.0], np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def test_a_question_is_read_without_its_topics_and_by_where_they_fall():
+    assert without_topics("my mum is diabetic, what surgery", ["diabet"]) == "my mum is , what surgery"
+    assert without_topics("Stroke", ["stroke"]) == "."  # nothing left: still something to encode
+    early = reading("my mum had a stroke, what surgery will she need", ("stroke",), _encode("surgery stroke"),
+                    _encode("surgery"), _encode)
+    late = reading("what surgery helps after a stroke", ("stroke",), _encode("surgery stroke"), _encode("surgery"),
+                   _encode)
+    named, ending = dict(zip(EXTRA_FEATURES, early)), dict(zip(EXTRA_FEATURES, late))
+    assert named["without the topics: passage cosine"] == pytest.approx(1.0)  # what is left is the passage's
+    assert named["the topics: passage cosine"] < 0.1 and named["topics missing"] == 1
+    assert (named["a topic in the last clause"], ending["a topic in the last clause"]) == (0, 1)
+    assert named["where the first topic falls"] < ending["where the first topic falls"]
+
+
+def test_the_check_reads_where_the_topic_falls_and_needs_the_encoder_for_it():
+    extra = np.zeros(len(EXTRA_FEATURES), np.float32)
+    extra[EXTRA_FEATURES.index("a topic in the last clause")] = -10.0  # the topic ending the question is asked
+    check = replace(_check(cut=-1.0), extra_weights=extra)
+    early = _plan("my mum had a stroke, what surgery will she need")
+    late = _plan("what surgery helps after a stroke")
+    assert not lifted(_vetoed(), check, IN_PASSING_Q, PASSAGE, 0.35, early, encode=_encode).abstained
+    assert lifted(_vetoed(), check, IN_PASSING_Q, PASSAGE, 0.35, late, encode=_encode).abstained
+    with pytest.raises(ValueError, match="give it the encoder"):
+        lifted(_vetoed(), check, IN_PASSING_Q, PASSAGE, 0.35, early)
 
 
 def test_the_seed_answers_a_condition_named_in_passing(seed_retriever):
@@ -121,6 +162,10 @@ def test_the_seed_answers_a_condition_named_in_passing(seed_retriever):
     "I have diabetes, what should I eat",
     "the lump in my testicles has spread to my lungs, what now",
     "does octreotide cause osteoporosis",
+    # the second review's shape: the tumour named first, then a section's kind of question about
+    # the other thing, answered by a check that read the vectors alone (`passing.reading`)
+    "my wife has a GI carcinoid; what tests are used to diagnose her asthma",
+    "grandma has a carcinoid tumour in her colon; what follow-up care is needed after her hip surgery",
 ])
 def test_the_seed_still_refuses_a_question_about_what_it_never_names(seed_retriever, query):
     assert seed_retriever.search(query).abstained

@@ -6,19 +6,20 @@ from argparse import Namespace
 import numpy as np
 import pytest
 
-from retriever.passing import IN_PASSING
+from retriever.passing import EXTRA_FEATURES, IN_PASSING
 from training.answerable import AnswerFitError, left_out_logits
 from training.cli import CALIBRATION, CORPUS, PASSING, QUESTIONS
-from training.passing import Vetoed, answered_at, command, pick_cut
+from training.passing import Vetoed, answered_at, as_check, command, features, fit_regression, pick_cut
 
 VALIDATION_FILE = "types-anal-patient-anal-treatment-pdq"
 TRAINING_FILE = "types-kidney-patient-kidney-treatment-pdq"
 
 
-def _vetoed(summary, in_scope, answered, direction) -> Vetoed:
+def _vetoed(summary, in_scope, answered, direction, extra=None) -> Vetoed:
     question = np.zeros(4, np.float32)
     question[direction] = 1.0
-    return Vetoed(summary, in_scope, answered, 0.5, question, np.ones(4, np.float32) * 0.5)
+    extra = np.zeros(len(EXTRA_FEATURES), np.float32) if extra is None else extra
+    return Vetoed(summary, in_scope, answered, 0.5, question, np.ones(4, np.float32) * 0.5, extra)
 
 
 def test_the_cut_makes_the_fewest_errors_a_wrong_answer_counting_more_than_a_refusal():
@@ -44,10 +45,24 @@ def test_left_out_logits_come_from_fits_on_the_other_summaries():
     for s in "abcd":
         rows += [_vetoed(s, True, True, 0) for _ in range(6)] + [_vetoed(s, False, False, 1) for _ in range(6)]
         rows += [_vetoed(s, s != "d", s != "d", 2) for _ in range(6)]
-    logits = left_out_logits(rows, "answered")
+    logits = left_out_logits(rows, "answered", fit_regression, features)
     by = {s: [lg for r, lg in zip(rows, logits) if r.summary == s] for s in "abcd"}
     assert all(np.mean(v[:6]) > np.mean(v[6:12]) for v in by.values())
     assert np.mean(by["d"][12:]) > np.mean(by["d"][6:12])
+
+
+def test_the_shipped_form_gives_the_fitted_pipeline_s_logits_on_unscaled_features():
+    """The standardising is folded into the weights: the retriever reads raw vectors and features."""
+    rng = np.random.default_rng(3)
+    rows = [_vetoed("a", True, bool(i % 2), i % 4, rng.normal(i % 2, 1.0, len(EXTRA_FEATURES)).astype(np.float32))
+            for i in range(40)]
+    rows = [Vetoed(v.summary, v.in_scope, v.answered, float(rng.uniform(0.2, 0.8)), v.question,
+                   rng.uniform(0, 1, 4).astype(np.float32), v.extra) for v in rows]
+    model = fit_regression(rows)
+    check = as_check(model, 4, cut=0.0, threshold=0.35)
+    shipped = [check.logit(v.confidence, v.question, v.passage, v.extra) for v in rows]
+    assert np.allclose(shipped, model.decision_function(features(rows)), atol=1e-4)
+    assert check.extra_weights.shape == (len(EXTRA_FEATURES),)
 
 
 def test_the_command_never_replaces_a_shipped_check_without_force(tmp_path, monkeypatch, capsys):
