@@ -9,7 +9,16 @@ import pytest
 from retriever.abstain import FIGURE, Evidence, Verdict
 from retriever.answerable import AnswerCheck, AnswerCheckError
 from retriever.embedding import resolve_model
-from retriever.passing import EXTRA_FEATURES, IN_PASSING, cancers_asked, liftable, lifted, reading, without_topics
+from retriever.passing import (
+    EXTRA_FEATURES,
+    IN_PASSING,
+    cancers_asked,
+    confidence_of,
+    liftable,
+    lifted,
+    reading,
+    without_topics,
+)
 from retriever.planning import QueryPlan
 
 
@@ -75,9 +84,17 @@ def test_a_topic_named_in_passing_is_answered_and_one_asked_about_stays_refused(
 
 
 def test_the_threshold_in_force_asks_more_or_less_of_it():
-    check = _check()  # in passing: adjusted 0.35 + (2 - 1) / 5 = 0.55
-    assert not lifted(_vetoed(), check, IN_PASSING_Q, PASSAGE, 0.5, PLAN).abstained
-    assert lifted(_vetoed(), check, IN_PASSING_Q, PASSAGE, 0.6, PLAN).abstained
+    check = _check()  # in passing: 0.35 + sigmoid(2) - sigmoid(1) = 0.4997
+    assert lifted(_vetoed(), check, IN_PASSING_Q, PASSAGE, 0.35, PLAN).confidence == pytest.approx(0.4997, abs=1e-4)
+    assert not lifted(_vetoed(), check, IN_PASSING_Q, PASSAGE, 0.45, PLAN).abstained
+    assert lifted(_vetoed(), check, IN_PASSING_Q, PASSAGE, 0.55, PLAN).abstained
+
+
+def test_a_lifted_confidence_stays_on_the_threshold_s_scale_however_sure_the_check_is():
+    """A check weighing the cosine little gave confidences up to 4.3 by the answerable check's conversion."""
+    check = _check(cut=0.5)
+    assert confidence_of(check, 0.5) == pytest.approx(0.35)
+    assert confidence_of(check, 50.0) < 0.35 + 0.5 and confidence_of(check, -50.0) > 0.35 - 0.7
 
 
 @pytest.mark.parametrize("verdict", [_vetoed(missing=("stroke", FIGURE)), Verdict(True, 0.2, ["x"], _evidence())])
@@ -131,6 +148,9 @@ def test_a_question_is_read_without_its_topics_and_by_where_they_fall():
     assert named["the topics: passage cosine"] < 0.1 and named["topics missing"] == 1
     assert (named["a topic in the last clause"], ending["a topic in the last clause"]) == (0, 1)
     assert named["where the first topic falls"] < ending["where the first topic falls"]
+    inside = reading("our relationship is strained; what surgery does her hip need", ("hip",), _encode("surgery"),
+                     _encode("surgery"), _encode)
+    assert dict(zip(EXTRA_FEATURES, inside))["where the first topic falls"] > 0.8  # the word, not "relationship"
 
 
 def test_the_check_reads_where_the_topic_falls_and_needs_the_encoder_for_it():
