@@ -56,6 +56,8 @@ ACROSS_EACH = 15
 # errors 227, 223, 226 and 231; the vectors alone (the answerable check's form, C 3 unscaled)
 # 305 for 32, errors 248 (docs/abstention.md, "How the question holds its topics").
 PASSING_C = 0.002
+# A standardised column's scale is at least this share of its group's median (`scale_floors`).
+SCALE_FLOOR = 0.1
 
 
 @dataclass(frozen=True)
@@ -114,12 +116,29 @@ def features(vetoed: list[Vetoed]) -> np.ndarray:
 
 def fit_regression(vetoed: list[Vetoed], label: str = "answered"):
     """Standardised features, then the regression: the vectors' hundreds of small features and
-    `reading`'s few large ones are weighed on one scale."""
+    `reading`'s few large ones are weighed on one scale. A column's scale is at least
+    `SCALE_FLOOR` of its group's median (`scale_floors`)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
-    return make_pipeline(StandardScaler(), LogisticRegression(C=PASSING_C, max_iter=5000)).fit(
-        features(vetoed), [int(getattr(v, label)) for v in vetoed])
+    x = features(vetoed)
+    scaler = StandardScaler().fit(x)
+    scaler.scale_ = np.maximum(scaler.scale_, scale_floors(scaler.scale_, len(vetoed[0].question)))
+    regression = LogisticRegression(C=PASSING_C, max_iter=5000).fit(scaler.transform(x),
+                                                                     [int(getattr(v, label)) for v in vetoed])
+    return make_pipeline(scaler, regression)
+
+
+def scale_floors(scales: np.ndarray, dimensions: int) -> np.ndarray:
+    """`SCALE_FLOOR` of the median scale of each column's group (the cosine, the question's
+    vector, the product, `reading`'s features). Three of the model's dimensions are all but
+    constant (a spread of 1e-7): standardised as they are, the fit gave them folded weights up
+    to 1.9e11, which read the encoder's rounding noise."""
+    groups = np.split(np.arange(len(scales)), [1, 1 + dimensions, 1 + 2 * dimensions])
+    floors = np.zeros_like(scales)
+    for group in groups:
+        floors[group] = SCALE_FLOOR * np.median(scales[group])
+    return floors
 
 
 def as_check(model, dimensions: int, cut: float, threshold: float) -> AnswerCheck:

@@ -95,6 +95,7 @@ def test_a_lifted_confidence_stays_on_the_threshold_s_scale_however_sure_the_che
     check = _check(cut=0.5)
     assert confidence_of(check, 0.5) == pytest.approx(0.35)
     assert confidence_of(check, 50.0) < 0.35 + 0.5 and confidence_of(check, -50.0) > 0.35 - 0.7
+    assert confidence_of(check, -1e6) == pytest.approx(0.35 - 0.6225, abs=1e-4)  # no overflow
 
 
 @pytest.mark.parametrize("verdict", [_vetoed(missing=("stroke", FIGURE)), Verdict(True, 0.2, ["x"], _evidence())])
@@ -137,7 +138,8 @@ def _encode(text: str) -> np.ndarray:
 
 
 def test_a_question_is_read_without_its_topics_and_by_where_they_fall():
-    assert without_topics("my mum is diabetic, what surgery", ["diabet"]) == "my mum is , what surgery"
+    assert without_topics("my mum is diabetic, what surgery", ["diabetic"]) == "my mum is , what surgery"
+    assert without_topics("does the flu shot change her fluid", ["flu"]) == "does the shot change her fluid"
     assert without_topics("Stroke", ["stroke"]) == "."  # nothing left: still something to encode
     early = reading("my mum had a stroke, what surgery will she need", ("stroke",), _encode("surgery stroke"),
                     _encode("surgery"), _encode)
@@ -151,6 +153,20 @@ def test_a_question_is_read_without_its_topics_and_by_where_they_fall():
     inside = reading("our relationship is strained; what surgery does her hip need", ("hip",), _encode("surgery"),
                      _encode("surgery"), _encode)
     assert dict(zip(EXTRA_FEATURES, inside))["where the first topic falls"] > 0.8  # the word, not "relationship"
+
+
+def test_a_courtesy_after_the_question_or_a_long_preamble_does_not_move_what_is_asked():
+    """A review answered "... what tests are used to diagnose her asthma, thanks": "thanks" had
+    become the last clause, and every 20 words of worry before a question added 0.59 to its logit."""
+    asked = "my wife has a GI carcinoid; what tests are used to diagnose her asthma"
+    vectors = (_encode("surgery"), _encode("surgery"), _encode)
+    plain, thanked = (dict(zip(EXTRA_FEATURES, reading(text, ("asthma",), *vectors)))
+                      for text in (asked, asked + ", thanks", ))
+    assert plain["a topic in the last clause"] == thanked["a topic in the last clause"] == 1
+    worried = dict(zip(EXTRA_FEATURES, reading("I am so scared " * 30 + asked, ("asthma",), *vectors)))
+    assert worried["words / 20"] == 2.0  # 40 words at most
+    assert dict(zip(EXTRA_FEATURES, reading("is a 2.5 cm tumour worse with asthma", ("asthma",), *vectors)))[
+        "a topic in the last clause"] == 1  # "2.5" does not end a clause
 
 
 def test_the_check_reads_where_the_topic_falls_and_needs_the_encoder_for_it():

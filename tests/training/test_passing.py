@@ -65,6 +65,21 @@ def test_the_shipped_form_gives_the_fitted_pipeline_s_logits_on_unscaled_feature
     assert check.extra_weights.shape == (len(EXTRA_FEATURES),)
 
 
+def test_a_dimension_all_but_constant_gets_no_outsized_weight():
+    """Standardised as it is, a column with a spread of 1e-7 was given folded weights up to 1.9e11."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for i in range(60):
+        question = rng.normal(0, 0.05, 4).astype(np.float32)
+        question[3] = 1e-7 * rng.normal()  # all but constant, like three of the model's dimensions
+        rows.append(Vetoed("a", True, bool(i % 2), float(rng.uniform(0.2, 0.8)), question,
+                           rng.normal(0, 0.05, 4).astype(np.float32),
+                           rng.normal(i % 2, 1.0, len(EXTRA_FEATURES)).astype(np.float32)))
+    check = as_check(fit_regression(rows), 4, cut=0.0, threshold=0.35)
+    assert abs(check.question_weights[3]) < 1e3 and abs(check.pair_weights[3]) < 1e5
+    assert np.isfinite(check.extra_weights).all()
+
+
 def test_the_command_never_replaces_a_shipped_check_without_force(tmp_path, monkeypatch, capsys):
     (tmp_path / IN_PASSING.folder).mkdir()
     (tmp_path / IN_PASSING.folder / IN_PASSING.weights).write_bytes(b"shipped")
