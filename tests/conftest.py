@@ -25,6 +25,17 @@ def headings_and_text(doc: Path) -> tuple[set[str], str]:
     return headings, norm(" ".join(b for s in sections for b in s.blocks))
 
 
+def question_files(source: Path, names: list[str], into: Path) -> None:
+    """Each named ``<doc_id>.jsonl`` copied from ``source`` into ``into``, or written empty where
+    ``source`` has none: a fit's command is given a folder of them to refuse."""
+    for name in names:
+        file = source / f"{name}.jsonl"
+        if file.exists():
+            shutil.copy(file, into / file.name)
+        else:
+            (into / file.name).write_text("", encoding="utf-8")
+
+
 def section_texts(doc: Path) -> dict[str, str]:
     """Each deepest section of a summary (as a question set's ``sections`` names it) and its
     folded plain text, every passage of it together."""

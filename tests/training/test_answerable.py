@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from retriever.answerable import FOLDER, WEIGHTS_FILE
+from tests.conftest import question_files
 from training.answerable import Asked, command, errors, left_out_logits, pick_cut
 from training.cli import CALIBRATION, CORPUS
 from training.data import is_validation
@@ -80,12 +81,7 @@ def test_a_fit_on_one_training_summary_is_refused_and_writes_nothing(tmp_path):
     (["no-such-summary"], "no summary in"),
 ])
 def test_files_it_cannot_fit_on_are_refused_before_any_work(tmp_path, monkeypatch, capsys, files, message):
-    for name in files:
-        source = CALIBRATION / f"{name}.jsonl"
-        if source.exists():
-            shutil.copy(source, tmp_path / source.name)
-        else:
-            (tmp_path / f"{name}.jsonl").write_text("", encoding="utf-8")
+    question_files(CALIBRATION, files, tmp_path)
     monkeypatch.setattr("retriever.embedding.resolve_model", lambda name: str(tmp_path / "model"))
     args = Namespace(model="pdq-minilm-l6", questions=tmp_path, corpus=CORPUS, force=True)
     assert command(args) == 2

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from retriever.passing import EXTRA_FEATURES, IN_PASSING
+from tests.conftest import question_files
 from training.answerable import AnswerFitError, left_out_logits
 from training.cli import CALIBRATION, CORPUS, PASSING, QUESTIONS
 from training.passing import Vetoed, answered_at, as_check, command, features, fit_regression, pick_cut
@@ -96,12 +97,7 @@ def test_the_command_never_replaces_a_shipped_check_without_force(tmp_path, monk
     (["no-such-summary"], "no summary in"),
 ])
 def test_files_it_cannot_fit_on_are_refused_before_any_work(tmp_path, monkeypatch, capsys, files, message):
-    for name in files:
-        source = PASSING / f"{name}.jsonl"
-        if source.exists():
-            shutil.copy(source, tmp_path / source.name)
-        else:
-            (tmp_path / f"{name}.jsonl").write_text("", encoding="utf-8")
+    question_files(PASSING, files, tmp_path)
     monkeypatch.setattr("retriever.embedding.resolve_model", lambda name: str(tmp_path / "model"))
     args = Namespace(model="pdq-minilm-l6", questions=[tmp_path], corpus=CORPUS, force=True, across=QUESTIONS)
     assert command(args) == 2
