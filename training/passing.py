@@ -109,7 +109,8 @@ def _vetoed(r: Retriever, summary: str, text: str, q: Question | None = None) ->
 
 
 def features(vetoed: list[Vetoed]) -> np.ndarray:
-    """The best cosine, the question, its product with the passage, and `reading`'s features."""
+    """The best cosine, the question, its product with the passage, and `reading`'s features
+    (their columns split by `groups`)."""
     q, p = np.stack([v.question for v in vetoed]), np.stack([v.passage for v in vetoed])
     return np.hstack([np.array([[v.confidence] for v in vetoed]), q, q * p, np.stack([v.extra for v in vetoed])])
 
@@ -134,11 +135,16 @@ def scale_floors(scales: np.ndarray, dimensions: int) -> np.ndarray:
     vector, the product, `reading`'s features). Three of the model's dimensions are all but
     constant (a spread of 1e-7): standardised as they are, the fit gave them folded weights up
     to 1.9e11, which read the encoder's rounding noise."""
-    groups = np.split(np.arange(len(scales)), [1, 1 + dimensions, 1 + 2 * dimensions])
     floors = np.zeros_like(scales)
-    for group in groups:
+    for group in groups(np.arange(len(scales)), dimensions):
         floors[group] = SCALE_FLOOR * np.median(scales[group])
     return floors
+
+
+def groups(columns: np.ndarray, dimensions: int) -> list[np.ndarray]:
+    """``columns`` (one per feature) split as `features` lays them out: the cosine, the
+    question's ``dimensions``, the product's, `reading`'s."""
+    return np.split(columns, [1, 1 + dimensions, 1 + 2 * dimensions])
 
 
 def as_check(model, dimensions: int, cut: float, threshold: float) -> AnswerCheck:
@@ -146,7 +152,7 @@ def as_check(model, dimensions: int, cut: float, threshold: float) -> AnswerChec
     scaler, regression = model[0], model[-1]
     w = regression.coef_[0] / scaler.scale_
     bias = float(regression.intercept_[0] - w @ scaler.mean_)
-    parts = np.split(w, [1, 1 + dimensions, 1 + 2 * dimensions])
+    parts = groups(w, dimensions)
     return AnswerCheck(float(parts[0][0]), *(part.astype(np.float32) for part in parts[1:3]), bias, cut, threshold,
                        extra_weights=parts[3].astype(np.float32))
 
