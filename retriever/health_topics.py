@@ -4,8 +4,9 @@ A missing topic is a word of the question (or a cancer's name, "lung cancer":
 `retriever.cancer_names`) that none of the top three passages uses (nor another form of it:
 same stem, or the same first `tokenization.PREFIX` letters), that the lay lexicon does not
 bridge, and that names a health topic: one of the `HEALTH_TOPICS`, the ending of a disease
-or drug name ("-oma", "-itis", "-nib", ...), a subject of the PDQ summaries the index never
-mentions, or no English word at all and no misspelling of one ("telotristat"). A topic put
+or drug name ("-oma", "-itis", "-nib", ...), a subject of the PDQ summaries or a word learned
+to name a health topic (`health_words`: "gout", "hernia") that the index never mentions, or no
+English word at all and no misspelling of one ("telotristat"). A topic put
 after "non" is read as the "non" kind where the index writes it (`negated_topics`:
 "non-melanoma"). Everyday words the documents happen not to use ("leaflet", "jug") do not
 count: refusing on them refused 44% of a held-out set. Abstention (`retriever.abstain`)
@@ -62,9 +63,21 @@ MEDICAL_ENDING = re.compile(
 SUBJECTS = Path(__file__).with_name("pdq_subjects.txt")
 
 
+# Words of everyday English that name a health topic, learned from the summaries' own words
+# (python -m training health-words): one the index never mentions is a topic it lacks ("gout",
+# "hernia", "thymus" on the GI summary; docs/abstention.md, "Health topics, learned").
+HEALTH_WORDS = Path(__file__).with_name("health_words.txt")
+
+
 # The words that name a cancer-type summary (python -m training words): a question naming one
 # asks about that cancer (`retriever.scope`: "A cancer the question names").
 CANCER_WORDS = Path(__file__).with_name("pdq_cancer_words.txt")
+
+
+@lru_cache(maxsize=1)
+def health_words() -> frozenset[str]:
+    """The words of `HEALTH_WORDS`, read once."""
+    return frozenset(shipped_lines(HEALTH_WORDS))
 
 
 @lru_cache(maxsize=1)
@@ -99,14 +112,15 @@ def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,
         looks_misspelled: ``word -> bool``; a non-word close to a known word is a typo
             the speller could not settle, not a name.
         index_knows: ``word -> bool``, whether the index mentions it in any form: a subject
-            of the PDQ summaries (`pdq_subjects`) it never mentions is a topic. None: no
-            subject counts.
+            of the PDQ summaries (`pdq_subjects`) or a learned health word (`health_words`)
+            it never mentions is a topic. None: neither counts.
     """
     out = []
     for w in dict.fromkeys(words):
         if w.isdigit() or (w in bridged and w not in HEALTH_TOPICS):  # "womb" stays one, found as "uterus"
             continue
-        subject = index_knows is not None and w in pdq_subjects() and not index_knows(w)
+        named = w in pdq_subjects() or w in health_words()
+        subject = named and index_knows is not None and not index_knows(w)
         if w in HEALTH_TOPICS or subject or (len(w) > 5 and MEDICAL_ENDING.search(w) and zipf(w) < EVERYDAY_ZIPF):
             out.append(w)
         elif w.isalpha() and zipf(w) < NON_WORD_ZIPF and not looks_misspelled(w):

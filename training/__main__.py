@@ -11,6 +11,7 @@
     python -m training answerable [--force]       fit the check of what a question's wording says (training/calibration)
     python -m training passing [--force]          fit the check of whether a topic the passages lack is named in passing
     python -m training crisis [--force]           fit the check of whether a question reads as thoughts of suicide
+    python -m training health-words [--force]     learn which words of everyday English name a health topic (abstention)
     python -m training words                      the corpus's own words the speller keeps as typed, the subjects
                                                   and cancers it names, the sentences every summary carries, English's
                                                   irregular plurals (abstention), its acronyms and bare verbs, and the
@@ -254,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser(__doc__).parse_args(argv)
     try:
         commands = {"packets": _packets, "collect": _collect, "train": _train, "calibrate": _calibrate,
-                    "fusion": _fusion, "ranker": _ranker, "words": _words}
+                    "fusion": _fusion, "ranker": _ranker, "words": _words,
+                    "health-words": _command("training.health_words")}
         return (commands.get(args.command) or _command(f"training.{args.command}"))(args)
     except SettingsProblem as exc:  # a bad PDQ_* variable, or --model naming no model
         print(f"error: {exc}", file=sys.stderr)

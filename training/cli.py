@@ -155,6 +155,10 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     pa.add_argument("--across", type=Path, default=QUESTIONS,
                     help="lay questions (training-question file) asked of other summaries' indexes, out of scope there")
     pa.add_argument("--force", action="store_true", help="replace the model's in-passing check")
+    hw = sub.add_parser("health-words", help="learn which everyday English words name a health topic")
+    hw.add_argument("--model", default="pdq-minilm-l6", help="the model whose vectors of the words are read")
+    hw.add_argument("--out", type=Path, default=Path("retriever/health_words.txt"))
+    hw.add_argument("--force", action="store_true", help="replace the list")
     th = sub.add_parser("threshold", help="pick the hand rule's abstention threshold for a model")
     th.add_argument("--model", default="pdq-minilm-l6")
     th.add_argument("--questions", type=Path, default=CALIBRATION, help="folder of <doc_id>.jsonl sets")

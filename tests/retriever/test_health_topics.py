@@ -1,6 +1,6 @@
 """Which words of a question are health topics, and which the passages miss (no model needed)."""
 
-from retriever.health_topics import missing_topics, named_cancers, topic_words
+from retriever.health_topics import health_words, missing_topics, named_cancers, topic_words
 from retriever.tokenization import Vocabulary, passage_vocabulary
 
 
@@ -41,6 +41,27 @@ def test_a_subject_of_the_pdq_summaries_is_a_topic_only_where_the_index_never_me
     assert topic_words(words, set(), _never_a_typo, lambda w: w == "rectal") == ["gallbladder"]
     assert topic_words(words, set(), _never_a_typo, lambda w: True) == []
     assert topic_words(words, set(), _never_a_typo) == []  # no index to ask: no subject counts
+
+
+def test_a_learned_health_word_is_a_topic_only_where_the_index_never_mentions_it(monkeypatch):
+    """A fresh probe: "my dad has a carcinoid in his appendix, what surgery will he need for his
+    hernia" was answered on the seed; no hand list named "hernia"."""
+    from retriever import health_topics
+
+    monkeypatch.setattr(health_topics, "health_words", lambda: frozenset({"hernia", "gout", "thymus"}))
+    words = ["hernia", "gout", "thymus", "husband", "surgery", "leaflet"]
+    assert topic_words(words, set(), _never_a_typo, lambda w: w == "thymus") == ["hernia", "gout"]
+    assert topic_words(words, set(), _never_a_typo, lambda w: True) == []
+    assert topic_words(words, set(), _never_a_typo) == []  # no index to ask: none counts
+    assert topic_words(words, {"hernia"}, _never_a_typo, lambda w: False) == ["gout", "thymus"]  # bridged
+
+
+def test_the_shipped_health_words_name_conditions_and_organs_not_lay_or_shared_words():
+    """The list `python -m training health-words` wrote: conditions no hand list names, and none
+    of the words rarer than everyday English that patients use of any cancer."""
+    assert {"hernia", "emphysema", "glaucoma", "psoriasis", "thymus", "bronchus"} <= health_words()
+    assert not health_words() & {"leaflet", "jug", "medicines", "chemotherapy", "oncologist", "biopsy",
+                                 "tummy", "tablets", "grandad", "hubby", "knackered", "biscuits", "telly"}
 
 
 def test_a_cancer_named_after_non_is_the_non_kind_where_the_index_writes_it():

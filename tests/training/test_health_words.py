@@ -1,0 +1,102 @@
+"""Learning which English words name a health topic (`training.health_words`), on a made-up corpus
+and vectors: no model needed."""
+
+from collections import Counter
+
+import numpy as np
+
+from training import health_words as hw
+from training.__main__ import main
+
+TOPICS = ["thymus", "bronchus", "cystoscopy", "melanocyte", "endometrium", "pharynx"]  # one summary of 20 each
+SHARED = ["chemotherapy", "oncologist"]  # in half of them
+EVERYDAY = ["office", "felt", "kitchen", "yourself"]
+UNUSED_HEALTH = ["gout", "hernia", "lupus"]  # English words no summary uses
+UNUSED_OTHER = """guitar motorway sandwich umbrella jug violin bicycle carpet teapot ladder pillow lantern
+    wallet hammock kettle saucer trombone scarf bucket garage""".split()
+
+
+def _corpus() -> hw.CorpusWords:
+    counts = Counter({"the": 1_000_000, **{w: 40 for w in TOPICS}, **{w: 400 for w in SHARED},
+                      **{w: 3 for w in EVERYDAY}})
+    summaries = Counter({"the": 20, **{w: 1 for w in TOPICS}, **{w: 10 for w in SHARED}, **{w: 5 for w in EVERYDAY}})
+    return hw.CorpusWords(counts, summaries, 20)
+
+
+def _encode(words):
+    """Words naming a health topic point one way, cancer care's shared words another, the rest a
+    third: what the machine is to find in the model's vectors."""
+    health, care = {*TOPICS, *UNUSED_HEALTH}, set(SHARED)
+    return np.array([[w in health, w in care, w not in health | care] for w in words], dtype=np.float32)
+
+
+def test_labels_read_specific_words_as_topics_and_shared_or_everyday_ones_as_not():
+    topics, others = hw.labels(_corpus(), UNUSED_OTHER)
+    assert topics == sorted(TOPICS)
+    assert {*SHARED, *EVERYDAY} <= set(others)  # everyday: used no more often than English uses it
+    assert set(UNUSED_OTHER) <= set(others)  # the sample of words the summaries never use
+    assert not set(topics) & set(others)
+
+
+def test_the_learned_list_carries_the_class_to_words_no_summary_uses_and_leaves_shared_words_out(monkeypatch):
+    monkeypatch.setattr(hw, "SAMPLE", 8)  # as in English: a few of the words no summary uses are labelled
+    english = [*TOPICS, *SHARED, *EVERYDAY, *UNUSED_HEALTH, *UNUSED_OTHER]
+    found, record = hw.learn(_corpus(), english, _encode)
+    unlabelled = [w for w in UNUSED_HEALTH if w not in hw.labels(_corpus(), english)[1]]
+    assert unlabelled and set(unlabelled) <= set(found)
+    assert not set(found) & {*UNUSED_OTHER, *SHARED, *EVERYDAY}
+    assert record["others"] == len(SHARED) + len(EVERYDAY) + 8
+    assert set(TOPICS) <= set(found) and record["topics"] == len(TOPICS)
+    text = hw.render(found, record)
+    assert text.startswith("# Words of English") and text.splitlines()[-1] == found[-1]
+
+
+def test_a_word_the_hand_rules_read_as_a_topic_is_never_labelled_no_topic():
+    """The review of the first fit found "asthma" labelled everyday and "lymphoma" shared vocabulary,
+    pulling the boundary away from the conditions the list is for."""
+    corpus = _corpus()
+    counts = corpus.counts + Counter({"asthma": 3, "lymphoma": 400})
+    summaries = corpus.summaries + Counter({"asthma": 5, "lymphoma": 10})
+    topics, others = hw.labels(hw.CorpusWords(counts, summaries, 20), [*UNUSED_OTHER, "voriconazole", "womb"])
+    assert not {"asthma", "lymphoma", "voriconazole", "womb"} & set(others)
+    assert {"guitar", "oncologist"} <= set(others)
+
+
+def test_corpus_words_reads_the_training_summaries_only(tmp_path):
+    (tmp_path / "types-kidney-patient-transitional-cell-treatment-pdq.md").write_text(
+        "---\ntitle: V\n---\nvalidationonly words\n", encoding="utf-8")  # a validation summary
+    (tmp_path / "types-uterine-patient-endometrial-prevention-pdq.md").write_text(
+        "---\ntitle: T\n---\ntrainingonly words\n", encoding="utf-8")
+    corpus = hw.corpus_words(tmp_path)
+    assert corpus.n == 1 and corpus.counts["trainingonly"] == 1 and "validationonly" not in corpus.counts
+
+
+def test_force_replaces_the_list_and_leaves_no_partial_file(tmp_path, monkeypatch, capsys):
+    from retriever import embedding
+
+    class Encoder:
+        def encode(self, found, batch_size, progress):
+            return _encode(found)
+
+    monkeypatch.setattr(embedding, "load_embedder", lambda model, backend: Encoder())
+    monkeypatch.setattr(hw, "corpus_words", lambda corpus: _corpus())
+    monkeypatch.setattr(hw, "english_words", lambda: [*TOPICS, *SHARED, *EVERYDAY, *UNUSED_HEALTH, *UNUSED_OTHER])
+    out = tmp_path / "health_words.txt"
+    out.write_text("old\n", encoding="utf-8")
+    assert main(["health-words", "--out", str(out), "--force"]) == 0
+    written = [line for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert "thymus" in written and "old" not in written and not list(tmp_path.glob("*.partial"))
+    assert main(["health-words", "--out", str(tmp_path / "no" / "list.txt")]) == 2
+    assert "no folder" in capsys.readouterr().err
+
+
+def test_a_corpus_without_a_training_summary_is_refused_by_name(tmp_path, capsys):
+    assert main(["--corpus", str(tmp_path), "health-words", "--out", str(tmp_path / "out.txt")]) == 2
+    assert f"{tmp_path}: no training summary" in capsys.readouterr().err
+
+
+def test_an_existing_list_is_kept_without_force(tmp_path, capsys):
+    out = tmp_path / "health_words.txt"
+    out.write_text("gout\n", encoding="utf-8")
+    assert main(["health-words", "--out", str(out)]) == 2
+    assert "pass --force" in capsys.readouterr().err and out.read_text(encoding="utf-8") == "gout\n"
