@@ -151,3 +151,17 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
         return "-".join(one(p, named) for p in parts)
 
     return _WORD.sub(each, text)
+
+
+
+_BRACKETED = re.compile(r"\(([A-Za-z][\w-]*)\)")
+
+
+def as_initials(typed: str, text: str) -> set[str]:
+    """The words of the question read as initials, lower-cased: those typed in capitals
+    (`typed_in_capitals`) and those written out in ``text`` (`write_out`, the planner's
+    initials: "non small cell lung cancer (NSCLC)"), less those ``typed`` put in brackets
+    itself. Whether such a word is a topic is `retriever.initialisms`' to say, not the learned
+    health words': "DLBCL outlook" was refused for "dlbcl" over passages that spell it."""
+    bracketed = {m.lower() for m in _BRACKETED.findall(text)} - {m.lower() for m in _BRACKETED.findall(typed)}
+    return typed_in_capitals(text) | bracketed

@@ -103,7 +103,7 @@ def named_cancers(words: Iterable[str], bridged: Container[str], typed: list[str
 
 
 def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,
-                index_knows: Callable[[str], bool] | None = None) -> list[str]:
+                index_knows: Callable[[str], bool] | None = None, initials: Container[str] = ()) -> list[str]:
     """Words of the question that name a health topic (see the module docstring).
 
     Args:
@@ -114,12 +114,14 @@ def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,
         index_knows: ``word -> bool``, whether the index mentions it in any form: a subject
             of the PDQ summaries (`pdq_subjects`) or a learned health word (`health_words`)
             it never mentions is a topic. None: neither counts.
+        initials: Words read as initials (`acronyms.as_initials`): `retriever.initialisms`
+            says whether they are topics, not the learned health words.
     """
     out = []
     for w in dict.fromkeys(words):
         if w.isdigit() or (w in bridged and w not in HEALTH_TOPICS):  # "womb" stays one, found as "uterus"
             continue
-        named = w in pdq_subjects() or w in health_words()
+        named = w in pdq_subjects() or (w in health_words() and w not in initials)
         subject = named and index_knows is not None and not index_knows(w)
         if w in HEALTH_TOPICS or subject or (len(w) > 5 and MEDICAL_ENDING.search(w) and zipf(w) < EVERYDAY_ZIPF):
             out.append(w)

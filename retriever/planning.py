@@ -14,6 +14,7 @@ from rapidfuzz.distance import OSA
 
 from retriever.acronyms import (
     KEYWORD_WORDS,
+    as_initials,
     defined,
     lowered,
     typed_acronyms,
@@ -245,10 +246,9 @@ class Planner:
         return text, names
 
     def plan(self, query: str) -> QueryPlan:
-        # Compatibility forms as plain ones: full-width letters from a CJK keyboard
-        # ("ＣＡＲＣＩＮＯＩＤ"), ligatures, superscript digits. The documents use plain ones.
-        # Accents go too, as the tokenizer drops them, so a correction finds its word; and so do
-        # invisible characters, after the emoji whose parts they join.
+        # Compatibility forms as plain ones: full-width letters from a CJK keyboard ("ＣＡＲＣＩＮＯＩＤ"), ligatures,
+        # superscript digits. The documents use plain ones. Accents go too, as the tokenizer drops them, so a
+        # correction finds its word; and so do invisible characters, after the emoji whose parts they join.
         typed = strip_accents(unicodedata.normalize("NFKC", drop_invisible(drop_emoji(query))))
         text = spell_out(typed)
         acronyms = set(words(" ".join(typed_acronyms(text))))  # "HAART" is no slip of "heart"
@@ -286,8 +286,8 @@ class Planner:
         text, names = self._initials(text, capitals, lower)
         extra = widenings(text) if self.lexicon else {}
         tokens = query_tokens(text, self.tokens) + tokenize(" ".join(extra.values()))
-        asked, bridged, read = content_words(text), lay_words(text), words(text)
-        topics = topic_words(asked, bridged, self.speller.looks_misspelled, self.index_words.knows)
+        asked, bridged, read, initials = content_words(text), lay_words(text), words(text), as_initials(typed, text)
+        topics = topic_words(asked, bridged, self.speller.looks_misspelled, self.index_words.knows, initials)
         topics += unnamed_cancers(text, self.cancers, self.subjects & pdq_subjects())
         topics = negated_topics(topics, read, self.index_words.knows)
         topics += [n for n in [*names, *unread] if n not in topics and f"{n}s" not in topics]  # or a rare word already

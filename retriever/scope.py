@@ -29,6 +29,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from retriever.acronyms import as_initials
 from retriever.cancer_names import TUMOUR_WORDS, cancers_named, index_cancers, unnamed_cancers
 from retriever.health_topics import cancer_words, negated_topics, pdq_subjects, topic_words
 from retriever.lexicon import lay_words
@@ -291,8 +292,8 @@ class Scope:
         kept = tuple(sorted(set(self._doc_ids[allowed].tolist())))
         if not kept or len(kept) == len(self._rows):  # none: the search finds nothing to judge
             return plan
-        text, knows = plan.dense_text, self.vocabulary(kept).knows
-        topics = topic_words(content_words(text), lay_words(text), looks_misspelled, knows)
+        text, knows, initials = plan.dense_text, self.vocabulary(kept).knows, as_initials(plan.text, plan.dense_text)
+        topics = topic_words(content_words(text), lay_words(text), looks_misspelled, knows, initials)
         named = [w for w in plan.cancers if not knows(w)]
         topics = negated_topics(topics + named + unnamed_cancers(text, *self.cancers(kept)), words(text), knows)
         return replace(plan, topics=list(dict.fromkeys(topics)))

@@ -27,7 +27,9 @@ on the topic side ("gout", "lupus", "menopause"), against 16 without them.
 A support vector machine (RBF kernel) on the model's vector of the word alone and its Zipf
 frequency carries the class to words no summary uses ("gout", "hernia", "glaucoma"). Every
 English word of four letters or more between `NON_WORD_ZIPF` and `EVERYDAY_ZIPF` on its topic
-side, and every such labelled topic, is written out, less the shared vocabulary. The
+side, and every such side, and every such labelled topic, is written out, less the shared vocabulary and the
+words of the summaries' titles in any form (`title_stems`: "colorectal", "germs"), which
+`python -m training words` reads as subjects or leaves as everyday English by design. The
 validation summaries are not read. The list is made with the shipped model's vectors and
 read whichever model serves: it names words, not vectors.
 """
@@ -47,7 +49,7 @@ from pathlib import Path
 import numpy as np
 
 from retriever.health_topics import HEALTH_TOPICS, MEDICAL_ENDING, cancer_words, pdq_subjects
-from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, words, zipf
+from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, stem, words, zipf
 from training.data import is_validation
 
 # Labels, in log10 of how many times as often the summaries use a word as English does.
@@ -95,6 +97,19 @@ class CorpusWords:
     def specificity(self, word: str) -> float:
         """log10 of how many times as often the summaries use ``word`` as English does."""
         return math.log10(self.counts[word] / self.total * 1e9) - zipf(word)
+
+
+def title_stems(corpus: Path) -> frozenset[str]:
+    """The stems of the distinctive words of every summary's title (`training.words.title_words`).
+    `python -m training words` makes the rarer ones subjects and leaves the commoner ones as
+    everyday English ("colorectal": the seed, about the colon and rectum, was refused
+    "colorectal carcinoid tumor"); nor does "germs" name the germ cell summaries."""
+    import frontmatter
+
+    from training.words import title_words
+
+    titles = [str(frontmatter.load(path).metadata.get("title", "")) for path in sorted(corpus.glob("*.md"))]
+    return frozenset(stem(w) for title in titles for w in title_words(title))
 
 
 def corpus_words(corpus: Path) -> CorpusWords:
@@ -164,8 +179,10 @@ def candidates(english: list[str], shared: set[str]) -> list[str]:
             and NON_WORD_ZIPF <= zipf(w) < EVERYDAY_ZIPF and w not in shared]
 
 
-def learn(corpus: CorpusWords, english: list[str], encode) -> tuple[list[str], dict]:
-    """The words to write and the record: ``encode`` maps words to vectors (the model's)."""
+def learn(corpus: CorpusWords, english: list[str], encode,
+          titles: frozenset[str] = frozenset()) -> tuple[list[str], dict]:
+    """The words to write and the record: ``encode`` maps words to vectors (the model's);
+    none whose stem is one of ``titles`` (`title_stems`) is written."""
     from sklearn.model_selection import StratifiedKFold, cross_val_score
     from sklearn.svm import SVC
 
@@ -185,6 +202,7 @@ def learn(corpus: CorpusWords, english: list[str], encode) -> tuple[list[str], d
     side = model.decision_function(features(np.stack([vectors[w] for w in scored]), scored))
     kept = {w for w, m in zip(scored, side) if m >= MARGIN}
     kept |= {w for w in topics if len(w) >= MIN_LEN and zipf(w) < EVERYDAY_ZIPF}  # none is `common`
+    kept = {w for w in kept if stem(w) not in titles}
     record = {"topics": len(topics), "others": len(others), "scored": len(scored), "written": len(kept),
               "cv_auc": round(float(auc.mean()), 3)}
     return sorted(kept), record
@@ -218,7 +236,8 @@ def command(args) -> int:
     try:
         corpus = corpus_words(args.corpus)
         model = load_embedder(args.model, "torch")  # fp32 vectors: the list does not depend on the CPU's int8 kernels
-        found, record = learn(corpus, english_words(), lambda ws: model.encode(ws, batch_size=256, progress=True))
+        found, record = learn(corpus, english_words(), lambda ws: model.encode(ws, batch_size=256, progress=True),
+                              title_stems(args.corpus))
         partial.write_text(render(found, record), encoding="utf-8")
         partial.replace(args.out)  # a reader never sees half a list
     except (HealthWordsError, ModelError, OSError) as exc:

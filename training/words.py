@@ -109,7 +109,7 @@ def corpus_counts(docs: list[tuple[str, str]]) -> Counter:
     return surface_counts([f"{title} {text}" for title, text in docs])
 
 
-def _title_words(title: str) -> set[str]:
+def title_words(title: str) -> set[str]:
     """A title's distinctive words (`training.nearmiss`'s), accents dropped: "Sézary" is read as
     "sezary", as a patient without the accent types it."""
     return {w for w in re.findall(r"[a-z]+", strip_accents(title).lower())
@@ -118,7 +118,7 @@ def _title_words(title: str) -> set[str]:
 
 def pdq_subjects(titles: list[str]) -> list[str]:
     """Sorted distinctive title words rarer in English than `ENGLISH_ZIPF`."""
-    return sorted({w for title in titles for w in _title_words(title) if zipf(w) < ENGLISH_ZIPF})
+    return sorted({w for title in titles for w in title_words(title) if zipf(w) < ENGLISH_ZIPF})
 
 
 def cancer_titles(corpus: Path) -> list[str]:
@@ -130,7 +130,7 @@ def cancer_titles(corpus: Path) -> list[str]:
 def pdq_cancer_words(titles: list[str], docs: list[tuple[str, str]]) -> list[str]:
     """Sorted distinctive words of ``titles`` below `EVERYDAY_ZIPF` that at most `NAMING_SHARE`
     of ``docs`` (`summaries`) mention in any form (`Vocabulary.knows`, as abstention reads them)."""
-    candidates = {w for title in titles for w in _title_words(title) if zipf(w) < EVERYDAY_ZIPF}
+    candidates = {w for title in titles for w in title_words(title) if zipf(w) < EVERYDAY_ZIPF}
     vocabularies = [Vocabulary(surface_words(f"{title} {text}")) for title, text in docs]
     return sorted(w for w in candidates if sum(v.knows(w) for v in vocabularies) <= NAMING_SHARE * len(docs))
 

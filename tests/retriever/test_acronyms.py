@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retriever.acronyms import acronyms, also_words, typed_acronyms, write_out
+from retriever.acronyms import acronyms, also_words, as_initials, typed_acronyms, write_out
 
 
 def never(word: str) -> bool:
@@ -59,3 +59,11 @@ def test_an_acronym_that_is_also_a_word_is_written_out_though_the_index_has_the_
     assert write_out("ALL", has_all) == "acute lymphoblastic leukemia (ALL)"  # every word an acronym: not shouted
     assert write_out("all adults", has_all) == "all adults"  # not capitals: the word
     assert write_out("adult T-ALL", has_all) == "adult T-ALL"  # a name holding it, used whole by the index
+
+
+def test_as_initials_are_those_typed_in_capitals_or_written_out_not_those_bracketed_by_the_question():
+    typed = "my dad (diabetic) has a NET, what is the DLBCL outlook"
+    text = typed.replace("NET", "neuroendocrine tumor (NET)")
+    assert as_initials(typed, text) == {"net", "dlbcl"}
+    assert as_initials("MY DAD HAS GOUT", "MY DAD HAS GOUT") == set()  # a shout names no initials
+

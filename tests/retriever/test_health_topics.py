@@ -54,6 +54,8 @@ def test_a_learned_health_word_is_a_topic_only_where_the_index_never_mentions_it
     assert topic_words(words, set(), _never_a_typo, lambda w: True) == []
     assert topic_words(words, set(), _never_a_typo) == []  # no index to ask: none counts
     assert topic_words(words, {"hernia"}, _never_a_typo, lambda w: False) == ["gout", "thymus"]  # bridged
+    # initials are `retriever.initialisms`' to read: "DLBCL" over passages that spell it out
+    assert topic_words(words, set(), _never_a_typo, lambda w: False, initials={"gout"}) == ["hernia", "thymus"]
 
 
 def test_the_shipped_health_words_name_conditions_and_organs_not_lay_or_shared_words():

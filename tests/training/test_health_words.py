@@ -47,6 +47,7 @@ def test_the_learned_list_carries_the_class_to_words_no_summary_uses_and_leaves_
     assert not set(found) & {*UNUSED_OTHER, *SHARED, *EVERYDAY}
     assert record["others"] == len(SHARED) + len(EVERYDAY) + 8
     assert set(TOPICS) <= set(found) and record["topics"] == len(TOPICS)
+    assert "thymus" not in hw.learn(_corpus(), english, _encode, frozenset({"thymus"}))[0]  # a title's word
     text = hw.render(found, record)
     assert text.startswith("# Words of English") and text.splitlines()[-1] == found[-1]
 
