@@ -27,11 +27,11 @@ on the topic side ("gout", "lupus", "menopause"), against 16 without them.
 A support vector machine (RBF kernel) on the model's vector of the word alone and its Zipf
 frequency carries the class to words no summary uses ("gout", "hernia", "glaucoma"). Every
 English word of four letters or more between `NON_WORD_ZIPF` and `EVERYDAY_ZIPF` on its topic
-side, and every such side, and every such labelled topic, is written out, less the shared vocabulary and the
-words of the summaries' titles in any form (`title_stems`: "colorectal", "germs"), which
-`python -m training words` reads as subjects or leaves as everyday English by design. The
-validation summaries are not read. The list is made with the shipped model's vectors and
-read whichever model serves: it names words, not vectors.
+side, and every such labelled topic, is written out, less the shared vocabulary and every
+form of a word of the summaries' titles (`title_stems`: "colorectal", "germs"), which
+`python -m training words` reads as subjects or leaves as everyday English by design. Of the
+validation summaries only the titles are read, as that command reads them. The list is made
+with the shipped model's vectors and read whichever model serves: it names words, not vectors.
 """
 
 from __future__ import annotations
@@ -104,27 +104,30 @@ def title_stems(corpus: Path) -> frozenset[str]:
     `python -m training words` makes the rarer ones subjects and leaves the commoner ones as
     everyday English ("colorectal": the seed, about the colon and rectum, was refused
     "colorectal carcinoid tumor"); nor does "germs" name the germ cell summaries."""
-    import frontmatter
-
     from training.words import title_words
 
-    titles = [str(frontmatter.load(path).metadata.get("title", "")) for path in sorted(corpus.glob("*.md"))]
+    titles = [str(_summary(path).metadata.get("title", "")) for path in sorted(corpus.glob("*.md"))]
     return frozenset(stem(w) for title in titles for w in title_words(title))
+
+
+def _summary(path: Path):
+    """The summary at ``path``, front matter and text, or an error naming the file."""
+    import frontmatter
+    import yaml
+
+    try:
+        return frontmatter.load(path)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise HealthWordsError(f"{path}: not a PDQ summary ({exc}); fix or remove it") from exc
 
 
 def corpus_words(corpus: Path) -> CorpusWords:
     """The counts of the training summaries (`training.data.is_validation`: the others stay unread)."""
-    import frontmatter
-    import yaml
-
     counts, summaries, n = Counter(), Counter(), 0
     for path in sorted(corpus.glob("*.md")):
         if is_validation(path.stem):
             continue
-        try:
-            found = words(frontmatter.load(path).content)
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise HealthWordsError(f"{path}: not a PDQ summary ({exc}); fix or remove it") from exc
+        found = words(_summary(path).content)
         counts.update(found)
         summaries.update(set(found))
         n += 1

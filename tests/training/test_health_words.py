@@ -96,6 +96,13 @@ def test_a_corpus_without_a_training_summary_is_refused_by_name(tmp_path, capsys
     assert f"{tmp_path}: no training summary" in capsys.readouterr().err
 
 
+def test_a_summary_that_cannot_be_read_is_named_by_file(tmp_path, capsys):
+    bad = tmp_path / "types-uterine-patient-endometrial-prevention-pdq.md"
+    bad.write_text("---\ntitle: [unclosed\n---\ntext\n", encoding="utf-8")
+    assert main(["--corpus", str(tmp_path), "health-words", "--out", str(tmp_path / "out.txt")]) == 2
+    assert f"{bad}: not a PDQ summary" in capsys.readouterr().err
+
+
 def test_an_existing_list_is_kept_without_force(tmp_path, capsys):
     out = tmp_path / "health_words.txt"
     out.write_text("gout\n", encoding="utf-8")
