@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from retriever.lexicon import LAY_TERMS
+from retriever.respelling import american
 from retriever.text import shipped_lines
 from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, Vocabulary, negated, negations, zipf
 
@@ -113,7 +114,8 @@ def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,
             the speller could not settle, not a name.
         index_knows: ``word -> bool``, whether the index mentions it in any form: a subject
             of the PDQ summaries (`pdq_subjects`) or a learned health word (`health_words`)
-            it never mentions is a topic. None: neither counts.
+            it never mentions, nor its American spelling ("anaesthetic" is the seed's
+            "anesthesia"), is a topic. None: neither counts.
         initials: Words read as initials (`acronyms.as_initials`): `retriever.initialisms`
             says whether they are topics, not the learned health words.
     """
@@ -122,7 +124,7 @@ def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,
         if w.isdigit() or (w in bridged and w not in HEALTH_TOPICS):  # "womb" stays one, found as "uterus"
             continue
         named = w in pdq_subjects() or (w in health_words() and w not in initials)
-        subject = named and index_knows is not None and not index_knows(w)
+        subject = named and index_knows is not None and not any(map(index_knows, [w, *american(w)]))
         if w in HEALTH_TOPICS or subject or (len(w) > 5 and MEDICAL_ENDING.search(w) and zipf(w) < EVERYDAY_ZIPF):
             out.append(w)
         elif w.isalpha() and zipf(w) < NON_WORD_ZIPF and not looks_misspelled(w):

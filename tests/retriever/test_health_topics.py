@@ -48,12 +48,16 @@ def test_a_learned_health_word_is_a_topic_only_where_the_index_never_mentions_it
     hernia" was answered on the seed; no hand list named "hernia"."""
     from retriever import health_topics
 
-    monkeypatch.setattr(health_topics, "health_words", lambda: frozenset({"hernia", "gout", "thymus"}))
+    monkeypatch.setattr(health_topics, "health_words",
+                        lambda: frozenset({"hernia", "gout", "thymus", "anaesthetic", "oesophagus"}))
     words = ["hernia", "gout", "thymus", "husband", "surgery", "leaflet"]
     assert topic_words(words, set(), _never_a_typo, lambda w: w == "thymus") == ["hernia", "gout"]
     assert topic_words(words, set(), _never_a_typo, lambda w: True) == []
     assert topic_words(words, set(), _never_a_typo) == []  # no index to ask: none counts
     assert topic_words(words, {"hernia"}, _never_a_typo, lambda w: False) == ["gout", "thymus"]  # bridged
+    # a British spelling is the word the index writes the American way (a fresh probe: "anaesthetic")
+    assert topic_words(["anaesthetic", "oesophagus"], set(), _never_a_typo, {"anesthetic"}.__contains__) == [
+        "oesophagus"]
     # initials are `retriever.initialisms`' to read: "DLBCL" over passages that spell it out
     assert topic_words(words, set(), _never_a_typo, lambda w: False, initials={"gout"}) == ["hernia", "thymus"]
 
