@@ -153,7 +153,6 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
     return _WORD.sub(each, text)
 
 
-
 _BRACKETED = re.compile(r"\(([A-Za-z][\w-]*)\)")
 
 

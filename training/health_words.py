@@ -65,9 +65,9 @@ MIN_LEN = 4  # three letters are mostly initials ("gtv", "tet"): `retriever.init
 SEED = 13
 # The machine's C, and the side of its boundary a word must fall on. A logistic regression
 # (probability 0.7) and this machine a margin lower (-0.3) caught more out-of-scope probes, but
-# 779 and 685 of the training summaries' 37,417 lay questions name a word of their lists that
-# their own summary never mentions ("xray", "meds", "curable", "rhabdo"), against 430 here
-# (docs/abstention.md, "Health topics, learned").
+# 716 and 624 of the training summaries' 37,417 lay questions name a word of their lists that
+# their own summary never mentions ("xray", "meds", "curable", "rhabdo"), against 399 at
+# margin 0 with the same first labels (docs/abstention.md, "Health topics, learned").
 C = 3.0
 MARGIN = 0.0
 HEADER = ("# Words of English (wordfreq Zipf {low} to {high}) that name a health topic, learned from the\n"
@@ -106,19 +106,16 @@ def title_stems(corpus: Path) -> frozenset[str]:
     "colorectal carcinoid tumor"); nor does "germs" name the germ cell summaries."""
     from training.words import title_words
 
-    titles = [str(_summary(path).metadata.get("title", "")) for path in sorted(corpus.glob("*.md"))]
+    titles = [_summary(path).title for path in sorted(corpus.glob("*.md"))]
     return frozenset(stem(w) for title in titles for w in title_words(title))
 
 
 def _summary(path: Path):
-    """The summary at ``path``, front matter and text, or an error naming the file."""
-    import frontmatter
-    import yaml
+    """The summary at ``path``, read as ingest reads it: a file it cannot read is named with
+    its line and field (`ingest.loading.DocumentError`)."""
+    from ingest.loading import parse_document
 
-    try:
-        return frontmatter.load(path)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise HealthWordsError(f"{path}: not a PDQ summary ({exc}); fix or remove it") from exc
+    return parse_document(path.read_bytes(), str(path))
 
 
 def corpus_words(corpus: Path) -> CorpusWords:
@@ -127,7 +124,7 @@ def corpus_words(corpus: Path) -> CorpusWords:
     for path in sorted(corpus.glob("*.md")):
         if is_validation(path.stem):
             continue
-        found = words(_summary(path).content)
+        found = words(_summary(path).body)
         counts.update(found)
         summaries.update(set(found))
         n += 1
@@ -226,6 +223,7 @@ def english_words() -> list[str]:
 
 def command(args) -> int:
     """``python -m training health-words``: learn the list and write it (``--out``)."""
+    from ingest.sources import DocumentError
     from retriever.embedding import ModelError, load_embedder
 
     if args.out.exists() and not args.force:
@@ -243,7 +241,7 @@ def command(args) -> int:
                               title_stems(args.corpus))
         partial.write_text(render(found, record), encoding="utf-8")
         partial.replace(args.out)  # a reader never sees half a list
-    except (HealthWordsError, ModelError, OSError) as exc:
+    except (HealthWordsError, DocumentError, ModelError, OSError) as exc:
         partial.unlink(missing_ok=True)
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -100,7 +100,7 @@ def test_a_summary_that_cannot_be_read_is_named_by_file(tmp_path, capsys):
     bad = tmp_path / "types-uterine-patient-endometrial-prevention-pdq.md"
     bad.write_text("---\ntitle: [unclosed\n---\ntext\n", encoding="utf-8")
     assert main(["--corpus", str(tmp_path), "health-words", "--out", str(tmp_path / "out.txt")]) == 2
-    assert f"{bad}: not a PDQ summary" in capsys.readouterr().err
+    assert f"{bad}: malformed front matter at line 3" in capsys.readouterr().err  # as ingest names it
 
 
 def test_an_existing_list_is_kept_without_force(tmp_path, capsys):
