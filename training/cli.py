@@ -158,6 +158,8 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     hw = sub.add_parser("health-words", help="learn which everyday English words name a health topic")
     hw.add_argument("--model", default="pdq-minilm-l6", help="the model whose vectors of the words are read")
     hw.add_argument("--out", type=Path, default=Path("retriever/health_words.txt"))
+    hw.add_argument("--questions", type=Path, nargs="+", default=DOMAIN_QUESTIONS,
+                    help="lay-question files: a word patients ask of summaries that never mention it is no topic")
     hw.add_argument("--force", action="store_true", help="replace the list")
     th = sub.add_parser("threshold", help="pick the hand rule's abstention threshold for a model")
     th.add_argument("--model", default="pdq-minilm-l6")

@@ -22,16 +22,22 @@ own words and nothing written for a question set:
   "thyroid", "voriconazole") is never labelled no topic.
 
 With the lists' words labelled topics, 21 of 28 conditions and organs of the fresh probes are
-on the topic side ("gout", "lupus", "menopause"), against 16 without them.
+on the topic side ("gout", "lupus", "glaucoma"), against 16 without them.
 
 A support vector machine (RBF kernel) on the model's vector of the word alone and its Zipf
 frequency carries the class to words no summary uses ("gout", "hernia", "glaucoma"). Every
 English word of four letters or more between `NON_WORD_ZIPF` and `EVERYDAY_ZIPF` on its topic
-side, and every such labelled topic, is written out, less the shared vocabulary and every
-form of a word of the summaries' titles (`title_stems`: "colorectal", "germs"), which
-`python -m training words` reads as subjects or leaves as everyday English by design. Of the
-validation summaries only the titles are read, as that command reads them. The list is made
-with the shipped model's vectors and read whichever model serves: it names words, not vectors.
+side, and every such labelled topic, is written out, less the shared vocabulary and every form of
+a word of the summaries' titles (`title_stems`: "colorectal", "germs"), which `python -m training
+words` reads as subjects or leaves as everyday English by design. Of the validation summaries
+only the titles are read, as that command reads them. The list is made with the shipped model's
+vectors and read whichever model serves: it names words, not vectors.
+
+Nor is a word patients ask of summaries that never mention it as often as of those that do
+(`AskedWords.care`, over the lay questions of `--questions`): 23 of the 32 summaries asked
+"relapse" never say it, nor do 9 of 10 asked "painkillers"; a veto on such a word refuses
+their own questions. "Bladder" (2 of 19) names what summaries discuss, and stays. Its label is
+left as it was (docs/abstention.md, "Words patients ask of summaries that never say them").
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ import random
 import re
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -49,7 +55,8 @@ from pathlib import Path
 import numpy as np
 
 from retriever.health_topics import HEALTH_TOPICS, MEDICAL_ENDING, cancer_words, pdq_subjects
-from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, stem, words, zipf
+from retriever.respelling import american
+from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, Vocabulary, stem, words, zipf
 from training.data import is_validation
 
 # Labels, in log10 of how many times as often the summaries use a word as English does.
@@ -58,6 +65,11 @@ SPECIFIC_SHARE = 0.10  # a topic is in at most 14 of the 144 training summaries
 SHARED_SHARE = 0.15  # in 22 or more, at `SHARED_SPECIFIC`: the vocabulary of cancer care
 SHARED_SPECIFIC = 0.8
 EVERYDAY_SPECIFIC = 0.5
+# `AskedWords.care`: a word asked of `MISSED` summaries or more that never mention it (one summary's
+# questions say little of how patients speak), at least `MISSED_SHARE` of those asked it. 123 words of
+# the list made without the rule were asked of two; 50 of them of half or more ("relapse", "radiotherapy").
+MISSED = 2
+MISSED_SHARE = 0.5
 MIN_COUNT = 3  # fewer uses say nothing of a word's specificity
 SAMPLE = 10_000  # English words the summaries never use, labelled no topic
 MIN_LABELS = 3  # of each class: the cross-validation's folds need them
@@ -73,8 +85,9 @@ MARGIN = 0.0
 HEADER = ("# Words of English (wordfreq Zipf {low} to {high}) that name a health topic, learned from the\n"
           "# training summaries' own words and pdq-minilm-l6's vectors by python -m training health-words\n"
           "# (training/health_words.py): {topics} topics and {others} other words labelled (cross-validated\n"
-          "# ROC AUC {cv_auc}); {written} words on the topic side (margin {margin}). A question naming one\n"
-          "# that the index never mentions is refused (retriever/health_topics.py).\n")
+          "# ROC AUC {cv_auc}); {written} words on the topic side (margin {margin}), and {asked} more left out\n"
+          "# that patients ask of summaries never mentioning them. A question naming one that the index\n"
+          "# never mentions is refused (retriever/health_topics.py).\n")
 _WORD = re.compile(r"[a-z]{3,}")
 
 
@@ -118,19 +131,53 @@ def _summary(path: Path):
     return parse_document(path.read_bytes(), str(path))
 
 
-def corpus_words(corpus: Path) -> CorpusWords:
-    """The counts of the training summaries (`training.data.is_validation`: the others stay unread)."""
-    counts, summaries, n = Counter(), Counter(), 0
-    for path in sorted(corpus.glob("*.md")):
-        if is_validation(path.stem):
-            continue
-        found = words(_summary(path).body)
-        counts.update(found)
-        summaries.update(set(found))
-        n += 1
-    if not n:
+def training_summaries(corpus: Path) -> dict[str, list[str]]:
+    """The words of each training summary, by its file's stem (`training.data.is_validation`: the
+    others stay unread)."""
+    found = {path.stem: words(_summary(path).body) for path in sorted(corpus.glob("*.md"))
+             if not is_validation(path.stem)}
+    if not found:
         raise HealthWordsError(f"{corpus}: no training summary (*.md) in it; pass --corpus training/corpus")
-    return CorpusWords(counts, summaries, n)
+    return found
+
+
+@dataclass(frozen=True)
+class AskedWords:
+    """Of the training summaries whose lay questions use a word (by stem), how many never mention it."""
+
+    asked: Counter
+    missed: Counter
+
+    def care(self) -> frozenset[str]:
+        """The stems missed by `MISSED` summaries or more and by at least `MISSED_SHARE` of those asked them."""
+        return frozenset(s for s, n in self.missed.items() if n >= max(MISSED, MISSED_SHARE * self.asked[s]))
+
+
+def asked_words(summaries: dict[str, list[str]], questions: list[Path]) -> AskedWords:
+    """For each stem, the ``summaries`` (`training_summaries`) asked a word of it in a lay question of
+    ``questions``, and of those the ones that never mention it in any form nor in American spelling."""
+    from training.questions import load_questions
+
+    known = {doc: Vocabulary(found) for doc, found in summaries.items()}
+    asked: defaultdict[str, set[str]] = defaultdict(set)
+    missed: defaultdict[str, set[str]] = defaultdict(set)
+    for path in questions:
+        for q in load_questions(path):
+            vocabulary = known.get(q.doc_id)
+            for w in set(words(q.question)) if vocabulary else ():
+                asked[stem(w)].add(q.doc_id)
+                if not any(map(vocabulary.knows, [w, *american(w)])):
+                    missed[stem(w)].add(q.doc_id)
+    return AskedWords(Counter({s: len(d) for s, d in asked.items()}), Counter({s: len(d) for s, d in missed.items()}))
+
+
+def corpus_words(summaries: dict[str, list[str]]) -> CorpusWords:
+    """The counts of the ``summaries`` (`training_summaries`)."""
+    counts, using = Counter(), Counter()
+    for found in summaries.values():
+        counts.update(found)
+        using.update(set(found))
+    return CorpusWords(counts, using, len(summaries))
 
 
 def may_label(word: str) -> bool:
@@ -179,10 +226,10 @@ def candidates(english: list[str], shared: set[str]) -> list[str]:
             and NON_WORD_ZIPF <= zipf(w) < EVERYDAY_ZIPF and w not in shared]
 
 
-def learn(corpus: CorpusWords, english: list[str], encode,
-          titles: frozenset[str] = frozenset()) -> tuple[list[str], dict]:
+def learn(corpus: CorpusWords, english: list[str], encode, titles: frozenset[str] = frozenset(),
+          asked: frozenset[str] = frozenset()) -> tuple[list[str], dict]:
     """The words to write and the record: ``encode`` maps words to vectors (the model's);
-    none whose stem is one of ``titles`` (`title_stems`) is written."""
+    none whose stem is one of ``titles`` (`title_stems`) or ``asked`` (`AskedWords.care`) is written."""
     from sklearn.model_selection import StratifiedKFold, cross_val_score
     from sklearn.svm import SVC
 
@@ -203,9 +250,10 @@ def learn(corpus: CorpusWords, english: list[str], encode,
     kept = {w for w, m in zip(scored, side) if m >= MARGIN}
     kept |= {w for w in topics if len(w) >= MIN_LEN and zipf(w) < EVERYDAY_ZIPF}  # none is `common`
     kept = {w for w in kept if stem(w) not in titles}
-    record = {"topics": len(topics), "others": len(others), "scored": len(scored), "written": len(kept),
-              "cv_auc": round(float(auc.mean()), 3)}
-    return sorted(kept), record
+    asked_of = {w for w in kept if stem(w) in asked}
+    record = {"topics": len(topics), "others": len(others), "scored": len(scored), "written": len(kept - asked_of),
+              "asked": len(asked_of), "cv_auc": round(float(auc.mean()), 3)}
+    return sorted(kept - asked_of), record
 
 
 def render(found: list[str], record: dict) -> str:
@@ -225,6 +273,7 @@ def command(args) -> int:
     """``python -m training health-words``: learn the list and write it (``--out``)."""
     from ingest.sources import DocumentError
     from retriever.embedding import ModelError, load_embedder
+    from training.questions import QuestionFileError
 
     if args.out.exists() and not args.force:
         print(f"error: {args.out} exists; pass --force to replace it", file=sys.stderr)
@@ -235,13 +284,14 @@ def command(args) -> int:
     start = time.time()
     partial = args.out.with_name(args.out.name + ".partial")
     try:
-        corpus = corpus_words(args.corpus)
+        summaries = training_summaries(args.corpus)
+        asked = asked_words(summaries, args.questions).care()
         model = load_embedder(args.model, "torch")  # fp32 vectors: the list does not depend on the CPU's int8 kernels
-        found, record = learn(corpus, english_words(), lambda ws: model.encode(ws, batch_size=256, progress=True),
-                              title_stems(args.corpus))
+        encode = lambda ws: model.encode(ws, batch_size=256, progress=True)  # noqa: E731
+        found, record = learn(corpus_words(summaries), english_words(), encode, title_stems(args.corpus), asked)
         partial.write_text(render(found, record), encoding="utf-8")
         partial.replace(args.out)  # a reader never sees half a list
-    except (HealthWordsError, DocumentError, ModelError, OSError) as exc:
+    except (HealthWordsError, DocumentError, QuestionFileError, ModelError, OSError) as exc:
         partial.unlink(missing_ok=True)
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,10 +1,12 @@
 """Learning which English words name a health topic (`training.health_words`), on a made-up corpus
 and vectors: no model needed."""
 
+import json
 from collections import Counter
 
 import numpy as np
 
+from retriever.tokenization import stem
 from training import health_words as hw
 from training.__main__ import main
 
@@ -68,8 +70,47 @@ def test_corpus_words_reads_the_training_summaries_only(tmp_path):
         "---\ntitle: V\n---\nvalidationonly words\n", encoding="utf-8")  # a validation summary
     (tmp_path / "types-uterine-patient-endometrial-prevention-pdq.md").write_text(
         "---\ntitle: T\n---\ntrainingonly words\n", encoding="utf-8")
-    corpus = hw.corpus_words(tmp_path)
+    summaries = hw.training_summaries(tmp_path)
+    assert list(summaries) == ["types-uterine-patient-endometrial-prevention-pdq"]
+    corpus = hw.corpus_words(summaries)
     assert corpus.n == 1 and corpus.counts["trainingonly"] == 1 and "validationonly" not in corpus.counts
+
+
+def _questions(path, *asked: tuple[str, str]):
+    """A lay-question file: (summary, question) a line."""
+    path.write_text("".join(json.dumps({"doc_id": doc, "section": f"{doc}/0", "heading_path": ["T"], "question": q,
+                                        "style": "question", "evidence": "e"}) + "\n" for doc, q in asked),
+                    encoding="utf-8")
+    return path
+
+
+def test_asked_words_counts_the_summaries_asked_a_word_and_those_that_never_mention_it(tmp_path):
+    summaries = {"a": ["the", "cancer", "may", "recur", "anesthesia"], "b": ["cancer", "pain", "relapses"],
+                 "c": ["cancer", "recur"], "d": ["bladder"], "e": ["bladder"], "f": ["cancer"]}
+    questions = _questions(tmp_path / "q.jsonl", ("a", "can the cancer relapse"), ("a", "will it relapse after"),
+                           ("b", "did the cancer relapse"),  # "relapses": another form of the word it mentions
+                           ("c", "could the cancer have relapsed"),  # the same stem
+                           ("a", "do I need an anaesthetic"),  # "anesthesia" in American spelling
+                           ("v", "can it relapse"),  # a summary not passed: a validation one
+                           ("d", "bladder pain"), ("e", "my bladder"), ("a", "bladder"), ("f", "bladder"))
+    found = hw.asked_words(summaries, [questions])
+    assert found.asked[stem("relapse")] == 3 and found.missed[stem("relapse")] == 2  # a and c; b mentions it
+    assert found.missed[stem("anaesthetic")] == 0 and found.missed[stem("cancer")] == 0
+    assert found.asked[stem("bladder")] == 4 and found.missed[stem("bladder")] == 2
+    assert stem("relapse") in found.care() and stem("bladder") in found.care()  # half the summaries asked it
+    assert stem("bladder") not in hw.AskedWords(found.asked + Counter({stem("bladder"): 1}), found.missed).care()
+    assert stem("anaesthetic") not in found.care()
+
+
+def test_a_word_patients_ask_of_summaries_never_mentioning_it_is_left_off_the_list(monkeypatch):
+    monkeypatch.setattr(hw, "SAMPLE", 8)
+    english = [*TOPICS, *SHARED, *EVERYDAY, *UNUSED_HEALTH, *UNUSED_OTHER]
+    full, _ = hw.learn(_corpus(), english, _encode)
+    found, record = hw.learn(_corpus(), english, _encode, asked=frozenset({stem("hernia"), stem("thymus")}))
+    assert {"hernia", "thymus"} <= set(full) and not {"hernia", "thymus"} & set(found)
+    assert set(found) == set(full) - {"hernia", "thymus"}  # the machine's labels are left as they were
+    assert record["asked"] == 2 and record["written"] == len(found)
+    assert "and 2 more left out" in hw.render(found, record)
 
 
 def test_force_replaces_the_list_and_leaves_no_partial_file(tmp_path, monkeypatch, capsys):
@@ -80,13 +121,16 @@ def test_force_replaces_the_list_and_leaves_no_partial_file(tmp_path, monkeypatc
             return _encode(found)
 
     monkeypatch.setattr(embedding, "load_embedder", lambda model, backend: Encoder())
-    monkeypatch.setattr(hw, "corpus_words", lambda corpus: _corpus())
+    monkeypatch.setattr(hw, "training_summaries", lambda corpus: {f"s{i}": ["cancer"] for i in range(20)})
+    monkeypatch.setattr(hw, "corpus_words", lambda summaries: _corpus())
     monkeypatch.setattr(hw, "english_words", lambda: [*TOPICS, *SHARED, *EVERYDAY, *UNUSED_HEALTH, *UNUSED_OTHER])
+    questions = _questions(tmp_path / "q.jsonl", ("s1", "is it like a hernia"), ("s2", "a hernia too"))
     out = tmp_path / "health_words.txt"
     out.write_text("old\n", encoding="utf-8")
-    assert main(["health-words", "--out", str(out), "--force"]) == 0
+    assert main(["health-words", "--out", str(out), "--questions", str(questions), "--force"]) == 0
     written = [line for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     assert "thymus" in written and "old" not in written and not list(tmp_path.glob("*.partial"))
+    assert "gout" in written and "hernia" not in written  # asked of two summaries that never mention it
     assert main(["health-words", "--out", str(tmp_path / "no" / "list.txt")]) == 2
     assert "no folder" in capsys.readouterr().err
 
@@ -101,6 +145,17 @@ def test_a_summary_that_cannot_be_read_is_named_by_file(tmp_path, capsys):
     bad.write_text("---\ntitle: [unclosed\n---\ntext\n", encoding="utf-8")
     assert main(["--corpus", str(tmp_path), "health-words", "--out", str(tmp_path / "out.txt")]) == 2
     assert f"{bad}: malformed front matter at line 3" in capsys.readouterr().err  # as ingest names it
+
+
+def test_a_malformed_question_line_is_named_by_file_and_line(tmp_path, capsys):
+    (tmp_path / "types-uterine-patient-endometrial-prevention-pdq.md").write_text(
+        "---\ntitle: T\n---\nwords\n", encoding="utf-8")
+    questions = _questions(tmp_path / "q.jsonl", ("types-uterine-patient-endometrial-prevention-pdq", "is it gout"))
+    questions.write_text(questions.read_text(encoding="utf-8") + '{"doc_id": 3}\n', encoding="utf-8")
+    out = tmp_path / "out.txt"
+    assert main(["--corpus", str(tmp_path), "health-words", "--out", str(out), "--questions", str(questions)]) == 2
+    assert f"{questions}:2: not a training question" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_an_existing_list_is_kept_without_force(tmp_path, capsys):
