@@ -34,10 +34,9 @@ only the titles are read, as that command reads them. The list is made with the 
 vectors and read whichever model serves: it names words, not vectors.
 
 Nor is a word patients ask of summaries that never mention it as often as of those that do
-(`AskedWords.care`, over the lay questions of `--questions`): 23 of the 32 summaries asked
-"relapse" never say it, nor do 9 of 10 asked "painkillers"; a veto on such a word refuses
-their own questions. "Bladder" (2 of 19) names what summaries discuss, and stays. Its label is
-left as it was (docs/abstention.md, "Words patients ask of summaries that never say them").
+(`AskedWords.care`, over the lay questions of `--questions`): 23 of the 32 summaries asked "relapse"
+never say it, nor do 9 of 10 asked "painkillers"; a veto on it refuses their own questions. Its
+label stays (docs/abstention.md, "Words patients ask of summaries that never say them").
 """
 
 from __future__ import annotations
@@ -65,9 +64,8 @@ SPECIFIC_SHARE = 0.10  # a topic is in at most 14 of the 144 training summaries
 SHARED_SHARE = 0.15  # in 22 or more, at `SHARED_SPECIFIC`: the vocabulary of cancer care
 SHARED_SPECIFIC = 0.8
 EVERYDAY_SPECIFIC = 0.5
-# `AskedWords.care`: a word asked of `MISSED` summaries or more that never mention it (one summary's
-# questions say little of how patients speak), at least `MISSED_SHARE` of those asked it. 123 words of
-# the list made without the rule were asked of two; 50 of them of half or more ("relapse", "radiotherapy").
+# `AskedWords.care`: of `MISSED` such summaries or more (one summary's questions say little), `MISSED_SHARE`
+# of those asked it. 123 listed words were asked of two or more; 50 of half or more ("relapse", "radiotherapy").
 MISSED = 2
 MISSED_SHARE = 0.5
 MIN_COUNT = 3  # fewer uses say nothing of a word's specificity
@@ -164,10 +162,12 @@ def asked_words(summaries: dict[str, list[str]], questions: list[Path]) -> Asked
     for path in questions:
         for q in load_questions(path):
             vocabulary = known.get(q.doc_id)
-            for w in set(words(q.question)) if vocabulary else ():
+            for w in set(words(q.question)) if vocabulary is not None else ():
                 asked[stem(w)].add(q.doc_id)
                 if not any(map(vocabulary.knows, [w, *american(w)])):
                     missed[stem(w)].add(q.doc_id)
+    if not asked:
+        raise HealthWordsError(f"--questions {' '.join(map(str, questions))}: no question about a training summary")
     return AskedWords(Counter({s: len(d) for s, d in asked.items()}), Counter({s: len(d) for s, d in missed.items()}))
 
 

@@ -5,6 +5,7 @@ import json
 from collections import Counter
 
 import numpy as np
+import pytest
 
 from retriever.tokenization import stem
 from training import health_words as hw
@@ -100,6 +101,9 @@ def test_asked_words_counts_the_summaries_asked_a_word_and_those_that_never_ment
     assert stem("relapse") in found.care() and stem("bladder") in found.care()  # half the summaries asked it
     assert stem("bladder") not in hw.AskedWords(found.asked + Counter({stem("bladder"): 1}), found.missed).care()
     assert stem("anaesthetic") not in found.care()
+    assert found.missed[stem("need")] == 1 and stem("need") not in found.care()  # one summary's questions only
+    with pytest.raises(hw.HealthWordsError, match="no question about a training summary"):  # another corpus's file
+        hw.asked_words(summaries, [_questions(tmp_path / "v.jsonl", ("v", "can it relapse"))])
 
 
 def test_a_word_patients_ask_of_summaries_never_mentioning_it_is_left_off_the_list(monkeypatch):
