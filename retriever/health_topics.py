@@ -93,6 +93,13 @@ def cancer_words() -> frozenset[str]:
     return frozenset(shipped_lines(CANCER_WORDS))
 
 
+def mentions(index_knows: Callable[[str], bool], word: str) -> bool:
+    """Whether ``index_knows`` (``word -> bool``, a vocabulary's any-form test) holds ``word`` or its
+    American spelling: "anaesthetic" is the seed's "anesthesia". Training reads a summary's words
+    through it too (`training.health_words.asked_words`), as a veto would."""
+    return any(map(index_knows, [word, *american(word)]))
+
+
 def named_cancers(words: Iterable[str], bridged: Container[str], typed: list[str],
                   index_knows: Callable[[str], bool]) -> tuple[str, ...]:
     """The ``words`` that name a cancer-type summary, less those the lay lexicon bridges, and
@@ -124,7 +131,7 @@ def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,
         if w.isdigit() or (w in bridged and w not in HEALTH_TOPICS):  # "womb" stays one, found as "uterus"
             continue
         named = w in pdq_subjects() or (w in health_words() and w not in initials)
-        subject = named and index_knows is not None and not any(map(index_knows, [w, *american(w)]))
+        subject = named and index_knows is not None and not mentions(index_knows, w)
         if w in HEALTH_TOPICS or subject or (len(w) > 5 and MEDICAL_ENDING.search(w) and zipf(w) < EVERYDAY_ZIPF):
             out.append(w)
         elif w.isalpha() and zipf(w) < NON_WORD_ZIPF and not looks_misspelled(w):

@@ -53,8 +53,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retriever.health_topics import HEALTH_TOPICS, MEDICAL_ENDING, cancer_words, pdq_subjects
-from retriever.respelling import american
+from retriever.health_topics import HEALTH_TOPICS, MEDICAL_ENDING, cancer_words, mentions, pdq_subjects
 from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, Vocabulary, stem, words, zipf
 from training.data import is_validation
 
@@ -164,7 +163,7 @@ def asked_words(summaries: dict[str, list[str]], questions: list[Path]) -> Asked
             vocabulary = known.get(q.doc_id)
             for w in set(words(q.question)) if vocabulary is not None else ():
                 asked[stem(w)].add(q.doc_id)
-                if not any(map(vocabulary.knows, [w, *american(w)])):
+                if not mentions(vocabulary.knows, w):
                     missed[stem(w)].add(q.doc_id)
     if not asked:
         raise HealthWordsError(f"--questions {' '.join(map(str, questions))}: no question about a training summary")
@@ -250,10 +249,10 @@ def learn(corpus: CorpusWords, english: list[str], encode, titles: frozenset[str
     kept = {w for w, m in zip(scored, side) if m >= MARGIN}
     kept |= {w for w in topics if len(w) >= MIN_LEN and zipf(w) < EVERYDAY_ZIPF}  # none is `common`
     kept = {w for w in kept if stem(w) not in titles}
-    asked_of = {w for w in kept if stem(w) in asked}
-    record = {"topics": len(topics), "others": len(others), "scored": len(scored), "written": len(kept - asked_of),
-              "asked": len(asked_of), "cv_auc": round(float(auc.mean()), 3)}
-    return sorted(kept - asked_of), record
+    written = sorted(w for w in kept if stem(w) not in asked)
+    record = {"topics": len(topics), "others": len(others), "scored": len(scored), "written": len(written),
+              "asked": len(kept) - len(written), "cv_auc": round(float(auc.mean()), 3)}
+    return written, record
 
 
 def render(found: list[str], record: dict) -> str:
