@@ -30,6 +30,7 @@ CAUSE_HEADINGS = r"risk factor|cause|causes|risk of|why "
 #: ``packets --match`` names for the patterns the focused question files were cut with.
 MATCH_NAMES = {"worry": WORRY_HEADINGS, "cause": CAUSE_HEADINGS}
 EVERYDAY = Path("training/questions/everyday.jsonl")  # not about cancer: the domain check's (EVERYDAY_BRIEF.md)
+EVERYDAY_NEAR = Path("training/questions/everyday_near.jsonl")  # the same on the summaries' ground (its brief)
 #: The lay-question files about the summaries that the domain check's cancer side was fitted on (not
 #: cause.jsonl, written after it).
 DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questions/lay_words.jsonl"),
@@ -133,7 +134,8 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     do.add_argument("--model", default="pdq-minilm-l6")
     do.add_argument("--questions", type=Path, nargs="+", default=DOMAIN_QUESTIONS,
                     help="lay questions about cancer (training-question files)")
-    do.add_argument("--everyday", type=Path, default=EVERYDAY, help="questions not about cancer (EVERYDAY_BRIEF.md)")
+    do.add_argument("--everyday", type=Path, nargs="+", default=[EVERYDAY, EVERYDAY_NEAR],
+                    help=f"questions not about cancer (default: {EVERYDAY} {EVERYDAY_NEAR}; their briefs beside them)")
     do.add_argument("--force", action="store_true", help="replace the model's domain check")
     cr = sub.add_parser("crisis", help="fit the check of whether a question reads as thoughts of suicide or self-harm")
     cr.add_argument("--model", default="pdq-minilm-l6")

@@ -1,8 +1,9 @@
 """Fit the domain check (`retriever.domain`): lay questions about cancer against everyday ones.
 
 The cancer side is every training-question file's questions of the training summaries; the
-everyday side is ``training/questions/everyday.jsonl`` (EVERYDAY_BRIEF.md), less a fifth kept
-out by a hash of the question to report recall on. Each question is embedded as typed by
+everyday side is ``training/questions/everyday.jsonl`` (EVERYDAY_BRIEF.md) and
+``everyday_near.jsonl`` (EVERYDAY_NEAR_BRIEF.md: the same job on the summaries' own ground),
+less a fifth kept out by a hash of the question to report recall on, file by file. Each question is embedded as typed by
 the model's search encoder, and a one-layer network (scikit-learn's `MLPClassifier`) is
 fitted on the vectors, the everyday side weighted to count as much as the other. The cut
 is picked on the validation summaries' questions, which nothing is fitted on: it calls
@@ -16,7 +17,7 @@ import json
 import re
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -46,17 +47,37 @@ class EverydayQuestion:
     question: str
     topic: str
     style: str
+    source: str = ""  # the file it was read from: the held-out recall is recorded file by file
 
 
-def read_everyday(path: Path) -> list[EverydayQuestion]:
-    """Every line of ``path``, validated; raises naming each bad line (`retriever.lines.bad_lines`)."""
-    return read_records(path, _parse_line, EverydayFileError)
+def read_everyday(path: Path, seen: set[str] | None = None) -> list[EverydayQuestion]:
+    """Every line of ``path``, validated; raises naming each bad line (`retriever.lines.bad_lines`).
+    ``seen``: the questions of files read before, which a line may not repeat either."""
+    found = read_records(path, _parse_line, EverydayFileError, seen)
+    return [replace(q, source=str(path)) for q in found]
 
 
-def read_records(path: Path, parse, error: type[ValueError]) -> list:
+def read_everyday_files(paths: list[Path]) -> list[EverydayQuestion]:
+    """Every line of every file of ``paths``, none repeating a line of its own file or of one
+    before; raises naming every bad line of every file, and a file named twice."""
+    if len({p.resolve() for p in paths}) < len(paths):
+        raise EverydayFileError(f"{', '.join(map(str, paths))}: a file is named twice; name each once")
+    seen: set[str] = set()
+    out, problems = [], []
+    for path in paths:
+        try:
+            out += read_everyday(path, seen)
+        except EverydayFileError as exc:  # the next files' problems are named too
+            problems.append(str(exc))
+    if problems:
+        raise EverydayFileError("\n".join(problems))
+    return out
+
+
+def read_records(path: Path, parse, error: type[ValueError], seen: set[str] | None = None) -> list:
     """``parse(line, seen)`` of every line of ``path`` (a record, or what is wrong with the
     line); raises ``error`` naming each bad line by file and line."""
-    out, problems, seen = [], [], set()
+    out, problems, seen = [], [], set() if seen is None else seen
     for n, line in numbered_lines(path, error, problems):
         if not line.strip():
             continue
@@ -93,7 +114,7 @@ def _parse_line(line: str, seen: set[str]) -> EverydayQuestion | str:
     if m := CANCER_WORDS.search(q.question):
         return f"about cancer ({m.group(0)!r}): the brief's questions never are"
     if (key := squash(q.question)) in seen:
-        return "repeats an earlier line"
+        return "repeats an earlier line, of this file or of one read before it"
     seen.add(key)
     return q
 
@@ -101,6 +122,14 @@ def _parse_line(line: str, seen: set[str]) -> EverydayQuestion | str:
 def held_out(text: str) -> bool:
     """The everyday questions kept out of the fit: a content-free split by hash."""
     return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF < HELD_OUT_SHARE
+
+
+def _by_file(everyday: list[EverydayQuestion], called: np.ndarray) -> dict[str, float | None]:
+    """The share of each file's held-out questions ``called`` (in the held-out fifth's order)
+    everyday; None for a file none of whose lines the hash kept out."""
+    sources = np.array([q.source for q in everyday if held_out(q.question)])
+    return {name: round(float(called[sources == name].mean()), 4) if (sources == name).any() else None
+            for name in dict.fromkeys(q.source for q in everyday)}
 
 
 def _encode(embedder, texts: list[str], what: str) -> np.ndarray:
@@ -142,6 +171,7 @@ def fit_domain(cancer: list[TrainingQuestion], everyday: list[EverydayQuestion],
                       "everyday weight": round(weight, 2)},
         "validation summaries' questions called everyday": round(float(np.mean(logits["validation"] > cut)), 4),
         "held-out everyday questions called everyday": round(float(np.mean(logits["held out"] > cut)), 4),
+        "the same, by file": _by_file(everyday, logits["held out"] > cut),
         "validation": {"cancer questions": len(check_in), "everyday questions": len(check_out)},
         "seconds": round(time.time() - t0, 1),
     }
@@ -162,12 +192,12 @@ def command(args) -> int:
     out = Path(resolve_model(args.model)) / FOLDER
     try:  # the files are checked first: without --force, a shipped check stops the command after it
         cancer = [q for path in args.questions for q in load_questions(path)]
-        everyday = read_everyday(args.everyday)
+        everyday = read_everyday_files(args.everyday)
     except (QuestionFileError, EverydayFileError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if not everyday or not cancer:
-        print(f"error: {args.everyday if not everyday else 'the --questions files'} hold no question",
+        print(f"error: {'the --everyday files' if not everyday else 'the --questions files'} hold no question",
               file=sys.stderr)
         return 2
     print(f"{len(cancer)} questions about cancer and {len(everyday)} everyday ones read")

@@ -86,11 +86,13 @@ def test_an_everyday_question_is_refused_only_when_the_passages_lack_most_of_its
     assert not ev.everyday and EVERYDAY not in missing and not judge(ev, missing, None, 0.34).abstained
 
 
-@pytest.mark.parametrize("query", ["i have a cold and a sore throat what should i take", "my back hurts"])
+@pytest.mark.parametrize("query", ["i have a cold and a sore throat what should i take"])
 def test_the_seed_refuses_everyday_questions_for_what_they_are(seed_retriever, query):
-    """Without the check these were answered from the closest passages on avx512_vnni; on avx2
+    """Without the check this was answered from the closest passages on avx512_vnni; on avx2
     the cold question falls just under the threshold without it (0.334 against 0.35), so what
-    is asserted is the check's own part: nothing else vetoes them, the check does and says why."""
+    is asserted is the check's own part: nothing else vetoes it, the check does and says why.
+    The same trial's "my back hurts" is below the cut of the check's second round
+    (docs/abstention.md, "Everyday questions on the summaries' own ground")."""
     res = seed_retriever.search(query)
     assert res.abstained and EVERYDAY in res.missing and res.confidence <= TOPIC_VETO
     without = seed_retriever.with_settings(replace(seed_retriever.settings, domain_check=False)).search(query)

@@ -82,7 +82,7 @@ def test_a_refusal_names_topics_and_uncommon_words_not_everyday_ones(client, que
     assert [w for w in api["not_covered"] if w != "a subject other than cancer"] == named
 
 
-@pytest.mark.parametrize("question", ["how much does lanreotide cost?", "how much octreotide should he take"])
+@pytest.mark.parametrize("question", ["how much does octreotide cost?", "how much octreotide should he take"])
 def test_abstention_on_a_figure_says_the_number_is_not_given(client, question):
     html = client.get("/", params={"q": question}).text
     assert "don't give the number you asked for" in html and '<ol class="passages">' not in html

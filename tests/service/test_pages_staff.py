@@ -150,7 +150,7 @@ def test_staff_refusal_shows_its_confidence_against_the_bar_and_no_everyday_word
 
 def test_staff_refusal_names_what_is_lacking_and_offers_the_closest_passage_apart(client):
     """As the API does: staff see why nothing answers and the passage on the subject."""
-    html = client.get("/staff", params={"q": "how much does lanreotide cost?"}).text
+    html = client.get("/staff", params={"q": "how much does octreotide cost?"}).text
     refusal = html.split('class="message abstain"', 1)[1].split("</div>", 1)[0]
     assert "No passage matches" in refusal and "lack: <q>a figure</q>" in refusal
     results, related = html.split('<section class="related"', 1)

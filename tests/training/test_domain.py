@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from retriever.domain import FOLDER, DomainCheck
-from training.cli import AUDIENCE, EVERYDAY
+from training.cli import AUDIENCE, EVERYDAY, EVERYDAY_NEAR
 from training.data import is_validation
-from training.domain import EverydayFileError, command, fit_domain, read_everyday
+from training.domain import EverydayFileError, command, fit_domain, held_out, read_everyday, read_everyday_files
 from training.questions import TrainingQuestion
 
 
@@ -21,6 +21,22 @@ def _line(question="my knee hurts after running", topic="aches_injuries", style=
 def test_the_committed_everyday_questions_are_valid():
     found = read_everyday(EVERYDAY)
     assert len(found) >= 1500 and {q.style for q in found} == {"question", "query"}
+
+
+def test_the_near_everyday_questions_are_valid_and_repeat_none_of_the_first_round():
+    found = read_everyday_files([EVERYDAY, EVERYDAY_NEAR])
+    near = [q for q in found if q.source == str(EVERYDAY_NEAR)]
+    assert len(near) >= 1000 and {q.style for q in near} == {"question", "query"}
+
+
+def test_a_line_repeating_an_earlier_file_is_named_by_its_own_file_and_line(tmp_path):
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text(_line("My knee hurts after running") + "\n", encoding="utf-8")
+    second.write_text(_line("why do I hiccup") + "\n" + _line("my knee hurts after running!") + "\n",
+                      encoding="utf-8")
+    assert len(read_everyday(second)) == 2  # alone, it repeats nothing
+    with pytest.raises(EverydayFileError, match=r"second.jsonl:2: repeats an earlier line"):
+        read_everyday_files([first, second])
 
 
 @pytest.mark.parametrize("line, message", [
@@ -65,6 +81,30 @@ def test_fit_writes_a_check_that_tells_the_two_sides_apart(tmp_path):
     assert not check.everyday(_Letters().encode_query("is chemo hard on the stomach"))
 
 
+def test_the_held_out_share_is_recorded_for_each_file(tmp_path):
+    """Knee questions read as everyday, dog-scan questions as cancer ones (the stand-in encoder
+    reads "scan"): each file's share is its own, in the order the held-out fifth was read."""
+    cancer = [TrainingQuestion(f"doc-{i}", f"doc-{i}/0", ("T",), f"is chemo number {i} hard", "question", "e")
+              for i in range(60)]
+    knees, scans = tmp_path / "knees.jsonl", tmp_path / "scans.jsonl"
+    knees.write_text("".join(_line(f"my knee hurts after run {i}") + "\n" for i in range(60)), encoding="utf-8")
+    scans.write_text("".join(_line(f"when is my dog scan {i}") + "\n" for i in range(60)), encoding="utf-8")
+    everyday = read_everyday_files([knees, scans])
+    assert {q.source for q in everyday if held_out(q.question)} == {str(knees), str(scans)}
+    record = fit_domain(cancer, everyday, _Letters(), tmp_path / FOLDER)
+    assert record["the same, by file"] == {str(knees): 1.0, str(scans): 0.0}
+
+
+def test_a_file_named_twice_and_the_bad_lines_of_every_file_are_named(tmp_path):
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text(_line(style="sentence") + "\n", encoding="utf-8")
+    second.write_text(_line("why do I hiccup", topic="cars") + "\n", encoding="utf-8")
+    with pytest.raises(EverydayFileError, match="named twice"):
+        read_everyday_files([first, tmp_path / "sub" / ".." / "first.jsonl"])
+    with pytest.raises(EverydayFileError, match=r"(?s)first.jsonl:1: style.*second.jsonl:1: .*topic one of"):
+        read_everyday_files([first, second])
+
+
 def read_everyday_lines(tmp_path, questions):
     path = tmp_path / "lines.jsonl"
     path.write_text("".join(_line(q) + "\n" for q in questions), encoding="utf-8")
@@ -75,10 +115,10 @@ def test_the_command_never_replaces_a_shipped_check_without_force(tmp_path, monk
     (tmp_path / FOLDER).mkdir()
     (tmp_path / FOLDER / "domain.npz").write_bytes(b"shipped")
     monkeypatch.setattr("retriever.embedding.resolve_model", lambda name: str(tmp_path))
-    args = Namespace(model="pdq-minilm-l6", questions=[AUDIENCE], everyday=EVERYDAY, force=False)
+    args = Namespace(model="pdq-minilm-l6", questions=[AUDIENCE], everyday=[EVERYDAY, EVERYDAY_NEAR], force=False)
     assert command(args) == 2
     out, err = capsys.readouterr()
-    assert "questions about cancer and 1648 everyday ones read" in out  # checked before it stops
+    assert "questions about cancer and 2820 everyday ones read" in out  # checked before it stops
     assert "already holds a domain check; pass --force" in err
     assert (tmp_path / FOLDER / "domain.npz").read_bytes() == b"shipped"
 
