@@ -3,11 +3,11 @@
 The cancer side is every training-question file's questions of the training summaries; the
 everyday side is ``training/questions/everyday.jsonl`` (EVERYDAY_BRIEF.md) and
 ``everyday_near.jsonl`` (EVERYDAY_NEAR_BRIEF.md: the same job on the summaries' own ground),
-less a fifth kept out by a hash of the question to report recall on, file by file. Each question is embedded as typed by
-the model's search encoder, and a one-layer network (scikit-learn's `MLPClassifier`) is
-fitted on the vectors, the everyday side weighted to count as much as the other. The cut
-is picked on the validation summaries' questions, which nothing is fitted on: it calls
-`FLAGGED_SHARE` of them everyday.
+less a fifth kept out by a hash of the question to report recall on, file by file. Each
+question is embedded as typed by the model's search encoder, and a one-layer network
+(scikit-learn's `MLPClassifier`) is fitted on the vectors, the everyday side weighted to count
+as much as the other. The cut is picked on the validation summaries' questions, which nothing
+is fitted on: it calls `FLAGGED_SHARE` of them everyday.
 """
 
 from __future__ import annotations
