@@ -38,7 +38,7 @@ import numpy as np
 from retriever.crisis import CrisisCheck
 from retriever.crisis_words import CrisisWords, terms
 from training.data import is_validation
-from training.domain import PARAMS, _encode, held_out, read_records, text_fields
+from training.domain import PARAMS, _encode, held_out, named_once, read_records, text_fields
 from training.questions import TrainingQuestion
 
 LABELS = ("crisis", "topic", "not")
@@ -86,8 +86,7 @@ class CrisisLine:
 def read_crisis(*paths: Path) -> list[CrisisLine]:
     """Every line of ``paths``, validated; raises naming each bad line (`retriever.lines.bad_lines`),
     and a line that repeats one of an earlier file."""
-    if len({p.resolve() for p in paths}) < len(paths):
-        raise CrisisFileError(f"{', '.join(map(str, paths))}: a file is named twice; name each once")
+    named_once(paths, CrisisFileError)
     out: list[CrisisLine] = []
     first: dict[str, Path] = {}
     for path in paths:

@@ -60,8 +60,7 @@ def read_everyday(path: Path, seen: set[str] | None = None) -> list[EverydayQues
 def read_everyday_files(paths: list[Path]) -> list[EverydayQuestion]:
     """Every line of every file of ``paths``, none repeating a line of its own file or of one
     before; raises naming every bad line of every file, and a file named twice."""
-    if len({p.resolve() for p in paths}) < len(paths):
-        raise EverydayFileError(f"{', '.join(map(str, paths))}: a file is named twice; name each once")
+    named_once(paths, EverydayFileError)
     seen: set[str] = set()
     out, problems = [], []
     for path in paths:
@@ -72,6 +71,12 @@ def read_everyday_files(paths: list[Path]) -> list[EverydayQuestion]:
     if problems:
         raise EverydayFileError("\n".join(problems))
     return out
+
+
+def named_once(paths, error: type[ValueError]) -> None:
+    """Raise ``error`` when ``paths`` name one file twice (as written or through links and "..")."""
+    if len({p.resolve() for p in paths}) < len(paths):
+        raise error(f"{', '.join(map(str, paths))}: a file is named twice; name each once")
 
 
 def read_records(path: Path, parse, error: type[ValueError], seen: set[str] | None = None) -> list:
