@@ -3,6 +3,7 @@ nothing-found rule (no model needed)."""
 
 from retriever.abstain import (
     ALL_TERMS_FOUND,
+    EVERYDAY,
     NOTHING_FOUND_BELOW,
     Vocabulary,
     all_terms_found,
@@ -193,6 +194,18 @@ def test_the_nothing_found_rule_yields_to_a_close_embedding():
     close, close_missing = evidence(question, NOTHING_FOUND_BELOW, passage, terms, [], [])
     assert far.nothing_found and far_missing == ["strong", "painkillers", "make", "sleepy"]
     assert not close.nothing_found and close_missing == []
+
+
+def test_a_word_everyday_english_hardly_uses_held_by_the_passages_is_cancer_s_ground():
+    """The domain check read "how much does lanreotide cost per month" as everyday (a price's
+    words are no passage's); the drug's name, which the passage holds, says it is not.
+    A word of everyday English held by the passages ("injection") does not: the flag stands."""
+    passage = [_passage("Lanreotide is a somatostatin analog given as an injection.", "Hormone therapy")]
+    for question, everyday in (("how much does lanreotide cost per month", False),
+                               ("how much does an injection cost per month", True)):
+        terms = question_terms(question)
+        ev, missing = evidence(question, 0.5, passage, terms, [], [], everyday=True)
+        assert ev.coverage < 0.5 and ev.everyday is everyday and (EVERYDAY in missing) is everyday, question
 
 
 def test_a_missing_topic_vetoes_however_close_the_embedding():

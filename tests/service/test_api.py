@@ -293,12 +293,17 @@ def test_a_name_the_domain_check_reads_as_about_cancer_is_named_all_the_same(cli
 
 
 def test_the_price_of_a_drug_the_summary_names_is_refused_for_the_figure(client):
-    """Lanreotide is one of the seed's drugs and its price no passage gives; the domain check
-    may also read a price question as everyday (it does since its second round), so the
-    figure is what must be named, whatever else is."""
+    """Lanreotide is one of the seed's drugs and its price no passage gives: the figure is
+    what is missing, not the subject (the domain check reads a price's words as everyday, and
+    the drug's name, which the passages hold, overrules it), so the passage on the drug is
+    offered beside the refusal."""
+    from retriever.abstain import EVERYDAY
+
     for q in ("how much does lanreotide cost?", "price of lanreotide injections"):
         body = client.get("/api/search", params={"q": q}).json()
-        assert body["abstained"] and not body["results"] and "a figure" in body["not_covered"], q
+        assert body["abstained"] and not body["results"] and body["not_covered"] == ["a figure"], q
+        assert [r["section"] for r in body["related"]] == ["Hormone therapy"], q
+        assert EVERYDAY not in body["not_covered"]
 
 
 def test_an_everyday_question_keeps_its_reason_beside_the_words_it_misses(client):
