@@ -94,6 +94,8 @@ def test_abstention_on_a_figure_says_the_number_is_not_given(client, question):
     assert "The passages closest to your question don't give the number you asked for." in html
     assert "not showing any passages" not in html
     assert re.search(r'<h4 class="crumbs" id="related-1">', related) and '<h3 class="crumbs"' not in related
+    # "the passage below" is the next thing read: the summary's contents come after it
+    assert html.index('<section class="related"') < html.index('<details class="contents"')
 
 
 def test_abstention_on_a_provider_says_none_is_named(client):
