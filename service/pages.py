@@ -129,7 +129,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
     except ApiError as exc:
         picker = cat is not None and cat.count > 1
         limit = _holder(request).settings.max_query_chars
-        context.update(q=_echo(q, limit),
+        context.update(q="" if _two_questions(exc) else _echo(q, limit),
                        error=_patient_message(exc, picker, blank=not q.strip(), limit=limit))
         return _render(request, "index.html", status=_form_status(exc), **context)
     offered = _candidates(query, result, cat) if wide and not result.crisis else []  # no menu beside crisis help
@@ -205,6 +205,12 @@ def _echo(q: str, limit: int) -> str:
     return clean_text(q).replace("\ufffd", "")[:limit]
 
 
+def _two_questions(exc: ApiError) -> bool:
+    """Whether the link held two questions (``?q=a&q=b``): the box and the page's title then
+    show neither, as neither was searched (they showed the last, under "one at a time")."""
+    return exc.code == "repeated_parameter" and exc.field == "q"
+
+
 def _form_status(exc: ApiError) -> int:
     """A page's status for a search it refused: a box sent with nothing to search for is the
     form asking for words (200), on both pages alike; anything else keeps the API's status."""
@@ -264,6 +270,8 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     except ApiError as exc:
         if exc.field == "k":
             form["k"] = clean_text(k or "")[:12]  # the box flagged as wrong shows what was typed
+        if _two_questions(exc):
+            form["q"] = ""
         message = exc.message.replace(LISTED, "the form's Document and cancer type lists name them")
         return _render(request, "staff.html", status=_form_status(exc), **{**context, "error": message,
                                                                           "error_field": exc.field})

@@ -194,9 +194,13 @@ def test_where_a_lead_in_continues_is_a_link_to_each_sub_section(client, retriev
 
 def test_two_questions_in_one_link_are_refused_and_a_tracker_s_parameter_is_not(client):
     """The API refuses a repeated q; the page answered the last one silently."""
-    twice = client.get("/", params=[("q", "carcinoid"), ("q", "x")])
+    twice = client.get("/", params=[("q", "carcinoid"), ("q", "xylophone")])
     assert twice.status_code == 422 and "Please ask one question at a time." in twice.text
     assert not passages(twice.text)
+    # neither was searched, so neither is shown as the question: not in the title, not in the box
+    assert "xylophone" not in twice.text and "carcinoid" not in twice.text.split("</title>")[0]
+    staff = client.get("/staff", params=[("q", "carcinoid"), ("q", "xylophone")])
+    assert staff.status_code == 422 and "xylophone" not in staff.text
     shared = client.get("/", params={"q": "what is octreotide", "utm_source": "newsletter"})
     assert shared.status_code == 200 and passages(shared.text)
 
