@@ -155,7 +155,7 @@ class SearchResponse(BaseModel):
     abstained: bool = Field(description="True when no passage answers well enough; results is then empty.")
     confidence: float = Field(ge=0, description=(
         "How well the best passages answer the question (the retriever's abstention score, "
-        "README 'Abstention'; from 0, rounded down). Searches scoring below the service's "
+        "README 'Abstention'; from 0, rounded down, and not capped at 1). Searches scoring below the service's "
         "abstain_threshold (/readyz) are refused, so a client can tell a near miss from a far "
         "one; a question too short to ask anything is refused whatever its score."))
     results: list[Result]
