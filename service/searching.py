@@ -152,9 +152,10 @@ def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) 
     types = tuple(dict.fromkeys(t for t in (clean_text(x) for x in cancer_type) if t))
     if unknown := [t for t in types if t.lower() not in known_types]:
         listed = any(unknown[0].lower() in {t.lower() for t in d.cancer_types} for d in documents.values())
-        aside = " (some list it among their related types; the filter reads a summary's own)" if listed else ""
+        aside = ("; some documents list it among their related types, but the filter reads a document's own"
+                 if listed else "")
         raise ApiError(422, "invalid_cancer_type", f"cancer_type: no indexed document is of the cancer type "
-                                                   f"{unknown[0]!r}{aside} ({LISTED}).", "cancer_type")
+                                                   f"{unknown[0]!r} ({LISTED}{aside}).", "cancer_type")
     wanted = {t.lower() for t in types}
     if docs and types and not any(wanted & {t.lower() for t in types_of(documents[d])} for d in docs):
         # both filters valid, but together they allow no passage: say so, not "not covered"

@@ -293,4 +293,5 @@ def test_a_related_type_no_summary_is_about_is_refused_and_says_so(client):
     """The seed lists "liver" among its related types; the filter reads a summary's own."""
     err = assert_error(client.get("/api/search", params={"q": ANSWERED, "cancer_type": "liver"}), 422,
                        "invalid_cancer_type", "cancer_type")
-    assert "'liver' (some list it among their related types; the filter reads a summary's own)" in err["message"]
+    assert err["message"].endswith("'liver' (GET /api/documents lists them; some documents list it among their related "
+                                   "types, but the filter reads a document's own).")
