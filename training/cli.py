@@ -38,7 +38,7 @@ DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questi
 #: The crisis check's labelled lines: sentences, inputs of one to five words, and lines in Spanish and six
 #: other languages written in the Latin alphabet (their briefs beside them).
 CRISIS_LINES = [Path(f"training/questions/{name}.jsonl") for name in ("crisis", "crisis_short", "crisis_languages",
-                                                                     "crisis_contacts")]
+                                                                     "crisis_contacts", "crisis_prognosis")]
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
 PASSING = Path("training/passing")  # questions naming what their summary never mentions (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")
@@ -141,7 +141,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     cr.add_argument("--model", default="pdq-minilm-l6")
     cr.add_argument("--lines", type=Path, nargs="+", default=CRISIS_LINES,
                     help="labelled lines (CRISIS_BRIEF.md, CRISIS_SHORT_BRIEF.md, CRISIS_LANGUAGES_BRIEF.md, "
-                         "CRISIS_CONTACTS_BRIEF.md)")
+                         "CRISIS_CONTACTS_BRIEF.md, CRISIS_PROGNOSIS_BRIEF.md)")
     cr.add_argument("--questions", type=Path, nargs="+", default=DOMAIN_QUESTIONS,
                     help="lay questions about cancer (training-question files): the unflagged side with the lines")
     cr.add_argument("--force", action="store_true", help="replace the model's crisis check")
