@@ -112,6 +112,10 @@ def test_a_shared_staff_link_keeps_working_with_a_trackers_parameters(client):
 def test_staff_are_told_which_document_words_the_keyword_search_added(client):
     html = client.get("/staff", params={"q": "carcinoid rectum", "mode": "keyword"}).text
     assert "Keywords also searched: <q>neuroendocrine</q> for <q>carcinoid</q>." in html
+    # each word searched on its own, not one phrase: "abdominal abdomen" is no phrase of any passage
+    belly = client.get("/staff", params={"q": "carcinoid belly pain"}).text
+    assert ("Keywords also searched: <q>neuroendocrine</q> for <q>carcinoid</q>; "
+            "<q>abdominal</q>, <q>abdomen</q> for <q>belly</q>.") in belly
     assert "Keywords also searched" not in client.get("/staff", params={"q": "carcinoid", "mode": "semantic"}).text
 
 
