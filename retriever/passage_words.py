@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from retriever.audience import url_words
-from retriever.boilerplate import BOILERPLATE, own_text
+from retriever.boilerplate import BOILERPLATE, CROSS_REFERENCES, own_text
 from retriever.models import Chunk
 from retriever.store import write_npz
 from retriever.tokenization import PREFIX, TOKENIZER_VERSION, Vocabulary, passage_vocabulary, stem
@@ -109,7 +109,7 @@ class PassageWords:
             made_by, table, spans, ids = str(data["recipe"]), data["table"].tolist(), data["spans"], data["ids"]
         if made_by != recipe():
             raise PassageWordsError("its words were made by another version of the program or with other PDQ "
-                                    f"notes ({BOILERPLATE.name})")
+                                    f"notes ({BOILERPLATE.name}, {CROSS_REFERENCES.name})")
         if problem := _misfit(len(table), spans, ids, n_chunks):
             raise PassageWordsError(problem)
         return cls(table, spans, ids)
@@ -133,8 +133,10 @@ class PassageWordsError(ValueError):
 
 def recipe() -> str:
     """What stored words depend on besides the passages: this module's and the tokenizer's
-    versions, and PDQ's notes (`boilerplate.BOILERPLATE`, which ``python -m training words``
-    remakes), left out of the words topics are looked for in. Words made otherwise are refused."""
+    versions, and PDQ's notes and lines naming another summary (`boilerplate.BOILERPLATE`,
+    `boilerplate.CROSS_REFERENCES`, which ``python -m training words`` remakes), left out of the
+    words topics are looked for in. Words made otherwise are refused."""
     digest = hashlib.sha256(f"{WORDS_VERSION}/{TOKENIZER_VERSION}/".encode())
     digest.update(BOILERPLATE.read_bytes())
+    digest.update(CROSS_REFERENCES.read_bytes())
     return digest.hexdigest()[:16]

@@ -15,8 +15,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from retriever.audience import audience
+from retriever.boilerplate import cross_references
+from retriever.cancer_names import TUMOUR_WORDS
 from retriever.dictionary import in_dictionary
-from retriever.text import short_title, strip_accents
+from retriever.text import fold, sentence_spans, short_title, strip_accents
 from retriever.tokenization import mostly_another_language
 
 # A passage's line naming a childhood summary: PDQ's adult summaries end their first
@@ -63,6 +65,35 @@ def childhood_twin(retriever, query: str, result, doc: str = "") -> ChildhoodTwi
             named = _title_words(found.group(1))
             if named and named <= own:
                 return ChildhoodTwin(short_title(entry.title), found.group(1), retriever.links[retriever.chunks[i].id])
+    return None
+
+
+@dataclass(frozen=True)
+class OtherSummary:
+    """A summary that names what a refused question asks about, as a passage of the index names it."""
+
+    title: str  # as the passage names it
+    link: str  # the passage naming it, on the source page: its link to that summary is there
+
+
+# Words of a missing topic that name no subject of their own: "lung cancer" asks about the lung.
+_GENERIC = frozenset({"cancer", "cancers"}) | TUMOUR_WORDS
+
+
+def other_summary(retriever, result) -> OtherSummary | None:
+    """For a question refused for a topic the passages never name, a summary that one of the
+    passages held back names in a line of its own (`boilerplate.CROSS_REFERENCES`), with that
+    topic in its title: "pancreatic neuroendocrine tumor treatment" on the seed, which points to
+    "Pancreatic Neuroendocrine Tumors (Islet Cell Tumors) Treatment" for it."""
+    ev = result.evidence
+    if not result.abstained or ev is None or not ev.topics_missing:
+        return None
+    topics = {w for topic in ev.topics_missing for w in topic.lower().split()} - _GENERIC
+    for hit in [*result.withheld, *result.related]:
+        text = hit.chunk.text
+        for a, b in sentence_spans(text):
+            if fold(text[a:b]) in cross_references() and topics & set(re.findall(r"[a-z]+", text[a:b].lower())):
+                return OtherSummary(text[a:b], retriever.links[hit.chunk.id])
     return None
 
 

@@ -21,7 +21,8 @@ from retriever.abstain import EVERYDAY
 from retriever.models import SearchResult
 from service.contents import contents
 from service.errors import ApiError
-from service.notices import as_typed, childhood_twin, maybe_shorthand, phone_link, unmarked
+from service.form_errors import echo, form_status, patient_message, two_questions
+from service.notices import as_typed, childhood_twin, maybe_shorthand, other_summary, phone_link, unmarked
 from service.presentation import (
     corrected,
     not_covered,
@@ -114,8 +115,8 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
     cat = catalog(retriever) if retriever else None
     doc = clean_text(doc or "")
     context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="", hints=[],
-                   read_as=[], related=[], not_covered=[], shorthand=[], contents=(), twin=None, everyday=False,
-                   crisis=False)
+                   read_as=[], related=[], not_covered=[], shorthand=[], contents=(), twin=None, other=None,
+                   everyday=False, crisis=False)
     if q is None:
         return _render(request, "index.html", **context)
     try:
@@ -129,9 +130,9 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
     except ApiError as exc:
         picker = cat is not None and cat.count > 1
         limit = _holder(request).settings.max_query_chars
-        context.update(q="" if _two_questions(exc) else _echo(q, limit),
-                       error=_patient_message(exc, picker, blank=not q.strip(), limit=limit))
-        return _render(request, "index.html", status=_form_status(exc), **context)
+        context.update(q="" if two_questions(exc) else echo(q, limit),
+                       error=patient_message(exc, picker, blank=not q.strip(), limit=limit))
+        return _render(request, "index.html", status=form_status(exc), **context)
     offered = _candidates(query, result, cat) if wide and not result.crisis else []  # no menu beside crisis help
     result = unmarked(result) if result.crisis else result  # nothing of "kill cancer cells" highlighted beside it
     if offered:
@@ -148,6 +149,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
                    not_covered=named, shorthand=maybe_shorthand(named), hints=hints,
                    everyday=EVERYDAY in not_covered(result),
                    twin=childhood_twin(retriever, query, result, doc if doc in cat.titles else ""),
+                   other=other_summary(retriever, result),
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
                    related=passage_views(result.related), crisis=result.crisis)
     return _render(request, "index.html", **context)
@@ -199,47 +201,6 @@ async def _answering(request: Request, q: str, offered: list[Summary]) -> tuple[
     return [s for s, _ in answered], None
 
 
-def _echo(q: str, limit: int) -> str:
-    """The question as its box shows it again: cleaned, cut to the limit, and without the
-    marks of bytes that were no text ("chemo%FF"), which the reader never typed."""
-    return clean_text(q).replace("\ufffd", "")[:limit]
-
-
-def _two_questions(exc: ApiError) -> bool:
-    """Whether the link held two questions (``?q=a&q=b``): the box and the page's title then
-    show neither, as neither was searched (they showed the last, under "one at a time")."""
-    return exc.code == "repeated_parameter" and exc.field == "q"
-
-
-def _form_status(exc: ApiError) -> int:
-    """A page's status for a search it refused: a box sent with nothing to search for is the
-    form asking for words (200), on both pages alike; anything else keeps the API's status."""
-    return 200 if exc.code == "invalid_query" else exc.status
-
-
-def _patient_message(exc: ApiError, picker: bool = True, blank: bool = False, limit: int = 0) -> str:
-    if exc.code == "invalid_query":  # blank, or nothing to search for ("???")
-        return ("Please type a question in the box." if blank
-                else "Please type a question in words: this one has no letters or numbers to search for.")
-    if exc.code == "repeated_parameter":
-        if exc.field == "q":
-            return "Please ask one question at a time."
-        return "Please choose one summary." if picker else "Please ask without choosing a summary."
-    if exc.code == "query_too_long":
-        return f"That question is too long: please shorten it to {limit:,} characters or fewer and try again."
-    if exc.code == "invalid_encoding":  # bytes that are no text ("chemo%FF"), or text pasted with their mark
-        return ("Part of that question could not be read: the box shows the rest. "
-                "Please check it and search again.")
-    if exc.code == "invalid_doc":  # the page offers a list only on an index of several summaries
-        return "That summary is not one we search. " + ("Please choose one from the list, or search them all."
-                                                         if picker else "Please ask without choosing one.")
-    if exc.code == "timeout":
-        return "The search took too long. Please try again in a moment."
-    if exc.code == "not_ready":
-        return "The service is starting up. Please try again in a moment."
-    return exc.message
-
-
 @router.get("/staff", response_class=HTMLResponse)
 async def staff(request: Request, q: str | None = None, k: str | None = None, mode: str | None = None,
                 doc: str | None = None, cancer_type: str | None = None, view: str | None = None) -> HTMLResponse:
@@ -249,7 +210,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     mode = mode.lower() if mode else mode  # "Keyword", as the menu shows it, typed into a link
     documents = sorted(((i, short_title(d.title) if d.title else i) for i, d in retriever.manifest.documents.items()),
                        key=lambda x: x[1].lower()) if retriever else []
-    form = {"q": _echo(q or "", holder.settings.max_query_chars), "k": STAFF_DEFAULT_K,
+    form = {"q": echo(q or "", holder.settings.max_query_chars), "k": STAFF_DEFAULT_K,
             "mode": STAFF_NAME[STAFF_MODES[mode]] if mode in STAFF_MODES else "hybrid", "doc": clean_text(doc or ""),
             "cancer_type": clean_text(cancer_type or ""), "view": "compact" if view == "compact" else "full"}
     context = dict(form=form, documents=documents, cancer_types=cancer_types(retriever) if retriever else [],
@@ -270,10 +231,10 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     except ApiError as exc:
         if exc.field == "k":
             form["k"] = clean_text(k or "")[:12]  # the box flagged as wrong shows what was typed
-        if _two_questions(exc):
+        if two_questions(exc):
             form["q"] = ""
         message = exc.message.replace(LISTED, "the form's Document and cancer type lists name them")
-        return _render(request, "staff.html", status=_form_status(exc), **{**context, "error": message,
+        return _render(request, "staff.html", status=form_status(exc), **{**context, "error": message,
                                                                           "error_field": exc.field})
     form["q"] = query
     searched = corrected(query, result.corrections)

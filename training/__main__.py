@@ -212,7 +212,7 @@ def _ranker(args) -> int:
 def _words(args) -> int:
     import os
 
-    from training import plurals
+    from training import crossrefs, plurals
     from training import words as w
     from training.drug_names import render_drug_names
     from training.questions import QuestionFileError
@@ -228,6 +228,7 @@ def _words(args) -> int:
         lists = [(args.out, w.render(w.corpus_counts(docs))),
                  (args.subjects_out, w.render_subjects([title for title, _ in docs])),
                  (args.boilerplate_out, w.render_boilerplate(bodies)),
+                 (args.cross_references_out, crossrefs.render(bodies)),
                  (args.acronyms_out, w.render_acronyms(bodies, questions)),
                  (args.cancer_words_out, w.render_cancer_words(w.cancer_titles(args.corpus), docs)),
                  (args.cancer_names_out, w.render_cancer_names(args.corpus)),

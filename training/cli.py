@@ -121,6 +121,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     wo.add_argument("--out", type=Path, default=Path("retriever/pdq_words.txt"))
     wo.add_argument("--subjects-out", type=Path, default=Path("retriever/pdq_subjects.txt"))
     wo.add_argument("--boilerplate-out", type=Path, default=Path("retriever/pdq_boilerplate.txt"))
+    wo.add_argument("--cross-references-out", type=Path, default=Path("retriever/pdq_cross_references.txt"))
     wo.add_argument("--acronyms-out", type=Path, default=Path("retriever/pdq_acronyms.txt"))
     wo.add_argument("--cancer-words-out", type=Path, default=Path("retriever/pdq_cancer_words.txt"))
     wo.add_argument("--cancer-names-out", type=Path, default=Path("retriever/pdq_cancer_names.txt"))

@@ -29,3 +29,12 @@ def test_a_passage_without_notes_is_returned_as_it_is():
 
 def test_a_passage_of_notes_alone_has_no_own_text():
     assert own_text("PDQ is a registered trademark.  PDQ is a service of the NCI.") == ""
+
+
+def test_a_line_naming_another_summary_is_no_text_of_the_passage():
+    """The seed's first passage ends pointing to the pancreatic summary; its words are no sign
+    that the passage answers "pancreatic neuroendocrine tumor treatment"."""
+    text = ("GI neuroendocrine tumors are rare.\n\nSee the following for information about other types of "
+            "neuroendocrine tumors:\n\n- Pancreatic Neuroendocrine Tumors (Islet Cell Tumors) Treatment")
+    own = own_text(text)
+    assert "Pancreatic" not in own and own.startswith("GI neuroendocrine tumors are rare.")

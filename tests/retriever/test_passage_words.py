@@ -107,6 +107,11 @@ def test_the_recipe_follows_pdq_s_notes(tmp_path, monkeypatch):
     notes.write_bytes(passage_words.BOILERPLATE.read_bytes() + b"pdq is a service of the nci.\n")
     monkeypatch.setattr(passage_words, "BOILERPLATE", notes)
     assert recipe() != shipped
+    monkeypatch.undo()
+    named = tmp_path / "named.txt"
+    named.write_bytes(passage_words.CROSS_REFERENCES.read_bytes() + b"lip and oral cavity cancer treatment\n")
+    monkeypatch.setattr(passage_words, "CROSS_REFERENCES", named)
+    assert recipe() != shipped
 
 
 @pytest.mark.model

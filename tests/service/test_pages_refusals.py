@@ -208,3 +208,17 @@ def test_the_api_flags_a_crisis_and_still_gives_the_search_s_results(client):
     body = client.get("/api/search", params={"q": "i dont want to live anymore with this cancer"}).json()
     assert body["crisis"] is True and (body["results"] or body["withheld"])
     assert client.get("/api/search", params={"q": "what is carcinoid syndrome"}).json()["crisis"] is False
+
+
+def test_a_tumour_the_summary_points_elsewhere_for_is_refused_with_the_pointer(client):
+    """The seed's first passage ends pointing to the pancreatic summary ("See the following ...:
+    - Pancreatic Neuroendocrine Tumors (Islet Cell Tumors) Treatment"); that line is no sign the
+    passage answers "pancreatic neuroendocrine tumor treatment", which it did at confidence 0.95."""
+    api = client.get("/api/search", params={"q": "pancreatic neuroendocrine tumor treatment"}).json()
+    assert api["abstained"] and api["not_covered"] == ["pancreatic"]
+    html = client.get("/", params={"q": "pancreatic neuroendocrine tumor treatment"}).text
+    note = re.search(r'<p class="note other-summary">(.*?)</p>', html).group(1)
+    assert "<cite>Pancreatic Neuroendocrine Tumors (Islet Cell Tumors) Treatment</cite>" in note
+    assert "gi-neuroendocrine-treatment-pdq#:~:text=See%20the%20following" in note  # where the seed links to it
+    # a topic no line of the summary points elsewhere for gets no such note
+    assert 'class="note other-summary"' not in client.get("/", params={"q": "lung carcinoid treatment"}).text

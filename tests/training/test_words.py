@@ -118,7 +118,7 @@ def test_one_file_for_two_lists_is_refused(tmp_path, capsys):
     out = tmp_path / "words.txt"
     assert main(["words", "--out", str(out), "--subjects-out", str(tmp_path / "s.txt"),
                  "--boilerplate-out", str(out), "--acronyms-out", str(tmp_path / "a.txt")]) == 2
-    assert "must name 9 files" in capsys.readouterr().err and not out.exists()
+    assert "must name 10 files" in capsys.readouterr().err and not out.exists()
 
 
 def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys):
