@@ -36,11 +36,15 @@ def test_the_planner_reads_the_cancers_its_index_names():
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("question", ["skin cancer signs", "brain cancer symptoms", "colon cancer treatment",
-                                      "is this the same as pancreatic cancer"])
-def test_a_cancer_the_summary_never_names_is_refused_on_the_seed(seed_retriever, question):
+@pytest.mark.parametrize("question, named", [("skin cancer signs", "skin cancer"),
+                                             ("brain cancer symptoms", "brain cancer"),
+                                             ("colon cancer treatment", "colon cancer"),
+                                             # the seed says "pancreatic" only in its line pointing to the
+                                             # pancreatic summary, which names nothing: the word itself is missing
+                                             ("is this the same as pancreatic cancer", "pancreatic")])
+def test_a_cancer_the_summary_never_names_is_refused_on_the_seed(seed_retriever, question, named):
     result = seed_retriever.search(question, 5)
-    assert result.abstained and any(m.endswith(" cancer") for m in result.missing)
+    assert result.abstained and result.missing == [named]
 
 
 @pytest.mark.model
