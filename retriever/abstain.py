@@ -10,7 +10,7 @@ Two signals, both cheap:
   survival rate, a dose, a price, a normal range, a length of time) that the passages found
   do not contain, one for the best hospital or doctor, which PDQ summaries never name, or
   a question about something other than cancer (`retriever.domain`) whose terms the
-  passages mostly lack.
+  passages mostly lack and none of whose rare words they hold ("lanreotide": `CANCER_GROUND_ZIPF`).
 
 A missing topic is a word of the question naming a health topic that none of the top three
 passages uses (`retriever.health_topics`).
@@ -80,8 +80,10 @@ def all_terms_found(terms: list[tuple[str, ...]], passages: Iterable[Vocabulary]
 
 
 def holds_uncommon_word(terms: list[tuple[str, ...]], passages: list[Vocabulary]) -> bool:
-    """Whether a passage holds a word the question typed that is rarer than `CANCER_GROUND_ZIPF`."""
-    return any(zipf(alts[0]) < CANCER_GROUND_ZIPF and any(p.knows(alts[0]) for p in passages) for alts in terms)
+    """Whether a passage holds a word the question typed (a term of one word, not a lexicon entry's
+    document words) that is rarer than `CANCER_GROUND_ZIPF`."""
+    typed = [alts[0] for alts in terms if len(alts) == 1]
+    return any(zipf(w) < CANCER_GROUND_ZIPF and any(p.knows(w) for p in passages) for w in typed)
 
 
 def nothing_found(terms: list[tuple[str, ...]], passages: list[Vocabulary]) -> list[str]:
@@ -164,7 +166,7 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
         missing.append(PROVIDER)
     found = all_terms_found(terms, vocabularies)
     covered = sum(any(union.knows(w) for w in alts) for alts in terms) / len(terms) if terms else 1.0
-    everyday = everyday and covered < COVERAGE_BELOW and not holds_uncommon_word(terms, vocabularies)
+    everyday = everyday and covered < COVERAGE_BELOW and not holds_uncommon_word(terms, [own for *_, own in passages])
     if everyday:
         missing.append(EVERYDAY)
     ev = Evidence(best_cosine, len(topics_missing), fig, prov, bool(nothing), found, covered,

@@ -11,14 +11,14 @@ hidden layer over the question's vector, the vector the search already has) fitt
 ``python -m training crisis`` on synthetic lines written to committed briefs
 (training/questions/CRISIS_BRIEF.md; CRISIS_SHORT_BRIEF.md for inputs of one to five words,
 CRISIS_LANGUAGES_BRIEF.md for Spanish and six other languages, CRISIS_CONTACTS_BRIEF.md for
-asking whom to call): thoughts of suicide or
+asking whom to call, CRISIS_PROGNOSIS_BRIEF.md for how long someone has): thoughts of suicide or
 self-harm, and questions about suicide as a subject, against hard negatives (a fear of
 dying, wishes for the end of life, idioms, "suicide gene therapy", a symptom or a day typed
-alone, "what number do i call") and the training summaries' lay questions. Beside the vector, a second reader weighs
-the question's own words (`retriever.crisis_words`): a vector made by an English model
-blurs "kms" and "burden to my family". Either reader flags a question; their cuts are
-picked so that together they flag one validation question in 500 (docs/abstention.md,
-"Crisis help").
+alone, "what number do i call", "how long does he have to live") and the training summaries'
+lay questions. Beside the vector, a second reader weighs the question's own words
+(`retriever.crisis_words`): a vector made by an English model blurs "kms" and "burden to my
+family". Either reader flags a question; their cuts are picked so that together they flag one
+validation question in 500 (docs/abstention.md, "Crisis help").
 
 It decides nothing about the passages: the search and its abstention run as for any
 question, and the page shows crisis help first (`service.pages`).

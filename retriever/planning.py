@@ -56,9 +56,8 @@ MAX_INITIALS = 3
 # Initials as typed, a lower-case plural at most ("NSCLC", "PNETs"); `typed_in_capitals` says
 # whether the question is shouted.
 _INITIALS = re.compile(r"\b[A-Z]{3,}s?\b")
-# Initials typed in lower case, as staff type them in a search box ("nsclc stage 3", or
-# "Nsclc" as a phone starts a sentence): written out only where the index's headings spell
-# them and no word is nearer (`Planner._lower_initials`).
+# Initials typed in lower case, as staff type them in a search box ("nsclc stage 3", or "Nsclc" as a
+# phone starts a sentence): written out only where the headings spell them, no word nearer (`Planner._lower_initials`).
 _LOWER_INITIALS = re.compile(r"\b[A-Za-z][a-z]{3,}\b")
 # What PDQ titles add after their subject ("Adrenocortical Carcinoma Treatment - NCI"): a name
 # ending so is a title read whole, not a subject, so "acct" stays "acct" (a review's "my acct").
@@ -124,8 +123,7 @@ def _split_quotes(text: str) -> tuple[list[str], list[str]]:
 
 
 def quoted(text: str) -> tuple[str, ...]:
-    """The phrases ``text`` puts in double quotes, as their words (`tokenization.words`)
-    joined by spaces."""
+    """The phrases ``text`` puts in double quotes, as their words (`tokenization.words`) joined by spaces."""
     phrases = (" ".join(negated(words(part))) for part in _split_quotes(text)[0])
     return tuple(dict.fromkeys(p for p in phrases if len(p) > 1))
 
@@ -140,8 +138,8 @@ class Planner:
     document words for lay words."""
 
     def __init__(self, speller: Speller, lexicon: bool = True, tokens: Container[str] = (),
-                 pairs: WordPairs | None = None, subjects: Collection[str] = (),
-                 cancers: Collection[str] | None = None, initialisms: Initialisms | None = None):
+                 pairs: WordPairs | None = None, subjects: Collection[str] = (), cancers: Collection[str] | None = None,
+                 initialisms: Initialisms | None = None, own: Iterable[str] | None = None):
         self.speller = speller
         self.subjects = frozenset(subjects)  # the words of the index's summaries' titles
         # the cancers its passages name (`cancer_names.index_cancers`); None: not read, none is a topic
@@ -149,20 +147,22 @@ class Planner:
         self.lexicon = lexicon
         self.tokens = tokens  # the keyword index's: which names with digits it holds whole
         self.index_words = Vocabulary(speller.counts)  # every word of the index, in every form
+        self.own_words = self.index_words if own is None else Vocabulary(own)  # less notes: where topics are read
         self.pairs = pairs or WordPairs({}, {}, frozenset())  # its word pairs: words typed for another
         self.initialisms = initialisms or Initialisms(())  # the names its headings spell ("NSCLC")
 
     @classmethod
-    def for_texts(cls, texts: list[str], min_score: float, lexicon: bool = True,
-                  tokens: Container[str] = (), titles: Iterable[str] = (), headings: Iterable[str] = ()) -> Planner:
-        """A planner whose speller and word pairs read ``texts`` (an index's passages), and
-        that knows its summaries' ``titles`` and the names its ``headings`` spell."""
+    def for_texts(cls, texts: list[str], min_score: float, lexicon: bool = True, tokens: Container[str] = (),
+                  titles: Iterable[str] = (), headings: Iterable[str] = (), own: Iterable[str] | None = None
+                  ) -> Planner:
+        """A planner whose speller and word pairs read ``texts`` (an index's passages), knowing its summaries'
+        ``titles``, the names its ``headings`` spell and its words less PDQ's notes, ``own`` (None: all)."""
         stretches = [ws for t in texts for ws in segments(t)]  # together, every word of every text
         counts = Counter(w for ws in stretches for w in ws)
         titles = set(titles)
         return cls(Speller(counts, min_score), lexicon, tokens, WordPairs.from_segments(stretches, counts),
                    {w for title in titles for w in words(title)}, index_cancers(texts),
-                   Initialisms([*headings, *sorted(titles)], texts))
+                   Initialisms([*headings, *sorted(titles)], texts), own)
 
     def _meant(self, text: str, typed: str, fixed: str) -> bool:
         """Whether a word the dictionary holds, a word of its own ("carer", "zapping",
@@ -287,7 +287,7 @@ class Planner:
         extra = widenings(text) if self.lexicon else {}
         tokens = query_tokens(text, self.tokens) + tokenize(" ".join(extra.values()))
         asked, bridged, read, initials = content_words(text), lay_words(text), words(text), as_initials(typed, text)
-        topics = topic_words(asked, bridged, self.speller.looks_misspelled, self.index_words.knows, initials)
+        topics = topic_words(asked, bridged, self.speller.looks_misspelled, self.own_words.knows, initials)
         topics += unnamed_cancers(text, self.cancers, self.subjects & pdq_subjects())
         topics = negated_topics(topics, read, self.index_words.knows)
         topics += [n for n in [*names, *unread] if n not in topics and f"{n}s" not in topics]  # or a rare word already

@@ -30,6 +30,7 @@ from dataclasses import replace
 import numpy as np
 
 from retriever.acronyms import as_initials
+from retriever.boilerplate import own_text
 from retriever.cancer_names import TUMOUR_WORDS, cancers_named, index_cancers, unnamed_cancers
 from retriever.health_topics import cancer_words, negated_topics, pdq_subjects, topic_words
 from retriever.lexicon import lay_words
@@ -58,11 +59,10 @@ CANCER_TYPE = "cancer-type"
 # (`Scope.general`): of the PDQ corpus's 101 such words, the late-effects summary names 41 and
 # the rare childhood cancers one 32; the next, adult non-Hodgkin lymphoma, 19.
 GENERAL_SHARE = 0.25
-# A cancer-type summary holding a cancer's name in this share of its passages (as BM25 reads
-# them, headings with the text) is about it (`Scope.everyday`). Over the corpus no summary holds
-# "breast" in more than 18% of its passages, "liver" 22%, "bladder" 35%; the retinoblastoma one
-# holds "eye" in 56%, the adult brain tumours one "brain" in 79%, "Colon Cancer Treatment" "colon"
-# in all (its title heads every passage's headings).
+# A cancer-type summary holding a cancer's name in this share of its passages (as BM25 reads them, headings with
+# the text) is about it (`Scope.everyday`). Over the corpus no summary holds "breast" in more than 18% of its passages,
+# "liver" 22%, "bladder" 35%; the retinoblastoma one holds "eye" in 56%, the adult brain tumours one "brain" in 79%,
+# "Colon Cancer Treatment" "colon" in all (its title heads every passage's headings).
 THROUGHOUT = 0.5
 
 
@@ -80,10 +80,9 @@ def asked_about(plan: QueryPlan) -> list[str]:
 
 
 class Scope:
-    """Each summary's words (headings and text, as the index-wide list has them), read the
-    first time a search is filtered to that summary or judges a passage of it by a cancer's
-    first letters (`unnamed`); the union for a filter, kept for the next search with the same
-    one; and each passage's title and headings the first time it is judged (`about`)."""
+    """Each summary's words (headings and text less PDQ's notes and lines naming another summary), read the first
+    time a search is filtered to it or judges a passage of it by a cancer's first letters (`unnamed`); the union for a
+    filter, kept for the next search with it; each passage's title and headings when first judged (`about`)."""
 
     def __init__(self, chunks: list[Chunk], postings: Callable[[str], np.ndarray] | None = None):
         self._chunks = chunks
@@ -108,18 +107,19 @@ class Scope:
         distinctive words of their titles (`health_topics.pdq_subjects`)."""
         for d in doc_ids:
             if d not in self._cancers:
-                self._cancers[d] = index_cancers([". ".join([*self._chunks[i].heading_path, self._chunks[i].text])
-                                                  for i in self._rows[d]])
+                self._cancers[d] = index_cancers([self._own(i) for i in self._rows[d]])
         titles = {w for d in doc_ids for w in words(self._chunks[self._rows[d][0]].title)}
         return frozenset().union(*(self._cancers[d] for d in doc_ids)), titles & pdq_subjects()
 
     def summary(self, doc_id: str) -> Vocabulary:
-        """The words of one summary's headings and text, in every form."""
+        """The words of one summary's passages (`_own`), in every form."""
         if doc_id not in self._words:
-            text = " ".join(" ".join(self._chunks[i].heading_path) + " " + self._chunks[i].text
-                            for i in self._rows[doc_id])
-            self._words[doc_id] = Vocabulary(words(text))
+            self._words[doc_id] = Vocabulary(words(" ".join(self._own(i) for i in self._rows[doc_id])))
         return self._words[doc_id]
+
+    def _own(self, i: int) -> str:
+        """Passage ``i``'s headings and text less PDQ's notes and lines naming another summary (`own_text`)."""
+        return ". ".join([*self._chunks[i].heading_path, own_text(self._chunks[i].text)])
 
     def vocabulary(self, doc_ids: tuple[str, ...]) -> Vocabulary:
         """The words of the summaries ``doc_ids`` (sorted), in every form."""

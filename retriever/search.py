@@ -79,8 +79,8 @@ class Retriever:
         chunks = index.chunks
         self.planner = Planner.for_texts([f"{' '.join(c.heading_path)} {c.text}" for c in chunks],
                                          settings.fuzzy_min_score, settings.lexicon, index.keyword.vocab,
-                                         (c.title for c in chunks),
-                                         (h for c in chunks if not c.shared for h in c.heading_path))
+                                         (c.title for c in chunks), (h for c in chunks if not c.shared
+                                                                     for h in c.heading_path), index.words.own_words())
         self.scope = Scope(chunks, index.keyword.postings)
         self.dense = DenseSearcher(index.dense, index.vectors)
         self.bm25 = KeywordSearcher(index.keyword)

@@ -1,7 +1,8 @@
 """What a page says of a search it refused: the message, the status, and the question the box shows again.
 
-The patient and staff pages take the API's errors (`service.errors.ApiError`) and say them in
-the form's words: "Please type a question in the box", not "q: must not be blank".
+The patients' page says the API's errors (`service.errors.ApiError`) in the form's words
+(`patient_message`: "Please type a question in the box", not "q: must not be blank"); both pages
+take their status and the question shown again from here.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ def form_status(exc: ApiError) -> int:
 
 
 def patient_message(exc: ApiError, picker: bool = True, blank: bool = False, limit: int = 0) -> str:
+    """What the patients' page says of ``exc``: ``picker`` when it offers a list of summaries,
+    ``blank`` for a box sent empty, ``limit`` the most characters a question takes."""
     if exc.code == "invalid_query":  # blank, or nothing to search for ("???")
         return ("Please type a question in the box." if blank
                 else "Please type a question in words: this one has no letters or numbers to search for.")

@@ -1,10 +1,12 @@
-"""What a page says beside its passages: the summary a child's question may need, a phone
-number a phone can call, and the words a refusal names as the reader typed them.
+"""What a page says beside its passages: the summary a child's question may need, the summary
+a refused question's topic has, a phone number a phone can call, and the words a refusal names
+as the reader typed them.
 
-Each comes from a new user's trial on a phone: a parent asked about a teenager's tumour
-and was not told the summary is the adults' one, though it names its childhood twin; the
-Cancer Information Service's number was plain text that broke across lines; a refusal
-named "prrt" for the "PRRT" the reader typed.
+Each comes from a new user's trial: a parent asked about a teenager's tumour and was not told
+the summary is the adults' one, though it names its childhood twin; "pancreatic neuroendocrine
+tumor treatment" was refused without a word of the pancreatic summary the seed points to; the
+Cancer Information Service's number was plain text that broke across lines; a refusal named
+"prrt" for the "PRRT" the reader typed.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from retriever.boilerplate import cross_references
 from retriever.cancer_names import TUMOUR_WORDS
 from retriever.dictionary import in_dictionary
 from retriever.text import fold, sentence_spans, short_title, strip_accents
-from retriever.tokenization import mostly_another_language
+from retriever.tokenization import Vocabulary, content_words, mostly_another_language, words
 
 # A passage's line naming a childhood summary: PDQ's adult summaries end their first
 # section with "See the following ...: - Childhood Gastrointestinal Neuroendocrine Tumors Treatment".
@@ -72,29 +74,44 @@ def childhood_twin(retriever, query: str, result, doc: str = "") -> ChildhoodTwi
 class OtherSummary:
     """A summary that names what a refused question asks about, as a passage of the index names it."""
 
+    topic: str  # the missing topic its title holds, as the search read it
     title: str  # as the passage names it
-    link: str  # the passage naming it, on the source page: its link to that summary is there
+    of: str  # the summary whose passage names it, short title
+    link: str  # that passage, on the source page: its link to the other summary is there
+    doc: str = ""  # the other summary's id where the index holds it too: the page offers to search it
 
 
 # Words of a missing topic that name no subject of their own: "lung cancer" asks about the lung.
 _GENERIC = frozenset({"cancer", "cancers"}) | TUMOUR_WORDS
 
 
-def other_summary(retriever, result) -> OtherSummary | None:
+def other_summary(retriever, query: str, result) -> OtherSummary | None:
     """For a question refused for a topic the passages never name, a summary that one of the
     passages held back names in a line of its own (`boilerplate.CROSS_REFERENCES`), with that
-    topic in its title: "pancreatic neuroendocrine tumor treatment" on the seed, which points to
-    "Pancreatic Neuroendocrine Tumors (Islet Cell Tumors) Treatment" for it."""
+    topic in its title in any form: "pancreatic neuroendocrine tumor treatment" on the seed, which
+    points to "Pancreatic Neuroendocrine Tumors (Islet Cell Tumors) Treatment" for it. Of several
+    such lines, the one sharing most words with the question ("lung cancer screening" of "Lung
+    Cancer Prevention" and "Lung Cancer Screening")."""
     ev = result.evidence
     if not result.abstained or ev is None or not ev.topics_missing:
         return None
-    topics = {w for topic in ev.topics_missing for w in topic.lower().split()} - _GENERIC
+    topics = [w for topic in ev.topics_missing for w in topic.lower().split() if w not in _GENERIC]
+    asked = set(content_words(query.lower()))
+    found = []
     for hit in [*result.withheld, *result.related]:
         text = hit.chunk.text
         for a, b in sentence_spans(text):
-            if fold(text[a:b]) in cross_references() and topics & set(re.findall(r"[a-z]+", text[a:b].lower())):
-                return OtherSummary(text[a:b], retriever.links[hit.chunk.id])
-    return None
+            line = Vocabulary(words(text[a:b]))
+            named = [t for t in topics if line.knows(t)]
+            if named and fold(text[a:b]) in cross_references():
+                found.append((-sum(map(line.knows, asked)), len(found), named[0], text[a:b], hit.chunk))
+    if not found:
+        return None
+    _, _, topic, title, chunk = min(found)
+    docs = retriever.manifest.documents
+    held = next((d for d, entry in docs.items() if fold(short_title(entry.title)) == fold(title)), "")
+    return OtherSummary(topic, title, short_title(docs[chunk.doc_id].title) if chunk.doc_id in docs else "",
+                        retriever.links[chunk.id], held)
 
 
 def _title_words(title: str) -> frozenset[str]:

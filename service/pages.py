@@ -19,6 +19,7 @@ from starlette.templating import Jinja2Templates
 
 from retriever.abstain import EVERYDAY
 from retriever.models import SearchResult
+from retriever.tokenization import STOPWORDS
 from service.contents import contents
 from service.errors import ApiError
 from service.form_errors import echo, form_status, patient_message, two_questions
@@ -149,7 +150,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
                    not_covered=named, shorthand=maybe_shorthand(named), hints=hints,
                    everyday=EVERYDAY in not_covered(result),
                    twin=childhood_twin(retriever, query, result, doc if doc in cat.titles else ""),
-                   other=other_summary(retriever, result),
+                   other=other_summary(retriever, query, result),
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
                    related=passage_views(result.related), crisis=result.crisis)
     return _render(request, "index.html", **context)
@@ -215,7 +216,7 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
             "cancer_type": clean_text(cancer_type or ""), "view": "compact" if view == "compact" else "full"}
     context = dict(form=form, documents=documents, cancer_types=cancer_types(retriever) if retriever else [],
                    modes=STAFF_MODE_LABELS, k_max=K_MAX, result=None, passages=[], related=[], withheld=[], error=None,
-                   error_field=None, corrected="", read_as=[], hints=[], phrases_not_found=[])
+                   error_field=None, corrected="", read_as=[], hints=[], phrases_not_found=[], also_searched={})
     if q is None:
         return _render(request, "staff.html", **context)
     try:
@@ -245,6 +246,8 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
                                              "lacking": [w for w in lacking if w != EVERYDAY],
                                              "everyday": EVERYDAY in lacking, "bar": bar,
                                              "phrases_not_found": phrases_not_found(query, result),
+                                             "also_searched": {lay: [w for w in added.split() if w not in STOPWORDS]
+                                                               for lay, added in result.also_searched.items()},
                                              "hints": question_hints(query, result, len(documents)),
                                              "shown_confidence": shown_confidence(result, 2),
                                              "passages": passage_views(result.hits, query=searched or query),

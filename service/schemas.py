@@ -170,7 +170,8 @@ class SearchResponse(BaseModel):
         "Empty otherwise."))
     also_searched: dict[str, str] = Field(default_factory=dict, description=(
         "Everyday words of the question and the document words the keyword ranking also "
-        "searched for them, space-separated, each a word of its own (the lay lexicon: "
+        "searched for them, space-separated, each a word of its own (a stop word among them is not "
+        "searched; the lay lexicon: "
         "{\"carcinoid\": \"neuroendocrine\", \"belly\": \"abdominal abdomen\"}), so a passage "
         "without the typed word is explained. Empty in dense mode."))
     withheld: list[Result] = Field(default_factory=list, description=(

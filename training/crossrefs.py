@@ -5,7 +5,7 @@ summary's page ("See the following ...: - Pancreatic Neuroendocrine Tumors (Isle
 Treatment"). Such a line says nothing of the summary it stands in, so abstention does not count
 its words as a passage's topics. The index keeps only a link's text, so the lines are found in
 the corpus's markdown, where the link's page is known, and listed by their folded text; a text
-the corpus also writes as content anywhere ("Depression" in a list of symptoms, "Fatigue") is
+the corpus also writes as content anywhere ("Depression" in a list of symptoms, "Soft Tissue Sarcoma") is
 left out, since the index could not tell the two apart.
 """
 

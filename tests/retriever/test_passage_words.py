@@ -99,6 +99,15 @@ def test_passage_words_made_otherwise_or_not_the_index_s_are_refused(tmp_path, c
         PassageWords.load(path, len(CHUNKS))
 
 
+def test_the_index_s_own_words_leave_out_what_only_pdq_s_notes_say():
+    """The planner reads whether the index mentions a subject in these: "breast" stands only in
+    the permission notice, so an index of this summary does not mention it."""
+    own = PassageWords.build(CHUNKS).own_words()
+    assert {"sunitinib", "pazopanib", "lymphoma", "content", "renal"} <= set(own)
+    assert not {"breast", "trademark", "prevention"} & set(own)
+    assert "breast" in PassageWords.build(CHUNKS).table  # among all its words, as the passage holds it
+
+
 def test_the_recipe_follows_pdq_s_notes(tmp_path, monkeypatch):
     """The notes list is remade by python -m training words: words stored with the old list
     would look for topics in what it now calls notes, so they are refused."""

@@ -5,7 +5,15 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from service.notices import ChildhoodTwin, as_typed, childhood_twin, maybe_shorthand, phone_link
+from service.notices import (
+    ChildhoodTwin,
+    OtherSummary,
+    as_typed,
+    childhood_twin,
+    maybe_shorthand,
+    other_summary,
+    phone_link,
+)
 
 
 @pytest.mark.parametrize("contact, tel", [
@@ -66,3 +74,35 @@ def test_a_child_s_question_gets_the_childhood_version_the_answering_summary_nam
 def test_short_small_non_words_may_be_shorthand():
     assert maybe_shorthand(["cn", "tke", "niacin", "PSA", "psa", "the", "5fu", "lung"]) == ["cn", "tke", "psa"]
     assert maybe_shorthand(["Cn", "CN", "The"]) == ["Cn"]  # a phone's capital first letter
+
+
+LUNG = ("For lung tumors, see the following:\n\n- Lung Cancer Prevention\n- Lung Cancer Screening\n"
+        "- Pancreatic Neuroendocrine Tumors (Islet Cell Tumors) Treatment")
+
+
+def _refused(index, doc, topics):
+    """A refusal for ``topics`` whose held-back passages are ``doc``'s."""
+    held = [SimpleNamespace(chunk=c) for c in index.chunks if c.doc_id == doc]
+    return SimpleNamespace(abstained=True, evidence=SimpleNamespace(topics_missing=tuple(topics)), withheld=held,
+                           related=[])
+
+
+def test_a_refusal_names_the_summary_a_passage_points_to_for_the_missing_topic():
+    index = _index({"gi": ("Gastrointestinal Neuroendocrine Tumors Treatment - NCI", ["Intro.", LUNG], False)})
+    other = other_summary(index, "screening for lung carcinoid", _refused(index, "gi", ["lungs"]))
+    # "lungs" is named by "Lung" (any form); of two such lines, the one sharing the question's "screening"
+    assert other == OtherSummary("lungs", "Lung Cancer Screening", "Gastrointestinal Neuroendocrine Tumors Treatment",
+                                 "https://example.org/gi#1")
+    assert other_summary(index, "pancreas surgery", _refused(index, "gi", ["pancreas"])).title.startswith("Pancreatic")
+    assert other_summary(index, "adrenal tumor", _refused(index, "gi", ["adrenal"])) is None  # no line names it
+    assert other_summary(index, "lung cancer", _refused(index, "gi", ["cancer"])) is None  # no subject of its own
+    answered = SimpleNamespace(abstained=False, evidence=None, withheld=[], related=[])
+    assert other_summary(index, "lung screening", answered) is None
+
+
+def test_a_summary_pointed_to_that_the_index_holds_is_offered_to_search():
+    pnet = "Pancreatic Neuroendocrine Tumors (Islet Cell Tumors) Treatment - NCI"
+    index = _index({"gi": ("Gastrointestinal Neuroendocrine Tumors Treatment - NCI", [LUNG], False),
+                    "pnet": (pnet, ["Islets."], False)})
+    assert other_summary(index, "islet cell tumor", _refused(index, "gi", ["islet"])).doc == "pnet"
+    assert other_summary(index, "lung screening", _refused(index, "gi", ["lung"])).doc == ""

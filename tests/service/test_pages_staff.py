@@ -116,6 +116,9 @@ def test_staff_are_told_which_document_words_the_keyword_search_added(client):
     belly = client.get("/staff", params={"q": "carcinoid belly pain"}).text
     assert ("Keywords also searched: <q>neuroendocrine</q> for <q>carcinoid</q>; "
             "<q>abdominal</q>, <q>abdomen</q> for <q>belly</q>.") in belly
+    # and no stop word, which the keyword search drops ("prognosis chance of recovery" for "outlook")
+    outlook = client.get("/staff", params={"q": "outlook for carcinoid"}).text
+    assert "<q>prognosis</q>, <q>chance</q>, <q>recovery</q> for <q>outlook</q>" in outlook
     assert "Keywords also searched" not in client.get("/staff", params={"q": "carcinoid", "mode": "semantic"}).text
 
 
