@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from retriever.figures import figure_missing
 from retriever.health_topics import missing_topics
 from retriever.providers import PROVIDER, provider_missing
-from retriever.tokenization import Vocabulary, zipf
+from retriever.tokenization import Vocabulary, words, zipf
 
 MISSING_PENALTY = 0.4
 # The hand rule's threshold (README, "Abstention").
@@ -79,10 +79,12 @@ def all_terms_found(terms: list[tuple[str, ...]], passages: Iterable[Vocabulary]
     return bool(terms) and any(all(any(p.knows(w) for w in alts) for alts in terms) for p in passages)
 
 
-def holds_uncommon_word(terms: list[tuple[str, ...]], passages: list[Vocabulary]) -> bool:
-    """Whether a passage holds a word the question typed (a term of one word, not a lexicon entry's
-    document words) that is rarer than `CANCER_GROUND_ZIPF`."""
-    typed = [alts[0] for alts in terms if len(alts) == 1]
+def holds_uncommon_word(question: str, terms: list[tuple[str, ...]], passages: list[Vocabulary]) -> bool:
+    """Whether a passage holds a word of ``question`` that is rarer than `CANCER_GROUND_ZIPF`: a
+    term's own word ("carcinoid", which the lexicon also searches as "neuroendocrine"), not the
+    document words of a phrase it bridges ("stomach ache": "abdominal", "pain")."""
+    asked = set(words(question))
+    typed = [alts[0] for alts in terms if alts[0] in asked]
     return any(zipf(w) < CANCER_GROUND_ZIPF and any(p.knows(w) for p in passages) for w in typed)
 
 
@@ -166,7 +168,8 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
         missing.append(PROVIDER)
     found = all_terms_found(terms, vocabularies)
     covered = sum(any(union.knows(w) for w in alts) for alts in terms) / len(terms) if terms else 1.0
-    everyday = everyday and covered < COVERAGE_BELOW and not holds_uncommon_word(terms, [own for *_, own in passages])
+    everyday = everyday and covered < COVERAGE_BELOW and not holds_uncommon_word(question, terms,
+                                                                                 [own for *_, own in passages])
     if everyday:
         missing.append(EVERYDAY)
     ev = Evidence(best_cosine, len(topics_missing), fig, prov, bool(nothing), found, covered,

@@ -206,6 +206,11 @@ def test_a_word_everyday_english_hardly_uses_held_by_the_passages_is_cancer_s_gr
         terms = question_terms(question)
         ev, missing = evidence(question, 0.5, passage, terms, [], [], everyday=True)
         assert ev.coverage < 0.5 and ev.everyday is everyday and (EVERYDAY in missing) is everyday, question
+    # a word the lexicon also searches by its document words is still the question's own ("carcinoid")
+    scan = [_passage("A carcinoid may show on a scan.", "Imaging tests")]
+    question = "how much does a carcinoid scan cost per month at the clinic"
+    assert question_terms(question)[-1] == ("carcinoid", "neuroendocrine")
+    assert not evidence(question, 0.5, scan, question_terms(question), [], [], everyday=True)[0].everyday
 
 
 def test_a_missing_topic_vetoes_however_close_the_embedding():
