@@ -101,9 +101,10 @@ def other_summary(retriever, query: str, result) -> OtherSummary | None:
     for hit in [*result.withheld, *result.related]:
         text = hit.chunk.text
         for a, b in sentence_spans(text):
+            if fold(text[a:b]) not in cross_references():  # read first: most lines name no summary
+                continue
             line = Vocabulary(words(text[a:b]))
-            named = [t for t in topics if line.knows(t)]
-            if named and fold(text[a:b]) in cross_references():
+            if named := [t for t in topics if line.knows(t)]:
                 found.append((-sum(map(line.knows, asked)), len(found), named[0], text[a:b], hit.chunk))
     if not found:
         return None
