@@ -76,11 +76,8 @@ class PassageWords:
 
     def own_words(self) -> list[str]:
         """Every word of the chunks' own rows (their text less PDQ's notes, and headings)."""
-        starts, ends = self.spans[self.chunks:].T
-        held = np.zeros(len(self.ids) + 1, dtype=np.int64)
-        np.add.at(held, starts, 1)
-        np.add.at(held, ends, -1)
-        return [self.table[i] for i in np.unique(self.ids[np.cumsum(held)[:-1] > 0])]
+        rows = [self.ids[start:end] for start, end in self.spans[self.chunks:].tolist()]
+        return [self.table[i] for i in np.unique(np.concatenate(rows))] if rows else []
 
     def _vocabulary(self, start: int, end: int) -> Vocabulary:
         ids = self.ids[start:end].tolist()

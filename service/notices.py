@@ -85,13 +85,14 @@ class OtherSummary:
 _GENERIC = frozenset({"cancer", "cancers"}) | TUMOUR_WORDS
 
 
-def other_summary(retriever, query: str, result) -> OtherSummary | None:
+def other_summary(retriever, query: str, result, titles: dict[str, str]) -> OtherSummary | None:
     """For a question refused for a topic the passages never name, a summary that one of the
     passages held back names in a line of its own (`boilerplate.CROSS_REFERENCES`), with that
     topic in its title in any form: "pancreatic neuroendocrine tumor treatment" on the seed, which
     points to "Pancreatic Neuroendocrine Tumors (Islet Cell Tumors) Treatment" for it. Of several
     such lines, the one sharing most words with the question ("lung cancer screening" of "Lung
-    Cancer Prevention" and "Lung Cancer Screening")."""
+    Cancer Prevention" and "Lung Cancer Screening"). ``titles``: the index's summaries' short
+    titles by id (`summaries.Catalog.titles`)."""
     ev = result.evidence
     if not result.abstained or ev is None or not ev.topics_missing:
         return None
@@ -109,10 +110,8 @@ def other_summary(retriever, query: str, result) -> OtherSummary | None:
     if not found:
         return None
     _, _, topic, title, chunk = min(found)
-    docs = retriever.manifest.documents
-    held = next((d for d, entry in docs.items() if fold(short_title(entry.title)) == fold(title)), "")
-    return OtherSummary(topic, title, short_title(docs[chunk.doc_id].title) if chunk.doc_id in docs else "",
-                        retriever.links[chunk.id], held)
+    held = next((d for d, short in titles.items() if fold(short) == fold(title)), "")
+    return OtherSummary(topic, title, titles.get(chunk.doc_id, ""), retriever.links[chunk.id], held)
 
 
 def _title_words(title: str) -> frozenset[str]:

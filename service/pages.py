@@ -150,7 +150,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
                    not_covered=named, shorthand=maybe_shorthand(named), hints=hints,
                    everyday=EVERYDAY in not_covered(result),
                    twin=childhood_twin(retriever, query, result, doc if doc in cat.titles else ""),
-                   other=other_summary(retriever, query, result),
+                   other=other_summary(retriever, query, result, cat.titles),
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
                    related=passage_views(result.related), crisis=result.crisis)
     return _render(request, "index.html", **context)

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from retriever.text import short_title
 from service.notices import (
     ChildhoodTwin,
     OtherSummary,
@@ -80,6 +81,11 @@ LUNG = ("For lung tumors, see the following:\n\n- Lung Cancer Prevention\n- Lung
         "- Pancreatic Neuroendocrine Tumors (Islet Cell Tumors) Treatment")
 
 
+def _other(index, query, result):
+    """`other_summary` with the stand-in index's short titles, as the page's catalog gives them."""
+    return other_summary(index, query, result, {d: short_title(e.title) for d, e in index.manifest.documents.items()})
+
+
 def _refused(index, doc, topics):
     """A refusal for ``topics`` whose held-back passages are ``doc``'s."""
     held = [SimpleNamespace(chunk=c) for c in index.chunks if c.doc_id == doc]
@@ -89,20 +95,20 @@ def _refused(index, doc, topics):
 
 def test_a_refusal_names_the_summary_a_passage_points_to_for_the_missing_topic():
     index = _index({"gi": ("Gastrointestinal Neuroendocrine Tumors Treatment - NCI", ["Intro.", LUNG], False)})
-    other = other_summary(index, "screening for lung carcinoid", _refused(index, "gi", ["lungs"]))
+    other = _other(index, "screening for lung carcinoid", _refused(index, "gi", ["lungs"]))
     # "lungs" is named by "Lung" (any form); of two such lines, the one sharing the question's "screening"
     assert other == OtherSummary("lungs", "Lung Cancer Screening", "Gastrointestinal Neuroendocrine Tumors Treatment",
                                  "https://example.org/gi#1")
-    assert other_summary(index, "pancreas surgery", _refused(index, "gi", ["pancreas"])).title.startswith("Pancreatic")
-    assert other_summary(index, "adrenal tumor", _refused(index, "gi", ["adrenal"])) is None  # no line names it
-    assert other_summary(index, "lung cancer", _refused(index, "gi", ["cancer"])) is None  # no subject of its own
+    assert _other(index, "pancreas surgery", _refused(index, "gi", ["pancreas"])).title.startswith("Pancreatic")
+    assert _other(index, "adrenal tumor", _refused(index, "gi", ["adrenal"])) is None  # no line names it
+    assert _other(index, "lung cancer", _refused(index, "gi", ["cancer"])) is None  # no subject of its own
     answered = SimpleNamespace(abstained=False, evidence=None, withheld=[], related=[])
-    assert other_summary(index, "lung screening", answered) is None
+    assert _other(index, "lung screening", answered) is None
 
 
 def test_a_summary_pointed_to_that_the_index_holds_is_offered_to_search():
     pnet = "Pancreatic Neuroendocrine Tumors (Islet Cell Tumors) Treatment - NCI"
     index = _index({"gi": ("Gastrointestinal Neuroendocrine Tumors Treatment - NCI", [LUNG], False),
                     "pnet": (pnet, ["Islets."], False)})
-    assert other_summary(index, "islet cell tumor", _refused(index, "gi", ["islet"])).doc == "pnet"
-    assert other_summary(index, "lung screening", _refused(index, "gi", ["lung"])).doc == ""
+    assert _other(index, "islet cell tumor", _refused(index, "gi", ["islet"])).doc == "pnet"
+    assert _other(index, "lung screening", _refused(index, "gi", ["lung"])).doc == ""
