@@ -108,6 +108,19 @@ def test_breadcrumbs_stay_compact_on_a_phone(watched):
     watched.clean()
 
 
+@pytest.mark.parametrize("question", ["i want to kill myself", QUESTION, "breast cancer treatment"])
+def test_no_page_scrolls_sideways_on_a_small_phone(watched, question):
+    """A trial found the crisis box 370 px wide on a 320 px phone: the Cancer Information
+    Service's number was kept on one line whole, and the page scrolled sideways."""
+    page = watched.page
+    page.set_viewport_size({"width": 320, "height": 640})
+    watched.ask(question)
+    assert page.locator(".crisis").count() == (question == "i want to kill myself")
+    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], width
+    watched.clean()
+
+
 def test_docs_work_offline(browser_context, browser_server):
     page = browser_context.new_page()
     outside: list[str] = []
