@@ -35,10 +35,11 @@ EVERYDAY_NEAR = Path("training/questions/everyday_near.jsonl")  # the same on th
 #: cause.jsonl, written after it).
 DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questions/lay_words.jsonl"),
                     Path("training/questions/situation_round2.jsonl")]
-#: The crisis check's labelled lines: sentences, inputs of one to five words, and lines in Spanish and six
-#: other languages written in the Latin alphabet (their briefs beside them).
-CRISIS_LINES = [Path(f"training/questions/{name}.jsonl") for name in ("crisis", "crisis_short", "crisis_languages",
-                                                                     "crisis_contacts", "crisis_prognosis")]
+#: The crisis check's labelled lines: sentences, inputs of one to five words, lines in Spanish and six other
+#: languages written in the Latin alphabet, lines asking whom to call, about how long someone has, and about
+#: the summary itself (their briefs beside them).
+CRISIS_LINES = [Path(f"training/questions/{name}.jsonl") for name in (
+    "crisis", "crisis_short", "crisis_languages", "crisis_contacts", "crisis_prognosis", "crisis_ordinary")]
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
 PASSING = Path("training/passing")  # questions naming what their summary never mentions (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")

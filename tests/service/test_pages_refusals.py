@@ -198,7 +198,8 @@ def test_thoughts_of_suicide_get_crisis_help_before_anything_else(client, query)
 
 
 @pytest.mark.parametrize("query", ["is my father going to die from this carcinoid", "will the chemo kill the cancer",
-                                   "the pain is killing me", "how long does he have to live", "am i going to die"])
+                                   "the pain is killing me", "how long does he have to live", "am i going to die",
+                                   "who wrote this information", "who wrote this summary", "when was this written"])
 def test_a_fear_of_dying_or_an_idiom_gets_no_crisis_help(client, query):
     html = client.get("/", params={"q": query}).text
     assert 'class="crisis"' not in html and 'class="answers"' in html

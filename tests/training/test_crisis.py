@@ -21,6 +21,7 @@ LANGUAGES = Path("training/questions/crisis_languages.jsonl")
 ORDINARY = Path("training/questions/crisis_languages_ordinary.jsonl")
 CONTACTS = Path("training/questions/crisis_contacts.jsonl")
 PROGNOSIS = Path("training/questions/crisis_prognosis.jsonl")
+ABOUT_PAGE = Path("training/questions/crisis_ordinary.jsonl")
 
 
 def _line(text="i want to end my life", label="crisis", kind="direct"):
@@ -60,7 +61,7 @@ def test_the_committed_lines_in_other_languages_hold_each_label_with_more_ordina
 def test_the_committed_lines_asking_whom_to_call_are_fitted_by_default_and_mostly_ordinary():
     """A new user's trial found "what number do i call" read as a crisis: the earlier files
     asked for a number only about suicide (CRISIS_CONTACTS_BRIEF.md)."""
-    assert CRISIS_LINES == [LINES, SHORT, LANGUAGES, CONTACTS, PROGNOSIS]
+    assert CRISIS_LINES == [LINES, SHORT, LANGUAGES, CONTACTS, PROGNOSIS, ABOUT_PAGE]
     lines = read_crisis(LINES, SHORT, LANGUAGES, CONTACTS)[len(read_crisis(LINES, SHORT, LANGUAGES)):]
     assert lines == read_crisis(CONTACTS) and all(c.kind.startswith("contact_") for c in lines)
     counts = {label: sum(c.label == label for c in lines) for label in ("crisis", "topic", "not")}
@@ -71,12 +72,25 @@ def test_the_committed_lines_asking_whom_to_call_are_fitted_by_default_and_mostl
 def test_the_committed_lines_about_how_long_someone_has_are_fitted_by_default_and_mostly_ordinary():
     """A new user's trial found "how long does he have to live" read as a crisis: the hard
     negatives about dying were mostly the patient's own (CRISIS_PROGNOSIS_BRIEF.md)."""
-    lines = read_crisis(*CRISIS_LINES)[len(read_crisis(LINES, SHORT, LANGUAGES, CONTACTS)):]
+    lines = read_crisis(LINES, SHORT, LANGUAGES, CONTACTS, PROGNOSIS)[len(read_crisis(LINES, SHORT, LANGUAGES,
+                                                                                      CONTACTS)):]
     assert lines == read_crisis(PROGNOSIS)
     counts = {label: sum(c.label == label for c in lines) for label in ("crisis", "not")}
     assert counts["not"] >= 250 and counts["crisis"] >= 80 and len(lines) == sum(counts.values())
     assert all(c.label == "crisis" for c in lines if c.kind == "crisis_twin")
     assert all(c.label == "not" for c in lines if c.kind != "crisis_twin")
+
+
+def test_the_committed_lines_about_the_summary_itself_are_fitted_by_default_and_mostly_ordinary():
+    """A new user's trial found "who wrote this information" read as a crisis: the words
+    reader had learnt "wrote" from goodbye letters (CRISIS_ORDINARY_BRIEF.md)."""
+    lines = read_crisis(*CRISIS_LINES)[len(read_crisis(*CRISIS_LINES[:-1])):]
+    assert lines == read_crisis(ABOUT_PAGE)
+    kinds = {c.kind for c in lines}
+    assert kinds == {"about_summary", "shared_words", "short_ordinary", "crisis_twin"}
+    assert all((c.label == "crisis") == (c.kind == "crisis_twin") for c in lines)
+    assert sum(c.label == "not" for c in lines) >= 200 and sum(c.label == "crisis" for c in lines) >= 60
+    assert all(1 <= len(c.text.split()) <= 5 for c in lines if c.kind == "short_ordinary")
 
 
 def test_a_line_repeating_one_of_an_earlier_file_is_named(tmp_path):
