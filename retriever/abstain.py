@@ -209,8 +209,10 @@ def near_miss(ev: Evidence | None, floor: float) -> bool:
 
 
 def asks_nothing(text: str, terms: list[tuple[str, ...]]) -> bool:
-    """Whether the query names no term and is too short to be a question (`MIN_QUERY_CHARS`)."""
-    return not terms and sum(ch.isalnum() for ch in text) < MIN_QUERY_CHARS
+    """Whether the query names no term and is too short to be a question (`MIN_QUERY_CHARS`).
+    A number is no term here: "1" alone was answered with the rectum passage's "1 centimeter"."""
+    named = any(any(ch.isalpha() for ch in alts[0]) for alts in terms)
+    return not named and sum(ch.isalnum() for ch in text) < MIN_QUERY_CHARS
 
 
 def judge(ev: Evidence, missing: list[str], calibration, threshold: float,

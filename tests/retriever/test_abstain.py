@@ -280,3 +280,5 @@ def test_only_a_query_without_terms_and_under_three_characters_asks_nothing():
     assert asks_nothing("y", []) and asks_nothing("a?", []) and asks_nothing("an", [])
     assert not asks_nothing("what now?", [])  # long enough: the cosine decides
     assert not asks_nothing("T3", [("t3",)])  # a term: a stage, a drug code
+    assert asks_nothing("1", [("1",)]) and asks_nothing("12", [("12",)])  # a number alone is none
+    assert not asks_nothing("988", [("988",)])  # three characters: the cosine decides

@@ -107,7 +107,7 @@ def test_pdq_s_notes_on_the_summary_are_no_evidence_of_a_topic(seed_retriever):
     assert not res.abstained and "About This PDQ Summary" in res.hits[0].chunk.heading_path
 
 
-@pytest.mark.parametrize("query", ["a", "y", "an", "q?"])
+@pytest.mark.parametrize("query", ["a", "y", "an", "q?", "1", "2"])
 def test_a_letter_or_two_asks_nothing_and_is_refused(seed_retriever, query):
     """Such queries match the seed's passages above the threshold on cosine alone."""
     res = seed_retriever.search(query)
