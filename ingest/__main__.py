@@ -49,7 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     except DocumentError as err:
         print(f"error: {err} (--strict: nothing indexed, previous index kept)", file=sys.stderr)
         return 2
-    except (IngestError, IngestLockedError, ModelError, SettingsProblem) as err:
+    except SettingsProblem as err:  # name the flag typed (--model), not only the variable it stands for
+        message = str(err)
+        for name in overrides:
+            message = message.replace(f"PDQ_{name.upper()}=", f"--{name.replace('_', '-')} (PDQ_{name.upper()})=")
+        print(f"error: {message}", file=sys.stderr)
+        return 2
+    except (IngestError, IngestLockedError, ModelError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # a folder it may not write, a full disk: one line, not a traceback

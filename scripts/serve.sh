@@ -30,6 +30,9 @@ for arg in "$@"; do case "$arg" in -h|--help|--check) exit 0;; esac; done  # che
 line=$(.venv/bin/python -m retriever.settings index-dir) || exit 2
 read -r named index <<< "$line"
 if [ -z "$(ls -A "$index" 2>/dev/null)" ]; then  # absent or empty: the seeds
+  if [ "$named" = 1 ]; then  # a mistyped PDQ_INDEX_DIR would otherwise serve the seed without a word
+    echo "PDQ_INDEX_DIR=$index is $([ -e "$index" ] && echo empty || echo 'not there'): indexing seeds/ into it" >&2
+  fi
   .venv/bin/python -m ingest seeds --index "$index"
 elif [ "$named" = 0 ]; then  # the default ./index: the seeds again (edits picked up), unless built from another folder
   .venv/bin/python -m ingest seeds --index "$index" --unless-other

@@ -102,3 +102,13 @@ def test_a_folder_it_may_not_write_or_an_interrupt_is_one_line_not_a_traceback(
     assert main([str(_broken_folder(tmp_path)), "--index", str(tmp_path / "index"), "--quiet"]) == code
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err
+
+
+def test_a_bad_flag_is_named_as_typed_and_a_bad_variable_as_set(tmp_path, capsys, monkeypatch):
+    """`--model nonsense` was reported as "PDQ_MODEL='nonsense'", a variable the user never set."""
+    assert main(["seeds", "--index", str(tmp_path / "idx"), "--model", "nonsense"]) == 2
+    assert "error: invalid setting: --model (PDQ_MODEL)='nonsense': no model of that name" in capsys.readouterr().err
+    monkeypatch.setenv("PDQ_MODEL", "nonsense")
+    assert main(["seeds", "--index", str(tmp_path / "idx")]) == 2
+    assert "error: invalid setting: PDQ_MODEL='nonsense': no model of that name" in capsys.readouterr().err
+    assert not (tmp_path / "idx").exists()

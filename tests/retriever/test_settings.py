@@ -180,6 +180,36 @@ def test_serve_script_reads_the_index_folder_from_env_file_as_the_service_does(m
     assert ask().stdout == "0 index\n"
 
 
+@pytest.mark.parametrize("made", [False, True])
+def test_serve_script_says_when_the_index_folder_it_was_given_is_missing_or_empty(tmp_path, made):
+    """An operator's mistyped PDQ_INDEX_DIR had the seed indexed into it and served without a
+    word: patients got one summary instead of the operator's set. Stopped once it has said so."""
+    import os
+    import signal
+    import subprocess
+    import threading
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "serve.sh"
+    folder = tmp_path / "new-index"
+    if made:
+        folder.mkdir()
+    with _listening() as held:  # a port to check against, freed before the script binds it
+        port = held.getsockname()[1]
+    env = {**os.environ, "PDQ_INDEX_DIR": str(folder), "PDQ_HOST": "127.0.0.1", "PDQ_PORT": str(port)}
+    run = subprocess.Popen(["bash", str(script)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                           env=env, start_new_session=True)
+    stop = threading.Timer(120, os.killpg, (run.pid, signal.SIGTERM))  # never said: the service would serve on
+    stop.start()
+    try:
+        said = next((line for line in run.stderr if "indexing seeds/ into it" in line), "")
+    finally:
+        stop.cancel()
+        os.killpg(run.pid, signal.SIGTERM)
+        run.wait(timeout=60)
+    assert said == f"PDQ_INDEX_DIR={folder} is {'empty' if made else 'not there'}: indexing seeds/ into it\n"
+
+
 def test_serve_script_help_names_itself_and_the_index_variable():
     """`serve.sh --help` printed only `python -m service`'s usage, whose --index it refuses."""
     import subprocess
