@@ -6,10 +6,9 @@ never use its acronym: the GI summary says "neuroendocrine tumors" and never "NE
 "NET" alone matched its permission notice, first. Acronyms the index never uses are
 written out, and so are those whose letters are also a word ("ALL", "FIT"). The table (`ACRONYMS`) is mined from the
 corpus's own definitions, "neuroendocrine tumors (NETs)", by ``python -m training words``
-(the Schwartz-Hearst algorithm), not written by hand. A word typed in capitals counts
+(the Schwartz-Hearst algorithm), not written by hand. Only a word typed in capitals counts
 ("PET" is the scan, "pet" an animal), and none in a question typed all in capitals unless
-every word of it is an acronym ("GI NET"); in lower case, only in a search of a few words,
-where the index never uses the word and names what it stands for ("net", `_lower_key`).
+every word of it is an acronym ("GI NET").
 """
 
 from __future__ import annotations
@@ -138,7 +137,7 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
     keywords = len(text.split()) <= KEYWORD_WORDS
 
     def one(word: str, named: bool) -> str:
-        key = _defined(word, table) or (_lower_key(word, index_knows) if keywords else None)
+        key = _defined(word, table)
         if key is None:
             return word
         if key in also_words():
@@ -152,26 +151,6 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
         return "-".join(one(p, named) for p in parts)
 
     return _WORD.sub(each, text)
-
-
-# The fewest letters of an acronym typed in lower case that is written out (`_lower_key`).
-LOWER_LETTERS = 3
-
-
-def _lower_key(word: str, index_knows: Callable[[str], bool]) -> str | None:
-    """The table's acronym typed in lower case in a search of a few words ("net treatment"),
-    when the index never uses the word and uses every word of what it stands for: the GI
-    summary never says "net", and "net" alone found its permission notice first (the
-    summary's title in its citation line) as "NET" once did; "car insurance" is not read as
-    "chimeric antigen receptor", which it never names. Not an acronym that is also a word
-    ("fit", "men"), a stop word, or one of two letters."""
-    if not (word.isalpha() and word.islower() and len(word) >= LOWER_LETTERS) or word in STOPWORDS:
-        return None
-    key = next((k for k in (word.upper(), word.upper()[:-1] + "s") if k in acronyms()), None)
-    if key is None or key in also_words() or index_knows(word):
-        return None
-    meant = [w for w in re.findall(r"[a-z]+", acronyms()[key].lower()) if w not in STOPWORDS]
-    return key if all(index_knows(w) for w in meant) else None
 
 
 _BRACKETED = re.compile(r"\(([A-Za-z][\w-]*)\)")
