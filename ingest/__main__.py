@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     overrides = {k: v for k, v in {"model": args.model, "faiss_index": args.faiss_index}.items() if v}
     index_dir = args.index
     try:
-        settings = read_settings(**overrides)
+        settings = read_settings({name: f"--{name.replace('_', '-')}" for name in overrides}, **overrides)
         index_dir = args.index or settings.index_dir
         if args.unless_other and args.src.is_dir() and (elsewhere := sources_elsewhere(index_dir, args.src)) != []:
             held = ("an index whose manifest cannot be read" if elsewhere is None else
@@ -49,13 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     except DocumentError as err:
         print(f"error: {err} (--strict: nothing indexed, previous index kept)", file=sys.stderr)
         return 2
-    except SettingsProblem as err:  # name the flag typed (--model), not only the variable it stands for
-        message = str(err)
-        for name in overrides:
-            message = message.replace(f"PDQ_{name.upper()}=", f"--{name.replace('_', '-')} (PDQ_{name.upper()})=")
-        print(f"error: {message}", file=sys.stderr)
-        return 2
-    except (IngestError, IngestLockedError, ModelError) as err:
+    except (IngestError, IngestLockedError, ModelError, SettingsProblem) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # a folder it may not write, a full disk: one line, not a traceback

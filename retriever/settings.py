@@ -202,11 +202,15 @@ class SettingsProblem(ValueError):
     """``PDQ_*`` values (environment or ``.env``) that cannot be used, named as set."""
 
 
-def read_settings(**overrides) -> Settings:
+def read_settings(flags: dict[str, str] | None = None, **overrides) -> Settings:
     """`Settings`, or a `SettingsProblem` naming each bad variable: "PDQ_PORT='99999': Input
     should be less than or equal to 65535" rather than pydantic's dump of field names. A
-    ``PDQ_*`` variable that is no setting is named in a warning (`unknown_variables`)."""
-    settings = _read(Settings, **overrides)
+    ``PDQ_*`` variable that is no setting is named in a warning (`unknown_variables`).
+
+    ``flags``: ``{field: flag}`` for the settings given on a command line ("model": "--model"),
+    named as typed, "--model (PDQ_MODEL)='x'": a user who typed a flag set no variable, and
+    its bad value did not come from ``.env`` whatever that file holds."""
+    settings = _read(Settings, flags or {}, **overrides)
     for warning in unknown_variables():
         logging.getLogger("retriever.settings").warning(warning)
     return settings
@@ -234,15 +238,23 @@ def _from_env_file(field: str) -> str:
     return " (in .env)" if any(n.upper() == name for n in dotenv_values(".env")) else ""
 
 
-def _read(cls: type[BaseSettings], **overrides):
+def _read(cls: type[BaseSettings], flags: dict[str, str] | None = None, **overrides):
+    flags = flags or {}
     try:
         return cls(**overrides)
     except SettingsError as exc:
         raise SettingsProblem(f"invalid setting: {exc}") from None
     except ValidationError as exc:
         raise SettingsProblem("invalid setting: " + "; ".join(
-            f"PDQ_{(f := '_'.join(map(str, err['loc']))).upper()}={err.get('input')!r}{_from_env_file(f)}: "
-            f"{err['msg'].removeprefix('Value error, ')}" for err in exc.errors())) from None
+            f"{_named(f := '_'.join(map(str, err['loc'])), flags)}={err.get('input')!r}"
+            f"{'' if f in flags else _from_env_file(f)}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors())) from None
+
+
+def _named(field: str, flags: dict[str, str]) -> str:
+    """A setting as the user gave it: ``PDQ_PORT``, or ``--port (PDQ_PORT)`` for a flag."""
+    variable = f"PDQ_{field.upper()}"
+    return f"{flags[field]} ({variable})" if field in flags else variable
 
 
 class _IndexDir(BaseSettings):

@@ -136,19 +136,13 @@ def _main(argv: list[str] | None) -> int:
     args = parse_args(argv)
     # Workers are fresh processes that read their settings from the environment, so the
     # command-line values go there too, and every process sees the same settings.
-    given = {}
-    for name, value in (("INDEX_DIR", args.index), ("HOST", args.host), ("PORT", args.port),
-                        ("WORKERS", args.workers)):
+    given = {}  # named as the flags typed in errors, not as the variables they set
+    for field, flag, value in (("index_dir", "--index", args.index), ("host", "--host", args.host),
+                               ("port", "--port", args.port), ("workers", "--workers", args.workers)):
         if value is not None:
-            os.environ[f"PDQ_{name}"] = str(value)
-            given[f"PDQ_{name}="] = f"--{name.lower().replace('_dir', '')} (PDQ_{name})="
-    try:
-        settings = read_settings()
-    except SettingsProblem as exc:  # name the flag the user typed, not the variable it set
-        message = str(exc)
-        for variable, flag in given.items():
-            message = message.replace(variable, flag)
-        raise SettingsProblem(message) from None
+            os.environ[f"PDQ_{field.upper()}"] = str(value)
+            given[field] = flag
+    settings = read_settings(given)
     busy = port_problem(settings.host, settings.port)
     if busy:
         print(f"error: cannot start: {busy}", file=sys.stderr)

@@ -105,10 +105,15 @@ def test_a_folder_it_may_not_write_or_an_interrupt_is_one_line_not_a_traceback(
 
 
 def test_a_bad_flag_is_named_as_typed_and_a_bad_variable_as_set(tmp_path, capsys, monkeypatch):
-    """`--model nonsense` was reported as "PDQ_MODEL='nonsense'", a variable the user never set."""
-    assert main(["seeds", "--index", str(tmp_path / "idx"), "--model", "nonsense"]) == 2
+    """`--model nonsense` was reported as "PDQ_MODEL='nonsense'", a variable the user never set,
+    and, with a good PDQ_MODEL in .env, as coming from .env."""
+    seeds = Path("seeds").resolve()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("PDQ_MODEL=pdq-minilm-l6\n", encoding="utf-8")
+    assert main([str(seeds), "--index", str(tmp_path / "idx"), "--model", "nonsense"]) == 2
     assert "error: invalid setting: --model (PDQ_MODEL)='nonsense': no model of that name" in capsys.readouterr().err
+    (tmp_path / ".env").unlink()
     monkeypatch.setenv("PDQ_MODEL", "nonsense")
-    assert main(["seeds", "--index", str(tmp_path / "idx")]) == 2
+    assert main([str(seeds), "--index", str(tmp_path / "idx")]) == 2
     assert "error: invalid setting: PDQ_MODEL='nonsense': no model of that name" in capsys.readouterr().err
     assert not (tmp_path / "idx").exists()

@@ -108,8 +108,9 @@ def test_pdq_s_notes_on_the_summary_are_no_evidence_of_a_topic(seed_retriever):
 
 
 @pytest.mark.parametrize("query", ["a", "y", "an", "q?", "1", "2"])
-def test_a_letter_or_two_asks_nothing_and_is_refused(seed_retriever, query):
-    """Such queries match the seed's passages above the threshold on cosine alone."""
+def test_a_letter_or_two_or_a_digit_asks_nothing_and_is_refused(seed_retriever, query):
+    """Such queries match the seed's passages above the threshold on cosine alone ("1" the
+    rectum passage's "1 centimeter")."""
     res = seed_retriever.search(query)
     assert res.abstained and res.hits == []
 

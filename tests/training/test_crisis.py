@@ -93,6 +93,18 @@ def test_the_committed_lines_about_the_summary_itself_are_fitted_by_default_and_
     assert all(1 <= len(c.text.split()) <= 5 for c in lines if c.kind == "short_ordinary")
 
 
+def test_no_line_about_the_summary_shares_six_words_in_a_row_with_an_evaluation_line():
+    """The evaluation file was written apart from the same brief; lines sharing its examples'
+    runs of words were dropped from the training file, and must stay out."""
+    def runs(text):
+        words = re.sub(r"[^\w\s]", "", text.lower()).split()
+        return {tuple(words[i:i + 6]) for i in range(max(len(words) - 5, 1))}
+
+    held = set().union(*(runs(json.loads(line)["text"]) for path in Path("eval/crisis").glob("*.jsonl")
+                         for line in path.read_text(encoding="utf-8").splitlines() if line.strip()))
+    assert len(held) > 1000 and not [c.text for c in read_crisis(ABOUT_PAGE) if runs(c.text) & held]
+
+
 def test_a_line_repeating_one_of_an_earlier_file_is_named(tmp_path):
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     first.write_text(_line() + "\n", encoding="utf-8")
