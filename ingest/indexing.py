@@ -80,6 +80,18 @@ def _previous_vectors(index_dir: Path,
     return cache, manifest.documents
 
 
+def _damaged(index_dir: Path) -> str:
+    """Why the published index cannot be served ("" when it can, or there is none): it stays
+    beside the new one as the version before, the only one to roll back to."""
+    try:
+        store.verify_files(index_dir, store.Manifest.read(index_dir))
+    except store.IndexLoadError as exc:
+        return exc.problem
+    except UNREADABLE:  # no manifest to check against: nothing to say
+        pass
+    return ""
+
+
 def served_ids(index_dir: Path) -> frozenset[str]:
     """The document ids the published index serves (none: no index yet, or one that cannot be
     read): the ids that saved links and filters use, which a re-ingest must keep."""
@@ -218,7 +230,7 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
     embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target)
 
     with ingest_lock(index_dir):  # what is served is read under the lock: another ingest may publish first
-        before = served_ids(index_dir)
+        before, damaged = served_ids(index_dir), _damaged(index_dir)
         _refuse_dropping(before, src_dir, docs, errors)
         dropped = tuple(sorted(before - {d.doc_id for d in docs}))
         cache, prev_docs = _previous_vectors(index_dir, embedder)
@@ -267,7 +279,8 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
                        embedded=n_new, reused=len(passages) + len(sentences) - n_new,
                        reused_documents=reused_docs, seconds=time.perf_counter() - t0,
                        index_dir=index_dir, errors=errors,
-                       dropped=dropped, replaced=bool(before) and not unchanged, unchanged=unchanged)
+                       dropped=dropped, replaced=bool(before) and not unchanged, unchanged=unchanged,
+                       damaged=damaged)
 
 
 def _same_index(index_dir: Path, built: store.Manifest) -> bool:

@@ -23,6 +23,7 @@ class BuildReport:
     dropped: tuple[str, ...] = ()
     replaced: bool = False  # an index was published before this one
     unchanged: bool = False  # the published index already was this one: nothing was published
+    damaged: str = ""  # why the index published before cannot be served ("": it can, or there was none)
 
     def summary(self) -> str:
         rate = self.chunks / self.seconds if self.seconds else 0.0
@@ -38,6 +39,9 @@ class BuildReport:
             line += f"; skipped {len(self.errors)} bad file(s)"
         if self.unchanged:
             line += "\nthe published index already holds these documents as they are: nothing was published"
+        if self.damaged and self.replaced:
+            line += (f"\nthe index served before is damaged ({self.damaged}): nothing was reused from it, and "
+                     "the version kept beside the new one to roll back to is that one; a reload to it is refused")
         if self.dropped:
             more = len(self.dropped) - 5
             names = ", ".join(self.dropped[:5]) + (f" and {more} more" if more > 0 else "")

@@ -126,3 +126,8 @@ def test_a_damaged_published_index_is_rebuilt_even_when_nothing_else_changed(see
     again = build_index(seed_copy, index, settings, embedder=embedder, progress=False)
     assert not again.unchanged and index.resolve() != served
     store.verify_files(index, store.Manifest.read(index))
+    # an operator's trial: the damaged version became the one to roll back to, without a word
+    assert again.damaged == f"file {store.DENSE} is corrupted (checksum differs from {store.MANIFEST})"
+    assert f"the index served before is damaged ({again.damaged})" in again.summary()
+    sound = build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    assert sound.damaged == "" and "damaged" not in sound.summary()
