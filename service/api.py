@@ -127,7 +127,7 @@ async def healthz() -> HealthResponse:
             responses={503: {"model": ErrorResponse, "description": "Index not loaded yet."}})
 async def readyz(request: Request) -> ReadyResponse:
     """200 with the index being served once it is loaded; 503 before."""
-    retriever = _holder(request).retriever
-    if retriever is None:
+    holder = _holder(request)
+    if holder.retriever is None:
         raise ApiError(503, "not_ready", "The index is not loaded yet.", headers={"Retry-After": "5"})
-    return ReadyResponse(**describe(retriever))
+    return ReadyResponse(**describe(holder.retriever), reload_refused=holder.refused)

@@ -278,6 +278,9 @@ class ReadyResponse(BaseModel):
     documents: int
     chunks: int
     index_created: str | None
+    reload_refused: str | None = Field(None, description="Why this worker's last reload was refused, until "
+                                       "one loads: the index above still serves, but a restart would read "
+                                       "the refused one and stop; null when none was.")
 
 
 class ReloadResponse(ReadyResponse):

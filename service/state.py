@@ -34,6 +34,7 @@ class RetrieverHolder:
     def __init__(self, settings: Settings, retriever: Retriever | None = None):
         self.settings = settings
         self.retriever: Retriever | None = retriever
+        self.refused: str | None = None  # why the last reload was refused, until one loads (/readyz)
         self._executor: ThreadPoolExecutor | None = None
         self._reload_lock = asyncio.Lock()
 
@@ -78,8 +79,9 @@ class RetrieverHolder:
                 new = await run_in_threadpool(_load_warm, self.settings)
             except (IndexLoadError, ModelError) as exc:
                 logger.error("reload refused, still serving the previous index: %s", exc)
+                self.refused = str(exc)
                 raise
-            self.retriever = new
+            self.retriever, self.refused = new, None
             logger.info("reloaded index %s (%s chunks)", new.index_dir, new.manifest.chunks_count)
             return new
 

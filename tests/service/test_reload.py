@@ -141,7 +141,9 @@ def test_reload_under_traffic_never_fails_a_request(server, seed_copy, settings,
             assert time.monotonic() < deadline, server_log(log)
             time.sleep(0.1)
         assert proc.poll() is None
-        assert httpx.get(base + "/readyz").json() == ready
+        refused = httpx.get(base + "/readyz").json()  # still the index of (i), and why a restart would stop
+        assert store.DENSE in refused["reload_refused"] and ready["reload_refused"] is None
+        assert {**refused, "reload_refused": None} == ready
         assert found(base, PHRASE_1)
 
         # (iii) the link is repaired, a third corpus published, and SIGHUP reloads it
@@ -154,6 +156,7 @@ def test_reload_under_traffic_never_fails_a_request(server, seed_copy, settings,
         while httpx.get(base + "/readyz").json()["documents"] != 3:
             assert time.monotonic() < deadline, server_log(log)
             time.sleep(0.1)
+        assert httpx.get(base + "/readyz").json()["reload_refused"] is None  # a reload that loads clears it
         assert found(base, PHRASE_2) and found(base, PHRASE_1)
         time.sleep(1.0)
 
