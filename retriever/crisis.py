@@ -11,7 +11,8 @@ hidden layer over the question's vector, the vector the search already has) fitt
 ``python -m training crisis`` on synthetic lines written to committed briefs
 (training/questions/CRISIS_BRIEF.md; CRISIS_SHORT_BRIEF.md for inputs of one to five words,
 CRISIS_LANGUAGES_BRIEF.md for Spanish and six other languages, CRISIS_CONTACTS_BRIEF.md for
-asking whom to call, CRISIS_PROGNOSIS_BRIEF.md for how long someone has): thoughts of suicide or
+asking whom to call, CRISIS_PROGNOSIS_BRIEF.md for how long someone has, CRISIS_ORDINARY_BRIEF.md
+for questions about the summary itself): thoughts of suicide or
 self-harm, and questions about suicide as a subject, against hard negatives (a fear of
 dying, wishes for the end of life, idioms, "suicide gene therapy", a symptom or a day typed
 alone, "what number do i call", "how long does he have to live") and the training summaries'

@@ -143,7 +143,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     cr.add_argument("--model", default="pdq-minilm-l6")
     cr.add_argument("--lines", type=Path, nargs="+", default=CRISIS_LINES,
                     help="labelled lines (CRISIS_BRIEF.md, CRISIS_SHORT_BRIEF.md, CRISIS_LANGUAGES_BRIEF.md, "
-                         "CRISIS_CONTACTS_BRIEF.md, CRISIS_PROGNOSIS_BRIEF.md)")
+                         "CRISIS_CONTACTS_BRIEF.md, CRISIS_PROGNOSIS_BRIEF.md, CRISIS_ORDINARY_BRIEF.md)")
     cr.add_argument("--questions", type=Path, nargs="+", default=DOMAIN_QUESTIONS,
                     help="lay questions about cancer (training-question files): the unflagged side with the lines")
     cr.add_argument("--force", action="store_true", help="replace the model's crisis check")

@@ -3,12 +3,14 @@
 The lines are ``training/questions/crisis.jsonl`` (CRISIS_BRIEF.md), of one to five words
 ``crisis_short.jsonl`` (CRISIS_SHORT_BRIEF.md), and in Spanish and six other languages
 written in the Latin alphabet ``crisis_languages.jsonl`` (CRISIS_LANGUAGES_BRIEF.md), and
-asking whom to call ``crisis_contacts.jsonl`` (CRISIS_CONTACTS_BRIEF.md), and about how long
-someone has ``crisis_prognosis.jsonl`` (CRISIS_PROGNOSIS_BRIEF.md): "crisis" (the
+asking whom to call ``crisis_contacts.jsonl`` (CRISIS_CONTACTS_BRIEF.md), about how long
+someone has ``crisis_prognosis.jsonl`` (CRISIS_PROGNOSIS_BRIEF.md), and about the summary itself
+or sharing a word with crisis lines ``crisis_ordinary.jsonl`` (CRISIS_ORDINARY_BRIEF.md): "crisis" (the
 asker or someone they ask about may be thinking of suicide or self-harm), "topic" (suicide
 or self-harm asked about as a subject) and "not" (hard negatives: a fear of dying, wishes
 for the end of life, idioms, "suicide gene therapy", a symptom or a day typed alone, an
-ordinary question in Spanish, a number to call for the clinic, how long a relative has). A fifth of them, by a hash
+ordinary question in Spanish, a number to call for the clinic, how long a relative has, who
+wrote the summary). A fifth of them, by a hash
 of the text, is kept out to pick the cut on. The flagged side is "crisis" and "topic"; the
 other side is "not", the training summaries' lay questions (the domain check's cancer
 side) and every name of the drug-name list (`retriever.drug_names`) typed alone. Each is
