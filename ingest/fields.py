@@ -63,21 +63,33 @@ def _str_list(value, source: str, name: str) -> list[str]:
 
 def _review_date(value, source: str) -> str:
     """``lastReviewed`` as YYYY-MM-DD ("" when absent): pages show it beside each citation, so
-    a value that is not a date ("last spring", "2025-13-40", 20251230) is refused, not shown."""
+    a value that is not a date ("last spring", "2025-13-40", 20251230) is refused, not shown,
+    and so is a date after tomorrow (2999-01-01, 2062 for 2026): a patient would read it as
+    how recent the passage is."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):  # YAML reads an unquoted 2025-12-30 as a date
-        return value.isoformat()
+        return _not_ahead(value.isoformat(), source)
     text = str(value).strip()
     if isinstance(value, str) and iso_date(text):
-        return text
+        return _not_ahead(text, source)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # written so, but no day of the calendar
         raise DocumentError(source, f"front-matter field 'lastReviewed' is no real date: {text!r} "
                                     f"({_calendar_problem(text)})")
     raise DocumentError(source, f"front-matter field 'lastReviewed' must be a date written "
                                 f"YYYY-MM-DD (as 2025-12-30), not {text[:40]!r}")
+
+
+def _not_ahead(text: str, source: str) -> str:
+    """``text`` unless it is after tomorrow: a day's margin, for a file written where the date
+    is already tomorrow's."""
+    latest = datetime.date.today() + datetime.timedelta(days=1)
+    if datetime.date.fromisoformat(text) > latest:
+        raise DocumentError(source, f"front-matter field 'lastReviewed' is in the future: {text!r} "
+                                    f"(today is {latest - datetime.timedelta(days=1)}): a typo for another year?")
+    return text
 
 
 def _calendar_problem(text: str) -> str:

@@ -1,3 +1,4 @@
+import datetime
 import os
 import re
 from pathlib import Path
@@ -52,6 +53,9 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
      "front-matter field 'lastReviewed' (line 3) is no real date: '2025-13-45' (month must be in 1..12)"),
     (b"---\ntitle: T\nlastReviewed: 2025-02-30\n---\nBody\n", "'lastReviewed' (line 3) is no real date"),
     (b"---\ntitle: T\nlastReviewed: 2025-02-30 10:00:00\n---\nBody\n", "'lastReviewed' (line 3) must be a date"),
+    # shown beside every citation as how recent the passage is: a typed year was accepted
+    (b"---\ntitle: T\nlastReviewed: 2999-01-01\n---\nBody\n", "'lastReviewed' (line 3) is in the future: '2999-01-01'"),
+    (b"---\ntitle: T\nlastReviewed: '2999-01-01'\n---\nBody\n", "'lastReviewed' (line 3) is in the future"),
 ])
 def test_bad_files_are_named_with_their_problem(raw, problem):
     with pytest.raises(DocumentError) as err:
@@ -59,6 +63,13 @@ def test_bad_files_are_named_with_their_problem(raw, problem):
     assert err.value.source == "dir/bad.md"
     assert problem in str(err.value)
     assert str(err.value).startswith("dir/bad.md: ")
+
+
+def test_a_review_date_up_to_tomorrow_is_taken():
+    """A day's margin: where the file was written, it may already be tomorrow."""
+    for day in (datetime.date.today(), datetime.date.today() + datetime.timedelta(days=1)):
+        doc = parse_document(f"---\ntitle: T\nlastReviewed: {day}\n---\n# H\n\nBody.\n".encode(), "d/a.md")
+        assert doc.last_reviewed == day.isoformat()
 
 
 def test_every_bad_field_of_a_file_is_named_at_once():
