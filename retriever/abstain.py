@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from retriever.figures import figure_missing
 from retriever.health_topics import missing_topics
 from retriever.providers import PROVIDER, provider_missing
-from retriever.tokenization import Vocabulary, words, zipf
+from retriever.tokenization import STOPWORDS, Vocabulary, words, zipf
 
 MISSING_PENALTY = 0.4
 # The hand rule's threshold (README, "Abstention").
@@ -73,6 +73,13 @@ ALL_TERMS_FOUND = 0.40
 # threshold, and were answered. No question of the seed sets, the calibration files or the
 # 22,000 training questions is that short (the shortest without a term: "what is a D&C?").
 MIN_QUERY_CHARS = 3
+# A query of at most this many words, every one a stop word ("what", "what is it", "who are
+# you", "why me"), asks nothing either: it matched passages on the cosine alone (0.36 to 0.43
+# on the seed, "what" the "To Learn More" notes) and was answered. The shortest question of
+# stop words alone in the training files has five ("couldnt get it all out"); no question of
+# the seed's sets or the dev set has three or fewer without a term, only crisis lines, whose
+# box is read apart from the answer (a code review found these answered).
+MAX_EMPTY_WORDS = 3
 
 def all_terms_found(terms: list[tuple[str, ...]], passages: Iterable[Vocabulary]) -> bool:
     """Whether one passage names every term (any of its alternatives, in any form)."""
@@ -183,9 +190,13 @@ def hand_confidence(ev: Evidence, missing: list[str], penalty: float = MISSING_P
     lowered by ``penalty`` for each thing missing."""
     found = not missing and ev.best_cosine < floor and ev.all_terms_found
     conf = confidence(ev.best_cosine, len(missing), found, penalty, floor)
-    # read from ``missing``: an audit asks what the rule decides with some of them left out
-    vetoed = (ev.everyday and EVERYDAY in missing) or any(t in missing for t in ev.topics_missing)
-    return min(conf, TOPIC_VETO) if vetoed else conf
+    return min(conf, TOPIC_VETO) if _vetoed(ev, missing) else conf
+
+
+def _vetoed(ev: Evidence, missing: list[str]) -> bool:
+    """A subject the documents never mention: read from ``missing``, as an audit asks what the
+    rule decides with some of them left out."""
+    return (ev.everyday and EVERYDAY in missing) or any(t in missing for t in ev.topics_missing)
 
 
 @dataclass(frozen=True)
@@ -209,10 +220,18 @@ def near_miss(ev: Evidence | None, floor: float) -> bool:
 
 
 def asks_nothing(text: str, terms: list[tuple[str, ...]]) -> bool:
-    """Whether the query names no term and is too short to be a question (`MIN_QUERY_CHARS`).
-    A number is no term here: "1" alone was answered with the rectum passage's "1 centimeter"."""
-    named = any(any(ch.isalpha() for ch in alts[0]) for alts in terms)
-    return not named and sum(ch.isalnum() for ch in text) < MIN_QUERY_CHARS
+    """Whether the query names no term and is too short to be a question (`MIN_QUERY_CHARS`),
+    or is a few stop words alone (`MAX_EMPTY_WORDS`). A number is no term here: "1" alone was
+    answered with the rectum passage's "1 centimeter"; three digits ("988") are searched."""
+    if any(any(ch.isalpha() for ch in alts[0]) for alts in terms):
+        return False
+    return sum(ch.isalnum() for ch in text) < MIN_QUERY_CHARS or few_stop_words(text)
+
+
+def few_stop_words(text: str) -> bool:
+    """Whether ``text`` is at most `MAX_EMPTY_WORDS` words, all stop words ("who are you")."""
+    said = words(text)
+    return 0 < len(said) <= MAX_EMPTY_WORDS and all(w in STOPWORDS for w in said)
 
 
 def judge(ev: Evidence, missing: list[str], calibration, threshold: float,
@@ -224,11 +243,13 @@ def judge(ev: Evidence, missing: list[str], calibration, threshold: float,
     query that asks nothing (`asks_nothing`) is refused whatever it matched.
     """
     if calibration is None:
-        conf = hand_confidence(ev, missing, penalty, floor)
+        conf, vetoed = hand_confidence(ev, missing, penalty, floor), _vetoed(ev, missing)
     else:
         conf = calibration.confidence(ev)
         if ev.figure_missing or ev.provider_missing:
             conf = 0.0
         if ev.topics_missing or ev.everyday:  # as for the hand rule: a subject the documents never mention
             conf = min(conf, TOPIC_VETO)
-    return Verdict(True, 0.0, missing, ev) if nothing_asked else Verdict(conf < threshold, conf, missing, ev)
+        vetoed = bool(ev.figure_missing or ev.provider_missing or ev.topics_missing or ev.everyday)
+    # a veto refuses at any threshold: at 0, a settings value, "lung cancer staging" was answered
+    return Verdict(True, 0.0, missing, ev) if nothing_asked else Verdict(vetoed or conf < threshold, conf, missing, ev)

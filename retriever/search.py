@@ -250,7 +250,9 @@ class Retriever:
         """Whether the first passages answer the question, from the evidence they give."""
         s, plan = self.settings, sig.query.plan
         top = chosen[:s.abstain_depth]
-        best = float(max([*sig.dense.scores[:1], -1.0, *map(sig.sentences.best, top)]))  # passage or sentence
+        # the passages judged, each whole or by its best sentence: in keyword mode the index's
+        # nearest passage is often not among them, and lent its cosine to passages unlike the question
+        best = float(max([-1.0, *(self.vectors[top] @ sig.query.vector), *map(sig.sentences.best, top)]))
         passages = [(self.chunks[i].text, self.words.of(i), self.words.own(i)) for i in top]
         covered = self.scope.covered(plan, top)  # cancers a summary about cancers in general answers for
         other = self.scope.unnamed(plan, top, [own for *_, own in passages], sig.query.allowed, covered)  # not about

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from retriever.abstain import EVERYDAY, FIGURE, MIN_QUERY_CHARS
+from retriever.abstain import EVERYDAY, FIGURE, MIN_QUERY_CHARS, few_stop_words
 from retriever.cancer_types import types_of
 from retriever.citation import citation_line
 from retriever.models import Hit, SearchResult
@@ -220,8 +220,9 @@ def question_hints(query: str, result: SearchResult, summaries: int = 2) -> list
     """What the asker can do about what the question's own form explains: a question in
     another script or language meets the English passages only through the model's few
     words of it ("肺癌", "¿cuáles son los síntomas?"), refused or answered (a trial's Spanish
-    question got a passage with no word on it); one or two letters ask nothing. ``summaries``:
-    how many the index holds, so that one is not called several."""
+    question got a passage with no word on it); one or two letters, or a few stop words
+    ("what is it"), ask nothing. ``summaries``: how many the index holds, so that one is not
+    called several."""
     typed = unicodedata.normalize("NFKC", query)  # full-width "ＦＬＵ" is Latin, as the search reads it
     if not_in_english(typed):
         searched = "The summaries we search are" if summaries != 1 else "The summary we search is"
@@ -229,7 +230,7 @@ def question_hints(query: str, result: SearchResult, summaries: int = 2) -> list
         return [f"{searched} written in English, so asking in English may find {found}."]
     if not result.abstained:
         return []
-    if sum(ch.isalnum() for ch in typed) < MIN_QUERY_CHARS:
+    if sum(ch.isalnum() for ch in typed) < MIN_QUERY_CHARS or few_stop_words(typed):
         return ["Your question is very short. A few more words will help us find the right passage."]
     return []
 

@@ -1,10 +1,13 @@
 """Abstention's pieces: health topics, figures, providers, the all-terms floor and the
 nothing-found rule (no model needed)."""
 
+from dataclasses import replace
+
 from retriever.abstain import (
     ALL_TERMS_FOUND,
     EVERYDAY,
     NOTHING_FOUND_BELOW,
+    Evidence,
     Vocabulary,
     all_terms_found,
     asks_nothing,
@@ -276,9 +279,19 @@ def test_a_union_of_vocabularies_knows_what_each_knows():
     assert union.knows("pancreas") and union.knows("injected") and not union.knows("lungs")
 
 
-def test_only_a_query_without_terms_and_under_three_characters_asks_nothing():
+def test_a_query_without_terms_asks_nothing_when_under_three_characters_or_three_stop_words():
     assert asks_nothing("y", []) and asks_nothing("a?", []) and asks_nothing("an", [])
-    assert not asks_nothing("what now?", [])  # long enough: the cosine decides
+    assert asks_nothing("what now?", []) and asks_nothing("Who are you?", []) and asks_nothing("what", [])
+    assert not asks_nothing("couldnt get it all out", [])  # a question of stop words: the cosine decides
+    assert not asks_nothing("what is a D&C?", [])  # "c" is no stop word, though too short for a term
     assert not asks_nothing("T3", [("t3",)])  # a term: a stage, a drug code
     assert asks_nothing("1", [("1",)]) and asks_nothing("12", [("12",)])  # a number alone is none
     assert not asks_nothing("988", [("988",)])  # three characters: the cosine decides
+
+
+def test_a_veto_refuses_at_a_threshold_of_zero():
+    """A veto caps the confidence at `TOPIC_VETO` (0): at a threshold of 0, which the
+    settings allow, "lung cancer staging" on the seed was answered."""
+    ev = Evidence(0.87, 1, False, False, False, True, 1.0, ("lung",), False)
+    assert judge(ev, ["lung"], None, 0.0).abstained
+    assert not judge(replace(ev, missing_topics=0, topics_missing=()), [], None, 0.0).abstained
