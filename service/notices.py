@@ -130,12 +130,18 @@ def phone_link(contact: str) -> str:
 
 def as_typed(query: str, words: list[str]) -> list[str]:
     """``words`` (lower case, accents dropped, as the search reads them) written as the
-    question writes them: "PRRT", not "prrt". A word the question does not hold as such
-    (a corrected one) stays as it is."""
+    question writes them: "PRRT", not "prrt". A piece of a hyphenated word is named as the
+    whole: the search reads "Ki-67" as "ki" and "67", and a trial's refusal named "ki". A word
+    the question does not hold as such (a corrected one) stays as it is."""
     typed = {}
-    for token in _TOKEN.findall(query):
+    tokens = _TOKEN.findall(query)
+    for token in tokens:
         typed.setdefault(strip_accents(token.casefold()), token)
-    return [typed.get(w, w) for w in words]
+    for token in tokens:  # after the whole words: "ki" typed alone as well is named so
+        pieces = token.split("-")
+        for piece in pieces if len(pieces) > 1 else ():
+            typed.setdefault(strip_accents(piece.casefold()), token)
+    return list(dict.fromkeys(typed.get(w, w) for w in words))
 
 
 # The longest word a refusal reads as maybe short for another: "cn" (can), "tke" (take), "abt".

@@ -34,6 +34,12 @@ def test_words_are_given_back_as_the_question_typed_them():
         ["PRRT", "Lutétium-177", "a figure"]
 
 
+def test_a_piece_of_a_hyphenated_word_is_named_as_the_whole():
+    """The search reads "Ki-67" as "ki" and "67": a trial's refusal said the passages "don't mention ki"."""
+    assert as_typed("what is the Ki-67 for my dad", ["ki", "67"]) == ["Ki-67"]
+    assert as_typed("Ki-67 or ki alone", ["ki"]) == ["ki"]  # typed alone too: named as typed alone
+
+
 def _index(docs: dict[str, tuple[str, list[str], bool]]):
     """A stand-in index: doc id -> (title, passages, whether it is a childhood summary)."""
     chunks, childhood, entries = [], [], {}

@@ -136,6 +136,8 @@ def test_words_a_refusal_names_are_written_as_typed(client):
     html = client.get("/", params={"q": "Lutetium PRRT"}).text
     assert "seem to answer this question" in html
     assert "<q>Lutetium</q>, <q>PRRT</q>" in html and "<q>prrt</q>" not in html
+    html = client.get("/", params={"q": "what is the Ki-67 for my dad"}).text  # a trial's page named "ki"
+    assert "seem to answer this question" in html and "<q>Ki-67</q>" in html and "<q>ki</q>" not in html
 
 
 def test_a_refusal_naming_text_shorthand_says_typing_it_out_may_help(client):
