@@ -14,6 +14,7 @@ search p50 2.91 -> 2.65 ms on the corpus, 2.31 -> 2.22 on the seed, every result
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -32,23 +33,27 @@ if TYPE_CHECKING:
 # no search waits for another's planning; started when first needed.
 PLANNERS = 8
 _pool: ThreadPoolExecutor | None = None
+_making = threading.Lock()
 # The most passages holding a question's rarest word that all join the candidates: a drug or
 # test name stands in a handful ("oxaliplatin": 4 of the corpus's 7,890), a common word in many.
 RARE_ROWS = 10
 
 
 def _planners() -> ThreadPoolExecutor:
+    """The pool, made once: under a lock, as first searches on several threads at once each
+    made their own (a code review)."""
     global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=PLANNERS, thread_name_prefix="plan")
-    return _pool
+    with _making:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=PLANNERS, thread_name_prefix="plan")
+        return _pool
 
 
 def _forget_planners() -> None:
     """In a forked child: the parent's threads are not there, and a pool that counts them
-    as idle would never run a task."""
-    global _pool
-    _pool = None
+    as idle would never run a task; nor is a lock one of them held."""
+    global _pool, _making
+    _pool, _making = None, threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):

@@ -131,9 +131,10 @@ def lifted(verdict: Verdict, check: AnswerCheck | None, question: np.ndarray | N
 def confidence_of(check: AnswerCheck, logit: float) -> float:
     """The check's probability above the one at its cut, from the threshold it was fitted at: it
     reaches that threshold exactly at the cut, and a threshold 0.1 higher asks a probability 0.1
-    higher. The answerable check's conversion divides by the weight on the cosine instead; this
-    check weighs the cosine little beside how the question holds its topics (0.68 a unit), which
-    made a threshold of 0.55 lift what 0.35 did and showed confidences up to 4.3 on the page."""
+    higher. The answerable check's conversion divides by its weight on the hand rule's
+    confidence instead; this check weighs the cosine little beside how the question holds its
+    topics (0.68 a unit), which made a threshold of 0.55 lift what 0.35 did and showed
+    confidences up to 4.3 on the page."""
     return check.threshold + _probability(logit) - _probability(check.cut)
 
 

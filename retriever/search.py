@@ -277,8 +277,9 @@ class Retriever:
             mode: ``hybrid`` (dense + BM25 by RRF), ``dense`` or ``bm25``.
             filters: Restrict to documents or cancer types.
 
-        The verdict and the related passage read the same passages whatever ``k`` is: the
-        patient page (3) and the API (5) never disagree on whether a question is answered.
+        The verdict and the related passage read the same passages whatever ``k`` is, up to
+        the ``candidates`` setting (50, the API's most): the patient page (3) and the API (5)
+        never disagree on whether a question is answered. A larger ``k`` fuses more candidates.
 
         Raises:
             ValueError: blank query, k < 1 or an unknown mode.

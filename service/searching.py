@@ -65,9 +65,9 @@ def validate_query(q: str, max_chars: int) -> str:
                                                 "text (such as %FF in a link); send the question as UTF-8 text.", "q")
     if not any(unicodedata.category(ch)[0] in "LN" for ch in text):  # "???!!!": nothing to search for
         raise ApiError(422, "invalid_query", "q: type a question (it holds no letter or digit).", "q")
-    # Counted as written (NFC): "é" typed as "e" and a combining accent is one character, as
-    # the reader sees it, not two.
-    if (n := len(unicodedata.normalize("NFC", text))) > max_chars:
+    # Counted as the reader sees it: "é" typed as "e" and a combining accent is one character,
+    # not two (NFC); a letter NFC takes apart ("\u0958", a code review) stays one, as typed.
+    if (n := min(len(text), len(unicodedata.normalize("NFC", text)))) > max_chars:
         raise ApiError(422, "query_too_long",
                        f"q: the question is too long ({n} characters; at most {max_chars}).", "q")
     return text

@@ -9,6 +9,8 @@ import os
 import select
 import signal
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import FrozenInstanceError, replace
 
 import numpy as np
@@ -220,3 +222,22 @@ def test_a_search_while_the_interpreter_shuts_down_plans_on_its_own_thread(seed_
     closed.shutdown()
     monkeypatch.setattr(beside, "_pool", closed)
     _same(_beside(seed_retriever, True).search(QUESTION), _beside(seed_retriever, False).search(QUESTION))
+
+
+def test_first_searches_on_several_threads_share_one_planning_pool(monkeypatch):
+    """A code review made eight pools from eight first searches at once, the pool's making slowed."""
+    import retriever.beside as beside
+    made = []
+
+    class Slow(ThreadPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            time.sleep(0.05)
+            made.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(beside, "ThreadPoolExecutor", Slow)
+    monkeypatch.setattr(beside, "_pool", None)
+    with ThreadPoolExecutor(8) as searches:
+        pools = list(searches.map(lambda _: beside._planners(), range(8)))
+    made[0].shutdown()
+    assert len(made) == 1 and all(pool is made[0] for pool in pools)

@@ -155,6 +155,13 @@ def test_query_length_counts_an_accent_typed_apart_with_its_letter(client):
     assert "(1001 characters; at most 1000)" in err["message"]
 
 
+def test_query_length_counts_a_letter_nfc_takes_apart_as_one(client):
+    """U+0958 composes to two code points under NFC: 1,000 of them were refused as 2,000 (a code review)."""
+    assert client.get("/api/search", params={"q": "\u0958" * 1000}).status_code == 200
+    err = assert_error(client.get("/api/search", params={"q": "\u0958" * 1001}), 422, "query_too_long", "q")
+    assert "(1001 characters; at most 1000)" in err["message"]
+
+
 def test_unknown_route_and_wrong_method(client):
     assert_error(client.get("/no/such/page"), 404, "not_found", None)
     assert_error(client.get("/api/search/extra"), 404, "not_found", None)
