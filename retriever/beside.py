@@ -110,14 +110,16 @@ def crisis_words(r: Retriever, text: str) -> bool:
 
 def _ruled_out(r: Retriever, plan, allowed: np.ndarray | None) -> np.ndarray | None:
     """``allowed`` less the summaries the question's "non" rules out (`DocumentTitles.rule_out`),
-    unless it quotes a phrase or some word of it only they hold: "do non-Hodgkin lymphomas have
-    Reed-Sternberg cells" is answered by the Hodgkin summaries alone."""
+    unless it quotes a phrase or some word of it only they hold in the whole index: "do
+    non-Hodgkin lymphomas have Reed-Sternberg cells" is answered by the Hodgkin summaries alone,
+    filtered to them or not."""
     kept = r.titles.rule_out(plan.dense_text, allowed)
     if kept is allowed or plan.phrases:
         return allowed
-    for token in dict.fromkeys(plan.tokens):
+    everywhere = kept if allowed is None else r.titles.rule_out(plan.dense_text, None)
+    for token in dict.fromkeys(plan.tokens) if everywhere is not None else ():
         rows = r.bm25.keyword.postings(token)
-        if len(rows) and not kept[rows].any() and (allowed is None or allowed[rows].any()):
+        if len(rows) and not everywhere[rows].any() and (allowed is None or allowed[rows].any()):
             return allowed
     return kept
 

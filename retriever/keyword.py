@@ -137,7 +137,9 @@ class DocumentTitles:
         and found the Hodgkin summary first for "treatment of adult non-Hodgkin lymphoma". A
         "non" no title writes rules out nothing ("non-cancerous", "non-hereditary"), nor one
         whose word the question names bare too ("Hodgkin or non-Hodgkin", `bare`); nor does any
-        "non" where nothing else would be left."""
+        "non" where no other summary is in the index. A filter to the ruled-out summaries alone
+        leaves nothing: "how is non-Hodgkin lymphoma treated", filtered to the Hodgkin summary,
+        was answered with its treatment passages (a code review)."""
         if "non" not in text.lower() or not self.kinds:
             return allowed
         typed = negated(words(text))  # "non-Hodgkin", "non hodgkin" and "nonhodgkin" alike
@@ -147,7 +149,7 @@ class DocumentTitles:
         ruled = np.array([any(non not in pairs_of and any((w, after) in pairs_of for after in self.kinds[non])
                               for w, non in pairs) for pairs_of in self.word_pairs], dtype=bool)
         kept = ~ruled[self.chunk_doc] if allowed is None else allowed & ~ruled[self.chunk_doc]
-        return kept if ruled.any() and kept.any() else allowed
+        return kept if ruled.any() and (kept.any() or allowed is not None) else allowed
 
     def bare(self, non: str, typed: list[str]) -> bool:
         """Whether ``typed`` names the bare twin of the "non" kind ``non`` too. A rare word is a

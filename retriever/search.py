@@ -162,9 +162,8 @@ class Retriever:
     @property
     def threshold(self) -> float:
         """The abstention threshold: the setting, else the model's calibrated one, else the hand rule's."""
-        if self.settings.abstain_threshold is not None:
-            return self.settings.abstain_threshold
-        return self.calibration.threshold if self.calibration else self.settings.hand_threshold
+        fitted = self.calibration.threshold if self.calibration else self.settings.hand_threshold
+        return fitted if self.settings.abstain_threshold is None else self.settings.abstain_threshold
 
     def warm_up(self) -> None:
         """Search once, so a server's first real question doesn't pay for first calls."""
@@ -248,10 +247,10 @@ class Retriever:
 
     def judge(self, sig: Signals, chosen: list[int]) -> Verdict:
         """Whether the first passages answer the question, from the evidence they give."""
-        s, plan = self.settings, sig.query.plan
-        top = chosen[:s.abstain_depth]
-        # the passages judged, each whole or by its best sentence: in keyword mode the index's
-        # nearest passage is often not among them, and lent its cosine to passages unlike the question
+        s, plan, top = self.settings, sig.query.plan, chosen[:self.settings.abstain_depth]
+        if not top:  # a filter the question's "non" left empty: no passage lacks any word of it
+            return Verdict(True, 0.0, [], None)
+        # the judged passages' own cosines: keyword mode's nearest passage is often not among them
         best = float(max([-1.0, *(self.vectors[top] @ sig.query.vector), *map(sig.sentences.best, top)]))
         passages = [(self.chunks[i].text, self.words.of(i), self.words.own(i)) for i in top]
         covered = self.scope.covered(plan, top)  # cancers a summary about cancers in general answers for
@@ -261,8 +260,8 @@ class Retriever:
         ev, missing = evidence(plan.dense_text, best, passages, plan.terms, topics, plan.figures, everyday, other)
         verdict = judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor,
                         nothing_asked=asks_nothing(plan.dense_text, plan.terms))
-        check = self.answer_check if s.answer_check and top and plan.terms else None  # "thanks": nothing to read
-        first = self.vectors[top[0]] if top else None
+        check = self.answer_check if s.answer_check and plan.terms else None  # "thanks": nothing to read
+        first = self.vectors[top[0]]
         verdict = checked(verdict, check, sig.query.vector, first, self.threshold, plan.text)
         lift = self.passing if s.passing_check and sig.fused == FUSED["hybrid"] else None  # fitted on hybrid's
         return lifted(verdict, lift, sig.query.vector, first, self.threshold, plan, other, self.embedder.encode_query)
@@ -277,9 +276,8 @@ class Retriever:
             mode: ``hybrid`` (dense + BM25 by RRF), ``dense`` or ``bm25``.
             filters: Restrict to documents or cancer types.
 
-        The verdict and the related passage read the same passages whatever ``k`` is, up to
-        the ``candidates`` setting (50, the API's most): the patient page (3) and the API (5)
-        never disagree on whether a question is answered. A larger ``k`` fuses more candidates.
+        The verdict and the related passage read the same passages whatever ``k`` is up to
+        ``candidates`` (50, the API's most): the patient page (3) and the API (5) agree.
 
         Raises:
             ValueError: blank query, k < 1 or an unknown mode.
@@ -288,8 +286,7 @@ class Retriever:
         sig = self.signals(query, k, mode, filters)
         scores = self.lift(sig.query.plan, fusion.include(self.rerank(sig, self.fuse(sig, mode), mode),
                                                           sig.phrase.ids))
-        s = self.settings
-        chosen = self.order(scores, max(k, s.abstain_depth, s.related_count))
+        s, chosen = self.settings, self.order(scores, max(k, self.settings.abstain_depth, self.settings.related_count))
         verdict = self.judge(sig, chosen)
         hits = [self.hit(rank, idx, scores[idx], sig) for rank, idx in enumerate(chosen, 1)]
         abstained = verdict.abstained or not hits

@@ -10,6 +10,7 @@ import pytest
 
 from retriever.health_topics import negated_topics
 from retriever.keyword import DocumentTitles
+from retriever.models import Filters
 from retriever.tokenization import negations, words
 
 CORPUS = Path(__file__).resolve().parents[2] / "training" / "corpus"
@@ -63,8 +64,14 @@ def test_a_question_naming_the_word_bare_too_or_ruling_out_everything_left_rules
     assert titles.rule_out("hodgkin or non-hodgkin, which is worse", None) is None
     assert titles.rule_out("hodgkin lymphoma treatment", None) is None
     only_hodgkin = np.array([True, True] + [False] * 5)
-    assert titles.rule_out("non-hodgkin lymphoma", only_hodgkin) is only_hodgkin  # a filter to the ruled-out one
     assert titles.rule_out("non-hodgkin lymphoma", ~only_hodgkin).tolist() == [False, False] + [True] * 5
+
+
+def test_a_filter_to_the_ruled_out_summaries_alone_leaves_nothing():
+    """A code review's "how is non-hodgkin lymphoma treated", filtered to the Hodgkin summary,
+    was answered with its treatment passages."""
+    only_hodgkin = np.array([True, True] + [False] * 5)
+    assert not _titles().rule_out("non-hodgkin lymphoma", only_hodgkin).any()
 
 
 def test_an_everyday_word_names_the_bare_kind_only_beside_the_word_that_follows_it():
@@ -109,6 +116,17 @@ def test_a_question_ruling_out_a_summary_gets_the_other(lymphoma_retriever):
         assert "Reed-Sternberg" in lymphoma_retriever.search(question, k=3).hits[0].chunk.text
     both = lymphoma_retriever.search("hodgkin or non-hodgkin lymphoma, which is worse", k=10)
     assert {h.chunk.doc_id for h in both.hits} == {name[:-3] for name in LYMPHOMA}
+
+
+@pytest.mark.model
+def test_a_search_filtered_to_the_summary_its_non_rules_out_is_refused(lymphoma_retriever):
+    """Filtered to the Hodgkin summary, a non-Hodgkin question has nothing to be answered from,
+    and nothing is named as missing: the summary uses "lymphoma". A word only it holds keeps it."""
+    hodgkin = Filters(doc_ids=(LYMPHOMA[0][:-3],))
+    result = lymphoma_retriever.search("how is non-hodgkin lymphoma treated", filters=hodgkin)
+    assert result.abstained and result.withheld == [] and result.missing == []
+    kept = lymphoma_retriever.search("do non-Hodgkin lymphomas have Reed-Sternberg cells", k=3, filters=hodgkin)
+    assert "Reed-Sternberg" in kept.hits[0].chunk.text
 
 
 @pytest.mark.model
