@@ -220,9 +220,8 @@ def question_hints(query: str, result: SearchResult, summaries: int = 2) -> list
     """What the asker can do about what the question's own form explains: a question in
     another script or language meets the English passages only through the model's few
     words of it ("肺癌", "¿cuáles son los síntomas?"), refused or answered (a trial's Spanish
-    question got a passage with no word on it); one or two letters, or a few stop words
-    ("what is it"), ask nothing. ``summaries``: how many the index holds, so that one is not
-    called several."""
+    question got a passage with no word on it); a letter or a few stop words ask nothing.
+    ``summaries``: how many the index holds, so that one is not called several."""
     typed = unicodedata.normalize("NFKC", query)  # full-width "ＦＬＵ" is Latin, as the search reads it
     if not_in_english(typed):
         searched = "The summaries we search are" if summaries != 1 else "The summary we search is"

@@ -176,3 +176,15 @@ def test_a_query_that_names_no_term_is_left_to_the_hand_rule(seed_retriever, que
 def test_the_check_leaves_a_vetoed_question_refused_on_the_seed(seed_retriever):
     res = seed_retriever.search("how is small cell lung cancer treated")
     assert res.abstained and "lung" in res.missing and res.confidence <= 0.0
+
+
+@pytest.mark.model
+def test_keyword_mode_judges_the_passages_it_shows_not_the_index_s_nearest(seed_retriever):
+    """A code review found keyword searches answered on the cosine of a passage they never
+    showed: the index's nearest, which BM25 had not ranked in its first three."""
+    q = "once treatment finishes, will she keep having scans?"
+    res = seed_retriever.search(q, mode="bm25")
+    nearest = seed_retriever.signals(q, 5, "bm25").dense
+    shown = [h.chunk.id for h in (res.hits or res.withheld)][:3]
+    assert seed_retriever.chunks[nearest.ids[0]].id not in shown  # the case: BM25 ranked it lower
+    assert res.evidence.best_cosine < float(nearest.scores[0])

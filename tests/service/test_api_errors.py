@@ -149,16 +149,10 @@ def test_query_length_counts_characters_not_bytes(client):
     assert_error(client.post("/api/search", json={"q": "é" * 1001}), 422, "query_too_long", "q")
 
 
-def test_query_length_counts_an_accent_typed_apart_with_its_letter(client):
-    assert client.get("/api/search", params={"q": "e\u0301" * 1000}).status_code == 200  # 1,000 "é" as read
-    err = assert_error(client.get("/api/search", params={"q": "e\u0301" * 1001}), 422, "query_too_long", "q")
-    assert "(1001 characters; at most 1000)" in err["message"]
-
-
-def test_query_length_counts_a_letter_nfc_takes_apart_as_one(client):
-    """U+0958 composes to two code points under NFC: 1,000 of them were refused as 2,000 (a code review)."""
-    assert client.get("/api/search", params={"q": "\u0958" * 1000}).status_code == 200
-    err = assert_error(client.get("/api/search", params={"q": "\u0958" * 1001}), 422, "query_too_long", "q")
+@pytest.mark.parametrize("letter", ["e\u0301", "\u0958"])  # NFC joins the first; it took the second apart (a review)
+def test_query_length_counts_a_letter_as_one_however_its_code_points_go(client, letter):
+    assert client.get("/api/search", params={"q": letter * 1000}).status_code == 200  # 1,000 letters as read
+    err = assert_error(client.get("/api/search", params={"q": letter * 1001}), 422, "query_too_long", "q")
     assert "(1001 characters; at most 1000)" in err["message"]
 
 
