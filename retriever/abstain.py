@@ -41,6 +41,9 @@ FIGURE = "a figure"
 # ... and for a question about something other than cancer (`retriever.domain`), which is
 # refused when the passages read hold fewer than `COVERAGE_BELOW` of its terms.
 EVERYDAY = "a subject other than cancer"
+# ... and for a question about an animal's health (`retriever.animals`), refused whatever the
+# passages hold: their words are about people.
+ANIMAL = "an animal's health"
 COVERAGE_BELOW = 0.5
 # ... unless the passages hold a word of it that everyday English hardly uses (Zipf below this:
 # a drug, a hormone, a tumour's name), which puts it on cancer's ground: "how much does
@@ -124,6 +127,7 @@ class Evidence:
     coverage: float
     topics_missing: tuple[str, ...] = ()  # which health topics, for `near_miss`
     everyday: bool = False  # about something other than cancer, with few of its terms found
+    animal: bool = False  # about an animal's health (not in `vector`: the calibration never read it)
 
     def vector(self) -> list[float]:
         return [self.best_cosine, float(min(self.missing_topics, MAX_COUNTED)),
@@ -144,7 +148,8 @@ def confidence(best_cosine: float, n_missing: int, terms_found: bool = False,
 
 def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabulary, Vocabulary]],
              terms: list[tuple[str, ...]], topics: list[str], figures: list[int],
-             everyday: bool = False, unanswered: list[str] | tuple[str, ...] = ()) -> tuple[Evidence, list[str]]:
+             everyday: bool = False, unanswered: list[str] | tuple[str, ...] = (),
+             animal: bool = False) -> tuple[Evidence, list[str]]:
     """The signals of whether ``passages`` answer the question, and what they miss.
 
     Args:
@@ -159,6 +164,7 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
             none of its words rarer than `CANCER_GROUND_ZIPF`.
         unanswered: Topics found missing already, whatever the passages' words: the cancers
             they do not name and the subjects none of them is about (`scope.Scope.unnamed`).
+        animal: The animal check calls the question about an animal's health (`retriever.animals`).
     """
     texts = [text for text, _, _ in passages]
     vocabularies = [vocabulary for _, vocabulary, _ in passages]
@@ -179,8 +185,10 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
                                                                                  [own for *_, own in passages])
     if everyday:
         missing.append(EVERYDAY)
+    if animal:
+        missing.append(ANIMAL)
     ev = Evidence(best_cosine, len(topics_missing), fig, prov, bool(nothing), found, covered,
-                  tuple(topics_missing), everyday)
+                  tuple(topics_missing), everyday, animal)
     return ev, missing
 
 
@@ -196,7 +204,8 @@ def hand_confidence(ev: Evidence, missing: list[str], penalty: float = MISSING_P
 def _vetoed(ev: Evidence, missing: list[str]) -> bool:
     """A subject the documents never mention: read from ``missing``, as an audit asks what the
     rule decides with some of them left out."""
-    return (ev.everyday and EVERYDAY in missing) or any(t in missing for t in ev.topics_missing)
+    return (ev.everyday and EVERYDAY in missing) or (ev.animal and ANIMAL in missing) \
+        or any(t in missing for t in ev.topics_missing)
 
 
 @dataclass(frozen=True)
@@ -216,7 +225,7 @@ def near_miss(ev: Evidence | None, floor: float) -> bool:
     prognosis passage is what the reader needs. Words of the question the passages lack
     otherwise don't count: they are mostly the figure's own ("rate", "cost")."""
     return bool(ev and ev.figure_missing and not ev.provider_missing and ev.best_cosine >= floor
-                and not ev.topics_missing and not ev.everyday)
+                and not ev.topics_missing and not ev.everyday and not ev.animal)
 
 
 def asks_nothing(text: str, terms: list[tuple[str, ...]]) -> bool:
@@ -248,8 +257,8 @@ def judge(ev: Evidence, missing: list[str], calibration, threshold: float,
         conf = calibration.confidence(ev)
         if ev.figure_missing or ev.provider_missing:
             conf = 0.0
-        if ev.topics_missing or ev.everyday:  # as for the hand rule: a subject the documents never mention
+        vetoed = bool(ev.figure_missing or ev.provider_missing or ev.topics_missing or ev.everyday or ev.animal)
+        if ev.topics_missing or ev.everyday or ev.animal:  # as for the hand rule: a subject the documents never mention
             conf = min(conf, TOPIC_VETO)
-        vetoed = bool(ev.figure_missing or ev.provider_missing or ev.topics_missing or ev.everyday)
     # a veto refuses at any threshold: at 0, a settings value, "lung cancer staging" was answered
     return Verdict(True, 0.0, missing, ev) if nothing_asked else Verdict(vetoed or conf < threshold, conf, missing, ev)

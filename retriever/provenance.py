@@ -26,6 +26,7 @@ def describe(retriever: Retriever) -> dict:
             "answer_check": _short(retriever.answer_check, retriever.settings.answer_check),
             "crisis_check": _short(retriever.crisis, retriever.settings.crisis_check),
             "passing_check": _short(retriever.passing, retriever.settings.passing_check),
+            "animal_check": _short(retriever.animals, retriever.settings.animal_check),
             "abstain_threshold": retriever.threshold,
             "documents": m.documents_count, "chunks": m.chunks_count, "index_created": m.created}
 
@@ -38,8 +39,9 @@ def _short(check, on: bool) -> str | None:
 def run_line(retriever: Retriever) -> str:
     """One line for a report's header: "pdq-minilm-l6 on onnx-int8 (onnx/model_qint8_avx2.onnx),
     ranker c60029e6d6c5, domain check 1a2b3c4d5e6f, answerable check 0a1b2c3d4e5f, in-passing check
-    5d2e8b1c7a90, abstention threshold 0.34"."""
+    5d2e8b1c7a90, animal check 8b4e2a1f6c3d, abstention threshold 0.34"."""
     d = describe(retriever)
     return (f"{d['model']} on {d['backend']} ({d['encoder']}), ranker {d['ranker'] or 'off (fused order)'}, "
             f"domain check {d['domain_check'] or 'off'}, answerable check {d['answer_check'] or 'off'}, "
-            f"in-passing check {d['passing_check'] or 'off'}, abstention threshold {d['abstain_threshold']:.2f}")
+            f"in-passing check {d['passing_check'] or 'off'}, animal check {d['animal_check'] or 'off'}, "
+            f"abstention threshold {d['abstain_threshold']:.2f}")

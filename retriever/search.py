@@ -12,9 +12,9 @@
              `Retriever.lift`: quoted phrases, and adult summaries for a question naming adults
 6. select    `fusion.select`: the first k passages, no text twice
 7. hits      `Retriever.hit`: citation link and highlights from the stage-2 sentence scores
-8. abstain   `abstain.evidence` + `abstain.judge` over the first hits, the confidence moved by
-             what the question's wording says (`retriever.answerable`, when the model ships it),
-             a topic named in passing answered (`retriever.passing`, likewise)
+8. abstain   `judging.judge_passages`: `abstain.evidence` + `abstain.judge` over the first
+             hits, the confidence moved by what the question's wording says
+             (`retriever.answerable`), a topic named in passing answered (`retriever.passing`)
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 
 from retriever import fusion
-from retriever.abstain import Verdict, asks_nothing, evidence, judge, near_miss
-from retriever.answerable import AnswerCheck, checked
+from retriever.abstain import near_miss
+from retriever.animals import AnimalCheck
+from retriever.answerable import AnswerCheck
 from retriever.audience import is_childhood, names_adults
 from retriever.beside import keyword_half, plan_beside
 from retriever.calibration import Calibration
@@ -39,10 +40,10 @@ from retriever.domain import DomainCheck
 from retriever.dose_typed import verbs
 from retriever.embedding import Embedder, ModelError, cpu_share, get_embedder, resolve_model, search_threads
 from retriever.highlight import pick_highlights
+from retriever.judging import judge_passages
 from retriever.keyword import DocumentTitles
 from retriever.loading import IndexData, check_weights, read_index
 from retriever.models import Filters, Hit, SearchResult, check_request
-from retriever.passing import lifted
 from retriever.planning import Planner, QueryPlan, held
 from retriever.ranker import LearnedRanker, RankerError, Reranker
 from retriever.scope import Scope
@@ -50,6 +51,7 @@ from retriever.searchers import FUSED, DenseSearcher, KeywordSearcher, PhraseSea
 from retriever.settings import RetrievalSettings, Settings
 from retriever.shipped import load_shipped
 from retriever.spelling import Speller
+from retriever.store import IndexLoadError
 from retriever.text import fold
 
 # Searched by `Retriever.warm_up` so the first real question doesn't pay for first calls and
@@ -65,9 +67,11 @@ class Retriever:
     def __init__(self, index: IndexData, embedder: Embedder, settings: RetrievalSettings,
                  calibration: Calibration | None = None, reranker: Reranker | None = None, plan_beside: bool = False,
                  domain: DomainCheck | None = None, answer_check: AnswerCheck | None = None,
-                 crisis: CrisisCheck | None = None, passing: AnswerCheck | None = None):
+                 crisis: CrisisCheck | None = None, passing: AnswerCheck | None = None,
+                 animals: AnimalCheck | None = None):
         self.index = index
         self.domain = domain  # whether a question is about cancer at all (`retriever.domain`)
+        self.animals = animals  # whether it is about an animal's health (`retriever.animals`)
         self.answer_check = answer_check  # what the question's wording says (`retriever.answerable`)
         self.passing = passing  # whether a topic the passages lack is named in passing (`retriever.passing`)
         self.crisis = crisis  # whether it reads as thoughts of suicide or self-harm (`retriever.crisis`)
@@ -104,11 +108,21 @@ class Retriever:
         """Load and verify an index folder for the model ``settings`` names.
 
         Raises:
-            IndexLoadError: a missing, corrupted or incompatible file, named in the message.
+            IndexLoadError: a missing, corrupted, unreadable or incompatible file, named in the message.
             ModelError: the model or its abstention calibration cannot be loaded.
         """
-        settings = settings or Settings()
-        index_dir = Path(index_dir)
+        settings, index_dir = settings or Settings(), Path(index_dir)
+        try:
+            return cls._load(index_dir, settings, embedder)
+        except PermissionError as exc:  # a file of the index or the model the service may not read
+            where = Path(exc.filename or index_dir)
+            if where.resolve().is_relative_to(index_dir.resolve()):
+                raise IndexLoadError(index_dir, f"{where} cannot be read ({exc.strerror})",
+                                     "let the service's user read it") from None
+            raise ModelError(f"{where} cannot be read ({exc.strerror}); let the service's user read it") from None
+
+    @classmethod
+    def _load(cls, index_dir: Path, settings: Settings, embedder: Embedder | None) -> Retriever:
         retrieval = settings.retrieval()
         index = read_index(index_dir, settings.model, retrieval.hnsw_ef_search)
         threads = search_threads() if settings.plan_beside else None  # None: the process's share
@@ -121,7 +135,8 @@ class Retriever:
         if shipped.threshold is not None:  # the hand rule's threshold picked for this model's cosines
             retrieval = replace(retrieval, hand_threshold=shipped.threshold)
         retriever = cls(index, embedder, retrieval, shipped.calibration, plan_beside=beside, domain=shipped.domain,
-                        answer_check=shipped.answer, crisis=shipped.crisis, passing=shipped.passing)
+                        answer_check=shipped.answer, crisis=shipped.crisis, passing=shipped.passing,
+                        animals=shipped.animals)
         if retrieval.ranker:
             try:
                 retriever.reranker = LearnedRanker.load(model_dir, retriever)
@@ -233,7 +248,7 @@ class Retriever:
         """Stage 6: the passages to show, best first, no text twice."""
         return fusion.select(fusion.best_first(scores), self._fold, k)
 
-    # -- stages 7 and 8: hits, abstain ---------------------------------------------------
+    # -- stage 7: hits (stage 8, abstain: `retriever.judging`) ---------------------------
 
     def hit(self, rank: int, idx: int, score: float, sig: Signals) -> Hit:
         chunk = self.chunks[idx]
@@ -244,27 +259,6 @@ class Retriever:
         return Hit(rank=rank, score=score, chunk=chunk, link=self.links[chunk.id],
                    highlights=pick_highlights(spans, sims, chunk.text, sig.query.plan.size), found_by=found_by,
                    continues_in=continues_in, continues_at=continues_at)
-
-    def judge(self, sig: Signals, chosen: list[int]) -> Verdict:
-        """Whether the first passages answer the question, from the evidence they give."""
-        s, plan, top = self.settings, sig.query.plan, chosen[:self.settings.abstain_depth]
-        if not top:  # a filter the question's "non" left empty: no passage lacks any word of it
-            return Verdict(True, 0.0, [], None)
-        # the judged passages' own cosines: keyword mode's nearest passage is often not among them
-        best = float(max([-1.0, *(self.vectors[top] @ sig.query.vector), *map(sig.sentences.best, top)]))
-        passages = [(self.chunks[i].text, self.words.of(i), self.words.own(i)) for i in top]
-        covered = self.scope.covered(plan, top)  # cancers a summary about cancers in general answers for
-        other = self.scope.unnamed(plan, top, [own for *_, own in passages], sig.query.allowed, covered)  # not about
-        everyday = s.domain_check and self.domain is not None and self.domain.everyday(sig.query.vector)
-        topics = [t for t in plan.topics if t not in covered]
-        ev, missing = evidence(plan.dense_text, best, passages, plan.terms, topics, plan.figures, everyday, other)
-        verdict = judge(ev, missing, self.calibration, self.threshold, s.missing_penalty, s.all_terms_floor,
-                        nothing_asked=asks_nothing(plan.dense_text, plan.terms))
-        check = self.answer_check if s.answer_check and plan.terms else None  # "thanks": nothing to read
-        first = self.vectors[top[0]]
-        verdict = checked(verdict, check, sig.query.vector, first, self.threshold, plan.text)
-        lift = self.passing if s.passing_check and sig.fused == FUSED["hybrid"] else None  # fitted on hybrid's
-        return lifted(verdict, lift, sig.query.vector, first, self.threshold, plan, other, self.embedder.encode_query)
 
     def search(self, query: str, k: int = 5, mode: str = "hybrid",
                filters: Filters | None = None) -> SearchResult:
@@ -287,7 +281,7 @@ class Retriever:
         scores = self.lift(sig.query.plan, fusion.include(self.rerank(sig, self.fuse(sig, mode), mode),
                                                           sig.phrase.ids))
         s, chosen = self.settings, self.order(scores, max(k, self.settings.abstain_depth, self.settings.related_count))
-        verdict = self.judge(sig, chosen)
+        verdict = judge_passages(self, sig, chosen)
         hits = [self.hit(rank, idx, scores[idx], sig) for rank, idx in enumerate(chosen, 1)]
         abstained = verdict.abstained or not hits
         related = hits[:s.related_count] if abstained and near_miss(verdict.evidence, s.related_floor) else []

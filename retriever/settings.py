@@ -85,6 +85,8 @@ class Settings(BaseSettings):
                          "when it ships one (retriever/ranker.py); off: the fused order.")
     domain_check: bool = Field(True, description="Refuse questions about something other than cancer "
                                "by the model's domain check when it ships one (retriever/domain.py).")
+    animal_check: bool = Field(True, description="Refuse questions about an animal's health by the model's "
+                               "animal check when it ships one (retriever/animals.py).")
     crisis_check: bool = Field(True, description="Say when a question reads as thoughts of suicide or "
                                "self-harm, by the model's crisis check when it ships one (retriever/crisis.py).")
     answer_check: bool = Field(True, description="Move the abstention confidence by what the question's "
@@ -174,6 +176,7 @@ class RetrievalSettings:
     lexicon: bool
     ranker: bool
     domain_check: bool
+    animal_check: bool
     answer_check: bool
     crisis_check: bool
     passing_check: bool

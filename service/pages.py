@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 from starlette.templating import Jinja2Templates
 
-from retriever.abstain import EVERYDAY
+from retriever.abstain import ANIMAL, EVERYDAY
 from retriever.models import SearchResult
 from retriever.tokenization import STOPWORDS
 from service.contents import contents
@@ -243,8 +243,8 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     # Shown beside the bar it is judged against, as staff compare them (`shown_confidence`).
     return _render(request, "staff.html", **{**context, "result": result, "corrected": searched,
                                              "read_as": read_as(query, result.corrections),
-                                             "lacking": [w for w in lacking if w != EVERYDAY],
-                                             "everyday": EVERYDAY in lacking, "bar": bar,
+                                             "lacking": [w for w in lacking if w not in (EVERYDAY, ANIMAL)],
+                                             "everyday": EVERYDAY in lacking, "animal": ANIMAL in lacking, "bar": bar,
                                              "phrases_not_found": phrases_not_found(query, result),
                                              "also_searched": {lay: [w for w in added.split() if w not in STOPWORDS]
                                                                for lay, added in result.also_searched.items()},

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from retriever.abstain import EVERYDAY, FIGURE, MIN_QUERY_CHARS, few_stop_words
+from retriever.abstain import ANIMAL, EVERYDAY, FIGURE, MIN_QUERY_CHARS, few_stop_words
 from retriever.cancer_types import types_of
 from retriever.citation import citation_line
 from retriever.models import Hit, SearchResult
@@ -242,8 +242,8 @@ def shown_confidence(result: SearchResult, digits: int = 3) -> float:
     return math.floor(max(result.confidence, 0.0) * scale + 1e-9) / scale
 
 
-# What `missing` holds besides words: a figure, a hospital or doctor, a subject other than cancer.
-MARKERS = (FIGURE, PROVIDER, EVERYDAY)
+# What `missing` holds besides words: a figure, a hospital or doctor, a subject other than cancer, an animal.
+MARKERS = (FIGURE, PROVIDER, EVERYDAY, ANIMAL)
 
 
 def words_to_name(result: SearchResult) -> list[str]:

@@ -183,9 +183,10 @@ class SearchResponse(BaseModel):
         "mention and its other words they never use that are rare in everyday English (never "
         "everyday words such as \"going\"), \"a figure\" when it asks for a number (a rate, "
         "dose, price, range or time) they do not give, \"a named hospital or doctor\" when it "
-        "asks which to choose, and \"a subject other than cancer\" when the model's domain check "
-        "reads it as an everyday question the passages do not answer. When answering, the health "
-        "topics the question names that the passages never mention, which the model's in-passing "
+        "asks which to choose, \"a subject other than cancer\" when the model's domain check reads "
+        "it as an everyday question the passages do not answer, and \"an animal's health\" when its "
+        "animal check reads it as about an animal. When answering, the health topics the question "
+        "names that the passages never mention, which the model's in-passing "
         "check read as named in passing (\"diabetes\" in \"my husband has diabetes and a tumor in "
         "his appendix, what surgery\"). Empty otherwise."))
     phrases_not_found: list[str] = Field(default_factory=list, description=(
@@ -253,7 +254,7 @@ class ReadyResponse(BaseModel):
         "status": "ready", "model": "pdq-minilm-l6", "backend": "onnx-int8", "encoder": "onnx/model_qint8_avx2.onnx",
         "ranker": "da250ba83023", "domain_check": "7e3956761f38", "answer_check": "046fabb3915f",
         "crisis_check": "3c1f0a9e4b2d", "passing_check": "5d2e8b1c7a90", "abstain_threshold": 0.34,
-        "documents": 1, "chunks": 59,
+        "animal_check": "8b4e2a1f6c3d", "documents": 1, "chunks": 59,
         "index_created": "2026-01-05T12:00:00+00:00",
     }]})
 
@@ -273,6 +274,8 @@ class ReadyResponse(BaseModel):
                                      "off or the model ships none.")
     passing_check: str | None = Field(None, description="First 12 hex digits of the in-passing check's "
                                       "weights' sha256; null when it is off or the model ships none.")
+    animal_check: str | None = Field(None, description="First 12 hex digits of the animal check's weights' "
+                                     "sha256; null when it is off or the model ships none.")
     abstain_threshold: float = Field(description="Confidence below which a search abstains: "
                                      "PDQ_ABSTAIN_THRESHOLD, else the model's own (README, 'Abstention').")
     documents: int
