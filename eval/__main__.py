@@ -22,6 +22,7 @@ from eval.indexcheck import (
 from eval.questionset import QuestionSet, QuestionSetError, load_questions
 from eval.report import LEGEND, failures_text, pooled_json, table, to_json
 from eval.runner import document_ceiling, evaluate
+from retriever.embedding import ModelError
 from retriever.models import MODES
 from retriever.provenance import describe, run_line
 from retriever.search import Retriever
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         retriever = Retriever.load(index_dir, settings)
         for qset in qsets:
             check_against_index(qset, retriever, index_dir)
-    except (QuestionSetError, IndexLoadError, SettingsProblem) as err:
+    except (QuestionSetError, IndexLoadError, SettingsProblem, ModelError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     retriever.warm_up()  # the speller's and planner's lazy loads, paid before any search is timed

@@ -220,3 +220,15 @@ def test_a_missing_index_says_to_check_the_path_before_a_rebuild(tmp_path, capsy
     assert eval_main([str(PROJECT_SET), "--index", str(tmp_path / "indx")]) == 2
     err = capsys.readouterr().err
     assert err.index("folder does not exist (check the path") < err.index("if the path is right, build")
+
+
+def test_a_model_file_that_cannot_be_used_is_a_clear_error(seed_index, monkeypatch, capsys):
+    """A bad-input review: a cut-off threshold.json (or any model file) gave a traceback here."""
+    from retriever.embedding import ModelError
+    from retriever.search import Retriever
+
+    def damaged(*args, **kwargs):
+        raise ModelError("models/pdq-minilm-l6/threshold.json: not a threshold record; rebuild it with: ...")
+    monkeypatch.setattr(Retriever, "load", damaged)
+    assert eval_main([str(PROJECT_SET), "--index", str(seed_index)]) == 2
+    assert capsys.readouterr().err.startswith("error: models/pdq-minilm-l6/threshold.json: not a threshold record")

@@ -92,3 +92,18 @@ def test_an_index_of_another_backend_is_refused_with_both_fixes(seed_index, sett
     message = str(err.value)
     assert f"embedded by the {other} backend" in message and ", or;" not in message
     assert f"to serve it as it is, set PDQ_BACKEND={other}; rebuild it with: python -m ingest" in message
+
+
+@pytest.mark.parametrize("in_index", [True, False])
+def test_an_unreadable_file_is_named_not_a_traceback(seed_index, settings, monkeypatch, tmp_path, in_index):
+    """A bad-input review: an unreadable chunks.jsonl or model file gave a PermissionError traceback."""
+    import retriever.search as search
+
+    path = seed_index / "chunks.jsonl" if in_index else tmp_path / "model" / "threshold.json"
+
+    def unreadable(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+    monkeypatch.setattr(search, "read_index", unreadable)
+    with pytest.raises(store.IndexLoadError if in_index else ModelError) as err:
+        Retriever.load(seed_index, settings)
+    assert f"{path} cannot be read (Permission denied)" in str(err.value)
