@@ -1,7 +1,7 @@
 """python -m training: the shipped model, its ranker, threshold and word lists, from committed data.
 
     python -m training packets OUT_DIR            the writers' packets (one per helper)
-    python -m training collect RAW.tsv ...        writers' lines -> questions.jsonl
+    python -m training collect RAW.tsv ... [--force]  writers' lines -> questions.jsonl
     python -m training train [--force]            fine-tune -> models/pdq-minilm-l6
     python -m training calibrate --index DIR      fit abstention on a corpus index (measured, not shipped)
     python -m training fusion --index DIR         grid-search the fusion weights
@@ -11,8 +11,9 @@
     python -m training answerable [--force]       fit the check of what a question's wording says (training/calibration)
     python -m training passing [--force]          fit the check of whether a topic the passages lack is named in passing
     python -m training crisis [--force]           fit the check of whether a question reads as thoughts of suicide
+    python -m training animals [--force]          fit the check of whether a question is about an animal's health
     python -m training health-words [--force]     learn which words of everyday English name a health topic (abstention)
-    python -m training words                      the corpus's own words the speller keeps as typed, the subjects
+    python -m training words [--force]            the corpus's own words the speller keeps as typed, the subjects
                                                   and cancers it names, the sentences every summary carries, English's
                                                   irregular plurals (abstention), its acronyms and bare verbs, and the
                                                   brand names of the drugs it names (planning)
@@ -66,6 +67,10 @@ def _collect(args) -> int:
         return 2
     if not kept:  # an empty file must not replace the committed questions
         print(f"error: no usable question in {', '.join(map(str, args.raw))}; {args.out} left as it was",
+              file=sys.stderr)
+        return 2
+    if args.out.exists() and not args.force:  # checked after the lines, so that each bad one is named first
+        print(f"error: {args.out} is there (the committed questions); pass --force to replace it, or --out",
               file=sys.stderr)
         return 2
     order = {k: i for i, k in enumerate(sections)}
@@ -222,6 +227,10 @@ def _words(args) -> int:
         print(f"error: {', '.join(outs)} must name {len(outs)} files, not {', '.join(map(str, outs.values()))}",
               file=sys.stderr)
         return 2
+    if (there := [str(p) for p in outs.values() if p.exists()]) and not args.force:
+        print(f"error: {', '.join(there)} {'is' if len(there) == 1 else 'are'} there (committed lists); "
+              "pass --force to replace them, or name other files with the --*-out options", file=sys.stderr)
+        return 2
     try:
         docs, questions = w.summaries(args.corpus), w.training_questions(args.questions)  # read once for all lists
         bodies = [text for _, text in docs]
@@ -262,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsProblem as exc:  # a bad PDQ_* variable, or --model naming no model
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: one line and ingest's exit status, not a traceback
+        print(f"stopped: python -m training {args.command} was interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

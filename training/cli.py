@@ -40,6 +40,7 @@ DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questi
 #: the summary itself (their briefs beside them).
 CRISIS_LINES = [Path(f"training/questions/{name}.jsonl") for name in (
     "crisis", "crisis_short", "crisis_languages", "crisis_contacts", "crisis_prognosis", "crisis_ordinary")]
+ANIMALS = Path("training/questions/animals.jsonl")  # the animal check's (ANIMALS_BRIEF.md)
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
 PASSING = Path("training/passing")  # questions naming what their summary never mentions (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")
@@ -55,6 +56,17 @@ def _pattern(text: str) -> re.Pattern[str]:
         raise argparse.ArgumentTypeError(f"not a regular expression: {text!r} ({exc})") from exc
 
 
+def _positive(text: str) -> int:
+    """A count of one or more (``--n``, ``--each``): 0 or -2 packets crashed, -1 each asked for minus questions."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {n}")
+    return n
+
+
 def build_parser(description: str) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m training", description=description,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -62,14 +74,15 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     pk = sub.add_parser("packets", help="write the writers' packets")
     pk.add_argument("out", type=Path)
-    pk.add_argument("--n", type=int, default=8)
-    pk.add_argument("--each", type=int, default=None, help="ask N of each kind per section (default: by length)")
+    pk.add_argument("--n", type=_positive, default=8)
+    pk.add_argument("--each", type=_positive, default=None, help="ask N of each kind per section (default: by length)")
     pk.add_argument("--match", type=_pattern, default=None, metavar="REGEX",
                     help="only the sections whose heading path (joined by ' > ') this finds, ignoring case "
                          "('worry', 'cause': the sections those questions ask about, WORRY_HEADINGS, CAUSE_HEADINGS)")
     co = sub.add_parser("collect", help="validate writers' lines into questions.jsonl")
     co.add_argument("raw", type=Path, nargs="+")
     co.add_argument("--out", type=Path, default=QUESTIONS)
+    co.add_argument("--force", action="store_true", help="replace --out when it is there (the committed questions)")
     tr = sub.add_parser("train", help="fine-tune the embedding model")
     tr.add_argument("--questions", type=Path, nargs="+", default=[QUESTIONS, SITUATION],
                     help=f"question files (default {QUESTIONS} and {SITUATION})")
@@ -119,6 +132,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
                     help="questions that name who the patient is (adult or child)")
     ra.add_argument("--force", action="store_true", help="replace a ranker the model already has")
     wo = sub.add_parser("words", help="list the corpus's own non-everyday words for the speller")
+    wo.add_argument("--force", action="store_true", help="replace the lists that are there (the committed ones)")
     wo.add_argument("--out", type=Path, default=Path("retriever/pdq_words.txt"))
     wo.add_argument("--subjects-out", type=Path, default=Path("retriever/pdq_subjects.txt"))
     wo.add_argument("--boilerplate-out", type=Path, default=Path("retriever/pdq_boilerplate.txt"))
@@ -147,6 +161,12 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     cr.add_argument("--questions", type=Path, nargs="+", default=DOMAIN_QUESTIONS,
                     help="lay questions about cancer (training-question files): the unflagged side with the lines")
     cr.add_argument("--force", action="store_true", help="replace the model's crisis check")
+    am = sub.add_parser("animals", help="fit the check of whether a question is about an animal's health")
+    am.add_argument("--model", default="pdq-minilm-l6")
+    am.add_argument("--lines", type=Path, nargs="+", default=[ANIMALS], help="labelled lines (ANIMALS_BRIEF.md)")
+    am.add_argument("--questions", type=Path, nargs="+", default=DOMAIN_QUESTIONS,
+                    help="lay questions about cancer (training-question files): the unflagged side with the lines")
+    am.add_argument("--force", action="store_true", help="replace the model's animal check")
     an = sub.add_parser("answerable", help="fit the check of what a question's wording says about its answer")
     an.add_argument("--model", default="pdq-minilm-l6")
     an.add_argument("--questions", type=Path, default=CALIBRATION, help="folder of <doc_id>.jsonl sets")

@@ -40,6 +40,7 @@ import numpy as np
 
 from retriever.crisis import CrisisCheck
 from retriever.crisis_words import CrisisWords, terms
+from retriever.domain import DomainCheck
 from training.data import is_validation
 from training.domain import PARAMS, _encode, held_out, named_once, read_records, text_fields
 from training.questions import TrainingQuestion
@@ -204,11 +205,11 @@ def fit_words(texts: list[str], y: np.ndarray, weight: np.ndarray, min_df: int =
                        float(lr.intercept_[0]), 0.0)
 
 
-def averaged(mlps: list) -> CrisisCheck:
-    """One check whose logit is the mean of the fitted networks' (cut 0 until picked): their
-    hidden units side by side, each network's output weights divided by their number."""
+def averaged(mlps: list, kind: type[DomainCheck] = CrisisCheck) -> DomainCheck:
+    """One check of ``kind`` whose logit is the mean of the fitted networks' (cut 0 until picked):
+    their hidden units side by side, each network's output weights divided by their number."""
     n = len(mlps)
-    return CrisisCheck(np.hstack([m.coefs_[0] for m in mlps]).astype(np.float32),
+    return kind(np.hstack([m.coefs_[0] for m in mlps]).astype(np.float32),
                        np.concatenate([m.intercepts_[0] for m in mlps]).astype(np.float32),
                        (np.concatenate([m.coefs_[1][:, 0] for m in mlps]) / n).astype(np.float32),
                        float(np.mean([m.intercepts_[1][0] for m in mlps])), 0.0)

@@ -42,6 +42,16 @@ def test_a_bad_pattern_is_named_on_the_command_line(capsys):
     assert "argument --match" in err and "not a regular expression: 'prognos(is'" in err
 
 
+@pytest.mark.parametrize("args, says", [(["--n", "0"], "argument --n: must be 1 or more, not 0"),
+                                        (["--each", "-1"], "argument --each: must be 1 or more, not -1"),
+                                        (["--n", "two"], "argument --n: not a whole number: 'two'")])
+def test_a_count_below_one_is_named_on_the_command_line(capsys, args, says):
+    """A bad-input review: --n 0 crashed in min(), --each -1 asked for minus 7,264 questions."""
+    with pytest.raises(SystemExit):
+        build_parser("").parse_args(["packets", "out", *args])
+    assert says in capsys.readouterr().err
+
+
 def test_worry_and_cause_name_their_questions_patterns():
     for name, pattern in (("worry", WORRY_HEADINGS), ("cause", CAUSE_HEADINGS)):
         args = build_parser("").parse_args(["packets", "out", "--match", name])

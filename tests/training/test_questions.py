@@ -208,6 +208,32 @@ def test_collect_with_no_usable_line_leaves_the_output_as_it_was(tmp_path, capsy
     assert out.read_text(encoding="utf-8") == "kept\n"
 
 
+def test_collect_replaces_the_questions_that_are_there_only_with_force(tmp_path, sections, capsys):
+    """A bad-input review: two writers' lines replaced the 16,568 committed questions, exit 0."""
+    from training.__main__ import main
+
+    sec = _a_section(sections)
+    raw, out = tmp_path / "raw.tsv", tmp_path / "questions.jsonl"
+    raw.write_text(f"{sec.key}\tquestion\tis this the part for me\t{' '.join(sec.text.split()[:5])}\n",
+                   encoding="utf-8")
+    out.write_text("kept\n", encoding="utf-8")
+    assert main(["collect", str(raw), "--out", str(out)]) == 2
+    assert "is there (the committed questions); pass --force" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "kept\n"
+    assert main(["collect", str(raw), "--out", str(out), "--force"]) == 0
+    assert "is this the part for me" in out.read_text(encoding="utf-8")
+
+
+def test_a_command_stopped_by_ctrl_c_says_so_in_one_line(monkeypatch, capsys):
+    import training.__main__ as cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "_packets", interrupted)
+    assert cli.main(["packets", "out"]) == 130
+    assert capsys.readouterr().err == "stopped: python -m training packets was interrupted\n"
+
+
 def test_train_reads_every_question_file_and_names_a_bad_line_in_the_second(tmp_path, sections, capsys):
     """Several --questions files (lay and situation questions) are read one by one, so a bad
     line is named by its own file; nothing is trained or written."""

@@ -126,11 +126,22 @@ def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys)
     out.write_text("kept\n", encoding="utf-8")
     subjects = tmp_path / "subjects.txt"
     subjects.write_text("kept too\n", encoding="utf-8")
-    assert main(["--corpus", str(tmp_path), "words", "--out", str(out), "--subjects-out", str(subjects),
+    assert main(["--corpus", str(tmp_path), "words", "--force", "--out", str(out), "--subjects-out", str(subjects),
                  "--boilerplate-out", str(tmp_path / "boilerplate.txt"),
                  "--acronyms-out", str(tmp_path / "acronyms.txt")]) == 2
     assert f"{tmp_path}: no PDQ summaries" in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "kept\n" and subjects.read_text(encoding="utf-8") == "kept too\n"
+
+
+def test_lists_that_are_there_are_replaced_only_with_force(tmp_path, capsys):
+    """A bad-input review: a run over five summaries rewrote nine committed lists, exit 0."""
+    outs = {flag: tmp_path / f"list{i}.txt" for i, flag in enumerate(
+        ("--out", "--subjects-out", "--boilerplate-out", "--cross-references-out", "--acronyms-out",
+         "--cancer-words-out", "--cancer-names-out", "--verbs-out", "--plurals-out", "--drug-names-out"))}
+    outs["--verbs-out"].write_text("kept\n", encoding="utf-8")
+    assert main(["words", *[a for flag, path in outs.items() for a in (flag, str(path))]]) == 2
+    assert f"{outs['--verbs-out']} is there (committed lists); pass --force" in capsys.readouterr().err
+    assert outs["--verbs-out"].read_text(encoding="utf-8") == "kept\n" and not outs["--out"].exists()
 
 
 def test_the_shipped_verbs_are_the_corpus_and_training_questions_bare_verbs():
@@ -157,7 +168,7 @@ def test_verbs_read_training_summaries_questions_and_name_a_bad_line(tmp_path, c
     verbs_out = tmp_path / "verbs.txt"
     verbs_out.write_text("kept\n", encoding="utf-8")
     outs = [f"--{name}" for name in ("out", "subjects-out", "boilerplate-out", "acronyms-out", "cancer-words-out")]
-    argv = ["words", "--questions", str(path), "--verbs-out", str(verbs_out)]
+    argv = ["words", "--force", "--questions", str(path), "--verbs-out", str(verbs_out)]
     for i, flag in enumerate(outs):
         argv += [flag, str(tmp_path / f"list{i}.txt")]
     assert main(argv) == 2
