@@ -16,7 +16,20 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from eval.bench import backends, ceiling, crisis, cross_encoder, dose, filtered, lexicon, speed, subjects, topics, typos
+from eval.bench import (
+    animals,
+    backends,
+    ceiling,
+    crisis,
+    cross_encoder,
+    dose,
+    filtered,
+    lexicon,
+    speed,
+    subjects,
+    topics,
+    typos,
+)
 
 
 def _int_list(text: str) -> list[int]:
@@ -242,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     dose.add_command(subparsers)
     subjects.add_command(subparsers)
     crisis.add_command(subparsers)
+    animals.add_command(subparsers)
     filtered.add_command(subparsers)
     return parser
 

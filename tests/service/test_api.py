@@ -200,6 +200,8 @@ def test_healthz_and_readyz(client, retriever):
     assert body["domain_check"] == retriever.domain.sha256[:12] == record["sha256"][:12]
     record = json.loads((Path(resolve_model(retriever.manifest.model)) / "answerable" / "answerable.json").read_text())
     assert body["answer_check"] == retriever.answer_check.sha256[:12] == record["sha256"][:12]
+    record = json.loads((Path(resolve_model(retriever.manifest.model)) / "animals" / "animals.json").read_text())
+    assert body["animal_check"] == retriever.animals.sha256[:12] == record["sha256"][:12]
     # the shipped crisis check: one hash over both readers' weights and cuts, as its record gives them
     record = json.loads((Path(resolve_model(retriever.manifest.model)) / "crisis" / "crisis.json").read_text())
     both = json.dumps([record["sha256"], record["cut"], record["words"]["sha256"], record["words"]["cut"]])

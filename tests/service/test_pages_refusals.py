@@ -234,3 +234,16 @@ def test_a_tumour_the_summary_points_elsewhere_for_is_refused_with_the_pointer(c
     assert adrenal["abstained"] and adrenal["not_covered"] == ["adrenal"]
     assert any("Pancreatic Neuroendocrine Tumors" in r["text"] for r in adrenal["withheld"])
     assert 'class="note other-summary"' not in client.get("/", params={"q": "adrenal neuroendocrine tumor"}).text
+
+
+def test_a_question_about_a_pet_is_refused_saying_the_summaries_are_about_people(client):
+    """A new user's trial: "my dog has a tumor in his stomach what treatment" got the stomach
+    treatment passage as the answer."""
+    html = client.get("/", params={"q": "my dog has a tumor in his stomach what treatment"}).text
+    assert "seem to answer this question" in html and "a vet is the one to ask" in html
+    assert "may be about something else" not in html
+    body = client.get("/api/search", params={"q": "my dog has a tumor in his stomach what treatment"}).json()
+    assert body["abstained"] and body["not_covered"] == ["an animal's health"] and body["results"] == []
+    staff = client.get("/staff", params={"q": "dog stomach tumor treatment"}).text
+    assert "animal check reads it as a question about an animal's health" in staff and "lack: <q>an" not in staff
+
