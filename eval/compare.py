@@ -72,7 +72,7 @@ class Run:
 
 # What `differences` compares: the index (as built) and what searched it.
 SETUP = ("index_created", "documents", "chunks", "model", "backend", "encoder", "ranker", "domain_check",
-         "abstain_threshold")
+         "animal_check", "abstain_threshold")
 
 
 def load(path: Path) -> dict:

@@ -158,6 +158,7 @@ def refusal(res: SearchResult, relevant: dict[str, int], threshold: float) -> di
     vetoes = [why for why, on in (("a figure no passage gives", ev and ev.figure_missing),
                                   ("a provider no passage names", ev and ev.provider_missing),
                                   ("not about cancer (domain check)", ev and ev.everyday),
+                                  ("an animal's health (animal check)", ev and ev.animal),
                                   ("no word of it found", ev and ev.nothing_found)) if on]
     vetoes += [f"topic missing: {t}" for t in (ev.topics_missing if ev else ())]
     return {"confidence": round(res.confidence, 3), "threshold": round(threshold, 3), "held_back": len(res.withheld),

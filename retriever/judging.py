@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 def judge_passages(r: Retriever, sig: Signals, chosen: list[int]) -> Verdict:
     """Whether the first of the ``chosen`` passages answer the question, from the evidence they give."""
     s, plan, top = r.settings, sig.query.plan, chosen[:r.settings.abstain_depth]
-    if not top:  # a filter the question's "non" left empty: no passage lacks any word of it
+    allowed = sig.query.allowed
+    if allowed is not None and not allowed.any():  # a filter the question's "non" left empty: nothing to judge
         return Verdict(True, 0.0, [], None)
     vector = sig.query.vector
     # the judged passages' own cosines: keyword mode's nearest passage is often not among them
@@ -38,8 +39,8 @@ def judge_passages(r: Retriever, sig: Signals, chosen: list[int]) -> Verdict:
     ev, missing = evidence(plan.dense_text, best, passages, plan.terms, topics, plan.figures, everyday, other, animal)
     verdict = judge(ev, missing, r.calibration, r.threshold, s.missing_penalty, s.all_terms_floor,
                     nothing_asked=asks_nothing(plan.dense_text, plan.terms))
-    check = r.answer_check if s.answer_check and plan.terms else None  # "thanks": nothing to read
-    first = r.vectors[top[0]]
+    check = r.answer_check if s.answer_check and top and plan.terms else None  # "thanks": nothing to read
+    first = r.vectors[top[0]] if top else None  # keyword mode finds none for a word no passage holds
     verdict = checked(verdict, check, vector, first, r.threshold, plan.text)
     lift = r.passing if s.passing_check and sig.fused == FUSED["hybrid"] else None  # fitted on hybrid's
     return lifted(verdict, lift, vector, first, r.threshold, plan, other, r.embedder.encode_query)

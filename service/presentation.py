@@ -227,9 +227,8 @@ def question_hints(query: str, result: SearchResult, summaries: int = 2) -> list
         searched = "The summaries we search are" if summaries != 1 else "The summary we search is"
         found = "an answer" if result.abstained else "a better answer"
         return [f"{searched} written in English, so asking in English may find {found}."]
-    if not result.abstained:
-        return []
-    if sum(ch.isalnum() for ch in typed) < MIN_QUERY_CHARS or few_stop_words(typed):
+    searched = corrected(typed, result.corrections) or typed  # "whta is it" is searched as "what is it"
+    if result.abstained and (sum(ch.isalnum() for ch in typed) < MIN_QUERY_CHARS or few_stop_words(searched)):
         return ["Your question is very short. A few more words will help us find the right passage."]
     return []
 

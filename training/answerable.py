@@ -56,7 +56,8 @@ class Asked:
 def ask_all(files: list[Path], corpus: Path, settings: Settings) -> tuple[list[Asked], float, str]:
     """Every file's questions asked of its own summary's index, the check off (a shipped one,
     stale or damaged, is not even read); the model's threshold and weights' sha256."""
-    settings = settings.model_copy(update={"answer_check": False, "crisis_check": False, "passing_check": False})
+    settings = settings.model_copy(update={"answer_check": False, "crisis_check": False, "passing_check": False,
+                                           "animal_check": False})
     out = []
     with tempfile.TemporaryDirectory(prefix="pdq-answerable-") as tmp:
         for f in tqdm(files, desc="summaries", unit="summary"):

@@ -78,7 +78,7 @@ def ask_vetoed(files: list[Path], corpus: Path, settings: Settings, across: list
     """Every file's questions asked of its own summary's index, the check off, and ``each`` of
     the ``across`` questions of other summaries of its split (out of scope there); the vetoed
     ones, the model's threshold and weights' sha256."""
-    settings = settings.model_copy(update={"passing_check": False, "crisis_check": False})
+    settings = settings.model_copy(update={"passing_check": False, "crisis_check": False, "animal_check": False})
     out: list[Vetoed] = []
     with tempfile.TemporaryDirectory(prefix="pdq-passing-") as tmp:
         indexes: dict[str, Path] = {}  # a summary's calibration and passing files share its index

@@ -205,7 +205,7 @@ def command(args) -> int:
     try:
         # the hand rule's threshold, with no check read that a retrain would leave stale
         settings = read_settings(model=args.model, abstain_threshold=None, answer_check=False, crisis_check=False,
-                                 passing_check=False)
+                                 passing_check=False, animal_check=False)
         record = calibrate_threshold(files, args.corpus, settings)
     except (QuestionSetError, DocumentError, IndexLoadError, ModelError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -45,14 +46,29 @@ def table(counts: dict[tuple[str, str], Counter], command: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from retriever.embedding import ModelError
     from retriever.search import Retriever
+    from retriever.store import IndexLoadError
 
     try:
-        rows = [json.loads(line) for line in args.lines.read_text(encoding="utf-8").splitlines() if line.strip()]
-    except (OSError, ValueError) as exc:
-        print(f"error: {args.lines}: {exc}")
+        rows = [_row(args.lines, n, line) for n, line in
+                enumerate(args.lines.read_text(encoding="utf-8").splitlines(), 1) if line.strip()]
+        retriever = Retriever.load(args.index)
+    except (OSError, ValueError, IndexLoadError, ModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
-    return publish(table(counted(Retriever.load(args.index), rows), args.command_line), args.out)
+    return publish(table(counted(retriever, rows), args.command_line), args.out)
+
+
+def _row(path: Path, n: int, line: str) -> dict:
+    """The line's object, or a ValueError naming file and line."""
+    try:
+        row = json.loads(line)
+    except ValueError:
+        raise ValueError(f"{path}:{n}: not a JSON object") from None
+    if not (isinstance(row, dict) and isinstance(row.get("text"), str) and row.get("label") in ("animal", "person")):
+        raise ValueError(f"{path}:{n}: needs 'text' and 'label' (animal or person)")
+    return row
 
 
 def add_command(subparsers: argparse._SubParsersAction) -> None:

@@ -188,3 +188,12 @@ def test_keyword_mode_judges_the_passages_it_shows_not_the_index_s_nearest(seed_
     shown = [h.chunk.id for h in (res.hits or res.withheld)][:3]
     assert seed_retriever.chunks[nearest.ids[0]].id not in shown  # the case: BM25 ranked it lower
     assert res.evidence.best_cosine < float(nearest.scores[0])
+
+
+@pytest.mark.model
+def test_a_keyword_search_that_finds_nothing_is_judged_and_names_what_it_lacks(seed_retriever):
+    """A review found a keyword search with no hit refused with nothing named: the judging's
+    early return is for a filter a question's "non" leaves empty, not for an empty ranking."""
+    result = seed_retriever.search("my puppy has kennel cough", mode="bm25")
+    assert result.abstained and result.hits == [] and result.evidence is not None
+    assert {"kennel", "cough"} <= set(result.missing)

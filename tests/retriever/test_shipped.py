@@ -14,6 +14,7 @@ CHECKS = [
     ("answerable", "answerable.json", "training answerable", "answer_check", "answer_check"),
     ("crisis", "crisis.json", "training crisis", "crisis_check", "crisis"),
     ("passing", "passing.json", "training passing", "passing_check", "passing"),
+    ("animals", "animals.json", "training animals", "animal_check", "animals"),
 ]
 
 

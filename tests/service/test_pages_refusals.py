@@ -41,6 +41,7 @@ def test_the_language_hint_counts_the_summaries_searched():
     ("a", "Your question is very short. A few more words will help us find the right passage."),
     ("1", "Your question is very short. A few more words will help us find the right passage."),
     ("who are you?", "Your question is very short. A few more words will help us find the right passage."),
+    ("whta is it", "Your question is very short. A few more words will help us find the right passage."),
     ("类癌综合征是什么", "The summary we search is written in English, so asking in English may find an answer."),
     ("肺癌", "The summary we search is written in English, so asking in English may find an answer."),
     ("ＦＬＵ ｖａｃｃｉｎｅ", None),  # full-width Latin letters are read as plain ones

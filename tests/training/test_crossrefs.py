@@ -11,7 +11,7 @@ from training.words import summaries
 def test_the_shipped_list_is_the_corpus_s_own():
     bodies = [text for _, text in summaries(CORPUS)]
     assert CROSS_REFERENCES.read_text(encoding="utf-8") == render(bodies), \
-        "retriever/pdq_cross_references.txt is stale: run python -m training words"
+        "retriever/pdq_cross_references.txt is stale: run python -m training words --force"
     listed = set(cross_references(bodies))
     assert "pancreatic neuroendocrine tumors (islet cell tumors) treatment" in listed  # the seed's pointer
     assert "depression" not in listed  # a summary's link, and a symptom in other summaries' lists

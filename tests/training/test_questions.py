@@ -302,3 +302,19 @@ def test_the_survivors_sets_validate_and_are_read_by_no_fit(sections, name):
     read = [v for v in vars(cli).values() if isinstance(v, Path)]
     read += [p for v in vars(cli).values() if isinstance(v, list | tuple) for p in v if isinstance(p, Path)]
     assert QUESTIONS.name in {p.name for p in read} and name not in {p.name for p in read}  # what fits are given
+
+
+def test_rawcheck_exits_1_on_a_bad_line_and_names_an_unreadable_file_in_one_line(tmp_path, sections, capsys):
+    """A bad-input review: it exited 0 on bad lines and gave tracebacks for bytes that are not UTF-8 or no file."""
+    from training.rawcheck import main
+
+    sec = _a_section(sections)
+    raw = tmp_path / "raw.tsv"
+    good = f"{sec.key}\tquestion\tis this the part for me\t{' '.join(sec.text.split()[:5])}\n"
+    raw.write_text(good, encoding="utf-8")
+    assert main([str(raw)]) == 0
+    raw.write_text(good + "only\tthree\tfields\n", encoding="utf-8")
+    assert main([str(raw)]) == 1 and f"{raw}:2: expected 4 tab-separated fields" in capsys.readouterr().out
+    raw.write_bytes(good.encode() + b"caf\xe9\n")
+    assert main([str(raw)]) == 2 and f"{raw}:2: not UTF-8 text" in capsys.readouterr().err
+    assert main([str(tmp_path / "none.tsv")]) == 2 and capsys.readouterr().err.startswith("error: ")

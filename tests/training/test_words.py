@@ -38,12 +38,12 @@ from training.words import (
 
 def test_the_shipped_list_is_the_corpus_s_own():
     assert PDQ_WORDS.read_text(encoding="utf-8") == render(corpus_counts(summaries(CORPUS))), \
-        "retriever/pdq_words.txt is stale: run python -m training words"
+        "retriever/pdq_words.txt is stale: run python -m training words --force"
 
 
 def test_the_shipped_plurals_are_lemminflect_s_irregular_ones():
     assert PLURALS.read_text(encoding="utf-8") == render_plurals(), \
-        "retriever/english_plurals.txt is stale: run python -m training words"
+        "retriever/english_plurals.txt is stale: run python -m training words --force"
     pairs = set(render_plurals().splitlines())
     assert {"tooth\tteeth", "foot\tfeet", "child\tchildren", "life\tlives"} <= pairs
     assert not {"tumor\ttumors", "colon\tcola", "die\tdice"} & pairs  # stems join one; the others read another noun
@@ -52,7 +52,7 @@ def test_the_shipped_plurals_are_lemminflect_s_irregular_ones():
 def test_the_shipped_subjects_are_the_corpus_titles_own():
     titles = [title for title, _ in summaries(CORPUS)]
     assert SUBJECTS.read_text(encoding="utf-8") == render_subjects(titles), \
-        "retriever/pdq_subjects.txt is stale: run python -m training words"
+        "retriever/pdq_subjects.txt is stale: run python -m training words --force"
     assert {"esophageal", "adrenocortical", "gallbladder", "neuroendocrine", "sezary"} <= pdq_subjects()
     # generic title words, and words of everyday English that patients use of any summary
     assert not {"cancer", "treatment", "childhood", "pain", "skin", "regimen", "cardiac", "plasma", "dietary",
@@ -61,7 +61,7 @@ def test_the_shipped_subjects_are_the_corpus_titles_own():
 
 def test_the_shipped_cancer_names_are_the_corpus_s_own():
     assert CANCER_NAMES.read_text(encoding="utf-8") == render_cancer_names(CORPUS), \
-        "retriever/pdq_cancer_names.txt is stale: run python -m training words"
+        "retriever/pdq_cancer_names.txt is stale: run python -m training words --force"
     assert {"skin", "bone", "brain", "liver", "colon", "rectal", "pancreatic", "peritoneal"} <= pdq_cancer_names()
     # the end of a longer name ("Small Intestine", "Renal Cell", "Oral Cavity") and "Rare Cancers" name none
     assert not {"intestine", "cell", "cavity", "gland", "neck", "rare", "childhood"} & pdq_cancer_names()
@@ -72,7 +72,7 @@ def test_the_shipped_cancer_names_are_the_corpus_s_own():
 def test_the_shipped_cancer_words_name_cancer_type_summaries():
     docs = summaries(CORPUS)
     assert CANCER_WORDS.read_text(encoding="utf-8") == render_cancer_words(cancer_titles(CORPUS), docs), \
-        "retriever/pdq_cancer_words.txt is stale: run python -m training words"
+        "retriever/pdq_cancer_words.txt is stale: run python -m training words --force"
     assert {"pancreatic", "anal", "renal", "penile", "hairy", "adrenocortical"} <= cancer_words()
     # said of any cancer (more than a quarter of the summaries), everyday English, or no cancer type's title
     assert not {"malignant", "metastatic", "gland", "carcinoma", "heart", "complications", "distress",
@@ -82,7 +82,7 @@ def test_the_shipped_cancer_words_name_cancer_type_summaries():
 def test_the_shipped_boilerplate_is_what_nine_in_ten_summaries_carry():
     bodies = [text for _, text in summaries(CORPUS)]
     assert BOILERPLATE.read_text(encoding="utf-8") == render_boilerplate(bodies), \
-        "retriever/pdq_boilerplate.txt is stale: run python -m training words"
+        "retriever/pdq_boilerplate.txt is stale: run python -m training words --force"
     carried = pdq_boilerplate(bodies[:3] + ["# Title\n\nPDQ is a registered trademark. Only here.\n"])
     assert "pdq is a registered trademark." in carried and "only here." not in carried
 
@@ -91,7 +91,7 @@ def test_the_shipped_acronyms_are_the_corpus_s_own_definitions():
     bodies = [text for _, text in summaries(CORPUS)]
     asked = training_questions(CORPUS.parent / "questions" / "questions.jsonl")
     assert ACRONYMS.read_text(encoding="utf-8") == render_acronyms(bodies, asked), \
-        "retriever/pdq_acronyms.txt is stale: run python -m training words"
+        "retriever/pdq_acronyms.txt is stale: run python -m training words --force"
     body = ("# T\n\nGastrointestinal stromal tumors (GISTs) are rare. Stage IV (IV) is late. The United "
             "States (US) and the Office of Alternative Medicine (OAM) are named. Fluorescence in situ "
             "hybridization (FISH) and fish oil. See [it](https://x.gov/gist-treatment-pdq). Acute "
@@ -148,7 +148,7 @@ def test_the_shipped_verbs_are_the_corpus_and_training_questions_bare_verbs():
     bodies = [text for _, text in summaries(CORPUS)]
     asked = training_questions(CORPUS.parent / "questions" / "questions.jsonl")
     assert PDQ_VERBS.read_text(encoding="utf-8") == render_verbs(bodies, asked), \
-        "retriever/pdq_verbs.txt is stale: run python -m training words"
+        "retriever/pdq_verbs.txt is stale: run python -m training words --force"
     assert {"hurt", "matter", "spread", "help", "work", "mean", "have"} <= verbs()
     # named after an article more than twice as often as used after a modal, or adverbs between them
     assert not {"scan", "test", "chemo", "trial", "treatment", "often", "never", "the", "it"} & verbs()
@@ -179,7 +179,7 @@ def test_verbs_read_training_summaries_questions_and_name_a_bad_line(tmp_path, c
 def test_the_shipped_drug_names_are_the_dictionary_s_for_the_corpus_s_drugs():
     docs = summaries(CORPUS)
     assert DRUG_NAMES.read_text(encoding="utf-8") == render_drug_names(docs), \
-        "retriever/pdq_drug_names.txt is stale: run python -m training words"
+        "retriever/pdq_drug_names.txt is stale: run python -m training words --force"
     written = passage_counts(docs)  # every drug named is in the passages, word for word
     assert all(written[w] for drug in drug_names().values() for w in drug.split())
     counts = Counter({"sunitinib": 4, "octreotide": 3, "gleevec": 2, "imatinib": 2, "zoledronic": 2, "acid": 5,
