@@ -23,6 +23,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, Settin
 
 from retriever.abstain import ALL_TERMS_FOUND, HAND_THRESHOLD, MISSING_PENALTY
 from retriever.embedding import BUNDLED_NAMES, SHIPPED_NAMES
+from retriever.env_file import env_file_problem
 
 DEFAULT_MODEL = "pdq-minilm-l6"
 # A passage must hold its breadcrumb (up to 40 model tokens on the corpus) and some text.
@@ -243,6 +244,8 @@ def _from_env_file(field: str) -> str:
 
 def _read(cls: type[BaseSettings], flags: dict[str, str] | None = None, **overrides):
     flags = flags or {}
+    if problem := env_file_problem(cls.model_config.get("env_file") or ".env"):
+        raise SettingsProblem(f"invalid setting: {problem}")
     try:
         return cls(**overrides)
     except SettingsError as exc:

@@ -1,5 +1,6 @@
 """Operator settings: a bad PDQ_* value stops every command with its name, before any work."""
 
+import re
 import socket
 
 import pytest
@@ -246,3 +247,18 @@ def test_a_pdq_variable_that_is_no_setting_is_named_with_the_nearest_one(monkeyp
     assert "PDQ_LOG_QUERY is not a setting and is ignored (did you mean PDQ_LOG_QUERIES?)" in caplog.text
     assert "PDQ_ABSTAIN_THRESHOL is not a setting and is ignored (did you mean PDQ_ABSTAIN_THRESHOLD?)" in caplog.text
     assert "PDQ_PORT" not in caplog.text
+
+
+@pytest.mark.parametrize("content, problem", [
+    (b"PDQ_MODEL=pdq-minilm-l6\n\xff\xfe\n", ".env: line 2 is not UTF-8 text"),
+    (b"PDQ_K=5\n\nPDQ_INDEX_DIR='../other-index\n", ".env: line 3 is no NAME=value setting"),
+])
+def test_a_env_file_line_that_cannot_be_read_is_named_before_any_setting(tmp_path, monkeypatch, content, problem):
+    """A bad-input review: a stray byte gave every command a traceback, and an unclosed quote
+    was skipped with a warning naming no file, so ingest indexed into the default folder."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_bytes(content)
+    with pytest.raises(SettingsProblem, match=re.escape(problem)):
+        read_settings()
+    (tmp_path / ".env").write_bytes(b"# fine\nPDQ_PORT=8123\n")
+    assert read_settings().port == 8123
