@@ -111,6 +111,9 @@ class Settings(BaseSettings):
         """A misspelt name ("pdq-minilm-16") is named here, not met later as an index "built
         with another model" or an ONNX file to export. A name with a slash may be a model in
         the local sentence-transformers cache, and is left to the loader."""
+        written_as_path = value.startswith(("/", "./", "../", "~")) or value.count("/") > 1  # no hub name "org/x"
+        if written_as_path and not Path(value).expanduser().is_dir():
+            raise ValueError(f"no such folder: {value} (a model named by its path must be a folder there)")
         if value.lower() in SHIPPED_NAMES or value.lower() in BUNDLED_NAMES or "/" in value or Path(value).is_dir():
             return value
         raise ValueError(f"no model of that name and no such folder: use {', '.join(SHIPPED_NAMES)} (the "

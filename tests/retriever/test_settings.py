@@ -12,6 +12,9 @@ from retriever.settings import SettingsProblem, read_settings
     ("PDQ_PORT", "99999", "less than or equal to 65535"),  # uvicorn wrapped it to another port
     # was met as an index "built with another model", and ingest's advice to export it failed
     ("PDQ_MODEL", "pdq-minilm-16", "no model of that name and no such folder: use pdq-minilm-l6 (the default)"),
+    # a path was left to the loader, which said to export an ONNX file into a folder not there (a review)
+    ("PDQ_MODEL", "../nope-model", "no such folder: ../nope-model"),
+    ("PDQ_MODEL", "/no/such/model", "no such folder: /no/such/model"),
     ("PDQ_REQUEST_TIMEOUT_S", "0", "greater than 0"),  # every search timed out
     ("PDQ_REQUEST_TIMEOUT_S", "inf", "finite number"),
     ("PDQ_ABSTAIN_THRESHOLD", "nan", "finite number"),  # nothing was ever refused
