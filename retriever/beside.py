@@ -41,8 +41,10 @@ RARE_ROWS = 10
 
 def _planners() -> ThreadPoolExecutor:
     """The pool, made once: under a lock, as first searches on several threads at once each
-    made their own (a code review)."""
+    made their own (a code review); every later search reads it without taking the lock."""
     global _pool
+    if (pool := _pool) is not None:
+        return pool
     with _making:
         if _pool is None:
             _pool = ThreadPoolExecutor(max_workers=PLANNERS, thread_name_prefix="plan")

@@ -50,7 +50,6 @@ class IndexLoadError(RuntimeError):
         fix = fix or (f"{build} with: python -m ingest SOURCE_FOLDER --index {index_dir} (SOURCE_FOLDER: the "
                       f"folder of documents it was built from, such as seeds for the bundled summary)")
         super().__init__(f"index {index_dir}: {problem}; {fix}")
-        self.problem = problem
         self.index_dir = index_dir
         self.problem = problem
 
