@@ -50,24 +50,26 @@ def _key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _previous_vectors(index_dir: Path,
-                      embedder: Embedder) -> tuple[dict[str, np.ndarray], dict[str, store.DocumentEntry]]:
+def _previous_vectors(index_dir: Path, embedder: Embedder,
+                      damaged: str) -> tuple[dict[str, np.ndarray], dict[str, store.DocumentEntry]]:
     """Vectors of the index being replaced, by the hash of the text they embed.
 
     Empty when there is no previous index, it was embedded by another model or backend or
-    run otherwise (`Embedder.runs`), or it is unreadable or damaged (a file read here
-    differs from the manifest's checksum: its vectors would be copied into the new index,
+    run otherwise (`Embedder.runs`), or it is unreadable or ``damaged`` (`_damaged`: a file
+    differs from the manifest's checksum, and its vectors would be copied into the new index,
     which would record them as sound): reuse is an optimisation and never a reason to fail.
+    `_damaged` has hashed every file already; they are not hashed again here.
     """
+    if damaged:
+        return {}, {}
     try:
         manifest = store.Manifest.read(index_dir)
         if not same_model(manifest.model, embedder.name) or (
                 manifest.model_sha256, manifest.encoder_sha256, manifest.runs) != (
                 embedder.weights_sha256, embedder.file_sha256, embedder.runs):
             return {}, {}
-        reused = (store.TEXT_KEYS, store.EMBEDDINGS, store.SENTENCES)
-        if any(manifest.files.get(name) != store.sha256_file(index_dir / name) for name in reused):
-            return {}, {}
+        if any(name not in manifest.files for name in (store.TEXT_KEYS, store.EMBEDDINGS, store.SENTENCES)):
+            return {}, {}  # not checked by `_damaged`: no sum to check them against
         keys = json.loads((index_dir / store.TEXT_KEYS).read_text(encoding="utf-8"))
         vecs = np.load(index_dir / store.EMBEDDINGS)
         sents = store.SentenceTable.load(index_dir / store.SENTENCES)
@@ -233,7 +235,7 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         before, damaged = served_ids(index_dir), _damaged(index_dir)
         _refuse_dropping(before, src_dir, docs, errors)
         dropped = tuple(sorted(before - {d.doc_id for d in docs}))
-        cache, prev_docs = _previous_vectors(index_dir, embedder)
+        cache, prev_docs = _previous_vectors(index_dir, embedder, damaged)
         max_tokens = chunk_limit(settings, embedder)
         chunks = _chunk_all(docs, embedder, max_tokens)
 
