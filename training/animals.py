@@ -15,8 +15,6 @@ lay questions.
 
 from __future__ import annotations
 
-import json
-import math
 import re
 import sys
 import time
@@ -26,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from retriever.animals import FLAGGED_SHARE, AnimalCheck
-from training.crisis import NETWORKS, averaged, fit_networks
+from training.crisis import NETWORKS, averaged, fit_networks, flagging_cut, replace_check
 from training.data import is_validation
 from training.domain import PARAMS, _encode, held_out, named_once, read_records, text_fields
 from training.questions import TrainingQuestion
@@ -92,7 +90,7 @@ def fit_animals(lines: list[AnimalLine], cancer: list[TrainingQuestion], embedde
     mlps = fit_networks(X, y, weight, seed)
     check = averaged(mlps, AnimalCheck)
     validation_logits = np.array([check.logit(v) for v in vectors["validation"]])
-    cut = _cut(validation_logits)
+    cut = flagging_cut(validation_logits, FLAGGED_SHARE)
     kept_hit = np.array([check.logit(v) > cut for v in vectors["kept out"]])
     record = {
         "params": {**PARAMS, "hidden_layer_sizes": list(PARAMS["hidden_layer_sizes"]), "seed": seed,
@@ -109,14 +107,9 @@ def fit_animals(lines: list[AnimalLine], cancer: list[TrainingQuestion], embedde
     return {"cut": cut, **record}
 
 
-def _cut(validation: np.ndarray) -> float:
-    """The logit above which `FLAGGED_SHARE` of the validation questions lie, rounded up."""
-    return math.ceil(float(np.quantile(validation, 1.0 - FLAGGED_SHARE)) * 1e4) / 1e4
-
-
 def command(args) -> int:
     """``python -m training animals``: read and check the files, fit, write beside the model."""
-    from retriever.embedding import ModelError, get_embedder, resolve_model
+    from retriever.embedding import get_embedder, resolve_model
     from retriever.settings import read_settings
     from training.questions import QuestionFileError, load_questions
 
@@ -129,14 +122,5 @@ def command(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"{len(lines)} animal-file lines and {len(cancer)} lay questions read")
-    if any((out / name).exists() for name in (AnimalCheck.WEIGHTS_FILE, AnimalCheck.RECORD_FILE)) and not args.force:
-        print(f"error: {out} already holds an animal check; pass --force to replace it", file=sys.stderr)
-        return 2
-    try:
-        record = fit_animals(lines, cancer, get_embedder(settings.model, settings.backend, settings.onnx_target), out)
-    except (ModelError, AnimalFileError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(record, indent=2))
-    print(f"-> {out}")
-    return 0
+    return replace_check(out, AnimalCheck, args.force, lambda: fit_animals(
+        lines, cancer, get_embedder(settings.model, settings.backend, settings.onnx_target), out), (AnimalFileError,))

@@ -47,7 +47,7 @@ from training.questions import TrainingQuestion
 
 LABELS = ("crisis", "topic", "not")
 FLAGGED = ("crisis", "topic")
-# The share of the validation summaries' lay questions the check flags (each reader, `_cut`, half
+# The share of the validation summaries' lay questions the check flags (each reader, `flagging_cut`, half
 # of it). At 0.2%, the vector alone read 82% of the kept-out "crisis" lines; at 0.5%, 84% (and 27
 # of the project's 1,635 evaluation questions against 10); cutting for 95% of them flagged 3.4% of
 # those questions. A phrase list beside it read 1.5% more of them for twice the harmless lines
@@ -149,7 +149,7 @@ def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder
     check, words = averaged(mlps), fit_words([t for texts in groups.values() for t in texts], y, weight)
     vec = {name: np.array([check.logit(v) for v in vectors[name]]) for name in checked if name in vectors}
     said = {name: np.array([words.logit(t) for t in texts]) for name, texts in checked.items()}
-    cut, words_cut = (_cut(logits["validation"]) for logits in (vec, said))
+    cut, words_cut = (flagging_cut(logits["validation"]) for logits in (vec, said))
     hit = {name: (vec.get(name, np.zeros(0)) > cut) | (said[name] > words_cut) for name in checked}
     kept_hit = {label: hit["kept out"][[c.label == label for c in kept]] for label in LABELS}
 
@@ -184,12 +184,13 @@ def fit_networks(X: np.ndarray, y: np.ndarray, weight: np.ndarray, seed: int) ->
                 for i in range(NETWORKS)]
 
 
-def _cut(validation: np.ndarray) -> float:
-    """A reader's cut: it flags half of `FLAGGED_SHARE` of the validation questions (rounded up,
-    so that questions tied at the quantile stay under it). The words reader gives minus
-    infinity to a question with no term it knows; where those reach the quantile, it flags none."""
+def flagging_cut(validation: np.ndarray, share: float = FLAGGED_SHARE / 2) -> float:
+    """A reader's cut: it flags ``share`` of the validation questions (each crisis reader half
+    of `FLAGGED_SHARE`), rounded up so that questions tied at the quantile stay under it. The
+    words reader gives minus infinity to a question with no term it knows; where those reach
+    the quantile, it flags none."""
     with np.errstate(invalid="ignore"):  # minus infinity beside a number interpolates to NaN
-        quantile = float(np.quantile(validation, 1.0 - FLAGGED_SHARE / 2))
+        quantile = float(np.quantile(validation, 1.0 - share))
     return math.ceil(quantile * 1e4) / 1e4 if math.isfinite(quantile) else float(np.max(validation, initial=0.0))
 
 
@@ -210,9 +211,31 @@ def averaged(mlps: list, kind: type[DomainCheck] = CrisisCheck) -> DomainCheck:
     their hidden units side by side, each network's output weights divided by their number."""
     n = len(mlps)
     return kind(np.hstack([m.coefs_[0] for m in mlps]).astype(np.float32),
-                       np.concatenate([m.intercepts_[0] for m in mlps]).astype(np.float32),
-                       (np.concatenate([m.coefs_[1][:, 0] for m in mlps]) / n).astype(np.float32),
-                       float(np.mean([m.intercepts_[1][0] for m in mlps])), 0.0)
+                np.concatenate([m.intercepts_[0] for m in mlps]).astype(np.float32),
+                (np.concatenate([m.coefs_[1][:, 0] for m in mlps]) / n).astype(np.float32),
+                float(np.mean([m.intercepts_[1][0] for m in mlps])), 0.0)
+
+
+def replace_check(out: Path, kind: type[DomainCheck], force: bool, fit, errors: tuple[type[Exception], ...]) -> int:
+    """The end of a check's command: a shipped check (either file) is replaced only with
+    ``force``; ``fit()`` writes the new one and gives its record, printed; ``errors`` and a
+    model that cannot be loaded are one error line."""
+    import sys
+
+    from retriever.embedding import ModelError
+
+    if any((out / name).exists() for name in (kind.WEIGHTS_FILE, kind.RECORD_FILE)) and not force:
+        article = "an" if kind.WHAT[0] in "aeiou" else "a"
+        print(f"error: {out} already holds {article} {kind.WHAT}; pass --force to replace it", file=sys.stderr)
+        return 2
+    try:
+        record = fit()
+    except (ModelError, *errors) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(record, indent=2))
+    print(f"-> {out}")
+    return 0
 
 
 def command(args) -> int:
@@ -220,7 +243,7 @@ def command(args) -> int:
     import sys
 
     from retriever.drug_names import drug_names
-    from retriever.embedding import ModelError, get_embedder, resolve_model
+    from retriever.embedding import get_embedder, resolve_model
     from retriever.settings import read_settings
     from training.questions import QuestionFileError, load_questions
 
@@ -233,16 +256,9 @@ def command(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"{len(lines)} crisis-file lines and {len(cancer)} lay questions read")
-    if any((out / name).exists() for name in (CrisisCheck.WEIGHTS_FILE, CrisisCheck.RECORD_FILE)) and not args.force:
-        print(f"error: {out} already holds a crisis check; pass --force to replace it", file=sys.stderr)
-        return 2
-    try:
+
+    def fit() -> dict:
         table = drug_names()  # brands and the summaries' names, each as staff type it alone
-        record = fit_crisis(lines, cancer, get_embedder(settings.model, settings.backend, settings.onnx_target), out,
-                            names=sorted({*table, *table.values()}))
-    except (ModelError, CrisisFileError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(record, indent=2))
-    print(f"-> {out}")
-    return 0
+        return fit_crisis(lines, cancer, get_embedder(settings.model, settings.backend, settings.onnx_target), out,
+                          names=sorted({*table, *table.values()}))
+    return replace_check(out, CrisisCheck, args.force, fit, (CrisisFileError,))

@@ -160,12 +160,12 @@ def test_fit_writes_a_check_that_flags_the_kept_out_crisis_lines(tmp_path):
 
 
 def test_a_reader_s_cut_flags_at_most_its_share_of_validation_questions_even_where_most_say_nothing():
-    from training.crisis import _cut
+    from training.crisis import flagging_cut
 
     scores = np.linspace(-3.0, 3.0, 5000)
-    assert np.mean(scores > _cut(scores)) <= 0.001
+    assert np.mean(scores > flagging_cut(scores)) <= 0.001
     said_nothing = np.r_[np.full(4999, -np.inf), 2.0]  # words it never saw: minus infinity
-    assert np.isfinite(_cut(said_nothing)) and not np.any(said_nothing > _cut(said_nothing))
+    assert np.isfinite(flagging_cut(said_nothing)) and not np.any(said_nothing > flagging_cut(said_nothing))
 
 
 def test_networks_averaged_into_one_give_the_mean_of_their_logits():
