@@ -15,9 +15,9 @@ _NAMED = re.compile(r"field '(\w+)'")
 BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's own delimiter
 
 
-def read_fields(meta: dict, source: str, text: str = "") -> tuple[str, str, list[str], str, list[str]]:
-    """Title, url, cancer types, review date and tags of the front matter ``meta`` read from
-    the file's ``text``.
+def read_fields(meta: dict, source: str, text: str = "") -> tuple[str, str, list[str], str, list[str], str]:
+    """Title, url, cancer types, review date, tags and audience of the front matter ``meta``
+    read from the file's ``text``.
 
     Raises:
         DocumentError: every bad field, each with its line in ``text``.
@@ -32,7 +32,8 @@ def read_fields(meta: dict, source: str, text: str = "") -> tuple[str, str, list
             return None
     found = (read(_title, meta.get("title"), source), read(_url, meta.get("url"), source),
              read(_str_list, meta.get("cancerTypes"), source, "cancerTypes"),
-             read(_review_date, meta.get("lastReviewed"), source), read(_str_list, meta.get("tags"), source, "tags"))
+             read(_review_date, meta.get("lastReviewed"), source), read(_str_list, meta.get("tags"), source, "tags"),
+             read(_plain_text, meta.get("audienceLevel"), source, "audienceLevel"))
     if problems:
         raise DocumentError(source, "; ".join(problems))
     return found
@@ -59,6 +60,21 @@ def _str_list(value, source: str, name: str) -> list[str]:
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
         return [str(v) for v in value]
     raise DocumentError(source, f"front-matter field '{name}' must be a list of strings")
+
+
+def _plain_text(value, source: str, name: str) -> str:
+    """A one-word field such as ``audienceLevel`` ("patient"): a list of them was stored as
+    its Python form ("['patient']") and read so by every passage of the summary."""
+    if value is None:
+        return ""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise DocumentError(source, f"front-matter field '{name}' must be text (as 'patient'), "
+                                    f"not {_yaml_kind_of(value)}")
+    return str(value).strip()
+
+
+def _yaml_kind_of(value) -> str:
+    return {list: "a list", dict: "a set of fields", bool: "true or false"}.get(type(value), repr(value)[:40])
 
 
 def _review_date(value, source: str) -> str:

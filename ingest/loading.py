@@ -15,7 +15,7 @@ import frontmatter
 import yaml
 
 from ingest.fields import BOUNDARY, read_fields
-from ingest.parsing import parse_sections
+from ingest.parsing import parse_sections, too_deep
 from ingest.sources import SUFFIXES, DocumentError, doc_id_for, find_sources, read_source  # noqa: F401 (re-exported)
 from retriever.lines import bad_byte_at
 
@@ -54,6 +54,29 @@ def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode):
 
 
 _DatesOrText.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+class _FieldTwice(yaml.constructor.ConstructorError):
+    """A field set twice: YAML keeps the last value without a word, so an operator who fixed
+    the first "title:" line saw no change."""
+
+    def __init__(self, first: yaml.Mark, again: yaml.Node):
+        super().__init__(None, None, f"field '{again.value}' is set twice", again.start_mark)
+        self.first = first
+
+
+def _mapping_once(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    """A mapping as YAML reads it, refused when a key is written twice (`_FieldTwice`)."""
+    seen: dict[object, yaml.Mark] = {}
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+            if key.value in seen:
+                raise _FieldTwice(seen[key.value], key)
+            seen[key.value] = key.start_mark
+    return yaml.constructor.SafeConstructor.construct_yaml_map(loader, node)
+
+
+_DatesOrText.add_constructor("tag:yaml.org,2002:map", _mapping_once)
 
 
 class _FrontMatter(frontmatter.YAMLHandler):
@@ -100,10 +123,14 @@ def parse_document(raw: bytes, source: str) -> Document:
         raise DocumentError(source, "the front matter is not closed: add a line '---' after its last field")
     if isinstance(meta, dict) and not meta and not BOUNDARY.split(text, 2)[1].strip():
         raise DocumentError(source, "the front matter is empty: it needs at least 'title: ...'")
-    title, url, cancer_types, reviewed, tags = read_fields(meta, source, text)
+    title, url, cancer_types, reviewed, tags, audience = read_fields(meta, source, text)
     body = _without_controls(post.content)
     if not body.strip():
         raise DocumentError(source, "empty body (nothing after the front matter)")
+    if (deep := too_deep(body)) is not None:
+        raise DocumentError(source, f"lists or quotes nested too deep at line {_body_line(text) + deep - 1}: the "
+                                    "markdown reader stops there and the rest of the file would be in no passage; "
+                                    "nest them at most nine lists (or nineteen quotes) deep")
     if not any(block.strip() for section in parse_sections(body) for block in section.blocks):
         # indexed, it had no passage, yet was listed and offered as a filter that finds nothing
         raise DocumentError(source, "no passage text (only headings, images or links that are dropped)")
@@ -115,10 +142,19 @@ def parse_document(raw: bytes, source: str) -> Document:
         body=body,
         content_hash=hashlib.sha256(raw).hexdigest(),
         cancer_types=cancer_types,
-        audience=str(meta.get("audienceLevel") or ""),
+        audience=audience,
         last_reviewed=reviewed,
         tags=tags,
     )
+
+
+def _body_line(text: str) -> int:
+    """The file's line where the body begins: python-frontmatter strips the blank lines after
+    the closing '---', so a body's line 1 is the first line with text after it."""
+    bounds = list(BOUNDARY.finditer(text))[:2]
+    after = bounds[1].end() if len(bounds) == 2 else 0
+    start = len(text) - len(text[after:].lstrip())
+    return text.count("\n", 0, start) + 1
 
 
 # Control characters (C0 and C1, not tab or line breaks) that a copy from a PDF or a word
@@ -151,6 +187,8 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
     if context and begun is not None and begun.line != mark.line:
         context += f" begun at line {lead + begun.line}"
     line = lead + mark.line
+    if isinstance(exc, _FieldTwice):
+        return f" at line {line}: {problem} (first at line {lead + exc.first.line}); keep one of them"
     lines = text.split("\n")
     hint = ("indent with spaces, not tabs" if "\t" in lines[min(line, len(lines)) - 1]  # libyaml hides the tab
             else _MAPPING_HINT if "mapping values are not allowed" in problem else "")

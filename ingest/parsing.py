@@ -19,6 +19,13 @@ DROPPED_LINK_TEXTS = {"enlarge"}
 DROPPED_PARAGRAPHS = {"go to health professional version"}
 
 _md = MarkdownIt("commonmark").enable("table")
+# Where markdown-it stops reading: a block inside a container (a quote, a list item) that
+# opens at this level would sit at its limit (``maxNesting``, 20), and the parser drops it and
+# the rest of the file without a word, so such a document is refused with its line
+# (`too_deep`). Nineteen quotes inside each other are read, and nine lists (two levels each:
+# list, item); PDQ summaries nest three.
+_LAST_LEVEL = _md.options.maxNesting - 1
+_CONTAINERS = {"blockquote_open", "list_item_open"}
 _ws = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
@@ -139,6 +146,15 @@ def _render_table(tokens: list[Token], start: int) -> tuple[str, int]:
             rows[-1].append(render_inline(tok))
         i += 1
     return "\n".join(" | ".join(r) for r in rows if any(r)), i + 1
+
+
+def too_deep(body: str) -> int | None:
+    """The body's line (from 1) where blocks nest too deep for the parser (`_LAST_LEVEL`), or
+    None: from there on it reads nothing, and the text would be in no passage."""
+    for tok in _md.parse(body):
+        if tok.type in _CONTAINERS and tok.level >= _LAST_LEVEL:
+            return tok.map[0] + 1 if tok.map else 1
+    return None
 
 
 def parse_sections(body: str) -> list[Section]:

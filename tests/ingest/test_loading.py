@@ -56,6 +56,16 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
     # shown beside every citation as how recent the passage is: a typed year was accepted
     (b"---\ntitle: T\nlastReviewed: 2999-01-01\n---\nBody\n", "'lastReviewed' (line 3) is in the future: '2999-01-01'"),
     (b"---\ntitle: T\nlastReviewed: '2999-01-01'\n---\nBody\n", "'lastReviewed' (line 3) is in the future"),
+    # YAML keeps a field's last value: an operator fixing the first "title:" saw no change
+    (b"---\ntitle: Old\nurl: https://example.org/a\ntitle: New\n---\n# H\n\nBody\n",
+     "malformed front matter at line 4: field 'title' is set twice (first at line 2); keep one of them"),
+    # a list was stored as its Python form, "['patient']", in every passage
+    (b"---\ntitle: T\naudienceLevel: [patient]\n---\n# H\n\nBody\n",
+     "front-matter field 'audienceLevel' (line 3) must be text (as 'patient'), not a list"),
+    # markdown-it stops reading at its nesting limit and dropped the rest of the file unsaid
+    (b"---\ntitle: T\n---\n\n\n# H\n\nBody.\n\n" + b"".join(b"  " * i + b"- x%d\n" % i for i in range(12)),
+     "lists or quotes nested too deep at line 19: the markdown reader stops there"),
+    (b"---\ntitle: T\n---\n# H\n\n" + b"> " * 25 + b"Deep.\n", "nested too deep at line 6"),
 ])
 def test_bad_files_are_named_with_their_problem(raw, problem):
     with pytest.raises(DocumentError) as err:
@@ -228,3 +238,11 @@ def test_a_second_file_with_the_same_id_is_refused_naming_the_first(tmp_path: Pa
         "folders joined by '--'); rename one",
         "twin.txt: the same document id 'twin' as twin.md (an id is the path without its suffix, "
         "folders joined by '--'); rename one"]
+
+
+def test_a_merge_key_may_set_a_field_again():
+    """YAML's own override ("<<" then the field) is no field written twice."""
+    raw = (b"---\nbase: &b {title: Old}\nsummary:\n  <<: *b\n  title: New\ntitle: T\naudienceLevel: patient\n"
+           b"---\n# H\n\nB.\n")
+    doc = parse_document(raw, "d/a.md")
+    assert (doc.title, doc.audience) == ("T", "patient")

@@ -1,6 +1,7 @@
 import frontmatter
+import pytest
 
-from ingest.parsing import parse_sections, render_inline
+from ingest.parsing import parse_sections, render_inline, too_deep
 from tests.conftest import SEED_DOC
 
 SEED_BODY = frontmatter.loads(SEED_DOC.read_text(encoding="utf-8")).content
@@ -72,3 +73,31 @@ def test_inline_rendering_keeps_link_text_drops_images():
 def test_text_before_first_heading_and_empty_sections():
     secs = parse_sections("Lead text.\n\n# A\n\n# B\n\nBody.\n")
     assert [(s.heading_path, s.blocks) for s in secs] == [([], ["Lead text."]), (["B"], ["Body."])]
+
+
+def _nested_list(depth: int) -> str:
+    return "# T\n\n" + "".join("  " * i + f"- item{i}\n" for i in range(depth)) + "\nAfter the list.\n"
+
+
+def _nested_quote(depth: int) -> str:
+    return "# T\n\nIntro.\n\n" + "> " * depth + "Deep text.\n\nAfter the quote.\n"
+
+
+@pytest.mark.parametrize("body, line", [
+    (_nested_list(9), None), (_nested_list(10), 12), (_nested_list(14), 12),
+    (_nested_quote(19), None), (_nested_quote(20), 5),
+])
+def test_too_deep_names_the_line_where_the_reader_stops(body, line):
+    assert too_deep(body) == line
+
+
+@pytest.mark.parametrize("body, last", [(_nested_list(9), "item8"), (_nested_quote(19), "Deep text.")])
+def test_nesting_short_of_the_limit_loses_nothing(body, last):
+    text = "\n".join(b for s in parse_sections(body) for b in s.blocks)
+    assert last in text and text.endswith("After the " + ("list." if "item" in last else "quote."))
+
+
+def test_nesting_at_the_limit_drops_the_rest_which_is_why_it_is_refused():
+    """markdown-it stops reading: the text after the deep item is in no section."""
+    text = "\n".join(b for s in parse_sections(_nested_list(10)) for b in s.blocks)
+    assert "item8" in text and "item9" not in text and "After the list." not in text
