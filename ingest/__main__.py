@@ -10,6 +10,7 @@ from ingest.indexing import IngestError, build_index
 from ingest.loading import DocumentError
 from ingest.publish import IngestLockedError, sources_elsewhere
 from retriever.embedding import ModelError
+from retriever.ranker import RankerError
 from retriever.settings import SettingsProblem, read_settings
 
 
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     except DocumentError as err:
         print(f"error: {err} (--strict: nothing indexed, previous index kept)", file=sys.stderr)
         return 2
-    except (IngestError, IngestLockedError, ModelError, SettingsProblem) as err:
+    except (IngestError, IngestLockedError, ModelError, RankerError, SettingsProblem) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:  # a folder it may not write, a full disk: one line, not a traceback

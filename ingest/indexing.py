@@ -177,14 +177,14 @@ def _write(version: Path, chunks: list[Chunk], vecs: np.ndarray, table: store.Se
 
 
 def _manifest(docs: list[Document], chunks: list[Chunk], n_sentences: int, kind: str, max_tokens: int,
-              embedder: Embedder, settings: Settings, files: dict[str, str]) -> store.Manifest:
+              embedder: Embedder, settings: Settings, files: dict[str, str], ranker: str) -> store.Manifest:
     entries = {d.doc_id: store.DocumentEntry(
         source=d.source, content_hash=d.content_hash, title=d.title, url=d.url,
         cancer_types=d.cancer_types, chunks=sum(c.doc_id == d.doc_id for c in chunks)) for d in docs}
     input_hash = hashlib.sha256("".join(f"{d.source}\0{d.content_hash}\n" for d in docs).encode()).hexdigest()
     return store.Manifest(
         model=settings.model, model_sha256=embedder.weights_sha256, backend=embedder.backend,
-        ranker_sha256=ranker_sha256(resolve_model(settings.model)),
+        ranker_sha256=ranker,
         encoder_file=embedder.file, encoder_sha256=embedder.file_sha256, encoder_runs=embedder.runs,
         dimension=embedder.dimension,
         max_seq_length=embedder.max_seq_length, chunk_tokens=max_tokens, faiss_index=kind,
@@ -212,6 +212,7 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
             serves (`_refuse_dropping`), or the index could not be written. The previously
             published index is untouched in every case.
         DocumentError: with ``strict``, the first bad file.
+        RankerError: the model's ranker file cannot be read, or its record has no file.
     """
     t0 = time.perf_counter()
     if src_dir.is_file():
@@ -230,6 +231,7 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         bad = "".join(f"\n  {err}" for err in errors)  # each file and its problem
         raise IngestError(f"{found} in {src_dir}; nothing indexed, previous index kept{bad}", errors)
     embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target)
+    ranker = ranker_sha256(resolve_model(settings.model))  # read now: a fault of it is the model's, not the index's
 
     with ingest_lock(index_dir):  # what is served is read under the lock: another ingest may publish first
         before, damaged = served_ids(index_dir), _damaged(index_dir)
@@ -261,7 +263,7 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
             kind = _write(version, chunks, vecs[:len(passages)], table, keys, settings)
             files = {p.relative_to(version).as_posix(): store.sha256_file(p)
                      for p in store.index_files(version)}
-            manifest = _manifest(docs, chunks, len(spans), kind, max_tokens, embedder, settings, files)
+            manifest = _manifest(docs, chunks, len(spans), kind, max_tokens, embedder, settings, files, ranker)
             unchanged = _same_index(index_dir, manifest)
             if unchanged:  # a new version of the same bytes would only retire the one served
                 discard(version)

@@ -99,8 +99,25 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float])
 def ranker_sha256(model_dir: str | Path) -> str:
     """sha256 of the ranker shipped in ``model_dir`` ("" when it has none): an index
     manifest records it, and /readyz reports the one in use."""
-    path = Path(model_dir) / FOLDER / MODEL_FILE
-    return sha256_file(path) if path.is_file() else ""
+    folder = Path(model_dir) / FOLDER
+    path = folder / MODEL_FILE
+    if not path.is_file():
+        _check_absent(folder)
+        return ""
+    try:
+        return sha256_file(path)
+    except OSError as exc:  # a folder it may not read: not the index folder's fault, as ingest once said
+        raise RankerError(f"{path}: cannot be read ({exc.strerror or exc}); let this user read it") from None
+
+
+def _check_absent(folder: Path) -> None:
+    """Nothing to raise when the model ships no ranker (the stock MiniLM); its record without
+    the file, or something else where the file belongs, is a damaged copy, not a model
+    without a ranker: searches ran without it and said nothing."""
+    path = folder / MODEL_FILE
+    if path.exists() or (folder / RECORD_FILE).is_file():
+        why = "not a file" if path.exists() else f"missing, though {RECORD_FILE} records it"
+        raise RankerError(f"{path}: {why}; {_restore(folder)}")
 
 
 class LearnedRanker:
@@ -149,6 +166,7 @@ class LearnedRanker:
             if (folder / LIGHTGBM_FILE).is_file():  # fitted before the ranker was shipped as ONNX
                 raise RankerError(f"{folder / LIGHTGBM_FILE}: a LightGBM ranker without its ONNX form "
                                   f"({MODEL_FILE}); rebuild it with: {REBUILD}")
+            _check_absent(folder)
             return None
         raw, sha256 = read_recorded(path, record, "ranker", _restore(folder), RankerError)
         features = raw.get("features")

@@ -79,6 +79,27 @@ def test_empty_or_missing_source_folder_is_an_error(tmp_path, settings, embedder
     assert not (tmp_path / "idx").exists()
 
 
+def test_a_ranker_it_cannot_read_is_named_and_the_index_kept(seed_copy, tmp_path, capsys, monkeypatch, embedder,
+                                                             settings):
+    """The ranker's hash was read while the index was written, and its PermissionError said
+    "could not write the index under ..." of a folder that was writable."""
+    import retriever.ranker
+
+    index = tmp_path / "idx"
+    build_index(seed_copy, index, settings, embedder=embedder, progress=False)
+    target = index.resolve()
+    monkeypatch.setattr(indexing, "get_embedder", lambda *args: embedder)
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied", str(path))
+    monkeypatch.setattr(retriever.ranker, "sha256_file", denied)
+    assert ingest_main([str(seed_copy), "--index", str(index), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "ranker/ranker.onnx: cannot be read (Permission denied); let this user read it" in err
+    assert "could not write the index" not in err
+    assert index.resolve() == target and "Traceback" not in err
+
+
 def test_cli_skips_bad_files_names_them_and_exits_non_zero(seed_copy, tmp_path, capsys, monkeypatch, embedder):
     monkeypatch.setattr(indexing, "get_embedder", lambda *args: embedder)
     (seed_copy / "broken.md").write_text("---\ntitle: [oops\n---\nbody\n")

@@ -126,6 +126,33 @@ def test_a_cut_off_ranker_is_refused_before_onnxruntime_reads_it(tmp_path):
     assert "restore the shipped files (git checkout" in str(err.value)  # committed: restored before refitted
 
 
+@pytest.mark.parametrize("damage, why", [("missing", f"missing, though {RECORD_FILE} records it"),
+                                         ("folder", "not a file")])
+def test_a_ranker_file_gone_is_no_model_without_a_ranker(tmp_path, damage, why):
+    """Searches ran without the ranker and said nothing; ingest recorded no ranker."""
+    folder = _ranker_folder(tmp_path, list(FEATURES), _shipped())
+    (folder / MODEL_FILE).unlink()
+    if damage == "folder":
+        (folder / MODEL_FILE).mkdir()
+    for read in (lambda: LearnedRanker.load(tmp_path, retriever=None), lambda: ranker_sha256(tmp_path)):
+        with pytest.raises(RankerError, match=rf"{MODEL_FILE}: {why}; restore the shipped files"):
+            read()
+
+
+def test_a_ranker_that_cannot_be_read_is_named_as_the_model_s(tmp_path, monkeypatch):
+    """Ingest hashed it while writing the index, and said it could not write the index folder."""
+    import retriever.ranker
+
+    _ranker_folder(tmp_path, list(FEATURES), _shipped())
+    monkeypatch.setattr(retriever.ranker, "sha256_file", _denied)
+    with pytest.raises(RankerError, match=rf"{FOLDER}/{MODEL_FILE}: cannot be read \(Permission denied\)"):
+        ranker_sha256(tmp_path)
+
+
+def _denied(path):
+    raise PermissionError(13, "Permission denied", str(path))
+
+
 def test_a_record_without_a_hash_is_named(tmp_path):
     folder = _ranker_folder(tmp_path, list(FEATURES), _shipped())
     (folder / RECORD_FILE).write_text(json.dumps({"features": list(FEATURES)}), encoding="utf-8")
