@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path, PurePath, PurePosixPath
 
 from eval.fileshape import file_shape, line_hint
@@ -27,6 +28,7 @@ from retriever.text import fold, straighten_quotes
 
 KINDS_OUT = "out_of_scope"
 KINDS = ("patient", "typo", "staff", KINDS_OUT)  # of the section/evidence format
+FIELDS = ("id", "question", "kind", "sections", "evidence", "doc")  # of that format; a writer may add others
 
 
 class QuestionSetError(ValueError):
@@ -156,6 +158,7 @@ def _object(line: str, where: str) -> dict:
 def _question(obj: dict, where: str, n: int, qset: QuestionSet, ids: dict[str, int]) -> Question | None:
     """One line's question (None: a MedQuAD pair without its page, skipped and counted)."""
     if qset.style == "sections":
+        _no_misspelt_field(obj, where)
         qid = _require(obj, "id", str, where)
         if not qid.strip():
             raise QuestionSetError(f"{where}: field 'id' is empty")
@@ -193,6 +196,14 @@ def _question(obj: dict, where: str, n: int, qset: QuestionSet, ids: dict[str, i
                                f"(its id, as GET /api/documents lists it, its file name or path), and only for an "
                                f"in-scope item")
     return Question(qid, text, kind, sections, evidence, line=n, doc=doc.strip())
+
+
+def _no_misspelt_field(obj: dict, where: str) -> None:
+    """A field named almost as one of `FIELDS` ("evidnce", "Sections", "docs") is a slip, not
+    a note of the writer's own: unread, it changed what counted as the answer without a word."""
+    for name in obj:
+        if name not in FIELDS and (near := get_close_matches(name.lower(), FIELDS, n=1, cutoff=0.75)):
+            raise QuestionSetError(f"{where}: unknown field {name!r}; did you mean {near[0]!r}?")
 
 
 def doc_matches(doc: str, source: str) -> bool:

@@ -85,12 +85,28 @@ def test_every_quote_stands_under_its_own_sections_only(name):
      "and only for an in-scope item"),
     ('{"id": "a", "question": "q\x00", "kind": "patient", "sections": ["S"], "evidence": []}',
      r"not valid JSON at column 27 \(Invalid control character\)"),
+    # a misspelt field was skipped unread: the item was scored on its sections alone
+    ('{"id": "a", "question": "q", "kind": "patient", "sections": ["S"], "evidnce": ["five words of a quote"]}',
+     r"set.jsonl:1: unknown field 'evidnce'; did you mean 'evidence'\?"),
+    ('{"id": "a", "question": "q", "kind": "patient", "Sections": ["S"], "evidence": []}',
+     "unknown field 'Sections'; did you mean 'sections'"),
+    ('{"id": "a", "question": "q", "kind": "patient", "sections": ["S"], "evidence": [], "docs": "x.md"}',
+     "unknown field 'docs'; did you mean 'doc'"),
 ])
 def test_malformed_sets_name_line_and_field(tmp_path: Path, line, message):
     path = tmp_path / "set.jsonl"
     path.write_text(line + "\n")
     with pytest.raises(QuestionSetError, match=message):
         load_questions(path)
+
+
+def test_a_writer_s_own_fields_are_kept_out_of_the_way(tmp_path):
+    """Fields unlike the format's own (a note, a source) are the writer's, and read by nobody."""
+    item = {"id": "a", "question": "q", "kind": "patient", "sections": ["S"], "evidence": [],
+            "notes": "from the clinic's leaflet", "source": "x", "doc_id": "d"}
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps(item) + "\n")
+    assert [q.id for q in load_questions(path).questions] == ["a"]
 
 
 def test_every_bad_line_is_named_in_one_run(tmp_path):
