@@ -53,6 +53,7 @@ from retriever.shipped import load_shipped
 from retriever.spelling import Speller
 from retriever.store import IndexLoadError
 from retriever.text import fold
+from retriever.tokenization import not_in_english
 
 # Searched by `Retriever.warm_up` so the first real question doesn't pay for first calls and
 # the word lists; it has a misspelling and an unknown name to reach every step.
@@ -185,6 +186,7 @@ class Retriever:
         self.planner.speller.warm_up()
         self.planner.initialisms.passages  # noqa: B018 (read now, not on the first question typing initials)
         verbs()  # the "does" typed "dose" reader's list
+        not_in_english(WARM_UP_QUERY)  # other languages' word lists: 0.12 s on the first question that asks for them
         self.search(WARM_UP_QUERY)
 
     # -- stages 1 and 2: plan, retrieve ----------------------------------------------------

@@ -7,6 +7,7 @@ import pytest
 from retriever.search import Filters, Retriever
 from retriever.spelling import _english_by_len, _english_near
 from retriever.store import IndexLoadError
+from retriever.tokenization import zipf
 
 pytestmark = pytest.mark.model
 
@@ -187,6 +188,19 @@ def test_warm_up_gathers_the_word_lists_a_rare_name_needs(seed_retriever):
     seed_retriever.search("is zorbitrex or antineoplastonz safe for my mother")  # words of 9 and 15 letters
     assert built == 1 and _english_by_len.cache_info().misses == built
     assert pools > 10 and _english_near.cache_info().misses == pools  # every length's pool, at warm-up
+
+
+def test_warm_up_reads_the_other_languages_word_lists(seed_retriever, monkeypatch):
+    """The first question the answer check asked about its language paid 120 ms for them."""
+    import wordfreq
+
+    monkeypatch.setattr(wordfreq, "_wf_cache", {})  # its words' frequencies, looked up before
+    wordfreq.get_frequency_dict.cache_clear()
+    zipf.cache_clear()
+    seed_retriever.warm_up()
+    read = wordfreq.get_frequency_dict.cache_info().misses
+    seed_retriever.search("que es un tumor carcinoide del estomago")
+    assert read >= 5 and wordfreq.get_frequency_dict.cache_info().misses == read
 
 
 def test_hits_carry_citation_link_and_highlights(seed_retriever):
