@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -27,6 +28,9 @@ _md = MarkdownIt("commonmark").enable("table")
 _LAST_LEVEL = _md.options.maxNesting - 1
 _CONTAINERS = {"blockquote_open", "list_item_open"}
 _ws = re.compile(r"[ \t\r\f\v\u00a0]+")
+# An inline HTML tag that breaks a line or a block: a space where it stood ("four.<br>Children"
+# was read "four.Children"); other tags (<span>, <b>) leave their text as it runs.
+_BREAKING_TAG = re.compile(r"</?(br|p|div|li|tr|td|th|h[1-6]|hr|ul|ol|table|details|summary)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -61,10 +65,41 @@ def render_inline(token: Token) -> str:
             continue
         if child.type in ("text", "code_inline"):
             out.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
+        elif child.type in ("softbreak", "hardbreak") or (child.type == "html_inline"
+                                                            and _BREAKING_TAG.match(child.content)):
             out.append(" ")
         # images, html_inline, emphasis markers: no visible text of their own
     return _collapse("".join(out))
+
+
+class _HtmlText(HTMLParser):
+    """The text an HTML block shows, its tags read as breaks between words."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self._hidden += tag in ("script", "style")
+        self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("script", "style") and self._hidden > 0
+        self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def html_text(html: str) -> str:
+    """The words of a raw HTML block (``<p>The ward phone is ...</p>``, ``<details>``): markdown
+    keeps them, and a page shows them, but they were in no passage."""
+    reader = _HtmlText()
+    reader.feed(html)
+    reader.close()
+    return _collapse("".join(reader.parts))
 
 
 def _bold_only(token: Token) -> str | None:
@@ -220,6 +255,8 @@ def parse_sections(body: str) -> list[Section]:
             continue
         if tok.type in ("fence", "code_block"):
             add(tok.content.rstrip("\n"))
+        elif tok.type == "html_block":
+            add(html_text(tok.content))
         elif tok.type == "inline" and tok.level > 0:
             # paragraphs inside blockquotes and other containers
             add(render_inline(tok))

@@ -101,3 +101,14 @@ def test_nesting_at_the_limit_drops_the_rest_which_is_why_it_is_refused():
     """markdown-it stops reading: the text after the deep item is in no section."""
     text = "\n".join(b for s in parse_sections(_nested_list(10)) for b in s.blocks)
     assert "item8" in text and "item9" not in text and "After the list." not in text
+
+
+def test_raw_html_keeps_its_words_and_its_breaks():
+    """An operator's trial: HTML blocks were in no passage, and "<br>" joined two sentences."""
+    body = ("# T\n\n<p>The ward phone is 0100 555 0111.</p>\n\n"
+            "<details><summary>Parking</summary>Blue badge holders park free &amp; near.</details>\n\n"
+            "<!-- a note to editors -->\n\n<script>var x = 1;</script>\n\n"
+            "Visiting ends at four.<br>Children under twelve <b>must</b> come with an adult.\n")
+    assert parse_sections(body)[0].blocks == [
+        "The ward phone is 0100 555 0111.", "Parking Blue badge holders park free & near.",
+        "Visiting ends at four. Children under twelve must come with an adult."]
