@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from difflib import get_close_matches
 
 from ingest.sources import DocumentError
 from retriever.text import iso_date
@@ -13,6 +14,7 @@ from retriever.text import iso_date
 _WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _NAMED = re.compile(r"field '(\w+)'")
 BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's own delimiter
+READ = ("title", "url", "cancerTypes", "lastReviewed", "tags", "audienceLevel")  # the others are kept out of the way
 
 
 def read_fields(meta: dict, source: str, text: str = "") -> tuple[str, str, list[str], str, list[str], str]:
@@ -34,9 +36,21 @@ def read_fields(meta: dict, source: str, text: str = "") -> tuple[str, str, list
              read(_str_list, meta.get("cancerTypes"), source, "cancerTypes"),
              read(_review_date, meta.get("lastReviewed"), source), read(_str_list, meta.get("tags"), source, "tags"),
              read(_plain_text, meta.get("audienceLevel"), source, "audienceLevel"))
+    problems += [_with_line(slip, text) for slip in _misspelt(meta)]
     if problems:
         raise DocumentError(source, "; ".join(problems))
     return found
+
+
+def _misspelt(meta: dict) -> list[str]:
+    """A field named almost as one this reads ("titel", "lastreviewed"): unread, its value was
+    lost without a word (PDQ's own other fields, "citation", "reviewFrequency", are unlike them)."""
+    folded = {name.lower(): name for name in READ}
+    slips = []
+    for name in (n for n in meta if isinstance(n, str) and n not in READ):
+        if near := get_close_matches(name.lower(), folded, n=1, cutoff=0.8):
+            slips.append(f"front-matter field '{name}' is not one ingest reads: did you mean '{folded[near[0]]}'?")
+    return slips
 
 
 def _with_line(problem: str, text: str) -> str:

@@ -190,10 +190,29 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
     if isinstance(exc, _FieldTwice):
         return f" at line {line}: {problem} (first at line {lead + exc.first.line}); keep one of them"
     lines = text.split("\n")
+    if colonless := _colonless(problem, lines, line, lead + begun.line if begun is not None else None):
+        return f" at line {colonless}: no ':' after the field's name ({lines[colonless - 1].strip()[:40]!r}); " \
+               "write it as 'name: value'"
     hint = ("indent with spaces, not tabs" if "\t" in lines[min(line, len(lines)) - 1]  # libyaml hides the tab
             else _MAPPING_HINT if "mapping values are not allowed" in problem else "")
     return (f" at line {line}, column {mark.column + 1}: {problem}"
             + (f" ({context})" if context else "") + (f"; {hint}" if hint else ""))
+
+
+def _colonless(problem: str, lines: list[str], line: int, begun: int | None) -> int | None:
+    """The line of a field written without its ':' ("title The Day Unit"), where YAML's error
+    names another: read as text running on, it fails on the next field ("mapping values are
+    not allowed", an operator's trial told to quote a value on the line that was right) or,
+    with a blank line after it, at the next line ("could not find expected ':'", ``begun``)."""
+    if "expected ':'" in problem and begun is not None:
+        return begun if ":" not in lines[begun - 1] else None
+    if "mapping values are not allowed" not in problem:
+        return None
+    before = next((n for n in range(line - 1, 0, -1) if lines[n - 1].strip()), None)
+    if before is None or BOUNDARY.fullmatch(lines[before - 1]):
+        return None
+    written = lines[before - 1]
+    return before if ":" not in written and not written[:1].isspace() and written.lstrip()[:1] not in "-#" else None
 
 
 def load_documents(src_dir: Path, strict: bool = False,

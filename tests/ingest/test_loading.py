@@ -56,6 +56,18 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
     # shown beside every citation as how recent the passage is: a typed year was accepted
     (b"---\ntitle: T\nlastReviewed: 2999-01-01\n---\nBody\n", "'lastReviewed' (line 3) is in the future: '2999-01-01'"),
     (b"---\ntitle: T\nlastReviewed: '2999-01-01'\n---\nBody\n", "'lastReviewed' (line 3) is in the future"),
+    # a misspelt field was never read: the title "missing", the review date lost without a word
+    (b"---\ntitel: T\n---\n# H\n\nBody\n",
+     "missing front-matter field 'title'; front-matter field 'titel' (line 2) is not one ingest reads: "
+     "did you mean 'title'?"),
+    (b"---\ntitle: T\nlastreviewed: 2025-01-02\n---\n# H\n\nBody\n",
+     "front-matter field 'lastreviewed' (line 3) is not one ingest reads: did you mean 'lastReviewed'?"),
+    # YAML named the next line and told to quote a value there
+    (b"---\ntitle The Day Unit\nurl: https://example.org/a\n---\n# H\n\nBody\n",
+     "malformed front matter at line 2: no ':' after the field's name ('title The Day Unit'); "
+     "write it as 'name: value'"),
+    (b"---\ntitle: T\n\nlastReviewed 2025-01-02\n\nurl: https://example.org/a\n---\n# H\n\nBody\n",
+     "at line 4: no ':' after the field's name ('lastReviewed 2025-01-02')"),
     # YAML keeps a field's last value: an operator fixing the first "title:" saw no change
     (b"---\ntitle: Old\nurl: https://example.org/a\ntitle: New\n---\n# H\n\nBody\n",
      "malformed front matter at line 4: field 'title' is set twice (first at line 2); keep one of them"),
@@ -238,6 +250,13 @@ def test_a_second_file_with_the_same_id_is_refused_naming_the_first(tmp_path: Pa
         "folders joined by '--'); rename one",
         "twin.txt: the same document id 'twin' as twin.md (an id is the path without its suffix, "
         "folders joined by '--'); rename one"]
+
+
+def test_fields_unlike_those_read_are_kept_out_of_the_way():
+    """PDQ's own other fields (and an operator's) are no slips."""
+    raw = (b"---\ntitle: T\ncitation: c\nreviewFrequency: yearly\nsourceType: pdq\nlanguage: en\nversion: 2\n"
+           b"status: current\nlicense: public domain\nsource: NCI\nowner: clinic\n---\n# H\n\nBody.\n")
+    assert parse_document(raw, "d/a.md").title == "T"
 
 
 def test_a_merge_key_may_set_a_field_again():
