@@ -49,6 +49,9 @@ def line_hint(line: str, column: int) -> str | None:
     at = column - 1
     if line[at:at + 1] in ("}", "]") and line[:at].rstrip().endswith(","):
         return "a comma before a closing } or ]: JSON allows none there; remove it"
+    if line[at:at + 1] == "," and line[:at].rstrip().endswith("}"):
+        return "a comma after the object: JSONL has one object a line, with no comma between lines as a JSON " \
+               "array has; remove it"
     if line[at:at + 1] == "'":
         return "single quotes: JSON needs double quotes (\") around names and text"
     return None

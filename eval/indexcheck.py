@@ -199,7 +199,9 @@ def index_message(qset: QuestionSet, retriever: Retriever, index_name: Path | st
     problems = index_problems(qset, retriever, index_name)
     if len(problems) < 2:
         return "".join(problems)
-    return (f"{qset.path}: {len(problems)} items do not match the index {index_name or retriever.index_dir}:\n"
+    items = len({p.split(": ", 1)[0] for p in problems})  # "file:line": an item may miss a section and a quote
+    counted = f"{items} items" if items == len(problems) else f"{items} item(s) ({len(problems)} problems)"
+    return (f"{qset.path}: {counted} do not match the index {index_name or retriever.index_dir}:\n"
             f"{bad_lines(problems)}")
 
 

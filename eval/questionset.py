@@ -199,10 +199,13 @@ def _question(obj: dict, where: str, n: int, qset: QuestionSet, ids: dict[str, i
 
 
 def _no_misspelt_field(obj: dict, where: str) -> None:
-    """A field named almost as one of `FIELDS` ("evidnce", "Sections", "docs") is a slip, not
-    a note of the writer's own: unread, it changed what counted as the answer without a word."""
+    """A field named almost as one of `FIELDS` ("evidnce", "Sections", "docs") or after one
+    ("document", "doc_id") is a slip, not a note of the writer's own: unread, it changed what
+    counted as the answer without a word."""
     for name in obj:
-        if name not in FIELDS and (near := get_close_matches(name.lower(), FIELDS, n=1, cutoff=0.75)):
+        near = get_close_matches(name.lower(), FIELDS, n=1, cutoff=0.75) or [f for f in FIELDS[1:] if
+                                                                             name.lower().startswith(f)]
+        if name not in FIELDS and near:
             raise QuestionSetError(f"{where}: unknown field {name!r}; did you mean {near[0]!r}?")
 
 

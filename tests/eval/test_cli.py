@@ -65,6 +65,12 @@ def test_one_run_names_bad_lines_and_every_item_the_index_cannot_judge(seed_inde
     err = capsys.readouterr().err
     assert "bad.jsonl:2: not valid JSON" in err and "many.jsonl: 25 items do not match the index" in err
     assert "many.jsonl:20: unknown section 'Nowhere 19'" in err and "Nowhere 20'" not in err and "and 5 more" in err
+    # a new user's 2 items were "4 items": each missed a section and a quote
+    twice = tmp_path / "twice.jsonl"
+    twice.write_text("\n".join(json.dumps({**item, "id": f"t{i}", "sections": ["Nowhere"],
+                                           "evidence": ["a quote that no passage holds"]}) for i in range(2)))
+    assert eval_main([str(twice), "--index", str(seed_index)]) == 2
+    assert "twice.jsonl: 2 item(s) (4 problems) do not match the index" in capsys.readouterr().err
 
 
 def test_an_evidence_quote_no_passage_holds_is_a_clear_error(seed_index, tmp_path, capsys):

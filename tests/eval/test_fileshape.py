@@ -42,7 +42,7 @@ def test_a_utf16_file_is_named_once(tmp_path):
 def test_hand_written_slips_are_said_in_plain_words(tmp_path):
     path = tmp_path / "set.jsonl"
     lines = ["# my questions", "{'id': 'b', 'question': 'q'}", json.dumps({**ITEM, "id": "c"})[:-1] + ",}",
-             json.dumps(ITEM)]
+             json.dumps(ITEM), json.dumps({**ITEM, "id": "d"}) + ","]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     message = refusal(path)
     assert ":1: not valid JSON at column 1 (Expecting value; a comment: JSONL has no comments; delete the line)" \
@@ -50,6 +50,9 @@ def test_hand_written_slips_are_said_in_plain_words(tmp_path):
     assert ":2: not valid JSON at column 2 (Expecting property name enclosed in double quotes; single quotes: " \
            "JSON needs double quotes (\") around names" in message
     assert ":3: not valid JSON at column" in message and "; a comma before a closing } or ]" in message
+    # a set copied out of a JSON array: "Extra data" alone
+    assert ":5: not valid JSON at column" in message and "(Extra data; a comma after the object: JSONL has one " \
+        "object a line" in message
 
 
 def test_a_slip_is_named_where_the_reader_stopped_not_anywhere_in_the_line(tmp_path):
