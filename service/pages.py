@@ -82,8 +82,9 @@ def _holder(request: Request) -> RetrieverHolder:
 
 def _render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     holder = _holder(request)
-    contact = holder.settings.contact_line
+    contact, retriever = holder.settings.contact_line, holder.retriever
     base = {"contact": contact, "contact_tel": phone_link(contact), "contact_name": holder.settings.contact_name,
+            "from_nci": retriever is not None and catalog(retriever).from_nci,
             "max_chars": holder.settings.max_query_chars,
             "root": request.scope.get("root_path", "").rstrip("/")}
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from retriever.cancer_types import own_types
 from retriever.models import Hit
@@ -36,6 +37,10 @@ GENERIC = frozenset("""cancer cancers treatment treatments tumor tumors tumour t
     side including information non cell cells primary rare up selected system disease
     diseases disorders complications interactions post adjusting malignant multiple small
     men black hot night milk sun oil food essential extract tissue soft new""".split())
+# The pages name NCI as the summaries' author ("Searching 3 NCI summaries", "What NCI's
+# information says") only when every summary is a page of its site: an operator's own
+# leaflets were presented as NCI's (a new user's trial); the pages then speak of "the summaries".
+NCI_HOST = "cancer.gov"
 AMBIGUOUS_DEPTH = 3  # the passages a reader would see
 MAX_CHOICES = 5
 
@@ -53,6 +58,7 @@ class Catalog:
     groups: list[tuple[str, list[Summary]]]
     titles: dict[str, str]
     subject_stems: frozenset[str]
+    from_nci: bool
 
     @property
     def count(self) -> int:
@@ -83,7 +89,12 @@ def build_catalog(documents: dict[str, DocumentEntry]) -> Catalog:
         stems |= {stem(w) for w in words if w not in GENERIC and not w.isdigit()}
     order = [name for name, _ in GROUPS] + [OTHER]
     groups = [(name, sorted(grouped[name], key=lambda s: s.title.lower())) for name in order if name in grouped]
-    return Catalog(groups=groups, titles=titles, subject_stems=frozenset(stems))
+    return Catalog(groups=groups, titles=titles, subject_stems=frozenset(stems), from_nci=_all_nci(documents))
+
+
+def _all_nci(documents: dict[str, DocumentEntry]) -> bool:
+    hosts = [(urlsplit(d.url).hostname or "") for d in documents.values()]
+    return bool(hosts) and all(h == NCI_HOST or h.endswith("." + NCI_HOST) for h in hosts)
 
 
 def names_a_subject(question: str, cat: Catalog) -> bool:

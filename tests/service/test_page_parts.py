@@ -120,6 +120,28 @@ def test_many_summaries_picker_and_choices(make_client, retriever):
     assert twice.status_code == 422 and "Please choose one summary." in twice.text
 
 
+def test_a_clinic_s_own_summaries_are_not_called_nci_s(make_client, retriever):
+    """An operator's trial: a clinic's leaflets were "Searching 3 NCI summaries", "What NCI's
+    information says", quoted "from the National Cancer Institute's PDQ summaries"."""
+    clinic = {d: dataclasses.replace(e, url=e.url.replace("www.cancer.gov", "clinic.example.org"))
+              for d, e in MANY.items()}
+    assert build_catalog(MANY).from_nci and not build_catalog(clinic).from_nci
+    assert not build_catalog({**MANY, "leaflet": dataclasses.replace(MANY["acupuncture"], url="")}).from_nci
+
+    def answered(query, k, mode, filters):
+        return SearchResult(query=query, hits=[_hit("acupuncture", 1, "Acupuncture")], abstained=False, mode=mode,
+                            confidence=0.9)
+    fake = FakeRetriever(retriever, answered)
+    fake.manifest = dataclasses.replace(retriever.manifest, documents=clinic)
+    html = unescape(make_client(fake).get("/", params={"q": "does acupuncture help", "doc": "acupuncture"}).text)
+    said = re.sub(r"Call NCI's Cancer Information Service|talk with .*? at NCI's Cancer Information Service", "",
+                  html)  # the contact line is the operator's setting (PDQ_CONTACT_NAME)
+    assert "NCI" not in said and "National Cancer Institute" not in said
+    assert "What the summaries say" in html and "from the summaries this site searches" in html
+    home = unescape(make_client(fake).get("/").text)
+    assert "Searching 3 summaries." in home and "<title>Ask about cancer</title>" in home
+
+
 def test_query_words_are_marked_whatever_their_accents():
     from service.passage_text import term_spans
 
