@@ -67,10 +67,12 @@ def _with_line(problem: str, text: str) -> str:
 
 
 def _str_list(value, source: str, name: str) -> list[str]:
+    """A list, or one line of them parted by commas ("tags: support, nutrition" was one tag
+    of both words): no cancer type or tag name holds a comma."""
     if value is None:
         return []
     if isinstance(value, str):
-        return [value]
+        return [part.strip() for part in value.split(",") if part.strip()]
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
         return [str(v) for v in value]
     raise DocumentError(source, f"front-matter field '{name}' must be a list of strings")

@@ -252,6 +252,12 @@ def test_a_second_file_with_the_same_id_is_refused_naming_the_first(tmp_path: Pa
         "folders joined by '--'); rename one"]
 
 
+def test_a_line_of_tags_or_types_parted_by_commas_is_a_list():
+    raw = b"---\ntitle: T\ntags: support, nutrition\ncancerTypes: breast,  lymphoma ,\n---\n# H\n\nBody.\n"
+    doc = parse_document(raw, "d/a.md")
+    assert (doc.tags, doc.cancer_types) == (["support", "nutrition"], ["breast", "lymphoma"])
+
+
 def test_fields_unlike_those_read_are_kept_out_of_the_way():
     """PDQ's own other fields (and an operator's) are no slips."""
     raw = (b"---\ntitle: T\ncitation: c\nreviewFrequency: yearly\nsourceType: pdq\nlanguage: en\nversion: 2\n"
