@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retriever import fusion
+from retriever import fusion, searchers
 from retriever.abstain import near_miss
 from retriever.animals import AnimalCheck
 from retriever.answerable import AnswerCheck
@@ -235,15 +235,17 @@ class Retriever:
         scores = self.reranker.rerank(sig, fused)
         return {i: scores[i] for i in fused if i in scores}  # only candidates it was given
 
-    def lift(self, plan: QueryPlan, scores: dict[int, float]) -> dict[int, float]:
-        """Above any score: quoted phrases' holders first (`held`), then adults' summaries (`names_adults`)."""
+    def lift(self, plan: QueryPlan, scores: dict[int, float], mode: str = "hybrid") -> dict[int, float]:
+        """Above any score: quoted phrases' holders first (`held`), or a one-word hybrid search's
+        (`lone_term`), then adults' summaries (`names_adults`)."""
         adults = plan.audience == "adult" and self.childhood.any() and names_adults(plan.text)
-        if not (plan.phrases or adults):
+        lone = searchers.lone_term(plan) if mode == "hybrid" else ()
+        if not (plan.phrases or adults or lone):
             return scores
         tiers = {i: int(adults and not self.childhood[i]) for i in scores}
-        if plan.phrases:  # each phrase tier (x2) above the audience one
-            for i in scores:
-                tiers[i] += 2 * held(plan, self.chunks[i].text, self.words.of(i))
+        for i in scores:  # each phrase tier (x2) above the audience one
+            tiers[i] += 2 * (held(plan, self.chunks[i].text, self.words.of(i)) if plan.phrases
+                             else any(map(self.words.of(i).knows, lone)))
         return fusion.lift(scores, tiers)
 
     def order(self, scores: dict[int, float], k: int) -> list[int]:
@@ -281,7 +283,7 @@ class Retriever:
         check_request(query, k, mode)
         sig = self.signals(query, k, mode, filters)
         scores = self.lift(sig.query.plan, fusion.include(self.rerank(sig, self.fuse(sig, mode), mode),
-                                                          sig.phrase.ids))
+                                                          sig.phrase.ids), mode)
         s, chosen = self.settings, self.order(scores, max(k, self.settings.abstain_depth, self.settings.related_count))
         verdict = judge_passages(self, sig, chosen)
         hits = [self.hit(rank, idx, scores[idx], sig) for rank, idx in enumerate(chosen, 1)]

@@ -203,6 +203,17 @@ def test_warm_up_reads_the_other_languages_word_lists(seed_retriever, monkeypatc
     assert read >= 5 and wordfreq.get_frequency_dict.cache_info().misses == read
 
 
+def test_a_word_typed_alone_finds_first_the_passages_that_hold_it(seed_retriever):
+    """A support worker's "nuts" and "brain" got first a passage without the word (dense
+    and sentence rankings, close to its meaning); a semantic search still reads meaning alone."""
+    for word in ("nuts", "brain"):
+        hits = seed_retriever.search(word, k=5).hits
+        holding = [word in (h.chunk.text + " ".join(h.chunk.heading_path)).lower() for h in hits]
+        assert holding[0] and holding == sorted(holding, reverse=True), (word, holding)
+    dense = seed_retriever.search("nuts", k=5, mode="dense")
+    assert "nuts" not in (dense.hits or dense.withheld)[0].chunk.text.lower()
+
+
 def test_hits_carry_citation_link_and_highlights(seed_retriever):
     res = seed_retriever.search("blood in the stool and pain in the rectum", k=5)
     hit = res.hits[0]
