@@ -18,13 +18,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from pathlib import Path, PurePath, PurePosixPath
 
 from eval.fileshape import file_shape, line_hint
 from ingest.sources import doc_id_for
 from retriever.lines import bad_lines, is_text, numbered_lines
-from retriever.text import fold, straighten_quotes
+from retriever.text import field_meant, fold, straighten_quotes
 
 KINDS_OUT = "out_of_scope"
 KINDS = ("patient", "typo", "staff", KINDS_OUT)  # of the section/evidence format
@@ -199,14 +198,12 @@ def _question(obj: dict, where: str, n: int, qset: QuestionSet, ids: dict[str, i
 
 
 def _no_misspelt_field(obj: dict, where: str) -> None:
-    """A field named almost as one of `FIELDS` ("evidnce", "Sections", "docs") or after one
-    ("document", "doc_id") is a slip, not a note of the writer's own: unread, it changed what
-    counted as the answer without a word."""
+    """A field named almost as one of `FIELDS` ("evidnce", "Sections", "docs": `field_meant`)
+    is a slip, not a field of the writer's own: unread, it changed what counted as the answer
+    without a word."""
     for name in obj:
-        near = get_close_matches(name.lower(), FIELDS, n=1, cutoff=0.75) or [f for f in FIELDS[1:] if
-                                                                             name.lower().startswith(f)]
-        if name not in FIELDS and near:
-            raise QuestionSetError(f"{where}: unknown field {name!r}; did you mean {near[0]!r}?")
+        if name not in FIELDS and (meant := field_meant(name, FIELDS)):
+            raise QuestionSetError(f"{where}: unknown field {name!r}; did you mean {meant!r}?")
 
 
 def doc_matches(doc: str, source: str) -> bool:

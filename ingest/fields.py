@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from difflib import get_close_matches
 
 from ingest.sources import DocumentError
-from retriever.text import iso_date
+from retriever.text import field_meant, iso_date
 
 _WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
-_NAMED = re.compile(r"field '(\w+)'")
+_NAMED = re.compile(r"field '([^']+)'")
 BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's own delimiter
 READ = ("title", "url", "cancerTypes", "lastReviewed", "tags", "audienceLevel")  # the others are kept out of the way
 
@@ -43,14 +42,11 @@ def read_fields(meta: dict, source: str, text: str = "") -> tuple[str, str, list
 
 
 def _misspelt(meta: dict) -> list[str]:
-    """A field named almost as one this reads ("titel", "lastreviewed"): unread, its value was
-    lost without a word (PDQ's own other fields, "citation", "reviewFrequency", are unlike them)."""
-    folded = {name.lower(): name for name in READ}
-    slips = []
-    for name in (n for n in meta if isinstance(n, str) and n not in READ):
-        if near := get_close_matches(name.lower(), folded, n=1, cutoff=0.8):
-            slips.append(f"front-matter field '{name}' is not one ingest reads: did you mean '{folded[near[0]]}'?")
-    return slips
+    """A field named almost as one this reads ("titel", "lastreviewed": `field_meant`): unread,
+    its value was lost without a word. PDQ's own other fields ("citation", "reviewFrequency")
+    and an operator's ("lastReviewedBy") are unlike them."""
+    return [f"front-matter field '{name}' is not one ingest reads: did you mean '{meant}'?"
+            for name in meta if isinstance(name, str) and name not in READ and (meant := field_meant(name, READ))]
 
 
 def _with_line(problem: str, text: str) -> str:
@@ -90,7 +86,8 @@ def _plain_text(value, source: str, name: str) -> str:
 
 
 def _yaml_kind_of(value) -> str:
-    return {list: "a list", dict: "a set of fields", bool: "true or false"}.get(type(value), repr(value)[:40])
+    kinds = {list: "a list", dict: "a set of fields", bool: "true or false", datetime.date: "a date"}
+    return kinds.get(type(value), "a date" if isinstance(value, datetime.date) else repr(value)[:40])
 
 
 def _review_date(value, source: str) -> str:

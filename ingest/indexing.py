@@ -183,11 +183,9 @@ def _manifest(docs: list[Document], chunks: list[Chunk], n_sentences: int, kind:
         cancer_types=d.cancer_types, chunks=sum(c.doc_id == d.doc_id for c in chunks)) for d in docs}
     input_hash = hashlib.sha256("".join(f"{d.source}\0{d.content_hash}\n" for d in docs).encode()).hexdigest()
     return store.Manifest(
-        model=settings.model, model_sha256=embedder.weights_sha256, backend=embedder.backend,
-        ranker_sha256=ranker,
+        model=settings.model, model_sha256=embedder.weights_sha256, backend=embedder.backend, ranker_sha256=ranker,
         encoder_file=embedder.file, encoder_sha256=embedder.file_sha256, encoder_runs=embedder.runs,
-        dimension=embedder.dimension,
-        max_seq_length=embedder.max_seq_length, chunk_tokens=max_tokens, faiss_index=kind,
+        dimension=embedder.dimension, max_seq_length=embedder.max_seq_length, chunk_tokens=max_tokens, faiss_index=kind,
         chunks_count=len(chunks), sentences_count=n_sentences, input_hash=input_hash,
         created=datetime.now(UTC).isoformat(timespec="seconds"), documents=entries, files=files)
 
@@ -231,7 +229,7 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         bad = "".join(f"\n  {err}" for err in errors)  # each file and its problem
         raise IngestError(f"{found} in {src_dir}; nothing indexed, previous index kept{bad}", errors)
     embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target)
-    ranker = ranker_sha256(resolve_model(settings.model))  # read now: a fault of it is the model's, not the index's
+    ranker = ranker_sha256(resolve_model(settings.model), used=settings.ranker)  # a fault: the model's, told now
 
     with ingest_lock(index_dir):  # what is served is read under the lock: another ingest may publish first
         before, damaged = served_ids(index_dir), _damaged(index_dir)

@@ -14,7 +14,7 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from ingest.fields import BOUNDARY, read_fields
+from ingest.fields import BOUNDARY, READ, read_fields
 from ingest.parsing import parse_sections, too_deep
 from ingest.sources import SUFFIXES, DocumentError, doc_id_for, find_sources, read_source  # noqa: F401 (re-exported)
 from retriever.lines import bad_byte_at
@@ -127,10 +127,12 @@ def parse_document(raw: bytes, source: str) -> Document:
     body = _without_controls(post.content)
     if not body.strip():
         raise DocumentError(source, "empty body (nothing after the front matter)")
-    if (deep := too_deep(body)) is not None:
+    if too_deep(body) is not None:  # the line as the file counts them: before page breaks become line ends
+        deep = too_deep(post.content) or too_deep(body)
         raise DocumentError(source, f"lists or quotes nested too deep at line {_body_line(text) + deep - 1}: the "
-                                    "markdown reader stops there and the rest of the file would be in no passage; "
-                                    "nest them at most nine lists (or nineteen quotes) deep")
+                                    "markdown reader stops there, and what follows (in a list, the rest of the "
+                                    "file) would be in no passage; nest them at most nine lists (or nineteen "
+                                    "quotes) deep")
     if not any(block.strip() for section in parse_sections(body) for block in section.blocks):
         # indexed, it had no passage, yet was listed and offered as a filter that finds nothing
         raise DocumentError(source, "no passage text (only headings, images or links that are dropped)")
@@ -200,19 +202,23 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
 
 
 def _colonless(problem: str, lines: list[str], line: int, begun: int | None) -> int | None:
-    """The line of a field written without its ':' ("title The Day Unit"), where YAML's error
-    names another: read as text running on, it fails on the next field ("mapping values are
-    not allowed", an operator's trial told to quote a value on the line that was right) or,
-    with a blank line after it, at the next line ("could not find expected ':'", ``begun``)."""
+    """The line of a field ingest reads written without its ':' ("title The Day Unit", "url
+    https://..."), where YAML's error names another: read as text running on, it fails on the
+    next field ("mapping values are not allowed": an operator's trial was told to quote a value
+    on the line that was right) or, with a blank line after it, at the next line ("could not
+    find expected ':'", ``begun``). Only such a field's name opening the line counts: a quoted
+    or wrapped value's last line is no field."""
     if "expected ':'" in problem and begun is not None:
-        return begun if ":" not in lines[begun - 1] else None
-    if "mapping values are not allowed" not in problem:
+        candidate = begun
+    elif "mapping values are not allowed" in problem:
+        candidate = next((n for n in range(line - 1, 0, -1) if lines[n - 1].strip()), None)
+    else:
         return None
-    before = next((n for n in range(line - 1, 0, -1) if lines[n - 1].strip()), None)
-    if before is None or BOUNDARY.fullmatch(lines[before - 1]):
-        return None
-    written = lines[before - 1]
-    return before if ":" not in written and not written[:1].isspace() and written.lstrip()[:1] not in "-#" else None
+    named = candidate and _FIELD_FIRST.match(lines[candidate - 1])
+    return candidate if named and named[1].lower() in {f.lower() for f in READ} else None
+
+
+_FIELD_FIRST = re.compile(r"(\w+)(?:[ \t]|$)")  # a name, then a space or nothing: no ':'
 
 
 def load_documents(src_dir: Path, strict: bool = False,

@@ -82,11 +82,17 @@ class _HtmlText(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs) -> None:
         self._hidden += tag in ("script", "style")
-        self.parts.append(" ")
+        self._break(tag)
 
     def handle_endtag(self, tag: str) -> None:
         self._hidden -= tag in ("script", "style") and self._hidden > 0
-        self.parts.append(" ")
+        self._break(tag)
+
+    def _break(self, tag: str) -> None:
+        """A space for a tag that breaks a line or block (`_BREAKING_TAG`), none for one inside a
+        word ("H<sub>2</sub>O", "Don<b>'</b>t"), as markdown's inline HTML is read."""
+        if _BREAKING_TAG.match(f"<{tag}"):
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self._hidden:
@@ -155,9 +161,9 @@ def _render_list(tokens: list[Token], start: int) -> tuple[list[tuple[list[str],
             if depth == 1:
                 label = _bold_only(inlines[0]) if len(inlines) == 1 else None
                 items.append((lines, label))
-        elif tok.type == "inline":
+        elif tok.type in ("inline", "html_block"):  # HTML in an item: its words, as a paragraph's
             inlines.append(tok)
-            text = render_inline(tok)
+            text = render_inline(tok) if tok.type == "inline" else html_text(tok.content)
             if open_items:
                 cur = open_items[-1]
                 if BARE_MARKER.fullmatch(cur) or not cur:

@@ -96,18 +96,28 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float])
     return ids, features
 
 
-def ranker_sha256(model_dir: str | Path) -> str:
-    """sha256 of the ranker shipped in ``model_dir`` ("" when it has none): an index
-    manifest records it, and /readyz reports the one in use."""
+def ranker_sha256(model_dir: str | Path, used: bool = True) -> str:
+    """sha256 of the ranker shipped in ``model_dir`` ("" when it has none, or a damaged one
+    not ``used``: the ranker setting off, as searches would run): an index manifest records it.
+
+    Raises:
+        RankerError: for a ranker ``used``, its file missing beside its record, or unreadable.
+    """
     folder = Path(model_dir) / FOLDER
     path = folder / MODEL_FILE
-    if not path.is_file():
-        _check_absent(folder)
-        return ""
     try:
+        if not path.is_file():
+            _check_absent(folder)
+            return ""
         return sha256_file(path)
-    except OSError as exc:  # a folder it may not read: not the index folder's fault, as ingest once said
-        raise RankerError(f"{path}: cannot be read ({exc.strerror or exc}); let this user read it") from None
+    except OSError as exc:  # a file or folder it may not read: the model's, not the index folder's, as ingest said
+        if used:
+            raise RankerError(f"{exc.filename or path}: cannot be read ({exc.strerror or exc}); "
+                              "let this user read it") from None
+    except RankerError:
+        if used:
+            raise
+    return ""
 
 
 def _check_absent(folder: Path) -> None:

@@ -69,6 +69,8 @@ def read_recorded(path: Path, record: Path, what: str, fix: str, error: type[Val
     try:
         raw = json.loads(record.read_text(encoding="utf-8"))
         recorded, sha256 = str(raw["sha256"]), sha256_file(path)
+    except PermissionError as exc:  # a file it may not read is no damaged one: restoring it changes nothing
+        raise error(f"{exc.filename or record}: cannot be read ({exc.strerror}); let this user read it") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         article = "an" if what[:1] in "aeiou" else "a"
         raise error(f"{record}: not {article} {what} record ({exc}); {fix}") from None

@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 import regex
+from rapidfuzz.distance import OSA
 
 # A list item's marker at the start of a line: group 1 its indentation (two spaces a level
 # of nesting), group 2 the marker ("-" or "3.").
@@ -185,3 +186,20 @@ def keyword_text(title: str, heading_path: list[str], text: str) -> str:
     """What BM25 indexes for a chunk: the title (the document's identity, which the
     breadcrumb leaves out), then the breadcrumb and the text."""
     return title + "\n" + embedding_text(heading_path, text)
+
+
+def field_meant(name: str, fields: tuple[str, ...]) -> str | None:
+    """The field of ``fields`` that ``name`` is a slip for ("titel", "lastreviewed",
+    "last-reviewed", "Sections", "evidnce", "docs"), or None for a field of the writer's own
+    ("lastReviewedBy", "uid", "doc_title", "question_es"): the same letters in another case or
+    with other separators, or, for a name of four letters or more, one letter off (two from
+    eight), its length within one."""
+    folded = re.sub(r"[^a-z0-9]", "", name.lower())
+    for field in fields:
+        known = field.lower()
+        if folded == known:
+            return field
+        off = 1 if len(folded) < 8 else 2
+        if len(folded) >= 4 and abs(len(folded) - len(known)) <= 1 and OSA.distance(folded, known) <= off:
+            return field
+    return None

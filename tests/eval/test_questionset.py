@@ -92,8 +92,8 @@ def test_every_quote_stands_under_its_own_sections_only(name):
      "unknown field 'Sections'; did you mean 'sections'"),
     ('{"id": "a", "question": "q", "kind": "patient", "sections": ["S"], "evidence": [], "docs": "x.md"}',
      "unknown field 'docs'; did you mean 'doc'"),
-    ('{"id": "a", "question": "q", "kind": "patient", "sections": ["S"], "evidence": [], "document": "x.md"}',
-     "unknown field 'document'; did you mean 'doc'"),
+    ('{"id": "a", "question": "q", "kind": "patient", "sections": ["S"], "evidence": [], "Doc": "x.md"}',
+     "unknown field 'Doc'; did you mean 'doc'"),
 ])
 def test_malformed_sets_name_line_and_field(tmp_path: Path, line, message):
     path = tmp_path / "set.jsonl"
@@ -105,7 +105,8 @@ def test_malformed_sets_name_line_and_field(tmp_path: Path, line, message):
 def test_a_writer_s_own_fields_are_kept_out_of_the_way(tmp_path):
     """Fields unlike the format's own (a note, a source) are the writer's, and read by nobody."""
     item = {"id": "a", "question": "q", "kind": "patient", "sections": ["S"], "evidence": [],
-            "notes": "from the clinic's leaflet", "source": "x", "identifier": "d"}
+            "notes": "from the clinic's leaflet", "source": "x", "uid": "d", "doc_title": "t", "question_es": "q",
+            "evidence_note": "n"}
     path = tmp_path / "set.jsonl"
     path.write_text(json.dumps(item) + "\n")
     assert [q.id for q in load_questions(path).questions] == ["a"]

@@ -98,6 +98,10 @@ def test_a_ranker_it_cannot_read_is_named_and_the_index_kept(seed_copy, tmp_path
     assert "ranker/ranker.onnx: cannot be read (Permission denied); let this user read it" in err
     assert "could not write the index" not in err
     assert index.resolve() == target and "Traceback" not in err
+    # with the ranker off, as searches, ingest needs it no more than they do
+    off = build_index(seed_copy, index, settings.model_copy(update={"ranker": False}), embedder=embedder,
+                      progress=False)
+    assert off.documents == 1 and not off.errors
 
 
 def test_cli_skips_bad_files_names_them_and_exits_non_zero(seed_copy, tmp_path, capsys, monkeypatch, embedder):

@@ -62,22 +62,32 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
      "did you mean 'title'?"),
     (b"---\ntitle: T\nlastreviewed: 2025-01-02\n---\n# H\n\nBody\n",
      "front-matter field 'lastreviewed' (line 3) is not one ingest reads: did you mean 'lastReviewed'?"),
+    (b"---\ntitle: T\n\nLast Reviewed: 2025-01-02\n---\n# H\n\nBody\n", "field 'Last Reviewed' (line 4) is not one"),
     # YAML named the next line and told to quote a value there
     (b"---\ntitle The Day Unit\nurl: https://example.org/a\n---\n# H\n\nBody\n",
      "malformed front matter at line 2: no ':' after the field's name ('title The Day Unit'); "
      "write it as 'name: value'"),
     (b"---\ntitle: T\n\nlastReviewed 2025-01-02\n\nurl: https://example.org/a\n---\n# H\n\nBody\n",
      "at line 4: no ':' after the field's name ('lastReviewed 2025-01-02')"),
+    (b"---\ntitle: T\nurl https://example.org/a\nlastReviewed: 2025-01-02\n---\n# H\n\nBody\n",
+     "at line 3: no ':' after the field's name ('url https://example.org/a')"),
+    # a quoted value over two lines is no field without its ':': the fault is where YAML says
+    (b'---\ntitle: "A long\ntitle"\nurl: https://example.org/a: b\n---\nBody\n',
+     "at line 4, column 27: mapping values are not allowed"),
     # YAML keeps a field's last value: an operator fixing the first "title:" saw no change
     (b"---\ntitle: Old\nurl: https://example.org/a\ntitle: New\n---\n# H\n\nBody\n",
      "malformed front matter at line 4: field 'title' is set twice (first at line 2); keep one of them"),
     # a list was stored as its Python form, "['patient']", in every passage
     (b"---\ntitle: T\naudienceLevel: [patient]\n---\n# H\n\nBody\n",
      "front-matter field 'audienceLevel' (line 3) must be text (as 'patient'), not a list"),
+    (b"---\ntitle: T\naudienceLevel: 2025-01-02\n---\n# H\n\nBody\n", "must be text (as 'patient'), not a date"),
     # markdown-it stops reading at its nesting limit and dropped the rest of the file unsaid
     (b"---\ntitle: T\n---\n\n\n# H\n\nBody.\n\n" + b"".join(b"  " * i + b"- x%d\n" % i for i in range(12)),
      "lists or quotes nested too deep at line 19: the markdown reader stops there"),
     (b"---\ntitle: T\n---\n# H\n\n" + b"> " * 25 + b"Deep.\n", "nested too deep at line 6"),
+    # a page break is no line of the file as an editor counts them
+    (b"---\ntitle: T\n---\n# H\n\nA\x0cB\x0cC.\n\n" + b"".join(b"  " * i + b"- x%d\n" % i for i in range(12)),
+     "nested too deep at line 17"),
 ])
 def test_bad_files_are_named_with_their_problem(raw, problem):
     with pytest.raises(DocumentError) as err:
@@ -261,7 +271,8 @@ def test_a_line_of_tags_or_types_parted_by_commas_is_a_list():
 def test_fields_unlike_those_read_are_kept_out_of_the_way():
     """PDQ's own other fields (and an operator's) are no slips."""
     raw = (b"---\ntitle: T\ncitation: c\nreviewFrequency: yearly\nsourceType: pdq\nlanguage: en\nversion: 2\n"
-           b"status: current\nlicense: public domain\nsource: NCI\nowner: clinic\n---\n# H\n\nBody.\n")
+           b"status: current\nlicense: public domain\nsource: NCI\nowner: clinic\nlastReviewedBy: J. Doe\n"
+           b"---\n# H\n\nBody.\n")
     assert parse_document(raw, "d/a.md").title == "T"
 
 

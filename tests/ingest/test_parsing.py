@@ -108,7 +108,11 @@ def test_raw_html_keeps_its_words_and_its_breaks():
     body = ("# T\n\n<p>The ward phone is 0100 555 0111.</p>\n\n"
             "<details><summary>Parking</summary>Blue badge holders park free &amp; near.</details>\n\n"
             "<!-- a note to editors -->\n\n<script>var x = 1;</script>\n\n"
-            "Visiting ends at four.<br>Children under twelve <b>must</b> come with an adult.\n")
+            "Visiting ends at four.<br>Children under twelve <b>must</b> come with an adult.\n\n"
+            "<p>Drink H<sub>2</sub>O; don<b>&rsquo;</b>t skip meals.</p>\n\n"
+            "- Bring your card\n\n  <div>Ward 4 is on the left.</div>\n\n- Bring a snack\n")
     assert parse_sections(body)[0].blocks == [
         "The ward phone is 0100 555 0111.", "Parking Blue badge holders park free & near.",
-        "Visiting ends at four. Children under twelve must come with an adult."]
+        "Visiting ends at four. Children under twelve must come with an adult.",
+        "Drink H2O; don\u2019t skip meals.",  # a tag inside a word leaves it whole, as markdown's inline HTML
+        "- Bring your card Ward 4 is on the left.\n- Bring a snack"]

@@ -149,6 +149,17 @@ def test_a_ranker_that_cannot_be_read_is_named_as_the_model_s(tmp_path, monkeypa
         ranker_sha256(tmp_path)
 
 
+def test_a_ranker_the_service_cannot_read_is_named_with_the_fix_that_helps(tmp_path, monkeypatch):
+    """It was "ranker.json: not a ranker record ([Errno 13] ...); restore the shipped files":
+    the record named, and a fix that changes nothing."""
+    import retriever.store
+
+    _ranker_folder(tmp_path, list(FEATURES), _shipped())
+    monkeypatch.setattr(retriever.store, "sha256_file", _denied)
+    with pytest.raises(RankerError, match=rf"{MODEL_FILE}: cannot be read \(Permission denied\); let this user read"):
+        LearnedRanker.load(tmp_path, retriever=None)
+
+
 def _denied(path):
     raise PermissionError(13, "Permission denied", str(path))
 

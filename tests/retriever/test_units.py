@@ -3,13 +3,14 @@
 from collections import Counter
 
 import numpy as np
+import pytest
 
 from retriever.citation import citation_line
 from retriever.fusion import rrf
 from retriever.highlight import pick_highlights
 from retriever.lexicon import expansions, lay_words, spell_out
 from retriever.spelling import Speller
-from retriever.text import replace_word, sentence_spans
+from retriever.text import field_meant, replace_word, sentence_spans
 from retriever.tokenization import tokenize
 
 
@@ -222,3 +223,13 @@ def test_a_word_replaced_for_showing_keeps_the_case_it_was_typed_in():
     # pieces are shown in the case of the first; a dash sets them apart as a hyphen does
     assert replace_word("a neuro Endo – crine", "neuro endo crine", "neuroendocrine", keep_case=True) \
         == "a neuroendocrine"
+
+
+@pytest.mark.parametrize("name, meant", [
+    ("titel", "title"), ("lastreviewed", "lastReviewed"), ("Last Reviewed", "lastReviewed"),
+    ("last-reviewed", "lastReviewed"), ("cancertype", "cancerTypes"), ("Tags", "tags"),
+    # a writer's own: a longer name, another word, a short id
+    ("lastReviewedBy", None), ("reviewed", None), ("citation", None), ("tag", None), ("owner", None),
+])
+def test_a_field_meant_is_a_slip_of_case_separators_or_a_letter(name, meant):
+    assert field_meant(name, ("title", "url", "cancerTypes", "lastReviewed", "tags", "audienceLevel")) == meant
