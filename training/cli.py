@@ -40,7 +40,7 @@ DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questi
 #: the summary itself (their briefs beside them).
 CRISIS_LINES = [Path(f"training/questions/{name}.jsonl") for name in (
     "crisis", "crisis_short", "crisis_languages", "crisis_contacts", "crisis_prognosis", "crisis_ordinary")]
-ANIMALS = Path("training/questions/animals.jsonl")  # the animal check's (ANIMALS_BRIEF.md)
+ANIMALS = [Path(f"training/questions/{name}.jsonl") for name in ("animals", "animals_round2")]  # ANIMALS_*BRIEF.md
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
 PASSING = Path("training/passing")  # questions naming what their summary never mentions (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")
@@ -163,7 +163,7 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     cr.add_argument("--force", action="store_true", help="replace the model's crisis check")
     am = sub.add_parser("animals", help="fit the check of whether a question is about an animal's health")
     am.add_argument("--model", default="pdq-minilm-l6")
-    am.add_argument("--lines", type=Path, nargs="+", default=[ANIMALS], help="labelled lines (ANIMALS_BRIEF.md)")
+    am.add_argument("--lines", type=Path, nargs="+", default=ANIMALS, help="labelled lines (ANIMALS_BRIEF.md)")
     am.add_argument("--questions", type=Path, nargs="+", default=DOMAIN_QUESTIONS,
                     help="lay questions about cancer (training-question files): the unflagged side with the lines")
     am.add_argument("--force", action="store_true", help="replace the model's animal check")

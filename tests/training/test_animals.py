@@ -21,10 +21,13 @@ def _line(text="my dog has lymphoma what chemo", label="animal", kind="pet_cance
 
 
 def test_the_committed_lines_are_valid_and_hold_both_labels_and_every_kind():
-    lines = read_animals(ANIMALS)
+    lines = read_animals(*ANIMALS)
     kinds = {(a.label, a.kind) for a in lines}
     assert {("animal", k) for k in ("pet_cancer", "pet_health", "other_animals", "short_animal")} <= kinds
     assert {("person", k) for k in ("pets_and_patients", "animal_words", "short_person")} <= kinds
+    # the second round's (ANIMALS_ROUND2_BRIEF.md): what the first round's check got wrong in use
+    assert {("person", k) for k in ("vet_people", "family_pets", "animal_talk", "short_person2")} <= kinds
+    assert {("animal", k) for k in ("breeds_and_names", "short_animal2")} <= kinds
     counts = {label: sum(a.label == label for a in lines) for label in ("animal", "person")}
     assert min(counts.values()) >= 400 and sum(held_out(a.text) for a in lines) >= 100
 
@@ -38,7 +41,7 @@ def test_no_training_line_shares_six_words_in_a_row_with_an_evaluation_line():
 
     held = set().union(*(runs(json.loads(line)["text"]) for line in
                          Path("eval/animals/animal_questions.jsonl").read_text(encoding="utf-8").splitlines()))
-    assert len(held) > 500 and not [a.text for a in read_animals(ANIMALS) if runs(a.text) & held]
+    assert len(held) > 500 and not [a.text for a in read_animals(*ANIMALS) if runs(a.text) & held]
 
 
 @pytest.mark.parametrize("line, message", [
