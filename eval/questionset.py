@@ -28,6 +28,7 @@ from retriever.text import field_meant, fold, straighten_quotes
 KINDS_OUT = "out_of_scope"
 KINDS = ("patient", "typo", "staff", KINDS_OUT)  # of the section/evidence format
 FIELDS = ("id", "question", "kind", "sections", "evidence", "doc")  # of that format; a writer may add others
+DOC_NAMES = ("docid", "document", "documentid")  # "doc" as other formats write it (`_doc_named_otherwise`)
 
 
 class QuestionSetError(ValueError):
@@ -189,6 +190,7 @@ def _question(obj: dict, where: str, n: int, qset: QuestionSet, ids: dict[str, i
         raise QuestionSetError(f"{where}: out_of_scope item {qid} has sections or evidence")
     if kind != KINDS_OUT and not sections and not evidence:
         raise QuestionSetError(f"{where}: in-scope item {qid} has neither sections nor evidence")
+    _doc_named_otherwise(obj, where)
     doc = obj.get("doc", "")
     if not isinstance(doc, str) or (doc and not doc.strip()) or (doc and kind == KINDS_OUT):
         raise QuestionSetError(f"{where}: field 'doc' of item {qid} must name the document its sections are in "
@@ -202,8 +204,18 @@ def _no_misspelt_field(obj: dict, where: str) -> None:
     is a slip, not a field of the writer's own: unread, it changed what counted as the answer
     without a word."""
     for name in obj:
-        if name not in FIELDS and (meant := field_meant(name, FIELDS)):
+        if name not in FIELDS and (meant := field_meant(name, FIELDS, obj)):
             raise QuestionSetError(f"{where}: unknown field {name!r}; did you mean {meant!r}?")
+
+
+def _doc_named_otherwise(obj: dict, where: str) -> None:
+    """The document named as other sets name it ("doc_id", "document"), where this format
+    reads "doc": the item was judged against every document without a word. Read once the
+    item is one of this format, so that a file of another (a training file's "doc_id") is
+    told what it lacks first."""
+    named = next((n for n in obj if re.sub(r"[^a-z]", "", n.lower()) in DOC_NAMES), None)
+    if named and "doc" not in obj:
+        raise QuestionSetError(f"{where}: unknown field {named!r}; the document an answer is in is named by 'doc'")
 
 
 def doc_matches(doc: str, source: str) -> bool:

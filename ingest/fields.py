@@ -14,6 +14,8 @@ _WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGN
 _NAMED = re.compile(r"field '([^']+)'")
 BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's own delimiter
 READ = ("title", "url", "cancerTypes", "lastReviewed", "tags", "audienceLevel")  # the others are kept out of the way
+# The fields PDQ summaries carry that ingest leaves alone (the corpus's front matter).
+PDQ_OTHERS = ("citation", "language", "license", "reviewFrequency", "source", "sourceType", "status", "version")
 
 
 def read_fields(meta: dict, source: str, text: str = "") -> tuple[str, str, list[str], str, list[str], str]:
@@ -42,11 +44,12 @@ def read_fields(meta: dict, source: str, text: str = "") -> tuple[str, str, list
 
 
 def _misspelt(meta: dict) -> list[str]:
-    """A field named almost as one this reads ("titel", "lastreviewed": `field_meant`): unread,
-    its value was lost without a word. PDQ's own other fields ("citation", "reviewFrequency")
-    and an operator's ("lastReviewedBy") are unlike them."""
+    """A field named almost as one this reads and not set beside it ("titel", "lastreviewed":
+    `field_meant`): unread, its value was lost without a word. PDQ's own other fields
+    ("citation", "reviewFrequency") are unlike them, and "lastReviewedBy" beside
+    "lastReviewed" is an operator's own."""
     return [f"front-matter field '{name}' is not one ingest reads: did you mean '{meant}'?"
-            for name in meta if isinstance(name, str) and name not in READ and (meant := field_meant(name, READ))]
+            for name in meta if isinstance(name, str) and name not in READ and (meant := field_meant(name, READ, meta))]
 
 
 def _with_line(problem: str, text: str) -> str:

@@ -14,10 +14,11 @@ from pathlib import Path
 import frontmatter
 import yaml
 
-from ingest.fields import BOUNDARY, READ, read_fields
+from ingest.fields import BOUNDARY, PDQ_OTHERS, READ, read_fields
 from ingest.parsing import parse_sections, too_deep
 from ingest.sources import SUFFIXES, DocumentError, doc_id_for, find_sources, read_source  # noqa: F401 (re-exported)
 from retriever.lines import bad_byte_at
+from retriever.text import field_meant
 
 
 class DuplicateDocument(DocumentError):
@@ -206,16 +207,18 @@ def _colonless(problem: str, lines: list[str], line: int, begun: int | None) -> 
     https://..."), where YAML's error names another: read as text running on, it fails on the
     next field ("mapping values are not allowed": an operator's trial was told to quote a value
     on the line that was right) or, with a blank line after it, at the next line ("could not
-    find expected ':'", ``begun``). Only such a field's name opening the line counts: a quoted
-    or wrapped value's last line is no field."""
+    find expected ':'", ``begun``). Only a field's name opening the line counts (one ingest
+    reads, or nearly, or one of PDQ's others): a quoted or wrapped value's last line is no field."""
     if "expected ':'" in problem and begun is not None:
         candidate = begun
     elif "mapping values are not allowed" in problem:
         candidate = next((n for n in range(line - 1, 0, -1) if lines[n - 1].strip()), None)
     else:
         return None
-    named = candidate and _FIELD_FIRST.match(lines[candidate - 1])
-    return candidate if named and named[1].lower() in {f.lower() for f in READ} else None
+    named = candidate and not lines[candidate - 1].rstrip().endswith(('"', "'", "]", "}")) \
+        and _FIELD_FIRST.match(lines[candidate - 1])
+    known = named and (named[1].lower() in {f.lower() for f in READ + PDQ_OTHERS} or field_meant(named[1], READ))
+    return candidate if known else None
 
 
 _FIELD_FIRST = re.compile(r"(\w+)(?:[ \t]|$)")  # a name, then a space or nothing: no ':'

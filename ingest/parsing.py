@@ -28,9 +28,18 @@ _md = MarkdownIt("commonmark").enable("table")
 _LAST_LEVEL = _md.options.maxNesting - 1
 _CONTAINERS = {"blockquote_open", "list_item_open"}
 _ws = re.compile(r"[ \t\r\f\v\u00a0]+")
-# An inline HTML tag that breaks a line or a block: a space where it stood ("four.<br>Children"
-# was read "four.Children"); other tags (<span>, <b>) leave their text as it runs.
-_BREAKING_TAG = re.compile(r"</?(br|p|div|li|tr|td|th|h[1-6]|hr|ul|ol|table|details|summary)\b", re.IGNORECASE)
+# HTML's phrasing tags, which run inside a line ("H<sub>2</sub>O", "<b>must</b>"): any other tag
+# breaks it, a space where it stood ("four.<br>Children" was read "four.Children",
+# "<dt>Parking</dt><dd>Free" "ParkingFree").
+_INLINE_TAGS = frozenset("a abbr b bdi bdo cite code data del dfn em font i ins kbd mark q s samp small span strong "
+                         "sub sup time u var".split())
+_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def _breaks(tag: str) -> bool:
+    """Whether the tag ``tag`` (its name, or a tag as written) breaks a line (`_INLINE_TAGS`)."""
+    name = _TAG_NAME.match(tag if tag.startswith("<") else f"<{tag}")
+    return bool(name) and name[1].lower() not in _INLINE_TAGS
 
 
 @dataclass
@@ -65,8 +74,7 @@ def render_inline(token: Token) -> str:
             continue
         if child.type in ("text", "code_inline"):
             out.append(child.content)
-        elif child.type in ("softbreak", "hardbreak") or (child.type == "html_inline"
-                                                            and _BREAKING_TAG.match(child.content)):
+        elif child.type in ("softbreak", "hardbreak") or (child.type == "html_inline" and _breaks(child.content)):
             out.append(" ")
         # images, html_inline, emphasis markers: no visible text of their own
     return _collapse("".join(out))
@@ -89,9 +97,9 @@ class _HtmlText(HTMLParser):
         self._break(tag)
 
     def _break(self, tag: str) -> None:
-        """A space for a tag that breaks a line or block (`_BREAKING_TAG`), none for one inside a
+        """A space for a tag that breaks a line or block (`_breaks`), none for one inside a
         word ("H<sub>2</sub>O", "Don<b>'</b>t"), as markdown's inline HTML is read."""
-        if _BREAKING_TAG.match(f"<{tag}"):
+        if _breaks(tag):
             self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import regex
 from rapidfuzz.distance import OSA
@@ -188,18 +189,21 @@ def keyword_text(title: str, heading_path: list[str], text: str) -> str:
     return title + "\n" + embedding_text(heading_path, text)
 
 
-def field_meant(name: str, fields: tuple[str, ...]) -> str | None:
+def field_meant(name: str, fields: tuple[str, ...], given: Iterable[str] = ()) -> str | None:
     """The field of ``fields`` that ``name`` is a slip for ("titel", "lastreviewed",
-    "last-reviewed", "Sections", "evidnce", "docs"), or None for a field of the writer's own
-    ("lastReviewedBy", "uid", "doc_title", "question_es"): the same letters in another case or
-    with other separators, or, for a name of four letters or more, one letter off (two from
-    eight), its length within one."""
+    "last-reviewed", "lastReview", "tag", "Sections", "evidnce"), or None: the same letters in
+    another case or with other separators, or one letter off (two from eight letters), its
+    length within one (two from eight). Never a field already ``given`` beside it: with
+    "lastReviewed" set, "lastReviewer" or "lastReviewedBy" is a field of the writer's own,
+    and so is "uid" beside "id"."""
     folded = re.sub(r"[^a-z0-9]", "", name.lower())
+    present = {re.sub(r"[^a-z0-9]", "", g.lower()) for g in given if isinstance(g, str) and g != name}
     for field in fields:
         known = field.lower()
-        if folded == known:
-            return field
+        if known in present:
+            continue
         off = 1 if len(folded) < 8 else 2
-        if len(folded) >= 4 and abs(len(folded) - len(known)) <= 1 and OSA.distance(folded, known) <= off:
+        if folded == known or (len(folded) >= 3 and abs(len(folded) - len(known)) <= off
+                               and OSA.distance(folded, known) <= off):
             return field
     return None

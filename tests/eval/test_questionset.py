@@ -94,6 +94,10 @@ def test_every_quote_stands_under_its_own_sections_only(name):
      "unknown field 'docs'; did you mean 'doc'"),
     ('{"id": "a", "question": "q", "kind": "patient", "sections": ["S"], "evidence": [], "Doc": "x.md"}',
      "unknown field 'Doc'; did you mean 'doc'"),
+    ('{"id": "a", "question": "q", "kind": "patient", "sections": ["S"], "evidence": [], "doc_id": "x.md"}',
+     "unknown field 'doc_id'; the document an answer is in is named by 'doc'"),
+    # a file of another format is told what it lacks first
+    ('{"doc_id": "x", "question": "q", "heading_path": ["S"]}', ":1: missing field 'id'"),
 ])
 def test_malformed_sets_name_line_and_field(tmp_path: Path, line, message):
     path = tmp_path / "set.jsonl"

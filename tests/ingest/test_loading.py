@@ -272,6 +272,7 @@ def test_fields_unlike_those_read_are_kept_out_of_the_way():
     """PDQ's own other fields (and an operator's) are no slips."""
     raw = (b"---\ntitle: T\ncitation: c\nreviewFrequency: yearly\nsourceType: pdq\nlanguage: en\nversion: 2\n"
            b"status: current\nlicense: public domain\nsource: NCI\nowner: clinic\nlastReviewedBy: J. Doe\n"
+           b"lastReviewed: 2025-01-02\n"
            b"---\n# H\n\nBody.\n")
     assert parse_document(raw, "d/a.md").title == "T"
 

@@ -110,9 +110,11 @@ def test_raw_html_keeps_its_words_and_its_breaks():
             "<!-- a note to editors -->\n\n<script>var x = 1;</script>\n\n"
             "Visiting ends at four.<br>Children under twelve <b>must</b> come with an adult.\n\n"
             "<p>Drink H<sub>2</sub>O; don<b>&rsquo;</b>t skip meals.</p>\n\n"
+            "<dl><dt>Parking</dt><dd>Free<img src='x.png'>all day.</dd></dl>\n\n"
             "- Bring your card\n\n  <div>Ward 4 is on the left.</div>\n\n- Bring a snack\n")
     assert parse_sections(body)[0].blocks == [
         "The ward phone is 0100 555 0111.", "Parking Blue badge holders park free & near.",
         "Visiting ends at four. Children under twelve must come with an adult.",
         "Drink H2O; don\u2019t skip meals.",  # a tag inside a word leaves it whole, as markdown's inline HTML
+        "Parking Free all day.",  # any tag but those of a line's run (<b>, <sub>) breaks it
         "- Bring your card Ward 4 is on the left.\n- Bring a snack"]
