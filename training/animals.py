@@ -15,7 +15,6 @@ lay questions.
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -24,9 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from retriever.animals import FLAGGED_SHARE, AnimalCheck
-from training.crisis import NETWORKS, averaged, fit_networks, flagging_cut, replace_check
+from training.crisis import NETWORKS, averaged, fit_networks, flagging_cut, labelled_line, replace_check
 from training.data import is_validation
-from training.domain import PARAMS, _encode, held_out, named_once, read_records, text_fields
+from training.domain import PARAMS, _encode, held_out, named_once, read_records
 from training.questions import TrainingQuestion
 
 LABELS = ("animal", "person")
@@ -57,17 +56,7 @@ def read_animals(*paths: Path) -> list[AnimalLine]:
 
 def _parse_line(line: str, seen: set[str]) -> AnimalLine | str:
     """The line, or what is wrong with it."""
-    if isinstance(raw := text_fields(line), str):
-        return raw
-    a = AnimalLine(*(raw.get(k) for k in ("text", "label", "kind")))
-    if not all(isinstance(v, str) and v.strip() for v in (a.text, a.label, a.kind)):
-        return "fields 'text', 'label' and 'kind' must each be text"
-    if a.label not in LABELS:
-        return f"label must be one of {', '.join(LABELS)}"
-    if (key := " ".join(re.findall(r"\w+", a.text.casefold()))) in seen:
-        return "repeats an earlier line"
-    seen.add(key)
-    return a
+    return labelled_line(line, seen, AnimalLine, LABELS)
 
 
 def fit_animals(lines: list[AnimalLine], cancer: list[TrainingQuestion], embedder, out: Path, seed: int = 13) -> dict:

@@ -108,17 +108,23 @@ def _key(text: str) -> str:
 
 def _parse_line(line: str, seen: set[str]) -> CrisisLine | str:
     """The line, or what is wrong with it."""
+    return labelled_line(line, seen, CrisisLine, LABELS)
+
+
+def labelled_line(line: str, seen: set[str], make, labels: tuple[str, ...]):
+    """A check's labelled line (``{"text", "label", "kind"}``) as ``make`` builds it, or what
+    is wrong with it: the crisis and animal files' one form."""
     if isinstance(raw := text_fields(line), str):
         return raw
-    c = CrisisLine(*(raw.get(k) for k in ("text", "label", "kind")))
-    if not all(isinstance(v, str) and v.strip() for v in (c.text, c.label, c.kind)):
+    made = make(*(raw.get(k) for k in ("text", "label", "kind")))
+    if not all(isinstance(v, str) and v.strip() for v in (made.text, made.label, made.kind)):
         return "fields 'text', 'label' and 'kind' must each be text"
-    if c.label not in LABELS:
-        return f"label must be one of {', '.join(LABELS)}"
-    if (key := _key(c.text)) in seen:
+    if made.label not in labels:
+        return f"label must be one of {', '.join(labels)}"
+    if (key := _key(made.text)) in seen:
         return "repeats an earlier line"
     seen.add(key)
-    return c
+    return made
 
 
 def fit_crisis(lines: list[CrisisLine], cancer: list[TrainingQuestion], embedder, out: Path, seed: int = 13,
