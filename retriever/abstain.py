@@ -254,11 +254,10 @@ def judge(ev: Evidence, missing: list[str], calibration, threshold: float,
     if calibration is None:
         conf, vetoed = hand_confidence(ev, missing, penalty, floor), _vetoed(ev, missing)
     else:
-        conf = calibration.confidence(ev)
-        if ev.figure_missing or ev.provider_missing:
-            conf = 0.0
-        vetoed = bool(ev.figure_missing or ev.provider_missing or ev.topics_missing or ev.everyday or ev.animal)
-        if ev.topics_missing or ev.everyday or ev.animal:  # as for the hand rule: a subject the documents never mention
-            conf = min(conf, TOPIC_VETO)
+        absent = bool(ev.figure_missing or ev.provider_missing)
+        unmentioned = bool(ev.topics_missing or ev.everyday or ev.animal)  # a subject the documents never mention
+        conf = 0.0 if absent else calibration.confidence(ev)
+        conf = min(conf, TOPIC_VETO) if unmentioned else conf  # as for the hand rule
+        vetoed = absent or unmentioned
     # a veto refuses at any threshold: at 0, a settings value, "lung cancer staging" was answered
     return Verdict(True, 0.0, missing, ev) if nothing_asked else Verdict(vetoed or conf < threshold, conf, missing, ev)
