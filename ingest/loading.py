@@ -15,7 +15,7 @@ import frontmatter
 import yaml
 
 from ingest.fields import BOUNDARY, PDQ_OTHERS, READ, read_fields
-from ingest.parsing import parse_sections, too_deep
+from ingest.parsing import markdown_tokens, parse_sections, too_deep
 from ingest.sources import SUFFIXES, DocumentError, doc_id_for, find_sources, read_source  # noqa: F401 (re-exported)
 from retriever.lines import bad_byte_at
 from retriever.text import field_meant
@@ -128,13 +128,13 @@ def parse_document(raw: bytes, source: str) -> Document:
     body = _without_controls(post.content)
     if not body.strip():
         raise DocumentError(source, "empty body (nothing after the front matter)")
-    if too_deep(body) is not None:  # the line as the file counts them: before page breaks become line ends
-        deep = too_deep(post.content) or too_deep(body)
+    if too_deep(tokens := markdown_tokens(body)) is not None:  # its line as the file counts them: before
+        deep = too_deep(markdown_tokens(post.content)) or too_deep(tokens)  # page breaks became line ends
         raise DocumentError(source, f"lists or quotes nested too deep at line {_body_line(text) + deep - 1}: the "
                                     "markdown reader stops there, and what follows (in a list, the rest of the "
                                     "file) would be in no passage; nest them at most nine lists (or nineteen "
                                     "quotes) deep")
-    if not any(block.strip() for section in parse_sections(body) for block in section.blocks):
+    if not any(block.strip() for section in parse_sections(body, tokens) for block in section.blocks):
         # indexed, it had no passage, yet was listed and offered as a filter that finds nothing
         raise DocumentError(source, "no passage text (only headings, images or links that are dropped)")
     return Document(

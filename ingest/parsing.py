@@ -197,21 +197,27 @@ def _render_table(tokens: list[Token], start: int) -> tuple[str, int]:
     return "\n".join(" | ".join(r) for r in rows if any(r)), i + 1
 
 
-def too_deep(body: str) -> int | None:
+def markdown_tokens(body: str) -> list[Token]:
+    """markdown-it's tokens of ``body``: read once, for both `too_deep` and `parse_sections`."""
+    return _md.parse(body)
+
+
+def too_deep(tokens: list[Token]) -> int | None:
     """The body's line (from 1) where blocks nest too deep for the parser (`_LAST_LEVEL`), or
     None: from there on it reads nothing, and the text would be in no passage."""
-    for tok in _md.parse(body):
+    for tok in tokens:
         if tok.type in _CONTAINERS and tok.level >= _LAST_LEVEL:
             return tok.map[0] + 1 if tok.map else 1
     return None
 
 
-def parse_sections(body: str) -> list[Section]:
-    """Split a markdown body into `Section`s with their heading paths.
+def parse_sections(body: str, tokens: list[Token] | None = None) -> list[Section]:
+    """Split a markdown body into `Section`s with their heading paths (from its ``tokens``
+    when they were read already: `markdown_tokens`).
 
     Text before the first heading gets an empty path. Sections with no text are kept out.
     """
-    tokens = _md.parse(body)
+    tokens = _md.parse(body) if tokens is None else tokens
     headings: list[tuple[int, str]] = []
     pseudo: str | None = None
     sections: list[Section] = []

@@ -1,7 +1,7 @@
 import frontmatter
 import pytest
 
-from ingest.parsing import parse_sections, render_inline, too_deep
+from ingest.parsing import markdown_tokens, parse_sections, render_inline, too_deep
 from tests.conftest import SEED_DOC
 
 SEED_BODY = frontmatter.loads(SEED_DOC.read_text(encoding="utf-8")).content
@@ -88,7 +88,7 @@ def _nested_quote(depth: int) -> str:
     (_nested_quote(19), None), (_nested_quote(20), 5),
 ])
 def test_too_deep_names_the_line_where_the_reader_stops(body, line):
-    assert too_deep(body) == line
+    assert too_deep(markdown_tokens(body)) == line
 
 
 @pytest.mark.parametrize("body, last", [(_nested_list(9), "item8"), (_nested_quote(19), "Deep text.")])
