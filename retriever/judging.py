@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 
 from retriever.abstain import Verdict, asks_nothing, evidence, judge
 from retriever.answerable import checked
+from retriever.health_topics import missing_topics
 from retriever.passing import lifted
 from retriever.searchers import FUSED, Signals
+from retriever.tokenization import Vocabulary
 
 if TYPE_CHECKING:
     from retriever.search import Retriever
@@ -44,3 +46,14 @@ def judge_passages(r: Retriever, sig: Signals, chosen: list[int]) -> Verdict:
     verdict = checked(verdict, check, vector, first, r.threshold, plan.text)
     lift = r.passing if s.passing_check and sig.fused == FUSED["hybrid"] else None  # fitted on hybrid's
     return lifted(verdict, lift, vector, first, r.threshold, plan, other, r.embedder.encode_query)
+
+
+def unmentioned(r: Retriever, verdict: Verdict, shown: list[int]) -> list[str]:
+    """An answer's missing topics that none of the ``shown`` passages mentions either: the verdict
+    reads the first `abstain_depth` passages, and a staff search of ten listed "PSA" as one the
+    passages don't mention, beside a ninth passage that does. A refusal's are left as they are."""
+    ev = verdict.evidence
+    if verdict.abstained or ev is None or not ev.topics_missing or len(shown) <= r.settings.abstain_depth:
+        return verdict.missing
+    still = set(missing_topics(ev.topics_missing, Vocabulary.union(r.words.own(i) for i in shown)))
+    return [m for m in verdict.missing if m not in ev.topics_missing or m in still]

@@ -40,7 +40,7 @@ from retriever.domain import DomainCheck
 from retriever.dose_typed import verbs
 from retriever.embedding import Embedder, ModelError, cpu_share, get_embedder, resolve_model, search_threads
 from retriever.highlight import pick_highlights
-from retriever.judging import judge_passages
+from retriever.judging import judge_passages, unmentioned
 from retriever.keyword import DocumentTitles
 from retriever.loading import IndexData, check_weights, read_index
 from retriever.models import Filters, Hit, SearchResult, check_request
@@ -291,7 +291,8 @@ class Retriever:
         related = hits[:s.related_count] if abstained and near_miss(verdict.evidence, s.related_floor) else []
         plan, crisis = sig.query.plan, self.crisis if s.crisis_check else None
         return SearchResult(query=query, hits=[] if abstained else hits[:k], abstained=abstained, mode=mode,
-                            confidence=verdict.confidence, missing=verdict.missing, evidence=verdict.evidence,
+                            confidence=verdict.confidence, missing=unmentioned(self, verdict, chosen[:k]),
+                            evidence=verdict.evidence,
                             corrections=plan.corrections, related=related, withheld=hits[:k] if abstained else [],
                             also_searched=dict(plan.widened) if mode != "dense" else {},
                             crisis=reads_crisis(crisis, sig.query.vector, sig.crisis_words))

@@ -1,0 +1,38 @@
+"""Stage 8's last step: what an answer says the passages shown don't mention (no model needed)."""
+
+from types import SimpleNamespace
+
+from retriever.abstain import FIGURE, Evidence, Verdict
+from retriever.judging import unmentioned
+from retriever.tokenization import Vocabulary
+
+PASSAGES = [Vocabulary(["hormone", "therapy"]), Vocabulary(["radiation"]), Vocabulary(["surgery"]),
+            Vocabulary(["prostatectomy"]), Vocabulary(["the", "psa", "level", "rises"])]
+
+
+def _retriever(depth: int = 3):
+    return SimpleNamespace(settings=SimpleNamespace(abstain_depth=depth), words=SimpleNamespace(own=PASSAGES.__getitem__))
+
+
+def _verdict(missing: list[str], topics: tuple[str, ...], abstained: bool = False) -> Verdict:
+    ev = Evidence(0.6, len(topics), False, False, False, False, 1.0, topics_missing=topics)
+    return Verdict(abstained, 0.6, missing, ev)
+
+
+def test_a_topic_a_passage_shown_further_down_mentions_is_no_longer_named():
+    """A staff search of ten listed "PSA" as a topic the passages don't mention beside a ninth that does."""
+    verdict = _verdict(["psa", "diabetes"], ("psa", "diabetes"))
+    assert unmentioned(_retriever(), verdict, [0, 1, 2, 3, 4]) == ["diabetes"]
+    assert unmentioned(_retriever(), verdict, [0, 1, 2, 3]) == ["psa", "diabetes"]  # none of these four says it
+
+
+def test_the_passages_the_verdict_read_alone_change_nothing():
+    verdict = _verdict(["psa"], ("psa",))
+    assert unmentioned(_retriever(depth=5), verdict, [0, 1, 2, 3, 4]) == ["psa"]
+
+
+def test_a_refusal_and_what_is_not_a_topic_are_left_as_they_are():
+    refused = _verdict(["psa"], ("psa",), abstained=True)
+    assert unmentioned(_retriever(), refused, [0, 1, 2, 3, 4]) == ["psa"]
+    figure = _verdict(["psa", FIGURE], ("psa",))
+    assert unmentioned(_retriever(), figure, [0, 1, 2, 3, 4]) == [FIGURE]
