@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 import numpy as np
+from breame.spelling import get_american_spelling
 
 from retriever.audience import audience
 from retriever.boilerplate import cross_references
@@ -165,3 +166,10 @@ def unmarked(result):
     def plain(hits):
         return [replace(h, highlights=[]) for h in hits]
     return replace(result, hits=plain(result.hits), related=plain(result.related), withheld=plain(result.withheld))
+
+
+def slips(corrections: dict[str, str]) -> dict[str, str]:
+    """The corrections that mend a slip, less the British spellings of the word read ("tumour"
+    read as "tumor", "diarrhoea", "oesophagus"; breame's lists): a trial's reader was told "We
+    read 'tumour' as 'tumor'" for every one, which reads as correcting how they spell."""
+    return {typed: read for typed, read in corrections.items() if get_american_spelling(typed) != read.lower()}

@@ -24,7 +24,7 @@ from retriever.providers import PROVIDER
 from retriever.text import drop_invisible, iso_date, replace_word, strip_list_marker
 from retriever.text import short_title as plain_title
 from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, holds_phrase, not_in_english, zipf
-from service.notices import as_typed
+from service.notices import as_typed, slips
 from service.passage_text import ListBlock, Paragraph, Segment, passage_blocks, snippet, term_spans
 from service.schemas import Result, Span
 
@@ -190,7 +190,7 @@ def corrected(query: str, corrections: dict[str, str]) -> str:
     "carcinod")."""
     typed = drop_invisible(query)
     shown = typed
-    for wrong, right in corrections.items():
+    for wrong, right in slips(corrections).items():
         shown = replace_word(shown, wrong, right, keep_case=True)
     return shown if shown != typed else ""
 
@@ -210,7 +210,7 @@ def read_as(query: str, corrections: dict[str, str]) -> list[tuple[str, str]]:
     again whole (`WHOLE_QUESTION_WORDS`) or every word changed is English as typed: "Showing
     results for ... diarrhea" told a reader who wrote "diarrhoea" it was a mistake. [] when
     the question is shown whole, or nothing changed."""
-    if not corrected(query, corrections):
+    if not corrected(query, corrections := slips(corrections)):
         return []
     spellings = all(zipf(typed) >= ENGLISH_AS_TYPED_ZIPF for typed in corrections)
     return list(corrections.items()) if spellings or len(query.split()) > WHOLE_QUESTION_WORDS else []

@@ -177,10 +177,14 @@ def test_an_operator_s_own_contact_line_is_named_as_theirs(make_client):
     assert "a cancer information specialist at our nurse helpline: call" in refused
 
 
-def test_a_spelling_of_its_own_is_read_as_not_corrected(client):
-    """"diarrhoea" (British) was met with "Showing results for ... diarrhea", as for a slip."""
+def test_a_british_spelling_is_not_pointed_out_and_another_english_word_is_read_as(client):
+    """"diarrhoea" was met with "Showing results for ... diarrhea", as for a slip, then with "We
+    read 'diarrhoea' as 'diarrhea'", which a trial's reader still took as correcting them."""
     html = client.get("/", params={"q": "flushing and diarrhoea"}).text
-    assert "We read <q>diarrhoea</q> as <q>diarrhea</q>." in html and "Showing results for" not in html
+    assert "diarrhea" not in html.split('class="answers"')[0] and "Showing results for" not in html
+    assert "We read" not in html
+    trails = client.get("/", params={"q": "are there clinical trails for this"}).text
+    assert "We read <q>trails</q> as <q>trials</q>." in trails  # a word of its own, not this one's spelling
     assert "Showing results for" in client.get("/", params={"q": "carcinod tumer"}).text
 
 

@@ -182,13 +182,14 @@ def test_corrected_words_are_said(client):
 
 
 def test_a_long_question_is_not_shown_again_whole_for_a_corrected_word(client):
-    """One "tumour" -> "tumor" in a long story was shown as the whole story again."""
-    story = ("my dad is 70 and they found a carcinoid tumour in his small bowel after months of diarrhoea "
+    """One corrected word in a long story was shown as the whole story again; its British
+    spellings ("tumour", "diarrhoea") are no slips and are not named."""
+    story = ("my dad is 70 and they found a carcinoyd tumour in his small bowel after months of diarrhoea "
              "and flushing, what treatment will he be offered")
-    html = client.get("/", params={"q": story}).text
-    assert "We read <q>tumour</q> as <q>tumor</q>" in html and "Showing results for" not in html
-    staff = client.get("/staff", params={"q": story}).text
-    assert "We read <q>tumour</q> as <q>tumor</q>" in staff and "Showing results for" not in staff
+    for page in ("/", "/staff"):
+        html = client.get(page, params={"q": story}).text
+        assert "We read <q>carcinoyd</q> as <q>carcinoid</q>." in html and "Showing results for" not in html
+        assert "<q>tumour</q>" not in html and "<q>diarrhoea</q>" not in html
 
 
 def test_blank_question_error_is_tied_to_the_box(client):
