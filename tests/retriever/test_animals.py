@@ -44,6 +44,16 @@ def test_the_shipped_check_refuses_a_pet_s_question_and_the_setting_turns_it_off
 
 
 @pytest.mark.model
+@pytest.mark.parametrize("carer", ["why would a tumour in the bowel make him wheezy and his heart race",
+                                   "he has been sick and has diarrhoea", "can i keep my cat during chemo"])
+def test_a_carer_s_he_or_she_is_a_person(seed_retriever, carer):
+    """A trial's family was told "a vet is the one to ask" for the first; the third was refused by
+    a first fit with the lines that mended it (docs/abstention.md, "A third round")."""
+    result = seed_retriever.search(carer)
+    assert ANIMAL not in result.missing and not result.evidence.animal
+
+
+@pytest.mark.model
 def test_a_damaged_check_stops_the_search_from_loading_and_names_the_setting(tmp_path, seed_index, settings,
                                                                              monkeypatch):
     model = tmp_path / "model"
