@@ -281,3 +281,15 @@ def test_no_inline_script_on_any_page(client):
         assert_no_inline_script(client.get(path, params=params).text)
 
 
+
+
+def test_the_question_stays_out_of_the_page_title(client):
+    """A trial's family noted the question in every tab and history title of a shared computer."""
+    answered = client.get("/", params={"q": "what is octreotide"}).text
+    refused = client.get("/", params={"q": "how do I fix a flat bicycle tyre"}).text
+    assert re.search(r"<title>Answers – Ask about cancer", answered) and "octreotide" not in title(answered)
+    assert re.search(r"<title>No answer found – Ask about cancer", refused) and "tyre" not in title(refused)
+
+
+def title(html: str) -> str:
+    return html.split("<title>", 1)[1].split("</title>", 1)[0]
