@@ -168,8 +168,27 @@ def unmarked(result):
     return replace(result, hits=plain(result.hits), related=plain(result.related), withheld=plain(result.withheld))
 
 
+# Systematic British forms of an American spelling that breame's word list lacks: it holds
+# common words, not medical ones ("oesophageal", "coeliac", "haematuria", "metastasised").
+_BRITISH_FORMS = ((re.compile(r"ae"), "e"), (re.compile(r"oe"), "e"), (re.compile(r"our"), "or"),
+                  (re.compile(r"is(e|ed|es|ing|ation|ations)$"), r"iz\1"), (re.compile(r"ys(e|ed|es|ing)$"), r"yz\1"),
+                  (re.compile(r"tre(s?)$"), r"ter\1"))
+
+
+def british_spelling(typed: str, read: str) -> bool:
+    """Whether ``typed`` is a British spelling of ``read``: in breame's lists ("tumour",
+    "diarrhoea"), or read by `_BRITISH_FORMS`."""
+    typed, read = typed.lower(), read.lower()
+    if get_american_spelling(typed) == read:
+        return True
+    american = typed
+    for pattern, form in _BRITISH_FORMS:
+        american = pattern.sub(form, american)
+    return american != typed and american == read
+
+
 def slips(corrections: dict[str, str]) -> dict[str, str]:
-    """The corrections that mend a slip, less the British spellings of the word read ("tumour"
-    read as "tumor", "diarrhoea", "oesophagus"; breame's lists): a trial's reader was told "We
-    read 'tumour' as 'tumor'" for every one, which reads as correcting how they spell."""
-    return {typed: read for typed, read in corrections.items() if get_american_spelling(typed) != read.lower()}
+    """The corrections that mend a slip, less the British spellings of the word read
+    (`british_spelling`): a trial's reader was told "We read 'tumour' as 'tumor'" for every
+    one, which reads as correcting how they spell. What a page says only: the search reads them all."""
+    return {typed: read for typed, read in corrections.items() if not british_spelling(typed, read)}

@@ -23,7 +23,7 @@ from retriever.tokenization import STOPWORDS
 from service.contents import contents
 from service.errors import ApiError
 from service.form_errors import echo, form_status, patient_message, two_questions
-from service.notices import as_typed, childhood_twin, maybe_shorthand, other_summary, phone_link, unmarked
+from service.notices import as_typed, childhood_twin, maybe_shorthand, other_summary, phone_link, slips, unmarked
 from service.presentation import (
     corrected,
     not_covered,
@@ -144,7 +144,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
     one = doc if doc in cat.titles else next(iter(cat.titles)) if cat.count == 1 else ""
     hints = question_hints(query, result, cat.count)
     named = [] if hints else as_typed(query, words_to_name(result))
-    context.update(q=query, result=result, choices=offered, corrected=corrected(query, result.corrections),
+    context.update(q=query, result=result, choices=offered, corrected=corrected(query, slips(result.corrections)),
                    contents=contents(retriever, one) if result.abstained and one else (),
                    read_as=read_as(query, result.corrections),
                    # a hint (another language, too short) explains the refusal; the rest would repeat it
@@ -242,7 +242,8 @@ async def staff(request: Request, q: str | None = None, k: str | None = None, mo
     searched = corrected(query, result.corrections)
     lacking = not_covered(result)
     # Shown beside the bar it is judged against, as staff compare them (`shown_confidence`).
-    return _render(request, "staff.html", **{**context, "result": result, "corrected": searched,
+    return _render(request, "staff.html", **{**context, "result": result,
+                                             "corrected": corrected(query, slips(result.corrections)),
                                              "read_as": read_as(query, result.corrections),
                                              "lacking": [w for w in lacking if w not in (EVERYDAY, ANIMAL)],
                                              "everyday": EVERYDAY in lacking, "animal": ANIMAL in lacking, "bar": bar,

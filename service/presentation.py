@@ -190,7 +190,7 @@ def corrected(query: str, corrections: dict[str, str]) -> str:
     "carcinod")."""
     typed = drop_invisible(query)
     shown = typed
-    for wrong, right in slips(corrections).items():
+    for wrong, right in corrections.items():
         shown = replace_word(shown, wrong, right, keep_case=True)
     return shown if shown != typed else ""
 
@@ -200,16 +200,16 @@ def corrected(query: str, corrections: dict[str, str]) -> str:
 WHOLE_QUESTION_WORDS = 12
 
 
-# A word typed at least this common in English is a spelling of its own ("diarrhoea" 3.0,
-# "oesophagus" 2.4) or another word ("trails"), not a slip ("tumer" 0, "kemo" 1.8).
+# A word typed at least this common in English is another word ("trails" for trials), not a
+# slip ("tumer" 0, "kemo" 1.8); a British spelling ("diarrhoea" 3.0) is not said at all (`slips`).
 ENGLISH_AS_TYPED_ZIPF = 2.0
 
 
 def read_as(query: str, corrections: dict[str, str]) -> list[tuple[str, str]]:
-    """The corrections as (typed, read) pairs when the question is too long to be shown
-    again whole (`WHOLE_QUESTION_WORDS`) or every word changed is English as typed: "Showing
-    results for ... diarrhea" told a reader who wrote "diarrhoea" it was a mistake. [] when
-    the question is shown whole, or nothing changed."""
+    """The corrections a page names (`slips`) as (typed, read) pairs when the question is too
+    long to be shown again whole (`WHOLE_QUESTION_WORDS`) or every word changed is English as
+    typed: "Showing results for ... trials" told a reader who wrote "trails" it was a mistake.
+    [] when the question is shown whole, or nothing changed."""
     if not corrected(query, corrections := slips(corrections)):
         return []
     spellings = all(zipf(typed) >= ENGLISH_AS_TYPED_ZIPF for typed in corrections)

@@ -10,10 +10,12 @@ from service.notices import (
     ChildhoodTwin,
     OtherSummary,
     as_typed,
+    british_spelling,
     childhood_twin,
     maybe_shorthand,
     other_summary,
     phone_link,
+    slips,
 )
 
 
@@ -118,3 +120,19 @@ def test_a_summary_pointed_to_that_the_index_holds_is_offered_to_search():
                     "pnet": (pnet, ["Islets."], False)})
     assert _other(index, "islet cell tumor", _refused(index, "gi", ["islet"])).doc == "pnet"
     assert _other(index, "lung screening", _refused(index, "gi", ["lung"])).doc == ""
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("tumour", "tumor"), ("Diarrhoea", "diarrhea"),  # breame's lists
+    ("oesophageal", "esophageal"), ("coeliac", "celiac"), ("haematuria", "hematuria"), ("dyspnoea", "dyspnea"),
+    ("leukaemias", "leukemias"), ("metastasised", "metastasized"), ("paralysed", "paralyzed"), ("centres", "centers"),
+])
+def test_a_british_spelling_is_no_slip(typed, read):
+    """breame's lists hold common words; a review found "oesophageal" and "coeliac" still pointed out."""
+    assert british_spelling(typed, read) and slips({typed: read}) == {}
+
+
+@pytest.mark.parametrize("typed, read", [("carcinoyd", "carcinoid"), ("trails", "trials"), ("tumer", "tumor"),
+                                         ("does", "dose"), ("oesophagus", "stomach")])
+def test_a_slip_or_another_word_stays_a_correction(typed, read):
+    assert not british_spelling(typed, read) and slips({typed: read, "tumour": "tumor"}) == {typed: read}

@@ -262,3 +262,11 @@ def test_fewer_passages_than_asked_says_why(client):
     shown = len(passages(few))
     assert 0 < shown < 50 and f"{shown} passages of the 50 asked: the others repeat a passage above" in few
     assert " asked:" not in client.get("/staff", params={"q": "chemotherapy", "k": "4"}).text
+
+
+def test_a_british_spelling_is_not_named_but_still_searched_as_the_word_read(client):
+    """Leaving it out of what the page says must leave the search alone: a review found "tumor"
+    no longer marked in the passages of "carcinoid tumour in the rectum"."""
+    html = client.get("/staff", params={"q": "carcinoid tumour in the rectum"}).text
+    assert "<q>tumour</q>" not in html and "Showing results for" not in html
+    assert re.search(r'<b class="term">tumors?</b>', html, re.IGNORECASE)
