@@ -186,7 +186,7 @@ class SearchResponse(BaseModel):
         "asks which to choose, \"a subject other than cancer\" when the model's domain check reads "
         "it as an everyday question the passages do not answer, and \"an animal's health\" when its "
         "animal check reads it as about an animal. When answering, the health topics the question "
-        "names that none of the passages given mentions, which the model's in-passing "
+        "names that none of the first three passages (or of all given, when more) mentions, which the in-passing "
         "check read as named in passing (\"diabetes\" in \"my husband has diabetes and a tumor in "
         "his appendix, what surgery\"). Empty otherwise."))
     phrases_not_found: list[str] = Field(default_factory=list, description=(

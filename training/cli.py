@@ -40,7 +40,8 @@ DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questi
 #: the summary itself (their briefs beside them).
 CRISIS_LINES = [Path(f"training/questions/{name}.jsonl") for name in (
     "crisis", "crisis_short", "crisis_languages", "crisis_contacts", "crisis_prognosis", "crisis_ordinary")]
-ANIMALS = [Path(f"training/questions/{name}.jsonl") for name in ("animals", "animals_round2", "animals_round3")]  # ANIMALS_*BRIEF.md
+ANIMALS = [Path(f"training/questions/{name}.jsonl")  # ANIMALS_*BRIEF.md
+           for name in ("animals", "animals_round2", "animals_round3")]
 CALIBRATION = Path("training/calibration")  # patient-style questions, one summary a file (BRIEF.md)
 PASSING = Path("training/passing")  # questions naming what their summary never mentions (BRIEF.md)
 MODEL_OUT = Path("models/pdq-minilm-l6")

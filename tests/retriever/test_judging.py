@@ -11,7 +11,8 @@ PASSAGES = [Vocabulary(["hormone", "therapy"]), Vocabulary(["radiation"]), Vocab
 
 
 def _retriever(depth: int = 3):
-    return SimpleNamespace(settings=SimpleNamespace(abstain_depth=depth), words=SimpleNamespace(own=PASSAGES.__getitem__))
+    return SimpleNamespace(settings=SimpleNamespace(abstain_depth=depth),
+                           words=SimpleNamespace(own=PASSAGES.__getitem__))
 
 
 def _verdict(missing: list[str], topics: tuple[str, ...], abstained: bool = False) -> Verdict:
@@ -26,9 +27,12 @@ def test_a_topic_a_passage_shown_further_down_mentions_is_no_longer_named():
     assert unmentioned(_retriever(), verdict, [0, 1, 2, 3]) == ["psa", "diabetes"]  # none of these four says it
 
 
-def test_the_passages_the_verdict_read_alone_change_nothing():
-    verdict = _verdict(["psa"], ("psa",))
-    assert unmentioned(_retriever(depth=5), verdict, [0, 1, 2, 3, 4]) == ["psa"]
+def test_the_passages_the_verdict_read_alone_are_not_read_again():
+    """The verdict found the topic missing from them already: fewer shown than it read (k = 1 or 2
+    of the API) keep what it found."""
+    verdict = _verdict(["psa", "diabetes"], ("psa", "diabetes"))
+    assert unmentioned(_retriever(), verdict, [0, 1, 2]) == ["psa", "diabetes"]
+    assert unmentioned(_retriever(), verdict, [0]) == ["psa", "diabetes"]
 
 
 def test_a_refusal_and_what_is_not_a_topic_are_left_as_they_are():

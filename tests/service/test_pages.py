@@ -281,8 +281,6 @@ def test_no_inline_script_on_any_page(client):
         assert_no_inline_script(client.get(path, params=params).text)
 
 
-
-
 def test_the_question_stays_out_of_the_page_title(client):
     """A trial's family noted the question in every tab and history title of a shared computer."""
     answered = client.get("/", params={"q": "what is octreotide"}).text
