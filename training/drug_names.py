@@ -6,7 +6,8 @@ DrugBank, MeSH, MedlinePlus and Wikipedia), not written by hand. A name is liste
 - it is one of the medicine's own one-word synonyms in the dictionary (its looser index of
   names maps word pieces and adjectives too: "transmucosal" to fentanyl; and the first words
   of its two-word synonyms hold as many: "somatuline" of "somatuline depot" but "haemato"
-  of a fluorouracil, "conjugated" of an estrogen);
+  of a fluorouracil, "conjugated" of an estrogen), or the first word of a two-word synonym
+  whose second names a formulation (`FORMULATIONS`: "somatuline" of "somatuline depot");
 - it is one word of `MIN_NAME` letters or more that the summaries never write and English
   rarely uses (below the speller's `ENGLISH_ZIPF`: "armour" is a word of its own);
 - it is no slip of an everyday word (`spelling.everyday_slips`): a patient's "tiral",
@@ -38,17 +39,32 @@ HEADER = ("# Other names (brands, foreign spellings) of the medicines the PDQ su
 MIN_NAME = 5
 
 
+# The second word of a brand that names how the medicine is made up, not another substance: its
+# first word is the brand patients say ("Somatuline Depot", "Sandostatin LAR", "Adalat CC").
+FORMULATIONS = frozenset({"depot", "lar", "xr", "er", "sr", "xl", "cr", "la", "cc", "cd", "dr", "ec", "odt", "xt"})
+
+
+def synonym_names(synonym: str) -> list[str]:
+    """The names a synonym gives: itself when one word, its first word when the second names a
+    formulation (`FORMULATIONS`); a trial's "somatuline" (lanreotide) was read as no drug."""
+    parts = synonym.strip().lower().split()
+    if len(parts) == 1:
+        return parts
+    return parts[:1] if len(parts) == 2 and parts[1] in FORMULATIONS else []
+
+
 def _dictionary() -> tuple[dict[str, set[str]], set[str]]:
-    """``{name: {drugs}}``, each one-word synonym of each medicine with a MedlinePlus page,
-    lower-cased, with the medicines it names as the package writes them; and those names."""
+    """``{name: {drugs}}``, each one-word synonym of each medicine with a MedlinePlus page (or a
+    brand's first word before its formulation, `synonym_names`), lower-cased, with the
+    medicines it names as the package writes them; and those names."""
     from drug_named_entity_recognition import drugs_finder
 
     names: dict[str, set[str]] = defaultdict(set)
     for data in drugs_finder.drug_canonical_to_data.values():
         if data.get("medline_plus_id") and data.get("name"):
             for synonym in data.get("synonyms", []):
-                if " " not in synonym.strip():
-                    names[synonym.strip().lower()].add(str(data["name"]).lower())
+                for name in synonym_names(synonym):
+                    names[name].add(str(data["name"]).lower())
     return names, {drug for drugs in names.values() for drug in drugs}
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from retriever.acronyms import ACRONYMS
 from retriever.boilerplate import BOILERPLATE
 from retriever.cancer_names import CANCER_NAMES, pdq_cancer_names
@@ -16,7 +18,7 @@ from retriever.spelling import PDQ_WORDS, Speller, everyday_slips
 from retriever.tokenization import PLURALS, zipf
 from training.__main__ import main
 from training.cli import CORPUS
-from training.drug_names import other_names, passage_counts, render_drug_names
+from training.drug_names import other_names, passage_counts, render_drug_names, synonym_names
 from training.plurals import render_plurals
 from training.words import (
     cancer_titles,
@@ -195,3 +197,15 @@ def test_the_shipped_drug_names_are_the_dictionary_s_for_the_corpus_s_drugs():
     # "gleevec": the summaries write it; "armour": an English word; "mixtab": two drugs; "tylenol"
     # and "atarax": drugs the corpus never names ("hydroxyurea" is no hydroxyzine); "tiral": a slip of "trial";
     # "pred": four letters; "xyrem": "sodium" is no medicine of its own, and "oxybate" unwritten
+
+
+@pytest.mark.parametrize("synonym, names", [
+    ("Sutent", ["sutent"]), ("Somatuline Depot", ["somatuline"]), ("Sandostatin LAR", ["sandostatin"]),
+    ("conjugated estrogens", []), ("somatuline depot injection", []),
+])
+def test_a_brand_s_first_word_is_a_name_where_the_second_names_its_formulation(synonym, names):
+    """A patient's "somatuline" (the brand of lanreotide, which the seed names) was refused: the
+    dictionary holds only "Somatuline Depot", and a two-word synonym's first word is no name in
+    general ("conjugated" of an estrogen)."""
+    assert synonym_names(synonym) == names
+    assert drug_names()["somatuline"] == "lanreotide"
