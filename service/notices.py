@@ -22,7 +22,7 @@ from retriever.boilerplate import cross_references
 from retriever.cancer_names import TUMOUR_WORDS
 from retriever.dictionary import in_dictionary
 from retriever.text import fold, sentence_spans, short_title, strip_accents
-from retriever.tokenization import Vocabulary, content_words, mostly_another_language, words
+from retriever.tokenization import Vocabulary, content_words, mostly_another_language, words, zipf
 
 # A passage's line naming a childhood summary: PDQ's adult summaries end their first
 # section with "See the following ...: - Childhood Gastrointestinal Neuroendocrine Tumors Treatment".
@@ -169,22 +169,23 @@ def unmarked(result):
 
 
 # Systematic British forms of an American spelling that breame's word list lacks: it holds
-# common words, not medical ones ("oesophageal", "coeliac", "haematuria", "metastasised").
-_BRITISH_FORMS = ((re.compile(r"ae"), "e"), (re.compile(r"oe"), "e"), (re.compile(r"our"), "or"),
-                  (re.compile(r"is(e|ed|es|ing|ation|ations)$"), r"iz\1"), (re.compile(r"ys(e|ed|es|ing)$"), r"yz\1"),
-                  (re.compile(r"tre(s?)$"), r"ter\1"))
+# common words ("tumour", "centre", "analyse"), not medical ones ("oesophageal", "coeliac",
+# "haematuria", "metastasised"). Read only for a word English uses (`zipf` above 0): a slip
+# that adds a letter ("cancaer", "treatmaent", "sised") is no spelling of its own.
+_BRITISH_FORMS = ((re.compile(r"ae"), "e"), (re.compile(r"oe"), "e"),
+                  (re.compile(r"is(e|ed|es|ing|ation|ations)$"), r"iz\1"))
 
 
 def british_spelling(typed: str, read: str) -> bool:
     """Whether ``typed`` is a British spelling of ``read``: in breame's lists ("tumour",
-    "diarrhoea"), or read by `_BRITISH_FORMS`."""
+    "diarrhoea"), or a word of English read by `_BRITISH_FORMS`."""
     typed, read = typed.lower(), read.lower()
     if get_american_spelling(typed) == read:
         return True
     american = typed
     for pattern, form in _BRITISH_FORMS:
         american = pattern.sub(form, american)
-    return american != typed and american == read
+    return american != typed and american == read and zipf(typed) > 0
 
 
 def slips(corrections: dict[str, str]) -> dict[str, str]:

@@ -5,9 +5,9 @@ Made from the dictionary of the drug-named-entity-recognition package (MIT; name
 DrugBank, MeSH, MedlinePlus and Wikipedia), not written by hand. A name is listed when:
 - it is one of the medicine's own one-word synonyms in the dictionary (its looser index of
   names maps word pieces and adjectives too: "transmucosal" to fentanyl; and the first words
-  of its two-word synonyms hold as many: "somatuline" of "somatuline depot" but "haemato"
-  of a fluorouracil, "conjugated" of an estrogen), or the first word of a two-word synonym
-  whose second names a formulation (`FORMULATIONS`: "somatuline" of "somatuline depot");
+  of its two-word synonyms are as often "haemato" of a fluorouracil or "conjugated" of an
+  estrogen as a brand), or the first word of a two-word synonym whose second names a
+  formulation (`FORMULATIONS`: "somatuline" of "somatuline depot");
 - it is one word of `MIN_NAME` letters or more that the summaries never write and English
   rarely uses (below the speller's `ENGLISH_ZIPF`: "armour" is a word of its own);
 - it is no slip of an everyday word (`spelling.everyday_slips`): a patient's "tiral",

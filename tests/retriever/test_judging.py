@@ -27,12 +27,12 @@ def test_a_topic_a_passage_shown_further_down_mentions_is_no_longer_named():
     assert unmentioned(_retriever(), verdict, [0, 1, 2, 3]) == ["psa", "diabetes"]  # none of these four says it
 
 
-def test_the_passages_the_verdict_read_alone_are_not_read_again():
-    """The verdict found the topic missing from them already: fewer shown than it read (k = 1 or 2
-    of the API) keep what it found."""
-    verdict = _verdict(["psa", "diabetes"], ("psa", "diabetes"))
-    assert unmentioned(_retriever(), verdict, [0, 1, 2]) == ["psa", "diabetes"]
-    assert unmentioned(_retriever(), verdict, [0]) == ["psa", "diabetes"]
+def test_the_passages_the_verdict_read_are_not_read_again():
+    """No more passages shown than it read (k up to `abstain_depth`): its finding stands as it is,
+    here one a reading of all five would undo."""
+    verdict = _verdict(["psa"], ("psa",))
+    assert unmentioned(_retriever(depth=5), verdict, [0, 1, 2, 3, 4]) == ["psa"]
+    assert unmentioned(_retriever(), verdict, [4]) == ["psa"]  # k = 1 of the API
 
 
 def test_a_refusal_and_what_is_not_a_topic_are_left_as_they_are():
