@@ -26,11 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
-from retriever import fusion, searchers
+from retriever import fusion, lifting
 from retriever.abstain import near_miss
 from retriever.animals import AnimalCheck
 from retriever.answerable import AnswerCheck
-from retriever.audience import is_childhood, names_adults
+from retriever.audience import is_childhood
 from retriever.beside import keyword_half, plan_beside
 from retriever.calibration import Calibration
 from retriever.cancer_types import types_of
@@ -44,7 +44,7 @@ from retriever.judging import judge_passages, unmentioned
 from retriever.keyword import DocumentTitles
 from retriever.loading import IndexData, check_weights, read_index
 from retriever.models import Filters, Hit, SearchResult, check_request
-from retriever.planning import Planner, QueryPlan, held
+from retriever.planning import Planner, QueryPlan
 from retriever.ranker import LearnedRanker, RankerError, Reranker
 from retriever.scope import Scope
 from retriever.searchers import FUSED, DenseSearcher, KeywordSearcher, PhraseSearcher, Ranking, SentenceScorer, Signals
@@ -99,6 +99,7 @@ class Retriever:
         self.log_words = np.log1p([len(c.text.split()) for c in chunks]).astype(np.float32)
         self.cancer_types = [{t.lower() for t in types_of(c)} for c in chunks]
         self.titles = DocumentTitles.of(chunks)
+        self.headings = lifting.heading_rows(chunks)  # a heading's words -> the rows under it
         self.links = document_links(chunks)  # chunk id -> link whose text fragment is unique
         self.continuations = {cid: (tuple(n for n, _ in pairs), tuple(self.links[f] for _, f in pairs))
                               for cid, pairs in continuations(chunks).items()}  # chunk id -> (names, links)
@@ -236,17 +237,9 @@ class Retriever:
         return {i: scores[i] for i in fused if i in scores}  # only candidates it was given
 
     def lift(self, plan: QueryPlan, scores: dict[int, float], mode: str = "hybrid") -> dict[int, float]:
-        """Above any score: quoted phrases' holders first (`held`), or a one-word hybrid search's
-        (`lone_term`), then adults' summaries (`names_adults`)."""
-        adults = plan.audience == "adult" and self.childhood.any() and names_adults(plan.text)
-        lone = searchers.lone_term(plan) if mode == "hybrid" else ()
-        if not (plan.phrases or adults or lone):
-            return scores
-        tiers = {i: int(adults and not self.childhood[i]) for i in scores}
-        for i in scores:  # each phrase tier (x2) above the audience one
-            tiers[i] += 2 * (held(plan, self.chunks[i].text, self.words.of(i)) if plan.phrases
-                             else any(map(self.words.of(i).knows, lone)))
-        return fusion.lift(scores, tiers)
+        """Above any score: the passages the search names outright (`lifting.tiers`: a quoted
+        phrase's holders, a word typed alone, a heading typed whole), then adults' summaries."""
+        return fusion.lift(scores, lifting.tiers(self, plan, scores, mode))
 
     def order(self, scores: dict[int, float], k: int) -> list[int]:
         """Stage 6: the passages to show, best first, no text twice."""

@@ -214,6 +214,17 @@ def test_a_word_typed_alone_finds_first_the_passages_that_hold_it(seed_retriever
     assert "nuts" not in (dense.hits or dense.withheld)[0].chunk.text.lower()
 
 
+@pytest.mark.parametrize("typed", ["Stages of Gastrointestinal Neuroendocrine Tumors",
+                                   "stages of gastrointestinal neuroendocrine tumors."])
+def test_a_heading_typed_whole_finds_its_section_first(seed_retriever, typed):
+    """A support worker typed a heading of the summary and got first "no signs or symptoms in
+    the early stages"; a heading is what the staff copy from the page."""
+    heading = "Stages of Gastrointestinal Neuroendocrine Tumors"
+    assert heading in seed_retriever.search(typed, k=5).hits[0].chunk.heading_path
+    others = seed_retriever.search("stages of tumors", k=5).hits  # no heading typed whole: no lift
+    assert others and seed_retriever.headings.get(("stages", "of", "tumors")) is None
+
+
 def test_hits_carry_citation_link_and_highlights(seed_retriever):
     res = seed_retriever.search("blood in the stool and pain in the rectum", k=5)
     hit = res.hits[0]
