@@ -1,13 +1,16 @@
-"""Stage 6's tiers: the passages a search names outright come before any score.
+"""Stage 5's last step: the passages a search names outright come before any score.
 
 A search box's conventions, not a learned order: a quoted phrase is a must-have (its holders
-first, `planning.held`), a word typed alone is a look-up of that word (`searchers.lone_term`:
-a support worker's "nuts" got first a passage without it), and a section's heading typed as
-it stands is that section. Over the corpus, 307 of 400 headings typed alone put a passage
-under that heading first, and 373 put one in the first five: staff who copy a heading from
-the summary ("Stages of Prostate Cancer") want its section, not the passages closest to its
-words. Adults' summaries come before childhood ones for a question naming adults
-(`audience.names_adults`), below the other tiers.
+first, `planning.held`), a word typed alone is a look-up of that word
+(`searchers.lone_term`: a support worker's "nuts" got first a passage without it), and a
+section's heading typed as it stands is that section. Over the corpus, 307 of 400 headings
+typed alone put a passage under that heading first (345 with this tier), and 373 put one in
+the first five: staff who copy a heading from the summary ("Stages of Prostate Cancer") want
+its section, not the passages closest to its words. Only the summary already first is
+reordered so: another summary's section of the same words ("Pancreatic Cancer" in Rare
+Cancers of Childhood) must not come before the pancreatic summary's own passages (a review
+found 33 such searches). Adults' summaries come before childhood ones for a question naming
+adults (`audience.names_adults`), below the other tiers.
 """
 
 from __future__ import annotations
@@ -50,7 +53,10 @@ def tiers(r: Retriever, plan: QueryPlan, scores: dict[int, float], mode: str = "
     adults = plan.audience == "adult" and r.childhood.any() and names_adults(plan.text)
     hybrid = mode == "hybrid"
     lone = lone_term(plan) if hybrid else ()
-    heading = named_heading(r, plan) if hybrid and not plan.phrases else frozenset()
+    heading = named_heading(r, plan) if hybrid and not plan.phrases and scores else frozenset()
+    if heading:  # within the summary already first: a heading names a section, not a summary
+        first = r.doc_ids[max(scores, key=scores.get)]
+        heading = frozenset(i for i in heading if r.doc_ids[i] == first)
     if not (plan.phrases or adults or lone or heading):
         return {}
     out = {i: int(adults and not r.childhood[i]) for i in scores}
@@ -58,5 +64,5 @@ def tiers(r: Retriever, plan: QueryPlan, scores: dict[int, float], mode: str = "
         if plan.phrases:
             out[i] += 2 * held(plan, r.chunks[i].text, r.words.of(i))
         else:
-            out[i] += 2 * (i in heading or any(map(r.words.of(i).knows, lone)))
+            out[i] += 2 * (i in heading or bool(lone) and any(map(r.words.of(i).knows, lone)))
     return out

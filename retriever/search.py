@@ -9,7 +9,8 @@
              for a question that names no child
 5. rerank    `Reranker` (the model's learned ranker, `retriever.ranker`, when it ships
              one): new scores for the adjusted candidates (hybrid searches); then
-             `Retriever.lift`: quoted phrases, and adult summaries for a question naming adults
+             `Retriever.lift` (`retriever.lifting`): quoted phrases, a word typed alone, a
+             heading typed whole, and adult summaries for a question naming adults
 6. select    `fusion.select`: the first k passages, no text twice
 7. hits      `Retriever.hit`: citation link and highlights from the stage-2 sentence scores
 8. abstain   `judging.judge_passages`: `abstain.evidence` + `abstain.judge` over the first

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from retriever import fusion
+
 
 @dataclass(frozen=True)
 class Candidates:
@@ -40,7 +42,8 @@ def pipeline_candidates(retriever, questions, k: int) -> list[Candidates]:
     out = []
     for q in questions:
         sig = retriever.signals(q.question, k=k)
-        order = retriever.order(retriever.rerank(sig, retriever.fuse(sig, "hybrid"), "hybrid"), k)
+        scores = fusion.include(retriever.rerank(sig, retriever.fuse(sig, "hybrid"), "hybrid"), sig.phrase.ids)
+        order = retriever.order(retriever.lift(sig.query.plan, scores), k)  # as `Retriever.search` orders
         rel = relevant_ids(q, retriever)
         answers = tuple(retriever.chunks[i].id in rel for i in order)
         answer = next((i for i, a in zip(order, answers) if a), chunk_of[min(rel)])
