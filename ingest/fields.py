@@ -89,7 +89,7 @@ def _plain_text(value, source: str, name: str) -> str:
 
 
 def _yaml_kind_of(value) -> str:
-    kinds = {list: "a list", dict: "a set of fields", bool: "true or false", datetime.date: "a date"}
+    kinds = {list: "a list", dict: "a set of fields", bool: "true or false"}
     return kinds.get(type(value), "a date" if isinstance(value, datetime.date) else repr(value)[:40])
 
 

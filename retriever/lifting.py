@@ -2,7 +2,7 @@
 
 A search box's conventions, not a learned order: a quoted phrase is a must-have (its holders
 first, `planning.held`), a word typed alone is a look-up of that word
-(`searchers.lone_term`: a support worker's "nuts" got first a passage without it), and a
+(`lone_term`: a support worker's "nuts" got first a passage without it), and a
 section's heading typed as it stands is that section. Over the corpus, 307 of 400 headings
 typed alone put a passage under that heading first (345 with this tier), and 373 put one in
 the first five: staff who copy a heading from the summary ("Stages of Prostate Cancer") want
@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from retriever.audience import names_adults
 from retriever.planning import QueryPlan, held
-from retriever.searchers import lone_term
 from retriever.tokenization import words
 
 if TYPE_CHECKING:
@@ -37,6 +36,13 @@ def heading_rows(chunks: Iterable[Chunk]) -> dict[tuple[str, ...], frozenset[int
             if key := tuple(words(heading)):
                 rows[key].add(i)
     return {key: frozenset(found) for key, found in rows.items()}
+
+
+def lone_term(plan: QueryPlan) -> tuple[str, ...]:
+    """The one term of a question of one word ("nuts", "octreotide"), with its alternatives;
+    () for any other. Typed alone, a word is a keyword look-up, as in a search box: a support
+    worker's "nuts" got first a passage without it, close to the word's meaning."""
+    return plan.terms[0] if len(plan.terms) == 1 and len(words(plan.text)) == 1 else ()
 
 
 def named_heading(r: Retriever, plan: QueryPlan) -> frozenset[int]:

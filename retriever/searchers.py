@@ -17,7 +17,7 @@ from retriever.keyword import KeywordIndex
 from retriever.models import Filters
 from retriever.planning import QueryPlan
 from retriever.store import SentenceTable
-from retriever.tokenization import holds_phrase, tokenize, words
+from retriever.tokenization import holds_phrase, tokenize
 
 FUSED = {"hybrid": ("dense", "sentence", "bm25"), "dense": ("dense", "sentence"), "bm25": ("bm25",)}  # in RRF order
 
@@ -115,13 +115,6 @@ class KeywordSearcher:
             postings = [p[query.allowed[p]] for p in postings]
         rows = min((p for p in postings if len(p)), key=len, default=np.zeros(0, dtype=np.int64))
         return [int(i) for i in rows] if len(rows) <= most else []
-
-
-def lone_term(plan: QueryPlan) -> tuple[str, ...]:
-    """The one term of a question of one word ("nuts", "octreotide"), with its alternatives;
-    () for any other. Typed alone, a word is a keyword look-up, as in a search box: a support
-    worker's "nuts" got first a passage without it, close to the word's meaning."""
-    return plan.terms[0] if len(plan.terms) == 1 and len(words(plan.text)) == 1 else ()
 
 
 class PhraseSearcher:
