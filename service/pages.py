@@ -117,8 +117,8 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
     cat = catalog(retriever) if retriever else None
     doc = clean_text(doc or "")
     context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="", hints=[],
-                   read_as=[], related=[], not_covered=[], shorthand=[], contents=(), twin=None, other=None,
-                   everyday=False, crisis=False)
+                   read_as=[], related=[], not_covered=[], unquoted=[], shorthand=[], contents=(), twin=None,
+                   other=None, everyday=False, crisis=False)
     if q is None:
         return _render(request, "index.html", **context)
     try:
@@ -149,6 +149,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
                    read_as=read_as(query, result.corrections),
                    # a hint (another language, too short) explains the refusal; the rest would repeat it
                    not_covered=named, shorthand=maybe_shorthand(named), hints=hints,
+                   unquoted=[] if offered else phrases_not_found(query, result, PATIENT_PASSAGES),
                    everyday=EVERYDAY in not_covered(result),
                    twin=childhood_twin(retriever, query, result, doc if doc in cat.titles else ""),
                    other=other_summary(retriever, query, result, cat.titles),

@@ -289,10 +289,11 @@ def not_covered(result: SearchResult) -> list[str]:
     return as_typed(result.query, words_to_name(result)) + markers
 
 
-def phrases_not_found(query: str, result: SearchResult) -> list[str]:
-    """The phrases ``query`` quotes that no passage given holds word for word: its passages
-    then match their words only. A support-staff trial searched "somatostatin receptor",
-    which the seed never writes, and was given passages at 0.57 with no sign of it."""
-    if result.abstained or not result.hits:
+def phrases_not_found(query: str, result: SearchResult, shown: int | None = None) -> list[str]:
+    """The phrases ``query`` quotes that no passage given (of the first ``shown``) holds word for
+    word, so they match its other words only: trials searched "somatostatin receptor" and asked
+    what "watchful waiting" is, which the seed never writes, and got passages with no sign of it."""
+    hits = result.hits[:shown]
+    if result.abstained or not hits:
         return []
-    return [p for p in quoted(query) if not any(holds_phrase(h.chunk.text, p) for h in result.hits)]
+    return [p for p in quoted(query) if not any(holds_phrase(h.chunk.text, p) for h in hits)]

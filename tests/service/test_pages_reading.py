@@ -70,3 +70,12 @@ def test_an_answer_to_a_question_naming_something_in_passing_says_the_passages_d
     assert not api["abstained"] and api["not_covered"] == ["diabetes"] and "Appendix" in api["results"][0]["section"]
     staff = client.get("/staff", params={"q": question}).text
     assert "These passages don't mention <q>diabetes</q>." in staff
+
+
+def test_an_answer_says_when_no_passage_shown_has_a_quoted_phrase(client):
+    """A patient's trial asked what "watchful waiting" is, which the seed never writes, and got
+    the carcinoid syndrome passage with no word that nothing shown holds the phrase."""
+    html = client.get("/", params={"q": 'the doctor speak about "watchful waiting" what is'}).text
+    assert "None of the passages below has the words <q>watchful waiting</q> together" in html
+    held = client.get("/", params={"q": '"carcinoid syndrome" diarrhea'}).text
+    assert 'class="passages"' in held and "None of the passages below has the words" not in held
