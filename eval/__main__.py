@@ -7,9 +7,12 @@ One set gets every figure by question group; several get a row each and the pool
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import textwrap
 from pathlib import Path
+from typing import TextIO
 
 from eval import pooled
 from eval.indexcheck import (
@@ -24,10 +27,12 @@ from eval.report import LEGEND, failures_text, pooled_json, table, to_json
 from eval.runner import document_ceiling, evaluate
 from retriever.embedding import ModelError
 from retriever.models import MODES
-from retriever.provenance import describe, run_line
+from retriever.provenance import changed_settings, describe, run_line
 from retriever.search import Retriever
 from retriever.settings import Settings, SettingsProblem, read_settings
 from retriever.store import IndexLoadError
+
+STDOUT = "-"  # --json -: the report to stdout, the tables to stderr
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,12 +50,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", type=Path, default=None, help="index folder (default: $PDQ_INDEX_DIR or ./index)")
     p.add_argument("--mode", choices=[*MODES, "all"], default="hybrid", help="searcher(s) scored (default hybrid)")
     p.add_argument("--k", type=int, default=10, help="passages retrieved per question (default 10)")
-    p.add_argument("--json", type=Path, default=None, help="also write every figure as JSON here")
+    p.add_argument("--json", type=Path, default=None, help="also write every figure as JSON here "
+                   "(- : to stdout, the tables then to stderr)")
     p.add_argument("--failures", type=int, default=0, help="list the N worst misses")
     args = p.parse_args(argv)
     if problem := _argument_problem(args):  # one "error:" line, as every other refusal here
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    out = sys.stdout
+    if str(args.json) != STDOUT:
+        return _run(args, out)
+    with contextlib.redirect_stdout(sys.stderr):  # the tables to stderr, so that stdout is the JSON alone
+        return _run(args, out)
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    """Load, check and score the sets; ``out``: where ``--json -`` writes the report."""
     try:
         settings = read_settings()
         index_dir = args.index or settings.index_dir
@@ -60,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
                                    "passage, so it is not pooled with other sets; score it on its own")
         if bad:
             raise QuestionSetError(_all_problems(bad, qsets, index_dir, settings))
+        if args.json and str(args.json) != STDOUT and args.json.resolve().is_relative_to(index_dir.resolve()):
+            raise QuestionSetError(f"--json {args.json}: is inside the index folder {index_dir}, whose files the "
+                                   "report would overwrite; name a file outside it")
         retriever = Retriever.load(index_dir, settings)
         for qset in qsets:
             check_against_index(qset, retriever, index_dir)
@@ -69,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     retriever.warm_up()  # the speller's and planner's lazy loads, paid before any search is timed
     modes = list(MODES) if args.mode == "all" else [args.mode]
     if len(qsets) > 1:
-        return _several(args, qsets, retriever, index_dir, modes)
+        return _several(args, qsets, retriever, index_dir, modes, out)
     qset = qsets[0]
     reports = [evaluate(qset, retriever, m, k=args.k, failures=args.failures) for m in modes]
     print(f"{qset.path} ({len(qset.questions)} question{'s' * (len(qset.questions) != 1)}"
@@ -88,8 +106,9 @@ def main(argv: list[str] | None = None) -> int:
             print()
             print(failures_text(r))
     if args.json:
-        args.json.write_text(to_json(reports, {"questions": str(qset.path), "index": str(index_dir),
+        _write(args.json, out, to_json(reports, {"questions": str(qset.path), "index": str(index_dir),
                                                "k": args.k, **describe(retriever),
+                                               "settings": changed_settings(retriever),
                                                "document_hit1_ceiling": best / n if n else None}))
     return 0
 
@@ -132,13 +151,17 @@ def _argument_problem(args: argparse.Namespace) -> str | None:
     if same := list(dict.fromkeys(str(q) for q, r in zip(args.questions, named) if named.count(r) > 1)):
         said = f"{same[0]} is named twice" if len(same) == 1 else f"{' and '.join(same)} name one file twice"
         return f"{said}; each set is scored once"
-    if args.json and (problem := _unwritable(args.json)):
-        return f"--json {args.json}: {problem}"  # said before the run, not after it
+    if args.json and str(args.json) != STDOUT:
+        if args.json.resolve() in named:
+            return (f"--json {args.json}: is a question set being scored, which the report would overwrite; "
+                    f"name another file (e.g. {args.json.with_suffix('.report.json')})")
+        if problem := _unwritable(args.json):
+            return f"--json {args.json}: {problem}"  # said before the run, not after it
     return None
 
 
 def _several(args: argparse.Namespace, qsets: list[QuestionSet], retriever: Retriever, index_dir: Path,
-             modes: list[str]) -> int:
+             modes: list[str], out: TextIO) -> int:
     """Score each set in each mode and print a row per set and the pooled row (`eval.pooled`)."""
     names = pooled.set_names([q.path for q in qsets])
     by_mode = {m: {name: evaluate(q, retriever, m, k=args.k, failures=args.failures)
@@ -156,29 +179,37 @@ def _several(args: argparse.Namespace, qsets: list[QuestionSet], retriever: Retr
             for name, r in reports.items():
                 print(f"\n{name}: " + failures_text(r))
     if args.json:
-        args.json.write_text(pooled_json(by_mode, rows, {
+        _write(args.json, out, pooled_json(by_mode, rows, {
             "questions": [str(q.path) for q in qsets], "index": str(index_dir), "k": args.k,
-            **describe(retriever)}))
+            **describe(retriever), "settings": changed_settings(retriever)}))
     return 0
 
 
 def _unwritable(path: Path) -> str | None:
-    """Why ``path`` cannot be written (its folders are made if missing), or None."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        return f"cannot make its folder ({exc.strerror})"
+    """Why ``path`` cannot be written, or None. Missing folders are made only when the report
+    is written (`_write`): a run refused later leaves none behind."""
     if path.is_dir():
         return "is a folder; name a file"
-    existed = path.exists()
-    try:
-        with path.open("a", encoding="utf-8"):
-            pass
-    except OSError as exc:
-        return f"cannot be written ({exc.strerror})"
-    if not existed:
-        path.unlink()
-    return None
+    if path.exists():
+        try:
+            with path.open("a", encoding="utf-8"):
+                pass
+        except OSError as exc:
+            return f"cannot be written ({exc.strerror})"
+        return None
+    nearest = next(p for p in path.absolute().parents if p.exists())
+    if not nearest.is_dir():
+        return f"cannot make its folder ({nearest} is a file)"
+    return None if os.access(nearest, os.W_OK | os.X_OK) else f"cannot make its folder ({nearest} is read-only)"
+
+
+def _write(path: Path, out: TextIO, text: str) -> None:
+    """The report to ``path``, its folders made first, or to ``out`` for ``--json -``."""
+    if str(path) == STDOUT:
+        out.write(text.rstrip("\n") + "\n")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ class Run:
 
 # What `differences` compares: the index (as built) and what searched it.
 SETUP = ("index_created", "documents", "chunks", "model", "backend", "encoder", "ranker", "domain_check",
-         "animal_check", "abstain_threshold")
+         "answer_check", "crisis_check", "passing_check", "animal_check", "abstain_threshold")
 
 
 def load(path: Path) -> dict:
@@ -93,9 +93,19 @@ def run_of(raw: dict) -> Run:
     """The run a loaded report describes; a lay report searched `eval.lay.K` passages a question."""
     if "in_scope" in raw:
         meta = raw.get("run") if isinstance(raw.get("run"), dict) else {}
-        return Run(raw.get("k", LAY_K), {f: meta[f] for f in SETUP if f in meta})
+        return Run(raw.get("k", LAY_K), _setup(meta))
     meta = raw.get("meta") if isinstance(raw.get("meta"), dict) else {}
-    return Run(meta.get("k"), {f: meta[f] for f in SETUP if f in meta} | {"index": meta.get("index")})
+    return Run(meta.get("k"), _setup(meta) | {"index": meta.get("index")})
+
+
+def _setup(meta: dict) -> dict:
+    """`SETUP`'s fields of a report's run, and the search settings it changed from their
+    defaults (`retriever.provenance.changed_settings`: a setting it does not list was at its
+    default), so that a run with ``PDQ_LEXICON=false`` is not compared as if it were another's."""
+    out = {f: meta[f] for f in SETUP if f in meta}
+    if isinstance(meta.get("settings"), dict):
+        out["settings"] = meta["settings"]
+    return out
 
 
 def differences(before: Run, after: Run, names: tuple[Path, Path]) -> list[str]:
@@ -110,10 +120,19 @@ def differences(before: Run, after: Run, names: tuple[Path, Path]) -> list[str]:
         raise ReportError(f"{names[0]} was scored with --k {before.k} and {names[1]} with --k {after.k}: figures "
                           "past the smaller k do not exist in one of them; score both with the same --k")
     a, b = before.setup, after.setup
-    out = [f"{f} {a[f]} -> {b[f]}" for f in SETUP if f in a and f in b and a[f] != b[f]]
+    out = [f"{f} {_said(a[f])} -> {_said(b[f])}" for f in SETUP if f in a and f in b and a[f] != b[f]]
+    if "settings" in a and "settings" in b:
+        sa, sb = a["settings"], b["settings"]
+        out += [f"{name} {sa.get(name, 'default')} -> {sb.get(name, 'default')}"
+                for name in sorted(sa.keys() | sb.keys()) if sa.get(name) != sb.get(name) and name not in SETUP]
     if out and a.get("index") != b.get("index") and "index_created" in a:
         out.insert(0, f"index {a.get('index')} -> {b.get('index')}")
     return out
+
+
+def _said(value) -> str:
+    """A setup value as the report's header says it: a check or ranker not used is "off"."""
+    return "off" if value is None else str(value)
 
 
 def outcomes_of(raw: dict, path: Path, mode: str) -> dict[str, dict[str, dict]]:
@@ -168,6 +187,13 @@ def same_questions(before: dict[str, dict], after: dict[str, dict], where: str =
         more = f", and {len(edited) - 1} more" if len(edited) > 1 else ""
         raise ReportError(f"{where}question {edited[0]} changed between the runs (its wording or kind{more}): "
                           "compare runs of the same set files")
+    relabelled = [q for q, o in before.items() if "labels" in o and "labels" in after[q]
+                  and o["labels"] != after[q]["labels"]]
+    if relabelled:
+        more = f", and {len(relabelled) - 1} more" if len(relabelled) > 1 else ""
+        raise ReportError(f"{where}the answer of question {relabelled[0]} changed between the runs (its sections, "
+                          f"evidence or doc{more}), which would count as passages won or lost: score both runs "
+                          "with the same set files")
 
 
 def changes(before: dict[str, dict], after: dict[str, dict], level: str, where: str = "",

@@ -177,13 +177,21 @@ def _repeats(q: Question, parents: dict[tuple[str, str], set[tuple[str, ...]]]) 
             if s in q.sections and len(where) > 1 and (not q.doc or doc_matches(q.doc, source))}
 
 
+def _above(path: tuple[str, ...] | list[str], section: str) -> tuple[str, ...]:
+    """The headings above ``section`` in a passage's path: a bold label under it ("Duodenum")
+    is no other place the section stands (an evaluator's trial was told to drop the sections
+    of an item naming the seed's "Some GI neuroendocrine tumors have no signs…")."""
+    at = max((i for i, h in enumerate(path) if h == section), default=len(path) - 1)
+    return tuple(path[:at])
+
+
 def repeated_heading_note(qset: QuestionSet, retriever: Retriever) -> str:
     """A note ("" when none applies) for items naming a heading that one document repeats over
     different parts ("Key Points" heads each part of a PDQ summary): a passage under any of them
     counts, whatever the item's quotes say (`questionset.is_relevant` reads either)."""
     parents: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
     for c in retriever.chunks:
-        parents[(c.source, c.section)].add(tuple(c.heading_path[:-1]))
+        parents[(c.source, c.section)].add(_above(c.heading_path, c.section))
     loose = [q for q in qset.questions if q.in_scope and _repeats(q, parents)]
     if not loose:
         return ""

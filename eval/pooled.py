@@ -103,7 +103,7 @@ def table(mode: str, set_rows: list[SetRow], k: int = 10) -> str:
     answerable = [r for r in set_rows[:-1] if r.in_scope]
     if answerable:
         smallest = min(answerable, key=lambda r: r.in_scope)
-        lines.append(f"one in-scope question moves Hit@1 by {1 / smallest.in_scope:.3f} in the smallest set "
+        lines.append(f"one in-scope question moves Hit@1 by {1 / smallest.in_scope:.4f} in the smallest set "
                      f"({smallest.name}) and by {1 / set_rows[-1].in_scope:.4f} pooled")
     if k < 10:
         lines.append(f"--k {k}: figures cut off past {k} passages (Hit@5 for k < 5, MRR@10) are left out, shown as -")

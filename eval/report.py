@@ -17,9 +17,11 @@ def _fmt(v: float) -> str:
 # What the figures mean, printed once under the tables and in --help.
 LEGEND = ("Hit@k: share of answerable questions with a relevant passage in the first k; MRR@10: mean of "
           "1/rank of the first relevant one (0 past 10); nDCG@10: how high the relevant passages rank in the "
-          "first 10; Recall@10: share of relevant passages in the first 10; refused: answerable questions "
-          "refused (each a miss above); abstained: out-of-scope questions refused; rr: one question's 1/rank; "
-          "-: a figure past --k or with no questions")
+          "first 10, each relevant passage counting 1 (a set labels none higher than another); Recall@10: share "
+          "of relevant passages in the first 10; refused: answerable questions refused (each a miss above); "
+          "abstained: out-of-scope questions refused; in-scope, patient, out-of-scope (several sets): how many "
+          "questions, patient Hit@1 that of the questions of kind patient; rr: one question's 1/rank; -: a "
+          "figure past --k or with no questions")
 
 
 def table(reports: list[ModeReport]) -> str:
@@ -57,7 +59,8 @@ def _refused(r: dict) -> str:
     rank, n = r["held_back_rank"], r["held_back"]
     where = f"its passage {rank} of the {n} held back" if rank else f"its passage not among the {n} held back"
     vetoes = f"; {', '.join(r['vetoes'])}" if r["vetoes"] else ""
-    return f"refused: confidence {r['confidence']:.2f} under threshold {r['threshold']:.2f}{vetoes}; {where}"
+    confidence = round(r["confidence"], 2) + 0.0  # never "-0.00"
+    return f"refused: confidence {confidence:.2f} under threshold {r['threshold']:.2f}{vetoes}; {where}"
 
 
 def failures_text(report: ModeReport) -> str:

@@ -44,6 +44,13 @@ def wording(question: str) -> str:
     return hashlib.sha1(question.encode()).hexdigest()[:12]
 
 
+def labels(q: Question) -> str:
+    """A short hash of what counts as a question's answer (its sections, evidence, document and
+    MedQuAD source): `eval.compare` refuses runs whose labels were edited between them, which it
+    would otherwise count as passages won and lost (an evaluator's trial)."""
+    return wording("\n".join(["\t".join(q.sections), "\t".join(q.evidence), q.doc, q.doc_source]))
+
+
 def first_relevant(run: dict[str, float], relevant: dict[str, int], k: int) -> int | None:
     """Rank of the first relevant passage of one question's run (scored ``k + 1 - rank``), or None."""
     ranks = [k + 1 - int(score) for chunk, score in run.items() if relevant.get(chunk)]
@@ -142,6 +149,7 @@ def evaluate(qset: QuestionSet, retriever: Retriever, mode: str, k: int = 10,
                          "in_scope_abstained": share([abstained[q.id] for q in inscope])}
     report.counts["out_of_scope"] = len(outscope)
     report.outcomes = {q.id: {"kind": q.kind, "refused": abstained[q.id], "wording": wording(q.question),
+                              "labels": labels(q),
                               "rank": {lvl: first_relevant(run[q.id], qrels[lvl][q.id], k) if q.in_scope else None
                                        for lvl in levels}}
                        for q in qset.questions}
@@ -172,6 +180,11 @@ def misses(qset: QuestionSet, results: dict[str, SearchResult], run: dict[str, d
     passages those held back), then up to ``n`` out-of-scope ones answered."""
     inscope = [q for q in qset.questions if q.in_scope]
     rr = per_question_rr({q.id: qrels[q.id] for q in inscope}, run)
+    # Each passage's file where the passages come from several: two summaries have sections of one name.
+    several = len({h.chunk.source for res in results.values() for h in [*res.hits, *res.withheld]}) > 1
+
+    def named(chunk: Chunk) -> str:
+        return label(chunk) + (f" [{chunk.source}]" if several else "")
     out = []
     for q in sorted(inscope, key=lambda q: (rr.get(q.id, 0.0), q.id))[:n]:
         if rr.get(q.id, 0.0) >= 1.0:
@@ -180,10 +193,10 @@ def misses(qset: QuestionSet, results: dict[str, SearchResult], run: dict[str, d
         shown = (res.withheld if res.abstained else res.hits)[:3]
         out.append({"id": q.id, "question": q.question, "rr": rr.get(q.id, 0.0),
                     "gold": list(q.sections) or [q.doc_source], "abstained": res.abstained,
-                    "top": [label(h.chunk) + (f" [{h.chunk.source}]" if q.doc_source else "") for h in shown]}
+                    "top": [named(h.chunk) for h in shown]}
                    | ({"refusal": refusal(res, qrels[q.id], threshold)} if res.abstained else {}))
     for q in qset.questions:
         if not q.in_scope and not results[q.id].abstained and len(out) < 2 * n:
             out.append({"id": q.id, "question": q.question, "rr": None, "gold": ["(out of scope: should abstain)"],
-                        "abstained": False, "top": [label(h.chunk) for h in results[q.id].hits[:3]]})
+                        "abstained": False, "top": [named(h.chunk) for h in results[q.id].hits[:3]]})
     return out

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -238,3 +239,32 @@ def test_a_model_file_that_cannot_be_used_is_a_clear_error(seed_index, monkeypat
     monkeypatch.setattr(Retriever, "load", damaged)
     assert eval_main([str(PROJECT_SET), "--index", str(seed_index)]) == 2
     assert capsys.readouterr().err.startswith("error: models/pdq-minilm-l6/threshold.json: not a threshold record")
+
+
+def test_a_json_path_that_is_an_input_is_refused_before_the_run(seed_index, tmp_path, capsys):
+    """An evaluator's trial: ``--json mine.jsonl`` replaced the question set with the report,
+    and ``--json INDEX/manifest.json`` damaged the index."""
+    qset = tmp_path / "mine.jsonl"
+    qset.write_text(PROJECT_SET.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    before = qset.read_bytes()
+    assert eval_main([str(qset), "--index", str(seed_index), "--json", str(qset)]) == 2
+    assert f"--json {qset}: is a question set being scored" in capsys.readouterr().err
+    assert qset.read_bytes() == before
+    inside = seed_index / "report.json"
+    assert eval_main([str(qset), "--index", str(seed_index), "--json", str(inside)]) == 2
+    assert "is inside the index folder" in capsys.readouterr().err and not inside.exists()
+
+
+def test_a_refused_run_leaves_no_folder_for_its_report(tmp_path, capsys):
+    target = tmp_path / "new" / "deeper" / "r.json"
+    assert eval_main([str(PROJECT_SET), "--index", str(tmp_path / "no-index"), "--json", str(target)]) == 2
+    assert "no-index" in capsys.readouterr().err and not (tmp_path / "new").exists()
+
+
+def test_json_dash_writes_the_report_to_stdout_and_the_tables_to_stderr(seed_index, tmp_path, capsys):
+    qset = tmp_path / "mine.jsonl"
+    qset.write_text("\n".join(PROJECT_SET.read_text(encoding="utf-8").splitlines()[:3]) + "\n", encoding="utf-8")
+    assert eval_main([str(qset), "--index", str(seed_index), "--json", "-"]) == 0
+    out = capsys.readouterr()
+    assert json.loads(out.out)["meta"]["settings"] == {} and "Hit@1" in out.err
+    assert not (tmp_path / "-").exists() and not Path("-").exists()

@@ -101,6 +101,11 @@ def test_runs_of_different_questions_or_levels_are_refused():
     retyped = {q: {**o, "kind": "staff"} for q, o in AFTER["b"].items()}
     with pytest.raises(ReportError, match=r"set 'b': question q0 changed .* kind, and 5 more\)"):
         compare(BEFORE, {**AFTER, "b": retyped}, "passage")
+    relabelled = {**AFTER["a"], "q3": {**AFTER["a"]["q3"], "labels": "0123456789ab"}}
+    labelled = {**BEFORE, "a": {**BEFORE["a"], "q3": {**BEFORE["a"]["q3"], "labels": "ba9876543210"}}}
+    with pytest.raises(ReportError, match=r"set 'a': the answer of question q3 changed between the runs"):
+        compare(labelled, {**AFTER, "a": relabelled}, "passage")  # an evaluator's trial: counted as Hit@1 won
+    assert compare(BEFORE, {**AFTER, "a": relabelled}, "passage")[0]["a"]["Hit@1"].won  # one report from before labels
     with pytest.raises(ReportError, match=r"set 'a': no 'document' level \(this set has passage\)"):
         compare(BEFORE, AFTER, "document")
     with pytest.raises(ReportError, match="share no set"):
@@ -186,3 +191,24 @@ def test_a_missing_report_a_mode_it_lacks_and_sets_in_common_are_said_plainly(tm
     assert "set 'a' was not scored in mode 'bm25' (the report has hybrid)" in capsys.readouterr().err
     with pytest.raises(ReportError, match=r"matched by their file's name: the first has x, y; the second has z\)"):
         compare({"x": BEFORE["a"], "y": BEFORE["b"]}, {"z": AFTER["a"]}, "passage")
+
+
+def test_runs_with_other_checks_or_search_settings_are_compared_under_a_note(tmp_path, capsys):
+    """An evaluator's trial: a run with ``PDQ_ANSWER_CHECK=false`` was compared with no note, and
+    one with ``PDQ_LEXICON=false`` recorded nothing of it."""
+    before = with_meta(tmp_path / "a.json", BEFORE, **RUN, answer_check="046fabb3915f", settings={})
+    after = with_meta(tmp_path / "b.json", AFTER, **RUN, answer_check=None, settings={"lexicon": False,
+                                                                                    "answer_check": False})
+    assert main([str(before), str(after)]) == 0
+    note = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("note:"))
+    assert "answer_check 046fabb3915f -> off; lexicon default -> False:" in note
+
+
+def test_an_eval_report_records_the_settings_it_changed(seed_index, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "r.json"
+    monkeypatch.setenv("PDQ_RRF_K", "30")
+    assert eval_main([str(SHORT_SET), "--index", str(seed_index), "--json", str(out)]) == 0
+    meta = json.loads(out.read_text())["meta"]
+    assert meta["settings"] == {"rrf_k": 30}
+    outcomes = json.loads(out.read_text())["modes"]["hybrid"]["outcomes"]
+    assert all(len(o["labels"]) == 12 for o in outcomes.values())

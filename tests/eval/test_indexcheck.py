@@ -89,3 +89,13 @@ def test_a_heading_the_document_repeats_is_scored_under_a_note(seed_index, tmp_p
     assert 'judge such an item by an evidence quote alone ("sections": [])' in out
     _, out, _ = run(tmp_path, seed_index, capsys, sections=["Chemotherapy"])
     assert "repeats" not in out
+
+
+@pytest.mark.model
+def test_a_section_with_bold_labels_under_it_is_not_a_repeated_heading(seed_index, tmp_path, capsys):
+    """An evaluator's trial: the seed's passages under "Duodenum", "Colon" … (bold labels
+    within one section) were read as the section standing under other headings, and the run
+    advised dropping a correct item's sections."""
+    section = "Some GI neuroendocrine tumors have no signs or symptoms in the early stages."
+    code, out, _ = run(tmp_path, seed_index, capsys, sections=[section])
+    assert code == 0 and "repeats" not in out

@@ -56,13 +56,13 @@ def test_the_table_ends_with_the_pool_and_what_one_question_weighs():
     text = table("hybrid", rows({"small": SMALL, "large": LARGE}))
     lines = text.splitlines()
     assert lines[0] == "hybrid" and lines[-2].startswith("pooled")
-    assert "by 0.500 in the smallest set (small) and by 0.1667 pooled" in lines[-1]
+    assert "by 0.5000 in the smallest set (small) and by 0.1667 pooled" in lines[-1]
 
 
 def test_a_set_without_in_scope_items_does_not_hide_what_a_question_weighs():
     only_out = report({"x": ("out_of_scope", True, None)})
     text = table("hybrid", rows({"off": only_out, "small": SMALL}))
-    assert "by 0.500 in the smallest set (small)" in text
+    assert "by 0.5000 in the smallest set (small)" in text
 
 
 def test_figures_cut_off_by_a_small_k_are_said_to_be_left_out():

@@ -53,3 +53,22 @@ def test_a_refused_answerable_question_says_how_near_it_came():
     text = failures_text(report)
     assert "[refused: confidence 0.31 under threshold 0.34; topic missing: kidney; its passage 3 of the 3 held back]" \
         in text and "held back:\n    1. S0 | passage 0" in text
+
+
+def test_a_miss_names_each_passage_s_file_where_passages_come_from_several():
+    """An evaluator's trial: on a two-summary index both had a "Certain factors affect
+    prognosis…" section, and a miss's passages did not say which summary they were from."""
+    two = [*CHUNKS[:2], *(Chunk(id=f"e#{i}", doc_id="e", source="e.md", title="E", url="", heading_path=[f"S{i}"],
+                                section=f"S{i}", text=f"other {i}") for i in range(2))]
+
+    class TwoFiles(Stub):
+        chunks = two
+
+        def search(self, query: str, k: int = 5, mode: str = "hybrid") -> SearchResult:
+            hits = [Hit(rank=n, score=1.0, chunk=c, link="") for n, c in enumerate(reversed(two), 1)][:k]
+            return SearchResult(query, hits, False, mode, confidence=0.9)
+
+    report = evaluate(qset(Question("q", "q", "patient", sections=("S0",))), TwoFiles(), "hybrid", k=3, failures=5)
+    assert report.failures[0]["top"][:2] == ["S1 | other 1 [e.md]", "S0 | other 0 [e.md]"]
+    one = evaluate(qset(Question("q", "q", "patient", sections=("S3",))), Stub(), "hybrid", k=3, failures=5)
+    assert one.failures[0]["top"][0] == "S0 | passage 0"
