@@ -20,7 +20,8 @@ DEPTH = 3
 
 @dataclass(frozen=True)
 class Topic:
-    """A heading of the summary, the link to its first passage, and the headings under it."""
+    """A heading of the summary, the link to its first passage ("" when it has none of its own),
+    and the headings under it."""
 
     heading: str
     link: str
@@ -43,14 +44,19 @@ def contents(retriever, doc_id: str) -> tuple[Topic, ...]:
 
 def build_contents(paths: list[tuple[tuple[str, ...] | list[str], str]]) -> tuple[Topic, ...]:
     """The tree of ``paths`` (each passage's headings below the title, and its link), each
-    heading linked to the first passage under it."""
-    tree: dict[str, tuple[str, dict]] = {}
+    heading linked to its own first passage. One with no passage of its own is not linked:
+    linked to its first sub-heading's passage, it opened the same place as the link under it,
+    two links in a row (a patient's trial)."""
+    tree: dict[str, list] = {}  # heading: [its own first passage's link, the headings under it]
     for path, link in paths:
         level = tree
-        for heading in path:
-            level = level.setdefault(heading, (link, {}))[1]
+        for depth, heading in enumerate(path, 1):
+            node = level.setdefault(heading, ["", {}])
+            if depth == len(path) and not node[0]:
+                node[0] = link
+            level = node[1]
     return _topics(tree)
 
 
-def _topics(tree: dict[str, tuple[str, dict]]) -> tuple[Topic, ...]:
+def _topics(tree: dict[str, list]) -> tuple[Topic, ...]:
     return tuple(Topic(heading, link, _topics(under)) for heading, (link, under) in tree.items())

@@ -11,12 +11,14 @@ from service.contents import Topic, build_contents
 from tests.service.conftest import ANSWERED, DOC_ID, MANY, FakeRetriever
 
 
-def test_headings_nest_in_the_summary_s_order_each_linked_to_its_first_passage():
+def test_headings_nest_in_the_summary_s_order_each_linked_to_its_own_first_passage():
+    """One without a passage of its own is not linked: a patient's trial found "General
+    Information About…" and the section under it opening the same place."""
     paths = [(("Overview", "Key facts"), "l1"), (("Overview", "Key facts"), "l2"), (("Overview", "Risks"), "l3"),
              (("Treatment", "Surgery", "Open surgery"), "l4"), (("Treatment",), "l5"), (("About",), "l6")]
     assert build_contents(paths) == (
-        Topic("Overview", "l1", (Topic("Key facts", "l1"), Topic("Risks", "l3"))),
-        Topic("Treatment", "l4", (Topic("Surgery", "l4", (Topic("Open surgery", "l4"),)),)),
+        Topic("Overview", "", (Topic("Key facts", "l1"), Topic("Risks", "l3"))),
+        Topic("Treatment", "l5", (Topic("Surgery", "", (Topic("Open surgery", "l4"),)),)),
         Topic("About", "l6"))
     assert build_contents([]) == ()
 
@@ -39,7 +41,9 @@ def test_a_refusal_offers_the_summary_s_headings_to_browse(client):
     assert "Hormone therapy" in headings and "Key Points" not in headings
     assert "Certain factors affect prognosis (chance of recovery) and treatment options." in headings
     assert all(href.startswith("https://www.cancer.gov/") for href, _ in links)
-    assert headings[0] == "General Information About Gastrointestinal Neuroendocrine Tumors"
+    assert headings[0] == "A gastrointestinal neuroendocrine tumor is cancer that forms in the lining of the " \
+        "gastrointestinal tract." and len(set(href for href, _ in links)) == len(links)
+    assert "<li>General Information About Gastrointestinal Neuroendocrine Tumors<ul>" in html
     assert "See what this summary covers" not in client.get("/", params={"q": ANSWERED}).text
 
 
