@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from breame.spelling import get_american_spelling
 
+from retriever.abstain import ANIMAL, EVERYDAY
 from retriever.audience import audience
 from retriever.boilerplate import cross_references
 from retriever.cancer_names import TUMOUR_WORDS
@@ -52,9 +53,13 @@ def childhood_twin(retriever, query: str, result, doc: str = "") -> ChildhoodTwi
     A twin is a "Childhood ..." line of that summary whose other words its own title holds
     ("Childhood Gastrointestinal Neuroendocrine Tumors Treatment" of "Gastrointestinal
     Neuroendocrine Tumors Treatment"); the Wilms tumour summary's "Childhood Cancers" is no
-    twin. Nothing is said for a summary that is itself a childhood one.
+    twin. Nothing is said for a summary that is itself a childhood one, nor beside a refusal
+    of a question about something other than cancer or an animal's health: "my son have flu
+    and fever" was pointed to the childhood summary (a patient's trial).
     """
     if audience(query) != "child" or mostly_another_language(query):  # "¿cuáles son ...?": no son
+        return None
+    if result.abstained and {EVERYDAY, ANIMAL} & set(result.missing):
         return None
     passages = [*result.hits, *result.withheld, *result.related]
     doc = doc or (passages[0].chunk.doc_id if passages else "")

@@ -57,7 +57,8 @@ def _index(docs: dict[str, tuple[str, list[str], bool]]):
 
 
 def _answered_from(doc):
-    return SimpleNamespace(hits=[SimpleNamespace(chunk=SimpleNamespace(doc_id=doc))], withheld=[], related=[])
+    return SimpleNamespace(hits=[SimpleNamespace(chunk=SimpleNamespace(doc_id=doc))], withheld=[], related=[],
+                           abstained=False, missing=[])
 
 
 POINTER = "See the following:\n\n- Childhood Liver Cancer Treatment\n- Childhood Cancers"
@@ -76,6 +77,10 @@ def test_a_child_s_question_gets_the_childhood_version_the_answering_summary_nam
     assert childhood_twin(index, "my son is 6", _answered_from("child")) is None  # a childhood summary
     # "Childhood Cancers" names no version of the Wilms summary, nor does another summary's pointer
     assert childhood_twin(index, "my son is 6", _answered_from("wilms")) is None
+    everyday = SimpleNamespace(hits=[], withheld=_answered_from("liver").hits, related=[], abstained=True,
+                               missing=["flu", "a subject other than cancer"])
+    assert childhood_twin(index, "my son have flu and fever", everyday) is None  # no cancer asked of (a trial)
+    assert childhood_twin(index, "my son is 6", SimpleNamespace(**{**vars(everyday), "missing": ["flu"]})) is not None
     picked = childhood_twin(index, "my son is 6", _answered_from("wilms"), doc="liver")  # the summary picked
     assert picked.of == "Liver Cancer Treatment"
 

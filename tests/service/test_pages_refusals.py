@@ -159,6 +159,8 @@ def test_a_question_about_a_child_is_pointed_to_the_childhood_summary(client, re
     link = re.search(r'<p class="note twin">.*?<a href="([^"]+)"', html).group(1)
     assert link.startswith(retriever.manifest.documents[next(iter(retriever.manifest.documents))].url + "#:~:text=")
     assert "written about adults" not in client.get("/", params={"q": "carcinoid in the appendix, what now"}).text
+    flu = client.get("/", params={"q": "my son have flu and fever"}).text  # a patient's trial: no cancer asked of
+    assert "may be about something else" in flu and "written about adults" not in flu
 
 
 def test_the_contact_number_is_a_link_a_phone_can_call(client):
