@@ -198,3 +198,29 @@ def slips(corrections: dict[str, str]) -> dict[str, str]:
     (`british_spelling`): a trial's reader was told "We read 'tumour' as 'tumor'" for every
     one, which reads as correcting how they spell. What a page says only: the search reads them all."""
     return {typed: read for typed, read in corrections.items() if not british_spelling(typed, read)}
+
+
+@dataclass(frozen=True)
+class NamedElsewhere:
+    """A word a refusal says the closest passages lack, and the section of the summary that names it."""
+
+    word: str  # as the question writes it
+    heading: str
+    link: str
+
+
+def named_elsewhere(retriever, query: str, words: list[str], result, doc: str) -> list[NamedElsewhere]:
+    """For a refusal over one summary (``doc``), the first section in the summary's order
+    whose own words hold each of ``words`` (as the search reads them; `presentation.words_to_name`)
+    that the closest passages lack. "what is octreotide scan" was told the passages "don't
+    mention octreotide", which the summary's hormone therapy section names (a patient's trial):
+    a link to where a word stands claims no answer, as the summary's headings do."""
+    if not result.abstained or not doc or not words:
+        return []
+    rows = [i for i in np.flatnonzero(retriever.doc_ids == doc) if not retriever.chunks[i].outline]
+    out = []
+    for word in words:
+        if (i := next((i for i in rows if retriever.words.own(i).knows(word)), None)) is not None:
+            chunk = retriever.chunks[i]
+            out.append(NamedElsewhere(as_typed(query, [word])[0], chunk.heading_path[-1], retriever.links[chunk.id]))
+    return out

@@ -23,7 +23,16 @@ from retriever.tokenization import STOPWORDS
 from service.contents import contents
 from service.errors import ApiError
 from service.form_errors import echo, form_status, patient_message, two_questions
-from service.notices import as_typed, childhood_twin, maybe_shorthand, other_summary, phone_link, slips, unmarked
+from service.notices import (
+    as_typed,
+    childhood_twin,
+    maybe_shorthand,
+    named_elsewhere,
+    other_summary,
+    phone_link,
+    slips,
+    unmarked,
+)
 from service.presentation import (
     corrected,
     not_covered,
@@ -118,7 +127,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
     doc = clean_text(doc or "")
     context = dict(q="", result=None, passages=[], error=None, catalog=cat, doc=doc, choices=[], corrected="", hints=[],
                    read_as=[], related=[], not_covered=[], unquoted=[], shorthand=[], contents=(), twin=None,
-                   other=None, everyday=False, crisis=False)
+                   other=None, elsewhere=[], everyday=False, crisis=False)
     if q is None:
         return _render(request, "index.html", **context)
     try:
@@ -143,7 +152,8 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
     # A refusal over one summary (the only one, or the one picked) shows its headings to browse.
     one = doc if doc in cat.titles else next(iter(cat.titles)) if cat.count == 1 else ""
     hints = question_hints(query, result, cat.count)
-    named = [] if hints else as_typed(query, words_to_name(result))
+    lacked = [] if hints else words_to_name(result)
+    named = as_typed(query, lacked)
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, slips(result.corrections)),
                    contents=contents(retriever, one) if result.abstained and one else (),
                    read_as=read_as(query, result.corrections),
@@ -153,6 +163,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
                    everyday=EVERYDAY in not_covered(result),
                    twin=childhood_twin(retriever, query, result, doc if doc in cat.titles else ""),
                    other=other_summary(retriever, query, result, cat.titles),
+                   elsewhere=named_elsewhere(retriever, query, lacked, result, one),
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
                    related=passage_views(result.related), crisis=result.crisis)
     return _render(request, "index.html", **context)

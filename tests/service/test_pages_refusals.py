@@ -254,3 +254,14 @@ def test_a_question_about_a_pet_is_refused_saying_the_summaries_are_about_people
     staff = client.get("/staff", params={"q": "dog stomach tumor treatment"}).text
     assert "animal check reads it as a question about an animal's health" in staff and "lack: <q>an" not in staff
 
+
+
+def test_a_refusal_says_where_the_summary_names_a_word_its_closest_passages_lack(client, retriever):
+    """A patient's trial: "what is octreotide scan" was told the passages "don't mention
+    octreotide", which the summary's hormone therapy section names."""
+    html = client.get("/", params={"q": "what is octreotide scan"}).text
+    assert "seem to answer this question" in html and "don't mention <q>octreotide</q>" in html
+    note = re.search(r'<p class="note elsewhere">The summary names <q>octreotide</q> under <a href="([^"]+)">'
+                     r"Hormone therapy</a>, which may not answer your question.</p>", html)
+    assert note and note.group(1).startswith("https://www.cancer.gov/")
+    assert "note elsewhere" not in client.get("/", params={"q": "what is lung cancer"}).text  # named nowhere
