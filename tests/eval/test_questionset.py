@@ -31,6 +31,7 @@ ALL_KINDS = {"patient", "typo", "staff", "out_of_scope"}
     ("fresh13_questions.jsonl", 73, 17, ALL_KINDS),
     ("fresh14_questions.jsonl", 76, 19, ALL_KINDS),
     ("fresh15_questions.jsonl", 69, 13, ALL_KINDS),
+    ("fresh16_questions.jsonl", 82, 20, ALL_KINDS),  # FRESH16_BRIEF.md: English as a second language
     ("passing_questions.jsonl", 73, 25, {"patient", "typo", "out_of_scope"}),  # PASSING_BRIEF.md
     ("passing2_questions.jsonl", 71, 25, {"patient", "typo", "out_of_scope"}),
     ("everyday_questions.jsonl", 120, 120, {"out_of_scope"}),
@@ -219,14 +220,16 @@ EARLIER_SETS = ("seed_questions.jsonl", "heldout_questions.jsonl", "short_questi
                 "fresh4_questions.jsonl", "fresh5_questions.jsonl", "fresh6_questions.jsonl",
                 "fresh7_questions.jsonl", "fresh8_questions.jsonl", "fresh9_questions.jsonl",
                 "fresh10_questions.jsonl", "fresh11_questions.jsonl", "fresh12_questions.jsonl",
-                "fresh13_questions.jsonl")
+                "fresh13_questions.jsonl", "fresh14_questions.jsonl", "fresh15_questions.jsonl",
+                "fresh16_questions.jsonl")
 
 
 @pytest.mark.parametrize("name", ["fresh2_questions.jsonl", "fresh3_questions.jsonl", "fresh4_questions.jsonl",
                                   "fresh5_questions.jsonl", "fresh6_questions.jsonl", "fresh7_questions.jsonl",
                                   "fresh8_questions.jsonl", "fresh9_questions.jsonl",
                                   "fresh10_questions.jsonl", "fresh11_questions.jsonl",
-                                  "fresh12_questions.jsonl", "fresh13_questions.jsonl"])
+                                  "fresh12_questions.jsonl", "fresh13_questions.jsonl",
+                                  "fresh14_questions.jsonl", "fresh15_questions.jsonl", "fresh16_questions.jsonl"])
 def test_a_later_fresh_set_repeats_no_question_of_the_earlier_sets(name):
     def norm_q(text):
         return "".join(ch for ch in text.lower() if ch.isalnum() or ch == " ").strip()
