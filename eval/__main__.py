@@ -27,7 +27,7 @@ from eval.report import LEGEND, failures_text, pooled_json, table, to_json
 from eval.runner import document_ceiling, evaluate
 from retriever.embedding import ModelError
 from retriever.models import MODES
-from retriever.provenance import changed_settings, describe, run_line
+from retriever.provenance import describe, run_line, search_settings
 from retriever.search import Retriever
 from retriever.settings import Settings, SettingsProblem, read_settings
 from retriever.store import IndexLoadError
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", type=Path, default=None, help="index folder (default: $PDQ_INDEX_DIR or ./index)")
     p.add_argument("--mode", choices=[*MODES, "all"], default="hybrid", help="searcher(s) scored (default hybrid)")
     p.add_argument("--k", type=int, default=10, help="passages retrieved per question (default 10)")
-    p.add_argument("--json", type=Path, default=None, help="also write every figure as JSON here "
+    p.add_argument("--json", type=_report_path, default=None, help="also write every figure as JSON here "
                    "(- : to stdout, the tables then to stderr)")
     p.add_argument("--failures", type=int, default=0, help="list the N worst misses")
     args = p.parse_args(argv)
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return 2
     out = sys.stdout
-    if str(args.json) != STDOUT:
+    if args.json != STDOUT:
         return _run(args, out)
     with contextlib.redirect_stdout(sys.stderr):  # the tables to stderr, so that stdout is the JSON alone
         return _run(args, out)
@@ -75,7 +75,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
                                    "passage, so it is not pooled with other sets; score it on its own")
         if bad:
             raise QuestionSetError(_all_problems(bad, qsets, index_dir, settings))
-        if args.json and str(args.json) != STDOUT and args.json.resolve().is_relative_to(index_dir.resolve()):
+        if args.json and args.json != STDOUT and args.json.resolve().is_relative_to(index_dir.resolve()):
             raise QuestionSetError(f"--json {args.json}: is inside the index folder {index_dir}, whose files the "
                                    "report would overwrite; name a file outside it")
         retriever = Retriever.load(index_dir, settings)
@@ -108,7 +108,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         _write(args.json, out, to_json(reports, {"questions": str(qset.path), "index": str(index_dir),
                                                "k": args.k, **describe(retriever),
-                                               "settings": changed_settings(retriever),
+                                               "settings": search_settings(retriever),
                                                "document_hit1_ceiling": best / n if n else None}))
     return 0
 
@@ -151,8 +151,8 @@ def _argument_problem(args: argparse.Namespace) -> str | None:
     if same := list(dict.fromkeys(str(q) for q, r in zip(args.questions, named) if named.count(r) > 1)):
         said = f"{same[0]} is named twice" if len(same) == 1 else f"{' and '.join(same)} name one file twice"
         return f"{said}; each set is scored once"
-    if args.json and str(args.json) != STDOUT:
-        if args.json.resolve() in named:
+    if args.json and args.json != STDOUT:
+        if args.json.resolve() in named or any(_same_file(args.json, q) for q in args.questions):
             return (f"--json {args.json}: is a question set being scored, which the report would overwrite; "
                     f"name another file (e.g. {args.json.with_suffix('.report.json')})")
         if problem := _unwritable(args.json):
@@ -181,8 +181,13 @@ def _several(args: argparse.Namespace, qsets: list[QuestionSet], retriever: Retr
     if args.json:
         _write(args.json, out, pooled_json(by_mode, rows, {
             "questions": [str(q.path) for q in qsets], "index": str(index_dir), "k": args.k,
-            **describe(retriever), "settings": changed_settings(retriever)}))
+            **describe(retriever), "settings": search_settings(retriever)}))
     return 0
+
+
+def _report_path(value: str) -> Path | str:
+    """``-`` as typed (stdout); any other value a path, so that ``./-`` names a file."""
+    return STDOUT if value == STDOUT else Path(value)
 
 
 def _unwritable(path: Path) -> str | None:
@@ -190,6 +195,8 @@ def _unwritable(path: Path) -> str | None:
     is written (`_write`): a run refused later leaves none behind."""
     if path.is_dir():
         return "is a folder; name a file"
+    if path.is_symlink() and not path.exists():
+        return "is a link to nothing; name a file"
     if path.exists():
         try:
             with path.open("a", encoding="utf-8"):
@@ -203,9 +210,17 @@ def _unwritable(path: Path) -> str | None:
     return None if os.access(nearest, os.W_OK | os.X_OK) else f"cannot make its folder ({nearest} is read-only)"
 
 
-def _write(path: Path, out: TextIO, text: str) -> None:
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths are one file, a hard link to the other included."""
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _write(path: Path | str, out: TextIO, text: str) -> None:
     """The report to ``path``, its folders made first, or to ``out`` for ``--json -``."""
-    if str(path) == STDOUT:
+    if path == STDOUT:
         out.write(text.rstrip("\n") + "\n")
         return
     path.parent.mkdir(parents=True, exist_ok=True)

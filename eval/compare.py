@@ -99,9 +99,8 @@ def run_of(raw: dict) -> Run:
 
 
 def _setup(meta: dict) -> dict:
-    """`SETUP`'s fields of a report's run, and the search settings it changed from their
-    defaults (`retriever.provenance.changed_settings`: a setting it does not list was at its
-    default), so that a run with ``PDQ_LEXICON=false`` is not compared as if it were another's."""
+    """`SETUP`'s fields of a report's run, and its search settings (`retriever.provenance.
+    search_settings`), so that a run with ``PDQ_LEXICON=false`` is not compared as if it were another's."""
     out = {f: meta[f] for f in SETUP if f in meta}
     if isinstance(meta.get("settings"), dict):
         out["settings"] = meta["settings"]
@@ -123,8 +122,10 @@ def differences(before: Run, after: Run, names: tuple[Path, Path]) -> list[str]:
     out = [f"{f} {_said(a[f])} -> {_said(b[f])}" for f in SETUP if f in a and f in b and a[f] != b[f]]
     if "settings" in a and "settings" in b:
         sa, sb = a["settings"], b["settings"]
-        out += [f"{name} {sa.get(name, 'default')} -> {sb.get(name, 'default')}"
+        out += [f"{name} {_said(sa.get(name))} -> {_said(sb.get(name))}"
                 for name in sorted(sa.keys() | sb.keys()) if sa.get(name) != sb.get(name) and name not in SETUP]
+    elif "settings" in a or "settings" in b:
+        out.append("search settings recorded by one report only (the other was written before they were)")
     if out and a.get("index") != b.get("index") and "index_created" in a:
         out.insert(0, f"index {a.get('index')} -> {b.get('index')}")
     return out

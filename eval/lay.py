@@ -20,7 +20,7 @@ from pathlib import Path
 from eval.questionset import KINDS_OUT
 from eval.runner import wording
 from retriever.embedding import ModelError
-from retriever.provenance import changed_settings, describe
+from retriever.provenance import describe, search_settings
 from retriever.search import Filters, Retriever
 from retriever.settings import SettingsProblem, read_settings
 from retriever.store import IndexLoadError
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     known = {c.doc_id for c in retriever.chunks}
     qs = [q for q in qs if q.doc_id in known]
     searched = outcomes(qs, retriever)
-    run = describe(retriever) | {"settings": changed_settings(retriever)}
+    run = describe(retriever) | {"settings": search_settings(retriever)}
     result = {"questions": str(args.questions), "run": run, "in_scope": score(qs, retriever, searched=searched)}
     if args.near_miss:
         missed = near_miss(qs, retriever)

@@ -45,10 +45,11 @@ def wording(question: str) -> str:
 
 
 def labels(q: Question) -> str:
-    """A short hash of what counts as a question's answer (its sections, evidence, document and
-    MedQuAD source): `eval.compare` refuses runs whose labels were edited between them, which it
-    would otherwise count as passages won and lost (an evaluator's trial)."""
-    return wording("\n".join(["\t".join(q.sections), "\t".join(q.evidence), q.doc, q.doc_source]))
+    """A short hash of what counts as a question's answer and how it is grouped (its sections,
+    evidence, document, MedQuAD answer, source and focus): `eval.compare` refuses runs whose
+    labels were edited between them, which it would count as passages won and lost (an
+    evaluator's trial)."""
+    return wording("\n".join(["\t".join(q.sections), "\t".join(q.evidence), q.doc, q.answer, q.doc_source, q.focus]))
 
 
 def first_relevant(run: dict[str, float], relevant: dict[str, int], k: int) -> int | None:

@@ -31,17 +31,17 @@ from retriever.figures import figures_asked
 from retriever.health_topics import named_cancers, negated_topics, pdq_subjects, topic_words
 from retriever.initialisms import MIN_LETTERS, Initialisms, is_name
 from retriever.lexicon import lay_words, question_terms, spell_out, widenings
+from retriever.quotes import quoted, split_quotes, unquoted
 from retriever.respelling import VOWELS, american
 from retriever.sizes import size_asked
 from retriever.spelling import Speller
-from retriever.text import drop_emoji, drop_invisible, replace_word, straighten_quotes, strip_accents
+from retriever.text import drop_emoji, drop_invisible, replace_word, strip_accents
 from retriever.tokenization import (
     EVERYDAY_ZIPF,
     STOPWORDS,
     Vocabulary,
     content_words,
     holds_phrase,
-    negated,
     query_tokens,
     tokenize,
     words,
@@ -111,26 +111,6 @@ def held(plan: QueryPlan, text: str, vocabulary: Vocabulary) -> int:
     with it; among those with it, the ones that also hold the other words come first."""
     phrases = sum(holds_phrase(text, p) for p in plan.phrases)
     return phrases * (len(plan.outside) + 1) + sum(any(map(vocabulary.knows, alts)) for alts in plan.outside)
-
-
-def _split_quotes(text: str) -> tuple[list[str], list[str]]:
-    """What ``text`` puts in double quotes (straight or curly, paired left to right) and the
-    rest; an unclosed quote quotes nothing, its tail stays outside."""
-    parts = straighten_quotes(text).split('"')
-    closed = 2 * ((len(parts) - 1) // 2)  # parts[1], parts[3], ... below it are quoted
-    inside = [part for i, part in enumerate(parts) if i % 2 == 1 and i < closed]
-    return inside, [part for i, part in enumerate(parts) if i % 2 == 0 or i > closed]
-
-
-def quoted(text: str) -> tuple[str, ...]:
-    """The phrases ``text`` puts in double quotes, as their words (`tokenization.words`) joined by spaces."""
-    phrases = (" ".join(negated(words(part))) for part in _split_quotes(text)[0])
-    return tuple(dict.fromkeys(p for p in phrases if len(p) > 1))
-
-
-def unquoted(text: str) -> str:
-    """``text`` less what `quoted` reads as quoted."""
-    return " ".join(_split_quotes(text)[1])
 
 
 class Planner:
@@ -254,7 +234,7 @@ class Planner:
         acronyms = set(words(" ".join(typed_acronyms(text))))  # "HAART" is no slip of "heart"
         # A quoted word is searched as typed, as a search box's quotes promise: the phrase is
         # matched so, and the page must not say it was read as another word ("plugh" as "plug").
-        quoted_words = set(words(" ".join(_split_quotes(typed)[0])))
+        quoted_words = set(words(" ".join(split_quotes(typed)[0])))
         lower = self._lower_initials(text, quoted_words)  # "nsclc": no slip
         drugs, unread = read_drug_names(dict.fromkeys(words(text)), self.speller.counts.__contains__)  # "sutent"
         as_typed = acronyms | quoted_words | typed_as_names(text) | {w.lower() for w in lower} | {*unread}

@@ -10,10 +10,8 @@ every eval run name them.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, fields
+from dataclasses import asdict
 from typing import TYPE_CHECKING
-
-from retriever.settings import Settings
 
 if TYPE_CHECKING:
     from retriever.search import Retriever
@@ -34,14 +32,11 @@ def describe(retriever: Retriever) -> dict:
             "documents": m.documents_count, "chunks": m.chunks_count, "index_created": m.created}
 
 
-def changed_settings(retriever: Retriever) -> dict:
-    """The retrieval settings the search runs with that are not their defaults (``{"lexicon":
-    False}``): eval reports record them, so that `eval.compare` names a run with
-    ``PDQ_LEXICON=false`` or other RRF weights, which `describe` leaves out."""
-    s = retriever.settings
-    defaults = {f.name: Settings.model_fields[f.name].default if f.default is MISSING else f.default
-                for f in fields(s)}
-    return {name: getattr(s, name) for name, default in defaults.items() if getattr(s, name) != default}
+def search_settings(retriever: Retriever) -> dict:
+    """Every retrieval setting the search runs with (``{"lexicon": False, "rrf_k": 10, …}``):
+    eval reports record them all, so that `eval.compare` names a run with ``PDQ_LEXICON=false``
+    or other RRF weights, which `describe` leaves out, and a default changed between commits."""
+    return asdict(retriever.settings)
 
 
 def _short(check, on: bool) -> str | None:

@@ -84,7 +84,7 @@ def spaced_words(text: str) -> str:
 
 
 def holds_phrase(text: str, phrase: str) -> bool:
-    """Whether ``text`` has ``phrase`` (words joined by spaces, as `planning.quoted` gives
+    """Whether ``text`` has ``phrase`` (words joined by spaces, as `quotes.quoted` gives
     them) word for word."""
     return f" {phrase} " in spaced_words(text)
 

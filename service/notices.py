@@ -214,13 +214,18 @@ def named_elsewhere(retriever, query: str, words: list[str], result, doc: str) -
     whose own words hold each of ``words`` (as the search reads them; `presentation.words_to_name`)
     that the closest passages lack. "what is octreotide scan" was told the passages "don't
     mention octreotide", which the summary's hormone therapy section names (a patient's trial):
-    a link to where a word stands claims no answer, as the summary's headings do."""
-    if not result.abstained or not doc or not words:
+    a link to where a word stands claims no answer, as the summary's headings do. None beside a
+    refusal of a question about something other than cancer or an animal's health: the page
+    says that is why. A piece of a hyphenated word is named as the search read it, not as the
+    whole word ("octreotide" of "gallium-octreotide", which the summary never writes)."""
+    if not result.abstained or not doc or not words or {EVERYDAY, ANIMAL} & set(result.missing):
         return []
     rows = [i for i in np.flatnonzero(retriever.doc_ids == doc) if not retriever.chunks[i].outline]
-    out = []
+    out: dict[str, NamedElsewhere] = {}
     for word in words:
         if (i := next((i for i in rows if retriever.words.own(i).knows(word)), None)) is not None:
+            typed = as_typed(query, [word])[0]
+            shown = typed if strip_accents(typed.casefold()) == word else word
             chunk = retriever.chunks[i]
-            out.append(NamedElsewhere(as_typed(query, [word])[0], chunk.heading_path[-1], retriever.links[chunk.id]))
-    return out
+            out.setdefault(shown, NamedElsewhere(shown, chunk.heading_path[-1], retriever.links[chunk.id]))
+    return list(out.values())

@@ -19,6 +19,7 @@ from starlette.templating import Jinja2Templates
 
 from retriever.abstain import ANIMAL, EVERYDAY
 from retriever.models import SearchResult
+from retriever.quotes import quoted_as_typed
 from retriever.tokenization import STOPWORDS
 from service.contents import contents
 from service.errors import ApiError
@@ -159,7 +160,8 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
                    read_as=read_as(query, result.corrections),
                    # a hint (another language, too short) explains the refusal; the rest would repeat it
                    not_covered=named, shorthand=maybe_shorthand(named), hints=hints,
-                   unquoted=[] if offered else phrases_not_found(query, result, PATIENT_PASSAGES),
+                   unquoted=[] if offered else [quoted_as_typed(query)[p] for p in
+                                                phrases_not_found(query, result, PATIENT_PASSAGES)],
                    everyday=EVERYDAY in not_covered(result),
                    twin=childhood_twin(retriever, query, result, doc if doc in cat.titles else ""),
                    other=other_summary(retriever, query, result, cat.titles),

@@ -19,8 +19,8 @@ from retriever.abstain import ANIMAL, EVERYDAY, FIGURE, MIN_QUERY_CHARS, few_sto
 from retriever.cancer_types import types_of
 from retriever.citation import citation_line
 from retriever.models import Hit, SearchResult
-from retriever.planning import quoted
 from retriever.providers import PROVIDER
+from retriever.quotes import quoted
 from retriever.text import drop_invisible, iso_date, replace_word, strip_list_marker
 from retriever.text import short_title as plain_title
 from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, holds_phrase, not_in_english, zipf

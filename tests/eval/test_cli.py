@@ -266,5 +266,31 @@ def test_json_dash_writes_the_report_to_stdout_and_the_tables_to_stderr(seed_ind
     qset.write_text("\n".join(PROJECT_SET.read_text(encoding="utf-8").splitlines()[:3]) + "\n", encoding="utf-8")
     assert eval_main([str(qset), "--index", str(seed_index), "--json", "-"]) == 0
     out = capsys.readouterr()
-    assert json.loads(out.out)["meta"]["settings"] == {} and "Hit@1" in out.err
+    assert json.loads(out.out)["meta"]["settings"]["lexicon"] is True and "Hit@1" in out.err
     assert not (tmp_path / "-").exists() and not Path("-").exists()
+    second = tmp_path / "second.jsonl"
+    second.write_text(qset.read_text(encoding="utf-8").replace('"id": "', '"id": "b'), encoding="utf-8")
+    assert eval_main([str(qset), str(second), "--index", str(seed_index), "--json", "-"]) == 0
+    both = capsys.readouterr()
+    assert set(json.loads(both.out)["sets"]) == {"mine", "second"} and "pooled" in both.err
+
+
+def test_json_dot_slash_dash_is_a_file_named_dash(seed_index, tmp_path, capsys, monkeypatch):
+    qset = tmp_path / "mine.jsonl"
+    qset.write_text(PROJECT_SET.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert eval_main([str(qset), "--index", str(seed_index), "--json", "./-"]) == 0
+    assert "Hit@1" in capsys.readouterr().out and json.loads((tmp_path / "-").read_text())["meta"]
+
+
+def test_a_hard_link_to_a_set_or_a_link_to_nothing_is_refused_as_a_report_path(tmp_path, capsys):
+    """A review: a hard link to the set being scored was overwritten, and a link to nothing
+    ended the run in a traceback after scoring."""
+    qset = tmp_path / "mine.jsonl"
+    qset.write_text(PROJECT_SET.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    (tmp_path / "hard.jsonl").hardlink_to(qset)
+    assert eval_main([str(qset), "--json", str(tmp_path / "hard.jsonl")]) == 2
+    assert "is a question set being scored" in capsys.readouterr().err
+    (tmp_path / "dangling.json").symlink_to(tmp_path / "nowhere" / "r.json")
+    assert eval_main([str(qset), "--json", str(tmp_path / "dangling.json")]) == 2
+    assert "is a link to nothing; name a file" in capsys.readouterr().err

@@ -196,12 +196,17 @@ def test_a_missing_report_a_mode_it_lacks_and_sets_in_common_are_said_plainly(tm
 def test_runs_with_other_checks_or_search_settings_are_compared_under_a_note(tmp_path, capsys):
     """An evaluator's trial: a run with ``PDQ_ANSWER_CHECK=false`` was compared with no note, and
     one with ``PDQ_LEXICON=false`` recorded nothing of it."""
-    before = with_meta(tmp_path / "a.json", BEFORE, **RUN, answer_check="046fabb3915f", settings={})
-    after = with_meta(tmp_path / "b.json", AFTER, **RUN, answer_check=None, settings={"lexicon": False,
-                                                                                    "answer_check": False})
+    before = with_meta(tmp_path / "a.json", BEFORE, **RUN, answer_check="046fabb3915f", crisis_check="c1",
+                       passing_check="p1", settings={"lexicon": True, "answer_check": True, "rrf_k": 10})
+    after = with_meta(tmp_path / "b.json", AFTER, **RUN, answer_check=None, crisis_check=None, passing_check="p2",
+                      settings={"lexicon": False, "answer_check": False, "rrf_k": 10})
     assert main([str(before), str(after)]) == 0
     note = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("note:"))
-    assert "answer_check 046fabb3915f -> off; lexicon default -> False:" in note
+    assert ("answer_check 046fabb3915f -> off; crisis_check c1 -> off; passing_check p1 -> p2; lexicon True -> "
+            "False:") in note
+    older = with_meta(tmp_path / "c.json", AFTER, **RUN)  # written before settings were recorded
+    assert main([str(before), str(older)]) == 0
+    assert "search settings recorded by one report only" in capsys.readouterr().out
 
 
 def test_an_eval_report_records_the_settings_it_changed(seed_index, tmp_path, capsys, monkeypatch):
@@ -209,6 +214,6 @@ def test_an_eval_report_records_the_settings_it_changed(seed_index, tmp_path, ca
     monkeypatch.setenv("PDQ_RRF_K", "30")
     assert eval_main([str(SHORT_SET), "--index", str(seed_index), "--json", str(out)]) == 0
     meta = json.loads(out.read_text())["meta"]
-    assert meta["settings"] == {"rrf_k": 30}
+    assert meta["settings"]["rrf_k"] == 30 and meta["settings"]["lexicon"] is True
     outcomes = json.loads(out.read_text())["modes"]["hybrid"]["outcomes"]
     assert all(len(o["labels"]) == 12 for o in outcomes.values())

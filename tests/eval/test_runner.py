@@ -1,6 +1,7 @@
 """`eval.runner.evaluate` on a stub retriever: what it times and what a refused miss says."""
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from eval.questionset import Question, QuestionSet
@@ -72,3 +73,12 @@ def test_a_miss_names_each_passage_s_file_where_passages_come_from_several():
     assert report.failures[0]["top"][:2] == ["S1 | other 1 [e.md]", "S0 | other 0 [e.md]"]
     one = evaluate(qset(Question("q", "q", "patient", sections=("S3",))), Stub(), "hybrid", k=3, failures=5)
     assert one.failures[0]["top"][0] == "S0 | passage 0"
+
+
+def test_a_refusal_near_zero_is_never_said_as_minus_zero():
+    class Near(Stub):
+        def search(self, query: str, k: int = 5, mode: str = "hybrid") -> SearchResult:
+            return replace(super().search(query, k, mode), confidence=-0.001)
+
+    report = evaluate(qset(Question("r", "r", "patient", sections=("S2",))), Near(), "hybrid", k=3, failures=5)
+    assert "[refused: confidence 0.00 under" in failures_text(report)

@@ -82,7 +82,7 @@ def test_non_is_joined_to_the_word_it_negates_in_every_spelling():
 
 
 def test_a_quoted_phrase_reads_non_as_the_keyword_index_does():
-    from retriever.planning import quoted
+    from retriever.quotes import quoted
     from retriever.tokenization import holds_phrase
     text = "Adult non-Hodgkin lymphoma is treated with chemotherapy."
     hodgkin, nhl = quoted('"Hodgkin lymphoma" "non-Hodgkin lymphoma" "non hodgkin lymphoma"')  # the last two are one
@@ -136,7 +136,7 @@ def test_accented_words_are_whole_words_typed_with_or_without_their_accents():
 
 
 def test_quoted_phrases_are_read_as_their_words_straight_or_curly():
-    from retriever.planning import quoted
+    from retriever.quotes import quoted
     from retriever.tokenization import spaced_words
 
     assert quoted('octreotide "Slow-Release" and \u201cliver transplant\u201d') == ("slow release", "liver transplant")

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from retriever.abstain import ANIMAL, EVERYDAY
 from retriever.text import short_title
 from service.notices import (
     ChildhoodTwin,
@@ -13,6 +14,7 @@ from service.notices import (
     british_spelling,
     childhood_twin,
     maybe_shorthand,
+    named_elsewhere,
     other_summary,
     phone_link,
     slips,
@@ -80,6 +82,8 @@ def test_a_child_s_question_gets_the_childhood_version_the_answering_summary_nam
     everyday = SimpleNamespace(hits=[], withheld=_answered_from("liver").hits, related=[], abstained=True,
                                missing=["flu", "a subject other than cancer"])
     assert childhood_twin(index, "my son have flu and fever", everyday) is None  # no cancer asked of (a trial)
+    animal = SimpleNamespace(**{**vars(everyday), "missing": ["an animal's health"]})
+    assert childhood_twin(index, "my son's puppy has a lump", animal) is None
     assert childhood_twin(index, "my son is 6", SimpleNamespace(**{**vars(everyday), "missing": ["flu"]})) is not None
     picked = childhood_twin(index, "my son is 6", _answered_from("wilms"), doc="liver")  # the summary picked
     assert picked.of == "Liver Cancer Treatment"
@@ -145,3 +149,18 @@ def test_a_british_spelling_is_no_slip(typed, read):
                                          ("aftre", "after"), ("wourk", "work")])
 def test_a_slip_or_another_word_stays_a_correction(typed, read):
     assert not british_spelling(typed, read) and slips({typed: read, "tumour": "tumor"}) == {typed: read}
+
+
+@pytest.mark.model
+def test_where_the_summary_names_a_word_is_said_as_the_search_read_it(retriever):
+    """A review found "gallium-octreotide" named back whole, which the summary never writes,
+    and the note beside refusals that say the question is about something else."""
+    doc, refused = retriever.chunks[0].doc_id, SimpleNamespace(abstained=True, missing=["octreotide"])
+    [note] = named_elsewhere(retriever, "what is a gallium-octreotide scan", ["octreotide"], refused, doc)
+    assert (note.word, note.heading) == ("octreotide", "Hormone therapy") and note.link.startswith("https://")
+    assert [n.word for n in named_elsewhere(retriever, "an Octreotide scan", ["octreotide"], refused, doc)] \
+        == ["Octreotide"]
+    for marker in (EVERYDAY, ANIMAL):
+        beside = SimpleNamespace(abstained=True, missing=["octreotide", marker])
+        assert named_elsewhere(retriever, "what is an octreotide scan", ["octreotide"], beside, doc) == []
+    assert named_elsewhere(retriever, "x", ["octreotide"], SimpleNamespace(abstained=False, missing=[]), doc) == []

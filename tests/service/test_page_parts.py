@@ -9,9 +9,9 @@ from html import unescape
 
 import pytest
 
-from retriever.models import SearchResult, Span
+from retriever.models import Chunk, Hit, SearchResult, Span
 from service.passage_text import ListBlock, passage_blocks, segments
-from service.presentation import breadcrumb, repeats_title, review_date
+from service.presentation import breadcrumb, phrases_not_found, repeats_title, review_date
 from service.summaries import build_catalog, choices, names_a_subject
 from tests.service.conftest import ANSWERED, MANY, TITLE, FakeRetriever, _hit, crumbs, passages
 
@@ -167,3 +167,14 @@ def test_query_words_are_marked_with_non_read_as_the_keyword_index_reads_it():
     text = "Hodgkin lymphoma and non-Hodgkin lymphoma differ."
     assert [text[a:b] for a, b in term_spans(text, "hodgkin")] == ["Hodgkin"]
     assert [text[a:b] for a, b in term_spans(text, "non hodgkins")] == ["non-Hodgkin"]
+
+
+def test_a_quoted_phrase_counts_as_found_only_in_the_passages_shown():
+    """The patient page shows three passages: a phrase held by a fourth is not shown, so it
+    is said not found there, while the API, which returns all four, finds it."""
+    chunks = [Chunk(id=f"d#{i}", doc_id="d", source="d.md", title="D", url="", heading_path=["S"], section="S",
+                    text=text) for i, text in enumerate(["one", "two", "three", "watchful waiting is"])]
+    result = SearchResult('"watchful waiting"', [Hit(rank=n, score=1.0, chunk=c, link="")
+                                                 for n, c in enumerate(chunks, 1)], False, "hybrid")
+    assert phrases_not_found(result.query, result, 3) == ["watchful waiting"]
+    assert phrases_not_found(result.query, result) == []

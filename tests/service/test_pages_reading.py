@@ -76,6 +76,8 @@ def test_an_answer_says_when_no_passage_shown_has_a_quoted_phrase(client):
     """A patient's trial asked what "watchful waiting" is, which the seed never writes, and got
     the carcinoid syndrome passage with no word that nothing shown holds the phrase."""
     html = client.get("/", params={"q": 'the doctor speak about "watchful waiting" what is'}).text
-    assert "None of the passages below has the words <q>watchful waiting</q> together" in html
+    assert "None of the passages below has <q>watchful waiting</q> as you typed it" in html
+    typed = client.get("/", params={"q": 'what is the "Ki-67 Index" of a carcinoid tumor'}).text
+    assert "None of the passages below has <q>Ki-67 Index</q> as you typed it" in typed  # not "ki 67 index"
     held = client.get("/", params={"q": '"carcinoid syndrome" diarrhea'}).text
-    assert 'class="passages"' in held and "None of the passages below has the words" not in held
+    assert 'class="passages"' in held and "None of the passages below has" not in held
