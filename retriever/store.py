@@ -144,6 +144,9 @@ class DocumentEntry:
     url: str = ""
     cancer_types: list[str] = field(default_factory=list)
     chunks: int = 0
+    # The pages it links to by name, ``{link text: address}`` (`ingest.links`); {} in an index
+    # made before they were kept, where the page links to the line naming them instead.
+    links: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ class ChildhoodTwin:
     of: str  # the summary searched, short title
     title: str  # its childhood version, as it names it
     link: str  # the passage naming it, on the source page: its link to that summary is there
+    page: str = ""  # that summary's own address, where the index kept it (`ingest.links`)
 
 
 def childhood_twin(retriever, query: str, result, doc: str = "") -> ChildhoodTwin | None:
@@ -72,7 +73,8 @@ def childhood_twin(retriever, query: str, result, doc: str = "") -> ChildhoodTwi
         for found in _CHILDHOOD_TITLE.finditer(retriever.chunks[i].text):
             named = _title_words(found.group(1))
             if named and named <= own:
-                return ChildhoodTwin(short_title(entry.title), found.group(1), retriever.links[retriever.chunks[i].id])
+                return ChildhoodTwin(short_title(entry.title), found.group(1), retriever.links[retriever.chunks[i].id],
+                                     page_named(retriever, doc, found.group(1)))
     return None
 
 
@@ -85,6 +87,7 @@ class OtherSummary:
     of: str  # the summary whose passage names it, short title
     link: str  # that passage, on the source page: its link to the other summary is there
     doc: str = ""  # the other summary's id where the index holds it too: the page offers to search it
+    page: str = ""  # the other summary's own address, where the index kept it (`ingest.links`)
 
 
 # Words of a missing topic that name no subject of their own: "lung cancer" asks about the lung.
@@ -117,7 +120,16 @@ def other_summary(retriever, query: str, result, titles: dict[str, str]) -> Othe
         return None
     _, _, topic, title, chunk = min(found)
     held = next((d for d, short in titles.items() if fold(short) == fold(title)), "")
-    return OtherSummary(topic, title, titles.get(chunk.doc_id, ""), retriever.links[chunk.id], held)
+    return OtherSummary(topic, title, titles.get(chunk.doc_id, ""), retriever.links[chunk.id], held,
+                        page_named(retriever, chunk.doc_id, title))
+
+
+def page_named(retriever, doc: str, title: str) -> str:
+    """The address summary ``doc`` links ``title`` to, or "" (an index made before ingest kept
+    them, or a link it did not give): a reader opens the summary named, not the line naming it."""
+    entry = retriever.manifest.documents.get(doc)
+    links = getattr(entry, "links", None) or {}
+    return next((address for text, address in links.items() if fold(text) == fold(title)), "")
 
 
 def _title_words(title: str) -> frozenset[str]:

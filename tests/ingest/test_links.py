@@ -1,0 +1,33 @@
+"""`ingest.links`: the pages a document links to by name, which its passages' text keeps
+without their addresses."""
+
+import json
+
+import pytest
+
+from ingest.links import named_pages
+
+URL = "https://www.cancer.gov/types/gi-neuroendocrine-tumors/patient/gi-neuroendocrine-treatment-pdq"
+
+
+def test_a_site_path_is_read_against_the_document_s_address_and_pop_ups_and_images_are_not_pages():
+    body = ("See the following:\n\n- [Childhood GI Tumors\n  Treatment](/types/gi/patient/child-pdq)\n"
+            "A [tumor](/Common/PopUps/popDefinition.aspx?id=46634&version=patient) forms. "
+            "[Enlarge](https://nci-media.cancer.gov/pdq/media/images/1.jpg) "
+            "[Childhood GI Tumors Treatment](/types/other) [NCI](https://www.cancer.gov/) "
+            "[trials](https://www.cancer.gov/research/participate/clinical-trials-search)")
+    assert named_pages(body, URL) == {
+        "Childhood GI Tumors Treatment": "https://www.cancer.gov/types/gi/patient/child-pdq",  # the first of a text
+        "trials": "https://www.cancer.gov/research/participate/clinical-trials-search"}
+
+
+def test_a_path_of_a_document_without_a_web_address_names_no_page():
+    assert named_pages("[Other](/types/other) [Web](https://example.org/page)", "") == {
+        "Web": "https://example.org/page"}
+
+
+@pytest.mark.model
+def test_the_seed_index_keeps_the_childhood_summary_s_address(seed_index):
+    [entry] = json.loads((seed_index / "manifest.json").read_text(encoding="utf-8"))["documents"].values()
+    assert entry["links"]["Childhood Gastrointestinal Neuroendocrine Tumors Treatment"] == \
+        "https://www.cancer.gov/types/gi-neuroendocrine-tumors/patient/child-gi-neuroendocrine-treatment-pdq"
