@@ -122,8 +122,8 @@ def differences(before: Run, after: Run, names: tuple[Path, Path]) -> list[str]:
     out = [f"{f} {_said(a[f])} -> {_said(b[f])}" for f in SETUP if f in a and f in b and a[f] != b[f]]
     if "settings" in a and "settings" in b:
         sa, sb = a["settings"], b["settings"]
-        out += [f"{name} {_said(sa.get(name))} -> {_said(sb.get(name))}"
-                for name in sorted(sa.keys() | sb.keys()) if sa.get(name) != sb.get(name) and name not in SETUP]
+        out += [f"{name} {_said(sa[name])} -> {_said(sb[name])}"  # a setting one report lacks is not compared
+                for name in sorted(sa.keys() & sb.keys()) if sa[name] != sb[name] and name not in SETUP]
     elif "settings" in a or "settings" in b:
         out.append("search settings recorded by one report only (the other was written before they were)")
     if out and a.get("index") != b.get("index") and "index_created" in a:
@@ -193,8 +193,8 @@ def same_questions(before: dict[str, dict], after: dict[str, dict], where: str =
     if relabelled:
         more = f", and {len(relabelled) - 1} more" if len(relabelled) > 1 else ""
         raise ReportError(f"{where}the answer of question {relabelled[0]} changed between the runs (its sections, "
-                          f"evidence or doc{more}), which would count as passages won or lost: score both runs "
-                          "with the same set files")
+                          f"evidence, doc, MedQuAD answer or focus{more}), which would count as passages won or lost: "
+                          "score both runs with the same set files")
 
 
 def changes(before: dict[str, dict], after: dict[str, dict], level: str, where: str = "",

@@ -120,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--near-miss", action="store_true", help="also score near-miss refusals")
     p.add_argument("--json", type=Path)
     args = p.parse_args(argv)
+    if args.json and args.json.exists() and args.questions.exists() and args.json.samefile(args.questions):
+        print(f"error: --json {args.json}: is the question file being scored, which the report would overwrite; "
+              "name another file", file=sys.stderr)
+        return 2
     try:
         qs = load_questions(args.questions)
         retriever = Retriever.load(args.index, read_settings())

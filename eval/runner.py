@@ -49,7 +49,8 @@ def labels(q: Question) -> str:
     evidence, document, MedQuAD answer, source and focus): `eval.compare` refuses runs whose
     labels were edited between them, which it would count as passages won and lost (an
     evaluator's trial)."""
-    return wording("\n".join(["\t".join(q.sections), "\t".join(q.evidence), q.doc, q.answer, q.doc_source, q.focus]))
+    labelled = ["\t".join(q.sections), "\t".join(q.evidence), q.doc, q.doc_source]
+    return wording("\n".join(labelled + [f for f in (q.answer, q.focus) if f]))  # as before both were read
 
 
 def first_relevant(run: dict[str, float], relevant: dict[str, int], k: int) -> int | None:

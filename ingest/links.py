@@ -12,24 +12,44 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
-from ingest.parsing import DROPPED_LINK_TEXTS
+from markdown_it.token import Token
 
-# [text](address) for a page of the site (a path or a web address); PDQ's dictionary
-# pop-ups (/Common/PopUps/...) define a word and name no page.
-_LINK = re.compile(r"\[([^\[\]]+)\]\(\s*((?:https?://|/)[^)\s]*)\s*\)")
+from ingest.parsing import DROPPED_LINK_TEXTS, markdown_tokens
+
+# PDQ's dictionary pop-ups (/Common/PopUps/...) define a word and name no page.
 _NOT_A_PAGE = re.compile(r"^/Common/PopUps/|popDefinition", re.IGNORECASE)
 
 
 def named_pages(body: str, url: str) -> dict[str, str]:
     """``{link text: absolute address}`` for the pages ``body`` links to (its first link
-    of each text), a path read against the document's own ``url``; {} when a path cannot be
-    (the document gives no web address)."""
+    of each text; the text as a passage shows it), a path read against the document's own
+    ``url``; none for a path when the document gives no web address. markdown-it reads the
+    links, as ingest reads the passages: titles, references, escapes and brackets alike."""
     base = url if urlsplit(url).scheme in ("http", "https") else ""
     out: dict[str, str] = {}
-    for text, address in _LINK.findall(body):
-        path = urlsplit(address).path
-        if (_NOT_A_PAGE.search(address) or (address.startswith("/") and not base) or not path.strip("/")
-                or text.strip().lower() in DROPPED_LINK_TEXTS):  # "Enlarge": an image
-            continue
-        out.setdefault(" ".join(text.split()), urljoin(base, address) if address.startswith("/") else address)
+    for token in markdown_tokens(body):
+        for text, address in _links(token.children or []):
+            parts = urlsplit(address)
+            relative = not parts.scheme
+            if (parts.scheme not in ("", "http", "https") or _NOT_A_PAGE.search(address) or not text
+                    or (relative and (not base or not address.startswith("/") or address.startswith("//")))
+                    or not parts.path.strip("/") or text.lower() in DROPPED_LINK_TEXTS):
+                continue
+            out.setdefault(text, urljoin(base, address) if relative else address)
     return out
+
+
+def _links(children: list[Token]) -> list[tuple[str, str]]:
+    """(visible text, href) of each link among an inline token's children."""
+    found, href, text = [], None, []
+    for child in children:
+        if child.type == "link_open":
+            href, text = str(child.attrGet("href") or ""), []
+        elif child.type == "link_close" and href is not None:
+            found.append((" ".join("".join(text).split()), href))
+            href = None
+        elif href is not None and child.type in ("text", "code_inline"):
+            text.append(child.content)
+        elif href is not None and child.type in ("softbreak", "hardbreak"):
+            text.append(" ")
+    return found

@@ -6,7 +6,7 @@ passages come first, and a page names back the phrases no passage shown holds.
 
 from __future__ import annotations
 
-from retriever.text import straighten_quotes
+from retriever.text import drop_invisible, straighten_quotes
 from retriever.tokenization import negated, words
 
 
@@ -30,7 +30,7 @@ def quoted_as_typed(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for part in split_quotes(text)[0]:
         if len(phrase := " ".join(negated(words(part)))) > 1:
-            out.setdefault(phrase, " ".join(part.split()))
+            out.setdefault(phrase, " ".join(drop_invisible(part).split()))
     return out
 
 

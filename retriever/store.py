@@ -203,9 +203,10 @@ class Manifest:
             IndexLoadError: missing, not JSON, another schema version, or fields missing.
         """
         raw = _manifest_json(index_dir)
-        names = {f.name for f in fields(cls)}
-        try:
-            docs = {d: DocumentEntry(**e) for d, e in (raw.get("documents") or {}).items()}
+        names, entry_names = {f.name for f in fields(cls)}, {f.name for f in fields(DocumentEntry)}
+        try:  # fields a later release added are left, as at the top level
+            docs = {d: DocumentEntry(**{k: v for k, v in e.items() if k in entry_names})
+                    for d, e in (raw.get("documents") or {}).items()}
             return cls(**{**{k: v for k, v in raw.items() if k in names}, "documents": docs})
         except TypeError as exc:
             raise IndexLoadError(index_dir, f"{MANIFEST} lacks a field ({exc})") from None

@@ -129,7 +129,8 @@ def page_named(retriever, doc: str, title: str) -> str:
     them, or a link it did not give): a reader opens the summary named, not the line naming it."""
     entry = retriever.manifest.documents.get(doc)
     links = getattr(entry, "links", None) or {}
-    return next((address for text, address in links.items() if fold(text) == fold(title)), "")
+    wanted = fold(title).strip(" .,;:")  # a line may end as a sentence does
+    return next((address for text, address in links.items() if fold(text).strip(" .,;:") == wanted), "")
 
 
 def _title_words(title: str) -> frozenset[str]:

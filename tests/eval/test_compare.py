@@ -1,5 +1,6 @@
 """`python -m eval.compare`: two eval reports, question by question."""
 
+import dataclasses
 import json
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from eval.__main__ import main as eval_main
 from eval.compare import ReportError, changes, compare, main, read_report
 from eval.pooled import POOLED
+from retriever.settings import RetrievalSettings
 from tests.conftest import ROOT
 
 SHORT_SET = ROOT / "eval" / "questions" / "short_questions.jsonl"
@@ -215,5 +217,6 @@ def test_an_eval_report_records_the_settings_it_changed(seed_index, tmp_path, ca
     assert eval_main([str(SHORT_SET), "--index", str(seed_index), "--json", str(out)]) == 0
     meta = json.loads(out.read_text())["meta"]
     assert meta["settings"]["rrf_k"] == 30 and meta["settings"]["lexicon"] is True
+    assert set(meta["settings"]) == {f.name for f in dataclasses.fields(RetrievalSettings)}  # every one
     outcomes = json.loads(out.read_text())["modes"]["hybrid"]["outcomes"]
     assert all(len(o["labels"]) == 12 for o in outcomes.values())

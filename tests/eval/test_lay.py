@@ -23,6 +23,14 @@ def test_cli_names_a_missing_index(tmp_path, capsys):
     assert "nowhere: folder does not exist" in capsys.readouterr().err
 
 
+def test_cli_refuses_a_report_path_that_is_the_question_file(tmp_path, capsys):
+    """A review: ``--json`` named as the file being scored would have replaced it."""
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps(LINE) + "\n", encoding="utf-8")
+    assert main([str(path), "--index", str(tmp_path / "index"), "--json", str(path)]) == 2
+    assert "is the question file being scored" in capsys.readouterr().err and json.loads(path.read_text())
+
+
 def test_cli_scores_a_file_and_names_the_model_files_it_ran(seed_index, seed_retriever, tmp_path, capsys):
     chunk = next(c for c in seed_retriever.chunks if "carcinoid syndrome" in c.text.lower())
     line = {**LINE, "doc_id": chunk.doc_id, "section": chunk.id, "heading_path": list(chunk.heading_path),

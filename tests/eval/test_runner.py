@@ -6,7 +6,7 @@ from pathlib import Path
 
 from eval.questionset import Question, QuestionSet
 from eval.report import failures_text
-from eval.runner import evaluate
+from eval.runner import evaluate, labels
 from retriever.abstain import Evidence
 from retriever.models import Chunk, Hit, SearchResult
 
@@ -82,3 +82,13 @@ def test_a_refusal_near_zero_is_never_said_as_minus_zero():
 
     report = evaluate(qset(Question("r", "r", "patient", sections=("S2",))), Near(), "hybrid", k=3, failures=5)
     assert "[refused: confidence 0.00 under" in failures_text(report)
+
+
+def test_a_question_s_labels_change_with_what_counts_as_its_answer():
+    """`eval.compare` refuses two runs whose labels differ: a sections, evidence, doc or
+    MedQuAD answer edited between them (a review found the answer left out)."""
+    base = Question("q", "q", "patient", sections=("S0",), evidence=("a quote",))
+    edits = [{"sections": ("S1",)}, {"evidence": ("another",)}, {"doc": "d.md"}, {"answer": "an answer"},
+             {"focus": "Carcinoid"}, {"doc_source": "x.md"}]
+    assert len({labels(base), *(labels(replace(base, **e)) for e in edits)}) == len(edits) + 1
+    assert labels(replace(base, question="reworded")) == labels(base)  # the wording is compared apart

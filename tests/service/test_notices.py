@@ -16,6 +16,7 @@ from service.notices import (
     maybe_shorthand,
     named_elsewhere,
     other_summary,
+    page_named,
     phone_link,
     slips,
 )
@@ -164,3 +165,12 @@ def test_where_the_summary_names_a_word_is_said_as_the_search_read_it(retriever)
         beside = SimpleNamespace(abstained=True, missing=["octreotide", marker])
         assert named_elsewhere(retriever, "what is an octreotide scan", ["octreotide"], beside, doc) == []
     assert named_elsewhere(retriever, "x", ["octreotide"], SimpleNamespace(abstained=False, missing=[]), doc) == []
+    assert len(named_elsewhere(retriever, "octreotide", ["octreotide", "octreotide"], refused, doc)) == 1
+
+
+@pytest.mark.model
+def test_the_page_a_summary_links_a_title_to_is_found_in_any_case_and_punctuation(retriever):
+    doc = retriever.chunks[0].doc_id
+    child = "https://www.cancer.gov/types/gi-neuroendocrine-tumors/patient/child-gi-neuroendocrine-treatment-pdq"
+    assert page_named(retriever, doc, "childhood gastrointestinal neuroendocrine tumors treatment.") == child
+    assert page_named(retriever, doc, "Childhood Liver Cancer Treatment") == ""

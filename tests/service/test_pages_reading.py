@@ -79,5 +79,7 @@ def test_an_answer_says_when_no_passage_shown_has_a_quoted_phrase(client):
     assert "None of the passages below has <q>watchful waiting</q> as you typed it" in html
     typed = client.get("/", params={"q": 'what is the "Ki-67 Index" of a carcinoid tumor'}).text
     assert "None of the passages below has <q>Ki-67 Index</q> as you typed it" in typed  # not "ki 67 index"
+    pasted = client.get("/", params={"q": 'the doctor speak about "\u200bwatchful waiting" what is'}).text
+    assert "has <q>watchful waiting</q> as you typed it" in pasted
     held = client.get("/", params={"q": '"carcinoid syndrome" diarrhea'}).text
     assert 'class="passages"' in held and "None of the passages below has" not in held

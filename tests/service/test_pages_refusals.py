@@ -267,6 +267,9 @@ def test_a_refusal_says_where_the_summary_names_a_word_its_closest_passages_lack
                      r"Hormone therapy</a>, which may not answer your question.</p>", html)
     assert note and note.group(1).startswith("https://www.cancer.gov/")
     assert "note elsewhere" not in client.get("/", params={"q": "what is lung cancer"}).text  # named nowhere
+    dose = client.get("/", params={"q": "how many mg of octreotide for a scan"}).text  # a review: "They" then meant it
+    assert "don't give the number you asked for" in dose
+    assert dose.index("don't give the number you asked for") < dose.index('class="note elsewhere"')
 
 
 def test_an_index_made_before_links_were_kept_points_to_the_line_naming_the_summary(make_client, retriever):
