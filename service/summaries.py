@@ -13,6 +13,7 @@ import weakref
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from retriever.audience import audience, is_childhood
 from retriever.cancer_types import own_types
 from retriever.models import Hit
 from retriever.store import DocumentEntry
@@ -106,11 +107,16 @@ def choices(question: str, hits: list[Hit], cat: Catalog, most: int = MAX_CHOICE
     """Summaries to offer instead of passages, or [] when the passages can be shown.
 
     Offered when the question names no summary's subject and the best passages come
-    from more than one summary; listed in the order of their best passage, ``most`` of them.
+    from more than one summary; listed in the order of their best passage, ``most`` of them,
+    the childhood summaries after the others unless the question is about a child (a trial:
+    "Childhood Atypical Teratoid/Rhabdoid Tumor" first for "mum is having chemo").
     """
     if cat.count < 2 or len({h.chunk.doc_id for h in hits[:AMBIGUOUS_DEPTH]}) < 2:
         return []
     if names_a_subject(question, cat):
         return []
-    seen = dict.fromkeys(h.chunk.doc_id for h in hits)
-    return [Summary(d, cat.titles.get(d, d)) for d in list(seen)[:most]]
+    seen = list(dict.fromkeys(h.chunk.doc_id for h in hits))
+    if audience(question) != "child":
+        childhood = {h.chunk.doc_id for h in hits if is_childhood(h.chunk.title, h.chunk.url)}
+        seen.sort(key=lambda d: d in childhood)  # stable: each group in its passages' order
+    return [Summary(d, cat.titles.get(d, d)) for d in seen[:most]]

@@ -28,3 +28,12 @@ def test_provider_questions_need_a_place_to_be_treated():
                   "there's no therapist near me, can I do cbt for sleep over video",
                   "my doctor says to find a trial near me", "the surgeon said it spread. Is there a trial near me?"):
         assert not provider_missing(trial, []), trial
+
+
+
+def test_a_place_one_is_in_is_no_choice_of_one_and_a_specialist_may_come_before_best():
+    """A patient's trial over the corpus."""
+    assert not provider_missing("best birthday present for a kid in hospital", [])
+    assert not provider_missing("what is the best food to eat at the hospital", [])
+    assert provider_missing("which urologist in leeds is best", [])
+    assert provider_missing("best hospital in london", []) and provider_missing("best doctor at the hospital", [])

@@ -90,6 +90,11 @@ def test_catalog_groups_and_subjects():
     assert [s.doc_id for s in choices("side effects of surgery", hits, cat)] == ["breast-treatment", "acupuncture"]
     assert choices("breast surgery side effects", hits, cat) == []  # names its cancer: answer it
     assert choices("side effects", [hits[0], hits[2]], cat) == []  # one summary: answer it
+    child = _hit("childhood-treatment", 0, "Childhood Cancer Treatment")
+    offered = [s.doc_id for s in choices("side effects of surgery", [child, *hits], cat)]
+    assert offered == ["breast-treatment", "acupuncture", "childhood-treatment"]  # a trial: adults' first
+    asked = [s.doc_id for s in choices("side effects of surgery for my son", [child, *hits], cat)]
+    assert asked == ["childhood-treatment", "breast-treatment", "acupuncture"]
 
 
 def test_many_summaries_picker_and_choices(make_client, retriever):

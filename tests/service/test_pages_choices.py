@@ -37,8 +37,9 @@ def test_the_picker_offers_only_summaries_that_answer(make_client, retriever):
     assert "Which summary do you mean?" in html
     assert [t for _, t in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', html)] == [
         "Breast Cancer Treatment", "Acupuncture"]
-    # what it knows: the question names none of these summaries (it may name a cancer the index lacks)
-    assert "it doesn't say which cancer or subject it is about" in html and "does not name a cancer" not in html
+    # what it knows: the question's words name none of these summaries; a trial's "my PSA is rising after my
+    # prostatectomy" was told it "doesn't say which cancer", which it plainly does
+    assert "we can't tell from its words which one you mean" in html and "doesn't say which cancer" not in html
 
 
 def test_a_misspelled_subject_names_its_summary_as_corrected(make_client, retriever):
