@@ -167,14 +167,15 @@ def as_typed(query: str, words: list[str]) -> list[str]:
 SHORTHAND_LETTERS = 3
 
 
-def maybe_shorthand(named: list[str]) -> list[str]:
+def maybe_shorthand(named: list[str], indexed=lambda word: False) -> list[str]:
     """The words a refusal names (as typed) that may be a typo or text shorthand: short, in
     small letters (a phone's capital first letter aside: "Cn"), and no English word. "cn u
     tke it out" was refused naming "cn" and "tke", which told the reader nothing to do;
     "psa" may be the test, so the page only says that typing such a word out may help. One
-    typed in capitals ("PSA") is an acronym."""
+    typed in capitals ("PSA") is an acronym, and so is one the index uses (``indexed``): a
+    trial over the corpus, whose prostate summaries write PSA, was told to type "psa" out."""
     return [w for w in named if len(w) <= SHORTHAND_LETTERS and w.isalpha() and w[1:].islower()
-            and not in_dictionary(w.lower())]
+            and not in_dictionary(w.lower()) and not indexed(w.lower())]
 
 
 def unmarked(result):

@@ -154,12 +154,12 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
     one = doc if doc in cat.titles else next(iter(cat.titles)) if cat.count == 1 else ""
     hints = question_hints(query, result, cat.count)
     lacked = [] if hints else words_to_name(result)
-    named = as_typed(query, lacked)
+    named, indexed = as_typed(query, lacked), retriever.planner.index_words.knows
     context.update(q=query, result=result, choices=offered, corrected=corrected(query, slips(result.corrections)),
                    contents=contents(retriever, one) if result.abstained and one else (),
                    read_as=read_as(query, result.corrections),
                    # a hint (another language, too short) explains the refusal; the rest would repeat it
-                   not_covered=named, shorthand=maybe_shorthand(named), hints=hints,
+                   not_covered=named, shorthand=maybe_shorthand(named, indexed), hints=hints,
                    unquoted=[] if offered else [quoted_as_typed(query)[p] for p in
                                                 phrases_not_found(query, result, PATIENT_PASSAGES)],
                    everyday=EVERYDAY in not_covered(result),

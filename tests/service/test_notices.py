@@ -93,6 +93,7 @@ def test_a_child_s_question_gets_the_childhood_version_the_answering_summary_nam
 def test_short_small_non_words_may_be_shorthand():
     assert maybe_shorthand(["cn", "tke", "niacin", "PSA", "psa", "the", "5fu", "lung"]) == ["cn", "tke", "psa"]
     assert maybe_shorthand(["Cn", "CN", "The"]) == ["Cn"]  # a phone's capital first letter
+    assert maybe_shorthand(["cn", "psa"], {"psa"}.__contains__) == ["cn"]  # a word the index uses: no shorthand
 
 
 LUNG = ("For lung tumors, see the following:\n\n- Lung Cancer Prevention\n- Lung Cancer Screening\n"
