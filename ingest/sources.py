@@ -27,10 +27,19 @@ class DocumentError(ValueError):
 def find_sources(src_dir: Path) -> list[Path]:
     """All ``.md``/``.txt`` files under ``src_dir``, in a stable order, hidden ones aside. A
     link to a file that is not there is listed too, and so is a folder that cannot be read,
-    so that each is reported rather than passed over."""
+    so that each is reported rather than passed over. A link to a folder is followed (an
+    operator's trial linked NCI's summaries and their own into one folder, and 173 files were
+    dropped without a word); a folder reached a second time, by a link back up or a second
+    link to it, is read once."""
     found: list[Path] = []
     unreadable: list[Path] = []
-    for root, dirs, names in os.walk(src_dir, onerror=lambda exc: unreadable.append(Path(exc.filename))):
+    walked: set[str] = set()
+    for root, dirs, names in os.walk(src_dir, onerror=lambda exc: unreadable.append(Path(exc.filename)),
+                                     followlinks=True):
+        if (real := os.path.realpath(root)) in walked:
+            dirs[:] = []
+            continue
+        walked.add(real)
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for path in (Path(root) / n for n in names if not n.startswith(".")):
             if path.suffix.lower() in SUFFIXES and (path.is_file() or (path.is_symlink() and not path.exists())):

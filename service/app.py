@@ -146,6 +146,8 @@ def create_app(settings: Settings | None = None, retriever: Retriever | None = N
                 raise
         r = holder.retriever  # loaded here, or by `python -m service` before (one worker): said alike
         logger.info("serving index %s (%s chunks)", r.index_dir, r.manifest.chunks_count)
+        if settings.log_queries:  # an operator's trial: nothing said so, though patients' words are then kept
+            logger.warning("PDQ_LOG_QUERIES is on: questions are written to the log as typed")
         sighup = admin.install_sighup(holder)
         try:
             yield

@@ -117,3 +117,14 @@ def test_a_bad_flag_is_named_as_typed_and_a_bad_variable_as_set(tmp_path, capsys
     assert main([str(seeds), "--index", str(tmp_path / "idx")]) == 2
     assert "error: invalid setting: PDQ_MODEL='nonsense': no model of that name" in capsys.readouterr().err
     assert not (tmp_path / "idx").exists()
+
+
+def test_a_file_far_larger_than_a_summary_is_noted_before_the_long_ingest(tmp_path):
+    """An operator's trial: a 30 MB file took 9 minutes with no word of it first."""
+    from ingest.__main__ import LARGE_FILE_BYTES, large_files
+
+    (tmp_path / "small.md").write_text("---\ntitle: t\n---\nbody\n", encoding="utf-8")
+    (tmp_path / "big.md").write_bytes(b"x" * (LARGE_FILE_BYTES + 1))
+    [note] = large_files(tmp_path)
+    assert note.startswith(f"note: {tmp_path / 'big.md'} is 1.0 MB, far larger than a PDQ summary; it is indexed")
+    assert large_files(tmp_path / "small.md") == []

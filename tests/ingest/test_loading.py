@@ -171,6 +171,18 @@ def test_a_link_to_a_missing_file_is_named_not_passed_over(tmp_path: Path):
     assert [str(e) for e in load_documents(tmp_path)[1]] == ["loop.md: a link that leads back to itself"]
 
 
+def test_a_linked_folder_is_read_and_a_folder_reached_twice_once(tmp_path: Path):
+    """An operator's trial linked NCI's summaries and their own into one folder: the linked
+    folders were passed over without a word, and a file beside them was indexed alone."""
+    (tmp_path / "theirs").mkdir()
+    (tmp_path / "theirs" / "a.md").write_bytes(GOOD)
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "nci").symlink_to(tmp_path / "theirs", target_is_directory=True)
+    (tmp_path / "src" / "nci" / "up").symlink_to(tmp_path / "src", target_is_directory=True)  # a link back up
+    docs, errors = load_documents(tmp_path / "src")
+    assert [d.source for d in docs] == ["nci/a.md"] and errors == []
+
+
 def refuse_to_list(monkeypatch, folder: Path) -> None:
     """``folder`` reads as one without permission (the tests may run as root, whom chmod 000
     does not stop)."""

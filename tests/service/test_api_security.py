@@ -85,9 +85,12 @@ def test_questions_are_not_logged_by_default(client, caplog):
     assert all("?" not in line for line in access)
 
 
-def test_questions_are_logged_when_enabled(make_client, caplog):
-    c = make_client(log_queries=True)
+def test_questions_are_logged_when_enabled_and_the_start_says_so(make_client, caplog):
     with caplog.at_level(logging.INFO):
+        make_client()
+        assert "PDQ_LOG_QUERIES is on" not in server_log(caplog)
+        c = make_client(log_queries=True)  # an operator's trial: nothing said questions were being kept
+        assert "PDQ_LOG_QUERIES is on: questions are written to the log as typed" in server_log(caplog)
         c.get("/api/search", params={"q": SECRET})
     assert SECRET in server_log(caplog)
 
