@@ -98,6 +98,7 @@ class FakeRetriever:
         self.doc_ids = real.doc_ids
         self.index_dir = real.index_dir
         self.threshold = real.threshold
+        self.planner, self.words = real.planner, real.words  # the pages read what the index's words are
         self._search = search
 
     def search(self, query, k=5, mode="hybrid", filters=None) -> SearchResult:
