@@ -85,9 +85,10 @@ def large_files(src: Path) -> list[str]:
     """A note for each file far larger than a PDQ summary (the largest of the 169 is 190 KB):
     an operator's trial gave a 30 MB file, which ingest took 9 minutes over, with no word of it
     first. It is indexed all the same."""
-    if not src.is_dir():
+    try:
+        sizes = [(path, path.stat().st_size) for path in find_sources(src) if path.is_file()] if src.is_dir() else []
+    except OSError:  # only advice: the ingest itself names what it cannot read
         return []
-    sizes = [(path, path.stat().st_size) for path in find_sources(src) if path.is_file()]
     return [f"note: {path} is {size / 2**20:.1f} MB, far larger than a PDQ summary; it is indexed, which may take "
             f"minutes (an index of its passages grows with it)" for path, size in sizes if size > LARGE_FILE_BYTES]
 

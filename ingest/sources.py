@@ -30,7 +30,9 @@ def find_sources(src_dir: Path) -> list[Path]:
     so that each is reported rather than passed over. A link to a folder is followed (an
     operator's trial linked NCI's summaries and their own into one folder, and 173 files were
     dropped without a word); a folder reached a second time, by a link back up or a second
-    link to it, is read once."""
+    link to it, is read once, under its own path when it has one outside links (the folders
+    of each level are walked in name order, those that are no link first), so that adding a
+    link to it changes no document's id."""
     found: list[Path] = []
     unreadable: list[Path] = []
     walked: set[str] = set()
@@ -40,7 +42,7 @@ def find_sources(src_dir: Path) -> list[Path]:
             dirs[:] = []
             continue
         walked.add(real)
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = sorted((d for d in dirs if not d.startswith(".")), key=lambda d: (os.path.islink(Path(root) / d), d))
         for path in (Path(root) / n for n in names if not n.startswith(".")):
             if path.suffix.lower() in SUFFIXES and (path.is_file() or (path.is_symlink() and not path.exists())):
                 found.append(path)

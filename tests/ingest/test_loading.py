@@ -181,6 +181,11 @@ def test_a_linked_folder_is_read_and_a_folder_reached_twice_once(tmp_path: Path)
     (tmp_path / "src" / "nci" / "up").symlink_to(tmp_path / "src", target_is_directory=True)  # a link back up
     docs, errors = load_documents(tmp_path / "src")
     assert [d.source for d in docs] == ["nci/a.md"] and errors == []
+    (tmp_path / "src" / "v2").mkdir()  # a review: which of two paths to one folder was read was chance
+    (tmp_path / "src" / "v2" / "b.md").write_bytes(GOOD.replace(b"/a", b"/b").replace(b"Body.", b"Other text."))
+    for name in ("l0", "z9", "a1"):
+        (tmp_path / "src" / name).symlink_to(tmp_path / "src" / "v2", target_is_directory=True)
+    assert [d.source for d in load_documents(tmp_path / "src")[0]] == ["nci/a.md", "v2/b.md"]
 
 
 def refuse_to_list(monkeypatch, folder: Path) -> None:

@@ -35,5 +35,10 @@ def test_a_place_one_is_in_is_no_choice_of_one_and_a_specialist_may_come_before_
     """A patient's trial over the corpus."""
     assert not provider_missing("best birthday present for a kid in hospital", [])
     assert not provider_missing("what is the best food to eat at the hospital", [])
+    assert not provider_missing("what gift for a kid in  hospital is best", [])  # a review: any spacing, any order
     assert provider_missing("which urologist in leeds is best", [])
     assert provider_missing("best hospital in london", []) and provider_missing("best doctor at the hospital", [])
+    assert provider_missing("I'm in hospital, which doctor is best", [])
+    for clinical in ("what radiologists think is the best scan", "what the urologist said was the best option for me",
+                     "which my urologist is best"):  # a review: no choice of a specialist asked
+        assert not provider_missing(clinical, []), clinical
