@@ -60,7 +60,7 @@ def childhood_twin(retriever, query: str, result, doc: str = "") -> ChildhoodTwi
     """
     if audience(query) != "child" or mostly_another_language(query):  # "¿cuáles son ...?": no son
         return None
-    if result.abstained and {EVERYDAY, ANIMAL} & set(result.missing):
+    if _not_about_cancer(result):
         return None
     passages = [*result.hits, *result.withheld, *result.related]
     doc = doc or (passages[0].chunk.doc_id if passages else "")
@@ -122,6 +122,12 @@ def other_summary(retriever, query: str, result, titles: dict[str, str]) -> Othe
     held = next((d for d, short in titles.items() if fold(short) == fold(title)), "")
     return OtherSummary(topic, title, titles.get(chunk.doc_id, ""), retriever.links[chunk.id], held,
                         page_named(retriever, chunk.doc_id, title))
+
+
+def _not_about_cancer(result) -> bool:
+    """Whether a refusal says the question is about something other than cancer, or an animal's
+    health: the page says that is why, and a note pointing into a summary would contradict it."""
+    return result.abstained and bool({EVERYDAY, ANIMAL} & set(result.missing))
 
 
 def page_named(retriever, doc: str, title: str) -> str:
@@ -232,7 +238,7 @@ def named_elsewhere(retriever, query: str, words: list[str], result, doc: str) -
     refusal of a question about something other than cancer or an animal's health: the page
     says that is why. A piece of a hyphenated word is named as the search read it, not as the
     whole word ("octreotide" of "gallium-octreotide", which the summary never writes)."""
-    if not result.abstained or not doc or not words or {EVERYDAY, ANIMAL} & set(result.missing):
+    if not result.abstained or not doc or not words or _not_about_cancer(result):
         return []
     rows = [i for i in np.flatnonzero(retriever.doc_ids == doc) if not retriever.chunks[i].outline]
     out: dict[str, NamedElsewhere] = {}
