@@ -16,7 +16,6 @@ import numpy as np
 from tqdm import tqdm
 
 from ingest.chunking import chunk_document, mark_shared
-from ingest.links import named_pages
 from ingest.loading import Document, DocumentError, doc_id_for, load_documents
 from ingest.publish import UNREADABLE, discard, ingest_lock, new_version_dir, publish, target_problem
 from ingest.report import BuildReport
@@ -179,7 +178,7 @@ def _manifest(docs: list[Document], chunks: list[Chunk], n_sentences: int, kind:
               embedder: Embedder, settings: Settings, files: dict[str, str], ranker: str) -> store.Manifest:
     entries = {d.doc_id: store.DocumentEntry(
         source=d.source, content_hash=d.content_hash, title=d.title, url=d.url, cancer_types=d.cancer_types,
-        chunks=sum(c.doc_id == d.doc_id for c in chunks), links=named_pages(d.body, d.url)) for d in docs}
+        chunks=sum(c.doc_id == d.doc_id for c in chunks), links=d.links) for d in docs}
     input_hash = hashlib.sha256("".join(f"{d.source}\0{d.content_hash}\n" for d in docs).encode()).hexdigest()
     return store.Manifest(
         model=settings.model, model_sha256=embedder.weights_sha256, backend=embedder.backend, ranker_sha256=ranker,

@@ -14,20 +14,21 @@ from urllib.parse import urljoin, urlsplit
 
 from markdown_it.token import Token
 
-from ingest.parsing import DROPPED_LINK_TEXTS, markdown_tokens
+from ingest.parsing import DROPPED_LINK_TEXTS
 
 # PDQ's dictionary pop-ups (/Common/PopUps/...) define a word and name no page.
 _NOT_A_PAGE = re.compile(r"^/Common/PopUps/|popDefinition", re.IGNORECASE)
 
 
-def named_pages(body: str, url: str) -> dict[str, str]:
-    """``{link text: absolute address}`` for the pages ``body`` links to (its first link
-    of each text; the text as a passage shows it), a path read against the document's own
-    ``url``; none for a path when the document gives no web address. markdown-it reads the
-    links, as ingest reads the passages: titles, references, escapes and brackets alike."""
+def named_pages(tokens: list[Token], url: str) -> dict[str, str]:
+    """``{link text: absolute address}`` for the pages a body links to (its first link of
+    each text; the text as a passage shows it), a path read against the document's own
+    ``url``; none for a path when the document gives no web address. The links are read from
+    markdown-it's ``tokens`` of the body, those ingest checks the body with
+    (`parsing.markdown_tokens`): titles, references, escapes and brackets alike."""
     base = url if urlsplit(url).scheme in ("http", "https") else ""
     out: dict[str, str] = {}
-    for token in markdown_tokens(body):
+    for token in tokens:
         for text, address in _links(token.children or []):
             parts = urlsplit(address)
             relative = not parts.scheme

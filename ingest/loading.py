@@ -15,6 +15,7 @@ import frontmatter
 import yaml
 
 from ingest.fields import BOUNDARY, PDQ_OTHERS, READ, read_fields
+from ingest.links import named_pages
 from ingest.parsing import markdown_tokens, parse_sections, too_deep
 from ingest.sources import SUFFIXES, DocumentError, doc_id_for, find_sources, read_source  # noqa: F401 (re-exported)
 from retriever.lines import bad_byte_at
@@ -37,6 +38,7 @@ class Document:
     audience: str = ""
     last_reviewed: str = ""
     tags: list[str] = field(default_factory=list)
+    links: dict[str, str] = field(default_factory=dict)  # pages it links to by name (`ingest.links`)
 
 
 class _DatesOrText(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
@@ -148,6 +150,7 @@ def parse_document(raw: bytes, source: str) -> Document:
         audience=audience,
         last_reviewed=reviewed,
         tags=tags,
+        links=named_pages(tokens, url),
     )
 
 

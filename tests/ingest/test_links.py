@@ -6,6 +6,7 @@ import json
 import pytest
 
 from ingest.links import named_pages
+from ingest.parsing import markdown_tokens
 
 URL = "https://www.cancer.gov/types/gi-neuroendocrine-tumors/patient/gi-neuroendocrine-treatment-pdq"
 
@@ -16,7 +17,7 @@ def test_a_site_path_is_read_against_the_document_s_address_and_pop_ups_and_imag
             "[Enlarge](https://nci-media.cancer.gov/pdq/media/images/1.jpg) "
             "[Childhood GI Tumors Treatment](/types/other) [NCI](https://www.cancer.gov/) "
             "[trials](https://www.cancer.gov/research/participate/clinical-trials-search)")
-    assert named_pages(body, URL) == {
+    assert named_pages(markdown_tokens(body), URL) == {
         "Childhood GI Tumors Treatment": "https://www.cancer.gov/types/gi/patient/child-pdq",  # the first of a text
         "trials": "https://www.cancer.gov/research/participate/clinical-trials-search"}
 
@@ -28,14 +29,14 @@ def test_links_are_read_as_markdown_reads_them():
     body = ('[Titled](https://www.cancer.gov/a "A title") [Childhood [MEN] Syndromes](/types/men) '
             "![an image](/images/x.jpg) [Wiki](https://en.wikipedia.org/wiki/C_(d)) [Ref][1] "
             "[Elsewhere](//host/x) [**Bold** words](/types/b)\n\n[1]: /types/ref\n")
-    assert named_pages(body, URL) == {
+    assert named_pages(markdown_tokens(body), URL) == {
         "Titled": "https://www.cancer.gov/a", "Childhood [MEN] Syndromes": "https://www.cancer.gov/types/men",
         "Wiki": "https://en.wikipedia.org/wiki/C_(d)", "Ref": "https://www.cancer.gov/types/ref",
         "Bold words": "https://www.cancer.gov/types/b"}
 
 
 def test_a_path_of_a_document_without_a_web_address_names_no_page():
-    assert named_pages("[Other](/types/other) [Web](https://example.org/page)", "") == {
+    assert named_pages(markdown_tokens("[Other](/types/other) [Web](https://example.org/page)"), "") == {
         "Web": "https://example.org/page"}
 
 
