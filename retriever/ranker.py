@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from retriever.store import read_recorded, sha256_file
+from retriever.translation import IndexTranslation, TranslationError, TranslationTable
 
 if TYPE_CHECKING:
     from retriever.search import Retriever, Signals
@@ -33,6 +34,7 @@ FOLDER = "ranker"
 MODEL_FILE = "ranker.onnx"
 LIGHTGBM_FILE = "ranker.txt"  # what model folders held before; refused with the rebuild command
 RECORD_FILE = "ranker.json"
+TRANSLATION_FILE = "translation.npz"  # its question words given each passage (`retriever.translation`)
 FEATURES = (
     "fused",                # the RRF score the ranker refines
     "dense", "dense_margin",        # passage cosine, and against the best candidate's
@@ -47,6 +49,7 @@ FEATURES = (
     "adult_for_named_child",      # a passage not for children, for one that names a child
     "log_words",            # passage length
     "coverage",             # share of the question's terms the passage has (BM25 tokens)
+    "translation", "translation_margin",  # the question's likelihood given the passage, and against the best
 )
 REBUILD = "python -m training ranker --index CORPUS_INDEX --force"
 
@@ -61,8 +64,10 @@ class RankerError(ValueError):
     """A ranker file that cannot be used, naming the file and the fix."""
 
 
-def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float]) -> tuple[list[int], np.ndarray]:
-    """The candidates of ``fused`` and one row of `FEATURES` each."""
+def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float],
+                    translation: IndexTranslation) -> tuple[list[int], np.ndarray]:
+    """The candidates of ``fused`` and one row of `FEATURES` each, the question's words read
+    through ``translation`` (a table over ``retriever``'s index)."""
     ids = list(fused)
     rows = np.array(ids, dtype=np.int64)
     plan = sig.query.plan
@@ -82,6 +87,7 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float])
     who, childhood = plan.audience, retriever.childhood[rows]
     twins = retriever.childhood.any()  # without childhood passages there is no twin to prefer
     top = float(dense.max())
+    translated = translation.scores(plan.dense_text, rows)
     columns = [
         np.fromiter(fused.values(), dtype=np.float64, count=len(ids)), dense, dense - top,
         sentence, sentence - sentence.max(),
@@ -89,6 +95,7 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float])
         childhood & (who != "child"), childhood & (who == "adult"),
         ~childhood & twins & (who == "child"), retriever.log_words[rows],
         sig.coverage[rows],  # read for every passage beside the encoder (`retriever.beside`)
+        translated, translated - translated.max(),
     ]
     features = np.empty((len(ids), len(columns)), dtype=np.float32)
     for j, column in enumerate(columns):  # filled in place: one copy instead of two
@@ -133,20 +140,25 @@ def _check_absent(folder: Path) -> None:
 class LearnedRanker:
     """The ranking model over `signal_features`, as ONNX; `rerank` gives new scores."""
 
-    def __init__(self, session, retriever: Retriever, path: Path, sha256: str):
+    def __init__(self, session, retriever: Retriever, path: Path, sha256: str, table: TranslationTable):
         self.session = session
         # A weak reference: the retriever owns its ranker, and a cycle between them kept every
         # index a reload replaced loaded (its files mapped) until the cyclic collector ran.
         self.retriever = weakref.proxy(retriever) if retriever is not None else None
         self.path = path
         self.sha256 = sha256
+        self.table = table
+        self.translation = table.for_index(retriever.bm25.keyword) if retriever is not None else None
         self._input = session.get_inputs()[0].name
 
     def bound(self, retriever: Retriever) -> LearnedRanker:
         """This ranker reading ``retriever``'s signals: a copy of a retriever gets its own, so
-        that it does not depend on the original staying alive (the reference is weak)."""
+        that it does not depend on the original staying alive (the reference is weak). A copy
+        of the same index shares the translation table mapped onto it."""
         other = copy.copy(self)
+        same = self.retriever is not None and self.retriever.bm25.keyword is retriever.bm25.keyword
         other.retriever = weakref.proxy(retriever)
+        other.translation = self.translation if same else self.table.for_index(retriever.bm25.keyword)
         return other
 
     def predict(self, features: np.ndarray) -> np.ndarray:
@@ -156,7 +168,7 @@ class LearnedRanker:
     def rerank(self, sig: Signals, fused: dict[int, float]) -> dict[int, float]:
         if not fused:
             return {}
-        ids, X = signal_features(self.retriever, sig, fused)
+        ids, X = signal_features(self.retriever, sig, fused, self.translation)
         return dict(zip(ids, self.predict(X).tolist()))
 
     @classmethod
@@ -183,13 +195,28 @@ class LearnedRanker:
         if not isinstance(features, list) or tuple(features) != FEATURES:
             raise RankerError(f"{record}: fitted on features {features}, this version computes "
                               f"{list(FEATURES)}; rebuild it with: {REBUILD}")
-        return cls(_read_session(path), retriever, path, sha256)
+        return cls(_read_session(path), retriever, path, sha256, _read_table(folder, raw))
 
 
 def _restore(folder: Path) -> str:
     """The fix for a damaged ranker file: the files are committed, so restoring them comes
     before refitting (minutes, and a corpus index)."""
     return f"restore the shipped files (git checkout {folder}) or rebuild them with: {REBUILD}"
+
+
+def _read_table(folder: Path, record: dict) -> TranslationTable:
+    """The translation table fitted with the ranker, checked against the sha256 its record holds."""
+    path = folder / TRANSLATION_FILE
+    recorded = record.get("translation_sha256")
+    if not path.is_file():
+        raise RankerError(f"{path}: missing beside {MODEL_FILE}; {_restore(folder)}")
+    if recorded != (sha256 := sha256_file(path)):
+        raise RankerError(f"{path}: sha256 {sha256[:12]} does not match its record ({str(recorded)[:12]}): "
+                          f"a partial or edited file; {_restore(folder)}")
+    try:
+        return TranslationTable.load(path)
+    except TranslationError as exc:
+        raise RankerError(f"{exc}; {_restore(folder)}") from None
 
 
 def _read_session(path: Path):

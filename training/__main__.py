@@ -201,12 +201,13 @@ def _ranker(args) -> int:
         sections = _sections(args.corpus)
         questions = _read_all(args.questions, sections)
         audience = read_questions(args.audience, sections)
+        lay = _read_all(args.lay, sections)
         retriever = Retriever.load(args.index, read_settings(model=args.model, ranker=False))
     except (QuestionFileError, OSError, IndexLoadError, ModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        record = fit_ranker(questions, retriever, model_dir, audience)
+        record = fit_ranker(questions, retriever, model_dir, audience, lay)
     except RankerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

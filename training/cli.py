@@ -35,6 +35,9 @@ EVERYDAY_NEAR = Path("training/questions/everyday_near.jsonl")  # the same on th
 #: cause.jsonl, written after it).
 DOMAIN_QUESTIONS = [QUESTIONS, SITUATION, WORRY, AUDIENCE, Path("training/questions/lay_words.jsonl"),
                     Path("training/questions/situation_round2.jsonl")]
+#: The lay-question files the ranker's translation table is fitted on (`training.translation`): every
+#: file of patients' and families' questions about the summaries' sections.
+TRANSLATION_QUESTIONS = [*DOMAIN_QUESTIONS, CAUSE]
 #: The crisis check's labelled lines: sentences, inputs of one to five words, lines in Spanish and six other
 #: languages written in the Latin alphabet, lines asking whom to call, about how long someone has, and about
 #: the summary itself (their briefs beside them).
@@ -131,6 +134,8 @@ def build_parser(description: str) -> argparse.ArgumentParser:
                     help=f"question files (default {QUESTIONS})")
     ra.add_argument("--audience", type=Path, default=AUDIENCE,
                     help="questions that name who the patient is (adult or child)")
+    ra.add_argument("--lay", type=Path, nargs="+", default=TRANSLATION_QUESTIONS,
+                    help="question files the translation table is fitted on (default: the lay question files)")
     ra.add_argument("--force", action="store_true", help="replace a ranker the model already has")
     wo = sub.add_parser("words", help="list the corpus's own non-everyday words for the speller")
     wo.add_argument("--force", action="store_true", help="replace the lists that are there (the committed ones)")

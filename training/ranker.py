@@ -9,7 +9,9 @@ without training questions (the validation summaries, and the seed's two GI
 neuroendocrine summaries) are dropped from the groups, so those stay unseen: the
 validation summaries, with the seed's question sets, decide whether the ranker ships.
 LightGBM's lambdarank objective optimises the order at the top of each group; the fitted
-trees are saved as ONNX (onnxmltools), which the retriever runs with onnxruntime.
+trees are saved as ONNX (onnxmltools), which the retriever runs with onnxruntime. The
+translation table that two of its signals read is fitted first, on the same summaries'
+lay questions (`training.translation`), and saved beside the trees.
 """
 
 from __future__ import annotations
@@ -23,12 +25,23 @@ import numpy as np
 from tqdm import tqdm
 
 from eval.lay import relevant_ids, score
-from retriever.ranker import FEATURES, FOLDER, MODEL_FILE, RECORD_FILE, LearnedRanker, RankerError, signal_features
+from retriever.ranker import (
+    FEATURES,
+    FOLDER,
+    MODEL_FILE,
+    RECORD_FILE,
+    TRANSLATION_FILE,
+    LearnedRanker,
+    RankerError,
+    signal_features,
+)
 from retriever.search import Filters, Retriever
 from retriever.store import sha256_file, write_json
+from retriever.translation import MIN_PROBABILITY, PASSAGE_SHARE, SELF_SHARE, IndexTranslation, TranslationTable
 from training.data import split
 from training.nearmiss import named_summaries
 from training.questions import TrainingQuestion
+from training.translation import FOLDS, ROUNDS, fit_table, fold_of, fold_tables, question_pairs
 
 PARAMS = {
     "objective": "lambdarank", "n_estimators": 100, "learning_rate": 0.1, "num_leaves": 15,
@@ -42,7 +55,7 @@ MONOTONE = {"fused": 1, "document_title": 1, "coverage": 1, "demoted": -1, "chil
             "childhood_for_named_adult": -1, "adult_for_named_child": -1}
 
 
-Search = tuple[str, set[str], "Filters | None"]  # text, the ids of its answers, a filter
+Search = tuple[str, set[str], "Filters | None", str]  # text, the ids of its answers, a filter, its summary
 
 
 def heading_searches(retriever: Retriever, docs: set[str]) -> list[Search]:
@@ -58,24 +71,25 @@ def heading_searches(retriever: Retriever, docs: set[str]) -> list[Search]:
     for c in retriever.chunks:
         if len(c.heading_path) > 1 and c.doc_id in docs:
             sections.setdefault((c.doc_id, c.heading_path[1]), set()).add(c.id)
-    return [(heading, ids, None) for (doc, heading), ids in sections.items()
+    return [(heading, ids, None, doc) for (doc, heading), ids in sections.items()
             if doc in named_summaries(heading, titles)]
 
 
 def question_searches(questions: list[TrainingQuestion], retriever: Retriever) -> list[Search]:
     """Each question over the whole index and within its own summary."""
-    return [(q.question, relevant_ids(q, retriever), f) for q in questions
+    return [(q.question, relevant_ids(q, retriever), f, q.doc_id) for q in questions
             for f in (None, Filters(doc_ids=(q.doc_id,)))]
 
 
-def ranking_groups(searches: list[Search], retriever: Retriever,
-                   docs: set[str]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+def ranking_groups(searches: list[Search], retriever: Retriever, docs: set[str],
+                   tables: dict[int, IndexTranslation]) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Feature rows, labels and group sizes of the searches that have an answer among the
-    candidates; only candidates of the training summaries ``docs`` are kept."""
+    candidates; only candidates of the training summaries ``docs`` are kept. A search reads
+    the translation table of its summary's fold (`training.translation`)."""
     xs, ys, groups = [], [], []
-    for text, rel, filters in tqdm(searches, desc="ranking groups", unit="search"):
+    for text, rel, filters, doc in tqdm(searches, desc="ranking groups", unit="search"):
         sig = retriever.signals(text, filters=filters)
-        ids, X = signal_features(retriever, sig, retriever.fuse(sig, "hybrid"))
+        ids, X = signal_features(retriever, sig, retriever.fuse(sig, "hybrid"), tables[fold_of(doc)])
         keep = [j for j, i in enumerate(ids) if retriever.chunks[i].doc_id in docs]
         y = np.array([retriever.chunks[ids[j]].id in rel for j in keep], dtype=np.int32)
         if y.any():
@@ -88,11 +102,13 @@ def ranking_groups(searches: list[Search], retriever: Retriever,
 
 
 def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_dir: Path,
-               audience: list[TrainingQuestion] | None = None) -> dict:
+               audience: list[TrainingQuestion] | None = None, lay: list[TrainingQuestion] | None = None) -> dict:
     """Fit, save into ``model_dir``/ranker and return the record (with validation figures).
 
     ``audience`` questions (AUDIENCE_BRIEF.md) name who the patient is; they are searched
-    over the whole index only, where an adult's and a child's summary compete.
+    over the whole index only, where an adult's and a child's summary compete. The
+    translation table is fitted on the training summaries' ``lay`` questions (all of
+    ``questions`` and ``audience`` when not given).
     """
     import lightgbm
 
@@ -102,18 +118,26 @@ def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_di
     named, named_valid = split(audience or [], known)
     start = time.time()
     docs = {q.doc_id for q in train}  # not the validation summaries, nor the seed's (no questions)
+    pairs = question_pairs(split(lay if lay is not None else questions + (audience or []), known)[0], plain)
+    if not pairs:
+        raise _nothing_to_fit(plain)
+    keyword = plain.bm25.keyword
+    table = fit_table(pairs, keyword)
+    folds = {k: t.for_index(keyword) for k, t in fold_tables(pairs, keyword).items()}
     searches = (question_searches(train, plain) + heading_searches(plain, docs)
-                + [(q.question, relevant_ids(q, plain), None) for q in named])
-    X, y, groups = ranking_groups(searches, plain, docs)
+                + [(q.question, relevant_ids(q, plain), None, q.doc_id) for q in named])
+    X, y, groups = ranking_groups(searches, plain, docs, folds)
     if not groups:
-        raise RankerError(f"{plain.index_dir}: no training question has its passage among the candidates; "
-                          "fit the ranker on a corpus index (python -m ingest training/corpus --index corpus-index)")
+        raise _nothing_to_fit(plain)
     monotone = [MONOTONE.get(f, 0) for f in FEATURES]
     model = lightgbm.LGBMRanker(**PARAMS, monotone_constraints=monotone).fit(X, y, group=groups)
     folder = model_dir / FOLDER
     sha256 = save_onnx(model.booster_, folder, X[::max(1, len(X) // 5000)])
     record = {
         "features": list(FEATURES), "sha256": sha256, "params": PARAMS, "monotone": MONOTONE, "questions": len(train),
+        "translation_sha256": save_table(table, folder), "translation_pairs": len(pairs),
+        "translation": {"rounds": ROUNDS, "folds": FOLDS, "self_share": SELF_SHARE,
+                        "passage_share": PASSAGE_SHARE, "min_probability": MIN_PROBABILITY},
         "audience_questions": len(named),
         "groups": len(groups), "rows": int(len(y)), "seconds": round(time.time() - start),
         "gain": dict(zip(FEATURES, (round(float(g)) for g in model.booster_.feature_importance("gain")))),
@@ -126,6 +150,11 @@ def fit_ranker(questions: list[TrainingQuestion], retriever: Retriever, model_di
         record["validation"]["audience_ranked"] = score(named_valid, ranked)["all"]
     _write(folder, record)
     return record
+
+
+def _nothing_to_fit(retriever: Retriever) -> RankerError:
+    return RankerError(f"{retriever.index_dir}: no training question has its passage among the candidates; "
+                       "fit the ranker on a corpus index (python -m ingest training/corpus --index corpus-index)")
 
 
 def save_onnx(booster, folder: Path, rows: np.ndarray) -> str:
@@ -161,6 +190,15 @@ def save_onnx(booster, folder: Path, rows: np.ndarray) -> str:
     partial.write_bytes(model)
     sha256 = sha256_file(partial)
     os.replace(partial, folder / MODEL_FILE)  # a reader never sees half a file
+    return sha256
+
+
+def save_table(table: TranslationTable, folder: Path) -> str:
+    """Write ``table`` as ``folder``/translation.npz and return the file's sha256."""
+    partial = folder / (TRANSLATION_FILE + ".partial")
+    table.save(partial)
+    sha256 = sha256_file(partial)
+    os.replace(partial, folder / TRANSLATION_FILE)
     return sha256
 
 

@@ -78,7 +78,7 @@ def test_the_rankers_document_signals_on_two_summaries(two_audiences):
     from retriever.ranker import FEATURES, signal_features
 
     sig = two_audiences.signals("how is childhood Wilms tumor treated?")
-    ids, X = signal_features(two_audiences, sig, two_audiences.fuse(sig, "hybrid"))
+    ids, X = signal_features(two_audiences, sig, two_audiences.fuse(sig, "hybrid"), two_audiences.reranker.translation)
     col = {name: X[:, j] for j, name in enumerate(FEATURES)}
     child = np.array([two_audiences.chunks[i].doc_id.endswith("child") for i in ids])
     assert child.any() and (~child).any()
@@ -100,7 +100,7 @@ def test_the_rankers_audience_signals(two_audiences, question, childhood_named_a
     from retriever.ranker import FEATURES, signal_features
 
     sig = two_audiences.signals(question)
-    ids, X = signal_features(two_audiences, sig, two_audiences.fuse(sig, "hybrid"))
+    ids, X = signal_features(two_audiences, sig, two_audiences.fuse(sig, "hybrid"), two_audiences.reranker.translation)
     col = {name: X[:, j].astype(bool) for j, name in enumerate(FEATURES)}
     child = np.array([two_audiences.chunks[i].doc_id.endswith("child") for i in ids])
     assert child.any() and (~child).any()

@@ -16,6 +16,7 @@ from retriever.ranker import (
     FOLDER,
     MODEL_FILE,
     RECORD_FILE,
+    TRANSLATION_FILE,
     LearnedRanker,
     RankerError,
     ranker_sha256,
@@ -46,7 +47,7 @@ def test_a_hybrid_search_orders_passages_by_the_ranker_s_scores(seed_retriever):
     ranker = seed_retriever.reranker
     assert isinstance(ranker, LearnedRanker)
     sig = seed_retriever.signals(QUESTION)
-    ids, X = signal_features(seed_retriever, sig, seed_retriever.fuse(sig, "hybrid"))
+    ids, X = signal_features(seed_retriever, sig, seed_retriever.fuse(sig, "hybrid"), ranker.translation)
     predicted = dict(zip(ids, ranker.predict(X).tolist()))
     result = seed_retriever.search(QUESTION, k=5)
     assert [h.score for h in result.hits] == pytest.approx([predicted[ids[[seed_retriever.chunks[i].id
@@ -61,12 +62,13 @@ def test_features_have_one_row_per_candidate_within_their_ranges(seed_retriever)
 
     sig = seed_retriever.signals(QUESTION)
     fused = seed_retriever.fuse(sig, "hybrid")
-    ids, X = signal_features(seed_retriever, sig, fused)
+    ids, X = signal_features(seed_retriever, sig, fused, seed_retriever.reranker.translation)
     assert ids == list(fused) and X.shape == (len(fused), len(FEATURES))
     col = {name: X[:, j] for j, name in enumerate(FEATURES)}
     assert col["dense_margin"].max() == 0 and (col["dense_margin"] <= 0).all()
     assert ((0 <= col["coverage"]) & (col["coverage"] <= 1)).all()
     assert ((0 <= col["bm25"]) & (col["bm25"] <= 1)).all() and col["bm25"].max() == 1
+    assert (col["translation"] < 0).all() and col["translation_margin"].max() == 0  # log-likelihoods
     # one summary: no document ranking, every candidate from the same document
     assert (col["document_title"] == 0).all() and (col["document_share"] == 1).all()
 
@@ -87,14 +89,40 @@ def _ranker_folder(tmp_path, features, model: bytes, recorded: bytes | None = No
     folder = tmp_path / FOLDER
     folder.mkdir()
     sha = hashlib.sha256(model if recorded is None else recorded).hexdigest()
-    (folder / RECORD_FILE).write_text(json.dumps({"features": features, "sha256": sha}), encoding="utf-8")
+    table = _shipped(TRANSLATION_FILE)
+    (folder / RECORD_FILE).write_text(json.dumps({"features": features, "sha256": sha,
+                                                  "translation_sha256": hashlib.sha256(table).hexdigest()}),
+                                      encoding="utf-8")
     (folder / MODEL_FILE).write_bytes(model)
+    (folder / TRANSLATION_FILE).write_bytes(table)
     return folder
 
 
-def _shipped() -> bytes:
-    with open(resolve_model("pdq-minilm-l6") + f"/{FOLDER}/{MODEL_FILE}", "rb") as f:
+def _shipped(name: str = MODEL_FILE) -> bytes:
+    with open(resolve_model("pdq-minilm-l6") + f"/{FOLDER}/{name}", "rb") as f:
         return f.read()
+
+
+@pytest.mark.parametrize("damage, why", [("missing", "missing beside ranker.onnx"),
+                                         ("edited", r"sha256 \w+ does not match its record.*partial or edited")])
+def test_a_translation_table_gone_or_edited_is_named_with_the_fix(tmp_path, damage, why):
+    folder = _ranker_folder(tmp_path, list(FEATURES), _shipped())
+    if damage == "missing":
+        (folder / TRANSLATION_FILE).unlink()
+    else:
+        (folder / TRANSLATION_FILE).write_bytes(_shipped(TRANSLATION_FILE)[:-10])
+    with pytest.raises(RankerError, match=rf"{TRANSLATION_FILE}: {why}.*restore the shipped files"):
+        LearnedRanker.load(tmp_path, retriever=None)
+
+
+def test_a_file_that_is_no_translation_table_is_named(tmp_path):
+    folder = _ranker_folder(tmp_path, list(FEATURES), _shipped())
+    (folder / TRANSLATION_FILE).write_bytes(b"not a table")
+    record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+    record["translation_sha256"] = hashlib.sha256(b"not a table").hexdigest()
+    (folder / RECORD_FILE).write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(RankerError, match=rf"{TRANSLATION_FILE}: not a translation table.*restore"):
+        LearnedRanker.load(tmp_path, retriever=None)
 
 
 def test_the_shipped_ranker_loads_and_scores_one_row_per_candidate(tmp_path):

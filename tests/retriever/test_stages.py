@@ -45,7 +45,8 @@ def test_term_coverage_is_read_before_the_vector_for_the_ranker(seed_retriever):
     sig = seed_retriever.signals(QUESTION, k=5)
     assert sig.coverage is not None and len(sig.coverage) == len(seed_retriever.chunks)
     assert np.array_equal(sig.coverage, seed_retriever.bm25.keyword.coverage(sig.query.plan.terms))
-    ids, rows = signal_features(seed_retriever, sig, seed_retriever.fuse(sig, "hybrid"))
+    translation = seed_retriever.reranker.translation
+    ids, rows = signal_features(seed_retriever, sig, seed_retriever.fuse(sig, "hybrid"), translation)
     assert np.array_equal(rows[:, FEATURES.index("coverage")], sig.coverage[ids])
     assert 0 < sig.coverage.max() <= 1 and sig.coverage.min() < sig.coverage.max()
     assert seed_retriever.signals(QUESTION, k=5, mode="dense").coverage is None  # the ranker reads hybrid ones

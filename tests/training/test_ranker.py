@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retriever.ranker import FEATURES, FOLDER, MODEL_FILE, RECORD_FILE, LearnedRanker
+from retriever.ranker import FEATURES, FOLDER, MODEL_FILE, RECORD_FILE, TRANSLATION_FILE, LearnedRanker
 from training.__main__ import main
 from training.cli import QUESTIONS
 
@@ -27,7 +28,8 @@ def test_the_saved_onnx_ranker_scores_as_lightgbm_does(tmp_path):
     # fitting needs the train extra ('.[train]', which scripts/setup.sh installs)
     lightgbm = pytest.importorskip("lightgbm")
     pytest.importorskip("onnxmltools")
-    from retriever.store import write_json
+    from retriever.embedding import resolve_model
+    from retriever.store import sha256_file, write_json
     from training.ranker import save_onnx
 
     rng = np.random.default_rng(7)
@@ -36,7 +38,10 @@ def test_the_saved_onnx_ranker_scores_as_lightgbm_does(tmp_path):
     booster = lightgbm.LGBMRanker(n_estimators=20, num_leaves=7, min_child_samples=5, verbose=-1).fit(
         X, y, group=[20] * 30).booster_
     sha256 = save_onnx(booster, tmp_path / FOLDER, X[:100])
-    write_json(tmp_path / FOLDER / RECORD_FILE, {"features": list(FEATURES), "sha256": sha256})
+    table = tmp_path / FOLDER / TRANSLATION_FILE
+    shutil.copyfile(Path(resolve_model("pdq-minilm-l6")) / FOLDER / TRANSLATION_FILE, table)
+    write_json(tmp_path / FOLDER / RECORD_FILE, {"features": list(FEATURES), "sha256": sha256,
+                                                 "translation_sha256": sha256_file(table)})
     ranker = LearnedRanker.load(tmp_path, retriever=None)
     fresh = rng.normal(size=(50, len(FEATURES))).astype(np.float32)
     assert ranker.predict(fresh) == pytest.approx(booster.predict(fresh), abs=1e-5)
@@ -75,8 +80,8 @@ def test_heading_searches_come_from_training_summaries_and_name_them(seed_retrie
     searches = heading_searches(seed_retriever, {doc})
     assert searches
     by_id = {c.id: c for c in seed_retriever.chunks}
-    for text, relevant, filters in searches:
-        assert filters is None and relevant
+    for text, relevant, filters, summary in searches:
+        assert filters is None and relevant and summary == doc
         assert {by_id[i].heading_path[1] for i in relevant} == {text}
 
 

@@ -1,0 +1,80 @@
+"""The translation table: saved and read back, mapped onto an index, and scoring passages."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from retriever.keyword import KeywordIndex
+from retriever.models import Chunk
+from retriever.tokenization import stem
+from retriever.translation import TranslationError, TranslationTable
+
+
+def _index(*texts: str) -> KeywordIndex:
+    return KeywordIndex.build([Chunk(id=f"d#{n}", doc_id="d", source="d.md", title="Doc", url="https://example.org/d",
+                                     heading_path=["Doc"], section="Doc", text=text) for n, text in enumerate(texts)])
+
+
+def _table(entries: dict[tuple[str, str], float]) -> TranslationTable:
+    """``{(passage word, question word): t}`` as a table over their stems."""
+    sources = sorted({stem(v) for v, _ in entries})
+    targets = sorted({stem(w) for _, w in entries})
+    rows = [sources.index(stem(v)) for v, _ in entries]
+    cols = [targets.index(stem(w)) for _, w in entries]
+    matrix = sp.csr_matrix((list(entries.values()), (rows, cols)), shape=(len(sources), len(targets)), dtype=np.float32)
+    return TranslationTable(tuple(sources), tuple(targets), matrix)
+
+
+INDEX = ("Pain in the abdomen after surgery.", "Radiation therapy uses high-energy x-rays.", "The outlook is good.")
+
+
+def test_a_lay_word_finds_the_passage_holding_its_translation():
+    translation = _table({("abdomen", "belly"): 0.8, ("outlook", "survive"): 0.5}).for_index(_index(*INDEX))
+    rows = np.arange(3)
+    belly = translation.scores("my belly", rows)
+    assert belly[0] > belly[1] and belly[1] == belly[2]  # no passage but the first holds a translation
+    survive = translation.scores("will he survive", rows)
+    assert survive.argmax() == 2
+
+
+def test_a_word_the_passage_holds_counts_without_the_table():
+    translation = _table({("abdomen", "belly"): 0.8}).for_index(_index(*INDEX))
+    scores = translation.scores("radiation", np.arange(3))
+    assert scores.argmax() == 1 and scores[0] == scores[2]
+
+
+def test_words_neither_the_index_nor_the_table_knows_score_nothing():
+    translation = _table({("abdomen", "belly"): 0.8}).for_index(_index(*INDEX))
+    assert translation.scores("zzyzx qwerty", np.arange(3)).tolist() == [0.0, 0.0, 0.0]
+    assert translation.scores("belly", np.arange(0)).shape == (0,)
+
+
+def test_passage_words_the_index_lacks_are_dropped_when_mapped():
+    """One table serves any index: a seed of 57 passages lacks most of the corpus's words."""
+    translation = _table({("abdomen", "belly"): 0.8, ("leukemia", "belly"): 0.2}).for_index(_index(*INDEX))
+    assert translation.translated.nnz == 1  # abdomen's, in the first passage
+    assert translation.scores("belly", np.arange(3)).argmax() == 0
+
+
+def test_a_table_reads_back_as_saved(tmp_path, monkeypatch):
+    table = _table({("abdomen", "belly"): 0.8, ("outlook", "survive"): 0.5})
+    path = tmp_path / "translation.npz.partial"  # any name: training writes a partial file first
+    table.save(path)
+    assert path.is_file() and not (tmp_path / "translation.npz.partial.npz").exists()
+    again = TranslationTable.load(path)
+    assert (again.sources, again.targets) == (table.sources, table.targets)
+    assert (again.matrix != table.matrix).nnz == 0
+    monkeypatch.setattr(time, "time", lambda: 2e9)  # saved again in 2033
+    table.save(tmp_path / "again.npz")
+    assert (tmp_path / "again.npz").read_bytes() == path.read_bytes()  # no time stamped in: reproducible
+
+
+def test_a_file_that_is_no_table_is_named(tmp_path):
+    path = tmp_path / "translation.npz"
+    path.write_bytes(b"not a table")
+    with pytest.raises(TranslationError, match=r"translation\.npz: not a translation table"):
+        TranslationTable.load(path)
