@@ -106,9 +106,11 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float],
 def ranker_sha256(model_dir: str | Path, used: bool = True) -> str:
     """sha256 of the ranker shipped in ``model_dir`` ("" when it has none, or a damaged one
     not ``used``: the ranker setting off, as searches would run): an index manifest records it.
+    Its translation table is pinned by the ranker's record, whose sha256 a refit changes.
 
     Raises:
-        RankerError: for a ranker ``used``, its file missing beside its record, or unreadable.
+        RankerError: for a ranker ``used``, its file missing beside its record or without its
+            translation table, or unreadable.
     """
     folder = Path(model_dir) / FOLDER
     path = folder / MODEL_FILE
@@ -116,6 +118,8 @@ def ranker_sha256(model_dir: str | Path, used: bool = True) -> str:
         if not path.is_file():
             _check_absent(folder)
             return ""
+        if not (folder / TRANSLATION_FILE).is_file():  # its record pins the table; loading checks that
+            raise RankerError(f"{folder / TRANSLATION_FILE}: missing beside {MODEL_FILE}; {_restore(folder)}")
         return sha256_file(path)
     except OSError as exc:  # a file or folder it may not read: the model's, not the index folder's, as ingest said
         if used:
@@ -149,6 +153,8 @@ class LearnedRanker:
         self.sha256 = sha256
         self.table = table
         self.translation = table.for_index(retriever.bm25.keyword) if retriever is not None else None
+        # which index ``translation`` was mapped onto, weakly: the retriever may be gone by then
+        self._mapped = weakref.ref(retriever.bm25.keyword) if retriever is not None else None
         self._input = session.get_inputs()[0].name
 
     def bound(self, retriever: Retriever) -> LearnedRanker:
@@ -156,9 +162,10 @@ class LearnedRanker:
         that it does not depend on the original staying alive (the reference is weak). A copy
         of the same index shares the translation table mapped onto it."""
         other = copy.copy(self)
-        same = self.retriever is not None and self.retriever.bm25.keyword is retriever.bm25.keyword
+        keyword = retriever.bm25.keyword
         other.retriever = weakref.proxy(retriever)
-        other.translation = self.translation if same else self.table.for_index(retriever.bm25.keyword)
+        if self._mapped is None or self._mapped() is not keyword:
+            other.translation, other._mapped = self.table.for_index(keyword), weakref.ref(keyword)
         return other
 
     def predict(self, features: np.ndarray) -> np.ndarray:
@@ -210,8 +217,15 @@ def _read_table(folder: Path, record: dict) -> TranslationTable:
     recorded = record.get("translation_sha256")
     if not path.is_file():
         raise RankerError(f"{path}: missing beside {MODEL_FILE}; {_restore(folder)}")
-    if recorded != (sha256 := sha256_file(path)):
-        raise RankerError(f"{path}: sha256 {sha256[:12]} does not match its record ({str(recorded)[:12]}): "
+    if not isinstance(recorded, str):
+        raise RankerError(f"{folder / RECORD_FILE}: records no translation_sha256 for {TRANSLATION_FILE}; "
+                          f"{_restore(folder)}")
+    try:
+        sha256 = sha256_file(path)
+    except OSError as exc:
+        raise RankerError(f"{path}: cannot be read ({exc.strerror or exc}); let this user read it") from None
+    if sha256 != recorded:
+        raise RankerError(f"{path}: sha256 {sha256[:12]} does not match its record ({recorded[:12]}): "
                           f"a partial or edited file; {_restore(folder)}")
     try:
         return TranslationTable.load(path)

@@ -13,16 +13,17 @@ from pathlib import Path
 CORPUS = Path("training/corpus")
 QUESTIONS = Path("training/questions/questions.jsonl")
 AUDIENCE = Path("training/questions/audience.jsonl")  # the ranker's only (AUDIENCE_BRIEF.md)
-SITUATION = Path("training/questions/situation.jsonl")  # the model's, not the ranker's (SITUATION_BRIEF.md)
+# the model's; of the ranker, its translation table's only (SITUATION_BRIEF.md)
+SITUATION = Path("training/questions/situation.jsonl")
 SHARED = Path("training/questions/shared_sections.jsonl")  # train --shared (BOILERPLATE_BRIEF.md)
-WORRY = Path("training/questions/worry.jsonl")  # measured and not shipped: docs/model.md (WORRY_BRIEF.md)
+WORRY = Path("training/questions/worry.jsonl")  # the ranker's table's; not the model's: docs/model.md (WORRY_BRIEF.md)
 #: The sections asked about in worry questions (WORRY_BRIEF.md): prognosis, recurrence, follow-up,
 #: survivorship, coping and end of life, found by their headings.
 WORRY_HEADINGS = (r"prognos|chance of recovery|surviv|outlook|recurren|come back|comes back|follow-up|coping"
                   r"|\bcope\b|end of life|end-of-life|dying|\bdeath|palliative|hospice|feelings|emotion|distress"
                   r"|\bfear|anxiety|depress|advance directive|late effects|quality of life|caregiver|supportive care"
                   r"|remission|stopping|grief|\bhope|talk with|talk to")
-CAUSE = Path("training/questions/cause.jsonl")  # measured and not shipped: docs/model.md (CAUSE_BRIEF.md)
+CAUSE = Path("training/questions/cause.jsonl")  # the ranker's table's; not the model's: docs/model.md (CAUSE_BRIEF.md)
 #: The sections asked about in cause questions (CAUSE_BRIEF.md): risk factors, what raises a risk, what
 #: causes a problem, found by their headings. Kept as the packets were cut: "cause" also finds three
 #: headings saying "because", and "why " none.

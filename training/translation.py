@@ -2,8 +2,9 @@
 
 Each training question and the passage its quote pins are one sentence pair; IBM Model 1's
 expectation-maximisation (Brown et al. 1993) learns how often each question stem is asked
-of a passage holding each passage stem. Five rounds from uniform translations of the words
-a pair holds together. Nothing of the validation summaries, nor of the seed's two, is read.
+of a passage holding each passage stem. Five rounds, from the counts of each pair of words
+held together by a question and its passage. Nothing of the validation summaries, nor of
+the seed's two, is read.
 
 The ranker must learn how far to trust the table on questions the table never saw, as every
 question it will meet is: a table fitted on a question scores that question's passage too

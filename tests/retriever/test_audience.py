@@ -107,3 +107,24 @@ def test_the_rankers_audience_signals(two_audiences, question, childhood_named_a
     assert (col["childhood_for_named_adult"] == (child & childhood_named_adult)).all()
     assert (col["adult_for_named_child"] == (~child & adult_named_child)).all()
     assert (col["childhood_for_adult"] == (child & (not adult_named_child))).all()
+
+
+def test_a_ranker_bound_to_another_index_reads_the_table_over_that_index(two_audiences, seed_index, settings,
+                                                                          embedder):
+    """A copy of a retriever over the same index shares the mapped table; one over another
+    index maps it again, even once the retriever it was loaded with is gone."""
+    import gc
+
+    import numpy as np
+
+    seed = Retriever.load(seed_index, settings, embedder=embedder)
+    ranker = seed.reranker
+    assert ranker.bound(seed).translation is ranker.translation
+    del seed
+    gc.collect()
+    other = ranker.bound(two_audiences)
+    rows = np.arange(len(two_audiences.chunks))
+    question = "how is Wilms tumor treated in my belly?"
+    assert other.translation.scores(question, rows).tolist() == \
+        two_audiences.reranker.translation.scores(question, rows).tolist()
+    assert other.bound(two_audiences).translation is other.translation

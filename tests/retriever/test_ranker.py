@@ -115,14 +115,43 @@ def test_a_translation_table_gone_or_edited_is_named_with_the_fix(tmp_path, dama
         LearnedRanker.load(tmp_path, retriever=None)
 
 
-def test_a_file_that_is_no_translation_table_is_named(tmp_path):
+@pytest.mark.parametrize("content", [b"not a table", b"", None], ids=["text", "empty", "cut-off zip"])
+def test_a_file_that_is_no_translation_table_is_named(tmp_path, content):
+    """Its record matching it: a table written wrong, not damaged since."""
     folder = _ranker_folder(tmp_path, list(FEATURES), _shipped())
-    (folder / TRANSLATION_FILE).write_bytes(b"not a table")
+    content = _shipped(TRANSLATION_FILE)[:5000] if content is None else content
+    (folder / TRANSLATION_FILE).write_bytes(content)
     record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
-    record["translation_sha256"] = hashlib.sha256(b"not a table").hexdigest()
+    record["translation_sha256"] = hashlib.sha256(content).hexdigest()
     (folder / RECORD_FILE).write_text(json.dumps(record), encoding="utf-8")
     with pytest.raises(RankerError, match=rf"{TRANSLATION_FILE}: not a translation table.*restore"):
         LearnedRanker.load(tmp_path, retriever=None)
+
+
+def test_a_record_without_the_table_s_hash_says_so(tmp_path):
+    folder = _ranker_folder(tmp_path, list(FEATURES), _shipped())
+    record = json.loads((folder / RECORD_FILE).read_text(encoding="utf-8"))
+    del record["translation_sha256"]
+    (folder / RECORD_FILE).write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(RankerError, match=rf"{RECORD_FILE}: records no translation_sha256.*restore"):
+        LearnedRanker.load(tmp_path, retriever=None)
+
+
+def test_a_table_that_cannot_be_read_is_named_with_the_fix_that_helps(tmp_path, monkeypatch):
+    import retriever.ranker
+
+    _ranker_folder(tmp_path, list(FEATURES), _shipped())
+    monkeypatch.setattr(retriever.ranker, "sha256_file", _denied)  # the table's read; the ranker's is store's
+    with pytest.raises(RankerError, match=rf"{TRANSLATION_FILE}: cannot be read \(Permission denied\); let this"):
+        LearnedRanker.load(tmp_path, retriever=None)
+
+
+def test_ingest_s_ranker_hash_names_a_missing_table_before_the_index_is_built(tmp_path):
+    folder = _ranker_folder(tmp_path, list(FEATURES), _shipped())
+    (folder / TRANSLATION_FILE).unlink()
+    with pytest.raises(RankerError, match=rf"{TRANSLATION_FILE}: missing beside {MODEL_FILE}"):
+        ranker_sha256(tmp_path)
+    assert ranker_sha256(tmp_path, used=False) == ""  # the ranker off: searches run without it
 
 
 def test_the_shipped_ranker_loads_and_scores_one_row_per_candidate(tmp_path):

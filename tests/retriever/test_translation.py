@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import time
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -10,7 +12,8 @@ import scipy.sparse as sp
 
 from retriever.keyword import KeywordIndex
 from retriever.models import Chunk
-from retriever.tokenization import stem
+from retriever.text import keyword_text
+from retriever.tokenization import stem, tokenize
 from retriever.translation import TranslationError, TranslationTable
 
 
@@ -39,6 +42,33 @@ def test_a_lay_word_finds_the_passage_holding_its_translation():
     assert belly[0] > belly[1] and belly[1] == belly[2]  # no passage but the first holds a translation
     survive = translation.scores("will he survive", rows)
     assert survive.argmax() == 2
+
+
+def test_scores_are_the_translation_language_model_s_mean_log_likelihood():
+    """log(0.9 * (0.5 * sum over the passage's words v of P(v|d) t(w|v) + 0.5 * P(w|d)) + 0.1 * P(w)),
+    averaged over the question's words, each once; P(w) counts (passages holding w) + 1 over
+    all, and a word the index lacks counts 0 + 1."""
+    keyword = _index(*INDEX)
+    entries = {("abdomen", "belly"): 0.8, ("surgery", "belly"): 0.1, ("outlook", "survive"): 0.5,
+               ("radiation", "pain"): 0.3}
+    translation = _table(entries).for_index(keyword)
+    words = {n: set(tokenize(keyword_text("Doc", ["Doc"], text))) for n, text in enumerate(INDEX)}
+    held = Counter(w for ws in words.values() for w in ws)
+    total = sum(held.values()) + len(held) + 1
+    t = {(stem(v), stem(w)): p for (v, w), p in entries.items()}
+
+    def expected(question: str, n: int) -> float:
+        logs = []
+        for w in dict.fromkeys(stem(x) for x in question.split()):
+            own = (w in words[n]) / len(words[n])
+            learned = sum(p for (v, target), p in t.items() if target == w and v in words[n]) / len(words[n])
+            logs.append(math.log(0.9 * (0.5 * learned + 0.5 * own) + 0.1 * (held[w] + 1) / total))
+        return sum(logs) / len(logs)
+
+    question = "belly pain pain survive"  # a word twice counts once; "survive" is no word of the index
+    got = translation.scores(question, np.array([2, 0, 1, 0]))
+    assert np.isfinite(got).all()
+    assert got.tolist() == pytest.approx([expected(question, n) for n in (2, 0, 1, 0)], rel=1e-5)
 
 
 def test_a_word_the_passage_holds_counts_without_the_table():

@@ -110,3 +110,29 @@ def test_a_bad_audience_line_is_named_by_file_and_line(tmp_path, capsys):
 def test_a_model_name_that_names_no_model_is_an_error_not_a_traceback(tmp_path, capsys):
     assert main(["ranker", "--index", str(tmp_path / "none"), "--model", "pdq-minilm-16", "--force"]) == 2
     assert "PDQ_MODEL='pdq-minilm-16': no model of that name" in capsys.readouterr().err
+
+
+@pytest.mark.model
+def test_each_training_search_reads_the_table_of_its_summary_s_fold(seed_retriever):
+    """A table fitted on a question scores its passage too well: the ranker's training
+    searches must read the table fitted without their summary (`training.translation`)."""
+    from retriever.ranker import signal_features
+    from retriever.translation import TranslationTable
+    from training.ranker import ranking_groups
+    from training.translation import FOLDS, fold_of
+
+    doc = seed_retriever.chunks[0].doc_id
+    question = "what are the signs of a carcinoid tumor in the belly?"
+    shipped = seed_retriever.reranker.table
+    # one table per fold, each scoring otherwise: the shipped one for this summary's fold only
+    tables = {k: TranslationTable(shipped.sources, shipped.targets, shipped.matrix * (k + 2) / 10).for_index(
+        seed_retriever.bm25.keyword) for k in range(FOLDS)}
+    tables[fold_of(doc)] = seed_retriever.reranker.translation
+    relevant = {c.id for c in seed_retriever.chunks}
+    X, y, groups = ranking_groups([(question, relevant, None, doc)], seed_retriever, {doc}, tables)
+    sig = seed_retriever.signals(question)
+    ids, expected = signal_features(seed_retriever, sig, seed_retriever.fuse(sig, "hybrid"),
+                                    seed_retriever.reranker.translation)
+    assert groups == [len(ids)] and y.all()
+    column = FEATURES.index("translation")
+    assert X[:, column].tolist() == expected[:, column].tolist()

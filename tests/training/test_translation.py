@@ -8,6 +8,7 @@ import pytest
 from retriever.keyword import KeywordIndex
 from retriever.models import Chunk
 from retriever.tokenization import stem
+from retriever.translation import MIN_PROBABILITY
 from training.questions import TrainingQuestion
 from training.translation import FOLDS, Pair, fit_table, fold_of, fold_tables, question_pairs
 
@@ -35,6 +36,38 @@ def test_the_table_learns_which_passage_word_a_lay_word_stands_for():
     assert t[stem("pain"), stem("ache")] > t[stem("abdomen"), stem("ache")]  # pain is what both ache pairs share
     scores = table.for_index(keyword).scores("belly", np.arange(4))
     assert set(np.argsort(-scores)[:2]) == {0, 1}
+
+
+def _bare(*texts: str) -> KeywordIndex:
+    """Passages with no title or heading: their tokens are their text's words alone."""
+    return KeywordIndex.build([Chunk(id=f"d#{n}", doc_id="d", source="d.md", title="", url="https://example.org/d",
+                                     heading_path=[], section="", text=t) for n, t in enumerate(texts)])
+
+
+def test_one_round_of_em_gives_the_hand_computed_table():
+    """x asked of (kidney, liver) and of (kidney, bone), y of (kidney, liver). Counts:
+    t(x|kidney) 2/3, t(x|liver) 1/2, t(x|bone) 1. One round: x's credit in its first pair is
+    4/7 kidney's and 3/7 liver's, in its second 2/5 kidney's and 3/5 bone's; y's 2/5 kidney's
+    and 3/5 liver's. So t(x|kidney) = (4/7 + 2/5) / (4/7 + 2/5 + 2/5) = 17/24, t(x|liver) =
+    (3/7) / (3/7 + 3/5) = 5/12, t(x|bone) = 1."""
+    keyword = _bare("kidney liver", "kidney bone")
+    pairs = [Pair("a", ("x",), 0), Pair("b", ("x",), 1), Pair("c", ("y",), 0)]
+    table = fit_table(pairs, keyword, rounds=1)
+    t = {(v, w): table.matrix[i, j] for i, v in enumerate(table.sources) for j, w in enumerate(table.targets)}
+    assert t["kidney", "x"] == pytest.approx(17 / 24) and t["kidney", "y"] == pytest.approx(7 / 24)
+    assert t["liver", "x"] == pytest.approx(5 / 12) and t["liver", "y"] == pytest.approx(7 / 12)
+    assert t["bone", "x"] == pytest.approx(1.0) and ("bone", "y") not in t or t["bone", "y"] == 0
+
+
+def test_translations_under_the_floor_are_dropped():
+    """1,200 words each asked once of (kidney, liver): each keeps a 1/1,200 share of those two."""
+    keyword = _bare("kidney liver", "kidney bone")
+    pairs = [Pair(f"s{n}", (f"w{n}",), 0) for n in range(1200)] + [Pair("b", ("x",), 1)]
+    table = fit_table(pairs, keyword)
+    assert table.matrix.data.min() >= MIN_PROBABILITY
+    for word in ("kidney", "liver"):
+        assert table.matrix[table.sources.index(word)].nnz == 0
+    assert table.matrix[table.sources.index("bone"), table.targets.index("x")] > 0.5
 
 
 def test_fold_tables_leave_out_their_own_summaries():
