@@ -106,7 +106,8 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float],
 def ranker_sha256(model_dir: str | Path, used: bool = True) -> str:
     """sha256 of the ranker shipped in ``model_dir`` ("" when it has none, or a damaged one
     not ``used``: the ranker setting off, as searches would run): an index manifest records it.
-    Its translation table is pinned by the ranker's record, whose sha256 a refit changes.
+    The ranker's record pins its translation table; a refit writes another ``ranker.onnx``,
+    whose sha256 this is.
 
     Raises:
         RankerError: for a ranker ``used``, its file missing beside its record or without its

@@ -57,11 +57,18 @@ class TranslationTable:
 
     @classmethod
     def load(cls, path: Path) -> TranslationTable:
+        if not zipfile.is_zipfile(path):  # numpy would suggest unpickling what is no .npz at all
+            raise TranslationError(f"{path}: not a translation table (not an .npz archive)")
         try:
             with np.load(path, allow_pickle=False) as z:
-                sources, targets = tuple(z["sources"].tolist()), tuple(z["targets"].tolist())
+                words = z["sources"], z["targets"]
+                if any(w.dtype.kind != "U" or w.ndim != 1 for w in words):
+                    raise ValueError("its sources and targets are not lists of words")
+                sources, targets = (tuple(w.tolist()) for w in words)
                 matrix = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=(len(sources), len(targets)))
             matrix.check_format(full_check=True)  # every entry within the table's words
+            if not (np.isfinite(matrix.data).all() and (matrix.data >= 0).all() and (matrix.data <= 1).all()):
+                raise ValueError("a translation that is no probability")
         except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as exc:
             raise TranslationError(f"{path}: not a translation table ({exc})") from None
         return cls(sources, targets, matrix)

@@ -108,3 +108,28 @@ def test_a_file_that_is_no_table_is_named(tmp_path):
     path.write_bytes(b"not a table")
     with pytest.raises(TranslationError, match=r"translation\.npz: not a translation table"):
         TranslationTable.load(path)
+
+
+@pytest.mark.parametrize("damage, why", [
+    ("indices", "indices must be"), ("indptr", "non-decreasing"), ("data", "no probability"),
+    ("sources", "not lists of words"),
+])
+def test_a_table_whose_entries_do_not_hold_together_is_named(tmp_path, damage, why):
+    """Its hash matching its record: a table written wrong, which would crash or mislead a search."""
+    good = _table({("abdomen", "belly"): 0.8, ("outlook", "survive"): 0.5})
+    m = good.matrix.tocsr()
+    arrays = {"sources": np.array(good.sources), "targets": np.array(good.targets), "data": m.data,
+              "indices": m.indices, "indptr": m.indptr}
+    if damage == "indices":
+        arrays["indices"] = m.indices + 1000
+    elif damage == "indptr":  # rows out of order: only a full check of the matrix sees it
+        arrays["indptr"] = np.array([0, 2, 1])
+    elif damage == "data":
+        arrays["data"] = np.full_like(m.data, np.nan)
+    else:
+        arrays["sources"] = np.arange(len(good.sources))
+    path = tmp_path / "translation.npz"
+    with path.open("wb") as f:
+        np.savez_compressed(f, **arrays)
+    with pytest.raises(TranslationError, match=rf"translation\.npz: not a translation table \(.*({why})"):
+        TranslationTable.load(path)

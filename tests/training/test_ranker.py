@@ -136,3 +136,28 @@ def test_each_training_search_reads_the_table_of_its_summary_s_fold(seed_retriev
     assert groups == [len(ids)] and y.all()
     column = FEATURES.index("translation")
     assert X[:, column].tolist() == expected[:, column].tolist()
+
+
+@pytest.mark.model
+def test_the_ranker_s_training_searches_get_tables_fitted_without_their_fold(seed_retriever, tmp_path, monkeypatch):
+    """The table fitted on every question shipped, the searches reading it would learn to trust
+    it too much: with only this summary's questions, its own fold's table has learned nothing."""
+    import training.ranker
+    from training.questions import TrainingQuestion
+    from training.translation import fold_of
+
+    handed = {}
+
+    def caught(searches, retriever, docs, tables):
+        handed.update(tables)
+        raise KeyboardInterrupt  # stop before the trees: the tables are what is checked
+
+    monkeypatch.setattr(training.ranker, "ranking_groups", caught)
+    c = seed_retriever.chunks[3]
+    asked = [TrainingQuestion(c.doc_id, "s", tuple(c.heading_path), q, "question", c.text[:30])
+             for q in ("does my belly pain come from it", "what is the shot in the bum for")]
+    with pytest.raises(KeyboardInterrupt):
+        training.ranker.fit_ranker(asked, seed_retriever, tmp_path)
+    own = fold_of(c.doc_id)
+    assert handed[own].translated.nnz == 0  # fitted without the only summary there is
+    assert set(handed) == {0, 1, 2} and not (tmp_path / FOLDER).exists()
