@@ -26,7 +26,7 @@ from retriever.tokenization import tokenize
 
 # A question word is the passage's own word this much of the time, the table's translation
 # the rest (Xue, Jeon and Croft's mixture, SIGIR 2008); and the passage explains a word this
-# much, the index's word frequencies the rest (Jelinek-Mercer smoothing). Picked before any
+# much, the share of the index's passages holding it the rest (Jelinek-Mercer smoothing). Picked before any
 # measurement and not tuned: docs/model.md, "Translated words".
 SELF_SHARE = 0.5
 PASSAGE_SHARE = 0.9
