@@ -16,14 +16,14 @@ lowers its confidence for each one missing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable
 from functools import lru_cache
 from pathlib import Path
 
 from retriever.lexicon import LAY_TERMS
 from retriever.respelling import american
 from retriever.text import shipped_lines
-from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, Vocabulary, negated, negations, stem, zipf
+from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, Vocabulary, negated, negations, zipf
 
 # Grouped for the audit of which groups earn their place (`python -m eval.bench topics`,
 # docs/abstention.md); a group of tumour statistics ("survival", "grade") did not and was dropped.
@@ -152,14 +152,10 @@ def negated_topics(topics: list[str], typed: list[str], index_knows: Callable[[s
     return [negatives[t] if t in negatives and t not in bare and index_knows(negatives[t]) else t for t in topics]
 
 
-def missing_topics(topics: Iterable[str], passages: Vocabulary, missing: Iterable[str] = (),
-                   bridges: Mapping[str, frozenset[str]] | None = None) -> list[str]:
-    """The topics none of the passages mentions in any form, or as the lay lexicon's words ("womb": uterus),
-    or by a word the question word is bridged to (`TranslationTable.bridges`: "belly" by abdomen), and
+def missing_topics(topics: Iterable[str], passages: Vocabulary, missing: Iterable[str] = ()) -> list[str]:
+    """The topics none of the passages mentions in any form, or as the lay lexicon's words ("womb": uterus), and
     those found ``missing`` already; no passage names a cancer's name (`cancer_names`), left out where its first
     word is missing too ("lung")."""
-    bridges = bridges or {}
-    out = [w for w in topics if " " in w or not (any(map(passages.knows, [w, *LAY_TERMS.get(w, "").split()]))
-                                                  or bridges.get(stem(w), frozenset()) & passages.stems)]
+    out = [w for w in topics if " " in w or not any(map(passages.knows, [w, *LAY_TERMS.get(w, "").split()]))]
     out = list(dict.fromkeys([*out, *missing]))
     return [w for w in out if " " not in w or w.split(" ")[0] not in out]

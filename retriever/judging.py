@@ -38,8 +38,7 @@ def judge_passages(r: Retriever, sig: Signals, chosen: list[int]) -> Verdict:
     everyday = s.domain_check and r.domain is not None and r.domain.everyday(vector)
     animal = s.animal_check and r.animals is not None and r.animals.about_animal(vector)
     topics = [t for t in plan.topics if t not in covered]
-    ev, missing = evidence(plan.dense_text, best, passages, plan.terms, topics, plan.figures, everyday, other, animal,
-                           r.bridges)
+    ev, missing = evidence(plan.dense_text, best, passages, plan.terms, topics, plan.figures, everyday, other, animal)
     verdict = judge(ev, missing, r.calibration, r.threshold, s.missing_penalty, s.all_terms_floor,
                     nothing_asked=asks_nothing(plan.dense_text, plan.terms))
     check = r.answer_check if s.answer_check and top and plan.terms else None  # "thanks": nothing to read
@@ -56,5 +55,5 @@ def unmentioned(r: Retriever, verdict: Verdict, shown: list[int]) -> list[str]:
     ev = verdict.evidence
     if verdict.abstained or ev is None or not ev.topics_missing or len(shown) <= r.settings.abstain_depth:
         return verdict.missing
-    still = set(missing_topics(ev.topics_missing, Vocabulary.union(r.words.own(i) for i in shown), bridges=r.bridges))
+    still = set(missing_topics(ev.topics_missing, Vocabulary.union(r.words.own(i) for i in shown)))
     return [m for m in verdict.missing if m not in ev.topics_missing or m in still]

@@ -82,7 +82,6 @@ class Retriever:
         self.settings = settings
         self.calibration = calibration
         self.reranker = reranker
-        self.bridges: dict[str, frozenset[str]] = {}  # the ranker's translation table's, read by abstention
         chunks = index.chunks
         self.planner = Planner.for_texts([f"{' '.join(c.heading_path)} {c.text}" for c in chunks],
                                          settings.fuzzy_min_score, settings.lexicon, index.keyword.vocab,
@@ -146,7 +145,6 @@ class Retriever:
                 retriever.reranker = LearnedRanker.load(model_dir, retriever)
             except RankerError as exc:
                 raise ModelError(str(exc)) from None
-            retriever.bridges = retriever.reranker.table.bridges() if retriever.reranker else {}
         return retriever
 
     def with_settings(self, settings: RetrievalSettings) -> Retriever:

@@ -30,12 +30,6 @@ from retriever.tokenization import tokenize
 # measurement and not tuned: docs/model.md, "Translated words".
 SELF_SHARE = 0.5
 PASSAGE_SHARE = 0.9
-# A question word is bridged to the passage words it is asked of at least this often: a
-# health topic the passages hold only through such a word ("belly": abdomen) is not missing
-# (`bridges`). Picked on the training summaries' own lay questions over the corpus (0.2 and
-# 0.3 tried: 0.3 answered 42 of their 268 refused and refused as many near-misses as before;
-# 0.2 answered 53 and refused 35 fewer near-misses): docs/abstention.md, "Lay words bridged".
-BRIDGE_PROBABILITY = 0.3
 # Translations less likely than this are dropped from the shipped table: five entries in six
 # (about a million fitted, 167k kept), each a pair of words seen together once or twice.
 MIN_PROBABILITY = 1e-3
@@ -78,18 +72,6 @@ class TranslationTable:
         except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as exc:
             raise TranslationError(f"{path}: not a translation table ({exc})") from None
         return cls(sources, targets, matrix)
-
-    def bridges(self, floor: float = BRIDGE_PROBABILITY) -> dict[str, frozenset[str]]:
-        """Each question stem's passage stems other than itself that it is asked of at least
-        ``floor`` of the time: the words a passage may name it by."""
-        m = self.matrix.tocsc()
-        out = {}
-        for j, target in enumerate(self.targets):
-            rows, p = m.indices[m.indptr[j]:m.indptr[j + 1]], m.data[m.indptr[j]:m.indptr[j + 1]]
-            named = frozenset(self.sources[i] for i in rows[p >= floor]) - {target}
-            if named:
-                out[target] = named
-        return out
 
     def for_index(self, keyword: KeywordIndex) -> IndexTranslation:
         """This table over ``keyword``'s rows and token ids (passage stems it lacks dropped)."""

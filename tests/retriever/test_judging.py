@@ -4,14 +4,14 @@ from types import SimpleNamespace
 
 from retriever.abstain import FIGURE, Evidence, Verdict
 from retriever.judging import unmentioned
-from retriever.tokenization import Vocabulary, stem
+from retriever.tokenization import Vocabulary
 
 PASSAGES = [Vocabulary(["hormone", "therapy"]), Vocabulary(["radiation"]), Vocabulary(["surgery"]),
             Vocabulary(["prostatectomy"]), Vocabulary(["the", "psa", "level", "rises"])]
 
 
-def _retriever(depth: int = 3, bridges: dict | None = None):
-    return SimpleNamespace(settings=SimpleNamespace(abstain_depth=depth), bridges=bridges or {},
+def _retriever(depth: int = 3):
+    return SimpleNamespace(settings=SimpleNamespace(abstain_depth=depth),
                            words=SimpleNamespace(own=PASSAGES.__getitem__))
 
 
@@ -25,13 +25,6 @@ def test_a_topic_a_passage_shown_further_down_mentions_is_no_longer_named():
     verdict = _verdict(["psa", "diabetes"], ("psa", "diabetes"))
     assert unmentioned(_retriever(), verdict, [0, 1, 2, 3, 4]) == ["diabetes"]
     assert unmentioned(_retriever(), verdict, [0, 1, 2, 3]) == ["psa", "diabetes"]  # none of these four says it
-
-
-def test_a_topic_a_passage_shown_further_down_names_by_a_bridged_word_is_no_longer_named():
-    verdict = _verdict(["op"], ("op",))
-    bridged = _retriever(bridges={stem("op"): frozenset({stem("prostatectomy")})})
-    assert unmentioned(bridged, verdict, [0, 1, 2, 3, 4]) == []
-    assert unmentioned(_retriever(), verdict, [0, 1, 2, 3, 4]) == ["op"]
 
 
 def test_the_passages_the_verdict_read_are_not_read_again():

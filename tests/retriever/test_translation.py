@@ -71,14 +71,6 @@ def test_scores_are_the_translation_language_model_s_mean_log_likelihood():
     assert got.tolist() == pytest.approx([expected(question, n) for n in (2, 0, 1, 0)], rel=1e-5)
 
 
-def test_bridges_are_the_passage_words_a_question_word_is_often_asked_of():
-    table = _table({("abdomen", "belly"): 0.8, ("surgery", "belly"): 0.1, ("belly", "belly"): 0.9,
-                    ("outlook", "survive"): 0.3, ("good", "survive"): 0.29})
-    assert table.bridges() == {stem("belly"): {stem("abdomen")}, stem("survive"): {stem("outlook")}}
-    assert table.bridges(0.05)[stem("belly")] == {stem("abdomen"), stem("surgery")}  # never itself
-    assert table.bridges(0.95) == {}
-
-
 def test_a_word_the_passage_holds_counts_without_the_table():
     translation = _table({("abdomen", "belly"): 0.8}).for_index(_index(*INDEX))
     scores = translation.scores("radiation", np.arange(3))
