@@ -23,7 +23,7 @@ from eval.indexcheck import (
     stray_quotes_note,
 )
 from eval.questionset import QuestionSet, QuestionSetError, load_questions
-from eval.report import LEGEND, failures_text, pooled_json, table, to_json
+from eval.report import LEGEND, failures_text, pooled_json, same_file, table, to_json
 from eval.runner import document_ceiling, evaluate
 from retriever.embedding import ModelError
 from retriever.models import MODES
@@ -152,7 +152,7 @@ def _argument_problem(args: argparse.Namespace) -> str | None:
         said = f"{same[0]} is named twice" if len(same) == 1 else f"{' and '.join(same)} name one file twice"
         return f"{said}; each set is scored once"
     if args.json and args.json != STDOUT:
-        if args.json.resolve() in named or any(_same_file(args.json, q) for q in args.questions):
+        if args.json.resolve() in named or any(same_file(args.json, q) for q in args.questions):
             return (f"--json {args.json}: is a question set being scored, which the report would overwrite; "
                     f"name another file (e.g. {args.json.with_suffix('.report.json')})")
         if problem := _unwritable(args.json):
@@ -208,14 +208,6 @@ def _unwritable(path: Path) -> str | None:
     if not nearest.is_dir():
         return f"cannot make its folder ({nearest} is a file)"
     return None if os.access(nearest, os.W_OK | os.X_OK) else f"cannot make its folder ({nearest} is read-only)"
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    """Whether two paths are one file, a hard link to the other included."""
-    try:
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def _write(path: Path | str, out: TextIO, text: str) -> None:

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from eval.questionset import KINDS_OUT
+from eval.report import same_file
 from eval.runner import wording
 from retriever.embedding import ModelError
 from retriever.provenance import describe, search_settings
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--near-miss", action="store_true", help="also score near-miss refusals")
     p.add_argument("--json", type=Path)
     args = p.parse_args(argv)
-    if args.json and args.json.exists() and args.questions.exists() and args.json.samefile(args.questions):
+    if args.json and same_file(args.json, args.questions):
         print(f"error: --json {args.json}: is the question file being scored, which the report would overwrite; "
               "name another file", file=sys.stderr)
         return 2

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+from pathlib import Path
 
 from eval.pooled import SetRow, in_scope_metrics, merged
 from eval.questionset import KINDS_OUT
@@ -22,6 +24,15 @@ LEGEND = ("Hit@k: share of answerable questions with a relevant passage in the f
           "abstained: out-of-scope questions refused; in-scope, patient, out-of-scope (several sets): how many "
           "questions, patient Hit@1 that of the questions of kind patient; rr: one question's 1/rank; -: a "
           "figure past --k or with no questions")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths are one file, a hard link to the other included: a report written to
+    ``--json`` must not replace the question set it scores (`eval.__main__`, `eval.lay`)."""
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def table(reports: list[ModeReport]) -> str:
