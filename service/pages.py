@@ -160,8 +160,7 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
                    read_as=read_as(query, result.corrections),
                    # a hint (another language, too short) explains the refusal; the rest would repeat it
                    not_covered=named, shorthand=maybe_shorthand(named, indexed), hints=hints,
-                   unquoted=[] if offered else [quoted_as_typed(query)[p] for p in
-                                                phrases_not_found(query, result, PATIENT_PASSAGES)],
+                   unquoted=[] if offered else _unquoted(query, result),
                    everyday=EVERYDAY in not_covered(result),
                    twin=childhood_twin(retriever, query, result, doc if doc in cat.titles else ""),
                    other=other_summary(retriever, query, result, cat.titles),
@@ -169,6 +168,12 @@ async def ask(request: Request, q: str | None = None, doc: str | None = None,
                    passages=[] if offered else passage_views(result.hits[:PATIENT_PASSAGES]),
                    related=passage_views(result.related), crisis=result.crisis)
     return _render(request, "index.html", **context)
+
+
+def _unquoted(query: str, result: SearchResult) -> list[str]:
+    """The phrases ``query`` quotes that no passage the page shows holds, as the reader typed them."""
+    typed = quoted_as_typed(query)  # read once, not again for each phrase
+    return [typed[p] for p in phrases_not_found(query, result, PATIENT_PASSAGES)]
 
 
 def _candidates(query: str, result: SearchResult, cat) -> list[Summary]:
