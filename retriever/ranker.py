@@ -120,7 +120,7 @@ def ranker_sha256(model_dir: str | Path, used: bool = True) -> str:
             _check_absent(folder)
             return ""
         if not (folder / TRANSLATION_FILE).is_file():  # its record pins the table; loading checks that
-            raise RankerError(f"{folder / TRANSLATION_FILE}: missing beside {MODEL_FILE}; {_restore(folder)}")
+            raise _table_missing(folder)
         return sha256_file(path)
     except OSError as exc:  # a file or folder it may not read: the model's, not the index folder's, as ingest said
         if used:
@@ -212,12 +212,18 @@ def _restore(folder: Path) -> str:
     return f"restore the shipped files (git checkout {folder}) or rebuild them with: {REBUILD}"
 
 
+def _table_missing(folder: Path) -> RankerError:
+    """A ranker without the translation table its signals read: said alike by ingest's early
+    check (`ranker_sha256`) and by loading (`_read_table`)."""
+    return RankerError(f"{folder / TRANSLATION_FILE}: missing beside {MODEL_FILE}; {_restore(folder)}")
+
+
 def _read_table(folder: Path, record: dict) -> TranslationTable:
     """The translation table fitted with the ranker, checked against the sha256 its record holds."""
     path = folder / TRANSLATION_FILE
     recorded = record.get("translation_sha256")
     if not path.is_file():
-        raise RankerError(f"{path}: missing beside {MODEL_FILE}; {_restore(folder)}")
+        raise _table_missing(folder)
     if not isinstance(recorded, str):
         raise RankerError(f"{folder / RECORD_FILE}: records no translation_sha256 for {TRANSLATION_FILE}; "
                           f"{_restore(folder)}")
