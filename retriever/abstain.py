@@ -25,7 +25,7 @@ confidence by ``MISSING_PENALTY`` (at most ``MAX_COUNTED``); a missing topic cap
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from retriever.figures import figure_missing
@@ -149,7 +149,7 @@ def confidence(best_cosine: float, n_missing: int, terms_found: bool = False,
 def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabulary, Vocabulary]],
              terms: list[tuple[str, ...]], topics: list[str], figures: list[int],
              everyday: bool = False, unanswered: list[str] | tuple[str, ...] = (),
-             animal: bool = False) -> tuple[Evidence, list[str]]:
+             animal: bool = False, bridges: Mapping[str, frozenset[str]] | None = None) -> tuple[Evidence, list[str]]:
     """The signals of whether ``passages`` answer the question, and what they miss.
 
     Args:
@@ -165,12 +165,13 @@ def evidence(question: str, best_cosine: float, passages: list[tuple[str, Vocabu
         unanswered: Topics found missing already, whatever the passages' words: the cancers
             they do not name and the subjects none of them is about (`scope.Scope.unnamed`).
         animal: The animal check calls the question about an animal's health (`retriever.animals`).
+        bridges: The passage stems that name each topic otherwise (`translation.Bridges.of`).
     """
     texts = [text for text, _, _ in passages]
     vocabularies = [vocabulary for _, vocabulary, _ in passages]
     union = Vocabulary.union(vocabularies)
     topics_missing = missing_topics(topics, Vocabulary.union(own for _, _, own in passages),
-                                    unanswered) if topics or unanswered else []
+                                    unanswered, bridges) if topics or unanswered else []
     nothing = nothing_found(terms, vocabularies) if best_cosine < NOTHING_FOUND_BELOW else []
     missing = list(dict.fromkeys(topics_missing + nothing))
     fig = figure_missing(figures, texts)

@@ -16,14 +16,14 @@ lowers its confidence for each one missing.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from retriever.lexicon import LAY_TERMS
 from retriever.respelling import american
 from retriever.text import shipped_lines
-from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, Vocabulary, negated, negations, zipf
+from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, Vocabulary, negated, negations, stem, zipf
 
 # Grouped for the audit of which groups earn their place (`python -m eval.bench topics`,
 # docs/abstention.md); a group of tumour statistics ("survival", "grade") did not and was dropped.
@@ -93,6 +93,12 @@ def cancer_words() -> frozenset[str]:
     return frozenset(shipped_lines(CANCER_WORDS))
 
 
+@lru_cache(maxsize=1)
+def cancer_stems() -> frozenset[str]:
+    """The stems of `cancer_words`: no other name stands for a cancer's (`missing_topics`)."""
+    return frozenset(map(stem, cancer_words()))
+
+
 def mentions(index_knows: Callable[[str], bool], word: str) -> bool:
     """Whether ``index_knows`` (``word -> bool``, a vocabulary's any-form test) holds ``word`` or its
     American spelling: "anaesthetic" is the seed's "anesthesia". Training reads a summary's words
@@ -152,10 +158,16 @@ def negated_topics(topics: list[str], typed: list[str], index_knows: Callable[[s
     return [negatives[t] if t in negatives and t not in bare and index_knows(negatives[t]) else t for t in topics]
 
 
-def missing_topics(topics: Iterable[str], passages: Vocabulary, missing: Iterable[str] = ()) -> list[str]:
-    """The topics none of the passages mentions in any form, or as the lay lexicon's words ("womb": uterus), and
-    those found ``missing`` already; no passage names a cancer's name (`cancer_names`), left out where its first
-    word is missing too ("lung")."""
-    out = [w for w in topics if " " in w or not any(map(passages.knows, [w, *LAY_TERMS.get(w, "").split()]))]
+def missing_topics(topics: Iterable[str], passages: Vocabulary, missing: Iterable[str] = (),
+                   bridges: Mapping[str, frozenset[str]] | None = None) -> list[str]:
+    """The topics none of the passages mentions in any form, as the lay lexicon's words ("womb": uterus) or by
+    a stem it is ``bridges``'d to (`translation.Bridges.of`: "belly" by abdomen), and those found ``missing``
+    already; no passage names a cancer's name (`cancer_names`), left out where its first word is missing too
+    ("lung"). A word naming a cancer-type summary is never bridged: its passages must name it, as a cancer
+    the question names must be named ("sarcoma" is asked of passages saying "soft" tissue; docs/abstention.md,
+    "A cancer the question names")."""
+    bridges = {w: b for w, b in (bridges or {}).items() if stem(w) not in cancer_stems()}
+    out = [w for w in topics if " " in w or not (any(map(passages.knows, [w, *LAY_TERMS.get(w, "").split()]))
+                                                  or bridges.get(w, frozenset()) & passages.stems)]
     out = list(dict.fromkeys([*out, *missing]))
     return [w for w in out if " " not in w or w.split(" ")[0] not in out]

@@ -18,6 +18,7 @@ from retriever.health_topics import missing_topics
 from retriever.passing import lifted
 from retriever.searchers import FUSED, Signals
 from retriever.tokenization import Vocabulary
+from retriever.translation import NO_BRIDGES, Bridges
 
 if TYPE_CHECKING:
     from retriever.search import Retriever
@@ -38,7 +39,8 @@ def judge_passages(r: Retriever, sig: Signals, chosen: list[int]) -> Verdict:
     everyday = s.domain_check and r.domain is not None and r.domain.everyday(vector)
     animal = s.animal_check and r.animals is not None and r.animals.about_animal(vector)
     topics = [t for t in plan.topics if t not in covered]
-    ev, missing = evidence(plan.dense_text, best, passages, plan.terms, topics, plan.figures, everyday, other, animal)
+    ev, missing = evidence(plan.dense_text, best, passages, plan.terms, topics, plan.figures, everyday, other, animal,
+                           bridges(r).of(topics, plan.dense_text))
     verdict = judge(ev, missing, r.calibration, r.threshold, s.missing_penalty, s.all_terms_floor,
                     nothing_asked=asks_nothing(plan.dense_text, plan.terms))
     check = r.answer_check if s.answer_check and top and plan.terms else None  # "thanks": nothing to read
@@ -48,12 +50,19 @@ def judge_passages(r: Retriever, sig: Signals, chosen: list[int]) -> Verdict:
     return lifted(verdict, lift, vector, first, r.threshold, plan, other, r.embedder.encode_query)
 
 
-def unmentioned(r: Retriever, verdict: Verdict, shown: list[int]) -> list[str]:
+def unmentioned(r: Retriever, verdict: Verdict, shown: list[int], question: str) -> list[str]:
     """An answer's missing topics that none of the ``shown`` passages mentions either: the verdict
     reads the first `abstain_depth` passages, and a staff search of ten listed "PSA" as one the
     passages don't mention, beside a ninth passage that does. A refusal's are left as they are."""
     ev = verdict.evidence
     if verdict.abstained or ev is None or not ev.topics_missing or len(shown) <= r.settings.abstain_depth:
         return verdict.missing
-    still = set(missing_topics(ev.topics_missing, Vocabulary.union(r.words.own(i) for i in shown)))
+    still = set(missing_topics(ev.topics_missing, Vocabulary.union(r.words.own(i) for i in shown),
+                               bridges=bridges(r).of(ev.topics_missing, question)))
     return [m for m in verdict.missing if m not in ev.topics_missing or m in still]
+
+
+def bridges(r: Retriever) -> Bridges:
+    """The other names of lay words that the ranker's translation table learned
+    (`TranslationTable.bridges`): none without the ranker, which ships the table."""
+    return getattr(r.reranker, "bridges", NO_BRIDGES)

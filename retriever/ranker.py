@@ -153,6 +153,7 @@ class LearnedRanker:
         self.path = path
         self.sha256 = sha256
         self.table = table
+        self.bridges = table.bridges()  # the other names of lay words, read by abstention (`retriever.judging`)
         self.translation = table.for_index(retriever.bm25.keyword) if retriever is not None else None
         # which index ``translation`` was mapped onto, weakly: the retriever may be gone by then
         self._mapped = weakref.ref(retriever.bm25.keyword) if retriever is not None else None

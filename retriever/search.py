@@ -285,8 +285,8 @@ class Retriever:
         related = hits[:s.related_count] if abstained and near_miss(verdict.evidence, s.related_floor) else []
         plan, crisis = sig.query.plan, self.crisis if s.crisis_check else None
         return SearchResult(query=query, hits=[] if abstained else hits[:k], abstained=abstained, mode=mode,
-                            confidence=verdict.confidence, missing=unmentioned(self, verdict, chosen[:k]),
-                            evidence=verdict.evidence,
+                            confidence=verdict.confidence, evidence=verdict.evidence,
+                            missing=unmentioned(self, verdict, chosen[:k], plan.dense_text),
                             corrections=plan.corrections, related=related, withheld=hits[:k] if abstained else [],
                             also_searched=dict(plan.widened) if mode != "dense" else {},
                             crisis=reads_crisis(crisis, sig.query.vector, sig.crisis_words))

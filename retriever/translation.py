@@ -10,19 +10,22 @@ learned ranker reads the resulting likelihood of the question given each candida
 
 The table is keyed by stems (the BM25 tokens of `retriever.tokenization`), so one table
 serves any index: `TranslationTable.for_index` maps it onto an index's own token ids.
+Abstention reads it too: `TranslationTable.bridges` says which passage words are another
+name for a question word, so a health topic a passage names that way is not missing.
 """
 
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
 from retriever.keyword import KeywordIndex
-from retriever.tokenization import tokenize
+from retriever.tokenization import stem, tokenize
 
 # A question word is the passage's own word this much of the time, the table's translation
 # the rest (Xue, Jeon and Croft's mixture, SIGIR 2008); and the passage explains a word this
@@ -33,6 +36,16 @@ PASSAGE_SHARE = 0.9
 # Translations less likely than this are dropped from the shipped table: five entries in six
 # (about a million fitted, 167k kept), each a pair of words seen together once or twice.
 MIN_PROBABILITY = 1e-3
+# A passage word is another name for a question word (`TranslationTable.bridges`) when the
+# question word is asked of passages holding it at least BRIDGE_PROBABILITY of the time, and
+# it takes at least BRIDGE_SHARE of the question word's asking (t(w|v) weighed by the
+# passages holding v: the other direction). The first alone bridges a word's topical
+# company ("melanoma" by "anyone", "womb" by "five"); both together keep names ("belly":
+# abdomen, "womb": uterus, "windpipe": trachea). 0.3 is the first way's pick on the
+# training summaries' lay questions; 0.2 was chosen by reading the bridges each share keeps,
+# before any unseen set was scored: docs/abstention.md, "Lay words bridged both ways".
+BRIDGE_PROBABILITY = 0.3
+BRIDGE_SHARE = 0.2
 
 
 class TranslationError(ValueError):
@@ -40,20 +53,40 @@ class TranslationError(ValueError):
 
 
 @dataclass(frozen=True)
+class Bridges:
+    """The passage stems each question stem is another name for (`TranslationTable.bridges`)."""
+
+    names: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def of(self, words: Iterable[str], question: str) -> dict[str, frozenset[str]]:
+        """Each of ``words`` a passage may name otherwise, with those names, less the stems
+        ``question`` holds itself: a passage holding a word the question says is no sign it
+        names another ("plasma cell myeloma": a passage on plasma is none on myeloma)."""
+        asked = set(tokenize(question))
+        named = {w: self.names.get(stem(w), frozenset()) - asked for w in words}
+        return {w: stems for w, stems in named.items() if stems}
+
+
+NO_BRIDGES = Bridges()
+
+
+@dataclass(frozen=True)
 class TranslationTable:
     """t(question stem | passage stem): ``matrix[i, j]`` for passage stem ``sources[i]`` and
-    question stem ``targets[j]``; each row sums to at most 1."""
+    question stem ``targets[j]``; each row sums to at most 1. ``counts[i]``: the passages
+    of the index it was fitted over that hold ``sources[i]``."""
 
     sources: tuple[str, ...]
     targets: tuple[str, ...]
     matrix: sp.csr_matrix
+    counts: np.ndarray
 
     def save(self, path: Path) -> None:
         m = self.matrix.tocsr()
         with path.open("wb") as f:  # a file object: numpy adds no ".npz" to the name given
             np.savez_compressed(f, sources=np.array(self.sources), targets=np.array(self.targets),
                                 data=m.data.astype(np.float32), indices=m.indices.astype(np.int32),
-                                indptr=m.indptr.astype(np.int64))
+                                indptr=m.indptr.astype(np.int64), counts=self.counts.astype(np.float32))
 
     @classmethod
     def load(cls, path: Path) -> TranslationTable:
@@ -66,12 +99,31 @@ class TranslationTable:
                     raise ValueError("its sources and targets are not lists of words")
                 sources, targets = (tuple(w.tolist()) for w in words)
                 matrix = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=(len(sources), len(targets)))
+                counts = z["counts"]
+            if counts.shape != (len(sources),) or not (np.isfinite(counts).all() and (counts >= 0).all()):
+                raise ValueError("its counts are not one count per passage word")
             matrix.check_format(full_check=True)  # every entry within the table's words
             if not (np.isfinite(matrix.data).all() and (matrix.data >= 0).all() and (matrix.data <= 1).all()):
                 raise ValueError("a translation that is no probability")
         except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as exc:
             raise TranslationError(f"{path}: not a translation table ({exc})") from None
-        return cls(sources, targets, matrix)
+        return cls(sources, targets, matrix, counts)
+
+    def bridges(self, probability: float = BRIDGE_PROBABILITY, share: float = BRIDGE_SHARE) -> Bridges:
+        """Each question stem's other names: the passage stems (words of letters, three or
+        more: no number) it is asked of at least ``probability`` of the time and whose
+        passages hold at least ``share`` of its asking (by ``counts``)."""
+        m = self.matrix.tocsc()
+        column = np.repeat(np.arange(len(self.targets)), np.diff(m.indptr))
+        weighed = m.data * self.counts[m.indices]
+        totals = np.bincount(column, weights=weighed, minlength=len(self.targets))
+        kept = (m.data >= probability) & (weighed >= share * totals[column])
+        names: dict[str, set[str]] = {}
+        for i, j in zip(m.indices[kept], column[kept]):
+            source, target = self.sources[i], self.targets[j]
+            if source != target and source.isalpha() and len(source) >= 3:
+                names.setdefault(target, set()).add(source)
+        return Bridges({target: frozenset(sources) for target, sources in names.items()})
 
     def for_index(self, keyword: KeywordIndex) -> IndexTranslation:
         """This table over ``keyword``'s rows and token ids (passage stems it lacks dropped)."""

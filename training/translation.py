@@ -64,7 +64,7 @@ def question_pairs(questions: Sequence[TrainingQuestion], retriever: Retriever) 
 def fit_table(pairs: Sequence[Pair], keyword: KeywordIndex, rounds: int = ROUNDS) -> TranslationTable:
     """IBM Model 1 over ``pairs`` (rows of ``keyword``'s index): t(question stem | passage stem)."""
     if not pairs:  # a fold holding every summary asked about leaves its own table nothing to learn
-        return TranslationTable((), (), sp.csr_matrix((0, 0), dtype=np.float32))
+        return TranslationTable((), (), sp.csr_matrix((0, 0), dtype=np.float32), np.zeros(0, dtype=np.float32))
     passages = presence(keyword)
     targets = sorted({s for p in pairs for s in p.stems})
     column = {s: j for j, s in enumerate(targets)}
@@ -79,7 +79,9 @@ def fit_table(pairs: Sequence[Pair], keyword: KeywordIndex, rounds: int = ROUNDS
     table = table[used]
     table.data[table.data < MIN_PROBABILITY] = 0
     table.eliminate_zeros()
-    return TranslationTable(tuple(sources[i] for i in used), tuple(targets), table.astype(np.float32))
+    held = np.diff(keyword.bm25.scores["indptr"])  # the index's passages holding each passage stem
+    return TranslationTable(tuple(sources[i] for i in used), tuple(targets), table.astype(np.float32),
+                            held[used].astype(np.float32))
 
 
 def _posterior(table: sp.csr_matrix, source: np.ndarray, target: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Which words of a question are health topics, and which the passages miss (no model needed)."""
 
 from retriever.health_topics import health_words, missing_topics, named_cancers, topic_words
-from retriever.tokenization import Vocabulary, passage_vocabulary
+from retriever.tokenization import Vocabulary, passage_vocabulary, stem
 
 
 def _never_a_typo(word):
@@ -13,6 +13,26 @@ def test_topic_words_are_health_topics_not_everyday_words():
     assert topic_words(words, set(), _never_a_typo) == ["lung", "insulinoma", "sunitinib", "telotristat"]
     assert topic_words(["shot", "flu"], {"shot"}, _never_a_typo) == ["flu"]
     assert topic_words(["ablashun"], set(), lambda w: True) == []
+
+
+def test_a_topic_the_passages_name_by_a_bridged_word_is_not_missing():
+    """The translation table's bridges (`translation.Bridges.of`): "boob", which no lexicon entry
+    lists, is asked of passages saying breast."""
+    passages = Vocabulary(["a", "lump", "in", "the", "breast"])
+    bridges = {"boob": frozenset({stem("breast")}), "lung": frozenset({stem("chest")})}
+    assert missing_topics(["boob", "lung"], passages) == ["boob", "lung"]
+    assert missing_topics(["boob", "lung"], passages, bridges=bridges) == ["lung"]
+    # found missing already (a cancer no passage is about) stays missing, bridged or not
+    assert missing_topics(["boob"], passages, ["boob"], bridges) == ["boob"]
+
+
+def test_a_cancer_s_name_is_never_bridged():
+    """"sarcoma" is asked of passages saying "soft" tissue; a passage on soft foods is none on sarcoma."""
+    passages = Vocabulary(["eat", "soft", "foods", "and", "plasma"])
+    bridges = {"sarcoma": frozenset({stem("soft")}), "sarcomas": frozenset({stem("soft")}),
+               "myeloma": frozenset({stem("plasma")}), "boob": frozenset({stem("foods")})}
+    assert missing_topics(["sarcoma", "sarcomas", "myeloma", "boob"], passages, bridges=bridges) == [
+        "sarcoma", "sarcomas", "myeloma"]
 
 
 def test_an_everyday_word_with_a_disease_ending_is_not_a_topic():

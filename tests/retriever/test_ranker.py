@@ -57,6 +57,35 @@ def test_a_hybrid_search_orders_passages_by_the_ranker_s_scores(seed_retriever):
 
 
 @pytest.mark.model
+def test_the_ranker_s_table_bridges_lay_words_for_abstention(seed_retriever, seed_index, settings, embedder):
+    from retriever.judging import bridges
+    from retriever.search import Retriever
+    from retriever.tokenization import stem
+    from retriever.translation import NO_BRIDGES
+
+    assert stem("abdomen") in bridges(seed_retriever).names[stem("belly")]
+    assert bridges(seed_retriever) == seed_retriever.reranker.table.bridges()
+    plain = Retriever.load(seed_index, settings.model_copy(update={"ranker": False}), embedder=embedder)
+    assert plain.reranker is None and bridges(plain) is NO_BRIDGES  # they ship with the ranker
+
+
+@pytest.mark.model
+def test_a_search_reads_the_bridges_when_it_looks_for_missing_topics(seed_retriever):
+    """A drug name no passage holds is a missing topic, unless a passage holds a word it is
+    bridged to that the question does not say itself."""
+    from retriever.tokenization import stem
+    from retriever.translation import Bridges
+
+    question = "is zorglumab used for carcinoid tumors"
+    assert "zorglumab" in seed_retriever.search(question, k=3).missing
+    bridged = seed_retriever.with_settings(seed_retriever.settings)  # a copy: the session's retriever stays
+    bridged.reranker.bridges = Bridges({stem("zorglumab"): frozenset({stem("hormone")})})
+    assert "zorglumab" not in bridged.search(question, k=3).missing
+    assert "zorglumab" in bridged.search("is zorglumab a hormone for carcinoid tumors", k=3).missing
+    assert "zorglumab" in seed_retriever.search(question, k=3).missing
+
+
+@pytest.mark.model
 def test_features_have_one_row_per_candidate_within_their_ranges(seed_retriever):
     from retriever.ranker import signal_features
 

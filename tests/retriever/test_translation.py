@@ -14,7 +14,7 @@ from retriever.keyword import KeywordIndex
 from retriever.models import Chunk
 from retriever.text import keyword_text
 from retriever.tokenization import stem, tokenize
-from retriever.translation import TranslationError, TranslationTable
+from retriever.translation import Bridges, TranslationError, TranslationTable
 
 
 def _index(*texts: str) -> KeywordIndex:
@@ -22,14 +22,17 @@ def _index(*texts: str) -> KeywordIndex:
                                      heading_path=["Doc"], section="Doc", text=text) for n, text in enumerate(texts)])
 
 
-def _table(entries: dict[tuple[str, str], float]) -> TranslationTable:
-    """``{(passage word, question word): t}`` as a table over their stems."""
+def _table(entries: dict[tuple[str, str], float], counts: dict[str, float] | None = None) -> TranslationTable:
+    """``{(passage word, question word): t}`` as a table over their stems, each passage word
+    held by ``counts[word]`` fitting pairs (1 when not given)."""
     sources = sorted({stem(v) for v, _ in entries})
     targets = sorted({stem(w) for _, w in entries})
     rows = [sources.index(stem(v)) for v, _ in entries]
     cols = [targets.index(stem(w)) for _, w in entries]
     matrix = sp.csr_matrix((list(entries.values()), (rows, cols)), shape=(len(sources), len(targets)), dtype=np.float32)
-    return TranslationTable(tuple(sources), tuple(targets), matrix)
+    held = {stem(v): n for v, n in (counts or {}).items()}
+    return TranslationTable(tuple(sources), tuple(targets), matrix,
+                            np.array([held.get(v, 1.0) for v in sources], dtype=np.float32))
 
 
 INDEX = ("Pain in the abdomen after surgery.", "Radiation therapy uses high-energy x-rays.", "The outlook is good.")
@@ -97,7 +100,7 @@ def test_a_table_reads_back_as_saved(tmp_path, monkeypatch):
     assert path.is_file() and not (tmp_path / "translation.npz.partial.npz").exists()
     again = TranslationTable.load(path)
     assert (again.sources, again.targets) == (table.sources, table.targets)
-    assert (again.matrix != table.matrix).nnz == 0
+    assert (again.matrix != table.matrix).nnz == 0 and again.counts.tolist() == table.counts.tolist()
     monkeypatch.setattr(time, "time", lambda: 2e9)  # saved again in 2033
     table.save(tmp_path / "again.npz")
     assert (tmp_path / "again.npz").read_bytes() == path.read_bytes()  # no time stamped in: reproducible
@@ -112,20 +115,25 @@ def test_a_file_that_is_no_table_is_named(tmp_path):
 
 @pytest.mark.parametrize("damage, why", [
     ("indices", "indices must be"), ("indptr", "non-decreasing"), ("data", "no probability"),
-    ("sources", "not lists of words"),
+    ("sources", "not lists of words"), ("counts", "not one count per passage word"),
+    ("no counts", "counts"),
 ])
 def test_a_table_whose_entries_do_not_hold_together_is_named(tmp_path, damage, why):
     """Its hash matching its record: a table written wrong, which would crash or mislead a search."""
     good = _table({("abdomen", "belly"): 0.8, ("outlook", "survive"): 0.5})
     m = good.matrix.tocsr()
     arrays = {"sources": np.array(good.sources), "targets": np.array(good.targets), "data": m.data,
-              "indices": m.indices, "indptr": m.indptr}
+              "indices": m.indices, "indptr": m.indptr, "counts": good.counts}
     if damage == "indices":
         arrays["indices"] = m.indices + 1000
     elif damage == "indptr":  # rows out of order: only a full check of the matrix sees it
         arrays["indptr"] = np.array([0, 2, 1])
     elif damage == "data":
         arrays["data"] = np.full_like(m.data, np.nan)
+    elif damage == "counts":  # one short: a table from another fit's words
+        arrays["counts"] = good.counts[:-1]
+    elif damage == "no counts":  # a table written before abstention read it
+        del arrays["counts"]
     else:
         arrays["sources"] = np.arange(len(good.sources))
     path = tmp_path / "translation.npz"
@@ -133,3 +141,31 @@ def test_a_table_whose_entries_do_not_hold_together_is_named(tmp_path, damage, w
         np.savez_compressed(f, **arrays)
     with pytest.raises(TranslationError, match=rf"translation\.npz: not a translation table \(.*({why})"):
         TranslationTable.load(path)
+
+
+def test_a_bridge_is_a_passage_word_a_question_word_is_asked_of_both_ways():
+    """"belly" is asked of passages saying abdomen (t 0.8), and abdomen's passages hold most of
+    its asking: a bridge. "melanoma" is asked of passages saying "anyone" (t 0.4), but the
+    passages holding "melanoma" itself take nearly all its asking: topical company, no bridge."""
+    table = _table({("abdomen", "belly"): 0.8, ("surgery", "belly"): 0.1, ("melanoma", "melanoma"): 0.6,
+                    ("anyone", "melanoma"): 0.4, ("outlook", "survive"): 0.3, ("good", "survive"): 0.29,
+                    ("75", "dose"): 0.9},
+                   counts={"abdomen": 40, "surgery": 300, "melanoma": 200, "anyone": 5, "outlook": 10, "good": 10})
+    assert table.bridges().names == {stem("belly"): {stem("abdomen")}, stem("survive"): {stem("outlook")}}
+    # one way only: anyone's 5 passages take 2 of melanoma's 122 askings (0.016), under the share
+    assert table.bridges(share=0.0).names[stem("melanoma")] == {stem("anyone")}
+    assert table.bridges(share=0.01).names[stem("melanoma")] == {stem("anyone")}
+    assert stem("melanoma") not in table.bridges(share=0.02).names
+    # surgery is asked "belly" 0.1 of the time: under the probability; never a word itself, nor a number
+    assert table.bridges(probability=0.05, share=0.0).names[stem("belly")] == {stem("abdomen"), stem("surgery")}
+    assert stem("dose") not in table.bridges(share=0.0).names
+    assert table.bridges(probability=0.95).names == {}
+
+
+def test_a_bridge_the_question_says_itself_names_nothing_else():
+    """"plasma cell myeloma": a passage on plasma is none on myeloma, whatever the table says."""
+    bridges = Bridges({stem("myeloma"): frozenset({stem("plasma")}), stem("belly"): frozenset({stem("abdomen")})})
+    assert bridges.of(["myeloma", "belly"], "a sore belly and myeloma") == {
+        "myeloma": {stem("plasma")}, "belly": {stem("abdomen")}}
+    assert bridges.of(["myeloma"], "what is plasma cell myeloma") == {}
+    assert bridges.of(["lung"], "lung") == {}

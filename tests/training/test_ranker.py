@@ -125,7 +125,8 @@ def test_each_training_search_reads_the_table_of_its_summary_s_fold(seed_retriev
     question = "what are the signs of a carcinoid tumor in the belly?"
     shipped = seed_retriever.reranker.table
     # one table per fold, each scoring otherwise: the shipped one for this summary's fold only
-    tables = {k: TranslationTable(shipped.sources, shipped.targets, shipped.matrix * (k + 2) / 10).for_index(
+    tables = {k: TranslationTable(shipped.sources, shipped.targets, shipped.matrix * (k + 2) / 10,
+                                  shipped.counts).for_index(
         seed_retriever.bm25.keyword) for k in range(FOLDS)}
     tables[fold_of(doc)] = seed_retriever.reranker.translation
     relevant = {c.id for c in seed_retriever.chunks}

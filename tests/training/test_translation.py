@@ -57,6 +57,8 @@ def test_one_round_of_em_gives_the_hand_computed_table():
     assert t["kidney", "x"] == pytest.approx(17 / 24) and t["kidney", "y"] == pytest.approx(7 / 24)
     assert t["liver", "x"] == pytest.approx(5 / 12) and t["liver", "y"] == pytest.approx(7 / 12)
     assert t["bone", "x"] == pytest.approx(1.0) and t.get(("bone", "y"), 0) == 0
+    # each passage word with the index's passages holding it: the weight of the other direction
+    assert dict(zip(table.sources, table.counts.tolist())) == {"kidney": 2, "liver": 1, "bone": 1}
 
 
 def test_translations_under_the_floor_are_dropped():
