@@ -20,6 +20,7 @@ from collections.abc import Callable, Container, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from retriever.acronyms import lowered as acronyms
 from retriever.lexicon import LAY_TERMS
 from retriever.respelling import american
 from retriever.text import shipped_lines
@@ -165,8 +166,9 @@ def missing_topics(topics: Iterable[str], passages: Vocabulary, missing: Iterabl
     already; no passage names a cancer's name (`cancer_names`), left out where its first word is missing too
     ("lung"). A word naming a cancer-type summary is never bridged: its passages must name it, as a cancer
     the question names must be named ("sarcoma" is asked of passages saying "soft" tissue; docs/abstention.md,
-    "A cancer the question names")."""
-    bridges = {w: b for w, b in (bridges or {}).items() if stem(w) not in cancer_stems()}
+    "A cancer the question names"). Nor is an acronym the summaries define: its letters stand for several
+    words, and one of them is not it ("psa" is asked of passages saying "antigen", as "CEA" ones do)."""
+    bridges = {w: b for w, b in (bridges or {}).items() if stem(w) not in cancer_stems() and w not in acronyms()}
     out = [w for w in topics if " " in w or not (any(map(passages.knows, [w, *LAY_TERMS.get(w, "").split()]))
                                                   or bridges.get(w, frozenset()) & passages.stems)]
     out = list(dict.fromkeys([*out, *missing]))

@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from retriever.keyword import KeywordIndex
-from retriever.tokenization import stem, tokenize
+from retriever.tokenization import EVERYDAY_ZIPF, stem, tokenize, zipf
 
 # A question word is the passage's own word this much of the time, the table's translation
 # the rest (Xue, Jeon and Croft's mixture, SIGIR 2008); and the passage explains a word this
@@ -62,9 +62,11 @@ class Bridges:
         """Each of ``words`` a passage may name otherwise, with those names, less the stems
         ``question`` holds itself: a passage holding a word the question says is no sign it
         names another ("plasma cell myeloma": a passage on plasma is none on myeloma)."""
+        named = {w: self.names[stem(w)] for w in words if stem(w) in self.names}
+        if not named:  # most questions: no topic, or none the table names otherwise
+            return {}
         asked = set(tokenize(question))
-        named = {w: self.names.get(stem(w), frozenset()) - asked for w in words}
-        return {w: stems for w, stems in named.items() if stems}
+        return {w: stems - asked for w, stems in named.items() if stems - asked}
 
 
 NO_BRIDGES = Bridges()
@@ -100,7 +102,8 @@ class TranslationTable:
                 sources, targets = (tuple(w.tolist()) for w in words)
                 matrix = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=(len(sources), len(targets)))
                 counts = z["counts"]
-            if counts.shape != (len(sources),) or not (np.isfinite(counts).all() and (counts >= 0).all()):
+            if counts.shape != (len(sources),) or counts.dtype.kind not in "fiu" or not (
+                    np.isfinite(counts).all() and (counts >= 1).all()):  # each word is some passage's
                 raise ValueError("its counts are not one count per passage word")
             matrix.check_format(full_check=True)  # every entry within the table's words
             if not (np.isfinite(matrix.data).all() and (matrix.data >= 0).all() and (matrix.data <= 1).all()):
@@ -110,9 +113,11 @@ class TranslationTable:
         return cls(sources, targets, matrix, counts)
 
     def bridges(self, probability: float = BRIDGE_PROBABILITY, share: float = BRIDGE_SHARE) -> Bridges:
-        """Each question stem's other names: the passage stems (words of letters, three or
-        more: no number) it is asked of at least ``probability`` of the time and whose
-        passages hold at least ``share`` of its asking (by ``counts``)."""
+        """Each question stem's other names: the passage stems it is asked of at least
+        ``probability`` of the time and whose passages hold at least ``share`` of its asking
+        (by ``counts``). Only words of letters, three or more (no number: "dutasteride" is
+        asked of "75" mg), that everyday English seldom uses: an everyday word has senses no
+        health topic has ("hiv" is asked of passages saying "aids", which hearing aids are too)."""
         m = self.matrix.tocsc()
         column = np.repeat(np.arange(len(self.targets)), np.diff(m.indptr))
         weighed = m.data * self.counts[m.indices]
@@ -121,7 +126,7 @@ class TranslationTable:
         names: dict[str, set[str]] = {}
         for i, j in zip(m.indices[kept], column[kept]):
             source, target = self.sources[i], self.targets[j]
-            if source != target and source.isalpha() and len(source) >= 3:
+            if source != target and source.isalpha() and len(source) >= 3 and zipf(source) < EVERYDAY_ZIPF:
                 names.setdefault(target, set()).add(source)
         return Bridges({target: frozenset(sources) for target, sources in names.items()})
 

@@ -28,11 +28,18 @@ def test_a_topic_the_passages_name_by_a_bridged_word_is_not_missing():
 
 def test_a_cancer_s_name_is_never_bridged():
     """"sarcoma" is asked of passages saying "soft" tissue; a passage on soft foods is none on sarcoma."""
-    passages = Vocabulary(["eat", "soft", "foods", "and", "plasma"])
+    passages = Vocabulary(["eat", "soft", "foods", "and", "plasma", "potential"])
     bridges = {"sarcoma": frozenset({stem("soft")}), "sarcomas": frozenset({stem("soft")}),
-               "myeloma": frozenset({stem("plasma")}), "boob": frozenset({stem("foods")})}
-    assert missing_topics(["sarcoma", "sarcomas", "myeloma", "boob"], passages, bridges=bridges) == [
-        "sarcoma", "sarcomas", "myeloma"]
+               "myeloma": frozenset({stem("plasma")}), "epithelial": frozenset({stem("potential")}),
+               "boob": frozenset({stem("foods")})}
+    assert missing_topics(["sarcoma", "sarcomas", "myeloma", "epithelial", "boob"], passages, bridges=bridges) == [
+        "sarcoma", "sarcomas", "myeloma", "epithelial"]
+
+
+def test_an_acronym_is_never_bridged():
+    """"psa" is asked of passages saying "antigen", as passages on CEA say it too."""
+    passages = Vocabulary(["the", "cea", "antigen", "test"])
+    assert missing_topics(["psa"], passages, bridges={"psa": frozenset({stem("antigen")})}) == ["psa"]
 
 
 def test_an_everyday_word_with_a_disease_ending_is_not_a_topic():

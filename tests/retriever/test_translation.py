@@ -24,7 +24,7 @@ def _index(*texts: str) -> KeywordIndex:
 
 def _table(entries: dict[tuple[str, str], float], counts: dict[str, float] | None = None) -> TranslationTable:
     """``{(passage word, question word): t}`` as a table over their stems, each passage word
-    held by ``counts[word]`` fitting pairs (1 when not given)."""
+    held by ``counts[word]`` passages (1 when not given)."""
     sources = sorted({stem(v) for v, _ in entries})
     targets = sorted({stem(w) for _, w in entries})
     rows = [sources.index(stem(v)) for v, _ in entries]
@@ -116,7 +116,8 @@ def test_a_file_that_is_no_table_is_named(tmp_path):
 @pytest.mark.parametrize("damage, why", [
     ("indices", "indices must be"), ("indptr", "non-decreasing"), ("data", "no probability"),
     ("sources", "not lists of words"), ("counts", "not one count per passage word"),
-    ("no counts", "counts"),
+    ("counts nan", "not one count per passage word"), ("counts zero", "not one count per passage word"),
+    ("counts text", "not one count per passage word"), ("no counts", "counts"),
 ])
 def test_a_table_whose_entries_do_not_hold_together_is_named(tmp_path, damage, why):
     """Its hash matching its record: a table written wrong, which would crash or mislead a search."""
@@ -132,6 +133,12 @@ def test_a_table_whose_entries_do_not_hold_together_is_named(tmp_path, damage, w
         arrays["data"] = np.full_like(m.data, np.nan)
     elif damage == "counts":  # one short: a table from another fit's words
         arrays["counts"] = good.counts[:-1]
+    elif damage == "counts nan":
+        arrays["counts"] = np.full_like(good.counts, np.nan)
+    elif damage == "counts zero":  # every word is held by some passage of the index fitted over
+        arrays["counts"] = np.zeros_like(good.counts)
+    elif damage == "counts text":
+        arrays["counts"] = np.array(["1"] * len(good.counts))
     elif damage == "no counts":  # a table written before abstention read it
         del arrays["counts"]
     else:
@@ -148,17 +155,18 @@ def test_a_bridge_is_a_passage_word_a_question_word_is_asked_of_both_ways():
     its asking: a bridge. "melanoma" is asked of passages saying "anyone" (t 0.4), but the
     passages holding "melanoma" itself take nearly all its asking: topical company, no bridge."""
     table = _table({("abdomen", "belly"): 0.8, ("surgery", "belly"): 0.1, ("melanoma", "melanoma"): 0.6,
-                    ("anyone", "melanoma"): 0.4, ("outlook", "survive"): 0.3, ("good", "survive"): 0.29,
-                    ("75", "dose"): 0.9},
-                   counts={"abdomen": 40, "surgery": 300, "melanoma": 200, "anyone": 5, "outlook": 10, "good": 10})
-    assert table.bridges().names == {stem("belly"): {stem("abdomen")}, stem("survive"): {stem("outlook")}}
+                    ("anyone", "melanoma"): 0.4, ("prognosis", "survive"): 0.3, ("good", "survive"): 0.29,
+                    ("75", "dose"): 0.9, ("714", "cancel"): 0.9, ("uv", "sunbed"): 0.9, ("aid", "hiv"): 0.9},
+                   counts={"abdomen": 40, "surgery": 300, "melanoma": 200, "anyone": 5, "prognosis": 10, "good": 10})
+    assert table.bridges().names == {stem("belly"): {stem("abdomen")}, stem("survive"): {stem("prognosis")}}
     # one way only: anyone's 5 passages take 2 of melanoma's 122 askings (0.016), under the share
     assert table.bridges(share=0.0).names[stem("melanoma")] == {stem("anyone")}
     assert table.bridges(share=0.01).names[stem("melanoma")] == {stem("anyone")}
     assert stem("melanoma") not in table.bridges(share=0.02).names
     # surgery is asked "belly" 0.1 of the time: under the probability; never a word itself, nor a number
     assert table.bridges(probability=0.05, share=0.0).names[stem("belly")] == {stem("abdomen"), stem("surgery")}
-    assert stem("dose") not in table.bridges(share=0.0).names
+    # no number, no stem of two letters, no everyday word: hearing aids are no HIV
+    assert not {stem("dose"), stem("cancel"), stem("sunbed"), stem("hiv")} & set(table.bridges(share=0.0).names)
     assert table.bridges(probability=0.95).names == {}
 
 
