@@ -95,9 +95,16 @@ def cancer_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def cancer_stems() -> frozenset[str]:
-    """The stems of `cancer_words`: no other name stands for a cancer's (`missing_topics`)."""
-    return frozenset(map(stem, cancer_words()))
+def never_bridged() -> frozenset[str]:
+    """The stems of `cancer_words` and of the acronyms the summaries define: no other name
+    stands for them (`missing_topics`)."""
+    return frozenset(map(stem, cancer_words() | acronyms()))
+
+
+def named_by(passages: Vocabulary, stems: frozenset[str]) -> bool:
+    """Whether a passage word that everyday English seldom uses (Zipf under `EVERYDAY_ZIPF`) has one
+    of ``stems``: "hearing aids" and "easily" name no health topic, whatever their stems are bridged to."""
+    return bool(stems) and any(stem(w) in stems and zipf(w) < EVERYDAY_ZIPF for w in passages.words)
 
 
 def mentions(index_knows: Callable[[str], bool], word: str) -> bool:
@@ -164,12 +171,13 @@ def missing_topics(topics: Iterable[str], passages: Vocabulary, missing: Iterabl
     """The topics none of the passages mentions in any form, as the lay lexicon's words ("womb": uterus) or by
     a stem it is ``bridges``'d to (`translation.Bridges.of`: "belly" by abdomen), and those found ``missing``
     already; no passage names a cancer's name (`cancer_names`), left out where its first word is missing too
-    ("lung"). A word naming a cancer-type summary is never bridged: its passages must name it, as a cancer
-    the question names must be named ("sarcoma" is asked of passages saying "soft" tissue; docs/abstention.md,
-    "A cancer the question names"). Nor is an acronym the summaries define: its letters stand for several
-    words, and one of them is not it ("psa" is asked of passages saying "antigen", as "CEA" ones do)."""
-    bridges = {w: b for w, b in (bridges or {}).items() if stem(w) not in cancer_stems() and w not in acronyms()}
+    ("lung"). A bridge counts only through a word everyday English seldom uses (`named_by`). A word naming a
+    cancer-type summary is never bridged: its passages must name it, as a cancer the question names must be
+    named ("sarcoma" is asked of passages saying "soft" tissue; docs/abstention.md, "A cancer the question
+    names"). Nor is an acronym the summaries define: its letters stand for several words, and one of them is
+    not it ("psa" is asked of passages saying "antigen", as "CEA" ones do)."""
+    bridges = {w: b for w, b in (bridges or {}).items() if stem(w) not in never_bridged()}
     out = [w for w in topics if " " in w or not (any(map(passages.knows, [w, *LAY_TERMS.get(w, "").split()]))
-                                                  or bridges.get(w, frozenset()) & passages.stems)]
+                                                  or named_by(passages, bridges.get(w, frozenset())))]
     out = list(dict.fromkeys([*out, *missing]))
     return [w for w in out if " " not in w or w.split(" ")[0] not in out]

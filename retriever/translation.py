@@ -25,7 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from retriever.keyword import KeywordIndex
-from retriever.tokenization import EVERYDAY_ZIPF, stem, tokenize, zipf
+from retriever.tokenization import stem, tokenize
 
 # A question word is the passage's own word this much of the time, the table's translation
 # the rest (Xue, Jeon and Croft's mixture, SIGIR 2008); and the passage explains a word this
@@ -115,9 +115,9 @@ class TranslationTable:
     def bridges(self, probability: float = BRIDGE_PROBABILITY, share: float = BRIDGE_SHARE) -> Bridges:
         """Each question stem's other names: the passage stems it is asked of at least
         ``probability`` of the time and whose passages hold at least ``share`` of its asking
-        (by ``counts``). Only words of letters, three or more (no number: "dutasteride" is
-        asked of "75" mg), that everyday English seldom uses: an everyday word has senses no
-        health topic has ("hiv" is asked of passages saying "aids", which hearing aids are too)."""
+        (by ``counts``). Only stems of letters, three or more: no number ("dutasteride" is
+        asked of "75" mg). Which passage words may stand for them is abstention's to say
+        (`health_topics.missing_topics`: none everyday English uses much)."""
         m = self.matrix.tocsc()
         column = np.repeat(np.arange(len(self.targets)), np.diff(m.indptr))
         weighed = m.data * self.counts[m.indices]
@@ -126,7 +126,7 @@ class TranslationTable:
         names: dict[str, set[str]] = {}
         for i, j in zip(m.indices[kept], column[kept]):
             source, target = self.sources[i], self.targets[j]
-            if source != target and source.isalpha() and len(source) >= 3 and zipf(source) < EVERYDAY_ZIPF:
+            if source != target and source.isalpha() and len(source) >= 3:
                 names.setdefault(target, set()).add(source)
         return Bridges({target: frozenset(sources) for target, sources in names.items()})
 
