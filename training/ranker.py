@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -186,23 +187,23 @@ def save_onnx(booster, folder: Path, rows: np.ndarray) -> str:
         raise RankerError(f"the ONNX ranker's scores differ from LightGBM's by {gap:.2g}; "
                           "check the onnxmltools version (constraints.txt)")
     folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / (MODEL_FILE + ".partial")
-    partial.write_bytes(model)
-    sha256 = sha256_file(partial)
-    os.replace(partial, folder / MODEL_FILE)  # a reader never sees half a file
-    return sha256
+    return _publish(folder / MODEL_FILE, lambda partial: partial.write_bytes(model))
 
 
 def save_table(table: TranslationTable, folder: Path) -> str:
     """Write ``table`` as ``folder``/translation.npz and return the file's sha256."""
-    partial = folder / (TRANSLATION_FILE + ".partial")
-    table.save(partial)
-    sha256 = sha256_file(partial)
-    os.replace(partial, folder / TRANSLATION_FILE)
-    return sha256
+    return _publish(folder / TRANSLATION_FILE, table.save)
 
 
 def _write(folder: Path, record: dict) -> None:
-    partial = folder / (RECORD_FILE + ".partial")
-    write_json(partial, record)
-    os.replace(partial, folder / RECORD_FILE)
+    _publish(folder / RECORD_FILE, lambda partial: write_json(partial, record))
+
+
+def _publish(path: Path, write: Callable[[Path], object]) -> str:
+    """``write`` to a partial file beside ``path``, then put it in place: a reader never sees
+    half a file. The sha256 of what was written."""
+    partial = path.with_name(path.name + ".partial")
+    write(partial)
+    sha256 = sha256_file(partial)
+    os.replace(partial, path)
+    return sha256
