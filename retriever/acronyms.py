@@ -6,9 +6,10 @@ never use its acronym: the GI summary says "neuroendocrine tumors" and never "NE
 "NET" alone matched its permission notice, first. Acronyms the index never uses are
 written out, and so are those whose letters are also a word ("ALL", "FIT"). The table (`ACRONYMS`) is mined from the
 corpus's own definitions, "neuroendocrine tumors (NETs)", by ``python -m training words``
-(the Schwartz-Hearst algorithm), not written by hand. Only a word typed in capitals counts
-("PET" is the scan, "pet" an animal), and none in a question typed all in capitals unless
-every word of it is an acronym ("GI NET").
+(the Schwartz-Hearst algorithm), not written by hand. A word typed in capitals counts, and
+one typed in small letters that is no English word ("cll", "cmml": `_key`); not "pet", an
+animal as well as a scan. None counts in a question typed all in capitals unless every word
+of it is an acronym ("GI NET").
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+from retriever.dictionary import in_dictionary
+from retriever.initialisms import is_name
 from retriever.text import shipped_lines
 from retriever.tokenization import STOPWORDS
 
@@ -60,6 +63,25 @@ def _defined(word: str, table: dict[str, str]) -> str | None:
     return None
 
 
+def _key(word: str, table: dict[str, str]) -> str | None:
+    """The table's key for ``word`` as typed (`_defined`), or for one typed in small letters
+    ("cll", "Cll") that is no word: not in the dictionary, not common enough in everyday
+    English to be one (`initialisms.is_name`), and no acronym whose letters are a word ("all",
+    "pet"). The training questions type acronyms in small letters in thousands of search-box
+    queries ("stage 0 cll no symptoms" 63 times for CLL, "lch" 146): read only in capitals,
+    "how is cll treated" found the seed's treatment passages, a slip of "cell"."""
+    if (key := _defined(word, table)) is not None or len(word) < 3 or not word.isalpha() or not word[1:].islower():
+        return key
+    key = _defined(word.upper(), table)
+    lower = word.lower()
+    return None if key is None or key in also_words() or in_dictionary(lower) or not is_name(lower) else key
+
+
+def read_as_acronym(word: str) -> bool:
+    """Whether ``word`` is read as an acronym of the table: as typed or in small letters (`_key`)."""
+    return _key(word, acronyms()) is not None
+
+
 def _parts(word: str, table: dict[str, str]) -> list[str]:
     """``word`` whole when the table defines it ("T-ALL"), else its hyphenated parts ("GIST", "like")."""
     return [word] if _defined(word, table) else word.split("-")
@@ -83,7 +105,7 @@ def typed_acronyms(text: str) -> list[str]:
         return []
     found = []
     for m in _WORD.finditer(text):
-        found += [p for p in _parts(m[0], table) if _defined(p, table)]
+        found += [p for p in _parts(m[0], table) if _key(p, table)]
     return found
 
 
@@ -137,7 +159,7 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
     keywords = len(text.split()) <= KEYWORD_WORDS
 
     def one(word: str, named: bool) -> str:
-        key = _defined(word, table)
+        key = _key(word, table)
         if key is None:
             return word
         if key in also_words():

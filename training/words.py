@@ -185,7 +185,9 @@ ACRONYMS_HEADER = ("# The acronyms the PDQ summaries define (\"neuroendocrine tu
                    "# 'word', marks an acronym whose letters are also a word (\"FIT\", \"ALL\"). Made from the\n"
                    "# corpus by python -m training words; tests/training/test_words.py checks it is current.\n")
 _ACRONYM = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Z0-9][A-Z0-9-]*s?$")  # two capitals or more: "MEN1", "NETs"
-_ROMAN = re.compile(r"^[IVXLC]+$")  # "stage IV" is no acronym
+# "stage IV" is no acronym. A Roman numeral as written, not any run of its letters: "CLL" (chronic
+# lymphocytic leukemia) and "ICC" (interstitial cells of Cajal) are acronyms.
+_ROMAN = re.compile(r"^(?=[IVXLC])(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 # A word in lower case as prose uses it, not part of an address ("gist-treatment-pdq", "nih.gov").
 _LOWER_WORD = re.compile(r"(?<![\w/.@-])[a-z][a-z0-9]*(?![\w/@-]|\.\w)")
 

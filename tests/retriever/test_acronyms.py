@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retriever.acronyms import acronyms, also_words, as_initials, typed_acronyms, write_out
+from retriever.acronyms import acronyms, also_words, as_initials, read_as_acronym, typed_acronyms, write_out
 
 
 def never(word: str) -> bool:
@@ -14,6 +14,8 @@ def test_the_table_is_the_corpus_s_own_definitions():
     assert table["NETs"] == "neuroendocrine tumors" and table["NET"] == "neuroendocrine tumor"  # singular added
     assert table["MEN1"] == "multiple endocrine neoplasia type 1"
     assert "IV" not in table  # a roman numeral is no acronym
+    # but a run of a numeral's letters that is no numeral is one
+    assert table["CLL"] == "chronic lymphocytic leukemia" and table["ICC"] == "interstitial cells of cajal"
     assert table["ALL"] == "acute lymphoblastic leukemia" and table["FIT"] == "fecal immunochemical test"
     assert {"ALL", "WHO", "FIT", "FISH", "MEN"} <= also_words() and not {"NET", "PET", "MEN1"} & also_words()
     assert "REDUCE" not in table  # a trial's name the training questions never type in capitals
@@ -59,6 +61,20 @@ def test_an_acronym_that_is_also_a_word_is_written_out_though_the_index_has_the_
     assert write_out("ALL", has_all) == "acute lymphoblastic leukemia (ALL)"  # every word an acronym: not shouted
     assert write_out("all adults", has_all) == "all adults"  # not capitals: the word
     assert write_out("adult T-ALL", has_all) == "adult T-ALL"  # a name holding it, used whole by the index
+
+
+def test_an_acronym_typed_in_small_letters_is_read_as_one_where_it_is_no_word():
+    """Search boxes get "stage 0 cll no symptoms": read only in capitals, "how is cll treated"
+    was answered from an index without the CLL summary, "cll" a slip of "cell"."""
+    assert write_out("how is cll treated", never) == "how is chronic lymphocytic leukemia (cll) treated"
+    assert write_out("Cll treatment", never) == "chronic lymphocytic leukemia (Cll) treatment"  # a phone's capital
+    assert write_out("how is cll treated", {"cll"}.__contains__) == "how is cll treated"  # the index uses it
+    assert typed_acronyms("is haart safe") == ["haart"]  # the speller leaves it alone: no slip of "heart"
+    assert read_as_acronym("cmml") and read_as_acronym("CMML")
+    # words: in the dictionary ("nets", "gist"), common in English ("psa"), or the acronym's letters a word
+    for word in ("pet", "all", "nets", "gist", "psa", "men", "fit", "iv", "cl", "cLL", "men1"):
+        assert not read_as_acronym(word), word
+    assert write_out("a pet scan for all the nets", never) == "a pet scan for all the nets"
 
 
 def test_as_initials_are_those_typed_in_capitals_or_written_out_not_those_bracketed_by_the_question():

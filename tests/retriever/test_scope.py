@@ -115,6 +115,25 @@ def test_a_cancer_the_filtered_summaries_never_name_is_a_topic_of_the_filtered_s
     assert "skin cancer" not in _narrowed("is the colon tumor a kind of skin cancer", "colon")  # a tumour named
 
 
+def test_an_acronym_the_filtered_summaries_never_write_is_read_as_its_definition():
+    """Filtered to the penile summary, "how is cll treated" was answered from it: the whole
+    index writes "CLL", so the question was searched as typed and named no cancer."""
+    chunks = [*_chunks(), Chunk(id="cll#0", doc_id="cll", source="cll.md", title="Leukemia Treatment",
+                                url="https://example.org/cll", heading_path=["Leukemia Treatment", "Overview"],
+                                section="Overview", text="CLL is a leukemia of the blood.", tags=[CANCER_TYPE])]
+    planner = _planner(chunks)
+
+    def narrowed(question: str, *kept: str) -> list[str]:
+        allowed = np.array([c.doc_id in kept for c in chunks])
+        return Scope(chunks).narrow(planner.plan(question), allowed, planner.speller.looks_misspelled).topics
+
+    assert planner.plan("how is cll treated").dense_text == "how is cll treated"  # the index writes it
+    assert "leukemia" in narrowed("how is cll treated", "penile")
+    assert "leukemia" in narrowed("how is CLL treated", "penile", "colon")
+    assert "leukemia" not in narrowed("how is cll treated", "cll")
+    assert "leukemia" not in narrowed("how is cll treated", "cll", "penile")
+
+
 def _unnamed(question: str, *docs: str, topics: list[str] | None = None) -> list[str]:
     """What `Scope.unnamed` says of ``question`` when the first passages are those of ``docs``
     (their text only: the words a passage holds beside the summary that holds it)."""
@@ -247,6 +266,13 @@ def test_a_cancer_named_as_the_passages_do_not_name_it_is_still_answered_on_the_
     rows = {c.id: i for i, c in enumerate(seed_retriever.chunks)}
     assert not any(seed_retriever.words.own(rows[h.chunk.id]).knows("rectal") for h in result.hits[:3])
     assert seed_retriever.plan(question).cancers == ("rectal",) and not result.abstained
+
+
+def test_another_cancer_s_acronym_typed_in_small_letters_is_refused_on_the_seed(seed_retriever):
+    """"how is cll treated" was answered with the seed's metastatic-tumour treatments."""
+    for question in ("how is cll treated", "my dad has cml, what happens now"):
+        result = seed_retriever.search(question)
+        assert result.abstained and "leukemia" in result.missing, question
 
 
 def _with_late_effects(named: int = 0) -> tuple[list[Chunk], int, int]:

@@ -97,12 +97,13 @@ def test_the_shipped_acronyms_are_the_corpus_s_own_definitions():
     body = ("# T\n\nGastrointestinal stromal tumors (GISTs) are rare. Stage IV (IV) is late. The United "
             "States (US) and the Office of Alternative Medicine (OAM) are named. Fluorescence in situ "
             "hybridization (FISH) and fish oil. See [it](https://x.gov/gist-treatment-pdq). Acute "
-            "lymphoblastic leukemia (ALL) is all.\n")
+            "lymphoblastic leukemia (ALL) is all. Chronic lymphocytic leukemia (CLL) is slow.\n")
     # "US" and "ALL" are stop words, which a search reads only through their definitions;
     # "FISH" the summaries also write in lower case ("fish oil"), and no question types it
     assert pdq_acronyms([body]) == {"GIST": ("gastrointestinal stromal tumor", False),
                                     "GISTs": ("gastrointestinal stromal tumors", False),
-                                    "US": ("united states", True), "ALL": ("acute lymphoblastic leukemia", True)}
+                                    "US": ("united states", True), "ALL": ("acute lymphoblastic leukemia", True),
+                                    "CLL": ("chronic lymphocytic leukemia", False)}  # Roman numerals' letters
     assert pdq_acronyms([body], ["is a FISH test painful"])["FISH"] == ("fluorescence in situ hybridization", True)
 
 
