@@ -7,20 +7,19 @@ never use its acronym: the GI summary says "neuroendocrine tumors" and never "NE
 written out, and so are those whose letters are also a word ("ALL", "FIT"). The table (`ACRONYMS`) is mined from the
 corpus's own definitions, "neuroendocrine tumors (NETs)", by ``python -m training words``
 (the Schwartz-Hearst algorithm), not written by hand. A word typed in capitals counts, and
-one typed in small letters that is no English word ("cll", "cmml": `_key`); not "pet", an
-animal as well as a scan. None counts in a question typed all in capitals unless every word
-of it is an acronym ("GI NET").
+one typed in small letters where the training questions type it so and it is no word
+("cll", "lch": `typed_lower`); not "pet", an animal as well as a scan, nor "alk", typed once
+for "talk". None counts in a question typed all in capitals unless every word of it is an
+acronym ("GI NET").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import lru_cache
 from pathlib import Path
 
-from retriever.dictionary import in_dictionary
-from retriever.initialisms import is_name
 from retriever.text import shipped_lines
 from retriever.tokenization import STOPWORDS
 
@@ -33,9 +32,10 @@ KEYWORD_WORDS = 4
 
 
 @lru_cache(maxsize=1)
-def _table() -> tuple[dict[str, str], frozenset[str]]:
+def _table() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
     rows = [line.split("\t") for line in shipped_lines(ACRONYMS)]
-    return {row[0]: row[1] for row in rows}, frozenset(row[0] for row in rows if row[2:] == ["word"])
+    marked = {mark: frozenset(row[0] for row in rows if row[2:] == [mark]) for mark in ("word", "lower")}
+    return {row[0]: row[1] for row in rows}, marked["word"], marked["lower"]
 
 
 def acronyms() -> dict[str, str]:
@@ -54,6 +54,12 @@ def also_words() -> frozenset[str]:
     return _table()[1]
 
 
+def typed_lower() -> frozenset[str]:
+    """The acronyms of `ACRONYMS` read typed in small letters too ("cll"): the training questions
+    type them so, and they are no word (`training.words.typed_lower`)."""
+    return _table()[2]
+
+
 def _defined(word: str, table: dict[str, str]) -> str | None:
     """The table's key for ``word`` as typed ("NETS" typed for "NETs"), or None."""
     if word in table:
@@ -65,16 +71,11 @@ def _defined(word: str, table: dict[str, str]) -> str | None:
 
 def _key(word: str, table: dict[str, str]) -> str | None:
     """The table's key for ``word`` as typed (`_defined`), or for one typed in small letters
-    ("cll", "Cll") that is no word: not in the dictionary, not common enough in everyday
-    English to be one (`initialisms.is_name`), and no acronym whose letters are a word ("all",
-    "pet"). The training questions type acronyms in small letters in thousands of search-box
-    queries ("stage 0 cll no symptoms" 63 times for CLL, "lch" 146): read only in capitals,
-    "how is cll treated" found the seed's treatment passages, a slip of "cell"."""
-    if (key := _defined(word, table)) is not None or len(word) < 3 or not word.isalpha() or not word[1:].islower():
+    ("cll", "Cll") that the training questions type so (`typed_lower`; `training.words`). In
+    capitals only, "how is cll treated" was answered from the seed's treatment passages."""
+    if (key := _defined(word, table)) is not None or not word[1:].islower():
         return key
-    key = _defined(word.upper(), table)
-    lower = word.lower()
-    return None if key is None or key in also_words() or in_dictionary(lower) or not is_name(lower) else key
+    return upper if (upper := word.upper()) in typed_lower() else None
 
 
 def read_as_acronym(word: str) -> bool:
@@ -105,7 +106,7 @@ def typed_acronyms(text: str) -> list[str]:
         return []
     found = []
     for m in _WORD.finditer(text):
-        found += [p for p in _parts(m[0], table) if _key(p, table)]
+        found += [p for p in _parts(m[0], table) if _defined(p, table)]
     return found
 
 
@@ -138,7 +139,8 @@ def typed_as_names(text: str) -> set[str]:
     return {m[0].lower() for m in _NAMED.finditer(text)}
 
 
-def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False) -> str:
+def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False,
+              as_typed: Collection[str] = ()) -> str:
     """``text`` with each acronym the summaries define and the index never uses after its
     definition: "NET surgery" -> "neuroendocrine tumor (NET) surgery", "GIST-like" ->
     "gastrointestinal stromal tumor (GIST)-like". One the index uses (every letter-and-digit
@@ -152,14 +154,15 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
     more than `KEYWORD_WORDS` words, one followed by a stop word is left as typed: the word in
     capitals for emphasis comes before what it qualifies ("stop ALL my medicines", "a diet
     RICH in fiber", "can MEN get it"), the acronym before a verb or a noun ("my mom's ALL
-    makes her tired"). A name holding it ("B-ALL", "MEN-2") is left as typed too."""
+    makes her tired"). A name holding it ("B-ALL", "MEN-2") is left as typed too, and so is
+    one in small letters that is ``as_typed`` (a quoted word: searched as typed)."""
     table = acronyms()
     if _shouted(text, table):
         return text
     keywords = len(text.split()) <= KEYWORD_WORDS
 
     def one(word: str, named: bool) -> str:
-        key = _key(word, table)
+        key = _defined(word, table) if word in as_typed else _key(word, table)
         if key is None:
             return word
         if key in also_words():
@@ -173,6 +176,13 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
         return "-".join(one(p, named) for p in parts)
 
     return _WORD.sub(each, text)
+
+
+def definitions(text: str, index_knows: Callable[[str], bool]) -> list[str]:
+    """The definitions of the acronyms ``text`` types (`_key`) that ``index_knows`` never uses."""
+    table = acronyms()
+    keys = [_key(m[0], table) for m in _WORD.finditer(text)]
+    return [table[k] for k in dict.fromkeys(keys) if k and not index_knows(k.lower())]
 
 
 _BRACKETED = re.compile(r"\(([A-Za-z][\w-]*)\)")

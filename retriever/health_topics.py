@@ -20,11 +20,12 @@ from collections.abc import Callable, Container, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from retriever.acronyms import definitions
 from retriever.acronyms import lowered as acronyms
 from retriever.lexicon import LAY_TERMS
 from retriever.respelling import american
 from retriever.text import shipped_lines
-from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, Vocabulary, negated, negations, stem, zipf
+from retriever.tokenization import EVERYDAY_ZIPF, NON_WORD_ZIPF, Vocabulary, negated, negations, stem, words, zipf
 
 # Grouped for the audit of which groups earn their place (`python -m eval.bench topics`,
 # docs/abstention.md); a group of tumour statistics ("survival", "grade") did not and was dropped.
@@ -122,6 +123,14 @@ def named_cancers(words: Iterable[str], bridged: Container[str], typed: list[str
     and "gestation" would name the "transitional", "germ" and "gestational" summaries."""
     named = [w for w in dict.fromkeys(words) if w in cancer_words() and w not in bridged]
     return tuple(negated_topics(named, typed, index_knows))
+
+
+def acronyms_cancers(text: str, knows: Callable[[str], bool]) -> list[str]:
+    """The cancer words of the definitions of the acronyms ``text`` types that summaries knowing
+    ``knows`` never write: "how is CLL treated" filtered to the penile summary names leukemia
+    (whole, the corpus writes "CLL"). Not their other words: a summary may use the letters for
+    another name ("PCA" is the table's patient-controlled analgesia, and prostate cancer)."""
+    return [w for d in definitions(text, knows) for w in words(d) if w in cancer_words()]
 
 
 def topic_words(words: Iterable[str], bridged: Container[str], looks_misspelled,

@@ -262,7 +262,7 @@ class Planner:
         if "dose" not in quoted_words and (does := read_does(text)) != text:  # "how dose it work"
             corrections["dose"], text = "does", does
         who = audience(text)  # read before acronyms are written out: a definition names no patient
-        text = write_out(text, self.index_words.knows)
+        text = write_out(text, self.index_words.knows, quoted_words)
         text, names = self._initials(text, capitals, lower)
         extra = widenings(text) if self.lexicon else {}
         tokens = query_tokens(text, self.tokens) + tokenize(" ".join(extra.values()))

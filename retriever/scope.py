@@ -29,10 +29,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from retriever.acronyms import as_initials, write_out
+from retriever.acronyms import as_initials
 from retriever.boilerplate import own_text
 from retriever.cancer_names import TUMOUR_WORDS, cancers_named, index_cancers, unnamed_cancers
-from retriever.health_topics import cancer_words, negated_topics, pdq_subjects, topic_words
+from retriever.health_topics import acronyms_cancers, cancer_words, negated_topics, pdq_subjects, topic_words
 from retriever.lexicon import lay_words
 from retriever.models import Chunk
 from retriever.planning import QueryPlan
@@ -285,16 +285,15 @@ class Scope:
         return self._common
 
     def narrow(self, plan: QueryPlan, allowed: np.ndarray | None, looks_misspelled) -> QueryPlan:
-        """``plan`` with its topics read against the summaries ``allowed`` leaves (all of them:
-        unchanged), acronyms they never write written out. ``looks_misspelled``: `topic_words`'."""
+        """``plan`` with its topics read against the summaries ``allowed`` leaves (all of
+        them: unchanged). ``looks_misspelled``: the planner's, as `topic_words` takes it."""
         if allowed is None:
             return plan
         kept = tuple(sorted(set(self._doc_ids[allowed].tolist())))
         if not kept or len(kept) == len(self._rows):  # none: the search finds nothing to judge
             return plan
-        knows = self.vocabulary(kept).knows
-        text = write_out(plan.dense_text, knows)  # "cll" filtered to summaries never writing it: leukemia
-        asked = topic_words(content_words(text), lay_words(text), looks_misspelled, knows, as_initials(plan.text, text))
-        named = [w for w in plan.cancers if not knows(w)]
-        topics = negated_topics(asked + named + unnamed_cancers(text, *self.cancers(kept)), words(text), knows)
+        text, knows, initials = plan.dense_text, self.vocabulary(kept).knows, as_initials(plan.text, plan.dense_text)
+        topics = topic_words(content_words(text), lay_words(text), looks_misspelled, knows, initials)
+        named = [w for w in [*plan.cancers, *acronyms_cancers(text, knows)] if not knows(w)]
+        topics = negated_topics(topics + named + unnamed_cancers(text, *self.cancers(kept)), words(text), knows)
         return replace(plan, topics=list(dict.fromkeys(topics)))

@@ -30,6 +30,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ingest.parsing import parse_sections
+from retriever.dictionary import in_dictionary
+from retriever.initialisms import is_name
 from retriever.keyword import surface_counts
 from retriever.spelling import ENGLISH_ZIPF, MIN_LEN, everyday_slips
 from retriever.text import fold, sentence_spans, strip_accents
@@ -182,7 +184,8 @@ def render_boilerplate(bodies: list[str]) -> str:
 
 ACRONYMS_HEADER = ("# The acronyms the PDQ summaries define (\"neuroendocrine tumors (NETs)\"), each with its\n"
                    "# commonest definition, tab-separated: a question's acronym is written out. A third field,\n"
-                   "# 'word', marks an acronym whose letters are also a word (\"FIT\", \"ALL\"). Made from the\n"
+                   "# 'word', marks an acronym whose letters are also a word (\"FIT\", \"ALL\"); 'lower', one read\n"
+                   "# typed in small letters too (\"cll\"), as the training questions type it. Made from the\n"
                    "# corpus by python -m training words; tests/training/test_words.py checks it is current.\n")
 _ACRONYM = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Z0-9][A-Z0-9-]*s?$")  # two capitals or more: "MEN1", "NETs"
 # "stage IV" is no acronym. A Roman numeral as written, not any run of its letters: "CLL" (chronic
@@ -229,10 +232,29 @@ def pdq_acronyms(bodies: list[str], questions: list[str] = ()) -> dict[str, tupl
     return dict(sorted(out.items()))
 
 
+# Fewest times the training questions type an acronym in small letters for a question's to
+# be read as it: "lch" 72, "cll" 43, "cml" 13, "hrt" 4; "nich", "alk", "ett", "tur" once each,
+# and a review found those typed as slips of "inch", "talk", "eat" and "our".
+MIN_LOWER = 3
+_SMALL_WORD = re.compile(r"\b[a-z][a-z0-9-]*\b")
+
+
+def typed_lower(table: dict[str, tuple[str, bool]], questions: list[str]) -> set[str]:
+    """The acronyms of ``table`` (`pdq_acronyms`) that the training ``questions`` type in small
+    letters `MIN_LOWER` times or more, and that are no word: not one of the acronyms whose
+    letters are a word, in the dictionary ("gist", "nets") or common in everyday English
+    (`initialisms.is_name`: "psa"). `retriever.acronyms` reads them so typed."""
+    counts = Counter(w for q in questions for w in _SMALL_WORD.findall(q))
+    return {a for a, (_, word) in table.items() if not word and counts[a.lower()] >= MIN_LOWER
+            and a.isalpha() and not in_dictionary(a.lower()) and is_name(a)}
+
+
 def render_acronyms(bodies: list[str], questions: list[str] = ()) -> str:
-    """The acronyms file: its header, then ``ACRONYM<TAB>definition[<TAB>word]`` a line."""
-    return listing(ACRONYMS_HEADER, [f"{a}\t{d}" + ("\tword" if word else "")
-                                     for a, (d, word) in pdq_acronyms(bodies, questions).items()])
+    """The acronyms file: its header, then ``ACRONYM<TAB>definition[<TAB>word|lower]`` a line."""
+    table = pdq_acronyms(bodies, questions)
+    lower = typed_lower(table, questions)
+    return listing(ACRONYMS_HEADER, [f"{a}\t{d}" + ("\tword" if word else "\tlower" if a in lower else "")
+                                     for a, (d, word) in table.items()])
 
 
 def pdq_words(counts: Counter) -> list[str]:

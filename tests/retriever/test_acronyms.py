@@ -63,18 +63,20 @@ def test_an_acronym_that_is_also_a_word_is_written_out_though_the_index_has_the_
     assert write_out("adult T-ALL", has_all) == "adult T-ALL"  # a name holding it, used whole by the index
 
 
-def test_an_acronym_typed_in_small_letters_is_read_as_one_where_it_is_no_word():
+def test_an_acronym_typed_in_small_letters_is_read_as_one_where_the_training_questions_type_it_so():
     """Search boxes get "stage 0 cll no symptoms": read only in capitals, "how is cll treated"
-    was answered from an index without the CLL summary, "cll" a slip of "cell"."""
+    was answered from an index without the CLL summary."""
     assert write_out("how is cll treated", never) == "how is chronic lymphocytic leukemia (cll) treated"
     assert write_out("Cll treatment", never) == "chronic lymphocytic leukemia (Cll) treatment"  # a phone's capital
     assert write_out("how is cll treated", {"cll"}.__contains__) == "how is cll treated"  # the index uses it
-    assert typed_acronyms("is haart safe") == ["haart"]  # the speller leaves it alone: no slip of "heart"
-    assert read_as_acronym("cmml") and read_as_acronym("CMML")
-    # words: in the dictionary ("nets", "gist"), common in English ("psa"), or the acronym's letters a word
-    for word in ("pet", "all", "nets", "gist", "psa", "men", "fit", "iv", "cl", "cLL", "men1"):
+    assert write_out('what did the "mds" say', never, {"mds"}) == 'what did the "mds" say'  # quoted: as typed
+    assert write_out('what did the "MDS" say', never, {"mds"}) == 'what did the "myelodysplastic syndromes (MDS)" say'
+    assert read_as_acronym("cmml") and read_as_acronym("lch") and read_as_acronym("CMML")
+    assert typed_acronyms("is cll slow") == []  # the speller may still read it as "cell" ("small cll lung")
+    # words ("pet", "nets", "gist", "psa"), and letters typed as slips of words ("alk" for talk, "ett" for eat)
+    for word in ("pet", "all", "nets", "gist", "psa", "men", "fit", "alk", "ett", "mrt", "cl", "cLL", "men1"):
         assert not read_as_acronym(word), word
-    assert write_out("a pet scan for all the nets", never) == "a pet scan for all the nets"
+    assert write_out("can i alk after a pet scan", never) == "can i alk after a pet scan"
 
 
 def test_as_initials_are_those_typed_in_capitals_or_written_out_not_those_bracketed_by_the_question():

@@ -115,12 +115,17 @@ def test_a_cancer_the_filtered_summaries_never_name_is_a_topic_of_the_filtered_s
     assert "skin cancer" not in _narrowed("is the colon tumor a kind of skin cancer", "colon")  # a tumour named
 
 
-def test_an_acronym_the_filtered_summaries_never_write_is_read_as_its_definition():
+def test_a_cancer_an_acronym_names_is_a_topic_of_a_search_filtered_to_summaries_that_never_write_it():
     """Filtered to the penile summary, "how is cll treated" was answered from it: the whole
-    index writes "CLL", so the question was searched as typed and named no cancer."""
-    chunks = [*_chunks(), Chunk(id="cll#0", doc_id="cll", source="cll.md", title="Leukemia Treatment",
-                                url="https://example.org/cll", heading_path=["Leukemia Treatment", "Overview"],
-                                section="Overview", text="CLL is a leukemia of the blood.", tags=[CANCER_TYPE])]
+    index writes "CLL", so the question was searched as typed and named no cancer. Only the
+    definition's cancer words count: prostate passages answer "pca", which the table defines
+    as patient-controlled analgesia."""
+    extra = {"cll": ("Leukemia Treatment", "CLL is a leukemia of the blood."),
+             "pain": ("Cancer Pain", "A PCA pump lets patients give themselves pain medicine."),
+             "prostate": ("Prostate Cancer Treatment", "Prostate cancer may be treated with surgery.")}
+    chunks = [*_chunks(), *(Chunk(id=f"{d}#0", doc_id=d, source=f"{d}.md", title=title, url=f"https://example.org/{d}",
+                                  heading_path=[title, "Overview"], section="Overview", text=text, tags=[CANCER_TYPE])
+                            for d, (title, text) in extra.items())]
     planner = _planner(chunks)
 
     def narrowed(question: str, *kept: str) -> list[str]:
@@ -132,6 +137,7 @@ def test_an_acronym_the_filtered_summaries_never_write_is_read_as_its_definition
     assert "leukemia" in narrowed("how is CLL treated", "penile", "colon")
     assert "leukemia" not in narrowed("how is cll treated", "cll")
     assert "leukemia" not in narrowed("how is cll treated", "cll", "penile")
+    assert narrowed("pca treatment options", "prostate") == []
 
 
 def _unnamed(question: str, *docs: str, topics: list[str] | None = None) -> list[str]:

@@ -35,6 +35,7 @@ from training.words import (
     render_verbs,
     summaries,
     training_questions,
+    typed_lower,
 )
 
 
@@ -105,6 +106,17 @@ def test_the_shipped_acronyms_are_the_corpus_s_own_definitions():
                                     "US": ("united states", True), "ALL": ("acute lymphoblastic leukemia", True),
                                     "CLL": ("chronic lymphocytic leukemia", False)}  # Roman numerals' letters
     assert pdq_acronyms([body], ["is a FISH test painful"])["FISH"] == ("fluorescence in situ hybridization", True)
+
+
+def test_acronyms_the_training_questions_type_in_small_letters_often_and_that_are_no_word_are_marked():
+    table = {"CLL": ("chronic lymphocytic leukemia", False), "ALK": ("anaplastic lymphoma kinase", False),
+             "GIST": ("gastrointestinal stromal tumor", False), "ALL": ("acute lymphoblastic leukemia", True),
+             "MEN1": ("multiple endocrine neoplasia type 1", False)}
+    asked = ["stage 0 cll", "is cll slow", "cll in kids", "can i alk to someone", "gist stomach wall",
+             "gist in kids", "gist surgery", "all of it", "all done", "all gone", "men1 genes", "men1", "men1 test"]
+    assert typed_lower(table, asked) == {"CLL"}  # alk once; gist and all words; men1 no letters alone
+    assert typed_lower(table, asked[:2]) == set()  # cll twice
+    assert "CLL\tchronic lymphocytic leukemia\tlower" in ACRONYMS.read_text(encoding="utf-8").splitlines()
 
 
 def test_it_holds_rare_terms_one_slip_from_everyday_words_and_not_the_corpus_s_own_slips():
