@@ -119,6 +119,26 @@ def test_a_cancer_named_after_non_is_the_non_kind_where_the_index_writes_it():
     assert named_cancers(["womb", "melanoma"], ("melanoma",), ["womb", "melanoma"], lambda w: True) == ()  # bridged
 
 
+def _knows_none(word: str) -> bool:
+    return False
+
+
+def test_a_name_s_possessive_typed_without_its_apostrophe_names_its_cancer():
+    """"hodgkins treatment" was answered from the seed's treatment passages: only "hodgkin"
+    named a cancer. A plural that is a word of its own names none ("germs", "colons")."""
+    assert named_cancers(["hodgkins", "treatment"], (), ["hodgkins", "treatment"], _knows_none) == ("hodgkin",)
+    assert named_cancers(["ewings", "sarcoma"], (), ["ewings", "sarcoma"], _knows_none) == ("ewing", "sarcoma")
+    assert named_cancers(["germs", "colons"], (), ["germs", "colons"], _knows_none) == ()
+    typed = ["non", "hodgkins", "lymphoma"]  # read after "non" as typed without the "s"
+    assert named_cancers(["hodgkins", "lymphoma"], (), typed, lambda w: w == "nonhodgkin") == ("nonhodgkin", "lymphoma")
+
+
+def test_a_name_s_possessive_without_its_apostrophe_is_refused_on_the_seed(seed_retriever):
+    for question in ("hodgkins treatment", "is hodgkins curable"):
+        result = seed_retriever.search(question)
+        assert result.abstained and "hodgkin" in result.missing, question
+
+
 def test_the_seed_answers_a_word_patients_use_of_what_it_says_otherwise(seed_retriever):
     """The seed says "recur", never "relapse": a probe's question was refused for it until words
     patients ask of summaries that never say them were left off the learned list."""
