@@ -155,14 +155,15 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
     capitals for emphasis comes before what it qualifies ("stop ALL my medicines", "a diet
     RICH in fiber", "can MEN get it"), the acronym before a verb or a noun ("my mom's ALL
     makes her tired"). A name holding it ("B-ALL", "MEN-2") is left as typed too, and so is
-    one in small letters that is ``as_typed`` (a quoted word: searched as typed)."""
+    one in small letters that is ``as_typed`` (a quoted word: searched as typed) or part of
+    a hyphenated word ("g-csf" is no cerebrospinal fluid)."""
     table = acronyms()
     if _shouted(text, table):
         return text
     keywords = len(text.split()) <= KEYWORD_WORDS
 
-    def one(word: str, named: bool) -> str:
-        key = _defined(word, table) if word in as_typed else _key(word, table)
+    def one(word: str, named: bool, whole: bool) -> str:
+        key = _key(word, table) if whole and word not in as_typed else _defined(word, table)  # "g-csf": no "csf"
         if key is None:
             return word
         if key in also_words():
@@ -173,15 +174,18 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
         parts = _parts(match[0], table)
         after = re.match(r"\s*([A-Za-z']+)", text[match.end():])
         named = len(parts) == 1 and (keywords or not after or after[1].lower() not in STOPWORDS)
-        return "-".join(one(p, named) for p in parts)
+        return "-".join(one(p, named, len(parts) == 1) for p in parts)
 
     return _WORD.sub(each, text)
 
 
-def definitions(text: str, index_knows: Callable[[str], bool]) -> list[str]:
-    """The definitions of the acronyms ``text`` types (`_key`) that ``index_knows`` never uses."""
+def definitions(text: str, index_knows: Callable[[str], bool], as_typed: Collection[str] = ()) -> list[str]:
+    """The definitions of the acronyms ``text`` types (`_key`; not those in small letters that
+    are ``as_typed``, as `write_out` reads them) that ``index_knows`` never uses."""
     table = acronyms()
-    keys = [_key(m[0], table) for m in _WORD.finditer(text)]
+    if _shouted(text, table):
+        return []
+    keys = [_defined(m[0], table) if m[0] in as_typed else _key(m[0], table) for m in _WORD.finditer(text)]
     return [table[k] for k in dict.fromkeys(keys) if k and not index_knows(k.lower())]
 
 

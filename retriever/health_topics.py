@@ -122,17 +122,35 @@ def named_cancers(words: Iterable[str], bridged: Container[str], typed: list[str
     one put after "non" read as the "non" kind (`negated_topics`: the skin cancer passages
     say "nonmelanoma", never "melanoma"). Matched as listed: by stem, "transition", "germs"
     and "gestation" would name the "transitional", "germ" and "gestational" summaries; but a
-    name's possessive typed without its apostrophe is the name (`_possessive`)."""
-    named = [w for w in dict.fromkeys(map(_possessive, words)) if w in cancer_words() and w not in bridged]
-    return tuple(negated_topics(named, list(map(_possessive, typed)), index_knows))
+    name's possessive typed without its apostrophe is the name (`_possessive`), but not after a
+    title ("dr hodgkins")."""
+    titled = {b for a, b in zip(typed, typed[1:]) if a in TITLES}  # "dr ewings" is no Ewing sarcoma
+    named = [w for w in dict.fromkeys(w if w in titled else _possessive(w) for w in words)
+             if w in cancer_words() and w not in bridged]
+    return tuple(negated_topics(named, [w if w in titled else _possessive(w) for w in typed], index_knows))
 
 
 def acronyms_cancers(text: str, knows: Callable[[str], bool]) -> list[str]:
-    """The cancer words of the definitions of the acronyms ``text`` types that summaries knowing
-    ``knows`` never write: "how is CLL treated" filtered to the penile summary names leukemia
-    (whole, the corpus writes "CLL"). Not their other words: a summary may use the letters for
-    another name ("PCA" is the table's patient-controlled analgesia, and prostate cancer)."""
-    return [w for d in definitions(text, knows) for w in words(d) if w in cancer_words()]
+    """The cancer words of the definitions naming a cancer (two words or more, the last a
+    cancer word: "chronic lymphocytic leukemia") of the acronyms ``text`` types that summaries
+    knowing ``knows`` never write: "how is CLL treated" filtered to the penile summary names
+    leukemia (whole, the corpus writes "CLL"). Not another definition's: "GI" is
+    gastrointestinal, and most summaries never write it; nor their other words: a summary may
+    use the letters for another name ("PCA" is the table's patient-controlled analgesia)."""
+    named = [d for d in map(words, definitions(text, knows)) if len(d) > 1 and d[-1] in cancer_words()]
+    return [w for d in named for w in d if w in cancer_words()]
+
+
+def defined_topics(spelled: Iterable[str], knows: Callable[[str], bool]) -> list[str]:
+    """The words of acronyms' definitions ``spelled`` (`acronyms.definitions`: those written out)
+    that everyday English seldom uses and that an index knowing ``knows`` never does: "graft"
+    of GVHD (graft-versus-host disease). Written out, the rest are everyday words every
+    summary holds, and "what is gvhd" was answered from the seed's stages passage."""
+    return [w for d in spelled for w in dict.fromkeys(words(d)) if zipf(w) < EVERYDAY_ZIPF and not knows(w)]
+
+
+# Words before a person's name: "dr hodgkins", "mr ewings" (a review's examples).
+TITLES = frozenset("dr doctor mr mrs ms miss prof professor nurse".split())
 
 
 def _possessive(word: str) -> str:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from retriever.acronyms import acronyms, also_words, as_initials, read_as_acronym, typed_acronyms, write_out
+from retriever.acronyms import (
+    acronyms,
+    also_words,
+    as_initials,
+    definitions,
+    read_as_acronym,
+    typed_acronyms,
+    write_out,
+)
 
 
 def never(word: str) -> bool:
@@ -77,6 +85,11 @@ def test_an_acronym_typed_in_small_letters_is_read_as_one_where_the_training_que
     for word in ("pet", "all", "nets", "gist", "psa", "men", "fit", "alk", "ett", "mrt", "cl", "cLL", "men1"):
         assert not read_as_acronym(word), word
     assert write_out("can i alk after a pet scan", never) == "can i alk after a pet scan"
+    assert write_out("is g-csf a shot", never) == "is g-csf a shot"  # part of a name: no cerebrospinal fluid
+    assert definitions("cll and GVHD after a pet scan", never) == ["chronic lymphocytic leukemia",
+                                                                    "graft-versus-host disease"]
+    assert definitions('is "cll" here', never, {"cll"}) == [] and definitions("NET", {"net"}.__contains__) == []
+    assert definitions("WILL MY DAD NEED A PET SCAN", never) == []  # shouted: nothing written out
 
 
 def test_as_initials_are_those_typed_in_capitals_or_written_out_not_those_bracketed_by_the_question():
