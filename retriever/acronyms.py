@@ -7,10 +7,10 @@ never use its acronym: the GI summary says "neuroendocrine tumors" and never "NE
 written out, and so are those whose letters are also a word ("ALL", "FIT"). The table (`ACRONYMS`) is mined from the
 corpus's own definitions, "neuroendocrine tumors (NETs)", by ``python -m training words``
 (the Schwartz-Hearst algorithm), not written by hand. A word typed in capitals counts, and
-one typed in small letters where the training questions type it so and it is no word
-("cll", "lch": `typed_lower`); not "pet", an animal as well as a scan, nor "alk", typed once
-for "talk". None counts in a question typed all in capitals unless every word of it is an
-acronym ("GI NET").
+one typed in small letters that names a cancer, that the training questions type so and
+that is no word ("cll", "lch": `typed_lower`); not "pet", an animal as well as a scan, nor
+"alk", typed once for "talk". None counts in a question typed all in capitals unless every
+word of it is an acronym ("GI NET").
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def also_words() -> frozenset[str]:
 
 def typed_lower() -> frozenset[str]:
     """The acronyms of `ACRONYMS` read typed in small letters too ("cll"): the training questions
-    type them so, and they are no word (`training.words.typed_lower`)."""
+    type them so, they name a cancer and they are no word (`training.acronyms.typed_lower`)."""
     return _table()[2]
 
 
@@ -71,7 +71,7 @@ def _defined(word: str, table: dict[str, str]) -> str | None:
 
 def _key(word: str, table: dict[str, str]) -> str | None:
     """The table's key for ``word`` as typed (`_defined`), or for one typed in small letters
-    ("cll", "Cll") that the training questions type so (`typed_lower`; `training.words`). In
+    ("cll", "Cll") that the training questions type so (`typed_lower`; `training.acronyms`). In
     capitals only, "how is cll treated" was answered from the seed's treatment passages."""
     if (key := _defined(word, table)) is not None or not word[1:].islower():
         return key
@@ -179,13 +179,12 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
     return _WORD.sub(each, text)
 
 
-def definitions(text: str, index_knows: Callable[[str], bool], as_typed: Collection[str] = ()) -> list[str]:
-    """The definitions of the acronyms ``text`` types (`_key`; not those in small letters that
-    are ``as_typed``, as `write_out` reads them) that ``index_knows`` never uses."""
+def definitions(text: str, index_knows: Callable[[str], bool]) -> list[str]:
+    """The definitions of the acronyms ``text`` types (`_key`) that ``index_knows`` never uses."""
     table = acronyms()
     if _shouted(text, table):
         return []
-    keys = [_defined(m[0], table) if m[0] in as_typed else _key(m[0], table) for m in _WORD.finditer(text)]
+    keys = [_key(m[0], table) for m in _WORD.finditer(text)]
     return [table[k] for k in dict.fromkeys(keys) if k and not index_knows(k.lower())]
 
 

@@ -130,23 +130,28 @@ def named_cancers(words: Iterable[str], bridged: Container[str], typed: list[str
     return tuple(negated_topics(named, [w if w in titled else _possessive(w) for w in typed], index_knows))
 
 
+# The last word of a definition naming a cancer, beside the cancer words ("leukemia"): "gastrointestinal
+# stromal tumor", "squamous cell carcinoma", "myelodysplastic syndromes" (a review's examples).
+CANCER_HEADS = frozenset("tumor tumors tumour tumours neoplasm neoplasms neoplasia cancer cancers carcinoma carcinomas "
+                         "disease syndrome syndromes".split())
+
+
+def names_cancer(definition: str) -> bool:
+    """Whether an acronym's ``definition`` names a cancer: two words or more, one of them a cancer
+    word, the last a cancer word or one of `CANCER_HEADS`. Not "gastrointestinal" (GI) alone,
+    "graft-versus-host disease" or "thyroid-stimulating hormone"."""
+    named = words(definition)
+    return len(named) > 1 and any(w in cancer_words() for w in named) and named[-1] in cancer_words() | CANCER_HEADS
+
+
 def acronyms_cancers(text: str, knows: Callable[[str], bool]) -> list[str]:
-    """The cancer words of the definitions naming a cancer (two words or more, the last a
-    cancer word: "chronic lymphocytic leukemia") of the acronyms ``text`` types that summaries
-    knowing ``knows`` never write: "how is CLL treated" filtered to the penile summary names
-    leukemia (whole, the corpus writes "CLL"). Not another definition's: "GI" is
-    gastrointestinal, and most summaries never write it; nor their other words: a summary may
-    use the letters for another name ("PCA" is the table's patient-controlled analgesia)."""
-    named = [d for d in map(words, definitions(text, knows)) if len(d) > 1 and d[-1] in cancer_words()]
-    return [w for d in named for w in d if w in cancer_words()]
-
-
-def defined_topics(spelled: Iterable[str], knows: Callable[[str], bool]) -> list[str]:
-    """The words of acronyms' definitions ``spelled`` (`acronyms.definitions`: those written out)
-    that everyday English seldom uses and that an index knowing ``knows`` never does: "graft"
-    of GVHD (graft-versus-host disease). Written out, the rest are everyday words every
-    summary holds, and "what is gvhd" was answered from the seed's stages passage."""
-    return [w for d in spelled for w in dict.fromkeys(words(d)) if zipf(w) < EVERYDAY_ZIPF and not knows(w)]
+    """The cancer words of the definitions naming a cancer (`names_cancer`) of the acronyms
+    ``text`` types that summaries knowing ``knows`` never write: "how is CLL treated" filtered
+    to the penile summary names leukemia (whole, the corpus writes "CLL"). Not another
+    definition's words: a summary may use the letters for another name ("PCA" is the table's
+    patient-controlled analgesia, and prostate cancer)."""
+    named = [d for d in definitions(text, knows) if names_cancer(d)]
+    return [w for d in named for w in words(d) if w in cancer_words()]
 
 
 # Words before a person's name: "dr hodgkins", "mr ewings" (a review's examples).

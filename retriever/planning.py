@@ -16,7 +16,6 @@ from retriever.acronyms import (
     KEYWORD_WORDS,
     as_initials,
     defined,
-    definitions,
     lowered,
     typed_acronyms,
     typed_as_names,
@@ -29,7 +28,7 @@ from retriever.dictionary import word_of_its_own
 from retriever.dose_typed import read_does
 from retriever.drug_names import read_drug_names
 from retriever.figures import figures_asked
-from retriever.health_topics import defined_topics, named_cancers, negated_topics, pdq_subjects, topic_words
+from retriever.health_topics import named_cancers, negated_topics, pdq_subjects, topic_words
 from retriever.initialisms import MIN_LETTERS, Initialisms, is_name
 from retriever.lexicon import lay_words, question_terms, spell_out, widenings
 from retriever.quotes import quoted, split_quotes, unquoted
@@ -263,14 +262,12 @@ class Planner:
         if "dose" not in quoted_words and (does := read_does(text)) != text:  # "how dose it work"
             corrections["dose"], text = "does", does
         who = audience(text)  # read before acronyms are written out: a definition names no patient
-        spelled = definitions(text, self.index_words.knows, quoted_words)
         text = write_out(text, self.index_words.knows, quoted_words)
         text, names = self._initials(text, capitals, lower)
         extra = widenings(text) if self.lexicon else {}
         tokens = query_tokens(text, self.tokens) + tokenize(" ".join(extra.values()))
         asked, bridged, read, initials = content_words(text), lay_words(text), words(text), as_initials(typed, text)
         topics = topic_words(asked, bridged, self.speller.looks_misspelled, self.own_words.knows, initials)
-        topics += [w for w in defined_topics(spelled, self.own_words.knows) if w not in topics]  # "graft" of GVHD
         topics += unnamed_cancers(text, self.cancers, self.subjects & pdq_subjects())
         topics = negated_topics(topics, read, self.index_words.knows)
         topics += [n for n in [*names, *unread] if n not in topics and f"{n}s" not in topics]  # or a rare word already

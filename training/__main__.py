@@ -220,6 +220,7 @@ def _words(args) -> int:
 
     from training import crossrefs, plurals
     from training import words as w
+    from training.acronyms import render_acronyms
     from training.drug_names import render_drug_names
     from training.questions import QuestionFileError
 
@@ -239,7 +240,7 @@ def _words(args) -> int:
                  (args.subjects_out, w.render_subjects([title for title, _ in docs])),
                  (args.boilerplate_out, w.render_boilerplate(bodies)),
                  (args.cross_references_out, crossrefs.render(bodies)),
-                 (args.acronyms_out, w.render_acronyms(bodies, questions)),
+                 (args.acronyms_out, render_acronyms(bodies, questions)),
                  (args.cancer_words_out, w.render_cancer_words(w.cancer_titles(args.corpus), docs)),
                  (args.cancer_names_out, w.render_cancer_names(args.corpus)),
                  (args.verbs_out, w.render_verbs(bodies, questions)),

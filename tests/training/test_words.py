@@ -8,7 +8,6 @@ from collections import Counter
 
 import pytest
 
-from retriever.acronyms import ACRONYMS
 from retriever.boilerplate import BOILERPLATE
 from retriever.cancer_names import CANCER_NAMES, pdq_cancer_names
 from retriever.dose_typed import PDQ_VERBS, verbs
@@ -23,11 +22,9 @@ from training.plurals import render_plurals
 from training.words import (
     cancer_titles,
     corpus_counts,
-    pdq_acronyms,
     pdq_boilerplate,
     pdq_words,
     render,
-    render_acronyms,
     render_boilerplate,
     render_cancer_names,
     render_cancer_words,
@@ -35,7 +32,6 @@ from training.words import (
     render_verbs,
     summaries,
     training_questions,
-    typed_lower,
 )
 
 
@@ -88,35 +84,6 @@ def test_the_shipped_boilerplate_is_what_nine_in_ten_summaries_carry():
         "retriever/pdq_boilerplate.txt is stale: run python -m training words --force"
     carried = pdq_boilerplate(bodies[:3] + ["# Title\n\nPDQ is a registered trademark. Only here.\n"])
     assert "pdq is a registered trademark." in carried and "only here." not in carried
-
-
-def test_the_shipped_acronyms_are_the_corpus_s_own_definitions():
-    bodies = [text for _, text in summaries(CORPUS)]
-    asked = training_questions(CORPUS.parent / "questions" / "questions.jsonl")
-    assert ACRONYMS.read_text(encoding="utf-8") == render_acronyms(bodies, asked), \
-        "retriever/pdq_acronyms.txt is stale: run python -m training words --force"
-    body = ("# T\n\nGastrointestinal stromal tumors (GISTs) are rare. Stage IV (IV) is late. The United "
-            "States (US) and the Office of Alternative Medicine (OAM) are named. Fluorescence in situ "
-            "hybridization (FISH) and fish oil. See [it](https://x.gov/gist-treatment-pdq). Acute "
-            "lymphoblastic leukemia (ALL) is all. Chronic lymphocytic leukemia (CLL) is slow.\n")
-    # "US" and "ALL" are stop words, which a search reads only through their definitions;
-    # "FISH" the summaries also write in lower case ("fish oil"), and no question types it
-    assert pdq_acronyms([body]) == {"GIST": ("gastrointestinal stromal tumor", False),
-                                    "GISTs": ("gastrointestinal stromal tumors", False),
-                                    "US": ("united states", True), "ALL": ("acute lymphoblastic leukemia", True),
-                                    "CLL": ("chronic lymphocytic leukemia", False)}  # Roman numerals' letters
-    assert pdq_acronyms([body], ["is a FISH test painful"])["FISH"] == ("fluorescence in situ hybridization", True)
-
-
-def test_acronyms_the_training_questions_type_in_small_letters_often_and_that_are_no_word_are_marked():
-    table = {"CLL": ("chronic lymphocytic leukemia", False), "ALK": ("anaplastic lymphoma kinase", False),
-             "GIST": ("gastrointestinal stromal tumor", False), "ALL": ("acute lymphoblastic leukemia", True),
-             "MEN1": ("multiple endocrine neoplasia type 1", False)}
-    asked = ["stage 0 cll", "is cll slow", "cll in kids", "can i alk to someone", "gist stomach wall",
-             "gist in kids", "gist surgery", "all of it", "all done", "all gone", "men1 genes", "men1", "men1 test"]
-    assert typed_lower(table, asked) == {"CLL"}  # alk once; gist and all words; men1 no letters alone
-    assert typed_lower(table, asked[:2]) == set()  # cll twice
-    assert "CLL\tchronic lymphocytic leukemia\tlower" in ACRONYMS.read_text(encoding="utf-8").splitlines()
 
 
 def test_it_holds_rare_terms_one_slip_from_everyday_words_and_not_the_corpus_s_own_slips():
