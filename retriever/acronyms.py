@@ -78,11 +78,6 @@ def _key(word: str, table: dict[str, str]) -> str | None:
     return upper if (upper := word.upper()) in typed_lower() else None
 
 
-def read_as_acronym(word: str) -> bool:
-    """Whether ``word`` is read as an acronym of the table: as typed or in small letters (`_key`)."""
-    return _key(word, acronyms()) is not None
-
-
 def _parts(word: str, table: dict[str, str]) -> list[str]:
     """``word`` whole when the table defines it ("T-ALL"), else its hyphenated parts ("GIST", "like")."""
     return [word] if _defined(word, table) else word.split("-")

@@ -160,7 +160,7 @@ TITLES = frozenset("dr doctor mr mrs ms miss prof professor nurse".split())
 
 def _possessive(word: str) -> str:
     """``word`` less its "s" where that leaves a cancer word and ``word`` is no word of the dictionary:
-    "hodgkins" (typed 70 times in the training questions), "ewings", "kaposis"; not "germs" or
+    "hodgkins" (typed 70 times in the files of training/questions/), "ewings", "kaposis"; not "germs" or
     "colons". Unread, "hodgkins treatment" was answered from the seed's treatment passages."""
     return word[:-1] if word.endswith("s") and word[:-1] in cancer_words() and not in_dictionary(word) else word
 

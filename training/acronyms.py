@@ -22,7 +22,7 @@ ACRONYMS_HEADER = ("# The acronyms the PDQ summaries define (\"neuroendocrine tu
                    "# commonest definition, tab-separated: a question's acronym is written out. A third field,\n"
                    "# 'word', marks an acronym whose letters are also a word (\"FIT\", \"ALL\"); 'lower', one read\n"
                    "# typed in small letters too (\"cll\"), as the training questions type it. Made from the\n"
-                   "# corpus by python -m training words; tests/training/test_words.py checks it is current.\n")
+                   "# corpus by python -m training words; tests/training/test_acronyms.py checks it is current.\n")
 _ACRONYM = re.compile(r"^(?=(?:[^A-Z]*[A-Z]){2})[A-Z0-9][A-Z0-9-]*s?$")  # two capitals or more: "MEN1", "NETs"
 # "stage IV" is no acronym. A Roman numeral as written, not any run of its letters: "CLL" (chronic
 # lymphocytic leukemia) and "ICC" (interstitial cells of Cajal) are acronyms.
