@@ -152,18 +152,30 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
     makes her tired"). A name holding it ("B-ALL", "MEN-2") is left as typed too, and so is
     one in small letters that is ``as_typed`` (a quoted word: searched as typed) or part of
     a hyphenated word ("g-csf" is no cerebrospinal fluid)."""
+    return _written(text, index_knows, as_typed)[0]
+
+
+def definitions(text: str, index_knows: Callable[[str], bool]) -> list[str]:
+    """The definitions `write_out` writes out in ``text``, once each: not "ALL" in "stop ALL my
+    medicines", read as the word there, nor an acronym ``index_knows`` uses."""
+    return list(dict.fromkeys(_written(text, index_knows, ())[1]))
+
+
+def _written(text: str, index_knows: Callable[[str], bool], as_typed: Collection[str]) -> tuple[str, list[str]]:
+    """`write_out`'s text, and the definitions it wrote out."""
     table = acronyms()
     if _shouted(text, table):
-        return text
+        return text, []
     keywords = len(text.split()) <= KEYWORD_WORDS
+    spelled: list[str] = []
 
     def one(word: str, named: bool, whole: bool) -> str:
         key = _key(word, table) if whole and word not in as_typed else _defined(word, table)  # "g-csf": no "csf"
-        if key is None:
+        if key is None or (key in also_words() and not named) or (key not in also_words() and all(
+                index_knows(p) for p in re.findall(r"[a-z0-9]+", word.lower()))):
             return word
-        if key in also_words():
-            return f"{table[key]} ({word})" if named else word
-        return word if all(index_knows(p) for p in re.findall(r"[a-z0-9]+", word.lower())) else f"{table[key]} ({word})"
+        spelled.append(table[key])
+        return f"{table[key]} ({word})"
 
     def each(match: re.Match) -> str:
         parts = _parts(match[0], table)
@@ -171,16 +183,7 @@ def write_out(text: str, index_knows: Callable[[str], bool] = lambda word: False
         named = len(parts) == 1 and (keywords or not after or after[1].lower() not in STOPWORDS)
         return "-".join(one(p, named, len(parts) == 1) for p in parts)
 
-    return _WORD.sub(each, text)
-
-
-def definitions(text: str, index_knows: Callable[[str], bool]) -> list[str]:
-    """The definitions of the acronyms ``text`` types (`_key`) that ``index_knows`` never uses."""
-    table = acronyms()
-    if _shouted(text, table):
-        return []
-    keys = [_key(m[0], table) for m in _WORD.finditer(text)]
-    return [table[k] for k in dict.fromkeys(keys) if k and not index_knows(k.lower())]
+    return _WORD.sub(each, text), spelled
 
 
 _BRACKETED = re.compile(r"\(([A-Za-z][\w-]*)\)")

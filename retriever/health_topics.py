@@ -146,12 +146,13 @@ def names_cancer(definition: str) -> bool:
 
 def acronyms_cancers(text: str, knows: Callable[[str], bool]) -> list[str]:
     """The cancer words of the definitions naming a cancer (`names_cancer`) of the acronyms
-    ``text`` types that summaries knowing ``knows`` never write: "how is CLL treated" filtered
-    to the penile summary names leukemia (whole, the corpus writes "CLL"). Not another
-    definition's words: a summary may use the letters for another name ("PCA" is the table's
-    patient-controlled analgesia, and prostate cancer)."""
-    named = [d for d in definitions(text, knows) if names_cancer(d)]
-    return [w for d in named for w in words(d) if w in cancer_words()]
+    ``text`` types that summaries knowing ``knows`` never write, where those summaries write
+    none of them: "how is CLL treated" filtered to the penile summary names leukemia (whole,
+    the corpus writes "CLL"). Not where they write one ("thymic" of TET, thymic epithelial
+    tumor, in the childhood thymoma summary, which never says "epithelial"); nor another
+    definition's words ("PCA" is the table's patient-controlled analgesia, and prostate cancer)."""
+    named = [[w for w in words(d) if w in cancer_words()] for d in definitions(text, knows) if names_cancer(d)]
+    return [w for cancers in named if not any(map(knows, cancers)) for w in cancers]
 
 
 # Words before a person's name: "dr hodgkins", "mr ewings" (a review's examples).

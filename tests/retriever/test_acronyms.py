@@ -91,6 +91,7 @@ def test_an_acronym_typed_in_small_letters_is_read_as_one_where_the_training_que
     assert definitions("cll and GVHD after a pet scan", never) == ["chronic lymphocytic leukemia",
                                                                     "graft-versus-host disease"]
     assert definitions("NET", {"net"}.__contains__) == []  # the index writes it
+    assert definitions("do I have to stop ALL my medicines", never) == []  # the word, as write_out reads it
     assert definitions("WILL MY DAD NEED A PET SCAN", never) == []  # shouted: nothing written out
 
 

@@ -118,12 +118,13 @@ def test_a_cancer_the_filtered_summaries_never_name_is_a_topic_of_the_filtered_s
 def test_a_cancer_an_acronym_names_is_a_topic_of_a_search_filtered_to_summaries_that_never_write_it():
     """Filtered to the penile summary, "how is cll treated" was answered from it: the whole
     index writes "CLL", so the question was searched as typed and named no cancer. Only the
-    cancer words of a definition naming a cancer count (`names_cancer`): prostate passages
-    answer "PCA", which the table defines as patient-controlled analgesia, and "GI" names no
-    cancer alone."""
+    cancer words of a definition naming a cancer count (`names_cancer`), where the filtered
+    summaries write none of them: prostate passages answer "PCA", which the table defines as
+    patient-controlled analgesia, and "GI" names no cancer alone."""
     extra = {"cll": ("Leukemia Treatment", "CLL is a leukemia of the blood. GIST is a tumor of the gut."),
              "pain": ("Cancer Pain", "A PCA pump lets patients give themselves pain medicine. GI upset may follow."),
-             "prostate": ("Prostate Cancer Treatment", "Prostate cancer may be treated with surgery.")}
+             "prostate": ("Prostate Cancer Treatment", "Prostate cancer may be treated with surgery."),
+             "gut": ("Gut Care", "Gastrointestinal problems may follow surgery.")}
     chunks = [*_chunks(), *(Chunk(id=f"{d}#0", doc_id=d, source=f"{d}.md", title=title, url=f"https://example.org/{d}",
                                   heading_path=[title, "Overview"], section="Overview", text=text, tags=[CANCER_TYPE])
                             for d, (title, text) in extra.items())]
@@ -140,6 +141,8 @@ def test_a_cancer_an_acronym_names_is_a_topic_of_a_search_filtered_to_summaries_
     assert "leukemia" not in narrowed("how is cll treated", "cll", "penile")
     assert narrowed("PCA treatment options", "prostate") == []
     assert "stromal" in narrowed("how is GIST treated", "penile")  # "gastrointestinal stromal tumor"
+    assert "stromal" not in narrowed("how is GIST treated", "gut")  # a summary writing one of its cancer words
+    assert "leukemia" not in narrowed("should I stop ALL my medicines before surgery", "penile")  # the word "all"
     assert "gastrointestinal" not in narrowed("GI upset after surgery", "prostate")  # names no cancer
 
 
