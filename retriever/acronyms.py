@@ -171,8 +171,12 @@ def _written(text: str, index_knows: Callable[[str], bool], as_typed: Collection
 
     def one(word: str, named: bool, whole: bool) -> str:
         key = _key(word, table) if whole and word not in as_typed else _defined(word, table)  # "g-csf": no "csf"
-        if key is None or (key in also_words() and not named) or (key not in also_words() and all(
-                index_knows(p) for p in re.findall(r"[a-z0-9]+", word.lower()))):
+        if key is None:
+            return word
+        if key in also_words():
+            if not named:
+                return word
+        elif all(index_knows(p) for p in re.findall(r"[a-z0-9]+", word.lower())):
             return word
         spelled.append(table[key])
         return f"{table[key]} ({word})"
