@@ -14,7 +14,6 @@ from collections import Counter
 
 from retriever.dictionary import in_dictionary
 from retriever.health_topics import names_cancer
-from retriever.initialisms import is_name
 from retriever.tokenization import STOPWORDS
 from training.words import blocks, listing
 
@@ -77,15 +76,16 @@ _SMALL_WORD = re.compile(r"\b[a-z][a-z0-9-]*\b")
 
 def typed_lower(table: dict[str, tuple[str, bool]], questions: list[str]) -> set[str]:
     """The acronyms of ``table`` (`pdq_acronyms`) naming a cancer (`health_topics.names_cancer`:
-    "cll", "lch", "mds") that the training ``questions`` type in small letters `MIN_LOWER`
-    times or more, and that are no word: not one of the acronyms whose letters are a word, in
-    the dictionary ("gist", "nets") or common in everyday English (`initialisms.is_name`:
-    "psa"). `retriever.acronyms` reads them so typed. Others stay as typed: a review found
-    "gvhd", "tbi" and "csf" written out into everyday words the seed holds, and answered, and
-    "hrt" and "fsh" typed for "hurt" and "fish"."""
+    "cll", "lch", "nhl") that the training ``questions`` type in small letters `MIN_LOWER`
+    times or more, and that are no word: not one of the acronyms whose letters are a word, nor
+    in the dictionary ("gist", "nets"). `retriever.acronyms` reads them so typed. Everyday
+    English's use does not rule one out: "nhl" (Zipf 4.0, for the hockey league) is typed 17
+    times for non-Hodgkin lymphoma, and "how is nhl treated" was answered from the seed. Others
+    stay as typed: a review found "gvhd", "tbi" and "csf" written out into everyday words the
+    seed holds, and answered, and "hrt" and "fsh" typed for "hurt" and "fish"."""
     counts = Counter(w for q in questions for w in _SMALL_WORD.findall(q))
     return {a for a, (definition, word) in table.items() if not word and counts[a.lower()] >= MIN_LOWER
-            and a.isalpha() and not in_dictionary(a.lower()) and is_name(a) and names_cancer(definition)}
+            and a.isalpha() and not in_dictionary(a.lower()) and names_cancer(definition)}
 
 
 def render_acronyms(bodies: list[str], questions: list[str] = ()) -> str:

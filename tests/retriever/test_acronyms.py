@@ -78,7 +78,7 @@ def test_an_acronym_typed_in_small_letters_is_read_as_one_where_the_training_que
     assert write_out("how is cll treated", {"cll"}.__contains__) == "how is cll treated"  # the index uses it
     assert write_out('what did the "mds" say', never, {"mds"}) == 'what did the "mds" say'  # quoted: as typed
     assert write_out('what did the "MDS" say', never, {"mds"}) == 'what did the "myelodysplastic syndromes (MDS)" say'
-    for word in ("cmml", "lch", "CMML"):
+    for word in ("cmml", "lch", "CMML", "nhl"):
         assert write_out(word, never) != word, word
     assert typed_acronyms("is cll slow") == []  # the speller may still read it as "cell" ("small cll lung")
     # not words ("pet", "nets", "gist", "psa"), nor letters typed as slips of words ("alk" for talk, "ett" for eat),

@@ -285,6 +285,8 @@ def test_another_cancer_s_acronym_typed_in_small_letters_is_refused_on_the_seed(
     for question in ("how is cll treated", "my dad has cml, what happens now"):
         result = seed_retriever.search(question)
         assert result.abstained and "leukemia" in result.missing, question
+    result = seed_retriever.search("how is nhl treated")
+    assert result.abstained and "lymphoma" in result.missing
 
 
 def _with_late_effects(named: int = 0) -> tuple[list[Chunk], int, int]:

@@ -29,10 +29,12 @@ def test_the_shipped_acronyms_are_the_corpus_s_own_definitions():
 def test_acronyms_the_training_questions_type_in_small_letters_often_and_that_are_no_word_are_marked():
     table = {"CLL": ("chronic lymphocytic leukemia", False), "ALK": ("anaplastic lymphoma kinase", False),
              "GIST": ("gastrointestinal stromal tumor", False), "ALL": ("acute lymphoblastic leukemia", True),
-             "MEN1": ("multiple endocrine neoplasia type 1", False), "GVHD": ("graft-versus-host disease", False)}
+             "MEN1": ("multiple endocrine neoplasia type 1", False), "GVHD": ("graft-versus-host disease", False),
+             "NHL": ("non-hodgkin lymphoma", False)}
     asked = ["stage 0 cll", "is cll slow", "cll in kids", "can i alk to someone", "gist stomach wall",
              "gist in kids", "gist surgery", "all of it", "all done", "all gone", "men1 genes", "men1", "men1 test",
-             "gvhd rash", "gvhd gut", "gvhd skin"]
-    assert typed_lower(table, asked) == {"CLL"}  # alk once; gist and all words; men1 no letters alone; gvhd no cancer
+             "gvhd rash", "gvhd gut", "gvhd skin", "nhl stages", "nhl in kids", "is nhl curable"]
+    # alk once; gist and all words; men1 no letters alone; gvhd no cancer; nhl common in English, but no word
+    assert typed_lower(table, asked) == {"CLL", "NHL"}
     assert typed_lower(table, asked[:2]) == set()  # cll twice
     assert "CLL\tchronic lymphocytic leukemia\tlower" in ACRONYMS.read_text(encoding="utf-8").splitlines()
