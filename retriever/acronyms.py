@@ -69,11 +69,12 @@ def _defined(word: str, table: dict[str, str]) -> str | None:
     return None
 
 
-def _key(word: str, table: dict[str, str]) -> str | None:
+def _key(word: str, table: dict[str, str], first: bool = False) -> str | None:
     """The table's key for ``word`` as typed (`_defined`), or for one typed in small letters
-    ("cll", "Cll") that the training questions type so (`typed_lower`; `training.acronyms`). In
-    capitals only, "how is cll treated" was answered from the seed's treatment passages."""
-    if (key := _defined(word, table)) is not None or not word[1:].islower():
+    that the training questions type so (`typed_lower`; `training.acronyms`): "cll", and "Cll"
+    where a phone capitalises the ``first`` word; elsewhere "Vin" is a name. In capitals only,
+    "how is cll treated" was answered from the seed's treatment passages."""
+    if (key := _defined(word, table)) is not None or not (word.islower() or first and word[1:].islower()):
         return key
     return upper if (upper := word.upper()) in typed_lower() else None
 
@@ -169,8 +170,8 @@ def _written(text: str, index_knows: Callable[[str], bool], as_typed: Collection
     keywords = len(text.split()) <= KEYWORD_WORDS
     spelled: list[str] = []
 
-    def one(word: str, named: bool, whole: bool) -> str:
-        key = _key(word, table) if whole and word not in as_typed else _defined(word, table)  # "g-csf": no "csf"
+    def one(word: str, named: bool, whole: bool, first: bool) -> str:
+        key = _key(word, table, first) if whole and word not in as_typed else _defined(word, table)  # not "g-csf"
         if key is None:
             return word
         if key in also_words():
@@ -185,7 +186,8 @@ def _written(text: str, index_knows: Callable[[str], bool], as_typed: Collection
         parts = _parts(match[0], table)
         after = re.match(r"\s*([A-Za-z']+)", text[match.end():])
         named = len(parts) == 1 and (keywords or not after or after[1].lower() not in STOPWORDS)
-        return "-".join(one(p, named, len(parts) == 1) for p in parts)
+        first = not text[:match.start()].strip()
+        return "-".join(one(p, named, len(parts) == 1, first) for p in parts)
 
     return _WORD.sub(each, text), spelled
 

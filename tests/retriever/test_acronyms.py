@@ -75,6 +75,7 @@ def test_an_acronym_typed_in_small_letters_is_read_as_one_where_the_training_que
     was answered from an index without the CLL summary."""
     assert write_out("how is cll treated", never) == "how is chronic lymphocytic leukemia (cll) treated"
     assert write_out("Cll treatment", never) == "chronic lymphocytic leukemia (Cll) treatment"  # a phone's capital
+    assert write_out("my husband Vin has a carcinoid", never) == "my husband Vin has a carcinoid"  # a name
     assert write_out("how is cll treated", {"cll"}.__contains__) == "how is cll treated"  # the index uses it
     assert write_out('what did the "mds" say', never, {"mds"}) == 'what did the "mds" say'  # quoted: as typed
     assert write_out('what did the "MDS" say', never, {"mds"}) == 'what did the "myelodysplastic syndromes (MDS)" say'
