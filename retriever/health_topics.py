@@ -125,9 +125,12 @@ def named_cancers(words: Iterable[str], bridged: Container[str], typed: list[str
     name's possessive typed without its apostrophe is the name (`_possessive`), but not after a
     title ("dr hodgkins")."""
     titled = {b for a, b in zip(typed, typed[1:]) if a in TITLES}  # "dr ewings" is no Ewing sarcoma
-    named = [w for w in dict.fromkeys(w if w in titled else _possessive(w) for w in words)
-             if w in cancer_words() and w not in bridged]
-    return tuple(negated_topics(named, [w if w in titled else _possessive(w) for w in typed], index_knows))
+
+    def read(word: str) -> str:
+        return word if word in titled else _possessive(word)
+
+    named = [w for w in dict.fromkeys(map(read, words)) if w in cancer_words() and w not in bridged]
+    return tuple(negated_topics(named, list(map(read, typed)), index_knows))
 
 
 # The last word of a definition naming a cancer, beside the cancer words ("leukemia"): "gastrointestinal
@@ -141,7 +144,8 @@ def names_cancer(definition: str) -> bool:
     word, the last a cancer word or one of `CANCER_HEADS`. Not "gastrointestinal" (GI) alone,
     "graft-versus-host disease" or "thyroid-stimulating hormone"."""
     named = words(definition)
-    return len(named) > 1 and any(w in cancer_words() for w in named) and named[-1] in cancer_words() | CANCER_HEADS
+    last = named[-1] if len(named) > 1 else ""
+    return (last in cancer_words() or last in CANCER_HEADS) and any(w in cancer_words() for w in named)
 
 
 def acronyms_cancers(text: str, knows: Callable[[str], bool]) -> list[str]:

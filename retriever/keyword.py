@@ -80,6 +80,10 @@ class KeywordIndex:
                 found += has
         return found / len(terms)
 
+    def holding(self) -> np.ndarray:
+        """How many rows' passages hold each token, by token id: the lengths of bm25s's columns."""
+        return np.diff(self.bm25.scores["indptr"])
+
     def postings(self, token: str) -> np.ndarray:
         """Rows whose passage has ``token``: a column of bm25s's own sparse score matrix."""
         matrix = self.bm25.scores

@@ -157,7 +157,7 @@ def presence(keyword: KeywordIndex) -> sp.csr_matrix:
 def background(keyword: KeywordIndex) -> np.ndarray:
     """Each token's share of the index's (row, token) pairs, one added to every count: the
     last entry is a token the index lacks."""
-    counts = np.diff(keyword.bm25.scores["indptr"]).astype(np.float64) + 1.0
+    counts = keyword.holding().astype(np.float64) + 1.0
     return (np.append(counts, 1.0) / (counts.sum() + 1.0)).astype(np.float32)
 
 

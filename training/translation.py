@@ -79,9 +79,8 @@ def fit_table(pairs: Sequence[Pair], keyword: KeywordIndex, rounds: int = ROUNDS
     table = table[used]
     table.data[table.data < MIN_PROBABILITY] = 0
     table.eliminate_zeros()
-    held = np.diff(keyword.bm25.scores["indptr"])  # the index's passages holding each passage stem
     return TranslationTable(tuple(sources[i] for i in used), tuple(targets), table.astype(np.float32),
-                            held[used].astype(np.float32))
+                            keyword.holding()[used].astype(np.float32))
 
 
 def _posterior(table: sp.csr_matrix, source: np.ndarray, target: np.ndarray) -> np.ndarray:
