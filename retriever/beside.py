@@ -24,7 +24,9 @@ import numpy as np
 
 from retriever.embedding import Embedder
 from retriever.models import Filters
+from retriever.ranker import LearnedRanker
 from retriever.searchers import Query, Ranking, allowed_rows
+from retriever.translation import QuestionWords
 
 if TYPE_CHECKING:
     from retriever.search import Retriever
@@ -74,6 +76,8 @@ class KeywordHalf:
         coverage: Every passage's share of the question's terms (hybrid only: the ranker's).
         rare: The passages holding its rarest word, when few do (hybrid only; `KeywordSearcher.rare`).
         crisis_words: The crisis check's words reader flags the question as typed (`retriever.crisis_words`).
+        words: The planned question's words given every passage, as the learned ranker reads
+            them (hybrid with the ranker only; `IndexTranslation.read`).
     """
 
     query: Query
@@ -83,6 +87,7 @@ class KeywordHalf:
     coverage: np.ndarray | None
     rare: list[int] = field(default_factory=list)
     crisis_words: bool = False
+    words: QuestionWords | None = None
 
 
 def keyword_half(retriever: Retriever, text: str, n: int, mode: str, filters: Filters | None,
@@ -100,7 +105,16 @@ def keyword_half(retriever: Retriever, text: str, n: int, mode: str, filters: Fi
     coverage = r.bm25.keyword.coverage(plan.terms) if mode == "hybrid" else None
     vector = None if plan.dense_text == encoding else r.embedder.encode_query(plan.dense_text)
     rare = r.bm25.rare(q, RARE_ROWS) if mode == "hybrid" else []
-    return KeywordHalf(replace(q, vector=vector), bm25, phrase, documents, coverage, rare, crisis_words(r, text))
+    words = ranker_words(r, plan.dense_text) if mode == "hybrid" else None
+    return KeywordHalf(replace(q, vector=vector), bm25, phrase, documents, coverage, rare, crisis_words(r, text), words)
+
+
+def ranker_words(r: Retriever, text: str) -> QuestionWords | None:
+    """What the learned ranker's translation signal reads of ``text`` over every passage: read
+    here, it leaves the search only a gather of the candidates' columns (0.15 ms off a search
+    on the seed and the corpus alike, docs/benchmarks.md, "Translation read beside the encoder")."""
+    ranker = r.reranker if r.settings.ranker else None
+    return ranker.translation.read(text) if isinstance(ranker, LearnedRanker) else None
 
 
 def crisis_words(r: Retriever, text: str) -> bool:

@@ -211,7 +211,7 @@ class Retriever:
         sentences = self.sentence_scorer.score(q, list(dict.fromkeys(candidates + half.phrase.ids)))
         sentence = sentences.ranking(candidates) if mode != "bm25" else Ranking.empty()
         return Signals(q, dense, half.bm25, sentence, sentences, half.documents, FUSED[mode], half.phrase,
-                       half.coverage, half.crisis_words)
+                       half.coverage, half.crisis_words, half.words)
 
     # -- stages 3 to 6: fuse, adjust, rerank, select -----------------------------------------
 

@@ -18,6 +18,7 @@ from retriever.models import Filters
 from retriever.planning import QueryPlan
 from retriever.store import SentenceTable
 from retriever.tokenization import holds_phrase, tokenize
+from retriever.translation import QuestionWords
 
 FUSED = {"hybrid": ("dense", "sentence", "bm25"), "dense": ("dense", "sentence"), "bm25": ("bm25",)}  # in RRF order
 
@@ -228,3 +229,4 @@ class Signals:
     phrase: Ranking = Ranking.empty()  # passages holding the quoted phrases (`PhraseSearcher`)
     coverage: np.ndarray | None = None  # share of the question's terms each row holds (hybrid: the ranker's)
     crisis_words: bool = False  # the crisis check's words reader flags the question (`retriever.beside`)
+    words: QuestionWords | None = None  # its words given every passage, as the ranker reads them (`retriever.beside`)

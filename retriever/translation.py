@@ -167,7 +167,8 @@ class IndexTranslation:
     The table is multiplied out over the index's passages once, when the index loads
     (3.3M entries, 26 MB, for the 169-summary corpus): a search then reads one column per
     question word, 0.03 ms on the seed and 0.09 on the corpus, where multiplying out its
-    candidates' rows took 0.2.
+    candidates' rows took 0.2. It reads them beside the encoder (`read`, `retriever.beside`),
+    and what is left after the encoder is a gather of the candidates' columns.
     """
 
     def __init__(self, passages: sp.csr_matrix, table: sp.csc_matrix, target_of: dict[str, int],
@@ -177,12 +178,17 @@ class IndexTranslation:
         self.target_of, self.token_of, self.prior = target_of, token_of, prior
 
     def scores(self, text: str, rows: np.ndarray) -> np.ndarray:
-        """Mean log-likelihood of ``text``'s words given each passage of ``rows``. Words neither
-        the index nor the table knows are left out, as they would lower every passage alike;
-        when no word is left, every passage scores 0, so the ranker's margin signal is 0 too."""
+        """Mean log-likelihood of ``text``'s words given each passage of ``rows``."""
+        return self.read(text).scores(rows)
+
+    def read(self, text: str) -> QuestionWords:
+        """``text``'s words given every passage: the part of `scores` that needs no candidates
+        (one scatter a word over the whole index), read beside the encoder (`retriever.beside`).
+        Words neither the index nor the table knows are left out, as they would lower every
+        passage alike."""
         stems = [s for s in dict.fromkeys(tokenize(text)) if s in self.target_of or s in self.token_of]
-        if not stems or not len(rows):
-            return np.zeros(len(rows), dtype=np.float32)
+        if not stems:
+            return NO_WORDS
         likely = np.zeros((len(stems), self.own.shape[0]), dtype=np.float32)  # every row: one scatter a column
         for j, s in enumerate(stems):
             for matrix, column in ((self.translated, self.target_of.get(s)), (self.own, self.token_of.get(s))):
@@ -190,5 +196,29 @@ class IndexTranslation:
                     start, end = matrix.indptr[column], matrix.indptr[column + 1]
                     likely[j, matrix.indices[start:end]] += matrix.data[start:end]
         prior = self.prior[[self.token_of.get(s, -1) for s in stems]]  # -1: a token the index lacks
-        chosen = likely[:, rows]
-        return np.log(PASSAGE_SHARE * chosen + (1 - PASSAGE_SHARE) * prior[:, None]).mean(axis=0).astype(np.float32)
+        return QuestionWords(likely, prior)
+
+
+@dataclass(frozen=True, eq=False)  # arrays: compared by identity
+class QuestionWords:
+    """One question's known words given every passage of an index (`IndexTranslation.read`).
+
+    Attributes:
+        likely: Each word's translation likelihood given each passage (words x passages), or
+            None when no word is known.
+        prior: Each word's share of the index's passages (the smoothing's background).
+    """
+
+    likely: np.ndarray | None
+    prior: np.ndarray
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        """Mean log-likelihood of the words given each passage of ``rows``; every passage
+        scores 0 when no word is known, so the ranker's margin signal is 0 too."""
+        if self.likely is None or not len(rows):
+            return np.zeros(len(rows), dtype=np.float32)
+        chosen = PASSAGE_SHARE * self.likely[:, rows]
+        return np.log(chosen + (1 - PASSAGE_SHARE) * self.prior[:, None]).mean(axis=0).astype(np.float32)
+
+
+NO_WORDS = QuestionWords(None, np.zeros(0, dtype=np.float32))

@@ -52,6 +52,23 @@ def test_term_coverage_is_read_before_the_vector_for_the_ranker(seed_retriever):
     assert seed_retriever.signals(QUESTION, k=5, mode="dense").coverage is None  # the ranker reads hybrid ones
 
 
+def test_the_question_s_words_are_read_for_the_ranker_before_the_vector(seed_retriever):
+    """The translation signal's scatter over every passage runs beside the encoder; the
+    ranker then reads the candidates' columns, the same numbers bit for bit."""
+    from retriever.ranker import FEATURES, signal_features
+
+    sig = seed_retriever.signals(QUESTION, k=5)
+    assert sig.words is not None and sig.words.likely.shape[1] == len(seed_retriever.chunks)
+    translation, fused = seed_retriever.reranker.translation, seed_retriever.fuse(sig, "hybrid")
+    ids, rows = signal_features(seed_retriever, sig, fused, translation)
+    column = rows[:, FEATURES.index("translation")]
+    assert np.array_equal(column, translation.scores(sig.query.plan.dense_text, np.array(ids)))
+    assert np.array_equal(signal_features(seed_retriever, replace(sig, words=None), fused, translation)[1], rows)
+    assert seed_retriever.signals(QUESTION, k=5, mode="bm25").words is None  # the ranker reads hybrid ones
+    unranked = seed_retriever.with_settings(replace(seed_retriever.settings, ranker=False))
+    assert unranked.signals(QUESTION, k=5).words is None
+
+
 def test_without_the_ranker_the_fused_scores_order_the_passages(seed_retriever):
     plain = seed_retriever.with_settings(replace(seed_retriever.settings, ranker=False))
     sig = plain.signals(QUESTION, k=5)

@@ -47,6 +47,15 @@ def test_a_lay_word_finds_the_passage_holding_its_translation():
     assert survive.argmax() == 2
 
 
+def test_a_question_read_once_scores_any_passages_as_scoring_them_directly():
+    translation = _table({("abdomen", "belly"): 0.8, ("outlook", "survive"): 0.5}).for_index(_index(*INDEX))
+    words = translation.read("my belly after radiation")
+    for rows in (np.arange(3), np.array([2, 0]), np.array([1, 1])):
+        assert np.array_equal(words.scores(rows), translation.scores("my belly after radiation", rows))
+    unknown = translation.read("zzyzx qwerty")
+    assert unknown.likely is None and unknown.scores(np.arange(3)).tolist() == [0.0, 0.0, 0.0]
+
+
 def test_scores_are_the_translation_language_model_s_mean_log_likelihood():
     """log(0.9 * (0.5 * sum over the passage's words v of P(v|d) t(w|v) + 0.5 * P(w|d)) + 0.1 * P(w)),
     averaged over the question's words, each once; P(w) counts (passages holding w) + 1 over
