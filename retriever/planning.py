@@ -23,7 +23,7 @@ from retriever.acronyms import (
     write_out,
 )
 from retriever.audience import audience
-from retriever.cancer_names import index_cancers, unnamed_cancers
+from retriever.cancer_names import index_cancers, index_lay_cancers, unnamed_cancers
 from retriever.dictionary import word_of_its_own
 from retriever.dose_typed import read_does
 from retriever.drug_names import read_drug_names
@@ -119,11 +119,14 @@ class Planner:
 
     def __init__(self, speller: Speller, lexicon: bool = True, tokens: Container[str] = (),
                  pairs: WordPairs | None = None, subjects: Collection[str] = (), cancers: Collection[str] | None = None,
-                 initialisms: Initialisms | None = None, own: Iterable[str] | None = None):
+                 initialisms: Initialisms | None = None, own: Iterable[str] | None = None,
+                 lay_cancers: Collection[str] | None = None):
         self.speller = speller
         self.subjects = frozenset(subjects)  # the words of the index's summaries' titles
         # the cancers its passages name (`cancer_names.index_cancers`); None: not read, none is a topic
         self.cancers = None if cancers is None else frozenset(cancers)
+        # the everyday names of cancers it is about (`cancer_names.index_lay_cancers`); None: not read
+        self.lay_cancers = None if lay_cancers is None else frozenset(lay_cancers)
         self.lexicon = lexicon
         self.tokens = tokens  # the keyword index's: which names with digits it holds whole
         self.index_words = Vocabulary(speller.counts)  # every word of the index, in every form
@@ -142,7 +145,7 @@ class Planner:
         titles = set(titles)
         return cls(Speller(counts, min_score), lexicon, tokens, WordPairs.from_segments(stretches, counts),
                    {w for title in titles for w in words(title)}, index_cancers(texts),
-                   Initialisms([*headings, *sorted(titles)], texts), own)
+                   Initialisms([*headings, *sorted(titles)], texts), own, index_lay_cancers(stretches, titles))
 
     def _meant(self, text: str, typed: str, fixed: str) -> bool:
         """Whether a word the dictionary holds, a word of its own ("carer", "zapping",
@@ -268,7 +271,7 @@ class Planner:
         tokens = query_tokens(text, self.tokens) + tokenize(" ".join(extra.values()))
         asked, bridged, read, initials = content_words(text), lay_words(text), words(text), as_initials(typed, text)
         topics = topic_words(asked, bridged, self.speller.looks_misspelled, self.own_words.knows, initials)
-        topics += unnamed_cancers(text, self.cancers, self.subjects & pdq_subjects())
+        topics += unnamed_cancers(text, self.cancers, self.subjects & pdq_subjects(), self.lay_cancers)
         topics = negated_topics(topics, read, self.index_words.knows)
         topics += [n for n in [*names, *unread] if n not in topics and f"{n}s" not in topics]  # or a rare word already
         phrases = quoted(typed)

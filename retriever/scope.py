@@ -31,7 +31,7 @@ import numpy as np
 
 from retriever.acronyms import as_initials
 from retriever.boilerplate import own_text
-from retriever.cancer_names import TUMOUR_WORDS, cancers_named, index_cancers, unnamed_cancers
+from retriever.cancer_names import TUMOUR_WORDS, cancers_named, summary_cancers, unnamed_cancers
 from retriever.health_topics import acronyms_cancers, cancer_words, negated_topics, pdq_subjects, topic_words
 from retriever.lexicon import lay_words
 from retriever.models import Chunk
@@ -99,17 +99,17 @@ class Scope:
         self._headings: dict[tuple[str, ...], tuple[Vocabulary, frozenset[str]]] = {}
         self._common: frozenset[str] | None = None
         self._unions: dict[tuple[str, ...], Vocabulary] = {}
-        self._cancers: dict[str, frozenset[str]] = {}
+        self._cancers: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._general: dict[str, bool] = {}
 
-    def cancers(self, doc_ids: tuple[str, ...]) -> tuple[frozenset[str], set[str]]:
-        """The cancers the summaries ``doc_ids`` name (`cancer_names.index_cancers`), and the
-        distinctive words of their titles (`health_topics.pdq_subjects`)."""
-        for d in doc_ids:
-            if d not in self._cancers:
-                self._cancers[d] = index_cancers([self._own(i) for i in self._rows[d]])
-        titles = {w for d in doc_ids for w in words(self._chunks[self._rows[d][0]].title)}
-        return frozenset().union(*(self._cancers[d] for d in doc_ids)), titles & pdq_subjects()
+    def cancers(self, doc_ids: tuple[str, ...]) -> tuple[frozenset[str], set[str], frozenset[str]]:
+        """The cancers the summaries ``doc_ids`` name, the distinctive words of their titles
+        (`health_topics.pdq_subjects`) and the everyday names of cancers they are about
+        (`cancer_names.summary_cancers`)."""
+        for d, rows in ((d, self._rows[d]) for d in doc_ids if d not in self._cancers):
+            self._cancers[d] = summary_cancers([self._own(i) for i in rows], self._chunks[rows[0]].title)
+        names, lay = (frozenset().union(*(self._cancers[d][j] for d in doc_ids)) for j in (0, 1))
+        return names, {w for d in doc_ids for w in words(self._chunks[self._rows[d][0]].title)} & pdq_subjects(), lay
 
     def summary(self, doc_id: str) -> Vocabulary:
         """The words of one summary's passages (`_own`), in every form."""

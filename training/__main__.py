@@ -222,6 +222,7 @@ def _words(args) -> int:
     from training import words as w
     from training.acronyms import render_acronyms
     from training.drug_names import render_drug_names
+    from training.lay_cancers import read_asked, render_lay_cancers
     from training.questions import QuestionFileError
 
     outs = {f"--{k.replace('_', '-')}": v for k, v in vars(args).items() if k == "out" or k.endswith("_out")}
@@ -245,7 +246,9 @@ def _words(args) -> int:
                  (args.cancer_names_out, w.render_cancer_names(args.corpus)),
                  (args.verbs_out, w.render_verbs(bodies, questions)),
                  (args.plurals_out, plurals.render_plurals()),
-                 (args.drug_names_out, render_drug_names(docs))]
+                 (args.drug_names_out, render_drug_names(docs)),
+                 (args.lay_cancers_out, render_lay_cancers(read_asked(args.lay, args.corpus),
+                                                           frozenset(w.pdq_cancer_names(args.corpus))))]
         for out, text in lists:  # all written in full before any replaces its list
             out.with_name(out.name + ".partial").write_text(text, encoding="utf-8")
         for out, text in lists:

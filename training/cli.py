@@ -150,6 +150,10 @@ def build_parser(description: str) -> argparse.ArgumentParser:
     wo.add_argument("--verbs-out", type=Path, default=Path("retriever/pdq_verbs.txt"))
     wo.add_argument("--plurals-out", type=Path, default=Path("retriever/english_plurals.txt"))
     wo.add_argument("--drug-names-out", type=Path, default=Path("retriever/pdq_drug_names.txt"))
+    wo.add_argument("--lay-cancers-out", type=Path, default=Path("retriever/pdq_lay_cancers.txt"))
+    wo.add_argument("--lay", type=Path, nargs="+", default=TRANSLATION_QUESTIONS,
+                    help="lay question files whose '<word> cancer' questions teach the everyday names of cancers "
+                         "(default: the lay question files)")
     wo.add_argument("--questions", type=Path, default=QUESTIONS,
                     help="lay questions whose training summaries' verbs join the verbs list, and whose "
                     "acronyms typed in capitals mark those that are also words")

@@ -1,9 +1,17 @@
 import pytest
 
-from retriever.cancer_names import cancers_named, index_cancers, unnamed_cancers
+from retriever.cancer_names import (
+    cancers_named,
+    index_cancers,
+    index_lay_cancers,
+    lay_cancers_named,
+    pdq_lay_cancers,
+    unnamed_cancers,
+)
 from retriever.health_topics import missing_topics
 from retriever.planning import Planner
 from retriever.tokenization import passage_vocabulary
+from retriever.wordpairs import segments
 
 
 def test_a_cancer_is_named_by_its_word_before_cancer_in_any_case_or_number():
@@ -35,6 +43,49 @@ def test_the_planner_reads_the_cancers_its_index_names():
     assert "skin cancer" in planner.plan("how is skin cancer treated? my cancer doctor said surgery").topics
 
 
+def test_an_everyday_name_of_a_cancer_is_read_before_cancer():
+    assert lay_cancers_named("Mouth cancer signs; blood cancers and bowel cancer") == ["mouth", "blood", "bowel"]
+    assert lay_cancers_named("blood in my mouth. cancer?") == []  # not before "cancer" in one stretch
+    assert pdq_lay_cancers()["mouth"] == frozenset({"oral"})  # the training questions' (tests/training)
+
+
+def _about(text: str, title: str) -> frozenset[str]:
+    return index_lay_cancers(segments(text), [title])
+
+
+def test_an_index_is_about_an_everyday_name_by_its_titles_or_by_its_passages_naming_it():
+    assert "mouth" in _about("Surgery is a treatment.", "Lip and Oral Cavity Cancer Treatment")
+    assert "mouth" not in _about("The mouth may be dry. Cancer cells", "Colon Cancer Treatment")
+    assert "primary" in _about("The primary tumor may be small.", "Colon Cancer Treatment")
+    assert "blood" in _about("Some blood cancers start in the marrow.", "Coping")
+    assert "pancreas" in _about("Some people with pancreatic cancer tried it.", "Gonzalez Regimen")  # a title word
+    assert "pancreas" not in _about("A pancreatic tumor.", "Gonzalez Regimen")  # before "cancer" only
+    about = _about("Surgery.", "Colon Cancer Treatment")
+    assert unnamed_cancers("how is bowel cancer treated", frozenset(), (), about) == []
+    assert unnamed_cancers("how is mouth cancer treated", frozenset(), (), about) == ["mouth cancer"]
+    assert unnamed_cancers("how is mouth cancer treated", frozenset()) == []  # not read: not known
+    assert unnamed_cancers("is mouth cancer like a carcinoid tumor", frozenset(), (), about) == []  # a tumour named
+
+
+def test_the_planner_reads_the_everyday_cancer_names_its_titles_are_about():
+    planner = Planner.for_texts(["A tumor may grow in the small intestine."], 80,
+                                titles=["Gastrointestinal Neuroendocrine Tumors Treatment"])
+    assert "mouth cancer" in planner.plan("how is mouth cancer treated").topics
+    oral = Planner.for_texts(["Surgery removes the tumor."], 80, titles=["Lip and Oral Cavity Cancer Treatment"])
+    assert not [t for t in oral.plan("how is mouth cancer treated").topics if t.endswith("cancer")]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, named", [("how is mouth cancer treated", "mouth cancer"),
+                                             ("my mom has blood cancer what now", "blood cancer"),
+                                             ("bowel cancer treatment", "bowel cancer"),
+                                             ("throat cancer survival", "throat cancer")])
+def test_an_everyday_cancer_name_the_summary_is_not_about_is_refused_on_the_seed(seed_retriever, question, named):
+    """The GI neuroendocrine tumors summary answered each with its own passages."""
+    result = seed_retriever.search(question, 5)
+    assert result.abstained and result.missing == [named]
+
+
 @pytest.mark.model
 @pytest.mark.parametrize("question, named", [("skin cancer signs", "skin cancer"),
                                              ("brain cancer symptoms", "brain cancer"),
@@ -61,6 +112,7 @@ def test_liver_cancer_stays_answered_on_the_seed(seed_retriever):
     "is a carcinoid tumor a type of colon cancer?",
     "what are the signs of carcinoid syndrome? my skin cancer doctor asked",
     "carcinoid syndrome flushing of the skin. cancer spread to liver treatment",  # across a full stop
+    "my dad had bowel cancer, now he has a carcinoid tumor in the small intestine",  # an everyday name
 ])
 def test_a_question_about_the_summary_s_own_tumour_that_mentions_another_cancer_is_answered(seed_retriever, question):
     """A review's: family history, comparisons and screening name other cancers beside the tumour asked about."""

@@ -115,6 +115,15 @@ def test_a_cancer_the_filtered_summaries_never_name_is_a_topic_of_the_filtered_s
     assert "skin cancer" not in _narrowed("is the colon tumor a kind of skin cancer", "colon")  # a tumour named
 
 
+def test_an_everyday_cancer_name_is_a_topic_of_a_search_filtered_to_summaries_not_about_it():
+    """"bowel cancer" is the colon summary's (its title says "Colon") and no other's; the rectum
+    care summary says "bowel" but neither "bowel cancer" nor a word of the name's titles."""
+    assert "bowel cancer" in _narrowed("bowel cancer treatment", "pancreatic")
+    assert "bowel cancer" in _narrowed("bowel cancer treatment", "rectum")
+    assert not [t for t in _narrowed("bowel cancer treatment", "colon") if t.endswith(" cancer")]
+    assert not [t for t in _narrowed("bowel cancer treatment", "colon", "pancreatic") if t.endswith(" cancer")]
+
+
 def test_a_cancer_an_acronym_names_is_a_topic_of_a_search_filtered_to_summaries_that_never_write_it():
     """Filtered to the penile summary, "how is cll treated" was answered from it: the whole
     index writes "CLL", so the question was searched as typed and named no cancer. Only the

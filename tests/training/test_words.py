@@ -100,7 +100,7 @@ def test_one_file_for_two_lists_is_refused(tmp_path, capsys):
     out = tmp_path / "words.txt"
     assert main(["words", "--out", str(out), "--subjects-out", str(tmp_path / "s.txt"),
                  "--boilerplate-out", str(out), "--acronyms-out", str(tmp_path / "a.txt")]) == 2
-    assert "must name 10 files" in capsys.readouterr().err and not out.exists()
+    assert "must name 11 files" in capsys.readouterr().err and not out.exists()
 
 
 def test_a_folder_without_summaries_is_named_and_the_list_kept(tmp_path, capsys):
@@ -119,7 +119,8 @@ def test_lists_that_are_there_are_replaced_only_with_force(tmp_path, capsys):
     """A bad-input review: a run over five summaries rewrote nine committed lists, exit 0."""
     outs = {flag: tmp_path / f"list{i}.txt" for i, flag in enumerate(
         ("--out", "--subjects-out", "--boilerplate-out", "--cross-references-out", "--acronyms-out",
-         "--cancer-words-out", "--cancer-names-out", "--verbs-out", "--plurals-out", "--drug-names-out"))}
+         "--cancer-words-out", "--cancer-names-out", "--verbs-out", "--plurals-out", "--drug-names-out",
+         "--lay-cancers-out"))}
     outs["--verbs-out"].write_text("kept\n", encoding="utf-8")
     assert main(["words", *[a for flag, path in outs.items() for a in (flag, str(path))]]) == 2
     assert f"{outs['--verbs-out']} is there (committed lists); pass --force" in capsys.readouterr().err
