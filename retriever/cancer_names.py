@@ -14,22 +14,23 @@ cancer" or "<name> cancers" has that cancer as a topic its passages miss
 (`health_topics.missing_topics`).
 
 Patients name cancers by everyday words no summary uses so ("mouth cancer", "blood cancer",
-"bowel cancer"): `LAY_CANCERS`, learned from the training summaries' lay questions, says which
-words are such names and the title words of the summaries about each. An index whose titles
-hold none of a name's words, and whose passages never say "<name> cancer" or "<name> tumor",
-misses "<name> cancer" alike ("how is mouth cancer treated" of the GI neuroendocrine tumors
-summary; docs/abstention.md, "Everyday names of cancers, learned").
+"throat cancer"): `LAY_CANCERS`, learned from the training summaries' lay questions, says which
+words are such names and the title words of the summaries about each. An index of cancer-type
+summaries that is about none of a name's words (`index_lay_cancers`) misses "<name> cancer"
+alike ("how is mouth cancer treated" of the GI neuroendocrine tumors summary;
+docs/abstention.md, "Everyday names of cancers, learned").
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable
 from functools import lru_cache
 from pathlib import Path
 
 from retriever.text import shipped_lines
-from retriever.tokenization import words
+from retriever.tokenization import EVERYDAY_ZIPF, words, zipf
 from retriever.wordpairs import segments
 
 CANCER_NAMES = Path(__file__).with_name("pdq_cancer_names.txt")
@@ -48,20 +49,28 @@ def pdq_cancer_names() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _named() -> re.Pattern:
-    names = "|".join(sorted(pdq_cancer_names(), key=len, reverse=True))
-    return re.compile(rf"\b({names}) cancers?\b")
+    return _before_cancer(pdq_cancer_names())
 
 
 @lru_cache(maxsize=1)
-def pdq_lay_cancers() -> dict[str, frozenset[str]]:
-    """The everyday names of `LAY_CANCERS`, each with the title words of the summaries about it."""
+def pdq_lay_cancers() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """The everyday names of `LAY_CANCERS`, each with the title words covering nine in ten of the
+    summaries the training questions ask it of, and those with the rest's too."""
     entries = (line.split("\t") for line in shipped_lines(LAY_CANCERS))
-    return {name: frozenset(titles.split()) for name, titles in entries}
+    return {name: (frozenset(core.split()), frozenset(f"{core} {rest}".split())) for name, core, rest in entries}
 
 
 @lru_cache(maxsize=1)
 def _lay_named() -> re.Pattern:
-    return re.compile(rf"\b({'|'.join(sorted(pdq_lay_cancers(), key=len, reverse=True))}) cancers?\b")
+    return _before_cancer(pdq_lay_cancers())
+
+
+def _before_cancer(names: Collection[str]) -> re.Pattern:
+    """Any of ``names`` before "cancer" or "cancers"; none when there are no names (an empty
+    alternative would match every "cancer")."""
+    if not names:
+        return re.compile(r"(?!)")
+    return re.compile(rf"\b({'|'.join(sorted(names, key=len, reverse=True))}) cancers?\b")
 
 
 def cancers_named(text: str) -> list[str]:
@@ -82,23 +91,43 @@ def index_cancers(texts: list[str]) -> frozenset[str]:
     return frozenset(name for text in texts for name in cancers_named(text))
 
 
-def index_lay_cancers(stretches: Iterable[list[str]], titles: Iterable[str]) -> frozenset[str]:
-    """The everyday names of `LAY_CANCERS` an index is about: its ``titles`` hold one of the
-    name's title words, or its passages (their ``stretches``: `wordpairs.segments`) put one of
-    them before "cancer" (a summary of a remedy saying "pancreatic cancer") or the name before
-    "cancer" or a tumour word ("primary tumor")."""
-    lay, held = pdq_lay_cancers(), {w for title in titles for w in words(title)}
-    pairs = {(w, after) for ws in stretches for w, after in zip(ws, ws[1:])
-             if after in TUMOUR_WORDS or after in ("cancer", "cancers")}
-    said = {w for w, after in pairs if after in ("cancer", "cancers")}
-    named = {w for w, _ in pairs}
-    return frozenset(name for name, title_words in lay.items()
-                     if name in named or not title_words.isdisjoint(held) or not title_words.isdisjoint(said))
+def index_lay_cancers(stretches: Iterable[list[str]], titles: Iterable[str], typed: bool = True) -> frozenset[str]:
+    """The everyday names of `LAY_CANCERS` an index is about: every one when some summary of it
+    is about no cancer type (``typed`` False: coping, a remedy, a side effect, asked about with
+    any cancer), else those whose title words its ``titles`` hold; those whose first title
+    words (covering nine in ten of its summaries) its passages (their ``stretches``:
+    `wordpairs.segments`) put before "cancer" (a remedy's "pancreatic cancer") or use more than
+    once where English seldom does (below `EVERYDAY_ZIPF`: the seed's "colon" and "intestine"
+    for "bowel"; not its one "abdominal cavity" for "mouth", nor its "metastatic cancer" for
+    "throat", a title word of its last summaries only); and those whose name they put before
+    "cancer" or a tumour word."""
+    lay = pdq_lay_cancers()
+    if not typed:
+        return frozenset(lay)
+    held, said, named, rare = {w for title in titles for w in words(title)}, set(), set(), Counter()
+    for ws in stretches:
+        rare.update(w for w in ws if w in _rare_title_words())
+        for w, after in zip(ws, ws[1:]):
+            if after in ("cancer", "cancers"):
+                said.add(w)
+            if after in TUMOUR_WORDS or after in ("cancer", "cancers"):
+                named.add(w)
+    used = said | {w for w, n in rare.items() if n > 1}
+    return frozenset(name for name, (core, title_words) in lay.items() if name in named
+                     or not title_words.isdisjoint(held) or not core.isdisjoint(used))
 
 
-def summary_cancers(texts: list[str], title: str) -> tuple[frozenset[str], frozenset[str]]:
-    """`index_cancers` and `index_lay_cancers` of one summary: its passages' ``texts`` and its ``title``."""
-    return index_cancers(texts), index_lay_cancers((ws for text in texts for ws in segments(text)), [title])
+@lru_cache(maxsize=1)
+def _rare_title_words() -> frozenset[str]:
+    """The title words of `LAY_CANCERS` that cover nine in ten of a name's summaries and that English
+    seldom uses (below `EVERYDAY_ZIPF`)."""
+    return frozenset(w for core, _ in pdq_lay_cancers().values() for w in core if zipf(w) < EVERYDAY_ZIPF)
+
+
+def summary_cancers(texts: list[str], title: str, typed: bool = True) -> tuple[frozenset[str], frozenset[str]]:
+    """`index_cancers` and `index_lay_cancers` of one summary: its passages' ``texts``, its
+    ``title`` and whether it is about a cancer type."""
+    return index_cancers(texts), index_lay_cancers((ws for text in texts for ws in segments(text)), [title], typed)
 
 
 def unnamed_cancers(text: str, named: frozenset[str] | None, subjects: Collection[str] = (),
@@ -111,11 +140,11 @@ def unnamed_cancers(text: str, named: frozenset[str] | None, subjects: Collectio
     carcinoid a type of colon cancer" ask about the summary's own subject (a review's
     examples, answered before this rule); "my pancreatic cancer tumor is 3 cm" names no
     other tumour than that cancer (a second review's)."""
-    if named is None:
+    if named is None and lay is None:
         return []
     beside = _NAMED_TUMOUR.sub(" ", " ".join(words(text))).split()  # "pancreatic cancer tumor" is that cancer
     if any(w in TUMOUR_WORDS or w in subjects for w in beside):
         return []
-    unsaid = [name for name in cancers_named(text) if name not in named]
+    unsaid = [name for name in cancers_named(text) if named is not None and name not in named]
     unsaid += [name for name in lay_cancers_named(text) if lay is not None and name not in lay]
     return [f"{name} cancer" for name in unsaid]

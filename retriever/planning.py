@@ -136,16 +136,17 @@ class Planner:
 
     @classmethod
     def for_texts(cls, texts: list[str], min_score: float, lexicon: bool = True, tokens: Container[str] = (),
-                  titles: Iterable[str] = (), headings: Iterable[str] = (), own: Iterable[str] | None = None
-                  ) -> Planner:
+                  titles: Iterable[str] = (), headings: Iterable[str] = (), own: Iterable[str] | None = None,
+                  typed: bool = True) -> Planner:
         """A planner whose speller and word pairs read ``texts`` (an index's passages), knowing its summaries'
-        ``titles``, the names its ``headings`` spell and its words less PDQ's notes, ``own`` (None: all)."""
+        ``titles``, the names its ``headings`` spell, its words less PDQ's notes, ``own`` (None: all), and
+        whether every summary is about a cancer type (``typed``)."""
         stretches = [ws for t in texts for ws in segments(t)]  # together, every word of every text
         counts = Counter(w for ws in stretches for w in ws)
         titles = set(titles)
         return cls(Speller(counts, min_score), lexicon, tokens, WordPairs.from_segments(stretches, counts),
                    {w for title in titles for w in words(title)}, index_cancers(texts),
-                   Initialisms([*headings, *sorted(titles)], texts), own, index_lay_cancers(stretches, titles))
+                   Initialisms([*headings, *sorted(titles)], texts), own, index_lay_cancers(stretches, titles, typed))
 
     def _meant(self, text: str, typed: str, fixed: str) -> bool:
         """Whether a word the dictionary holds, a word of its own ("carer", "zapping",

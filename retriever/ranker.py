@@ -67,7 +67,8 @@ class RankerError(ValueError):
 def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float],
                     translation: IndexTranslation) -> tuple[list[int], np.ndarray]:
     """The candidates of ``fused`` and one row of `FEATURES` each, the question's words read
-    through ``translation`` (a table over ``retriever``'s index) unless ``sig`` carries them."""
+    through ``translation`` (a table over ``retriever``'s index), as ``sig`` carries them when read
+    through it beside the encoder."""
     ids = list(fused)
     rows = np.array(ids, dtype=np.int64)
     plan = sig.query.plan
@@ -87,7 +88,8 @@ def signal_features(retriever: Retriever, sig: Signals, fused: dict[int, float],
     who, childhood = plan.audience, retriever.childhood[rows]
     twins = retriever.childhood.any()  # without childhood passages there is no twin to prefer
     top = float(dense.max())
-    translated = (sig.words or translation.read(plan.dense_text)).scores(rows)
+    read = sig.words if sig.words is not None and sig.words.read_by is translation else None
+    translated = (read or translation.read(plan.dense_text)).scores(rows)
     columns = [
         np.fromiter(fused.values(), dtype=np.float64, count=len(ids)), dense, dense - top,
         sentence, sentence - sentence.max(),

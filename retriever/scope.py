@@ -107,7 +107,8 @@ class Scope:
         (`health_topics.pdq_subjects`) and the everyday names of cancers they are about
         (`cancer_names.summary_cancers`)."""
         for d, rows in ((d, self._rows[d]) for d in doc_ids if d not in self._cancers):
-            self._cancers[d] = summary_cancers([self._own(i) for i in rows], self._chunks[rows[0]].title)
+            first = self._chunks[rows[0]]
+            self._cancers[d] = summary_cancers([self._own(i) for i in rows], first.title, CANCER_TYPE in first.tags)
         names, lay = (frozenset().union(*(self._cancers[d][j] for d in doc_ids)) for j in (0, 1))
         return names, {w for d in doc_ids for w in words(self._chunks[self._rows[d][0]].title)} & pdq_subjects(), lay
 

@@ -47,7 +47,7 @@ from retriever.loading import IndexData, check_weights, read_index
 from retriever.models import Filters, Hit, SearchResult, check_request
 from retriever.planning import Planner, QueryPlan
 from retriever.ranker import LearnedRanker, RankerError, Reranker
-from retriever.scope import Scope
+from retriever.scope import CANCER_TYPE, Scope
 from retriever.searchers import FUSED, DenseSearcher, KeywordSearcher, PhraseSearcher, Ranking, SentenceScorer, Signals
 from retriever.settings import RetrievalSettings, Settings
 from retriever.shipped import load_shipped
@@ -86,7 +86,8 @@ class Retriever:
         self.planner = Planner.for_texts([f"{' '.join(c.heading_path)} {c.text}" for c in chunks],
                                          settings.fuzzy_min_score, settings.lexicon, index.keyword.vocab,
                                          (c.title for c in chunks), (h for c in chunks if not c.shared
-                                                                     for h in c.heading_path), index.words.own_words())
+                                                                     for h in c.heading_path), index.words.own_words(),
+                                         all(CANCER_TYPE in c.tags for c in chunks))
         self.scope = Scope(chunks, index.keyword.postings)
         self.dense = DenseSearcher(index.dense, index.vectors)
         self.bm25 = KeywordSearcher(index.keyword)

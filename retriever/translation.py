@@ -162,7 +162,7 @@ def background(keyword: KeywordIndex) -> np.ndarray:
 
 
 class IndexTranslation:
-    """A `TranslationTable` over one index: `scores` is what the ranker reads.
+    """A `TranslationTable` over one index: `scores` (`read` beside the encoder) is what the ranker reads.
 
     The table is multiplied out over the index's passages once, when the index loads
     (3.3M entries, 26 MB, for the 169-summary corpus): a search then reads one column per
@@ -188,7 +188,7 @@ class IndexTranslation:
         passage alike."""
         stems = [s for s in dict.fromkeys(tokenize(text)) if s in self.target_of or s in self.token_of]
         if not stems:
-            return NO_WORDS
+            return QuestionWords(None, np.zeros(0, dtype=np.float32), self)
         likely = np.zeros((len(stems), self.own.shape[0]), dtype=np.float32)  # every row: one scatter a column
         for j, s in enumerate(stems):
             for matrix, column in ((self.translated, self.target_of.get(s)), (self.own, self.token_of.get(s))):
@@ -196,7 +196,7 @@ class IndexTranslation:
                     start, end = matrix.indptr[column], matrix.indptr[column + 1]
                     likely[j, matrix.indices[start:end]] += matrix.data[start:end]
         prior = self.prior[[self.token_of.get(s, -1) for s in stems]]  # -1: a token the index lacks
-        return QuestionWords(likely, prior)
+        return QuestionWords(likely, prior, self)
 
 
 @dataclass(frozen=True, eq=False)  # arrays: compared by identity
@@ -207,10 +207,13 @@ class QuestionWords:
         likely: Each word's translation likelihood given each passage (words x passages), or
             None when no word is known.
         prior: Each word's share of the index's passages (the smoothing's background).
+        read_by: The translation that read them: the ranker reads them only through its own
+            (training reads each question through the table of its summary's fold).
     """
 
     likely: np.ndarray | None
     prior: np.ndarray
+    read_by: IndexTranslation | None = None
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         """Mean log-likelihood of the words given each passage of ``rows``; every passage
@@ -220,5 +223,3 @@ class QuestionWords:
         chosen = PASSAGE_SHARE * self.likely[:, rows]
         return np.log(chosen + (1 - PASSAGE_SHARE) * self.prior[:, None]).mean(axis=0).astype(np.float32)
 
-
-NO_WORDS = QuestionWords(None, np.zeros(0, dtype=np.float32))

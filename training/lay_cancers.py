@@ -6,8 +6,9 @@ summaries "leukemia". The lay questions written for the training summaries say w
 are such names and which summaries they are asked of: "mouth cancer" is asked of summaries
 whose titles say "Oral" in 97 of 100 questions, "the cancer" or "childhood cancer" of every
 kind of summary. A word is a name when the titles of the summaries its "<word> cancer"
-questions are about share a few words (`title_words`), and those few words say which summaries
-are about it; an index whose titles hold none of them is not (`retriever.cancer_names`).
+questions are about share a few words (`title_words`), and those words say which summaries are
+about it; an index about none of them is not (`retriever.cancer_names`; docs/abstention.md,
+"Everyday names of cancers, learned").
 """
 
 from __future__ import annotations
@@ -18,36 +19,46 @@ from pathlib import Path
 
 import frontmatter
 
+from retriever.tokenization import STOPWORDS, zipf
 from retriever.wordpairs import segments
-from training.words import listing, title_words
+from training.words import CorpusError, listing, title_words
 
-LAY_CANCERS_HEADER = ("# Everyday names of cancers (\"mouth cancer\"), each with the title words of the summaries\n"
-                      "# about it, tab-separated: a question naming '<name> cancer' of an index whose titles hold\n"
-                      "# none of the words and whose passages never say '<name> cancer' or '<name> tumor' is\n"
-                      "# refused (retriever/cancer_names.py). Learned from the training summaries' lay questions\n"
-                      "# by python -m training words; tests/training/test_lay_cancers.py checks it is current.\n")
-# A name is asked "<word> cancer" this often for each title word it needs at least: "womb" 189
-# times (two steps of `_covering`), "bottom" 15 (one); below that the words are mostly the question's own
-# ("new cancer", "real cancer"), and "early" (24 questions) and "lump" (24) need four words.
+LAY_CANCERS_HEADER = ("# Everyday names of cancers (\"mouth cancer\"), tab-separated from the title words that cover\n"
+                      "# nine in ten of the cancer-type summaries it is asked of, then from those of the rest: a\n"
+                      "# question naming '<name> cancer' of an index that is about none of them is refused\n"
+                      "# (retriever/cancer_names.py). Learned from the training summaries' lay questions by\n"
+                      "# python -m training words; tests/training/test_lay_cancers.py checks it is current.\n")
+# A name is asked "<word> cancer" this often for each step of title words it needs at least
+# (`_covering`): "womb" 189 times (endometrial; uterine or sarcoma), "bottom" 15 (anal); below
+# that the words are mostly the question's own ("new cancer", "real cancer"), and "early" (24
+# questions) and "lump" (24) need four steps.
 MIN_ASKED = 15
 # The summaries it is asked of share one of at most `MOST_TITLE_WORDS` title words in this
-# share of its questions: "throat" (oropharyngeal, hypopharyngeal, oral, nasopharyngeal) 0.93,
-# "blood" (leukemia) 0.91; "gland" and "neck", asked of salivary gland, thyroid and lymph node
+# share of its questions: "throat" (oropharyngeal, hypopharyngeal, oral cavity, nasopharyngeal),
+# "blood" (leukemia); "gland" and "neck", asked of salivary gland, thyroid and lymph node
 # summaries alike, need more.
 COVERED_SHARE = 0.9
 MOST_TITLE_WORDS = 4
+# The share of its "<word> cancer" typed first in a stretch of words or after a stop word ("my
+# throat cancer", "for throat cancer") at least: a word typed mostly after another ("voice box",
+# "bone marrow", "food pipe", "stomach lining", "skin rash") is the tail of a longer name, and
+# alone names nothing ("tobacco pipe cancer", "gut lining cancer"; a review's). The names hold
+# 0.40 to 0.88 of theirs, those tails 0.00 to 0.27.
+FREE_SHARE = 1 / 3
 # The share of its questions about summaries of a cancer type (their pages under /types/):
 # "depression" is asked of coping summaries.
 TYPED_SHARE = 0.9
-# A title word of more summaries than this says nothing of which cancer ("sarcoma" heads 9).
+# A title word of more summaries than this says nothing of which cancer ("sarcoma" heads 9),
+# nor does one as common in English as this Zipf frequency or more: "small", "including",
+# "disease", "primary" (4.9), "skin" (4.9) and "therapy" (4.5) stand in titles of many kinds,
+# and passages use them of anything; "oral" (4.3) and "lip" (4.1) name the mouth's summaries.
 MOST_TITLES = 10
-# Once a word is a name, the title words of the rest of its questions are its summaries' too
-# where this many questions are asked of them: "throat cancer" of the laryngeal summaries, "blood
-# cancer" of the myeloproliferative neoplasms one. A search filtered to a summary whose title
-# holds none of them refuses the question: of the training summaries' own questions naming one,
-# filtered to their own summary, 82 of 1,500 were refused without these, 64 with them (52 before
-# any name; docs/abstention.md, "Everyday names of cancers, learned").
-TAIL_ASKED = 2
+TITLE_WORD_ZIPF = 4.5
+# Once a word is a name, every cancer-type summary its other questions are asked of is about it
+# too (its title words join the name's, `pdq_lay_cancers.txt`'s third field): without them, the
+# 16 training questions asking "throat cancer" of the laryngeal summaries, filtered to them,
+# were refused. Coping and remedy summaries' words are none of them: such a summary is about
+# every cancer (`retriever.cancer_names`).
 _CANCER = ("cancer", "cancers")
 
 
@@ -71,48 +82,66 @@ def read_asked(paths: list[Path], corpus: Path) -> list[Asked]:
             for path in paths for q in load_questions(path) if q.doc_id in posts and not is_validation(q.doc_id)]
 
 
-def lay_cancer_names(asked: list[Asked], known: frozenset[str] = frozenset()) -> dict[str, tuple[str, ...]]:
-    """``{word: title words}`` for each word the questions put before "cancer" that names one
-    cancer (see the module), the title words in the order they cover its questions; the
-    names of ``known`` (the corpus's own, `pdq_cancer_names.txt`) are left out."""
+def lay_cancer_names(asked: list[Asked], known: frozenset[str] = frozenset()
+                     ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """``{word: (title words, more title words)}`` for each word the questions put before
+    "cancer" that names one cancer (see the module): the title words covering nine in ten of
+    its questions in the order they cover them, then the rest's; the names of ``known`` (the
+    corpus's own, `pdq_cancer_names.txt`) are left out."""
     found: dict[str, list[Asked]] = {}
+    free: Counter = Counter()
     for a in asked:
-        for w in dict.fromkeys(w for ws in segments(a.question.lower()) for w, after in zip(ws, ws[1:])
-                               if after in _CANCER and w.isalpha() and w not in known):
+        typed = {}
+        for ws in segments(a.question.lower()):
+            for i, w in enumerate(ws[:-1]):
+                if ws[i + 1] in _CANCER and w.isalpha() and w not in known:
+                    typed[w] = typed.get(w, False) or i == 0 or ws[i - 1] in STOPWORDS
+        for w, alone in typed.items():
             found.setdefault(w, []).append(a)
+            free[w] += alone
     titles = Counter(w for t in {a.title for a in asked} for w in title_words(t))
     out = {}
     for word, questions in sorted(found.items()):
-        if len(questions) < MIN_ASKED or sum(a.cancer_type for a in questions) < TYPED_SHARE * len(questions):
+        if (len(questions) < MIN_ASKED or sum(a.cancer_type for a in questions) < TYPED_SHARE * len(questions)
+                or free[word] < FREE_SHARE * len(questions)):
             continue
-        steps, needed = _covering([{w for w in title_words(a.title) if titles[w] <= MOST_TITLES} for a in questions])
-        if needed and len(questions) >= MIN_ASKED * needed:
-            out[word] = tuple(w for step in steps for w in step)
+        sets = [{w for w in title_words(a.title) if titles[w] <= MOST_TITLES and zipf(w) < TITLE_WORD_ZIPF}
+                for a in questions if a.cancer_type]
+        core, steps = _covering(sets)
+        if steps and len(questions) >= MIN_ASKED * steps:
+            out[word] = (tuple(core), tuple(sorted(set().union(*sets) - set(core))))
     return out
 
 
-def _covering(sets: list[set[str]]) -> tuple[list[tuple[str, ...]], int]:
-    """Steps of words that some `COVERED_SHARE` of ``sets`` hold one of within `MOST_TITLE_WORDS`
-    steps, then as long as a step covers `TAIL_ASKED` more of them, and how many steps the share
-    took (0: it takes more). Each step is the word most of the rest hold, with every word
-    holding just the same ones ("Malignant Mesothelioma": the training questions cannot tell
-    which of its words names the cancer, and either covers it)."""
-    steps: list[tuple[str, ...]] = []
-    needed, left = 0, sets
-    while left:
-        if not needed and len(left) <= (1 - COVERED_SHARE) * len(sets):
-            needed = len(steps)
+def _covering(sets: list[set[str]]) -> tuple[list[str], int]:
+    """Words of which some `COVERED_SHARE` of ``sets`` hold one, found in at most
+    `MOST_TITLE_WORDS` steps, and the steps taken (0: more are needed). Each step takes the
+    word most of the rest hold, with every word holding just the same ones ("Malignant
+    Mesothelioma": the training questions cannot tell which of its words names the cancer)."""
+    words: list[str] = []
+    left = sets
+    for step in range(MOST_TITLE_WORDS + 1):
+        if (len(sets) - len(left)) * 100 >= round(COVERED_SHARE * 100) * len(sets):  # whole numbers: 18 of 20
+            return words, step
         counts = Counter(w for s in left for w in s)
-        best = max(sorted(counts), key=counts.__getitem__) if counts else None
-        if best is None or (needed and counts[best] < TAIL_ASKED) or (not needed and len(steps) == MOST_TITLE_WORDS):
+        if not counts or step == MOST_TITLE_WORDS:
             break
+        best = max(sorted(counts), key=counts.__getitem__)
         held = [best in s for s in left]
-        steps.append(tuple(w for w in sorted(counts) if [w in s for s in left] == held))
+        words += [w for w in sorted(counts) if [w in s for s in left] == held]
         left = [s for s in left if best not in s]
-    return steps, needed or (len(steps) if not left else 0)
+    return words, 0
 
 
 def render_lay_cancers(asked: list[Asked], known: frozenset[str]) -> str:
-    """The lay cancer names file: its header, then each name and its title words, tab-separated."""
-    names = lay_cancer_names(asked, known)
-    return listing(LAY_CANCERS_HEADER, [f"{w}\t{' '.join(t)}" for w, t in names.items()])
+    """The lay cancer names file: its header, then each name and its two lists of title words, tab-separated.
+
+    Raises:
+        CorpusError: no name learned (no question about a training summary, or too few): an
+            empty list would leave every everyday name answered without a word said.
+    """
+    names = lay_cancer_names(asked, known).items()
+    if not names:
+        raise CorpusError(f"no everyday cancer names learned from {len(asked)} lay questions about the training "
+                          "summaries; pass the lay question files with --lay (default: training/questions/)")
+    return listing(LAY_CANCERS_HEADER, [f"{w}\t{' '.join(core)}\t{' '.join(rest)}" for w, (core, rest) in names])

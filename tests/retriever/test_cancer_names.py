@@ -43,10 +43,17 @@ def test_the_planner_reads_the_cancers_its_index_names():
     assert "skin cancer" in planner.plan("how is skin cancer treated? my cancer doctor said surgery").topics
 
 
+def test_no_names_match_no_cancer():
+    from retriever.cancer_names import _before_cancer
+
+    assert _before_cancer(frozenset()).search("how is breast cancer treated") is None  # "\b() cancer" matched all
+    assert _before_cancer({"mouth", "mouths"}).findall("mouths cancer, mouth cancers") == ["mouths", "mouth"]
+
+
 def test_an_everyday_name_of_a_cancer_is_read_before_cancer():
     assert lay_cancers_named("Mouth cancer signs; blood cancers and bowel cancer") == ["mouth", "blood", "bowel"]
     assert lay_cancers_named("blood in my mouth. cancer?") == []  # not before "cancer" in one stretch
-    assert pdq_lay_cancers()["mouth"] == frozenset({"oral"})  # the training questions' (tests/training)
+    assert "oral" in pdq_lay_cancers()["mouth"][0]  # the training questions' (tests/training)
 
 
 def _about(text: str, title: str) -> frozenset[str]:
@@ -56,13 +63,22 @@ def _about(text: str, title: str) -> frozenset[str]:
 def test_an_index_is_about_an_everyday_name_by_its_titles_or_by_its_passages_naming_it():
     assert "mouth" in _about("Surgery is a treatment.", "Lip and Oral Cavity Cancer Treatment")
     assert "mouth" not in _about("The mouth may be dry. Cancer cells", "Colon Cancer Treatment")
-    assert "primary" in _about("The primary tumor may be small.", "Colon Cancer Treatment")
-    assert "blood" in _about("Some blood cancers start in the marrow.", "Coping")
-    assert "pancreas" in _about("Some people with pancreatic cancer tried it.", "Gonzalez Regimen")  # a title word
-    assert "pancreas" not in _about("A pancreatic tumor.", "Gonzalez Regimen")  # before "cancer" only
+    assert "blood" in _about("Some blood cancers start in the marrow.", "Bone Health")
+    assert "nerve" in _about("A nerve tumor may press on the spine.", "Bone Health")  # a tumour word
+    assert "pancreas" in _about("Some people with pancreatic cancer tried it.", "Cachexia")  # a title word
+    assert "pancreas" not in _about("A pancreatic tumor.", "Cachexia")  # once, and not before "cancer"
+    # a rare title word used more than once: the seed's "colon" and "intestine" for "bowel"
+    assert "bowel" in _about("A tumor of the small intestine. The small intestine is long.", "GI Tumors")
+    assert "bowel" not in _about("A tumor of the small intestine.", "GI Tumors")
+    # a title word of the name's last summaries counts in titles only: the seed's "metastatic cancer"
+    assert "throat" not in _about("Metastatic cancer. Metastatic cancer again.", "GI Tumors")
+    assert "throat" in _about("Surgery.", "Metastatic Squamous Neck Cancer")
+    assert _about("Surgery.", "GI Tumors") | frozenset(pdq_lay_cancers()) == frozenset(pdq_lay_cancers())
+    assert index_lay_cancers([["surgery"]], ["Coping"], typed=False) == frozenset(pdq_lay_cancers())  # any cancer
     about = _about("Surgery.", "Colon Cancer Treatment")
     assert unnamed_cancers("how is bowel cancer treated", frozenset(), (), about) == []
     assert unnamed_cancers("how is mouth cancer treated", frozenset(), (), about) == ["mouth cancer"]
+    assert unnamed_cancers("how is mouth cancer treated", None, (), about) == ["mouth cancer"]  # names not read
     assert unnamed_cancers("how is mouth cancer treated", frozenset()) == []  # not read: not known
     assert unnamed_cancers("is mouth cancer like a carcinoid tumor", frozenset(), (), about) == []  # a tumour named
 
@@ -78,7 +94,7 @@ def test_the_planner_reads_the_everyday_cancer_names_its_titles_are_about():
 @pytest.mark.model
 @pytest.mark.parametrize("question, named", [("how is mouth cancer treated", "mouth cancer"),
                                              ("my mom has blood cancer what now", "blood cancer"),
-                                             ("bowel cancer treatment", "bowel cancer"),
+                                             ("gullet cancer treatment", "gullet cancer"),
                                              ("throat cancer survival", "throat cancer")])
 def test_an_everyday_cancer_name_the_summary_is_not_about_is_refused_on_the_seed(seed_retriever, question, named):
     """The GI neuroendocrine tumors summary answered each with its own passages."""
@@ -113,6 +129,8 @@ def test_liver_cancer_stays_answered_on_the_seed(seed_retriever):
     "what are the signs of carcinoid syndrome? my skin cancer doctor asked",
     "carcinoid syndrome flushing of the skin. cancer spread to liver treatment",  # across a full stop
     "my dad had bowel cancer, now he has a carcinoid tumor in the small intestine",  # an everyday name
+    "bowel cancer in the appendix",  # the summary's "colon" and "intestine": it is about the bowel (a review's)
+    "stomach lining cancer",  # "lining", typed mostly after another word, names no cancer alone (a review's)
 ])
 def test_a_question_about_the_summary_s_own_tumour_that_mentions_another_cancer_is_answered(seed_retriever, question):
     """A review's: family history, comparisons and screening name other cancers beside the tumour asked about."""

@@ -116,8 +116,9 @@ def test_a_cancer_the_filtered_summaries_never_name_is_a_topic_of_the_filtered_s
 
 
 def test_an_everyday_cancer_name_is_a_topic_of_a_search_filtered_to_summaries_not_about_it():
-    """"bowel cancer" is the colon summary's (its title says "Colon") and no other's; the rectum
-    care summary says "bowel" but neither "bowel cancer" nor a word of the name's titles."""
+    """"bowel cancer" is the colon summary's (its title, which heads its passages, says "Colon")
+    and no other's; the rectum care summary says "bowel" but neither "bowel cancer" nor a word
+    of the name's titles."""
     assert "bowel cancer" in _narrowed("bowel cancer treatment", "pancreatic")
     assert "bowel cancer" in _narrowed("bowel cancer treatment", "rectum")
     assert not [t for t in _narrowed("bowel cancer treatment", "colon") if t.endswith(" cancer")]

@@ -64,6 +64,9 @@ def test_the_question_s_words_are_read_for_the_ranker_before_the_vector(seed_ret
     column = rows[:, FEATURES.index("translation")]
     assert np.array_equal(column, translation.scores(sig.query.plan.dense_text, np.array(ids)))
     assert np.array_equal(signal_features(seed_retriever, replace(sig, words=None), fused, translation)[1], rows)
+    # words another table read (training reads each question through its summary's fold's) are not this one's
+    other = replace(sig.words, likely=np.ones_like(sig.words.likely), read_by=None)
+    assert np.array_equal(signal_features(seed_retriever, replace(sig, words=other), fused, translation)[1], rows)
     assert seed_retriever.signals(QUESTION, k=5, mode="bm25").words is None  # the ranker reads hybrid ones
     unranked = seed_retriever.with_settings(replace(seed_retriever.settings, ranker=False))
     assert unranked.signals(QUESTION, k=5).words is None
