@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from retriever.text import shipped_lines
-from retriever.tokenization import EVERYDAY_ZIPF, words, zipf
+from retriever.tokenization import words
 from retriever.wordpairs import segments
 
 CANCER_NAMES = Path(__file__).with_name("pdq_cancer_names.txt")
@@ -97,10 +97,9 @@ def index_lay_cancers(stretches: Iterable[list[str]], titles: Iterable[str], typ
     any cancer), else those whose title words its ``titles`` hold; those whose first title
     words (covering nine in ten of its summaries) its passages (their ``stretches``:
     `wordpairs.segments`) put before "cancer" (a remedy's "pancreatic cancer") or use more than
-    once where English seldom does (below `EVERYDAY_ZIPF`: the seed's "colon" and "intestine"
-    for "bowel"; not its one "abdominal cavity" for "mouth", nor its "metastatic cancer" for
-    "throat", a title word of its last summaries only); and those whose name they put before
-    "cancer" or a tumour word."""
+    once where they name a cancer (`_rare_title_words`: the seed's "colon" for "bowel"; not its
+    "metastatic cancer" for "throat", a title word of its last summaries only); and those whose
+    name they put before "cancer" or a tumour word."""
     lay = pdq_lay_cancers()
     if not typed:
         return frozenset(lay)
@@ -119,9 +118,13 @@ def index_lay_cancers(stretches: Iterable[list[str]], titles: Iterable[str], typ
 
 @lru_cache(maxsize=1)
 def _rare_title_words() -> frozenset[str]:
-    """The title words of `LAY_CANCERS` that cover nine in ten of a name's summaries and that English
-    seldom uses (below `EVERYDAY_ZIPF`)."""
-    return frozenset(w for core, _ in pdq_lay_cancers().values() for w in core if zipf(w) < EVERYDAY_ZIPF)
+    """The title words of `LAY_CANCERS` that cover nine in ten of a name's summaries and name a
+    cancer-type summary that few summaries mention (`health_topics.cancer_words`): not
+    "malignant", "carcinoma", "cavity" or "gland", which PDQ uses of anything (a review found
+    the seed about "asbestos" for saying "malignant" twice)."""
+    from retriever.health_topics import cancer_words
+
+    return frozenset(w for core, _ in pdq_lay_cancers().values() for w in core) & cancer_words()
 
 
 def summary_cancers(texts: list[str], title: str, typed: bool = True) -> tuple[frozenset[str], frozenset[str]]:

@@ -48,8 +48,9 @@ FREE_SHARE = 1 / 3
 # The share of its questions about summaries of a cancer type (their pages under /types/):
 # "depression" is asked of coping summaries.
 TYPED_SHARE = 0.9
-# A title word of more summaries than this says nothing of which cancer ("sarcoma" heads 9),
-# nor does one as common in English as this Zipf frequency or more: "small", "including",
+# A title word of more training summaries than this says nothing of which cancer ("cell" heads
+# 12; "carcinoma" 9 and "sarcoma" 4 stay), nor does one as common in English as this Zipf
+# frequency or more: "small", "including",
 # "disease", "primary" (4.9), "skin" (4.9) and "therapy" (4.5) stand in titles of many kinds,
 # and passages use them of anything; "oral" (4.3) and "lip" (4.1) name the mouth's summaries.
 MOST_TITLES = 10

@@ -123,6 +123,9 @@ def test_an_everyday_cancer_name_is_a_topic_of_a_search_filtered_to_summaries_no
     assert "bowel cancer" in _narrowed("bowel cancer treatment", "rectum")
     assert not [t for t in _narrowed("bowel cancer treatment", "colon") if t.endswith(" cancer")]
     assert not [t for t in _narrowed("bowel cancer treatment", "colon", "pancreatic") if t.endswith(" cancer")]
+    # a remedy's summary is asked about with any cancer (a review: "i have throat cancer, can cannabis help")
+    remedy = _narrowed("i have bowel cancer, what foods are hard to digest", "diet")
+    assert not [t for t in remedy if t.endswith(" cancer")]
 
 
 def test_a_cancer_an_acronym_names_is_a_topic_of_a_search_filtered_to_summaries_that_never_write_it():
