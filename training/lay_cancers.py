@@ -92,14 +92,14 @@ def lay_cancer_names(asked: list[Asked], known: frozenset[str] = frozenset()
     found: dict[str, list[Asked]] = {}
     free: Counter = Counter()
     for a in asked:
-        typed = {}
+        alone: dict[str, bool] = {}  # each word before "cancer": typed first or after a stop word somewhere
         for ws in segments(a.question.lower()):
             for i, w in enumerate(ws[:-1]):
                 if ws[i + 1] in _CANCER and w.isalpha() and w not in known:
-                    typed[w] = typed.get(w, False) or i == 0 or ws[i - 1] in STOPWORDS
-        for w, alone in typed.items():
+                    alone[w] = alone.get(w, False) or i == 0 or ws[i - 1] in STOPWORDS
+        for w, first in alone.items():
             found.setdefault(w, []).append(a)
-            free[w] += alone
+            free[w] += first
     titles = Counter(w for t in {a.title for a in asked} for w in title_words(t))
     out = {}
     for word, questions in sorted(found.items()):
