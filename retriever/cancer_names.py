@@ -16,7 +16,7 @@ cancer" or "<name> cancers" has that cancer as a topic its passages miss
 Patients name cancers by everyday words no summary uses so ("mouth cancer", "blood cancer",
 "throat cancer"): `LAY_CANCERS`, learned from the training summaries' lay questions, says which
 words are such names and the title words of the summaries about each. An index of cancer-type
-summaries that is about none of a name's words (`index_lay_cancers`) misses "<name> cancer"
+summaries that is about none of a name's words (`index_names`) misses "<name> cancer"
 alike ("how is mouth cancer treated" of the GI neuroendocrine tumors summary;
 docs/abstention.md, "Everyday names of cancers, learned").
 """
@@ -29,6 +29,7 @@ from collections.abc import Collection, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from retriever.health_topics import cancer_words
 from retriever.text import shipped_lines
 from retriever.tokenization import words
 from retriever.wordpairs import segments
@@ -86,24 +87,20 @@ def lay_cancers_named(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def index_cancers(texts: list[str]) -> frozenset[str]:
-    """The names of `CANCER_NAMES` that some of ``texts`` (an index's passages) put before "cancer"."""
-    return frozenset(name for text in texts for name in cancers_named(text))
+def index_names(stretches: Iterable[list[str]], titles: Iterable[str], typed: bool = True
+                ) -> tuple[frozenset[str], frozenset[str]]:
+    """In one pass over an index's passages (their ``stretches``: `wordpairs.segments`), the
+    names of `CANCER_NAMES` they put before "cancer" or "cancers", and the everyday names of
+    `LAY_CANCERS` the index is about.
 
-
-def index_lay_cancers(stretches: Iterable[list[str]], titles: Iterable[str], typed: bool = True) -> frozenset[str]:
-    """The everyday names of `LAY_CANCERS` an index is about: every one when some summary of it
-    is about no cancer type (``typed`` False: coping, a remedy, a side effect, asked about with
-    any cancer), else those whose title words its ``titles`` hold; those whose first title
-    words (covering nine in ten of its summaries) its passages (their ``stretches``:
-    `wordpairs.segments`) put before "cancer" (a remedy's "pancreatic cancer") or use more than
-    once where they name a cancer (`_rare_title_words`: the seed's "colon" for "bowel"; not its
+    It is about every one when some summary of it is about no cancer type (``typed`` False:
+    coping, a remedy, a side effect, asked about with any cancer), else those whose title words
+    its ``titles`` hold; those whose first title words (covering nine in ten of its summaries)
+    its passages put before "cancer" (a remedy's "pancreatic cancer") or use more than once
+    where they name a cancer (`_rare_title_words`: the seed's "colon" for "bowel"; not its
     "metastatic cancer" for "throat", a title word of its last summaries only); and those whose
     name they put before "cancer" or a tumour word."""
-    lay = pdq_lay_cancers()
-    if not typed:
-        return frozenset(lay)
-    held, said, named, rare = {w for title in titles for w in words(title)}, set(), set(), Counter()
+    said, named, rare = set(), set(), Counter()
     for ws in stretches:
         rare.update(w for w in ws if w in _rare_title_words())
         for w, after in zip(ws, ws[1:]):
@@ -111,9 +108,11 @@ def index_lay_cancers(stretches: Iterable[list[str]], titles: Iterable[str], typ
                 said.add(w)
             if after in TUMOUR_WORDS or after in ("cancer", "cancers"):
                 named.add(w)
+    lay, held = pdq_lay_cancers(), {w for title in titles for w in words(title)}
     used = said | {w for w, n in rare.items() if n > 1}
-    return frozenset(name for name, (core, title_words) in lay.items() if name in named
-                     or not title_words.isdisjoint(held) or not core.isdisjoint(used))
+    about = (name for name, (core, title_words) in lay.items()
+             if not typed or name in named or not title_words.isdisjoint(held) or not core.isdisjoint(used))
+    return frozenset(said & pdq_cancer_names()), frozenset(about)
 
 
 @lru_cache(maxsize=1)
@@ -122,21 +121,18 @@ def _rare_title_words() -> frozenset[str]:
     cancer-type summary that few summaries mention (`health_topics.cancer_words`): not
     "malignant", "carcinoma", "cavity" or "gland", which PDQ uses of anything (a review found
     the seed about "asbestos" for saying "malignant" twice)."""
-    from retriever.health_topics import cancer_words
-
     return frozenset(w for core, _ in pdq_lay_cancers().values() for w in core) & cancer_words()
 
 
 def summary_cancers(texts: list[str], title: str, typed: bool = True) -> tuple[frozenset[str], frozenset[str]]:
-    """`index_cancers` and `index_lay_cancers` of one summary: its passages' ``texts``, its
-    ``title`` and whether it is about a cancer type."""
-    return index_cancers(texts), index_lay_cancers((ws for text in texts for ws in segments(text)), [title], typed)
+    """`index_names` of one summary: its passages' ``texts``, its ``title`` and whether it is about a cancer type."""
+    return index_names([ws for text in texts for ws in segments(text)], [title], typed)
 
 
 def unnamed_cancers(text: str, named: frozenset[str] | None, subjects: Collection[str] = (),
                     lay: frozenset[str] | None = None) -> list[str]:
     """"<name> cancer" for each cancer ``text`` names that the index never does (``named``:
-    `index_cancers`; None, not known: none) or is not about (``lay``: `index_lay_cancers`;
+    `index_names`; None, not known: none) or is not about (``lay``: `index_names`;
     None, not known: none), as a topic its passages miss: only when the
     question names no tumour and none of ``subjects`` (the distinctive words of the index's
     titles) beside it. "my dad had colon cancer, now he has a carcinoid tumor" and "is a

@@ -23,7 +23,7 @@ from retriever.acronyms import (
     write_out,
 )
 from retriever.audience import audience
-from retriever.cancer_names import index_cancers, index_lay_cancers, unnamed_cancers
+from retriever.cancer_names import index_names, unnamed_cancers
 from retriever.dictionary import word_of_its_own
 from retriever.dose_typed import read_does
 from retriever.drug_names import read_drug_names
@@ -123,9 +123,9 @@ class Planner:
                  lay_cancers: Collection[str] | None = None):
         self.speller = speller
         self.subjects = frozenset(subjects)  # the words of the index's summaries' titles
-        # the cancers its passages name (`cancer_names.index_cancers`); None: not read, none is a topic
+        # the cancers its passages name (`cancer_names.index_names`); None: not read, none is a topic
         self.cancers = None if cancers is None else frozenset(cancers)
-        # the everyday names of cancers it is about (`cancer_names.index_lay_cancers`); None: not read
+        # the everyday names of cancers it is about (`cancer_names.index_names`); None: not read
         self.lay_cancers = None if lay_cancers is None else frozenset(lay_cancers)
         self.lexicon = lexicon
         self.tokens = tokens  # the keyword index's: which names with digits it holds whole
@@ -144,9 +144,10 @@ class Planner:
         stretches = [ws for t in texts for ws in segments(t)]  # together, every word of every text
         counts = Counter(w for ws in stretches for w in ws)
         titles = set(titles)
+        cancers, lay_cancers = index_names(stretches, titles, typed)
         return cls(Speller(counts, min_score), lexicon, tokens, WordPairs.from_segments(stretches, counts),
-                   {w for title in titles for w in words(title)}, index_cancers(texts),
-                   Initialisms([*headings, *sorted(titles)], texts), own, index_lay_cancers(stretches, titles, typed))
+                   {w for title in titles for w in words(title)}, cancers,
+                   Initialisms([*headings, *sorted(titles)], texts), own, lay_cancers)
 
     def _meant(self, text: str, typed: str, fixed: str) -> bool:
         """Whether a word the dictionary holds, a word of its own ("carer", "zapping",
