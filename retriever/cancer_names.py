@@ -30,8 +30,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from retriever.health_topics import cancer_words
+from retriever.respelling import american
 from retriever.text import shipped_lines
-from retriever.tokenization import words
+from retriever.tokenization import STOPWORDS, words
 from retriever.wordpairs import segments
 
 CANCER_NAMES = Path(__file__).with_name("pdq_cancer_names.txt")
@@ -40,6 +41,12 @@ LAY_CANCERS = Path(__file__).with_name("pdq_lay_cancers.txt")
 # out to "neuroendocrine tumor" before this reads the question).
 TUMOUR_WORDS = frozenset("tumor tumors tumour tumours carcinoid carcinoids neoplasm neoplasms".split())
 _NAMED_TUMOUR = re.compile(r"\bcancers? (?:tumou?rs?|growths?)\b")
+# "cancer of the mouth" names it as "mouth cancer" does (`asked_forms`). Not "cancer in the brain",
+# which says where a cancer is: "white cell cancer in the brain", "it didn't start in the liver".
+# Two of `CANCER_NAMES` are one cancer's when their first five letters are alike: of the corpus's
+# 36 names that joins "larynx" and "laryngeal" alone (four letters would join "colon" and "colorectal").
+SAME_NAME_LETTERS = 5
+_DETERMINERS = frozenset("the my his her their your our a an".split())
 
 
 @lru_cache(maxsize=1)
@@ -87,6 +94,35 @@ def lay_cancers_named(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def asked_forms(text: str) -> str:
+    """A question's stretches with the names as `cancers_named` reads them: a British spelling of
+    a name made American ("oesophageal cancer"), and a name after "cancer of" put before it ("cancer
+    of the throat": "throat cancer"; both were answered from the GI neuroendocrine tumors
+    summary). The name must end the stretch or come before a stop word: "cancer of the bone
+    marrow" names no bone cancer, "cancer of the womb lining" is read as it is."""
+    names = pdq_cancer_names() | pdq_lay_cancers().keys()
+    return ". ".join(" ".join(_put_first([_named_word(w, names) for w in ws], names)) for ws in segments(text))
+
+
+def _named_word(word: str, names: Collection[str]) -> str:
+    spelt = american(word)
+    return spelt[0] if spelt and spelt[0] in names else word
+
+
+def _put_first(ws: list[str], names: Collection[str]) -> list[str]:
+    """``ws`` with each "cancer of [the] <name>" read as "<name> cancer"."""
+    out: list[str] = []
+    for i, w in enumerate(ws):
+        lead = 3 if out and out[-1] in _DETERMINERS else 2  # "cancer of the", "cancer of"
+        noun = out[-lead:]
+        if (w in names and len(noun) == lead and noun[0] in ("cancer", "cancers") and noun[1] == "of"
+                and (i + 1 == len(ws) or ws[i + 1] in STOPWORDS)):
+            out[-lead:] = [w, noun[0]]
+        else:
+            out.append(w)
+    return out
+
+
 def index_names(stretches: Iterable[list[str]], titles: Iterable[str], typed: bool = True
                 ) -> tuple[frozenset[str], frozenset[str]]:
     """In one pass over an index's passages (their ``stretches``: `wordpairs.segments`), the
@@ -124,6 +160,12 @@ def _rare_title_words() -> frozenset[str]:
     return frozenset(w for core, _ in pdq_lay_cancers().values() for w in core) & cancer_words()
 
 
+def _said(name: str, named: frozenset[str]) -> bool:
+    """Whether the index names ``name``, in any of its forms among the names: "larynx" where it
+    says "laryngeal cancer" (the laryngeal summary refused "cancer of the larynx")."""
+    return name in named or any(n[:SAME_NAME_LETTERS] == name[:SAME_NAME_LETTERS] for n in named)
+
+
 def summary_cancers(texts: list[str], title: str, typed: bool = True) -> tuple[frozenset[str], frozenset[str]]:
     """`index_names` of one summary: its passages' ``texts``, its ``title`` and whether it is about a cancer type."""
     return index_names([ws for text in texts for ws in segments(text)], [title], typed)
@@ -139,11 +181,12 @@ def unnamed_cancers(text: str, named: frozenset[str] | None, subjects: Collectio
     carcinoid a type of colon cancer" ask about the summary's own subject (a review's
     examples, answered before this rule); "my pancreatic cancer tumor is 3 cm" names no
     other tumour than that cancer (a second review's)."""
-    if named is None and lay is None:
+    if (named is None and lay is None) or "cancer" not in text.lower():  # every name is read before it
         return []
+    text = asked_forms(text)
     beside = _NAMED_TUMOUR.sub(" ", " ".join(words(text))).split()  # "pancreatic cancer tumor" is that cancer
     if any(w in TUMOUR_WORDS or w in subjects for w in beside):
         return []
-    unsaid = [name for name in cancers_named(text) if named is not None and name not in named]
+    unsaid = [name for name in cancers_named(text) if named is not None and not _said(name, named)]
     unsaid += [name for name in lay_cancers_named(text) if lay is not None and name not in lay]
     return [f"{name} cancer" for name in unsaid]

@@ -1,6 +1,7 @@
 import pytest
 
 from retriever.cancer_names import (
+    asked_forms,
     cancers_named,
     index_names,
     lay_cancers_named,
@@ -53,6 +54,43 @@ def test_an_everyday_name_of_a_cancer_is_read_before_cancer():
     assert lay_cancers_named("Mouth cancer signs; blood cancers and bowel cancer") == ["mouth", "blood", "bowel"]
     assert lay_cancers_named("blood in my mouth. cancer?") == []  # not before "cancer" in one stretch
     assert "oral" in pdq_lay_cancers()["mouth"][0]  # the training questions' (tests/training)
+
+
+def test_a_name_after_cancer_of_or_in_british_spelling_is_read_as_before_cancer():
+    assert asked_forms("what is cancer of the esophagus?") == "what is esophagus cancer"
+    assert asked_forms("Cancers of my bowel and liver") == "bowel cancers and liver"
+    assert asked_forms("cancer of throat") == "throat cancer"
+    assert asked_forms("oesophageal cancer treatment") == "esophageal cancer treatment"
+    assert cancers_named(asked_forms("cancer of the skin, is it")) == ["skin"]
+    # a word after the name may make another thing of it: "bone marrow", "womb lining"
+    assert asked_forms("cancer of the bone marrow") == "cancer of the bone marrow"
+    assert asked_forms("cancer of the womb lining") == "cancer of the womb lining"
+    assert asked_forms("cancer of the small intestine") == "cancer of the small intestine"  # no name
+    # where a cancer is, not what it is: "white cell cancer in the brain"
+    assert asked_forms("white cell cancer in the brain") == "white cell cancer in the brain"
+    assert asked_forms("a tumour of the throat") == "a tumour of the throat"
+    assert asked_forms("oestrogen and cancer") == "oestrogen and cancer"  # respelt only into a name
+
+
+def test_a_cancer_named_after_cancer_of_is_missing_where_the_index_never_names_it():
+    assert unnamed_cancers("is it cancer of the throat?", frozenset(), lay=frozenset()) == ["throat cancer"]
+    assert unnamed_cancers("my dad has cancer of the throat", frozenset(), lay=frozenset({"throat"})) == []
+    assert unnamed_cancers("oesophageal cancer", frozenset({"esophageal"})) == []
+    assert unnamed_cancers("oesophageal cancer", frozenset()) == ["esophageal cancer"]
+
+
+def test_a_name_is_said_in_another_of_its_forms():
+    from itertools import combinations
+
+    from retriever.cancer_names import SAME_NAME_LETTERS, pdq_cancer_names
+
+    assert unnamed_cancers("is it cancer of the larynx?", frozenset({"laryngeal"})) == []
+    assert unnamed_cancers("larynx cancer", frozenset({"lung"})) == ["larynx cancer"]
+    assert unnamed_cancers("colon cancer", frozenset({"colorectal"})) == ["colon cancer"]
+    # the constant's claim: of the shipped names, it joins these two alone
+    joined = [(a, b) for a, b in combinations(sorted(pdq_cancer_names()), 2)
+              if a[:SAME_NAME_LETTERS] == b[:SAME_NAME_LETTERS]]
+    assert joined == [("laryngeal", "larynx")]
 
 
 def _about(text: str, title: str) -> frozenset[str]:
@@ -121,7 +159,11 @@ def test_an_index_holding_a_summary_about_no_cancer_type_is_about_every_everyday
                                              ("how is mouth cancer treated", "mouth cancer"),
                                              ("my mom has blood cancer what now", "blood cancer"),
                                              ("gullet cancer treatment", "gullet cancer"),
-                                             ("throat cancer survival", "throat cancer")])
+                                             ("throat cancer survival", "throat cancer"),
+                                             # the name after "cancer of", respelt
+                                             ("what is cancer of the esophagus", "esophagus cancer"),
+                                             ("my dad has cancer of the throat", "throat cancer"),
+                                             ("oesophageal cancer treatment", "esophageal cancer")])
 def test_a_cancer_the_summary_never_names_is_refused_on_the_seed(seed_retriever, question, named):
     """The GI neuroendocrine tumors summary answered each with its own passages."""
     result = seed_retriever.search(question, 5)
@@ -145,6 +187,8 @@ def test_liver_cancer_stays_answered_on_the_seed(seed_retriever):
     "my dad had bowel cancer, now he has a carcinoid tumor in the small intestine",  # an everyday name
     "bowel cancer in the appendix",  # the summary's "colon" and "intestine": it is about the bowel (a review's)
     "stomach lining cancer",  # "lining", typed mostly after another word, names no cancer alone (a review's)
+    "is it cancer of the bowel",  # after "cancer of", a name it is about
+    "the tumor spread, does he have cancer of the liver",
 ])
 def test_a_question_about_the_summary_s_own_tumour_that_mentions_another_cancer_is_answered(seed_retriever, question):
     """A review's: family history, comparisons and screening name other cancers beside the tumour asked about."""
