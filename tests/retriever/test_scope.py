@@ -1,54 +1,18 @@
 """A filtered search reads the topics of its own summaries (`retriever.scope`)."""
 
-import math
-from collections import Counter
 from dataclasses import replace
 
 import numpy as np
 
-from retriever.health_topics import cancer_words
 from retriever.models import Chunk
-from retriever.planning import Planner
-from retriever.scope import CANCER_TYPE, GENERAL_SHARE, Scope, asked_about
-from retriever.spelling import Speller
-from retriever.tokenization import Vocabulary, stem, words
-
-DOCS = {
-    "colon": ("Colon Cancer Treatment", "Surgery to remove the colon is the most common treatment."),
-    "pancreatic": ("Pancreatic Cancer Treatment", "A Whipple procedure removes the head of the pancreas."),
-    "cohosh": ("Black Cohosh", "Black cohosh is a plant used for hot flashes at night."),
-    "diet": ("Eating Well", "Some foods are hard to digest after a colostomy."),
-    "ostomy": ("Colon Ostomy Care", "A colostomy bag is changed every few days."),
-    "carcinoid": ("Anal Carcinoid Tumors", "A carcinoid tumor can grow in the lining; a blood analysis finds it."),
-    "urethral": ("Urethral Cancer Treatment", "Bladder and/or prostate cancer may occur at the same time."),
-    "support": ("Colon Cancer Support", "Support groups meet every week."),
-    "urology": ("Urologic Care", "Bladder and/or prostate cancer may occur at the same time."),
-    "merkel": ("Merkel Cell Carcinoma Treatment", "Merkel cell carcinoma is rarer than melanoma."),
-    "herbs": ("Mistletoe Extracts", "Mistletoe extracts have been studied in the lab."),
-    "hot": ("Hot Flashes and Night Sweats", "Hot flashes in men treated for prostate cancer may be eased."),
-    "penile": ("Penile Cancer Treatment", "A doctor feels the penis and nearby lymph nodes for lumps."),
-    "rectum": ("Rectum Care", "After rectal surgery the bowel heals in a few weeks."),
-}
-# A passage's own heading (the others': "Overview").
-HEADINGS = {"urology": "Prostate cancer and the bladder", "penile": "Tests that examine the penis"}
-# Summaries about a remedy or a symptom, not a cancer type (`scope.CANCER_TYPE`).
-REMEDIES = {"cohosh", "diet", "herbs", "hot"}
-
-
-def _chunks() -> list[Chunk]:
-    return [Chunk(id=f"{d}#0", doc_id=d, source=f"{d}.md", title=title, url=f"https://example.org/{d}",
-                  heading_path=[title, HEADINGS.get(d, "Overview")], section=HEADINGS.get(d, "Overview"), text=text,
-                  tags=[] if d in REMEDIES else [CANCER_TYPE])
-            for d, (title, text) in DOCS.items()]
-
-
-def _planner(chunks: list[Chunk]) -> Planner:
-    return Planner(Speller(Counter(w for c in chunks for w in (c.title + " " + c.text).lower().split())))
+from retriever.scope import CANCER_TYPE, Scope, asked_about
+from retriever.tokenization import Vocabulary, words
+from tests.retriever.scope_corpus import DOCS, scope_chunks, scope_planner
 
 
 def _narrowed(question: str, *kept: str) -> list[str]:
-    chunks = _chunks()
-    planner = _planner(chunks)
+    chunks = scope_chunks()
+    planner = scope_planner(chunks)
     allowed = np.array([c.doc_id in kept for c in chunks]) if kept else None
     return Scope(chunks).narrow(planner.plan(question), allowed, planner.speller.looks_misspelled).topics
 
@@ -138,10 +102,10 @@ def test_a_cancer_an_acronym_names_is_a_topic_of_a_search_filtered_to_summaries_
              "pain": ("Cancer Pain", "A PCA pump lets patients give themselves pain medicine. GI upset may follow."),
              "prostate": ("Prostate Cancer Treatment", "Prostate cancer may be treated with surgery."),
              "gut": ("Gut Care", "Gastrointestinal problems may follow surgery.")}
-    chunks = [*_chunks(), *(Chunk(id=f"{d}#0", doc_id=d, source=f"{d}.md", title=title, url=f"https://example.org/{d}",
+    chunks = [*scope_chunks(), *(Chunk(id=f"{d}#0", doc_id=d, source=f"{d}.md", title=title, url=f"https://example.org/{d}",
                                   heading_path=[title, "Overview"], section="Overview", text=text, tags=[CANCER_TYPE])
                             for d, (title, text) in extra.items())]
-    planner = _planner(chunks)
+    planner = scope_planner(chunks)
 
     def narrowed(question: str, *kept: str) -> list[str]:
         allowed = np.array([c.doc_id in kept for c in chunks])
@@ -162,8 +126,8 @@ def test_a_cancer_an_acronym_names_is_a_topic_of_a_search_filtered_to_summaries_
 def _unnamed(question: str, *docs: str, topics: list[str] | None = None) -> list[str]:
     """What `Scope.unnamed` says of ``question`` when the first passages are those of ``docs``
     (their text only: the words a passage holds beside the summary that holds it)."""
-    chunks = _chunks()
-    plan = _planner(chunks).plan(question)
+    chunks = scope_chunks()
+    plan = scope_planner(chunks).plan(question)
     plan = plan if topics is None else replace(plan, topics=topics)
     rows = [i for i, c in enumerate(chunks) if c.doc_id in docs]
     return Scope(chunks).unnamed(plan, rows, [Vocabulary(words(chunks[i].text)) for i in rows])
@@ -210,7 +174,7 @@ def test_a_remedy_s_or_symptom_s_passage_is_about_a_cancer_it_names_when_asked_a
     assert _unnamed("hot flashes after anal cancer treatment", "hot") == ["anal"]  # it must name it still
     assert _unnamed("prostate cancer symptoms", "urethral", "hot") == ["prostate"]
     # words in the titles or headings of a third of the summaries ask about none of them
-    assert "overview" in Scope(_chunks()).common() and _unnamed("prostate cancer overview", "hot") == ["prostate"]
+    assert "overview" in Scope(scope_chunks()).common() and _unnamed("prostate cancer overview", "hot") == ["prostate"]
 
 
 def test_a_word_is_common_by_the_summaries_that_use_it_not_by_its_forms():
@@ -225,7 +189,7 @@ def test_a_word_is_common_by_the_summaries_that_use_it_not_by_its_forms():
 def test_a_heading_sharing_a_cancer_s_first_letters_is_about_it_only_where_its_summary_names_it():
     """A review's example: the penile summary's "Tests that examine the penis" was about
     "testicular" by its first four letters."""
-    chunks = _chunks()
+    chunks = scope_chunks()
     scope, row = Scope(chunks), [c.doc_id for c in chunks].index
     about = [(w, d) for w, d in [("testicular", "penile"), ("colon", "ostomy"),
                                  ("rectal", "rectum")] if scope.about(w, row(d), Vocabulary(()))]
@@ -235,16 +199,16 @@ def test_a_heading_sharing_a_cancer_s_first_letters_is_about_it_only_where_its_s
 def test_over_one_summary_its_passages_need_only_name_the_cancer():
     """Which summary is about a cancer is no question over one: "the report mentions my colon"
     asked of the ovarian summary alone is answered by its staging passage."""
-    chunks = [c for c in _chunks() if c.doc_id == "urethral"]
-    plan = _planner(chunks).plan("prostate cancer symptoms")
+    chunks = [c for c in scope_chunks() if c.doc_id == "urethral"]
+    plan = scope_planner(chunks).plan("prostate cancer symptoms")
     vocabularies = [Vocabulary(words(chunks[0].text))]
     assert Scope(chunks).unnamed(plan, [0], vocabularies) == []
-    assert Scope(_chunks()).unnamed(plan, [_chunks().index(chunks[0])], vocabularies) == ["prostate"]
+    assert Scope(scope_chunks()).unnamed(plan, [scope_chunks().index(chunks[0])], vocabularies) == ["prostate"]
     # ... and so over a search filtered to one summary of many
-    scope, row = Scope(_chunks()), [c.doc_id for c in _chunks()].index("urethral")
-    one = np.array([c.doc_id == "urethral" for c in _chunks()])
+    scope, row = Scope(scope_chunks()), [c.doc_id for c in scope_chunks()].index("urethral")
+    one = np.array([c.doc_id == "urethral" for c in scope_chunks()])
     assert scope.unnamed(plan, [row], vocabularies, one) == []
-    assert scope.unnamed(plan, [row], vocabularies, one | np.array([c.doc_id == "colon" for c in _chunks()])) == [
+    assert scope.unnamed(plan, [row], vocabularies, one | np.array([c.doc_id == "colon" for c in scope_chunks()])) == [
         "prostate"]
 
 
@@ -256,7 +220,7 @@ def test_one_passage_about_one_cancer_the_question_names_is_enough():
 
 
 def test_what_a_question_asks_about_is_its_cancers_and_the_summaries_subjects():
-    plan = _planner(_chunks()).plan
+    plan = scope_planner(scope_chunks()).plan
     assert asked_about(plan("does mistletoe help with anal cancer")) == ["anal", "mistletoe"]
     assert asked_about(plan("what to eat after surgery")) == []
     assert asked_about(plan("does mistletoe help with lung cancer")) == ["mistletoe"]  # an everyday word's cancer
@@ -275,8 +239,8 @@ def test_a_kind_of_tumour_the_passages_summary_names_leaves_the_cancer_words_as_
                     tags=[CANCER_TYPE])
               for i, (heading, text) in enumerate([
                   ("Overview", "Carcinoid tumors of the appendix are often found by chance."),
-                  ("Surgery", "Surgery removes the right side of the colon with the appendix.")])] + _chunks()
-    scope, planner = Scope(chunks), _planner(chunks)
+                  ("Surgery", "Surgery removes the right side of the colon with the appendix.")])] + scope_chunks()
+    scope, planner = Scope(chunks), scope_planner(chunks)
     surgery = [1]
     for question, expected in [("a carcinoid in my appendix: will they take out colon", []),
                                ("a tumor in my appendix: will they take out colon", ["colon"])]:
@@ -300,157 +264,3 @@ def test_another_cancer_s_acronym_typed_in_small_letters_is_refused_on_the_seed(
         assert result.abstained and "leukemia" in result.missing, question
     result = seed_retriever.search("how is nhl treated")
     assert result.abstained and "lymphoma" in result.missing
-
-
-def _with_late_effects(named: int = 0) -> tuple[list[Chunk], int, int]:
-    """`_chunks` and a summary about cancers in general, as PDQ's late-effects one is: its
-    title names no cancer, its text names ``named`` of the cancer words (0: `GENERAL_SHARE` of
-    them, colon cancer among them, vulvar cancer not), and its "Hearing" section none. Returns
-    the chunks and the rows of its two passages."""
-    names = sorted(cancer_words() - {"colon", "vulvar"})
-    many = ", ".join(names[:(named or math.ceil(GENERAL_SHARE * len(cancer_words()))) - 1] + ["colon"])
-    title = "Late Effects of Treatment for Childhood Cancer"
-    late = [Chunk(id=f"late#{i}", doc_id="late", source="late.md", title=title, url="https://example.org/late",
-                  heading_path=[title, heading], section=heading, text=text, tags=[CANCER_TYPE])
-            for i, (heading, text) in enumerate([("Who is at risk", f"Survivors of {many} cancer may have problems."),
-                                                 ("Hearing", "Some drugs can cause hearing loss years later.")])]
-    chunks = _chunks() + late
-    return chunks, len(chunks) - 2, len(chunks) - 1
-
-
-def test_a_summary_naming_many_cancers_is_about_cancers_in_general():
-    chunks, risk, hearing = _with_late_effects()
-    scope, row = Scope(chunks), [c.doc_id for c in chunks].index
-    assert scope.general(risk) and scope.general(hearing)
-    assert not scope.general(row("colon")) and not scope.general(row("hot"))
-    remedy = [replace(c, tags=[]) if c.doc_id == "late" else c for c in chunks]  # a remedy's is no cancer type
-    assert not Scope(remedy).general(hearing)
-    fewer, _, hearing = _with_late_effects(math.ceil(GENERAL_SHARE * len(cancer_words())) - 1)
-    assert not Scope(fewer).general(hearing)  # one cancer word short of the share
-
-
-def test_a_general_summary_s_first_passage_answers_for_the_cancer_when_its_headings_are_asked_about():
-    """Survivors' questions written for the late-effects summary were refused 0.374 of the time
-    over the corpus: "my son had neuroblastoma, could his hearing be affected later?" names a
-    cancer its "Hearing" section never names nor is about."""
-    chunks, _, hearing = _with_late_effects()
-    scope, plan, row = Scope(chunks), _planner(chunks).plan, [c.doc_id for c in chunks].index
-    asked = plan("my son had colon cancer, could his hearing be affected later")
-    vocabulary = [Vocabulary(words(chunks[hearing].text))]
-    assert scope.covered(asked, [hearing]) == ("colon",)
-    assert scope.unnamed(asked, [hearing], vocabulary, None, ("colon",)) == []
-    assert scope.unnamed(asked, [hearing], vocabulary) == ["colon"]  # as without the rule
-    assert scope.covered(plan("how is colon cancer treated"), [hearing]) == ()  # asks nothing its headings name
-    assert scope.covered(asked, [row("pancreatic"), hearing]) == ()  # only as the first passage
-    assert scope.covered(plan("could hearing be affected later"), [hearing]) == ()  # no cancer to cover
-
-
-def test_a_general_summary_answers_only_for_cancers_it_names_and_only_by_its_own_headings():
-    """A review's examples: "I had anal cancer, could the chemo hurt my hearing years later" was
-    answered by the late-effects summary, which never names anal cancer; "my son had
-    neuroblastoma, can mistletoe help his hearing loss" by its Hearing section, though nothing
-    shown is about mistletoe."""
-    chunks, _, hearing = _with_late_effects()
-    scope, plan = Scope(chunks), _planner(chunks).plan
-    assert plan("I had vulvar cancer").cancers == ("vulvar",)
-    assert scope.covered(plan("I had vulvar cancer, could the chemo hurt my hearing years later"), [hearing]) == ()
-    assert scope.covered(plan("my son had colon cancer, what are the late effects"), [hearing]) == ()  # its title's
-    herbal = plan("my son had colon cancer, can mistletoe help his hearing later")
-    assert scope.covered(herbal, [hearing]) == ("colon",)
-    assert scope.unnamed(herbal, [hearing], [Vocabulary(words(chunks[hearing].text))], None, ("colon",)) == [
-        "mistletoe"]
-
-
-def test_a_survivor_s_question_is_answered_by_the_late_effects_section_it_asks_about(seed_copy, settings, embedder,
-                                                                                      tmp_path):
-    from ingest.indexing import build_index
-    from retriever.search import Retriever
-
-    many = ", ".join(sorted(cancer_words())[:math.ceil(GENERAL_SHARE * len(cancer_words()))])
-    (seed_copy / "late.md").write_text(
-        "---\ntitle: Late Effects of Treatment for Childhood Cancer\nurl: https://example.org/late\ntags:\n"
-        "- cancer-type\n---\n# Late Effects of Treatment for Childhood Cancer\n\n## Who is at risk\n\nSurvivors of "
-        f"{many} and neuroblastoma may have health problems years after treatment.\n\n## Hearing\n\nSome "
-        "anticancer drugs, such as cisplatin, can damage the inner ear and cause hearing loss that shows up "
-        "years after treatment ends.\n",
-        encoding="utf-8")
-    for name, heading in [("cohosh", "Hot flashes"), ("diet", "Eating well"), ("ostomy", "Bag care")]:  # so that
-        (seed_copy / f"{name}.md").write_text(  # "hearing", in one summary's headings of five, is not common
-            f"---\ntitle: {name.title()}\nurl: https://example.org/{name}\n---\n# {name.title()}\n\n## {heading}\n\n"
-            f"{heading} is a subject of its own.\n", encoding="utf-8")
-    build_index(seed_copy, tmp_path / "index", settings, embedder=embedder, progress=False)
-    r = Retriever.load(tmp_path / "index", settings, embedder=embedder)
-    answered = r.search("my son had neuroblastoma, could cisplatin hurt his hearing years later")
-    assert not answered.abstained and answered.hits[0].chunk.section == "Hearing"
-    assert "neuroblastoma" not in answered.hits[0].chunk.text.lower()
-    refused = r.search("how is neuroblastoma treated")
-    assert refused.abstained and "neuroblastoma" in refused.missing
-
-
-def _summaries(texts: dict[str, tuple[str, list[str], bool]]) -> list[Chunk]:
-    """Chunks of summaries ``{doc: (title, passages, cancer-type)}``, a passage each heading."""
-    return [Chunk(id=f"{d}#{i}", doc_id=d, source=f"{d}.md", title=title, url=f"https://example.org/{d}",
-                  heading_path=[title, f"Part {i}"], section=f"Part {i}", text=text,
-                  tags=[CANCER_TYPE] if typed else [])
-            for d, (title, passages, typed) in texts.items() for i, text in enumerate(passages)]
-
-
-def _postings(chunks: list[Chunk]):
-    """`KeywordIndex.postings` over ``chunks``: the rows whose headings or text hold a stem."""
-    held = [{stem(w) for w in words(" ".join([*c.heading_path, c.text]))} for c in chunks]
-    return lambda token: np.array([i for i, h in enumerate(held) if token in h], dtype=np.int64)
-
-
-def test_a_cancer_named_by_an_everyday_word_is_asked_where_no_summary_is_about_it():
-    """A new user's trial over the corpus, which has no breast cancer summary: "breast cancer
-    symptoms" got the childhood testicular summary's symptoms, whose passage names breast
-    cancer. A summary is about a cancer when half its passages or more hold its name."""
-    chunks = _summaries({
-        "testicular": ("Testicular Cancer Treatment", ["A lump in the testicle is a symptom.",
-                                                       "Breast growth is not breast cancer.",
-                                                       "Surgery removes the testicle."], True),
-        "lung": ("Lung Cancer Treatment", ["Smoking harms the lungs.", "Surgery removes part of a lung."], True),
-        "hot": ("Hot Flashes", ["Hot flashes after breast cancer treatment may be eased."], False),
-    })
-    scope, plan = Scope(chunks, _postings(chunks)), _planner(chunks).plan
-    assert "breast" in scope.everyday(plan("breast cancer symptoms"), None)  # a third of one summary; a remedy's all
-    assert "lung" not in scope.everyday(plan("lung cancer symptoms"), None)  # every passage of its own
-    without_lung = np.array([c.doc_id != "lung" for c in chunks])
-    assert "lung" in scope.everyday(plan("lung cancer symptoms"), without_lung)  # a search filtered away from it
-    assert Scope(chunks).everyday(plan("breast cancer symptoms"), None) == []  # no postings: not read
-    rows = [i for i, c in enumerate(chunks) if c.doc_id == "testicular"][:2]
-    vocabularies = [Vocabulary(words(chunks[i].text)) for i in rows]
-    assert scope.unnamed(plan("breast cancer symptoms"), rows, vocabularies) == ["breast"]
-    hot = [i for i, c in enumerate(chunks) if c.doc_id == "hot"]
-    assert scope.unnamed(plan("hot flashes after breast cancer"), hot, [Vocabulary(words(chunks[hot[0]].text))]) == []
-
-
-def test_an_everyday_cancer_name_is_named_by_its_own_forms_only():
-    """A review's example: "what are the early signs of breast cancer" was answered by a
-    nasopharyngeal passage under "trouble breathing", its summary naming breast cancer in its
-    shared notes: "breath" has the first four letters of "breast"."""
-    title = "Nasopharyngeal Cancer Treatment"
-    chunks = [Chunk(id=f"naso#{i}", doc_id="naso", source="naso.md", title=title, url="https://example.org/naso",
-                    heading_path=[title, heading], section=heading, text=text, tags=[CANCER_TYPE])
-              for i, (heading, text) in enumerate([("Signs include trouble breathing", "A lump in the neck."),
-                                                   ("About this summary", "See also breast cancer prevention."),
-                                                   ("Treatment", "Radiation therapy is used.")])] + _chunks()
-    scope, plan = Scope(chunks, _postings(chunks)), _planner(chunks).plan
-    signs = plan("what are the early signs of breast cancer")
-    assert scope.everyday(signs, None) == ["breast"]
-    assert scope.unnamed(signs, [0], [Vocabulary(words(chunks[0].text))]) == ["breast"]
-
-
-def test_a_general_summary_answers_for_an_everyday_cancer_name_it_names():
-    """A review's example: "my daughter had chest radiation for Hodgkin lymphoma, is she at risk
-    of breast cancer later" is answered by the late-effects summary's second cancers section."""
-    chunks, risk, hearing = _with_late_effects()
-    chunks[risk] = replace(chunks[risk], text=chunks[risk].text + " Chest radiation raises the risk of breast cancer.")
-    scope, plan = Scope(chunks, _postings(chunks)), _planner(chunks).plan
-    asked = plan("she had colon cancer, could breast cancer or hearing loss come later")
-    assert scope.covered(asked, [hearing]) == ("colon", "breast")
-    assert scope.unnamed(asked, [hearing], [Vocabulary(words(chunks[hearing].text))], None, ("colon", "breast")) == []
-    radiation = plan("could breast cancer come years after chest radiation")
-    assert scope.unnamed(radiation, [risk], [Vocabulary(words(chunks[risk].text))]) == []  # it says "breast cancer"
-    assert scope.about("breast", risk, Vocabulary(()), [], starts=False)
-    assert not scope.about("breast", hearing, Vocabulary(()), [], starts=False)
