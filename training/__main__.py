@@ -235,20 +235,21 @@ def _words(args) -> int:
               "pass --force to replace them, or name other files with the --*-out options", file=sys.stderr)
         return 2
     try:
-        docs, questions = w.summaries(args.corpus), w.training_questions(args.questions)  # read once for all lists
+        read, questions = w.read_corpus(args.corpus), w.training_questions(args.questions)  # once for all lists
+        docs = w.summaries(read)
         bodies = [text for _, text in docs]
         lists = [(args.out, w.render(w.corpus_counts(docs))),
                  (args.subjects_out, w.render_subjects([title for title, _ in docs])),
                  (args.boilerplate_out, w.render_boilerplate(bodies)),
                  (args.cross_references_out, crossrefs.render(bodies)),
                  (args.acronyms_out, render_acronyms(bodies, questions)),
-                 (args.cancer_words_out, w.render_cancer_words(w.cancer_titles(args.corpus), docs)),
-                 (args.cancer_names_out, w.render_cancer_names(args.corpus)),
+                 (args.cancer_words_out, w.render_cancer_words(w.cancer_titles(read), docs)),
+                 (args.cancer_names_out, w.render_cancer_names(read)),
                  (args.verbs_out, w.render_verbs(bodies, questions)),
                  (args.plurals_out, plurals.render_plurals()),
                  (args.drug_names_out, render_drug_names(docs)),
-                 (args.lay_cancers_out, render_lay_cancers(read_asked(args.lay, args.corpus),
-                                                           frozenset(w.pdq_cancer_names(args.corpus))))]
+                 (args.lay_cancers_out, render_lay_cancers(read_asked(args.lay, read),
+                                                           frozenset(w.pdq_cancer_names(read))))]
         for out, text in lists:  # all written in full before any replaces its list
             out.with_name(out.name + ".partial").write_text(text, encoding="utf-8")
         for out, text in lists:

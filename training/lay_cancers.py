@@ -17,11 +17,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import frontmatter
-
 from retriever.tokenization import STOPWORDS, zipf
 from retriever.wordpairs import segments
-from training.words import CorpusError, listing, title_words
+from training.words import CorpusError, CorpusSummary, listing, title_words
 
 LAY_CANCERS_HEADER = ("# Everyday names of cancers (\"mouth cancer\"), tab-separated from the title words that cover\n"
                       "# nine in ten of the cancer-type summaries it is asked of, then from those of the rest: a\n"
@@ -72,15 +70,15 @@ class Asked:
     cancer_type: bool
 
 
-def read_asked(paths: list[Path], corpus: Path) -> list[Asked]:
-    """The questions of the training-format files ``paths`` about the training summaries of
-    ``corpus`` (validation ones stay unread); `load_questions` names every bad line."""
+def read_asked(paths: list[Path], read: list[CorpusSummary]) -> list[Asked]:
+    """The questions of the training-format files ``paths`` about the training summaries of the
+    corpus (`read_corpus`; validation ones stay unread); `load_questions` names every bad line."""
     from training.data import is_validation
     from training.questions import load_questions
 
-    posts = {path.stem: frontmatter.load(path).metadata for path in sorted(corpus.glob("*.md"))}
-    return [Asked(q.question, str(posts[q.doc_id].get("title", "")), "/types/" in str(posts[q.doc_id].get("url", "")))
-            for path in paths for q in load_questions(path) if q.doc_id in posts and not is_validation(q.doc_id)]
+    by_id = {s.doc_id: s for s in read}
+    return [Asked(q.question, by_id[q.doc_id].title, by_id[q.doc_id].cancer_type)
+            for path in paths for q in load_questions(path) if q.doc_id in by_id and not is_validation(q.doc_id)]
 
 
 def lay_cancer_names(asked: list[Asked], known: frozenset[str] = frozenset()

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import frontmatter
@@ -94,13 +96,37 @@ def blocks(body: str) -> list[str]:
     return [block for section in parse_sections(body) for block in section.blocks]
 
 
-def summaries(corpus: Path) -> list[tuple[str, str]]:
-    """(title, text) of each of the corpus's summaries."""
+@dataclass(frozen=True)
+class CorpusSummary:
+    """One summary of the corpus as the lists read it: its file's name, front matter and body."""
+
+    doc_id: str
+    metadata: Mapping
+    content: str
+
+    @property
+    def title(self) -> str:
+        return str(self.metadata.get("title", ""))
+
+    @property
+    def cancer_type(self) -> bool:
+        """Whether it is about a cancer type: its page is under /types/."""
+        return "/types/" in str(self.metadata.get("url", ""))
+
+
+def read_corpus(corpus: Path) -> list[CorpusSummary]:
+    """Every summary of ``corpus``, read once for all the lists (`python -m training words`)."""
     paths = sorted(corpus.glob("*.md"))
     if not paths:
         raise CorpusError(f"{corpus}: no PDQ summaries (*.md) in it; pass --corpus training/corpus")
-    posts = [frontmatter.load(path) for path in paths]
-    return [(str(post.metadata.get("title", "")), post.content) for post in posts]
+    posts = [(path.stem, frontmatter.load(path)) for path in paths]
+    return [CorpusSummary(stem, post.metadata, post.content) for stem, post in posts]
+
+
+def summaries(corpus: Path | list[CorpusSummary]) -> list[tuple[str, str]]:
+    """(title, text) of each of the corpus's summaries (a folder, or its summaries read already)."""
+    read = read_corpus(corpus) if isinstance(corpus, Path) else corpus
+    return [(s.title, s.content) for s in read]
 
 
 def corpus_counts(docs: list[tuple[str, str]]) -> Counter:
@@ -120,10 +146,9 @@ def pdq_subjects(titles: list[str]) -> list[str]:
     return sorted({w for title in titles for w in title_words(title) if zipf(w) < ENGLISH_ZIPF})
 
 
-def cancer_titles(corpus: Path) -> list[str]:
-    """The titles of the corpus's cancer-type summaries: those whose page is under /types/."""
-    posts = [frontmatter.load(path) for path in sorted(corpus.glob("*.md"))]
-    return [str(p.metadata.get("title", "")) for p in posts if "/types/" in str(p.metadata.get("url", ""))]
+def cancer_titles(read: list[CorpusSummary]) -> list[str]:
+    """The titles of the corpus's cancer-type summaries (`read_corpus`): those whose page is under /types/."""
+    return [s.title for s in read if s.cancer_type]
 
 
 def pdq_cancer_words(titles: list[str], docs: list[tuple[str, str]]) -> list[str]:
@@ -134,26 +159,24 @@ def pdq_cancer_words(titles: list[str], docs: list[tuple[str, str]]) -> list[str
     return sorted(w for w in candidates if sum(v.knows(w) for v in vocabularies) <= NAMING_SHARE * len(docs))
 
 
-def pdq_cancer_names(corpus: Path) -> list[str]:
-    """Sorted names of cancers (`CANCER_NAMES_HEADER`), from the corpus's front matter and titles,
-    kept where its summaries write the name before "cancer": "thymoma", "myeloma" and
-    "pituitary" are types the corpus never says so of, and "is thymoma cancer" asks about it."""
+def pdq_cancer_names(read: list[CorpusSummary]) -> list[str]:
+    """Sorted names of cancers (`CANCER_NAMES_HEADER`), from the corpus's front matter and titles
+    (`read_corpus`), kept where its summaries write the name before "cancer": "thymoma",
+    "myeloma" and "pituitary" are types the corpus never says so of, and "is thymoma cancer"
+    asks about it."""
     names: set[str] = set()
-    texts = []
-    for path in sorted(corpus.glob("*.md")):
-        post = frontmatter.load(path)
-        names |= {str(t).strip().lower() for t in post.metadata.get("cancerTypes") or [] if " " not in str(t).strip()}
-        names |= {m.group(1).lower() for m in _TITLE_NAME.finditer(str(post.metadata.get("title", "")))}
-        texts.append(post.content)
-    said = {w for text in texts for ws in segments(text) for w, after in zip(ws, ws[1:])
+    for s in read:
+        names |= {str(t).strip().lower() for t in s.metadata.get("cancerTypes") or [] if " " not in str(t).strip()}
+        names |= {m.group(1).lower() for m in _TITLE_NAME.finditer(s.title)}
+    said = {w for s in read for ws in segments(s.content) for w, after in zip(ws, ws[1:])
             if after in ("cancer", "cancers")}
     return sorted(n for n in map(strip_accents, names)
                   if n.isalpha() and n not in GENERIC_TITLE_WORDS and n in said)  # "Rare Cancers" names none
 
 
-def render_cancer_names(corpus: Path) -> str:
+def render_cancer_names(read: list[CorpusSummary]) -> str:
     """The cancer names file: its header, then one name a line."""
-    return listing(CANCER_NAMES_HEADER, pdq_cancer_names(corpus))
+    return listing(CANCER_NAMES_HEADER, pdq_cancer_names(read))
 
 
 def render_cancer_words(titles: list[str], docs: list[tuple[str, str]]) -> str:

@@ -6,7 +6,7 @@ from retriever.cancer_names import LAY_CANCERS
 from training import lay_cancers
 from training.cli import CORPUS, TRANSLATION_QUESTIONS
 from training.lay_cancers import Asked, lay_cancer_names, read_asked, render_lay_cancers
-from training.words import pdq_cancer_names
+from training.words import pdq_cancer_names, read_corpus
 
 ORAL = "Lip and Oral Cavity Cancer Treatment"
 
@@ -16,8 +16,9 @@ def _asked(question: str, title: str, n: int, cancer_type: bool = True) -> list[
 
 
 def test_the_shipped_names_are_the_training_questions_own():
-    asked = read_asked(TRANSLATION_QUESTIONS, CORPUS)
-    assert LAY_CANCERS.read_text(encoding="utf-8") == render_lay_cancers(asked, frozenset(pdq_cancer_names(CORPUS))), \
+    read = read_corpus(CORPUS)
+    asked = read_asked(TRANSLATION_QUESTIONS, read)
+    assert LAY_CANCERS.read_text(encoding="utf-8") == render_lay_cancers(asked, frozenset(pdq_cancer_names(read))), \
         "retriever/pdq_lay_cancers.txt is stale: run python -m training words --force"
 
 

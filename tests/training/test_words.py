@@ -24,6 +24,7 @@ from training.words import (
     corpus_counts,
     pdq_boilerplate,
     pdq_words,
+    read_corpus,
     render,
     render_boilerplate,
     render_cancer_names,
@@ -59,7 +60,7 @@ def test_the_shipped_subjects_are_the_corpus_titles_own():
 
 
 def test_the_shipped_cancer_names_are_the_corpus_s_own():
-    assert CANCER_NAMES.read_text(encoding="utf-8") == render_cancer_names(CORPUS), \
+    assert CANCER_NAMES.read_text(encoding="utf-8") == render_cancer_names(read_corpus(CORPUS)), \
         "retriever/pdq_cancer_names.txt is stale: run python -m training words --force"
     assert {"skin", "bone", "brain", "liver", "colon", "rectal", "pancreatic", "peritoneal"} <= pdq_cancer_names()
     # the end of a longer name ("Small Intestine", "Renal Cell", "Oral Cavity") and "Rare Cancers" name none
@@ -70,7 +71,7 @@ def test_the_shipped_cancer_names_are_the_corpus_s_own():
 
 def test_the_shipped_cancer_words_name_cancer_type_summaries():
     docs = summaries(CORPUS)
-    assert CANCER_WORDS.read_text(encoding="utf-8") == render_cancer_words(cancer_titles(CORPUS), docs), \
+    assert CANCER_WORDS.read_text(encoding="utf-8") == render_cancer_words(cancer_titles(read_corpus(CORPUS)), docs), \
         "retriever/pdq_cancer_words.txt is stale: run python -m training words --force"
     assert {"pancreatic", "anal", "renal", "penile", "hairy", "adrenocortical"} <= cancer_words()
     # said of any cancer (more than a quarter of the summaries), everyday English, or no cancer type's title
