@@ -41,12 +41,12 @@ LAY_CANCERS = Path(__file__).with_name("pdq_lay_cancers.txt")
 # out to "neuroendocrine tumor" before this reads the question).
 TUMOUR_WORDS = frozenset("tumor tumors tumour tumours carcinoid carcinoids neoplasm neoplasms".split())
 _NAMED_TUMOUR = re.compile(r"\bcancers? (?:tumou?rs?|growths?)\b")
-# "cancer of the mouth" names it as "mouth cancer" does (`asked_forms`). Not "cancer in the brain",
-# which says where a cancer is: "white cell cancer in the brain", "it didn't start in the liver".
 # Two of `CANCER_NAMES` are one cancer's when their first five letters are alike: of the corpus's
 # 36 names that joins "larynx" and "laryngeal" alone (four letters would join "colon" and "colorectal").
 SAME_NAME_LETTERS = 5
-_DETERMINERS = frozenset("the my his her their your our a an".split())
+# "cancer of the mouth" names it as "mouth cancer" does (`asked_forms`). Not "cancer in the brain",
+# which says where a cancer is: "white cell cancer in the brain", "it didn't start in the liver".
+_DETERMINERS = frozenset("the my his her its their your our a an".split())
 
 
 @lru_cache(maxsize=1)
@@ -96,12 +96,18 @@ def lay_cancers_named(text: str) -> list[str]:
 
 def asked_forms(text: str) -> str:
     """A question's stretches with the names as `cancers_named` reads them: a British spelling of
-    a name made American ("oesophageal cancer"), and a name after "cancer of" put before it ("cancer
-    of the throat": "throat cancer"; both were answered from the GI neuroendocrine tumors
-    summary). The name must end the stretch or come before a stop word: "cancer of the bone
-    marrow" names no bone cancer, "cancer of the womb lining" is read as it is."""
-    names = pdq_cancer_names() | pdq_lay_cancers().keys()
-    return ". ".join(" ".join(_put_first([_named_word(w, names) for w in ws], names)) for ws in segments(text))
+    a name made American ("oesophageal cancer"), and an everyday name after "cancer of" put
+    before it ("cancer of the throat": "throat cancer"; both were answered from the GI
+    neuroendocrine tumors summary).
+
+    Only an everyday name (`LAY_CANCERS`), which an index is about by its summaries' subjects:
+    a corpus name after "cancer of" is as often where a cancer is as what it is ("is AT/RT a
+    cancer of the brain", "lung cancer spread and now there is cancer of the bone"), and its
+    rule asks the passages to say "<name> cancer" (a review found 33 such questions refused).
+    The name must end the stretch or come before a stop word: "cancer of the womb lining" is
+    read as it is."""
+    names, lay = pdq_cancer_names() | pdq_lay_cancers().keys(), pdq_lay_cancers().keys()
+    return ". ".join(" ".join(_put_first([_named_word(w, names) for w in ws], lay)) for ws in segments(text))
 
 
 def _named_word(word: str, names: Collection[str]) -> str:
@@ -110,13 +116,14 @@ def _named_word(word: str, names: Collection[str]) -> str:
 
 
 def _put_first(ws: list[str], names: Collection[str]) -> list[str]:
-    """``ws`` with each "cancer of [the] <name>" read as "<name> cancer"."""
+    """``ws`` with each "cancer of [the] <name>" read as "<name> cancer", unless a name comes
+    before it already ("mouth cancer of the tongue" is read as typed)."""
     out: list[str] = []
     for i, w in enumerate(ws):
         lead = 3 if out and out[-1] in _DETERMINERS else 2  # "cancer of the", "cancer of"
-        noun = out[-lead:]
+        noun, before = out[-lead:], out[-lead - 1:-lead]
         if (w in names and len(noun) == lead and noun[0] in ("cancer", "cancers") and noun[1] == "of"
-                and (i + 1 == len(ws) or ws[i + 1] in STOPWORDS)):
+                and not set(before) & names and (i + 1 == len(ws) or ws[i + 1] in STOPWORDS)):
             out[-lead:] = [w, noun[0]]
         else:
             out.append(w)
@@ -162,7 +169,7 @@ def _rare_title_words() -> frozenset[str]:
 
 def _said(name: str, named: frozenset[str]) -> bool:
     """Whether the index names ``name``, in any of its forms among the names: "larynx" where it
-    says "laryngeal cancer" (the laryngeal summary refused "cancer of the larynx")."""
+    says "laryngeal cancer" (the laryngeal summary refused "larynx cancer treatment")."""
     return name in named or any(n[:SAME_NAME_LETTERS] == name[:SAME_NAME_LETTERS] for n in named)
 
 
@@ -184,7 +191,8 @@ def unnamed_cancers(text: str, named: frozenset[str] | None, subjects: Collectio
     if (named is None and lay is None) or "cancer" not in text.lower():  # every name is read before it
         return []
     text = asked_forms(text)
-    beside = _NAMED_TUMOUR.sub(" ", " ".join(words(text))).split()  # "pancreatic cancer tumor" is that cancer
+    # "pancreatic cancer tumor" is that cancer; "I had skin cancer. Tumors now in my stomach" names another tumour
+    beside = [w for ws in segments(text) for w in _NAMED_TUMOUR.sub(" ", " ".join(ws)).split()]
     if any(w in TUMOUR_WORDS or w in subjects for w in beside):
         return []
     unsaid = [name for name in cancers_named(text) if named is not None and not _said(name, named)]
