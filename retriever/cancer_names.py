@@ -105,9 +105,9 @@ def asked_forms(text: str) -> str:
     cancer of the brain", "lung cancer spread and now there is cancer of the bone"), and its
     rule asks the passages to say "<name> cancer" (a review found 33 such questions refused).
     The name must end the stretch or come before a stop word: "cancer of the womb lining" is
-    read as it is."""
-    names, lay = pdq_cancer_names() | pdq_lay_cancers().keys(), pdq_lay_cancers().keys()
-    return ". ".join(" ".join(_put_first([_named_word(w, names) for w in ws], lay)) for ws in segments(text))
+    read as typed (`_put_first`)."""
+    names = pdq_cancer_names() | pdq_lay_cancers().keys()
+    return ". ".join(" ".join(_put_first([_named_word(w, names) for w in ws], names)) for ws in segments(text))
 
 
 def _named_word(word: str, names: Collection[str]) -> str:
@@ -116,14 +116,17 @@ def _named_word(word: str, names: Collection[str]) -> str:
 
 
 def _put_first(ws: list[str], names: Collection[str]) -> list[str]:
-    """``ws`` with each "cancer of [the] <name>" read as "<name> cancer", unless a name comes
-    before it already ("mouth cancer of the tongue" is read as typed)."""
-    out: list[str] = []
+    """``ws`` with each "cancer of [the] <everyday name>" read as "<name> cancer", unless any of
+    ``names`` comes before it already ("skin cancer of the nose", "mouth cancer of the tongue":
+    read as typed) or the name is followed by "of" (a place in something: "the bottom of the
+    tongue", "the lip of the vulva")."""
+    lay, out = pdq_lay_cancers(), []
     for i, w in enumerate(ws):
         lead = 3 if out and out[-1] in _DETERMINERS else 2  # "cancer of the", "cancer of"
         noun, before = out[-lead:], out[-lead - 1:-lead]
-        if (w in names and len(noun) == lead and noun[0] in ("cancer", "cancers") and noun[1] == "of"
-                and not set(before) & names and (i + 1 == len(ws) or ws[i + 1] in STOPWORDS)):
+        after = ws[i + 1] if i + 1 < len(ws) else None
+        if (w in lay and len(noun) == lead and noun[0] in ("cancer", "cancers") and noun[1] == "of"
+                and not any(b in names for b in before) and (after is None or (after in STOPWORDS and after != "of"))):
             out[-lead:] = [w, noun[0]]
         else:
             out.append(w)
@@ -191,8 +194,9 @@ def unnamed_cancers(text: str, named: frozenset[str] | None, subjects: Collectio
     if (named is None and lay is None) or "cancer" not in text.lower():  # every name is read before it
         return []
     text = asked_forms(text)
-    # "pancreatic cancer tumor" is that cancer; "I had skin cancer. Tumors now in my stomach" names another tumour
-    beside = [w for ws in segments(text) for w in _NAMED_TUMOUR.sub(" ", " ".join(ws)).split()]
+    # "pancreatic cancer tumor" is that cancer, and so is "brain cancer (tumor)": read across
+    # punctuation, which leaves "I had skin cancer. Tumors now in my stomach" refused (docs/abstention.md)
+    beside = _NAMED_TUMOUR.sub(" ", " ".join(words(text))).split()
     if any(w in TUMOUR_WORDS or w in subjects for w in beside):
         return []
     unsaid = [name for name in cancers_named(text) if named is not None and not _said(name, named)]
