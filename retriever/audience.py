@@ -139,6 +139,13 @@ def is_childhood(title: str, url: str) -> bool:
     return bool(re.search(r"\bchild(hood|ren)?\b", title, re.IGNORECASE)) or _slug(url).startswith("child-")
 
 
+def url_type_words(url: str) -> str:
+    """The words of the cancer type a PDQ url files its page under ("/types/lymphoma/patient/
+    mycosis-fungoides-treatment-pdq" -> "lymphoma"), or "" for a page under no type."""
+    parts = urlparse(url).path.strip("/").split("/")
+    return re.sub(r"[-_]+", " ", parts[1]) if len(parts) > 2 and parts[0] == "types" else ""
+
+
 def url_words(url: str) -> str:
     """The words of a url's last part ("adult-all-treatment-pdq" -> "adult all treatment pdq").
 

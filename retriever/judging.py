@@ -10,10 +10,14 @@ other than cancer with few of its words found (`retriever.domain`), an animal's 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from retriever.abstain import Verdict, asks_nothing, evidence, judge
 from retriever.answerable import checked
+from retriever.audience import url_type_words
 from retriever.health_topics import missing_topics
 from retriever.passing import lifted
 from retriever.searchers import FUSED, Signals
@@ -34,6 +38,8 @@ def judge_passages(r: Retriever, sig: Signals, chosen: list[int]) -> Verdict:
     # the judged passages' own cosines: keyword mode's nearest passage is often not among them
     best = float(max([-1.0, *(r.vectors[top] @ vector), *map(sig.sentences.best, top)]))
     passages = [(r.chunks[i].text, r.words.of(i), r.words.own(i)) for i in top]
+    if (filed := filed_under(r, allowed)) is not None:  # "uterine" asked of the endometrial summary alone
+        passages = [(text, vocabulary, Vocabulary.union([own, filed])) for text, vocabulary, own in passages]
     covered = r.scope.covered(plan, top)  # cancers a summary about cancers in general answers for
     other = r.scope.unnamed(plan, top, [own for *_, own in passages], sig.query.allowed, covered)  # not about
     everyday = s.domain_check and r.domain is not None and r.domain.everyday(vector)
@@ -48,6 +54,31 @@ def judge_passages(r: Retriever, sig: Signals, chosen: list[int]) -> Verdict:
     verdict = checked(verdict, check, vector, first, r.threshold, plan.text)
     lift = r.passing if s.passing_check and sig.fused == FUSED["hybrid"] else None  # fitted on hybrid's
     return lifted(verdict, lift, vector, first, r.threshold, plan, other, r.embedder.encode_query)
+
+
+def filed_under(r: Retriever, allowed: np.ndarray | None) -> Vocabulary | None:
+    """The words of the cancer type PDQ files a search's summary under, when it searches one
+    summary (the index's only one, or a filter's), else None.
+
+    The topic check reads them beside its passages': "stage IA uterine cancer" asked of the
+    endometrial cancer summary alone (filed under uterine) was refused for "uterine", "skin
+    lymphoma treatment" of the mycosis fungoides one (under lymphoma) for "lymphoma". Over
+    several summaries they are not read: there they answered questions about a cancer whose
+    summary was left out with another's passages ("uterine sarcoma prognosis" from the
+    endometrial summary; docs/abstention.md, "The cancer type a summary is filed under")."""
+    if allowed is None:
+        rows = np.arange(len(r.doc_ids)) if len(r.manifest.documents) == 1 else np.zeros(0, dtype=np.int64)
+    else:
+        rows = np.flatnonzero(allowed)
+    if not len(rows) or r.doc_ids[rows[0]] != r.doc_ids[rows[-1]] or (r.doc_ids[rows] != r.doc_ids[rows[0]]).any():
+        return None
+    return _type_vocabulary(r.chunks[int(rows[0])].url)
+
+
+@lru_cache(maxsize=256)
+def _type_vocabulary(url: str) -> Vocabulary | None:
+    words = url_type_words(url).split()
+    return Vocabulary(words) if words else None
 
 
 def unmentioned(r: Retriever, verdict: Verdict, shown: list[int], question: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from retriever.audience import audience, is_childhood, names_adults, url_words
+from retriever.audience import audience, is_childhood, names_adults, url_type_words, url_words
 
 
 def test_audience_of_questions_and_documents():
@@ -14,6 +14,11 @@ def test_audience_of_questions_and_documents():
                             "https://www.cancer.gov/types/leukemia/patient/adult-all-treatment-pdq")
     url = "https://www.cancer.gov/types/leukemia/patient/adult-all-treatment-pdq"
     assert url_words(url) == "adult all treatment pdq"
+    assert url_type_words(url) == "leukemia"
+    assert url_type_words("https://www.cancer.gov/types/head-and-neck/patient/adult/laryngeal-treatment-pdq") == \
+        "head and neck"
+    assert url_type_words("https://www.cancer.gov/about-cancer/coping/feelings/depression-pdq") == ""
+    assert url_type_words("https://www.cancer.gov/types/lymphoma") == ""  # the type's own page: no summary
 
 
 @pytest.mark.parametrize("question, who", [

@@ -2,8 +2,11 @@
 
 from types import SimpleNamespace
 
+import numpy as np
+import pytest
+
 from retriever.abstain import FIGURE, Evidence, Verdict
-from retriever.judging import unmentioned
+from retriever.judging import filed_under, unmentioned
 from retriever.tokenization import Vocabulary, stem
 from retriever.translation import Bridges
 
@@ -51,3 +54,51 @@ def test_a_refusal_and_what_is_not_a_topic_are_left_as_they_are():
     assert unmentioned(_retriever(), refused, [0, 1, 2, 3, 4], "") == ["psa"]
     figure = _verdict(["psa", FIGURE], ("psa",))
     assert unmentioned(_retriever(), figure, [0, 1, 2, 3, 4], "") == [FIGURE]
+
+
+MYCOSIS = "https://www.cancer.gov/types/lymphoma/patient/mycosis-fungoides-treatment-pdq"
+
+
+def _index(*docs: tuple[str, str, int]):
+    """A stand-in for an index of ``docs`` (id, url, passages), in order."""
+    rows = [(d, url) for d, url, n in docs for _ in range(n)]
+    return SimpleNamespace(doc_ids=np.array([d for d, _ in rows]), chunks=[SimpleNamespace(url=u) for _, u in rows],
+                           manifest=SimpleNamespace(documents=[d for d, _, _ in docs]))
+
+
+def test_a_search_of_one_summary_reads_the_cancer_type_it_is_filed_under():
+    two = _index(("mf", MYCOSIS, 2), ("colon", "https://www.cancer.gov/types/colorectal/patient/colon-treatment-pdq", 3))
+    assert filed_under(two, np.array([True, True, False, False, False])).knows("lymphoma")
+    assert filed_under(two, np.array([False, True, False, False, False])).knows("lymphoma")  # part of it
+    assert filed_under(two, np.array([False, False, True, False, True])).knows("colorectal")
+    assert filed_under(two, None) is None  # several summaries: another's passages answered near-misses
+    assert filed_under(two, np.array([False, True, True, False, False])) is None
+    assert filed_under(two, np.zeros(5, dtype=bool)) is None
+    assert filed_under(_index(("mf", MYCOSIS, 2)), None).knows("lymphoma")  # an index of one summary
+    coping = _index(("coping", "https://www.cancer.gov/about-cancer/coping/feelings/depression-pdq", 2))
+    assert filed_under(coping, None) is None  # filed under no cancer type
+
+
+@pytest.mark.model
+def test_a_question_naming_the_type_a_filtered_summary_is_filed_under_is_answered(seed_copy, settings, embedder,
+                                                                                 tmp_path):
+    """Filtered to the mycosis fungoides summary, whose passages never say "lymphoma", "skin lymphoma
+    treatment" was refused for it; over that summary and the seed it still is (neither says it)."""
+    from ingest.indexing import build_index
+    from retriever.models import Filters
+    from retriever.search import Retriever
+
+    (seed_copy / "mf.md").write_text(
+        f"---\ntitle: Mycosis Fungoides Treatment\nurl: {MYCOSIS}\ntags:\n- cancer-type\n---\n"
+        "# Mycosis Fungoides Treatment\n\n## Treatment of mycosis fungoides\n\nEarly mycosis fungoides of the "
+        "skin is treated with light therapy, creams put on the skin, or radiation therapy to the patches.\n",
+        encoding="utf-8")
+    build_index(seed_copy, tmp_path / "index", settings, embedder=embedder, progress=False)
+    r = Retriever.load(tmp_path / "index", settings, embedder=embedder)
+    question = "skin lymphoma treatment"
+    filtered = r.search(question, filters=Filters(doc_ids=("mf",)))
+    assert "lymphoma" not in filtered.missing and not filtered.abstained
+    assert filtered.hits[0].chunk.doc_id == "mf"
+    whole = r.search(question)
+    assert whole.abstained and "lymphoma" in whole.missing
+
