@@ -67,7 +67,8 @@ def _index(*docs: tuple[str, str, int]):
 
 
 def test_a_search_of_one_summary_reads_the_cancer_type_it_is_filed_under():
-    two = _index(("mf", MYCOSIS, 2), ("colon", "https://www.cancer.gov/types/colorectal/patient/colon-treatment-pdq", 3))
+    colon = "https://www.cancer.gov/types/colorectal/patient/colon-treatment-pdq"
+    two = _index(("mf", MYCOSIS, 2), ("colon", colon, 3))
     assert filed_under(two, np.array([True, True, False, False, False])).knows("lymphoma")
     assert filed_under(two, np.array([False, True, False, False, False])).knows("lymphoma")  # part of it
     assert filed_under(two, np.array([False, False, True, False, True])).knows("colorectal")
