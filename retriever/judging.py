@@ -60,12 +60,13 @@ def filed_under(r: Retriever, allowed: np.ndarray | None) -> Vocabulary | None:
     """The words of the cancer type PDQ files a search's summary under, when it searches one
     summary (the index's only one, or a filter's), else None.
 
-    The topic check reads them beside its passages': "stage IA uterine cancer" asked of the
-    endometrial cancer summary alone (filed under uterine) was refused for "uterine", "skin
-    lymphoma treatment" of the mycosis fungoides one (under lymphoma) for "lymphoma". Over
-    several summaries they are not read: there they answered questions about a cancer whose
-    summary was left out with another's passages ("uterine sarcoma prognosis" from the
-    endometrial summary; docs/abstention.md, "The cancer type a summary is filed under")."""
+    The topic check, and the check for cancers the passages name (`Scope.unnamed`), read them
+    beside its passages': "stage IA uterine cancer" asked of the endometrial cancer summary alone
+    (filed under uterine) was refused for "uterine", which its first passages for it never say,
+    "early skin lymphoma treatment" of the mycosis fungoides one (under lymphoma) for
+    "lymphoma". Over several summaries they are not read: there they answered questions about a
+    cancer whose summary was left out with another's passages ("uterine sarcoma prognosis" from
+    the endometrial summary; docs/abstention.md, "The cancer type a summary is filed under")."""
     if allowed is None:
         rows = np.arange(len(r.doc_ids)) if len(r.manifest.documents) == 1 else np.zeros(0, dtype=np.int64)
     else:

@@ -19,6 +19,7 @@ def test_audience_of_questions_and_documents():
         "head and neck"
     assert url_type_words("https://www.cancer.gov/about-cancer/coping/feelings/depression-pdq") == ""
     assert url_type_words("https://www.cancer.gov/types/lymphoma") == ""  # the type's own page: no summary
+    assert url_type_words("https://www.cancer.gov/news/types/lymphoma/x") == ""  # "types" not first: no filing
 
 
 @pytest.mark.parametrize("question, who", [

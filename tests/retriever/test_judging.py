@@ -76,6 +76,8 @@ def test_a_search_of_one_summary_reads_the_cancer_type_it_is_filed_under():
     assert filed_under(two, np.array([False, True, True, False, False])) is None
     assert filed_under(two, np.zeros(5, dtype=bool)) is None
     assert filed_under(_index(("mf", MYCOSIS, 2)), None).knows("lymphoma")  # an index of one summary
+    gist = _index(("gist", "https://www.cancer.gov/types/soft-tissue-sarcoma/patient/gist-treatment-pdq", 1))
+    assert all(map(filed_under(gist, None).knows, ["soft", "tissue", "sarcoma"]))  # every word of the type
     coping = _index(("coping", "https://www.cancer.gov/about-cancer/coping/feelings/depression-pdq", 2))
     assert filed_under(coping, None) is None  # filed under no cancer type
 
@@ -102,4 +104,3 @@ def test_a_question_naming_the_type_a_filtered_summary_is_filed_under_is_answere
     assert filtered.hits[0].chunk.doc_id == "mf"
     whole = r.search(question)
     assert whole.abstained and "lymphoma" in whole.missing
-
