@@ -78,6 +78,7 @@ def filed_under(r: Retriever, allowed: np.ndarray | None) -> Vocabulary | None:
 
 @lru_cache(maxsize=256)
 def _type_vocabulary(url: str) -> Vocabulary | None:
+    """`url_type_words` in every form, made once per summary: every search of it asks."""
     words = url_type_words(url).split()
     return Vocabulary(words) if words else None
 
