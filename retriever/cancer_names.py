@@ -106,8 +106,14 @@ def asked_forms(text: str) -> str:
     rule asks the passages to say "<name> cancer" (a review found 33 such questions refused).
     The name must end the stretch or come before a stop word: "cancer of the womb lining" is
     read as typed (`_put_first`)."""
-    names = pdq_cancer_names() | pdq_lay_cancers().keys()
+    names = _all_names()
     return ". ".join(" ".join(_put_first([_named_word(w, names) for w in ws], names)) for ws in segments(text))
+
+
+@lru_cache(maxsize=1)
+def _all_names() -> frozenset[str]:
+    """The names of `CANCER_NAMES` and `LAY_CANCERS` together, joined once."""
+    return pdq_cancer_names() | pdq_lay_cancers().keys()
 
 
 def _named_word(word: str, names: Collection[str]) -> str:

@@ -67,11 +67,10 @@ def filed_under(r: Retriever, allowed: np.ndarray | None) -> Vocabulary | None:
     "lymphoma". Over several summaries they are not read: there they answered questions about a
     cancer whose summary was left out with another's passages ("uterine sarcoma prognosis" from
     the endometrial summary; docs/abstention.md, "The cancer type a summary is filed under")."""
-    if allowed is None:
-        rows = np.arange(len(r.doc_ids)) if len(r.manifest.documents) == 1 else np.zeros(0, dtype=np.int64)
-    else:
-        rows = np.flatnonzero(allowed)
-    if not len(rows) or r.doc_ids[rows[0]] != r.doc_ids[rows[-1]] or (r.doc_ids[rows] != r.doc_ids[rows[0]]).any():
+    if allowed is None:  # the whole index: one summary when its manifest lists one
+        return _type_vocabulary(r.chunks[0].url) if len(r.manifest.documents) == 1 and r.chunks else None
+    rows = np.flatnonzero(allowed)
+    if not len(rows) or (r.doc_ids[rows] != r.doc_ids[rows[0]]).any():
         return None
     return _type_vocabulary(r.chunks[int(rows[0])].url)
 

@@ -222,4 +222,3 @@ class QuestionWords:
             return np.zeros(len(rows), dtype=np.float32)
         chosen = PASSAGE_SHARE * self.likely[:, rows]
         return np.log(chosen + (1 - PASSAGE_SHARE) * self.prior[:, None]).mean(axis=0).astype(np.float32)
-
