@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from retriever.abstain import FIGURE, Evidence, Verdict
-from retriever.judging import filed_under, unmentioned
+from retriever.judging import filed_under, names_subtype, unmentioned
 from retriever.tokenization import Vocabulary, stem
 from retriever.translation import Bridges
 
@@ -82,11 +82,41 @@ def test_a_search_of_one_summary_reads_the_cancer_type_it_is_filed_under():
     assert filed_under(coping, None) is None  # filed under no cancer type
 
 
+MF_PASSAGES = Vocabulary(["mycosis", "fungoides", "cell", "skin", "tumor", "stage", "t"])
+
+
+@pytest.mark.parametrize("question", ["mantle cell lymphoma", "follicular lymphoma treatment",
+                                      "diffuse large b-cell lymphoma", "is it like mantle lymphoma"])
+def test_a_rare_word_before_the_type_names_another_kind_of_it(question):
+    assert names_subtype(question, Vocabulary(["lymphoma"]), MF_PASSAGES)
+
+
+@pytest.mark.parametrize("question", [
+    "early skin lymphoma treatment",  # everyday words, and words the passages use
+    "1cm skin tumour lymphoma stage",  # a size, and a word the passages spell otherwise
+    "lymphoma itchy skin",  # nothing typed before the type's word
+    "is follicular a lymphoma",  # a stop word ends the name
+    "mycosis fungoides is a t-cell lymphoma",
+])
+def test_everyday_and_known_words_before_the_type_name_no_other_kind(question):
+    assert not names_subtype(question, Vocabulary(["lymphoma"]), MF_PASSAGES)
+
+
+def test_only_the_words_of_the_type_the_passages_never_say_are_read():
+    gist = Vocabulary(["soft", "tissue", "sarcoma"])
+    assert names_subtype("synovial sarcoma", gist, Vocabulary(["gist", "stomach"]))
+    assert not names_subtype("soft tissue sarcoma", gist, Vocabulary(["gist", "stomach"]))  # the type's own words
+    # passages that say "sarcoma" answer for it themselves: the topic check reads them
+    assert not names_subtype("synovial sarcoma", gist, Vocabulary(["gist", "sarcoma"]))
+    assert not names_subtype("mantle cell lymphoma", gist, Vocabulary(["gist"]))  # not this type's word
+
+
 @pytest.mark.model
 def test_a_question_naming_the_type_a_filtered_summary_is_filed_under_is_answered(seed_copy, settings, embedder,
                                                                                  tmp_path):
     """Filtered to the mycosis fungoides summary, whose passages never say "lymphoma", "skin lymphoma
-    treatment" was refused for it; over that summary and the seed it still is (neither says it)."""
+    treatment" was refused for it; over that summary and the seed it still is (neither says it).
+    Another kind of lymphoma is still refused filtered."""
     from ingest.indexing import build_index
     from retriever.models import Filters
     from retriever.search import Retriever
@@ -102,5 +132,7 @@ def test_a_question_naming_the_type_a_filtered_summary_is_filed_under_is_answere
     filtered = r.search(question, filters=Filters(doc_ids=("mf",)))
     assert "lymphoma" not in filtered.missing and not filtered.abstained
     assert filtered.hits[0].chunk.doc_id == "mf"
+    another = r.search("mantle cell lymphoma treatment", filters=Filters(doc_ids=("mf",)))
+    assert another.abstained and "lymphoma" in another.missing  # a kind of lymphoma the summary never names
     whole = r.search(question)
     assert whole.abstained and "lymphoma" in whole.missing
