@@ -10,9 +10,11 @@ other than cancer with few of its words found (`retriever.domain`), an animal's 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from itertools import takewhile
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -23,15 +25,14 @@ from retriever.health_topics import missing_topics
 from retriever.passing import lifted
 from retriever.respelling import american
 from retriever.searchers import FUSED, Signals
-from retriever.tokenization import STOPWORDS, Vocabulary, words, zipf
+from retriever.tokenization import STOPWORDS, Vocabulary, stem, words, zipf
 from retriever.translation import NO_BRIDGES, Bridges
 
-# A word typed before a cancer type's word names a kind of that type when everyday English uses
-# it less than this (Zipf) and the summary never says it: "mantle" (3.6), "diffuse" (3.3),
-# "synovial" (2.4), not "adult" (4.8), "early" (5.4), "skin" (4.9). Read off those words, then
-# measured: 3.5 and 3.0 let "mantle cell lymphoma" answer from the mycosis fungoides summary;
-# 4.0 and 4.5 refuse the same probes and the same 4,000 training questions filtered to their own
-# summary (docs/abstention.md, "A kind of the type").
+# A word typed before a cancer type's word names a kind of that type only when everyday English
+# uses it less than this (Zipf; `names_subtype`): "mantle" (3.6), "diffuse" (3.3), "synovial"
+# (2.4), not "adult" (4.8), "early" (5.4), "skin" (4.9), which the summaries' own questions type
+# there. Read off those words; at 3.5 "mantle cell lymphoma" is answered from the mycosis
+# fungoides summary again (docs/abstention.md, "A kind of the type").
 SUBTYPE_ZIPF = 4.0
 
 if TYPE_CHECKING:
@@ -48,8 +49,8 @@ def judge_passages(r: Retriever, sig: Signals, chosen: list[int]) -> Verdict:
     # the judged passages' own cosines: keyword mode's nearest passage is often not among them
     best = float(max([-1.0, *(r.vectors[top] @ vector), *map(sig.sentences.best, top)]))
     passages = [(r.chunks[i].text, r.words.of(i), r.words.own(i)) for i in top]
-    if (filed := filed_under(r, allowed)) is not None and not names_subtype(  # "uterine" asked of the endometrial
-            plan.dense_text, filed, Vocabulary.union(own for *_, own in passages)):  # summary alone, not "mantle cell"
+    if (filed := filed_under(r, allowed)) is not None and not another_kind(r, allowed, plan.dense_text, filed,
+                                                                          [own for *_, own in passages]):
         passages = [(text, vocabulary, Vocabulary.union([own, filed])) for text, vocabulary, own in passages]
     covered = r.scope.covered(plan, top)  # cancers a summary about cancers in general answers for
     other = r.scope.unnamed(plan, top, [own for *_, own in passages], sig.query.allowed, covered)  # not about
@@ -78,36 +79,85 @@ def filed_under(r: Retriever, allowed: np.ndarray | None) -> Vocabulary | None:
     "lymphoma". Over several summaries they are not read: there they answered questions about a
     cancer whose summary was left out with another's passages ("uterine sarcoma prognosis" from
     the endometrial summary; docs/abstention.md, "The cancer type a summary is filed under")."""
-    if allowed is None:  # the whole index: one summary when its manifest lists one
-        return _type_vocabulary(r.chunks[0].url) if len(r.manifest.documents) == 1 and r.chunks else None
-    rows = np.flatnonzero(allowed)
-    if not len(rows) or (r.doc_ids[rows] != r.doc_ids[rows[0]]).any():
-        return None
-    return _type_vocabulary(r.chunks[int(rows[0])].url)
+    row = _one_summary(r, allowed)
+    return None if row is None else _type_vocabulary(r.chunks[row].url)
 
 
-def names_subtype(question: str, filed: Vocabulary, own: Vocabulary) -> bool:
-    """Whether the question puts a word before its type's word that names a kind of the type
-    the passages never speak of: "mantle cell lymphoma" asked of the mycosis fungoides summary,
-    "synovial sarcoma" of the GIST one. The type's words then do not stand for the summary's own
-    (`filed_under`). Such a word is one in the run of words just before the type's word that
-    everyday English hardly uses (`SUBTYPE_ZIPF`) and neither the passages nor the type's words
-    hold, in either spelling ("tumour": "tumor")."""
+def another_kind(r: Retriever, allowed: np.ndarray | None, question: str, filed: Vocabulary,
+                 passages: list[Vocabulary]) -> bool:
+    """Whether a search of one summary names another kind of the type it is filed under
+    (`names_subtype`), by the words of the type's other summaries in the index."""
+    row = _one_summary(r, allowed)
+    doc = None if row is None else r.chunks[row].doc_id
+    elsewhere = None if doc is None else _kinds_elsewhere(r, doc)
+    return elsewhere is not None and names_subtype(question, filed, Vocabulary.union(passages),
+                                                   r.scope.summary(doc), elsewhere)
+
+
+def names_subtype(question: str, filed: Vocabulary, passages: Vocabulary, summary: Vocabulary,
+                  elsewhere: frozenset[str]) -> bool:
+    """Whether the question names a kind of its type that the summary is not about: "mantle cell
+    lymphoma" asked of the mycosis fungoides summary, "synovial sarcoma" of the GIST one. The
+    type's words then do not stand for the ``passages``' own (`filed_under`).
+
+    Such a kind is typed in the run of words just before a type word the passages never say, as a
+    word that everyday English hardly uses (`SUBTYPE_ZIPF`), that the ``summary`` (all of its
+    passages) and the type never use and that another summary of the type does (``elsewhere``):
+    a name the corpus gives that kind, not a symptom, a drug or a lay word ("tummy sarcoma")."""
     ws = words(question)
     for i, w in enumerate(ws):
-        if not filed.knows(w) or own.knows(w):  # not the type's word, or one the passages say themselves
+        if not filed.knows(w) or passages.knows(w):  # not the type's word, or one the passages say themselves
             continue
         for before in takewhile(_in_name, reversed(ws[:i])):
-            known = any(v.knows(form) for v in (own, filed) for form in (before, *american(before)))
-            if not known and zipf(before) < SUBTYPE_ZIPF:
+            if (zipf(before) < SUBTYPE_ZIPF and before in elsewhere
+                    and not any(v.knows(form) for v in (summary, filed) for form in (before, *american(before)))):
                 return True
     return False
 
 
 def _in_name(word: str) -> bool:
-    """Whether ``word`` may be part of a name typed before a type's word: no stop word, no
-    number or size ("1cm skin tumour lymphoma stage")."""
-    return word not in STOPWORDS and not any(c.isdigit() for c in word)
+    """Whether ``word`` may be part of a name typed before a type's word: a letter other than a
+    word ("t-cell", "waldenstrom's"; not "a"), or no stop word, number, size ("1cm") or stage ("iiia")."""
+    if len(word) == 1:
+        return word not in "ai"
+    return not (word in STOPWORDS or any(c.isdigit() for c in word) or _STAGE.match(word))
+
+
+_STAGE = re.compile(r"^[ivx]+[a-d]?$")
+
+
+def _one_summary(r: Retriever, allowed: np.ndarray | None) -> int | None:
+    """A row of the summary a search reads, when it reads one (the index's only one, or a filter's), else None."""
+    if allowed is None:
+        return 0 if len(r.manifest.documents) == 1 and r.chunks else None
+    rows = np.flatnonzero(allowed)
+    return int(rows[0]) if len(rows) and (r.doc_ids[rows] == r.doc_ids[rows[0]]).all() else None
+
+
+def _kinds_elsewhere(r: Retriever, doc: str) -> frozenset[str] | None:
+    """The words the other summaries of the index filed under ``doc``'s cancer type put just
+    before a word of the type ("mantle cell lymphoma", "synovial sarcoma"), or None where there
+    are no others: read once per summary and index (`_KINDS`)."""
+    known = _KINDS.setdefault(r, {})
+    if doc not in known:
+        urls = {c.doc_id: c.url for c in r.chunks}
+        filed = url_type_words(urls[doc])
+        others = {d for d, url in urls.items() if d != doc and filed and url_type_words(url) == filed}
+        typed = _type_vocabulary(urls[doc])
+        known[doc] = frozenset(w for c in r.chunks if c.doc_id in others
+                               for w in _named_before(c.text, typed)) if others else None
+    return known[doc]
+
+
+# Each index's `_kinds_elsewhere`, gone with the index (a reload's old one is not kept alive).
+_KINDS: WeakKeyDictionary[Retriever, dict[str, frozenset[str] | None]] = WeakKeyDictionary()
+
+
+def _named_before(text: str, typed: Vocabulary) -> set[str]:
+    """The words of ``text`` in a run just before a word of the type ``typed``."""
+    ws = words(text)
+    return {w for i, t in enumerate(ws) if t in typed.words or stem(t) in typed.stems
+            for w in takewhile(_in_name, reversed(ws[:i]))}
 
 
 @lru_cache(maxsize=256)

@@ -83,32 +83,45 @@ def test_a_search_of_one_summary_reads_the_cancer_type_it_is_filed_under():
 
 
 MF_PASSAGES = Vocabulary(["mycosis", "fungoides", "cell", "skin", "tumor", "stage", "t"])
+MF_SUMMARY = Vocabulary(["mycosis", "fungoides", "cell", "skin", "tumor", "stage", "t", "itchy", "serous"])
+# what the other lymphoma summaries put before "lymphoma"
+ELSEWHERE = frozenset({"mantle", "cell", "diffuse", "large", "b", "t", "follicular", "peripheral", "adult",
+                       "itchy", "iiia", "waldenstrom", "tumour"})
+LYMPHOMA = Vocabulary(["lymphoma"])
 
 
 @pytest.mark.parametrize("question", ["mantle cell lymphoma", "follicular lymphoma treatment",
-                                      "diffuse large b-cell lymphoma", "is it like mantle lymphoma"])
-def test_a_rare_word_before_the_type_names_another_kind_of_it(question):
-    assert names_subtype(question, Vocabulary(["lymphoma"]), MF_PASSAGES)
+                                      "diffuse large b-cell lymphoma", "peripheral t-cell lymphoma",
+                                      "waldenstr\u00f6m's lymphoma", "is it like mantle lymphoma"])
+def test_a_kind_another_summary_of_the_type_names_is_another_kind(question):
+    assert names_subtype(question, LYMPHOMA, MF_PASSAGES, MF_SUMMARY, ELSEWHERE)
 
 
 @pytest.mark.parametrize("question", [
     "early skin lymphoma treatment",  # everyday words, and words the passages use
+    "adult lymphoma treatment",  # an everyday word another summary puts before the type's word
+    "itchy lymphoma",  # a word the summary uses, if not its first passages
+    "tummy lymphoma",  # ... or no other summary before the type's word
     "1cm skin tumour lymphoma stage",  # a size, and a word the passages spell otherwise
+    "stage iiia lymphoma",  # a stage is no name
     "lymphoma itchy skin",  # nothing typed before the type's word
     "is follicular a lymphoma",  # a stop word ends the name
-    "mycosis fungoides is a t-cell lymphoma",
 ])
-def test_everyday_and_known_words_before_the_type_name_no_other_kind(question):
-    assert not names_subtype(question, Vocabulary(["lymphoma"]), MF_PASSAGES)
+def test_everyday_and_the_summarys_own_words_name_no_other_kind(question):
+    assert not names_subtype(question, LYMPHOMA, MF_PASSAGES, MF_SUMMARY, ELSEWHERE)
 
 
 def test_only_the_words_of_the_type_the_passages_never_say_are_read():
-    gist = Vocabulary(["soft", "tissue", "sarcoma"])
-    assert names_subtype("synovial sarcoma", gist, Vocabulary(["gist", "stomach"]))
-    assert not names_subtype("soft tissue sarcoma", gist, Vocabulary(["gist", "stomach"]))  # the type's own words
+    gist, sarcomas = Vocabulary(["soft", "tissue", "sarcoma"]), frozenset({"synovial", "soft", "tissue"})
+    summary = Vocabulary(["gist", "stomach"])
+    assert names_subtype("synovial sarcoma", gist, summary, summary, sarcomas)
+    assert not names_subtype("soft tissue sarcoma", gist, summary, summary, sarcomas)  # the type's own words
     # passages that say "sarcoma" answer for it themselves: the topic check reads them
-    assert not names_subtype("synovial sarcoma", gist, Vocabulary(["gist", "sarcoma"]))
-    assert not names_subtype("mantle cell lymphoma", gist, Vocabulary(["gist"]))  # not this type's word
+    assert not names_subtype("synovial sarcoma", gist, Vocabulary(["gist", "sarcoma"]), summary, sarcomas)
+    assert not names_subtype("mantle cell lymphoma", gist, summary, summary, ELSEWHERE)  # not this type's word
+    # a rare word of the type's own before another of its words: "endocrine" in "multiple endocrine neoplasia"
+    men = Vocabulary(["multiple", "endocrine", "neoplasia"])
+    assert not names_subtype("multiple endocrine neoplasia", men, summary, summary, frozenset({"endocrine"}))
 
 
 @pytest.mark.model
@@ -116,7 +129,7 @@ def test_a_question_naming_the_type_a_filtered_summary_is_filed_under_is_answere
                                                                                  tmp_path):
     """Filtered to the mycosis fungoides summary, whose passages never say "lymphoma", "skin lymphoma
     treatment" was refused for it; over that summary and the seed it still is (neither says it).
-    Another kind of lymphoma is still refused filtered."""
+    A kind of lymphoma another summary of the index names, and it never does, is still refused."""
     from ingest.indexing import build_index
     from retriever.models import Filters
     from retriever.search import Retriever
@@ -126,13 +139,20 @@ def test_a_question_naming_the_type_a_filtered_summary_is_filed_under_is_answere
         "# Mycosis Fungoides Treatment\n\n## Treatment of mycosis fungoides\n\nEarly mycosis fungoides of the "
         "skin is treated with light therapy, creams put on the skin, or radiation therapy to the patches.\n",
         encoding="utf-8")
+    (seed_copy / "nhl.md").write_text(
+        "---\ntitle: Adult Non-Hodgkin Lymphoma Treatment\n"
+        "url: https://www.cancer.gov/types/lymphoma/patient/adult-nhl-treatment-pdq\ntags:\n- cancer-type\n---\n"
+        "# Adult Non-Hodgkin Lymphoma Treatment\n\n## Types of lymphoma\n\nMantle cell lymphoma and follicular "
+        "lymphoma are types of non-Hodgkin lymphoma that start in the lymph nodes of adults.\n", encoding="utf-8")
     build_index(seed_copy, tmp_path / "index", settings, embedder=embedder, progress=False)
     r = Retriever.load(tmp_path / "index", settings, embedder=embedder)
-    question = "skin lymphoma treatment"
-    filtered = r.search(question, filters=Filters(doc_ids=("mf",)))
+    question, mf = "skin lymphoma treatment", Filters(doc_ids=("mf",))
+    filtered = r.search(question, filters=mf)
     assert "lymphoma" not in filtered.missing and not filtered.abstained
     assert filtered.hits[0].chunk.doc_id == "mf"
-    another = r.search("mantle cell lymphoma treatment", filters=Filters(doc_ids=("mf",)))
-    assert another.abstained and "lymphoma" in another.missing  # a kind of lymphoma the summary never names
-    whole = r.search(question)
-    assert whole.abstained and "lymphoma" in whole.missing
+    for another in ("mantle cell lymphoma treatment", "follicular lymphoma"):  # kinds the other summary names
+        refused = r.search(another, filters=mf)
+        assert refused.abstained and "lymphoma" in refused.missing
+    seed = next(d for d in r.manifest.documents if d not in ("mf", "nhl"))
+    both = r.search(question, filters=Filters(doc_ids=("mf", seed)))
+    assert both.abstained and "lymphoma" in both.missing
