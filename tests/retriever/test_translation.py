@@ -179,6 +179,18 @@ def test_a_bridge_is_a_passage_word_a_question_word_is_asked_of_both_ways():
     assert table.bridges(probability=0.95).names == {}
 
 
+def test_a_form_of_the_question_word_is_a_bridge_at_a_lower_probability():
+    """"spine" is asked of passages saying "spinal" 0.16 of the time: under the probability, but a
+    form of the word (its first letters); "intrathecal" at 0.19 is only its company."""
+    table = _table({("spine", "spine"): 0.6, ("spinal", "spine"): 0.16, ("intrathecal", "spine"): 0.19,
+                    ("vulvar", "vulva"): 0.05},
+                   counts={"spine": 20, "spinal": 60, "intrathecal": 30, "vulvar": 30})
+    assert table.bridges().names == {stem("spine"): {stem("spinal")}}
+    assert table.bridges(derived=0.2).names == {}  # a form under its own probability
+    assert table.bridges(derived=0.04).names == {stem("spine"): {stem("spinal")}, stem("vulva"): {stem("vulvar")}}
+    assert table.bridges(probability=0.15, derived=0.5).names == {stem("spine"): {stem("spinal"), stem("intrathecal")}}
+
+
 def test_a_bridge_the_question_says_itself_names_nothing_else():
     """"plasma cell myeloma": a passage on plasma is none on myeloma, whatever the table says."""
     bridges = Bridges({stem("myeloma"): frozenset({stem("plasma")}), stem("belly"): frozenset({stem("abdomen")})})
