@@ -11,8 +11,9 @@ other than cancer with few of its words found (`retriever.domain`), an animal's 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from itertools import takewhile
+from itertools import islice, takewhile
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -25,8 +26,9 @@ from retriever.health_topics import missing_topics
 from retriever.passing import lifted
 from retriever.respelling import american
 from retriever.searchers import FUSED, Signals
-from retriever.tokenization import STOPWORDS, Vocabulary, stem, words, zipf
+from retriever.tokenization import STOPWORDS, Vocabulary, stem, zipf
 from retriever.translation import NO_BRIDGES, Bridges
+from retriever.wordpairs import segments
 
 # A word typed before a cancer type's word names a kind of that type only when everyday English
 # uses it less than this (Zipf; `names_subtype`): "mantle" (3.6), "diffuse" (3.3), "synovial"
@@ -34,8 +36,12 @@ from retriever.translation import NO_BRIDGES, Bridges
 # there. Read off those words; at 3.5 "mantle cell lymphoma" is answered from the mycosis
 # fungoides summary again (docs/abstention.md, "A kind of the type").
 SUBTYPE_ZIPF = 4.0
+# The most words of a kind's name before its type's word: "diffuse large B-cell lymphoma".
+NAME_WORDS = 4
 
 if TYPE_CHECKING:
+    from retriever.models import Chunk
+    from retriever.scope import Scope
     from retriever.search import Retriever
 
 
@@ -86,33 +92,28 @@ def filed_under(r: Retriever, allowed: np.ndarray | None) -> Vocabulary | None:
 def another_kind(r: Retriever, allowed: np.ndarray | None, question: str, filed: Vocabulary,
                  passages: list[Vocabulary]) -> bool:
     """Whether a search of one summary names another kind of the type it is filed under
-    (`names_subtype`), by the words of the type's other summaries in the index."""
+    (`names_subtype`), by the kinds its index's summaries name (`type_kinds`)."""
     row = _one_summary(r, allowed)
-    doc = None if row is None else r.chunks[row].doc_id
-    elsewhere = None if doc is None else _kinds_elsewhere(r, doc)
-    return elsewhere is not None and names_subtype(question, filed, Vocabulary.union(passages),
-                                                   r.scope.summary(doc), elsewhere)
+    kinds = None if row is None else _kinds_of(r, row)
+    return bool(kinds) and names_subtype(question, filed, Vocabulary.union(passages),
+                                         r.scope.summary(r.chunks[row].doc_id), kinds)
 
 
 def names_subtype(question: str, filed: Vocabulary, passages: Vocabulary, summary: Vocabulary,
-                  elsewhere: frozenset[str]) -> bool:
+                  kinds: frozenset[str]) -> bool:
     """Whether the question names a kind of its type that the summary is not about: "mantle cell
     lymphoma" asked of the mycosis fungoides summary, "synovial sarcoma" of the GIST one. The
     type's words then do not stand for the ``passages``' own (`filed_under`).
 
-    Such a kind is typed in the run of words just before a type word the passages never say, as a
-    word that everyday English hardly uses (`SUBTYPE_ZIPF`), that the ``summary`` (all of its
-    passages) and the type never use and that another summary of the type does (``elsewhere``):
-    a name the corpus gives that kind, not a symptom, a drug or a lay word ("tummy sarcoma")."""
-    ws = words(question)
-    for i, w in enumerate(ws):
-        if not filed.knows(w) or passages.knows(w):  # not the type's word, or one the passages say themselves
-            continue
-        for before in takewhile(_in_name, reversed(ws[:i])):
-            if (zipf(before) < SUBTYPE_ZIPF and before in elsewhere
-                    and not any(v.knows(form) for v in (summary, filed) for form in (before, *american(before)))):
-                return True
-    return False
+    Such a kind is typed in the run of words just before a type word the passages never say
+    (`_named_before`), as one of the type's ``kinds`` (`type_kinds`) that everyday English hardly
+    uses (`SUBTYPE_ZIPF`) and that the ``summary`` (all of its passages) and the type never use,
+    in either spelling: a name the summaries give a kind, not a symptom, a drug or a lay word
+    ("tummy sarcoma"), nor a state every type is in ("relapsed lymphoma")."""
+    unsaid = Vocabulary(w for w in filed.words if not passages.knows(w))
+    return any(zipf(w) < SUBTYPE_ZIPF and w in kinds
+               and not any(v.knows(form) for v in (summary, filed) for form in (w, *american(w)))
+               for w in _named_before(question, unsaid))
 
 
 def _in_name(word: str) -> bool:
@@ -134,30 +135,47 @@ def _one_summary(r: Retriever, allowed: np.ndarray | None) -> int | None:
     return int(rows[0]) if len(rows) and (r.doc_ids[rows] == r.doc_ids[rows[0]]).all() else None
 
 
-def _kinds_elsewhere(r: Retriever, doc: str) -> frozenset[str] | None:
-    """The words the other summaries of the index filed under ``doc``'s cancer type put just
-    before a word of the type ("mantle cell lymphoma", "synovial sarcoma"), or None where there
-    are no others: read once per summary and index (`_KINDS`)."""
-    known = _KINDS.setdefault(r, {})
-    if doc not in known:
-        urls = {c.doc_id: c.url for c in r.chunks}
-        filed = url_type_words(urls[doc])
-        others = {d for d, url in urls.items() if d != doc and filed and url_type_words(url) == filed}
-        typed = _type_vocabulary(urls[doc])
-        known[doc] = frozenset(w for c in r.chunks if c.doc_id in others
-                               for w in _named_before(c.text, typed)) if others else None
-    return known[doc]
+def _kinds_of(r: Retriever, row: int) -> frozenset[str] | None:
+    """The kinds of the cancer type of passage ``row``'s summary that its index names
+    (`index_kinds`), or None for a summary under no type."""
+    return index_kinds(r).get(url_type_words(r.chunks[row].url))
 
 
-# Each index's `_kinds_elsewhere`, gone with the index (a reload's old one is not kept alive).
-_KINDS: WeakKeyDictionary[Retriever, dict[str, frozenset[str] | None]] = WeakKeyDictionary()
+def index_kinds(r: Retriever) -> dict[str, frozenset[str]]:
+    """`type_kinds` of ``r``'s index, read once (0.27 s for the corpus; `Retriever.warm_up` reads
+    it) and kept by the index's scope, which copies of the retriever share (`_KINDS`)."""
+    kinds = _KINDS.get(r.scope)
+    if kinds is None:
+        kinds = _KINDS[r.scope] = type_kinds(r.chunks)
+    return kinds
+
+
+# Each index's `type_kinds`, gone with the index (a reload's old one is not kept alive).
+_KINDS: WeakKeyDictionary[Scope, dict[str, frozenset[str]]] = WeakKeyDictionary()
+
+
+def type_kinds(chunks: Iterable[Chunk]) -> dict[str, frozenset[str]]:
+    """Each cancer type's kinds, as its summaries name them: the words they put just before a
+    word of their type ("mantle cell lymphoma", "synovial sarcoma"). A word that a summary of
+    another type puts before its own is no kind: it says a state every type is in ("relapsed",
+    "refractory", "localized", "invasive")."""
+    named: dict[str, set[str]] = {}
+    types_of: dict[str, set[str]] = {}
+    for c in chunks:
+        if typed := _type_vocabulary(c.url):
+            filed = url_type_words(c.url)
+            for w in _named_before(c.text, typed):
+                named.setdefault(filed, set()).add(w)
+                types_of.setdefault(w, set()).add(filed)
+    return {filed: frozenset(w for w in ws if len(types_of[w]) == 1) for filed, ws in named.items()}
 
 
 def _named_before(text: str, typed: Vocabulary) -> set[str]:
-    """The words of ``text`` in a run just before a word of the type ``typed``."""
-    ws = words(text)
-    return {w for i, t in enumerate(ws) if t in typed.words or stem(t) in typed.stems
-            for w in takewhile(_in_name, reversed(ws[:i]))}
+    """The words of ``text`` in a run of at most `NAME_WORDS` just before a word of the type
+    ``typed`` (not a stop word: "head and neck"), within a stretch between punctuation."""
+    return {w for ws in segments(text) for i, t in enumerate(ws)
+            if t not in STOPWORDS and (t in typed.words or stem(t) in typed.stems)
+            for w in islice(takewhile(_in_name, reversed(ws[:i])), NAME_WORDS)}
 
 
 @lru_cache(maxsize=256)

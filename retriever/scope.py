@@ -9,15 +9,16 @@ that names a cancer-type summary (`health_topics.CANCER_WORDS`: "pancreatic", "a
 "renal") and that they never mention is a topic too, and so is a cancer they never name
 (`cancer_names`).
 
-Over many summaries every such word is mentioned somewhere, and a question about a cancer whose
-summary the index lacks was answered from another cancer's passages ("endometrial cancer staging
-tests" with esophageal staging, as 55% of the validation summaries' questions that name their
-cancer were when asked without its summaries). A cancer the question names must therefore be
-named by the passages themselves (`Scope.unnamed`; docs/abstention.md, "A cancer the question
-names"), and, over several summaries, one of them must be about it (`Scope.about`; "A cancer
-the passages are about"): a passage naming it in passing ("bladder and/or prostate cancer may
-occur at the same time as urethral cancer", for "prostate cancer symptoms" asked without the
-prostate summaries) answers nothing about it.
+Over many summaries every such word is mentioned somewhere, and a question about a cancer
+whose summary the index lacks was answered from another cancer's passages: "endometrial
+cancer staging tests" with esophageal staging, as 55% of the validation summaries'
+questions that name their cancer were when asked without its summaries. A cancer the
+question names must therefore be named by the passages themselves (`Scope.unnamed`;
+docs/abstention.md, "A cancer the question names"), and, over several summaries, one of them
+must be about it (`Scope.about`; "A cancer the passages are about"): a cancer-type summary's
+passage that names it in passing ("bladder and/or prostate cancer may occur at the same time
+as urethral cancer", shown for "prostate cancer symptoms" asked without the prostate
+summaries) answers nothing about it.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from dataclasses import replace
 import numpy as np
 
 from retriever.acronyms import as_initials
-from retriever.audience import url_type_words
 from retriever.boilerplate import own_text
 from retriever.cancer_names import TUMOUR_WORDS, cancers_named, summary_cancers, unnamed_cancers
 from retriever.health_topics import acronyms_cancers, cancer_words, negated_topics, pdq_subjects, topic_words
@@ -38,23 +38,26 @@ from retriever.models import Chunk
 from retriever.planning import QueryPlan
 from retriever.tokenization import Vocabulary, content_words, negated, passage_vocabulary, stem, words
 
-# A passage names a cancer by a word of the same first letters too, where its summary names the cancer itself:
-# "rectum" for "rectal", "laryngeal" for "larynx". The validation summaries' near-misses over the corpus were refused
-# 0.454 -> 0.588 with it (4 of 2,328 answers lost); the exact word alone refused 0.616 but also a dev question that
-# says "rectal" of a passage that says "rectum" (docs/abstention.md, "A cancer the question names"). Only for a longer
-# word: "anal" would be named by "analysis", "germ" by "germline".
+# A passage names a cancer by a word of the same first letters too, where its summary names
+# the cancer itself: "rectum" for "rectal", "laryngeal" for "larynx". The validation
+# summaries' near-misses over the corpus were refused 0.454 -> 0.588 with it (4 of 2,328
+# answers lost); the exact word alone refused 0.616 but also a dev question that says
+# "rectal" of a passage that says "rectum" (docs/abstention.md, "A cancer the question names").
+# Only for a longer word: "anal" would be named by "analysis", "germ" by "germline".
 SAME_START = 4
-# A question naming a kind of tumour the passages name asks about that tumour, and a cancer word beside it says where
-# it grows or what it is set against: "colorectal carcinoid tumor", "is a carcinoid a type of colon cancer" (as
-# `cancer_names.unnamed_cancers` reads them). The bare "tumor" is no kind: "wilms tumor" asked without the Wilms
-# summary is a near-miss (with it, 0.579 of the validation near-misses refused instead of 0.588).
+# A question naming a kind of tumour the passages name asks about that tumour, and a cancer
+# word beside it says where it grows or what it is set against: "colorectal carcinoid tumor",
+# "is a carcinoid a type of colon cancer" (as `cancer_names.unnamed_cancers` reads them). The
+# bare "tumor" is no kind: "wilms tumor" asked without the Wilms summary is a near-miss
+# (with it, 0.579 of the validation near-misses refused instead of 0.588).
 KINDS = TUMOUR_WORDS - {"tumor", "tumors", "tumour", "tumours"}
-# The front matter tag of a summary about a cancer type (the PDQ corpus's 132 of 169; the others are remedies,
-# symptoms and coping): only such a summary's title and headings say which cancers it is about (`Scope.about`).
+# The front matter tag of a summary about a cancer type (the PDQ corpus's 132 of 169; the
+# others are remedies, symptoms and coping): only such a summary's title and headings say
+# which cancers it is about (`Scope.about`).
 CANCER_TYPE = "cancer-type"
-# A summary naming this share of the words that name a cancer-type summary serves many cancers (`Scope.general`): of
-# the PDQ corpus's 101 such words, the late-effects summary names 41 and the rare childhood cancers one 32; the next,
-# adult non-Hodgkin lymphoma, 19.
+# A summary naming this share of the words that name a cancer-type summary serves many cancers
+# (`Scope.general`): of the PDQ corpus's 101 such words, the late-effects summary names 41 and
+# the rare childhood cancers one 32; the next, adult non-Hodgkin lymphoma, 19.
 GENERAL_SHARE = 0.25
 # A cancer-type summary holding a cancer's name in this share of its passages (as BM25 reads them, headings with
 # the text) is about it (`Scope.everyday`). Over the corpus no summary holds "breast" in more than 18% of its passages,
@@ -102,15 +105,12 @@ class Scope:
     def cancers(self, doc_ids: tuple[str, ...]) -> tuple[frozenset[str], set[str], frozenset[str]]:
         """The cancers the summaries ``doc_ids`` name, the distinctive words of their titles
         (`health_topics.pdq_subjects`) and the everyday names of cancers they are about
-        (`cancer_names.summary_cancers`). One summary also names the cancer type its url files it
-        under ("brain cancer" of the childhood CNS embryonal tumours one, as `judging.filed_under`)."""
+        (`cancer_names.summary_cancers`)."""
         for d, rows in ((d, self._rows[d]) for d in doc_ids if d not in self._cancers):
             first = self._chunks[rows[0]]
             self._cancers[d] = summary_cancers([self._own(i) for i in rows], first.title, CANCER_TYPE in first.tags)
         names, lay = (frozenset().union(*(self._cancers[d][j] for d in doc_ids)) for j in (0, 1))
-        firsts = [self._chunks[self._rows[d][0]] for d in doc_ids]
-        filed = {url_type_words(firsts[0].url)} - {""} if len(firsts) == 1 else set()
-        return names | filed, {w for c in firsts for w in words(c.title)} & pdq_subjects(), lay
+        return names, {w for d in doc_ids for w in words(self._chunks[self._rows[d][0]].title)} & pdq_subjects(), lay
 
     def summary(self, doc_id: str) -> Vocabulary:
         """The words of one summary's passages (`_own`), in every form."""

@@ -41,7 +41,7 @@ from retriever.domain import DomainCheck
 from retriever.dose_typed import verbs
 from retriever.embedding import Embedder, ModelError, cpu_share, get_embedder, resolve_model, search_threads
 from retriever.highlight import pick_highlights
-from retriever.judging import judge_passages, unmentioned
+from retriever.judging import index_kinds, judge_passages, unmentioned
 from retriever.keyword import DocumentTitles
 from retriever.loading import IndexData, check_weights, read_index
 from retriever.models import Filters, Hit, SearchResult, check_request
@@ -190,6 +190,7 @@ class Retriever:
         self.planner.initialisms.passages  # noqa: B018 (read now, not on the first question typing initials)
         verbs()  # the "does" typed "dose" reader's list
         not_in_english(WARM_UP_QUERY)  # other languages' word lists: 0.12 s on the first question that asks for them
+        index_kinds(self)  # the kinds of each cancer type: 0.27 s on the corpus's first search of one summary
         self.search(WARM_UP_QUERY)
 
     # -- stages 1 and 2: plan, retrieve ----------------------------------------------------

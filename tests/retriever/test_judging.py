@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from retriever.abstain import FIGURE, Evidence, Verdict
-from retriever.judging import filed_under, names_subtype, unmentioned
+from retriever.judging import filed_under, names_subtype, type_kinds, unmentioned
 from retriever.tokenization import Vocabulary, stem
 from retriever.translation import Bridges
 
@@ -86,7 +86,7 @@ MF_PASSAGES = Vocabulary(["mycosis", "fungoides", "cell", "skin", "tumor", "stag
 MF_SUMMARY = Vocabulary(["mycosis", "fungoides", "cell", "skin", "tumor", "stage", "t", "itchy", "serous"])
 # what the other lymphoma summaries put before "lymphoma"
 ELSEWHERE = frozenset({"mantle", "cell", "diffuse", "large", "b", "t", "follicular", "peripheral", "adult",
-                       "itchy", "iiia", "waldenstrom", "tumour"})
+                       "itchy", "iiia", "waldenstrom", "tumour", "1cm"})
 LYMPHOMA = Vocabulary(["lymphoma"])
 
 
@@ -122,6 +122,25 @@ def test_only_the_words_of_the_type_the_passages_never_say_are_read():
     # a rare word of the type's own before another of its words: "endocrine" in "multiple endocrine neoplasia"
     men = Vocabulary(["multiple", "endocrine", "neoplasia"])
     assert not names_subtype("multiple endocrine neoplasia", men, summary, summary, frozenset({"endocrine"}))
+
+
+def _chunk(doc: str, kind: str, text: str) -> SimpleNamespace:
+    return SimpleNamespace(doc_id=doc, url=f"https://www.cancer.gov/types/{kind}/patient/{doc}-pdq", text=text)
+
+
+def test_the_kinds_of_a_type_are_the_words_its_summaries_alone_put_before_its_word():
+    kinds = type_kinds([
+        _chunk("nhl", "lymphoma", "Mantle cell lymphoma and relapsed lymphoma are treated. Pap smear. Lymphoma."),
+        _chunk("nhl", "lymphoma", "Diffuse large B-cell lymphoma grows fast; alpha beta gamma delta epsilon lymphoma."),
+        _chunk("cll", "leukemia", "Relapsed leukemia is treated again."),  # a state every type is in
+        _chunk("oral", "head-and-neck", "Cancer of the head and neck spreads; cheek and neck tumors."),
+        SimpleNamespace(doc_id="coping", url="https://www.cancer.gov/about-cancer/coping", text="Mantle lymphoma."),
+    ])
+    # four words at most before the type's word, none across punctuation ("smear. Lymphoma")
+    assert kinds["lymphoma"] == {"mantle", "cell", "diffuse", "large", "b", "beta", "gamma", "delta", "epsilon"}
+    assert kinds["leukemia"] == set()
+    assert "cheek" not in kinds.get("head and neck", ())  # "and" is no word of the type
+    assert "coping" not in kinds and "" not in kinds  # a page under no type
 
 
 @pytest.mark.model

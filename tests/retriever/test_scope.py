@@ -79,23 +79,6 @@ def test_a_cancer_the_filtered_summaries_never_name_is_a_topic_of_the_filtered_s
     assert "skin cancer" not in _narrowed("is the colon tumor a kind of skin cancer", "colon")  # a tumour named
 
 
-def test_one_summary_names_the_cancer_type_its_url_files_it_under():
-    """"brain cancer" filtered to the childhood CNS embryonal tumours summary (filed under brain,
-    its passages say "brain tumors") was refused: a search of one summary reads the type as named."""
-    chunks = [replace(c, url="https://www.cancer.gov/types/colon/patient/rectum-care") if c.doc_id == "rectum" else c
-              for c in scope_chunks()]
-    planner = scope_planner(chunks)
-
-    def narrowed(question: str, *kept: str) -> list[str]:
-        allowed = np.array([c.doc_id in kept for c in chunks])
-        return Scope(chunks).narrow(planner.plan(question), allowed, planner.speller.looks_misspelled).topics
-
-    assert "colon cancer" not in narrowed("colon cancer treatment", "rectum")
-    assert "colon cancer" in narrowed("colon cancer treatment", "rectum", "pancreatic")  # several: not read
-    assert "colon cancer" in _narrowed("colon cancer treatment", "rectum")  # filed under no type
-    assert "pancreatic cancer" in narrowed("pancreatic cancer treatment", "rectum")  # another type
-
-
 def test_an_everyday_cancer_name_is_a_topic_of_a_search_filtered_to_summaries_not_about_it():
     """"bowel cancer" is the colon summary's (its title, which heads its passages, says "Colon")
     and no other's; the rectum care summary says "bowel" but neither "bowel cancer" nor a word
