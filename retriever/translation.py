@@ -46,13 +46,15 @@ MIN_PROBABILITY = 1e-3
 # before any unseen set was scored: docs/abstention.md, "Lay words bridged both ways".
 BRIDGE_PROBABILITY = 0.3
 BRIDGE_SHARE = 0.2
-# A passage word that starts with the question word's first `DERIVED_START` letters is another
-# form of it ("spinal" of "spine", t 0.16; "testicular" of "testicle", 0.29; "vulvar" of
-# "vulva", 0.24), and is a bridge from this probability: the table spreads a word's asking over
-# its forms and their company. Picked by reading the 52 words it adds, before any set was
-# scored; the validation summaries' lay questions were then refused 218 -> 192 of 6,077, their
-# near-misses 1,827 -> 1,826 (docs/abstention.md, "A form of the word").
+# A passage word that is another form of the question word (`a_form`: "spinal" of "spine", t
+# 0.16; "testicular" of "testicle", 0.29; "vulvar" of "vulva", 0.24) is a bridge from this
+# probability: the table spreads a word's asking over its forms and their company. Picked by
+# reading the words it adds, before any set was scored; the validation summaries' lay questions
+# were then refused 218 -> 192 of 6,077, their near-misses 1,827 -> 1,826 (docs/abstention.md,
+# "A form of the word").
 DERIVED_PROBABILITY = 0.1
+# The fewest first letters a form shares with the word (`a_form`): 3 would add "hyperthyroid" of
+# "hypothyroid" and "loss" of "lose".
 DERIVED_START = 4
 
 
@@ -78,6 +80,16 @@ class Bridges:
 
 
 NO_BRIDGES = Bridges()
+
+
+def a_form(source: str, target: str) -> bool:
+    """Whether passage stem ``source`` is another form of question stem ``target``: the same
+    letters up to the target's last two, and at least `DERIVED_START` ("spinal" of "spine",
+    "testicular" of "testicl"; not "meninges" of "meningioma"), and no tumour named after an
+    organ ("thymoma" of "thymus") unless the target starts it ("rhabdomyosarcoma" of "rhabdo")."""
+    n = max(DERIVED_START, len(target) - 2)
+    tumour = source.endswith("oma") and not target.endswith("oma") and not source.startswith(target)
+    return source[:n] == target[:n] and not tumour
 
 
 @dataclass(frozen=True)
@@ -123,7 +135,7 @@ class TranslationTable:
     def bridges(self, probability: float = BRIDGE_PROBABILITY, share: float = BRIDGE_SHARE,
                 derived: float = DERIVED_PROBABILITY) -> Bridges:
         """Each question stem's other names: the passage stems it is asked of at least
-        ``probability`` of the time (``derived``, for a form of it: `DERIVED_START`) and whose
+        ``probability`` of the time (``derived``, for a form of it: `a_form`) and whose
         passages hold at least ``share`` of its asking (by ``counts``). Only stems of letters,
         three or more: no number ("dutasteride" is asked of "75" mg). Which passage words may
         stand for them is abstention's to say (`health_topics.missing_topics`: none everyday
@@ -136,8 +148,8 @@ class TranslationTable:
         names: dict[str, set[str]] = {}
         for i, j, t in zip(m.indices[kept], column[kept], m.data[kept]):
             source, target = self.sources[i], self.targets[j]
-            form = source[:DERIVED_START] == target[:DERIVED_START]
-            if source != target and source.isalpha() and len(source) >= 3 and (t >= probability or form):
+            named = t >= probability or a_form(source, target)
+            if named and source != target and source.isalpha() and len(source) >= 3:
                 names.setdefault(target, set()).add(source)
         return Bridges({target: frozenset(sources) for target, sources in names.items()})
 

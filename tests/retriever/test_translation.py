@@ -14,7 +14,7 @@ from retriever.keyword import KeywordIndex
 from retriever.models import Chunk
 from retriever.text import keyword_text
 from retriever.tokenization import stem, tokenize
-from retriever.translation import Bridges, TranslationError, TranslationTable
+from retriever.translation import Bridges, TranslationError, TranslationTable, a_form
 
 
 def _index(*texts: str) -> KeywordIndex:
@@ -189,6 +189,22 @@ def test_a_form_of_the_question_word_is_a_bridge_at_a_lower_probability():
     assert table.bridges(derived=0.2).names == {}  # a form under its own probability
     assert table.bridges(derived=0.04).names == {stem("spine"): {stem("spinal")}, stem("vulva"): {stem("vulvar")}}
     assert table.bridges(probability=0.15, derived=0.5).names == {stem("spine"): {stem("spinal"), stem("intrathecal")}}
+
+
+@pytest.mark.parametrize(("source", "target"), [("spinal", "spine"), ("testicular", "testicl"), ("vulvar", "vulva"),
+                                               ("thymic", "thymus"), ("rhabdomyosarcoma", "rhabdo")])
+def test_a_form_shares_the_words_letters_but_its_last_two(source, target):
+    assert a_form(source, target)
+
+
+@pytest.mark.parametrize(("source", "target"), [
+    ("mening", "meningioma"),  # the tumour's start, not the tumour
+    ("thymoma", "thymus"), ("pineoblastoma", "pineal"),  # a tumour named after an organ
+    ("hyperthyroid", "hypothyroid"),  # the same start, another word
+    ("spix", "spine"),
+])
+def test_a_word_sharing_a_start_is_no_form(source, target):
+    assert not a_form(source, target)
 
 
 def test_a_bridge_the_question_says_itself_names_nothing_else():
