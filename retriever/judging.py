@@ -55,8 +55,9 @@ def judge_passages(r: Retriever, sig: Signals, chosen: list[int]) -> Verdict:
     # the judged passages' own cosines: keyword mode's nearest passage is often not among them
     best = float(max([-1.0, *(r.vectors[top] @ vector), *map(sig.sentences.best, top)]))
     passages = [(r.chunks[i].text, r.words.of(i), r.words.own(i)) for i in top]
-    if (filed := filed_under(r, allowed)) is not None and not another_kind(r, allowed, plan.dense_text, filed,
-                                                                          [own for *_, own in passages]):
+    row = one_summary(r, allowed)
+    if (filed := filed_under(r, row)) is not None and not another_kind(r, row, plan.dense_text, filed,
+                                                                      [own for *_, own in passages]):
         passages = [(text, vocabulary, Vocabulary.union([own, filed])) for text, vocabulary, own in passages]
     covered = r.scope.covered(plan, top)  # cancers a summary about cancers in general answers for
     other = r.scope.unnamed(plan, top, [own for *_, own in passages], sig.query.allowed, covered)  # not about
@@ -74,9 +75,9 @@ def judge_passages(r: Retriever, sig: Signals, chosen: list[int]) -> Verdict:
     return lifted(verdict, lift, vector, first, r.threshold, plan, other, r.embedder.encode_query)
 
 
-def filed_under(r: Retriever, allowed: np.ndarray | None) -> Vocabulary | None:
+def filed_under(r: Retriever, row: int | None) -> Vocabulary | None:
     """The words of the cancer type PDQ files a search's summary under, when it searches one
-    summary (the index's only one, or a filter's), else None.
+    summary (``row``, one of its passages: `one_summary`), else None.
 
     The topic check, and the check for cancers the passages name (`Scope.unnamed`), read them
     beside its passages': "stage IA uterine cancer" asked of the endometrial cancer summary alone
@@ -85,15 +86,13 @@ def filed_under(r: Retriever, allowed: np.ndarray | None) -> Vocabulary | None:
     "lymphoma". Over several summaries they are not read: there they answered questions about a
     cancer whose summary was left out with another's passages ("uterine sarcoma prognosis" from
     the endometrial summary; docs/abstention.md, "The cancer type a summary is filed under")."""
-    row = _one_summary(r, allowed)
     return None if row is None else _type_vocabulary(r.chunks[row].url)
 
 
-def another_kind(r: Retriever, allowed: np.ndarray | None, question: str, filed: Vocabulary,
+def another_kind(r: Retriever, row: int | None, question: str, filed: Vocabulary,
                  passages: list[Vocabulary]) -> bool:
-    """Whether a search of one summary names another kind of the type it is filed under
-    (`names_subtype`), by the kinds its index's summaries name (`type_kinds`)."""
-    row = _one_summary(r, allowed)
+    """Whether a search of one summary (``row``, one of its passages) names another kind of the
+    type it is filed under (`names_subtype`), by the kinds its index's summaries name (`type_kinds`)."""
     kinds = None if row is None else _kinds_of(r, row)
     return bool(kinds) and names_subtype(question, filed, Vocabulary.union(passages),
                                          r.scope.summary(r.chunks[row].doc_id), kinds)
@@ -127,7 +126,7 @@ def _in_name(word: str) -> bool:
 _STAGE = re.compile(r"^[ivx]+[a-d]?$")
 
 
-def _one_summary(r: Retriever, allowed: np.ndarray | None) -> int | None:
+def one_summary(r: Retriever, allowed: np.ndarray | None) -> int | None:
     """A row of the summary a search reads, when it reads one (the index's only one, or a filter's), else None."""
     if allowed is None:
         return 0 if len(r.manifest.documents) == 1 and r.chunks else None

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from retriever.abstain import FIGURE, Evidence, Verdict
-from retriever.judging import filed_under, names_subtype, type_kinds, unmentioned
+from retriever.judging import filed_under, names_subtype, one_summary, type_kinds, unmentioned
 from retriever.tokenization import Vocabulary, stem
 from retriever.translation import Bridges
 
@@ -66,20 +66,24 @@ def _index(*docs: tuple[str, str, int]):
                            manifest=SimpleNamespace(documents=[d for d, _, _ in docs]))
 
 
+def _filed(index, allowed: np.ndarray | None):
+    return filed_under(index, one_summary(index, allowed))
+
+
 def test_a_search_of_one_summary_reads_the_cancer_type_it_is_filed_under():
     colon = "https://www.cancer.gov/types/colorectal/patient/colon-treatment-pdq"
     two = _index(("mf", MYCOSIS, 2), ("colon", colon, 3))
-    assert filed_under(two, np.array([True, True, False, False, False])).knows("lymphoma")
-    assert filed_under(two, np.array([False, True, False, False, False])).knows("lymphoma")  # part of it
-    assert filed_under(two, np.array([False, False, True, False, True])).knows("colorectal")
-    assert filed_under(two, None) is None  # several summaries: another's passages answered near-misses
-    assert filed_under(two, np.array([False, True, True, False, False])) is None
-    assert filed_under(two, np.zeros(5, dtype=bool)) is None
-    assert filed_under(_index(("mf", MYCOSIS, 2)), None).knows("lymphoma")  # an index of one summary
+    assert _filed(two, np.array([True, True, False, False, False])).knows("lymphoma")
+    assert _filed(two, np.array([False, True, False, False, False])).knows("lymphoma")  # part of it
+    assert _filed(two, np.array([False, False, True, False, True])).knows("colorectal")
+    assert _filed(two, None) is None  # several summaries: another's passages answered near-misses
+    assert _filed(two, np.array([False, True, True, False, False])) is None
+    assert _filed(two, np.zeros(5, dtype=bool)) is None
+    assert _filed(_index(("mf", MYCOSIS, 2)), None).knows("lymphoma")  # an index of one summary
     gist = _index(("gist", "https://www.cancer.gov/types/soft-tissue-sarcoma/patient/gist-treatment-pdq", 1))
-    assert all(map(filed_under(gist, None).knows, ["soft", "tissue", "sarcoma"]))  # every word of the type
+    assert all(map(_filed(gist, None).knows, ["soft", "tissue", "sarcoma"]))  # every word of the type
     coping = _index(("coping", "https://www.cancer.gov/about-cancer/coping/feelings/depression-pdq", 2))
-    assert filed_under(coping, None) is None  # filed under no cancer type
+    assert _filed(coping, None) is None  # filed under no cancer type
 
 
 MF_PASSAGES = Vocabulary(["mycosis", "fungoides", "cell", "skin", "tumor", "stage", "t"])
