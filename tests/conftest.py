@@ -36,6 +36,13 @@ def question_files(source: Path, names: list[str], into: Path) -> None:
             (into / file.name).write_text("", encoding="utf-8")
 
 
+def summary_page(title: str, url: str, body: str, tags: tuple[str, ...] = ("cancer-type",)) -> str:
+    """A summary's markdown as the corpus's pages come: front matter (title, url, ``tags``; none for a
+    page filed under no tag) and ``body`` under the title's heading."""
+    tagged = "tags:\n" + "".join(f"- {t}\n" for t in tags) if tags else ""
+    return f"---\ntitle: {title}\nurl: {url}\n{tagged}---\n# {title}\n\n{body}"
+
+
 def section_texts(doc: Path) -> dict[str, str]:
     """Each deepest section of a summary (as a question set's ``sections`` names it) and its
     folded plain text, every passage of it together."""
@@ -87,3 +94,19 @@ def seed_copy(tmp_path) -> Path:
     dst = tmp_path / "docs"
     shutil.copytree(SEEDS, dst)
     return dst
+
+
+@pytest.fixture
+def seed_with(seed_copy, tmp_path, settings, embedder):
+    """``seed_with(name=markdown, ...)``: a retriever over the seeds and these summaries (``name.md``,
+    `summary_page`), ingested into a private index, for what a summary beside the seed changes."""
+    def build(**summaries: str):
+        from ingest.indexing import build_index
+        from retriever.search import Retriever
+
+        for name, text in summaries.items():
+            (seed_copy / f"{name}.md").write_text(text, encoding="utf-8")
+        build_index(seed_copy, tmp_path / "index", settings, embedder=embedder, progress=False)
+        return Retriever.load(tmp_path / "index", settings, embedder=embedder)
+
+    return build

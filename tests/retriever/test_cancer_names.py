@@ -12,6 +12,7 @@ from retriever.health_topics import missing_topics
 from retriever.planning import Planner
 from retriever.tokenization import passage_vocabulary
 from retriever.wordpairs import segments
+from tests.conftest import summary_page
 
 
 def test_a_cancer_is_named_by_its_word_before_cancer_in_any_case_or_number():
@@ -147,18 +148,13 @@ def test_the_planner_reads_the_everyday_cancer_names_its_titles_are_about():
 
 @pytest.mark.model
 def test_an_index_holding_a_summary_about_no_cancer_type_is_about_every_everyday_name(
-        seed_copy, settings, embedder, tmp_path, seed_retriever):
+        seed_with, seed_retriever):
     """Such a summary (coping, a remedy) is asked about with any cancer: "i have throat cancer,
     can cannabis help"."""
-    from ingest.indexing import build_index
-    from retriever.search import Retriever
-
     assert "mouth" not in seed_retriever.planner.lay_cancers  # the seed: a cancer type's summary alone
-    (seed_copy / "coping.md").write_text(
-        "---\ntitle: Coping With Cancer\nurl: https://example.org/coping\ntags:\n- coping\n---\n"
-        "# Coping With Cancer\n\n## Talking\n\nTalking with family and friends can help.\n", encoding="utf-8")
-    build_index(seed_copy, tmp_path / "index", settings, embedder=embedder, progress=False)
-    retriever = Retriever.load(tmp_path / "index", settings, embedder=embedder)
+    retriever = seed_with(coping=summary_page("Coping With Cancer", "https://example.org/coping",
+                                              "## Talking\n\nTalking with family and friends can help.\n",
+                                              tags=("coping",)))
     assert retriever.planner.lay_cancers == frozenset(pdq_lay_cancers())
 
 

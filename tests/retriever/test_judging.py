@@ -9,6 +9,7 @@ from retriever.abstain import FIGURE, Evidence, Verdict
 from retriever.judging import filed_under, names_subtype, one_summary, type_kinds, unmentioned
 from retriever.tokenization import Vocabulary, stem
 from retriever.translation import Bridges
+from tests.conftest import summary_page
 
 PASSAGES = [Vocabulary(["hormone", "therapy"]), Vocabulary(["radiation"]), Vocabulary(["surgery"]),
             Vocabulary(["prostatectomy"]), Vocabulary(["the", "psa", "level", "rises"])]
@@ -148,27 +149,19 @@ def test_the_kinds_of_a_type_are_the_words_its_summaries_alone_put_before_its_wo
 
 
 @pytest.mark.model
-def test_a_question_naming_the_type_a_filtered_summary_is_filed_under_is_answered(seed_copy, settings, embedder,
-                                                                                 tmp_path):
+def test_a_question_naming_the_type_a_filtered_summary_is_filed_under_is_answered(seed_with):
     """Filtered to the mycosis fungoides summary, whose passages never say "lymphoma", "skin lymphoma
     treatment" was refused for it; over that summary and the seed it still is (neither says it).
     A kind of lymphoma another summary of the index names, and it never does, is still refused."""
-    from ingest.indexing import build_index
     from retriever.models import Filters
-    from retriever.search import Retriever
 
-    (seed_copy / "mf.md").write_text(
-        f"---\ntitle: Mycosis Fungoides Treatment\nurl: {MYCOSIS}\ntags:\n- cancer-type\n---\n"
-        "# Mycosis Fungoides Treatment\n\n## Treatment of mycosis fungoides\n\nEarly mycosis fungoides of the "
-        "skin is treated with light therapy, creams put on the skin, or radiation therapy to the patches.\n",
-        encoding="utf-8")
-    (seed_copy / "nhl.md").write_text(
-        "---\ntitle: Adult Non-Hodgkin Lymphoma Treatment\n"
-        "url: https://www.cancer.gov/types/lymphoma/patient/adult-nhl-treatment-pdq\ntags:\n- cancer-type\n---\n"
-        "# Adult Non-Hodgkin Lymphoma Treatment\n\n## Types of lymphoma\n\nMantle cell lymphoma and follicular "
-        "lymphoma are types of non-Hodgkin lymphoma that start in the lymph nodes of adults.\n", encoding="utf-8")
-    build_index(seed_copy, tmp_path / "index", settings, embedder=embedder, progress=False)
-    r = Retriever.load(tmp_path / "index", settings, embedder=embedder)
+    r = seed_with(mf=summary_page("Mycosis Fungoides Treatment", MYCOSIS, "## Treatment of mycosis fungoides\n\n"
+                                  "Early mycosis fungoides of the skin is treated with light therapy, creams put on "
+                                  "the skin, or radiation therapy to the patches.\n"),
+                  nhl=summary_page("Adult Non-Hodgkin Lymphoma Treatment",
+                                   "https://www.cancer.gov/types/lymphoma/patient/adult-nhl-treatment-pdq",
+                                   "## Types of lymphoma\n\nMantle cell lymphoma and follicular lymphoma are types "
+                                   "of non-Hodgkin lymphoma that start in the lymph nodes of adults.\n"))
     question, mf = "skin lymphoma treatment", Filters(doc_ids=("mf",))
     filtered = r.search(question, filters=mf)
     assert "lymphoma" not in filtered.missing and not filtered.abstained

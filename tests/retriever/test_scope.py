@@ -3,10 +3,12 @@
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from retriever.models import Chunk
 from retriever.scope import CANCER_TYPE, Scope, asked_about
 from retriever.tokenization import Vocabulary, words
+from tests.conftest import summary_page
 from tests.retriever.scope_corpus import DOCS, scope_chunks, scope_planner
 
 
@@ -34,17 +36,13 @@ def test_unfiltered_and_everyday_words_are_left_as_planned():
     assert _narrowed("black stools at night after surgery", "colon") == []
 
 
-def test_a_search_filtered_to_the_seed_refuses_another_cancer(seed_copy, settings, embedder, tmp_path):
-    from ingest.indexing import build_index
+@pytest.mark.model
+def test_a_search_filtered_to_the_seed_refuses_another_cancer(seed_with):
     from retriever.models import Filters
-    from retriever.search import Retriever
 
-    (seed_copy / "anal.md").write_text(
-        "---\ntitle: Anal Cancer Treatment\nurl: https://example.org/anal\n---\n# Anal Cancer Treatment\n\n"
-        "## Treatment\n\nAnal cancer is most often treated with chemotherapy and radiation therapy given "
-        "together, and sometimes with surgery.\n", encoding="utf-8")
-    build_index(seed_copy, tmp_path / "index", settings, embedder=embedder, progress=False)
-    r = Retriever.load(tmp_path / "index", settings, embedder=embedder)
+    r = seed_with(anal=summary_page(
+        "Anal Cancer Treatment", "https://example.org/anal", "## Treatment\n\nAnal cancer is most often treated "
+        "with chemotherapy and radiation therapy given together, and sometimes with surgery.\n", tags=()))
     seed = next(d for d in r.manifest.documents if d != "anal")
     question = "how is anal cancer treated"
     assert r.search(question).hits[0].chunk.doc_id == "anal"
@@ -53,17 +51,12 @@ def test_a_search_filtered_to_the_seed_refuses_another_cancer(seed_copy, setting
     assert not r.search(question, filters=Filters(doc_ids=("anal",))).abstained
 
 
-def test_a_search_refuses_a_cancer_its_passages_name_only_in_passing(seed_copy, settings, embedder, tmp_path):
-    from ingest.indexing import build_index
-    from retriever.search import Retriever
-
-    (seed_copy / "urethral.md").write_text(
-        "---\ntitle: Urethral Cancer Treatment\nurl: https://example.org/urethral\ntags:\n- cancer-type\n---\n"
-        "# Urethral Cancer Treatment\n\n## Signs of urethral cancer\n\nSigns of urethral cancer include bleeding "
-        "or trouble with the flow of urine. Bladder and/or prostate cancer may occur at the same time as "
-        "urethral cancer.\n", encoding="utf-8")
-    build_index(seed_copy, tmp_path / "index", settings, embedder=embedder, progress=False)
-    r = Retriever.load(tmp_path / "index", settings, embedder=embedder)
+@pytest.mark.model
+def test_a_search_refuses_a_cancer_its_passages_name_only_in_passing(seed_with):
+    r = seed_with(urethral=summary_page(
+        "Urethral Cancer Treatment", "https://example.org/urethral", "## Signs of urethral cancer\n\nSigns of "
+        "urethral cancer include bleeding or trouble with the flow of urine. Bladder and/or prostate cancer may "
+        "occur at the same time as urethral cancer.\n"))
     result = r.search("what are the signs of prostate cancer")
     assert result.abstained and "prostate" in result.missing
     assert any(h.chunk.doc_id == "urethral" and "prostate" in h.chunk.text for h in result.withheld)

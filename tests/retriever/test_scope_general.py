@@ -5,11 +5,13 @@ import math
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from retriever.health_topics import cancer_words
 from retriever.models import Chunk
 from retriever.scope import CANCER_TYPE, GENERAL_SHARE, Scope
 from retriever.tokenization import Vocabulary, stem, words
+from tests.conftest import summary_page
 from tests.retriever.scope_corpus import scope_chunks, scope_planner
 
 
@@ -72,25 +74,18 @@ def test_a_general_summary_answers_only_for_cancers_it_names_and_only_by_its_own
         "mistletoe"]
 
 
-def test_a_survivor_s_question_is_answered_by_the_late_effects_section_it_asks_about(seed_copy, settings, embedder,
-                                                                                      tmp_path):
-    from ingest.indexing import build_index
-    from retriever.search import Retriever
-
+@pytest.mark.model
+def test_a_survivor_s_question_is_answered_by_the_late_effects_section_it_asks_about(seed_with):
     many = ", ".join(sorted(cancer_words())[:math.ceil(GENERAL_SHARE * len(cancer_words()))])
-    (seed_copy / "late.md").write_text(
-        "---\ntitle: Late Effects of Treatment for Childhood Cancer\nurl: https://example.org/late\ntags:\n"
-        "- cancer-type\n---\n# Late Effects of Treatment for Childhood Cancer\n\n## Who is at risk\n\nSurvivors of "
-        f"{many} and neuroblastoma may have health problems years after treatment.\n\n## Hearing\n\nSome "
-        "anticancer drugs, such as cisplatin, can damage the inner ear and cause hearing loss that shows up "
-        "years after treatment ends.\n",
-        encoding="utf-8")
-    for name, heading in [("cohosh", "Hot flashes"), ("diet", "Eating well"), ("ostomy", "Bag care")]:  # so that
-        (seed_copy / f"{name}.md").write_text(  # "hearing", in one summary's headings of five, is not common
-            f"---\ntitle: {name.title()}\nurl: https://example.org/{name}\n---\n# {name.title()}\n\n## {heading}\n\n"
-            f"{heading} is a subject of its own.\n", encoding="utf-8")
-    build_index(seed_copy, tmp_path / "index", settings, embedder=embedder, progress=False)
-    r = Retriever.load(tmp_path / "index", settings, embedder=embedder)
+    late = summary_page("Late Effects of Treatment for Childhood Cancer", "https://example.org/late",
+                        f"## Who is at risk\n\nSurvivors of {many} and neuroblastoma may have health problems "
+                        "years after treatment.\n\n## Hearing\n\nSome anticancer drugs, such as cisplatin, can "
+                        "damage the inner ear and cause hearing loss that shows up years after treatment ends.\n")
+    # so that "hearing", in one summary's headings of five, is not common
+    others = {name: summary_page(name.title(), f"https://example.org/{name}",
+                                 f"## {heading}\n\n{heading} is a subject of its own.\n", tags=())
+              for name, heading in [("cohosh", "Hot flashes"), ("diet", "Eating well"), ("ostomy", "Bag care")]}
+    r = seed_with(late=late, **others)
     answered = r.search("my son had neuroblastoma, could cisplatin hurt his hearing years later")
     assert not answered.abstained and answered.hits[0].chunk.section == "Hearing"
     assert "neuroblastoma" not in answered.hits[0].chunk.text.lower()
