@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from retriever.abstain import FIGURE, Evidence, Verdict
-from retriever.judging import filed_under, names_subtype, one_summary, type_kinds, unmentioned
-from retriever.tokenization import Vocabulary, stem
+from retriever.judging import another_kind, filed_under, names_subtype, one_summary, type_kinds, unmentioned
+from retriever.tokenization import Vocabulary, stem, words
 from retriever.translation import Bridges
 from tests.conftest import summary_page
 
@@ -146,6 +146,29 @@ def test_the_kinds_of_a_type_are_the_words_its_summaries_alone_put_before_its_wo
     assert kinds["leukemia"] == set()
     assert "cheek" not in kinds.get("head and neck", ())  # "and" is no word of the type
     assert "coping" not in kinds and "" not in kinds  # a page under no type
+
+
+class _Summaries:
+    """A scope's `summary` words by document (weakly keyed by `index_kinds`, as a real scope is)."""
+
+    def __init__(self, chunks):
+        self.words = {d: Vocabulary.union(Vocabulary(words(c.text)) for c in chunks if c.doc_id == d)
+                      for d in {c.doc_id for c in chunks}}
+
+    def summary(self, doc_id: str) -> Vocabulary:
+        return self.words[doc_id]
+
+
+def test_another_kind_reads_the_whole_summary_not_the_passages_shown():
+    """A kind a later passage of the summary names is its own, though the passages shown never say it."""
+    chunks = [_chunk("mf", "lymphoma", "Early mycosis fungoides of the skin is treated with creams."),
+              _chunk("mf", "lymphoma", "Sezary syndrome is not like mantle cell lymphoma."),
+              _chunk("nhl", "lymphoma", "Mantle cell lymphoma and follicular lymphoma start in lymph nodes.")]
+    r = SimpleNamespace(chunks=chunks, scope=_Summaries(chunks))
+    shown = [Vocabulary(words(chunks[0].text))]
+    assert not another_kind(r, 0, "mantle cell lymphoma treatment", LYMPHOMA, shown)  # the summary's second passage
+    assert another_kind(r, 0, "follicular lymphoma treatment", LYMPHOMA, shown)  # the other summary's alone
+    assert not another_kind(r, 2, "mantle cell lymphoma treatment", LYMPHOMA, shown)  # its own kind
 
 
 @pytest.mark.model
