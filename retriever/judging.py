@@ -89,11 +89,10 @@ def filed_under(r: Retriever, row: int | None) -> Vocabulary | None:
     return None if row is None else _type_vocabulary(r.chunks[row].url)
 
 
-def another_kind(r: Retriever, row: int | None, question: str, filed: Vocabulary,
-                 passages: list[Vocabulary]) -> bool:
+def another_kind(r: Retriever, row: int, question: str, filed: Vocabulary, passages: list[Vocabulary]) -> bool:
     """Whether a search of one summary (``row``, one of its passages) names another kind of the
     type it is filed under (`names_subtype`), by the kinds its index's summaries name (`type_kinds`)."""
-    kinds = None if row is None else _kinds_of(r, row)
+    kinds = _kinds_of(r, row)
     return bool(kinds) and names_subtype(question, filed, Vocabulary.union(passages),
                                          r.scope.summary(r.chunks[row].doc_id), kinds)
 
