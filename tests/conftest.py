@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_DOC = next(SEEDS.glob("*.md"))
+# The fixtures that load the embedding model: a test using one is marked `model` whether or
+# not it says so, so that ``-m "not model"`` selects the tests that run without it.
+MODEL_FIXTURES = frozenset({"embedder", "seed_index", "seed_retriever", "seed_with"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
 
 
 def headings_and_text(doc: Path) -> tuple[set[str], str]:
@@ -40,7 +50,8 @@ def summary_page(title: str, url: str, body: str, tags: tuple[str, ...] = ("canc
     """A summary's markdown as the corpus's pages come: front matter (title, url, ``tags``; none for a
     page filed under no tag) and ``body`` under the title's heading."""
     tagged = "tags:\n" + "".join(f"- {t}\n" for t in tags) if tags else ""
-    return f"---\ntitle: {title}\nurl: {url}\n{tagged}---\n# {title}\n\n{body}"
+    # quoted as JSON, which YAML reads as its own double-quoted string: a title may hold ": "
+    return f"---\ntitle: {json.dumps(title)}\nurl: {json.dumps(url)}\n{tagged}---\n# {title}\n\n{body}"
 
 
 def section_texts(doc: Path) -> dict[str, str]:

@@ -4,10 +4,11 @@ import json
 
 from eval.bench.__main__ import main
 from ingest.indexing import build_index
+from tests.conftest import summary_page
 
-AROMA = ("---\ntitle: Aromatherapy With Essential Oils\nurl: https://example.org/aroma\n---\n"
-         "# Aromatherapy With Essential Oils\n\n## Uses\n\nAromatherapy uses essential oils from plants, "
-         "breathed in or rubbed on the skin, to ease stress, nausea and sleep problems.\n")
+AROMA = summary_page("Aromatherapy With Essential Oils", "https://example.org/aroma",
+                     "## Uses\n\nAromatherapy uses essential oils from plants, breathed in or rubbed on the skin, "
+                     "to ease stress, nausea and sleep problems.\n", tags=())
 
 
 def test_the_filtered_topic_check_refuses_the_other_summary(seed_copy, settings, embedder, tmp_path, capsys):
