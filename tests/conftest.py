@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_DOC = next(SEEDS.glob("*.md"))
 # The fixtures that load the embedding model: a test using one is marked `model` whether or
-# not it says so, so that ``-m "not model"`` selects the tests that run without it.
+# not it says so, so that ``-m "not model"`` selects the tests that run without it. A test that
+# loads a model otherwise (its own fixture, an ingest it runs) says so with the marker.
 MODEL_FIXTURES = frozenset({"embedder", "seed_index", "seed_retriever", "seed_with"})
 
 
@@ -51,7 +52,9 @@ def summary_page(title: str, url: str, body: str, tags: tuple[str, ...] = ("canc
     page filed under no tag) and ``body`` under the title's heading."""
     tagged = "tags:\n" + "".join(f"- {t}\n" for t in tags) if tags else ""
     # quoted as JSON, which YAML reads as its own double-quoted string: a title may hold ": "
-    return f"---\ntitle: {json.dumps(title)}\nurl: {json.dumps(url)}\n{tagged}---\n# {title}\n\n{body}"
+    # (not escaped to ASCII: YAML refuses the two halves of an escaped emoji)
+    quoted = {name: json.dumps(value, ensure_ascii=False) for name, value in (("title", title), ("url", url))}
+    return f"---\ntitle: {quoted['title']}\nurl: {quoted['url']}\n{tagged}---\n# {title}\n\n{body}"
 
 
 def section_texts(doc: Path) -> dict[str, str]:

@@ -26,13 +26,15 @@ def test_a_test_using_a_model_fixture_is_marked_model_and_others_are_not():
     assert plain.markers == []
 
 
-def test_no_collected_test_loads_the_model_unmarked(request):
+def test_no_collected_test_using_a_model_fixture_is_left_unmarked(request):
+    """Over the whole suite when it runs whole; a test loading a model another way carries the marker itself."""
     unmarked = [item.nodeid for item in request.session.items
                 if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("model") is None]
     assert unmarked == []
 
 
-def test_a_written_summary_reads_back_with_its_title_and_url_whole():
-    page = summary_page("Stages: What They Mean", "https://example.org/stages?part=2", "Some text.\n")
+@pytest.mark.parametrize("title", ["Stages: What They Mean", "Étapes – ce qu'elles veulent dire 🙂"])
+def test_a_written_summary_reads_back_with_its_title_and_url_whole(title):
+    page = summary_page(title, "https://example.org/stages?part=2", "Some text.\n")
     doc = parse_document(page.encode(), "stages.md")
-    assert (doc.title, doc.url) == ("Stages: What They Mean", "https://example.org/stages?part=2")
+    assert (doc.title, doc.url) == (title, "https://example.org/stages?part=2")

@@ -174,6 +174,7 @@ def test_an_index_copied_without_its_version_folder_is_named_as_such(tmp_path):
         read_index(tmp_path / "README.md", "any-model", 16)
 
 
+@pytest.mark.model  # ingests with the shipped model
 def test_a_folder_of_documents_named_as_the_index_is_told_to_be_indexed_elsewhere(tmp_path, monkeypatch):
     """PDQ_INDEX_DIR naming the documents' folder was told to rebuild it with
     `python -m ingest SOURCE --index <that folder>`, which ingest refuses (it never replaces a

@@ -66,6 +66,7 @@ def test_the_command_never_replaces_a_shipped_check_without_force(tmp_path, monk
     assert (tmp_path / FOLDER / WEIGHTS_FILE).read_bytes() == b"shipped"
 
 
+@pytest.mark.model  # ingests with the shipped model
 def test_a_fit_on_one_training_summary_is_refused_and_writes_nothing(tmp_path):
     from retriever.settings import Settings
     from training.answerable import AnswerFitError, fit_answerable

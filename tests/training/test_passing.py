@@ -104,6 +104,7 @@ def test_files_it_cannot_fit_on_are_refused_before_any_work(tmp_path, monkeypatc
     assert message in capsys.readouterr().err and not (tmp_path / "model").exists()
 
 
+@pytest.mark.model  # ingests with the shipped model
 def test_a_fit_on_one_training_summary_is_refused_and_writes_nothing(tmp_path):
     from retriever.settings import Settings
     from training.passing import fit_passing

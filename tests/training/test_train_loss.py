@@ -38,6 +38,7 @@ def test_the_default_loss_is_the_shipped_models():
     assert TrainConfig().loss == "infonce" and LOSSES["infonce"] == {"directions": ("query_to_doc",)}
 
 
+@pytest.mark.model  # loads the stock MiniLM
 def test_every_loss_option_builds_and_differs_from_the_plain_one(stock_model):
     values = {name: _loss_value(stock_model, name) for name in LOSSES}
     assert all(math.isfinite(v) and v > 0 for v in values.values()), values
@@ -84,12 +85,14 @@ def _guided_and_plain(model, passages: list[str], scale: float = TrainConfig().s
         return float(guided(features, labels=None)), float(plain(features, labels=None))
 
 
+@pytest.mark.model  # loads the stock MiniLM
 def test_the_guided_loss_is_the_plain_one_when_the_guide_masks_nothing(stock_model):
     # At scale 1 the loss is far from 0 (at 20 this easy batch costs about 1e-6).
     guided, plain = _guided_and_plain(stock_model, PASSAGES, scale=1.0)
     assert plain > 0.5 and guided == pytest.approx(plain, rel=1e-5)
 
 
+@pytest.mark.model  # loads the stock MiniLM
 def test_the_guide_drops_a_negative_it_ranks_above_the_positive(stock_model):
     """The first and last questions' passages are swapped: each one's own passage, now its
     negative, is what the guide ranks first, so it no longer counts against it."""
