@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ingest.indexing import IngestError, build_index
+from ingest.indexing import IngestError, build_index, kept
 from ingest.loading import DocumentError
 from ingest.publish import IngestLockedError, sources_elsewhere
 from ingest.sources import find_sources
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         report = build_index(args.src, index_dir, settings, strict=args.strict,
                              progress=not args.quiet)
     except DocumentError as err:
-        print(f"error: {err} (--strict: nothing indexed, previous index kept)", file=sys.stderr)
+        print(f"error: {err} (--strict: nothing indexed, {kept(index_dir)})", file=sys.stderr)
         return 2
     except (IngestError, IngestLockedError, ModelError, RankerError, SettingsProblem) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -101,6 +101,12 @@ def served_ids(index_dir: Path) -> frozenset[str]:
         return frozenset()
 
 
+def kept(index_dir: Path) -> str:
+    """What a failed ingest says of ``index_dir``: the index it serves is kept, or, where it
+    serves none yet, that none was written ("previous index kept" misled for a new folder)."""
+    return "previous index kept" if served_ids(Path(index_dir)) else f"no index written to {index_dir}"
+
+
 def _serves(served: frozenset[str], source: str) -> bool:
     """Whether the index serves this file's summary, or, for a folder (``sub/``, ``v2.0/``),
     any of its files' (their ids start with the folder's path, folders joined by ``--``)."""
@@ -216,7 +222,7 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
     if not src_dir.is_dir():
         raise IngestError(f"source folder {src_dir} does not exist")
     if not os.access(src_dir, os.R_OK | os.X_OK):
-        raise IngestError(f"source folder {src_dir} cannot be read (permission denied); previous index kept")
+        raise IngestError(f"source folder {src_dir} cannot be read (permission denied); {kept(index_dir)}")
     if problem := target_problem(index_dir):
         raise IngestError(problem)
     # Picks, of two files of one summary, the served one; the served ids are read again under
@@ -225,7 +231,7 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
     if not docs:
         found = "no .md or .txt files" if not errors else "no valid documents"
         bad = "".join(f"\n  {err}" for err in errors)  # each file and its problem
-        raise IngestError(f"{found} in {src_dir}; nothing indexed, previous index kept{bad}", errors)
+        raise IngestError(f"{found} in {src_dir}; nothing indexed, {kept(index_dir)}{bad}", errors)
     embedder = embedder or get_embedder(settings.model, settings.backend, settings.onnx_target)
     ranker = ranker_sha256(resolve_model(settings.model), used=settings.ranker)  # a fault: the model's, told now
 
@@ -269,7 +275,7 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
         except OSError as exc:  # raised before the swap (`publish` lets none out after it)
             discard(version, index_dir)
             raise IngestError(f"could not write the index under {version.parent} "
-                              f"({exc.strerror or exc}); previous index kept") from None
+                              f"({exc.strerror or exc}); {kept(index_dir)}") from None
         except BaseException:
             discard(version, index_dir)
             raise

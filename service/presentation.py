@@ -148,6 +148,15 @@ class PassageView:
     # summary shown beside it has a section of that name ("Chemotherapy" in four summaries).
     link_name: str = ""
 
+    def opening_after(self, name: str) -> str:
+        """What a screen reader hears after ``name`` (a heading, a link's name) to tell this
+        passage from another of its section: a new sentence after a heading that ends one
+        ("…used to diagnose GI neuroendocrine tumors." was read "tumors., the passage beginning")."""
+        if not self.opening:
+            return ""
+        said = f"the passage beginning “{self.opening}”"
+        return f" The {said[4:]}" if name.rstrip().endswith((".", "?", "!", ":")) else f", {said}"
+
 
 # Words of a passage's opening that tell it from another passage of its section.
 OPENING_WORDS = 8

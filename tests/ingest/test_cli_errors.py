@@ -26,7 +26,7 @@ def test_cli_names_each_bad_file_and_why(tmp_path, capsys):
     src = _broken_folder(tmp_path)
     assert main([str(src), "--index", str(tmp_path / "index"), "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "no valid documents" in err
+    assert f"no valid documents in {src}; nothing indexed, no index written to {tmp_path / 'index'}" in err
     assert "only.md: missing front-matter field 'title'" in err
     assert "sub/latin1.txt: not UTF-8 text" in err
     assert not (tmp_path / "index").exists()

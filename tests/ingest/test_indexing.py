@@ -120,8 +120,11 @@ def test_cli_skips_bad_files_names_them_and_exits_non_zero(seed_copy, tmp_path, 
 
     code = ingest_main([str(seed_copy), "--index", str(tmp_path / "idx2"), "--strict", "--quiet"])
     assert code == 2
-    assert "broken.md" in capsys.readouterr().err
+    err = capsys.readouterr().err  # a new folder had no previous index to keep
+    assert "broken.md" in err and f"no index written to {tmp_path / 'idx2'}" in err and "previous" not in err
     assert not (tmp_path / "idx2").exists()
+    assert ingest_main([str(seed_copy), "--index", str(tmp_path / "idx"), "--strict", "--quiet"]) == 2
+    assert "(--strict: nothing indexed, previous index kept)" in capsys.readouterr().err
 
 
 def test_a_served_summary_whose_file_now_fails_is_not_dropped(seed_copy, tmp_path, capsys, monkeypatch, embedder):
