@@ -117,6 +117,9 @@ def test_many_summaries_picker_and_choices(make_client, retriever):
     chosen = c.get(unescape(links[2][0])).text
     assert len(passages(chosen)) == 3 and "Searching one summary: <cite>Acupuncture</cite>" in chosen
     assert '<option value="acupuncture" selected>' in chosen
+    assert re.search(r'<a href="/\?q=what%20are[^"]*">Search all summaries</a>', chosen)
+    # picked with no question yet: the link goes home, not to a search for nothing
+    assert '<a href="/">Search all summaries</a>' in c.get("/", params={"doc": "acupuncture"}).text
     named = c.get("/", params={"q": "breast cancer surgery side effects"}).text
     assert len(passages(named)) == 3
     bad = c.get("/", params={"q": "surgery", "doc": "nope"})
@@ -183,3 +186,11 @@ def test_a_quoted_phrase_counts_as_found_only_in_the_passages_shown():
                                                  for n, c in enumerate(chunks, 1)], False, "hybrid")
     assert phrases_not_found(result.query, result, 3) == ["watchful waiting"]
     assert phrases_not_found(result.query, result) == []
+
+
+def test_one_summary_picked_on_an_index_of_one_offers_no_other(client, retriever):
+    """A trial followed "Search all summaries" on the seed's index, where there is no other."""
+    (doc,) = retriever.manifest.documents
+    for params in ({"doc": doc}, {"doc": doc, "q": "carcinoid surgery"}):
+        html = client.get("/", params=params).text
+        assert "Search all summaries" not in html and "Searching NCI&#39;s summary <cite>" in html
