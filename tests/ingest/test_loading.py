@@ -11,8 +11,15 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
 
 
 @pytest.mark.parametrize("raw, problem", [
-    (b"---\ntitle: [unclosed\n---\n# H\n\nBody\n", "malformed front matter at line 3, column 1: did not find "
-     "expected ',' or ']' (while parsing a flow sequence begun at line 2)"),
+    (b"---\ntitle: [unclosed\n---\n# H\n\nBody\n", "malformed front matter at line 2 (field 'title'): a list "
+     "opened with '[' is not closed: end it with ']'"),
+    # opened on one line, failed on a later one: the line and field to fix (a trial was sent to line 9)
+    (b"---\ntitle: T\nurl: https://x.org\ncancerTypes: [gi tumors\nlastReviewed: 2024-01-01\ncitation: c\n---\nB\n",
+     "at line 4 (field 'cancerTypes'): a list opened with '[' is not closed"),
+    (b"---\ntitle: \"Quote\nurl: https://x.org\n---\n# H\n\nBody\n",
+     "at line 2 (field 'title'): a quote opened there is not closed: end the value with the same quote mark"),
+    (b"---\ntitle: T\nextra: {a: 1\nurl: https://x.org\n---\nBody\n",
+     "at line 3 (field 'extra'): a mapping opened with '{' is not closed: end it with '}'"),
     # where and what, in the file's own lines, and what to do
     (b"\n---\ntitle: x\n\turl: y\n---\nBody\n", "malformed front matter at line 4, column 1: found a tab character"),
     (b"---\ntitle: x\n\turl: y\n---\nBody\n", "; indent with spaces, not tabs"),
