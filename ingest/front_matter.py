@@ -1,6 +1,6 @@
 """Read a summary's YAML front matter, and name what is wrong in it by its line and field.
 
-Split from `ingest.loading`: YAML's own errors name the line where its parser gave up, which is
+YAML's own errors name the line where its parser gave up, which is
 often not the line to fix (an unclosed list, a field without its ':', a field set twice).
 """
 

@@ -108,12 +108,13 @@ def _validation_error(exc: RequestValidationError) -> tuple[int, str, str, str |
     """Map FastAPI's list of pydantic errors to one (status, code, message, field).
 
     Only the first error is reported: it is what the client must fix first, and one
-    message reads better in a form than a list.
+    message reads better in a form than a list. A field the search does not take comes
+    first: {"Q": "surgery"} was told "q: is required", not that "Q" is no field.
     """
     errors = exc.errors()
     if not errors:
         return 422, "invalid_request", "The request is not valid.", None
-    err = errors[0]
+    err = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
     loc = [str(p) for p in err.get("loc", ())]
     if err.get("type") == "json_invalid":
         return 400, "invalid_json", "The request body is not valid JSON.", BODY

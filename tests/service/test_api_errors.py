@@ -63,6 +63,8 @@ JSON = {"content-type": "application/json"}
     ("post", {"params": {"doc": "other"}, "json": {"q": "x"}}, 422, "parameter_in_url", "doc"),  # not ignored
     ("post", {"params": {"k": "2"}, "json": {"q": "x", "k": 3}}, 422, "parameter_in_url", "k"),
     ("post", {"json": {"q": "x", "cancer_types": ["lung"]}}, 422, "unknown_parameter", "cancer_types"),
+    # a misspelt q: the unknown field is named, not "q: is required" (a trial's {"Q": ...})
+    ("post", {"json": {"Q": "surgery"}}, 422, "unknown_parameter", "Q"),
     ("post", {"json": ["q", "x"]}, 422, "invalid_body", "body"),
     ("post", {"json": "just a string"}, 422, "invalid_body", "body"),
     ("post", {"content": b"{\"q\": \"x\",", "headers": JSON}, 400, "invalid_json", "body"),
