@@ -75,7 +75,11 @@ def test_staff_k_up_to_fifty(client):
 def test_staff_invalid_fields_are_explained(client, params, field):
     resp = client.get("/staff", params={"q": "tumor", **params})
     assert resp.status_code == 422
-    assert 'role="alert"' in resp.text and not passages(resp.text)
+    assert '<p class="message error" id="form-error" role="alert">' in resp.text and not passages(resp.text)
+    # the field flagged is tied to the message, as the patients' box is (a trial found it was not)
+    tag = re.search(rf'<(?:input|select) id="{field}"[^>]*>', resp.text).group(0)
+    assert 'aria-invalid="true"' in tag and re.search(r'aria-describedby="[^"]*\bform-error\b', tag)
+    assert resp.text.count('aria-invalid="true"') == 1
 
 
 @pytest.mark.parametrize("field", ["doc", "cancer_type"])
