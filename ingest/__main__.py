@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ingest.indexing import IngestError, build_index, kept
+from ingest.indexing import IngestError, build_index
 from ingest.loading import DocumentError
-from ingest.publish import IngestLockedError, sources_elsewhere
+from ingest.publish import IngestLockedError, kept, sources_elsewhere
 from ingest.sources import find_sources
 from retriever.embedding import ModelError
 from retriever.ranker import RankerError

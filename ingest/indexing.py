@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from ingest.chunking import chunk_document, mark_shared
 from ingest.loading import Document, DocumentError, doc_id_for, load_documents
-from ingest.publish import UNREADABLE, discard, ingest_lock, new_version_dir, publish, target_problem
+from ingest.publish import UNREADABLE, discard, ingest_lock, kept, new_version_dir, publish, served_ids, target_problem
 from ingest.report import BuildReport
 from ingest.sources import id_prefix
 from retriever import store
@@ -90,21 +90,6 @@ def _damaged(index_dir: Path) -> str:
     except UNREADABLE:  # no manifest to check against: nothing to say
         pass
     return ""
-
-
-def served_ids(index_dir: Path) -> frozenset[str]:
-    """The document ids the published index serves (none: no index yet, or one that cannot be
-    read): the ids that saved links and filters use, which a re-ingest must keep."""
-    try:
-        return frozenset(store.Manifest.read(index_dir).documents)
-    except UNREADABLE:
-        return frozenset()
-
-
-def kept(index_dir: Path) -> str:
-    """What a failed ingest says of ``index_dir``: the index it serves is kept, or, where it
-    serves none yet, that none was written ("previous index kept" misled for a new folder)."""
-    return "previous index kept" if served_ids(Path(index_dir)) else f"no index written to {index_dir}"
 
 
 def _serves(served: frozenset[str], source: str) -> bool:

@@ -147,3 +147,18 @@ def sources_elsewhere(index_dir: Path, src_dir: Path) -> list[str] | None:
     except UNREADABLE:
         return None
     return sorted(d.source for d in documents.values() if not (src_dir / d.source).is_file())
+
+
+def served_ids(index_dir: Path) -> frozenset[str]:
+    """The document ids the published index serves (none: no index yet, or one that cannot be
+    read): the ids that saved links and filters use, which a re-ingest must keep."""
+    try:
+        return frozenset(store.Manifest.read(index_dir).documents)
+    except UNREADABLE:
+        return frozenset()
+
+
+def kept(index_dir: Path) -> str:
+    """What a failed ingest says of ``index_dir``: the index it serves is kept, or, where it
+    serves none yet, that none was written ("previous index kept" misled for a new folder)."""
+    return "previous index kept" if served_ids(Path(index_dir)) else f"no index written to {index_dir}"

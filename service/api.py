@@ -13,7 +13,8 @@ from fastapi import APIRouter, Query, Request
 from retriever.cancer_types import types_of
 from retriever.provenance import describe
 from service.errors import ApiError
-from service.presentation import api_result, not_covered, phrases_not_found, shown_confidence
+from service.gaps import not_covered, phrases_not_found
+from service.presentation import api_result, shown_confidence
 from service.schemas import (
     ERROR_RESPONSES,
     EXAMPLE_QUESTION,

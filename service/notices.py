@@ -231,7 +231,7 @@ class NamedElsewhere:
 
 def named_elsewhere(retriever, query: str, words: list[str], result, doc: str) -> list[NamedElsewhere]:
     """For a refusal over one summary (``doc``), the first section in the summary's order
-    whose own words hold each of ``words`` (as the search reads them; `presentation.words_to_name`)
+    whose own words hold each of ``words`` (as the search reads them; `gaps.words_to_name`)
     that the closest passages lack. "what is octreotide scan" was told the passages "don't
     mention octreotide", which the summary's hormone therapy section names (a patient's trial):
     a link to where a word stands claims no answer, as the summary's headings do. None beside a

@@ -24,6 +24,7 @@ from retriever.tokenization import STOPWORDS
 from service.contents import contents
 from service.errors import ApiError
 from service.form_errors import echo, form_status, patient_message, two_questions
+from service.gaps import not_covered, phrases_not_found, words_to_name
 from service.notices import (
     as_typed,
     childhood_twin,
@@ -36,14 +37,11 @@ from service.notices import (
 )
 from service.presentation import (
     corrected,
-    not_covered,
     passage_views,
-    phrases_not_found,
     question_hints,
     read_as,
     short_title,
     shown_confidence,
-    words_to_name,
 )
 from service.schemas import K_ADAPTER, K_MAX
 from service.searching import (

@@ -10,8 +10,9 @@ from html import unescape
 import pytest
 
 from retriever.models import Chunk, Hit, SearchResult, Span
+from service.gaps import phrases_not_found
 from service.passage_text import ListBlock, passage_blocks, segments
-from service.presentation import breadcrumb, phrases_not_found, repeats_title, review_date
+from service.presentation import breadcrumb, repeats_title, review_date
 from service.summaries import build_catalog, choices, names_a_subject
 from tests.service.conftest import ANSWERED, MANY, TITLE, FakeRetriever, _hit, crumbs, passages
 
