@@ -148,7 +148,7 @@ def test_a_summary_that_cannot_be_read_is_named_by_file(tmp_path, capsys):
     bad = tmp_path / "types-uterine-patient-endometrial-prevention-pdq.md"
     bad.write_text("---\ntitle: [unclosed\n---\ntext\n", encoding="utf-8")
     assert main(["--corpus", str(tmp_path), "health-words", "--out", str(tmp_path / "out.txt")]) == 2
-    assert f"{bad}: malformed front matter at line 3" in capsys.readouterr().err  # as ingest names it
+    assert f"{bad}: malformed front matter at line 2 (field 'title')" in capsys.readouterr().err  # as ingest names it
 
 
 def test_a_malformed_question_line_is_named_by_file_and_line(tmp_path, capsys):
