@@ -19,7 +19,7 @@ class _DatesOrText(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.Sa
     """YAML's safe loader (the one python-frontmatter uses), except that a date that is no
     date stays text: PyYAML read an unquoted "lastReviewed: 2025-13-45" itself and failed with
     "month must be in 1..12", naming neither the field nor its file's line; as text, the
-    field's own check (`_review_date`) names it."""
+    field's own check (`fields._review_date`) names it."""
 
 
 def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode):
@@ -86,18 +86,19 @@ def yaml_problem(exc: yaml.YAMLError, text: str) -> str:
     # lines that follow the opening '---'.
     opening = BOUNDARY.search(text)
     lead = text.count("\n", 0, opening.end()) + 1 if opening else 1
-    context, begun = getattr(exc, "context", None), getattr(exc, "context_mark", None)
-    if context and begun is not None and begun.line != mark.line:
-        context += f" begun at line {lead + begun.line}"
+    context, begun = getattr(exc, "context", None) or "", getattr(exc, "context_mark", None)
+    opened = lead + begun.line if begun is not None else None  # where what failed began
+    ran_on = begun is not None and begun.line != mark.line  # ... on an earlier line than the failure
+    if context and ran_on:
+        context += f" begun at line {opened}"
     line = lead + mark.line
     if isinstance(exc, _FieldTwice):
         return f" at line {line}: {problem} (first at line {lead + exc.first.line}); keep one of them"
     lines = text.split("\n")
-    if colonless := _colonless(problem, lines, line, lead + begun.line if begun is not None else None):
+    if colonless := _colonless(problem, lines, line, opened):
         return f" at line {colonless}: no ':' after the field's name ({lines[colonless - 1].strip()[:40]!r}); " \
                "write it as 'name: value'"
-    opened_at = lead + begun.line if begun is not None and begun.line != mark.line else 0
-    if opened_at and (unclosed := _unclosed(context or "", lines, opened_at)):
+    if ran_on and (unclosed := _unclosed(context, lines, opened)):
         return unclosed
     hint = ("indent with spaces, not tabs" if "\t" in lines[min(line, len(lines)) - 1]  # libyaml hides the tab
             else _MAPPING_HINT if "mapping values are not allowed" in problem else "")

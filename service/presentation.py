@@ -152,8 +152,8 @@ class PassageView:
         ("…used to diagnose GI neuroendocrine tumors." was read "tumors., the passage beginning")."""
         if not self.opening:
             return ""
-        said = f"the passage beginning “{self.opening}”"
-        return f" The {said[4:]}" if name.rstrip().endswith((".", "?", "!", ":")) else f", {said}"
+        lead = " The" if name.rstrip().endswith((".", "?", "!", ":")) else ", the"
+        return f"{lead} passage beginning “{self.opening}”"
 
 
 # Words of a passage's opening that tell it from another passage of its section.

@@ -53,8 +53,9 @@ def summary_page(title: str, url: str, body: str, tags: tuple[str, ...] = ("canc
     tagged = "tags:\n" + "".join(f"- {t}\n" for t in tags) if tags else ""
     # quoted as JSON, which YAML reads as its own double-quoted string: a title may hold ": "
     # (not escaped to ASCII: YAML refuses the two halves of an escaped emoji)
-    quoted = {name: json.dumps(value, ensure_ascii=False) for name, value in (("title", title), ("url", url))}
-    return f"---\ntitle: {quoted['title']}\nurl: {quoted['url']}\n{tagged}---\n# {title}\n\n{body}"
+    def quote(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)
+    return f"---\ntitle: {quote(title)}\nurl: {quote(url)}\n{tagged}---\n# {title}\n\n{body}"
 
 
 def section_texts(doc: Path) -> dict[str, str]:
