@@ -34,6 +34,7 @@ from service.searching import (
     current,
     prepare,
     reject_blank_filters,
+    reject_empty_lists,
     reject_repeated_keys,
     reject_unknown,
     reject_url_parameters,
@@ -98,6 +99,7 @@ async def search_post(request: Request, body: SearchRequest) -> SearchResponse:
     URL is refused (422), so a filter put there is never ignored."""
     reject_url_parameters(request.query_params)
     reject_repeated_keys(await request.body())
+    reject_empty_lists(body.model_fields_set, body.doc, body.cancer_type)
     return await _search(request, body.q, body.k, body.mode, body.doc, body.cancer_type)
 
 

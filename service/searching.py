@@ -137,6 +137,16 @@ def reject_blank_filters(doc: list[str], cancer_type: list[str]) -> None:
                                                    f"every document.", name)
 
 
+def reject_empty_lists(given: set[str], doc: list[str], cancer_type: list[str]) -> None:
+    """A POST body's filter given as an empty list (``"doc": []``) is refused as a blank GET
+    value is: searched as no filter, a client that built the list wrongly got every document's
+    passages as if filtered (a staff trial). ``given``: the fields the body named."""
+    for name, values in (("doc", doc), ("cancer_type", cancer_type)):
+        if name in given and not values:
+            raise ApiError(422, f"invalid_{name}", f"{name}: it is an empty list; leave {name} out to search "
+                                                   f"every document, or name at least one ({LISTED}).", name)
+
+
 def build_filters(retriever: Retriever, doc: list[str], cancer_type: list[str]) -> Filters:
     """Filters from request values, refusing ids and types the index does not have.
 
