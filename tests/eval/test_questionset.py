@@ -38,6 +38,7 @@ ALL_KINDS = {"patient", "typo", "staff", "out_of_scope"}
     ("everyday2_questions.jsonl", 100, 100, {"out_of_scope"}),
     ("everyday3_questions.jsonl", 75, 40, {"patient", "typo", "out_of_scope"}),  # EVERYDAY3_BRIEF.md
     ("boxes_questions.jsonl", 135, 21, {"patient", "typo", "out_of_scope"}),  # BOXES_BRIEF.md
+    ("smalltalk_questions.jsonl", 91, 50, {"patient", "typo", "out_of_scope"}),  # SMALLTALK_BRIEF.md
 ])
 def test_project_sets_are_valid_against_the_seed(name, size, out_of_scope, kinds):
     qset = load_questions(SETS / name)

@@ -162,6 +162,14 @@ def test_a_passage_with_every_term_lifts_a_short_question():
     assert confidence(0.2, 1, terms_found=True) < ALL_TERMS_FOUND
 
 
+def test_a_passage_holding_only_common_words_of_the_question_lifts_nothing():
+    """Small talk shares its words with any passage: "time" and "today" say nothing of an answer."""
+    passage = [Vocabulary("follow up tests are done from time to time today and later on".split())]
+    assert not all_terms_found(question_terms("what time is it"), passage)
+    assert not all_terms_found(question_terms("how are you today"), passage)
+    assert all_terms_found(question_terms("follow up tests"), passage)  # "tests" is less common
+
+
 def test_a_question_none_of_whose_words_the_passages_use_names_them():
     passages = [Vocabulary("octreotide is injected under the skin".split()), Vocabulary(["prognosis"])]
     assert nothing_found(question_terms("niacin"), passages) == ["niacin"]
