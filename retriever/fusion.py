@@ -3,7 +3,7 @@ adjust the fused scores, select the passages to show."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
 
@@ -82,10 +82,11 @@ def best_first(fused: dict[int, float]) -> list[int]:
     return sorted(fused, key=lambda i: -fused[i])
 
 
-def select(order: Sequence[int], keys: Sequence[Hashable], k: int) -> list[int]:
-    """The first ``k`` ids of ``order`` whose key (folded text) was not shown already."""
+def select(order: Sequence[int], keys: Sequence[Hashable], k: int, shown: Iterable[Hashable] = ()) -> list[int]:
+    """The first ``k`` ids of ``order`` whose key (folded text) was not shown already, above
+    them or among ``shown``."""
     chosen: list[int] = []
-    seen: set = set()
+    seen: set = set(shown)
     for idx in order:
         if keys[idx] in seen:
             continue

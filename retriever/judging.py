@@ -22,7 +22,8 @@ import numpy as np
 from retriever.abstain import Verdict, asks_nothing, evidence, judge
 from retriever.answerable import checked
 from retriever.audience import url_type_words
-from retriever.health_topics import missing_topics
+from retriever.health_topics import cancer_words, missing_topics
+from retriever.lifting import lone_term
 from retriever.passing import lifted
 from retriever.respelling import american
 from retriever.searchers import FUSED, Signals
@@ -38,6 +39,20 @@ from retriever.wordpairs import segments
 SUBTYPE_ZIPF = 4.0
 # The most words of a kind's name before its type's word: "diffuse large B-cell lymphoma".
 NAME_WORDS = 4
+
+# A refusal for a missing topic is judged again with a passage further down that names it put
+# first, when every such topic is a word everyday English hardly uses (Zipf below this: a drug,
+# a gene, a test, not "lung" or "bone") and none names a cancer (`names_a_cancer`). A staff
+# trial's "rituximab side effects" was refused for "rituximab", which 58 passages of the corpus
+# say (the first at rank 12). Over the 243 one-word drug names the summaries use, "<drug> side
+# effects" was refused 32 times, then 5; "side effects of <drug>" 38, then 11. The validation
+# summaries' 6,077 lay questions were refused 192 -> 190 (passage first +1), their 2,827
+# near-misses and the seed's sets did not move. Without the cancer rule, near-misses naming a
+# rare cancer ("neuroblastoma", mentioned in passing by other summaries) were answered: 56 of a
+# sample of 4,000 training questions' (docs/abstention.md, "A rare topic further down").
+FURTHER_ZIPF = 2.5
+# How far down the passage that names the topic may be: the staff trial's was 12th.
+FURTHER_DEPTH = 20
 
 if TYPE_CHECKING:
     from retriever.models import Chunk
@@ -62,7 +77,7 @@ def judge_passages(r: Retriever, sig: Signals, chosen: list[int]) -> Verdict:
     covered = r.scope.covered(plan, top)  # cancers a summary about cancers in general answers for
     other = r.scope.unnamed(plan, top, [own for *_, own in passages], sig.query.allowed, covered)  # not about
     everyday = s.domain_check and r.domain is not None and r.domain.everyday(vector)
-    animal = s.animal_check and r.animals is not None and r.animals.about_animal(vector)
+    animal = s.animal_check and r.animals is not None and r.animals.about_animal(vector) and not looked_up(r, plan, top)
     topics = [t for t in plan.topics if t not in covered]
     ev, missing = evidence(plan.dense_text, best, passages, plan.terms, topics, plan.figures, everyday, other, animal,
                            bridges(r).of(topics, plan.dense_text))
@@ -73,6 +88,54 @@ def judge_passages(r: Retriever, sig: Signals, chosen: list[int]) -> Verdict:
     verdict = checked(verdict, check, vector, first, r.threshold, plan.text)
     lift = r.passing if s.passing_check and sig.fused == FUSED["hybrid"] else None  # fitted on hybrid's
     return lifted(verdict, lift, vector, first, r.threshold, plan, other, r.embedder.encode_query)
+
+
+def judge_or_look_further(r: Retriever, sig: Signals, scores: dict[int, float],
+                           chosen: list[int]) -> tuple[list[int], Verdict]:
+    """`judge_passages` of ``chosen``; when that refuses only for rare topics (`FURTHER_ZIPF`),
+    the passages with the best of the first `FURTHER_DEPTH` that names them all put first, if
+    that answers. ``scores``: every candidate's, from which ``chosen`` was taken.
+
+    Over several summaries only: a drug has passages of its own in the summaries that use it.
+    In one summary a word its first passages miss is named in passing, and the refusal page
+    says where ("what is octreotide scan" of the seed: the hormone therapy section names the
+    drug and says nothing of a scan; a patient's trial, `service.gaps`)."""
+    verdict = judge_passages(r, sig, chosen)
+    ev = verdict.evidence
+    if not (verdict.abstained and ev and ev.topics_missing) or len(verdict.missing) > len(ev.topics_missing) \
+            or not all(" " not in t and zipf(t) < FURTHER_ZIPF and not names_a_cancer(t) for t in ev.topics_missing):
+        return chosen, verdict  # something besides such topics is missing: a figure, everyday, an animal
+    if not r.scope.several(sig.query.allowed):  # one summary: the page says where it names the word
+        return chosen, verdict
+    top = chosen[:r.settings.abstain_depth]
+    named = next((i for i in r.order(scores, FURTHER_DEPTH) if i not in top
+                  and not missing_topics(ev.topics_missing, r.words.own(i))), None)
+    if named is None:
+        return chosen, verdict
+    again = [named, *(i for i in chosen if i != named)][:len(chosen)]
+    second = judge_passages(r, sig, again)
+    return (chosen, verdict) if second.abstained else (again, second)
+
+
+@lru_cache(maxsize=1)
+def _cancer_stems() -> frozenset[str]:
+    return frozenset(map(stem, cancer_words()))
+
+
+def names_a_cancer(word: str) -> bool:
+    """Whether ``word`` is one of the summaries' cancer words (`health_topics.cancer_words`), in
+    any form or as its ending ("leiomyosarcoma"): a near-miss names its own cancer, which other
+    summaries mention in passing, and no passage doing so answers it."""
+    return stem(word) in _cancer_stems() or any(word.endswith(w) for w in cancer_words() if len(w) >= 5)
+
+
+def looked_up(r: Retriever, plan, top: list[int]) -> bool:
+    """Whether the search is one word that the first passages hold (`lifting.lone_term`): a
+    look-up, as staff type a drug or a test, which is about people wherever a summary says it.
+    The animal check read "vemurafenib" and "BUN" as a pet's health (a staff trial); none of
+    its 1,908 training questions is one word."""
+    lone = lone_term(plan)
+    return bool(lone) and any(r.words.of(i).knows(w) for i in top for w in lone)
 
 
 def filed_under(r: Retriever, row: int | None) -> Vocabulary | None:

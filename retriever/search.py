@@ -11,11 +11,13 @@
              one): new scores for the adjusted candidates (hybrid searches); then
              `Retriever.lift` (`retriever.lifting`): quoted phrases, a word typed alone, a
              heading typed whole, and adult summaries for a question naming adults
-6. select    `fusion.select`: the first k passages, no text twice
+6. select    `fusion.select`: the first k passages, no text twice (`deeper.fill`: more
+             read further down when repeats leave fewer)
 7. hits      `Retriever.hit`: citation link and highlights from the stage-2 sentence scores
 8. abstain   `judging.judge_passages`: `abstain.evidence` + `abstain.judge` over the first
              hits, the confidence moved by what the question's wording says
-             (`retriever.answerable`), a topic named in passing answered (`retriever.passing`)
+             (`retriever.answerable`), a topic named in passing answered (`retriever.passing`);
+             a rare topic they miss looked for further down (`judging.judge_or_look_further`)
 """
 
 from __future__ import annotations
@@ -37,11 +39,12 @@ from retriever.calibration import Calibration
 from retriever.cancer_types import types_of
 from retriever.citation import continuations, document_links
 from retriever.crisis import CrisisCheck, reads_crisis
+from retriever.deeper import fill
 from retriever.domain import DomainCheck
 from retriever.dose_typed import verbs
 from retriever.embedding import Embedder, ModelError, cpu_share, get_embedder, resolve_model, search_threads
 from retriever.highlight import pick_highlights
-from retriever.judging import index_kinds, judge_passages, unmentioned
+from retriever.judging import index_kinds, judge_or_look_further, unmentioned
 from retriever.keyword import DocumentTitles
 from retriever.loading import IndexData, check_weights, read_index
 from retriever.models import Filters, Hit, SearchResult, check_request
@@ -95,7 +98,7 @@ class Retriever:
         self.sentence_scorer = SentenceScorer(index.sentences)
         self.demoted = np.array([c.shared or c.outline for c in chunks], dtype=bool)
         self.childhood = np.array([is_childhood(c.title, c.url) for c in chunks], dtype=bool)
-        self._fold = [fold(c.text) for c in chunks]
+        self.folded = [fold(c.text) for c in chunks]  # a passage's text as compared for repeats
         self.words = index.words  # each passage's words, as abstention and quoted phrases read them
         self.doc_ids = np.array([c.doc_id for c in chunks])
         self.log_words = np.log1p([len(c.text.split()) for c in chunks]).astype(np.float32)
@@ -246,7 +249,7 @@ class Retriever:
 
     def order(self, scores: dict[int, float], k: int) -> list[int]:
         """Stage 6: the passages to show, best first, no text twice."""
-        return fusion.select(fusion.best_first(scores), self._fold, k)
+        return fusion.select(fusion.best_first(scores), self.folded, k)
 
     # -- stage 7: hits (stage 8, abstain: `retriever.judging`) ---------------------------
 
@@ -281,7 +284,8 @@ class Retriever:
         scores = self.lift(sig.query.plan, fusion.include(self.rerank(sig, self.fuse(sig, mode), mode),
                                                           sig.phrase.ids), mode)
         s, chosen = self.settings, self.order(scores, max(k, self.settings.abstain_depth, self.settings.related_count))
-        verdict = judge_passages(self, sig, chosen)
+        chosen, verdict = judge_or_look_further(self, sig, scores, chosen)
+        chosen, scores, sig = fill(self, sig, scores, chosen, k, mode)  # repeats left fewer than k
         hits = [self.hit(rank, idx, scores[idx], sig) for rank, idx in enumerate(chosen, 1)]
         abstained = verdict.abstained or not hits
         related = hits[:s.related_count] if abstained and near_miss(verdict.evidence, s.related_floor) else []

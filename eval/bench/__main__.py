@@ -23,6 +23,7 @@ from eval.bench import (
     crisis,
     cross_encoder,
     dose,
+    drugs,
     filtered,
     lexicon,
     speed,
@@ -257,6 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     crisis.add_command(subparsers)
     animals.add_command(subparsers)
     filtered.add_command(subparsers)
+    drugs.add_command(subparsers)
     return parser
 
 

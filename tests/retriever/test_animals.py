@@ -63,3 +63,14 @@ def test_a_damaged_check_stops_the_search_from_loading_and_names_the_setting(tmp
     with pytest.raises(ModelError, match="PDQ_ANIMAL_CHECK=false serves without the check"):
         Retriever.load(seed_index, settings)
     assert Retriever.load(seed_index, settings.model_copy(update={"animal_check": False})).animals is None
+
+
+@pytest.mark.model
+def test_one_word_the_passages_hold_is_a_look_up_not_a_pet_s_health(seed_retriever, monkeypatch):
+    """A staff trial's "vemurafenib" and "BUN" were refused as an animal's health; a check that
+    reads every question so shows the rule: a held word typed alone is looked up, more is judged."""
+    monkeypatch.setattr(AnimalCheck, "about_animal", lambda self, vector: True)
+    assert not seed_retriever.search("octreotide").abstained
+    for judged in ("octreotide dose for my dog", "zebrafish"):  # more than one word; a word no passage holds
+        result = seed_retriever.search(judged)
+        assert result.abstained and ANIMAL in result.missing, judged
