@@ -6,9 +6,10 @@ notes and its clinical-trial paragraphs into every summary, so over the corpus a
 search for k=50 of "clinical trials" showed 18 passages of the 376 distinct ones that say it,
 and a quoted "watchful waiting" 45 of its 54 holders, with 5 that lack it after them (a staff
 trial). When the chosen passages are fewer than asked, the search reads each ranking further
-down (`DEPTH_FACTOR` times as far, and four times further while that is not enough) and adds the passages not yet shown below every scored
-one: the passages above them, and the verdict on them, stay as they were. A quoted phrase's
-holders are read as far in the first place (`beside.keyword_half`), since they all come first.
+down (`DEPTH_FACTOR` times as far, then four times further while that is not enough) and
+adds the passages not yet shown below every scored one: the passages above them, and the
+verdict on them, stay as they were. A quoted phrase's holders are read as far in the first
+place (`beside.keyword_half`), since they all come first.
 """
 
 from __future__ import annotations
