@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from retriever.deeper import DEPTH_FACTOR
 from retriever.embedding import Embedder
 from retriever.models import Filters
 from retriever.ranker import LearnedRanker
@@ -101,7 +100,7 @@ def keyword_half(retriever: Retriever, text: str, n: int, mode: str, filters: Fi
     plan = r.scope.narrow(r.plan(text), allowed, r.planner.speller.looks_misspelled)
     q = Query(plan, None, _ruled_out(r, plan, allowed))
     bm25 = r.bm25.search(q, n) if mode != "dense" else Ranking.empty()
-    phrase = r.phrase.search(q, n * DEPTH_FACTOR) if plan.phrases else Ranking.empty()  # all come first
+    phrase = r.phrase.search(q, n) if plan.phrases else Ranking.empty()
     documents = r.titles.ranks(plan.tokens) if mode == "hybrid" else None
     coverage = r.bm25.keyword.coverage(plan.terms) if mode == "hybrid" else None
     vector = None if plan.dense_text == encoding else r.embedder.encode_query(plan.dense_text)

@@ -8,8 +8,8 @@ and a quoted "watchful waiting" 45 of its 54 holders, with 5 that lack it after 
 trial). When the chosen passages are fewer than asked, the search reads each ranking further
 down (`DEPTH_FACTOR` times as far, then four times further while that is not enough) and
 adds the passages not yet shown below every scored one: the passages above them, and the
-verdict on them, stay as they were. A quoted phrase's holders are read as far in the first
-place (`beside.keyword_half`), since they all come first.
+verdict on them, stay as they were. A quoted phrase's holders are read as distinct texts in
+the first place (`searchers.PhraseSearcher`), so that they all come first.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from retriever import fusion
-from retriever.searchers import Signals
+from retriever.searchers import Ranking, Signals
 
 if TYPE_CHECKING:
     from retriever.search import Retriever
@@ -50,4 +52,14 @@ def fill(r: Retriever, sig: Signals, scores: dict[int, float], chosen: list[int]
     floor = min(scores.values(), default=0.0) - 1.0
     sentences = r.sentence_scorer.score(q, [*sig.sentences.rows, *extra])
     return (chosen + extra, {**scores, **{i: floor - j * 1e-6 for j, i in enumerate(extra)}},
-            replace(sig, dense=dense, bm25=bm25, sentences=sentences))
+            replace(sig, dense=_joined(sig.dense, dense, extra) if dense is not sig.dense else dense,
+                    bm25=_joined(sig.bm25, bm25, extra) if bm25 is not sig.bm25 else bm25, sentences=sentences))
+
+
+def _joined(first: Ranking, deeper: Ranking, extra: list[int]) -> Ranking:
+    """``first`` with the ``extra`` passages ``deeper`` holds after it, in its order: a hit
+    names the rankings that proposed it (`Hit.found_by`), and those above the added passages
+    keep the ones the first reading gave them, whatever k is (a review)."""
+    added = set(extra)
+    at = [j for j, i in enumerate(deeper.ids) if i in added]
+    return Ranking(first.ids + [deeper.ids[j] for j in at], np.concatenate([first.scores, deeper.scores[at]]))

@@ -19,7 +19,9 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
+from retriever import fusion
 from retriever.abstain import Verdict, asks_nothing, evidence, judge
+from retriever.acronyms import lowered as acronyms
 from retriever.answerable import checked
 from retriever.audience import url_type_words
 from retriever.health_topics import cancer_words, missing_topics
@@ -91,10 +93,11 @@ def judge_passages(r: Retriever, sig: Signals, chosen: list[int]) -> Verdict:
 
 
 def judge_or_look_further(r: Retriever, sig: Signals, scores: dict[int, float],
-                           chosen: list[int]) -> tuple[list[int], Verdict]:
+                           chosen: list[int]) -> tuple[list[int], dict[int, float], Verdict]:
     """`judge_passages` of ``chosen``; when that refuses only for rare topics (`FURTHER_ZIPF`),
     the passages with the best of the first `FURTHER_DEPTH` that names them all put first, if
-    that answers. ``scores``: every candidate's, from which ``chosen`` was taken.
+    that answers, and its score raised above every other. ``scores``: every candidate's, from
+    which ``chosen`` was taken.
 
     Over several summaries only: a drug has passages of its own in the summaries that use it.
     In one summary a word its first passages miss is named in passing, and the refusal page
@@ -104,17 +107,17 @@ def judge_or_look_further(r: Retriever, sig: Signals, scores: dict[int, float],
     ev = verdict.evidence
     if not (verdict.abstained and ev and ev.topics_missing) or len(verdict.missing) > len(ev.topics_missing) \
             or not all(" " not in t and zipf(t) < FURTHER_ZIPF and not names_a_cancer(t) for t in ev.topics_missing):
-        return chosen, verdict  # something besides such topics is missing: a figure, everyday, an animal
+        return chosen, scores, verdict  # something besides such topics is missing: a figure, everyday, an animal
     if not r.scope.several(sig.query.allowed):  # one summary: the page says where it names the word
-        return chosen, verdict
+        return chosen, scores, verdict
     top = chosen[:r.settings.abstain_depth]
     named = next((i for i in r.order(scores, FURTHER_DEPTH) if i not in top
                   and not missing_topics(ev.topics_missing, r.words.own(i))), None)
     if named is None:
-        return chosen, verdict
+        return chosen, scores, verdict
     again = [named, *(i for i in chosen if i != named)][:len(chosen)]
     second = judge_passages(r, sig, again)
-    return (chosen, verdict) if second.abstained else (again, second)
+    return (chosen, scores, verdict) if second.abstained else (again, fusion.lift(scores, {named: 1}), second)
 
 
 @lru_cache(maxsize=1)
@@ -130,12 +133,15 @@ def names_a_cancer(word: str) -> bool:
 
 
 def looked_up(r: Retriever, plan, top: list[int]) -> bool:
-    """Whether the search is one word that the first passages hold (`lifting.lone_term`): a
-    look-up, as staff type a drug or a test, which is about people wherever a summary says it.
-    The animal check read "vemurafenib" and "BUN" as a pet's health (a staff trial); none of
-    its 1,908 training questions is one word."""
+    """Whether the search is one word that the first passages hold (`lifting.lone_term`) and
+    that names a drug, a gene or a test: a word everyday English hardly uses (`FURTHER_ZIPF`)
+    or an acronym the summaries define. Such a look-up is about people wherever a summary says
+    it: the animal check read "vemurafenib" and "BUN" as a pet's health (a staff trial). "dog",
+    "cat" or "hamster" typed alone stay judged by it, though passages on laboratory animals or
+    "CAT scans" hold them (a review); none of its 1,908 training questions is one word."""
     lone = lone_term(plan)
-    return bool(lone) and any(r.words.of(i).knows(w) for i in top for w in lone)
+    return (bool(lone) and (zipf(lone[0]) < FURTHER_ZIPF or lone[0] in acronyms())
+            and any(r.words.of(i).knows(w) for i in top for w in lone))
 
 
 def filed_under(r: Retriever, row: int | None) -> Vocabulary | None:

@@ -284,7 +284,7 @@ class Retriever:
         scores = self.lift(sig.query.plan, fusion.include(self.rerank(sig, self.fuse(sig, mode), mode),
                                                           sig.phrase.ids), mode)
         s, chosen = self.settings, self.order(scores, max(k, self.settings.abstain_depth, self.settings.related_count))
-        chosen, verdict = judge_or_look_further(self, sig, scores, chosen)
+        chosen, scores, verdict = judge_or_look_further(self, sig, scores, chosen)
         chosen, scores, sig = fill(self, sig, scores, chosen, k, mode)  # repeats left fewer than k
         hits = [self.hit(rank, idx, scores[idx], sig) for rank, idx in enumerate(chosen, 1)]
         abstained = verdict.abstained or not hits

@@ -17,6 +17,7 @@ from retriever.keyword import KeywordIndex
 from retriever.models import Filters
 from retriever.planning import QueryPlan
 from retriever.store import SentenceTable
+from retriever.text import fold
 from retriever.tokenization import holds_phrase, tokenize
 from retriever.translation import QuestionWords
 
@@ -125,12 +126,15 @@ class PhraseSearcher:
     when neither ranking proposed them (below them, until `fusion.lift` raises every passage
     holding the phrase): for `"fertility" chemotherapy young women` over the corpus, 21 of the
     24 passages saying "fertility" were not among them. Rows with all the phrase's words
-    (the keyword index's postings) are read best BM25 score first, until ``k`` hold it.
+    (the keyword index's postings) are read best BM25 score first, until ``k`` hold it, each
+    text once: PDQ copies paragraphs into every summary, and 400 holders of "clinical trials"
+    were 28 texts, so a search for 50 showed 28 holders and then passages without it (a review).
     """
 
     def __init__(self, keyword: KeywordIndex, texts: list[str]):
         self.keyword = keyword
         self.texts = texts
+        self.folded = [fold(t) for t in texts]
 
     def search(self, query: Query, k: int) -> Ranking:
         phrases = query.plan.phrases
@@ -142,8 +146,10 @@ class PhraseSearcher:
             rows = {i for i in rows if query.allowed[i]}
         scores = self.keyword.scores(query.plan.tokens) if rows else np.zeros(0, dtype=np.float32)
         top: list[int] = []
+        seen: set[str] = set()
         for i in sorted(rows, key=lambda i: (-scores[i], i)):  # a common word: stop at k holders
-            if all(holds_phrase(self.texts[i], p) for p in phrases):
+            if self.folded[i] not in seen and all(holds_phrase(self.texts[i], p) for p in phrases):
+                seen.add(self.folded[i])
                 top.append(i)
                 if len(top) == k:
                     break

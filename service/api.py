@@ -57,11 +57,13 @@ def _holder(request: Request) -> RetrieverHolder:
 
 
 async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
-                  cancer_type: list[str]) -> SearchResponse:
+                  cancer_type: list[str], given: frozenset[str] = frozenset()) -> SearchResponse:
+    """``given``: the fields a POST body named, whose empty lists are refused after ``q``'s faults."""
     holder = _holder(request)
     retriever = current(holder)  # one retriever for the whole request, even across a reload
     req = prepare(retriever, q, k, mode, doc, cancer_type, holder.settings.max_query_chars)  # q first
     reject_blank_filters(doc, cancer_type)
+    reject_empty_lists(given, doc, cancer_type)
     result, took_ms = await run_search(holder, retriever, req)
     return SearchResponse(query=req.query, abstained=result.abstained, confidence=shown_confidence(result),
                           results=[api_result(h) for h in result.hits], corrections=result.corrections,
@@ -99,8 +101,8 @@ async def search_post(request: Request, body: SearchRequest) -> SearchResponse:
     URL is refused (422), so a filter put there is never ignored."""
     reject_url_parameters(request.query_params)
     reject_repeated_keys(await request.body())
-    reject_empty_lists(body.model_fields_set, body.doc, body.cancer_type)
-    return await _search(request, body.q, body.k, body.mode, body.doc, body.cancer_type)
+    return await _search(request, body.q, body.k, body.mode, body.doc, body.cancer_type,
+                         frozenset(body.model_fields_set))
 
 
 @router.get("/api/documents", response_model=DocumentsResponse, tags=["search"],

@@ -170,6 +170,7 @@ def test_a_passage_holding_only_common_words_of_the_question_lifts_nothing():
     assert all_terms_found(question_terms("follow up tests"), passage)  # "tests" is less common
 
 
+
 def test_a_question_none_of_whose_words_the_passages_use_names_them():
     passages = [Vocabulary("octreotide is injected under the skin".split()), Vocabulary(["prognosis"])]
     assert nothing_found(question_terms("niacin"), passages) == ["niacin"]

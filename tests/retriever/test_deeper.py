@@ -35,7 +35,9 @@ def test_passages_further_down_fill_what_repeats_left_out_below_every_score():
     chosen, filled, sig2 = fill(r, sig, scores, [0, 1], 4, "hybrid")
     assert chosen == [0, 1, 3, 5]  # 2 and 6 repeat row 0's text; 3 and 5 are in both rankings
     assert max(filled[3], filled[5]) < min(scores.values()) and filled[3] > filled[5]
-    assert {3, 5} <= set(sig2.sentences.rows) and sig2.dense.ids == [0, 1, 2, 6, 4, 5, 3]
+    assert {3, 5} <= set(sig2.sentences.rows)
+    # the first reading's rankings, then the added passages each deeper one holds, in its order
+    assert sig2.dense.ids == [0, 1, 2, 5, 3] and sig2.bm25.ids == [0, 3, 5] and len(sig2.dense.scores) == 5
 
 
 def test_a_search_with_all_it_asked_for_or_nothing_more_to_find_is_left_as_it_was():
@@ -64,3 +66,5 @@ def test_a_summary_copied_twice_still_gives_as_many_passages_as_asked(seed_with)
         texts = [h.chunk.text for h in hits]
         assert len(hits) == 40 and len(set(texts)) == 40, mode
         assert [h.rank for h in hits] == list(range(1, 41)) and all(h.found_by for h in hits), mode
+        first = retriever.search("how is a carcinoid tumor treated", k=10, mode=mode).hits
+        assert [(h.chunk.id, h.found_by) for h in first] == [(h.chunk.id, h.found_by) for h in hits[:10]], mode

@@ -115,3 +115,11 @@ def test_an_everyday_question_s_refusal_offers_no_related_passage():
     assert ev.everyday and ev.figure_missing and not near_miss(ev, 0.30)
     plain, _ = evidence(question, 0.45, passage, question_terms(question), [], [1])
     assert plain.figure_missing and near_miss(plain, 0.30)  # the same question, not called everyday
+
+
+@pytest.mark.model
+def test_small_talk_is_no_longer_answered_at_the_all_terms_floor(seed_retriever):
+    """"what time is it" got the follow-up passage at exactly the floor, 0.40 (cosine 0.27): a
+    passage saying "time" tells nothing (`abstain.COMMON_ZIPF`)."""
+    result = seed_retriever.search("what time is it")
+    assert result.abstained and not result.evidence.all_terms_found and result.evidence.best_cosine < 0.35

@@ -38,7 +38,9 @@ def _search(monkeypatch, missing: tuple[str, ...], answers_with_4_first: bool = 
                         scope=SimpleNamespace(several=lambda allowed: summaries > 1))
     scores = {i: 1.0 - i / 10 for i in range(len(PASSAGES))}
     sig = SimpleNamespace(query=SimpleNamespace(allowed=None))
-    chosen, verdict = judge_or_look_further(r, sig, scores, [0, 1, 2, 3, 5])
+    chosen, after, verdict = judge_or_look_further(r, sig, scores, [0, 1, 2, 3, 5])
+    assert after == scores or chosen[0] == 4  # scores move only with a passage put first
+    assert [i for i in sorted(after, key=lambda i: -after[i]) if i in chosen] == chosen  # best first, as shown
     return chosen, verdict, calls
 
 

@@ -92,6 +92,21 @@ def test_the_phrase_searcher_finds_every_passage_holding_the_phrases_word_for_wo
     assert search(("hair of the dog",)) == [] and search(("the",)) == []  # a word no passage has; stop words only
 
 
+def test_the_phrase_searcher_counts_each_text_once():
+    """PDQ copies paragraphs into every summary: 400 holders of "clinical trials" were 28 texts,
+    and a search for 50 then showed passages without the phrase after them (a review)."""
+    from retriever.planning import QueryPlan
+
+    texts = ["Hair loss is common.", "Hair  loss is common.", "Hair loss may last.", "hair loss is common."]
+    chunks = [Chunk(id=f"d#{i}", doc_id="d", source="d.md", title="Doc", url="https://example.org/d",
+                    heading_path=["Doc"], section="Doc", text=t) for i, t in enumerate(texts)]
+    searcher = PhraseSearcher(KeywordIndex.build(chunks), texts)
+    plan = QueryPlan(text="", dense_text="", tokens=["hair", "loss"], corrections={}, topics=[],
+                     figures=[], terms=[], phrases=("hair loss",))
+    found = searcher.search(Query(plan, np.zeros(1, np.float32)), 2).ids
+    assert len(found) == 2 and 2 in found  # one of the three copies, and the other text
+
+
 def test_the_passages_holding_a_questions_rarest_word_join_the_candidates():
     """"oxaliplatin side effects": BM25 put 71 passages saying "side effects" above the two
     that list the drug and say nothing of side effects."""

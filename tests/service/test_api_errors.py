@@ -30,6 +30,7 @@ JSON = {"content-type": "application/json"}
     ("post", {"json": {"q": "surgery", "doc": [""]}}, 422, "invalid_doc", "doc"),
     ("post", {"json": {"q": "surgery", "doc": []}}, 422, "invalid_doc", "doc"),  # a list built wrongly
     ("post", {"json": {"q": "surgery", "cancer_type": []}}, 422, "invalid_cancer_type", "cancer_type"),
+    ("post", {"json": {"q": "", "doc": []}}, 422, "invalid_query", "q"),  # the question's fault first
     ("get", {"params": {"q": "", "doc": ""}}, 422, "invalid_query", "q"),  # the question is said first
     ("get", {"params": {"q": "x", "k": 0}}, 422, "invalid_k", "k"),
     ("get", {"params": {"q": "x", "k": 51}}, 422, "invalid_k", "k"),
