@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
                                      epilog="Exit status: 0 indexed; 1 indexed, but some files were skipped (each "
                                      "named); 2 nothing published (the previous index is kept); 130 interrupted. "
                                      "PDQ_* settings are read from the environment or .env (README, Settings).")
-    parser.add_argument("src", type=Path, help="folder of .md/.txt files with YAML front matter")
+    parser.add_argument("src", type=_folder, help="folder of .md/.txt files with YAML front matter")
     parser.add_argument("--index", type=Path, default=None,
                         help="index folder to publish (default: $PDQ_INDEX_DIR or ./index)")
     parser.add_argument("--strict", action="store_true", help="stop at the first bad file")
@@ -81,6 +82,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _folder(text: str) -> Path:
+    """SRC as given; an empty one is refused: read as ".", a script's unset "$DOCS" indexed the
+    whole working folder, 179 files of code and notes, for 20 minutes (an operator's trial)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("it is empty; name the folder of summaries to index "
+                                         "(python -m ingest seeds --index index); nothing was changed")
+    return Path(text)
+
+
 def large_files(src: Path) -> list[str]:
     """A note for each file far larger than a PDQ summary (the largest of the 169 is 190 KB):
     an operator's trial gave a 30 MB file, which ingest took 9 minutes over, with no word of it
@@ -90,7 +100,19 @@ def large_files(src: Path) -> list[str]:
     except OSError:  # only advice: the ingest itself names what it cannot read
         return []
     return [f"note: {path} is {size / 2**20:.1f} MB, far larger than a PDQ summary; it is indexed, which may take "
-            f"minutes (an index of its passages grows with it)" for path, size in sizes if size > LARGE_FILE_BYTES]
+            f"minutes (an index of its passages grows with it)" for path, size in sizes
+            if size > LARGE_FILE_BYTES and _opens_as_text(path)]
+
+
+def _opens_as_text(path: Path) -> bool:
+    """Whether ``path`` begins as UTF-8 text: a large binary file is skipped, named on its own
+    line, and the note that it "is indexed" contradicted that (an operator's trial)."""
+    try:
+        with path.open("rb") as f:
+            codecs.getincrementaldecoder("utf-8")().decode(f.read(4096).removeprefix(b"\xef\xbb\xbf"))
+    except (OSError, UnicodeDecodeError):
+        return False
+    return True
 
 
 def _indexed(n: int, unchanged: bool = False) -> str:

@@ -74,7 +74,8 @@ def _str_list(value, source: str, name: str) -> list[str]:
         return [part.strip() for part in value.split(",") if part.strip()]
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
         return [str(v) for v in value]
-    raise DocumentError(source, f"front-matter field '{name}' must be a list of strings")
+    raise DocumentError(source, f"front-matter field '{name}' must be a list of strings: one per line, each "
+                                f"after '- ', or on one line parted by commas ({name}: breast, lung)")
 
 
 def _plain_text(value, source: str, name: str) -> str:
@@ -136,9 +137,10 @@ def _title(title, source: str) -> str:
     if title is not None and not isinstance(title, str):
         raise DocumentError(source, f"front-matter field 'title' must be text, not {title!r} (quote it)")
     if title is None:
-        raise DocumentError(source, "missing front-matter field 'title'")
+        raise DocumentError(source, "missing front-matter field 'title': add a line 'title: ...' naming the "
+                                    "summary between the '---' lines")
     if not title.strip():
-        raise DocumentError(source, "front-matter field 'title' is empty")
+        raise DocumentError(source, "front-matter field 'title' is empty: write the summary's title after it")
     return title
 
 

@@ -68,8 +68,16 @@ def target_problem(index_dir: Path) -> str | None:
     there. That is right for an index (a plain one from an older layout is kept as the
     previous version until then) and for an empty folder, never for a folder of anything
     else: a mistyped ``--index``, or the documents' own folder, was moved aside and later
-    deleted without a word.
+    deleted without a word. Nor for a link of the operator's own to another index ("current ->
+    docs-index"): the link was pointed at the new version, and the index it named kept its old
+    one, which a service reloading it still served (an operator's trial).
     """
+    if index_dir.is_symlink() and not (target := Path(os.readlink(index_dir))).name.startswith(
+            version_prefix(index_dir)):
+        itself = os.path.normpath(index_dir.parent / target)
+        return (f"--index {index_dir} is a link to {target}, not to a version ingest published for it: "
+                f"publishing would point the link elsewhere and leave {itself} as it was; name the index "
+                f"itself (--index {itself}; nothing was changed)")
     if index_dir.is_symlink() or not index_dir.exists():
         parent = next((p for p in index_dir.absolute().parents if p.exists()), None)
         if parent is not None and not parent.is_dir():

@@ -15,6 +15,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("service.access")
 UNKNOWN_PATH = "(unknown path)"
+# Logged for a request whose client hung up before any answer was sent (nginx's convention):
+# it was logged as 500, which an operator's error-rate alert reads as the service failing.
+CLIENT_CLOSED = 499
 
 
 def printable(path: str, limit: int = 200) -> str:
@@ -32,17 +35,25 @@ class AccessLogMiddleware:
             await self.app(scope, receive, send)
             return
         t0 = time.perf_counter()
-        status = 500
+        status, started, left = 500, False, False
 
         async def record(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, started = message["status"], True
             await send(message)
 
+        async def watch() -> Message:
+            nonlocal left
+            message = await receive()
+            left = left or message["type"] == "http.disconnect"
+            return message
+
         try:
-            await self.app(scope, receive, record)
+            await self.app(scope, watch, record)
         finally:
+            if left and not started:  # the client hung up before any answer: no server error
+                status = CLIENT_CLOSED
             path = scope.get("path", "")
             shown = printable(path) if _served(scope.get("app"), path, status) else UNKNOWN_PATH
             logger.info("%s %s %d %.1fms", scope.get("method", "-"), shown, status, (time.perf_counter() - t0) * 1000)

@@ -54,7 +54,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
                                 max_age=600))
     stack += [
         Middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute),
-        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, timeout_s=settings.request_timeout_s),
         Middleware(UnhandledErrorMiddleware),
     ]
     return stack

@@ -292,6 +292,7 @@ class ReloadResponse(ReadyResponse):
 
 ERROR_RESPONSES = {
     400: {"model": ErrorResponse, "description": "Malformed JSON body."},
+    408: {"model": ErrorResponse, "description": "The body did not arrive within request_timeout_s."},
     413: {"model": ErrorResponse, "description": "Body larger than max_body_bytes."},
     422: {"model": ErrorResponse, "description": "A parameter is missing, unknown, of the wrong type or out of range."},
     429: {"model": ErrorResponse, "description": "Too many requests from this address (Retry-After says when)."},

@@ -137,7 +137,7 @@ def reject_blank_filters(doc: list[str], cancer_type: list[str]) -> None:
                                                    f"every document.", name)
 
 
-def reject_empty_lists(given: set[str], doc: list[str], cancer_type: list[str]) -> None:
+def reject_empty_lists(given: frozenset[str], doc: list[str], cancer_type: list[str]) -> None:
     """A POST body's filter given as an empty list (``"doc": []``) is refused as a blank GET
     value is: searched as no filter, a client that built the list wrongly got every document's
     passages as if filtered (a staff trial). ``given``: the fields the body named."""

@@ -6,6 +6,7 @@ don't buffer responses, and can answer early in the shared error shape.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 import time
@@ -63,15 +64,19 @@ class SecurityHeadersMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuse request bodies over ``max_bytes`` with 413, before any route reads them.
+    """Refuse request bodies over ``max_bytes`` with 413, before any route reads them, and
+    bodies that do not arrive within ``timeout_s`` with 408.
 
     A declared Content-Length is checked first; a chunked body is read here up to the
-    limit and replayed to the app (bodies are small, a few KB at most).
+    limit and replayed to the app (bodies are small, a few KB at most). A client that
+    declared 100 bytes and sent 17 held the request open until it hung up, and the access
+    log called that a server error (an operator's trial).
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout_s: float = 10.0):
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout_s = timeout_s
 
     async def _too_large(self, send: Send) -> None:
         await send_error(send, 413, "body_too_large",
@@ -95,7 +100,12 @@ class BodyLimitMiddleware:
         chunks: list[bytes] = []
         total = 0
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), timeout=self.timeout_s)
+            except TimeoutError:
+                await send_error(send, 408, "request_timeout", f"The request body did not arrive within "
+                                 f"{self.timeout_s:g} s; send the whole body with the request.", "body")
+                return
             if message["type"] == "http.disconnect":
                 return
             body = message.get("body", b"")

@@ -5,6 +5,7 @@ No model is loaded: ingest gives up before embedding when no document is valid.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,28 @@ def test_a_file_far_larger_than_a_summary_is_noted_before_the_long_ingest(tmp_pa
     [note] = large_files(tmp_path)
     assert note.startswith(f"note: {tmp_path / 'big.md'} is 1.0 MB, far larger than a PDQ summary; it is indexed")
     assert large_files(tmp_path / "small.md") == []
+    (tmp_path / "blob.md").write_bytes(b"\xff\xfe" + b"x" * LARGE_FILE_BYTES)  # skipped as not UTF-8: no "is indexed"
+    assert [n for n in large_files(tmp_path) if "blob.md" in n] == []
+
+
+def test_an_empty_source_is_refused_not_read_as_the_working_folder(capsys):
+    """An operator's trial: an unset "$DOCS" indexed the whole repository for 20 minutes."""
+    for src in ("", "  "):
+        with pytest.raises(SystemExit) as stop:
+            main([src, "--index", "idx"])
+        assert stop.value.code == 2
+        assert "argument src: it is empty; name the folder of summaries to index" in capsys.readouterr().err
+
+
+def test_a_link_to_another_index_is_refused_with_the_index_it_names(tmp_path, capsys):
+    """An operator's trial: "alias -> scratch-index" was re-pointed at the new version, and
+    scratch-index, which the service read, kept its old one."""
+    src, real = _broken_folder(tmp_path), tmp_path / "scratch-index"
+    real.mkdir()
+    alias = tmp_path / "alias"
+    alias.symlink_to("scratch-index")
+    assert main([str(src), "--index", str(alias), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"--index {alias} is a link to scratch-index, not to a version ingest published for it" in err
+    assert f"name the index itself (--index {real};" in err
+    assert os.readlink(alias) == "scratch-index" and real.is_dir() and not real.is_symlink()

@@ -30,7 +30,10 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
      "values are not allowed in this context; quote a value that holds ': ', or indent the field as the others"),
     (b"---\ntitle: T\nurl: u\n\nBody\n", "the front matter is not closed: add a line '---' after its last field"),
     (b"---\nurl: https://x\n---\n# H\n\nBody\n", "missing front-matter field 'title'"),
-    (b"---\ntitle: '  '\n---\n# H\n\nBody\n", "front-matter field 'title' (line 2) is empty"),
+    (b"---\ntitle: '  '\n---\n# H\n\nBody\n", "front-matter field 'title' (line 2) is empty: write the summary's"),
+    # an operator's trial: these named the fault and not the fix, as the others do
+    (b"---\ntitle: T\ncancerTypes: {a: 1}\n---\n# H\n\nBody\n",
+     "'cancerTypes' (line 3) must be a list of strings: one per line, each after '- ', or on one line"),
     (b'---\ntitle: ""\n---\n# H\n\nBody\n', "front-matter field 'title' (line 2) is empty"),
     (b"---\ntitle: 12345\n---\n# H\n\nBody\n",
      "front-matter field 'title' (line 2) must be text, not 12345 (quote it)"),
@@ -65,8 +68,8 @@ GOOD = b"---\ntitle: A title\nurl: https://example.org/a\ncancerTypes:\n- x\n---
     (b"---\ntitle: T\nlastReviewed: '2999-01-01'\n---\nBody\n", "'lastReviewed' (line 3) is in the future"),
     # a misspelt field was never read: the title "missing", the review date lost without a word
     (b"---\ntitel: T\n---\n# H\n\nBody\n",
-     "missing front-matter field 'title'; front-matter field 'titel' (line 2) is not one ingest reads: "
-     "did you mean 'title'?"),
+     "missing front-matter field 'title': add a line 'title: ...' naming the summary between the '---' lines; "
+     "front-matter field 'titel' (line 2) is not one ingest reads: did you mean 'title'?"),
     (b"---\ntitle: T\nlastreviewed: 2025-01-02\n---\n# H\n\nBody\n",
      "front-matter field 'lastreviewed' (line 3) is not one ingest reads: did you mean 'lastReviewed'?"),
     (b"---\ntitle: T\n\nLast Reviewed: 2025-01-02\n---\n# H\n\nBody\n", "field 'Last Reviewed' (line 4) is not one"),

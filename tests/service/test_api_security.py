@@ -117,3 +117,53 @@ def test_a_question_put_in_the_path_is_not_logged(make_client, caplog):
     unknown = [" ".join(a.split(" ")[1:4]) for a in access[:3]]
     assert unknown == ["(unknown path) 404", "(unknown path) 404", "(unknown path) 429"]
     assert access[3].startswith("GET /healthz 200") and access[4].startswith("GET /api/search 429")
+
+
+def _asgi(middleware, messages: list[dict], hold: bool = False) -> list[dict]:
+    """``middleware``'s sent messages for a POST whose body is ``messages``, then nothing more
+    (``hold``: the client waits, sending nothing) or a hang-up."""
+    import asyncio
+
+    pending, sent = list(messages), []
+
+    async def receive():
+        if pending:
+            return pending.pop(0)
+        if hold:
+            await asyncio.sleep(3600)
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/api/search", "headers": [(b"content-length", b"100")]}
+    asyncio.run(middleware(scope, receive, send))
+    return sent
+
+
+def test_a_body_that_never_arrives_is_answered_408_within_the_timeout():
+    """An operator's trial: a POST declaring 100 bytes and sending 17 hung until the client left."""
+    import json
+
+    from service.security import BodyLimitMiddleware
+
+    async def app(scope, receive, send):
+        raise AssertionError("the route must not be reached")
+
+    sent = _asgi(BodyLimitMiddleware(app, max_bytes=1000, timeout_s=0.05),
+                 [{"type": "http.request", "body": b'{"q": "carcinoid', "more_body": True}], hold=True)
+    assert sent[0]["status"] == 408
+    assert json.loads(sent[1]["body"])["error"]["code"] == "request_timeout"
+
+
+def test_a_client_that_hangs_up_before_an_answer_is_logged_499_not_500(caplog):
+    from service.access_log import AccessLogMiddleware
+    from service.security import BodyLimitMiddleware
+
+    async def app(scope, receive, send):
+        raise AssertionError("the route must not be reached")
+
+    caplog.set_level(logging.INFO, logger="service.access")
+    sent = _asgi(AccessLogMiddleware(BodyLimitMiddleware(app, max_bytes=1000, timeout_s=5)),
+                 [{"type": "http.request", "body": b'{"q"', "more_body": True}])
+    assert sent == [] and any(" 499 " in r.getMessage() for r in caplog.records if r.name == "service.access")
