@@ -19,10 +19,9 @@ from retriever.models import MODES
 # The retriever's modes, named once there; a Literal so the OpenAPI schema lists them.
 Mode = Literal[MODES]  # type: ignore[valid-type]
 K_MAX = 50
-# Passages repeated word for word across summaries (PDQ's shared treatment descriptions) are
-# shown once, from the best-ranked summary, so a search can return fewer than k.
-K_NOTE = ("How many passages to return, at most: a passage whose text a better-ranked one repeats word for "
-          "word (shared across summaries) is left out, so fewer may come back.")
+# Passages repeated word for word across summaries are shown once (`retriever.deeper`).
+K_NOTE = ("How many passages to return, at most: a passage whose text a better-ranked one repeats word for word "
+          "(shared across summaries) is left out for the next one, so fewer come back only when no more match.")
 _DIGITS = re.compile(r"\s*[0-9]+\s*")
 _NEGATIVE = re.compile(r"\s*-[0-9]+\s*")
 

@@ -240,8 +240,8 @@ def test_openapi_gives_the_range_of_k_in_json_schema_words(client):
     for schema in (get_k, body_k):
         assert (schema["minimum"], schema["maximum"]) == (1, 50) and "ge" not in schema and "le" not in schema
     get_note = next(p for p in spec["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "k")["description"]
-    for note in (get_note, body_k["description"]):  # fewer than k come back when passages repeat one another
-        assert "fewer may come back" in note
+    for note in (get_note, body_k["description"]):  # fewer than k come back only when no more match
+        assert "fewer come back only when no more match" in note
 
 
 def test_docs_page_uses_local_assets_under_the_site_csp(client):
