@@ -105,8 +105,9 @@ def large_files(src: Path) -> list[str]:
 
 
 def _opens_as_text(path: Path) -> bool:
-    """Whether ``path`` begins as UTF-8 text: a large binary file is skipped, named on its own
-    line, and the note that it "is indexed" contradicted that (an operator's trial)."""
+    """Whether ``path`` begins as UTF-8 text (its first 4 KB): a large binary file is skipped,
+    named on its own line, and the note that it "is indexed" contradicted that (an operator's
+    trial). A file that fails later, or whose front matter is bad, is still noted first."""
     try:
         with path.open("rb") as f:
             codecs.getincrementaldecoder("utf-8")().decode(f.read(4096).removeprefix(b"\xef\xbb\xbf"))

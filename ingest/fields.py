@@ -75,7 +75,7 @@ def _str_list(value, source: str, name: str) -> list[str]:
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
         return [str(v) for v in value]
     raise DocumentError(source, f"front-matter field '{name}' must be a list of strings: one per line, each "
-                                f"after '- ', or on one line parted by commas ({name}: breast, lung)")
+                                f"after '- ', or on one line parted by commas ({name}: first, second)")
 
 
 def _plain_text(value, source: str, name: str) -> str:

@@ -17,7 +17,17 @@ from tqdm import tqdm
 
 from ingest.chunking import chunk_document, mark_shared
 from ingest.loading import Document, DocumentError, doc_id_for, load_documents
-from ingest.publish import UNREADABLE, discard, ingest_lock, kept, new_version_dir, publish, served_ids, target_problem
+from ingest.publish import (
+    UNREADABLE,
+    discard,
+    foreign_link,
+    ingest_lock,
+    kept,
+    new_version_dir,
+    publish,
+    served_ids,
+    target_problem,
+)
 from ingest.report import BuildReport
 from ingest.sources import id_prefix
 from retriever import store
@@ -254,6 +264,8 @@ def build_index(src_dir: Path, index_dir: Path, settings: Settings, strict: bool
             unchanged = _same_index(index_dir, manifest)
             if unchanged:  # a new version of the same bytes would only retire the one served
                 discard(version)
+            elif problem := foreign_link(index_dir):
+                raise IngestError(f"{problem}; nothing was published, {kept(index_dir)}")
             else:
                 manifest.write(version)
                 publish(version, index_dir)

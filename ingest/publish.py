@@ -68,16 +68,8 @@ def target_problem(index_dir: Path) -> str | None:
     there. That is right for an index (a plain one from an older layout is kept as the
     previous version until then) and for an empty folder, never for a folder of anything
     else: a mistyped ``--index``, or the documents' own folder, was moved aside and later
-    deleted without a word. Nor for a link of the operator's own to another index ("current ->
-    docs-index"): the link was pointed at the new version, and the index it named kept its old
-    one, which a service reloading it still served (an operator's trial).
+    deleted without a word (a link of the operator's own to another index: `foreign_link`).
     """
-    if index_dir.is_symlink() and not (target := Path(os.readlink(index_dir))).name.startswith(
-            version_prefix(index_dir)):
-        itself = os.path.normpath(index_dir.parent / target)
-        return (f"--index {index_dir} is a link to {target}, not to a version ingest published for it: "
-                f"publishing would point the link elsewhere and leave {itself} as it was; name the index "
-                f"itself (--index {itself}; nothing was changed)")
     if index_dir.is_symlink() or not index_dir.exists():
         parent = next((p for p in index_dir.absolute().parents if p.exists()), None)
         if parent is not None and not parent.is_dir():
@@ -94,6 +86,24 @@ def target_problem(index_dir: Path) -> str | None:
     return (f"--index {index_dir} is a folder that holds no index (no {MANIFEST} that ingest wrote) and "
             "ingest replaces the folder it publishes to; name a new folder, or an index, for --index "
             "(nothing was changed)")
+
+
+def foreign_link(index_dir: Path) -> str | None:
+    """Why ingest must not publish through ``index_dir``, a link of the operator's own to
+    another index ("current -> docs-index"), or None: the link was pointed at the new version,
+    and the index it named kept its old one, which a service reloading it still served (an
+    operator's trial). Read just before publishing: an ingest that finds the index unchanged
+    publishes nothing, and `scripts/serve.sh` starts on such a link as before (a review)."""
+    if not index_dir.is_symlink() or (target := Path(os.readlink(index_dir))).name.startswith(
+            version_prefix(index_dir)):
+        return None
+    itself = Path(os.path.normpath(index_dir.parent / target))
+    if itself.name.startswith(".") or not itself.is_dir():  # another index's version, or nothing
+        fix = "point the link at an index folder, or name that index with --index"
+    else:
+        fix = f"name the index itself (--index {itself})"
+    return (f"--index {index_dir} is a link to {target}, not to a version ingest published for it: "
+            f"publishing would point the link elsewhere; {fix}")
 
 
 def publish(version_dir: Path, index_dir: Path) -> None:

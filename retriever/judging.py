@@ -135,12 +135,13 @@ def names_a_cancer(word: str) -> bool:
 def looked_up(r: Retriever, plan, top: list[int]) -> bool:
     """Whether the search is one word that the first passages hold (`lifting.lone_term`) and
     that names a drug, a gene or a test: a word everyday English hardly uses (`FURTHER_ZIPF`)
-    or an acronym the summaries define. Such a look-up is about people wherever a summary says
+    or an acronym the summaries define, typed in capitals. Such a look-up is about people wherever a summary says
     it: the animal check read "vemurafenib" and "BUN" as a pet's health (a staff trial). "dog",
     "cat" or "hamster" typed alone stay judged by it, though passages on laboratory animals or
     "CAT scans" hold them (a review); none of its 1,908 training questions is one word."""
-    lone = lone_term(plan)
-    return (bool(lone) and (zipf(lone[0]) < FURTHER_ZIPF or lone[0] in acronyms())
+    lone, typed = lone_term(plan), plan.text.strip()
+    initials = typed.isupper() and lone and lone[0] in acronyms()  # "PET"; "pet" is a word (`retriever.acronyms`)
+    return (bool(lone) and (zipf(lone[0]) < FURTHER_ZIPF or bool(initials))
             and any(r.words.of(i).knows(w) for i in top for w in lone))
 
 

@@ -15,8 +15,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("service.access")
 UNKNOWN_PATH = "(unknown path)"
-# Logged for a request whose client hung up before any answer was sent (nginx's convention):
-# it was logged as 500, which an operator's error-rate alert reads as the service failing.
+# Logged for a request whose client hung up before any answer was sent, as seen while its body
+# was read (`security.BodyLimitMiddleware`; nginx's convention): it was logged as 500, which an
+# operator's error-rate alert reads as the service failing.
 CLIENT_CLOSED = 499
 
 

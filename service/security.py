@@ -99,9 +99,10 @@ class BodyLimitMiddleware:
                 return
         chunks: list[bytes] = []
         total = 0
+        deadline = asyncio.get_running_loop().time() + self.timeout_s  # the whole body's, not each part's
         while True:
             try:
-                message = await asyncio.wait_for(receive(), timeout=self.timeout_s)
+                message = await asyncio.wait_for(receive(), timeout=deadline - asyncio.get_running_loop().time())
             except TimeoutError:
                 await send_error(send, 408, "request_timeout", f"The request body did not arrive within "
                                  f"{self.timeout_s:g} s; send the whole body with the request.", "body")

@@ -6,6 +6,7 @@ No model is loaded: ingest gives up before embedding when no document is valid.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -142,15 +143,25 @@ def test_an_empty_source_is_refused_not_read_as_the_working_folder(capsys):
         assert "argument src: it is empty; name the folder of summaries to index" in capsys.readouterr().err
 
 
-def test_a_link_to_another_index_is_refused_with_the_index_it_names(tmp_path, capsys):
+@pytest.mark.model
+def test_a_link_to_another_index_is_published_through_only_when_nothing_changed(tmp_path, settings, embedder):
     """An operator's trial: "alias -> scratch-index" was re-pointed at the new version, and
-    scratch-index, which the service read, kept its old one."""
-    src, real = _broken_folder(tmp_path), tmp_path / "scratch-index"
-    real.mkdir()
-    alias = tmp_path / "alias"
+    scratch-index, which the service read, kept its old one. A review: `scripts/serve.sh` on
+    such a link, with nothing to publish, must still start."""
+    from tests.conftest import SEEDS
+
+    real, alias = tmp_path / "scratch-index", tmp_path / "alias"
+    build_index(SEEDS, real, settings, embedder=embedder, progress=False)
     alias.symlink_to("scratch-index")
-    assert main([str(src), "--index", str(alias), "--quiet"]) == 2
-    err = capsys.readouterr().err
-    assert f"--index {alias} is a link to scratch-index, not to a version ingest published for it" in err
-    assert f"name the index itself (--index {real};" in err
-    assert os.readlink(alias) == "scratch-index" and real.is_dir() and not real.is_symlink()
+    assert build_index(SEEDS, alias, settings, embedder=embedder, progress=False).unchanged
+    served = os.readlink(real)
+    docs = tmp_path / "docs"
+    shutil.copytree(SEEDS, docs)
+    (docs / "extra.md").write_text("---\ntitle: Extra\n---\n# Extra\n\nA note on follow-up visits.\n",
+                                   encoding="utf-8")
+    with pytest.raises(IngestError, match=rf"--index {alias} is a link to scratch-index, not to a version ingest "
+                                          rf"published for it: .*name the index itself \(--index {real}\); "
+                                          rf"nothing was published, previous index kept"):
+        build_index(docs, alias, settings, embedder=embedder, progress=False)
+    assert os.readlink(alias) == "scratch-index" and os.readlink(real) == served
+    assert not any(p.name.startswith(".alias-v") for p in tmp_path.iterdir())  # no version left behind

@@ -167,3 +167,28 @@ def test_a_client_that_hangs_up_before_an_answer_is_logged_499_not_500(caplog):
     sent = _asgi(AccessLogMiddleware(BodyLimitMiddleware(app, max_bytes=1000, timeout_s=5)),
                  [{"type": "http.request", "body": b'{"q"', "more_body": True}])
     assert sent == [] and any(" 499 " in r.getMessage() for r in caplog.records if r.name == "service.access")
+
+
+def test_a_body_trickling_in_is_timed_as_a_whole_not_per_part():
+    """A review: each part within the timeout, the whole past it, was answered."""
+    import asyncio
+
+    from service.security import BodyLimitMiddleware
+
+    async def app(scope, receive, send):
+        raise AssertionError("the route must not be reached")
+
+    parts = iter([b'{"q"', b': "car', b'cinoid', b'"}'])
+    sent = []
+
+    async def receive():
+        await asyncio.sleep(0.03)
+        part = next(parts, None)
+        return {"type": "http.request", "body": part or b"", "more_body": part is not None}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/api/search", "headers": []}
+    asyncio.run(BodyLimitMiddleware(app, max_bytes=1000, timeout_s=0.08)(scope, receive, send))
+    assert sent[0]["status"] == 408
