@@ -74,10 +74,10 @@ ALL_TERMS_FOUND = 0.40
 # ... and only when one of those terms is a word everyday English uses less than this (Zipf):
 # "what time is it" was answered at the floor with a passage saying "time". At 5.5 the
 # small-talk set (eval/questions/smalltalk_questions.jsonl, written after the rule was
-# picked) abstains on 45 of 50 messages instead of 42 and refuses
-# 3 of its 41 answerable questions instead of 2; no other question of the seed's sets, the
-# everyday and topic sets or the validation summaries' 6,077 and their near-misses moves, at
-# 5.5 or at 5.0 (docs/abstention.md, "Common words found").
+# picked) abstains on 45 of 50 messages instead of 42 and refuses 3 of its 41 answerable
+# questions instead of 2; no other question of the seed's sets, the everyday and topic sets
+# or the validation summaries' 6,077 and their near-misses moves, at 5.5 or at 5.0
+# (docs/abstention.md, "Common words found").
 COMMON_ZIPF = 5.5
 # A query of fewer letters and digits than this that names no term ("a", "y", "a?") asks
 # nothing: single letters matched the seed's passages at cosines of 0.36 to 0.38, above the

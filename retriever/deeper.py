@@ -33,7 +33,8 @@ def fill(r: Retriever, sig: Signals, scores: dict[int, float], chosen: list[int]
          mode: str) -> tuple[list[int], dict[int, float], Signals]:
     """``chosen`` with passages of the deeper rankings added until ``k`` (or none is left),
     ``scores`` with theirs (below every score, in the order the deeper rankings give), and
-    ``sig`` with those rankings and the added passages' sentences, which their hits read."""
+    ``sig`` with them after its rankings (`_joined`) and their sentences scored, which their
+    hits read."""
     if len(chosen) >= k:
         return chosen, scores, sig
     q, n = sig.query, max(r.settings.candidates, k) * DEPTH_FACTOR

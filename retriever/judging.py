@@ -50,8 +50,9 @@ NAME_WORDS = 4
 # effects" was refused 32 times, then 5; "side effects of <drug>" 38, then 11. The validation
 # summaries' 6,077 lay questions were refused 192 -> 190 (passage first +1), their 2,827
 # near-misses and the seed's sets did not move. Without the cancer rule, near-misses naming a
-# rare cancer ("neuroblastoma", mentioned in passing by other summaries) were answered: 56 of a
-# sample of 4,000 training questions' (docs/abstention.md, "A rare topic further down").
+# rare cancer ("neuroblastoma", mentioned in passing by other summaries) were answered: 56
+# near-misses of a sample of 4,000 training questions (docs/abstention.md, "A rare topic
+# further down").
 FURTHER_ZIPF = 2.5
 # How far down the passage that names the topic may be: the staff trial's was 12th.
 FURTHER_DEPTH = 20
@@ -135,10 +136,11 @@ def names_a_cancer(word: str) -> bool:
 def looked_up(r: Retriever, plan, top: list[int]) -> bool:
     """Whether the search is one word that the first passages hold (`lifting.lone_term`) and
     that names a drug, a gene or a test: a word everyday English hardly uses (`FURTHER_ZIPF`)
-    or an acronym the summaries define, typed in capitals. Such a look-up is about people wherever a summary says
-    it: the animal check read "vemurafenib" and "BUN" as a pet's health (a staff trial). "dog",
-    "cat" or "hamster" typed alone stay judged by it, though passages on laboratory animals or
-    "CAT scans" hold them (a review); none of its 1,908 training questions is one word."""
+    or an acronym the summaries define, typed in capitals. Such a look-up is about people
+    wherever a summary says it: the animal check read "vemurafenib" and "BUN" as a pet's
+    health (a staff trial). "dog", "cat" or "hamster" typed alone stay judged by it, though
+    passages on laboratory animals or "CAT scans" hold them (a review); none of its 1,908
+    training questions is one word."""
     lone, typed = lone_term(plan), plan.text.strip()
     initials = typed.isupper() and lone and lone[0] in acronyms()  # "PET"; "pet" is a word (`retriever.acronyms`)
     return (bool(lone) and (zipf(lone[0]) < FURTHER_ZIPF or bool(initials))
