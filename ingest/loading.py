@@ -117,7 +117,6 @@ def _without_controls(text: str) -> str:
     return _CONTROLS.sub("", _BREAKS.sub("\n", text))
 
 
-# What to do about the YAML problems a hand-edited front matter most often has.
 def load_documents(src_dir: Path, strict: bool = False,
                    served: frozenset[str] = frozenset()) -> tuple[list[Document], list[DocumentError]]:
     """Load every source under ``src_dir``.

@@ -34,7 +34,6 @@ from service.searching import (
     current,
     prepare,
     reject_blank_filters,
-    reject_empty_lists,
     reject_repeated_keys,
     reject_unknown,
     reject_url_parameters,
@@ -62,8 +61,7 @@ async def _search(request: Request, q: str, k: int, mode: str, doc: list[str],
     holder = _holder(request)
     retriever = current(holder)  # one retriever for the whole request, even across a reload
     req = prepare(retriever, q, k, mode, doc, cancer_type, holder.settings.max_query_chars)  # q first
-    reject_blank_filters(doc, cancer_type)
-    reject_empty_lists(given, doc, cancer_type)
+    reject_blank_filters(doc, cancer_type, given)
     result, took_ms = await run_search(holder, retriever, req)
     return SearchResponse(query=req.query, abstained=result.abstained, confidence=shown_confidence(result),
                           results=[api_result(h) for h in result.hits], corrections=result.corrections,

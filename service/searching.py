@@ -128,20 +128,17 @@ def reject_repeated_keys(body: bytes) -> None:
     json.loads(body, object_pairs_hook=pairs)
 
 
-def reject_blank_filters(doc: list[str], cancer_type: list[str]) -> None:
+def reject_blank_filters(doc: list[str], cancer_type: list[str], given: frozenset[str] = frozenset()) -> None:
     """The API refuses a blank filter value (``doc=``): searched as no filter, it returned
-    every document's passages as if filtered. The pages' menus send one for "all"."""
-    for name, values in (("doc", doc), ("cancer_type", cancer_type)):
+    every document's passages as if filtered. The pages' menus send one for "all". So is a
+    POST body's filter given as an empty list (``"doc": []``, a staff trial's); ``given``:
+    the fields the body named."""
+    filters = (("doc", doc), ("cancer_type", cancer_type))
+    for name, values in filters:
         if any(not clean_text(v) for v in values):
             raise ApiError(422, f"invalid_{name}", f"{name}: it is empty; leave {name} out to search "
                                                    f"every document.", name)
-
-
-def reject_empty_lists(given: frozenset[str], doc: list[str], cancer_type: list[str]) -> None:
-    """A POST body's filter given as an empty list (``"doc": []``) is refused as a blank GET
-    value is: searched as no filter, a client that built the list wrongly got every document's
-    passages as if filtered (a staff trial). ``given``: the fields the body named."""
-    for name, values in (("doc", doc), ("cancer_type", cancer_type)):
+    for name, values in filters:  # a blank value is named first, as before empty lists were read
         if name in given and not values:
             raise ApiError(422, f"invalid_{name}", f"{name}: it is an empty list; leave {name} out to search "
                                                    f"every document, or name at least one ({LISTED}).", name)
