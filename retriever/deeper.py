@@ -38,12 +38,12 @@ def fill(r: Retriever, sig: Signals, scores: dict[int, float], chosen: list[int]
     if len(chosen) >= k:
         return chosen, scores, sig
     q, n = sig.query, max(r.settings.candidates, k) * DEPTH_FACTOR
+    shown = {r.folded[i] for i in chosen}
     while True:  # four times as deep again while repeats still leave fewer than k and more is left
         dense = r.dense.search(q, n) if mode != "bm25" else sig.dense
         bm25 = r.bm25.search(q, n) if mode != "dense" else sig.bm25
         lists = [ranking.ids for name, ranking in (("dense", dense), ("bm25", bm25)) if name in sig.fused]
         deeper = fusion.best_first(fusion.rrf(lists, [1.0] * len(lists), r.settings.rrf_k))
-        shown = {r.folded[i] for i in chosen}
         extra = fusion.select([i for i in deeper if i not in scores], r.folded, k - len(chosen), shown)
         if len(chosen) + len(extra) >= k or all(len(ids) < n for ids in lists) or n >= len(r.chunks):
             break

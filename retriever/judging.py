@@ -141,10 +141,11 @@ def looked_up(r: Retriever, plan, top: list[int]) -> bool:
     health (a staff trial). "dog", "cat" or "hamster" typed alone stay judged by it, though
     passages on laboratory animals or "CAT scans" hold them (a review); none of its 1,908
     training questions is one word."""
-    lone, typed = lone_term(plan), plan.text.strip()
-    initials = typed.isupper() and lone and lone[0] in acronyms()  # "PET"; "pet" is a word (`retriever.acronyms`)
-    return (bool(lone) and (zipf(lone[0]) < FURTHER_ZIPF or bool(initials))
-            and any(r.words.of(i).knows(w) for i in top for w in lone))
+    lone = lone_term(plan)
+    if not lone:
+        return False
+    initials = plan.text.strip().isupper() and lone[0] in acronyms()  # "PET"; "pet" is a word (`retriever.acronyms`)
+    return (zipf(lone[0]) < FURTHER_ZIPF or initials) and any(r.words.of(i).knows(w) for i in top for w in lone)
 
 
 def filed_under(r: Retriever, row: int | None) -> Vocabulary | None:

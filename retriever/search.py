@@ -94,11 +94,11 @@ class Retriever:
         self.scope = Scope(chunks, index.keyword.postings)
         self.dense = DenseSearcher(index.dense, index.vectors)
         self.bm25 = KeywordSearcher(index.keyword)
-        self.phrase = PhraseSearcher(index.keyword, [c.text for c in chunks])
+        self.folded = [fold(c.text) for c in chunks]  # a passage's text as compared for repeats
+        self.phrase = PhraseSearcher(index.keyword, [c.text for c in chunks], self.folded)
         self.sentence_scorer = SentenceScorer(index.sentences)
         self.demoted = np.array([c.shared or c.outline for c in chunks], dtype=bool)
         self.childhood = np.array([is_childhood(c.title, c.url) for c in chunks], dtype=bool)
-        self.folded = [fold(c.text) for c in chunks]  # a passage's text as compared for repeats
         self.words = index.words  # each passage's words, as abstention and quoted phrases read them
         self.doc_ids = np.array([c.doc_id for c in chunks])
         self.log_words = np.log1p([len(c.text.split()) for c in chunks]).astype(np.float32)

@@ -131,10 +131,11 @@ class PhraseSearcher:
     were 28 texts, so a search for 50 showed 28 holders and then passages without it (a review).
     """
 
-    def __init__(self, keyword: KeywordIndex, texts: list[str]):
+    def __init__(self, keyword: KeywordIndex, texts: list[str], folded: list[str] | None = None):
+        """``folded``: each text as compared for repeats (`text.fold`), when the caller has them."""
         self.keyword = keyword
         self.texts = texts
-        self.folded = [fold(t) for t in texts]
+        self.folded = folded if folded is not None else [fold(t) for t in texts]
 
     def search(self, query: Query, k: int) -> Ranking:
         phrases = query.plan.phrases

@@ -99,10 +99,11 @@ class BodyLimitMiddleware:
                 return
         chunks: list[bytes] = []
         total = 0
-        deadline = asyncio.get_running_loop().time() + self.timeout_s  # the whole body's, not each part's
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout_s  # the whole body's, not each part's
         while True:
             try:
-                message = await asyncio.wait_for(receive(), timeout=deadline - asyncio.get_running_loop().time())
+                message = await asyncio.wait_for(receive(), timeout=deadline - loop.time())
             except TimeoutError:
                 await send_error(send, 408, "request_timeout", f"The request body did not arrive within "
                                  f"{self.timeout_s:g} s; send the whole body with the request.", "body")
